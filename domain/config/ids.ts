@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { expect } from './source';
+
+/** Lower-case kebab ids: they become Step Functions state names, file names and metric dimensions. */
+export const Slug = z
+  .string(expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'))
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'))
+  .max(64, expect('an id of at most 64 characters'));
+
+export const Locale = z
+  .string(expect('a BCP 47 locale such as "en" or "zh-CN"'))
+  .refine(isLocale, expect('a BCP 47 locale such as "en" or "zh-CN"'));
+
+export const TimeZone = z
+  .string(expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"'))
+  .refine(isTimeZone, expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"'));
+
+export const Currency = z
+  .string(expect('an ISO 4217 currency code such as "CNY" or "USD"'))
+  .regex(/^[A-Z]{3}$/, expect('an ISO 4217 currency code in capitals, such as "CNY" or "USD"'));
+
+export function isLocale(v: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(v).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export function isTimeZone(v: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}

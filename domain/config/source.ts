@@ -1,0 +1,118 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { formatPath, type Problem } from '../errors';
+
+/** A parsed YAML document that still knows where each value stood in its file. */
+export interface YamlSource {
+  file: string;
+  data: unknown;
+  /** Problems found while parsing (syntax errors), already positioned. */
+  syntaxProblems: Problem[];
+  locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+}
+
+export function parseYaml(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntaxProblems: Problem[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return {
+      source: file,
+      line: pos.line,
+      column: pos.col,
+      field: '',
+      expected: `valid YAML (${e.code}: ${e.message.split('\n')[0]})`,
+    };
+  });
+  const locate = (path: readonly PropertyKey[]) => {
+    // Walk up until a node exists: a missing field is reported where its parent object is.
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) {
+        const pos = lineCounter.linePos(node.range[0]);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+    return undefined;
+  };
+  return { file, data: syntaxProblems.length ? undefined : doc.toJS(), syntaxProblems, locate };
+}
+
+/** Reads `path` out of plain data, for quoting the offending value in a problem. */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = data;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/**
+ * Turns zod issues into Problems. Each schema carries its own `expected` text as the issue message,
+ * so that errors read as instructions rather than as type-checker output.
+ */
+export function zodProblems(
+  error: z.ZodError,
+  data: unknown,
+  where: { source?: string; locate?: YamlSource['locate']; prefix?: readonly PropertyKey[] } = {},
+): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[]) => {
+    for (const issue of issues) {
+      // zod reports a union mismatch as one issue holding each alternative's issues; the most useful
+      // alternative is the one that got furthest, i.e. has the fewest issues.
+      if (issue.code === 'invalid_union' && issue.errors.length > 0 && !issue.message.startsWith('expected: ')) {
+        const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+        if (best && best.length > 0) {
+          visit(best, [...base, ...issue.path]);
+          continue;
+        }
+      }
+      const path = [...base, ...issue.path];
+      const fullPath = [...(where.prefix ?? []), ...path];
+      const pos = where.locate?.(path);
+      const value = valueAt(data, path);
+      const expected = expectedText(issue, value);
+      problems.push({
+        source: where.source,
+        line: pos?.line,
+        column: pos?.column,
+        field: formatPath(fullPath),
+        value: issue.code === 'unrecognized_keys' ? undefined : value,
+        expected,
+      });
+    }
+  };
+  visit(error.issues, []);
+  return problems;
+}
+
+/** Schemas mark their own wording with this prefix; everything else is phrased here from the issue. */
+export const expect = (text: string) => ({ error: `expected: ${text}` });
+
+function expectedText(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.message.startsWith('expected: ')) return issue.message.slice('expected: '.length);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `no field${issue.keys.length > 1 ? 's' : ''} named ${issue.keys.map((k) => `"${k}"`).join(', ')} (remove it, or check its spelling)`;
+    case 'invalid_type':
+      return value === undefined ? `a ${issue.expected} (this field is required)` : `a ${issue.expected}`;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      if ('options' in issue && Array.isArray(issue.options))
+        return `one of ${(issue.options as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      return issue.message;
+    case 'too_small':
+      return issue.origin === 'array' || issue.origin === 'string'
+        ? `at least ${String(issue.minimum)} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}`
+        : `a number ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'array' || issue.origin === 'string'
+        ? `at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}`
+        : `a number ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Error classes shared by the domain, the handlers and the compiled state machines.
+ * Their `name` is what ASL `Retry`/`Catch` blocks match on, so renaming one is a breaking change.
+ */
+
+/** One thing wrong with an input, precise enough for a person to fix it without reading code. */
+export interface Problem {
+  /** Where the input came from: a file path, `request body`, an event id… */
+  source?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+  /** Dotted/bracketed path of the offending field, e.g. `steps[1].duration`. Empty for the whole input. */
+  field: string;
+  /** The value that was given (undefined when the field is missing). */
+  value?: unknown;
+  /** What was expected instead, phrased so that it tells how to fix it. */
+  expected: string;
+}
+
+export abstract class RapportError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that can never succeed as given: callers must not retry it unchanged. */
+export class ValidationError extends RapportError {
+  readonly problems: readonly Problem[];
+  constructor(what: string, problems: readonly Problem[], options?: { cause?: unknown }) {
+    super(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}`, options);
+    this.problems = problems;
+  }
+}
+
+export class ConfigValidationError extends ValidationError {}
+export class InvalidEventError extends ValidationError {}
+export class InvalidTaskInputError extends ValidationError {}
+
+export class ProfileNotFoundError extends RapportError {}
+export class TemplateNotFoundError extends RapportError {}
+/** Optimistic-concurrency conflict: someone else changed the item first. Safe to retry after re-reading. */
+export class VersionConflictError extends RapportError {}
+
+export function formatProblem(p: Problem): string {
+  const where = [p.source, p.line, p.column].filter((x) => x !== undefined).join(':');
+  const field = p.field === '' ? '(whole input)' : p.field;
+  const given = p.value === undefined ? 'nothing was given' : `got ${describeValue(p.value)}`;
+  return `${where ? `${where} ` : ''}${field}: ${given}; expected ${p.expected}`;
+}
+
+export function formatProblems(problems: readonly Problem[]): string {
+  return problems.map((p) => `  - ${formatProblem(p)}`).join('\n');
+}
+
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/** Renders a path as it reads in YAML/JSON documentation: `steps[1].duration`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .join('');
+}

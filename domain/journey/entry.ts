@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { CustomerEvent } from '../events/schema';
+import type { Profile, StageChange } from '../profile/profile';
+import type { JourneyInput } from './compile';
+import type { Journey } from './schema';
+
+export interface JourneyStart {
+  journeyId: string;
+  /** Deterministic, so that starting the same journey for the same cause twice is a no-op. */
+  executionName: string;
+  input: JourneyInput;
+}
+
+/**
+ * Which journeys an event starts for this customer, given the stage changes it caused. Pure and
+ * deterministic: a retried ingest computes the same starts with the same names.
+ */
+export function journeysToStart(
+  journeys: readonly Journey[],
+  event: CustomerEvent,
+  stageChanges: readonly StageChange[],
+  profile: Profile,
+): JourneyStart[] {
+  const starts: JourneyStart[] = [];
+  for (const journey of journeys) {
+    const { entry } = journey;
+    const stageEntered = entry.stage !== undefined ? stageChanges.find((c) => c.to === entry.stage) : undefined;
+    const matches = entry.event !== undefined ? entry.event === event.type : stageEntered !== undefined;
+    if (!matches || !matchesWhere(profile, entry.where)) continue;
+    starts.push({
+      journeyId: journey.id,
+      executionName: executionName(journey.id, profile.customerId, event.eventId),
+      input: {
+        customerId: profile.customerId,
+        journeyId: journey.id,
+        journeyVersion: journey.version,
+        trigger: {
+          eventId: event.eventId,
+          eventType: event.type,
+          at: event.at,
+          ...(stageEntered ? { stage: stageEntered.to } : {}),
+        },
+      },
+    });
+  }
+  return starts;
+}
+
+function matchesWhere(profile: Profile, where: Journey['entry']['where']): boolean {
+  return Object.entries(where ?? {}).every(([k, v]) => (profile as unknown as Record<string, unknown>)[k] === v);
+}
+
+/**
+ * Step Functions execution names: at most 80 characters of letters, digits, `-` and `_`. Readable
+ * where possible, with a hash of the full identity so that distinct causes never collide.
+ */
+export function executionName(journeyId: string, customerId: string, eventId: string): string {
+  const hash = createHash('sha256').update(`${journeyId}\u0000${customerId}\u0000${eventId}`).digest('hex').slice(0, 16);
+  const readable = `${journeyId}-${customerId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80 - hash.length - 1);
+  return `${readable}-${hash}`;
+}
