@@ -11,7 +11,7 @@ export const Duration = z
   .string(expect('a duration such as "30m", "12h", "3d" or "2w"'))
   .regex(DURATION, expect('a duration such as "30m", "12h", "3d" or "2w" (a whole number and one of s, m, h, d, w)'))
   .refine(
-    (v) => durationSeconds(v) <= MAX_DURATION_SECONDS,
+    (v) => !DURATION.test(v) || durationSeconds(v) <= MAX_DURATION_SECONDS,
     expect('at most 365d (a Step Functions execution cannot last longer than a year)'),
   );
 export type Duration = z.infer<typeof Duration>;

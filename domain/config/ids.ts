@@ -35,3 +35,8 @@ export function isTimeZone(v: string): boolean {
     return false;
   }
 }
+
+export type Slug = z.infer<typeof Slug>;
+export type Locale = z.infer<typeof Locale>;
+export type TimeZone = z.infer<typeof TimeZone>;
+export type Currency = z.infer<typeof Currency>;

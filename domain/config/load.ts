@@ -139,46 +139,86 @@ export function loadWorkflows(dir: string): Workflows {
   const journeys: LoadedJourney[] = [];
   const journeysDir = join(dir, 'journeys');
   for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
-    const parsed = parse(join(journeysDir, name), Journey);
-    const j = parsed.value;
-    if (!j) continue;
     const before = problems.length;
-    const expectedId = basename(name, '.yaml');
-    if (j.id !== expectedId) problems.push(at(parsed.src, ['id'], j.id, `"${expectedId}", the file's name`));
-    if (journeys.some((o) => o.journey.id === j.id)) problems.push(at(parsed.src, ['id'], j.id, 'a journey id used only once'));
-    if (j.entry.stage !== undefined && lifecycle?.value && !stageIds.has(j.entry.stage))
-      problems.push(at(parsed.src, ['entry', 'stage'], j.entry.stage, `a lifecycle stage: ${[...stageIds].join(', ')}`));
-    for (const key of Object.keys(j.entry.where ?? {})) {
-      if (!(FILTERABLE_FIELDS as readonly string[]).includes(key))
-        problems.push(at(parsed.src, ['entry', 'where', key], key, `a profile field: ${FILTERABLE_FIELDS.join(', ')}`));
-    }
-    j.steps.forEach((step, i) => {
-      if (j.steps.findIndex((s) => s.id === step.id) !== i)
-        problems.push(at(parsed.src, ['steps', i, 'id'], step.id, 'a step id used only once in this journey'));
-      const previous = j.steps[i - 1];
-      if (previous?.type === 'exit')
-        problems.push(at(parsed.src, ['steps', i], step.id, `no step after exit step "${previous.id}" (it can never run)`));
-      if (step.type === 'send') {
-        const byLocale = templates[step.template];
-        if (!byLocale) {
-          problems.push(
-            at(parsed.src, ['steps', i, 'template'], step.template, `a template folder workflows/templates/${step.template}/ (known: ${Object.keys(templates).join(', ') || 'none'})`),
-          );
-        } else {
-          for (const locale of locales) {
-            if (!byLocale[locale])
-              problems.push(at(parsed.src, ['steps', i, 'template'], step.template, `a ${locale} version: workflows/templates/${step.template}/${locale}.yaml`));
-          }
-        }
-      }
+    const parsed = parse(join(journeysDir, name), Journey);
+    // Cross-references are checked even when the schema check failed, on whatever parts are readable,
+    // so that one run reports every problem; a field the schema already faulted is not reported twice.
+    const faulted = new Set(problems.slice(before).map((p) => p.field));
+    const references = journeyReferenceProblems(parsed.src, {
+      expectedId: basename(name, '.yaml'),
+      takenIds: journeys.map((j) => j.journey.id),
+      stageIds: lifecycle?.value ? stageIds : undefined,
+      templates,
+      locales,
     });
-    if (problems.length === before) journeys.push({ journey: j, file: parsed.src.file, asl: compileJourneyToString(j) });
+    problems.push(...references.filter((p) => !faulted.has(p.field)));
+    if (parsed.value && problems.length === before)
+      journeys.push({ journey: parsed.value, file: parsed.src.file, asl: compileJourneyToString(parsed.value) });
   }
 
   if (problems.length || !settings?.value || !lifecycle?.value) {
-    throw new ConfigValidationError(`Invalid workflows in ${display(dir)}`, problems);
+    const ordered = [...problems].sort(
+      (a, b) => (a.source ?? '').localeCompare(b.source ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    );
+    throw new ConfigValidationError(`Invalid workflows in ${display(dir)}`, ordered);
   }
   return { dir, settings: settings.value, lifecycle: lifecycle.value, journeys, templates, layouts };
+}
+
+/** Checks a journey's references to other files (stages, templates, locales) and its step graph. */
+function journeyReferenceProblems(
+  src: YamlSource,
+  ctx: {
+    expectedId: string;
+    takenIds: readonly string[];
+    stageIds: ReadonlySet<string> | undefined;
+    templates: Workflows['templates'];
+    locales: readonly string[];
+  },
+): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: PropertyKey[], value: unknown, expected: string) =>
+    problems.push({ source: src.file, ...lineColumn(src, path), field: formatPath(path), value, expected });
+  const j = asRecord(src.data);
+  if (!j) return problems;
+
+  if (typeof j.id === 'string') {
+    if (j.id !== ctx.expectedId) at(['id'], j.id, `"${ctx.expectedId}", the file's name`);
+    else if (ctx.takenIds.includes(j.id)) at(['id'], j.id, 'a journey id used only once');
+  }
+  const entry = asRecord(j.entry);
+  if (entry && typeof entry.stage === 'string' && ctx.stageIds && !ctx.stageIds.has(entry.stage))
+    at(['entry', 'stage'], entry.stage, `a lifecycle stage: ${[...ctx.stageIds].join(', ')}`);
+  for (const key of Object.keys(asRecord(entry?.where) ?? {})) {
+    if (!(FILTERABLE_FIELDS as readonly string[]).includes(key))
+      at(['entry', 'where', key], key, `a profile field: ${FILTERABLE_FIELDS.join(', ')}`);
+  }
+
+  const steps = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
+  const seen = new Set<unknown>();
+  steps.forEach((step, i) => {
+    if (!step) return;
+    if (typeof step.id === 'string') {
+      if (seen.has(step.id)) at(['steps', i, 'id'], step.id, 'a step id used only once in this journey');
+      seen.add(step.id);
+    }
+    const previous = steps[i - 1];
+    if (previous?.type === 'exit')
+      at(['steps', i], step.id, `no step after exit step "${String(previous.id)}" (it could never run)`);
+    if (step.type === 'send' && typeof step.template === 'string') {
+      const byLocale = ctx.templates[step.template];
+      const known = Object.keys(ctx.templates).join(', ') || 'none';
+      if (!byLocale) at(['steps', i, 'template'], step.template, `a template folder workflows/templates/${step.template}/ (known: ${known})`);
+      else
+        for (const locale of ctx.locales.filter((l) => !byLocale[l]))
+          at(['steps', i, 'template'], step.template, `a ${locale} version: workflows/templates/${step.template}/${locale}.yaml`);
+    }
+  });
+  return problems;
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 function lineColumn(src: YamlSource, path: PropertyKey[]) {

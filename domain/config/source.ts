@@ -69,19 +69,23 @@ export function zodProblems(
           continue;
         }
       }
-      const path = [...base, ...issue.path];
-      const fullPath = [...(where.prefix ?? []), ...path];
-      const pos = where.locate?.(path);
-      const value = valueAt(data, path);
-      const expected = expectedText(issue, value);
-      problems.push({
-        source: where.source,
-        line: pos?.line,
-        column: pos?.column,
-        field: formatPath(fullPath),
-        value: issue.code === 'unrecognized_keys' ? undefined : value,
-        expected,
-      });
+      // One problem per unknown key, placed at the key itself, so each reads as "this field: remove it".
+      const paths =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((k) => [...base, ...issue.path, k])
+          : [[...base, ...issue.path]];
+      for (const path of paths) {
+        const pos = where.locate?.(path);
+        const value = valueAt(data, path);
+        problems.push({
+          source: where.source,
+          line: pos?.line,
+          column: pos?.column,
+          field: formatPath([...(where.prefix ?? []), ...path]),
+          value,
+          expected: expectedText(issue, value),
+        });
+      }
     }
   };
   visit(error.issues, []);
@@ -95,7 +99,7 @@ function expectedText(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.message.startsWith('expected: ')) return issue.message.slice('expected: '.length);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `no field${issue.keys.length > 1 ? 's' : ''} named ${issue.keys.map((k) => `"${k}"`).join(', ')} (remove it, or check its spelling)`;
+      return 'no such field here (remove it, or check its spelling against the documentation)';
     case 'invalid_type':
       return value === undefined ? `a ${issue.expected} (this field is required)` : `a ${issue.expected}`;
     case 'invalid_value':

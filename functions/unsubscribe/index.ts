@@ -1,4 +1,22 @@
-// Placeholder while the handler is being written in this same change; replaced before commit.
-export const handler = async (): Promise<never> => {
-  throw new Error('not wired yet');
-};
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { systemClock } from '../../domain/clock';
+import { readEnv } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { linkSigningSecret } from '../shared/secrets';
+import { bundledWorkflows } from '../shared/workflows';
+import { createUnsubscribeHandler } from './handler';
+
+const env = readEnv(z.object({ TABLE_NAME: z.string().min(1) }));
+const { settings } = bundledWorkflows();
+
+export const handler = createUnsubscribeHandler({
+  ...createObservability(),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  clock: systemClock,
+  linkSecret: linkSigningSecret(),
+  brandName: settings.brand.name,
+  locales: settings.locales,
+  defaultLocale: settings.defaultLocale,
+});

@@ -1,0 +1,95 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { VersionConflictError } from '../../domain/errors';
+import type { CustomerStore, EventRecord, MessageRecord } from '../../domain/ports';
+import type { Profile } from '../../domain/profile/profile';
+
+/**
+ * Single-table layout, one partition per customer so that a customer's whole story is one Query:
+ *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey>
+ * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
+ */
+export const keys = {
+  profile: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
+  event: (customerId: string, eventId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `EVENT#${eventId}` }),
+  message: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${key}` }),
+};
+
+export function createCustomerStore(client: DynamoDBClient, tableName: string): CustomerStore {
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const get = async <T>(key: Record<string, string>): Promise<T | undefined> => {
+    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...rest } = Item;
+    return rest as T;
+  };
+  const isConditionFailure = (e: unknown) =>
+    e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
+
+  return {
+    getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
+    async putProfile(profile) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.profile(profile.customerId), ...profile },
+            ...(profile.version === 1
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': profile.version - 1 } }),
+          }),
+        );
+      } catch (e) {
+        if (isConditionFailure(e))
+          throw new VersionConflictError(`profile ${profile.customerId} changed since version ${profile.version - 1}`, { cause: e });
+        throw e;
+      }
+    },
+    getEvent: (customerId, eventId) => get<EventRecord>(keys.event(customerId, eventId)),
+    async putEvent(record) {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.event(record.customerId, record.eventId), ...record } }));
+    },
+    getMessage: (customerId, key) => get<MessageRecord>(keys.message(customerId, key)),
+    async claimMessage(record) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.message(record.customerId, record.messageKey), ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
+    async updateMessage(record) {
+      await doc.send(
+        new PutCommand({ TableName: tableName, Item: { ...keys.message(record.customerId, record.messageKey), ...record } }),
+      );
+    },
+    async releaseMessage(customerId, key) {
+      await doc.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: keys.message(customerId, key),
+          ConditionExpression: '#s = :sending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      ).catch((e: unknown) => {
+        if (!isConditionFailure(e)) throw e;
+      });
+    },
+  };
+}
+
+/** The table definition, shared by CDK (infra/) and the local runtime so both create the same table. */
+export const TABLE_KEY_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+} as const;

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The CLI is TypeScript, run through tsx so that it shares the domain code without a build step.
+require('tsx/cjs');
+process.exitCode = require('../cli/main.ts').run(process.argv.slice(2));

@@ -1,0 +1,82 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { JSON_SCHEMAS, jsonSchemaText } from '../domain/config/json-schema';
+import { loadWorkflows } from '../domain/config/load';
+import { ConfigValidationError } from '../domain/errors';
+import { journeyToMermaid } from '../domain/journey/graph';
+
+const USAGE = `Usage: rapport <command>
+
+  validate [dir]         check every file in workflows/ (default ./workflows); exit 1 listing every problem
+  graph <journey> [dir]  print a Mermaid diagram of a journey
+  compile <journey> [dir] print the journey's compiled Amazon States Language
+  schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
+`;
+
+export function run(argv: readonly string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): number {
+  const [command, ...args] = argv;
+  const workflowsDir = (arg: string | undefined) => resolve(arg ?? join(process.cwd(), 'workflows'));
+  try {
+    switch (command) {
+      case 'validate': {
+        const w = loadWorkflows(workflowsDir(args[0]));
+        const templates = Object.keys(w.templates).length;
+        out(`✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`);
+        for (const j of w.journeys) out(`  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} steps`);
+        return 0;
+      }
+      case 'graph':
+      case 'compile': {
+        const id = args[0];
+        if (!id) {
+          err(`rapport ${command}: name a journey, e.g. rapport ${command} first-small-purchase\n\n${USAGE}`);
+          return 2;
+        }
+        const w = loadWorkflows(workflowsDir(args[1]));
+        const found = w.journeys.find((j) => j.journey.id === id);
+        if (!found) {
+          err(`rapport ${command}: no journey "${id}"; known: ${w.journeys.map((j) => j.journey.id).join(', ')}`);
+          return 2;
+        }
+        out(command === 'graph' ? journeyToMermaid(found.journey).trimEnd() : found.asl.trimEnd());
+        return 0;
+      }
+      case 'schema': {
+        const dir = join(workflowsDir(undefined), 'schemas');
+        const stale: string[] = [];
+        mkdirSync(dir, { recursive: true });
+        for (const [file, schema] of Object.entries(JSON_SCHEMAS)) {
+          const path = join(dir, file);
+          const text = jsonSchemaText(schema);
+          if (args.includes('--check')) {
+            if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(path);
+          } else {
+            writeFileSync(path, text);
+            out(`wrote ${path}`);
+          }
+        }
+        if (stale.length) {
+          err(`out of date (run npm run schema): ${stale.join(', ')}`);
+          return 1;
+        }
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        err(`rapport: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof ConfigValidationError) {
+      err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) process.exitCode = run(process.argv.slice(2));

@@ -1,0 +1,91 @@
+import type { Clock } from './clock';
+import { VersionConflictError } from './errors';
+import type { CustomerEvent } from './events/schema';
+import { journeysToStart } from './journey/entry';
+import type { Journey } from './journey/schema';
+import { applyEvent, hasApplied, stageChangesCausedBy } from './lifecycle/apply';
+import type { Lifecycle } from './lifecycle/schema';
+import type { CustomerStore, EventRecord, JourneyStarter } from './ports';
+import type { StageChange } from './profile/profile';
+
+export interface IngestResult {
+  status: 'accepted' | 'duplicate';
+  eventId: string;
+  customerId: string;
+  stage: string;
+  stageChanges: StageChange[];
+  journeysStarted: string[];
+}
+
+/** How often to re-read and retry when another event for the same customer wins the race. */
+const MAX_CONFLICT_RETRIES = 8;
+
+/**
+ * Applies one customer event exactly once, whatever the number of deliveries or crashes:
+ * 1. an event already recorded is a duplicate: nothing changes;
+ * 2. the profile write is conditional on its version, and the profile remembers recent event ids, so a
+ *    retry after a crash does not apply the event twice;
+ * 3. journeys start under deterministic names, so starting one again is a no-op;
+ * 4. the event record, written last, marks the event as fully handled.
+ * Only single-item conditional writes are used, so DynamoDB and dynalite behave alike.
+ */
+export async function ingestEvent(
+  event: CustomerEvent,
+  deps: { store: CustomerStore; starter: JourneyStarter; clock: Clock; lifecycle: Lifecycle; journeys: readonly Journey[] },
+): Promise<IngestResult> {
+  const { store, starter, clock } = deps;
+  const recorded = await store.getEvent(event.customerId, event.eventId);
+  if (recorded) {
+    const profile = await store.getProfile(event.customerId);
+    return {
+      status: 'duplicate',
+      eventId: event.eventId,
+      customerId: event.customerId,
+      stage: profile?.stage ?? '',
+      stageChanges: [],
+      journeysStarted: [],
+    };
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    const current = await store.getProfile(event.customerId);
+    let profile;
+    let stageChanges: StageChange[];
+    if (current && hasApplied(current, event.eventId)) {
+      // A previous delivery applied the event and then stopped before recording it: finish its work.
+      profile = current;
+      stageChanges = stageChangesCausedBy(current, event.eventId);
+    } else {
+      ({ profile, stageChanges } = applyEvent(current, event, deps.lifecycle, clock.now()));
+      try {
+        await store.putProfile(profile);
+      } catch (e) {
+        if (e instanceof VersionConflictError && attempt < MAX_CONFLICT_RETRIES) continue;
+        throw e;
+      }
+    }
+
+    const executions: EventRecord['executions'] = [];
+    for (const start of journeysToStart(deps.journeys, event, stageChanges, profile)) {
+      const { executionArn } = await starter.start(start);
+      executions.push({ journeyId: start.journeyId, executionName: start.executionName, executionArn });
+    }
+    await store.putEvent({
+      customerId: event.customerId,
+      eventId: event.eventId,
+      type: event.type,
+      at: event.at,
+      receivedAt: clock.now().toISOString(),
+      stageChanges,
+      executions,
+    });
+    return {
+      status: 'accepted',
+      eventId: event.eventId,
+      customerId: event.customerId,
+      stage: profile.stage,
+      stageChanges,
+      journeysStarted: executions.map((e) => e.executionName),
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import { Liquid } from 'liquidjs';
+import type { Settings } from '../config/settings';
+import { TemplateNotFoundError } from '../errors';
+import type { Profile } from '../profile/profile';
+import type { EmailLayout, EmailTemplate } from './template';
+
+export interface RenderedEmail {
+  locale: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface RenderInput {
+  template: string;
+  profile: Profile;
+  unsubscribeUrl: string;
+}
+
+/**
+ * Picks the locale to write to a customer in: their own if we ship it, else one of the same language,
+ * else the default. A Cantonese speaker is never written to in English if zh-CN exists.
+ */
+export function resolveLocale(wanted: string | undefined, available: readonly string[], fallback: string): string {
+  if (!wanted) return fallback;
+  const exact = available.find((l) => l.toLowerCase() === wanted.toLowerCase());
+  if (exact) return exact;
+  const language = wanted.split('-')[0]?.toLowerCase();
+  return available.find((l) => l.split('-')[0]?.toLowerCase() === language) ?? fallback;
+}
+
+export function createRenderer(catalog: {
+  settings: Settings;
+  templates: Record<string, Record<string, EmailTemplate>>;
+  layouts: Record<string, EmailLayout>;
+}) {
+  // HTML output escapes every variable (customer data is untrusted); text output must not.
+  const htmlEngine = new Liquid({ outputEscape: 'escape', cache: true });
+  const textEngine = new Liquid({ cache: true });
+
+  return {
+    render({ template, profile, unsubscribeUrl }: RenderInput): RenderedEmail {
+      const byLocale = catalog.templates[template];
+      if (!byLocale) throw new TemplateNotFoundError(`template "${template}" does not exist in workflows/templates/`);
+      const locale = resolveLocale(profile.locale, Object.keys(byLocale), catalog.settings.defaultLocale);
+      const tpl = byLocale[locale];
+      const layout = catalog.layouts[locale];
+      if (!tpl || !layout)
+        throw new TemplateNotFoundError(`template "${template}" has no ${locale} version (or no ${locale} layout)`);
+      const vars = {
+        brand: catalog.settings.brand,
+        customer: {
+          firstName: profile.firstName,
+          email: profile.email,
+          locale: profile.locale,
+        },
+        firstPurchase: profile.firstPurchase,
+        unsubscribeUrl,
+      };
+      const subject = textEngine.parseAndRenderSync(tpl.subject, vars).trim();
+      const textContent = textEngine.parseAndRenderSync(tpl.text, vars).trim();
+      const htmlContent = htmlEngine.parseAndRenderSync(tpl.html, vars);
+      return {
+        locale,
+        subject,
+        text: `${textEngine.parseAndRenderSync(layout.text, { ...vars, subject, content: textContent }).trim()}\n`,
+        html: htmlEngine.parseAndRenderSync(layout.html, { ...vars, subject, content: htmlContent }),
+      };
+    },
+  };
+}
+export type Renderer = ReturnType<typeof createRenderer>;

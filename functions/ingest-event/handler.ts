@@ -1,0 +1,82 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
+import type { Clock } from '../../domain/clock';
+import { zodProblems } from '../../domain/config/source';
+import { InvalidEventError } from '../../domain/errors';
+import { CustomerEvent } from '../../domain/events/schema';
+import { ingestEvent, type IngestResult } from '../../domain/ingest';
+import type { Journey } from '../../domain/journey/schema';
+import type { Lifecycle } from '../../domain/lifecycle/schema';
+import type { CustomerStore, JourneyStarter } from '../../domain/ports';
+import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
+import { METRIC, type Observability } from '../shared/observability';
+
+export interface IngestEventDeps extends Observability {
+  store: CustomerStore;
+  starter: JourneyStarter;
+  clock: Clock;
+  lifecycle: Lifecycle;
+  journeys: readonly Journey[];
+}
+
+export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
+
+/** Validates a customer event from any source, reporting every problem with its field and expected value. */
+export function parseCustomerEvent(data: unknown, source: string): CustomerEvent {
+  const result = CustomerEvent.safeParse(data);
+  if (!result.success) throw new InvalidEventError('Invalid event', zodProblems(result.error, data, { source }));
+  return result.data;
+}
+
+/**
+ * One handler, two ways in: the HTTP API (`POST /events`) and an EventBridge rule. Both end in the same
+ * exactly-once `ingestEvent`.
+ */
+export function createIngestEventHandler(deps: IngestEventDeps) {
+  const { logger, metrics } = deps;
+
+  const ingest = async (event: CustomerEvent): Promise<IngestResult> => {
+    logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
+    const result = await ingestEvent(event, deps);
+    metrics.addMetric(result.status === 'duplicate' ? METRIC.duplicateEvents : METRIC.eventsIngested, MetricUnit.Count, 1);
+    if (result.stageChanges.length) metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges.length);
+    if (result.journeysStarted.length) metrics.addMetric(METRIC.journeysStarted, MetricUnit.Count, result.journeysStarted.length);
+    logger.info('event ingested', { status: result.status, stage: result.stage, journeysStarted: result.journeysStarted });
+    return result;
+  };
+
+  const handle = async (input: IngestEventInput): Promise<APIGatewayProxyStructuredResultV2 | IngestResult> => {
+    if (isHttpEvent(input)) {
+      try {
+        const event = parseCustomerEvent(parseJsonBody(input), 'request body');
+        return json(202, await ingest(event));
+      } catch (error) {
+        const response = httpError(error);
+        if (!response) throw error;
+        metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
+        logger.warn('event rejected', { error: errorBody(error as Error) });
+        return response;
+      }
+    }
+    if ('detail-type' in input && 'detail' in input) {
+      try {
+        return await ingest(parseCustomerEvent(input.detail, `EventBridge event ${input.id}`));
+      } catch (error) {
+        if (error instanceof InvalidEventError) {
+          metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
+          logger.error('event rejected', { error: errorBody(error, error.problems) });
+        }
+        // Thrown, so that EventBridge retries and finally parks the event in the dead-letter queue: nothing is lost.
+        throw error;
+      }
+    }
+    throw new InvalidEventError('Invalid invocation', [
+      { field: '', expected: 'an API Gateway HTTP API (v2) request or an EventBridge event' },
+    ]);
+  };
+
+  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}

@@ -1,0 +1,20 @@
+/**
+ * The HTTP API's routes. CDK creates exactly these on API Gateway, and the local runtime serves exactly
+ * these, so a client written against `npm start` works unchanged against AWS.
+ */
+export const FUNCTIONS = ['ingest-event', 'send-message', 'unsubscribe'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  function: FunctionName;
+  /** `iam`: callers sign requests with SigV4 (systems sending events). `none`: reached from emails. */
+  auth: 'iam' | 'none';
+}
+
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  { method: 'POST', path: '/events', function: 'ingest-event', auth: 'iam' },
+  { method: 'GET', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
+  { method: 'POST', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
+];

@@ -1,0 +1,93 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Clock } from '../../domain/clock';
+import { VersionConflictError } from '../../domain/errors';
+import { verifyLink } from '../../domain/messages/links';
+import { resolveLocale } from '../../domain/messages/render';
+import type { CustomerStore } from '../../domain/ports';
+import { unsubscribeEmail } from '../../domain/profile/consent';
+import { html } from '../shared/http';
+import { METRIC, type Observability } from '../shared/observability';
+
+export interface UnsubscribeDeps extends Observability {
+  store: CustomerStore;
+  clock: Clock;
+  linkSecret: () => Promise<string>;
+  brandName: string;
+  locales: readonly string[];
+  defaultLocale: string;
+}
+
+const TEXT = {
+  en: {
+    confirmTitle: 'Unsubscribe',
+    confirm: 'Stop receiving emails from {brand}?',
+    button: 'Unsubscribe',
+    done: 'You will receive no more marketing emails from {brand}. We are sorry to see you go.',
+    invalid: 'This unsubscribe link is not valid. Please use the link in the most recent email you received.',
+  },
+  'zh-CN': {
+    confirmTitle: '退订',
+    confirm: '不再接收来自 {brand} 的邮件？',
+    button: '退订',
+    done: '您将不会再收到来自 {brand} 的营销邮件。很遗憾看到您离开。',
+    invalid: '此退订链接无效。请使用您最近收到的邮件中的链接。',
+  },
+} as const;
+type Lang = keyof typeof TEXT;
+
+/**
+ * `GET /unsubscribe?token=…` shows a confirmation (mail scanners follow GET links, so GET changes
+ * nothing); `POST` opts out at once — which is also what RFC 8058 one-click mail clients send.
+ */
+export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
+  const { logger, metrics, store, clock } = deps;
+  const page = (lang: Lang, body: string) =>
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${TEXT[lang].confirmTitle}</title></head><body style="font-family:sans-serif;max-width:480px;margin:48px auto;padding:0 16px">` +
+    `${body}</body></html>`;
+  const t = (lang: Lang, key: keyof (typeof TEXT)['en']) => TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
+
+  const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const token = event.queryStringParameters?.token ?? '';
+    const claims = verifyLink(token, await deps.linkSecret());
+    const fallback = deps.defaultLocale as Lang;
+    if (!claims) return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
+
+    let profile = await store.getProfile(claims.customerId);
+    const lang = (profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback) as Lang;
+    const language: Lang = lang in TEXT ? lang : 'en';
+    if (event.requestContext.http.method !== 'POST') {
+      return html(
+        200,
+        page(
+          language,
+          `<p>${t(language, 'confirm')}</p><form method="post" action="?token=${encodeURIComponent(token)}">` +
+            `<button type="submit">${t(language, 'button')}</button></form>`,
+        ),
+      );
+    }
+    for (let attempt = 0; profile && attempt < 5; attempt++) {
+      const next = unsubscribeEmail(profile, clock.now(), 'unsubscribe-link');
+      if (next === profile) break;
+      try {
+        await store.putProfile(next);
+        metrics.addMetric(METRIC.unsubscribes, MetricUnit.Count, 1);
+        logger.info('unsubscribed', { customerId: claims.customerId });
+        break;
+      } catch (e) {
+        if (!(e instanceof VersionConflictError)) throw e;
+        profile = await store.getProfile(claims.customerId);
+      }
+    }
+    return html(200, page(language, `<p>${t(language, 'done')}</p>`));
+  };
+  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

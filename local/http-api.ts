@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
+import type { Activity } from './activity';
+import { LOCAL_ACCOUNT } from './lambda';
+
+/** API Gateway's own payload limit; the handlers apply Rapport's stricter one. */
+const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+
+export type Invoke = (fn: FunctionName, event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The HTTP API on this machine: each request becomes the API Gateway v2 event a Lambda receives on AWS,
+ * for the same routes. IAM authorization is not checked locally (there are no credentials to check).
+ */
+export class LocalHttpApi {
+  private server: Server | undefined;
+  private readonly extra = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
+
+  constructor(
+    private readonly invoke: Invoke,
+    private readonly activity: Activity,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Local-only pages (the landing page, a list of executions) that have no AWS counterpart. */
+  addLocalRoute(path: string, serve: (req: IncomingMessage, res: ServerResponse) => void): void {
+    this.extra.set(path, serve);
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.activity.track(() => this.serve(req, res)).catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Internal Server Error', detail: (e as Error).message }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = HTTP_ROUTES.find((r) => r.method === req.method && r.path === url.pathname);
+    if (!route) {
+      const local = req.method === 'GET' ? this.extra.get(url.pathname) : undefined;
+      if (local) return local(req, res);
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Not Found' }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).byteLength;
+      if (size > GATEWAY_MAX_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+    const text = body.toString('utf8');
+    const isText = Buffer.from(text, 'utf8').equals(body);
+    const now = this.now();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: `${route.method} ${route.path}`,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+      requestContext: {
+        accountId: LOCAL_ACCOUNT,
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method: route.method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey: `${route.method} ${route.path}`,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      },
+      ...(body.byteLength ? { body: isText ? text : body.toString('base64') } : {}),
+      isBase64Encoded: body.byteLength > 0 && !isText,
+    };
+    const out = await this.invoke(route.function, event);
+    res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string> | undefined);
+    res.end(out.body ?? '');
+  }
+}

@@ -1,0 +1,53 @@
+import { join, resolve } from 'node:path';
+import { systemClock } from '../domain/clock';
+import { ConfigValidationError } from '../domain/errors';
+import { startLocalRuntime } from './runtime';
+
+/** `npm start`: Rapport on this machine, on the real clock, with data kept in .rapport/ across restarts. */
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..');
+  const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // The SDK warns that its 2027 releases need Node 22; the README says so once, the console need not on every start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const runtime = await startLocalRuntime({
+    dataDir: process.env.RAPPORT_DATA_DIR ?? join(root, '.rapport', 'data'),
+    workflowsDir: join(root, 'workflows'),
+    clock: systemClock,
+    host: process.env.RAPPORT_HOST ?? '127.0.0.1',
+    ports: {
+      api: port('RAPPORT_API_PORT', 4000),
+      ses: port('RAPPORT_SES_PORT', 4001),
+      dynamodb: port('RAPPORT_DYNAMODB_PORT', 4002),
+      stepFunctions: port('RAPPORT_STEPFUNCTIONS_PORT', 4003),
+    },
+  });
+  const { urls } = runtime;
+  console.log(`Rapport is running locally (no AWS account needed).
+
+  Events API      POST ${urls.api}/events          (same routes as the AWS HTTP API)
+  Unsubscribe     GET  ${urls.api}/unsubscribe?token=…
+  Email inbox     ${urls.inbox}                  (aws-ses-v2-local; JSON at ${urls.ses}/store)
+  Executions      ${urls.api}/_local/executions
+  DynamoDB API    ${urls.dynamodb}   table "${runtime.tableName}" (dynalite)
+  Step Functions  ${urls.stepFunctions}   ${runtime.stepFunctions.stateMachines.length} journey state machine(s)
+  Data            ${runtime.dataDir}   (kept across restarts; delete it to start afresh)
+
+Try it:
+  curl -X POST ${urls.api}/events -H 'content-type: application/json' -d '{"eventId":"e-1","type":"purchase","customerId":"c-42","at":"${new Date().toISOString().slice(0, 19)}Z","amount":19.9,"currency":"CNY","customer":{"email":"li@example.com","locale":"zh-CN","timeZone":"Asia/Shanghai"}}'
+
+Press Ctrl+C to stop. Journeys waiting in a Wait state do not survive a restart yet.`);
+
+  const stop = async () => {
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof ConfigValidationError ? e.message : e);
+  process.exit(1);
+});

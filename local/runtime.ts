@@ -1,0 +1,214 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { MiddlewareStack } from '@smithy/types';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import sesServer from 'aws-ses-v2-local';
+import dynalite from 'dynalite';
+import { createCustomerStore } from '../adapters/dynamodb/customer-store';
+import { createSesMailer } from '../adapters/email/ses-mailer';
+import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
+import type { Clock } from '../domain/clock';
+import { loadWorkflows, type Workflows } from '../domain/config/load';
+import { SUBSTITUTIONS } from '../domain/journey/compile';
+import { createRenderer } from '../domain/messages/render';
+import { createIngestEventHandler } from '../functions/ingest-event/handler';
+import type { FunctionName } from '../functions/routes';
+import { createSendMessageHandler } from '../functions/send-message/handler';
+import { createObservability } from '../functions/shared/observability';
+import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
+import { Activity } from './activity';
+import { LocalHttpApi } from './http-api';
+import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from './lambda';
+import { LocalStepFunctions, localStateMachineArn } from './stepfunctions';
+
+export interface LocalRuntimeOptions {
+  /** Where dynalite keeps its LevelDB files; omit for an in-memory table (tests). */
+  dataDir?: string;
+  workflowsDir: string;
+  clock: Clock;
+  /** 0 picks free ports (tests). */
+  ports?: Partial<Record<'api' | 'ses' | 'dynamodb' | 'stepFunctions', number>>;
+  host?: string;
+  tableName?: string;
+  sender?: string;
+  /** Signs unsubscribe links; any string will do locally. */
+  linkSecret?: string;
+}
+
+export interface LocalRuntime {
+  urls: { api: string; inbox: string; ses: string; dynamodb: string; stepFunctions: string };
+  dataDir: string | undefined;
+  workflows: Workflows;
+  tableName: string;
+  clients: { dynamodb: DynamoDBClient; ses: SESClient; sfn: SFNClient };
+  stepFunctions: LocalStepFunctions;
+  activity: Activity;
+  stop(): Promise<void>;
+}
+
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Rapport on this machine, with no AWS account: dynalite for DynamoDB, aws-ses-v2-local for SES,
+ * aws-local-stepfunctions for the compiled journeys, and the same handler modules as on Lambda,
+ * talking to all three through the real AWS SDK clients.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = { api: 0, ses: 0, dynamodb: 0, stepFunctions: 0, ...options.ports };
+  const tableName = options.tableName ?? 'rapport';
+  const workflows = loadWorkflows(options.workflowsDir);
+  const activity = new Activity();
+  const closers: (() => Promise<void>)[] = [];
+
+  try {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const dynamo = dynalite({ createTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
+    await new Promise<void>((resolve, reject) => dynamo.listen(ports.dynamodb, host, (e?: Error) => (e ? reject(e) : resolve())));
+    closers.push(() => closeServer(dynamo));
+    const dynamodbUrl = `http://${host}:${(dynamo.address() as AddressInfo).port}`;
+
+    const ses: Server = await sesServer({ host, port: ports.ses });
+    closers.push(() => closeServer(ses));
+    const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;
+
+    const stepFunctions = new LocalStepFunctions(activity);
+    const stepFunctionsUrl = await stepFunctions.listen(ports.stepFunctions, host);
+    closers.push(() => stepFunctions.close());
+
+    const common = { region: LOCAL_REGION, credentials: CREDENTIALS, maxAttempts: 3 };
+    const clients = {
+      dynamodb: new DynamoDBClient({ ...common, endpoint: dynamodbUrl }),
+      // aws-ses-v2-local never answers actions it lacks: a request timeout turns a hang into an error.
+      ses: new SESClient({
+        ...common,
+        endpoint: sesUrl,
+        requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, throwOnRequestTimeout: true }),
+      }),
+      sfn: new SFNClient({ ...common, endpoint: stepFunctionsUrl }),
+    };
+    trackActivity(clients.dynamodb, activity);
+    trackActivity(clients.ses, activity);
+    trackActivity(clients.sfn, activity);
+    closers.push(async () => Object.values(clients).forEach((c) => c.destroy()));
+    await ensureTable(clients.dynamodb, tableName);
+
+    const observability = () => createObservability();
+    const store = createCustomerStore(clients.dynamodb, tableName);
+    const linkSecret = options.linkSecret ?? 'local-only-link-signing-secret';
+    const stateMachineArns = Object.fromEntries(workflows.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]));
+
+    const api = new LocalHttpApi((fn, event) => invoke(fn, event) as Promise<APIGatewayProxyStructuredResultV2>, activity, () => options.clock.now());
+    const apiUrl = await api.listen(ports.api, host);
+    closers.push(() => api.close());
+
+    const handlers: Record<FunctionName, LambdaHandler<never, unknown>> = {
+      'ingest-event': createIngestEventHandler({
+        ...observability(),
+        store,
+        starter: createJourneyStarter(clients.sfn, stateMachineArns),
+        clock: options.clock,
+        lifecycle: workflows.lifecycle,
+        journeys: workflows.journeys.map((j) => j.journey),
+      }) as LambdaHandler<never, unknown>,
+      'send-message': createSendMessageHandler({
+        ...observability(),
+        store,
+        mailer: createSesMailer(clients.ses, {}),
+        renderer: createRenderer(workflows),
+        clock: options.clock,
+        sender: options.sender ?? `${workflows.settings.brand.name} <hello@rapport.local>`,
+        publicBaseUrl: apiUrl,
+        linkSecret: async () => linkSecret,
+      }) as LambdaHandler<never, unknown>,
+      unsubscribe: createUnsubscribeHandler({
+        ...observability(),
+        store,
+        clock: options.clock,
+        linkSecret: async () => linkSecret,
+        brandName: workflows.settings.brand.name,
+        locales: workflows.settings.locales,
+        defaultLocale: workflows.settings.defaultLocale,
+      }) as LambdaHandler<never, unknown>,
+    };
+    const invoke = (fn: FunctionName, event: unknown) => invokeLambda(`rapport-${fn}`, handlers[fn], event as never);
+
+    const sendMessageArn = localLambdaArn('rapport-send-message');
+    stepFunctions.deploy(
+      workflows.journeys,
+      { [SUBSTITUTIONS.sendMessage]: sendMessageArn },
+      { [sendMessageArn]: (input) => invoke('send-message', input) },
+      () => options.clock.now(),
+    );
+
+    api.addLocalRoute('/_local/executions', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          stepFunctions.listExecutions().map(({ done: _d, abort: _a, ...e }) => e),
+          null,
+          2,
+        ),
+      );
+    });
+
+    return {
+      urls: { api: apiUrl, inbox: `${sesUrl}/`, ses: sesUrl, dynamodb: dynamodbUrl, stepFunctions: stepFunctionsUrl },
+      dataDir: options.dataDir,
+      workflows,
+      tableName,
+      clients,
+      stepFunctions,
+      activity,
+      stop: async () => {
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Counts every SDK call as work in flight, so that virtual time never jumps during one. */
+function trackActivity<I extends object, O extends object>(
+  client: { middlewareStack: MiddlewareStack<I, O> },
+  activity: Activity,
+): void {
+  client.middlewareStack.add((next) => (args) => activity.track(() => next(args)), { step: 'initialize', name: 'rapportActivity' });
+}
+
+/** The table as infra/ defines it: pk/sk strings, on-demand. */
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (e) {
+    if (!(e instanceof ResourceInUseException) && (e as Error).name !== 'ResourceInUseException') throw e;
+  }
+}
+
+function closeServer(server: { close(cb: (e?: Error) => void): unknown; closeAllConnections?: () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
