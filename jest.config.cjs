@@ -9,5 +9,6 @@ module.exports = {
   // middy 6 ships ESM only, so jest has to transform it like our own code.
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  setupFiles: ['<rootDir>/tests/support/env.ts'],
   testTimeout: 30000,
 };

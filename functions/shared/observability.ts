@@ -22,11 +22,14 @@ export interface Observability {
 }
 
 export function createObservability(): Observability {
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
   return {
-    logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME }),
+    logger,
+    // Its own warnings (e.g. "no metrics to publish" on a GET) go through our logger and its level.
     metrics: new Metrics({
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
       serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+      logger,
     }),
   };
 }

@@ -1,0 +1,91 @@
+import * as FakeTimers from '@sinonjs/fake-timers';
+
+type InstalledClock = FakeTimers.Clock;
+import type { Clock } from '../domain/clock';
+import type { Activity } from './activity';
+
+export interface VirtualTime {
+  clock: Clock;
+  /**
+   * Lets time pass, jumping from one timer to the next, until nothing is left to do or `until` is reached.
+   * Time only jumps while no SDK call or task is in flight, so every timestamp is exact and repeatable.
+   */
+  run(activity: Activity, options?: { until?: string | Date; maxTimers?: number }): Promise<void>;
+  uninstall(): void;
+}
+
+/**
+ * Replaces the timers and Date of this process with a virtual clock, so a journey with a 3-day wait
+ * runs in milliseconds. Only timers and Date are faked: faking nextTick or setImmediate breaks sockets.
+ */
+export function installVirtualTime(start: string | Date): VirtualTime {
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  const fake: InstalledClock = FakeTimers.install({
+    now: new Date(start).getTime(),
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    shouldClearNativeTimers: true,
+  });
+  const realTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  // Zero-delay timers (dynalite activating a table, stream plumbing) must run as they would in real
+  // life even between `run` calls; running what is due now never moves virtual time.
+  let pump: ReturnType<typeof setTimeout> | undefined;
+  const schedulePump = () => {
+    pump = realSetTimeout(() => {
+      fake.tick(0);
+      schedulePump();
+    }, 1);
+    pump.unref?.();
+  };
+  schedulePump();
+
+  return {
+    clock: { now: () => new Date(fake.now) },
+    async run(activity, options = {}) {
+      const until = options.until === undefined ? Infinity : new Date(options.until).getTime();
+      const maxTimers = options.maxTimers ?? 100_000;
+      let fired = 0;
+      let busySince: number | undefined;
+      for (;;) {
+        await realTurn();
+        fake.tick(0); // timers due now run without moving time
+        if (activity.inFlight > 0) {
+          // Work in flight that waits on a virtual timer (an SDK retry back-off, say) would wait forever.
+          // After 2 s of real time with no progress, let the next timer fire as it would in reality; any
+          // shorter and a slow first call (module loading, a cold emulator) would see time jump under it.
+          busySince ??= performance.now();
+          if (performance.now() - busySince > 2000 && fake.countTimers() > 0) {
+            fake.next();
+            busySince = undefined;
+          }
+          continue;
+        }
+        busySince = undefined;
+        // Settle: a finished call usually schedules more work a few turns later.
+        let quiet = true;
+        for (let i = 0; i < 5 && quiet; i++) {
+          await realTurn();
+          quiet = activity.inFlight === 0;
+        }
+        if (!quiet) continue;
+        const next = nextTimerAt(fake);
+        if (next === undefined || next > until) break;
+        if (++fired > maxTimers) throw new Error(`virtual time: more than ${maxTimers} timers fired; is something looping?`);
+        fake.next();
+      }
+      if (until !== Infinity && fake.now < until) fake.setSystemTime(until);
+    },
+    uninstall: () => {
+      realClearTimeout(pump);
+      fake.uninstall();
+    },
+  };
+}
+
+function nextTimerAt(fake: InstalledClock): number | undefined {
+  if (fake.countTimers() === 0) return undefined;
+  // `next()` would fire it; peeking needs the internal queue, so fire-free: run to the first timer's time.
+  const timers = (fake as unknown as { timers?: Map<unknown, { callAt: number }> }).timers;
+  const times = [...(timers?.values() ?? [])].map((t) => t.callAt);
+  return times.length ? Math.min(...times) : undefined;
+}

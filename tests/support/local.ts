@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fixedClock, systemClock, type Clock } from '../../domain/clock';
+import type { Profile } from '../../domain/profile/profile';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { httpRequest } from './http';
+
+export const WORKFLOWS_DIR = join(__dirname, '..', '..', 'workflows');
+
+/** A local runtime on free ports with an in-memory table: what `npm start` runs, minus the disk. */
+export function startTestRuntime(clock: Clock = systemClock, workflowsDir = WORKFLOWS_DIR): Promise<LocalRuntime> {
+  return startLocalRuntime({ workflowsDir, clock, sender: 'Rapport Demo Store <hello@rapport.local>' });
+}
+
+export interface InboxEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+/** Reads the local SES server's store over its HTTP API, as a person's inbox page does. */
+export async function inbox(runtime: LocalRuntime, to?: string): Promise<InboxEmail[]> {
+  const { emails } = (await httpRequest(`${runtime.urls.ses}/store`)).json<{ emails: InboxEmail[] }>();
+  return to ? emails.filter((e) => e.destination.to.some((t) => t.includes(to))) : emails;
+}
+
+export async function profileOf(runtime: LocalRuntime, customerId: string): Promise<Profile | undefined> {
+  const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
+  const { Item } = await doc.send(new GetCommand({ TableName: runtime.tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' } }));
+  return Item as Profile | undefined;
+}
+
+export function postEvent(runtime: LocalRuntime, body: unknown) {
+  return httpRequest(`${runtime.urls.api}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export async function clearInbox(runtime: LocalRuntime): Promise<void> {
+  await httpRequest(`${runtime.urls.ses}/clear-store`, { method: 'POST' });
+}
+
+/** The event of the issue's step 2: a first purchase of 19.90 CNY by a customer who reads Chinese. */
+export function firstSmallPurchase(overrides: { eventId?: string; customerId?: string; email?: string } = {}) {
+  return {
+    eventId: overrides.eventId ?? 'e-1',
+    type: 'purchase',
+    customerId: overrides.customerId ?? 'c-42',
+    at: '2026-11-22T10:00:00Z',
+    amount: 19.9,
+    currency: 'CNY',
+    customer: { email: overrides.email ?? 'li@example.com', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+  };
+}
+
+export { fixedClock };
