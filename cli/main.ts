@@ -13,7 +13,11 @@ const USAGE = `Usage: rapport <command>
   schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
 `;
 
-export function run(argv: readonly string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): number {
+export function run(
+  argv: readonly string[],
+  out: (s: string) => void = console.log,
+  err: (s: string) => void = console.error,
+): number {
   const [command, ...args] = argv;
   const workflowsDir = (arg: string | undefined) => resolve(arg ?? join(process.cwd(), 'workflows'));
   try {
@@ -21,8 +25,11 @@ export function run(argv: readonly string[], out: (s: string) => void = console.
       case 'validate': {
         const w = loadWorkflows(workflowsDir(args[0]));
         const templates = Object.keys(w.templates).length;
-        out(`✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`);
-        for (const j of w.journeys) out(`  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} steps`);
+        out(
+          `✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`,
+        );
+        for (const j of w.journeys)
+          out(`  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} steps`);
         return 0;
       }
       case 'graph':
@@ -35,7 +42,9 @@ export function run(argv: readonly string[], out: (s: string) => void = console.
         const w = loadWorkflows(workflowsDir(args[1]));
         const found = w.journeys.find((j) => j.journey.id === id);
         if (!found) {
-          err(`rapport ${command}: no journey "${id}"; known: ${w.journeys.map((j) => j.journey.id).join(', ')}`);
+          err(
+            `rapport ${command}: no journey "${id}"; known: ${w.journeys.map((j) => j.journey.id).join(', ')}`,
+          );
           return 2;
         }
         out(command === 'graph' ? journeyToMermaid(found.journey).trimEnd() : found.asl.trimEnd());

@@ -28,7 +28,10 @@ export abstract class RapportError extends Error {
 export class ValidationError extends RapportError {
   readonly problems: readonly Problem[];
   constructor(what: string, problems: readonly Problem[], options?: { cause?: unknown }) {
-    super(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}`, options);
+    super(
+      `${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}`,
+      options,
+    );
     this.problems = problems;
   }
 }
@@ -54,7 +57,8 @@ export function formatProblems(problems: readonly Problem[]): string {
 }
 
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === null || typeof value !== 'object') return String(value);
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;

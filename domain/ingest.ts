@@ -31,7 +31,13 @@ const MAX_CONFLICT_RETRIES = 8;
  */
 export async function ingestEvent(
   event: CustomerEvent,
-  deps: { store: CustomerStore; starter: JourneyStarter; clock: Clock; lifecycle: Lifecycle; journeys: readonly Journey[] },
+  deps: {
+    store: CustomerStore;
+    starter: JourneyStarter;
+    clock: Clock;
+    lifecycle: Lifecycle;
+    journeys: readonly Journey[];
+  },
 ): Promise<IngestResult> {
   const { store, starter, clock } = deps;
   const recorded = await store.getEvent(event.customerId, event.eventId);

@@ -9,7 +9,10 @@ import { LOCAL_ACCOUNT } from './lambda';
 /** API Gateway's own payload limit; the handlers apply Rapport's stricter one. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 
-export type Invoke = (fn: FunctionName, event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+export type Invoke = (
+  fn: FunctionName,
+  event: APIGatewayProxyEventV2,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * The HTTP API on this machine: each request becomes the API Gateway v2 event a Lambda receives on AWS,
@@ -32,10 +35,12 @@ export class LocalHttpApi {
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => {
-      void this.activity.track(() => this.serve(req, res)).catch((e: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'Internal Server Error', detail: (e as Error).message }));
-      });
+      void this.activity
+        .track(() => this.serve(req, res))
+        .catch((e: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: 'Internal Server Error', detail: (e as Error).message }));
+        });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     return `http://${host}:${(this.server.address() as AddressInfo).port}`;
@@ -72,7 +77,8 @@ export class LocalHttpApi {
     const isText = Buffer.from(text, 'utf8').equals(body);
     const now = this.now();
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const event: APIGatewayProxyEventV2 = {
       version: '2.0',
       routeKey: `${route.method} ${route.path}`,

@@ -5,7 +5,12 @@ import type { Context } from 'aws-lambda';
 export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;
 
 /** Invokes a handler the way the Lambda runtime does, with a context object of the same shape. */
-export function invokeLambda<E, R>(functionName: string, handler: LambdaHandler<E, R>, event: E, timeoutMs = 60_000): Promise<R> {
+export function invokeLambda<E, R>(
+  functionName: string,
+  handler: LambdaHandler<E, R>,
+  event: E,
+  timeoutMs = 60_000,
+): Promise<R> {
   const started = Date.now();
   const requestId = randomUUID();
   const context: Context = {

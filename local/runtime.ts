@@ -69,8 +69,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const dynamo = dynalite({ createTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
-    await new Promise<void>((resolve, reject) => dynamo.listen(ports.dynamodb, host, (e?: Error) => (e ? reject(e) : resolve())));
+    const dynamo = dynalite({
+      createTableMs: 0,
+      ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}),
+    });
+    await new Promise<void>((resolve, reject) =>
+      dynamo.listen(ports.dynamodb, host, (e?: Error) => (e ? reject(e) : resolve())),
+    );
     closers.push(() => closeServer(dynamo));
     const dynamodbUrl = `http://${host}:${(dynamo.address() as AddressInfo).port}`;
 
@@ -102,9 +107,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const observability = () => createObservability();
     const store = createCustomerStore(clients.dynamodb, tableName);
     const linkSecret = options.linkSecret ?? 'local-only-link-signing-secret';
-    const stateMachineArns = Object.fromEntries(workflows.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]));
+    const stateMachineArns = Object.fromEntries(
+      workflows.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
+    );
 
-    const api = new LocalHttpApi((fn, event) => invoke(fn, event) as Promise<APIGatewayProxyStructuredResultV2>, activity, () => options.clock.now());
+    const api = new LocalHttpApi(
+      (fn, event) => invoke(fn, event) as Promise<APIGatewayProxyStructuredResultV2>,
+      activity,
+      () => options.clock.now(),
+    );
     const apiUrl = await api.listen(ports.api, host);
     closers.push(() => api.close());
 
@@ -137,7 +148,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         defaultLocale: workflows.settings.defaultLocale,
       }) as LambdaHandler<never, unknown>,
     };
-    const invoke = (fn: FunctionName, event: unknown) => invokeLambda(`rapport-${fn}`, handlers[fn], event as never);
+    const invoke = (fn: FunctionName, event: unknown) =>
+      invokeLambda(`rapport-${fn}`, handlers[fn], event as never);
 
     const sendMessageArn = localLambdaArn('rapport-send-message');
     stepFunctions.deploy(
@@ -159,7 +171,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
 
     return {
-      urls: { api: apiUrl, inbox: `${sesUrl}/`, ses: sesUrl, dynamodb: dynamodbUrl, stepFunctions: stepFunctionsUrl },
+      urls: {
+        api: apiUrl,
+        inbox: `${sesUrl}/`,
+        ses: sesUrl,
+        dynamodb: dynamodbUrl,
+        stepFunctions: stepFunctionsUrl,
+      },
       dataDir: options.dataDir,
       workflows,
       tableName,
@@ -181,7 +199,10 @@ function trackActivity<I extends object, O extends object>(
   client: { middlewareStack: MiddlewareStack<I, O> },
   activity: Activity,
 ): void {
-  client.middlewareStack.add((next) => (args) => activity.track(() => next(args)), { step: 'initialize', name: 'rapportActivity' });
+  client.middlewareStack.add((next) => (args) => activity.track(() => next(args)), {
+    step: 'initialize',
+    name: 'rapportActivity',
+  });
 }
 
 /** The table as infra/ defines it: pk/sk strings, on-demand. */
@@ -206,7 +227,10 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   }
 }
 
-function closeServer(server: { close(cb: (e?: Error) => void): unknown; closeAllConnections?: () => void }): Promise<void> {
+function closeServer(server: {
+  close(cb: (e?: Error) => void): unknown;
+  closeAllConnections?: () => void;
+}): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections?.();

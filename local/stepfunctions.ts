@@ -88,7 +88,12 @@ export class LocalStepFunctions {
 
   constructor(private readonly activity: Activity) {}
 
-  deploy(journeys: readonly LoadedJourney[], substitutions: Record<string, string>, tasks: TaskHandlers, now: () => Date): void {
+  deploy(
+    journeys: readonly LoadedJourney[],
+    substitutions: Record<string, string>,
+    tasks: TaskHandlers,
+    now: () => Date,
+  ): void {
     for (const { journey, asl } of journeys) {
       const name = `rapport-${journey.id}`;
       const deployedDefinition = substitute(asl, substitutions);
@@ -97,11 +102,22 @@ export class LocalStepFunctions {
       for (const [stateName, state] of Object.entries(definition.States)) {
         if (state.Type !== 'Task') continue;
         const task = tasks[state.Resource];
-        if (!task) throw new Error(`journey ${journey.id}: state "${stateName}" uses ${state.Resource}, which the local runtime does not provide`);
+        if (!task)
+          throw new Error(
+            `journey ${journey.id}: state "${stateName}" uses ${state.Resource}, which the local runtime does not provide`,
+          );
         taskStates[stateName] = (input) => this.activity.track(() => task(input));
       }
       const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-      this.machines.set(localStateMachineArn(name), { arn: localStateMachineArn(name), name, definition: asl, deployedDefinition, machine, taskStates, createdAt: now() });
+      this.machines.set(localStateMachineArn(name), {
+        arn: localStateMachineArn(name),
+        name,
+        definition: asl,
+        deployedDefinition,
+        machine,
+        taskStates,
+        createdAt: now(),
+      });
     }
   }
 
@@ -109,11 +125,20 @@ export class LocalStepFunctions {
     return [...this.machines.values()];
   }
 
-  startExecution(stateMachineArn: string, name: string | undefined, input: string | undefined): LocalExecution {
+  startExecution(
+    stateMachineArn: string,
+    name: string | undefined,
+    input: string | undefined,
+  ): LocalExecution {
     const sm = this.machines.get(stateMachineArn);
-    if (!sm) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (!sm)
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${stateMachineArn}'`,
+      );
     const execName = name ?? crypto.randomUUID();
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(execName)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${execName}'`);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(execName))
+      throw new StepFunctionsError('InvalidName', `Invalid Name: '${execName}'`);
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${execName}`;
     const inputText = input ?? '{}';
     const existing = this.executions.get(executionArn);
@@ -150,7 +175,8 @@ export class LocalStepFunctions {
     execution.done = (async () => {
       const log = (async () => {
         for await (const event of run.eventLogs) {
-          if (event.type === 'StateEntered') execution.statesEntered.push({ name: event.state.name, at: new Date(event.timestamp) });
+          if (event.type === 'StateEntered')
+            execution.statesEntered.push({ name: event.state.name, at: new Date(event.timestamp) });
         }
       })();
       try {
@@ -158,7 +184,12 @@ export class LocalStepFunctions {
         execution.status = 'SUCCEEDED';
       } catch (e) {
         const err = e as Error & { cause?: Error & { cause?: unknown } };
-        execution.status = err.name === 'ExecutionAbortedError' ? 'ABORTED' : err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        execution.status =
+          err.name === 'ExecutionAbortedError'
+            ? 'ABORTED'
+            : err.name === 'ExecutionTimeoutError'
+              ? 'TIMED_OUT'
+              : 'FAILED';
         execution.error = err.cause?.name ?? err.name;
         execution.cause = err.cause?.message ?? err.message;
       }
@@ -171,13 +202,17 @@ export class LocalStepFunctions {
 
   describeExecution(executionArn: string): LocalExecution {
     const ex = this.executions.get(executionArn);
-    if (!ex) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    if (!ex)
+      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return ex;
   }
 
   listExecutions(stateMachineArn?: string, status?: ExecutionStatus): LocalExecution[] {
     return [...this.executions.values()]
-      .filter((e) => (!stateMachineArn || e.stateMachineArn === stateMachineArn) && (!status || e.status === status))
+      .filter(
+        (e) =>
+          (!stateMachineArn || e.stateMachineArn === stateMachineArn) && (!status || e.status === status),
+      )
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
   }
 
@@ -228,26 +263,50 @@ export class LocalStepFunctions {
       });
       switch (target) {
         case 'StartExecution': {
-          const e = this.startExecution(String(body.stateMachineArn), body.name as string | undefined, body.input as string | undefined);
+          const e = this.startExecution(
+            String(body.stateMachineArn),
+            body.name as string | undefined,
+            body.input as string | undefined,
+          );
           return send(200, { executionArn: e.executionArn, startDate: epoch(e.startDate) });
         }
         case 'DescribeExecution':
           return send(200, describe(this.describeExecution(String(body.executionArn))));
         case 'ListExecutions':
           return send(200, {
-            executions: this.listExecutions(body.stateMachineArn as string | undefined, body.statusFilter as ExecutionStatus | undefined).map((e) => {
+            executions: this.listExecutions(
+              body.stateMachineArn as string | undefined,
+              body.statusFilter as ExecutionStatus | undefined,
+            ).map((e) => {
               const { input: _i, output: _o, error: _e, cause: _c, ...summary } = describe(e);
               return summary;
             }),
           });
         case 'ListStateMachines':
           return send(200, {
-            stateMachines: [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: epoch(m.createdAt) })),
+            stateMachines: [...this.machines.values()].map((m) => ({
+              stateMachineArn: m.arn,
+              name: m.name,
+              type: 'STANDARD',
+              creationDate: epoch(m.createdAt),
+            })),
           });
         case 'DescribeStateMachine': {
           const m = this.machines.get(String(body.stateMachineArn));
-          if (!m) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`);
-          return send(200, { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition: m.deployedDefinition, type: 'STANDARD', creationDate: epoch(m.createdAt), roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local` });
+          if (!m)
+            throw new StepFunctionsError(
+              'StateMachineDoesNotExist',
+              `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`,
+            );
+          return send(200, {
+            stateMachineArn: m.arn,
+            name: m.name,
+            status: 'ACTIVE',
+            definition: m.deployedDefinition,
+            type: 'STANDARD',
+            creationDate: epoch(m.createdAt),
+            roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
+          });
         }
         case 'StopExecution': {
           const e = this.describeExecution(String(body.executionArn));
@@ -256,7 +315,10 @@ export class LocalStepFunctions {
           return send(200, { stopDate: epoch(e.stopDate) });
         }
         default:
-          throw new StepFunctionsError('UnknownOperationException', `the local runtime does not implement ${target || '(no X-Amz-Target)'}`);
+          throw new StepFunctionsError(
+            'UnknownOperationException',
+            `the local runtime does not implement ${target || '(no X-Amz-Target)'}`,
+          );
       }
     } catch (e) {
       if (e instanceof StepFunctionsError) return send(e.status, { __type: e.code, message: e.message });

@@ -70,7 +70,8 @@ export function installVirtualTime(start: string | Date): VirtualTime {
         if (!quiet) continue;
         const next = nextTimerAt(fake);
         if (next === undefined || next > until) break;
-        if (++fired > maxTimers) throw new Error(`virtual time: more than ${maxTimers} timers fired; is something looping?`);
+        if (++fired > maxTimers)
+          throw new Error(`virtual time: more than ${maxTimers} timers fired; is something looping?`);
         fake.next();
       }
       if (until !== Infinity && fake.now < until) fake.setSystemTime(until);

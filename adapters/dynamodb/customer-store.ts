@@ -38,18 +38,29 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
             Item: { ...keys.profile(profile.customerId), ...profile },
             ...(profile.version === 1
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': profile.version - 1 } }),
+              : {
+                  ConditionExpression: 'version = :expected',
+                  ExpressionAttributeValues: { ':expected': profile.version - 1 },
+                }),
           }),
         );
       } catch (e) {
         if (isConditionFailure(e))
-          throw new VersionConflictError(`profile ${profile.customerId} changed since version ${profile.version - 1}`, { cause: e });
+          throw new VersionConflictError(
+            `profile ${profile.customerId} changed since version ${profile.version - 1}`,
+            { cause: e },
+          );
         throw e;
       }
     },
     getEvent: (customerId, eventId) => get<EventRecord>(keys.event(customerId, eventId)),
     async putEvent(record) {
-      await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.event(record.customerId, record.eventId), ...record } }));
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.event(record.customerId, record.eventId), ...record },
+        }),
+      );
     },
     getMessage: (customerId, key) => get<MessageRecord>(keys.message(customerId, key)),
     async claimMessage(record) {
@@ -69,21 +80,26 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
     },
     async updateMessage(record) {
       await doc.send(
-        new PutCommand({ TableName: tableName, Item: { ...keys.message(record.customerId, record.messageKey), ...record } }),
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.message(record.customerId, record.messageKey), ...record },
+        }),
       );
     },
     async releaseMessage(customerId, key) {
-      await doc.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: keys.message(customerId, key),
-          ConditionExpression: '#s = :sending',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending' },
-        }),
-      ).catch((e: unknown) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+      await doc
+        .send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.message(customerId, key),
+            ConditionExpression: '#s = :sending',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending' },
+          }),
+        )
+        .catch((e: unknown) => {
+          if (!isConditionFailure(e)) throw e;
+        });
     },
   };
 }

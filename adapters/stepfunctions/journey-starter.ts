@@ -5,13 +5,18 @@ import type { JourneyStarter } from '../../domain/ports';
  * Starts journey executions by deterministic name. Step Functions itself is the dedupe: the same name
  * with the same input returns the running execution, and a finished one answers ExecutionAlreadyExists.
  */
-export function createJourneyStarter(sfn: SFNClient, stateMachineArns: Record<string, string>): JourneyStarter {
+export function createJourneyStarter(
+  sfn: SFNClient,
+  stateMachineArns: Record<string, string>,
+): JourneyStarter {
   return {
     async start({ journeyId, executionName, input }) {
       const stateMachineArn = stateMachineArns[journeyId];
       if (!stateMachineArn) throw new Error(`no state machine is deployed for journey "${journeyId}"`);
       try {
-        const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }));
+        const out = await sfn.send(
+          new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }),
+        );
         return { executionArn: out.executionArn ?? '', alreadyStarted: false };
       } catch (e) {
         if (e instanceof ExecutionAlreadyExists || (e as Error).name === 'ExecutionAlreadyExists') {

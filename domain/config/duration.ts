@@ -9,7 +9,10 @@ export const MAX_DURATION_SECONDS = 365 * 86_400;
 
 export const Duration = z
   .string(expect('a duration such as "30m", "12h", "3d" or "2w"'))
-  .regex(DURATION, expect('a duration such as "30m", "12h", "3d" or "2w" (a whole number and one of s, m, h, d, w)'))
+  .regex(
+    DURATION,
+    expect('a duration such as "30m", "12h", "3d" or "2w" (a whole number and one of s, m, h, d, w)'),
+  )
   .refine(
     (v) => !DURATION.test(v) || durationSeconds(v) <= MAX_DURATION_SECONDS,
     expect('at most 365d (a Step Functions execution cannot last longer than a year)'),

@@ -4,7 +4,10 @@ import { expect } from './source';
 /** Lower-case kebab ids: they become Step Functions state names, file names and metric dimensions. */
 export const Slug = z
   .string(expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'))
-  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'))
+  .regex(
+    /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+    expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'),
+  )
   .max(64, expect('an id of at most 64 characters'));
 
 export const Locale = z

@@ -73,13 +73,25 @@ export function loadWorkflows(dir: string): Workflows {
   const settings = required(settingsPath) ? parse(settingsPath, Settings) : undefined;
   if (settings?.value && !settings.value.locales.includes(settings.value.defaultLocale)) {
     problems.push(
-      at(settings.src, ['defaultLocale'], settings.value.defaultLocale, `one of the locales: ${settings.value.locales.join(', ')}`),
+      at(
+        settings.src,
+        ['defaultLocale'],
+        settings.value.defaultLocale,
+        `one of the locales: ${settings.value.locales.join(', ')}`,
+      ),
     );
   }
 
   const lifecyclePath = join(dir, 'lifecycle.yaml');
   const lifecycle = required(lifecyclePath) ? parse(lifecyclePath, Lifecycle) : undefined;
-  const stageIds = new Set(lifecycle?.value?.stages.map((s) => s.id) ?? []);
+  // Read stage ids from the raw file too, so journeys are checked against them even if lifecycle.yaml
+  // has unrelated problems.
+  const rawStages = asRecord(lifecycle?.src.data)?.stages;
+  const stageIds = new Set(
+    (Array.isArray(rawStages) ? rawStages : [])
+      .map((s) => asRecord(s)?.id)
+      .filter((id): id is string => typeof id === 'string'),
+  );
   if (lifecycle?.value) {
     const lc = lifecycle.value;
     const known = `one of the stages: ${[...stageIds].join(', ')}`;
@@ -87,7 +99,8 @@ export function loadWorkflows(dir: string): Workflows {
       if (lc.stages.findIndex((o) => o.id === s.id) !== i)
         problems.push(at(lifecycle.src, ['stages', i, 'id'], s.id, 'a stage id used only once'));
     });
-    if (!stageIds.has(lc.initialStage)) problems.push(at(lifecycle.src, ['initialStage'], lc.initialStage, known));
+    if (!stageIds.has(lc.initialStage))
+      problems.push(at(lifecycle.src, ['initialStage'], lc.initialStage, known));
     lc.transitions.forEach((t, i) => {
       t.from.forEach((f, j) => {
         if (!stageIds.has(f)) problems.push(at(lifecycle.src, ['transitions', i, 'from', j], f, known));
@@ -110,6 +123,7 @@ export function loadWorkflows(dir: string): Workflows {
   };
 
   const layouts: Record<string, EmailLayout> = {};
+  const layoutFiles = new Set<string>();
   const templates: Record<string, Record<string, EmailTemplate>> = {};
   const templatesDir = join(dir, 'templates');
   for (const id of listDir(templatesDir).filter((n) => statSync(join(templatesDir, n)).isDirectory())) {
@@ -117,6 +131,7 @@ export function loadWorkflows(dir: string): Workflows {
       const locale = basename(name, '.yaml');
       const path = join(templatesDir, id, name);
       if (id === '_layout') {
+        layoutFiles.add(locale);
         const parsed = parse(path, EmailLayout);
         if (parsed.value) {
           checkLiquid(parsed.src, parsed.value);
@@ -132,8 +147,12 @@ export function loadWorkflows(dir: string): Workflows {
     }
   }
   for (const locale of locales) {
-    if (!layouts[locale])
-      problems.push({ source: display(join(templatesDir, '_layout', `${locale}.yaml`)), field: '', expected: `this file to exist: the email frame for shipped locale ${locale}` });
+    if (!layoutFiles.has(locale))
+      problems.push({
+        source: display(join(templatesDir, '_layout', `${locale}.yaml`)),
+        field: '',
+        expected: `this file to exist: the email frame for shipped locale ${locale}`,
+      });
   }
 
   const journeys: LoadedJourney[] = [];
@@ -147,18 +166,25 @@ export function loadWorkflows(dir: string): Workflows {
     const references = journeyReferenceProblems(parsed.src, {
       expectedId: basename(name, '.yaml'),
       takenIds: journeys.map((j) => j.journey.id),
-      stageIds: lifecycle?.value ? stageIds : undefined,
+      stageIds: stageIds.size ? stageIds : undefined,
       templates,
       locales,
     });
     problems.push(...references.filter((p) => !faulted.has(p.field)));
     if (parsed.value && problems.length === before)
-      journeys.push({ journey: parsed.value, file: parsed.src.file, asl: compileJourneyToString(parsed.value) });
+      journeys.push({
+        journey: parsed.value,
+        file: parsed.src.file,
+        asl: compileJourneyToString(parsed.value),
+      });
   }
 
   if (problems.length || !settings?.value || !lifecycle?.value) {
     const ordered = [...problems].sort(
-      (a, b) => (a.source ?? '').localeCompare(b.source ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+      (a, b) =>
+        (a.source ?? '').localeCompare(b.source ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.column ?? 0) - (b.column ?? 0),
     );
     throw new ConfigValidationError(`Invalid workflows in ${display(dir)}`, ordered);
   }
@@ -208,17 +234,28 @@ function journeyReferenceProblems(
     if (step.type === 'send' && typeof step.template === 'string') {
       const byLocale = ctx.templates[step.template];
       const known = Object.keys(ctx.templates).join(', ') || 'none';
-      if (!byLocale) at(['steps', i, 'template'], step.template, `a template folder workflows/templates/${step.template}/ (known: ${known})`);
+      if (!byLocale)
+        at(
+          ['steps', i, 'template'],
+          step.template,
+          `a template folder workflows/templates/${step.template}/ (known: ${known})`,
+        );
       else
         for (const locale of ctx.locales.filter((l) => !byLocale[l]))
-          at(['steps', i, 'template'], step.template, `a ${locale} version: workflows/templates/${step.template}/${locale}.yaml`);
+          at(
+            ['steps', i, 'template'],
+            step.template,
+            `a ${locale} version: workflows/templates/${step.template}/${locale}.yaml`,
+          );
     }
   });
   return problems;
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 function lineColumn(src: YamlSource, path: PropertyKey[]) {

@@ -62,7 +62,11 @@ export function zodProblems(
     for (const issue of issues) {
       // zod reports a union mismatch as one issue holding each alternative's issues; the most useful
       // alternative is the one that got furthest, i.e. has the fewest issues.
-      if (issue.code === 'invalid_union' && issue.errors.length > 0 && !issue.message.startsWith('expected: ')) {
+      if (
+        issue.code === 'invalid_union' &&
+        issue.errors.length > 0 &&
+        !issue.message.startsWith('expected: ')
+      ) {
         const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
         if (best && best.length > 0) {
           visit(best, [...base, ...issue.path]);

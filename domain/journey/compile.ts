@@ -79,12 +79,23 @@ function compileStep(journey: Journey, step: Step, next: string | undefined): As
         ResultPath: null,
         TimeoutSeconds: 60,
         Retry: [
-          { ErrorEquals: TRANSIENT_LAMBDA_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
+          {
+            ErrorEquals: TRANSIENT_LAMBDA_ERRORS,
+            IntervalSeconds: 2,
+            MaxAttempts: 6,
+            BackoffRate: 2,
+            JitterStrategy: 'FULL',
+          },
         ],
         ...flow,
       };
     case 'wait':
-      return { Type: 'Wait', Comment: `Wait ${step.duration}`, Seconds: durationSeconds(step.duration), ...flow };
+      return {
+        Type: 'Wait',
+        Comment: `Wait ${step.duration}`,
+        Seconds: durationSeconds(step.duration),
+        ...flow,
+      };
     case 'exit':
       return { Type: 'Succeed', Comment: 'Exit the journey' };
     default:

@@ -24,7 +24,8 @@ export function journeysToStart(
   const starts: JourneyStart[] = [];
   for (const journey of journeys) {
     const { entry } = journey;
-    const stageEntered = entry.stage !== undefined ? stageChanges.find((c) => c.to === entry.stage) : undefined;
+    const stageEntered =
+      entry.stage !== undefined ? stageChanges.find((c) => c.to === entry.stage) : undefined;
     const matches = entry.event !== undefined ? entry.event === event.type : stageEntered !== undefined;
     if (!matches || !matchesWhere(profile, entry.where)) continue;
     starts.push({
@@ -47,7 +48,9 @@ export function journeysToStart(
 }
 
 function matchesWhere(profile: Profile, where: Journey['entry']['where']): boolean {
-  return Object.entries(where ?? {}).every(([k, v]) => (profile as unknown as Record<string, unknown>)[k] === v);
+  return Object.entries(where ?? {}).every(
+    ([k, v]) => (profile as unknown as Record<string, unknown>)[k] === v,
+  );
 }
 
 /**
@@ -55,7 +58,12 @@ function matchesWhere(profile: Profile, where: Journey['entry']['where']): boole
  * where possible, with a hash of the full identity so that distinct causes never collide.
  */
 export function executionName(journeyId: string, customerId: string, eventId: string): string {
-  const hash = createHash('sha256').update(`${journeyId}\u0000${customerId}\u0000${eventId}`).digest('hex').slice(0, 16);
-  const readable = `${journeyId}-${customerId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80 - hash.length - 1);
+  const hash = createHash('sha256')
+    .update(`${journeyId}\u0000${customerId}\u0000${eventId}`)
+    .digest('hex')
+    .slice(0, 16);
+  const readable = `${journeyId}-${customerId}`
+    .replace(/[^A-Za-z0-9_-]/g, '_')
+    .slice(0, 80 - hash.length - 1);
   return `${readable}-${hash}`;
 }

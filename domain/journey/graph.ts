@@ -4,7 +4,10 @@ import type { Journey, Step } from './schema';
 /** A Mermaid flowchart of a journey, for reviews and docs (`rapport graph <journey>`). */
 export function journeyToMermaid(journey: Journey): string {
   const lines = ['flowchart TD'];
-  const entry = journey.entry.stage !== undefined ? `enters stage ${journey.entry.stage}` : `event ${journey.entry.event}`;
+  const entry =
+    journey.entry.stage !== undefined
+      ? `enters stage ${journey.entry.stage}`
+      : `event ${journey.entry.event}`;
   const where = Object.entries(journey.entry.where ?? {})
     .map(([k, v]) => `${k} = ${String(v)}`)
     .join(', ');

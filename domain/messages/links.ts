@@ -26,7 +26,11 @@ export function verifyLink(token: string, secret: string): LinkClaims | undefine
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   try {
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<LinkClaims>;
-    if (typeof claims.customerId !== 'string' || claims.purpose !== 'unsubscribe' || typeof claims.iat !== 'number')
+    if (
+      typeof claims.customerId !== 'string' ||
+      claims.purpose !== 'unsubscribe' ||
+      typeof claims.iat !== 'number'
+    )
       return undefined;
     return claims as LinkClaims;
   } catch {

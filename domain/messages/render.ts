@@ -21,7 +21,11 @@ export interface RenderInput {
  * Picks the locale to write to a customer in: their own if we ship it, else one of the same language,
  * else the default. A Cantonese speaker is never written to in English if zh-CN exists.
  */
-export function resolveLocale(wanted: string | undefined, available: readonly string[], fallback: string): string {
+export function resolveLocale(
+  wanted: string | undefined,
+  available: readonly string[],
+  fallback: string,
+): string {
   if (!wanted) return fallback;
   const exact = available.find((l) => l.toLowerCase() === wanted.toLowerCase());
   if (exact) return exact;
@@ -41,12 +45,15 @@ export function createRenderer(catalog: {
   return {
     render({ template, profile, unsubscribeUrl }: RenderInput): RenderedEmail {
       const byLocale = catalog.templates[template];
-      if (!byLocale) throw new TemplateNotFoundError(`template "${template}" does not exist in workflows/templates/`);
+      if (!byLocale)
+        throw new TemplateNotFoundError(`template "${template}" does not exist in workflows/templates/`);
       const locale = resolveLocale(profile.locale, Object.keys(byLocale), catalog.settings.defaultLocale);
       const tpl = byLocale[locale];
       const layout = catalog.layouts[locale];
       if (!tpl || !layout)
-        throw new TemplateNotFoundError(`template "${template}" has no ${locale} version (or no ${locale} layout)`);
+        throw new TemplateNotFoundError(
+          `template "${template}" has no ${locale} version (or no ${locale} layout)`,
+        );
       const vars = {
         brand: catalog.settings.brand,
         customer: {

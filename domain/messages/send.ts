@@ -40,7 +40,11 @@ export interface SendDeps {
 
 export function parseSendMessageInput(data: unknown): SendMessageInput {
   const result = SendMessageInput.safeParse(data);
-  if (!result.success) throw new InvalidTaskInputError('Invalid send-message input', zodProblems(result.error, data, { source: 'task input' }));
+  if (!result.success)
+    throw new InvalidTaskInputError(
+      'Invalid send-message input',
+      zodProblems(result.error, data, { source: 'task input' }),
+    );
   return result.data;
 }
 
@@ -78,19 +82,32 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
 
   const skip = async (reason: SkipReason): Promise<SendMessageResult> => {
     const claimed = await deps.store.claimMessage({ ...base, status: 'skipped', reason });
-    return claimed ? { status: 'skipped', messageKey: key, reason } : { status: 'duplicate', messageKey: key, previous: 'skipped' };
+    return claimed
+      ? { status: 'skipped', messageKey: key, reason }
+      : { status: 'duplicate', messageKey: key, previous: 'skipped' };
   };
   if (profile.consent.email.status === 'unsubscribed') return skip('unsubscribed');
   if (!profile.email) return skip('no-address');
 
   const token = signLink(
-    { customerId: profile.customerId, purpose: 'unsubscribe', channel: 'email', iat: Math.floor(now.getTime() / 1000) },
+    {
+      customerId: profile.customerId,
+      purpose: 'unsubscribe',
+      channel: 'email',
+      iat: Math.floor(now.getTime() / 1000),
+    },
     await deps.linkSecret(),
   );
   const unsubscribeUrl = `${deps.publicBaseUrl.replace(/\/$/, '')}/unsubscribe?token=${token}`;
   const rendered = deps.renderer.render({ template: input.template, profile, unsubscribeUrl });
-  const record: MessageRecord = { ...base, locale: rendered.locale, to: profile.email, subject: rendered.subject };
-  if (!(await deps.store.claimMessage(record))) return { status: 'duplicate', messageKey: key, previous: 'sending' };
+  const record: MessageRecord = {
+    ...base,
+    locale: rendered.locale,
+    to: profile.email,
+    subject: rendered.subject,
+  };
+  if (!(await deps.store.claimMessage(record)))
+    return { status: 'duplicate', messageKey: key, previous: 'sending' };
 
   let providerMessageId: string;
   try {
@@ -111,12 +128,20 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
   } catch (e) {
     if (isDefiniteRefusal(e)) {
       await deps.store.releaseMessage(input.customerId, key);
-      throw new MessageThrottledError(`the email provider refused the message for now: ${(e as Error).message}`, { cause: e });
+      throw new MessageThrottledError(
+        `the email provider refused the message for now: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     await deps.store.updateMessage({ ...record, status: 'in-doubt' });
     throw e;
   }
-  await deps.store.updateMessage({ ...record, status: 'sent', providerMessageId, sentAt: deps.clock.now().toISOString() });
+  await deps.store.updateMessage({
+    ...record,
+    status: 'sent',
+    providerMessageId,
+    sentAt: deps.clock.now().toISOString(),
+  });
   return { status: 'sent', messageKey: key, providerMessageId };
 }
 
@@ -124,7 +149,8 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
 function isDefiniteRefusal(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
   return (
-    ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable'].includes(err.name ?? '') ||
-    err.$metadata?.httpStatusCode === 429
+    ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable'].includes(
+      err.name ?? '',
+    ) || err.$metadata?.httpStatusCode === 429
   );
 }

@@ -47,5 +47,11 @@ export interface Profile {
 export const RECENT_EVENT_IDS = 50;
 
 /** Profile fields a journey's `entry.where` may test. */
-export const FILTERABLE_FIELDS = ['stage', 'firstPurchaseSmall', 'locale', 'timeZone', 'purchaseCount'] as const;
+export const FILTERABLE_FIELDS = [
+  'stage',
+  'firstPurchaseSmall',
+  'locale',
+  'timeZone',
+  'purchaseCount',
+] as const;
 export type FilterableField = (typeof FILTERABLE_FIELDS)[number];

@@ -27,7 +27,8 @@ export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string,
 /** Validates a customer event from any source, reporting every problem with its field and expected value. */
 export function parseCustomerEvent(data: unknown, source: string): CustomerEvent {
   const result = CustomerEvent.safeParse(data);
-  if (!result.success) throw new InvalidEventError('Invalid event', zodProblems(result.error, data, { source }));
+  if (!result.success)
+    throw new InvalidEventError('Invalid event', zodProblems(result.error, data, { source }));
   return result.data;
 }
 
@@ -41,14 +42,26 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
   const ingest = async (event: CustomerEvent): Promise<IngestResult> => {
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
     const result = await ingestEvent(event, deps);
-    metrics.addMetric(result.status === 'duplicate' ? METRIC.duplicateEvents : METRIC.eventsIngested, MetricUnit.Count, 1);
-    if (result.stageChanges.length) metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges.length);
-    if (result.journeysStarted.length) metrics.addMetric(METRIC.journeysStarted, MetricUnit.Count, result.journeysStarted.length);
-    logger.info('event ingested', { status: result.status, stage: result.stage, journeysStarted: result.journeysStarted });
+    metrics.addMetric(
+      result.status === 'duplicate' ? METRIC.duplicateEvents : METRIC.eventsIngested,
+      MetricUnit.Count,
+      1,
+    );
+    if (result.stageChanges.length)
+      metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges.length);
+    if (result.journeysStarted.length)
+      metrics.addMetric(METRIC.journeysStarted, MetricUnit.Count, result.journeysStarted.length);
+    logger.info('event ingested', {
+      status: result.status,
+      stage: result.stage,
+      journeysStarted: result.journeysStarted,
+    });
     return result;
   };
 
-  const handle = async (input: IngestEventInput): Promise<APIGatewayProxyStructuredResultV2 | IngestResult> => {
+  const handle = async (
+    input: IngestEventInput,
+  ): Promise<APIGatewayProxyStructuredResultV2 | IngestResult> => {
     if (isHttpEvent(input)) {
       try {
         const event = parseCustomerEvent(parseJsonBody(input), 'request body');

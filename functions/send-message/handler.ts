@@ -2,7 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { parseSendMessageInput, sendMessage, type SendDeps, type SendMessageResult } from '../../domain/messages/send';
+import {
+  parseSendMessageInput,
+  sendMessage,
+  type SendDeps,
+  type SendMessageResult,
+} from '../../domain/messages/send';
 import { METRIC, type Observability } from '../shared/observability';
 
 export type SendMessageDeps = SendDeps & Observability;

@@ -6,7 +6,10 @@ import { zodProblems } from '../../domain/config/source';
 export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigValidationError('Invalid Lambda environment', zodProblems(result.error, env, { source: 'environment' }));
+    throw new ConfigValidationError(
+      'Invalid Lambda environment',
+      zodProblems(result.error, env, { source: 'environment' }),
+    );
   }
   return result.data;
 }

@@ -22,27 +22,44 @@ export function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
   const text = body.toString('utf8');
   if (text.trim() === '') {
-    throw new MalformedJsonError('Invalid request', [{ source: 'request body', field: '', expected: 'a JSON object describing one event' }]);
+    throw new MalformedJsonError('Invalid request', [
+      { source: 'request body', field: '', expected: 'a JSON object describing one event' },
+    ]);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new MalformedJsonError(
       'Invalid request',
-      [{ source: 'request body', field: '', value: text.length > 60 ? `${text.slice(0, 57)}...` : text, expected: `valid JSON (${(e as Error).message})` }],
+      [
+        {
+          source: 'request body',
+          field: '',
+          value: text.length > 60 ? `${text.slice(0, 57)}...` : text,
+          expected: `valid JSON (${(e as Error).message})`,
+        },
+      ],
       { cause: e },
     );
   }
 }
 
 export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
 }
 
 export function html(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-frame-options': 'DENY',
+    },
     body,
   };
 }

@@ -49,7 +49,8 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
     `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${TEXT[lang].confirmTitle}</title></head><body style="font-family:sans-serif;max-width:480px;margin:48px auto;padding:0 16px">` +
     `${body}</body></html>`;
-  const t = (lang: Lang, key: keyof (typeof TEXT)['en']) => TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
+  const t = (lang: Lang, key: keyof (typeof TEXT)['en']) =>
+    TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
 
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const token = event.queryStringParameters?.token ?? '';
@@ -58,7 +59,9 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
     if (!claims) return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
 
     let profile = await store.getProfile(claims.customerId);
-    const lang = (profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback) as Lang;
+    const lang = (
+      profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback
+    ) as Lang;
     const language: Lang = lang in TEXT ? lang : 'en';
     if (event.requestContext.http.method !== 'POST') {
       return html(

@@ -1,7 +1,14 @@
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalRuntime } from '../../local/runtime';
-import { clearInbox, firstSmallPurchase, inbox, postEvent, profileOf, startTestRuntime } from '../support/local';
+import {
+  clearInbox,
+  firstSmallPurchase,
+  inbox,
+  postEvent,
+  profileOf,
+  startTestRuntime,
+} from '../support/local';
 
 /**
  * The whole system as `npm start` runs it, driven over HTTP like a user would: the events API, then the
@@ -29,17 +36,34 @@ describe('local runtime, end to end', () => {
     expect(body.journeysStarted).toHaveLength(1);
 
     const profile = await profileOf(runtime, 'c-42');
-    expect(profile).toMatchObject({ stage: 'first-purchase', firstPurchaseSmall: true, purchaseCount: 1, email: 'li@example.com', locale: 'zh-CN' });
+    expect(profile).toMatchObject({
+      stage: 'first-purchase',
+      firstPurchaseSmall: true,
+      purchaseCount: 1,
+      email: 'li@example.com',
+      locale: 'zh-CN',
+    });
     expect(profile?.stageHistory).toEqual([
-      { from: 'prospect', to: 'first-purchase', at: '2026-11-22T10:00:00Z', cause: { kind: 'event', eventId: 'e-1', eventType: 'purchase' } },
+      {
+        from: 'prospect',
+        to: 'first-purchase',
+        at: '2026-11-22T10:00:00Z',
+        cause: { kind: 'event', eventId: 'e-1', eventType: 'purchase' },
+      },
     ]);
 
     const [execution] = await executionsOf('c-42');
     expect(execution?.stateMachineArn).toMatch(/:stateMachine:rapport-first-small-purchase$/);
-    const described = await runtime.clients.sfn.send(new DescribeExecutionCommand({ executionArn: execution!.executionArn }));
+    const described = await runtime.clients.sfn.send(
+      new DescribeExecutionCommand({ executionArn: execution!.executionArn }),
+    );
     // Waiting three days before the follow-up.
     expect(described.status).toBe('RUNNING');
-    expect(JSON.parse(described.input!)).toMatchObject({ customerId: 'c-42', journeyId: 'first-small-purchase', trigger: { eventId: 'e-1' } });
+    expect(JSON.parse(described.input!)).toMatchObject({
+      customerId: 'c-42',
+      journeyId: 'first-small-purchase',
+      trigger: { eventId: 'e-1' },
+    });
 
     let emails = await inbox(runtime, 'li@example.com');
     while (emails.length === 0 && Date.now() - started < 1000) {
@@ -65,21 +89,49 @@ describe('local runtime, end to end', () => {
   });
 
   it('a large first purchase moves the stage but starts no small-purchase journey', async () => {
-    const res = await postEvent(runtime, { ...firstSmallPurchase({ eventId: 'e-big', customerId: 'c-big', email: 'big@example.com' }), amount: 5000 });
+    const res = await postEvent(runtime, {
+      ...firstSmallPurchase({ eventId: 'e-big', customerId: 'c-big', email: 'big@example.com' }),
+      amount: 5000,
+    });
     expect(res.status).toBe(202);
-    expect(await profileOf(runtime, 'c-big')).toMatchObject({ stage: 'first-purchase', firstPurchaseSmall: false });
+    expect(await profileOf(runtime, 'c-big')).toMatchObject({
+      stage: 'first-purchase',
+      firstPurchaseSmall: false,
+    });
     expect(await executionsOf('c-big')).toHaveLength(0);
   });
 
   it('rejects bad input with 400 or 413, naming the field, and writes nothing', async () => {
-    const before = await runtime.clients.dynamodb.send(new ScanCommand({ TableName: runtime.tableName, Select: 'COUNT' }));
+    const before = await runtime.clients.dynamodb.send(
+      new ScanCommand({ TableName: runtime.tableName, Select: 'COUNT' }),
+    );
     const cases: [unknown, number, RegExp][] = [
       ['{"eventId": "x",', 400, /valid JSON/],
-      [{ ...firstSmallPurchase({ eventId: 'bad-1', customerId: 'c-bad' }), type: 'refund' }, 400, /type: got "refund"; expected an event type/],
-      [{ ...firstSmallPurchase({ eventId: 'bad-2' }), customerId: undefined }, 400, /customerId: nothing was given; expected the customer id/],
-      [{ ...firstSmallPurchase({ eventId: 'bad-3', customerId: 'c-bad' }), amount: -5 }, 400, /amount: got -5; expected an amount of 0 or more/],
-      [{ ...firstSmallPurchase({ eventId: 'bad-4', customerId: 'c-bad' }), at: 'yesterday' }, 400, /at: got "yesterday"; expected an ISO 8601 timestamp/],
-      [{ ...firstSmallPurchase({ eventId: 'bad-5', customerId: 'c-bad' }), padding: 'x'.repeat(300 * 1024) }, 413, /expected at most 262144 bytes/],
+      [
+        { ...firstSmallPurchase({ eventId: 'bad-1', customerId: 'c-bad' }), type: 'refund' },
+        400,
+        /type: got "refund"; expected an event type/,
+      ],
+      [
+        { ...firstSmallPurchase({ eventId: 'bad-2' }), customerId: undefined },
+        400,
+        /customerId: nothing was given; expected the customer id/,
+      ],
+      [
+        { ...firstSmallPurchase({ eventId: 'bad-3', customerId: 'c-bad' }), amount: -5 },
+        400,
+        /amount: got -5; expected an amount of 0 or more/,
+      ],
+      [
+        { ...firstSmallPurchase({ eventId: 'bad-4', customerId: 'c-bad' }), at: 'yesterday' },
+        400,
+        /at: got "yesterday"; expected an ISO 8601 timestamp/,
+      ],
+      [
+        { ...firstSmallPurchase({ eventId: 'bad-5', customerId: 'c-bad' }), padding: 'x'.repeat(300 * 1024) },
+        413,
+        /expected at most 262144 bytes/,
+      ],
     ];
     for (const [body, status, message] of cases) {
       const res = await postEvent(runtime, body);
@@ -87,7 +139,9 @@ describe('local runtime, end to end', () => {
       const answer = res.json() as { message: string };
       expect(answer.message).toMatch(message);
     }
-    const after = await runtime.clients.dynamodb.send(new ScanCommand({ TableName: runtime.tableName, Select: 'COUNT' }));
+    const after = await runtime.clients.dynamodb.send(
+      new ScanCommand({ TableName: runtime.tableName, Select: 'COUNT' }),
+    );
     expect(after.Count).toBe(before.Count);
     expect(await executionsOf('c-bad')).toHaveLength(0);
   });
@@ -108,7 +162,10 @@ describe('local runtime, end to end', () => {
       body: 'List-Unsubscribe=One-Click',
     });
     expect(oneClick.status).toBe(200);
-    expect((await profileOf(runtime, 'c-42'))?.consent.email).toMatchObject({ status: 'unsubscribed', source: 'unsubscribe-link' });
+    expect((await profileOf(runtime, 'c-42'))?.consent.email).toMatchObject({
+      status: 'unsubscribed',
+      source: 'unsubscribe-link',
+    });
 
     const tampered = await fetch(url!.replace(/token=(\w)/, 'token=X'), { method: 'POST' });
     expect(tampered.status).toBe(400);

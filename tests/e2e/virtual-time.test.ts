@@ -1,7 +1,14 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
-import { clearInbox, firstSmallPurchase, inbox, postEvent, profileOf, startTestRuntime } from '../support/local';
+import {
+  clearInbox,
+  firstSmallPurchase,
+  inbox,
+  postEvent,
+  profileOf,
+  startTestRuntime,
+} from '../support/local';
 
 /**
  * The compiled journey, the same handlers and the same emulators as `npm start`, on a virtual clock:
@@ -32,7 +39,10 @@ describe('first-small-purchase in virtual time', () => {
     const emails = await inbox(runtime, 'vt@example.com');
     expect(emails.map((e) => e.subject)).toEqual(['感谢您的第一笔订单', '让您的商品物尽其用的三个小建议']);
     // aws-ses-v2-local stamps each email with the (virtual) clock in epoch seconds.
-    expect(emails.map((e) => new Date(e.at * 1000).toISOString())).toEqual(['2026-11-22T10:00:05.000Z', '2026-11-25T10:00:05.000Z']);
+    expect(emails.map((e) => new Date(e.at * 1000).toISOString())).toEqual([
+      '2026-11-22T10:00:05.000Z',
+      '2026-11-25T10:00:05.000Z',
+    ]);
     expect(time.clock.now().toISOString()).toBe('2026-11-25T10:00:05.000Z');
     expect((await profileOf(runtime, 'c-vt'))?.stage).toBe('first-purchase');
     expect(realMs).toBeLessThan(2000);

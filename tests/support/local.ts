@@ -8,7 +8,10 @@ import { httpRequest } from './http';
 export const WORKFLOWS_DIR = join(__dirname, '..', '..', 'workflows');
 
 /** A local runtime on free ports with an in-memory table: what `npm start` runs, minus the disk. */
-export function startTestRuntime(clock: Clock = systemClock, workflowsDir = WORKFLOWS_DIR): Promise<LocalRuntime> {
+export function startTestRuntime(
+  clock: Clock = systemClock,
+  workflowsDir = WORKFLOWS_DIR,
+): Promise<LocalRuntime> {
   return startLocalRuntime({ workflowsDir, clock, sender: 'Rapport Demo Store <hello@rapport.local>' });
 }
 
@@ -29,7 +32,9 @@ export async function inbox(runtime: LocalRuntime, to?: string): Promise<InboxEm
 
 export async function profileOf(runtime: LocalRuntime, customerId: string): Promise<Profile | undefined> {
   const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
-  const { Item } = await doc.send(new GetCommand({ TableName: runtime.tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' } }));
+  const { Item } = await doc.send(
+    new GetCommand({ TableName: runtime.tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' } }),
+  );
   return Item as Profile | undefined;
 }
 
@@ -46,7 +51,9 @@ export async function clearInbox(runtime: LocalRuntime): Promise<void> {
 }
 
 /** The event of the issue's step 2: a first purchase of 19.90 CNY by a customer who reads Chinese. */
-export function firstSmallPurchase(overrides: { eventId?: string; customerId?: string; email?: string } = {}) {
+export function firstSmallPurchase(
+  overrides: { eventId?: string; customerId?: string; email?: string } = {},
+) {
   return {
     eventId: overrides.eventId ?? 'e-1',
     type: 'purchase',

@@ -1,0 +1,75 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { run } from '../../cli/main';
+import { workflowsWith } from '../support/workflows';
+
+const ROOT = join(__dirname, '..', '..');
+
+function capture(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = run(
+    argv,
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('rapport CLI', () => {
+  it('validate: exits 0 and summarises the shipped workflows', () => {
+    const { code, out } = capture(['validate', join(ROOT, 'workflows')]);
+    expect(code).toBe(0);
+    expect(out).toContain('1 journey(s), 2 lifecycle stage(s), 2 template(s) in en, zh-CN: all valid');
+  });
+
+  it('validate: exits non-zero naming file:line:column and field for an invalid journey', () => {
+    const wf = workflowsWith({
+      'journeys/first-small-purchase.yaml':
+        'id: first-small-purchase\nversion: 1\ndescription: d\nentry: { stage: first-purchase }\nsteps:\n  - { id: w, type: wait, duration: soon }\n',
+    });
+    try {
+      // Through the real binary, as CI and a user run it.
+      const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'rapport.cjs'), 'validate', wf.dir], {
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(
+        /journeys\/first-small-purchase\.yaml:6:36 steps\[0\]\.duration: got "soon"; expected a duration/,
+      );
+    } finally {
+      wf.cleanup();
+    }
+  });
+
+  it('graph: prints a Mermaid flowchart of a journey', () => {
+    const { code, out } = capture(['graph', 'first-small-purchase', join(ROOT, 'workflows')]);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe('flowchart TD');
+    expect(out).toContain('s_let_it_arrive{{"let-it-arrive: wait 3d"}}');
+    expect(out).toContain('s_thank_you --> s_let_it_arrive');
+  });
+
+  it('graph: names the known journeys when asked for an unknown one', () => {
+    const { code, err } = capture(['graph', 'nope', join(ROOT, 'workflows')]);
+    expect(code).toBe(2);
+    expect(err).toContain('no journey "nope"; known: first-small-purchase');
+  });
+
+  it('schema --check: the committed JSON Schemas are generated from the current zod schemas', () => {
+    const cwd = process.cwd();
+    try {
+      process.chdir(ROOT);
+      const { code, err } = capture(['schema', '--check']);
+      expect(err).toBe('');
+      expect(code).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('npm run validate works from the repository root', () => {
+    const out = execFileSync('npm', ['run', '--silent', 'validate'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toContain('all valid');
+  });
+});

@@ -1,0 +1,83 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import aslValidator from 'asl-validator';
+import { loadWorkflows } from '../../domain/config/load';
+import { compileJourneyToString } from '../../domain/journey/compile';
+import { Journey } from '../../domain/journey/schema';
+import { WORKFLOWS_DIR } from '../support/local';
+
+/**
+ * Golden tests pin the exact ASL of every shipped journey: a change to the compiler or to a journey shows
+ * up here as a reviewable diff. Regenerate deliberately with `UPDATE_GOLDEN=1 npx jest tests/golden`.
+ */
+const workflows = loadWorkflows(WORKFLOWS_DIR);
+
+describe.each(workflows.journeys.map((j) => [j.journey.id, j] as const))(
+  'compiled journey %s',
+  (id, loaded) => {
+    const goldenPath = join(__dirname, `${id}.asl.json`);
+
+    it('matches its golden file byte for byte', () => {
+      if (process.env.UPDATE_GOLDEN) writeFileSync(goldenPath, loaded.asl);
+      expect(loaded.asl).toBe(readFileSync(goldenPath, 'utf8'));
+    });
+
+    it('passes asl-validator', () => {
+      const result = aslValidator(JSON.parse(loaded.asl));
+      expect(result.errors).toEqual([]);
+      expect(result.isValid).toBe(true);
+    });
+
+    it('names states after the step ids and passes send steps their template', () => {
+      const asl = JSON.parse(loaded.asl) as {
+        StartAt: string;
+        States: Record<string, { Type: string; Parameters?: Record<string, unknown> }>;
+      };
+      expect(Object.keys(asl.States)).toEqual(loaded.journey.steps.map((s) => s.id));
+      expect(asl.StartAt).toBe(loaded.journey.steps[0]?.id);
+      for (const step of loaded.journey.steps) {
+        if (step.type === 'send') {
+          expect(asl.States[step.id]).toMatchObject({
+            Type: 'Task',
+            Resource: '${SendMessageFunctionArn}',
+            Parameters: { template: step.template, stepId: step.id, 'executionId.$': '$$.Execution.Id' },
+          });
+        }
+      }
+    });
+  },
+);
+
+describe('compiler', () => {
+  const journey = (steps: unknown[]) =>
+    Journey.parse({ id: 'j', version: 2, description: 'd', entry: { event: 'purchase' }, steps });
+
+  it('ends on the last step when there is no exit step', () => {
+    const asl = JSON.parse(compileJourneyToString(journey([{ id: 'w', type: 'wait', duration: '2w' }]))) as {
+      States: Record<string, unknown>;
+    };
+    expect(asl.States).toEqual({ w: { Type: 'Wait', Comment: 'Wait 2w', Seconds: 14 * 86_400, End: true } });
+  });
+
+  it('compiles every duration unit to seconds', () => {
+    const seconds = (duration: string) =>
+      (
+        JSON.parse(compileJourneyToString(journey([{ id: 'w', type: 'wait', duration }]))) as {
+          States: { w: { Seconds: number } };
+        }
+      ).States.w.Seconds;
+    expect([
+      seconds('45s'),
+      seconds('30m'),
+      seconds('12h'),
+      seconds('3d'),
+      seconds('1w'),
+      seconds('365d'),
+    ]).toEqual([45, 1800, 43_200, 259_200, 604_800, 31_536_000]);
+  });
+
+  it('is deterministic', () => {
+    const j = journey([{ id: 's', type: 'send', channel: 'email', template: 't' }]);
+    expect(compileJourneyToString(j)).toBe(compileJourneyToString(structuredClone(j)));
+  });
+});

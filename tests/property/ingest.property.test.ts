@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import type { PurchaseEvent } from '../../domain/events/schema';
+import { ingestEvent } from '../../domain/ingest';
+import { executionName } from '../../domain/journey/entry';
+import { signLink, verifyLink } from '../../domain/messages/links';
+import { WORKFLOWS_DIR } from '../support/local';
+import { memoryStarter, memoryStore } from '../support/memory-store';
+
+const workflows = loadWorkflows(WORKFLOWS_DIR);
+const journeys = workflows.journeys.map((j) => j.journey);
+
+const purchaseArb = (customerIds: string[]) =>
+  fc.record({
+    eventId: fc.string({ minLength: 1, maxLength: 12 }),
+    type: fc.constant('purchase' as const),
+    customerId: fc.constantFrom(...customerIds),
+    at: fc
+      .date({
+        min: new Date('2026-01-01T00:00:00Z'),
+        max: new Date('2026-12-31T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString()),
+    amount: fc.double({ min: 0, max: 1000, noNaN: true }),
+    currency: fc.constantFrom('CNY', 'USD', 'JPY'),
+  }) satisfies fc.Arbitrary<PurchaseEvent>;
+
+/** Events with globally unique ids, then a delivery stream that repeats some of them and shuffles. */
+const deliveriesArb = fc
+  .uniqueArray(purchaseArb(['c-1', 'c-2', 'c-3']), {
+    selector: (e) => `${e.customerId}/${e.eventId}`,
+    minLength: 1,
+    maxLength: 12,
+  })
+  .chain((events) =>
+    fc
+      .tuple(fc.constant(events), fc.array(fc.constantFrom(...events), { maxLength: 12 }))
+      .chain(([unique, repeats]) =>
+        fc.tuple(
+          fc.constant(unique),
+          fc.shuffledSubarray([...unique, ...repeats], { minLength: unique.length + repeats.length }),
+        ),
+      ),
+  );
+
+async function replay(events: readonly PurchaseEvent[], concurrent: boolean) {
+  const store = memoryStore();
+  const starter = memoryStarter();
+  const deps = {
+    store,
+    starter,
+    clock: fixedClock('2027-01-01T00:00:00Z'),
+    lifecycle: workflows.lifecycle,
+    journeys,
+  };
+  if (concurrent) await Promise.all(events.map((e) => ingestEvent(e, deps)));
+  else for (const e of events) await ingestEvent(e, deps);
+  return { store, starter };
+}
+
+describe('ingest invariants (property)', () => {
+  it('duplicated and reordered deliveries apply each event exactly once and start each journey at most once', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveriesArb, fc.boolean(), async ([unique, deliveries], concurrent) => {
+        const { store, starter } = await replay(deliveries, concurrent);
+        for (const customerId of new Set(unique.map((e) => e.customerId))) {
+          const mine = unique.filter((e) => e.customerId === customerId);
+          const profile = store.profiles.get(customerId)!;
+          expect(profile.purchaseCount).toBe(mine.length);
+          expect(profile.stage).toBe('first-purchase');
+          expect(profile.stageHistory).toHaveLength(1);
+          expect(new Set(profile.recentEventIds).size).toBe(profile.recentEventIds.length);
+          expect(profile.lastPurchaseAt).toBe(
+            mine
+              .map((e) => e.at)
+              .sort()
+              .at(-1),
+          );
+          const started = [...starter.started.values()].filter((i) => i.customerId === customerId);
+          // One stage change, so at most one first-small-purchase execution per customer, ever.
+          expect(started.length).toBe(profile.firstPurchaseSmall ? 1 : 0);
+        }
+        expect(store.events.size).toBe(unique.length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the outcome does not depend on how often events were delivered', async () => {
+    await fc.assert(
+      fc.asyncProperty(deliveriesArb, async ([unique, deliveries]) => {
+        const once = await replay(unique, false);
+        const many = await replay(deliveries, false);
+        const view = (s: typeof once.store) =>
+          [...s.profiles.values()].map((p) => ({
+            id: p.customerId,
+            count: p.purchaseCount,
+            last: p.lastPurchaseAt,
+            stage: p.stage,
+          }));
+        expect(view(many.store).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+          view(once.store).sort((a, b) => a.id.localeCompare(b.id)),
+        );
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('execution names (property)', () => {
+  it('are valid Step Functions names and distinct for distinct causes', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 64 }),
+        fc.string({ maxLength: 128 }),
+        fc.string({ maxLength: 128 }),
+        fc.string({ maxLength: 128 }),
+        (j, c, e1, e2) => {
+          const a = executionName(j, c, e1);
+          expect(a).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+          expect(executionName(j, c, e1)).toBe(a);
+          if (e1 !== e2) expect(executionName(j, c, e2)).not.toBe(a);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('signed links (property)', () => {
+  it('any change to a token is refused', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.nat(),
+        (customerId, at, position) => {
+          const token = signLink({ customerId, purpose: 'unsubscribe', channel: 'email', iat: at }, 'secret');
+          expect(verifyLink(token, 'secret')?.customerId).toBe(customerId);
+          const i = position % token.length;
+          const replacement = token[i] === 'A' ? 'B' : 'A';
+          const tampered = `${token.slice(0, i)}${replacement}${token.slice(i + 1)}`;
+          expect(verifyLink(tampered, 'secret')).toBeUndefined();
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,54 @@
+import { VersionConflictError } from '../../domain/errors';
+import type { JourneyInput } from '../../domain/journey/compile';
+import type { CustomerStore, EventRecord, JourneyStarter, MessageRecord } from '../../domain/ports';
+import type { Profile } from '../../domain/profile/profile';
+
+/**
+ * An in-memory CustomerStore with the same conditional semantics as the DynamoDB adapter, for domain
+ * tests that run thousands of cases. Handler and end-to-end tests use dynalite instead.
+ */
+export function memoryStore(): CustomerStore & {
+  profiles: Map<string, Profile>;
+  events: Map<string, EventRecord>;
+} {
+  const profiles = new Map<string, Profile>();
+  const events = new Map<string, EventRecord>();
+  const messages = new Map<string, MessageRecord>();
+  const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
+  return {
+    profiles,
+    events,
+    getProfile: async (id) => clone(profiles.get(id)),
+    putProfile: async (p) => {
+      const current = profiles.get(p.customerId);
+      if ((current?.version ?? 0) !== p.version - 1)
+        throw new VersionConflictError(`version conflict on ${p.customerId}`);
+      profiles.set(p.customerId, structuredClone(p));
+    },
+    getEvent: async (c, e) => clone(events.get(`${c}/${e}`)),
+    putEvent: async (r) => void events.set(`${r.customerId}/${r.eventId}`, structuredClone(r)),
+    getMessage: async (c, k) => clone(messages.get(`${c}/${k}`)),
+    claimMessage: async (r) => {
+      if (messages.has(`${r.customerId}/${r.messageKey}`)) return false;
+      messages.set(`${r.customerId}/${r.messageKey}`, structuredClone(r));
+      return true;
+    },
+    updateMessage: async (r) => void messages.set(`${r.customerId}/${r.messageKey}`, structuredClone(r)),
+    releaseMessage: async (c, k) => {
+      if (messages.get(`${c}/${k}`)?.status === 'sending') messages.delete(`${c}/${k}`);
+    },
+  };
+}
+
+/** Records starts by name with Step Functions' semantics: a name starts at most one execution. */
+export function memoryStarter(): JourneyStarter & { started: Map<string, JourneyInput> } {
+  const started = new Map<string, JourneyInput>();
+  return {
+    started,
+    start: async ({ executionName, input }) => {
+      const alreadyStarted = started.has(executionName);
+      if (!alreadyStarted) started.set(executionName, structuredClone(input));
+      return { executionArn: `arn:test:execution:${executionName}`, alreadyStarted };
+    },
+  };
+}

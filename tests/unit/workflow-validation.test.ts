@@ -1,0 +1,205 @@
+import { relative } from 'node:path';
+import { loadWorkflows } from '../../domain/config/load';
+import { ConfigValidationError, type Problem } from '../../domain/errors';
+import { WORKFLOWS_DIR } from '../support/local';
+import { workflowsWith } from '../support/workflows';
+
+function problemsOf(files: Record<string, string | null>): {
+  problems: readonly Problem[];
+  message: string;
+  dir: string;
+} {
+  const wf = workflowsWith(files);
+  try {
+    loadWorkflows(wf.dir);
+  } catch (e) {
+    if (!(e instanceof ConfigValidationError)) throw e;
+    return { problems: e.problems, message: e.message, dir: relative(process.cwd(), wf.dir) };
+  } finally {
+    wf.cleanup();
+  }
+  throw new Error('expected the workflows to be rejected');
+}
+
+const journey = (body: string) => ({ 'journeys/first-small-purchase.yaml': body });
+
+describe('workflow validation', () => {
+  it('accepts the shipped workflows', () => {
+    const w = loadWorkflows(WORKFLOWS_DIR);
+    expect(w.journeys.map((j) => j.journey.id)).toEqual(['first-small-purchase']);
+    expect(w.settings.locales).toEqual(['en', 'zh-CN']);
+  });
+
+  it('reports every problem of a journey at once, each with file, line, column, field, value and expectation', () => {
+    const { problems, message, dir } = problemsOf(
+      journey(`id: first-small-purchase
+version: 0
+description: test
+entry:
+  stage: frist-purchase
+steps:
+  - id: thank-you
+    type: send
+    channel: email
+    template: first-purchase-thank
+  - id: pause
+    type: wait
+    duration: 3 days
+  - id: bad
+    type: sms
+  - id: done
+    type: exit
+    extra: 1
+`),
+    );
+    const file = `${dir}/journeys/first-small-purchase.yaml`;
+    expect(
+      problems.map(({ source, line, column, field, value }) => ({ source, line, column, field, value })),
+    ).toEqual([
+      { source: file, line: 2, column: 10, field: 'version', value: 0 },
+      { source: file, line: 5, column: 10, field: 'entry.stage', value: 'frist-purchase' },
+      { source: file, line: 10, column: 15, field: 'steps[0].template', value: 'first-purchase-thank' },
+      { source: file, line: 13, column: 15, field: 'steps[1].duration', value: '3 days' },
+      { source: file, line: 15, column: 11, field: 'steps[2].type', value: 'sms' },
+      { source: file, line: 18, column: 12, field: 'steps[3].extra', value: 1 },
+    ]);
+    expect(message).toContain(
+      `${file}:13:15 steps[1].duration: got "3 days"; expected a duration such as "30m", "12h", "3d" or "2w"`,
+    );
+    expect(message).toContain(
+      `${file}:15:11 steps[2].type: got "sms"; expected a step type, one of "send", "wait", "exit"`,
+    );
+    expect(message).toContain(
+      `${file}:5:10 entry.stage: got "frist-purchase"; expected a lifecycle stage: prospect, first-purchase`,
+    );
+    expect(message).toContain('known: first-purchase-thanks, first-purchase-tips');
+  });
+
+  it('points at YAML syntax errors', () => {
+    const { problems } = problemsOf(journey('id: first-small-purchase\nsteps: [\n'));
+    expect(problems[0]).toMatchObject({
+      line: expect.any(Number),
+      expected: expect.stringContaining('valid YAML'),
+    });
+  });
+
+  it('rejects duplicate keys, which YAML would otherwise silently overwrite', () => {
+    const { problems } = problemsOf(journey('id: first-small-purchase\nid: again\n'));
+    expect(problems.some((p) => p.expected.includes('valid YAML') && p.line === 2)).toBe(true);
+  });
+
+  it('rejects a wait beyond Step Functions’ one-year limit', () => {
+    const { problems } = problemsOf(
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry: { event: purchase }
+steps:
+  - { id: forever, type: wait, duration: 53w }
+`),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'steps[0].duration',
+        value: '53w',
+        expected: expect.stringContaining('at most 365d'),
+      }),
+    ]);
+  });
+
+  it('rejects steps after an exit (they could never run), duplicate step ids and unknown where-fields', () => {
+    const { problems } = problemsOf(
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry:
+  stage: first-purchase
+  where: { firstPurchaseSmal: true }
+steps:
+  - { id: a, type: exit }
+  - { id: a, type: wait, duration: 1d }
+`),
+    );
+    expect(problems.map((p) => [p.field, p.expected])).toEqual([
+      ['entry.where.firstPurchaseSmal', expect.stringContaining('a profile field')],
+      ['steps[1]', 'no step after exit step "a" (it could never run)'],
+      ['steps[1].id', 'a step id used only once in this journey'],
+    ]);
+  });
+
+  it('requires exactly one of entry.stage or entry.event', () => {
+    const { problems } = problemsOf(
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry: { stage: first-purchase, event: purchase }
+steps: [{ id: x, type: exit }]
+`),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'entry',
+        line: 4,
+        expected: expect.stringContaining('exactly one of "stage"'),
+      }),
+    ]);
+  });
+
+  it('requires a template in every shipped locale', () => {
+    const { problems } = problemsOf({ 'templates/first-purchase-tips/zh-CN.yaml': null });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'steps[2].template',
+        value: 'first-purchase-tips',
+        expected: 'a zh-CN version: workflows/templates/first-purchase-tips/zh-CN.yaml',
+      }),
+    ]);
+  });
+
+  it('requires the email frame to keep the unsubscribe link', () => {
+    const { problems } = problemsOf({
+      'templates/_layout/en.yaml':
+        'unsubscribeLabel: Unsubscribe\ntext: "{{ content }}"\nhtml: "{{ content }} {{ unsubscribeUrl }}"\n',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'text',
+        line: 2,
+        expected: expect.stringContaining('{{ unsubscribeUrl }}'),
+      }),
+    ]);
+  });
+
+  it('rejects Liquid that does not parse', () => {
+    const { problems } = problemsOf({
+      'templates/first-purchase-tips/en.yaml': 'subject: "Hi {{ customer.firstName"\ntext: t\nhtml: h\n',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'subject',
+        line: 1,
+        expected: expect.stringContaining('valid Liquid'),
+      }),
+    ]);
+  });
+
+  it('checks lifecycle references to stages', () => {
+    const { problems } = problemsOf({
+      'lifecycle.yaml': `initialStage: prospect
+stages:
+  - { id: prospect, description: p }
+transitions:
+  - { from: [prospect], to: first-purchase, on: purchase }
+firstPurchase: { smallAmount: { CNY: 200, usd: 30 } }
+`,
+    });
+    expect(
+      problems.map((p) => [p.source?.endsWith('lifecycle.yaml') ? 'lifecycle' : 'other', p.field]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['lifecycle', 'firstPurchase.smallAmount.usd'],
+        ['other', 'entry.stage'],
+      ]),
+    );
+  });
+});
