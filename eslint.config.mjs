@@ -21,21 +21,41 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'domain/ imports neither the AWS SDK nor CDK: put I/O in adapters/.' },
-            { group: ['../../adapters/*', '../../functions/*', '../../local/*', '../../infra/*'], message: 'domain/ depends on nothing outside itself.' },
+            {
+              group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+              message: 'domain/ imports neither the AWS SDK nor CDK: put I/O in adapters/.',
+            },
+            {
+              group: ['../../adapters/*', '../../functions/*', '../../local/*', '../../infra/*'],
+              message: 'domain/ depends on nothing outside itself.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Inject a Clock: the domain never reads the wall clock.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Inject a Clock: the domain never reads the wall clock.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Inject a Clock: the domain never reads the wall clock.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Inject a Clock: the domain never reads the wall clock.',
+        },
       ],
     },
   },
   {
     files: ['**/*.cjs', '**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
