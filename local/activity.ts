@@ -4,10 +4,15 @@
  */
 export class Activity {
   private count = 0;
-  private waiters: (() => void)[] = [];
+  private finished = 0;
 
   get inFlight(): number {
     return this.count;
+  }
+
+  /** How many pieces of work have finished so far: tells slow progress from none. */
+  get completed(): number {
+    return this.finished;
   }
 
   async track<T>(work: () => Promise<T>): Promise<T> {
@@ -16,7 +21,7 @@ export class Activity {
       return await work();
     } finally {
       this.count--;
-      if (this.count === 0) this.waiters.splice(0).forEach((w) => w());
+      this.finished++;
     }
   }
 }

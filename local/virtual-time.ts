@@ -45,22 +45,25 @@ export function installVirtualTime(start: string | Date): VirtualTime {
       const until = options.until === undefined ? Infinity : new Date(options.until).getTime();
       const maxTimers = options.maxTimers ?? 100_000;
       let fired = 0;
-      let busySince: number | undefined;
+      let stalledSince: number | undefined;
+      let lastCompleted = activity.completed;
       for (;;) {
         await realTurn();
         fake.tick(0); // timers due now run without moving time
         if (activity.inFlight > 0) {
           // Work in flight that waits on a virtual timer (an SDK retry back-off, say) would wait forever.
-          // After 2 s of real time with no progress, let the next timer fire as it would in reality; any
-          // shorter and a slow first call (module loading, a cold emulator) would see time jump under it.
-          busySince ??= performance.now();
-          if (performance.now() - busySince > 2000 && fake.countTimers() > 0) {
+          // After 2 s of real time in which nothing finished, let the next timer fire as it would in
+          // reality; slow progress (a cold emulator, hundreds of sends) must never see time jump under it.
+          if (stalledSince === undefined || activity.completed !== lastCompleted) {
+            stalledSince = performance.now();
+            lastCompleted = activity.completed;
+          } else if (performance.now() - stalledSince > 2000 && fake.countTimers() > 0) {
             fake.next();
-            busySince = undefined;
+            stalledSince = undefined;
           }
           continue;
         }
-        busySince = undefined;
+        stalledSince = undefined;
         // Settle: a finished call usually schedules more work a few turns later.
         let quiet = true;
         for (let i = 0; i < 5 && quiet; i++) {
