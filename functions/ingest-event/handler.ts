@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 import type { Clock } from '../../domain/clock';
 import { zodProblems } from '../../domain/config/source';
-import { InvalidEventError } from '../../domain/errors';
+import { InvalidEventError, ValidationError } from '../../domain/errors';
 import { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { Journey } from '../../domain/journey/schema';
@@ -26,6 +26,16 @@ export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string,
 
 /** Validates a customer event from any source, reporting every problem with its field and expected value. */
 export function parseCustomerEvent(data: unknown, source: string): CustomerEvent {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InvalidEventError('Invalid event', [
+      {
+        source,
+        field: '',
+        value: data,
+        expected: 'a JSON object describing one event, e.g. {"eventId": …, "type": "purchase", …}',
+      },
+    ]);
+  }
   const result = CustomerEvent.safeParse(data);
   if (!result.success)
     throw new InvalidEventError('Invalid event', zodProblems(result.error, data, { source }));
@@ -70,7 +80,9 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
         const response = httpError(error);
         if (!response) throw error;
         metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
-        logger.warn('event rejected', { error: errorBody(error as Error) });
+        logger.warn('event rejected', {
+          error: errorBody(error as Error, error instanceof ValidationError ? error.problems : []),
+        });
         return response;
       }
     }
@@ -91,5 +103,8 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
     ]);
   };
 
-  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  // resetKeys: the customerId/eventId appended for one event must not label the next invocation's logs.
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }

@@ -24,5 +24,7 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     logger.info('send step done', { ...result });
     return result;
   };
-  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }

@@ -55,7 +55,7 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const token = event.queryStringParameters?.token ?? '';
     const claims = verifyLink(token, await deps.linkSecret());
-    const fallback = deps.defaultLocale as Lang;
+    const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';
     if (!claims) return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
 
     let profile = await store.getProfile(claims.customerId);

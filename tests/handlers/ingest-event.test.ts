@@ -1,0 +1,554 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+  type StartExecutionCommandInput,
+} from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import { InvalidEventError } from '../../domain/errors';
+import { createIngestEventHandler, type IngestEventInput } from '../../functions/ingest-event/handler';
+import { createObservability } from '../../functions/shared/observability';
+import { invokeLambda } from '../../local/lambda';
+import { WORKFLOWS_DIR } from '../support/local';
+import { fixture, PURCHASE, startDynalite, type Item, type LocalDynamo, type Table } from './support';
+
+const workflows = loadWorkflows(WORKFLOWS_DIR);
+const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-first-small-purchase';
+/**
+ * The execution name for (first-small-purchase, c-42, e-1). Pinned: if the naming scheme changed between
+ * deployments, an event redelivered across the change would start its journey a second time.
+ */
+const EXECUTION_NAME = 'first-small-purchase-c-42-c9c2a50a33958024';
+const NOW = '2026-11-22T10:00:02.000Z';
+
+const HTTP_FIXTURE = 'http-api-v2-post-events.json';
+const HTTP_BASE64_FIXTURE = 'http-api-v2-post-events-base64.json';
+const EVENTBRIDGE_FIXTURE = 'eventbridge-purchase.json';
+
+type HttpEvent = APIGatewayProxyEventV2;
+type BridgeEvent = EventBridgeEvent<string, unknown>;
+
+let dynamo: LocalDynamo;
+let table: Table;
+const sfnClient = new SFNClient({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+const sfn = mockClient(sfnClient);
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  sfn.restore();
+  await dynamo?.stop();
+});
+beforeEach(async () => {
+  table = await dynamo.freshTable();
+  sfn.reset();
+  sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
+    executionArn: `${input.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${input.name}`,
+    startDate: new Date(NOW),
+  }));
+});
+
+function handler(t: Table = table, observability = createObservability()) {
+  return createIngestEventHandler({
+    ...observability,
+    store: t.store,
+    starter: createJourneyStarter(sfnClient, { 'first-small-purchase': STATE_MACHINE_ARN }),
+    clock: fixedClock(NOW),
+    lifecycle: workflows.lifecycle,
+    journeys: workflows.journeys.map((j) => j.journey),
+  });
+}
+
+function invoke(event: IngestEventInput, h = handler()): Promise<unknown> {
+  return invokeLambda('rapport-ingest-event', h, event);
+}
+
+async function invokeHttp(event: HttpEvent, h = handler()) {
+  const res = (await invoke(event, h)) as APIGatewayProxyStructuredResultV2;
+  return { ...res, json: JSON.parse(res.body ?? 'null') as Record<string, unknown> };
+}
+
+function httpWithBody(body: string, base64 = false): HttpEvent {
+  const event = fixture<HttpEvent>(HTTP_FIXTURE);
+  return { ...event, body: base64 ? Buffer.from(body).toString('base64') : body, isBase64Encoded: base64 };
+}
+
+function startCalls(): StartExecutionCommandInput[] {
+  return sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
+}
+
+const byKind = (items: Item[], prefix: string) => items.filter((i) => i.sk.startsWith(prefix));
+
+/** What one first small purchase must leave behind, however it arrived and however often. */
+async function expectJourneyStartedOnce(t: Table = table) {
+  const calls = startCalls();
+  expect(calls.length).toBeGreaterThanOrEqual(1);
+  // Step Functions dedupes on name + input: repeated calls are harmless only if both are identical.
+  expect(new Set(calls.map((c) => c.name))).toEqual(new Set([EXECUTION_NAME]));
+  expect(new Set(calls.map((c) => c.input)).size).toBe(1);
+  const call = calls[0]!;
+  expect(call.stateMachineArn).toBe(STATE_MACHINE_ARN);
+  expect(JSON.parse(call.input!)).toEqual({
+    customerId: 'c-42',
+    journeyId: 'first-small-purchase',
+    journeyVersion: 1,
+    trigger: { eventId: 'e-1', eventType: 'purchase', at: '2026-11-22T10:00:00Z', stage: 'first-purchase' },
+  });
+
+  const items = await t.scan();
+  expect(items.map((i) => `${i.pk} ${i.sk}`)).toEqual(['CUSTOMER#c-42 EVENT#e-1', 'CUSTOMER#c-42 PROFILE']);
+  const [profile] = byKind(items, 'PROFILE');
+  expect(profile).toMatchObject({
+    customerId: 'c-42',
+    stage: 'first-purchase',
+    firstPurchaseSmall: true,
+    firstPurchase: { eventId: 'e-1', amount: 19.9, currency: 'CNY', small: true },
+    purchaseCount: 1,
+    version: 1,
+    email: 'li@example.com',
+    locale: 'zh-CN',
+    timeZone: 'Asia/Shanghai',
+    recentEventIds: ['e-1'],
+  });
+  expect(profile!.stageHistory).toEqual([
+    {
+      from: 'prospect',
+      to: 'first-purchase',
+      at: '2026-11-22T10:00:00Z',
+      cause: { kind: 'event', eventId: 'e-1', eventType: 'purchase' },
+    },
+  ]);
+  const [record] = byKind(items, 'EVENT#');
+  expect(record).toMatchObject({
+    eventId: 'e-1',
+    type: 'purchase',
+    receivedAt: NOW,
+    executions: [
+      {
+        journeyId: 'first-small-purchase',
+        executionName: EXECUTION_NAME,
+        executionArn: `arn:aws:states:eu-west-1:123456789012:execution:rapport-first-small-purchase:${EXECUTION_NAME}`,
+      },
+    ],
+  });
+}
+
+const ACCEPTED = {
+  status: 'accepted',
+  eventId: 'e-1',
+  customerId: 'c-42',
+  stage: 'first-purchase',
+  stageChanges: [
+    {
+      from: 'prospect',
+      to: 'first-purchase',
+      at: '2026-11-22T10:00:00Z',
+      cause: { kind: 'event', eventId: 'e-1', eventType: 'purchase' },
+    },
+  ],
+  journeysStarted: [EXECUTION_NAME],
+};
+
+describe('ingest-event: the issue’s first small purchase', () => {
+  it('the fixtures carry the issue’s example purchase', () => {
+    expect(JSON.parse(fixture<HttpEvent>(HTTP_FIXTURE).body!)).toEqual(PURCHASE);
+    const b64 = fixture<HttpEvent>(HTTP_BASE64_FIXTURE);
+    expect(b64.isBase64Encoded).toBe(true);
+    expect(JSON.parse(Buffer.from(b64.body!, 'base64').toString('utf8'))).toEqual(PURCHASE);
+    expect(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE).detail).toEqual(PURCHASE);
+  });
+
+  it('over HTTP: 202, stage first-purchase, firstPurchaseSmall, one StartExecution with a deterministic name', async () => {
+    const res = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE));
+    expect(res.statusCode).toBe(202);
+    expect(res.headers).toMatchObject({ 'content-type': expect.stringMatching(/^application\/json/) });
+    expect(res.json).toEqual(ACCEPTED);
+    expect(startCalls()).toHaveLength(1);
+    await expectJourneyStartedOnce();
+  });
+
+  it('over HTTP with a base64-encoded body: the same result', async () => {
+    const res = await invokeHttp(fixture<HttpEvent>(HTTP_BASE64_FIXTURE));
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toEqual(ACCEPTED);
+    expect(startCalls()).toHaveLength(1);
+    await expectJourneyStartedOnce();
+  });
+
+  it('from EventBridge: the same result, returned rather than wrapped in an HTTP response', async () => {
+    const result = await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE));
+    expect(result).toEqual(ACCEPTED);
+    expect(startCalls()).toHaveLength(1);
+    await expectJourneyStartedOnce();
+  });
+
+  it('names the execution the same way in another table and through another entry point', async () => {
+    await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE));
+    const other = await dynamo.freshTable();
+    await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), handler(other));
+    expect(startCalls().map((c) => c.name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
+    expect(EXECUTION_NAME.length).toBeLessThanOrEqual(80);
+  });
+
+  it('a purchase above the small threshold moves the stage but starts no journey', async () => {
+    const res = await invokeHttp(httpWithBody(JSON.stringify({ ...PURCHASE, amount: 999 })));
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toMatchObject({ status: 'accepted', stage: 'first-purchase', journeysStarted: [] });
+    expect(startCalls()).toHaveLength(0);
+    const [event, profile] = await table.scan();
+    expect(event).toMatchObject({ sk: 'EVENT#e-1', executions: [] });
+    expect(profile).toMatchObject({ sk: 'PROFILE', firstPurchaseSmall: false, stage: 'first-purchase' });
+  });
+});
+
+describe('ingest-event: exactly once', () => {
+  it('the same event twice: one stage change, one journey, one event record; the second answer says duplicate', async () => {
+    const h = handler();
+    const first = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
+    const second = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
+    expect(first.statusCode).toBe(202);
+    expect(second.statusCode).toBe(202);
+    expect(second.json).toEqual({
+      status: 'duplicate',
+      eventId: 'e-1',
+      customerId: 'c-42',
+      stage: 'first-purchase',
+      stageChanges: [],
+      journeysStarted: [],
+    });
+    expect(startCalls()).toHaveLength(1);
+    await expectJourneyStartedOnce();
+  });
+
+  it('the same event over HTTP and then from EventBridge is still one event', async () => {
+    const h = handler();
+    await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toMatchObject({ status: 'duplicate' });
+    expect(startCalls()).toHaveLength(1);
+    await expectJourneyStartedOnce();
+  });
+
+  it('two concurrent deliveries: the profile is applied once and the journey has one name', async () => {
+    const h = handler();
+    const results = await Promise.all([
+      invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h),
+      invokeHttp(fixture<HttpEvent>(HTTP_BASE64_FIXTURE), h),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([202, 202]);
+    for (const r of results) expect(r.json).toMatchObject({ stage: 'first-purchase' });
+    await expectJourneyStartedOnce();
+  });
+
+  it('five concurrent deliveries from both entry points: still one of everything', async () => {
+    const h = handler();
+    await Promise.all([
+      invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h),
+      invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h),
+      invokeHttp(fixture<HttpEvent>(HTTP_BASE64_FIXTURE), h),
+      invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h),
+      invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h),
+    ]);
+    await expectJourneyStartedOnce();
+  });
+
+  it('two different purchases at once for one customer: both count (no lost update), one journey', async () => {
+    const h = handler();
+    const second = httpWithBody(JSON.stringify({ ...PURCHASE, eventId: 'e-2', amount: 5 }));
+    const results = await Promise.all([
+      invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h),
+      invokeHttp(second, h),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([202, 202]);
+    const items = await table.scan();
+    expect(items.map((i) => i.sk)).toEqual(['EVENT#e-1', 'EVENT#e-2', 'PROFILE']);
+    const profile = items.find((i) => i.sk === 'PROFILE')!;
+    expect(profile).toMatchObject({ purchaseCount: 2, version: 2, stage: 'first-purchase' });
+    expect([...(profile.recentEventIds as string[])].sort()).toEqual(['e-1', 'e-2']);
+    expect(profile.stageHistory).toHaveLength(1);
+    // Whichever arrived first was the first purchase and started the journey; the other started none.
+    expect(startCalls()).toHaveLength(1);
+  });
+
+  it('a crash while starting the journey: the call fails, a redelivery starts it once and does not count the purchase twice', async () => {
+    const networkError = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', name: 'Error' });
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(networkError)
+      .callsFake((input: StartExecutionCommandInput) => ({
+        executionArn: `${input.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${input.name}`,
+        startDate: new Date(NOW),
+      }));
+    const h = handler();
+
+    await expect(invoke(fixture<HttpEvent>(HTTP_FIXTURE), h)).rejects.toThrow('socket hang up');
+    // The profile was written, the event was not yet recorded as handled.
+    const afterCrash = await table.scan();
+    expect(afterCrash.map((i) => i.sk)).toEqual(['PROFILE']);
+
+    const res = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toEqual(ACCEPTED);
+    expect(startCalls()).toHaveLength(2);
+    await expectJourneyStartedOnce();
+  });
+
+  it('a crash from EventBridge: the error propagates (so EventBridge retries) and the retry completes the work', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(new Error('connect ETIMEDOUT'))
+      .resolves({ executionArn: 'arn:x', startDate: new Date(NOW) });
+    const h = handler();
+    await expect(invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).rejects.toThrow('ETIMEDOUT');
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toMatchObject({
+      status: 'accepted',
+      journeysStarted: [EXECUTION_NAME],
+    });
+    const [, profile] = await table.scan();
+    expect(profile).toMatchObject({ sk: 'PROFILE', purchaseCount: 1, version: 1, recentEventIds: ['e-1'] });
+    expect(new Set(startCalls().map((c) => c.name))).toEqual(new Set([EXECUTION_NAME]));
+  });
+
+  it('ExecutionAlreadyExists from Step Functions means already started: 202 and the event is recorded', async () => {
+    sfn.on(StartExecutionCommand).rejects(
+      new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${EXECUTION_NAME}'`,
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const res = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE));
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toEqual(ACCEPTED);
+    expect(startCalls()).toHaveLength(1);
+    await expectJourneyStartedOnce();
+  });
+
+  it('a second purchase with another event id counts, but does not restart the journey', async () => {
+    const h = handler();
+    await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
+    const res = await invokeHttp(
+      httpWithBody(JSON.stringify({ ...PURCHASE, eventId: 'e-2', at: '2026-11-23T10:00:00Z' })),
+      h,
+    );
+    expect(res.json).toMatchObject({ status: 'accepted', stageChanges: [], journeysStarted: [] });
+    expect(startCalls()).toHaveLength(1);
+    const profile = (await table.scan()).find((i) => i.sk === 'PROFILE');
+    expect(profile).toMatchObject({
+      purchaseCount: 2,
+      version: 2,
+      recentEventIds: ['e-1', 'e-2'],
+      firstPurchase: { eventId: 'e-1' },
+    });
+  });
+});
+
+describe('ingest-event: bad input is refused precisely and changes nothing', () => {
+  interface ErrorBody {
+    error: string;
+    message: string;
+    problems: { field: string; value?: unknown; expected: string }[];
+  }
+
+  async function expectRefused(event: HttpEvent, status: number) {
+    const res = await invokeHttp(event);
+    expect(res.statusCode).toBe(status);
+    expect(res.headers).toMatchObject({ 'content-type': expect.stringMatching(/^application\/json/) });
+    expect(await table.scan()).toEqual([]);
+    expect(startCalls()).toHaveLength(0);
+    return res.json as unknown as ErrorBody;
+  }
+
+  const body = (patch: Record<string, unknown>, omit: string[] = []) => {
+    const data: Record<string, unknown> = { ...PURCHASE, ...patch };
+    for (const k of omit) delete data[k];
+    return JSON.stringify(data);
+  };
+
+  it('malformed JSON → 400 naming the whole body and what JSON.parse said', async () => {
+    const res = await expectRefused(httpWithBody('{"eventId":"e-1",'), 400);
+    expect(res.error).toBe('MalformedJsonError');
+    expect(res.problems).toEqual([
+      { field: '', value: '{"eventId":"e-1",', expected: expect.stringMatching(/^valid JSON \(.+\)$/) },
+    ]);
+  });
+
+  it('malformed JSON in a base64 body → 400', async () => {
+    const res = await expectRefused(httpWithBody('not json', true), 400);
+    expect(res.problems).toEqual([
+      { field: '', value: 'not json', expected: expect.stringMatching(/^valid JSON/) },
+    ]);
+  });
+
+  it('an empty body → 400', async () => {
+    const event = { ...fixture<HttpEvent>(HTTP_FIXTURE) };
+    delete event.body;
+    const res = await expectRefused(event, 400);
+    expect(res.problems).toEqual([{ field: '', expected: 'a JSON object describing one event' }]);
+  });
+
+  it.each([['[]'], ['null'], ['"purchase"'], ['42']])(
+    'a JSON body that is not an object (%s) → 400 on the whole input',
+    async (text) => {
+      const res = await expectRefused(httpWithBody(text), 400);
+      expect(res.problems).toEqual([
+        expect.objectContaining({ field: '', value: JSON.parse(text) as unknown }),
+      ]);
+    },
+  );
+
+  it('an unknown event type → 400 naming type and the known types', async () => {
+    const res = await expectRefused(httpWithBody(body({ type: 'refund' })), 400);
+    expect(res.error).toBe('InvalidEventError');
+    expect(res.problems).toEqual([
+      { field: 'type', value: 'refund', expected: 'an event type, one of "purchase", "profile"' },
+    ]);
+  });
+
+  it('a missing customerId → 400 naming customerId', async () => {
+    const res = await expectRefused(httpWithBody(body({}, ['customerId'])), 400);
+    expect(res.problems).toEqual([
+      { field: 'customerId', expected: 'the customer id (text, 1–128 characters), e.g. "c-42"' },
+    ]);
+  });
+
+  it('a negative amount → 400 naming amount, the value and the expected range', async () => {
+    const res = await expectRefused(httpWithBody(body({ amount: -5 })), 400);
+    expect(res.problems).toEqual([{ field: 'amount', value: -5, expected: 'an amount of 0 or more' }]);
+  });
+
+  it('an unparseable timestamp → 400 naming at and the expected format', async () => {
+    const res = await expectRefused(httpWithBody(body({ at: 'yesterday at noon' })), 400);
+    expect(res.problems).toEqual([
+      {
+        field: 'at',
+        value: 'yesterday at noon',
+        expected: 'an ISO 8601 timestamp with a time zone, e.g. "2026-11-22T10:00:00Z"',
+      },
+    ]);
+  });
+
+  it('a timestamp without a time zone → 400', async () => {
+    const res = await expectRefused(httpWithBody(body({ at: '2026-11-22T10:00:00' })), 400);
+    expect(res.problems).toEqual([expect.objectContaining({ field: 'at', value: '2026-11-22T10:00:00' })]);
+  });
+
+  it('an unknown extra field → 400 naming the field, and a nested one with its path', async () => {
+    const res = await expectRefused(httpWithBody(body({ coupon: 'X' })), 400);
+    expect(res.problems).toEqual([
+      { field: 'coupon', value: 'X', expected: expect.stringContaining('no such field') },
+    ]);
+    const nested = await expectRefused(
+      httpWithBody(body({ customer: { ...PURCHASE.customer, phone: '+86 10 1234 5678' } })),
+      400,
+    );
+    expect(nested.problems).toEqual([
+      {
+        field: 'customer.phone',
+        value: '+86 10 1234 5678',
+        expected: expect.stringContaining('no such field'),
+      },
+    ]);
+  });
+
+  it('several problems at once → all of them', async () => {
+    const res = await expectRefused(httpWithBody(body({ amount: -1, currency: 'yuan' }, ['eventId'])), 400);
+    expect(res.problems.map((p) => p.field).sort()).toEqual(['amount', 'currency', 'eventId']);
+    expect(res.message).toContain('3 problems');
+  });
+
+  it('a body over 256 KB → 413 stating the limit', async () => {
+    const big = body({ orderId: 'x'.repeat(256 * 1024) });
+    const res = await expectRefused(httpWithBody(big), 413);
+    expect(res.error).toBe('PayloadTooLargeError');
+    expect(res.message).toContain(`request body is ${Buffer.byteLength(big)} bytes`);
+    expect(res.message).toContain('expected at most 262144 bytes');
+  });
+
+  it('a base64 body whose decoded size is over 256 KB → 413', async () => {
+    const res = await expectRefused(httpWithBody(body({ orderId: 'x'.repeat(256 * 1024) }), true), 413);
+    expect(res.error).toBe('PayloadTooLargeError');
+  });
+
+  it('a body of exactly 256 KB is not refused for its size', async () => {
+    const base = body({});
+    const exact = `${base.slice(0, -1)}${' '.repeat(256 * 1024 - Buffer.byteLength(base))}}`;
+    expect(Buffer.byteLength(exact)).toBe(256 * 1024);
+    const res = await invokeHttp(httpWithBody(exact));
+    expect(res.statusCode).toBe(202);
+  });
+
+  it('EventBridge with an invalid detail → InvalidEventError thrown (retried, then dead-lettered), nothing written', async () => {
+    const event = fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE);
+    event.detail = { ...PURCHASE, amount: -1, customerId: undefined };
+    const error = await invoke(event).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidEventError);
+    const problems = (error as InvalidEventError).problems;
+    expect(problems.map((p) => [p.source, p.field])).toEqual(
+      expect.arrayContaining([
+        [`EventBridge event ${event.id}`, 'amount'],
+        [`EventBridge event ${event.id}`, 'customerId'],
+      ]),
+    );
+    expect(await table.scan()).toEqual([]);
+    expect(startCalls()).toHaveLength(0);
+  });
+
+  it('an invocation that is neither HTTP nor EventBridge → InvalidEventError, nothing written', async () => {
+    await expect(invoke(PURCHASE as unknown as IngestEventInput)).rejects.toBeInstanceOf(InvalidEventError);
+    expect(await table.scan()).toEqual([]);
+  });
+});
+
+describe('ingest-event: logs', () => {
+  /** A logger that writes (unlike the silenced default of the test setup), and what it wrote. */
+  function capturedLogs() {
+    const lines: Record<string, unknown>[] = [];
+    const logger = new Logger({ serviceName: 'rapport', logLevel: 'INFO' });
+    const capture = (chunk: unknown) => {
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      return true;
+    };
+    // Powertools writes INFO to stdout and WARN/ERROR to stderr.
+    const spies = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')].map((s) =>
+      s.mockImplementation(capture),
+    );
+    return {
+      observability: { logger, metrics: new Metrics({ namespace: 'Rapport', logger }) },
+      lines,
+      restore: () => spies.forEach((s) => s.mockRestore()),
+    };
+  }
+
+  it('a rejected request is not logged under the previous request’s customer and event', async () => {
+    const logs = capturedLogs();
+    try {
+      const h = handler(table, logs.observability);
+      await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
+      await invokeHttp(httpWithBody('{"eventId":'), h);
+    } finally {
+      logs.restore();
+    }
+    const ingested = logs.lines.find((l) => l.message === 'event ingested');
+    const rejected = logs.lines.find((l) => l.message === 'event rejected');
+    expect(ingested).toMatchObject({ level: 'INFO', customerId: 'c-42', eventId: 'e-1' });
+    expect(rejected).toMatchObject({
+      level: 'WARN',
+      error: expect.objectContaining({ error: 'MalformedJsonError' }),
+    });
+    expect(rejected).not.toHaveProperty('customerId');
+    expect(rejected).not.toHaveProperty('eventId');
+  });
+});

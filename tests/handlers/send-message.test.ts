@@ -1,0 +1,377 @@
+import {
+  SendRawEmailCommand,
+  SESClient,
+  SESServiceException,
+  type SendRawEmailCommandInput,
+} from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { createSesMailer } from '../../adapters/email/ses-mailer';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import { InvalidTaskInputError, ProfileNotFoundError } from '../../domain/errors';
+import { newProfile } from '../../domain/lifecycle/apply';
+import { verifyLink } from '../../domain/messages/links';
+import { createRenderer } from '../../domain/messages/render';
+import {
+  MessageThrottledError,
+  type SendMessageInput,
+  type SendMessageResult,
+} from '../../domain/messages/send';
+import type { Profile } from '../../domain/profile/profile';
+import { createSendMessageHandler } from '../../functions/send-message/handler';
+import { createObservability } from '../../functions/shared/observability';
+import { invokeLambda } from '../../local/lambda';
+import { WORKFLOWS_DIR } from '../support/local';
+import { fixture, startDynalite, type Item, type LocalDynamo, type Table } from './support';
+
+const workflows = loadWorkflows(WORKFLOWS_DIR);
+const NOW = '2026-11-22T10:00:03.000Z';
+const SECRET = 'handler-test-link-secret';
+const PUBLIC_BASE_URL = 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/';
+const SENDER = 'Rapport Demo Store <hello@rapport.example>';
+const TASK_FIXTURE = 'sfn-send-message-task.json';
+const UNSUBSCRIBE_URL =
+  /^https:\/\/abc123defg\.execute-api\.eu-west-1\.amazonaws\.com\/unsubscribe\?token=[\w-]+\.[\w-]+$/;
+
+let dynamo: LocalDynamo;
+let table: Table;
+const sesClient = new SESClient({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+const ses = mockClient(sesClient);
+let sesMessageIds = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  ses.restore();
+  await dynamo?.stop();
+});
+beforeEach(async () => {
+  table = await dynamo.freshTable();
+  ses.reset();
+  ses.on(SendRawEmailCommand).callsFake(async () => ({ MessageId: `ses-${++sesMessageIds}` }));
+});
+
+function handler() {
+  return createSendMessageHandler({
+    ...createObservability(),
+    store: table.store,
+    mailer: createSesMailer(sesClient, {}),
+    renderer: createRenderer(workflows),
+    clock: fixedClock(NOW),
+    sender: SENDER,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    linkSecret: async () => SECRET,
+  });
+}
+
+const task = (patch: Partial<SendMessageInput> = {}): SendMessageInput => ({
+  ...fixture<SendMessageInput>(TASK_FIXTURE),
+  ...patch,
+});
+
+function send(input: unknown = task(), h = handler()): Promise<SendMessageResult> {
+  return invokeLambda('rapport-send-message', h, input);
+}
+
+/** The customer of the issue after their first small purchase, as ingest-event leaves them. */
+async function seedProfile(patch: Partial<Profile> = {}): Promise<Profile> {
+  const profile: Profile = {
+    ...newProfile('c-42', workflows.lifecycle, new Date('2026-11-22T10:00:00Z')),
+    stage: 'first-purchase',
+    email: 'li@example.com',
+    locale: 'zh-CN',
+    timeZone: 'Asia/Shanghai',
+    purchaseCount: 1,
+    firstPurchaseSmall: true,
+    firstPurchase: { eventId: 'e-1', at: '2026-11-22T10:00:00Z', amount: 19.9, currency: 'CNY', small: true },
+    recentEventIds: ['e-1'],
+    version: 1,
+    ...patch,
+  };
+  await table.store.putProfile(profile);
+  return profile;
+}
+
+function sendCalls(): SendRawEmailCommandInput[] {
+  return ses.commandCalls(SendRawEmailCommand).map((c) => c.args[0].input);
+}
+
+async function messageRecords(): Promise<Item[]> {
+  return (await table.scan()).filter((i) => i.sk.startsWith('MESSAGE#'));
+}
+
+interface Email {
+  raw: string;
+  parsed: ParsedMail;
+  /** A header's value as written, unfolded (RFC 5322 §2.2.3), not decoded. */
+  header(name: string): string | undefined;
+  unsubscribeUrl: string;
+}
+
+async function onlyEmail(): Promise<Email> {
+  const calls = sendCalls();
+  expect(calls).toHaveLength(1);
+  const data = calls[0]!.RawMessage!.Data!;
+  const raw = Buffer.from(data).toString('utf8');
+  const parsed = await simpleParser(Buffer.from(data));
+  const header = (name: string) => {
+    const line = parsed.headerLines.find((h) => h.key === name.toLowerCase())?.line;
+    return line?.replace(/\r\n(?=[ \t])/g, '').replace(/^[^:]+:\s*/, '');
+  };
+  const listUnsubscribe = header('List-Unsubscribe') ?? '';
+  return { raw, parsed, header, unsubscribeUrl: listUnsubscribe.replace(/^<(.*)>$/, '$1') };
+}
+
+describe('send-message: the first-purchase thank-you to the issue’s customer', () => {
+  it('sends exactly one raw email with one-click unsubscribe headers, a Chinese subject and the clock’s Date', async () => {
+    await seedProfile();
+    const result = await send(task());
+    expect(result).toEqual({
+      status: 'sent',
+      messageKey: expect.stringMatching(/^[0-9a-f]{32}$/),
+      providerMessageId: `ses-${sesMessageIds}`,
+    });
+
+    const [call] = sendCalls();
+    expect(call).toMatchObject({
+      Source: SENDER,
+      Destinations: ['li@example.com'],
+      Tags: expect.arrayContaining([
+        { Name: 'journey', Value: 'first-small-purchase' },
+        { Name: 'step', Value: 'thank-you' },
+        { Name: 'template', Value: 'first-purchase-thanks' },
+      ]),
+    });
+    const email = await onlyEmail();
+
+    // RFC 2369 + RFC 8058: an HTTPS link in angle brackets, and the one-click marker.
+    expect(email.header('List-Unsubscribe')).toMatch(/^<https:\/\/[^>]+\/unsubscribe\?token=[^>]+>$/);
+    expect(email.unsubscribeUrl).toMatch(UNSUBSCRIBE_URL);
+    expect(email.header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    const token = new URL(email.unsubscribeUrl).searchParams.get('token')!;
+    expect(verifyLink(token, SECRET)).toEqual({
+      customerId: 'c-42',
+      purpose: 'unsubscribe',
+      channel: 'email',
+      iat: Date.parse(NOW) / 1000,
+    });
+
+    // The subject is MIME-encoded on the wire and decodes to the zh-CN template's subject.
+    expect(email.header('Subject')).toMatch(/^=\?UTF-8\?[BQ]\?/i);
+    expect(email.raw).not.toContain('感谢');
+    expect(email.parsed.subject).toBe('感谢您的第一笔订单');
+
+    expect(email.parsed.date?.toISOString()).toBe(NOW);
+    expect(email.header('From')).toBe(SENDER);
+    expect(email.header('To')).toBe('li@example.com');
+    expect(email.parsed.messageId).toBe(`<${result.messageKey}@rapport>`);
+
+    expect(email.parsed.text).toContain('感谢您在 Rapport Demo Store 的第一笔订单');
+    expect(email.parsed.text).toContain(`退订：${email.unsubscribeUrl}`);
+    expect(email.parsed.html).toContain('<html lang="zh-CN">');
+    expect(email.parsed.html).toContain(`<a href="${email.unsubscribeUrl}"`);
+
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({
+        sk: `MESSAGE#${result.messageKey}`,
+        status: 'sent',
+        providerMessageId: result.status === 'sent' ? result.providerMessageId : undefined,
+        to: 'li@example.com',
+        locale: 'zh-CN',
+        subject: '感谢您的第一笔订单',
+        journeyId: 'first-small-purchase',
+        stepId: 'thank-you',
+        executionId: task().executionId,
+        createdAt: NOW,
+        sentAt: NOW,
+      }),
+    ]);
+  });
+
+  it('invoked twice for the same execution and step: one email, the second answer is a duplicate', async () => {
+    await seedProfile();
+    const h = handler();
+    const first = await send(task(), h);
+    const second = await send(task(), h);
+    expect(first.status).toBe('sent');
+    expect(second).toEqual({ status: 'duplicate', messageKey: first.messageKey, previous: 'sent' });
+    expect(sendCalls()).toHaveLength(1);
+    expect(await messageRecords()).toEqual([expect.objectContaining({ status: 'sent' })]);
+  });
+
+  it('invoked concurrently for the same execution and step: one email', async () => {
+    await seedProfile();
+    // A slow provider widens the window in which the second invocation could slip through.
+    ses.on(SendRawEmailCommand).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, 25));
+      return { MessageId: `ses-${++sesMessageIds}` };
+    });
+    const h = handler();
+    const results = await Promise.all([send(task(), h), send(task(), h), send(task(), h)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['duplicate', 'duplicate', 'sent']);
+    expect(sendCalls()).toHaveLength(1);
+    expect(await messageRecords()).toEqual([expect.objectContaining({ status: 'sent' })]);
+  });
+
+  it('another step of the same execution, or the same step of another execution, is another message', async () => {
+    await seedProfile();
+    const h = handler();
+    const a = await send(task(), h);
+    const b = await send(task({ stepId: 'how-to-get-the-most', template: 'first-purchase-tips' }), h);
+    const c = await send(task({ executionId: `${task().executionId}-2` }), h);
+    expect([a.status, b.status, c.status]).toEqual(['sent', 'sent', 'sent']);
+    expect(new Set([a.messageKey, b.messageKey, c.messageKey]).size).toBe(3);
+    expect(sendCalls()).toHaveLength(3);
+  });
+});
+
+describe('send-message: when not to send', () => {
+  it('an unsubscribed customer gets nothing; the record says skipped/unsubscribed, and stays so on a retry', async () => {
+    await seedProfile({
+      consent: {
+        email: { status: 'unsubscribed', at: '2026-11-22T10:00:01.000Z', source: 'unsubscribe-link' },
+      },
+    });
+    const h = handler();
+    const result = await send(task(), h);
+    expect(result).toEqual({ status: 'skipped', messageKey: expect.any(String), reason: 'unsubscribed' });
+    expect(await send(task(), h)).toEqual({
+      status: 'duplicate',
+      messageKey: result.messageKey,
+      previous: 'skipped',
+    });
+    expect(sendCalls()).toHaveLength(0);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'skipped', reason: 'unsubscribed' }),
+    ]);
+  });
+
+  it('a customer without an email address: skipped/no-address', async () => {
+    await seedProfile({ email: undefined });
+    const result = await send(task());
+    expect(result).toMatchObject({ status: 'skipped', reason: 'no-address' });
+    expect(sendCalls()).toHaveLength(0);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'skipped', reason: 'no-address' }),
+    ]);
+  });
+
+  it('a customer with no profile: ProfileNotFoundError, nothing written, nothing sent', async () => {
+    await expect(send(task())).rejects.toBeInstanceOf(ProfileNotFoundError);
+    expect(await table.scan()).toEqual([]);
+    expect(sendCalls()).toHaveLength(0);
+  });
+
+  it('a task input with a missing or unknown field: InvalidTaskInputError naming it', async () => {
+    await seedProfile();
+    const { executionId: _omit, ...missing } = task();
+    const error = await send({ ...missing, extra: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTaskInputError);
+    expect((error as InvalidTaskInputError).problems.map((p) => p.field).sort()).toEqual([
+      'executionId',
+      'extra',
+    ]);
+    expect(await messageRecords()).toEqual([]);
+    expect(sendCalls()).toHaveLength(0);
+  });
+});
+
+describe('send-message: provider failures', () => {
+  it('SES throttling: MessageThrottledError, the claim is released, and a retry sends once', async () => {
+    await seedProfile();
+    const throttled = new SESServiceException({
+      name: 'Throttling',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Maximum sending rate exceeded.',
+    });
+    ses.on(SendRawEmailCommand).rejectsOnce(throttled).resolves({ MessageId: 'ses-after-throttle' });
+    const h = handler();
+
+    const error = await send(task(), h).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageThrottledError);
+    // The compiled state machine's Retry matches on this name.
+    expect((error as Error).name).toBe('MessageThrottledError');
+    expect(await messageRecords()).toEqual([]);
+
+    expect(await send(task(), h)).toMatchObject({ status: 'sent', providerMessageId: 'ses-after-throttle' });
+    expect(sendCalls()).toHaveLength(2);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'sent', providerMessageId: 'ses-after-throttle' }),
+    ]);
+  });
+
+  it('an HTTP 429 from SES is throttling too', async () => {
+    await seedProfile();
+    ses.on(SendRawEmailCommand).rejectsOnce(
+      new SESServiceException({
+        name: 'TooManyRequests',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 429 },
+        message: 'slow down',
+      }),
+    );
+    await expect(send(task())).rejects.toBeInstanceOf(MessageThrottledError);
+    expect(await messageRecords()).toEqual([]);
+  });
+
+  it('an ambiguous failure (connection reset): the record is in-doubt, the error is thrown, and a retry sends nothing', async () => {
+    await seedProfile();
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    ses.on(SendRawEmailCommand).rejectsOnce(reset).resolves({ MessageId: 'must-not-be-sent' });
+    const h = handler();
+
+    const error = await send(task(), h).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(MessageThrottledError);
+    expect((error as Error).message).toBe('socket hang up');
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'in-doubt', to: 'li@example.com' }),
+    ]);
+
+    expect(await send(task(), h)).toMatchObject({ status: 'duplicate', previous: 'in-doubt' });
+    expect(sendCalls()).toHaveLength(1);
+    expect(await messageRecords()).toEqual([expect.objectContaining({ status: 'in-doubt' })]);
+  });
+});
+
+describe('send-message: language and escaping', () => {
+  it('an en-GB customer gets the English template and layout', async () => {
+    await seedProfile({ locale: 'en-GB', firstName: 'Ann', email: 'ann@example.co.uk' });
+    await send(task());
+    const email = await onlyEmail();
+    expect(email.parsed.subject).toBe('Thank you for your first order, Ann');
+    expect(email.parsed.text).toContain('Hello Ann,');
+    expect(email.parsed.text).toContain(`Unsubscribe: ${email.unsubscribeUrl}`);
+    expect(email.parsed.html).toContain('<html lang="en">');
+    expect(email.parsed.html).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ locale: 'en', to: 'ann@example.co.uk' }),
+    ]);
+  });
+
+  it('an unknown locale (fr) gets the default locale (en)', async () => {
+    await seedProfile({ locale: 'fr' });
+    await send(task());
+    const email = await onlyEmail();
+    expect(email.parsed.subject).toBe('Thank you for your first order');
+    expect(email.parsed.text).toContain('Hello there,');
+    expect(await messageRecords()).toEqual([expect.objectContaining({ locale: 'en' })]);
+  });
+
+  it('a hostile first name is escaped in HTML and left intact in text', async () => {
+    const firstName = '<script>alert("hi")</script>';
+    await seedProfile({ locale: 'en', firstName });
+    await send(task());
+    const email = await onlyEmail();
+    expect(email.parsed.html).not.toContain('<script');
+    expect(email.parsed.html).toContain('Hello &lt;script&gt;alert(&#34;hi&#34;)&lt;/script&gt;,');
+    expect(email.parsed.text).toContain(`Hello ${firstName},`);
+    expect(email.parsed.subject).toBe(`Thank you for your first order, ${firstName}`);
+  });
+});

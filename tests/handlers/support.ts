@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import type { CustomerStore } from '../../domain/ports';
+
+export const FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'events');
+
+/** A fixture event, parsed afresh on every call so that a test may change its copy. */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8')) as T;
+}
+
+/** The issue's example purchase, as the fixtures carry it. */
+export const PURCHASE = Object.freeze({
+  eventId: 'e-1',
+  type: 'purchase',
+  customerId: 'c-42',
+  at: '2026-11-22T10:00:00Z',
+  amount: 19.9,
+  currency: 'CNY',
+  customer: { email: 'li@example.com', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+});
+
+export interface Item {
+  pk: string;
+  sk: string;
+  [attribute: string]: unknown;
+}
+
+export interface LocalDynamo {
+  client: DynamoDBClient;
+  /** A new, empty table with the production key schema: one per test keeps tests independent. */
+  freshTable(): Promise<Table>;
+  stop(): Promise<void>;
+}
+
+export interface Table {
+  name: string;
+  store: CustomerStore;
+  /** Every item in the table, whatever its key: "nothing was written" is `scan()` being empty. */
+  scan(): Promise<Item[]>;
+}
+
+/** An in-memory dynalite on a free port: real conditional writes, no AWS account, no disk. */
+export async function startDynalite(): Promise<LocalDynamo> {
+  const server: Server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const doc = DynamoDBDocumentClient.from(client);
+  let tables = 0;
+
+  return {
+    client,
+    async freshTable() {
+      const name = `rapport-${++tables}`;
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      for (;;) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      return {
+        name,
+        store: createCustomerStore(client, name),
+        async scan() {
+          const items: Item[] = [];
+          let start: Record<string, unknown> | undefined;
+          do {
+            const page = await doc.send(
+              new ScanCommand({ TableName: name, ConsistentRead: true, ExclusiveStartKey: start }),
+            );
+            items.push(...((page.Items ?? []) as Item[]));
+            start = page.LastEvaluatedKey;
+          } while (start);
+          return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+        },
+      };
+    },
+    async stop() {
+      client.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
