@@ -1,0 +1,31 @@
+/**
+ * The CDK app (`cdk.json`: `npx tsx infra/app.ts`). Invalid workflows or deployment settings are reported
+ * as such, without a stack trace, and make `cdk synth`/`cdk deploy` exit non-zero before anything is built.
+ */
+import { ConfigValidationError } from '../domain/errors';
+import { buildApp } from './build-app';
+import { InvalidSettingError } from './names';
+
+function main(): void {
+  let built: ReturnType<typeof buildApp>;
+  try {
+    built = buildApp();
+  } catch (e) {
+    if (e instanceof ConfigValidationError) {
+      process.stderr.write(
+        `\n${e.message}\n\nNothing was synthesized: fix the workflows above (\`npm run validate\` checks them without CDK).\n\n`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    if (e instanceof InvalidSettingError) {
+      process.stderr.write(`\nInvalid deployment setting: ${e.message}\n\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+  built.app.synth();
+}
+
+main();

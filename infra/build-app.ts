@@ -1,0 +1,51 @@
+import { join, resolve } from 'node:path';
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadWorkflows, type Workflows } from '../domain/config/load';
+import { InvalidSettingError } from './names';
+import { DEFAULT_SENDER_ADDRESS, PROJECT_ROOT, RapportStack } from './rapport-stack';
+
+export interface BuildAppOptions {
+  appProps?: AppProps;
+  /** Workflows to deploy instead of reading `<repo>/workflows` (or context `workflowsDir`). */
+  workflows?: Workflows;
+  /** Runs cdk-nag's AwsSolutions pack on synth (default true). */
+  nag?: boolean;
+}
+
+/**
+ * The whole CDK app: workflows loaded and checked first (a ConfigValidationError stops everything before
+ * CDK does any work), then the stack, then cdk-nag. Deployment settings come from context (cdk.json or -c):
+ *   senderAddress   From address of emails (default no-reply@example.com)
+ *   publicBaseUrl   base of links in emails (default: the HTTP API's URL)
+ *   workflowsDir    workflows to deploy (default <repo>/workflows)
+ */
+export function buildApp(options: BuildAppOptions = {}): {
+  app: App;
+  stack: RapportStack;
+  workflows: Workflows;
+} {
+  // autoSynth off: infra/app.ts synthesizes only once everything was built, so a failure leaves no half-built app.
+  const app = new App({ autoSynth: false, ...options.appProps });
+  const context = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string')
+      throw new InvalidSettingError(`context ${key}: got ${JSON.stringify(value)}; expected a string`);
+    return value;
+  };
+
+  const workflows =
+    options.workflows ?? loadWorkflows(resolve(context('workflowsDir') ?? join(PROJECT_ROOT, 'workflows')));
+
+  const stack = new RapportStack(app, 'Rapport', {
+    description: 'Rapport: customer journeys as YAML, run on Step Functions, Lambda, DynamoDB and SES',
+    workflows,
+    projectRoot: PROJECT_ROOT,
+    senderAddress: context('senderAddress') ?? DEFAULT_SENDER_ADDRESS,
+    publicBaseUrl: context('publicBaseUrl'),
+  });
+
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, workflows };
+}

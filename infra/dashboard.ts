@@ -1,0 +1,99 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Dashboard,
+  GraphWidget,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  type IMetric,
+  type IWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../functions/routes';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability';
+import type { HandlerFunction } from './handler-function';
+import type { JourneyStateMachine } from './journey-state-machine';
+
+export interface RapportDashboardProps {
+  dashboardName: string;
+  journeys: Record<string, JourneyStateMachine>;
+  functions: Record<FunctionName, HandlerFunction>;
+  httpApi: HttpApi;
+  deadLetters: IQueue;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** A custom metric the handlers publish with Powertools (namespace Rapport, default dimension service). */
+export function rapportMetric(metricName: string): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME },
+    statistic: 'Sum',
+    period: PERIOD,
+  });
+}
+
+/** One screen answering "is Rapport working?": events in, journeys run, emails out, errors. */
+export class RapportDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: RapportDashboardProps) {
+    super(scope, id);
+    const graph = (title: string, left: IMetric[], width = 8) =>
+      new GraphWidget({ title, left, width, height: 6, period: PERIOD, statistic: 'Sum' });
+    const custom = (...names: string[]) => names.map(rapportMetric);
+
+    const rows: IWidget[][] = [
+      [new TextWidget({ markdown: '# Rapport\nEvents in, journeys run, emails out.', width: 24, height: 1 })],
+      [
+        graph('Events', custom(METRIC.eventsIngested, METRIC.duplicateEvents, METRIC.invalidEvents)),
+        graph('Journeys and lifecycle', custom(METRIC.journeysStarted, METRIC.stageChanges)),
+        graph('Email', custom(METRIC.emailsSent, METRIC.emailsSkipped, METRIC.unsubscribes)),
+      ],
+    ];
+
+    const journeyWidgets = Object.entries(props.journeys).map(([journeyId, j]) =>
+      graph(`Journey ${journeyId}`, [
+        j.stateMachine.metricStarted({ label: 'ExecutionsStarted' }),
+        j.stateMachine.metricSucceeded({ label: 'ExecutionsSucceeded' }),
+        j.stateMachine.metricFailed({ label: 'ExecutionsFailed' }),
+      ]),
+    );
+    for (let i = 0; i < journeyWidgets.length; i += 3) rows.push(journeyWidgets.slice(i, i + 3));
+
+    const fns = Object.entries(props.functions);
+    rows.push([
+      graph(
+        'Lambda errors',
+        fns.map(([name, f]) => f.fn.metricErrors({ label: name, period: PERIOD })),
+      ),
+      graph(
+        'Lambda throttles',
+        fns.map(([name, f]) => f.fn.metricThrottles({ label: name, period: PERIOD })),
+      ),
+      graph('HTTP API errors', [
+        props.httpApi.metricClientError({ label: '4xx', period: PERIOD }),
+        props.httpApi.metricServerError({ label: '5xx', period: PERIOD }),
+      ]),
+    ]);
+    rows.push([
+      new SingleValueWidget({
+        title: 'Events not ingested (dead-letter queue)',
+        metrics: [
+          props.deadLetters.metricApproximateNumberOfMessagesVisible({
+            period: PERIOD,
+            statistic: 'Maximum',
+          }),
+        ],
+        width: 8,
+        height: 4,
+      }),
+    ]);
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });
+  }
+}

@@ -1,0 +1,46 @@
+/** A deployment setting (CDK context) that cannot work as given. */
+export class InvalidSettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSettingError';
+  }
+}
+
+/** `first-small-purchase` → `FirstSmallPurchase`: for construct ids and output names. */
+export function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** The bare address and domain of `no-reply@example.com` or `Brand <no-reply@example.com>`. */
+export function emailDomain(sender: string): { address: string; domain: string } {
+  const address = (/<([^<>]+)>\s*$/.exec(sender)?.[1] ?? sender).trim();
+  const at = address.lastIndexOf('@');
+  if (at < 1 || at === address.length - 1 || /\s/.test(address)) {
+    throw new InvalidSettingError(
+      `context senderAddress: got ${JSON.stringify(sender)}; expected an email address such as ` +
+        '"no-reply@example.com" or "Brand <no-reply@example.com>" (cdk synth -c senderAddress=...)',
+    );
+  }
+  return { address, domain: address.slice(at + 1) };
+}
+
+/** Checks context publicBaseUrl: an https URL, the base that `/unsubscribe` is appended to. */
+export function checkPublicBaseUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.search || url.hash) {
+    throw new InvalidSettingError(
+      `context publicBaseUrl: got ${JSON.stringify(value)}; expected an https URL without query or fragment, ` +
+        'such as "https://mail.example.com" (links in emails become <publicBaseUrl>/unsubscribe?token=...)',
+    );
+  }
+  return value;
+}

@@ -1,0 +1,286 @@
+import { resolve } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Workflows } from '../domain/config/load';
+import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
+import { RapportDashboard } from './dashboard';
+import { HandlerFunction } from './handler-function';
+import { JourneyStateMachine } from './journey-state-machine';
+import { checkPublicBaseUrl, emailDomain, pascalCase } from './names';
+import { acknowledgeNag } from './nag';
+
+/** Names fixed on AWS (one Rapport per account and region): what operators and event producers look for. */
+export const NAMES = {
+  eventBus: 'rapport',
+  eventSource: 'rapport.events',
+  configurationSet: 'rapport',
+  httpApi: 'rapport',
+  dashboard: 'Rapport',
+} as const;
+
+/** The repository root: infra/ sits directly below it. */
+export const PROJECT_ROOT = resolve(__dirname, '..');
+
+export const DEFAULT_SENDER_ADDRESS = 'no-reply@example.com';
+
+export interface RapportStackProps extends StackProps {
+  /** The loaded workflows: one state machine is created per journey. */
+  workflows: Workflows;
+  /** The repository root (functions/, workflows/, package-lock.json) the handlers are bundled from. */
+  projectRoot?: string | undefined;
+  /** The From address of every email, optionally with a display name: `Brand <no-reply@example.com>`. */
+  senderAddress?: string | undefined;
+  /** The base of links in emails (unsubscribe). Defaults to the HTTP API's own URL. */
+  publicBaseUrl?: string | undefined;
+}
+
+export class RapportStack extends Stack {
+  readonly table: Table;
+  readonly functions: Record<FunctionName, HandlerFunction>;
+  readonly journeys: Record<string, JourneyStateMachine>;
+  readonly httpApi: HttpApi;
+  readonly eventBus: EventBus;
+
+  constructor(scope: Construct, id: string, props: RapportStackProps) {
+    super(scope, id, props);
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const sender = emailDomain(props.senderAddress ?? DEFAULT_SENDER_ADDRESS);
+    const logRetention = RetentionDays.ONE_MONTH;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      // Profiles and consent records (who unsubscribed, when) must outlive any stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+
+    const linkSigningSecret = new Secret(this, 'LinkSigningSecret', {
+      description: 'Rapport: HMAC key that signs unsubscribe links in emails',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Deleting it would invalidate every link in mail already sent.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      linkSigningSecret,
+      'SMG4',
+      'An HMAC key for links in emails, rotated manually: an automatic rotation would invalidate the ' +
+        'unsubscribe links in every email already sent, and there is no external credential to rotate.',
+    );
+
+    const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: NAMES.configurationSet,
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+
+    // Both the EventBridge target (delivery failed) and the ingest function (async invocations that still
+    // failed after Lambda's retries) put the original event here, so nothing sent to the bus is lost.
+    const ingestDeadLetters = new Queue(this, 'IngestDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // The default stage is created here rather than by HttpApi so that it can carry throttling and access logs.
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: NAMES.httpApi,
+      description: 'Rapport: POST /events (SigV4), GET|POST /unsubscribe (links in emails)',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = new HttpStage(this, 'HttpApiDefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      // The unsubscribe routes are public; this bounds what a flood of requests can cost.
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No query string: unsubscribe tokens travel in it.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            caller: '$context.identity.userArn',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+    const publicBaseUrl =
+      props.publicBaseUrl === undefined ? stage.url : checkPublicBaseUrl(props.publicBaseUrl);
+
+    const common = { TABLE_NAME: this.table.tableName };
+    const sendMessage = new HandlerFunction(this, 'SendMessage', {
+      name: 'send-message',
+      projectRoot,
+      workflowsDir: props.workflows.dir,
+      logRetention,
+      // Below the Task state's TimeoutSeconds (60) in the compiled journeys.
+      timeout: Duration.seconds(30),
+      environment: {
+        ...common,
+        SENDER_ADDRESS: props.senderAddress ?? DEFAULT_SENDER_ADDRESS,
+        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        PUBLIC_BASE_URL: publicBaseUrl,
+        LINK_SIGNING_SECRET_ARN: linkSigningSecret.secretArn,
+      },
+    });
+
+    this.journeys = {};
+    for (const loaded of props.workflows.journeys) {
+      this.journeys[loaded.journey.id] = new JourneyStateMachine(
+        this,
+        `Journey${pascalCase(loaded.journey.id)}`,
+        {
+          loaded,
+          sendMessage: sendMessage.fn,
+          logRetention,
+        },
+      );
+    }
+    const stateMachineArns = Object.fromEntries(
+      Object.entries(this.journeys).map(([id, j]) => [id, j.stateMachine.stateMachineArn]),
+    );
+
+    const ingestEvent = new HandlerFunction(this, 'IngestEvent', {
+      name: 'ingest-event',
+      projectRoot,
+      workflowsDir: props.workflows.dir,
+      logRetention,
+      timeout: Duration.seconds(15),
+      deadLetterQueue: ingestDeadLetters,
+      environment: { ...common, JOURNEY_STATE_MACHINES: this.toJsonString(stateMachineArns) },
+    });
+    const unsubscribe = new HandlerFunction(this, 'Unsubscribe', {
+      name: 'unsubscribe',
+      projectRoot,
+      workflowsDir: props.workflows.dir,
+      logRetention,
+      timeout: Duration.seconds(15),
+      environment: { ...common, LINK_SIGNING_SECRET_ARN: linkSigningSecret.secretArn },
+    });
+    this.functions = { 'ingest-event': ingestEvent, 'send-message': sendMessage, unsubscribe };
+
+    // Least privilege: each function gets only the resources its handler uses.
+    for (const f of Object.values(this.functions)) this.table.grantReadWriteData(f.fn);
+    for (const j of Object.values(this.journeys)) j.stateMachine.grantStartExecution(ingestEvent.fn);
+    linkSigningSecret.grantRead(sendMessage.fn);
+    linkSigningSecret.grantRead(unsubscribe.fn);
+    // SendRawEmail is authorised against the sending identity (the address or its verified domain) and
+    // the configuration set; nothing else may be sent from.
+    const identityArn = (identity: string) =>
+      this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity });
+    sendMessage.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendRawEmail'],
+        resources: [
+          identityArn(sender.address),
+          identityArn(sender.domain),
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+
+    // HTTP routes: exactly functions/routes.ts, which the local runtime serves too.
+    const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {};
+    const integrationFor = (name: FunctionName) =>
+      (integrations[name] ??= new HttpLambdaIntegration(
+        `${pascalCase(name)}Integration`,
+        this.functions[name].fn,
+      ));
+    const iamAuthorizer = new HttpIamAuthorizer();
+    for (const route of HTTP_ROUTES) {
+      const [created] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationFor(route.function),
+        ...(route.auth === 'iam' ? { authorizer: iamAuthorizer } : {}),
+      });
+      if (!created) throw new Error(`no route was created for ${route.method} ${route.path}`);
+      if (route.auth === 'none') {
+        acknowledgeNag(
+          created,
+          'APIG4',
+          `${route.method} ${route.path} is opened from links in emails by recipients who have no account; ` +
+            'the handler verifies the HMAC-signed token in the link before changing anything, and the stage is throttled.',
+        );
+      }
+    }
+
+    // Systems that publish to EventBridge instead of calling the API.
+    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: NAMES.eventBus });
+    new Rule(this, 'IngestRule', {
+      eventBus: this.eventBus,
+      description: `Every event from ${NAMES.eventSource} goes to the ingest-event function`,
+      eventPattern: { source: [NAMES.eventSource] },
+      targets: [
+        new LambdaFunction(ingestEvent.fn, {
+          deadLetterQueue: ingestDeadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+
+    new RapportDashboard(this, 'Dashboard', {
+      dashboardName: NAMES.dashboard,
+      journeys: this.journeys,
+      functions: this.functions,
+      httpApi: this.httpApi,
+      deadLetters: ingestDeadLetters,
+    });
+
+    new CfnOutput(this, 'EventsApiUrl', {
+      description: 'POST events here, signed with SigV4 (IAM authorization)',
+      value: `${stage.url}events`,
+    });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      description: 'The base URL of links in emails (unsubscribe)',
+      value: publicBaseUrl,
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EventBusName', {
+      description: `Put events with source "${NAMES.eventSource}" on this bus`,
+      value: this.eventBus.eventBusName,
+    });
+    for (const [id, j] of Object.entries(this.journeys)) {
+      new CfnOutput(this, `StateMachineArn${pascalCase(id)}`, {
+        description: `State machine of journey ${id}`,
+        value: j.stateMachine.stateMachineArn,
+      });
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { journeyFiles, REPO_ROOT, rewriteJourney, scratchWorkflows } from './support';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outdir: string;
+}
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Runs the CDK app as `cdk synth` does (`tsx infra/app.ts` with CDK_OUTDIR and CDK_CONTEXT_JSON), without esbuild. */
+function runApp(context: Record<string, unknown>): Promise<Run> {
+  const outdir = mkdtempSync(join(tmpdir(), 'rapport-app-'));
+  scratch.push(outdir);
+  return new Promise((resolve) => {
+    execFile(
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      ['infra/app.ts'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_VALIDATION: 'false',
+          CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr, outdir }),
+    );
+  });
+}
+
+const broken = scratchWorkflows((dir) => {
+  const [first] = journeyFiles(dir);
+  rewriteJourney(join(dir, 'journeys', first!), (doc) => ({ ...doc, id: 'not-the-file-name' }));
+});
+afterAll(() => broken.cleanup());
+
+let valid: Run;
+let invalid: Run;
+beforeAll(async () => {
+  [valid, invalid] = await Promise.all([runApp({}), runApp({ workflowsDir: broken.dir })]);
+}, 60_000);
+
+describe('infra/app.ts', () => {
+  it('synthesizes the shipped workflows and exits 0', () => {
+    expect(valid.stderr).not.toMatch(/Error/);
+    expect(valid.code).toBe(0);
+    const template = JSON.parse(readFileSync(join(valid.outdir, 'Rapport.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
+    expect(Object.values(template.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toBe(
+      true,
+    );
+  });
+
+  it('refuses invalid workflows: non-zero exit, each problem with file:line:column and field, no stack trace', () => {
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toMatch(/Invalid workflows in .*: 1 problem/);
+    expect(invalid.stderr).toMatch(
+      /journeys\/[a-z0-9-]+\.yaml:\d+:\d+ id: got "not-the-file-name"; expected "[a-z0-9-]+", the file's name/,
+    );
+    expect(invalid.stderr).toMatch(/Nothing was synthesized/);
+    expect(invalid.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(invalid.outdir, 'Rapport.template.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,358 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadWorkflows } from '../../domain/config/load';
+import { SUBSTITUTIONS } from '../../domain/journey/compile';
+import { HTTP_ROUTES } from '../../functions/routes';
+import { RapportStack } from '../../infra/rapport-stack';
+import { cfnText, fastApp, logicalIdOf, resourcesOf, WORKFLOWS_DIR } from './support';
+
+// One synth for the whole file: the shipped workflows, default settings.
+const stack = new RapportStack(fastApp(), 'Rapport', { workflows: loadWorkflows(WORKFLOWS_DIR) });
+const template = Template.fromStack(stack);
+// What the local runtime executes, loaded independently of what the stack was given.
+const shipped = loadWorkflows(WORKFLOWS_DIR);
+
+const fnId = (name: string) =>
+  logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Rapport ${name}` });
+const fnProps = (name: string) => resourcesOf(template, 'AWS::Lambda::Function')[fnId(name)]!.Properties;
+const envOf = (name: string) =>
+  (fnProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
+const stateMachineId = (journeyId: string) =>
+  logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: `rapport-${journeyId}` });
+/** Every statement of the inline policies attached to a role (given as `{ Ref: roleLogicalId }`). */
+const statementsOf = (roleRef: unknown) => {
+  const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+    (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(roleRef)),
+  );
+  return policies.flatMap(
+    (p) =>
+      (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+        .Statement,
+  );
+};
+const fnStatements = (name: string) =>
+  statementsOf({ Ref: (fnProps(name).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] });
+const actionsOf = (statements: { Action: string | string[] }[]) =>
+  statements.flatMap((s) => [s.Action].flat());
+
+describe('DynamoDB table', () => {
+  it('is pk/sk, on-demand, with point-in-time recovery and encryption, and outlives the stack', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+  });
+});
+
+describe('Lambda functions', () => {
+  const names = ['ingest-event', 'send-message', 'unsubscribe'];
+  const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', {});
+
+  it('are the three handlers, Node.js 24 on arm64, traced, each logging to its own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    for (const name of names) {
+      expect(fnProps(name)).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+      const logGroup = (fnProps(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(
+        resourcesOf(template, 'AWS::Logs::LogGroup')[logGroup]?.Properties.RetentionInDays,
+      ).toBeGreaterThan(0);
+    }
+  });
+
+  it('get the table, the bundled workflows and Powertools settings', () => {
+    for (const name of names) {
+      expect(envOf(name)).toMatchObject({
+        TABLE_NAME: { Ref: tableId },
+        WORKFLOWS_DIR: '/var/task/workflows',
+        POWERTOOLS_SERVICE_NAME: 'rapport',
+        POWERTOOLS_METRICS_NAMESPACE: 'Rapport',
+      });
+    }
+  });
+
+  it('ingest-event gets a JSON map of every journey to its state machine ARN', () => {
+    const env = envOf('ingest-event');
+    const map = JSON.parse(cfnText(env.JOURNEY_STATE_MACHINES)) as Record<string, string>;
+    expect(map).toEqual(
+      Object.fromEntries(
+        shipped.journeys.map((j) => [j.journey.id, `{Ref:${stateMachineId(j.journey.id)}}`]),
+      ),
+    );
+    expect(env).not.toHaveProperty('LINK_SIGNING_SECRET_ARN');
+  });
+
+  it('send-message gets the sender, the configuration set, the API URL for links and the signing secret', () => {
+    const secretId = logicalIdOf(template, 'AWS::SecretsManager::Secret', {});
+    const env = envOf('send-message');
+    expect(env).toMatchObject({
+      SENDER_ADDRESS: 'no-reply@example.com',
+      SES_CONFIGURATION_SET: {
+        Ref: logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport' }),
+      },
+      LINK_SIGNING_SECRET_ARN: { Ref: secretId },
+    });
+    const apiId = logicalIdOf(template, 'AWS::ApiGatewayV2::Api', {});
+    expect(cfnText(env.PUBLIC_BASE_URL)).toBe(
+      `https://{Ref:${apiId}}.execute-api.{AWS::Region}.{AWS::URLSuffix}/`,
+    );
+    expect(envOf('unsubscribe')).toMatchObject({ LINK_SIGNING_SECRET_ARN: { Ref: secretId } });
+  });
+
+  it('have their own roles without managed policies, and only the grants their handler needs', () => {
+    for (const role of Object.values(resourcesOf(template, 'AWS::IAM::Role')))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+
+    const ingest = actionsOf(fnStatements('ingest-event'));
+    const send = actionsOf(fnStatements('send-message'));
+    const unsubscribe = actionsOf(fnStatements('unsubscribe'));
+    for (const actions of [ingest, send, unsubscribe])
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+
+    expect(ingest).toContain('states:StartExecution');
+    expect(send).toContain('ses:SendRawEmail');
+    expect(send).toContain('secretsmanager:GetSecretValue');
+    expect(unsubscribe).toContain('secretsmanager:GetSecretValue');
+    for (const a of ['states:StartExecution', 'ses:SendRawEmail']) expect(unsubscribe).not.toContain(a);
+    for (const a of ['ses:SendRawEmail', 'secretsmanager:GetSecretValue']) expect(ingest).not.toContain(a);
+    expect(send).not.toContain('states:StartExecution');
+  });
+
+  it('ingest-event may start exactly the journey state machines', () => {
+    const start = fnStatements('ingest-event').filter((s) =>
+      [s.Action].flat().includes('states:StartExecution'),
+    );
+    expect(start.flatMap((s) => [s.Resource].flat())).toEqual(
+      shipped.journeys.map((j) => ({ Ref: stateMachineId(j.journey.id) })),
+    );
+  });
+
+  it('send-message may send only from the sender identity and through the configuration set', () => {
+    const ses = fnStatements('send-message').filter((s) => [s.Action].flat().includes('ses:SendRawEmail'));
+    expect(ses).toHaveLength(1);
+    const configurationSet = logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport' });
+    expect([ses[0]!.Resource].flat().map(cfnText).sort()).toEqual(
+      [
+        `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:configuration-set/{Ref:${configurationSet}}`,
+        'arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:identity/example.com',
+        'arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:identity/no-reply@example.com',
+      ].sort(),
+    );
+  });
+});
+
+describe('journey state machines', () => {
+  it('are one Standard state machine per journey, logging ALL and traced', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', shipped.journeys.length);
+    for (const { journey } of shipped.journeys) {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: `rapport-${journey.id}`,
+        StateMachineType: 'STANDARD',
+        LoggingConfiguration: {
+          Level: 'ALL',
+          Destinations: [
+            { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
+          ],
+        },
+        TracingConfiguration: { Enabled: true },
+        DefinitionSubstitutions: {
+          [SUBSTITUTIONS.sendMessage]: { 'Fn::GetAtt': [fnId('send-message'), 'Arn'] },
+        },
+      });
+    }
+  });
+
+  it('log to /aws/vendedlogs/ log groups (one wildcard in the account-wide log delivery policy)', () => {
+    for (const { journey } of shipped.journeys)
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/vendedlogs/states/rapport-${journey.id}`,
+        RetentionInDays: Match.anyValue(),
+      });
+  });
+
+  it('deploy byte for byte the ASL the local runtime executes', () => {
+    expect(shipped.journeys.length).toBeGreaterThan(0);
+    const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
+    for (const loaded of shipped.journeys) {
+      const deployed = machines[stateMachineId(loaded.journey.id)]!.Properties.DefinitionString;
+      expect(typeof deployed).toBe('string');
+      expect(deployed === loaded.asl).toBe(true);
+    }
+  });
+
+  it('may invoke send-message (the unqualified ARN the ASL names) and nothing else', () => {
+    for (const { journey } of shipped.journeys) {
+      const roleArn = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[stateMachineId(journey.id)]!
+        .Properties.RoleArn as { 'Fn::GetAtt': string[] };
+      const invoke = statementsOf({ Ref: roleArn['Fn::GetAtt'][0] }).filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith('lambda:')),
+      );
+      expect(invoke).toEqual([
+        expect.objectContaining({
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': [fnId('send-message'), 'Arn'] },
+        }),
+      ]);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
+  const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
+  const route = (key: string) => Object.values(routes).find((r) => r.Properties.RouteKey === key)?.Properties;
+  const targetFunction = (key: string) => {
+    const target = cfnText(route(key)?.Target);
+    const integration = integrations[target.replace(/^integrations\/\{Ref:(.+)\}$/, '$1')]!;
+    return integration.Properties.IntegrationUri;
+  };
+
+  it('POST /events goes to ingest-event and needs SigV4 (IAM authorization)', () => {
+    expect(route('POST /events')).toMatchObject({ AuthorizationType: 'AWS_IAM' });
+    expect(targetFunction('POST /events')).toEqual({ 'Fn::GetAtt': [fnId('ingest-event'), 'Arn'] });
+  });
+
+  it('GET and POST /unsubscribe go to unsubscribe and are public (links in emails)', () => {
+    for (const key of ['GET /unsubscribe', 'POST /unsubscribe']) {
+      expect(route(key)).toMatchObject({ AuthorizationType: 'NONE' });
+      expect(targetFunction(key)).toEqual({ 'Fn::GetAtt': [fnId('unsubscribe'), 'Arn'] });
+    }
+  });
+
+  it('has exactly the routes the local runtime serves (functions/routes.ts)', () => {
+    expect(
+      Object.values(routes)
+        .map((r) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual(HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('has a throttled $default stage with access logs that leave the query string (tokens) out', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        Format: Match.anyValue(),
+      },
+    });
+    const stage = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Stage'))[0]!.Properties;
+    const format = (stage.AccessLogSettings as { Format: string }).Format;
+    expect(JSON.parse(format)).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+    });
+    expect(format).not.toMatch(/querystring|rawQueryString|\$context\.path/i);
+  });
+});
+
+describe('EventBridge', () => {
+  const queueId = logicalIdOf(template, 'AWS::SQS::Queue', {});
+
+  it('has a rapport bus whose rule sends every rapport.events event to ingest-event, with retries and a DLQ', () => {
+    const busId = logicalIdOf(template, 'AWS::Events::EventBus', { Name: 'rapport' });
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      EventPattern: Match.exact({ source: ['rapport.events'] }),
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [fnId('ingest-event'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: Match.anyValue() },
+        },
+      ],
+    });
+  });
+
+  it('dead-letters to an encrypted queue that refuses requests without TLS, as do failed async invocations', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    expect(fnProps('ingest-event').DeadLetterConfig).toEqual({
+      TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    });
+  });
+});
+
+describe('SES, secret, dashboard, outputs', () => {
+  it('has the rapport configuration set', () => {
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'rapport' });
+  });
+
+  it('has a generated, retained link-signing secret', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: { GenerateSecretString: Match.objectLike({ PasswordLength: Match.anyValue() }) },
+    });
+  });
+
+  it('has the Rapport dashboard: journeys, custom metrics, Lambda errors and throttles', () => {
+    const dashboards = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]!.Properties.DashboardName).toBe('Rapport');
+    const body = JSON.parse(cfnText(dashboards[0]!.Properties.DashboardBody)) as {
+      widgets: { properties: { metrics?: unknown[][] } }[];
+    };
+    const metrics = body.widgets.flatMap((w) => w.properties.metrics ?? []);
+    const has = (...m: unknown[]) => metrics.some((x) => m.every((v, i) => x[i] === v));
+
+    for (const name of [
+      'EventsIngested',
+      'DuplicateEvents',
+      'InvalidEvents',
+      'JourneysStarted',
+      'EmailsSent',
+      'EmailsSkipped',
+    ])
+      expect(has('Rapport', name, 'service', 'rapport')).toBe(true);
+    for (const { journey } of shipped.journeys) {
+      for (const m of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed'])
+        expect(has('AWS/States', m, 'StateMachineArn', `{Ref:${stateMachineId(journey.id)}}`)).toBe(true);
+    }
+    for (const name of ['ingest-event', 'send-message', 'unsubscribe']) {
+      for (const m of ['Errors', 'Throttles'])
+        expect(has('AWS/Lambda', m, 'FunctionName', `{Ref:${fnId(name)}}`)).toBe(true);
+    }
+  });
+
+  it('outputs the events API URL, the table, the bus and every journey state machine', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(cfnText(outputs.EventsApiUrl?.Value)).toMatch(
+      /^https:\/\/\{Ref:HttpApi\w+\}\.execute-api\..*\/events$/,
+    );
+    expect(outputs.TableName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::DynamoDB::Table', {}) });
+    expect(outputs.EventBusName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::Events::EventBus', {}) });
+    const arns = Object.entries(outputs).filter(([k]) => k.startsWith('StateMachineArn'));
+    expect(arns.map(([, o]) => JSON.stringify(o.Value)).sort()).toEqual(
+      shipped.journeys.map((j) => JSON.stringify({ Ref: stateMachineId(j.journey.id) })).sort(),
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type AppProps } from 'aws-cdk-lib';
+import { type Template } from 'aws-cdk-lib/assertions';
+import { parse, stringify } from 'yaml';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
+
+/**
+ * Context that keeps unit-test synths fast: no esbuild (functions get a placeholder asset) and no
+ * builtin CloudFormation validation. `npx cdk synth` keeps both.
+ */
+export const FAST_SYNTH: AppProps = {
+  context: { 'aws:cdk:bundling-stacks': [] },
+  builtinCloudFormationValidation: false,
+};
+
+export function fastApp(props: AppProps = {}): App {
+  return new App({ ...FAST_SYNTH, ...props, context: { ...FAST_SYNTH.context, ...props.context } });
+}
+
+export type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The resources of one type, by logical id. */
+export function resourcesOf(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+/** A scratch copy of the shipped workflows; `edit` may change it before it is loaded. */
+export function scratchWorkflows(edit: (dir: string) => void = () => {}): { dir: string; cleanup(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'rapport-infra-'));
+  const dir = join(root, 'workflows');
+  cpSync(WORKFLOWS_DIR, dir, { recursive: true });
+  edit(dir);
+  return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The shipped journey files (`workflows/journeys/*.yaml`), in directory order. */
+export function journeyFiles(dir: string): string[] {
+  return readdirSync(join(dir, 'journeys'))
+    .filter((n) => n.endsWith('.yaml'))
+    .sort();
+}
+
+/** Rewrites one journey YAML file through `change`, which gets and returns its parsed document. */
+export function rewriteJourney(
+  path: string,
+  change: (doc: Record<string, unknown>) => Record<string, unknown>,
+  to = path,
+): void {
+  const doc = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  writeFileSync(to, stringify(change(doc)));
+}
+
+/**
+ * Renders a CloudFormation string value (`Fn::Join` of literals, `Ref`s and `Fn::GetAtt`s) as text with
+ * `{Ref:X}` / `{GetAtt:X.Attr}` / `{Pseudo}` placeholders, so that assertions can read what it will become.
+ */
+export function cfnText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if ('Fn::Join' in v) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(cfnText).join(sep);
+    }
+    if ('Ref' in v)
+      return String(v.Ref).startsWith('AWS::') ? `{${String(v.Ref)}}` : `{Ref:${String(v.Ref)}}`;
+    if ('Fn::GetAtt' in v) return `{GetAtt:${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  }
+  throw new Error(`cfnText: cannot render ${JSON.stringify(value)}`);
+}
+
+/** The logical id of the only resource of `type` whose properties match `props` (fails unless exactly one). */
+export function logicalIdOf(template: Template, type: string, props: Record<string, unknown>): string {
+  const ids = Object.keys(template.findResources(type, { Properties: props }));
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} matching ${JSON.stringify(props)}; found ${ids.length}`);
+  return ids[0] as string;
+}
