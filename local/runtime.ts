@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -11,6 +11,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import sesServer from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { createCustomerStore } from '../adapters/dynamodb/customer-store';
+import { ensureTable } from '../adapters/dynamodb/table';
 import { createSesMailer } from '../adapters/email/ses-mailer';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
@@ -203,28 +204,6 @@ function trackActivity<I extends object, O extends object>(
     step: 'initialize',
     name: 'rapportActivity',
   });
-}
-
-/** The table as infra/ defines it: pk/sk strings, on-demand. */
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } catch (e) {
-    if (!(e instanceof ResourceInUseException) && (e as Error).name !== 'ResourceInUseException') throw e;
-  }
 }
 
 function closeServer(server: {

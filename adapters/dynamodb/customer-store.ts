@@ -103,9 +103,3 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
     },
   };
 }
-
-/** The table definition, shared by CDK (infra/) and the local runtime so both create the same table. */
-export const TABLE_KEY_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-} as const;

@@ -10,7 +10,6 @@ import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidTaskInputError, ProfileNotFoundError } from '../../domain/errors';
-import { newProfile } from '../../domain/lifecycle/apply';
 import { verifyLink } from '../../domain/messages/links';
 import { createRenderer } from '../../domain/messages/render';
 import {
@@ -23,7 +22,14 @@ import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
-import { fixture, startDynalite, type Item, type LocalDynamo, type Table } from './support';
+import {
+  fixture,
+  seedProfile as seedProfileIn,
+  startDynalite,
+  type Item,
+  type LocalDynamo,
+  type Table,
+} from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const NOW = '2026-11-22T10:00:03.000Z';
@@ -79,23 +85,7 @@ function send(input: unknown = task(), h = handler()): Promise<SendMessageResult
 }
 
 /** The customer of the issue after their first small purchase, as ingest-event leaves them. */
-async function seedProfile(patch: Partial<Profile> = {}): Promise<Profile> {
-  const profile: Profile = {
-    ...newProfile('c-42', workflows.lifecycle, new Date('2026-11-22T10:00:00Z')),
-    stage: 'first-purchase',
-    email: 'li@example.com',
-    locale: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
-    purchaseCount: 1,
-    firstPurchaseSmall: true,
-    firstPurchase: { eventId: 'e-1', at: '2026-11-22T10:00:00Z', amount: 19.9, currency: 'CNY', small: true },
-    recentEventIds: ['e-1'],
-    version: 1,
-    ...patch,
-  };
-  await table.store.putProfile(profile);
-  return profile;
-}
+const seedProfile = (patch: Partial<Profile> = {}) => seedProfileIn(table.store, workflows.lifecycle, patch);
 
 function sendCalls(): SendRawEmailCommandInput[] {
   return ses.commandCalls(SendRawEmailCommand).map((c) => c.args[0].input);

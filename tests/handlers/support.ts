@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { ensureTable } from '../../adapters/dynamodb/table';
+import type { Lifecycle } from '../../domain/lifecycle/schema';
+import { newProfile } from '../../domain/lifecycle/apply';
+import type { Profile } from '../../domain/profile/profile';
 import type { CustomerStore } from '../../domain/ports';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'events');
@@ -67,25 +71,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
     client,
     async freshTable() {
       const name = `rapport-${++tables}`;
-      await client.send(
-        new CreateTableCommand({
-          TableName: name,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      for (;;) {
-        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-        if (Table?.TableStatus === 'ACTIVE') break;
-        await new Promise((r) => setTimeout(r, 1));
-      }
+      await ensureTable(client, name);
       return {
         name,
         store: createCustomerStore(client, name),
@@ -111,4 +97,27 @@ export async function startDynalite(): Promise<LocalDynamo> {
       });
     },
   };
+}
+
+/** Stores the issue's customer as ingest-event leaves them after their first small purchase. */
+export async function seedProfile(
+  store: CustomerStore,
+  lifecycle: Lifecycle,
+  patch: Partial<Profile> = {},
+): Promise<Profile> {
+  const profile: Profile = {
+    ...newProfile('c-42', lifecycle, new Date('2026-11-22T10:00:00Z')),
+    stage: 'first-purchase',
+    email: 'li@example.com',
+    locale: 'zh-CN',
+    timeZone: 'Asia/Shanghai',
+    purchaseCount: 1,
+    firstPurchaseSmall: true,
+    firstPurchase: { eventId: 'e-1', at: '2026-11-22T10:00:00Z', amount: 19.9, currency: 'CNY', small: true },
+    recentEventIds: ['e-1'],
+    version: 1,
+    ...patch,
+  };
+  await store.putProfile(profile);
+  return profile;
 }

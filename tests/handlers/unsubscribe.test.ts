@@ -5,7 +5,6 @@ import { simpleParser } from 'mailparser';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
-import { newProfile } from '../../domain/lifecycle/apply';
 import { signLink, type LinkClaims } from '../../domain/messages/links';
 import { createRenderer } from '../../domain/messages/render';
 import type { SendMessageInput } from '../../domain/messages/send';
@@ -15,7 +14,13 @@ import { createObservability } from '../../functions/shared/observability';
 import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
-import { fixture, startDynalite, type LocalDynamo, type Table } from './support';
+import {
+  fixture,
+  seedProfile as seedProfileIn,
+  startDynalite,
+  type LocalDynamo,
+  type Table,
+} from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const SECRET = 'handler-test-link-secret';
@@ -79,21 +84,7 @@ const get = (token: string | undefined, h?: ReturnType<typeof handler>) =>
 const post = (token: string | undefined, h?: ReturnType<typeof handler>) =>
   invoke(request(POST_FIXTURE, token), h);
 
-async function seedProfile(patch: Partial<Profile> = {}): Promise<Profile> {
-  const profile: Profile = {
-    ...newProfile('c-42', workflows.lifecycle, new Date('2026-11-22T10:00:00Z')),
-    stage: 'first-purchase',
-    email: 'li@example.com',
-    locale: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
-    purchaseCount: 1,
-    recentEventIds: ['e-1'],
-    version: 1,
-    ...patch,
-  };
-  await table.store.putProfile(profile);
-  return profile;
-}
+const seedProfile = (patch: Partial<Profile> = {}) => seedProfileIn(table.store, workflows.lifecycle, patch);
 
 const storedProfile = () => table.store.getProfile('c-42');
 
