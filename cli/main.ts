@@ -26,7 +26,7 @@ export function run(
         const w = loadWorkflows(workflowsDir(args[0]));
         const templates = Object.keys(w.templates).length;
         out(
-          `✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`,
+          `✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${w.lifecycle.tiers.length} tier(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`,
         );
         for (const j of w.journeys)
           out(`  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} steps`);

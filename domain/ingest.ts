@@ -3,7 +3,7 @@ import { VersionConflictError } from './errors';
 import type { CustomerEvent } from './events/schema';
 import { journeysToStart } from './journey/entry';
 import type { Journey } from './journey/schema';
-import { applyEvent, hasApplied, stageChangesCausedBy } from './lifecycle/apply';
+import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import type { Lifecycle } from './lifecycle/schema';
 import type { CustomerStore, EventRecord, JourneyStarter } from './ports';
 import type { StageChange } from './profile/profile';
@@ -13,12 +13,17 @@ export interface IngestResult {
   eventId: string;
   customerId: string;
   stage: string;
+  tier: string;
   stageChanges: StageChange[];
+  tierChanges: StageChange[];
   journeysStarted: string[];
 }
 
-/** How often to re-read and retry when another event for the same customer wins the race. */
-const MAX_CONFLICT_RETRIES = 8;
+/**
+ * How often to re-read and retry when another event for the same customer wins the race. Each lost race
+ * means another delivery made progress, so the bound only stops a pathological burst for one customer.
+ */
+const MAX_CONFLICT_RETRIES = 25;
 
 /**
  * Applies one customer event exactly once, whatever the number of deliveries or crashes:
@@ -48,7 +53,9 @@ export async function ingestEvent(
       eventId: event.eventId,
       customerId: event.customerId,
       stage: profile?.stage ?? '',
+      tier: profile?.tier ?? '',
       stageChanges: [],
+      tierChanges: [],
       journeysStarted: [],
     };
   }
@@ -57,12 +64,13 @@ export async function ingestEvent(
     const current = await store.getProfile(event.customerId);
     let profile;
     let stageChanges: StageChange[];
+    let tierChanges: StageChange[];
     if (current && hasApplied(current, event.eventId)) {
       // A previous delivery applied the event and then stopped before recording it: finish its work.
       profile = current;
-      stageChanges = stageChangesCausedBy(current, event.eventId);
+      ({ stageChanges, tierChanges } = changesCausedBy(current, event.eventId));
     } else {
-      ({ profile, stageChanges } = applyEvent(current, event, deps.lifecycle, clock.now()));
+      ({ profile, stageChanges, tierChanges } = applyEvent(current, event, deps.lifecycle, clock.now()));
       try {
         await store.putProfile(profile);
       } catch (e) {
@@ -72,7 +80,7 @@ export async function ingestEvent(
     }
 
     const executions: EventRecord['executions'] = [];
-    for (const start of journeysToStart(deps.journeys, event, stageChanges, profile)) {
+    for (const start of journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile)) {
       const { executionArn } = await starter.start(start);
       executions.push({ journeyId: start.journeyId, executionName: start.executionName, executionArn });
     }
@@ -83,6 +91,7 @@ export async function ingestEvent(
       at: event.at,
       receivedAt: clock.now().toISOString(),
       stageChanges,
+      tierChanges,
       executions,
     });
     return {
@@ -90,7 +99,9 @@ export async function ingestEvent(
       eventId: event.eventId,
       customerId: event.customerId,
       stage: profile.stage,
+      tier: profile.tier,
       stageChanges,
+      tierChanges,
       journeysStarted: executions.map((e) => e.executionName),
     };
   }

@@ -9,6 +9,7 @@ export interface EventRecord {
   at: string;
   receivedAt: string;
   stageChanges: StageChange[];
+  tierChanges: StageChange[];
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
 }
 
@@ -40,6 +41,8 @@ export interface CustomerStore {
   getProfile(customerId: string): Promise<Profile | undefined>;
   /** Writes `profile` only if the stored version is `profile.version - 1`; else throws VersionConflictError. */
   putProfile(profile: Profile): Promise<void>;
+  /** Customers whose `dueAt` is at or before `now`: only they are read, whatever the population. */
+  listDue(now: string, limit: number): Promise<string[]>;
   getEvent(customerId: string, eventId: string): Promise<EventRecord | undefined>;
   putEvent(record: EventRecord): Promise<void>;
   getMessage(customerId: string, messageKey: string): Promise<MessageRecord | undefined>;

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
-import { InvalidSettingError } from './names';
+import { checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, InvalidSettingError } from './names';
 import { DEFAULT_SENDER_ADDRESS, PROJECT_ROOT, RapportStack } from './rapport-stack';
 
 export interface BuildAppOptions {
@@ -19,6 +19,7 @@ export interface BuildAppOptions {
  *   senderAddress   From address of emails (default no-reply@example.com)
  *   publicBaseUrl   base of links in emails (default: the HTTP API's URL)
  *   workflowsDir    workflows to deploy (default <repo>/workflows)
+ *   sweepEvery      minutes between two sweeps of due customers, 1 to 1440 (default 60)
  */
 export function buildApp(options: BuildAppOptions = {}): {
   app: App;
@@ -27,9 +28,13 @@ export function buildApp(options: BuildAppOptions = {}): {
 } {
   // autoSynth off: infra/app.ts synthesizes only once everything was built, so a failure leaves no half-built app.
   const app = new App({ autoSynth: false, ...options.appProps });
-  const context = (key: string): string | undefined => {
+  const setting = (key: string): unknown => {
     const value: unknown = app.node.tryGetContext(key);
-    if (value === undefined || value === null || value === '') return undefined;
+    return value === undefined || value === null || value === '' ? undefined : value;
+  };
+  const context = (key: string): string | undefined => {
+    const value = setting(key);
+    if (value === undefined) return undefined;
     if (typeof value !== 'string')
       throw new InvalidSettingError(`context ${key}: got ${JSON.stringify(value)}; expected a string`);
     return value;
@@ -44,6 +49,8 @@ export function buildApp(options: BuildAppOptions = {}): {
     projectRoot: PROJECT_ROOT,
     senderAddress: context('senderAddress') ?? DEFAULT_SENDER_ADDRESS,
     publicBaseUrl: context('publicBaseUrl'),
+    // A number in cdk.json, a string from `-c sweepEvery=15`: checkSweepEvery takes both.
+    sweepEvery: checkSweepEvery(setting('sweepEvery') ?? DEFAULT_SWEEP_EVERY_MINUTES),
   });
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

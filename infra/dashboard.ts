@@ -22,6 +22,8 @@ export interface RapportDashboardProps {
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
   deadLetters: IQueue;
+  /** Sweeps that were not delivered or failed. */
+  sweepDeadLetters: IQueue;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -51,7 +53,10 @@ export class RapportDashboard extends Construct {
       [new TextWidget({ markdown: '# Rapport\nEvents in, journeys run, emails out.', width: 24, height: 1 })],
       [
         graph('Events', custom(METRIC.eventsIngested, METRIC.duplicateEvents, METRIC.invalidEvents)),
-        graph('Journeys and lifecycle', custom(METRIC.journeysStarted, METRIC.stageChanges)),
+        graph(
+          'Journeys and lifecycle',
+          custom(METRIC.journeysStarted, METRIC.stageChanges, METRIC.customersSwept),
+        ),
         graph('Email', custom(METRIC.emailsSent, METRIC.emailsSkipped, METRIC.unsubscribes)),
       ],
     ];
@@ -80,18 +85,36 @@ export class RapportDashboard extends Construct {
         props.httpApi.metricServerError({ label: '5xx', period: PERIOD }),
       ]),
     ]);
+    const sweep = props.functions.sweep.fn;
     rows.push([
-      new SingleValueWidget({
-        title: 'Events not ingested (dead-letter queue)',
-        metrics: [
-          props.deadLetters.metricApproximateNumberOfMessagesVisible({
-            period: PERIOD,
-            statistic: 'Maximum',
-          }),
+      new GraphWidget({
+        title: 'Sweep duration (ms)',
+        left: [
+          sweep.metricDuration({ label: 'Maximum', statistic: 'Maximum', period: PERIOD }),
+          sweep.metricDuration({ label: 'Average', statistic: 'Average', period: PERIOD }),
         ],
+        // A sweep that reaches its timeout leaves the rest of the due customers to the next one.
+        leftAnnotations: sweep.timeout ? [{ value: sweep.timeout.toMilliseconds(), label: 'timeout' }] : [],
+        width: 8,
+        height: 6,
+        period: PERIOD,
+      }),
+      graph('Sweeps', [
+        sweep.metricInvocations({ label: 'Invocations', period: PERIOD }),
+        sweep.metricErrors({ label: 'Errors', period: PERIOD }),
+        ...custom(METRIC.customersSwept),
+      ]),
+    ]);
+    const deadLetterDepth = (title: string, queue: IQueue) =>
+      new SingleValueWidget({
+        title,
+        metrics: [queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' })],
         width: 8,
         height: 4,
-      }),
+      });
+    rows.push([
+      deadLetterDepth('Events not ingested (dead-letter queue)', props.deadLetters),
+      deadLetterDepth('Sweeps not delivered or failed (dead-letter queue)', props.sweepDeadLetters),
     ]);
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });

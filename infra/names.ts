@@ -44,3 +44,29 @@ export function checkPublicBaseUrl(value: string): string {
   }
   return value;
 }
+
+/** How often the sweep runs by default, in minutes (context sweepEvery). */
+export const DEFAULT_SWEEP_EVERY_MINUTES = 60;
+/** At most daily: inactivity thresholds are counted in days, and Scheduler keeps an event at most 24 hours. */
+export const MAX_SWEEP_EVERY_MINUTES = 24 * 60;
+
+/**
+ * Checks context sweepEvery: whole minutes between two sweeps, from 1 to 1440. `-c sweepEvery=15` arrives
+ * as the string "15", `"sweepEvery": 15` in cdk.json as a number; both are accepted.
+ */
+export function checkSweepEvery(value: unknown): number {
+  const minutes =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_SWEEP_EVERY_MINUTES) {
+    throw new InvalidSettingError(
+      `context sweepEvery: got ${JSON.stringify(value)}; expected whole minutes between sweeps, ` +
+        `from 1 to ${MAX_SWEEP_EVERY_MINUTES} (default ${DEFAULT_SWEEP_EVERY_MINUTES}), such as ` +
+        '"cdk deploy -c sweepEvery=15"',
+    );
+  }
+  return minutes;
+}

@@ -4,23 +4,37 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+  TableGrants,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS } from '../adapters/dynamodb/table';
+import { DUE_INDEX, TABLE_KEYS } from '../adapters/dynamodb/table';
 import type { Workflows } from '../domain/config/load';
 import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
 import { RapportDashboard } from './dashboard';
+import { deadLetterQueue } from './dead-letter-queue';
 import { HandlerFunction } from './handler-function';
 import { JourneyStateMachine } from './journey-state-machine';
-import { checkPublicBaseUrl, emailDomain, pascalCase } from './names';
+import {
+  checkPublicBaseUrl,
+  checkSweepEvery,
+  DEFAULT_SWEEP_EVERY_MINUTES,
+  emailDomain,
+  pascalCase,
+} from './names';
 import { acknowledgeNag } from './nag';
+import { SweepSchedule } from './sweep-schedule';
 
 /** Names fixed on AWS (one Rapport per account and region): what operators and event producers look for. */
 export const NAMES = {
@@ -29,6 +43,7 @@ export const NAMES = {
   configurationSet: 'rapport',
   httpApi: 'rapport',
   dashboard: 'Rapport',
+  sweepSchedule: 'rapport-sweep',
 } as const;
 
 /** The repository root: infra/ sits directly below it. */
@@ -45,6 +60,8 @@ export interface RapportStackProps extends StackProps {
   senderAddress?: string | undefined;
   /** The base of links in emails (unsubscribe). Defaults to the HTTP API's own URL. */
   publicBaseUrl?: string | undefined;
+  /** Minutes between two sweeps (customers going dormant or lost as time passes); default 60. */
+  sweepEvery?: number | undefined;
 }
 
 export class RapportStack extends Stack {
@@ -53,12 +70,14 @@ export class RapportStack extends Stack {
   readonly journeys: Record<string, JourneyStateMachine>;
   readonly httpApi: HttpApi;
   readonly eventBus: EventBus;
+  readonly sweepSchedule: SweepSchedule;
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
     super(scope, id, props);
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const sender = emailDomain(props.senderAddress ?? DEFAULT_SENDER_ADDRESS);
     const logRetention = RetentionDays.ONE_MONTH;
+    const sweepEvery = checkSweepEvery(props.sweepEvery ?? DEFAULT_SWEEP_EVERY_MINUTES);
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
@@ -69,6 +88,13 @@ export class RapportStack extends Stack {
       // Profiles and consent records (who unsubscribed, when) must outlive any stack.
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
+    });
+    // Sparse: only customers with a due time (an inactivity threshold ahead) are in it; the sweep reads it.
+    this.table.addGlobalSecondaryIndex({
+      indexName: DUE_INDEX.name,
+      partitionKey: { name: DUE_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: DUE_INDEX.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
 
     const linkSigningSecret = new Secret(this, 'LinkSigningSecret', {
@@ -93,11 +119,10 @@ export class RapportStack extends Stack {
 
     // Both the EventBridge target (delivery failed) and the ingest function (async invocations that still
     // failed after Lambda's retries) put the original event here, so nothing sent to the bus is lost.
-    const ingestDeadLetters = new Queue(this, 'IngestDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const ingestDeadLetters = deadLetterQueue(this, 'IngestDeadLetters');
+    // Sweeps that Scheduler could not deliver, and sweeps that failed: a signal only, since the next sweep
+    // reads the index afresh and does whatever the missed one would have done.
+    const sweepDeadLetters = deadLetterQueue(this, 'SweepDeadLetters');
 
     // The default stage is created here rather than by HttpApi so that it can carry throttling and access logs.
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -189,11 +214,39 @@ export class RapportStack extends Stack {
       timeout: Duration.seconds(15),
       environment: { ...common, LINK_SIGNING_SECRET_ARN: linkSigningSecret.secretArn },
     });
-    this.functions = { 'ingest-event': ingestEvent, 'send-message': sendMessage, unsubscribe };
+    const sweep = new HandlerFunction(this, 'Sweep', {
+      name: 'sweep',
+      projectRoot,
+      workflowsDir: props.workflows.dir,
+      logRetention,
+      // A sweep that runs out of time leaves the rest of the index to the next one.
+      timeout: Duration.minutes(5),
+      deadLetterQueue: sweepDeadLetters,
+      environment: { ...common, JOURNEY_STATE_MACHINES: this.toJsonString(stateMachineArns) },
+    });
+    // Invoked by the schedule only: a failed sweep is not retried by Lambda (the next one redoes it), and an
+    // invocation still queued when the next sweep is due is dropped.
+    sweep.fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(Math.min(sweepEvery, 6 * 60)),
+    });
+    this.functions = { 'ingest-event': ingestEvent, 'send-message': sendMessage, unsubscribe, sweep };
 
-    // Least privilege: each function gets only the resources its handler uses.
-    for (const f of Object.values(this.functions)) this.table.grantReadWriteData(f.fn);
-    for (const j of Object.values(this.journeys)) j.stateMachine.grantStartExecution(ingestEvent.fn);
+    // Least privilege: each function gets only the resources its handler uses. The table's items only, not
+    // `index/*` (which grantReadWriteData adds once the table has an index): only the sweep queries one.
+    const tableItems = TableGrants.fromTable(this.table, undefined, false);
+    for (const f of Object.values(this.functions)) tableItems.readWriteData(f.fn);
+    sweep.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${DUE_INDEX.name}`],
+      }),
+    );
+    for (const j of Object.values(this.journeys)) {
+      j.stateMachine.grantStartExecution(ingestEvent.fn);
+      // Journeys whose entry stage is reached by time passing (dormant, lost) are started by the sweep.
+      j.stateMachine.grantStartExecution(sweep.fn);
+    }
     linkSigningSecret.grantRead(sendMessage.fn);
     linkSigningSecret.grantRead(unsubscribe.fn);
     // SendRawEmail is authorised against the sending identity (the address or its verified domain) and
@@ -256,12 +309,20 @@ export class RapportStack extends Stack {
       ],
     });
 
+    this.sweepSchedule = new SweepSchedule(this, 'SweepSchedule', {
+      scheduleName: NAMES.sweepSchedule,
+      target: sweep.fn,
+      everyMinutes: sweepEvery,
+      deadLetterQueue: sweepDeadLetters,
+    });
+
     new RapportDashboard(this, 'Dashboard', {
       dashboardName: NAMES.dashboard,
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,
       deadLetters: ingestDeadLetters,
+      sweepDeadLetters,
     });
 
     new CfnOutput(this, 'EventsApiUrl', {
@@ -273,6 +334,10 @@ export class RapportStack extends Stack {
       value: publicBaseUrl,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SweepScheduleName', {
+      description: `EventBridge Scheduler schedule (default group) that runs the sweep every ${sweepEvery} min`,
+      value: this.sweepSchedule.schedule.scheduleName,
+    });
     new CfnOutput(this, 'EventBusName', {
       description: `Put events with source "${NAMES.eventSource}" on this bus`,
       value: this.eventBus.eventBusName,

@@ -22,6 +22,7 @@ import { createIngestEventHandler } from '../functions/ingest-event/handler';
 import type { FunctionName } from '../functions/routes';
 import { createSendMessageHandler } from '../functions/send-message/handler';
 import { createObservability } from '../functions/shared/observability';
+import { createSweepHandler } from '../functions/sweep/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
 import { LocalHttpApi } from './http-api';
@@ -40,6 +41,8 @@ export interface LocalRuntimeOptions {
   sender?: string;
   /** Signs unsubscribe links; any string will do locally. */
   linkSecret?: string;
+  /** How often the sweeper runs (as EventBridge Scheduler does on AWS); 0 turns it off. Default 1 hour. */
+  sweepEveryMs?: number;
 }
 
 export interface LocalRuntime {
@@ -120,11 +123,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const apiUrl = await api.listen(ports.api, host);
     closers.push(() => api.close());
 
+    const starter = createJourneyStarter(clients.sfn, stateMachineArns);
     const handlers: Record<FunctionName, LambdaHandler<never, unknown>> = {
       'ingest-event': createIngestEventHandler({
         ...observability(),
         store,
-        starter: createJourneyStarter(clients.sfn, stateMachineArns),
+        starter,
         clock: options.clock,
         lifecycle: workflows.lifecycle,
         journeys: workflows.journeys.map((j) => j.journey),
@@ -148,6 +152,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         locales: workflows.settings.locales,
         defaultLocale: workflows.settings.defaultLocale,
       }) as LambdaHandler<never, unknown>,
+      sweep: createSweepHandler({
+        ...observability(),
+        store,
+        starter,
+        clock: options.clock,
+        lifecycle: workflows.lifecycle,
+        journeys: workflows.journeys.map((j) => j.journey),
+      }) as LambdaHandler<never, unknown>,
     };
     const invoke = (fn: FunctionName, event: unknown) =>
       invokeLambda(`rapport-${fn}`, handlers[fn], event as never);
@@ -159,6 +171,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       { [sendMessageArn]: (input) => invoke('send-message', input) },
       () => options.clock.now(),
     );
+
+    const sweepEvery = options.sweepEveryMs ?? 3_600_000;
+    if (sweepEvery > 0) {
+      const timer = setInterval(() => {
+        void activity
+          .track(() => invoke('sweep', {}))
+          .catch((e: unknown) => console.error('sweep failed:', e));
+      }, sweepEvery);
+      timer.unref?.();
+      closers.push(async () => clearInterval(timer));
+    }
 
     api.addLocalRoute('/_local/executions', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,8 +1,16 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../../domain/errors';
 import type { CustomerStore, EventRecord, MessageRecord } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
+import { DUE_INDEX, DUE_SHARDS } from './table';
 
 /**
  * Single-table layout, one partition per customer so that a customer's whole story is one Query:
@@ -14,6 +22,15 @@ export const keys = {
   event: (customerId: string, eventId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `EVENT#${eventId}` }),
   message: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${key}` }),
 };
+
+/**
+ * Customers with something due are spread over a few index partitions so that no single partition takes
+ * every write; the sweeper queries each for `dueAt <= now`. Customers with nothing due are not in the
+ * index at all (a sparse index), so a sweep costs nothing for them.
+ */
+export function dueShard(customerId: string): string {
+  return `DUE#${createHash('sha256').update(customerId).digest().readUInt16BE(0) % DUE_SHARDS}`;
+}
 
 export function createCustomerStore(client: DynamoDBClient, tableName: string): CustomerStore {
   const doc = DynamoDBDocumentClient.from(client, {
@@ -35,7 +52,11 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...keys.profile(profile.customerId), ...profile },
+            Item: {
+              ...keys.profile(profile.customerId),
+              ...profile,
+              ...(profile.dueAt ? { [DUE_INDEX.partitionKey]: dueShard(profile.customerId) } : {}),
+            },
             ...(profile.version === 1
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
               : {
@@ -52,6 +73,32 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
           );
         throw e;
       }
+    },
+    async listDue(now, limit) {
+      // Shards are independent partitions: query them all at once.
+      const perShard = await Promise.all(
+        Array.from({ length: DUE_SHARDS }, async (_, shard) => {
+          const ids: string[] = [];
+          let start: Record<string, unknown> | undefined;
+          do {
+            const out = await doc.send(
+              new QueryCommand({
+                TableName: tableName,
+                IndexName: DUE_INDEX.name,
+                KeyConditionExpression: '#shard = :shard AND #due <= :now',
+                ExpressionAttributeNames: { '#shard': DUE_INDEX.partitionKey, '#due': DUE_INDEX.sortKey },
+                ExpressionAttributeValues: { ':shard': `DUE#${shard}`, ':now': now },
+                Limit: limit - ids.length,
+                ExclusiveStartKey: start,
+              }),
+            );
+            for (const item of out.Items ?? []) ids.push(String(item.pk).slice('CUSTOMER#'.length));
+            start = out.LastEvaluatedKey;
+          } while (start && ids.length < limit);
+          return ids;
+        }),
+      );
+      return perShard.flat().slice(0, limit);
     },
     getEvent: (customerId, eventId) => get<EventRecord>(keys.event(customerId, eventId)),
     async putEvent(record) {

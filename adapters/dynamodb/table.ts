@@ -8,6 +8,10 @@ import {
 /** The key schema of Rapport's single table. CDK (infra/) and the local runtime both build it from this. */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/** The sparse index of customers with a due time (see dueShard in customer-store.ts). Keys only. */
+export const DUE_INDEX = { name: 'due', partitionKey: 'dueShard', sortKey: 'dueAt' } as const;
+export const DUE_SHARDS = 16;
+
 /**
  * Creates the table if it does not exist and waits until it is ACTIVE (local runtime and tests; on AWS
  * CloudFormation creates it). Polls on setImmediate, not setTimeout, so it also works on virtual time.
@@ -20,10 +24,22 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         AttributeDefinitions: [
           { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
           { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+          { AttributeName: DUE_INDEX.partitionKey, AttributeType: 'S' },
+          { AttributeName: DUE_INDEX.sortKey, AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: DUE_INDEX.name,
+            KeySchema: [
+              { AttributeName: DUE_INDEX.partitionKey, KeyType: 'HASH' },
+              { AttributeName: DUE_INDEX.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
         ],
         BillingMode: 'PAY_PER_REQUEST',
       }),

@@ -84,29 +84,53 @@ export function loadWorkflows(dir: string): Workflows {
 
   const lifecyclePath = join(dir, 'lifecycle.yaml');
   const lifecycle = required(lifecyclePath) ? parse(lifecyclePath, Lifecycle) : undefined;
-  // Read stage ids from the raw file too, so journeys are checked against them even if lifecycle.yaml
-  // has unrelated problems.
-  const rawStages = asRecord(lifecycle?.src.data)?.stages;
-  const stageIds = new Set(
-    (Array.isArray(rawStages) ? rawStages : [])
-      .map((s) => asRecord(s)?.id)
-      .filter((id): id is string => typeof id === 'string'),
-  );
-  if (lifecycle?.value) {
-    const lc = lifecycle.value;
-    const known = `one of the stages: ${[...stageIds].join(', ')}`;
-    lc.stages.forEach((s, i) => {
-      if (lc.stages.findIndex((o) => o.id === s.id) !== i)
-        problems.push(at(lifecycle.src, ['stages', i, 'id'], s.id, 'a stage id used only once'));
-    });
-    if (!stageIds.has(lc.initialStage))
-      problems.push(at(lifecycle.src, ['initialStage'], lc.initialStage, known));
-    lc.transitions.forEach((t, i) => {
-      t.from.forEach((f, j) => {
-        if (!stageIds.has(f)) problems.push(at(lifecycle.src, ['transitions', i, 'from', j], f, known));
+  // Stage and tier ids are read from the raw file too, so journeys are checked against them even if
+  // lifecycle.yaml has unrelated problems; so are the ordering rules below.
+  const rawRules = (key: 'stages' | 'tiers') => {
+    const raw = asRecord(lifecycle?.src.data)?.[key];
+    return (Array.isArray(raw) ? raw : []).map((s) => asRecord(s) ?? {});
+  };
+  const idsOf = (rules: Record<string, unknown>[]) =>
+    new Set(rules.map((s) => s.id).filter((id): id is string => typeof id === 'string'));
+  const stageIds = idsOf(rawRules('stages'));
+  const tierIds = idsOf(rawRules('tiers'));
+  if (lifecycle) {
+    for (const [key, noun] of [
+      ['stages', 'stage'],
+      ['tiers', 'tier'],
+    ] as const) {
+      const rules = rawRules(key);
+      rules.forEach((s, i) => {
+        if (typeof s.id === 'string' && rules.findIndex((o) => o.id === s.id) !== i)
+          problems.push(at(lifecycle.src, [key, i, 'id'], s.id, `a ${noun} id used only once`));
       });
-      if (!stageIds.has(t.to)) problems.push(at(lifecycle.src, ['transitions', i, 'to'], t.to, known));
-    });
+      // Rules are tried top to bottom: one that matches everyone must come last, and nothing may follow it.
+      const catchAll = rules.findIndex(
+        (s) => Object.keys(asRecord(s.when) ?? { missing: true }).length === 0,
+      );
+      if (catchAll === -1 && rules.length > 0) {
+        const last = rules.length - 1;
+        problems.push(
+          at(
+            lifecycle.src,
+            [key, last, 'when'],
+            rules[last]?.when,
+            `the last ${noun} to match everyone (\`when: {}\`), so that every customer has a ${noun}`,
+          ),
+        );
+      }
+      rules.forEach((s, i) => {
+        if (catchAll !== -1 && i > catchAll)
+          problems.push(
+            at(
+              lifecycle.src,
+              [key, i],
+              s.id,
+              `no ${noun} after "${String(rules[catchAll]?.id)}", which matches everyone (it could never apply)`,
+            ),
+          );
+      });
+    }
   }
 
   const locales = settings?.value?.locales ?? [];
@@ -167,6 +191,7 @@ export function loadWorkflows(dir: string): Workflows {
       expectedId: basename(name, '.yaml'),
       takenIds: journeys.map((j) => j.journey.id),
       stageIds: stageIds.size ? stageIds : undefined,
+      tierIds: tierIds.size ? tierIds : undefined,
       templates,
       locales,
     });
@@ -198,6 +223,7 @@ function journeyReferenceProblems(
     expectedId: string;
     takenIds: readonly string[];
     stageIds: ReadonlySet<string> | undefined;
+    tierIds: ReadonlySet<string> | undefined;
     templates: Workflows['templates'];
     locales: readonly string[];
   },
@@ -215,6 +241,8 @@ function journeyReferenceProblems(
   const entry = asRecord(j.entry);
   if (entry && typeof entry.stage === 'string' && ctx.stageIds && !ctx.stageIds.has(entry.stage))
     at(['entry', 'stage'], entry.stage, `a lifecycle stage: ${[...ctx.stageIds].join(', ')}`);
+  if (entry && typeof entry.tier === 'string' && ctx.tierIds && !ctx.tierIds.has(entry.tier))
+    at(['entry', 'tier'], entry.tier, `a customer tier: ${[...ctx.tierIds].join(', ')}`);
   for (const key of Object.keys(asRecord(entry?.where) ?? {})) {
     if (!(FILTERABLE_FIELDS as readonly string[]).includes(key))
       at(['entry', 'where', key], key, `a profile field: ${FILTERABLE_FIELDS.join(', ')}`);

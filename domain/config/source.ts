@@ -108,6 +108,8 @@ function expectedText(issue: z.core.$ZodIssue, value: unknown): string {
       return value === undefined ? `a ${issue.expected} (this field is required)` : `a ${issue.expected}`;
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_key':
+      return issue.issues[0] ? expectedText(issue.issues[0], issue.path.at(-1)) : issue.message;
     case 'invalid_union':
       if ('options' in issue && Array.isArray(issue.options))
         return `one of ${(issue.options as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;

@@ -17,6 +17,16 @@ export const CustomerAttributes = z.strictObject({
   firstName: z.string(expect('text')).max(100, expect('at most 100 characters')).optional(),
   locale: Locale.optional(),
   timeZone: TimeZone.optional(),
+  attributes: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, expect('an attribute name of letters, digits and _')),
+      z.union(
+        [z.string().max(256), z.number().finite(), z.boolean()],
+        expect('a text, number or true/false value'),
+      ),
+    )
+    .refine((r) => Object.keys(r).length <= 50, expect('at most 50 attributes'))
+    .optional(),
 });
 export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 

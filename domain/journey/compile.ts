@@ -14,7 +14,7 @@ export interface JourneyInput {
   customerId: string;
   journeyId: string;
   journeyVersion: number;
-  trigger: { eventId: string; eventType: string; at: string; stage?: string };
+  trigger: { eventId: string; eventType: string; at: string; stage?: string; tier?: string };
 }
 
 /** Errors a Lambda invocation may raise that are worth retrying (AWS's recommended set, plus throttling). */

@@ -11,21 +11,28 @@ export interface JourneyStart {
   input: JourneyInput;
 }
 
+/** What set things moving: a customer event, or time passing (`type: 'timer'`, found by the sweeper). */
+export type Trigger = Pick<CustomerEvent, 'eventId' | 'at'> & { type: CustomerEvent['type'] | 'timer' };
+
 /**
  * Which journeys an event starts for this customer, given the stage changes it caused. Pure and
  * deterministic: a retried ingest computes the same starts with the same names.
  */
 export function journeysToStart(
   journeys: readonly Journey[],
-  event: CustomerEvent,
-  stageChanges: readonly StageChange[],
+  event: Trigger,
+  changes: { stageChanges: readonly StageChange[]; tierChanges: readonly StageChange[] },
   profile: Profile,
 ): JourneyStart[] {
   const starts: JourneyStart[] = [];
   for (const journey of journeys) {
     const { entry } = journey;
     const stageEntered =
-      entry.stage !== undefined ? stageChanges.find((c) => c.to === entry.stage) : undefined;
+      entry.stage !== undefined
+        ? changes.stageChanges.find((c) => c.to === entry.stage)
+        : entry.tier !== undefined
+          ? changes.tierChanges.find((c) => c.to === entry.tier)
+          : undefined;
     const matches = entry.event !== undefined ? entry.event === event.type : stageEntered !== undefined;
     if (!matches || !matchesWhere(profile, entry.where)) continue;
     starts.push({
@@ -39,7 +46,8 @@ export function journeysToStart(
           eventId: event.eventId,
           eventType: event.type,
           at: event.at,
-          ...(stageEntered ? { stage: stageEntered.to } : {}),
+          ...(stageEntered && entry.stage !== undefined ? { stage: stageEntered.to } : {}),
+          ...(stageEntered && entry.tier !== undefined ? { tier: stageEntered.to } : {}),
         },
       },
     });

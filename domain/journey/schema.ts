@@ -43,6 +43,7 @@ const Scalar = z.union([z.string(), z.number(), z.boolean()], expect('a text, nu
 export const JourneyEntry = z
   .strictObject({
     stage: Slug.optional().describe('Start when a customer enters this lifecycle stage.'),
+    tier: Slug.optional().describe('Start when a customer enters this tier (e.g. vip).'),
     event: z
       .enum(EVENT_TYPES, expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`))
       .optional()
@@ -53,8 +54,8 @@ export const JourneyEntry = z
       .describe('Only customers whose profile has exactly these values, e.g. { firstPurchaseSmall: true }.'),
   })
   .refine(
-    (e) => (e.stage === undefined) !== (e.event === undefined),
-    expect('exactly one of "stage" (a lifecycle stage) or "event" (an event type)'),
+    (e) => [e.stage, e.tier, e.event].filter((x) => x !== undefined).length === 1,
+    expect('exactly one of "stage" (a lifecycle stage), "tier" (a customer tier) or "event" (an event type)'),
   );
 export type JourneyEntry = z.infer<typeof JourneyEntry>;
 

@@ -1,28 +1,41 @@
 import { assertNever } from '../assert-never';
-import type { CustomerEvent } from '../events/schema';
-import { RECENT_EVENT_IDS, type Profile, type StageChange } from '../profile/profile';
+import type { CustomerEvent, PurchaseEvent } from '../events/schema';
+import { RECENT_EVENT_IDS, type Profile, type StageChange, type StageChangeCause } from '../profile/profile';
+import { classify, classifyTier, dueTimes, longestWindow } from './classify';
 import type { Lifecycle } from './schema';
 
 export interface ApplyResult {
   profile: Profile;
-  /** Stage changes this event caused, in order. Empty when the stage stayed. */
+  /** Stage changes this event caused. Journeys start on these. */
   stageChanges: StageChange[];
+  /** Tier changes this event caused (e.g. regular → vip). Journeys start on these too. */
+  tierChanges: StageChange[];
+  /**
+   * Stage changes that time had already caused before this event arrived but no sweep had recorded yet.
+   * They are kept in the history; journeys do not start on them, because their moment has passed.
+   */
+  lateTimerChanges: StageChange[];
 }
 
 export function newProfile(customerId: string, lifecycle: Lifecycle, now: Date): Profile {
   const iso = now.toISOString();
-  return {
+  const blank: Profile = {
     customerId,
-    stage: lifecycle.initialStage,
+    stage: '',
     stageHistory: [],
+    tier: '',
+    tierHistory: [],
     purchaseCount: 0,
+    recentPurchases: [],
     // Implied consent for service-related email on first contact; marketing consent is refined in a later version.
     consent: { email: { status: 'subscribed', at: iso, source: 'default' } },
     recentEventIds: [],
+    evaluatedAt: iso,
     createdAt: iso,
     updatedAt: iso,
     version: 0,
   };
+  return { ...blank, stage: classify(blank, lifecycle, now), tier: classifyTier(blank, lifecycle, now) };
 }
 
 /** True when `profile` already reflects `eventId`: applying it again must change nothing. */
@@ -31,8 +44,9 @@ export function hasApplied(profile: Profile | undefined, eventId: string): boole
 }
 
 /**
- * Folds one customer event into the profile and runs the lifecycle rules. Pure: the caller stores the
- * result with a conditional write on `version`.
+ * Folds one customer event into the profile and re-evaluates the stage. Pure: the caller stores the
+ * result with a conditional write on `version`. The outcome depends on the set of events, not on the
+ * order they arrive in: facts are kept sorted by business time and the stage is derived from them.
  */
 export function applyEvent(
   current: Profile | undefined,
@@ -41,60 +55,145 @@ export function applyEvent(
   now: Date,
 ): ApplyResult {
   const before = current ?? newProfile(event.customerId, lifecycle, now);
+  const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
+  const { attributes, ...customer } = event.customer ?? {};
   const profile: Profile = {
-    ...before,
-    ...definedOnly(event.customer ?? {}),
-    stageHistory: [...before.stageHistory],
-    recentEventIds: [...before.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),
+    ...advanced,
+    ...definedOnly(customer),
+    ...(attributes ? { attributes: { ...advanced.attributes, ...attributes } } : {}),
+    stageHistory: [...advanced.stageHistory],
+    tierHistory: [...advanced.tierHistory],
+    recentEventIds: [...advanced.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),
     updatedAt: now.toISOString(),
     version: before.version + 1,
   };
 
   switch (event.type) {
-    case 'purchase': {
-      if (profile.purchaseCount === 0) {
-        const threshold = lifecycle.firstPurchase.smallAmount[event.currency];
-        const small = threshold !== undefined && event.amount <= threshold;
-        profile.firstPurchase = {
-          eventId: event.eventId,
-          at: event.at,
-          amount: event.amount,
-          currency: event.currency,
-          small,
-        };
-        profile.firstPurchaseSmall = small;
-      }
-      profile.purchaseCount += 1;
-      if (!profile.lastPurchaseAt || Date.parse(event.at) > Date.parse(profile.lastPurchaseAt)) {
-        profile.lastPurchaseAt = event.at;
-      }
+    case 'purchase':
+      addPurchase(profile, event, lifecycle);
       break;
-    }
     case 'profile':
       break;
     default:
       return assertNever(event);
   }
 
+  // A late event is dated no earlier than what the history already says, so history stays in order.
+  const latest = [profile.stageHistory.at(-1)?.at, profile.tierHistory.at(-1)?.at]
+    .filter((t) => t !== undefined)
+    .sort()
+    .at(-1);
+  const at = latest !== undefined && Date.parse(latest) > Date.parse(event.at) ? latest : event.at;
+  const { stageChanges, tierChanges } = reclassify(profile, lifecycle, now, at, {
+    kind: 'event',
+    eventId: event.eventId,
+    eventType: event.type,
+  });
+  finishEvaluation(profile, lifecycle, now);
+  return { profile, stageChanges, tierChanges, lateTimerChanges };
+}
+
+/**
+ * Lets time pass up to `now`: at each inactivity threshold reached since the last evaluation the stage is
+ * re-evaluated, so a customer who went dormant and then lost has both changes, each at its own time.
+ * Returns the profile unchanged (same object) when nothing was due.
+ */
+export function advanceTime(
+  current: Profile,
+  lifecycle: Lifecycle,
+  now: Date,
+): { profile: Profile; stageChanges: StageChange[]; tierChanges: StageChange[] } {
+  const due = dueTimes(current, lifecycle, new Date(current.evaluatedAt)).filter((t) => t <= now);
+  if (due.length === 0) return { profile: current, stageChanges: [], tierChanges: [] };
+  const profile: Profile = {
+    ...current,
+    stageHistory: [...current.stageHistory],
+    tierHistory: [...current.tierHistory],
+  };
   const stageChanges: StageChange[] = [];
-  const transition = lifecycle.transitions.find((t) => t.on === event.type && t.from.includes(profile.stage));
-  if (transition && transition.to !== profile.stage) {
-    const change: StageChange = {
-      from: profile.stage,
-      to: transition.to,
-      at: event.at,
-      cause: { kind: 'event', eventId: event.eventId, eventType: event.type },
-    };
-    profile.stage = transition.to;
+  const tierChanges: StageChange[] = [];
+  for (const t of due) {
+    const changes = reclassify(profile, lifecycle, t, t.toISOString(), { kind: 'timer' });
+    stageChanges.push(...changes.stageChanges);
+    tierChanges.push(...changes.tierChanges);
+  }
+  finishEvaluation(profile, lifecycle, now);
+  return { profile, stageChanges, tierChanges };
+}
+
+/** Re-evaluates stage and tier at `when`, recording each change (dated `at`) in the profile's history. */
+function reclassify(profile: Profile, lifecycle: Lifecycle, when: Date, at: string, cause: StageChangeCause) {
+  const stageChanges: StageChange[] = [];
+  const tierChanges: StageChange[] = [];
+  const stage = classify(profile, lifecycle, when);
+  if (stage !== profile.stage) {
+    const change: StageChange = { from: profile.stage, to: stage, at, cause };
+    profile.stage = stage;
     profile.stageHistory.push(change);
     stageChanges.push(change);
   }
-  return { profile, stageChanges };
+  const tier = classifyTier(profile, lifecycle, when);
+  if (tier !== profile.tier) {
+    const change: StageChange = { from: profile.tier, to: tier, at, cause };
+    profile.tier = tier;
+    profile.tierHistory.push(change);
+    tierChanges.push(change);
+  }
+  return { stageChanges, tierChanges };
 }
 
-/** The stage changes an already-applied event caused, read back from history (used on retries). */
-export function stageChangesCausedBy(profile: Profile, eventId: string): StageChange[] {
-  return profile.stageHistory.filter((c) => c.cause.kind === 'event' && c.cause.eventId === eventId);
+/** The stage and tier changes an already-applied event caused, read back from history (used on retries). */
+export function changesCausedBy(
+  profile: Profile,
+  eventId: string,
+): { stageChanges: StageChange[]; tierChanges: StageChange[] } {
+  const byEvent = (c: StageChange) => c.cause.kind === 'event' && c.cause.eventId === eventId;
+  return {
+    stageChanges: profile.stageHistory.filter(byEvent),
+    tierChanges: profile.tierHistory.filter(byEvent),
+  };
+}
+
+function addPurchase(profile: Profile, event: PurchaseEvent, lifecycle: Lifecycle): void {
+  // The first purchase is the earliest one in business time, whatever order events arrived in (ties are
+  // broken by event id, so that the answer never depends on arrival order).
+  const first = profile.firstPurchase;
+  const t = Date.parse(event.at);
+  if (
+    first === undefined ||
+    t < Date.parse(first.at) ||
+    (t === Date.parse(first.at) && event.eventId < first.eventId)
+  ) {
+    const threshold = lifecycle.firstPurchase.smallAmount[event.currency];
+    const small = threshold !== undefined && event.amount <= threshold;
+    profile.firstPurchase = {
+      eventId: event.eventId,
+      at: event.at,
+      amount: event.amount,
+      currency: event.currency,
+      small,
+    };
+    profile.firstPurchaseSmall = small;
+  }
+  profile.purchaseCount += 1;
+  if (profile.lastPurchaseAt === undefined || Date.parse(event.at) > Date.parse(profile.lastPurchaseAt)) {
+    profile.lastPurchaseAt = event.at;
+  }
+  const purchases = [
+    ...profile.recentPurchases,
+    { eventId: event.eventId, at: event.at, amount: event.amount, currency: event.currency },
+  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.eventId.localeCompare(b.eventId));
+  const horizon = Date.parse(profile.lastPurchaseAt) - longestWindow(lifecycle);
+  profile.recentPurchases = purchases.filter(
+    (p, i) => i >= purchases.length - 2 || Date.parse(p.at) >= horizon,
+  );
+}
+
+function finishEvaluation(profile: Profile, lifecycle: Lifecycle, now: Date): void {
+  if (Date.parse(profile.evaluatedAt) < now.getTime()) profile.evaluatedAt = now.toISOString();
+  const [next] = dueTimes(profile, lifecycle, new Date(profile.evaluatedAt));
+  if (next) profile.dueAt = next.toISOString();
+  else delete profile.dueAt;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

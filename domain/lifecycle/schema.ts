@@ -1,32 +1,83 @@
 import { z } from 'zod';
+import { Duration } from '../config/duration';
 import { Currency, Slug } from '../config/ids';
 import { expect } from '../config/source';
-import { EVENT_TYPES } from '../events/schema';
 
-export const Stage = z.strictObject({
+const Count = z
+  .number(expect('a whole number ≥ 0'))
+  .int(expect('a whole number ≥ 0'))
+  .min(0, expect('a whole number ≥ 0'));
+const Amounts = z
+  .record(Currency, z.number(expect('an amount ≥ 0')).nonnegative(expect('an amount ≥ 0')))
+  .refine((r) => Object.keys(r).length > 0, expect('at least one currency, e.g. { CNY: 5000 }'));
+
+/**
+ * Facts about a customer's purchases that a stage rule may test; every key present must hold. Each fact
+ * depends only on the set of purchases and the time, never on the order events arrived in.
+ */
+const BaseCondition = z.strictObject({
+  purchaseCount: z
+    .strictObject({ min: Count.optional(), max: Count.optional() })
+    .describe('How many purchases the customer has made in all, e.g. { max: 0 } or { min: 2 }.')
+    .optional(),
+  noPurchaseFor: Duration.describe('No purchase for at least this long, e.g. 90d.').optional(),
+  purchasesWithin: z
+    .strictObject({ window: Duration, min: Count })
+    .describe('At least `min` purchases in the `window` ending at the latest purchase.')
+    .optional(),
+  spendWithin: z
+    .strictObject({ window: Duration, min: Amounts })
+    .describe(
+      'Spent at least this much (in any one listed currency) in the `window` ending at the latest purchase.',
+    )
+    .optional(),
+  returnedAfter: Duration.describe('The latest purchase came after a gap of at least this long.').optional(),
+  attribute: z
+    .strictObject({
+      name: z.string(expect('the name of a customer attribute, e.g. "assetsUnderManagement"')).min(1),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    })
+    .describe('A customer attribute (sent in events as customer.attributes) is in range or equal to a value.')
+    .optional(),
+});
+export type BaseCondition = z.infer<typeof BaseCondition>;
+
+export const Condition = BaseCondition.extend({
+  any: z.array(BaseCondition).min(1).describe('Holds if any one of these holds (each an all-of).').optional(),
+});
+export type Condition = z.infer<typeof Condition>;
+
+export const StageRule = z.strictObject({
   id: Slug,
   description: z.string(expect('a sentence saying what the stage means')).min(1),
+  when: Condition.describe('Facts that place a customer in this stage; {} matches everyone.'),
 });
-export type Stage = z.infer<typeof Stage>;
+export type StageRule = z.infer<typeof StageRule>;
 
-/** Moves a customer from one of `from` to `to` when an event of type `on` arrives. */
-export const Transition = z.strictObject({
-  from: z.array(Slug, expect('a list of stage ids')).min(1, expect('at least one stage id')),
-  to: Slug,
-  on: z.enum(EVENT_TYPES, expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`)),
-});
-export type Transition = z.infer<typeof Transition>;
+/** A class of customer (e.g. vip, regular), treated differently by journeys. Same rules as stages. */
+export const TierRule = StageRule;
+export type TierRule = StageRule;
 
 export const Lifecycle = z
   .strictObject({
-    initialStage: Slug.describe('The stage of a customer Rapport has not seen buy yet.'),
-    stages: z.array(Stage, expect('a list of stages')).min(1, expect('at least one stage')),
-    transitions: z.array(Transition, expect('a list of transitions')),
+    stages: z
+      .array(StageRule, expect('a list of stages'))
+      .min(1, expect('at least one stage'))
+      .describe('Evaluated top to bottom: a customer is in the first stage whose `when` holds.'),
+    tiers: z
+      .array(TierRule, expect('a list of tiers'))
+      .min(1, expect('at least one tier'))
+      .default([{ id: 'regular', description: 'Every customer (no tiers configured).', when: {} }])
+      .describe(
+        'Evaluated top to bottom like stages: a customer is in the first tier whose `when` holds. Without it, everyone is `regular`.',
+      ),
     firstPurchase: z.strictObject({
       smallAmount: z
         .record(Currency, z.number(expect('an amount ≥ 0')).nonnegative(expect('an amount ≥ 0')))
         .describe('Per currency: a first purchase at or below this amount is flagged small.'),
     }),
   })
-  .describe("The stages of a customer's relationship and the rules that move customers between them.");
+  .describe("The stages of a customer's relationship, as rules over their purchases and time.");
 export type Lifecycle = z.infer<typeof Lifecycle>;

@@ -1,11 +1,13 @@
 import type { Currency } from '../config/ids';
 
-export type StageChangeCause = { kind: 'event'; eventId: string; eventType: string };
+/** Why a stage changed: an event, or time passing (an inactivity threshold reached, found by the sweeper). */
+export type StageChangeCause = { kind: 'event'; eventId: string; eventType: string } | { kind: 'timer' };
 
+/** A change of stage or of tier: the same record, kept in `stageHistory` or `tierHistory`. */
 export interface StageChange {
   from: string | null;
   to: string;
-  /** Business time: when the causing event happened. */
+  /** Business time: when the causing event happened, or when the inactivity threshold was reached. */
   at: string;
   cause: StageChangeCause;
 }
@@ -18,6 +20,13 @@ export interface FirstPurchase {
   small: boolean;
 }
 
+export interface RecentPurchase {
+  eventId: string;
+  at: string;
+  amount: number;
+  currency: Currency;
+}
+
 export type ConsentStatus = 'subscribed' | 'unsubscribed';
 
 /** A customer as Rapport knows them. Stored as one item; `version` guards every write. */
@@ -25,6 +34,11 @@ export interface Profile {
   customerId: string;
   stage: string;
   stageHistory: StageChange[];
+  /** The customer's class (e.g. vip, regular), from the lifecycle's tier rules. */
+  tier: string;
+  tierHistory: StageChange[];
+  /** Attributes the customer's systems send (e.g. assetsUnderManagement), tested by tier and stage rules. */
+  attributes?: Record<string, string | number | boolean>;
   email?: string;
   firstName?: string;
   locale?: string;
@@ -33,6 +47,15 @@ export interface Profile {
   firstPurchaseSmall?: boolean;
   purchaseCount: number;
   lastPurchaseAt?: string;
+  /**
+   * Purchases inside the lifecycle's longest look-back window (and always the last two), oldest first:
+   * what stage rules such as `purchasesWithin` and `returnedAfter` are evaluated on.
+   */
+  recentPurchases: RecentPurchase[];
+  /** The time the stage was last evaluated at: timers before it have already been applied. */
+  evaluatedAt: string;
+  /** The next time the passing of time alone may change the stage; absent when nothing is due. */
+  dueAt?: string;
   consent: { email: { status: ConsentStatus; at: string; source: string } };
   /**
    * The most recent event ids applied to this profile. A retried ingest that crashed after the

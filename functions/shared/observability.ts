@@ -8,6 +8,7 @@ export const METRIC = {
   invalidEvents: 'InvalidEvents',
   journeysStarted: 'JourneysStarted',
   stageChanges: 'StageChanges',
+  customersSwept: 'CustomersSwept',
   emailsSent: 'EmailsSent',
   emailsSkipped: 'EmailsSkipped',
   unsubscribes: 'Unsubscribes',

@@ -20,7 +20,9 @@ describe('rapport CLI', () => {
   it('validate: exits 0 and summarises the shipped workflows', () => {
     const { code, out } = capture(['validate', join(ROOT, 'workflows')]);
     expect(code).toBe(0);
-    expect(out).toContain('1 journey(s), 2 lifecycle stage(s), 2 template(s) in en, zh-CN: all valid');
+    expect(out).toContain(
+      '1 journey(s), 7 lifecycle stage(s), 2 tier(s), 2 template(s) in en, zh-CN: all valid',
+    );
   });
 
   it('validate: exits non-zero naming file:line:column and field for an invalid journey', () => {

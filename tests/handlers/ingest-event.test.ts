@@ -156,6 +156,8 @@ const ACCEPTED = {
       cause: { kind: 'event', eventId: 'e-1', eventType: 'purchase' },
     },
   ],
+  tier: 'regular',
+  tierChanges: [],
   journeysStarted: [EXECUTION_NAME],
 };
 
@@ -223,7 +225,9 @@ describe('ingest-event: exactly once', () => {
       eventId: 'e-1',
       customerId: 'c-42',
       stage: 'first-purchase',
+      tier: 'regular',
       stageChanges: [],
+      tierChanges: [],
       journeysStarted: [],
     });
     expect(startCalls()).toHaveLength(1);
@@ -272,9 +276,10 @@ describe('ingest-event: exactly once', () => {
     const items = await table.scan();
     expect(items.map((i) => i.sk)).toEqual(['EVENT#e-1', 'EVENT#e-2', 'PROFILE']);
     const profile = items.find((i) => i.sk === 'PROFILE')!;
-    expect(profile).toMatchObject({ purchaseCount: 2, version: 2, stage: 'first-purchase' });
+    // A repeat purchase makes the customer active, whichever of the two was applied first.
+    expect(profile).toMatchObject({ purchaseCount: 2, version: 2, stage: 'active' });
     expect([...(profile.recentEventIds as string[])].sort()).toEqual(['e-1', 'e-2']);
-    expect(profile.stageHistory).toHaveLength(1);
+    expect((profile.stageHistory as { to: string }[]).map((c) => c.to)).toEqual(['first-purchase', 'active']);
     // Whichever arrived first was the first purchase and started the journey; the other started none.
     expect(startCalls()).toHaveLength(1);
   });
@@ -332,14 +337,19 @@ describe('ingest-event: exactly once', () => {
     await expectJourneyStartedOnce();
   });
 
-  it('a second purchase with another event id counts, but does not restart the journey', async () => {
+  it('a second purchase with another event id counts and makes the customer active, but does not restart the journey', async () => {
     const h = handler();
     await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
     const res = await invokeHttp(
       httpWithBody(JSON.stringify({ ...PURCHASE, eventId: 'e-2', at: '2026-11-23T10:00:00Z' })),
       h,
     );
-    expect(res.json).toMatchObject({ status: 'accepted', stageChanges: [], journeysStarted: [] });
+    expect(res.json).toMatchObject({
+      status: 'accepted',
+      stage: 'active',
+      stageChanges: [{ from: 'first-purchase', to: 'active', cause: { kind: 'event', eventId: 'e-2' } }],
+      journeysStarted: [],
+    });
     expect(startCalls()).toHaveLength(1);
     const profile = (await table.scan()).find((i) => i.sk === 'PROFILE');
     expect(profile).toMatchObject({

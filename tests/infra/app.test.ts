@@ -45,8 +45,13 @@ afterAll(() => broken.cleanup());
 
 let valid: Run;
 let invalid: Run;
+let badSetting: Run;
 beforeAll(async () => {
-  [valid, invalid] = await Promise.all([runApp({}), runApp({ workflowsDir: broken.dir })]);
+  [valid, invalid, badSetting] = await Promise.all([
+    runApp({}),
+    runApp({ workflowsDir: broken.dir }),
+    runApp({ sweepEvery: '90m' }),
+  ]);
 }, 60_000);
 
 describe('infra/app.ts', () => {
@@ -70,5 +75,14 @@ describe('infra/app.ts', () => {
     expect(invalid.stderr).toMatch(/Nothing was synthesized/);
     expect(invalid.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(invalid.outdir, 'Rapport.template.json'))).toBe(false);
+  });
+
+  it('refuses an invalid deployment setting by name, with what it expects, and no stack trace', () => {
+    expect(badSetting.code).not.toBe(0);
+    expect(badSetting.stderr).toMatch(
+      /Invalid deployment setting: context sweepEvery: got "90m"; expected whole minutes between sweeps, from 1 to 1440/,
+    );
+    expect(badSetting.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(badSetting.outdir, 'Rapport.template.json'))).toBe(false);
   });
 });

@@ -65,14 +65,34 @@ describe('a workflows directory with two journeys', () => {
     expect(new Set(local.journeys.map((j) => j.asl)).size).toBe(2);
   });
 
-  it('lets ingest-event find and start both', () => {
-    const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
-      (f) => f.Properties.Description === 'Rapport ingest-event',
-    )!;
-    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(Object.keys(JSON.parse(cfnText(env.JOURNEY_STATE_MACHINES)) as object).sort()).toEqual(
-      local.journeys.map((j) => j.journey.id).sort(),
-    );
+  it('lets ingest-event and sweep find and start both', () => {
+    const machineIds = local.journeys
+      .map((j) =>
+        logicalIdOf(template, 'AWS::StepFunctions::StateMachine', {
+          StateMachineName: `rapport-${j.journey.id}`,
+        }),
+      )
+      .sort();
+    for (const name of ['ingest-event', 'sweep']) {
+      const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
+        (f) => f.Properties.Description === `Rapport ${name}`,
+      )!;
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(JSON.parse(cfnText(env.JOURNEY_STATE_MACHINES)) as object).sort()).toEqual(
+        local.journeys.map((j) => j.journey.id).sort(),
+      );
+      const role = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+      const started = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+        .flatMap(
+          (p) =>
+            (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+              .Statement,
+        )
+        .filter((st) => [st.Action].flat().includes('states:StartExecution'))
+        .flatMap((st) => [st.Resource].flat().map((r) => (r as { Ref: string }).Ref));
+      expect({ name, started: started.sort() }).toEqual({ name, started: machineIds });
+    }
     const outputs = Object.keys(template.toJSON().Outputs as object).filter((k) =>
       k.startsWith('StateMachineArn'),
     );

@@ -55,14 +55,36 @@ describe('DynamoDB table', () => {
       },
     });
   });
+
+  it('has the sparse due index the sweep reads: dueShard/dueAt (strings), keys only', () => {
+    const table = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table'))[0]!.Properties;
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'due',
+        KeySchema: [
+          { AttributeName: 'dueShard', KeyType: 'HASH' },
+          { AttributeName: 'dueAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'dueShard', AttributeType: 'S' },
+        { AttributeName: 'dueAt', AttributeType: 'S' },
+      ]),
+    );
+  });
 });
 
 describe('Lambda functions', () => {
-  const names = ['ingest-event', 'send-message', 'unsubscribe'];
+  const names = ['ingest-event', 'send-message', 'unsubscribe', 'sweep'];
   const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', {});
+  const journeyMap = () =>
+    Object.fromEntries(shipped.journeys.map((j) => [j.journey.id, `{Ref:${stateMachineId(j.journey.id)}}`]));
 
-  it('are the three handlers, Node.js 24 on arm64, traced, each logging to its own log group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  it('are the four handlers, Node.js 24 on arm64, traced, each logging to its own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', names.length);
     for (const name of names) {
       expect(fnProps(name)).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -89,15 +111,13 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('ingest-event gets a JSON map of every journey to its state machine ARN', () => {
-    const env = envOf('ingest-event');
-    const map = JSON.parse(cfnText(env.JOURNEY_STATE_MACHINES)) as Record<string, string>;
-    expect(map).toEqual(
-      Object.fromEntries(
-        shipped.journeys.map((j) => [j.journey.id, `{Ref:${stateMachineId(j.journey.id)}}`]),
-      ),
-    );
-    expect(env).not.toHaveProperty('LINK_SIGNING_SECRET_ARN');
+  it('ingest-event and sweep get a JSON map of every journey to its state machine ARN', () => {
+    for (const name of ['ingest-event', 'sweep']) {
+      const env = envOf(name);
+      const map = JSON.parse(cfnText(env.JOURNEY_STATE_MACHINES)) as Record<string, string>;
+      expect(map).toEqual(journeyMap());
+      expect(env).not.toHaveProperty('LINK_SIGNING_SECRET_ARN');
+    }
   });
 
   it('send-message gets the sender, the configuration set, the API URL for links and the signing secret', () => {
@@ -124,10 +144,13 @@ describe('Lambda functions', () => {
     const ingest = actionsOf(fnStatements('ingest-event'));
     const send = actionsOf(fnStatements('send-message'));
     const unsubscribe = actionsOf(fnStatements('unsubscribe'));
-    for (const actions of [ingest, send, unsubscribe])
+    const sweep = actionsOf(fnStatements('sweep'));
+    for (const actions of [ingest, send, unsubscribe, sweep])
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
 
     expect(ingest).toContain('states:StartExecution');
+    expect(sweep).toContain('states:StartExecution');
+    for (const a of ['ses:SendRawEmail', 'secretsmanager:GetSecretValue']) expect(sweep).not.toContain(a);
     expect(send).toContain('ses:SendRawEmail');
     expect(send).toContain('secretsmanager:GetSecretValue');
     expect(unsubscribe).toContain('secretsmanager:GetSecretValue');
@@ -136,13 +159,27 @@ describe('Lambda functions', () => {
     expect(send).not.toContain('states:StartExecution');
   });
 
-  it('ingest-event may start exactly the journey state machines', () => {
-    const start = fnStatements('ingest-event').filter((s) =>
-      [s.Action].flat().includes('states:StartExecution'),
-    );
-    expect(start.flatMap((s) => [s.Resource].flat())).toEqual(
-      shipped.journeys.map((j) => ({ Ref: stateMachineId(j.journey.id) })),
-    );
+  it('ingest-event and sweep may start exactly the journey state machines', () => {
+    for (const name of ['ingest-event', 'sweep']) {
+      const start = fnStatements(name).filter((s) => [s.Action].flat().includes('states:StartExecution'));
+      expect(start.flatMap((s) => [s.Resource].flat())).toEqual(
+        shipped.journeys.map((j) => ({ Ref: stateMachineId(j.journey.id) })),
+      );
+    }
+  });
+
+  it('only sweep may query the due index; no function gets every index of the table', () => {
+    const onIndexes = (name: string) =>
+      fnStatements(name).flatMap((s) =>
+        [s.Resource]
+          .flat()
+          .filter((r) => cfnText(r).includes('/index/'))
+          .map((r) => ({ actions: [s.Action].flat(), resource: cfnText(r) })),
+      );
+    expect(onIndexes('sweep')).toEqual([
+      { actions: ['dynamodb:Query'], resource: `{GetAtt:${tableId}.Arn}/index/due` },
+    ]);
+    for (const name of ['ingest-event', 'send-message', 'unsubscribe']) expect(onIndexes(name)).toEqual([]);
   });
 
   it('send-message may send only from the sender identity and through the configuration set', () => {
@@ -266,8 +303,29 @@ describe('HTTP API', () => {
   });
 });
 
+/** The queue a dead-letter config (`{ Arn: { 'Fn::GetAtt': [queue, 'Arn'] } }`) points at. */
+const queueOf = (arn: unknown) => (arn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+
+/** Encrypted with SQS-managed keys, and refusing requests made without TLS. */
+const expectSafeQueue = (queueId: string) => {
+  expect(resourcesOf(template, 'AWS::SQS::Queue')[queueId]?.Properties).toMatchObject({
+    SqsManagedSseEnabled: true,
+  });
+  template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    Queues: [{ Ref: queueId }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    },
+  });
+};
+
 describe('EventBridge', () => {
-  const queueId = logicalIdOf(template, 'AWS::SQS::Queue', {});
+  const rule = Object.values(resourcesOf(template, 'AWS::Events::Rule'))[0]!.Properties;
+  const queueId = queueOf(
+    (rule.Targets as { DeadLetterConfig: { Arn: unknown } }[])[0]!.DeadLetterConfig.Arn,
+  );
 
   it('has a rapport bus whose rule sends every rapport.events event to ingest-event, with retries and a DLQ', () => {
     const busId = logicalIdOf(template, 'AWS::Events::EventBus', { Name: 'rapport' });
@@ -286,18 +344,75 @@ describe('EventBridge', () => {
   });
 
   it('dead-letters to an encrypted queue that refuses requests without TLS, as do failed async invocations', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: queueId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+    expectSafeQueue(queueId);
     expect(fnProps('ingest-event').DeadLetterConfig).toEqual({
       TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
     });
+  });
+});
+
+describe('sweep schedule', () => {
+  const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule');
+  const schedule = Object.values(schedules)[0]!.Properties;
+  const target = schedule.Target as {
+    Arn: unknown;
+    RoleArn: { 'Fn::GetAtt': string[] };
+    DeadLetterConfig: { Arn: unknown };
+    RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+  };
+  const sweepArn = { 'Fn::GetAtt': [fnId('sweep'), 'Arn'] };
+
+  it('invokes the sweep function every 60 minutes by default, exactly on the rate', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    expect(schedule).toMatchObject({
+      Name: 'rapport-sweep',
+      ScheduleExpression: 'rate(60 minutes)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+    });
+    expect(target.Arn).toEqual(sweepArn);
+  });
+
+  it('retries a failed delivery until the next sweep is due, then dead-letters it to a safe queue', () => {
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBe(60 * 60);
+    const queueId = queueOf(target.DeadLetterConfig.Arn);
+    expectSafeQueue(queueId);
+    // Failed sweeps land there too (Lambda does not retry them: the next sweep redoes the work).
+    expect(fnProps('sweep').DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+  });
+
+  it('runs as a role Scheduler alone may assume, allowed to invoke only the sweep and to dead-letter', () => {
+    const roleId = target.RoleArn['Fn::GetAtt'][0]!;
+    const role = resourcesOf(template, 'AWS::IAM::Role')[roleId]!.Properties;
+    expect(role.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    expect(statementsOf({ Ref: roleId }).map((s) => ({ Action: s.Action, Resource: s.Resource }))).toEqual([
+      // The unqualified ARN: no version or alias (`:*`).
+      { Action: 'lambda:InvokeFunction', Resource: sweepArn },
+      { Action: 'sqs:SendMessage', Resource: target.DeadLetterConfig.Arn },
+    ]);
+  });
+
+  it('is the only way the sweep is invoked, and Lambda adds no retries of its own', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId('sweep') },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60 * 60,
+    });
+    const mentionsSweep = (value: unknown) => JSON.stringify(value).includes(`"${fnId('sweep')}"`);
+    for (const type of ['AWS::Lambda::Permission', 'AWS::Events::Rule', 'AWS::ApiGatewayV2::Integration'])
+      expect(Object.values(resourcesOf(template, type)).filter((r) => mentionsSweep(r.Properties))).toEqual(
+        [],
+      );
+    expect(fnProps('sweep').Timeout).toBe(300);
   });
 });
 
@@ -329,6 +444,8 @@ describe('SES, secret, dashboard, outputs', () => {
       'DuplicateEvents',
       'InvalidEvents',
       'JourneysStarted',
+      'StageChanges',
+      'CustomersSwept',
       'EmailsSent',
       'EmailsSkipped',
     ])
@@ -337,19 +454,38 @@ describe('SES, secret, dashboard, outputs', () => {
       for (const m of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed'])
         expect(has('AWS/States', m, 'StateMachineArn', `{Ref:${stateMachineId(journey.id)}}`)).toBe(true);
     }
-    for (const name of ['ingest-event', 'send-message', 'unsubscribe']) {
+    for (const name of ['ingest-event', 'send-message', 'unsubscribe', 'sweep']) {
       for (const m of ['Errors', 'Throttles'])
         expect(has('AWS/Lambda', m, 'FunctionName', `{Ref:${fnId(name)}}`)).toBe(true);
     }
+    expect(has('AWS/Lambda', 'Duration', 'FunctionName', `{Ref:${fnId('sweep')}}`)).toBe(true);
+    for (const queue of [
+      logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Rapport ingest-event' }),
+      fnId('sweep'),
+    ]) {
+      const dlq = queueOf(
+        (
+          resourcesOf(template, 'AWS::Lambda::Function')[queue]!.Properties.DeadLetterConfig as {
+            TargetArn: unknown;
+          }
+        ).TargetArn,
+      );
+      expect(
+        has('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', `{GetAtt:${dlq}.QueueName}`),
+      ).toBe(true);
+    }
   });
 
-  it('outputs the events API URL, the table, the bus and every journey state machine', () => {
+  it('outputs the events API URL, the table, the bus, the sweep schedule and every journey state machine', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(cfnText(outputs.EventsApiUrl?.Value)).toMatch(
       /^https:\/\/\{Ref:HttpApi\w+\}\.execute-api\..*\/events$/,
     );
     expect(outputs.TableName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::DynamoDB::Table', {}) });
     expect(outputs.EventBusName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::Events::EventBus', {}) });
+    expect(outputs.SweepScheduleName?.Value).toEqual({
+      Ref: logicalIdOf(template, 'AWS::Scheduler::Schedule', { Name: 'rapport-sweep' }),
+    });
     const arns = Object.entries(outputs).filter(([k]) => k.startsWith('StateMachineArn'));
     expect(arns.map(([, o]) => JSON.stringify(o.Value)).sort()).toEqual(
       shipped.journeys.map((j) => JSON.stringify({ Ref: stateMachineId(j.journey.id) })).sort(),

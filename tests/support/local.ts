@@ -10,9 +10,14 @@ export const WORKFLOWS_DIR = join(__dirname, '..', '..', 'workflows');
 /** A local runtime on free ports with an in-memory table: what `npm start` runs, minus the disk. */
 export function startTestRuntime(
   clock: Clock = systemClock,
-  workflowsDir = WORKFLOWS_DIR,
+  options: { workflowsDir?: string; sweepEveryMs?: number } = {},
 ): Promise<LocalRuntime> {
-  return startLocalRuntime({ workflowsDir, clock, sender: 'Rapport Demo Store <hello@rapport.local>' });
+  return startLocalRuntime({
+    workflowsDir: options.workflowsDir ?? WORKFLOWS_DIR,
+    clock,
+    sender: 'Rapport Demo Store <hello@rapport.local>',
+    sweepEveryMs: options.sweepEveryMs,
+  });
 }
 
 export interface InboxEmail {

@@ -1,6 +1,13 @@
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
-import { applyEvent, hasApplied, stageChangesCausedBy } from '../../domain/lifecycle/apply';
+import {
+  advanceTime,
+  applyEvent,
+  changesCausedBy,
+  hasApplied,
+  newProfile,
+} from '../../domain/lifecycle/apply';
+import type { Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
@@ -18,8 +25,26 @@ const purchase = (
   amount,
   currency,
 });
+const DAY = 86_400_000;
+const day = (n: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + n * DAY);
+
+/** Applies purchases on the given days (each processed on its own day), returning the profile. */
+function buyOn(days: number[], amount = 50, profile?: Profile): Profile {
+  let p = profile;
+  for (const d of days)
+    p = applyEvent(p, purchase(`e-${d}`, amount, 'CNY', day(d).toISOString()), lifecycle, day(d)).profile;
+  return p!;
+}
 
 describe('lifecycle: first purchase', () => {
+  it('a new customer is a prospect', () => {
+    expect(newProfile('c-1', lifecycle, now)).toMatchObject({
+      stage: 'prospect',
+      purchaseCount: 0,
+      recentPurchases: [],
+    });
+  });
+
   it('moves a prospect to first-purchase and records why', () => {
     const { profile, stageChanges } = applyEvent(undefined, purchase('e-1', 19.9), lifecycle, now);
     expect(profile).toMatchObject({
@@ -37,7 +62,7 @@ describe('lifecycle: first purchase', () => {
       },
     ]);
     expect(profile.stageHistory).toEqual(stageChanges);
-    expect(stageChangesCausedBy(profile, 'e-1')).toEqual(stageChanges);
+    expect(changesCausedBy(profile, 'e-1').stageChanges).toEqual(stageChanges);
     expect(hasApplied(profile, 'e-1')).toBe(true);
   });
 
@@ -56,33 +81,22 @@ describe('lifecycle: first purchase', () => {
     },
   );
 
-  it('keeps the first purchase and stage on a second purchase, and counts it', () => {
-    const first = applyEvent(undefined, purchase('e-1', 19.9), lifecycle, now).profile;
-    const { profile, stageChanges } = applyEvent(
-      first,
-      purchase('e-2', 999, 'CNY', '2026-11-23T10:00:00Z'),
-      lifecycle,
-      now,
-    );
-    expect(stageChanges).toEqual([]);
-    expect(profile).toMatchObject({
-      stage: 'first-purchase',
-      purchaseCount: 2,
-      firstPurchaseSmall: true,
-      lastPurchaseAt: '2026-11-23T10:00:00Z',
-      version: 2,
-    });
-  });
-
-  it('does not move lastPurchaseAt backwards for a late event', () => {
+  it('a late, earlier purchase becomes the first purchase; counters and dates stay right', () => {
     const first = applyEvent(
       undefined,
-      purchase('e-2', 10, 'CNY', '2026-11-23T10:00:00Z'),
+      purchase('e-2', 999, 'CNY', '2026-11-23T10:00:00Z'),
       lifecycle,
       now,
     ).profile;
     const { profile } = applyEvent(first, purchase('e-1', 10, 'CNY', '2026-11-20T10:00:00Z'), lifecycle, now);
-    expect(profile.lastPurchaseAt).toBe('2026-11-23T10:00:00Z');
+    expect(profile).toMatchObject({
+      purchaseCount: 2,
+      lastPurchaseAt: '2026-11-23T10:00:00Z',
+      firstPurchaseSmall: true,
+      stage: 'active',
+    });
+    expect(profile.firstPurchase?.eventId).toBe('e-1');
+    expect(profile.recentPurchases.map((p) => p.eventId)).toEqual(['e-1', 'e-2']);
   });
 
   it('updates attributes from a profile event without changing the stage', () => {
@@ -105,13 +119,141 @@ describe('lifecycle: first purchase', () => {
       locale: 'en-GB',
       purchaseCount: 0,
     });
-    expect(profile.consent.email.status).toBe('subscribed');
+    expect(profile.dueAt).toBeUndefined();
   });
 
   it('never mutates the profile it is given', () => {
     const first = applyEvent(undefined, purchase('e-1', 19.9), lifecycle, now).profile;
     const snapshot = structuredClone(first);
     applyEvent(first, purchase('e-2', 1), lifecycle, now);
+    advanceTime(first, lifecycle, new Date('2028-01-01T00:00:00Z'));
     expect(first).toEqual(snapshot);
+  });
+});
+
+describe('lifecycle: repeat, loyal, dormant, reactivated, lost', () => {
+  it('a repeat purchase makes the customer active', () => {
+    expect(buyOn([0, 10]).stage).toBe('active');
+  });
+
+  it('five purchases within a year of purchases make the customer loyal', () => {
+    expect(buyOn([0, 10, 20, 30]).stage).toBe('active');
+    expect(buyOn([0, 10, 20, 30, 40]).stage).toBe('loyal');
+  });
+
+  it('spending enough within a year makes the customer loyal, even with few purchases', () => {
+    expect(buyOn([0, 10], 2600).stage).toBe('loyal');
+    expect(buyOn([0, 10], 2400).stage).toBe('active');
+  });
+
+  it('the loyalty window ends at the latest purchase: old purchases stop counting', () => {
+    expect(buyOn([0, 10, 20, 30, 400]).stage).not.toBe('loyal');
+  });
+
+  it('no purchase for 90 days: dormant, at exactly the threshold; for 365 days: lost', () => {
+    const p = buyOn([0, 10]);
+    expect(p.dueAt).toBe(day(100).toISOString());
+    expect(advanceTime(p, lifecycle, new Date(day(100).getTime() - 1)).stageChanges).toEqual([]);
+    const { profile, stageChanges } = advanceTime(p, lifecycle, day(500));
+    expect(stageChanges).toEqual([
+      { from: 'active', to: 'dormant', at: day(100).toISOString(), cause: { kind: 'timer' } },
+      { from: 'dormant', to: 'lost', at: day(375).toISOString(), cause: { kind: 'timer' } },
+    ]);
+    expect(profile.stage).toBe('lost');
+    expect(profile.dueAt).toBeUndefined();
+    // Time passing again changes nothing.
+    expect(advanceTime(profile, lifecycle, day(900)).stageChanges).toEqual([]);
+  });
+
+  it('a purchase after 90 days or more without one reactivates; the next one makes the customer active again', () => {
+    const dormant = advanceTime(buyOn([0, 10]), lifecycle, day(150)).profile;
+    expect(dormant.stage).toBe('dormant');
+    const back = buyOn([150], 50, dormant);
+    expect(back.stage).toBe('reactivated');
+    expect(back.stageHistory.map((c) => c.to)).toEqual([
+      'first-purchase',
+      'active',
+      'dormant',
+      'reactivated',
+    ]);
+    expect(buyOn([160], 50, back).stage).toBe('active');
+    const lost = advanceTime(buyOn([0]), lifecycle, day(600)).profile;
+    expect(lost.stage).toBe('lost');
+    expect(buyOn([600], 50, lost).stage).toBe('reactivated');
+  });
+
+  it('a purchase arriving before a sweep records the dormancy it interrupted, without acting on it', () => {
+    const p = buyOn([0, 10]);
+    const result = applyEvent(p, purchase('e-late', 50, 'CNY', day(120).toISOString()), lifecycle, day(120));
+    expect(result.lateTimerChanges.map((c) => [c.to, c.at])).toEqual([['dormant', day(100).toISOString()]]);
+    expect(result.stageChanges.map((c) => c.to)).toEqual(['reactivated']);
+    expect(result.profile.stage).toBe('reactivated');
+  });
+
+  it('keeps only the purchases the rules can still look at', () => {
+    const p = buyOn([0, 10, 20, 400, 800]);
+    expect(p.recentPurchases.map((r) => r.eventId)).toEqual(['e-400', 'e-800']);
+    expect(p.purchaseCount).toBe(5);
+  });
+});
+
+describe('lifecycle: tiers', () => {
+  it('everyone starts regular', () => {
+    expect(newProfile('c-1', lifecycle, now).tier).toBe('regular');
+  });
+
+  it('spending enough within a year of purchases makes a customer vip, recorded with its cause', () => {
+    const { profile, tierChanges } = applyEvent(
+      buyOn([0], 15_000),
+      purchase('e-big', 6_000, 'CNY', day(30).toISOString()),
+      lifecycle,
+      day(30),
+    );
+    expect(profile.tier).toBe('vip');
+    expect(tierChanges).toEqual([
+      {
+        from: 'regular',
+        to: 'vip',
+        at: day(30).toISOString(),
+        cause: { kind: 'event', eventId: 'e-big', eventType: 'purchase' },
+      },
+    ]);
+    expect(profile.tierHistory).toEqual(tierChanges);
+  });
+
+  it('an attribute sent by the bank’s systems (assets under management) makes a customer vip', () => {
+    const { profile, tierChanges } = applyEvent(
+      undefined,
+      {
+        eventId: 'p-1',
+        type: 'profile',
+        customerId: 'c-1',
+        at: '2026-11-22T09:00:00Z',
+        customer: { attributes: { assetsUnderManagement: 2_500_000, segment: 'private' } },
+      },
+      lifecycle,
+      now,
+    );
+    expect(profile).toMatchObject({
+      tier: 'vip',
+      stage: 'prospect',
+      attributes: { assetsUnderManagement: 2_500_000, segment: 'private' },
+    });
+    expect(tierChanges.map((c) => c.to)).toEqual(['vip']);
+    // Attributes merge: a later event with other attributes keeps these.
+    const later = applyEvent(
+      profile,
+      {
+        eventId: 'p-2',
+        type: 'profile',
+        customerId: 'c-1',
+        at: '2026-11-23T09:00:00Z',
+        customer: { attributes: { segment: 'retail' } },
+      },
+      lifecycle,
+      now,
+    );
+    expect(later.profile.attributes).toEqual({ assetsUnderManagement: 2_500_000, segment: 'retail' });
+    expect(later.profile.tier).toBe('vip');
   });
 });

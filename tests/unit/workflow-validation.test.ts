@@ -70,7 +70,7 @@ steps:
       `${file}:15:11 steps[2].type: got "sms"; expected a step type, one of "send", "wait", "exit"`,
     );
     expect(message).toContain(
-      `${file}:5:10 entry.stage: got "frist-purchase"; expected a lifecycle stage: prospect, first-purchase`,
+      `${file}:5:10 entry.stage: got "frist-purchase"; expected a lifecycle stage: prospect, lost, dormant, first-purchase, reactivated, loyal, active`,
     );
     expect(message).toContain('known: first-purchase-thanks, first-purchase-tips');
   });
@@ -183,23 +183,42 @@ steps: [{ id: x, type: exit }]
     ]);
   });
 
-  it('checks lifecycle references to stages', () => {
+  it('checks the lifecycle: a catch-all stage last, nothing after it, and journeys only on known stages', () => {
     const { problems } = problemsOf({
-      'lifecycle.yaml': `initialStage: prospect
-stages:
-  - { id: prospect, description: p }
-transitions:
-  - { from: [prospect], to: first-purchase, on: purchase }
+      'lifecycle.yaml': `stages:
+  - { id: prospect, description: p, when: { purchaseCount: { max: 0 } } }
+  - { id: anyone, description: a, when: {} }
+  - { id: unreachable, description: u, when: { noPurchaseFor: 90d } }
 firstPurchase: { smallAmount: { CNY: 200, usd: 30 } }
 `,
     });
     expect(
-      problems.map((p) => [p.source?.endsWith('lifecycle.yaml') ? 'lifecycle' : 'other', p.field]),
-    ).toEqual(
-      expect.arrayContaining([
-        ['lifecycle', 'firstPurchase.smallAmount.usd'],
-        ['other', 'entry.stage'],
+      problems.map((p) => [
+        p.source?.endsWith('lifecycle.yaml') ? 'lifecycle' : 'journey',
+        p.field,
+        p.expected,
       ]),
-    );
+    ).toEqual([
+      ['journey', 'entry.stage', 'a lifecycle stage: prospect, anyone, unreachable'],
+      ['lifecycle', 'stages[2]', 'no stage after "anyone", which matches everyone (it could never apply)'],
+      ['lifecycle', 'firstPurchase.smallAmount.usd', expect.stringContaining('ISO 4217')],
+    ]);
+  });
+
+  it('requires a stage that matches everyone', () => {
+    const { problems } = problemsOf({
+      'lifecycle.yaml': `stages:
+  - { id: prospect, description: p, when: { purchaseCount: { max: 0 } } }
+  - { id: first-purchase, description: f, when: { purchaseCount: { min: 1 } } }
+firstPurchase: { smallAmount: { CNY: 200 } }
+`,
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'stages[1].when',
+        line: 3,
+        expected: expect.stringContaining('`when: {}`'),
+      }),
+    ]);
   });
 });

@@ -4,8 +4,9 @@ import type { CustomerStore, EventRecord, JourneyStarter, MessageRecord } from '
 import type { Profile } from '../../domain/profile/profile';
 
 /**
- * An in-memory CustomerStore with the same conditional semantics as the DynamoDB adapter, for domain
- * tests that run thousands of cases. Handler and end-to-end tests use dynalite instead.
+ * An in-memory CustomerStore with the same conditional semantics as the DynamoDB adapter: for replays and
+ * simulations of whole populations (hundreds of thousands of events in seconds) and for property tests.
+ * Handler and end-to-end tests use dynalite instead.
  */
 export function memoryStore(): CustomerStore & {
   profiles: Map<string, Profile>;
@@ -14,6 +15,8 @@ export function memoryStore(): CustomerStore & {
   const profiles = new Map<string, Profile>();
   const events = new Map<string, EventRecord>();
   const messages = new Map<string, MessageRecord>();
+  // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
+  const due = new Map<string, string>();
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
   return {
     profiles,
@@ -24,6 +27,16 @@ export function memoryStore(): CustomerStore & {
       if ((current?.version ?? 0) !== p.version - 1)
         throw new VersionConflictError(`version conflict on ${p.customerId}`);
       profiles.set(p.customerId, structuredClone(p));
+      if (p.dueAt === undefined) due.delete(p.customerId);
+      else due.set(p.customerId, p.dueAt);
+    },
+    listDue: async (now, limit) => {
+      const ids: string[] = [];
+      for (const [id, at] of due) {
+        if (at <= now) ids.push(id);
+        if (ids.length >= limit) break;
+      }
+      return ids;
     },
     getEvent: async (c, e) => clone(events.get(`${c}/${e}`)),
     putEvent: async (r) => void events.set(`${r.customerId}/${r.eventId}`, structuredClone(r)),

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadWorkflows } from '../../domain/config/load';
+import type { PurchaseEvent } from '../../domain/events/schema';
+import { replayHistory, type ReplayResult } from '../../local/replay';
+import { WORKFLOWS_DIR } from '../support/local';
+
+/**
+ * The real CDNOW purchase history (23,570 customers, 69,659 purchases, 1997-01 … 1998-06) replayed
+ * through the lifecycle with daily sweeps, checked against counts made directly from the raw file.
+ */
+const FILE = join(__dirname, '..', '..', '..', 'shared', 'data', 'cdnow', 'CDNOW_master.txt');
+const AT = '1998-06-30T00:00:00.000Z';
+const DAY = 86_400_000;
+
+interface Row {
+  customer: string;
+  date: string;
+  dollars: number;
+}
+
+function readRows(): Row[] {
+  return readFileSync(FILE, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => cols.length === 4)
+    .map(([customer, date, , dollars]) => ({ customer: customer!, date: date!, dollars: Number(dollars) }));
+}
+
+const isoDate = (yyyymmdd: string) =>
+  `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}T00:00:00.000Z`;
+
+describe('CDNOW purchase history replayed through the lifecycle', () => {
+  const rows = readRows();
+  let result: ReplayResult;
+
+  beforeAll(async () => {
+    expect(existsSync(FILE)).toBe(true);
+    const events: PurchaseEvent[] = rows.map((r, i) => ({
+      eventId: `row-${i + 1}`,
+      type: 'purchase',
+      customerId: `cdnow-${r.customer}`,
+      at: isoDate(r.date),
+      amount: r.dollars,
+      currency: 'USD',
+    }));
+    result = await replayHistory(events, { lifecycle: loadWorkflows(WORKFLOWS_DIR).lifecycle, until: AT });
+  }, 120_000);
+
+  it('reads the whole file', () => {
+    expect(rows).toHaveLength(69_659);
+    expect(new Set(rows.map((r) => r.customer)).size).toBe(23_570);
+    expect(result.store.profiles.size).toBe(23_570);
+  });
+
+  it('customers with no purchase for 90 days or more are dormant or lost, exactly as counted from the raw file', () => {
+    const lastDate = new Map<string, string>();
+    for (const r of rows) if ((lastDate.get(r.customer) ?? '') < r.date) lastDate.set(r.customer, r.date);
+    const daysSince = (d: string) => (Date.parse(AT) - Date.parse(isoDate(d))) / DAY;
+    const inactive90 = [...lastDate.values()].filter((d) => daysSince(d) >= 90).length;
+    const inactive365 = [...lastDate.values()].filter((d) => daysSince(d) >= 365).length;
+
+    const { stageCounts } = result;
+    expect((stageCounts.dormant ?? 0) + (stageCounts.lost ?? 0)).toBe(inactive90);
+    expect(stageCounts.lost ?? 0).toBe(inactive365);
+    // Printed for the record (and the README): the shape of a real population on 1998-06-30.
+    console.log(
+      `CDNOW on ${AT.slice(0, 10)}: ${JSON.stringify(stageCounts)}; raw: ≥90 days ${inactive90}, ≥365 days ${inactive365}`,
+    );
+  });
+
+  it('every customer’s purchases are all counted, and the stages add up to the population', () => {
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.customer, (counts.get(r.customer) ?? 0) + 1);
+    const wrong = [...counts].filter(
+      ([customer, n]) => result.store.profiles.get(`cdnow-${customer}`)?.purchaseCount !== n,
+    );
+    expect(wrong).toEqual([]);
+    expect(Object.values(result.stageCounts).reduce((a, b) => a + b, 0)).toBe(23_570);
+  });
+
+  it('stage history is in time order and every timer change lands exactly on a 90- or 365-day threshold', () => {
+    const unordered = [...result.store.profiles.values()].filter((p) =>
+      p.stageHistory.some((c, i) => i > 0 && c.at < p.stageHistory[i - 1]!.at),
+    );
+    expect(unordered.map((p) => p.customerId)).toEqual([]);
+    const sample = result.store.profiles.get('cdnow-00001')!;
+    // One purchase on 1997-01-01, then nothing: dormant 90 days later, lost 365 days later.
+    expect(sample.stageHistory.map((c) => [c.to, c.at.slice(0, 10)])).toEqual([
+      ['first-purchase', '1997-01-01'],
+      ['dormant', '1997-04-01'],
+      ['lost', '1998-01-01'],
+    ]);
+  });
+});

@@ -1,0 +1,84 @@
+import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import { ingestEvent } from '../../domain/ingest';
+import { Journey } from '../../domain/journey/schema';
+import type { CustomerStore } from '../../domain/ports';
+import { sweep } from '../../domain/sweep';
+import { WORKFLOWS_DIR } from '../support/local';
+
+const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
+const dormancy = Journey.parse({
+  id: 'we-miss-you',
+  version: 1,
+  description: 'd',
+  entry: { stage: 'dormant' },
+  steps: [{ id: 'x', type: 'exit' }],
+});
+
+async function population(n: number) {
+  const store = memoryStore();
+  const starter = memoryStarter();
+  const clock = fixedClock('2026-01-01T00:00:00Z');
+  const deps = { store, starter, clock, lifecycle, journeys: [dormancy] };
+  for (let i = 0; i < n; i++) {
+    await ingestEvent(
+      {
+        eventId: `e-${i}`,
+        type: 'purchase',
+        customerId: `c-${i}`,
+        at: `2026-01-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00Z`,
+        amount: 10,
+        currency: 'USD',
+      },
+      deps,
+    );
+  }
+  return { store, starter, clock, deps };
+}
+
+describe('sweeper', () => {
+  it('moves customers to dormant at their threshold and starts the journeys that begin there', async () => {
+    const { clock, deps, store, starter } = await population(28);
+    clock.set('2026-04-10T00:00:00Z'); // 90 days after 2026-01-10: customers c-0 … c-9 are due
+    const result = await sweep(deps);
+    expect(result).toEqual({ visited: 10, stageChanges: 10, journeysStarted: 10 });
+    const dormant = [...store.profiles.values()]
+      .filter((p) => p.stage === 'dormant')
+      .map((p) => p.customerId);
+    expect(dormant.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `c-${i}`).sort());
+    expect(store.profiles.get('c-0')?.stageHistory.at(-1)).toEqual({
+      from: 'first-purchase',
+      to: 'dormant',
+      at: '2026-04-01T00:00:00.000Z',
+      cause: { kind: 'timer' },
+    });
+    expect([...starter.started.values()].every((i) => i.trigger.eventId.startsWith('timer:dormant:'))).toBe(
+      true,
+    );
+  });
+
+  it('a second sweep, or two overlapping ones, change nothing more', async () => {
+    const { clock, deps, store, starter } = await population(28);
+    clock.set('2026-04-10T00:00:00Z');
+    const [a, b] = await Promise.all([sweep(deps), sweep(deps)]);
+    expect(a.stageChanges + b.stageChanges).toBe(10);
+    const snapshot = structuredClone([...store.profiles.values()]);
+    expect(await sweep(deps)).toEqual({ visited: 0, stageChanges: 0, journeysStarted: 0 });
+    expect([...store.profiles.values()]).toEqual(snapshot);
+    expect(starter.started.size).toBe(10);
+  });
+
+  it('reads only the customers that are due', async () => {
+    const { clock, deps, store } = await population(28);
+    const reads: string[] = [];
+    const counting: CustomerStore = { ...store, getProfile: (id) => (reads.push(id), store.getProfile(id)) };
+    clock.set('2026-03-01T00:00:00Z'); // nobody is due yet
+    expect(await sweep({ ...deps, store: counting })).toEqual({
+      visited: 0,
+      stageChanges: 0,
+      journeysStarted: 0,
+    });
+    expect(reads).toEqual([]);
+  });
+});
