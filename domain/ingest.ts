@@ -1,6 +1,7 @@
 import type { Clock } from './clock';
 import { VersionConflictError } from './errors';
 import type { CustomerEvent } from './events/schema';
+import { enterJourneys, reachGoals } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import type { Journey } from './journey/schema';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
@@ -17,6 +18,8 @@ export interface IngestResult {
   stageChanges: StageChange[];
   tierChanges: StageChange[];
   journeysStarted: string[];
+  /** Journeys this event was the goal of: ended for this customer and counted as converted. */
+  conversions: string[];
 }
 
 /**
@@ -44,7 +47,7 @@ export async function ingestEvent(
     journeys: readonly Journey[];
   },
 ): Promise<IngestResult> {
-  const { store, starter, clock } = deps;
+  const { store, clock } = deps;
   const recorded = await store.getEvent(event.customerId, event.eventId);
   if (recorded) {
     const profile = await store.getProfile(event.customerId);
@@ -57,6 +60,7 @@ export async function ingestEvent(
       stageChanges: [],
       tierChanges: [],
       journeysStarted: [],
+      conversions: [],
     };
   }
 
@@ -79,11 +83,17 @@ export async function ingestEvent(
       }
     }
 
-    const executions: EventRecord['executions'] = [];
-    for (const start of journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile)) {
-      const { executionArn } = await starter.start(start);
-      executions.push({ journeyId: start.journeyId, executionName: start.executionName, executionArn });
-    }
+    const now = clock.now();
+    const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
+    const conversions = await reachGoals(event, deps);
+    const { entered } = await enterJourneys(starts, { ...deps, now });
+    const executions: EventRecord['executions'] = entered.map(
+      ({ journeyId, executionName, executionArn }) => ({
+        journeyId,
+        executionName,
+        executionArn,
+      }),
+    );
     await store.putEvent({
       customerId: event.customerId,
       eventId: event.eventId,
@@ -93,6 +103,7 @@ export async function ingestEvent(
       stageChanges,
       tierChanges,
       executions,
+      conversions,
     });
     return {
       status: 'accepted',
@@ -103,6 +114,7 @@ export async function ingestEvent(
       stageChanges,
       tierChanges,
       journeysStarted: executions.map((e) => e.executionName),
+      conversions: conversions.map((c) => c.journeyId),
     };
   }
 }

@@ -10,6 +10,7 @@ export interface EventRecord {
   receivedAt: string;
   stageChanges: StageChange[];
   tierChanges: StageChange[];
+  conversions: { journeyId: string; executionName: string }[];
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
 }
 
@@ -27,6 +28,7 @@ export interface MessageRecord {
   executionId: string;
   channel: 'email';
   template: string;
+  category: 'marketing' | 'transactional';
   status: MessageStatus;
   reason?: SkipReason;
   locale?: string;
@@ -35,6 +37,33 @@ export interface MessageRecord {
   providerMessageId?: string;
   createdAt: string;
   sentAt?: string;
+}
+
+/** The path a customer took at a branch or split of one execution: kept for measurement, and so a retry agrees. */
+export interface DecisionRecord {
+  customerId: string;
+  decisionKey: string;
+  journeyId: string;
+  journeyVersion: number;
+  stepId: string;
+  executionId: string;
+  kind: 'branch' | 'split';
+  path: string;
+  holdout: boolean;
+  at: string;
+}
+
+/** A customer's entry into a journey: for re-entry rules, goals (conversions) and the customer timeline. */
+export interface JourneyEntryRecord {
+  customerId: string;
+  journeyId: string;
+  journeyVersion: number;
+  executionName: string;
+  executionArn: string;
+  enteredAt: string;
+  trigger: { eventId: string; eventType: string; at: string };
+  /** Set when a goal event arrived within the conversion window. */
+  converted?: { eventId: string; at: string };
 }
 
 export interface CustomerStore {
@@ -49,6 +78,10 @@ export interface CustomerStore {
   /** Creates the record only if none exists for this key. Returns false when one already did. */
   claimMessage(record: MessageRecord): Promise<boolean>;
   updateMessage(record: MessageRecord): Promise<void>;
+  listJourneyEntries(customerId: string, journeyId: string): Promise<JourneyEntryRecord[]>;
+  putJourneyEntry(record: JourneyEntryRecord): Promise<void>;
+  /** Stores the decision unless one exists for its key; returns the stored one either way. */
+  recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
   /** Removes a claim that provably never reached the provider, so a retry may send. */
   releaseMessage(customerId: string, messageKey: string): Promise<void>;
 }
@@ -60,6 +93,8 @@ export interface JourneyStarter {
     executionName: string;
     input: JourneyInput;
   }): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  /** Stops an execution if it is still running (a goal reached); a finished one is left as it is. */
+  stop(executionArn: string, reason: { error: string; cause: string }): Promise<void>;
 }
 
 export interface RawEmail {

@@ -1,11 +1,11 @@
 import type { Clock } from './clock';
 import { VersionConflictError } from './errors';
+import { enterJourneys } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import type { Journey } from './journey/schema';
 import { advanceTime } from './lifecycle/apply';
 import type { Lifecycle } from './lifecycle/schema';
 import type { CustomerStore, JourneyStarter } from './ports';
-import type { StageChange } from './profile/profile';
 
 export interface SweepResult {
   /** Customers whose due time had come. */
@@ -38,40 +38,41 @@ export async function sweep(deps: {
     for (const customerId of due) {
       seen.add(customerId);
       result.visited++;
-      const changes = await advanceCustomer(customerId, deps, now);
-      result.stageChanges += changes.stageChanges.length;
-      if (changes.stageChanges.length + changes.tierChanges.length === 0) continue;
-      const profile = await deps.store.getProfile(customerId);
-      if (!profile) continue;
-      const each = [
-        ...changes.stageChanges.map((c) => ({ stageChanges: [c], tierChanges: [] })),
-        ...changes.tierChanges.map((c) => ({ stageChanges: [], tierChanges: [c] })),
-      ];
-      for (const one of each) {
-        const change = one.stageChanges[0] ?? one.tierChanges[0]!;
-        const trigger = { eventId: `timer:${change.to}:${change.at}`, type: 'timer' as const, at: change.at };
-        for (const start of journeysToStart(deps.journeys, trigger, one, profile)) {
-          await deps.starter.start(start);
-          result.journeysStarted++;
-        }
-      }
+      const { stageChanges, journeysStarted } = await advanceCustomer(customerId, deps, now);
+      result.stageChanges += stageChanges;
+      result.journeysStarted += journeysStarted;
     }
   }
 }
 
+/**
+ * Re-evaluates one customer and starts the journeys their new stage or tier begins, *before* storing the
+ * profile: if the sweep dies in between, the next sweep finds the customer still due, computes the same
+ * starts (same deterministic names) and nothing is lost or started twice.
+ */
 async function advanceCustomer(
   customerId: string,
-  deps: { store: CustomerStore; lifecycle: Lifecycle },
+  deps: { store: CustomerStore; starter: JourneyStarter; lifecycle: Lifecycle; journeys: readonly Journey[] },
   now: Date,
-): Promise<{ stageChanges: StageChange[]; tierChanges: StageChange[] }> {
+): Promise<{ stageChanges: number; journeysStarted: number }> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const current = await deps.store.getProfile(customerId);
     if (!current?.dueAt || Date.parse(current.dueAt) > now.getTime())
-      return { stageChanges: [], tierChanges: [] };
+      return { stageChanges: 0, journeysStarted: 0 };
     const { profile, stageChanges, tierChanges } = advanceTime(current, deps.lifecycle, now);
+    let journeysStarted = 0;
+    const one = [
+      ...stageChanges.map((c) => ({ change: c, changes: { stageChanges: [c], tierChanges: [] } })),
+      ...tierChanges.map((c) => ({ change: c, changes: { stageChanges: [], tierChanges: [c] } })),
+    ];
+    for (const { change, changes } of one) {
+      const trigger = { eventId: `timer:${change.to}:${change.at}`, type: 'timer' as const, at: change.at };
+      const starts = journeysToStart(deps.journeys, trigger, changes, profile);
+      journeysStarted += (await enterJourneys(starts, { ...deps, now })).entered.length;
+    }
     try {
       await deps.store.putProfile({ ...profile, version: current.version + 1, updatedAt: now.toISOString() });
-      return { stageChanges, tierChanges };
+      return { stageChanges: stageChanges.length, journeysStarted };
     } catch (e) {
       if (!(e instanceof VersionConflictError)) throw e;
     }

@@ -55,7 +55,13 @@ export class RapportDashboard extends Construct {
         graph('Events', custom(METRIC.eventsIngested, METRIC.duplicateEvents, METRIC.invalidEvents)),
         graph(
           'Journeys and lifecycle',
-          custom(METRIC.journeysStarted, METRIC.stageChanges, METRIC.customersSwept),
+          custom(
+            METRIC.journeysStarted,
+            METRIC.decisions,
+            METRIC.profileUpdates,
+            METRIC.stageChanges,
+            METRIC.customersSwept,
+          ),
         ),
         graph('Email', custom(METRIC.emailsSent, METRIC.emailsSkipped, METRIC.unsubscribes)),
       ],

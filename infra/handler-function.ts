@@ -17,8 +17,12 @@ export interface HandlerFunctionProps {
   name: FunctionName;
   /** The repository root: holds `functions/` and the lockfile esbuild bundles from. */
   projectRoot: string;
-  /** The workflows directory copied into the package as `workflows/` (the one the stack was built from). */
-  workflowsDir: string;
+  /**
+   * The workflows directory copied into the package as `workflows/` (the one the stack was built from), for
+   * handlers that read workflows at cold start. Omitted: no copy and no WORKFLOWS_DIR, so editing a workflow
+   * does not change (and redeploy) the function.
+   */
+  workflowsDir?: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
   timeout: Duration;
@@ -26,15 +30,16 @@ export interface HandlerFunctionProps {
 }
 
 /**
- * A Rapport handler: Node.js 24 on arm64, bundled by the local esbuild (no Docker) together with a copy of
- * the workflows directory, which the handler reads at cold start. Its role is its own, with no managed
- * policy: it may write to its own log group and send traces, and nothing else until the stack grants more.
+ * A Rapport handler: Node.js 24 on arm64, bundled by the local esbuild (no Docker), with a copy of the
+ * workflows directory if the handler reads it at cold start. Its role is its own, with no managed policy:
+ * it may write to its own log group and send traces, and nothing else until the stack grants more.
  */
 export class HandlerFunction extends Construct {
   readonly fn: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
+    const { workflowsDir } = props;
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -65,7 +70,7 @@ export class HandlerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        WORKFLOWS_DIR: LAMBDA_WORKFLOWS_DIR,
+        ...(workflowsDir === undefined ? {} : { WORKFLOWS_DIR: LAMBDA_WORKFLOWS_DIR }),
         ...props.environment,
       },
       bundling: {
@@ -76,9 +81,10 @@ export class HandlerFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            `cp -r "${resolve(props.workflowsDir)}" "${join(outputDir, 'workflows')}"`,
-          ],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            workflowsDir === undefined
+              ? []
+              : [`cp -r "${resolve(workflowsDir)}" "${join(outputDir, 'workflows')}"`],
         },
       },
     });

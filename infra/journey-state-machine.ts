@@ -1,22 +1,55 @@
 import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { LoadedJourney } from '../domain/config/load';
-import { SUBSTITUTIONS } from '../domain/journey/compile';
+import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../domain/journey/compile';
 import { acknowledgeNag } from './nag';
 
 export interface JourneyStateMachineProps {
   loaded: LoadedJourney;
+  /** The Task of `send` steps. */
   sendMessage: IFunction;
+  /** The Task of `branch`, `split` and `update` steps. */
+  journeyStep: IFunction;
+  /** Where `task` steps publish their requests for a person (the events:putEvents integration). */
+  eventBus: IEventBus;
   logRetention: RetentionDays;
 }
 
 /** The name a journey's state machine gets on AWS (at most 8 + 64 characters, within Step Functions' 80). */
 export function stateMachineName(journeyId: string): string {
   return `rapport-${journeyId}`;
+}
+
+interface AslStates {
+  States?: Record<
+    string,
+    {
+      Type?: string;
+      Resource?: string;
+      Branches?: AslStates[];
+      ItemProcessor?: AslStates;
+      Iterator?: AslStates;
+    }
+  >;
+}
+
+/** Every `Resource` the Task states of an ASL definition name, those inside Parallel and Map states included. */
+export function taskResources(asl: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (machine: AslStates | undefined): void => {
+    for (const state of Object.values(machine?.States ?? {})) {
+      if (state.Type === 'Task' && typeof state.Resource === 'string') found.add(state.Resource);
+      state.Branches?.forEach(visit);
+      visit(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  visit(JSON.parse(asl) as AslStates);
+  return found;
 }
 
 /**
@@ -29,8 +62,13 @@ export class JourneyStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: JourneyStateMachineProps) {
     super(scope, id);
     const { journey, asl, file } = props.loaded;
+    // Every journey gets every substitution, whichever steps it uses today (CloudFormation ignores the ones a
+    // definition does not name): editing a journey to add a branch or a task then changes no substitution.
     const substitutions: Record<string, string> = {
       [SUBSTITUTIONS.sendMessage]: props.sendMessage.functionArn,
+      [SUBSTITUTIONS.journeyStep]: props.journeyStep.functionArn,
+      // The bus's name, as `task` states put it in Entries[].EventBusName.
+      [SUBSTITUTIONS.eventBus]: props.eventBus.eventBusName,
     };
 
     // A placeholder nobody fills would reach Step Functions as text and fail only at run time.
@@ -59,10 +97,24 @@ export class JourneyStateMachine extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
-    // Scoped to the unqualified ARN the ASL names; `grantInvoke` would also allow every version and alias (`:*`).
+    // Scoped to the unqualified ARNs the ASL names; `grantInvoke` would also allow every version and alias (`:*`).
     this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.sendMessage.functionArn] }),
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [props.sendMessage.functionArn, props.journeyStep.functionArn],
+      }),
     );
+    // Only journeys with a `task` step may publish, only on the Rapport bus and only as rapport.journeys: a
+    // journey can never pose as an event producer (rapport.events), whose events the ingest rule takes in.
+    if (taskResources(asl).has(PUT_EVENTS_RESOURCE)) {
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [props.eventBus.eventBusArn],
+          conditions: { StringEquals: { 'events:source': TASK_EVENT.source } },
+        }),
+      );
+    }
     Tags.of(this.stateMachine).add('rapport:journey', journey.id);
     Tags.of(this.stateMachine).add('rapport:journey-version', String(journey.version));
 

@@ -21,6 +21,7 @@ import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { DUE_INDEX, TABLE_KEYS } from '../adapters/dynamodb/table';
 import type { Workflows } from '../domain/config/load';
+import { TASK_EVENT } from '../domain/journey/compile';
 import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
 import { RapportDashboard } from './dashboard';
 import { deadLetterQueue } from './dead-letter-queue';
@@ -44,6 +45,12 @@ export const NAMES = {
   httpApi: 'rapport',
   dashboard: 'Rapport',
   sweepSchedule: 'rapport-sweep',
+} as const;
+
+/** The EventBridge pattern of the requests `task` steps publish on the bus, for rules that route them to people. */
+export const TASK_EVENT_PATTERN = {
+  source: [TASK_EVENT.source],
+  'detail-type': [TASK_EVENT.detailType],
 } as const;
 
 /** The repository root: infra/ sits directly below it. */
@@ -181,6 +188,21 @@ export class RapportStack extends Stack {
       },
     });
 
+    // branch, split and update steps: the step's definition travels in the Task input, so this handler
+    // reads no workflows (no copy in its package) and needs only the table.
+    const journeyStep = new HandlerFunction(this, 'JourneyStep', {
+      name: 'journey-step',
+      projectRoot,
+      logRetention,
+      // Below the Task state's TimeoutSeconds (60) in the compiled journeys.
+      timeout: Duration.seconds(15),
+      environment: common,
+    });
+
+    // Systems publish their events here instead of calling the API (source rapport.events), and journeys their
+    // task steps' requests for a person (source rapport.journeys), which operators route to a CRM or ticketing.
+    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: NAMES.eventBus });
+
     this.journeys = {};
     for (const loaded of props.workflows.journeys) {
       this.journeys[loaded.journey.id] = new JourneyStateMachine(
@@ -189,6 +211,8 @@ export class RapportStack extends Stack {
         {
           loaded,
           sendMessage: sendMessage.fn,
+          journeyStep: journeyStep.fn,
+          eventBus: this.eventBus,
           logRetention,
         },
       );
@@ -230,7 +254,13 @@ export class RapportStack extends Stack {
       retryAttempts: 0,
       maxEventAge: Duration.minutes(Math.min(sweepEvery, 6 * 60)),
     });
-    this.functions = { 'ingest-event': ingestEvent, 'send-message': sendMessage, unsubscribe, sweep };
+    this.functions = {
+      'ingest-event': ingestEvent,
+      'send-message': sendMessage,
+      'journey-step': journeyStep,
+      unsubscribe,
+      sweep,
+    };
 
     // Least privilege: each function gets only the resources its handler uses. The table's items only, not
     // `index/*` (which grantReadWriteData adds once the table has an index): only the sweep queries one.
@@ -294,8 +324,8 @@ export class RapportStack extends Stack {
       }
     }
 
-    // Systems that publish to EventBridge instead of calling the API.
-    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: NAMES.eventBus });
+    // Only rapport.events reaches ingest-event: the journeys' own task events (rapport.journeys), published on
+    // the same bus, must never loop back in as customer events.
     new Rule(this, 'IngestRule', {
       eventBus: this.eventBus,
       description: `Every event from ${NAMES.eventSource} goes to the ingest-event function`,
@@ -341,6 +371,12 @@ export class RapportStack extends Stack {
     new CfnOutput(this, 'EventBusName', {
       description: `Put events with source "${NAMES.eventSource}" on this bus`,
       value: this.eventBus.eventBusName,
+    });
+    new CfnOutput(this, 'TaskEventPattern', {
+      description:
+        'Task steps (ask a person to act) publish on the bus; a rule with this event pattern routes them to ' +
+        'a CRM or ticketing target (README: Routing tasks to people)',
+      value: JSON.stringify(TASK_EVENT_PATTERN),
     });
     for (const [id, j] of Object.entries(this.journeys)) {
       new CfnOutput(this, `StateMachineArn${pascalCase(id)}`, {

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   Unsubscribe     GET  ${urls.api}/unsubscribe?token=…
   Email inbox     ${urls.inbox}                  (aws-ses-v2-local; JSON at ${urls.ses}/store)
   Executions      ${urls.api}/_local/executions
+  Tasks           ${urls.api}/_local/tasks            (requests to people, e.g. "call this VIP")
   DynamoDB API    ${urls.dynamodb}   table "${runtime.tableName}" (dynalite)
   Step Functions  ${urls.stepFunctions}   ${runtime.stepFunctions.stateMachines.length} journey state machine(s)
   Data            ${runtime.dataDir}   (kept across restarts; delete it to start afresh)

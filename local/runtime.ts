@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,15 +17,17 @@ import { createSesMailer } from '../adapters/email/ses-mailer';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
-import { SUBSTITUTIONS } from '../domain/journey/compile';
+import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
 import { createRenderer } from '../domain/messages/render';
 import { createIngestEventHandler } from '../functions/ingest-event/handler';
+import { createJourneyStepHandler } from '../functions/journey-step/handler';
 import type { FunctionName } from '../functions/routes';
 import { createSendMessageHandler } from '../functions/send-message/handler';
 import { createObservability } from '../functions/shared/observability';
 import { createSweepHandler } from '../functions/sweep/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
+import { installLongTimers } from './long-timers';
 import { LocalHttpApi } from './http-api';
 import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from './lambda';
 import { LocalStepFunctions, localStateMachineArn } from './stepfunctions';
@@ -52,11 +55,23 @@ export interface LocalRuntime {
   tableName: string;
   clients: { dynamodb: DynamoDBClient; ses: SESClient; sfn: SFNClient };
   stepFunctions: LocalStepFunctions;
+  /** What journeys' `task` steps published to the event bus (on AWS: EventBridge), oldest first. */
+  tasks: LocalBusEvent[];
   activity: Activity;
   stop(): Promise<void>;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const EVENT_BUS = 'rapport';
+
+export interface LocalBusEvent {
+  id: string;
+  time: string;
+  eventBusName: string;
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+}
 
 /**
  * Rapport on this machine, with no AWS account: dynalite for DynamoDB, aws-ses-v2-local for SES,
@@ -70,6 +85,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const workflows = loadWorkflows(options.workflowsDir);
   const activity = new Activity();
   const closers: (() => Promise<void>)[] = [];
+  const uninstallLongTimers = installLongTimers();
+  closers.push(async () => uninstallLongTimers());
 
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -152,6 +169,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         locales: workflows.settings.locales,
         defaultLocale: workflows.settings.defaultLocale,
       }) as LambdaHandler<never, unknown>,
+      'journey-step': createJourneyStepHandler({
+        ...observability(),
+        store,
+        clock: options.clock,
+      }) as LambdaHandler<never, unknown>,
       sweep: createSweepHandler({
         ...observability(),
         store,
@@ -165,10 +187,43 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       invokeLambda(`rapport-${fn}`, handlers[fn], event as never);
 
     const sendMessageArn = localLambdaArn('rapport-send-message');
+    const journeyStepArn = localLambdaArn('rapport-journey-step');
+    const tasks: LocalBusEvent[] = [];
+    // The events:putEvents integration, played locally: the events are kept and served over HTTP.
+    const putEvents = async (input: unknown) => {
+      const { Entries = [] } = input as {
+        Entries?: { EventBusName: string; Source: string; DetailType: string; Detail: unknown }[];
+      };
+      const ids = Entries.map((e) => {
+        const id = randomUUID();
+        const detail =
+          typeof e.Detail === 'string'
+            ? (JSON.parse(e.Detail) as Record<string, unknown>)
+            : (e.Detail as Record<string, unknown>);
+        tasks.push({
+          id,
+          time: options.clock.now().toISOString(),
+          eventBusName: e.EventBusName,
+          source: e.Source,
+          detailType: e.DetailType,
+          detail,
+        });
+        return { EventId: id };
+      });
+      return { Entries: ids, FailedEntryCount: 0 };
+    };
     stepFunctions.deploy(
       workflows.journeys,
-      { [SUBSTITUTIONS.sendMessage]: sendMessageArn },
-      { [sendMessageArn]: (input) => invoke('send-message', input) },
+      {
+        [SUBSTITUTIONS.sendMessage]: sendMessageArn,
+        [SUBSTITUTIONS.journeyStep]: journeyStepArn,
+        [SUBSTITUTIONS.eventBus]: EVENT_BUS,
+      },
+      {
+        [sendMessageArn]: (input) => invoke('send-message', input),
+        [journeyStepArn]: (input) => invoke('journey-step', input),
+        [PUT_EVENTS_RESOURCE]: putEvents,
+      },
       () => options.clock.now(),
     );
 
@@ -183,6 +238,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       closers.push(async () => clearInterval(timer));
     }
 
+    api.addLocalRoute('/_local/tasks', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(tasks, null, 2));
+    });
     api.addLocalRoute('/_local/executions', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
@@ -207,6 +266,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tableName,
       clients,
       stepFunctions,
+      tasks,
       activity,
       stop: async () => {
         for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -8,19 +8,31 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../../domain/errors';
-import type { CustomerStore, EventRecord, MessageRecord } from '../../domain/ports';
+import type {
+  CustomerStore,
+  DecisionRecord,
+  EventRecord,
+  JourneyEntryRecord,
+  MessageRecord,
+} from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
 import { DUE_INDEX, DUE_SHARDS } from './table';
 
 /**
  * Single-table layout, one partition per customer so that a customer's whole story is one Query:
- *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey>
+ *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey> | DECISION#<decisionKey>
+ *                           | JOURNEY#<journeyId>#<executionName>
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  */
 export const keys = {
   profile: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
   event: (customerId: string, eventId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `EVENT#${eventId}` }),
   message: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${key}` }),
+  decision: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `DECISION#${key}` }),
+  journeyEntry: (customerId: string, journeyId: string, executionName: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `JOURNEY#${journeyId}#${executionName}`,
+  }),
 };
 
 /**
@@ -132,6 +144,55 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
           Item: { ...keys.message(record.customerId, record.messageKey), ...record },
         }),
       );
+    },
+    async listJourneyEntries(customerId, journeyId) {
+      const entries: JourneyEntryRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: {
+              ':pk': `CUSTOMER#${customerId}`,
+              ':prefix': `JOURNEY#${journeyId}#`,
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const { pk: _pk, sk: _sk, ...rest } of out.Items ?? []) entries.push(rest as JourneyEntryRecord);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
+    },
+    async putJourneyEntry(record) {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.journeyEntry(record.customerId, record.journeyId, record.executionName),
+            ...record,
+          },
+        }),
+      );
+    },
+    async recordDecision(record) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.decision(record.customerId, record.decisionKey), ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return record;
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        const stored = await get<DecisionRecord>(keys.decision(record.customerId, record.decisionKey));
+        if (!stored) throw e;
+        return stored;
+      }
     },
     async releaseMessage(customerId, key) {
       await doc

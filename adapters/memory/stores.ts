@@ -1,6 +1,13 @@
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
-import type { CustomerStore, EventRecord, JourneyStarter, MessageRecord } from '../../domain/ports';
+import type {
+  CustomerStore,
+  DecisionRecord,
+  EventRecord,
+  JourneyEntryRecord,
+  JourneyStarter,
+  MessageRecord,
+} from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
 
 /**
@@ -15,6 +22,8 @@ export function memoryStore(): CustomerStore & {
   const profiles = new Map<string, Profile>();
   const events = new Map<string, EventRecord>();
   const messages = new Map<string, MessageRecord>();
+  const decisions = new Map<string, DecisionRecord>();
+  const entries = new Map<string, JourneyEntryRecord>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
   const due = new Map<string, string>();
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
@@ -47,6 +56,18 @@ export function memoryStore(): CustomerStore & {
       return true;
     },
     updateMessage: async (r) => void messages.set(`${r.customerId}/${r.messageKey}`, structuredClone(r)),
+    listJourneyEntries: async (c, j) =>
+      [...entries.values()]
+        .filter((e) => e.customerId === c && e.journeyId === j)
+        .map((e) => structuredClone(e))
+        .sort((a, b) => a.enteredAt.localeCompare(b.enteredAt)),
+    putJourneyEntry: async (r) =>
+      void entries.set(`${r.customerId}/${r.journeyId}/${r.executionName}`, structuredClone(r)),
+    recordDecision: async (r) => {
+      const key = `${r.customerId}/${r.decisionKey}`;
+      if (!decisions.has(key)) decisions.set(key, structuredClone(r));
+      return structuredClone(decisions.get(key)!);
+    },
     releaseMessage: async (c, k) => {
       if (messages.get(`${c}/${k}`)?.status === 'sending') messages.delete(`${c}/${k}`);
     },
@@ -54,10 +75,13 @@ export function memoryStore(): CustomerStore & {
 }
 
 /** Records starts by name with Step Functions' semantics: a name starts at most one execution. */
-export function memoryStarter(): JourneyStarter & { started: Map<string, JourneyInput> } {
+export function memoryStarter(): JourneyStarter & { started: Map<string, JourneyInput>; stopped: string[] } {
   const started = new Map<string, JourneyInput>();
+  const stopped: string[] = [];
   return {
     started,
+    stopped,
+    stop: async (executionArn) => void stopped.push(executionArn),
     start: async ({ executionName, input }) => {
       const alreadyStarted = started.has(executionName);
       if (!alreadyStarted) started.set(executionName, structuredClone(input));

@@ -1,4 +1,9 @@
-import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { JourneyStarter } from '../../domain/ports';
 
 /**
@@ -23,6 +28,14 @@ export function createJourneyStarter(
           return { executionArn: executionArnFor(stateMachineArn, executionName), alreadyStarted: true };
         }
         throw e;
+      }
+    },
+    async stop(executionArn, { error, cause }) {
+      try {
+        await sfn.send(new StopExecutionCommand({ executionArn, error, cause }));
+      } catch (e) {
+        // Nothing to stop: it finished, or never started.
+        if ((e as Error).name !== 'ExecutionDoesNotExist') throw e;
       }
     },
   };

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigValidationError, formatPath, type Problem } from '../errors';
 import { compileJourneyToString } from '../journey/compile';
 import { Journey } from '../journey/schema';
+import { loopWithoutWait, unreachableSteps } from '../journey/steps';
 import { Lifecycle } from '../lifecycle/schema';
 import { EmailLayout, EmailTemplate } from '../messages/template';
 import { FILTERABLE_FIELDS } from '../profile/profile';
@@ -197,6 +198,8 @@ export function loadWorkflows(dir: string): Workflows {
     });
     problems.push(...references.filter((p) => !faulted.has(p.field)));
     if (parsed.value && problems.length === before)
+      problems.push(...journeyGraphProblems(parsed.value, parsed.src));
+    if (parsed.value && problems.length === before)
       journeys.push({
         journey: parsed.value,
         file: parsed.src.file,
@@ -256,9 +259,23 @@ function journeyReferenceProblems(
       if (seen.has(step.id)) at(['steps', i, 'id'], step.id, 'a step id used only once in this journey');
       seen.add(step.id);
     }
-    const previous = steps[i - 1];
-    if (previous?.type === 'exit')
-      at(['steps', i], step.id, `no step after exit step "${String(previous.id)}" (it could never run)`);
+    const ids = steps.map((st) => st?.id).filter((id): id is string => typeof id === 'string');
+    const known = (target: unknown, path: PropertyKey[]) => {
+      if (typeof target === 'string' && !ids.includes(target))
+        at(path, target, `the id of a step in this journey: ${ids.join(', ')}`);
+    };
+    known(step.next, ['steps', i, 'next']);
+    if (step.type === 'branch') known(step.default, ['steps', i, 'default']);
+    if (Array.isArray(step.paths)) {
+      const names = new Set<unknown>();
+      step.paths.forEach((raw, j) => {
+        const path = asRecord(raw);
+        known(path?.next, ['steps', i, 'paths', j, 'next']);
+        if (path && names.has(path.name))
+          at(['steps', i, 'paths', j, 'name'], path.name, 'a path name used only once in this step');
+        names.add(path?.name);
+      });
+    }
     if (step.type === 'send' && typeof step.template === 'string') {
       const byLocale = ctx.templates[step.template];
       const known = Object.keys(ctx.templates).join(', ') || 'none';
@@ -277,6 +294,36 @@ function journeyReferenceProblems(
           );
     }
   });
+  return problems;
+}
+
+/** Checks of the step graph: every step reachable, and no loop a customer could go round without a wait. */
+function journeyGraphProblems(journey: Journey, src: YamlSource): Problem[] {
+  const problems: Problem[] = [];
+  const index = (id: string) => journey.steps.findIndex((s) => s.id === id);
+  for (const id of unreachableSteps(journey)) {
+    const path = ['steps', index(id)];
+    problems.push({
+      source: src.file,
+      ...lineColumn(src, path),
+      field: formatPath(path),
+      value: id,
+      expected:
+        'a step that some path leads to (nothing leads here, so it could never run): remove it, or point a `next` at it',
+    });
+  }
+  const loop = loopWithoutWait(journey);
+  if (loop) {
+    const path = ['steps', index(loop[0]!)];
+    problems.push({
+      source: src.file,
+      ...lineColumn(src, path),
+      field: formatPath(path),
+      value: loop.join(' → '),
+      expected:
+        'a `wait` step somewhere in this loop: without one a customer would go round it without pause',
+    });
+  }
   return problems;
 }
 

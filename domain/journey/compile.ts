@@ -1,12 +1,22 @@
 import { assertNever } from '../assert-never';
 import { durationSeconds } from '../config/duration';
 import type { Journey, Step } from './schema';
+import { successors } from './steps';
 
 /**
  * Names of the `${…}` definition substitutions a compiled journey uses. CDK fills them with real ARNs;
  * the local runtime with local ones. Keeping them out of the ASL is what lets both run the same text.
  */
-export const SUBSTITUTIONS = { sendMessage: 'SendMessageFunctionArn' } as const;
+export const SUBSTITUTIONS = {
+  sendMessage: 'SendMessageFunctionArn',
+  journeyStep: 'JourneyStepFunctionArn',
+  eventBus: 'EventBusName',
+} as const;
+
+/** How a `task` step's request for a person appears on the event bus. */
+export const TASK_EVENT = { source: 'rapport.journeys', detailType: 'Rapport Task' } as const;
+/** The Step Functions integration a `task` step uses (an optimized integration, not a Lambda). */
+export const PUT_EVENTS_RESOURCE = 'arn:aws:states:::events:putEvents';
 export type SubstitutionName = (typeof SUBSTITUTIONS)[keyof typeof SUBSTITUTIONS];
 
 /** What every execution of a journey receives as input. */
@@ -41,8 +51,7 @@ export interface Asl {
 export function compileJourney(journey: Journey): Asl {
   const states: Record<string, AslState> = {};
   journey.steps.forEach((step, i) => {
-    const next = journey.steps[i + 1]?.id;
-    states[step.id] = compileStep(journey, step, next);
+    Object.assign(states, compileStep(journey, step, journey.steps[i + 1]?.id));
   });
   const first = journey.steps[0];
   if (!first) throw new Error(`journey ${journey.id} has no steps`);
@@ -58,46 +67,179 @@ export function compileJourneyToString(journey: Journey): string {
   return `${JSON.stringify(compileJourney(journey), null, 2)}\n`;
 }
 
-function compileStep(journey: Journey, step: Step, next: string | undefined): AslState {
+/** Where a decision's result is kept in the execution's state: `$.decisions.<step id with _ for ->`. */
+export function decisionPath(stepId: string): string {
+  return `$.decisions.${stepId.replace(/-/g, '_')}`;
+}
+
+/** The second state of a branch or split: the Choice that routes on the decision. */
+export function routeStateName(stepId: string): string {
+  return `${stepId}-route`;
+}
+
+const RETRY = [
+  {
+    ErrorEquals: TRANSIENT_LAMBDA_ERRORS,
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
+
+/** A Task on the journey-step Lambda: the step's own definition travels in the ASL, so a version in flight keeps it. */
+function journeyStepTask(
+  journey: Journey,
+  stepId: string,
+  action: string,
+  extra: Record<string, unknown>,
+  flow: AslState,
+): AslState {
+  return {
+    Type: 'Task',
+    Resource: `\${${SUBSTITUTIONS.journeyStep}}`,
+    Parameters: {
+      action,
+      'customerId.$': '$.customerId',
+      journeyId: journey.id,
+      journeyVersion: journey.version,
+      stepId,
+      'executionId.$': '$$.Execution.Id',
+      ...extra,
+    },
+    TimeoutSeconds: 60,
+    Retry: RETRY,
+    ...flow,
+  };
+}
+
+function compileStep(journey: Journey, step: Step, below: string | undefined): Record<string, AslState> {
+  const [next] = successors(step, below);
   const flow = next === undefined ? { End: true } : { Next: next };
   switch (step.type) {
     case 'send':
       return {
-        Type: 'Task',
-        Comment: `Send ${step.channel} "${step.template}"`,
-        Resource: `\${${SUBSTITUTIONS.sendMessage}}`,
-        Parameters: {
-          'customerId.$': '$.customerId',
-          journeyId: journey.id,
-          journeyVersion: journey.version,
-          stepId: step.id,
-          channel: step.channel,
-          template: step.template,
-          'executionId.$': '$$.Execution.Id',
-        },
-        // The message record lives in DynamoDB; keeping the state's input unchanged keeps paths simple.
-        ResultPath: null,
-        TimeoutSeconds: 60,
-        Retry: [
-          {
-            ErrorEquals: TRANSIENT_LAMBDA_ERRORS,
-            IntervalSeconds: 2,
-            MaxAttempts: 6,
-            BackoffRate: 2,
-            JitterStrategy: 'FULL',
+        [step.id]: {
+          Type: 'Task',
+          Comment: `Send ${step.channel} "${step.template}"`,
+          Resource: `\${${SUBSTITUTIONS.sendMessage}}`,
+          Parameters: {
+            'customerId.$': '$.customerId',
+            journeyId: journey.id,
+            journeyVersion: journey.version,
+            stepId: step.id,
+            channel: step.channel,
+            template: step.template,
+            category: step.category,
+            'executionId.$': '$$.Execution.Id',
           },
-        ],
-        ...flow,
+          // The message record lives in DynamoDB; keeping the state's input unchanged keeps paths simple.
+          ResultPath: null,
+          TimeoutSeconds: 60,
+          Retry: RETRY,
+          ...flow,
+        },
       };
     case 'wait':
       return {
-        Type: 'Wait',
-        Comment: `Wait ${step.duration}`,
-        Seconds: durationSeconds(step.duration),
-        ...flow,
+        [step.id]: {
+          Type: 'Wait',
+          Comment: `Wait ${step.duration}`,
+          Seconds: durationSeconds(step.duration),
+          ...flow,
+        },
+      };
+    case 'update':
+      return {
+        [step.id]: {
+          Comment: 'Update the customer profile',
+          ...journeyStepTask(
+            journey,
+            step.id,
+            'update',
+            {
+              update: { set: step.set ?? {}, addTags: step.addTags ?? [], removeTags: step.removeTags ?? [] },
+            },
+            { ResultPath: null, ...flow },
+          ),
+        },
+      };
+    case 'branch':
+    case 'split': {
+      const paths =
+        step.type === 'branch'
+          ? step.paths.map((p) => ({ name: p.name, when: p.when }))
+          : step.paths.map((p) => ({ name: p.name, percent: p.percent, holdout: p.holdout ?? false }));
+      const route = routeStateName(step.id);
+      return {
+        [step.id]: {
+          Comment:
+            step.type === 'branch'
+              ? 'Decide which path this customer takes'
+              : 'Assign this customer to a path (fixed per customer)',
+          ...journeyStepTask(
+            journey,
+            step.id,
+            step.type,
+            { paths },
+            { ResultPath: decisionPath(step.id), Next: route },
+          ),
+        },
+        [route]: {
+          Type: 'Choice',
+          Comment: `Follow the path chosen at ${step.id}`,
+          Choices: step.paths.map((p) => ({
+            Variable: `${decisionPath(step.id)}.path`,
+            StringEquals: p.name,
+            Next: p.next,
+          })),
+          Default: step.type === 'branch' ? step.default : step.paths[0]!.next,
+        },
+      };
+    }
+    case 'task':
+      return {
+        [step.id]: {
+          Type: 'Task',
+          Comment: `Ask ${step.assignee}: ${step.title}`,
+          Resource: PUT_EVENTS_RESOURCE,
+          Parameters: {
+            Entries: [
+              {
+                EventBusName: `\${${SUBSTITUTIONS.eventBus}}`,
+                Source: TASK_EVENT.source,
+                DetailType: TASK_EVENT.detailType,
+                Detail: {
+                  'customerId.$': '$.customerId',
+                  journeyId: journey.id,
+                  journeyVersion: journey.version,
+                  stepId: step.id,
+                  assignee: step.assignee,
+                  title: step.title,
+                  priority: step.priority,
+                  // Consumers dedupe on this: EventBridge delivers at least once.
+                  'taskId.$': `States.Hash(States.Format('{}/${step.id}', $$.Execution.Id), 'SHA-256')`,
+                  'executionId.$': '$$.Execution.Id',
+                },
+              },
+            ],
+          },
+          ResultPath: null,
+          // Safe to retry anything: consumers dedupe on taskId.
+          Retry: [
+            {
+              ErrorEquals: ['States.ALL'],
+              IntervalSeconds: 2,
+              MaxAttempts: 5,
+              BackoffRate: 2,
+              JitterStrategy: 'FULL',
+            },
+          ],
+          ...flow,
+        },
       };
     case 'exit':
-      return { Type: 'Succeed', Comment: 'Exit the journey' };
+      return { [step.id]: { Type: 'Succeed', Comment: 'Exit the journey' } };
     default:
       return assertNever(step);
   }

@@ -1,29 +1,39 @@
 import { assertNever } from '../assert-never';
 import type { Journey, Step } from './schema';
+import { successors } from './steps';
 
 /** A Mermaid flowchart of a journey, for reviews and docs (`rapport graph <journey>`). */
 export function journeyToMermaid(journey: Journey): string {
   const lines = ['flowchart TD'];
-  const entry =
-    journey.entry.stage !== undefined
-      ? `enters stage ${journey.entry.stage}`
-      : `event ${journey.entry.event}`;
-  const where = Object.entries(journey.entry.where ?? {})
+  const { entry } = journey;
+  const start =
+    entry.stage !== undefined
+      ? `enters stage ${entry.stage}`
+      : entry.tier !== undefined
+        ? `enters tier ${entry.tier}`
+        : `event ${entry.event}`;
+  const where = Object.entries(entry.where ?? {})
     .map(([k, v]) => `${k} = ${String(v)}`)
     .join(', ');
-  lines.push(`  start(["${escape(entry)}${where ? `<br/>where ${escape(where)}` : ''}"])`);
-  let previous = 'start';
-  for (const step of journey.steps) {
-    const node = nodeId(step.id);
-    lines.push(`  ${node}${shape(step)}`);
-    lines.push(`  ${previous} --> ${node}`);
-    previous = node;
-    if (step.type === 'exit') break;
-  }
-  if (journey.steps.at(-1)?.type !== 'exit') {
-    lines.push('  finish(["end"])', `  ${previous} --> finish`);
-  }
+  lines.push(`  start(["${escape(start)}${where ? `<br/>where ${escape(where)}` : ''}"])`);
+  if (journey.steps[0]) lines.push(`  start --> ${nodeId(journey.steps[0].id)}`);
+  journey.steps.forEach((step, i) => {
+    lines.push(`  ${nodeId(step.id)}${shape(step)}`);
+    const next = successors(step, journey.steps[i + 1]?.id);
+    for (const [target, label] of labelled(step, next)) {
+      lines.push(`  ${nodeId(step.id)} -->${label ? `|${escape(label)}|` : ''} ${nodeId(target)}`);
+    }
+    if (next.length === 0 && step.type !== 'exit') lines.push(`  ${nodeId(step.id)} --> finish(["end"])`);
+  });
   return `${lines.join('\n')}\n`;
+}
+
+function labelled(step: Step, next: string[]): [string, string | undefined][] {
+  if (step.type === 'branch')
+    return [...step.paths.map((p) => [p.next, p.name] as [string, string]), [step.default, 'otherwise']];
+  if (step.type === 'split')
+    return step.paths.map((p) => [p.next, `${p.name} ${p.percent}%${p.holdout ? ' (holdout)' : ''}`]);
+  return next.map((n) => [n, undefined]);
 }
 
 function shape(step: Step): string {
@@ -32,6 +42,13 @@ function shape(step: Step): string {
       return `["${escape(`${step.id}: send ${step.channel} ${step.template}`)}"]`;
     case 'wait':
       return `{{"${escape(`${step.id}: wait ${step.duration}`)}"}}`;
+    case 'branch':
+    case 'split':
+      return `{"${escape(`${step.id}: ${step.type}`)}"}`;
+    case 'update':
+      return `[/"${escape(`${step.id}: update profile`)}"/]`;
+    case 'task':
+      return `[["${escape(`${step.id}: task for ${step.assignee}`)}"]]`;
     case 'exit':
       return `(["${escape(`${step.id}: exit`)}"])`;
     default:

@@ -6,6 +6,34 @@ import { EVENT_TYPES } from '../events/schema';
 
 const StepId = Slug.describe('Unique within the journey; becomes the Step Functions state name.');
 const TemplateId = Slug.describe('A folder under workflows/templates/ holding one file per locale.');
+const Next = StepId.describe('The step to go to next (default: the step below; none: the journey ends).');
+const Scalar = z.union([z.string(), z.number(), z.boolean()], expect('a text, number or true/false value'));
+const OneOrMany = Slug.or(z.array(Slug).min(1));
+
+/** What a `branch` may test about the customer, as the journey reaches it. Every key present must hold. */
+export const CustomerCondition = z.strictObject({
+  stage: OneOrMany.describe('In this stage (or one of these).').optional(),
+  tier: OneOrMany.describe('In this tier (or one of these).').optional(),
+  firstPurchaseSmall: z.boolean().optional(),
+  purchaseCount: z
+    .strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })
+    .optional(),
+  attribute: z
+    .strictObject({
+      name: z.string().min(1),
+      equals: Scalar.optional(),
+      min: z.number().optional(),
+      max: z.number().optional(),
+    })
+    .optional(),
+  tag: z.string().min(1).describe('Has this tag (set by an `update` step).').optional(),
+  emailConsent: z.enum(['subscribed', 'unsubscribed']).optional(),
+  lastEvent: z
+    .enum(EVENT_TYPES)
+    .describe('The type of the latest event received for the customer.')
+    .optional(),
+});
+export type CustomerCondition = z.infer<typeof CustomerCondition>;
 
 export const SendStep = z
   .strictObject({
@@ -13,6 +41,11 @@ export const SendStep = z
     type: z.literal('send'),
     channel: z.literal('email', expect('"email" (SMS arrives in a later version)')),
     template: TemplateId,
+    category: z
+      .enum(['marketing', 'transactional'], expect('"marketing" or "transactional"'))
+      .default('marketing')
+      .describe('Marketing messages need consent; transactional ones (receipts, service notices) do not.'),
+    next: Next.optional(),
   })
   .describe('Send one message to the customer, rendered in their locale.');
 export type SendStep = z.infer<typeof SendStep>;
@@ -22,6 +55,7 @@ export const WaitStep = z
     id: StepId,
     type: z.literal('wait'),
     duration: Duration,
+    next: Next.optional(),
   })
   .describe('Pause the journey for this customer, e.g. "3d".');
 export type WaitStep = z.infer<typeof WaitStep>;
@@ -31,14 +65,92 @@ export const ExitStep = z
   .describe('End the journey for this customer.');
 export type ExitStep = z.infer<typeof ExitStep>;
 
-export const STEP_TYPES = ['send', 'wait', 'exit'] as const;
+export const BranchStep = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('branch'),
+    paths: z
+      .array(z.strictObject({ name: Slug, when: CustomerCondition, next: Next }))
+      .min(1, expect('at least one path'))
+      .describe('Tried top to bottom: the customer takes the first path whose `when` holds.'),
+    default: Next.describe('Where customers go when no path matches.'),
+  })
+  .describe('Treat customers differently: by stage, tier, attributes, tags, consent or last event.');
+export type BranchStep = z.infer<typeof BranchStep>;
 
-export const Step = z.discriminatedUnion('type', [SendStep, WaitStep, ExitStep], {
-  error: `expected: a step type, one of ${STEP_TYPES.map((t) => `"${t}"`).join(', ')}`,
-});
+export const SplitStep = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('split'),
+    paths: z
+      .array(
+        z.strictObject({
+          name: Slug,
+          percent: z.number().positive(expect('a share above 0')).max(100, expect('a share of at most 100')),
+          next: Next,
+          holdout: z
+            .boolean()
+            .optional()
+            .describe('A control group: measured, but sent nothing on this path.'),
+        }),
+      )
+      .min(2, expect('at least two paths'))
+      .refine(
+        (paths) => Math.abs(paths.reduce((sum, p) => sum + p.percent, 0) - 100) < 1e-9,
+        expect('percentages that add up to 100'),
+      ),
+  })
+  .describe(
+    'Random, but fixed per customer: the same customer always takes the same path. Recorded for measurement.',
+  );
+export type SplitStep = z.infer<typeof SplitStep>;
+
+export const UpdateStep = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('update'),
+    set: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), Scalar)
+      .optional()
+      .describe('Profile attributes to set.'),
+    addTags: z.array(Slug).optional(),
+    removeTags: z.array(Slug).optional(),
+    next: Next.optional(),
+  })
+  .refine(
+    (u) => u.set !== undefined || u.addTags !== undefined || u.removeTags !== undefined,
+    expect('at least one of set, addTags, removeTags'),
+  )
+  .describe('Change the customer profile: set attributes, add or remove tags.');
+export type UpdateStep = z.infer<typeof UpdateStep>;
+
+export const TaskStep = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('task'),
+    assignee: Slug.describe('Who should act, e.g. relationship-manager, store-manager, service-team.'),
+    title: z
+      .string(
+        expect('what the person should do, e.g. "Call this customer: they have not bought for 90 days"'),
+      )
+      .min(1)
+      .max(200),
+    priority: z.enum(['low', 'normal', 'high']).default('normal'),
+    next: Next.optional(),
+  })
+  .describe('Ask a person to act (e.g. a relationship manager to call): published as an EventBridge event.');
+export type TaskStep = z.infer<typeof TaskStep>;
+
+export const STEP_TYPES = ['send', 'wait', 'branch', 'split', 'update', 'task', 'exit'] as const;
+
+export const Step = z.discriminatedUnion(
+  'type',
+  [SendStep, WaitStep, BranchStep, SplitStep, UpdateStep, TaskStep, ExitStep],
+  {
+    error: `expected: a step type, one of ${STEP_TYPES.map((t) => `"${t}"`).join(', ')}`,
+  },
+);
 export type Step = z.infer<typeof Step>;
-
-const Scalar = z.union([z.string(), z.number(), z.boolean()], expect('a text, number or true/false value'));
 
 export const JourneyEntry = z
   .strictObject({
@@ -69,6 +181,29 @@ export const Journey = z
     description: z.string(expect('a sentence saying what the journey is for')).min(1),
     entry: JourneyEntry,
     steps: z.array(Step, expect('a list of steps')).min(1, expect('at least one step')),
+    goal: z
+      .strictObject({
+        event: z.enum(
+          EVENT_TYPES,
+          expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
+        ),
+        within: Duration.default('30d').describe(
+          'How long after entering a goal event counts as a conversion.',
+        ),
+      })
+      .describe(
+        'The event this journey works towards: it ends the journey for the customer, wherever they are, and counts as a conversion.',
+      )
+      .optional(),
+    reEntry: z
+      .union(
+        [z.enum(['once', 'always']), z.strictObject({ every: Duration })],
+        expect('"once", "always" or { every: 30d }'),
+      )
+      .default('once')
+      .describe(
+        'Whether a customer may enter again: once ever (default), always, or at most every so often.',
+      ),
   })
   .describe('A Rapport journey: who enters it and the steps each customer goes through.');
 export type Journey = z.infer<typeof Journey>;

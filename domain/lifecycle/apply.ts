@@ -68,6 +68,10 @@ export function applyEvent(
     version: before.version + 1,
   };
 
+  const last = profile.lastEvent;
+  if (!last || event.at > last.at || (event.at === last.at && event.eventId > last.eventId)) {
+    profile.lastEvent = { eventId: event.eventId, type: event.type, at: event.at };
+  }
   switch (event.type) {
     case 'purchase':
       addPurchase(profile, event, lifecycle);

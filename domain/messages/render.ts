@@ -65,13 +65,20 @@ export function createRenderer(catalog: {
         unsubscribeUrl,
       };
       const subject = textEngine.parseAndRenderSync(tpl.subject, vars).trim();
+      const preheader =
+        tpl.preheader === undefined ? '' : textEngine.parseAndRenderSync(tpl.preheader, vars).trim();
       const textContent = textEngine.parseAndRenderSync(tpl.text, vars).trim();
       const htmlContent = htmlEngine.parseAndRenderSync(tpl.html, vars);
       return {
         locale,
         subject,
         text: `${textEngine.parseAndRenderSync(layout.text, { ...vars, subject, content: textContent }).trim()}\n`,
-        html: htmlEngine.parseAndRenderSync(layout.html, { ...vars, subject, content: htmlContent }),
+        html: htmlEngine.parseAndRenderSync(layout.html, {
+          ...vars,
+          subject,
+          preheader,
+          content: htmlContent,
+        }),
       };
     },
   };

@@ -15,6 +15,8 @@ export const SendMessageInput = z.strictObject({
   stepId: z.string().min(1),
   channel: z.literal('email'),
   template: z.string().min(1),
+  // Executions started before `category` existed carry none: they were all marketing.
+  category: z.enum(['marketing', 'transactional']).default('marketing'),
   executionId: z.string().min(1),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
@@ -76,6 +78,7 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
     executionId: input.executionId,
     channel: input.channel,
     template: input.template,
+    category: input.category,
     status: 'sending',
     createdAt: now.toISOString(),
   };
@@ -86,7 +89,9 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
       ? { status: 'skipped', messageKey: key, reason }
       : { status: 'duplicate', messageKey: key, previous: 'skipped' };
   };
-  if (profile.consent.email.status === 'unsubscribed') return skip('unsubscribed');
+  // An unsubscribe withdraws consent to marketing; a receipt or a service notice still goes out.
+  if (input.category === 'marketing' && profile.consent.email.status === 'unsubscribed')
+    return skip('unsubscribed');
   if (!profile.email) return skip('no-address');
 
   const token = signLink(

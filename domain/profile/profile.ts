@@ -39,6 +39,10 @@ export interface Profile {
   tierHistory: StageChange[];
   /** Attributes the customer's systems send (e.g. assetsUnderManagement), tested by tier and stage rules. */
   attributes?: Record<string, string | number | boolean>;
+  /** Labels journeys set with `update` steps (e.g. invited-to-evening), tested by `branch`. */
+  tags?: string[];
+  /** The latest event by business time: `branch` can test its type. */
+  lastEvent?: { eventId: string; type: string; at: string };
   email?: string;
   firstName?: string;
   locale?: string;

@@ -9,6 +9,8 @@ export const METRIC = {
   journeysStarted: 'JourneysStarted',
   stageChanges: 'StageChanges',
   customersSwept: 'CustomersSwept',
+  decisions: 'JourneyDecisions',
+  profileUpdates: 'ProfileUpdates',
   emailsSent: 'EmailsSent',
   emailsSkipped: 'EmailsSkipped',
   unsubscribes: 'Unsubscribes',

@@ -21,7 +21,7 @@ describe('rapport CLI', () => {
     const { code, out } = capture(['validate', join(ROOT, 'workflows')]);
     expect(code).toBe(0);
     expect(out).toContain(
-      '1 journey(s), 7 lifecycle stage(s), 2 tier(s), 2 template(s) in en, zh-CN: all valid',
+      '4 journey(s), 7 lifecycle stage(s), 2 tier(s), 8 template(s) in en, zh-CN: all valid',
     );
   });
 
@@ -55,7 +55,9 @@ describe('rapport CLI', () => {
   it('graph: names the known journeys when asked for an unknown one', () => {
     const { code, err } = capture(['graph', 'nope', join(ROOT, 'workflows')]);
     expect(code).toBe(2);
-    expect(err).toContain('no journey "nope"; known: first-small-purchase');
+    expect(err).toContain(
+      'no journey "nope"; known: dormancy-reactivation, first-small-purchase, loyal-appreciation, post-purchase-check-in',
+    );
   });
 
   it('schema --check: the committed JSON Schemas are generated from the current zod schemas', () => {

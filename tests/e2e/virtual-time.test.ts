@@ -1,5 +1,7 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { LocalRuntime } from '../../local/runtime';
+import { newProfile } from '../../domain/lifecycle/apply';
+import { createRenderer } from '../../domain/messages/render';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import {
   clearInbox,
@@ -29,7 +31,14 @@ describe('first-small-purchase in virtual time', () => {
     time.uninstall();
   });
 
-  it('runs the journey with its 3-day wait to completion in well under 2 s of real time', async () => {
+  const stepUpSubject = () =>
+    createRenderer(runtime.workflows).render({
+      template: 'first-purchase-step-up',
+      profile: { ...newProfile('x', runtime.workflows.lifecycle, new Date(0)), locale: 'zh-CN' },
+      unsubscribeUrl: 'u',
+    }).subject;
+
+  it('runs the journey with its waits to completion in well under 2 s of real time', async () => {
     const realStart = performance.now();
     const res = await postEvent(runtime, firstSmallPurchase({ customerId: 'c-vt', email: 'vt@example.com' }));
     expect(res.status).toBe(202);
@@ -37,16 +46,50 @@ describe('first-small-purchase in virtual time', () => {
     const realMs = performance.now() - realStart;
 
     const { executions = [] } = await runtime.clients.sfn.send(new ListExecutionsCommand({}));
-    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(executions.map((e) => [e.stateMachineArn?.split(':').at(-1), e.status])).toEqual([
+      ['rapport-first-small-purchase', 'SUCCEEDED'],
+    ]);
     const emails = await inbox(runtime, 'vt@example.com');
-    expect(emails.map((e) => e.subject)).toEqual(['感谢您的第一笔订单', '让您的商品物尽其用的三个小建议']);
+    // Thanks at once, the tip 3 days later, and with no second purchase a gentle next step at 14 days.
+    expect(emails.map((e) => e.subject)).toEqual([
+      '感谢您的第一笔订单',
+      '让您的商品物尽其用的三个小建议',
+      stepUpSubject(),
+    ]);
     // aws-ses-v2-local stamps each email with the (virtual) clock in epoch seconds.
     expect(emails.map((e) => new Date(e.at * 1000).toISOString())).toEqual([
       '2026-11-22T10:00:05.000Z',
       '2026-11-25T10:00:05.000Z',
+      '2026-12-06T10:00:05.000Z',
     ]);
-    expect(time.clock.now().toISOString()).toBe('2026-11-25T10:00:05.000Z');
+    expect(time.clock.now().toISOString()).toBe('2026-12-06T10:00:05.000Z');
     expect((await profileOf(runtime, 'c-vt'))?.stage).toBe('first-purchase');
+    console.log(`first-small-purchase, 14 days of journey in virtual time: ${realMs.toFixed(0)} ms real`);
     expect(realMs).toBeLessThan(2000);
+  });
+
+  it('a second purchase is the goal: the journey ends for the customer there, counted as a conversion', async () => {
+    await postEvent(
+      runtime,
+      firstSmallPurchase({ eventId: 'g-1', customerId: 'c-goal', email: 'goal@example.com' }),
+    );
+    await time.run(runtime.activity, { until: new Date(time.clock.now().getTime() + 5 * 86_400_000) });
+    const second = await postEvent(runtime, {
+      ...firstSmallPurchase({ eventId: 'g-2', customerId: 'c-goal', email: 'goal@example.com' }),
+      at: time.clock.now().toISOString(),
+    });
+    expect(second.json()).toMatchObject({ stage: 'active', conversions: ['first-small-purchase'] });
+    await time.run(runtime.activity);
+
+    const run = runtime.stepFunctions
+      .listExecutions()
+      .find((e) => e.name.includes('c-goal') && e.stateMachineArn.endsWith('rapport-first-small-purchase'));
+    expect(run?.status).toBe('ABORTED');
+    // No nudge to a second purchase; as an active customer now, the regular check-in three weeks later.
+    expect((await inbox(runtime, 'goal@example.com')).map((e) => e.subject)).toEqual([
+      '感谢您的第一笔订单',
+      '让您的商品物尽其用的三个小建议',
+      '您的订单一切都顺利吗？',
+    ]);
   });
 });

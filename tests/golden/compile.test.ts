@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { loadWorkflows } from '../../domain/config/load';
 import { compileJourneyToString } from '../../domain/journey/compile';
+import { parse } from 'yaml';
 import { Journey } from '../../domain/journey/schema';
 import { WORKFLOWS_DIR } from '../support/local';
 
@@ -11,42 +12,49 @@ import { WORKFLOWS_DIR } from '../support/local';
  * up here as a reviewable diff. Regenerate deliberately with `UPDATE_GOLDEN=1 npx jest tests/golden`.
  */
 const workflows = loadWorkflows(WORKFLOWS_DIR);
+// A fixture using every step type, so that the golden files pin how each one compiles.
+const everyStep = Journey.parse(parse(readFileSync(join(__dirname, 'fixtures', 'every-step.yaml'), 'utf8')));
+const journeys = [
+  ...workflows.journeys.map((j) => ({ journey: j.journey, asl: j.asl })),
+  { journey: everyStep, asl: compileJourneyToString(everyStep) },
+];
 
-describe.each(workflows.journeys.map((j) => [j.journey.id, j] as const))(
-  'compiled journey %s',
-  (id, loaded) => {
-    const goldenPath = join(__dirname, `${id}.asl.json`);
+describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey %s', (id, loaded) => {
+  const goldenPath = join(__dirname, `${id}.asl.json`);
 
-    it('matches its golden file byte for byte', () => {
-      if (process.env.UPDATE_GOLDEN) writeFileSync(goldenPath, loaded.asl);
-      expect(loaded.asl).toBe(readFileSync(goldenPath, 'utf8'));
-    });
+  it('matches its golden file byte for byte', () => {
+    if (process.env.UPDATE_GOLDEN) writeFileSync(goldenPath, loaded.asl);
+    expect(loaded.asl).toBe(readFileSync(goldenPath, 'utf8'));
+  });
 
-    it('passes asl-validator', () => {
-      const result = aslValidator(JSON.parse(loaded.asl));
-      expect(result.errors).toEqual([]);
-      expect(result.isValid).toBe(true);
-    });
+  it('passes asl-validator', () => {
+    const result = aslValidator(JSON.parse(loaded.asl));
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
 
-    it('names states after the step ids and passes send steps their template', () => {
-      const asl = JSON.parse(loaded.asl) as {
-        StartAt: string;
-        States: Record<string, { Type: string; Parameters?: Record<string, unknown> }>;
-      };
-      expect(Object.keys(asl.States)).toEqual(loaded.journey.steps.map((s) => s.id));
-      expect(asl.StartAt).toBe(loaded.journey.steps[0]?.id);
-      for (const step of loaded.journey.steps) {
-        if (step.type === 'send') {
-          expect(asl.States[step.id]).toMatchObject({
-            Type: 'Task',
-            Resource: '${SendMessageFunctionArn}',
-            Parameters: { template: step.template, stepId: step.id, 'executionId.$': '$$.Execution.Id' },
-          });
-        }
+  it('names states after the step ids and passes send steps their template', () => {
+    const asl = JSON.parse(loaded.asl) as {
+      StartAt: string;
+      States: Record<string, { Type: string; Parameters?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(asl.States)).toEqual(
+      loaded.journey.steps.flatMap((s) =>
+        s.type === 'branch' || s.type === 'split' ? [s.id, `${s.id}-route`] : [s.id],
+      ),
+    );
+    expect(asl.StartAt).toBe(loaded.journey.steps[0]?.id);
+    for (const step of loaded.journey.steps) {
+      if (step.type === 'send') {
+        expect(asl.States[step.id]).toMatchObject({
+          Type: 'Task',
+          Resource: '${SendMessageFunctionArn}',
+          Parameters: { template: step.template, stepId: step.id, 'executionId.$': '$$.Execution.Id' },
+        });
       }
-    });
-  },
-);
+    }
+  });
+});
 
 describe('compiler', () => {
   const journey = (steps: unknown[]) =>

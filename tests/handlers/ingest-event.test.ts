@@ -65,7 +65,9 @@ function handler(t: Table = table, observability = createObservability()) {
     starter: createJourneyStarter(sfnClient, { 'first-small-purchase': STATE_MACHINE_ARN }),
     clock: fixedClock(NOW),
     lifecycle: workflows.lifecycle,
-    journeys: workflows.journeys.map((j) => j.journey),
+    // The handler's own behaviour, with the one journey the issue's purchase starts (the other shipped
+    // journeys are exercised by the scenario tests).
+    journeys: workflows.journeys.map((j) => j.journey).filter((j) => j.id === 'first-small-purchase'),
   });
 }
 
@@ -101,12 +103,16 @@ async function expectJourneyStartedOnce(t: Table = table) {
   expect(JSON.parse(call.input!)).toEqual({
     customerId: 'c-42',
     journeyId: 'first-small-purchase',
-    journeyVersion: 1,
+    journeyVersion: 2,
     trigger: { eventId: 'e-1', eventType: 'purchase', at: '2026-11-22T10:00:00Z', stage: 'first-purchase' },
   });
 
   const items = await t.scan();
-  expect(items.map((i) => `${i.pk} ${i.sk}`)).toEqual(['CUSTOMER#c-42 EVENT#e-1', 'CUSTOMER#c-42 PROFILE']);
+  expect(items.map((i) => `${i.pk} ${i.sk}`)).toEqual([
+    'CUSTOMER#c-42 EVENT#e-1',
+    `CUSTOMER#c-42 JOURNEY#first-small-purchase#${EXECUTION_NAME}`,
+    'CUSTOMER#c-42 PROFILE',
+  ]);
   const [profile] = byKind(items, 'PROFILE');
   expect(profile).toMatchObject({
     customerId: 'c-42',
@@ -159,6 +165,7 @@ const ACCEPTED = {
   tier: 'regular',
   tierChanges: [],
   journeysStarted: [EXECUTION_NAME],
+  conversions: [],
 };
 
 describe('ingest-event: the issue’s first small purchase', () => {
@@ -229,6 +236,7 @@ describe('ingest-event: exactly once', () => {
       stageChanges: [],
       tierChanges: [],
       journeysStarted: [],
+      conversions: [],
     });
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
@@ -274,7 +282,11 @@ describe('ingest-event: exactly once', () => {
     ]);
     expect(results.map((r) => r.statusCode)).toEqual([202, 202]);
     const items = await table.scan();
-    expect(items.map((i) => i.sk)).toEqual(['EVENT#e-1', 'EVENT#e-2', 'PROFILE']);
+    expect(items.map((i) => i.sk).filter((sk) => !sk.startsWith('JOURNEY#'))).toEqual([
+      'EVENT#e-1',
+      'EVENT#e-2',
+      'PROFILE',
+    ]);
     const profile = items.find((i) => i.sk === 'PROFILE')!;
     // A repeat purchase makes the customer active, whichever of the two was applied first.
     expect(profile).toMatchObject({ purchaseCount: 2, version: 2, stage: 'active' });
@@ -318,7 +330,7 @@ describe('ingest-event: exactly once', () => {
       status: 'accepted',
       journeysStarted: [EXECUTION_NAME],
     });
-    const [, profile] = await table.scan();
+    const profile = (await table.scan()).find((i) => i.sk === 'PROFILE');
     expect(profile).toMatchObject({ sk: 'PROFILE', purchaseCount: 1, version: 1, recentEventIds: ['e-1'] });
     expect(new Set(startCalls().map((c) => c.name))).toEqual(new Set([EXECUTION_NAME]));
   });

@@ -241,6 +241,20 @@ describe('send-message: when not to send', () => {
     ]);
   });
 
+  it('an unsubscribed customer still gets a transactional message (a receipt, a service notice)', async () => {
+    await seedProfile({
+      consent: {
+        email: { status: 'unsubscribed', at: '2026-11-22T10:00:01.000Z', source: 'unsubscribe-link' },
+      },
+    });
+    const result = await send(task({ category: 'transactional' }));
+    expect(result).toMatchObject({ status: 'sent' });
+    expect(sendCalls()).toHaveLength(1);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'sent', category: 'transactional' }),
+    ]);
+  });
+
   it('a customer without an email address: skipped/no-address', async () => {
     await seedProfile({ email: undefined });
     const result = await send(task());

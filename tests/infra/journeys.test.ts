@@ -1,29 +1,75 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { loadWorkflows } from '../../domain/config/load';
-import { RapportStack } from '../../infra/rapport-stack';
+import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../../domain/journey/compile';
+import { JourneyStateMachine, taskResources } from '../../infra/journey-state-machine';
+import { NAMES, RapportStack, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
 import {
   cfnText,
   fastApp,
   journeyFiles,
   logicalIdOf,
+  patternMatches,
   resourcesOf,
-  rewriteJourney,
   scratchWorkflows,
+  templateIds,
+  writeJourney,
 } from './support';
 
-// Fixture: the shipped workflows with exactly two journey files, the second derived from the first.
-const SECOND = 'infra-fixture-second';
+// Fixture: the shipped settings, lifecycle and templates with exactly three journeys of its own (the shipped
+// ones change with the product): one of send, wait and exit only, one that branches on the customer's tier,
+// one that asks a person to act (a task step, published on the event bus).
+const PLAIN = 'infra-fixture-plain';
+const BRANCHING = 'infra-fixture-branch';
+const TASKING = 'infra-fixture-task';
+const ALL = [PLAIN, BRANCHING, TASKING];
 const fixture = scratchWorkflows((dir) => {
-  const [first, ...others] = journeyFiles(dir);
-  if (!first) throw new Error('the shipped workflows have no journey to derive a fixture from');
-  for (const other of others) rmSync(join(dir, 'journeys', other));
-  rewriteJourney(
-    join(dir, 'journeys', first),
-    (doc) => ({ ...doc, id: SECOND, version: 7, description: 'A second journey for the infra tests' }),
-    join(dir, 'journeys', `${SECOND}.yaml`),
-  );
+  for (const file of readdirSync(join(dir, 'journeys'))) rmSync(join(dir, 'journeys', file));
+  const [template] = templateIds(dir);
+  if (!template) throw new Error('the shipped workflows have no email template for the fixture journeys');
+  const send = { type: 'send', channel: 'email', template };
+  writeJourney(dir, {
+    id: PLAIN,
+    version: 1,
+    description: 'A journey of send, wait and exit steps for the infra tests',
+    entry: { event: 'purchase' },
+    steps: [
+      { id: 'hello', ...send },
+      { id: 'pause', type: 'wait', duration: '1d' },
+      { id: 'done', type: 'exit' },
+    ],
+  });
+  writeJourney(dir, {
+    id: BRANCHING,
+    version: 7,
+    description: 'A journey with a branch step for the infra tests',
+    entry: { event: 'purchase' },
+    steps: [
+      {
+        id: 'vip-or-not',
+        type: 'branch',
+        paths: [{ name: 'vip', when: { tier: 'vip' }, next: 'thank-vip' }],
+        default: 'done',
+      },
+      { id: 'thank-vip', ...send },
+      { id: 'done', type: 'exit' },
+    ],
+  });
+  writeJourney(dir, {
+    id: TASKING,
+    version: 3,
+    description: 'A journey with a task step for the infra tests',
+    entry: { event: 'purchase' },
+    steps: [
+      { id: 'call', type: 'task', assignee: 'relationship-manager', title: 'Call this customer' },
+      { id: 'done', type: 'exit' },
+    ],
+  });
 });
 afterAll(() => fixture.cleanup());
 
@@ -37,12 +83,70 @@ const template = Template.fromStack(stack);
 // What the local runtime would execute for the same directory, loaded on its own.
 const local = loadWorkflows(fixture.dir);
 
-describe('a workflows directory with two journeys', () => {
-  it('is the fixture it claims to be', () => {
-    expect(files).toHaveLength(2);
+const fnArn = (name: string) => ({
+  'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Rapport ${name}` }), 'Arn'],
+});
+const machineOf = (journeyId: string) =>
+  resourcesOf(template, 'AWS::StepFunctions::StateMachine')[
+    logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: `rapport-${journeyId}` })
+  ]!.Properties;
+const placeholdersIn = (asl: string) =>
+  [...new Set([...asl.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
+const aslOf = (id: string) => local.journeys.find((j) => j.journey.id === id)!.asl;
+interface PutEventsEntry {
+  EventBusName: string;
+  Source: string;
+  DetailType: string;
+  Detail: Record<string, unknown>;
+}
+const taskState = () =>
+  (
+    JSON.parse(aslOf(TASKING)) as {
+      States: Record<string, { Resource?: string; Parameters?: { Entries: PutEventsEntry[] } }>;
+    }
+  ).States.call!;
+const busId = () => logicalIdOf(template, 'AWS::Events::EventBus', { Name: NAMES.eventBus });
+/** Every statement of the inline policies attached to a journey's state machine role. */
+const roleStatementsOf = (journeyId: string) => {
+  const roleId = (machineOf(journeyId).RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap(
+      (p) =>
+        (
+          p.Properties.PolicyDocument as {
+            Statement: { Action: unknown; Resource: unknown; Condition?: unknown }[];
+          }
+        ).Statement,
+    );
+};
+
+describe('a workflows directory with three journeys', () => {
+  it('is the fixture it claims to be: send-message only, journey-step too, a task step on the bus', () => {
+    expect(files).toHaveLength(3);
     expect(local.journeys.map((j) => j.journey.id).sort()).toEqual(
       files.map((f) => basename(f, '.yaml')).sort(),
     );
+    expect(placeholdersIn(aslOf(PLAIN))).toEqual([SUBSTITUTIONS.sendMessage]);
+    expect(placeholdersIn(aslOf(BRANCHING))).toEqual(
+      [SUBSTITUTIONS.sendMessage, SUBSTITUTIONS.journeyStep].sort(),
+    );
+    // The branch decides in a Task on the journey-step function.
+    const states = (JSON.parse(aslOf(BRANCHING)) as { States: Record<string, { Resource?: string }> }).States;
+    expect(states['vip-or-not']?.Resource).toBe(`\${${SUBSTITUTIONS.journeyStep}}`);
+    // The task publishes one event on the bus named by the EventBusName substitution, through the optimized
+    // events:putEvents integration (no Lambda).
+    expect(placeholdersIn(aslOf(TASKING))).toEqual([SUBSTITUTIONS.eventBus]);
+    expect(taskState().Resource).toBe(PUT_EVENTS_RESOURCE);
+    expect(taskState().Parameters?.Entries).toEqual([
+      expect.objectContaining({
+        EventBusName: `\${${SUBSTITUTIONS.eventBus}}`,
+        Source: TASK_EVENT.source,
+        DetailType: TASK_EVENT.detailType,
+      }),
+    ]);
+    expect(taskResources(aslOf(TASKING))).toEqual(new Set([PUT_EVENTS_RESOURCE]));
+    expect(taskResources(aslOf(PLAIN)).has(PUT_EVENTS_RESOURCE)).toBe(false);
   });
 
   it('gets one state machine per journey file, named after the journey', () => {
@@ -61,11 +165,11 @@ describe('a workflows directory with two journeys', () => {
       });
       expect(machines[id]!.Properties.DefinitionString === loaded.asl).toBe(true);
     }
-    // The two definitions differ (id, version), so neither test above passes by accident.
-    expect(new Set(local.journeys.map((j) => j.asl)).size).toBe(2);
+    // The definitions differ (id, version), so no test above passes by accident.
+    expect(new Set(local.journeys.map((j) => j.asl)).size).toBe(files.length);
   });
 
-  it('lets ingest-event and sweep find and start both', () => {
+  it('lets ingest-event and sweep find and start every one', () => {
     const machineIds = local.journeys
       .map((j) =>
         logicalIdOf(template, 'AWS::StepFunctions::StateMachine', {
@@ -96,7 +200,93 @@ describe('a workflows directory with two journeys', () => {
     const outputs = Object.keys(template.toJSON().Outputs as object).filter((k) =>
       k.startsWith('StateMachineArn'),
     );
-    expect(outputs).toHaveLength(2);
+    expect(outputs).toHaveLength(files.length);
+  });
+
+  it('gives every journey every substitution: the unqualified ARNs of the right functions, the bus name', () => {
+    for (const id of ALL) {
+      // Exactly these: a journey gets the ones it does not use too (CloudFormation ignores them).
+      expect({ id, substitutions: machineOf(id).DefinitionSubstitutions }).toEqual({
+        id,
+        substitutions: {
+          [SUBSTITUTIONS.sendMessage]: fnArn('send-message'),
+          [SUBSTITUTIONS.journeyStep]: fnArn('journey-step'),
+          // Ref of an AWS::Events::EventBus is its name, what PutEvents' EventBusName takes.
+          [SUBSTITUTIONS.eventBus]: { Ref: busId() },
+        },
+      });
+    }
+  });
+
+  it('lets only the journey with a task step put events: on the rapport bus only, as rapport.journeys only', () => {
+    const putEvents = (id: string) =>
+      roleStatementsOf(id).filter((st) => [st.Action].flat().some((a) => String(a).startsWith('events:')));
+    expect(putEvents(TASKING)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        // The bus's ARN, no wildcard; the condition keeps a journey from posing as an event producer.
+        Resource: { 'Fn::GetAtt': [busId(), 'Arn'] },
+        Condition: { StringEquals: { 'events:source': TASK_EVENT.source } },
+      },
+    ]);
+    for (const id of [PLAIN, BRANCHING]) expect({ id, events: putEvents(id) }).toEqual({ id, events: [] });
+  });
+
+  it('never feeds a task event back to ingest-event: the rule on the bus takes rapport.events only', () => {
+    // The event a task step publishes, as the compiled journey writes it.
+    const [entry] = taskState().Parameters!.Entries;
+    const taskEvent = { source: entry!.Source, 'detail-type': entry!.DetailType, detail: entry!.Detail };
+    const producerEvent = { source: NAMES.eventSource, 'detail-type': 'purchase', detail: {} };
+    const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule')).map((r) => r.Properties);
+    const toIngest = rules.filter((r) =>
+      (r.Targets as { Arn: unknown }[]).some((t) => cfnText(t.Arn) === cfnText(fnArn('ingest-event'))),
+    );
+    expect(toIngest).toHaveLength(1);
+    for (const rule of toIngest) {
+      expect(rule.EventBusName).toEqual({ Ref: busId() });
+      const pattern = rule.EventPattern as Record<string, unknown>;
+      expect(patternMatches(pattern, producerEvent)).toBe(true);
+      expect(patternMatches(pattern, taskEvent)).toBe(false);
+    }
+    // And the pattern operators are told to route tasks with takes them, and only them.
+    expect(patternMatches(TASK_EVENT_PATTERN, taskEvent)).toBe(true);
+    expect(patternMatches(TASK_EVENT_PATTERN, producerEvent)).toBe(false);
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(JSON.parse(outputs.TaskEventPattern!.Value as string)).toEqual(TASK_EVENT_PATTERN);
+  });
+
+  it('lets each state machine invoke send-message and journey-step, by unqualified ARN, and no other function', () => {
+    for (const id of ALL) {
+      const lambda = roleStatementsOf(id).filter((st) =>
+        [st.Action].flat().some((a) => String(a).startsWith('lambda:')),
+      );
+      expect(lambda.flatMap((st) => [st.Action].flat())).toEqual(['lambda:InvokeFunction']);
+      const invoked = lambda.flatMap((st) => [st.Resource].flat().map(cfnText));
+      expect({ id, invoked: invoked.sort() }).toEqual({
+        id,
+        invoked: [cfnText(fnArn('send-message')), cfnText(fnArn('journey-step'))].sort(),
+      });
+    }
+  });
+
+  it('refuses a journey whose ASL names a placeholder infra does not fill', () => {
+    const scope = new Stack(fastApp(), 'Placeholders');
+    const fn = (name: string) =>
+      LambdaFunction.fromFunctionArn(scope, name, `arn:aws:lambda:eu-west-1:123456789012:function:${name}`);
+    const loaded = local.journeys.find((j) => j.journey.id === PLAIN)!;
+    const unknown = { ...loaded, asl: loaded.asl.replace('"Wait 1d"', '"${NotProvided}"') };
+    expect(unknown.asl).not.toBe(loaded.asl);
+    expect(
+      () =>
+        new JourneyStateMachine(scope, 'Unknown', {
+          loaded: unknown,
+          sendMessage: fn('send'),
+          journeyStep: fn('step'),
+          eventBus: EventBus.fromEventBusName(scope, 'Bus', 'rapport'),
+          logRetention: RetentionDays.ONE_DAY,
+        }),
+    ).toThrow(/uses \$\{NotProvided\}, which infra\/ does not provide/);
   });
 
   it('uses context settings: the bare sender address and its domain for SES, and the public base URL for links', () => {
@@ -119,6 +309,30 @@ describe('a workflows directory with two journeys', () => {
         expect.stringMatching(/:identity\/hello@mail\.example\.org$/),
         expect.stringMatching(/:identity\/mail\.example\.org$/),
       ]),
+    );
+  });
+});
+
+describe('taskResources', () => {
+  it('finds the Task resources of a definition, inside Parallel and Map states too, and nothing else', () => {
+    const task = (resource: string) => ({ Type: 'Task', Resource: resource, End: true });
+    const asl = JSON.stringify({
+      StartAt: 'a',
+      States: {
+        a: { ...task('top'), End: undefined, Next: 'b' },
+        b: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'p', States: { p: task('in-parallel') } }],
+          Next: 'c',
+        },
+        c: { Type: 'Map', ItemProcessor: { StartAt: 'm', States: { m: task('in-map') } }, Next: 'd' },
+        d: { Type: 'Map', Iterator: { StartAt: 'i', States: { i: task('in-iterator') } }, Next: 'e' },
+        // A Task's Parameters are data, even when they look like a state.
+        e: { ...task('last'), Parameters: { Type: 'Task', Resource: 'not-a-state' } },
+      },
+    });
+    expect([...taskResources(asl)].sort()).toEqual(
+      ['in-iterator', 'in-map', 'in-parallel', 'last', 'top'].sort(),
     );
   });
 });

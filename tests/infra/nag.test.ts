@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { loadWorkflows, type Workflows } from '../../domain/config/load';
 import { buildApp } from '../../infra/build-app';
-import { FAST_SYNTH } from './support';
+import { FAST_SYNTH, scratchWorkflows, templateIds, writeJourney } from './support';
 
 interface Violation {
   ruleName: string;
@@ -21,11 +22,14 @@ interface Report {
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Synthesizes the real app (nag included) without esbuild; returns the error, if any, and the validation report. */
-function synthApp(): { app: App; error: Error | undefined; report: Report } {
+/**
+ * Synthesizes the real app (nag included) without esbuild, from the shipped workflows unless given others;
+ * returns the error, if any, and the validation report.
+ */
+function synthApp(workflows?: Workflows): { app: App; error: Error | undefined; report: Report } {
   const outdir = mkdtempSync(join(tmpdir(), 'rapport-nag-'));
   outdirs.push(outdir);
-  const { app } = buildApp({ appProps: { ...FAST_SYNTH, outdir } });
+  const { app } = buildApp({ appProps: { ...FAST_SYNTH, outdir }, ...(workflows ? { workflows } : {}) });
   let error: Error | undefined;
   try {
     app.synth();
@@ -88,5 +92,38 @@ describe('cdk-nag AwsSolutions', () => {
         used: true,
       });
     }
+  });
+});
+
+describe('cdk-nag AwsSolutions, whatever steps the shipped journeys use', () => {
+  // A journey of every kind of Task (send, branch, task), so that each grant it brings is checked even if no
+  // shipped journey uses that step today.
+  const fixture = scratchWorkflows((dir) => {
+    for (const file of readdirSync(join(dir, 'journeys'))) rmSync(join(dir, 'journeys', file));
+    const [template] = templateIds(dir);
+    writeJourney(dir, {
+      id: 'nag-fixture',
+      version: 1,
+      description: 'Every kind of Task state, for the cdk-nag test',
+      entry: { event: 'purchase' },
+      steps: [
+        { id: 'hello', type: 'send', channel: 'email', template },
+        {
+          id: 'vip-or-not',
+          type: 'branch',
+          paths: [{ name: 'vip', when: { tier: 'vip' }, next: 'call' }],
+          default: 'done',
+        },
+        { id: 'call', type: 'task', assignee: 'relationship-manager', title: 'Call this customer' },
+        { id: 'done', type: 'exit' },
+      ],
+    });
+  });
+  afterAll(() => fixture.cleanup());
+
+  it('finds nothing unacknowledged in a journey with send, branch and task steps', () => {
+    const { error, report } = synthApp(loadWorkflows(fixture.dir));
+    expect(error).toBeUndefined();
+    expect(violationsOf(report)).toEqual([]);
   });
 });

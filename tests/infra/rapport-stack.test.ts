@@ -1,8 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadWorkflows } from '../../domain/config/load';
-import { SUBSTITUTIONS } from '../../domain/journey/compile';
-import { HTTP_ROUTES } from '../../functions/routes';
-import { RapportStack } from '../../infra/rapport-stack';
+import { SUBSTITUTIONS, TASK_EVENT } from '../../domain/journey/compile';
+import { FUNCTIONS, HTTP_ROUTES } from '../../functions/routes';
+import { METRIC } from '../../functions/shared/observability';
+import { RapportStack, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
 import { cfnText, fastApp, logicalIdOf, resourcesOf, WORKFLOWS_DIR } from './support';
 
 // One synth for the whole file: the shipped workflows, default settings.
@@ -78,12 +79,14 @@ describe('DynamoDB table', () => {
 });
 
 describe('Lambda functions', () => {
-  const names = ['ingest-event', 'send-message', 'unsubscribe', 'sweep'];
+  const names = [...FUNCTIONS];
+  /** The handlers that read the workflows at cold start (journey-step gets the step in its input). */
+  const readWorkflows = names.filter((n) => n !== 'journey-step');
   const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', {});
   const journeyMap = () =>
     Object.fromEntries(shipped.journeys.map((j) => [j.journey.id, `{Ref:${stateMachineId(j.journey.id)}}`]));
 
-  it('are the four handlers, Node.js 24 on arm64, traced, each logging to its own log group', () => {
+  it('are the five handlers, Node.js 24 on arm64, traced, each logging to its own log group', () => {
     template.resourceCountIs('AWS::Lambda::Function', names.length);
     for (const name of names) {
       expect(fnProps(name)).toMatchObject({
@@ -104,11 +107,25 @@ describe('Lambda functions', () => {
     for (const name of names) {
       expect(envOf(name)).toMatchObject({
         TABLE_NAME: { Ref: tableId },
-        WORKFLOWS_DIR: '/var/task/workflows',
         POWERTOOLS_SERVICE_NAME: 'rapport',
         POWERTOOLS_METRICS_NAMESPACE: 'Rapport',
       });
     }
+    for (const name of readWorkflows)
+      expect(envOf(name)).toMatchObject({ WORKFLOWS_DIR: '/var/task/workflows' });
+  });
+
+  it('journey-step gets the table and nothing else, and times out before its Task state (60 s)', () => {
+    expect(Object.keys(envOf('journey-step')).sort()).toEqual(
+      [
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'TABLE_NAME',
+      ].sort(),
+    );
+    expect(fnProps('journey-step').Timeout).toBeLessThan(60);
   });
 
   it('ingest-event and sweep get a JSON map of every journey to its state machine ARN', () => {
@@ -143,10 +160,13 @@ describe('Lambda functions', () => {
 
     const ingest = actionsOf(fnStatements('ingest-event'));
     const send = actionsOf(fnStatements('send-message'));
+    const journeyStep = actionsOf(fnStatements('journey-step'));
     const unsubscribe = actionsOf(fnStatements('unsubscribe'));
     const sweep = actionsOf(fnStatements('sweep'));
-    for (const actions of [ingest, send, unsubscribe, sweep])
+    for (const actions of [ingest, send, journeyStep, unsubscribe, sweep])
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+    // Table items, logs and traces only.
+    expect(journeyStep.filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual([]);
 
     expect(ingest).toContain('states:StartExecution');
     expect(sweep).toContain('states:StartExecution');
@@ -179,7 +199,7 @@ describe('Lambda functions', () => {
     expect(onIndexes('sweep')).toEqual([
       { actions: ['dynamodb:Query'], resource: `{GetAtt:${tableId}.Arn}/index/due` },
     ]);
-    for (const name of ['ingest-event', 'send-message', 'unsubscribe']) expect(onIndexes(name)).toEqual([]);
+    for (const name of names.filter((n) => n !== 'sweep')) expect(onIndexes(name)).toEqual([]);
   });
 
   it('send-message may send only from the sender identity and through the configuration set', () => {
@@ -210,9 +230,13 @@ describe('journey state machines', () => {
           ],
         },
         TracingConfiguration: { Enabled: true },
-        DefinitionSubstitutions: {
+        DefinitionSubstitutions: Match.exact({
           [SUBSTITUTIONS.sendMessage]: { 'Fn::GetAtt': [fnId('send-message'), 'Arn'] },
-        },
+          [SUBSTITUTIONS.journeyStep]: { 'Fn::GetAtt': [fnId('journey-step'), 'Arn'] },
+          [SUBSTITUTIONS.eventBus]: {
+            Ref: logicalIdOf(template, 'AWS::Events::EventBus', { Name: 'rapport' }),
+          },
+        }),
       });
     }
   });
@@ -235,7 +259,7 @@ describe('journey state machines', () => {
     }
   });
 
-  it('may invoke send-message (the unqualified ARN the ASL names) and nothing else', () => {
+  it('may invoke send-message and journey-step (the unqualified ARNs the ASL names) and nothing else', () => {
     for (const { journey } of shipped.journeys) {
       const roleArn = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[stateMachineId(journey.id)]!
         .Properties.RoleArn as { 'Fn::GetAtt': string[] };
@@ -245,9 +269,36 @@ describe('journey state machines', () => {
       expect(invoke).toEqual([
         expect.objectContaining({
           Action: 'lambda:InvokeFunction',
-          Resource: { 'Fn::GetAtt': [fnId('send-message'), 'Arn'] },
+          Resource: [
+            { 'Fn::GetAtt': [fnId('send-message'), 'Arn'] },
+            { 'Fn::GetAtt': [fnId('journey-step'), 'Arn'] },
+          ],
         }),
       ]);
+    }
+  });
+
+  it('may put task events on the rapport bus if they have a task step, and nothing else on EventBridge', () => {
+    const busArn = {
+      'Fn::GetAtt': [logicalIdOf(template, 'AWS::Events::EventBus', { Name: 'rapport' }), 'Arn'],
+    };
+    const withTasks = shipped.journeys.filter(({ journey }) => journey.steps.some((s) => s.type === 'task'));
+    for (const { journey } of shipped.journeys) {
+      const roleArn = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[stateMachineId(journey.id)]!
+        .Properties.RoleArn as { 'Fn::GetAtt': string[] };
+      const events = statementsOf({ Ref: roleArn['Fn::GetAtt'][0] }).filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith('events:')),
+      );
+      const expected = withTasks.some((j) => j.journey.id === journey.id)
+        ? [
+            expect.objectContaining({
+              Action: 'events:PutEvents',
+              Resource: busArn,
+              Condition: { StringEquals: { 'events:source': TASK_EVENT.source } },
+            }),
+          ]
+        : [];
+      expect({ journey: journey.id, events }).toEqual({ journey: journey.id, events: expected });
     }
   });
 });
@@ -429,7 +480,7 @@ describe('SES, secret, dashboard, outputs', () => {
     });
   });
 
-  it('has the Rapport dashboard: journeys, custom metrics, Lambda errors and throttles', () => {
+  it('has the Rapport dashboard: journeys, every custom metric, Lambda errors and throttles', () => {
     const dashboards = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     expect(dashboards[0]!.Properties.DashboardName).toBe('Rapport');
@@ -439,22 +490,15 @@ describe('SES, secret, dashboard, outputs', () => {
     const metrics = body.widgets.flatMap((w) => w.properties.metrics ?? []);
     const has = (...m: unknown[]) => metrics.some((x) => m.every((v, i) => x[i] === v));
 
-    for (const name of [
-      'EventsIngested',
-      'DuplicateEvents',
-      'InvalidEvents',
-      'JourneysStarted',
-      'StageChanges',
-      'CustomersSwept',
-      'EmailsSent',
-      'EmailsSkipped',
-    ])
-      expect(has('Rapport', name, 'service', 'rapport')).toBe(true);
+    // Every metric the handlers publish (functions/shared/observability.ts), decisions and profile updates too.
+    expect(Object.values(METRIC)).toEqual(expect.arrayContaining(['JourneyDecisions', 'ProfileUpdates']));
+    for (const name of Object.values(METRIC))
+      expect({ name, charted: has('Rapport', name, 'service', 'rapport') }).toEqual({ name, charted: true });
     for (const { journey } of shipped.journeys) {
       for (const m of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed'])
         expect(has('AWS/States', m, 'StateMachineArn', `{Ref:${stateMachineId(journey.id)}}`)).toBe(true);
     }
-    for (const name of ['ingest-event', 'send-message', 'unsubscribe', 'sweep']) {
+    for (const name of FUNCTIONS) {
       for (const m of ['Errors', 'Throttles'])
         expect(has('AWS/Lambda', m, 'FunctionName', `{Ref:${fnId(name)}}`)).toBe(true);
     }
@@ -476,13 +520,19 @@ describe('SES, secret, dashboard, outputs', () => {
     }
   });
 
-  it('outputs the events API URL, the table, the bus, the sweep schedule and every journey state machine', () => {
+  it('outputs the events API URL, the table, the bus, the task event pattern, the sweep schedule and every journey state machine', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(cfnText(outputs.EventsApiUrl?.Value)).toMatch(
       /^https:\/\/\{Ref:HttpApi\w+\}\.execute-api\..*\/events$/,
     );
     expect(outputs.TableName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::DynamoDB::Table', {}) });
     expect(outputs.EventBusName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::Events::EventBus', {}) });
+    // What a rule routing task steps' requests to a CRM or ticketing system matches.
+    expect(JSON.parse(outputs.TaskEventPattern?.Value as string)).toEqual({
+      source: ['rapport.journeys'],
+      'detail-type': ['Rapport Task'],
+    });
+    expect(TASK_EVENT_PATTERN).toEqual({ source: ['rapport.journeys'], 'detail-type': ['Rapport Task'] });
     expect(outputs.SweepScheduleName?.Value).toEqual({
       Ref: logicalIdOf(template, 'AWS::Scheduler::Schedule', { Name: 'rapport-sweep' }),
     });

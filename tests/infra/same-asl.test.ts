@@ -32,10 +32,11 @@ describe('the deployed ASL is the ASL the local runtime executes', () => {
         Buffer.from(cfn!.Properties.DefinitionString as string).equals(Buffer.from(local.definition)),
       ).toBe(true);
 
-      // The substitutions CloudFormation fills are exactly the placeholders the local runtime fills.
+      // CloudFormation fills every placeholder of the definition (each journey gets every function's
+      // substitution, used or not), so nothing of the form `${…}` reaches Step Functions.
       const names = Object.keys(cfn!.Properties.DefinitionSubstitutions as Record<string, unknown>).sort();
       const placeholders = [...local.definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]);
-      expect([...new Set(placeholders)].sort()).toEqual(names);
+      expect(names).toEqual(expect.arrayContaining([...new Set(placeholders)]));
       expect(
         substitute(local.definition, Object.fromEntries(names.map((n) => [n, 'arn']))).includes('${'),
       ).toBe(false);

@@ -44,6 +44,19 @@ export function journeyFiles(dir: string): string[] {
     .sort();
 }
 
+/** The template ids of a workflows directory (`templates/<id>/`; `_layout` and the like are not templates). */
+export function templateIds(dir: string): string[] {
+  return readdirSync(join(dir, 'templates'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('_'))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Writes `workflows/journeys/<id>.yaml` from a journey document. */
+export function writeJourney(dir: string, doc: { id: string } & Record<string, unknown>): void {
+  writeFileSync(join(dir, 'journeys', `${doc.id}.yaml`), stringify(doc));
+}
+
 /** Rewrites one journey YAML file through `change`, which gets and returns its parsed document. */
 export function rewriteJourney(
   path: string,
@@ -79,4 +92,28 @@ export function logicalIdOf(template: Template, type: string, props: Record<stri
   if (ids.length !== 1)
     throw new Error(`expected one ${type} matching ${JSON.stringify(props)}; found ${ids.length}`);
   return ids[0] as string;
+}
+
+/**
+ * Whether an EventBridge event pattern matches an event, for the patterns infra/ writes: fields compared
+ * with lists of exact values, nested objects for nested fields. Any other filter (prefix, anything-but,
+ * numeric, exists, …) throws, so that a test never passes on a pattern this matcher cannot read.
+ */
+export function patternMatches(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
+  return Object.entries(pattern).every(([field, expected]) => {
+    const actual = event[field];
+    if (Array.isArray(expected)) {
+      const unread = expected.filter((v) => typeof v !== 'string' && typeof v !== 'number');
+      if (unread.length) throw new Error(`patternMatches: cannot read the filter ${JSON.stringify(unread)}`);
+      return [actual].flat().some((a) => expected.includes(a));
+    }
+    if (expected && typeof expected === 'object') {
+      return (
+        !!actual &&
+        typeof actual === 'object' &&
+        patternMatches(expected as Record<string, unknown>, actual as Record<string, unknown>)
+      );
+    }
+    throw new Error(`patternMatches: ${field} must be a list or an object; got ${JSON.stringify(expected)}`);
+  });
 }

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { Profile } from '../profile/profile';
+import type { CustomerCondition } from './schema';
+
+const oneOf = (wanted: string | string[], actual: string) =>
+  Array.isArray(wanted) ? wanted.includes(actual) : wanted === actual;
+
+/** Does a branch condition hold for this customer? Every key present must hold. */
+export function customerMatches(c: CustomerCondition, p: Profile): boolean {
+  if (c.stage !== undefined && !oneOf(c.stage, p.stage)) return false;
+  if (c.tier !== undefined && !oneOf(c.tier, p.tier)) return false;
+  if (c.firstPurchaseSmall !== undefined && (p.firstPurchaseSmall ?? false) !== c.firstPurchaseSmall)
+    return false;
+  if (c.purchaseCount) {
+    const { min = 0, max = Infinity } = c.purchaseCount;
+    if (p.purchaseCount < min || p.purchaseCount > max) return false;
+  }
+  if (c.attribute) {
+    const value = p.attributes?.[c.attribute.name];
+    if (value === undefined) return false;
+    if (c.attribute.equals !== undefined && value !== c.attribute.equals) return false;
+    if ((c.attribute.min !== undefined || c.attribute.max !== undefined) && typeof value !== 'number')
+      return false;
+    if (c.attribute.min !== undefined && (value as number) < c.attribute.min) return false;
+    if (c.attribute.max !== undefined && (value as number) > c.attribute.max) return false;
+  }
+  if (c.tag !== undefined && !(p.tags ?? []).includes(c.tag)) return false;
+  if (c.emailConsent !== undefined && p.consent.email.status !== c.emailConsent) return false;
+  if (c.lastEvent !== undefined && p.lastEvent?.type !== c.lastEvent) return false;
+  return true;
+}
+
+/**
+ * A customer's place in [0, 100) for a split: random across customers, fixed for each (a hash of the
+ * journey, the step and the customer), so a re-run or a retry never moves anyone to another path.
+ */
+export function splitBucket(journeyId: string, stepId: string, customerId: string): number {
+  const digest = createHash('sha256').update(`${journeyId}\u0000${stepId}\u0000${customerId}`).digest();
+  return (digest.readUInt32BE(0) / 2 ** 32) * 100;
+}
+
+export function pickSplitPath<P extends { name: string; percent: number }>(
+  paths: readonly P[],
+  bucket: number,
+): P {
+  let upTo = 0;
+  for (const p of paths) {
+    upTo += p.percent;
+    if (bucket < upTo) return p;
+  }
+  return paths[paths.length - 1]!;
+}

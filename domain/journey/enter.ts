@@ -1,0 +1,105 @@
+import { durationSeconds } from '../config/duration';
+import type { CustomerEvent } from '../events/schema';
+import type { CustomerStore, JourneyStarter } from '../ports';
+import type { JourneyStart } from './entry';
+import type { Journey } from './schema';
+
+export interface Entered {
+  journeyId: string;
+  executionName: string;
+  executionArn: string;
+}
+
+export interface Skipped {
+  journeyId: string;
+  reason: 'already-entered' | 're-entry-too-soon';
+}
+
+/**
+ * Starts journeys for a customer, honouring each journey's re-entry rule, and records every entry (for
+ * re-entry, goals and the customer's timeline). Safe to repeat: a retry finds its own entry by execution
+ * name, and the start itself is deduplicated by Step Functions.
+ */
+export async function enterJourneys(
+  starts: readonly JourneyStart[],
+  deps: { store: CustomerStore; starter: JourneyStarter; journeys: readonly Journey[]; now: Date },
+): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
+  const entered: Entered[] = [];
+  const skipped: Skipped[] = [];
+  for (const start of starts) {
+    const journey = deps.journeys.find((j) => j.id === start.journeyId);
+    if (!journey) continue;
+    const previous = (await deps.store.listJourneyEntries(start.input.customerId, journey.id)).filter(
+      (e) => e.executionName !== start.executionName,
+    );
+    const last = previous.at(-1);
+    const rule = journey.reEntry;
+    if (last && rule === 'once') {
+      skipped.push({ journeyId: journey.id, reason: 'already-entered' });
+      continue;
+    }
+    if (
+      last &&
+      typeof rule === 'object' &&
+      Date.parse(last.enteredAt) + durationSeconds(rule.every) * 1000 > deps.now.getTime()
+    ) {
+      skipped.push({ journeyId: journey.id, reason: 're-entry-too-soon' });
+      continue;
+    }
+    const { executionArn } = await deps.starter.start(start);
+    await deps.store.putJourneyEntry({
+      customerId: start.input.customerId,
+      journeyId: journey.id,
+      journeyVersion: journey.version,
+      executionName: start.executionName,
+      executionArn,
+      enteredAt: deps.now.toISOString(),
+      trigger: {
+        eventId: start.input.trigger.eventId,
+        eventType: start.input.trigger.eventType,
+        at: start.input.trigger.at,
+      },
+    });
+    entered.push({ journeyId: journey.id, executionName: start.executionName, executionArn });
+  }
+  return { entered, skipped };
+}
+
+export interface Conversion {
+  journeyId: string;
+  executionName: string;
+  enteredAt: string;
+}
+
+/**
+ * A goal event ends the journeys that work towards it for this customer, wherever the customer is in
+ * them, and counts as a conversion for each entry it falls within the window of. The event that started
+ * an entry never converts that same entry.
+ */
+export async function reachGoals(
+  event: CustomerEvent,
+  deps: { store: CustomerStore; starter: JourneyStarter; journeys: readonly Journey[] },
+): Promise<Conversion[]> {
+  const conversions: Conversion[] = [];
+  const at = Date.parse(event.at);
+  for (const journey of deps.journeys) {
+    if (journey.goal?.event !== event.type) continue;
+    const window = durationSeconds(journey.goal.within) * 1000;
+    for (const entry of await deps.store.listJourneyEntries(event.customerId, journey.id)) {
+      const entered = Date.parse(entry.enteredAt);
+      if (entry.converted || entry.trigger.eventId === event.eventId || at < entered || at - entered > window)
+        continue;
+      await deps.starter.stop(entry.executionArn, {
+        error: 'GoalReached',
+        cause: `${event.type} ${event.eventId}`,
+      });
+      await deps.store.putJourneyEntry({ ...entry, converted: { eventId: event.eventId, at: event.at } });
+      conversions.push({
+        journeyId: journey.id,
+        executionName: entry.executionName,
+        enteredAt: entry.enteredAt,
+      });
+    }
+  }
+  return conversions;
+}

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { assertNever } from '../assert-never';
+import type { Clock } from '../clock';
+import { zodProblems } from '../config/source';
+import { InvalidTaskInputError, ProfileNotFoundError, VersionConflictError } from '../errors';
+import type { CustomerStore } from '../ports';
+import type { Profile } from '../profile/profile';
+import { customerMatches, pickSplitPath, splitBucket } from './conditions';
+import { CustomerCondition } from './schema';
+
+const base = {
+  customerId: z.string().min(1),
+  journeyId: z.string().min(1),
+  journeyVersion: z.number().int().min(1),
+  stepId: z.string().min(1),
+  executionId: z.string().min(1),
+};
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** What the compiled `branch`, `split` and `update` states pass to the journey-step task (see compileJourney). */
+export const JourneyStepInput = z.discriminatedUnion('action', [
+  z.strictObject({
+    ...base,
+    action: z.literal('branch'),
+    paths: z.array(z.strictObject({ name: z.string(), when: CustomerCondition })),
+  }),
+  z.strictObject({
+    ...base,
+    action: z.literal('split'),
+    paths: z.array(z.strictObject({ name: z.string(), percent: z.number(), holdout: z.boolean() })).min(1),
+  }),
+  z.strictObject({
+    ...base,
+    action: z.literal('update'),
+    update: z.strictObject({
+      set: z.record(z.string(), Scalar),
+      addTags: z.array(z.string()),
+      removeTags: z.array(z.string()),
+    }),
+  }),
+]);
+export type JourneyStepInput = z.infer<typeof JourneyStepInput>;
+
+export type JourneyStepResult = { path: string; holdout: boolean } | { updated: boolean };
+
+export function parseJourneyStepInput(data: unknown): JourneyStepInput {
+  const result = JourneyStepInput.safeParse(data);
+  if (!result.success)
+    throw new InvalidTaskInputError(
+      'Invalid journey-step input',
+      zodProblems(result.error, data, { source: 'task input' }),
+    );
+  return result.data;
+}
+
+/**
+ * Decides a branch or a split, or applies an update, for one customer at one step of one execution.
+ * A decision is stored the first time and returned as stored on any retry, so a customer never takes
+ * two paths at the same step; an update is idempotent by nature (set, add, remove).
+ */
+export async function runJourneyStep(
+  input: JourneyStepInput,
+  deps: { store: CustomerStore; clock: Clock },
+): Promise<JourneyStepResult> {
+  const profile = await deps.store.getProfile(input.customerId);
+  if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
+  switch (input.action) {
+    case 'branch':
+    case 'split': {
+      let path: string;
+      let holdout = false;
+      if (input.action === 'branch') {
+        // No matching path is the empty string: the Choice state then takes its Default.
+        path = input.paths.find((p) => customerMatches(p.when, profile))?.name ?? '';
+      } else {
+        const chosen = pickSplitPath(
+          input.paths,
+          splitBucket(input.journeyId, input.stepId, input.customerId),
+        );
+        path = chosen.name;
+        holdout = chosen.holdout;
+      }
+      const stored = await deps.store.recordDecision({
+        customerId: input.customerId,
+        decisionKey: createHash('sha256')
+          .update(`${input.executionId}\u0000${input.stepId}`)
+          .digest('hex')
+          .slice(0, 32),
+        journeyId: input.journeyId,
+        journeyVersion: input.journeyVersion,
+        stepId: input.stepId,
+        executionId: input.executionId,
+        kind: input.action,
+        path,
+        holdout,
+        at: deps.clock.now().toISOString(),
+      });
+      return { path: stored.path, holdout: stored.holdout };
+    }
+    case 'update':
+      return { updated: await updateProfile(input.customerId, profile, input.update, deps) };
+    default:
+      return assertNever(input);
+  }
+}
+
+async function updateProfile(
+  customerId: string,
+  first: Profile,
+  update: Extract<JourneyStepInput, { action: 'update' }>['update'],
+  deps: { store: CustomerStore; clock: Clock },
+): Promise<boolean> {
+  let current: Profile | undefined = first;
+  for (let attempt = 0; current && attempt < 10; attempt++) {
+    const tags = new Set(current.tags ?? []);
+    update.addTags.forEach((t) => tags.add(t));
+    update.removeTags.forEach((t) => tags.delete(t));
+    const next: Profile = {
+      ...current,
+      attributes: { ...current.attributes, ...update.set },
+      tags: [...tags].sort(),
+    };
+    if (
+      JSON.stringify(next.attributes) === JSON.stringify(current.attributes) &&
+      JSON.stringify(next.tags) === JSON.stringify(current.tags ?? [])
+    )
+      return false;
+    try {
+      await deps.store.putProfile({
+        ...next,
+        version: current.version + 1,
+        updatedAt: deps.clock.now().toISOString(),
+      });
+      return true;
+    } catch (e) {
+      if (!(e instanceof VersionConflictError)) throw e;
+      current = await deps.store.getProfile(customerId);
+    }
+  }
+  throw new VersionConflictError(`customer ${customerId} kept changing; the step will be retried`);
+}

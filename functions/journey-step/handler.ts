@@ -1,0 +1,34 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Clock } from '../../domain/clock';
+import {
+  parseJourneyStepInput,
+  runJourneyStep,
+  type JourneyStepResult,
+} from '../../domain/journey/step-actions';
+import type { CustomerStore } from '../../domain/ports';
+import { METRIC, type Observability } from '../shared/observability';
+
+export interface JourneyStepDeps extends Observability {
+  store: CustomerStore;
+  clock: Clock;
+}
+
+/** The Task behind `branch`, `split` and `update` steps; the step's definition arrives in the event. */
+export function createJourneyStepHandler(deps: JourneyStepDeps) {
+  const { logger, metrics } = deps;
+  const handle = async (event: unknown): Promise<JourneyStepResult> => {
+    const input = parseJourneyStepInput(event);
+    logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
+    const result = await runJourneyStep(input, deps);
+    if ('path' in result) metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
+    else if (result.updated) metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
+    logger.info('journey step done', { action: input.action, ...result });
+    return result;
+  };
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}

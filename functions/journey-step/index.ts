@@ -1,0 +1,15 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { systemClock } from '../../domain/clock';
+import { readEnv } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { createJourneyStepHandler } from './handler';
+
+const env = readEnv(z.object({ TABLE_NAME: z.string().min(1) }));
+
+export const handler = createJourneyStepHandler({
+  ...createObservability(),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  clock: systemClock,
+});

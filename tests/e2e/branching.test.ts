@@ -1,0 +1,126 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { splitBucket } from '../../domain/journey/conditions';
+import type { LocalRuntime } from '../../local/runtime';
+import { clearInbox, inbox, postEvent, profileOf, startTestRuntime } from '../support/local';
+import { workflowsWith } from '../support/workflows';
+
+/** A journey with a branch, an update, a task for a person and a split, compiled and run by the local runtime. */
+const JOURNEY = `id: welcome-by-tier
+version: 1
+description: Thank VIPs personally and tag them; test a tip on everyone else against a holdout.
+entry: { event: purchase }
+steps:
+  - id: who
+    type: branch
+    paths:
+      - { name: vip, when: { tier: vip }, next: mark-vip }
+    default: ab-test
+  - { id: mark-vip, type: update, addTags: [welcomed-vip], set: { welcomeTrack: vip } }
+  - { id: thank-vip, type: send, channel: email, template: first-purchase-thanks }
+  - { id: call-vip, type: task, assignee: relationship-manager, title: Call to welcome this new VIP, priority: high, next: done }
+  - id: ab-test
+    type: split
+    paths:
+      - { name: tip, percent: 50, next: send-tip }
+      - { name: holdout, percent: 50, next: done, holdout: true }
+  - { id: send-tip, type: send, channel: email, template: first-purchase-tips }
+  - { id: done, type: exit }
+`;
+
+describe('branch, update and split on the local runtime', () => {
+  let runtime: LocalRuntime;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const wf = workflowsWith({ 'journeys/welcome-by-tier.yaml': JOURNEY });
+    cleanup = wf.cleanup;
+    runtime = await startTestRuntime(undefined, { workflowsDir: wf.dir, sweepEveryMs: 0 });
+    await clearInbox(runtime);
+  });
+  afterAll(async () => {
+    await runtime.stop();
+    cleanup();
+  });
+
+  const purchase = (customerId: string, attributes: Record<string, number> = {}) => ({
+    eventId: `e-${customerId}`,
+    type: 'purchase',
+    customerId,
+    at: '2026-11-22T10:00:00Z',
+    amount: 500,
+    currency: 'CNY',
+    customer: { email: `${customerId}@example.com`, locale: 'en', attributes },
+  });
+
+  it('routes each customer by tier, then by a split fixed per customer, records every decision, and asks a person to act', async () => {
+    const regulars = Array.from({ length: 6 }, (_, i) => `r-${i}`);
+    expect((await postEvent(runtime, purchase('vip-1', { assetsUnderManagement: 5_000_000 }))).status).toBe(
+      202,
+    );
+    for (const id of regulars) expect((await postEvent(runtime, purchase(id))).status).toBe(202);
+    await runtime.stepFunctions.settled();
+
+    const journeyRuns = runtime.stepFunctions
+      .listExecutions()
+      .filter((e) => e.stateMachineArn.endsWith('rapport-welcome-by-tier'));
+    expect(journeyRuns).toHaveLength(7);
+    expect(journeyRuns.map((e) => e.status)).toEqual(Array(7).fill('SUCCEEDED'));
+
+    const vip = await profileOf(runtime, 'vip-1');
+    expect(vip).toMatchObject({ tier: 'vip', tags: ['welcomed-vip'], attributes: { welcomeTrack: 'vip' } });
+    const vipRun = journeyRuns.find((e) => e.name.includes('vip-1'))!;
+    expect(vipRun.statesEntered.map((s) => s.name)).toEqual([
+      'who',
+      'who-route',
+      'mark-vip',
+      'thank-vip',
+      'call-vip',
+      'done',
+    ]);
+    // The request to a person, as it would be published on the EventBridge bus.
+    expect(runtime.tasks).toEqual([
+      expect.objectContaining({
+        eventBusName: 'rapport',
+        source: 'rapport.journeys',
+        detailType: 'Rapport Task',
+        detail: {
+          customerId: 'vip-1',
+          journeyId: 'welcome-by-tier',
+          journeyVersion: 1,
+          stepId: 'call-vip',
+          assignee: 'relationship-manager',
+          title: 'Call to welcome this new VIP',
+          priority: 'high',
+          taskId: expect.stringMatching(/^[0-9a-f]{64}$/),
+          executionId: vipRun.executionArn,
+        },
+      }),
+    ]);
+    expect((await inbox(runtime, 'vip-1@example.com')).map((e) => e.subject)).toEqual([
+      'Thank you for your first order',
+    ]);
+
+    // Each regular customer's path is the one their hash puts them on; holdouts get nothing.
+    for (const id of regulars) {
+      const expected = splitBucket('welcome-by-tier', 'ab-test', id) < 50 ? 'tip' : 'holdout';
+      const emails = await inbox(runtime, `${id}@example.com`);
+      expect(emails.map((e) => e.subject)).toEqual(
+        expected === 'tip' ? ['Three ways to get the most from your purchase'] : [],
+      );
+      const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: runtime.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+          ExpressionAttributeValues: { ':pk': `CUSTOMER#${id}`, ':d': 'DECISION#' },
+        }),
+      );
+      expect(Items.map((d) => [d.stepId, d.path, d.holdout]).sort()).toEqual(
+        [
+          ['ab-test', expected, expected === 'holdout'],
+          ['who', '', false],
+        ].sort(),
+      );
+    }
+  });
+});

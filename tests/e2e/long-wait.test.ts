@@ -1,0 +1,48 @@
+import type { LocalRuntime } from '../../local/runtime';
+import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
+import { clearInbox, inbox, postEvent, startTestRuntime } from '../support/local';
+import { workflowsWith } from '../support/workflows';
+
+/** Node clamps timers beyond ~24.8 days to 1 ms; the local runtime must still wait as long as AWS would. */
+const JOURNEY = `id: much-later
+version: 1
+description: A wait longer than a single Node timer can hold.
+entry: { event: profile }
+steps:
+  - { id: forty-days, type: wait, duration: 40d }
+  - { id: hello, type: send, channel: email, template: check-in, category: transactional }
+`;
+
+describe('a 40-day wait on the local runtime', () => {
+  let time: VirtualTime;
+  let runtime: LocalRuntime;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    time = installVirtualTime('2026-01-01T00:00:00Z');
+    const wf = workflowsWith({ 'journeys/much-later.yaml': JOURNEY });
+    cleanup = wf.cleanup;
+    runtime = await startTestRuntime(time.clock, { workflowsDir: wf.dir, sweepEveryMs: 0 });
+    await clearInbox(runtime);
+  });
+  afterAll(async () => {
+    await runtime.stop();
+    time.uninstall();
+    cleanup();
+  });
+
+  it('sends after 40 days, not at once', async () => {
+    const res = await postEvent(runtime, {
+      eventId: 'p-1',
+      type: 'profile',
+      customerId: 'c-later',
+      at: '2026-01-01T00:00:00Z',
+      customer: { email: 'later@example.com', locale: 'en' },
+    });
+    expect(res.status).toBe(202);
+    await time.run(runtime.activity, { until: '2026-02-09T00:00:00Z' });
+    expect(await inbox(runtime, 'later@example.com')).toEqual([]);
+    await time.run(runtime.activity);
+    const emails = await inbox(runtime, 'later@example.com');
+    expect(emails.map((e) => new Date(e.at * 1000).toISOString())).toEqual(['2026-02-10T00:00:00.000Z']);
+  });
+});

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { startLocalRuntime } from '../../local/runtime';
+import { installVirtualTime } from '../../local/virtual-time';
+import { WORKFLOWS_DIR, postEvent } from '../support/local';
+
+/**
+ * Scenarios are written for marketing to read: customers, what they do and when, and exactly what
+ * Rapport must do in return (messages with template, locale and time; tasks; stages; conversions).
+ * They run the compiled journeys on the local runtime, with the real handlers, on virtual time.
+ */
+const Timed = { at: z.iso.datetime({ offset: true }) };
+export const Scenario = z.strictObject({
+  title: z.string(),
+  start: z.iso.datetime({ offset: true }),
+  until: z.iso.datetime({ offset: true }),
+  /** How often the sweeper runs (default daily, at the start time of day). */
+  sweepEvery: z.enum(['hourly', 'daily']).default('daily'),
+  customers: z.record(
+    z.string(),
+    z.strictObject({
+      email: z.string(),
+      locale: z.string().default('en'),
+      firstName: z.string().optional(),
+      attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      purchases: z
+        .array(z.strictObject({ ...Timed, amount: z.number(), currency: z.string().default('CNY') }))
+        .default([]),
+    }),
+  ),
+  expect: z.strictObject({
+    messages: z.array(
+      z.strictObject({ customer: z.string(), template: z.string(), locale: z.string(), ...Timed }),
+    ),
+    tasks: z.array(z.strictObject({ customer: z.string(), assignee: z.string(), ...Timed })).default([]),
+    stages: z.record(z.string(), z.string()).default({}),
+    tiers: z.record(z.string(), z.string()).default({}),
+    conversions: z.array(z.strictObject({ customer: z.string(), journey: z.string() })).default([]),
+  }),
+});
+export type Scenario = z.infer<typeof Scenario>;
+
+export interface ScenarioOutcome {
+  messages: Scenario['expect']['messages'];
+  tasks: Scenario['expect']['tasks'];
+  stages: Record<string, string>;
+  tiers: Record<string, string>;
+  conversions: Scenario['expect']['conversions'];
+}
+
+export function loadScenario(name: string): Scenario {
+  return Scenario.parse(parse(readFileSync(join(__dirname, name), 'utf8')));
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> {
+  const time = installVirtualTime(scenario.start);
+  const runtime = await startLocalRuntime({
+    workflowsDir: WORKFLOWS_DIR,
+    clock: time.clock,
+    sweepEveryMs: scenario.sweepEvery === 'hourly' ? 3_600_000 : 86_400_000,
+  });
+  try {
+    const events = Object.entries(scenario.customers)
+      .flatMap(([id, c]) => c.purchases.map((p, i) => ({ id, c, p, i })))
+      .sort((a, b) => a.p.at.localeCompare(b.p.at));
+    // Everyone is known (email, locale, attributes) before anything happens.
+    for (const [id, c] of Object.entries(scenario.customers)) {
+      const res = await postEvent(runtime, {
+        eventId: `${id}-profile`,
+        type: 'profile',
+        customerId: id,
+        at: iso(scenario.start),
+        customer: { email: c.email, locale: c.locale, firstName: c.firstName, attributes: c.attributes },
+      });
+      if (res.status !== 202) throw new Error(`profile for ${id}: ${res.status} ${res.text}`);
+    }
+    for (const { id, p, i } of events) {
+      await time.run(runtime.activity, { until: p.at });
+      const res = await postEvent(runtime, {
+        eventId: `${id}-purchase-${i + 1}`,
+        type: 'purchase',
+        customerId: id,
+        at: iso(p.at),
+        amount: p.amount,
+        currency: p.currency,
+      });
+      if (res.status !== 202) throw new Error(`purchase of ${id}: ${res.status} ${res.text}`);
+    }
+    await time.run(runtime.activity, { until: scenario.until });
+
+    const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
+    const outcome: ScenarioOutcome = { messages: [], tasks: [], stages: {}, tiers: {}, conversions: [] };
+    for (const id of Object.keys(scenario.customers)) {
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: runtime.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CUSTOMER#${id}` },
+        }),
+      );
+      for (const item of Items) {
+        const sk = String(item.sk);
+        if (sk === 'PROFILE') {
+          outcome.stages[id] = String(item.stage);
+          outcome.tiers[id] = String(item.tier);
+        } else if (sk.startsWith('MESSAGE#') && item.status === 'sent') {
+          outcome.messages.push({
+            customer: id,
+            template: String(item.template),
+            locale: String(item.locale),
+            at: iso(String(item.sentAt)),
+          });
+        } else if (sk.startsWith('JOURNEY#') && item.converted) {
+          outcome.conversions.push({ customer: id, journey: String(item.journeyId) });
+        }
+      }
+    }
+    for (const t of runtime.tasks) {
+      outcome.tasks.push({
+        customer: String(t.detail.customerId),
+        assignee: String(t.detail.assignee),
+        at: iso(t.time),
+      });
+    }
+    const byTime = <T extends { at?: string; customer: string }>(a: T, b: T) =>
+      (a.at ?? '').localeCompare(b.at ?? '') || a.customer.localeCompare(b.customer);
+    outcome.messages.sort(byTime);
+    outcome.tasks.sort(byTime);
+    outcome.conversions.sort(byTime);
+    return outcome;
+  } finally {
+    await runtime.stop();
+    time.uninstall();
+  }
+}
+
+/** What the scenario file says, normalised the way the outcome is, for a single toEqual. */
+export function expected(scenario: Scenario): ScenarioOutcome {
+  const byTime = <T extends { at?: string; customer: string }>(a: T, b: T) =>
+    (a.at ?? '').localeCompare(b.at ?? '') || a.customer.localeCompare(b.customer);
+  return {
+    messages: scenario.expect.messages.map((m) => ({ ...m, at: iso(m.at) })).sort(byTime),
+    tasks: scenario.expect.tasks.map((t) => ({ ...t, at: iso(t.at) })).sort(byTime),
+    stages: scenario.expect.stages,
+    tiers: scenario.expect.tiers,
+    conversions: [...scenario.expect.conversions].sort(byTime),
+  };
+}

@@ -1,0 +1,108 @@
+import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import type { CustomerEvent } from '../../domain/events/schema';
+import { ingestEvent } from '../../domain/ingest';
+import { Journey } from '../../domain/journey/schema';
+import { sweep } from '../../domain/sweep';
+import { WORKFLOWS_DIR } from '../support/local';
+
+const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
+const steps = [{ id: 'pause', type: 'wait', duration: '1d' }];
+
+function world(journeys: Journey[]) {
+  const store = memoryStore();
+  const starter = memoryStarter();
+  const clock = fixedClock('2026-01-01T00:00:00Z');
+  const deps = { store, starter, clock, lifecycle, journeys };
+  const buy = (day: number, id = `e-${day}`) => {
+    const at = new Date(Date.parse('2026-01-01T00:00:00Z') + day * 86_400_000).toISOString();
+    clock.set(at);
+    const event: CustomerEvent = {
+      eventId: id,
+      type: 'purchase',
+      customerId: 'c-1',
+      at,
+      amount: 50,
+      currency: 'USD',
+    };
+    return ingestEvent(event, deps);
+  };
+  return { store, starter, clock, deps, buy };
+}
+
+describe('re-entry rules', () => {
+  const checkIn = (reEntry: unknown) =>
+    Journey.parse({
+      id: 'check-in',
+      version: 1,
+      description: 'd',
+      entry: { event: 'purchase' },
+      steps,
+      reEntry,
+    });
+
+  it('once (the default): a customer enters a journey one time only', async () => {
+    const { buy, store } = world([checkIn(undefined)]);
+    expect((await buy(0)).journeysStarted).toHaveLength(1);
+    expect((await buy(40)).journeysStarted).toEqual([]);
+    expect(await store.listJourneyEntries('c-1', 'check-in')).toHaveLength(1);
+  });
+
+  it('every 30d: again only once 30 days have passed since the last entry', async () => {
+    const { buy } = world([checkIn({ every: '30d' })]);
+    expect((await buy(0)).journeysStarted).toHaveLength(1);
+    expect((await buy(10)).journeysStarted).toEqual([]);
+    expect((await buy(29)).journeysStarted).toEqual([]);
+    expect((await buy(30)).journeysStarted).toHaveLength(1);
+  });
+
+  it('always: every time', async () => {
+    const { buy } = world([checkIn('always')]);
+    for (const day of [0, 1, 2]) expect((await buy(day)).journeysStarted).toHaveLength(1);
+  });
+
+  it('a redelivered event that entered a journey does not count against itself', async () => {
+    const { buy, starter } = world([checkIn('once')]);
+    await buy(0, 'same');
+    expect((await buy(0, 'same')).status).toBe('duplicate');
+    expect(starter.started.size).toBe(1);
+  });
+});
+
+describe('goals', () => {
+  const winBack = Journey.parse({
+    id: 'win-back',
+    version: 1,
+    description: 'd',
+    entry: { stage: 'dormant' },
+    steps,
+    goal: { event: 'purchase', within: '30d' },
+    reEntry: 'always',
+  });
+
+  it('a purchase within the window ends the journey for the customer and counts as a conversion', async () => {
+    const { buy, clock, deps, starter, store } = world([winBack]);
+    await buy(0);
+    clock.set('2026-04-05T00:00:00Z'); // 94 days later: dormant since 2026-04-01
+    expect(await sweep(deps)).toMatchObject({ stageChanges: 1, journeysStarted: 1 });
+    const [entry] = await store.listJourneyEntries('c-1', 'win-back');
+    const result = await buy(100);
+    expect(result).toMatchObject({ stage: 'reactivated', conversions: ['win-back'] });
+    expect(starter.stopped).toEqual([entry!.executionArn]);
+    expect((await store.listJourneyEntries('c-1', 'win-back'))[0]?.converted).toEqual({
+      eventId: 'e-100',
+      at: expect.any(String),
+    });
+    // A second purchase converts nothing more.
+    expect((await buy(101)).conversions).toEqual([]);
+  });
+
+  it('a purchase after the window is not a conversion', async () => {
+    const { buy, clock, deps } = world([winBack]);
+    await buy(0);
+    clock.set('2026-04-05T00:00:00Z');
+    await sweep(deps);
+    expect((await buy(140)).conversions).toEqual([]);
+  });
+});
