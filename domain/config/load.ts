@@ -193,6 +193,7 @@ export function loadWorkflows(dir: string): Workflows {
       takenIds: journeys.map((j) => j.journey.id),
       stageIds: stageIds.size ? stageIds : undefined,
       tierIds: tierIds.size ? tierIds : undefined,
+      holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
       templates,
       locales,
     });
@@ -203,7 +204,10 @@ export function loadWorkflows(dir: string): Workflows {
       journeys.push({
         journey: parsed.value,
         file: parsed.src.file,
-        asl: compileJourneyToString(parsed.value),
+        asl: compileJourneyToString(parsed.value, {
+          holidays: settings?.value?.holidays ?? {},
+          defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
+        }),
       });
   }
 
@@ -227,6 +231,7 @@ function journeyReferenceProblems(
     takenIds: readonly string[];
     stageIds: ReadonlySet<string> | undefined;
     tierIds: ReadonlySet<string> | undefined;
+    holidays: readonly string[] | undefined;
     templates: Workflows['templates'];
     locales: readonly string[];
   },
@@ -266,6 +271,13 @@ function journeyReferenceProblems(
     };
     known(step.next, ['steps', i, 'next']);
     if (step.type === 'branch') known(step.default, ['steps', i, 'default']);
+    const holiday = asRecord(step.until)?.holiday;
+    if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
+      at(
+        ['steps', i, 'until', 'holiday'],
+        holiday,
+        `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
+      );
     if (Array.isArray(step.paths)) {
       const names = new Set<unknown>();
       step.paths.forEach((raw, j) => {

@@ -48,10 +48,17 @@ export interface Asl {
  * Compiles a validated journey to Amazon States Language (JSONPath, so aws-local-stepfunctions runs it
  * too). State names are the step ids, so an execution in the Step Functions console reads like the YAML.
  */
-export function compileJourney(journey: Journey): Asl {
+/** What a journey may refer to outside itself; embedded in the ASL so an execution never depends on later edits. */
+export interface CompileContext {
+  holidays: Record<string, string[]>;
+  defaultTimeZone: string;
+}
+const NO_CONTEXT: CompileContext = { holidays: {}, defaultTimeZone: 'UTC' };
+
+export function compileJourney(journey: Journey, context: CompileContext = NO_CONTEXT): Asl {
   const states: Record<string, AslState> = {};
   journey.steps.forEach((step, i) => {
-    Object.assign(states, compileStep(journey, step, journey.steps[i + 1]?.id));
+    Object.assign(states, compileStep(journey, step, journey.steps[i + 1]?.id, context));
   });
   const first = journey.steps[0];
   if (!first) throw new Error(`journey ${journey.id} has no steps`);
@@ -63,8 +70,8 @@ export function compileJourney(journey: Journey): Asl {
 }
 
 /** The exact text deployed and executed: stable key order, two-space indent, trailing newline. */
-export function compileJourneyToString(journey: Journey): string {
-  return `${JSON.stringify(compileJourney(journey), null, 2)}\n`;
+export function compileJourneyToString(journey: Journey, context: CompileContext = NO_CONTEXT): string {
+  return `${JSON.stringify(compileJourney(journey, context), null, 2)}\n`;
 }
 
 /** Where a decision's result is kept in the execution's state: `$.decisions.<step id with _ for ->`. */
@@ -113,7 +120,17 @@ function journeyStepTask(
   };
 }
 
-function compileStep(journey: Journey, step: Step, below: string | undefined): Record<string, AslState> {
+/** Where a wait-until step keeps the instant it computed. */
+export function schedulePath(stepId: string): string {
+  return `$.schedule.${stepId.replace(/-/g, '_')}`;
+}
+
+function compileStep(
+  journey: Journey,
+  step: Step,
+  below: string | undefined,
+  context: CompileContext,
+): Record<string, AslState> {
   const [next] = successors(step, below);
   const flow = next === undefined ? { End: true } : { Next: next };
   switch (step.type) {
@@ -140,15 +157,47 @@ function compileStep(journey: Journey, step: Step, below: string | undefined): R
           ...flow,
         },
       };
-    case 'wait':
+    case 'wait': {
+      if (step.duration !== undefined) {
+        return {
+          [step.id]: {
+            Type: 'Wait',
+            Comment: `Wait ${step.duration}`,
+            Seconds: durationSeconds(step.duration),
+            ...flow,
+          },
+        };
+      }
+      const until = step.until!;
+      const what = until.holiday
+        ? `${until.holiday}, `
+        : until.anniversary
+          ? `the ${until.anniversary} anniversary, `
+          : 'the next ';
+      const waitState = `${step.id}-until`;
       return {
         [step.id]: {
+          Comment: `Find ${what}${until.timeOfDay} in the customer's time zone`,
+          ...journeyStepTask(
+            journey,
+            step.id,
+            'schedule',
+            {
+              until,
+              calendar: until.holiday ? (context.holidays[until.holiday] ?? []) : [],
+              defaultTimeZone: context.defaultTimeZone,
+            },
+            { ResultPath: schedulePath(step.id), Next: waitState },
+          ),
+        },
+        [waitState]: {
           Type: 'Wait',
-          Comment: `Wait ${step.duration}`,
-          Seconds: durationSeconds(step.duration),
+          Comment: `Wait until ${what}${until.timeOfDay} local time`,
+          TimestampPath: `${schedulePath(step.id)}.at`,
           ...flow,
         },
       };
+    }
     case 'update':
       return {
         [step.id]: {

@@ -40,8 +40,17 @@ function shape(step: Step): string {
   switch (step.type) {
     case 'send':
       return `["${escape(`${step.id}: send ${step.channel} ${step.template}`)}"]`;
-    case 'wait':
-      return `{{"${escape(`${step.id}: wait ${step.duration}`)}"}}`;
+    case 'wait': {
+      const u = step.until;
+      const label =
+        step.duration ??
+        (u?.holiday
+          ? `until ${u.holiday} ${u.timeOfDay}`
+          : u?.anniversary
+            ? `until ${u.anniversary} ${u.timeOfDay}`
+            : `until ${u?.timeOfDay}`);
+      return `{{"${escape(`${step.id}: wait ${label}`)}"}}`;
+    }
     case 'branch':
     case 'split':
       return `{"${escape(`${step.id}: ${step.type}`)}"}`;

@@ -50,14 +50,44 @@ export const SendStep = z
   .describe('Send one message to the customer, rendered in their locale.');
 export type SendStep = z.infer<typeof SendStep>;
 
+const TimeOfDay = z
+  .string(expect('a time of day such as "09:30"'))
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a time of day such as "09:30" (24-hour clock)'));
+
+/** Wait until a moment in the customer's own time zone, rather than for a duration. */
+export const WaitUntil = z
+  .strictObject({
+    timeOfDay: TimeOfDay.default('09:00').describe("Local time in the customer's time zone (default 09:00)."),
+    holiday: Slug.describe('The next day of this holiday, from `holidays` in settings.yaml.').optional(),
+    anniversary: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+        expect('the name of a profile attribute holding a date, e.g. "birthday"'),
+      )
+      .describe(
+        'The next anniversary of a date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
+      )
+      .optional(),
+  })
+  .refine((u) => !(u.holiday && u.anniversary), expect('at most one of "holiday" and "anniversary"'));
+export type WaitUntil = z.infer<typeof WaitUntil>;
+
 export const WaitStep = z
   .strictObject({
     id: StepId,
     type: z.literal('wait'),
-    duration: Duration,
+    duration: Duration.optional(),
+    until: WaitUntil.optional(),
     next: Next.optional(),
   })
-  .describe('Pause the journey for this customer, e.g. "3d".');
+  .refine(
+    (w) => (w.duration === undefined) !== (w.until === undefined),
+    expect('exactly one of "duration" (e.g. 3d) or "until" (e.g. { timeOfDay: "10:00" })'),
+  )
+  .describe(
+    'Pause the journey for this customer: for a duration ("3d"), or until a local time, holiday or anniversary.',
+  );
 export type WaitStep = z.infer<typeof WaitStep>;
 
 export const ExitStep = z

@@ -7,7 +7,8 @@ import { InvalidTaskInputError, ProfileNotFoundError, VersionConflictError } fro
 import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
 import { customerMatches, pickSplitPath, splitBucket } from './conditions';
-import { CustomerCondition } from './schema';
+import { CustomerCondition, WaitUntil } from './schema';
+import { calendarDays, localDaysFrom, localParts, nextLocal, type LocalDay } from '../time/zoned';
 
 const base = {
   customerId: z.string().min(1),
@@ -32,6 +33,13 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
   }),
   z.strictObject({
     ...base,
+    action: z.literal('schedule'),
+    until: WaitUntil,
+    calendar: z.array(z.string()),
+    defaultTimeZone: z.string(),
+  }),
+  z.strictObject({
+    ...base,
     action: z.literal('update'),
     update: z.strictObject({
       set: z.record(z.string(), Scalar),
@@ -42,7 +50,11 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
 ]);
 export type JourneyStepInput = z.infer<typeof JourneyStepInput>;
 
-export type JourneyStepResult = { path: string; holdout: boolean } | { updated: boolean };
+export type JourneyStepResult =
+  | { path: string; holdout: boolean }
+  | { updated: boolean }
+  /** `found: false` when there is no such date (no birthday on file): the wait then ends at once. */
+  | { at: string; found: boolean };
 
 export function parseJourneyStepInput(data: unknown): JourneyStepInput {
   const result = JourneyStepInput.safeParse(data);
@@ -100,6 +112,8 @@ export async function runJourneyStep(
     }
     case 'update':
       return { updated: await updateProfile(input.customerId, profile, input.update, deps) };
+    case 'schedule':
+      return schedule(input, profile, deps.clock.now());
     default:
       return assertNever(input);
   }
@@ -139,4 +153,27 @@ async function updateProfile(
     }
   }
   throw new VersionConflictError(`customer ${customerId} kept changing; the step will be retried`);
+}
+
+/** The next instant, in the customer's own time zone, that a wait-until step names. */
+function schedule(
+  input: Extract<JourneyStepInput, { action: 'schedule' }>,
+  profile: Profile,
+  now: Date,
+): { at: string; found: boolean } {
+  const timeZone = profile.timeZone ?? input.defaultTimeZone;
+  const year = localParts(now, timeZone).year;
+  let days: LocalDay[];
+  if (input.until.holiday) {
+    days = input.calendar.flatMap((entry) => calendarDays(entry, year));
+  } else if (input.until.anniversary) {
+    const date = profile.attributes?.[input.until.anniversary];
+    days = typeof date === 'string' ? calendarDays(date, year, { yearly: true }) : [];
+  } else {
+    days = localDaysFrom(now, timeZone, 2);
+  }
+  const at = nextLocal(now, timeZone, input.until.timeOfDay, days);
+  // Step Functions allows a year at most; a date beyond that, or none, ends the wait now.
+  const withinAYear = at && at.getTime() - now.getTime() <= 365 * 86_400_000;
+  return withinAYear ? { at: at.toISOString(), found: true } : { at: now.toISOString(), found: false };
 }

@@ -24,7 +24,8 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
     const result = await runJourneyStep(input, deps);
     if ('path' in result) metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
-    else if (result.updated) metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
+    else if ('updated' in result && result.updated)
+      metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
     logger.info('journey step done', { action: input.action, ...result });
     return result;
   };

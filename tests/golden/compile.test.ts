@@ -40,7 +40,11 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
     };
     expect(Object.keys(asl.States)).toEqual(
       loaded.journey.steps.flatMap((s) =>
-        s.type === 'branch' || s.type === 'split' ? [s.id, `${s.id}-route`] : [s.id],
+        s.type === 'branch' || s.type === 'split'
+          ? [s.id, `${s.id}-route`]
+          : s.type === 'wait' && s.until
+            ? [s.id, `${s.id}-until`]
+            : [s.id],
       ),
     );
     expect(asl.StartAt).toBe(loaded.journey.steps[0]?.id);

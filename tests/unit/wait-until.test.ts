@@ -1,0 +1,140 @@
+import { memoryStore } from '../../adapters/memory/stores';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import { compileJourney } from '../../domain/journey/compile';
+import { Journey } from '../../domain/journey/schema';
+import { runJourneyStep } from '../../domain/journey/step-actions';
+import { newProfile } from '../../domain/lifecycle/apply';
+import type { Profile } from '../../domain/profile/profile';
+import { calendarDays, localParts, zonedInstant } from '../../domain/time/zoned';
+import { WORKFLOWS_DIR } from '../support/local';
+
+const { lifecycle, settings } = loadWorkflows(WORKFLOWS_DIR);
+
+describe('time zones', () => {
+  it('finds the UTC instant of a local wall-clock time, across DST', () => {
+    expect(
+      zonedInstant({ year: 2026, month: 11, day: 22, hour: 10, minute: 0 }, 'Asia/Shanghai').toISOString(),
+    ).toBe('2026-11-22T02:00:00.000Z');
+    expect(
+      zonedInstant({ year: 2026, month: 7, day: 1, hour: 9, minute: 0 }, 'Europe/London').toISOString(),
+    ).toBe('2026-07-01T08:00:00.000Z');
+    expect(
+      zonedInstant({ year: 2026, month: 1, day: 1, hour: 9, minute: 0 }, 'Europe/London').toISOString(),
+    ).toBe('2026-01-01T09:00:00.000Z');
+    expect(localParts(new Date('2026-11-21T20:00:00Z'), 'Asia/Shanghai')).toEqual({
+      year: 2026,
+      month: 11,
+      day: 22,
+      hour: 4,
+      minute: 0,
+    });
+  });
+
+  it('reads calendar entries: one day, every year, and a birthday on 29 February', () => {
+    expect(calendarDays('2027-02-06', 2026)).toEqual([{ year: 2027, month: 2, day: 6 }]);
+    expect(calendarDays('12-25', 2026)).toEqual([
+      { year: 2026, month: 12, day: 25 },
+      { year: 2027, month: 12, day: 25 },
+    ]);
+    expect(calendarDays('1996-02-29', 2026, { yearly: true })).toEqual([
+      { year: 2026, month: 2, day: 28 },
+      { year: 2027, month: 2, day: 28 },
+    ]);
+  });
+});
+
+describe('wait until', () => {
+  const base = {
+    customerId: 'c-1',
+    journeyId: 'j',
+    journeyVersion: 1,
+    stepId: 'w',
+    executionId: 'x',
+    defaultTimeZone: 'Asia/Shanghai',
+  };
+  async function at(
+    now: string,
+    until: Record<string, unknown>,
+    patch: Partial<Profile> = {},
+    calendar: string[] = [],
+  ) {
+    const store = memoryStore();
+    const clock = fixedClock(now);
+    await store.putProfile({ ...newProfile('c-1', lifecycle, clock.now()), version: 1, ...patch });
+    return runJourneyStep(
+      { ...base, action: 'schedule', until: { timeOfDay: '09:00', ...until }, calendar },
+      { store, clock },
+    );
+  }
+
+  it('the next 10:00 in the customer’s own time zone: today if still ahead, else tomorrow', async () => {
+    expect(await at('2026-11-22T01:00:00Z', { timeOfDay: '10:00' })).toEqual({
+      at: '2026-11-22T02:00:00.000Z',
+      found: true,
+    });
+    expect(await at('2026-11-22T03:00:00Z', { timeOfDay: '10:00' })).toEqual({
+      at: '2026-11-23T02:00:00.000Z',
+      found: true,
+    });
+    expect(await at('2026-11-22T03:00:00Z', { timeOfDay: '10:00' }, { timeZone: 'Europe/London' })).toEqual({
+      at: '2026-11-22T10:00:00.000Z',
+      found: true,
+    });
+  });
+
+  it('the next Spring Festival at 09:00 local, from the holiday calendar', async () => {
+    const calendar = settings.holidays['spring-festival']!;
+    expect(await at('2026-11-22T03:00:00Z', { holiday: 'spring-festival' }, {}, calendar)).toEqual({
+      at: '2027-02-06T01:00:00.000Z',
+      found: true,
+    });
+  });
+
+  it('the next birthday; without one on file, the wait ends at once (found: false)', async () => {
+    expect(
+      await at(
+        '2026-11-22T03:00:00Z',
+        { anniversary: 'birthday' },
+        { attributes: { birthday: '1990-03-14' } },
+      ),
+    ).toEqual({
+      at: '2027-03-14T01:00:00.000Z',
+      found: true,
+    });
+    expect(await at('2026-11-22T03:00:00Z', { anniversary: 'birthday' })).toEqual({
+      at: '2026-11-22T03:00:00.000Z',
+      found: false,
+    });
+  });
+
+  it('compiles to a schedule Task and a Wait on the instant it found, with the holiday dates embedded', () => {
+    const journey = Journey.parse({
+      id: 'greet',
+      version: 1,
+      description: 'd',
+      entry: { tier: 'vip' },
+      steps: [{ id: 'festival', type: 'wait', until: { holiday: 'spring-festival', timeOfDay: '08:30' } }],
+    });
+    const asl = compileJourney(journey, {
+      holidays: settings.holidays,
+      defaultTimeZone: settings.defaultTimeZone,
+    });
+    expect(asl.States.festival).toMatchObject({
+      Type: 'Task',
+      Parameters: {
+        action: 'schedule',
+        until: { holiday: 'spring-festival', timeOfDay: '08:30' },
+        calendar: settings.holidays['spring-festival'],
+      },
+      ResultPath: '$.schedule.festival',
+      Next: 'festival-until',
+    });
+    expect(asl.States['festival-until']).toEqual({
+      Type: 'Wait',
+      Comment: 'Wait until spring-festival, 08:30 local time',
+      TimestampPath: '$.schedule.festival.at',
+      End: true,
+    });
+  });
+});
