@@ -173,7 +173,8 @@ function schedule(
     days = localDaysFrom(now, timeZone, 2);
   }
   const at = nextLocal(now, timeZone, input.until.timeOfDay, days);
-  // Step Functions allows a year at most; a date beyond that, or none, ends the wait now.
-  const withinAYear = at && at.getTime() - now.getTime() <= 365 * 86_400_000;
+  // A Standard execution lasts a year at most, and other steps take time too: a date more than 350 days
+  // away, or none, ends the wait now.
+  const withinAYear = at && at.getTime() - now.getTime() <= 350 * 86_400_000;
   return withinAYear ? { at: at.toISOString(), found: true } : { at: now.toISOString(), found: false };
 }

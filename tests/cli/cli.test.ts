@@ -21,7 +21,7 @@ describe('rapport CLI', () => {
     const { code, out } = capture(['validate', join(ROOT, 'workflows')]);
     expect(code).toBe(0);
     expect(out).toContain(
-      '4 journey(s), 7 lifecycle stage(s), 2 tier(s), 8 template(s) in en, zh-CN: all valid',
+      '4 journey(s), 7 lifecycle stage(s), 2 tier(s), 10 template(s) in en, zh-CN: all valid',
     );
   });
 

@@ -84,7 +84,7 @@ steps:
       `${file}:5:10 entry.stage: got "frist-purchase"; expected a lifecycle stage: prospect, lost, dormant, first-purchase, reactivated, loyal, active`,
     );
     expect(message).toContain(
-      'known: check-in, first-purchase-step-up, first-purchase-thanks, first-purchase-tips',
+      'known: birthday-greeting, check-in, first-purchase-step-up, first-purchase-thanks, first-purchase-tips',
     );
   });
 
