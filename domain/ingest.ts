@@ -1,7 +1,7 @@
 import type { Clock } from './clock';
 import { VersionConflictError } from './errors';
 import type { CustomerEvent } from './events/schema';
-import { enterJourneys, reachGoals } from './journey/enter';
+import { enterJourneys, reachGoals, resumeWaits } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import type { Journey } from './journey/schema';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
@@ -86,6 +86,7 @@ export async function ingestEvent(
     const now = clock.now();
     const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
     const conversions = await reachGoals(event, deps);
+    await resumeWaits(event, deps);
     const { entered } = await enterJourneys(starts, { ...deps, now });
     const executions: EventRecord['executions'] = entered.map(
       ({ journeyId, executionName, executionArn }) => ({

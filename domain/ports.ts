@@ -66,6 +66,18 @@ export interface JourneyEntryRecord {
   converted?: { eventId: string; at: string };
 }
 
+/** A journey waiting for an event from this customer (a wait-for-event step): resumed by ingest. */
+export interface AwaitRecord {
+  customerId: string;
+  awaitKey: string;
+  event: string;
+  taskToken: string;
+  journeyId: string;
+  stepId: string;
+  executionId: string;
+  since: string;
+}
+
 export interface CustomerStore {
   getProfile(customerId: string): Promise<Profile | undefined>;
   /** Writes `profile` only if the stored version is `profile.version - 1`; else throws VersionConflictError. */
@@ -79,6 +91,9 @@ export interface CustomerStore {
   claimMessage(record: MessageRecord): Promise<boolean>;
   updateMessage(record: MessageRecord): Promise<void>;
   listJourneyEntries(customerId: string, journeyId: string): Promise<JourneyEntryRecord[]>;
+  putAwait(record: AwaitRecord): Promise<void>;
+  listAwaits(customerId: string, event: string): Promise<AwaitRecord[]>;
+  deleteAwait(customerId: string, awaitKey: string): Promise<void>;
   putJourneyEntry(record: JourneyEntryRecord): Promise<void>;
   /** Stores the decision unless one exists for its key; returns the stored one either way. */
   recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
@@ -93,6 +108,8 @@ export interface JourneyStarter {
     executionName: string;
     input: JourneyInput;
   }): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  /** Resumes a waiting task (SendTaskSuccess); `gone` when it timed out or its execution ended. */
+  resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'>;
   /** Stops an execution if it is still running (a goal reached); a finished one is left as it is. */
   stop(executionArn: string, reason: { error: string; cause: string }): Promise<void>;
 }

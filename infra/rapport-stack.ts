@@ -26,7 +26,7 @@ import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
 import { RapportDashboard } from './dashboard';
 import { deadLetterQueue } from './dead-letter-queue';
 import { HandlerFunction } from './handler-function';
-import { JourneyStateMachine } from './journey-state-machine';
+import { JourneyStateMachine, stateMachineName } from './journey-state-machine';
 import {
   checkPublicBaseUrl,
   checkSweepEvery,
@@ -272,8 +272,20 @@ export class RapportStack extends Stack {
         resources: [`${this.table.tableArn}/index/${DUE_INDEX.name}`],
       }),
     );
-    for (const j of Object.values(this.journeys)) {
+    for (const [id, j] of Object.entries(this.journeys)) {
       j.stateMachine.grantStartExecution(ingestEvent.fn);
+      // An event resumes wait-for-event steps (SendTaskSuccess) and, as a journey's goal, stops its execution.
+      j.stateMachine.grantTaskResponse(ingestEvent.fn);
+      const executions = `arn:${this.partition}:states:${this.region}:${this.account}:execution:${stateMachineName(id)}:*`;
+      ingestEvent.fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+      );
+      acknowledgeNag(
+        ingestEvent.fn.role!,
+        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(id)}:*]`,
+        "A journey's goal event stops that customer's execution; execution names are only known at run " +
+          'time, so the grant covers the executions of this one state machine.',
+      );
       // Journeys whose entry stage is reached by time passing (dormant, lost) are started by the sweep.
       j.stateMachine.grantStartExecution(sweep.fn);
     }

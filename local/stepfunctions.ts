@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { randomUUID } from 'node:crypto';
 import type { LoadedJourney } from '../domain/config/load';
+import { WAIT_FOR_CALLBACK_RESOURCE } from '../domain/journey/compile';
 import type { Activity } from './activity';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
 
@@ -21,6 +23,8 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
     },
   });
 }
+
+const TOKEN_PLACEHOLDER = 'local-task-token';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -84,6 +88,10 @@ export function substitute(definition: string, substitutions: Record<string, str
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Deployed>();
   private readonly executions = new Map<string, LocalExecution>();
+  private readonly callbacks = new Map<
+    string,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; deadline: number; executionArn: string }
+  >();
   private server: Server | undefined;
 
   constructor(private readonly activity: Activity) {}
@@ -101,6 +109,10 @@ export class LocalStepFunctions {
       const taskStates: Deployed['taskStates'] = {};
       for (const [stateName, state] of Object.entries(definition.States)) {
         if (state.Type !== 'Task') continue;
+        if (state.Resource === WAIT_FOR_CALLBACK_RESOURCE) {
+          taskStates[stateName] = this.callbackTask(journey.id, stateName, state, tasks);
+          continue;
+        }
         const task = tasks[state.Resource];
         if (!task)
           throw new Error(
@@ -159,6 +171,8 @@ export class LocalStepFunctions {
       context: {
         Execution: { Id: executionArn, Name: execName, StartTime: startDate.toISOString() },
         StateMachine: { Id: stateMachineArn, Name: sm.name },
+        // aws-local-stepfunctions has no task tokens; callbackTask swaps this placeholder for a real one.
+        Task: { Token: TOKEN_PLACEHOLDER },
       },
     });
     const execution: LocalExecution = {
@@ -198,6 +212,52 @@ export class LocalStepFunctions {
     })();
     this.executions.set(executionArn, execution);
     return execution;
+  }
+
+  /**
+   * The `.waitForTaskToken` pattern, which aws-local-stepfunctions runs as a plain Task: invoke the
+   * function with a fresh token, then wait — outside the activity count, so virtual time can pass — until
+   * SendTaskSuccess or SendTaskFailure with that token. The state's TimeoutSeconds still applies.
+   */
+  private callbackTask(
+    journeyId: string,
+    stateName: string,
+    state: { Parameters?: unknown; TimeoutSeconds?: number },
+    tasks: TaskHandlers,
+  ) {
+    const params = state.Parameters as { FunctionName?: string } | undefined;
+    const fn = params?.FunctionName ? tasks[params.FunctionName] : undefined;
+    if (!fn)
+      throw new Error(
+        `journey ${journeyId}: state "${stateName}" calls ${String(params?.FunctionName)}, which the local runtime does not provide`,
+      );
+    return async (input: unknown) => {
+      const { Payload } = input as { Payload: Record<string, unknown> };
+      const token = `${randomUUID()}.${stateName}`;
+      const waiting = new Promise<unknown>((resolve, reject) => {
+        this.callbacks.set(token, {
+          resolve,
+          reject,
+          deadline: state.TimeoutSeconds ? Date.now() + state.TimeoutSeconds * 1000 : Infinity,
+          executionArn: String(Payload.executionId ?? ''),
+        });
+      });
+      await this.activity.track(() => fn({ ...Payload, taskToken: token }));
+      return waiting;
+    };
+  }
+
+  /** SendTaskSuccess / SendTaskFailure, with AWS's answers for a token whose wait is over. */
+  completeTask(token: string, outcome: { output: unknown } | { error: string; cause: string }): void {
+    const pending = this.callbacks.get(token);
+    if (!pending) throw new StepFunctionsError('TaskDoesNotExist', 'Task Does Not Exist');
+    this.callbacks.delete(token);
+    const execution = this.executions.get(pending.executionArn);
+    if (Date.now() > pending.deadline) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out');
+    if (execution && execution.status !== 'RUNNING')
+      throw new StepFunctionsError('TaskDoesNotExist', 'Task Does Not Exist');
+    if ('output' in outcome) pending.resolve(outcome.output);
+    else pending.reject(Object.assign(new Error(outcome.cause), { name: outcome.error }));
   }
 
   describeExecution(executionArn: string): LocalExecution {
@@ -308,6 +368,15 @@ export class LocalStepFunctions {
             roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
           });
         }
+        case 'SendTaskSuccess':
+          this.completeTask(String(body.taskToken), { output: JSON.parse(String(body.output ?? 'null')) });
+          return send(200, {});
+        case 'SendTaskFailure':
+          this.completeTask(String(body.taskToken), {
+            error: String(body.error ?? 'TaskFailed'),
+            cause: String(body.cause ?? ''),
+          });
+          return send(200, {});
         case 'StopExecution': {
           const e = this.describeExecution(String(body.executionArn));
           e.abort();

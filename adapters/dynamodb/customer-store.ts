@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../../domain/errors';
 import type {
+  AwaitRecord,
   CustomerStore,
   DecisionRecord,
   EventRecord,
@@ -21,7 +22,7 @@ import { DUE_INDEX, DUE_SHARDS } from './table';
 /**
  * Single-table layout, one partition per customer so that a customer's whole story is one Query:
  *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey> | DECISION#<decisionKey>
- *                           | JOURNEY#<journeyId>#<executionName>
+ *                           | JOURNEY#<journeyId>#<executionName> | AWAIT#<eventType>#<tokenHash>
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  */
 export const keys = {
@@ -29,6 +30,7 @@ export const keys = {
   event: (customerId: string, eventId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `EVENT#${eventId}` }),
   message: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${key}` }),
   decision: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `DECISION#${key}` }),
+  await: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `AWAIT#${key}` }),
   journeyEntry: (customerId: string, journeyId: string, executionName: string) => ({
     pk: `CUSTOMER#${customerId}`,
     sk: `JOURNEY#${journeyId}#${executionName}`,
@@ -176,6 +178,28 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
           },
         }),
       );
+    },
+    async putAwait(record) {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.await(record.customerId, record.awaitKey), ...record },
+        }),
+      );
+    },
+    async listAwaits(customerId, event) {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':prefix': `AWAIT#${event}#` },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as AwaitRecord);
+    },
+    async deleteAwait(customerId, key) {
+      await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.await(customerId, key) }));
     },
     async recordDecision(record) {
       try {

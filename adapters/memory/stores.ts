@@ -1,6 +1,7 @@
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
+  AwaitRecord,
   CustomerStore,
   DecisionRecord,
   EventRecord,
@@ -24,6 +25,7 @@ export function memoryStore(): CustomerStore & {
   const messages = new Map<string, MessageRecord>();
   const decisions = new Map<string, DecisionRecord>();
   const entries = new Map<string, JourneyEntryRecord>();
+  const awaits = new Map<string, AwaitRecord>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
   const due = new Map<string, string>();
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
@@ -63,6 +65,10 @@ export function memoryStore(): CustomerStore & {
         .sort((a, b) => a.enteredAt.localeCompare(b.enteredAt)),
     putJourneyEntry: async (r) =>
       void entries.set(`${r.customerId}/${r.journeyId}/${r.executionName}`, structuredClone(r)),
+    putAwait: async (r) => void awaits.set(`${r.customerId}/${r.awaitKey}`, structuredClone(r)),
+    listAwaits: async (c, e) =>
+      [...awaits.values()].filter((a) => a.customerId === c && a.event === e).map((a) => structuredClone(a)),
+    deleteAwait: async (c, k) => void awaits.delete(`${c}/${k}`),
     recordDecision: async (r) => {
       const key = `${r.customerId}/${r.decisionKey}`;
       if (!decisions.has(key)) decisions.set(key, structuredClone(r));
@@ -82,6 +88,7 @@ export function memoryStarter(): JourneyStarter & { started: Map<string, Journey
     started,
     stopped,
     stop: async (executionArn) => void stopped.push(executionArn),
+    resume: async () => 'gone' as const,
     start: async ({ executionName, input }) => {
       const alreadyStarted = started.has(executionName);
       if (!alreadyStarted) started.set(executionName, structuredClone(input));

@@ -1,5 +1,6 @@
 import {
   ExecutionAlreadyExists,
+  SendTaskSuccessCommand,
   StartExecutionCommand,
   StopExecutionCommand,
   type SFNClient,
@@ -27,6 +28,16 @@ export function createJourneyStarter(
         if (e instanceof ExecutionAlreadyExists || (e as Error).name === 'ExecutionAlreadyExists') {
           return { executionArn: executionArnFor(stateMachineArn, executionName), alreadyStarted: true };
         }
+        throw e;
+      }
+    },
+    async resume(taskToken, output) {
+      try {
+        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+        return 'resumed';
+      } catch (e) {
+        // The wait timed out, or its execution ended (a goal, a stop): nothing is waiting any more.
+        if (['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((e as Error).name)) return 'gone';
         throw e;
       }
     },

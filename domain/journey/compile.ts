@@ -15,6 +15,9 @@ export const SUBSTITUTIONS = {
 
 /** How a `task` step's request for a person appears on the event bus. */
 export const TASK_EVENT = { source: 'rapport.journeys', detailType: 'Rapport Task' } as const;
+/** A `wait-for-event` step: the callback pattern, resumed by ingest-event with SendTaskSuccess. */
+export const WAIT_FOR_CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
 /** The Step Functions integration a `task` step uses (an optimized integration, not a Lambda). */
 export const PUT_EVENTS_RESOURCE = 'arn:aws:states:::events:putEvents';
 export type SubstitutionName = (typeof SUBSTITUTIONS)[keyof typeof SUBSTITUTIONS];
@@ -118,6 +121,11 @@ function journeyStepTask(
     Retry: RETRY,
     ...flow,
   };
+}
+
+/** Where a wait-for-event step keeps the event that came (or the timeout). */
+export function awaitPath(stepId: string): string {
+  return `$.awaited.${stepId.replace(/-/g, '_')}`;
 }
 
 /** Where a wait-until step keeps the instant it computed. */
@@ -246,6 +254,35 @@ function compileStep(
         },
       };
     }
+    case 'wait-for-event':
+      return {
+        [step.id]: {
+          Type: 'Task',
+          Comment: `Wait up to ${step.timeout} for a ${step.event} event`,
+          Resource: WAIT_FOR_CALLBACK_RESOURCE,
+          Parameters: {
+            FunctionName: `\${${SUBSTITUTIONS.journeyStep}}`,
+            Payload: {
+              action: 'await',
+              'customerId.$': '$.customerId',
+              journeyId: journey.id,
+              journeyVersion: journey.version,
+              stepId: step.id,
+              event: step.event,
+              'executionId.$': '$$.Execution.Id',
+              'taskToken.$': '$$.Task.Token',
+            },
+          },
+          TimeoutSeconds: durationSeconds(step.timeout),
+          ResultPath: awaitPath(step.id),
+          // Not States.Timeout: here a timeout is the answer (no event came), taken by the Catch below.
+          Retry: [
+            { ...RETRY[0], ErrorEquals: TRANSIENT_LAMBDA_ERRORS.filter((e) => e !== 'States.Timeout') },
+          ],
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: awaitPath(step.id), Next: step.onTimeout }],
+          Next: step.onEvent,
+        },
+      };
     case 'task':
       return {
         [step.id]: {

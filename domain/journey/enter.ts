@@ -103,3 +103,25 @@ export async function reachGoals(
   }
   return conversions;
 }
+
+/**
+ * Resumes the journeys of this customer that wait for this kind of event (wait-for-event steps), if the
+ * event happened after they began waiting. Each wait is resumed once: its record is removed after.
+ */
+export async function resumeWaits(
+  event: CustomerEvent,
+  deps: { store: CustomerStore; starter: JourneyStarter },
+): Promise<string[]> {
+  const resumed: string[] = [];
+  for (const wait of await deps.store.listAwaits(event.customerId, event.type)) {
+    if (Date.parse(event.at) < Date.parse(wait.since)) continue;
+    const outcome = await deps.starter.resume(wait.taskToken, {
+      eventId: event.eventId,
+      type: event.type,
+      at: event.at,
+    });
+    await deps.store.deleteAwait(event.customerId, wait.awaitKey);
+    if (outcome === 'resumed') resumed.push(wait.journeyId);
+  }
+  return resumed;
+}

@@ -31,6 +31,11 @@ export function journeyToMermaid(journey: Journey): string {
 function labelled(step: Step, next: string[]): [string, string | undefined][] {
   if (step.type === 'branch')
     return [...step.paths.map((p) => [p.next, p.name] as [string, string]), [step.default, 'otherwise']];
+  if (step.type === 'wait-for-event')
+    return [
+      [step.onEvent, step.event],
+      [step.onTimeout, `after ${step.timeout}`],
+    ];
   if (step.type === 'split')
     return step.paths.map((p) => [p.next, `${p.name} ${p.percent}%${p.holdout ? ' (holdout)' : ''}`]);
   return next.map((n) => [n, undefined]);
@@ -54,6 +59,8 @@ function shape(step: Step): string {
     case 'branch':
     case 'split':
       return `{"${escape(`${step.id}: ${step.type}`)}"}`;
+    case 'wait-for-event':
+      return `{{"${escape(`${step.id}: wait up to ${step.timeout} for ${step.event}`)}"}}`;
     case 'update':
       return `[/"${escape(`${step.id}: update profile`)}"/]`;
     case 'task':

@@ -171,11 +171,37 @@ export const TaskStep = z
   .describe('Ask a person to act (e.g. a relationship manager to call): published as an EventBridge event.');
 export type TaskStep = z.infer<typeof TaskStep>;
 
-export const STEP_TYPES = ['send', 'wait', 'branch', 'split', 'update', 'task', 'exit'] as const;
+export const WaitForEventStep = z
+  .strictObject({
+    id: StepId,
+    type: z.literal('wait-for-event'),
+    event: z.enum(
+      EVENT_TYPES,
+      expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
+    ),
+    timeout: Duration.describe('How long to wait before taking `onTimeout`.'),
+    onEvent: Next.describe('Where the customer goes when the event arrives in time.'),
+    onTimeout: Next.describe('Where the customer goes when it does not.'),
+  })
+  .describe(
+    'Wait up to `timeout` for an event from the customer (e.g. a purchase), and branch on which came first.',
+  );
+export type WaitForEventStep = z.infer<typeof WaitForEventStep>;
+
+export const STEP_TYPES = [
+  'send',
+  'wait',
+  'wait-for-event',
+  'branch',
+  'split',
+  'update',
+  'task',
+  'exit',
+] as const;
 
 export const Step = z.discriminatedUnion(
   'type',
-  [SendStep, WaitStep, BranchStep, SplitStep, UpdateStep, TaskStep, ExitStep],
+  [SendStep, WaitStep, WaitForEventStep, BranchStep, SplitStep, UpdateStep, TaskStep, ExitStep],
   {
     error: `expected: a step type, one of ${STEP_TYPES.map((t) => `"${t}"`).join(', ')}`,
   },

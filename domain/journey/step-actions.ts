@@ -33,6 +33,12 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
   }),
   z.strictObject({
     ...base,
+    action: z.literal('await'),
+    event: z.string().min(1),
+    taskToken: z.string().min(1),
+  }),
+  z.strictObject({
+    ...base,
     action: z.literal('schedule'),
     until: WaitUntil,
     calendar: z.array(z.string()),
@@ -54,7 +60,8 @@ export type JourneyStepResult =
   | { path: string; holdout: boolean }
   | { updated: boolean }
   /** `found: false` when there is no such date (no birthday on file): the wait then ends at once. */
-  | { at: string; found: boolean };
+  | { at: string; found: boolean }
+  | { awaiting: string };
 
 export function parseJourneyStepInput(data: unknown): JourneyStepInput {
   const result = JourneyStepInput.safeParse(data);
@@ -114,6 +121,19 @@ export async function runJourneyStep(
       return { updated: await updateProfile(input.customerId, profile, input.update, deps) };
     case 'schedule':
       return schedule(input, profile, deps.clock.now());
+    case 'await':
+      // Step Functions now waits for SendTaskSuccess with this token: ingest-event sends it when the event comes.
+      await deps.store.putAwait({
+        customerId: input.customerId,
+        awaitKey: `${input.event}#${createHash('sha256').update(input.taskToken).digest('hex').slice(0, 32)}`,
+        event: input.event,
+        taskToken: input.taskToken,
+        journeyId: input.journeyId,
+        stepId: input.stepId,
+        executionId: input.executionId,
+        since: deps.clock.now().toISOString(),
+      });
+      return { awaiting: input.event };
     default:
       return assertNever(input);
   }

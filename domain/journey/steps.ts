@@ -18,6 +18,8 @@ export function successors(step: Step, below: string | undefined): string[] {
       return [...new Set([...step.paths.map((p) => p.next), step.default])];
     case 'split':
       return [...new Set(step.paths.map((p) => p.next))];
+    case 'wait-for-event':
+      return [...new Set([step.onEvent, step.onTimeout])];
     case 'exit':
       return [];
     default:
@@ -49,7 +51,9 @@ export function unreachableSteps(journey: Journey): string[] {
  */
 export function loopWithoutWait(journey: Journey): string[] | undefined {
   const graph = journeyGraph(journey);
-  const waits = new Set(journey.steps.filter((s) => s.type === 'wait').map((s) => s.id));
+  const waits = new Set(
+    journey.steps.filter((s) => s.type === 'wait' || s.type === 'wait-for-event').map((s) => s.id),
+  );
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
   const visit = (id: string): string[] | undefined => {

@@ -542,3 +542,26 @@ describe('SES, secret, dashboard, outputs', () => {
     );
   });
 });
+
+describe('ingest-event and the journeys it answers', () => {
+  it('may resume waiting steps (SendTaskSuccess) and stop executions whose goal was reached, for each journey', () => {
+    const statements = fnStatements('ingest-event');
+    for (const { journey } of shipped.journeys) {
+      const sm = stateMachineId(journey.id);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: expect.arrayContaining(['states:SendTaskSuccess', 'states:SendTaskFailure']),
+            Resource: { Ref: sm },
+          }),
+          expect.objectContaining({
+            Action: 'states:StopExecution',
+            Resource: {
+              'Fn::Join': ['', expect.arrayContaining([`:execution:rapport-${journey.id}:*`])],
+            },
+          }),
+        ]),
+      );
+    }
+  });
+});

@@ -78,7 +78,7 @@ steps:
       `${file}:13:15 steps[1].duration: got "3 days"; expected a duration such as "30m", "12h", "3d" or "2w"`,
     );
     expect(message).toContain(
-      `${file}:15:11 steps[2].type: got "sms"; expected a step type, one of "send", "wait", "branch", "split", "update", "task", "exit"`,
+      `${file}:15:11 steps[2].type: got "sms"; expected a step type, one of "send", "wait", "wait-for-event", "branch", "split", "update", "task", "exit"`,
     );
     expect(message).toContain(
       `${file}:5:10 entry.stage: got "frist-purchase"; expected a lifecycle stage: prospect, lost, dormant, first-purchase, reactivated, loyal, active`,

@@ -1,0 +1,79 @@
+import type { LocalRuntime } from '../../local/runtime';
+import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
+import { clearInbox, inbox, postEvent, startTestRuntime } from '../support/local';
+import { workflowsWith } from '../support/workflows';
+
+/** The callback pattern on the local runtime: a purchase resumes the wait; without one, the timeout path. */
+const JOURNEY = `id: come-back-soon
+version: 1
+description: After signing up, wait up to 14 days for a first purchase.
+entry: { event: profile }
+steps:
+  - { id: wait-for-purchase, type: wait-for-event, event: purchase, timeout: 14d, onEvent: thanks, onTimeout: nudge }
+  - { id: thanks, type: send, channel: email, template: first-purchase-thanks, next: done }
+  - { id: nudge, type: send, channel: email, template: check-in, next: done }
+  - { id: done, type: exit }
+`;
+
+describe('wait-for-event', () => {
+  let time: VirtualTime;
+  let runtime: LocalRuntime;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    time = installVirtualTime('2026-01-01T00:00:00Z');
+    // This journey alone: the shipped ones would also answer the purchase.
+    const wf = workflowsWith({
+      'journeys/come-back-soon.yaml': JOURNEY,
+      'journeys/first-small-purchase.yaml': null,
+      'journeys/dormancy-reactivation.yaml': null,
+      'journeys/loyal-appreciation.yaml': null,
+      'journeys/post-purchase-check-in.yaml': null,
+    });
+    cleanup = wf.cleanup;
+    runtime = await startTestRuntime(time.clock, { workflowsDir: wf.dir, sweepEveryMs: 0 });
+    await clearInbox(runtime);
+  });
+  afterAll(async () => {
+    await runtime.stop();
+    time.uninstall();
+    cleanup();
+  });
+
+  const signUp = (id: string) =>
+    postEvent(runtime, {
+      eventId: `${id}-signup`,
+      type: 'profile',
+      customerId: id,
+      at: time.clock.now().toISOString(),
+      customer: { email: `${id}@example.com`, locale: 'en' },
+    });
+
+  it('resumes on the event when it comes in time, and takes the timeout path when it does not', async () => {
+    expect((await signUp('buyer')).status).toBe(202);
+    expect((await signUp('browser')).status).toBe(202);
+    await time.run(runtime.activity, { until: '2026-01-04T00:00:00Z' });
+    const purchase = await postEvent(runtime, {
+      eventId: 'buyer-1',
+      type: 'purchase',
+      customerId: 'buyer',
+      at: '2026-01-04T00:00:00Z',
+      amount: 20,
+      currency: 'USD',
+    });
+    expect(purchase.status).toBe(202);
+    await time.run(runtime.activity);
+
+    const sent = async (id: string) =>
+      (await inbox(runtime, `${id}@example.com`)).map((e) => [
+        e.subject,
+        new Date(e.at * 1000).toISOString(),
+      ]);
+    expect(await sent('buyer')).toEqual([['Thank you for your first order', '2026-01-04T00:00:00.000Z']]);
+    const [nudge] = await sent('browser');
+    expect(nudge?.[1]).toBe('2026-01-15T00:00:00.000Z');
+    const runs = runtime.stepFunctions
+      .listExecutions()
+      .filter((e) => e.stateMachineArn.endsWith('rapport-come-back-soon'));
+    expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+  });
+});
