@@ -271,13 +271,14 @@ function journeyReferenceProblems(
     };
     known(step.next, ['steps', i, 'next']);
     if (step.type === 'branch') known(step.default, ['steps', i, 'default']);
-    const holiday = asRecord(step.until)?.holiday;
-    if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
-      at(
-        ['steps', i, 'until', 'holiday'],
-        holiday,
-        `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
-      );
+    for (const holiday of [asRecord(step.until)?.holiday ?? []].flat()) {
+      if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
+        at(
+          ['steps', i, 'until', 'holiday'],
+          holiday,
+          `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
+        );
+    }
     if (Array.isArray(step.paths)) {
       const names = new Set<unknown>();
       step.paths.forEach((raw, j) => {

@@ -192,7 +192,7 @@ function compileStep(
             'schedule',
             {
               until,
-              calendar: until.holiday ? (context.holidays[until.holiday] ?? []) : [],
+              calendar: [until.holiday ?? []].flat().flatMap((h) => context.holidays[h] ?? []),
               defaultTimeZone: context.defaultTimeZone,
             },
             { ResultPath: schedulePath(step.id), Next: waitState },

@@ -58,7 +58,12 @@ const TimeOfDay = z
 export const WaitUntil = z
   .strictObject({
     timeOfDay: TimeOfDay.default('09:00').describe("Local time in the customer's time zone (default 09:00)."),
-    holiday: Slug.describe('The next day of this holiday, from `holidays` in settings.yaml.').optional(),
+    holiday: OneOrMany.describe(
+      'The next day of this holiday (or of any of these), from `holidays` in settings.yaml.',
+    ).optional(),
+    within: Duration.describe(
+      'Only if that moment is at most this far away; otherwise do not wait at all.',
+    ).optional(),
     anniversary: z
       .string()
       .regex(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { assertNever } from '../assert-never';
+import { durationSeconds } from '../config/duration';
 import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';
 import { InvalidTaskInputError, ProfileNotFoundError, VersionConflictError } from '../errors';
@@ -194,7 +195,11 @@ function schedule(
   }
   const at = nextLocal(now, timeZone, input.until.timeOfDay, days);
   // A Standard execution lasts a year at most, and other steps take time too: a date more than 350 days
-  // away, or none, ends the wait now.
-  const withinAYear = at && at.getTime() - now.getTime() <= 350 * 86_400_000;
+  // away (or beyond the step's own `within`), or none, ends the wait now.
+  const limit = Math.min(
+    350 * 86_400_000,
+    input.until.within ? durationSeconds(input.until.within) * 1000 : Infinity,
+  );
+  const withinAYear = at && at.getTime() - now.getTime() <= limit;
   return withinAYear ? { at: at.toISOString(), found: true } : { at: now.toISOString(), found: false };
 }
