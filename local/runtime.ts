@@ -141,15 +141,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     closers.push(() => api.close());
 
     const starter = createJourneyStarter(clients.sfn, stateMachineArns);
+    // What both ways a customer moves along the lifecycle (an event, or time passing) need.
+    const lifecycleDeps = {
+      store,
+      starter,
+      clock: options.clock,
+      lifecycle: workflows.lifecycle,
+      journeys: workflows.journeys.map((j) => j.journey),
+    };
     const handlers: Record<FunctionName, LambdaHandler<never, unknown>> = {
-      'ingest-event': createIngestEventHandler({
-        ...observability(),
-        store,
-        starter,
-        clock: options.clock,
-        lifecycle: workflows.lifecycle,
-        journeys: workflows.journeys.map((j) => j.journey),
-      }) as LambdaHandler<never, unknown>,
+      'ingest-event': createIngestEventHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<
+        never,
+        unknown
+      >,
       'send-message': createSendMessageHandler({
         ...observability(),
         store,
@@ -174,14 +178,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         store,
         clock: options.clock,
       }) as LambdaHandler<never, unknown>,
-      sweep: createSweepHandler({
-        ...observability(),
-        store,
-        starter,
-        clock: options.clock,
-        lifecycle: workflows.lifecycle,
-        journeys: workflows.journeys.map((j) => j.journey),
-      }) as LambdaHandler<never, unknown>,
+      sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<never, unknown>,
     };
     const invoke = (fn: FunctionName, event: unknown) =>
       invokeLambda(`rapport-${fn}`, handlers[fn], event as never);

@@ -1,0 +1,21 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
+import { systemClock } from '../../domain/clock';
+import { JsonRecord, readEnv } from './env';
+import { bundledWorkflows } from './workflows';
+
+/** The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep. */
+export function lifecycleDepsFromEnv() {
+  const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), JOURNEY_STATE_MACHINES: JsonRecord }));
+  const workflows = bundledWorkflows();
+  return {
+    store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+    starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
+    clock: systemClock,
+    lifecycle: workflows.lifecycle,
+    journeys: workflows.journeys.map((j) => j.journey),
+  };
+}
