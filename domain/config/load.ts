@@ -5,7 +5,13 @@ import type { z } from 'zod';
 import { ConfigValidationError, formatPath, type Problem } from '../errors';
 import { compileJourneyToString } from '../journey/compile';
 import { Journey } from '../journey/schema';
-import { loopWithoutWait, unreachableSteps } from '../journey/steps';
+import {
+  longestPathSeconds,
+  loopWithoutWait,
+  MAX_WAIT_UNTIL_SECONDS,
+  unreachableSteps,
+} from '../journey/steps';
+import { durationSeconds, MAX_DURATION_SECONDS } from './duration';
 import { Lifecycle } from '../lifecycle/schema';
 import { EmailLayout, EmailTemplate } from '../messages/template';
 import { FILTERABLE_FIELDS } from '../profile/profile';
@@ -323,6 +329,25 @@ function journeyGraphProblems(journey: Journey, src: YamlSource): Problem[] {
       value: id,
       expected:
         'a step that some path leads to (nothing leads here, so it could never run): remove it, or point a `next` at it',
+    });
+  }
+  const longest = longestPathSeconds(journey, (step) =>
+    step.type === 'wait'
+      ? step.duration !== undefined
+        ? durationSeconds(step.duration)
+        : Math.min(MAX_WAIT_UNTIL_SECONDS, step.until?.within ? durationSeconds(step.until.within) : Infinity)
+      : step.type === 'wait-for-event'
+        ? durationSeconds(step.timeout)
+        : 0,
+  );
+  if (longest.seconds > MAX_DURATION_SECONDS) {
+    problems.push({
+      source: src.file,
+      ...lineColumn(src, ['steps']),
+      field: 'steps',
+      value: `${longest.path.join(' → ')} (up to ${Math.ceil(longest.seconds / 86_400)} days)`,
+      expected:
+        'a journey no customer can spend more than 365 days in (Step Functions ends an execution after a year; a wait-until counts as up to 350 days): shorten the waits, or split the journey',
     });
   }
   const loop = loopWithoutWait(journey);

@@ -9,6 +9,7 @@ import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
 import { customerMatches, pickSplitPath, splitBucket } from './conditions';
 import { CustomerCondition, WaitUntil } from './schema';
+import { MAX_WAIT_UNTIL_SECONDS } from './steps';
 import { calendarDays, localDaysFrom, localParts, nextLocal, type LocalDay } from '../time/zoned';
 
 const base = {
@@ -197,7 +198,7 @@ function schedule(
   // A Standard execution lasts a year at most, and other steps take time too: a date more than 350 days
   // away (or beyond the step's own `within`), or none, ends the wait now.
   const limit = Math.min(
-    350 * 86_400_000,
+    MAX_WAIT_UNTIL_SECONDS * 1000,
     input.until.within ? durationSeconds(input.until.within) * 1000 : Infinity,
   );
   const withinAYear = at && at.getTime() - now.getTime() <= limit;

@@ -76,3 +76,38 @@ export function loopWithoutWait(journey: Journey): string[] | undefined {
   }
   return undefined;
 }
+
+/** The longest a wait-until step may hold a customer (see the schedule action). */
+export const MAX_WAIT_UNTIL_SECONDS = 350 * 86_400;
+
+/**
+ * The longest time a customer can spend in the journey along any path that does not loop, counting each
+ * wait, wait-for-event timeout and wait-until at its longest. Step Functions ends a Standard execution
+ * after a year, so a journey above that would be cut off mid-way.
+ */
+export function longestPathSeconds(
+  journey: Journey,
+  secondsOf: (step: Journey['steps'][number]) => number,
+): { seconds: number; path: string[] } {
+  const graph = journeyGraph(journey);
+  const byId = new Map(journey.steps.map((s) => [s.id, s]));
+  const memo = new Map<string, { seconds: number; path: string[] }>();
+  const visiting = new Set<string>();
+  const longest = (id: string): { seconds: number; path: string[] } => {
+    const known = memo.get(id);
+    if (known) return known;
+    if (visiting.has(id)) return { seconds: 0, path: [] }; // a loop: counted once (loops need a wait anyway)
+    visiting.add(id);
+    let best = { seconds: 0, path: [] as string[] };
+    for (const next of graph.get(id) ?? []) {
+      const candidate = longest(next);
+      if (candidate.seconds > best.seconds) best = candidate;
+    }
+    visiting.delete(id);
+    const step = byId.get(id)!;
+    const result = { seconds: secondsOf(step) + best.seconds, path: [id, ...best.path] };
+    memo.set(id, result);
+    return result;
+  };
+  return journey.steps[0] ? longest(journey.steps[0].id) : { seconds: 0, path: [] };
+}

@@ -139,6 +139,27 @@ steps:
     ]);
   });
 
+  it('rejects a journey a customer could spend more than a year in (Step Functions would cut it off)', () => {
+    const { problems } = problemsOf(
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry: { event: purchase }
+steps:
+  - { id: half-a-year, type: wait, duration: 200d }
+  - { id: birthday, type: wait, until: { anniversary: birthday } }
+  - { id: and-more, type: wait, duration: 200d }
+`),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'steps',
+        value: 'half-a-year → birthday → and-more (up to 750 days)',
+        expected: expect.stringContaining('more than 365 days'),
+      }),
+    ]);
+  });
+
   it('requires exactly one of entry.stage or entry.event', () => {
     const { problems } = problemsOf(
       journey(`id: first-small-purchase
