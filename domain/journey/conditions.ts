@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { attributeMatches, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { CustomerCondition } from './schema';
 
@@ -11,19 +12,8 @@ export function customerMatches(c: CustomerCondition, p: Profile): boolean {
   if (c.tier !== undefined && !oneOf(c.tier, p.tier)) return false;
   if (c.firstPurchaseSmall !== undefined && (p.firstPurchaseSmall ?? false) !== c.firstPurchaseSmall)
     return false;
-  if (c.purchaseCount) {
-    const { min = 0, max = Infinity } = c.purchaseCount;
-    if (p.purchaseCount < min || p.purchaseCount > max) return false;
-  }
-  if (c.attribute) {
-    const value = p.attributes?.[c.attribute.name];
-    if (value === undefined) return false;
-    if (c.attribute.equals !== undefined && value !== c.attribute.equals) return false;
-    if ((c.attribute.min !== undefined || c.attribute.max !== undefined) && typeof value !== 'number')
-      return false;
-    if (c.attribute.min !== undefined && (value as number) < c.attribute.min) return false;
-    if (c.attribute.max !== undefined && (value as number) > c.attribute.max) return false;
-  }
+  if (c.purchaseCount && !purchaseCountMatches(c.purchaseCount, p)) return false;
+  if (c.attribute && !attributeMatches(c.attribute, p)) return false;
   if (c.tag !== undefined && !(p.tags ?? []).includes(c.tag)) return false;
   if (c.emailConsent !== undefined && p.consent.email.status !== c.emailConsent) return false;
   if (c.lastEvent !== undefined && p.lastEvent?.type !== c.lastEvent) return false;

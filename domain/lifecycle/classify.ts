@@ -1,4 +1,5 @@
 import { durationSeconds } from '../config/duration';
+import { attributeMatches, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { BaseCondition, Condition, Lifecycle } from './schema';
 
@@ -14,10 +15,7 @@ export function holds(condition: Condition, profile: Profile, now: Date): boolea
 function baseHolds(c: BaseCondition, profile: Profile, now: Date): boolean {
   const last = profile.lastPurchaseAt === undefined ? undefined : time(profile.lastPurchaseAt);
   const purchases = profile.recentPurchases;
-  if (c.purchaseCount) {
-    const { min = 0, max = Infinity } = c.purchaseCount;
-    if (profile.purchaseCount < min || profile.purchaseCount > max) return false;
-  }
+  if (c.purchaseCount && !purchaseCountMatches(c.purchaseCount, profile)) return false;
   if (c.noPurchaseFor !== undefined && (last === undefined || now.getTime() - last < ms(c.noPurchaseFor)))
     return false;
   if (c.purchasesWithin) {
@@ -34,15 +32,7 @@ function baseHolds(c: BaseCondition, profile: Profile, now: Date): boolean {
     if (!Object.entries(c.spendWithin.min).some(([currency, min]) => (spent.get(currency) ?? 0) >= min))
       return false;
   }
-  if (c.attribute) {
-    const value = profile.attributes?.[c.attribute.name];
-    const { min, max, equals } = c.attribute;
-    if (value === undefined) return false;
-    if (equals !== undefined && value !== equals) return false;
-    if ((min !== undefined || max !== undefined) && typeof value !== 'number') return false;
-    if (min !== undefined && (value as number) < min) return false;
-    if (max !== undefined && (value as number) > max) return false;
-  }
+  if (c.attribute && !attributeMatches(c.attribute, profile)) return false;
   if (c.returnedAfter !== undefined) {
     const [previous, latest] = purchases.slice(-2);
     if (!previous || !latest || time(latest.at) - time(previous.at) < ms(c.returnedAfter)) return false;
