@@ -56,6 +56,28 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
     const { pk: _pk, sk: _sk, ...rest } = Item;
     return rest as T;
   };
+  const put = async (key: Record<string, string>, record: object) => {
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, ...record } }));
+  };
+  /** Every item of one customer whose sort key starts with `prefix`, all pages, without the keys. */
+  const queryCustomer = async <T>(customerId: string, prefix: string): Promise<T[]> => {
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const { pk: _pk, sk: _sk, ...rest } of out.Items ?? []) items.push(rest as T);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
   const isConditionFailure = (e: unknown) =>
     e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
 
@@ -115,14 +137,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       return perShard.flat().slice(0, limit);
     },
     getEvent: (customerId, eventId) => get<EventRecord>(keys.event(customerId, eventId)),
-    async putEvent(record) {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.event(record.customerId, record.eventId), ...record },
-        }),
-      );
-    },
+    putEvent: (record) => put(keys.event(record.customerId, record.eventId), record),
     getMessage: (customerId, key) => get<MessageRecord>(keys.message(customerId, key)),
     async claimMessage(record) {
       try {
@@ -139,65 +154,15 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
         throw e;
       }
     },
-    async updateMessage(record) {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.message(record.customerId, record.messageKey), ...record },
-        }),
-      );
-    },
+    updateMessage: (record) => put(keys.message(record.customerId, record.messageKey), record),
     async listJourneyEntries(customerId, journeyId) {
-      const entries: JourneyEntryRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: {
-              ':pk': `CUSTOMER#${customerId}`,
-              ':prefix': `JOURNEY#${journeyId}#`,
-            },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const { pk: _pk, sk: _sk, ...rest } of out.Items ?? []) entries.push(rest as JourneyEntryRecord);
-        start = out.LastEvaluatedKey;
-      } while (start);
+      const entries = await queryCustomer<JourneyEntryRecord>(customerId, `JOURNEY#${journeyId}#`);
       return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
     },
-    async putJourneyEntry(record) {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.journeyEntry(record.customerId, record.journeyId, record.executionName),
-            ...record,
-          },
-        }),
-      );
-    },
-    async putAwait(record) {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.await(record.customerId, record.awaitKey), ...record },
-        }),
-      );
-    },
-    async listAwaits(customerId, event) {
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':prefix': `AWAIT#${event}#` },
-          ConsistentRead: true,
-        }),
-      );
-      return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as AwaitRecord);
-    },
+    putJourneyEntry: (record) =>
+      put(keys.journeyEntry(record.customerId, record.journeyId, record.executionName), record),
+    putAwait: (record) => put(keys.await(record.customerId, record.awaitKey), record),
+    listAwaits: (customerId, event) => queryCustomer<AwaitRecord>(customerId, `AWAIT#${event}#`),
     async deleteAwait(customerId, key) {
       await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.await(customerId, key) }));
     },

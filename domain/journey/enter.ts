@@ -110,9 +110,14 @@ export async function reachGoals(
  */
 export async function resumeWaits(
   event: CustomerEvent,
-  deps: { store: CustomerStore; starter: JourneyStarter },
+  deps: { store: CustomerStore; starter: JourneyStarter; journeys: readonly Journey[] },
 ): Promise<string[]> {
   const resumed: string[] = [];
+  // Ingest is the hot path: no read at all unless some journey can wait for this kind of event.
+  const awaited = deps.journeys.some((j) =>
+    j.steps.some((s) => s.type === 'wait-for-event' && s.event === event.type),
+  );
+  if (!awaited) return resumed;
   for (const wait of await deps.store.listAwaits(event.customerId, event.type)) {
     if (Date.parse(event.at) < Date.parse(wait.since)) continue;
     const outcome = await deps.starter.resume(wait.taskToken, {

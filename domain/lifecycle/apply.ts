@@ -127,23 +127,17 @@ export function advanceTime(
 
 /** Re-evaluates stage and tier at `when`, recording each change (dated `at`) in the profile's history. */
 function reclassify(profile: Profile, lifecycle: Lifecycle, when: Date, at: string, cause: StageChangeCause) {
-  const stageChanges: StageChange[] = [];
-  const tierChanges: StageChange[] = [];
-  const stage = classify(profile, lifecycle, when);
-  if (stage !== profile.stage) {
-    const change: StageChange = { from: profile.stage, to: stage, at, cause };
-    profile.stage = stage;
-    profile.stageHistory.push(change);
-    stageChanges.push(change);
-  }
-  const tier = classifyTier(profile, lifecycle, when);
-  if (tier !== profile.tier) {
-    const change: StageChange = { from: profile.tier, to: tier, at, cause };
-    profile.tier = tier;
-    profile.tierHistory.push(change);
-    tierChanges.push(change);
-  }
-  return { stageChanges, tierChanges };
+  const change = (field: 'stage' | 'tier', history: StageChange[], to: string): StageChange[] => {
+    if (to === profile[field]) return [];
+    const entry: StageChange = { from: profile[field], to, at, cause };
+    profile[field] = to;
+    history.push(entry);
+    return [entry];
+  };
+  return {
+    stageChanges: change('stage', profile.stageHistory, classify(profile, lifecycle, when)),
+    tierChanges: change('tier', profile.tierHistory, classifyTier(profile, lifecycle, when)),
+  };
 }
 
 /** The stage and tier changes an already-applied event caused, read back from history (used on retries). */

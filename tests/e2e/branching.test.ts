@@ -1,9 +1,9 @@
+import { inbox, postEvent, profileOf } from '../support/local';
+import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { splitBucket } from '../../domain/journey/conditions';
 import type { LocalRuntime } from '../../local/runtime';
-import { clearInbox, inbox, postEvent, profileOf, startTestRuntime } from '../support/local';
-import { workflowsWith } from '../support/workflows';
 
 /** A journey with a branch, an update, a task for a person and a split, compiled and run by the local runtime. */
 const JOURNEY = `id: welcome-by-tier
@@ -30,17 +30,12 @@ steps:
 
 describe('branch, update and split on the local runtime', () => {
   let runtime: LocalRuntime;
-  let cleanup: () => void;
+  let scratch: ScratchRuntime;
   beforeAll(async () => {
-    const wf = workflowsWith({ 'journeys/welcome-by-tier.yaml': JOURNEY });
-    cleanup = wf.cleanup;
-    runtime = await startTestRuntime(undefined, { workflowsDir: wf.dir, sweepEveryMs: 0 });
-    await clearInbox(runtime);
+    scratch = await startScratchRuntime({ 'welcome-by-tier': JOURNEY });
+    ({ runtime } = scratch);
   });
-  afterAll(async () => {
-    await runtime.stop();
-    cleanup();
-  });
+  afterAll(() => scratch.stop());
 
   const purchase = (customerId: string, attributes: Record<string, number> = {}) => ({
     eventId: `e-${customerId}`,

@@ -1,7 +1,7 @@
+import type { VirtualTime } from '../../local/virtual-time';
+import { inbox, postEvent } from '../support/local';
+import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
 import type { LocalRuntime } from '../../local/runtime';
-import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
-import { clearInbox, inbox, postEvent, startTestRuntime } from '../support/local';
-import { workflowsWith } from '../support/workflows';
 
 /** Node clamps timers beyond ~24.8 days to 1 ms; the local runtime must still wait as long as AWS would. */
 const JOURNEY = `id: much-later
@@ -16,19 +16,13 @@ steps:
 describe('a 40-day wait on the local runtime', () => {
   let time: VirtualTime;
   let runtime: LocalRuntime;
-  let cleanup: () => void;
+  let scratch: ScratchRuntime;
   beforeAll(async () => {
-    time = installVirtualTime('2026-01-01T00:00:00Z');
-    const wf = workflowsWith({ 'journeys/much-later.yaml': JOURNEY });
-    cleanup = wf.cleanup;
-    runtime = await startTestRuntime(time.clock, { workflowsDir: wf.dir, sweepEveryMs: 0 });
-    await clearInbox(runtime);
+    scratch = await startScratchRuntime({ 'much-later': JOURNEY }, { virtualStart: '2026-01-01T00:00:00Z' });
+    ({ runtime } = scratch);
+    time = scratch.time!;
   });
-  afterAll(async () => {
-    await runtime.stop();
-    time.uninstall();
-    cleanup();
-  });
+  afterAll(() => scratch.stop());
 
   it('sends after 40 days, not at once', async () => {
     const res = await postEvent(runtime, {

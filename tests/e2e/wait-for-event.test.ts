@@ -1,7 +1,7 @@
+import type { VirtualTime } from '../../local/virtual-time';
+import { inbox, postEvent } from '../support/local';
+import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
 import type { LocalRuntime } from '../../local/runtime';
-import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
-import { clearInbox, inbox, postEvent, startTestRuntime } from '../support/local';
-import { workflowsWith } from '../support/workflows';
 
 /** The callback pattern on the local runtime: a purchase resumes the wait; without one, the timeout path. */
 const JOURNEY = `id: come-back-soon
@@ -18,26 +18,17 @@ steps:
 describe('wait-for-event', () => {
   let time: VirtualTime;
   let runtime: LocalRuntime;
-  let cleanup: () => void;
+  let scratch: ScratchRuntime;
   beforeAll(async () => {
-    time = installVirtualTime('2026-01-01T00:00:00Z');
     // This journey alone: the shipped ones would also answer the purchase.
-    const wf = workflowsWith({
-      'journeys/come-back-soon.yaml': JOURNEY,
-      'journeys/first-small-purchase.yaml': null,
-      'journeys/dormancy-reactivation.yaml': null,
-      'journeys/loyal-appreciation.yaml': null,
-      'journeys/post-purchase-check-in.yaml': null,
-    });
-    cleanup = wf.cleanup;
-    runtime = await startTestRuntime(time.clock, { workflowsDir: wf.dir, sweepEveryMs: 0 });
-    await clearInbox(runtime);
+    scratch = await startScratchRuntime(
+      { 'come-back-soon': JOURNEY },
+      { virtualStart: '2026-01-01T00:00:00Z', alone: true },
+    );
+    ({ runtime } = scratch);
+    time = scratch.time!;
   });
-  afterAll(async () => {
-    await runtime.stop();
-    time.uninstall();
-    cleanup();
-  });
+  afterAll(() => scratch.stop());
 
   const signUp = (id: string) =>
     postEvent(runtime, {
