@@ -29,7 +29,9 @@ export function run(
           `✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${w.lifecycle.tiers.length} tier(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`,
         );
         for (const j of w.journeys)
-          out(`  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} steps`);
+          out(
+            `  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} step${j.journey.steps.length === 1 ? '' : 's'}`,
+          );
         return 0;
       }
       case 'graph':

@@ -2,7 +2,9 @@ import type { Clock } from './clock';
 import { VersionConflictError } from './errors';
 import type { CustomerEvent } from './events/schema';
 import { enterJourneys, reachGoals, resumeWaits } from './journey/enter';
+import type { Calendar } from './journey/compile';
 import { journeysToStart } from './journey/entry';
+import { scheduled } from './journey/occasions';
 import type { Journey } from './journey/schema';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import type { Lifecycle } from './lifecycle/schema';
@@ -22,6 +24,15 @@ export interface IngestResult {
   conversions: string[];
 }
 
+export interface IngestDeps {
+  store: CustomerStore;
+  starter: JourneyStarter;
+  clock: Clock;
+  lifecycle: Lifecycle;
+  journeys: readonly Journey[];
+  calendar: Calendar;
+}
+
 /**
  * How often to re-read and retry when another event for the same customer wins the race. Each lost race
  * means another delivery made progress, so the bound only stops a pathological burst for one customer.
@@ -37,16 +48,7 @@ const MAX_CONFLICT_RETRIES = 25;
  * 4. the event record, written last, marks the event as fully handled.
  * Only single-item conditional writes are used, so DynamoDB and dynalite behave alike.
  */
-export async function ingestEvent(
-  event: CustomerEvent,
-  deps: {
-    store: CustomerStore;
-    starter: JourneyStarter;
-    clock: Clock;
-    lifecycle: Lifecycle;
-    journeys: readonly Journey[];
-  },
-): Promise<IngestResult> {
+export async function ingestEvent(event: CustomerEvent, deps: IngestDeps): Promise<IngestResult> {
   const { store, clock } = deps;
   const recorded = await store.getEvent(event.customerId, event.eventId);
   if (recorded) {
@@ -75,6 +77,8 @@ export async function ingestEvent(
       ({ stageChanges, tierChanges } = changesCausedBy(current, event.eventId));
     } else {
       ({ profile, stageChanges, tierChanges } = applyEvent(current, event, deps.lifecycle, clock.now()));
+      // A new birthday, time zone or stage may move the customer's next date-triggered journey.
+      profile = scheduled(profile, deps);
       try {
         await store.putProfile(profile);
       } catch (e) {

@@ -1,7 +1,9 @@
 import type { Clock } from './clock';
 import { VersionConflictError } from './errors';
 import { enterJourneys } from './journey/enter';
+import type { Calendar } from './journey/compile';
 import { journeysToStart } from './journey/entry';
+import { occasionStarts, scheduled } from './journey/occasions';
 import type { Journey } from './journey/schema';
 import { advanceTime } from './lifecycle/apply';
 import type { Lifecycle } from './lifecycle/schema';
@@ -17,18 +19,13 @@ export interface SweepResult {
 const BATCH = 100;
 
 /**
- * Applies the passing of time: customers whose inactivity threshold has come (and only they, read from
- * the due-time index) are re-evaluated, their stage changes recorded with cause `timer`, and journeys
- * that start on those stages started. Idempotent: a second or overlapping sweep finds the due time moved
- * on, or loses the conditional write and re-reads; journey starts use deterministic names.
+ * Applies the passing of time: customers whose due time has come (and only they, read from the due-time
+ * index) are re-evaluated, their stage changes recorded with cause `timer`, and the journeys that start on
+ * those stages, or on today's date (a birthday, a holiday), started. Idempotent: a second or overlapping
+ * sweep finds the due time moved on, or loses the conditional write and re-reads; journey starts use
+ * deterministic names.
  */
-export async function sweep(deps: {
-  store: CustomerStore;
-  starter: JourneyStarter;
-  clock: Clock;
-  lifecycle: Lifecycle;
-  journeys: readonly Journey[];
-}): Promise<SweepResult> {
+export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.clock.now();
   const result: SweepResult = { visited: 0, stageChanges: 0, journeysStarted: 0 };
   const seen = new Set<string>();
@@ -45,34 +42,47 @@ export async function sweep(deps: {
   }
 }
 
+export interface SweepDeps {
+  store: CustomerStore;
+  starter: JourneyStarter;
+  clock: Clock;
+  lifecycle: Lifecycle;
+  journeys: readonly Journey[];
+  calendar: Calendar;
+}
+
 /**
- * Re-evaluates one customer and starts the journeys their new stage or tier begins, *before* storing the
- * profile: if the sweep dies in between, the next sweep finds the customer still due, computes the same
- * starts (same deterministic names) and nothing is lost or started twice.
+ * Re-evaluates one customer and starts the journeys their new stage or tier, or the date, begins,
+ * *before* storing the profile: if the sweep dies in between, the next sweep finds the customer still
+ * due, computes the same starts (same deterministic names) and nothing is lost or started twice.
  */
 async function advanceCustomer(
   customerId: string,
-  deps: { store: CustomerStore; starter: JourneyStarter; lifecycle: Lifecycle; journeys: readonly Journey[] },
+  deps: SweepDeps,
   now: Date,
 ): Promise<{ stageChanges: number; journeysStarted: number }> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const current = await deps.store.getProfile(customerId);
     if (!current?.dueAt || Date.parse(current.dueAt) > now.getTime())
       return { stageChanges: 0, journeysStarted: 0 };
-    const { profile, stageChanges, tierChanges } = advanceTime(current, deps.lifecycle, now);
-    let journeysStarted = 0;
-    const one = [
+    const { profile: advanced, stageChanges, tierChanges } = advanceTime(current, deps.lifecycle, now);
+    const starts = [
       ...stageChanges.map((c) => ({ change: c, changes: { stageChanges: [c], tierChanges: [] } })),
       ...tierChanges.map((c) => ({ change: c, changes: { stageChanges: [], tierChanges: [c] } })),
-    ];
-    for (const { change, changes } of one) {
-      const trigger = { eventId: `timer:${change.to}:${change.at}`, type: 'timer' as const, at: change.at };
-      const starts = journeysToStart(deps.journeys, trigger, changes, profile);
-      journeysStarted += (await enterJourneys(starts, { ...deps, now })).entered.length;
-    }
+    ].flatMap(({ change, changes }) =>
+      journeysToStart(
+        deps.journeys,
+        { eventId: `timer:${change.to}:${change.at}`, type: 'timer', at: change.at },
+        changes,
+        advanced,
+      ),
+    );
+    starts.push(...occasionStarts(deps.journeys, advanced, deps.calendar, now));
+    const { entered } = await enterJourneys(starts, { ...deps, now });
+    const profile = scheduled({ ...advanced, occasionsCheckedAt: now.toISOString() }, deps);
     try {
       await deps.store.putProfile({ ...profile, version: current.version + 1, updatedAt: now.toISOString() });
-      return { stageChanges: stageChanges.length, journeysStarted };
+      return { stageChanges: stageChanges.length, journeysStarted: entered.length };
     } catch (e) {
       if (!(e instanceof VersionConflictError)) throw e;
     }

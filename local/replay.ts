@@ -5,6 +5,7 @@ import { ingestEvent } from '../domain/ingest';
 import type { Journey } from '../domain/journey/schema';
 import type { Lifecycle } from '../domain/lifecycle/schema';
 import { sweep } from '../domain/sweep';
+import { NO_CALENDAR, type Calendar } from '../domain/journey/compile';
 
 export interface ReplayResult {
   store: ReturnType<typeof memoryStore>;
@@ -20,13 +21,26 @@ export interface ReplayResult {
  */
 export async function replayHistory(
   events: readonly CustomerEvent[],
-  options: { lifecycle: Lifecycle; journeys?: readonly Journey[]; until: string; sweepEvery?: number },
+  options: {
+    lifecycle: Lifecycle;
+    journeys?: readonly Journey[];
+    calendar?: Calendar;
+    until: string;
+    sweepEvery?: number;
+  },
 ): Promise<ReplayResult> {
   const store = memoryStore();
   const starter = memoryStarter();
   let now = 0;
   const clock: Clock = { now: () => new Date(now) };
-  const deps = { store, starter, clock, lifecycle: options.lifecycle, journeys: options.journeys ?? [] };
+  const deps = {
+    store,
+    starter,
+    clock,
+    lifecycle: options.lifecycle,
+    journeys: options.journeys ?? [],
+    calendar: options.calendar ?? NO_CALENDAR,
+  };
   const sorted = [...events].sort((a, b) => a.at.localeCompare(b.at));
   const every = options.sweepEvery ?? 86_400_000;
   const until = Date.parse(options.until);

@@ -147,6 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       starter,
       clock: options.clock,
       lifecycle: workflows.lifecycle,
+      calendar: workflows.calendar,
       journeys: workflows.journeys.map((j) => j.journey),
     };
     const handlers: Record<FunctionName, LambdaHandler<never, unknown>> = {

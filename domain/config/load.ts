@@ -3,7 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { Liquid } from 'liquidjs';
 import type { z } from 'zod';
 import { ConfigValidationError, formatPath, type Problem } from '../errors';
-import { compileJourneyToString } from '../journey/compile';
+import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
 import {
   longestPathSeconds,
@@ -14,7 +14,6 @@ import {
 import { durationSeconds, MAX_DURATION_SECONDS } from './duration';
 import { Lifecycle } from '../lifecycle/schema';
 import { EmailLayout, EmailTemplate } from '../messages/template';
-import { FILTERABLE_FIELDS } from '../profile/profile';
 import { Settings } from './settings';
 import { parseYaml, zodProblems, type YamlSource } from './source';
 
@@ -29,6 +28,8 @@ export interface LoadedJourney {
 export interface Workflows {
   dir: string;
   settings: Settings;
+  /** Holidays and the default time zone: what dated waits and date-triggered journeys are computed from. */
+  calendar: Calendar;
   lifecycle: Lifecycle;
   journeys: LoadedJourney[];
   /** templates[templateId][locale] */
@@ -187,6 +188,10 @@ export function loadWorkflows(dir: string): Workflows {
   }
 
   const journeys: LoadedJourney[] = [];
+  const calendar: Calendar = {
+    holidays: settings?.value?.holidays ?? {},
+    defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
+  };
   const journeysDir = join(dir, 'journeys');
   for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
     const before = problems.length;
@@ -210,10 +215,7 @@ export function loadWorkflows(dir: string): Workflows {
       journeys.push({
         journey: parsed.value,
         file: parsed.src.file,
-        asl: compileJourneyToString(parsed.value, {
-          holidays: settings?.value?.holidays ?? {},
-          defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
-        }),
+        asl: compileJourneyToString(parsed.value, calendar),
       });
   }
 
@@ -226,7 +228,15 @@ export function loadWorkflows(dir: string): Workflows {
     );
     throw new ConfigValidationError(`Invalid workflows in ${display(dir)}`, ordered);
   }
-  return { dir, settings: settings.value, lifecycle: lifecycle.value, journeys, templates, layouts };
+  return {
+    dir,
+    settings: settings.value,
+    calendar,
+    lifecycle: lifecycle.value,
+    journeys,
+    templates,
+    layouts,
+  };
 }
 
 /** Checks a journey's references to other files (stages, templates, locales) and its step graph. */
@@ -257,10 +267,36 @@ function journeyReferenceProblems(
     at(['entry', 'stage'], entry.stage, `a lifecycle stage: ${[...ctx.stageIds].join(', ')}`);
   if (entry && typeof entry.tier === 'string' && ctx.tierIds && !ctx.tierIds.has(entry.tier))
     at(['entry', 'tier'], entry.tier, `a customer tier: ${[...ctx.tierIds].join(', ')}`);
-  for (const key of Object.keys(asRecord(entry?.where) ?? {})) {
-    if (!(FILTERABLE_FIELDS as readonly string[]).includes(key))
-      at(['entry', 'where', key], key, `a profile field: ${FILTERABLE_FIELDS.join(', ')}`);
-  }
+  // Stages and tiers a condition names must exist: a typo would silently match no one.
+  const knownClasses = (condition: unknown, path: PropertyKey[]) => {
+    const c = asRecord(condition);
+    for (const [field, ids, what] of [
+      ['stage', ctx.stageIds, 'a lifecycle stage'],
+      ['tier', ctx.tierIds, 'a customer tier'],
+    ] as const) {
+      const values = c?.[field];
+      [values ?? []].flat().forEach((value: unknown, k) => {
+        if (typeof value === 'string' && ids && !ids.has(value))
+          at(
+            [...path, field, ...(Array.isArray(values) ? [k] : [])],
+            value,
+            `${what}: ${[...ids].join(', ')}`,
+          );
+      });
+    }
+  };
+  knownClasses(entry?.where, ['entry', 'where']);
+  const knownHolidays = (holidays: unknown, path: PropertyKey[]) => {
+    [holidays ?? []].flat().forEach((holiday: unknown, k) => {
+      if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
+        at(
+          [...path, ...(Array.isArray(holidays) ? [k] : [])],
+          holiday,
+          `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
+        );
+    });
+  };
+  knownHolidays(asRecord(entry?.date)?.holiday, ['entry', 'date', 'holiday']);
 
   const steps = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
   const seen = new Set<unknown>();
@@ -277,19 +313,13 @@ function journeyReferenceProblems(
     };
     known(step.next, ['steps', i, 'next']);
     if (step.type === 'branch') known(step.default, ['steps', i, 'default']);
-    for (const holiday of [asRecord(step.until)?.holiday ?? []].flat()) {
-      if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
-        at(
-          ['steps', i, 'until', 'holiday'],
-          holiday,
-          `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
-        );
-    }
+    knownHolidays(asRecord(step.until)?.holiday, ['steps', i, 'until', 'holiday']);
     if (Array.isArray(step.paths)) {
       const names = new Set<unknown>();
       step.paths.forEach((raw, j) => {
         const path = asRecord(raw);
         known(path?.next, ['steps', i, 'paths', j, 'next']);
+        if (step.type === 'branch') knownClasses(path?.when, ['steps', i, 'paths', j, 'when']);
         if (path && names.has(path.name))
           at(['steps', i, 'paths', j, 'name'], path.name, 'a path name used only once in this step');
         names.add(path?.name);

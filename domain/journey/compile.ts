@@ -27,7 +27,15 @@ export interface JourneyInput {
   customerId: string;
   journeyId: string;
   journeyVersion: number;
-  trigger: { eventId: string; eventType: string; at: string; stage?: string; tier?: string };
+  trigger: {
+    eventId: string;
+    eventType: string;
+    at: string;
+    stage?: string;
+    tier?: string;
+    /** For a date-triggered journey: the attribute (birthday) or holiday whose date it is. */
+    occasion?: string;
+  };
 }
 
 /** Errors a Lambda invocation may raise that are worth retrying (AWS's recommended set, plus throttling). */
@@ -52,13 +60,14 @@ export interface Asl {
  * too). State names are the step ids, so an execution in the Step Functions console reads like the YAML.
  */
 /** What a journey may refer to outside itself; embedded in the ASL so an execution never depends on later edits. */
-export interface CompileContext {
+export interface Calendar {
   holidays: Record<string, string[]>;
   defaultTimeZone: string;
 }
-const NO_CONTEXT: CompileContext = { holidays: {}, defaultTimeZone: 'UTC' };
+/** No holidays, UTC: for journeys that use neither. */
+export const NO_CALENDAR: Calendar = { holidays: {}, defaultTimeZone: 'UTC' };
 
-export function compileJourney(journey: Journey, context: CompileContext = NO_CONTEXT): Asl {
+export function compileJourney(journey: Journey, context: Calendar = NO_CALENDAR): Asl {
   const states: Record<string, AslState> = {};
   journey.steps.forEach((step, i) => {
     Object.assign(states, compileStep(journey, step, journey.steps[i + 1]?.id, context));
@@ -73,7 +82,7 @@ export function compileJourney(journey: Journey, context: CompileContext = NO_CO
 }
 
 /** The exact text deployed and executed: stable key order, two-space indent, trailing newline. */
-export function compileJourneyToString(journey: Journey, context: CompileContext = NO_CONTEXT): string {
+export function compileJourneyToString(journey: Journey, context: Calendar = NO_CALENDAR): string {
   return `${JSON.stringify(compileJourney(journey, context), null, 2)}\n`;
 }
 
@@ -137,7 +146,7 @@ function compileStep(
   journey: Journey,
   step: Step,
   below: string | undefined,
-  context: CompileContext,
+  context: Calendar,
 ): Record<string, AslState> {
   const [next] = successors(step, below);
   const flow = next === undefined ? { End: true } : { Next: next };

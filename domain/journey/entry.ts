@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CustomerEvent } from '../events/schema';
 import type { Profile, StageChange } from '../profile/profile';
 import type { JourneyInput } from './compile';
+import { customerMatches } from './conditions';
 import type { Journey } from './schema';
 
 export interface JourneyStart {
@@ -11,8 +12,13 @@ export interface JourneyStart {
   input: JourneyInput;
 }
 
-/** What set things moving: a customer event, or time passing (`type: 'timer'`, found by the sweeper). */
-export type Trigger = Pick<CustomerEvent, 'eventId' | 'at'> & { type: CustomerEvent['type'] | 'timer' };
+/**
+ * What set things moving: a customer event, or time passing, found by the sweeper: an inactivity
+ * threshold (`timer`) or a date such as a birthday (`date`).
+ */
+export type Trigger = Pick<CustomerEvent, 'eventId' | 'at'> & {
+  type: CustomerEvent['type'] | 'timer' | 'date';
+};
 
 /**
  * Which journeys an event starts for this customer, given the stage changes it caused. Pure and
@@ -34,7 +40,7 @@ export function journeysToStart(
           ? changes.tierChanges.find((c) => c.to === entry.tier)
           : undefined;
     const matches = entry.event !== undefined ? entry.event === event.type : stageEntered !== undefined;
-    if (!matches || !matchesWhere(profile, entry.where)) continue;
+    if (!matches || (entry.where && !customerMatches(entry.where, profile))) continue;
     starts.push({
       journeyId: journey.id,
       executionName: executionName(journey.id, profile.customerId, event.eventId),
@@ -53,12 +59,6 @@ export function journeysToStart(
     });
   }
   return starts;
-}
-
-function matchesWhere(profile: Profile, where: Journey['entry']['where']): boolean {
-  return Object.entries(where ?? {}).every(
-    ([k, v]) => (profile as unknown as Record<string, unknown>)[k] === v,
-  );
 }
 
 /**

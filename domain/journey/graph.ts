@@ -11,9 +11,17 @@ export function journeyToMermaid(journey: Journey): string {
       ? `enters stage ${entry.stage}`
       : entry.tier !== undefined
         ? `enters tier ${entry.tier}`
-        : `event ${entry.event}`;
+        : entry.date !== undefined
+          ? `every year on ${entry.date.anniversary ?? [entry.date.holiday ?? []].flat().join(' or ')} at ${entry.date.timeOfDay}`
+          : `event ${entry.event}`;
   const where = Object.entries(entry.where ?? {})
-    .map(([k, v]) => `${k} = ${String(v)}`)
+    .map(([k, v]) =>
+      Array.isArray(v)
+        ? `${k} in ${v.join(', ')}`
+        : typeof v === 'object'
+          ? `${k} ${JSON.stringify(v).replace(/"/g, '')}`
+          : `${k} = ${String(v)}`,
+    )
     .join(', ');
   lines.push(`  start(["${escape(start)}${where ? `<br/>where ${escape(where)}` : ''}"])`);
   if (journey.steps[0]) lines.push(`  start --> ${nodeId(journey.steps[0].id)}`);

@@ -9,6 +9,12 @@ const TemplateId = Slug.describe('A folder under workflows/templates/ holding on
 const Next = StepId.describe('The step to go to next (default: the step below; none: the journey ends).');
 const Scalar = z.union([z.string(), z.number(), z.boolean()], expect('a text, number or true/false value'));
 const OneOrMany = Slug.or(z.array(Slug).min(1));
+const AttributeName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+    expect('the name of a profile attribute holding a date, e.g. "birthday"'),
+  );
 
 /** What a `branch` may test about the customer, as the journey reaches it. Every key present must hold. */
 export const CustomerCondition = z.strictObject({
@@ -64,16 +70,9 @@ export const WaitUntil = z
     within: Duration.describe(
       'Only if that moment is at most this far away; otherwise do not wait at all.',
     ).optional(),
-    anniversary: z
-      .string()
-      .regex(
-        /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-        expect('the name of a profile attribute holding a date, e.g. "birthday"'),
-      )
-      .describe(
-        'The next anniversary of a date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
-      )
-      .optional(),
+    anniversary: AttributeName.describe(
+      'The next anniversary of a date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
+    ).optional(),
   })
   .refine((u) => !(u.holiday && u.anniversary), expect('at most one of "holiday" and "anniversary"'));
 export type WaitUntil = z.infer<typeof WaitUntil>;
@@ -213,6 +212,23 @@ export const Step = z.discriminatedUnion(
 );
 export type Step = z.infer<typeof Step>;
 
+/** A yearly moment in the customer's own time zone: a date-triggered journey starts then. */
+export const DateEntry = z
+  .strictObject({
+    anniversary: AttributeName.describe(
+      'Every year on the date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
+    ).optional(),
+    holiday: OneOrMany.describe(
+      'On each day of this holiday (or of these), from `holidays` in settings.yaml.',
+    ).optional(),
+    timeOfDay: TimeOfDay.default('09:00').describe("Local time in the customer's time zone (default 09:00)."),
+  })
+  .refine(
+    (d) => (d.anniversary === undefined) !== (d.holiday === undefined),
+    expect('exactly one of "anniversary" (e.g. birthday) or "holiday" (e.g. spring-festival)'),
+  );
+export type DateEntry = z.infer<typeof DateEntry>;
+
 export const JourneyEntry = z
   .strictObject({
     stage: Slug.optional().describe('Start when a customer enters this lifecycle stage.'),
@@ -221,14 +237,18 @@ export const JourneyEntry = z
       .enum(EVENT_TYPES, expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`))
       .optional()
       .describe('Start when an event of this type arrives.'),
-    where: z
-      .record(z.string(), Scalar)
-      .optional()
-      .describe('Only customers whose profile has exactly these values, e.g. { firstPurchaseSmall: true }.'),
+    date: DateEntry.describe(
+      "Start every year on a date: the customer's birthday, or a holiday. Found by the sweeper, no execution waits.",
+    ).optional(),
+    where: CustomerCondition.describe(
+      'Only customers for whom this holds at that moment, e.g. { firstPurchaseSmall: true } or { stage: [active, loyal] }.',
+    ).optional(),
   })
   .refine(
-    (e) => [e.stage, e.tier, e.event].filter((x) => x !== undefined).length === 1,
-    expect('exactly one of "stage" (a lifecycle stage), "tier" (a customer tier) or "event" (an event type)'),
+    (e) => [e.stage, e.tier, e.event, e.date].filter((x) => x !== undefined).length === 1,
+    expect(
+      'exactly one of "stage" (a lifecycle stage), "tier" (a customer tier), "event" (an event type) or "date" (a birthday or holiday)',
+    ),
   );
 export type JourneyEntry = z.infer<typeof JourneyEntry>;
 

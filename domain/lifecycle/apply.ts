@@ -31,6 +31,7 @@ export function newProfile(customerId: string, lifecycle: Lifecycle, now: Date):
     consent: { email: { status: 'subscribed', at: iso, source: 'default' } },
     recentEventIds: [],
     evaluatedAt: iso,
+    occasionsCheckedAt: iso,
     createdAt: iso,
     updatedAt: iso,
     version: 0,
@@ -189,9 +190,14 @@ function addPurchase(profile: Profile, event: PurchaseEvent, lifecycle: Lifecycl
 
 function finishEvaluation(profile: Profile, lifecycle: Lifecycle, now: Date): void {
   if (Date.parse(profile.evaluatedAt) < now.getTime()) profile.evaluatedAt = now.toISOString();
-  const [next] = dueTimes(profile, lifecycle, new Date(profile.evaluatedAt));
-  if (next) profile.dueAt = next.toISOString();
+  const next = lifecycleDueAt(profile, lifecycle);
+  if (next) profile.dueAt = next;
   else delete profile.dueAt;
+}
+
+/** The next inactivity threshold that may change this customer's stage or tier, if any. */
+export function lifecycleDueAt(profile: Profile, lifecycle: Lifecycle): string | undefined {
+  return dueTimes(profile, lifecycle, new Date(profile.evaluatedAt))[0]?.toISOString();
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

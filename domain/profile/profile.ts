@@ -58,8 +58,13 @@ export interface Profile {
   recentPurchases: RecentPurchase[];
   /** The time the stage was last evaluated at: timers before it have already been applied. */
   evaluatedAt: string;
-  /** The next time the passing of time alone may change the stage; absent when nothing is due. */
+  /**
+   * The next time the sweeper must look at this customer: an inactivity threshold that may change the
+   * stage, or a date a journey starts on (birthday, holiday). Absent when nothing is due.
+   */
   dueAt?: string;
+  /** Date-triggered journeys (birthdays, holidays) have been started for every date up to this time. */
+  occasionsCheckedAt?: string;
   consent: { email: { status: ConsentStatus; at: string; source: string } };
   /**
    * The most recent event ids applied to this profile. A retried ingest that crashed after the
@@ -72,13 +77,3 @@ export interface Profile {
 }
 
 export const RECENT_EVENT_IDS = 50;
-
-/** Profile fields a journey's `entry.where` may test. */
-export const FILTERABLE_FIELDS = [
-  'stage',
-  'firstPurchaseSmall',
-  'locale',
-  'timeZone',
-  'purchaseCount',
-] as const;
-export type FilterableField = (typeof FILTERABLE_FIELDS)[number];

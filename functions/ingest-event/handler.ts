@@ -3,24 +3,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
-import type { Clock } from '../../domain/clock';
 import { zodProblems } from '../../domain/config/source';
 import { InvalidEventError, ValidationError } from '../../domain/errors';
 import { CustomerEvent } from '../../domain/events/schema';
-import { ingestEvent, type IngestResult } from '../../domain/ingest';
-import type { Journey } from '../../domain/journey/schema';
-import type { Lifecycle } from '../../domain/lifecycle/schema';
-import type { CustomerStore, JourneyStarter } from '../../domain/ports';
+import { ingestEvent, type IngestDeps, type IngestResult } from '../../domain/ingest';
 import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
 
-export interface IngestEventDeps extends Observability {
-  store: CustomerStore;
-  starter: JourneyStarter;
-  clock: Clock;
-  lifecycle: Lifecycle;
-  journeys: readonly Journey[];
-}
+export interface IngestEventDeps extends Observability, IngestDeps {}
 
 export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
 

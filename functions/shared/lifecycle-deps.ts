@@ -16,6 +16,7 @@ export function lifecycleDepsFromEnv() {
     starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
     clock: systemClock,
     lifecycle: workflows.lifecycle,
+    calendar: workflows.calendar,
     journeys: workflows.journeys.map((j) => j.journey),
   };
 }

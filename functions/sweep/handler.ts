@@ -2,26 +2,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Clock } from '../../domain/clock';
-import type { Journey } from '../../domain/journey/schema';
-import type { Lifecycle } from '../../domain/lifecycle/schema';
-import type { CustomerStore, JourneyStarter } from '../../domain/ports';
-import { sweep, type SweepResult } from '../../domain/sweep';
+import { sweep, type SweepDeps, type SweepResult } from '../../domain/sweep';
 import { METRIC, type Observability } from '../shared/observability';
 
-export interface SweepDeps extends Observability {
-  store: CustomerStore;
-  starter: JourneyStarter;
-  clock: Clock;
-  lifecycle: Lifecycle;
-  journeys: readonly Journey[];
-}
+export interface SweepHandlerDeps extends Observability, SweepDeps {}
 
 /**
  * Invoked on a schedule (EventBridge Scheduler on AWS, a timer locally): applies the passing of time to
  * the customers whose inactivity threshold has come. The event is ignored; the clock says what is due.
  */
-export function createSweepHandler(deps: SweepDeps) {
+export function createSweepHandler(deps: SweepHandlerDeps) {
   const { logger, metrics } = deps;
   const handle = async (): Promise<SweepResult> => {
     const result = await sweep(deps);

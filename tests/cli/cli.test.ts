@@ -21,7 +21,7 @@ describe('rapport CLI', () => {
     const { code, out } = capture(['validate', join(ROOT, 'workflows')]);
     expect(code).toBe(0);
     expect(out).toContain(
-      '4 journey(s), 7 lifecycle stage(s), 2 tier(s), 10 template(s) in en, zh-CN: all valid',
+      '7 journey(s), 7 lifecycle stage(s), 2 tier(s), 11 template(s) in en, zh-CN: all valid',
     );
   });
 
@@ -56,7 +56,7 @@ describe('rapport CLI', () => {
     const { code, err } = capture(['graph', 'nope', join(ROOT, 'workflows')]);
     expect(code).toBe(2);
     expect(err).toContain(
-      'no journey "nope"; known: dormancy-reactivation, first-small-purchase, loyal-appreciation, post-purchase-check-in',
+      'no journey "nope"; known: birthday-greeting, dormancy-reactivation, first-small-purchase, loyal-appreciation, mid-autumn-greeting, post-purchase-check-in, spring-festival-greeting',
     );
   });
 

@@ -65,6 +65,7 @@ function handler(t: Table = table, observability = createObservability()) {
     starter: createJourneyStarter(sfnClient, { 'first-small-purchase': STATE_MACHINE_ARN }),
     clock: fixedClock(NOW),
     lifecycle: workflows.lifecycle,
+    calendar: workflows.calendar,
     // The handler's own behaviour, with the one journey the purchase starts (the other shipped
     // journeys are exercised by the scenario tests).
     journeys: workflows.journeys.map((j) => j.journey).filter((j) => j.id === 'first-small-purchase'),

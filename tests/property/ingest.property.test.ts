@@ -53,6 +53,7 @@ async function replay(events: readonly PurchaseEvent[], concurrent: boolean) {
     starter,
     clock: fixedClock('2027-01-01T00:00:00Z'),
     lifecycle: workflows.lifecycle,
+    calendar: workflows.calendar,
     journeys,
   };
   if (concurrent) await Promise.all(events.map((e) => ingestEvent(e, deps)));

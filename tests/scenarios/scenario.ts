@@ -25,6 +25,7 @@ export const Scenario = z.strictObject({
       email: z.string(),
       locale: z.string().default('en'),
       firstName: z.string().optional(),
+      timeZone: z.string().optional(),
       attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
       purchases: z
         .array(z.strictObject({ ...Timed, amount: z.number(), currency: z.string().default('CNY') }))
@@ -75,7 +76,13 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
         type: 'profile',
         customerId: id,
         at: iso(scenario.start),
-        customer: { email: c.email, locale: c.locale, firstName: c.firstName, attributes: c.attributes },
+        customer: {
+          email: c.email,
+          locale: c.locale,
+          firstName: c.firstName,
+          timeZone: c.timeZone,
+          attributes: c.attributes,
+        },
       });
       if (res.status !== 202) throw new Error(`profile for ${id}: ${res.status} ${res.text}`);
     }

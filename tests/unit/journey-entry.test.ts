@@ -7,14 +7,14 @@ import { Journey } from '../../domain/journey/schema';
 import { sweep } from '../../domain/sweep';
 import { WORKFLOWS_DIR } from '../support/local';
 
-const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
+const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const steps = [{ id: 'pause', type: 'wait', duration: '1d' }];
 
 function world(journeys: Journey[]) {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock('2026-01-01T00:00:00Z');
-  const deps = { store, starter, clock, lifecycle, journeys };
+  const deps = { store, starter, clock, lifecycle, calendar, journeys };
   const buy = (day: number, id = `e-${day}`) => {
     const at = new Date(Date.parse('2026-01-01T00:00:00Z') + day * 86_400_000).toISOString();
     clock.set(at);

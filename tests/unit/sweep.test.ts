@@ -7,7 +7,7 @@ import type { CustomerStore } from '../../domain/ports';
 import { sweep } from '../../domain/sweep';
 import { WORKFLOWS_DIR } from '../support/local';
 
-const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
+const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const dormancy = Journey.parse({
   id: 'we-miss-you',
   version: 1,
@@ -20,7 +20,7 @@ async function population(n: number) {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock('2026-01-01T00:00:00Z');
-  const deps = { store, starter, clock, lifecycle, journeys: [dormancy] };
+  const deps = { store, starter, clock, lifecycle, calendar, journeys: [dormancy] };
   for (let i = 0; i < n; i++) {
     await ingestEvent(
       {

@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { loadWorkflows } from '../../domain/config/load';
 import { ConfigValidationError, type Problem } from '../../domain/errors';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -23,20 +24,23 @@ function problemsOf(files: Record<string, string | null>): {
 
 const journey = (body: string) => ({ 'journeys/first-small-purchase.yaml': body });
 /** Only first-small-purchase, for tests of a lifecycle the other shipped journeys would not fit. */
-const ONLY_FIRST_JOURNEY = {
-  'journeys/dormancy-reactivation.yaml': null,
-  'journeys/loyal-appreciation.yaml': null,
-  'journeys/post-purchase-check-in.yaml': null,
-};
+const ONLY_FIRST_JOURNEY = Object.fromEntries(
+  readdirSync(join(WORKFLOWS_DIR, 'journeys'))
+    .filter((name) => name !== 'first-small-purchase.yaml')
+    .map((name) => [`journeys/${name}`, null]),
+);
 
 describe('workflow validation', () => {
   it('accepts the shipped workflows', () => {
     const w = loadWorkflows(WORKFLOWS_DIR);
     expect(w.journeys.map((j) => j.journey.id)).toEqual([
+      'birthday-greeting',
       'dormancy-reactivation',
       'first-small-purchase',
       'loyal-appreciation',
+      'mid-autumn-greeting',
       'post-purchase-check-in',
+      'spring-festival-greeting',
     ]);
     expect(w.settings.locales).toEqual(['en', 'zh-CN']);
   });
@@ -134,7 +138,7 @@ steps:
 `),
     );
     expect(problems.map((p) => [p.field, p.expected])).toEqual([
-      ['entry.where.firstPurchaseSmal', expect.stringContaining('a profile field')],
+      ['entry.where.firstPurchaseSmal', expect.stringContaining('no such field here')],
       ['steps[1].id', 'a step id used only once in this journey'],
     ]);
   });
@@ -213,6 +217,50 @@ steps: [{ id: x, type: exit }]
         line: 1,
         expected: expect.stringContaining('valid Liquid'),
       }),
+    ]);
+  });
+
+  it('checks date entries and the stages, tiers and holidays that conditions name', () => {
+    const { problems } = problemsOf(
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry:
+  date: { holiday: [spring-festival, new-year] }
+  where: { stage: [active, royal], tier: vpi }
+steps:
+  - id: which
+    type: branch
+    paths: [{ name: a, when: { stage: dormnat }, next: bye }]
+    default: bye
+  - { id: bye, type: exit }
+`),
+    );
+    expect(problems.map((p) => [p.field, p.value, p.expected])).toEqual([
+      [
+        'entry.date.holiday[1]',
+        'new-year',
+        expect.stringContaining('a holiday listed in settings.yaml: spring-festival'),
+      ],
+      [
+        'entry.where.stage[1]',
+        'royal',
+        expect.stringContaining('a lifecycle stage: prospect, lost, dormant'),
+      ],
+      ['entry.where.tier', 'vpi', 'a customer tier: vip, regular'],
+      ['steps[0].paths[0].when.stage', 'dormnat', expect.stringContaining('a lifecycle stage')],
+    ]);
+    const both = problemsOf(
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry: { date: { anniversary: birthday, holiday: christmas }, stage: loyal }
+steps: [{ id: bye, type: exit }]
+`),
+    );
+    expect(both.problems.map((p) => [p.field, p.expected])).toEqual([
+      ['entry', expect.stringContaining('exactly one of "stage"')],
+      ['entry.date', expect.stringContaining('exactly one of "anniversary" (e.g. birthday) or "holiday"')],
     ]);
   });
 

@@ -1,0 +1,192 @@
+import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import type { CustomerEvent } from '../../domain/events/schema';
+import { ingestEvent } from '../../domain/ingest';
+import { nextOccasion } from '../../domain/journey/occasions';
+import { Journey } from '../../domain/journey/schema';
+import { newProfile } from '../../domain/lifecycle/apply';
+import type { CustomerStore } from '../../domain/ports';
+import { sweep } from '../../domain/sweep';
+import { WORKFLOWS_DIR } from '../support/local';
+
+const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
+const greeting = (id: string, date: unknown, where?: unknown) =>
+  Journey.parse({
+    id,
+    version: 1,
+    description: 'd',
+    entry: { date, ...(where ? { where } : {}) },
+    reEntry: 'always',
+    steps: [{ id: 'greet', type: 'send', channel: 'email', template: id }],
+  });
+const birthday = greeting('birthday', { anniversary: 'birthday' });
+const festival = greeting('festival', { holiday: ['spring-festival', 'mid-autumn'] });
+
+function world(journeys: Journey[], start = '2026-01-01T00:00:00Z') {
+  const store = memoryStore();
+  const starter = memoryStarter();
+  const clock = fixedClock(start);
+  const deps = { store, starter, clock, lifecycle, calendar, journeys };
+  const profileEvent = (customer: CustomerEvent['customer'], id = 'c-1', eventId = `p-${id}`) =>
+    ingestEvent({ eventId, type: 'profile', customerId: id, at: clock.now().toISOString(), customer }, deps);
+  /** Sweeps once a day at `timeOfDay` UTC from now up to `until`, as a scheduler would. */
+  const sweepDaily = async (until: string, timeOfDay = '01:00') => {
+    let t = Date.parse(`${clock.now().toISOString().slice(0, 10)}T${timeOfDay}:00Z`);
+    if (t < clock.now().getTime()) t += 86_400_000;
+    for (; t <= Date.parse(until); t += 86_400_000) {
+      clock.set(new Date(t).toISOString());
+      await sweep(deps);
+    }
+  };
+  const starts = () =>
+    [...starter.started.values()].map((i) => `${i.journeyId} ${i.trigger.occasion} ${i.trigger.at}`).sort();
+  return { store, starter, clock, deps, profileEvent, sweepDaily, starts };
+}
+
+describe('when the next occasion is', () => {
+  const profile = (patch: object) => ({
+    ...newProfile('c-1', lifecycle, new Date('2026-01-01T00:00:00Z')),
+    ...patch,
+  });
+
+  it("is 09:00 on the birthday in the customer's own time zone, across DST", () => {
+    const ny = profile({ timeZone: 'America/New_York', attributes: { birthday: '1985-07-04' } });
+    // 09:00 EDT (UTC-4) in July.
+    expect(nextOccasion([birthday], ny, calendar, new Date('2026-01-01T00:00:00Z'))).toEqual(
+      new Date('2026-07-04T13:00:00Z'),
+    );
+    const winter = profile({ timeZone: 'America/New_York', attributes: { birthday: '12-24' } });
+    // 09:00 EST (UTC-5) in December.
+    expect(nextOccasion([birthday], winter, calendar, new Date('2026-01-01T00:00:00Z'))).toEqual(
+      new Date('2026-12-24T14:00:00Z'),
+    );
+  });
+
+  it("uses settings' default time zone when the customer's is unknown, and next year once this year's has passed", () => {
+    const shanghai = profile({ attributes: { birthday: '1990-03-10' } });
+    expect(nextOccasion([birthday], shanghai, calendar, new Date('2026-03-10T01:00:00Z'))).toEqual(
+      new Date('2027-03-10T01:00:00Z'),
+    );
+    expect(nextOccasion([birthday], shanghai, calendar, new Date('2026-03-10T00:59:00Z'))).toEqual(
+      new Date('2026-03-10T01:00:00Z'),
+    );
+  });
+
+  it('greets a 29 February birthday on 28 February in other years', () => {
+    const leap = profile({ attributes: { birthday: '2000-02-29' } });
+    expect(nextOccasion([birthday], leap, calendar, new Date('2026-01-01T00:00:00Z'))).toEqual(
+      new Date('2026-02-28T01:00:00Z'),
+    );
+  });
+
+  it('is the first of several holidays, from the calendar in settings.yaml', () => {
+    const p = profile({});
+    expect(nextOccasion([festival], p, calendar, new Date('2026-03-01T00:00:00Z'))).toEqual(
+      new Date('2026-09-25T01:00:00Z'),
+    );
+    expect(nextOccasion([festival], p, calendar, new Date('2026-09-26T00:00:00Z'))).toEqual(
+      new Date('2027-02-06T01:00:00Z'),
+    );
+  });
+
+  it('is none without a birthday on file, or with one that is not a date', () => {
+    expect(nextOccasion([birthday], profile({}), calendar, new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
+    expect(
+      nextOccasion([birthday], profile({ attributes: { birthday: 'soon' } }), calendar, new Date()),
+    ).toBeUndefined();
+  });
+});
+
+describe('date-triggered journeys', () => {
+  it('start on the birthday and on each holiday, every year, each exactly once', async () => {
+    const w = world([birthday, festival]);
+    await w.profileEvent({ email: 'a@example.com', attributes: { birthday: '1990-05-15' } });
+    await w.sweepDaily('2027-12-31T23:00:00Z');
+    expect(w.starts()).toEqual([
+      'birthday birthday 2026-05-15T01:00:00.000Z',
+      'birthday birthday 2027-05-15T01:00:00.000Z',
+      'festival spring-festival+mid-autumn 2026-02-17T01:00:00.000Z',
+      'festival spring-festival+mid-autumn 2026-09-25T01:00:00.000Z',
+      'festival spring-festival+mid-autumn 2027-02-06T01:00:00.000Z',
+      'festival spring-festival+mid-autumn 2027-09-15T01:00:00.000Z',
+    ]);
+  });
+
+  it('keep the customer in the due index at the next occasion, found by ingest as soon as the birthday is known', async () => {
+    const w = world([birthday]);
+    await w.profileEvent({ email: 'a@example.com' });
+    expect(w.store.profiles.get('c-1')?.dueAt).toBeUndefined();
+    await w.profileEvent({ attributes: { birthday: '02-03' } }, 'c-1', 'p-2');
+    expect(w.store.profiles.get('c-1')?.dueAt).toBe('2026-02-03T01:00:00.000Z');
+  });
+
+  it('start only for customers whom `where` holds for on the day', async () => {
+    const w = world([greeting('birthday', { anniversary: 'birthday' }, { stage: ['active', 'loyal'] })]);
+    await w.profileEvent({ attributes: { birthday: '03-01' } }, 'prospect');
+    await w.profileEvent({ attributes: { birthday: '03-01' } }, 'buyer');
+    for (const [i, day] of ['01-05', '02-05'].entries())
+      await ingestEvent(
+        {
+          eventId: `buy-${i}`,
+          type: 'purchase',
+          customerId: 'buyer',
+          at: `2026-${day}T00:00:00Z`,
+          amount: 50,
+          currency: 'USD',
+        },
+        w.deps,
+      );
+    await w.sweepDaily('2026-03-02T00:00:00Z');
+    expect([...w.starter.started.values()].map((i) => i.customerId)).toEqual(['buyer']);
+  });
+
+  it('cost no sweep for customers outside the stages a journey is for', async () => {
+    const w = world([greeting('festival', { holiday: 'mid-autumn' }, { stage: 'loyal' })]);
+    await w.profileEvent({ email: 'a@example.com' });
+    // A prospect, with nothing else due: not in the due index at all.
+    expect(w.store.profiles.get('c-1')?.dueAt).toBeUndefined();
+  });
+
+  it('are not started twice by a repeated, overlapping or crashed sweep', async () => {
+    const w = world([birthday]);
+    await w.profileEvent({ attributes: { birthday: '01-10' } });
+    w.clock.set('2026-01-10T01:30:00Z');
+    // The first sweep starts the journey, then dies before it can store the profile.
+    let failOnce = true;
+    const crashing: CustomerStore = {
+      ...w.store,
+      putProfile: async (p) => {
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('crash');
+        }
+        return w.store.putProfile(p);
+      },
+    };
+    await expect(sweep({ ...w.deps, store: crashing })).rejects.toThrow('crash');
+    expect(w.starter.started.size).toBe(1);
+    await Promise.all([sweep(w.deps), sweep(w.deps)]);
+    await sweep(w.deps);
+    expect(w.starts()).toEqual(['birthday birthday 2026-01-10T01:00:00.000Z']);
+    expect(w.store.profiles.get('c-1')?.dueAt).toBe('2027-01-10T01:00:00.000Z');
+  });
+
+  it('start a little late after a delayed sweep, but never a day late', async () => {
+    const w = world([birthday]);
+    await w.profileEvent({ attributes: { birthday: '01-10' } }, 'late');
+    await w.profileEvent({ attributes: { birthday: '01-08' } }, 'stale');
+    w.clock.set('2026-01-10T20:00:00Z');
+    await sweep(w.deps);
+    expect(w.starts()).toEqual(['birthday birthday 2026-01-10T01:00:00.000Z']);
+    // The stale one is not left due: its next birthday is next year.
+    expect(w.store.profiles.get('stale')?.dueAt).toBe('2027-01-08T01:00:00.000Z');
+  });
+
+  it('do not greet a new customer for a birthday that passed before they were known', async () => {
+    const w = world([birthday], '2026-01-10T05:00:00Z');
+    await w.profileEvent({ attributes: { birthday: '01-10' } });
+    await w.sweepDaily('2026-01-11T05:00:00Z');
+    expect(w.starts()).toEqual([]);
+  });
+});
