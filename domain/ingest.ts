@@ -8,7 +8,8 @@ import { scheduled } from './journey/occasions';
 import type { Journey } from './journey/schema';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import type { Lifecycle } from './lifecycle/schema';
-import type { CustomerStore, EventRecord, JourneyStarter } from './ports';
+import { lifecycleChanges } from './lifecycle/changes';
+import type { CustomerStore, EventRecord, JourneyStarter, LifecyclePublisher } from './ports';
 import type { StageChange } from './profile/profile';
 
 export interface IngestResult {
@@ -31,6 +32,7 @@ export interface IngestDeps {
   lifecycle: Lifecycle;
   journeys: readonly Journey[];
   calendar: Calendar;
+  publisher: LifecyclePublisher;
 }
 
 /**
@@ -44,7 +46,8 @@ const MAX_CONFLICT_RETRIES = 25;
  * 1. an event already recorded is a duplicate: nothing changes;
  * 2. the profile write is conditional on its version, and the profile remembers recent event ids, so a
  *    retry after a crash does not apply the event twice;
- * 3. journeys start under deterministic names, so starting one again is a no-op;
+ * 3. stage and tier changes are announced, and journeys start under deterministic names, so starting
+ *    one again is a no-op;
  * 4. the event record, written last, marks the event as fully handled.
  * Only single-item conditional writes are used, so DynamoDB and dynalite behave alike.
  */
@@ -87,6 +90,9 @@ export async function ingestEvent(event: CustomerEvent, deps: IngestDeps): Promi
       }
     }
 
+    // Announced after the profile is stored and before the event is recorded as handled: a retry
+    // announces again (same ids), a crash never leaves a change unannounced.
+    await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
     const now = clock.now();
     const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
     const conversions = await reachGoals(event, deps);

@@ -1,5 +1,5 @@
 import type { JourneyInput } from './journey/compile';
-import type { Profile, StageChange } from './profile/profile';
+import type { Profile, StageChange, StageChangeCause } from './profile/profile';
 
 /** What Rapport remembers about one ingested event: the dedupe record and a line of the customer's timeline. */
 export interface EventRecord {
@@ -112,6 +112,26 @@ export interface JourneyStarter {
   resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'>;
   /** Stops an execution if it is still running (a goal reached); a finished one is left as it is. */
   stop(executionArn: string, reason: { error: string; cause: string }): Promise<void>;
+}
+
+/**
+ * A stage or tier change, as other systems see it (a CRM, analytics, a data warehouse). `id` is the same
+ * each time the same change is published, so a consumer can drop the repeats a retry may cause.
+ */
+export interface LifecycleChange {
+  id: string;
+  customerId: string;
+  kind: 'stage' | 'tier';
+  from: string | null;
+  to: string;
+  /** Business time of the change. */
+  at: string;
+  cause: StageChangeCause;
+}
+
+/** Where lifecycle changes are announced (on AWS: the Rapport EventBridge bus). At least once. */
+export interface LifecyclePublisher {
+  publish(changes: readonly LifecycleChange[]): Promise<void>;
 }
 
 export interface RawEmail {

@@ -7,7 +7,8 @@ import { occasionStarts, scheduled } from './journey/occasions';
 import type { Journey } from './journey/schema';
 import { advanceTime } from './lifecycle/apply';
 import type { Lifecycle } from './lifecycle/schema';
-import type { CustomerStore, JourneyStarter } from './ports';
+import { lifecycleChanges } from './lifecycle/changes';
+import type { CustomerStore, JourneyStarter, LifecyclePublisher } from './ports';
 
 export interface SweepResult {
   /** Customers whose due time had come. */
@@ -49,11 +50,12 @@ export interface SweepDeps {
   lifecycle: Lifecycle;
   journeys: readonly Journey[];
   calendar: Calendar;
+  publisher: LifecyclePublisher;
 }
 
 /**
- * Re-evaluates one customer and starts the journeys their new stage or tier, or the date, begins,
- * *before* storing the profile: if the sweep dies in between, the next sweep finds the customer still
+ * Re-evaluates one customer, announces their stage and tier changes and starts the journeys those, or
+ * the date, begin, *before* storing the profile: if the sweep dies in between, the next sweep finds the customer still
  * due, computes the same starts (same deterministic names) and nothing is lost or started twice.
  */
 async function advanceCustomer(
@@ -78,6 +80,7 @@ async function advanceCustomer(
       ),
     );
     starts.push(...occasionStarts(deps.journeys, advanced, deps.calendar, now));
+    await deps.publisher.publish(lifecycleChanges(customerId, { stageChanges, tierChanges }));
     const { entered } = await enterJourneys(starts, { ...deps, now });
     const profile = scheduled({ ...advanced, occasionsCheckedAt: now.toISOString() }, deps);
     try {

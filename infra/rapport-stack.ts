@@ -22,6 +22,7 @@ import type { Construct } from 'constructs';
 import { DUE_INDEX, TABLE_KEYS } from '../adapters/dynamodb/table';
 import type { Workflows } from '../domain/config/load';
 import { TASK_EVENT } from '../domain/journey/compile';
+import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
 import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
 import { RapportDashboard } from './dashboard';
 import { deadLetterQueue } from './dead-letter-queue';
@@ -48,6 +49,12 @@ export const NAMES = {
 } as const;
 
 /** The EventBridge pattern of the requests `task` steps publish on the bus, for rules that route them to people. */
+/** The EventBridge pattern of the stage and tier changes the lifecycle announces on the bus. */
+export const LIFECYCLE_EVENT_PATTERN = {
+  source: [LIFECYCLE_EVENT.source],
+  'detail-type': Object.values(LIFECYCLE_EVENT.detailType),
+};
+
 export const TASK_EVENT_PATTERN = {
   source: [TASK_EVENT.source],
   'detail-type': [TASK_EVENT.detailType],
@@ -199,8 +206,9 @@ export class RapportStack extends Stack {
       environment: common,
     });
 
-    // Systems publish their events here instead of calling the API (source rapport.events), and journeys their
-    // task steps' requests for a person (source rapport.journeys), which operators route to a CRM or ticketing.
+    // Systems publish their events here instead of calling the API (source rapport.events); journeys their
+    // task steps' requests for a person (source rapport.journeys), which operators route to a CRM or
+    // ticketing; and the lifecycle its stage and tier changes (source rapport.lifecycle).
     this.eventBus = new EventBus(this, 'EventBus', { eventBusName: NAMES.eventBus });
 
     this.journeys = {};
@@ -221,6 +229,12 @@ export class RapportStack extends Stack {
       Object.entries(this.journeys).map(([id, j]) => [id, j.stateMachine.stateMachineArn]),
     );
 
+    // What both ways a customer moves along the lifecycle need: they start journeys and announce changes.
+    const lifecycleEnvironment = {
+      ...common,
+      JOURNEY_STATE_MACHINES: this.toJsonString(stateMachineArns),
+      EVENT_BUS_NAME: this.eventBus.eventBusName,
+    };
     const ingestEvent = new HandlerFunction(this, 'IngestEvent', {
       name: 'ingest-event',
       projectRoot,
@@ -228,7 +242,7 @@ export class RapportStack extends Stack {
       logRetention,
       timeout: Duration.seconds(15),
       deadLetterQueue: ingestDeadLetters,
-      environment: { ...common, JOURNEY_STATE_MACHINES: this.toJsonString(stateMachineArns) },
+      environment: lifecycleEnvironment,
     });
     const unsubscribe = new HandlerFunction(this, 'Unsubscribe', {
       name: 'unsubscribe',
@@ -246,7 +260,7 @@ export class RapportStack extends Stack {
       // A sweep that runs out of time leaves the rest of the index to the next one.
       timeout: Duration.minutes(5),
       deadLetterQueue: sweepDeadLetters,
-      environment: { ...common, JOURNEY_STATE_MACHINES: this.toJsonString(stateMachineArns) },
+      environment: lifecycleEnvironment,
     });
     // Invoked by the schedule only: a failed sweep is not retried by Lambda (the next one redoes it), and an
     // invocation still queued when the next sweep is due is dropped.
@@ -266,6 +280,16 @@ export class RapportStack extends Stack {
     // `index/*` (which grantReadWriteData adds once the table has an index): only the sweep queries one.
     const tableItems = TableGrants.fromTable(this.table, undefined, false);
     for (const f of Object.values(this.functions)) tableItems.readWriteData(f.fn);
+    // Stage and tier changes are announced on the bus (source rapport.lifecycle, which no rule feeds back
+    // into ingest).
+    for (const f of [ingestEvent, sweep])
+      f.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['events:PutEvents'],
+          resources: [this.eventBus.eventBusArn],
+          conditions: { StringEquals: { 'events:source': LIFECYCLE_EVENT.source } },
+        }),
+      );
     sweep.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -383,6 +407,12 @@ export class RapportStack extends Stack {
     new CfnOutput(this, 'EventBusName', {
       description: `Put events with source "${NAMES.eventSource}" on this bus`,
       value: this.eventBus.eventBusName,
+    });
+    new CfnOutput(this, 'LifecycleEventPattern', {
+      description:
+        'Stage and tier changes are announced on the bus; a rule with this event pattern routes them to a CRM, ' +
+        'analytics or a data warehouse (detail.id is the same for a repeat: deduplicate on it)',
+      value: JSON.stringify(LIFECYCLE_EVENT_PATTERN),
     });
     new CfnOutput(this, 'TaskEventPattern', {
       description:

@@ -1,4 +1,4 @@
-import { memoryStarter, memoryStore } from '../adapters/memory/stores';
+import { memoryPublisher, memoryStarter, memoryStore } from '../adapters/memory/stores';
 import type { Clock } from '../domain/clock';
 import type { CustomerEvent } from '../domain/events/schema';
 import { ingestEvent } from '../domain/ingest';
@@ -40,6 +40,7 @@ export async function replayHistory(
     lifecycle: options.lifecycle,
     journeys: options.journeys ?? [],
     calendar: options.calendar ?? NO_CALENDAR,
+    publisher: memoryPublisher(),
   };
   const sorted = [...events].sort((a, b) => a.at.localeCompare(b.at));
   const every = options.sweepEvery ?? 86_400_000;

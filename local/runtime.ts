@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -14,10 +14,11 @@ import dynalite from 'dynalite';
 import { createCustomerStore } from '../adapters/dynamodb/customer-store';
 import { ensureTable } from '../adapters/dynamodb/table';
 import { createSesMailer } from '../adapters/email/ses-mailer';
+import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
-import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
+import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../domain/journey/compile';
 import { createRenderer } from '../domain/messages/render';
 import { createIngestEventHandler } from '../functions/ingest-event/handler';
 import { createJourneyStepHandler } from '../functions/journey-step/handler';
@@ -27,6 +28,7 @@ import { createObservability } from '../functions/shared/observability';
 import { createSweepHandler } from '../functions/sweep/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
+import { LocalEventBus, type LocalBusEvent } from './eventbridge';
 import { installLongTimers } from './long-timers';
 import { LocalHttpApi } from './http-api';
 import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from './lambda';
@@ -38,7 +40,7 @@ export interface LocalRuntimeOptions {
   workflowsDir: string;
   clock: Clock;
   /** 0 picks free ports (tests). */
-  ports?: Partial<Record<'api' | 'ses' | 'dynamodb' | 'stepFunctions', number>>;
+  ports?: Partial<Record<'api' | 'ses' | 'dynamodb' | 'stepFunctions' | 'eventBridge', number>>;
   host?: string;
   tableName?: string;
   sender?: string;
@@ -49,29 +51,29 @@ export interface LocalRuntimeOptions {
 }
 
 export interface LocalRuntime {
-  urls: { api: string; inbox: string; ses: string; dynamodb: string; stepFunctions: string };
+  urls: {
+    api: string;
+    inbox: string;
+    ses: string;
+    dynamodb: string;
+    stepFunctions: string;
+    eventBridge: string;
+  };
   dataDir: string | undefined;
   workflows: Workflows;
   tableName: string;
-  clients: { dynamodb: DynamoDBClient; ses: SESClient; sfn: SFNClient };
+  clients: { dynamodb: DynamoDBClient; ses: SESClient; sfn: SFNClient; eventBridge: EventBridgeClient };
   stepFunctions: LocalStepFunctions;
   /** What journeys' `task` steps published to the event bus (on AWS: EventBridge), oldest first. */
-  tasks: LocalBusEvent[];
+  readonly tasks: LocalBusEvent[];
+  /** Everything on the local event bus: tasks, and stage and tier changes. */
+  bus: LocalEventBus;
   activity: Activity;
   stop(): Promise<void>;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const EVENT_BUS = 'rapport';
-
-export interface LocalBusEvent {
-  id: string;
-  time: string;
-  eventBusName: string;
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
 
 /**
  * Rapport on this machine, with no AWS account: dynalite for DynamoDB, aws-ses-v2-local for SES,
@@ -80,7 +82,7 @@ export interface LocalBusEvent {
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
-  const ports = { api: 0, ses: 0, dynamodb: 0, stepFunctions: 0, ...options.ports };
+  const ports = { api: 0, ses: 0, dynamodb: 0, stepFunctions: 0, eventBridge: 0, ...options.ports };
   const tableName = options.tableName ?? 'rapport';
   const workflows = loadWorkflows(options.workflowsDir);
   const activity = new Activity();
@@ -108,6 +110,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const stepFunctionsUrl = await stepFunctions.listen(ports.stepFunctions, host);
     closers.push(() => stepFunctions.close());
 
+    const bus = new LocalEventBus(EVENT_BUS, () => options.clock.now(), activity);
+    const eventBridgeUrl = await bus.listen(ports.eventBridge, host);
+    closers.push(() => bus.close());
+
     const common = { region: LOCAL_REGION, credentials: CREDENTIALS, maxAttempts: 3 };
     const clients = {
       dynamodb: new DynamoDBClient({ ...common, endpoint: dynamodbUrl }),
@@ -118,10 +124,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, throwOnRequestTimeout: true }),
       }),
       sfn: new SFNClient({ ...common, endpoint: stepFunctionsUrl }),
+      eventBridge: new EventBridgeClient({ ...common, endpoint: eventBridgeUrl }),
     };
     trackActivity(clients.dynamodb, activity);
     trackActivity(clients.ses, activity);
     trackActivity(clients.sfn, activity);
+    trackActivity(clients.eventBridge, activity);
     closers.push(async () => Object.values(clients).forEach((c) => c.destroy()));
     await ensureTable(clients.dynamodb, tableName);
 
@@ -148,6 +156,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock: options.clock,
       lifecycle: workflows.lifecycle,
       calendar: workflows.calendar,
+      publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
       journeys: workflows.journeys.map((j) => j.journey),
     };
     const handlers: Record<FunctionName, LambdaHandler<never, unknown>> = {
@@ -186,30 +195,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const sendMessageArn = localLambdaArn('rapport-send-message');
     const journeyStepArn = localLambdaArn('rapport-journey-step');
-    const tasks: LocalBusEvent[] = [];
-    // The events:putEvents integration, played locally: the events are kept and served over HTTP.
-    const putEvents = async (input: unknown) => {
-      const { Entries = [] } = input as {
-        Entries?: { EventBusName: string; Source: string; DetailType: string; Detail: unknown }[];
-      };
-      const ids = Entries.map((e) => {
-        const id = randomUUID();
-        const detail =
-          typeof e.Detail === 'string'
-            ? (JSON.parse(e.Detail) as Record<string, unknown>)
-            : (e.Detail as Record<string, unknown>);
-        tasks.push({
-          id,
-          time: options.clock.now().toISOString(),
-          eventBusName: e.EventBusName,
-          source: e.Source,
-          detailType: e.DetailType,
-          detail,
-        });
-        return { EventId: id };
-      });
-      return { Entries: ids, FailedEntryCount: 0 };
-    };
+    // The journeys' events:putEvents integration goes straight to the same local bus.
+    const putEvents = async (input: unknown) => bus.putEvents(input as never);
     stepFunctions.deploy(
       workflows.journeys,
       {
@@ -238,7 +225,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     api.addLocalRoute('/_local/tasks', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(tasks, null, 2));
+      res.end(JSON.stringify(tasksOf(bus), null, 2));
+    });
+    api.addLocalRoute('/_local/events', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(bus.events, null, 2));
     });
     api.addLocalRoute('/_local/executions', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -258,13 +249,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ses: sesUrl,
         dynamodb: dynamodbUrl,
         stepFunctions: stepFunctionsUrl,
+        eventBridge: eventBridgeUrl,
       },
       dataDir: options.dataDir,
       workflows,
       tableName,
       clients,
       stepFunctions,
-      tasks,
+      get tasks() {
+        return tasksOf(bus);
+      },
+      bus,
       activity,
       stop: async () => {
         for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -274,6 +269,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw e;
   }
+}
+
+function tasksOf(bus: LocalEventBus): LocalBusEvent[] {
+  return bus.events.filter((e) => e.source === TASK_EVENT.source && e.detailType === TASK_EVENT.detailType);
 }
 
 /** Counts every SDK call as work in flight, so that virtual time never jumps during one. */

@@ -7,6 +7,8 @@ import type {
   EventRecord,
   JourneyEntryRecord,
   JourneyStarter,
+  LifecycleChange,
+  LifecyclePublisher,
   MessageRecord,
 } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
@@ -95,4 +97,10 @@ export function memoryStarter(): JourneyStarter & { started: Map<string, Journey
       return { executionArn: `arn:test:execution:${executionName}`, alreadyStarted };
     },
   };
+}
+
+/** Keeps what was announced, in order, repeats included (the bus is at least once too). */
+export function memoryPublisher(): LifecyclePublisher & { published: LifecycleChange[] } {
+  const published: LifecycleChange[] = [];
+  return { published, publish: async (changes) => void published.push(...structuredClone(changes)) };
 }

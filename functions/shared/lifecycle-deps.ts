@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
 import { JsonRecord, readEnv } from './env';
@@ -9,7 +11,13 @@ import { bundledWorkflows } from './workflows';
 
 /** The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep. */
 export function lifecycleDepsFromEnv() {
-  const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), JOURNEY_STATE_MACHINES: JsonRecord }));
+  const env = readEnv(
+    z.object({
+      TABLE_NAME: z.string().min(1),
+      JOURNEY_STATE_MACHINES: JsonRecord,
+      EVENT_BUS_NAME: z.string().min(1),
+    }),
+  );
   const workflows = bundledWorkflows();
   return {
     store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
@@ -17,6 +25,7 @@ export function lifecycleDepsFromEnv() {
     clock: systemClock,
     lifecycle: workflows.lifecycle,
     calendar: workflows.calendar,
+    publisher: createLifecyclePublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME),
     journeys: workflows.journeys.map((j) => j.journey),
   };
 }

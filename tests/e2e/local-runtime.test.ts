@@ -88,6 +88,26 @@ describe('local runtime, end to end', () => {
     expect(await inbox(runtime, 'li@example.com')).toHaveLength(1);
   });
 
+  it('announces the stage change on the local event bus, over the EventBridge API, and serves it over HTTP', async () => {
+    const res = await fetch(`${runtime.urls.api}/_local/events`);
+    const events = (await res.json()) as {
+      source: string;
+      detailType: string;
+      detail: Record<string, unknown>;
+    }[];
+    expect(events.filter((e) => e.detail.customerId === 'c-42')).toEqual([
+      expect.objectContaining({
+        source: 'rapport.lifecycle',
+        detailType: 'Rapport Stage Changed',
+        detail: expect.objectContaining({
+          from: 'prospect',
+          to: 'first-purchase',
+          at: '2026-11-22T10:00:00Z',
+        }),
+      }),
+    ]);
+  });
+
   it('a large first purchase moves the stage but starts no small-purchase journey', async () => {
     const res = await postEvent(runtime, {
       ...firstSmallPurchase({ eventId: 'e-big', customerId: 'c-big', email: 'big@example.com' }),

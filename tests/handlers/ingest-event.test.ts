@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   ExecutionAlreadyExists,
   SFNClient,
@@ -8,6 +9,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
@@ -41,17 +43,25 @@ const sfnClient = new SFNClient({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 const sfn = mockClient(sfnClient);
+const eventBridgeClient = new EventBridgeClient({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+const eventBridge = mockClient(eventBridgeClient);
 
 beforeAll(async () => {
   dynamo = await startDynalite();
 });
 afterAll(async () => {
   sfn.restore();
+  eventBridge.restore();
   await dynamo?.stop();
 });
 beforeEach(async () => {
   table = await dynamo.freshTable();
   sfn.reset();
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
   sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
     executionArn: `${input.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${input.name}`,
     startDate: new Date(NOW),
@@ -66,6 +76,7 @@ function handler(t: Table = table, observability = createObservability()) {
     clock: fixedClock(NOW),
     lifecycle: workflows.lifecycle,
     calendar: workflows.calendar,
+    publisher: createLifecyclePublisher(eventBridgeClient, 'rapport'),
     // The handler's own behaviour, with the one journey the issue's purchase starts (the other shipped
     // journeys are exercised by the scenario tests).
     journeys: workflows.journeys.map((j) => j.journey).filter((j) => j.id === 'first-small-purchase'),
@@ -183,6 +194,47 @@ describe('ingest-event: the issue’s first small purchase', () => {
     expect(res.statusCode).toBe(202);
     expect(res.headers).toMatchObject({ 'content-type': expect.stringMatching(/^application\/json/) });
     expect(res.json).toEqual(ACCEPTED);
+    expect(startCalls()).toHaveLength(1);
+    await expectJourneyStartedOnce();
+  });
+
+  it('announces the stage change on the event bus, with an id a consumer can deduplicate on', async () => {
+    await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE));
+    const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        EventBusName: 'rapport',
+        Source: 'rapport.lifecycle',
+        DetailType: 'Rapport Stage Changed',
+        Time: new Date(PURCHASE.at),
+      }),
+    ]);
+    expect(JSON.parse(entries[0]!.Detail!)).toEqual({
+      id: `c-42:stage:first-purchase:${PURCHASE.at}`,
+      customerId: 'c-42',
+      kind: 'stage',
+      from: 'prospect',
+      to: 'first-purchase',
+      at: PURCHASE.at,
+      cause: { kind: 'event', eventId: 'e-1', eventType: 'purchase' },
+    });
+  });
+
+  it('EventBridge refusing the announcement fails the call (so the event is redelivered) and records nothing as handled', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({
+        FailedEntryCount: 1,
+        Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
+      })
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-2' }] });
+    await expect(invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE))).rejects.toMatchObject({
+      name: 'PublishFailedError',
+      message: expect.stringContaining('InternalFailure try again'),
+    });
+    expect((await table.scan()).filter((i) => String(i.sk).startsWith('EVENT#'))).toEqual([]);
+    await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE));
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
   });
@@ -387,6 +439,7 @@ describe('ingest-event: bad input is refused precisely and changes nothing', () 
     expect(res.headers).toMatchObject({ 'content-type': expect.stringMatching(/^application\/json/) });
     expect(await table.scan()).toEqual([]);
     expect(startCalls()).toHaveLength(0);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
     return res.json as unknown as ErrorBody;
   }
 

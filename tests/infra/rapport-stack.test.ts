@@ -137,6 +137,27 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('ingest-event and sweep may announce lifecycle changes on the rapport bus, with that source only', () => {
+    const busId = logicalIdOf(template, 'AWS::Events::EventBus', { Name: 'rapport' });
+    for (const name of ['ingest-event', 'sweep']) {
+      expect(envOf(name).EVENT_BUS_NAME).toEqual({ Ref: busId });
+      const roleArn = fnProps(name).Role as { 'Fn::GetAtt': string[] };
+      const events = statementsOf({ Ref: roleArn['Fn::GetAtt'][0] }).filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith('events:')),
+      );
+      expect({ name, events }).toEqual({
+        name,
+        events: [
+          expect.objectContaining({
+            Action: 'events:PutEvents',
+            Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+            Condition: { StringEquals: { 'events:source': 'rapport.lifecycle' } },
+          }),
+        ],
+      });
+    }
+  });
+
   it('send-message gets the sender, the configuration set, the API URL for links and the signing secret', () => {
     const secretId = logicalIdOf(template, 'AWS::SecretsManager::Secret', {});
     const env = envOf('send-message');

@@ -6,7 +6,7 @@ import { ingestEvent } from '../../domain/ingest';
 import { executionName } from '../../domain/journey/entry';
 import { signLink, verifyLink } from '../../domain/messages/links';
 import { WORKFLOWS_DIR } from '../support/local';
-import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const journeys = workflows.journeys.map((j) => j.journey);
@@ -54,6 +54,7 @@ async function replay(events: readonly PurchaseEvent[], concurrent: boolean) {
     clock: fixedClock('2027-01-01T00:00:00Z'),
     lifecycle: workflows.lifecycle,
     calendar: workflows.calendar,
+    publisher: memoryPublisher(),
     journeys,
   };
   if (concurrent) await Promise.all(events.map((e) => ingestEvent(e, deps)));

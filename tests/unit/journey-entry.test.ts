@@ -1,4 +1,4 @@
-import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
@@ -14,7 +14,7 @@ function world(journeys: Journey[]) {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock('2026-01-01T00:00:00Z');
-  const deps = { store, starter, clock, lifecycle, calendar, journeys };
+  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher: memoryPublisher() };
   const buy = (day: number, id = `e-${day}`) => {
     const at = new Date(Date.parse('2026-01-01T00:00:00Z') + day * 86_400_000).toISOString();
     clock.set(at);

@@ -1,4 +1,4 @@
-import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
@@ -27,7 +27,7 @@ function world(journeys: Journey[], start = '2026-01-01T00:00:00Z') {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock(start);
-  const deps = { store, starter, clock, lifecycle, calendar, journeys };
+  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher: memoryPublisher() };
   const profileEvent = (customer: CustomerEvent['customer'], id = 'c-1', eventId = `p-${id}`) =>
     ingestEvent({ eventId, type: 'profile', customerId: id, at: clock.now().toISOString(), customer }, deps);
   /** Sweeps once a day at `timeOfDay` UTC from now up to `until`, as a scheduler would. */

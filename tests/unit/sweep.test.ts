@@ -1,4 +1,4 @@
-import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { ingestEvent } from '../../domain/ingest';
@@ -20,7 +20,15 @@ async function population(n: number) {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock('2026-01-01T00:00:00Z');
-  const deps = { store, starter, clock, lifecycle, calendar, journeys: [dormancy] };
+  const deps = {
+    store,
+    starter,
+    clock,
+    lifecycle,
+    calendar,
+    journeys: [dormancy],
+    publisher: memoryPublisher(),
+  };
   for (let i = 0; i < n; i++) {
     await ingestEvent(
       {
@@ -56,6 +64,18 @@ describe('sweeper', () => {
     expect([...starter.started.values()].every((i) => i.trigger.eventId.startsWith('timer:dormant:'))).toBe(
       true,
     );
+    // Announced on the bus too, once each, dated when the threshold was reached.
+    const timerChanges = deps.publisher.published.filter((c) => c.cause.kind === 'timer');
+    expect(timerChanges).toHaveLength(10);
+    expect(timerChanges.find((c) => c.customerId === 'c-0')).toEqual({
+      id: 'c-0:stage:dormant:2026-04-01T00:00:00.000Z',
+      customerId: 'c-0',
+      kind: 'stage',
+      from: 'first-purchase',
+      to: 'dormant',
+      at: '2026-04-01T00:00:00.000Z',
+      cause: { kind: 'timer' },
+    });
   });
 
   it('a second sweep, or two overlapping ones, change nothing more', async () => {

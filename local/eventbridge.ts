@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from './activity';
+
+export interface LocalBusEvent {
+  id: string;
+  time: string;
+  eventBusName: string;
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+interface PutEventsEntry {
+  EventBusName?: string;
+  Source?: string;
+  DetailType?: string;
+  Detail?: unknown;
+}
+
+/** EventBridge's own limit on one event: larger ones are refused entry by entry. */
+const MAX_ENTRY_BYTES = 256 * 1024;
+
+/**
+ * The Rapport event bus on this machine. It takes PutEvents from the real EventBridge SDK client (AWS JSON
+ * 1.1, as the handlers send on AWS) and from the journeys' `events:putEvents` steps, keeps every event,
+ * and lets the local runtime serve them over HTTP. There are no rules: on AWS, rules route the events to
+ * other systems; here a person or a test reads them.
+ */
+export class LocalEventBus {
+  readonly events: LocalBusEvent[] = [];
+  private server: Server | undefined;
+
+  constructor(
+    private readonly busName: string,
+    private readonly now: () => Date,
+    private readonly activity: Activity,
+  ) {}
+
+  putEvents(input: { Entries?: PutEventsEntry[] }): {
+    Entries: ({ EventId: string } | { ErrorCode: string; ErrorMessage: string })[];
+    FailedEntryCount: number;
+  } {
+    const results = (input.Entries ?? []).map((e) => {
+      const detail = typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {});
+      if (e.EventBusName !== undefined && e.EventBusName !== this.busName)
+        return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `no event bus "${e.EventBusName}"` };
+      if (!e.Source || !e.DetailType)
+        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Source and DetailType are required' };
+      if (Buffer.byteLength(detail) > MAX_ENTRY_BYTES)
+        return { ErrorCode: 'ValidationException', ErrorMessage: 'entry larger than 256 KB' };
+      const id = randomUUID();
+      this.events.push({
+        id,
+        time: this.now().toISOString(),
+        eventBusName: this.busName,
+        source: e.Source,
+        detailType: e.DetailType,
+        detail: JSON.parse(detail) as Record<string, unknown>,
+      });
+      return { EventId: id };
+    });
+    return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => void this.activity.track(() => this.serve(req, res)));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents')
+      return send(400, {
+        __type: 'UnknownOperationException',
+        message: `the local event bus serves PutEvents only, not ${String(req.headers['x-amz-target'])}`,
+      });
+    try {
+      send(200, this.putEvents(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never));
+    } catch (e) {
+      send(400, { __type: 'ValidationException', message: (e as Error).message });
+    }
+  }
+}
