@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { systemClock } from '../domain/clock';
 import { ConfigValidationError } from '../domain/errors';
 import { startLocalRuntime } from './runtime';
+import { watchWorkflows } from './watch-workflows';
 
 /** `npm start`: Rapport on this machine, on the real clock, with data kept in .rapport/ across restarts. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
       ses: port('RAPPORT_SES_PORT', 4001),
       dynamodb: port('RAPPORT_DYNAMODB_PORT', 4002),
       stepFunctions: port('RAPPORT_STEPFUNCTIONS_PORT', 4003),
+      eventBridge: port('RAPPORT_EVENTBRIDGE_PORT', 4004),
     },
   });
   const { urls } = runtime;
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   Email inbox     ${urls.inbox}                  (aws-ses-v2-local; JSON at ${urls.ses}/store)
   Executions      ${urls.api}/_local/executions
   Tasks           ${urls.api}/_local/tasks            (requests to people, e.g. "call this VIP")
+  Event bus       ${urls.api}/_local/events           (stage and tier changes, tasks; EventBridge API at ${urls.eventBridge})
   DynamoDB API    ${urls.dynamodb}   table "${runtime.tableName}" (dynalite)
   Step Functions  ${urls.stepFunctions}   ${runtime.stepFunctions.stateMachines.length} journey state machine(s)
   Data            ${runtime.dataDir}   (kept across restarts; delete it to start afresh)
@@ -38,9 +41,33 @@ async function main(): Promise<void> {
 Try it:
   curl -X POST ${urls.api}/events -H 'content-type: application/json' -d '{"eventId":"e-1","type":"purchase","customerId":"c-42","at":"${new Date().toISOString().slice(0, 19)}Z","amount":19.9,"currency":"CNY","customer":{"email":"li@example.com","locale":"zh-CN","timeZone":"Asia/Shanghai"}}'
 
+Edits under workflows/ are validated and deployed as you save: customers already in a journey finish
+on the version they started, new entries take the new one (as a \`cdk deploy\` does on AWS).
 Press Ctrl+C to stop. Journeys waiting in a Wait state do not survive a restart yet.`);
 
+  const watcher = watchWorkflows(runtime.workflows.dir, () => {
+    try {
+      const before = new Map(runtime.workflows.journeys.map((j) => [j.journey.id, j]));
+      const w = runtime.redeploy();
+      // The version is what executions and journey entries record: a change under the same number would
+      // make two different journeys indistinguishable in the records.
+      for (const j of w.journeys) {
+        const old = before.get(j.journey.id);
+        if (old && old.asl !== j.asl && old.journey.version === j.journey.version)
+          console.warn(`warning: ${j.file} changed but is still version ${j.journey.version}: raise it`);
+      }
+      console.log(
+        `${new Date().toISOString()} deployed: ${w.journeys.map((j) => `${j.journey.id} v${j.journey.version}`).join(', ')}`,
+      );
+    } catch (e) {
+      console.error(
+        `${new Date().toISOString()} not deployed (the running version stays):\n${e instanceof ConfigValidationError ? e.message : String(e)}`,
+      );
+    }
+  });
+
   const stop = async () => {
+    watcher.close();
     await runtime.stop();
     process.exit(0);
   };

@@ -60,7 +60,14 @@ export interface LocalRuntime {
     eventBridge: string;
   };
   dataDir: string | undefined;
-  workflows: Workflows;
+  /** The workflows deployed now. */
+  readonly workflows: Workflows;
+  /**
+   * Loads the workflows again and deploys them, as `cdk deploy` does on AWS: executions in flight finish
+   * on the definition they started with; new entries start on the new one. Throws ConfigValidationError
+   * (and changes nothing) if the workflows are invalid.
+   */
+  redeploy(): Workflows;
   tableName: string;
   clients: { dynamodb: DynamoDBClient; ses: SESClient; sfn: SFNClient; eventBridge: EventBridgeClient };
   stepFunctions: LocalStepFunctions;
@@ -84,7 +91,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const host = options.host ?? '127.0.0.1';
   const ports = { api: 0, ses: 0, dynamodb: 0, stepFunctions: 0, eventBridge: 0, ...options.ports };
   const tableName = options.tableName ?? 'rapport';
-  const workflows = loadWorkflows(options.workflowsDir);
+  let workflows = loadWorkflows(options.workflowsDir);
   const activity = new Activity();
   const closers: (() => Promise<void>)[] = [];
   const uninstallLongTimers = installLongTimers();
@@ -136,10 +143,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const observability = () => createObservability();
     const store = createCustomerStore(clients.dynamodb, tableName);
     const linkSecret = options.linkSecret ?? 'local-only-link-signing-secret';
-    const stateMachineArns = Object.fromEntries(
-      workflows.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
-    );
-
     const api = new LocalHttpApi(
       (fn, event) => invoke(fn, event) as Promise<APIGatewayProxyStructuredResultV2>,
       activity,
@@ -148,48 +151,55 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const apiUrl = await api.listen(ports.api, host);
     closers.push(() => api.close());
 
-    const starter = createJourneyStarter(clients.sfn, stateMachineArns);
-    // What both ways a customer moves along the lifecycle (an event, or time passing) need.
-    const lifecycleDeps = {
-      store,
-      starter,
-      clock: options.clock,
-      lifecycle: workflows.lifecycle,
-      calendar: workflows.calendar,
-      publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
-      journeys: workflows.journeys.map((j) => j.journey),
+    const publisher = createLifecyclePublisher(clients.eventBridge, EVENT_BUS);
+    /** The handlers, wired to the workflows as loaded: rebuilt when a redeploy brings new ones. */
+    const buildHandlers = (w: Workflows): Record<FunctionName, LambdaHandler<never, unknown>> => {
+      const stateMachineArns = Object.fromEntries(
+        w.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
+      );
+      // What both ways a customer moves along the lifecycle (an event, or time passing) need.
+      const lifecycleDeps = {
+        store,
+        starter: createJourneyStarter(clients.sfn, stateMachineArns),
+        clock: options.clock,
+        lifecycle: w.lifecycle,
+        calendar: w.calendar,
+        publisher,
+        journeys: w.journeys.map((j) => j.journey),
+      };
+      return {
+        'ingest-event': createIngestEventHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<
+          never,
+          unknown
+        >,
+        'send-message': createSendMessageHandler({
+          ...observability(),
+          store,
+          mailer: createSesMailer(clients.ses, {}),
+          renderer: createRenderer(w),
+          clock: options.clock,
+          sender: options.sender ?? `${w.settings.brand.name} <hello@rapport.local>`,
+          publicBaseUrl: apiUrl,
+          linkSecret: async () => linkSecret,
+        }) as LambdaHandler<never, unknown>,
+        unsubscribe: createUnsubscribeHandler({
+          ...observability(),
+          store,
+          clock: options.clock,
+          linkSecret: async () => linkSecret,
+          brandName: w.settings.brand.name,
+          locales: w.settings.locales,
+          defaultLocale: w.settings.defaultLocale,
+        }) as LambdaHandler<never, unknown>,
+        'journey-step': createJourneyStepHandler({
+          ...observability(),
+          store,
+          clock: options.clock,
+        }) as LambdaHandler<never, unknown>,
+        sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<never, unknown>,
+      };
     };
-    const handlers: Record<FunctionName, LambdaHandler<never, unknown>> = {
-      'ingest-event': createIngestEventHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<
-        never,
-        unknown
-      >,
-      'send-message': createSendMessageHandler({
-        ...observability(),
-        store,
-        mailer: createSesMailer(clients.ses, {}),
-        renderer: createRenderer(workflows),
-        clock: options.clock,
-        sender: options.sender ?? `${workflows.settings.brand.name} <hello@rapport.local>`,
-        publicBaseUrl: apiUrl,
-        linkSecret: async () => linkSecret,
-      }) as LambdaHandler<never, unknown>,
-      unsubscribe: createUnsubscribeHandler({
-        ...observability(),
-        store,
-        clock: options.clock,
-        linkSecret: async () => linkSecret,
-        brandName: workflows.settings.brand.name,
-        locales: workflows.settings.locales,
-        defaultLocale: workflows.settings.defaultLocale,
-      }) as LambdaHandler<never, unknown>,
-      'journey-step': createJourneyStepHandler({
-        ...observability(),
-        store,
-        clock: options.clock,
-      }) as LambdaHandler<never, unknown>,
-      sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<never, unknown>,
-    };
+    let handlers = buildHandlers(workflows);
     const invoke = (fn: FunctionName, event: unknown) =>
       invokeLambda(`rapport-${fn}`, handlers[fn], event as never);
 
@@ -197,20 +207,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const journeyStepArn = localLambdaArn('rapport-journey-step');
     // The journeys' events:putEvents integration goes straight to the same local bus.
     const putEvents = async (input: unknown) => bus.putEvents(input as never);
-    stepFunctions.deploy(
-      workflows.journeys,
-      {
-        [SUBSTITUTIONS.sendMessage]: sendMessageArn,
-        [SUBSTITUTIONS.journeyStep]: journeyStepArn,
-        [SUBSTITUTIONS.eventBus]: EVENT_BUS,
-      },
-      {
-        [sendMessageArn]: (input) => invoke('send-message', input),
-        [journeyStepArn]: (input) => invoke('journey-step', input),
-        [PUT_EVENTS_RESOURCE]: putEvents,
-      },
-      () => options.clock.now(),
-    );
+    const deploy = (w: Workflows) =>
+      stepFunctions.deploy(
+        w.journeys,
+        {
+          [SUBSTITUTIONS.sendMessage]: sendMessageArn,
+          [SUBSTITUTIONS.journeyStep]: journeyStepArn,
+          [SUBSTITUTIONS.eventBus]: EVENT_BUS,
+        },
+        {
+          [sendMessageArn]: (input) => invoke('send-message', input),
+          [journeyStepArn]: (input) => invoke('journey-step', input),
+          [PUT_EVENTS_RESOURCE]: putEvents,
+        },
+        () => options.clock.now(),
+      );
+    deploy(workflows);
 
     const sweepEvery = options.sweepEveryMs ?? 3_600_000;
     if (sweepEvery > 0) {
@@ -252,7 +264,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         eventBridge: eventBridgeUrl,
       },
       dataDir: options.dataDir,
-      workflows,
+      get workflows() {
+        return workflows;
+      },
+      redeploy() {
+        // Validated in full before anything changes: an invalid edit leaves the running version in place.
+        const next = loadWorkflows(options.workflowsDir);
+        handlers = buildHandlers(next);
+        deploy(next);
+        workflows = next;
+        return next;
+      },
       tableName,
       clients,
       stepFunctions,
