@@ -1,15 +1,11 @@
-import type { Clock } from './clock';
 import { VersionConflictError } from './errors';
 import type { CustomerEvent } from './events/schema';
 import { enterJourneys, reachGoals, resumeWaits } from './journey/enter';
-import type { Calendar } from './journey/compile';
 import { journeysToStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
-import type { Journey } from './journey/schema';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
-import type { Lifecycle } from './lifecycle/schema';
 import { lifecycleChanges } from './lifecycle/changes';
-import type { CustomerStore, EventRecord, JourneyStarter, LifecyclePublisher } from './ports';
+import type { EventRecord, LifecycleDeps } from './ports';
 import type { StageChange } from './profile/profile';
 
 export interface IngestResult {
@@ -23,16 +19,6 @@ export interface IngestResult {
   journeysStarted: string[];
   /** Journeys this event was the goal of: ended for this customer and counted as converted. */
   conversions: string[];
-}
-
-export interface IngestDeps {
-  store: CustomerStore;
-  starter: JourneyStarter;
-  clock: Clock;
-  lifecycle: Lifecycle;
-  journeys: readonly Journey[];
-  calendar: Calendar;
-  publisher: LifecyclePublisher;
 }
 
 /**
@@ -51,7 +37,7 @@ const MAX_CONFLICT_RETRIES = 25;
  * 4. the event record, written last, marks the event as fully handled.
  * Only single-item conditional writes are used, so DynamoDB and dynalite behave alike.
  */
-export async function ingestEvent(event: CustomerEvent, deps: IngestDeps): Promise<IngestResult> {
+export async function ingestEvent(event: CustomerEvent, deps: LifecycleDeps): Promise<IngestResult> {
   const { store, clock } = deps;
   const recorded = await store.getEvent(event.customerId, event.eventId);
   if (recorded) {

@@ -1,4 +1,7 @@
-import type { JourneyInput } from './journey/compile';
+import type { Clock } from './clock';
+import type { Calendar, JourneyInput } from './journey/compile';
+import type { Journey } from './journey/schema';
+import type { Lifecycle } from './lifecycle/schema';
 import type { Profile, StageChange, StageChangeCause } from './profile/profile';
 
 /** What Rapport remembers about one ingested event: the dedupe record and a line of the customer's timeline. */
@@ -132,6 +135,17 @@ export interface LifecycleChange {
 /** Where lifecycle changes are announced (on AWS: the Rapport EventBridge bus). At least once. */
 export interface LifecyclePublisher {
   publish(changes: readonly LifecycleChange[]): Promise<void>;
+}
+
+/** What both ways a customer moves along the lifecycle need: ingest (an event) and the sweep (time). */
+export interface LifecycleDeps {
+  store: CustomerStore;
+  starter: JourneyStarter;
+  clock: Clock;
+  lifecycle: Lifecycle;
+  journeys: readonly Journey[];
+  calendar: Calendar;
+  publisher: LifecyclePublisher;
 }
 
 export interface RawEmail {

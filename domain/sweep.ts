@@ -1,14 +1,10 @@
-import type { Clock } from './clock';
 import { VersionConflictError } from './errors';
 import { enterJourneys } from './journey/enter';
-import type { Calendar } from './journey/compile';
 import { journeysToStart } from './journey/entry';
 import { occasionStarts, scheduled } from './journey/occasions';
-import type { Journey } from './journey/schema';
 import { advanceTime } from './lifecycle/apply';
-import type { Lifecycle } from './lifecycle/schema';
 import { lifecycleChanges } from './lifecycle/changes';
-import type { CustomerStore, JourneyStarter, LifecyclePublisher } from './ports';
+import type { LifecycleDeps } from './ports';
 
 export interface SweepResult {
   /** Customers whose due time had come. */
@@ -26,7 +22,7 @@ const BATCH = 100;
  * sweep finds the due time moved on, or loses the conditional write and re-reads; journey starts use
  * deterministic names.
  */
-export async function sweep(deps: SweepDeps): Promise<SweepResult> {
+export async function sweep(deps: LifecycleDeps): Promise<SweepResult> {
   const now = deps.clock.now();
   const result: SweepResult = { visited: 0, stageChanges: 0, journeysStarted: 0 };
   const seen = new Set<string>();
@@ -43,16 +39,6 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   }
 }
 
-export interface SweepDeps {
-  store: CustomerStore;
-  starter: JourneyStarter;
-  clock: Clock;
-  lifecycle: Lifecycle;
-  journeys: readonly Journey[];
-  calendar: Calendar;
-  publisher: LifecyclePublisher;
-}
-
 /**
  * Re-evaluates one customer, announces their stage and tier changes and starts the journeys those, or
  * the date, begin, *before* storing the profile: if the sweep dies in between, the next sweep finds the customer still
@@ -60,7 +46,7 @@ export interface SweepDeps {
  */
 async function advanceCustomer(
   customerId: string,
-  deps: SweepDeps,
+  deps: LifecycleDeps,
   now: Date,
 ): Promise<{ stageChanges: number; journeysStarted: number }> {
   for (let attempt = 0; attempt < 8; attempt++) {

@@ -6,11 +6,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBr
 import { zodProblems } from '../../domain/config/source';
 import { InvalidEventError, ValidationError } from '../../domain/errors';
 import { CustomerEvent } from '../../domain/events/schema';
-import { ingestEvent, type IngestDeps, type IngestResult } from '../../domain/ingest';
+import { ingestEvent, type IngestResult } from '../../domain/ingest';
+import type { LifecycleDeps } from '../../domain/ports';
 import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
 
-export interface IngestEventDeps extends Observability, IngestDeps {}
+export interface IngestEventDeps extends Observability, LifecycleDeps {}
 
 export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
 

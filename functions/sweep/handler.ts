@@ -2,10 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { sweep, type SweepDeps, type SweepResult } from '../../domain/sweep';
+import type { LifecycleDeps } from '../../domain/ports';
+import { sweep, type SweepResult } from '../../domain/sweep';
 import { METRIC, type Observability } from '../shared/observability';
 
-export interface SweepHandlerDeps extends Observability, SweepDeps {}
+export interface SweepHandlerDeps extends Observability, LifecycleDeps {}
 
 /**
  * Invoked on a schedule (EventBridge Scheduler on AWS, a timer locally): applies the passing of time to

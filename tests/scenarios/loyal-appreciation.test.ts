@@ -1,11 +1,3 @@
-import { expected, loadScenario, runScenario } from './scenario';
+import { scenarioTest } from './scenario';
 
-const scenario = loadScenario('loyal-appreciation.yaml');
-
-test(
-  scenario.title,
-  async () => {
-    expect(await runScenario(scenario)).toEqual(expected(scenario));
-  },
-  60_000,
-);
+scenarioTest('loyal-appreciation.yaml');

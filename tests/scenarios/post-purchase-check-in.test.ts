@@ -1,11 +1,3 @@
-import { expected, loadScenario, runScenario } from './scenario';
+import { scenarioTest } from './scenario';
 
-const scenario = loadScenario('post-purchase-check-in.yaml');
-
-test(
-  scenario.title,
-  async () => {
-    expect(await runScenario(scenario)).toEqual(expected(scenario));
-  },
-  60_000,
-);
+scenarioTest('post-purchase-check-in.yaml');

@@ -158,3 +158,15 @@ export function expected(scenario: Scenario): ScenarioOutcome {
     conversions: [...scenario.expect.conversions].sort(byTime),
   };
 }
+
+/** Registers the scenario in `file` (beside this module) as one test, named by its title. */
+export function scenarioTest(file: string): void {
+  const scenario = loadScenario(file);
+  test(
+    scenario.title,
+    async () => {
+      expect(await runScenario(scenario)).toEqual(expected(scenario));
+    },
+    60_000,
+  );
+}
