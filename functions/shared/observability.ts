@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { redactPersonalData } from './redact';
 
 /** Names of the custom metrics; the CloudWatch dashboard (infra/) charts exactly these. */
 export const METRIC = {
@@ -24,8 +25,17 @@ export interface Observability {
   metrics: Metrics;
 }
 
+/** The Logger every handler uses: personal data (contact details, names, free text) never reaches a log line. */
+export function createLogger(options: ConstructorParameters<typeof Logger>[0] = {}): Logger {
+  return new Logger({
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+    jsonReplacerFn: redactPersonalData,
+    ...options,
+  });
+}
+
 export function createObservability(): Observability {
-  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+  const logger = createLogger();
   return {
     logger,
     // Its own warnings (e.g. "no metrics to publish" on a GET) go through our logger and its level.

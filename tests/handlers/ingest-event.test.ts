@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -15,7 +14,7 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidEventError } from '../../domain/errors';
 import { createIngestEventHandler, type IngestEventInput } from '../../functions/ingest-event/handler';
-import { createObservability } from '../../functions/shared/observability';
+import { createLogger, createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
 import { fixture, PURCHASE, startDynalite, type Item, type LocalDynamo, type Table } from './support';
@@ -591,7 +590,7 @@ describe('ingest-event: logs', () => {
   /** A logger that writes (unlike the silenced default of the test setup), and what it wrote. */
   function capturedLogs() {
     const lines: Record<string, unknown>[] = [];
-    const logger = new Logger({ serviceName: 'rapport', logLevel: 'INFO' });
+    const logger = createLogger({ logLevel: 'INFO' });
     const capture = (chunk: unknown) => {
       for (const line of String(chunk).split('\n').filter(Boolean))
         lines.push(JSON.parse(line) as Record<string, unknown>);
@@ -626,5 +625,32 @@ describe('ingest-event: logs', () => {
     });
     expect(rejected).not.toHaveProperty('customerId');
     expect(rejected).not.toHaveProperty('eventId');
+  });
+
+  it('never logs an email address, a name or a phone number, even quoted in a rejected event', async () => {
+    const logs = capturedLogs();
+    try {
+      const h = handler(table, logs.observability);
+      await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
+      await invokeHttp(
+        httpWithBody(
+          JSON.stringify({
+            ...PURCHASE,
+            eventId: 'e-bad',
+            customer: { email: 'li@@example', firstName: '李小龙', phone: '+86 138 0013 8000' },
+          }),
+        ),
+        h,
+      );
+    } finally {
+      logs.restore();
+    }
+    const rejected = logs.lines.find((l) => l.message === 'event rejected');
+    // The rejection still says which fields were wrong, and why.
+    expect(JSON.stringify(rejected)).toContain('customer.email');
+    expect(JSON.stringify(rejected)).toContain('customer.phone');
+    const written = JSON.stringify(logs.lines);
+    for (const personal of ['li@', 'li@@example', 'example.com', '李小龙', '138 0013', '13800138000'])
+      expect(written).not.toContain(personal);
   });
 });
