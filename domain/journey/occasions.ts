@@ -26,21 +26,30 @@ function dateJourneys(journeys: readonly Journey[]): (Journey & { entry: { date:
   return journeys.filter((j): j is Journey & { entry: { date: DateEntry } } => j.entry.date !== undefined);
 }
 
+/**
+ * The local days a dated wait or date entry names for this customer, from `year`: the anniversary of a
+ * profile date (this year's and next), or the holiday's calendar entries. Shared by `wait: until` steps.
+ */
+export function namedDays(
+  date: { anniversary?: string | undefined; calendar: readonly string[] },
+  profile: Profile,
+  year: number,
+): LocalDay[] {
+  if (date.anniversary !== undefined) {
+    const value = profile.attributes?.[date.anniversary];
+    return typeof value === 'string' ? calendarDays(value, year, { yearly: true }) : [];
+  }
+  return date.calendar.flatMap((entry) => calendarDays(entry, year));
+}
+
 /** The moments of one date entry for this customer in the local years around `around`. */
 function moments(date: DateEntry, profile: Profile, calendar: Calendar, around: Date): Occasion['at'][] {
   const timeZone = profile.timeZone ?? calendar.defaultTimeZone;
   const year = localParts(around, timeZone).year;
-  let days: LocalDay[] = [];
-  if (date.anniversary !== undefined) {
-    const value = profile.attributes?.[date.anniversary];
-    if (typeof value === 'string')
-      days = [year - 1, year].flatMap((y) => calendarDays(value, y, { yearly: true }));
-  } else {
-    days = [date.holiday ?? []]
-      .flat()
-      .flatMap((h) => calendar.holidays[h] ?? [])
-      .flatMap((entry) => [year - 1, year].flatMap((y) => calendarDays(entry, y)));
-  }
+  const entries = [date.holiday ?? []].flat().flatMap((h) => calendar.holidays[h] ?? []);
+  const days = [year - 1, year].flatMap((y) =>
+    namedDays({ anniversary: date.anniversary, calendar: entries }, profile, y),
+  );
   const [hour = 0, minute = 0] = date.timeOfDay.split(':').map(Number);
   return days.map((d) => zonedInstant({ ...d, hour, minute }, timeZone));
 }

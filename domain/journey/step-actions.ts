@@ -10,7 +10,8 @@ import type { Profile } from '../profile/profile';
 import { customerMatches, pickSplitPath, splitBucket } from './conditions';
 import { CustomerCondition, WaitUntil } from './schema';
 import { MAX_WAIT_UNTIL_SECONDS } from './steps';
-import { calendarDays, localDaysFrom, localParts, nextLocal, type LocalDay } from '../time/zoned';
+import { localDaysFrom, localParts, nextLocal, type LocalDay } from '../time/zoned';
+import { namedDays } from './occasions';
 
 const base = {
   customerId: z.string().min(1),
@@ -185,15 +186,10 @@ function schedule(
 ): { at: string; found: boolean } {
   const timeZone = profile.timeZone ?? input.defaultTimeZone;
   const year = localParts(now, timeZone).year;
-  let days: LocalDay[];
-  if (input.until.holiday) {
-    days = input.calendar.flatMap((entry) => calendarDays(entry, year));
-  } else if (input.until.anniversary) {
-    const date = profile.attributes?.[input.until.anniversary];
-    days = typeof date === 'string' ? calendarDays(date, year, { yearly: true }) : [];
-  } else {
-    days = localDaysFrom(now, timeZone, 2);
-  }
+  const days: LocalDay[] =
+    input.until.holiday || input.until.anniversary
+      ? namedDays({ anniversary: input.until.anniversary, calendar: input.calendar }, profile, year)
+      : localDaysFrom(now, timeZone, 2);
   const at = nextLocal(now, timeZone, input.until.timeOfDay, days);
   // A Standard execution lasts a year at most, and other steps take time too: a date more than 350 days
   // away (or beyond the step's own `within`), or none, ends the wait now.
