@@ -2,7 +2,9 @@ import type { Clock } from './clock';
 import type { Calendar, JourneyInput } from './journey/compile';
 import type { Journey } from './journey/schema';
 import type { Lifecycle } from './lifecycle/schema';
-import type { Profile, StageChange, StageChangeCause } from './profile/profile';
+import type { Channel } from './config/ids';
+import type { MessageCategory, MessagePriority, PacingRecord } from './messages/policy';
+import type { Profile, StageChange, StageChangeCause, SuppressionReason } from './profile/profile';
 
 /** What Rapport remembers about one ingested event: the dedupe record and a line of the customer's timeline. */
 export interface EventRecord {
@@ -17,8 +19,16 @@ export interface EventRecord {
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
 }
 
-export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'in-doubt';
-export type SkipReason = 'unsubscribed' | 'no-address';
+export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'deferred' | 'in-doubt';
+/** Why a message did not go out (`deferred` records carry `quiet-hours-deferred`). */
+export const SKIP_REASONS = [
+  'no-consent',
+  'suppressed',
+  'frequency-cap',
+  'quiet-hours-deferred',
+  'no-address',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** One message a journey step produced (or decided not to), keyed by execution and step. */
 export interface MessageRecord {
@@ -29,14 +39,20 @@ export interface MessageRecord {
   journeyVersion: number;
   stepId: string;
   executionId: string;
-  channel: 'email';
+  channel: Channel;
   template: string;
-  category: 'marketing' | 'transactional';
+  category: MessageCategory;
+  topic?: string;
+  priority?: MessagePriority;
   status: MessageStatus;
   reason?: SkipReason;
+  /** For a message deferred by quiet hours: when it is tried again. */
+  deferredUntil?: string;
   locale?: string;
   to?: string;
   subject?: string;
+  /** SMS: how many parts (GSM-7 or UCS-2 segments) the text took; each is billed. */
+  parts?: number;
   providerMessageId?: string;
   createdAt: string;
   sentAt?: string;
@@ -90,7 +106,10 @@ export interface CustomerStore {
   getEvent(customerId: string, eventId: string): Promise<EventRecord | undefined>;
   putEvent(record: EventRecord): Promise<void>;
   getMessage(customerId: string, messageKey: string): Promise<MessageRecord | undefined>;
-  /** Creates the record only if none exists for this key. Returns false when one already did. */
+  /**
+   * Creates the record only if none exists for this key, or the one there is `deferred` (quiet hours:
+   * the same send is tried again later). Returns false when another record already holds the key.
+   */
   claimMessage(record: MessageRecord): Promise<boolean>;
   updateMessage(record: MessageRecord): Promise<void>;
   listJourneyEntries(customerId: string, journeyId: string): Promise<JourneyEntryRecord[]>;
@@ -102,6 +121,21 @@ export interface CustomerStore {
   recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
   /** Removes a claim that provably never reached the provider, so a retry may send. */
   releaseMessage(customerId: string, messageKey: string): Promise<void>;
+  getPacing(customerId: string): Promise<PacingRecord | undefined>;
+  /** Writes only if the stored version is `record.version - 1`; else throws VersionConflictError. */
+  putPacing(record: PacingRecord): Promise<void>;
+  /** The address-level suppression list (see suppressionKey): outlives profiles. */
+  getSuppression(key: string): Promise<SuppressionRecord | undefined>;
+  putSuppression(record: SuppressionRecord): Promise<void>;
+}
+
+/** An address never to be contacted again, kept by hash only. */
+export interface SuppressionRecord {
+  key: string;
+  channel: Channel;
+  reason: SuppressionReason;
+  at: string;
+  source: string;
 }
 
 export interface JourneyStarter {
@@ -165,4 +199,20 @@ export interface RawEmail {
 export interface Mailer {
   /** Sends one email and returns the provider's message id. */
   send(email: RawEmail): Promise<{ messageId: string }>;
+}
+
+export interface SmsMessage {
+  /** E.164. */
+  to: string;
+  body: string;
+  /** Promotional or transactional: carriers route and rate them differently. */
+  category: 'marketing' | 'transactional';
+  /** Deterministic per execution and step (the message key). */
+  dedupeKey: string;
+  tags: Record<string, string>;
+}
+
+export interface SmsSender {
+  /** Sends one text message and returns the provider's message id. */
+  send(sms: SmsMessage): Promise<{ messageId: string }>;
 }

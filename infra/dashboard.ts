@@ -12,7 +12,8 @@ import {
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions/routes';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability';
+import { SKIP_REASONS } from '../domain/ports';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, skippedMetric } from '../functions/shared/observability';
 import type { HandlerFunction } from './handler-function';
 import type { JourneyStateMachine } from './journey-state-machine';
 
@@ -50,7 +51,13 @@ export class RapportDashboard extends Construct {
     const custom = (...names: string[]) => names.map(rapportMetric);
 
     const rows: IWidget[][] = [
-      [new TextWidget({ markdown: '# Rapport\nEvents in, journeys run, emails out.', width: 24, height: 1 })],
+      [
+        new TextWidget({
+          markdown: '# Rapport\nEvents in, journeys run, messages out (or held back, and why).',
+          width: 24,
+          height: 1,
+        }),
+      ],
       [
         graph('Events', custom(METRIC.eventsIngested, METRIC.duplicateEvents, METRIC.invalidEvents)),
         graph(
@@ -63,7 +70,17 @@ export class RapportDashboard extends Construct {
             METRIC.customersSwept,
           ),
         ),
-        graph('Email', custom(METRIC.emailsSent, METRIC.emailsSkipped, METRIC.unsubscribes)),
+        graph(
+          'Messages',
+          custom(METRIC.emailsSent, METRIC.smsSent, METRIC.messagesSkipped, METRIC.unsubscribes),
+        ),
+      ],
+      [
+        graph(
+          'Why messages did not go out',
+          SKIP_REASONS.map((reason) => rapportMetric(skippedMetric(reason))),
+          24,
+        ),
       ],
     ];
 

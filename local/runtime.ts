@@ -14,6 +14,8 @@ import dynalite from 'dynalite';
 import { createCustomerStore } from '../adapters/dynamodb/customer-store';
 import { ensureTable } from '../adapters/dynamodb/table';
 import { createSesMailer } from '../adapters/email/ses-mailer';
+import { createSmsSender } from '../adapters/sms/end-user-messaging';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
@@ -29,6 +31,7 @@ import { createSweepHandler } from '../functions/sweep/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
 import { LocalEventBus, type LocalBusEvent } from './eventbridge';
+import { LocalSmsOutbox } from './sms-outbox';
 import { installLongTimers } from './long-timers';
 import { LocalHttpApi } from './http-api';
 import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from './lambda';
@@ -40,7 +43,7 @@ export interface LocalRuntimeOptions {
   workflowsDir: string;
   clock: Clock;
   /** 0 picks free ports (tests). */
-  ports?: Partial<Record<'api' | 'ses' | 'dynamodb' | 'stepFunctions' | 'eventBridge', number>>;
+  ports?: Partial<Record<'api' | 'ses' | 'dynamodb' | 'stepFunctions' | 'eventBridge' | 'sms', number>>;
   host?: string;
   tableName?: string;
   sender?: string;
@@ -58,6 +61,10 @@ export interface LocalRuntime {
     dynamodb: string;
     stepFunctions: string;
     eventBridge: string;
+    /** The End User Messaging SMS API on this machine. */
+    sms: string;
+    /** The SMS outbox as JSON: every text message sent. */
+    smsOutbox: string;
   };
   dataDir: string | undefined;
   /** The workflows deployed now. */
@@ -69,7 +76,15 @@ export interface LocalRuntime {
    */
   redeploy(): Workflows;
   tableName: string;
-  clients: { dynamodb: DynamoDBClient; ses: SESClient; sfn: SFNClient; eventBridge: EventBridgeClient };
+  clients: {
+    dynamodb: DynamoDBClient;
+    ses: SESClient;
+    sfn: SFNClient;
+    eventBridge: EventBridgeClient;
+    sms: PinpointSMSVoiceV2Client;
+  };
+  /** Every text message sent (on AWS: End User Messaging SMS), oldest first. */
+  outbox: LocalSmsOutbox;
   stepFunctions: LocalStepFunctions;
   /** What journeys' `task` steps published to the event bus (on AWS: EventBridge), oldest first. */
   readonly tasks: LocalBusEvent[];
@@ -89,7 +104,7 @@ const EVENT_BUS = 'rapport';
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const host = options.host ?? '127.0.0.1';
-  const ports = { api: 0, ses: 0, dynamodb: 0, stepFunctions: 0, eventBridge: 0, ...options.ports };
+  const ports = { api: 0, ses: 0, dynamodb: 0, stepFunctions: 0, eventBridge: 0, sms: 0, ...options.ports };
   const tableName = options.tableName ?? 'rapport';
   let workflows = loadWorkflows(options.workflowsDir);
   const activity = new Activity();
@@ -121,6 +136,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const eventBridgeUrl = await bus.listen(ports.eventBridge, host);
     closers.push(() => bus.close());
 
+    const outbox = new LocalSmsOutbox(() => options.clock.now(), activity);
+    const smsUrl = await outbox.listen(ports.sms, host);
+    closers.push(() => outbox.close());
+
     const common = { region: LOCAL_REGION, credentials: CREDENTIALS, maxAttempts: 3 };
     const clients = {
       dynamodb: new DynamoDBClient({ ...common, endpoint: dynamodbUrl }),
@@ -132,11 +151,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }),
       sfn: new SFNClient({ ...common, endpoint: stepFunctionsUrl }),
       eventBridge: new EventBridgeClient({ ...common, endpoint: eventBridgeUrl }),
+      sms: new PinpointSMSVoiceV2Client({ ...common, endpoint: smsUrl }),
     };
     trackActivity(clients.dynamodb, activity);
     trackActivity(clients.ses, activity);
     trackActivity(clients.sfn, activity);
     trackActivity(clients.eventBridge, activity);
+    trackActivity(clients.sms, activity);
     closers.push(async () => Object.values(clients).forEach((c) => c.destroy()));
     await ensureTable(clients.dynamodb, tableName);
 
@@ -176,7 +197,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           ...observability(),
           store,
           mailer: createSesMailer(clients.ses, {}),
+          sms: createSmsSender(clients.sms, { configurationSet: 'rapport' }),
           renderer: createRenderer(w),
+          settings: w.settings,
           clock: options.clock,
           sender: options.sender ?? `${w.settings.brand.name} <hello@rapport.local>`,
           publicBaseUrl: apiUrl,
@@ -239,6 +262,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(tasksOf(bus), null, 2));
     });
+    api.addLocalRoute('/_local/sms', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(outbox.messages, null, 2));
+    });
     api.addLocalRoute('/_local/events', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(bus.events, null, 2));
@@ -262,6 +289,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         dynamodb: dynamodbUrl,
         stepFunctions: stepFunctionsUrl,
         eventBridge: eventBridgeUrl,
+        sms: smsUrl,
+        smsOutbox: `${apiUrl}/_local/sms`,
       },
       dataDir: options.dataDir,
       get workflows() {
@@ -282,6 +311,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return tasksOf(bus);
       },
       bus,
+      outbox,
       activity,
       stop: async () => {
         for (const close of closers.reverse()) await close().catch(() => undefined);

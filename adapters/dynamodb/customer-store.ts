@@ -15,14 +15,17 @@ import type {
   EventRecord,
   JourneyEntryRecord,
   MessageRecord,
+  SuppressionRecord,
 } from '../../domain/ports';
+import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
 import { DUE_INDEX, DUE_SHARDS } from './table';
 
 /**
  * Single-table layout, one partition per customer so that a customer's whole story is one Query:
  *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey> | DECISION#<decisionKey>
- *                           | JOURNEY#<journeyId>#<executionName> | AWAIT#<eventType>#<tokenHash>
+ *                           | JOURNEY#<journeyId>#<executionName> | AWAIT#<eventType>#<tokenHash> | PACING
+ *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  */
 export const keys = {
@@ -31,6 +34,8 @@ export const keys = {
   message: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${key}` }),
   decision: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `DECISION#${key}` }),
   await: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `AWAIT#${key}` }),
+  pacing: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PACING' }),
+  suppression: (key: string) => ({ pk: `SUPPRESSION#${key}`, sk: 'SUPPRESSION' }),
   journeyEntry: (customerId: string, journeyId: string, executionName: string) => ({
     pk: `CUSTOMER#${customerId}`,
     sk: `JOURNEY#${journeyId}#${executionName}`,
@@ -80,36 +85,44 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
   };
   const isConditionFailure = (e: unknown) =>
     e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
+  /** Optimistic concurrency: version 1 creates, version n replaces n - 1 only. */
+  const putVersioned = async (what: string, version: number, item: Record<string, unknown>) => {
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ...(version === 1
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': version - 1 },
+              }),
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e))
+        throw new VersionConflictError(`${what} changed since version ${version - 1}`, { cause: e });
+      throw e;
+    }
+  };
 
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
-    async putProfile(profile) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keys.profile(profile.customerId),
-              ...profile,
-              ...(profile.dueAt ? { [DUE_INDEX.partitionKey]: dueShard(profile.customerId) } : {}),
-            },
-            ...(profile.version === 1
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :expected',
-                  ExpressionAttributeValues: { ':expected': profile.version - 1 },
-                }),
-          }),
-        );
-      } catch (e) {
-        if (isConditionFailure(e))
-          throw new VersionConflictError(
-            `profile ${profile.customerId} changed since version ${profile.version - 1}`,
-            { cause: e },
-          );
-        throw e;
-      }
-    },
+    putProfile: (profile) =>
+      putVersioned(`profile ${profile.customerId}`, profile.version, {
+        ...keys.profile(profile.customerId),
+        ...profile,
+        ...(profile.dueAt ? { [DUE_INDEX.partitionKey]: dueShard(profile.customerId) } : {}),
+      }),
+    getPacing: (customerId) => get<PacingRecord>(keys.pacing(customerId)),
+    putPacing: (record) =>
+      putVersioned(`pacing of ${record.customerId}`, record.version, {
+        ...keys.pacing(record.customerId),
+        ...record,
+      }),
+    getSuppression: (key) => get<SuppressionRecord>(keys.suppression(key)),
+    putSuppression: (record) => put(keys.suppression(record.key), record),
     async listDue(now, limit) {
       // Shards are independent partitions: query them all at once.
       const perShard = await Promise.all(
@@ -145,7 +158,9 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.message(record.customerId, record.messageKey), ...record },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: 'attribute_not_exists(pk) OR #s = :deferred',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':deferred': 'deferred' },
           }),
         );
         return true;

@@ -10,7 +10,9 @@ import type {
   LifecycleChange,
   LifecyclePublisher,
   MessageRecord,
+  SuppressionRecord,
 } from '../../domain/ports';
+import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
 
 /**
@@ -28,6 +30,8 @@ export function memoryStore(): CustomerStore & {
   const decisions = new Map<string, DecisionRecord>();
   const entries = new Map<string, JourneyEntryRecord>();
   const awaits = new Map<string, AwaitRecord>();
+  const pacing = new Map<string, PacingRecord>();
+  const suppressions = new Map<string, SuppressionRecord>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
   const due = new Map<string, string>();
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
@@ -35,6 +39,14 @@ export function memoryStore(): CustomerStore & {
     profiles,
     events,
     getProfile: async (id) => clone(profiles.get(id)),
+    getPacing: async (id) => clone(pacing.get(id)),
+    putPacing: async (r) => {
+      if ((pacing.get(r.customerId)?.version ?? 0) !== r.version - 1)
+        throw new VersionConflictError(`pacing version conflict on ${r.customerId}`);
+      pacing.set(r.customerId, structuredClone(r));
+    },
+    getSuppression: async (key) => clone(suppressions.get(key)),
+    putSuppression: async (r) => void suppressions.set(r.key, structuredClone(r)),
     putProfile: async (p) => {
       const current = profiles.get(p.customerId);
       if ((current?.version ?? 0) !== p.version - 1)
@@ -55,7 +67,8 @@ export function memoryStore(): CustomerStore & {
     putEvent: async (r) => void events.set(`${r.customerId}/${r.eventId}`, structuredClone(r)),
     getMessage: async (c, k) => clone(messages.get(`${c}/${k}`)),
     claimMessage: async (r) => {
-      if (messages.has(`${r.customerId}/${r.messageKey}`)) return false;
+      const held = messages.get(`${r.customerId}/${r.messageKey}`);
+      if (held && held.status !== 'deferred') return false;
       messages.set(`${r.customerId}/${r.messageKey}`, structuredClone(r));
       return true;
     },

@@ -22,6 +22,15 @@ export const Currency = z
   .string(expect('an ISO 4217 currency code such as "CNY" or "USD"'))
   .regex(/^[A-Z]{3}$/, expect('an ISO 4217 currency code in capitals, such as "CNY" or "USD"'));
 
+export const TimeOfDay = z
+  .string(expect('a time of day such as "09:30"'))
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a time of day such as "09:30" (24-hour clock)'));
+
+/** Where Rapport reaches a customer. */
+export const CHANNELS = ['email', 'sms'] as const;
+export const Channel = z.enum(CHANNELS, expect('a channel: "email" or "sms"'));
+export type Channel = z.infer<typeof Channel>;
+
 export function isLocale(v: string): boolean {
   try {
     return Intl.getCanonicalLocales(v).length === 1;
@@ -43,3 +52,4 @@ export type Slug = z.infer<typeof Slug>;
 export type Locale = z.infer<typeof Locale>;
 export type TimeZone = z.infer<typeof TimeZone>;
 export type Currency = z.infer<typeof Currency>;
+export type TimeOfDay = z.infer<typeof TimeOfDay>;

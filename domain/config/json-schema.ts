@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Journey } from '../journey/schema';
 import { Lifecycle } from '../lifecycle/schema';
-import { EmailLayout, EmailTemplate } from '../messages/template';
+import { EmailLayout, MessageTemplate } from '../messages/template';
 import { Settings } from './settings';
 
 /**
@@ -12,7 +12,7 @@ export const JSON_SCHEMAS = {
   'journey.schema.json': Journey,
   'lifecycle.schema.json': Lifecycle,
   'settings.schema.json': Settings,
-  'email-template.schema.json': EmailTemplate,
+  'message-template.schema.json': MessageTemplate,
   'email-layout.schema.json': EmailLayout,
 } as const;
 

@@ -13,7 +13,7 @@ import {
 } from '../journey/steps';
 import { durationSeconds, MAX_DURATION_SECONDS } from './duration';
 import { Lifecycle } from '../lifecycle/schema';
-import { EmailLayout, EmailTemplate } from '../messages/template';
+import { EmailLayout, hasEmail, MessageTemplate } from '../messages/template';
 import { Settings } from './settings';
 import { parseYaml, zodProblems, type YamlSource } from './source';
 
@@ -33,7 +33,7 @@ export interface Workflows {
   lifecycle: Lifecycle;
   journeys: LoadedJourney[];
   /** templates[templateId][locale] */
-  templates: Record<string, Record<string, EmailTemplate>>;
+  templates: Record<string, Record<string, MessageTemplate>>;
   layouts: Record<string, EmailLayout>;
 }
 
@@ -156,7 +156,7 @@ export function loadWorkflows(dir: string): Workflows {
 
   const layouts: Record<string, EmailLayout> = {};
   const layoutFiles = new Set<string>();
-  const templates: Record<string, Record<string, EmailTemplate>> = {};
+  const templates: Record<string, Record<string, MessageTemplate>> = {};
   const templatesDir = join(dir, 'templates');
   for (const id of listDir(templatesDir).filter((n) => statSync(join(templatesDir, n)).isDirectory())) {
     for (const name of listDir(join(templatesDir, id)).filter((n) => n.endsWith('.yaml'))) {
@@ -170,7 +170,7 @@ export function loadWorkflows(dir: string): Workflows {
           layouts[locale] = parsed.value;
         }
       } else {
-        const parsed = parse(path, EmailTemplate);
+        const parsed = parse(path, MessageTemplate);
         if (parsed.value) {
           checkLiquid(parsed.src, parsed.value);
           (templates[id] ??= {})[locale] = parsed.value;
@@ -205,6 +205,7 @@ export function loadWorkflows(dir: string): Workflows {
       stageIds: stageIds.size ? stageIds : undefined,
       tierIds: tierIds.size ? tierIds : undefined,
       holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
+      topics: settings?.value?.topics,
       templates,
       locales,
     });
@@ -248,6 +249,7 @@ function journeyReferenceProblems(
     stageIds: ReadonlySet<string> | undefined;
     tierIds: ReadonlySet<string> | undefined;
     holidays: readonly string[] | undefined;
+    topics: readonly string[] | undefined;
     templates: Workflows['templates'];
     locales: readonly string[];
   },
@@ -335,13 +337,23 @@ function journeyReferenceProblems(
           `a template folder workflows/templates/${step.template}/ (known: ${known})`,
         );
       else
-        for (const locale of ctx.locales.filter((l) => !byLocale[l]))
-          at(
-            ['steps', i, 'template'],
-            step.template,
-            `a ${locale} version: workflows/templates/${step.template}/${locale}.yaml`,
-          );
+        for (const locale of ctx.locales) {
+          const tpl = byLocale[locale];
+          const file = `workflows/templates/${step.template}/${locale}.yaml`;
+          if (!tpl) at(['steps', i, 'template'], step.template, `a ${locale} version: ${file}`);
+          else if (step.channel !== 'sms' && !hasEmail(tpl))
+            at(['steps', i, 'template'], step.template, `an email (subject, text, html) in ${file}`);
+          else if (step.channel !== 'email' && tpl.sms === undefined)
+            at(['steps', i, 'template'], step.template, `an sms text in ${file}`);
+        }
     }
+    if (
+      step.type === 'send' &&
+      typeof step.topic === 'string' &&
+      ctx.topics &&
+      !ctx.topics.includes(step.topic)
+    )
+      at(['steps', i, 'topic'], step.topic, `a topic listed in settings.yaml: ${ctx.topics.join(', ')}`);
   });
   return problems;
 }

@@ -1,6 +1,54 @@
 import { z } from 'zod';
-import { Locale, Slug, TimeZone } from './ids';
+import { Duration, durationSeconds } from './duration';
+import { Locale, Slug, TimeOfDay, TimeZone } from './ids';
 import { expect } from './source';
+
+/** A limit on how many marketing messages one customer receives, across all journeys. */
+export const FrequencyCap = z
+  .strictObject({
+    channel: z
+      .enum(['email', 'sms', 'any'], expect('"email", "sms" or "any"'))
+      .default('any')
+      .describe('Which messages count: one channel, or all of them.'),
+    max: z.number(expect('a whole number ≥ 1')).int().min(1, expect('a whole number ≥ 1')),
+    per: Duration.describe('The sliding window, e.g. 7d.'),
+    reservedForHigh: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Slots of `max` only `priority: high` messages may take, so a VIP invitation is not crowded out by offers.',
+      ),
+  })
+  .refine((c) => c.reservedForHigh < c.max, expect('reservedForHigh smaller than max'));
+export type FrequencyCap = z.infer<typeof FrequencyCap>;
+
+/** Hours in the customer's own time zone in which no marketing message goes out; it waits for `to`. */
+export const QuietHours = z
+  .strictObject({
+    from: TimeOfDay.describe('Start of the quiet period, local time, e.g. "21:00".'),
+    to: TimeOfDay.describe(
+      'End of the quiet period, local time, e.g. "09:00" (next morning if before `from`).',
+    ),
+    transactional: z
+      .enum(['send', 'defer'], expect('"send" or "defer"'))
+      .default('send')
+      .describe('Whether receipts and service notices go out in quiet hours (send) or wait too (defer).'),
+  })
+  .refine((q) => q.from !== q.to, expect('"from" and "to" at different times'));
+export type QuietHours = z.infer<typeof QuietHours>;
+
+export const Pacing = z.strictObject({
+  quietHours: QuietHours.optional(),
+  caps: z.array(FrequencyCap).default([]).describe('Every cap must hold for a marketing message to go out.'),
+});
+export type Pacing = z.infer<typeof Pacing>;
+
+/** The longest cap window: sends older than this no longer count for anything. */
+export function pacingWindowSeconds(pacing: Pacing): number {
+  return Math.max(0, ...pacing.caps.map((c) => durationSeconds(c.per)));
+}
 
 /** Project-wide settings marketing owns (workflows/settings.yaml). Deployment details live in CDK context. */
 export const Settings = z.strictObject({
@@ -26,5 +74,11 @@ export const Settings = z.strictObject({
     )
     .default({})
     .describe('Holidays journeys can wait for. Moving feasts (Spring Festival, Mid-Autumn) list each year.'),
+  topics: z
+    .array(Slug)
+    .min(1)
+    .default(['offers', 'events', 'service'])
+    .describe('What marketing messages are about; a customer may opt out of each (send steps name one).'),
+  pacing: Pacing.default({ caps: [] }).describe('Frequency caps and quiet hours for marketing messages.'),
 });
 export type Settings = z.infer<typeof Settings>;

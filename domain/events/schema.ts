@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, Locale, TimeZone } from '../config/ids';
+import { Channel, Currency, Locale, Slug, TimeZone } from '../config/ids';
 import { expect } from '../config/source';
 
 /** The event types Rapport understands. Journeys may start on any of them. */
@@ -11,9 +11,28 @@ const Timestamp = z.iso.datetime({
   error: 'expected: an ISO 8601 timestamp with a time zone, e.g. "2026-11-22T10:00:00Z"',
 });
 
+const ConsentStatus = z.enum(['subscribed', 'unsubscribed'], expect('"subscribed" or "unsubscribed"'));
+
+/** A consent choice the customer made elsewhere (a sign-up form, a branch, a call centre). */
+export const ConsentUpdate = z.strictObject({
+  email: ConsentStatus.optional(),
+  sms: ConsentStatus.optional(),
+  topics: z
+    .record(Slug, ConsentStatus)
+    .refine((r) => Object.keys(r).length <= 20, expect('at most 20 topics'))
+    .optional(),
+});
+export type ConsentUpdate = z.infer<typeof ConsentUpdate>;
+
 /** Customer attributes an event may carry; they update the profile. */
 export const CustomerAttributes = z.strictObject({
   email: z.email(expect('an email address such as "li@example.com"')).max(254).optional(),
+  phone: z
+    .string(expect('a phone number in E.164 form, e.g. "+8613800138000"'))
+    .regex(/^\+[1-9]\d{6,14}$/, expect('a phone number in E.164 form, e.g. "+8613800138000"'))
+    .optional(),
+  preferredChannel: Channel.optional(),
+  consent: ConsentUpdate.optional(),
   firstName: z.string(expect('text')).max(100, expect('at most 100 characters')).optional(),
   locale: Locale.optional(),
   timeZone: TimeZone.optional(),

@@ -137,6 +137,11 @@ export function awaitPath(stepId: string): string {
   return `$.awaited.${stepId.replace(/-/g, '_')}`;
 }
 
+/** Where a send step keeps its outcome (status, and the end of quiet hours when deferred). */
+export function sendPath(stepId: string): string {
+  return `$.sends.${stepId.replace(/-/g, '_')}`;
+}
+
 /** Where a wait-until step keeps the instant it computed. */
 export function schedulePath(stepId: string): string {
   return `$.schedule.${stepId.replace(/-/g, '_')}`;
@@ -151,7 +156,10 @@ function compileStep(
   const [next] = successors(step, below);
   const flow = next === undefined ? { End: true } : { Next: next };
   switch (step.type) {
-    case 'send':
+    case 'send': {
+      const check = `${step.id}-deferred`;
+      const quiet = `${step.id}-quiet-hours`;
+      const end = `${step.id}-end`;
       return {
         [step.id]: {
           Type: 'Task',
@@ -165,15 +173,32 @@ function compileStep(
             channel: step.channel,
             template: step.template,
             category: step.category,
+            ...(step.topic ? { topic: step.topic } : {}),
+            priority: step.priority,
             'executionId.$': '$$.Execution.Id',
           },
-          // The message record lives in DynamoDB; keeping the state's input unchanged keeps paths simple.
-          ResultPath: null,
+          // Only the outcome is kept (the message record lives in DynamoDB): a deferral needs its time.
+          ResultSelector: { 'status.$': '$.status', 'until.$': '$.until' },
+          ResultPath: sendPath(step.id),
           TimeoutSeconds: 60,
           Retry: RETRY,
-          ...flow,
+          Next: check,
         },
+        [check]: {
+          Type: 'Choice',
+          Comment: "Quiet hours in the customer's time zone: the same send waits, then runs again",
+          Choices: [{ Variable: `${sendPath(step.id)}.status`, StringEquals: 'deferred', Next: quiet }],
+          Default: next ?? end,
+        },
+        [quiet]: {
+          Type: 'Wait',
+          Comment: 'Wait for the end of quiet hours',
+          TimestampPath: `${sendPath(step.id)}.until`,
+          Next: step.id,
+        },
+        ...(next === undefined ? { [end]: { Type: 'Succeed' } } : {}),
       };
+    }
     case 'wait': {
       if (step.duration !== undefined) {
         return {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { attributeMatches, purchaseCountMatches } from '../profile/matchers';
+import { channelConsent, topicConsent } from '../profile/consent';
 import type { Profile } from '../profile/profile';
 import type { CustomerCondition } from './schema';
 
@@ -15,7 +16,9 @@ export function customerMatches(c: CustomerCondition, p: Profile): boolean {
   if (c.purchaseCount && !purchaseCountMatches(c.purchaseCount, p)) return false;
   if (c.attribute && !attributeMatches(c.attribute, p)) return false;
   if (c.tag !== undefined && !(p.tags ?? []).includes(c.tag)) return false;
-  if (c.emailConsent !== undefined && p.consent.email.status !== c.emailConsent) return false;
+  if (c.emailConsent !== undefined && channelConsent(p, 'email') !== c.emailConsent) return false;
+  if (c.smsConsent !== undefined && channelConsent(p, 'sms') !== c.smsConsent) return false;
+  if (c.topic && topicConsent(p, c.topic.name) !== c.topic.consent) return false;
   if (c.lastEvent !== undefined && p.lastEvent?.type !== c.lastEvent) return false;
   return true;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Duration } from '../config/duration';
-import { Slug } from '../config/ids';
+import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/source';
 import { EVENT_TYPES } from '../events/schema';
 
@@ -34,6 +34,13 @@ export const CustomerCondition = z.strictObject({
     .optional(),
   tag: z.string().min(1).describe('Has this tag (set by an `update` step).').optional(),
   emailConsent: z.enum(['subscribed', 'unsubscribed']).optional(),
+  smsConsent: z.enum(['subscribed', 'unsubscribed']).optional(),
+  topic: z
+    .strictObject({ name: Slug, consent: z.enum(['subscribed', 'unsubscribed']) })
+    .describe(
+      "The customer's consent to a topic from settings.yaml, e.g. { name: events, consent: subscribed }.",
+    )
+    .optional(),
   lastEvent: z
     .enum(EVENT_TYPES)
     .describe('The type of the latest event received for the customer.')
@@ -45,20 +52,31 @@ export const SendStep = z
   .strictObject({
     id: StepId,
     type: z.literal('send'),
-    channel: z.literal('email', expect('"email" (SMS arrives in a later version)')),
+    channel: z
+      .enum(['email', 'sms', 'preferred'], expect('"email", "sms" or "preferred"'))
+      .describe(
+        "email, sms, or preferred: the customer's preferred channel if it reaches them, else the other one.",
+      ),
     template: TemplateId,
     category: z
       .enum(['marketing', 'transactional'], expect('"marketing" or "transactional"'))
       .default('marketing')
       .describe('Marketing messages need consent; transactional ones (receipts, service notices) do not.'),
+    topic: Slug.describe(
+      'What a marketing message is about, one of `topics` in settings.yaml (e.g. offers, events): customers may opt out of each.',
+    ).optional(),
+    priority: z
+      .enum(['normal', 'high'], expect('"normal" or "high"'))
+      .default('normal')
+      .describe('High-priority messages (a VIP invitation) may use the frequency-cap slots kept for them.'),
     next: Next.optional(),
+  })
+  .refine((s) => s.category === 'transactional' || s.topic !== undefined, {
+    error: 'expected: a topic for a marketing message, e.g. topic: offers (see `topics` in settings.yaml)',
+    path: ['topic'],
   })
   .describe('Send one message to the customer, rendered in their locale.');
 export type SendStep = z.infer<typeof SendStep>;
-
-const TimeOfDay = z
-  .string(expect('a time of day such as "09:30"'))
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a time of day such as "09:30" (24-hour clock)'));
 
 /** Wait until a moment in the customer's own time zone, rather than for a duration. */
 export const WaitUntil = z

@@ -1,5 +1,6 @@
 import { assertNever } from '../assert-never';
 import type { CustomerEvent, PurchaseEvent } from '../events/schema';
+import { applyConsent } from '../profile/consent';
 import { RECENT_EVENT_IDS, type Profile, type StageChange, type StageChangeCause } from '../profile/profile';
 import { classify, classifyTier, dueTimes, longestWindow } from './classify';
 import type { Lifecycle } from './schema';
@@ -39,6 +40,21 @@ export function newProfile(customerId: string, lifecycle: Lifecycle, now: Date):
   return { ...blank, stage: classify(blank, lifecycle, now), tier: classifyTier(blank, lifecycle, now) };
 }
 
+/**
+ * A suppression belongs to the address that bounced or opted out: a new address for that channel starts
+ * clean (the old one stays on the address-level suppression list).
+ */
+function newAddressesUnsuppressed(
+  before: Profile,
+  customer: { email?: string; phone?: string },
+): Pick<Profile, 'suppressed'> {
+  if (!before.suppressed) return {};
+  const suppressed = { ...before.suppressed };
+  if (customer.email !== undefined && customer.email !== before.email) delete suppressed.email;
+  if (customer.phone !== undefined && customer.phone !== before.phone) delete suppressed.sms;
+  return { suppressed };
+}
+
 /** True when `profile` already reflects `eventId`: applying it again must change nothing. */
 export function hasApplied(profile: Profile | undefined, eventId: string): boolean {
   return profile?.recentEventIds.includes(eventId) ?? false;
@@ -57,11 +73,15 @@ export function applyEvent(
 ): ApplyResult {
   const before = current ?? newProfile(event.customerId, lifecycle, now);
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
-  const { attributes, ...customer } = event.customer ?? {};
+  const { attributes, consent, ...customer } = event.customer ?? {};
+  const withConsent = consent
+    ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`)
+    : advanced;
   const profile: Profile = {
-    ...advanced,
+    ...withConsent,
     ...definedOnly(customer),
     ...(attributes ? { attributes: { ...advanced.attributes, ...attributes } } : {}),
+    ...newAddressesUnsuppressed(advanced, customer),
     stageHistory: [...advanced.stageHistory],
     tierHistory: [...advanced.tierHistory],
     recentEventIds: [...advanced.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),

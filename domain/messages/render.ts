@@ -2,13 +2,20 @@ import { Liquid } from 'liquidjs';
 import type { Settings } from '../config/settings';
 import { TemplateNotFoundError } from '../errors';
 import type { Profile } from '../profile/profile';
-import type { EmailLayout, EmailTemplate } from './template';
+import { smsLength } from './sms';
+import { hasEmail, type EmailLayout, type MessageTemplate } from './template';
 
 export interface RenderedEmail {
   locale: string;
   subject: string;
   text: string;
   html: string;
+}
+
+export interface RenderedSms {
+  locale: string;
+  body: string;
+  parts: number;
 }
 
 export interface RenderInput {
@@ -35,35 +42,39 @@ export function resolveLocale(
 
 export function createRenderer(catalog: {
   settings: Settings;
-  templates: Record<string, Record<string, EmailTemplate>>;
+  templates: Record<string, Record<string, MessageTemplate>>;
   layouts: Record<string, EmailLayout>;
 }) {
   // HTML output escapes every variable (customer data is untrusted); text output must not.
   const htmlEngine = new Liquid({ outputEscape: 'escape', cache: true });
   const textEngine = new Liquid({ cache: true });
 
+  const pick = (template: string, profile: Profile) => {
+    const byLocale = catalog.templates[template];
+    if (!byLocale)
+      throw new TemplateNotFoundError(`template "${template}" does not exist in workflows/templates/`);
+    const locale = resolveLocale(profile.locale, Object.keys(byLocale), catalog.settings.defaultLocale);
+    const tpl = byLocale[locale];
+    const layout = catalog.layouts[locale];
+    if (!tpl || !layout)
+      throw new TemplateNotFoundError(
+        `template "${template}" has no ${locale} version (or no ${locale} layout)`,
+      );
+    return { locale, tpl, layout };
+  };
+  const variables = (profile: Profile, unsubscribeUrl?: string) => ({
+    brand: catalog.settings.brand,
+    customer: { firstName: profile.firstName, email: profile.email, locale: profile.locale },
+    firstPurchase: profile.firstPurchase,
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+  });
+
   return {
     render({ template, profile, unsubscribeUrl }: RenderInput): RenderedEmail {
-      const byLocale = catalog.templates[template];
-      if (!byLocale)
-        throw new TemplateNotFoundError(`template "${template}" does not exist in workflows/templates/`);
-      const locale = resolveLocale(profile.locale, Object.keys(byLocale), catalog.settings.defaultLocale);
-      const tpl = byLocale[locale];
-      const layout = catalog.layouts[locale];
-      if (!tpl || !layout)
-        throw new TemplateNotFoundError(
-          `template "${template}" has no ${locale} version (or no ${locale} layout)`,
-        );
-      const vars = {
-        brand: catalog.settings.brand,
-        customer: {
-          firstName: profile.firstName,
-          email: profile.email,
-          locale: profile.locale,
-        },
-        firstPurchase: profile.firstPurchase,
-        unsubscribeUrl,
-      };
+      const { locale, tpl, layout } = pick(template, profile);
+      if (!hasEmail(tpl))
+        throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
+      const vars = variables(profile, unsubscribeUrl);
       const subject = textEngine.parseAndRenderSync(tpl.subject, vars).trim();
       const preheader =
         tpl.preheader === undefined ? '' : textEngine.parseAndRenderSync(tpl.preheader, vars).trim();
@@ -80,6 +91,23 @@ export function createRenderer(catalog: {
           content: htmlContent,
         }),
       };
+    },
+    /** The text message; a marketing one ends with the layout's opt-out line (e.g. "Reply STOP to opt out"). */
+    renderSms({
+      template,
+      profile,
+      category,
+    }: {
+      template: string;
+      profile: Profile;
+      category: 'marketing' | 'transactional';
+    }): RenderedSms {
+      const { locale, tpl, layout } = pick(template, profile);
+      if (tpl.sms === undefined)
+        throw new TemplateNotFoundError(`template "${template}" (${locale}) has no sms text`);
+      const text = textEngine.parseAndRenderSync(tpl.sms, variables(profile)).trim();
+      const body = category === 'marketing' ? `${text} ${layout.smsOptOut}` : text;
+      return { locale, body, parts: smsLength(body).parts };
     },
   };
 }

@@ -2,9 +2,24 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';
-import { InvalidTaskInputError, ProfileNotFoundError, RapportError } from '../errors';
-import type { CustomerStore, Mailer, MessageRecord, SkipReason } from '../ports';
+import { CHANNELS, type Channel } from '../config/ids';
+import type { Settings } from '../config/settings';
+import { InvalidTaskInputError, ProfileNotFoundError, RapportError, VersionConflictError } from '../errors';
+import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
+import type { Profile } from '../profile/profile';
 import { signLink } from './links';
+import {
+  addressOn,
+  admit,
+  chooseChannel,
+  emptyPacing,
+  quietUntil,
+  suppressionKey,
+  withdraw,
+  type Admission,
+  type PacedSend,
+  type PacingRecord,
+} from './policy';
 import type { Renderer } from './render';
 
 /** What a compiled `send` state passes to the send-message task (see compileJourney). */
@@ -13,31 +28,40 @@ export const SendMessageInput = z.strictObject({
   journeyId: z.string().min(1),
   journeyVersion: z.number().int().min(1),
   stepId: z.string().min(1),
-  channel: z.literal('email'),
+  channel: z.enum(['email', 'sms', 'preferred']),
   template: z.string().min(1),
   // Executions started before `category` existed carry none: they were all marketing.
   category: z.enum(['marketing', 'transactional']).default('marketing'),
+  topic: z.string().min(1).optional(),
+  priority: z.enum(['normal', 'high']).default('normal'),
   executionId: z.string().min(1),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 
 export type SendMessageResult =
-  | { status: 'sent'; messageKey: string; providerMessageId: string }
+  | { status: 'sent'; messageKey: string; channel: Channel; providerMessageId: string }
   | { status: 'skipped'; messageKey: string; reason: SkipReason }
+  /** Quiet hours: the state machine waits until `until` and runs the same step again. */
+  | { status: 'deferred'; messageKey: string; reason: 'quiet-hours-deferred'; until: string }
   | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status'] };
 
 /** The provider refused for now (throttling): nothing was sent, and Step Functions' Retry may try again. */
 export class MessageThrottledError extends RapportError {}
 
+/** Two sends kept racing for the same customer's frequency-cap record: Step Functions retries the step. */
+export class PacingContentionError extends RapportError {}
+
 export interface SendDeps {
   store: CustomerStore;
   mailer: Mailer;
+  sms: SmsSender;
   renderer: Renderer;
   clock: Clock;
   sender: string;
   publicBaseUrl: string;
   /** The HMAC key for links in emails; a function, because on AWS it is fetched once per cold start. */
   linkSecret: () => Promise<string>;
+  settings: Pick<Settings, 'pacing' | 'defaultTimeZone'>;
 }
 
 export function parseSendMessageInput(data: unknown): SendMessageInput {
@@ -60,15 +84,20 @@ export function messageKey(executionId: string, stepId: string): string {
  * provider is called; a second invocation for the same execution and step finds it and sends nothing.
  * If the provider call fails ambiguously (e.g. a timeout after the request left) the record stays
  * `in-doubt` and is never retried: a missing message is better than a duplicate one.
+ *
+ * Before that, the trust rules (domain/messages/policy.ts): the address must exist and not be suppressed,
+ * marketing needs consent for the channel and the topic, waits out quiet hours and fits the frequency caps.
  */
 export async function sendMessage(input: SendMessageInput, deps: SendDeps): Promise<SendMessageResult> {
   const key = messageKey(input.executionId, input.stepId);
   const existing = await deps.store.getMessage(input.customerId, key);
-  if (existing) return { status: 'duplicate', messageKey: key, previous: existing.status };
+  if (existing && existing.status !== 'deferred')
+    return { status: 'duplicate', messageKey: key, previous: existing.status };
 
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   const now = deps.clock.now();
+  const reach = chooseChannel(profile, input.channel, input, await suppressedAddresses(profile, deps.store));
   const base: MessageRecord = {
     customerId: input.customerId,
     messageKey: key,
@@ -76,11 +105,13 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
     journeyVersion: input.journeyVersion,
     stepId: input.stepId,
     executionId: input.executionId,
-    channel: input.channel,
+    channel: reach.channel,
     template: input.template,
     category: input.category,
+    ...(input.topic ? { topic: input.topic } : {}),
+    priority: input.priority,
     status: 'sending',
-    createdAt: now.toISOString(),
+    createdAt: existing?.createdAt ?? now.toISOString(),
   };
 
   const skip = async (reason: SkipReason): Promise<SendMessageResult> => {
@@ -89,52 +120,67 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
       ? { status: 'skipped', messageKey: key, reason }
       : { status: 'duplicate', messageKey: key, previous: 'skipped' };
   };
-  // An unsubscribe withdraws consent to marketing; a receipt or a service notice still goes out.
-  if (input.category === 'marketing' && profile.consent.email.status === 'unsubscribed')
-    return skip('unsubscribed');
-  if (!profile.email) return skip('no-address');
+  if (!reach.ok) return skip(reach.reason);
 
-  const token = signLink(
-    {
-      customerId: profile.customerId,
-      purpose: 'unsubscribe',
-      channel: 'email',
-      iat: Math.floor(now.getTime() / 1000),
-    },
-    await deps.linkSecret(),
-  );
-  const unsubscribeUrl = `${deps.publicBaseUrl.replace(/\/$/, '')}/unsubscribe?token=${token}`;
-  const rendered = deps.renderer.render({ template: input.template, profile, unsubscribeUrl });
-  const record: MessageRecord = {
-    ...base,
-    locale: rendered.locale,
-    to: profile.email,
-    subject: rendered.subject,
+  const { quietHours } = deps.settings.pacing;
+  if (quietHours && (input.category === 'marketing' || quietHours.transactional === 'defer')) {
+    const until = quietUntil(now, profile.timeZone ?? deps.settings.defaultTimeZone, quietHours);
+    if (until) {
+      const deferred: MessageRecord = {
+        ...base,
+        status: 'deferred',
+        reason: 'quiet-hours-deferred',
+        deferredUntil: until.toISOString(),
+      };
+      if (!(await deps.store.claimMessage(deferred)))
+        return { status: 'duplicate', messageKey: key, previous: 'sending' };
+      return {
+        status: 'deferred',
+        messageKey: key,
+        reason: 'quiet-hours-deferred',
+        until: until.toISOString(),
+      };
+    }
+  }
+
+  const paced: PacedSend = {
+    messageKey: key,
+    channel: reach.channel,
+    at: now.toISOString(),
+    priority: input.priority,
   };
+  if (input.category === 'marketing' && deps.settings.pacing.caps.length > 0) {
+    const admitted = await updatePacing(deps.store, input.customerId, (record) =>
+      admit(record, paced, deps.settings.pacing, now),
+    );
+    if (!admitted) return skip('frequency-cap');
+  }
+  const giveSlotBack = () =>
+    input.category === 'marketing' && deps.settings.pacing.caps.length > 0
+      ? updatePacing(deps.store, input.customerId, (record) => ({
+          admitted: true,
+          changed: true,
+          record: withdraw(record, key),
+        }))
+      : Promise.resolve(true);
+
+  const delivery =
+    reach.channel === 'email'
+      ? await emailDelivery(input, profile, reach.to, key, now, deps)
+      : smsDelivery(input, profile, reach.to, key, deps);
+  const record: MessageRecord = { ...base, ...delivery.record };
   if (!(await deps.store.claimMessage(record)))
     return { status: 'duplicate', messageKey: key, previous: 'sending' };
 
   let providerMessageId: string;
   try {
-    ({ messageId: providerMessageId } = await deps.mailer.send({
-      messageId: `<${key}@rapport>`,
-      date: now,
-      from: deps.sender,
-      to: profile.email,
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
-      headers: {
-        'List-Unsubscribe': `<${unsubscribeUrl}>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      },
-      tags: { journey: input.journeyId, step: input.stepId, template: input.template },
-    }));
+    ({ messageId: providerMessageId } = await delivery.send());
   } catch (e) {
     if (isDefiniteRefusal(e)) {
       await deps.store.releaseMessage(input.customerId, key);
+      await giveSlotBack();
       throw new MessageThrottledError(
-        `the email provider refused the message for now: ${(e as Error).message}`,
+        `the ${reach.channel} provider refused the message for now: ${(e as Error).message}`,
         { cause: e },
       );
     }
@@ -147,8 +193,127 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
     providerMessageId,
     sentAt: deps.clock.now().toISOString(),
   });
-  return { status: 'sent', messageKey: key, providerMessageId };
+  return { status: 'sent', messageKey: key, channel: reach.channel, providerMessageId };
 }
+
+interface Delivery {
+  record: Partial<MessageRecord>;
+  send(): Promise<{ messageId: string }>;
+}
+
+async function emailDelivery(
+  input: SendMessageInput,
+  profile: Profile,
+  to: string,
+  key: string,
+  now: Date,
+  deps: SendDeps,
+): Promise<Delivery> {
+  const token = signLink(
+    {
+      customerId: profile.customerId,
+      purpose: 'unsubscribe',
+      channel: 'email',
+      iat: Math.floor(now.getTime() / 1000),
+    },
+    await deps.linkSecret(),
+  );
+  const unsubscribeUrl = `${deps.publicBaseUrl.replace(/\/$/, '')}/unsubscribe?token=${token}`;
+  const rendered = deps.renderer.render({ template: input.template, profile, unsubscribeUrl });
+  return {
+    record: { locale: rendered.locale, to, subject: rendered.subject },
+    send: () =>
+      deps.mailer.send({
+        messageId: `<${key}@rapport>`,
+        date: now,
+        from: deps.sender,
+        to,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: {
+          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+        tags: {
+          journey: input.journeyId,
+          step: input.stepId,
+          template: input.template,
+          customer: customerTag(profile.customerId),
+        },
+      }),
+  };
+}
+
+function smsDelivery(
+  input: SendMessageInput,
+  profile: Profile,
+  to: string,
+  key: string,
+  deps: SendDeps,
+): Delivery {
+  const rendered = deps.renderer.renderSms({ template: input.template, profile, category: input.category });
+  return {
+    record: { locale: rendered.locale, to, parts: rendered.parts },
+    send: () =>
+      deps.sms.send({
+        to,
+        body: rendered.body,
+        category: input.category,
+        dedupeKey: key,
+        tags: { journey: input.journeyId, step: input.stepId, customer: customerTag(profile.customerId) },
+      }),
+  };
+}
+
+/**
+ * Customer ids may hold characters SES tags refuse (. : @); hex keeps them exact, so a bounce
+ * notification leads back to the customer without a lookup by address.
+ */
+export function customerTag(customerId: string): string {
+  return Buffer.from(customerId, 'utf8').toString('hex');
+}
+
+export function customerFromTag(tag: string): string | undefined {
+  return /^([0-9a-f]{2})+$/.test(tag) ? Buffer.from(tag, 'hex').toString('utf8') : undefined;
+}
+
+async function suppressedAddresses(profile: Profile, store: CustomerStore): Promise<Set<Channel>> {
+  const suppressed = new Set<Channel>();
+  await Promise.all(
+    CHANNELS.map(async (channel) => {
+      const address = addressOn(profile, channel);
+      if (address && (await store.getSuppression(suppressionKey(channel, address)))) suppressed.add(channel);
+    }),
+  );
+  return suppressed;
+}
+
+/**
+ * Read, decide, write with a version check; on a lost race read again. Two journeys sending to one
+ * customer at the same moment therefore see each other's slot and can never both take the last one.
+ */
+async function updatePacing(
+  store: CustomerStore,
+  customerId: string,
+  decide: (record: PacingRecord) => Admission,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < PACING_ATTEMPTS; attempt++) {
+    const decision = decide((await store.getPacing(customerId)) ?? emptyPacing(customerId));
+    if (!decision.admitted) return false;
+    if (!decision.changed) return true;
+    try {
+      await store.putPacing(decision.record);
+      return true;
+    } catch (e) {
+      if (!(e instanceof VersionConflictError)) throw e;
+    }
+  }
+  throw new PacingContentionError(
+    `customer ${customerId}: the frequency-cap record changed ${PACING_ATTEMPTS} times while sending`,
+  );
+}
+const PACING_ATTEMPTS = 20;
 
 /** Errors the provider answered with before accepting anything: safe to release the claim and retry. */
 function isDefiniteRefusal(e: unknown): boolean {

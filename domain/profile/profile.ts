@@ -1,4 +1,4 @@
-import type { Currency } from '../config/ids';
+import type { Channel, Currency } from '../config/ids';
 
 /** Why a stage changed: an event, or time passing (an inactivity threshold reached, found by the sweeper). */
 export type StageChangeCause = { kind: 'event'; eventId: string; eventType: string } | { kind: 'timer' };
@@ -29,6 +29,33 @@ export interface RecentPurchase {
 
 export type ConsentStatus = 'subscribed' | 'unsubscribed';
 
+/** One consent choice and where it came from (an unsubscribe link, the preference centre, an event). */
+export interface ConsentRecord {
+  status: ConsentStatus;
+  at: string;
+  source: string;
+}
+
+/**
+ * What the customer said. A channel or topic they said nothing about counts as subscribed (implied
+ * consent on first contact); an explicit `unsubscribed` always wins.
+ */
+export interface Consent {
+  email: ConsentRecord;
+  sms?: ConsentRecord;
+  /** Per topic of marketing (settings.yaml `topics`), across channels. */
+  topics?: Record<string, ConsentRecord>;
+}
+
+export type SuppressionReason = 'bounce' | 'complaint' | 'opt-out' | 'erased';
+
+/** An address that must never be contacted again (a hard bounce, a complaint, STOP). Beats any consent. */
+export interface Suppression {
+  reason: SuppressionReason;
+  at: string;
+  source: string;
+}
+
 /** A customer as Rapport knows them. Stored as one item; `version` guards every write. */
 export interface Profile {
   customerId: string;
@@ -44,6 +71,10 @@ export interface Profile {
   /** The latest event by business time: `branch` can test its type. */
   lastEvent?: { eventId: string; type: string; at: string };
   email?: string;
+  /** E.164, e.g. +8613800138000. */
+  phone?: string;
+  /** The channel `send` steps with `channel: preferred` try first. */
+  preferredChannel?: Channel;
   firstName?: string;
   locale?: string;
   timeZone?: string;
@@ -65,7 +96,9 @@ export interface Profile {
   dueAt?: string;
   /** Date-triggered journeys (birthdays, holidays) have been started for every date up to this time. */
   occasionsCheckedAt?: string;
-  consent: { email: { status: ConsentStatus; at: string; source: string } };
+  consent: Consent;
+  /** Channels whose current address must not be used: set by bounces, complaints and SMS opt-outs. */
+  suppressed?: Partial<Record<Channel, Suppression>>;
   /**
    * The most recent event ids applied to this profile. A retried ingest that crashed after the
    * profile write but before recording the event finds its id here and does not apply it again.

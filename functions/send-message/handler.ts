@@ -8,21 +8,27 @@ import {
   type SendDeps,
   type SendMessageResult,
 } from '../../domain/messages/send';
-import { METRIC, type Observability } from '../shared/observability';
+import { METRIC, skippedMetric, type Observability } from '../shared/observability';
 
 export type SendMessageDeps = SendDeps & Observability;
+export type SendMessageOutput = SendMessageResult & { until: string | null };
 
 /** The Task behind every `send` step. Invoked by Step Functions with the state's Parameters as event. */
 export function createSendMessageHandler(deps: SendMessageDeps) {
   const { logger, metrics } = deps;
-  const handle = async (event: unknown): Promise<SendMessageResult> => {
+  const handle = async (event: unknown): Promise<SendMessageOutput> => {
     const input = parseSendMessageInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
     const result = await sendMessage(input, deps);
-    if (result.status === 'sent') metrics.addMetric(METRIC.emailsSent, MetricUnit.Count, 1);
-    if (result.status === 'skipped') metrics.addMetric(METRIC.emailsSkipped, MetricUnit.Count, 1);
+    if (result.status === 'sent')
+      metrics.addMetric(result.channel === 'email' ? METRIC.emailsSent : METRIC.smsSent, MetricUnit.Count, 1);
+    if (result.status === 'skipped' || result.status === 'deferred') {
+      metrics.addMetric(METRIC.messagesSkipped, MetricUnit.Count, 1);
+      metrics.addMetric(skippedMetric(result.reason), MetricUnit.Count, 1);
+    }
     logger.info('send step done', { ...result });
-    return result;
+    // The state's ResultSelector reads `until` whatever the outcome: a missing path is a States.Runtime error.
+    return result.status === 'deferred' ? result : { ...result, until: null };
   };
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))

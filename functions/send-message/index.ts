@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
+import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import { systemClock } from '../../domain/clock';
 import { createRenderer } from '../../domain/messages/render';
 import { readEnv } from '../shared/env';
@@ -16,15 +18,24 @@ const env = readEnv(
     TABLE_NAME: z.string().min(1),
     SENDER_ADDRESS: z.string().min(3),
     SES_CONFIGURATION_SET: z.string().optional(),
+    SMS_CONFIGURATION_SET: z.string().optional(),
+    SMS_ORIGINATION_IDENTITY: z.string().optional(),
     PUBLIC_BASE_URL: z.url(),
   }),
 );
+
+const workflows = bundledWorkflows();
 
 export const handler = createSendMessageHandler({
   ...createObservability(),
   store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
   mailer: createSesMailer(new SESClient({}), { configurationSet: env.SES_CONFIGURATION_SET }),
-  renderer: createRenderer(bundledWorkflows()),
+  sms: createSmsSender(new PinpointSMSVoiceV2Client({}), {
+    configurationSet: env.SMS_CONFIGURATION_SET,
+    originationIdentity: env.SMS_ORIGINATION_IDENTITY,
+  }),
+  renderer: createRenderer(workflows),
+  settings: workflows.settings,
   clock: systemClock,
   sender: env.SENDER_ADDRESS,
   publicBaseUrl: env.PUBLIC_BASE_URL,

@@ -1,3 +1,4 @@
+import type { SkipReason } from '../../domain/ports';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { redactPersonalData } from './redact';
@@ -13,9 +14,16 @@ export const METRIC = {
   decisions: 'JourneyDecisions',
   profileUpdates: 'ProfileUpdates',
   emailsSent: 'EmailsSent',
-  emailsSkipped: 'EmailsSkipped',
+  smsSent: 'SmsSent',
+  /** Every send that did not go out now, whatever the reason; per reason in `Skipped<Reason>`. */
+  messagesSkipped: 'MessagesSkipped',
   unsubscribes: 'Unsubscribes',
 } as const;
+
+/** One metric per skip reason (SkippedNoConsent, SkippedFrequencyCap, …): dashboards graph each. */
+export function skippedMetric(reason: SkipReason): string {
+  return `Skipped${reason.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
+}
 
 export const METRICS_NAMESPACE = 'Rapport';
 export const SERVICE_NAME = 'rapport';

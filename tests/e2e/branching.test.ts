@@ -17,14 +17,14 @@ steps:
       - { name: vip, when: { tier: vip }, next: mark-vip }
     default: ab-test
   - { id: mark-vip, type: update, addTags: [welcomed-vip], set: { welcomeTrack: vip } }
-  - { id: thank-vip, type: send, channel: email, template: first-purchase-thanks }
+  - { id: thank-vip, type: send, channel: email, template: first-purchase-thanks, topic: offers }
   - { id: call-vip, type: task, assignee: relationship-manager, title: Call to welcome this new VIP, priority: high, next: done }
   - id: ab-test
     type: split
     paths:
       - { name: tip, percent: 50, next: send-tip }
       - { name: holdout, percent: 50, next: done, holdout: true }
-  - { id: send-tip, type: send, channel: email, template: first-purchase-tips }
+  - { id: send-tip, type: send, channel: email, template: first-purchase-tips, topic: offers }
   - { id: done, type: exit }
 `;
 
@@ -69,6 +69,7 @@ describe('branch, update and split on the local runtime', () => {
       'who-route',
       'mark-vip',
       'thank-vip',
+      'thank-vip-deferred',
       'call-vip',
       'done',
     ]);

@@ -10,8 +10,8 @@ description: After signing up, wait up to 14 days for a first purchase.
 entry: { event: profile }
 steps:
   - { id: wait-for-purchase, type: wait-for-event, event: purchase, timeout: 14d, onEvent: thanks, onTimeout: nudge }
-  - { id: thanks, type: send, channel: email, template: first-purchase-thanks, next: done }
-  - { id: nudge, type: send, channel: email, template: check-in, next: done }
+  - { id: thanks, type: send, channel: email, template: first-purchase-thanks, topic: offers, next: done }
+  - { id: nudge, type: send, channel: email, template: check-in, topic: offers, next: done }
   - { id: done, type: exit }
 `;
 
@@ -59,9 +59,10 @@ describe('wait-for-event', () => {
         e.subject,
         new Date(e.at * 1000).toISOString(),
       ]);
-    expect(await sent('buyer')).toEqual([['Thank you for your first order', '2026-01-04T00:00:00.000Z']]);
+    // 00:00Z is 08:00 in Asia/Shanghai (the default time zone), inside quiet hours: both go out at 09:00.
+    expect(await sent('buyer')).toEqual([['Thank you for your first order', '2026-01-04T01:00:00.000Z']]);
     const [nudge] = await sent('browser');
-    expect(nudge?.[1]).toBe('2026-01-15T00:00:00.000Z');
+    expect(nudge?.[1]).toBe('2026-01-15T01:00:00.000Z');
     const runs = runtime.stepFunctions
       .listExecutions()
       .filter((e) => e.stateMachineArn.endsWith('rapport-come-back-soon'));

@@ -34,6 +34,7 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
   });
 
   it('names states after the step ids and passes send steps their template', () => {
+    const last = loaded.journey.steps.at(-1);
     const asl = JSON.parse(loaded.asl) as {
       StartAt: string;
       States: Record<string, { Type: string; Parameters?: Record<string, unknown> }>;
@@ -44,7 +45,14 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
           ? [s.id, `${s.id}-route`]
           : s.type === 'wait' && s.until
             ? [s.id, `${s.id}-until`]
-            : [s.id],
+            : s.type === 'send'
+              ? [
+                  s.id,
+                  `${s.id}-deferred`,
+                  `${s.id}-quiet-hours`,
+                  ...(s.next || s !== last ? [] : [`${s.id}-end`]),
+                ]
+              : [s.id],
       ),
     );
     expect(asl.StartAt).toBe(loaded.journey.steps[0]?.id);
@@ -54,6 +62,14 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
           Type: 'Task',
           Resource: '${SendMessageFunctionArn}',
           Parameters: { template: step.template, stepId: step.id, 'executionId.$': '$$.Execution.Id' },
+          Next: `${step.id}-deferred`,
+        });
+        // A send deferred by quiet hours waits for the time the task returned, then runs the same step again.
+        expect(asl.States[`${step.id}-quiet-hours`]).toEqual({
+          Type: 'Wait',
+          Comment: expect.any(String),
+          TimestampPath: `$.sends.${step.id.replace(/-/g, '_')}.until`,
+          Next: step.id,
         });
       }
     }
@@ -89,7 +105,7 @@ describe('compiler', () => {
   });
 
   it('is deterministic', () => {
-    const j = journey([{ id: 's', type: 'send', channel: 'email', template: 't' }]);
+    const j = journey([{ id: 's', type: 'send', channel: 'email', template: 't', topic: 'offers' }]);
     expect(compileJourneyToString(j)).toBe(compileJourneyToString(structuredClone(j)));
   });
 });

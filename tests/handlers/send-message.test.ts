@@ -7,10 +7,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
+import { createSmsSender } from '../../adapters/sms/end-user-messaging';
+import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidTaskInputError, ProfileNotFoundError } from '../../domain/errors';
 import { verifyLink } from '../../domain/messages/links';
+import { suppressionKey } from '../../domain/messages/policy';
 import { createRenderer } from '../../domain/messages/render';
 import {
   MessageThrottledError,
@@ -48,27 +51,37 @@ const sesClient = new SESClient({
 });
 const ses = mockClient(sesClient);
 let sesMessageIds = 0;
+const smsClient = new PinpointSMSVoiceV2Client({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+const sms = mockClient(smsClient);
 
 beforeAll(async () => {
   dynamo = await startDynalite();
 });
 afterAll(async () => {
   ses.restore();
+  sms.restore();
   await dynamo?.stop();
 });
 beforeEach(async () => {
   table = await dynamo.freshTable();
   ses.reset();
   ses.on(SendRawEmailCommand).callsFake(async () => ({ MessageId: `ses-${++sesMessageIds}` }));
+  sms.reset();
+  sms.on(SendTextMessageCommand).callsFake(async () => ({ MessageId: `sms-${++sesMessageIds}` }));
 });
 
-function handler() {
+function handler(now = NOW) {
   return createSendMessageHandler({
     ...createObservability(),
     store: table.store,
     mailer: createSesMailer(sesClient, {}),
+    sms: createSmsSender(smsClient),
     renderer: createRenderer(workflows),
-    clock: fixedClock(NOW),
+    settings: workflows.settings,
+    clock: fixedClock(now),
     sender: SENDER,
     publicBaseUrl: PUBLIC_BASE_URL,
     linkSecret: async () => SECRET,
@@ -123,8 +136,10 @@ describe('send-message: the first-purchase thank-you to the issue’s customer',
     const result = await send(task());
     expect(result).toEqual({
       status: 'sent',
+      channel: 'email',
       messageKey: expect.stringMatching(/^[0-9a-f]{32}$/),
       providerMessageId: `ses-${sesMessageIds}`,
+      until: null,
     });
 
     const [call] = sendCalls();
@@ -189,7 +204,12 @@ describe('send-message: the first-purchase thank-you to the issue’s customer',
     const first = await send(task(), h);
     const second = await send(task(), h);
     expect(first.status).toBe('sent');
-    expect(second).toEqual({ status: 'duplicate', messageKey: first.messageKey, previous: 'sent' });
+    expect(second).toEqual({
+      status: 'duplicate',
+      messageKey: first.messageKey,
+      previous: 'sent',
+      until: null,
+    });
     expect(sendCalls()).toHaveLength(1);
     expect(await messageRecords()).toEqual([expect.objectContaining({ status: 'sent' })]);
   });
@@ -211,9 +231,11 @@ describe('send-message: the first-purchase thank-you to the issue’s customer',
   it('another step of the same execution, or the same step of another execution, is another message', async () => {
     await seedProfile();
     const h = handler();
-    const a = await send(task(), h);
-    const b = await send(task({ stepId: 'how-to-get-the-most', template: 'first-purchase-tips' }), h);
-    const c = await send(task({ executionId: `${task().executionId}-2` }), h);
+    // Transactional, so that the frequency cap (three marketing messages at once) does not come into it.
+    const receipt = task({ category: 'transactional' });
+    const a = await send(receipt, h);
+    const b = await send({ ...receipt, stepId: 'how-to-get-the-most', template: 'first-purchase-tips' }, h);
+    const c = await send({ ...receipt, executionId: `${task().executionId}-2` }, h);
     expect([a.status, b.status, c.status]).toEqual(['sent', 'sent', 'sent']);
     expect(new Set([a.messageKey, b.messageKey, c.messageKey]).size).toBe(3);
     expect(sendCalls()).toHaveLength(3);
@@ -221,7 +243,7 @@ describe('send-message: the first-purchase thank-you to the issue’s customer',
 });
 
 describe('send-message: when not to send', () => {
-  it('an unsubscribed customer gets nothing; the record says skipped/unsubscribed, and stays so on a retry', async () => {
+  it('an unsubscribed customer gets nothing; the record says skipped/no-consent, and stays so on a retry', async () => {
     await seedProfile({
       consent: {
         email: { status: 'unsubscribed', at: '2026-11-22T10:00:01.000Z', source: 'unsubscribe-link' },
@@ -229,15 +251,21 @@ describe('send-message: when not to send', () => {
     });
     const h = handler();
     const result = await send(task(), h);
-    expect(result).toEqual({ status: 'skipped', messageKey: expect.any(String), reason: 'unsubscribed' });
+    expect(result).toEqual({
+      status: 'skipped',
+      messageKey: expect.any(String),
+      reason: 'no-consent',
+      until: null,
+    });
     expect(await send(task(), h)).toEqual({
       status: 'duplicate',
       messageKey: result.messageKey,
       previous: 'skipped',
+      until: null,
     });
     expect(sendCalls()).toHaveLength(0);
     expect(await messageRecords()).toEqual([
-      expect.objectContaining({ status: 'skipped', reason: 'unsubscribed' }),
+      expect.objectContaining({ status: 'skipped', reason: 'no-consent' }),
     ]);
   });
 
@@ -282,6 +310,142 @@ describe('send-message: when not to send', () => {
     ]);
     expect(await messageRecords()).toEqual([]);
     expect(sendCalls()).toHaveLength(0);
+  });
+});
+
+describe('send-message: SMS and the preferred channel', () => {
+  const smsCalls = () => sms.commandCalls(SendTextMessageCommand).map((c) => c.args[0].input);
+  const offer = (patch: Partial<SendMessageInput> = {}) =>
+    task({
+      journeyId: 'dormancy-reactivation',
+      stepId: 'personal-offer',
+      template: 'personal-offer',
+      channel: 'preferred',
+      topic: 'offers',
+      ...patch,
+    });
+
+  it('a customer who prefers SMS gets the offer as a promotional text in their language, with the opt-out line', async () => {
+    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
+    const result = await send(offer());
+    expect(result).toMatchObject({ status: 'sent', channel: 'sms', providerMessageId: expect.any(String) });
+    expect(sendCalls()).toHaveLength(0);
+    const [call] = smsCalls();
+    expect(call).toMatchObject({
+      DestinationPhoneNumber: '+8613800138000',
+      MessageType: 'PROMOTIONAL',
+      Context: { journey: 'dormancy-reactivation', step: 'personal-offer', messageKey: result.messageKey },
+    });
+    expect(call?.MessageBody).toMatch(/^【Rapport Demo Store】.*回复TD退订$/);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'sent', channel: 'sms', to: '+8613800138000', parts: 1 }),
+    ]);
+  });
+
+  it('opted out of SMS but not email: the same step goes by email', async () => {
+    await seedProfile({
+      phone: '+8613800138000',
+      preferredChannel: 'sms',
+      consent: {
+        email: { status: 'subscribed', at: NOW, source: 'default' },
+        sms: { status: 'unsubscribed', at: NOW, source: 'sms-stop' },
+      },
+    });
+    expect(await send(offer())).toMatchObject({ status: 'sent', channel: 'email' });
+    expect(smsCalls()).toHaveLength(0);
+    expect(sendCalls()).toHaveLength(1);
+  });
+
+  it('opted out of the topic: skipped/no-consent on every channel', async () => {
+    await seedProfile({
+      phone: '+8613800138000',
+      consent: {
+        email: { status: 'subscribed', at: NOW, source: 'default' },
+        topics: { offers: { status: 'unsubscribed', at: NOW, source: 'preference-centre' } },
+      },
+    });
+    expect(await send(offer())).toMatchObject({ status: 'skipped', reason: 'no-consent' });
+    expect(smsCalls()).toHaveLength(0);
+    expect(sendCalls()).toHaveLength(0);
+  });
+
+  it('an address on the suppression list gets nothing, not even a transactional message', async () => {
+    await seedProfile();
+    await table.store.putSuppression({
+      key: suppressionKey('email', 'LI@Example.com'),
+      channel: 'email',
+      reason: 'bounce',
+      at: NOW,
+      source: 'ses',
+    });
+    expect(await send(task({ category: 'transactional' }))).toMatchObject({
+      status: 'skipped',
+      reason: 'suppressed',
+    });
+    expect(sendCalls()).toHaveLength(0);
+  });
+});
+
+describe('send-message: quiet hours', () => {
+  // 22:30 in Asia/Shanghai, the seeded customer's time zone.
+  const LATE = '2026-11-22T14:30:00.000Z';
+  const MORNING = '2026-11-23T01:00:00.000Z';
+  const at = (iso: string) => handler(iso);
+
+  it('a marketing message due at 22:30 is deferred to 09:00 local, recorded, and sent once when tried again then', async () => {
+    await seedProfile();
+    const deferred = await send(task({ topic: 'service' }), at(LATE));
+    expect(deferred).toEqual({
+      status: 'deferred',
+      messageKey: expect.any(String),
+      reason: 'quiet-hours-deferred',
+      until: MORNING,
+    });
+    expect(sendCalls()).toHaveLength(0);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'deferred', reason: 'quiet-hours-deferred', deferredUntil: MORNING }),
+    ]);
+    expect(await send(task({ topic: 'service' }), at(MORNING))).toMatchObject({ status: 'sent' });
+    expect(await send(task({ topic: 'service' }), at(MORNING))).toMatchObject({ status: 'duplicate' });
+    expect(sendCalls()).toHaveLength(1);
+  });
+
+  it('a transactional message goes through quiet hours (settings: transactional: send)', async () => {
+    await seedProfile();
+    expect(await send(task({ category: 'transactional' }), at(LATE))).toMatchObject({ status: 'sent' });
+  });
+
+  it('the customer’s own time zone counts: 22:30 in Shanghai is 14:30 in London', async () => {
+    await seedProfile({ timeZone: 'Europe/London' });
+    expect(await send(task(), at(LATE))).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('send-message: the frequency cap across journeys', () => {
+  it('ten journeys sending to one customer at the same moment: exactly the cap goes out, the rest are skipped/frequency-cap', async () => {
+    await seedProfile();
+    const h = handler();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        send(task({ executionId: `${task().executionId}-journey-${i}`, topic: 'offers' }), h),
+      ),
+    );
+    const { caps } = workflows.settings.pacing;
+    const normalLimit = Math.min(
+      ...caps.filter((c) => c.channel !== 'sms').map((c) => c.max - c.reservedForHigh),
+    );
+    expect(results.filter((r) => r.status === 'sent')).toHaveLength(normalLimit);
+    expect(results.filter((r) => r.status === 'skipped' && r.reason === 'frequency-cap')).toHaveLength(
+      10 - normalLimit,
+    );
+    expect(sendCalls()).toHaveLength(normalLimit);
+    // The slot kept for high priority is still there: a VIP invitation goes out, and then nothing more.
+    const vip = { executionId: `${task().executionId}-vip`, stepId: 'invite', priority: 'high' as const };
+    expect(await send(task(vip), h)).toMatchObject({ status: 'sent' });
+    expect(await send(task({ ...vip, executionId: `${vip.executionId}-2` }), h)).toMatchObject({
+      status: 'skipped',
+      reason: 'frequency-cap',
+    });
   });
 });
 

@@ -3,6 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
+import { createSmsSender } from '../../adapters/sms/end-user-messaging';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { signLink, type LinkClaims } from '../../domain/messages/links';
@@ -242,6 +244,12 @@ describe('unsubscribe: pages for locales without their own page text', () => {
   });
 });
 
+// Never called here: these messages are emails.
+const smsClient = new PinpointSMSVoiceV2Client({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+
 describe('unsubscribe: the link in a sent email', () => {
   it('unsubscribes the customer, and the journey’s next email is skipped', async () => {
     await seedProfile();
@@ -256,7 +264,9 @@ describe('unsubscribe: the link in a sent email', () => {
         ...createObservability(),
         store: table.store,
         mailer: createSesMailer(sesClient, {}),
+        sms: createSmsSender(smsClient),
         renderer: createRenderer(workflows),
+        settings: workflows.settings,
         clock: fixedClock(SENT_AT),
         sender: 'Rapport Demo Store <hello@rapport.example>',
         publicBaseUrl: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com',
@@ -282,7 +292,7 @@ describe('unsubscribe: the link in a sent email', () => {
       const tips = { ...thanks, stepId: 'how-to-get-the-most', template: 'first-purchase-tips' };
       expect(await invokeLambda('rapport-send-message', sendHandler, tips)).toMatchObject({
         status: 'skipped',
-        reason: 'unsubscribed',
+        reason: 'no-consent',
       });
       expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(1);
     } finally {

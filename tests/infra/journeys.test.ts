@@ -32,7 +32,7 @@ const fixture = scratchWorkflows((dir) => {
   for (const file of readdirSync(join(dir, 'journeys'))) rmSync(join(dir, 'journeys', file));
   const [template] = templateIds(dir);
   if (!template) throw new Error('the shipped workflows have no email template for the fixture journeys');
-  const send = { type: 'send', channel: 'email', template };
+  const send = { type: 'send', channel: 'email', template, topic: 'offers' };
   writeJourney(dir, {
     id: PLAIN,
     version: 1,

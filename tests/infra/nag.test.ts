@@ -107,7 +107,7 @@ describe('cdk-nag AwsSolutions, whatever steps the shipped journeys use', () => 
       description: 'Every kind of Task state, for the cdk-nag test',
       entry: { event: 'purchase' },
       steps: [
-        { id: 'hello', type: 'send', channel: 'email', template },
+        { id: 'hello', type: 'send', channel: 'email', template, topic: 'offers' },
         {
           id: 'vip-or-not',
           type: 'branch',

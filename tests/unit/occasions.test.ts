@@ -18,7 +18,7 @@ const greeting = (id: string, date: unknown, where?: unknown) =>
     description: 'd',
     entry: { date, ...(where ? { where } : {}) },
     reEntry: 'always',
-    steps: [{ id: 'greet', type: 'send', channel: 'email', template: id }],
+    steps: [{ id: 'greet', type: 'send', channel: 'email', template: id, topic: 'offers' }],
   });
 const birthday = greeting('birthday', { anniversary: 'birthday' });
 const festival = greeting('festival', { holiday: ['spring-festival', 'mid-autumn'] });

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadWorkflows } from '../../domain/config/load';
 import { ConfigValidationError, type Problem } from '../../domain/errors';
@@ -73,6 +73,7 @@ steps:
     ).toEqual([
       { source: file, line: 2, column: 10, field: 'version', value: 0 },
       { source: file, line: 5, column: 10, field: 'entry.stage', value: 'frist-purchase' },
+      { source: file, line: 7, column: 5, field: 'steps[0].topic', value: undefined },
       { source: file, line: 10, column: 15, field: 'steps[0].template', value: 'first-purchase-thank' },
       { source: file, line: 13, column: 15, field: 'steps[1].duration', value: '3 days' },
       { source: file, line: 15, column: 11, field: 'steps[2].type', value: 'sms' },
@@ -196,13 +197,42 @@ steps: [{ id: x, type: exit }]
   it('requires the email frame to keep the unsubscribe link', () => {
     const { problems } = problemsOf({
       'templates/_layout/en.yaml':
-        'unsubscribeLabel: Unsubscribe\ntext: "{{ content }}"\nhtml: "{{ content }} {{ unsubscribeUrl }}"\n',
+        'unsubscribeLabel: Unsubscribe\nsmsOptOut: Reply STOP to opt out\ntext: "{{ content }}"\nhtml: "{{ content }} {{ unsubscribeUrl }}"\n',
     });
     expect(problems).toEqual([
       expect.objectContaining({
         field: 'text',
-        line: 2,
+        line: 3,
         expected: expect.stringContaining('{{ unsubscribeUrl }}'),
+      }),
+    ]);
+  });
+
+  it('checks each send step has what its channel needs, and a known topic', () => {
+    const { problems } = problemsOf({
+      'journeys/first-small-purchase.yaml': readFileSync(
+        join(WORKFLOWS_DIR, 'journeys', 'first-small-purchase.yaml'),
+        'utf8',
+      )
+        .replace(
+          'channel: email\n    template: first-purchase-thanks',
+          'channel: sms\n    template: first-purchase-thanks',
+        )
+        .replace('topic: offers', 'topic: offer'),
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'steps[0].template',
+        expected: 'an sms text in workflows/templates/first-purchase-thanks/en.yaml',
+      }),
+      expect.objectContaining({
+        field: 'steps[0].template',
+        expected: 'an sms text in workflows/templates/first-purchase-thanks/zh-CN.yaml',
+      }),
+      expect.objectContaining({
+        field: 'steps[5].topic',
+        value: 'offer',
+        expected: 'a topic listed in settings.yaml: greetings, offers, events, service',
       }),
     ]);
   });

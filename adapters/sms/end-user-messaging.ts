@@ -1,0 +1,30 @@
+import { SendTextMessageCommand, type PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { SmsSender } from '../../domain/ports';
+
+export interface SmsSenderOptions {
+  /** Routes delivery events (and opt-outs) to their destinations; also where the opt-out list applies. */
+  configurationSet?: string | undefined;
+  /** A phone number, sender id or pool; absent, End User Messaging picks from the account's. */
+  originationIdentity?: string | undefined;
+}
+
+/** Sends text messages through AWS End User Messaging SMS (the Pinpoint SMS and voice v2 API). */
+export function createSmsSender(client: PinpointSMSVoiceV2Client, options: SmsSenderOptions = {}): SmsSender {
+  return {
+    async send(sms) {
+      const out = await client.send(
+        new SendTextMessageCommand({
+          DestinationPhoneNumber: sms.to,
+          MessageBody: sms.body,
+          MessageType: sms.category === 'marketing' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
+          ConfigurationSetName: options.configurationSet,
+          OriginationIdentity: options.originationIdentity,
+          // Context comes back in delivery events: it ties them to the customer and the journey step.
+          Context: { ...sms.tags, messageKey: sms.dedupeKey },
+        }),
+      );
+      if (!out.MessageId) throw new Error('End User Messaging SMS returned no MessageId');
+      return { messageId: out.MessageId };
+    },
+  };
+}
