@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { startLocalRuntime } from '../../local/runtime';
 import { installVirtualTime } from '../../local/virtual-time';
-import { WORKFLOWS_DIR, postEvent } from '../support/local';
+import { WORKFLOWS_DIR, inbox, postEvent } from '../support/local';
 
 /**
  * Scenarios are written for marketing to read: customers, what they do and when, and exactly what
@@ -26,6 +26,15 @@ export const Scenario = z.strictObject({
       locale: z.string().default('en'),
       firstName: z.string().optional(),
       timeZone: z.string().optional(),
+      phone: z.string().optional(),
+      preferredChannel: z.enum(['email', 'sms']).optional(),
+      consent: z
+        .strictObject({
+          email: z.enum(['subscribed', 'unsubscribed']).optional(),
+          sms: z.enum(['subscribed', 'unsubscribed']).optional(),
+          topics: z.record(z.string(), z.enum(['subscribed', 'unsubscribed'])).optional(),
+        })
+        .optional(),
       attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
       purchases: z
         .array(z.strictObject({ ...Timed, amount: z.number(), currency: z.string().default('CNY') }))
@@ -34,7 +43,13 @@ export const Scenario = z.strictObject({
   ),
   expect: z.strictObject({
     messages: z.array(
-      z.strictObject({ customer: z.string(), template: z.string(), locale: z.string(), ...Timed }),
+      z.strictObject({
+        customer: z.string(),
+        template: z.string(),
+        locale: z.string(),
+        channel: z.enum(['email', 'sms']).default('email'),
+        ...Timed,
+      }),
     ),
     tasks: z.array(z.strictObject({ customer: z.string(), assignee: z.string(), ...Timed })).default([]),
     stages: z.record(z.string(), z.string()).default({}),
@@ -46,6 +61,8 @@ export type Scenario = z.infer<typeof Scenario>;
 
 export interface ScenarioOutcome {
   messages: Scenario['expect']['messages'];
+  /** What actually arrived, per customer: emails in the local SES inbox, texts in the SMS outbox. */
+  delivered: Record<string, { email: number; sms: number }>;
   tasks: Scenario['expect']['tasks'];
   stages: Record<string, string>;
   tiers: Record<string, string>;
@@ -81,6 +98,9 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
           locale: c.locale,
           firstName: c.firstName,
           timeZone: c.timeZone,
+          phone: c.phone,
+          preferredChannel: c.preferredChannel,
+          consent: c.consent,
           attributes: c.attributes,
         },
       });
@@ -101,8 +121,20 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
     await time.run(runtime.activity, { until: scenario.until });
 
     const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
-    const outcome: ScenarioOutcome = { messages: [], tasks: [], stages: {}, tiers: {}, conversions: [] };
-    for (const id of Object.keys(scenario.customers)) {
+    const outcome: ScenarioOutcome = {
+      messages: [],
+      delivered: {},
+      tasks: [],
+      stages: {},
+      tiers: {},
+      conversions: [],
+    };
+    const emails = await inbox(runtime);
+    for (const [id, c] of Object.entries(scenario.customers)) {
+      outcome.delivered[id] = {
+        email: emails.filter((e) => e.destination.to.some((t) => t.includes(c.email))).length,
+        sms: runtime.outbox.messages.filter((m) => c.phone !== undefined && m.to === c.phone).length,
+      };
       const { Items = [] } = await doc.send(
         new QueryCommand({
           TableName: runtime.tableName,
@@ -120,6 +152,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
             customer: id,
             template: String(item.template),
             locale: String(item.locale),
+            channel: item.channel === 'sms' ? 'sms' : 'email',
             at: iso(String(item.sentAt)),
           });
         } else if (sk.startsWith('JOURNEY#') && item.converted) {
@@ -150,8 +183,13 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
 export function expected(scenario: Scenario): ScenarioOutcome {
   const byTime = <T extends { at?: string; customer: string }>(a: T, b: T) =>
     (a.at ?? '').localeCompare(b.at ?? '') || a.customer.localeCompare(b.customer);
+  const count = (id: string, channel: 'email' | 'sms') =>
+    scenario.expect.messages.filter((m) => m.customer === id && m.channel === channel).length;
   return {
     messages: scenario.expect.messages.map((m) => ({ ...m, at: iso(m.at) })).sort(byTime),
+    delivered: Object.fromEntries(
+      Object.keys(scenario.customers).map((id) => [id, { email: count(id, 'email'), sms: count(id, 'sms') }]),
+    ),
     tasks: scenario.expect.tasks.map((t) => ({ ...t, at: iso(t.at) })).sort(byTime),
     stages: scenario.expect.stages,
     tiers: scenario.expect.tiers,
