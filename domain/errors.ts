@@ -41,6 +41,8 @@ export class InvalidEventError extends ValidationError {}
 export class InvalidTaskInputError extends ValidationError {}
 
 export class ProfileNotFoundError extends RapportError {}
+/** The provider refused because the recipient opted out there (an SMS number on the opt-out list). */
+export class RecipientOptedOutError extends RapportError {}
 export class TemplateNotFoundError extends RapportError {}
 /** Optimistic-concurrency conflict: someone else changed the item first. Safe to retry after re-reading. */
 export class VersionConflictError extends RapportError {}

@@ -127,6 +127,12 @@ export interface CustomerStore {
   /** The address-level suppression list (see suppressionKey): outlives profiles. */
   getSuppression(key: string): Promise<SuppressionRecord | undefined>;
   putSuppression(record: SuppressionRecord): Promise<void>;
+  /**
+   * Remembers that a message went to this address for this customer, so that a reply (STOP) or a
+   * bounce naming only the address leads back to the customer. Keyed by hash, like suppressions.
+   */
+  rememberAddress(key: string, customerId: string): Promise<void>;
+  listAddressUsers(key: string): Promise<string[]>;
 }
 
 /** An address never to be contacted again, kept by hash only. */

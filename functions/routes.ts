@@ -2,7 +2,14 @@
  * The HTTP API's routes. CDK creates exactly these on API Gateway, and the local runtime serves exactly
  * these, so a client written against `npm start` works unchanged against AWS.
  */
-export const FUNCTIONS = ['ingest-event', 'send-message', 'journey-step', 'unsubscribe', 'sweep'] as const;
+export const FUNCTIONS = [
+  'ingest-event',
+  'send-message',
+  'journey-step',
+  'unsubscribe',
+  'sweep',
+  'delivery-events',
+] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface HttpRoute {

@@ -72,7 +72,13 @@ export class RapportDashboard extends Construct {
         ),
         graph(
           'Messages',
-          custom(METRIC.emailsSent, METRIC.smsSent, METRIC.messagesSkipped, METRIC.unsubscribes),
+          custom(
+            METRIC.emailsSent,
+            METRIC.smsSent,
+            METRIC.messagesSkipped,
+            METRIC.unsubscribes,
+            METRIC.suppressions,
+          ),
         ),
       ],
       [

@@ -24,7 +24,9 @@ import type { Workflows } from '../domain/config/load';
 import { TASK_EVENT } from '../domain/journey/compile';
 import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
 import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
+import { marketingJourneys } from '../domain/messages/suppress';
 import { RapportDashboard } from './dashboard';
+import { MessagingFeedback } from './messaging-feedback';
 import { deadLetterQueue } from './dead-letter-queue';
 import { HandlerFunction } from './handler-function';
 import { JourneyStateMachine, stateMachineName } from './journey-state-machine';
@@ -43,6 +45,8 @@ export const NAMES = {
   eventBus: 'rapport',
   eventSource: 'rapport.events',
   configurationSet: 'rapport',
+  /** End User Messaging SMS: the configuration set and the opt-out list. */
+  sms: 'rapport',
   httpApi: 'rapport',
   dashboard: 'Rapport',
   sweepSchedule: 'rapport-sweep',
@@ -85,6 +89,7 @@ export class RapportStack extends Stack {
   readonly httpApi: HttpApi;
   readonly eventBus: EventBus;
   readonly sweepSchedule: SweepSchedule;
+  readonly feedback: MessagingFeedback;
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
     super(scope, id, props);
@@ -190,6 +195,7 @@ export class RapportStack extends Stack {
         ...common,
         SENDER_ADDRESS: props.senderAddress ?? DEFAULT_SENDER_ADDRESS,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        SMS_CONFIGURATION_SET: NAMES.sms,
         PUBLIC_BASE_URL: publicBaseUrl,
         LINK_SIGNING_SECRET_ARN: linkSigningSecret.secretArn,
       },
@@ -262,6 +268,24 @@ export class RapportStack extends Stack {
       deadLetterQueue: sweepDeadLetters,
       environment: lifecycleEnvironment,
     });
+    // Bounces, complaints and STOP replies: SNS retries, then parks what still failed here.
+    const feedbackDeadLetters = deadLetterQueue(this, 'FeedbackDeadLetters');
+    const deliveryEvents = new HandlerFunction(this, 'DeliveryEvents', {
+      name: 'delivery-events',
+      projectRoot,
+      workflowsDir: props.workflows.dir,
+      logRetention,
+      timeout: Duration.seconds(30),
+      // SNS invokes asynchronously: what still fails after Lambda's retries is kept here too.
+      deadLetterQueue: feedbackDeadLetters,
+      environment: { ...common, JOURNEY_STATE_MACHINES: this.toJsonString(stateMachineArns) },
+    });
+    this.feedback = new MessagingFeedback(this, 'Feedback', {
+      emailConfigurationSet: configurationSet,
+      smsName: NAMES.sms,
+      handler: deliveryEvents.fn,
+      deadLetterQueue: feedbackDeadLetters,
+    });
     // Invoked by the schedule only: a failed sweep is not retried by Lambda (the next one redoes it), and an
     // invocation still queued when the next sweep is due is dropped.
     sweep.fn.configureAsyncInvoke({
@@ -274,6 +298,7 @@ export class RapportStack extends Stack {
       'journey-step': journeyStep,
       unsubscribe,
       sweep,
+      'delivery-events': deliveryEvents,
     };
 
     // Least privilege: each function gets only the resources its handler uses. The table's items only, not
@@ -296,20 +321,26 @@ export class RapportStack extends Stack {
         resources: [`${this.table.tableArn}/index/${DUE_INDEX.name}`],
       }),
     );
+    const marketing = new Set(
+      marketingJourneys(props.workflows.journeys.map((l) => l.journey)).map((j) => j.id),
+    );
     for (const [id, j] of Object.entries(this.journeys)) {
       j.stateMachine.grantStartExecution(ingestEvent.fn);
       // An event resumes wait-for-event steps (SendTaskSuccess) and, as a journey's goal, stops its execution.
       j.stateMachine.grantTaskResponse(ingestEvent.fn);
       const executions = `arn:${this.partition}:states:${this.region}:${this.account}:execution:${stateMachineName(id)}:*`;
-      ingestEvent.fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
-      );
-      acknowledgeNag(
-        ingestEvent.fn.role!,
-        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(id)}:*]`,
-        "A journey's goal event stops that customer's execution; execution names are only known at run " +
-          'time, so the grant covers the executions of this one state machine.',
-      );
+      const stoppers = marketing.has(id) ? [ingestEvent, deliveryEvents] : [ingestEvent];
+      for (const f of stoppers) {
+        f.fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+        );
+        acknowledgeNag(
+          f.fn.role!,
+          `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(id)}:*]`,
+          "A journey's goal event, or a suppressed address, stops that customer's execution; execution " +
+            'names are only known at run time, so the grant covers the executions of this one state machine.',
+        );
+      }
       // Journeys whose entry stage is reached by time passing (dormant, lost) are started by the sweep.
       j.stateMachine.grantStartExecution(sweep.fn);
     }
@@ -333,6 +364,29 @@ export class RapportStack extends Stack {
         ],
       }),
     );
+
+    // SendTextMessage is authorised against the configuration set and whichever origination identity End
+    // User Messaging picks (numbers are bought and registered outside the stack).
+    const smsArn = (resource: string, name: string) =>
+      this.formatArn({ service: 'sms-voice', resource, resourceName: name });
+    sendMessage.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [
+          smsArn('configuration-set', NAMES.sms),
+          smsArn('phone-number', '*'),
+          smsArn('pool', '*'),
+          smsArn('sender-id', '*'),
+        ],
+      }),
+    );
+    for (const resource of ['phone-number', 'pool', 'sender-id'])
+      acknowledgeNag(
+        sendMessage.fn.role!,
+        `IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:${resource}/*]`,
+        'Numbers, pools and sender ids are bought and registered per country outside the stack; the ' +
+          'grant is to send text messages only, through the Rapport configuration set.',
+      );
 
     // HTTP routes: exactly functions/routes.ts, which the local runtime serves too.
     const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {};
@@ -400,6 +454,15 @@ export class RapportStack extends Stack {
       value: publicBaseUrl,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'InboundSmsTopicArn', {
+      description:
+        "Set this as your phone number's two-way SMS channel (with the opt-out list below): STOP replies suppress the number",
+      value: this.feedback.inboundSms.topicArn,
+    });
+    new CfnOutput(this, 'SmsOptOutListName', {
+      description: 'Attach this opt-out list to your End User Messaging phone number or pool',
+      value: NAMES.sms,
+    });
     new CfnOutput(this, 'SweepScheduleName', {
       description: `EventBridge Scheduler schedule (default group) that runs the sweep every ${sweepEvery} min`,
       value: this.sweepSchedule.schedule.scheduleName,

@@ -20,7 +20,10 @@ export type Invoke = (
  */
 export class LocalHttpApi {
   private server: Server | undefined;
-  private readonly extra = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
+  private readonly extra = new Map<
+    string,
+    (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
+  >();
 
   constructor(
     private readonly invoke: Invoke,
@@ -29,8 +32,12 @@ export class LocalHttpApi {
   ) {}
 
   /** Local-only pages (the landing page, a list of executions) that have no AWS counterpart. */
-  addLocalRoute(path: string, serve: (req: IncomingMessage, res: ServerResponse) => void): void {
-    this.extra.set(path, serve);
+  addLocalRoute(
+    path: string,
+    serve: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+    method: 'GET' | 'POST' = 'GET',
+  ): void {
+    this.extra.set(`${method} ${path}`, serve);
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
@@ -54,7 +61,7 @@ export class LocalHttpApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = HTTP_ROUTES.find((r) => r.method === req.method && r.path === url.pathname);
     if (!route) {
-      const local = req.method === 'GET' ? this.extra.get(url.pathname) : undefined;
+      const local = this.extra.get(`${req.method} ${url.pathname}`);
       if (local) return local(req, res);
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'Not Found' }));

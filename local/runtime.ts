@@ -32,6 +32,11 @@ import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
 import { LocalEventBus, type LocalBusEvent } from './eventbridge';
 import { LocalSmsOutbox } from './sms-outbox';
+import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
+import { isOptOutKeyword } from '../adapters/notifications/parse';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { SNSEvent } from 'aws-lambda';
 import { installLongTimers } from './long-timers';
 import { LocalHttpApi } from './http-api';
 import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from './lambda';
@@ -220,6 +225,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           clock: options.clock,
         }) as LambdaHandler<never, unknown>,
         sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<never, unknown>,
+        'delivery-events': createDeliveryEventsHandler({
+          ...observability(),
+          ...lifecycleDeps,
+        }) as LambdaHandler<never, unknown>,
       };
     };
     let handlers = buildHandlers(workflows);
@@ -266,6 +275,33 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(outbox.messages, null, 2));
     });
+    // What SNS would deliver on AWS: a reply to a text message (two-way SMS), and SES feedback.
+    const notify = (message: unknown) => invoke('delivery-events', snsEvent(message, options.clock.now()));
+    api.addLocalRoute(
+      '/_local/sms/inbound',
+      async (req, res) => {
+        const { from, body } = (await readJson(req)) as { from?: string; body?: string };
+        // As End User Messaging does: an opt-out keyword puts the number on the opt-out list at once.
+        if (from && body && isOptOutKeyword(body)) outbox.optedOut.add(from);
+        const result = await notify({
+          originationNumber: from,
+          messageBody: body,
+          inboundMessageId: randomUUID(),
+        });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(result, null, 2));
+      },
+      'POST',
+    );
+    api.addLocalRoute(
+      '/_local/ses/notifications',
+      async (req, res) => {
+        const result = await notify(await readJson(req));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(result, null, 2));
+      },
+      'POST',
+    );
     api.addLocalRoute('/_local/events', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(bus.events, null, 2));
@@ -321,6 +357,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw e;
   }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as unknown;
+}
+
+/** One SNS notification as Lambda receives it from a subscription. */
+export function snsEvent(message: unknown, now: Date): SNSEvent {
+  const messageId = randomUUID();
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `arn:aws:sns:${LOCAL_REGION}:000000000000:rapport-local:${messageId}`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: messageId,
+          TopicArn: `arn:aws:sns:${LOCAL_REGION}:000000000000:rapport-local`,
+          Subject: '',
+          Message: JSON.stringify(message),
+          Timestamp: now.toISOString(),
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
 }
 
 function tasksOf(bus: LocalEventBus): LocalBusEvent[] {

@@ -44,7 +44,11 @@ export class LocalSmsOutbox {
       );
     if (!input.MessageBody) throw new OutboxError('ValidationException', 'MessageBody is required');
     if (this.optedOut.has(input.DestinationPhoneNumber))
-      throw new OutboxError('ConflictException', 'the destination phone number is opted out');
+      throw new OutboxError(
+        'ConflictException',
+        'the destination phone number is opted out',
+        'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+      );
     const message: LocalSms = {
       messageId: randomUUID(),
       at: this.now().toISOString(),
@@ -86,7 +90,11 @@ export class LocalSmsOutbox {
     } catch (e) {
       const error =
         e instanceof OutboxError ? e : new OutboxError('ValidationException', (e as Error).message);
-      send(400, { __type: error.code, message: error.message });
+      send(400, {
+        __type: error.code,
+        message: error.message,
+        ...(error.reason ? { Reason: error.reason } : {}),
+      });
     }
   }
 }
@@ -95,6 +103,7 @@ class OutboxError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly reason?: string,
   ) {
     super(message);
   }

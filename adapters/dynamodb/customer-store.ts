@@ -26,6 +26,7 @@ import { DUE_INDEX, DUE_SHARDS } from './table';
  *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey> | DECISION#<decisionKey>
  *                           | JOURNEY#<journeyId>#<executionName> | AWAIT#<eventType>#<tokenHash> | PACING
  *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
+ *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who was messaged at an address: replies lead back)
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  */
 export const keys = {
@@ -123,6 +124,19 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       }),
     getSuppression: (key) => get<SuppressionRecord>(keys.suppression(key)),
     putSuppression: (record) => put(keys.suppression(record.key), record),
+    rememberAddress: (key, customerId) =>
+      put({ pk: `ADDRESS#${key}`, sk: `CUSTOMER#${customerId}` }, { customerId }),
+    async listAddressUsers(key) {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ADDRESS#${key}` },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map((i) => String(i.customerId));
+    },
     async listDue(now, limit) {
       // Shards are independent partitions: query them all at once.
       const perShard = await Promise.all(

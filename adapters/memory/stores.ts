@@ -32,6 +32,7 @@ export function memoryStore(): CustomerStore & {
   const awaits = new Map<string, AwaitRecord>();
   const pacing = new Map<string, PacingRecord>();
   const suppressions = new Map<string, SuppressionRecord>();
+  const addresses = new Map<string, string>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
   const due = new Map<string, string>();
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
@@ -47,6 +48,9 @@ export function memoryStore(): CustomerStore & {
     },
     getSuppression: async (key) => clone(suppressions.get(key)),
     putSuppression: async (r) => void suppressions.set(r.key, structuredClone(r)),
+    rememberAddress: async (key, customerId) => void addresses.set(`${key}/${customerId}`, customerId),
+    listAddressUsers: async (key) =>
+      [...addresses].filter(([k]) => k.startsWith(`${key}/`)).map(([, id]) => id),
     putProfile: async (p) => {
       const current = profiles.get(p.customerId);
       if ((current?.version ?? 0) !== p.version - 1)

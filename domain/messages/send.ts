@@ -4,7 +4,13 @@ import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';
 import { CHANNELS, type Channel } from '../config/ids';
 import type { Settings } from '../config/settings';
-import { InvalidTaskInputError, ProfileNotFoundError, RapportError, VersionConflictError } from '../errors';
+import {
+  InvalidTaskInputError,
+  ProfileNotFoundError,
+  RapportError,
+  RecipientOptedOutError,
+  VersionConflictError,
+} from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
 import { signLink } from './links';
@@ -171,11 +177,25 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
   const record: MessageRecord = { ...base, ...delivery.record };
   if (!(await deps.store.claimMessage(record)))
     return { status: 'duplicate', messageKey: key, previous: 'sending' };
+  await deps.store.rememberAddress(suppressionKey(reach.channel, reach.to), input.customerId);
 
   let providerMessageId: string;
   try {
     ({ messageId: providerMessageId } = await delivery.send());
   } catch (e) {
+    if (e instanceof RecipientOptedOutError) {
+      // Nothing went out; the provider knows something we did not yet. Remember it for every later send.
+      await deps.store.putSuppression({
+        key: suppressionKey(reach.channel, reach.to),
+        channel: reach.channel,
+        reason: 'opt-out',
+        at: now.toISOString(),
+        source: `${reach.channel}:provider-opt-out-list`,
+      });
+      await deps.store.updateMessage({ ...record, status: 'skipped', reason: 'suppressed' });
+      await giveSlotBack();
+      return { status: 'skipped', messageKey: key, reason: 'suppressed' };
+    }
     if (isDefiniteRefusal(e)) {
       await deps.store.releaseMessage(input.customerId, key);
       await giveSlotBack();

@@ -18,6 +18,8 @@ export const METRIC = {
   /** Every send that did not go out now, whatever the reason; per reason in `Skipped<Reason>`. */
   messagesSkipped: 'MessagesSkipped',
   unsubscribes: 'Unsubscribes',
+  /** Addresses put on the suppression list: hard bounces, complaints, SMS opt-outs. */
+  suppressions: 'Suppressions',
 } as const;
 
 /** One metric per skip reason (SkippedNoConsent, SkippedFrequencyCap, …): dashboards graph each. */

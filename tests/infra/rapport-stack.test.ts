@@ -586,3 +586,75 @@ describe('ingest-event and the journeys it answers', () => {
     }
   });
 });
+
+describe('feedback: SES bounces and complaints, SMS opt-outs', () => {
+  const topics = resourcesOf(template, 'AWS::SNS::Topic');
+  const topicId = (displayName: string) =>
+    logicalIdOf(template, 'AWS::SNS::Topic', { DisplayName: displayName });
+  const emailTopic = topicId('Rapport: SES bounces and complaints');
+  const smsTopic = topicId('Rapport: inbound SMS (STOP and other replies)');
+
+  it('has two topics encrypted with a rotated customer key, refusing requests without TLS', () => {
+    expect(Object.keys(topics)).toHaveLength(2);
+    for (const topic of Object.values(topics))
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.resourcePropertiesCountIs(
+      'AWS::SNS::TopicPolicy',
+      {
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        }),
+      },
+      2,
+    );
+  });
+
+  it('the rapport configuration set publishes bounces and complaints to the email feedback topic', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: Match.anyValue(),
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: emailTopic } },
+      },
+    });
+  });
+
+  it('has the End User Messaging SMS configuration set and opt-out list send-message uses', () => {
+    template.hasResourceProperties('AWS::SMSVOICE::ConfigurationSet', { ConfigurationSetName: 'rapport' });
+    template.hasResourceProperties('AWS::SMSVOICE::OptOutList', { OptOutListName: 'rapport' });
+    expect(envOf('send-message')).toMatchObject({ SMS_CONFIGURATION_SET: 'rapport' });
+    const sms = fnStatements('send-message').filter((s) =>
+      [s.Action].flat().includes('sms-voice:SendTextMessage'),
+    );
+    expect(sms).toHaveLength(1);
+    expect(JSON.stringify(sms[0]!.Resource)).toContain(':configuration-set/rapport');
+  });
+
+  it('delivery-events is subscribed to both topics, with a dead-letter queue, and may stop marketing journeys only', () => {
+    const fn = fnId('delivery-events');
+    for (const topic of [emailTopic, smsTopic])
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        TopicArn: { Ref: topic },
+        Endpoint: { 'Fn::GetAtt': [fn, 'Arn'] },
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+      });
+    expect(fnProps('delivery-events').DeadLetterConfig).toBeDefined();
+    const statements = fnStatements('delivery-events');
+    expect(actionsOf(statements)).not.toContain('states:StartExecution');
+    const stoppable = statements
+      .filter((s) => [s.Action].flat().includes('states:StopExecution'))
+      .map((s) => JSON.stringify(s.Resource));
+    expect(stoppable.length).toBeGreaterThan(0);
+    expect(stoppable.some((r) => r.includes('rapport-dormancy-reactivation'))).toBe(true);
+  });
+
+  it('outputs the inbound SMS topic and the opt-out list for the phone number', () => {
+    template.hasOutput('InboundSmsTopicArn', { Value: { Ref: smsTopic } });
+    template.hasOutput('SmsOptOutListName', { Value: 'rapport' });
+  });
+});

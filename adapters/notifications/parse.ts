@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { zodProblems } from '../../domain/config/source';
+import { InvalidEventError } from '../../domain/errors';
+import type { SuppressRequest } from '../../domain/messages/suppress';
+import { customerFromTag } from '../../domain/messages/send';
+
+/**
+ * The notifications Rapport listens to on SNS, reduced to what they mean for consent:
+ * - SES event publishing (configuration set → SNS) and SES identity notifications: a permanent bounce or a
+ *   complaint suppresses the address. Transient bounces and deliveries change nothing.
+ * - End User Messaging SMS two-way messages (inbound texts → SNS): an opt-out keyword suppresses the number.
+ */
+const Recipients = z.array(z.looseObject({ emailAddress: z.string().min(3) })).min(1);
+
+const SesNotification = z.looseObject({
+  eventType: z.string().optional(),
+  notificationType: z.string().optional(),
+  mail: z.looseObject({
+    messageId: z.string(),
+    tags: z.record(z.string(), z.array(z.string())).optional(),
+  }),
+  bounce: z
+    .looseObject({ bounceType: z.string(), feedbackId: z.string().optional(), bouncedRecipients: Recipients })
+    .optional(),
+  complaint: z
+    .looseObject({ feedbackId: z.string().optional(), complainedRecipients: Recipients })
+    .optional(),
+});
+
+const InboundSms = z.looseObject({
+  originationNumber: z.string().regex(/^\+[1-9]\d{6,14}$/),
+  messageBody: z.string(),
+  inboundMessageId: z.string().optional(),
+});
+
+/** The keywords carriers and End User Messaging treat as opt-out, plus the usual Chinese ones (TD = 退订). */
+export const OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'OPTOUT',
+  'OPT-OUT',
+  'REVOKE',
+  'ARRET',
+  'TD',
+  'T',
+  '退订',
+  '取消',
+] as const;
+
+const firstWord = (text: string) => text.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+
+/** Whether a reply opts out: its first word is one of the keywords, in any case. */
+export function isOptOutKeyword(text: string): boolean {
+  return (OPT_OUT_KEYWORDS as readonly string[]).includes(firstWord(text));
+}
+
+export type Notification = { kind: 'suppress'; request: SuppressRequest } | { kind: 'ignored'; why: string };
+
+/** Reads one SNS message body. Throws InvalidEventError for something that is none of the above. */
+export function parseNotification(message: string, source = 'SNS message'): Notification[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(message);
+  } catch (e) {
+    throw new InvalidEventError(
+      'Unreadable notification',
+      [{ source, field: '', value: message.slice(0, 80), expected: 'a JSON object' }],
+      { cause: e },
+    );
+  }
+  const inbound = InboundSms.safeParse(data);
+  if (inbound.success) {
+    const keyword = firstWord(inbound.data.messageBody);
+    if (!isOptOutKeyword(inbound.data.messageBody))
+      return [{ kind: 'ignored', why: 'an inbound text that is not an opt-out keyword' }];
+    return [
+      {
+        kind: 'suppress',
+        request: {
+          channel: 'sms',
+          address: inbound.data.originationNumber,
+          reason: 'opt-out',
+          source: `sms:keyword:${keyword}`,
+        },
+      },
+    ];
+  }
+  const ses = SesNotification.safeParse(data);
+  if (!ses.success)
+    throw new InvalidEventError(
+      'Not an SES notification nor an inbound SMS',
+      zodProblems(ses.error, data, { source }),
+    );
+  const n = ses.data;
+  const type = n.eventType ?? n.notificationType;
+  const customerIds = (n.mail.tags?.customer ?? []).flatMap((t) => customerFromTag(t) ?? []);
+  const suppress = (
+    emails: { emailAddress: string }[],
+    reason: 'bounce' | 'complaint',
+    feedbackId?: string,
+  ) =>
+    emails.map((r): Notification => ({
+      kind: 'suppress',
+      request: {
+        channel: 'email',
+        address: bareAddress(r.emailAddress),
+        reason,
+        source: `ses:${reason}:${feedbackId ?? n.mail.messageId}`,
+        customerIds,
+      },
+    }));
+  if (type === 'Bounce' && n.bounce) {
+    // A transient bounce (mailbox full, greylisting) may go away: SES retries it; only permanent ones stop us.
+    if (n.bounce.bounceType !== 'Permanent')
+      return [{ kind: 'ignored', why: `a ${n.bounce.bounceType} bounce` }];
+    return suppress(n.bounce.bouncedRecipients, 'bounce', n.bounce.feedbackId);
+  }
+  if (type === 'Complaint' && n.complaint)
+    return suppress(n.complaint.complainedRecipients, 'complaint', n.complaint.feedbackId);
+  return [{ kind: 'ignored', why: `an SES ${type ?? 'notification'} event` }];
+}
+
+/** `"Li Wei" <li@example.com>` → li@example.com: recipients may carry display names. */
+function bareAddress(address: string): string {
+  return /<([^>]+)>/.exec(address)?.[1] ?? address;
+}

@@ -1,0 +1,20 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
+import { systemClock } from '../../domain/clock';
+import { JsonRecord, readEnv } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { bundledWorkflows } from '../shared/workflows';
+import { createDeliveryEventsHandler } from './handler';
+
+const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), JOURNEY_STATE_MACHINES: JsonRecord }));
+
+export const handler = createDeliveryEventsHandler({
+  ...createObservability(),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
+  clock: systemClock,
+  journeys: bundledWorkflows().journeys.map((j) => j.journey),
+});

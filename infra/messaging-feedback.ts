@@ -1,0 +1,69 @@
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { EmailSendingEvent, EventDestination, type ConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { CfnConfigurationSet, CfnOptOutList } from 'aws-cdk-lib/aws-smsvoice';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface MessagingFeedbackProps {
+  /** The SES configuration set every email is sent with. */
+  emailConfigurationSet: ConfigurationSet;
+  /** Names of the End User Messaging SMS configuration set and opt-out list. */
+  smsName: string;
+  /** The delivery-events function: suppresses bounced, complaining and opted-out addresses. */
+  handler: IFunction;
+  deadLetterQueue: IQueue;
+}
+
+/**
+ * What customers and their providers tell us back: SES bounces and complaints (configuration set → SNS)
+ * and inbound texts (two-way SMS → SNS), both delivered to the delivery-events function. The topics carry
+ * email addresses and phone numbers, so they are encrypted with a key only these services may use.
+ */
+export class MessagingFeedback extends Construct {
+  readonly emailFeedback: Topic;
+  readonly inboundSms: Topic;
+  readonly smsConfigurationSet: CfnConfigurationSet;
+  readonly optOutList: CfnOptOutList;
+
+  constructor(scope: Construct, id: string, props: MessagingFeedbackProps) {
+    super(scope, id);
+    const key = new Key(this, 'TopicKey', {
+      description: 'Rapport: encrypts the SNS topics of email feedback and inbound SMS',
+      enableKeyRotation: true,
+    });
+    for (const service of ['ses.amazonaws.com', 'sms-voice.amazonaws.com'])
+      key.grant(new ServicePrincipal(service), 'kms:GenerateDataKey*', 'kms:Decrypt');
+
+    this.emailFeedback = new Topic(this, 'EmailFeedback', {
+      displayName: 'Rapport: SES bounces and complaints',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.inboundSms = new Topic(this, 'InboundSms', {
+      displayName: 'Rapport: inbound SMS (STOP and other replies)',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // Transient bounces come too; the handler acts on permanent ones only.
+    props.emailConfigurationSet.addEventDestination('Feedback', {
+      destination: EventDestination.snsTopic(this.emailFeedback),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+
+    // End User Messaging SMS: numbers that reply STOP land on this list and are refused at once; the
+    // phone number (bought and registered outside the stack) is attached to both (README: SMS).
+    this.optOutList = new CfnOptOutList(this, 'OptOutList', { optOutListName: props.smsName });
+    this.smsConfigurationSet = new CfnConfigurationSet(this, 'SmsConfigurationSet', {
+      configurationSetName: props.smsName,
+    });
+
+    for (const topic of [this.emailFeedback, this.inboundSms])
+      topic.addSubscription(
+        new LambdaSubscription(props.handler, { deadLetterQueue: props.deadLetterQueue }),
+      );
+  }
+}
