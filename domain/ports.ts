@@ -133,6 +133,11 @@ export interface CustomerStore {
    */
   rememberAddress(key: string, customerId: string): Promise<void>;
   listAddressUsers(key: string): Promise<string[]>;
+  forgetAddress(key: string, customerId: string): Promise<void>;
+  /** Every journey the customer entered, any journey. */
+  listAllJourneyEntries(customerId: string): Promise<JourneyEntryRecord[]>;
+  /** Deletes every item of the customer (profile, events, messages, …); returns how many there were. */
+  deleteCustomer(customerId: string): Promise<number>;
 }
 
 /** An address never to be contacted again, kept by hash only. */

@@ -13,7 +13,7 @@ export const FUNCTIONS = [
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface HttpRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   function: FunctionName;
   /** `iam`: callers sign requests with SigV4 (systems sending events). `none`: reached from emails. */
@@ -22,6 +22,8 @@ export interface HttpRoute {
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/events', function: 'ingest-event', auth: 'iam' },
+  // The right to erasure: the customer's data goes, a hash of each address stays on the suppression list.
+  { method: 'DELETE', path: '/customers/{id}', function: 'ingest-event', auth: 'iam' },
   { method: 'GET', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
   { method: 'POST', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
 ];

@@ -59,7 +59,10 @@ export class RapportDashboard extends Construct {
         }),
       ],
       [
-        graph('Events', custom(METRIC.eventsIngested, METRIC.duplicateEvents, METRIC.invalidEvents)),
+        graph(
+          'Events',
+          custom(METRIC.eventsIngested, METRIC.duplicateEvents, METRIC.invalidEvents, METRIC.erasures),
+        ),
         graph(
           'Journeys and lifecycle',
           custom(

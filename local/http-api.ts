@@ -59,7 +59,13 @@ export class LocalHttpApi {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = HTTP_ROUTES.find((r) => r.method === req.method && r.path === url.pathname);
+    let pathParameters: Record<string, string> | undefined;
+    const route = HTTP_ROUTES.find((r) => {
+      if (r.method !== req.method) return false;
+      const params = matchPath(r.path, url.pathname);
+      if (params) pathParameters = params;
+      return params !== undefined;
+    });
     if (!route) {
       const local = this.extra.get(`${req.method} ${url.pathname}`);
       if (local) return local(req, res);
@@ -93,6 +99,7 @@ export class LocalHttpApi {
       rawQueryString: url.search.replace(/^\?/, ''),
       headers,
       ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+      ...(pathParameters && Object.keys(pathParameters).length ? { pathParameters } : {}),
       requestContext: {
         accountId: LOCAL_ACCOUNT,
         apiId: 'local',
@@ -118,4 +125,25 @@ export class LocalHttpApi {
     res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string> | undefined);
     res.end(out.body ?? '');
   }
+}
+
+/** API Gateway's `{name}` path parameters: one whole segment each, URL-decoded. */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of want.entries()) {
+    const segment = got[i] ?? '';
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name) {
+      if (!segment) return undefined;
+      try {
+        params[name] = decodeURIComponent(segment);
+      } catch {
+        return undefined;
+      }
+    } else if (part !== segment) return undefined;
+  }
+  return params;
 }

@@ -126,6 +126,39 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
     putSuppression: (record) => put(keys.suppression(record.key), record),
     rememberAddress: (key, customerId) =>
       put({ pk: `ADDRESS#${key}`, sk: `CUSTOMER#${customerId}` }, { customerId }),
+    async forgetAddress(key, customerId) {
+      await doc.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { pk: `ADDRESS#${key}`, sk: `CUSTOMER#${customerId}` },
+        }),
+      );
+    },
+    listAllJourneyEntries: (customerId) => queryCustomer<JourneyEntryRecord>(customerId, 'JOURNEY#'),
+    async deleteCustomer(customerId) {
+      const pk = `CUSTOMER#${customerId}`;
+      let deleted = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ProjectionExpression: 'pk, sk',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        // One at a time, not BatchWriteItem: no unprocessed items to chase, and a crash midway leaves
+        // the rest for the retry, which finds them again.
+        for (const item of page.Items ?? [])
+          await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: item.sk } }));
+        deleted += page.Items?.length ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return deleted;
+    },
     async listAddressUsers(key) {
       const out = await doc.send(
         new QueryCommand({

@@ -49,6 +49,24 @@ export function memoryStore(): CustomerStore & {
     getSuppression: async (key) => clone(suppressions.get(key)),
     putSuppression: async (r) => void suppressions.set(r.key, structuredClone(r)),
     rememberAddress: async (key, customerId) => void addresses.set(`${key}/${customerId}`, customerId),
+    forgetAddress: async (key, customerId) => void addresses.delete(`${key}/${customerId}`),
+    listAllJourneyEntries: async (c) =>
+      [...entries.values()].filter((e) => e.customerId === c).map((e) => structuredClone(e)),
+    deleteCustomer: async (c) => {
+      let deleted = profiles.delete(c) ? 1 : 0;
+      due.delete(c);
+      pacing.delete(c);
+      for (const map of [events, messages, decisions, entries, awaits] as Map<
+        string,
+        { customerId: string }
+      >[])
+        for (const [k, v] of map)
+          if (v.customerId === c) {
+            map.delete(k);
+            deleted++;
+          }
+      return deleted;
+    },
     listAddressUsers: async (key) =>
       [...addresses].filter(([k]) => k.startsWith(`${key}/`)).map(([, id]) => id),
     putProfile: async (p) => {

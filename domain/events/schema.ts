@@ -83,3 +83,21 @@ export const CustomerEvent = z.discriminatedUnion('type', [PurchaseEvent, Profil
   error: `expected: an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`,
 });
 export type CustomerEvent = z.infer<typeof CustomerEvent>;
+
+/**
+ * A request to forget a customer (the right to erasure), as an event: the same as `DELETE /customers/{id}`.
+ * Not a CustomerEvent: it starts no journey and changes no profile; it removes them.
+ */
+export const ErasureRequest = z.strictObject({
+  eventId: base.eventId,
+  customerId: base.customerId,
+  at: base.at,
+  type: z.literal('erase'),
+});
+export type ErasureRequest = z.infer<typeof ErasureRequest>;
+
+/** What ingest accepts: customer events, and erasure requests. */
+export const IncomingEvent = z.discriminatedUnion('type', [PurchaseEvent, ProfileEvent, ErasureRequest], {
+  error: `expected: an event type, one of ${[...EVENT_TYPES, 'erase'].map((t) => `"${t}"`).join(', ')}`,
+});
+export type IncomingEvent = z.infer<typeof IncomingEvent>;

@@ -5,7 +5,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 import { zodProblems } from '../../domain/config/source';
 import { InvalidEventError, ValidationError } from '../../domain/errors';
-import { CustomerEvent } from '../../domain/events/schema';
+import { eraseCustomer, type EraseOutcome } from '../../domain/erase';
+import { ErasureRequest, IncomingEvent, type CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { LifecycleDeps } from '../../domain/ports';
 import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
@@ -16,7 +17,7 @@ export interface IngestEventDeps extends Observability, LifecycleDeps {}
 export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
 
 /** Validates a customer event from any source, reporting every problem with its field and expected value. */
-export function parseCustomerEvent(data: unknown, source: string): CustomerEvent {
+export function parseCustomerEvent(data: unknown, source: string): IncomingEvent {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InvalidEventError('Invalid event', [
       {
@@ -27,7 +28,7 @@ export function parseCustomerEvent(data: unknown, source: string): CustomerEvent
       },
     ]);
   }
-  const result = CustomerEvent.safeParse(data);
+  const result = IncomingEvent.safeParse(data);
   if (!result.success)
     throw new InvalidEventError('Invalid event', zodProblems(result.error, data, { source }));
   return result.data;
@@ -40,7 +41,17 @@ export function parseCustomerEvent(data: unknown, source: string): CustomerEvent
 export function createIngestEventHandler(deps: IngestEventDeps) {
   const { logger, metrics } = deps;
 
-  const ingest = async (event: CustomerEvent): Promise<IngestResult> => {
+  const erase = async (customerId: string): Promise<EraseOutcome> => {
+    logger.appendKeys({ customerId });
+    const outcome = await eraseCustomer(customerId, deps);
+    metrics.addMetric(METRIC.erasures, MetricUnit.Count, 1);
+    logger.info('customer erased', { ...outcome });
+    return outcome;
+  };
+
+  const ingest = async (incoming: IncomingEvent): Promise<IngestResult | EraseOutcome> => {
+    if (incoming.type === 'erase') return erase(incoming.customerId);
+    const event: CustomerEvent = incoming;
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
     const result = await ingestEvent(event, deps);
     metrics.addMetric(
@@ -62,7 +73,20 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
 
   const handle = async (
     input: IngestEventInput,
-  ): Promise<APIGatewayProxyStructuredResultV2 | IngestResult> => {
+  ): Promise<APIGatewayProxyStructuredResultV2 | IngestResult | EraseOutcome> => {
+    if (isHttpEvent(input) && input.requestContext.http.method === 'DELETE') {
+      const customerId = input.pathParameters?.id ?? '';
+      const parsed = ErasureRequest.shape.customerId.safeParse(customerId);
+      if (!parsed.success)
+        return json(400, {
+          message: 'Invalid customer id',
+          problems: zodProblems(parsed.error, customerId, { source: 'path' }).map((p) => ({
+            ...p,
+            field: 'id',
+          })),
+        });
+      return json(200, await erase(parsed.data));
+    }
     if (isHttpEvent(input)) {
       try {
         const event = parseCustomerEvent(parseJsonBody(input), 'request body');

@@ -20,6 +20,8 @@ export const METRIC = {
   unsubscribes: 'Unsubscribes',
   /** Addresses put on the suppression list: hard bounces, complaints, SMS opt-outs. */
   suppressions: 'Suppressions',
+  /** Customers forgotten at their request (DELETE /customers/{id} or an erase event). */
+  erasures: 'Erasures',
 } as const;
 
 /** One metric per skip reason (SkippedNoConsent, SkippedFrequencyCap, …): dashboards graph each. */

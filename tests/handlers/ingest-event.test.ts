@@ -484,7 +484,7 @@ describe('ingest-event: bad input is refused precisely and changes nothing', () 
     const res = await expectRefused(httpWithBody(body({ type: 'refund' })), 400);
     expect(res.error).toBe('InvalidEventError');
     expect(res.problems).toEqual([
-      { field: 'type', value: 'refund', expected: 'an event type, one of "purchase", "profile"' },
+      { field: 'type', value: 'refund', expected: 'an event type, one of "purchase", "profile", "erase"' },
     ]);
   });
 
