@@ -3,6 +3,7 @@ import type { Calendar, JourneyInput } from './journey/compile';
 import type { Journey } from './journey/schema';
 import type { Lifecycle } from './lifecycle/schema';
 import type { Channel } from './config/ids';
+import type { Sentiment } from './events/schema';
 import type { MessageCategory, MessagePriority, PacingRecord } from './messages/policy';
 import type { Profile, StageChange, StageChangeCause, SuppressionReason } from './profile/profile';
 
@@ -20,12 +21,16 @@ export interface EventRecord {
 }
 
 export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'deferred' | 'in-doubt';
-/** Why a message did not go out (`deferred` records carry `quiet-hours-deferred`). */
+/**
+ * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred` or
+ * `marketing-paused` (after a complaint or a detractor score): those go out later, the others never.
+ */
 export const SKIP_REASONS = [
   'no-consent',
   'suppressed',
   'frequency-cap',
   'quiet-hours-deferred',
+  'marketing-paused',
   'no-address',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
@@ -226,4 +231,9 @@ export interface SmsMessage {
 export interface SmsSender {
   /** Sends one text message and returns the provider's message id. */
   send(sms: SmsMessage): Promise<{ messageId: string }>;
+}
+
+/** Reads the feeling in what a customer wrote (Comprehend on AWS, a word list locally). */
+export interface SentimentClassifier {
+  classify(text: string, language: 'en' | 'zh'): Promise<Sentiment>;
 }

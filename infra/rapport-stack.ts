@@ -315,6 +315,20 @@ export class RapportStack extends Stack {
           conditions: { StringEquals: { 'events:source': LIFECYCLE_EVENT.source } },
         }),
       );
+    // Comments and complaints are read for sentiment as they arrive; DetectSentiment has no resource to
+    // scope to (it is a stateless call), so the grant is this one action.
+    const comprehendReaders: HandlerFunction[] = [ingestEvent];
+    for (const f of comprehendReaders) {
+      f.fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['comprehend:DetectSentiment'], resources: ['*'] }),
+      );
+      acknowledgeNag(
+        f.fn.role!,
+        'IAM5[Resource::*]',
+        'comprehend:DetectSentiment is a stateless call that supports no resource-level permission; the ' +
+          'statement grants that single action and nothing else.',
+      );
+    }
     sweep.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],

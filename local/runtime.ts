@@ -15,6 +15,7 @@ import { createCustomerStore } from '../adapters/dynamodb/customer-store';
 import { ensureTable } from '../adapters/dynamodb/table';
 import { createSesMailer } from '../adapters/email/ses-mailer';
 import { createSmsSender } from '../adapters/sms/end-user-messaging';
+import { createLexiconClassifier } from '../adapters/sentiment/lexicon';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
@@ -194,10 +195,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         journeys: w.journeys.map((j) => j.journey),
       };
       return {
-        'ingest-event': createIngestEventHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<
-          never,
-          unknown
-        >,
+        'ingest-event': createIngestEventHandler({
+          ...observability(),
+          ...lifecycleDeps,
+          sentiment: createLexiconClassifier(),
+        }) as LambdaHandler<never, unknown>,
         'send-message': createSendMessageHandler({
           ...observability(),
           store,

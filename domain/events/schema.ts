@@ -3,7 +3,7 @@ import { Channel, Currency, Locale, Slug, TimeZone } from '../config/ids';
 import { expect } from '../config/source';
 
 /** The event types Rapport understands. Journeys may start on any of them. */
-export const EVENT_TYPES = ['purchase', 'profile'] as const;
+export const EVENT_TYPES = ['purchase', 'profile', 'feedback', 'complaint'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const Timestamp = z.iso.datetime({
@@ -79,9 +79,53 @@ export type PurchaseEvent = z.infer<typeof PurchaseEvent>;
 export const ProfileEvent = z.strictObject({ ...base, type: z.literal('profile') });
 export type ProfileEvent = z.infer<typeof ProfileEvent>;
 
-export const CustomerEvent = z.discriminatedUnion('type', [PurchaseEvent, ProfileEvent], {
-  error: `expected: an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`,
+export const SENTIMENTS = ['positive', 'neutral', 'mixed', 'negative'] as const;
+export const Sentiment = z.enum(SENTIMENTS, expect('"positive", "neutral", "mixed" or "negative"'));
+export type Sentiment = z.infer<typeof Sentiment>;
+
+const FreeText = z
+  .string(expect('text the customer wrote'))
+  .min(1)
+  .max(5000, expect('at most 5000 characters'));
+
+/**
+ * A survey answer: NPS (0–10, "how likely are you to recommend us") or satisfaction (1–5), with an
+ * optional comment. From a score link in an email, or from another system (a branch, a call centre).
+ */
+export const FeedbackEvent = z
+  .strictObject({
+    ...base,
+    type: z.literal('feedback'),
+    survey: z.enum(['nps', 'csat'], expect('"nps" (0–10) or "csat" (1–5)')),
+    score: z.number(expect('a whole-number score')).int(expect('a whole-number score')),
+    comment: FreeText.optional(),
+    /** Set by Rapport from the comment (Comprehend on AWS); a sender may give its own. */
+    sentiment: Sentiment.optional(),
+    /** The message the survey came in, when it came from a Rapport email. */
+    about: z.strictObject({ journeyId: z.string().max(64), stepId: z.string().max(64) }).optional(),
+  })
+  .refine((e) => (e.survey === 'nps' ? e.score >= 0 && e.score <= 10 : e.score >= 1 && e.score <= 5), {
+    error: 'expected: a score from 0 to 10 for nps, from 1 to 5 for csat',
+    path: ['score'],
+  });
+export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
+
+/** A complaint, from any channel (service desk, branch, social media), with what the customer said. */
+export const ComplaintEvent = z.strictObject({
+  ...base,
+  type: z.literal('complaint'),
+  text: FreeText.optional(),
+  sentiment: Sentiment.optional(),
 });
+export type ComplaintEvent = z.infer<typeof ComplaintEvent>;
+
+export const CustomerEvent = z.discriminatedUnion(
+  'type',
+  [PurchaseEvent, ProfileEvent, FeedbackEvent, ComplaintEvent],
+  {
+    error: `expected: an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`,
+  },
+);
 export type CustomerEvent = z.infer<typeof CustomerEvent>;
 
 /**
@@ -97,7 +141,11 @@ export const ErasureRequest = z.strictObject({
 export type ErasureRequest = z.infer<typeof ErasureRequest>;
 
 /** What ingest accepts: customer events, and erasure requests. */
-export const IncomingEvent = z.discriminatedUnion('type', [PurchaseEvent, ProfileEvent, ErasureRequest], {
-  error: `expected: an event type, one of ${[...EVENT_TYPES, 'erase'].map((t) => `"${t}"`).join(', ')}`,
-});
+export const IncomingEvent = z.discriminatedUnion(
+  'type',
+  [PurchaseEvent, ProfileEvent, FeedbackEvent, ComplaintEvent, ErasureRequest],
+  {
+    error: `expected: an event type, one of ${[...EVENT_TYPES, 'erase'].map((t) => `"${t}"`).join(', ')}`,
+  },
+);
 export type IncomingEvent = z.infer<typeof IncomingEvent>;

@@ -7,6 +7,9 @@ import type { CustomerCondition } from './schema';
 const oneOf = (wanted: string | string[], actual: string) =>
   Array.isArray(wanted) ? wanted.includes(actual) : wanted === actual;
 
+const inRange = (r: { min?: number | undefined; max?: number | undefined }, v: number | undefined) =>
+  v !== undefined && (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max);
+
 /** Does a branch condition hold for this customer? Every key present must hold. */
 export function customerMatches(c: CustomerCondition, p: Profile): boolean {
   if (c.stage !== undefined && !oneOf(c.stage, p.stage)) return false;
@@ -20,6 +23,9 @@ export function customerMatches(c: CustomerCondition, p: Profile): boolean {
   if (c.smsConsent !== undefined && channelConsent(p, 'sms') !== c.smsConsent) return false;
   if (c.topic && topicConsent(p, c.topic.name) !== c.topic.consent) return false;
   if (c.lastEvent !== undefined && p.lastEvent?.type !== c.lastEvent) return false;
+  if (c.mood !== undefined && (p.mood?.value ?? 'neutral') !== c.mood) return false;
+  if (c.nps && !inRange(c.nps, p.feedback?.nps?.score)) return false;
+  if (c.relationship && !inRange(c.relationship, p.relationship?.score)) return false;
   return true;
 }
 

@@ -39,7 +39,10 @@ export function journeysToStart(
         : entry.tier !== undefined
           ? changes.tierChanges.find((c) => c.to === entry.tier)
           : undefined;
-    const matches = entry.event !== undefined ? entry.event === event.type : stageEntered !== undefined;
+    const matches =
+      entry.event !== undefined
+        ? [entry.event].flat().includes(event.type as never)
+        : stageEntered !== undefined;
     if (!matches || (entry.where && !customerMatches(entry.where, profile))) continue;
     starts.push({
       journeyId: journey.id,

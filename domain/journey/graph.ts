@@ -13,7 +13,7 @@ export function journeyToMermaid(journey: Journey): string {
         ? `enters tier ${entry.tier}`
         : entry.date !== undefined
           ? `every year on ${entry.date.anniversary ?? [entry.date.holiday ?? []].flat().join(' or ')} at ${entry.date.timeOfDay}`
-          : `event ${entry.event}`;
+          : `event ${[entry.event].flat().join(' or ')}`;
   const where = Object.entries(entry.where ?? {})
     .map(([k, v]) =>
       Array.isArray(v)

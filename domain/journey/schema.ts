@@ -16,6 +16,10 @@ const AttributeName = z
     expect('the name of a profile attribute holding a date, e.g. "birthday"'),
   );
 
+const Range = z
+  .strictObject({ min: z.number().optional(), max: z.number().optional() })
+  .refine((r) => r.min !== undefined || r.max !== undefined, expect('at least one of min and max'));
+
 /** What a `branch` may test about the customer, as the journey reaches it. Every key present must hold. */
 export const CustomerCondition = z.strictObject({
   stage: OneOrMany.describe('In this stage (or one of these).').optional(),
@@ -45,6 +49,14 @@ export const CustomerCondition = z.strictObject({
     .enum(EVENT_TYPES)
     .describe('The type of the latest event received for the customer.')
     .optional(),
+  mood: z
+    .enum(['happy', 'neutral', 'unhappy'], expect('"happy", "neutral" or "unhappy"'))
+    .describe(
+      'How the latest feedback left the customer: unhappy after a complaint, a detractor score, low satisfaction or negative sentiment; happy after a promoter score or full satisfaction.',
+    )
+    .optional(),
+  nps: Range.describe('The latest NPS answer (0–10), e.g. { min: 9 } for promoters.').optional(),
+  relationship: Range.describe('The relationship score (0–100), e.g. { min: 70 }.').optional(),
 });
 export type CustomerCondition = z.infer<typeof CustomerCondition>;
 
@@ -253,8 +265,9 @@ export const JourneyEntry = z
     tier: Slug.optional().describe('Start when a customer enters this tier (e.g. vip).'),
     event: z
       .enum(EVENT_TYPES, expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`))
+      .or(z.array(z.enum(EVENT_TYPES)).min(1))
       .optional()
-      .describe('Start when an event of this type arrives.'),
+      .describe('Start when an event of this type (or one of these types) arrives.'),
     date: DateEntry.describe(
       "Start every year on a date: the customer's birthday, or a holiday. Found by the sweeper, no execution waits.",
     ).optional(),

@@ -1,6 +1,7 @@
 import { assertNever } from '../assert-never';
 import type { CustomerEvent, PurchaseEvent } from '../events/schema';
 import { applyConsent } from '../profile/consent';
+import { addFeedback, relationshipScore } from '../profile/relationship';
 import { RECENT_EVENT_IDS, type Profile, type StageChange, type StageChangeCause } from '../profile/profile';
 import { classify, classifyTier, dueTimes, longestWindow } from './classify';
 import type { Lifecycle } from './schema';
@@ -99,9 +100,14 @@ export function applyEvent(
       break;
     case 'profile':
       break;
+    case 'feedback':
+    case 'complaint':
+      addFeedback(profile, event, lifecycle.care);
+      break;
     default:
       return assertNever(event);
   }
+  profile.relationship = { score: relationshipScore(profile, lifecycle.care, now), at: now.toISOString() };
 
   // A late event is dated no earlier than what the history already says, so history stays in order.
   const latest = [profile.stageHistory.at(-1)?.at, profile.tierHistory.at(-1)?.at]

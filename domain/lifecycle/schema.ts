@@ -60,6 +60,34 @@ export type StageRule = z.infer<typeof StageRule>;
 export const TierRule = StageRule;
 export type TierRule = StageRule;
 
+/** How Rapport answers a bad experience: with care, not more marketing. */
+export const Care = z.strictObject({
+  pauseMarketing: Duration.default('30d').describe(
+    'How long no marketing message goes to a customer after a complaint, a detractor score, low satisfaction or negative sentiment.',
+  ),
+  detractorAtMost: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(6)
+    .describe('NPS at or below this is a detractor.'),
+  promoterAtLeast: z.number().int().min(0).max(10).default(9).describe('NPS at or above this is a promoter.'),
+  dissatisfiedAtMost: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(2)
+    .describe('Satisfaction (1–5) at or below this is unhappy.'),
+  monetaryTarget: z
+    .number()
+    .positive()
+    .default(5000)
+    .describe('Spend within the look-back window that counts as full marks in the relationship score.'),
+});
+export type Care = z.infer<typeof Care>;
+
 export const Lifecycle = z
   .strictObject({
     stages: z
@@ -78,6 +106,13 @@ export const Lifecycle = z
         .record(Currency, z.number(expect('an amount ≥ 0')).nonnegative(expect('an amount ≥ 0')))
         .describe('Per currency: a first purchase at or below this amount is flagged small.'),
     }),
+    care: Care.default({
+      pauseMarketing: '30d',
+      detractorAtMost: 6,
+      promoterAtLeast: 9,
+      dissatisfiedAtMost: 2,
+      monetaryTarget: 5000,
+    }).describe('Feedback, complaints and the relationship score.'),
   })
   .describe("The stages of a customer's relationship, as rules over their purchases and time.");
 export type Lifecycle = z.infer<typeof Lifecycle>;

@@ -47,9 +47,11 @@ export type SendMessageInput = z.infer<typeof SendMessageInput>;
 export type SendMessageResult =
   | { status: 'sent'; messageKey: string; channel: Channel; providerMessageId: string }
   | { status: 'skipped'; messageKey: string; reason: SkipReason }
-  /** Quiet hours: the state machine waits until `until` and runs the same step again. */
-  | { status: 'deferred'; messageKey: string; reason: 'quiet-hours-deferred'; until: string }
+  /** Quiet hours or paused marketing: the state machine waits until `until` and runs the same step again. */
+  | { status: 'deferred'; messageKey: string; reason: DeferReason; until: string }
   | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status'] };
+
+export type DeferReason = Extract<SkipReason, 'quiet-hours-deferred' | 'marketing-paused'>;
 
 /** The provider refused for now (throttling): nothing was sent, and Step Functions' Retry may try again. */
 export class MessageThrottledError extends RapportError {}
@@ -128,25 +130,23 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
   };
   if (!reach.ok) return skip(reach.reason);
 
+  const defer = async (reason: DeferReason, until: string): Promise<SendMessageResult> => {
+    const deferred: MessageRecord = { ...base, status: 'deferred', reason, deferredUntil: until };
+    if (!(await deps.store.claimMessage(deferred)))
+      return { status: 'duplicate', messageKey: key, previous: 'sending' };
+    return { status: 'deferred', messageKey: key, reason, until };
+  };
+  // After a complaint or a detractor score the customer hears from a person, not from marketing.
+  if (
+    input.category === 'marketing' &&
+    profile.marketingPausedUntil &&
+    profile.marketingPausedUntil > now.toISOString()
+  )
+    return defer('marketing-paused', profile.marketingPausedUntil);
   const { quietHours } = deps.settings.pacing;
   if (quietHours && (input.category === 'marketing' || quietHours.transactional === 'defer')) {
     const until = quietUntil(now, profile.timeZone ?? deps.settings.defaultTimeZone, quietHours);
-    if (until) {
-      const deferred: MessageRecord = {
-        ...base,
-        status: 'deferred',
-        reason: 'quiet-hours-deferred',
-        deferredUntil: until.toISOString(),
-      };
-      if (!(await deps.store.claimMessage(deferred)))
-        return { status: 'duplicate', messageKey: key, previous: 'sending' };
-      return {
-        status: 'deferred',
-        messageKey: key,
-        reason: 'quiet-hours-deferred',
-        until: until.toISOString(),
-      };
-    }
+    if (until) return defer('quiet-hours-deferred', until.toISOString());
   }
 
   const paced: PacedSend = {

@@ -56,6 +56,23 @@ export interface Suppression {
   source: string;
 }
 
+export type Mood = 'happy' | 'neutral' | 'unhappy';
+
+interface Dated {
+  at: string;
+  eventId: string;
+}
+
+/** What the customer told us: latest survey answers, sentiment, complaints. */
+export interface FeedbackState {
+  nps?: Dated & { score: number };
+  csat?: Dated & { score: number };
+  sentiment?: Dated & { label: 'positive' | 'neutral' | 'mixed' | 'negative' };
+  lastComplaintAt?: string;
+  /** The latest free text (a survey comment or a complaint), for the person who follows up. Erased with the profile. */
+  comment?: Dated & { text: string };
+}
+
 /** A customer as Rapport knows them. Stored as one item; `version` guards every write. */
 export interface Profile {
   customerId: string;
@@ -68,6 +85,13 @@ export interface Profile {
   attributes?: Record<string, string | number | boolean>;
   /** Labels journeys set with `update` steps (e.g. invited-to-evening), tested by `branch`. */
   tags?: string[];
+  feedback?: FeedbackState;
+  /** How the latest feedback left the customer: unhappy pauses marketing and starts service recovery. */
+  mood?: Dated & { value: Mood };
+  /** No marketing message until then (a complaint, a detractor score…): sends wait for it. */
+  marketingPausedUntil?: string;
+  /** 0–100, see domain/profile/relationship.ts: recency, frequency, spend, satisfaction, sentiment. */
+  relationship?: { score: number; at: string };
   /** The latest event by business time: `branch` can test its type. */
   lastEvent?: { eventId: string; type: string; at: string };
   email?: string;

@@ -8,11 +8,15 @@ import { InvalidEventError, ValidationError } from '../../domain/errors';
 import { eraseCustomer, type EraseOutcome } from '../../domain/erase';
 import { ErasureRequest, IncomingEvent, type CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent, type IngestResult } from '../../domain/ingest';
-import type { LifecycleDeps } from '../../domain/ports';
+import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
+import { withSentiment } from '../../domain/events/sentiment';
 import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
 
-export interface IngestEventDeps extends Observability, LifecycleDeps {}
+export interface IngestEventDeps extends Observability, LifecycleDeps {
+  /** Reads the sentiment of comments and complaints before they are applied. */
+  sentiment: SentimentClassifier;
+}
 
 export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
 
@@ -51,7 +55,7 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
 
   const ingest = async (incoming: IncomingEvent): Promise<IngestResult | EraseOutcome> => {
     if (incoming.type === 'erase') return erase(incoming.customerId);
-    const event: CustomerEvent = incoming;
+    const event = (await withSentiment(incoming, deps.sentiment)) as CustomerEvent;
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
     const result = await ingestEvent(event, deps);
     metrics.addMetric(

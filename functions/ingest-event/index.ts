@@ -1,5 +1,11 @@
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
+import { createComprehendClassifier } from '../../adapters/sentiment/comprehend';
 import { lifecycleDepsFromEnv } from '../shared/lifecycle-deps';
 import { createObservability } from '../shared/observability';
 import { createIngestEventHandler } from './handler';
 
-export const handler = createIngestEventHandler({ ...createObservability(), ...lifecycleDepsFromEnv() });
+export const handler = createIngestEventHandler({
+  ...createObservability(),
+  ...lifecycleDepsFromEnv(),
+  sentiment: createComprehendClassifier(new ComprehendClient({})),
+});

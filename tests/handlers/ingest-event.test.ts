@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ComprehendClient, DetectSentimentCommand } from '@aws-sdk/client-comprehend';
+import { createComprehendClassifier } from '../../adapters/sentiment/comprehend';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { fixedClock } from '../../domain/clock';
@@ -47,6 +49,11 @@ const eventBridgeClient = new EventBridgeClient({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 const eventBridge = mockClient(eventBridgeClient);
+const comprehendClient = new ComprehendClient({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+const comprehend = mockClient(comprehendClient);
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -54,12 +61,15 @@ beforeAll(async () => {
 afterAll(async () => {
   sfn.restore();
   eventBridge.restore();
+  comprehend.restore();
   await dynamo?.stop();
 });
 beforeEach(async () => {
   table = await dynamo.freshTable();
   sfn.reset();
   eventBridge.reset();
+  comprehend.reset();
+  comprehend.on(DetectSentimentCommand).resolves({ Sentiment: 'NEGATIVE' });
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
   sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
     executionArn: `${input.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${input.name}`,
@@ -76,6 +86,7 @@ function handler(t: Table = table, observability = createObservability()) {
     lifecycle: workflows.lifecycle,
     calendar: workflows.calendar,
     publisher: createLifecyclePublisher(eventBridgeClient, 'rapport'),
+    sentiment: createComprehendClassifier(comprehendClient),
     // The handler's own behaviour, with the one journey the issue's purchase starts (the other shipped
     // journeys are exercised by the scenario tests).
     journeys: workflows.journeys.map((j) => j.journey).filter((j) => j.id === 'first-small-purchase'),
@@ -484,7 +495,11 @@ describe('ingest-event: bad input is refused precisely and changes nothing', () 
     const res = await expectRefused(httpWithBody(body({ type: 'refund' })), 400);
     expect(res.error).toBe('InvalidEventError');
     expect(res.problems).toEqual([
-      { field: 'type', value: 'refund', expected: 'an event type, one of "purchase", "profile", "erase"' },
+      {
+        field: 'type',
+        value: 'refund',
+        expected: 'an event type, one of "purchase", "profile", "feedback", "complaint", "erase"',
+      },
     ]);
   });
 
@@ -652,5 +667,62 @@ describe('ingest-event: logs', () => {
     const written = JSON.stringify(logs.lines);
     for (const personal of ['li@', 'li@@example', 'example.com', '李小龙', '138 0013', '13800138000'])
       expect(written).not.toContain(personal);
+  });
+});
+
+describe('ingest-event: feedback and complaints', () => {
+  const complaint = {
+    eventId: 'complaint-1',
+    type: 'complaint',
+    customerId: 'c-42',
+    at: '2026-11-22T10:00:00Z',
+    text: '快递太慢了，客服态度也很差，非常失望',
+  };
+
+  it('a complaint: its text is read by Comprehend (in Chinese), stored with the sentiment, and marketing pauses for 30 days', async () => {
+    const res = await invokeHttp(httpWithBody(JSON.stringify(complaint)));
+    expect(res.statusCode).toBe(202);
+    expect(comprehend.commandCalls(DetectSentimentCommand).map((c) => c.args[0].input)).toEqual([
+      { Text: complaint.text, LanguageCode: 'zh' },
+    ]);
+    const profile = await table.store.getProfile('c-42');
+    expect(profile).toMatchObject({
+      mood: { value: 'unhappy', eventId: 'complaint-1' },
+      marketingPausedUntil: '2026-12-22T10:00:00.000Z',
+      feedback: {
+        lastComplaintAt: '2026-11-22T10:00:00Z',
+        sentiment: { label: 'negative' },
+        comment: { text: complaint.text },
+      },
+    });
+    expect(profile?.relationship?.score).toEqual(expect.any(Number));
+  });
+
+  it('an NPS answer out of range → 400 naming the score and the range; nothing stored', async () => {
+    const res = await invokeHttp(
+      httpWithBody(
+        JSON.stringify({
+          eventId: 'f-1',
+          type: 'feedback',
+          customerId: 'c-42',
+          at: complaint.at,
+          survey: 'nps',
+          score: 11,
+        }),
+      ),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body as string)).toMatchObject({
+      problems: [{ field: 'score', value: 11, expected: expect.stringContaining('0 to 10 for nps') }],
+    });
+    expect(await table.scan()).toEqual([]);
+  });
+
+  it('a sentiment the sender gives is kept: Comprehend is not asked', async () => {
+    await invokeHttp(
+      httpWithBody(JSON.stringify({ ...complaint, eventId: 'complaint-2', sentiment: 'mixed' })),
+    );
+    expect(comprehend.commandCalls(DetectSentimentCommand)).toHaveLength(0);
+    expect((await table.store.getProfile('c-42'))?.feedback?.sentiment?.label).toBe('mixed');
   });
 });

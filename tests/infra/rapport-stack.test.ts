@@ -658,3 +658,16 @@ describe('feedback: SES bounces and complaints, SMS opt-outs', () => {
     template.hasOutput('SmsOptOutListName', { Value: 'rapport' });
   });
 });
+
+describe('sentiment', () => {
+  it('ingest-event may call comprehend:DetectSentiment, in a statement of that one action; no other function may', () => {
+    const statements = fnStatements('ingest-event').filter((st) =>
+      [st.Action].flat().some((a) => a.startsWith('comprehend:')),
+    );
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: 'comprehend:DetectSentiment', Resource: '*' }),
+    ]);
+    for (const name of FUNCTIONS.filter((f) => f !== 'ingest-event'))
+      expect(actionsOf(fnStatements(name)).filter((a) => a.startsWith('comprehend:'))).toEqual([]);
+  });
+});
