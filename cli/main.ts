@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JSON_SCHEMAS, jsonSchemaText } from '../domain/config/json-schema';
-import { loadWorkflows } from '../domain/config/load';
+import { createRenderer } from '../domain/messages/render';
+import { smsLength } from '../domain/messages/sms';
+import { newProfile } from '../domain/lifecycle/apply';
+import { loadWorkflows, type Workflows } from '../domain/config/load';
 import { ConfigValidationError } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
 
@@ -12,6 +15,25 @@ const USAGE = `Usage: rapport <command>
   compile <journey> [dir] print the journey's compiled Amazon States Language
   schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
 `;
+
+/** Every SMS text as a customer would get it, measured in billed parts (GSM-7: 160/153, UCS-2: 70/67). */
+export function smsSizes(w: Workflows) {
+  const renderer = createRenderer(w);
+  return Object.entries(w.templates).flatMap(([template, byLocale]) =>
+    Object.entries(byLocale)
+      .filter(([, t]) => t.sms !== undefined)
+      .map(([locale]) => {
+        const profile = {
+          ...newProfile('sample', w.lifecycle, new Date(0)),
+          locale,
+          firstName: locale.startsWith('zh') ? '欧阳明月光辉灿烂星' : 'Alexandrin',
+        };
+        const { body } = renderer.renderSms({ template, profile, category: 'marketing' });
+        const size = smsLength(body);
+        return { template, locale, characters: [...body].length, ...size };
+      }),
+  );
+}
 
 export function run(
   argv: readonly string[],
@@ -32,6 +54,14 @@ export function run(
           out(
             `  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} step${j.journey.steps.length === 1 ? '' : 's'}`,
           );
+        const sms = smsSizes(w);
+        if (sms.length) {
+          out('SMS length (marketing, with the opt-out line and a 10-character first name):');
+          for (const s of sms)
+            out(
+              `  ${s.template} ${s.locale}: ${s.characters} characters, ${s.encoding}, ${s.parts} part${s.parts === 1 ? '' : 's'}`,
+            );
+        }
         return 0;
       }
       case 'graph':

@@ -9,6 +9,7 @@ export const FUNCTIONS = [
   'unsubscribe',
   'sweep',
   'delivery-events',
+  'feedback',
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
@@ -26,4 +27,6 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'DELETE', path: '/customers/{id}', function: 'ingest-event', auth: 'iam' },
   { method: 'GET', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
   { method: 'POST', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
+  { method: 'GET', path: '/feedback', function: 'feedback', auth: 'none' },
+  { method: 'POST', path: '/feedback', function: 'feedback', auth: 'none' },
 ];

@@ -81,6 +81,7 @@ export class RapportDashboard extends Construct {
             METRIC.messagesSkipped,
             METRIC.unsubscribes,
             METRIC.suppressions,
+            METRIC.feedbackReceived,
           ),
         ),
       ],

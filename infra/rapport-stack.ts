@@ -268,6 +268,15 @@ export class RapportStack extends Stack {
       deadLetterQueue: sweepDeadLetters,
       environment: lifecycleEnvironment,
     });
+    // The score links of survey emails: a public route, like unsubscribe; it ingests feedback events.
+    const feedback = new HandlerFunction(this, 'Feedback', {
+      name: 'feedback',
+      projectRoot,
+      workflowsDir: props.workflows.dir,
+      logRetention,
+      timeout: Duration.seconds(15),
+      environment: { ...lifecycleEnvironment, LINK_SIGNING_SECRET_ARN: linkSigningSecret.secretArn },
+    });
     // Bounces, complaints and STOP replies: SNS retries, then parks what still failed here.
     const feedbackDeadLetters = deadLetterQueue(this, 'FeedbackDeadLetters');
     const deliveryEvents = new HandlerFunction(this, 'DeliveryEvents', {
@@ -280,7 +289,7 @@ export class RapportStack extends Stack {
       deadLetterQueue: feedbackDeadLetters,
       environment: { ...common, JOURNEY_STATE_MACHINES: this.toJsonString(stateMachineArns) },
     });
-    this.feedback = new MessagingFeedback(this, 'Feedback', {
+    this.feedback = new MessagingFeedback(this, 'DeliveryFeedback', {
       emailConfigurationSet: configurationSet,
       smsName: NAMES.sms,
       handler: deliveryEvents.fn,
@@ -299,6 +308,7 @@ export class RapportStack extends Stack {
       unsubscribe,
       sweep,
       'delivery-events': deliveryEvents,
+      feedback,
     };
 
     // Least privilege: each function gets only the resources its handler uses. The table's items only, not
@@ -307,7 +317,7 @@ export class RapportStack extends Stack {
     for (const f of Object.values(this.functions)) tableItems.readWriteData(f.fn);
     // Stage and tier changes are announced on the bus (source rapport.lifecycle, which no rule feeds back
     // into ingest).
-    for (const f of [ingestEvent, sweep])
+    for (const f of [ingestEvent, sweep, feedback])
       f.fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['events:PutEvents'],
@@ -317,7 +327,7 @@ export class RapportStack extends Stack {
       );
     // Comments and complaints are read for sentiment as they arrive; DetectSentiment has no resource to
     // scope to (it is a stateless call), so the grant is this one action.
-    const comprehendReaders: HandlerFunction[] = [ingestEvent];
+    const comprehendReaders: HandlerFunction[] = [ingestEvent, feedback];
     for (const f of comprehendReaders) {
       f.fn.addToRolePolicy(
         new PolicyStatement({ actions: ['comprehend:DetectSentiment'], resources: ['*'] }),
@@ -343,7 +353,9 @@ export class RapportStack extends Stack {
       // An event resumes wait-for-event steps (SendTaskSuccess) and, as a journey's goal, stops its execution.
       j.stateMachine.grantTaskResponse(ingestEvent.fn);
       const executions = `arn:${this.partition}:states:${this.region}:${this.account}:execution:${stateMachineName(id)}:*`;
-      const stoppers = marketing.has(id) ? [ingestEvent, deliveryEvents] : [ingestEvent];
+      // Feedback ingests events too: as a goal or an awaited event a survey answer resumes or ends journeys.
+      j.stateMachine.grantTaskResponse(feedback.fn);
+      const stoppers = marketing.has(id) ? [ingestEvent, feedback, deliveryEvents] : [ingestEvent, feedback];
       for (const f of stoppers) {
         f.fn.addToRolePolicy(
           new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
@@ -355,11 +367,14 @@ export class RapportStack extends Stack {
             'names are only known at run time, so the grant covers the executions of this one state machine.',
         );
       }
-      // Journeys whose entry stage is reached by time passing (dormant, lost) are started by the sweep.
+      // Journeys whose entry stage is reached by time passing (dormant, lost) are started by the sweep,
+      // and those a survey answer starts (service-recovery, referral-invitation) by feedback.
       j.stateMachine.grantStartExecution(sweep.fn);
+      j.stateMachine.grantStartExecution(feedback.fn);
     }
     linkSigningSecret.grantRead(sendMessage.fn);
     linkSigningSecret.grantRead(unsubscribe.fn);
+    linkSigningSecret.grantRead(feedback.fn);
     // SendRawEmail is authorised against the sending identity (the address or its verified domain) and
     // the configuration set; nothing else may be sent from.
     const identityArn = (identity: string) =>

@@ -34,6 +34,7 @@ import { Activity } from './activity';
 import { LocalEventBus, type LocalBusEvent } from './eventbridge';
 import { LocalSmsOutbox } from './sms-outbox';
 import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
+import { createFeedbackHandler } from '../functions/feedback/handler';
 import { isOptOutKeyword } from '../adapters/notifications/parse';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -227,6 +228,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           clock: options.clock,
         }) as LambdaHandler<never, unknown>,
         sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }) as LambdaHandler<never, unknown>,
+        feedback: createFeedbackHandler({
+          ...observability(),
+          ...lifecycleDeps,
+          sentiment: createLexiconClassifier(),
+          linkSecret: async () => linkSecret,
+          brandName: w.settings.brand.name,
+          locales: w.settings.locales,
+          defaultLocale: w.settings.defaultLocale,
+        }) as LambdaHandler<never, unknown>,
         'delivery-events': createDeliveryEventsHandler({
           ...observability(),
           ...lifecycleDeps,

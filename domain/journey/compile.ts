@@ -175,6 +175,7 @@ function compileStep(
             category: step.category,
             ...(step.topic ? { topic: step.topic } : {}),
             priority: step.priority,
+            ...(step.survey ? { survey: step.survey } : {}),
             'executionId.$': '$$.Execution.Id',
           },
           // Only the outcome is kept (the message record lives in DynamoDB): a deferral needs its time.

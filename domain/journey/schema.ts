@@ -81,7 +81,17 @@ export const SendStep = z
       .enum(['normal', 'high'], expect('"normal" or "high"'))
       .default('normal')
       .describe('High-priority messages (a VIP invitation) may use the frequency-cap slots kept for them.'),
+    survey: z
+      .enum(['nps', 'csat'], expect('"nps" (0–10) or "csat" (1–5)'))
+      .describe(
+        'Makes the email a survey: the template gets `survey.links`, one signed one-click link per score; answers arrive as `feedback` events.',
+      )
+      .optional(),
     next: Next.optional(),
+  })
+  .refine((s) => s.survey === undefined || s.channel === 'email', {
+    error: 'expected: channel: email for a survey (its score links live in the email)',
+    path: ['channel'],
   })
   .refine((s) => s.category === 'transactional' || s.topic !== undefined, {
     error: 'expected: a topic for a marketing message, e.g. topic: offers (see `topics` in settings.yaml)',

@@ -1,41 +1,68 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 
 /**
- * Signed links in emails (unsubscribe now; preferences and surveys later). The token names the customer
- * and the purpose and is signed with HMAC-SHA256, so a link cannot be altered to act on someone else.
+ * Signed links in emails: unsubscribe, and one-click survey scores. The token names the customer and
+ * what the link does, and is signed with HMAC-SHA256, so a link cannot be altered to act on someone else
+ * or to give another score.
  */
-export interface LinkClaims {
-  customerId: string;
-  purpose: 'unsubscribe';
-  channel: 'email';
+const Unsubscribe = z.object({
+  customerId: z.string(),
+  purpose: z.literal('unsubscribe'),
+  channel: z.literal('email'),
   /** Issue time, epoch seconds. */
-  iat: number;
-}
+  iat: z.number(),
+});
+const Feedback = z.object({
+  customerId: z.string(),
+  purpose: z.literal('feedback'),
+  iat: z.number(),
+  /** Expiry, epoch seconds: a survey answered months later says little. */
+  exp: z.number(),
+  survey: z.enum(['nps', 'csat']),
+  score: z.number().int(),
+  journeyId: z.string(),
+  stepId: z.string(),
+  messageKey: z.string(),
+});
+export const LinkClaims = z.discriminatedUnion('purpose', [Unsubscribe, Feedback]);
+export type LinkClaims = z.infer<typeof LinkClaims>;
+export type FeedbackClaims = z.infer<typeof Feedback>;
+
+/** How long a survey's score links work. Unsubscribe links never expire: the law wants them honoured. */
+export const FEEDBACK_LINK_SECONDS = 30 * 86_400;
 
 export function signLink(claims: LinkClaims, secret: string): string {
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${body}.${mac(body, secret)}`;
 }
 
-/** Returns the claims if the token is intact, else undefined. Never throws on hostile input. */
-export function verifyLink(token: string, secret: string): LinkClaims | undefined {
+export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; why: 'invalid' | 'expired' };
+
+/** Checks signature, shape and expiry. Never throws on hostile input. */
+export function checkLink(token: string, secret: string, now: Date): LinkCheck {
   const [body, signature, extra] = token.split('.');
-  if (!body || !signature || extra !== undefined) return undefined;
+  if (!body || !signature || extra !== undefined) return { ok: false, why: 'invalid' };
   const expected = Buffer.from(mac(body, secret));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, why: 'invalid' };
+  let data: unknown;
   try {
-    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<LinkClaims>;
-    if (
-      typeof claims.customerId !== 'string' ||
-      claims.purpose !== 'unsubscribe' ||
-      typeof claims.iat !== 'number'
-    )
-      return undefined;
-    return claims as LinkClaims;
+    data = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
-    return undefined;
+    return { ok: false, why: 'invalid' };
   }
+  const claims = LinkClaims.safeParse(data);
+  if (!claims.success) return { ok: false, why: 'invalid' };
+  if ('exp' in claims.data && claims.data.exp * 1000 < now.getTime()) return { ok: false, why: 'expired' };
+  return { ok: true, claims: claims.data };
+}
+
+/** The claims of an intact unsubscribe link (they never expire), else undefined: a survey link is not one. */
+export function verifyLink(token: string, secret: string): z.infer<typeof Unsubscribe> | undefined {
+  const check = checkLink(token, secret, new Date(0));
+  return check.ok && check.claims.purpose === 'unsubscribe' ? check.claims : undefined;
 }
 
 function mac(body: string, secret: string): string {

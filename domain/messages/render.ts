@@ -22,6 +22,8 @@ export interface RenderInput {
   template: string;
   profile: Profile;
   unsubscribeUrl: string;
+  /** For a survey step: one signed link per score. */
+  survey?: { kind: 'nps' | 'csat'; links: { score: number; url: string }[] };
 }
 
 /**
@@ -70,11 +72,11 @@ export function createRenderer(catalog: {
   });
 
   return {
-    render({ template, profile, unsubscribeUrl }: RenderInput): RenderedEmail {
+    render({ template, profile, unsubscribeUrl, survey }: RenderInput): RenderedEmail {
       const { locale, tpl, layout } = pick(template, profile);
       if (!hasEmail(tpl))
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
-      const vars = variables(profile, unsubscribeUrl);
+      const vars = { ...variables(profile, unsubscribeUrl), ...(survey ? { survey } : {}) };
       const subject = textEngine.parseAndRenderSync(tpl.subject, vars).trim();
       const preheader =
         tpl.preheader === undefined ? '' : textEngine.parseAndRenderSync(tpl.preheader, vars).trim();

@@ -13,7 +13,7 @@ import {
 } from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
-import { signLink } from './links';
+import { FEEDBACK_LINK_SECONDS, signLink } from './links';
 import {
   addressOn,
   admit,
@@ -40,6 +40,7 @@ export const SendMessageInput = z.strictObject({
   category: z.enum(['marketing', 'transactional']).default('marketing'),
   topic: z.string().min(1).optional(),
   priority: z.enum(['normal', 'high']).default('normal'),
+  survey: z.enum(['nps', 'csat']).optional(),
   executionId: z.string().min(1),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
@@ -238,8 +239,18 @@ async function emailDelivery(
     },
     await deps.linkSecret(),
   );
-  const unsubscribeUrl = `${deps.publicBaseUrl.replace(/\/$/, '')}/unsubscribe?token=${token}`;
-  const rendered = deps.renderer.render({ template: input.template, profile, unsubscribeUrl });
+  const base = deps.publicBaseUrl.replace(/\/$/, '');
+  const unsubscribeUrl = `${base}/unsubscribe?token=${token}`;
+  const survey = input.survey && {
+    kind: input.survey,
+    links: await surveyLinks(input, input.survey, profile.customerId, key, now, base, deps),
+  };
+  const rendered = deps.renderer.render({
+    template: input.template,
+    profile,
+    unsubscribeUrl,
+    ...(survey ? { survey } : {}),
+  });
   return {
     record: { locale: rendered.locale, to, subject: rendered.subject },
     send: () =>
@@ -263,6 +274,38 @@ async function emailDelivery(
         },
       }),
   };
+}
+
+/** One signed link per score: a click records that score (functions/feedback). */
+async function surveyLinks(
+  input: SendMessageInput,
+  survey: 'nps' | 'csat',
+  customerId: string,
+  messageKey: string,
+  now: Date,
+  base: string,
+  deps: SendDeps,
+): Promise<{ score: number; url: string }[]> {
+  const secret = await deps.linkSecret();
+  const iat = Math.floor(now.getTime() / 1000);
+  const scores = survey === 'nps' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [1, 2, 3, 4, 5];
+  return scores.map((score) => ({
+    score,
+    url: `${base}/feedback?token=${signLink(
+      {
+        customerId,
+        purpose: 'feedback',
+        iat,
+        exp: iat + FEEDBACK_LINK_SECONDS,
+        survey,
+        score,
+        journeyId: input.journeyId,
+        stepId: input.stepId,
+        messageKey,
+      },
+      secret,
+    )}`,
+  }));
 }
 
 function smsDelivery(

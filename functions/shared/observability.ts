@@ -22,6 +22,8 @@ export const METRIC = {
   suppressions: 'Suppressions',
   /** Customers forgotten at their request (DELETE /customers/{id} or an erase event). */
   erasures: 'Erasures',
+  /** Survey answers recorded from score links. */
+  feedbackReceived: 'FeedbackReceived',
 } as const;
 
 /** One metric per skip reason (SkippedNoConsent, SkippedFrequencyCap, …): dashboards graph each. */

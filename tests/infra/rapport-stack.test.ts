@@ -659,15 +659,31 @@ describe('feedback: SES bounces and complaints, SMS opt-outs', () => {
   });
 });
 
-describe('sentiment', () => {
-  it('ingest-event may call comprehend:DetectSentiment, in a statement of that one action; no other function may', () => {
-    const statements = fnStatements('ingest-event').filter((st) =>
-      [st.Action].flat().some((a) => a.startsWith('comprehend:')),
-    );
-    expect(statements).toEqual([
-      expect.objectContaining({ Action: 'comprehend:DetectSentiment', Resource: '*' }),
-    ]);
-    for (const name of FUNCTIONS.filter((f) => f !== 'ingest-event'))
+describe('sentiment and surveys', () => {
+  it('ingest-event and feedback may call comprehend:DetectSentiment, in a statement of that one action; no other function may', () => {
+    const readers: readonly string[] = ['ingest-event', 'feedback'];
+    for (const name of readers) {
+      const statements = fnStatements(name).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('comprehend:')),
+      );
+      expect(statements).toEqual([
+        expect.objectContaining({ Action: 'comprehend:DetectSentiment', Resource: '*' }),
+      ]);
+    }
+    for (const name of FUNCTIONS.filter((f) => !readers.includes(f)))
       expect(actionsOf(fnStatements(name)).filter((a) => a.startsWith('comprehend:'))).toEqual([]);
+  });
+
+  it('the survey links are public routes to the feedback function, on the throttled stage', () => {
+    const feedbackRoutes = HTTP_ROUTES.filter((r) => r.function === 'feedback');
+    expect(feedbackRoutes.map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([
+      'GET /feedback none',
+      'POST /feedback none',
+    ]);
+    for (const r of feedbackRoutes)
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${r.method} ${r.path}`,
+        AuthorizationType: 'NONE',
+      });
   });
 });

@@ -1,0 +1,144 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { memoryPublisher, memoryStarter } from '../../adapters/memory/stores';
+import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import { FEEDBACK_LINK_SECONDS, signLink, type FeedbackClaims } from '../../domain/messages/links';
+import { createFeedbackHandler } from '../../functions/feedback/handler';
+import { createObservability } from '../../functions/shared/observability';
+import { invokeLambda } from '../../local/lambda';
+import { WORKFLOWS_DIR } from '../support/local';
+import { fixture, seedProfile, startDynalite, type LocalDynamo, type Table } from './support';
+
+const workflows = loadWorkflows(WORKFLOWS_DIR);
+const SECRET = 'feedback-test-secret';
+const SENT = Date.parse('2026-11-20T02:00:00Z') / 1000;
+const CLICKED = '2026-11-23T08:30:00.000Z';
+
+let dynamo: LocalDynamo;
+let table: Table;
+let starter: ReturnType<typeof memoryStarter>;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(() => dynamo?.stop());
+beforeEach(async () => {
+  table = await dynamo.freshTable();
+  starter = memoryStarter();
+});
+
+const claims = (patch: Partial<FeedbackClaims> = {}): FeedbackClaims => ({
+  customerId: 'c-42',
+  purpose: 'feedback',
+  iat: SENT,
+  exp: SENT + FEEDBACK_LINK_SECONDS,
+  survey: 'nps',
+  score: 3,
+  journeyId: 'nps-survey',
+  stepId: 'ask',
+  messageKey: '0123456789abcdef0123456789abcdef',
+  ...patch,
+});
+const handler = (now = CLICKED) =>
+  createFeedbackHandler({
+    ...createObservability(),
+    store: table.store,
+    starter,
+    clock: fixedClock(now),
+    lifecycle: workflows.lifecycle,
+    calendar: workflows.calendar,
+    publisher: memoryPublisher(),
+    journeys: workflows.journeys.map((j) => j.journey),
+    sentiment: createLexiconClassifier(),
+    linkSecret: async () => SECRET,
+    brandName: 'Rapport Demo Store',
+    locales: workflows.settings.locales,
+    defaultLocale: workflows.settings.defaultLocale,
+  });
+function call(name: string, token: string, h = handler()) {
+  const event = fixture<APIGatewayProxyEventV2>(name);
+  event.queryStringParameters = { token };
+  event.rawQueryString = `token=${token}`;
+  return invokeLambda('rapport-feedback', h, event) as Promise<APIGatewayProxyStructuredResultV2>;
+}
+const open = (token: string, h?: ReturnType<typeof handler>) =>
+  call('http-api-v2-get-feedback.json', token, h);
+const answer = (token: string, h?: ReturnType<typeof handler>) => {
+  const event = fixture<APIGatewayProxyEventV2>('http-api-v2-post-feedback-comment.json');
+  event.queryStringParameters = { token };
+  delete event.body;
+  event.isBase64Encoded = false;
+  return invokeLambda(
+    'rapport-feedback',
+    h ?? handler(),
+    event,
+  ) as Promise<APIGatewayProxyStructuredResultV2>;
+};
+const comment = (token: string) => call('http-api-v2-post-feedback-comment.json', token);
+
+describe('feedback: one-click score links', () => {
+  it('GET shows a thank-you in the customer’s language with a comment box, and records nothing (mail scanners open links too)', async () => {
+    await seedProfile(table.store, workflows.lifecycle);
+    const res = await open(signLink(claims(), SECRET));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('您的评分（3）');
+    expect(res.body).toContain('<textarea name="comment"');
+    expect(res.body).toContain("fetch(location.href,{method:'POST'})");
+    expect((await table.store.getProfile('c-42'))?.feedback).toBeUndefined();
+    expect(starter.started.size).toBe(0);
+  });
+
+  it('POST records a detractor score: the profile has it, marketing pauses, and service-recovery starts once', async () => {
+    await seedProfile(table.store, workflows.lifecycle);
+    const token = signLink(claims(), SECRET);
+    expect((await answer(token)).statusCode).toBe(200);
+    const profile = await table.store.getProfile('c-42');
+    expect(profile).toMatchObject({
+      feedback: { nps: { score: 3, eventId: 'survey-0123456789abcdef0123456789abcdef-3' } },
+      mood: { value: 'unhappy' },
+      marketingPausedUntil: '2026-12-23T08:30:00.000Z',
+    });
+    expect([...starter.started.values()].map((i) => i.journeyId)).toEqual(['service-recovery']);
+    // The script and a later click of the same link: one event, one journey.
+    await answer(token);
+    expect(starter.started.size).toBe(1);
+  });
+
+  it('a promoter is thanked with a referral invitation, not service recovery', async () => {
+    await seedProfile(table.store, workflows.lifecycle);
+    await answer(signLink(claims({ score: 10 }), SECRET));
+    expect([...starter.started.values()].map((i) => i.journeyId)).toEqual(['referral-invitation']);
+  });
+
+  it('a comment is stored with its sentiment (negative here), for the person who follows up', async () => {
+    await seedProfile(table.store, workflows.lifecycle);
+    const res = await comment(signLink(claims({ score: 7 }), SECRET));
+    expect(res.statusCode).toBe(200);
+    expect((await table.store.getProfile('c-42'))?.feedback).toMatchObject({
+      nps: { score: 7 },
+      sentiment: { label: 'negative' },
+      comment: { text: 'The advisor was rude and I am very disappointed' },
+    });
+    // A passive score, but an angry comment: care, not marketing.
+    expect([...starter.started.values()].map((i) => i.journeyId)).toEqual(['service-recovery']);
+  });
+
+  it('a tampered token → 400, an expired one → 403, an unsubscribe token → 400; nothing changes', async () => {
+    await seedProfile(table.store, workflows.lifecycle);
+    const token = signLink(claims(), SECRET);
+    const [body, mac] = token.split('.');
+    const forged = `${Buffer.from(JSON.stringify(claims({ score: 10 }))).toString('base64url')}.${mac}`;
+    expect((await answer(forged)).statusCode).toBe(400);
+    expect((await answer(`${body}.x${mac}`)).statusCode).toBe(400);
+    const expired = await answer(token, handler('2026-12-25T00:00:00Z'));
+    expect(expired.statusCode).toBe(403);
+    expect(expired.body).toContain('closed');
+    const unsubscribe = signLink(
+      { customerId: 'c-42', purpose: 'unsubscribe', channel: 'email', iat: SENT },
+      SECRET,
+    );
+    expect((await answer(unsubscribe)).statusCode).toBe(400);
+    expect((await table.store.getProfile('c-42'))?.feedback).toBeUndefined();
+    expect(starter.started.size).toBe(0);
+  });
+});
