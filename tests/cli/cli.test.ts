@@ -21,8 +21,12 @@ describe('rapport CLI', () => {
     const { code, out } = capture(['validate', join(ROOT, 'workflows')]);
     expect(code).toBe(0);
     expect(out).toContain(
-      '7 journey(s), 7 lifecycle stage(s), 2 tier(s), 11 template(s) in en, zh-CN: all valid',
+      '10 journey(s), 7 lifecycle stage(s), 2 tier(s), 15 template(s) in en, zh-CN: all valid',
     );
+    // SMS texts are measured in billed parts: Chinese is UCS-2, 70 characters a part.
+    expect(out).toContain('SMS length (marketing, with the opt-out line and a 10-character first name):');
+    expect(out).toMatch(/^ {2}personal-offer zh-CN: \d+ characters, UCS-2, 1 part$/m);
+    expect(out).toMatch(/^ {2}personal-offer en: \d+ characters, GSM-7, 1 part$/m);
   });
 
   it('validate: exits non-zero naming file:line:column and field for an invalid journey', () => {
@@ -56,7 +60,7 @@ describe('rapport CLI', () => {
     const { code, err } = capture(['graph', 'nope', join(ROOT, 'workflows')]);
     expect(code).toBe(2);
     expect(err).toContain(
-      'no journey "nope"; known: birthday-greeting, dormancy-reactivation, first-small-purchase, loyal-appreciation, mid-autumn-greeting, post-purchase-check-in, spring-festival-greeting',
+      'no journey "nope"; known: birthday-greeting, dormancy-reactivation, first-small-purchase, loyal-appreciation, mid-autumn-greeting, nps-survey, post-purchase-check-in, referral-invitation, service-recovery, spring-festival-greeting',
     );
   });
 

@@ -32,16 +32,16 @@ describe('journey versions', () => {
     await time!.run(runtime.activity, { until: '2026-11-22T11:00:00Z' });
 
     // Marketing shortens the wait before the tip from 3 days to 1 and raises the version.
-    const v2 = readFileSync(journeyFile(), 'utf8');
-    expect(v2).toMatch(/^version: 2$/m);
-    const v3 = v2
-      .replace(/^version: 2$/m, 'version: 3')
+    const current = readFileSync(journeyFile(), 'utf8');
+    const old = Number(/^version: (\d+)$/m.exec(current)?.[1]);
+    const edited = current
+      .replace(/^version: \d+$/m, `version: ${old + 1}`)
       .replace(/(id: let-it-arrive\n\s+type: wait\n\s+duration: )3d/, '$11d');
-    expect(v3).toContain('duration: 1d');
-    writeFileSync(journeyFile(), v3);
+    expect(edited).toContain('duration: 1d');
+    writeFileSync(journeyFile(), edited);
     expect(
       runtime.redeploy().journeys.find((j) => j.journey.id === 'first-small-purchase')?.journey.version,
-    ).toBe(3);
+    ).toBe(old + 1);
 
     const after = await postEvent(runtime, {
       ...firstSmallPurchase({ customerId: 'c-new', email: 'new@example.com' }),
@@ -50,7 +50,7 @@ describe('journey versions', () => {
     expect(after.status).toBe(202);
     await time!.run(runtime.activity, { until: '2026-11-27T00:00:00Z' });
 
-    // The customer who entered on v2 gets the tip 3 days in; the one who entered on v3, 1 day in.
+    // The customer who entered on the old version gets the tip 3 days in; the one on the new, 1 day in.
     expect(await tipsAt('old@example.com')).toEqual(['2026-11-25T10:00:05.000Z']);
     expect(await tipsAt('new@example.com')).toEqual(['2026-11-23T11:00:00.000Z']);
     const { executions = [] } = await runtime.clients.sfn.send(new ListExecutionsCommand({}));
@@ -64,13 +64,15 @@ describe('journey versions', () => {
       }),
     );
     expect(versions.sort()).toEqual([
-      ['c-new', 3],
-      ['c-old', 2],
+      ['c-new', old + 1],
+      ['c-old', old],
     ]);
   });
 
   it('an invalid edit is refused with the file and field, and the deployed version keeps running', async () => {
     const { runtime } = scratch;
+    const deployed = runtime.workflows.journeys.find((j) => j.journey.id === 'first-small-purchase')?.journey
+      .version;
     writeFileSync(
       journeyFile(),
       readFileSync(journeyFile(), 'utf8').replace('duration: 1d', 'duration: soon'),
@@ -90,7 +92,7 @@ describe('journey versions', () => {
     ]);
     expect(
       runtime.workflows.journeys.find((j) => j.journey.id === 'first-small-purchase')?.journey.version,
-    ).toBe(3);
+    ).toBe(deployed);
     const res = await postEvent(runtime, {
       ...firstSmallPurchase({ customerId: 'c-later', email: 'later@example.com' }),
       at: '2026-11-27T00:00:00Z',

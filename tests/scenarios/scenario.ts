@@ -39,6 +39,18 @@ export const Scenario = z.strictObject({
       purchases: z
         .array(z.strictObject({ ...Timed, amount: z.number(), currency: z.string().default('CNY') }))
         .default([]),
+      /** Survey answers, as the score links of a survey email would record them. */
+      feedback: z
+        .array(
+          z.strictObject({
+            ...Timed,
+            survey: z.enum(['nps', 'csat']),
+            score: z.number(),
+            comment: z.string().optional(),
+          }),
+        )
+        .default([]),
+      complaints: z.array(z.strictObject({ ...Timed, text: z.string().optional() })).default([]),
     }),
   ),
   expect: z.strictObject({
@@ -84,8 +96,34 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
   });
   try {
     const events = Object.entries(scenario.customers)
-      .flatMap(([id, c]) => c.purchases.map((p, i) => ({ id, c, p, i })))
-      .sort((a, b) => a.p.at.localeCompare(b.p.at));
+      .flatMap(([id, c]) => [
+        ...c.purchases.map((p, i) => ({
+          at: p.at,
+          body: {
+            eventId: `${id}-purchase-${i + 1}`,
+            type: 'purchase',
+            customerId: id,
+            at: iso(p.at),
+            amount: p.amount,
+            currency: p.currency,
+          },
+        })),
+        ...c.feedback.map((f, i) => ({
+          at: f.at,
+          body: { ...f, eventId: `${id}-feedback-${i + 1}`, type: 'feedback', customerId: id, at: iso(f.at) },
+        })),
+        ...c.complaints.map((f, i) => ({
+          at: f.at,
+          body: {
+            ...f,
+            eventId: `${id}-complaint-${i + 1}`,
+            type: 'complaint',
+            customerId: id,
+            at: iso(f.at),
+          },
+        })),
+      ])
+      .sort((a, b) => a.at.localeCompare(b.at));
     // Everyone is known (email, locale, attributes) before anything happens.
     for (const [id, c] of Object.entries(scenario.customers)) {
       const res = await postEvent(runtime, {
@@ -106,17 +144,10 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
       });
       if (res.status !== 202) throw new Error(`profile for ${id}: ${res.status} ${res.text}`);
     }
-    for (const { id, p, i } of events) {
-      await time.run(runtime.activity, { until: p.at });
-      const res = await postEvent(runtime, {
-        eventId: `${id}-purchase-${i + 1}`,
-        type: 'purchase',
-        customerId: id,
-        at: iso(p.at),
-        amount: p.amount,
-        currency: p.currency,
-      });
-      if (res.status !== 202) throw new Error(`purchase of ${id}: ${res.status} ${res.text}`);
+    for (const { at, body } of events) {
+      await time.run(runtime.activity, { until: at });
+      const res = await postEvent(runtime, body);
+      if (res.status !== 202) throw new Error(`${body.eventId}: ${res.status} ${res.text}`);
     }
     await time.run(runtime.activity, { until: scenario.until });
 

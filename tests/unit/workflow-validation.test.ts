@@ -39,7 +39,10 @@ describe('workflow validation', () => {
       'first-small-purchase',
       'loyal-appreciation',
       'mid-autumn-greeting',
+      'nps-survey',
       'post-purchase-check-in',
+      'referral-invitation',
+      'service-recovery',
       'spring-festival-greeting',
     ]);
     expect(w.settings.locales).toEqual(['en', 'zh-CN']);

@@ -1,0 +1,3 @@
+import { scenarioTest } from './scenario';
+
+scenarioTest('service-recovery.yaml');
