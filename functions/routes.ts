@@ -27,6 +27,8 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'DELETE', path: '/customers/{id}', function: 'ingest-event', auth: 'iam' },
   { method: 'GET', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
   { method: 'POST', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },
+  { method: 'GET', path: '/preferences', function: 'unsubscribe', auth: 'none' },
+  { method: 'POST', path: '/preferences', function: 'unsubscribe', auth: 'none' },
   { method: 'GET', path: '/feedback', function: 'feedback', auth: 'none' },
   { method: 'POST', path: '/feedback', function: 'feedback', auth: 'none' },
 ];

@@ -221,6 +221,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           brandName: w.settings.brand.name,
           locales: w.settings.locales,
           defaultLocale: w.settings.defaultLocale,
+          topics: w.settings.topics,
         }) as LambdaHandler<never, unknown>,
         'journey-step': createJourneyStepHandler({
           ...observability(),

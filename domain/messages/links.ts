@@ -25,12 +25,21 @@ const Feedback = z.object({
   stepId: z.string(),
   messageKey: z.string(),
 });
-export const LinkClaims = z.discriminatedUnion('purpose', [Unsubscribe, Feedback]);
+const Preferences = z.object({
+  customerId: z.string(),
+  purpose: z.literal('preferences'),
+  iat: z.number(),
+  exp: z.number(),
+});
+export const LinkClaims = z.discriminatedUnion('purpose', [Unsubscribe, Feedback, Preferences]);
 export type LinkClaims = z.infer<typeof LinkClaims>;
 export type FeedbackClaims = z.infer<typeof Feedback>;
+export type PreferencesClaims = z.infer<typeof Preferences>;
 
 /** How long a survey's score links work. Unsubscribe links never expire: the law wants them honoured. */
 export const FEEDBACK_LINK_SECONDS = 30 * 86_400;
+/** How long the preference-centre link of an email works: a year, then the next email brings a new one. */
+export const PREFERENCES_LINK_SECONDS = 365 * 86_400;
 
 export function signLink(claims: LinkClaims, secret: string): string {
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');

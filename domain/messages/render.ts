@@ -22,6 +22,8 @@ export interface RenderInput {
   template: string;
   profile: Profile;
   unsubscribeUrl: string;
+  /** The preference centre: channels and topics, one page. */
+  preferencesUrl?: string;
   /** For a survey step: one signed link per score. */
   survey?: { kind: 'nps' | 'csat'; links: { score: number; url: string }[] };
 }
@@ -72,11 +74,15 @@ export function createRenderer(catalog: {
   });
 
   return {
-    render({ template, profile, unsubscribeUrl, survey }: RenderInput): RenderedEmail {
+    render({ template, profile, unsubscribeUrl, preferencesUrl, survey }: RenderInput): RenderedEmail {
       const { locale, tpl, layout } = pick(template, profile);
       if (!hasEmail(tpl))
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
-      const vars = { ...variables(profile, unsubscribeUrl), ...(survey ? { survey } : {}) };
+      const vars = {
+        ...variables(profile, unsubscribeUrl),
+        ...(preferencesUrl ? { preferencesUrl } : {}),
+        ...(survey ? { survey } : {}),
+      };
       const subject = textEngine.parseAndRenderSync(tpl.subject, vars).trim();
       const preheader =
         tpl.preheader === undefined ? '' : textEngine.parseAndRenderSync(tpl.preheader, vars).trim();

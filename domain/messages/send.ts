@@ -13,7 +13,7 @@ import {
 } from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
-import { FEEDBACK_LINK_SECONDS, signLink } from './links';
+import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './links';
 import {
   addressOn,
   admit,
@@ -241,6 +241,11 @@ async function emailDelivery(
   );
   const base = deps.publicBaseUrl.replace(/\/$/, '');
   const unsubscribeUrl = `${base}/unsubscribe?token=${token}`;
+  const iat = Math.floor(now.getTime() / 1000);
+  const preferencesUrl = `${base}/preferences?token=${signLink(
+    { customerId: profile.customerId, purpose: 'preferences', iat, exp: iat + PREFERENCES_LINK_SECONDS },
+    await deps.linkSecret(),
+  )}`;
   const survey = input.survey && {
     kind: input.survey,
     links: await surveyLinks(input, input.survey, profile.customerId, key, now, base, deps),
@@ -249,6 +254,7 @@ async function emailDelivery(
     template: input.template,
     profile,
     unsubscribeUrl,
+    preferencesUrl,
     ...(survey ? { survey } : {}),
   });
   return {

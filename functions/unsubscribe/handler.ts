@@ -10,6 +10,7 @@ import { resolveLocale } from '../../domain/messages/render';
 import type { CustomerStore } from '../../domain/ports';
 import { unsubscribeEmail } from '../../domain/profile/consent';
 import { html } from '../shared/http';
+import { preferences } from './preferences';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface UnsubscribeDeps extends Observability {
@@ -19,6 +20,8 @@ export interface UnsubscribeDeps extends Observability {
   brandName: string;
   locales: readonly string[];
   defaultLocale: string;
+  /** Marketing topics from settings.yaml: the preference centre lists them. */
+  topics: readonly string[];
 }
 
 const TEXT = {
@@ -40,6 +43,7 @@ const TEXT = {
 type Lang = keyof typeof TEXT;
 
 /**
+ * The consent pages reached from emails. `/preferences` is the preference centre (preferences.ts).
  * `GET /unsubscribe?token=…` shows a confirmation (mail scanners follow GET links, so GET changes
  * nothing); `POST` opts out at once — which is also what RFC 8058 one-click mail clients send.
  */
@@ -53,6 +57,7 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
     TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
 
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    if (event.rawPath.endsWith('/preferences')) return preferences(event, deps);
     const token = event.queryStringParameters?.token ?? '';
     const claims = verifyLink(token, await deps.linkSecret());
     const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';

@@ -19,4 +19,5 @@ export const handler = createUnsubscribeHandler({
   brandName: settings.brand.name,
   locales: settings.locales,
   defaultLocale: settings.defaultLocale,
+  topics: settings.topics,
 });

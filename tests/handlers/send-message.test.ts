@@ -12,7 +12,7 @@ import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/clien
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidTaskInputError, ProfileNotFoundError } from '../../domain/errors';
-import { verifyLink } from '../../domain/messages/links';
+import { checkLink, verifyLink } from '../../domain/messages/links';
 import { suppressionKey } from '../../domain/messages/policy';
 import { createRenderer } from '../../domain/messages/render';
 import {
@@ -383,6 +383,44 @@ describe('send-message: SMS and the preferred channel', () => {
       reason: 'suppressed',
     });
     expect(sendCalls()).toHaveLength(0);
+  });
+});
+
+describe('send-message: surveys and the preference centre', () => {
+  it('a survey step: one signed link per score (0–10), each naming the message and expiring in 30 days; and a preference-centre link', async () => {
+    await seedProfile();
+    const result = await send(
+      task({
+        journeyId: 'nps-survey',
+        stepId: 'ask',
+        template: 'nps-survey',
+        topic: 'service',
+        survey: 'nps',
+      }),
+    );
+    const email = await onlyEmail();
+    const links = [...email.parsed.text!.matchAll(/https:\S+\/feedback\?token=([\w.-]+)/g)].map((m) => m[1]!);
+    expect(links).toHaveLength(11);
+    const claims = links.map((token) => checkLink(token, SECRET, new Date(NOW)));
+    expect(claims.map((c) => (c.ok && c.claims.purpose === 'feedback' ? c.claims.score : -1))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    expect(claims[0]).toMatchObject({
+      ok: true,
+      claims: {
+        customerId: 'c-42',
+        survey: 'nps',
+        journeyId: 'nps-survey',
+        stepId: 'ask',
+        messageKey: result.messageKey,
+        exp: Date.parse(NOW) / 1000 + 30 * 86_400,
+      },
+    });
+    const preferences = /https:\S+\/preferences\?token=([\w.-]+)/.exec(email.parsed.text!)?.[1];
+    expect(checkLink(preferences!, SECRET, new Date(NOW))).toMatchObject({
+      ok: true,
+      claims: { purpose: 'preferences', customerId: 'c-42' },
+    });
   });
 });
 

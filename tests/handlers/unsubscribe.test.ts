@@ -53,6 +53,7 @@ function handler(settings: { locales?: string[]; defaultLocale?: string } = {}) 
     brandName: workflows.settings.brand.name,
     locales: settings.locales ?? workflows.settings.locales,
     defaultLocale: settings.defaultLocale ?? workflows.settings.defaultLocale,
+    topics: workflows.settings.topics,
   });
 }
 
@@ -298,5 +299,71 @@ describe('unsubscribe: the link in a sent email', () => {
     } finally {
       ses.restore();
     }
+  });
+});
+
+describe('the preference centre', () => {
+  const preferencesToken = (patch: { iat?: number; exp?: number } = {}) => {
+    const iat = Date.parse(SENT_AT) / 1000;
+    return signLink(
+      { customerId: 'c-42', purpose: 'preferences', iat, exp: iat + 365 * 86_400, ...patch },
+      SECRET,
+    );
+  };
+  const toPreferences = (event: APIGatewayProxyEventV2, form?: string): APIGatewayProxyEventV2 => ({
+    ...event,
+    rawPath: '/preferences',
+    routeKey: `${event.requestContext.http.method} /preferences`,
+    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: '/preferences' } },
+    ...(form === undefined ? {} : { body: Buffer.from(form).toString('base64'), isBase64Encoded: true }),
+  });
+
+  it('GET shows the channels and topics as they stand, in the customer’s language', async () => {
+    await seedProfile({
+      consent: {
+        email: { status: 'subscribed', at: SENT_AT, source: 'default' },
+        topics: { offers: { status: 'unsubscribed', at: SENT_AT, source: 'test' } },
+      },
+    });
+    const res = await invoke(toPreferences(request(GET_FIXTURE, preferencesToken())));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('消息偏好');
+    expect(res.body).toContain('<input type="checkbox" name="email" checked> 电子邮件');
+    expect(res.body).toContain('<input type="checkbox" name="topic:offers"> 优惠信息');
+    expect(res.body).toContain('<input type="checkbox" name="topic:events" checked> 活动邀请');
+  });
+
+  it('POST saves every box shown: ticked subscribed, unticked unsubscribed; the next marketing SMS and offers stop', async () => {
+    await seedProfile({ phone: '+8613800138000' });
+    const res = await invoke(
+      toPreferences(
+        request(POST_FIXTURE, preferencesToken()),
+        'email=on&topic%3Agreetings=on&topic%3Aservice=on',
+      ),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('已保存');
+    const profile = await storedProfile();
+    expect(profile?.consent).toMatchObject({
+      email: { status: 'subscribed' },
+      sms: { status: 'unsubscribed', source: 'preference-centre', at: CLICKED_AT },
+      topics: {
+        greetings: { status: 'subscribed' },
+        offers: { status: 'unsubscribed' },
+        events: { status: 'unsubscribed' },
+        service: { status: 'subscribed' },
+      },
+    });
+  });
+
+  it('a tampered token → 400, an expired one → 403, an unsubscribe token → 400; nothing changes', async () => {
+    const before = await seedProfile();
+    const token = preferencesToken();
+    const tampered = `${token.slice(0, -2)}xx`;
+    expect((await invoke(toPreferences(request(POST_FIXTURE, tampered), 'sms=on'))).statusCode).toBe(400);
+    const expired = preferencesToken({ exp: Date.parse(CLICKED_AT) / 1000 - 1 });
+    expect((await invoke(toPreferences(request(POST_FIXTURE, expired), 'sms=on'))).statusCode).toBe(403);
+    expect((await invoke(toPreferences(request(POST_FIXTURE, tokenFor()), 'sms=on'))).statusCode).toBe(400);
+    expect((await storedProfile())?.version).toBe(before.version);
   });
 });

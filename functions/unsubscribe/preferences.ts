@@ -1,0 +1,143 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { VersionConflictError } from '../../domain/errors';
+import { checkLink } from '../../domain/messages/links';
+import { resolveLocale } from '../../domain/messages/render';
+import { applyConsent, channelConsent, topicConsent, type ConsentChange } from '../../domain/profile/consent';
+import type { ConsentStatus, Profile } from '../../domain/profile/profile';
+import { html } from '../shared/http';
+import type { UnsubscribeDeps } from './handler';
+
+const TEXT = {
+  en: {
+    title: 'Your preferences',
+    intro: 'Choose how {brand} may write to you, and about what.',
+    channels: 'Channels',
+    email: 'Email',
+    sms: 'Text messages (SMS)',
+    topics: 'Topics',
+    save: 'Save',
+    saved: 'Saved. Messages about your orders and your account still reach you.',
+    invalid: 'This link is not valid. Please use the link in the most recent email you received.',
+    expired: 'This link has expired. The link in any newer email from us will work.',
+  },
+  'zh-CN': {
+    title: '消息偏好',
+    intro: '选择 {brand} 可以通过哪些方式、就哪些内容联系您。',
+    channels: '渠道',
+    email: '电子邮件',
+    sms: '短信',
+    topics: '内容',
+    save: '保存',
+    saved: '已保存。与您的订单和账户有关的通知仍会照常发送。',
+    invalid: '此链接无效。请使用您最近收到的邮件中的链接。',
+    expired: '此链接已过期。我们之后发送的任何邮件中的链接都可以使用。',
+  },
+} as const;
+type Lang = keyof typeof TEXT;
+
+/** Names of the shipped topics; a topic added in settings.yaml shows its id until it gets one here. */
+const TOPIC_NAMES: Record<Lang, Record<string, string>> = {
+  en: {
+    greetings: 'Greetings (birthdays, festivals)',
+    offers: 'Offers',
+    events: 'Invitations to events',
+    service: 'Tips and service news',
+  },
+  'zh-CN': {
+    greetings: '节日与生日问候',
+    offers: '优惠信息',
+    events: '活动邀请',
+    service: '使用贴士与服务资讯',
+  },
+};
+
+/**
+ * The preference centre: `GET /preferences?token=…` shows the customer's channels and topics as they
+ * stand; `POST` saves them (source `preference-centre`). The token is signed and expires after a year:
+ * tampered → 400, expired → 403, and nothing changes.
+ */
+export async function preferences(
+  event: APIGatewayProxyEventV2,
+  deps: UnsubscribeDeps,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';
+  const t = (lang: Lang, key: keyof (typeof TEXT)['en']) =>
+    TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
+  const page = (lang: Lang, body: string) =>
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${TEXT[lang].title}</title></head><body style="font-family:sans-serif;max-width:480px;margin:48px auto;padding:0 16px">` +
+    `<h1 style="font-size:1.4em">${TEXT[lang].title}</h1>${body}</body></html>`;
+
+  const token = event.queryStringParameters?.token ?? '';
+  const check = checkLink(token, await deps.linkSecret(), deps.clock.now());
+  if (!check.ok)
+    return html(check.why === 'expired' ? 403 : 400, page(fallback, `<p>${t(fallback, check.why)}</p>`));
+  if (check.claims.purpose !== 'preferences')
+    return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
+  const { customerId } = check.claims;
+
+  let profile = await deps.store.getProfile(customerId);
+  const resolved = profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback;
+  const lang: Lang = Object.hasOwn(TEXT, resolved) ? (resolved as Lang) : 'en';
+  let saved = false;
+
+  if (event.requestContext.http.method === 'POST' && profile) {
+    const raw = event.body
+      ? event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body
+      : '';
+    const form = new URLSearchParams(raw);
+    // An unticked box is absent from the form: every channel and topic shown is stated either way.
+    const status = (name: string): ConsentStatus => (form.get(name) === 'on' ? 'subscribed' : 'unsubscribed');
+    const change: ConsentChange = {
+      email: status('email'),
+      sms: status('sms'),
+      topics: Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)])),
+    };
+    for (let attempt = 0; profile && attempt < 5; attempt++) {
+      const now = deps.clock.now();
+      const next: Profile = applyConsent(profile, change, now.toISOString(), 'preference-centre');
+      if (next === profile) break;
+      try {
+        await deps.store.putProfile({ ...next, updatedAt: now.toISOString(), version: profile.version + 1 });
+        deps.logger.info('preferences saved', { customerId });
+        break;
+      } catch (e) {
+        if (!(e instanceof VersionConflictError)) throw e;
+        profile = await deps.store.getProfile(customerId);
+      }
+    }
+    profile = await deps.store.getProfile(customerId);
+    saved = true;
+  }
+  if (!profile) return html(400, page(lang, `<p>${t(lang, 'invalid')}</p>`));
+
+  const box = (name: string, label: string, checked: boolean) =>
+    `<p><label><input type="checkbox" name="${escapeHtml(name)}"${checked ? ' checked' : ''}> ${escapeHtml(label)}</label></p>`;
+  const form =
+    `<p>${t(lang, 'intro')}</p>` +
+    `<form method="post" action="?token=${encodeURIComponent(token)}">` +
+    `<h2 style="font-size:1.1em">${t(lang, 'channels')}</h2>` +
+    box('email', TEXT[lang].email, channelConsent(profile, 'email') === 'subscribed') +
+    box('sms', TEXT[lang].sms, channelConsent(profile, 'sms') === 'subscribed') +
+    `<h2 style="font-size:1.1em">${t(lang, 'topics')}</h2>` +
+    deps.topics
+      .map((topic) =>
+        box(
+          `topic:${topic}`,
+          TOPIC_NAMES[lang][topic] ?? topic,
+          topicConsent(profile!, topic) === 'subscribed',
+        ),
+      )
+      .join('') +
+    `<button type="submit">${t(lang, 'save')}</button></form>`;
+  return html(
+    200,
+    page(lang, `${saved ? `<p role="status"><strong>${t(lang, 'saved')}</strong></p>` : ''}${form}`),
+  );
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
