@@ -23,14 +23,17 @@ async function main(): Promise<void> {
       dynamodb: port('RAPPORT_DYNAMODB_PORT', 4002),
       stepFunctions: port('RAPPORT_STEPFUNCTIONS_PORT', 4003),
       eventBridge: port('RAPPORT_EVENTBRIDGE_PORT', 4004),
+      sms: port('RAPPORT_SMS_PORT', 4005),
     },
   });
   const { urls } = runtime;
   console.log(`Rapport is running locally (no AWS account needed).
 
   Events API      POST ${urls.api}/events          (same routes as the AWS HTTP API)
-  Unsubscribe     GET  ${urls.api}/unsubscribe?token=…
+  From emails     GET  ${urls.api}/unsubscribe?token=…  /preferences?token=…  /feedback?token=…
+  Erase           DELETE ${urls.api}/customers/{id}
   Email inbox     ${urls.inbox}                  (aws-ses-v2-local; JSON at ${urls.ses}/store)
+  SMS outbox      ${urls.smsOutbox}      (reply STOP there; JSON at ${urls.api}/_local/sms)
   Executions      ${urls.api}/_local/executions
   Tasks           ${urls.api}/_local/tasks            (requests to people, e.g. "call this VIP")
   Event bus       ${urls.api}/_local/events           (stage and tier changes, tasks; EventBridge API at ${urls.eventBridge})

@@ -32,7 +32,8 @@ import { createSweepHandler } from '../functions/sweep/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
 import { LocalEventBus, type LocalBusEvent } from './eventbridge';
-import { LocalSmsOutbox } from './sms-outbox';
+import { LocalSmsOutbox, type LocalSms } from './sms-outbox';
+import { smsLength } from '../domain/messages/sms';
 import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
 import { createFeedbackHandler } from '../functions/feedback/handler';
 import { isOptOutKeyword } from '../adapters/notifications/parse';
@@ -70,7 +71,7 @@ export interface LocalRuntime {
     eventBridge: string;
     /** The End User Messaging SMS API on this machine. */
     sms: string;
-    /** The SMS outbox as JSON: every text message sent. */
+    /** The SMS outbox page (JSON at /_local/sms): every text message sent, and a form to reply STOP. */
     smsOutbox: string;
   };
   dataDir: string | undefined;
@@ -284,6 +285,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(tasksOf(bus), null, 2));
     });
+    // The SMS outbox as a page, beside the email inbox: what each number received, and a way to reply
+    // as the customer would (STOP opts out, as End User Messaging's opt-out list does on AWS).
+    api.addLocalRoute('/_local/outbox', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(outboxPage(outbox.messages, `${sesUrl}/`));
+    });
     api.addLocalRoute('/_local/sms', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(outbox.messages, null, 2));
@@ -339,7 +346,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         stepFunctions: stepFunctionsUrl,
         eventBridge: eventBridgeUrl,
         sms: smsUrl,
-        smsOutbox: `${apiUrl}/_local/sms`,
+        smsOutbox: `${apiUrl}/_local/outbox`,
       },
       dataDir: options.dataDir,
       get workflows() {
@@ -370,6 +377,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw e;
   }
+}
+
+function outboxPage(messages: readonly LocalSms[], inboxUrl: string): string {
+  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const rows = [...messages]
+    .reverse()
+    .map(
+      (m) =>
+        `<tr><td>${esc(m.at)}</td><td>${esc(m.to)}</td><td>${esc(m.messageType)}</td><td>${smsLength(m.body).parts}</td><td>${esc(m.body)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><title>Rapport SMS outbox</title></head>` +
+    `<body style="font-family:sans-serif;margin:24px"><h1>SMS outbox</h1>` +
+    `<p>${messages.length} text message(s) sent. Emails: <a href="${esc(inboxUrl)}">the email inbox</a>. JSON: <a href="/_local/sms">/_local/sms</a>.</p>` +
+    `<form onsubmit="event.preventDefault();fetch('/_local/sms/inbound',{method:'POST',body:JSON.stringify({from:this.from.value,body:this.body.value})}).then(()=>location.reload())">` +
+    `Reply as <input name="from" placeholder="+8613800138000"> <input name="body" value="STOP"> <button>Send reply</button></form>` +
+    `<table border="1" cellpadding="6" style="border-collapse:collapse;margin-top:16px"><tr><th>Sent</th><th>To</th><th>Type</th><th>Parts</th><th>Text</th></tr>${rows}</table>` +
+    `</body></html>`
+  );
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
-import { attributeMatches, purchaseCountMatches } from '../profile/matchers';
+import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import { channelConsent, topicConsent } from '../profile/consent';
 import type { Profile } from '../profile/profile';
 import type { CustomerCondition } from './schema';
 
 const oneOf = (wanted: string | string[], actual: string) =>
   Array.isArray(wanted) ? wanted.includes(actual) : wanted === actual;
-
-const inRange = (r: { min?: number | undefined; max?: number | undefined }, v: number | undefined) =>
-  v !== undefined && (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max);
 
 /** Does a branch condition hold for this customer? Every key present must hold. */
 export function customerMatches(c: CustomerCondition, p: Profile): boolean {

@@ -1,5 +1,5 @@
 import { durationSeconds } from '../config/duration';
-import { attributeMatches, purchaseCountMatches } from '../profile/matchers';
+import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { BaseCondition, Condition, Lifecycle } from './schema';
 
@@ -33,6 +33,7 @@ function baseHolds(c: BaseCondition, profile: Profile, now: Date): boolean {
       return false;
   }
   if (c.attribute && !attributeMatches(c.attribute, profile)) return false;
+  if (c.relationship && !inRange(c.relationship, profile.relationship?.score)) return false;
   if (c.returnedAfter !== undefined) {
     const [previous, latest] = purchases.slice(-2);
     if (!previous || !latest || time(latest.at) - time(previous.at) < ms(c.returnedAfter)) return false;

@@ -41,6 +41,12 @@ const BaseCondition = z.strictObject({
     })
     .describe('A customer attribute (sent in events as customer.attributes) is in range or equal to a value.')
     .optional(),
+  relationship: z
+    .strictObject({ min: z.number().min(0).max(100).optional(), max: z.number().min(0).max(100).optional() })
+    .describe(
+      'The relationship score (0–100, see README) as of the latest purchase, feedback or complaint, e.g. { min: 80 } for a class of devoted customers.',
+    )
+    .optional(),
 });
 export type BaseCondition = z.infer<typeof BaseCondition>;
 

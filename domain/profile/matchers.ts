@@ -24,3 +24,11 @@ export function purchaseCountMatches(
 ): boolean {
   return profile.purchaseCount >= (range.min ?? 0) && profile.purchaseCount <= (range.max ?? Infinity);
 }
+
+/** A number within optional bounds; an unknown value matches no range. */
+export function inRange(
+  r: { min?: number | undefined; max?: number | undefined },
+  v: number | undefined,
+): boolean {
+  return v !== undefined && (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max);
+}

@@ -108,6 +108,10 @@ describe('trust on the local runtime: erasure and SMS opt-out', () => {
     await purchase('gus', 1, { email: 'gus@example.com', phone: '+447700900789' });
     await time.run(runtime.activity, { until: '2026-04-20T06:00:00Z' });
     expect(runtime.outbox.messages.filter((m) => m.to === '+447700900789')).toHaveLength(1);
+    // The outbox page shows it beside the link to the email inbox.
+    const page = await httpRequest(runtime.urls.smsOutbox);
+    expect(page.text).toContain('<td>+447700900789</td><td>PROMOTIONAL</td><td>1</td>');
+    expect(page.text).toContain(runtime.urls.inbox);
 
     const reply = await httpRequest(`${runtime.urls.api}/_local/sms/inbound`, {
       method: 'POST',

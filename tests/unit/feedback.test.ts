@@ -1,6 +1,6 @@
 import { lexiconSentiment } from '../../adapters/sentiment/lexicon';
 import { loadWorkflows } from '../../domain/config/load';
-import type { ComplaintEvent, FeedbackEvent } from '../../domain/events/schema';
+import type { ComplaintEvent, FeedbackEvent, PurchaseEvent } from '../../domain/events/schema';
 import { languageOf } from '../../domain/events/sentiment';
 import { applyEvent, newProfile } from '../../domain/lifecycle/apply';
 import { customerMatches } from '../../domain/journey/conditions';
@@ -92,6 +92,34 @@ describe('relationship score', () => {
         NOW,
       );
     expect(at(0) - at(90)).toBe(15);
+  });
+});
+
+describe('relationship in class rules', () => {
+  it('a tier rule on the relationship score classifies the customer as the score moves', () => {
+    const withDevoted = {
+      ...lifecycle,
+      tiers: [
+        { id: 'devoted', description: 'A strong relationship.', when: { relationship: { min: 80 } } },
+        ...lifecycle.tiers,
+      ],
+    };
+    const buy = (n: number): PurchaseEvent => ({
+      eventId: `p-${n}`,
+      type: 'purchase',
+      customerId: 'c-1',
+      at: `2026-05-${String(10 + n).padStart(2, '0')}T00:00:00Z`,
+      amount: 2000,
+      currency: 'CNY',
+    });
+    let p: Profile | undefined;
+    for (let n = 1; n <= 8; n++) p = applyEvent(p, buy(n), withDevoted, NOW).profile;
+    p = applyEvent(p, nps(10, '2026-05-25T00:00:00Z'), withDevoted, NOW).profile;
+    expect(p.relationship!.score).toBeGreaterThanOrEqual(80);
+    expect(p.tier).toBe('devoted');
+    p = applyEvent(p, complaint('2026-05-26T00:00:00Z'), withDevoted, NOW).profile;
+    expect(p.relationship!.score).toBeLessThan(80);
+    expect(p.tier).not.toBe('devoted');
   });
 });
 
