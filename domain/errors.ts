@@ -37,6 +37,19 @@ export class ValidationError extends RapportError {
 }
 
 export class ConfigValidationError extends ValidationError {}
+
+/**
+ * The same error with every given value replaced: for errors that leave the handler (and so reach the
+ * Lambda runtime's own log line, which no redaction sees) after the full one was logged redacted.
+ */
+export function withoutValues<E extends ValidationError>(error: E): E {
+  const Ctor = error.constructor as new (what: string, problems: readonly Problem[], o?: object) => E;
+  const what = error.message.split(':')[0] ?? error.name;
+  return new Ctor(
+    what,
+    error.problems.map((p) => ({ ...p, ...(p.value === undefined ? {} : { value: '[redacted]' }) })),
+  );
+}
 export class InvalidEventError extends ValidationError {}
 export class InvalidTaskInputError extends ValidationError {}
 

@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { parseNotification } from '../../adapters/notifications/parse';
+import { InvalidEventError, withoutValues } from '../../domain/errors';
 import { suppressAddress, type SuppressDeps, type SuppressOutcome } from '../../domain/messages/suppress';
 import { METRIC, type Observability } from '../shared/observability';
 
@@ -20,7 +21,16 @@ export function createDeliveryEventsHandler(deps: DeliveryEventsDeps) {
     const suppressed: SuppressOutcome[] = [];
     let ignored = 0;
     for (const record of event.Records) {
-      for (const n of parseNotification(record.Sns.Message, `SNS message ${record.Sns.MessageId}`)) {
+      let notifications;
+      try {
+        notifications = parseNotification(record.Sns.Message, `SNS message ${record.Sns.MessageId}`);
+      } catch (e) {
+        if (!(e instanceof InvalidEventError)) throw e;
+        logger.error('notification rejected', { error: e.message, problems: e.problems });
+        // Thrown, so that SNS retries and then dead-letters it; without the values it quoted (addresses).
+        throw withoutValues(e);
+      }
+      for (const n of notifications) {
         if (n.kind === 'ignored') {
           ignored++;
           logger.info('notification ignored', { why: n.why, snsMessageId: record.Sns.MessageId });

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 import { zodProblems } from '../../domain/config/source';
-import { InvalidEventError, ValidationError } from '../../domain/errors';
+import { InvalidEventError, ValidationError, withoutValues } from '../../domain/errors';
 import { eraseCustomer, type EraseOutcome } from '../../domain/erase';
 import { ErasureRequest, IncomingEvent, type CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent, type IngestResult } from '../../domain/ingest';
@@ -113,8 +113,9 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
           metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
           logger.error('event rejected', { error: errorBody(error, error.problems) });
         }
-        // Thrown, so that EventBridge retries and finally parks the event in the dead-letter queue: nothing is lost.
-        throw error;
+        // Thrown, so that EventBridge retries and finally parks the event in the dead-letter queue: nothing is
+        // lost (the event itself is in the queue); the values it quoted stay out of the runtime's log line.
+        throw error instanceof InvalidEventError ? withoutValues(error) : error;
       }
     }
     throw new InvalidEventError('Invalid invocation', [

@@ -148,6 +148,17 @@ describe('delivery-events: hostile or unknown input', () => {
     expect((error as InvalidEventError).problems.map((p) => p.field)).toContain('mail');
     event.Records[0]!.Sns.Message = 'not json';
     await expect(deliver(event)).rejects.toBeInstanceOf(InvalidEventError);
+    // What leaves the handler (and so the Lambda runtime's own log line) quotes no address.
+    event.Records[0]!.Sns.Message = JSON.stringify({
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'li@example.com' }] },
+      mail: { messageId: 7 },
+    });
+    const thrown = (await deliver(event).catch((e: unknown) => e)) as InvalidEventError;
+    expect(thrown.problems).toEqual([
+      expect.objectContaining({ field: 'mail.messageId', value: '[redacted]' }),
+    ]);
+    expect(`${thrown.message} ${thrown.stack}`).not.toContain('li@example.com');
     expect(await table.scan()).toEqual([]);
   });
 });
