@@ -36,6 +36,7 @@ import { LocalSmsOutbox, type LocalSms } from './sms-outbox';
 import { smsLength } from '../domain/messages/sms';
 import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
 import { createFeedbackHandler } from '../functions/feedback/handler';
+import { escapeHtml } from '../functions/shared/http';
 import { isOptOutKeyword } from '../adapters/notifications/parse';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -380,7 +381,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 }
 
 function outboxPage(messages: readonly LocalSms[], inboxUrl: string): string {
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const esc = escapeHtml;
   const rows = [...messages]
     .reverse()
     .map(

@@ -1,10 +1,10 @@
 import type { Channel } from '../config/ids';
-import { VersionConflictError } from '../errors';
 import type { Journey } from '../journey/schema';
 import type { Clock } from '../clock';
 import type { CustomerStore, JourneyStarter } from '../ports';
 import { suppressChannel } from '../profile/consent';
-import type { SuppressionReason } from '../profile/profile';
+import type { Profile, SuppressionReason } from '../profile/profile';
+import { updateProfile } from '../profile/update';
 import { addressOn, suppressionKey } from './policy';
 
 export interface SuppressDeps {
@@ -69,7 +69,7 @@ export async function suppressAddress(req: SuppressRequest, deps: SuppressDeps):
   return outcome;
 }
 
-/** True when the customer's current address on the channel is the suppressed one. */
+/** True when the customer's current address on the channel is the suppressed one (then marked). */
 async function markProfile(
   customerId: string,
   key: string,
@@ -77,23 +77,19 @@ async function markProfile(
   store: CustomerStore,
   now: Date,
 ): Promise<boolean> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const profile = await store.getProfile(customerId);
-    const address = profile && addressOn(profile, req.channel);
-    if (!profile || !address || suppressionKey(req.channel, address) !== key) return false;
-    const next = suppressChannel(
-      profile,
-      req.channel,
-      { reason: req.reason, at: now.toISOString(), source: req.source },
-      now,
-    );
-    if (next === profile) return true;
-    try {
-      await store.putProfile(next);
-      return true;
-    } catch (e) {
-      if (!(e instanceof VersionConflictError)) throw e;
-    }
-  }
-  throw new VersionConflictError(`profile ${customerId} kept changing while it was being suppressed`);
+  const uses = (p: Profile) => {
+    const address = addressOn(p, req.channel);
+    return address !== undefined && suppressionKey(req.channel, address) === key;
+  };
+  const updated = await updateProfile(store, customerId, (p) =>
+    uses(p)
+      ? suppressChannel(
+          p,
+          req.channel,
+          { reason: req.reason, at: now.toISOString(), source: req.source },
+          now,
+        )
+      : p,
+  );
+  return updated !== undefined && uses(updated.profile);
 }

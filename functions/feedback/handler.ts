@@ -10,7 +10,7 @@ import { ingestEvent } from '../../domain/ingest';
 import { checkLink, type FeedbackClaims } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
-import { html } from '../shared/http';
+import { customerPage, escapeHtml, formFields, html } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface FeedbackHandlerDeps extends Observability, LifecycleDeps {
@@ -60,10 +60,7 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
   const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';
   const t = (lang: Lang, key: keyof (typeof TEXT)['en'], score?: number) =>
     TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName)).replace('{score}', String(score ?? ''));
-  const page = (lang: Lang, body: string) =>
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-    `<title>${TEXT[lang].title}</title></head><body style="font-family:sans-serif;max-width:480px;margin:48px auto;padding:0 16px">` +
-    `${body}</body></html>`;
+  const page = (lang: Lang, body: string) => customerPage(lang, TEXT[lang].title, body);
 
   const record = async (claims: FeedbackClaims, comment: string | undefined) => {
     const suffix = comment ? `-${createHash('sha256').update(comment).digest('hex').slice(0, 12)}` : '';
@@ -115,20 +112,11 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
         ),
       );
     }
-    const body = event.body
-      ? event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body
-      : '';
-    const comment = new URLSearchParams(body).get('comment')?.trim().slice(0, MAX_COMMENT) || undefined;
+    const comment = formFields(event).get('comment')?.trim().slice(0, MAX_COMMENT) || undefined;
     await record(claims, comment);
     return html(200, page(lang, `<p>${t(lang, comment ? 'commented' : 'thanks', claims.score)}</p>`));
   };
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -78,3 +78,22 @@ export function httpError(error: unknown): APIGatewayProxyStructuredResultV2 | u
   if (error instanceof ValidationError) return json(400, errorBody(error, error.problems));
   return undefined;
 }
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The small pages customers reach from links in emails (unsubscribe, preferences, survey scores). */
+export function customerPage(lang: string, title: string, body: string): string {
+  return (
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${title}</title></head><body style="font-family:sans-serif;max-width:480px;margin:48px auto;padding:0 16px">` +
+    `${body}</body></html>`
+  );
+}
+
+/** The fields of an `application/x-www-form-urlencoded` request body. */
+export function formFields(event: APIGatewayProxyEventV2): URLSearchParams {
+  const raw = event.body ?? '';
+  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
+}

@@ -4,12 +4,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Clock } from '../../domain/clock';
-import { VersionConflictError } from '../../domain/errors';
 import { verifyLink } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import type { CustomerStore } from '../../domain/ports';
 import { unsubscribeEmail } from '../../domain/profile/consent';
-import { html } from '../shared/http';
+import { updateProfile } from '../../domain/profile/update';
+import { customerPage, escapeHtml, html } from '../shared/http';
 import { preferences } from './preferences';
 import { METRIC, type Observability } from '../shared/observability';
 
@@ -49,10 +49,7 @@ type Lang = keyof typeof TEXT;
  */
 export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
   const { logger, metrics, store, clock } = deps;
-  const page = (lang: Lang, body: string) =>
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-    `<title>${TEXT[lang].confirmTitle}</title></head><body style="font-family:sans-serif;max-width:480px;margin:48px auto;padding:0 16px">` +
-    `${body}</body></html>`;
+  const page = (lang: Lang, body: string) => customerPage(lang, TEXT[lang].confirmTitle, body);
   const t = (lang: Lang, key: keyof (typeof TEXT)['en']) =>
     TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
 
@@ -63,7 +60,7 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
     const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';
     if (!claims) return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
 
-    let profile = await store.getProfile(claims.customerId);
+    const profile = await store.getProfile(claims.customerId);
     const lang = (
       profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback
     ) as Lang;
@@ -78,24 +75,14 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
         ),
       );
     }
-    for (let attempt = 0; profile && attempt < 5; attempt++) {
-      const next = unsubscribeEmail(profile, clock.now(), 'unsubscribe-link');
-      if (next === profile) break;
-      try {
-        await store.putProfile(next);
-        metrics.addMetric(METRIC.unsubscribes, MetricUnit.Count, 1);
-        logger.info('unsubscribed', { customerId: claims.customerId });
-        break;
-      } catch (e) {
-        if (!(e instanceof VersionConflictError)) throw e;
-        profile = await store.getProfile(claims.customerId);
-      }
+    const updated = await updateProfile(store, claims.customerId, (p) =>
+      unsubscribeEmail(p, clock.now(), 'unsubscribe-link'),
+    );
+    if (updated?.written) {
+      metrics.addMetric(METRIC.unsubscribes, MetricUnit.Count, 1);
+      logger.info('unsubscribed', { customerId: claims.customerId });
     }
     return html(200, page(language, `<p>${t(language, 'done')}</p>`));
   };
   return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { VersionConflictError } from '../../domain/errors';
 import { checkLink } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import { applyConsent, channelConsent, topicConsent, type ConsentChange } from '../../domain/profile/consent';
-import type { ConsentStatus, Profile } from '../../domain/profile/profile';
-import { html } from '../shared/http';
+import type { ConsentStatus } from '../../domain/profile/profile';
+import { updateProfile } from '../../domain/profile/update';
+import { customerPage, escapeHtml, formFields, html } from '../shared/http';
 import type { UnsubscribeDeps } from './handler';
 
 const TEXT = {
@@ -64,9 +64,7 @@ export async function preferences(
   const t = (lang: Lang, key: keyof (typeof TEXT)['en']) =>
     TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
   const page = (lang: Lang, body: string) =>
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-    `<title>${TEXT[lang].title}</title></head><body style="font-family:sans-serif;max-width:480px;margin:48px auto;padding:0 16px">` +
-    `<h1 style="font-size:1.4em">${TEXT[lang].title}</h1>${body}</body></html>`;
+    customerPage(lang, TEXT[lang].title, `<h1 style="font-size:1.4em">${TEXT[lang].title}</h1>${body}`);
 
   const token = event.queryStringParameters?.token ?? '';
   const check = checkLink(token, await deps.linkSecret(), deps.clock.now());
@@ -82,12 +80,7 @@ export async function preferences(
   let saved = false;
 
   if (event.requestContext.http.method === 'POST' && profile) {
-    const raw = event.body
-      ? event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body
-      : '';
-    const form = new URLSearchParams(raw);
+    const form = formFields(event);
     // An unticked box is absent from the form: every channel and topic shown is stated either way.
     const status = (name: string): ConsentStatus => (form.get(name) === 'on' ? 'subscribed' : 'unsubscribed');
     const change: ConsentChange = {
@@ -95,20 +88,13 @@ export async function preferences(
       sms: status('sms'),
       topics: Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)])),
     };
-    for (let attempt = 0; profile && attempt < 5; attempt++) {
-      const now = deps.clock.now();
-      const next: Profile = applyConsent(profile, change, now.toISOString(), 'preference-centre');
-      if (next === profile) break;
-      try {
-        await deps.store.putProfile({ ...next, updatedAt: now.toISOString(), version: profile.version + 1 });
-        deps.logger.info('preferences saved', { customerId });
-        break;
-      } catch (e) {
-        if (!(e instanceof VersionConflictError)) throw e;
-        profile = await deps.store.getProfile(customerId);
-      }
-    }
-    profile = await deps.store.getProfile(customerId);
+    const now = deps.clock.now().toISOString();
+    const updated = await updateProfile(deps.store, customerId, (current) => {
+      const next = applyConsent(current, change, now, 'preference-centre');
+      return next === current ? current : { ...next, updatedAt: now, version: current.version + 1 };
+    });
+    if (updated?.written) deps.logger.info('preferences saved', { customerId });
+    profile = updated?.profile;
     saved = true;
   }
   if (!profile) return html(400, page(lang, `<p>${t(lang, 'invalid')}</p>`));
@@ -136,8 +122,4 @@ export async function preferences(
     200,
     page(lang, `${saved ? `<p role="status"><strong>${t(lang, 'saved')}</strong></p>` : ''}${form}`),
   );
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
