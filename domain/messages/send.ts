@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';
-import { CHANNELS, type Channel } from '../config/ids';
+import type { Channel } from '../config/ids';
 import type { Settings } from '../config/settings';
 import {
   InvalidTaskInputError,
@@ -17,6 +17,7 @@ import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './lin
 import {
   addressOn,
   admit,
+  channelOrder,
   chooseChannel,
   emptyPacing,
   quietUntil,
@@ -106,7 +107,13 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   const now = deps.clock.now();
-  const reach = chooseChannel(profile, input.channel, input, await suppressedAddresses(profile, deps.store));
+  const candidates = channelOrder(profile, input.channel);
+  const reach = chooseChannel(
+    profile,
+    input.channel,
+    input,
+    await suppressedAddresses(profile, candidates, deps.store),
+  );
   const base: MessageRecord = {
     customerId: input.customerId,
     messageKey: key,
@@ -178,7 +185,9 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
   const record: MessageRecord = { ...base, ...delivery.record };
   if (!(await deps.store.claimMessage(record)))
     return { status: 'duplicate', messageKey: key, previous: 'sending' };
-  await deps.store.rememberAddress(suppressionKey(reach.channel, reach.to), input.customerId);
+  // A STOP reply names only the number: remember whose it is. (SES feedback carries the customer's tag.)
+  if (reach.channel === 'sms')
+    await deps.store.rememberAddress(suppressionKey(reach.channel, reach.to), input.customerId);
 
   let providerMessageId: string;
   try {
@@ -347,10 +356,15 @@ export function customerFromTag(tag: string): string | undefined {
   return /^([0-9a-f]{2})+$/.test(tag) ? Buffer.from(tag, 'hex').toString('utf8') : undefined;
 }
 
-async function suppressedAddresses(profile: Profile, store: CustomerStore): Promise<Set<Channel>> {
+/** Which of the channels that may be tried have their address on the suppression list (one read each). */
+async function suppressedAddresses(
+  profile: Profile,
+  channels: readonly Channel[],
+  store: CustomerStore,
+): Promise<Set<Channel>> {
   const suppressed = new Set<Channel>();
   await Promise.all(
-    CHANNELS.map(async (channel) => {
+    channels.map(async (channel) => {
       const address = addressOn(profile, channel);
       if (address && (await store.getSuppression(suppressionKey(channel, address)))) suppressed.add(channel);
     }),
