@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Activity } from './activity';
+import { AwsJsonServer } from './aws-json-server';
 
 export interface LocalBusEvent {
   id: string;
@@ -30,13 +29,20 @@ const MAX_ENTRY_BYTES = 256 * 1024;
  */
 export class LocalEventBus {
   readonly events: LocalBusEvent[] = [];
-  private server: Server | undefined;
+  private readonly server: AwsJsonServer;
 
   constructor(
     private readonly busName: string,
     private readonly now: () => Date,
-    private readonly activity: Activity,
-  ) {}
+    activity: Activity,
+  ) {
+    this.server = new AwsJsonServer(
+      activity,
+      '1.1',
+      { 'AWSEvents.PutEvents': (input: { Entries?: PutEventsEntry[] }) => this.putEvents(input) },
+      'the local event bus',
+    );
+  }
 
   putEvents(input: { Entries?: PutEventsEntry[] }): {
     Entries: ({ EventId: string } | { ErrorCode: string; ErrorMessage: string })[];
@@ -65,31 +71,10 @@ export class LocalEventBus {
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => void this.activity.track(() => this.serve(req, res)));
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    return this.server.listen(port, host);
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents')
-      return send(400, {
-        __type: 'UnknownOperationException',
-        message: `the local event bus serves PutEvents only, not ${String(req.headers['x-amz-target'])}`,
-      });
-    try {
-      send(200, this.putEvents(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never));
-    } catch (e) {
-      send(400, { __type: 'ValidationException', message: (e as Error).message });
-    }
+    await this.server.close();
   }
 }

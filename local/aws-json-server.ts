@@ -1,0 +1,62 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from './activity';
+
+/** An AWS API error as the SDK reads it: `__type`, `message`, and any modelled fields (e.g. `Reason`). */
+export class AwsJsonError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A local stand-in for an AWS JSON-protocol service (EventBridge, End User Messaging SMS): a POST whose
+ * `X-Amz-Target` names the operation and whose body is its input. The real SDK clients talk to it.
+ */
+export class AwsJsonServer {
+  private server: Server | undefined;
+
+  constructor(
+    private readonly activity: Activity,
+    private readonly protocol: '1.0' | '1.1',
+    private readonly operations: Record<string, (input: never) => unknown>,
+    private readonly what: string,
+  ) {}
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => void this.activity.track(() => this.serve(req, res)));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': `application/x-amz-json-${this.protocol}` });
+      res.end(JSON.stringify(body));
+    };
+    const target = String(req.headers['x-amz-target']);
+    const operation = this.operations[target];
+    if (!operation)
+      return send(400, {
+        __type: 'UnknownOperationException',
+        message: `${this.what} serves ${Object.keys(this.operations).join(', ')} only, not ${target}`,
+      });
+    try {
+      send(200, operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never));
+    } catch (e) {
+      const error =
+        e instanceof AwsJsonError ? e : new AwsJsonError('ValidationException', (e as Error).message);
+      send(400, { __type: error.code, message: error.message, ...error.fields });
+    }
+  }
+}
