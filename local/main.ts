@@ -43,6 +43,7 @@ async function main(): Promise<void> {
 
 Try it:
   curl -X POST ${urls.api}/events -H 'content-type: application/json' -d '{"eventId":"e-1","type":"purchase","customerId":"c-42","at":"${new Date().toISOString().slice(0, 19)}Z","amount":19.9,"currency":"CNY","customer":{"email":"li@example.com","locale":"zh-CN","timeZone":"Asia/Shanghai"}}'
+  (Between 21:00 and 09:00 Shanghai time the thank-you waits for 09:00 there: quiet hours. Executions shows it.)
 
 Edits under workflows/ are validated and deployed as you save: customers already in a journey finish
 on the version they started, new entries take the new one (as a \`cdk deploy\` does on AWS).

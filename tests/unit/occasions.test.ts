@@ -93,7 +93,12 @@ describe('when the next occasion is', () => {
   it('is none without a birthday on file, or with one that is not a date', () => {
     expect(nextOccasion([birthday], profile({}), calendar, new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
     expect(
-      nextOccasion([birthday], profile({ attributes: { birthday: 'soon' } }), calendar, new Date()),
+      nextOccasion(
+        [birthday],
+        profile({ attributes: { birthday: 'soon' } }),
+        calendar,
+        new Date('2026-01-01T00:00:00Z'),
+      ),
     ).toBeUndefined();
   });
 });
