@@ -46,7 +46,8 @@ export function signLink(claims: LinkClaims, secret: string): string {
   return `${body}.${mac(body, secret)}`;
 }
 
-export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; why: 'invalid' | 'expired' };
+export type LinkCheck<C extends LinkClaims = LinkClaims> =
+  { ok: true; claims: C } | { ok: false; why: 'invalid' | 'expired' };
 
 /** Checks signature, shape and expiry. Never throws on hostile input. */
 export function checkLink(token: string, secret: string, now: Date): LinkCheck {
@@ -66,6 +67,23 @@ export function checkLink(token: string, secret: string, now: Date): LinkCheck {
   if (!claims.success) return { ok: false, why: 'invalid' };
   if ('exp' in claims.data && claims.data.exp * 1000 < now.getTime()) return { ok: false, why: 'expired' };
   return { ok: true, claims: claims.data };
+}
+
+/**
+ * `checkLink` for the page of one purpose: an intact link made for another page is as invalid as a forged
+ * one, so a preference-centre token can never record a survey score, nor the reverse.
+ */
+export function checkLinkFor<P extends LinkClaims['purpose']>(
+  purpose: P,
+  token: string,
+  secret: string,
+  now: Date,
+): LinkCheck<Extract<LinkClaims, { purpose: P }>> {
+  const check = checkLink(token, secret, now);
+  if (!check.ok) return check;
+  return check.claims.purpose === purpose
+    ? { ok: true, claims: check.claims as Extract<LinkClaims, { purpose: P }> }
+    : { ok: false, why: 'invalid' };
 }
 
 /** The claims of an intact unsubscribe link (they never expire), else undefined: a survey link is not one. */

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { FeedbackEvent } from '../../domain/events/schema';
 import { withSentiment } from '../../domain/events/sentiment';
 import { ingestEvent } from '../../domain/ingest';
-import { checkLink, type FeedbackClaims } from '../../domain/messages/links';
+import { checkLinkFor, type FeedbackClaims } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { customerPage, escapeHtml, formFields, html } from '../shared/http';
@@ -87,11 +87,9 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
 
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const token = event.queryStringParameters?.token ?? '';
-    const check = checkLink(token, await deps.linkSecret(), deps.clock.now());
+    const check = checkLinkFor('feedback', token, await deps.linkSecret(), deps.clock.now());
     if (!check.ok)
       return html(check.why === 'expired' ? 403 : 400, page(fallback, `<p>${t(fallback, check.why)}</p>`));
-    if (check.claims.purpose !== 'feedback')
-      return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
     const claims = check.claims;
     const profile = await deps.store.getProfile(claims.customerId);
     const resolved = profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback;

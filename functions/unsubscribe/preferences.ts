@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { checkLink } from '../../domain/messages/links';
+import { checkLinkFor } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import { applyConsent, channelConsent, topicConsent, type ConsentChange } from '../../domain/profile/consent';
 import type { ConsentStatus } from '../../domain/profile/profile';
@@ -67,11 +67,9 @@ export async function preferences(
     customerPage(lang, TEXT[lang].title, `<h1 style="font-size:1.4em">${TEXT[lang].title}</h1>${body}`);
 
   const token = event.queryStringParameters?.token ?? '';
-  const check = checkLink(token, await deps.linkSecret(), deps.clock.now());
+  const check = checkLinkFor('preferences', token, await deps.linkSecret(), deps.clock.now());
   if (!check.ok)
     return html(check.why === 'expired' ? 403 : 400, page(fallback, `<p>${t(fallback, check.why)}</p>`));
-  if (check.claims.purpose !== 'preferences')
-    return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
   const { customerId } = check.claims;
 
   let profile = await deps.store.getProfile(customerId);
