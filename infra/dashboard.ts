@@ -1,11 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
   Dashboard,
   GraphWidget,
   Metric,
   SingleValueWidget,
   TextWidget,
+  TreatMissingData,
   type IMetric,
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -22,9 +26,8 @@ export interface RapportDashboardProps {
   journeys: Record<string, JourneyStateMachine>;
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
-  deadLetters: IQueue;
-  /** Sweeps that were not delivered or failed. */
-  sweepDeadLetters: IQueue;
+  /** Work that failed for good, each queue with what it holds: anything in one needs a person. */
+  deadLetters: { title: string; queue: IQueue }[];
 }
 
 const PERIOD = Duration.minutes(5);
@@ -43,6 +46,8 @@ export function rapportMetric(metricName: string): Metric {
 /** One screen answering "is Rapport working?": events in, journeys run, emails out, errors. */
 export class RapportDashboard extends Construct {
   readonly dashboard: Dashboard;
+  /** One per dead-letter queue, in alarm while it holds anything: an event, a sweep or a bounce lost. */
+  readonly deadLetterAlarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: RapportDashboardProps) {
     super(scope, id);
@@ -138,16 +143,31 @@ export class RapportDashboard extends Construct {
         ...custom(METRIC.customersSwept),
       ]),
     ]);
-    const deadLetterDepth = (title: string, queue: IQueue) =>
-      new SingleValueWidget({
-        title,
-        metrics: [queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' })],
-        width: 8,
-        height: 4,
-      });
+    this.deadLetterAlarms = props.deadLetters.map(
+      ({ title, queue }, i) =>
+        new Alarm(this, `DeadLetterAlarm${i}`, {
+          alarmDescription: `${title}: look at the messages in the queue, fix the cause, then redrive them`,
+          metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          // An empty queue publishes no datapoints at all.
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+    );
     rows.push([
-      deadLetterDepth('Events not ingested (dead-letter queue)', props.deadLetters),
-      deadLetterDepth('Sweeps not delivered or failed (dead-letter queue)', props.sweepDeadLetters),
+      ...props.deadLetters.map(
+        ({ title, queue }) =>
+          new SingleValueWidget({
+            title,
+            metrics: [
+              queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+            ],
+            width: 6,
+            height: 4,
+          }),
+      ),
+      new AlarmStatusWidget({ title: 'Dead letters', alarms: this.deadLetterAlarms, width: 6, height: 4 }),
     ]);
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });

@@ -470,8 +470,15 @@ export class RapportStack extends Stack {
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,
-      deadLetters: ingestDeadLetters,
-      sweepDeadLetters,
+      deadLetters: [
+        { title: 'Events not ingested (dead-letter queue)', queue: ingestDeadLetters },
+        { title: 'Sweeps not delivered or failed (dead-letter queue)', queue: sweepDeadLetters },
+        // A bounce, complaint or STOP lost here is an address not suppressed: the one that must not wait.
+        {
+          title: 'Bounces, complaints, STOP replies not handled (dead-letter queue)',
+          queue: feedbackDeadLetters,
+        },
+      ],
     });
 
     new CfnOutput(this, 'EventsApiUrl', {

@@ -527,6 +527,7 @@ describe('SES, secret, dashboard, outputs', () => {
     for (const queue of [
       logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Rapport ingest-event' }),
       fnId('sweep'),
+      fnId('delivery-events'),
     ]) {
       const dlq = queueOf(
         (
@@ -539,6 +540,46 @@ describe('SES, secret, dashboard, outputs', () => {
         has('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', `{GetAtt:${dlq}.QueueName}`),
       ).toBe(true);
     }
+  });
+
+  it('alarms while any dead-letter queue holds a message (events, sweeps, bounces and STOP replies), shown on the dashboard', () => {
+    const dlqOf = (fn: string) =>
+      queueOf(
+        (
+          resourcesOf(template, 'AWS::Lambda::Function')[fn]!.Properties.DeadLetterConfig as {
+            TargetArn: unknown;
+          }
+        ).TargetArn,
+      );
+    const queues = [
+      dlqOf(logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Rapport ingest-event' })),
+      dlqOf(fnId('sweep')),
+      dlqOf(fnId('delivery-events')),
+    ];
+    expect(new Set(queues).size).toBe(3);
+    const alarms = Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    for (const queue of queues) {
+      const alarm = alarms.find(
+        ([, a]) =>
+          JSON.stringify(a.Properties.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }]),
+      );
+      expect(alarm?.[1].Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    const body = JSON.parse(
+      cfnText(
+        Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody,
+      ),
+    ) as { widgets: { type: string; properties: { alarms?: unknown[] } }[] };
+    const status = body.widgets.find((w) => w.properties.alarms);
+    expect(status?.properties.alarms).toHaveLength(3);
   });
 
   it('outputs the events API URL, the table, the bus, the task event pattern, the sweep schedule and every journey state machine', () => {
