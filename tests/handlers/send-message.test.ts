@@ -8,7 +8,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createSmsSender } from '../../adapters/sms/end-user-messaging';
-import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import {
+  ConflictException,
+  PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+  ThrottlingException,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidTaskInputError, ProfileNotFoundError } from '../../domain/errors';
@@ -340,6 +345,51 @@ describe('send-message: SMS and the preferred channel', () => {
     expect(await messageRecords()).toEqual([
       expect.objectContaining({ status: 'sent', channel: 'sms', to: '+8613800138000', parts: 1 }),
     ]);
+  });
+
+  it('a number on End User Messaging’s opt-out list (STOP we never heard of): skipped/suppressed, remembered, never tried again', async () => {
+    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
+    sms.on(SendTextMessageCommand).rejectsOnce(
+      new ConflictException({
+        $metadata: { httpStatusCode: 400 },
+        message: 'The destination phone number is opted out.',
+        Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+      }),
+    );
+    const first = await send(offer());
+    expect(first).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+    expect(await table.store.getSuppression(suppressionKey('sms', '+8613800138000'))).toMatchObject({
+      channel: 'sms',
+      reason: 'opt-out',
+      source: 'sms:provider-opt-out-list',
+    });
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'skipped', reason: 'suppressed', channel: 'sms' }),
+    ]);
+
+    // The next offer from another journey: the number is suppressed now, so it goes by email, not SMS.
+    expect(await send(offer({ journeyId: 'win-back', stepId: 'offer-2' }))).toMatchObject({
+      status: 'sent',
+      channel: 'email',
+    });
+    expect(smsCalls()).toHaveLength(1);
+  });
+
+  it('SMS throttling: MessageThrottledError, nothing recorded, and a retry texts once', async () => {
+    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
+    sms
+      .on(SendTextMessageCommand)
+      .rejectsOnce(new ThrottlingException({ $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }))
+      .resolves({ MessageId: 'sms-after-throttle' });
+    const h = handler();
+    await expect(send(offer(), h)).rejects.toBeInstanceOf(MessageThrottledError);
+    expect(await messageRecords()).toEqual([]);
+    expect(await send(offer(), h)).toMatchObject({
+      status: 'sent',
+      channel: 'sms',
+      providerMessageId: 'sms-after-throttle',
+    });
+    expect(smsCalls()).toHaveLength(2);
   });
 
   it('opted out of SMS but not email: the same step goes by email', async () => {
