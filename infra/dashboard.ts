@@ -144,8 +144,9 @@ export class RapportDashboard extends Construct {
       ]),
     ]);
     this.deadLetterAlarms = props.deadLetters.map(
-      ({ title, queue }, i) =>
-        new Alarm(this, `DeadLetterAlarm${i}`, {
+      ({ title, queue }) =>
+        // Named after the queue, not its position: reordering the list must not replace the alarms.
+        new Alarm(this, `${queue.node.id}Alarm`, {
           alarmDescription: `${title}: look at the messages in the queue, fix the cause, then redrive them`,
           metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
           threshold: 1,
