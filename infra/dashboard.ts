@@ -143,12 +143,17 @@ export class RapportDashboard extends Construct {
         ...custom(METRIC.customersSwept),
       ]),
     ]);
-    this.deadLetterAlarms = props.deadLetters.map(
-      ({ title, queue }) =>
+    const deadLetters = props.deadLetters.map(({ title, queue }) => ({
+      title,
+      queue,
+      depth: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+    }));
+    this.deadLetterAlarms = deadLetters.map(
+      ({ title, queue, depth }) =>
         // Named after the queue, not its position: reordering the list must not replace the alarms.
         new Alarm(this, `${queue.node.id}Alarm`, {
           alarmDescription: `${title}: look at the messages in the queue, fix the cause, then redrive them`,
-          metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+          metric: depth,
           threshold: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
@@ -157,16 +162,8 @@ export class RapportDashboard extends Construct {
         }),
     );
     rows.push([
-      ...props.deadLetters.map(
-        ({ title, queue }) =>
-          new SingleValueWidget({
-            title,
-            metrics: [
-              queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-            ],
-            width: 6,
-            height: 4,
-          }),
+      ...deadLetters.map(
+        ({ title, depth }) => new SingleValueWidget({ title, metrics: [depth], width: 6, height: 4 }),
       ),
       new AlarmStatusWidget({ title: 'Dead letters', alarms: this.deadLetterAlarms, width: 6, height: 4 }),
     ]);

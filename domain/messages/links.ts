@@ -88,8 +88,8 @@ export function checkLinkFor<P extends LinkClaims['purpose']>(
 
 /** The claims of an intact unsubscribe link (they never expire), else undefined: a survey link is not one. */
 export function verifyLink(token: string, secret: string): z.infer<typeof Unsubscribe> | undefined {
-  const check = checkLink(token, secret, new Date(0));
-  return check.ok && check.claims.purpose === 'unsubscribe' ? check.claims : undefined;
+  const check = checkLinkFor('unsubscribe', token, secret, new Date(0));
+  return check.ok ? check.claims : undefined;
 }
 
 function mac(body: string, secret: string): string {

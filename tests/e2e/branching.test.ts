@@ -1,7 +1,5 @@
-import { inbox, postEvent, profileOf } from '../support/local';
+import { inbox, itemsOf, postEvent, profileOf } from '../support/local';
 import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { splitBucket } from '../../domain/journey/conditions';
 import type { LocalRuntime } from '../../local/runtime';
 
@@ -103,15 +101,8 @@ describe('branch, update and split on the local runtime', () => {
       expect(emails.map((e) => e.subject)).toEqual(
         expected === 'tip' ? ['Three ways to get the most from your purchase'] : [],
       );
-      const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
-      const { Items = [] } = await doc.send(
-        new QueryCommand({
-          TableName: runtime.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
-          ExpressionAttributeValues: { ':pk': `CUSTOMER#${id}`, ':d': 'DECISION#' },
-        }),
-      );
-      expect(Items.map((d) => [d.stepId, d.path, d.holdout]).sort()).toEqual(
+      const decisions = await itemsOf(runtime, id, 'DECISION#');
+      expect(decisions.map((d) => [d.stepId, d.path, d.holdout]).sort()).toEqual(
         [
           ['ab-test', expected, expected === 'holdout'],
           ['who', '', false],

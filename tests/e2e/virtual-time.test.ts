@@ -1,5 +1,4 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { httpRequest } from '../support/http';
 import type { LocalRuntime } from '../../local/runtime';
 import { newProfile } from '../../domain/lifecycle/apply';
@@ -9,6 +8,7 @@ import {
   clearInbox,
   firstSmallPurchase,
   inbox,
+  itemsOf,
   postEvent,
   profileOf,
   startTestRuntime,
@@ -111,15 +111,9 @@ describe('first-small-purchase in virtual time', () => {
 
     await time.run(runtime.activity);
     expect((await inbox(runtime, 'unsub@example.com')).map((e) => e.subject)).toEqual(['感谢您的第一笔订单']);
-    const { Items = [] } = await DynamoDBDocumentClient.from(runtime.clients.dynamodb).send(
-      new QueryCommand({
-        TableName: runtime.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-        ExpressionAttributeValues: { ':pk': 'CUSTOMER#c-unsub', ':m': 'MESSAGE#' },
-      }),
-    );
+    const messages = await itemsOf(runtime, 'c-unsub', 'MESSAGE#');
     // The thanks was sent; the tip three days later and the nudge at 14 days were skipped for want of consent.
-    expect(Items.map((m) => [m.stepId, m.status, m.reason ?? null]).sort()).toEqual(
+    expect(messages.map((m) => [m.stepId, m.status, m.reason ?? null]).sort()).toEqual(
       [
         ['thank-you', 'sent', null],
         ['how-to-get-the-most', 'skipped', 'no-consent'],

@@ -377,6 +377,21 @@ describe('HTTP API', () => {
 
 /** The queue a dead-letter config (`{ Arn: { 'Fn::GetAtt': [queue, 'Arn'] } }`) points at. */
 const queueOf = (arn: unknown) => (arn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+/** The dead-letter queue of the Lambda function with this logical id. */
+const dlqOf = (fnLogicalId: string) =>
+  queueOf(
+    (
+      resourcesOf(template, 'AWS::Lambda::Function')[fnLogicalId]!.Properties.DeadLetterConfig as {
+        TargetArn: unknown;
+      }
+    ).TargetArn,
+  );
+/** The three dead-letter queues: events not ingested, sweeps failed, bounces/complaints/STOP not handled. */
+const deadLetterQueues = () => [
+  dlqOf(logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Rapport ingest-event' })),
+  dlqOf(fnId('sweep')),
+  dlqOf(fnId('delivery-events')),
+];
 
 /** Encrypted with SQS-managed keys, and refusing requests made without TLS. */
 const expectSafeQueue = (queueId: string) => {
@@ -524,18 +539,7 @@ describe('SES, secret, dashboard, outputs', () => {
         expect(has('AWS/Lambda', m, 'FunctionName', `{Ref:${fnId(name)}}`)).toBe(true);
     }
     expect(has('AWS/Lambda', 'Duration', 'FunctionName', `{Ref:${fnId('sweep')}}`)).toBe(true);
-    for (const queue of [
-      logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Rapport ingest-event' }),
-      fnId('sweep'),
-      fnId('delivery-events'),
-    ]) {
-      const dlq = queueOf(
-        (
-          resourcesOf(template, 'AWS::Lambda::Function')[queue]!.Properties.DeadLetterConfig as {
-            TargetArn: unknown;
-          }
-        ).TargetArn,
-      );
+    for (const dlq of deadLetterQueues()) {
       expect(
         has('AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', `{GetAtt:${dlq}.QueueName}`),
       ).toBe(true);
@@ -543,19 +547,7 @@ describe('SES, secret, dashboard, outputs', () => {
   });
 
   it('alarms while any dead-letter queue holds a message (events, sweeps, bounces and STOP replies), shown on the dashboard', () => {
-    const dlqOf = (fn: string) =>
-      queueOf(
-        (
-          resourcesOf(template, 'AWS::Lambda::Function')[fn]!.Properties.DeadLetterConfig as {
-            TargetArn: unknown;
-          }
-        ).TargetArn,
-      );
-    const queues = [
-      dlqOf(logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Rapport ingest-event' })),
-      dlqOf(fnId('sweep')),
-      dlqOf(fnId('delivery-events')),
-    ];
+    const queues = deadLetterQueues();
     expect(new Set(queues).size).toBe(3);
     const alarms = Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
     for (const queue of queues) {

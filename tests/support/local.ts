@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { fixedClock, type Clock } from '../../domain/clock';
 import type { Profile } from '../../domain/profile/profile';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
@@ -48,6 +48,26 @@ export async function profileOf(runtime: LocalRuntime, customerId: string): Prom
     new GetCommand({ TableName: runtime.tableName, Key: { pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' } }),
   );
   return Item as Profile | undefined;
+}
+
+/** A customer's items in the table (profile, events, messages, decisions…), or those whose sort key starts with `skPrefix`. */
+export async function itemsOf(
+  runtime: LocalRuntime,
+  customerId: string,
+  skPrefix?: string,
+): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await DynamoDBDocumentClient.from(runtime.clients.dynamodb).send(
+    new QueryCommand({
+      TableName: runtime.tableName,
+      // DynamoDB refuses an empty string for a key attribute, so no prefix means no sort-key condition.
+      KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': `CUSTOMER#${customerId}`,
+        ...(skPrefix ? { ':sk': skPrefix } : {}),
+      },
+    }),
+  );
+  return Items;
 }
 
 export function postEvent(runtime: LocalRuntime, body: unknown) {
