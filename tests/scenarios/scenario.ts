@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { startLocalRuntime } from '../../local/runtime';
 import { installVirtualTime } from '../../local/virtual-time';
-import { WORKFLOWS_DIR, inbox, postEvent } from '../support/local';
+import { WORKFLOWS_DIR, inbox, itemsOf, postEvent } from '../support/local';
 
 /**
  * Scenarios are written for marketing to read: customers, what they do and when, and exactly what
@@ -151,7 +150,6 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
     }
     await time.run(runtime.activity, { until: scenario.until });
 
-    const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
     const outcome: ScenarioOutcome = {
       messages: [],
       delivered: {},
@@ -166,14 +164,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
         email: emails.filter((e) => e.destination.to.some((t) => t.includes(c.email))).length,
         sms: runtime.outbox.messages.filter((m) => c.phone !== undefined && m.to === c.phone).length,
       };
-      const { Items = [] } = await doc.send(
-        new QueryCommand({
-          TableName: runtime.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `CUSTOMER#${id}` },
-        }),
-      );
-      for (const item of Items) {
+      for (const item of await itemsOf(runtime, id)) {
         const sk = String(item.sk);
         if (sk === 'PROFILE') {
           outcome.stages[id] = String(item.stage);
