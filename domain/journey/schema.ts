@@ -3,10 +3,18 @@ import { Duration } from '../config/duration';
 import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/source';
 import { EVENT_TYPES } from '../events/schema';
+import { RESERVED_SUFFIXES } from './compile/names';
 
-const StepId = Slug.describe('Unique within the journey; becomes the Step Functions state name.');
+// The compiler names a step's extra states `<id><suffix>`: an id ending in a suffix could take the name of
+// another step's extra state (a step `hello-deferred` would replace the quiet-hours Choice of `hello`).
+const StepId = Slug.refine(
+  (id) => !RESERVED_SUFFIXES.some((suffix) => id.endsWith(suffix)),
+  expect(
+    `a step id that does not end in ${RESERVED_SUFFIXES.map((s) => `"${s}"`).join(', ')} (the compiler names its own states so): rename the step, e.g. "hello-deferred" to "hello-later"`,
+  ),
+).describe('Unique within the journey; becomes the Step Functions state name.');
 const TemplateId = Slug.describe('A folder under workflows/templates/ holding one file per locale.');
-const Next = StepId.describe('The step to go to next (default: the step below; none: the journey ends).');
+const Next = Slug.describe('The step to go to next (default: the step below; none: the journey ends).');
 const Scalar = z.union([z.string(), z.number(), z.boolean()], expect('a text, number or true/false value'));
 const OneOrMany = Slug.or(z.array(Slug).min(1));
 const AttributeName = z

@@ -1,0 +1,64 @@
+import { assertNever } from '../../assert-never';
+import type { Journey } from '../schema';
+import { successors } from '../steps';
+import { stateMap, type Asl, type NamedState } from './asl';
+import type { StepContext } from './context';
+import { compileDecision } from './decide';
+import { NO_CALENDAR, type Calendar } from './resources';
+import { compileSend } from './send';
+import { compileExit, compileTask } from './task';
+import { compileUpdate } from './update';
+import { compileWait } from './wait';
+import { compileWaitForEvent } from './wait-for-event';
+
+export type { Asl, AslState } from './asl';
+export { DuplicateStateError } from './asl';
+export * from './names';
+export * from './resources';
+
+/**
+ * Compiles a validated journey to Amazon States Language (JSONPath, so aws-local-stepfunctions runs it
+ * too). State names are the step ids, so an execution in the Step Functions console reads like the YAML.
+ * Throws DuplicateStateError if two states would share a name (validation refuses such journeys first).
+ */
+export function compileJourney(journey: Journey, context: Calendar = NO_CALENDAR): Asl {
+  const first = journey.steps[0];
+  if (!first) throw new Error(`journey ${journey.id} has no steps`);
+  const states = journey.steps.flatMap((step, i) =>
+    compileStep({ journey, step, next: successors(step, journey.steps[i + 1]?.id)[0], calendar: context }),
+  );
+  return {
+    Comment: `${journey.id} v${journey.version}: ${journey.description}`,
+    StartAt: first.id,
+    States: stateMap(states),
+  };
+}
+
+/** The exact text deployed and executed: stable key order, two-space indent, trailing newline. */
+export function compileJourneyToString(journey: Journey, context: Calendar = NO_CALENDAR): string {
+  return `${JSON.stringify(compileJourney(journey, context), null, 2)}\n`;
+}
+
+function compileStep(ctx: StepContext): NamedState[] {
+  // Each case narrows the step; the context is rebuilt around it so the compiler gets its own step type.
+  const { step } = ctx;
+  switch (step.type) {
+    case 'send':
+      return compileSend({ ...ctx, step });
+    case 'wait':
+      return compileWait({ ...ctx, step });
+    case 'wait-for-event':
+      return compileWaitForEvent({ ...ctx, step });
+    case 'branch':
+    case 'split':
+      return compileDecision({ ...ctx, step });
+    case 'update':
+      return compileUpdate({ ...ctx, step });
+    case 'task':
+      return compileTask({ ...ctx, step });
+    case 'exit':
+      return compileExit({ ...ctx, step });
+    default:
+      return assertNever(step);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Names and paths a compiled journey uses besides the step ids. A step compiler adds states named
+ * `<step id><suffix>`; step ids may not end in one of these suffixes (schema.ts), so no step's own
+ * state can take the name of another step's extra state.
+ */
+export const STATE_SUFFIXES = {
+  /** send: the Choice after a send, on whether quiet hours deferred it. */
+  deferred: '-deferred',
+  /** send: the Wait for the end of quiet hours. */
+  quietHours: '-quiet-hours',
+  /** send: the Task that records a send which failed for good, before the journey goes on. */
+  failed: '-failed',
+  /** send as the last step: the Succeed both outcomes reach. */
+  end: '-end',
+  /** wait until: the Wait for the computed instant. */
+  until: '-until',
+  /** branch and split: the Choice that follows the decision. */
+  route: '-route',
+} as const;
+
+export const RESERVED_SUFFIXES: readonly string[] = Object.values(STATE_SUFFIXES);
+
+export function stateName(stepId: string, suffix: keyof typeof STATE_SUFFIXES): string {
+  return `${stepId}${STATE_SUFFIXES[suffix]}`;
+}
+
+/** The second state of a branch or split: the Choice that routes on the decision. */
+export function routeStateName(stepId: string): string {
+  return stateName(stepId, 'route');
+}
+
+const key = (stepId: string) => stepId.replace(/-/g, '_');
+
+/** Where a decision's result is kept in the execution's state: `$.decisions.<step id with _ for ->`. */
+export function decisionPath(stepId: string): string {
+  return `$.decisions.${key(stepId)}`;
+}
+
+/** Where a wait-for-event step keeps the event that came (or the timeout). */
+export function awaitPath(stepId: string): string {
+  return `$.awaited.${key(stepId)}`;
+}
+
+/** Where a send step keeps its outcome (status, and the end of quiet hours when deferred). */
+export function sendPath(stepId: string): string {
+  return `$.sends.${key(stepId)}`;
+}
+
+/** Where a wait-until step keeps the instant it computed. */
+export function schedulePath(stepId: string): string {
+  return `$.schedule.${key(stepId)}`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Names of the `${…}` definition substitutions a compiled journey uses. CDK fills them with real ARNs;
+ * the local runtime with local ones. Keeping them out of the ASL is what lets both run the same text.
+ */
+export const SUBSTITUTIONS = {
+  sendMessage: 'SendMessageFunctionArn',
+  journeyStep: 'JourneyStepFunctionArn',
+  eventBus: 'EventBusName',
+} as const;
+export type SubstitutionName = (typeof SUBSTITUTIONS)[keyof typeof SUBSTITUTIONS];
+
+/** How a `task` step's request for a person appears on the event bus. */
+export const TASK_EVENT = { source: 'rapport.journeys', detailType: 'Rapport Task' } as const;
+/** A `wait-for-event` step: the callback pattern, resumed by ingest-event with SendTaskSuccess. */
+export const WAIT_FOR_CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+/** The Step Functions integration a `task` step uses (an optimized integration, not a Lambda). */
+export const PUT_EVENTS_RESOURCE = 'arn:aws:states:::events:putEvents';
+
+export const SEND_MESSAGE_RESOURCE = `\${${SUBSTITUTIONS.sendMessage}}`;
+export const JOURNEY_STEP_RESOURCE = `\${${SUBSTITUTIONS.journeyStep}}`;
+
+/** What every execution of a journey receives as input. */
+export interface JourneyInput {
+  customerId: string;
+  journeyId: string;
+  journeyVersion: number;
+  trigger: {
+    eventId: string;
+    eventType: string;
+    at: string;
+    stage?: string;
+    tier?: string;
+    /** For a date-triggered journey: the attribute (birthday) or holiday whose date it is. */
+    occasion?: string;
+  };
+}
+
+/** What a journey may refer to outside itself; embedded in the ASL so an execution never depends on later edits. */
+export interface Calendar {
+  holidays: Record<string, string[]>;
+  defaultTimeZone: string;
+}
+/** No holidays, UTC: for journeys that use neither. */
+export const NO_CALENDAR: Calendar = { holidays: {}, defaultTimeZone: 'UTC' };

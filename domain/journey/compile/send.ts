@@ -1,0 +1,69 @@
+import type { SendStep } from '../schema';
+import { flowTo, type NamedState, type TaskState } from './asl';
+import type { StepCompiler } from './context';
+import { sendPath, stateName } from './names';
+import { SEND_MESSAGE_RESOURCE } from './resources';
+import { lambdaRetry } from './retry';
+
+/**
+ * A send, then a Choice on its outcome: deferred by quiet hours, it waits for their end and runs the same
+ * step again; otherwise the journey goes on.
+ */
+export const compileSend: StepCompiler<SendStep> = (ctx) => {
+  const { step, next } = ctx;
+  const check = stateName(step.id, 'deferred');
+  const quiet = stateName(step.id, 'quietHours');
+  const end = stateName(step.id, 'end');
+  const task: TaskState = {
+    Type: 'Task',
+    Comment: `Send ${step.channel} "${step.template}"`,
+    Resource: SEND_MESSAGE_RESOURCE,
+    Parameters: sendParameters(ctx),
+    // Only the outcome is kept (the message record lives in DynamoDB): a deferral needs its time.
+    ResultSelector: { 'status.$': '$.status', 'until.$': '$.until' },
+    ResultPath: sendPath(step.id),
+    TimeoutSeconds: 60,
+    Retry: lambdaRetry(),
+    Next: check,
+  };
+  const states: NamedState[] = [
+    [step.id, task],
+    [
+      check,
+      {
+        Type: 'Choice',
+        Comment: "Quiet hours in the customer's time zone: the same send waits, then runs again",
+        Choices: [{ Variable: `${sendPath(step.id)}.status`, StringEquals: 'deferred', Next: quiet }],
+        Default: next ?? end,
+      },
+    ],
+    [
+      quiet,
+      {
+        Type: 'Wait',
+        Comment: 'Wait for the end of quiet hours',
+        TimestampPath: `${sendPath(step.id)}.until`,
+        ...flowTo(step.id),
+      },
+    ],
+  ];
+  if (next === undefined) states.push([end, { Type: 'Succeed' }]);
+  return states;
+};
+
+/** What the send-message task receives: the step's definition, and who and which execution it is for. */
+function sendParameters({ journey, step }: Parameters<typeof compileSend>[0]): Record<string, unknown> {
+  return {
+    'customerId.$': '$.customerId',
+    journeyId: journey.id,
+    journeyVersion: journey.version,
+    stepId: step.id,
+    channel: step.channel,
+    template: step.template,
+    category: step.category,
+    ...(step.topic ? { topic: step.topic } : {}),
+    priority: step.priority,
+    ...(step.survey ? { survey: step.survey } : {}),
+    'executionId.$': '$$.Execution.Id',
+  };
+}

@@ -1,0 +1,37 @@
+import { durationSeconds } from '../../config/duration';
+import type { WaitForEventStep } from '../schema';
+import type { StepCompiler } from './context';
+import { awaitPath } from './names';
+import { JOURNEY_STEP_RESOURCE, WAIT_FOR_CALLBACK_RESOURCE } from './resources';
+import { callbackRetry } from './retry';
+
+/** The callback pattern: journey-step stores the task token; ingest-event answers it when the event comes. */
+export const compileWaitForEvent: StepCompiler<WaitForEventStep> = ({ journey, step }) => [
+  [
+    step.id,
+    {
+      Type: 'Task',
+      Comment: `Wait up to ${step.timeout} for a ${step.event} event`,
+      Resource: WAIT_FOR_CALLBACK_RESOURCE,
+      Parameters: {
+        FunctionName: JOURNEY_STEP_RESOURCE,
+        Payload: {
+          action: 'await',
+          'customerId.$': '$.customerId',
+          journeyId: journey.id,
+          journeyVersion: journey.version,
+          stepId: step.id,
+          event: step.event,
+          'executionId.$': '$$.Execution.Id',
+          'taskToken.$': '$$.Task.Token',
+        },
+      },
+      TimeoutSeconds: durationSeconds(step.timeout),
+      ResultPath: awaitPath(step.id),
+      // Not States.Timeout: here a timeout is the answer (no event came), taken by the Catch below.
+      Retry: callbackRetry(),
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: awaitPath(step.id), Next: step.onTimeout }],
+      Next: step.onEvent,
+    },
+  ],
+];
