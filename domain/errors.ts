@@ -57,8 +57,44 @@ export class ProfileNotFoundError extends RapportError {}
 /** The provider refused because the recipient opted out there (an SMS number on the opt-out list). */
 export class RecipientOptedOutError extends RapportError {}
 export class TemplateNotFoundError extends RapportError {}
-/** Optimistic-concurrency conflict: someone else changed the item first. Safe to retry after re-reading. */
+/**
+ * Optimistic-concurrency conflict: someone else changed the item first. Safe to retry after re-reading;
+ * a journey step that still loses after its own attempts throws it, and Step Functions retries the step.
+ */
 export class VersionConflictError extends RapportError {}
+
+/** The provider refused for now (throttling): nothing was sent, and Step Functions retries the step. */
+export class MessageThrottledError extends RapportError {}
+
+/** Two sends kept racing for the same customer's frequency-cap record: Step Functions retries the step. */
+export class PacingContentionError extends RapportError {}
+
+/**
+ * The Rapport errors a journey's Task may raise that are worth trying again: Step Functions retries the
+ * step. Every Retry of a compiled journey is built from this list (domain/journey/compile/retry.ts), so
+ * an error documented as retried cannot be left out. Class names are what Retry matches on: the Lambda
+ * bundles keep them (esbuild `keepNames`).
+ */
+export const RETRIED_ERROR_CLASSES = [
+  VersionConflictError,
+  MessageThrottledError,
+  PacingContentionError,
+] as const;
+
+/** Errors of the Lambda service itself that AWS recommends retrying, and a Task's own timeout. */
+export const TRANSIENT_LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'States.Timeout',
+] as const;
+
+/** The one list every Retry of a Task on a Rapport Lambda is built from. */
+export const RETRIED_ERRORS: readonly string[] = [
+  ...TRANSIENT_LAMBDA_ERRORS,
+  ...RETRIED_ERROR_CLASSES.map((c) => c.name),
+];
 
 export function formatProblem(p: Problem): string {
   const where = [p.source, p.line, p.column].filter((x) => x !== undefined).join(':');

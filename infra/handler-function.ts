@@ -77,6 +77,8 @@ export class HandlerFunction extends Construct {
         forceDockerBundling: false,
         format: OutputFormat.CJS,
         minify: true,
+        // Error class names are what the journeys' Retry and Catch match on (domain/errors.ts RETRIED_ERRORS).
+        keepNames: true,
         sourceMap: true,
         commandHooks: {
           beforeBundling: () => [],

@@ -4,9 +4,10 @@ import { assertNever } from '../assert-never';
 import { durationSeconds } from '../config/duration';
 import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';
-import { InvalidTaskInputError, ProfileNotFoundError, VersionConflictError } from '../errors';
+import { InvalidTaskInputError, ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
+import { updateProfile } from '../profile/update';
 import { customerMatches, pickSplitPath, splitBucket } from './conditions';
 import { CustomerCondition, WaitUntil } from './schema';
 import { MAX_WAIT_UNTIL_SECONDS } from './steps';
@@ -121,7 +122,7 @@ export async function runJourneyStep(
       return { path: stored.path, holdout: stored.holdout };
     }
     case 'update':
-      return { updated: await updateProfile(input.customerId, profile, input.update, deps) };
+      return { updated: await applyUpdate(input.customerId, input.update, deps) };
     case 'schedule':
       return schedule(input, profile, deps.clock.now());
     case 'await':
@@ -142,40 +143,33 @@ export async function runJourneyStep(
   }
 }
 
-async function updateProfile(
+/** Applies an `update` step through the shared read-change-write loop (domain/profile/update.ts). */
+async function applyUpdate(
   customerId: string,
-  first: Profile,
   update: Extract<JourneyStepInput, { action: 'update' }>['update'],
   deps: { store: CustomerStore; clock: Clock },
 ): Promise<boolean> {
-  let current: Profile | undefined = first;
-  for (let attempt = 0; current && attempt < 10; attempt++) {
+  const result = await updateProfile(deps.store, customerId, (current) => {
     const tags = new Set(current.tags ?? []);
     update.addTags.forEach((t) => tags.add(t));
     update.removeTags.forEach((t) => tags.delete(t));
-    const next: Profile = {
-      ...current,
-      attributes: { ...current.attributes, ...update.set },
-      tags: [...tags].sort(),
-    };
+    const attributes = { ...current.attributes, ...update.set };
+    const sortedTags = [...tags].sort();
     if (
-      JSON.stringify(next.attributes) === JSON.stringify(current.attributes) &&
-      JSON.stringify(next.tags) === JSON.stringify(current.tags ?? [])
+      JSON.stringify(attributes) === JSON.stringify(current.attributes) &&
+      JSON.stringify(sortedTags) === JSON.stringify(current.tags ?? [])
     )
-      return false;
-    try {
-      await deps.store.putProfile({
-        ...next,
-        version: current.version + 1,
-        updatedAt: deps.clock.now().toISOString(),
-      });
-      return true;
-    } catch (e) {
-      if (!(e instanceof VersionConflictError)) throw e;
-      current = await deps.store.getProfile(customerId);
-    }
-  }
-  throw new VersionConflictError(`customer ${customerId} kept changing; the step will be retried`);
+      return current;
+    return {
+      ...current,
+      attributes,
+      tags: sortedTags,
+      version: current.version + 1,
+      updatedAt: deps.clock.now().toISOString(),
+    };
+  });
+  if (!result) throw new ProfileNotFoundError(`customer ${customerId} has no profile`);
+  return result.written;
 }
 
 /** The next instant, in the customer's own time zone, that a wait-until step names. */

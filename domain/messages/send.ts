@@ -6,10 +6,10 @@ import type { Channel } from '../config/ids';
 import type { Settings } from '../config/settings';
 import {
   InvalidTaskInputError,
+  MessageThrottledError,
+  PacingContentionError,
   ProfileNotFoundError,
-  RapportError,
   RecipientOptedOutError,
-  VersionConflictError,
 } from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
@@ -28,6 +28,7 @@ import {
   type PacingRecord,
 } from './policy';
 import type { Renderer } from './render';
+import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
 
 /** What a compiled `send` state passes to the send-message task (see compileJourney). */
 export const SendMessageInput = z.strictObject({
@@ -55,11 +56,8 @@ export type SendMessageResult =
 
 export type DeferReason = Extract<SkipReason, 'quiet-hours-deferred' | 'marketing-paused'>;
 
-/** The provider refused for now (throttling): nothing was sent, and Step Functions' Retry may try again. */
-export class MessageThrottledError extends RapportError {}
-
-/** Two sends kept racing for the same customer's frequency-cap record: Step Functions retries the step. */
-export class PacingContentionError extends RapportError {}
+// Defined with the other errors Step Functions retries (RETRIED_ERRORS); exported here for existing callers.
+export { MessageThrottledError, PacingContentionError };
 
 export interface SendDeps {
   store: CustomerStore;
@@ -381,22 +379,22 @@ async function updatePacing(
   customerId: string,
   decide: (record: PacingRecord) => Admission,
 ): Promise<boolean> {
-  for (let attempt = 0; attempt < PACING_ATTEMPTS; attempt++) {
-    const decision = decide((await store.getPacing(customerId)) ?? emptyPacing(customerId));
-    if (!decision.admitted) return false;
-    if (!decision.changed) return true;
-    try {
+  return retryOnConflict(
+    CONFLICT_ATTEMPTS.pacing,
+    async () => {
+      const decision = decide((await store.getPacing(customerId)) ?? emptyPacing(customerId));
+      if (!decision.admitted) return false;
+      if (!decision.changed) return true;
       await store.putPacing(decision.record);
       return true;
-    } catch (e) {
-      if (!(e instanceof VersionConflictError)) throw e;
-    }
-  }
-  throw new PacingContentionError(
-    `customer ${customerId}: the frequency-cap record changed ${PACING_ATTEMPTS} times while sending`,
+    },
+    (last) =>
+      new PacingContentionError(
+        `customer ${customerId}: the frequency-cap record changed ${CONFLICT_ATTEMPTS.pacing} times while sending`,
+        { cause: last },
+      ),
   );
 }
-const PACING_ATTEMPTS = 20;
 
 /** Errors the provider answered with before accepting anything: safe to release the claim and retry. */
 function isDefiniteRefusal(e: unknown): boolean {
