@@ -20,7 +20,8 @@ export interface EventRecord {
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
 }
 
-export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'deferred' | 'in-doubt';
+/** `failed`: the send step gave up after its retries (see domain/messages/failure.ts); the journey went on. */
+export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'deferred' | 'in-doubt' | 'failed';
 /**
  * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred` or
  * `marketing-paused` (after a complaint or a detractor score): those go out later, the others never.
@@ -44,7 +45,8 @@ export interface MessageRecord {
   journeyVersion: number;
   stepId: string;
   executionId: string;
-  channel: Channel;
+  /** `preferred` only on a `failed` record: the send gave up before it chose a channel. */
+  channel: Channel | 'preferred';
   template: string;
   category: MessageCategory;
   topic?: string;
@@ -59,6 +61,8 @@ export interface MessageRecord {
   /** SMS: how many parts (GSM-7 or UCS-2 segments) the text took; each is billed. */
   parts?: number;
   providerMessageId?: string;
+  /** Why the send step gave up: the error's name only (its message may quote personal data). */
+  error?: string;
   createdAt: string;
   sentAt?: string;
 }

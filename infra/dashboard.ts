@@ -48,6 +48,8 @@ export class RapportDashboard extends Construct {
   readonly dashboard: Dashboard;
   /** One per dead-letter queue, in alarm while it holds anything: an event, a sweep or a bounce lost. */
   readonly deadLetterAlarms: Alarm[];
+  /** In alarm while any send step gives up after its retries (recorded `failed`; the journey goes on). */
+  readonly messagesFailedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: RapportDashboardProps) {
     super(scope, id);
@@ -168,6 +170,33 @@ export class RapportDashboard extends Construct {
       new AlarmStatusWidget({ title: 'Dead letters', alarms: this.deadLetterAlarms, width: 6, height: 4 }),
     ]);
 
+    this.messagesFailedAlarm = this.failedMessages(rows);
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });
+  }
+
+  /** Sends that gave up for good: each is a customer who missed a message, so one is worth a look. */
+  private failedMessages(rows: IWidget[][]): Alarm {
+    const failed = rapportMetric(METRIC.messagesFailed);
+    const alarm = new Alarm(this, 'MessagesFailedAlarm', {
+      alarmDescription:
+        'A send step gave up after its retries: find the message records with status "failed" and their error, fix the cause',
+      metric: failed,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No failure publishes no datapoint.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    rows.push([
+      new GraphWidget({
+        title: 'Messages that failed for good',
+        left: [failed],
+        width: 18,
+        height: 4,
+        period: PERIOD,
+      }),
+      new AlarmStatusWidget({ title: 'Failed messages', alarms: [alarm], width: 6, height: 4 }),
+    ]);
+    return alarm;
   }
 }

@@ -8,6 +8,7 @@ import { InvalidTaskInputError, ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
 import { updateProfile } from '../profile/update';
+import { recordSendFailure, type SendFailureResult } from '../messages/failure';
 import { customerMatches, pickSplitPath, splitBucket } from './conditions';
 import { CustomerCondition, WaitUntil } from './schema';
 import { MAX_WAIT_UNTIL_SECONDS } from './steps';
@@ -23,7 +24,7 @@ const base = {
 };
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-/** What the compiled `branch`, `split` and `update` states pass to the journey-step task (see compileJourney). */
+/** What the compiled `branch`, `split`, `update`, wait-until, wait-for-event and `<send>-failed` states pass to the journey-step task (see compileJourney). */
 export const JourneyStepInput = z.discriminatedUnion('action', [
   z.strictObject({
     ...base,
@@ -50,6 +51,16 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
   }),
   z.strictObject({
     ...base,
+    action: z.literal('send-failed'),
+    channel: z.enum(['email', 'sms', 'preferred']),
+    template: z.string().min(1),
+    category: z.enum(['marketing', 'transactional']),
+    topic: z.string().min(1).optional(),
+    priority: z.enum(['normal', 'high']),
+    error: z.string().min(1),
+  }),
+  z.strictObject({
+    ...base,
     action: z.literal('update'),
     update: z.strictObject({
       set: z.record(z.string(), Scalar),
@@ -65,7 +76,9 @@ export type JourneyStepResult =
   | { updated: boolean }
   /** `found: false` when there is no such date (no birthday on file): the wait then ends at once. */
   | { at: string; found: boolean }
-  | { awaiting: string };
+  | { awaiting: string }
+  /** A send step that gave up, recorded on its message (see domain/messages/failure.ts). */
+  | SendFailureResult;
 
 export function parseJourneyStepInput(data: unknown): JourneyStepInput {
   const result = JourneyStepInput.safeParse(data);
@@ -86,6 +99,8 @@ export async function runJourneyStep(
   input: JourneyStepInput,
   deps: { store: CustomerStore; clock: Clock },
 ): Promise<JourneyStepResult> {
+  // Needs no profile: a customer erased meanwhile gets nothing recorded, and the journey still goes on.
+  if (input.action === 'send-failed') return recordSendFailure(input, deps);
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   switch (input.action) {

@@ -16,7 +16,10 @@ export interface JourneyStepDeps extends Observability {
   clock: Clock;
 }
 
-/** The Task behind `branch`, `split` and `update` steps; the step's definition arrives in the event. */
+/**
+ * The Task behind `branch`, `split`, `update`, wait-until and wait-for-event steps, and the one that records
+ * a send that gave up; the step's definition arrives in the event.
+ */
 export function createJourneyStepHandler(deps: JourneyStepDeps) {
   const { logger, metrics } = deps;
   const handle = async (event: unknown): Promise<JourneyStepResult> => {
@@ -26,6 +29,8 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
     if ('path' in result) metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
     else if ('updated' in result && result.updated)
       metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
+    else if ('status' in result && result.recorded)
+      metrics.addMetric(METRIC.messagesFailed, MetricUnit.Count, 1);
     logger.info('journey step done', { action: input.action, ...result });
     return result;
   };

@@ -17,6 +17,8 @@ export const METRIC = {
   smsSent: 'SmsSent',
   /** Every send that did not go out now, whatever the reason; per reason in `Skipped<Reason>`. */
   messagesSkipped: 'MessagesSkipped',
+  /** Send steps that gave up after their retries: recorded `failed` on the message; the journey went on. */
+  messagesFailed: 'MessagesFailed',
   unsubscribes: 'Unsubscribes',
   /** Addresses put on the suppression list: hard bounces, complaints, SMS opt-outs. */
   suppressions: 'Suppressions',

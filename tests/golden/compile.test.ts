@@ -50,6 +50,7 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
                   s.id,
                   `${s.id}-deferred`,
                   `${s.id}-quiet-hours`,
+                  `${s.id}-failed`,
                   ...(s.next || s !== last ? [] : [`${s.id}-end`]),
                 ]
               : [s.id],
@@ -63,7 +64,28 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
           Resource: '${SendMessageFunctionArn}',
           Parameters: { template: step.template, stepId: step.id, 'executionId.$': '$$.Execution.Id' },
           Next: `${step.id}-deferred`,
+          // Once its Retry is spent, a failure is caught, recorded on the message, and the journey goes on.
+          Catch: [
+            {
+              ErrorEquals: ['States.ALL'],
+              ResultPath: `$.sends.${step.id.replace(/-/g, '_')}`,
+              Next: `${step.id}-failed`,
+            },
+          ],
         });
+        const index = loaded.journey.steps.indexOf(step);
+        const after = step.next ?? loaded.journey.steps[index + 1]?.id ?? `${step.id}-end`;
+        expect(asl.States[`${step.id}-failed`]).toMatchObject({
+          Type: 'Task',
+          Resource: '${JourneyStepFunctionArn}',
+          Parameters: {
+            action: 'send-failed',
+            stepId: step.id,
+            'error.$': `$.sends.${step.id.replace(/-/g, '_')}.Error`,
+          },
+          Next: after,
+        });
+        expect(asl.States[`${step.id}-deferred`]).toMatchObject({ Type: 'Choice', Default: after });
         // A send deferred by quiet hours waits for the time the task returned, then runs the same step again.
         expect(asl.States[`${step.id}-quiet-hours`]).toEqual({
           Type: 'Wait',

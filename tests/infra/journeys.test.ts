@@ -9,6 +9,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../../domain/journey/compile';
 import { JourneyStateMachine, taskResources } from '../../infra/journey-state-machine';
 import { NAMES, RapportStack, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
+import { METRIC } from '../../functions/shared/observability';
 import {
   cfnText,
   fastApp,
@@ -122,12 +123,14 @@ const roleStatementsOf = (journeyId: string) => {
 };
 
 describe('a workflows directory with three journeys', () => {
-  it('is the fixture it claims to be: send-message only, journey-step too, a task step on the bus', () => {
+  it('is the fixture it claims to be: send-message (and journey-step to record a failed send), journey-step to decide, a task step on the bus', () => {
     expect(files).toHaveLength(3);
     expect(local.journeys.map((j) => j.journey.id).sort()).toEqual(
       files.map((f) => basename(f, '.yaml')).sort(),
     );
-    expect(placeholdersIn(aslOf(PLAIN))).toEqual([SUBSTITUTIONS.sendMessage]);
+    expect(placeholdersIn(aslOf(PLAIN))).toEqual(
+      [SUBSTITUTIONS.sendMessage, SUBSTITUTIONS.journeyStep].sort(),
+    );
     expect(placeholdersIn(aslOf(BRANCHING))).toEqual(
       [SUBSTITUTIONS.sendMessage, SUBSTITUTIONS.journeyStep].sort(),
     );
@@ -147,6 +150,46 @@ describe('a workflows directory with three journeys', () => {
     ]);
     expect(taskResources(aslOf(TASKING))).toEqual(new Set([PUT_EVENTS_RESOURCE]));
     expect(taskResources(aslOf(PLAIN)).has(PUT_EVENTS_RESOURCE)).toBe(false);
+  });
+
+  it('catches a send that gave up, records it with journey-step, and goes on to the next step', () => {
+    const states = (
+      JSON.parse(aslOf(PLAIN)) as {
+        States: Record<
+          string,
+          {
+            Resource?: string;
+            Catch?: { ErrorEquals: string[]; Next: string }[];
+            Next?: string;
+            Parameters?: { action?: string };
+          }
+        >;
+      }
+    ).States;
+    expect(states.hello?.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'hello-failed' }),
+    ]);
+    expect(states['hello-failed']).toMatchObject({
+      Resource: `\${${SUBSTITUTIONS.journeyStep}}`,
+      Parameters: { action: 'send-failed' },
+      Next: 'pause',
+    });
+  });
+
+  it('alarms on MessagesFailed, shown on the dashboard', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === METRIC.messagesFailed,
+    );
+    expect(alarms.map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Namespace: 'Rapport',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+    const dashboard = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0]!;
+    expect(cfnText(dashboard.Properties.DashboardBody)).toContain(`"Rapport","${METRIC.messagesFailed}"`);
   });
 
   it('gets one state machine per journey file, named after the journey', () => {

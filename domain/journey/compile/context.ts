@@ -21,7 +21,7 @@ export function journeyStepTask(
   comment: string,
   action: string,
   extra: Record<string, unknown>,
-  result: { ResultPath: string | null } & Flow,
+  result: { ResultSelector?: Record<string, string>; ResultPath: string | null } & Flow,
 ): TaskState {
   return {
     Comment: comment,
