@@ -66,4 +66,35 @@ describe('a journey whose sends fail for good', () => {
     expect(sesCalls).toBe(sends.length * 7);
     expect(counted.mock.calls.filter(([name]) => name === METRIC.messagesFailed)).toHaveLength(sends.length);
   });
+
+  it('a quiet-hours deferral is no failure; a send that fails after waiting one out is recorded failed once', async () => {
+    const before = counted.mock.calls.filter(([name]) => name === METRIC.messagesFailed).length;
+    // 10:00 UTC is 02:00 in Los Angeles: inside quiet hours, so the thank-you waits for the morning first.
+    const night = firstSmallPurchase({ customerId: 'c-night', eventId: 'e-night', email: 'n@example.com' });
+    const res = await postEvent(runtime, {
+      ...night,
+      customer: { ...night.customer, timeZone: 'America/Los_Angeles' },
+    });
+    expect(res.status).toBe(202);
+    await time.run(runtime.activity);
+
+    const execution = runtime.stepFunctions.listExecutions().find((e) => e.name.includes('c-night'));
+    expect(execution?.status).toBe('SUCCEEDED');
+    const entered = execution!.statesEntered.map((s) => s.name);
+    expect(entered.slice(0, 6)).toEqual([
+      'thank-you',
+      'thank-you-deferred',
+      'thank-you-quiet-hours',
+      'thank-you',
+      'thank-you-failed',
+      'let-it-arrive',
+    ]);
+    const [thanks] = await itemsOf(runtime, 'c-night', 'MESSAGE#').then((ms) =>
+      ms.filter((m) => m.stepId === 'thank-you'),
+    );
+    expect(thanks).toMatchObject({ status: 'failed', error: 'MessageThrottledError' });
+    expect(thanks).not.toHaveProperty('deferredUntil');
+    const sends = entered.filter((n) => n.endsWith('-failed')).length;
+    expect(counted.mock.calls.filter(([name]) => name === METRIC.messagesFailed).length - before).toBe(sends);
+  });
 });
