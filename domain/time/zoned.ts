@@ -1,7 +1,12 @@
 /**
- * Wall-clock times in a customer's time zone, with the platform's Intl data and no library: enough to
- * find "next 10:00 in Asia/Shanghai" or "9:00 on the next Spring Festival" as a UTC instant.
+ * Wall-clock times in a customer's time zone: enough to find "next 10:00 in Asia/Shanghai" or "9:00 on
+ * the next Spring Festival" as a UTC instant. The arithmetic is the Temporal API's (through
+ * `temporal-polyfill` until every supported Node ships it), because resolving a local time that a DST
+ * change skips or repeats is easy to get wrong by hand: a guess-and-correct loop moved gap times east of
+ * UTC backwards (London 01:30 → 00:30).
  */
+import { Temporal } from 'temporal-polyfill';
+
 export interface LocalDay {
   year: number;
   month: number;
@@ -13,50 +18,22 @@ export interface LocalParts extends LocalDay {
   minute: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 export function localParts(instant: Date, timeZone: string): LocalParts {
-  const parts = Object.fromEntries(
-    formatter(timeZone)
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-  };
+  const z = Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
+  return { year: z.year, month: z.month, day: z.day, hour: z.hour, minute: z.minute };
 }
 
-/** The UTC instant at which the wall clock in `timeZone` shows these parts (a DST gap resolves forward). */
+/**
+ * The UTC instant at which the wall clock in `timeZone` shows these parts, resolved as a person would
+ * (Temporal's "compatible"): a time a spring-forward gap skips moves forward by the gap's length (London
+ * 01:30 on the last Sunday of March is 02:30 BST); a time an autumn overlap repeats is its earlier instant.
+ */
 export function zonedInstant(p: LocalParts, timeZone: string): Date {
-  const wanted = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-  let guess = wanted;
-  for (let i = 0; i < 3; i++) {
-    const l = localParts(new Date(guess), timeZone);
-    const shown = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute);
-    if (shown === wanted) break;
-    guess += wanted - shown;
-  }
-  return new Date(guess);
+  const zoned = Temporal.ZonedDateTime.from(
+    { timeZone, year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute },
+    { disambiguation: 'compatible', overflow: 'constrain' },
+  );
+  return new Date(zoned.epochMilliseconds);
 }
 
 function parseTimeOfDay(hhmm: string): { hour: number; minute: number } {
@@ -82,10 +59,12 @@ export function nextLocal(
 
 /** Today and the following days in the customer's time zone. */
 export function localDaysFrom(now: Date, timeZone: string, count: number): LocalDay[] {
-  const today = localParts(now, timeZone);
+  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime())
+    .toZonedDateTimeISO(timeZone)
+    .toPlainDate();
   return Array.from({ length: count }, (_, i) => {
-    const d = new Date(Date.UTC(today.year, today.month - 1, today.day + i));
-    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+    const d = today.add({ days: i });
+    return { year: d.year, month: d.month, day: d.day };
   });
 }
 
