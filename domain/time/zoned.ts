@@ -1,7 +1,7 @@
 /**
  * Wall-clock times in a customer's time zone: enough to find "next 10:00 in Asia/Shanghai" or "9:00 on
- * the next Spring Festival" as a UTC instant. A local time becomes an instant through the
- * Temporal API (`temporal-polyfill` until every supported Node ships it), because resolving a local time that a DST
+ * the next Spring Festival" as a UTC instant. A local time becomes an instant through the Temporal API
+ * (`temporal-polyfill` until every supported Node ships it), because resolving a local time that a DST
  * change skips or repeats is easy to get wrong by hand: a guess-and-correct loop moved gap times east of
  * UTC backwards (London 01:30 → 00:30).
  */
