@@ -9,8 +9,8 @@ module.exports = {
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
-  // middy 6 ships ESM only, so jest has to transform it like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  // middy 6 and temporal-polyfill ship ESM only, so jest has to transform them like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|temporal-polyfill|temporal-utils)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   setupFiles: ['<rootDir>/tests/support/env.ts'],
   testTimeout: 30000,

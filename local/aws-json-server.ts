@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Activity } from './activity';
+import { containRequests, listenOn } from './serve-safely';
 
 /** An AWS API error as the SDK reads it: `__type`, `message`, and any modelled fields (e.g. `Reason`). */
 export class AwsJsonError extends Error {
@@ -28,9 +28,10 @@ export class AwsJsonServer {
   ) {}
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => void this.activity.track(() => this.serve(req, res)));
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    this.server = createServer(
+      containRequests((req, res) => this.activity.track(() => this.serve(req, res)), this.what),
+    );
+    return listenOn(this.server, port, host, this.what);
   }
 
   async close(): Promise<void> {

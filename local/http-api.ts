@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
 import type { Activity } from './activity';
 import { LOCAL_ACCOUNT } from './lambda';
+import { listenOn } from './serve-safely';
 
 /** API Gateway's own payload limit; the handlers apply Rapport's stricter one. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -49,8 +49,7 @@ export class LocalHttpApi {
           res.end(JSON.stringify({ message: 'Internal Server Error', detail: (e as Error).message }));
         });
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    return listenOn(this.server, port, host, 'events API');
   }
 
   async close(): Promise<void> {

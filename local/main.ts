@@ -2,12 +2,31 @@ import { join, resolve } from 'node:path';
 import { systemClock } from '../domain/clock';
 import { ConfigValidationError } from '../domain/errors';
 import { startLocalRuntime } from './runtime';
+import { DataDirInUseError } from './instance-lock';
+import { PortInUseError } from './serve-safely';
 import { watchWorkflows } from './watch-workflows';
+
+/** Each local service's port and the variable that moves it (named in the message when a port is busy). */
+const PORT_VARIABLES = {
+  api: ['RAPPORT_API_PORT', 4000],
+  ses: ['RAPPORT_SES_PORT', 4001],
+  dynamodb: ['RAPPORT_DYNAMODB_PORT', 4002],
+  stepFunctions: ['RAPPORT_STEPFUNCTIONS_PORT', 4003],
+  eventBridge: ['RAPPORT_EVENTBRIDGE_PORT', 4004],
+  sms: ['RAPPORT_SMS_PORT', 4005],
+} as const;
+
+function ports(): Record<keyof typeof PORT_VARIABLES, number> {
+  const entries = Object.entries(PORT_VARIABLES).map(([service, [name, fallback]]) => [
+    service,
+    Number(process.env[name] ?? fallback),
+  ]);
+  return Object.fromEntries(entries) as Record<keyof typeof PORT_VARIABLES, number>;
+}
 
 /** `npm start`: Rapport on this machine, on the real clock, with data kept in .rapport/ across restarts. */
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..');
-  const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // The SDK warns that its 2027 releases need Node 22; the README says so once, the console need not on every start.
@@ -17,14 +36,7 @@ async function main(): Promise<void> {
     workflowsDir: join(root, 'workflows'),
     clock: systemClock,
     host: process.env.RAPPORT_HOST ?? '127.0.0.1',
-    ports: {
-      api: port('RAPPORT_API_PORT', 4000),
-      ses: port('RAPPORT_SES_PORT', 4001),
-      dynamodb: port('RAPPORT_DYNAMODB_PORT', 4002),
-      stepFunctions: port('RAPPORT_STEPFUNCTIONS_PORT', 4003),
-      eventBridge: port('RAPPORT_EVENTBRIDGE_PORT', 4004),
-      sms: port('RAPPORT_SMS_PORT', 4005),
-    },
+    ports: ports(),
   });
   const { urls } = runtime;
   console.log(`Rapport is running locally (no AWS account needed).
@@ -79,7 +91,21 @@ Press Ctrl+C to stop. Journeys waiting in a Wait state do not survive a restart 
   process.once('SIGTERM', () => void stop());
 }
 
+/** What a person starting Rapport can act on, in one line where one line says it all. */
+function explain(e: unknown): unknown {
+  if (e instanceof ConfigValidationError) return e.message;
+  if (e instanceof PortInUseError) {
+    const services = Object.keys(PORT_VARIABLES) as (keyof typeof PORT_VARIABLES)[];
+    const busy = services.find((service) => ports()[service] === e.port);
+    const variable = busy ? PORT_VARIABLES[busy][0] : 'its RAPPORT_…_PORT';
+    return `${e.message}: stop the other program or set ${variable}=<a free port>`;
+  }
+  if (e instanceof DataDirInUseError)
+    return `${e.message}: stop it first or set RAPPORT_DATA_DIR=<another folder>`;
+  return e;
+}
+
 main().catch((e: unknown) => {
-  console.error(e instanceof ConfigValidationError ? e.message : e);
+  console.error(explain(e));
   process.exit(1);
 });

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publ
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
-import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../domain/journey/compile';
+import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
 import { createRenderer } from '../domain/messages/render';
 import { createIngestEventHandler } from '../functions/ingest-event/handler';
 import { createJourneyStepHandler } from '../functions/journey-step/handler';
@@ -32,19 +31,18 @@ import { createSweepHandler } from '../functions/sweep/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
 import { LocalEventBus, type LocalBusEvent } from './eventbridge';
-import { LocalSmsOutbox, type LocalSms } from './sms-outbox';
-import { smsLength } from '../domain/messages/sms';
+import { LocalSmsOutbox } from './sms-outbox';
 import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
 import { createFeedbackHandler } from '../functions/feedback/handler';
-import { escapeHtml } from '../functions/shared/http';
-import { isOptOutKeyword } from '../adapters/notifications/parse';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { SNSEvent } from 'aws-lambda';
 import { installLongTimers } from './long-timers';
 import { LocalHttpApi } from './http-api';
 import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from './lambda';
 import { LocalStepFunctions, localStateMachineArn } from './stepfunctions';
+import { lockDataDir } from './instance-lock';
+import { addLocalRoutes, tasksOf } from './local-routes';
+import { containServer, listenOn, PortInUseError } from './serve-safely';
 
 export interface LocalRuntimeOptions {
   /** Where dynalite keeps its LevelDB files; omit for an in-memory table (tests). */
@@ -122,20 +120,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   closers.push(async () => uninstallLongTimers());
 
   try {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    if (options.dataDir) {
+      // Before dynalite opens LevelDB there: a second runtime on one folder gets a clear refusal.
+      const lock = lockDataDir(options.dataDir);
+      closers.push(async () => lock.release());
+    }
     const dynamo = dynalite({
       createTableMs: 0,
       ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}),
     });
-    await new Promise<void>((resolve, reject) =>
-      dynamo.listen(ports.dynamodb, host, (e?: Error) => (e ? reject(e) : resolve())),
-    );
+    containServer(dynamo, 'the local DynamoDB (dynalite)');
+    const dynamodbUrl = await listenOn(dynamo, ports.dynamodb, host, 'DynamoDB');
     closers.push(() => closeServer(dynamo));
-    const dynamodbUrl = `http://${host}:${(dynamo.address() as AddressInfo).port}`;
 
-    const ses: Server = await sesServer({ host, port: ports.ses });
-    closers.push(() => closeServer(ses));
-    const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;
+    const sesUrl = await startSes(host, ports.ses, closers);
 
     const stepFunctions = new LocalStepFunctions(activity);
     const stepFunctionsUrl = await stepFunctions.listen(ports.stepFunctions, host);
@@ -282,60 +280,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       closers.push(async () => clearInterval(timer));
     }
 
-    api.addLocalRoute('/_local/tasks', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(tasksOf(bus), null, 2));
-    });
-    // The SMS outbox as a page, beside the email inbox: what each number received, and a way to reply
-    // as the customer would (STOP opts out, as End User Messaging's opt-out list does on AWS).
-    api.addLocalRoute('/_local/outbox', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(outboxPage(outbox.messages, `${sesUrl}/`));
-    });
-    api.addLocalRoute('/_local/sms', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(outbox.messages, null, 2));
-    });
-    // What SNS would deliver on AWS: a reply to a text message (two-way SMS), and SES feedback.
-    const notify = (message: unknown) => invoke('delivery-events', snsEvent(message, options.clock.now()));
-    api.addLocalRoute(
-      '/_local/sms/inbound',
-      async (req, res) => {
-        const { from, body } = (await readJson(req)) as { from?: string; body?: string };
-        // As End User Messaging does: an opt-out keyword puts the number on the opt-out list at once.
-        if (from && body && isOptOutKeyword(body)) outbox.optedOut.add(from);
-        const result = await notify({
-          originationNumber: from,
-          messageBody: body,
-          inboundMessageId: randomUUID(),
-        });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(result, null, 2));
-      },
-      'POST',
-    );
-    api.addLocalRoute(
-      '/_local/ses/notifications',
-      async (req, res) => {
-        const result = await notify(await readJson(req));
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(result, null, 2));
-      },
-      'POST',
-    );
-    api.addLocalRoute('/_local/events', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(bus.events, null, 2));
-    });
-    api.addLocalRoute('/_local/executions', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify(
-          stepFunctions.listExecutions().map(({ done: _d, abort: _a, ...e }) => e),
-          null,
-          2,
-        ),
-      );
+    addLocalRoutes(api, {
+      bus,
+      outbox,
+      stepFunctions,
+      inboxUrl: `${sesUrl}/`,
+      // What SNS would deliver on AWS: a reply to a text message (two-way SMS), and SES feedback.
+      notify: (message) => invoke('delivery-events', snsEvent(message, options.clock.now())),
     });
 
     return {
@@ -380,32 +331,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
 }
 
-function outboxPage(messages: readonly LocalSms[], inboxUrl: string): string {
-  const esc = escapeHtml;
-  const rows = [...messages]
-    .reverse()
-    .map(
-      (m) =>
-        `<tr><td>${esc(m.at)}</td><td>${esc(m.to)}</td><td>${esc(m.messageType)}</td><td>${smsLength(m.body).parts}</td><td>${esc(m.body)}</td></tr>`,
-    )
-    .join('');
-  return (
-    `<!doctype html><html><head><meta charset="utf-8"><title>Rapport SMS outbox</title></head>` +
-    `<body style="font-family:sans-serif;margin:24px"><h1>SMS outbox</h1>` +
-    `<p>${messages.length} text message(s) sent. Emails: <a href="${esc(inboxUrl)}">the email inbox</a>. JSON: <a href="/_local/sms">/_local/sms</a>.</p>` +
-    `<form onsubmit="event.preventDefault();fetch('/_local/sms/inbound',{method:'POST',body:JSON.stringify({from:this.from.value,body:this.body.value})}).then(()=>location.reload())">` +
-    `Reply as <input name="from" placeholder="+8613800138000"> <input name="body" value="STOP"> <button>Send reply</button></form>` +
-    `<table border="1" cellpadding="6" style="border-collapse:collapse;margin-top:16px"><tr><th>Sent</th><th>To</th><th>Type</th><th>Parts</th><th>Text</th></tr>${rows}</table>` +
-    `</body></html>`
-  );
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as unknown;
-}
-
 /** One SNS notification as Lambda receives it from a subscription. */
 export function snsEvent(message: unknown, now: Date): SNSEvent {
   const messageId = randomUUID();
@@ -433,10 +358,6 @@ export function snsEvent(message: unknown, now: Date): SNSEvent {
   };
 }
 
-function tasksOf(bus: LocalEventBus): LocalBusEvent[] {
-  return bus.events.filter((e) => e.source === TASK_EVENT.source && e.detailType === TASK_EVENT.detailType);
-}
-
 /** Counts every SDK call as work in flight, so that virtual time never jumps during one. */
 function trackActivity<I extends object, O extends object>(
   client: { middlewareStack: MiddlewareStack<I, O> },
@@ -446,6 +367,18 @@ function trackActivity<I extends object, O extends object>(
     step: 'initialize',
     name: 'rapportActivity',
   });
+}
+
+/**
+ * aws-ses-v2-local listens through express, which hands a listen error (a busy port) to the callback as
+ * if it were success: the server it returns is then simply not listening.
+ */
+async function startSes(host: string, port: number, closers: (() => Promise<void>)[]): Promise<string> {
+  const ses: Server = await sesServer({ host, port });
+  if (!ses.listening) throw new PortInUseError('SES', port, host);
+  closers.push(() => closeServer(ses));
+  containServer(ses, 'the local SES (aws-ses-v2-local)');
+  return `http://${host}:${(ses.address() as AddressInfo).port}`;
 }
 
 function closeServer(server: {

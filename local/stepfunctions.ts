@@ -1,28 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
 import type { LoadedJourney } from '../domain/config/load';
 import { WAIT_FOR_CALLBACK_RESOURCE } from '../domain/journey/compile';
 import type { Activity } from './activity';
+import './promise-with-resolvers';
+import { containRequests, listenOn } from './serve-safely';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
-
-// aws-local-stepfunctions 3 targets Node 22; on Node 20 every Task needs this (see shared/toolchain.md).
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    writable: true,
-    value: function withResolvers<T>() {
-      let resolve!: (v: T | PromiseLike<T>) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 const TOKEN_PLACEHOLDER = 'local-task-token';
 
@@ -286,10 +270,13 @@ export class LocalStepFunctions {
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => void this.activity.track(() => this.serve(req, res)));
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    const { port: actual } = this.server.address() as AddressInfo;
-    return `http://${host}:${actual}`;
+    this.server = createServer(
+      containRequests(
+        (req, res) => this.activity.track(() => this.serve(req, res)),
+        'the local Step Functions',
+      ),
+    );
+    return listenOn(this.server, port, host, 'Step Functions');
   }
 
   async close(): Promise<void> {
@@ -307,7 +294,7 @@ export class LocalStepFunctions {
       res.end(JSON.stringify(body));
     };
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      const body = jsonObject(Buffer.concat(chunks).toString('utf8') || '{}', 'SerializationException');
       const epoch = (d: Date | undefined) => (d ? d.getTime() / 1000 : undefined);
       const describe = (e: LocalExecution) => ({
         executionArn: e.executionArn,
@@ -369,7 +356,9 @@ export class LocalStepFunctions {
           });
         }
         case 'SendTaskSuccess':
-          this.completeTask(String(body.taskToken), { output: JSON.parse(String(body.output ?? 'null')) });
+          this.completeTask(String(body.taskToken), {
+            output: parseJson(String(body.output ?? 'null'), 'InvalidOutput'),
+          });
           return send(200, {});
         case 'SendTaskFailure':
           this.completeTask(String(body.taskToken), {
@@ -393,5 +382,21 @@ export class LocalStepFunctions {
       if (e instanceof StepFunctionsError) return send(e.status, { __type: e.code, message: e.message });
       return send(500, { __type: 'InternalServerError', message: (e as Error).message });
     }
+  }
+}
+
+/** A request's JSON object, or the 400 Step Functions answers for anything else. */
+function jsonObject(text: string, code: string): Record<string, unknown> {
+  const value = parseJson(text, code);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new StepFunctionsError(code, 'expected a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function parseJson(text: string, code: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StepFunctionsError(code, 'expected valid JSON');
   }
 }

@@ -2,14 +2,12 @@
  * How many parts (segments) an SMS takes, each billed on its own. Text that fits the GSM 03.38 alphabet
  * is sent 7 bits a character: 160 in one part, 153 a part when split. Anything else (Chinese, emoji) is
  * UCS-2: 70 in one part, 67 a part when split.
+ *
+ * The split itself comes from `sms-segments-calculator` (Twilio's calculator) because the naive
+ * `ceil(units / 153)` is one part short whenever an escape pair (`€`, `[`, `{`…) or a surrogate pair
+ * would straddle a boundary: a phone never splits those, so the part before the boundary is left short.
  */
-const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-/** Characters of the extension table: an escape plus the character, two septets each. */
-const GSM_EXTENDED = '^{}\\[~]|€\f';
-
-const basic = new Set(GSM_BASIC);
-const extended = new Set(GSM_EXTENDED);
+import { SegmentedMessage } from 'sms-segments-calculator';
 
 export interface SmsLength {
   encoding: 'GSM-7' | 'UCS-2';
@@ -19,14 +17,12 @@ export interface SmsLength {
 }
 
 export function smsLength(text: string): SmsLength {
-  let septets = 0;
-  for (const ch of text) {
-    if (basic.has(ch)) septets += 1;
-    else if (extended.has(ch)) septets += 2;
-    else {
-      const units = text.length;
-      return { encoding: 'UCS-2', units, parts: units <= 70 ? 1 : Math.ceil(units / 67) };
-    }
-  }
-  return { encoding: 'GSM-7', units: septets, parts: septets <= 160 ? 1 : Math.ceil(septets / 153) };
+  const message = new SegmentedMessage(text, 'auto');
+  const encoding = message.encodingName === 'GSM-7' ? 'GSM-7' : 'UCS-2';
+  const bitsPerUnit = encoding === 'GSM-7' ? 7 : 16;
+  return {
+    encoding,
+    units: message.messageSize / bitsPerUnit,
+    parts: message.segmentsCount,
+  };
 }

@@ -189,12 +189,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
         at: iso(t.time),
       });
     }
-    const byTime = <T extends { at?: string; customer: string }>(a: T, b: T) =>
-      (a.at ?? '').localeCompare(b.at ?? '') || a.customer.localeCompare(b.customer);
-    outcome.messages.sort(byTime);
-    outcome.tasks.sort(byTime);
-    outcome.conversions.sort(byTime);
-    return outcome;
+    return normalised(outcome);
   } finally {
     await runtime.stop();
     time.uninstall();
@@ -203,19 +198,41 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
 
 /** What the scenario file says, normalised the way the outcome is, for a single toEqual. */
 export function expected(scenario: Scenario): ScenarioOutcome {
-  const byTime = <T extends { at?: string; customer: string }>(a: T, b: T) =>
-    (a.at ?? '').localeCompare(b.at ?? '') || a.customer.localeCompare(b.customer);
   const count = (id: string, channel: 'email' | 'sms') =>
     scenario.expect.messages.filter((m) => m.customer === id && m.channel === channel).length;
-  return {
-    messages: scenario.expect.messages.map((m) => ({ ...m, at: iso(m.at) })).sort(byTime),
+  return normalised({
+    messages: scenario.expect.messages.map((m) => ({ ...m, at: iso(m.at) })),
     delivered: Object.fromEntries(
       Object.keys(scenario.customers).map((id) => [id, { email: count(id, 'email'), sms: count(id, 'sms') }]),
     ),
-    tasks: scenario.expect.tasks.map((t) => ({ ...t, at: iso(t.at) })).sort(byTime),
+    tasks: scenario.expect.tasks.map((t) => ({ ...t, at: iso(t.at) })),
     stages: scenario.expect.stages,
     tiers: scenario.expect.tiers,
-    conversions: [...scenario.expect.conversions].sort(byTime),
+    conversions: [...scenario.expect.conversions],
+  });
+}
+
+/**
+ * Sorted by time, and within one instant by content, so that what happens at the same instant (two
+ * messages to one customer at 09:00) compares as a set: storage order says nothing a scenario cares about,
+ * while the order across instants still counts because each record carries its time.
+ */
+function byTimeThenContent<T extends { at?: string; customer: string }>(a: T, b: T): number {
+  const content = (x: T) => JSON.stringify(Object.entries(x).sort(([k], [l]) => k.localeCompare(l)));
+  return (
+    (a.at ?? '').localeCompare(b.at ?? '') ||
+    a.customer.localeCompare(b.customer) ||
+    content(a).localeCompare(content(b))
+  );
+}
+
+/** The outcome in the one order both sides are compared in (see byTimeThenContent). */
+export function normalised(outcome: ScenarioOutcome): ScenarioOutcome {
+  return {
+    ...outcome,
+    messages: [...outcome.messages].sort(byTimeThenContent),
+    tasks: [...outcome.tasks].sort(byTimeThenContent),
+    conversions: [...outcome.conversions].sort(byTimeThenContent),
   };
 }
 

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export const PORT_VARIABLES = {
+  api: 'RAPPORT_API_PORT',
+  ses: 'RAPPORT_SES_PORT',
+  dynamodb: 'RAPPORT_DYNAMODB_PORT',
+  stepFunctions: 'RAPPORT_STEPFUNCTIONS_PORT',
+  eventBridge: 'RAPPORT_EVENTBRIDGE_PORT',
+  sms: 'RAPPORT_SMS_PORT',
+} as const;
+export type Ports = Record<keyof typeof PORT_VARIABLES, number>;
+
+/** A port nothing listens on right now (the OS picks it; it is closed again before use). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function freePorts(): Promise<Ports> {
+  const ports = {} as Ports;
+  for (const name of Object.keys(PORT_VARIABLES) as (keyof Ports)[]) ports[name] = await freePort();
+  return ports;
+}
+
+export interface SpawnedRapport {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code when the process ends (at once if it already has). */
+  exited: Promise<number | null>;
+  /** Resolves true once the start banner is printed, false if the process ends first. */
+  started: Promise<boolean>;
+  stop(): Promise<number | null>;
+}
+
+/** `npm start` as a user runs it (local/main.ts through tsx), on the given ports and data folder. */
+export function spawnRapport(dataDir: string, ports: Ports): SpawnedRapport {
+  const env: NodeJS.ProcessEnv = { ...process.env, RAPPORT_DATA_DIR: dataDir };
+  for (const [name, variable] of Object.entries(PORT_VARIABLES))
+    env[variable] = String(ports[name as keyof Ports]);
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = new Promise<boolean>((resolve) => {
+    child.stdout!.on('data', () => text.includes('Rapport is running') && resolve(true));
+    void exited.then(() => resolve(false));
+  });
+  return {
+    child,
+    output: () => text,
+    exited,
+    started,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { quietUntil } from '../../domain/messages/policy';
+import { localDaysFrom, localParts, nextLocal, zonedInstant } from '../../domain/time/zoned';
+
+/** 2026 wall-clock times → UTC, with "compatible" disambiguation. */
+const at = (local: string, timeZone: string) => {
+  const [date, time] = local.split('T') as [string, string];
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  return zonedInstant({ year, month, day, hour, minute }, timeZone).toISOString();
+};
+
+describe('a local time a spring-forward gap skips moves forward by the gap', () => {
+  it.each([
+    // zone, local time in the gap, UTC instant (the same wall time after the clocks went forward)
+    ['Europe/London', '2026-03-29T01:30', '2026-03-29T01:30:00.000Z'], // → 02:30 BST
+    ['Europe/Berlin', '2026-03-29T02:30', '2026-03-29T01:30:00.000Z'], // → 03:30 CEST
+    ['Australia/Sydney', '2026-10-04T02:30', '2026-10-03T16:30:00.000Z'], // → 03:30 AEDT
+    ['America/New_York', '2026-03-08T02:30', '2026-03-08T07:30:00.000Z'], // → 03:30 EDT
+    ['Australia/Lord_Howe', '2026-10-04T02:15', '2026-10-03T15:45:00.000Z'], // 30-min gap → 02:45 +11
+  ])('%s %s is %s', (zone, local, utc) => {
+    expect(at(local, zone)).toBe(utc);
+    // Never earlier than the last instant before the gap: time does not run backwards.
+    const shown = localParts(new Date(utc), zone);
+    expect(shown.hour * 60 + shown.minute).toBeGreaterThan(Number(local.slice(11, 13)) * 60);
+  });
+
+  it('just before and just after a gap are untouched', () => {
+    expect(at('2026-03-29T00:59', 'Europe/London')).toBe('2026-03-29T00:59:00.000Z');
+    expect(at('2026-03-29T02:00', 'Europe/London')).toBe('2026-03-29T01:00:00.000Z');
+    expect(at('2026-03-29T01:59', 'Europe/Berlin')).toBe('2026-03-29T00:59:00.000Z');
+    expect(at('2026-03-29T03:00', 'Europe/Berlin')).toBe('2026-03-29T01:00:00.000Z');
+  });
+});
+
+describe('a local time an autumn overlap repeats is its earlier instant', () => {
+  it.each([
+    ['Europe/London', '2026-10-25T01:30', '2026-10-25T00:30:00.000Z'], // BST, not GMT
+    ['Europe/Berlin', '2026-10-25T02:30', '2026-10-25T00:30:00.000Z'], // CEST, not CET
+    ['Australia/Sydney', '2026-04-05T02:30', '2026-04-04T15:30:00.000Z'], // AEDT, not AEST
+    ['America/New_York', '2026-11-01T01:30', '2026-11-01T05:30:00.000Z'], // EDT, not EST
+    ['Australia/Lord_Howe', '2026-04-05T01:45', '2026-04-04T14:45:00.000Z'], // +11, not +10:30
+  ])('%s %s is %s', (zone, local, utc) => {
+    expect(at(local, zone)).toBe(utc);
+  });
+
+  it('both instants of the overlap read as the same wall time', () => {
+    const later = new Date('2026-10-25T01:30:00Z');
+    expect(localParts(new Date(at('2026-10-25T01:30', 'Europe/London')), 'Europe/London')).toEqual(
+      localParts(later, 'Europe/London'),
+    );
+  });
+});
+
+describe('a zone without DST', () => {
+  it('Asia/Shanghai is UTC+8 all year, on the dates other zones change', () => {
+    expect(at('2026-03-29T02:30', 'Asia/Shanghai')).toBe('2026-03-28T18:30:00.000Z');
+    expect(at('2026-10-25T01:30', 'Asia/Shanghai')).toBe('2026-10-24T17:30:00.000Z');
+    expect(at('2026-03-08T02:30', 'Asia/Shanghai')).toBe('2026-03-07T18:30:00.000Z');
+  });
+});
+
+describe('callers that land in a gap', () => {
+  it('quiet hours that end at a skipped time end when the wall clock passes it', () => {
+    const night = { from: '22:00', to: '02:30', transactional: 'send' as const };
+    // 23:00 CET on the night the clocks go forward: quiet until "02:30", which is 03:30 CEST.
+    expect(quietUntil(new Date('2026-03-28T22:00:00Z'), 'Europe/Berlin', night)?.toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    const london = { from: '21:00', to: '01:30', transactional: 'send' as const };
+    expect(quietUntil(new Date('2026-03-28T22:00:00Z'), 'Europe/London', london)?.toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    const sydney = { from: '22:00', to: '02:30', transactional: 'send' as const };
+    expect(quietUntil(new Date('2026-10-03T13:00:00Z'), 'Australia/Sydney', sydney)?.toISOString()).toBe(
+      '2026-10-03T16:30:00.000Z',
+    );
+  });
+
+  it('a quiet-hours end is never before the moment it is asked about', () => {
+    const night = { from: '22:00', to: '02:30', transactional: 'send' as const };
+    for (const now of ['2026-03-28T22:00:00Z', '2026-03-29T00:00:00Z', '2026-03-29T00:59:00Z']) {
+      const end = quietUntil(new Date(now), 'Europe/Berlin', night);
+      expect(end!.getTime()).toBeGreaterThan(new Date(now).getTime());
+    }
+  });
+
+  it('the next 01:30 in London on the day the clocks go forward is 02:30 BST', () => {
+    const now = new Date('2026-03-28T12:00:00Z');
+    const next = nextLocal(now, 'Europe/London', '01:30', localDaysFrom(now, 'Europe/London', 3).slice(1));
+    expect(next?.toISOString()).toBe('2026-03-29T01:30:00.000Z');
+  });
+
+  it('counts local days across a DST change and a month end', () => {
+    expect(localDaysFrom(new Date('2026-03-28T23:30:00Z'), 'Europe/Berlin', 3)).toEqual([
+      { year: 2026, month: 3, day: 29 },
+      { year: 2026, month: 3, day: 30 },
+      { year: 2026, month: 3, day: 31 },
+    ]);
+  });
+});
