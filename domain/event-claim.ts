@@ -104,6 +104,10 @@ function refuseReuse(stored: StoredEvent, fingerprint: EventFingerprint, event: 
     (fields.length ? fields : ['']).map((field) => ({
       source: 'request body',
       field,
+      // What this delivery gave (undefined reads "nothing was given"); the first one's value is not kept.
+      value: field
+        .split('.')
+        .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], event),
       expected: `the same value as in the event first received with id ${JSON.stringify(event.eventId)} (an event id names one event: resend it unchanged, or give a new event a new id)`,
     })),
   );
