@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
-import { ValidationError, VersionConflictError } from './errors';
+import { InvalidEventError, VersionConflictError } from './errors';
 import type { CustomerEvent } from './events/schema';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 import type { CustomerStore, EventClaim, EventFingerprint, StoredEvent } from './ports';
@@ -14,8 +14,11 @@ import type { CustomerStore, EventClaim, EventFingerprint, StoredEvent } from '.
  */
 export const EVENT_LEASE_MS = 20_000;
 
-/** The same event id with another payload: a 409, naming the fields that differ (never their values). */
-export class EventIdReusedError extends ValidationError {}
+/**
+ * The same event id with another payload: a 409 naming the fields that differ. An invalid event, so that
+ * from EventBridge it is counted, logged redacted and thrown without the values it quotes.
+ */
+export class EventIdReusedError extends InvalidEventError {}
 
 /** Fields Rapport sets itself (the sentiment of a comment): not part of what the sender said. */
 const DERIVED_FIELDS = new Set(['sentiment']);

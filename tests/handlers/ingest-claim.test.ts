@@ -6,8 +6,13 @@ import type { PurchaseEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
 import { applyEvent } from '../../domain/lifecycle/apply';
 import type { EventClaim, LifecycleDeps } from '../../domain/ports';
+import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
+import { createIngestEventHandler } from '../../functions/ingest-event/handler';
+import { createObservability } from '../../functions/shared/observability';
+import { invokeLambda } from '../../local/lambda';
+import type { EventBridgeEvent } from 'aws-lambda';
 import { WORKFLOWS_DIR } from '../support/local';
-import { PURCHASE, startDynalite, type LocalDynamo, type Table } from './support';
+import { fixture, PURCHASE, startDynalite, type LocalDynamo, type Table } from './support';
 
 /**
  * Exactly-once ingest against dynalite's real conditional writes: one claim per event, a crashed
@@ -162,5 +167,23 @@ describe('ingest: the same event id with another payload', () => {
       'customer.locale',
       'customer.timeZone',
     ]);
+  });
+});
+
+describe('ingest-event from EventBridge: a reused event id', () => {
+  it('is thrown (so it is retried, then parked) without the values it quotes in its message', async () => {
+    const handler = createIngestEventHandler({
+      ...createObservability(),
+      ...world().deps,
+      sentiment: createLexiconClassifier(),
+    });
+    const bridge = fixture<EventBridgeEvent<string, Record<string, unknown>>>('eventbridge-purchase.json');
+    const first = { ...bridge, detail: { ...EVENT } };
+    await invokeLambda('rapport-ingest-event', handler, first);
+    const reused = { ...bridge, detail: { ...EVENT, customer: { email: 'someone-else@example.com' } } };
+    const error = await invokeLambda('rapport-ingest-event', handler, reused).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventIdReusedError);
+    expect((error as Error).message).toContain('customer.email');
+    expect((error as Error).message).not.toContain('someone-else@example.com');
   });
 });
