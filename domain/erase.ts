@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { CHANNELS } from './config/ids';
 import type { Clock } from './clock';
+import { ValidationError } from './errors';
 import { addressOn, suppressionKey } from './messages/policy';
 import type { CustomerStore, JourneyStarter } from './ports';
 
@@ -19,14 +21,51 @@ export interface EraseOutcome {
   suppressed: number;
 }
 
+/** The tombstone's key: a hash of the customer id, so the tombstone names no one. */
+export function tombstoneKey(customerId: string): string {
+  return createHash('sha256').update(`customer:${customerId}`).digest('hex');
+}
+
+/**
+ * When the customer was last erased, if ever. What was issued or happened at or before that moment (an
+ * old link, an event redelivered late) must change nothing: an erased customer never comes back from it.
+ */
+export async function erasedAt(store: CustomerStore, customerId: string): Promise<number | undefined> {
+  const tombstone = await store.getTombstone(tombstoneKey(customerId));
+  return tombstone ? Date.parse(tombstone.erasedAt) : undefined;
+}
+
+/** An event dated at or before its customer's erasure: it changes nothing, and retrying it never will. */
+export class CustomerErasedError extends ValidationError {}
+
+export function customerErasedError(event: { customerId: string; at: string }): CustomerErasedError {
+  return new CustomerErasedError('Customer erased', [
+    {
+      source: 'request body',
+      field: 'at',
+      value: event.at,
+      expected: `an event that happened after customer ${event.customerId} was erased: what happened before an erasure is not applied, so nothing erased comes back (a returning customer's new events start afresh)`,
+    },
+  ]);
+}
+
+/** True when a link issued at `iat` (epoch seconds) predates the customer's erasure. */
+export async function linkOutlived(store: CustomerStore, claims: { customerId: string; iat: number }) {
+  const erased = await erasedAt(store, claims.customerId);
+  return erased !== undefined && claims.iat * 1000 <= erased;
+}
+
 /**
  * The right to erasure: everything Rapport knows about a customer goes, except a hash of each address on
  * the suppression list, so that they are never contacted again (not even if another system sends their
- * address anew). Order matters: suppress first, so that a send racing with the erasure is refused; stop
- * the executions; then delete. Idempotent: erasing an erased customer finds nothing and changes nothing.
+ * address anew), and a tombstone (a hash of the id and the time) that makes every earlier link and event
+ * void. Order matters: the tombstone first, so that a link or event racing with the erasure is refused;
+ * suppress, so that a send racing with it is refused; stop the executions; then delete. Idempotent:
+ * erasing an erased customer finds nothing and changes nothing but the tombstone's time.
  */
 export async function eraseCustomer(customerId: string, deps: EraseDeps): Promise<EraseOutcome> {
   const now = deps.clock.now().toISOString();
+  await deps.store.putTombstone({ key: tombstoneKey(customerId), erasedAt: now });
   const profile = await deps.store.getProfile(customerId);
   let suppressed = 0;
   for (const channel of CHANNELS) {

@@ -1,15 +1,21 @@
-import { VersionConflictError } from './errors';
+import { erasedAt } from './erase';
+import { claimEvent, fingerprintOf } from './event-claim';
 import type { CustomerEvent } from './events/schema';
 import { enterJourneys, reachGoals, resumeWaits } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
-import type { EventRecord, LifecycleDeps } from './ports';
-import type { StageChange } from './profile/profile';
+import type { EventClaim, EventRecord, LifecycleDeps } from './ports';
+import type { Profile, StageChange } from './profile/profile';
+import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
 export interface IngestResult {
-  status: 'accepted' | 'duplicate';
+  /**
+   * `duplicate`: another delivery of this event handled it, or is handling it now. `erased`: the event
+   * happened at or before the customer's erasure (a late redelivery, an old link): nothing was changed.
+   */
+  status: 'accepted' | 'duplicate' | 'erased';
   eventId: string;
   customerId: string;
   stage: string;
@@ -22,96 +28,116 @@ export interface IngestResult {
 }
 
 /**
- * How often to re-read and retry when another event for the same customer wins the race. Each lost race
- * means another delivery made progress, so the bound only stops a pathological burst for one customer.
- */
-const MAX_CONFLICT_RETRIES = 25;
-
-/**
- * Applies one customer event exactly once, whatever the number of deliveries or crashes:
- * 1. an event already recorded is a duplicate: nothing changes;
- * 2. the profile write is conditional on its version, and the profile remembers recent event ids, so a
- *    retry after a crash does not apply the event twice;
- * 3. stage and tier changes are announced, and journeys start under deterministic names, so starting
+ * Applies one customer event exactly once, whatever the number of deliveries, their concurrency or crashes:
+ * 1. an event dated at or before the customer's erasure changes nothing (an erased customer stays erased;
+ *    a returning customer's new events start a new profile);
+ * 2. the delivery claims the event with a conditional write: every other delivery is a duplicate (the same
+ *    id with another payload is refused, EventIdReusedError); a claim left by a delivery that stopped dead
+ *    is taken over once its lease passes, and one that failed is released before its error propagates, so
+ *    the source's redelivery finishes the work;
+ * 3. the profile write is conditional on its version, and the profile remembers recent event ids, so a
+ *    takeover after a crash does not apply the event twice;
+ * 4. stage and tier changes are announced, and journeys start under deterministic names, so starting
  *    one again is a no-op;
- * 4. the event record, written last, marks the event as fully handled.
+ * 5. the event record, marked done last, says the event was fully handled.
  * Only single-item conditional writes are used, so DynamoDB and dynalite behave alike.
  */
 export async function ingestEvent(event: CustomerEvent, deps: LifecycleDeps): Promise<IngestResult> {
-  const { store, clock } = deps;
-  const recorded = await store.getEvent(event.customerId, event.eventId);
-  if (recorded) {
-    const profile = await store.getProfile(event.customerId);
-    return {
-      status: 'duplicate',
-      eventId: event.eventId,
-      customerId: event.customerId,
-      stage: profile?.stage ?? '',
-      tier: profile?.tier ?? '',
-      stageChanges: [],
-      tierChanges: [],
-      journeysStarted: [],
-      conversions: [],
-    };
-  }
-
-  for (let attempt = 0; ; attempt++) {
-    const current = await store.getProfile(event.customerId);
-    let profile;
-    let stageChanges: StageChange[];
-    let tierChanges: StageChange[];
-    if (current && hasApplied(current, event.eventId)) {
-      // A previous delivery applied the event and then stopped before recording it: finish its work.
-      profile = current;
-      ({ stageChanges, tierChanges } = changesCausedBy(current, event.eventId));
-    } else {
-      ({ profile, stageChanges, tierChanges } = applyEvent(current, event, deps.lifecycle, clock.now()));
-      // A new birthday, time zone or stage may move the customer's next date-triggered journey.
-      profile = scheduled(profile, deps);
-      try {
-        await store.putProfile(profile);
-      } catch (e) {
-        if (e instanceof VersionConflictError && attempt < MAX_CONFLICT_RETRIES) continue;
-        throw e;
-      }
-    }
-
-    // Announced after the profile is stored and before the event is recorded as handled: a retry
-    // announces again (same ids), a crash never leaves a change unannounced.
-    await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
-    const now = clock.now();
-    const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
-    const conversions = await reachGoals(event, deps);
-    await resumeWaits(event, deps);
-    const { entered } = await enterJourneys(starts, { ...deps, now });
-    const executions: EventRecord['executions'] = entered.map(
-      ({ journeyId, executionName, executionArn }) => ({
-        journeyId,
-        executionName,
-        executionArn,
-      }),
-    );
-    await store.putEvent({
-      customerId: event.customerId,
-      eventId: event.eventId,
-      type: event.type,
-      at: event.at,
-      receivedAt: clock.now().toISOString(),
-      stageChanges,
-      tierChanges,
-      executions,
-      conversions,
-    });
-    return {
-      status: 'accepted',
-      eventId: event.eventId,
-      customerId: event.customerId,
-      stage: profile.stage,
-      tier: profile.tier,
-      stageChanges,
-      tierChanges,
-      journeysStarted: executions.map((e) => e.executionName),
-      conversions: conversions.map((c) => c.journeyId),
-    };
+  const erased = await erasedAt(deps.store, event.customerId);
+  if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
+  const outcome = await claimEvent(event, fingerprintOf(event), deps);
+  if (outcome.kind === 'duplicate')
+    return unchanged('duplicate', event, await deps.store.getProfile(event.customerId));
+  try {
+    return await handleClaimed(event, outcome.claim, deps);
+  } catch (e) {
+    await deps.store
+      .releaseEvent(event.customerId, event.eventId, outcome.claim.claimId)
+      .catch(() => undefined);
+    throw e;
   }
 }
+
+function unchanged(status: 'duplicate' | 'erased', event: CustomerEvent, profile: Profile | undefined) {
+  return {
+    status,
+    eventId: event.eventId,
+    customerId: event.customerId,
+    stage: profile?.stage ?? '',
+    tier: profile?.tier ?? '',
+    stageChanges: [],
+    tierChanges: [],
+    journeysStarted: [],
+    conversions: [],
+  };
+}
+
+/** Folds the event into the profile, or finds it already folded in by a delivery that then stopped. */
+function applyToProfile(event: CustomerEvent, deps: LifecycleDeps) {
+  return retryOnConflict(
+    CONFLICT_ATTEMPTS.ingest,
+    async () => {
+      const current = await deps.store.getProfile(event.customerId);
+      if (current && hasApplied(current, event.eventId))
+        return { profile: current, ...changesCausedBy(current, event.eventId) };
+      const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now());
+      // A new birthday, time zone or stage may move the customer's next date-triggered journey.
+      const profile = scheduled(applied.profile, deps);
+      await deps.store.putProfile(profile);
+      return { profile, stageChanges: applied.stageChanges, tierChanges: applied.tierChanges };
+    },
+    (last) => last,
+  );
+}
+
+async function handleClaimed(
+  event: CustomerEvent,
+  claim: EventClaim,
+  deps: LifecycleDeps,
+): Promise<IngestResult> {
+  const { store, clock } = deps;
+  const { profile, stageChanges, tierChanges } = await applyToProfile(event, deps);
+  // Announced after the profile is stored and before the event is marked done: a takeover announces
+  // again (same ids), a crash never leaves a change unannounced.
+  await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
+  const now = clock.now();
+  const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
+  const conversions = await reachGoals(event, deps);
+  await resumeWaits(event, deps);
+  const { entered } = await enterJourneys(starts, { ...deps, now });
+  const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
+    journeyId,
+    executionName,
+    executionArn,
+  }));
+  const done: EventRecord = {
+    customerId: event.customerId,
+    eventId: event.eventId,
+    type: event.type,
+    at: event.at,
+    state: 'done',
+    fingerprint: claim.fingerprint,
+    claimId: claim.claimId,
+    receivedAt: clock.now().toISOString(),
+    stageChanges,
+    tierChanges,
+    executions,
+    conversions,
+  };
+  // False only when this delivery was so slow that its lease passed and another took over: that one
+  // finishes the same work, under the same names, and marks the event done itself.
+  await store.writeEvent(done, claim.claimId);
+  return {
+    status: 'accepted',
+    eventId: event.eventId,
+    customerId: event.customerId,
+    stage: profile.stage,
+    tier: profile.tier,
+    stageChanges,
+    tierChanges,
+    journeysStarted: executions.map((e) => e.executionName),
+    conversions: conversions.map((c) => c.journeyId),
+  };
+}
+
+export { EventIdReusedError } from './event-claim';

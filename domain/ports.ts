@@ -7,17 +7,60 @@ import type { Sentiment } from './events/schema';
 import type { MessageCategory, MessagePriority, PacingRecord } from './messages/policy';
 import type { Profile, StageChange, StageChangeCause, SuppressionReason } from './profile/profile';
 
+/**
+ * The identity of an event's payload, to tell a redelivery (the same payload) from an event id reused for
+ * another event. Hashes only, salted with the customer and event ids: no personal data is kept.
+ */
+export interface EventFingerprint {
+  /** A hash of the canonical payload (RFC 8785 JSON; `at` as the instant it denotes). */
+  payload: string;
+  /** A short hash per top-level field and per `customer.*` field, so a conflict can say what differs. */
+  fields: Record<string, string>;
+}
+
+/**
+ * A delivery's claim on an event while it applies it: only the holder applies, announces and starts
+ * journeys. A claim whose lease has passed was left by a delivery that stopped; the next one takes over.
+ */
+export interface EventClaim {
+  customerId: string;
+  eventId: string;
+  type: string;
+  at: string;
+  state: 'claimed';
+  fingerprint: EventFingerprint;
+  /** Names this delivery's claim: every later write of the record is conditional on it. */
+  claimId: string;
+  claimedAt: string;
+  leaseUntil: string;
+}
+
 /** What Rapport remembers about one ingested event: the dedupe record and a line of the customer's timeline. */
 export interface EventRecord {
   customerId: string;
   eventId: string;
   type: string;
   at: string;
+  /** Absent on records written before claims existed: they too mean "handled". */
+  state?: 'done';
+  fingerprint?: EventFingerprint;
+  claimId?: string;
   receivedAt: string;
   stageChanges: StageChange[];
   tierChanges: StageChange[];
   conversions: { journeyId: string; executionName: string }[];
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
+}
+
+export type StoredEvent = EventClaim | EventRecord;
+
+/**
+ * What erasure leaves of a customer: when it happened, under a hash of the customer id, and nothing else.
+ * Links issued and events dated before it are refused, so an erased customer never comes back from them.
+ */
+export interface TombstoneRecord {
+  key: string;
+  erasedAt: string;
 }
 
 /** `failed`: the send step gave up after its retries (see domain/messages/failure.ts); the journey went on. */
@@ -112,8 +155,16 @@ export interface CustomerStore {
   putProfile(profile: Profile): Promise<void>;
   /** Customers whose `dueAt` is at or before `now`: only they are read, whatever the population. */
   listDue(now: string, limit: number): Promise<string[]>;
-  getEvent(customerId: string, eventId: string): Promise<EventRecord | undefined>;
-  putEvent(record: EventRecord): Promise<void>;
+  getEvent(customerId: string, eventId: string): Promise<StoredEvent | undefined>;
+  /**
+   * Writes the event's record only if none exists (`holder` omitted: a first claim), or if the one there is
+   * a claim named `holder` (a takeover, or the holder marking the event done). False when that is not so.
+   */
+  writeEvent(record: StoredEvent, holder?: string): Promise<boolean>;
+  /** Deletes the claim named `holder`, if it is still there: a failed delivery gives way at once. */
+  releaseEvent(customerId: string, eventId: string, holder: string): Promise<void>;
+  getTombstone(key: string): Promise<TombstoneRecord | undefined>;
+  putTombstone(record: TombstoneRecord): Promise<void>;
   getMessage(customerId: string, messageKey: string): Promise<MessageRecord | undefined>;
   /**
    * Creates the record only if none exists for this key, or the one there is `deferred` (quiet hours:

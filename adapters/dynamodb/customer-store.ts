@@ -12,10 +12,11 @@ import type {
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
-  EventRecord,
   JourneyEntryRecord,
   MessageRecord,
+  StoredEvent,
   SuppressionRecord,
+  TombstoneRecord,
 } from '../../domain/ports';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
@@ -27,6 +28,7 @@ import { DUE_INDEX, DUE_SHARDS } from './table';
  *                           | JOURNEY#<journeyId>#<executionName> | AWAIT#<eventType>#<tokenHash> | PACING
  *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
  *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who was messaged at an address: replies lead back)
+ *   pk = ERASED#<hash>       sk = ERASED        (when a customer was erased, by hash of the id only)
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  */
 export const keys = {
@@ -37,6 +39,7 @@ export const keys = {
   await: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `AWAIT#${key}` }),
   pacing: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PACING' }),
   suppression: (key: string) => ({ pk: `SUPPRESSION#${key}`, sk: 'SUPPRESSION' }),
+  tombstone: (key: string) => ({ pk: `ERASED#${key}`, sk: 'ERASED' }),
   journeyEntry: (customerId: string, journeyId: string, executionName: string) => ({
     pk: `CUSTOMER#${customerId}`,
     sk: `JOURNEY#${journeyId}#${executionName}`,
@@ -196,8 +199,45 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       );
       return perShard.flat().slice(0, limit);
     },
-    getEvent: (customerId, eventId) => get<EventRecord>(keys.event(customerId, eventId)),
-    putEvent: (record) => put(keys.event(record.customerId, record.eventId), record),
+    getEvent: (customerId, eventId) => get<StoredEvent>(keys.event(customerId, eventId)),
+    async writeEvent(record, holder) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.event(record.customerId, record.eventId), ...record },
+            ...(holder === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#state = :claimed AND #claim = :holder',
+                  ExpressionAttributeNames: { '#state': 'state', '#claim': 'claimId' },
+                  ExpressionAttributeValues: { ':claimed': 'claimed', ':holder': holder },
+                }),
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
+    async releaseEvent(customerId, eventId, holder) {
+      await doc
+        .send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.event(customerId, eventId),
+            ConditionExpression: '#state = :claimed AND #claim = :holder',
+            ExpressionAttributeNames: { '#state': 'state', '#claim': 'claimId' },
+            ExpressionAttributeValues: { ':claimed': 'claimed', ':holder': holder },
+          }),
+        )
+        .catch((e: unknown) => {
+          if (!isConditionFailure(e)) throw e;
+        });
+    },
+    getTombstone: (key) => get<TombstoneRecord>(keys.tombstone(key)),
+    putTombstone: (record) => put(keys.tombstone(record.key), record),
     getMessage: (customerId, key) => get<MessageRecord>(keys.message(customerId, key)),
     async claimMessage(record) {
       try {

@@ -4,13 +4,14 @@ import type {
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
-  EventRecord,
   JourneyEntryRecord,
   JourneyStarter,
   LifecycleChange,
   LifecyclePublisher,
   MessageRecord,
+  StoredEvent,
   SuppressionRecord,
+  TombstoneRecord,
 } from '../../domain/ports';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
@@ -22,10 +23,11 @@ import type { Profile } from '../../domain/profile/profile';
  */
 export function memoryStore(): CustomerStore & {
   profiles: Map<string, Profile>;
-  events: Map<string, EventRecord>;
+  events: Map<string, StoredEvent>;
 } {
   const profiles = new Map<string, Profile>();
-  const events = new Map<string, EventRecord>();
+  const events = new Map<string, StoredEvent>();
+  const tombstones = new Map<string, TombstoneRecord>();
   const messages = new Map<string, MessageRecord>();
   const decisions = new Map<string, DecisionRecord>();
   const entries = new Map<string, JourneyEntryRecord>();
@@ -86,7 +88,19 @@ export function memoryStore(): CustomerStore & {
       return ids;
     },
     getEvent: async (c, e) => clone(events.get(`${c}/${e}`)),
-    putEvent: async (r) => void events.set(`${r.customerId}/${r.eventId}`, structuredClone(r)),
+    writeEvent: async (r, holder) => {
+      const held = events.get(`${r.customerId}/${r.eventId}`);
+      const claimedBy = held?.state === 'claimed' ? held.claimId : undefined;
+      if (holder === undefined ? held !== undefined : claimedBy !== holder) return false;
+      events.set(`${r.customerId}/${r.eventId}`, structuredClone(r));
+      return true;
+    },
+    releaseEvent: async (c, e, holder) => {
+      const held = events.get(`${c}/${e}`);
+      if (held?.state === 'claimed' && held.claimId === holder) events.delete(`${c}/${e}`);
+    },
+    getTombstone: async (key) => clone(tombstones.get(key)),
+    putTombstone: async (r) => void tombstones.set(r.key, structuredClone(r)),
     getMessage: async (c, k) => clone(messages.get(`${c}/${k}`)),
     claimMessage: async (r) => {
       const held = messages.get(`${r.customerId}/${r.messageKey}`);

@@ -6,8 +6,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FeedbackEvent } from '../../domain/events/schema';
 import { withSentiment } from '../../domain/events/sentiment';
-import { ingestEvent } from '../../domain/ingest';
-import { checkLinkFor, type FeedbackClaims } from '../../domain/messages/links';
+import { linkOutlived } from '../../domain/erase';
+import { EventIdReusedError, ingestEvent, type IngestResult } from '../../domain/ingest';
+import { checkLinkFor, linkProblemText, type FeedbackClaims } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { customerPage, escapeHtml, formFields, html } from '../shared/http';
@@ -31,6 +32,7 @@ const TEXT = {
     commented: 'Thank you for telling us more. A person reads every comment.',
     invalid: 'This link is not valid. Please use the link in the email you received.',
     expired: 'This survey has closed. Thank you all the same.',
+    gone: 'This link is no longer valid. Nothing has been recorded, and there is nothing you need to do.',
   },
   'zh-CN': {
     title: '谢谢',
@@ -41,6 +43,7 @@ const TEXT = {
     commented: '谢谢您告诉我们更多。每一条留言都会有专人阅读。',
     invalid: '此链接无效。请使用您收到的邮件中的链接。',
     expired: '这次调查已经结束。仍然谢谢您。',
+    gone: '此链接已失效。我们没有记录任何内容，您无需做任何事。',
   },
 } as const;
 type Lang = keyof typeof TEXT;
@@ -53,7 +56,8 @@ const MAX_COMMENT = 2000;
  * so GET itself records nothing: the page records the score with a script as it opens in a browser (or
  * with its button, without scripts), and offers a comment box. `POST` records the score, and the comment
  * if there is one, as `feedback` events through the same exactly-once ingest as every other event.
- * A tampered token is refused with 400, an expired one with 403; nothing changes either way.
+ * A tampered token, or a signed one whose claims are out of range (naming them), is refused with 400, an
+ * expired one with 403, one issued before the customer's erasure with 410; nothing changes either way.
  */
 export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
   const { logger, metrics } = deps;
@@ -74,8 +78,15 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
       ...(comment ? { comment } : {}),
       about: { journeyId: claims.journeyId, stepId: claims.stepId },
     };
-    const result = await ingestEvent((await withSentiment(event, deps.sentiment)) as FeedbackEvent, deps);
-    metrics.addMetric(METRIC.feedbackReceived, MetricUnit.Count, result.status === 'duplicate' ? 0 : 1);
+    const result = await ingestEvent(
+      (await withSentiment(event, deps.sentiment)) as FeedbackEvent,
+      deps,
+    ).catch((e: unknown): Pick<IngestResult, 'status' | 'journeysStarted'> => {
+      // The same answer clicked again later: the first click's time stands.
+      if (e instanceof EventIdReusedError) return { status: 'duplicate', journeysStarted: [] };
+      throw e;
+    });
+    metrics.addMetric(METRIC.feedbackReceived, MetricUnit.Count, result.status === 'accepted' ? 1 : 0);
     logger.info('feedback recorded', {
       customerId: claims.customerId,
       survey: claims.survey,
@@ -88,9 +99,20 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const token = event.queryStringParameters?.token ?? '';
     const check = checkLinkFor('feedback', token, await deps.linkSecret(), deps.clock.now());
-    if (!check.ok)
-      return html(check.why === 'expired' ? 403 : 400, page(fallback, `<p>${t(fallback, check.why)}</p>`));
+    if (!check.ok) {
+      const detail = linkProblemText(check);
+      return html(
+        check.why === 'expired' ? 403 : 400,
+        page(
+          fallback,
+          `<p>${t(fallback, check.why)}</p>${detail ? `<p><small>${escapeHtml(detail)}</small></p>` : ''}`,
+        ),
+      );
+    }
     const claims = check.claims;
+    // Sent before the customer was erased: it must not bring them back. Gone, whatever the method.
+    if (await linkOutlived(deps.store, claims))
+      return html(410, page(fallback, `<p>${t(fallback, 'gone')}</p>`));
     const profile = await deps.store.getProfile(claims.customerId);
     const resolved = profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback;
     const lang: Lang = Object.hasOwn(TEXT, resolved) ? (resolved as Lang) : 'en';

@@ -5,9 +5,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 import { zodProblems } from '../../domain/config/source';
 import { InvalidEventError, ValidationError, withoutValues } from '../../domain/errors';
-import { eraseCustomer, type EraseOutcome } from '../../domain/erase';
+import { customerErasedError, eraseCustomer, type EraseOutcome } from '../../domain/erase';
 import { ErasureRequest, IncomingEvent, type CustomerEvent } from '../../domain/events/schema';
-import { ingestEvent, type IngestResult } from '../../domain/ingest';
+import { EventIdReusedError, ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { withSentiment } from '../../domain/events/sentiment';
 import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
@@ -59,7 +59,7 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
     const result = await ingestEvent(event, deps);
     metrics.addMetric(
-      result.status === 'duplicate' ? METRIC.duplicateEvents : METRIC.eventsIngested,
+      result.status === 'accepted' ? METRIC.eventsIngested : METRIC.duplicateEvents,
       MetricUnit.Count,
       1,
     );
@@ -94,9 +94,17 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
     if (isHttpEvent(input)) {
       try {
         const event = parseCustomerEvent(parseJsonBody(input), 'request body');
-        return json(202, await ingest(event));
+        const result = await ingest(event);
+        if (!('status' in result) || result.status !== 'erased') return json(202, result);
+        // An event from before the customer's erasure: Gone, so the sender stops retrying it.
+        const gone = customerErasedError(event);
+        return json(410, errorBody(gone, gone.problems));
       } catch (error) {
-        const response = httpError(error);
+        // The same event id with another payload: a conflict with what was received first, not a bad body.
+        const response =
+          error instanceof EventIdReusedError
+            ? json(409, errorBody(error, error.problems))
+            : httpError(error);
         if (!response) throw error;
         metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
         logger.warn('event rejected', {

@@ -4,7 +4,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Clock } from '../../domain/clock';
-import { verifyLink } from '../../domain/messages/links';
+import { linkOutlived } from '../../domain/erase';
+import { checkLinkFor, linkProblemText } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import type { CustomerStore } from '../../domain/ports';
 import { unsubscribeEmail } from '../../domain/profile/consent';
@@ -31,6 +32,7 @@ const TEXT = {
     button: 'Unsubscribe',
     done: 'You will receive no more marketing emails from {brand}. We are sorry to see you go.',
     invalid: 'This unsubscribe link is not valid. Please use the link in the most recent email you received.',
+    gone: 'This link is no longer valid: we no longer hold your details, and we will not write to you.',
   },
   'zh-CN': {
     confirmTitle: '退订',
@@ -38,6 +40,7 @@ const TEXT = {
     button: '退订',
     done: '您将不会再收到来自 {brand} 的营销邮件。很遗憾看到您离开。',
     invalid: '此退订链接无效。请使用您最近收到的邮件中的链接。',
+    gone: '此链接已失效：我们已不再保存您的信息，也不会再联系您。',
   },
 } as const;
 type Lang = keyof typeof TEXT;
@@ -56,9 +59,16 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     if (event.rawPath.endsWith('/preferences')) return preferences(event, deps);
     const token = event.queryStringParameters?.token ?? '';
-    const claims = verifyLink(token, await deps.linkSecret());
+    const check = checkLinkFor('unsubscribe', token, await deps.linkSecret(), clock.now());
     const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';
-    if (!claims) return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>`));
+    if (!check.ok) {
+      const detail = linkProblemText(check);
+      const small = detail ? `<p><small>${escapeHtml(detail)}</small></p>` : '';
+      return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>${small}`));
+    }
+    const claims = check.claims;
+    // Sent before the customer was erased: nothing of theirs is left to change (their address is suppressed).
+    if (await linkOutlived(store, claims)) return html(410, page(fallback, `<p>${t(fallback, 'gone')}</p>`));
 
     const profile = await store.getProfile(claims.customerId);
     const lang = (

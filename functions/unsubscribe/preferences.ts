@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { checkLinkFor } from '../../domain/messages/links';
+import { linkOutlived } from '../../domain/erase';
+import { checkLinkFor, linkProblemText } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import { applyConsent, channelConsent, topicConsent, type ConsentChange } from '../../domain/profile/consent';
 import type { ConsentStatus } from '../../domain/profile/profile';
@@ -19,6 +20,7 @@ const TEXT = {
     saved: 'Saved. Messages about your orders and your account still reach you.',
     invalid: 'This link is not valid. Please use the link in the most recent email you received.',
     expired: 'This link has expired. The link in any newer email from us will work.',
+    gone: 'This link is no longer valid: we no longer hold your details, and we will not write to you.',
   },
   'zh-CN': {
     title: '消息偏好',
@@ -31,6 +33,7 @@ const TEXT = {
     saved: '已保存。与您的订单和账户有关的通知仍会照常发送。',
     invalid: '此链接无效。请使用您最近收到的邮件中的链接。',
     expired: '此链接已过期。我们之后发送的任何邮件中的链接都可以使用。',
+    gone: '此链接已失效：我们已不再保存您的信息，也不会再联系您。',
   },
 } as const;
 type Lang = keyof typeof TEXT;
@@ -54,7 +57,8 @@ const TOPIC_NAMES: Record<Lang, Record<string, string>> = {
 /**
  * The preference centre: `GET /preferences?token=…` shows the customer's channels and topics as they
  * stand; `POST` saves them (source `preference-centre`). The token is signed and expires after a year:
- * tampered → 400, expired → 403, and nothing changes.
+ * tampered or out-of-range claims → 400 (naming them), expired → 403, issued before the customer's erasure
+ * → 410, and nothing changes.
  */
 export async function preferences(
   event: APIGatewayProxyEventV2,
@@ -68,9 +72,18 @@ export async function preferences(
 
   const token = event.queryStringParameters?.token ?? '';
   const check = checkLinkFor('preferences', token, await deps.linkSecret(), deps.clock.now());
-  if (!check.ok)
-    return html(check.why === 'expired' ? 403 : 400, page(fallback, `<p>${t(fallback, check.why)}</p>`));
+  if (!check.ok) {
+    const detail = linkProblemText(check);
+    const small = detail ? `<p><small>${escapeHtml(detail)}</small></p>` : '';
+    return html(
+      check.why === 'expired' ? 403 : 400,
+      page(fallback, `<p>${t(fallback, check.why)}</p>${small}`),
+    );
+  }
   const { customerId } = check.claims;
+  // Sent before the customer was erased: their consent went with them, and nothing may recreate it.
+  if (await linkOutlived(deps.store, check.claims))
+    return html(410, page(fallback, `<p>${t(fallback, 'gone')}</p>`));
 
   let profile = await deps.store.getProfile(customerId);
   const resolved = profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback;

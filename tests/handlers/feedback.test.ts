@@ -141,4 +141,23 @@ describe('feedback: one-click score links', () => {
     expect((await table.store.getProfile('c-42'))?.feedback).toBeUndefined();
     expect(starter.started.size).toBe(0);
   });
+
+  it('the same score clicked again a day later is the same answer (its first time stands), not a conflict', async () => {
+    await seedProfile(table.store, workflows.lifecycle);
+    const token = signLink(claims(), SECRET);
+    expect((await answer(token)).statusCode).toBe(200);
+    const again = await answer(token, handler('2026-11-24T09:00:00.000Z'));
+    expect(again.statusCode).toBe(200);
+    expect((await table.store.getProfile('c-42'))?.feedback).toMatchObject({ nps: { at: CLICKED } });
+    expect(starter.started.size).toBe(1);
+  });
+
+  it('a validly signed token with a score of 99 → 400 naming the claim; nothing is recorded', async () => {
+    await seedProfile(table.store, workflows.lifecycle);
+    const res = await answer(signLink(claims({ score: 99 }), SECRET));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('score: expected a score from 0 to 10 for nps');
+    expect((await table.store.getProfile('c-42'))?.feedback).toBeUndefined();
+    expect(starter.started.size).toBe(0);
+  });
 });
