@@ -235,13 +235,21 @@ function loadTemplates(dir: string, parse: Parse, problems: Problem[], brand: { 
 }
 
 /**
- * Field problems of a file that also has syntax errors: the parser's partial document misreads the
- * mistaken part (a value becomes a mapping, the keys after it go missing), so only problems with a
- * value of their own on a line without a syntax error are kept: one mistake, one problem.
+ * Field problems of a file, and if it has syntax errors only those the mistaken lines cannot explain:
+ * they are read as empty, so a field missing for them or a rule about the mapping around them would
+ * report the same mistake again. One mistake, one problem.
  */
 function fieldProblemsBesideSyntax(src: YamlSource, error: z.ZodError): Problem[] {
-  const all = zodProblems(error, src.data, { source: src.file, locate: src.locate });
-  if (!src.syntaxProblems.length) return all;
+  const errorLines = src.syntaxProblems.map((p) => p.line ?? 0);
+  // A rule about a whole mapping or list (all of subject, text and html…) may fail for want of the
+  // mistaken line inside it.
+  const keep = (path: readonly PropertyKey[]) => {
+    const span = src.span(path);
+    return !span || !errorLines.some((line) => line >= span[0] && line <= span[1]);
+  };
+  const where = { source: src.file, locate: src.locate, ...(errorLines.length ? { keep } : {}) };
+  const all = zodProblems(error, src.data, where);
+  if (!errorLines.length) return all;
   return besideSyntax(src, all).filter((p) => p.value !== undefined);
 }
 

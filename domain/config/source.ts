@@ -14,6 +14,8 @@ export interface YamlSource {
   /** Problems found while parsing (syntax errors), already positioned, one per mistake. */
   syntaxProblems: Problem[];
   locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+  /** The lines the value at `path` takes in the file (the whole file for the root), if it is there. */
+  span(path: readonly PropertyKey[]): [number, number] | undefined;
   /** Where line `line`, column `column` of the text held at `path` stands in the file (for Liquid errors). */
   locateInText(
     path: readonly PropertyKey[],
@@ -47,6 +49,13 @@ export function parseYaml(file: string, text: string): YamlSource {
     }
     return undefined;
   };
+  const span = (path: readonly PropertyKey[]): [number, number] | undefined => {
+    if (path.length === 0) return [1, Infinity];
+    const node = doc.getIn(path as unknown[], true);
+    if (!isNode(node) || !node.range) return undefined;
+    // From the line above: a mapping's first key may stand on the line of the key that holds it.
+    return [lineCounter.linePos(node.range[0]).line - 1, lineCounter.linePos(node.range[1]).line];
+  };
   const lines = text.split(/\r?\n/);
   const locateInText = (path: readonly PropertyKey[], line: number, column: number) => {
     const node = doc.getIn(path as unknown[], true);
@@ -69,7 +78,7 @@ export function parseYaml(file: string, text: string): YamlSource {
   } catch (e) {
     syntaxProblems.push(aliasProblem(file, (e as Error).message));
   }
-  return { file, data, syntaxProblems, locate, locateInText };
+  return { file, data, syntaxProblems, locate, span, locateInText };
 }
 
 function withoutLines(text: string, lines: ReadonlySet<number | undefined>): string {
@@ -96,7 +105,13 @@ export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 export function zodProblems(
   error: z.ZodError,
   data: unknown,
-  where: { source?: string; locate?: YamlSource['locate']; prefix?: readonly PropertyKey[] } = {},
+  where: {
+    source?: string;
+    locate?: YamlSource['locate'];
+    prefix?: readonly PropertyKey[];
+    /** Leaves out the issues at paths it refuses. */
+    keep?: (path: readonly PropertyKey[]) => boolean;
+  } = {},
 ): Problem[] {
   const problems: Problem[] = [];
   const visit = (issues: readonly z.core.$ZodIssue[], base: readonly PropertyKey[]) => {
@@ -120,6 +135,7 @@ export function zodProblems(
           ? issue.keys.map((k) => [...base, ...issue.path, k])
           : [[...base, ...issue.path]];
       for (const path of paths) {
+        if (where.keep && !where.keep(path)) continue;
         const pos = where.locate?.(path);
         const value = valueAt(data, path);
         problems.push({

@@ -34,16 +34,21 @@ export function yamlProblems(
 }
 
 /**
- * An unclosed `[` or `{` is noticed where the file (or the block) ends; the mistake is where the
- * bracket opened, so that is where it is reported: the last one before the error.
+ * An unclosed `[`, `{` or quote is noticed where the file (or the block) ends; the mistake is where
+ * it opened, so that is where it is reported: the last one before the error.
  */
 function openingBracket(text: string, error: YAMLError): number | undefined {
-  if (error.code !== 'BAD_INDENT') return undefined;
-  const bracket = error.message.startsWith('Flow sequence')
-    ? '['
-    : error.message.startsWith('Flow map')
-      ? '{'
-      : undefined;
+  const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
+  const bracket =
+    error.code === 'MISSING_CHAR'
+      ? quote
+      : error.code !== 'BAD_INDENT'
+        ? undefined
+        : error.message.startsWith('Flow sequence')
+          ? '['
+          : error.message.startsWith('Flow map')
+            ? '{'
+            : undefined;
   if (!bracket) return undefined;
   const at = text.lastIndexOf(bracket, error.pos[0]);
   return at === -1 ? undefined : at;
@@ -92,7 +97,7 @@ function plainWords(error: YAMLError, lineText: string): string {
       return 'consistent indentation: indent nested keys and list items by the same number of spaces';
     case 'MISSING_CHAR':
       if (message.includes('quote'))
-        return 'a closing quote for the text opened with a quote above (or a value without quotes)';
+        return 'a closing quote for the text that opens here (or a value without quotes)';
       if (message.includes('map values'))
         return 'a key followed by ":" and its value: add the missing ":" after the key, or indent this line under its key';
       return `a character that is missing here (${message})`;

@@ -20,7 +20,13 @@ describe('validation collects every problem, one plain line per mistake', () => 
     ['an unclosed {', 'entry: { event: purchase\nversion: 1\n', 2, 8, 'a "}" closing the mapping'],
     ['a repeated key', 'id: again\n', 2, 1, 'each key once per mapping'],
     ['a tab as indentation', 'entry:\n\tevent: purchase\n', 3, 1, 'spaces for indentation'],
-    ['an unclosed quote', 'description: "d\nversion: 1\n', 4, 1, 'a closing quote'],
+    [
+      'an unclosed quote',
+      'description: "d\nversion: 1\n',
+      2,
+      14,
+      'a closing quote for the text that opens here',
+    ],
     [
       'a list item under a mapping',
       '- stray\n',
