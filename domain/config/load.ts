@@ -7,6 +7,7 @@ import { Journey } from '../journey/schema';
 import { graphStepsOf } from '../journey/skeleton';
 import { durationSeconds } from './duration';
 import { asRecord, journeyGraphProblems, journeyReferenceProblems, lineColumn } from './journey-checks';
+import type { LimitContext } from '../journey/limits';
 import { Lifecycle } from '../lifecycle/schema';
 import { templateProblems } from '../messages/check-templates';
 import { EmailLayout, MessageTemplate } from '../messages/template';
@@ -93,44 +94,7 @@ export function loadWorkflows(dir: string): Workflows {
     new Set(rules.map((s) => s.id).filter((id): id is string => typeof id === 'string'));
   const stageIds = idsOf(rawRules('stages'));
   const tierIds = idsOf(rawRules('tiers'));
-  if (lifecycle) {
-    for (const [key, noun] of [
-      ['stages', 'stage'],
-      ['tiers', 'tier'],
-    ] as const) {
-      const rules = rawRules(key);
-      rules.forEach((s, i) => {
-        if (typeof s.id === 'string' && rules.findIndex((o) => o.id === s.id) !== i)
-          problems.push(at(lifecycle.src, [key, i, 'id'], s.id, `a ${noun} id used only once`));
-      });
-      // Rules are tried top to bottom: one that matches everyone must come last, and nothing may follow it.
-      const catchAll = rules.findIndex(
-        (s) => Object.keys(asRecord(s.when) ?? { missing: true }).length === 0,
-      );
-      if (catchAll === -1 && rules.length > 0) {
-        const last = rules.length - 1;
-        problems.push(
-          at(
-            lifecycle.src,
-            [key, last, 'when'],
-            rules[last]?.when,
-            `the last ${noun} to match everyone (\`when: {}\`), so that every customer has a ${noun}`,
-          ),
-        );
-      }
-      rules.forEach((s, i) => {
-        if (catchAll !== -1 && i > catchAll)
-          problems.push(
-            at(
-              lifecycle.src,
-              [key, i],
-              s.id,
-              `no ${noun} after "${String(rules[catchAll]?.id)}", which matches everyone (it could never apply)`,
-            ),
-          );
-      });
-    }
-  }
+  if (lifecycle) problems.push(...lifecycleRuleProblems(lifecycle.src, rawRules));
 
   const locales = settings?.value?.locales ?? [];
   const brand = settings?.value?.brand ?? { name: 'Brand' };
@@ -148,42 +112,17 @@ export function loadWorkflows(dir: string): Workflows {
     holidays: settings?.value?.holidays ?? {},
     defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
   };
-  const journeys: LoadedJourney[] = [];
-  const journeysDir = join(dir, 'journeys');
-  for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
-    const before = problems.length;
-    const parsed = parse(join(journeysDir, name), Journey);
-    // Cross-references are checked even when the schema check failed, on whatever parts are readable,
-    // so that one run reports every problem; a field the schema already faulted is not reported twice.
-    const faulted = new Set(problems.slice(before).map((p) => p.field));
-    const references = journeyReferenceProblems(parsed.src, {
-      expectedId: basename(name, '.yaml'),
-      takenIds: journeys.map((j) => j.journey.id),
-      stageIds: stageIds.size ? stageIds : undefined,
-      tierIds: tierIds.size ? tierIds : undefined,
-      holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
-      topics: settings?.value?.topics,
-      templates,
-      brokenTemplates: broken,
-      locales,
-    });
-    problems.push(...besideSyntax(parsed.src, references).filter((p) => !faulted.has(p.field)));
-    // The graph checks need only where steps lead and how long they hold (GraphStep): they run despite
-    // faults in other fields, but not after a syntax error, which may have cut the step list short.
-    const steps = parsed.src.syntaxProblems.length ? undefined : graphStepsOf(parsed.src.data);
-    if (steps)
-      problems.push(
-        ...journeyGraphProblems(steps, parsed.src, {
-          marketingPauseSeconds: durationSeconds(lifecycle?.value?.care.pauseMarketing ?? '30d'),
-        }),
-      );
-    if (parsed.value && problems.length === before)
-      journeys.push({
-        journey: parsed.value,
-        file: parsed.src.file,
-        asl: compileJourneyToString(parsed.value, calendar),
-      });
-  }
+  const journeys = loadJourneys(join(dir, 'journeys'), parse, problems, {
+    stageIds: stageIds.size ? stageIds : undefined,
+    tierIds: tierIds.size ? tierIds : undefined,
+    holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
+    topics: settings?.value?.topics,
+    templates,
+    brokenTemplates: broken,
+    locales,
+    calendar,
+    marketingPauseSeconds: durationSeconds(lifecycle?.value?.care.pauseMarketing ?? '30d'),
+  });
 
   if (problems.length || !settings?.value || !lifecycle?.value) {
     const ordered = [...problems].sort(
@@ -203,6 +142,80 @@ export function loadWorkflows(dir: string): Workflows {
     templates,
     layouts,
   };
+}
+
+/** The order of lifecycle rules: ids used once, and a rule that matches everyone last. */
+function lifecycleRuleProblems(
+  src: YamlSource,
+  rawRules: (key: 'stages' | 'tiers') => Record<string, unknown>[],
+): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: PropertyKey[], value: unknown, expected: string) =>
+    problems.push({ source: src.file, ...lineColumn(src, path), field: formatPath(path), value, expected });
+  for (const [key, noun] of [
+    ['stages', 'stage'],
+    ['tiers', 'tier'],
+  ] as const) {
+    const rules = rawRules(key);
+    rules.forEach((s, i) => {
+      if (typeof s.id === 'string' && rules.findIndex((o) => o.id === s.id) !== i)
+        at([key, i, 'id'], s.id, `a ${noun} id used only once`);
+    });
+    // Rules are tried top to bottom: one that matches everyone must come last, and nothing may follow it.
+    const catchAll = rules.findIndex((s) => Object.keys(asRecord(s.when) ?? { missing: true }).length === 0);
+    if (catchAll === -1 && rules.length > 0) {
+      const last = rules.length - 1;
+      at(
+        [key, last, 'when'],
+        rules[last]?.when,
+        `the last ${noun} to match everyone (\`when: {}\`), so that every customer has a ${noun}`,
+      );
+    }
+    rules.forEach((s, i) => {
+      if (catchAll !== -1 && i > catchAll)
+        at(
+          [key, i],
+          s.id,
+          `no ${noun} after "${String(rules[catchAll]?.id)}", which matches everyone (it could never apply)`,
+        );
+    });
+  }
+  return problems;
+}
+
+/** Reads and checks every journey: fields, references to other files, the step graph and its limits. */
+function loadJourneys(
+  journeysDir: string,
+  parse: Parse,
+  problems: Problem[],
+  ctx: Omit<Parameters<typeof journeyReferenceProblems>[1], 'expectedId' | 'takenIds'> &
+    LimitContext & { calendar: Calendar },
+): LoadedJourney[] {
+  const journeys: LoadedJourney[] = [];
+  for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
+    const before = problems.length;
+    const parsed = parse(join(journeysDir, name), Journey);
+    // Cross-references are checked even when the schema check failed, on whatever parts are readable,
+    // so that one run reports every problem; a field the schema already faulted is not reported twice.
+    const faulted = new Set(problems.slice(before).map((p) => p.field));
+    const references = journeyReferenceProblems(parsed.src, {
+      expectedId: basename(name, '.yaml'),
+      takenIds: journeys.map((j) => j.journey.id),
+      ...ctx,
+    });
+    problems.push(...besideSyntax(parsed.src, references).filter((p) => !faulted.has(p.field)));
+    // The graph checks need only where steps lead and how long they hold (GraphStep): they run despite
+    // faults in other fields, but not after a syntax error, which may have cut the step list short.
+    const steps = parsed.src.syntaxProblems.length ? undefined : graphStepsOf(parsed.src.data);
+    if (steps) problems.push(...journeyGraphProblems(steps, parsed.src, ctx));
+    if (parsed.value && problems.length === before)
+      journeys.push({
+        journey: parsed.value,
+        file: parsed.src.file,
+        asl: compileJourneyToString(parsed.value, ctx.calendar),
+      });
+  }
+  return journeys;
 }
 
 type Parse = <S extends z.ZodType>(path: string, schema: S) => Parsed<z.infer<S>>;
