@@ -28,8 +28,6 @@ const SAMPLE_LINKS = {
   survey: { kind: 'nps' as const, links: [{ score: 10, url: 'https://example.com/feedback' }] },
 };
 
-const strict = new Liquid({ strictVariables: true, strictFilters: true });
-
 /** The Liquid fields of a message template and what each is rendered with, as the send path does. */
 function templateContexts(brand: { name: string }) {
   const email = emailVariables({ brand }, { profile: SAMPLE_PROFILE, ...SAMPLE_LINKS });
@@ -63,19 +61,19 @@ export function templateProblems(
   for (const [field, context] of Object.entries(contexts)) {
     const text = fields[field];
     if (typeof text !== 'string') continue;
-    const problem = renderProblem(text, context);
-    if (!problem) continue;
-    const pos =
-      (problem.line !== undefined && src.locateInText([field], problem.line, problem.column)) ||
-      src.locate([field]);
-    problems.push({
-      source: src.file,
-      line: pos?.line,
-      column: pos?.column,
-      field: formatPath([field]),
-      value: problem.snippet,
-      expected: problem.expected,
-    });
+    for (const problem of renderProblems(text, context)) {
+      const pos =
+        (problem.line !== undefined && src.locateInText([field], problem.line, problem.column)) ||
+        src.locate([field]);
+      problems.push({
+        source: src.file,
+        line: pos?.line,
+        column: pos?.column,
+        field: formatPath([field]),
+        value: problem.snippet,
+        expected: problem.expected,
+      });
+    }
   }
   return problems;
 }
@@ -87,17 +85,50 @@ interface RenderProblem {
   expected: string;
 }
 
-function renderProblem(text: string, context: object): RenderProblem | undefined {
+/** Each mistake in one text: liquidjs stops at the first, so each is stood in for and the text tried again. */
+function renderProblems(text: string, context: object): RenderProblem[] {
+  const engine = new Liquid({ strictVariables: true, strictFilters: true });
+  const scope = structuredClone(context) as Record<string, unknown>;
+  const found: RenderProblem[] = [];
+  const seen = new Set<string>();
+  for (let attempt = 0; attempt < MAX_PROBLEMS_PER_FIELD; attempt++) {
+    const mistake = renderMistake(engine, text, scope);
+    if (!mistake || seen.has(mistake.reason)) break;
+    seen.add(mistake.reason);
+    found.push(mistake.problem);
+    const filter = /^undefined filter: (.+)$/.exec(mistake.reason)?.[1];
+    const variable = /^undefined variable: (.+)$/.exec(mistake.reason)?.[1];
+    if (filter) engine.registerFilter(filter, (v: unknown) => v);
+    else if (variable) standIn(scope, variable.split('.'));
+    else break;
+  }
+  return found;
+}
+const MAX_PROBLEMS_PER_FIELD = 10;
+
+function renderMistake(engine: Liquid, text: string, scope: object) {
   try {
-    strict.renderSync(strict.parse(text), context);
+    engine.renderSync(engine.parse(text), scope);
     return undefined;
   } catch (e) {
     const error = e as Error & { token?: { getPosition?(): [number, number] } };
     const reason = error.message.replace(/, line:\d+, col:\d+$/, '');
     const position = error.token?.getPosition?.();
-    if (!position) return { column: 1, snippet: text, expected: expectedFor(reason) };
-    return { ...enclosingTag(text, position[0], position[1]), expected: expectedFor(reason) };
+    const where = position ? enclosingTag(text, position[0], position[1]) : { column: 1, snippet: text };
+    return { reason, problem: { ...where, expected: expectedFor(reason) } };
   }
+}
+
+/** Sets a variable that is missing to an empty text, so the render can go on past it. */
+function standIn(scope: Record<string, unknown>, path: string[]): void {
+  let cur = scope;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) cur[key] = '';
+    else {
+      const next = cur[key];
+      cur = (next !== null && typeof next === 'object' ? next : (cur[key] = {})) as Record<string, unknown>;
+    }
+  });
 }
 
 /** The whole `{{ … }}` or `{% … %}` around a position: what to quote, and where it starts. */
