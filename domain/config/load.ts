@@ -12,7 +12,7 @@ import { Lifecycle } from '../lifecycle/schema';
 import { templateProblems } from '../messages/check-templates';
 import { EmailLayout, MessageTemplate } from '../messages/template';
 import { Settings } from './settings';
-import { parseYaml, zodProblems, type YamlSource } from './source';
+import { parseYaml, valueAt, zodProblems, type YamlSource } from './source';
 
 export interface LoadedJourney {
   journey: Journey;
@@ -205,8 +205,8 @@ function loadJourneys(
     });
     problems.push(...besideSyntax(parsed.src, references).filter((p) => !faulted.has(p.field)));
     // The graph checks need only where steps lead and how long they hold (GraphStep): they run despite
-    // faults in other fields, but not after a syntax error, which may have cut the step list short.
-    const steps = parsed.src.syntaxProblems.length ? undefined : graphStepsOf(parsed.src.data);
+    // faults in other fields, but not after a syntax error among the steps, which changes the graph.
+    const steps = mistakenWithin(parsed.src, ['steps']) ? undefined : graphStepsOf(parsed.src.data);
     if (steps) problems.push(...journeyGraphProblems(steps, parsed.src, ctx));
     if (parsed.value && problems.length === before)
       journeys.push({
@@ -253,17 +253,22 @@ function loadTemplates(dir: string, parse: Parse, problems: Problem[], brand: { 
  * report the same mistake again. One mistake, one problem.
  */
 function fieldProblemsBesideSyntax(src: YamlSource, error: z.ZodError): Problem[] {
-  const errorLines = src.syntaxProblems.map((p) => p.line ?? 0);
-  // A rule about a whole mapping or list (all of subject, text and html…) may fail for want of the
-  // mistaken line inside it.
-  const keep = (path: readonly PropertyKey[]) => {
-    const span = src.span(path);
-    return !span || !errorLines.some((line) => line >= span[0] && line <= span[1]);
-  };
-  const where = { source: src.file, locate: src.locate, ...(errorLines.length ? { keep } : {}) };
-  const all = zodProblems(error, src.data, where);
-  if (!errorLines.length) return all;
-  return besideSyntax(src, all).filter((p) => p.value !== undefined);
+  // A field missing for a mistaken line, or a rule about the mapping around it (all of subject, text
+  // and html…), would report the same mistake again.
+  const keep = (path: readonly PropertyKey[]) =>
+    !mistakenWithin(src, path) &&
+    !(valueAt(src.data, path) === undefined && mistakenWithin(src, path.slice(0, -1)));
+  const where = { source: src.file, locate: src.locate, ...(src.syntaxProblems.length ? { keep } : {}) };
+  return besideSyntax(src, zodProblems(error, src.data, where));
+}
+
+/** Whether a syntax error stands within the value at `path` (the whole file for the root). */
+function mistakenWithin(src: YamlSource, path: readonly PropertyKey[]): boolean {
+  const span = src.span(path);
+  return (
+    span !== undefined &&
+    src.syntaxProblems.some((p) => p.line !== undefined && p.line >= span[0] && p.line <= span[1])
+  );
 }
 
 /** Problems not on a line with a syntax error: there the syntax error is the one mistake to report. */

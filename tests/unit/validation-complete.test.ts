@@ -51,20 +51,25 @@ describe('validation collects every problem, one plain line per mistake', () => 
     expect(yaml[0]?.expected).not.toMatch(/[A-Z]{3,}_[A-Z]/); // no parser codes such as MISSING_CHAR
   });
 
-  it('reports a YAML mistake and the other problems of the same file', () => {
+  it('reports a YAML mistake and the other problems of the same file, the graph checks included', () => {
     const { problems, message, dir } = problemsOf(
       journey(`id: first-small-purchase
 version: 1
 description: Note: read this
 entry: { stage: frist-purchase }
 steps:
+  - { id: hello, type: send, channel: email, template: first-purchase-thanks }
   - { id: done, type: exit }
+  - { id: never, type: wait, duration: 1d }
 `),
     );
     const file = `${dir}/journeys/first-small-purchase.yaml`;
+    // Not "description is required": the mistaken line is read as empty, and that is the one mistake.
     expect(problems.map((p) => [p.line, p.field])).toEqual([
       [3, 'YAML'],
       [4, 'entry.stage'],
+      [6, 'steps[0].topic'],
+      [8, 'steps[2]'],
     ]);
     expect(message).toContain(
       `${file}:3:14 YAML: got "description: Note: read this"; expected a value without an unquoted ": " in it: quote a value that contains ": "`,
