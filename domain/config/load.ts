@@ -1,21 +1,18 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { Liquid } from 'liquidjs';
 import type { z } from 'zod';
 import { ConfigValidationError, formatPath, type Problem } from '../errors';
 import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
-import {
-  longestPathSeconds,
-  loopWithoutWait,
-  MAX_WAIT_UNTIL_SECONDS,
-  unreachableSteps,
-} from '../journey/steps';
-import { durationSeconds, MAX_DURATION_SECONDS } from './duration';
+import { graphStepsOf } from '../journey/skeleton';
+import { durationSeconds } from './duration';
+import { asRecord, journeyGraphProblems, journeyReferenceProblems, lineColumn } from './journey-checks';
+import type { LimitContext } from '../journey/limits';
 import { Lifecycle } from '../lifecycle/schema';
-import { EmailLayout, hasEmail, MessageTemplate } from '../messages/template';
+import { templateProblems } from '../messages/check-templates';
+import { EmailLayout, MessageTemplate } from '../messages/template';
 import { Settings } from './settings';
-import { parseYaml, zodProblems, type YamlSource } from './source';
+import { parseYaml, valueAt, zodProblems, type YamlSource } from './source';
 
 export interface LoadedJourney {
   journey: Journey;
@@ -53,16 +50,11 @@ export function loadWorkflows(dir: string): Workflows {
   const parse = <S extends z.ZodType>(path: string, schema: S): Parsed<z.infer<S>> => {
     const file = display(path);
     const src = parseYaml(file, readFileSync(path, 'utf8'));
-    if (src.syntaxProblems.length) {
-      problems.push(...src.syntaxProblems);
-      return { value: undefined, src };
-    }
+    problems.push(...src.syntaxProblems);
     const result = schema.safeParse(src.data);
-    if (!result.success) {
-      problems.push(...zodProblems(result.error, src.data, { source: file, locate: src.locate }));
-      return { value: undefined, src };
-    }
-    return { value: result.data, src };
+    if (result.success && !src.syntaxProblems.length) return { value: result.data, src };
+    if (!result.success) problems.push(...fieldProblemsBesideSyntax(src, result.error));
+    return { value: undefined, src };
   };
   const at = (src: YamlSource, path: PropertyKey[], value: unknown, expected: string): Problem => ({
     source: src.file,
@@ -102,123 +94,35 @@ export function loadWorkflows(dir: string): Workflows {
     new Set(rules.map((s) => s.id).filter((id): id is string => typeof id === 'string'));
   const stageIds = idsOf(rawRules('stages'));
   const tierIds = idsOf(rawRules('tiers'));
-  if (lifecycle) {
-    for (const [key, noun] of [
-      ['stages', 'stage'],
-      ['tiers', 'tier'],
-    ] as const) {
-      const rules = rawRules(key);
-      rules.forEach((s, i) => {
-        if (typeof s.id === 'string' && rules.findIndex((o) => o.id === s.id) !== i)
-          problems.push(at(lifecycle.src, [key, i, 'id'], s.id, `a ${noun} id used only once`));
-      });
-      // Rules are tried top to bottom: one that matches everyone must come last, and nothing may follow it.
-      const catchAll = rules.findIndex(
-        (s) => Object.keys(asRecord(s.when) ?? { missing: true }).length === 0,
-      );
-      if (catchAll === -1 && rules.length > 0) {
-        const last = rules.length - 1;
-        problems.push(
-          at(
-            lifecycle.src,
-            [key, last, 'when'],
-            rules[last]?.when,
-            `the last ${noun} to match everyone (\`when: {}\`), so that every customer has a ${noun}`,
-          ),
-        );
-      }
-      rules.forEach((s, i) => {
-        if (catchAll !== -1 && i > catchAll)
-          problems.push(
-            at(
-              lifecycle.src,
-              [key, i],
-              s.id,
-              `no ${noun} after "${String(rules[catchAll]?.id)}", which matches everyone (it could never apply)`,
-            ),
-          );
-      });
-    }
-  }
+  if (lifecycle) problems.push(...lifecycleRuleProblems(lifecycle.src, rawRules));
 
   const locales = settings?.value?.locales ?? [];
-  const liquid = new Liquid();
-  const checkLiquid = (src: YamlSource, record: Record<string, unknown>) => {
-    for (const [field, text] of Object.entries(record)) {
-      if (typeof text !== 'string') continue;
-      try {
-        liquid.parse(text);
-      } catch (e) {
-        problems.push(at(src, [field], text, `valid Liquid (${(e as Error).message.split(',')[0]})`));
-      }
-    }
-  };
-
-  const layouts: Record<string, EmailLayout> = {};
-  const layoutFiles = new Set<string>();
-  const templates: Record<string, Record<string, MessageTemplate>> = {};
-  const templatesDir = join(dir, 'templates');
-  for (const id of listDir(templatesDir).filter((n) => statSync(join(templatesDir, n)).isDirectory())) {
-    for (const name of listDir(join(templatesDir, id)).filter((n) => n.endsWith('.yaml'))) {
-      const locale = basename(name, '.yaml');
-      const path = join(templatesDir, id, name);
-      if (id === '_layout') {
-        layoutFiles.add(locale);
-        const parsed = parse(path, EmailLayout);
-        if (parsed.value) {
-          checkLiquid(parsed.src, parsed.value);
-          layouts[locale] = parsed.value;
-        }
-      } else {
-        const parsed = parse(path, MessageTemplate);
-        if (parsed.value) {
-          checkLiquid(parsed.src, parsed.value);
-          (templates[id] ??= {})[locale] = parsed.value;
-        }
-      }
-    }
-  }
+  const brand = settings?.value?.brand ?? { name: 'Brand' };
+  const { templates, layouts, broken } = loadTemplates(join(dir, 'templates'), parse, problems, brand);
   for (const locale of locales) {
-    if (!layoutFiles.has(locale))
+    if (!layouts[locale] && !broken.has(`_layout/${locale}`))
       problems.push({
-        source: display(join(templatesDir, '_layout', `${locale}.yaml`)),
+        source: display(join(dir, 'templates', '_layout', `${locale}.yaml`)),
         field: '',
         expected: `this file to exist: the email frame for shipped locale ${locale}`,
       });
   }
 
-  const journeys: LoadedJourney[] = [];
   const calendar: Calendar = {
     holidays: settings?.value?.holidays ?? {},
     defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
   };
-  const journeysDir = join(dir, 'journeys');
-  for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
-    const before = problems.length;
-    const parsed = parse(join(journeysDir, name), Journey);
-    // Cross-references are checked even when the schema check failed, on whatever parts are readable,
-    // so that one run reports every problem; a field the schema already faulted is not reported twice.
-    const faulted = new Set(problems.slice(before).map((p) => p.field));
-    const references = journeyReferenceProblems(parsed.src, {
-      expectedId: basename(name, '.yaml'),
-      takenIds: journeys.map((j) => j.journey.id),
-      stageIds: stageIds.size ? stageIds : undefined,
-      tierIds: tierIds.size ? tierIds : undefined,
-      holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
-      topics: settings?.value?.topics,
-      templates,
-      locales,
-    });
-    problems.push(...references.filter((p) => !faulted.has(p.field)));
-    if (parsed.value && problems.length === before)
-      problems.push(...journeyGraphProblems(parsed.value, parsed.src));
-    if (parsed.value && problems.length === before)
-      journeys.push({
-        journey: parsed.value,
-        file: parsed.src.file,
-        asl: compileJourneyToString(parsed.value, calendar),
-      });
-  }
+  const journeys = loadJourneys(join(dir, 'journeys'), parse, problems, {
+    stageIds: stageIds.size ? stageIds : undefined,
+    tierIds: tierIds.size ? tierIds : undefined,
+    holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
+    topics: settings?.value?.topics,
+    templates,
+    brokenTemplates: broken,
+    locales,
+    calendar,
+    marketingPauseSeconds: durationSeconds(lifecycle?.value?.care.pauseMarketing ?? '30d'),
+  });
 
   if (problems.length || !settings?.value || !lifecycle?.value) {
     const ordered = [...problems].sort(
@@ -240,182 +144,137 @@ export function loadWorkflows(dir: string): Workflows {
   };
 }
 
-/** Checks a journey's references to other files (stages, templates, locales) and its step graph. */
-function journeyReferenceProblems(
+/** The order of lifecycle rules: ids used once, and a rule that matches everyone last. */
+function lifecycleRuleProblems(
   src: YamlSource,
-  ctx: {
-    expectedId: string;
-    takenIds: readonly string[];
-    stageIds: ReadonlySet<string> | undefined;
-    tierIds: ReadonlySet<string> | undefined;
-    holidays: readonly string[] | undefined;
-    topics: readonly string[] | undefined;
-    templates: Workflows['templates'];
-    locales: readonly string[];
-  },
+  rawRules: (key: 'stages' | 'tiers') => Record<string, unknown>[],
 ): Problem[] {
   const problems: Problem[] = [];
   const at = (path: PropertyKey[], value: unknown, expected: string) =>
     problems.push({ source: src.file, ...lineColumn(src, path), field: formatPath(path), value, expected });
-  const j = asRecord(src.data);
-  if (!j) return problems;
-
-  if (typeof j.id === 'string') {
-    if (j.id !== ctx.expectedId) at(['id'], j.id, `"${ctx.expectedId}", the file's name`);
-    else if (ctx.takenIds.includes(j.id)) at(['id'], j.id, 'a journey id used only once');
-  }
-  const entry = asRecord(j.entry);
-  if (entry && typeof entry.stage === 'string' && ctx.stageIds && !ctx.stageIds.has(entry.stage))
-    at(['entry', 'stage'], entry.stage, `a lifecycle stage: ${[...ctx.stageIds].join(', ')}`);
-  if (entry && typeof entry.tier === 'string' && ctx.tierIds && !ctx.tierIds.has(entry.tier))
-    at(['entry', 'tier'], entry.tier, `a customer tier: ${[...ctx.tierIds].join(', ')}`);
-  // Stages and tiers a condition names must exist: a typo would silently match no one.
-  const knownClasses = (condition: unknown, path: PropertyKey[]) => {
-    const c = asRecord(condition);
-    for (const [field, ids, what] of [
-      ['stage', ctx.stageIds, 'a lifecycle stage'],
-      ['tier', ctx.tierIds, 'a customer tier'],
-    ] as const) {
-      const values = c?.[field];
-      [values ?? []].flat().forEach((value: unknown, k) => {
-        if (typeof value === 'string' && ids && !ids.has(value))
-          at(
-            [...path, field, ...(Array.isArray(values) ? [k] : [])],
-            value,
-            `${what}: ${[...ids].join(', ')}`,
-          );
-      });
+  for (const [key, noun] of [
+    ['stages', 'stage'],
+    ['tiers', 'tier'],
+  ] as const) {
+    const rules = rawRules(key);
+    rules.forEach((s, i) => {
+      if (typeof s.id === 'string' && rules.findIndex((o) => o.id === s.id) !== i)
+        at([key, i, 'id'], s.id, `a ${noun} id used only once`);
+    });
+    // Rules are tried top to bottom: one that matches everyone must come last, and nothing may follow it.
+    const catchAll = rules.findIndex((s) => Object.keys(asRecord(s.when) ?? { missing: true }).length === 0);
+    if (catchAll === -1 && rules.length > 0) {
+      const last = rules.length - 1;
+      at(
+        [key, last, 'when'],
+        rules[last]?.when,
+        `the last ${noun} to match everyone (\`when: {}\`), so that every customer has a ${noun}`,
+      );
     }
-  };
-  knownClasses(entry?.where, ['entry', 'where']);
-  const knownHolidays = (holidays: unknown, path: PropertyKey[]) => {
-    [holidays ?? []].flat().forEach((holiday: unknown, k) => {
-      if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
+    rules.forEach((s, i) => {
+      if (catchAll !== -1 && i > catchAll)
         at(
-          [...path, ...(Array.isArray(holidays) ? [k] : [])],
-          holiday,
-          `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
+          [key, i],
+          s.id,
+          `no ${noun} after "${String(rules[catchAll]?.id)}", which matches everyone (it could never apply)`,
         );
     });
-  };
-  knownHolidays(asRecord(entry?.date)?.holiday, ['entry', 'date', 'holiday']);
-
-  const steps = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
-  const seen = new Set<unknown>();
-  steps.forEach((step, i) => {
-    if (!step) return;
-    if (typeof step.id === 'string') {
-      if (seen.has(step.id)) at(['steps', i, 'id'], step.id, 'a step id used only once in this journey');
-      seen.add(step.id);
-    }
-    const ids = steps.map((st) => st?.id).filter((id): id is string => typeof id === 'string');
-    const known = (target: unknown, path: PropertyKey[]) => {
-      if (typeof target === 'string' && !ids.includes(target))
-        at(path, target, `the id of a step in this journey: ${ids.join(', ')}`);
-    };
-    known(step.next, ['steps', i, 'next']);
-    if (step.type === 'branch') known(step.default, ['steps', i, 'default']);
-    knownHolidays(asRecord(step.until)?.holiday, ['steps', i, 'until', 'holiday']);
-    if (Array.isArray(step.paths)) {
-      const names = new Set<unknown>();
-      step.paths.forEach((raw, j) => {
-        const path = asRecord(raw);
-        known(path?.next, ['steps', i, 'paths', j, 'next']);
-        if (step.type === 'branch') knownClasses(path?.when, ['steps', i, 'paths', j, 'when']);
-        if (path && names.has(path.name))
-          at(['steps', i, 'paths', j, 'name'], path.name, 'a path name used only once in this step');
-        names.add(path?.name);
-      });
-    }
-    if (step.type === 'send' && typeof step.template === 'string') {
-      const byLocale = ctx.templates[step.template];
-      const known = Object.keys(ctx.templates).join(', ') || 'none';
-      if (!byLocale)
-        at(
-          ['steps', i, 'template'],
-          step.template,
-          `a template folder workflows/templates/${step.template}/ (known: ${known})`,
-        );
-      else
-        for (const locale of ctx.locales) {
-          const tpl = byLocale[locale];
-          const file = `workflows/templates/${step.template}/${locale}.yaml`;
-          if (!tpl) at(['steps', i, 'template'], step.template, `a ${locale} version: ${file}`);
-          else if (step.channel !== 'sms' && !hasEmail(tpl))
-            at(['steps', i, 'template'], step.template, `an email (subject, text, html) in ${file}`);
-          else if (step.channel !== 'email' && tpl.sms === undefined)
-            at(['steps', i, 'template'], step.template, `an sms text in ${file}`);
-        }
-    }
-    if (
-      step.type === 'send' &&
-      typeof step.topic === 'string' &&
-      ctx.topics &&
-      !ctx.topics.includes(step.topic)
-    )
-      at(['steps', i, 'topic'], step.topic, `a topic listed in settings.yaml: ${ctx.topics.join(', ')}`);
-  });
+  }
   return problems;
 }
 
-/** Checks of the step graph: every step reachable, and no loop a customer could go round without a wait. */
-function journeyGraphProblems(journey: Journey, src: YamlSource): Problem[] {
-  const problems: Problem[] = [];
-  const index = (id: string) => journey.steps.findIndex((s) => s.id === id);
-  for (const id of unreachableSteps(journey)) {
-    const path = ['steps', index(id)];
-    problems.push({
-      source: src.file,
-      ...lineColumn(src, path),
-      field: formatPath(path),
-      value: id,
-      expected:
-        'a step that some path leads to (nothing leads here, so it could never run): remove it, or point a `next` at it',
+/** Reads and checks every journey: fields, references to other files, the step graph and its limits. */
+function loadJourneys(
+  journeysDir: string,
+  parse: Parse,
+  problems: Problem[],
+  ctx: Omit<Parameters<typeof journeyReferenceProblems>[1], 'expectedId' | 'takenIds'> &
+    LimitContext & { calendar: Calendar },
+): LoadedJourney[] {
+  const journeys: LoadedJourney[] = [];
+  for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
+    const before = problems.length;
+    const parsed = parse(join(journeysDir, name), Journey);
+    // Cross-references are checked even when the schema check failed, on whatever parts are readable,
+    // so that one run reports every problem; a field the schema already faulted is not reported twice.
+    const faulted = new Set(problems.slice(before).map((p) => p.field));
+    const references = journeyReferenceProblems(parsed.src, {
+      expectedId: basename(name, '.yaml'),
+      takenIds: journeys.map((j) => j.journey.id),
+      ...ctx,
     });
+    problems.push(...besideSyntax(parsed.src, references).filter((p) => !faulted.has(p.field)));
+    // The graph checks need only where steps lead and how long they hold (GraphStep): they run despite
+    // faults in other fields, but not after a syntax error among the steps, which changes the graph.
+    const steps = mistakenWithin(parsed.src, ['steps']) ? undefined : graphStepsOf(parsed.src.data);
+    if (steps) problems.push(...journeyGraphProblems(steps, parsed.src, ctx));
+    if (parsed.value && problems.length === before)
+      journeys.push({
+        journey: parsed.value,
+        file: parsed.src.file,
+        asl: compileJourneyToString(parsed.value, ctx.calendar),
+      });
   }
-  const longest = longestPathSeconds(journey, (step) =>
-    step.type === 'wait'
-      ? step.duration !== undefined
-        ? durationSeconds(step.duration)
-        : Math.min(MAX_WAIT_UNTIL_SECONDS, step.until?.within ? durationSeconds(step.until.within) : Infinity)
-      : step.type === 'wait-for-event'
-        ? durationSeconds(step.timeout)
-        : 0,
+  return journeys;
+}
+
+type Parse = <S extends z.ZodType>(path: string, schema: S) => Parsed<z.infer<S>>;
+
+/**
+ * Reads every template and layout, rendering each strictly against a sample message. `broken` holds
+ * `<id>/<locale>` of the files with problems, so journeys that use them are not faulted again for it.
+ */
+function loadTemplates(dir: string, parse: Parse, problems: Problem[], brand: { name: string }) {
+  const layouts: Record<string, EmailLayout> = {};
+  const templates: Record<string, Record<string, MessageTemplate>> = {};
+  const broken = new Set<string>();
+  for (const id of listDir(dir).filter((n) => statSync(join(dir, n)).isDirectory())) {
+    for (const name of listDir(join(dir, id)).filter((n) => n.endsWith('.yaml'))) {
+      const locale = basename(name, '.yaml');
+      const before = problems.length;
+      const layout = id === '_layout';
+      const parsed = parse(join(dir, id, name), layout ? EmailLayout : MessageTemplate);
+      const fields = asRecord(parsed.src.data) ?? {};
+      const faulted = new Set(problems.slice(before).map((p) => p.field));
+      const liquid = templateProblems(parsed.src, fields, layout ? 'layout' : 'template', brand);
+      problems.push(...besideSyntax(parsed.src, liquid).filter((p) => !faulted.has(p.field)));
+      if (problems.length > before) broken.add(`${id}/${locale}`);
+      if (!parsed.value || problems.length > before) continue;
+      if (layout) layouts[locale] = parsed.value as EmailLayout;
+      else (templates[id] ??= {})[locale] = parsed.value as MessageTemplate;
+    }
+  }
+  return { templates, layouts, broken };
+}
+
+/**
+ * Field problems of a file, and if it has syntax errors only those the mistaken lines cannot explain:
+ * they are read as empty, so a field missing for them or a rule about the mapping around them would
+ * report the same mistake again. One mistake, one problem.
+ */
+function fieldProblemsBesideSyntax(src: YamlSource, error: z.ZodError): Problem[] {
+  // A field missing for a mistaken line, or a rule about the mapping around it (all of subject, text
+  // and html…), would report the same mistake again.
+  const keep = (path: readonly PropertyKey[]) =>
+    !mistakenWithin(src, path) &&
+    !(valueAt(src.data, path) === undefined && mistakenWithin(src, path.slice(0, -1)));
+  const where = { source: src.file, locate: src.locate, ...(src.syntaxProblems.length ? { keep } : {}) };
+  return besideSyntax(src, zodProblems(error, src.data, where));
+}
+
+/** Whether a syntax error stands within the value at `path` (the whole file for the root). */
+function mistakenWithin(src: YamlSource, path: readonly PropertyKey[]): boolean {
+  const span = src.span(path);
+  return (
+    span !== undefined &&
+    src.syntaxProblems.some((p) => p.line !== undefined && p.line >= span[0] && p.line <= span[1])
   );
-  if (longest.seconds > MAX_DURATION_SECONDS) {
-    problems.push({
-      source: src.file,
-      ...lineColumn(src, ['steps']),
-      field: 'steps',
-      value: `${longest.path.join(' → ')} (up to ${Math.ceil(longest.seconds / 86_400)} days)`,
-      expected:
-        'a journey no customer can spend more than 365 days in (Step Functions ends an execution after a year; a wait-until counts as up to 350 days): shorten the waits, or split the journey',
-    });
-  }
-  const loop = loopWithoutWait(journey);
-  if (loop) {
-    const path = ['steps', index(loop[0]!)];
-    problems.push({
-      source: src.file,
-      ...lineColumn(src, path),
-      field: formatPath(path),
-      value: loop.join(' → '),
-      expected:
-        'a `wait` step somewhere in this loop: without one a customer would go round it without pause',
-    });
-  }
-  return problems;
 }
 
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
-}
-
-function lineColumn(src: YamlSource, path: PropertyKey[]) {
-  const pos = src.locate(path);
-  return pos ? { line: pos.line, column: pos.column } : {};
+/** Problems not on a line with a syntax error: there the syntax error is the one mistake to report. */
+function besideSyntax(src: YamlSource, problems: Problem[]): Problem[] {
+  const lines = new Set(src.syntaxProblems.map((p) => p.line));
+  return problems.filter((p) => !lines.has(p.line));
 }
 
 function listDir(dir: string): string[] {

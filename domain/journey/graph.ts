@@ -29,7 +29,8 @@ export function journeyToMermaid(journey: Journey): string {
     lines.push(`  ${nodeId(step.id)}${shape(step)}`);
     const next = successors(step, journey.steps[i + 1]?.id);
     for (const [target, label] of labelled(step, next)) {
-      lines.push(`  ${nodeId(step.id)} -->${label ? `|${escape(label)}|` : ''} ${nodeId(target)}`);
+      // Quoted: an unquoted label may not hold ( ) [ ] { } and the like, which Mermaid reads as shapes.
+      lines.push(`  ${nodeId(step.id)} -->${label ? `|"${escape(label)}"|` : ''} ${nodeId(target)}`);
     }
     if (next.length === 0 && step.type !== 'exit') lines.push(`  ${nodeId(step.id)} --> finish(["end"])`);
   });

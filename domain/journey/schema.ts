@@ -160,6 +160,10 @@ export const BranchStep = z
   .describe('Treat customers differently: by stage, tier, attributes, tags, consent or last event.');
 export type BranchStep = z.infer<typeof BranchStep>;
 
+/** A split's total, rounded as people write percentages (33.3 + 33.3 + 33.3 reads 99.9, not 99.89999). */
+const percentTotal = (paths: readonly { percent: number }[]) =>
+  Math.round(paths.reduce((sum, p) => sum + p.percent, 0) * 1e6) / 1e6;
+
 export const SplitStep = z
   .strictObject({
     id: StepId,
@@ -177,10 +181,10 @@ export const SplitStep = z
         }),
       )
       .min(2, expect('at least two paths'))
-      .refine(
-        (paths) => Math.abs(paths.reduce((sum, p) => sum + p.percent, 0) - 100) < 1e-9,
-        expect('percentages that add up to 100'),
-      ),
+      .refine((paths) => Math.abs(percentTotal(paths) - 100) < 1e-9, {
+        error: (issue) =>
+          `expected: percentages that add up to 100%: the paths add up to ${percentTotal(issue.input as { percent: number }[])}%`,
+      }),
   })
   .describe(
     'Random, but fixed per customer: the same customer always takes the same path. Recorded for measurement.',

@@ -44,6 +44,47 @@ export function resolveLocale(
   return available.find((l) => l.split('-')[0]?.toLowerCase() === language) ?? fallback;
 }
 
+/**
+ * What a template's Liquid can use, one function per context so that `validate` renders every template
+ * against exactly the variables a send provides (see domain/messages/check-templates.ts).
+ * An SMS gets these only: no links fit in a text message.
+ */
+type TemplateProfile = Pick<Profile, 'firstName' | 'email' | 'locale' | 'firstPurchase'>;
+
+export function templateVariables(
+  settings: Pick<Settings, 'brand'>,
+  profile: TemplateProfile,
+  unsubscribeUrl?: string,
+) {
+  return {
+    brand: settings.brand,
+    customer: { firstName: profile.firstName, email: profile.email, locale: profile.locale },
+    firstPurchase: profile.firstPurchase,
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+  };
+}
+
+/** An email's subject, preheader, text and html: the template variables, the links and a survey's. */
+export function emailVariables(
+  settings: Pick<Settings, 'brand'>,
+  input: Pick<RenderInput, 'unsubscribeUrl' | 'preferencesUrl' | 'survey'> & { profile: TemplateProfile },
+) {
+  const { profile, unsubscribeUrl, preferencesUrl, survey } = input;
+  return {
+    ...templateVariables(settings, profile, unsubscribeUrl),
+    ...(preferencesUrl ? { preferencesUrl } : {}),
+    ...(survey ? { survey } : {}),
+  };
+}
+
+/** The layout frames the rendered content: it gets the email variables plus subject, preheader and content. */
+export function layoutVariables<V extends object>(
+  vars: V,
+  parts: { subject: string; content: string; preheader?: string },
+) {
+  return { ...vars, ...parts };
+}
+
 export function createRenderer(catalog: {
   settings: Settings;
   templates: Record<string, Record<string, MessageTemplate>>;
@@ -66,23 +107,15 @@ export function createRenderer(catalog: {
       );
     return { locale, tpl, layout };
   };
-  const variables = (profile: Profile, unsubscribeUrl?: string) => ({
-    brand: catalog.settings.brand,
-    customer: { firstName: profile.firstName, email: profile.email, locale: profile.locale },
-    firstPurchase: profile.firstPurchase,
-    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
-  });
+  const variables = (profile: Profile, unsubscribeUrl?: string) =>
+    templateVariables(catalog.settings, profile, unsubscribeUrl);
 
   return {
     render({ template, profile, unsubscribeUrl, preferencesUrl, survey }: RenderInput): RenderedEmail {
       const { locale, tpl, layout } = pick(template, profile);
       if (!hasEmail(tpl))
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
-      const vars = {
-        ...variables(profile, unsubscribeUrl),
-        ...(preferencesUrl ? { preferencesUrl } : {}),
-        ...(survey ? { survey } : {}),
-      };
+      const vars = emailVariables(catalog.settings, { profile, unsubscribeUrl, preferencesUrl, survey });
       const subject = textEngine.parseAndRenderSync(tpl.subject, vars).trim();
       const preheader =
         tpl.preheader === undefined ? '' : textEngine.parseAndRenderSync(tpl.preheader, vars).trim();
@@ -91,13 +124,11 @@ export function createRenderer(catalog: {
       return {
         locale,
         subject,
-        text: `${textEngine.parseAndRenderSync(layout.text, { ...vars, subject, content: textContent }).trim()}\n`,
-        html: htmlEngine.parseAndRenderSync(layout.html, {
-          ...vars,
-          subject,
-          preheader,
-          content: htmlContent,
-        }),
+        text: `${textEngine.parseAndRenderSync(layout.text, layoutVariables(vars, { subject, content: textContent })).trim()}\n`,
+        html: htmlEngine.parseAndRenderSync(
+          layout.html,
+          layoutVariables(vars, { subject, preheader, content: htmlContent }),
+        ),
       };
     },
     /** The text message; a marketing one ends with the layout's opt-out line (e.g. "Reply STOP to opt out"). */

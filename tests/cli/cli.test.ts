@@ -48,6 +48,51 @@ describe('rapport CLI', () => {
     }
   });
 
+  it('validate: names file:line:column of each new check (limits, holdout, YAML, templates) in one run', () => {
+    const wf = workflowsWith({
+      'journeys/first-small-purchase.yaml': `id: first-small-purchase
+version: 1
+description: d
+entry: { event: purchase }
+steps:
+  - id: test
+    type: split
+    paths:
+      - { name: offer, percent: 90, next: remind }
+      - { name: control, percent: 10, next: thanks, holdout: true }
+  - { id: remind, type: wait-for-event, event: purchase, timeout: 30d, onEvent: done, onTimeout: thanks }
+  - id: thanks
+    type: send
+    channel: email
+    template: first-purchase-thanks
+    category: transactional
+    next: remind
+  - { id: done, type: exit }
+`,
+      'templates/first-purchase-tips/en.yaml': 'subject: Tip: read this\ntext: t\nhtml: h\n',
+      'templates/check-in/en.yaml':
+        'subject: Hi\ntext: |\n  Hello {{ customer.frstName | default: "there" }}\nhtml: <p>{{ brand.name | upcas }}</p>\n',
+    });
+    try {
+      const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'rapport.cjs'), 'validate', wf.dir], {
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      const lines = result.stderr.split('\n').filter((l) => l.startsWith('  - '));
+      const expected = [
+        /journeys\/first-small-purchase\.yaml:10:62 steps\[0\]\.paths\[1\]\.holdout: got "holdout path \\"control\\" of split \\"test\\" reaches send \\"thanks\\" \(test → thanks\)"; expected a holdout path that sends nothing/,
+        /journeys\/first-small-purchase\.yaml:11:5 steps\[1\]: got "loop remind → thanks → remind \(each round up to 31 days and ~\d+ history events\)"; expected a journey without loops/,
+        /templates\/check-in\/en\.yaml:3:9 text: got "{{ customer\.frstName \| default: \\"there\\" }}"; expected a variable a message has/,
+        /templates\/check-in\/en\.yaml:4:10 html: got "{{ brand\.name \| upcas }}"; expected a Liquid filter \("upcas" is not one/,
+        /templates\/first-purchase-tips\/en\.yaml:1:\d+ YAML: got "subject: Tip: read this"; expected .*quote a value that contains ": "/,
+      ];
+      expect(lines).toHaveLength(expected.length);
+      expected.forEach((pattern, i) => expect(lines[i]).toMatch(pattern));
+    } finally {
+      wf.cleanup();
+    }
+  });
+
   it('graph: prints a Mermaid flowchart of a journey', () => {
     const { code, out } = capture(['graph', 'first-small-purchase', join(ROOT, 'workflows')]);
     expect(code).toBe(0);
