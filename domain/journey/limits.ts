@@ -41,12 +41,13 @@ export function stepCost(step: GraphStep, ctx: LimitContext): { seconds: number;
     case 'send': {
       // Task, then the quiet-hours Choice; a deferral adds a Wait and the Task and Choice again. A
       // marketing send may be deferred twice: by a care pause, then by quiet hours when that pause ends.
+      // A send that gives up goes on through its `<id>-failed` Task, which records the failure.
       const marketing = (step.category ?? 'marketing') === 'marketing';
       const deferrals = marketing ? 2 : 1;
       const round = lambdaTask + EVENTS.choice;
       return {
         seconds: DAY + (marketing ? ctx.marketingPauseSeconds : 0),
-        events: round + deferrals * (EVENTS.wait + round),
+        events: round + deferrals * (EVENTS.wait + round) + lambdaTask,
       };
     }
     case 'wait': {
