@@ -48,6 +48,8 @@ export class RapportDashboard extends Construct {
   readonly dashboard: Dashboard;
   /** One per dead-letter queue, in alarm while it holds anything: an event, a sweep or a bounce lost. */
   readonly deadLetterAlarms: Alarm[];
+  /** In alarm when the sweep parks a customer: their data needs a person (see domain/due.ts). */
+  readonly parkedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: RapportDashboardProps) {
     super(scope, id);
@@ -142,6 +144,10 @@ export class RapportDashboard extends Construct {
         sweep.metricErrors({ label: 'Errors', period: PERIOD }),
         ...custom(METRIC.customersSwept),
       ]),
+      graph(
+        'Customers the sweep could not process',
+        custom(METRIC.sweepItemsParked, METRIC.sweepItemsFailed),
+      ),
     ]);
     const deadLetters = props.deadLetters.map(({ title, queue }) => ({
       title,
@@ -166,6 +172,25 @@ export class RapportDashboard extends Construct {
         ({ title, depth }) => new SingleValueWidget({ title, metrics: [depth], width: 6, height: 4 }),
       ),
       new AlarmStatusWidget({ title: 'Dead letters', alarms: this.deadLetterAlarms, width: 6, height: 4 }),
+    ]);
+
+    this.parkedAlarm = new Alarm(this, 'SweepItemsParkedAlarm', {
+      alarmDescription:
+        'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
+      metric: rapportMetric(METRIC.sweepItemsParked),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // The sweep publishes the metric only when it parks someone.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    rows.push([
+      new AlarmStatusWidget({
+        title: 'Parked by the sweep',
+        alarms: [this.parkedAlarm],
+        width: 6,
+        height: 4,
+      }),
     ]);
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });

@@ -1,4 +1,5 @@
 import { durationSeconds } from '../config/duration';
+import { LATEST_DUE } from '../due';
 import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { BaseCondition, Condition, Lifecycle } from './schema';
@@ -81,7 +82,8 @@ export function dueTimes(profile: Profile, lifecycle: Lifecycle, after: Date): D
   const last = time(profile.lastPurchaseAt);
   return inactivityThresholds(lifecycle)
     .map((d) => last + d)
-    .filter((t) => t > after.getTime())
+    // A moment the due index cannot order can never come (a purchase dated at the end of time).
+    .filter((t) => t > after.getTime() && t <= LATEST_DUE)
     .map((t) => new Date(t));
 }
 

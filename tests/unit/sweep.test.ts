@@ -16,6 +16,15 @@ const dormancy = Journey.parse({
   steps: [{ id: 'x', type: 'exit' }],
 });
 
+const NOTHING_DUE = {
+  visited: 0,
+  stageChanges: 0,
+  tierChanges: 0,
+  journeysStarted: 0,
+  parked: [],
+  failed: [],
+};
+
 async function population(n: number) {
   const store = memoryStore();
   const starter = memoryStarter();
@@ -50,7 +59,14 @@ describe('sweeper', () => {
     const { clock, deps, store, starter } = await population(28);
     clock.set('2026-04-10T00:00:00Z'); // 90 days after 2026-01-10: customers c-0 … c-9 are due
     const result = await sweep(deps);
-    expect(result).toEqual({ visited: 10, stageChanges: 10, journeysStarted: 10 });
+    expect(result).toEqual({
+      visited: 10,
+      stageChanges: 10,
+      tierChanges: 0,
+      journeysStarted: 10,
+      parked: [],
+      failed: [],
+    });
     const dormant = [...store.profiles.values()]
       .filter((p) => p.stage === 'dormant')
       .map((p) => p.customerId);
@@ -84,7 +100,7 @@ describe('sweeper', () => {
     const [a, b] = await Promise.all([sweep(deps), sweep(deps)]);
     expect(a.stageChanges + b.stageChanges).toBe(10);
     const snapshot = structuredClone([...store.profiles.values()]);
-    expect(await sweep(deps)).toEqual({ visited: 0, stageChanges: 0, journeysStarted: 0 });
+    expect(await sweep(deps)).toEqual(NOTHING_DUE);
     expect([...store.profiles.values()]).toEqual(snapshot);
     expect(starter.started.size).toBe(10);
   });
@@ -94,11 +110,7 @@ describe('sweeper', () => {
     const reads: string[] = [];
     const counting: CustomerStore = { ...store, getProfile: (id) => (reads.push(id), store.getProfile(id)) };
     clock.set('2026-03-01T00:00:00Z'); // nobody is due yet
-    expect(await sweep({ ...deps, store: counting })).toEqual({
-      visited: 0,
-      stageChanges: 0,
-      journeysStarted: 0,
-    });
+    expect(await sweep({ ...deps, store: counting })).toEqual(NOTHING_DUE);
     expect(reads).toEqual([]);
   });
 });
