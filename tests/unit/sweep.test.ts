@@ -114,3 +114,63 @@ describe('sweeper', () => {
     expect(reads).toEqual([]);
   });
 });
+
+describe('time alone moves tiers and loyal, window by window', () => {
+  async function buying(purchases: [string, number][]) {
+    const store = memoryStore();
+    const clock = fixedClock(purchases[0]![0]);
+    const deps = {
+      store,
+      starter: memoryStarter(),
+      clock,
+      lifecycle,
+      calendar,
+      journeys: [],
+      publisher: memoryPublisher(),
+    };
+    for (const [at, amount] of purchases) {
+      clock.set(at);
+      const event = { eventId: `p-${at}`, type: 'purchase' as const, customerId: 'c-1', at, amount };
+      await ingestEvent({ ...event, currency: 'USD' }, deps);
+    }
+    return { store, clock, deps };
+  }
+
+  it('a VIP who stops buying drops out of vip when the window passes, by sweep alone', async () => {
+    const { store, clock, deps } = await buying([
+      ['2026-01-01T00:00:00Z', 2000],
+      ['2026-03-01T00:00:00Z', 1500],
+    ]);
+    expect(store.profiles.get('c-1')?.tier).toBe('vip');
+    clock.set('2026-06-01T00:00:00Z'); // dormant since 30 May; still $3,500 within the last year
+    await sweep(deps);
+    expect(store.profiles.get('c-1')).toMatchObject({ stage: 'dormant', tier: 'vip' });
+    // The moment the $2,000 purchase leaves the window is the next due time.
+    expect(store.profiles.get('c-1')?.dueAt).toBe('2027-01-01T00:00:00.000Z');
+
+    clock.set('2027-01-02T00:00:00Z');
+    expect(await sweep(deps)).toMatchObject({ visited: 1, tierChanges: 1 });
+    const drop = { from: 'vip', to: 'regular', at: '2027-01-01T00:00:00.000Z', cause: { kind: 'timer' } };
+    expect(store.profiles.get('c-1')?.tierHistory.at(-1)).toEqual(drop);
+    expect(deps.publisher.published.filter((c) => c.kind === 'tier').at(-1)).toMatchObject(drop);
+  });
+
+  it('a loyal customer whose big purchase leaves the window becomes active, by sweep alone', async () => {
+    const { store, clock, deps } = await buying([
+      ['2026-01-01T00:00:00Z', 800],
+      ['2026-03-15T00:00:00Z', 10],
+      ['2026-06-01T00:00:00Z', 10],
+      ['2026-08-15T00:00:00Z', 10],
+      ['2026-11-01T00:00:00Z', 10],
+    ]);
+    expect(store.profiles.get('c-1')?.stage).toBe('loyal');
+    clock.set('2027-01-02T00:00:00Z');
+    await sweep(deps);
+    expect(store.profiles.get('c-1')?.stageHistory.at(-1)).toEqual({
+      from: 'loyal',
+      to: 'active',
+      at: '2027-01-01T00:00:00.000Z',
+      cause: { kind: 'timer' },
+    });
+  });
+});
