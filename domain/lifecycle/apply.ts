@@ -79,8 +79,10 @@ export function applyEvent(
   const withConsent = consent
     ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`)
     : advanced;
+  // A customer the sweep parked is evaluated afresh here and scheduled again: the record is out of date.
+  const { parked: _resolved, ...unparked } = withConsent;
   const profile: Profile = {
-    ...withConsent,
+    ...unparked,
     ...definedOnly(customer),
     ...(attributes ? { attributes: { ...advanced.attributes, ...attributes } } : {}),
     ...newAddressesUnsuppressed(advanced, customer),

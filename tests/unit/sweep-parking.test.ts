@@ -213,3 +213,33 @@ describe('due index values', () => {
     expect(store.due.size).toBe(0);
   });
 });
+
+describe('a parked customer', () => {
+  it('is scheduled again, the parking record cleared, by their next event', async () => {
+    const store = memoryStore();
+    const deps = depsFor(store);
+    const damaged = {
+      ...legacyProfile('c-1'),
+      lastPurchaseAt: '2025-12-01T00:00:00.000Z',
+      recentPurchases: [],
+    };
+    store.profiles.set('c-1', damaged);
+    store.due.set('c-1', FAR);
+    expect((await sweep(deps)).parked).toHaveLength(1);
+    expect(store.profiles.get('c-1')?.parked).toBeDefined();
+    await ingestEvent(
+      {
+        eventId: 'p-2',
+        type: 'purchase',
+        customerId: 'c-1',
+        at: '2026-01-01T00:00:00Z',
+        amount: 10,
+        currency: 'USD',
+      },
+      deps,
+    );
+    expect(store.profiles.get('c-1')).toMatchObject({ dueAt: '2026-04-01T00:00:00.000Z' });
+    expect(store.profiles.get('c-1')?.parked).toBeUndefined();
+    expect(store.due.get('c-1')).toBe('2026-04-01T00:00:00.000Z');
+  });
+});
