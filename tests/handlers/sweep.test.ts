@@ -65,6 +65,7 @@ describe('sweep handler', () => {
     // The test setup disables publishing (POWERTOOLS_METRICS_DISABLED): read what the handler adds.
     jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
       published[name] = value;
+      return metrics;
     });
     const out = captured();
     try {
