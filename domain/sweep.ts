@@ -1,5 +1,5 @@
 import { dueIndexValue, type Parked, type ParkReason } from './due';
-import { VersionConflictError } from './errors';
+import { RapportError, VersionConflictError } from './errors';
 import { enterJourneys } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import { occasionStarts, scheduled } from './journey/occasions';
@@ -37,23 +37,17 @@ type Outcome = { stageChanges: number; tierChanges: number; journeysStarted: num
 const NOTHING: Outcome = { stageChanges: 0, tierChanges: 0, journeysStarted: 0 };
 
 /** The sweep's decision for this customer threw: their stored data is what it cannot work on. */
-class UnprocessableCustomerError extends Error {
+class UnprocessableCustomerError extends RapportError {
   constructor(
     readonly reason: ParkReason,
     options: { cause: unknown },
   ) {
     super(`the sweep cannot process this customer (${reason})`, options);
-    this.name = 'UnprocessableCustomerError';
   }
 }
 
 /** Stored data the sweep cannot work on (a legacy or hand-edited item). */
-class InvalidStoredProfileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidStoredProfileError';
-  }
-}
+class InvalidStoredProfileError extends RapportError {}
 
 /**
  * Applies the passing of time: customers whose due time has come (and only they, read from the due-time
