@@ -153,8 +153,12 @@ export interface CustomerStore {
   getProfile(customerId: string): Promise<Profile | undefined>;
   /** Writes `profile` only if the stored version is `profile.version - 1`; else throws VersionConflictError. */
   putProfile(profile: Profile): Promise<void>;
-  /** Customers whose `dueAt` is at or before `now`: only they are read, whatever the population. */
-  listDue(now: string, limit: number): Promise<string[]>;
+  /**
+   * Customers whose due time is at or before `now`, in pages of at most `pageSize`, index order: only
+   * they are read, whatever the population. Pages move on through the index (a customer left due does
+   * not come back in the same pass), so nothing at the front of the index can hide the rest.
+   */
+  listDue(now: string, pageSize: number): AsyncIterable<string[]>;
   getEvent(customerId: string, eventId: string): Promise<StoredEvent | undefined>;
   /**
    * Writes the event's record only if none exists (`holder` omitted: a first claim), or if the one there is

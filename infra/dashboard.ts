@@ -50,6 +50,8 @@ export class RapportDashboard extends Construct {
   readonly deadLetterAlarms: Alarm[];
   /** In alarm while any send step gives up after its retries (recorded `failed`; the journey goes on). */
   readonly messagesFailedAlarm: Alarm;
+  /** In alarm when the sweep parks a customer: their data needs a person (see domain/due.ts). */
+  readonly parkedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: RapportDashboardProps) {
     super(scope, id);
@@ -144,24 +146,24 @@ export class RapportDashboard extends Construct {
         sweep.metricErrors({ label: 'Errors', period: PERIOD }),
         ...custom(METRIC.customersSwept),
       ]),
+      graph(
+        'Customers the sweep could not process',
+        custom(METRIC.sweepItemsParked, METRIC.sweepItemsFailed),
+      ),
     ]);
     const deadLetters = props.deadLetters.map(({ title, queue }) => ({
       title,
       queue,
       depth: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
     }));
-    this.deadLetterAlarms = deadLetters.map(
-      ({ title, queue, depth }) =>
-        // Named after the queue, not its position: reordering the list must not replace the alarms.
-        new Alarm(this, `${queue.node.id}Alarm`, {
-          alarmDescription: `${title}: look at the messages in the queue, fix the cause, then redrive them`,
-          metric: depth,
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          // An empty queue publishes no datapoints at all.
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+    this.deadLetterAlarms = deadLetters.map(({ title, queue, depth }) =>
+      // Named after the queue, not its position: reordering the list must not replace the alarms.
+      anyAlarm(
+        this,
+        `${queue.node.id}Alarm`,
+        depth,
+        `${title}: look at the messages in the queue, fix the cause, then redrive them`,
+      ),
     );
     rows.push([
       ...deadLetters.map(
@@ -171,22 +173,33 @@ export class RapportDashboard extends Construct {
     ]);
 
     this.messagesFailedAlarm = this.failedMessages(rows);
+    this.parkedAlarm = anyAlarm(
+      this,
+      'SweepItemsParkedAlarm',
+      rapportMetric(METRIC.sweepItemsParked),
+      'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
+    );
+    rows.push([
+      new AlarmStatusWidget({
+        title: 'Parked by the sweep',
+        alarms: [this.parkedAlarm],
+        width: 6,
+        height: 4,
+      }),
+    ]);
+
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });
   }
 
   /** Sends that gave up for good: each is a customer who missed a message, so one is worth a look. */
   private failedMessages(rows: IWidget[][]): Alarm {
     const failed = rapportMetric(METRIC.messagesFailed);
-    const alarm = new Alarm(this, 'MessagesFailedAlarm', {
-      alarmDescription:
-        'A send step gave up after its retries: find the message records with status "failed" and their error, fix the cause',
-      metric: failed,
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // No failure publishes no datapoint.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    const alarm = anyAlarm(
+      this,
+      'MessagesFailedAlarm',
+      failed,
+      'A send step gave up after its retries: find the message records with status "failed" and their error, fix the cause',
+    );
     rows.push([
       new GraphWidget({
         title: 'Messages that failed for good',
@@ -199,4 +212,20 @@ export class RapportDashboard extends Construct {
     ]);
     return alarm;
   }
+}
+
+/**
+ * In alarm while `metric` shows anything at all: a dead letter, a parked customer, a failed send each
+ * needs a person. A metric that is published only when something happens has no datapoint otherwise,
+ * which is fine.
+ */
+function anyAlarm(scope: Construct, id: string, metric: IMetric, alarmDescription: string): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }

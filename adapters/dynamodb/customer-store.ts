@@ -6,7 +6,9 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
+import { dueIndexValue } from '../../domain/due';
 import { VersionConflictError } from '../../domain/errors';
 import type {
   AwaitRecord,
@@ -55,6 +57,21 @@ export function dueShard(customerId: string): string {
   return `DUE#${createHash('sha256').update(customerId).digest().readUInt16BE(0) % DUE_SHARDS}`;
 }
 
+/**
+ * The profile as stored. `dueAt` is the due index's sort key, compared as a string: only a value that
+ * sorts as time does (dueIndexValue) enters the index; any other stays on the item, out of the index.
+ */
+function profileItem(profile: Profile): Record<string, unknown> {
+  const indexed = profile.dueAt === undefined ? undefined : dueIndexValue(profile.dueAt);
+  return {
+    ...keys.profile(profile.customerId),
+    ...profile,
+    ...(indexed !== undefined
+      ? { [DUE_INDEX.sortKey]: indexed, [DUE_INDEX.partitionKey]: dueShard(profile.customerId) }
+      : {}),
+  };
+}
+
 export function createCustomerStore(client: DynamoDBClient, tableName: string): CustomerStore {
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -71,20 +88,17 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
   /** Every item of one customer whose sort key starts with `prefix`, all pages, without the keys. */
   const queryCustomer = async <T>(customerId: string, prefix: string): Promise<T[]> => {
     const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const { pk: _pk, sk: _sk, ...rest } of out.Items ?? []) items.push(rest as T);
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: doc },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages)
+      for (const { pk: _pk, sk: _sk, ...rest } of page.Items ?? []) items.push(rest as T);
     return items;
   };
   const isConditionFailure = (e: unknown) =>
@@ -114,11 +128,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
     putProfile: (profile) =>
-      putVersioned(`profile ${profile.customerId}`, profile.version, {
-        ...keys.profile(profile.customerId),
-        ...profile,
-        ...(profile.dueAt ? { [DUE_INDEX.partitionKey]: dueShard(profile.customerId) } : {}),
-      }),
+      putVersioned(`profile ${profile.customerId}`, profile.version, profileItem(profile)),
     getPacing: (customerId) => get<PacingRecord>(keys.pacing(customerId)),
     putPacing: (record) =>
       putVersioned(`pacing of ${record.customerId}`, record.version, {
@@ -141,25 +151,23 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
     async deleteCustomer(customerId) {
       const pk = `CUSTOMER#${customerId}`;
       let deleted = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': pk },
-            ProjectionExpression: 'pk, sk',
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = paginateQuery(
+        { client: doc },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'pk, sk',
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
         // One at a time, not BatchWriteItem: no unprocessed items to chase, and a crash midway leaves
         // the rest for the retry, which finds them again.
         for (const item of page.Items ?? [])
           await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: item.sk } }));
         deleted += page.Items?.length ?? 0;
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return deleted;
     },
     async listAddressUsers(key) {
@@ -173,31 +181,25 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       );
       return (out.Items ?? []).map((i) => String(i.customerId));
     },
-    async listDue(now, limit) {
-      // Shards are independent partitions: query them all at once.
-      const perShard = await Promise.all(
-        Array.from({ length: DUE_SHARDS }, async (_, shard) => {
-          const ids: string[] = [];
-          let start: Record<string, unknown> | undefined;
-          do {
-            const out = await doc.send(
-              new QueryCommand({
-                TableName: tableName,
-                IndexName: DUE_INDEX.name,
-                KeyConditionExpression: '#shard = :shard AND #due <= :now',
-                ExpressionAttributeNames: { '#shard': DUE_INDEX.partitionKey, '#due': DUE_INDEX.sortKey },
-                ExpressionAttributeValues: { ':shard': `DUE#${shard}`, ':now': now },
-                Limit: limit - ids.length,
-                ExclusiveStartKey: start,
-              }),
-            );
-            for (const item of out.Items ?? []) ids.push(String(item.pk).slice('CUSTOMER#'.length));
-            start = out.LastEvaluatedKey;
-          } while (start && ids.length < limit);
-          return ids;
-        }),
-      );
-      return perShard.flat().slice(0, limit);
+    async *listDue(now, pageSize) {
+      // Shard after shard, each read through to its end: a page of customers the sweep leaves due (it
+      // could not process them) is behind the cursor, never in front of the customers after it.
+      for (let shard = 0; shard < DUE_SHARDS; shard++) {
+        const pages = paginateQuery(
+          { client: doc, pageSize },
+          {
+            TableName: tableName,
+            IndexName: DUE_INDEX.name,
+            KeyConditionExpression: '#shard = :shard AND #due <= :now',
+            ExpressionAttributeNames: { '#shard': DUE_INDEX.partitionKey, '#due': DUE_INDEX.sortKey },
+            ExpressionAttributeValues: { ':shard': `DUE#${shard}`, ':now': now },
+          },
+        );
+        for await (const page of pages) {
+          const ids = (page.Items ?? []).map((item) => String(item.pk).slice('CUSTOMER#'.length));
+          if (ids.length > 0) yield ids;
+        }
+      }
     },
     getEvent: (customerId, eventId) => get<StoredEvent>(keys.event(customerId, eventId)),
     async writeEvent(record, holder) {

@@ -1,3 +1,4 @@
+import { dueIndexValue } from '../../domain/due';
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
@@ -24,6 +25,8 @@ import type { Profile } from '../../domain/profile/profile';
 export function memoryStore(): CustomerStore & {
   profiles: Map<string, Profile>;
   events: Map<string, StoredEvent>;
+  /** The due index itself (customer id → due value), for tests that plant legacy entries. */
+  due: Map<string, string>;
 } {
   const profiles = new Map<string, Profile>();
   const events = new Map<string, StoredEvent>();
@@ -41,6 +44,7 @@ export function memoryStore(): CustomerStore & {
   return {
     profiles,
     events,
+    due,
     getProfile: async (id) => clone(profiles.get(id)),
     getPacing: async (id) => clone(pacing.get(id)),
     putPacing: async (r) => {
@@ -76,16 +80,16 @@ export function memoryStore(): CustomerStore & {
       if ((current?.version ?? 0) !== p.version - 1)
         throw new VersionConflictError(`version conflict on ${p.customerId}`);
       profiles.set(p.customerId, structuredClone(p));
-      if (p.dueAt === undefined) due.delete(p.customerId);
-      else due.set(p.customerId, p.dueAt);
+      const indexed = p.dueAt === undefined ? undefined : dueIndexValue(p.dueAt);
+      if (indexed === undefined) due.delete(p.customerId);
+      else due.set(p.customerId, indexed);
     },
-    listDue: async (now, limit) => {
-      const ids: string[] = [];
-      for (const [id, at] of due) {
-        if (at <= now) ids.push(id);
-        if (ids.length >= limit) break;
-      }
-      return ids;
+    listDue: async function* (now, pageSize) {
+      // Like the GSI: string order, read once in order (a snapshot, as a query's pages are).
+      const ready = [...due]
+        .filter(([, at]) => at <= now)
+        .sort(([a, x], [b, y]) => x.localeCompare(y) || a.localeCompare(b));
+      for (let i = 0; i < ready.length; i += pageSize) yield ready.slice(i, i + pageSize).map(([id]) => id);
     },
     getEvent: async (c, e) => clone(events.get(`${c}/${e}`)),
     writeEvent: async (r, holder) => {

@@ -2,8 +2,9 @@ import { assertNever } from '../assert-never';
 import type { CustomerEvent, PurchaseEvent } from '../events/schema';
 import { applyConsent } from '../profile/consent';
 import { addFeedback, relationshipScore } from '../profile/relationship';
-import { RECENT_EVENT_IDS, type Profile, type StageChange, type StageChangeCause } from '../profile/profile';
+import { RECENT_EVENT_IDS, type Profile, type StageChange } from '../profile/profile';
 import { classify, classifyTier, dueTimes, longestWindow } from './classify';
+import { canRetell, newsIn, reclassify, retellFrom } from './history';
 import type { Lifecycle } from './schema';
 
 export interface ApplyResult {
@@ -78,8 +79,10 @@ export function applyEvent(
   const withConsent = consent
     ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`)
     : advanced;
+  // A customer the sweep parked is evaluated afresh here and scheduled again: the record is out of date.
+  const { parked: _resolved, ...unparked } = withConsent;
   const profile: Profile = {
-    ...withConsent,
+    ...unparked,
     ...definedOnly(customer),
     ...(attributes ? { attributes: { ...advanced.attributes, ...attributes } } : {}),
     ...newAddressesUnsuppressed(advanced, customer),
@@ -109,17 +112,22 @@ export function applyEvent(
   }
   profile.relationship = { score: relationshipScore(profile, lifecycle.care, now), at: now.toISOString() };
 
-  // A late event is dated no earlier than what the history already says, so history stays in order.
+  const cause = { kind: 'event', eventId: event.eventId, eventType: event.type } as const;
+  if (canRetell(profile, event.at)) {
+    // History follows business time: told again from this event on, whatever order events arrived in.
+    retellFrom(profile, lifecycle, { at: event.at, key: event.eventId, cause }, now);
+    const stages = newsIn(before.stageHistory, profile.stageHistory, event.eventId);
+    const tiers = newsIn(before.tierHistory, profile.tierHistory, event.eventId);
+    finishEvaluation(profile, lifecycle, now);
+    return { profile, stageChanges: stages.caused, tierChanges: tiers.caused, lateTimerChanges: stages.late };
+  }
+  // Earlier than every purchase still known: the best is to date it no earlier than history already says.
   const latest = [profile.stageHistory.at(-1)?.at, profile.tierHistory.at(-1)?.at]
     .filter((t) => t !== undefined)
     .sort()
     .at(-1);
   const at = latest !== undefined && Date.parse(latest) > Date.parse(event.at) ? latest : event.at;
-  const { stageChanges, tierChanges } = reclassify(profile, lifecycle, now, at, {
-    kind: 'event',
-    eventId: event.eventId,
-    eventType: event.type,
-  });
+  const { stageChanges, tierChanges } = reclassify(profile, lifecycle, now, at, cause);
   finishEvaluation(profile, lifecycle, now);
   return { profile, stageChanges, tierChanges, lateTimerChanges };
 }
@@ -150,21 +158,6 @@ export function advanceTime(
   }
   finishEvaluation(profile, lifecycle, now);
   return { profile, stageChanges, tierChanges };
-}
-
-/** Re-evaluates stage and tier at `when`, recording each change (dated `at`) in the profile's history. */
-function reclassify(profile: Profile, lifecycle: Lifecycle, when: Date, at: string, cause: StageChangeCause) {
-  const change = (field: 'stage' | 'tier', history: StageChange[], to: string): StageChange[] => {
-    if (to === profile[field]) return [];
-    const entry: StageChange = { from: profile[field], to, at, cause };
-    profile[field] = to;
-    history.push(entry);
-    return [entry];
-  };
-  return {
-    stageChanges: change('stage', profile.stageHistory, classify(profile, lifecycle, when)),
-    tierChanges: change('tier', profile.tierHistory, classifyTier(profile, lifecycle, when)),
-  };
 }
 
 /** The stage and tier changes an already-applied event caused, read back from history (used on retries). */

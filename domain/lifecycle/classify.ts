@@ -1,4 +1,5 @@
 import { durationSeconds } from '../config/duration';
+import { LATEST_DUE } from '../due';
 import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { BaseCondition, Condition, Lifecycle } from './schema';
@@ -19,16 +20,14 @@ function baseHolds(c: BaseCondition, profile: Profile, now: Date): boolean {
   if (c.noPurchaseFor !== undefined && (last === undefined || now.getTime() - last < ms(c.noPurchaseFor)))
     return false;
   if (c.purchasesWithin) {
-    if (last === undefined) return false;
-    const from = last - ms(c.purchasesWithin.window);
-    if (purchases.filter((p) => time(p.at) >= from).length < c.purchasesWithin.min) return false;
+    const from = now.getTime() - ms(c.purchasesWithin.window);
+    if (purchases.filter((p) => time(p.at) > from).length < c.purchasesWithin.min) return false;
   }
   if (c.spendWithin) {
-    if (last === undefined) return false;
-    const from = last - ms(c.spendWithin.window);
+    const from = now.getTime() - ms(c.spendWithin.window);
     const spent = new Map<string, number>();
     for (const p of purchases)
-      if (time(p.at) >= from) spent.set(p.currency, (spent.get(p.currency) ?? 0) + p.amount);
+      if (time(p.at) > from) spent.set(p.currency, (spent.get(p.currency) ?? 0) + p.amount);
     if (!Object.entries(c.spendWithin.min).some(([currency, min]) => (spent.get(currency) ?? 0) >= min))
       return false;
   }
@@ -58,7 +57,6 @@ const allConditions = (lifecycle: Lifecycle) =>
 
 // Derived once per lifecycle object: they are consulted for every event and every sweep.
 const thresholdsCache = new WeakMap<Lifecycle, number[]>();
-const windowCache = new WeakMap<Lifecycle, number>();
 
 /** Every `noPurchaseFor` threshold in the lifecycle, shortest first. */
 export function inactivityThresholds(lifecycle: Lifecycle): number[] {
@@ -74,26 +72,40 @@ export function inactivityThresholds(lifecycle: Lifecycle): number[] {
 
 /**
  * The instants after `after` at which the passing of time alone could move this customer to another
- * stage: the last purchase plus each inactivity threshold. The sweeper visits customers at these times.
+ * stage or tier: the last purchase plus each inactivity threshold, and each counted purchase plus each
+ * window (the moment it stops counting towards `purchasesWithin` or `spendWithin`). Earliest first. The
+ * sweeper visits customers at these times. None past the last instant the due index can order.
  */
 export function dueTimes(profile: Profile, lifecycle: Lifecycle, after: Date): Date[] {
   if (profile.lastPurchaseAt === undefined) return [];
   const last = time(profile.lastPurchaseAt);
-  return inactivityThresholds(lifecycle)
-    .map((d) => last + d)
-    .filter((t) => t > after.getTime())
+  const windows = windowLengths(lifecycle);
+  const times = [
+    ...inactivityThresholds(lifecycle).map((d) => last + d),
+    ...profile.recentPurchases.flatMap((p) => windows.map((w) => time(p.at) + w)),
+  ];
+  return [...new Set(times)]
+    .filter((t) => t > after.getTime() && t <= LATEST_DUE)
+    .sort((a, b) => a - b)
     .map((t) => new Date(t));
 }
 
-/** The longest window any rule looks back over: purchases older than that (before the last) are forgotten. */
-export function longestWindow(lifecycle: Lifecycle): number {
-  const cached = windowCache.get(lifecycle);
-  if (cached !== undefined) return cached;
+const windowsCache = new WeakMap<Lifecycle, number[]>();
+
+/** Every `purchasesWithin` and `spendWithin` window in the lifecycle, shortest first, each once. */
+export function windowLengths(lifecycle: Lifecycle): number[] {
+  const cached = windowsCache.get(lifecycle);
+  if (cached) return cached;
   const windows = allConditions(lifecycle)
     .flatMap((c) => [c.purchasesWithin?.window, c.spendWithin?.window])
     .filter((d): d is string => d !== undefined)
     .map(ms);
-  const longest = Math.max(0, ...windows);
-  windowCache.set(lifecycle, longest);
-  return longest;
+  const lengths = [...new Set(windows)].sort((a, b) => a - b);
+  windowsCache.set(lifecycle, lengths);
+  return lengths;
+}
+
+/** The longest window any rule looks back over: purchases older than that (before the last) are forgotten. */
+export function longestWindow(lifecycle: Lifecycle): number {
+  return Math.max(0, ...windowLengths(lifecycle));
 }

@@ -23,12 +23,14 @@ const BaseCondition = z.strictObject({
   noPurchaseFor: Duration.describe('No purchase for at least this long, e.g. 90d.').optional(),
   purchasesWithin: z
     .strictObject({ window: Duration, min: Count })
-    .describe('At least `min` purchases in the `window` ending at the latest purchase.')
+    .describe(
+      'At least `min` purchases in the `window` ending now: each purchase stops counting once the window has passed it.',
+    )
     .optional(),
   spendWithin: z
     .strictObject({ window: Duration, min: Amounts })
     .describe(
-      'Spent at least this much (in any one listed currency) in the `window` ending at the latest purchase.',
+      'Spent at least this much (in any one listed currency) in the `window` ending now: each purchase stops counting once the window has passed it.',
     )
     .optional(),
   returnedAfter: Duration.describe('The latest purchase came after a gap of at least this long.').optional(),

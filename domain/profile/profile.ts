@@ -1,4 +1,5 @@
 import type { Channel, Currency } from '../config/ids';
+import type { Parked } from '../due';
 
 /** Why a stage changed: an event, or time passing (an inactivity threshold reached, found by the sweeper). */
 export type StageChangeCause = { kind: 'event'; eventId: string; eventType: string } | { kind: 'timer' };
@@ -118,6 +119,8 @@ export interface Profile {
    * stage, or a date a journey starts on (birthday, holiday). Absent when nothing is due.
    */
   dueAt?: string;
+  /** Set when the sweep could not process this customer and took them out of the due index (see domain/due.ts). */
+  parked?: Parked;
   /** Date-triggered journeys (birthdays, holidays) have been started for every date up to this time. */
   occasionsCheckedAt?: string;
   consent: Consent;

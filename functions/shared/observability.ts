@@ -11,6 +11,10 @@ export const METRIC = {
   journeysStarted: 'JourneysStarted',
   stageChanges: 'StageChanges',
   customersSwept: 'CustomersSwept',
+  /** Customers the sweep could not process and took out of the due index (see domain/due.ts): look at each. */
+  sweepItemsParked: 'SweepItemsParked',
+  /** Customers whose turn in a sweep failed for a reason that may pass: still due, retried next sweep. */
+  sweepItemsFailed: 'SweepItemsFailed',
   decisions: 'JourneyDecisions',
   profileUpdates: 'ProfileUpdates',
   emailsSent: 'EmailsSent',

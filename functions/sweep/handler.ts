@@ -20,7 +20,14 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     if (result.stageChanges) metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges);
     if (result.journeysStarted)
       metrics.addMetric(METRIC.journeysStarted, MetricUnit.Count, result.journeysStarted);
-    logger.info('sweep done', { ...result });
+    if (result.parked.length)
+      metrics.addMetric(METRIC.sweepItemsParked, MetricUnit.Count, result.parked.length);
+    if (result.failed.length)
+      metrics.addMetric(METRIC.sweepItemsFailed, MetricUnit.Count, result.failed.length);
+    for (const parked of result.parked) logger.warn('customer parked by the sweep', { ...parked });
+    for (const failed of result.failed) logger.warn('customer left due after a failed turn', { ...failed });
+    const { parked, failed, ...counts } = result;
+    logger.info('sweep done', { ...counts, parked: parked.length, failed: failed.length });
     return result;
   };
   return middy(handle)

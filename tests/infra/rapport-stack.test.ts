@@ -574,6 +574,23 @@ describe('SES, secret, dashboard, outputs', () => {
     expect(status?.properties.alarms).toHaveLength(3);
   });
 
+  it('alarms when the sweep parks a customer it cannot process, shown on the dashboard', () => {
+    const alarms = Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    const parked = alarms.find(([, a]) => a.Properties.MetricName === 'SweepItemsParked');
+    expect(parked?.[1].Properties).toMatchObject({
+      Namespace: 'Rapport',
+      Dimensions: [{ Name: 'service', Value: 'rapport' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    const body = cfnText(
+      Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody,
+    );
+    expect(body).toContain(`{GetAtt:${parked![0]}.Arn}`);
+  });
+
   it('outputs the events API URL, the table, the bus, the task event pattern, the sweep schedule and every journey state machine', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(cfnText(outputs.EventsApiUrl?.Value)).toMatch(

@@ -146,7 +146,7 @@ describe('lifecycle: repeat, loyal, dormant, reactivated, lost', () => {
     expect(buyOn([0, 10], 2400).stage).toBe('active');
   });
 
-  it('the loyalty window ends at the latest purchase: old purchases stop counting', () => {
+  it('the loyalty window ends now (business time): old purchases stop counting', () => {
     expect(buyOn([0, 10, 20, 30, 400]).stage).not.toBe('loyal');
   });
 
@@ -255,5 +255,77 @@ describe('lifecycle: tiers', () => {
     );
     expect(later.profile.attributes).toEqual({ assetsUnderManagement: 2_500_000, segment: 'retail' });
     expect(later.profile.tier).toBe('vip');
+  });
+});
+
+describe('lifecycle: history follows business time, whatever order events arrive in', () => {
+  const events = [
+    purchase('a', 10, 'CNY', '2026-01-01T00:00:00.000Z'),
+    purchase('b', 25_000, 'CNY', '2026-05-01T00:00:00.000Z'),
+    purchase('c', 10, 'CNY', '2026-06-01T00:00:00.000Z'),
+  ];
+  const deliver = (order: CustomerEvent[], at = '2026-06-02T00:00:00.000Z') =>
+    order.reduce<Profile | undefined>(
+      (p, e) => applyEvent(p, e, lifecycle, new Date(at)).profile,
+      undefined,
+    )!;
+  const story = (p: Profile) => ({
+    stages: p.stageHistory.map((c) => [
+      c.from,
+      c.to,
+      c.at,
+      c.cause.kind === 'event' ? c.cause.eventId : 'timer',
+    ]),
+    tiers: p.tierHistory.map((c) => [
+      c.from,
+      c.to,
+      c.at,
+      c.cause.kind === 'event' ? c.cause.eventId : 'timer',
+    ]),
+  });
+
+  it('the second purchase arriving before the first: each change at its own time, with its own cause', () => {
+    const [a, b] = events;
+    const inOrder = deliver([a!, b!]);
+    const reversed = deliver([b!, a!]);
+    expect(story(reversed)).toEqual(story(inOrder));
+    expect(story(inOrder).stages).toEqual([
+      ['prospect', 'first-purchase', '2026-01-01T00:00:00.000Z', 'a'],
+      ['first-purchase', 'dormant', '2026-04-01T00:00:00.000Z', 'timer'],
+      ['dormant', 'reactivated', '2026-05-01T00:00:00.000Z', 'b'],
+    ]);
+  });
+
+  it('three purchases in every order give one history, told in business time', () => {
+    const [a, b, c] = events;
+    const reference = story(deliver([a!, b!, c!]));
+    expect(reference).toEqual({
+      stages: [
+        ['prospect', 'first-purchase', '2026-01-01T00:00:00.000Z', 'a'],
+        ['first-purchase', 'dormant', '2026-04-01T00:00:00.000Z', 'timer'],
+        ['dormant', 'reactivated', '2026-05-01T00:00:00.000Z', 'b'],
+        ['reactivated', 'loyal', '2026-06-01T00:00:00.000Z', 'c'],
+      ],
+      tiers: [['regular', 'vip', '2026-05-01T00:00:00.000Z', 'b']],
+    });
+    for (const order of [
+      [a, c, b],
+      [b, a, c],
+      [b, c, a],
+      [c, a, b],
+      [c, b, a],
+    ])
+      expect(story(deliver(order as CustomerEvent[]))).toEqual(reference);
+  });
+
+  it('an earlier purchase arriving late announces only what is news', () => {
+    const [a, b] = events;
+    const afterB = deliver([b!]);
+    const late = applyEvent(afterB, a!, lifecycle, new Date('2026-06-02T00:00:00.000Z'));
+    // `b` already made the customer a first-time buyer (and started its journeys): `a` re-dates that
+    // change, it does not announce it again. The dormancy and return it reveals are history only.
+    expect(late.stageChanges).toEqual([]);
+    expect(late.lateTimerChanges.map((c) => c.to)).toEqual(['first-purchase', 'dormant', 'reactivated']);
+    expect(late.profile.stage).toBe('reactivated');
   });
 });

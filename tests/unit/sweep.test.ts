@@ -16,6 +16,15 @@ const dormancy = Journey.parse({
   steps: [{ id: 'x', type: 'exit' }],
 });
 
+const NOTHING_DUE = {
+  visited: 0,
+  stageChanges: 0,
+  tierChanges: 0,
+  journeysStarted: 0,
+  parked: [],
+  failed: [],
+};
+
 async function population(n: number) {
   const store = memoryStore();
   const starter = memoryStarter();
@@ -50,7 +59,14 @@ describe('sweeper', () => {
     const { clock, deps, store, starter } = await population(28);
     clock.set('2026-04-10T00:00:00Z'); // 90 days after 2026-01-10: customers c-0 … c-9 are due
     const result = await sweep(deps);
-    expect(result).toEqual({ visited: 10, stageChanges: 10, journeysStarted: 10 });
+    expect(result).toEqual({
+      visited: 10,
+      stageChanges: 10,
+      tierChanges: 0,
+      journeysStarted: 10,
+      parked: [],
+      failed: [],
+    });
     const dormant = [...store.profiles.values()]
       .filter((p) => p.stage === 'dormant')
       .map((p) => p.customerId);
@@ -84,7 +100,7 @@ describe('sweeper', () => {
     const [a, b] = await Promise.all([sweep(deps), sweep(deps)]);
     expect(a.stageChanges + b.stageChanges).toBe(10);
     const snapshot = structuredClone([...store.profiles.values()]);
-    expect(await sweep(deps)).toEqual({ visited: 0, stageChanges: 0, journeysStarted: 0 });
+    expect(await sweep(deps)).toEqual(NOTHING_DUE);
     expect([...store.profiles.values()]).toEqual(snapshot);
     expect(starter.started.size).toBe(10);
   });
@@ -94,11 +110,67 @@ describe('sweeper', () => {
     const reads: string[] = [];
     const counting: CustomerStore = { ...store, getProfile: (id) => (reads.push(id), store.getProfile(id)) };
     clock.set('2026-03-01T00:00:00Z'); // nobody is due yet
-    expect(await sweep({ ...deps, store: counting })).toEqual({
-      visited: 0,
-      stageChanges: 0,
-      journeysStarted: 0,
-    });
+    expect(await sweep({ ...deps, store: counting })).toEqual(NOTHING_DUE);
     expect(reads).toEqual([]);
+  });
+});
+
+describe('time alone moves tiers and loyal, window by window', () => {
+  async function buying(purchases: [string, number][]) {
+    const store = memoryStore();
+    const clock = fixedClock(purchases[0]![0]);
+    const deps = {
+      store,
+      starter: memoryStarter(),
+      clock,
+      lifecycle,
+      calendar,
+      journeys: [],
+      publisher: memoryPublisher(),
+    };
+    for (const [at, amount] of purchases) {
+      clock.set(at);
+      const event = { eventId: `p-${at}`, type: 'purchase' as const, customerId: 'c-1', at, amount };
+      await ingestEvent({ ...event, currency: 'USD' }, deps);
+    }
+    return { store, clock, deps };
+  }
+
+  it('a VIP who stops buying drops out of vip when the window passes, by sweep alone', async () => {
+    const { store, clock, deps } = await buying([
+      ['2026-01-01T00:00:00Z', 2000],
+      ['2026-03-01T00:00:00Z', 1500],
+    ]);
+    expect(store.profiles.get('c-1')?.tier).toBe('vip');
+    clock.set('2026-06-01T00:00:00Z'); // dormant since 30 May; still $3,500 within the last year
+    await sweep(deps);
+    expect(store.profiles.get('c-1')).toMatchObject({ stage: 'dormant', tier: 'vip' });
+    // The moment the $2,000 purchase leaves the window is the next due time.
+    expect(store.profiles.get('c-1')?.dueAt).toBe('2027-01-01T00:00:00.000Z');
+
+    clock.set('2027-01-02T00:00:00Z');
+    expect(await sweep(deps)).toMatchObject({ visited: 1, tierChanges: 1 });
+    const drop = { from: 'vip', to: 'regular', at: '2027-01-01T00:00:00.000Z', cause: { kind: 'timer' } };
+    expect(store.profiles.get('c-1')?.tierHistory.at(-1)).toEqual(drop);
+    expect(deps.publisher.published.filter((c) => c.kind === 'tier').at(-1)).toMatchObject(drop);
+  });
+
+  it('a loyal customer whose big purchase leaves the window becomes active, by sweep alone', async () => {
+    const { store, clock, deps } = await buying([
+      ['2026-01-01T00:00:00Z', 800],
+      ['2026-03-15T00:00:00Z', 10],
+      ['2026-06-01T00:00:00Z', 10],
+      ['2026-08-15T00:00:00Z', 10],
+      ['2026-11-01T00:00:00Z', 10],
+    ]);
+    expect(store.profiles.get('c-1')?.stage).toBe('loyal');
+    clock.set('2027-01-02T00:00:00Z');
+    await sweep(deps);
+    expect(store.profiles.get('c-1')?.stageHistory.at(-1)).toEqual({
+      from: 'loyal',
+      to: 'active',
+      at: '2027-01-01T00:00:00.000Z',
+      cause: { kind: 'timer' },
+    });
   });
 });

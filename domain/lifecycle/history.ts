@@ -1,0 +1,148 @@
+import type { Profile, StageChange, StageChangeCause } from '../profile/profile';
+import { classify, classifyTier, dueTimes } from './classify';
+import type { Lifecycle } from './schema';
+
+const time = (iso: string) => Date.parse(iso);
+const BEFORE_TIME = -8.64e15;
+
+/** A moment in business time something happened to the customer: an event (ties broken by its id). */
+export interface Moment {
+  at: string;
+  key: string;
+  cause: StageChangeCause;
+}
+
+const compare = (a: { at: string; key: string }, b: { at: string; key: string }) =>
+  time(a.at) - time(b.at) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** Re-evaluates stage and tier at `when`, recording each change (dated `at`) in the profile's history. */
+export function reclassify(
+  profile: Profile,
+  lifecycle: Lifecycle,
+  when: Date,
+  at: string,
+  cause: StageChangeCause,
+) {
+  const change = (field: 'stage' | 'tier', history: StageChange[], to: string): StageChange[] => {
+    if (to === profile[field]) return [];
+    const entry: StageChange = { from: profile[field], to, at, cause };
+    profile[field] = to;
+    history.push(entry);
+    return [entry];
+  };
+  return {
+    stageChanges: change('stage', profile.stageHistory, classify(profile, lifecycle, when)),
+    tierChanges: change('tier', profile.tierHistory, classifyTier(profile, lifecycle, when)),
+  };
+}
+
+/**
+ * Can history be told again from `at`? Only if every purchase from then on is still known: purchases
+ * older than the look-back window are forgotten (only their count is kept).
+ */
+export function canRetell(profile: Profile, at: string): boolean {
+  const oldest = profile.recentPurchases[0];
+  return (
+    profile.purchaseCount === profile.recentPurchases.length || (!!oldest && time(at) >= time(oldest.at))
+  );
+}
+
+/** The customer's purchase facts as they stood at `moment` (inclusive or not of purchases at it). */
+function asOf(profile: Profile, moment: { at: string; key: string }, inclusive: boolean): Profile {
+  const known = profile.recentPurchases.filter((p) => {
+    const order = compare({ at: p.at, key: p.eventId }, moment);
+    return inclusive ? order <= 0 : order < 0;
+  });
+  const { lastPurchaseAt: _now, ...rest } = profile;
+  const last = known.at(-1)?.at;
+  return {
+    ...rest,
+    recentPurchases: known,
+    purchaseCount: profile.purchaseCount - (profile.recentPurchases.length - known.length),
+    ...(last !== undefined ? { lastPurchaseAt: last } : {}),
+  };
+}
+
+/** Classifies `view` (the facts at a moment) and carries the outcome back to the profile. */
+function step(
+  profile: Profile,
+  view: Profile,
+  lifecycle: Lifecycle,
+  when: Date,
+  at: string,
+  c: StageChangeCause,
+) {
+  const subject = { ...view, stage: profile.stage, tier: profile.tier };
+  reclassify(subject, lifecycle, when, at, c);
+  profile.stage = subject.stage;
+  profile.tier = subject.tier;
+}
+
+/** Applies the inactivity and window timers in (after, upTo] that the facts in `view` set. */
+function timers(profile: Profile, view: Profile, lifecycle: Lifecycle, after: number, upTo: number) {
+  for (const t of dueTimes(view, lifecycle, new Date(after)).filter((d) => d.getTime() <= upTo))
+    step(profile, view, lifecycle, t, t.toISOString(), { kind: 'timer' });
+}
+
+/**
+ * Tells the customer's stage and tier history again from `from` (a moment in business time, usually an
+ * event that arrived late) up to `now`: history before it is kept, and from it on every purchase, every
+ * other event that changed something, and every timer in between is evaluated again at its own time, on
+ * the facts as they stood then. So the history is the same whatever order events arrived in. Mutates
+ * `profile` (stage, tier, histories); the caller checks canRetell first.
+ */
+export function retellFrom(profile: Profile, lifecycle: Lifecycle, from: Moment, now: Date): void {
+  const T = time(from.at);
+  const dropped = [...profile.stageHistory, ...profile.tierHistory].filter((c) => time(c.at) >= T);
+  const keptStages = profile.stageHistory.filter((c) => time(c.at) < T);
+  const keptTiers = profile.tierHistory.filter((c) => time(c.at) < T);
+  profile.stage = keptStages.at(-1)?.to ?? profile.stageHistory[0]?.from ?? profile.stage;
+  profile.tier = keptTiers.at(-1)?.to ?? profile.tierHistory[0]?.from ?? profile.tier;
+  profile.stageHistory = keptStages;
+  profile.tierHistory = keptTiers;
+
+  const moments = new Map<string, Moment>([[from.key, from]]);
+  for (const p of profile.recentPurchases)
+    if (time(p.at) >= T && !moments.has(p.eventId))
+      moments.set(p.eventId, {
+        at: p.at,
+        key: p.eventId,
+        cause: { kind: 'event', eventId: p.eventId, eventType: 'purchase' },
+      });
+  for (const c of dropped)
+    if (c.cause.kind === 'event' && !moments.has(c.cause.eventId))
+      moments.set(c.cause.eventId, { at: c.at, key: c.cause.eventId, cause: c.cause });
+
+  const kept = [...keptStages, ...keptTiers].map((c) => time(c.at));
+  let cursor = Math.max(BEFORE_TIME, ...kept);
+  for (const m of [...moments.values()].sort(compare)) {
+    timers(profile, asOf(profile, m, false), lifecycle, cursor, time(m.at));
+    step(profile, asOf(profile, m, true), lifecycle, new Date(m.at), m.at, m.cause);
+    cursor = Math.max(cursor, time(m.at));
+  }
+  timers(profile, profile, lifecycle, cursor, now.getTime());
+}
+
+/**
+ * What a retold history means for the caller: the changes this event caused that are news (they start
+ * journeys and are announced), and the rest of what is new in history (kept, not acted on: their moment
+ * has passed, or they re-date a change that was already acted on under another cause).
+ */
+export function newsIn(
+  before: readonly StageChange[],
+  after: readonly StageChange[],
+  eventId: string,
+): { caused: StageChange[]; late: StageChange[] } {
+  const causeKey = (c: StageChangeCause) => (c.kind === 'timer' ? 'timer' : `${c.eventType}:${c.eventId}`);
+  const same = (a: StageChange, b: StageChange) =>
+    a.from === b.from &&
+    a.to === b.to &&
+    time(a.at) === time(b.at) &&
+    causeKey(a.cause) === causeKey(b.cause);
+  const fresh = after.filter((c) => !before.some((o) => same(o, c)));
+  const redated = new Set(before.filter((o) => !after.some((c) => same(o, c))).map((o) => o.to));
+  const caused = fresh.filter(
+    (c) => c.cause.kind === 'event' && c.cause.eventId === eventId && !redated.has(c.to),
+  );
+  return { caused, late: fresh.filter((c) => !caused.includes(c)) };
+}
