@@ -101,6 +101,21 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       for (const { pk: _pk, sk: _sk, ...rest } of page.Items ?? []) items.push(rest as T);
     return items;
   };
+  /** One due shard's customers due by `now`, page by page, in index (time) order. */
+  const duePages = async function* (shard: number, now: string, pageSize: number) {
+    const pages = paginateQuery(
+      { client: doc, pageSize },
+      {
+        TableName: tableName,
+        IndexName: DUE_INDEX.name,
+        KeyConditionExpression: '#shard = :shard AND #due <= :now',
+        ExpressionAttributeNames: { '#shard': DUE_INDEX.partitionKey, '#due': DUE_INDEX.sortKey },
+        ExpressionAttributeValues: { ':shard': `DUE#${shard}`, ':now': now },
+      },
+    );
+    for await (const page of pages)
+      yield (page.Items ?? []).map((item) => String(item.pk).slice('CUSTOMER#'.length));
+  };
   const isConditionFailure = (e: unknown) =>
     e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
   /** Optimistic concurrency: version 1 creates, version n replaces n - 1 only. */
@@ -182,23 +197,17 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       return (out.Items ?? []).map((i) => String(i.customerId));
     },
     async *listDue(now, pageSize) {
-      // Shard after shard, each read through to its end: a page of customers the sweep leaves due (it
-      // could not process them) is behind the cursor, never in front of the customers after it.
-      for (let shard = 0; shard < DUE_SHARDS; shard++) {
-        const pages = paginateQuery(
-          { client: doc, pageSize },
-          {
-            TableName: tableName,
-            IndexName: DUE_INDEX.name,
-            KeyConditionExpression: '#shard = :shard AND #due <= :now',
-            ExpressionAttributeNames: { '#shard': DUE_INDEX.partitionKey, '#due': DUE_INDEX.sortKey },
-            ExpressionAttributeValues: { ':shard': `DUE#${shard}`, ':now': now },
-          },
-        );
-        for await (const page of pages) {
-          const ids = (page.Items ?? []).map((item) => String(item.pk).slice('CUSTOMER#'.length));
-          if (ids.length > 0) yield ids;
-        }
+      // Every shard read through to its end: a page of customers the sweep leaves due (it could not
+      // process them) is behind the cursor, never in front of the customers after it. The shards are
+      // read side by side, a page of each at a time, so a sweep costs one round trip per page depth.
+      const shards = Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        duePages(shard, now, pageSize)[Symbol.asyncIterator](),
+      );
+      let open = shards;
+      while (open.length > 0) {
+        const results = await Promise.all(open.map((pages) => pages.next()));
+        for (const result of results) if (!result.done && result.value.length > 0) yield result.value;
+        open = open.filter((_, i) => !results[i]?.done);
       }
     },
     getEvent: (customerId, eventId) => get<StoredEvent>(keys.event(customerId, eventId)),
