@@ -10,7 +10,7 @@ import { ingestEvent } from '../../domain/ingest';
 import { checkLinkFor, type FeedbackClaims } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
-import { customerPage, escapeHtml, formFields, html } from '../shared/http';
+import { answeringInputErrors, customerPage, escapeHtml, formFields, html } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface FeedbackHandlerDeps extends Observability, LifecycleDeps {
@@ -114,7 +114,7 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
     await record(claims, comment);
     return html(200, page(lang, `<p>${t(lang, comment ? 'commented' : 'thanks', claims.score)}</p>`));
   };
-  return middy(handle)
+  return middy(answeringInputErrors(handle))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }
