@@ -38,6 +38,11 @@ export function freeText(what: string, max: number) {
     .refine(wellFormed, expect('valid Unicode text (no lone surrogate halves)'));
 }
 
+/** Free text with the control characters `freeText` refuses removed: for text typed into a form. */
+export function withoutControls(s: string): string {
+  return s.replace(new RegExp(CONTROL_BUT_LINES.source, 'gu'), '');
+}
+
 /**
  * A person's name: trimmed, and a name of spaces only is no name at all (absent), so templates render
  * their fallback ("Hello there,") rather than "Hello    ,".

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FeedbackEvent } from '../../domain/events/schema';
 import { withSentiment } from '../../domain/events/sentiment';
+import { withoutControls } from '../../domain/events/text';
 import { ingestEvent } from '../../domain/ingest';
 import { checkLinkFor, type FeedbackClaims } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
@@ -110,7 +111,9 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
         ),
       );
     }
-    const comment = formFields(event).get('comment')?.trim().slice(0, MAX_COMMENT) || undefined;
+    // A browser sends what was typed; stray control characters are dropped rather than the comment refused.
+    const typed = formFields(event).get('comment');
+    const comment = (typed && withoutControls(typed).trim().slice(0, MAX_COMMENT)) || undefined;
     await record(claims, comment);
     return html(200, page(lang, `<p>${t(lang, comment ? 'commented' : 'thanks', claims.score)}</p>`));
   };

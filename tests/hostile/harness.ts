@@ -84,7 +84,11 @@ export function describeHostile(title: string, cases: readonly HostileCase[]): v
       expect(seed.status).toBe(202);
       await settled(runtime);
     });
-    afterAll(() => runtime.stop());
+    // Journeys started by accepted events finish their sends before the table goes away.
+    afterAll(async () => {
+      await settled(runtime);
+      await runtime.stop();
+    });
 
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const before = await tableSnapshot(runtime);

@@ -114,8 +114,8 @@ export async function tableSnapshot(runtime: LocalRuntime): Promise<string> {
 /** Waits until the runtime has no work in flight (journeys started by the seed have done their sends). */
 export async function settled(runtime: LocalRuntime): Promise<void> {
   let quiet = 0;
-  while (quiet < 3) {
-    await new Promise((r) => setTimeout(r, 20));
+  while (quiet < 2) {
+    await new Promise((r) => setTimeout(r, 5));
     quiet = runtime.activity.inFlight === 0 ? quiet + 1 : 0;
   }
 }
