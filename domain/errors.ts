@@ -45,10 +45,13 @@ export class ConfigValidationError extends ValidationError {}
 export function withoutValues<E extends ValidationError>(error: E): E {
   const Ctor = error.constructor as new (what: string, problems: readonly Problem[], o?: object) => E;
   const what = error.message.split(':')[0] ?? error.name;
-  return new Ctor(
+  const copy = new Ctor(
     what,
     error.problems.map((p) => ({ ...p, ...(p.value === undefined ? {} : { value: '[redacted]' }) })),
   );
+  // The runtime logs the message whole: it lists a bounded number of problems, however many there are.
+  copy.message = summarize(copy);
+  return copy;
 }
 export class InvalidEventError extends ValidationError {}
 export class InvalidTaskInputError extends ValidationError {}
@@ -103,16 +106,52 @@ export function formatProblem(p: Problem): string {
   return `${where ? `${where} ` : ''}${field}: ${given}; expected ${p.expected}`;
 }
 
-export function formatProblems(problems: readonly Problem[]): string {
-  return problems.map((p) => `  - ${formatProblem(p)}`).join('\n');
+/** How many problems an answer or a log line lists; the rest are counted ("and 32,980 more problems"). */
+export const MAX_PROBLEMS_LISTED = 20;
+
+/** The first `limit` problems, then one that counts the others: an answer stays small whatever the input. */
+export function capProblems(problems: readonly Problem[], limit = MAX_PROBLEMS_LISTED): Problem[] {
+  if (problems.length <= limit) return [...problems];
+  const more = problems.length - limit;
+  return [
+    ...problems.slice(0, limit),
+    { field: '', expected: `and ${more} more problem${more === 1 ? '' : 's'} (fix the ones above first)` },
+  ];
 }
 
+export function formatProblems(problems: readonly Problem[], limit = Infinity): string {
+  const lines = problems.slice(0, limit).map((p) => `  - ${formatProblem(p)}`);
+  const more = problems.length - lines.length;
+  if (more > 0) lines.push(`  - and ${more} more problem${more === 1 ? '' : 's'}`);
+  return lines.join('\n');
+}
+
+/** The message of a ValidationError listing at most `limit` of its problems. */
+export function summarize(error: ValidationError, limit = MAX_PROBLEMS_LISTED): string {
+  const what = error.message.split('\n')[0] ?? error.name;
+  return `${what}\n${formatProblems(error.problems, limit)}`;
+}
+
+/** A short, safe rendering of any value: never long, never throws (a value may be nested 10,000 deep). */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === null || typeof value !== 'object') return String(value);
-  const json = JSON.stringify(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? '[…]' : '{…}';
+  }
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/** A value as an answer may quote it: as it is when short, else shortened (text) or described (the rest). */
+export function previewValue(value: unknown): unknown {
+  if (typeof value === 'string' && value.length > 80) return `${value.slice(0, 77)}...`;
+  if (value === null || typeof value !== 'object') return value;
+  const described = describeValue(value);
+  return described.length < 80 && !described.endsWith('…}') && !described.endsWith('…]') ? value : described;
 }
 
 /** Renders a path as it reads in YAML/JSON documentation: `steps[1].duration`. */

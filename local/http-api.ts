@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
+import { internalErrorBody } from '../functions/shared/http';
+import { redactPersonalData } from '../functions/shared/redact';
 import type { Activity } from './activity';
 import { LOCAL_ACCOUNT } from './lambda';
 import { listenOn } from './serve-safely';
 
 /** API Gateway's own payload limit; the handlers apply Rapport's stricter one. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+const DRAIN_MAX_BYTES = 4 * GATEWAY_MAX_BYTES;
 
 export type Invoke = (
   fn: FunctionName,
@@ -42,11 +45,14 @@ export class LocalHttpApi {
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => {
+      const requestId = randomUUID();
       void this.activity
-        .track(() => this.serve(req, res))
+        .track(() => this.serve(req, res, requestId))
         .catch((e: unknown) => {
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ message: 'Internal Server Error', detail: (e as Error).message }));
+          // The cause goes to the console (the local log); the answer says only where to look.
+          console.error(`request ${requestId} failed:`, redactPersonalData('', (e as Error)?.message ?? e));
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(internalErrorBody(requestId)));
         });
     });
     return listenOn(this.server, port, host, 'events API');
@@ -56,7 +62,7 @@ export class LocalHttpApi {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let pathParameters: Record<string, string> | undefined;
     const route = HTTP_ROUTES.find((r) => {
@@ -68,21 +74,46 @@ export class LocalHttpApi {
     if (!route) {
       const local = this.extra.get(`${req.method} ${url.pathname}`);
       if (local) return local(req, res);
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: 'Not Found' }));
+      const known = HTTP_ROUTES.some((r) => matchPath(r.path, url.pathname));
+      const status = known ? 405 : 404;
+      const expected = known
+        ? `one of ${HTTP_ROUTES.filter((r) => matchPath(r.path, url.pathname))
+            .map((r) => r.method)
+            .join(', ')}`
+        : `one of ${HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}`;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          error: known ? 'MethodNotAllowed' : 'NotFound',
+          message: known ? 'Method Not Allowed' : 'Not Found',
+          problems: [
+            { field: known ? 'method' : 'path', value: known ? req.method : url.pathname, expected },
+          ],
+          requestId,
+        }),
+      );
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).byteLength;
-      if (size > GATEWAY_MAX_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-        res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
+      // Read on (and discard) past the limit, so the client is still listening when the 413 comes; a
+      // body far beyond it is cut off.
+      if (size > DRAIN_MAX_BYTES) return void req.destroy();
+      if (size <= GATEWAY_MAX_BYTES) chunks.push(chunk as Buffer);
+    }
+    if (size > GATEWAY_MAX_BYTES) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          error: 'PayloadTooLargeError',
+          message: 'Request Entity Too Large',
+          problems: [{ field: '', expected: `a body of at most ${GATEWAY_MAX_BYTES} bytes` }],
+          requestId,
+        }),
+      );
+      return;
     }
     const body = Buffer.concat(chunks);
     const text = body.toString('utf8');
@@ -111,7 +142,7 @@ export class LocalHttpApi {
           sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
           userAgent: headers['user-agent'] ?? '',
         },
-        requestId: randomUUID(),
+        requestId,
         routeKey: `${route.method} ${route.path}`,
         stage: '$default',
         time: now.toUTCString(),

@@ -200,6 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           ...observability(),
           ...lifecycleDeps,
           sentiment: createLexiconClassifier(),
+          eventTimes: w.settings.events,
         }) as LambdaHandler<never, unknown>,
         'send-message': createSendMessageHandler({
           ...observability(),

@@ -18,9 +18,16 @@ export const TimeZone = z
   .string(expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"'))
   .refine(isTimeZone, expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"'));
 
+// ISO 4217 as the runtime's ICU knows it: "ABC" has the shape of a code but names no currency.
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 export const Currency = z
   .string(expect('an ISO 4217 currency code such as "CNY" or "USD"'))
-  .regex(/^[A-Z]{3}$/, expect('an ISO 4217 currency code in capitals, such as "CNY" or "USD"'));
+  .regex(/^[A-Z]{3}$/, expect('an ISO 4217 currency code in capitals, such as "CNY" or "USD"'))
+  .refine(
+    (c) => !/^[A-Z]{3}$/.test(c) || CURRENCIES.has(c),
+    expect('an ISO 4217 currency code in use, such as "CNY", "USD" or "EUR"'),
+  );
 
 export const TimeOfDay = z
   .string(expect('a time of day such as "09:30"'))

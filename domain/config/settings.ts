@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { Duration, durationSeconds } from './duration';
 import { Locale, Slug, TimeOfDay, TimeZone } from './ids';
 import { expect } from './source';
@@ -50,6 +51,25 @@ export function pacingWindowSeconds(pacing: Pacing): number {
   return Math.max(0, ...pacing.caps.map((c) => durationSeconds(c.per)));
 }
 
+/**
+ * Which event times ingest believes. A purchase "in the year 9999" would keep its customer due forever;
+ * one from before the business existed is a sender's bug. Both are refused with a 400 naming `at`.
+ */
+export const EventTimes = z.strictObject({
+  maxFutureSkew: Duration.default(DEFAULT_EVENT_TIME_WINDOW.maxFutureSkew).describe(
+    "How far past the current time an event time may be (senders' clocks drift), e.g. 1d.",
+  ),
+  earliest: z.iso
+    .datetime({
+      offset: true,
+      error: 'expected: an ISO 8601 timestamp with a time zone, e.g. "2000-01-01T00:00:00Z"',
+    })
+    .refine((s) => Date.parse(s) >= Date.parse('1970-01-01T00:00:00Z'), expect('a time from 1970 on'))
+    .default(DEFAULT_EVENT_TIME_WINDOW.earliest)
+    .describe('Events that claim to have happened before this are refused.'),
+});
+export type EventTimes = z.infer<typeof EventTimes>;
+
 /** Project-wide settings marketing owns (workflows/settings.yaml). Deployment details live in CDK context. */
 export const Settings = z.strictObject({
   brand: z.strictObject({
@@ -80,5 +100,8 @@ export const Settings = z.strictObject({
     .default(['offers', 'events', 'service'])
     .describe('What marketing messages are about; a customer may opt out of each (send steps name one).'),
   pacing: Pacing.default({ caps: [] }).describe('Frequency caps and quiet hours for marketing messages.'),
+  events: EventTimes.default(DEFAULT_EVENT_TIME_WINDOW).describe(
+    'The event times ingest accepts: refused beyond maxFutureSkew from now, or before earliest.',
+  ),
 });
 export type Settings = z.infer<typeof Settings>;

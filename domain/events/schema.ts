@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { Channel, Currency, Locale, Slug, TimeZone } from '../config/ids';
 import { expect } from '../config/source';
+import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
+import { freeText, lineText, personName } from './text';
+import { EventTime } from './time';
 
 /** The event types Rapport understands. Journeys may start on any of them. */
 export const EVENT_TYPES = ['purchase', 'profile', 'feedback', 'complaint'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const Timestamp = z.iso.datetime({
-  offset: true,
-  error: 'expected: an ISO 8601 timestamp with a time zone, e.g. "2026-11-22T10:00:00Z"',
-});
+/** A key the customer's data is stored under: never a built-in object property such as `constructor`. */
+function ownKey<T extends z.ZodString>(schema: T) {
+  return schema.refine((k) => !isReservedKey(k), expect(RESERVED_EXPECTED));
+}
 
 const ConsentStatus = z.enum(['subscribed', 'unsubscribed'], expect('"subscribed" or "unsubscribed"'));
 
@@ -18,7 +21,7 @@ export const ConsentUpdate = z.strictObject({
   email: ConsentStatus.optional(),
   sms: ConsentStatus.optional(),
   topics: z
-    .record(Slug, ConsentStatus)
+    .record(ownKey(Slug), ConsentStatus)
     .refine((r) => Object.keys(r).length <= 20, expect('at most 20 topics'))
     .optional(),
 });
@@ -33,14 +36,18 @@ export const CustomerAttributes = z.strictObject({
     .optional(),
   preferredChannel: Channel.optional(),
   consent: ConsentUpdate.optional(),
-  firstName: z.string(expect('text')).max(100, expect('at most 100 characters')).optional(),
+  firstName: personName(100).optional(),
   locale: Locale.optional(),
   timeZone: TimeZone.optional(),
   attributes: z
     .record(
-      z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, expect('an attribute name of letters, digits and _')),
+      ownKey(
+        z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, expect('an attribute name of letters, digits and _')),
+      ),
       z.union(
-        [z.string().max(256), z.number().finite(), z.boolean()],
+        [lineText('text', 256), storableNumber('a number'), z.boolean()],
         expect('a text, number or true/false value'),
       ),
     )
@@ -50,8 +57,7 @@ export const CustomerAttributes = z.strictObject({
 export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 
 const base = {
-  eventId: z
-    .string(expect('a unique event id (text, 1–128 characters) chosen by the sender, e.g. "order-123"'))
+  eventId: lineText('a unique event id (text, 1–128 characters) chosen by the sender, e.g. "order-123"', 128)
     .min(1, expect('a unique event id (text, 1–128 characters)'))
     .max(128, expect('an event id of at most 128 characters')),
   customerId: z
@@ -59,19 +65,19 @@ const base = {
     .min(1, expect('the customer id (text, 1–128 characters)'))
     .max(128, expect('a customer id of at most 128 characters'))
     .regex(/^[A-Za-z0-9._:@-]+$/, expect('a customer id made of letters, digits and . _ : @ -')),
-  at: Timestamp,
+  at: EventTime,
   customer: CustomerAttributes.optional(),
 };
 
 export const PurchaseEvent = z.strictObject({
   ...base,
   type: z.literal('purchase'),
-  amount: z
-    .number(expect('the purchase amount as a number, e.g. 19.9'))
-    .nonnegative(expect('an amount of 0 or more'))
-    .finite(expect('a finite amount')),
+  amount: storableNumber('the purchase amount as a number, e.g. 19.9').refine(
+    (n) => n >= 0,
+    expect('an amount of 0 or more'),
+  ),
   currency: Currency,
-  orderId: z.string().max(128).optional(),
+  orderId: lineText('an order id (text)', 128).optional(),
 });
 export type PurchaseEvent = z.infer<typeof PurchaseEvent>;
 
@@ -83,10 +89,7 @@ export const SENTIMENTS = ['positive', 'neutral', 'mixed', 'negative'] as const;
 export const Sentiment = z.enum(SENTIMENTS, expect('"positive", "neutral", "mixed" or "negative"'));
 export type Sentiment = z.infer<typeof Sentiment>;
 
-const FreeText = z
-  .string(expect('text the customer wrote'))
-  .min(1)
-  .max(5000, expect('at most 5000 characters'));
+const FreeText = freeText('text the customer wrote', 5000);
 
 /**
  * A survey answer: NPS (0–10, "how likely are you to recommend us") or satisfaction (1–5), with an
@@ -102,7 +105,9 @@ export const FeedbackEvent = z
     /** Set by Rapport from the comment (Comprehend on AWS); a sender may give its own. */
     sentiment: Sentiment.optional(),
     /** The message the survey came in, when it came from a Rapport email. */
-    about: z.strictObject({ journeyId: z.string().max(64), stepId: z.string().max(64) }).optional(),
+    about: z
+      .strictObject({ journeyId: lineText('a journey id', 64), stepId: lineText('a step id', 64) })
+      .optional(),
   })
   .refine((e) => (e.survey === 'nps' ? e.score >= 0 && e.score <= 10 : e.score >= 1 && e.score <= 5), {
     error: 'expected: a score from 0 to 10 for nps, from 1 to 5 for csat',

@@ -9,9 +9,10 @@ import { withSentiment } from '../../domain/events/sentiment';
 import { linkOutlived } from '../../domain/erase';
 import { EventIdReusedError, ingestEvent, type IngestResult } from '../../domain/ingest';
 import { checkLinkFor, linkProblemText, type FeedbackClaims } from '../../domain/messages/links';
+import { withoutControls } from '../../domain/events/text';
 import { resolveLocale } from '../../domain/messages/render';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
-import { customerPage, escapeHtml, formFields, html } from '../shared/http';
+import { answeringInputErrors, customerPage, escapeHtml, formFields, html } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface FeedbackHandlerDeps extends Observability, LifecycleDeps {
@@ -132,11 +133,13 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
         ),
       );
     }
-    const comment = formFields(event).get('comment')?.trim().slice(0, MAX_COMMENT) || undefined;
+    // A browser sends what was typed; stray control characters are dropped rather than the comment refused.
+    const typed = formFields(event).get('comment');
+    const comment = (typed && withoutControls(typed).trim().slice(0, MAX_COMMENT)) || undefined;
     await record(claims, comment);
     return html(200, page(lang, `<p>${t(lang, comment ? 'commented' : 'thanks', claims.score)}</p>`));
   };
-  return middy(handle)
+  return middy(answeringInputErrors(handle))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -6,7 +6,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBr
 import { zodProblems } from '../../domain/config/source';
 import { InvalidEventError, ValidationError, withoutValues } from '../../domain/errors';
 import { customerErasedError, eraseCustomer, type EraseOutcome } from '../../domain/erase';
+import { depthProblem, reservedKeyProblems } from '../../domain/events/limits';
 import { ErasureRequest, IncomingEvent, type CustomerEvent } from '../../domain/events/schema';
+import {
+  DEFAULT_EVENT_TIME_WINDOW,
+  EventTime,
+  eventTimeProblem,
+  type EventTimeWindow,
+} from '../../domain/events/time';
 import { EventIdReusedError, ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { withSentiment } from '../../domain/events/sentiment';
@@ -16,12 +23,20 @@ import { METRIC, type Observability } from '../shared/observability';
 export interface IngestEventDeps extends Observability, LifecycleDeps {
   /** Reads the sentiment of comments and complaints before they are applied. */
   sentiment: SentimentClassifier;
+  /** settings.yaml `events`: the event times believed (default: up to a day ahead, from 2000 on). */
+  eventTimes?: EventTimeWindow;
 }
 
 export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
 
+/** What an event is checked against beyond its shape: the time now and the window of believable times. */
+export interface EventChecks {
+  now: Date;
+  window: EventTimeWindow;
+}
+
 /** Validates a customer event from any source, reporting every problem with its field and expected value. */
-export function parseCustomerEvent(data: unknown, source: string): IncomingEvent {
+export function parseCustomerEvent(data: unknown, source: string, checks?: EventChecks): IncomingEvent {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InvalidEventError('Invalid event', [
       {
@@ -32,9 +47,22 @@ export function parseCustomerEvent(data: unknown, source: string): IncomingEvent
       },
     ]);
   }
+  // Before anything recursive (zod, quoting values in problems, logging) walks it.
+  const tooDeep = depthProblem(data);
+  if (tooDeep) throw new InvalidEventError('Invalid event', [{ ...tooDeep, source }]);
+  const reserved = reservedKeyProblems(data).map((p) => ({ ...p, source }));
   const result = IncomingEvent.safeParse(data);
-  if (!result.success)
-    throw new InvalidEventError('Invalid event', zodProblems(result.error, data, { source }));
+  const listed = new Set(reserved.map((p) => p.field));
+  const problems = [
+    ...reserved,
+    ...(result.success ? [] : zodProblems(result.error, data, { source })).filter(
+      (p) => !listed.has(p.field),
+    ),
+  ];
+  const at = result.success ? result.data.at : EventTime.safeParse((data as { at?: unknown }).at).data;
+  const outside = at && checks ? eventTimeProblem(at, checks.now, checks.window) : undefined;
+  if (outside) problems.push({ ...outside, source, value: (data as { at?: unknown }).at });
+  if (!result.success || problems.length) throw new InvalidEventError('Invalid event', problems);
   return result.data;
 }
 
@@ -44,6 +72,10 @@ export function parseCustomerEvent(data: unknown, source: string): IncomingEvent
  */
 export function createIngestEventHandler(deps: IngestEventDeps) {
   const { logger, metrics } = deps;
+  const checks = (): EventChecks => ({
+    now: deps.clock.now(),
+    window: deps.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW,
+  });
 
   const erase = async (customerId: string): Promise<EraseOutcome> => {
     logger.appendKeys({ customerId });
@@ -75,47 +107,54 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
     return result;
   };
 
+  const refused = (error: ValidationError | Error, response: APIGatewayProxyStructuredResultV2) => {
+    metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
+    logger.warn('event rejected', {
+      error: errorBody(error, error instanceof ValidationError ? error.problems : []),
+    });
+    return response;
+  };
+
+  const handleHttp = async (input: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const requestId = input.requestContext.requestId;
+    try {
+      if (input.requestContext.http.method === 'DELETE') {
+        const customerId = input.pathParameters?.id ?? '';
+        const parsed = ErasureRequest.shape.customerId.safeParse(customerId);
+        if (!parsed.success)
+          throw new InvalidEventError(
+            'Invalid customer id',
+            zodProblems(parsed.error, customerId, { source: 'path' }).map((p) => ({ ...p, field: 'id' })),
+          );
+        return json(200, await erase(parsed.data));
+      }
+      const event = parseCustomerEvent(parseJsonBody(input), 'request body', checks());
+      const result = await ingest(event);
+      if (!('status' in result) || result.status !== 'erased') return json(202, result);
+      // An event from before the customer's erasure: Gone, so the sender stops retrying it.
+      const gone = customerErasedError(event);
+      return json(410, errorBody(gone, gone.problems, requestId));
+    } catch (error) {
+      // The same event id with another payload: a conflict with what was received first, not a bad body.
+      const response =
+        error instanceof EventIdReusedError
+          ? json(409, errorBody(error, error.problems, requestId))
+          : httpError(error, requestId);
+      if (response) return refused(error as Error, response);
+      // Thrown, so the caller gets a bare 5xx (API Gateway's own, or the local API's generic one) and may
+      // retry; the cause stays in the (redacted) log under the request id.
+      logger.error('request failed', { requestId, error: error as Error });
+      throw error;
+    }
+  };
+
   const handle = async (
     input: IngestEventInput,
   ): Promise<APIGatewayProxyStructuredResultV2 | IngestResult | EraseOutcome> => {
-    if (isHttpEvent(input) && input.requestContext.http.method === 'DELETE') {
-      const customerId = input.pathParameters?.id ?? '';
-      const parsed = ErasureRequest.shape.customerId.safeParse(customerId);
-      if (!parsed.success)
-        return json(400, {
-          message: 'Invalid customer id',
-          problems: zodProblems(parsed.error, customerId, { source: 'path' }).map((p) => ({
-            ...p,
-            field: 'id',
-          })),
-        });
-      return json(200, await erase(parsed.data));
-    }
-    if (isHttpEvent(input)) {
-      try {
-        const event = parseCustomerEvent(parseJsonBody(input), 'request body');
-        const result = await ingest(event);
-        if (!('status' in result) || result.status !== 'erased') return json(202, result);
-        // An event from before the customer's erasure: Gone, so the sender stops retrying it.
-        const gone = customerErasedError(event);
-        return json(410, errorBody(gone, gone.problems));
-      } catch (error) {
-        // The same event id with another payload: a conflict with what was received first, not a bad body.
-        const response =
-          error instanceof EventIdReusedError
-            ? json(409, errorBody(error, error.problems))
-            : httpError(error);
-        if (!response) throw error;
-        metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
-        logger.warn('event rejected', {
-          error: errorBody(error as Error, error instanceof ValidationError ? error.problems : []),
-        });
-        return response;
-      }
-    }
+    if (isHttpEvent(input)) return handleHttp(input);
     if ('detail-type' in input && 'detail' in input) {
       try {
-        return await ingest(parseCustomerEvent(input.detail, `EventBridge event ${input.id}`));
+        return await ingest(parseCustomerEvent(input.detail, `EventBridge event ${input.id}`, checks()));
       } catch (error) {
         if (error instanceof InvalidEventError) {
           metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);

@@ -10,7 +10,7 @@ import { resolveLocale } from '../../domain/messages/render';
 import type { CustomerStore } from '../../domain/ports';
 import { unsubscribeEmail } from '../../domain/profile/consent';
 import { updateProfile } from '../../domain/profile/update';
-import { customerPage, escapeHtml, html } from '../shared/http';
+import { answeringInputErrors, customerPage, escapeHtml, formBody, html } from '../shared/http';
 import { preferences } from './preferences';
 import { METRIC, type Observability } from '../shared/observability';
 
@@ -85,6 +85,8 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
         ),
       );
     }
+    // RFC 8058 one-click: `List-Unsubscribe=One-Click` as a form (or no body at all); nothing else is read.
+    formBody(event);
     const updated = await updateProfile(store, claims.customerId, (p) =>
       unsubscribeEmail(p, clock.now(), 'unsubscribe-link'),
     );
@@ -94,5 +96,5 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
     }
     return html(200, page(language, `<p>${t(language, 'done')}</p>`));
   };
-  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(answeringInputErrors(handle)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }
