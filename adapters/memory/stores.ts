@@ -88,7 +88,7 @@ export function memoryStore(): CustomerStore & {
       // Like the GSI: string order, read once in order (a snapshot, as a query's pages are).
       const ready = [...due]
         .filter(([, at]) => at <= now)
-        .sort(([a, x], [b, y]) => x.localeCompare(y) || a.localeCompare(b));
+        .sort(([a, x], [b, y]) => byteOrder(x, y) || byteOrder(a, b));
       for (let i = 0; i < ready.length; i += pageSize) yield ready.slice(i, i + pageSize).map(([id]) => id);
     },
     getEvent: async (c, e) => clone(events.get(`${c}/${e}`)),
@@ -156,4 +156,9 @@ export function memoryStarter(): JourneyStarter & { started: Map<string, Journey
 export function memoryPublisher(): LifecyclePublisher & { published: LifecycleChange[] } {
   const published: LifecycleChange[] = [];
   return { published, publish: async (changes) => void published.push(...structuredClone(changes)) };
+}
+
+/** DynamoDB compares string keys by their bytes; for the ASCII keys Rapport writes, that is code-unit order. */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
