@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { CustomerStore, MessageRecord } from '../ports';
+import { messageRecordBase } from './record';
 import { messageKey } from './send';
 
 /** What the compiled `<send>-failed` state passes: the send's own parameters, and the error's name. */
@@ -50,20 +51,11 @@ export async function recordSendFailure(
   const record: MessageRecord = {
     ...(existing
       ? (kept as MessageRecord)
-      : {
-          customerId: input.customerId,
+      : messageRecordBase(input, {
           messageKey: key,
-          journeyId: input.journeyId,
-          journeyVersion: input.journeyVersion,
-          stepId: input.stepId,
-          executionId: input.executionId,
           channel: input.channel,
-          template: input.template,
-          category: input.category,
-          ...(input.topic ? { topic: input.topic } : {}),
-          priority: input.priority,
           createdAt: deps.clock.now().toISOString(),
-        }),
+        })),
     status: existing?.status === 'in-doubt' ? 'in-doubt' : 'failed',
     error,
   };

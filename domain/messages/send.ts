@@ -27,6 +27,7 @@ import {
   type PacedSend,
   type PacingRecord,
 } from './policy';
+import { messageRecordBase } from './record';
 import type { Renderer } from './render';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
 
@@ -113,19 +114,12 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
     await suppressedAddresses(profile, candidates, deps.store),
   );
   const base: MessageRecord = {
-    customerId: input.customerId,
-    messageKey: key,
-    journeyId: input.journeyId,
-    journeyVersion: input.journeyVersion,
-    stepId: input.stepId,
-    executionId: input.executionId,
-    channel: reach.channel,
-    template: input.template,
-    category: input.category,
-    ...(input.topic ? { topic: input.topic } : {}),
-    priority: input.priority,
+    ...messageRecordBase(input, {
+      messageKey: key,
+      channel: reach.channel,
+      createdAt: existing?.createdAt ?? now.toISOString(),
+    }),
     status: 'sending',
-    createdAt: existing?.createdAt ?? now.toISOString(),
   };
 
   const skip = async (reason: SkipReason): Promise<SendMessageResult> => {
