@@ -19,6 +19,7 @@ import { createIngestEventHandler, type IngestEventInput } from '../../functions
 import { createLogger, createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
+import { capturedLogLines } from '../support/logs';
 import { fixture, PURCHASE, startDynalite, type Item, type LocalDynamo, type Table } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
@@ -604,21 +605,10 @@ describe('ingest-event: bad input is refused precisely and changes nothing', () 
 describe('ingest-event: logs', () => {
   /** A logger that writes (unlike the silenced default of the test setup), and what it wrote. */
   function capturedLogs() {
-    const lines: Record<string, unknown>[] = [];
     const logger = createLogger({ logLevel: 'INFO' });
-    const capture = (chunk: unknown) => {
-      for (const line of String(chunk).split('\n').filter(Boolean))
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      return true;
-    };
-    // Powertools writes INFO to stdout and WARN/ERROR to stderr.
-    const spies = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')].map((s) =>
-      s.mockImplementation(capture),
-    );
     return {
       observability: { logger, metrics: new Metrics({ namespace: 'Rapport', logger }) },
-      lines,
-      restore: () => spies.forEach((s) => s.mockRestore()),
+      ...capturedLogLines(),
     };
   }
 

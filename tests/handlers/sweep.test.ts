@@ -1,45 +1,18 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
-import { fixedClock } from '../../domain/clock';
-import { loadWorkflows } from '../../domain/config/load';
 import { ingestEvent } from '../../domain/ingest';
 import { newProfile } from '../../domain/lifecycle/apply';
 import { createLogger } from '../../functions/shared/observability';
 import { createSweepHandler } from '../../functions/sweep/handler';
 import { invokeLambda } from '../../local/lambda';
-import { WORKFLOWS_DIR } from '../support/local';
-
-const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
-
-/** The handler's log lines (Powertools writes INFO to stdout, WARN to stderr). */
-function captured() {
-  const lines: Record<string, unknown>[] = [];
-  const capture = (chunk: unknown) => {
-    for (const line of String(chunk).split('\n').filter(Boolean))
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  const spies = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')].map((s) =>
-    s.mockImplementation(capture),
-  );
-  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
-}
+import { lifecycleDeps } from '../support/lifecycle';
+import { capturedLogLines } from '../support/logs';
 
 describe('sweep handler', () => {
   it('counts and logs each customer it parks (no personal data), and still moves the others', async () => {
-    const store = memoryStore();
-    const clock = fixedClock('2026-01-01T00:00:00Z');
-    const deps = {
-      store,
-      starter: memoryStarter(),
-      clock,
-      lifecycle,
-      calendar,
-      journeys: [],
-      publisher: memoryPublisher(),
-    };
+    const deps = lifecycleDeps('2026-01-01T00:00:00Z');
+    const { store, clock } = deps;
     const legacy = {
-      ...newProfile('c-far', lifecycle, clock.now()),
+      ...newProfile('c-far', deps.lifecycle, clock.now()),
       email: 'far@example.com',
       dueAt: '+010000-03-30T00:00:00.000Z',
       version: 1,
@@ -67,7 +40,7 @@ describe('sweep handler', () => {
       published[name] = value;
       return metrics;
     });
-    const out = captured();
+    const out = capturedLogLines();
     try {
       await invokeLambda('rapport-sweep', createSweepHandler({ ...deps, logger, metrics }), {});
     } finally {

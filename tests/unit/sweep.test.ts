@@ -1,13 +1,9 @@
-import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
-import { fixedClock } from '../../domain/clock';
-import { loadWorkflows } from '../../domain/config/load';
 import { ingestEvent } from '../../domain/ingest';
 import { Journey } from '../../domain/journey/schema';
 import type { CustomerStore } from '../../domain/ports';
 import { sweep } from '../../domain/sweep';
-import { WORKFLOWS_DIR } from '../support/local';
+import { lifecycleDeps } from '../support/lifecycle';
 
-const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const dormancy = Journey.parse({
   id: 'we-miss-you',
   version: 1,
@@ -26,18 +22,8 @@ const NOTHING_DUE = {
 };
 
 async function population(n: number) {
-  const store = memoryStore();
-  const starter = memoryStarter();
-  const clock = fixedClock('2026-01-01T00:00:00Z');
-  const deps = {
-    store,
-    starter,
-    clock,
-    lifecycle,
-    calendar,
-    journeys: [dormancy],
-    publisher: memoryPublisher(),
-  };
+  const deps = lifecycleDeps('2026-01-01T00:00:00Z', [dormancy]);
+  const { store, starter, clock } = deps;
   for (let i = 0; i < n; i++) {
     await ingestEvent(
       {
@@ -117,17 +103,8 @@ describe('sweeper', () => {
 
 describe('time alone moves tiers and loyal, window by window', () => {
   async function buying(purchases: [string, number][]) {
-    const store = memoryStore();
-    const clock = fixedClock(purchases[0]![0]);
-    const deps = {
-      store,
-      starter: memoryStarter(),
-      clock,
-      lifecycle,
-      calendar,
-      journeys: [],
-      publisher: memoryPublisher(),
-    };
+    const deps = lifecycleDeps(purchases[0]![0]);
+    const { store, clock } = deps;
     for (const [at, amount] of purchases) {
       clock.set(at);
       const event = { eventId: `p-${at}`, type: 'purchase' as const, customerId: 'c-1', at, amount };
