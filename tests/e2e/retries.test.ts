@@ -1,17 +1,16 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { PacingContentionError, VersionConflictError } from '../../domain/errors';
 import { compileJourneyToString } from '../../domain/journey/compile';
-import { Journey } from '../../domain/journey/schema';
 import { localLambdaArn } from '../../local/lambda';
 // Also installs the Promise.withResolvers polyfill aws-local-stepfunctions needs on Node 20.
 import { substitute } from '../../local/stepfunctions';
+import { testJourney } from '../support/journeys';
 
 const SEND = localLambdaArn('send');
 const STEP = localLambdaArn('step');
 
-const journey = Journey.parse({
+const journey = testJourney({
   id: 'retried',
-  version: 1,
   description: 'An update, then a send',
   entry: { event: 'purchase' },
   steps: [

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { loadWorkflows } from '../../domain/config/load';
 import { journeyToMermaid } from '../../domain/journey/graph';
 import { Journey } from '../../domain/journey/schema';
+import { holdoutSplit, testJourney } from '../support/journeys';
 import { WORKFLOWS_DIR } from '../support/local';
 
 /** Mermaid's own parser (mermaid + jsdom, in a child process: see tests/support/mermaid-parse.mjs). */
@@ -22,22 +23,11 @@ describe('rapport graph output parses as Mermaid', () => {
     const everyStep = Journey.parse(
       parse(readFileSync(join(__dirname, '..', 'golden', 'fixtures', 'every-step.yaml'), 'utf8')),
     );
-    const holdout = Journey.parse({
+    const holdout = testJourney({
       id: 'holdout-test',
-      version: 1,
       description: 'Labels with parentheses, quotes and percentages',
       entry: { event: 'purchase' },
-      steps: [
-        {
-          id: 'test',
-          type: 'split',
-          paths: [
-            { name: 'offer', percent: 90, next: 'done' },
-            { name: 'holdout', percent: 10, next: 'done', holdout: true },
-          ],
-        },
-        { id: 'done', type: 'exit' },
-      ],
+      steps: [holdoutSplit('test', 'done'), { id: 'done', type: 'exit' }],
     });
     const journeys = [...loadWorkflows(WORKFLOWS_DIR).journeys.map((j) => j.journey), everyStep, holdout];
     const diagrams = journeys.map((j) => ({ name: j.id, text: journeyToMermaid(j) }));

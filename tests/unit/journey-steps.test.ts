@@ -3,11 +3,11 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { compileJourney } from '../../domain/journey/compile';
 import { customerMatches, pickSplitPath, splitBucket } from '../../domain/journey/conditions';
-import { Journey } from '../../domain/journey/schema';
 import { runJourneyStep } from '../../domain/journey/step-actions';
 import { loopWithoutWait, unreachableSteps } from '../../domain/journey/steps';
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { Profile } from '../../domain/profile/profile';
+import { holdoutSplit, testJourney } from '../support/journeys';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
@@ -17,10 +17,9 @@ const customer = (patch: Partial<Profile> = {}): Profile => ({
   ...patch,
 });
 
-const journey = Journey.parse({
+const journey = testJourney({
   id: 'vip-or-not',
   version: 3,
-  description: 'd',
   entry: { stage: 'loyal' },
   steps: [
     {
@@ -33,14 +32,7 @@ const journey = Journey.parse({
       default: 'test',
     },
     { id: 'invite', type: 'update', addTags: ['invited'], next: 'done' },
-    {
-      id: 'test',
-      type: 'split',
-      paths: [
-        { name: 'offer', percent: 90, next: 'done' },
-        { name: 'holdout', percent: 10, next: 'done', holdout: true },
-      ],
-    },
+    holdoutSplit('test', 'done'),
     { id: 'done', type: 'exit' },
   ],
 });
@@ -155,8 +147,8 @@ describe('journey-step actions', () => {
 });
 
 describe('static checks of the step graph', () => {
-  const parse = (steps: unknown[]) =>
-    Journey.parse({ id: 'j', version: 1, description: 'd', entry: { event: 'purchase' }, steps });
+  const parse = (steps: Parameters<typeof testJourney>[0]['steps']) =>
+    testJourney({ id: 'j', entry: { event: 'purchase' }, steps });
 
   it('finds steps nothing leads to', () => {
     expect(unreachableSteps(journey)).toEqual([]);
