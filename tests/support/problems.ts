@@ -37,3 +37,14 @@ export function acceptedWith(files: Record<string, string | null>): readonly Pro
 
 /** A first-small-purchase journey file with this body (the id must stay first-small-purchase). */
 export const journey = (body: string) => ({ 'journeys/first-small-purchase.yaml': body });
+
+/** The lines of a first-small-purchase journey before its steps: five, so the first step is on line 6. */
+const JOURNEY_HEAD = `id: first-small-purchase
+version: 1
+description: d
+entry: { event: purchase }
+steps:
+`;
+
+/** A first-small-purchase journey file of these steps (YAML list items) under a minimal head. */
+export const journeyWithSteps = (steps: string) => journey(`${JOURNEY_HEAD}${steps}`);

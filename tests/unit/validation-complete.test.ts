@@ -1,11 +1,4 @@
-import { acceptedWith, journey, problemsOf } from '../support/problems';
-
-const head = `id: first-small-purchase
-version: 1
-description: d
-entry: { event: purchase }
-steps:
-`;
+import { acceptedWith, journey, journeyWithSteps, problemsOf } from '../support/problems';
 
 describe('validation collects every problem, one plain line per mistake', () => {
   it.each([
@@ -78,7 +71,7 @@ steps:
 
   it('runs the graph checks when other fields are faulty', () => {
     const { problems } = problemsOf(
-      journey(`${head}  - { id: hello, type: send, channel: email, template: first-purchase-thanks }
+      journeyWithSteps(`  - { id: hello, type: send, channel: email, template: first-purchase-thanks }
   - { id: done, type: exit }
   - { id: never, type: wait, duration: 1d }
 `),
@@ -91,7 +84,7 @@ steps:
 
   it('says what split percentages add up to', () => {
     const { problems } = problemsOf(
-      journey(`${head}  - id: test
+      journeyWithSteps(`  - id: test
     type: split
     paths:
       - { name: a, percent: 50, next: done }

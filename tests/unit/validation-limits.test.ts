@@ -1,17 +1,10 @@
 import { estimateJourney, EVENTS, stepCost } from '../../domain/journey/limits';
 import { GraphStep } from '../../domain/journey/skeleton';
-import { acceptedWith, journey, problemsOf } from '../support/problems';
+import { acceptedWith, journeyWithSteps, problemsOf } from '../support/problems';
 
 const DAY = 86_400;
 const ctx = { marketingPauseSeconds: 30 * DAY };
 const steps = (list: unknown[]) => ({ steps: list.map((s) => GraphStep.parse(s)) });
-const head = `id: first-small-purchase
-version: 1
-description: d
-entry: { event: purchase }
-steps:
-`;
-
 describe('journey limits: worst-case time and Step Functions history events', () => {
   it('counts a wait for a time of day alone as at most a day; a holiday or anniversary as 350 days', () => {
     const cost = (until: object) => stepCost(GraphStep.parse({ id: 'w', type: 'wait', until }), ctx);
@@ -44,7 +37,7 @@ describe('journey limits: worst-case time and Step Functions history events', ()
   it('accepts a wait for a time of day after 363 days (it was counted as 350 days)', () => {
     expect(
       acceptedWith(
-        journey(`${head}  - { id: long, type: wait, duration: 363d }
+        journeyWithSteps(`  - { id: long, type: wait, duration: 363d }
   - { id: morning, type: wait, until: { timeOfDay: '10:00' } }
   - { id: done, type: exit }
 `),
@@ -54,7 +47,7 @@ describe('journey limits: worst-case time and Step Functions history events', ()
 
   it('refuses a loop with a wait, naming the file, the steps and the estimate', () => {
     const { problems, dir } = problemsOf(
-      journey(`${head}  - { id: wait-a-month, type: wait-for-event, event: purchase, timeout: 30d, onEvent: done, onTimeout: remind }
+      journeyWithSteps(`  - { id: wait-a-month, type: wait-for-event, event: purchase, timeout: 30d, onEvent: done, onTimeout: remind }
   - { id: remind, type: task, assignee: service-team, title: Call them, next: wait-a-month }
   - { id: done, type: exit }
 `),
@@ -76,7 +69,7 @@ describe('journey limits: worst-case time and Step Functions history events', ()
       { length: 1100 },
       (_, i) => `  - { id: u${i}, type: update, addTags: [t] }\n`,
     ).join('');
-    const { problems } = problemsOf(journey(`${head}${updates}`));
+    const { problems } = problemsOf(journeyWithSteps(updates));
     expect(problems).toEqual([
       expect.objectContaining({
         field: 'steps[0]',
@@ -89,7 +82,7 @@ describe('journey limits: worst-case time and Step Functions history events', ()
 
   it('refuses a send after a holdout path, directly or later, naming the split and the send', () => {
     const { problems } = problemsOf(
-      journey(`${head}  - id: test
+      journeyWithSteps(`  - id: test
     type: split
     paths:
       - { name: offer, percent: 90, next: done }
