@@ -1,7 +1,7 @@
-import { request } from 'node:http';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { signLink, type LinkClaims } from '../../domain/messages/links';
 import type { LocalRuntime } from '../../local/runtime';
+import { httpRequest } from '../support/http';
 import { TEST_NOW } from '../support/local';
 
 /** The secret the local runtime signs links with when none is given (local/runtime.ts). */
@@ -68,32 +68,17 @@ export interface RawResponse {
   text: string;
 }
 
-/** Any request, bytes and headers exactly as given (no client fills in a content type). */
-export function rawRequest(
+/**
+ * Any request, bytes and headers exactly as given (no client fills in a content type). Only the status,
+ * content type and text are kept, so a test can compare whole answers with `toEqual`. A server may
+ * answer 413 and close before a huge body is sent: the answer, which comes first, is what counts.
+ */
+export async function rawRequest(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: String(res.headers['content-type'] ?? ''),
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    // A server may answer 413 and close before a huge body is sent: the answer is what counts.
-    req.on('error', reject);
-    req.end(options.body);
-  });
+  const { status, contentType, text } = await httpRequest(url, options);
+  return { status, contentType, text };
 }
 
 /** Every item of the table, in key order: two snapshots are equal exactly when nothing was written. */

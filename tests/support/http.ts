@@ -6,8 +6,8 @@ import { request } from 'node:http';
  */
 export function httpRequest(
   url: string,
-  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; text: string; json<T = unknown>(): T }> {
+  options: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<{ status: number; contentType: string; text: string; json<T = unknown>(): T }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -17,7 +17,12 @@ export function httpRequest(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, text, json: <T>() => JSON.parse(text) as T });
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
         });
         res.on('error', reject);
       },
