@@ -3,10 +3,11 @@ import { memoryPublisher, memoryStarter } from '../../adapters/memory/stores';
 import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
-import { FEEDBACK_LINK_SECONDS, signLink, type FeedbackClaims } from '../../domain/messages/links';
+import { signLink, type FeedbackClaims } from '../../domain/messages/links';
 import { createFeedbackHandler } from '../../functions/feedback/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
+import { feedbackClaims } from '../support/links';
 import { WORKFLOWS_DIR } from '../support/local';
 import { fixture, seedProfile, startDynalite, type LocalDynamo, type Table } from './support';
 
@@ -28,15 +29,7 @@ beforeEach(async () => {
 });
 
 const claims = (patch: Partial<FeedbackClaims> = {}): FeedbackClaims => ({
-  customerId: 'c-42',
-  purpose: 'feedback',
-  iat: SENT,
-  exp: SENT + FEEDBACK_LINK_SECONDS,
-  survey: 'nps',
-  score: 3,
-  journeyId: 'nps-survey',
-  stepId: 'ask',
-  messageKey: '0123456789abcdef0123456789abcdef',
+  ...feedbackClaims('c-42', SENT),
   ...patch,
 });
 const handler = (now = CLICKED) =>

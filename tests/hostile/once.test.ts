@@ -1,12 +1,8 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  FEEDBACK_LINK_SECONDS,
-  PREFERENCES_LINK_SECONDS,
-  signLink,
-  type LinkClaims,
-} from '../../domain/messages/links';
+import { PREFERENCES_LINK_SECONDS, signLink, type LinkClaims } from '../../domain/messages/links';
 import type { LocalRuntime } from '../../local/runtime';
 import { httpRequest } from '../support/http';
+import { feedbackClaims } from '../support/links';
 import { firstSmallPurchase, inbox, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
 
 /**
@@ -53,18 +49,8 @@ const link = (path: string, claims: unknown, method = 'GET', body?: string) =>
     ...(body === undefined ? {} : { body, headers: FORM }),
   });
 
-const feedback = (patch: Record<string, unknown> = {}) => ({
-  customerId: 'c-links',
-  purpose: 'feedback',
-  iat: IAT,
-  exp: IAT + FEEDBACK_LINK_SECONDS,
-  survey: 'nps',
-  score: 3,
-  journeyId: 'nps-survey',
-  stepId: 'ask',
-  messageKey: '0123456789abcdef0123456789abcdef',
-  ...patch,
-});
+// Hostile cases bend claims to values of any type, so the patch is not held to FeedbackClaims.
+const feedback = (patch: Record<string, unknown> = {}) => ({ ...feedbackClaims('c-links', IAT), ...patch });
 const preferences = (patch: Record<string, unknown> = {}) => ({
   customerId: 'c-links',
   purpose: 'preferences',
