@@ -5,6 +5,21 @@ import { workflowsWith } from '../support/workflows';
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * `rapport validate` through the real binary, as CI and a user run it, on a scratch copy of the shipped
+ * workflows with `files` replaced.
+ */
+function validateThroughBinary(files: Record<string, string | null>) {
+  const wf = workflowsWith(files);
+  try {
+    return spawnSync(process.execPath, [join(ROOT, 'bin', 'rapport.cjs'), 'validate', wf.dir], {
+      encoding: 'utf8',
+    });
+  } finally {
+    wf.cleanup();
+  }
+}
+
 function capture(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
@@ -30,26 +45,18 @@ describe('rapport CLI', () => {
   });
 
   it('validate: exits non-zero naming file:line:column and field for an invalid journey', () => {
-    const wf = workflowsWith({
+    const result = validateThroughBinary({
       'journeys/first-small-purchase.yaml':
         'id: first-small-purchase\nversion: 1\ndescription: d\nentry: { stage: first-purchase }\nsteps:\n  - { id: w, type: wait, duration: soon }\n',
     });
-    try {
-      // Through the real binary, as CI and a user run it.
-      const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'rapport.cjs'), 'validate', wf.dir], {
-        encoding: 'utf8',
-      });
-      expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(
-        /journeys\/first-small-purchase\.yaml:6:36 steps\[0\]\.duration: got "soon"; expected a duration/,
-      );
-    } finally {
-      wf.cleanup();
-    }
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /journeys\/first-small-purchase\.yaml:6:36 steps\[0\]\.duration: got "soon"; expected a duration/,
+    );
   });
 
   it('validate: names file:line:column of each new check (limits, holdout, YAML, templates) in one run', () => {
-    const wf = workflowsWith({
+    const result = validateThroughBinary({
       'journeys/first-small-purchase.yaml': `id: first-small-purchase
 version: 1
 description: d
@@ -73,24 +80,17 @@ steps:
       'templates/check-in/en.yaml':
         'subject: Hi\ntext: |\n  Hello {{ customer.frstName | default: "there" }}\nhtml: <p>{{ brand.name | upcas }}</p>\n',
     });
-    try {
-      const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'rapport.cjs'), 'validate', wf.dir], {
-        encoding: 'utf8',
-      });
-      expect(result.status).toBe(1);
-      const lines = result.stderr.split('\n').filter((l) => l.startsWith('  - '));
-      const expected = [
-        /journeys\/first-small-purchase\.yaml:10:62 steps\[0\]\.paths\[1\]\.holdout: got "holdout path \\"control\\" of split \\"test\\" reaches send \\"thanks\\" \(test → thanks\)"; expected a holdout path that sends nothing/,
-        /journeys\/first-small-purchase\.yaml:11:5 steps\[1\]: got "loop remind → thanks → remind \(each round up to 31 days and ~\d+ history events\)"; expected a journey without loops/,
-        /templates\/check-in\/en\.yaml:3:9 text: got "{{ customer\.frstName \| default: \\"there\\" }}"; expected a variable a message has/,
-        /templates\/check-in\/en\.yaml:4:10 html: got "{{ brand\.name \| upcas }}"; expected a Liquid filter \("upcas" is not one/,
-        /templates\/first-purchase-tips\/en\.yaml:1:\d+ YAML: got "subject: Tip: read this"; expected .*quote a value that contains ": "/,
-      ];
-      expect(lines).toHaveLength(expected.length);
-      expected.forEach((pattern, i) => expect(lines[i]).toMatch(pattern));
-    } finally {
-      wf.cleanup();
-    }
+    expect(result.status).toBe(1);
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith('  - '));
+    const expected = [
+      /journeys\/first-small-purchase\.yaml:10:62 steps\[0\]\.paths\[1\]\.holdout: got "holdout path \\"control\\" of split \\"test\\" reaches send \\"thanks\\" \(test → thanks\)"; expected a holdout path that sends nothing/,
+      /journeys\/first-small-purchase\.yaml:11:5 steps\[1\]: got "loop remind → thanks → remind \(each round up to 31 days and ~\d+ history events\)"; expected a journey without loops/,
+      /templates\/check-in\/en\.yaml:3:9 text: got "{{ customer\.frstName \| default: \\"there\\" }}"; expected a variable a message has/,
+      /templates\/check-in\/en\.yaml:4:10 html: got "{{ brand\.name \| upcas }}"; expected a Liquid filter \("upcas" is not one/,
+      /templates\/first-purchase-tips\/en\.yaml:1:\d+ YAML: got "subject: Tip: read this"; expected .*quote a value that contains ": "/,
+    ];
+    expect(lines).toHaveLength(expected.length);
+    expected.forEach((pattern, i) => expect(lines[i]).toMatch(pattern));
   });
 
   it('graph: prints a Mermaid flowchart of a journey', () => {

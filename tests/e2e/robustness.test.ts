@@ -62,6 +62,9 @@ const amzJson = (target: string, version = '1.1') => ({
 
 function oddRequests(): Promise<unknown>[] {
   const bad = '{"not json';
+  // An AWS JSON call: this body, to the operation `target` names, in that protocol version.
+  const amzPost = (port: keyof Ports, body: string, target: string, version?: string) =>
+    poke(url(port, '/'), { method: 'POST', body, headers: amzJson(target, version) });
   return [
     // the email inbox (aws-ses-v2-local)
     poke(url('ses', '/get-emlContent?messageId=nope')),
@@ -76,62 +79,22 @@ function oddRequests(): Promise<unknown>[] {
     }),
     poke(url('ses', '/'), { method: 'DELETE' }),
     // DynamoDB (dynalite)
-    poke(url('dynamodb', '/'), {
-      method: 'POST',
-      body: bad,
-      headers: amzJson('DynamoDB_20120810.PutItem', '1.0'),
-    }),
-    poke(url('dynamodb', '/'), {
-      method: 'POST',
-      body: '{}',
-      headers: amzJson('DynamoDB_20120810.Nope', '1.0'),
-    }),
+    amzPost('dynamodb', bad, 'DynamoDB_20120810.PutItem', '1.0'),
+    amzPost('dynamodb', '{}', 'DynamoDB_20120810.Nope', '1.0'),
     poke(url('dynamodb', '/nowhere'), { method: 'GET' }),
     // Step Functions
-    poke(url('stepFunctions', '/'), {
-      method: 'POST',
-      body: bad,
-      headers: amzJson('AWSStepFunctions.StartExecution', '1.0'),
-    }),
-    poke(url('stepFunctions', '/'), {
-      method: 'POST',
-      body: '{}',
-      headers: amzJson('AWSStepFunctions.StartExecution', '1.0'),
-    }),
-    poke(url('stepFunctions', '/'), {
-      method: 'POST',
-      body: '{"taskToken":"x","output":"{bad"}',
-      headers: amzJson('AWSStepFunctions.SendTaskSuccess', '1.0'),
-    }),
-    poke(url('stepFunctions', '/'), {
-      method: 'POST',
-      body: 'null',
-      headers: amzJson('AWSStepFunctions.DescribeExecution', '1.0'),
-    }),
+    amzPost('stepFunctions', bad, 'AWSStepFunctions.StartExecution', '1.0'),
+    amzPost('stepFunctions', '{}', 'AWSStepFunctions.StartExecution', '1.0'),
+    amzPost('stepFunctions', '{"taskToken":"x","output":"{bad"}', 'AWSStepFunctions.SendTaskSuccess', '1.0'),
+    amzPost('stepFunctions', 'null', 'AWSStepFunctions.DescribeExecution', '1.0'),
     poke(url('stepFunctions', '/anything'), { method: 'GET' }),
     // the event bus and the SMS outbox (AWS JSON)
     ...(['eventBridge', 'sms'] as const).flatMap((port) => [
-      poke(url(port, '/'), { method: 'POST', body: bad, headers: amzJson('AWSEvents.PutEvents') }),
-      poke(url(port, '/'), {
-        method: 'POST',
-        body: '{"Entries": "x"}',
-        headers: amzJson('AWSEvents.PutEvents'),
-      }),
-      poke(url(port, '/'), {
-        method: 'POST',
-        body: '{"Entries": [null, 1]}',
-        headers: amzJson('AWSEvents.PutEvents'),
-      }),
-      poke(url(port, '/'), {
-        method: 'POST',
-        body: '{"Entries": [{"Source":"s","DetailType":"d","Detail":"{bad"}]}',
-        headers: amzJson('AWSEvents.PutEvents'),
-      }),
-      poke(url(port, '/'), {
-        method: 'POST',
-        body: 'null',
-        headers: amzJson('PinpointSMSVoiceV2.SendTextMessage', '1.0'),
-      }),
+      amzPost(port, bad, 'AWSEvents.PutEvents'),
+      amzPost(port, '{"Entries": "x"}', 'AWSEvents.PutEvents'),
+      amzPost(port, '{"Entries": [null, 1]}', 'AWSEvents.PutEvents'),
+      amzPost(port, '{"Entries": [{"Source":"s","DetailType":"d","Detail":"{bad"}]}', 'AWSEvents.PutEvents'),
+      amzPost(port, 'null', 'PinpointSMSVoiceV2.SendTextMessage', '1.0'),
       poke(url(port, '/'), { method: 'GET' }),
       hangUpMidBody(url(port, '/')),
     ]),
