@@ -63,13 +63,16 @@ export type ClaimOutcome =
 
 /**
  * Claims an event for this delivery with a conditional write, so exactly one of any number of concurrent
- * deliveries applies it. A claim whose lease has passed is taken over (conditional on the claim seen).
- * Throws EventIdReusedError when the id is known with another payload.
+ * deliveries applies it. A claim whose lease has passed is taken over (conditional on the claim seen);
+ * with `lease: 'ignored'`, any claim is: only for a caller that knows no other delivery is alive (the
+ * local runtime at start-up, alone on its data folder). Throws EventIdReusedError when the id is known
+ * with another payload.
  */
 export function claimEvent(
   event: CustomerEvent,
   fingerprint: EventFingerprint,
   deps: { store: CustomerStore; clock: Clock },
+  lease: 'honoured' | 'ignored' = 'honoured',
 ): Promise<ClaimOutcome> {
   return retryOnConflict(
     CONFLICT_ATTEMPTS.ingest,
@@ -78,8 +81,8 @@ export function claimEvent(
       if (stored) refuseReuse(stored, fingerprint, event);
       const now = deps.clock.now();
       const held = stored?.state === 'claimed' ? stored : undefined;
-      if (stored && !(held && Date.parse(held.leaseUntil) <= now.getTime()))
-        return { kind: 'duplicate', inProgress: held !== undefined };
+      const abandoned = held && (lease === 'ignored' || Date.parse(held.leaseUntil) <= now.getTime());
+      if (stored && !abandoned) return { kind: 'duplicate', inProgress: held !== undefined };
       const claim: EventClaim = {
         customerId: event.customerId,
         eventId: event.eventId,
@@ -90,6 +93,8 @@ export function claimEvent(
         claimId: randomUUID(),
         claimedAt: now.toISOString(),
         leaseUntil: new Date(now.getTime() + EVENT_LEASE_MS).toISOString(),
+        // Kept with the claim so that recovery can finish the event if this delivery dies (see EventClaim).
+        event,
       };
       if (await deps.store.writeEvent(claim, held?.claimId)) return { kind: 'mine', claim };
       throw new VersionConflictError(`event ${event.eventId} was claimed by another delivery first`);

@@ -39,21 +39,46 @@ export interface IngestResult {
  *    takeover after a crash does not apply the event twice;
  * 4. stage and tier changes are announced, and journeys start under deterministic names, so starting
  *    one again is a no-op;
- * 5. the event record, marked done last, says the event was fully handled.
+ * 5. the event record, marked done last, says the event was fully handled. Until then the claim keeps the
+ *    event, so if no source delivers it again, the recovery pass (domain/recover.ts) finishes it.
  * Only single-item conditional writes are used, so DynamoDB and dynalite behave alike.
  */
-export async function ingestEvent(event: CustomerEvent, deps: LifecycleDeps): Promise<IngestResult> {
+export function ingestEvent(event: CustomerEvent, deps: LifecycleDeps): Promise<IngestResult> {
+  return ingest(event, deps, 'honoured', 'release');
+}
+
+/**
+ * Finishes an event found claimed past its lease by the recovery pass (domain/recover.ts), as a takeover
+ * by a redelivery would. If that fails, the claim is kept, not released: no source will deliver this
+ * event again, and the kept claim (with its event, due when its new lease ends) is the next pass's work.
+ * `lease: 'ignored'` takes over a claim still in its lease (see claimEvent: only when no delivery is alive).
+ */
+export function finishAbandonedEvent(
+  event: CustomerEvent,
+  deps: LifecycleDeps,
+  lease: 'honoured' | 'ignored',
+): Promise<IngestResult> {
+  return ingest(event, deps, lease, 'keep');
+}
+
+async function ingest(
+  event: CustomerEvent,
+  deps: LifecycleDeps,
+  lease: 'honoured' | 'ignored',
+  onFailure: 'release' | 'keep',
+): Promise<IngestResult> {
   const erased = await erasedAt(deps.store, event.customerId);
   if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
-  const outcome = await claimEvent(event, fingerprintOf(event), deps);
+  const outcome = await claimEvent(event, fingerprintOf(event), deps, lease);
   if (outcome.kind === 'duplicate')
     return unchanged('duplicate', event, await deps.store.getProfile(event.customerId));
   try {
     return await handleClaimed(event, outcome.claim, deps);
   } catch (e) {
-    await deps.store
-      .releaseEvent(event.customerId, event.eventId, outcome.claim.claimId)
-      .catch(() => undefined);
+    if (onFailure === 'release')
+      await deps.store
+        .releaseEvent(event.customerId, event.eventId, outcome.claim.claimId)
+        .catch(() => undefined);
     throw e;
   }
 }

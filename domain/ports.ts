@@ -3,7 +3,7 @@ import type { Calendar, JourneyInput } from './journey/compile';
 import type { Journey } from './journey/schema';
 import type { Lifecycle } from './lifecycle/schema';
 import type { Channel } from './config/ids';
-import type { Sentiment } from './events/schema';
+import type { CustomerEvent, Sentiment } from './events/schema';
 import type { MessageCategory, MessagePriority, PacingRecord } from './messages/policy';
 import type { Profile, StageChange, StageChangeCause, SuppressionReason } from './profile/profile';
 
@@ -33,6 +33,14 @@ export interface EventClaim {
   claimId: string;
   claimedAt: string;
   leaseUntil: string;
+  /**
+   * The event itself, kept while it is claimed so that a recovery pass can finish it when its delivery
+   * died and the source never delivers it again (an HTTP client that gave up, a local crash). It is
+   * personal data, but it sits in the customer's own partition, which already holds their profile and
+   * which erasure deletes whole; the `done` record that replaces the claim keeps only hashes.
+   * Absent on claims written before recovery existed: only a redelivery finishes those.
+   */
+  event?: CustomerEvent;
 }
 
 /** What Rapport remembers about one ingested event: the dedupe record and a line of the customer's timeline. */
@@ -53,6 +61,12 @@ export interface EventRecord {
 }
 
 export type StoredEvent = EventClaim | EventRecord;
+
+/** Where a stale claim is: its record is read again (consistently) before anything is done with it. */
+export interface StaleClaim {
+  customerId: string;
+  eventId: string;
+}
 
 /**
  * What erasure leaves of a customer: when it happened, under a hash of the customer id, and nothing else.
@@ -165,6 +179,12 @@ export interface CustomerStore {
    * a claim named `holder` (a takeover, or the holder marking the event done). False when that is not so.
    */
   writeEvent(record: StoredEvent, holder?: string): Promise<boolean>;
+  /**
+   * Claims whose lease ended at or before `now`, left by deliveries that died, in pages of at most
+   * `pageSize`. Read from the due index (claims are in it under their own shards, due at the end of their
+   * lease, and leave it when marked done or released), so the cost is that of the stale claims alone.
+   */
+  listStaleClaims(now: string, pageSize: number): AsyncIterable<StaleClaim[]>;
   /** Deletes the claim named `holder`, if it is still there: a failed delivery gives way at once. */
   releaseEvent(customerId: string, eventId: string, holder: string): Promise<void>;
   getTombstone(key: string): Promise<TombstoneRecord | undefined>;

@@ -145,6 +145,8 @@ export class RapportDashboard extends Construct {
         sweep.metricInvocations({ label: 'Invocations', period: PERIOD }),
         sweep.metricErrors({ label: 'Errors', period: PERIOD }),
         ...custom(METRIC.customersSwept),
+        // Events finished for a delivery that died after claiming them: each is a delivery gone wrong.
+        ...custom(METRIC.eventsRecovered, METRIC.eventRecoveriesFailed),
       ]),
       graph(
         'Customers the sweep could not process',

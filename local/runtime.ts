@@ -19,6 +19,8 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
+import type { LifecycleDeps } from '../domain/ports';
+import { recoverStaleClaims } from '../domain/recover';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
 import { createRenderer } from '../domain/messages/render';
@@ -27,7 +29,7 @@ import { createJourneyStepHandler } from '../functions/journey-step/handler';
 import type { FunctionName } from '../functions/routes';
 import { createSendMessageHandler } from '../functions/send-message/handler';
 import { createObservability } from '../functions/shared/observability';
-import { createSweepHandler } from '../functions/sweep/handler';
+import { createSweepHandler, logRecovery } from '../functions/sweep/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { Activity } from './activity';
 import { LocalEventBus, type LocalBusEvent } from './eventbridge';
@@ -180,21 +182,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     closers.push(() => api.close());
 
     const publisher = createLifecyclePublisher(clients.eventBridge, EVENT_BUS);
+    // What both ways a customer moves along the lifecycle (an event, or time passing) need.
+    const lifecycleDepsOf = (w: Workflows): LifecycleDeps => ({
+      store,
+      starter: createJourneyStarter(
+        clients.sfn,
+        Object.fromEntries(
+          w.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
+        ),
+      ),
+      clock: options.clock,
+      lifecycle: w.lifecycle,
+      calendar: w.calendar,
+      publisher,
+      journeys: w.journeys.map((j) => j.journey),
+    });
     /** The handlers, wired to the workflows as loaded: rebuilt when a redeploy brings new ones. */
     const buildHandlers = (w: Workflows): Record<FunctionName, LambdaHandler<never, unknown>> => {
-      const stateMachineArns = Object.fromEntries(
-        w.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
-      );
-      // What both ways a customer moves along the lifecycle (an event, or time passing) need.
-      const lifecycleDeps = {
-        store,
-        starter: createJourneyStarter(clients.sfn, stateMachineArns),
-        clock: options.clock,
-        lifecycle: w.lifecycle,
-        calendar: w.calendar,
-        publisher,
-        journeys: w.journeys.map((j) => j.journey),
-      };
+      const lifecycleDeps = lifecycleDepsOf(w);
       return {
         'ingest-event': createIngestEventHandler({
           ...observability(),
@@ -269,6 +274,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         () => options.clock.now(),
       );
     deploy(workflows);
+    // Events a delivery claimed and then lost to a crash or kill -9 before the last stop: finished now,
+    // all of them (this runtime holds the data folder's lock, so no claim there has a live holder).
+    logRecovery(await recoverStaleClaims(lifecycleDepsOf(workflows), { everyClaim: true }), observability());
 
     const sweepEvery = options.sweepEveryMs ?? 3_600_000;
     if (sweepEvery > 0) {

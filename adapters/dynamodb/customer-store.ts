@@ -31,6 +31,8 @@ import { DUE_INDEX, DUE_SHARDS } from './table';
  *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
  *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who was messaged at an address: replies lead back)
  *   pk = ERASED#<hash>       sk = ERASED        (when a customer was erased, by hash of the id only)
+ * The sparse due index holds profiles with a due time (shards DUE#n) and event claims that keep their
+ * event (shards CLAIM#n, due when their lease ends).
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  */
 export const keys = {
@@ -54,7 +56,32 @@ export const keys = {
  * index at all (a sparse index), so a sweep costs nothing for them.
  */
 export function dueShard(customerId: string): string {
-  return `DUE#${createHash('sha256').update(customerId).digest().readUInt16BE(0) % DUE_SHARDS}`;
+  return `DUE#${shardOf(customerId)}`;
+}
+
+/**
+ * Event claims share the due index, under shards of their own (due at the end of their lease): the sweep's
+ * customers and the recovery pass's stale claims are then separate queries, and neither reads the other's.
+ */
+export function claimShard(customerId: string): string {
+  return `CLAIM#${shardOf(customerId)}`;
+}
+
+function shardOf(customerId: string): number {
+  return createHash('sha256').update(customerId).digest().readUInt16BE(0) % DUE_SHARDS;
+}
+
+/** The event record as stored: a claim that keeps its event is in the due index until done or released. */
+function eventItem(record: StoredEvent): Record<string, unknown> {
+  const indexed =
+    record.state === 'claimed' && record.event !== undefined ? dueIndexValue(record.leaseUntil) : undefined;
+  return {
+    ...keys.event(record.customerId, record.eventId),
+    ...record,
+    ...(indexed !== undefined
+      ? { [DUE_INDEX.sortKey]: indexed, [DUE_INDEX.partitionKey]: claimShard(record.customerId) }
+      : {}),
+  };
 }
 
 /**
@@ -101,8 +128,8 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       for (const { pk: _pk, sk: _sk, ...rest } of page.Items ?? []) items.push(rest as T);
     return items;
   };
-  /** One due shard's customers due by `now`, page by page, in index (time) order. */
-  const duePages = async function* (shard: number, now: string, pageSize: number) {
+  /** One index shard's items due by `now` (their table keys), page by page, in index (time) order. */
+  const duePages = async function* (shard: string, now: string, pageSize: number) {
     const pages = paginateQuery(
       { client: doc, pageSize },
       {
@@ -110,11 +137,30 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
         IndexName: DUE_INDEX.name,
         KeyConditionExpression: '#shard = :shard AND #due <= :now',
         ExpressionAttributeNames: { '#shard': DUE_INDEX.partitionKey, '#due': DUE_INDEX.sortKey },
-        ExpressionAttributeValues: { ':shard': `DUE#${shard}`, ':now': now },
+        ExpressionAttributeValues: { ':shard': shard, ':now': now },
       },
     );
     for await (const page of pages)
-      yield (page.Items ?? []).map((item) => String(item.pk).slice('CUSTOMER#'.length));
+      yield (page.Items ?? []).map((item) => ({
+        customerId: String(item.pk).slice('CUSTOMER#'.length),
+        sk: String(item.sk),
+      }));
+  };
+  /**
+   * Every shard named `prefix` read through to its end: a page the caller leaves due is behind the
+   * cursor, never in front of the items after it. The shards are read side by side, a page of each at a
+   * time, so a pass costs one round trip per page depth.
+   */
+  const allShards = async function* (prefix: string, now: string, pageSize: number) {
+    const shards = Array.from({ length: DUE_SHARDS }, (_, shard) =>
+      duePages(`${prefix}#${shard}`, now, pageSize)[Symbol.asyncIterator](),
+    );
+    let open = shards;
+    while (open.length > 0) {
+      const results = await Promise.all(open.map((pages) => pages.next()));
+      for (const result of results) if (!result.done && result.value.length > 0) yield result.value;
+      open = open.filter((_, i) => !results[i]?.done);
+    }
   };
   const isConditionFailure = (e: unknown) =>
     e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
@@ -197,18 +243,11 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       return (out.Items ?? []).map((i) => String(i.customerId));
     },
     async *listDue(now, pageSize) {
-      // Every shard read through to its end: a page of customers the sweep leaves due (it could not
-      // process them) is behind the cursor, never in front of the customers after it. The shards are
-      // read side by side, a page of each at a time, so a sweep costs one round trip per page depth.
-      const shards = Array.from({ length: DUE_SHARDS }, (_, shard) =>
-        duePages(shard, now, pageSize)[Symbol.asyncIterator](),
-      );
-      let open = shards;
-      while (open.length > 0) {
-        const results = await Promise.all(open.map((pages) => pages.next()));
-        for (const result of results) if (!result.done && result.value.length > 0) yield result.value;
-        open = open.filter((_, i) => !results[i]?.done);
-      }
+      for await (const page of allShards('DUE', now, pageSize)) yield page.map((item) => item.customerId);
+    },
+    async *listStaleClaims(now, pageSize) {
+      for await (const page of allShards('CLAIM', now, pageSize))
+        yield page.map((item) => ({ customerId: item.customerId, eventId: item.sk.slice('EVENT#'.length) }));
     },
     getEvent: (customerId, eventId) => get<StoredEvent>(keys.event(customerId, eventId)),
     async writeEvent(record, holder) {
@@ -216,7 +255,8 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...keys.event(record.customerId, record.eventId), ...record },
+            // A whole-item put: the `done` record replaces the claim and so leaves the due index.
+            Item: eventItem(record),
             ...(holder === undefined
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
               : {

@@ -27,6 +27,8 @@ export function memoryStore(): CustomerStore & {
   events: Map<string, StoredEvent>;
   /** The due index itself (customer id → due value), for tests that plant legacy entries. */
   due: Map<string, string>;
+  /** The claims in the due index ("customer/event" → lease end), as the DynamoDB adapter's CLAIM shards. */
+  claimsDue: Map<string, string>;
 } {
   const profiles = new Map<string, Profile>();
   const events = new Map<string, StoredEvent>();
@@ -40,11 +42,13 @@ export function memoryStore(): CustomerStore & {
   const addresses = new Map<string, string>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
   const due = new Map<string, string>();
+  const claimsDue = new Map<string, string>();
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
   return {
     profiles,
     events,
     due,
+    claimsDue,
     getProfile: async (id) => clone(profiles.get(id)),
     getPacing: async (id) => clone(pacing.get(id)),
     putPacing: async (r) => {
@@ -62,6 +66,7 @@ export function memoryStore(): CustomerStore & {
       let deleted = profiles.delete(c) ? 1 : 0;
       due.delete(c);
       pacing.delete(c);
+      for (const k of claimsDue.keys()) if (events.get(k)?.customerId === c) claimsDue.delete(k);
       for (const map of [events, messages, decisions, entries, awaits] as Map<
         string,
         { customerId: string }
@@ -97,11 +102,25 @@ export function memoryStore(): CustomerStore & {
       const claimedBy = held?.state === 'claimed' ? held.claimId : undefined;
       if (holder === undefined ? held !== undefined : claimedBy !== holder) return false;
       events.set(`${r.customerId}/${r.eventId}`, structuredClone(r));
+      const indexed = r.state === 'claimed' && r.event ? dueIndexValue(r.leaseUntil) : undefined;
+      if (indexed === undefined) claimsDue.delete(`${r.customerId}/${r.eventId}`);
+      else claimsDue.set(`${r.customerId}/${r.eventId}`, indexed);
       return true;
     },
     releaseEvent: async (c, e, holder) => {
       const held = events.get(`${c}/${e}`);
-      if (held?.state === 'claimed' && held.claimId === holder) events.delete(`${c}/${e}`);
+      if (held?.state !== 'claimed' || held.claimId !== holder) return;
+      events.delete(`${c}/${e}`);
+      claimsDue.delete(`${c}/${e}`);
+    },
+    listStaleClaims: async function* (now, pageSize) {
+      const stale = [...claimsDue]
+        .filter(([, at]) => at <= now)
+        .sort(([a, x], [b, y]) => byteOrder(x, y) || byteOrder(a, b))
+        .map(([key]) => events.get(key))
+        .filter((r): r is StoredEvent => r !== undefined)
+        .map(({ customerId, eventId }) => ({ customerId, eventId }));
+      for (let i = 0; i < stale.length; i += pageSize) yield stale.slice(i, i + pageSize);
     },
     getTombstone: async (key) => clone(tombstones.get(key)),
     putTombstone: async (r) => void tombstones.set(r.key, structuredClone(r)),

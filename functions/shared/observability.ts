@@ -15,6 +15,13 @@ export const METRIC = {
   sweepItemsParked: 'SweepItemsParked',
   /** Customers whose turn in a sweep failed for a reason that may pass: still due, retried next sweep. */
   sweepItemsFailed: 'SweepItemsFailed',
+  /**
+   * Events whose delivery died after claiming them (a timeout, a crash) and that nobody delivered again,
+   * finished by the recovery pass on a sweep or at local start-up: each is a delivery that went wrong.
+   */
+  eventsRecovered: 'EventsRecovered',
+  /** Stale claims the recovery pass could not finish: kept, and tried again on the next sweep. */
+  eventRecoveriesFailed: 'EventRecoveriesFailed',
   decisions: 'JourneyDecisions',
   profileUpdates: 'ProfileUpdates',
   emailsSent: 'EmailsSent',

@@ -3,18 +3,22 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { LifecycleDeps } from '../../domain/ports';
+import { recoverStaleClaims, type RecoveryResult } from '../../domain/recover';
 import { sweep, type SweepResult } from '../../domain/sweep';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface SweepHandlerDeps extends Observability, LifecycleDeps {}
 
 /**
- * Invoked on a schedule (EventBridge Scheduler on AWS, a timer locally): applies the passing of time to
- * the customers whose inactivity threshold has come. The event is ignored; the clock says what is due.
+ * Invoked on a schedule (EventBridge Scheduler on AWS, a timer locally): first finishes the events whose
+ * delivery died after claiming them (recoverStaleClaims), then applies the passing of time to the
+ * customers whose inactivity threshold has come. The event is ignored; the clock says what is due.
  */
 export function createSweepHandler(deps: SweepHandlerDeps) {
   const { logger, metrics } = deps;
-  const handle = async (): Promise<SweepResult> => {
+  const handle = async (): Promise<SweepResult & { recovery: RecoveryResult }> => {
+    const recovery = await recoverStaleClaims(deps);
+    logRecovery(recovery, deps);
     const result = await sweep(deps);
     metrics.addMetric(METRIC.customersSwept, MetricUnit.Count, result.visited);
     if (result.stageChanges) metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges);
@@ -28,9 +32,18 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     for (const failed of result.failed) logger.warn('customer left due after a failed turn', { ...failed });
     const { parked, failed, ...counts } = result;
     logger.info('sweep done', { ...counts, parked: parked.length, failed: failed.length });
-    return result;
+    return { ...result, recovery };
   };
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
+}
+
+/** Counts and logs what recovery did: ids only, never the events (they hold personal data). */
+export function logRecovery({ recovered, failed }: RecoveryResult, { logger, metrics }: Observability): void {
+  if (recovered.length) metrics.addMetric(METRIC.eventsRecovered, MetricUnit.Count, recovered.length);
+  if (failed.length) metrics.addMetric(METRIC.eventRecoveriesFailed, MetricUnit.Count, failed.length);
+  for (const event of recovered)
+    logger.warn('event recovered: its delivery died after claiming it', { ...event });
+  for (const event of failed) logger.warn('event recovery failed: tried again next sweep', { ...event });
 }
