@@ -355,7 +355,10 @@ export class RapportStack extends Stack {
       const executions = `arn:${this.partition}:states:${this.region}:${this.account}:execution:${stateMachineName(id)}:*`;
       // Feedback ingests events too: as a goal or an awaited event a survey answer resumes or ends journeys.
       j.stateMachine.grantTaskResponse(feedback.fn);
-      const stoppers = marketing.has(id) ? [ingestEvent, feedback, deliveryEvents] : [ingestEvent, feedback];
+      // The sweep's recovery pass finishes events whose delivery died: it does what ingest would have.
+      j.stateMachine.grantTaskResponse(sweep.fn);
+      const ingesters = [ingestEvent, feedback, sweep];
+      const stoppers = marketing.has(id) ? [...ingesters, deliveryEvents] : ingesters;
       for (const f of stoppers) {
         f.fn.addToRolePolicy(
           new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),

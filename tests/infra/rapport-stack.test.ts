@@ -191,6 +191,8 @@ describe('Lambda functions', () => {
 
     expect(ingest).toContain('states:StartExecution');
     expect(sweep).toContain('states:StartExecution');
+    // Its recovery pass finishes an event as ingest would: resuming and ending journeys too (issue 10).
+    for (const a of ['states:SendTaskSuccess', 'states:StopExecution']) expect(sweep).toContain(a);
     for (const a of ['ses:SendRawEmail', 'secretsmanager:GetSecretValue']) expect(sweep).not.toContain(a);
     expect(send).toContain('ses:SendRawEmail');
     expect(send).toContain('secretsmanager:GetSecretValue');
