@@ -20,7 +20,7 @@ import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publ
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
 import type { LifecycleDeps } from '../domain/ports';
-import { recoverStaleClaims } from '../domain/recover';
+import { recoverStaleClaims, type RecoveryResult } from '../domain/recover';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
 import { createRenderer } from '../domain/messages/render';
@@ -100,6 +100,8 @@ export interface LocalRuntime {
   /** Everything on the local event bus: tasks, and stage and tier changes. */
   bus: LocalEventBus;
   activity: Activity;
+  /** The events a delivery claimed and never finished before the last stop, finished at this start. */
+  recoveredAtStart: RecoveryResult;
   stop(): Promise<void>;
 }
 
@@ -276,7 +278,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     deploy(workflows);
     // Events a delivery claimed and then lost to a crash or kill -9 before the last stop: finished now,
     // all of them (this runtime holds the data folder's lock, so no claim there has a live holder).
-    logRecovery(await recoverStaleClaims(lifecycleDepsOf(workflows), { everyClaim: true }), observability());
+    const recoveredAtStart = await recoverStaleClaims(lifecycleDepsOf(workflows), { everyClaim: true });
+    logRecovery(recoveredAtStart, observability());
 
     const sweepEvery = options.sweepEveryMs ?? 3_600_000;
     if (sweepEvery > 0) {
@@ -330,6 +333,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bus,
       outbox,
       activity,
+      recoveredAtStart,
       stop: async () => {
         for (const close of closers.reverse()) await close().catch(() => undefined);
       },

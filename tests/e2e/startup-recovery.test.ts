@@ -85,6 +85,7 @@ describe('local start-up recovers events whose delivery died', () => {
     ]);
     expect(await inbox(runtime, 'old@example.com')).toHaveLength(1);
     expect(await inbox(runtime, 'new@example.com')).toHaveLength(1);
+    expect(runtime.recoveredAtStart.recovered.map((c) => c.customerId).sort()).toEqual(['c-new', 'c-old']);
     const store = createCustomerStore(runtime.clients.dynamodb, runtime.tableName);
     expect(await store.getEvent('c-old', 'e-1')).toMatchObject({ state: 'done' });
     expect(await store.getEvent('c-new', 'e-1')).toMatchObject({ state: 'done' });
@@ -94,6 +95,7 @@ describe('local start-up recovers events whose delivery died', () => {
     // A third start finds nothing left to do.
     runtime = await start();
     expect(names()).toEqual([]);
+    expect(runtime.recoveredAtStart).toEqual({ recovered: [], failed: [] });
     // (The local SES keeps its store for the whole process: the one thank-you each got, and no other.)
     expect(await inbox(runtime, 'old@example.com')).toHaveLength(1);
     expect(await inbox(runtime, 'new@example.com')).toHaveLength(1);
