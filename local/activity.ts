@@ -15,6 +15,16 @@ export class Activity {
     return this.finished;
   }
 
+  /**
+   * Resolves once nothing is in flight, or after `limitMs` of real time. Polls with setImmediate and
+   * measures with performance.now, which virtual time never fakes, so a stop under fake timers drains too.
+   */
+  async drained(limitMs = 5_000): Promise<boolean> {
+    const until = performance.now() + limitMs;
+    while (this.count > 0 && performance.now() < until) await new Promise((r) => setImmediate(r));
+    return this.count === 0;
+  }
+
   async track<T>(work: () => Promise<T>): Promise<T> {
     this.count++;
     try {

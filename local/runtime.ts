@@ -335,6 +335,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       activity,
       recoveredAtStart,
       stop: async () => {
+        // Work still in flight (a send finishing, a claim being marked done) would otherwise write to a
+        // closed dynalite, which throws outside any request and ends the process.
+        await activity.drained();
         for (const close of closers.reverse()) await close().catch(() => undefined);
       },
     };
