@@ -1,6 +1,3 @@
-import { memoryPublisher, memoryStarter } from '../../adapters/memory/stores';
-import { fixedClock } from '../../domain/clock';
-import { loadWorkflows } from '../../domain/config/load';
 import { differingFields, EVENT_LEASE_MS, EventIdReusedError, fingerprintOf } from '../../domain/event-claim';
 import type { PurchaseEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
@@ -11,14 +8,13 @@ import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { WORKFLOWS_DIR } from '../support/local';
+import { shippedLifecycleDeps } from '../support/lifecycle';
 import { fixture, PURCHASE, startDynalite, type LocalDynamo, type Table } from './support';
 
 /**
  * Exactly-once ingest against dynalite's real conditional writes: one claim per event, a crashed
  * delivery's claim taken over after its lease, a reused event id refused with what differs.
  */
-const workflows = loadWorkflows(WORKFLOWS_DIR);
 const NOW = '2026-11-22T10:00:02.000Z';
 const EVENT = PURCHASE as unknown as PurchaseEvent;
 
@@ -32,21 +28,7 @@ beforeEach(async () => {
   table = await dynamo.freshTable();
 });
 
-function world() {
-  const clock = fixedClock(NOW);
-  const starter = memoryStarter();
-  const publisher = memoryPublisher();
-  const deps: LifecycleDeps = {
-    store: table.store,
-    starter,
-    clock,
-    publisher,
-    lifecycle: workflows.lifecycle,
-    calendar: workflows.calendar,
-    journeys: workflows.journeys.map((j) => j.journey),
-  };
-  return { clock, starter, publisher, deps };
-}
+const world = () => shippedLifecycleDeps(table.store, NOW);
 
 /** What a delivery that stopped dead right after claiming (and maybe applying) leaves behind. */
 async function crashedClaim(deps: LifecycleDeps, applied: boolean): Promise<EventClaim> {

@@ -1,7 +1,4 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
-import { fixedClock } from '../../domain/clock';
-import { loadWorkflows } from '../../domain/config/load';
+import { memoryStore } from '../../adapters/memory/stores';
 import { EVENT_LEASE_MS } from '../../domain/event-claim';
 import type { PurchaseEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
@@ -13,18 +10,17 @@ import type {
   StaleClaim,
 } from '../../domain/ports';
 import { recoverStaleClaims } from '../../domain/recover';
-import { createLogger } from '../../functions/shared/observability';
 import { createSweepHandler } from '../../functions/sweep/handler';
 import { invokeLambda } from '../../local/lambda';
 import { capturedLogLines } from '../support/logs';
-import { WORKFLOWS_DIR } from '../support/local';
+import { shippedLifecycleDeps } from '../support/lifecycle';
+import { spiedObservability } from '../support/metrics';
 import { PURCHASE, startDynalite, type LocalDynamo } from './support';
 
 /**
  * Issue 10, "no gap between accepted and started": a delivery that dies after the profile write, when
  * nobody delivers the event again, has its work finished by the recovery pass of the next sweep.
  */
-const workflows = loadWorkflows(WORKFLOWS_DIR);
 const NOW = '2026-11-22T10:00:02.000Z';
 const EVENT = PURCHASE as unknown as PurchaseEvent;
 const FAR = '9999-12-31T23:59:59.999Z';
@@ -40,21 +36,7 @@ const stores: [string, () => Promise<CustomerStore>][] = [
   ['memory', async () => memoryStore()],
 ];
 
-async function world(makeStore: () => Promise<CustomerStore>) {
-  const clock = fixedClock(NOW);
-  const starter = memoryStarter();
-  const publisher = memoryPublisher();
-  const deps: LifecycleDeps = {
-    store: await makeStore(),
-    starter,
-    clock,
-    publisher,
-    lifecycle: workflows.lifecycle,
-    calendar: workflows.calendar,
-    journeys: workflows.journeys.map((j) => j.journey),
-  };
-  return { clock, starter, publisher, deps };
-}
+const world = async (makeStore: () => Promise<CustomerStore>) => shippedLifecycleDeps(await makeStore(), NOW);
 
 /**
  * A delivery that stops dead right after the profile write, as a Lambda timeout or kill -9 would: its
@@ -83,14 +65,7 @@ async function staleClaims(store: CustomerStore, now: string): Promise<StaleClai
 }
 
 function sweepHandler(deps: LifecycleDeps) {
-  const logger = createLogger({ logLevel: 'INFO' });
-  const metrics = new Metrics({ namespace: 'Rapport', serviceName: 'rapport', logger });
-  const published: Record<string, number> = {};
-  // The test setup disables publishing (POWERTOOLS_METRICS_DISABLED): read what the handler adds.
-  jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
-    published[name] = value;
-    return metrics;
-  });
+  const { logger, metrics, published } = spiedObservability();
   const handler = createSweepHandler({ ...deps, logger, metrics });
   return { published, run: () => invokeLambda('rapport-sweep', handler, {}) };
 }

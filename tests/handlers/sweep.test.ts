@@ -1,11 +1,10 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ingestEvent } from '../../domain/ingest';
 import { newProfile } from '../../domain/lifecycle/apply';
-import { createLogger } from '../../functions/shared/observability';
 import { createSweepHandler } from '../../functions/sweep/handler';
 import { invokeLambda } from '../../local/lambda';
 import { lifecycleDeps } from '../support/lifecycle';
 import { capturedLogLines } from '../support/logs';
+import { spiedObservability } from '../support/metrics';
 
 describe('sweep handler', () => {
   it('counts and logs each customer it parks (no personal data), and still moves the others', async () => {
@@ -32,14 +31,7 @@ describe('sweep handler', () => {
     );
     clock.set('2026-04-10T00:00:00Z');
 
-    const logger = createLogger({ logLevel: 'INFO' });
-    const metrics = new Metrics({ namespace: 'Rapport', serviceName: 'rapport', logger });
-    const published: Record<string, number> = {};
-    // The test setup disables publishing (POWERTOOLS_METRICS_DISABLED): read what the handler adds.
-    jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
-      published[name] = value;
-      return metrics;
-    });
+    const { logger, metrics, published } = spiedObservability();
     const out = capturedLogLines();
     try {
       await invokeLambda('rapport-sweep', createSweepHandler({ ...deps, logger, metrics }), {});
