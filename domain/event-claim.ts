@@ -83,24 +83,34 @@ export function claimEvent(
       const held = stored?.state === 'claimed' ? stored : undefined;
       const abandoned = held && (lease === 'ignored' || Date.parse(held.leaseUntil) <= now.getTime());
       if (stored && !abandoned) return { kind: 'duplicate', inProgress: held !== undefined };
-      const claim: EventClaim = {
-        customerId: event.customerId,
-        eventId: event.eventId,
-        type: event.type,
-        at: event.at,
-        state: 'claimed',
-        fingerprint,
-        claimId: randomUUID(),
-        claimedAt: now.toISOString(),
-        leaseUntil: new Date(now.getTime() + EVENT_LEASE_MS).toISOString(),
-        // Kept with the claim so that recovery can finish the event if this delivery dies (see EventClaim).
-        event,
-      };
+      const claim = newClaim(event, fingerprint, now);
       if (await deps.store.writeEvent(claim, held?.claimId)) return { kind: 'mine', claim };
       throw new VersionConflictError(`event ${event.eventId} was claimed by another delivery first`);
     },
     (last) => last,
   );
+}
+
+/** This delivery's claim on `event`, made at `now` and held for the lease. */
+export function newClaim(
+  event: CustomerEvent,
+  fingerprint: EventFingerprint,
+  now: Date,
+  claimId: string = randomUUID(),
+): EventClaim {
+  return {
+    customerId: event.customerId,
+    eventId: event.eventId,
+    type: event.type,
+    at: event.at,
+    state: 'claimed',
+    fingerprint,
+    claimId,
+    claimedAt: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + EVENT_LEASE_MS).toISOString(),
+    // Kept with the claim so that recovery can finish the event if this delivery dies (see EventClaim).
+    event,
+  };
 }
 
 function refuseReuse(stored: StoredEvent, fingerprint: EventFingerprint, event: CustomerEvent): void {

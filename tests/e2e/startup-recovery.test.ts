@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
-import { EVENT_LEASE_MS, fingerprintOf } from '../../domain/event-claim';
+import { EVENT_LEASE_MS, fingerprintOf, newClaim } from '../../domain/event-claim';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { applyEvent } from '../../domain/lifecycle/apply';
-import type { EventClaim } from '../../domain/ports';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { firstSmallPurchase, fixedClock, inbox, TEST_NOW, WORKFLOWS_DIR } from '../support/local';
 
@@ -47,18 +46,7 @@ describe('local start-up recovers events whose delivery died', () => {
   async function plantDeadDelivery(r: LocalRuntime, event: CustomerEvent, claimedMsAgo: number) {
     const store = createCustomerStore(r.clients.dynamodb, r.tableName);
     const claimedAt = Date.parse(TEST_NOW) - claimedMsAgo;
-    const claim: EventClaim = {
-      customerId: event.customerId,
-      eventId: event.eventId,
-      type: event.type,
-      at: event.at,
-      state: 'claimed',
-      fingerprint: fingerprintOf(event),
-      claimId: `killed-${event.customerId}`,
-      claimedAt: new Date(claimedAt).toISOString(),
-      leaseUntil: new Date(claimedAt + EVENT_LEASE_MS).toISOString(),
-      event,
-    };
+    const claim = newClaim(event, fingerprintOf(event), new Date(claimedAt), `killed-${event.customerId}`);
     expect(await store.writeEvent(claim)).toBe(true);
     const applied = applyEvent(undefined, event, r.workflows.lifecycle, new Date(claimedAt)).profile;
     await store.putProfile(applied);
