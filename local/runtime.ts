@@ -46,6 +46,9 @@ import { lockDataDir } from './instance-lock';
 import { addLocalRoutes, tasksOf } from './local-routes';
 import { containServer, listenOn, PortInUseError } from './serve-safely';
 
+/** What the local runtime signs links in emails with when no secret is given: local use only. */
+export const LOCAL_LINK_SECRET = 'local-only-link-signing-secret';
+
 export interface LocalRuntimeOptions {
   /** Where dynalite keeps its LevelDB files; omit for an in-memory table (tests). */
   dataDir?: string;
@@ -174,7 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const observability = () => createObservability();
     const store = createCustomerStore(clients.dynamodb, tableName);
-    const linkSecret = options.linkSecret ?? 'local-only-link-signing-secret';
+    const linkSecret = options.linkSecret ?? LOCAL_LINK_SECRET;
     const api = new LocalHttpApi(
       (fn, event) => invoke(fn, event) as Promise<APIGatewayProxyStructuredResultV2>,
       activity,

@@ -61,10 +61,6 @@ export function nestedText(depth: number, leaf = '1'): string {
   return `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
 }
 
-export interface HostileRuntime {
-  runtime: () => LocalRuntime;
-}
-
 /**
  * Starts a runtime with a seeded customer, then sends each case and checks: the status, the field named,
  * no 5xx, the table unchanged; and that the runtime still accepts a valid event afterwards.
@@ -108,6 +104,8 @@ export function describeHostile(title: string, cases: readonly HostileCase[]): v
 function expectRefusal(res: RawResponse, c: HostileCase): void {
   // The status first, with the answer in the message when it is wrong.
   expect({ status: res.status, text: res.text.slice(0, 300) }).toMatchObject({ status: c.status });
+  // A case that names a field expects the JSON error body that names it, not a page.
+  if (c.field !== undefined) expect(res.contentType).toMatch(/^application\/json/);
   if (!res.contentType.startsWith('application/json')) return;
   const body = JSON.parse(res.text) as ErrorBody;
   expect(body.error).toEqual(expect.any(String));

@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PREFERENCES_LINK_SECONDS, signLink, type LinkClaims } from '../../domain/messages/links';
-import type { LocalRuntime } from '../../local/runtime';
+import { LOCAL_LINK_SECRET, type LocalRuntime } from '../../local/runtime';
+import { settled } from './support';
 import { httpRequest } from '../support/http';
 import { feedbackClaims } from '../support/links';
 import { firstSmallPurchase, inbox, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
@@ -10,7 +11,6 @@ import { firstSmallPurchase, inbox, postEvent, startTestRuntime, TEST_NOW } from
  * `npm start` runs it. Every refusal is a calm 4xx that names what is wrong and writes nothing: the
  * whole table, the inbox, the tasks, the executions and the event bus are compared before and after.
  */
-const SECRET = 'local-only-link-signing-secret'; // the local runtime's own signing secret
 const IAT = Math.floor(Date.parse(TEST_NOW) / 1000) - 3600;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -20,17 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.stop());
 
-/** Waits until nothing is in flight (journeys started by a request run after its answer). */
-async function settle(): Promise<void> {
-  for (let quiet = 0, tries = 0; quiet < 3 && tries < 500; tries++) {
-    await new Promise((r) => setTimeout(r, 10));
-    quiet = runtime.activity.inFlight === 0 ? quiet + 1 : 0;
-  }
-}
-
 /** Everything a request could change, to compare before and after a refusal. */
 async function snapshot() {
-  await settle();
+  await settled(runtime);
   const { Items = [] } = await DynamoDBDocumentClient.from(runtime.clients.dynamodb).send(
     new ScanCommand({ TableName: runtime.tableName, ConsistentRead: true }),
   );
@@ -44,7 +36,7 @@ async function snapshot() {
 }
 
 const link = (path: string, claims: unknown, method = 'GET', body?: string) =>
-  httpRequest(`${runtime.urls.api}${path}?token=${signLink(claims as LinkClaims, SECRET)}`, {
+  httpRequest(`${runtime.urls.api}${path}?token=${signLink(claims as LinkClaims, LOCAL_LINK_SECRET)}`, {
     method,
     ...(body === undefined ? {} : { body, headers: FORM }),
   });
@@ -74,7 +66,7 @@ describe('concurrent redelivery', () => {
     const statuses = answers.map((a) => a.json<{ status: string }>().status);
     expect(statuses.filter((s) => s === 'accepted')).toHaveLength(1);
     expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(49);
-    await settle();
+    await settled(runtime);
     const announced = runtime.bus.events.filter(
       (e) => e.source === 'rapport.lifecycle' && e.detail.customerId === 'c-race',
     );
@@ -198,7 +190,7 @@ describe('an erased customer does not come back', () => {
         )
       ).status,
     ).toBe(202);
-    await settle();
+    await settled(runtime);
     expect((await httpRequest(`${runtime.urls.api}/customers/${id}`, { method: 'DELETE' })).status).toBe(200);
     const before = await snapshot();
 

@@ -4,8 +4,9 @@ import type { LocalRuntime } from '../../local/runtime';
 import { httpRequest } from '../support/http';
 import { TEST_NOW } from '../support/local';
 
-/** The secret the local runtime signs links with when none is given (local/runtime.ts). */
-export const LOCAL_LINK_SECRET = 'local-only-link-signing-secret';
+import { LOCAL_LINK_SECRET } from '../../local/runtime';
+
+export { LOCAL_LINK_SECRET };
 
 /** The customer the suite's links and events are about: created before the hostile requests start. */
 export const SEED_CUSTOMER = 'c-seed';
@@ -96,11 +97,13 @@ export async function tableSnapshot(runtime: LocalRuntime): Promise<string> {
   return JSON.stringify(items.sort((a, b) => key(a).localeCompare(key(b))));
 }
 
-/** Waits until the runtime has no work in flight (journeys started by the seed have done their sends). */
+/**
+ * Waits until the runtime has no work in flight (journeys started by a request run after its answer),
+ * for a few quiet checks in a row; gives up after 500 checks rather than hang a suite.
+ */
 export async function settled(runtime: LocalRuntime): Promise<void> {
-  let quiet = 0;
-  while (quiet < 2) {
-    await new Promise((r) => setTimeout(r, 5));
+  for (let quiet = 0, tries = 0; quiet < 3 && tries < 500; tries++) {
+    await new Promise((r) => setTimeout(r, 10));
     quiet = runtime.activity.inFlight === 0 ? quiet + 1 : 0;
   }
 }

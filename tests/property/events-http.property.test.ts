@@ -88,12 +88,11 @@ describe('POST /events, property: arbitrary JSON never gets a 5xx', () => {
         ),
         async (body) => {
           const res = await postEvent(runtime, JSON.stringify(body) ?? 'null');
-          expect({ status: res.status, body: res.text.slice(0, 300) }).toEqual({
-            status: expect.any(Number),
-            body: expect.any(String),
-          });
-          expect(res.status).toBeLessThan(500);
-          expect(res.status).toBeGreaterThanOrEqual(200);
+          // The answer itself in the failure message, so a counterexample says what went wrong.
+          if (res.status < 200 || res.status >= 500)
+            throw new Error(
+              `${res.status} for ${JSON.stringify(body)?.slice(0, 200)}: ${res.text.slice(0, 300)}`,
+            );
         },
       ),
       { numRuns: 200 },
