@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HTTP_ROUTES, type FunctionName } from '../functions/routes';
-import { internalErrorBody } from '../functions/shared/http';
+import { errorBody, internalErrorBody, PayloadTooLargeError } from '../functions/shared/http';
 import { redactPersonalData } from '../functions/shared/redact';
 import type { Activity } from './activity';
 import { LOCAL_ACCOUNT } from './lambda';
@@ -74,12 +74,11 @@ export class LocalHttpApi {
     if (!route) {
       const local = this.extra.get(`${req.method} ${url.pathname}`);
       if (local) return local(req, res);
-      const known = HTTP_ROUTES.some((r) => matchPath(r.path, url.pathname));
+      const allowed = HTTP_ROUTES.filter((r) => matchPath(r.path, url.pathname)).map((r) => r.method);
+      const known = allowed.length > 0;
       const status = known ? 405 : 404;
       const expected = known
-        ? `one of ${HTTP_ROUTES.filter((r) => matchPath(r.path, url.pathname))
-            .map((r) => r.method)
-            .join(', ')}`
+        ? `one of ${allowed.join(', ')}`
         : `one of ${HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}`;
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(
@@ -105,14 +104,9 @@ export class LocalHttpApi {
     }
     if (size > GATEWAY_MAX_BYTES) {
       res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(
-        JSON.stringify({
-          error: 'PayloadTooLargeError',
-          message: 'Request Entity Too Large',
-          problems: [{ field: '', expected: `a body of at most ${GATEWAY_MAX_BYTES} bytes` }],
-          requestId,
-        }),
-      );
+      const tooLarge = new PayloadTooLargeError('Request Entity Too Large');
+      const problems = [{ field: '', expected: `a body of at most ${GATEWAY_MAX_BYTES} bytes` }];
+      res.end(JSON.stringify(errorBody(tooLarge, problems, requestId)));
       return;
     }
     const body = Buffer.concat(chunks);

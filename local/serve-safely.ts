@@ -34,7 +34,7 @@ function failed(res: ServerResponse, e: unknown, what: string): void {
  * `/get-emlContent` answers an unknown id with 400 and then, from a promise, tries to answer again, and
  * the ERR_HTTP_HEADERS_SENT it throws there is out of reach of any try/catch.
  */
-export function guardResponse(res: ServerResponse): void {
+function guardResponse(res: ServerResponse): void {
   const setHeader = res.setHeader.bind(res);
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.setHeader = ((name: string, value: number | string | readonly string[]) =>

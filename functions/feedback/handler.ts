@@ -8,11 +8,18 @@ import type { FeedbackEvent } from '../../domain/events/schema';
 import { withSentiment } from '../../domain/events/sentiment';
 import { linkOutlived } from '../../domain/erase';
 import { EventIdReusedError, ingestEvent, type IngestResult } from '../../domain/ingest';
-import { checkLinkFor, linkProblemText, type FeedbackClaims } from '../../domain/messages/links';
+import { checkLinkFor, type FeedbackClaims } from '../../domain/messages/links';
 import { withoutControls } from '../../domain/events/text';
 import { resolveLocale } from '../../domain/messages/render';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
-import { answeringInputErrors, customerPage, escapeHtml, formFields, html } from '../shared/http';
+import {
+  answeringInputErrors,
+  customerPage,
+  escapeHtml,
+  formFields,
+  html,
+  linkProblemHtml,
+} from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface FeedbackHandlerDeps extends Observability, LifecycleDeps {
@@ -101,13 +108,9 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
     const token = event.queryStringParameters?.token ?? '';
     const check = checkLinkFor('feedback', token, await deps.linkSecret(), deps.clock.now());
     if (!check.ok) {
-      const detail = linkProblemText(check);
       return html(
         check.why === 'expired' ? 403 : 400,
-        page(
-          fallback,
-          `<p>${t(fallback, check.why)}</p>${detail ? `<p><small>${escapeHtml(detail)}</small></p>` : ''}`,
-        ),
+        page(fallback, `<p>${t(fallback, check.why)}</p>${linkProblemHtml(check)}`),
       );
     }
     const claims = check.claims;

@@ -14,7 +14,7 @@ import {
   eventTimeProblem,
   type EventTimeWindow,
 } from '../../domain/events/time';
-import { EventIdReusedError, ingestEvent, type IngestResult } from '../../domain/ingest';
+import { ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { withSentiment } from '../../domain/events/sentiment';
 import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
@@ -135,11 +135,7 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
       const gone = customerErasedError(event);
       return json(410, errorBody(gone, gone.problems, requestId));
     } catch (error) {
-      // The same event id with another payload: a conflict with what was received first, not a bad body.
-      const response =
-        error instanceof EventIdReusedError
-          ? json(409, errorBody(error, error.problems, requestId))
-          : httpError(error, requestId);
+      const response = httpError(error, requestId);
       if (response) return refused(error as Error, response);
       // Thrown, so the caller gets a bare 5xx (API Gateway's own, or the local API's generic one) and may
       // retry; the cause stays in the (redacted) log under the request id.

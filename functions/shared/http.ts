@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { EventIdReusedError } from '../../domain/event-claim';
+import { linkProblemText, type LinkCheck } from '../../domain/messages/links';
 import {
   RapportError,
   ValidationError,
@@ -23,7 +25,7 @@ export function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
 }
 
 /** The raw bytes of a request body, refused over `MAX_BODY_BYTES`. */
-export function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
+function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (body.byteLength > MAX_BODY_BYTES) {
@@ -35,7 +37,7 @@ export function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
 }
 
 /** The body as text; bytes that are not UTF-8 are refused rather than silently turned into U+FFFD. */
-export function decodeUtf8(bytes: Uint8Array): string {
+function decodeUtf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {
@@ -62,7 +64,7 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
  * Refuses (415) a body whose `content-type` is not one of `accepted`, or names a character set other than
  * UTF-8: parsing it anyway would store whatever the bytes happen to mean in UTF-8.
  */
-export function requireMediaType(event: APIGatewayProxyEventV2, accepted: readonly string[]): void {
+function requireMediaType(event: APIGatewayProxyEventV2, accepted: readonly string[]): void {
   const given = header(event, 'content-type');
   const [type = '', ...params] = (given ?? '').split(';').map((p) => p.trim().toLowerCase());
   const charset = params
@@ -80,7 +82,7 @@ export function requireMediaType(event: APIGatewayProxyEventV2, accepted: readon
   ]);
 }
 
-export const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'] as const;
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'] as const;
 
 /** Decodes and parses a JSON body, refusing oversize, non-JSON or malformed input with a precise message. */
 export function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
@@ -171,8 +173,16 @@ export function httpError(error: unknown, requestId?: string): APIGatewayProxySt
     );
   if (error instanceof UnsupportedMediaTypeError)
     return json(415, errorBody(error, error.problems, requestId));
+  // The same event id with another payload: a conflict with what was received first, not a bad body.
+  if (error instanceof EventIdReusedError) return json(409, errorBody(error, error.problems, requestId));
   if (error instanceof ValidationError) return json(400, errorBody(error, error.problems, requestId));
   return undefined;
+}
+
+/** The small print under a refused link's page: which claim was wrong, when the link says (never the token). */
+export function linkProblemHtml(check: LinkCheck): string {
+  const detail = linkProblemText(check);
+  return detail ? `<p><small>${escapeHtml(detail)}</small></p>` : '';
 }
 
 export function escapeHtml(s: string): string {

@@ -5,12 +5,19 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Clock } from '../../domain/clock';
 import { linkOutlived } from '../../domain/erase';
-import { checkLinkFor, linkProblemText } from '../../domain/messages/links';
+import { checkLinkFor } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import type { CustomerStore } from '../../domain/ports';
 import { unsubscribeEmail } from '../../domain/profile/consent';
 import { updateProfile } from '../../domain/profile/update';
-import { answeringInputErrors, customerPage, escapeHtml, formBody, html } from '../shared/http';
+import {
+  answeringInputErrors,
+  customerPage,
+  escapeHtml,
+  formBody,
+  html,
+  linkProblemHtml,
+} from '../shared/http';
 import { preferences } from './preferences';
 import { METRIC, type Observability } from '../shared/observability';
 
@@ -62,9 +69,7 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
     const check = checkLinkFor('unsubscribe', token, await deps.linkSecret(), clock.now());
     const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';
     if (!check.ok) {
-      const detail = linkProblemText(check);
-      const small = detail ? `<p><small>${escapeHtml(detail)}</small></p>` : '';
-      return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>${small}`));
+      return html(400, page(fallback, `<p>${t(fallback, 'invalid')}</p>${linkProblemHtml(check)}`));
     }
     const claims = check.claims;
     // Sent before the customer was erased: nothing of theirs is left to change (their address is suppressed).

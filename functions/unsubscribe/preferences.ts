@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { linkOutlived } from '../../domain/erase';
-import { checkLinkFor, linkProblemText } from '../../domain/messages/links';
+import { checkLinkFor } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/render';
 import { applyConsent, channelConsent, topicConsent, type ConsentChange } from '../../domain/profile/consent';
 import type { ConsentStatus } from '../../domain/profile/profile';
 import { updateProfile } from '../../domain/profile/update';
-import { customerPage, escapeHtml, formFields, html } from '../shared/http';
+import { customerPage, escapeHtml, formFields, html, linkProblemHtml } from '../shared/http';
 import type { UnsubscribeDeps } from './handler';
 
 const TEXT = {
@@ -73,11 +73,9 @@ export async function preferences(
   const token = event.queryStringParameters?.token ?? '';
   const check = checkLinkFor('preferences', token, await deps.linkSecret(), deps.clock.now());
   if (!check.ok) {
-    const detail = linkProblemText(check);
-    const small = detail ? `<p><small>${escapeHtml(detail)}</small></p>` : '';
     return html(
       check.why === 'expired' ? 403 : 400,
-      page(fallback, `<p>${t(fallback, check.why)}</p>${small}`),
+      page(fallback, `<p>${t(fallback, check.why)}</p>${linkProblemHtml(check)}`),
     );
   }
   const { customerId } = check.claims;

@@ -15,7 +15,7 @@ export const PORT_VARIABLES = {
 export type Ports = Record<keyof typeof PORT_VARIABLES, number>;
 
 /** A port nothing listens on right now (the OS picks it; it is closed again before use). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
