@@ -99,6 +99,11 @@ export const RETRIED_ERRORS: readonly string[] = [
   ...RETRIED_ERROR_CLASSES.map((c) => c.name),
 ];
 
+/** An error's class name for records and metrics: never its message, which may quote personal data. */
+export function errorName(e: unknown): string {
+  return e instanceof Error ? e.name : typeof e;
+}
+
 export function formatProblem(p: Problem): string {
   const where = [p.source, p.line, p.column].filter((x) => x !== undefined).join(':');
   const field = p.field === '' ? '(whole input)' : p.field;

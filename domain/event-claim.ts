@@ -74,21 +74,17 @@ export function claimEvent(
   deps: { store: CustomerStore; clock: Clock },
   lease: 'honoured' | 'ignored' = 'honoured',
 ): Promise<ClaimOutcome> {
-  return retryOnConflict(
-    CONFLICT_ATTEMPTS.ingest,
-    async (): Promise<ClaimOutcome> => {
-      const stored = await deps.store.getEvent(event.customerId, event.eventId);
-      if (stored) refuseReuse(stored, fingerprint, event);
-      const now = deps.clock.now();
-      const held = stored?.state === 'claimed' ? stored : undefined;
-      const abandoned = held && (lease === 'ignored' || Date.parse(held.leaseUntil) <= now.getTime());
-      if (stored && !abandoned) return { kind: 'duplicate', inProgress: held !== undefined };
-      const claim = newClaim(event, fingerprint, now);
-      if (await deps.store.writeEvent(claim, held?.claimId)) return { kind: 'mine', claim };
-      throw new VersionConflictError(`event ${event.eventId} was claimed by another delivery first`);
-    },
-    (last) => last,
-  );
+  return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (): Promise<ClaimOutcome> => {
+    const stored = await deps.store.getEvent(event.customerId, event.eventId);
+    if (stored) refuseReuse(stored, fingerprint, event);
+    const now = deps.clock.now();
+    const held = stored?.state === 'claimed' ? stored : undefined;
+    const abandoned = held && (lease === 'ignored' || Date.parse(held.leaseUntil) <= now.getTime());
+    if (stored && !abandoned) return { kind: 'duplicate', inProgress: held !== undefined };
+    const claim = newClaim(event, fingerprint, now);
+    if (await deps.store.writeEvent(claim, held?.claimId)) return { kind: 'mine', claim };
+    throw new VersionConflictError(`event ${event.eventId} was claimed by another delivery first`);
+  });
 }
 
 /** This delivery's claim on `event`, made at `now` and held for the lease. */

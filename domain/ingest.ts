@@ -99,20 +99,16 @@ function unchanged(status: 'duplicate' | 'erased', event: CustomerEvent, profile
 
 /** Folds the event into the profile, or finds it already folded in by a delivery that then stopped. */
 function applyToProfile(event: CustomerEvent, deps: LifecycleDeps) {
-  return retryOnConflict(
-    CONFLICT_ATTEMPTS.ingest,
-    async () => {
-      const current = await deps.store.getProfile(event.customerId);
-      if (current && hasApplied(current, event.eventId))
-        return { profile: current, ...changesCausedBy(current, event.eventId) };
-      const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now());
-      // A new birthday, time zone or stage may move the customer's next date-triggered journey.
-      const profile = scheduled(applied.profile, deps);
-      await deps.store.putProfile(profile);
-      return { profile, stageChanges: applied.stageChanges, tierChanges: applied.tierChanges };
-    },
-    (last) => last,
-  );
+  return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async () => {
+    const current = await deps.store.getProfile(event.customerId);
+    if (current && hasApplied(current, event.eventId))
+      return { profile: current, ...changesCausedBy(current, event.eventId) };
+    const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now());
+    // A new birthday, time zone or stage may move the customer's next date-triggered journey.
+    const profile = scheduled(applied.profile, deps);
+    await deps.store.putProfile(profile);
+    return { profile, stageChanges: applied.stageChanges, tierChanges: applied.tierChanges };
+  });
 }
 
 async function handleClaimed(

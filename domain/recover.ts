@@ -1,4 +1,5 @@
 import { LATEST_DUE } from './due';
+import { errorName } from './errors';
 import { finishAbandonedEvent } from './ingest';
 import type { LifecycleDeps, StaleClaim } from './ports';
 
@@ -42,7 +43,7 @@ export async function recoverStaleClaims(
       try {
         if (await recoverOne(stale, deps, lease)) result.recovered.push(stale);
       } catch (e) {
-        result.failed.push({ ...stale, error: e instanceof Error ? e.name : typeof e });
+        result.failed.push({ ...stale, error: errorName(e) });
       }
     }
   return result;

@@ -21,7 +21,8 @@ export const CONFLICT_ATTEMPTS = {
 export async function retryOnConflict<T>(
   attempts: number,
   attempt: (n: number) => Promise<T>,
-  exhausted: (last: VersionConflictError) => Error,
+  // By default the last conflict itself: the caller's Retry matches VersionConflictError.
+  exhausted: (last: VersionConflictError) => Error = (last) => last,
 ): Promise<T> {
   let last: VersionConflictError | undefined;
   for (let n = 0; n < attempts; n++) {

@@ -1,5 +1,5 @@
 import { dueIndexValue, type Parked, type ParkReason } from './due';
-import { RapportError, VersionConflictError } from './errors';
+import { errorName, RapportError, VersionConflictError } from './errors';
 import { enterJourneys } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import { occasionStarts, scheduled } from './journey/occasions';
@@ -192,19 +192,13 @@ async function park(
   error: string,
 ): Promise<ParkedCustomer> {
   try {
-    const parked = await retryOnConflict(
-      CONFLICT_ATTEMPTS.sweep,
-      async () => {
-        const current = await deps.store.getProfile(customerId);
-        if (!current) return { at: now.toISOString(), reason, error };
-        return writeParked(current, deps, now, reason, error);
-      },
-      (last) => last,
-    );
+    const parked = await retryOnConflict(CONFLICT_ATTEMPTS.sweep, async () => {
+      const current = await deps.store.getProfile(customerId);
+      if (!current) return { at: now.toISOString(), reason, error };
+      return writeParked(current, deps, now, reason, error);
+    });
     return { customerId, ...parked, recorded: true };
   } catch {
     return { customerId, at: now.toISOString(), reason, error, recorded: false };
   }
 }
-
-const errorName = (e: unknown) => (e instanceof Error ? e.name : typeof e);

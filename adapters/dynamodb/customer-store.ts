@@ -63,7 +63,7 @@ export function dueShard(customerId: string): string {
  * Event claims share the due index, under shards of their own (due at the end of their lease): the sweep's
  * customers and the recovery pass's stale claims are then separate queries, and neither reads the other's.
  */
-export function claimShard(customerId: string): string {
+function claimShard(customerId: string): string {
   return `CLAIM#${shardOf(customerId)}`;
 }
 
@@ -96,6 +96,15 @@ function profileItem(profile: Profile): Record<string, unknown> {
     ...(indexed !== undefined
       ? { [DUE_INDEX.sortKey]: indexed, [DUE_INDEX.partitionKey]: dueShard(profile.customerId) }
       : {}),
+  };
+}
+
+/** The condition that the event's record is still the claim named `holder`. */
+function heldBy(holder: string) {
+  return {
+    ConditionExpression: '#state = :claimed AND #claim = :holder',
+    ExpressionAttributeNames: { '#state': 'state', '#claim': 'claimId' },
+    ExpressionAttributeValues: { ':claimed': 'claimed', ':holder': holder },
   };
 }
 
@@ -257,13 +266,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
             TableName: tableName,
             // A whole-item put: the `done` record replaces the claim and so leaves the due index.
             Item: eventItem(record),
-            ...(holder === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#state = :claimed AND #claim = :holder',
-                  ExpressionAttributeNames: { '#state': 'state', '#claim': 'claimId' },
-                  ExpressionAttributeValues: { ':claimed': 'claimed', ':holder': holder },
-                }),
+            ...(holder === undefined ? { ConditionExpression: 'attribute_not_exists(pk)' } : heldBy(holder)),
           }),
         );
         return true;
@@ -278,9 +281,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
           new DeleteCommand({
             TableName: tableName,
             Key: keys.event(customerId, eventId),
-            ConditionExpression: '#state = :claimed AND #claim = :holder',
-            ExpressionAttributeNames: { '#state': 'state', '#claim': 'claimId' },
-            ExpressionAttributeValues: { ':claimed': 'claimed', ':holder': holder },
+            ...heldBy(holder),
           }),
         )
         .catch((e: unknown) => {

@@ -57,9 +57,10 @@ export const CustomerAttributes = z.strictObject({
 export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 
 const base = {
-  eventId: lineText('a unique event id (text, 1–128 characters) chosen by the sender, e.g. "order-123"', 128)
-    .min(1, expect('a unique event id (text, 1–128 characters)'))
-    .max(128, expect('an event id of at most 128 characters')),
+  eventId: lineText(
+    'a unique event id (text, 1–128 characters) chosen by the sender, e.g. "order-123"',
+    128,
+  ).min(1, expect('a unique event id (text, 1–128 characters)')),
   customerId: z
     .string(expect('the customer id (text, 1–128 characters), e.g. "c-42"'))
     .min(1, expect('the customer id (text, 1–128 characters)'))
@@ -95,6 +96,9 @@ const FreeText = freeText('text the customer wrote', 5000);
  * A survey answer: NPS (0–10, "how likely are you to recommend us") or satisfaction (1–5), with an
  * optional comment. From a score link in an email, or from another system (a branch, a call centre).
  */
+/** The scores each survey asks for: NPS 0–10, CSAT 1–5 (events and the signed links that carry them). */
+export const SCORE_RANGE = { nps: [0, 10], csat: [1, 5] } as const;
+
 export const FeedbackEvent = z
   .strictObject({
     ...base,
@@ -109,7 +113,7 @@ export const FeedbackEvent = z
       .strictObject({ journeyId: lineText('a journey id', 64), stepId: lineText('a step id', 64) })
       .optional(),
   })
-  .refine((e) => (e.survey === 'nps' ? e.score >= 0 && e.score <= 10 : e.score >= 1 && e.score <= 5), {
+  .refine((e) => e.score >= SCORE_RANGE[e.survey][0] && e.score <= SCORE_RANGE[e.survey][1], {
     error: 'expected: a score from 0 to 10 for nps, from 1 to 5 for csat',
     path: ['score'],
   });

@@ -1,20 +1,11 @@
 import type { Clock } from '../clock';
 import type { CustomerStore, MessageRecord } from '../ports';
-import { messageRecordBase } from './record';
+import { messageRecordBase, type MessageOrigin } from './record';
 import { messageKey } from './send';
 
 /** What the compiled `<send>-failed` state passes: the send's own parameters, and the error's name. */
-export interface SendFailure {
-  customerId: string;
-  journeyId: string;
-  journeyVersion: number;
-  stepId: string;
-  executionId: string;
+export interface SendFailure extends MessageOrigin {
   channel: MessageRecord['channel'];
-  template: string;
-  category: MessageRecord['category'];
-  topic?: string | undefined;
-  priority: NonNullable<MessageRecord['priority']>;
   /** The `Error` of the Catch: an error name such as `MessageThrottledError` or `States.Timeout`. */
   error: string;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Slug } from '../config/ids';
 import { expect, zodProblems } from '../config/source';
 import type { Problem } from '../errors';
-import { ErasureRequest } from '../events/schema';
+import { ErasureRequest, SCORE_RANGE } from '../events/schema';
 
 /**
  * Signed links in emails: unsubscribe, and one-click survey scores. The token names the customer and
@@ -61,7 +61,7 @@ const Feedback = z
     messageKey: z.string().regex(/^[0-9a-f]{32}$/, expect('a message key: 32 hexadecimal digits')),
   })
   .superRefine((c, ctx) => {
-    const [min, max] = c.survey === 'nps' ? [0, 10] : [1, 5];
+    const [min, max] = SCORE_RANGE[c.survey];
     if (c.score < min || c.score > max)
       ctx.addIssue({
         code: 'custom',
