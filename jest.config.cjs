@@ -13,7 +13,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|temporal-polyfill|temporal-utils)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   setupFiles: ['<rootDir>/tests/support/env.ts'],
-  testTimeout: 30000,
+  // Only a cap on a hang: tests run on injected or virtual time, and CI is twice as slow as a laptop.
+  testTimeout: 90_000,
   // The suites wait on emulators and sockets more than on the CPU, so one worker per core (jest's default
   // is one fewer) roughly halves the run on a 2-core CI machine: measured 119 s → 68 s here.
   maxWorkers: '100%',

@@ -10,6 +10,7 @@ import type { MiddlewareStack } from '@smithy/types';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import sesServer from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { createCustomerStore } from '../adapters/dynamodb/customer-store';
 import { ensureTable } from '../adapters/dynamodb/table';
 import { createSesMailer } from '../adapters/email/ses-mailer';
@@ -44,7 +45,7 @@ import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from '
 import { LocalStepFunctions, localStateMachineArn } from './stepfunctions';
 import { lockDataDir } from './instance-lock';
 import { addLocalRoutes, tasksOf } from './local-routes';
-import { containServer, listenOn, PortInUseError } from './serve-safely';
+import { containServer, keepIdleConnections, listenOn, PortInUseError } from './serve-safely';
 
 /** What the local runtime signs links in emails with when no secret is given: local use only. */
 export const LOCAL_LINK_SECRET = 'local-only-link-signing-secret';
@@ -109,6 +110,12 @@ export interface LocalRuntime {
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/**
+ * The local servers never throttle, so a failed call (a socket closed under it) is retried at once. A
+ * back-off would be a timer, and under virtual time a timer waited on by work in flight is one that time
+ * must jump over, which would shift every timestamp after it.
+ */
+const RETRY_AT_ONCE = new ConfiguredRetryStrategy(3, 0);
 const EVENT_BUS = 'rapport';
 
 /**
@@ -154,7 +161,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const smsUrl = await outbox.listen(ports.sms, host);
     closers.push(() => outbox.close());
 
-    const common = { region: LOCAL_REGION, credentials: CREDENTIALS, maxAttempts: 3 };
+    const common = { region: LOCAL_REGION, credentials: CREDENTIALS, retryStrategy: RETRY_AT_ONCE };
     const clients = {
       dynamodb: new DynamoDBClient({ ...common, endpoint: dynamodbUrl }),
       // aws-ses-v2-local never answers actions it lacks: a request timeout turns a hang into an error.
@@ -395,6 +402,7 @@ function trackActivity<I extends object, O extends object>(
 async function startSes(host: string, port: number, closers: (() => Promise<void>)[]): Promise<string> {
   const ses: Server = await sesServer({ host, port });
   if (!ses.listening) throw new PortInUseError('SES', port, host);
+  keepIdleConnections(ses);
   closers.push(() => closeServer(ses));
   containServer(ses, 'the local SES (aws-ses-v2-local)');
   return `http://${host}:${(ses.address() as AddressInfo).port}`;

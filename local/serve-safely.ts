@@ -71,6 +71,7 @@ export class PortInUseError extends Error {
 
 /** `server.listen` as a promise that rejects (with PortInUseError for a busy port) instead of throwing from an 'error' event. */
 export async function listenOn(server: Server, port: number, host: string, service: string): Promise<string> {
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) =>
       reject(e.code === 'EADDRINUSE' ? new PortInUseError(service, port, host, { cause: e }) : e);
@@ -81,4 +82,13 @@ export async function listenOn(server: Server, port: number, host: string, servi
     });
   });
   return `http://${host}:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Node closes a connection idle for 5 s, and a client that picks that connection for its next request
+ * just then gets a reset. Under virtual time real seconds pass between one virtual day's calls and the
+ * next, so the local servers keep idle connections open until the runtime stops (it closes them all).
+ */
+export function keepIdleConnections(server: Server): void {
+  server.keepAliveTimeout = 0;
 }

@@ -51,13 +51,14 @@ export function installVirtualTime(start: string | Date): VirtualTime {
         await realTurn();
         fake.tick(0); // timers due now run without moving time
         if (activity.inFlight > 0) {
-          // Work in flight that waits on a virtual timer (an SDK retry back-off, say) would wait forever.
-          // After 2 s of real time in which nothing finished, let the next timer fire as it would in
-          // reality; slow progress (a cold emulator, hundreds of sends) must never see time jump under it.
+          // Work in flight that waits on a virtual timer would wait forever. The local runtime leaves none
+          // (its SDK clients retry at once), so this is a safety net: after 10 s of real time in which
+          // nothing finished, let the next timer fire as it would in reality. Slow progress (a cold
+          // emulator, hundreds of sends, a busy CI machine) must never see time jump under it.
           if (stalledSince === undefined || activity.completed !== lastCompleted) {
             stalledSince = performance.now();
             lastCompleted = activity.completed;
-          } else if (performance.now() - stalledSince > 2000 && fake.countTimers() > 0) {
+          } else if (performance.now() - stalledSince > STALL_MS && fake.countTimers() > 0) {
             fake.next();
             stalledSince = undefined;
           }
@@ -87,6 +88,9 @@ export function installVirtualTime(start: string | Date): VirtualTime {
     },
   };
 }
+
+/** Real time with work in flight and none of it finishing before the stall rule lets a timer fire. */
+const STALL_MS = 10_000;
 
 function nextTimerAt(fake: InstalledClock): number | undefined {
   if (fake.countTimers() === 0) return undefined;
