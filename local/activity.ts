@@ -5,6 +5,7 @@
 export class Activity {
   private count = 0;
   private finished = 0;
+  private waiters: (() => void)[] = [];
 
   get inFlight(): number {
     return this.count;
@@ -25,13 +26,40 @@ export class Activity {
     return this.count === 0;
   }
 
+  /**
+   * Resolves when a piece of work finishes (or another starts), or after `limitMs` of real time: lets a
+   * waiter sleep instead of spinning, which on a 2-core machine would take CPU from the work it waits for.
+   * `real` holds the unfaked timers (virtual time replaces the global ones).
+   */
+  changed(
+    limitMs: number,
+    real: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout } = globalThis,
+  ): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = real.setTimeout(() => resolve(), limitMs);
+      this.waiters.push(() => {
+        real.clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   async track<T>(work: () => Promise<T>): Promise<T> {
     this.count++;
+    this.notify();
     try {
       return await work();
     } finally {
       this.count--;
       this.finished++;
+      this.notify();
     }
+  }
+
+  private notify(): void {
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 }

@@ -8,8 +8,11 @@ export class AwsJsonError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, unknown> = {},
+    /** 4xx: the caller's SDK reports it; 5xx: the caller's SDK retries it (the local store failed). */
+    readonly status = 400,
   ) {
     super(message);
+    this.name = code;
   }
 }
 
@@ -53,11 +56,11 @@ export class AwsJsonServer {
         message: `${this.what} serves ${Object.keys(this.operations).join(', ')} only, not ${target}`,
       });
     try {
-      send(200, operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never));
+      send(200, await operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never));
     } catch (e) {
       const error =
         e instanceof AwsJsonError ? e : new AwsJsonError('ValidationException', (e as Error).message);
-      send(400, { __type: error.code, message: error.message, ...error.fields });
+      send(error.status, { __type: error.code, message: error.message, ...error.fields });
     }
   }
 }

@@ -42,7 +42,8 @@ import type { SNSEvent } from 'aws-lambda';
 import { installLongTimers } from './long-timers';
 import { LocalHttpApi } from './http-api';
 import { invokeLambda, localLambdaArn, LOCAL_REGION, type LambdaHandler } from './lambda';
-import { LocalStepFunctions, localStateMachineArn } from './stepfunctions';
+import { ExecutionJournal } from './execution-journal';
+import { LocalStepFunctions, localStateMachineArn, type ResumeReport } from './stepfunctions';
 import { lockDataDir } from './instance-lock';
 import { addLocalRoutes, tasksOf } from './local-routes';
 import { containServer, keepIdleConnections, listenOn, PortInUseError } from './serve-safely';
@@ -106,6 +107,8 @@ export interface LocalRuntime {
   activity: Activity;
   /** The events a delivery claimed and never finished before the last stop, finished at this start. */
   recoveredAtStart: RecoveryResult;
+  /** The executions that were running at the last stop or crash, resumed at this start. */
+  resumedAtStart: ResumeReport;
   stop(): Promise<void>;
 }
 
@@ -148,8 +151,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     closers.push(() => closeServer(dynamo));
 
     const sesUrl = await startSes(host, ports.ses, closers);
-
-    const stepFunctions = new LocalStepFunctions(activity);
+    const common = { region: LOCAL_REGION, credentials: CREDENTIALS, retryStrategy: RETRY_AT_ONCE };
+    const dynamodb = new DynamoDBClient({ ...common, endpoint: dynamodbUrl });
+    // The local Step Functions keeps its executions beside Rapport's table, so they survive a restart.
+    const journal = new ExecutionJournal(dynamodb, `${tableName}-local-executions`);
+    const stepFunctions = new LocalStepFunctions(activity, journal, () => options.clock.now());
     const stepFunctionsUrl = await stepFunctions.listen(ports.stepFunctions, host);
     closers.push(() => stepFunctions.close());
 
@@ -161,9 +167,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const smsUrl = await outbox.listen(ports.sms, host);
     closers.push(() => outbox.close());
 
-    const common = { region: LOCAL_REGION, credentials: CREDENTIALS, retryStrategy: RETRY_AT_ONCE };
     const clients = {
-      dynamodb: new DynamoDBClient({ ...common, endpoint: dynamodbUrl }),
+      dynamodb,
       // aws-ses-v2-local never answers actions it lacks: a request timeout turns a hang into an error.
       ses: new SESClient({
         ...common,
@@ -181,6 +186,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     trackActivity(clients.sms, activity);
     closers.push(async () => Object.values(clients).forEach((c) => c.destroy()));
     await ensureTable(clients.dynamodb, tableName);
+    await journal.open();
 
     const observability = () => createObservability();
     const store = createCustomerStore(clients.dynamodb, tableName);
@@ -283,13 +289,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           [journeyStepArn]: (input) => invoke('journey-step', input),
           [PUT_EVENTS_RESOURCE]: putEvents,
         },
-        () => options.clock.now(),
       );
     deploy(workflows);
     // Events a delivery claimed and then lost to a crash or kill -9 before the last stop: finished now,
     // all of them (this runtime holds the data folder's lock, so no claim there has a live holder).
     const recoveredAtStart = await recoverStaleClaims(lifecycleDepsOf(workflows), { everyClaim: true });
     logRecovery(recoveredAtStart, observability());
+    // Every journey that was running at the last stop or crash, from where it waited, on its own version.
+    const resumedAtStart = await stepFunctions.resume();
 
     const sweepEvery = options.sweepEveryMs ?? 3_600_000;
     if (sweepEvery > 0) {
@@ -344,6 +351,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       outbox,
       activity,
       recoveredAtStart,
+      resumedAtStart,
       stop: async () => {
         // Work still in flight (a send finishing, a claim being marked done) would otherwise write to a
         // closed dynalite, which throws outside any request and ends the process.

@@ -62,6 +62,8 @@ export function installVirtualTime(start: string | Date): VirtualTime {
             fake.next();
             stalledSince = undefined;
           }
+          // Sleep until a piece of work finishes or starts; the zero-delay pump keeps timers due now running.
+          await activity.changed(50, { setTimeout: realSetTimeout, clearTimeout: realClearTimeout });
           continue;
         }
         stalledSince = undefined;
