@@ -15,6 +15,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
 import './promise-with-resolvers';
 import { resumedDefinition, waitDueAt } from './resume-definition';
 import { stepFunctionsOperations } from './stepfunctions-api';
+import { TaskTokens } from './task-tokens';
 
 export type { ExecutionStatus } from './execution-journal';
 
@@ -96,10 +97,7 @@ export class LocalStepFunctions {
   private readonly versions = new Map<string, Version>();
   private readonly executions = new Map<string, LocalExecution>();
   private readonly progress = new Map<string, Progress>();
-  private readonly callbacks = new Map<
-    string,
-    { resolve: (v: unknown) => void; reject: (e: Error) => void; deadline: number; executionArn: string }
-  >();
+  private readonly tokens = new TaskTokens();
   private tasks: TaskHandlers = {};
   private substitutions: Record<string, string> = {};
   /** Set on close: executions ended by the shutdown are not ended in the journal, so they resume. */
@@ -403,7 +401,7 @@ export class LocalStepFunctions {
   }
 
   /** Registers `token`, hands it to the state's function, and waits for its answer (or its deadline). */
-  private async awaitToken(
+  private awaitToken(
     execution: LocalExecution,
     state: { Parameters?: unknown },
     input: unknown,
@@ -412,39 +410,13 @@ export class LocalStepFunctions {
   ): Promise<unknown> {
     const fn = this.tasks[String((state.Parameters as { FunctionName?: string }).FunctionName)];
     const { Payload } = input as { Payload: Record<string, unknown> };
-    let resolve!: (v: unknown) => void;
-    let reject!: (e: Error) => void;
-    const promise = new Promise<unknown>((res, rej) => ((resolve = res), (reject = rej)));
-    const due = deadline ? Date.parse(deadline) : Infinity;
-    this.callbacks.set(token, { resolve, reject, deadline: due, executionArn: execution.executionArn });
-    // Exact to the original deadline, also after a restart (the interpreter's own timer restarts with it).
-    const timer = Number.isFinite(due)
-      ? setTimeout(
-          () => {
-            if (this.callbacks.delete(token)) reject(statesTimeout());
-          },
-          Math.max(0, due - Date.now()),
-        )
-      : undefined;
-    try {
+    return this.tokens.wait(token, execution.executionArn, deadline, async () => {
       if (fn) await this.activity.track(() => fn({ ...Payload, taskToken: token }));
-      return await promise;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
-  /** SendTaskSuccess / SendTaskFailure, with AWS's answers for a token whose wait is over. */
   completeTask(token: string, outcome: { output: unknown } | { error: string; cause: string }): void {
-    const pending = this.callbacks.get(token);
-    if (!pending) throw new AwsJsonError('TaskDoesNotExist', 'Task Does Not Exist');
-    this.callbacks.delete(token);
-    const execution = this.executions.get(pending.executionArn);
-    if (Date.now() > pending.deadline) throw new AwsJsonError('TaskTimedOut', 'Task Timed Out');
-    if (execution && execution.status !== 'RUNNING')
-      throw new AwsJsonError('TaskDoesNotExist', 'Task Does Not Exist');
-    if ('output' in outcome) pending.resolve(outcome.output);
-    else pending.reject(Object.assign(new Error(outcome.cause), { name: outcome.error }));
+    this.tokens.complete(token, outcome, (arn) => this.executions.get(arn)?.status === 'RUNNING');
   }
 
   /**
@@ -580,10 +552,6 @@ function parseInput(text: string): unknown {
   } catch {
     throw new AwsJsonError('InvalidExecutionInput', 'Invalid execution input: not JSON');
   }
-}
-
-function statesTimeout(): Error {
-  return Object.assign(new Error('States.Timeout'), { name: 'States.Timeout' });
 }
 
 /** A journal record's fields as a LocalExecution holds them. */
