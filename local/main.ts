@@ -3,26 +3,9 @@ import { systemClock } from '../domain/clock';
 import { ConfigValidationError } from '../domain/errors';
 import { startLocalRuntime } from './runtime';
 import { DataDirInUseError } from './instance-lock';
+import { PORT_VARIABLES, portsFromEnv, type LocalService } from './ports';
 import { PortInUseError } from './serve-safely';
 import { watchWorkflows } from './watch-workflows';
-
-/** Each local service's port and the variable that moves it (named in the message when a port is busy). */
-const PORT_VARIABLES = {
-  api: ['RAPPORT_API_PORT', 4000],
-  ses: ['RAPPORT_SES_PORT', 4001],
-  dynamodb: ['RAPPORT_DYNAMODB_PORT', 4002],
-  stepFunctions: ['RAPPORT_STEPFUNCTIONS_PORT', 4003],
-  eventBridge: ['RAPPORT_EVENTBRIDGE_PORT', 4004],
-  sms: ['RAPPORT_SMS_PORT', 4005],
-} as const;
-
-function ports(): Record<keyof typeof PORT_VARIABLES, number> {
-  const entries = Object.entries(PORT_VARIABLES).map(([service, [name, fallback]]) => [
-    service,
-    Number(process.env[name] ?? fallback),
-  ]);
-  return Object.fromEntries(entries) as Record<keyof typeof PORT_VARIABLES, number>;
-}
 
 /** `npm start`: Rapport on this machine, on the real clock, with data kept in .rapport/ across restarts. */
 async function main(): Promise<void> {
@@ -36,7 +19,7 @@ async function main(): Promise<void> {
     workflowsDir: join(root, 'workflows'),
     clock: systemClock,
     host: process.env.RAPPORT_HOST ?? '127.0.0.1',
-    ports: ports(),
+    ports: portsFromEnv(),
   });
   const { urls } = runtime;
   console.log(`Rapport is running locally (no AWS account needed).
@@ -95,8 +78,8 @@ Press Ctrl+C to stop. Journeys waiting in a Wait state do not survive a restart 
 function explain(e: unknown): unknown {
   if (e instanceof ConfigValidationError) return e.message;
   if (e instanceof PortInUseError) {
-    const services = Object.keys(PORT_VARIABLES) as (keyof typeof PORT_VARIABLES)[];
-    const busy = services.find((service) => ports()[service] === e.port);
+    const ports = portsFromEnv();
+    const busy = (Object.keys(PORT_VARIABLES) as LocalService[]).find((service) => ports[service] === e.port);
     const variable = busy ? PORT_VARIABLES[busy][0] : 'its RAPPORT_…_PORT';
     return `${e.message}: stop the other program or set ${variable}=<a free port>`;
   }
