@@ -5,6 +5,7 @@ import { startLocalRuntime } from './runtime';
 import { DataDirInUseError } from './instance-lock';
 import { PORT_VARIABLES, portsFromEnv, type LocalService } from './ports';
 import { PortInUseError } from './serve-safely';
+import { describeStartup } from './startup';
 import { watchWorkflows } from './watch-workflows';
 
 /** `npm start`: Rapport on this machine, on the real clock, with data kept in .rapport/ across restarts. */
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   DynamoDB API    ${urls.dynamodb}   table "${runtime.tableName}" (dynalite)
   Step Functions  ${urls.stepFunctions}   ${runtime.stepFunctions.stateMachines.length} journey state machine(s)
   Data            ${runtime.dataDir}   (kept across restarts; delete it to start afresh)
+
+${describeStartup(runtime.startup)} (The same at ${urls.api}/_local/executions.)
 
 Try it:
   curl -X POST ${urls.api}/events -H 'content-type: application/json' -d '{"eventId":"e-1","type":"purchase","customerId":"c-42","at":"${new Date().toISOString().slice(0, 19)}Z","amount":19.9,"currency":"CNY","customer":{"email":"li@example.com","locale":"zh-CN","timeZone":"Asia/Shanghai"}}'
