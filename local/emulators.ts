@@ -41,6 +41,7 @@ export async function startEmulators(
 ): Promise<LocalEmulators> {
   const ses = await startSes(host, ports.ses, closers);
 
+  // Started after the store (startStore), so a store of executions can be handed to it here.
   const stepFunctions = new LocalStepFunctions(activity);
   const stepFunctionsUrl = await stepFunctions.listen(ports.stepFunctions, host);
   closers.add(() => stepFunctions.close());

@@ -113,13 +113,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const emulators = await startEmulators({ host, ports, now }, activity, closers);
     const { stepFunctions, bus, outbox, clients } = emulators;
 
-    // Listening before the handlers exist, because links in messages need its address. No request is
-    // served before they exist (nothing awaits in between); from then on, during recovery too.
+    // Listening before the handlers exist, because links in messages need its address; requests wait
+    // until start-up is done (api.open() below), so none meets a half-started runtime.
     const api = new LocalHttpApi(
       async (fn, event) => (await deployment.invoke(fn, event)) as APIGatewayProxyStructuredResultV2,
       activity,
       now,
     );
+    api.holdRequests();
     const apiUrl = await api.listen(ports.api, host);
     closers.add(() => api.close());
     const deployment: LocalDeployment = new LocalDeployment(
@@ -137,6 +138,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bus,
     );
 
+    // What the last run left unfinished, finished before the sweeper starts and the API serves.
     const startup = await recoverAtStart(deployment);
     startSweeper(options.sweepEveryMs ?? 3_600_000, () => deployment.invoke('sweep', {}), activity, closers);
     addLocalRoutes(api, {
@@ -148,6 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // What SNS would deliver on AWS: a reply to a text message (two-way SMS), and SES feedback.
       notify: (message) => deployment.invoke('delivery-events', snsEvent(message, now())),
     });
+    api.open();
     return runtimeOf({ options, store, emulators, apiUrl, deployment, activity, closers, ...startup });
   } catch (e) {
     await closers.closeAll();

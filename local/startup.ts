@@ -21,8 +21,10 @@ export interface Startup {
 }
 
 /**
- * Finishes, in order, what the last run left unfinished. Runs once the journeys are deployed with their
- * task handlers, and before the sweeper starts.
+ * Finishes what the last run left unfinished. The runtime calls it once the journeys are deployed with
+ * their task handlers, and before the sweeper starts and the API serves its first request, so that
+ * whatever it finishes meets no new work on the same customers. Executions resumed at start-up belong
+ * here too, after the recovery (whose journey starts a resumed execution must not race).
  */
 export async function recoverAtStart(deployment: LocalDeployment): Promise<Startup> {
   // Events a delivery claimed and then lost to a crash or kill -9 before the last stop: finished now,
