@@ -60,7 +60,7 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
   const observability = () => createObservability();
   const linkSecret = async () => wiring.linkSecret;
   const { brand, locales, defaultLocale, topics } = w.settings;
-  const handlers: Record<FunctionName, unknown> = {
+  return {
     'ingest-event': createIngestEventHandler({
       ...observability(),
       ...lifecycleDeps,
@@ -102,6 +102,4 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
     }),
     'delivery-events': createDeliveryEventsHandler({ ...observability(), ...lifecycleDeps }),
   };
-  // Each is middy's handler type for its own event; invoked here with the event its route or state gives.
-  return handlers as Handlers;
 }
