@@ -23,6 +23,8 @@ export type Invoke = (
  */
 export class LocalHttpApi {
   private server: Server | undefined;
+  /** Settles true when held requests may be served, false when the API closes first. */
+  private gate: { opened: Promise<boolean>; settle: (open: boolean) => void } | undefined;
   private readonly extra = new Map<
     string,
     (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
@@ -43,11 +45,30 @@ export class LocalHttpApi {
     this.extra.set(`${method} ${path}`, serve);
   }
 
+  /**
+   * Holds every request until `open()`: the local runtime listens before its start-up is done (links in
+   * messages need the address) and serves nothing until it is. A request held when the API closes is
+   * answered 503, so none is left hanging.
+   */
+  holdRequests(): void {
+    let settle!: (open: boolean) => void;
+    const opened = new Promise<boolean>((resolve) => (settle = resolve));
+    this.gate = { opened, settle };
+  }
+
+  /** Serves the requests held since `holdRequests()`, and every one after. */
+  open(): void {
+    this.gate?.settle(true);
+  }
+
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => {
       const requestId = randomUUID();
       void this.activity
-        .track(() => this.serve(req, res, requestId))
+        .track(async () => {
+          if (this.gate && !(await this.gate.opened)) return unavailable(res, requestId);
+          return this.serve(req, res, requestId);
+        })
         .catch((e: unknown) => {
           // The cause goes to the console (the local log); the answer says only where to look.
           console.error(`request ${requestId} failed:`, redactPersonalData('', (e as Error)?.message ?? e));
@@ -59,6 +80,7 @@ export class LocalHttpApi {
   }
 
   async close(): Promise<void> {
+    this.gate?.settle(false);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -149,6 +171,12 @@ export class LocalHttpApi {
     res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string> | undefined);
     res.end(out.body ?? '');
   }
+}
+
+function unavailable(res: ServerResponse, requestId: string): void {
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
+  const body = { error: 'ServiceUnavailable', message: 'Rapport is stopping: send it again once it runs' };
+  res.end(JSON.stringify({ ...body, problems: [], requestId }));
 }
 
 /** API Gateway's `{name}` path parameters: one whole segment each, URL-decoded. */

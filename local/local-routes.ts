@@ -7,6 +7,7 @@ import { escapeHtml } from '../functions/shared/http';
 import type { LocalEventBus, LocalBusEvent } from './eventbridge';
 import type { LocalHttpApi } from './http-api';
 import type { LocalSms, LocalSmsOutbox } from './sms-outbox';
+import type { StartupReport } from './startup';
 import type { LocalStepFunctions } from './stepfunctions';
 
 export interface LocalRouteDeps {
@@ -14,6 +15,8 @@ export interface LocalRouteDeps {
   outbox: LocalSmsOutbox;
   stepFunctions: LocalStepFunctions;
   inboxUrl: string;
+  /** What this start found left over from the last stop and finished: beside the executions. */
+  startup: StartupReport;
   /** Delivers one SNS message to the delivery-events handler, as a subscription does on AWS. */
   notify: (message: unknown) => Promise<unknown>;
 }
@@ -57,11 +60,10 @@ export function addLocalRoutes(api: LocalHttpApi, deps: LocalRouteDeps): void {
   );
   api.addLocalRoute('/_local/events', (_req, res) => json(res, 200, bus.events));
   api.addLocalRoute('/_local/executions', (_req, res) =>
-    json(
-      res,
-      200,
-      stepFunctions.listExecutions().map(({ done: _d, abort: _a, ...e }) => e),
-    ),
+    json(res, 200, {
+      startup: deps.startup,
+      executions: stepFunctions.listExecutions().map(({ done: _d, abort: _a, ...e }) => e),
+    }),
   );
 }
 

@@ -3,26 +3,10 @@ import { systemClock } from '../domain/clock';
 import { ConfigValidationError } from '../domain/errors';
 import { startLocalRuntime } from './runtime';
 import { DataDirInUseError } from './instance-lock';
+import { PORT_VARIABLES, portsFromEnv, type LocalService } from './ports';
 import { PortInUseError } from './serve-safely';
+import { describeStartup } from './startup';
 import { watchWorkflows } from './watch-workflows';
-
-/** Each local service's port and the variable that moves it (named in the message when a port is busy). */
-const PORT_VARIABLES = {
-  api: ['RAPPORT_API_PORT', 4000],
-  ses: ['RAPPORT_SES_PORT', 4001],
-  dynamodb: ['RAPPORT_DYNAMODB_PORT', 4002],
-  stepFunctions: ['RAPPORT_STEPFUNCTIONS_PORT', 4003],
-  eventBridge: ['RAPPORT_EVENTBRIDGE_PORT', 4004],
-  sms: ['RAPPORT_SMS_PORT', 4005],
-} as const;
-
-function ports(): Record<keyof typeof PORT_VARIABLES, number> {
-  const entries = Object.entries(PORT_VARIABLES).map(([service, [name, fallback]]) => [
-    service,
-    Number(process.env[name] ?? fallback),
-  ]);
-  return Object.fromEntries(entries) as Record<keyof typeof PORT_VARIABLES, number>;
-}
 
 /** `npm start`: Rapport on this machine, on the real clock, with data kept in .rapport/ across restarts. */
 async function main(): Promise<void> {
@@ -36,7 +20,7 @@ async function main(): Promise<void> {
     workflowsDir: join(root, 'workflows'),
     clock: systemClock,
     host: process.env.RAPPORT_HOST ?? '127.0.0.1',
-    ports: ports(),
+    ports: portsFromEnv(),
   });
   const { urls } = runtime;
   console.log(`Rapport is running locally (no AWS account needed).
@@ -52,6 +36,8 @@ async function main(): Promise<void> {
   DynamoDB API    ${urls.dynamodb}   table "${runtime.tableName}" (dynalite)
   Step Functions  ${urls.stepFunctions}   ${runtime.stepFunctions.stateMachines.length} journey state machine(s)
   Data            ${runtime.dataDir}   (kept across restarts; delete it to start afresh)
+
+${describeStartup(runtime.startup)} (The same at ${urls.api}/_local/executions.)
 
 Try it:
   curl -X POST ${urls.api}/events -H 'content-type: application/json' -d '{"eventId":"e-1","type":"purchase","customerId":"c-42","at":"${new Date().toISOString().slice(0, 19)}Z","amount":19.9,"currency":"CNY","customer":{"email":"li@example.com","locale":"zh-CN","timeZone":"Asia/Shanghai"}}'
@@ -95,8 +81,8 @@ Press Ctrl+C to stop. Journeys waiting in a Wait state do not survive a restart 
 function explain(e: unknown): unknown {
   if (e instanceof ConfigValidationError) return e.message;
   if (e instanceof PortInUseError) {
-    const services = Object.keys(PORT_VARIABLES) as (keyof typeof PORT_VARIABLES)[];
-    const busy = services.find((service) => ports()[service] === e.port);
+    const ports = portsFromEnv();
+    const busy = (Object.keys(PORT_VARIABLES) as LocalService[]).find((service) => ports[service] === e.port);
     const variable = busy ? PORT_VARIABLES[busy][0] : 'its RAPPORT_…_PORT';
     return `${e.message}: stop the other program or set ${variable}=<a free port>`;
   }

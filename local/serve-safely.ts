@@ -92,3 +92,14 @@ export async function listenOn(server: Server, port: number, host: string, servi
 export function keepIdleConnections(server: Server): void {
   server.keepAliveTimeout = 0;
 }
+
+/** Stops a server and ends its open connections (kept idle by `keepIdleConnections`), never rejecting. */
+export function closeServer(server: {
+  close(cb: (e?: Error) => void): unknown;
+  closeAllConnections?: () => void;
+}): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}

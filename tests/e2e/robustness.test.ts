@@ -128,6 +128,14 @@ async function mailTo(to: string): Promise<number> {
   return 0;
 }
 
+describe('npm start says what it found at start-up', () => {
+  it('prints the start-up report, on a fresh data folder nothing to finish', () => {
+    expect(rapport.output()).toContain(
+      'At start-up: 0 event(s) accepted before the last stop but left unfinished were finished now.',
+    );
+  });
+});
+
 describe('npm start survives odd requests to every port', () => {
   it(
     'answers or drops each one, and still works afterwards',

@@ -6,6 +6,7 @@ import { EVENT_LEASE_MS, fingerprintOf, newClaim } from '../../domain/event-clai
 import type { CustomerEvent } from '../../domain/events/schema';
 import { applyEvent } from '../../domain/lifecycle/apply';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { httpRequest } from '../support/http';
 import { firstSmallPurchase, fixedClock, inbox, TEST_NOW, WORKFLOWS_DIR } from '../support/local';
 
 /**
@@ -42,6 +43,10 @@ describe('local start-up recovers events whose delivery died', () => {
     return r;
   };
 
+  /** /_local/executions, as a person opens it. */
+  const executionsPage = async (r: LocalRuntime) =>
+    (await httpRequest(`${r.urls.api}/_local/executions`)).json<unknown>();
+
   /** What the killed delivery left: its claim (with the event) and the profile with the event applied. */
   async function plantDeadDelivery(r: LocalRuntime, event: CustomerEvent, claimedMsAgo: number) {
     const store = createCustomerStore(r.clients.dynamodb, r.tableName);
@@ -74,6 +79,15 @@ describe('local start-up recovers events whose delivery died', () => {
     expect(await inbox(runtime, 'old@example.com')).toHaveLength(1);
     expect(await inbox(runtime, 'new@example.com')).toHaveLength(1);
     expect(runtime.recoveredAtStart.recovered.map((c) => c.customerId).sort()).toEqual(['c-new', 'c-old']);
+    // The start-up report says so, beside the executions it started.
+    expect(runtime.startup).toEqual({ recoveredEvents: 2, failedRecoveries: 0 });
+    expect(await executionsPage(runtime)).toEqual({
+      startup: { recoveredEvents: 2, failedRecoveries: 0 },
+      executions: [
+        expect.objectContaining({ status: 'RUNNING' }),
+        expect.objectContaining({ status: 'RUNNING' }),
+      ],
+    });
     const store = createCustomerStore(runtime.clients.dynamodb, runtime.tableName);
     expect(await store.getEvent('c-old', 'e-1')).toMatchObject({ state: 'done' });
     expect(await store.getEvent('c-new', 'e-1')).toMatchObject({ state: 'done' });
@@ -90,6 +104,10 @@ describe('local start-up recovers events whose delivery died', () => {
       'let-it-arrive',
     ]);
     expect(runtime.recoveredAtStart).toEqual({ recovered: [], failed: [] });
+    expect(await executionsPage(runtime)).toEqual({
+      startup: { recoveredEvents: 0, failedRecoveries: 0 },
+      executions: [],
+    });
     // (The local SES keeps its store for the whole process: the one thank-you each got, and no other.)
     expect(await inbox(runtime, 'old@example.com')).toHaveLength(1);
     expect(await inbox(runtime, 'new@example.com')).toHaveLength(1);

@@ -1,18 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { PORT_VARIABLES, type Ports } from '../../local/ports';
 
 const ROOT = join(__dirname, '..', '..');
 
-export const PORT_VARIABLES = {
-  api: 'RAPPORT_API_PORT',
-  ses: 'RAPPORT_SES_PORT',
-  dynamodb: 'RAPPORT_DYNAMODB_PORT',
-  stepFunctions: 'RAPPORT_STEPFUNCTIONS_PORT',
-  eventBridge: 'RAPPORT_EVENTBRIDGE_PORT',
-  sms: 'RAPPORT_SMS_PORT',
-} as const;
-export type Ports = Record<keyof typeof PORT_VARIABLES, number>;
+export type { Ports };
 
 /** A port nothing listens on right now (the OS picks it; it is closed again before use). */
 async function freePort(): Promise<number> {
@@ -42,7 +35,7 @@ export interface SpawnedRapport {
 /** `npm start` as a user runs it (local/main.ts through tsx), on the given ports and data folder. */
 export function spawnRapport(dataDir: string, ports: Ports): SpawnedRapport {
   const env: NodeJS.ProcessEnv = { ...process.env, RAPPORT_DATA_DIR: dataDir };
-  for (const [name, variable] of Object.entries(PORT_VARIABLES))
+  for (const [name, [variable]] of Object.entries(PORT_VARIABLES))
     env[variable] = String(ports[name as keyof Ports]);
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'main.ts')], {
     cwd: ROOT,

@@ -1,0 +1,74 @@
+import type { Workflows } from '../domain/config/load';
+import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
+import type { LifecycleDeps } from '../domain/ports';
+import type { FunctionName } from '../functions/routes';
+import { EVENT_BUS } from './emulators';
+import type { LocalEventBus } from './eventbridge';
+import { buildHandlers, lifecycleDepsOf, type Handlers, type HandlerWiring } from './handlers';
+import { invokeLambda, localLambdaArn } from './lambda';
+import type { LocalStepFunctions } from './stepfunctions';
+
+const SEND_MESSAGE_ARN = localLambdaArn('rapport-send-message');
+const JOURNEY_STEP_ARN = localLambdaArn('rapport-journey-step');
+
+/**
+ * What `cdk deploy` puts on AWS, on this machine: the workflows, the Lambda handlers wired to them, and a
+ * state machine per journey whose tasks invoke those handlers.
+ */
+export class LocalDeployment {
+  private current: Workflows;
+  private handlers: Handlers;
+
+  constructor(
+    workflows: Workflows,
+    private readonly wiring: HandlerWiring,
+    private readonly stepFunctions: LocalStepFunctions,
+    private readonly bus: LocalEventBus,
+  ) {
+    this.handlers = buildHandlers(workflows, wiring);
+    this.deployJourneys(workflows);
+    this.current = workflows;
+  }
+
+  /** The workflows deployed now. */
+  get workflows(): Workflows {
+    return this.current;
+  }
+
+  /** Invokes a function's handler as the Lambda runtime does. */
+  invoke(fn: FunctionName, event: unknown): Promise<unknown> {
+    return invokeLambda(`rapport-${fn}`, this.handlers[fn], event as never);
+  }
+
+  /** What the lifecycle needs (store, journey starter, clock…), for the workflows deployed now. */
+  lifecycleDeps(): LifecycleDeps {
+    return lifecycleDepsOf(this.current, this.wiring);
+  }
+
+  /**
+   * Deploys validated workflows: executions in flight finish on the definition they started with; new
+   * entries start on the new one.
+   */
+  redeploy(next: Workflows): void {
+    this.handlers = buildHandlers(next, this.wiring);
+    this.deployJourneys(next);
+    this.current = next;
+  }
+
+  private deployJourneys(w: Workflows): void {
+    this.stepFunctions.deploy(
+      w.journeys,
+      {
+        [SUBSTITUTIONS.sendMessage]: SEND_MESSAGE_ARN,
+        [SUBSTITUTIONS.journeyStep]: JOURNEY_STEP_ARN,
+        [SUBSTITUTIONS.eventBus]: EVENT_BUS,
+      },
+      {
+        [SEND_MESSAGE_ARN]: (input) => this.invoke('send-message', input),
+        [JOURNEY_STEP_ARN]: (input) => this.invoke('journey-step', input),
+        // The journeys' events:putEvents integration goes straight to the same local bus.
+        [PUT_EVENTS_RESOURCE]: async (input) => this.bus.putEvents(input as never),
+      },
+    );
+  }
+}

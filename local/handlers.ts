@@ -1,0 +1,105 @@
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { SESClient } from '@aws-sdk/client-ses';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { createSesMailer } from '../adapters/email/ses-mailer';
+import { createLexiconClassifier } from '../adapters/sentiment/lexicon';
+import { createSmsSender } from '../adapters/sms/end-user-messaging';
+import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
+import type { Clock } from '../domain/clock';
+import type { Workflows } from '../domain/config/load';
+import { createRenderer } from '../domain/messages/render';
+import type { CustomerStore, LifecycleDeps, LifecyclePublisher } from '../domain/ports';
+import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
+import { createFeedbackHandler } from '../functions/feedback/handler';
+import { createIngestEventHandler } from '../functions/ingest-event/handler';
+import { createJourneyStepHandler } from '../functions/journey-step/handler';
+import type { FunctionName } from '../functions/routes';
+import { createSendMessageHandler } from '../functions/send-message/handler';
+import { createObservability } from '../functions/shared/observability';
+import { createSweepHandler } from '../functions/sweep/handler';
+import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
+import type { LambdaHandler } from './lambda';
+import { localStateMachineArn } from './stepfunctions';
+
+/** What the handlers are wired to locally: on AWS, the same deps come from each function's environment. */
+export interface HandlerWiring {
+  store: CustomerStore;
+  publisher: LifecyclePublisher;
+  clients: { sfn: SFNClient; ses: SESClient; sms: PinpointSMSVoiceV2Client };
+  clock: Clock;
+  /** The From address; by default the brand's name at hello@rapport.local. */
+  sender: string | undefined;
+  /** Where links in messages point: the local HTTP API. */
+  publicBaseUrl: string;
+  linkSecret: string;
+}
+
+export type Handlers = Record<FunctionName, LambdaHandler<never, unknown>>;
+
+/** What both ways a customer moves along the lifecycle (an event, or time passing) need. */
+export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring): LifecycleDeps {
+  const stateMachines = w.journeys.map((j) => [
+    j.journey.id,
+    localStateMachineArn(`rapport-${j.journey.id}`),
+  ]);
+  return {
+    store: wiring.store,
+    starter: createJourneyStarter(wiring.clients.sfn, Object.fromEntries(stateMachines)),
+    clock: wiring.clock,
+    lifecycle: w.lifecycle,
+    calendar: w.calendar,
+    publisher: wiring.publisher,
+    journeys: w.journeys.map((j) => j.journey),
+  };
+}
+
+/** The same handler modules as on Lambda, wired to the workflows as loaded: rebuilt on each redeploy. */
+export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
+  const { store, clock, clients } = wiring;
+  const lifecycleDeps = lifecycleDepsOf(w, wiring);
+  const observability = () => createObservability();
+  const linkSecret = async () => wiring.linkSecret;
+  const { brand, locales, defaultLocale, topics } = w.settings;
+  return {
+    'ingest-event': createIngestEventHandler({
+      ...observability(),
+      ...lifecycleDeps,
+      sentiment: createLexiconClassifier(),
+      eventTimes: w.settings.events,
+    }),
+    'send-message': createSendMessageHandler({
+      ...observability(),
+      store,
+      mailer: createSesMailer(clients.ses, {}),
+      sms: createSmsSender(clients.sms, { configurationSet: 'rapport' }),
+      renderer: createRenderer(w),
+      settings: w.settings,
+      clock,
+      sender: wiring.sender ?? `${brand.name} <hello@rapport.local>`,
+      publicBaseUrl: wiring.publicBaseUrl,
+      linkSecret,
+    }),
+    unsubscribe: createUnsubscribeHandler({
+      ...observability(),
+      store,
+      clock,
+      linkSecret,
+      brandName: brand.name,
+      locales,
+      defaultLocale,
+      topics,
+    }),
+    'journey-step': createJourneyStepHandler({ ...observability(), store, clock }),
+    sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }),
+    feedback: createFeedbackHandler({
+      ...observability(),
+      ...lifecycleDeps,
+      sentiment: createLexiconClassifier(),
+      linkSecret,
+      brandName: brand.name,
+      locales,
+      defaultLocale,
+    }),
+    'delivery-events': createDeliveryEventsHandler({ ...observability(), ...lifecycleDeps }),
+  };
+}

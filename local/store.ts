@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { ensureTable } from '../adapters/dynamodb/table';
+import type { Activity } from './activity';
+import type { Closers } from './closers';
+import { lockDataDir } from './instance-lock';
+import { localClientConfig, trackActivity } from './sdk';
+import { closeServer, containServer, listenOn } from './serve-safely';
+
+export interface LocalStoreOptions {
+  /** Where dynalite keeps its LevelDB files; omit for an in-memory table (tests). */
+  dataDir: string | undefined;
+  port: number;
+  host: string;
+  tableName: string;
+}
+
+/** The local DynamoDB, ready for use: its table exists and its client counts its calls as activity. */
+export interface LocalStore {
+  url: string;
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+/** DynamoDB on this machine (dynalite), on the data folder this runtime holds the lock of. */
+export async function startStore(
+  options: LocalStoreOptions,
+  activity: Activity,
+  closers: Closers,
+): Promise<LocalStore> {
+  const { dataDir, port, host, tableName } = options;
+  if (dataDir) {
+    // Before dynalite opens LevelDB there: a second runtime on one folder gets a clear refusal.
+    const lock = lockDataDir(dataDir);
+    closers.add(() => lock.release());
+  }
+  const dynamo = dynalite({ createTableMs: 0, ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}) });
+  containServer(dynamo, 'the local DynamoDB (dynalite)');
+  const url = await listenOn(dynamo, port, host, 'DynamoDB');
+  closers.add(() => closeServer(dynamo));
+
+  const client = new DynamoDBClient(localClientConfig(url));
+  trackActivity(client, activity);
+  closers.add(() => client.destroy());
+  await ensureTable(client, tableName);
+  return { url, client, tableName };
+}
