@@ -27,6 +27,7 @@ import {
   type PacedSend,
   type PacingRecord,
 } from './policy';
+import { settleExisting } from './interrupted';
 import { messageRecordBase } from './record';
 import type { Renderer } from './render';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
@@ -53,7 +54,8 @@ export type SendMessageResult =
   | { status: 'skipped'; messageKey: string; reason: SkipReason }
   /** Quiet hours or paused marketing: the state machine waits until `until` and runs the same step again. */
   | { status: 'deferred'; messageKey: string; reason: DeferReason; until: string }
-  | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status'] };
+  /** `interrupted`: this send found the claim abandoned by a sender that stopped, and marked it `in-doubt`. */
+  | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status']; interrupted?: true };
 
 export type DeferReason = Extract<SkipReason, 'quiet-hours-deferred' | 'marketing-paused'>;
 
@@ -93,7 +95,8 @@ export function messageKey(executionId: string, stepId: string): string {
  * Sends one journey message at most once. A record is claimed with a conditional write before the
  * provider is called; a second invocation for the same execution and step finds it and sends nothing.
  * If the provider call fails ambiguously (e.g. a timeout after the request left) the record stays
- * `in-doubt` and is never retried: a missing message is better than a duplicate one.
+ * `in-doubt` and is never retried: a missing message is better than a duplicate one. So does a claim
+ * whose sender stopped before the answer (see interrupted.ts), once a later invocation finds it.
  *
  * Before that, the trust rules (domain/messages/policy.ts): the address must exist and not be suppressed,
  * marketing needs consent for the channel and the topic, waits out quiet hours and fits the frequency caps.
@@ -101,8 +104,10 @@ export function messageKey(executionId: string, stepId: string): string {
 export async function sendMessage(input: SendMessageInput, deps: SendDeps): Promise<SendMessageResult> {
   const key = messageKey(input.executionId, input.stepId);
   const existing = await deps.store.getMessage(input.customerId, key);
-  if (existing && existing.status !== 'deferred')
-    return { status: 'duplicate', messageKey: key, previous: existing.status };
+  if (existing && existing.status !== 'deferred') {
+    const { previous, interrupted } = await settleExisting(existing, deps);
+    return { status: 'duplicate', messageKey: key, previous, ...(interrupted ? { interrupted } : {}) };
+  }
 
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
@@ -175,7 +180,7 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
     reach.channel === 'email'
       ? await emailDelivery(input, profile, reach.to, key, now, deps)
       : smsDelivery(input, profile, reach.to, key, deps);
-  const record: MessageRecord = { ...base, ...delivery.record };
+  const record: MessageRecord = { ...base, ...delivery.record, claimedAt: deps.clock.now().toISOString() };
   if (!(await deps.store.claimMessage(record)))
     return { status: 'duplicate', messageKey: key, previous: 'sending' };
   // A STOP reply names only the number: remember whose it is. (SES feedback carries the customer's tag.)
@@ -207,7 +212,7 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
         { cause: e },
       );
     }
-    await deps.store.updateMessage({ ...record, status: 'in-doubt' });
+    await deps.store.updateMessage({ ...record, status: 'in-doubt', inDoubtReason: 'provider-error' });
     throw e;
   }
   await deps.store.updateMessage({
