@@ -92,6 +92,14 @@ export const SKIP_REASONS = [
   'no-address',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
+/**
+ * Why a message is `in-doubt` (it may or may not have gone out; it is never sent again):
+ * `provider-error`, the provider's answer was lost (a timeout, a reset connection after the request left);
+ * `interrupted`, the sender stopped between the claim and the provider's answer (a Lambda timeout, a
+ * killed process), see domain/messages/interrupted.ts. Records written before this field have none.
+ */
+export const IN_DOUBT_REASONS = ['provider-error', 'interrupted'] as const;
+export type InDoubtReason = (typeof IN_DOUBT_REASONS)[number];
 
 /** One message a journey step produced (or decided not to), keyed by execution and step. */
 export interface MessageRecord {
@@ -120,7 +128,14 @@ export interface MessageRecord {
   providerMessageId?: string;
   /** Why the send step gave up: the error's name only (its message may quote personal data). */
   error?: string;
+  inDoubtReason?: InDoubtReason;
+  /** Kept across deferrals: when the first attempt of this send wrote the record. */
   createdAt: string;
+  /**
+   * When the send claimed the message (status `sending`) just before calling the provider: a claim older
+   * than the send's time limit has no live sender. Absent on records written before it existed.
+   */
+  claimedAt?: string;
   sentAt?: string;
 }
 
@@ -196,6 +211,11 @@ export interface CustomerStore {
    */
   claimMessage(record: MessageRecord): Promise<boolean>;
   updateMessage(record: MessageRecord): Promise<void>;
+  /**
+   * Writes `record` only if the stored one is still the `sending` claim made at `claimedAt` (undefined:
+   * a claim from before `claimedAt` existed). False when it is not: another writer settled it first.
+   */
+  settleClaim(record: MessageRecord, claimedAt: string | undefined): Promise<boolean>;
   listJourneyEntries(customerId: string, journeyId: string): Promise<JourneyEntryRecord[]>;
   putAwait(record: AwaitRecord): Promise<void>;
   listAwaits(customerId: string, event: string): Promise<AwaitRecord[]>;

@@ -50,6 +50,8 @@ export class RapportDashboard extends Construct {
   readonly deadLetterAlarms: Alarm[];
   /** In alarm while any send step gives up after its retries (recorded `failed`; the journey goes on). */
   readonly messagesFailedAlarm: Alarm;
+  /** In alarm while any message is found in doubt (it may or may not have gone out; never sent again). */
+  readonly messagesInDoubtAlarm: Alarm;
   /** In alarm when the sweep parks a customer: their data needs a person (see domain/due.ts). */
   readonly parkedAlarm: Alarm;
 
@@ -174,7 +176,7 @@ export class RapportDashboard extends Construct {
       new AlarmStatusWidget({ title: 'Dead letters', alarms: this.deadLetterAlarms, width: 6, height: 4 }),
     ]);
 
-    this.messagesFailedAlarm = this.failedMessages(rows);
+    [this.messagesFailedAlarm, this.messagesInDoubtAlarm] = this.failedMessages(rows);
     this.parkedAlarm = anyAlarm(
       this,
       'SweepItemsParkedAlarm',
@@ -193,26 +195,38 @@ export class RapportDashboard extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });
   }
 
-  /** Sends that gave up for good: each is a customer who missed a message, so one is worth a look. */
-  private failedMessages(rows: IWidget[][]): Alarm {
+  /**
+   * Sends that gave up for good, and messages in doubt: each is a customer who missed a message (or may
+   * have), so one is worth a look.
+   */
+  private failedMessages(rows: IWidget[][]): [Alarm, Alarm] {
     const failed = rapportMetric(METRIC.messagesFailed);
-    const alarm = anyAlarm(
-      this,
-      'MessagesFailedAlarm',
-      failed,
-      'A send step gave up after its retries: find the message records with status "failed" and their error, fix the cause',
-    );
+    const inDoubt = rapportMetric(METRIC.messagesInDoubt);
+    const alarms: [Alarm, Alarm] = [
+      anyAlarm(
+        this,
+        'MessagesFailedAlarm',
+        failed,
+        'A send step gave up after its retries: find the message records with status "failed" and their error, fix the cause',
+      ),
+      anyAlarm(
+        this,
+        'MessagesInDoubtAlarm',
+        inDoubt,
+        'A message may or may not have gone out (its provider answer was lost, or its send stopped between the claim and the answer): find the message records with status "in-doubt" (inDoubtReason says why) and look for their message key in the provider\'s log; they are never sent again',
+      ),
+    ];
     rows.push([
       new GraphWidget({
-        title: 'Messages that failed for good',
-        left: [failed],
+        title: 'Messages that failed for good, or are in doubt',
+        left: [failed, inDoubt],
         width: 18,
         height: 4,
         period: PERIOD,
       }),
-      new AlarmStatusWidget({ title: 'Failed messages', alarms: [alarm], width: 6, height: 4 }),
+      new AlarmStatusWidget({ title: 'Failed messages', alarms, width: 6, height: 4 }),
     ]);
-    return alarm;
+    return alarms;
   }
 }
 

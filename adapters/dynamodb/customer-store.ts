@@ -309,6 +309,27 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       }
     },
     updateMessage: (record) => put(keys.message(record.customerId, record.messageKey), record),
+    async settleClaim(record, claimedAt) {
+      const sameClaim = claimedAt === undefined ? 'attribute_not_exists(#c)' : '#c = :claimedAt';
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.message(record.customerId, record.messageKey), ...record },
+            ConditionExpression: `#s = :sending AND ${sameClaim}`,
+            ExpressionAttributeNames: { '#s': 'status', '#c': 'claimedAt' },
+            ExpressionAttributeValues: {
+              ':sending': 'sending',
+              ...(claimedAt === undefined ? {} : { ':claimedAt': claimedAt }),
+            },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
     async listJourneyEntries(customerId, journeyId) {
       const entries = await queryCustomer<JourneyEntryRecord>(customerId, `JOURNEY#${journeyId}#`);
       return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));

@@ -132,6 +132,12 @@ export function memoryStore(): CustomerStore & {
       return true;
     },
     updateMessage: async (r) => void messages.set(`${r.customerId}/${r.messageKey}`, structuredClone(r)),
+    settleClaim: async (r, claimedAt) => {
+      const held = messages.get(`${r.customerId}/${r.messageKey}`);
+      if (held?.status !== 'sending' || held.claimedAt !== claimedAt) return false;
+      messages.set(`${r.customerId}/${r.messageKey}`, structuredClone(r));
+      return true;
+    },
     listJourneyEntries: async (c, j) =>
       [...entries.values()]
         .filter((e) => e.customerId === c && e.journeyId === j)

@@ -13,7 +13,7 @@ import {
 } from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
-import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './links';
+import { emailDelivery, smsDelivery } from './delivery';
 import {
   addressOn,
   admit,
@@ -27,6 +27,7 @@ import {
   type PacedSend,
   type PacingRecord,
 } from './policy';
+import { settleExisting } from './interrupted';
 import { messageRecordBase } from './record';
 import type { Renderer } from './render';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
@@ -53,12 +54,14 @@ export type SendMessageResult =
   | { status: 'skipped'; messageKey: string; reason: SkipReason }
   /** Quiet hours or paused marketing: the state machine waits until `until` and runs the same step again. */
   | { status: 'deferred'; messageKey: string; reason: DeferReason; until: string }
-  | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status'] };
+  /** `interrupted`: this send found the claim abandoned by a sender that stopped, and marked it `in-doubt`. */
+  | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status']; interrupted?: true };
 
 export type DeferReason = Extract<SkipReason, 'quiet-hours-deferred' | 'marketing-paused'>;
 
 // Defined with the other errors Step Functions retries (RETRIED_ERRORS); exported here for existing callers.
 export { MessageThrottledError, PacingContentionError };
+export { customerFromTag, customerTag } from './delivery';
 
 export interface SendDeps {
   store: CustomerStore;
@@ -92,7 +95,8 @@ export function messageKey(executionId: string, stepId: string): string {
  * Sends one journey message at most once. A record is claimed with a conditional write before the
  * provider is called; a second invocation for the same execution and step finds it and sends nothing.
  * If the provider call fails ambiguously (e.g. a timeout after the request left) the record stays
- * `in-doubt` and is never retried: a missing message is better than a duplicate one.
+ * `in-doubt` and is never retried: a missing message is better than a duplicate one. So does a claim
+ * whose sender stopped before the answer (see interrupted.ts), once a later invocation finds it.
  *
  * Before that, the trust rules (domain/messages/policy.ts): the address must exist and not be suppressed,
  * marketing needs consent for the channel and the topic, waits out quiet hours and fits the frequency caps.
@@ -100,8 +104,10 @@ export function messageKey(executionId: string, stepId: string): string {
 export async function sendMessage(input: SendMessageInput, deps: SendDeps): Promise<SendMessageResult> {
   const key = messageKey(input.executionId, input.stepId);
   const existing = await deps.store.getMessage(input.customerId, key);
-  if (existing && existing.status !== 'deferred')
-    return { status: 'duplicate', messageKey: key, previous: existing.status };
+  if (existing && existing.status !== 'deferred') {
+    const { previous, interrupted } = await settleExisting(existing, deps);
+    return { status: 'duplicate', messageKey: key, previous, ...(interrupted ? { interrupted } : {}) };
+  }
 
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
@@ -174,7 +180,7 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
     reach.channel === 'email'
       ? await emailDelivery(input, profile, reach.to, key, now, deps)
       : smsDelivery(input, profile, reach.to, key, deps);
-  const record: MessageRecord = { ...base, ...delivery.record };
+  const record: MessageRecord = { ...base, ...delivery.record, claimedAt: deps.clock.now().toISOString() };
   if (!(await deps.store.claimMessage(record)))
     return { status: 'duplicate', messageKey: key, previous: 'sending' };
   // A STOP reply names only the number: remember whose it is. (SES feedback carries the customer's tag.)
@@ -206,7 +212,7 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
         { cause: e },
       );
     }
-    await deps.store.updateMessage({ ...record, status: 'in-doubt' });
+    await deps.store.updateMessage({ ...record, status: 'in-doubt', inDoubtReason: 'provider-error' });
     throw e;
   }
   await deps.store.updateMessage({
@@ -216,136 +222,6 @@ export async function sendMessage(input: SendMessageInput, deps: SendDeps): Prom
     sentAt: deps.clock.now().toISOString(),
   });
   return { status: 'sent', messageKey: key, channel: reach.channel, providerMessageId };
-}
-
-interface Delivery {
-  record: Partial<MessageRecord>;
-  send(): Promise<{ messageId: string }>;
-}
-
-async function emailDelivery(
-  input: SendMessageInput,
-  profile: Profile,
-  to: string,
-  key: string,
-  now: Date,
-  deps: SendDeps,
-): Promise<Delivery> {
-  const token = signLink(
-    {
-      customerId: profile.customerId,
-      purpose: 'unsubscribe',
-      channel: 'email',
-      iat: Math.floor(now.getTime() / 1000),
-    },
-    await deps.linkSecret(),
-  );
-  const base = deps.publicBaseUrl.replace(/\/$/, '');
-  const unsubscribeUrl = `${base}/unsubscribe?token=${token}`;
-  const iat = Math.floor(now.getTime() / 1000);
-  const preferencesUrl = `${base}/preferences?token=${signLink(
-    { customerId: profile.customerId, purpose: 'preferences', iat, exp: iat + PREFERENCES_LINK_SECONDS },
-    await deps.linkSecret(),
-  )}`;
-  const survey = input.survey && {
-    kind: input.survey,
-    links: await surveyLinks(input, input.survey, profile.customerId, key, now, base, deps),
-  };
-  const rendered = deps.renderer.render({
-    template: input.template,
-    profile,
-    unsubscribeUrl,
-    preferencesUrl,
-    ...(survey ? { survey } : {}),
-  });
-  return {
-    record: { locale: rendered.locale, to, subject: rendered.subject },
-    send: () =>
-      deps.mailer.send({
-        messageId: `<${key}@rapport>`,
-        date: now,
-        from: deps.sender,
-        to,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        headers: {
-          'List-Unsubscribe': `<${unsubscribeUrl}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        },
-        tags: {
-          journey: input.journeyId,
-          step: input.stepId,
-          template: input.template,
-          customer: customerTag(profile.customerId),
-        },
-      }),
-  };
-}
-
-/** One signed link per score: a click records that score (functions/feedback). */
-async function surveyLinks(
-  input: SendMessageInput,
-  survey: 'nps' | 'csat',
-  customerId: string,
-  messageKey: string,
-  now: Date,
-  base: string,
-  deps: SendDeps,
-): Promise<{ score: number; url: string }[]> {
-  const secret = await deps.linkSecret();
-  const iat = Math.floor(now.getTime() / 1000);
-  const scores = survey === 'nps' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [1, 2, 3, 4, 5];
-  return scores.map((score) => ({
-    score,
-    url: `${base}/feedback?token=${signLink(
-      {
-        customerId,
-        purpose: 'feedback',
-        iat,
-        exp: iat + FEEDBACK_LINK_SECONDS,
-        survey,
-        score,
-        journeyId: input.journeyId,
-        stepId: input.stepId,
-        messageKey,
-      },
-      secret,
-    )}`,
-  }));
-}
-
-function smsDelivery(
-  input: SendMessageInput,
-  profile: Profile,
-  to: string,
-  key: string,
-  deps: SendDeps,
-): Delivery {
-  const rendered = deps.renderer.renderSms({ template: input.template, profile, category: input.category });
-  return {
-    record: { locale: rendered.locale, to, parts: rendered.parts },
-    send: () =>
-      deps.sms.send({
-        to,
-        body: rendered.body,
-        category: input.category,
-        dedupeKey: key,
-        tags: { journey: input.journeyId, step: input.stepId, customer: customerTag(profile.customerId) },
-      }),
-  };
-}
-
-/**
- * Customer ids may hold characters SES tags refuse (. : @); hex keeps them exact, so a bounce
- * notification leads back to the customer without a lookup by address.
- */
-export function customerTag(customerId: string): string {
-  return Buffer.from(customerId, 'utf8').toString('hex');
-}
-
-export function customerFromTag(tag: string): string | undefined {
-  return /^([0-9a-f]{2})+$/.test(tag) ? Buffer.from(tag, 'hex').toString('utf8') : undefined;
 }
 
 /** Which of the channels that may be tried have their address on the suppression list (one read each). */

@@ -29,8 +29,10 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
     if ('path' in result) metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
     else if ('updated' in result && result.updated)
       metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
-    else if ('status' in result && result.recorded)
+    else if ('status' in result && result.recorded) {
       metrics.addMetric(METRIC.messagesFailed, MetricUnit.Count, 1);
+      if (result.inDoubt) metrics.addMetric(METRIC.messagesInDoubt, MetricUnit.Count, 1);
+    }
     logger.info('journey step done', { action: input.action, ...result });
     return result;
   };

@@ -22,6 +22,12 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     const result = await sendMessage(input, deps);
     if (result.status === 'sent')
       metrics.addMetric(result.channel === 'email' ? METRIC.emailsSent : METRIC.smsSent, MetricUnit.Count, 1);
+    if (result.status === 'duplicate' && result.interrupted) {
+      metrics.addMetric(METRIC.messagesInDoubt, MetricUnit.Count, 1);
+      logger.warn('message in doubt: an earlier attempt stopped between its claim and the answer', {
+        messageKey: result.messageKey,
+      });
+    }
     if (result.status === 'skipped' || result.status === 'deferred') {
       metrics.addMetric(METRIC.messagesSkipped, MetricUnit.Count, 1);
       metrics.addMetric(skippedMetric(result.reason), MetricUnit.Count, 1);

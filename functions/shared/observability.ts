@@ -30,6 +30,13 @@ export const METRIC = {
   messagesSkipped: 'MessagesSkipped',
   /** Send steps that gave up after their retries: recorded `failed` on the message; the journey went on. */
   messagesFailed: 'MessagesFailed',
+  /**
+   * Messages found `in-doubt` (they may or may not have gone out; never sent again): a provider answer
+   * lost, or a sender that stopped between its claim and the answer (see domain/messages/interrupted.ts).
+   * Each is counted once, where it is found: the send step that finds an abandoned claim, the step that
+   * records a send that gave up, or local start-up.
+   */
+  messagesInDoubt: 'MessagesInDoubt',
   unsubscribes: 'Unsubscribes',
   /** Addresses put on the suppression list: hard bounces, complaints, SMS opt-outs. */
   suppressions: 'Suppressions',

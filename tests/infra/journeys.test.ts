@@ -192,6 +192,20 @@ describe('a workflows directory with three journeys', () => {
     expect(cfnText(dashboard.Properties.DashboardBody)).toContain(`"Rapport","${METRIC.messagesFailed}"`);
   });
 
+  it('alarms on MessagesInDoubt (a message that may or may not have gone out), shown on the dashboard', () => {
+    const alarms = Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter(
+      ([, a]) => a.Properties.MetricName === METRIC.messagesInDoubt,
+    );
+    expect(alarms.map(([, a]) => a.Properties)).toEqual([
+      expect.objectContaining({ Namespace: 'Rapport', Threshold: 1, TreatMissingData: 'notBreaching' }),
+    ]);
+    const dashboard = cfnText(
+      Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody,
+    );
+    expect(dashboard).toContain(`"Rapport","${METRIC.messagesInDoubt}"`);
+    expect(dashboard).toContain(`{GetAtt:${alarms[0]![0]}.Arn}`);
+  });
+
   it('gets one state machine per journey file, named after the journey', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', files.length);
     const names = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).map(

@@ -1,3 +1,4 @@
+import { SEND_TIMEOUT_SECONDS } from '../../messages/interrupted';
 import type { SendStep } from '../schema';
 import { flowTo, type NamedState, type TaskState } from './asl';
 import { journeyStepTask, type StepCompiler } from './context';
@@ -24,7 +25,8 @@ export const compileSend: StepCompiler<SendStep> = (ctx) => {
     // Only the outcome is kept (the message record lives in DynamoDB): a deferral needs its time.
     ResultSelector: { 'status.$': '$.status', 'until.$': '$.until' },
     ResultPath: sendPath(step.id),
-    TimeoutSeconds: 60,
+    // A claim older than this has no live sender: a later attempt marks it in-doubt (messages/interrupted.ts).
+    TimeoutSeconds: SEND_TIMEOUT_SECONDS,
     Retry: lambdaRetry(),
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: sendPath(step.id), Next: failed }],
     Next: check,

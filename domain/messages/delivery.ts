@@ -1,0 +1,135 @@
+import type { Profile } from '../profile/profile';
+import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './links';
+import type { MessageRecord } from '../ports';
+import type { SendDeps, SendMessageInput } from './send';
+
+/** What a send claims on its record (address, subject, locale) and the call that sends it. */
+export interface Delivery {
+  record: Partial<MessageRecord>;
+  send(): Promise<{ messageId: string }>;
+}
+
+export async function emailDelivery(
+  input: SendMessageInput,
+  profile: Profile,
+  to: string,
+  key: string,
+  now: Date,
+  deps: SendDeps,
+): Promise<Delivery> {
+  const token = signLink(
+    {
+      customerId: profile.customerId,
+      purpose: 'unsubscribe',
+      channel: 'email',
+      iat: Math.floor(now.getTime() / 1000),
+    },
+    await deps.linkSecret(),
+  );
+  const base = deps.publicBaseUrl.replace(/\/$/, '');
+  const unsubscribeUrl = `${base}/unsubscribe?token=${token}`;
+  const iat = Math.floor(now.getTime() / 1000);
+  const preferencesUrl = `${base}/preferences?token=${signLink(
+    { customerId: profile.customerId, purpose: 'preferences', iat, exp: iat + PREFERENCES_LINK_SECONDS },
+    await deps.linkSecret(),
+  )}`;
+  const survey = input.survey && {
+    kind: input.survey,
+    links: await surveyLinks(input, input.survey, profile.customerId, key, now, base, deps),
+  };
+  const rendered = deps.renderer.render({
+    template: input.template,
+    profile,
+    unsubscribeUrl,
+    preferencesUrl,
+    ...(survey ? { survey } : {}),
+  });
+  return {
+    record: { locale: rendered.locale, to, subject: rendered.subject },
+    send: () =>
+      deps.mailer.send({
+        messageId: `<${key}@rapport>`,
+        date: now,
+        from: deps.sender,
+        to,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: {
+          'List-Unsubscribe': `<${unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+        tags: {
+          journey: input.journeyId,
+          step: input.stepId,
+          template: input.template,
+          customer: customerTag(profile.customerId),
+        },
+      }),
+  };
+}
+
+/** One signed link per score: a click records that score (functions/feedback). */
+async function surveyLinks(
+  input: SendMessageInput,
+  survey: 'nps' | 'csat',
+  customerId: string,
+  messageKey: string,
+  now: Date,
+  base: string,
+  deps: SendDeps,
+): Promise<{ score: number; url: string }[]> {
+  const secret = await deps.linkSecret();
+  const iat = Math.floor(now.getTime() / 1000);
+  const scores = survey === 'nps' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [1, 2, 3, 4, 5];
+  return scores.map((score) => ({
+    score,
+    url: `${base}/feedback?token=${signLink(
+      {
+        customerId,
+        purpose: 'feedback',
+        iat,
+        exp: iat + FEEDBACK_LINK_SECONDS,
+        survey,
+        score,
+        journeyId: input.journeyId,
+        stepId: input.stepId,
+        messageKey,
+      },
+      secret,
+    )}`,
+  }));
+}
+
+export function smsDelivery(
+  input: SendMessageInput,
+  profile: Profile,
+  to: string,
+  key: string,
+  deps: SendDeps,
+): Delivery {
+  const rendered = deps.renderer.renderSms({ template: input.template, profile, category: input.category });
+  return {
+    record: { locale: rendered.locale, to, parts: rendered.parts },
+    send: () =>
+      deps.sms.send({
+        to,
+        body: rendered.body,
+        category: input.category,
+        dedupeKey: key,
+        tags: { journey: input.journeyId, step: input.stepId, customer: customerTag(profile.customerId) },
+      }),
+  };
+}
+
+/**
+ * Customer ids may hold characters SES tags refuse (. : @); hex keeps them exact, so a bounce
+ * notification leads back to the customer without a lookup by address.
+ */
+export function customerTag(customerId: string): string {
+  return Buffer.from(customerId, 'utf8').toString('hex');
+}
+
+export function customerFromTag(tag: string): string | undefined {
+  return /^([0-9a-f]{2})+$/.test(tag) ? Buffer.from(tag, 'hex').toString('utf8') : undefined;
+}
