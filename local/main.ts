@@ -45,7 +45,7 @@ Try it:
 
 Edits under workflows/ are validated and deployed as you save: customers already in a journey finish
 on the version they started, new entries take the new one (as a \`cdk deploy\` does on AWS).
-Press Ctrl+C to stop. Journeys waiting in a Wait state do not survive a restart yet.`);
+Press Ctrl+C to stop. Journeys in flight are kept in the data folder and resume at the next start.`);
 
   const watcher = watchWorkflows(runtime.workflows.dir, () => {
     try {

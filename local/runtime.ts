@@ -141,7 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
 
     // What the last run left unfinished, finished before the sweeper starts and the API serves.
-    const startup = await recoverAtStart(deployment, stepFunctions);
+    const startup = await recoverAtStart(deployment, stepFunctions, store);
     startSweeper(options.sweepEveryMs ?? 3_600_000, () => deployment.invoke('sweep', {}), activity, closers);
     addLocalRoutes(api, {
       bus,

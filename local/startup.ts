@@ -2,7 +2,9 @@ import { recoverStaleClaims, type RecoveryResult } from '../domain/recover';
 import { createObservability } from '../functions/shared/observability';
 import { logRecovery } from '../functions/sweep/handler';
 import type { LocalDeployment } from './deployment';
+import { logInterruptedSends, settleInterruptedSends } from './interrupted-sends';
 import type { LocalStepFunctions, ResumeReport } from './stepfunctions';
+import type { LocalStore } from './store';
 
 /**
  * What start-up found left over from the last stop and finished, before the sweeper starts: printed by
@@ -17,6 +19,11 @@ export interface StartupReport {
   resumedExecutions: number;
   /** Executions that could not be resumed (their ASL version is gone): marked failed, with the reason. */
   failedResumes: number;
+  /**
+   * Messages claimed for sending and never confirmed (the process died in between): now `in-doubt`,
+   * never sent again, each logged with its message key so the provider's log can tell whether it went.
+   */
+  inDoubtMessages: number;
 }
 
 export interface Startup {
@@ -36,7 +43,12 @@ export interface Startup {
 export async function recoverAtStart(
   deployment: LocalDeployment,
   stepFunctions: LocalStepFunctions,
+  store: LocalStore,
 ): Promise<Startup> {
+  // First, before anything can send again: every message left `sending` has a dead sender (this
+  // runtime holds the data folder's lock), so it is in doubt, and a resumed step must find it so.
+  const inDoubt = await settleInterruptedSends(store.client, store.tableName);
+  logInterruptedSends(inDoubt, createObservability());
   // Events a delivery claimed and then lost to a crash or kill -9 before the last stop: finished now,
   // all of them (this runtime holds the data folder's lock, so no claim there has a live holder).
   const recovery = await recoverStaleClaims(deployment.lifecycleDeps(), { everyClaim: true });
@@ -49,6 +61,7 @@ export async function recoverAtStart(
       failedRecoveries: recovery.failed.length,
       resumedExecutions: resumed.resumed.length,
       failedResumes: resumed.failed.length,
+      inDoubtMessages: inDoubt.count,
     },
     recovery,
     resumed,
@@ -56,9 +69,16 @@ export async function recoverAtStart(
 }
 
 /** The report in one line, as `npm start` prints it. */
-export function describeStartup({ recoveredEvents, failedRecoveries }: StartupReport): string {
-  const failed = failedRecoveries
-    ? `; ${failedRecoveries} could not be, and each sweep tries again (see the log)`
-    : '';
-  return `At start-up: ${recoveredEvents} event(s) accepted before the last stop but left unfinished were finished now${failed}.`;
+export function describeStartup(report: StartupReport): string {
+  const { recoveredEvents, failedRecoveries, resumedExecutions, failedResumes, inDoubtMessages } = report;
+  const parts = [
+    `${resumedExecutions} journey execution(s) resumed where they waited`,
+    ...(failedResumes ? [`${failedResumes} could not be resumed (see the log)`] : []),
+    `${recoveredEvents} event(s) accepted but left unfinished were finished`,
+    ...(failedRecoveries
+      ? [`${failedRecoveries} could not be, and each sweep tries again (see the log)`]
+      : []),
+    `${inDoubtMessages} message(s) left in doubt by the last stop (never sent again; see the log)`,
+  ];
+  return `At start-up: ${parts.join('; ')}.`;
 }

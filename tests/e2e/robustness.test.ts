@@ -131,7 +131,7 @@ async function mailTo(to: string): Promise<number> {
 describe('npm start says what it found at start-up', () => {
   it('prints the start-up report, on a fresh data folder nothing to finish', () => {
     expect(rapport.output()).toContain(
-      'At start-up: 0 event(s) accepted before the last stop but left unfinished were finished now.',
+      'At start-up: 0 journey execution(s) resumed where they waited; 0 event(s) accepted but left unfinished were finished; 0 message(s) left in doubt by the last stop (never sent again; see the log).',
     );
   });
 });

@@ -80,9 +80,16 @@ describe('local start-up recovers events whose delivery died', () => {
     expect(await inbox(runtime, 'new@example.com')).toHaveLength(1);
     expect(runtime.recoveredAtStart.recovered.map((c) => c.customerId).sort()).toEqual(['c-new', 'c-old']);
     // The start-up report says so, beside the executions it started.
-    expect(runtime.startup).toEqual({ recoveredEvents: 2, failedRecoveries: 0 });
+    const report = {
+      recoveredEvents: 2,
+      failedRecoveries: 0,
+      resumedExecutions: 0,
+      failedResumes: 0,
+      inDoubtMessages: 0,
+    };
+    expect(runtime.startup).toEqual(report);
     expect(await executionsPage(runtime)).toEqual({
-      startup: { recoveredEvents: 2, failedRecoveries: 0 },
+      startup: report,
       executions: [
         expect.objectContaining({ status: 'RUNNING' }),
         expect.objectContaining({ status: 'RUNNING' }),
@@ -105,8 +112,17 @@ describe('local start-up recovers events whose delivery died', () => {
     ]);
     expect(runtime.recoveredAtStart).toEqual({ recovered: [], failed: [] });
     expect(await executionsPage(runtime)).toEqual({
-      startup: { recoveredEvents: 0, failedRecoveries: 0 },
-      executions: [],
+      startup: {
+        recoveredEvents: 0,
+        failedRecoveries: 0,
+        resumedExecutions: 2,
+        failedResumes: 0,
+        inDoubtMessages: 0,
+      },
+      executions: [
+        expect.objectContaining({ status: 'RUNNING', checkpoint: expect.objectContaining({ kind: 'wait' }) }),
+        expect.objectContaining({ status: 'RUNNING', checkpoint: expect.objectContaining({ kind: 'wait' }) }),
+      ],
     });
     // (The local SES keeps its store for the whole process: the one thank-you each got, and no other.)
     expect(await inbox(runtime, 'old@example.com')).toHaveLength(1);
