@@ -24,7 +24,7 @@ export interface RecoveryOptions {
  * (finished already, or being finished by another delivery), `in-lease` (a delivery may be at work on
  * it: left alone, the next pass looks again), or `failed` (kept, with its event, for the next pass).
  */
-export type ClaimOutcome = 'recovered' | 'done' | 'in-lease' | 'failed';
+export type ClaimRecovery = 'recovered' | 'done' | 'in-lease' | 'failed';
 
 const BATCH = 100;
 
@@ -57,7 +57,7 @@ export async function recoverClaim(
   deps: LifecycleDeps,
   lease: 'honoured' | 'ignored',
   result: RecoveryResult,
-): Promise<ClaimOutcome> {
+): Promise<ClaimRecovery> {
   try {
     const outcome = await recoverOne({ customerId, eventId }, deps, lease);
     if (outcome === 'recovered') result.recovered.push({ customerId, eventId });
@@ -72,7 +72,7 @@ async function recoverOne(
   { customerId, eventId }: StaleClaim,
   deps: LifecycleDeps,
   lease: 'honoured' | 'ignored',
-): Promise<Exclude<ClaimOutcome, 'failed'>> {
+): Promise<Exclude<ClaimRecovery, 'failed'>> {
   // The index is eventually consistent, and says nothing of the lease: the record itself says both.
   const record = await deps.store.getEvent(customerId, eventId);
   if (record?.state !== 'claimed' || record.event === undefined) return 'done';

@@ -56,14 +56,14 @@ class UnprocessableCustomerError extends RapportError {
 class InvalidStoredProfileError extends RapportError {}
 
 /**
- * One read of the due index finds both kinds of work a sweep does. Event claims (a shard's come first)
+ * One read of the due index finds both kinds of work a sweep does. Event claims, first in each shard,
  * are finished when their delivery died, exactly as a redelivery would (see recoverClaim). And time is
- * applied: customers whose due time has come (and only they, read from the due-time
- * index) are re-evaluated, their stage and tier changes recorded with cause `timer`, and the journeys that
- * start on those changes, or on today's date (a birthday, a holiday), started. Idempotent: a second or
- * overlapping sweep finds the due time moved on, or loses the conditional write and re-reads; journey
- * starts use deterministic names. One customer's failure is that customer's alone: they are parked (or,
- * after losing every race, left for the next sweep) and the sweep goes on through the index.
+ * applied: customers whose due time has come (and only they, read from the due-time index) are
+ * re-evaluated, their stage and tier changes recorded with cause `timer`, and the journeys that start on
+ * those changes, or on today's date (a birthday, a holiday), started. Idempotent: a second or overlapping
+ * sweep finds the due time moved on, or loses the conditional write and re-reads; journey starts use
+ * deterministic names. One item's failure is that item's alone: a customer is parked (or, after losing
+ * every race, left for the next sweep), a claim kept for the next sweep, and the sweep goes on.
  */
 export async function sweep(deps: LifecycleDeps): Promise<SweepResult> {
   const now = deps.clock.now();
