@@ -45,18 +45,18 @@ export function memoryStore(): CustomerStore & {
   const due = new Map<string, string>();
   const claimsDue = new Set<string>();
   /** The index (one shard) up to `until`, in index order: its claims first, then due customers. */
-  const indexUpTo = (until: string): DueWork[] =>
-    [
-      ...[...claimsDue].flatMap((key): [string, DueWork][] => {
-        const record = events.get(key);
-        if (!record) return [];
-        return [[CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]];
-      }),
-      ...[...due].map(([customerId, at]): [string, DueWork] => [at, { kind: 'customer', customerId }]),
-    ]
-      .filter(([at]) => at <= until)
+  const indexUpTo = (until: string): DueWork[] => {
+    const entries: [string, DueWork][] = [];
+    for (const key of CLAIM_DUE <= until ? claimsDue : []) {
+      const record = events.get(key);
+      if (record)
+        entries.push([CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]);
+    }
+    for (const [customerId, at] of due) if (at <= until) entries.push([at, { kind: 'customer', customerId }]);
+    return entries
       .sort(([x, a], [y, b]) => byteOrder(x, y) || byteOrder(workKey(a), workKey(b)))
       .map(([, work]) => work);
+  };
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
   return {
     profiles,
