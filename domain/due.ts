@@ -15,6 +15,16 @@ export function dueIndexValue(iso: string): string | undefined {
   return new Date(t).toISOString();
 }
 
+/**
+ * The due-index value of an event claim that keeps its event. Claims share their customer's due shard and
+ * sort before every due time, and before a legacy out-of-range one too (`!` sorts before `+`, `-` and
+ * the digits): the sweep's one query per shard (`<= now`) reads the shard's claims first and then its due
+ * customers, and a pass that wants only the claims reads `<= CLAIM_DUE`, never the customers. Not an
+ * instant (dueIndexValue never gives it), so no profile is ever indexed there; whether a claim's lease has
+ * passed is read from its record, not from the index.
+ */
+export const CLAIM_DUE = '!claim';
+
 /** Why the sweep took a customer out of the due index (no personal data: a code and an error class). */
 export type ParkReason = 'due-out-of-range' | 'invalid-profile' | 'failed';
 

@@ -62,11 +62,17 @@ export interface EventRecord {
 
 export type StoredEvent = EventClaim | EventRecord;
 
-/** Where a stale claim is: its record is read again (consistently) before anything is done with it. */
+/**
+ * Where a claim that may be stale is: its record is read again (consistently) before anything is done
+ * with it, and the record, not the index, says whether its lease has passed.
+ */
 export interface StaleClaim {
   customerId: string;
   eventId: string;
 }
+
+/** One item of the due index: a customer whose due time has come, or an event claim (see CLAIM_DUE). */
+export type DueWork = { kind: 'customer'; customerId: string } | ({ kind: 'claim' } & StaleClaim);
 
 /**
  * What erasure leaves of a customer: when it happened, under a hash of the customer id, and nothing else.
@@ -183,11 +189,13 @@ export interface CustomerStore {
   /** Writes `profile` only if the stored version is `profile.version - 1`; else throws VersionConflictError. */
   putProfile(profile: Profile): Promise<void>;
   /**
-   * Customers whose due time is at or before `now`, in pages of at most `pageSize`, index order: only
-   * they are read, whatever the population. Pages move on through the index (a customer left due does
-   * not come back in the same pass), so nothing at the front of the index can hide the rest.
+   * The sweep's one read of the due index: every event claim that keeps its event (in its lease or not),
+   * and the customers whose due time is at or before `now`, in pages of at most `pageSize`, index order
+   * (a shard's claims before its customers). Only they are read, whatever the population. Pages move on
+   * through the index (an item left due does not come back in the same pass), so nothing at the front of
+   * the index can hide the rest.
    */
-  listDue(now: string, pageSize: number): AsyncIterable<string[]>;
+  listDueWork(now: string, pageSize: number): AsyncIterable<DueWork[]>;
   getEvent(customerId: string, eventId: string): Promise<StoredEvent | undefined>;
   /**
    * Writes the event's record only if none exists (`holder` omitted: a first claim), or if the one there is
@@ -195,11 +203,12 @@ export interface CustomerStore {
    */
   writeEvent(record: StoredEvent, holder?: string): Promise<boolean>;
   /**
-   * Claims whose lease ended at or before `now`, left by deliveries that died, in pages of at most
-   * `pageSize`. Read from the due index (claims are in it under their own shards, due at the end of their
-   * lease, and leave it when marked done or released), so the cost is that of the stale claims alone.
+   * Every event claim that keeps its event, in its lease or not, in pages of at most `pageSize`: the part
+   * of the due index before every due time (claims leave it when marked done or released), so no due
+   * customer is read. Also reads where an earlier layout of the index kept claims, so that a claim left
+   * by a crash before an upgrade is found (the local start-up pass, its only caller, runs once).
    */
-  listStaleClaims(now: string, pageSize: number): AsyncIterable<StaleClaim[]>;
+  listClaims(pageSize: number): AsyncIterable<StaleClaim[]>;
   /** Deletes the claim named `holder`, if it is still there: a failed delivery gives way at once. */
   releaseEvent(customerId: string, eventId: string, holder: string): Promise<void>;
   getTombstone(key: string): Promise<TombstoneRecord | undefined>;

@@ -1,4 +1,3 @@
-import { LATEST_DUE } from './due';
 import { errorName } from './errors';
 import { finishAbandonedEvent } from './ingest';
 import type { LifecycleDeps, StaleClaim } from './ports';
@@ -20,16 +19,20 @@ export interface RecoveryOptions {
   everyClaim?: boolean;
 }
 
+/**
+ * What became of one claim found in the due index: `recovered` (this pass finished its event), `done`
+ * (finished already, or being finished by another delivery), `in-lease` (a delivery may be at work on
+ * it: left alone, the next pass looks again), or `failed` (kept, with its event, for the next pass).
+ */
+export type ClaimRecovery = 'recovered' | 'done' | 'in-lease' | 'failed';
+
 const BATCH = 100;
 
 /**
  * Finishes the events whose delivery claimed them and then stopped dead (a Lambda timeout, a killed
  * process) when the source will never deliver them again: an HTTP client that got no answer and gave up,
- * or a local crash. Each is finished exactly as a takeover by a redelivery would: the claim is taken over
- * with a conditional write (so a redelivery racing this pass, or an overlapping pass, is a duplicate),
- * the event is applied unless the profile's recent event ids say it already was, its changes announced,
- * its journeys started under their deterministic names, and the record marked done. Only claims whose
- * lease has passed are read, from the due index; one that cannot be finished is that event's alone.
+ * or a local crash. Reads only the claims from the due index, never a due customer: the local start-up
+ * pass. The sweep finds claims in its own single read of the index and finishes each with recoverClaim.
  */
 export async function recoverStaleClaims(
   deps: LifecycleDeps,
@@ -37,29 +40,45 @@ export async function recoverStaleClaims(
 ): Promise<RecoveryResult> {
   const result: RecoveryResult = { recovered: [], failed: [] };
   const lease = options.everyClaim ? 'ignored' : 'honoured';
-  const until = options.everyClaim ? new Date(LATEST_DUE) : deps.clock.now();
-  for await (const page of deps.store.listStaleClaims(until.toISOString(), BATCH))
-    for (const stale of page) {
-      try {
-        if (await recoverOne(stale, deps, lease)) result.recovered.push(stale);
-      } catch (e) {
-        result.failed.push({ ...stale, error: errorName(e) });
-      }
-    }
+  for await (const page of deps.store.listClaims(BATCH))
+    for (const claim of page) await recoverClaim(claim, deps, lease, result);
   return result;
 }
 
-/** True when this pass finished the event; false when it was already finished or is being finished. */
+/**
+ * Finishes one claim's event exactly as a takeover by a redelivery would: the claim is taken over with a
+ * conditional write (so a redelivery racing this pass, or an overlapping pass, is a duplicate), the event
+ * is applied unless the profile's recent event ids say it already was, its changes announced, its
+ * journeys started under their deterministic names, and the record marked done. Adds the claim to
+ * `result` when it is recovered or its recovery failed; one that fails is that event's alone.
+ */
+export async function recoverClaim(
+  { customerId, eventId }: StaleClaim,
+  deps: LifecycleDeps,
+  lease: 'honoured' | 'ignored',
+  result: RecoveryResult,
+): Promise<ClaimRecovery> {
+  try {
+    const outcome = await recoverOne({ customerId, eventId }, deps, lease);
+    if (outcome === 'recovered') result.recovered.push({ customerId, eventId });
+    return outcome;
+  } catch (e) {
+    result.failed.push({ customerId, eventId, error: errorName(e) });
+    return 'failed';
+  }
+}
+
 async function recoverOne(
   { customerId, eventId }: StaleClaim,
   deps: LifecycleDeps,
   lease: 'honoured' | 'ignored',
-): Promise<boolean> {
-  // The index is eventually consistent: the record itself says whether the claim is still there.
+): Promise<Exclude<ClaimRecovery, 'failed'>> {
+  // The index is eventually consistent, and says nothing of the lease: the record itself says both.
   const record = await deps.store.getEvent(customerId, eventId);
-  if (record?.state !== 'claimed' || record.event === undefined) return false;
+  if (record?.state !== 'claimed' || record.event === undefined) return 'done';
+  if (lease === 'honoured' && Date.parse(record.leaseUntil) > deps.clock.now().getTime()) return 'in-lease';
   // The same path as a redelivery: the claim is taken over only if its lease has passed (else another
   // delivery is at work and this is a duplicate); kept, not released, if finishing it fails.
   const outcome = await finishAbandonedEvent(record.event, deps, lease);
-  return outcome.status === 'accepted';
+  return outcome.status === 'accepted' ? 'recovered' : 'done';
 }

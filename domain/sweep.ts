@@ -1,3 +1,4 @@
+import { assertNever } from './assert-never';
 import { dueIndexValue, type Parked, type ParkReason } from './due';
 import { errorName, RapportError, VersionConflictError } from './errors';
 import { enterJourneys } from './journey/enter';
@@ -5,8 +6,9 @@ import { journeysToStart } from './journey/entry';
 import { occasionStarts, scheduled } from './journey/occasions';
 import { advanceTime } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
-import type { LifecycleDeps } from './ports';
+import type { DueWork, LifecycleDeps } from './ports';
 import type { Profile } from './profile/profile';
+import { recoverClaim, type RecoveryResult } from './recover';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
 /** A customer the sweep could not process and took out of the due index (see domain/due.ts). */
@@ -29,6 +31,10 @@ export interface SweepResult {
    * failed, or the customer kept changing): still due, the next sweep takes them again.
    */
   failed: { customerId: string; error: string }[];
+  /** Events whose delivery died after claiming them, found in the same read of the index and finished. */
+  recovery: RecoveryResult;
+  /** Claims still in their lease (a delivery may be at work on them): left alone, looked at next sweep. */
+  claimsInLease: number;
 }
 
 const BATCH = 100;
@@ -50,12 +56,14 @@ class UnprocessableCustomerError extends RapportError {
 class InvalidStoredProfileError extends RapportError {}
 
 /**
- * Applies the passing of time: customers whose due time has come (and only they, read from the due-time
- * index) are re-evaluated, their stage and tier changes recorded with cause `timer`, and the journeys that
- * start on those changes, or on today's date (a birthday, a holiday), started. Idempotent: a second or
- * overlapping sweep finds the due time moved on, or loses the conditional write and re-reads; journey
- * starts use deterministic names. One customer's failure is that customer's alone: they are parked (or,
- * after losing every race, left for the next sweep) and the sweep goes on through the index.
+ * One read of the due index finds both kinds of work a sweep does. Event claims, first in each shard,
+ * are finished when their delivery died, exactly as a redelivery would (see recoverClaim). And time is
+ * applied: customers whose due time has come (and only they, read from the due-time index) are
+ * re-evaluated, their stage and tier changes recorded with cause `timer`, and the journeys that start on
+ * those changes, or on today's date (a birthday, a holiday), started. Idempotent: a second or overlapping
+ * sweep finds the due time moved on, or loses the conditional write and re-reads; journey starts use
+ * deterministic names. One item's failure is that item's alone: a customer is parked (or, after losing
+ * every race, left for the next sweep), a claim kept for the next sweep, and the sweep goes on.
  */
 export async function sweep(deps: LifecycleDeps): Promise<SweepResult> {
   const now = deps.clock.now();
@@ -66,18 +74,35 @@ export async function sweep(deps: LifecycleDeps): Promise<SweepResult> {
     journeysStarted: 0,
     parked: [],
     failed: [],
+    recovery: { recovered: [], failed: [] },
+    claimsInLease: 0,
   };
-  // A customer re-indexed at a time still due (in a later page or shard) is visited once per sweep.
-  const seen = new Set<string>();
-  for await (const page of deps.store.listDue(now.toISOString(), BATCH)) {
-    for (const customerId of page) {
-      if (seen.has(customerId)) continue;
-      seen.add(customerId);
-      result.visited++;
-      await visit(customerId, deps, now, result);
+  // An item re-indexed at a place still due (a customer's new due time in a later page or shard) is
+  // taken once per sweep.
+  const seen = { customer: new Set<string>(), claim: new Set<string>() };
+  for await (const page of deps.store.listDueWork(now.toISOString(), BATCH)) {
+    for (const work of page) {
+      const key = work.kind === 'claim' ? JSON.stringify([work.customerId, work.eventId]) : work.customerId;
+      if (seen[work.kind].has(key)) continue;
+      seen[work.kind].add(key);
+      await take(work, deps, now, result);
     }
   }
   return result;
+}
+
+async function take(work: DueWork, deps: LifecycleDeps, now: Date, result: SweepResult) {
+  switch (work.kind) {
+    case 'claim':
+      if ((await recoverClaim(work, deps, 'honoured', result.recovery)) === 'in-lease')
+        result.claimsInLease++;
+      return;
+    case 'customer':
+      result.visited++;
+      return visit(work.customerId, deps, now, result);
+    default:
+      return assertNever(work);
+  }
 }
 
 async function visit(customerId: string, deps: LifecycleDeps, now: Date, result: SweepResult) {

@@ -8,12 +8,13 @@ import {
   QueryCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import { dueIndexValue } from '../../domain/due';
+import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { VersionConflictError } from '../../domain/errors';
 import type {
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
+  DueWork,
   JourneyEntryRecord,
   MessageRecord,
   StoredEvent,
@@ -31,8 +32,8 @@ import { DUE_INDEX, DUE_SHARDS } from './table';
  *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
  *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who was messaged at an address: replies lead back)
  *   pk = ERASED#<hash>       sk = ERASED        (when a customer was erased, by hash of the id only)
- * The sparse due index holds profiles with a due time (shards DUE#n) and event claims that keep their
- * event (shards CLAIM#n, due when their lease ends).
+ * The sparse due index holds profiles with a due time and event claims that keep their event, both in
+ * the customer's shard DUE#n; claims sort first (CLAIM_DUE), so one query per shard reads both.
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  */
 export const keys = {
@@ -60,26 +61,31 @@ export function dueShard(customerId: string): string {
 }
 
 /**
- * Event claims share the due index, under shards of their own (due at the end of their lease): the sweep's
- * customers and the recovery pass's stale claims are then separate queries, and neither reads the other's.
+ * Where an earlier layout kept event claims (due at the end of their lease). A claim lives seconds, but
+ * one left by a crash before an upgrade may still be there: listClaims reads these shards too.
  */
-function claimShard(customerId: string): string {
-  return `CLAIM#${shardOf(customerId)}`;
-}
+const LEGACY_CLAIM_SHARDS = Array.from({ length: DUE_SHARDS }, (_, shard) => `CLAIM#${shard}`);
+const DUE_SHARD_NAMES = Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${shard}`);
 
 function shardOf(customerId: string): number {
   return createHash('sha256').update(customerId).digest().readUInt16BE(0) % DUE_SHARDS;
 }
 
+/** What an item of the due index is, by its table sort key; anything else there is not work. */
+function dueWorkOf({ customerId, sk }: { customerId: string; sk: string }): DueWork[] {
+  if (sk === 'PROFILE') return [{ kind: 'customer', customerId }];
+  if (sk.startsWith('EVENT#')) return [{ kind: 'claim', customerId, eventId: sk.slice('EVENT#'.length) }];
+  return [];
+}
+
 /** The event record as stored: a claim that keeps its event is in the due index until done or released. */
 function eventItem(record: StoredEvent): Record<string, unknown> {
-  const indexed =
-    record.state === 'claimed' && record.event !== undefined ? dueIndexValue(record.leaseUntil) : undefined;
+  const indexed = record.state === 'claimed' && record.event !== undefined;
   return {
     ...keys.event(record.customerId, record.eventId),
     ...record,
-    ...(indexed !== undefined
-      ? { [DUE_INDEX.sortKey]: indexed, [DUE_INDEX.partitionKey]: claimShard(record.customerId) }
+    ...(indexed
+      ? { [DUE_INDEX.sortKey]: CLAIM_DUE, [DUE_INDEX.partitionKey]: dueShard(record.customerId) }
       : {}),
   };
 }
@@ -137,16 +143,22 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       for (const { pk: _pk, sk: _sk, ...rest } of page.Items ?? []) items.push(rest as T);
     return items;
   };
-  /** One index shard's items due by `now` (their table keys), page by page, in index (time) order. */
-  const duePages = async function* (shard: string, now: string, pageSize: number) {
+  /**
+   * One index shard's items whose index value is at or before `until` (all of them without it), as their
+   * table keys, page by page, in index order.
+   */
+  const duePages = async function* (shard: string, until: string | undefined, pageSize: number) {
     const pages = paginateQuery(
       { client: doc, pageSize },
       {
         TableName: tableName,
         IndexName: DUE_INDEX.name,
-        KeyConditionExpression: '#shard = :shard AND #due <= :now',
-        ExpressionAttributeNames: { '#shard': DUE_INDEX.partitionKey, '#due': DUE_INDEX.sortKey },
-        ExpressionAttributeValues: { ':shard': shard, ':now': now },
+        KeyConditionExpression: `#shard = :shard${until === undefined ? '' : ' AND #due <= :until'}`,
+        ExpressionAttributeNames: {
+          '#shard': DUE_INDEX.partitionKey,
+          ...(until === undefined ? {} : { '#due': DUE_INDEX.sortKey }),
+        },
+        ExpressionAttributeValues: { ':shard': shard, ...(until === undefined ? {} : { ':until': until }) },
       },
     );
     for await (const page of pages)
@@ -156,18 +168,18 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       }));
   };
   /**
-   * Every shard named `prefix` read through to its end: a page the caller leaves due is behind the
+   * Every shard named read through to its end, as due work: a page the caller leaves due is behind the
    * cursor, never in front of the items after it. The shards are read side by side, a page of each at a
    * time, so a pass costs one round trip per page depth.
    */
-  const allShards = async function* (prefix: string, now: string, pageSize: number) {
-    const shards = Array.from({ length: DUE_SHARDS }, (_, shard) =>
-      duePages(`${prefix}#${shard}`, now, pageSize)[Symbol.asyncIterator](),
-    );
-    let open = shards;
+  const allShards = async function* (names: string[], until: string | undefined, pageSize: number) {
+    let open = names.map((shard) => duePages(shard, until, pageSize)[Symbol.asyncIterator]());
     while (open.length > 0) {
       const results = await Promise.all(open.map((pages) => pages.next()));
-      for (const result of results) if (!result.done && result.value.length > 0) yield result.value;
+      for (const result of results) {
+        const work = result.done ? [] : result.value.flatMap(dueWorkOf);
+        if (work.length > 0) yield work;
+      }
       open = open.filter((_, i) => !results[i]?.done);
     }
   };
@@ -251,12 +263,21 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       );
       return (out.Items ?? []).map((i) => String(i.customerId));
     },
-    async *listDue(now, pageSize) {
-      for await (const page of allShards('DUE', now, pageSize)) yield page.map((item) => item.customerId);
-    },
-    async *listStaleClaims(now, pageSize) {
-      for await (const page of allShards('CLAIM', now, pageSize))
-        yield page.map((item) => ({ customerId: item.customerId, eventId: item.sk.slice('EVENT#'.length) }));
+    listDueWork: (now, pageSize) => allShards(DUE_SHARD_NAMES, now, pageSize),
+    async *listClaims(pageSize) {
+      // The front of the DUE shards (a customer due at a legacy out-of-range time could sort among the
+      // claims there: left to the sweep), then whatever the earlier layout's claim shards still hold.
+      const pages = [
+        allShards(DUE_SHARD_NAMES, CLAIM_DUE, pageSize),
+        allShards(LEGACY_CLAIM_SHARDS, undefined, pageSize),
+      ];
+      for (const shards of pages)
+        for await (const page of shards) {
+          const claims = page.flatMap((w) =>
+            w.kind === 'claim' ? [{ customerId: w.customerId, eventId: w.eventId }] : [],
+          );
+          if (claims.length > 0) yield claims;
+        }
     },
     getEvent: (customerId, eventId) => get<StoredEvent>(keys.event(customerId, eventId)),
     async writeEvent(record, holder) {

@@ -1,10 +1,11 @@
-import { dueIndexValue } from '../../domain/due';
+import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
+  DueWork,
   JourneyEntryRecord,
   JourneyStarter,
   LifecycleChange,
@@ -27,8 +28,8 @@ export function memoryStore(): CustomerStore & {
   events: Map<string, StoredEvent>;
   /** The due index itself (customer id → due value), for tests that plant legacy entries. */
   due: Map<string, string>;
-  /** The claims in the due index ("customer/event" → lease end), as the DynamoDB adapter's CLAIM shards. */
-  claimsDue: Map<string, string>;
+  /** The claims in the due index ("customer/event"), at CLAIM_DUE, as in the DynamoDB adapter. */
+  claimsDue: Set<string>;
 } {
   const profiles = new Map<string, Profile>();
   const events = new Map<string, StoredEvent>();
@@ -42,7 +43,20 @@ export function memoryStore(): CustomerStore & {
   const addresses = new Map<string, string>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
   const due = new Map<string, string>();
-  const claimsDue = new Map<string, string>();
+  const claimsDue = new Set<string>();
+  /** The index (one shard) up to `until`, in index order: its claims first, then due customers. */
+  const indexUpTo = (until: string): DueWork[] => {
+    const entries: [string, DueWork][] = [];
+    for (const key of CLAIM_DUE <= until ? claimsDue : []) {
+      const record = events.get(key);
+      if (record)
+        entries.push([CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]);
+    }
+    for (const [customerId, at] of due) if (at <= until) entries.push([at, { kind: 'customer', customerId }]);
+    return entries
+      .sort(([x, a], [y, b]) => byteOrder(x, y) || byteOrder(workKey(a), workKey(b)))
+      .map(([, work]) => work);
+  };
   const clone = <T>(v: T | undefined) => (v === undefined ? undefined : structuredClone(v));
   return {
     profiles,
@@ -66,7 +80,7 @@ export function memoryStore(): CustomerStore & {
       let deleted = profiles.delete(c) ? 1 : 0;
       due.delete(c);
       pacing.delete(c);
-      for (const k of claimsDue.keys()) if (events.get(k)?.customerId === c) claimsDue.delete(k);
+      for (const k of claimsDue) if (events.get(k)?.customerId === c) claimsDue.delete(k);
       for (const map of [events, messages, decisions, entries, awaits] as Map<
         string,
         { customerId: string }
@@ -89,12 +103,10 @@ export function memoryStore(): CustomerStore & {
       if (indexed === undefined) due.delete(p.customerId);
       else due.set(p.customerId, indexed);
     },
-    listDue: async function* (now, pageSize) {
+    listDueWork: async function* (now, pageSize) {
       // Like the GSI: string order, read once in order (a snapshot, as a query's pages are).
-      const ready = [...due]
-        .filter(([, at]) => at <= now)
-        .sort(([a, x], [b, y]) => byteOrder(x, y) || byteOrder(a, b));
-      for (let i = 0; i < ready.length; i += pageSize) yield ready.slice(i, i + pageSize).map(([id]) => id);
+      const ready = indexUpTo(now);
+      for (let i = 0; i < ready.length; i += pageSize) yield ready.slice(i, i + pageSize);
     },
     getEvent: async (c, e) => clone(events.get(`${c}/${e}`)),
     writeEvent: async (r, holder) => {
@@ -102,9 +114,8 @@ export function memoryStore(): CustomerStore & {
       const claimedBy = held?.state === 'claimed' ? held.claimId : undefined;
       if (holder === undefined ? held !== undefined : claimedBy !== holder) return false;
       events.set(`${r.customerId}/${r.eventId}`, structuredClone(r));
-      const indexed = r.state === 'claimed' && r.event ? dueIndexValue(r.leaseUntil) : undefined;
-      if (indexed === undefined) claimsDue.delete(`${r.customerId}/${r.eventId}`);
-      else claimsDue.set(`${r.customerId}/${r.eventId}`, indexed);
+      if (r.state === 'claimed' && r.event) claimsDue.add(`${r.customerId}/${r.eventId}`);
+      else claimsDue.delete(`${r.customerId}/${r.eventId}`);
       return true;
     },
     releaseEvent: async (c, e, holder) => {
@@ -113,14 +124,11 @@ export function memoryStore(): CustomerStore & {
       events.delete(`${c}/${e}`);
       claimsDue.delete(`${c}/${e}`);
     },
-    listStaleClaims: async function* (now, pageSize) {
-      const stale = [...claimsDue]
-        .filter(([, at]) => at <= now)
-        .sort(([a, x], [b, y]) => byteOrder(x, y) || byteOrder(a, b))
-        .map(([key]) => events.get(key))
-        .filter((r): r is StoredEvent => r !== undefined)
-        .map(({ customerId, eventId }) => ({ customerId, eventId }));
-      for (let i = 0; i < stale.length; i += pageSize) yield stale.slice(i, i + pageSize);
+    listClaims: async function* (pageSize) {
+      const claims = indexUpTo(CLAIM_DUE).flatMap((w) =>
+        w.kind === 'claim' ? [{ customerId: w.customerId, eventId: w.eventId }] : [],
+      );
+      for (let i = 0; i < claims.length; i += pageSize) yield claims.slice(i, i + pageSize);
     },
     getTombstone: async (key) => clone(tombstones.get(key)),
     putTombstone: async (r) => void tombstones.set(r.key, structuredClone(r)),
@@ -181,6 +189,11 @@ export function memoryStarter(): JourneyStarter & { started: Map<string, Journey
 export function memoryPublisher(): LifecyclePublisher & { published: LifecycleChange[] } {
   const published: LifecycleChange[] = [];
   return { published, publish: async (changes) => void published.push(...structuredClone(changes)) };
+}
+
+/** The table key an index entry ties on (the customer's profile, or the event's record). */
+function workKey(work: DueWork): string {
+  return work.kind === 'claim' ? `${work.customerId}/EVENT#${work.eventId}` : `${work.customerId}/PROFILE`;
 }
 
 /** DynamoDB compares string keys by their bytes; for the ASCII keys Rapport writes, that is code-unit order. */

@@ -181,7 +181,8 @@ describe.each([
     await world.store.putProfile({ ...legacyProfile('far'), version: 1 });
     deps.clock.set('2026-01-01T00:00:00Z');
     const due: string[] = [];
-    for await (const page of world.store.listDue('2026-01-01T00:00:00.000Z', 10)) due.push(...page);
+    for await (const page of world.store.listDueWork('2026-01-01T00:00:00.000Z', 10))
+      due.push(...page.map((work) => work.customerId));
     expect(due).toEqual(['odd']);
   });
 });

@@ -19,6 +19,8 @@ const NOTHING_DUE = {
   journeysStarted: 0,
   parked: [],
   failed: [],
+  recovery: { recovered: [], failed: [] },
+  claimsInLease: 0,
 };
 
 async function population(n: number) {
@@ -52,6 +54,8 @@ describe('sweeper', () => {
       journeysStarted: 10,
       parked: [],
       failed: [],
+      recovery: { recovered: [], failed: [] },
+      claimsInLease: 0,
     });
     const dormant = [...store.profiles.values()]
       .filter((p) => p.stage === 'dormant')
