@@ -44,6 +44,7 @@ const TEST_MS = 3 * START_MS + 4 * QUIET_MS + PURCHASES * 1_000;
 
 const spawned: SpawnedRapport[] = [];
 let dir: string;
+const nodeOptions = process.env.NODE_OPTIONS;
 
 /** A child left running (a failed or timed-out test, or jest leaving early) would hold its ports: none is. */
 function killAll(): void {
@@ -54,12 +55,17 @@ function killAll(): void {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-crash-'));
   process.once('exit', killAll);
+  // spawnRapport hands its children this process's environment.
+  const guard = join(__dirname, '..', 'support', 'exit-with-parent.cjs');
+  process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --require ${JSON.stringify(guard)}`.trim();
 });
 
 afterAll(async () => {
   killAll();
   await Promise.all(spawned.map((r) => r.exited));
   process.removeListener('exit', killAll);
+  if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+  else process.env.NODE_OPTIONS = nodeOptions;
   rmSync(dir, { recursive: true, force: true });
 }, START_MS);
 
@@ -144,11 +150,15 @@ async function restart(seenBeforeKill: readonly StoredEmail[], isThanks: (e: Sto
   const second = await start();
   const table = /table "([^"]+)"/.exec(second.rapport.output())?.[1];
   if (!table) throw new Error(`no table name in the start banner:\n${second.rapport.output()}`);
-  const evidence = async (): Promise<Evidence> => ({
-    emails: [...seenBeforeKill, ...(await sesEmails(second.urls.ses)).filter(isThanks)],
-    records: await thanksRecords(second.urls.dynamodb, table, template),
-    restartedAt,
-  });
+  const evidence = async (): Promise<Evidence> => {
+    const sentAfterRestart = (await sesEmails(second.urls.ses)).filter(isThanks);
+    return {
+      emails: [...seenBeforeKill, ...sentAfterRestart],
+      sentAfterRestart: new Set(sentAfterRestart.map((e) => e.messageId)),
+      records: await thanksRecords(second.urls.dynamodb, table, template),
+      restartedAt,
+    };
+  };
   return { second, evidence };
 }
 

@@ -27,23 +27,35 @@ export interface ThanksRecord {
  *   (claimed before the kill) or `in-doubt`. Allowed, because that record's key stops every later send:
  *   `delivered` if the email was seen, `not seen` if not.
  * - `duplicated`: two emails, or two thank-you records for one customer (a second send under another key).
+ * - `resent after doubt`: a message claimed before the kill and sent by the restarted process: a claim in
+ *   doubt may have been delivered already, so it must never be sent again.
  * - `pending`: a record claimed after the restart, or deferred: the thank-you is still on its way.
  * - `not sent`: a record that ends without an email (`skipped`, `failed`): the test's customers all qualify.
  */
 export type Outcome =
-  'once' | 'lost' | 'in doubt, delivered' | 'in doubt, not seen' | 'duplicated' | 'pending' | 'not sent';
+  | 'once'
+  | 'lost'
+  | 'in doubt, delivered'
+  | 'in doubt, not seen'
+  | 'duplicated'
+  | 'resent after doubt'
+  | 'pending'
+  | 'not sent';
 
 export const SETTLED: ReadonlySet<Outcome> = new Set<Outcome>([
   'once',
   'in doubt, delivered',
   'in doubt, not seen',
   'duplicated',
+  'resent after doubt',
   'not sent',
 ]);
 
 export interface Evidence {
   /** The thank-you emails the local SES took, before the kill (its last snapshot) and after the restart. */
   emails: readonly StoredEmail[];
+  /** The message ids of those the restarted process sent. */
+  sentAfterRestart: ReadonlySet<string>;
   /** Every thank-you MESSAGE# record in the store after the restart. */
   records: readonly ThanksRecord[];
   /** When the restarted process was started: a `sending` record created before it was left by the kill. */
@@ -83,15 +95,19 @@ export function outcomes(
   const result = new Map<string, Outcome>();
   for (const { customerId } of customers) {
     const emails = delivered.get(customerId)?.size ?? 0;
-    result.set(customerId, outcomeOf(emails, recordsOf.get(customerId) ?? [], evidence.restartedAt));
+    result.set(customerId, outcomeOf(emails, recordsOf.get(customerId) ?? [], evidence));
   }
   return result;
 }
 
-function outcomeOf(emails: number, records: readonly ThanksRecord[], restartedAt: string): Outcome {
+function outcomeOf(emails: number, records: readonly ThanksRecord[], evidence: Evidence): Outcome {
   if (emails > 1 || records.length > 1) return 'duplicated';
   const [record] = records;
   if (!record) return emails === 0 ? 'lost' : 'once';
+  const { restartedAt, sentAfterRestart } = evidence;
+  // Deferred sends keep their first createdAt, but none of the test's thank-yous is deferred.
+  if (record.createdAt < restartedAt && sentAfterRestart.has(record.providerMessageId ?? ''))
+    return 'resent after doubt';
   const leftByKill = record.status === 'sending' && record.createdAt < restartedAt;
   if (leftByKill || record.status === 'in-doubt')
     return emails === 1 ? 'in doubt, delivered' : 'in doubt, not seen';
@@ -108,6 +124,7 @@ export function countOutcomes(ids: readonly string[], all: ReadonlyMap<string, O
     'in doubt, delivered': 0,
     'in doubt, not seen': 0,
     duplicated: 0,
+    'resent after doubt': 0,
     pending: 0,
     'not sent': 0,
   };

@@ -22,8 +22,8 @@ const record = (n: number, key: string, status: string, createdAt: string, provi
   ...(providerMessageId ? { providerMessageId } : {}),
 });
 
-it('sorts each customer into once, lost, in doubt, duplicated, pending or not sent', () => {
-  const customers = Array.from({ length: 10 }, (_, i) => customer(i));
+it('sorts each customer into once, lost, in doubt, duplicated, resent, pending or not sent', () => {
+  const customers = Array.from({ length: 11 }, (_, i) => customer(i));
   const evidence: Evidence = {
     restartedAt: RESTARTED_AT,
     emails: [
@@ -32,7 +32,9 @@ it('sorts each customer into once, lost, in doubt, duplicated, pending or not se
       email(4, 'ses-4'),
       email(4, 'ses-5'), // the same customer twice
       { ...email(9, 'ses-9'), destination: { to: ['Someone <C-9@example.com>'] } },
+      email(10, 'ses-10'),
     ],
+    sentAfterRestart: new Set(['ses-4', 'ses-9', 'ses-10']),
     records: [
       record(0, 'k0', 'sent', BEFORE, 'ses-1'),
       record(1, 'k1', 'sent', BEFORE, 'ses-blind'), // sent after the last snapshot, before the kill
@@ -45,6 +47,7 @@ it('sorts each customer into once, lost, in doubt, duplicated, pending or not se
       record(7, 'k7', 'skipped', AFTER),
       // c-8: nothing at all
       record(9, 'k9', 'sent', AFTER, 'ses-9'),
+      record(10, 'k10', 'sent', BEFORE, 'ses-10'), // claimed before the kill, sent after the restart
     ],
   };
   expect(Object.fromEntries(outcomes(customers, evidence))).toEqual({
@@ -58,6 +61,7 @@ it('sorts each customer into once, lost, in doubt, duplicated, pending or not se
     'c-7': 'not sent',
     'c-8': 'lost',
     'c-9': 'once',
+    'c-10': 'resent after doubt',
   });
-  expect(emailsPerCustomer(deliveries(customers, evidence))).toEqual({ '0': 4, '1': 5, '2': 1 });
+  expect(emailsPerCustomer(deliveries(customers, evidence))).toEqual({ '0': 4, '1': 6, '2': 1 });
 });
