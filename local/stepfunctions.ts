@@ -1,60 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { StateMachine } from 'aws-local-stepfunctions';
 import type { LoadedJourney } from '../domain/config/load';
-import { WAIT_FOR_CALLBACK_RESOURCE } from '../domain/journey/compile';
 import type { Activity } from './activity';
 import { AwsJsonError, AwsJsonServer } from './aws-json-server';
-import {
-  definitionHash,
-  type Checkpoint,
-  type ExecutionJournal,
-  type ExecutionRecord,
-  type ExecutionStatus,
-} from './execution-journal';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
+import type { Checkpoint, ExecutionJournal, ExecutionRecord, ExecutionStatus } from './execution-journal';
+import { ExecutionRunner, type LocalExecution, type TaskHandlers } from './execution-runner';
 import './promise-with-resolvers';
-import { resumedDefinition, waitDueAt } from './resume-definition';
+import { resumedDefinition } from './resume-definition';
+import { buildVersion, localStateMachineArn, type Version } from './state-machine-versions';
 import { stepFunctionsOperations } from './stepfunctions-api';
 import { TaskTokens } from './task-tokens';
 
 export type { ExecutionStatus } from './execution-journal';
-
-const TOKEN_PLACEHOLDER = 'local-task-token';
-
-export interface LocalExecution {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  startDate: Date;
-  stopDate?: Date;
-  /** Names of the states entered, in order: enough for tests and for the ops console's timeline. */
-  statesEntered: { name: string; at: Date }[];
-  /** Where it waits now (kept in the journal): what a restart resumes it from. */
-  checkpoint?: Checkpoint;
-  done: Promise<void>;
-  abort: () => void;
-}
-
-/** A Task resource (after substitution) and the local function that plays it. */
-export type TaskHandlers = Record<string, (input: unknown) => Promise<unknown>>;
-
-/** One ASL version of a journey, as compiled and as deployed (after substitution). */
-interface Version {
-  hash: string;
-  stateMachineName: string;
-  /** The ASL text exactly as compiled (before substitution): the same string CDK deploys. */
-  asl: string;
-  /** After substitution, as DescribeStateMachine shows it on AWS. */
-  deployedDefinition: string;
-  definition: StateMachineDefinition;
-  /** Built (and validated) once, for executions that start at the top. */
-  machine: StateMachine;
-}
+export type { LocalExecution, TaskHandlers } from './execution-runner';
+export { localStateMachineArn, substitute } from './state-machine-versions';
 
 interface Deployed {
   arn: string;
@@ -63,27 +22,12 @@ interface Deployed {
   createdAt: Date;
 }
 
-/** What the journal has not been told yet, and what the callback task needs from the log. */
-interface Progress {
-  lastEntered?: { name: string; input: unknown; at: Date };
-  writes: Promise<void>;
-}
-
 /** What start-up found in the journal. */
 export interface ResumeReport {
   /** Executions that were running at the last stop or crash, now running again. */
   resumed: { executionArn: string; checkpoint?: Checkpoint }[];
   /** Executions whose version's ASL was missing from the journal: marked failed, with the reason. */
   failed: { executionArn: string; error: string }[];
-}
-
-export function localStateMachineArn(name: string): string {
-  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
-}
-
-/** `${Name}` definition substitutions, as CloudFormation's DefinitionSubstitutions applies them. */
-export function substitute(definition: string, substitutions: Record<string, string>): string {
-  return definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => substitutions[name] ?? whole);
 }
 
 /**
@@ -96,19 +40,18 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, Deployed>();
   private readonly versions = new Map<string, Version>();
   private readonly executions = new Map<string, LocalExecution>();
-  private readonly progress = new Map<string, Progress>();
   private readonly tokens = new TaskTokens();
   private tasks: TaskHandlers = {};
   private substitutions: Record<string, string> = {};
-  /** Set on close: executions ended by the shutdown are not ended in the journal, so they resume. */
-  private closing = false;
   private readonly server: AwsJsonServer;
+  private readonly runner: ExecutionRunner;
 
   constructor(
     private readonly activity: Activity,
     private readonly journal: ExecutionJournal,
     private readonly now: () => Date,
   ) {
+    this.runner = new ExecutionRunner(activity, journal, this.tokens, now, () => this.tasks);
     this.server = new AwsJsonServer(
       activity,
       '1.0',
@@ -126,7 +69,7 @@ export class LocalStepFunctions {
     this.substitutions = substitutions;
     for (const { journey, asl } of journeys) {
       const name = `rapport-${journey.id}`;
-      const version = this.version(name, asl, true);
+      const version = buildVersion(name, asl, { tasks, substitutions, validate: true });
       this.versions.set(version.hash, version);
       this.machines.set(localStateMachineArn(name), {
         arn: localStateMachineArn(name),
@@ -145,27 +88,6 @@ export class LocalStepFunctions {
   deployedDefinition(stateMachineArn: string): string | undefined {
     const m = this.machines.get(stateMachineArn);
     return m && this.versionOf(m).deployedDefinition;
-  }
-
-  /** Builds a version; `validate` for a deployment (the build checks every task has a local function). */
-  private version(stateMachineName: string, asl: string, validate: boolean): Version {
-    const deployedDefinition = substitute(asl, this.substitutions);
-    const definition = JSON.parse(deployedDefinition) as StateMachineDefinition;
-    for (const [stateName, state] of Object.entries(definition.States)) {
-      if (state.Type !== 'Task') continue;
-      const resource =
-        state.Resource === WAIT_FOR_CALLBACK_RESOURCE
-          ? (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName
-          : state.Resource;
-      if (!resource || !this.tasks[resource])
-        throw new Error(
-          `${stateMachineName}: state "${stateName}" uses ${String(resource)}, which the local runtime does not provide`,
-        );
-    }
-    const machine = validate
-      ? validatedMachine(deployedDefinition, definition)
-      : new StateMachine(definition, { validationOptions: { noValidate: true } });
-    return { hash: definitionHash(asl), stateMachineName, asl, deployedDefinition, definition, machine };
   }
 
   private versionOf(m: Deployed): Version {
@@ -205,7 +127,7 @@ export class LocalStepFunctions {
       if (e instanceof AwsJsonError) throw e;
       throw new AwsJsonError('InternalServerError', 'the local journal could not record the start', {}, 500);
     }
-    this.launch(execution, version, version, parsed, {});
+    this.runner.launch(execution, version, version, parsed, {});
     return execution;
   }
 
@@ -222,7 +144,7 @@ export class LocalStepFunctions {
       abort: () => undefined,
     };
     this.executions.set(arn, execution);
-    this.progress.set(arn, { writes: Promise.resolve() });
+    this.runner.follow(execution);
     return execution;
   }
 
@@ -237,182 +159,6 @@ export class LocalStepFunctions {
       startDate: e.startDate.toISOString(),
       statesEntered: [],
     };
-  }
-
-  /** Runs `machine` for `execution`, logging its states and checkpointing where it waits. */
-  private launch(
-    execution: LocalExecution,
-    version: Version,
-    run: { machine: StateMachine; definition: StateMachineDefinition },
-    input: unknown,
-    extraTasks: TaskHandlers,
-  ): void {
-    const sm = this.machines.get(execution.stateMachineArn);
-    const { machine, definition } = run;
-    const running = machine.run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: { ...this.taskStates(execution, version), ...extraTasks } as never,
-      },
-      context: {
-        Execution: {
-          Id: execution.executionArn,
-          Name: execution.name,
-          StartTime: execution.startDate.toISOString(),
-        },
-        StateMachine: { Id: execution.stateMachineArn, Name: sm?.name ?? version.stateMachineName },
-        // aws-local-stepfunctions has no task tokens; the callback task swaps this placeholder for a real one.
-        Task: { Token: TOKEN_PLACEHOLDER },
-      },
-    });
-    execution.abort = running.abort;
-    execution.done = (async () => {
-      const log = (async () => {
-        for await (const event of running.eventLogs)
-          if (event.type === 'StateEntered')
-            this.entered(
-              execution,
-              definition,
-              event.state.name,
-              event.state.input,
-              new Date(event.timestamp),
-            );
-      })();
-      await this.settle(execution, running.result);
-      await log.catch(() => undefined);
-      const progress = this.progress.get(execution.executionArn);
-      if (!this.closing) this.write(execution, () => this.journal.finished(this.endOf(execution)));
-      await progress?.writes;
-    })();
-  }
-
-  private async settle(execution: LocalExecution, result: Promise<unknown>): Promise<void> {
-    try {
-      execution.output = JSON.stringify(await result);
-      execution.status = 'SUCCEEDED';
-    } catch (e) {
-      const err = e as Error & { cause?: Error & { cause?: unknown } };
-      execution.status =
-        err.name === 'ExecutionAbortedError'
-          ? 'ABORTED'
-          : err.name === 'ExecutionTimeoutError'
-            ? 'TIMED_OUT'
-            : 'FAILED';
-      execution.error = err.cause?.name ?? err.name;
-      execution.cause = err.cause?.message ?? err.message;
-    }
-    execution.stopDate = this.now();
-  }
-
-  private endOf(e: LocalExecution) {
-    return {
-      executionArn: e.executionArn,
-      status: e.status,
-      stopDate: e.stopDate?.toISOString(),
-      output: e.output,
-      error: e.error,
-      cause: e.cause,
-      statesEntered: e.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() })),
-    };
-  }
-
-  /** Journal writes of one execution, in order; a failed one is reported and the next goes on. */
-  private write(execution: LocalExecution, write: () => Promise<void>): Promise<void> {
-    const progress = this.progress.get(execution.executionArn);
-    if (!progress) return Promise.resolve();
-    const next = progress.writes.then(write).catch((e: unknown) => {
-      if (!this.closing)
-        console.error(`local Step Functions: the journal missed a write for ${execution.name}:`, e);
-    });
-    progress.writes = next;
-    return next;
-  }
-
-  /** The log's StateEntered: the timeline, and a checkpoint when the state is a Wait. */
-  private entered(
-    execution: LocalExecution,
-    definition: StateMachineDefinition,
-    name: string,
-    input: unknown,
-    at: Date,
-  ) {
-    execution.statesEntered.push({ name, at });
-    const progress = this.progress.get(execution.executionArn);
-    if (progress) progress.lastEntered = { name, input, at };
-    const state = definition.States[name];
-    if (state?.Type !== 'Wait') return;
-    const dueAt = waitDueAt(state, input, at);
-    if (dueAt === undefined) return;
-    this.checkpoint(execution, { kind: 'wait', state: name, input, enteredAt: at.toISOString(), dueAt });
-  }
-
-  private checkpoint(execution: LocalExecution, checkpoint: Checkpoint): Promise<void> {
-    execution.checkpoint = checkpoint;
-    const states = execution.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() }));
-    return this.write(execution, () => this.journal.checkpoint(execution.executionArn, checkpoint, states));
-  }
-
-  /** The local function of every Task state of `version`, for one execution. */
-  private taskStates(execution: LocalExecution, version: Version): TaskHandlers {
-    const handlers: TaskHandlers = {};
-    for (const [stateName, state] of Object.entries(version.definition.States)) {
-      if (state.Type !== 'Task') continue;
-      if (state.Resource === WAIT_FOR_CALLBACK_RESOURCE) {
-        handlers[stateName] = (input) => this.callbackTask(execution, stateName, state, input);
-        continue;
-      }
-      const task = this.tasks[state.Resource];
-      if (task) handlers[stateName] = (input) => this.activity.track(() => task(input));
-    }
-    return handlers;
-  }
-
-  /**
-   * The `.waitForTaskToken` pattern, which aws-local-stepfunctions runs as a plain Task: a fresh token is
-   * checkpointed, then handed to the function, then waited for — outside the activity count, so virtual
-   * time can pass — until SendTaskSuccess or SendTaskFailure with it, or the state's timeout.
-   */
-  private async callbackTask(
-    execution: LocalExecution,
-    stateName: string,
-    state: { Parameters?: unknown; TimeoutSeconds?: number },
-    input: unknown,
-  ): Promise<unknown> {
-    const token = `${randomUUID()}.${stateName}`;
-    const deadline = await this.activity.track(async () => {
-      // The interpreter logs the state's entry just before it calls this; one turn lets the log catch up.
-      await new Promise((resolve) => setImmediate(resolve));
-      const entry = this.progress.get(execution.executionArn)?.lastEntered;
-      const enteredAt = entry?.name === stateName ? entry.at : this.now();
-      const deadline = state.TimeoutSeconds
-        ? new Date(enteredAt.getTime() + state.TimeoutSeconds * 1000).toISOString()
-        : undefined;
-      if (entry?.name === stateName)
-        await this.checkpoint(execution, {
-          kind: 'callback',
-          state: stateName,
-          input: entry.input,
-          enteredAt: enteredAt.toISOString(),
-          token,
-          ...(deadline ? { deadline } : {}),
-        });
-      return deadline;
-    });
-    return this.awaitToken(execution, state, input, token, deadline);
-  }
-
-  /** Registers `token`, hands it to the state's function, and waits for its answer (or its deadline). */
-  private awaitToken(
-    execution: LocalExecution,
-    state: { Parameters?: unknown },
-    input: unknown,
-    token: string,
-    deadline: string | undefined,
-  ): Promise<unknown> {
-    const fn = this.tasks[String((state.Parameters as { FunctionName?: string }).FunctionName)];
-    const { Payload } = input as { Payload: Record<string, unknown> };
-    return this.tokens.wait(token, execution.executionArn, deadline, async () => {
-      if (fn) await this.activity.track(() => fn({ ...Payload, taskToken: token }));
-    });
   }
 
   completeTask(token: string, outcome: { output: unknown } | { error: string; cause: string }): void {
@@ -454,7 +200,7 @@ export class LocalStepFunctions {
     if (typeof version === 'string') {
       Object.assign(execution, { status: 'FAILED', error: 'States.Runtime', cause: version });
       execution.stopDate = this.now();
-      await this.journal.finished(this.endOf(execution));
+      await this.journal.finished(this.runner.endOf(execution));
       return version;
     }
     const resumed = resumedDefinition(
@@ -470,9 +216,9 @@ export class LocalStepFunctions {
     if (checkpoint?.kind === 'callback') {
       const state = version.definition.States[checkpoint.state] as { Parameters?: unknown };
       extra[resumed.startAt] = (input) =>
-        this.awaitToken(execution, state, input, checkpoint.token, checkpoint.deadline);
+        this.runner.awaitToken(execution, state, input, checkpoint.token, checkpoint.deadline);
     }
-    this.launch(execution, version, { machine, definition }, resumed.input, extra);
+    this.runner.launch(execution, version, { machine, definition }, resumed.input, extra);
     return undefined;
   }
 
@@ -484,7 +230,11 @@ export class LocalStepFunctions {
     if (asl === undefined)
       return `the ASL version ${record.definitionHash} it started on is not in the journal`;
     try {
-      const version = this.version(record.stateMachineArn.split(':').pop() ?? '', asl, false);
+      const version = buildVersion(record.stateMachineArn.split(':').pop() ?? '', asl, {
+        tasks: this.tasks,
+        substitutions: this.substitutions,
+        validate: false,
+      });
       this.versions.set(version.hash, version);
       return version;
     } catch (e) {
@@ -525,25 +275,10 @@ export class LocalStepFunctions {
 
   /** Ends the runs in this process only: the journal still has them running, so a restart resumes them. */
   async close(): Promise<void> {
-    this.closing = true;
+    this.runner.closing = true;
     for (const e of this.executions.values()) if (e.status === 'RUNNING') e.abort();
     await this.server.close();
   }
-}
-
-/**
- * Building a state machine validates it (170–340 ms each, most of a runtime's start-up); a machine holds
- * no execution state, so one built for a definition serves every runtime in this process.
- */
-const VALIDATED = new Map<string, StateMachine>();
-
-function validatedMachine(text: string, definition: StateMachineDefinition): StateMachine {
-  let machine = VALIDATED.get(text);
-  if (!machine) {
-    machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-    VALIDATED.set(text, machine);
-  }
-  return machine;
 }
 
 function parseInput(text: string): unknown {
