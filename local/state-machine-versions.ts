@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WAIT_FOR_CALLBACK_RESOURCE } from '../domain/journey/compile';
 import { definitionHash } from './execution-journal';
@@ -60,16 +63,49 @@ export function buildVersion(
 }
 
 /**
- * Building a state machine validates it (170–340 ms each, most of a runtime's start-up); a machine holds
- * no execution state, so one built for a definition serves every runtime in this process.
+ * Building a state machine validates it (100–300 ms each: most of a runtime's start-up). A machine holds
+ * no execution state, so one built for a definition serves every runtime in this process; and a text
+ * the interpreter accepted once is accepted again (validation depends only on the text and the
+ * interpreter's version), so later processes — the next `npm start`, every test file — build it without
+ * validating again. An invalid definition is never remembered: it is refused every time.
  */
 const VALIDATED = new Map<string, StateMachine>();
 
 function validatedMachine(text: string, definition: StateMachineDefinition): StateMachine {
   let machine = VALIDATED.get(text);
-  if (!machine) {
-    machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-    VALIDATED.set(text, machine);
-  }
+  if (machine) return machine;
+  const marker = validMarker(text);
+  const known = marker !== undefined && existsSync(marker);
+  machine = new StateMachine(definition, {
+    validationOptions: known ? { noValidate: true } : { checkArn: false },
+  });
+  if (!known && marker !== undefined) remember(marker);
+  VALIDATED.set(text, machine);
   return machine;
+}
+
+/** Where a definition's "accepted" marker lives: node_modules/.cache, keyed by interpreter version and text. */
+function validMarker(text: string): string | undefined {
+  try {
+    // The package exports no package.json; its entry point sits below its root, in node_modules.
+    const entry = require.resolve('aws-local-stepfunctions');
+    const root = entry.slice(
+      0,
+      entry.lastIndexOf('aws-local-stepfunctions') + 'aws-local-stepfunctions'.length,
+    );
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const key = createHash('sha256').update(`${version}\n${text}`).digest('hex');
+    return join(root, '..', '.cache', 'rapport-valid-asl', key);
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(marker: string): void {
+  try {
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, '');
+  } catch {
+    // A read-only install only loses the shortcut: the next process validates again.
+  }
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
-import { itemsOf, postEvent } from '../support/local';
+import { itemsOf, postEvent, WORKFLOWS_DIR } from '../support/local';
 import { workflowsWith } from '../support/workflows';
 
 /**
@@ -23,7 +23,11 @@ steps:
   - { id: done, type: exit }
 `;
 
-const CUSTOMERS = Number(process.env.DURABLE_CUSTOMERS ?? 200);
+/**
+ * 100 in `npm test` (each run of a customer here costs ~45 SDK calls, and both runs are needed); the
+ * issue's 200 (or any number) with `npm run test:durable`, which sets RAPPORT_DURABLE_CUSTOMERS.
+ */
+const CUSTOMERS = Number(process.env.RAPPORT_DURABLE_CUSTOMERS ?? 100);
 const T0 = Date.parse('2026-03-02T01:00:00Z'); // 09:00 in Shanghai, 20:00 the day before in New York
 const CRASH = T0 + 2.5 * 86_400_000;
 const END = T0 + 16 * 86_400_000;
@@ -52,18 +56,34 @@ function schedule(): { at: number; body: Record<string, unknown> }[] {
           customer,
         },
       });
-    if (i % 4 !== 3) buy(1, T0 + 3_600_000 + i * 7 * 60_000);
+    // In 24 hourly groups through the first day, 6 or 7 customers posted side by side in each.
+    if (i % 4 !== 3) buy(1, T0 + 3_600_000 * (1 + (i % 24)));
     else {
       events.push({ at: T0, body: { eventId: `${id(i)}-p`, type: 'profile', customerId: id(i), customer } });
-      if (i % 8 === 3) buy(1, T0 + 6 * 86_400_000 + i * 60_000);
+      if (i % 8 === 3) buy(1, T0 + 6 * 86_400_000 + 3_600_000 * (i % 5));
     }
     if (i % 5 === 0) buy(2, CRASH);
   }
   return events.sort((a, b) => a.at - b.at);
 }
 
+/** Events grouped by instant, in time order. */
+function byInstant(events: { at: number; body: Record<string, unknown> }[]) {
+  const groups = new Map<number, Record<string, unknown>[]>();
+  for (const { at, body } of events) groups.set(at, [...(groups.get(at) ?? []), body]);
+  return [...groups].sort(([a], [b]) => a - b);
+}
+
 describe('a restart in the middle of the program', () => {
-  const wf = workflowsWith({ 'journeys/come-back-soon.yaml': COME_BACK_SOON });
+  // The first-purchase journey (sends, waits, quiet hours, a goal) and a wait-for-event, and no others:
+  // what the restart can break, without the cost of every shipped journey for 200 customers twice.
+  const others = readdirSync(join(WORKFLOWS_DIR, 'journeys')).filter(
+    (f) => f !== 'first-small-purchase.yaml',
+  );
+  const wf = workflowsWith({
+    ...Object.fromEntries(others.map((f) => [`journeys/${f}`, null])),
+    'journeys/come-back-soon.yaml': COME_BACK_SOON,
+  });
   afterAll(() => wf.cleanup());
 
   async function start(dataDir: string | undefined, time: VirtualTime): Promise<LocalRuntime> {
@@ -109,9 +129,9 @@ describe('a restart in the middle of the program', () => {
     let resumed: LocalRuntime['resumedAtStart'] | undefined;
     try {
       const events = schedule();
-      for (const { at, body } of events.filter((e) => e.at < CRASH)) {
+      for (const [at, group] of byInstant(events.filter((e) => e.at < CRASH))) {
         await time.run(runtime.activity, { until: iso(at) });
-        await post(runtime, body, at);
+        await Promise.all(group.map((body) => post(runtime, body, at)));
       }
       await time.run(runtime.activity, { until: iso(CRASH) });
       const burst = events.filter((e) => e.at === CRASH);
@@ -123,9 +143,9 @@ describe('a restart in the middle of the program', () => {
         countSends(runtime, sends);
         resumed = runtime.resumedAtStart;
       }
-      for (const { at, body } of events.filter((e) => e.at > CRASH)) {
+      for (const [at, group] of byInstant(events.filter((e) => e.at > CRASH))) {
         await time.run(runtime.activity, { until: iso(at) });
-        await post(runtime, body, at);
+        await Promise.all(group.map((body) => post(runtime, body, at)));
       }
       await time.run(runtime.activity, { until: iso(END) });
       return { messages: await sent(runtime), sends, resumed };
@@ -144,7 +164,7 @@ describe('a restart in the middle of the program', () => {
     // Every kind of wait was resumed: a Wait (3 days, or the end of quiet hours) and a wait-for-event.
     const kinds = new Set(restarted.resumed?.resumed.map((r) => r.checkpoint?.kind ?? 'from the start'));
     expect([...kinds]).toEqual(expect.arrayContaining(['wait', 'callback']));
-    expect(restarted.resumed?.resumed.length).toBeGreaterThanOrEqual(CUSTOMERS);
+    expect(restarted.resumed?.resumed.length).toBeGreaterThan(CUSTOMERS / 2);
     // The provider was asked once per recorded message: nothing sent twice, across both lives.
     const perCustomer = (lines: string[]) => {
       const counts = new Map<string, number>();
