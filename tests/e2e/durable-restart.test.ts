@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import { itemsOf, postEvent, WORKFLOWS_DIR } from '../support/local';
-import { workflowsWith } from '../support/workflows';
+import { COME_BACK_SOON, workflowsWith } from '../support/workflows';
 
 /**
  * Issue 10's acceptance: 200 customers in journeys with waits, quiet-hours deferrals and a wait-for-event,
@@ -12,16 +12,6 @@ import { workflowsWith } from '../support/workflows';
  * and time run on: every customer gets exactly the messages an uninterrupted run of the same input gives
  * them, at the same instants, none twice.
  */
-const COME_BACK_SOON = `id: come-back-soon
-version: 1
-description: After signing up, wait up to 14 days for a purchase.
-entry: { event: profile }
-steps:
-  - { id: wait-for-purchase, type: wait-for-event, event: purchase, timeout: 14d, onEvent: thanks, onTimeout: nudge }
-  - { id: thanks, type: send, channel: email, template: check-in, topic: offers, next: done }
-  - { id: nudge, type: send, channel: email, template: we-miss-you, topic: offers, next: done }
-  - { id: done, type: exit }
-`;
 
 /**
  * 100 in `npm test` (each run of a customer here costs ~45 SDK calls, and both runs are needed); the

@@ -5,18 +5,7 @@ import { Activity } from '../../local/activity';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import { itemsOf, postEvent } from '../support/local';
-import { workflowsWith } from '../support/workflows';
-
-const COME_BACK_SOON = `id: come-back-soon
-version: 1
-description: After signing up, wait up to 14 days for a purchase.
-entry: { event: profile }
-steps:
-  - { id: wait-for-purchase, type: wait-for-event, event: purchase, timeout: 14d, onEvent: thanks, onTimeout: nudge }
-  - { id: thanks, type: send, channel: email, template: check-in, topic: offers, next: done }
-  - { id: nudge, type: send, channel: email, template: we-miss-you, topic: offers, next: done }
-  - { id: done, type: exit }
-`;
+import { COME_BACK_SOON, workflowsWith } from '../support/workflows';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-22T10:00:00Z'); // 18:00 in Shanghai, 05:00 in New York (quiet hours)

@@ -1,19 +1,25 @@
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createSmsSender } from '../../adapters/sms/end-user-messaging';
-import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { SEND_TIMEOUT_SECONDS } from '../../domain/messages/interrupted';
 import { createRenderer } from '../../domain/messages/render';
 import { messageKey, type SendMessageInput } from '../../domain/messages/send';
-import type { MessageRecord } from '../../domain/ports';
 import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability, METRIC } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
-import { fixture, seedProfile, startDynalite, type LocalDynamo, type Table } from './support';
+import {
+  fixture,
+  killedSendClaim,
+  mockedProviders,
+  seedProfile,
+  startDynalite,
+  type LocalDynamo,
+  type Table,
+} from './support';
 
 /**
  * Issue 10, stuck `sending` records, through the send-message handler on dynalite: Step Functions runs
@@ -26,16 +32,7 @@ const key = messageKey(task.executionId, task.stepId);
 
 let dynamo: LocalDynamo;
 let table: Table;
-const sesClient = new SESClient({
-  region: 'eu-west-1',
-  credentials: { accessKeyId: 't', secretAccessKey: 't' },
-});
-const ses = mockClient(sesClient);
-const smsClient = new PinpointSMSVoiceV2Client({
-  region: 'eu-west-1',
-  credentials: { accessKeyId: 't', secretAccessKey: 't' },
-});
-const sms = mockClient(smsClient);
+const { sesClient, ses, smsClient, sms } = mockedProviders();
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -52,22 +49,7 @@ beforeEach(async () => {
   sms.reset();
   sms.on(SendTextMessageCommand).resolves({ MessageId: 'must-not-be-sent' });
   await seedProfile(table.store, workflows.lifecycle);
-  const claim: MessageRecord = {
-    customerId: task.customerId,
-    messageKey: key,
-    journeyId: task.journeyId,
-    journeyVersion: task.journeyVersion,
-    stepId: task.stepId,
-    executionId: task.executionId,
-    channel: 'email',
-    template: task.template,
-    category: 'marketing',
-    priority: 'normal',
-    status: 'sending',
-    to: 'li@example.com',
-    createdAt: CLAIMED,
-    claimedAt: CLAIMED,
-  };
+  const claim = killedSendClaim(task, CLAIMED);
   expect(await table.store.claimMessage(claim)).toBe(true);
 });
 

@@ -1,16 +1,9 @@
-import {
-  SendRawEmailCommand,
-  SESClient,
-  SESServiceException,
-  type SendRawEmailCommandInput,
-} from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
+import { SendRawEmailCommand, SESServiceException, type SendRawEmailCommandInput } from '@aws-sdk/client-ses';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import {
   ConflictException,
-  PinpointSMSVoiceV2Client,
   SendTextMessageCommand,
   ThrottlingException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
@@ -31,12 +24,13 @@ import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
 import {
-  fixture,
-  seedProfile as seedProfileIn,
-  startDynalite,
   type Item,
   type LocalDynamo,
   type Table,
+  fixture,
+  mockedProviders,
+  seedProfile as seedProfileIn,
+  startDynalite,
 } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
@@ -50,17 +44,8 @@ const UNSUBSCRIBE_URL =
 
 let dynamo: LocalDynamo;
 let table: Table;
-const sesClient = new SESClient({
-  region: 'eu-west-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-});
-const ses = mockClient(sesClient);
+const { sesClient, ses, smsClient, sms } = mockedProviders();
 let sesMessageIds = 0;
-const smsClient = new PinpointSMSVoiceV2Client({
-  region: 'eu-west-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-});
-const sms = mockClient(smsClient);
 
 beforeAll(async () => {
   dynamo = await startDynalite();

@@ -10,7 +10,11 @@ import { ensureTable } from '../../adapters/dynamodb/table';
 import type { Lifecycle } from '../../domain/lifecycle/schema';
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { Profile } from '../../domain/profile/profile';
-import type { CustomerStore } from '../../domain/ports';
+import type { CustomerStore, MessageRecord } from '../../domain/ports';
+import { messageKey, type SendMessageInput } from '../../domain/messages/send';
+import { SESClient } from '@aws-sdk/client-ses';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { mockClient } from 'aws-sdk-client-mock';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'events');
 
@@ -120,4 +124,40 @@ export async function seedProfile(
   };
   await store.putProfile(profile);
   return profile;
+}
+
+/** The message record a send left when it was killed between its claim and the provider's answer. */
+export function killedSendClaim(
+  task: Pick<
+    SendMessageInput,
+    'customerId' | 'executionId' | 'stepId' | 'journeyId' | 'journeyVersion' | 'template'
+  >,
+  claimedAt: string,
+  patch: Partial<MessageRecord> = {},
+): MessageRecord {
+  return {
+    customerId: task.customerId,
+    messageKey: messageKey(task.executionId, task.stepId),
+    journeyId: task.journeyId,
+    journeyVersion: task.journeyVersion,
+    stepId: task.stepId,
+    executionId: task.executionId,
+    channel: 'email',
+    template: task.template,
+    category: 'marketing',
+    priority: 'normal',
+    status: 'sending',
+    to: 'li@example.com',
+    createdAt: claimedAt,
+    claimedAt,
+    ...patch,
+  };
+}
+
+/** SES and SMS clients with their mocks (aws-sdk-client-mock), for handler tests that send. */
+export function mockedProviders() {
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const sesClient = new SESClient({ region: 'eu-west-1', credentials });
+  const smsClient = new PinpointSMSVoiceV2Client({ region: 'eu-west-1', credentials });
+  return { sesClient, ses: mockClient(sesClient), smsClient, sms: mockClient(smsClient) };
 }

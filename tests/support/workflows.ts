@@ -13,3 +13,18 @@ export function workflowsWith(files: Record<string, string | null>): { dir: stri
   }
   return { dir, cleanup: () => rmSync(join(dir, '..'), { recursive: true, force: true }) };
 }
+
+/**
+ * A wait-for-event journey for restart tests: after signing up (a `profile` event), wait up to 14 days for
+ * a purchase; `check-in` if it comes, `we-miss-you` if not.
+ */
+export const COME_BACK_SOON = `id: come-back-soon
+version: 1
+description: After signing up, wait up to 14 days for a purchase.
+entry: { event: profile }
+steps:
+  - { id: wait-for-purchase, type: wait-for-event, event: purchase, timeout: 14d, onEvent: thanks, onTimeout: nudge }
+  - { id: thanks, type: send, channel: email, template: check-in, topic: offers, next: done }
+  - { id: nudge, type: send, channel: email, template: we-miss-you, topic: offers, next: done }
+  - { id: done, type: exit }
+`;

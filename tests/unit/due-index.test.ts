@@ -1,8 +1,6 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dueShard } from '../../adapters/dynamodb/customer-store';
 import { DUE_INDEX, DUE_SHARDS } from '../../adapters/dynamodb/table';
-import { memoryStore } from '../../adapters/memory/stores';
 import { loadWorkflows } from '../../domain/config/load';
 import { EVENT_LEASE_MS, fingerprintOf, newClaim } from '../../domain/event-claim';
 import type { CustomerEvent } from '../../domain/events/schema';
@@ -18,6 +16,12 @@ import { shippedLifecycleDeps } from '../support/lifecycle';
 import { WORKFLOWS_DIR } from '../support/local';
 import { spiedObservability } from '../support/metrics';
 import { PURCHASE, startDynalite, type LocalDynamo } from '../handlers/support';
+import {
+  dynaliteIndexWorld,
+  idsInOneShard,
+  memoryIndexWorld,
+  type IndexWorld,
+} from '../support/index-worlds';
 
 /**
  * The due index holds both kinds of work a sweep does, in one place per customer (their shard): event
@@ -50,52 +54,24 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo?.stop());
 
-interface World {
-  store: CustomerStore;
-  /** Writes a profile with this index value straight into the index, as an old Rapport might have. */
-  plant(profile: Profile, dueValue: string): Promise<void>;
-}
-
-const memoryWorld = async (): Promise<World> => {
-  const store = memoryStore();
-  return {
-    store,
-    plant: async (p, dueValue) => {
-      store.profiles.set(p.customerId, structuredClone({ ...p, dueAt: dueValue }));
-      store.due.set(p.customerId, dueValue);
-    },
-  };
-};
+type World = IndexWorld;
+const memoryWorld = memoryIndexWorld;
 
 const dynaliteWorld = async (): Promise<World & { reads(): { queries: number; items: number } }> => {
-  const table = await dynamo.freshTable();
-  const doc = DynamoDBDocumentClient.from(dynamo.client);
+  const world = await dynaliteIndexWorld(dynamo);
   return {
-    store: table.store,
-    plant: async (p, dueValue) => {
-      const Item = { pk: `CUSTOMER#${p.customerId}`, sk: 'PROFILE', ...p };
-      await doc.send(
-        new PutCommand({
-          TableName: table.name,
-          Item: { ...Item, dueAt: dueValue, dueShard: dueShard(p.customerId) },
-        }),
-      );
-    },
+    ...world,
     /** The due-index reads made since the last call. */
     reads: () => {
-      const reads = dueReads.get(table.name) ?? { queries: 0, items: 0 };
-      dueReads.delete(table.name);
+      const reads = dueReads.get(world.tableName) ?? { queries: 0, items: 0 };
+      dueReads.delete(world.tableName);
       return reads;
     },
   };
 };
 
 /** `n` customer ids in one due shard, so that index order is one order. */
-function oneShard(n: number): string[] {
-  const ids: string[] = [];
-  for (let i = 0; ids.length < n; i++) if (dueShard(`c-${i}`) === dueShard('c-0')) ids.push(`c-${i}`);
-  return ids;
-}
+const oneShard = (n: number) => idsInOneShard(n, 'c-', 'c-0');
 
 function purchase(customerId: string, at = '2026-01-01T00:00:00Z'): CustomerEvent {
   return {

@@ -15,7 +15,7 @@ import type { CustomerStore, MessageRecord, RawEmail } from '../../domain/ports'
 import { createJourneyStepHandler } from '../../functions/journey-step/handler';
 import { createObservability, METRIC } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
-import { fixture, seedProfile } from '../handlers/support';
+import { fixture, killedSendClaim, seedProfile } from '../handlers/support';
 import { WORKFLOWS_DIR } from '../support/local';
 
 /**
@@ -48,23 +48,7 @@ function world(store: CustomerStore, now: string) {
 }
 
 /** The record a send that was then killed left behind. */
-const claim = (patch: Partial<MessageRecord> = {}): MessageRecord => ({
-  customerId: input.customerId,
-  messageKey: key,
-  journeyId: input.journeyId,
-  journeyVersion: input.journeyVersion,
-  stepId: input.stepId,
-  executionId: input.executionId,
-  channel: 'email',
-  template: input.template,
-  category: 'marketing',
-  priority: 'normal',
-  status: 'sending',
-  to: 'li@example.com',
-  createdAt: CLAIMED,
-  claimedAt: CLAIMED,
-  ...patch,
-});
+const claim = (patch: Partial<MessageRecord> = {}) => killedSendClaim(input, CLAIMED, patch);
 
 async function storeWith(record: MessageRecord) {
   const store = memoryStore();

@@ -1,5 +1,3 @@
-import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dueShard } from '../../adapters/dynamodb/customer-store';
 import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
@@ -10,6 +8,12 @@ import type { CustomerStore, LifecycleDeps } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
 import { sweep } from '../../domain/sweep';
 import { startDynalite, type LocalDynamo } from '../handlers/support';
+import {
+  dynaliteIndexWorld,
+  idsInOneShard,
+  memoryIndexWorld,
+  type IndexWorld,
+} from '../support/index-worlds';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
@@ -29,30 +33,11 @@ function legacyProfile(customerId: string): Profile {
   };
 }
 
-/** 100 customer ids that land in the same due shard as `DUE_CUSTOMER`. */
-function sameShardIds(n: number): string[] {
-  const ids: string[] = [];
-  for (let i = 0; ids.length < n; i++)
-    if (dueShard(`far-${i}`) === dueShard(DUE_CUSTOMER)) ids.push(`far-${i}`);
-  return ids;
-}
+/** Customer ids that land in the same due shard as `DUE_CUSTOMER`. */
+const sameShardIds = (n: number) => idsInOneShard(n, 'far-', DUE_CUSTOMER);
 
-interface World {
-  store: CustomerStore;
-  /** Writes a profile straight into the store and its due index, as legacy data, bypassing the adapter. */
-  plant(profile: Profile, dueValue: string): Promise<void>;
-}
-
-const memoryWorld = async (): Promise<World> => {
-  const store = memoryStore();
-  return {
-    store,
-    plant: async (p, dueValue) => {
-      store.profiles.set(p.customerId, structuredClone({ ...p, dueAt: dueValue }));
-      store.due.set(p.customerId, dueValue);
-    },
-  };
-};
+type World = IndexWorld;
+const memoryWorld = memoryIndexWorld;
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {
@@ -60,27 +45,7 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.stop());
 
-const dynaliteWorld = async (): Promise<World> => {
-  const table = await dynamo.freshTable();
-  const doc = DynamoDBDocumentClient.from(dynamo.client);
-  return {
-    store: table.store,
-    plant: async (p, dueValue) => {
-      await doc.send(
-        new PutCommand({
-          TableName: table.name,
-          Item: {
-            pk: `CUSTOMER#${p.customerId}`,
-            sk: 'PROFILE',
-            ...p,
-            dueAt: dueValue,
-            dueShard: dueShard(p.customerId),
-          },
-        }),
-      );
-    },
-  };
-};
+const dynaliteWorld = (): Promise<World> => dynaliteIndexWorld(dynamo);
 
 function depsFor(store: CustomerStore) {
   return {
