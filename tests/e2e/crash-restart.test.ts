@@ -20,7 +20,7 @@ import {
   type Outcome,
   type StoredEmail,
 } from '../support/crash-tally';
-import { freePorts, spawnRapport, type SpawnedRapport } from '../support/spawn-rapport';
+import { startRapportOnFreePorts, type SpawnedRapport } from '../support/spawn-rapport';
 
 /**
  * Issue 10's crash test, on a real process: `npm start` (local/main.ts through tsx, as the script runs
@@ -73,10 +73,7 @@ async function start(): Promise<{
   rapport: SpawnedRapport;
   urls: { api: string; ses: string; dynamodb: string };
 }> {
-  const ports = await freePorts();
-  const rapport = spawnRapport(join(dir, 'data'), ports);
-  spawned.push(rapport);
-  if (!(await rapport.started)) throw new Error(`Rapport did not start:\n${rapport.output()}`);
+  const { rapport, ports } = await startRapportOnFreePorts(join(dir, 'data'), spawned);
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return { rapport, urls: { api: url(ports.api), ses: url(ports.ses), dynamodb: url(ports.dynamodb) } };
 }

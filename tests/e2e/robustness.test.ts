@@ -4,7 +4,13 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpRequest } from '../support/http';
-import { freePorts, spawnRapport, type Ports, type SpawnedRapport } from '../support/spawn-rapport';
+import {
+  freePorts,
+  spawnRapport,
+  startRapportOnFreePorts,
+  type Ports,
+  type SpawnedRapport,
+} from '../support/spawn-rapport';
 
 /**
  * `npm start` as a user runs it, in a real process: an odd request to any port it opens must not end it,
@@ -20,9 +26,7 @@ let rapport: SpawnedRapport;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-robust-'));
-  ports = await freePorts();
-  rapport = spawnRapport(join(dir, 'data'), ports);
-  if (!(await rapport.started)) throw new Error(`Rapport did not start:\n${rapport.output()}`);
+  ({ rapport, ports } = await startRapportOnFreePorts(join(dir, 'data')));
 }, START_MS);
 
 afterAll(async () => {

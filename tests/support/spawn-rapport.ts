@@ -7,18 +7,23 @@ const ROOT = join(__dirname, '..', '..');
 
 export type { Ports };
 
-/** A port nothing listens on right now (the OS picks it; it is closed again before use). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
+/**
+ * A port for each service that nothing listens on right now, all different: every one is held open until
+ * all are chosen (closed one by one, the OS could hand the same port out twice), then closed for use.
+ */
 export async function freePorts(): Promise<Ports> {
-  const ports = {} as Ports;
-  for (const name of Object.keys(PORT_VARIABLES) as (keyof Ports)[]) ports[name] = await freePort();
+  const names = Object.keys(PORT_VARIABLES) as (keyof Ports)[];
+  const servers = await Promise.all(
+    names.map(async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
+    }),
+  );
+  const ports = Object.fromEntries(
+    names.map((name, i) => [name, (servers[i]!.address() as AddressInfo).port]),
+  ) as Ports;
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   return ports;
 }
 
@@ -60,4 +65,22 @@ export function spawnRapport(dataDir: string, ports: Ports): SpawnedRapport {
       return exited;
     },
   };
+}
+
+/**
+ * `npm start` on free ports, started: a port chosen free can still be taken by another test process
+ * before Rapport binds it, so a start refused for a busy port is tried again on new ports (3 times).
+ */
+export async function startRapportOnFreePorts(
+  dataDir: string,
+  spawned: SpawnedRapport[] = [],
+): Promise<{ rapport: SpawnedRapport; ports: Ports }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts();
+    const rapport = spawnRapport(dataDir, ports);
+    spawned.push(rapport);
+    if (await rapport.started) return { rapport, ports };
+    if (attempt === 3 || !/ is in use/.test(rapport.output()))
+      throw new Error(`Rapport did not start:\n${rapport.output()}`);
+  }
 }
