@@ -150,6 +150,15 @@ describe('a restart in the middle of the program', () => {
     const uninterrupted = await run(false);
     const restarted = await run(true);
 
+    const kindsResumed = new Map<string, number>();
+    for (const r of restarted.resumed?.resumed ?? []) {
+      const kind = r.checkpoint?.kind ?? 'from the start';
+      kindsResumed.set(kind, (kindsResumed.get(kind) ?? 0) + 1);
+    }
+    console.log(
+      `${CUSTOMERS} customers: ${uninterrupted.messages.length} messages uninterrupted, ` +
+        `${restarted.messages.length} with the restart; resumed ${JSON.stringify(Object.fromEntries(kindsResumed))}`,
+    );
     expect(restarted.messages).toEqual(uninterrupted.messages);
     // Every kind of wait was resumed: a Wait (3 days, or the end of quiet hours) and a wait-for-event.
     const kinds = new Set(restarted.resumed?.resumed.map((r) => r.checkpoint?.kind ?? 'from the start'));
