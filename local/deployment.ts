@@ -24,6 +24,8 @@ export class LocalDeployment {
     private readonly wiring: HandlerWiring,
     private readonly stepFunctions: LocalStepFunctions,
     private readonly bus: LocalEventBus,
+    /** Told of every invocation and how long it took (real time): the simulator's Lambda usage. */
+    private readonly onInvoke?: (fn: FunctionName, ms: number) => void,
   ) {
     this.handlers = buildHandlers(workflows, wiring);
     this.deployJourneys(workflows);
@@ -36,8 +38,14 @@ export class LocalDeployment {
   }
 
   /** Invokes a function's handler as the Lambda runtime does. */
-  invoke(fn: FunctionName, event: unknown): Promise<unknown> {
-    return invokeLambda(`rapport-${fn}`, this.handlers[fn], event as never);
+  async invoke(fn: FunctionName, event: unknown): Promise<unknown> {
+    if (!this.onInvoke) return invokeLambda(`rapport-${fn}`, this.handlers[fn], event as never);
+    const started = performance.now();
+    try {
+      return await invokeLambda(`rapport-${fn}`, this.handlers[fn], event as never);
+    } finally {
+      this.onInvoke(fn, performance.now() - started);
+    }
   }
 
   /** What the lifecycle needs (store, journey starter, clock…), for the workflows deployed now. */

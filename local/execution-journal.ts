@@ -59,6 +59,47 @@ export function definitionHash(asl: string): string {
   return createHash('sha256').update(asl).digest('hex').slice(0, 32);
 }
 
+/** What the local Step Functions asks of its journal: kept in the local DynamoDB, or in memory (the simulator). */
+export interface Journal {
+  keepDefinition(hash: string, asl: string): Promise<void>;
+  definition(hash: string): Promise<string | undefined>;
+  /** Records a new execution; false when one with that ARN was already recorded. */
+  started(record: ExecutionRecord): Promise<boolean>;
+  checkpoint(
+    executionArn: string,
+    checkpoint: Checkpoint,
+    statesEntered: ExecutionRecord['statesEntered'],
+  ): Promise<void>;
+  finished(
+    record: Pick<ExecutionRecord, 'executionArn' | 'status' | 'stopDate' | 'output' | 'error' | 'cause'> &
+      Pick<ExecutionRecord, 'statesEntered'>,
+  ): Promise<void>;
+  /** Every execution recorded, oldest first. */
+  all(): Promise<ExecutionRecord[]>;
+}
+
+/**
+ * A journal that keeps nothing but names: for a run that never restarts (the simulator), where only
+ * "a name is used once" matters. Executions themselves live in the LocalStepFunctions' own memory.
+ */
+export class NamesOnlyJournal implements Journal {
+  private readonly names = new Set<string>();
+  async keepDefinition(): Promise<void> {}
+  async definition(): Promise<string | undefined> {
+    return undefined;
+  }
+  async started(record: ExecutionRecord): Promise<boolean> {
+    if (this.names.has(record.executionArn)) return false;
+    this.names.add(record.executionArn);
+    return true;
+  }
+  async checkpoint(): Promise<void> {}
+  async finished(): Promise<void> {}
+  async all(): Promise<ExecutionRecord[]> {
+    return [];
+  }
+}
+
 const key = {
   execution: (arn: string) => ({ pk: `EXECUTION#${arn}`, sk: 'EXECUTION' }),
   definition: (hash: string) => ({ pk: `DEFINITION#${hash}`, sk: 'DEFINITION' }),
@@ -70,7 +111,7 @@ const key = {
  * and every ASL version an execution started on. This is what AWS keeps for a Standard workflow, and
  * what lets `npm start` resume every journey after a crash or a restart.
  */
-export class ExecutionJournal {
+export class ExecutionJournal implements Journal {
   private readonly doc: DynamoDBDocumentClient;
   private readonly definitionsKept = new Set<string>();
 

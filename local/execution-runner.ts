@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WAIT_FOR_CALLBACK_RESOURCE } from '../domain/journey/compile';
 import type { Activity } from './activity';
-import type { Checkpoint, ExecutionJournal, ExecutionStatus } from './execution-journal';
+import type { Checkpoint, Journal, ExecutionStatus } from './execution-journal';
 import { waitDueAt } from './resume-definition';
 import type { Version } from './state-machine-versions';
 import type { TaskTokens } from './task-tokens';
@@ -49,7 +49,7 @@ export class ExecutionRunner {
 
   constructor(
     private readonly activity: Activity,
-    private readonly journal: ExecutionJournal,
+    private readonly journal: Journal,
     private readonly tokens: TaskTokens,
     private readonly now: () => Date,
     private readonly tasks: () => TaskHandlers,

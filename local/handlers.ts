@@ -1,14 +1,15 @@
-import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import type { SESClient } from '@aws-sdk/client-ses';
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import { createSesMailer } from '../adapters/email/ses-mailer';
 import { createLexiconClassifier } from '../adapters/sentiment/lexicon';
-import { createSmsSender } from '../adapters/sms/end-user-messaging';
-import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
 import type { Workflows } from '../domain/config/load';
 import { createRenderer } from '../domain/messages/render';
-import type { CustomerStore, LifecycleDeps, LifecyclePublisher } from '../domain/ports';
+import type {
+  CustomerStore,
+  JourneyStarter,
+  LifecycleDeps,
+  LifecyclePublisher,
+  Mailer,
+  SmsSender,
+} from '../domain/ports';
 import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
 import { createFeedbackHandler } from '../functions/feedback/handler';
 import { createIngestEventHandler } from '../functions/ingest-event/handler';
@@ -21,11 +22,18 @@ import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import type { LambdaHandler } from './lambda';
 import { localStateMachineArn } from './stepfunctions';
 
-/** What the handlers are wired to locally: on AWS, the same deps come from each function's environment. */
+/**
+ * What the handlers are wired to locally: on AWS, the same deps come from each function's environment.
+ * `npm start` passes adapters over the real AWS SDK clients pointed at the local servers; the simulator
+ * passes in-process ones (no servers, no HTTP).
+ */
 export interface HandlerWiring {
   store: CustomerStore;
   publisher: LifecyclePublisher;
-  clients: { sfn: SFNClient; ses: SESClient; sms: PinpointSMSVoiceV2Client };
+  /** Starts, resumes and stops executions of the journeys' state machines (by journey id). */
+  starter: (stateMachineArns: Record<string, string>) => JourneyStarter;
+  mailer: Mailer;
+  sms: SmsSender;
   clock: Clock;
   /** The From address; by default the brand's name at hello@rapport.local. */
   sender: string | undefined;
@@ -44,7 +52,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring): LifecycleD
   ]);
   return {
     store: wiring.store,
-    starter: createJourneyStarter(wiring.clients.sfn, Object.fromEntries(stateMachines)),
+    starter: wiring.starter(Object.fromEntries(stateMachines)),
     clock: wiring.clock,
     lifecycle: w.lifecycle,
     calendar: w.calendar,
@@ -55,7 +63,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring): LifecycleD
 
 /** The same handler modules as on Lambda, wired to the workflows as loaded: rebuilt on each redeploy. */
 export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
-  const { store, clock, clients } = wiring;
+  const { store, clock } = wiring;
   const lifecycleDeps = lifecycleDepsOf(w, wiring);
   const observability = () => createObservability();
   const linkSecret = async () => wiring.linkSecret;
@@ -70,8 +78,8 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
     'send-message': createSendMessageHandler({
       ...observability(),
       store,
-      mailer: createSesMailer(clients.ses, {}),
-      sms: createSmsSender(clients.sms, { configurationSet: 'rapport' }),
+      mailer: wiring.mailer,
+      sms: wiring.sms,
       renderer: createRenderer(w),
       settings: w.settings,
       clock,

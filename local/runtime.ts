@@ -6,6 +6,9 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publisher';
 import { createCustomerStore } from '../adapters/dynamodb/customer-store';
+import { createSesMailer } from '../adapters/email/ses-mailer';
+import { createSmsSender } from '../adapters/sms/end-user-messaging';
+import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import type { RecoveryResult } from '../domain/recover';
@@ -130,7 +133,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       {
         store: createCustomerStore(store.client, tableName),
         publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
-        clients,
+        starter: (arns) => createJourneyStarter(clients.sfn, arns),
+        mailer: createSesMailer(clients.ses, {}),
+        sms: createSmsSender(clients.sms, { configurationSet: 'rapport' }),
         clock,
         sender: options.sender,
         publicBaseUrl: apiUrl,

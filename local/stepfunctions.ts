@@ -3,7 +3,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { LoadedJourney } from '../domain/config/load';
 import type { Activity } from './activity';
 import { AwsJsonError, AwsJsonServer } from './aws-json-server';
-import type { Checkpoint, ExecutionJournal, ExecutionRecord, ExecutionStatus } from './execution-journal';
+import type { Checkpoint, Journal, ExecutionRecord, ExecutionStatus } from './execution-journal';
 import { ExecutionRunner, type LocalExecution, type TaskHandlers } from './execution-runner';
 import './promise-with-resolvers';
 import { resumedDefinition } from './resume-definition';
@@ -48,7 +48,7 @@ export class LocalStepFunctions {
 
   constructor(
     private readonly activity: Activity,
-    private readonly journal: ExecutionJournal,
+    private readonly journal: Journal,
     private readonly now: () => Date,
   ) {
     this.runner = new ExecutionRunner(activity, journal, this.tokens, now, () => this.tasks);

@@ -1,0 +1,176 @@
+import { memoryStore } from '../../adapters/memory/stores';
+import { loadWorkflows, type Workflows } from '../../domain/config/load';
+import type { CustomerStore } from '../../domain/ports';
+import type { CustomerEvent } from '../../domain/events/schema';
+import type { CostForecast, SimulationResult, Usage, WeekSummary } from '../../domain/simulate/result';
+import type { FunctionName } from '../../functions/routes';
+import { Activity } from '../activity';
+import { Closers } from '../closers';
+import { LocalDeployment } from '../deployment';
+import { EVENT_BUS } from '../emulators';
+import { LocalEventBus } from '../eventbridge';
+import { NamesOnlyJournal } from '../execution-journal';
+import { installLongTimers } from '../long-timers';
+import { LocalStepFunctions } from '../stepfunctions';
+import { startSweeper } from '../sweeper';
+import { installVirtualTime, type VirtualTime } from '../virtual-time';
+import { summarise } from './aggregate';
+import { countingProviders, inProcessStarter } from './in-process';
+import { observedStore, type Observations } from './observe';
+
+export interface SimulateOptions {
+  workflowsDir: string;
+  /** The population's events, in time order (a history, or a generated population). */
+  events: AsyncIterable<CustomerEvent> | Iterable<CustomerEvent>;
+  from: string;
+  to: string;
+  /** How often the sweep runs: hourly by default, as EventBridge Scheduler does on AWS. */
+  sweepEveryMs?: number;
+  label?: string;
+  /** The bill for what the simulated program used (domain/simulate/cost.ts). */
+  forecast: (usage: Usage) => CostForecast;
+  /** Called after every event with how far the simulation has got. */
+  onProgress?: (done: { events: number; at: string }) => void;
+  /** Called at the end, before the run is torn down: per-customer outcomes (the fidelity test). */
+  inspect?: (view: { store: CustomerStore; seen: Observations }) => Promise<void>;
+}
+
+const WEEK = 7 * 86_400_000;
+
+/**
+ * Runs a population through the lifecycle and every journey, in this process and in memory, on virtual
+ * time: the same handler modules as on Lambda, called as Step Functions and EventBridge call them; the
+ * same compiled ASL, run by the same interpreter as `npm start`; the in-memory store in place of
+ * DynamoDB; providers that deliver nothing and count. No server, no HTTP.
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  quietHandlers();
+  const workflows = loadWorkflows(options.workflowsDir);
+  const time = installVirtualTime(options.from);
+  const closers = new Closers();
+  closers.add(installLongTimers());
+  try {
+    const run = wire(workflows, time);
+    startSweeper(options.sweepEveryMs ?? 3_600_000, () => run.invoke('sweep', {}), run.activity, closers);
+    const weeks: WeekSummary[] = [];
+    const from = Date.parse(options.from);
+    const to = Date.parse(options.to);
+    let weekEnd = from + WEEK;
+    let events = 0;
+    let rejected = 0;
+    /** Runs time up to `t`, closing every week that ends on the way. */
+    const runUntil = async (t: number) => {
+      for (; weekEnd <= t && weekEnd <= to; weekEnd += WEEK) {
+        await time.run(run.activity, { until: new Date(weekEnd).toISOString() });
+        weeks.push(run.week(weekEnd - WEEK));
+      }
+      await time.run(run.activity, { until: new Date(Math.min(t, to)).toISOString() });
+    };
+    for await (const event of options.events) {
+      const at = Date.parse(event.at);
+      if (at < from) continue;
+      if (at > to) break;
+      await runUntil(at);
+      if (!(await run.ingest(event))) rejected++;
+      events++;
+      options.onProgress?.({ events, at: event.at });
+    }
+    await runUntil(to);
+    if (weekEnd - WEEK < to) weeks.push(run.week(weekEnd - WEEK));
+    await options.inspect?.(run.view);
+    return summarise({ ...run.snapshot(), workflows, weeks, events, rejected, options });
+  } finally {
+    await closers.closeAll();
+    time.uninstall();
+  }
+}
+
+/** The program's pieces, wired in process, and what the summary reads from them. */
+function wire(workflows: Workflows, time: VirtualTime) {
+  const now = () => time.clock.now();
+  const activity = new Activity();
+  const memory = memoryStore();
+  const { store, seen } = observedStore(memory);
+  const providers = countingProviders();
+  const stepFunctions = new LocalStepFunctions(activity, new NamesOnlyJournal(), now);
+  const bus = new LocalEventBus(EVENT_BUS, now, activity);
+  const lambda: Usage['lambda'] = {};
+  const invoked = (fn: FunctionName, ms: number) => {
+    const usage = (lambda[fn] ??= { requests: 0, durationMs: 0 });
+    usage.requests++;
+    usage.durationMs += ms;
+  };
+  const deployment = new LocalDeployment(
+    workflows,
+    {
+      store,
+      publisher: providers.publisher,
+      starter: (arns) => inProcessStarter(stepFunctions, arns),
+      mailer: providers.mailer,
+      sms: providers.sms,
+      clock: time.clock,
+      sender: undefined,
+      publicBaseUrl: 'https://rapport.example',
+      linkSecret: 'simulation',
+    },
+    stepFunctions,
+    bus,
+    invoked,
+  );
+  const invoke = (fn: FunctionName, event: unknown) => deployment.invoke(fn, event);
+  return {
+    activity,
+    invoke,
+    /** One event, as an EventBridge rule delivers it to ingest-event; false when ingest refused it. */
+    ingest: (event: CustomerEvent) =>
+      activity.track(async () => {
+        try {
+          await invoke('ingest-event', eventBridgeEvent(event, now()));
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    week: (start: number) => weekOf(start, memory.profiles.values()),
+    view: { store, seen },
+    snapshot: () => ({
+      profiles: memory.profiles,
+      seen,
+      executions: stepFunctions.listExecutions(),
+      lambda,
+      counts: providers.counts,
+      busEvents: bus.events.length,
+    }),
+  };
+}
+
+function weekOf(start: number, profiles: Iterable<{ stage: string; tier: string }>): WeekSummary {
+  const stages: Record<string, number> = {};
+  const tiers: Record<string, number> = {};
+  for (const p of profiles) {
+    stages[p.stage] = (stages[p.stage] ?? 0) + 1;
+    tiers[p.tier] = (tiers[p.tier] ?? 0) + 1;
+  }
+  return { weekStart: new Date(start).toISOString(), stages, tiers, messages: {} };
+}
+
+function eventBridgeEvent(detail: CustomerEvent, now: Date) {
+  return {
+    version: '0',
+    id: `simulated-${detail.customerId}-${detail.eventId}`,
+    'detail-type': 'Customer Event',
+    source: 'rapport.simulation',
+    account: '000000000000',
+    time: now.toISOString(),
+    region: 'local',
+    resources: [],
+    detail,
+  };
+}
+
+/** Handlers log and emit metrics per invocation; a simulation of millions of events must not print them. */
+function quietHandlers(): void {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+}
