@@ -6,9 +6,12 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB } from '../domain/lambda-sizing';
 import type { FunctionName } from '../functions/routes';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability';
 import { acknowledgeNag } from './nag';
+
+const ARCHITECTURES = { arm64: Architecture.ARM_64, x86_64: Architecture.X86_64 } as const;
 
 /** Where the bundled workflows land in the Lambda package (`/var/task` is the function's code root). */
 export const LAMBDA_WORKFLOWS_DIR = '/var/task/workflows';
@@ -58,8 +61,9 @@ export class HandlerFunction extends Construct {
       projectRoot: props.projectRoot,
       depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
+      architecture: ARCHITECTURES[LAMBDA_ARCHITECTURE],
+      // Shared with the cost forecast (domain/simulate/cost.ts), which bills duration at this size.
+      memorySize: LAMBDA_MEMORY_MB[props.name],
       timeout: props.timeout,
       role,
       logGroup,

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadWorkflows } from '../../domain/config/load';
+import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB } from '../../domain/lambda-sizing';
 import { SUBSTITUTIONS, TASK_EVENT } from '../../domain/journey/compile';
 import { FUNCTIONS, HTTP_ROUTES } from '../../functions/routes';
 import { METRIC } from '../../functions/shared/observability';
@@ -85,6 +86,16 @@ describe('Lambda functions', () => {
   const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', {});
   const journeyMap = () =>
     Object.fromEntries(shipped.journeys.map((j) => [j.journey.id, `{Ref:${stateMachineId(j.journey.id)}}`]));
+
+  it('are sized as the cost forecast bills them: the memory and architecture of domain/lambda-sizing.ts', () => {
+    expect(Object.keys(LAMBDA_MEMORY_MB).sort()).toEqual([...FUNCTIONS].sort());
+    for (const name of FUNCTIONS) {
+      expect(fnProps(name)).toMatchObject({
+        MemorySize: LAMBDA_MEMORY_MB[name],
+        Architectures: [LAMBDA_ARCHITECTURE],
+      });
+    }
+  });
 
   it('are the five handlers, Node.js 24 on arm64, traced, each logging to its own log group', () => {
     template.resourceCountIs('AWS::Lambda::Function', names.length);
