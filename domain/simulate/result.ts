@@ -41,7 +41,7 @@ export interface CostLine {
 }
 
 export interface CostForecast {
-  /** The date the price list was taken (prices/aws.ts), and its region. */
+  /** The date the price list was taken (domain/simulate/prices.ts), and its region. */
   pricesAsOf: string;
   region: string;
   lines: CostLine[];
