@@ -27,7 +27,8 @@ figcaption{flex-basis:100%;font-weight:600}
 table{border-collapse:collapse;font-size:12px;margin:4px 0 12px}caption{text-align:left;font-weight:600;padding:2px 0}
 th,td{padding:2px 8px;border-bottom:1px solid #eef1f4;text-align:right;white-space:nowrap}th[scope=row]{text-align:left;font-weight:normal}
 tr.changed,td.changed{background:#fff1c2}td.diff{font-weight:600}
-.legend{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:4px 12px;font-size:12px;flex-basis:100%}
+.plot{max-width:640px;flex:0 1 640px}
+.legend{list-style:none;padding:0;margin:4px 0 0;display:flex;flex-wrap:wrap;gap:4px 12px;font-size:12px}
 .legend span{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 .none{color:#6b7885;font-style:italic}.tables{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}
 `;
@@ -45,7 +46,7 @@ function legend(c: Chart): string {
 
 function figure(caption: string, chart: Chart, other?: { chart: Chart | undefined; name: string }): string {
   return (
-    `<figure><figcaption>${esc(caption)}</figcaption>${chart.svg}${legend(chart)}` +
+    `<figure><figcaption>${esc(caption)}</figcaption><div class="plot">${chart.svg}${legend(chart)}</div>` +
     `${matrixTable(chart.matrix, other?.chart?.matrix, other?.name)}</figure>`
   );
 }
@@ -101,15 +102,22 @@ function header(versions: Version[]): string {
   return `<h1>Rapport simulation</h1>${lines.join('')}`;
 }
 
-function keyFigures(result: SimulationResult, compare?: SimulationResult): string {
+/**
+ * The figures in tables: alone, at the end (the charts come first); compared, what changed opens the report
+ * (what a reviewer of a journey change reads first) and every figure side by side closes it.
+ */
+function keyFigures(result: SimulationResult, compare?: SimulationResult): { top: string; end: string } {
   if (compare === undefined)
-    return `<section><h2>Key figures</h2><div class="tables">${figuresTables(figures(result))}</div></section>`;
+    return {
+      top: '',
+      end: `<section><h2>Key figures</h2><div class="tables">${figuresTables(figures(result))}</div></section>`,
+    };
   const paired = pairFigures(figures(result), figures(compare));
-  const changed = pairedTables(paired, true);
-  return (
-    `<section><h2>What changed (B − A)</h2><div class="tables">${changed || '<p class="none">No figure differs.</p>'}</div></section>` +
-    `<section><h2>All figures</h2><div class="tables">${pairedTables(paired, false)}</div></section>`
-  );
+  const changed = pairedTables(paired, true) || '<p class="none">No figure differs.</p>';
+  return {
+    top: `<section><h2>What changed (B − A)</h2><div class="tables">${changed}</div></section>`,
+    end: `<section><h2>All figures</h2><div class="tables">${pairedTables(paired, false)}</div></section>`,
+  };
 }
 
 /**
@@ -126,9 +134,10 @@ export function renderHtmlReport(result: SimulationResult, compare?: SimulationR
     : [{ name: 'A', result }];
   const scales = compare ? scalesOf([result, compare]) : undefined;
   const one = (key: string, caption: string, chart: Chart) => [{ key, caption, chart }];
+  const tables = keyFigures(result, compare);
   const body = [
     header(versions),
-    keyFigures(result, compare),
+    tables.top,
     section('Lifecycle stages', versions, ({ result: r }, i) =>
       one('stages', 'Customers per stage, by week', stagesChart(r, `stages-${i}`, scales)),
     ),
@@ -155,6 +164,7 @@ export function renderHtmlReport(result: SimulationResult, compare?: SimulationR
     section('AWS cost forecast', versions, ({ result: r }, i) =>
       one('cost', 'Monthly cost by AWS service', costChart(r, `cost-${i}`)),
     ),
+    tables.end,
   ];
   const title = compare ? `${result.label} vs ${compare.label}` : result.label;
   return (
