@@ -15,6 +15,9 @@ export interface Chart {
 export interface Scales {
   stages: number;
   messages: number;
+  /** Every series name of both versions, in order: a stage or journey keeps its colour on both sides. */
+  stageNames: string[];
+  messageNames: string[];
 }
 
 const count = [formatCount];
@@ -22,8 +25,17 @@ const day = (iso: string) => iso.slice(0, 10);
 const unique = (xs: string[]) => [...new Set(xs)];
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-function weekly(r: SimulationResult, names: string[], value: (w: number, name: string) => number): Series[] {
-  return names.map((name, i) => ({ name, color: colorOf(i), values: r.weeks.map((_, w) => value(w, name)) }));
+function weekly(
+  r: SimulationResult,
+  names: string[],
+  value: (w: number, name: string) => number,
+  palette: string[] = names,
+): Series[] {
+  return names.map((name) => ({
+    name,
+    color: colorOf(palette.indexOf(name)),
+    values: r.weeks.map((_, w) => value(w, name)),
+  }));
 }
 
 function weeklyMatrix(r: SimulationResult, caption: string, series: Series[]): Matrix {
@@ -36,9 +48,12 @@ function weeklyMatrix(r: SimulationResult, caption: string, series: Series[]): M
   };
 }
 
+export const stageNames = (r: SimulationResult) =>
+  unique([...r.weeks.flatMap((w) => Object.keys(w.stages)), ...Object.keys(r.finalStages)]);
+
 export function stagesChart(r: SimulationResult, id: string, scales?: Scales): Chart {
-  const names = unique([...r.weeks.flatMap((w) => Object.keys(w.stages)), ...Object.keys(r.finalStages)]);
-  const series = weekly(r, names, (w, n) => r.weeks[w]?.stages[n] ?? 0);
+  const names = stageNames(r);
+  const series = weekly(r, names, (w, n) => r.weeks[w]?.stages[n] ?? 0, scales?.stageNames);
   const last = r.weeks.at(-1);
   const description =
     `Customers per lifecycle stage at the end of each of ${r.weeks.length} weeks. At the end: ` +
@@ -58,22 +73,28 @@ export function stagesChart(r: SimulationResult, id: string, scales?: Scales): C
 
 const labelsOf = (r: SimulationResult) => r.weeks.map((w) => day(w.weekStart).slice(5));
 
-function messageSeriesNames(r: SimulationResult): string[] {
-  return unique(
-    r.weeks.flatMap((w) =>
-      Object.entries(w.messages).flatMap(([j, byChannel]) =>
-        Object.keys(byChannel).map((c) => `${j} · ${c}`),
-      ),
-    ),
-  );
+/** `journey · channel` for every pair that sent in some week, with the pair it names. */
+function messagePairs(r: SimulationResult): Map<string, [string, string]> {
+  const pairs = new Map<string, [string, string]>();
+  for (const w of r.weeks)
+    for (const [journey, byChannel] of Object.entries(w.messages))
+      for (const channel of Object.keys(byChannel)) pairs.set(`${journey} · ${channel}`, [journey, channel]);
+  return pairs;
 }
 
+export const messageSeriesNames = (r: SimulationResult) => [...messagePairs(r).keys()];
+
 export function messagesChart(r: SimulationResult, id: string, scales?: Scales): Chart {
-  const names = messageSeriesNames(r);
-  const series = weekly(r, names, (w, name) => {
-    const [journey = '', channel = ''] = name.split(' · ');
-    return r.weeks[w]?.messages[journey]?.[channel] ?? 0;
-  });
+  const pairs = messagePairs(r);
+  const series = weekly(
+    r,
+    [...pairs.keys()],
+    (w, name) => {
+      const [journey = '', channel = ''] = pairs.get(name) ?? [];
+      return r.weeks[w]?.messages[journey]?.[channel] ?? 0;
+    },
+    scales?.messageNames,
+  );
   const description =
     `Messages sent each week, by journey and channel, over ${r.weeks.length} weeks. In total: ` +
     series.map((s) => `${s.name} ${formatCount(sum(s.values))}`).join(', ') +

@@ -4,8 +4,10 @@ import {
   costChart,
   experimentChart,
   funnelChart,
+  messageSeriesNames,
   messagesChart,
   skipsChart,
+  stageNames,
   stagesChart,
   type Chart,
   type Scales,
@@ -81,6 +83,8 @@ function scalesOf(results: SimulationResult[]): Scales {
   const weekTotals = (r: SimulationResult, pick: (w: SimulationResult['weeks'][number]) => number[]) =>
     r.weeks.map((w) => pick(w).reduce((a, b) => a + b, 0));
   return {
+    stageNames: [...new Set(results.flatMap(stageNames))],
+    messageNames: [...new Set(results.flatMap(messageSeriesNames))],
     stages: Math.max(0, ...results.flatMap((r) => weekTotals(r, (w) => Object.values(w.stages)))),
     messages: Math.max(
       0,
