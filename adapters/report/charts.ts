@@ -217,6 +217,9 @@ export function costChart(r: SimulationResult, id: string): Chart {
   };
 }
 
+const armLabel = (a: { arm: string; holdout: boolean }) =>
+  a.holdout && a.arm !== 'holdout' ? `${a.arm} (holdout)` : a.arm;
+
 export function experimentChart(e: SimulationResult['experiments'][number], id: string): Chart {
   const name = `${e.journeyId}/${e.stepId}`;
   const rates = horizontalBars(
@@ -226,7 +229,7 @@ export function experimentChart(e: SimulationResult['experiments'][number], id: 
       description: `Conversion rate per arm: ${e.arms.map((a) => `${a.arm} ${formatRate(a.rate)} of ${formatCount(a.customers)}`).join(', ')}.`,
     },
     e.arms.map((a, i) => ({
-      label: a.holdout ? `${a.arm} (holdout)` : a.arm,
+      label: armLabel(a),
       bars: [{ name: 'conversion rate', value: a.rate, color: a.holdout ? '#9c9c9c' : colorOf(i) }],
     })),
     formatRate,
@@ -249,7 +252,7 @@ export function experimentChart(e: SimulationResult['experiments'][number], id: 
     rowHeading: 'arm',
     columns: ['customers', 'conversions', 'rate', 'lift', 'low (95%)', 'high (95%)'],
     rows: e.arms.map((a) => ({
-      label: a.holdout ? `${a.arm} (holdout)` : a.arm,
+      label: armLabel(a),
       values: [a.customers, a.conversions, a.rate, a.lift?.estimate, a.lift?.low, a.lift?.high],
     })),
     formats: [formatCount, formatCount, formatRate, pp],
