@@ -18,7 +18,7 @@ import { placeColumns, type ColumnPlaces } from './columns';
 import type { HistoryMapping } from './mapping';
 import { historyRecords, type HistoryRecord, type HistoryText } from './records';
 import { rowReader, type HistoryRow } from './rows';
-import { historyTimeline, isProblem, type HistoryEvent } from './timeline';
+import { HistoryTimeline, isProblem, type HistoryEvent } from './timeline';
 
 export class HistoryValidationError extends ValidationError {}
 
@@ -104,7 +104,7 @@ export async function* parseHistory(
   const problems = new ProblemList(options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
   const inMemory = options.order === 'any';
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-  const timeline = historyTimeline({
+  const timeline = new HistoryTimeline({
     source: options.source,
     windowMs: inMemory ? Infinity : durationSeconds(mapping.window) * 1000,
     eventTimes: options.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW,

@@ -41,43 +41,41 @@ export interface TimelineOptions {
   eventTimes?: EventTimeWindow | undefined;
 }
 
-export function historyTimeline(options: TimelineOptions) {
-  const { source, windowMs } = options;
-  const heap = new Heap<Pending>((a, b) => a.at - b.at || a.line - b.line);
-  const open = new Map<string, Pending>();
-  const customers = new Map<string, CustomerMemo>();
-  let latestRead = -Infinity;
-  let lastEmitted = -Infinity;
+export class HistoryTimeline {
+  private readonly heap = new Heap<Pending>((a, b) => a.at - b.at || a.line - b.line);
+  private readonly open = new Map<string, Pending>();
+  private readonly customers = new Map<string, CustomerMemo>();
+  private latestRead = -Infinity;
+  private lastEmitted = -Infinity;
 
-  const problem = (line: number, field: string, value: unknown, expected: string): Problem => ({
-    source,
-    line,
-    field,
-    value,
-    expected,
-  });
+  constructor(private readonly options: TimelineOptions) {}
+
+  /** Lines waiting to go out. */
+  get size(): number {
+    return this.heap.size();
+  }
 
   /** Takes one line in; a problem when it cannot be placed (too late, or it reopens an order). */
-  const add = (row: HistoryRow): Problem | undefined => {
-    if (row.at < lastEmitted)
-      return problem(
+  add(row: HistoryRow): Problem | undefined {
+    if (row.at < this.lastEmitted)
+      return this.problem(
         row.line,
         'at',
         canonicalTime(new Date(row.at)),
-        `a time no earlier than ${canonicalTime(new Date(lastEmitted))}: the lines must be in time order ` +
-          `(lines up to the mapping's window apart may be out of order); sort the file by time, or read it ` +
-          `sorted in memory (order: "any")`,
+        `a time no earlier than ${canonicalTime(new Date(this.lastEmitted))}: the lines must be in time ` +
+          `order (lines up to the mapping's window apart may be out of order); sort the file by time, or ` +
+          `read it sorted in memory (order: "any")`,
       );
-    latestRead = Math.max(latestRead, row.at);
+    this.latestRead = Math.max(this.latestRead, row.at);
     if (row.orderId === undefined) {
-      heap.push({ ...row });
+      this.heap.push({ ...row });
       return undefined;
     }
     const key = `${row.customerId}\u0000${row.orderId}`;
-    const order = open.get(key);
-    if (!order) return openOrder(key, row);
+    const order = this.open.get(key);
+    if (!order) return this.openOrder(key, row);
     if (order.currency !== row.currency)
-      return problem(
+      return this.problem(
         row.line,
         'currency',
         row.currency,
@@ -86,17 +84,28 @@ export function historyTimeline(options: TimelineOptions) {
     order.amount += row.amount;
     if (row.at < order.at) {
       // The order is as old as its earliest line.
-      heap.remove(order);
+      this.heap.remove(order);
       Object.assign(order, { at: row.at, line: row.line, customer: row.customer ?? order.customer });
-      heap.push(order);
+      this.heap.push(order);
     }
     return undefined;
-  };
+  }
 
-  const openOrder = (key: string, row: HistoryRow): Problem | undefined => {
-    const last = customers.get(row.customerId)?.lastOrder;
+  /** The events whose lines can no longer change (all of them at the end), in time order. */
+  *ready(atEnd: boolean): Generator<HistoryEvent | Problem> {
+    const horizon = atEnd ? Infinity : this.latestRead - 2 * this.options.windowMs;
+    for (let next = this.heap.peek(); next && next.at < horizon; next = this.heap.peek()) {
+      this.heap.pop();
+      this.lastEmitted = next.at;
+      if (next.orderId !== undefined) this.open.delete(`${next.customerId}\u0000${next.orderId}`);
+      yield* this.eventsOf(next);
+    }
+  }
+
+  private openOrder(key: string, row: HistoryRow): Problem | undefined {
+    const last = this.customers.get(row.customerId)?.lastOrder;
     if (last && last.orderId === row.orderId)
-      return problem(
+      return this.problem(
         row.line,
         'orderId',
         row.orderId,
@@ -104,73 +113,61 @@ export function historyTimeline(options: TimelineOptions) {
           `mapping's window earlier; all lines of one order must lie within the window of each other`,
       );
     const order = { ...row };
-    open.set(key, order);
-    heap.push(order);
+    this.open.set(key, order);
+    this.heap.push(order);
     return undefined;
-  };
-
-  /** The events whose lines can no longer change (all of them at the end), in time order. */
-  function* ready(atEnd: boolean): Generator<HistoryEvent | Problem> {
-    const horizon = atEnd ? Infinity : latestRead - 2 * windowMs;
-    for (let next = heap.peek(); next && next.at < horizon; next = heap.peek()) {
-      heap.pop();
-      lastEmitted = next.at;
-      if (next.orderId !== undefined) open.delete(`${next.customerId}\u0000${next.orderId}`);
-      yield* eventsOf(next);
-    }
   }
 
-  function* eventsOf(p: Pending): Generator<HistoryEvent | Problem> {
-    const memo = customers.get(p.customerId) ?? {};
-    customers.set(p.customerId, memo);
+  private *eventsOf(p: Pending): Generator<HistoryEvent | Problem> {
+    const memo = this.customers.get(p.customerId) ?? {};
+    this.customers.set(p.customerId, memo);
     if (p.orderId !== undefined) memo.lastOrder = { orderId: p.orderId, line: p.line };
     const at = canonicalTime(new Date(p.at));
     if (p.customer) {
       const hash = fnv1a(JSON.stringify(p.customer));
       if (hash !== memo.attributesHash) {
         memo.attributesHash = hash;
-        yield validated(
-          {
-            eventId: `profile-line-${p.line}`,
-            type: 'profile',
-            customerId: p.customerId,
-            at,
-            customer: p.customer,
-          },
-          p,
-        );
+        const profile = {
+          eventId: `profile-line-${p.line}`,
+          type: 'profile',
+          customerId: p.customerId,
+          at,
+          customer: p.customer,
+        } as const;
+        yield this.validated(profile, p);
       }
     }
     const eventId =
       p.orderId !== undefined && p.orderId.length <= 122 ? `order-${p.orderId}` : `line-${p.line}`;
-    yield validated(
-      {
-        eventId,
-        type: 'purchase',
-        customerId: p.customerId,
-        at,
-        // Summing 11.77 and 12.00 gives 23.770000000000003: an amount keeps 15 significant digits.
-        amount: Number(p.amount.toPrecision(15)),
-        currency: p.currency,
-        ...(p.orderId === undefined ? {} : { orderId: p.orderId }),
-      },
-      p,
-    );
+    const purchase = {
+      eventId,
+      type: 'purchase',
+      customerId: p.customerId,
+      at,
+      // Summing 11.77 and 12.00 gives 23.770000000000003: an amount keeps 15 significant digits.
+      amount: Number(p.amount.toPrecision(15)),
+      currency: p.currency,
+      ...(p.orderId === undefined ? {} : { orderId: p.orderId }),
+    } as const;
+    yield this.validated(purchase, p);
   }
 
   /** Each line was valid; an order's sum may still not be (too large to store): checked as ingest would. */
-  function validated(event: HistoryEvent, p: Pending): HistoryEvent | Problem {
+  private validated(event: HistoryEvent, p: Pending): HistoryEvent | Problem {
     try {
-      const checks = options.eventTimes ? { now: new Date(p.at), window: options.eventTimes } : undefined;
-      return parseCustomerEvent(event, source, checks) as HistoryEvent;
+      const { eventTimes } = this.options;
+      const checks = eventTimes ? { now: new Date(p.at), window: eventTimes } : undefined;
+      return parseCustomerEvent(event, this.options.source, checks) as HistoryEvent;
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       const first = error.problems[0];
-      return problem(p.line, first?.field ?? '', first?.value, first?.expected ?? 'a valid event');
+      return this.problem(p.line, first?.field ?? '', first?.value, first?.expected ?? 'a valid event');
     }
   }
 
-  return { add, ready, size: () => heap.size() };
+  private problem(line: number, field: string, value: unknown, expected: string): Problem {
+    return { source: this.options.source, line, field, value, expected };
+  }
 }
 
 /** 32-bit FNV-1a: tells whether a customer's attributes changed without keeping them (a million customers). */
