@@ -46,13 +46,24 @@ export function isLocale(v: string): boolean {
   }
 }
 
+// Building a DateTimeFormat costs about 140 µs: a history or a population of a million customers checks
+// the same few zones millions of times. Bounded, since the strings checked come from outside.
+const ZONE_CACHE_LIMIT = 1_000;
+const zones = new Map<string, boolean>();
+
 export function isTimeZone(v: string): boolean {
+  const known = zones.get(v);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en', { timeZone: v });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (zones.size >= ZONE_CACHE_LIMIT) zones.clear();
+  zones.set(v, valid);
+  return valid;
 }
 
 export type Slug = z.infer<typeof Slug>;

@@ -6,14 +6,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBr
 import { zodProblems } from '../../domain/config/source';
 import { InvalidEventError, ValidationError, withoutValues } from '../../domain/errors';
 import { customerErasedError, eraseCustomer, type EraseOutcome } from '../../domain/erase';
-import { depthProblem, reservedKeyProblems } from '../../domain/events/limits';
-import { ErasureRequest, IncomingEvent, type CustomerEvent } from '../../domain/events/schema';
-import {
-  DEFAULT_EVENT_TIME_WINDOW,
-  EventTime,
-  eventTimeProblem,
-  type EventTimeWindow,
-} from '../../domain/events/time';
+import { parseCustomerEvent, type EventChecks } from '../../domain/events/parse';
+import { ErasureRequest, type CustomerEvent, type IncomingEvent } from '../../domain/events/schema';
+import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../../domain/events/time';
 import { ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { withSentiment } from '../../domain/events/sentiment';
@@ -27,44 +22,10 @@ export interface IngestEventDeps extends Observability, LifecycleDeps {
   eventTimes?: EventTimeWindow;
 }
 
+// Moved to the domain so that the simulator validates history files exactly as ingest does.
+export { parseCustomerEvent, type EventChecks };
+
 export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
-
-/** What an event is checked against beyond its shape: the time now and the window of believable times. */
-export interface EventChecks {
-  now: Date;
-  window: EventTimeWindow;
-}
-
-/** Validates a customer event from any source, reporting every problem with its field and expected value. */
-export function parseCustomerEvent(data: unknown, source: string, checks?: EventChecks): IncomingEvent {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InvalidEventError('Invalid event', [
-      {
-        source,
-        field: '',
-        value: data,
-        expected: 'a JSON object describing one event, e.g. {"eventId": …, "type": "purchase", …}',
-      },
-    ]);
-  }
-  // Before anything recursive (zod, quoting values in problems, logging) walks it.
-  const tooDeep = depthProblem(data);
-  if (tooDeep) throw new InvalidEventError('Invalid event', [{ ...tooDeep, source }]);
-  const reserved = reservedKeyProblems(data).map((p) => ({ ...p, source }));
-  const result = IncomingEvent.safeParse(data);
-  const listed = new Set(reserved.map((p) => p.field));
-  const problems = [
-    ...reserved,
-    ...(result.success ? [] : zodProblems(result.error, data, { source })).filter(
-      (p) => !listed.has(p.field),
-    ),
-  ];
-  const at = result.success ? result.data.at : EventTime.safeParse((data as { at?: unknown }).at).data;
-  const outside = at && checks ? eventTimeProblem(at, checks.now, checks.window) : undefined;
-  if (outside) problems.push({ ...outside, source, value: (data as { at?: unknown }).at });
-  if (!result.success || problems.length) throw new InvalidEventError('Invalid event', problems);
-  return result.data;
-}
 
 /**
  * One handler, two ways in: the HTTP API (`POST /events`) and an EventBridge rule. Both end in the same

@@ -1,0 +1,35 @@
+/**
+ * A purchase-history file as Rapport events: read twice as a stream, first to check every line and learn
+ * whether it is in time order, then to yield its events (streamed when it is in time order, sorted in
+ * memory when it is not). Nothing is yielded from a file with a problem.
+ */
+import { createReadStream } from 'node:fs';
+import type { HistoryMapping } from '../../domain/simulate/history/mapping';
+import {
+  checkHistory,
+  HistoryValidationError,
+  parseHistory,
+  type HistoryOptions,
+  type HistorySummary,
+} from '../../domain/simulate/history/parse';
+import type { HistoryEvent } from '../../domain/simulate/history/timeline';
+
+export interface HistoryFile {
+  summary: HistorySummary;
+  events: AsyncIterable<HistoryEvent>;
+}
+
+export type HistoryFileOptions = Omit<HistoryOptions, 'source' | 'order'>;
+
+export async function readHistoryFile(
+  path: string,
+  mapping: HistoryMapping,
+  options: HistoryFileOptions = {},
+): Promise<HistoryFile> {
+  const text = () => createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>;
+  const summary = await checkHistory(text(), mapping, { ...options, source: path });
+  if (summary.problems.length)
+    throw new HistoryValidationError(`Invalid purchase history ${path}`, summary.problems);
+  const order = summary.inTimeOrder ? 'sorted' : 'any';
+  return { summary, events: parseHistory(text(), mapping, { ...options, source: path, order }) };
+}

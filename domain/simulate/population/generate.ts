@@ -1,0 +1,174 @@
+/**
+ * A generated population as a time-ordered stream of `profile` and `purchase` events (see model.ts for
+ * the behaviour). Seeded and reproducible: the same options give the same stream, event for event.
+ *
+ * Streaming: each customer is a small state (its own random stream, its market, its next purchase time)
+ * that makes its events one at a time. Customers join in order of their first purchase, which is spread
+ * evenly over time (customer i's falls in the i-th of N equal slices), and only customers who joined and
+ * still buy wait in a heap ordered by their next event. So memory holds the live customers, never their
+ * events: no more than the population, and far less once customers churn.
+ */
+import { Heap } from 'heap-js';
+import { InvalidEventError } from '../../errors';
+import { parseCustomerEvent } from '../../events/parse';
+import type { CustomerAttributes } from '../../events/schema';
+import { canonicalTime } from '../../events/time';
+import { daytimeInstant, localDay } from '../history/time';
+import type { HistoryEvent } from '../history/timeline';
+import { PopulationModel, type Market, type PopulationModelInput } from './model';
+import { randomStreams, type Random } from './random';
+
+export interface PopulationOptions {
+  customers: number;
+  /** The period, ISO 8601 instants: first purchases fall within it, and no event comes after `to`. */
+  from: string;
+  to: string;
+  seed: number;
+  model?: PopulationModelInput;
+  /** Customer ids are this and the customer's number: "gen-000001". */
+  idPrefix?: string;
+  /** Check every event as ingest does (about 10 µs an event); on by default. */
+  validate?: boolean;
+}
+
+const DAY = 86_400_000;
+
+interface Person {
+  index: number;
+  id: string;
+  random: Random;
+  market: Market;
+  /** Time of the next purchase, epoch ms. */
+  next: number;
+  purchases: number;
+  comebackUsed: boolean;
+  /** Sent with the first purchase, then dropped. */
+  profile?: CustomerAttributes;
+}
+
+export function* generatePopulation(options: PopulationOptions): Generator<HistoryEvent> {
+  const model = PopulationModel.parse(options.model ?? {});
+  const from = Date.parse(options.from);
+  const to = Date.parse(options.to);
+  if (!(to - from >= 2 * DAY))
+    throw new RangeError(`a period of two days or more: got ${options.from} … ${options.to}`);
+  const n = options.customers;
+  const width = Math.max(6, String(n).length);
+  const slice = ((to - from) * model.acquisitionShare) / n;
+  const stream = randomStreams(options.seed);
+  const live = new Heap<Person>((a, b) => a.next - b.next || a.index - b.index);
+  let joined = 0;
+  const join = () => {
+    const index = joined++;
+    const random = stream();
+    const id = `${options.idPrefix ?? 'gen-'}${String(index + 1).padStart(width, '0')}`;
+    const market = random.pick(model.markets);
+    const profile = attributesOf(id, index, market, random, model);
+    const raw = from + (index + random.float()) * slice;
+    let first = daytime(raw, market.timeZone, random);
+    if (first < from) first += DAY;
+    if (first >= to) first -= DAY;
+    live.push({ index, id, random, market, next: first, purchases: 0, comebackUsed: false, profile });
+  };
+  for (;;) {
+    // A customer's first purchase is at most a day before its slice begins (moved to daytime).
+    while (joined < n && (live.isEmpty() || from + joined * slice - DAY <= live.peek()!.next)) join();
+    const person = live.pop();
+    if (!person) return;
+    const at = canonicalTime(new Date(person.next));
+    if (person.profile) {
+      yield checked(
+        { eventId: 'profile-1', type: 'profile', customerId: person.id, at, customer: person.profile },
+        options,
+      );
+      delete person.profile;
+    }
+    person.purchases++;
+    const amount = purchaseAmount(person, model);
+    yield checked(
+      {
+        eventId: `purchase-${person.purchases}`,
+        type: 'purchase',
+        customerId: person.id,
+        at,
+        amount,
+        currency: person.market.currency,
+      },
+      options,
+    );
+    const next = nextPurchase(person, model);
+    if (next !== undefined && next <= to) {
+      person.next = next;
+      live.push(person);
+    }
+  }
+}
+
+function checked(event: HistoryEvent, options: PopulationOptions): HistoryEvent {
+  if (options.validate === false) return event;
+  try {
+    return parseCustomerEvent(event, `generated customer ${event.customerId}`) as HistoryEvent;
+  } catch (error) {
+    // A model that makes invalid events is a bug in the model's checks: say which event.
+    if (error instanceof InvalidEventError) throw new RangeError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+function attributesOf(
+  id: string,
+  index: number,
+  market: Market,
+  random: Random,
+  model: PopulationModel,
+): CustomerAttributes {
+  const email = random.chance(model.consent.email) ? 'subscribed' : 'unsubscribed';
+  const hasPhone = random.chance(model.phoneShare);
+  const sms = random.chance(model.consent.sms) ? 'subscribed' : 'unsubscribed';
+  const hasBirthday = random.chance(model.birthdayShare);
+  const born = new Date(Date.UTC(1950, 0, 1) + Math.floor(random.float() * 57 * 365.25) * DAY);
+  return {
+    email: `${id}@example.com`,
+    locale: market.locale,
+    timeZone: market.timeZone,
+    ...(hasPhone
+      ? {
+          phone: `${market.phonePrefix}${String(index % 10 ** market.phoneDigits).padStart(market.phoneDigits, '0')}`,
+        }
+      : {}),
+    consent: { email, ...(hasPhone ? { sms } : {}) },
+    ...(hasBirthday ? { attributes: { birthday: born.toISOString().slice(0, 10) } } : {}),
+  };
+}
+
+/** The same local day as `raw` in the customer's zone, at a daytime hour (09:00–21:59). */
+function daytime(raw: number, timeZone: string, random: Random): number {
+  const local = localDay(raw, timeZone);
+  return daytimeInstant(local, random.int(9, 21), random.int(0, 59), timeZone);
+}
+
+function purchaseAmount(person: Person, model: PopulationModel): number {
+  const { random, market } = person;
+  const f = model.firstPurchase;
+  const dollars =
+    person.purchases > 1
+      ? Math.max(1, random.logNormal(model.repeat.median, model.repeat.spread))
+      : random.chance(f.smallShare)
+        ? random.between(f.smallMin, f.smallMax)
+        : f.largeMin + random.logNormal(f.largeMedian, f.largeSpread);
+  return Math.round(dollars * market.amountScale * 100) / 100;
+}
+
+/** When the customer buys next, or undefined when they churn. */
+function nextPurchase(person: Person, model: PopulationModel): number | undefined {
+  const { random } = person;
+  const stays = random.chance(person.purchases === 1 ? model.repeat.afterFirst : model.repeat.afterRepeat);
+  if (stays) {
+    const gap = Math.max(1, random.exponential(model.repeat.meanGapDays));
+    return daytime(person.next + gap * DAY, person.market.timeZone, random);
+  }
+  if (person.comebackUsed || !random.chance(model.comeback.share)) return undefined;
+  person.comebackUsed = true;
+  const [min, max] = model.comeback.afterDays;
+  return daytime(person.next + random.between(min, max) * DAY, person.market.timeZone, random);
+}
