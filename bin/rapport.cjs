@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 // The CLI is TypeScript, run through tsx so that it shares the domain code without a build step.
 require('tsx/cjs');
-process.exitCode = require('../cli/main.ts').run(process.argv.slice(2));
+Promise.resolve(require('../cli/main.ts').run(process.argv.slice(2))).then((code) => {
+  process.exitCode = code;
+});

@@ -7,6 +7,7 @@ import { newProfile } from '../domain/lifecycle/apply';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import { ConfigValidationError } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
+import { SIMULATE_USAGE, simulateCommand } from './simulate';
 
 const USAGE = `Usage: rapport <command>
 
@@ -14,6 +15,7 @@ const USAGE = `Usage: rapport <command>
   graph <journey> [dir]  print a Mermaid diagram of a journey
   compile <journey> [dir] print the journey's compiled Amazon States Language
   schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
+  simulate …             a population through the lifecycle and journeys, with the AWS bill (simulate --help)
 `;
 
 /** Every SMS text as a customer would get it, measured in billed parts (GSM-7: 160/153, UCS-2: 70/67). */
@@ -39,7 +41,7 @@ export function run(
   argv: readonly string[],
   out: (s: string) => void = console.log,
   err: (s: string) => void = console.error,
-): number {
+): number | Promise<number> {
   const [command, ...args] = argv;
   const workflowsDir = (arg: string | undefined) => resolve(arg ?? join(process.cwd(), 'workflows'));
   try {
@@ -102,6 +104,12 @@ export function run(
         }
         return 0;
       }
+      case 'simulate':
+        if (args.includes('--help')) {
+          out(SIMULATE_USAGE);
+          return 0;
+        }
+        return simulateCommand(args, out, err);
       case undefined:
       case 'help':
       case '--help':
@@ -120,4 +128,5 @@ export function run(
   }
 }
 
-if (require.main === module) process.exitCode = run(process.argv.slice(2));
+if (require.main === module)
+  void Promise.resolve(run(process.argv.slice(2))).then((code) => (process.exitCode = code));

@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../cli/main';
+import type { SimulationResult } from '../../domain/simulate/result';
+
+const ROOT = join(__dirname, '..', '..');
+
+async function capture(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(
+    argv,
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('rapport simulate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rapport-simulate-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a generated population and answers in JSON: stages, messages, usage and the bill', async () => {
+    const { code, out } = await capture([
+      'simulate',
+      '--generate',
+      '40',
+      '--months',
+      '2',
+      '--sweep',
+      'daily',
+      '--json',
+      '--workflows',
+      join(ROOT, 'workflows'),
+    ]);
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as SimulationResult;
+    expect(result.customers).toBeGreaterThan(0);
+    expect(result.period).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z' });
+    expect(result.weeks.length).toBe(9);
+    expect(result.usage.stateTransitions).toBeGreaterThan(0);
+    // Every email the providers were given is a message the funnel counts as sent (SMS are the rest).
+    const sent = result.journeys.flatMap((j) => j.funnel).reduce((n, s) => n + (s.sent ?? 0), 0);
+    expect(result.usage.sesEmails).toBeGreaterThan(0);
+    expect(result.usage.sesEmails).toBeLessThanOrEqual(sent);
+    expect(result.cost.totalUsdPerMonth).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('reads a history with a column mapping, writes the report, and prints the summary', async () => {
+    const csv = join(dir, 'orders.csv');
+    writeFileSync(
+      csv,
+      [
+        'order,customer,when,total,mail',
+        'o-1,42,2026-01-05T10:00:00+08:00,19.90,li@example.com',
+        'o-2,43,2026-01-06T10:00:00+08:00,300,wang@example.com',
+        'o-3,42,2026-02-10T10:00:00+08:00,50,li@example.com',
+      ].join('\n'),
+    );
+    const mapping = join(dir, 'mapping.yaml');
+    writeFileSync(
+      mapping,
+      [
+        'format: csv',
+        'header: true',
+        'columns: { customerId: customer, time: when, amount: total, orderId: order, email: mail }',
+        'currency: CNY',
+        'defaults: { locale: en, timeZone: Asia/Shanghai }',
+      ].join('\n'),
+    );
+    const report = join(dir, 'report.html');
+    const { code, out, err } = await capture([
+      'simulate',
+      '--history',
+      csv,
+      '--mapping',
+      mapping,
+      '--sweep',
+      'daily',
+      '--report',
+      report,
+      '--workflows',
+      join(ROOT, 'workflows'),
+    ]);
+    expect({ code, err: err.replace(/report written to .*/, '') }).toEqual({ code: 0, err: '' });
+    expect(out).toMatch(/first-small-purchase/);
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/i);
+  }, 120_000);
+
+  it('refuses a history with bad lines, naming each one, and simulates nothing', async () => {
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(
+      csv,
+      ['customer,when,total', '42,yesterday,19.90', '43,2026-01-06T10:00:00Z,lots'].join('\n'),
+    );
+    const mapping = join(dir, 'bad-mapping.yaml');
+    writeFileSync(
+      mapping,
+      'format: csv\nheader: true\ncolumns: { customerId: customer, time: when, amount: total }\ncurrency: CNY\n',
+    );
+    const { code, err } = await capture(['simulate', '--history', csv, '--mapping', mapping]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/bad\.csv:2/);
+    expect(err).toMatch(/bad\.csv:3/);
+  });
+
+  it('explains what it needs when the arguments are wrong, through the real binary', () => {
+    const res = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin', 'rapport.cjs'), 'simulate', '--generate', 'many'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/--generate: got "many"; expected a number of customers/);
+    expect(res.stderr).toMatch(/Usage: rapport simulate/);
+  }, 60_000);
+});
