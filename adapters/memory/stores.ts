@@ -1,3 +1,4 @@
+import BTree from 'sorted-btree';
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
@@ -51,7 +52,7 @@ export function memoryStore(): CustomerStore & {
   /** Address key → the customers messaged there. */
   const addresses = new Map<string, Set<string>>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
-  const due = new Map<string, string>();
+  const due = new DueIndex();
   const claimsDue = new Set<string>();
   const itemsOf = (customerId: string): CustomerItems => {
     let items = customers.get(customerId);
@@ -67,18 +68,24 @@ export function memoryStore(): CustomerStore & {
     }
     return items;
   };
-  /** The index (one shard) up to `until`, in index order: its claims first, then due customers. */
+  /**
+   * The index (one shard) up to `until`, in index order: its claims first, then due customers. Reads
+   * only what is due: a sweep costs the work it finds, whatever the population.
+   */
   const indexUpTo = (until: string): DueWork[] => {
-    const entries: [string, DueWork][] = [];
+    const claims: [string, DueWork][] = [];
     for (const key of CLAIM_DUE <= until ? claimsDue : []) {
       const record = events.get(key);
       if (record)
-        entries.push([CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]);
+        claims.push([CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]);
     }
-    for (const [customerId, at] of due) if (at <= until) entries.push([at, { kind: 'customer', customerId }]);
-    return entries
-      .sort(([x, a], [y, b]) => byteOrder(x, y) || byteOrder(workKey(a), workKey(b)))
-      .map(([, work]) => work);
+    claims.sort(([, a], [, b]) => byteOrder(workKey(a), workKey(b)));
+    const customers: [string, DueWork][] = [];
+    for (const [[at], customerId] of due.ordered.entries()) {
+      if (at > until) break;
+      customers.push([at, { kind: 'customer', customerId }]);
+    }
+    return mergeInIndexOrder(claims, customers);
   };
   const setEvent = (r: StoredEvent) => {
     const key = `${r.customerId}/${r.eventId}`;
@@ -229,12 +236,65 @@ export function memoryPublisher(): LifecyclePublisher & { published: LifecycleCh
 
 /** The table key an index entry ties on (the customer's profile, or the event's record). */
 function workKey(work: DueWork): string {
-  return work.kind === 'claim' ? `${work.customerId}/EVENT#${work.eventId}` : `${work.customerId}/PROFILE`;
+  return work.kind === 'claim' ? `${work.customerId}/EVENT#${work.eventId}` : profileKey(work.customerId);
 }
+
+const profileKey = (customerId: string) => `${customerId}/PROFILE`;
 
 /** DynamoDB compares string keys by their bytes; for the ASCII keys Rapport writes, that is code-unit order. */
 function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Customer id → due value, as tests read and plant it, kept in index order as well (due value, then
+ * table key, as the GSI orders ties), so that reading what is due never walks the customers not yet due.
+ */
+class DueIndex extends Map<string, string> {
+  readonly ordered = new BTree<[string, string], string>(
+    undefined,
+    (a, b) => byteOrder(a[0], b[0]) || byteOrder(a[1], b[1]),
+  );
+
+  override set(customerId: string, at: string): this {
+    const before = super.get(customerId);
+    if (before !== undefined) this.ordered.delete([before, profileKey(customerId)]);
+    this.ordered.set([at, profileKey(customerId)], customerId);
+    return super.set(customerId, at);
+  }
+
+  override delete(customerId: string): boolean {
+    const before = super.get(customerId);
+    if (before !== undefined) this.ordered.delete([before, profileKey(customerId)]);
+    return super.delete(customerId);
+  }
+
+  override clear(): void {
+    this.ordered.clear();
+    super.clear();
+  }
+}
+
+const indexOrder = ([x, a]: [string, DueWork], [y, b]: [string, DueWork]) =>
+  byteOrder(x, y) || byteOrder(workKey(a), workKey(b));
+
+/** Two runs of index entries, each in index order, as one run in index order. */
+function mergeInIndexOrder(a: [string, DueWork][], b: [string, DueWork][]): DueWork[] {
+  const out: DueWork[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x !== undefined && (y === undefined || indexOrder(x, y) <= 0)) {
+      out.push(x[1]);
+      i++;
+    } else if (y !== undefined) {
+      out.push(y[1]);
+      j++;
+    }
+  }
+  return out;
 }
 
 /** The values whose key starts with `prefix`, in key (DynamoDB sort key) order. */
