@@ -1,5 +1,4 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -23,7 +22,8 @@ import type {
 } from '../../domain/ports';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
-import { DUE_INDEX, DUE_SHARDS } from './table';
+import { DUE_SHARDS, shardOf } from './due-shard';
+import { DUE_INDEX } from './table';
 
 /**
  * Single-table layout, one partition per customer so that a customer's whole story is one Query:
@@ -66,10 +66,6 @@ export function dueShard(customerId: string): string {
  */
 const LEGACY_CLAIM_SHARDS = Array.from({ length: DUE_SHARDS }, (_, shard) => `CLAIM#${shard}`);
 const DUE_SHARD_NAMES = Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${shard}`);
-
-function shardOf(customerId: string): number {
-  return createHash('sha256').update(customerId).digest().readUInt16BE(0) % DUE_SHARDS;
-}
 
 /** What an item of the due index is, by its table sort key; anything else there is not work. */
 function dueWorkOf({ customerId, sk }: { customerId: string; sk: string }): DueWork[] {

@@ -1,5 +1,6 @@
 import BTree from 'sorted-btree';
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
+import { DUE_SHARDS, shardOf } from '../dynamodb/due-shard';
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
@@ -69,23 +70,28 @@ export function memoryStore(): CustomerStore & {
     return items;
   };
   /**
-   * The index (one shard) up to `until`, in index order: its claims first, then due customers. Reads
+   * Each shard's items up to `until`, in index order: its claims first, then its due customers. Reads
    * only what is due: a sweep costs the work it finds, whatever the population.
    */
-  const indexUpTo = (until: string): DueWork[] => {
-    const claims: [string, DueWork][] = [];
+  const shardsUpTo = (until: string): DueWork[][] => {
+    const claims = Array.from({ length: DUE_SHARDS }, (): [string, DueWork][] => []);
     for (const key of CLAIM_DUE <= until ? claimsDue : []) {
       const record = events.get(key);
       if (record)
-        claims.push([CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]);
+        claims[shardOf(record.customerId)]!.push([
+          CLAIM_DUE,
+          { kind: 'claim', customerId: record.customerId, eventId: record.eventId },
+        ]);
     }
-    claims.sort(([, a], [, b]) => byteOrder(workKey(a), workKey(b)));
-    const customers: [string, DueWork][] = [];
-    for (const [[at], customerId] of due.ordered.entries()) {
-      if (at > until) break;
-      customers.push([at, { kind: 'customer', customerId }]);
-    }
-    return mergeInIndexOrder(claims, customers);
+    return claims.map((shardClaims, shard) => {
+      shardClaims.sort(([, a], [, b]) => byteOrder(workKey(a), workKey(b)));
+      const customers: [string, DueWork][] = [];
+      for (const [[of, at], customerId] of due.ordered.entries([shard, '', ''])) {
+        if (of !== shard || at > until) break;
+        customers.push([at, { kind: 'customer', customerId }]);
+      }
+      return mergeInIndexOrder(shardClaims, customers);
+    });
   };
   const setEvent = (r: StoredEvent) => {
     const key = `${r.customerId}/${r.eventId}`;
@@ -136,9 +142,8 @@ export function memoryStore(): CustomerStore & {
       else due.set(p.customerId, indexed);
     },
     listDueWork: async function* (now, pageSize) {
-      // Like the GSI: string order, read once in order (a snapshot, as a query's pages are).
-      const ready = indexUpTo(now);
-      for (let i = 0; i < ready.length; i += pageSize) yield ready.slice(i, i + pageSize);
+      // Read once (a snapshot): the sweep re-indexes what it takes, behind the adapter's cursor too.
+      yield* sideBySide(shardsUpTo(now), pageSize);
     },
     getEvent: async (c, e) => copy(events.get(`${c}/${e}`)),
     writeEvent: async (r, holder) => {
@@ -153,10 +158,12 @@ export function memoryStore(): CustomerStore & {
       if (held?.state === 'claimed' && held.claimId === holder) deleteEvent(c, e);
     },
     listClaims: async function* (pageSize) {
-      const claims = indexUpTo(CLAIM_DUE).flatMap((w) =>
-        w.kind === 'claim' ? [{ customerId: w.customerId, eventId: w.eventId }] : [],
-      );
-      for (let i = 0; i < claims.length; i += pageSize) yield claims.slice(i, i + pageSize);
+      for (const page of sideBySide(shardsUpTo(CLAIM_DUE), pageSize)) {
+        const claims = page.flatMap((w) =>
+          w.kind === 'claim' ? [{ customerId: w.customerId, eventId: w.eventId }] : [],
+        );
+        if (claims.length > 0) yield claims;
+      }
     },
     getTombstone: async (key) => copy(tombstones.get(key)),
     putTombstone: async (r) => void tombstones.set(r.key, stored(r)),
@@ -251,22 +258,26 @@ function byteOrder(a: string, b: string): number {
  * table key, as the GSI orders ties), so that reading what is due never walks the customers not yet due.
  */
 class DueIndex extends Map<string, string> {
-  readonly ordered = new BTree<[string, string], string>(
+  /** (shard, due value, table key) → customer id. */
+  readonly ordered = new BTree<[number, string, string], string>(
     undefined,
-    (a, b) => byteOrder(a[0], b[0]) || byteOrder(a[1], b[1]),
+    (a, b) => a[0] - b[0] || byteOrder(a[1], b[1]) || byteOrder(a[2], b[2]),
   );
 
   override set(customerId: string, at: string): this {
-    const before = super.get(customerId);
-    if (before !== undefined) this.ordered.delete([before, profileKey(customerId)]);
-    this.ordered.set([at, profileKey(customerId)], customerId);
+    this.unindex(customerId);
+    this.ordered.set([shardOf(customerId), at, profileKey(customerId)], customerId);
     return super.set(customerId, at);
   }
 
   override delete(customerId: string): boolean {
-    const before = super.get(customerId);
-    if (before !== undefined) this.ordered.delete([before, profileKey(customerId)]);
+    this.unindex(customerId);
     return super.delete(customerId);
+  }
+
+  private unindex(customerId: string): void {
+    const before = super.get(customerId);
+    if (before !== undefined) this.ordered.delete([shardOf(customerId), before, profileKey(customerId)]);
   }
 
   override clear(): void {
@@ -277,6 +288,18 @@ class DueIndex extends Map<string, string> {
 
 const indexOrder = ([x, a]: [string, DueWork], [y, b]: [string, DueWork]) =>
   byteOrder(x, y) || byteOrder(workKey(a), workKey(b));
+
+/**
+ * The pages the DynamoDB adapter gives for these shards: it reads every shard side by side, a page of
+ * each at a time, and yields the pages that hold work, shard by shard, round by round.
+ */
+function* sideBySide(shards: DueWork[][], pageSize: number): Generator<DueWork[]> {
+  for (let start = 0; shards.some((shard) => shard.length > start); start += pageSize)
+    for (const shard of shards) {
+      const page = shard.slice(start, start + pageSize);
+      if (page.length > 0) yield page;
+    }
+}
 
 /** Two runs of index entries, each in index order, as one run in index order. */
 function mergeInIndexOrder(a: [string, DueWork][], b: [string, DueWork][]): DueWork[] {
