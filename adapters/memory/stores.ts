@@ -334,11 +334,23 @@ function sortedValues<T>(items: Map<string, T> | undefined, prefix = ''): T[] {
  * them from maps and lists alike), so no caller shares an object with the store.
  */
 function stored<T>(value: T): T {
-  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(stored) as T;
+  return plainCopy(value) as T;
+}
+
+// Plain loops, not Object.entries/filter/map: this runs on every read and write of a simulation.
+function plainCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value as unknown[]) if (v !== undefined) out.push(plainCopy(v));
+    return out;
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = stored(v);
-  return out as T;
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = plainCopy(v);
+  }
+  return out;
 }
 
 const copyOf = <T>(value: T): T => stored(value);
