@@ -1,5 +1,4 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -23,7 +22,8 @@ import type {
 } from '../../domain/ports';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
-import { DUE_INDEX, DUE_SHARDS } from './table';
+import { DUE_SHARDS, shardOf } from './due-shard';
+import { DUE_INDEX } from './table';
 
 /**
  * Single-table layout, one partition per customer so that a customer's whole story is one Query:
@@ -67,10 +67,6 @@ export function dueShard(customerId: string): string {
 const LEGACY_CLAIM_SHARDS = Array.from({ length: DUE_SHARDS }, (_, shard) => `CLAIM#${shard}`);
 const DUE_SHARD_NAMES = Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${shard}`);
 
-function shardOf(customerId: string): number {
-  return createHash('sha256').update(customerId).digest().readUInt16BE(0) % DUE_SHARDS;
-}
-
 /** What an item of the due index is, by its table sort key; anything else there is not work. */
 function dueWorkOf({ customerId, sk }: { customerId: string; sk: string }): DueWork[] {
   if (sk === 'PROFILE') return [{ kind: 'customer', customerId }];
@@ -105,6 +101,15 @@ function profileItem(profile: Profile): Record<string, unknown> {
   };
 }
 
+/**
+ * A stored item as the record it holds: without its table keys or its due shard, which say where the item
+ * is kept, not what it says (a profile's `dueAt` is both: the index keeps it in its fixed-width form).
+ */
+function record<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, [DUE_INDEX.partitionKey]: _shard, ...rest } = item;
+  return rest as T;
+}
+
 /** The condition that the event's record is still the claim named `holder`. */
 function heldBy(holder: string) {
   return {
@@ -121,8 +126,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
   const get = async <T>(key: Record<string, string>): Promise<T | undefined> => {
     const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...rest } = Item;
-    return rest as T;
+    return record<T>(Item);
   };
   const put = async (key: Record<string, string>, record: object) => {
     await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, ...record } }));
@@ -139,8 +143,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
         ConsistentRead: true,
       },
     );
-    for await (const page of pages)
-      for (const { pk: _pk, sk: _sk, ...rest } of page.Items ?? []) items.push(rest as T);
+    for await (const page of pages) for (const item of page.Items ?? []) items.push(record<T>(item));
     return items;
   };
   /**
@@ -279,7 +282,13 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
           if (claims.length > 0) yield claims;
         }
     },
-    getEvent: (customerId, eventId) => get<StoredEvent>(keys.event(customerId, eventId)),
+    async getEvent(customerId, eventId) {
+      // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record.
+      const stored = await get<StoredEvent & { dueAt?: string }>(keys.event(customerId, eventId));
+      if (!stored) return undefined;
+      const { dueAt: _dueAt, ...event } = stored;
+      return event;
+    },
     async writeEvent(record, holder) {
       try {
         await doc.send(

@@ -1,0 +1,376 @@
+import { CLAIM_DUE } from '../../domain/due';
+import { VersionConflictError } from '../../domain/errors';
+import type { CustomerStore, DueWork } from '../../domain/ports';
+import { idsInOneShard } from '../support/index-worlds';
+import { AT, awaiting, claim, decision, done, entry, message, pacing, pagesOf, profile } from './records';
+
+export type ContractStore = CustomerStore & { cleanup?(): Promise<void> };
+
+/**
+ * The behaviour every CustomerStore must have, whatever keeps the data: the simulator runs whole
+ * populations on the memory store and must see what the DynamoDB adapter (the reference) would do.
+ */
+export function customerStoreContract(name: string, makeStore: () => Promise<ContractStore>): void {
+  describe(`the CustomerStore contract: ${name}`, () => {
+    let store: ContractStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(() => store.cleanup?.());
+
+    describe('profiles', () => {
+      it('creates at version 1 and replaces version n - 1 only', async () => {
+        expect(await store.getProfile('c-1')).toBeUndefined();
+        await expect(store.putProfile(profile('c-1', { version: 2 }))).rejects.toThrow(VersionConflictError);
+        await store.putProfile(profile('c-1'));
+        expect(await store.getProfile('c-1')).toEqual(profile('c-1'));
+        await expect(store.putProfile(profile('c-1'))).rejects.toThrow(VersionConflictError);
+        await expect(store.putProfile(profile('c-1', { version: 3 }))).rejects.toThrow(VersionConflictError);
+        await store.putProfile(profile('c-1', { version: 2, stage: 'first-purchase' }));
+        expect(await store.getProfile('c-1')).toEqual(
+          profile('c-1', { version: 2, stage: 'first-purchase' }),
+        );
+        await expect(store.putProfile(profile('c-1', { version: 2 }))).rejects.toThrow(VersionConflictError);
+      });
+
+      it('gives back what was written, field for field: no index attributes, no undefined fields', async () => {
+        await store.putProfile(profile('c-1', { dueAt: '2026-06-02T00:00:00.000Z', email: undefined }));
+        const got = await store.getProfile('c-1');
+        expect(got).toStrictEqual(profile('c-1', { dueAt: '2026-06-02T00:00:00.000Z' }));
+        expect(Object.keys(got!)).not.toContain('email');
+      });
+
+      it('keeps a due time as the index orders it (the fixed-width ISO instant)', async () => {
+        await store.putProfile(profile('c-1', { dueAt: '2026-06-02T02:00:00+02:00' }));
+        expect((await store.getProfile('c-1'))?.dueAt).toBe('2026-06-02T00:00:00.000Z');
+        await store.putProfile(profile('c-1', { version: 2, dueAt: '+010000-01-01T00:00:00.000Z' }));
+        expect((await store.getProfile('c-1'))?.dueAt).toBe('+010000-01-01T00:00:00.000Z');
+      });
+    });
+
+    describe('event records and claims', () => {
+      it('claims an event once; only the holder replaces or releases its claim', async () => {
+        expect(await store.getEvent('c-1', 'e-1')).toBeUndefined();
+        expect(await store.writeEvent(claim('c-1', 'e-1', 'h-1'), 'h-1')).toBe(false);
+        expect(await store.writeEvent(claim('c-1', 'e-1', 'h-1'))).toBe(true);
+        expect(await store.writeEvent(claim('c-1', 'e-1', 'h-2'))).toBe(false);
+        expect(await store.getEvent('c-1', 'e-1')).toStrictEqual(claim('c-1', 'e-1', 'h-1'));
+        expect(await store.writeEvent(claim('c-1', 'e-1', 'h-2'), 'h-2')).toBe(false);
+        expect(await store.writeEvent(claim('c-1', 'e-1', 'h-2'), 'h-1')).toBe(true);
+        await store.releaseEvent('c-1', 'e-1', 'h-1');
+        expect(await store.getEvent('c-1', 'e-1')).toStrictEqual(claim('c-1', 'e-1', 'h-2'));
+        expect(await store.writeEvent(done('c-1', 'e-1', 'h-2'), 'h-2')).toBe(true);
+        expect(await store.getEvent('c-1', 'e-1')).toStrictEqual(done('c-1', 'e-1', 'h-2'));
+        // A done record is no claim: nobody holds it any more, so nobody replaces or releases it.
+        expect(await store.writeEvent(claim('c-1', 'e-1', 'h-2'), 'h-2')).toBe(false);
+        await store.releaseEvent('c-1', 'e-1', 'h-2');
+        expect(await store.getEvent('c-1', 'e-1')).toStrictEqual(done('c-1', 'e-1', 'h-2'));
+      });
+
+      it('releases a claim for its holder only', async () => {
+        await store.writeEvent(claim('c-1', 'e-1', 'h-1'));
+        await store.releaseEvent('c-1', 'e-1', 'h-9');
+        expect(await store.getEvent('c-1', 'e-1')).toBeDefined();
+        await store.releaseEvent('c-1', 'e-1', 'h-1');
+        expect(await store.getEvent('c-1', 'e-1')).toBeUndefined();
+        await store.releaseEvent('c-1', 'e-1', 'h-1');
+        expect(await store.writeEvent(claim('c-1', 'e-1', 'h-3'))).toBe(true);
+      });
+
+      it('lists the claims that keep their event, until done or released, in pages', async () => {
+        await store.writeEvent(claim('c-1', 'e-1', 'h-1'));
+        await store.writeEvent(claim('c-1', 'e-2', 'h-2'));
+        await store.writeEvent(claim('c-2', 'e-1', 'h-3'));
+        await store.writeEvent(claim('c-3', 'e-1', 'h-4', false));
+        await store.writeEvent(claim('c-4', 'e-1', 'h-5'));
+        await store.writeEvent(done('c-4', 'e-1', 'h-5'), 'h-5');
+        await store.writeEvent(claim('c-5', 'e-1', 'h-6'));
+        await store.releaseEvent('c-5', 'e-1', 'h-6');
+        await store.putProfile(profile('c-6', { dueAt: '2026-01-01T00:00:00.000Z' }));
+        const pages = await pagesOf(store.listClaims(1));
+        expect(pages.every((page) => page.length === 1)).toBe(true);
+        expect(sorted(pages.flat().map((c) => `${c.customerId}/${c.eventId}`))).toEqual([
+          'c-1/e-1',
+          'c-1/e-2',
+          'c-2/e-1',
+        ]);
+      });
+    });
+
+    describe('messages', () => {
+      it('claims a key once, or again over a deferred record', async () => {
+        expect(await store.getMessage('c-1', 'm-1')).toBeUndefined();
+        expect(await store.claimMessage(message('c-1', 'm-1'))).toBe(true);
+        expect(await store.claimMessage(message('c-1', 'm-1', { template: 'other' }))).toBe(false);
+        expect(await store.getMessage('c-1', 'm-1')).toStrictEqual(message('c-1', 'm-1'));
+        await store.updateMessage(
+          message('c-1', 'm-1', { status: 'deferred', reason: 'quiet-hours-deferred' }),
+        );
+        expect(
+          await store.claimMessage(message('c-1', 'm-1', { claimedAt: '2026-06-02T00:00:00.000Z' })),
+        ).toBe(true);
+        await store.updateMessage(message('c-1', 'm-1', { status: 'sent', sentAt: AT }));
+        expect(await store.claimMessage(message('c-1', 'm-1'))).toBe(false);
+        expect(await store.getMessage('c-1', 'm-1')).toStrictEqual(
+          message('c-1', 'm-1', { status: 'sent', sentAt: AT }),
+        );
+      });
+
+      it('settles only the sending claim made at the time given', async () => {
+        const later = '2026-06-01T00:01:00.000Z';
+        await store.claimMessage(message('c-1', 'm-1'));
+        expect(await store.settleClaim(message('c-1', 'm-1', { status: 'sent' }), later)).toBe(false);
+        expect(await store.settleClaim(message('c-1', 'm-1', { status: 'sent' }), undefined)).toBe(false);
+        expect(await store.settleClaim(message('c-1', 'm-1', { status: 'sent' }), AT)).toBe(true);
+        expect(await store.settleClaim(message('c-1', 'm-1', { status: 'failed' }), AT)).toBe(false);
+        expect((await store.getMessage('c-1', 'm-1'))?.status).toBe('sent');
+        await store.claimMessage(message('c-1', 'm-2', { claimedAt: undefined }));
+        expect(await store.settleClaim(message('c-1', 'm-2', { status: 'in-doubt' }), AT)).toBe(false);
+        expect(await store.settleClaim(message('c-1', 'm-2', { status: 'in-doubt' }), undefined)).toBe(true);
+        expect(await store.settleClaim(message('c-9', 'm-1', { status: 'sent' }), AT)).toBe(false);
+        expect(await store.getMessage('c-9', 'm-1')).toBeUndefined();
+      });
+
+      it('releases a sending claim only', async () => {
+        await store.claimMessage(message('c-1', 'm-1'));
+        await store.claimMessage(message('c-1', 'm-2', { status: 'sent' }));
+        await store.releaseMessage('c-1', 'm-1');
+        await store.releaseMessage('c-1', 'm-2');
+        await store.releaseMessage('c-1', 'm-3');
+        expect(await store.getMessage('c-1', 'm-1')).toBeUndefined();
+        expect((await store.getMessage('c-1', 'm-2'))?.status).toBe('sent');
+      });
+    });
+
+    it('keeps the first decision for a key and gives it back to every later one', async () => {
+      expect(await store.recordDecision(decision('c-1', 'd-1', 'a'))).toStrictEqual(
+        decision('c-1', 'd-1', 'a'),
+      );
+      expect(await store.recordDecision(decision('c-1', 'd-1', 'b'))).toStrictEqual(
+        decision('c-1', 'd-1', 'a'),
+      );
+      expect(await store.recordDecision(decision('c-2', 'd-1', 'b'))).toStrictEqual(
+        decision('c-2', 'd-1', 'b'),
+      );
+    });
+
+    describe('journey entries', () => {
+      beforeEach(async () => {
+        await store.putJourneyEntry(entry('c-1', 'welcome', 'x-3', '2026-06-03T00:00:00.000Z'));
+        await store.putJourneyEntry(entry('c-1', 'welcome', 'x-2', '2026-06-01T00:00:00.000Z'));
+        await store.putJourneyEntry(entry('c-1', 'welcome', 'x-1', '2026-06-01T00:00:00.000Z'));
+        await store.putJourneyEntry(entry('c-1', 'welcome-back', 'x-0', '2026-05-01T00:00:00.000Z'));
+        await store.putJourneyEntry(entry('c-1', 'review', 'x-9', '2026-05-01T00:00:00.000Z'));
+        await store.putJourneyEntry(entry('c-2', 'welcome', 'x-5', '2026-05-01T00:00:00.000Z'));
+      });
+
+      it("lists one journey's entries of one customer by entry time, then by execution name", async () => {
+        const entries = await store.listJourneyEntries('c-1', 'welcome');
+        expect(entries.map((e) => e.executionName)).toEqual(['x-1', 'x-2', 'x-3']);
+        expect(entries[0]).toStrictEqual(entry('c-1', 'welcome', 'x-1', '2026-06-01T00:00:00.000Z'));
+        expect(await store.listJourneyEntries('c-3', 'welcome')).toEqual([]);
+      });
+
+      it('lists every entry of a customer, by journey then execution name', async () => {
+        const entries = await store.listAllJourneyEntries('c-1');
+        expect(entries.map((e) => `${e.journeyId}/${e.executionName}`)).toEqual([
+          'review/x-9',
+          'welcome/x-1',
+          'welcome/x-2',
+          'welcome/x-3',
+          'welcome-back/x-0',
+        ]);
+        expect(await store.listAllJourneyEntries('c-3')).toEqual([]);
+      });
+
+      it('replaces an entry written again under its execution name (a conversion)', async () => {
+        const converted = {
+          ...entry('c-1', 'welcome', 'x-3', '2026-06-03T00:00:00.000Z'),
+          converted: { eventId: 'e-7', at: AT },
+        };
+        await store.putJourneyEntry(converted);
+        const entries = await store.listJourneyEntries('c-1', 'welcome');
+        expect(entries).toHaveLength(3);
+        expect(entries[2]).toStrictEqual(converted);
+      });
+    });
+
+    it('lists the awaits of one event type, by key, and deletes one', async () => {
+      await store.putAwait(awaiting('c-1', 'review', 't-2'));
+      await store.putAwait(awaiting('c-1', 'review', 't-1'));
+      await store.putAwait(awaiting('c-1', 'reviewed', 't-3'));
+      await store.putAwait(awaiting('c-2', 'review', 't-4'));
+      expect(await store.listAwaits('c-1', 'review')).toStrictEqual([
+        awaiting('c-1', 'review', 't-1'),
+        awaiting('c-1', 'review', 't-2'),
+      ]);
+      await store.deleteAwait('c-1', 'review#t-1');
+      await store.deleteAwait('c-1', 'review#t-9');
+      expect((await store.listAwaits('c-1', 'review')).map((a) => a.awaitKey)).toEqual(['review#t-2']);
+      expect(await store.listAwaits('c-3', 'review')).toEqual([]);
+    });
+
+    it('writes pacing at version n over n - 1 only', async () => {
+      expect(await store.getPacing('c-1')).toBeUndefined();
+      await expect(store.putPacing(pacing('c-1', 2))).rejects.toThrow(VersionConflictError);
+      await store.putPacing(pacing('c-1', 1));
+      await expect(store.putPacing(pacing('c-1', 1))).rejects.toThrow(VersionConflictError);
+      await store.putPacing(pacing('c-1', 2));
+      expect(await store.getPacing('c-1')).toStrictEqual(pacing('c-1', 2));
+    });
+
+    it('keeps suppressions and tombstones by key, the last write winning', async () => {
+      const suppression = {
+        key: 's-1',
+        channel: 'email' as const,
+        reason: 'bounce' as const,
+        at: AT,
+        source: 'ses',
+      };
+      expect(await store.getSuppression('s-1')).toBeUndefined();
+      await store.putSuppression({ ...suppression, source: 'first' });
+      await store.putSuppression(suppression);
+      expect(await store.getSuppression('s-1')).toStrictEqual(suppression);
+      expect(await store.getTombstone('t-1')).toBeUndefined();
+      await store.putTombstone({ key: 't-1', erasedAt: AT });
+      expect(await store.getTombstone('t-1')).toStrictEqual({ key: 't-1', erasedAt: AT });
+    });
+
+    it('remembers who was messaged at an address, once each, in customer order', async () => {
+      await store.rememberAddress('a-1', 'c-2');
+      await store.rememberAddress('a-1', 'c-1');
+      await store.rememberAddress('a-1', 'c-2');
+      await store.rememberAddress('a-2', 'c-3');
+      expect(await store.listAddressUsers('a-1')).toEqual(['c-1', 'c-2']);
+      await store.forgetAddress('a-1', 'c-2');
+      await store.forgetAddress('a-1', 'c-9');
+      expect(await store.listAddressUsers('a-1')).toEqual(['c-1']);
+      expect(await store.listAddressUsers('a-3')).toEqual([]);
+    });
+
+    dueIndexContract(() => store);
+    erasureContract(() => store);
+    copiesContract(() => store);
+  });
+}
+
+function dueIndexContract(current: () => CustomerStore): void {
+  describe('the due index', () => {
+    it("lists a shard's claims first, then its customers due by now in time order, in pages", async () => {
+      const store = current();
+      const [a, b, c, d, e, f] = idsInOneShard(6, 'due-', 'due-0');
+      await store.putProfile(profile(a!, { dueAt: '2026-05-03T00:00:00.000Z' }));
+      await store.putProfile(profile(b!, { dueAt: '2026-05-01T00:00:00.000Z' }));
+      await store.putProfile(profile(c!, { dueAt: '2026-07-01T00:00:00.000Z' }));
+      await store.putProfile(profile(d!));
+      await store.putProfile(profile(e!, { dueAt: AT }));
+      await store.writeEvent(claim(f!, 'e-1', 'h-1'));
+      await store.writeEvent(claim(f!, 'e-2', 'h-2', false));
+      const pages = await pagesOf(store.listDueWork(AT, 2));
+      expect(pages.every((page) => page.length > 0 && page.length <= 2)).toBe(true);
+      expect(pages.flat()).toEqual<DueWork[]>([
+        { kind: 'claim', customerId: f!, eventId: 'e-1' },
+        { kind: 'customer', customerId: b! },
+        { kind: 'customer', customerId: a! },
+        { kind: 'customer', customerId: e! },
+      ]);
+    });
+
+    it('lists the due work of every shard; a customer moves in the index with its due time, and leaves it', async () => {
+      const store = current();
+      const ids = Array.from({ length: 40 }, (_, i) => `any-${i}`);
+      for (const id of ids) await store.putProfile(profile(id, { dueAt: '2026-05-01T00:00:00.000Z' }));
+      await store.putProfile(profile('any-0', { version: 2 }));
+      await store.putProfile(profile('any-1', { version: 2, dueAt: '+010000-01-01T00:00:00.000Z' }));
+      await store.putProfile(profile('any-2', { version: 2, dueAt: '2026-07-01T00:00:00.000Z' }));
+      await store.putProfile(profile('any-3', { version: 2, dueAt: '2026-04-01T00:00:00.000Z' }));
+      const work = (await pagesOf(store.listDueWork(AT, 7))).flat();
+      expect(sorted(work.map((w) => w.customerId))).toEqual(sorted(ids.slice(3)));
+      expect(await pagesOf(store.listDueWork(CLAIM_DUE, 7))).toEqual([]);
+    });
+  });
+}
+
+function erasureContract(current: () => CustomerStore): void {
+  it("deletes every item of the customer's own and counts them, leaving address-level records", async () => {
+    const store = current();
+    for (const id of ['c-1', 'c-2']) {
+      await store.putProfile(profile(id, { dueAt: '2026-05-01T00:00:00.000Z' }));
+      await store.writeEvent(claim(id, 'e-1', 'h-1'));
+      await store.writeEvent(done(id, 'e-2', 'h-2'));
+      await store.claimMessage(message(id, 'm-1'));
+      await store.recordDecision(decision(id, 'd-1', 'a'));
+      await store.putJourneyEntry(entry(id, 'welcome', 'x-1'));
+      await store.putJourneyEntry(entry(id, 'review', 'x-2'));
+      await store.putAwait(awaiting(id, 'review', 't-1'));
+      await store.putPacing(pacing(id, 1));
+      await store.rememberAddress('a-1', id);
+    }
+    await store.putSuppression({ key: 's-1', channel: 'email', reason: 'bounce', at: AT, source: 'ses' });
+    await store.putTombstone({ key: 't-1', erasedAt: AT });
+
+    expect(await store.deleteCustomer('c-1')).toBe(9);
+    expect(await store.deleteCustomer('c-1')).toBe(0);
+    expect(await store.getProfile('c-1')).toBeUndefined();
+    expect(await store.getEvent('c-1', 'e-1')).toBeUndefined();
+    expect(await store.getMessage('c-1', 'm-1')).toBeUndefined();
+    expect(await store.getPacing('c-1')).toBeUndefined();
+    expect(await store.listAllJourneyEntries('c-1')).toEqual([]);
+    expect(await store.listAwaits('c-1', 'review')).toEqual([]);
+    expect(await store.recordDecision(decision('c-1', 'd-1', 'b'))).toStrictEqual(
+      decision('c-1', 'd-1', 'b'),
+    );
+    const due = (await pagesOf(store.listDueWork(AT, 10))).flat();
+    expect(sorted(due.map((w) => `${w.kind}/${w.customerId}`))).toEqual(['claim/c-2', 'customer/c-2']);
+    expect((await pagesOf(store.listClaims(10))).flat()).toEqual([{ customerId: 'c-2', eventId: 'e-1' }]);
+    expect(await store.listAddressUsers('a-1')).toEqual(['c-1', 'c-2']);
+    expect(await store.getSuppression('s-1')).toBeDefined();
+    expect(await store.getTombstone('t-1')).toBeDefined();
+    expect(await store.listAllJourneyEntries('c-2')).toHaveLength(2);
+    expect(await store.getPacing('c-2')).toBeDefined();
+  });
+}
+
+function copiesContract(current: () => CustomerStore): void {
+  it('hands out copies: changing what was written or read changes nothing stored', async () => {
+    const store = current();
+    const written = {
+      profile: profile('c-1'),
+      event: done('c-1', 'e-1', 'h-1'),
+      message: message('c-1', 'm-1'),
+    };
+    const records = { entry: entry('c-1', 'welcome', 'x-1'), await: awaiting('c-1', 'review', 't-1') };
+    await store.putProfile(written.profile);
+    await store.writeEvent(written.event);
+    await store.claimMessage(written.message);
+    await store.putJourneyEntry(records.entry);
+    await store.putAwait(records.await);
+    await store.putPacing(pacing('c-1', 1));
+    written.profile.stageHistory.push(written.profile.stageHistory[0]!);
+    written.event.executions.length = 0;
+    written.message.status = 'sent';
+    records.entry.trigger.eventId = 'changed';
+    records.await.taskToken = 'changed';
+
+    (await store.getProfile('c-1'))!.tierHistory.push(profile('c-1').stageHistory[0]!);
+    ((await store.getEvent('c-1', 'e-1')) as ReturnType<typeof done>).stageChanges.length = 0;
+    (await store.getMessage('c-1', 'm-1'))!.template = 'changed';
+    (await store.listJourneyEntries('c-1', 'welcome'))[0]!.executionArn = 'changed';
+    (await store.listAllJourneyEntries('c-1'))[0]!.enteredAt = 'changed';
+    (await store.listAwaits('c-1', 'review'))[0]!.since = 'changed';
+    (await store.getPacing('c-1'))!.sends.length = 0;
+    (await store.recordDecision(decision('c-1', 'd-1', 'a'))).path = 'changed';
+
+    expect(await store.getProfile('c-1')).toStrictEqual(profile('c-1'));
+    expect(await store.getEvent('c-1', 'e-1')).toStrictEqual(done('c-1', 'e-1', 'h-1'));
+    expect(await store.getMessage('c-1', 'm-1')).toStrictEqual(message('c-1', 'm-1'));
+    expect(await store.listAllJourneyEntries('c-1')).toStrictEqual([entry('c-1', 'welcome', 'x-1')]);
+    expect(await store.listAwaits('c-1', 'review')).toStrictEqual([awaiting('c-1', 'review', 't-1')]);
+    expect(await store.getPacing('c-1')).toStrictEqual(pacing('c-1', 1));
+    expect(await store.recordDecision(decision('c-1', 'd-1', 'b'))).toStrictEqual(
+      decision('c-1', 'd-1', 'a'),
+    );
+  });
+}
+
+const sorted = (values: string[]) => [...values].sort();
