@@ -73,7 +73,7 @@ export async function simulateCommand(
     const population = await populationOf(values);
     const sweepEveryMs = values.sweep === 'daily' ? 86_400_000 : 3_600_000;
     const workflows = resolve(values.workflows ?? join(process.cwd(), 'workflows'));
-    const run = (dir: string, label: string) => simulateWith(dir, label, population, sweepEveryMs, err);
+    const run = (dir: string, label: string) => simulateWith(dir, label, population, sweepEveryMs);
     const result = await run(workflows, relative(process.cwd(), workflows) || workflows);
     const compare = values.compare
       ? await withWorkflowsAt(values.compare, workflows, (dir) => run(dir, values.compare!))
@@ -156,9 +156,8 @@ async function simulateWith(
   label: string,
   population: Population,
   sweepEveryMs: number,
-  err: (s: string) => void,
 ): Promise<SimulationResult> {
-  const progress = progressBar(population, label, err);
+  const progress = progressBar(population, label);
   try {
     return await simulate({
       workflowsDir,
@@ -176,7 +175,7 @@ async function simulateWith(
 }
 
 /** Events done, rate and ETA on stderr, redrawn in place; nothing when stderr is not a terminal. */
-function progressBar(population: Population, label: string, err: (s: string) => void) {
+function progressBar(population: Population, label: string) {
   if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
   const started = performance.now();
   const span = Date.parse(population.to) - Date.parse(population.from);
