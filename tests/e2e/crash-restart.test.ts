@@ -30,11 +30,11 @@ import { startRapportOnFreePorts, type SpawnedRapport } from '../support/spawn-r
  * exactly once. A thank-you whose record the kill left between claim and provider answer is "in doubt":
  * allowed, and counted apart, only while no second email exists for that customer.
  *
- * `npm test` runs 100 purchases; `npm run test:crash` runs 500 (RAPPORT_CRASH_PURCHASES sets the number)
+ * `npm test` runs 60 purchases; `npm run test:crash` runs 500 (RAPPORT_CRASH_PURCHASES sets the number)
  * and the figures are printed either way. Real processes on the wall clock: nothing here is timed, the
  * waits only poll until every thank-you is settled or nothing has moved for QUIET_MS.
  */
-const PURCHASES = Number(process.env.RAPPORT_CRASH_PURCHASES ?? 100);
+const PURCHASES = Number(process.env.RAPPORT_CRASH_PURCHASES ?? 60);
 const IN_FLIGHT = Number(process.env.RAPPORT_CRASH_IN_FLIGHT ?? 25);
 const KILL_AFTER = Math.floor(PURCHASES / 2);
 const START_MS = 120_000;
