@@ -17,8 +17,7 @@ export function createJourneyStarter(
 ): JourneyStarter {
   return {
     async start({ journeyId, executionName, input }) {
-      const stateMachineArn = stateMachineArns[journeyId];
-      if (!stateMachineArn) throw new Error(`no state machine is deployed for journey "${journeyId}"`);
+      const stateMachineArn = stateMachineArnOf(stateMachineArns, journeyId);
       try {
         const out = await sfn.send(
           new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }),
@@ -50,6 +49,13 @@ export function createJourneyStarter(
       }
     },
   };
+}
+
+/** The state machine a journey is deployed as; a journey with none is a deployment error. */
+export function stateMachineArnOf(stateMachineArns: Record<string, string>, journeyId: string): string {
+  const arn = stateMachineArns[journeyId];
+  if (!arn) throw new Error(`no state machine is deployed for journey "${journeyId}"`);
+  return arn;
 }
 
 export function executionArnFor(stateMachineArn: string, executionName: string): string {

@@ -1,4 +1,4 @@
-import { executionArnFor } from '../../adapters/stepfunctions/journey-starter';
+import { executionArnFor, stateMachineArnOf } from '../../adapters/stepfunctions/journey-starter';
 import { smsLength } from '../../domain/messages/sms';
 import type { JourneyStarter, LifecyclePublisher, Mailer, SmsSender } from '../../domain/ports';
 import type { LocalStepFunctions } from '../stepfunctions';
@@ -13,8 +13,7 @@ export function inProcessStarter(
 ): JourneyStarter {
   return {
     async start({ journeyId, executionName, input }) {
-      const stateMachineArn = stateMachineArns[journeyId];
-      if (!stateMachineArn) throw new Error(`no state machine is deployed for journey "${journeyId}"`);
+      const stateMachineArn = stateMachineArnOf(stateMachineArns, journeyId);
       try {
         const execution = await sfn.startExecution(stateMachineArn, executionName, JSON.stringify(input));
         return { executionArn: execution.executionArn, alreadyStarted: false };

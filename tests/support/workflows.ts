@@ -28,3 +28,17 @@ steps:
   - { id: nudge, type: send, channel: email, template: we-miss-you, topic: offers, next: done }
   - { id: done, type: exit }
 `;
+
+/** The journeys shipped in workflows/, by id: tests that pin something for each say so against this. */
+export const SHIPPED_JOURNEY_IDS = [
+  'birthday-greeting',
+  'dormancy-reactivation',
+  'first-small-purchase',
+  'loyal-appreciation',
+  'mid-autumn-greeting',
+  'nps-survey',
+  'post-purchase-check-in',
+  'referral-invitation',
+  'service-recovery',
+  'spring-festival-greeting',
+];

@@ -1,3 +1,4 @@
+import { SHIPPED_JOURNEY_IDS } from '../support/workflows';
 import { loadWorkflows } from '../../domain/config/load';
 import { compileJourney, type Asl, type AslState } from '../../domain/journey/compile';
 import type { Journey } from '../../domain/journey/schema';
@@ -90,18 +91,7 @@ describe.each([
 });
 
 it('every shipped journey is pinned above', () => {
-  expect(workflows.journeys.map((j) => j.journey.id).sort()).toEqual([
-    'birthday-greeting',
-    'dormancy-reactivation',
-    'first-small-purchase',
-    'loyal-appreciation',
-    'mid-autumn-greeting',
-    'nps-survey',
-    'post-purchase-check-in',
-    'referral-invitation',
-    'service-recovery',
-    'spring-festival-greeting',
-  ]);
+  expect(workflows.journeys.map((j) => j.journey.id).sort()).toEqual(SHIPPED_JOURNEY_IDS);
 });
 
 describe('adding a send step', () => {

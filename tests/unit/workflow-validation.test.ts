@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadWorkflows } from '../../domain/config/load';
 import { WORKFLOWS_DIR } from '../support/local';
 import { journey, problemsOf } from '../support/problems';
+import { SHIPPED_JOURNEY_IDS } from '../support/workflows';
 
 /** Only first-small-purchase, for tests of a lifecycle the other shipped journeys would not fit. */
 const ONLY_FIRST_JOURNEY = Object.fromEntries(
@@ -14,18 +15,7 @@ const ONLY_FIRST_JOURNEY = Object.fromEntries(
 describe('workflow validation', () => {
   it('accepts the shipped workflows', () => {
     const w = loadWorkflows(WORKFLOWS_DIR);
-    expect(w.journeys.map((j) => j.journey.id)).toEqual([
-      'birthday-greeting',
-      'dormancy-reactivation',
-      'first-small-purchase',
-      'loyal-appreciation',
-      'mid-autumn-greeting',
-      'nps-survey',
-      'post-purchase-check-in',
-      'referral-invitation',
-      'service-recovery',
-      'spring-festival-greeting',
-    ]);
+    expect(w.journeys.map((j) => j.journey.id)).toEqual(SHIPPED_JOURNEY_IDS);
     expect(w.settings.locales).toEqual(['en', 'zh-CN']);
   });
 

@@ -19,15 +19,8 @@ import type { HistoryRow } from './rows';
 /** What a history yields: profiles and purchases, in time order. */
 export type HistoryEvent = ProfileEvent | PurchaseEvent;
 
-interface Pending {
-  line: number;
-  customerId: string;
-  at: number;
-  amount: number;
-  currency: string;
-  orderId?: string;
-  customer?: CustomerAttributes;
-}
+/** A purchase waiting for its order's other lines: the row it started from, amounts summed in. */
+type Pending = HistoryRow;
 
 interface CustomerMemo {
   attributesHash?: number;
