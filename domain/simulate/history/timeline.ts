@@ -12,7 +12,7 @@
 import { Heap } from 'heap-js';
 import { InvalidEventError, type Problem } from '../../errors';
 import { parseCustomerEvent } from '../../events/parse';
-import type { CustomerAttributes, ProfileEvent, PurchaseEvent } from '../../events/schema';
+import type { ProfileEvent, PurchaseEvent } from '../../events/schema';
 import { canonicalTime, type EventTimeWindow } from '../../events/time';
 import type { HistoryRow } from './rows';
 
