@@ -1,5 +1,4 @@
 import {
-  ExecutionAlreadyExists,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -7,32 +6,41 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { JourneyStarter } from '../../domain/ports';
 
+/** The three Step Functions calls a journey starter makes; failures keep Step Functions' error names. */
+export interface StepFunctionsCalls {
+  /** Returns the execution's ARN. */
+  startExecution(stateMachineArn: string, name: string, input: string): Promise<string>;
+  sendTaskSuccess(taskToken: string, output: string): Promise<void>;
+  stopExecution(executionArn: string, error: string, cause: string): Promise<void>;
+}
+
 /**
  * Starts journey executions by deterministic name. Step Functions itself is the dedupe: the same name
  * with the same input returns the running execution, and a finished one answers ExecutionAlreadyExists.
+ * The same starter serves AWS (over the SDK) and the simulator (the local Step Functions in process).
  */
-export function createJourneyStarter(
-  sfn: SFNClient,
+export function journeyStarterOver(
+  calls: StepFunctionsCalls,
   stateMachineArns: Record<string, string>,
 ): JourneyStarter {
   return {
     async start({ journeyId, executionName, input }) {
       const stateMachineArn = stateMachineArnOf(stateMachineArns, journeyId);
       try {
-        const out = await sfn.send(
-          new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }),
+        const executionArn = await calls.startExecution(
+          stateMachineArn,
+          executionName,
+          JSON.stringify(input),
         );
-        return { executionArn: out.executionArn ?? '', alreadyStarted: false };
+        return { executionArn, alreadyStarted: false };
       } catch (e) {
-        if (e instanceof ExecutionAlreadyExists || (e as Error).name === 'ExecutionAlreadyExists') {
-          return { executionArn: executionArnFor(stateMachineArn, executionName), alreadyStarted: true };
-        }
-        throw e;
+        if ((e as Error).name !== 'ExecutionAlreadyExists') throw e;
+        return { executionArn: executionArnFor(stateMachineArn, executionName), alreadyStarted: true };
       }
     },
     async resume(taskToken, output) {
       try {
-        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+        await calls.sendTaskSuccess(taskToken, JSON.stringify(output));
         return 'resumed';
       } catch (e) {
         // The wait timed out, or its execution ended (a goal, a stop): nothing is waiting any more.
@@ -42,13 +50,31 @@ export function createJourneyStarter(
     },
     async stop(executionArn, { error, cause }) {
       try {
-        await sfn.send(new StopExecutionCommand({ executionArn, error, cause }));
+        await calls.stopExecution(executionArn, error, cause);
       } catch (e) {
         // Nothing to stop: it finished, or never started.
         if ((e as Error).name !== 'ExecutionDoesNotExist') throw e;
       }
     },
   };
+}
+
+/** The journey starter on AWS (and `npm start`): Step Functions through the AWS SDK. */
+export function createJourneyStarter(
+  sfn: SFNClient,
+  stateMachineArns: Record<string, string>,
+): JourneyStarter {
+  return journeyStarterOver(
+    {
+      startExecution: async (stateMachineArn, name, input) =>
+        (await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }))).executionArn ?? '',
+      sendTaskSuccess: async (taskToken, output) =>
+        void (await sfn.send(new SendTaskSuccessCommand({ taskToken, output }))),
+      stopExecution: async (executionArn, error, cause) =>
+        void (await sfn.send(new StopExecutionCommand({ executionArn, error, cause }))),
+    },
+    stateMachineArns,
+  );
 }
 
 /** The state machine a journey is deployed as; a journey with none is a deployment error. */

@@ -1,44 +1,21 @@
-import { executionArnFor, stateMachineArnOf } from '../../adapters/stepfunctions/journey-starter';
+import { journeyStarterOver } from '../../adapters/stepfunctions/journey-starter';
 import { smsLength } from '../../domain/messages/sms';
 import type { JourneyStarter, LifecyclePublisher, Mailer, SmsSender } from '../../domain/ports';
 import type { LocalStepFunctions } from '../stepfunctions';
 
-/**
- * The journey starter over the local Step Functions, called in process: what the AWS SDK starter does
- * over HTTP (adapters/stepfunctions/journey-starter.ts), with the same answers for the same errors.
- */
+/** The journey starter over the local Step Functions, called in process (no SDK, no HTTP). */
 export function inProcessStarter(
   sfn: LocalStepFunctions,
   stateMachineArns: Record<string, string>,
 ): JourneyStarter {
-  return {
-    async start({ journeyId, executionName, input }) {
-      const stateMachineArn = stateMachineArnOf(stateMachineArns, journeyId);
-      try {
-        const execution = await sfn.startExecution(stateMachineArn, executionName, JSON.stringify(input));
-        return { executionArn: execution.executionArn, alreadyStarted: false };
-      } catch (e) {
-        if ((e as Error).name !== 'ExecutionAlreadyExists') throw e;
-        return { executionArn: executionArnFor(stateMachineArn, executionName), alreadyStarted: true };
-      }
+  return journeyStarterOver(
+    {
+      startExecution: async (arn, name, input) => (await sfn.startExecution(arn, name, input)).executionArn,
+      sendTaskSuccess: async (token, output) => sfn.completeTask(token, { output: JSON.parse(output) }),
+      stopExecution: async (executionArn) => void (await sfn.stopExecution(executionArn)),
     },
-    async resume(taskToken, output) {
-      try {
-        sfn.completeTask(taskToken, { output });
-        return 'resumed';
-      } catch (e) {
-        if (['TaskTimedOut', 'TaskDoesNotExist'].includes((e as Error).name)) return 'gone';
-        throw e;
-      }
-    },
-    async stop(executionArn) {
-      try {
-        await sfn.stopExecution(executionArn);
-      } catch (e) {
-        if ((e as Error).name !== 'ExecutionDoesNotExist') throw e;
-      }
-    },
-  };
+    stateMachineArns,
+  );
 }
 
 /** Providers that deliver nothing and count what they were given: emails, and SMS parts by country. */
