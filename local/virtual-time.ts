@@ -18,14 +18,34 @@ export interface VirtualTime {
  * Replaces the timers and Date of this process with a virtual clock, so a journey with a 3-day wait
  * runs in milliseconds. Only timers and Date are faked: faking nextTick or setImmediate breaks sockets.
  */
-export function installVirtualTime(start: string | Date): VirtualTime {
+export function installVirtualTime(
+  start: string | Date,
+  options: {
+    /**
+     * `now-only` fakes `Date.now()` and leaves `Date` itself alone: `new Date()` then reads the wall
+     * clock, but every other `new Date(x)` stays native. fake-timers' Date wraps every construction, a
+     * tenth of a simulation's time. Only for code that reads the time through `Date.now()` or a Clock
+     * (the simulator: domain code, aws-local-stepfunctions); emulators read `new Date()`.
+     */
+    date?: 'full' | 'now-only';
+  } = {},
+): VirtualTime {
   const realSetTimeout = globalThis.setTimeout;
   const realClearTimeout = globalThis.clearTimeout;
+  const fakeDate = options.date !== 'now-only';
   const fake: InstalledClock = FakeTimers.install({
     now: new Date(start).getTime(),
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    toFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      ...(fakeDate ? ['Date' as const] : []),
+    ],
     shouldClearNativeTimers: true,
   });
+  const realDateNow = Date.now;
+  if (!fakeDate) Date.now = () => fake.now;
   const realTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   // Zero-delay timers (dynalite activating a table, stream plumbing) must run as they would in real
   // life even between `run` calls; running what is due now never moves virtual time.
@@ -87,6 +107,7 @@ export function installVirtualTime(start: string | Date): VirtualTime {
     uninstall: () => {
       realClearTimeout(pump);
       fake.uninstall();
+      if (!fakeDate) Date.now = realDateNow;
     },
   };
 }

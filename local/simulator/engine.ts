@@ -46,7 +46,7 @@ const WEEK = 7 * 86_400_000;
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   quietHandlers();
   const workflows = loadWorkflows(options.workflowsDir);
-  const time = installVirtualTime(options.from);
+  const time = installVirtualTime(options.from, { date: 'now-only' });
   const closers = new Closers();
   closers.add(installLongTimers());
   try {
