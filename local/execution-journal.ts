@@ -61,6 +61,8 @@ export function definitionHash(asl: string): string {
 
 /** What the local Step Functions asks of its journal: kept in the local DynamoDB, or in memory (the simulator). */
 export interface Journal {
+  /** False for a journal that ignores execution timelines: they are then not built for it. */
+  readonly keepsTimelines?: boolean;
   keepDefinition(hash: string, asl: string): Promise<void>;
   definition(hash: string): Promise<string | undefined>;
   /** Records a new execution; false when one with that ARN was already recorded. */
@@ -83,6 +85,7 @@ export interface Journal {
  * "a name is used once" matters. Executions themselves live in the LocalStepFunctions' own memory.
  */
 export class NamesOnlyJournal implements Journal {
+  readonly keepsTimelines = false;
   private readonly names = new Set<string>();
   async keepDefinition(): Promise<void> {}
   async definition(): Promise<string | undefined> {

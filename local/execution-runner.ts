@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WAIT_FOR_CALLBACK_RESOURCE } from '../domain/journey/compile';
 import type { Activity } from './activity';
-import type { Checkpoint, Journal, ExecutionStatus } from './execution-journal';
+import type { Checkpoint, ExecutionRecord, Journal, ExecutionStatus } from './execution-journal';
 import { waitDueAt } from './resume-definition';
 import type { Version } from './state-machine-versions';
 import type { TaskTokens } from './task-tokens';
@@ -53,6 +53,8 @@ export class ExecutionRunner {
     private readonly tokens: TaskTokens,
     private readonly now: () => Date,
     private readonly tasks: () => TaskHandlers,
+    /** Told of each execution once it has ended and the journal has been told. */
+    private readonly onEnded: (execution: LocalExecution) => void = () => undefined,
   ) {}
 
   /** Starts following a new (or restored) execution's journal writes. */
@@ -102,6 +104,8 @@ export class ExecutionRunner {
       const progress = this.progress.get(execution.executionArn);
       if (!this.closing) this.write(execution, () => this.journal.finished(this.endOf(execution)));
       await progress?.writes;
+      this.progress.delete(execution.executionArn);
+      if (!this.closing) this.onEnded(execution);
     })();
   }
 
@@ -131,8 +135,14 @@ export class ExecutionRunner {
       output: e.output,
       error: e.error,
       cause: e.cause,
-      statesEntered: e.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() })),
+      statesEntered: this.statesOf(e),
     };
+  }
+
+  /** The timeline as the journal keeps it; nothing for a journal that keeps none (the simulator's). */
+  private statesOf(e: LocalExecution): ExecutionRecord['statesEntered'] {
+    if (this.journal.keepsTimelines === false) return [];
+    return e.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() }));
   }
 
   /** Journal writes of one execution, in order; a failed one is reported and the next goes on. */
@@ -167,7 +177,7 @@ export class ExecutionRunner {
 
   private checkpoint(execution: LocalExecution, checkpoint: Checkpoint): Promise<void> {
     execution.checkpoint = checkpoint;
-    const states = execution.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() }));
+    const states = this.statesOf(execution);
     return this.write(execution, () => this.journal.checkpoint(execution.executionArn, checkpoint, states));
   }
 

@@ -50,8 +50,21 @@ export class LocalStepFunctions {
     private readonly activity: Activity,
     private readonly journal: Journal,
     private readonly now: () => Date,
+    options: {
+      /**
+       * Told of each execution when it ends. With `forget`, an ended execution is then dropped from memory
+       * (Describe and List no longer answer for it; the journal still refuses its name): a simulation of
+       * a population must not hold every execution it ran.
+       */
+      onEnded?: (execution: LocalExecution) => void;
+      forget?: boolean;
+    } = {},
   ) {
-    this.runner = new ExecutionRunner(activity, journal, this.tokens, now, () => this.tasks);
+    const onEnded = (e: LocalExecution) => {
+      options.onEnded?.(e);
+      if (options.forget) this.executions.delete(e.executionArn);
+    };
+    this.runner = new ExecutionRunner(activity, journal, this.tokens, now, () => this.tasks, onEnded);
     this.server = new AwsJsonServer(
       activity,
       '1.0',

@@ -91,6 +91,33 @@ function cost(r: SimulationResult): Section {
   };
 }
 
+/** Where the Step Functions bill comes from: the states entered most, with their share of its cost. */
+function transitions(r: SimulationResult, top = 10): Section {
+  const byState = Object.entries(r.usage.transitionsByState ?? {}).flatMap(([journeyId, states]) =>
+    Object.entries(states).map(([state, n]) => ({ label: `${journeyId}: ${state}`, n })),
+  );
+  const total = r.usage.stateTransitions;
+  const line = r.cost.lines.find((l) => l.service === 'Step Functions');
+  const perTransition = (l: 'usdPerMonth' | 'usdPerMonthPerMillionCustomers') =>
+    line && total > 0 ? line[l] / total : 0;
+  const rows = byState
+    .sort((a, b) => b.n - a.n)
+    .slice(0, top)
+    .map(({ label, n }) => ({
+      label,
+      cells: [
+        count(n),
+        rate(total > 0 ? n / total : 0),
+        usd(n * perTransition('usdPerMonthPerMillionCustomers')),
+      ],
+    }));
+  return {
+    title: `Step Functions: the ${top} states entered most`,
+    columns: ['transitions', 'share', 'per 1M customers per month'],
+    rows,
+  };
+}
+
 export function figures(r: SimulationResult): Section[] {
   return [
     {
@@ -108,6 +135,7 @@ export function figures(r: SimulationResult): Section[] {
     tally('Skipped messages by reason', r.skipped),
     experiments(r),
     cost(r),
+    transitions(r),
   ].filter((s) => s.rows.length > 0);
 }
 

@@ -12,6 +12,8 @@ export interface Usage {
   days: number;
   /** Step Functions standard-workflow state transitions: every state entered, every retry. */
   stateTransitions: number;
+  /** The same, by journey and state: which states the bill is made of. */
+  transitionsByState: Record<string, Record<string, number>>;
   /** Per Lambda function (as named in the CDK stack: ingest-event, send-message, journey-step, sweep, …). */
   lambda: Record<string, { requests: number; /** Sum of the measured durations, ms. */ durationMs: number }>;
   /** DynamoDB on-demand request units, counted at the store adapter. */

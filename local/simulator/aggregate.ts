@@ -1,6 +1,5 @@
 import type { Workflows } from '../../domain/config/load';
 import type { Journey } from '../../domain/journey/schema';
-import type { DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 import type {
   ArmResult,
   ExperimentResult,
@@ -9,14 +8,14 @@ import type {
   Usage,
   WeekSummary,
 } from '../../domain/simulate/result';
-import type { LocalExecution } from '../execution-runner';
 import type { SimulateOptions } from './engine';
 import type { Observations } from './observe';
+import type { SplitDecision, Tally } from './tally';
 
 export interface Snapshot {
   profiles: Map<string, { stage: string; tier: string }>;
   seen: Observations;
-  executions: LocalExecution[];
+  tally: Tally;
   lambda: Usage['lambda'];
   counts: { emails: number; smsParts: Record<string, number>; changes: number };
   busEvents: number;
@@ -27,36 +26,42 @@ export interface Snapshot {
   options: SimulateOptions;
 }
 
-const WEEK = 7 * 86_400_000;
 /** Below this many customers in an arm, no verdict is given. */
 const MIN_ARM = 30;
 
-/** The simulation's result, from what it observed while running. */
+/** The simulation's result, from what it counted while running. */
 export function summarise(s: Snapshot): SimulationResult {
-  const { options } = s;
+  const { options, tally } = s;
   const usage = usageOf(s);
   return {
     label: options.label ?? options.workflowsDir,
     period: { from: new Date(options.from).toISOString(), to: new Date(options.to).toISOString() },
     customers: s.profiles.size,
     events: s.events,
-    weeks: withMessages(s.weeks, s.seen.sent, Date.parse(options.from)),
-    finalStages: countBy([...s.profiles.values()], (p) => p.stage),
-    finalTiers: countBy([...s.profiles.values()], (p) => p.tier),
-    journeys: s.workflows.journeys.map(({ journey }) => journeySummary(journey, s)),
-    skipped: countBy(s.seen.skipped, (m) => m.reason ?? 'unknown'),
-    experiments: experiments(s.seen.decisions.values(), s.seen.entries),
+    weeks: s.weeks.map((w, i) => ({ ...w, messages: tally.weekly.get(i) ?? {} })),
+    finalStages: countBy(s.profiles.values(), (p) => p.stage),
+    finalTiers: countBy(s.profiles.values(), (p) => p.tier),
+    journeys: s.workflows.journeys.map(({ journey }) => journeySummary(journey, tally)),
+    skipped: { ...tally.skippedByReason },
+    experiments: experiments(tally.splits.values(), tally.converted),
     usage,
     cost: options.forecast(usage),
   };
 }
 
 function usageOf(s: Snapshot): Usage {
+  const byState: Usage['transitionsByState'] = {};
+  let transitions = 0;
+  for (const [journeyId, t] of s.tally.journeys) {
+    byState[journeyId] = { ...t.transitions };
+    for (const n of Object.values(t.transitions)) transitions += n;
+  }
   return {
     customers: s.profiles.size,
     days: (Date.parse(s.options.to) - Date.parse(s.options.from)) / 86_400_000,
     // Step Functions bills a transition for every state an execution enters.
-    stateTransitions: s.executions.reduce((sum, e) => sum + e.statesEntered.length, 0),
+    stateTransitions: transitions,
+    transitionsByState: byState,
     lambda: s.lambda,
     dynamodb: { readRequestUnits: s.seen.readRequestUnits, writeRequestUnits: s.seen.writeRequestUnits },
     eventBridgeEvents: s.counts.changes + s.busEvents,
@@ -68,36 +73,22 @@ function usageOf(s: Snapshot): Usage {
   };
 }
 
-function withMessages(weeks: WeekSummary[], sent: MessageRecord[], from: number): WeekSummary[] {
-  const filled = weeks.map((w) => ({ ...w, messages: {} as WeekSummary['messages'] }));
-  for (const m of sent) {
-    const week = filled[Math.floor((Date.parse(m.sentAt ?? m.createdAt) - from) / WEEK)];
-    if (!week) continue;
-    const byChannel = (week.messages[m.journeyId] ??= {});
-    byChannel[m.channel] = (byChannel[m.channel] ?? 0) + 1;
-  }
-  return filled;
-}
-
-function journeySummary(journey: Journey, s: Snapshot): JourneySummary {
-  const runs = s.executions.filter((e) => e.stateMachineArn.endsWith(`:rapport-${journey.id}`));
-  const ofStep = <T extends { journeyId: string; stepId: string }>(list: T[], stepId: string) =>
-    list.filter((m) => m.journeyId === journey.id && m.stepId === stepId);
-  const converted = [...s.seen.entries.values()].filter((e) => e.journeyId === journey.id && e.converted);
+function journeySummary(journey: Journey, tally: Tally): JourneySummary {
+  const t = tally.journeys.get(journey.id);
+  const step = (stepId: string) => `${journey.id}/${stepId}`;
+  let goalReached = 0;
+  for (const c of tally.converted.values()) if (c.journeyId === journey.id) goalReached++;
   return {
     journeyId: journey.id,
-    started: runs.length,
-    outcomes: countBy(runs, (e) => (e.status === 'RUNNING' ? 'running' : e.status.toLowerCase())),
-    goalReached: converted.length,
-    funnel: journey.steps.map((step) => ({
-      stepId: step.id,
-      type: step.type,
-      entered: runs.filter((e) => e.statesEntered.some((st) => st.name === step.id)).length,
-      ...(step.type === 'send'
-        ? {
-            sent: ofStep(s.seen.sent, step.id).length,
-            skipped: countBy(ofStep(s.seen.skipped, step.id), (m) => m.reason ?? 'unknown'),
-          }
+    started: t?.started ?? 0,
+    outcomes: { ...t?.outcomes },
+    goalReached,
+    funnel: journey.steps.map(({ id, type }) => ({
+      stepId: id,
+      type,
+      entered: t?.entered[id] ?? 0,
+      ...(type === 'send'
+        ? { sent: tally.sentByStep.get(step(id)) ?? 0, skipped: { ...tally.skippedByStep.get(step(id)) } }
         : {}),
     })),
   };
@@ -105,14 +96,17 @@ function journeySummary(journey: Journey, s: Snapshot): JourneySummary {
 
 /** Every split (and holdout): customers and conversions per arm, lift against the holdout, a verdict. */
 export function experiments(
-  decisions: Iterable<DecisionRecord>,
-  entries: Map<string, JourneyEntryRecord>,
+  decisions: Iterable<SplitDecision>,
+  converted: Map<string, { executionArn: string }>,
 ): ExperimentResult[] {
-  const convertedRuns = new Set([...entries.values()].filter((e) => e.converted).map((e) => e.executionArn));
-  const bySplit = new Map<string, DecisionRecord[]>();
-  for (const d of decisions)
-    if (d.kind === 'split')
-      bySplit.set(`${d.journeyId}/${d.stepId}`, [...(bySplit.get(`${d.journeyId}/${d.stepId}`) ?? []), d]);
+  const convertedRuns = new Set([...converted.values()].map((e) => e.executionArn));
+  const bySplit = new Map<string, SplitDecision[]>();
+  for (const d of decisions) {
+    const key = `${d.journeyId}/${d.stepId}`;
+    const list = bySplit.get(key);
+    if (list) list.push(d);
+    else bySplit.set(key, [d]);
+  }
   return [...bySplit.values()].map((split) => {
     const arms = [...new Set(split.map((d) => d.path))].map((arm) => {
       const of = split.filter((d) => d.path === arm);

@@ -17,6 +17,7 @@ import { installVirtualTime, type VirtualTime } from '../virtual-time';
 import { summarise } from './aggregate';
 import { countingProviders, inProcessStarter } from './in-process';
 import { observedStore, type Observations } from './observe';
+import { Tally } from './tally';
 
 export interface SimulateOptions {
   workflowsDir: string;
@@ -50,7 +51,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const closers = new Closers();
   closers.add(installLongTimers());
   try {
-    const run = wire(workflows, time);
+    const run = wire(workflows, time, {
+      from: Date.parse(options.from),
+      keepMessages: options.inspect !== undefined,
+    });
     startSweeper(options.sweepEveryMs ?? 3_600_000, () => run.invoke('sweep', {}), run.activity, closers);
     const weeks: WeekSummary[] = [];
     const from = Date.parse(options.from);
@@ -86,13 +90,17 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
 }
 
 /** The program's pieces, wired in process, and what the summary reads from them. */
-function wire(workflows: Workflows, time: VirtualTime) {
+function wire(workflows: Workflows, time: VirtualTime, options: { from: number; keepMessages: boolean }) {
   const now = () => time.clock.now();
   const activity = new Activity();
   const memory = memoryStore();
-  const { store, seen } = observedStore(memory);
+  const tally = new Tally(options.from);
+  const { store, seen } = observedStore(memory, tally, options);
   const providers = countingProviders();
-  const stepFunctions = new LocalStepFunctions(activity, new NamesOnlyJournal(), now);
+  const stepFunctions = new LocalStepFunctions(activity, new NamesOnlyJournal(), now, {
+    onEnded: (e) => tally.execution(e),
+    forget: true,
+  });
   const bus = new LocalEventBus(EVENT_BUS, now, activity);
   const lambda: Usage['lambda'] = {};
   const invoked = (fn: FunctionName, ms: number) => {
@@ -133,15 +141,22 @@ function wire(workflows: Workflows, time: VirtualTime) {
       }),
     week: (start: number) => weekOf(start, memory.profiles.values()),
     view: { store, seen },
-    snapshot: () => ({
+    /** What the run counted; executions still running at the end are counted as running. */
+    snapshot: () => {
+      for (const e of stepFunctions.listExecutions('', 'RUNNING')) tally.execution(e);
+      return snapshotOf();
+    },
+  };
+  function snapshotOf() {
+    return {
       profiles: memory.profiles,
       seen,
-      executions: stepFunctions.listExecutions(),
+      tally,
       lambda,
       counts: providers.counts,
       busEvents: bus.events.length,
-    }),
-  };
+    };
+  }
 }
 
 function weekOf(start: number, profiles: Iterable<{ stage: string; tier: string }>): WeekSummary {

@@ -1,14 +1,13 @@
 import { DUE_SHARDS } from '../../adapters/dynamodb/table';
 import type { CustomerStore, DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
+import type { Tally } from './tally';
 
 /** What the simulation saw the handlers write: the raw material of its result. */
 export interface Observations {
+  tally: Tally;
+  /** Every message sent and skipped: kept only when asked for (the fidelity test), counted always. */
   sent: MessageRecord[];
   skipped: MessageRecord[];
-  /** Each decision once (a retried step reads the same one back), by customer and decision key. */
-  decisions: Map<string, DecisionRecord>;
-  /** The latest record of each journey entry, by execution name. */
-  entries: Map<string, JourneyEntryRecord>;
   readRequestUnits: number;
   writeRequestUnits: number;
 }
@@ -39,15 +38,13 @@ const writeUnits = (value: unknown) => Math.max(1, Math.ceil(bytes(value) / 1024
  * and what the cost forecast and the result need (messages sent and skipped, split decisions, journey
  * entries and their conversions) is kept as it is written.
  */
-export function observedStore<S extends CustomerStore>(store: S): { store: S; seen: Observations } {
-  const seen: Observations = {
-    sent: [],
-    skipped: [],
-    decisions: new Map(),
-    entries: new Map(),
-    readRequestUnits: 0,
-    writeRequestUnits: 0,
-  };
+export function observedStore<S extends CustomerStore>(
+  store: S,
+  tally: Tally,
+  options: { keepMessages?: boolean } = {},
+): { store: S; seen: Observations } {
+  const seen: Observations = { tally, sent: [], skipped: [], readRequestUnits: 0, writeRequestUnits: 0 };
+  const keep = options.keepMessages === true;
   const watched = new Proxy(store, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
@@ -55,7 +52,7 @@ export function observedStore<S extends CustomerStore>(store: S): { store: S; se
       if (name === 'listDueWork' || name === 'listClaims') return indexReads(value, target, seen);
       return async (...args: unknown[]) => {
         const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        account(name, args, result, seen);
+        account(name, args, result, seen, keep);
         return result;
       };
     },
@@ -63,7 +60,7 @@ export function observedStore<S extends CustomerStore>(store: S): { store: S; se
   return { store: watched, seen };
 }
 
-function account(name: string, args: unknown[], result: unknown, seen: Observations): void {
+function account(name: string, args: unknown[], result: unknown, seen: Observations, keep: boolean): void {
   if (READS.has(name)) {
     seen.readRequestUnits += readUnits(result);
     return;
@@ -72,16 +69,16 @@ function account(name: string, args: unknown[], result: unknown, seen: Observati
   seen.writeRequestUnits += writeUnits(record) * (INDEXED.has(name) ? 2 : 1);
   if (name === 'deleteCustomer') seen.writeRequestUnits += Number(result) || 0;
   const message = record as MessageRecord;
-  if (name === 'claimMessage' && result === true && message.status === 'skipped') seen.skipped.push(message);
-  if (name === 'updateMessage' && message.status === 'sent') seen.sent.push(message);
-  if (name === 'recordDecision') {
-    const decision = result as DecisionRecord;
-    seen.decisions.set(`${decision.customerId}/${decision.decisionKey}`, decision);
+  if (name === 'claimMessage' && result === true && message.status === 'skipped') {
+    seen.tally.skipped(message);
+    if (keep) seen.skipped.push(message);
   }
-  if (name === 'putJourneyEntry') {
-    const entry = record as JourneyEntryRecord;
-    seen.entries.set(entry.executionName, entry);
+  if (name === 'updateMessage' && message.status === 'sent') {
+    seen.tally.sent(message);
+    if (keep) seen.sent.push(message);
   }
+  if (name === 'recordDecision') seen.tally.decision(result as DecisionRecord);
+  if (name === 'putJourneyEntry') seen.tally.entry(record as JourneyEntryRecord);
 }
 
 /** A due-index listing: one query per shard per pass, plus the pages' sizes. */

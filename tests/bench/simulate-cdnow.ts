@@ -11,7 +11,9 @@ import { simulate } from '../../local/simulator/engine';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const months = Number(process.env.BENCH_MONTHS ?? 18);
-const file = process.env.BENCH_HISTORY ?? join(__dirname, '..', '..', '..', 'shared', 'data', 'cdnow', 'CDNOW_master.txt');
+const file =
+  process.env.BENCH_HISTORY ??
+  join(__dirname, '..', '..', '..', 'shared', 'data', 'cdnow', 'CDNOW_master.txt');
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -40,8 +42,13 @@ async function main(): Promise<void> {
       `read ${((t1 - t0) / 1000).toFixed(1)} s, simulated ${((t2 - t1) / 1000).toFixed(1)} s, ` +
       `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
   );
-  for (const l of f.lines) console.log(`  ${l.service.padEnd(16)} ${l.item.padEnd(28)} $${l.usdPerMonthPerMillionCustomers.toFixed(2)} per 1M customers per month`);
-  console.log(`  infra per 1M customers per month: $${f.infraUsdPerMonthPerMillionCustomers.toFixed(2)}; transitions ${result.usage.stateTransitions}`);
+  for (const l of f.lines)
+    console.log(
+      `  ${l.service.padEnd(16)} ${l.item.padEnd(28)} $${l.usdPerMonthPerMillionCustomers.toFixed(2)} per 1M customers per month`,
+    );
+  console.log(
+    `  infra per 1M customers per month: $${f.infraUsdPerMonthPerMillionCustomers.toFixed(2)}; transitions ${result.usage.stateTransitions}`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -14,6 +14,7 @@ const twoMonths: Usage = {
   customers: 1_000,
   days: 2 * DAYS_PER_MONTH,
   stateTransitions: 200_000,
+  transitionsByState: {},
   lambda: {
     'send-message': { requests: 20_000, durationMs: 4_000_000 },
     sweep: { requests: 1_461, durationMs: 1_461_000 },
@@ -124,6 +125,7 @@ const cdnowShapedPerMillion: Usage = {
   customers: 1_000_000,
   days: DAYS_PER_MONTH,
   stateTransitions: 1_800_000,
+  transitionsByState: {},
   lambda: {
     'ingest-event': { requests: 164_000, durationMs: 164_000 * 100 },
     'send-message': { requests: 300_000, durationMs: 300_000 * 150 },
