@@ -122,6 +122,7 @@ function explain(e: unknown): string | undefined {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, what: string) => `${fmt(n)} ${what}${n === 1 ? '' : 's'}`;
 const counts = (c: Record<string, number>) =>
   Object.entries(c)
     .sort(([, a], [, b]) => b - a)
@@ -135,18 +136,19 @@ export function importSummary(
 ): string {
   const others = r.events - r.purchases;
   return [
-    `Imported ${fmt(r.customers)} customers and ${fmt(r.purchases)} purchases` +
-      (others ? ` (and ${fmt(others)} profile updates)` : '') +
+    `Imported ${plural(r.customers, 'customer')} and ${plural(r.purchases, 'purchase')}` +
+      (others ? ` (and ${plural(others, 'profile update')})` : '') +
       ` from ${run.path} as of ${run.asOf.toISOString()}, in ${run.seconds.toFixed(1)} s ` +
       `(replay ${(r.ms.replay / 1000).toFixed(1)} s, ${fmt(r.itemsWritten)} profiles written in ${(r.ms.write / 1000).toFixed(1)} s).`,
     r.leftOut
-      ? `Left out: ${fmt(r.leftOut)} events after the as-of time (${fmt(r.purchasesLeftOut)} purchases).`
+      ? `Left out: ${plural(r.leftOut, 'event')} after the as-of time (${plural(r.purchasesLeftOut, 'purchase')}).`
       : 'Left out: nothing (no event after the as-of time).',
     `Stages: ${counts(r.stageCounts) || 'none'}`,
     `Tiers:  ${counts(r.tierCounts) || 'none'}`,
-    `No journey was started and no message sent for the past. ${fmt(r.due)} customers have a next due time` +
+    'No journey was started and no message sent for the past. ' +
+      `Due later: ${plural(r.due, 'customer')}` +
       (r.nextDue ? ` (the first at ${r.nextDue})` : '') +
-      ': the sweep takes each then, and journeys start from there.',
+      '; the sweep takes each when due, and journeys start from there.',
     `Data: ${run.dataDir}. Start Rapport on it: ${run.dataDir === resolve(defaultDataDir()) ? '' : `RAPPORT_DATA_DIR=${run.dataDir} `}npm start`,
   ].join('\n');
 }

@@ -57,10 +57,10 @@ describe('rapport import: a history into the local store, then npm start on it',
     expect(code).toBe(0);
     expect(out).toContain('Imported 3 customers and 5 purchases (and 3 profile updates)');
     expect(out).toContain('as of 2026-03-15T00:00:00.000Z');
-    expect(out).toContain('Left out: 2 events after the as-of time (1 purchases).');
+    expect(out).toContain('Left out: 2 events after the as-of time (1 purchase).');
     expect(out).toMatch(/Stages: (?=.*first-purchase 1)(?=.*lost 1)(?=.*loyal 1)/);
     expect(out).toMatch(/Tiers: +regular 2, vip 1/);
-    expect(out).toContain('2 customers have a next due time (the first at 2026-04-01T17:00:00.000Z)');
+    expect(out).toContain('Due later: 2 customers (the first at 2026-04-01T17:00:00.000Z)');
   }, 30_000);
 
   it('refuses to import into a store that holds customers, and a history with a problem, writing nothing', async () => {
