@@ -38,6 +38,7 @@ export interface ReplayResult {
   leftOut: number;
   /** Of which purchases. */
   purchasesLeftOut: number;
+  /** Sweeps run: those of the grid that found someone due, and the last at `asOf`. */
   sweeps: number;
   stageCounts: Record<string, number>;
   tierCounts: Record<string, number>;
@@ -84,12 +85,24 @@ export async function replayLifecycle(
   const rejected: Problem[] = [];
   let nextSweep: number | undefined;
   let sweeps = 0;
+  /** When the sweep next finds work: at once with a claim in the index, never with no one due. */
+  const firstDue = (): number => {
+    if (store.claimsDue.size > 0) return Number.NEGATIVE_INFINITY;
+    const due = store.due.earliest();
+    return due === undefined ? Number.POSITIVE_INFINITY : Date.parse(due);
+  };
+  /** Runs the sweeps of the grid up to `t`, skipping those that would find no one due (they change nothing). */
   const sweepUpTo = async (t: number) => {
-    for (nextSweep ??= Math.ceil(t / every) * every; nextSweep <= t; nextSweep += every) {
-      now = nextSweep;
+    nextSweep ??= Math.ceil(t / every) * every;
+    for (;;) {
+      const at = Math.max(nextSweep, Math.ceil(firstDue() / every) * every);
+      if (at > t) break;
+      now = at;
       await sweep(deps);
       sweeps++;
+      nextSweep = at + every;
     }
+    nextSweep = Math.max(nextSweep, Math.floor(t / every) * every + every);
   };
   const counts = { applied: 0, purchases: 0, leftOut: 0, purchasesLeftOut: 0 };
   for await (const event of validEvents(events, options, rejected)) {

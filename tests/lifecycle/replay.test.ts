@@ -1,3 +1,4 @@
+import { memoryStore } from '../../adapters/memory/stores';
 import { loadWorkflows } from '../../domain/config/load';
 import { replayLifecycle } from '../../local/replay';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -80,19 +81,38 @@ describe('the lifecycle replay (rapport import, the CDNOW test)', () => {
   it('sweeps on the hour, as on AWS, and once more at the cut-off; timer changes land on their thresholds', async () => {
     const r = await replayLifecycle([purchase('h-1', 'c-h', '2026-01-01T00:30:00Z')], {
       lifecycle,
-      asOf: '2026-01-01T05:10:00Z',
+      asOf: '2026-04-01T03:10:00Z',
     });
-    // 01:00, 02:00, 03:00, 04:00, 05:00, and 05:10.
-    expect(r.sweeps).toBe(6);
+    const profile = r.store.profiles.get('c-h');
+    expect(profile?.stageHistory.map((c) => [c.to, c.at])).toEqual([
+      ['first-purchase', '2026-01-01T00:30:00Z'],
+      // 90 days after the purchase, to the second.
+      ['dormant', '2026-04-01T00:30:00.000Z'],
+    ]);
+    // Moved by the 01:00 sweep (a daily one would have left it to the cut-off's, at 03:10); the sweeps
+    // before it found no one due and were skipped.
+    expect(profile?.updatedAt).toBe('2026-04-01T01:00:00.000Z');
+    expect(r.sweeps).toBe(2);
 
-    const later = await replayLifecycle([purchase('h-1', 'c-h', '2026-01-01T00:30:00Z')], {
+    const atCutOff = await replayLifecycle([purchase('h-1', 'c-h', '2026-01-01T00:30:00Z')], {
       lifecycle,
       asOf: '2026-04-01T00:45:00Z',
     });
-    expect(later.store.profiles.get('c-h')?.stageHistory.map((c) => [c.to, c.at])).toEqual([
-      ['first-purchase', '2026-01-01T00:30:00Z'],
-      // 90 days after the purchase, to the second: the 01:00 sweep has not run yet, the cut-off's has.
-      ['dormant', '2026-04-01T00:30:00.000Z'],
-    ]);
+    // Before the 01:00 sweep: the cut-off's own sweep moves the customer.
+    expect(atCutOff.store.profiles.get('c-h')).toMatchObject({
+      stage: 'dormant',
+      updatedAt: '2026-04-01T00:45:00.000Z',
+    });
+  });
+
+  it('skips only sweeps that find no one due: the in-memory index knows its earliest due time over every shard', () => {
+    const store = memoryStore();
+    expect(store.due.earliest()).toBeUndefined();
+    const customers = Array.from({ length: 40 }, (_, i) => `c-${i}`);
+    customers.forEach((c, i) => store.due.set(c, `2026-0${1 + (i % 9)}-1${i % 10}T00:00:00.000Z`));
+    store.due.set('c-7', '2025-12-31T23:00:00.000Z');
+    expect(store.due.earliest()).toBe('2025-12-31T23:00:00.000Z');
+    store.due.delete('c-7');
+    expect(store.due.earliest()).toBe('2026-01-10T00:00:00.000Z');
   });
 });
