@@ -39,7 +39,7 @@ interface CustomerItems {
 export function memoryStore(): CustomerStore & {
   profiles: Map<string, Profile>;
   events: Map<string, StoredEvent>;
-  /** The due index itself (customer id → due value), for tests that plant legacy entries. */
+  /** The due index itself (customer id → due value): tests plant legacy entries; a replay asks its earliest. */
   due: Map<string, string> & { earliest(): string | undefined };
   /** The claims in the due index ("customer/event"), at CLAIM_DUE, as in the DynamoDB adapter. */
   claimsDue: Set<string>;

@@ -81,6 +81,41 @@ describe('rapport import: a history into the local store, then npm start on it',
     expect(good.code).toBe(0);
   }, 30_000);
 
+  it('reads any history through a column mapping, cutting off at the as-of instant whatever the offset', async () => {
+    const csv = join(dir, 'orders.csv');
+    writeFileSync(
+      csv,
+      [
+        'order,customer,when,total,mail',
+        'o-1,42,2026-01-05T10:00:00+08:00,19.90,li@example.com',
+        'o-1,42,2026-01-05T10:00:00+08:00,5.10,li@example.com',
+        // 2026-03-14T23:30Z: before the as-of time, though its text sorts after it.
+        'o-2,43,2026-03-15T08:30:00+09:00,300,wang@example.com',
+        // 2026-03-15T00:45Z: after it, though its text sorts before it.
+        'o-3,44,2026-03-14T23:45:00-01:00,50,zhao@example.com',
+      ].join('\n'),
+    );
+    const mapping = join(dir, 'mapping.yaml');
+    writeFileSync(
+      mapping,
+      'columns: { customerId: customer, time: when, amount: total, orderId: order, email: mail }\ncurrency: CNY\n',
+    );
+    const data = join(dir, 'mapped');
+    const { code, out } = await capture([
+      'import',
+      csv,
+      '--mapping',
+      mapping,
+      '--as-of',
+      AS_OF,
+      '--data',
+      data,
+    ]);
+    expect(code).toBe(0);
+    expect(out).toContain('Imported 2 customers and 2 purchases (and 2 profile updates)');
+    expect(out).toContain('Left out: 2 events after the as-of time (1 purchase).');
+  }, 30_000);
+
   it('npm start opens on the imported population: stages, tiers and histories, no execution, no message', async () => {
     time = installVirtualTime(AS_OF);
     runtime = await startLocalRuntime({
