@@ -7,6 +7,7 @@ import { newProfile } from '../domain/lifecycle/apply';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import { ConfigValidationError } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
+import { IMPORT_USAGE, importCommand } from './import';
 import { SIMULATE_USAGE, simulateCommand } from './simulate';
 
 const USAGE = `Usage: rapport <command>
@@ -16,6 +17,7 @@ const USAGE = `Usage: rapport <command>
   compile <journey> [dir] print the journey's compiled Amazon States Language
   schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
   simulate …             a population through the lifecycle and journeys, with the AWS bill (simulate --help)
+  import <history> …     a purchase history into the local store npm start uses, as of now (import --help)
 `;
 
 /** Every SMS text as a customer would get it, measured in billed parts (GSM-7: 160/153, UCS-2: 70/67). */
@@ -110,6 +112,12 @@ export function run(
           return 0;
         }
         return simulateCommand(args, out, err);
+      case 'import':
+        if (args.includes('--help')) {
+          out(IMPORT_USAGE);
+          return 0;
+        }
+        return importCommand(args, out, err);
       case undefined:
       case 'help':
       case '--help':

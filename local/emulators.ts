@@ -15,7 +15,7 @@ import { closeServer, containServer, keepIdleConnections, PortInUseError } from 
 import { LocalSmsOutbox } from './sms-outbox';
 import { LocalStepFunctions } from './stepfunctions';
 import { ExecutionJournal } from './execution-journal';
-import type { LocalStore } from './store';
+import { journalTableOf, type LocalStore } from './store';
 
 /** The event bus's name, locally as on AWS. */
 export const EVENT_BUS = 'rapport';
@@ -46,7 +46,7 @@ export async function startEmulators(
   const ses = await startSes(host, ports.ses, closers);
 
   // Its executions are kept beside Rapport's table, in the same data folder, so they survive a restart.
-  const journal = new ExecutionJournal(store.client, `${store.tableName}-local-executions`);
+  const journal = new ExecutionJournal(store.client, journalTableOf(store));
   await journal.open();
   const stepFunctions = new LocalStepFunctions(activity, journal, now);
   const stepFunctionsUrl = await stepFunctions.listen(ports.stepFunctions, host);

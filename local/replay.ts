@@ -1,71 +1,202 @@
-import { memoryPublisher, memoryStarter, memoryStore } from '../adapters/memory/stores';
+import { memoryStore } from '../adapters/memory/stores';
 import type { Clock } from '../domain/clock';
+import { InvalidEventError, type Problem } from '../domain/errors';
+import { parseCustomerEvent } from '../domain/events/parse';
 import type { CustomerEvent } from '../domain/events/schema';
+import { canonicalTime, DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../domain/events/time';
 import { ingestEvent } from '../domain/ingest';
-import type { Journey } from '../domain/journey/schema';
+import { NO_CALENDAR } from '../domain/journey/compile';
 import type { Lifecycle } from '../domain/lifecycle/schema';
+import type { JourneyStarter, LifecycleDeps } from '../domain/ports';
 import { sweep } from '../domain/sweep';
-import { NO_CALENDAR, type Calendar } from '../domain/journey/compile';
+
+export const HOUR_MS = 3_600_000;
+
+export interface ReplayOptions {
+  lifecycle: Lifecycle;
+  /** The state is taken at this instant: events after it are left out (counted), the last sweep runs at it. */
+  asOf: string;
+  /** settings.yaml `events`: each event is checked as if posted at its own time, as the API checks it. */
+  eventTimes?: EventTimeWindow;
+  /** How often the sweep runs, on a grid from the epoch: hourly by default, as EventBridge Scheduler does. */
+  sweepEveryMs?: number;
+  /** Names the input in problems, e.g. a file path. */
+  source?: string;
+  /** Called after every event applied. */
+  onProgress?: (done: { events: number; at: string }) => void;
+}
 
 export interface ReplayResult {
   store: ReturnType<typeof memoryStore>;
-  starter: ReturnType<typeof memoryStarter>;
-  stageCounts: Record<string, number>;
+  /** Events applied to the lifecycle. */
+  applied: number;
+  /** Of which purchases. */
+  purchases: number;
+  /** Events not applied: invalid as the API would find them, or out of time order in a stream. */
+  rejected: Problem[];
+  /** Valid events after `asOf`: not applied. */
+  leftOut: number;
+  /** Of which purchases. */
+  purchasesLeftOut: number;
+  /** Sweeps run: those of the grid that found someone due, and the last at `asOf`. */
   sweeps: number;
+  stageCounts: Record<string, number>;
+  tierCounts: Record<string, number>;
 }
 
 /**
- * Replays a purchase history through the real lifecycle code (ingest and the sweeper) in virtual time,
- * on in-memory stores: a day-by-day sweep as EventBridge Scheduler would run it, events applied at the
- * time they happened. The seed of the simulator: no AWS, no I/O, a population in seconds.
+ * A journey starter for a replay, which starts none: the replay runs the lifecycle with no journeys, so
+ * a call here would be a bug, and fails loudly rather than quietly firing years of past journeys.
  */
-export async function replayHistory(
-  events: readonly CustomerEvent[],
-  options: {
-    lifecycle: Lifecycle;
-    journeys?: readonly Journey[];
-    calendar?: Calendar;
-    until: string;
-    sweepEvery?: number;
-  },
+const NO_JOURNEYS: JourneyStarter = {
+  start: () => Promise.reject(new Error('a lifecycle replay starts no journeys')),
+  resume: () => Promise.reject(new Error('a lifecycle replay resumes no journeys')),
+  stop: () => Promise.reject(new Error('a lifecycle replay stops no journeys')),
+};
+
+/**
+ * Replays customer events through the real lifecycle code (ingest and the sweep) on an injected clock,
+ * in memory, with no journeys: every profile, stage and tier (with their histories) as of `asOf`. Each
+ * event is validated as the API validates it and applied at its own instant; the sweep runs on its grid
+ * (hourly, as on AWS) between events, and once more at `asOf`. An array is put in instant order first
+ * (an ISO string's text does not sort as its instant: `10:00+01:00` is before `09:30Z`); a stream must
+ * come in instant order (a history file read by readHistoryFile does), and an event earlier than one
+ * already applied is rejected, not applied out of turn. What `rapport import` loads, and what the CDNOW
+ * lifecycle test checks.
+ */
+export async function replayLifecycle(
+  events: readonly unknown[] | AsyncIterable<unknown> | Iterable<unknown>,
+  options: ReplayOptions,
 ): Promise<ReplayResult> {
   const store = memoryStore();
-  const starter = memoryStarter();
-  let now = 0;
+  let now = Number.NEGATIVE_INFINITY;
   const clock: Clock = { now: () => new Date(now) };
-  const deps = {
+  const deps: LifecycleDeps = {
     store,
-    starter,
+    starter: NO_JOURNEYS,
     clock,
     lifecycle: options.lifecycle,
-    journeys: options.journeys ?? [],
-    calendar: options.calendar ?? NO_CALENDAR,
-    publisher: memoryPublisher(),
+    journeys: [],
+    calendar: NO_CALENDAR,
+    publisher: { publish: async () => undefined },
   };
-  const sorted = [...events].sort((a, b) => a.at.localeCompare(b.at));
-  const every = options.sweepEvery ?? 86_400_000;
-  const until = Date.parse(options.until);
-  let nextSweep = sorted.length ? Date.parse(sorted[0]!.at) : until;
+  const every = options.sweepEveryMs ?? HOUR_MS;
+  const asOf = Date.parse(options.asOf);
+  const rejected: Problem[] = [];
+  let nextSweep: number | undefined;
   let sweeps = 0;
+  /** When the sweep next finds work: at once with a claim in the index, never with no one due. */
+  const firstDue = (): number => {
+    if (store.claimsDue.size > 0) return Number.NEGATIVE_INFINITY;
+    const due = store.due.earliest();
+    return due === undefined ? Number.POSITIVE_INFINITY : Date.parse(due);
+  };
+  /** Runs the sweeps of the grid up to `t`, skipping those that would find no one due (they change nothing). */
   const sweepUpTo = async (t: number) => {
-    while (nextSweep <= t) {
-      now = nextSweep;
+    nextSweep ??= Math.ceil(t / every) * every;
+    for (;;) {
+      const at = Math.max(nextSweep, Math.ceil(firstDue() / every) * every);
+      if (at > t) break;
+      now = at;
       await sweep(deps);
       sweeps++;
-      nextSweep += every;
+      nextSweep = at + every;
     }
+    nextSweep = Math.max(nextSweep, Math.floor(t / every) * every + every);
   };
-  for (const event of sorted) {
+  const counts = { applied: 0, purchases: 0, leftOut: 0, purchasesLeftOut: 0 };
+  for await (const event of validEvents(events, options, rejected)) {
     const at = Date.parse(event.at);
-    if (at > until) break;
+    const purchase = event.type === 'purchase' ? 1 : 0;
+    if (at > asOf) {
+      counts.leftOut++;
+      counts.purchasesLeftOut += purchase;
+      continue;
+    }
+    if (at < now) {
+      rejected.push(outOfOrder(event, now, options.source));
+      continue;
+    }
     await sweepUpTo(at);
     now = at;
     await ingestEvent(event, deps);
+    counts.applied++;
+    counts.purchases += purchase;
+    options.onProgress?.({ events: counts.applied, at: event.at });
   }
-  await sweepUpTo(until);
-  now = until;
+  await sweepUpTo(asOf);
+  now = asOf;
   await sweep(deps);
+  sweeps++;
+  return { store, ...counts, rejected, sweeps, ...countsOf(store.profiles.values()) };
+}
+
+/** The events that pass the API's checks, in instant order when given as an array; the rest as problems. */
+async function* validEvents(
+  events: readonly unknown[] | AsyncIterable<unknown> | Iterable<unknown>,
+  options: ReplayOptions,
+  rejected: Problem[],
+): AsyncGenerator<CustomerEvent> {
+  const check = (data: unknown, index: number): CustomerEvent | undefined => {
+    const source = `${options.source ?? 'events'}[${index}]`;
+    const at = Date.parse(String((data as { at?: unknown } | null)?.at));
+    try {
+      const window = options.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW;
+      // Checked as if posted at its own time: a history's old events are not "in the past" of themselves.
+      const event = parseCustomerEvent(
+        data,
+        source,
+        Number.isNaN(at) ? undefined : { now: new Date(at), window },
+      );
+      if (event.type !== 'erase') return event;
+      rejected.push({
+        source,
+        field: 'type',
+        value: event.type,
+        expected:
+          'a purchase, profile, feedback or complaint event: an erasure is not replayed (erase the customer after loading)',
+      });
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof InvalidEventError)) throw e;
+      rejected.push(...e.problems);
+      return undefined;
+    }
+  };
+  if (Array.isArray(events)) {
+    const valid = events.flatMap((e, i) => check(e, i) ?? []);
+    // Stable: events at one instant keep the order they were given in.
+    yield* valid
+      .map((event, i) => ({ event, i, t: Date.parse(event.at) }))
+      .sort((a, b) => a.t - b.t || a.i - b.i)
+      .map(({ event }) => event);
+    return;
+  }
+  let index = 0;
+  for await (const data of events as AsyncIterable<unknown>) {
+    const event = check(data, index++);
+    if (event) yield event;
+  }
+}
+
+function outOfOrder(event: CustomerEvent, now: number, source = 'events'): Problem {
+  return {
+    source,
+    field: 'at',
+    value: event.at,
+    expected:
+      `a time no earlier than ${canonicalTime(new Date(now))}, the time already replayed to (event ` +
+      `${event.eventId} of customer ${event.customerId}): give the events in time order`,
+  };
+}
+
+/** Customers per stage and per tier. */
+export function countsOf(profiles: Iterable<{ stage: string; tier: string }>) {
   const stageCounts: Record<string, number> = {};
-  for (const p of store.profiles.values()) stageCounts[p.stage] = (stageCounts[p.stage] ?? 0) + 1;
-  return { store, starter, stageCounts, sweeps };
+  const tierCounts: Record<string, number> = {};
+  for (const p of profiles) {
+    stageCounts[p.stage] = (stageCounts[p.stage] ?? 0) + 1;
+    tierCounts[p.tier] = (tierCounts[p.tier] ?? 0) + 1;
+  }
+  return { stageCounts, tierCounts };
 }

@@ -23,6 +23,11 @@ export interface LocalStore {
   tableName: string;
 }
 
+/** Where the local Step Functions keeps its executions: a table beside Rapport's, in the same data folder. */
+export function journalTableOf(store: Pick<LocalStore, 'tableName'>): string {
+  return `${store.tableName}-local-executions`;
+}
+
 /** DynamoDB on this machine (dynalite), on the data folder this runtime holds the lock of. */
 export async function startStore(
   options: LocalStoreOptions,

@@ -90,7 +90,7 @@ function eventItem(record: StoredEvent): Record<string, unknown> {
  * The profile as stored. `dueAt` is the due index's sort key, compared as a string: only a value that
  * sorts as time does (dueIndexValue) enters the index; any other stays on the item, out of the index.
  */
-function profileItem(profile: Profile): Record<string, unknown> {
+export function profileItem(profile: Profile): Record<string, unknown> {
   const indexed = profile.dueAt === undefined ? undefined : dueIndexValue(profile.dueAt);
   return {
     ...keys.profile(profile.customerId),

@@ -39,8 +39,8 @@ interface CustomerItems {
 export function memoryStore(): CustomerStore & {
   profiles: Map<string, Profile>;
   events: Map<string, StoredEvent>;
-  /** The due index itself (customer id → due value), for tests that plant legacy entries. */
-  due: Map<string, string>;
+  /** The due index itself (customer id → due value): tests plant legacy entries; a replay asks its earliest. */
+  due: Map<string, string> & { earliest(): string | undefined };
   /** The claims in the due index ("customer/event"), at CLAIM_DUE, as in the DynamoDB adapter. */
   claimsDue: Set<string>;
 } {
@@ -283,6 +283,18 @@ class DueIndex extends Map<string, string> {
   override clear(): void {
     this.ordered.clear();
     super.clear();
+  }
+
+  /** The earliest due value in any shard: a replay skips the sweeps that would find no one due. */
+  earliest(): string | undefined {
+    let earliest: string | undefined;
+    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      // No due value is empty, so this is before every item of the shard.
+      const first = this.ordered.nextHigherKey([shard, '', '']);
+      if (first?.[0] === shard && (earliest === undefined || byteOrder(first[1], earliest) < 0))
+        earliest = first[1];
+    }
+    return earliest;
   }
 }
 
