@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { renderHtmlReport } from '../../adapters/report';
 import { editedSimulation, SIMULATION } from '../fixtures/simulation/result';
+import { CHROMIUM, drawnMarks, openHtml } from '../support/browser';
 
 /**
  * The report opened in a real browser (Debian's chromium, see ../shared/toolchain.md "Browsers"): every chart
@@ -17,7 +17,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rapport-report-'));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
 });
 
 afterAll(async () => {
@@ -25,42 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Opened {
-  page: Page;
-  errors: string[];
-  requests: string[];
-}
-
-async function open(name: string, html: string): Promise<Opened> {
-  const file = join(dir, `${name}.html`);
-  writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  return { page, errors, requests: requests.filter((u) => u !== pathToFileURL(file).href) };
-}
-
-/** Per chart: its title and how many of its marks have both a width and a height on screen. */
-function drawnMarks(page: Page) {
-  return page.$$eval('svg.chart', (charts) =>
-    charts.map((svg) => ({
-      title: svg.querySelector('title')?.textContent ?? '',
-      labelled: (svg.getAttribute('aria-labelledby') ?? '')
-        .split(' ')
-        .every((id: string) => (svg.ownerDocument.getElementById(id)?.textContent ?? '').length > 0),
-      drawn: [...svg.querySelectorAll('.mark')].filter((m) => {
-        const box = m.getBoundingClientRect();
-        return box.width > 0 && box.height > 0;
-      }).length,
-    })),
-  );
-}
+const open = (name: string, html: string) => openHtml(browser, dir, name, html);
 
 describe('the HTML report in a browser', () => {
   it('draws every chart of a single simulation, with no error and no request', async () => {
