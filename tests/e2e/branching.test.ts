@@ -67,7 +67,6 @@ describe('branch, update and split on the local runtime', () => {
       'who-route',
       'mark-vip',
       'thank-vip',
-      'thank-vip-deferred',
       'call-vip',
       'done',
     ]);
