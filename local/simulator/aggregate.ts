@@ -1,5 +1,6 @@
 import type { Workflows } from '../../domain/config/load';
 import type { Journey } from '../../domain/journey/schema';
+import { exitEndedInto } from '../../domain/simulate/funnel';
 import type { DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 import type {
   ArmResult,
@@ -81,6 +82,14 @@ function withMessages(weeks: WeekSummary[], sent: MessageRecord[], from: number)
 
 function journeySummary(journey: Journey, s: Snapshot): JourneySummary {
   const runs = s.executions.filter((e) => e.stateMachineArn.endsWith(`:rapport-${journey.id}`));
+  // An exit is entered too by a run that ended on the state before it (the compiler spares the Succeed).
+  const exited = runs.map((e) =>
+    exitEndedInto(
+      journey,
+      e.statesEntered.map((st) => st.name),
+      e.status === 'SUCCEEDED',
+    ),
+  );
   const ofStep = <T extends { journeyId: string; stepId: string }>(list: T[], stepId: string) =>
     list.filter((m) => m.journeyId === journey.id && m.stepId === stepId);
   const converted = [...s.seen.entries.values()].filter((e) => e.journeyId === journey.id && e.converted);
@@ -92,7 +101,9 @@ function journeySummary(journey: Journey, s: Snapshot): JourneySummary {
     funnel: journey.steps.map((step) => ({
       stepId: step.id,
       type: step.type,
-      entered: runs.filter((e) => e.statesEntered.some((st) => st.name === step.id)).length,
+      entered: runs.filter(
+        (e, k) => e.statesEntered.some((st) => st.name === step.id) || exited[k] === step.id,
+      ).length,
       ...(step.type === 'send'
         ? {
             sent: ofStep(s.seen.sent, step.id).length,

@@ -34,19 +34,34 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
   });
 
   it('names states after the step ids and passes send steps their template', () => {
+    // An exit has a state where a branch, a split or a wait-for-event leads to it; elsewhere the state
+    // before it ends the execution.
+    const reached = new Set(
+      loaded.journey.steps.flatMap((s) =>
+        s.type === 'branch'
+          ? [...s.paths.map((p) => p.next), s.default]
+          : s.type === 'split'
+            ? s.paths.map((p) => p.next)
+            : s.type === 'wait-for-event'
+              ? [s.onEvent, s.onTimeout]
+              : [],
+      ),
+    );
     const asl = JSON.parse(loaded.asl) as {
       StartAt: string;
       States: Record<string, { Type: string; Parameters?: Record<string, unknown> }>;
     };
     expect(Object.keys(asl.States)).toEqual(
       loaded.journey.steps.flatMap((s) =>
-        s.type === 'branch' || s.type === 'split'
-          ? [s.id, `${s.id}-route`]
-          : s.type === 'wait' && s.until
-            ? [s.id, `${s.id}-until`]
-            : s.type === 'send'
-              ? [s.id, `${s.id}-deferred`, `${s.id}-quiet-hours`, `${s.id}-failed`]
-              : [s.id],
+        s.type === 'exit' && !reached.has(s.id)
+          ? []
+          : s.type === 'branch' || s.type === 'split'
+            ? [s.id, `${s.id}-route`]
+            : s.type === 'wait' && s.until
+              ? [s.id, `${s.id}-until`]
+              : s.type === 'send'
+                ? [s.id, `${s.id}-deferred`, `${s.id}-quiet-hours`, `${s.id}-failed`]
+                : [s.id],
       ),
     );
     expect(asl.StartAt).toBe(loaded.journey.steps[0]?.id);
@@ -54,8 +69,10 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
       if (step.type === 'send') {
         const index = loaded.journey.steps.indexOf(step);
         const after = step.next ?? loaded.journey.steps[index + 1]?.id;
-        // Where the journey goes after the send, whatever its outcome: the next step, or the end.
-        const flow = after === undefined ? { End: true } : { Next: after };
+        // Where the journey goes after the send, whatever its outcome: the next step, or the end (also
+        // in place of an exit step).
+        const ends = after === undefined || loaded.journey.steps.find((s) => s.id === after)?.type === 'exit';
+        const flow = ends ? { End: true } : { Next: after };
         const outcome = `$.sends.${step.id.replace(/-/g, '_')}`;
         const giveUp = { ErrorEquals: ['States.ALL'], ResultPath: outcome, Next: `${step.id}-failed` };
         expect(asl.States[step.id]).toMatchObject({
@@ -111,6 +128,31 @@ describe('compiler', () => {
       States: Record<string, unknown>;
     };
     expect(asl.States).toEqual({ w: { Type: 'Wait', Comment: 'Wait 2w', Seconds: 14 * 86_400, End: true } });
+  });
+
+  it('ends on the state before an exit; the exit keeps its state only where a Choice or a Catch leads to it', () => {
+    const send = { type: 'send', channel: 'email', template: 't', topic: 'offers' };
+    const statesOf = (steps: unknown[]) =>
+      (JSON.parse(compileJourneyToString(journey(steps))) as { States: Record<string, { End?: true }> })
+        .States;
+    const plain = statesOf([
+      { id: 's', ...send },
+      { id: 'done', type: 'exit' },
+    ]);
+    expect(Object.keys(plain)).toEqual(['s', 's-deferred', 's-quiet-hours', 's-failed']);
+    expect([plain.s?.End, plain['s-failed']?.End]).toEqual([true, true]);
+    const branched = statesOf([
+      {
+        id: 'b',
+        type: 'branch',
+        paths: [{ name: 'vip', when: { tier: 'vip' }, next: 's' }],
+        default: 'done',
+      },
+      { id: 's', ...send },
+      { id: 'done', type: 'exit' },
+    ]);
+    expect(branched.s?.End).toBe(true);
+    expect(branched.done).toEqual({ Type: 'Succeed', Comment: 'Exit the journey' });
   });
 
   it('compiles every duration unit to seconds', () => {

@@ -27,6 +27,13 @@ export function stateName(stepId: string, suffix: keyof typeof STATE_SUFFIXES): 
   return `${stepId}${STATE_SUFFIXES[suffix]}`;
 }
 
+/** The step a state was compiled from: its own id, or the step whose extra state it is. */
+export function stepOfState(name: string, stepIds: ReadonlySet<string>): string | undefined {
+  if (stepIds.has(name)) return name;
+  const suffix = RESERVED_SUFFIXES.find((s) => name.endsWith(s) && stepIds.has(name.slice(0, -s.length)));
+  return suffix === undefined ? undefined : name.slice(0, -suffix.length);
+}
+
 /** The second state of a branch or split: the Choice that routes on the decision. */
 export function routeStateName(stepId: string): string {
   return stateName(stepId, 'route');
