@@ -73,6 +73,23 @@ export class MessageThrottledError extends RapportError {}
 export class PacingContentionError extends RapportError {}
 
 /**
+ * Not a failure: quiet hours or a marketing pause hold the send back until `until`, and the message record
+ * says so (status `deferred`). The send-message task raises it for a compiled journey, whose Catch on this
+ * name leads to the wait and the same send again; the ordinary outcome then needs no Choice after the
+ * send, which would cost one billed state transition on every send. Never retried.
+ */
+export class SendDeferredError extends RapportError {
+  constructor(
+    readonly reason: string,
+    readonly until: string,
+    options?: { cause?: unknown },
+  ) {
+    // Read by people in the Lambda log and the execution history: the reason and the time, no personal data.
+    super(`the send is deferred (${reason}) until ${until}`, options);
+  }
+}
+
+/**
  * The Rapport errors a journey's Task may raise that are worth trying again: Step Functions retries the
  * step. Every Retry of a compiled journey is built from this list (domain/journey/compile/retry.ts), so
  * an error documented as retried cannot be left out. Class names are what Retry matches on: the Lambda

@@ -39,15 +39,14 @@ export interface LimitContext {
 export function stepCost(step: GraphStep, ctx: LimitContext): { seconds: number; events: number } {
   switch (step.type) {
     case 'send': {
-      // Task, then the quiet-hours Choice; a deferral adds a Wait and the Task and Choice again. A
-      // marketing send may be deferred twice: by a care pause, then by quiet hours when that pause ends.
-      // A send that gives up goes on through its `<id>-failed` Task, which records the failure.
+      // The send's Task; a deferral (caught) adds the `<id>-deferred` Task, a Wait and the send's Task
+      // again. A marketing send may be deferred twice: by a care pause, then by quiet hours when that
+      // pause ends. A send that gives up goes on through its `<id>-failed` Task, which records the failure.
       const marketing = (step.category ?? 'marketing') === 'marketing';
       const deferrals = marketing ? 2 : 1;
-      const round = lambdaTask + EVENTS.choice;
       return {
         seconds: DAY + (marketing ? ctx.marketingPauseSeconds : 0),
-        events: round + deferrals * (EVENTS.wait + round) + lambdaTask,
+        events: lambdaTask + deferrals * (lambdaTask + EVENTS.wait + lambdaTask) + lambdaTask,
       };
     }
     case 'wait': {

@@ -6,7 +6,7 @@ import { EVENT_TYPES } from '../events/schema';
 import { RESERVED_SUFFIXES } from './compile/names';
 
 // The compiler names a step's extra states `<id><suffix>`: an id ending in a suffix could take the name of
-// another step's extra state (a step `hello-deferred` would replace the quiet-hours Choice of `hello`).
+// another step's extra state (a step `hello-deferred` would replace the deferral Task of `hello`).
 const StepId = Slug.refine(
   (id) => !RESERVED_SUFFIXES.some((suffix) => id.endsWith(suffix)),
   expect(

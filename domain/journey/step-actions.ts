@@ -8,6 +8,7 @@ import { InvalidTaskInputError, ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
 import { updateProfile } from '../profile/update';
+import { deferralOf, type DeferralResult } from '../messages/deferral';
 import { recordSendFailure, type SendFailureResult } from '../messages/failure';
 import { customerMatches, pickSplitPath, splitBucket } from './conditions';
 import { CustomerCondition, WaitUntil } from './schema';
@@ -24,7 +25,7 @@ const base = {
 };
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-/** What the compiled `branch`, `split`, `update`, wait-until, wait-for-event and `<send>-failed` states pass to the journey-step task (see compileJourney). */
+/** What the compiled `branch`, `split`, `update`, wait-until, wait-for-event, `<send>-deferred` and `<send>-failed` states pass to the journey-step task (see compileJourney). */
 export const JourneyStepInput = z.discriminatedUnion('action', [
   z.strictObject({
     ...base,
@@ -59,6 +60,7 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     priority: z.enum(['normal', 'high']),
     error: z.string().min(1),
   }),
+  z.strictObject({ ...base, action: z.literal('deferred') }),
   z.strictObject({
     ...base,
     action: z.literal('update'),
@@ -78,7 +80,9 @@ export type JourneyStepResult =
   | { at: string; found: boolean }
   | { awaiting: string }
   /** A send step that gave up, recorded on its message (see domain/messages/failure.ts). */
-  | SendFailureResult;
+  | SendFailureResult
+  /** A send step deferred: until when it waits (see domain/messages/deferral.ts). */
+  | DeferralResult;
 
 export function parseJourneyStepInput(data: unknown): JourneyStepInput {
   const result = JourneyStepInput.safeParse(data);
@@ -101,6 +105,7 @@ export async function runJourneyStep(
 ): Promise<JourneyStepResult> {
   // Needs no profile: a customer erased meanwhile gets nothing recorded, and the journey still goes on.
   if (input.action === 'send-failed') return recordSendFailure(input, deps);
+  if (input.action === 'deferred') return deferralOf(input, deps);
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   switch (input.action) {

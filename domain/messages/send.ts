@@ -46,6 +46,9 @@ export const SendMessageInput = z.strictObject({
   priority: z.enum(['normal', 'high']).default('normal'),
   survey: z.enum(['nps', 'csat']).optional(),
   executionId: z.string().min(1),
+  // How the task tells the state machine of a deferral: `error` throws SendDeferredError, which the
+  // compiled send's Catch takes. Executions compiled before that pass none: their Choice reads the result.
+  deferral: z.enum(['result', 'error']).default('result'),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 

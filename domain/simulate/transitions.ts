@@ -1,6 +1,5 @@
-import { assertNever } from '../assert-never';
 import { type Problem, ValidationError } from '../errors';
-import type { Asl, AslState } from '../journey/compile';
+import { targetsOf, type Asl, type AslState } from '../journey/compile';
 
 /**
  * Billed Step Functions state transitions, counted from a compiled journey's ASL and the states an
@@ -20,23 +19,8 @@ type Definition = Asl | string;
 
 const parse = (asl: Definition): Asl => (typeof asl === 'string' ? (JSON.parse(asl) as Asl) : asl);
 
-/** The states an execution may go to from `state`: its Next, its Choices and Default, its Catches. */
-export function successorsOf(state: AslState): string[] {
-  switch (state.Type) {
-    case 'Task':
-      return [...(state.Next ? [state.Next] : []), ...(state.Catch ?? []).map((c) => c.Next)];
-    case 'Choice':
-      return [...state.Choices.map((c) => c.Next), state.Default];
-    case 'Wait':
-    case 'Pass':
-      return state.Next ? [state.Next] : [];
-    case 'Succeed':
-    case 'Fail':
-      return [];
-    default:
-      return assertNever(state);
-  }
-}
+/** The states an execution may go to from a state: the compiler's own reading of its ASL. */
+export { targetsOf as successorsOf };
 
 /** How many times a state may be tried again in a row: the sum of its Retry rules' MaxAttempts. */
 function retriesAllowed(state: AslState): number {
@@ -64,7 +48,7 @@ export function transitionsOfPath(asl: Definition, statesEntered: readonly strin
     if (!previous) return;
     retries = name === previousName ? retries + 1 : 0;
     if (name === previousName && retries <= retriesAllowed(previous)) return;
-    const allowed = successorsOf(previous);
+    const allowed = targetsOf(previous);
     if (!allowed.includes(name))
       at(
         i,

@@ -17,8 +17,8 @@ export interface JourneyStepDeps extends Observability {
 }
 
 /**
- * The Task behind `branch`, `split`, `update`, wait-until and wait-for-event steps, and the one that records
- * a send that gave up; the step's definition arrives in the event.
+ * The Task behind `branch`, `split`, `update`, wait-until and wait-for-event steps, and the ones that find
+ * until when a deferred send waits and record a send that gave up; the step's definition arrives in the event.
  */
 export function createJourneyStepHandler(deps: JourneyStepDeps) {
   const { logger, metrics } = deps;
@@ -29,7 +29,7 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
     if ('path' in result) metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
     else if ('updated' in result && result.updated)
       metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
-    else if ('status' in result && result.recorded) {
+    else if ('status' in result && result.status === 'failed' && result.recorded) {
       metrics.addMetric(METRIC.messagesFailed, MetricUnit.Count, 1);
       if (result.inDoubt) metrics.addMetric(METRIC.messagesInDoubt, MetricUnit.Count, 1);
     }

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { SendDeferredError } from '../../domain/errors';
 import {
   parseSendMessageInput,
   sendMessage,
@@ -13,7 +14,11 @@ import { METRIC, skippedMetric, type Observability } from '../shared/observabili
 export type SendMessageDeps = SendDeps & Observability;
 export type SendMessageOutput = SendMessageResult & { until: string | null };
 
-/** The Task behind every `send` step. Invoked by Step Functions with the state's Parameters as event. */
+/**
+ * The Task behind every `send` step. Invoked by Step Functions with the state's Parameters as event.
+ * A deferral is thrown as SendDeferredError when the state asks for it (`deferral: error`), so that the
+ * ordinary outcome needs no Choice after the send: see compile/send.ts.
+ */
 export function createSendMessageHandler(deps: SendMessageDeps) {
   const { logger, metrics } = deps;
   const handle = async (event: unknown): Promise<SendMessageOutput> => {
@@ -33,7 +38,11 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
       metrics.addMetric(skippedMetric(result.reason), MetricUnit.Count, 1);
     }
     logger.info('send step done', { ...result });
-    // The state's ResultSelector reads `until` whatever the outcome: a missing path is a States.Runtime error.
+    // Recorded and counted above: the compiled send's Catch on this error name leads to the wait.
+    if (result.status === 'deferred' && input.deferral === 'error')
+      throw new SendDeferredError(result.reason, result.until);
+    // An older execution's ResultSelector reads `until` whatever the outcome: a missing path is a
+    // States.Runtime error.
     return result.status === 'deferred' ? result : { ...result, until: null };
   };
   return middy(handle)

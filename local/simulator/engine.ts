@@ -94,7 +94,10 @@ function wire(workflows: Workflows, time: VirtualTime, options: { from: number; 
   const now = () => time.clock.now();
   const activity = new Activity();
   const memory = memoryStore();
-  const tally = new Tally(options.from);
+  const tally = new Tally(
+    options.from,
+    workflows.journeys.map((j) => j.journey),
+  );
   const { store, seen } = observedStore(memory, tally, options);
   const providers = countingProviders();
   const stepFunctions = new LocalStepFunctions(activity, new NamesOnlyJournal(), now, {

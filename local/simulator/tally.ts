@@ -1,4 +1,6 @@
+import type { Journey } from '../../domain/journey/schema';
 import type { DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
+import { exitEndedInto } from '../../domain/simulate/funnel';
 import type { LocalExecution } from '../execution-runner';
 
 const WEEK = 7 * 86_400_000;
@@ -31,7 +33,14 @@ export class Tally {
   /** Converted journey entries: execution name → journey and execution ARN. */
   readonly converted = new Map<string, { journeyId: string; executionArn: string }>();
 
-  constructor(private readonly from: number) {}
+  private readonly definitions: Map<string, Journey>;
+
+  constructor(
+    private readonly from: number,
+    journeys: readonly Journey[] = [],
+  ) {
+    this.definitions = new Map(journeys.map((j) => [j.id, j]));
+  }
 
   execution(e: LocalExecution): void {
     const journeyId = e.stateMachineArn.split(':rapport-').pop() ?? e.stateMachineArn;
@@ -44,6 +53,11 @@ export class Tally {
       add(t.transitions, name);
       entered.add(name);
     }
+    // An exit is entered too by a run that ended on the state before it (the compiler spares the Succeed).
+    const definition = this.definitions.get(journeyId);
+    const names = e.statesEntered.map((st) => st.name);
+    const exit = definition && exitEndedInto(definition, names, e.status === 'SUCCEEDED');
+    if (exit) entered.add(exit);
     for (const name of entered) add(t.entered, name);
   }
 

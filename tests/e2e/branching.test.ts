@@ -67,9 +67,8 @@ describe('branch, update and split on the local runtime', () => {
       'who-route',
       'mark-vip',
       'thank-vip',
-      'thank-vip-deferred',
+      // The exit after the task: the task ends the execution itself (no Succeed state to enter).
       'call-vip',
-      'done',
     ]);
     // The request to a person, as it would be published on the EventBridge bus.
     expect(runtime.tasks).toEqual([

@@ -1,5 +1,5 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { PacingContentionError, VersionConflictError } from '../../domain/errors';
+import { PacingContentionError, SendDeferredError, VersionConflictError } from '../../domain/errors';
 import { compileJourneyToString } from '../../domain/journey/compile';
 import { localLambdaArn } from '../../local/lambda';
 // Also installs the Promise.withResolvers polyfill aws-local-stepfunctions needs on Node 20.
@@ -30,7 +30,7 @@ function flaky(failures: number, error: () => Error, result: unknown) {
 }
 
 /** Runs the compiled journey in aws-local-stepfunctions with local tasks, and no wait between retries. */
-async function execute(tasks: Record<string, () => Promise<unknown>>) {
+async function execute(tasks: Record<string, (input: unknown) => Promise<unknown>>) {
   const definition = JSON.parse(
     substitute(compileJourneyToString(journey), {
       SendMessageFunctionArn: SEND,
@@ -59,7 +59,28 @@ describe('errors domain/errors.ts documents as retried, thrown by a local task',
       until: null,
     });
     const output = (await execute({ [STEP]: step.run, [SEND]: send.run })) as { sends: unknown };
-    expect(output.sends).toEqual({ hello: { status: 'sent', until: null } });
+    expect(output.sends).toEqual({ hello: { status: 'sent' } });
     expect({ step: step.calls.count, send: send.calls.count }).toEqual({ step: 2, send: 2 });
+  });
+
+  it('SendDeferredError is caught, not retried: the send waits for the time its record holds, then runs again', async () => {
+    // Already past: the Wait ends at once.
+    const until = '2026-01-01T09:00:00.000Z';
+    const actions: string[] = [];
+    const step = async (input: unknown) => {
+      const { action } = input as { action: string };
+      actions.push(action);
+      return action === 'deferred'
+        ? { status: 'deferred', until, reason: 'quiet-hours-deferred' }
+        : { updated: true };
+    };
+    const send = flaky(1, () => new SendDeferredError('quiet-hours-deferred', until), {
+      status: 'sent',
+      until: null,
+    });
+    const output = (await execute({ [STEP]: step, [SEND]: send.run })) as { sends: unknown };
+    expect(output.sends).toEqual({ hello: { status: 'sent' } });
+    expect(actions).toEqual(['update', 'deferred']);
+    expect(send.calls.count).toBe(2);
   });
 });

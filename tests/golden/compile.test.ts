@@ -34,63 +34,84 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
   });
 
   it('names states after the step ids and passes send steps their template', () => {
-    const last = loaded.journey.steps.at(-1);
+    // An exit has a state where a branch, a split or a wait-for-event leads to it; elsewhere the state
+    // before it ends the execution.
+    const reached = new Set(
+      loaded.journey.steps.flatMap((s) =>
+        s.type === 'branch'
+          ? [...s.paths.map((p) => p.next), s.default]
+          : s.type === 'split'
+            ? s.paths.map((p) => p.next)
+            : s.type === 'wait-for-event'
+              ? [s.onEvent, s.onTimeout]
+              : [],
+      ),
+    );
     const asl = JSON.parse(loaded.asl) as {
       StartAt: string;
       States: Record<string, { Type: string; Parameters?: Record<string, unknown> }>;
     };
     expect(Object.keys(asl.States)).toEqual(
       loaded.journey.steps.flatMap((s) =>
-        s.type === 'branch' || s.type === 'split'
-          ? [s.id, `${s.id}-route`]
-          : s.type === 'wait' && s.until
-            ? [s.id, `${s.id}-until`]
-            : s.type === 'send'
-              ? [
-                  s.id,
-                  `${s.id}-deferred`,
-                  `${s.id}-quiet-hours`,
-                  `${s.id}-failed`,
-                  ...(s.next || s !== last ? [] : [`${s.id}-end`]),
-                ]
-              : [s.id],
+        s.type === 'exit' && !reached.has(s.id)
+          ? []
+          : s.type === 'branch' || s.type === 'split'
+            ? [s.id, `${s.id}-route`]
+            : s.type === 'wait' && s.until
+              ? [s.id, `${s.id}-until`]
+              : s.type === 'send'
+                ? [s.id, `${s.id}-deferred`, `${s.id}-quiet-hours`, `${s.id}-failed`]
+                : [s.id],
       ),
     );
     expect(asl.StartAt).toBe(loaded.journey.steps[0]?.id);
     for (const step of loaded.journey.steps) {
       if (step.type === 'send') {
+        const index = loaded.journey.steps.indexOf(step);
+        const after = step.next ?? loaded.journey.steps[index + 1]?.id;
+        // Where the journey goes after the send, whatever its outcome: the next step, or the end (also
+        // in place of an exit step).
+        const ends = after === undefined || loaded.journey.steps.find((s) => s.id === after)?.type === 'exit';
+        const flow = ends ? { End: true } : { Next: after };
+        const outcome = `$.sends.${step.id.replace(/-/g, '_')}`;
+        const giveUp = { ErrorEquals: ['States.ALL'], ResultPath: outcome, Next: `${step.id}-failed` };
         expect(asl.States[step.id]).toMatchObject({
           Type: 'Task',
           Resource: '${SendMessageFunctionArn}',
-          Parameters: { template: step.template, stepId: step.id, 'executionId.$': '$$.Execution.Id' },
-          Next: `${step.id}-deferred`,
-          // Once its Retry is spent, a failure is caught, recorded on the message, and the journey goes on.
+          Parameters: {
+            template: step.template,
+            stepId: step.id,
+            'executionId.$': '$$.Execution.Id',
+            deferral: 'error',
+          },
+          // Sent, skipped or a duplicate, the journey goes straight on: no Choice after a send.
+          ...flow,
+          // A deferral is raised and caught; once its Retry is spent, a failure is caught, recorded on the
+          // message, and the journey goes on.
           Catch: [
-            {
-              ErrorEquals: ['States.ALL'],
-              ResultPath: `$.sends.${step.id.replace(/-/g, '_')}`,
-              Next: `${step.id}-failed`,
-            },
+            { ErrorEquals: ['SendDeferredError'], ResultPath: outcome, Next: `${step.id}-deferred` },
+            giveUp,
           ],
         });
-        const index = loaded.journey.steps.indexOf(step);
-        const after = step.next ?? loaded.journey.steps[index + 1]?.id ?? `${step.id}-end`;
         expect(asl.States[`${step.id}-failed`]).toMatchObject({
           Type: 'Task',
           Resource: '${JourneyStepFunctionArn}',
-          Parameters: {
-            action: 'send-failed',
-            stepId: step.id,
-            'error.$': `$.sends.${step.id.replace(/-/g, '_')}.Error`,
-          },
-          Next: after,
+          Parameters: { action: 'send-failed', stepId: step.id, 'error.$': `${outcome}.Error` },
+          ...flow,
         });
-        expect(asl.States[`${step.id}-deferred`]).toMatchObject({ Type: 'Choice', Default: after });
-        // A send deferred by quiet hours waits for the time the task returned, then runs the same step again.
+        // A deferred send reads until when from its message record, waits, then runs the same step again.
+        expect(asl.States[`${step.id}-deferred`]).toMatchObject({
+          Type: 'Task',
+          Resource: '${JourneyStepFunctionArn}',
+          Parameters: { action: 'deferred', stepId: step.id, 'executionId.$': '$$.Execution.Id' },
+          ResultPath: outcome,
+          Catch: [giveUp],
+          Next: `${step.id}-quiet-hours`,
+        });
         expect(asl.States[`${step.id}-quiet-hours`]).toEqual({
           Type: 'Wait',
           Comment: expect.any(String),
-          TimestampPath: `$.sends.${step.id.replace(/-/g, '_')}.until`,
+          TimestampPath: `${outcome}.until`,
           Next: step.id,
         });
       }
@@ -107,6 +128,31 @@ describe('compiler', () => {
       States: Record<string, unknown>;
     };
     expect(asl.States).toEqual({ w: { Type: 'Wait', Comment: 'Wait 2w', Seconds: 14 * 86_400, End: true } });
+  });
+
+  it('ends on the state before an exit; the exit keeps its state only where a Choice or a Catch leads to it', () => {
+    const send = { type: 'send', channel: 'email', template: 't', topic: 'offers' };
+    const statesOf = (steps: unknown[]) =>
+      (JSON.parse(compileJourneyToString(journey(steps))) as { States: Record<string, { End?: true }> })
+        .States;
+    const plain = statesOf([
+      { id: 's', ...send },
+      { id: 'done', type: 'exit' },
+    ]);
+    expect(Object.keys(plain)).toEqual(['s', 's-deferred', 's-quiet-hours', 's-failed']);
+    expect([plain.s?.End, plain['s-failed']?.End]).toEqual([true, true]);
+    const branched = statesOf([
+      {
+        id: 'b',
+        type: 'branch',
+        paths: [{ name: 'vip', when: { tier: 'vip' }, next: 's' }],
+        default: 'done',
+      },
+      { id: 's', ...send },
+      { id: 'done', type: 'exit' },
+    ]);
+    expect(branched.s?.End).toBe(true);
+    expect(branched.done).toEqual({ Type: 'Succeed', Comment: 'Exit the journey' });
   });
 
   it('compiles every duration unit to seconds', () => {

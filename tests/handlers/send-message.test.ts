@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
-import { InvalidTaskInputError, ProfileNotFoundError } from '../../domain/errors';
+import { InvalidTaskInputError, ProfileNotFoundError, SendDeferredError } from '../../domain/errors';
 import { checkLink, verifyLink } from '../../domain/messages/links';
 import { suppressionKey } from '../../domain/messages/policy';
 import { createRenderer } from '../../domain/messages/render';
@@ -19,6 +19,7 @@ import {
   type SendMessageResult,
 } from '../../domain/messages/send';
 import type { Profile } from '../../domain/profile/profile';
+import { createJourneyStepHandler } from '../../functions/journey-step/handler';
 import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
@@ -465,6 +466,7 @@ describe('send-message: quiet hours', () => {
   const MORNING = '2026-11-23T01:00:00.000Z';
   const at = (iso: string) => handler(iso);
 
+  // An execution compiled before deferrals were thrown passes no `deferral`: it reads the result.
   it('a marketing message due at 22:30 is deferred to 09:00 local, recorded, and sent once when tried again then', async () => {
     await seedProfile();
     const deferred = await send(task({ topic: 'service' }), at(LATE));
@@ -480,6 +482,38 @@ describe('send-message: quiet hours', () => {
     ]);
     expect(await send(task({ topic: 'service' }), at(MORNING))).toMatchObject({ status: 'sent' });
     expect(await send(task({ topic: 'service' }), at(MORNING))).toMatchObject({ status: 'duplicate' });
+    expect(sendCalls()).toHaveLength(1);
+  });
+
+  it('a compiled send (deferral: error) is told of a deferral by SendDeferredError; the deferred task reads its end from the record', async () => {
+    await seedProfile();
+    const input = task({ topic: 'service', deferral: 'error' });
+    const thrown: unknown = await send(input, at(LATE)).catch((e: unknown) => e);
+    // The name is what the compiled Catch matches on.
+    expect(thrown).toBeInstanceOf(SendDeferredError);
+    expect(thrown).toMatchObject({
+      name: 'SendDeferredError',
+      reason: 'quiet-hours-deferred',
+      until: MORNING,
+    });
+    expect(sendCalls()).toHaveLength(0);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'deferred', reason: 'quiet-hours-deferred', deferredUntil: MORNING }),
+    ]);
+    const journeyStep = createJourneyStepHandler({
+      ...createObservability(),
+      store: table.store,
+      clock: fixedClock(LATE),
+    });
+    const { customerId, journeyId, journeyVersion, stepId, executionId } = input;
+    const deferred = { action: 'deferred', customerId, journeyId, journeyVersion, stepId, executionId };
+    expect(await invokeLambda('rapport-journey-step', journeyStep, deferred)).toEqual({
+      status: 'deferred',
+      until: MORNING,
+      reason: 'quiet-hours-deferred',
+    });
+    expect(await send(input, at(MORNING))).toMatchObject({ status: 'sent' });
+    expect(await send(input, at(MORNING))).toMatchObject({ status: 'duplicate' });
     expect(sendCalls()).toHaveLength(1);
   });
 

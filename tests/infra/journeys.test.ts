@@ -152,7 +152,7 @@ describe('a workflows directory with three journeys', () => {
     expect(taskResources(aslOf(PLAIN)).has(PUT_EVENTS_RESOURCE)).toBe(false);
   });
 
-  it('catches a send that gave up, records it with journey-step, and goes on to the next step', () => {
+  it('catches a deferred send (to wait) and one that gave up (recorded with journey-step, then the next step)', () => {
     const states = (
       JSON.parse(aslOf(PLAIN)) as {
         States: Record<
@@ -167,8 +167,14 @@ describe('a workflows directory with three journeys', () => {
       }
     ).States;
     expect(states.hello?.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['SendDeferredError'], Next: 'hello-deferred' }),
       expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'hello-failed' }),
     ]);
+    expect(states['hello-deferred']).toMatchObject({
+      Resource: `\${${SUBSTITUTIONS.journeyStep}}`,
+      Parameters: { action: 'deferred' },
+      Next: 'hello-quiet-hours',
+    });
     expect(states['hello-failed']).toMatchObject({
       Resource: `\${${SUBSTITUTIONS.journeyStep}}`,
       Parameters: { action: 'send-failed' },

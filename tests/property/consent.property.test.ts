@@ -136,6 +136,7 @@ async function run(steps: Step[]) {
         ...(sendStep.topic ? { topic: sendStep.topic } : {}),
         priority: sendStep.priority,
         executionId: `exec-${n}`,
+        deferral: 'result',
       };
       // SMS needs an sms text: only templates that have one are sent by SMS.
       const hasSms = workflows.templates[input.template]?.en?.sms !== undefined;

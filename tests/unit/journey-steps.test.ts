@@ -93,9 +93,10 @@ describe('compiled branch and split', () => {
       ],
       Default: 'test',
     });
+    // Its next step is the exit: it ends the execution itself.
     expect(asl.States.invite).toMatchObject({
       Parameters: { action: 'update', update: { addTags: ['invited'] } },
-      Next: 'done',
+      End: true,
     });
     expect(asl.States['test-route']).toMatchObject({ Type: 'Choice', Default: 'done' });
   });

@@ -130,6 +130,7 @@ describe('read-decide-write loops share one helper and one table of limits', () 
         topic: 'offers',
         priority: 'normal',
         executionId: 'x',
+        deferral: 'result',
       },
       {
         store,

@@ -158,7 +158,9 @@ describe('the claim a send makes', () => {
 });
 
 describe('a send step that gave up while its message was still `sending`', () => {
-  const failure = { ...input, channel: input.channel, error: 'Sandbox.Timedout' };
+  // What the `<send>-failed` state passes: the send's parameters but how it reports a deferral.
+  const { deferral: _deferral, ...sendParameters } = input;
+  const failure = { ...sendParameters, channel: input.channel, error: 'Sandbox.Timedout' };
 
   it('records it in-doubt (interrupted) with the error, not failed; a retry of the recording changes nothing', async () => {
     const store = await storeWith(claim());

@@ -89,3 +89,11 @@ export function stateMap(states: Iterable<NamedState>): Record<string, AslState>
 export function flowTo(next: string | undefined): Flow {
   return next === undefined ? { End: true } : { Next: next };
 }
+
+/** The states `state` may lead to: its Next, a Choice's rules and Default, a Task's Catches. */
+export function targetsOf(state: AslState): string[] {
+  const next = 'Next' in state && state.Next !== undefined ? [state.Next] : [];
+  if (state.Type === 'Choice') return [...state.Choices.map((c) => c.Next), state.Default];
+  if (state.Type === 'Task') return [...next, ...(state.Catch ?? []).map((c) => c.Next)];
+  return next;
+}

@@ -1,5 +1,5 @@
 import type { Journey, Step } from '../schema';
-import type { Flow, NamedState, TaskState } from './asl';
+import type { CatchRule, Flow, NamedState, TaskState } from './asl';
 import { JOURNEY_STEP_RESOURCE, type Calendar } from './resources';
 import { lambdaRetry } from './retry';
 
@@ -21,7 +21,7 @@ export function journeyStepTask(
   comment: string,
   action: string,
   extra: Record<string, unknown>,
-  result: { ResultSelector?: Record<string, string>; ResultPath: string | null } & Flow,
+  result: { ResultSelector?: Record<string, string>; ResultPath: string | null; Catch?: CatchRule[] } & Flow,
 ): TaskState {
   return {
     Comment: comment,

@@ -1,7 +1,7 @@
 import { assertNever } from '../../assert-never';
 import type { Journey } from '../schema';
 import { successors } from '../steps';
-import { stateMap, type Asl, type NamedState } from './asl';
+import { stateMap, targetsOf, type Asl, type NamedState } from './asl';
 import type { StepContext } from './context';
 import { compileDecision } from './decide';
 import { NO_CALENDAR, type Calendar } from './resources';
@@ -12,7 +12,7 @@ import { compileWait } from './wait';
 import { compileWaitForEvent } from './wait-for-event';
 
 export type { Asl, AslState } from './asl';
-export { DuplicateStateError } from './asl';
+export { DuplicateStateError, targetsOf } from './asl';
 export * from './names';
 export * from './resources';
 
@@ -24,14 +24,25 @@ export * from './resources';
 export function compileJourney(journey: Journey, context: Calendar = NO_CALENDAR): Asl {
   const first = journey.steps[0];
   if (!first) throw new Error(`journey ${journey.id} has no steps`);
-  const states = journey.steps.flatMap((step, i) =>
-    compileStep({ journey, step, next: successors(step, journey.steps[i + 1]?.id)[0], calendar: context }),
-  );
+  const exits = new Set(journey.steps.filter((s) => s.type === 'exit').map((s) => s.id));
+  const states = journey.steps.flatMap((step, i) => {
+    const next = successors(step, journey.steps[i + 1]?.id)[0];
+    // A state followed by an exit ends the execution itself: the same outcome (a Succeed passes its
+    // input on), one billed state transition less. A Choice or a Catch still leads to the exit's state.
+    const ends = next !== undefined && exits.has(next);
+    return compileStep({ journey, step, next: ends ? undefined : next, calendar: context });
+  });
   return {
     Comment: `${journey.id} v${journey.version}: ${journey.description}`,
     StartAt: first.id,
-    States: stateMap(states),
+    States: stateMap(withoutUnreachedExits(states, first.id)),
   };
+}
+
+/** An exit that every way to ends before it: Step Functions refuses a state nothing leads to. */
+function withoutUnreachedExits(states: NamedState[], startAt: string): NamedState[] {
+  const reached = new Set([startAt, ...states.flatMap(([, state]) => targetsOf(state))]);
+  return states.filter(([name, state]) => state.Type !== 'Succeed' || reached.has(name));
 }
 
 /** The exact text deployed and executed: stable key order, two-space indent, trailing newline. */

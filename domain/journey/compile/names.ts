@@ -4,13 +4,16 @@
  * state can take the name of another step's extra state.
  */
 export const STATE_SUFFIXES = {
-  /** send: the Choice after a send, on whether quiet hours deferred it. */
+  /** send: the Task that finds until when a deferred send waits (its Catch of SendDeferredError leads here). */
   deferred: '-deferred',
-  /** send: the Wait for the end of quiet hours. */
+  /** send: the Wait for the end of quiet hours (or of a marketing pause). */
   quietHours: '-quiet-hours',
   /** send: the Task that records a send which failed for good, before the journey goes on. */
   failed: '-failed',
-  /** send as the last step: the Succeed both outcomes reach. */
+  /**
+   * Made by no compiler since a send at the end of a journey ends on its own Task; still reserved, so that
+   * journeys valid before stay valid and no step takes the name of an older version's state.
+   */
   end: '-end',
   /** wait until: the Wait for the computed instant. */
   until: '-until',
@@ -22,6 +25,13 @@ export const RESERVED_SUFFIXES: readonly string[] = Object.values(STATE_SUFFIXES
 
 export function stateName(stepId: string, suffix: keyof typeof STATE_SUFFIXES): string {
   return `${stepId}${STATE_SUFFIXES[suffix]}`;
+}
+
+/** The step a state was compiled from: its own id, or the step whose extra state it is. */
+export function stepOfState(name: string, stepIds: ReadonlySet<string>): string | undefined {
+  if (stepIds.has(name)) return name;
+  const suffix = RESERVED_SUFFIXES.find((s) => name.endsWith(s) && stepIds.has(name.slice(0, -s.length)));
+  return suffix === undefined ? undefined : name.slice(0, -suffix.length);
 }
 
 /** The second state of a branch or split: the Choice that routes on the decision. */
@@ -41,7 +51,7 @@ export function awaitPath(stepId: string): string {
   return `$.awaited.${key(stepId)}`;
 }
 
-/** Where a send step keeps its outcome (status, and the end of quiet hours when deferred). */
+/** Where a send step keeps its outcome (status, and the end of the wait when deferred). */
 export function sendPath(stepId: string): string {
   return `$.sends.${key(stepId)}`;
 }

@@ -1,64 +1,70 @@
+import { SendDeferredError } from '../../errors';
 import { SEND_TIMEOUT_SECONDS } from '../../messages/interrupted';
 import type { SendStep } from '../schema';
-import { flowTo, type NamedState, type TaskState } from './asl';
+import { flowTo, type TaskState } from './asl';
 import { journeyStepTask, type StepCompiler } from './context';
 import { sendPath, stateName } from './names';
 import { SEND_MESSAGE_RESOURCE } from './resources';
 import { lambdaRetry } from './retry';
 
 /**
- * A send, then a Choice on its outcome: deferred by quiet hours, it waits for their end and runs the same
- * step again; otherwise the journey goes on. A send that still fails once its Retry is spent is caught:
- * the failure is recorded on the message and counted, and the journey goes on all the same.
+ * A send whose ordinary outcome (sent, skipped, a duplicate) goes straight on: one state, so one billed
+ * transition. A deferral (quiet hours, a marketing pause) is the rare turn, so it is raised as
+ * SendDeferredError and caught rather than tested by a Choice after every send: the `<id>-deferred` task
+ * reads until when from the message record the send wrote, the Wait waits for it, and the same send runs
+ * again (its message key is per execution and step: it sends once). A send that still fails once its
+ * Retry is spent is caught: the failure is recorded on the message and counted, and the journey goes on.
  */
 export const compileSend: StepCompiler<SendStep> = (ctx) => {
   const { step, next } = ctx;
-  const check = stateName(step.id, 'deferred');
+  const deferred = stateName(step.id, 'deferred');
   const quiet = stateName(step.id, 'quietHours');
   const failed = stateName(step.id, 'failed');
-  const end = stateName(step.id, 'end');
+  const giveUp = { ErrorEquals: ['States.ALL'], ResultPath: sendPath(step.id), Next: failed };
   const task: TaskState = {
     Type: 'Task',
     Comment: `Send ${step.channel} "${step.template}"`,
     Resource: SEND_MESSAGE_RESOURCE,
     Parameters: sendParameters(ctx),
-    // Only the outcome is kept (the message record lives in DynamoDB): a deferral needs its time.
-    ResultSelector: { 'status.$': '$.status', 'until.$': '$.until' },
+    // Only the outcome is kept (the message record lives in DynamoDB).
+    ResultSelector: { 'status.$': '$.status' },
     ResultPath: sendPath(step.id),
     // A claim older than this has no live sender: a later attempt marks it in-doubt (messages/interrupted.ts).
     TimeoutSeconds: SEND_TIMEOUT_SECONDS,
     Retry: lambdaRetry(),
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: sendPath(step.id), Next: failed }],
-    Next: check,
+    Catch: [{ ErrorEquals: [SendDeferredError.name], ResultPath: sendPath(step.id), Next: deferred }, giveUp],
+    ...flowTo(next),
   };
-  const states: NamedState[] = [
+  const until = journeyStepTask(
+    ctx,
+    'Deferred by quiet hours or a marketing pause: until when (its message record says)',
+    'deferred',
+    {},
+    {
+      ResultSelector: { 'status.$': '$.status', 'until.$': '$.until' },
+      ResultPath: sendPath(step.id),
+      Catch: [giveUp],
+      Next: quiet,
+    },
+  );
+  return [
     [step.id, task],
-    [
-      check,
-      {
-        Type: 'Choice',
-        Comment: "Quiet hours in the customer's time zone: the same send waits, then runs again",
-        Choices: [{ Variable: `${sendPath(step.id)}.status`, StringEquals: 'deferred', Next: quiet }],
-        Default: next ?? end,
-      },
-    ],
+    [deferred, until],
     [
       quiet,
       {
         Type: 'Wait',
-        Comment: 'Wait for the end of quiet hours',
+        Comment: 'Wait for the end of quiet hours or of the marketing pause, then send again',
         TimestampPath: `${sendPath(step.id)}.until`,
         ...flowTo(step.id),
       },
     ],
-    [failed, recordFailure(ctx, next ?? end)],
+    [failed, recordFailure(ctx, next)],
   ];
-  if (next === undefined) states.push([end, { Type: 'Succeed' }]);
-  return states;
 };
 
 /** Records the caught failure; only the error's name goes on (its Cause may quote personal data). */
-function recordFailure(ctx: Parameters<typeof compileSend>[0], next: string): TaskState {
+function recordFailure(ctx: Parameters<typeof compileSend>[0], next: string | undefined): TaskState {
   const { step } = ctx;
   const extra = {
     channel: step.channel,
@@ -76,7 +82,7 @@ function recordFailure(ctx: Parameters<typeof compileSend>[0], next: string): Ta
     {
       ResultSelector: { 'status.$': '$.status', 'error.$': '$.error' },
       ResultPath: sendPath(step.id),
-      Next: next,
+      ...flowTo(next),
     },
   );
 }
@@ -95,5 +101,6 @@ function sendParameters({ journey, step }: Parameters<typeof compileSend>[0]): R
     priority: step.priority,
     ...(step.survey ? { survey: step.survey } : {}),
     'executionId.$': '$$.Execution.Id',
+    deferral: 'error',
   };
 }
