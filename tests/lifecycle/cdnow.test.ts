@@ -19,6 +19,13 @@ function findUp(path: string, dir = join(__dirname, '..', '..', '..')): string {
   const candidate = join(dir, path);
   return existsSync(candidate) || dirname(dir) === dir ? candidate : findUp(path, dirname(dir));
 }
+/**
+ * `npm test` replays every fourth customer (ids 1, 5, 9, …: 5,893 customers, about a quarter of the
+ * events), checked against their own raw rows; `npm run test:cdnow` replays them all and checks the
+ * published totals too. The whole history takes 30 s alone and over 40 s in the suite on 2 cores.
+ */
+const FULL = process.env.RAPPORT_CDNOW === 'full';
+const inRun = (customer: string) => FULL || Number(customer) % 4 === 1;
 const SHIFT_YEARS = 28;
 const AT = '2026-06-30T00:00:00.000Z';
 const DAY = 86_400_000;
@@ -41,8 +48,10 @@ function readRows(): Row[] {
 const isoDate = (yyyymmdd: string) =>
   `${Number(yyyymmdd.slice(0, 4)) + SHIFT_YEARS}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}T00:00:00.000Z`;
 
-describe('CDNOW purchase history replayed through the lifecycle', () => {
-  const rows = readRows();
+describe(`CDNOW purchase history replayed through the lifecycle (${FULL ? 'every' : 'every fourth'} customer)`, () => {
+  const all = readRows();
+  const rows = all.filter((r) => inRun(r.customer));
+  const customers = new Set(rows.map((r) => r.customer)).size;
   let result: ReplayResult;
 
   beforeAll(async () => {
@@ -62,13 +71,14 @@ describe('CDNOW purchase history replayed through the lifecycle', () => {
   it('applies every event: none refused, none after the cut-off', () => {
     expect(result.rejected).toEqual([]);
     expect(result.leftOut).toBe(0);
-    expect(result.applied).toBe(69_659);
+    expect(result.applied).toBe(rows.length);
   });
 
-  it('reads the whole file', () => {
-    expect(rows).toHaveLength(69_659);
-    expect(new Set(rows.map((r) => r.customer)).size).toBe(23_570);
-    expect(result.store.profiles.size).toBe(23_570);
+  it('reads the whole file, and keeps one profile per customer replayed', () => {
+    expect(all).toHaveLength(69_659);
+    expect(new Set(all.map((r) => r.customer)).size).toBe(23_570);
+    expect(customers).toBe(FULL ? 23_570 : 5_893);
+    expect(result.store.profiles.size).toBe(customers);
   });
 
   it('customers with no purchase for 90 days or more are dormant or lost, exactly as counted from the raw file', () => {
@@ -94,7 +104,7 @@ describe('CDNOW purchase history replayed through the lifecycle', () => {
       ([customer, n]) => result.store.profiles.get(`cdnow-${customer}`)?.purchaseCount !== n,
     );
     expect(wrong).toEqual([]);
-    expect(Object.values(result.stageCounts).reduce((a, b) => a + b, 0)).toBe(23_570);
+    expect(Object.values(result.stageCounts).reduce((a, b) => a + b, 0)).toBe(customers);
   });
 
   it('stage history is in time order and timer changes land on their thresholds', () => {
@@ -130,7 +140,7 @@ describe('CDNOW purchase history replayed through the lifecycle', () => {
     // While windows ended at each customer's latest purchase, not at the cut-off, this found 93 customers
     // out of step: 15 `vip` (4 of them under the threshold in the year before the cut-off) and 89 `loyal`
     // who no longer bought often or spent enough (1,174 loyal and 643 active then; 1,085 and 732 now).
-    expect(tiers).toEqual({ vip: 11, regular: 23_559 });
+    expect(tiers).toEqual(FULL ? { vip: 11, regular: 23_559 } : { vip: 2, regular: 5_891 });
   });
 });
 
