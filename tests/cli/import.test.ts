@@ -1,21 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../cli/main';
+import { runCli } from '../support/cli';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import { inbox, itemsOf, profileOf, WORKFLOWS_DIR } from '../support/local';
 
-async function capture(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(
-    argv,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const capture = runCli;
 
 /**
  * CDNOW's format; the preset moves 1997–98 on 28 years and takes each date at noon in New York

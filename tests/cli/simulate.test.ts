@@ -2,21 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../cli/main';
+import { runCli } from '../support/cli';
 import type { SimulationResult } from '../../domain/simulate/result';
 
 const ROOT = join(__dirname, '..', '..');
 
-async function capture(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(
-    argv,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const capture = runCli;
 
 describe('rapport simulate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rapport-simulate-'));
