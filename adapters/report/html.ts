@@ -148,12 +148,19 @@ export function renderHtmlReport(result: SimulationResult, compare?: SimulationR
     section('Messages', versions, ({ result: r }, i) =>
       one('messages', 'Messages per journey and channel, by week', messagesChart(r, `messages-${i}`, scales)),
     ),
+    // A journey no customer entered has no funnel to draw; the figures' table still lists it with 0 started.
     section('Journey funnels', versions, ({ result: r }, i) =>
-      r.journeys.map((j, k) => ({
-        key: j.journeyId,
-        caption: `Funnel: ${j.journeyId}`,
-        chart: funnelChart(j, `funnel-${i}-${k}`),
-      })),
+      r.journeys.flatMap((j, k) =>
+        j.started === 0
+          ? []
+          : [
+              {
+                key: j.journeyId,
+                caption: `Funnel: ${j.journeyId}`,
+                chart: funnelChart(j, `funnel-${i}-${k}`),
+              },
+            ],
+      ),
     ),
     section('Skipped messages', versions, ({ result: r }, i) =>
       Object.keys(r.skipped).length ? one('skips', 'Skips by reason', skipsChart(r, `skips-${i}`)) : [],

@@ -20,6 +20,18 @@ function legends(doc: Document, section: string): Record<string, string>[] {
 }
 
 describe('renderHtmlReport', () => {
+  it('draws no funnel for a journey no customer entered (CDNOW has no birthdays)', () => {
+    const quiet: SimulationResult = structuredClone(SIMULATION);
+    const birthday = quiet.journeys.find((j) => j.journeyId === 'birthday-greeting')!;
+    Object.assign(birthday, { started: 0, outcomes: {}, goalReached: 0 });
+    for (const step of birthday.funnel) Object.assign(step, { entered: 0, sent: 0, skipped: {} });
+    const titles = (r: SimulationResult) =>
+      [...parse(renderHtmlReport(r)).querySelectorAll('svg.chart title')].map((t) => t.textContent);
+    expect(titles(SIMULATION)).toContain('Funnel of birthday-greeting');
+    expect(titles(quiet)).not.toContain('Funnel of birthday-greeting');
+    expect(titles(quiet)).toContain('Funnel of first-small-purchase');
+  });
+
   it('keeps a stage its colour in both versions when only one of them has another stage', () => {
     const b = editedSimulation();
     for (const w of b.weeks) w.stages = { vip: 5, ...w.stages };
