@@ -35,6 +35,11 @@ describe('rapport import: a history into the local store, then npm start on it',
     capture(['import', history, '--format', 'cdnow', '--as-of', AS_OF, '--data', data, ...more]);
   let time: VirtualTime | undefined;
   let runtime: LocalRuntime | undefined;
+  /** `npm start` on the imported folder, on virtual time from the as-of instant. */
+  const startOnImported = async (sweepEveryMs: number) => {
+    time = installVirtualTime(AS_OF);
+    return startLocalRuntime({ dataDir, workflowsDir: WORKFLOWS_DIR, clock: time.clock, sweepEveryMs });
+  };
   beforeAll(() => writeFileSync(file, HISTORY));
   afterAll(async () => {
     await runtime?.stop();
@@ -108,13 +113,7 @@ describe('rapport import: a history into the local store, then npm start on it',
   }, 30_000);
 
   it('npm start opens on the imported population: stages, tiers and histories, no execution, no message', async () => {
-    time = installVirtualTime(AS_OF);
-    runtime = await startLocalRuntime({
-      dataDir,
-      workflowsDir: WORKFLOWS_DIR,
-      clock: time.clock,
-      sweepEveryMs: 86_400_000,
-    });
+    runtime = await startOnImported(86_400_000);
     const first = await profileOf(runtime, 'cdnow-00001');
     expect(first).toMatchObject({ stage: 'first-purchase', tier: 'regular', purchaseCount: 1 });
     expect(first?.dueAt).toBe('2026-04-01T17:00:00.000Z');
@@ -165,13 +164,7 @@ describe('rapport import: a history into the local store, then npm start on it',
     expect(code).toBe(0);
     expect(out).toContain('Imported 3 customers');
 
-    time = installVirtualTime(AS_OF);
-    runtime = await startLocalRuntime({
-      dataDir,
-      workflowsDir: WORKFLOWS_DIR,
-      clock: time.clock,
-      sweepEveryMs: 0,
-    });
+    runtime = await startOnImported(0);
     expect(runtime.stepFunctions.listExecutions()).toEqual([]);
     expect((await profileOf(runtime, 'cdnow-00001'))?.stage).toBe('first-purchase');
   }, 30_000);
