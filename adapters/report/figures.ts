@@ -91,31 +91,37 @@ function cost(r: SimulationResult): Section {
   };
 }
 
-/** Where the Step Functions bill comes from: the states entered most, with their share of its cost. */
-function transitions(r: SimulationResult, top = 10): Section {
-  const byState = Object.entries(r.usage.transitionsByState ?? {}).flatMap(([journeyId, states]) =>
-    Object.entries(states).map(([state, n]) => ({ label: `${journeyId}: ${state}`, n })),
-  );
+/** Where the Step Functions bill comes from, by journey and by state, with each one's share of its cost. */
+function transitions(r: SimulationResult, top = 10): Section[] {
+  const byJourney = Object.entries(r.usage.transitionsByState ?? {});
   const total = r.usage.stateTransitions;
   const line = r.cost.lines.find((l) => l.service === 'Step Functions');
-  const perTransition = (l: 'usdPerMonth' | 'usdPerMonthPerMillionCustomers') =>
-    line && total > 0 ? line[l] / total : 0;
-  const rows = byState
-    .sort((a, b) => b.n - a.n)
-    .slice(0, top)
-    .map(({ label, n }) => ({
-      label,
-      cells: [
-        count(n),
-        rate(total > 0 ? n / total : 0),
-        usd(n * perTransition('usdPerMonthPerMillionCustomers')),
-      ],
-    }));
-  return {
-    title: `Step Functions: the ${top} states entered most`,
-    columns: ['transitions', 'share', 'per 1M customers per month'],
-    rows,
-  };
+  const perTransition = line && total > 0 ? line.usdPerMonthPerMillionCustomers / total : 0;
+  const rowsOf = (counts: { label: string; n: number }[]) =>
+    counts
+      .sort((a, b) => b.n - a.n)
+      .slice(0, top)
+      .map(({ label, n }) => ({
+        label,
+        cells: [count(n), rate(total > 0 ? n / total : 0), usd(n * perTransition)],
+      }));
+  const columns = ['transitions', 'share', 'per 1M customers per month'];
+  return [
+    {
+      title: 'Step Functions transitions by journey',
+      columns,
+      rows: rowsOf(byJourney.map(([label, states]) => ({ label, n: sum(Object.values(states)) }))),
+    },
+    {
+      title: `Step Functions: the ${top} states entered most`,
+      columns,
+      rows: rowsOf(
+        byJourney.flatMap(([journeyId, states]) =>
+          Object.entries(states).map(([state, n]) => ({ label: `${journeyId}: ${state}`, n })),
+        ),
+      ),
+    },
+  ];
 }
 
 export function figures(r: SimulationResult): Section[] {
@@ -135,7 +141,7 @@ export function figures(r: SimulationResult): Section[] {
     tally('Skipped messages by reason', r.skipped),
     experiments(r),
     cost(r),
-    transitions(r),
+    ...transitions(r),
   ].filter((s) => s.rows.length > 0);
 }
 

@@ -29,6 +29,23 @@ describe('renderSummary', () => {
     ]);
   });
 
+  it('says which journeys and states the Step Functions bill is made of, with their share of its cost', () => {
+    const perTransition = (n: number) => {
+      const line = SIMULATION.cost.lines.find((l) => l.service === 'Step Functions')!;
+      return `$${((n * line.usdPerMonthPerMillionCustomers) / SIMULATION.usage.stateTransitions).toFixed(2)}`;
+    };
+    expect(section(text, 'Step Functions transitions by journey').map(squash)).toEqual([
+      'transitions | share | per 1M customers per month',
+      `first-small-purchase | 4,140 | 100.0% | ${perTransition(4140)}`,
+    ]);
+    expect(section(text, 'Step Functions: the 10 states entered most').map(squash)).toEqual([
+      'transitions | share | per 1M customers per month',
+      `first-small-purchase: thank-you | 1,500 | 36.2% | ${perTransition(1500)}`,
+      `first-small-purchase: thank-you-deferred | 1,500 | 36.2% | ${perTransition(1500)}`,
+      `first-small-purchase: let-it-arrive | 1,140 | 27.5% | ${perTransition(1140)}`,
+    ]);
+  });
+
   it('lists final stages and tiers, right-aligned in one column', () => {
     const stages = section(text, 'Final stages');
     expect(stages.map(squash)).toEqual([
