@@ -1,7 +1,6 @@
 import type { Workflows } from '../../domain/config/load';
 import type { Journey } from '../../domain/journey/schema';
 import type {
-  ArmResult,
   ExperimentResult,
   JourneySummary,
   SimulationResult,
@@ -11,6 +10,7 @@ import type {
 import type { SimulateOptions } from './engine';
 import type { Observations } from './observe';
 import type { SplitDecision, Tally } from './tally';
+import { experimentOf } from '../../domain/simulate/experiments';
 
 export interface Snapshot {
   profiles: Map<string, { stage: string; tier: string }>;
@@ -25,9 +25,6 @@ export interface Snapshot {
   rejected: number;
   options: SimulateOptions;
 }
-
-/** Below this many customers in an arm, no verdict is given. */
-const MIN_ARM = 30;
 
 /** The simulation's result, from what it counted while running. */
 export function summarise(s: Snapshot): SimulationResult {
@@ -111,41 +108,10 @@ export function experiments(
     const arms = [...new Set(split.map((d) => d.path))].map((arm) => {
       const of = split.filter((d) => d.path === arm);
       const conversions = of.filter((d) => convertedRuns.has(d.executionId)).length;
-      return {
-        arm,
-        holdout: of.some((d) => d.holdout),
-        customers: of.length,
-        conversions,
-        rate: conversions / of.length,
-      };
+      return { arm, holdout: of.some((d) => d.holdout), customers: of.length, conversions };
     });
-    const withLift = liftAgainstControl(arms);
-    return {
-      journeyId: split[0]!.journeyId,
-      stepId: split[0]!.stepId,
-      arms: withLift,
-      verdict: verdict(withLift),
-    };
+    return experimentOf(split[0]!.journeyId, split[0]!.stepId, arms);
   });
-}
-
-/** The difference in conversion rate against the holdout (or the first arm), with a normal 95% interval. */
-function liftAgainstControl(arms: Omit<ArmResult, 'lift'>[]): ArmResult[] {
-  const control = arms.find((a) => a.holdout) ?? arms[0];
-  return arms.map((arm) => {
-    if (!control || arm === control) return arm;
-    const se = Math.sqrt(
-      (arm.rate * (1 - arm.rate)) / arm.customers + (control.rate * (1 - control.rate)) / control.customers,
-    );
-    const estimate = arm.rate - control.rate;
-    return { ...arm, lift: { estimate, low: estimate - 1.96 * se, high: estimate + 1.96 * se } };
-  });
-}
-
-function verdict(arms: ArmResult[]): string {
-  if (arms.length < 2 || arms.some((a) => a.customers < MIN_ARM)) return 'not enough customers';
-  const winners = arms.filter((a) => a.lift && a.lift.low > 0).sort((a, b) => b.rate - a.rate);
-  return winners[0] ? `winner: ${winners[0].arm}` : 'no difference yet';
 }
 
 function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {

@@ -18,6 +18,7 @@ import { summarise } from './aggregate';
 import { countingProviders, inProcessStarter } from './in-process';
 import { observedStore, type Observations } from './observe';
 import { Tally } from './tally';
+import { inShard, type Shard } from '../../domain/simulate/shard';
 
 export interface SimulateOptions {
   workflowsDir: string;
@@ -32,6 +33,8 @@ export interface SimulateOptions {
   forecast: (usage: Usage) => CostForecast;
   /** Called after every event with how far the simulation has got. */
   onProgress?: (done: { events: number; at: string }) => void;
+  /** Only this part of the population (domain/simulate/shard.ts); its result is merged with the others'. */
+  shard?: Shard;
   /** Called at the end, before the run is torn down: per-customer outcomes (the fidelity test). */
   inspect?: (view: { store: CustomerStore; seen: Observations }) => Promise<void>;
 }
@@ -54,6 +57,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     const run = wire(workflows, time, {
       from: Date.parse(options.from),
       keepMessages: options.inspect !== undefined,
+      // Every part sweeps at the same moments, as one sweep does on AWS: its requests are counted once.
+      countsSweep: (options.shard?.index ?? 0) === 0,
     });
     startSweeper(options.sweepEveryMs ?? 3_600_000, () => run.invoke('sweep', {}), run.activity, closers);
     const weeks: WeekSummary[] = [];
@@ -74,6 +79,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       const at = Date.parse(event.at);
       if (at < from) continue;
       if (at > to) break;
+      if (options.shard && !inShard(event.customerId, options.shard)) continue;
       await runUntil(at);
       if (!(await run.ingest(event))) rejected++;
       events++;
@@ -90,7 +96,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
 }
 
 /** The program's pieces, wired in process, and what the summary reads from them. */
-function wire(workflows: Workflows, time: VirtualTime, options: { from: number; keepMessages: boolean }) {
+function wire(
+  workflows: Workflows,
+  time: VirtualTime,
+  options: { from: number; keepMessages: boolean; countsSweep: boolean },
+) {
   const now = () => time.clock.now();
   const activity = new Activity();
   const memory = memoryStore();
@@ -108,7 +118,7 @@ function wire(workflows: Workflows, time: VirtualTime, options: { from: number; 
   const lambda: Usage['lambda'] = {};
   const invoked = (fn: FunctionName, ms: number) => {
     const usage = (lambda[fn] ??= { requests: 0, durationMs: 0 });
-    usage.requests++;
+    if (fn !== 'sweep' || options.countsSweep) usage.requests++;
     usage.durationMs += ms;
   };
   const deployment = new LocalDeployment(

@@ -41,7 +41,7 @@ const writeUnits = (value: unknown) => Math.max(1, Math.ceil(bytes(value) / 1024
 export function observedStore<S extends CustomerStore>(
   store: S,
   tally: Tally,
-  options: { keepMessages?: boolean } = {},
+  options: { keepMessages?: boolean; countsSweep?: boolean } = {},
 ): { store: S; seen: Observations } {
   const seen: Observations = { tally, sent: [], skipped: [], readRequestUnits: 0, writeRequestUnits: 0 };
   const keep = options.keepMessages === true;
@@ -49,7 +49,8 @@ export function observedStore<S extends CustomerStore>(
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
-      if (name === 'listDueWork' || name === 'listClaims') return indexReads(value, target, seen);
+      if (name === 'listDueWork' || name === 'listClaims')
+        return indexReads(value, target, seen, options.countsSweep !== false);
       return async (...args: unknown[]) => {
         const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         account(name, args, result, seen, keep);
@@ -82,11 +83,11 @@ function account(name: string, args: unknown[], result: unknown, seen: Observati
 }
 
 /** A due-index listing: one query per shard per pass, plus the pages' sizes. */
-function indexReads(fn: unknown, target: CustomerStore, seen: Observations) {
+function indexReads(fn: unknown, target: CustomerStore, seen: Observations, countsQueries: boolean) {
   return (...args: unknown[]) => {
     const pages = (fn as (...a: unknown[]) => AsyncIterable<unknown[]>).apply(target, args);
     return (async function* () {
-      seen.readRequestUnits += DUE_SHARDS;
+      if (countsQueries) seen.readRequestUnits += DUE_SHARDS;
       for await (const page of pages) {
         seen.readRequestUnits += Math.ceil(bytes(page) / 4096);
         yield page;

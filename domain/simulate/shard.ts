@@ -1,0 +1,28 @@
+/**
+ * A part of a population: customers are independent of one another (caps, quiet hours, journeys and
+ * sweeps all work per customer), so a population can be simulated in parts, one per core, and the parts'
+ * results added up (merge.ts). A customer's part is a hash of their id: stable, and even across parts.
+ */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** `i/N` with 0 ≤ i < N, or undefined. */
+export function parseShard(text: string): Shard | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return count >= 1 && index < count ? { index, count } : undefined;
+}
+
+export function inShard(customerId: string, shard: Shard): boolean {
+  // FNV-1a, 32 bits: cheap, and spreads similar ids ("cdnow-00001", "cdnow-00002") evenly.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < customerId.length; i++) {
+    hash ^= customerId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shard.count === shard.index;
+}
