@@ -39,6 +39,27 @@ describe('rapport simulate', () => {
     expect(result.cost.totalUsdPerMonth).toBeGreaterThan(0);
   }, 120_000);
 
+  it('--workers 2 simulates the population in two processes and gives the same result', async () => {
+    const args = ['simulate', '--generate', '60', '--months', '1', '--sweep', 'daily', '--json'];
+    const workflows = ['--workflows', join(ROOT, 'workflows')];
+    const one = await capture([...args, ...workflows]);
+    const two = await capture([...args, ...workflows, '--workers', '2']);
+    expect([one.code, two.code]).toEqual([0, 0]);
+    const [a, b] = [one, two].map((r) => JSON.parse(r.out) as SimulationResult);
+    expect(b!.customers).toBe(a!.customers);
+    expect(b!.weeks).toEqual(a!.weeks);
+    expect(b!.journeys).toEqual(a!.journeys);
+    expect(b!.usage.stateTransitions).toBe(a!.usage.stateTransitions);
+    expect(b!.usage.sesEmails).toBe(a!.usage.sesEmails);
+    expect(b!.usage.dynamodb.writeRequestUnits).toBe(a!.usage.dynamodb.writeRequestUnits);
+  }, 120_000);
+
+  it('refuses a number of workers that is not a whole number', async () => {
+    const { code, err } = await capture(['simulate', '--generate', '10', '--workers', 'two']);
+    expect(code).toBe(2);
+    expect(err).toContain('--workers: got "two"; expected a whole number of processes, e.g. 2');
+  });
+
   it('reads a history with a column mapping, writes the report, and prints the summary', async () => {
     const csv = join(dir, 'orders.csv');
     writeFileSync(
