@@ -151,6 +151,9 @@ async function populationOf(v: Values): Promise<Population> {
   const mapping = v.format
     ? HISTORY_PRESETS[v.format as keyof typeof HISTORY_PRESETS]
     : mappingFrom(resolve(v.mapping!));
+  const events = async () => (await readHistoryFile(path, mapping)).events;
+  // Reading the file for its span takes seconds on a large history: not when the period is given.
+  if (v.from && v.to) return { from: v.from, to: v.to, events };
   const { summary } = await readHistoryFile(path, mapping);
   const first = summary.from ?? new Date().toISOString();
   const last = summary.to ?? first;
@@ -158,7 +161,7 @@ async function populationOf(v: Values): Promise<Population> {
     from: v.from ?? `${first.slice(0, 10)}T00:00:00.000Z`,
     // The day after the last purchase: its journeys' first steps happen within the period.
     to: v.to ?? new Date(Date.parse(last) + 86_400_000).toISOString(),
-    events: async () => (await readHistoryFile(path, mapping)).events,
+    events,
   };
 }
 

@@ -7,10 +7,14 @@ import { join } from 'node:path';
 import { readHistoryFile } from '../../adapters/history/file';
 import { HISTORY_PRESETS } from '../../domain/simulate/history/mapping';
 import { forecastCost } from '../../domain/simulate/cost';
+import { availableParallelism } from 'node:os';
+import { mergeResults } from '../../domain/simulate/merge';
 import { simulate } from '../../local/simulator/engine';
+import { simulateInParts } from '../../local/simulator/workers';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const months = Number(process.env.BENCH_MONTHS ?? 18);
+const workers = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 const file =
   process.env.BENCH_HISTORY ??
   join(__dirname, '..', '..', '..', 'shared', 'data', 'cdnow', 'CDNOW_master.txt');
@@ -48,6 +52,30 @@ async function main(): Promise<void> {
     );
   console.log(
     `  infra per 1M customers per month: $${f.infraUsdPerMonthPerMillionCustomers.toFixed(2)}; transitions ${result.usage.stateTransitions}`,
+  );
+  await inParts(from, to);
+}
+
+/** The same history in one process per core (`rapport simulate --workers`): the wall time it saves. */
+async function inParts(from: string, to: string): Promise<void> {
+  if (workers < 2) return;
+  const t0 = performance.now();
+  const args = [
+    '--history',
+    file,
+    '--format',
+    'cdnow',
+    '--from',
+    from,
+    '--to',
+    to,
+    '--workflows',
+    WORKFLOWS_DIR,
+  ];
+  const result = mergeResults(await simulateInParts(args, workers), forecastCost);
+  console.log(
+    `the same in ${workers} processes (--workers ${workers}): ${((performance.now() - t0) / 1000).toFixed(1)} s, ` +
+      `${result.usage.stateTransitions.toLocaleString('en-US')} transitions (the same count)`,
   );
 }
 
