@@ -156,7 +156,7 @@ function wire(
     view: { store, seen },
     /** What the run counted; executions still running at the end are counted as running. */
     snapshot: () => {
-      for (const e of stepFunctions.listExecutions('', 'RUNNING')) tally.execution(e);
+      for (const e of stepFunctions.listExecutions(undefined, 'RUNNING')) tally.execution(e);
       return snapshotOf();
     },
   };
