@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { readHistoryFile } from '../adapters/history/file';
+import { historyMapping, readHistoryFile } from '../adapters/history/file';
 import { systemClock, type Clock } from '../domain/clock';
 import { loadWorkflows } from '../domain/config/load';
 import { ValidationError, formatProblem } from '../domain/errors';
-import { HISTORY_PRESETS, parseHistoryMapping } from '../domain/simulate/history/mapping';
+import { HISTORY_PRESETS } from '../domain/simulate/history/mapping';
 import { importHistory, StoreNotEmptyError, type ImportResult } from '../local/import';
 import { DataDirInUseError } from '../local/instance-lock';
+import { localDataDir } from '../local/store';
 
 export const IMPORT_USAGE = `Usage: rapport import <history> (--format cdnow | --mapping <file>) [options]
 
@@ -57,13 +57,11 @@ export async function importCommand(
   }
   const { values } = parsed;
   const path = resolve(parsed.positionals[0]!);
-  const dataDir = resolve(values.data ?? process.env.RAPPORT_DATA_DIR ?? defaultDataDir());
+  const dataDir = resolve(values.data ?? localDataDir());
   const asOf = values['as-of'] ? new Date(values['as-of']) : clock.now();
   try {
     const workflows = loadWorkflows(resolve(values.workflows ?? join(process.cwd(), 'workflows')));
-    const mapping = values.format
-      ? HISTORY_PRESETS[values.format as keyof typeof HISTORY_PRESETS]
-      : parseHistoryMapping(parseYaml(readFileSync(values.mapping!, 'utf8')) as unknown, values.mapping!);
+    const mapping = historyMapping(values);
     const started = performance.now();
     // Every line is checked before this returns: a file with a problem writes nothing.
     const history = await readHistoryFile(path, mapping, { eventTimes: workflows.settings.events });
@@ -99,11 +97,6 @@ function usageProblem({ values: v, positionals }: Parsed): string | undefined {
   if (asOf !== undefined && Number.isNaN(Date.parse(asOf)))
     return `--as-of: got "${asOf}"; expected an ISO 8601 time, e.g. 2026-06-30T00:00:00Z`;
   return undefined;
-}
-
-/** As npm start (local/main.ts) finds it: the checkout's .rapport/data. */
-function defaultDataDir(): string {
-  return join(resolve(__dirname, '..'), '.rapport', 'data');
 }
 
 /** What the person can act on, or undefined for an error that is a bug (thrown on). */
@@ -149,7 +142,7 @@ export function importSummary(
       `Due later: ${plural(r.due, 'customer')}` +
       (r.nextDue ? ` (the first at ${r.nextDue})` : '') +
       '; the sweep takes each when due, and journeys start from there.',
-    `Data: ${run.dataDir}. Start Rapport on it: ${run.dataDir === resolve(defaultDataDir()) ? '' : `RAPPORT_DATA_DIR=${run.dataDir} `}npm start`,
+    `Data: ${run.dataDir}. Start Rapport on it: ${run.dataDir === localDataDir({}) ? '' : `RAPPORT_DATA_DIR=${run.dataDir} `}npm start`,
   ].join('\n');
 }
 

@@ -1,18 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { readHistoryFile } from '../adapters/history/file';
+import { historyMapping, readHistoryFile } from '../adapters/history/file';
 import { renderHtmlReport, renderSummary } from '../adapters/report';
 import { ValidationError, formatProblem } from '../domain/errors';
 import { forecastCost } from '../domain/simulate/cost';
-import {
-  HISTORY_PRESETS,
-  parseHistoryMapping,
-  type HistoryMapping,
-} from '../domain/simulate/history/mapping';
+import { HISTORY_PRESETS } from '../domain/simulate/history/mapping';
 import type { HistoryEvent } from '../domain/simulate/history/timeline';
 import { generatePopulation } from '../domain/simulate/population/generate';
 import type { SimulationResult } from '../domain/simulate/result';
@@ -148,9 +143,7 @@ async function populationOf(v: Values): Promise<Population> {
     return { from: options.from, to: options.to, events: async () => generatePopulation(options) };
   }
   const path = resolve(v.history!);
-  const mapping = v.format
-    ? HISTORY_PRESETS[v.format as keyof typeof HISTORY_PRESETS]
-    : mappingFrom(resolve(v.mapping!));
+  const mapping = historyMapping({ format: v.format, mapping: v.mapping && resolve(v.mapping) });
   const events = async () => (await readHistoryFile(path, mapping)).events;
   // Reading the file for its span takes seconds on a large history: not when the period is given.
   if (v.from && v.to) return { from: v.from, to: v.to, events };
@@ -163,10 +156,6 @@ async function populationOf(v: Values): Promise<Population> {
     to: v.to ?? new Date(Date.parse(last) + 86_400_000).toISOString(),
     events,
   };
-}
-
-function mappingFrom(file: string): HistoryMapping {
-  return parseHistoryMapping(parseYaml(readFileSync(file, 'utf8')) as unknown, file);
 }
 
 async function simulateWith(

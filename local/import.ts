@@ -2,10 +2,11 @@ import { bulkLoadProfiles, isTableEmpty, recreateTable } from '../adapters/dynam
 import type { Workflows } from '../domain/config/load';
 import { RapportError, ValidationError } from '../domain/errors';
 import type { CustomerEvent } from '../domain/events/schema';
+import { countsOf } from '../domain/lifecycle/counts';
 import { importedProfile } from '../domain/lifecycle/imported';
 import { Activity } from './activity';
 import { Closers } from './closers';
-import { countsOf, replayLifecycle } from './replay';
+import { replayLifecycle } from './replay';
 import { journalTableOf, startStore } from './store';
 
 /** The local store already holds data: an import would mix two populations. */

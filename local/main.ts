@@ -5,6 +5,7 @@ import { startLocalRuntime } from './runtime';
 import { DataDirInUseError } from './instance-lock';
 import { PORT_VARIABLES, portsFromEnv, type LocalService } from './ports';
 import { PortInUseError } from './serve-safely';
+import { localDataDir } from './store';
 import { describeStartup } from './startup';
 import { watchWorkflows } from './watch-workflows';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   // The SDK warns that its 2027 releases need Node 22; the README says so once, the console need not on every start.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const runtime = await startLocalRuntime({
-    dataDir: process.env.RAPPORT_DATA_DIR ?? join(root, '.rapport', 'data'),
+    dataDir: localDataDir(),
     workflowsDir: join(root, 'workflows'),
     clock: systemClock,
     host: process.env.RAPPORT_HOST ?? '127.0.0.1',

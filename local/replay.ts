@@ -5,6 +5,7 @@ import { parseCustomerEvent } from '../domain/events/parse';
 import type { CustomerEvent } from '../domain/events/schema';
 import { canonicalTime, DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../domain/events/time';
 import { ingestEvent } from '../domain/ingest';
+import { countsOf } from '../domain/lifecycle/counts';
 import { NO_CALENDAR } from '../domain/journey/compile';
 import type { Lifecycle } from '../domain/lifecycle/schema';
 import type { JourneyStarter, LifecycleDeps } from '../domain/ports';
@@ -188,15 +189,4 @@ function outOfOrder(event: CustomerEvent, now: number, source = 'events'): Probl
       `a time no earlier than ${canonicalTime(new Date(now))}, the time already replayed to (event ` +
       `${event.eventId} of customer ${event.customerId}): give the events in time order`,
   };
-}
-
-/** Customers per stage and per tier. */
-export function countsOf(profiles: Iterable<{ stage: string; tier: string }>) {
-  const stageCounts: Record<string, number> = {};
-  const tierCounts: Record<string, number> = {};
-  for (const p of profiles) {
-    stageCounts[p.stage] = (stageCounts[p.stage] ?? 0) + 1;
-    tierCounts[p.tier] = (tierCounts[p.tier] ?? 0) + 1;
-  }
-  return { stageCounts, tierCounts };
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { ensureTable } from '../adapters/dynamodb/table';
@@ -7,6 +7,11 @@ import type { Closers } from './closers';
 import { lockDataDir } from './instance-lock';
 import { localClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, listenOn } from './serve-safely';
+
+/** Where `npm start` keeps its data: $RAPPORT_DATA_DIR, or the checkout's .rapport/data. */
+export function localDataDir(env: Record<string, string | undefined> = process.env): string {
+  return resolve(env.RAPPORT_DATA_DIR ?? join(__dirname, '..', '.rapport', 'data'));
+}
 
 export interface LocalStoreOptions {
   /** Where dynalite keeps its LevelDB files; omit for an in-memory table (tests). */

@@ -3,8 +3,13 @@
  * whether it is in time order, then to yield its events (streamed when it is in time order, sorted in
  * memory when it is not). Nothing is yielded from a file with a problem.
  */
-import { createReadStream } from 'node:fs';
-import type { HistoryMapping } from '../../domain/simulate/history/mapping';
+import { createReadStream, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import {
+  HISTORY_PRESETS,
+  parseHistoryMapping,
+  type HistoryMapping,
+} from '../../domain/simulate/history/mapping';
 import {
   checkHistory,
   HistoryValidationError,
@@ -32,4 +37,14 @@ export async function readHistoryFile(
     throw new HistoryValidationError(`Invalid purchase history ${path}`, summary.problems);
   const order = summary.inTimeOrder ? 'sorted' : 'any';
   return { summary, events: parseHistory(text(), mapping, { ...options, source: path, order }) };
+}
+
+/** A preset's mapping (`--format cdnow`), or the one a YAML or JSON file holds (`--mapping`), checked. */
+export function historyMapping(given: {
+  format?: string | undefined;
+  mapping?: string | undefined;
+}): HistoryMapping {
+  if (given.format !== undefined) return HISTORY_PRESETS[given.format as keyof typeof HISTORY_PRESETS];
+  const file = given.mapping!;
+  return parseHistoryMapping(parseYaml(readFileSync(file, 'utf8')) as unknown, file);
 }

@@ -19,9 +19,6 @@ type Definition = Asl | string;
 
 const parse = (asl: Definition): Asl => (typeof asl === 'string' ? (JSON.parse(asl) as Asl) : asl);
 
-/** The states an execution may go to from a state: the compiler's own reading of its ASL. */
-export { targetsOf as successorsOf };
-
 /** How many times a state may be tried again in a row: the sum of its Retry rules' MaxAttempts. */
 function retriesAllowed(state: AslState): number {
   return state.Type === 'Task' ? (state.Retry ?? []).reduce((n, r) => n + r.MaxAttempts, 0) : 0;

@@ -1,4 +1,5 @@
 import type { Workflows } from '../../domain/config/load';
+import { countsOf } from '../../domain/lifecycle/counts';
 import type { Journey } from '../../domain/journey/schema';
 import type {
   ExperimentResult,
@@ -36,8 +37,7 @@ export function summarise(s: Snapshot): SimulationResult {
     customers: s.profiles.size,
     events: s.events,
     weeks: s.weeks.map((w, i) => ({ ...w, messages: tally.weekly.get(i) ?? {} })),
-    finalStages: countBy(s.profiles.values(), (p) => p.stage),
-    finalTiers: countBy(s.profiles.values(), (p) => p.tier),
+    ...finalCounts(s.profiles.values()),
     journeys: s.workflows.journeys.map(({ journey }) => journeySummary(journey, tally)),
     skipped: { ...tally.skippedByReason },
     experiments: experiments(tally.splits.values(), tally.converted),
@@ -114,8 +114,7 @@ export function experiments(
   });
 }
 
-function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
+function finalCounts(profiles: Iterable<{ stage: string; tier: string }>) {
+  const { stageCounts: finalStages, tierCounts: finalTiers } = countsOf(profiles);
+  return { finalStages, finalTiers };
 }

@@ -1,5 +1,6 @@
 import { memoryStore } from '../../adapters/memory/stores';
 import { loadWorkflows, type Workflows } from '../../domain/config/load';
+import { countsOf } from '../../domain/lifecycle/counts';
 import type { CustomerStore } from '../../domain/ports';
 import type { CustomerEvent } from '../../domain/events/schema';
 import type { CostForecast, SimulationResult, Usage, WeekSummary } from '../../domain/simulate/result';
@@ -173,12 +174,7 @@ function wire(
 }
 
 function weekOf(start: number, profiles: Iterable<{ stage: string; tier: string }>): WeekSummary {
-  const stages: Record<string, number> = {};
-  const tiers: Record<string, number> = {};
-  for (const p of profiles) {
-    stages[p.stage] = (stages[p.stage] ?? 0) + 1;
-    tiers[p.tier] = (tiers[p.tier] ?? 0) + 1;
-  }
+  const { stageCounts: stages, tierCounts: tiers } = countsOf(profiles);
   return { weekStart: new Date(start).toISOString(), stages, tiers, messages: {} };
 }
 

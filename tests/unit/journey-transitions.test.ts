@@ -1,10 +1,9 @@
 import { SHIPPED_JOURNEY_IDS } from '../support/workflows';
 import { loadWorkflows } from '../../domain/config/load';
-import { compileJourney, type Asl, type AslState } from '../../domain/journey/compile';
+import { compileJourney, targetsOf, type Asl, type AslState } from '../../domain/journey/compile';
 import type { Journey } from '../../domain/journey/schema';
 import {
   InvalidExecutionPathError,
-  successorsOf,
   transitionsOfPath,
   walkExecution,
   type ExecutionScript,
@@ -116,7 +115,7 @@ describe('adding a send step', () => {
       const visit: number = seen.get(name) ?? 0;
       seen.set(name, visit + 1);
       const state: AslState = after.States[name]!;
-      name = turns[name]?.[visit] ?? (state.Type === 'Choice' ? state.Default : successorsOf(state)[0]);
+      name = turns[name]?.[visit] ?? (state.Type === 'Choice' ? state.Default : targetsOf(state)[0]);
     }
     return entered.length;
   };

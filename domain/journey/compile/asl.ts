@@ -1,3 +1,4 @@
+import { assertNever } from '../../assert-never';
 import { RapportError } from '../../errors';
 
 /**
@@ -92,8 +93,18 @@ export function flowTo(next: string | undefined): Flow {
 
 /** The states `state` may lead to: its Next, a Choice's rules and Default, a Task's Catches. */
 export function targetsOf(state: AslState): string[] {
-  const next = 'Next' in state && state.Next !== undefined ? [state.Next] : [];
-  if (state.Type === 'Choice') return [...state.Choices.map((c) => c.Next), state.Default];
-  if (state.Type === 'Task') return [...next, ...(state.Catch ?? []).map((c) => c.Next)];
-  return next;
+  switch (state.Type) {
+    case 'Task':
+      return [...(state.Next ? [state.Next] : []), ...(state.Catch ?? []).map((c) => c.Next)];
+    case 'Choice':
+      return [...state.Choices.map((c) => c.Next), state.Default];
+    case 'Wait':
+    case 'Pass':
+      return state.Next ? [state.Next] : [];
+    case 'Succeed':
+    case 'Fail':
+      return [];
+    default:
+      return assertNever(state);
+  }
 }
