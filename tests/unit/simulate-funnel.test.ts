@@ -8,22 +8,23 @@ import { WORKFLOWS_DIR } from '../support/local';
  * ASL spares that exit's Succeed (one billed transition), not the customer's step.
  */
 const { journeys } = loadWorkflows(WORKFLOWS_DIR);
-const { journey, asl } = journeys.find((j) => j.journey.id === 'first-small-purchase')!;
+const { journey, asl } = journeys.find((j) => j.journey.id === 'dormancy-reactivation')!;
+const vip = { turns: { 'vip-or-not-route': ['then-a-person'] } };
 
 describe('the exit an execution reached', () => {
-  it('is the exit after the step it ended on: the last send, or its failure record', () => {
-    const path = walkExecution(asl);
+  it("is the exit after the step it ended on: the VIP's call to their relationship manager", () => {
+    const path = walkExecution(asl, vip);
+    expect(path.at(-1)).toBe('relationship-manager-call');
     expect(path).not.toContain('done');
     expect(exitEndedInto(journey, path, true)).toBe('done');
-    const failed = walkExecution(asl, { turns: { 'suggest-next-step': ['suggest-next-step-failed'] } });
-    expect(exitEndedInto(journey, failed, true)).toBe('done');
   });
 
   it('is none when it entered the exit itself, was stopped, or ended on a last step', () => {
-    const bought = walkExecution(asl, { turns: { 'bought-again-route': ['done'] } });
-    expect(bought.at(-1)).toBe('done');
-    expect(exitEndedInto(journey, bought, true)).toBeUndefined();
-    expect(exitEndedInto(journey, walkExecution(asl, { stopIn: 'give-it-time' }), false)).toBeUndefined();
+    const regular = walkExecution(asl);
+    expect(regular.at(-1)).toBe('done');
+    expect(exitEndedInto(journey, regular, true)).toBeUndefined();
+    expect(exitEndedInto(journey, walkExecution(asl, vip), false)).toBeUndefined();
+    expect(exitEndedInto(journey, walkExecution(asl, { stopIn: 'give-it-a-week' }), false)).toBeUndefined();
     const birthday = journeys.find((j) => j.journey.id === 'birthday-greeting')!;
     expect(exitEndedInto(birthday.journey, walkExecution(birthday.asl), true)).toBeUndefined();
   });

@@ -208,7 +208,7 @@ steps: [{ id: x, type: exit }]
         expected: 'an sms text in workflows/templates/first-purchase-thanks/zh-CN.yaml',
       }),
       expect.objectContaining({
-        field: 'steps[5].topic',
+        field: 'steps[4].topic',
         value: 'offer',
         expected: 'a topic listed in settings.yaml: greetings, offers, events, service',
       }),
