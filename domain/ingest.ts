@@ -125,7 +125,7 @@ async function handleClaimed(
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
   const conversions = await reachGoals(event, deps);
   await resumeWaits(event, deps);
-  const { entered } = await enterJourneys(starts, { ...deps, now });
+  const { entered } = await enterJourneys(starts, profile, { ...deps, now });
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,

@@ -144,7 +144,7 @@ async function advanceCustomer(customerId: string, deps: LifecycleDeps, now: Dat
   if (Date.parse(due) > now.getTime()) return NOTHING;
   const { advanced, stageChanges, tierChanges, starts } = decide(current, deps, now);
   await deps.publisher.publish(lifecycleChanges(customerId, { stageChanges, tierChanges }));
-  const { entered } = await enterJourneys(starts, { ...deps, now });
+  const { entered } = await enterJourneys(starts, advanced, { ...deps, now });
   await deps.store.putProfile({ ...advanced, version: current.version + 1, updatedAt: now.toISOString() });
   return {
     stageChanges: stageChanges.length,

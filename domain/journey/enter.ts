@@ -1,8 +1,12 @@
 import { durationSeconds } from '../config/duration';
 import type { CustomerEvent } from '../events/schema';
 import type { CustomerStore, JourneyStarter } from '../ports';
+import type { Profile } from '../profile/profile';
+import { stateKey, type Calendar, type JourneyInput } from './compile';
 import type { JourneyStart } from './entry';
+import { waitComputedAtStart } from './fusion';
 import type { Journey } from './schema';
+import { nextUntil, untilDefinition } from './wait-until';
 
 export interface Entered {
   journeyId: string;
@@ -18,11 +22,19 @@ export interface Skipped {
 /**
  * Starts journeys for a customer, honouring each journey's re-entry rule, and records every entry (for
  * re-entry, goals and the customer's timeline). Safe to repeat: a retry finds its own entry by execution
- * name, and the start itself is deduplicated by Step Functions.
+ * name, and the start itself is deduplicated by Step Functions. `profile` is the customer as the starts
+ * were decided for (what a journey's first computed wait is computed from).
  */
 export async function enterJourneys(
   starts: readonly JourneyStart[],
-  deps: { store: CustomerStore; starter: JourneyStarter; journeys: readonly Journey[]; now: Date },
+  profile: Profile,
+  deps: {
+    store: CustomerStore;
+    starter: JourneyStarter;
+    journeys: readonly Journey[];
+    calendar: Calendar;
+    now: Date;
+  },
 ): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
   const entered: Entered[] = [];
   const skipped: Skipped[] = [];
@@ -46,7 +58,8 @@ export async function enterJourneys(
       skipped.push({ journeyId: journey.id, reason: 're-entry-too-soon' });
       continue;
     }
-    const { executionArn } = await deps.starter.start(start);
+    const input = executionInput(journey, start.input, profile, deps);
+    const { executionArn } = await deps.starter.start({ ...start, input });
     await deps.store.putJourneyEntry({
       customerId: start.input.customerId,
       journeyId: journey.id,
@@ -63,6 +76,23 @@ export async function enterJourneys(
     entered.push({ journeyId: journey.id, executionName: start.executionName, executionArn });
   }
   return { entered, skipped };
+}
+
+/**
+ * What an execution starts with. A journey that begins with a wait until a computed instant gets that
+ * instant in its input, computed here as the `schedule` action would compute it at this same instant,
+ * from the same customer: its ASL begins with the Wait (one Task fewer per execution, see fusion.ts).
+ */
+export function executionInput(
+  journey: Journey,
+  input: JourneyInput,
+  profile: Profile,
+  at: { calendar: Calendar; now: Date },
+): JourneyInput {
+  const wait = waitComputedAtStart(journey);
+  if (!wait) return input;
+  const instant = nextUntil(untilDefinition(wait.until, at.calendar), profile, at.now);
+  return { ...input, schedule: { [stateKey(wait.id)]: instant } };
 }
 
 export interface Conversion {

@@ -1,20 +1,24 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { assertNever } from '../assert-never';
-import { durationSeconds } from '../config/duration';
 import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';
 import { InvalidTaskInputError, ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
-import type { Profile } from '../profile/profile';
 import { updateProfile } from '../profile/update';
 import { deferralOf, type DeferralResult } from '../messages/deferral';
 import { recordSendFailure, type SendFailureResult } from '../messages/failure';
-import { customerMatches, pickSplitPath, splitBucket } from './conditions';
-import { CustomerCondition, WaitUntil } from './schema';
-import { MAX_WAIT_UNTIL_SECONDS } from './steps';
-import { localDaysFrom, localParts, nextLocal, type LocalDay } from '../time/zoned';
-import { namedDays } from './occasions';
+import { pickSplitPath, splitBucket } from './conditions';
+import {
+  BranchPaths,
+  branchPath,
+  decideFusedBranch,
+  FusedBranch,
+  recordPath,
+  type Decision,
+} from './decision';
+import { WaitUntil } from './schema';
+import { nextUntil, type ScheduledAt } from './wait-until';
 
 const base = {
   customerId: z.string().min(1),
@@ -30,7 +34,7 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
   z.strictObject({
     ...base,
     action: z.literal('branch'),
-    paths: z.array(z.strictObject({ name: z.string(), when: CustomerCondition })),
+    paths: BranchPaths,
   }),
   z.strictObject({
     ...base,
@@ -59,6 +63,8 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     topic: z.string().min(1).optional(),
     priority: z.enum(['normal', 'high']),
     error: z.string().min(1),
+    /** The branch right after the send, decided here too when the send gives up (see fusion.ts). */
+    branch: FusedBranch.optional(),
   }),
   z.strictObject({ ...base, action: z.literal('deferred') }),
   z.strictObject({
@@ -69,18 +75,23 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
       addTags: z.array(z.string()),
       removeTags: z.array(z.string()),
     }),
+    /** The branch right after the update, decided here once the update is applied (see fusion.ts). */
+    branch: FusedBranch.optional(),
   }),
 ]);
 export type JourneyStepInput = z.infer<typeof JourneyStepInput>;
 
+/** `decision`: the branch after the step, when its Task decides it (see fusion.ts). */
+type Deciding = { decision?: Decision };
+
 export type JourneyStepResult =
-  | { path: string; holdout: boolean }
-  | { updated: boolean }
+  | Decision
+  | ({ updated: boolean } & Deciding)
   /** `found: false` when there is no such date (no birthday on file): the wait then ends at once. */
-  | { at: string; found: boolean }
+  | ScheduledAt
   | { awaiting: string }
   /** A send step that gave up, recorded on its message (see domain/messages/failure.ts). */
-  | SendFailureResult
+  | (SendFailureResult & Deciding)
   /** A send step deferred: until when it waits (see domain/messages/deferral.ts). */
   | DeferralResult;
 
@@ -104,47 +115,23 @@ export async function runJourneyStep(
   deps: { store: CustomerStore; clock: Clock },
 ): Promise<JourneyStepResult> {
   // Needs no profile: a customer erased meanwhile gets nothing recorded, and the journey still goes on.
-  if (input.action === 'send-failed') return recordSendFailure(input, deps);
+  if (input.action === 'send-failed') return withDecision(input, await recordSendFailure(input, deps), deps);
   if (input.action === 'deferred') return deferralOf(input, deps);
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   switch (input.action) {
     case 'branch':
+      return recordPath(input, 'branch', { path: branchPath(input.paths, profile), holdout: false }, deps);
     case 'split': {
-      let path: string;
-      let holdout = false;
-      if (input.action === 'branch') {
-        // No matching path is the empty string: the Choice state then takes its Default.
-        path = input.paths.find((p) => customerMatches(p.when, profile))?.name ?? '';
-      } else {
-        const chosen = pickSplitPath(
-          input.paths,
-          splitBucket(input.journeyId, input.stepId, input.customerId),
-        );
-        path = chosen.name;
-        holdout = chosen.holdout;
-      }
-      const stored = await deps.store.recordDecision({
-        customerId: input.customerId,
-        decisionKey: createHash('sha256')
-          .update(`${input.executionId}\u0000${input.stepId}`)
-          .digest('hex')
-          .slice(0, 32),
-        journeyId: input.journeyId,
-        journeyVersion: input.journeyVersion,
-        stepId: input.stepId,
-        executionId: input.executionId,
-        kind: input.action,
-        path,
-        holdout,
-        at: deps.clock.now().toISOString(),
-      });
-      return { path: stored.path, holdout: stored.holdout };
+      const chosen = pickSplitPath(input.paths, splitBucket(input.journeyId, input.stepId, input.customerId));
+      return recordPath(input, 'split', { path: chosen.name, holdout: chosen.holdout }, deps);
     }
-    case 'update':
-      return { updated: await applyUpdate(input.customerId, input.update, deps) };
+    case 'update': {
+      const updated = await applyUpdate(input.customerId, input.update, deps);
+      return withDecision(input, { updated }, deps);
+    }
     case 'schedule':
-      return schedule(input, profile, deps.clock.now());
+      return nextUntil(input, profile, deps.clock.now());
     case 'await':
       // Step Functions now waits for SendTaskSuccess with this token: ingest-event sends it when the event comes.
       await deps.store.putAwait({
@@ -161,6 +148,16 @@ export async function runJourneyStep(
     default:
       return assertNever(input);
   }
+}
+
+/** The step's own result, with the decision of the branch after it when the state passed one. */
+async function withDecision<R extends object>(
+  input: Extract<JourneyStepInput, { action: 'update' | 'send-failed' }>,
+  result: R,
+  deps: { store: CustomerStore; clock: Clock },
+): Promise<R & Deciding> {
+  if (!input.branch) return result;
+  return { ...result, decision: await decideFusedBranch(input, input.branch, deps) };
 }
 
 /** Applies an `update` step through the shared read-change-write loop (domain/profile/update.ts). */
@@ -190,27 +187,4 @@ async function applyUpdate(
   });
   if (!result) throw new ProfileNotFoundError(`customer ${customerId} has no profile`);
   return result.written;
-}
-
-/** The next instant, in the customer's own time zone, that a wait-until step names. */
-function schedule(
-  input: Extract<JourneyStepInput, { action: 'schedule' }>,
-  profile: Profile,
-  now: Date,
-): { at: string; found: boolean } {
-  const timeZone = profile.timeZone ?? input.defaultTimeZone;
-  const year = localParts(now, timeZone).year;
-  const days: LocalDay[] =
-    input.until.holiday || input.until.anniversary
-      ? namedDays({ anniversary: input.until.anniversary, calendar: input.calendar }, profile, year)
-      : localDaysFrom(now, timeZone, 2);
-  const at = nextLocal(now, timeZone, input.until.timeOfDay, days);
-  // A Standard execution lasts a year at most, and other steps take time too: a date more than 350 days
-  // away (or beyond the step's own `within`), or none, ends the wait now.
-  const limit = Math.min(
-    MAX_WAIT_UNTIL_SECONDS * 1000,
-    input.until.within ? durationSeconds(input.until.within) * 1000 : Infinity,
-  );
-  const withinAYear = at && at.getTime() - now.getTime() <= limit;
-  return withinAYear ? { at: at.toISOString(), found: true } : { at: now.toISOString(), found: false };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock';
+import { FusedBranch } from '../journey/decision';
 import { zodProblems } from '../config/source';
 import type { Channel } from '../config/ids';
 import type { Settings } from '../config/settings';
@@ -49,6 +50,8 @@ export const SendMessageInput = z.strictObject({
   // How the task tells the state machine of a deferral: `error` throws SendDeferredError, which the
   // compiled send's Catch takes. Executions compiled before that pass none: their Choice reads the result.
   deferral: z.enum(['result', 'error']).default('result'),
+  /** The branch right after the send, decided by this task once the send is done (see journey/fusion.ts). */
+  branch: FusedBranch.optional(),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 

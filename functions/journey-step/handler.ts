@@ -19,6 +19,7 @@ export interface JourneyStepDeps extends Observability {
 /**
  * The Task behind `branch`, `split`, `update`, wait-until and wait-for-event steps, and the ones that find
  * until when a deferred send waits and record a send that gave up; the step's definition arrives in the event.
+ * An update or a `-failed` task may also decide the branch right after it (see domain/journey/fusion.ts).
  */
 export function createJourneyStepHandler(deps: JourneyStepDeps) {
   const { logger, metrics } = deps;
@@ -26,9 +27,10 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
     const input = parseJourneyStepInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
     const result = await runJourneyStep(input, deps);
-    if ('path' in result) metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
-    else if ('updated' in result && result.updated)
-      metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
+    // A decision: a branch or split's own, or the one an update or a send's `-failed` task made too.
+    if ('path' in result || ('decision' in result && result.decision))
+      metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
+    if ('updated' in result && result.updated) metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
     else if ('status' in result && result.status === 'failed' && result.recorded) {
       metrics.addMetric(METRIC.messagesFailed, MetricUnit.Count, 1);
       if (result.inDoubt) metrics.addMetric(METRIC.messagesInDoubt, MetricUnit.Count, 1);

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { SendDeferredError } from '../../domain/errors';
+import { decideFusedBranch, type Decision } from '../../domain/journey/decision';
 import {
   parseSendMessageInput,
   sendMessage,
@@ -12,12 +13,15 @@ import {
 import { METRIC, skippedMetric, type Observability } from '../shared/observability';
 
 export type SendMessageDeps = SendDeps & Observability;
-export type SendMessageOutput = SendMessageResult & { until: string | null };
+/** `decision`: the branch after the send, when the state passed one (see domain/journey/fusion.ts). */
+export type SendMessageOutput = SendMessageResult & { until: string | null; decision?: Decision };
 
 /**
  * The Task behind every `send` step. Invoked by Step Functions with the state's Parameters as event.
  * A deferral is thrown as SendDeferredError when the state asks for it (`deferral: error`), so that the
- * ordinary outcome needs no Choice after the send: see compile/send.ts.
+ * ordinary outcome needs no Choice after the send: see compile/send.ts. A branch right after the send is
+ * decided here once the send is done (sent, skipped or found done before), not when it is deferred: the
+ * deferral leads back to this task.
  */
 export function createSendMessageHandler(deps: SendMessageDeps) {
   const { logger, metrics } = deps;
@@ -43,7 +47,12 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
       throw new SendDeferredError(result.reason, result.until);
     // An older execution's ResultSelector reads `until` whatever the outcome: a missing path is a
     // States.Runtime error.
-    return result.status === 'deferred' ? result : { ...result, until: null };
+    if (result.status === 'deferred') return result;
+    if (!input.branch) return { ...result, until: null };
+    const decision = await decideFusedBranch(input, input.branch, deps);
+    metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
+    logger.info('branch decided', { branchStepId: input.branch.stepId, ...decision });
+    return { ...result, until: null, decision };
   };
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))

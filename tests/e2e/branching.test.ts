@@ -3,7 +3,11 @@ import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
 import { splitBucket } from '../../domain/journey/conditions';
 import type { LocalRuntime } from '../../local/runtime';
 
-/** A journey with a branch, an update, a task for a person and a split, compiled and run by the local runtime. */
+/**
+ * A journey with a branch, an update, a task for a person and a split, compiled and run by the local
+ * runtime. `tagged` and `still-vip` come right after an update and a send: those steps' Tasks decide them
+ * (domain/journey/fusion.ts), and each is a Choice alone.
+ */
 const JOURNEY = `id: welcome-by-tier
 version: 1
 description: Thank VIPs personally and tag them; test a tip on everyone else against a holdout.
@@ -15,7 +19,17 @@ steps:
       - { name: vip, when: { tier: vip }, next: mark-vip }
     default: ab-test
   - { id: mark-vip, type: update, addTags: [welcomed-vip], set: { welcomeTrack: vip } }
+  - id: tagged
+    type: branch
+    paths:
+      - { name: yes, when: { tag: welcomed-vip }, next: thank-vip }
+    default: done
   - { id: thank-vip, type: send, channel: email, template: first-purchase-thanks, topic: offers }
+  - id: still-vip
+    type: branch
+    paths:
+      - { name: vip, when: { tier: vip }, next: call-vip }
+    default: done
   - { id: call-vip, type: task, assignee: relationship-manager, title: Call to welcome this new VIP, priority: high, next: done }
   - id: ab-test
     type: split
@@ -66,10 +80,22 @@ describe('branch, update and split on the local runtime', () => {
       'who',
       'who-route',
       'mark-vip',
+      // Decided by mark-vip's Task once the tag was added, and by thank-vip's once the email went out.
+      'tagged',
       'thank-vip',
+      'still-vip',
       // The exit after the task: the task ends the execution itself (no Succeed state to enter).
       'call-vip',
     ]);
+    // Recorded under the branches' own step ids, as their own Tasks would have recorded them.
+    const vipDecisions = await itemsOf(runtime, 'vip-1', 'DECISION#');
+    expect(vipDecisions.map((d) => [d.stepId, d.kind, d.path, d.holdout]).sort()).toEqual(
+      [
+        ['still-vip', 'branch', 'vip', false],
+        ['tagged', 'branch', 'yes', false],
+        ['who', 'branch', 'vip', false],
+      ].sort(),
+    );
     // The request to a person, as it would be published on the EventBridge bus.
     expect(runtime.tasks).toEqual([
       expect.objectContaining({

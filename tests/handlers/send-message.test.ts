@@ -528,6 +528,54 @@ describe('send-message: quiet hours', () => {
   });
 });
 
+describe('send-message: a branch right after the send, decided by the send', () => {
+  const LATE = '2026-11-22T14:30:00.000Z';
+  const MORNING = '2026-11-23T01:00:00.000Z';
+  const branch = { stepId: 'vip-or-not', paths: [{ name: 'vip', when: { tier: 'vip' } }] };
+  const decisions = async () => (await table.scan()).filter((i) => i.sk.startsWith('DECISION#'));
+
+  it('once the email is sent: the path, recorded under the branch; a retry answers the same decision', async () => {
+    await seedProfile({ tier: 'vip' });
+    const input = task({ deferral: 'error', branch });
+    expect(await send(input)).toMatchObject({ status: 'sent', decision: { path: 'vip', holdout: false } });
+    // The customer changes before a retry of the same task: the decision stays as recorded.
+    await seedProfile({ tier: 'regular', version: 2 });
+    expect(await send(input)).toMatchObject({
+      status: 'duplicate',
+      decision: { path: 'vip', holdout: false },
+    });
+    expect(await decisions()).toEqual([
+      expect.objectContaining({
+        stepId: 'vip-or-not',
+        kind: 'branch',
+        path: 'vip',
+        holdout: false,
+        journeyId: input.journeyId,
+        executionId: input.executionId,
+        at: NOW,
+      }),
+    ]);
+    expect(sendCalls()).toHaveLength(1);
+  });
+
+  it('a skipped send decides too; a path that does not match decides ""', async () => {
+    await seedProfile({ consent: { email: { status: 'unsubscribed', at: NOW, source: 'test' } } });
+    expect(await send(task({ topic: 'offers', deferral: 'error', branch }))).toMatchObject({
+      status: 'skipped',
+      decision: { path: '', holdout: false },
+    });
+  });
+
+  it('a deferred send decides nothing yet: the decision comes when the send runs again', async () => {
+    await seedProfile({ tier: 'vip' });
+    const input = task({ topic: 'service', deferral: 'error', branch });
+    await expect(send(input, handler(LATE))).rejects.toBeInstanceOf(SendDeferredError);
+    expect(await decisions()).toEqual([]);
+    expect(await send(input, handler(MORNING))).toMatchObject({ status: 'sent', decision: { path: 'vip' } });
+    expect(await decisions()).toEqual([expect.objectContaining({ stepId: 'vip-or-not', at: MORNING })]);
+  });
+});
+
 describe('send-message: the frequency cap across journeys', () => {
   it('ten journeys sending to one customer at the same moment: exactly the cap goes out, the rest are skipped/frequency-cap', async () => {
     await seedProfile();

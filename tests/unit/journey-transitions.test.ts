@@ -71,12 +71,18 @@ describe.each([
   ['post-purchase-check-in', {}, 2],
   ['referral-invitation', {}, 2],
   ['service-recovery', {}, 4],
-  ['loyal-appreciation', {}, 4],
-  ['loyal-appreciation', { turns: { 'vip-or-not-route': ['wait-before-inviting'] } }, 7],
-  // A regular customer's journey ends after the offer; a VIP waits a week more for the call.
-  ['dormancy-reactivation', {}, 9],
-  ['dormancy-reactivation', { turns: { 'vip-or-not-route': ['then-a-person'] } }, 10],
-  ['dormancy-reactivation', { stopIn: 'give-it-a-week' }, 4],
+  // The send's Task decides the branch after it: the branch is its Choice alone (send, Choice, exit).
+  ['loyal-appreciation', {}, 3],
+  ['loyal-appreciation', { turns: { 'vip-or-not': ['wait-before-inviting'] } }, 6],
+  // Deferred once, the send decides when it runs again; failing for good, its `-failed` Task decides.
+  ['loyal-appreciation', { turns: deferredOnce('personal-thanks') }, 6],
+  ['loyal-appreciation', { turns: { 'personal-thanks': ['personal-thanks-failed'] } }, 4],
+  // The first wait's instant comes with the execution's input: the journey begins with its Wait; the
+  // offer's Task decides VIP or not. A regular customer's journey ends after the offer; a VIP waits a
+  // week more for the call.
+  ['dormancy-reactivation', {}, 7],
+  ['dormancy-reactivation', { turns: { 'vip-or-not': ['then-a-person'] } }, 8],
+  ['dormancy-reactivation', { stopIn: 'give-it-a-week' }, 3],
 ] as const)('%s, %j', (id, script, expected) => {
   it(`costs ${expected} transitions`, () => {
     expect(transitions(aslOf(id), script)).toBe(expected);

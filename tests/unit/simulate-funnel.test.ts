@@ -9,7 +9,8 @@ import { WORKFLOWS_DIR } from '../support/local';
  */
 const { journeys } = loadWorkflows(WORKFLOWS_DIR);
 const { journey, asl } = journeys.find((j) => j.journey.id === 'dormancy-reactivation')!;
-const vip = { turns: { 'vip-or-not-route': ['then-a-person'] } };
+// The offer's Task decides VIP or not: the branch is its Choice alone, named after the step.
+const vip = { turns: { 'vip-or-not': ['then-a-person'] } };
 
 describe('the exit an execution reached', () => {
   it("is the exit after the step it ended on: the VIP's call to their relationship manager", () => {

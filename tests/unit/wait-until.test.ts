@@ -3,7 +3,9 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { compileJourney } from '../../domain/journey/compile';
 import { Journey } from '../../domain/journey/schema';
-import { runJourneyStep } from '../../domain/journey/step-actions';
+import { executionInput } from '../../domain/journey/enter';
+import { waitComputedAtStart } from '../../domain/journey/fusion';
+import { parseJourneyStepInput, runJourneyStep } from '../../domain/journey/step-actions';
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { Profile } from '../../domain/profile/profile';
 import { calendarDays, localParts, zonedInstant } from '../../domain/time/zoned';
@@ -108,18 +110,20 @@ describe('wait until', () => {
     });
   });
 
+  const calendar = { holidays: settings.holidays, defaultTimeZone: settings.defaultTimeZone };
+  const festival = {
+    id: 'festival',
+    type: 'wait',
+    until: { holiday: 'spring-festival', timeOfDay: '08:30' },
+  };
+  const journeyOf = (steps: unknown[]) =>
+    Journey.parse({ id: 'greet', version: 1, description: 'd', entry: { tier: 'vip' }, steps });
+
   it('compiles to a schedule Task and a Wait on the instant it found, with the holiday dates embedded', () => {
-    const journey = Journey.parse({
-      id: 'greet',
-      version: 1,
-      description: 'd',
-      entry: { tier: 'vip' },
-      steps: [{ id: 'festival', type: 'wait', until: { holiday: 'spring-festival', timeOfDay: '08:30' } }],
-    });
-    const asl = compileJourney(journey, {
-      holidays: settings.holidays,
-      defaultTimeZone: settings.defaultTimeZone,
-    });
+    const asl = compileJourney(
+      journeyOf([{ id: 'settle', type: 'wait', duration: '1d' }, festival]),
+      calendar,
+    );
     expect(asl.States.festival).toMatchObject({
       Type: 'Task',
       Parameters: {
@@ -136,5 +140,88 @@ describe('wait until', () => {
       TimestampPath: '$.schedule.festival.at',
       End: true,
     });
+  });
+
+  it('as the first step, is the Wait alone, on the instant the starter put in the input', () => {
+    const asl = compileJourney(journeyOf([festival]), calendar);
+    expect(asl.StartAt).toBe('festival');
+    expect(asl.States).toEqual({
+      festival: {
+        Type: 'Wait',
+        Comment: 'Wait until spring-festival, 08:30 local time',
+        TimestampPath: '$.schedule.festival.at',
+        End: true,
+      },
+    });
+  });
+
+  it('as the first step some step leads back to, keeps its schedule Task: a second visit needs a new instant', () => {
+    const looped = journeyOf([
+      festival,
+      {
+        id: 'greet-them',
+        type: 'send',
+        channel: 'email',
+        template: 'x',
+        topic: 'greetings',
+        next: 'festival',
+      },
+    ]);
+    expect(waitComputedAtStart(looped)).toBeUndefined();
+    expect(compileJourney(looped, calendar).States.festival).toMatchObject({ Type: 'Task' });
+  });
+});
+
+describe('the starter computes a first computed wait', () => {
+  const shipped = loadWorkflows(WORKFLOWS_DIR);
+  const dormancy = shipped.journeys.find((j) => j.journey.id === 'dormancy-reactivation')!.journey;
+  const first = dormancy.steps[0]!;
+  const input = {
+    customerId: 'c-1',
+    journeyId: dormancy.id,
+    journeyVersion: dormancy.version,
+    trigger: { eventId: 'timer:dormant', eventType: 'timer', at: '2026-02-05T03:00:00Z' },
+  };
+
+  /** What the compiled schedule Task (the step as it compiles when not first) would answer at `now`. */
+  async function scheduleAction(profile: Profile, now: string) {
+    const store = memoryStore();
+    await store.putProfile(profile);
+    const asl = compileJourney(
+      { ...dormancy, steps: [{ id: 'before', type: 'wait', duration: '1s' }, ...dormancy.steps] },
+      shipped.calendar,
+    );
+    const { Parameters } = asl.States[first.id] as { Parameters: Record<string, unknown> };
+    const task = { ...Parameters, customerId: 'c-1', executionId: 'x' };
+    delete (task as Record<string, unknown>)['customerId.$'];
+    delete (task as Record<string, unknown>)['executionId.$'];
+    return runJourneyStep(parseJourneyStepInput(task), { store, clock: fixedClock(now) });
+  }
+
+  it.each([
+    // Spring Festival 2026 is 17 February: within the step's 14 days, 10:00 Beijing time.
+    ['2026-02-05T03:00:00Z', {}, { at: '2026-02-17T02:00:00.000Z', found: true }],
+    // Its own time zone counts.
+    ['2026-02-05T03:00:00Z', { timeZone: 'Europe/London' }, { at: '2026-02-17T10:00:00.000Z', found: true }],
+    // No holiday within 14 days: the wait ends at once.
+    ['2026-06-01T03:00:00Z', {}, { at: '2026-06-01T03:00:00.000Z', found: false }],
+  ])(
+    'at %s for %j: what the schedule action computes at the start, in the input',
+    async (now, patch, expected) => {
+      const profile = { ...newProfile('c-1', lifecycle, new Date(now)), version: 1, ...patch };
+      const started = executionInput(dormancy, input, profile, {
+        calendar: shipped.calendar,
+        now: new Date(now),
+      });
+      expect(started).toEqual({ ...input, schedule: { holiday_if_near: expected } });
+      expect(await scheduleAction(profile, now)).toEqual(expected);
+    },
+  );
+
+  it('gives the input of a journey that does not begin with a computed wait unchanged', () => {
+    const loyal = shipped.journeys.find((j) => j.journey.id === 'loyal-appreciation')!.journey;
+    const profile = { ...newProfile('c-1', lifecycle, new Date()), version: 1 };
+    const same = { ...input, journeyId: loyal.id };
+    expect(executionInput(loyal, same, profile, { calendar: shipped.calendar, now: new Date() })).toBe(same);
   });
 });

@@ -1,4 +1,4 @@
-import type { Journey, Step } from '../schema';
+import type { BranchStep, Journey, Step } from '../schema';
 import type { CatchRule, Flow, NamedState, TaskState } from './asl';
 import { JOURNEY_STEP_RESOURCE, type Calendar } from './resources';
 import { lambdaRetry } from './retry';
@@ -10,10 +10,21 @@ export interface StepContext<S extends Step = Step> {
   /** The step after this one (its `next`, else the step below), or undefined when the journey ends here. */
   next: string | undefined;
   calendar: Calendar;
+  /** The branch right after this step, when this step's Task decides it too (see fusion.ts). */
+  decides?: BranchStep | undefined;
+  /** For a branch the Task before it decides: where that Task puts the path (the Choice's Variable). */
+  decidedAt?: string | undefined;
+  /** For a first step waiting until a computed instant: the starter computed it (see fusion.ts). */
+  scheduledAtStart?: boolean;
 }
 
 /** Compiles one step to its states, the step's own state first. */
 export type StepCompiler<S extends Step> = (ctx: StepContext<S>) => NamedState[];
+
+/** What a Task passes to decide the branch after its own work: the branch's id and paths. */
+export function fusedBranchParameter(branch: BranchStep): Record<string, unknown> {
+  return { branch: { stepId: branch.id, paths: branch.paths.map((p) => ({ name: p.name, when: p.when })) } };
+}
 
 /** A Task on the journey-step Lambda: the step's own definition travels in the ASL, so a version in flight keeps it. */
 export function journeyStepTask(

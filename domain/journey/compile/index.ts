@@ -1,9 +1,10 @@
 import { assertNever } from '../../assert-never';
 import type { Journey } from '../schema';
+import { fusedBranches, waitComputedAtStart } from '../fusion';
 import { successors } from '../steps';
 import { stateMap, targetsOf, type Asl, type NamedState } from './asl';
 import type { StepContext } from './context';
-import { compileDecision } from './decide';
+import { compileDecision, decisionVariable } from './decide';
 import { NO_CALENDAR, type Calendar } from './resources';
 import { compileSend } from './send';
 import { compileExit, compileTask } from './task';
@@ -25,12 +26,25 @@ export function compileJourney(journey: Journey, context: Calendar = NO_CALENDAR
   const first = journey.steps[0];
   if (!first) throw new Error(`journey ${journey.id} has no steps`);
   const exits = new Set(journey.steps.filter((s) => s.type === 'exit').map((s) => s.id));
+  const fused = fusedBranches(journey);
+  const decides = new Map([...fused].map(([branchId, by]) => [by.id, branchId]));
+  const scheduledAtStart = waitComputedAtStart(journey)?.id;
   const states = journey.steps.flatMap((step, i) => {
     const next = successors(step, journey.steps[i + 1]?.id)[0];
     // A state followed by an exit ends the execution itself: the same outcome (a Succeed passes its
     // input on), one billed state transition less. A Choice or a Catch still leads to the exit's state.
     const ends = next !== undefined && exits.has(next);
-    return compileStep({ journey, step, next: ends ? undefined : next, calendar: context });
+    const branch = journey.steps.find((s) => s.id === decides.get(step.id));
+    const by = fused.get(step.id);
+    return compileStep({
+      journey,
+      step,
+      next: ends ? undefined : next,
+      calendar: context,
+      decides: branch?.type === 'branch' ? branch : undefined,
+      decidedAt: by ? decisionVariable(by, step.id) : undefined,
+      scheduledAtStart: step.id === scheduledAtStart,
+    });
   });
   return {
     Comment: `${journey.id} v${journey.version}: ${journey.description}`,

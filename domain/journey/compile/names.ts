@@ -39,7 +39,11 @@ export function routeStateName(stepId: string): string {
   return stateName(stepId, 'route');
 }
 
-const key = (stepId: string) => stepId.replace(/-/g, '_');
+/** A step id as a key of the execution's state: `_` for `-`, so that it is a plain JSONPath name. */
+export function stateKey(stepId: string): string {
+  return stepId.replace(/-/g, '_');
+}
+const key = stateKey;
 
 /** Where a decision's result is kept in the execution's state: `$.decisions.<step id with _ for ->`. */
 export function decisionPath(stepId: string): string {

@@ -33,6 +33,11 @@ export interface JourneyInput {
     /** For a date-triggered journey: the attribute (birthday) or holiday whose date it is. */
     occasion?: string;
   };
+  /**
+   * For a journey that begins with a wait until a computed instant: that instant, by step id as
+   * `stateKey` writes it, computed by the starter (see journey/fusion.ts); the first Wait reads it.
+   */
+  schedule?: Record<string, { at: string; found: boolean }>;
 }
 
 /** What a journey may refer to outside itself; embedded in the ASL so an execution never depends on later edits. */

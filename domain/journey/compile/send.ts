@@ -2,7 +2,7 @@ import { SendDeferredError } from '../../errors';
 import { SEND_TIMEOUT_SECONDS } from '../../messages/interrupted';
 import type { SendStep } from '../schema';
 import { flowTo, type TaskState } from './asl';
-import { journeyStepTask, type StepCompiler } from './context';
+import { fusedBranchParameter, journeyStepTask, type StepCompiler } from './context';
 import { sendPath, stateName } from './names';
 import { SEND_MESSAGE_RESOURCE } from './resources';
 import { lambdaRetry } from './retry';
@@ -14,6 +14,8 @@ import { lambdaRetry } from './retry';
  * reads until when from the message record the send wrote, the Wait waits for it, and the same send runs
  * again (its message key is per execution and step: it sends once). A send that still fails once its
  * Retry is spent is caught: the failure is recorded on the message and counted, and the journey goes on.
+ * When the send's Task decides the branch after it (see fusion.ts), so does the `<id>-failed` Task: every
+ * way on from the send arrives at the branch's Choice with a decision beside the send's outcome.
  */
 export const compileSend: StepCompiler<SendStep> = (ctx) => {
   const { step, next } = ctx;
@@ -26,8 +28,8 @@ export const compileSend: StepCompiler<SendStep> = (ctx) => {
     Comment: `Send ${step.channel} "${step.template}"`,
     Resource: SEND_MESSAGE_RESOURCE,
     Parameters: sendParameters(ctx),
-    // Only the outcome is kept (the message record lives in DynamoDB).
-    ResultSelector: { 'status.$': '$.status' },
+    // Only the outcome is kept (the message record lives in DynamoDB), and a decision made here.
+    ResultSelector: { 'status.$': '$.status', ...decisionSelector(ctx) },
     ResultPath: sendPath(step.id),
     // A claim older than this has no live sender: a later attempt marks it in-doubt (messages/interrupted.ts).
     TimeoutSeconds: SEND_TIMEOUT_SECONDS,
@@ -73,6 +75,7 @@ function recordFailure(ctx: Parameters<typeof compileSend>[0], next: string | un
     ...(step.topic ? { topic: step.topic } : {}),
     priority: step.priority,
     'error.$': `${sendPath(step.id)}.Error`,
+    ...(ctx.decides ? fusedBranchParameter(ctx.decides) : {}),
   };
   return journeyStepTask(
     ctx,
@@ -80,15 +83,24 @@ function recordFailure(ctx: Parameters<typeof compileSend>[0], next: string | un
     'send-failed',
     extra,
     {
-      ResultSelector: { 'status.$': '$.status', 'error.$': '$.error' },
+      ResultSelector: { 'status.$': '$.status', 'error.$': '$.error', ...decisionSelector(ctx) },
       ResultPath: sendPath(step.id),
       ...flowTo(next),
     },
   );
 }
 
+/** The decision of the branch after the send, kept when the send's Tasks make it. */
+function decisionSelector(ctx: Parameters<typeof compileSend>[0]): Record<string, string> {
+  return ctx.decides ? { 'decision.$': '$.decision' } : {};
+}
+
 /** What the send-message task receives: the step's definition, and who and which execution it is for. */
-function sendParameters({ journey, step }: Parameters<typeof compileSend>[0]): Record<string, unknown> {
+function sendParameters({
+  journey,
+  step,
+  decides,
+}: Parameters<typeof compileSend>[0]): Record<string, unknown> {
   return {
     'customerId.$': '$.customerId',
     journeyId: journey.id,
@@ -102,5 +114,6 @@ function sendParameters({ journey, step }: Parameters<typeof compileSend>[0]): R
     ...(step.survey ? { survey: step.survey } : {}),
     'executionId.$': '$$.Execution.Id',
     deferral: 'error',
+    ...(decides ? fusedBranchParameter(decides) : {}),
   };
 }

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import { ProfileNotFoundError } from '../errors';
+import type { CustomerStore } from '../ports';
+import type { Profile } from '../profile/profile';
+import { customerMatches } from './conditions';
+import { CustomerCondition } from './schema';
+
+/** A branch's paths as the compiled ASL passes them: each path's name and its condition. */
+export const BranchPaths = z.array(z.strictObject({ name: z.string(), when: CustomerCondition }));
+export type BranchPaths = z.infer<typeof BranchPaths>;
+
+/**
+ * A branch the Task before it decides after its own work (see fusion.ts): the branch step's id and paths.
+ * That Task's own step id is the one in its input; the decision is recorded under the branch's.
+ */
+export const FusedBranch = z.strictObject({ stepId: z.string().min(1), paths: BranchPaths });
+export type FusedBranch = z.infer<typeof FusedBranch>;
+
+export interface Decision {
+  path: string;
+  holdout: boolean;
+}
+
+/** Which step of which execution a decision is for. */
+export interface DecisionOrigin {
+  customerId: string;
+  journeyId: string;
+  journeyVersion: number;
+  stepId: string;
+  executionId: string;
+}
+
+type Deps = { store: CustomerStore; clock: Clock };
+
+/** The first path whose condition holds; none is the empty string, and the Choice then takes its Default. */
+export function branchPath(paths: BranchPaths, profile: Profile): string {
+  return paths.find((p) => customerMatches(p.when, profile))?.name ?? '';
+}
+
+/**
+ * Stores a decision the first time and returns it as stored on any retry, so a customer never takes two
+ * paths at the same step of an execution.
+ */
+export async function recordPath(
+  origin: DecisionOrigin,
+  kind: 'branch' | 'split',
+  decided: Decision,
+  deps: Deps,
+): Promise<Decision> {
+  const stored = await deps.store.recordDecision({
+    customerId: origin.customerId,
+    decisionKey: createHash('sha256')
+      .update(`${origin.executionId}\u0000${origin.stepId}`)
+      .digest('hex')
+      .slice(0, 32),
+    journeyId: origin.journeyId,
+    journeyVersion: origin.journeyVersion,
+    stepId: origin.stepId,
+    executionId: origin.executionId,
+    kind,
+    path: decided.path,
+    holdout: decided.holdout,
+    at: deps.clock.now().toISOString(),
+  });
+  return { path: stored.path, holdout: stored.holdout };
+}
+
+/**
+ * Decides a branch for the Task before it, once that Task's own work is done: the customer as they are
+ * now, recorded under the branch's step id, exactly as the `branch` action would have a moment later.
+ */
+export async function decideFusedBranch(
+  task: Omit<DecisionOrigin, 'stepId'>,
+  branch: FusedBranch,
+  deps: Deps,
+): Promise<Decision> {
+  const profile = await deps.store.getProfile(task.customerId);
+  if (!profile) throw new ProfileNotFoundError(`customer ${task.customerId} has no profile`);
+  const origin = { ...task, stepId: branch.stepId };
+  return recordPath(origin, 'branch', { path: branchPath(branch.paths, profile), holdout: false }, deps);
+}
