@@ -57,6 +57,44 @@ export function branchDecidedBy(
   return undefined;
 }
 
+/**
+ * Update steps the send right after them applies (keyed by the update's id): the send-message task applies
+ * the update first, on its first attempt, whatever the send then does (sent, skipped, deferred, failed),
+ * so the update has no state of its own and what led to it leads to the send. Only where the send has no
+ * other way in (else a customer arriving there would get the update too), the update is not the first
+ * step, and every way into the update is a step's ordinary next (a Choice or a wait-for-event names its
+ * targets itself).
+ */
+export function updatesFoldedIntoSends(journey: Pick<Journey, 'steps'>): Map<string, SendStep> {
+  const folded = new Map<string, SendStep>();
+  journey.steps.forEach((step, i) => {
+    if (step.type !== 'update' || i === 0) return;
+    const [nextId] = successors(step, journey.steps[i + 1]?.id);
+    const send = journey.steps.find((s): s is SendStep => s.id === nextId && s.type === 'send');
+    if (!send || predecessors(journey.steps, send.id).length !== 1) return;
+    if (predecessors(journey.steps, step.id).every(leadsOnByNext)) folded.set(step.id, send);
+  });
+  return folded;
+}
+
+/** A step whose compiled states go on to its one successor by the `next` the compiler gives them. */
+function leadsOnByNext(step: Step): boolean {
+  switch (step.type) {
+    case 'send':
+    case 'wait':
+    case 'update':
+    case 'task':
+      return true;
+    case 'wait-for-event':
+    case 'branch':
+    case 'split':
+    case 'exit':
+      return false;
+    default:
+      return assertNever(step);
+  }
+}
+
 function decidesAfter(step: Step): step is DecidingStep {
   switch (step.type) {
     case 'send':

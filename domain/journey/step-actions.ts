@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';
 import { InvalidTaskInputError, ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
-import { updateProfile } from '../profile/update';
+import { applyStepUpdate, StepUpdate } from '../profile/update';
 import { deferralOf, type DeferralResult } from '../messages/deferral';
 import { recordSendFailure, type SendFailureResult } from '../messages/failure';
 import { pickSplitPath, splitBucket } from './conditions';
@@ -27,7 +27,6 @@ const base = {
   stepId: z.string().min(1),
   executionId: z.string().min(1),
 };
-const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** What the compiled `branch`, `split`, `update`, wait-until, wait-for-event, `<send>-deferred` and `<send>-failed` states pass to the journey-step task (see compileJourney). */
 export const JourneyStepInput = z.discriminatedUnion('action', [
@@ -70,11 +69,7 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
   z.strictObject({
     ...base,
     action: z.literal('update'),
-    update: z.strictObject({
-      set: z.record(z.string(), Scalar),
-      addTags: z.array(z.string()),
-      removeTags: z.array(z.string()),
-    }),
+    update: StepUpdate,
     /** The branch right after the update, decided here once the update is applied (see fusion.ts). */
     branch: FusedBranch.optional(),
   }),
@@ -127,7 +122,7 @@ export async function runJourneyStep(
       return recordPath(input, 'split', { path: chosen.name, holdout: chosen.holdout }, deps);
     }
     case 'update': {
-      const updated = await applyUpdate(input.customerId, input.update, deps);
+      const updated = await applyStepUpdate(input.customerId, input.update, deps);
       return withDecision(input, { updated }, deps);
     }
     case 'schedule':
@@ -158,33 +153,4 @@ async function withDecision<R extends object>(
 ): Promise<R & Deciding> {
   if (!input.branch) return result;
   return { ...result, decision: await decideFusedBranch(input, input.branch, deps) };
-}
-
-/** Applies an `update` step through the shared read-change-write loop (domain/profile/update.ts). */
-async function applyUpdate(
-  customerId: string,
-  update: Extract<JourneyStepInput, { action: 'update' }>['update'],
-  deps: { store: CustomerStore; clock: Clock },
-): Promise<boolean> {
-  const result = await updateProfile(deps.store, customerId, (current) => {
-    const tags = new Set(current.tags ?? []);
-    update.addTags.forEach((t) => tags.add(t));
-    update.removeTags.forEach((t) => tags.delete(t));
-    const attributes = { ...current.attributes, ...update.set };
-    const sortedTags = [...tags].sort();
-    if (
-      JSON.stringify(attributes) === JSON.stringify(current.attributes) &&
-      JSON.stringify(sortedTags) === JSON.stringify(current.tags ?? [])
-    )
-      return current;
-    return {
-      ...current,
-      attributes,
-      tags: sortedTags,
-      version: current.version + 1,
-      updatedAt: deps.clock.now().toISOString(),
-    };
-  });
-  if (!result) throw new ProfileNotFoundError(`customer ${customerId} has no profile`);
-  return result.written;
 }

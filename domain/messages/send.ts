@@ -14,6 +14,7 @@ import {
 } from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
+import { StepUpdate } from '../profile/update';
 import { emailDelivery, smsDelivery } from './delivery';
 import {
   addressOn,
@@ -52,6 +53,8 @@ export const SendMessageInput = z.strictObject({
   deferral: z.enum(['result', 'error']).default('result'),
   /** The branch right after the send, decided by this task once the send is done (see journey/fusion.ts). */
   branch: FusedBranch.optional(),
+  /** The `update` step right before the send, applied by this task first (see journey/fusion.ts). */
+  update: StepUpdate.extend({ stepId: z.string().min(1) }).optional(),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 
@@ -92,6 +95,15 @@ export function parseSendMessageInput(data: unknown): SendMessageInput {
   return result.data;
 }
 
+export interface SendHooks {
+  /**
+   * Runs before the send decides anything, unless an attempt of this send already left its record (a
+   * deferral, or any outcome): so an earlier attempt's work is not done again after a deferral's wait. An
+   * attempt that failed before leaving a record (a retry) runs it again: it must be idempotent.
+   */
+  beforeFirstAttempt?: () => Promise<void>;
+}
+
 /** Deterministic per execution and step: the same step of the same execution is one message, ever. */
 export function messageKey(executionId: string, stepId: string): string {
   return createHash('sha256').update(`${executionId}\u0000${stepId}`).digest('hex').slice(0, 32);
@@ -107,13 +119,18 @@ export function messageKey(executionId: string, stepId: string): string {
  * Before that, the trust rules (domain/messages/policy.ts): the address must exist and not be suppressed,
  * marketing needs consent for the channel and the topic, waits out quiet hours and fits the frequency caps.
  */
-export async function sendMessage(input: SendMessageInput, deps: SendDeps): Promise<SendMessageResult> {
+export async function sendMessage(
+  input: SendMessageInput,
+  deps: SendDeps,
+  hooks: SendHooks = {},
+): Promise<SendMessageResult> {
   const key = messageKey(input.executionId, input.stepId);
   const existing = await deps.store.getMessage(input.customerId, key);
   if (existing && existing.status !== 'deferred') {
     const { previous, interrupted } = await settleExisting(existing, deps);
     return { status: 'duplicate', messageKey: key, previous, ...(interrupted ? { interrupted } : {}) };
   }
+  if (!existing) await hooks.beforeFirstAttempt?.();
 
   const profile = await deps.store.getProfile(input.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);

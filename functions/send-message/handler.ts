@@ -4,9 +4,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { SendDeferredError } from '../../domain/errors';
 import { decideFusedBranch, type Decision } from '../../domain/journey/decision';
+import { applyStepUpdate } from '../../domain/profile/update';
 import {
   parseSendMessageInput,
   sendMessage,
+  type SendMessageInput,
   type SendDeps,
   type SendMessageResult,
 } from '../../domain/messages/send';
@@ -21,14 +23,21 @@ export type SendMessageOutput = SendMessageResult & { until: string | null; deci
  * A deferral is thrown as SendDeferredError when the state asks for it (`deferral: error`), so that the
  * ordinary outcome needs no Choice after the send: see compile/send.ts. A branch right after the send is
  * decided here once the send is done (sent, skipped or found done before), not when it is deferred: the
- * deferral leads back to this task.
+ * deferral leads back to this task. An update step right before the send is applied first, on the first
+ * attempt (not again after a deferral), whatever the send then does.
  */
 export function createSendMessageHandler(deps: SendMessageDeps) {
   const { logger, metrics } = deps;
+  // The update step right before the send, when the state passed one (see domain/journey/fusion.ts).
+  const applyFoldedUpdate = async ({ update, customerId }: SendMessageInput) => {
+    if (!update || !(await applyStepUpdate(customerId, update, deps))) return;
+    metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
+    logger.info('profile updated', { updateStepId: update.stepId });
+  };
   const handle = async (event: unknown): Promise<SendMessageOutput> => {
     const input = parseSendMessageInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
-    const result = await sendMessage(input, deps);
+    const result = await sendMessage(input, deps, { beforeFirstAttempt: () => applyFoldedUpdate(input) });
     if (result.status === 'sent')
       metrics.addMetric(result.channel === 'email' ? METRIC.emailsSent : METRIC.smsSent, MetricUnit.Count, 1);
     if (result.status === 'duplicate' && result.interrupted) {

@@ -1,5 +1,6 @@
 import type { Journey } from '../../domain/journey/schema';
 import type { DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
+import { updatesFoldedIntoSends } from '../../domain/journey/fusion';
 import { exitEndedInto } from '../../domain/simulate/funnel';
 import type { LocalExecution } from '../execution-runner';
 
@@ -34,12 +35,17 @@ export class Tally {
   readonly converted = new Map<string, { journeyId: string; executionArn: string }>();
 
   private readonly definitions: Map<string, Journey>;
+  /** Per journey, update steps with no state of their own: the send after each applies it (fusion.ts). */
+  private readonly folded: Map<string, [updateId: string, sendId: string][]>;
 
   constructor(
     private readonly from: number,
     journeys: readonly Journey[] = [],
   ) {
     this.definitions = new Map(journeys.map((j) => [j.id, j]));
+    this.folded = new Map(
+      journeys.map((j) => [j.id, [...updatesFoldedIntoSends(j)].map(([u, send]) => [u, send.id])]),
+    );
   }
 
   execution(e: LocalExecution): void {
@@ -58,6 +64,8 @@ export class Tally {
     const names = e.statesEntered.map((st) => st.name);
     const exit = definition && exitEndedInto(definition, names, e.status === 'SUCCEEDED');
     if (exit) entered.add(exit);
+    // So is an update the send after it applies: the send's Task applied it on entering.
+    for (const [update, send] of this.folded.get(journeyId) ?? []) if (entered.has(send)) entered.add(update);
     for (const name of entered) add(t.entered, name);
   }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { loadWorkflows } from '../../domain/config/load';
 import { compileJourneyToString } from '../../domain/journey/compile';
-import { fusedBranches, waitComputedAtStart } from '../../domain/journey/fusion';
+import { fusedBranches, updatesFoldedIntoSends, waitComputedAtStart } from '../../domain/journey/fusion';
 import { parse } from 'yaml';
 import { Journey } from '../../domain/journey/schema';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -60,9 +60,11 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
       ...fusedBranches(loaded.journey).keys(),
       waitComputedAtStart(loaded.journey)?.id,
     ]);
+    // An update the send after it applies has no state of its own.
+    const folded = updatesFoldedIntoSends(loaded.journey);
     expect(Object.keys(asl.States)).toEqual(
       loaded.journey.steps.flatMap((s) =>
-        s.type === 'exit' && !reached.has(s.id)
+        (s.type === 'exit' && !reached.has(s.id)) || folded.has(s.id)
           ? []
           : single.has(s.id)
             ? [s.id]

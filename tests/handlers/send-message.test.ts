@@ -576,6 +576,41 @@ describe('send-message: a branch right after the send, decided by the send', () 
   });
 });
 
+describe('send-message: an update step right before the send, applied by the send', () => {
+  const LATE = '2026-11-22T14:30:00.000Z';
+  const MORNING = '2026-11-23T01:00:00.000Z';
+  const update = { stepId: 'grant-gift', set: { gift: 'tea' }, addTags: ['gift'], removeTags: [] };
+  const profile = async () => (await table.store.getProfile('c-42'))!;
+
+  it('applies the update, then sends; a retry sends nothing more and leaves the profile as it is', async () => {
+    await seedProfile();
+    const input = task({ deferral: 'error', update });
+    expect(await send(input)).toMatchObject({ status: 'sent' });
+    expect(await profile()).toMatchObject({ tags: ['gift'], attributes: { gift: 'tea' }, version: 2 });
+    expect(await send(input)).toMatchObject({ status: 'duplicate' });
+    expect((await profile()).version).toBe(2);
+    expect(sendCalls()).toHaveLength(1);
+  });
+
+  it('applies it when the send is skipped too', async () => {
+    await seedProfile({ consent: { email: { status: 'unsubscribed', at: NOW, source: 'test' } } });
+    expect(await send(task({ deferral: 'error', update }))).toMatchObject({ status: 'skipped' });
+    expect(await profile()).toMatchObject({ tags: ['gift'] });
+  });
+
+  it('applies it when the send is deferred, and not again when the send runs after the wait', async () => {
+    await seedProfile();
+    const input = task({ topic: 'service', deferral: 'error', update });
+    await expect(send(input, handler(LATE))).rejects.toBeInstanceOf(SendDeferredError);
+    expect(await profile()).toMatchObject({ tags: ['gift'] });
+    // Meanwhile the tag is taken away (another journey, the shop): the update step ran once, at its time.
+    const granted = await profile();
+    await seedProfile({ ...granted, tags: [], version: granted.version + 1 });
+    expect(await send(input, handler(MORNING))).toMatchObject({ status: 'sent' });
+    expect((await profile()).tags).toEqual([]);
+  });
+});
+
 describe('send-message: the frequency cap across journeys', () => {
   it('ten journeys sending to one customer at the same moment: exactly the cap goes out, the rest are skipped/frequency-cap', async () => {
     await seedProfile();

@@ -1,7 +1,7 @@
 import { memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
-import { fusedBranches, waitComputedAtStart } from '../../domain/journey/fusion';
+import { fusedBranches, updatesFoldedIntoSends, waitComputedAtStart } from '../../domain/journey/fusion';
 import { Journey } from '../../domain/journey/schema';
 import { parseJourneyStepInput, runJourneyStep } from '../../domain/journey/step-actions';
 import { messageKey } from '../../domain/messages/send';
@@ -204,5 +204,27 @@ describe('which branches and waits the compiler folds into the step before', () 
       waitComputedAtStart(journey([{ id: 'd', type: 'wait', duration: '1d' }, send('a')])),
     ).toBeUndefined();
     expect(waitComputedAtStart(journey([send('a'), until]))).toBeUndefined();
+  });
+
+  it('an update right before a send with no other way in, reached by ordinary next steps', () => {
+    const gift = { id: 'gift', type: 'update', addTags: ['gift'] };
+    const folded = (steps: unknown[]) =>
+      [...updatesFoldedIntoSends(journey(steps))].map(([u, by]) => `${u}>${by.id}`);
+    const wait = { id: 'w', type: 'wait', duration: '1d' };
+    expect(folded([wait, gift, send('offer'), done])).toEqual(['gift>offer']);
+    // The first step; a send another step leads to as well; an update a Choice leads to: not folded.
+    expect(folded([gift, send('offer'), done])).toEqual([]);
+    expect(folded([send('a', 'offer'), wait, gift, send('offer'), done])).toEqual([]);
+    expect(
+      folded([
+        send('a'),
+        { ...branch('b'), paths: [{ name: 'vip', when: { tier: 'vip' }, next: 'gift' }] },
+        gift,
+        send('offer'),
+        done,
+      ]),
+    ).toEqual([]);
+    // Not before a wait.
+    expect(folded([wait, gift, { id: 'w2', type: 'wait', duration: '1d' }, send('offer'), done])).toEqual([]);
   });
 });

@@ -78,10 +78,10 @@ describe.each([
   ['loyal-appreciation', { turns: deferredOnce('personal-thanks') }, 6],
   ['loyal-appreciation', { turns: { 'personal-thanks': ['personal-thanks-failed'] } }, 4],
   // The first wait's instant comes with the execution's input: the journey begins with its Wait; the
-  // offer's Task decides VIP or not. A regular customer's journey ends after the offer; a VIP waits a
-  // week more for the call.
-  ['dormancy-reactivation', {}, 7],
-  ['dormancy-reactivation', { turns: { 'vip-or-not': ['then-a-person'] } }, 8],
+  // offer's Task grants the gift first, then sends, then decides VIP or not. A regular customer's journey
+  // ends after the offer; a VIP waits a week more for the call.
+  ['dormancy-reactivation', {}, 6],
+  ['dormancy-reactivation', { turns: { 'vip-or-not': ['then-a-person'] } }, 7],
   ['dormancy-reactivation', { stopIn: 'give-it-a-week' }, 3],
 ] as const)('%s, %j', (id, script, expected) => {
   it(`costs ${expected} transitions`, () => {

@@ -1,4 +1,4 @@
-import type { BranchStep, Journey, Step } from '../schema';
+import type { BranchStep, Journey, Step, UpdateStep } from '../schema';
 import type { CatchRule, Flow, NamedState, TaskState } from './asl';
 import { JOURNEY_STEP_RESOURCE, type Calendar } from './resources';
 import { lambdaRetry } from './retry';
@@ -16,6 +16,10 @@ export interface StepContext<S extends Step = Step> {
   decidedAt?: string | undefined;
   /** For a first step waiting until a computed instant: the starter computed it (see fusion.ts). */
   scheduledAtStart?: boolean;
+  /** For a send: the update step right before it, which its Task applies first (see fusion.ts). */
+  applies?: UpdateStep | undefined;
+  /** For an update the send after it applies: that send's id. The update then has no state of its own. */
+  foldedInto?: string | undefined;
 }
 
 /** Compiles one step to its states, the step's own state first. */

@@ -1,6 +1,6 @@
 import { assertNever } from '../../assert-never';
-import type { Journey } from '../schema';
-import { fusedBranches, waitComputedAtStart } from '../fusion';
+import type { Journey, Step } from '../schema';
+import { fusedBranches, updatesFoldedIntoSends, waitComputedAtStart } from '../fusion';
 import { successors } from '../steps';
 import { stateMap, targetsOf, type Asl, type NamedState } from './asl';
 import type { StepContext } from './context';
@@ -28,22 +28,29 @@ export function compileJourney(journey: Journey, context: Calendar = NO_CALENDAR
   const exits = new Set(journey.steps.filter((s) => s.type === 'exit').map((s) => s.id));
   const fused = fusedBranches(journey);
   const decides = new Map([...fused].map(([branchId, by]) => [by.id, branchId]));
+  const folded = updatesFoldedIntoSends(journey);
+  const applies = new Map([...folded].map(([updateId, send]) => [send.id, updateId]));
+  // What leads to an update the send after it applies leads to that send's state.
+  const stateOf = (id: string | undefined) => (id === undefined ? id : (folded.get(id)?.id ?? id));
   const scheduledAtStart = waitComputedAtStart(journey)?.id;
+  const stepOf = <T extends Step['type']>(id: string | undefined, type: T) =>
+    journey.steps.find((s): s is Extract<Step, { type: T }> => s.id === id && s.type === type);
   const states = journey.steps.flatMap((step, i) => {
     const next = successors(step, journey.steps[i + 1]?.id)[0];
     // A state followed by an exit ends the execution itself: the same outcome (a Succeed passes its
     // input on), one billed state transition less. A Choice or a Catch still leads to the exit's state.
     const ends = next !== undefined && exits.has(next);
-    const branch = journey.steps.find((s) => s.id === decides.get(step.id));
     const by = fused.get(step.id);
     return compileStep({
       journey,
       step,
-      next: ends ? undefined : next,
+      next: ends ? undefined : stateOf(next),
       calendar: context,
-      decides: branch?.type === 'branch' ? branch : undefined,
+      decides: stepOf(decides.get(step.id), 'branch'),
       decidedAt: by ? decisionVariable(by, step.id) : undefined,
       scheduledAtStart: step.id === scheduledAtStart,
+      applies: stepOf(applies.get(step.id), 'update'),
+      foldedInto: folded.get(step.id)?.id,
     });
   });
   return {

@@ -6,6 +6,7 @@ import { fusedBranchParameter, journeyStepTask, type StepCompiler } from './cont
 import { sendPath, stateName } from './names';
 import { SEND_MESSAGE_RESOURCE } from './resources';
 import { lambdaRetry } from './retry';
+import { updateParameter } from './update';
 
 /**
  * A send whose ordinary outcome (sent, skipped, a duplicate) goes straight on: one state, so one billed
@@ -15,7 +16,8 @@ import { lambdaRetry } from './retry';
  * again (its message key is per execution and step: it sends once). A send that still fails once its
  * Retry is spent is caught: the failure is recorded on the message and counted, and the journey goes on.
  * When the send's Task decides the branch after it (see fusion.ts), so does the `<id>-failed` Task: every
- * way on from the send arrives at the branch's Choice with a decision beside the send's outcome.
+ * way on from the send arrives at the branch's Choice with a decision beside the send's outcome. An
+ * update step right before the send is applied by the send's Task, first (see fusion.ts).
  */
 export const compileSend: StepCompiler<SendStep> = (ctx) => {
   const { step, next } = ctx;
@@ -100,6 +102,7 @@ function sendParameters({
   journey,
   step,
   decides,
+  applies,
 }: Parameters<typeof compileSend>[0]): Record<string, unknown> {
   return {
     'customerId.$': '$.customerId',
@@ -115,5 +118,6 @@ function sendParameters({
     'executionId.$': '$$.Execution.Id',
     deferral: 'error',
     ...(decides ? fusedBranchParameter(decides) : {}),
+    ...(applies ? { update: { stepId: applies.id, ...updateParameter(applies) } } : {}),
   };
 }

@@ -4,12 +4,14 @@ import { fusedBranchParameter, journeyStepTask, type StepCompiler } from './cont
 import { decisionPath } from './names';
 
 /**
- * An update keeps no result; when its Task decides the branch after it too (see fusion.ts), the decision
+ * An update is one Task, unless the send right after it applies it. It keeps no result; when its Task decides the branch after it too (see fusion.ts), the decision
  * is kept where the branch's own Task would keep it.
  */
 export const compileUpdate: StepCompiler<UpdateStep> = (ctx) => {
-  const { step, next, decides } = ctx;
-  const update = { set: step.set ?? {}, addTags: step.addTags ?? [], removeTags: step.removeTags ?? [] };
+  const { step, next, decides, foldedInto } = ctx;
+  // The send after it applies it (see fusion.ts and compile/send.ts).
+  if (foldedInto !== undefined) return [];
+  const update = updateParameter(step);
   const result = decides
     ? {
         ResultSelector: { 'path.$': '$.decision.path', 'holdout.$': '$.decision.holdout' },
@@ -29,3 +31,12 @@ export const compileUpdate: StepCompiler<UpdateStep> = (ctx) => {
     ],
   ];
 };
+
+/** An update step's changes as a Task passes them, every list present. */
+export function updateParameter(step: UpdateStep): {
+  set: Record<string, unknown>;
+  addTags: string[];
+  removeTags: string[];
+} {
+  return { set: step.set ?? {}, addTags: step.addTags ?? [], removeTags: step.removeTags ?? [] };
+}
