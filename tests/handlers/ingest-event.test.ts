@@ -126,7 +126,7 @@ async function expectJourneyStartedOnce(t: Table = table) {
   expect(JSON.parse(call.input!)).toEqual({
     customerId: 'c-42',
     journeyId: 'first-small-purchase',
-    journeyVersion: 3,
+    journeyVersion: 4,
     trigger: { eventId: 'e-1', eventType: 'purchase', at: '2026-11-22T10:00:00Z', stage: 'first-purchase' },
   });
 
