@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CHANNELS } from './config/ids';
 import type { Clock } from './clock';
 import { ValidationError } from './errors';
@@ -23,7 +23,7 @@ export interface EraseOutcome {
 
 /** The tombstone's key: a hash of the customer id, so the tombstone names no one. */
 export function tombstoneKey(customerId: string): string {
-  return createHash('sha256').update(`customer:${customerId}`).digest('hex');
+  return hash('sha256', `customer:${customerId}`, 'hex');
 }
 
 /**

@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
 import { InvalidEventError, VersionConflictError } from './errors';
 import type { CustomerEvent } from './events/schema';
@@ -44,10 +44,9 @@ export function fingerprintOf(event: CustomerEvent): EventFingerprint {
   return { payload: digest(salt, '', said), fields };
 }
 
+// One-shot `hash` (Node 20.12+): a third of createHash's cost, and ingest takes a digest per field.
 function digest(salt: string, field: string, value: unknown): string {
-  return createHash('sha256')
-    .update(`${salt}\u0000${field}\u0000${canonicalize(value) ?? ''}`)
-    .digest('base64url');
+  return hash('sha256', `${salt}\u0000${field}\u0000${canonicalize(value) ?? ''}`, 'base64url');
 }
 
 /** The fields whose hashes differ between two fingerprints, a field given in only one counting too. */

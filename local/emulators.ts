@@ -8,7 +8,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import sesServer from 'aws-ses-v2-local';
 import type { Activity } from './activity';
 import type { Closers } from './closers';
-import { LocalEventBus } from './eventbridge';
+import { EVENT_BUS, LocalEventBus } from './eventbridge';
 import type { Ports } from './ports';
 import { localClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, keepIdleConnections, PortInUseError } from './serve-safely';
@@ -17,8 +17,8 @@ import { LocalStepFunctions } from './stepfunctions';
 import { ExecutionJournal } from './execution-journal';
 import { journalTableOf, type LocalStore } from './store';
 
-/** The event bus's name, locally as on AWS. */
-export const EVENT_BUS = 'rapport';
+// Kept with the bus, so that what only needs the name (the simulator) loads no emulator server.
+export { EVENT_BUS };
 
 export interface EmulatorOptions {
   host: string;

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from './activity';
 import { AwsJsonServer } from './aws-json-server';
 
+/** The event bus's name, locally as on AWS. */
+export const EVENT_BUS = 'rapport';
+
 export interface LocalBusEvent {
   id: string;
   time: string;

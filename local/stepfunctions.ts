@@ -5,6 +5,7 @@ import type { Activity } from './activity';
 import { AwsJsonError, AwsJsonServer } from './aws-json-server';
 import type { Checkpoint, Journal, ExecutionRecord, ExecutionStatus } from './execution-journal';
 import { ExecutionRunner, type LocalExecution, type TaskHandlers } from './execution-runner';
+import './jsonpath-scalars';
 import './promise-with-resolvers';
 import { resumedDefinition } from './resume-definition';
 import { buildVersion, localStateMachineArn, type Version } from './state-machine-versions';

@@ -42,16 +42,52 @@ export function namedDays(
   return date.calendar.flatMap((entry) => calendarDays(entry, year));
 }
 
-/** The moments of one date entry for this customer in the local years around `around`. */
-function moments(date: DateEntry, profile: Profile, calendar: Calendar, around: Date): Occasion['at'][] {
+/**
+ * The moments (epoch ms) of one date entry for this customer in the local years around `around`. They
+ * depend only on the calendar, the entry, the zone, the local year and the anniversary's value, and every
+ * sweep and profile write asks again: so they are worked out once per such key (a few thousand keys for a
+ * population) and kept, bounded, since a simulation runs in one long process.
+ */
+function moments(date: DateEntry, profile: Profile, calendar: Calendar, around: Date): readonly number[] {
   const timeZone = profile.timeZone ?? calendar.defaultTimeZone;
   const year = localParts(around, timeZone).year;
+  const value = date.anniversary === undefined ? undefined : profile.attributes?.[date.anniversary];
+  const key = `${timeZone}\u0000${year}\u0000${typeof value === 'string' ? value : ''}`;
+  const known = momentsKnown(calendar, date);
+  let found = known.get(key);
+  if (found === undefined) {
+    found = momentsOf(date, profile, calendar, timeZone, year);
+    if (known.size >= MAX_MOMENTS_PER_ENTRY) known.clear();
+    known.set(key, found);
+  }
+  return found;
+}
+
+function momentsOf(
+  date: DateEntry,
+  profile: Profile,
+  calendar: Calendar,
+  timeZone: string,
+  year: number,
+): readonly number[] {
   const entries = [date.holiday ?? []].flat().flatMap((h) => calendar.holidays[h] ?? []);
   const days = [year - 1, year].flatMap((y) =>
     namedDays({ anniversary: date.anniversary, calendar: entries }, profile, y),
   );
   const [hour = 0, minute = 0] = date.timeOfDay.split(':').map(Number);
-  return days.map((d) => zonedInstant({ ...d, hour, minute }, timeZone));
+  return days.map((d) => zonedInstant({ ...d, hour, minute }, timeZone).getTime());
+}
+
+/** Moments already worked out, per calendar and date entry (both live as long as the loaded workflows). */
+const momentsByCalendar = new WeakMap<Calendar, WeakMap<DateEntry, Map<string, readonly number[]>>>();
+const MAX_MOMENTS_PER_ENTRY = 50_000;
+
+function momentsKnown(calendar: Calendar, date: DateEntry): Map<string, readonly number[]> {
+  let byEntry = momentsByCalendar.get(calendar);
+  if (!byEntry) momentsByCalendar.set(calendar, (byEntry = new WeakMap()));
+  let known = byEntry.get(date);
+  if (!known) byEntry.set(date, (known = new Map()));
+  return known;
 }
 
 /** Occasions in (after, upTo], earliest first, each once. */
@@ -63,17 +99,37 @@ export function occasionsBetween(
   upTo: Date,
 ): Occasion[] {
   const found = new Map<string, Occasion>();
+  const [from, to] = [after.getTime(), upTo.getTime()];
   for (const journey of dateJourneys(journeys)) {
     const { date } = journey.entry;
     const name = date.anniversary ?? [date.holiday ?? []].flat().join('+');
     for (const around of [after, upTo]) {
       for (const at of moments(date, profile, calendar, around)) {
-        if (at > after && at <= upTo)
-          found.set(`${journey.id}\u0000${at.toISOString()}`, { journey, name, at });
+        if (at > from && at <= to) found.set(`${journey.id}\u0000${at}`, { journey, name, at: new Date(at) });
       }
     }
   }
   return [...found.values()].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** The earliest moment in (after, upTo] of these journeys, or undefined: `occasionsBetween(...)[0]?.at`. */
+function firstOccasion(
+  journeys: readonly Journey[],
+  profile: Profile,
+  calendar: Calendar,
+  after: Date,
+  upTo: Date,
+): Date | undefined {
+  const [from, to] = [after.getTime(), upTo.getTime()];
+  let first: number | undefined;
+  for (const journey of journeys) {
+    const { date } = journey.entry;
+    if (date === undefined) continue;
+    for (const around of [after, upTo])
+      for (const at of moments(date, profile, calendar, around))
+        if (at > from && at <= to && (first === undefined || at < first)) first = at;
+  }
+  return first === undefined ? undefined : new Date(first);
 }
 
 /**
@@ -92,7 +148,7 @@ export function nextOccasion(
   const eligible = journeys.filter(({ entry: { where } }) =>
     customerMatches({ stage: where?.stage, tier: where?.tier }, profile),
   );
-  return occasionsBetween(eligible, profile, calendar, after, yearLater)[0]?.at;
+  return firstOccasion(eligible, profile, calendar, after, yearLater);
 }
 
 /**

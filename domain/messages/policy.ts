@@ -5,7 +5,7 @@ import type { SkipReason } from '../ports';
 import { channelConsent, topicConsent } from '../profile/consent';
 import type { Profile } from '../profile/profile';
 import { localParts, zonedInstant } from '../time/zoned';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The rules that keep a customer's trust, as pure functions: who may be contacted on which channel, when,
@@ -52,7 +52,7 @@ export function reachOn(
  */
 export function suppressionKey(channel: Channel, address: string): string {
   const normal = channel === 'email' ? address.trim().toLowerCase() : address.replace(/[^\d+]/g, '');
-  return createHash('sha256').update(`${channel}:${normal}`).digest('hex');
+  return hash('sha256', `${channel}:${normal}`, 'hex');
 }
 
 /** The channels to try, in order: the one asked for, or the customer's preferred one then the other. */

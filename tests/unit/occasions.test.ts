@@ -198,3 +198,67 @@ describe('date-triggered journeys', () => {
     expect(w.starts()).toEqual([]);
   });
 });
+
+describe('the next occasion, worked out once and kept', () => {
+  const profile = (timeZone: string, birthday: string) => ({
+    ...newProfile('c-1', lifecycle, new Date('2026-01-01T00:00:00Z')),
+    timeZone,
+    attributes: { birthday },
+  });
+  // Copies are new keys: nothing kept for the originals is found for them, so they are worked out afresh.
+  const fresh = (p: ReturnType<typeof profile>, j: Journey[], after: Date) =>
+    nextOccasion(structuredClone(j), p, structuredClone(calendar), after);
+  const hours = (from: string, to: string, step: number) => {
+    const out: Date[] = [];
+    for (let t = Date.parse(from); t <= Date.parse(to); t += step * 3_600_000) out.push(new Date(t));
+    return out;
+  };
+  const early = greeting('early', { anniversary: 'birthday', timeOfDay: '01:30' });
+  const christmas = greeting('christmas', { holiday: 'christmas', timeOfDay: '23:30' });
+
+  it('is the same as worked out afresh, across the new year in zones that reach it hours apart', () => {
+    const zones = [
+      'Pacific/Kiritimati',
+      'Asia/Tokyo',
+      'Europe/London',
+      'America/New_York',
+      'Pacific/Pago_Pago',
+    ];
+    for (const after of hours('2026-12-29T00:00:00Z', '2027-01-03T00:00:00Z', 5))
+      for (const zone of zones)
+        for (const date of ['01-01', '12-31', '1990-12-31'])
+          expect([
+            zone,
+            date,
+            after,
+            nextOccasion([birthday, christmas], profile(zone, date), calendar, after),
+          ]).toEqual([zone, date, after, fresh(profile(zone, date), [birthday, christmas], after)]);
+  });
+
+  it('is the same as worked out afresh around a DST change, a time the change skips moving on by the gap', () => {
+    const london = profile('Europe/London', '03-29');
+    for (const after of hours('2026-03-27T00:00:00Z', '2026-03-30T00:00:00Z', 1))
+      expect(nextOccasion([early], london, calendar, after)).toEqual(fresh(london, [early], after));
+    // 01:30 on 29 March 2026 does not exist in London: it is 02:30 BST, 01:30 UTC.
+    expect(nextOccasion([early], london, calendar, new Date('2026-03-28T12:00:00Z'))).toEqual(
+      new Date('2026-03-29T01:30:00Z'),
+    );
+    expect(nextOccasion([early], london, calendar, new Date('2026-03-29T01:30:00Z'))).toEqual(
+      new Date('2027-03-29T00:30:00Z'),
+    );
+  });
+
+  it("keeps one customer's moments apart from another's with a different zone or date", () => {
+    const after = new Date('2026-12-31T20:00:00Z');
+    // Already 1 January in Tokyo, still 31 December in New York.
+    expect(nextOccasion([birthday], profile('Asia/Tokyo', '01-01'), calendar, after)).toEqual(
+      new Date('2027-01-01T00:00:00Z'),
+    );
+    expect(nextOccasion([birthday], profile('America/New_York', '01-01'), calendar, after)).toEqual(
+      new Date('2027-01-01T14:00:00Z'),
+    );
+    expect(nextOccasion([birthday], profile('America/New_York', '01-02'), calendar, after)).toEqual(
+      new Date('2027-01-02T14:00:00Z'),
+    );
+  });
+});

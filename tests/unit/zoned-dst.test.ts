@@ -1,5 +1,5 @@
 import { quietUntil } from '../../domain/messages/policy';
-import { localDaysFrom, localParts, nextLocal, zonedInstant } from '../../domain/time/zoned';
+import { localDaysFrom, localParts, nextLocal, zonedInstant, type LocalParts } from '../../domain/time/zoned';
 
 /** 2026 wall-clock times → UTC, with "compatible" disambiguation. */
 const at = (local: string, timeZone: string) => {
@@ -96,5 +96,73 @@ describe('callers that land in a gap', () => {
       { year: 2026, month: 3, day: 30 },
       { year: 2026, month: 3, day: 31 },
     ]);
+  });
+});
+
+describe('the wall clock at an instant, read by the hour', () => {
+  const ZONES = [
+    'UTC',
+    'Europe/London',
+    'America/New_York',
+    'America/St_Johns', // -03:30 / -02:30
+    'Asia/Kathmandu', // +05:45
+    'Australia/Lord_Howe', // a 30-minute DST change
+    'Pacific/Chatham', // +12:45 / +13:45
+    'Pacific/Kiritimati', // +14:00
+    'America/Santiago', // changes at midnight local
+  ];
+  const formatters = new Map(
+    ZONES.map((timeZone) => [
+      timeZone,
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      }),
+    ]),
+  );
+  const sameReading = (a: LocalParts, b: Partial<LocalParts>) =>
+    a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute;
+  /** The reading of the Intl formatter itself, at this very instant. */
+  const intl = (instant: Date, timeZone: string) => {
+    const parts = Object.fromEntries(
+      formatters
+        .get(timeZone)!
+        .formatToParts(instant)
+        .map((p) => [p.type, Number(p.value)]),
+    );
+    return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute };
+  };
+
+  it('is what the formatter reads at every minute of the hours around each offset change of 2026', () => {
+    const wrong: string[] = [];
+    for (const zone of ZONES) {
+      const changes: number[] = [];
+      const offset = (t: number) => {
+        const p = intl(new Date(t), zone);
+        return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute) - t;
+      };
+      const start = Date.UTC(2026, 0, 1);
+      for (let t = start; t < Date.UTC(2027, 0, 1); t += 3 * 3_600_000)
+        if (offset(t) !== offset(t + 3 * 3_600_000)) changes.push(t);
+      for (const change of changes)
+        for (let t = change - 3_600_000; t <= change + 4 * 3_600_000; t += 60_000)
+          if (!sameReading(localParts(new Date(t + 17_123), zone), intl(new Date(t + 17_123), zone)))
+            wrong.push(`${zone} ${new Date(t).toISOString()}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('is what the formatter reads through a year, in zones whose offsets are not whole hours', () => {
+    const wrong: string[] = [];
+    for (const zone of ZONES)
+      for (let t = Date.UTC(2025, 11, 30); t < Date.UTC(2027, 0, 2); t += 7 * 3_600_000 + 13 * 60_000)
+        if (!sameReading(localParts(new Date(t), zone), intl(new Date(t), zone)))
+          wrong.push(`${zone} ${new Date(t).toISOString()}`);
+    expect(wrong).toEqual([]);
   });
 });
