@@ -19,6 +19,7 @@ import type { HistoryMapping } from './mapping';
 import { historyRecords, type HistoryRecord, type HistoryText } from './records';
 import { rowReader, type HistoryRow } from './rows';
 import { HistoryTimeline, isProblem, type HistoryEvent } from './timeline';
+import { inShard, type Shard } from '../shard';
 
 export class HistoryValidationError extends ValidationError {}
 
@@ -32,6 +33,11 @@ export interface HistoryOptions {
   maxProblems?: number;
   /** settings.yaml `events`; each line is checked as if posted at its own time. Default as ingest's. */
   eventTimes?: EventTimeWindow;
+  /**
+   * Only this part's customers (../shard.ts): every line is still read and checked, but only theirs are
+   * kept, so a part read `any` holds its own lines only. Problems of an order's sum show in its part.
+   */
+  shard?: Shard;
 }
 
 export const DEFAULT_MAX_ROWS = 5_000_000;
@@ -117,6 +123,7 @@ export async function* parseHistory(
   };
   let rows = 0;
   for await (const row of historyRows(text, mapping, options, problems)) {
+    if (options.shard && !inShard(row.customerId, options.shard)) continue;
     if (inMemory && ++rows > maxRows) {
       problems.add({
         source: options.source,
