@@ -31,7 +31,7 @@ export const SIMULATE_USAGE = `Usage: rapport simulate (--history <file> [--form
   --json               the result as JSON instead of the summary
   --report <file>      also write the HTML report there
   --workers <n>        simulate in n processes, one per core (default 1): the same result, sooner
-  --batch <n>          customers simulated at once in a process (default 20000): memory is about 70 KB
+  --batch <n>          customers simulated at once in a process (default 10000): memory is about 70 KB
                        each, whatever the population's size; the result is the same for any batch size
 `;
 
@@ -50,7 +50,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   workers: { type: 'string', default: '1' },
-  batch: { type: 'string', default: '20000' },
+  batch: { type: 'string', default: '10000' },
   // Set by --workers on the processes it starts: which part of the population, the run's label, and
   // whether to write progress lines for it to read.
   shard: { type: 'string' },
@@ -119,7 +119,7 @@ function usageProblem(v: Values): string | undefined {
   if (!Number.isInteger(Number(v.workers)) || Number(v.workers) < 1)
     return `--workers: got "${v.workers}"; expected a whole number of processes, e.g. 2`;
   if (!Number.isInteger(Number(v.batch)) || Number(v.batch) < 1)
-    return `--batch: got "${v.batch}"; expected a whole number of customers, e.g. 20000`;
+    return `--batch: got "${v.batch}"; expected a whole number of customers, e.g. 10000`;
   if (v.shard !== undefined && !parseShard(v.shard))
     return `--shard: got "${v.shard}"; expected i/N with 0 ≤ i < N, e.g. 0/2`;
   if (!['hourly', 'daily'].includes(v.sweep ?? ''))
