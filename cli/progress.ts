@@ -21,7 +21,7 @@ export function progressBar(label: string) {
   return {
     update: ({ share, events, customers }: PartProgress) => {
       const now = performance.now();
-      if (now - last < 250) return;
+      if (now - last < 250 && share < 1) return;
       last = now;
       const done = Math.min(1, Math.max(0.0001, share));
       const elapsed = Math.max(0.001, (now - started) / 1000);
