@@ -1,7 +1,8 @@
 /**
  * A part of a population: customers are independent of one another (caps, quiet hours, journeys and
- * sweeps all work per customer), so a population can be simulated in parts, one per core, and the parts'
- * results added up (merge.ts). A customer's part is a hash of their id: stable, and even across parts.
+ * sweeps all work per customer), so a population can be simulated in parts, one per core, each part in
+ * batches one after another (batchOf), and the results added up (merge.ts). A customer's part is a hash
+ * of their id: stable, and even across parts.
  */
 export interface Shard {
   index: number;
