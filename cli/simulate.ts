@@ -31,8 +31,8 @@ export const SIMULATE_USAGE = `Usage: rapport simulate (--history <file> [--form
   --json               the result as JSON instead of the summary
   --report <file>      also write the HTML report there
   --workers <n>        simulate in n processes, one per core (default 1): the same result, sooner
-  --batch <n>          customers simulated at once in a process (default 10000): memory is about 70 KB
-                       each, whatever the population's size; the result is the same for any batch size
+  --batch <n>          customers simulated at once in a process (default 10000): memory follows the
+                       batch, not the population (a year: ~0.6 GB a process); the result is the same
 `;
 
 const OPTIONS = {
