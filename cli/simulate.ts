@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { historyMapping, readHistoryFile } from '../adapters/history/file';
+import { historyMapping, readHistoryFile, type HistoryFile } from '../adapters/history/file';
 import { renderHtmlReport, renderSummary } from '../adapters/report';
 import { ValidationError, formatProblem } from '../domain/errors';
 import { forecastCost } from '../domain/simulate/cost';
@@ -12,9 +12,10 @@ import type { HistoryEvent } from '../domain/simulate/history/timeline';
 import { generatePopulation } from '../domain/simulate/population/generate';
 import type { SimulationResult } from '../domain/simulate/result';
 import { mergeResults } from '../domain/simulate/merge';
-import { parseShard } from '../domain/simulate/shard';
-import { simulate } from '../local/simulator/engine';
+import { batchesFor, parseShard, type Shard } from '../domain/simulate/shard';
+import { simulateInBatches } from '../local/simulator/batches';
 import { simulateInParts } from '../local/simulator/workers';
+import { overall, progressBar, progressLines, PROGRESS_PREFIX, type PartProgress } from './progress';
 
 export const SIMULATE_USAGE = `Usage: rapport simulate (--history <file> [--format cdnow | --mapping <file>] | --generate <n>) [options]
 
@@ -30,6 +31,8 @@ export const SIMULATE_USAGE = `Usage: rapport simulate (--history <file> [--form
   --json               the result as JSON instead of the summary
   --report <file>      also write the HTML report there
   --workers <n>        simulate in n processes, one per core (default 1): the same result, sooner
+  --batch <n>          customers simulated at once in a process (default 10000): memory follows the
+                       batch, not the population (a year: ~0.6 GB a process); the result is the same
 `;
 
 const OPTIONS = {
@@ -47,9 +50,12 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   workers: { type: 'string', default: '1' },
-  // Set by --workers on the processes it starts: which part of the population, and the run's label.
+  batch: { type: 'string', default: '10000' },
+  // Set by --workers on the processes it starts: which part of the population, the run's label, and
+  // whether to write progress lines for it to read.
   shard: { type: 'string' },
   label: { type: 'string' },
+  'progress-lines': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
@@ -79,7 +85,7 @@ export async function simulateCommand(
     const run = (dir: string, label: string) =>
       Number(values.workers) > 1
         ? simulateWithWorkers(values, dir, label, population)
-        : simulateWith(dir, values.label ?? label, population, sweepEveryMs, values.shard);
+        : simulateWith(values, dir, values.label ?? label, population, sweepEveryMs);
     const result = await run(workflows, relative(process.cwd(), workflows) || workflows);
     const compare = values.compare
       ? await withWorkflowsAt(values.compare, workflows, (dir) => run(dir, values.compare!))
@@ -112,6 +118,8 @@ function usageProblem(v: Values): string | undefined {
     return `--generate: got "${v.generate}"; expected a number of customers`;
   if (!Number.isInteger(Number(v.workers)) || Number(v.workers) < 1)
     return `--workers: got "${v.workers}"; expected a whole number of processes, e.g. 2`;
+  if (!Number.isInteger(Number(v.batch)) || Number(v.batch) < 1)
+    return `--batch: got "${v.batch}"; expected a whole number of customers, e.g. 10000`;
   if (v.shard !== undefined && !parseShard(v.shard))
     return `--shard: got "${v.shard}"; expected i/N with 0 ≤ i < N, e.g. 0/2`;
   if (!['hourly', 'daily'].includes(v.sweep ?? ''))
@@ -122,11 +130,17 @@ function usageProblem(v: Values): string | undefined {
   return undefined;
 }
 
-/** Who is simulated, over which period: the events can be read again for a comparison. */
+/** Who is simulated, over which period: read once to know them, then each part's events on demand. */
 interface Population {
   from: string;
   to: string;
-  events: () => Promise<AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>>;
+  open: () => Promise<PopulationInput>;
+}
+
+interface PopulationInput {
+  customers: number;
+  /** One part's events (generated or read for it alone), or everyone's. */
+  eventsOf: (shard?: Shard) => AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>;
 }
 
 async function populationOf(v: Values): Promise<Population> {
@@ -140,44 +154,58 @@ async function populationOf(v: Values): Promise<Population> {
       to: to.toISOString(),
       seed: Number(v.seed),
     };
-    return { from: options.from, to: options.to, events: async () => generatePopulation(options) };
+    const eventsOf = (shard?: Shard) => generatePopulation({ ...options, ...(shard ? { shard } : {}) });
+    return {
+      from: options.from,
+      to: options.to,
+      open: async () => ({ customers: options.customers, eventsOf }),
+    };
   }
   const path = resolve(v.history!);
   const mapping = historyMapping({ format: v.format, mapping: v.mapping && resolve(v.mapping) });
-  const events = async () => (await readHistoryFile(path, mapping)).events;
-  // Reading the file for its span takes seconds on a large history: not when the period is given.
-  if (v.from && v.to) return { from: v.from, to: v.to, events };
-  const { summary } = await readHistoryFile(path, mapping);
+  // Checked once (a pass over the file, one id per customer kept); each part is then read on its own.
+  let file: Promise<HistoryFile> | undefined;
+  const open = async () => {
+    const { summary, eventsOf } = await (file ??= readHistoryFile(path, mapping));
+    return { customers: summary.customers, eventsOf };
+  };
+  if (v.from && v.to) return { from: v.from, to: v.to, open };
+  const { summary } = await (file ??= readHistoryFile(path, mapping));
   const first = summary.from ?? new Date().toISOString();
   const last = summary.to ?? first;
   return {
     from: v.from ?? `${first.slice(0, 10)}T00:00:00.000Z`,
     // The day after the last purchase: its journeys' first steps happen within the period.
     to: v.to ?? new Date(Date.parse(last) + 86_400_000).toISOString(),
-    events,
+    open,
   };
 }
 
+/** This process's part (the whole, or --shard's), a batch of --batch customers at a time. */
 async function simulateWith(
+  v: Values,
   workflowsDir: string,
   label: string,
   population: Population,
   sweepEveryMs: number,
-  shard: string | undefined,
 ): Promise<SimulationResult> {
-  const progress = progressBar(population, label);
-  const part = shard === undefined ? undefined : parseShard(shard);
+  const input = await population.open();
+  const part = (v.shard === undefined ? undefined : parseShard(v.shard)) ?? { index: 0, count: 1 };
+  const progress = v['progress-lines']
+    ? progressLines((line) => process.stderr.write(line))
+    : progressBar(label);
   try {
-    return await simulate({
+    return await simulateInBatches({
       workflowsDir,
       label,
-      events: await population.events(),
+      eventsOf: input.eventsOf,
+      part,
+      batches: batchesFor(input.customers, part, Number(v.batch)),
       from: population.from,
       to: population.to,
       sweepEveryMs,
       forecast: forecastCost,
-      onProgress: progress.update,
-      ...(part ? { shard: part } : {}),
+      onProgress: (p) => progress.update({ ...p, customers: input.customers }),
     });
   } finally {
     progress.done();
@@ -191,35 +219,27 @@ async function simulateWithWorkers(
   label: string,
   population: Population,
 ): Promise<SimulationResult> {
-  const args = ['--workflows', workflowsDir, '--label', label, '--sweep', v.sweep!];
+  const args = ['--workflows', workflowsDir, '--label', label, '--sweep', v.sweep!, '--batch', v.batch!];
   args.push('--from', population.from, '--to', population.to);
   if (v.generate) args.push('--generate', v.generate, '--seed', v.seed!, '--months', v.months!);
   else if (v.format) args.push('--history', resolve(v.history!), '--format', v.format);
   else args.push('--history', resolve(v.history!), '--mapping', resolve(v.mapping!));
-  if (process.stderr.isTTY) process.stderr.write(`${label}: simulating in ${v.workers} processes…\n`);
-  return mergeResults(await simulateInParts(args, Number(v.workers)), forecastCost);
-}
-
-/** Events done, rate and ETA on stderr, redrawn in place; nothing when stderr is not a terminal. */
-function progressBar(population: Population, label: string) {
-  if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
-  const started = performance.now();
-  const span = Date.parse(population.to) - Date.parse(population.from);
-  let last = 0;
-  return {
-    update: ({ events, at }: { events: number; at: string }) => {
-      const now = performance.now();
-      if (now - last < 250) return;
-      last = now;
-      const done = Math.min(1, Math.max(0.0001, (Date.parse(at) - Date.parse(population.from)) / span));
-      const elapsed = (now - started) / 1000;
-      const eta = (elapsed * (1 - done)) / done;
-      process.stderr.write(
-        `\r${label}: ${events.toLocaleString('en-US')} events, ${Math.round(events / elapsed)}/s, simulated to ${at.slice(0, 10)} (${Math.round(done * 100)}%), ETA ${Math.round(eta)} s   `,
-      );
-    },
-    done: () => process.stderr.write('\n'),
-  };
+  const parts = Number(v.workers);
+  if (!process.stderr.isTTY) return mergeResults(await simulateInParts(args, parts), forecastCost);
+  const bar = progressBar(`${label} (${parts} processes)`);
+  const seen: (PartProgress | undefined)[] = Array.from({ length: parts });
+  try {
+    const results = await simulateInParts([...args, '--progress-lines'], parts, {
+      prefix: PROGRESS_PREFIX,
+      onLine: (part, line) => {
+        seen[part] = JSON.parse(line) as PartProgress;
+        bar.update(overall(seen));
+      },
+    });
+    return mergeResults(results, forecastCost);
+  } finally {
+    bar.done();
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A purchase-history file as Rapport events: read twice as a stream, first to check every line and learn
  * whether it is in time order, then to yield its events (streamed when it is in time order, sorted in
- * memory when it is not). Nothing is yielded from a file with a problem.
+ * memory when it is not). Nothing is yielded from a file with a problem. A part of the population
+ * (`eventsOf(shard)`) is read again from the file, keeping that part's customers only.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -18,10 +19,14 @@ import {
   type HistorySummary,
 } from '../../domain/simulate/history/parse';
 import type { HistoryEvent } from '../../domain/simulate/history/timeline';
+import type { Shard } from '../../domain/simulate/shard';
 
 export interface HistoryFile {
   summary: HistorySummary;
-  events: AsyncIterable<HistoryEvent>;
+  /** Every event (the file read again). */
+  readonly events: AsyncIterable<HistoryEvent>;
+  /** The events of one part of the population (domain/simulate/shard.ts), the file read again. */
+  eventsOf(shard?: Shard): AsyncIterable<HistoryEvent>;
 }
 
 export type HistoryFileOptions = Omit<HistoryOptions, 'source' | 'order'>;
@@ -36,7 +41,15 @@ export async function readHistoryFile(
   if (summary.problems.length)
     throw new HistoryValidationError(`Invalid purchase history ${path}`, summary.problems);
   const order = summary.inTimeOrder ? 'sorted' : 'any';
-  return { summary, events: parseHistory(text(), mapping, { ...options, source: path, order }) };
+  const eventsOf = (shard?: Shard) =>
+    parseHistory(text(), mapping, { ...options, source: path, order, ...(shard ? { shard } : {}) });
+  return {
+    summary,
+    get events() {
+      return eventsOf();
+    },
+    eventsOf,
+  };
 }
 
 /** A preset's mapping (`--format cdnow`), or the one a YAML or JSON file holds (`--mapping`), checked. */

@@ -1,7 +1,8 @@
 /**
  * A part of a population: customers are independent of one another (caps, quiet hours, journeys and
- * sweeps all work per customer), so a population can be simulated in parts, one per core, and the parts'
- * results added up (merge.ts). A customer's part is a hash of their id: stable, and even across parts.
+ * sweeps all work per customer), so a population can be simulated in parts, one per core, each part in
+ * batches one after another (batchOf), and the results added up (merge.ts). A customer's part is a hash
+ * of their id: stable, and even across parts.
  */
 export interface Shard {
   index: number;
@@ -25,4 +26,19 @@ export function inShard(customerId: string, shard: Shard): boolean {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash % shard.count === shard.index;
+}
+
+/**
+ * Batch `batch` of `batches` of a part: the part split again by the same hash, so that a process can
+ * simulate its part a batch at a time, its memory bounded by the batch and not by the population. The
+ * batches of part i/N are parts i + N·b of N·B (a hash ≡ i + N·b mod N·B is ≡ i mod N): together exactly
+ * part i/N, and batch 0 of part 0 is part 0 of the whole, the one that counts the per-account costs.
+ */
+export function batchOf(part: Shard, batch: number, batches: number): Shard {
+  return { index: part.index + part.count * batch, count: part.count * batches };
+}
+
+/** How many batches a part needs so that none holds more than about `batchSize` customers. */
+export function batchesFor(customers: number, part: Shard, batchSize: number): number {
+  return Math.max(1, Math.ceil(customers / part.count / batchSize));
 }

@@ -60,6 +60,12 @@ describe('rapport simulate', () => {
     expect(err).toContain('--workers: got "two"; expected a whole number of processes, e.g. 2');
   });
 
+  it('refuses a batch that is not a whole number of customers', async () => {
+    const { code, err } = await capture(['simulate', '--generate', '10', '--batch', '0.5']);
+    expect(code).toBe(2);
+    expect(err).toContain('--batch: got "0.5"; expected a whole number of customers, e.g. 10000');
+  });
+
   it('reads a history with a column mapping, writes the report, and prints the summary', async () => {
     const csv = join(dir, 'orders.csv');
     writeFileSync(

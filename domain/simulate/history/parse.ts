@@ -19,6 +19,7 @@ import type { HistoryMapping } from './mapping';
 import { historyRecords, type HistoryRecord, type HistoryText } from './records';
 import { rowReader, type HistoryRow } from './rows';
 import { HistoryTimeline, isProblem, type HistoryEvent } from './timeline';
+import { inShard, type Shard } from '../shard';
 
 export class HistoryValidationError extends ValidationError {}
 
@@ -32,6 +33,11 @@ export interface HistoryOptions {
   maxProblems?: number;
   /** settings.yaml `events`; each line is checked as if posted at its own time. Default as ingest's. */
   eventTimes?: EventTimeWindow;
+  /**
+   * Only this part's customers (../shard.ts): every line is still read and checked, but only theirs are
+   * kept, so a part read `any` holds its own lines only. Problems of an order's sum show in its part.
+   */
+  shard?: Shard;
 }
 
 export const DEFAULT_MAX_ROWS = 5_000_000;
@@ -69,9 +75,11 @@ async function* historyRows(
 ): AsyncGenerator<HistoryRow> {
   const { source } = options;
   let read: ((r: HistoryRecord) => { row?: HistoryRow; problems: Problem[] }) | undefined;
+  let others: (r: HistoryRecord) => boolean = () => false;
   const start = (header: readonly string[] | undefined): boolean => {
     const placed: { places: ColumnPlaces; problems: Problem[] } = placeColumns(mapping, header, source);
     problems.add(...placed.problems);
+    others = otherPartsLines(mapping, placed.places, options.shard);
     read = rowReader(mapping, placed.places, {
       source,
       eventTimes: options.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW,
@@ -89,10 +97,25 @@ async function* historyRows(
       if (!start(record.cells)) return;
       continue;
     }
+    if (others(record)) continue;
     const result = read(record);
     problems.add(...result.problems);
     if (result.row) yield result.row;
   }
+}
+
+/**
+ * Whether a record is another part's customer's, told from its raw id before the line is read (reading
+ * and checking a line costs most of a pass): a part read alone costs the file's splitting, not its
+ * checking. A line without an id is read, to be reported.
+ */
+function otherPartsLines(mapping: HistoryMapping, places: ColumnPlaces, shard: Shard | undefined) {
+  const place = places.customerId;
+  if (!shard || !place) return () => false;
+  return (record: HistoryRecord) => {
+    const id = record.cells[place.index]?.trim();
+    return !!id && !inShard(`${mapping.customerIdPrefix}${id}`, shard);
+  };
 }
 
 /** The events of a history in time order; throws HistoryValidationError listing every problem found. */
@@ -117,6 +140,7 @@ export async function* parseHistory(
   };
   let rows = 0;
   for await (const row of historyRows(text, mapping, options, problems)) {
+    if (options.shard && !inShard(row.customerId, options.shard)) continue;
     if (inMemory && ++rows > maxRows) {
       problems.add({
         source: options.source,

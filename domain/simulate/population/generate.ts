@@ -7,6 +7,10 @@
  * evenly over time (customer i's falls in the i-th of N equal slices), and only customers who joined and
  * still buy wait in a heap ordered by their next event. So memory holds the live customers, never their
  * events: no more than the population, and far less once customers churn.
+ *
+ * A part of the population (`shard`, see ../shard.ts) is generated without generating the others: every
+ * customer's stream is still taken from the master stream in order (a jump, about 0.3 µs), but only the
+ * part's customers draw from theirs and join the heap. Each customer is the same in a part as in the whole.
  */
 import { Heap } from 'heap-js';
 import { InvalidEventError } from '../../errors';
@@ -17,6 +21,7 @@ import { daytimeInstant, localDay } from '../history/time';
 import type { HistoryEvent } from '../history/timeline';
 import { PopulationModel, type Market, type PopulationModelInput } from './model';
 import { randomStreams, type Random } from './random';
+import { inShard, type Shard } from '../shard';
 
 export interface PopulationOptions {
   customers: number;
@@ -29,6 +34,8 @@ export interface PopulationOptions {
   idPrefix?: string;
   /** Check every event as ingest does (about 10 µs an event); on by default. */
   validate?: boolean;
+  /** Only this part of the population: its customers' events, each as in the whole. */
+  shard?: Shard;
 }
 
 const DAY = 86_400_000;
@@ -62,6 +69,7 @@ export function* generatePopulation(options: PopulationOptions): Generator<Histo
     const index = joined++;
     const random = stream();
     const id = `${options.idPrefix ?? 'gen-'}${String(index + 1).padStart(width, '0')}`;
+    if (options.shard && !inShard(id, options.shard)) return;
     const market = random.pick(model.markets);
     const profile = attributesOf(id, index, market, random, model);
     const raw = from + (index + random.float()) * slice;
