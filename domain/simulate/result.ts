@@ -54,6 +54,17 @@ export interface CostForecast {
   infraUsdPerMonthPerMillionCustomers: number;
 }
 
+/** No bill at all: a part without customers until the parts are merged, or a run that prices nothing. */
+export const NO_COST: CostForecast = Object.freeze({
+  pricesAsOf: '',
+  region: '',
+  lines: [],
+  totalUsdPerMonth: 0,
+  totalUsdPerMonthPerMillionCustomers: 0,
+  infraUsdPerMonth: 0,
+  infraUsdPerMonthPerMillionCustomers: 0,
+});
+
 /** A week of the simulated period (weeks start on the period's first day, UTC). */
 export interface WeekSummary {
   weekStart: string;

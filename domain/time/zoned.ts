@@ -85,8 +85,8 @@ function offsetAt(timeZone: string, minute: number): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) / 60_000 - minute;
 }
 
-/** The wall clock at this minute, as the Intl formatter reads it. */
-function reading(timeZone: string, minute: number): LocalParts {
+/** The wall clock at this minute, as the Intl formatter reads it (exported as the tests' reference). */
+export function reading(timeZone: string, minute: number): LocalParts {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(new Date(minute * 60_000))

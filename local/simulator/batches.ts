@@ -1,5 +1,5 @@
 import { mergeResults } from '../../domain/simulate/merge';
-import type { CostForecast, SimulationResult, Usage } from '../../domain/simulate/result';
+import { NO_COST, type SimulationResult, type Usage } from '../../domain/simulate/result';
 import { batchOf, type Shard } from '../../domain/simulate/shard';
 import { simulate, type SimulateOptions } from './engine';
 
@@ -30,7 +30,7 @@ export async function simulateInBatches(options: BatchedOptions): Promise<Simula
   // A batch's or a part's bill is forecast again from the summed usage when merged (merge.ts); a small
   // one may have no customer, from which nothing can be scaled.
   const merged = batches > 1 || part.count > 1;
-  const forecast = (usage: Usage) => (merged && usage.customers === 0 ? NO_BILL : options.forecast(usage));
+  const forecast = (usage: Usage) => (merged && usage.customers === 0 ? NO_COST : options.forecast(usage));
   for (let b = 0; b < batches; b++) {
     const shard = batchOf(part, b, batches);
     const result = await simulate({
@@ -49,14 +49,3 @@ export async function simulateInBatches(options: BatchedOptions): Promise<Simula
   }
   return results.length === 1 ? results[0]! : mergeResults(results, options.forecast);
 }
-
-/** The bill of a part without customers, until the parts are merged and the whole's is forecast. */
-const NO_BILL: CostForecast = {
-  pricesAsOf: '',
-  region: '',
-  lines: [],
-  totalUsdPerMonth: 0,
-  totalUsdPerMonthPerMillionCustomers: 0,
-  infraUsdPerMonth: 0,
-  infraUsdPerMonthPerMillionCustomers: 0,
-};

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PurchaseEvent } from '../../domain/events/schema';
 import type { CustomerStore, MessageRecord } from '../../domain/ports';
-import type { CostForecast } from '../../domain/simulate/result';
+import { NO_COST } from '../../domain/simulate/result';
 import { startLocalRuntime } from '../../local/runtime';
 import { simulate } from '../../local/simulator/engine';
 import { installVirtualTime } from '../../local/virtual-time';
@@ -85,16 +85,6 @@ async function outcomeOf(
   };
 }
 
-const noCost = (): CostForecast => ({
-  pricesAsOf: '',
-  region: '',
-  lines: [],
-  totalUsdPerMonth: 0,
-  totalUsdPerMonthPerMillionCustomers: 0,
-  infraUsdPerMonth: 0,
-  infraUsdPerMonthPerMillionCustomers: 0,
-});
-
 async function simulated(events: PurchaseEvent[], ids: string[]): Promise<Record<string, Outcome>> {
   const outcomes: Record<string, Outcome> = {};
   await simulate({
@@ -103,7 +93,7 @@ async function simulated(events: PurchaseEvent[], ids: string[]): Promise<Record
     from: FROM,
     to: TO,
     sweepEveryMs: DAY,
-    forecast: noCost,
+    forecast: () => NO_COST,
     inspect: async ({ store, seen }) => {
       const messages = [...seen.sent, ...seen.skipped];
       for (const id of ids)
