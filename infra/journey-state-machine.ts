@@ -1,4 +1,4 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -23,6 +23,20 @@ export interface JourneyStateMachineProps {
 /** The name a journey's state machine gets on AWS (at most 8 + 64 characters, within Step Functions' 80). */
 export function stateMachineName(journeyId: string): string {
   return `rapport-${journeyId}`;
+}
+
+/**
+ * The ARN of a journey's state machine, built from its fixed name rather than taken from the resource: what
+ * names a state machine this way does not depend on it, so the state machine can be made to wait for it
+ * (the journey starters go first on every deploy, see journey-access.ts).
+ */
+export function journeyStateMachineArn(scope: Construct, journeyId: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineName(journeyId),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 interface AslStates {

@@ -29,7 +29,8 @@ import { RapportDashboard } from './dashboard';
 import { MessagingFeedback } from './messaging-feedback';
 import { deadLetterQueue } from './dead-letter-queue';
 import { HandlerFunction } from './handler-function';
-import { JourneyStateMachine, stateMachineName } from './journey-state-machine';
+import { grantJourneyAccess } from './journey-access';
+import { JourneyStateMachine, journeyStateMachineArn } from './journey-state-machine';
 import {
   checkPublicBaseUrl,
   checkSweepEvery,
@@ -231,8 +232,10 @@ export class RapportStack extends Stack {
         },
       );
     }
+    // By name, not by reference: the functions that start journeys must not depend on the state machines,
+    // which are updated after them (journey-access.ts).
     const stateMachineArns = Object.fromEntries(
-      Object.entries(this.journeys).map(([id, j]) => [id, j.stateMachine.stateMachineArn]),
+      Object.keys(this.journeys).map((id) => [id, journeyStateMachineArn(this, id)]),
     );
 
     // What both ways a customer moves along the lifecycle need: they start journeys and announce changes.
@@ -348,33 +351,12 @@ export class RapportStack extends Stack {
     const marketing = new Set(
       marketingJourneys(props.workflows.journeys.map((l) => l.journey)).map((j) => j.id),
     );
-    for (const [id, j] of Object.entries(this.journeys)) {
-      j.stateMachine.grantStartExecution(ingestEvent.fn);
-      // An event resumes wait-for-event steps (SendTaskSuccess) and, as a journey's goal, stops its execution.
-      j.stateMachine.grantTaskResponse(ingestEvent.fn);
-      const executions = `arn:${this.partition}:states:${this.region}:${this.account}:execution:${stateMachineName(id)}:*`;
-      // Feedback ingests events too: as a goal or an awaited event a survey answer resumes or ends journeys.
-      j.stateMachine.grantTaskResponse(feedback.fn);
-      // The sweep's recovery pass finishes events whose delivery died: it does what ingest would have.
-      j.stateMachine.grantTaskResponse(sweep.fn);
-      const ingesters = [ingestEvent, feedback, sweep];
-      const stoppers = marketing.has(id) ? [...ingesters, deliveryEvents] : ingesters;
-      for (const f of stoppers) {
-        f.fn.addToRolePolicy(
-          new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
-        );
-        acknowledgeNag(
-          f.fn.role!,
-          `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(id)}:*]`,
-          "A journey's goal event, or a suppressed address, stops that customer's execution; execution " +
-            'names are only known at run time, so the grant covers the executions of this one state machine.',
-        );
-      }
-      // Journeys whose entry stage is reached by time passing (dormant, lost) are started by the sweep,
-      // and those a survey answer starts (service-recovery, referral-invitation) by feedback.
-      j.stateMachine.grantStartExecution(sweep.fn);
-      j.stateMachine.grantStartExecution(feedback.fn);
-    }
+    grantJourneyAccess({
+      journeys: this.journeys,
+      starters: [ingestEvent, feedback, sweep],
+      suppressor: deliveryEvents,
+      marketing,
+    });
     linkSigningSecret.grantRead(sendMessage.fn);
     linkSigningSecret.grantRead(unsubscribe.fn);
     linkSigningSecret.grantRead(feedback.fn);

@@ -233,12 +233,13 @@ describe('a workflows directory with three journeys', () => {
   });
 
   it('lets ingest-event and sweep find and start every one', () => {
-    const machineIds = local.journeys
-      .map((j) =>
-        logicalIdOf(template, 'AWS::StepFunctions::StateMachine', {
-          StateMachineName: `rapport-${j.journey.id}`,
-        }),
-      )
+    // Named by the ARN built from each state machine's fixed name (cfnText), which a state machine has.
+    const machineArns = local.journeys
+      .map((j) => {
+        const name = `rapport-${j.journey.id}`;
+        logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: name });
+        return `arn:{AWS::Partition}:states:{AWS::Region}:{AWS::AccountId}:stateMachine:${name}`;
+      })
       .sort();
     for (const name of ['ingest-event', 'sweep']) {
       const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
@@ -257,8 +258,8 @@ describe('a workflows directory with three journeys', () => {
               .Statement,
         )
         .filter((st) => [st.Action].flat().includes('states:StartExecution'))
-        .flatMap((st) => [st.Resource].flat().map((r) => (r as { Ref: string }).Ref));
-      expect({ name, started: started.sort() }).toEqual({ name, started: machineIds });
+        .flatMap((st) => [st.Resource].flat().map(cfnText));
+      expect({ name, started: started.sort() }).toEqual({ name, started: machineArns });
     }
     const outputs = Object.keys(template.toJSON().Outputs as object).filter((k) =>
       k.startsWith('StateMachineArn'),
