@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { historyMapping, readHistoryFile, type HistoryFile } from '../adapters/history/file';
@@ -12,7 +12,7 @@ import type { HistoryEvent } from '../domain/simulate/history/timeline';
 import { generatePopulation } from '../domain/simulate/population/generate';
 import type { SimulationResult } from '../domain/simulate/result';
 import { mergeResults } from '../domain/simulate/merge';
-import { batchesFor, parseShard, type Shard } from '../domain/simulate/shard';
+import { batchesFor, parseShard, processesFor, type Shard } from '../domain/simulate/shard';
 import { simulateInBatches } from '../local/simulator/batches';
 import { simulateInParts } from '../local/simulator/workers';
 import { overall, progressBar, progressLines, PROGRESS_PREFIX, type PartProgress } from './progress';
@@ -30,7 +30,8 @@ export const SIMULATE_USAGE = `Usage: rapport simulate (--history <file> [--form
   --compare <dir|ref>  the same population through other workflows: a folder or a git ref
   --json               the result as JSON instead of the summary
   --report <file>      also write the HTML report there
-  --workers <n>        simulate in n processes, one per core (default 1): the same result, sooner
+  --workers <n>|auto   simulate in n processes: the same result, sooner (default auto: one per core,
+                       for 10,000 customers or more a process)
   --batch <n>          customers simulated at once in a process (default 10000): memory follows the
                        batch, not the population (a year: ~0.6 GB a process); the result is the same
 `;
@@ -49,7 +50,7 @@ const OPTIONS = {
   compare: { type: 'string' },
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
-  workers: { type: 'string', default: '1' },
+  workers: { type: 'string', default: 'auto' },
   batch: { type: 'string', default: '10000' },
   // Set by --workers on the processes it starts: which part of the population, the run's label, and
   // whether to write progress lines for it to read.
@@ -82,9 +83,10 @@ export async function simulateCommand(
     const population = await populationOf(values);
     const sweepEveryMs = values.sweep === 'daily' ? 86_400_000 : 3_600_000;
     const workflows = resolve(values.workflows ?? join(process.cwd(), 'workflows'));
+    const processes = await processesOf(values, population);
     const run = (dir: string, label: string) =>
-      Number(values.workers) > 1
-        ? simulateWithWorkers(values, dir, label, population)
+      processes > 1
+        ? simulateWithWorkers(values, dir, label, population, processes)
         : simulateWith(values, dir, values.label ?? label, population, sweepEveryMs);
     const result = await run(workflows, relative(process.cwd(), workflows) || workflows);
     const compare = values.compare
@@ -116,8 +118,8 @@ function usageProblem(v: Values): string | undefined {
     return `--format: got "${v.format}"; expected one of ${Object.keys(HISTORY_PRESETS).join(', ')}`;
   if (v.generate && !(Number(v.generate) > 0))
     return `--generate: got "${v.generate}"; expected a number of customers`;
-  if (!Number.isInteger(Number(v.workers)) || Number(v.workers) < 1)
-    return `--workers: got "${v.workers}"; expected a whole number of processes, e.g. 2`;
+  if (v.workers !== 'auto' && (!Number.isInteger(Number(v.workers)) || Number(v.workers) < 1))
+    return `--workers: got "${v.workers}"; expected a whole number of processes, e.g. 2, or auto`;
   if (!Number.isInteger(Number(v.batch)) || Number(v.batch) < 1)
     return `--batch: got "${v.batch}"; expected a whole number of customers, e.g. 10000`;
   if (v.shard !== undefined && !parseShard(v.shard))
@@ -181,6 +183,15 @@ async function populationOf(v: Values): Promise<Population> {
   };
 }
 
+/** A part's process (--shard) simulates alone; `auto` counts the customers first (a generated population
+ * knows them; a history's count comes from the pass that checks the file, which is done once). */
+async function processesOf(v: Values, population: Population): Promise<number> {
+  if (v.shard !== undefined) return 1;
+  if (v.workers !== 'auto') return Number(v.workers);
+  const { customers } = await population.open();
+  return processesFor('auto', customers, availableParallelism());
+}
+
 /** This process's part (the whole, or --shard's), a batch of --batch customers at a time. */
 async function simulateWith(
   v: Values,
@@ -218,13 +229,13 @@ async function simulateWithWorkers(
   workflowsDir: string,
   label: string,
   population: Population,
+  parts: number,
 ): Promise<SimulationResult> {
   const args = ['--workflows', workflowsDir, '--label', label, '--sweep', v.sweep!, '--batch', v.batch!];
   args.push('--from', population.from, '--to', population.to);
   if (v.generate) args.push('--generate', v.generate, '--seed', v.seed!, '--months', v.months!);
   else if (v.format) args.push('--history', resolve(v.history!), '--format', v.format);
   else args.push('--history', resolve(v.history!), '--mapping', resolve(v.mapping!));
-  const parts = Number(v.workers);
   if (!process.stderr.isTTY) return mergeResults(await simulateInParts(args, parts), forecastCost);
   const bar = progressBar(`${label} (${parts} processes)`);
   const seen: (PartProgress | undefined)[] = Array.from({ length: parts });

@@ -42,3 +42,16 @@ export function batchOf(part: Shard, batch: number, batches: number): Shard {
 export function batchesFor(customers: number, part: Shard, batchSize: number): number {
   return Math.max(1, Math.ceil(customers / part.count / batchSize));
 }
+
+/** Below this many customers a process each, starting one more process costs more than it saves. */
+export const CUSTOMERS_PER_EXTRA_PROCESS = 10_000;
+
+/**
+ * How many processes simulate a population: the number asked for, or with `auto` one per core, as long as
+ * each has at least CUSTOMERS_PER_EXTRA_PROCESS customers to do (each process starts, compiles and sweeps
+ * the whole period on its own: a second is wasted on a small population). The result is the same either way.
+ */
+export function processesFor(requested: 'auto' | number, customers: number, cores: number): number {
+  if (requested !== 'auto') return requested;
+  return Math.max(1, Math.min(cores, Math.floor(customers / CUSTOMERS_PER_EXTRA_PROCESS)));
+}
