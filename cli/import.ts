@@ -9,6 +9,7 @@ import { HISTORY_PRESETS } from '../domain/simulate/history/mapping';
 import { importHistory, StoreNotEmptyError, type ImportResult } from '../local/import';
 import { DataDirInUseError } from '../local/instance-lock';
 import { localDataDir } from '../local/store';
+import { commandArgs } from './args';
 
 export const IMPORT_USAGE = `Usage: rapport import <history> (--format cdnow | --mapping <file>) [options]
 
@@ -43,18 +44,13 @@ export async function importCommand(
   err: (s: string) => void,
   clock: Clock = systemClock,
 ): Promise<number> {
-  let parsed: Parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    err(`rapport import: ${(e as Error).message}\n\n${IMPORT_USAGE}`);
-    return 2;
-  }
-  const problem = usageProblem(parsed);
-  if (problem) {
-    err(`rapport import: ${problem}\n\n${IMPORT_USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs(
+    { name: 'import', usage: IMPORT_USAGE },
+    () => parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true }),
+    usageProblem,
+    err,
+  );
+  if (!parsed) return 2;
   const { values } = parsed;
   const path = resolve(parsed.positionals[0]!);
   const dataDir = resolve(values.data ?? localDataDir());
@@ -68,7 +64,7 @@ export async function importCommand(
     const result = await importHistory({
       dataDir,
       workflows,
-      events: history.events,
+      events: history.eventsOf(),
       source: path,
       asOf,
       replace: values.replace,

@@ -16,6 +16,7 @@ import { batchesFor, parseShard, processesFor, type Shard } from '../domain/simu
 import { simulateInBatches } from '../local/simulator/batches';
 import { simulateInParts } from '../local/simulator/workers';
 import { overall, progressBar, progressLines, PROGRESS_PREFIX, type PartProgress } from './progress';
+import { commandArgs } from './args';
 
 export const SIMULATE_USAGE = `Usage: rapport simulate (--history <file> [--format cdnow | --mapping <file>] | --generate <n>) [options]
 
@@ -67,18 +68,13 @@ export async function simulateCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  let values: Values;
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-  } catch (e) {
-    err(`rapport simulate: ${(e as Error).message}\n\n${SIMULATE_USAGE}`);
-    return 2;
-  }
-  const problem = usageProblem(values);
-  if (problem) {
-    err(`rapport simulate: ${problem}\n\n${SIMULATE_USAGE}`);
-    return 2;
-  }
+  const values = commandArgs(
+    { name: 'simulate', usage: SIMULATE_USAGE },
+    () => parseArgs({ args: [...args], options: OPTIONS, strict: true }).values,
+    usageProblem,
+    err,
+  );
+  if (!values) return 2;
   try {
     const population = await populationOf(values);
     const sweepEveryMs = values.sweep === 'daily' ? 86_400_000 : 3_600_000;

@@ -23,9 +23,7 @@ import type { Shard } from '../../domain/simulate/shard';
 
 export interface HistoryFile {
   summary: HistorySummary;
-  /** Every event (the file read again). */
-  readonly events: AsyncIterable<HistoryEvent>;
-  /** The events of one part of the population (domain/simulate/shard.ts), the file read again. */
+  /** Every event, or one part's of the population (domain/simulate/shard.ts): the file read again. */
   eventsOf(shard?: Shard): AsyncIterable<HistoryEvent>;
 }
 
@@ -43,13 +41,7 @@ export async function readHistoryFile(
   const order = summary.inTimeOrder ? 'sorted' : 'any';
   const eventsOf = (shard?: Shard) =>
     parseHistory(text(), mapping, { ...options, source: path, order, ...(shard ? { shard } : {}) });
-  return {
-    summary,
-    get events() {
-      return eventsOf();
-    },
-    eventsOf,
-  };
+  return { summary, eventsOf };
 }
 
 /** A preset's mapping (`--format cdnow`), or the one a YAML or JSON file holds (`--mapping`), checked. */

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
+import { stepKey } from '../step-key';
 import { customerMatches } from './conditions';
 import { CustomerCondition } from './schema';
 
@@ -51,10 +51,7 @@ export async function recordPath(
 ): Promise<Decision> {
   const stored = await deps.store.recordDecision({
     customerId: origin.customerId,
-    decisionKey: createHash('sha256')
-      .update(`${origin.executionId}\u0000${origin.stepId}`)
-      .digest('hex')
-      .slice(0, 32),
+    decisionKey: stepKey(origin.executionId, origin.stepId),
     journeyId: origin.journeyId,
     journeyVersion: origin.journeyVersion,
     stepId: origin.stepId,

@@ -1,5 +1,5 @@
 import { assertNever } from '../assert-never';
-import type { BranchStep, Journey, SendStep, Step, UpdateStep, WaitStep } from './schema';
+import type { Journey, SendStep, Step, UpdateStep, WaitStep } from './schema';
 import { successors } from './steps';
 
 /**
@@ -44,17 +44,6 @@ export function fusedBranches(journey: Pick<Journey, 'steps'>): Map<string, Deci
     if (into.length === 1 && only && decidesAfter(only)) fused.set(step.id, only);
   });
   return fused;
-}
-
-/** The branch a step's Task decides after its own work, if any (see fusedBranches). */
-export function branchDecidedBy(
-  journey: Pick<Journey, 'steps'>,
-  stepId: string,
-  fused: Map<string, DecidingStep> = fusedBranches(journey),
-): BranchStep | undefined {
-  for (const [branchId, by] of fused)
-    if (by.id === stepId) return journey.steps.find((s): s is BranchStep => s.id === branchId);
-  return undefined;
 }
 
 /**

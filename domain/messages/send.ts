@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { stepKey } from '../step-key';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
@@ -105,9 +105,7 @@ export interface SendHooks {
 }
 
 /** Deterministic per execution and step: the same step of the same execution is one message, ever. */
-export function messageKey(executionId: string, stepId: string): string {
-  return createHash('sha256').update(`${executionId}\u0000${stepId}`).digest('hex').slice(0, 32);
-}
+export const messageKey = stepKey;
 
 /**
  * Sends one journey message at most once. A record is claimed with a conditional write before the

@@ -21,7 +21,7 @@ const file =
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const { summary, events } = await readHistoryFile(file, HISTORY_PRESETS.cdnow);
+  const { summary, eventsOf } = await readHistoryFile(file, HISTORY_PRESETS.cdnow);
   const from = `${summary.from!.slice(0, 10)}T00:00:00.000Z`;
   const end = new Date(from);
   end.setUTCMonth(end.getUTCMonth() + months);
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   let peak = 0;
   const result = await simulate({
     workflowsDir: WORKFLOWS_DIR,
-    events,
+    events: eventsOf(),
     from,
     to,
     forecast: forecastCost,

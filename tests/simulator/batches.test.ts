@@ -83,7 +83,7 @@ describe('batches of a population', () => {
         writeFileSync(path, text(ls));
         const file = await readHistoryFile(path, CDNOW_MAPPING);
         expect(file.summary).toMatchObject({ lines: 240, customers: 60, inTimeOrder });
-        const whole = await collect(file.events);
+        const whole = await collect(file.eventsOf());
         const parts = [0, 1, 2, 3].map((index) => ({ index, count: 4 }));
         await expectParts(whole, (shard) => file.eventsOf(shard), parts);
       }

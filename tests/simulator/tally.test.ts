@@ -1,6 +1,8 @@
 import type { MessageRecord } from '../../domain/ports';
 import type { LocalExecution } from '../../local/execution-runner';
+import { loadWorkflows } from '../../domain/config/load';
 import { Tally } from '../../local/simulator/tally';
+import { WORKFLOWS_DIR } from '../support/local';
 
 const FROM = Date.parse('2026-01-01T00:00:00Z');
 
@@ -43,5 +45,23 @@ describe('the tally a simulation keeps instead of its executions and messages', 
     expect(tally.sentByStep.get('greet/greet')).toBe(2);
     expect(tally.skippedByReason).toEqual({ 'no-consent': 1 });
     expect(tally.skippedByStep.get('greet/greet')).toEqual({ 'no-consent': 1 });
+  });
+
+  it('counts an update the send after it applies as entered with that send, and bills it nothing', () => {
+    const { journeys } = loadWorkflows(WORKFLOWS_DIR);
+    const tally = new Tally(
+      FROM,
+      journeys.map((j) => j.journey),
+    );
+    const before = ['holiday-if-near', 'we-miss-you', 'give-it-a-week'];
+    tally.execution(
+      execution('dormancy-reactivation', 'SUCCEEDED', [...before, 'personal-offer', 'vip-or-not', 'done']),
+    );
+    // Stopped by its goal during the week's wait: neither the gift nor the offer.
+    tally.execution(execution('dormancy-reactivation', 'ABORTED', before));
+    const t = tally.journeys.get('dormancy-reactivation')!;
+    expect(t.entered['grant-welcome-back-gift']).toBe(1);
+    expect(t.entered['personal-offer']).toBe(1);
+    expect(t.transitions['grant-welcome-back-gift']).toBeUndefined();
   });
 });

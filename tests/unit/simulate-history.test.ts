@@ -299,9 +299,9 @@ describe('the CDNOW preset', () => {
     const dollars = raw.reduce((s, cells) => s + Number(cells[3]), 0);
     const path = join(dir, 'head.txt');
     writeFileSync(path, head);
-    const { summary, events } = await readHistoryFile(path, CDNOW_MAPPING);
+    const { summary, eventsOf } = await readHistoryFile(path, CDNOW_MAPPING);
     const all: HistoryEvent[] = [];
-    for await (const e of events) all.push(e);
+    for await (const e of eventsOf()) all.push(e);
     const purchases = all.filter((e) => e.type === 'purchase');
     expect(raw).toHaveLength(200);
     expect(summary).toMatchObject({ lines: 200, customers: customers.size, inTimeOrder: false });

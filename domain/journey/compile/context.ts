@@ -25,9 +25,16 @@ export interface StepContext<S extends Step = Step> {
 /** Compiles one step to its states, the step's own state first. */
 export type StepCompiler<S extends Step> = (ctx: StepContext<S>) => NamedState[];
 
+/** A branch's paths as its deciding Task receives them: each path's name and condition. */
+export function branchPaths(
+  branch: BranchStep,
+): { name: string; when: BranchStep['paths'][number]['when'] }[] {
+  return branch.paths.map((p) => ({ name: p.name, when: p.when }));
+}
+
 /** What a Task passes to decide the branch after its own work: the branch's id and paths. */
 export function fusedBranchParameter(branch: BranchStep): Record<string, unknown> {
-  return { branch: { stepId: branch.id, paths: branch.paths.map((p) => ({ name: p.name, when: p.when })) } };
+  return { branch: { stepId: branch.id, paths: branchPaths(branch) } };
 }
 
 /** A Task on the journey-step Lambda: the step's own definition travels in the ASL, so a version in flight keeps it. */

@@ -2,7 +2,7 @@ import { assertNever } from '../../assert-never';
 import type { DecidingStep } from '../fusion';
 import type { BranchStep, SplitStep } from '../schema';
 import type { ChoiceState } from './asl';
-import { journeyStepTask, type StepCompiler } from './context';
+import { branchPaths, journeyStepTask, type StepCompiler } from './context';
 import { decisionPath, routeStateName, sendPath } from './names';
 
 /**
@@ -15,7 +15,7 @@ export const compileDecision: StepCompiler<BranchStep | SplitStep> = (ctx) => {
   if (decidedAt !== undefined && step.type === 'branch') return [[step.id, route(step, decidedAt)]];
   const paths =
     step.type === 'branch'
-      ? step.paths.map((p) => ({ name: p.name, when: p.when }))
+      ? branchPaths(step)
       : step.paths.map((p) => ({ name: p.name, percent: p.percent, holdout: p.holdout ?? false }));
   const comment =
     step.type === 'branch'

@@ -43,24 +43,23 @@ export function routeStateName(stepId: string): string {
 export function stateKey(stepId: string): string {
   return stepId.replace(/-/g, '_');
 }
-const key = stateKey;
 
 /** Where a decision's result is kept in the execution's state: `$.decisions.<step id with _ for ->`. */
 export function decisionPath(stepId: string): string {
-  return `$.decisions.${key(stepId)}`;
+  return `$.decisions.${stateKey(stepId)}`;
 }
 
 /** Where a wait-for-event step keeps the event that came (or the timeout). */
 export function awaitPath(stepId: string): string {
-  return `$.awaited.${key(stepId)}`;
+  return `$.awaited.${stateKey(stepId)}`;
 }
 
 /** Where a send step keeps its outcome (status, and the end of the wait when deferred). */
 export function sendPath(stepId: string): string {
-  return `$.sends.${key(stepId)}`;
+  return `$.sends.${stateKey(stepId)}`;
 }
 
 /** Where a wait-until step keeps the instant it computed. */
 export function schedulePath(stepId: string): string {
-  return `$.schedule.${key(stepId)}`;
+  return `$.schedule.${stateKey(stepId)}`;
 }

@@ -1,3 +1,5 @@
+import type { ScheduledAt } from '../wait-until';
+
 /**
  * Names of the `${…}` definition substitutions a compiled journey uses. CDK fills them with real ARNs;
  * the local runtime with local ones. Keeping them out of the ASL is what lets both run the same text.
@@ -37,7 +39,7 @@ export interface JourneyInput {
    * For a journey that begins with a wait until a computed instant: that instant, by step id as
    * `stateKey` writes it, computed by the starter (see journey/fusion.ts); the first Wait reads it.
    */
-  schedule?: Record<string, { at: string; found: boolean }>;
+  schedule?: Record<string, ScheduledAt>;
 }
 
 /** What a journey may refer to outside itself; embedded in the ASL so an execution never depends on later edits. */

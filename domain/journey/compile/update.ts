@@ -4,8 +4,9 @@ import { fusedBranchParameter, journeyStepTask, type StepCompiler } from './cont
 import { decisionPath } from './names';
 
 /**
- * An update is one Task, unless the send right after it applies it. It keeps no result; when its Task decides the branch after it too (see fusion.ts), the decision
- * is kept where the branch's own Task would keep it.
+ * An update is one Task, unless the send right after it applies it. It keeps no result; when its Task
+ * decides the branch after it too (see fusion.ts), the decision is kept where the branch's own Task would
+ * keep it.
  */
 export const compileUpdate: StepCompiler<UpdateStep> = (ctx) => {
   const { step, next, decides, foldedInto } = ctx;
