@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { historyMapping, readHistoryFile, type HistoryFile } from '../adapters/history/file';
 import { renderHtmlReport, renderSummary } from '../adapters/report';
-import { ValidationError, formatProblem } from '../domain/errors';
+import { ValidationError, formatProblem, type Problem } from '../domain/errors';
 import { forecastCost } from '../domain/simulate/cost';
 import { HISTORY_PRESETS } from '../domain/simulate/history/mapping';
 import type { HistoryEvent } from '../domain/simulate/history/timeline';
@@ -100,7 +100,8 @@ export async function simulateCommand(
     return 0;
   } catch (e) {
     if (e instanceof ValidationError) {
-      err(`${e.message}:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+      // The message already lists the problems (capped); the command shows each of them once.
+      err(`${e.message.split('\n')[0]}\n${e.problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
       return 1;
     }
     throw e;
@@ -167,16 +168,47 @@ async function populationOf(v: Values): Promise<Population> {
     const { summary, eventsOf } = await (file ??= readHistoryFile(path, mapping));
     return { customers: summary.customers, eventsOf };
   };
-  if (v.from && v.to) return { from: v.from, to: v.to, open };
   const { summary } = await (file ??= readHistoryFile(path, mapping));
   const first = summary.from ?? new Date().toISOString();
   const last = summary.to ?? first;
-  return {
+  const period = {
     from: v.from ?? `${first.slice(0, 10)}T00:00:00.000Z`,
     // The day after the last purchase: its journeys' first steps happen within the period.
     to: v.to ?? new Date(Date.parse(last) + 86_400_000).toISOString(),
-    open,
   };
+  checkPeriod(period, { source: path, first, last, shiftYears: mapping.shiftYears });
+  return { ...period, open };
+}
+
+/**
+ * A period that ends before it starts, or that holds none of the history's purchases, would simulate
+ * nothing for minutes and then fail on an empty forecast: it is refused first, with the history's span.
+ */
+function checkPeriod(
+  period: { from: string; to: string },
+  history: { source: string; first: string; last: string; shiftYears: number },
+): void {
+  const shift = history.shiftYears
+    ? ` (its dates are shifted by ${history.shiftYears} year${Math.abs(history.shiftYears) === 1 ? '' : 's'}, as the mapping's shiftYears says)`
+    : '';
+  const span = `${history.first} to ${history.last}${shift}`;
+  const problems: Problem[] = [];
+  if (Date.parse(period.to) <= Date.parse(period.from))
+    problems.push({
+      field: '--to',
+      value: period.to,
+      expected: `a time after the period's start, ${period.from}; the history runs from ${span}`,
+    });
+  else if (
+    Date.parse(period.to) < Date.parse(history.first) ||
+    Date.parse(period.from) > Date.parse(history.last)
+  )
+    problems.push({
+      field: '--from/--to',
+      value: `${period.from} to ${period.to}`,
+      expected: `a period that overlaps the history's purchases, which run from ${span}`,
+    });
+  if (problems.length) throw new ValidationError(`Nothing to simulate in ${history.source}`, problems);
 }
 
 /** A part's process (--shard) simulates alone; `auto` counts the customers first (a generated population

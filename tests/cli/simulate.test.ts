@@ -124,6 +124,34 @@ describe('rapport simulate', () => {
     expect(err).toMatch(/bad\.csv:3/);
   });
 
+  it("refuses a period outside the history before simulating, naming the history's span once", async () => {
+    const csv = join(dir, 'span.csv');
+    writeFileSync(csv, ['customer,when,total', '42,2026-01-05T10:00:00Z,19.90'].join('\n'));
+    const mapping = join(dir, 'span-mapping.yaml');
+    writeFileSync(
+      mapping,
+      'format: csv\nheader: true\ncolumns: { customerId: customer, time: when, amount: total }\ncurrency: CNY\nshiftYears: 1\n',
+    );
+    const base = ['simulate', '--history', csv, '--mapping', mapping];
+    const early = await capture([...base, '--to', '2026-06-01T00:00:00Z']);
+    expect(early.code).toBe(1);
+    expect(early.err).toContain(
+      '--to: got "2026-06-01T00:00:00Z"; expected a time after the period\'s start, 2027-01-05',
+    );
+    expect(early.err).toContain('shifted by 1 year,');
+    // Each problem once: the message's own list is not printed again under it.
+    expect(early.err.split('--to: got').length).toBe(2);
+    const outside = await capture([
+      ...base,
+      '--from',
+      '2020-01-01T00:00:00Z',
+      '--to',
+      '2020-02-01T00:00:00Z',
+    ]);
+    expect(outside.code).toBe(1);
+    expect(outside.err).toContain("expected a period that overlaps the history's purchases");
+  });
+
   it('explains what it needs when the arguments are wrong, through the real binary', () => {
     const res = spawnSync(
       process.execPath,
