@@ -63,6 +63,8 @@ export function definitionHash(asl: string): string {
 export interface Journal {
   /** False for a journal that ignores execution timelines: they are then not built for it. */
   readonly keepsTimelines?: boolean;
+  /** False for a journal that never resumes an execution: where a Wait ends is then not worked out for it. */
+  readonly keepsCheckpoints?: boolean;
   keepDefinition(hash: string, asl: string): Promise<void>;
   definition(hash: string): Promise<string | undefined>;
   /** Records a new execution; false when one with that ARN was already recorded. */
@@ -86,6 +88,7 @@ export interface Journal {
  */
 export class NamesOnlyJournal implements Journal {
   readonly keepsTimelines = false;
+  readonly keepsCheckpoints = false;
   private readonly names = new Set<string>();
   async keepDefinition(): Promise<void> {}
   async definition(): Promise<string | undefined> {

@@ -31,6 +31,9 @@ export interface LocalExecution {
 /** A Task resource (after substitution) and the local function that plays it. */
 export type TaskHandlers = Record<string, (input: unknown) => Promise<unknown>>;
 
+/** A `.waitForTaskToken` Task state, as the callback task reads it. */
+type CallbackState = { Parameters?: unknown; TimeoutSeconds?: number };
+
 /** What the journal has not been told yet, and what the callback task needs from the log. */
 interface Progress {
   lastEntered?: { name: string; input: unknown; at: Date };
@@ -44,6 +47,10 @@ interface Progress {
  */
 export class ExecutionRunner {
   private readonly progress = new Map<string, Progress>();
+  private readonly taskCache = new WeakMap<
+    Version,
+    { tasks: TaskHandlers; plain: TaskHandlers; callbacks: [string, CallbackState][] }
+  >();
   /** Set on close: executions ended by the shutdown are not ended in the journal, so they resume. */
   closing = false;
 
@@ -73,7 +80,7 @@ export class ExecutionRunner {
     const { machine, definition } = run;
     const running = machine.run(input as never, {
       overrides: {
-        taskResourceLocalHandlers: { ...this.taskStates(execution, version), ...extraTasks } as never,
+        taskResourceLocalHandlers: Object.assign(this.taskStates(execution, version), extraTasks) as never,
       },
       context: {
         Execution: {
@@ -169,7 +176,7 @@ export class ExecutionRunner {
     const progress = this.progress.get(execution.executionArn);
     if (progress) progress.lastEntered = { name, input, at };
     const state = definition.States[name];
-    if (state?.Type !== 'Wait') return;
+    if (state?.Type !== 'Wait' || this.journal.keepsCheckpoints === false) return;
     const dueAt = waitDueAt(state, input, at);
     if (dueAt === undefined) return;
     this.checkpoint(execution, { kind: 'wait', state: name, input, enteredAt: at.toISOString(), dueAt });
@@ -183,17 +190,36 @@ export class ExecutionRunner {
 
   /** The local function of every Task state of `version`, for one execution. */
   private taskStates(execution: LocalExecution, version: Version): TaskHandlers {
-    const handlers: TaskHandlers = {};
+    const { plain, callbacks } = this.tasksOf(version);
+    const handlers: TaskHandlers = { ...plain };
+    for (const [stateName, state] of callbacks)
+      handlers[stateName] = (input) => this.callbackTask(execution, stateName, state, input);
+    return handlers;
+  }
+
+  /**
+   * A version's Task states, sorted once per version and deployed handlers rather than per execution (a
+   * simulation starts hundreds of thousands): the plain ones' functions, which are the same for every
+   * execution, and the `.waitForTaskToken` ones, whose function needs the execution.
+   */
+  private tasksOf(version: Version) {
+    const tasks = this.tasks();
+    const known = this.taskCache.get(version);
+    if (known?.tasks === tasks) return known;
+    const plain: TaskHandlers = {};
+    const callbacks: [string, CallbackState][] = [];
     for (const [stateName, state] of Object.entries(version.definition.States)) {
       if (state.Type !== 'Task') continue;
       if (state.Resource === WAIT_FOR_CALLBACK_RESOURCE) {
-        handlers[stateName] = (input) => this.callbackTask(execution, stateName, state, input);
+        callbacks.push([stateName, state]);
         continue;
       }
-      const task = this.tasks()[state.Resource];
-      if (task) handlers[stateName] = (input) => this.activity.track(() => task(input));
+      const task = tasks[state.Resource];
+      if (task) plain[stateName] = (input) => this.activity.track(() => task(input));
     }
-    return handlers;
+    const sorted = { tasks, plain, callbacks };
+    this.taskCache.set(version, sorted);
+    return sorted;
   }
 
   /**
@@ -204,7 +230,7 @@ export class ExecutionRunner {
   private async callbackTask(
     execution: LocalExecution,
     stateName: string,
-    state: { Parameters?: unknown; TimeoutSeconds?: number },
+    state: CallbackState,
     input: unknown,
   ): Promise<unknown> {
     const token = `${randomUUID()}.${stateName}`;

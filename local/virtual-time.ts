@@ -46,7 +46,6 @@ export function installVirtualTime(
   });
   const realDateNow = Date.now;
   if (!fakeDate) Date.now = () => fake.now;
-  const realTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   // Zero-delay timers (dynalite activating a table, stream plumbing) must run as they would in real
   // life even between `run` calls; running what is due now never moves virtual time.
   let pump: ReturnType<typeof setTimeout> | undefined;
@@ -69,7 +68,7 @@ export function installVirtualTime(
       let lastCompleted = activity.completed;
       for (;;) {
         await realTurn();
-        runDue(fake); // timers due now run without moving time
+        const firedDue = runDue(fake); // timers due now run without moving time
         if (activity.inFlight > 0) {
           // Work in flight that waits on a virtual timer would wait forever. The local runtime leaves none
           // (its SDK clients retry at once), so this is a safety net: after 10 s of real time in which
@@ -87,13 +86,7 @@ export function installVirtualTime(
           continue;
         }
         stalledSince = undefined;
-        // Settle: a finished call usually schedules more work a few turns later.
-        let quiet = true;
-        for (let i = 0; i < 5 && quiet; i++) {
-          await realTurn();
-          quiet = activity.inFlight === 0;
-        }
-        if (!quiet) continue;
+        if (!(await settled(activity, !firedDue && nothingPending()))) continue;
         const next = nextTimerAt(fake);
         if (next === undefined || next > until) break;
         if (++fired > maxTimers)
@@ -112,6 +105,38 @@ export function installVirtualTime(
   };
 }
 
+/**
+ * Settle: a finished call usually schedules more work a few turns later, so time moves on only after
+ * five quiet turns, or as soon as a turn ends with nothing left that could start work (nothingPending):
+ * the remaining turns would only confirm it, and in a simulation they were most of its turns of the
+ * event loop. `quietNow` tells that of the turn just taken.
+ */
+async function settled(activity: Activity, quietNow: boolean): Promise<boolean> {
+  if (quietNow) return true;
+  for (let i = 0; i < 5; i++) {
+    await realTurn();
+    if (activity.inFlight > 0) return false;
+    if (nothingPending()) return true;
+  }
+  return true;
+}
+
+const realTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Handles that start no work while a run settles: the standard streams, which it never reads. */
+const PASSIVE = new Set(['TTYWrap', 'PipeWrap']);
+
+/**
+ * True when, right after a turn, nothing could start work on a later one: no callback is waiting in the
+ * event loop (immediate, I/O request, referenced real timer, socket). A run's continuation is the first
+ * callback of its turn, so no promise job is waiting either; virtual timers move only when `run` moves
+ * them. Anything unknown counts as pending, and the run settles for its five turns as before.
+ */
+function nothingPending(): boolean {
+  for (const resource of process.getActiveResourcesInfo()) if (!PASSIVE.has(resource)) return false;
+  return true;
+}
+
 /** Real time with work in flight and none of it finishing before the stall rule lets a timer fire. */
 const STALL_MS = 10_000;
 
@@ -128,10 +153,12 @@ function nextTimerAt(fake: InstalledClock): number | undefined {
 }
 
 /**
- * Runs the timers due now, without moving time. Only when one is due: fake-timers' `tick(0)` looks at
- * every pending timer when none is, and a population's journeys keep thousands of waits pending.
+ * Runs the timers due now, without moving time; true if any was. Only when one is due: fake-timers'
+ * `tick(0)` looks at every pending timer when none is, and a population's journeys keep thousands waiting.
  */
-function runDue(fake: InstalledClock): void {
+function runDue(fake: InstalledClock): boolean {
   const next = nextTimerAt(fake);
-  if (next !== undefined && next <= fake.now) fake.tick(0);
+  if (next === undefined || next > fake.now) return false;
+  fake.tick(0);
+  return true;
 }
