@@ -1,6 +1,7 @@
-import BTree from 'sorted-btree';
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { DUE_SHARDS, shardOf } from '../dynamodb/due-shard';
+import { byteOrder, DueIndex, profileKey } from './due-index';
+import { Items, jsonBytes, listBytes, type StoreMeter } from './items';
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
@@ -23,20 +24,21 @@ import type { Profile } from '../../domain/profile/profile';
 /** One customer's items besides the profile, each keyed as its DynamoDB sort key orders it. */
 interface CustomerItems {
   eventIds: Set<string>;
-  messages: Map<string, MessageRecord>;
-  decisions: Map<string, DecisionRecord>;
+  messages: Items<MessageRecord>;
+  decisions: Items<DecisionRecord>;
   /** By `journeyId#executionName`, the order of the adapter's `JOURNEY#…` sort keys. */
-  entries: Map<string, JourneyEntryRecord>;
-  awaits: Map<string, AwaitRecord>;
+  entries: Items<JourneyEntryRecord>;
+  awaits: Items<AwaitRecord>;
 }
 
 /**
  * An in-memory CustomerStore with the same semantics as the DynamoDB adapter (tests/contract holds both to
  * one contract): for replays and simulations of whole populations and for property tests. Every item is
  * kept under its customer, so a customer's reads cost what that customer has, never the population.
- * Handler and end-to-end tests use dynalite instead.
+ * Handler and end-to-end tests use dynalite instead. With a meter, every request is told to it with the
+ * bytes it moved, each record measured once, when written (see StoreMeter).
  */
-export function memoryStore(): CustomerStore & {
+export function memoryStore(options: { meter?: StoreMeter } = {}): CustomerStore & {
   profiles: Map<string, Profile>;
   events: Map<string, StoredEvent>;
   /** The due index itself (customer id → due value): tests plant legacy entries; a replay asks its earliest. */
@@ -44,30 +46,56 @@ export function memoryStore(): CustomerStore & {
   /** The claims in the due index ("customer/event"), at CLAIM_DUE, as in the DynamoDB adapter. */
   claimsDue: Set<string>;
 } {
-  const profiles = new Map<string, Profile>();
-  const events = new Map<string, StoredEvent>();
+  const profiles = new Items<Profile>();
+  const events = new Items<StoredEvent>();
   const customers = new Map<string, CustomerItems>();
-  const tombstones = new Map<string, TombstoneRecord>();
-  const pacing = new Map<string, PacingRecord>();
-  const suppressions = new Map<string, SuppressionRecord>();
+  const tombstones = new Items<TombstoneRecord>();
+  const pacing = new Items<PacingRecord>();
+  const suppressions = new Items<SuppressionRecord>();
   /** Address key → the customers messaged there. */
   const addresses = new Map<string, Set<string>>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
   const due = new DueIndex();
   const claimsDue = new Set<string>();
+  const { meter } = options;
   const itemsOf = (customerId: string): CustomerItems => {
     let items = customers.get(customerId);
     if (!items) {
       items = {
         eventIds: new Set(),
-        messages: new Map(),
-        decisions: new Map(),
-        entries: new Map(),
-        awaits: new Map(),
+        messages: new Items(),
+        decisions: new Items(),
+        entries: new Items(),
+        awaits: new Items(),
       };
       customers.set(customerId, items);
     }
     return items;
+  };
+  /** A write request of `record` (nothing: a key only), told to the meter; the record's size, if metered. */
+  const wrote = (record: object | undefined, indexed = false): number | undefined => {
+    if (meter === undefined) return undefined;
+    const bytes = jsonBytes(record);
+    meter.wrote(bytes, indexed);
+    return bytes;
+  };
+  /** Keeps a private copy, measured once (on a metered store): no read serializes it again. */
+  const keep = <T>(items: Items<T>, key: string, record: T, bytes: number | undefined): void => {
+    if (bytes === undefined) items.set(key, stored(record));
+    else items.keep(key, stored(record), bytes);
+  };
+  const put = <T extends object>(items: Items<T>, key: string, record: T) =>
+    keep(items, key, record, wrote(record));
+  /** A read of one record: a private copy out, its size told to the meter. */
+  const readOne = <T>(items: Items<T> | undefined, key: string): T | undefined => {
+    const record = items?.get(key);
+    meter?.read(record === undefined ? 0 : items!.bytes(key));
+    return record === undefined ? undefined : stored(record);
+  };
+  /** A query's read of these records: private copies out, their list's size told to the meter. */
+  const readAll = <T>(items: Items<T> | undefined, keys: string[]): T[] => {
+    meter?.read(listBytes(keys.map((key) => items!.bytes(key))));
+    return keys.map((key) => stored(items!.get(key)!));
   };
   /**
    * Each shard's items up to `until`, in index order: its claims first, then its due customers. Reads
@@ -85,17 +113,15 @@ export function memoryStore(): CustomerStore & {
     }
     return claims.map((shardClaims, shard) => {
       shardClaims.sort(([, a], [, b]) => byteOrder(workKey(a), workKey(b)));
-      const customers: [string, DueWork][] = [];
-      for (const [[of, at], customerId] of due.ordered.entries([shard, '', ''])) {
-        if (of !== shard || at > until) break;
-        customers.push([at, { kind: 'customer', customerId }]);
-      }
+      const customers = due
+        .dueIn(shard, until)
+        .map(([at, customerId]): [string, DueWork] => [at, { kind: 'customer', customerId }]);
       return mergeInIndexOrder(shardClaims, customers);
     });
   };
-  const setEvent = (r: StoredEvent) => {
+  const setEvent = (r: StoredEvent, bytes: number | undefined) => {
     const key = `${r.customerId}/${r.eventId}`;
-    events.set(key, stored(r));
+    keep(events, key, r, bytes);
     itemsOf(r.customerId).eventIds.add(r.eventId);
     if (r.state === 'claimed' && r.event) claimsDue.add(key);
     else claimsDue.delete(key);
@@ -110,34 +136,49 @@ export function memoryStore(): CustomerStore & {
     events,
     due,
     claimsDue,
-    getProfile: async (id) => copy(profiles.get(id)),
-    getPacing: async (id) => copy(pacing.get(id)),
+    getProfile: async (id) => readOne(profiles, id),
+    getPacing: async (id) => readOne(pacing, id),
     putPacing: async (r) => {
       if ((pacing.get(r.customerId)?.version ?? 0) !== r.version - 1)
         throw new VersionConflictError(`pacing version conflict on ${r.customerId}`);
-      pacing.set(r.customerId, stored(r));
+      put(pacing, r.customerId, r);
     },
-    getSuppression: async (key) => copy(suppressions.get(key)),
-    putSuppression: async (r) => void suppressions.set(r.key, stored(r)),
+    getSuppression: async (key) => readOne(suppressions, key),
+    putSuppression: async (r) => put(suppressions, r.key, r),
     rememberAddress: async (key, customerId) => {
+      wrote(undefined);
       const users = addresses.get(key) ?? new Set<string>();
       addresses.set(key, users.add(customerId));
     },
     forgetAddress: async (key, customerId) => {
+      wrote(undefined);
       const users = addresses.get(key);
       users?.delete(customerId);
       if (users?.size === 0) addresses.delete(key);
     },
-    listAddressUsers: async (key) => [...(addresses.get(key) ?? [])].sort(byteOrder),
-    listAllJourneyEntries: async (c) => sortedValues(customers.get(c)?.entries).map(copyOf),
-    deleteCustomer: async (c) => deleteCustomer(c),
+    listAddressUsers: async (key) => {
+      const users = [...(addresses.get(key) ?? [])].sort(byteOrder);
+      meter?.read(jsonBytes(users));
+      return users;
+    },
+    listAllJourneyEntries: async (c) => {
+      const entries = customers.get(c)?.entries;
+      return readAll(entries, sortedKeys(entries));
+    },
+    deleteCustomer: async (c) => {
+      const deleted = deleteCustomer(c);
+      // The request, then one delete per item.
+      for (let n = 0; n <= deleted; n++) wrote(undefined);
+      return deleted;
+    },
     putProfile: async (p) => {
       const current = profiles.get(p.customerId);
       if ((current?.version ?? 0) !== p.version - 1)
         throw new VersionConflictError(`version conflict on ${p.customerId}`);
       const indexed = p.dueAt === undefined ? undefined : dueIndexValue(p.dueAt);
       // As the adapter does: an indexed due time is kept in the form the index orders.
-      profiles.set(p.customerId, stored(indexed === undefined ? p : { ...p, dueAt: indexed }));
+      const item = indexed === undefined ? p : { ...p, dueAt: indexed };
+      keep(profiles, p.customerId, item, wrote(item, true));
       if (indexed === undefined) due.delete(p.customerId);
       else due.set(p.customerId, indexed);
     },
@@ -145,15 +186,17 @@ export function memoryStore(): CustomerStore & {
       // Read once (a snapshot): the sweep re-indexes what it takes, behind the adapter's cursor too.
       yield* sideBySide(shardsUpTo(now), pageSize);
     },
-    getEvent: async (c, e) => copy(events.get(`${c}/${e}`)),
+    getEvent: async (c, e) => readOne(events, `${c}/${e}`),
     writeEvent: async (r, holder) => {
+      const bytes = wrote(r, true);
       const held = events.get(`${r.customerId}/${r.eventId}`);
       const claimedBy = held?.state === 'claimed' ? held.claimId : undefined;
       if (holder === undefined ? held !== undefined : claimedBy !== holder) return false;
-      setEvent(r);
+      setEvent(r, bytes);
       return true;
     },
     releaseEvent: async (c, e, holder) => {
+      wrote(undefined, true);
       const held = events.get(`${c}/${e}`);
       if (held?.state === 'claimed' && held.claimId === holder) deleteEvent(c, e);
     },
@@ -165,40 +208,51 @@ export function memoryStore(): CustomerStore & {
         if (claims.length > 0) yield claims;
       }
     },
-    getTombstone: async (key) => copy(tombstones.get(key)),
-    putTombstone: async (r) => void tombstones.set(r.key, stored(r)),
-    getMessage: async (c, k) => copy(customers.get(c)?.messages.get(k)),
+    getTombstone: async (key) => readOne(tombstones, key),
+    putTombstone: async (r) => put(tombstones, r.key, r),
+    getMessage: async (c, k) => readOne(customers.get(c)?.messages, k),
     claimMessage: async (r) => {
+      const bytes = wrote(r);
       const messages = itemsOf(r.customerId).messages;
       const held = messages.get(r.messageKey);
       if (held && held.status !== 'deferred') return false;
-      messages.set(r.messageKey, stored(r));
+      keep(messages, r.messageKey, r, bytes);
       return true;
     },
-    updateMessage: async (r) => void itemsOf(r.customerId).messages.set(r.messageKey, stored(r)),
+    updateMessage: async (r) => put(itemsOf(r.customerId).messages, r.messageKey, r),
     settleClaim: async (r, claimedAt) => {
+      const bytes = wrote(r);
       const messages = customers.get(r.customerId)?.messages;
       const held = messages?.get(r.messageKey);
       if (!messages || held?.status !== 'sending' || held.claimedAt !== claimedAt) return false;
-      messages.set(r.messageKey, stored(r));
+      keep(messages, r.messageKey, r, bytes);
       return true;
     },
-    listJourneyEntries: async (c, j) =>
+    listJourneyEntries: async (c, j) => {
       // Sort-key order first, then by entry time (a stable sort), as the adapter's query and sort give.
-      sortedValues(customers.get(c)?.entries, `${j}#`)
-        .sort((a, b) => a.enteredAt.localeCompare(b.enteredAt))
-        .map(copyOf),
-    putJourneyEntry: async (r) =>
-      void itemsOf(r.customerId).entries.set(`${r.journeyId}#${r.executionName}`, stored(r)),
-    putAwait: async (r) => void itemsOf(r.customerId).awaits.set(r.awaitKey, stored(r)),
-    listAwaits: async (c, e) => sortedValues(customers.get(c)?.awaits, `${e}#`).map(copyOf),
-    deleteAwait: async (c, k) => void customers.get(c)?.awaits.delete(k),
+      const entries = customers.get(c)?.entries;
+      const keys = sortedKeys(entries, `${j}#`);
+      keys.sort((a, b) => entries!.get(a)!.enteredAt.localeCompare(entries!.get(b)!.enteredAt));
+      return readAll(entries, keys);
+    },
+    putJourneyEntry: async (r) => put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r),
+    putAwait: async (r) => put(itemsOf(r.customerId).awaits, r.awaitKey, r),
+    listAwaits: async (c, e) => {
+      const awaits = customers.get(c)?.awaits;
+      return readAll(awaits, sortedKeys(awaits, `${e}#`));
+    },
+    deleteAwait: async (c, k) => {
+      wrote(undefined);
+      customers.get(c)?.awaits.delete(k);
+    },
     recordDecision: async (r) => {
+      const bytes = wrote(r);
       const decisions = itemsOf(r.customerId).decisions;
-      if (!decisions.has(r.decisionKey)) decisions.set(r.decisionKey, stored(r));
-      return copyOf(decisions.get(r.decisionKey)!);
+      if (!decisions.has(r.decisionKey)) keep(decisions, r.decisionKey, r, bytes);
+      return stored(decisions.get(r.decisionKey)!);
     },
     releaseMessage: async (c, k) => {
+      wrote(undefined);
       const messages = customers.get(c)?.messages;
       if (messages?.get(k)?.status === 'sending') messages.delete(k);
     },
@@ -246,58 +300,6 @@ function workKey(work: DueWork): string {
   return work.kind === 'claim' ? `${work.customerId}/EVENT#${work.eventId}` : profileKey(work.customerId);
 }
 
-const profileKey = (customerId: string) => `${customerId}/PROFILE`;
-
-/** DynamoDB compares string keys by their bytes; for the ASCII keys Rapport writes, that is code-unit order. */
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Customer id → due value, as tests read and plant it, kept in index order as well (due value, then
- * table key, as the GSI orders ties), so that reading what is due never walks the customers not yet due.
- */
-class DueIndex extends Map<string, string> {
-  /** (shard, due value, table key) → customer id. */
-  readonly ordered = new BTree<[number, string, string], string>(
-    undefined,
-    (a, b) => a[0] - b[0] || byteOrder(a[1], b[1]) || byteOrder(a[2], b[2]),
-  );
-
-  override set(customerId: string, at: string): this {
-    this.unindex(customerId);
-    this.ordered.set([shardOf(customerId), at, profileKey(customerId)], customerId);
-    return super.set(customerId, at);
-  }
-
-  override delete(customerId: string): boolean {
-    this.unindex(customerId);
-    return super.delete(customerId);
-  }
-
-  private unindex(customerId: string): void {
-    const before = super.get(customerId);
-    if (before !== undefined) this.ordered.delete([shardOf(customerId), before, profileKey(customerId)]);
-  }
-
-  override clear(): void {
-    this.ordered.clear();
-    super.clear();
-  }
-
-  /** The earliest due value in any shard: a replay skips the sweeps that would find no one due. */
-  earliest(): string | undefined {
-    let earliest: string | undefined;
-    for (let shard = 0; shard < DUE_SHARDS; shard++) {
-      // No due value is empty, so this is before every item of the shard.
-      const first = this.ordered.nextHigherKey([shard, '', '']);
-      if (first?.[0] === shard && (earliest === undefined || byteOrder(first[1], earliest) < 0))
-        earliest = first[1];
-    }
-    return earliest;
-  }
-}
-
 const indexOrder = ([x, a]: [string, DueWork], [y, b]: [string, DueWork]) =>
   byteOrder(x, y) || byteOrder(workKey(a), workKey(b));
 
@@ -332,13 +334,12 @@ function mergeInIndexOrder(a: [string, DueWork][], b: [string, DueWork][]): DueW
   return out;
 }
 
-/** The values whose key starts with `prefix`, in key (DynamoDB sort key) order. */
-function sortedValues<T>(items: Map<string, T> | undefined, prefix = ''): T[] {
+/** The keys that start with `prefix`, in key (DynamoDB sort key) order. */
+function sortedKeys(items: Map<string, unknown> | undefined, prefix = ''): string[] {
   if (!items) return [];
-  return [...items]
-    .filter(([key]) => key.startsWith(prefix))
-    .sort(([a], [b]) => byteOrder(a, b))
-    .map(([, value]) => value);
+  const keys: string[] = [];
+  for (const key of items.keys()) if (key.startsWith(prefix)) keys.push(key);
+  return keys.sort(byteOrder);
 }
 
 /**
@@ -364,6 +365,3 @@ function plainCopy(value: unknown): unknown {
   }
   return out;
 }
-
-const copyOf = <T>(value: T): T => stored(value);
-const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : stored(value));

@@ -103,12 +103,11 @@ function wire(
 ) {
   const now = () => time.clock.now();
   const activity = new Activity();
-  const memory = memoryStore();
   const tally = new Tally(
     options.from,
     workflows.journeys.map((j) => j.journey),
   );
-  const { store, seen } = observedStore(memory, tally, options);
+  const { store, seen } = observedStore((meter) => memoryStore({ meter }), tally, options);
   const providers = countingProviders();
   const stepFunctions = new LocalStepFunctions(activity, new NamesOnlyJournal(), now, {
     onEnded: (e) => tally.execution(e),
@@ -152,7 +151,7 @@ function wire(
           return false;
         }
       }),
-    week: (start: number) => weekOf(start, memory.profiles.values()),
+    week: (start: number) => weekOf(start, store.profiles.values()),
     view: { store, seen },
     /** What the run counted; executions still running at the end are counted as running. */
     snapshot: () => {
@@ -162,7 +161,7 @@ function wire(
   };
   function snapshotOf() {
     return {
-      profiles: memory.profiles,
+      profiles: store.profiles,
       seen,
       tally,
       lambda,

@@ -1,4 +1,5 @@
 import { DUE_SHARDS } from '../../adapters/dynamodb/table';
+import type { StoreMeter } from '../../adapters/memory/items';
 import type { CustomerStore, DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 import type { Tally } from './tally';
 
@@ -12,63 +13,64 @@ export interface Observations {
   writeRequestUnits: number;
 }
 
-const READS = new Set([
-  'getProfile',
-  'getEvent',
-  'getTombstone',
-  'getMessage',
-  'listJourneyEntries',
-  'listAwaits',
-  'getPacing',
-  'getSuppression',
-  'listAddressUsers',
-  'listAllJourneyEntries',
-]);
-/** Writes whose item enters the sparse due index too: DynamoDB bills the index write as well. */
-const INDEXED = new Set(['putProfile', 'writeEvent', 'releaseEvent']);
+/** The calls whose records the result is made of; every other call goes to the store untouched. */
+const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntry']);
+/** The due-index reads, priced by their queries and pages. */
+const INDEX_READS = new Set(['listDueWork', 'listClaims']);
 
 const bytes = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
-/** Strongly consistent reads: one unit per 4 KB (at least one); writes: one per 1 KB (at least one). */
-const readUnits = (value: unknown) => Math.max(1, Math.ceil(bytes(value) / 4096));
-const writeUnits = (value: unknown) => Math.max(1, Math.ceil(bytes(value) / 1024));
 
 /**
- * The store as the handlers use it, watched: every call is priced in DynamoDB request units as the
- * DynamoDB adapter would make it (item sizes measured as JSON; a due-index read is one query per shard),
- * and what the cost forecast and the result need (messages sent and skipped, split decisions, journey
- * entries and their conversions) is kept as it is written.
+ * Prices requests in DynamoDB request units, as the DynamoDB adapter would make them, from the sizes the
+ * store tells (items measured as JSON). Strongly consistent reads: one unit per 4 KB of the result (at
+ * least one); writes: one per 1 KB of the item (at least one), twice for an item in the due index.
+ */
+function requestUnits(seen: Observations): StoreMeter {
+  return {
+    read: (size) => void (seen.readRequestUnits += Math.max(1, Math.ceil(size / 4096))),
+    wrote: (size, indexed) =>
+      void (seen.writeRequestUnits += Math.max(1, Math.ceil(size / 1024)) * (indexed ? 2 : 1)),
+  };
+}
+
+/**
+ * The store as the handlers use it, watched: built with a meter, so that every call is priced as it is
+ * made (a due-index read is one query per shard, plus its pages), and what the cost forecast and the
+ * result need (messages sent and skipped, split decisions, journey entries and their conversions) is kept
+ * as it is written.
  */
 export function observedStore<S extends CustomerStore>(
-  store: S,
+  build: (meter: StoreMeter) => S,
   tally: Tally,
   options: { keepMessages?: boolean; countsSweep?: boolean } = {},
 ): { store: S; seen: Observations } {
   const seen: Observations = { tally, sent: [], skipped: [], readRequestUnits: 0, writeRequestUnits: 0 };
+  const store = build(requestUnits(seen));
   const keep = options.keepMessages === true;
+  // One wrapper a method, made when first asked for: a call through the store costs no new closure.
+  const wrappers = new Map<string, unknown>();
+  const wrap = (name: string, fn: (...a: unknown[]) => unknown): unknown => {
+    if (INDEX_READS.has(name)) return indexReads(fn, store, seen, options.countsSweep !== false);
+    return async (...args: unknown[]) => {
+      const result = await fn.apply(store, args);
+      account(name, args[0], result, seen, keep);
+      return result;
+    };
+  };
   const watched = new Proxy(store, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
-      if (name === 'listDueWork' || name === 'listClaims')
-        return indexReads(value, target, seen, options.countsSweep !== false);
-      return async (...args: unknown[]) => {
-        const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        account(name, args, result, seen, keep);
-        return result;
-      };
+      if (!TALLIED.has(name) && !INDEX_READS.has(name)) return value;
+      let wrapper = wrappers.get(name);
+      if (wrapper === undefined) wrappers.set(name, (wrapper = wrap(name, value as () => unknown)));
+      return wrapper;
     },
   });
   return { store: watched, seen };
 }
 
-function account(name: string, args: unknown[], result: unknown, seen: Observations, keep: boolean): void {
-  if (READS.has(name)) {
-    seen.readRequestUnits += readUnits(result);
-    return;
-  }
-  const [record] = args;
-  seen.writeRequestUnits += writeUnits(record) * (INDEXED.has(name) ? 2 : 1);
-  if (name === 'deleteCustomer') seen.writeRequestUnits += Number(result) || 0;
+function account(name: string, record: unknown, result: unknown, seen: Observations, keep: boolean): void {
   const message = record as MessageRecord;
   if (name === 'claimMessage' && result === true && message.status === 'skipped') {
     seen.tally.skipped(message);
