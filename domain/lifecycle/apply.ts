@@ -143,7 +143,7 @@ export function advanceTime(
   lifecycle: Lifecycle,
   now: Date,
 ): { profile: Profile; stageChanges: StageChange[]; tierChanges: StageChange[] } {
-  const due = dueInstants(current, lifecycle, instant(current.evaluatedAt)).filter((t) => t <= now.getTime());
+  const due = dueInstants(current, lifecycle, instant(current.evaluatedAt), now.getTime());
   if (due.length === 0) return { profile: current, stageChanges: [], tierChanges: [] };
   const profile: Profile = {
     ...current,

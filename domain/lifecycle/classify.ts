@@ -109,13 +109,15 @@ function placeFacts(
   current: Placement,
   only?: 'stage' | 'tier',
 ): Placement {
-  const first = (rules: readonly { id: string; when: Condition }[]) =>
-    rules.find((r) => holdsFor(r.when, facts, now))?.id;
   return {
     // Validation guarantees the last rule matches everyone; the fallback only guards hand-built lifecycles.
-    stage: only === 'tier' ? current.stage : (first(lifecycle.stages) ?? current.stage),
-    tier: only === 'stage' ? current.tier : (first(lifecycle.tiers) ?? current.tier),
+    stage: only === 'tier' ? current.stage : (firstHolding(lifecycle.stages, facts, now) ?? current.stage),
+    tier: only === 'stage' ? current.tier : (firstHolding(lifecycle.tiers, facts, now) ?? current.tier),
   };
+}
+
+function firstHolding(rules: readonly { id: string; when: Condition }[], facts: Facts, now: number) {
+  return rules.find((r) => holdsFor(r.when, facts, now))?.id;
 }
 
 const allConditions = (lifecycle: Lifecycle) =>
@@ -146,17 +148,25 @@ export function dueTimes(profile: Profile, lifecycle: Lifecycle, after: Date): D
   return dueInstants(profile, lifecycle, after.getTime()).map((t) => new Date(t));
 }
 
-/** `dueTimes` as epoch milliseconds. */
-export function dueInstants(profile: Profile, lifecycle: Lifecycle, after: number): number[] {
+/** `dueTimes` as epoch milliseconds, only those up to `upTo` if given (the rest are not sorted). */
+export function dueInstants(
+  profile: Profile,
+  lifecycle: Lifecycle,
+  after: number,
+  upTo = LATEST_DUE,
+): number[] {
   if (profile.lastPurchaseAt === undefined) return [];
   const last = instant(profile.lastPurchaseAt);
+  const until = Math.min(upTo, LATEST_DUE);
+  const times = inactivityThresholds(lifecycle)
+    .map((d) => last + d)
+    .filter((t) => t > after && t <= until);
   const windows = windowLengths(lifecycle);
-  const times = inactivityThresholds(lifecycle).map((d) => last + d);
   for (const p of profile.recentPurchases) {
     const at = instant(p.at);
-    for (const w of windows) times.push(at + w);
+    for (const w of windows) if (at + w > after && at + w <= until) times.push(at + w);
   }
-  const sorted = times.filter((t) => t > after && t <= LATEST_DUE).sort((a, b) => a - b);
+  const sorted = times.sort((a, b) => a - b);
   return sorted.filter((t, i) => i === 0 || t !== sorted[i - 1]);
 }
 
@@ -165,16 +175,18 @@ export function firstDueInstant(profile: Profile, lifecycle: Lifecycle, after: n
   if (profile.lastPurchaseAt === undefined) return undefined;
   const last = instant(profile.lastPurchaseAt);
   let first = Infinity;
-  const consider = (t: number) => {
-    if (t > after && t <= LATEST_DUE && t < first) first = t;
-  };
-  for (const d of inactivityThresholds(lifecycle)) consider(last + d);
+  for (const d of inactivityThresholds(lifecycle)) first = earlierDue(first, last + d, after);
   const windows = windowLengths(lifecycle);
   for (const p of profile.recentPurchases) {
     const at = instant(p.at);
-    for (const w of windows) consider(at + w);
+    for (const w of windows) first = earlierDue(first, at + w, after);
   }
   return first === Infinity ? undefined : first;
+}
+
+/** `t` if it is a due time after `after` and before `first`, else `first`. */
+function earlierDue(first: number, t: number, after: number): number {
+  return t > after && t <= LATEST_DUE && t < first ? t : first;
 }
 
 const windowsCache = new WeakMap<Lifecycle, number[]>();

@@ -29,17 +29,25 @@ export function reclassify(
 
 /** Moves the profile to `to`, recording each change (dated `at`) in its history. */
 export function record(profile: Profile, to: Placement, at: string, cause: StageChangeCause) {
-  const change = (field: 'stage' | 'tier', history: StageChange[], next: string): StageChange[] => {
-    if (next === profile[field]) return [];
-    const entry: StageChange = { from: profile[field], to: next, at, cause };
-    profile[field] = next;
-    history.push(entry);
-    return [entry];
-  };
   return {
-    stageChanges: change('stage', profile.stageHistory, to.stage),
-    tierChanges: change('tier', profile.tierHistory, to.tier),
+    stageChanges: change(profile, 'stage', profile.stageHistory, to.stage, at, cause),
+    tierChanges: change(profile, 'tier', profile.tierHistory, to.tier, at, cause),
   };
+}
+
+function change(
+  profile: Profile,
+  field: 'stage' | 'tier',
+  history: StageChange[],
+  next: string,
+  at: string,
+  cause: StageChangeCause,
+): StageChange[] {
+  if (next === profile[field]) return [];
+  const entry: StageChange = { from: profile[field], to: next, at, cause };
+  profile[field] = next;
+  history.push(entry);
+  return [entry];
 }
 
 /**
@@ -61,14 +69,15 @@ function asOf(profile: Profile, moment: { at: string; key: string }, inclusive: 
     const order = instant(p.at) - at || byKey(p.eventId, moment.key);
     return inclusive ? order <= 0 : order < 0;
   });
-  const { lastPurchaseAt: _now, ...rest } = profile;
-  const last = known.at(-1)?.at;
-  return {
-    ...rest,
+  const view: Profile = {
+    ...profile,
     recentPurchases: known,
     purchaseCount: profile.purchaseCount - (profile.recentPurchases.length - known.length),
-    ...(last !== undefined ? { lastPurchaseAt: last } : {}),
   };
+  const last = known.at(-1)?.at;
+  if (last !== undefined) view.lastPurchaseAt = last;
+  else delete view.lastPurchaseAt;
+  return view;
 }
 
 /** Classifies `view` (the facts at a moment) and carries the outcome back to the profile. */
@@ -85,7 +94,7 @@ function step(
 
 /** Applies the inactivity and window timers in (after, upTo] that the facts in `view` set. */
 function timers(profile: Profile, view: Profile, lifecycle: Lifecycle, after: number, upTo: number) {
-  const due = dueInstants(view, lifecycle, after).filter((t) => t <= upTo);
+  const due = dueInstants(view, lifecycle, after, upTo);
   if (due.length === 0) return;
   const place = placer(view, lifecycle);
   for (const t of due) {
@@ -143,16 +152,27 @@ export function newsIn(
   after: readonly StageChange[],
   eventId: string,
 ): { caused: StageChange[]; late: StageChange[] } {
-  const causeKey = (c: StageChangeCause) => (c.kind === 'timer' ? 'timer' : `${c.eventType}:${c.eventId}`);
-  const same = (a: StageChange, b: StageChange) =>
-    a.from === b.from &&
-    a.to === b.to &&
-    instant(a.at) === instant(b.at) &&
-    causeKey(a.cause) === causeKey(b.cause);
-  const fresh = after.filter((c) => !before.some((o) => same(o, c)));
-  const redated = new Set(before.filter((o) => !after.some((c) => same(o, c))).map((o) => o.to));
+  // Compared by one key each (a long history is compared with itself on every event).
+  const fresh = after.filter(notIn(before));
+  const redated = new Set(before.filter(notIn(after)).map((o) => o.to));
   const caused = fresh.filter(
     (c) => c.cause.kind === 'event' && c.cause.eventId === eventId && !redated.has(c.to),
   );
   return { caused, late: fresh.filter((c) => !caused.includes(c)) };
+}
+
+/** Changes are the same when from, to, instant and cause agree; one with an unreadable time never is. */
+function sameness(c: StageChange): string | undefined {
+  const t = instant(c.at);
+  const cause = c.cause.kind === 'timer' ? 'timer' : `${c.cause.eventType}:${c.cause.eventId}`;
+  return Number.isNaN(t) ? undefined : JSON.stringify([c.from, c.to, t, cause]);
+}
+
+/** A test for changes that have no same change among `others`. */
+function notIn(others: readonly StageChange[]): (c: StageChange) => boolean {
+  const keys = new Set(others.map(sameness));
+  return (c) => {
+    const k = sameness(c);
+    return k === undefined || !keys.has(k);
+  };
 }
