@@ -152,27 +152,38 @@ export function newsIn(
   after: readonly StageChange[],
   eventId: string,
 ): { caused: StageChange[]; late: StageChange[] } {
-  // Compared by one key each (a long history is compared with itself on every event).
-  const fresh = after.filter(notIn(before));
-  const redated = new Set(before.filter(notIn(after)).map((o) => o.to));
+  // History before the retold moment is kept as it was: only what follows it is compared.
+  const kept = keptPrefix(before, after);
+  const fresh = after.slice(kept).filter((c) => !before.some((o) => same(o, c)));
+  const redated = new Set(
+    before
+      .slice(kept)
+      .filter((o) => !after.some((c) => same(o, c)))
+      .map((o) => o.to),
+  );
   const caused = fresh.filter(
     (c) => c.cause.kind === 'event' && c.cause.eventId === eventId && !redated.has(c.to),
   );
   return { caused, late: fresh.filter((c) => !caused.includes(c)) };
 }
 
-/** Changes are the same when from, to, instant and cause agree; one with an unreadable time never is. */
-function sameness(c: StageChange): string | undefined {
-  const t = instant(c.at);
-  const cause = c.cause.kind === 'timer' ? 'timer' : `${c.cause.eventType}:${c.cause.eventId}`;
-  return Number.isNaN(t) ? undefined : JSON.stringify([c.from, c.to, t, cause]);
+/** Changes are the same when from, to, instant and cause agree (one with an unreadable time never is). */
+function same(a: StageChange, b: StageChange): boolean {
+  return (
+    a.from === b.from &&
+    a.to === b.to &&
+    instant(a.at) === instant(b.at) &&
+    causeKey(a.cause) === causeKey(b.cause)
+  );
 }
 
-/** A test for changes that have no same change among `others`. */
-function notIn(others: readonly StageChange[]): (c: StageChange) => boolean {
-  const keys = new Set(others.map(sameness));
-  return (c) => {
-    const k = sameness(c);
-    return k === undefined || !keys.has(k);
-  };
+function causeKey(c: StageChangeCause): string {
+  return c.kind === 'timer' ? 'timer' : `${c.eventType}:${c.eventId}`;
+}
+
+/** How many changes both histories begin with, as the very same entries (each the same as itself). */
+function keptPrefix(before: readonly StageChange[], after: readonly StageChange[]): number {
+  let i = 0;
+  while (i < before.length && before[i] === after[i] && !Number.isNaN(instant(before[i]!.at))) i++;
+  return i;
 }
