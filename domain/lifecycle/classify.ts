@@ -13,15 +13,21 @@ function ms(duration: string): number {
   return known;
 }
 
-/** What the rules read of a customer, with the purchase times parsed once for all the rules. */
+/** What the lifecycle's rules read of a customer: purchases, attributes and the relationship score. */
+export type PurchaseFacts = Pick<
+  Profile,
+  'purchaseCount' | 'recentPurchases' | 'lastPurchaseAt' | 'attributes' | 'relationship'
+>;
+
+/** The rules' facts, with the purchase times parsed once for all the rules. */
 interface Facts {
-  profile: Profile;
+  profile: PurchaseFacts;
   last: number | undefined;
   /** The time of each of `profile.recentPurchases`, in the same order. */
   times: number[];
 }
 
-function factsOf(profile: Profile): Facts {
+function factsOf(profile: PurchaseFacts): Facts {
   const { lastPurchaseAt, recentPurchases } = profile;
   return {
     profile,
@@ -36,8 +42,9 @@ export function holds(condition: Condition, profile: Profile, now: Date): boolea
 }
 
 function holdsFor(condition: Condition, facts: Facts, now: number): boolean {
-  const { any, ...all } = condition;
-  return baseHolds(all, facts, now) && (any === undefined || any.some((c) => baseHolds(c, facts, now)));
+  // baseHolds reads only the base facts, never `any`: the condition is passed whole, not copied without it.
+  const { any } = condition;
+  return baseHolds(condition, facts, now) && (any === undefined || any.some((c) => baseHolds(c, facts, now)));
 }
 
 function baseHolds(c: BaseCondition, facts: Facts, now: number): boolean {
@@ -97,7 +104,10 @@ export interface Placement {
  * Places the same facts at one time after another (the timers of one stretch of history), reading the
  * purchases once. Each call falls back on `current`'s stage and tier, as `classify` does on the profile's.
  */
-export function placer(view: Profile, lifecycle: Lifecycle): (now: Date, current: Placement) => Placement {
+export function placer(
+  view: PurchaseFacts,
+  lifecycle: Lifecycle,
+): (now: Date, current: Placement) => Placement {
   const facts = factsOf(view);
   return (now, current) => placeFacts(facts, lifecycle, now.getTime(), current);
 }
@@ -150,7 +160,7 @@ export function dueTimes(profile: Profile, lifecycle: Lifecycle, after: Date): D
 
 /** `dueTimes` as epoch milliseconds, only those up to `upTo` if given (the rest are not sorted). */
 export function dueInstants(
-  profile: Profile,
+  profile: PurchaseFacts,
   lifecycle: Lifecycle,
   after: number,
   upTo = LATEST_DUE,

@@ -1,5 +1,5 @@
 import type { Profile, StageChange, StageChangeCause } from '../profile/profile';
-import { dueInstants, placement, placer, type Placement } from './classify';
+import { dueInstants, placement, placer, type Placement, type PurchaseFacts } from './classify';
 import type { Lifecycle } from './schema';
 import { instant } from '../time/instant';
 
@@ -63,27 +63,25 @@ export function canRetell(profile: Profile, at: string): boolean {
 }
 
 /** The customer's purchase facts as they stood at `moment` (inclusive or not of purchases at it). */
-function asOf(profile: Profile, moment: { at: string; key: string }, inclusive: boolean): Profile {
+function asOf(profile: Profile, moment: { at: string; key: string }, inclusive: boolean): PurchaseFacts {
   const at = instant(moment.at);
   const known = profile.recentPurchases.filter((p) => {
     const order = instant(p.at) - at || byKey(p.eventId, moment.key);
     return inclusive ? order <= 0 : order < 0;
   });
-  const view: Profile = {
-    ...profile,
+  return {
     recentPurchases: known,
     purchaseCount: profile.purchaseCount - (profile.recentPurchases.length - known.length),
+    lastPurchaseAt: known.at(-1)?.at,
+    attributes: profile.attributes,
+    relationship: profile.relationship,
   };
-  const last = known.at(-1)?.at;
-  if (last !== undefined) view.lastPurchaseAt = last;
-  else delete view.lastPurchaseAt;
-  return view;
 }
 
 /** Classifies `view` (the facts at a moment) and carries the outcome back to the profile. */
 function step(
   profile: Profile,
-  view: Profile,
+  view: PurchaseFacts,
   lifecycle: Lifecycle,
   when: Date,
   at: string,
@@ -93,7 +91,7 @@ function step(
 }
 
 /** Applies the inactivity and window timers in (after, upTo] that the facts in `view` set. */
-function timers(profile: Profile, view: Profile, lifecycle: Lifecycle, after: number, upTo: number) {
+function timers(profile: Profile, view: PurchaseFacts, lifecycle: Lifecycle, after: number, upTo: number) {
   const due = dueInstants(view, lifecycle, after, upTo);
   if (due.length === 0) return;
   const place = placer(view, lifecycle);
