@@ -1,7 +1,7 @@
 import { lifecycleDueAt } from '../lifecycle/apply';
 import type { Lifecycle } from '../lifecycle/schema';
 import type { Profile } from '../profile/profile';
-import { calendarDays, localParts, zonedInstant, type LocalDay } from '../time/zoned';
+import { calendarDays, localYear, zonedInstant, type LocalDay } from '../time/zoned';
 import type { Calendar } from './compile';
 import { customerMatches } from './conditions';
 import type { JourneyStart, Trigger } from './entry';
@@ -50,7 +50,7 @@ export function namedDays(
  */
 function moments(date: DateEntry, profile: Profile, calendar: Calendar, around: Date): readonly number[] {
   const timeZone = profile.timeZone ?? calendar.defaultTimeZone;
-  const year = localParts(around, timeZone).year;
+  const year = localYear(around, timeZone);
   const value = date.anniversary === undefined ? undefined : profile.attributes?.[date.anniversary];
   const key = `${timeZone}\u0000${year}\u0000${typeof value === 'string' ? value : ''}`;
   const known = momentsKnown(calendar, date);

@@ -3,9 +3,10 @@ import type { CustomerEvent, PurchaseEvent } from '../events/schema';
 import { applyConsent } from '../profile/consent';
 import { addFeedback, relationshipScore } from '../profile/relationship';
 import { RECENT_EVENT_IDS, type Profile, type StageChange } from '../profile/profile';
-import { classify, classifyTier, dueTimes, longestWindow } from './classify';
-import { canRetell, newsIn, reclassify, retellFrom } from './history';
+import { classify, classifyTier, dueInstants, firstDueInstant, longestWindow, placer } from './classify';
+import { canRetell, newsIn, reclassify, record, retellFrom } from './history';
 import type { Lifecycle } from './schema';
+import { instant } from '../time/instant';
 
 export interface ApplyResult {
   profile: Profile;
@@ -126,7 +127,7 @@ export function applyEvent(
     .filter((t) => t !== undefined)
     .sort()
     .at(-1);
-  const at = latest !== undefined && Date.parse(latest) > Date.parse(event.at) ? latest : event.at;
+  const at = latest !== undefined && instant(latest) > instant(event.at) ? latest : event.at;
   const { stageChanges, tierChanges } = reclassify(profile, lifecycle, now, at, cause);
   finishEvaluation(profile, lifecycle, now);
   return { profile, stageChanges, tierChanges, lateTimerChanges };
@@ -142,7 +143,7 @@ export function advanceTime(
   lifecycle: Lifecycle,
   now: Date,
 ): { profile: Profile; stageChanges: StageChange[]; tierChanges: StageChange[] } {
-  const due = dueTimes(current, lifecycle, new Date(current.evaluatedAt)).filter((t) => t <= now);
+  const due = dueInstants(current, lifecycle, instant(current.evaluatedAt), now.getTime());
   if (due.length === 0) return { profile: current, stageChanges: [], tierChanges: [] };
   const profile: Profile = {
     ...current,
@@ -151,8 +152,11 @@ export function advanceTime(
   };
   const stageChanges: StageChange[] = [];
   const tierChanges: StageChange[] = [];
+  // Only stage and tier change from one timer to the next: the facts are read once.
+  const place = placer(profile, lifecycle);
   for (const t of due) {
-    const changes = reclassify(profile, lifecycle, t, t.toISOString(), { kind: 'timer' });
+    const when = new Date(t);
+    const changes = record(profile, place(when, profile), when.toISOString(), { kind: 'timer' });
     stageChanges.push(...changes.stageChanges);
     tierChanges.push(...changes.tierChanges);
   }
@@ -176,11 +180,11 @@ function addPurchase(profile: Profile, event: PurchaseEvent, lifecycle: Lifecycl
   // The first purchase is the earliest one in business time, whatever order events arrived in (ties are
   // broken by event id, so that the answer never depends on arrival order).
   const first = profile.firstPurchase;
-  const t = Date.parse(event.at);
+  const t = instant(event.at);
   if (
     first === undefined ||
-    t < Date.parse(first.at) ||
-    (t === Date.parse(first.at) && event.eventId < first.eventId)
+    t < instant(first.at) ||
+    (t === instant(first.at) && event.eventId < first.eventId)
   ) {
     const threshold = lifecycle.firstPurchase.smallAmount[event.currency];
     const small = threshold !== undefined && event.amount <= threshold;
@@ -194,21 +198,19 @@ function addPurchase(profile: Profile, event: PurchaseEvent, lifecycle: Lifecycl
     profile.firstPurchaseSmall = small;
   }
   profile.purchaseCount += 1;
-  if (profile.lastPurchaseAt === undefined || Date.parse(event.at) > Date.parse(profile.lastPurchaseAt)) {
+  if (profile.lastPurchaseAt === undefined || instant(event.at) > instant(profile.lastPurchaseAt)) {
     profile.lastPurchaseAt = event.at;
   }
   const purchases = [
     ...profile.recentPurchases,
     { eventId: event.eventId, at: event.at, amount: event.amount, currency: event.currency },
-  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.eventId.localeCompare(b.eventId));
-  const horizon = Date.parse(profile.lastPurchaseAt) - longestWindow(lifecycle);
-  profile.recentPurchases = purchases.filter(
-    (p, i) => i >= purchases.length - 2 || Date.parse(p.at) >= horizon,
-  );
+  ].sort((a, b) => instant(a.at) - instant(b.at) || a.eventId.localeCompare(b.eventId));
+  const horizon = instant(profile.lastPurchaseAt) - longestWindow(lifecycle);
+  profile.recentPurchases = purchases.filter((p, i) => i >= purchases.length - 2 || instant(p.at) >= horizon);
 }
 
 function finishEvaluation(profile: Profile, lifecycle: Lifecycle, now: Date): void {
-  if (Date.parse(profile.evaluatedAt) < now.getTime()) profile.evaluatedAt = now.toISOString();
+  if (instant(profile.evaluatedAt) < now.getTime()) profile.evaluatedAt = now.toISOString();
   const next = lifecycleDueAt(profile, lifecycle);
   if (next) profile.dueAt = next;
   else delete profile.dueAt;
@@ -216,7 +218,8 @@ function finishEvaluation(profile: Profile, lifecycle: Lifecycle, now: Date): vo
 
 /** The next inactivity threshold that may change this customer's stage or tier, if any. */
 export function lifecycleDueAt(profile: Profile, lifecycle: Lifecycle): string | undefined {
-  return dueTimes(profile, lifecycle, new Date(profile.evaluatedAt))[0]?.toISOString();
+  const first = firstDueInstant(profile, lifecycle, instant(profile.evaluatedAt));
+  return first === undefined ? undefined : new Date(first).toISOString();
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -3,53 +3,131 @@ import { LATEST_DUE } from '../due';
 import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { BaseCondition, Condition, Lifecycle } from './schema';
+import { instant } from '../time/instant';
 
-const ms = (duration: string) => durationSeconds(duration) * 1000;
-const time = (iso: string) => Date.parse(iso);
+// The few durations of a lifecycle are read for every rule of every evaluation: each is parsed once.
+const durations = new Map<string, number>();
+function ms(duration: string): number {
+  let known = durations.get(duration);
+  if (known === undefined) durations.set(duration, (known = durationSeconds(duration) * 1000));
+  return known;
+}
+
+/** What the lifecycle's rules read of a customer: purchases, attributes and the relationship score. */
+export type PurchaseFacts = Pick<
+  Profile,
+  'purchaseCount' | 'recentPurchases' | 'lastPurchaseAt' | 'attributes' | 'relationship'
+>;
+
+/** The rules' facts, with the purchase times parsed once for all the rules. */
+interface Facts {
+  profile: PurchaseFacts;
+  last: number | undefined;
+  /** The time of each of `profile.recentPurchases`, in the same order. */
+  times: number[];
+}
+
+function factsOf(profile: PurchaseFacts): Facts {
+  const { lastPurchaseAt, recentPurchases } = profile;
+  return {
+    profile,
+    last: lastPurchaseAt === undefined ? undefined : instant(lastPurchaseAt),
+    times: recentPurchases.map((p) => instant(p.at)),
+  };
+}
 
 /** Does `condition` hold for this customer at `now`? Depends only on the purchases and the time. */
 export function holds(condition: Condition, profile: Profile, now: Date): boolean {
-  const { any, ...all } = condition;
-  return baseHolds(all, profile, now) && (any === undefined || any.some((c) => baseHolds(c, profile, now)));
+  return holdsFor(condition, factsOf(profile), now.getTime());
 }
 
-function baseHolds(c: BaseCondition, profile: Profile, now: Date): boolean {
-  const last = profile.lastPurchaseAt === undefined ? undefined : time(profile.lastPurchaseAt);
+function holdsFor(condition: Condition, facts: Facts, now: number): boolean {
+  // baseHolds reads only the base facts, never `any`: the condition is passed whole, not copied without it.
+  const { any } = condition;
+  return baseHolds(condition, facts, now) && (any === undefined || any.some((c) => baseHolds(c, facts, now)));
+}
+
+function baseHolds(c: BaseCondition, facts: Facts, now: number): boolean {
+  const { profile, last, times } = facts;
   const purchases = profile.recentPurchases;
   if (c.purchaseCount && !purchaseCountMatches(c.purchaseCount, profile)) return false;
-  if (c.noPurchaseFor !== undefined && (last === undefined || now.getTime() - last < ms(c.noPurchaseFor)))
-    return false;
+  if (c.noPurchaseFor !== undefined && (last === undefined || now - last < ms(c.noPurchaseFor))) return false;
   if (c.purchasesWithin) {
-    const from = now.getTime() - ms(c.purchasesWithin.window);
-    if (purchases.filter((p) => time(p.at) > from).length < c.purchasesWithin.min) return false;
+    const from = now - ms(c.purchasesWithin.window);
+    if (times.filter((t) => t > from).length < c.purchasesWithin.min) return false;
   }
   if (c.spendWithin) {
-    const from = now.getTime() - ms(c.spendWithin.window);
+    const from = now - ms(c.spendWithin.window);
     const spent = new Map<string, number>();
-    for (const p of purchases)
-      if (time(p.at) > from) spent.set(p.currency, (spent.get(p.currency) ?? 0) + p.amount);
+    purchases.forEach((p, i) => {
+      if ((times[i] ?? NaN) > from) spent.set(p.currency, (spent.get(p.currency) ?? 0) + p.amount);
+    });
     if (!Object.entries(c.spendWithin.min).some(([currency, min]) => (spent.get(currency) ?? 0) >= min))
       return false;
   }
   if (c.attribute && !attributeMatches(c.attribute, profile)) return false;
   if (c.relationship && !inRange(c.relationship, profile.relationship?.score)) return false;
   if (c.returnedAfter !== undefined) {
-    const [previous, latest] = purchases.slice(-2);
-    if (!previous || !latest || time(latest.at) - time(previous.at) < ms(c.returnedAfter)) return false;
+    const [previous, latest] = times.slice(-2);
+    if (previous === undefined || latest === undefined || latest - previous < ms(c.returnedAfter))
+      return false;
   }
   return true;
 }
 
 /** The customer's stage at `now`: the first stage, top to bottom, whose rule holds. */
 export function classify(profile: Profile, lifecycle: Lifecycle, now: Date): string {
-  const stage = lifecycle.stages.find((s) => holds(s.when, profile, now));
-  // Validation guarantees the last stage matches everyone; this only guards hand-built lifecycles.
-  return stage?.id ?? profile.stage;
+  return placement(profile, lifecycle, now, 'stage').stage;
 }
 
 /** The customer's tier at `now`, by the same first-match rule. */
 export function classifyTier(profile: Profile, lifecycle: Lifecycle, now: Date): string {
-  return lifecycle.tiers.find((t) => holds(t.when, profile, now))?.id ?? profile.tier;
+  return placement(profile, lifecycle, now, 'tier').tier;
+}
+
+/** Stage and tier at `now` (or only the one asked for), the purchase facts read once for both. */
+export function placement(
+  profile: Profile,
+  lifecycle: Lifecycle,
+  now: Date,
+  only?: 'stage' | 'tier',
+): Placement {
+  return placeFacts(factsOf(profile), lifecycle, now.getTime(), profile, only);
+}
+
+export interface Placement {
+  stage: string;
+  tier: string;
+}
+
+/**
+ * Places the same facts at one time after another (the timers of one stretch of history), reading the
+ * purchases once. Each call falls back on `current`'s stage and tier, as `classify` does on the profile's.
+ */
+export function placer(
+  view: PurchaseFacts,
+  lifecycle: Lifecycle,
+): (now: Date, current: Placement) => Placement {
+  const facts = factsOf(view);
+  return (now, current) => placeFacts(facts, lifecycle, now.getTime(), current);
+}
+
+function placeFacts(
+  facts: Facts,
+  lifecycle: Lifecycle,
+  now: number,
+  current: Placement,
+  only?: 'stage' | 'tier',
+): Placement {
+  return {
+    // Validation guarantees the last rule matches everyone; the fallback only guards hand-built lifecycles.
+    stage: only === 'tier' ? current.stage : (firstHolding(lifecycle.stages, facts, now) ?? current.stage),
+    tier: only === 'stage' ? current.tier : (firstHolding(lifecycle.tiers, facts, now) ?? current.tier),
+  };
+}
+
+function firstHolding(rules: readonly { id: string; when: Condition }[], facts: Facts, now: number) {
+  return rules.find((r) => holdsFor(r.when, facts, now))?.id;
 }
 
 const allConditions = (lifecycle: Lifecycle) =>
@@ -77,17 +155,48 @@ export function inactivityThresholds(lifecycle: Lifecycle): number[] {
  * sweeper visits customers at these times. None past the last instant the due index can order.
  */
 export function dueTimes(profile: Profile, lifecycle: Lifecycle, after: Date): Date[] {
+  return dueInstants(profile, lifecycle, after.getTime()).map((t) => new Date(t));
+}
+
+/** `dueTimes` as epoch milliseconds, only those up to `upTo` if given (the rest are not sorted). */
+export function dueInstants(
+  profile: PurchaseFacts,
+  lifecycle: Lifecycle,
+  after: number,
+  upTo = LATEST_DUE,
+): number[] {
   if (profile.lastPurchaseAt === undefined) return [];
-  const last = time(profile.lastPurchaseAt);
+  const last = instant(profile.lastPurchaseAt);
+  const until = Math.min(upTo, LATEST_DUE);
+  const times = inactivityThresholds(lifecycle)
+    .map((d) => last + d)
+    .filter((t) => t > after && t <= until);
   const windows = windowLengths(lifecycle);
-  const times = [
-    ...inactivityThresholds(lifecycle).map((d) => last + d),
-    ...profile.recentPurchases.flatMap((p) => windows.map((w) => time(p.at) + w)),
-  ];
-  return [...new Set(times)]
-    .filter((t) => t > after.getTime() && t <= LATEST_DUE)
-    .sort((a, b) => a - b)
-    .map((t) => new Date(t));
+  for (const p of profile.recentPurchases) {
+    const at = instant(p.at);
+    for (const w of windows) if (at + w > after && at + w <= until) times.push(at + w);
+  }
+  const sorted = times.sort((a, b) => a - b);
+  return sorted.filter((t, i) => i === 0 || t !== sorted[i - 1]);
+}
+
+/** The first of `dueInstants`, found without sorting them all: asked for on every profile write. */
+export function firstDueInstant(profile: Profile, lifecycle: Lifecycle, after: number): number | undefined {
+  if (profile.lastPurchaseAt === undefined) return undefined;
+  const last = instant(profile.lastPurchaseAt);
+  let first = Infinity;
+  for (const d of inactivityThresholds(lifecycle)) first = earlierDue(first, last + d, after);
+  const windows = windowLengths(lifecycle);
+  for (const p of profile.recentPurchases) {
+    const at = instant(p.at);
+    for (const w of windows) first = earlierDue(first, at + w, after);
+  }
+  return first === Infinity ? undefined : first;
+}
+
+/** `t` if it is a due time after `after` and before `first`, else `first`. */
+function earlierDue(first: number, t: number, after: number): number {
+  return t > after && t <= LATEST_DUE && t < first ? t : first;
 }
 
 const windowsCache = new WeakMap<Lifecycle, number[]>();

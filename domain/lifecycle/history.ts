@@ -1,8 +1,8 @@
 import type { Profile, StageChange, StageChangeCause } from '../profile/profile';
-import { classify, classifyTier, dueTimes } from './classify';
+import { dueInstants, placement, placer, type Placement, type PurchaseFacts } from './classify';
 import type { Lifecycle } from './schema';
+import { instant } from '../time/instant';
 
-const time = (iso: string) => Date.parse(iso);
 const BEFORE_TIME = -8.64e15;
 
 /** A moment in business time something happened to the customer: an event (ties broken by its id). */
@@ -12,8 +12,9 @@ export interface Moment {
   cause: StageChangeCause;
 }
 
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const compare = (a: { at: string; key: string }, b: { at: string; key: string }) =>
-  time(a.at) - time(b.at) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  instant(a.at) - instant(b.at) || byKey(a.key, b.key);
 
 /** Re-evaluates stage and tier at `when`, recording each change (dated `at`) in the profile's history. */
 export function reclassify(
@@ -23,17 +24,30 @@ export function reclassify(
   at: string,
   cause: StageChangeCause,
 ) {
-  const change = (field: 'stage' | 'tier', history: StageChange[], to: string): StageChange[] => {
-    if (to === profile[field]) return [];
-    const entry: StageChange = { from: profile[field], to, at, cause };
-    profile[field] = to;
-    history.push(entry);
-    return [entry];
-  };
+  return record(profile, placement(profile, lifecycle, when), at, cause);
+}
+
+/** Moves the profile to `to`, recording each change (dated `at`) in its history. */
+export function record(profile: Profile, to: Placement, at: string, cause: StageChangeCause) {
   return {
-    stageChanges: change('stage', profile.stageHistory, classify(profile, lifecycle, when)),
-    tierChanges: change('tier', profile.tierHistory, classifyTier(profile, lifecycle, when)),
+    stageChanges: change(profile, 'stage', profile.stageHistory, to.stage, at, cause),
+    tierChanges: change(profile, 'tier', profile.tierHistory, to.tier, at, cause),
   };
+}
+
+function change(
+  profile: Profile,
+  field: 'stage' | 'tier',
+  history: StageChange[],
+  next: string,
+  at: string,
+  cause: StageChangeCause,
+): StageChange[] {
+  if (next === profile[field]) return [];
+  const entry: StageChange = { from: profile[field], to: next, at, cause };
+  profile[field] = next;
+  history.push(entry);
+  return [entry];
 }
 
 /**
@@ -43,45 +57,48 @@ export function reclassify(
 export function canRetell(profile: Profile, at: string): boolean {
   const oldest = profile.recentPurchases[0];
   return (
-    profile.purchaseCount === profile.recentPurchases.length || (!!oldest && time(at) >= time(oldest.at))
+    profile.purchaseCount === profile.recentPurchases.length ||
+    (!!oldest && instant(at) >= instant(oldest.at))
   );
 }
 
 /** The customer's purchase facts as they stood at `moment` (inclusive or not of purchases at it). */
-function asOf(profile: Profile, moment: { at: string; key: string }, inclusive: boolean): Profile {
+function asOf(profile: Profile, moment: { at: string; key: string }, inclusive: boolean): PurchaseFacts {
+  const at = instant(moment.at);
   const known = profile.recentPurchases.filter((p) => {
-    const order = compare({ at: p.at, key: p.eventId }, moment);
+    const order = instant(p.at) - at || byKey(p.eventId, moment.key);
     return inclusive ? order <= 0 : order < 0;
   });
-  const { lastPurchaseAt: _now, ...rest } = profile;
-  const last = known.at(-1)?.at;
   return {
-    ...rest,
     recentPurchases: known,
     purchaseCount: profile.purchaseCount - (profile.recentPurchases.length - known.length),
-    ...(last !== undefined ? { lastPurchaseAt: last } : {}),
+    lastPurchaseAt: known.at(-1)?.at,
+    attributes: profile.attributes,
+    relationship: profile.relationship,
   };
 }
 
 /** Classifies `view` (the facts at a moment) and carries the outcome back to the profile. */
 function step(
   profile: Profile,
-  view: Profile,
+  view: PurchaseFacts,
   lifecycle: Lifecycle,
   when: Date,
   at: string,
   c: StageChangeCause,
 ) {
-  const subject = { ...view, stage: profile.stage, tier: profile.tier };
-  reclassify(subject, lifecycle, when, at, c);
-  profile.stage = subject.stage;
-  profile.tier = subject.tier;
+  record(profile, placer(view, lifecycle)(when, profile), at, c);
 }
 
 /** Applies the inactivity and window timers in (after, upTo] that the facts in `view` set. */
-function timers(profile: Profile, view: Profile, lifecycle: Lifecycle, after: number, upTo: number) {
-  for (const t of dueTimes(view, lifecycle, new Date(after)).filter((d) => d.getTime() <= upTo))
-    step(profile, view, lifecycle, t, t.toISOString(), { kind: 'timer' });
+function timers(profile: Profile, view: PurchaseFacts, lifecycle: Lifecycle, after: number, upTo: number) {
+  const due = dueInstants(view, lifecycle, after, upTo);
+  if (due.length === 0) return;
+  const place = placer(view, lifecycle);
+  for (const t of due) {
+    const when = new Date(t);
+    record(profile, place(when, profile), when.toISOString(), { kind: 'timer' });
+  }
 }
 
 /**
@@ -92,10 +109,10 @@ function timers(profile: Profile, view: Profile, lifecycle: Lifecycle, after: nu
  * `profile` (stage, tier, histories); the caller checks canRetell first.
  */
 export function retellFrom(profile: Profile, lifecycle: Lifecycle, from: Moment, now: Date): void {
-  const T = time(from.at);
-  const dropped = [...profile.stageHistory, ...profile.tierHistory].filter((c) => time(c.at) >= T);
-  const keptStages = profile.stageHistory.filter((c) => time(c.at) < T);
-  const keptTiers = profile.tierHistory.filter((c) => time(c.at) < T);
+  const T = instant(from.at);
+  const dropped = [...profile.stageHistory, ...profile.tierHistory].filter((c) => instant(c.at) >= T);
+  const keptStages = profile.stageHistory.filter((c) => instant(c.at) < T);
+  const keptTiers = profile.tierHistory.filter((c) => instant(c.at) < T);
   profile.stage = keptStages.at(-1)?.to ?? profile.stageHistory[0]?.from ?? profile.stage;
   profile.tier = keptTiers.at(-1)?.to ?? profile.tierHistory[0]?.from ?? profile.tier;
   profile.stageHistory = keptStages;
@@ -103,7 +120,7 @@ export function retellFrom(profile: Profile, lifecycle: Lifecycle, from: Moment,
 
   const moments = new Map<string, Moment>([[from.key, from]]);
   for (const p of profile.recentPurchases)
-    if (time(p.at) >= T && !moments.has(p.eventId))
+    if (instant(p.at) >= T && !moments.has(p.eventId))
       moments.set(p.eventId, {
         at: p.at,
         key: p.eventId,
@@ -113,12 +130,12 @@ export function retellFrom(profile: Profile, lifecycle: Lifecycle, from: Moment,
     if (c.cause.kind === 'event' && !moments.has(c.cause.eventId))
       moments.set(c.cause.eventId, { at: c.at, key: c.cause.eventId, cause: c.cause });
 
-  const kept = [...keptStages, ...keptTiers].map((c) => time(c.at));
+  const kept = [...keptStages, ...keptTiers].map((c) => instant(c.at));
   let cursor = Math.max(BEFORE_TIME, ...kept);
   for (const m of [...moments.values()].sort(compare)) {
-    timers(profile, asOf(profile, m, false), lifecycle, cursor, time(m.at));
+    timers(profile, asOf(profile, m, false), lifecycle, cursor, instant(m.at));
     step(profile, asOf(profile, m, true), lifecycle, new Date(m.at), m.at, m.cause);
-    cursor = Math.max(cursor, time(m.at));
+    cursor = Math.max(cursor, instant(m.at));
   }
   timers(profile, profile, lifecycle, cursor, now.getTime());
 }
@@ -133,16 +150,38 @@ export function newsIn(
   after: readonly StageChange[],
   eventId: string,
 ): { caused: StageChange[]; late: StageChange[] } {
-  const causeKey = (c: StageChangeCause) => (c.kind === 'timer' ? 'timer' : `${c.eventType}:${c.eventId}`);
-  const same = (a: StageChange, b: StageChange) =>
-    a.from === b.from &&
-    a.to === b.to &&
-    time(a.at) === time(b.at) &&
-    causeKey(a.cause) === causeKey(b.cause);
-  const fresh = after.filter((c) => !before.some((o) => same(o, c)));
-  const redated = new Set(before.filter((o) => !after.some((c) => same(o, c))).map((o) => o.to));
+  // History before the retold moment is kept as it was: only what follows it is compared.
+  const kept = keptPrefix(before, after);
+  const fresh = after.slice(kept).filter((c) => !before.some((o) => same(o, c)));
+  const redated = new Set(
+    before
+      .slice(kept)
+      .filter((o) => !after.some((c) => same(o, c)))
+      .map((o) => o.to),
+  );
   const caused = fresh.filter(
     (c) => c.cause.kind === 'event' && c.cause.eventId === eventId && !redated.has(c.to),
   );
   return { caused, late: fresh.filter((c) => !caused.includes(c)) };
+}
+
+/** Changes are the same when from, to, instant and cause agree (one with an unreadable time never is). */
+function same(a: StageChange, b: StageChange): boolean {
+  return (
+    a.from === b.from &&
+    a.to === b.to &&
+    instant(a.at) === instant(b.at) &&
+    causeKey(a.cause) === causeKey(b.cause)
+  );
+}
+
+function causeKey(c: StageChangeCause): string {
+  return c.kind === 'timer' ? 'timer' : `${c.eventType}:${c.eventId}`;
+}
+
+/** How many changes both histories begin with, as the very same entries (each the same as itself). */
+function keptPrefix(before: readonly StageChange[], after: readonly StageChange[]): number {
+  let i = 0;
+  while (i < before.length && before[i] === after[i] && !Number.isNaN(instant(before[i]!.at))) i++;
+  return i;
 }

@@ -9,7 +9,7 @@ export interface AttributeTest {
 }
 
 /** Present, equal to `equals` if given, and a number within [min, max] if a bound is given. */
-export function attributeMatches(test: AttributeTest, profile: Profile): boolean {
+export function attributeMatches(test: AttributeTest, profile: Pick<Profile, 'attributes'>): boolean {
   const value = profile.attributes?.[test.name];
   if (value === undefined) return false;
   if (test.equals !== undefined && value !== test.equals) return false;
@@ -20,7 +20,7 @@ export function attributeMatches(test: AttributeTest, profile: Profile): boolean
 /** The customer's purchase count is within [min, max]. */
 export function purchaseCountMatches(
   range: { min?: number | undefined; max?: number | undefined },
-  profile: Profile,
+  profile: Pick<Profile, 'purchaseCount'>,
 ): boolean {
   return profile.purchaseCount >= (range.min ?? 0) && profile.purchaseCount <= (range.max ?? Infinity);
 }

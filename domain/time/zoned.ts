@@ -59,6 +59,19 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
 }
 
 /**
+ * The year on the wall clock in `timeZone` at an instant. No zone is a whole day away from UTC, so only
+ * on 31 December and 1 January (UTC) can the local year differ from the UTC one: the zone is read then.
+ */
+export function localYear(instant: Date, timeZone: string): number {
+  const month = instant.getUTCMonth();
+  const day = instant.getUTCDate();
+  const nearNewYear = (month === 0 && day === 1) || (month === 11 && day === 31);
+  if (nearNewYear || Number.isNaN(month)) return localParts(instant, timeZone).year;
+  formatter(timeZone); // an unknown zone is refused here as localParts refuses it
+  return instant.getUTCFullYear();
+}
+
+/**
  * The zone's offset in minutes throughout this UTC hour, or undefined when it changes within the hour.
  * No zone changes its offset twice within an hour, so the same offset at the hour's first and last
  * minute holds for the whole hour.

@@ -2,6 +2,7 @@ import { quietUntil } from '../../domain/messages/policy';
 import {
   localDaysFrom,
   localParts,
+  localYear,
   nextLocal,
   reading,
   zonedInstant,
@@ -150,5 +151,19 @@ describe('the wall clock at an instant, read by the hour', () => {
         if (!sameReading(localParts(new Date(t), zone), intl(new Date(t), zone)))
           wrong.push(`${zone} ${new Date(t).toISOString()}`);
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('localYear reads the year as localParts does, the zone asked only around New Year', () => {
+  const zones = ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Shanghai', 'America/New_York', 'UTC'];
+  // Every hour from 30 December to 3 January, and one instant a month: where the fast path answers.
+  const hours = Array.from({ length: 24 * 5 }, (_, h) => Date.UTC(2026, 11, 30) + h * 3_600_000);
+  const months = Array.from({ length: 12 }, (_, m) => Date.UTC(2026, m, 15, 12));
+  it.each(zones)('%s', (zone) => {
+    for (const t of [...hours, ...months, Date.UTC(1901, 11, 31, 12)])
+      expect(localYear(new Date(t), zone)).toBe(localParts(new Date(t), zone).year);
+  });
+  it('refuses an unknown zone as localParts does', () => {
+    expect(() => localYear(new Date(Date.UTC(2026, 5, 1)), 'Mars/Olympus')).toThrow(RangeError);
   });
 });
