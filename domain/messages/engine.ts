@@ -1,0 +1,119 @@
+import { Context, type Liquid, type Template } from 'liquidjs';
+
+/**
+ * A template part is remembered only when its output depends on nothing but the variables Liquid's static
+ * analysis finds in it. Not so for: the clock and chance (`date` filters read "now", `sample` is random),
+ * tags that change the variables the email's next part reads (`increment`, `decrement`), files (`include`,
+ * `render`, `layout`, `block`), and expressions written as strings (`where_exp` and the other `*_exp`
+ * filters), which the analysis does not read. The test is on the text, so a false alarm only costs a render.
+ */
+const NOT_REMEMBERED =
+  /\{%-?\s*(?:increment|decrement|include|render|layout|block|liquid)\b|\|\s*(?:date\w*|sample|\w+_exp)\b/;
+/** Outputs kept per text: enough for every customer without a first name, and the most recent names. */
+const MAX_REMEMBERED = 500;
+
+interface Parsed {
+  templates: Template[];
+  /** The variables it reads, each to its first computed segment; undefined when it is not remembered. */
+  paths: (string | number)[][] | undefined;
+  outputs: Map<string, string>;
+}
+
+/**
+ * A Liquid engine that parses each text once (the texts are the catalogue's, a bounded set; liquidjs's own
+ * cache covers files only) and renders each template part once per distinct value of what it reads: most
+ * customers share a subject, a preheader and a body (no first name, or the same one), and rendering them
+ * again was most of a send's time in a simulation. Never for the layout, which frames every email's own
+ * links.
+ */
+export function parsedOnce(engine: Liquid) {
+  const parsed = new Map<string, Parsed>();
+  const get = (text: string): Parsed => {
+    let p = parsed.get(text);
+    if (!p) {
+      const templates = engine.parse(text);
+      const paths = NOT_REMEMBERED.test(text) ? undefined : readPaths(engine, templates);
+      parsed.set(text, (p = { templates, paths, outputs: new Map() }));
+    }
+    return p;
+  };
+  return {
+    /** Rendered every time. */
+    renderSync(text: string, scope: object): string {
+      return engine.renderSync(get(text).templates, scope) as string;
+    },
+    /** Rendered once per distinct value of the variables the text reads (see NOT_REMEMBERED). */
+    renderRemembered(text: string, scope: object): string {
+      const p = get(text);
+      const key = p.paths && keyOf(engine, p.paths, scope);
+      if (key === undefined) return engine.renderSync(p.templates, scope) as string;
+      let output = p.outputs.get(key);
+      if (output === undefined) {
+        output = engine.renderSync(p.templates, scope) as string;
+        if (p.outputs.size >= MAX_REMEMBERED) p.outputs.delete(p.outputs.keys().next().value as string);
+        p.outputs.set(key, output);
+      }
+      return output;
+    },
+  };
+}
+
+/**
+ * `customer.firstName` as ['customer', 'firstName']; `customer[k].x` as ['customer'] (its whole value).
+ * Undefined (not remembered) when a variable's own name is computed, or the analysis fails.
+ */
+function readPaths(engine: Liquid, templates: Template[]): (string | number)[][] | undefined {
+  let variables;
+  try {
+    variables = engine.globalVariableSegmentsSync(templates, { partials: false });
+  } catch {
+    return undefined;
+  }
+  const paths: (string | number)[][] = [];
+  for (const segments of variables) {
+    const end = segments.findIndex((s) => typeof s !== 'string' && typeof s !== 'number');
+    if (end === 0) return undefined;
+    paths.push((end < 0 ? segments : segments.slice(0, end)) as (string | number)[]);
+  }
+  return paths;
+}
+
+/** The values the text reads, as Liquid reads them (`size`, `first`…), or undefined if one is not plain data. */
+function keyOf(engine: Liquid, paths: (string | number)[][], scope: object): string | undefined {
+  const context = new Context(scope, engine.options);
+  let key = '';
+  for (const path of paths) {
+    const value = plainKey(context.getSync(path));
+    if (value === undefined) return undefined;
+    key += `${value};`;
+  }
+  return key;
+}
+
+/**
+ * An exact text for plain data: strings, numbers, booleans, null, undefined, arrays and plain objects of
+ * them. Anything else (a Date, a class, a function) has no such text, and the part is rendered as usual.
+ */
+function plainKey(value: unknown): string | undefined {
+  if (value === undefined) return 'u';
+  if (value === null) return 'n';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '#-0' : `#${value}`;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value !== 'object') return undefined;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  const isArray = Array.isArray(value);
+  if (!isArray && proto !== Object.prototype && proto !== null) return undefined;
+  // Liquid reads own properties, enumerable or not: a key must see every one.
+  const names = Object.getOwnPropertyNames(value);
+  if (names.length !== Object.keys(value).length + (isArray ? 1 : 0)) return undefined;
+  if (Object.getOwnPropertySymbols(value).length > 0) return undefined;
+  let key = isArray ? '[' : '{';
+  for (const name of names) {
+    if (isArray && name === 'length') continue;
+    const item = plainKey((value as Record<string, unknown>)[name]);
+    if (item === undefined) return undefined;
+    key += `${JSON.stringify(name)}:${item},`;
+  }
+  return `${key}${isArray ? ']' : '}'}`;
+}
