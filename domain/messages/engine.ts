@@ -9,53 +9,88 @@ import { Context, type Liquid, type Template } from 'liquidjs';
  */
 const NOT_REMEMBERED =
   /\{%-?\s*(?:increment|decrement|include|render|layout|block|liquid)\b|\|\s*(?:date\w*|sample|\w+_exp)\b/;
+/**
+ * Tags that carry nothing from one top-level node of a template to the next (no assigned variable, no
+ * counter, no `break`, no `offset: continue`): with only these, each node renders alone as it does in
+ * the whole, and the whole is their outputs joined.
+ */
+const STATELESS_TAGS = new Set(['if', 'elsif', 'else', 'endif', 'unless', 'endunless', 'case', 'when']);
+for (const tag of ['endcase', 'for', 'endfor', 'comment', 'endcomment', 'raw', 'endraw', '#'])
+  STATELESS_TAGS.add(tag);
 /** Outputs kept per text: enough for every customer without a first name, and the most recent names. */
 const MAX_REMEMBERED = 500;
 
-interface Parsed {
+interface Part {
   templates: Template[];
   /** The variables it reads, each to its first computed segment; undefined when it is not remembered. */
   paths: (string | number)[][] | undefined;
   outputs: Map<string, string>;
 }
 
+/** A text; `nodes` when each of its top-level nodes may be remembered on its own (see STATELESS_TAGS). */
+interface Parsed extends Part {
+  nodes: Part[] | undefined;
+}
+
 /**
  * A Liquid engine that parses each text once (the texts are the catalogue's, a bounded set; liquidjs's own
- * cache covers files only) and renders each template part once per distinct value of what it reads: most
- * customers share a subject, a preheader and a body (no first name, or the same one), and rendering them
- * again was most of a send's time in a simulation. Never for the layout, which frames every email's own
- * links.
+ * cache covers files only) and renders a text, or each node of it, once per distinct value of what it
+ * reads: most customers share a subject, a preheader and a body (no first name, or the same one), and a
+ * layout differs from one email to the next only where it shows the email's own links. Rendering all of
+ * it again was most of a send's time in a simulation.
  */
 export function parsedOnce(engine: Liquid) {
   const parsed = new Map<string, Parsed>();
+  const part = (templates: Template[], remembered: boolean): Part => ({
+    templates,
+    paths: remembered ? readPaths(engine, templates) : undefined,
+    outputs: new Map(),
+  });
   const get = (text: string): Parsed => {
     let p = parsed.get(text);
     if (!p) {
-      const templates = engine.parse(text);
-      const paths = NOT_REMEMBERED.test(text) ? undefined : readPaths(engine, templates);
-      parsed.set(text, (p = { templates, paths, outputs: new Map() }));
+      const remembered = !NOT_REMEMBERED.test(text);
+      const whole = part(engine.parse(text), remembered);
+      const nodes = remembered && whole.paths && stateless(text);
+      parsed.set(
+        text,
+        (p = { ...whole, nodes: nodes ? whole.templates.map((n) => part([n], true)) : undefined }),
+      );
     }
     return p;
   };
   return {
-    /** Rendered every time. */
-    renderSync(text: string, scope: object): string {
-      return engine.renderSync(get(text).templates, scope) as string;
-    },
     /** Rendered once per distinct value of the variables the text reads (see NOT_REMEMBERED). */
     renderRemembered(text: string, scope: object): string {
+      return remember(engine, get(text), scope);
+    },
+    /** The same, node by node: for a text some nodes of which read what every render has its own of. */
+    renderByNode(text: string, scope: object): string {
       const p = get(text);
-      const key = p.paths && keyOf(engine, p.paths, scope);
-      if (key === undefined) return engine.renderSync(p.templates, scope) as string;
-      let output = p.outputs.get(key);
-      if (output === undefined) {
-        output = engine.renderSync(p.templates, scope) as string;
-        if (p.outputs.size >= MAX_REMEMBERED) p.outputs.delete(p.outputs.keys().next().value as string);
-        p.outputs.set(key, output);
-      }
+      if (!p.nodes) return remember(engine, p, scope);
+      const context = new Context(scope, engine.options);
+      let output = '';
+      for (const node of p.nodes) output += remember(engine, node, scope, context);
       return output;
     },
   };
+}
+
+function remember(engine: Liquid, part: Part, scope: object, context?: Context): string {
+  const key = part.paths && keyOf(part.paths, context ?? new Context(scope, engine.options));
+  if (key === undefined) return engine.renderSync(part.templates, scope) as string;
+  let output = part.outputs.get(key);
+  if (output === undefined) {
+    output = engine.renderSync(part.templates, scope) as string;
+    if (part.outputs.size >= MAX_REMEMBERED) part.outputs.delete(part.outputs.keys().next().value as string);
+    part.outputs.set(key, output);
+  }
+  return output;
+}
+
+function stateless(text: string): boolean {
+  for (const [, tag] of text.matchAll(/\{%-?\s*(#|\w+)/g)) if (!STATELESS_TAGS.has(tag ?? '')) return false;
+  return !/\boffset\s*:\s*continue\b/.test(text);
 }
 
 /**
@@ -79,8 +114,7 @@ function readPaths(engine: Liquid, templates: Template[]): (string | number)[][]
 }
 
 /** The values the text reads, as Liquid reads them (`size`, `first`…), or undefined if one is not plain data. */
-function keyOf(engine: Liquid, paths: (string | number)[][], scope: object): string | undefined {
-  const context = new Context(scope, engine.options);
+function keyOf(paths: (string | number)[][], context: Context): string | undefined {
   let key = '';
   for (const path of paths) {
     const value = plainKey(context.getSync(path));

@@ -125,8 +125,8 @@ export function createRenderer(catalog: {
       return {
         locale,
         subject,
-        text: `${textEngine.renderSync(layout.text, layoutVariables(vars, { subject, content: textContent })).trim()}\n`,
-        html: htmlEngine.renderSync(
+        text: `${textEngine.renderByNode(layout.text, layoutVariables(vars, { subject, content: textContent })).trim()}\n`,
+        html: htmlEngine.renderByNode(
           layout.html,
           layoutVariables(vars, { subject, preheader, content: htmlContent }),
         ),

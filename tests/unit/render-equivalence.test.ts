@@ -120,6 +120,9 @@ describe('a renderer that remembers template parts', () => {
     const scope = {};
     expect(engine.renderRemembered('{% increment n %}', scope)).toBe('0');
     expect(engine.renderRemembered('{% increment n %}', scope)).toBe('1');
+    // Node by node only where no node passes anything to the next.
+    for (const text of ['{% assign x = name %}{{ x }}', '{% capture x %}{{ name }}{% endcapture %}{{ x }}'])
+      for (const name of ['a', 'b']) expect(engine.renderByNode(text, { name })).toBe(name);
     const date = new Date(0);
     const first = engine.renderRemembered('{{ d }}', { d: date });
     date.setTime(86_400_000 * 400);
@@ -134,6 +137,7 @@ describe('a renderer that remembers template parts', () => {
       '{% for x in list %}{{ x }},{% endfor %}{{ list.size }}',
       '{% if v == nil %}nil{% elsif v == "" %}empty{% else %}{{ v | json }}{% endif %}',
       '{% case v %}{% when 1 %}one{% when "1" %}string one{% else %}other{% endcase %}',
+      'a {{- v }} {%- for x in list %}[{{ x }}]{% endfor -%} b {% if c.a %}{{ c.a }}{% endif %}',
     ];
     const scopes = [
       { c: { a: 1, b: 2 }, list: [1, 2], v: 1 },
@@ -144,8 +148,10 @@ describe('a renderer that remembers template parts', () => {
       { c: { a: 1, b: 3 }, list: [1, 2, 3], v: 1 },
     ];
     for (const scope of [...scopes, ...scopes])
-      for (const text of texts)
+      for (const text of texts) {
         expect(engine.renderRemembered(text, scope)).toBe(fresh.parseAndRenderSync(text, scope));
+        expect(engine.renderByNode(text, scope)).toBe(fresh.parseAndRenderSync(text, scope));
+      }
   });
 });
 
