@@ -25,6 +25,11 @@ interface Part {
   /** The variables it reads, each to its first computed segment; undefined when it is not remembered. */
   paths: (string | number)[][] | undefined;
   outputs: Map<string, string>;
+  /**
+   * Outputs by the one text the part reads (a layout node showing the subject or the content), keyed by
+   * that text itself: no copy of it to make, and its hash is kept with it, as the same text comes back.
+   */
+  byText: Map<string, string>;
 }
 
 /** A text; `nodes` when each of its top-level nodes may be remembered on its own (see STATELESS_TAGS). */
@@ -45,6 +50,7 @@ export function parsedOnce(engine: Liquid) {
     templates,
     paths: remembered ? readPaths(engine, templates) : undefined,
     outputs: new Map(),
+    byText: new Map(),
   });
   const get = (text: string): Parsed => {
     let p = parsed.get(text);
@@ -79,11 +85,13 @@ export function parsedOnce(engine: Liquid) {
 function remember(engine: Liquid, part: Part, scope: object, context?: Context): string {
   const key = part.paths && keyOf(part.paths, context ?? new Context(scope, engine.options));
   if (key === undefined) return engine.renderSync(part.templates, scope) as string;
-  let output = part.outputs.get(key);
+  const outputs = typeof key === 'string' ? part.outputs : part.byText;
+  const value = typeof key === 'string' ? key : key.text;
+  let output = outputs.get(value);
   if (output === undefined) {
     output = engine.renderSync(part.templates, scope) as string;
-    if (part.outputs.size >= MAX_REMEMBERED) part.outputs.delete(part.outputs.keys().next().value as string);
-    part.outputs.set(key, output);
+    if (outputs.size >= MAX_REMEMBERED) outputs.delete(outputs.keys().next().value as string);
+    outputs.set(value, output);
   }
   return output;
 }
@@ -113,8 +121,15 @@ function readPaths(engine: Liquid, templates: Template[]): (string | number)[][]
   return paths;
 }
 
-/** The values the text reads, as Liquid reads them (`size`, `first`…), or undefined if one is not plain data. */
-function keyOf(paths: (string | number)[][], context: Context): string | undefined {
+/**
+ * The values the text reads, as Liquid reads them (`size`, `first`…), or undefined if one is not plain
+ * data; `{ text }` when it reads one value only and that is a string.
+ */
+function keyOf(paths: (string | number)[][], context: Context): string | { text: string } | undefined {
+  if (paths.length === 1) {
+    const value = context.getSync(paths[0] ?? []);
+    return typeof value === 'string' ? { text: value } : plainKey(value);
+  }
   let key = '';
   for (const path of paths) {
     const value = plainKey(context.getSync(path));
