@@ -44,20 +44,20 @@ interface Parsed extends Part {
  * layout differs from one email to the next only where it shows the email's own links. Rendering all of
  * it again was most of a send's time in a simulation.
  */
-export function parsedOnce(engine: Liquid) {
+export function parsedOnce(engine: Liquid, { unique = [] }: { unique?: readonly string[] } = {}) {
   const parsed = new Map<string, Parsed>();
-  const part = (templates: Template[], remembered: boolean): Part => ({
-    templates,
-    paths: remembered ? readPaths(engine, templates) : undefined,
-    outputs: new Map(),
-    byText: new Map(),
-  });
+  const part = (templates: Template[], remembered: boolean): Part => {
+    const paths = remembered ? readPaths(engine, templates) : undefined;
+    // A value each render has its own of (an email's links) would only fill the memory: rendered each time.
+    const once = paths && !paths.some((p) => unique.includes(String(p[0])));
+    return { templates, paths: once ? paths : undefined, outputs: new Map(), byText: new Map() };
+  };
   const get = (text: string): Parsed => {
     let p = parsed.get(text);
     if (!p) {
       const remembered = !NOT_REMEMBERED.test(text);
       const whole = part(engine.parse(text), remembered);
-      const nodes = remembered && whole.paths && stateless(text);
+      const nodes = remembered && stateless(text);
       parsed.set(
         text,
         (p = { ...whole, nodes: nodes ? whole.templates.map((n) => part([n], true)) : undefined }),

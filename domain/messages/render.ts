@@ -92,8 +92,10 @@ export function createRenderer(catalog: {
   layouts: Record<string, EmailLayout>;
 }) {
   // HTML output escapes every variable (customer data is untrusted); text output must not.
-  const htmlEngine = parsedOnce(new Liquid({ outputEscape: 'escape' }));
-  const textEngine = parsedOnce(new Liquid());
+  // Every email has links of its own: what shows them is rendered each time, the rest once (engine.ts).
+  const unique = ['unsubscribeUrl', 'preferencesUrl', 'survey'];
+  const htmlEngine = parsedOnce(new Liquid({ outputEscape: 'escape' }), { unique });
+  const textEngine = parsedOnce(new Liquid(), { unique });
 
   const pick = (template: string, profile: Profile) => {
     const byLocale = catalog.templates[template];
