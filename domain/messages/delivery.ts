@@ -17,25 +17,27 @@ export async function emailDelivery(
   now: Date,
   deps: SendDeps,
 ): Promise<Delivery> {
+  const secret = await deps.linkSecret();
+  const iat = Math.floor(now.getTime() / 1000);
   const token = signLink(
-    {
-      customerId: profile.customerId,
-      purpose: 'unsubscribe',
-      channel: 'email',
-      iat: Math.floor(now.getTime() / 1000),
-    },
-    await deps.linkSecret(),
+    { customerId: profile.customerId, purpose: 'unsubscribe', channel: 'email', iat },
+    secret,
   );
   const base = deps.publicBaseUrl.replace(/\/$/, '');
   const unsubscribeUrl = `${base}/unsubscribe?token=${token}`;
-  const iat = Math.floor(now.getTime() / 1000);
   const preferencesUrl = `${base}/preferences?token=${signLink(
     { customerId: profile.customerId, purpose: 'preferences', iat, exp: iat + PREFERENCES_LINK_SECONDS },
-    await deps.linkSecret(),
+    secret,
   )}`;
   const survey = input.survey && {
     kind: input.survey,
-    links: await surveyLinks(input, input.survey, profile.customerId, key, now, base, deps),
+    links: surveyLinks(
+      input,
+      input.survey,
+      { customerId: profile.customerId, messageKey: key, iat },
+      base,
+      secret,
+    ),
   };
   const rendered = deps.renderer.render({
     template: input.template,
@@ -70,17 +72,13 @@ export async function emailDelivery(
 }
 
 /** One signed link per score: a click records that score (functions/feedback). */
-async function surveyLinks(
+function surveyLinks(
   input: SendMessageInput,
   survey: 'nps' | 'csat',
-  customerId: string,
-  messageKey: string,
-  now: Date,
+  { customerId, messageKey, iat }: { customerId: string; messageKey: string; iat: number },
   base: string,
-  deps: SendDeps,
-): Promise<{ score: number; url: string }[]> {
-  const secret = await deps.linkSecret();
-  const iat = Math.floor(now.getTime() / 1000);
+  secret: string,
+): { score: number; url: string }[] {
   const scores = survey === 'nps' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [1, 2, 3, 4, 5];
   return scores.map((score) => ({
     score,

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { Slug } from '../config/ids';
 import { expect, zodProblems } from '../config/source';
@@ -165,5 +165,15 @@ export function linkProblemText(check: LinkCheck): string {
 }
 
 function mac(body: string, secret: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64url');
+  return createHmac('sha256', keyOf(secret)).update(body).digest('base64url');
+}
+
+/**
+ * The secret as a key object, made once: a string key is converted on every HMAC, and an email signs two
+ * links or more (a survey, thirteen). The same bytes as the string's UTF-8, so the same signatures.
+ */
+let lastKey: { secret: string; key: KeyObject } | undefined;
+function keyOf(secret: string): KeyObject {
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(secret, 'utf8') };
+  return lastKey.key;
 }

@@ -1,7 +1,8 @@
-import { Liquid, type Template } from 'liquidjs';
+import { Liquid } from 'liquidjs';
 import type { Settings } from '../config/settings';
 import { TemplateNotFoundError } from '../errors';
 import type { Profile } from '../profile/profile';
+import { parsedOnce } from './engine';
 import { smsLength } from './sms';
 import { hasEmail, type EmailLayout, type MessageTemplate } from './template';
 
@@ -91,8 +92,10 @@ export function createRenderer(catalog: {
   layouts: Record<string, EmailLayout>;
 }) {
   // HTML output escapes every variable (customer data is untrusted); text output must not.
-  const htmlEngine = parsedOnce(new Liquid({ outputEscape: 'escape' }));
-  const textEngine = parsedOnce(new Liquid());
+  // Every email has links of its own: what shows them is rendered each time, the rest once (engine.ts).
+  const unique = ['unsubscribeUrl', 'preferencesUrl', 'survey'];
+  const htmlEngine = parsedOnce(new Liquid({ outputEscape: 'escape' }), { unique });
+  const textEngine = parsedOnce(new Liquid(), { unique });
 
   const pick = (template: string, profile: Profile) => {
     const byLocale = catalog.templates[template];
@@ -116,16 +119,16 @@ export function createRenderer(catalog: {
       if (!hasEmail(tpl))
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
       const vars = emailVariables(catalog.settings, { profile, unsubscribeUrl, preferencesUrl, survey });
-      const subject = textEngine.parseAndRenderSync(tpl.subject, vars).trim();
+      const subject = textEngine.renderRemembered(tpl.subject, vars).trim();
       const preheader =
-        tpl.preheader === undefined ? '' : textEngine.parseAndRenderSync(tpl.preheader, vars).trim();
-      const textContent = textEngine.parseAndRenderSync(tpl.text, vars).trim();
-      const htmlContent = htmlEngine.parseAndRenderSync(tpl.html, vars);
+        tpl.preheader === undefined ? '' : textEngine.renderRemembered(tpl.preheader, vars).trim();
+      const textContent = textEngine.renderRemembered(tpl.text, vars).trim();
+      const htmlContent = htmlEngine.renderRemembered(tpl.html, vars);
       return {
         locale,
         subject,
-        text: `${textEngine.parseAndRenderSync(layout.text, layoutVariables(vars, { subject, content: textContent })).trim()}\n`,
-        html: htmlEngine.parseAndRenderSync(
+        text: `${textEngine.renderByNode(layout.text, layoutVariables(vars, { subject, content: textContent })).trim()}\n`,
+        html: htmlEngine.renderByNode(
           layout.html,
           layoutVariables(vars, { subject, preheader, content: htmlContent }),
         ),
@@ -144,25 +147,10 @@ export function createRenderer(catalog: {
       const { locale, tpl, layout } = pick(template, profile);
       if (tpl.sms === undefined)
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no sms text`);
-      const text = textEngine.parseAndRenderSync(tpl.sms, variables(profile)).trim();
+      const text = textEngine.renderRemembered(tpl.sms, variables(profile)).trim();
       const body = category === 'marketing' ? `${text} ${layout.smsOptOut}` : text;
       return { locale, body, parts: smsLength(body).parts };
     },
   };
 }
 export type Renderer = ReturnType<typeof createRenderer>;
-
-/**
- * An engine that parses each text once: the texts are the catalogue's (a bounded set), and parsing them
- * on every send was most of a send's time in a simulation. liquidjs's own cache covers files only.
- */
-function parsedOnce(engine: Liquid) {
-  const parsed = new Map<string, Template[]>();
-  return {
-    parseAndRenderSync(text: string, scope: object): string {
-      let templates = parsed.get(text);
-      if (!templates) parsed.set(text, (templates = engine.parse(text)));
-      return engine.renderSync(templates, scope) as string;
-    },
-  };
-}
