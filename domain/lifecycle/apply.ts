@@ -3,8 +3,8 @@ import type { CustomerEvent, PurchaseEvent } from '../events/schema';
 import { applyConsent } from '../profile/consent';
 import { addFeedback, relationshipScore } from '../profile/relationship';
 import { RECENT_EVENT_IDS, type Profile, type StageChange } from '../profile/profile';
-import { classify, classifyTier, dueInstants, firstDueInstant, longestWindow, placer } from './classify';
-import { canRetell, newsIn, reclassify, record, retellFrom } from './history';
+import { classify, classifyTier, dueInstants, firstDueInstant, longestWindow } from './classify';
+import { applyTimers, canRetell, newsIn, reclassify, retellFrom } from './history';
 import type { Lifecycle } from './schema';
 import { instant } from '../time/instant';
 
@@ -150,16 +150,7 @@ export function advanceTime(
     stageHistory: [...current.stageHistory],
     tierHistory: [...current.tierHistory],
   };
-  const stageChanges: StageChange[] = [];
-  const tierChanges: StageChange[] = [];
-  // Only stage and tier change from one timer to the next: the facts are read once.
-  const place = placer(profile, lifecycle);
-  for (const t of due) {
-    const when = new Date(t);
-    const changes = record(profile, place(when, profile), when.toISOString(), { kind: 'timer' });
-    stageChanges.push(...changes.stageChanges);
-    tierChanges.push(...changes.tierChanges);
-  }
+  const { stageChanges, tierChanges } = applyTimers(profile, profile, lifecycle, due);
   finishEvaluation(profile, lifecycle, now);
   return { profile, stageChanges, tierChanges };
 }

@@ -4,14 +4,13 @@ import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matc
 import type { Profile } from '../profile/profile';
 import type { BaseCondition, Condition, Lifecycle } from './schema';
 import { instant } from '../time/instant';
+import { remembered } from '../time/memo';
 
 // The few durations of a lifecycle are read for every rule of every evaluation: each is parsed once.
-const durations = new Map<string, number>();
-function ms(duration: string): number {
-  let known = durations.get(duration);
-  if (known === undefined) durations.set(duration, (known = durationSeconds(duration) * 1000));
-  return known;
-}
+const ms = remembered(
+  (duration: string) => durationSeconds(duration) * 1000,
+  (duration) => duration,
+);
 
 /** What the lifecycle's rules read of a customer: purchases, attributes and the relationship score. */
 export type PurchaseFacts = Pick<
@@ -165,38 +164,38 @@ export function dueInstants(
   after: number,
   upTo = LATEST_DUE,
 ): number[] {
-  if (profile.lastPurchaseAt === undefined) return [];
-  const last = instant(profile.lastPurchaseAt);
+  const times: number[] = [];
   const until = Math.min(upTo, LATEST_DUE);
-  const times = inactivityThresholds(lifecycle)
-    .map((d) => last + d)
-    .filter((t) => t > after && t <= until);
-  const windows = windowLengths(lifecycle);
-  for (const p of profile.recentPurchases) {
-    const at = instant(p.at);
-    for (const w of windows) if (at + w > after && at + w <= until) times.push(at + w);
-  }
+  eachCandidate(profile, lifecycle, (t) => {
+    if (t > after && t <= until) times.push(t);
+  });
   const sorted = times.sort((a, b) => a - b);
   return sorted.filter((t, i) => i === 0 || t !== sorted[i - 1]);
 }
 
 /** The first of `dueInstants`, found without sorting them all: asked for on every profile write. */
 export function firstDueInstant(profile: Profile, lifecycle: Lifecycle, after: number): number | undefined {
-  if (profile.lastPurchaseAt === undefined) return undefined;
-  const last = instant(profile.lastPurchaseAt);
   let first = Infinity;
-  for (const d of inactivityThresholds(lifecycle)) first = earlierDue(first, last + d, after);
-  const windows = windowLengths(lifecycle);
-  for (const p of profile.recentPurchases) {
-    const at = instant(p.at);
-    for (const w of windows) first = earlierDue(first, at + w, after);
-  }
+  eachCandidate(profile, lifecycle, (t) => {
+    if (t > after && t <= LATEST_DUE && t < first) first = t;
+  });
   return first === Infinity ? undefined : first;
 }
 
-/** `t` if it is a due time after `after` and before `first`, else `first`. */
-function earlierDue(first: number, t: number, after: number): number {
-  return t > after && t <= LATEST_DUE && t < first ? t : first;
+/**
+ * Every time the purchases put a rule's answer in question, in no order and with repeats: each inactivity
+ * threshold after the last purchase, and the end of each window after each recent purchase. A visitor,
+ * not an array: this runs on every profile write and every sweep visit.
+ */
+function eachCandidate(profile: PurchaseFacts, lifecycle: Lifecycle, visit: (t: number) => void): void {
+  if (profile.lastPurchaseAt === undefined) return;
+  const last = instant(profile.lastPurchaseAt);
+  for (const d of inactivityThresholds(lifecycle)) visit(last + d);
+  const windows = windowLengths(lifecycle);
+  for (const p of profile.recentPurchases) {
+    const at = instant(p.at);
+    for (const w of windows) visit(at + w);
+  }
 }
 
 const windowsCache = new WeakMap<Lifecycle, number[]>();

@@ -92,13 +92,25 @@ function step(
 
 /** Applies the inactivity and window timers in (after, upTo] that the facts in `view` set. */
 function timers(profile: Profile, view: PurchaseFacts, lifecycle: Lifecycle, after: number, upTo: number) {
-  const due = dueInstants(view, lifecycle, after, upTo);
-  if (due.length === 0) return;
+  applyTimers(profile, view, lifecycle, dueInstants(view, lifecycle, after, upTo));
+}
+
+/**
+ * Re-evaluates the profile at each of `due` (epoch milliseconds, in order) on the facts in `view`,
+ * recording each change as the timer's; the facts are read once, as only stage and tier change between.
+ */
+export function applyTimers(profile: Profile, view: PurchaseFacts, lifecycle: Lifecycle, due: number[]) {
+  const stageChanges: StageChange[] = [];
+  const tierChanges: StageChange[] = [];
+  if (due.length === 0) return { stageChanges, tierChanges };
   const place = placer(view, lifecycle);
   for (const t of due) {
     const when = new Date(t);
-    record(profile, place(when, profile), when.toISOString(), { kind: 'timer' });
+    const changes = record(profile, place(when, profile), when.toISOString(), { kind: 'timer' });
+    stageChanges.push(...changes.stageChanges);
+    tierChanges.push(...changes.tierChanges);
   }
+  return { stageChanges, tierChanges };
 }
 
 /**

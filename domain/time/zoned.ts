@@ -6,6 +6,7 @@
  * UTC backwards (London 01:30 → 00:30).
  */
 import { Temporal } from 'temporal-polyfill';
+import { remembered } from './memo';
 
 export interface LocalDay {
   year: number;
@@ -120,26 +121,21 @@ export function reading(timeZone: string, minute: number): LocalParts {
  * 01:30 on the last Sunday of March is 02:30 BST); a time an autumn overlap repeats is its earlier instant.
  */
 export function zonedInstant(p: LocalParts, timeZone: string): Date {
-  const key = `${timeZone} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-  let ms = instants.get(key);
-  if (ms === undefined) {
-    ms = Temporal.ZonedDateTime.from(
-      { timeZone, year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute },
-      { disambiguation: 'compatible', overflow: 'constrain' },
-    ).epochMilliseconds;
-    if (instants.size >= MAX_INSTANTS) instants.clear();
-    instants.set(key, ms);
-  }
-  return new Date(ms);
+  return new Date(resolved({ p, timeZone }));
 }
 
 /**
  * Local times already resolved: a population asks for the same few (a holiday's morning, the end of quiet
  * hours) in the same few zones over and over, and the polyfill's resolution was a tenth of ingest's time.
- * Bounded, since a simulation runs in one long process.
  */
-const instants = new Map<string, number>();
-const MAX_INSTANTS = 100_000;
+const resolved = remembered(
+  ({ p, timeZone }: { p: LocalParts; timeZone: string }) =>
+    Temporal.ZonedDateTime.from(
+      { timeZone, year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute },
+      { disambiguation: 'compatible', overflow: 'constrain' },
+    ).epochMilliseconds,
+  ({ p, timeZone }) => `${timeZone} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`,
+);
 
 function parseTimeOfDay(hhmm: string): { hour: number; minute: number } {
   const [hour, minute] = hhmm.split(':').map(Number);

@@ -1,5 +1,5 @@
 import { DUE_SHARDS } from '../../adapters/dynamodb/table';
-import type { StoreMeter } from '../../adapters/memory/items';
+import { jsonBytes, type StoreMeter } from '../../adapters/memory/items';
 import type { CustomerStore, DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 import type { Tally } from './tally';
 
@@ -17,8 +17,6 @@ export interface Observations {
 const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntry']);
 /** The due-index reads, priced by their queries and pages. */
 const INDEX_READS = new Set(['listDueWork', 'listClaims']);
-
-const bytes = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
 
 /**
  * Prices requests in DynamoDB request units, as the DynamoDB adapter would make them, from the sizes the
@@ -91,7 +89,7 @@ function indexReads(fn: unknown, target: CustomerStore, seen: Observations, coun
     return (async function* () {
       if (countsQueries) seen.readRequestUnits += DUE_SHARDS;
       for await (const page of pages) {
-        seen.readRequestUnits += Math.ceil(bytes(page) / 4096);
+        seen.readRequestUnits += Math.ceil(jsonBytes(page) / 4096);
         yield page;
       }
     })();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { loadWorkflows } from '../../domain/config/load';
-import { dueInstants, dueTimes, firstDueInstant } from '../../domain/lifecycle/classify';
+import { dueInstants, dueTimes, firstDueInstant, placement } from '../../domain/lifecycle/classify';
 import { lifecycleDueAt, newProfile } from '../../domain/lifecycle/apply';
 import type { Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -40,6 +40,21 @@ describe('due times: each once, earliest first, only after the given instant', (
           );
         },
       ),
+    );
+  });
+
+  it('stage and tier change only at a due time: a day with none places the customer as the day before', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 8 }), (days) => {
+        const profile = customer(days);
+        const due = new Set(dueInstants(profile, lifecycle, START));
+        const at = (d: number) => placement(profile, lifecycle, new Date(START + d * DAY));
+        for (let d = 0; d < 800; d++) {
+          const quiet = ![...due].some((t) => t > START + d * DAY && t <= START + (d + 1) * DAY);
+          if (quiet) expect({ day: d + 1, ...at(d + 1) }).toEqual({ day: d + 1, ...at(d) });
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 

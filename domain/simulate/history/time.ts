@@ -3,6 +3,7 @@
  * is read in the customer's time zone (a date at noon, which no DST change skips or repeats).
  */
 import { zonedInstant } from '../../time/zoned';
+import { remembered } from '../../time/memo';
 
 export const TIME_EXPECTED =
   'an ISO 8601 time with an offset ("2026-11-22T10:00:00+08:00" or "…Z"), a local time in the ' +
@@ -25,19 +26,11 @@ interface WallTime {
 
 // Dates are the common case (CDNOW has 546 of them for 69,659 lines): the Temporal polyfill is slow
 // enough per call to matter at millions of lines, so each (zone, date) is resolved once.
-const NOON_CACHE_LIMIT = 100_000;
-const noons = new Map<string, number>();
-
-function noonIn(w: WallTime, timeZone: string): number {
-  const key = `${timeZone}|${w.year}-${w.month}-${w.day}`;
-  let at = noons.get(key);
-  if (at === undefined) {
-    if (noons.size >= NOON_CACHE_LIMIT) noons.clear();
-    at = zonedInstant({ ...w, hour: 12, minute: 0 }, timeZone).getTime();
-    noons.set(key, at);
-  }
-  return at;
-}
+const noonIn = remembered(
+  ({ w, timeZone }: { w: WallTime; timeZone: string }) =>
+    zonedInstant({ ...w, hour: 12, minute: 0 }, timeZone).getTime(),
+  ({ w, timeZone }) => `${timeZone}|${w.year}-${w.month}-${w.day}`,
+);
 
 /** 29 February of a year with none becomes 28 February (a shift by whole years rarely meets one). */
 function shifted(w: WallTime, years: number): WallTime {
@@ -77,7 +70,7 @@ export function historyInstant(text: string, timeZone: string, shiftYears = 0): 
   if (date) {
     const [y, m, d] = date[1] ? [date[1], date[2], date[3]] : [date[4], date[5], date[6]];
     const w = { year: Number(y), month: Number(m), day: Number(d), hour: 12, minute: 0, second: 0, ms: 0 };
-    return isValidWallTime(w) ? noonIn(shifted(w, shiftYears), timeZone) : undefined;
+    return isValidWallTime(w) ? noonIn({ w: shifted(w, shiftYears), timeZone }) : undefined;
   }
   const dt = DATE_TIME.exec(text);
   if (!dt) return undefined;
@@ -113,7 +106,7 @@ export function daytimeInstant(
   timeZone: string,
 ): number {
   const w = { ...day, hour: 12, minute: 0, second: 0, ms: 0 };
-  const noonOffset = Date.UTC(day.year, day.month - 1, day.day, 12) - noonIn(w, timeZone);
+  const noonOffset = Date.UTC(day.year, day.month - 1, day.day, 12) - noonIn({ w, timeZone });
   return Date.UTC(day.year, day.month - 1, day.day, hour, minute) - noonOffset;
 }
 
@@ -133,7 +126,7 @@ export function localDay(instant: number, timeZone: string): { year: number; mon
     second: 0,
     ms: 0,
   };
-  const offset = Date.UTC(w.year, w.month - 1, w.day, 12) - noonIn(w, timeZone);
+  const offset = Date.UTC(w.year, w.month - 1, w.day, 12) - noonIn({ w, timeZone });
   const local = new Date(instant + offset);
   return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
 }
