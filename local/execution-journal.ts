@@ -61,10 +61,11 @@ export function definitionHash(asl: string): string {
 
 /** What the local Step Functions asks of its journal: kept in the local DynamoDB, or in memory (the simulator). */
 export interface Journal {
-  /** False for a journal that ignores execution timelines: they are then not built for it. */
-  readonly keepsTimelines?: boolean;
-  /** False for a journal that never resumes an execution: where a Wait ends is then not worked out for it. */
-  readonly keepsCheckpoints?: boolean;
+  /**
+   * False for a journal that keeps only execution names (the simulator's): the timeline of states entered
+   * and the checkpoints of Waits are then not built for it, as it never shows or resumes an execution.
+   */
+  readonly keepsProgress?: boolean;
   keepDefinition(hash: string, asl: string): Promise<void>;
   definition(hash: string): Promise<string | undefined>;
   /** Records a new execution; false when one with that ARN was already recorded. */
@@ -87,8 +88,7 @@ export interface Journal {
  * "a name is used once" matters. Executions themselves live in the LocalStepFunctions' own memory.
  */
 export class NamesOnlyJournal implements Journal {
-  readonly keepsTimelines = false;
-  readonly keepsCheckpoints = false;
+  readonly keepsProgress = false;
   private readonly names = new Set<string>();
   async keepDefinition(): Promise<void> {}
   async definition(): Promise<string | undefined> {

@@ -148,7 +148,7 @@ export class ExecutionRunner {
 
   /** The timeline as the journal keeps it; nothing for a journal that keeps none (the simulator's). */
   private statesOf(e: LocalExecution): ExecutionRecord['statesEntered'] {
-    if (this.journal.keepsTimelines === false) return [];
+    if (this.journal.keepsProgress === false) return [];
     return e.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() }));
   }
 
@@ -176,7 +176,7 @@ export class ExecutionRunner {
     const progress = this.progress.get(execution.executionArn);
     if (progress) progress.lastEntered = { name, input, at };
     const state = definition.States[name];
-    if (state?.Type !== 'Wait' || this.journal.keepsCheckpoints === false) return;
+    if (state?.Type !== 'Wait' || this.journal.keepsProgress === false) return;
     const dueAt = waitDueAt(state, input, at);
     if (dueAt === undefined) return;
     this.checkpoint(execution, { kind: 'wait', state: name, input, enteredAt: at.toISOString(), dueAt });
