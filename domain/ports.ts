@@ -262,6 +262,16 @@ export interface SuppressionRecord {
   source: string;
 }
 
+/**
+ * Work handed from one function to another through a queue (SQS on AWS; delivered at once, in process,
+ * locally and in the simulator). `send` returns once every message is durable in the queue, and throws if
+ * any is not: the caller then fails too and is retried, so a message is never silently lost. Consumers
+ * get at-least-once delivery and must be idempotent.
+ */
+export interface WorkQueue<T> {
+  send(messages: readonly T[]): Promise<void>;
+}
+
 export interface JourneyStarter {
   /** Starts an execution; starting one that already exists under this name is not an error. */
   start(request: {
