@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CfnOutput, RemovalPolicy, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
@@ -22,7 +22,7 @@ import { checkPublicBaseUrl, checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, pasca
 import { acknowledgeNag } from './nag';
 import { Observability } from './observability';
 import type { FunctionSettings } from './rapport-function';
-import { logicalIdWithoutParts } from './stack-part';
+import { StackOfParts } from './stack-part';
 import type { SweepSchedule } from './sweep-schedule';
 import { Sweeping } from './sweeping';
 
@@ -72,9 +72,10 @@ export interface RapportStackProps extends StackProps {
 
 /**
  * The whole of Rapport on AWS, composed of parts by concern (events API and ingest, messaging, sweep,
- * journeys, observability) around what they share: the table and the link-signing secret.
+ * journeys, observability) around what they share: the table and the link-signing secret. The parts are
+ * left out of logical IDs (stack-part.ts): a resource kept the one it had before the stack was split.
  */
-export class RapportStack extends Stack {
+export class RapportStack extends StackOfParts {
   readonly table: Table;
   readonly functions: Record<FunctionName, HandlerFunction>;
   readonly journeys: Record<string, JourneyStateMachine>;
@@ -88,7 +89,6 @@ export class RapportStack extends Stack {
   readonly sweeping: Sweeping;
   readonly journeyParts: Journeys;
   readonly observability: Observability;
-  private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
     super(scope, id, props);
@@ -173,19 +173,6 @@ export class RapportStack extends Stack {
       ],
     });
     this.outputs(publicBaseUrl, sweepEvery);
-  }
-
-  /**
-   * The parts (StackPart) are left out of logical IDs, so that a resource keeps the one it had before the
-   * stack was split into parts; two resources that would share one are refused here rather than overwritten.
-   */
-  protected override allocateLogicalId(element: CfnElement): string {
-    const id = logicalIdWithoutParts(element, this);
-    const taken = this.logicalIds.get(id);
-    if (taken !== undefined && taken !== element.node.path)
-      throw new Error(`${element.node.path} and ${taken} would share the logical ID ${id}: rename one`);
-    this.logicalIds.set(id, element.node.path);
-    return id;
   }
 
   private customerTable(): Table {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CfnElement } from 'aws-cdk-lib';
+import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 
 /**
@@ -10,6 +10,21 @@ import { Construct, type IConstruct } from 'constructs';
  * (bus, configuration set, state machines, schedule) would lose data or fail with "already exists".
  */
 export abstract class StackPart extends Construct {}
+
+/** A stack made of StackParts, whose logical IDs are as if the parts were not there. */
+export abstract class StackOfParts extends Stack {
+  private readonly logicalIds = new Map<string, string>();
+
+  /** Two resources that would share a logical ID are refused here rather than one overwriting the other. */
+  protected override allocateLogicalId(element: CfnElement): string {
+    const id = logicalIdWithoutParts(element, this);
+    const taken = this.logicalIds.get(id);
+    if (taken !== undefined && taken !== element.node.path)
+      throw new Error(`${element.node.path} and ${taken} would share the logical ID ${id}: rename one`);
+    this.logicalIds.set(id, element.node.path);
+    return id;
+  }
+}
 
 /**
  * The logical ID CDK would give `element` if the StackParts above it were not there: the path below the
