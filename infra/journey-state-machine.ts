@@ -37,11 +37,6 @@ export function stateMachineArnPrefix(scope: Construct): string {
   });
 }
 
-/** The ARN of a journey's state machine, built from its fixed name (see stateMachineArnPrefix). */
-export function journeyStateMachineArn(scope: Construct, journeyId: string): string {
-  return `${stateMachineArnPrefix(scope)}${stateMachineName(journeyId)}`;
-}
-
 interface AslStates {
   States?: Record<
     string,

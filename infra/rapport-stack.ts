@@ -87,7 +87,7 @@ export class RapportStack extends StackOfParts {
   readonly events: EventsApi;
   readonly messaging: Messaging;
   readonly sweeping: Sweeping;
-  readonly journeyParts: Journeys;
+  readonly journeysPart: Journeys;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
@@ -138,7 +138,7 @@ export class RapportStack extends StackOfParts {
       stateMachineArnPrefix: arnPrefix,
     });
     this.sweepSchedule = this.sweeping.schedule;
-    this.journeyParts = new Journeys(this, 'Journeys', {
+    this.journeysPart = new Journeys(this, 'Journeys', {
       functions,
       workflows: props.workflows,
       sendMessage: this.messaging.sendMessage,
@@ -146,18 +146,23 @@ export class RapportStack extends StackOfParts {
       starters: [this.events.ingestEvent, this.events.feedback, this.sweeping.sweep],
       suppressor: this.messaging.deliveryEvents,
     });
-    this.journeys = this.journeyParts.stateMachines;
+    this.journeys = this.journeysPart.stateMachines;
     this.functions = {
       'ingest-event': this.events.ingestEvent,
       'send-message': this.messaging.sendMessage,
-      'journey-step': this.journeyParts.journeyStep,
+      'journey-step': this.journeysPart.journeyStep,
       unsubscribe: this.events.unsubscribe,
       sweep: this.sweeping.sweep,
       'delivery-events': this.messaging.deliveryEvents,
       feedback: this.events.feedback,
     };
+    this.observability = this.observe();
+    this.outputs(publicBaseUrl, sweepEvery);
+  }
 
-    this.observability = new Observability(this, 'Observability', {
+  /** The dashboard and alarms over every part: the dead-letter queues each with what it holds. */
+  private observe(): Observability {
+    return new Observability(this, 'Observability', {
       dashboardName: NAMES.dashboard,
       journeys: this.journeys,
       functions: this.functions,
@@ -172,7 +177,6 @@ export class RapportStack extends StackOfParts {
         },
       ],
     });
-    this.outputs(publicBaseUrl, sweepEvery);
   }
 
   private customerTable(): Table {
