@@ -6,7 +6,8 @@ import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
-import { JsonRecord, readEnv } from './env';
+import { stateMachineArns } from '../../domain/journey/state-machine-name';
+import { readEnv, StateMachineArnPrefix } from './env';
 import { bundledWorkflows } from './workflows';
 
 /** The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep. */
@@ -14,18 +15,25 @@ export function lifecycleDepsFromEnv() {
   const env = readEnv(
     z.object({
       TABLE_NAME: z.string().min(1),
-      JOURNEY_STATE_MACHINES: JsonRecord,
+      STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix,
       EVENT_BUS_NAME: z.string().min(1),
     }),
   );
   const workflows = bundledWorkflows();
+  const journeys = workflows.journeys.map((j) => j.journey);
   return {
     store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
-    starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
+    starter: createJourneyStarter(
+      new SFNClient({}),
+      stateMachineArns(
+        env.STATE_MACHINE_ARN_PREFIX,
+        journeys.map((j) => j.id),
+      ),
+    ),
     clock: systemClock,
     lifecycle: workflows.lifecycle,
     calendar: workflows.calendar,
     publisher: createLifecyclePublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME),
-    journeys: workflows.journeys.map((j) => j.journey),
+    journeys,
   };
 }
