@@ -1,6 +1,7 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DUE_INDEX, DUE_SHARDS } from '../../adapters/dynamodb/table';
+import { DUE_INDEX } from '../../adapters/dynamodb/table';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { loadWorkflows } from '../../domain/config/load';
 import { EVENT_LEASE_MS, fingerprintOf, newClaim } from '../../domain/event-claim';
 import type { CustomerEvent } from '../../domain/events/schema';
@@ -228,7 +229,7 @@ describe('reads of the DynamoDB due index', () => {
     await invokeLambda('rapport-sweep', createSweepHandler({ ...deps, logger, metrics }), {});
 
     expect(published).toMatchObject({ EventsRecovered: 1, CustomersSwept: 3 });
-    expect(dueReads.get(table.name)?.queries).toBe(DUE_SHARDS);
+    expect(dueReads.get(table.name)?.queries).toBe(DEFAULT_SCALE.dueShards);
   });
 
   it('the start-up pass finishes a claim the earlier layout kept in a CLAIM#n shard', async () => {
