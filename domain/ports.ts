@@ -72,7 +72,9 @@ export interface StaleClaim {
 }
 
 /** One item of the due index: a customer whose due time has come, or an event claim (see CLAIM_DUE). */
-export type DueWork = { kind: 'customer'; customerId: string } | ({ kind: 'claim' } & StaleClaim);
+export type DueWork =
+  | { kind: 'customer'; customerId: string; /** Their due value, as the index keeps it. */ dueAt: string }
+  | ({ kind: 'claim' } & StaleClaim);
 
 /** A place in a due shard: a customer's due value (as the index keeps it) and id, which ties are ordered by. */
 export interface DuePlace {
@@ -212,7 +214,8 @@ export interface CustomerStore {
   readonly dueShards: number;
   /**
    * One shard's part of listDueWork: its claims, then its customers due at or before `now`, in index
-   * order; with `after`, only the customers after that place (claims sort before every customer).
+   * order; with `after`, its claims, then only the customers after that place (a second read: claims
+   * sort before every customer, and a dead delivery's claim must not wait for the cursor to be let go).
    */
   listDueShard(shard: number, now: string, pageSize: number, after?: DuePlace): AsyncIterable<DueWork[]>;
   /**

@@ -70,8 +70,8 @@ export function dueShard(customerId: string, shards: number = DEFAULT_SCALE.dueS
 const LEGACY_CLAIM_SHARDS = Array.from({ length: 16 }, (_, shard) => `CLAIM#${shard}`);
 
 /** What an item of the due index is, by its table sort key; anything else there is not work. */
-function dueWorkOf({ customerId, sk }: { customerId: string; sk: string }): DueWork[] {
-  if (sk === 'PROFILE') return [{ kind: 'customer', customerId }];
+function dueWorkOf({ customerId, sk, dueAt }: { customerId: string; sk: string; dueAt: string }): DueWork[] {
+  if (sk === 'PROFILE') return [{ kind: 'customer', customerId, dueAt }];
   if (sk.startsWith('EVENT#')) return [{ kind: 'claim', customerId, eventId: sk.slice('EVENT#'.length) }];
   return [];
 }
@@ -191,6 +191,7 @@ export function createCustomerStore(
       yield (page.Items ?? []).map((item) => ({
         customerId: String(item.pk).slice('CUSTOMER#'.length),
         sk: String(item.sk),
+        dueAt: String(item[DUE_INDEX.sortKey]),
       }));
   };
   /**
@@ -292,10 +293,14 @@ export function createCustomerStore(
     listDueWork: (now, pageSize) => allShards(dueShardNames, now, pageSize),
     dueShards,
     async *listDueShard(shard, now, pageSize, after) {
-      for await (const page of duePages(`DUE#${shard}`, now, pageSize, after)) {
-        const work = page.flatMap(dueWorkOf);
-        if (work.length > 0) yield work;
-      }
+      const reads = after
+        ? [duePages(`DUE#${shard}`, CLAIM_DUE, pageSize), duePages(`DUE#${shard}`, now, pageSize, after)]
+        : [duePages(`DUE#${shard}`, now, pageSize)];
+      for (const pages of reads)
+        for await (const page of pages) {
+          const work = page.flatMap(dueWorkOf);
+          if (work.length > 0) yield work;
+        }
     },
     ...sweepLease(doc, tableName),
     async *listClaims(pageSize) {

@@ -135,9 +135,9 @@ describe.each([
       { customerId: b, eventId: 'e-1' },
     ]);
     expect(work.slice(2)).toEqual([
-      { kind: 'customer', customerId: e },
-      { kind: 'customer', customerId: c },
-      { kind: 'customer', customerId: a },
+      { kind: 'customer', customerId: e, dueAt: expect.any(String) },
+      { kind: 'customer', customerId: c, dueAt: expect.any(String) },
+      { kind: 'customer', customerId: a, dueAt: expect.any(String) },
     ]);
   });
 

@@ -10,7 +10,10 @@ import type { CustomerStore } from '../../domain/ports';
 import { sweep } from '../../domain/sweep';
 import { WORKFLOWS_DIR } from '../support/local';
 
-const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
+const shipped = loadWorkflows(WORKFLOWS_DIR);
+const { lifecycle } = shipped;
+/** The shipped calendar without the morning spread: each occasion at its journey's timeOfDay exactly. */
+const calendar = { ...shipped.calendar, occasionSpreadMs: 0 };
 const greeting = (id: string, date: unknown, where?: unknown) =>
   Journey.parse({
     id,
