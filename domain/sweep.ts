@@ -88,10 +88,20 @@ export async function coordinateSweep(
   const cursors = await deps.store.takeSweepLease(holder, now.toISOString(), until.toISOString());
   if (cursors === undefined) return result;
   result.ran = true;
-  const run: Run = { deps, now, options, result, cursors: { ...cursors }, seen: new Set() };
+  const run: Run = {
+    deps,
+    now,
+    options,
+    result,
+    cursors: { ...cursors },
+    seen: new Set(),
+    outbox: [],
+    sending: Promise.resolve(),
+  };
   const shards = Array.from({ length: deps.store.dueShards }, (_, shard) => shard);
   try {
     await eachAtOnce(shards, options.shardConcurrency ?? 16, (shard) => sweepShard(shard, run));
+    await handOut(run, true);
   } finally {
     await deps.store.leaveSweepLease(holder, run.cursors);
   }
@@ -107,6 +117,10 @@ interface Run {
   cursors: SweepCursors;
   /** Customers handed out in this run: one re-indexed at a place still due is not handed out twice. */
   seen: Set<string>;
+  /** Customers found due, from every shard, not yet sent: messages are filled across shards. */
+  outbox: { shard: number; place: DuePlace }[];
+  /** The sends, one after another, so that no cursor moves past a message not yet durable. */
+  sending: Promise<void>;
 }
 
 /** Reads one shard from its cursor (if believed) to the end of what is due, or until time is up. */
@@ -116,22 +130,19 @@ async function sweepShard(shard: number, run: Run): Promise<void> {
   const cursor = run.cursors[shard];
   const believed = cursor && now.getTime() - Date.parse(cursor.handedOutAt) < trust ? cursor : undefined;
   const after: DuePlace | undefined = believed && { dueAt: believed.dueAt, customerId: believed.customerId };
-  const pending: DuePlace[] = [];
   const pages = deps.store.listDueShard(shard, now.toISOString(), options.pageSize ?? 1_000, after);
   for await (const page of pages) {
-    for (const work of page) await take(work, pending, run);
-    await handOut(shard, pending, run, false);
+    for (const work of page) await take(shard, work, run);
+    await handOut(run, false);
     if (deps.remainingMs() <= 0) {
-      await handOut(shard, pending, run, true);
       result.shardsLeft++;
       return;
     }
   }
-  await handOut(shard, pending, run, true);
   result.shardsDone++;
 }
 
-async function take(work: DueWork, pending: DuePlace[], run: Run): Promise<void> {
+async function take(shard: number, work: DueWork, run: Run): Promise<void> {
   switch (work.kind) {
     case 'claim':
       if ((await recoverClaim(work, run.deps, 'honoured', run.result.recovery)) === 'in-lease')
@@ -140,7 +151,7 @@ async function take(work: DueWork, pending: DuePlace[], run: Run): Promise<void>
     case 'customer':
       if (run.seen.has(work.customerId)) return;
       run.seen.add(work.customerId);
-      pending.push({ dueAt: work.dueAt, customerId: work.customerId });
+      run.outbox.push({ shard, place: { dueAt: work.dueAt, customerId: work.customerId } });
       return;
     default:
       return assertNever(work);
@@ -148,23 +159,26 @@ async function take(work: DueWork, pending: DuePlace[], run: Run): Promise<void>
 }
 
 /**
- * Sends the pending customers in full messages (and, with `all`, the rest in a last one), then moves the
- * shard's cursor to the last customer sent: only what is durable in the queue is behind a cursor.
+ * Sends the customers found in full messages (and, with `all`, the rest in a last one), then moves each
+ * shard's cursor to its last customer sent: only what is durable in the queue is behind a cursor. A send
+ * that fails fails every later one too, and the run, which keeps the cursors as they were.
  */
-async function handOut(shard: number, pending: DuePlace[], run: Run, all: boolean): Promise<void> {
+async function handOut(run: Run, all: boolean): Promise<void> {
   const per = run.options.idsPerMessage ?? 100;
-  const count = all ? pending.length : pending.length - (pending.length % per);
-  if (count === 0) return;
-  const sent = pending.splice(0, count);
+  const count = all ? run.outbox.length : run.outbox.length - (run.outbox.length % per);
+  if (count === 0) return run.sending;
+  const sent = run.outbox.splice(0, count);
   const foundAt = run.now.toISOString();
   const messages: SweepWork[] = [];
   for (let i = 0; i < sent.length; i += per)
-    messages.push({ customerIds: sent.slice(i, i + per).map((p) => p.customerId), foundAt });
-  await run.deps.queue.send(messages);
-  run.result.queued += sent.length;
-  run.result.messages += messages.length;
-  const last = sent[sent.length - 1]!;
-  run.cursors[shard] = { ...last, handedOutAt: foundAt };
+    messages.push({ customerIds: sent.slice(i, i + per).map((e) => e.place.customerId), foundAt });
+  run.sending = run.sending.then(async () => {
+    await run.deps.queue.send(messages);
+    run.result.queued += sent.length;
+    run.result.messages += messages.length;
+    for (const { shard, place } of sent) run.cursors[shard] = { ...place, handedOutAt: foundAt };
+  });
+  return run.sending;
 }
 
 /** Runs `fn` on every item, at most `limit` at once. */

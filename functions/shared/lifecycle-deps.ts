@@ -6,6 +6,7 @@ import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
+import { scaleFromEnv } from '../../domain/config/scale';
 import { JsonRecord, readEnv } from './env';
 import { bundledWorkflows } from './workflows';
 
@@ -20,7 +21,9 @@ export function lifecycleDepsFromEnv() {
   );
   const workflows = bundledWorkflows();
   return {
-    store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+    store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+      dueShards: scaleFromEnv(process.env).dueShards,
+    }),
     starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
     clock: systemClock,
     lifecycle: workflows.lifecycle,

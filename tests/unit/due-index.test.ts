@@ -11,7 +11,7 @@ import type { CustomerStore, DueWork, EventRecord, StaleClaim } from '../../doma
 import type { Profile } from '../../domain/profile/profile';
 import { recoverStaleClaims } from '../../domain/recover';
 import { sweep } from '../../domain/sweep';
-import { createSweepHandler } from '../../functions/sweep/handler';
+import { wiredSweepHandler } from '../support/sweep';
 import { invokeLambda } from '../../local/lambda';
 import { shippedLifecycleDeps } from '../support/lifecycle';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -226,7 +226,7 @@ describe('reads of the DynamoDB due index', () => {
     dueReads.delete(table.name);
     const { logger, metrics, published } = spiedObservability();
 
-    await invokeLambda('rapport-sweep', createSweepHandler({ ...deps, logger, metrics }), {});
+    await invokeLambda('rapport-sweep', wiredSweepHandler({ ...deps, logger, metrics }), {});
 
     expect(published).toMatchObject({ EventsRecovered: 1, CustomersSwept: 3 });
     expect(dueReads.get(table.name)?.queries).toBe(DEFAULT_SCALE.dueShards);
