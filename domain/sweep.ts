@@ -130,6 +130,10 @@ async function sweepShard(shard: number, run: Run): Promise<void> {
   const cursor = run.cursors[shard];
   const believed = cursor && now.getTime() - Date.parse(cursor.handedOutAt) < trust ? cursor : undefined;
   const after: DuePlace | undefined = believed && { dueAt: believed.dueAt, customerId: believed.customerId };
+  if (deps.remainingMs() <= 0) {
+    result.shardsLeft++;
+    return;
+  }
   const pages = deps.store.listDueShard(shard, now.toISOString(), options.pageSize ?? 1_000, after);
   for await (const page of pages) {
     for (const work of page) await take(shard, work, run);

@@ -193,9 +193,8 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     listDueShard: async function* (shard, now, pageSize, after) {
       yield* sideBySide([shardUpTo(shard, now, after)], pageSize);
     },
+    // Not metered: the lease is the deployment's, not a customer's (the simulator counts it once).
     takeSweepLease: async (holder, now, until) => {
-      // One conditional update, which DynamoDB bills whether or not its condition holds.
-      wrote(sweepLease);
       if (sweepLease.leaseUntil !== undefined && sweepLease.leaseUntil > now) return undefined;
       sweepLease = { ...sweepLease, holder, leaseUntil: until };
       return stored(sweepLease.cursors);
@@ -203,7 +202,6 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     leaveSweepLease: async (holder, cursors) => {
       if (sweepLease.holder !== holder) return false;
       sweepLease = { cursors: stored(cursors) };
-      wrote(sweepLease);
       return true;
     },
     getEvent: async (c, e) => readOne(events, `${c}/${e}`),

@@ -14,6 +14,8 @@ export interface Observations {
 
 /** The calls whose records the result is made of; every other call goes to the store untouched. */
 const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntry']);
+/** The sweep coordinator's lease: one item per deployment, counted once, as the sweep's queries are. */
+const LEASE_WRITES = new Set(['takeSweepLease', 'leaveSweepLease']);
 /** The due-index reads, priced by their queries and pages. */
 const INDEX_READS = new Set(['listDueWork', 'listClaims', 'listDueShard']);
 
@@ -47,6 +49,13 @@ export function observedStore<S extends CustomerStore>(
   // One wrapper a method, made when first asked for: a call through the store costs no new closure.
   const wrappers = new Map<string, unknown>();
   const wrap = (name: string, fn: (...a: unknown[]) => unknown): unknown => {
+    if (LEASE_WRITES.has(name))
+      return async (...args: unknown[]) => {
+        // A conditional update, billed whether or not its condition holds, by the size of what it writes.
+        if (options.countsSweep !== false)
+          seen.writeRequestUnits += Math.max(1, Math.ceil(jsonBytes(args[1]) / 1024));
+        return fn.apply(store, args);
+      };
     if (INDEX_READS.has(name))
       return indexReads(fn, store, seen, {
         countsQueries: options.countsSweep !== false,
@@ -62,7 +71,7 @@ export function observedStore<S extends CustomerStore>(
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
-      if (!TALLIED.has(name) && !INDEX_READS.has(name)) return value;
+      if (!TALLIED.has(name) && !INDEX_READS.has(name) && !LEASE_WRITES.has(name)) return value;
       let wrapper = wrappers.get(name);
       if (wrapper === undefined) wrappers.set(name, (wrapper = wrap(name, value as () => unknown)));
       return wrapper;

@@ -1,5 +1,7 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { shardOf } from '../../adapters/dynamodb/due-shard';
 import { DUE_INDEX } from '../../adapters/dynamodb/table';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { loadWorkflows } from '../../domain/config/load';
@@ -230,6 +232,25 @@ describe('reads of the DynamoDB due index', () => {
 
     expect(published).toMatchObject({ EventsRecovered: 1, CustomersSwept: 3 });
     expect(dueReads.get(table.name)?.queries).toBe(DEFAULT_SCALE.dueShards);
+  });
+
+  it('raising the number of due shards keeps customers indexed under fewer readable, until their next write moves them', async () => {
+    const table = await dynamo.freshTable();
+    const sixteen = createCustomerStore(dynamo.client, table.name, { dueShards: 16 });
+    const sixtyFour = createCustomerStore(dynamo.client, table.name, { dueShards: 64 });
+    // An id whose shard differs between the two counts.
+    const id = Array.from({ length: 50 }, (_, i) => `c-${i}`).find((c) => shardOf(c, 16) !== shardOf(c, 64))!;
+    const { deps, clock } = shippedLifecycleDeps(sixteen, '2026-01-01T00:00:00Z');
+    await ingestEvent(purchase(id), deps);
+    const shardNow = async () =>
+      (await table.scan()).find((item) => item.pk === `CUSTOMER#${id}` && item.sk === 'PROFILE')?.dueShard;
+    expect(await shardNow()).toBe(`DUE#${shardOf(id, 16)}`);
+
+    clock.set(NOW);
+    const result = await sweep({ ...deps, store: sixtyFour });
+
+    expect(result).toMatchObject({ visited: 1, stageChanges: 1 });
+    expect(await shardNow()).toBe(`DUE#${shardOf(id, 64)}`);
   });
 
   it('the start-up pass finishes a claim the earlier layout kept in a CLAIM#n shard', async () => {
