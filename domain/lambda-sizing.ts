@@ -15,6 +15,7 @@ export const LAMBDA_MEMORY_MB = {
   'journey-step': 512,
   unsubscribe: 512,
   sweep: 512,
+  'sweep-worker': 512,
   'delivery-events': 512,
   feedback: 512,
 } as const satisfies Record<string, number>;

@@ -72,7 +72,21 @@ export interface StaleClaim {
 }
 
 /** One item of the due index: a customer whose due time has come, or an event claim (see CLAIM_DUE). */
-export type DueWork = { kind: 'customer'; customerId: string } | ({ kind: 'claim' } & StaleClaim);
+export type DueWork =
+  | { kind: 'customer'; customerId: string; /** Their due value, as the index keeps it. */ dueAt: string }
+  | ({ kind: 'claim' } & StaleClaim);
+
+/** A place in a due shard: a customer's due value (as the index keeps it) and id, which ties are ordered by. */
+export interface DuePlace {
+  dueAt: string;
+  customerId: string;
+}
+
+/**
+ * Where the sweep coordinator left off, by due shard number: the last customer it handed to the workers
+ * in that shard, and when (see domain/sweep-coordinator.ts for how long that is trusted).
+ */
+export type SweepCursors = Record<string, DuePlace & { handedOutAt: string }>;
 
 /**
  * What erasure leaves of a customer: when it happened, under a hash of the customer id, and nothing else.
@@ -196,6 +210,21 @@ export interface CustomerStore {
    * the index can hide the rest.
    */
   listDueWork(now: string, pageSize: number): AsyncIterable<DueWork[]>;
+  /** How many due shards this store writes customers into (scale.dueShards); it reads every one below. */
+  readonly dueShards: number;
+  /**
+   * One shard's part of listDueWork: its claims, then its customers due at or before `now`, in index
+   * order; with `after`, its claims, then only the customers after that place (a second read: claims
+   * sort before every customer, and a dead delivery's claim must not wait for the cursor to be let go).
+   */
+  listDueShard(shard: number, now: string, pageSize: number, after?: DuePlace): AsyncIterable<DueWork[]>;
+  /**
+   * Takes the sweep coordinator's lease until `until` (a conditional write), if nobody holds it or the
+   * holder's has passed at `now`; gives back where the last run left off, or undefined when it is held.
+   */
+  takeSweepLease(holder: string, now: string, until: string): Promise<SweepCursors | undefined>;
+  /** Keeps `cursors` and lets the lease go, if `holder` still holds it; false when it no longer does. */
+  leaveSweepLease(holder: string, cursors: SweepCursors): Promise<boolean>;
   getEvent(customerId: string, eventId: string): Promise<StoredEvent | undefined>;
   /**
    * Writes the event's record only if none exists (`holder` omitted: a first claim), or if the one there is

@@ -8,6 +8,7 @@ export const FUNCTIONS = [
   'journey-step',
   'unsubscribe',
   'sweep',
+  'sweep-worker',
   'delivery-events',
   'feedback',
 ] as const;

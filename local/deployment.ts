@@ -23,10 +23,10 @@ export class LocalDeployment {
     private readonly wiring: HandlerWiring,
     private readonly stepFunctions: LocalStepFunctions,
     private readonly bus: LocalEventBus,
-    /** Told of every invocation and how long it took (real time): the simulator's Lambda usage. */
-    private readonly onInvoke?: (fn: FunctionName, ms: number) => void,
+    /** Told of every invocation, how long it took (real time) and its event: the simulator's usage. */
+    private readonly onInvoke?: (fn: FunctionName, ms: number, event: unknown) => void,
   ) {
-    this.handlers = buildHandlers(workflows, wiring);
+    this.handlers = buildHandlers(workflows, wiring, (fn, event) => this.invoke(fn, event));
     this.deployJourneys(workflows);
     this.current = workflows;
   }
@@ -43,7 +43,7 @@ export class LocalDeployment {
     try {
       return await invokeLambda(`rapport-${fn}`, this.handlers[fn], event as never);
     } finally {
-      this.onInvoke(fn, performance.now() - started);
+      this.onInvoke(fn, performance.now() - started, event);
     }
   }
 
@@ -57,7 +57,7 @@ export class LocalDeployment {
    * entries start on the new one.
    */
   redeploy(next: Workflows): void {
-    this.handlers = buildHandlers(next, this.wiring);
+    this.handlers = buildHandlers(next, this.wiring, (fn, event) => this.invoke(fn, event));
     this.deployJourneys(next);
     this.current = next;
   }

@@ -18,6 +18,9 @@ import type { FunctionName } from '../functions/routes';
 import { createSendMessageHandler } from '../functions/send-message/handler';
 import { createObservability } from '../functions/shared/observability';
 import { createSweepHandler } from '../functions/sweep/handler';
+import { createSweepWorkerHandler } from '../functions/sweep-worker/handler';
+import type { SweepWork } from '../domain/sweep';
+import { inlineQueue } from './inline-queue';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import type { LambdaHandler } from './lambda';
 import { localStateMachineArn } from './stepfunctions';
@@ -61,8 +64,14 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring): LifecycleD
   };
 }
 
-/** The same handler modules as on Lambda, wired to the workflows as loaded: rebuilt on each redeploy. */
-export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
+/** Invokes a function by name as the Lambda runtime does (the deployment's invoke): a queue's consumer. */
+export type Invoke = (fn: FunctionName, event: unknown) => Promise<unknown>;
+
+/**
+ * The same handler modules as on Lambda, wired to the workflows as loaded: rebuilt on each redeploy.
+ * Queues are inline: a message is delivered at once, through `invoke`, to the function consuming it.
+ */
+export function buildHandlers(w: Workflows, wiring: HandlerWiring, invoke: Invoke): Handlers {
   const { store, clock } = wiring;
   const lifecycleDeps = lifecycleDepsOf(w, wiring);
   const observability = () => createObservability();
@@ -98,7 +107,12 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
       topics,
     }),
     'journey-step': createJourneyStepHandler({ ...observability(), store, clock }),
-    sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }),
+    sweep: createSweepHandler({
+      ...observability(),
+      ...lifecycleDeps,
+      queue: inlineQueue<SweepWork>('rapport-sweep', (event) => invoke('sweep-worker', event) as never),
+    }),
+    'sweep-worker': createSweepWorkerHandler({ ...observability(), ...lifecycleDeps }),
     feedback: createFeedbackHandler({
       ...observability(),
       ...lifecycleDeps,

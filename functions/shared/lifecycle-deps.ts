@@ -6,6 +6,7 @@ import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
+import { scaleFromEnv } from '../../domain/config/scale';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from './env';
 import { bundledWorkflows } from './workflows';
@@ -22,7 +23,9 @@ export function lifecycleDepsFromEnv() {
   const workflows = bundledWorkflows();
   const journeys = workflows.journeys.map((j) => j.journey);
   return {
-    store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+    store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+      dueShards: scaleFromEnv(process.env).dueShards,
+    }),
     starter: createJourneyStarter(
       new SFNClient({}),
       stateMachineArns(

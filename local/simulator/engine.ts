@@ -115,10 +115,12 @@ function wire(
   });
   const bus = new LocalEventBus(EVENT_BUS, now, activity);
   const lambda: Usage['lambda'] = {};
-  const invoked = (fn: FunctionName, ms: number) => {
+  const queued = { sqsRequests: 0 };
+  const invoked = (fn: FunctionName, ms: number, event: unknown) => {
     const usage = (lambda[fn] ??= { requests: 0, durationMs: 0 });
     if (fn !== 'sweep' || options.countsSweep) usage.requests++;
     usage.durationMs += ms;
+    queued.sqsRequests += sqsRequestsOf(event);
   };
   const deployment = new LocalDeployment(
     workflows,
@@ -165,10 +167,21 @@ function wire(
       seen,
       tally,
       lambda,
+      sqsRequests: queued.sqsRequests,
       counts: providers.counts,
       busEvents: bus.events.length,
     };
   }
+}
+
+/**
+ * The SQS requests behind one batch an inline queue delivered: its messages' sends (ten to a
+ * SendMessageBatch), the receive that fetched them and the delete that removed them. 0 for any other event.
+ */
+function sqsRequestsOf(event: unknown): number {
+  const records = (event as { Records?: { eventSource?: string }[] } | undefined)?.Records;
+  if (!Array.isArray(records) || records[0]?.eventSource !== 'aws:sqs') return 0;
+  return Math.ceil(records.length / 10) + 2;
 }
 
 function weekOf(start: number, profiles: Iterable<{ stage: string; tier: string }>): WeekSummary {

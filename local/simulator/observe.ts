@@ -1,4 +1,3 @@
-import { DUE_SHARDS } from '../../adapters/dynamodb/table';
 import { jsonBytes, type StoreMeter } from '../../adapters/memory/items';
 import type { CustomerStore, DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 import type { Tally } from './tally';
@@ -15,8 +14,10 @@ export interface Observations {
 
 /** The calls whose records the result is made of; every other call goes to the store untouched. */
 const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntry']);
+/** The sweep coordinator's lease: one item per deployment, counted once, as the sweep's queries are. */
+const LEASE_WRITES = new Set(['takeSweepLease', 'leaveSweepLease']);
 /** The due-index reads, priced by their queries and pages. */
-const INDEX_READS = new Set(['listDueWork', 'listClaims']);
+const INDEX_READS = new Set(['listDueWork', 'listClaims', 'listDueShard']);
 
 /**
  * Prices requests in DynamoDB request units, as the DynamoDB adapter would make them, from the sizes the
@@ -48,7 +49,18 @@ export function observedStore<S extends CustomerStore>(
   // One wrapper a method, made when first asked for: a call through the store costs no new closure.
   const wrappers = new Map<string, unknown>();
   const wrap = (name: string, fn: (...a: unknown[]) => unknown): unknown => {
-    if (INDEX_READS.has(name)) return indexReads(fn, store, seen, options.countsSweep !== false);
+    if (LEASE_WRITES.has(name))
+      return async (...args: unknown[]) => {
+        // A conditional update, billed whether or not its condition holds, by the size of what it writes.
+        if (options.countsSweep !== false)
+          seen.writeRequestUnits += Math.max(1, Math.ceil(jsonBytes(args[1]) / 1024));
+        return fn.apply(store, args);
+      };
+    if (INDEX_READS.has(name))
+      return indexReads(fn, store, seen, {
+        countsQueries: options.countsSweep !== false,
+        queries: name === 'listDueShard' ? 1 : store.dueShards,
+      });
     return async (...args: unknown[]) => {
       const result = await fn.apply(store, args);
       account(name, args[0], result, seen, keep);
@@ -59,7 +71,7 @@ export function observedStore<S extends CustomerStore>(
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
-      if (!TALLIED.has(name) && !INDEX_READS.has(name)) return value;
+      if (!TALLIED.has(name) && !INDEX_READS.has(name) && !LEASE_WRITES.has(name)) return value;
       let wrapper = wrappers.get(name);
       if (wrapper === undefined) wrappers.set(name, (wrapper = wrap(name, value as () => unknown)));
       return wrapper;
@@ -82,12 +94,17 @@ function account(name: string, record: unknown, result: unknown, seen: Observati
   if (name === 'putJourneyEntry') seen.tally.entry(record as JourneyEntryRecord);
 }
 
-/** A due-index listing: one query per shard per pass, plus the pages' sizes. */
-function indexReads(fn: unknown, target: CustomerStore, seen: Observations, countsQueries: boolean) {
+/** A due-index listing: one query per shard it reads, plus the pages' sizes. */
+function indexReads(
+  fn: unknown,
+  target: CustomerStore,
+  seen: Observations,
+  { countsQueries, queries }: { countsQueries: boolean; queries: number },
+) {
   return (...args: unknown[]) => {
     const pages = (fn as (...a: unknown[]) => AsyncIterable<unknown[]>).apply(target, args);
     return (async function* () {
-      if (countsQueries) seen.readRequestUnits += DUE_SHARDS;
+      if (countsQueries) seen.readRequestUnits += queries;
       for await (const page of pages) {
         seen.readRequestUnits += Math.ceil(jsonBytes(page) / 4096);
         yield page;
