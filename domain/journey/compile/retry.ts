@@ -1,11 +1,36 @@
-import { RETRIED_ERRORS } from '../../errors';
+import { MessageThrottledError, RETRIED_ERRORS } from '../../errors';
 import type { RetryRule } from './asl';
 
 const BACKOFF = { IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' } as const;
 
+/**
+ * A throttled send waits longer than a lost race: 5, 10, 20, 40 then 60 s at most (about 2 minutes in
+ * all, each wait drawn at random below its cap so that a crowd refused together comes back spread out).
+ * Then the send's Catch defers it through the quiet-hours loop (domain/messages/throttle.ts).
+ */
+export const THROTTLE_RETRY = {
+  IntervalSeconds: 5,
+  MaxAttempts: 5,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+} as const;
+
 /** The Retry of every Task on a Rapport Lambda: the errors domain/errors.ts says are retried. */
 export function lambdaRetry(): RetryRule[] {
   return [{ ErrorEquals: [...RETRIED_ERRORS], ...BACKOFF }];
+}
+
+/**
+ * The send Task's Retry: throttling first, on its own longer backoff (Step Functions takes the first rule
+ * that matches, and each rule counts its own attempts), then the other retried errors as every Task.
+ */
+export function sendRetry(): RetryRule[] {
+  const throttled = MessageThrottledError.name;
+  return [
+    { ErrorEquals: [throttled], ...THROTTLE_RETRY },
+    { ErrorEquals: RETRIED_ERRORS.filter((e) => e !== throttled), ...BACKOFF },
+  ];
 }
 
 /** A callback Task: its timeout is an answer (no event came), taken by a Catch, so never retried. */
