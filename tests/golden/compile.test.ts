@@ -103,7 +103,7 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
           // other failure is caught, recorded on the message, and the journey goes on.
           Catch: [
             {
-              ErrorEquals: ['SendDeferredError', 'MessageThrottledError'],
+              ErrorEquals: ['SendDeferredError', 'MessageThrottledError', 'Lambda.TooManyRequestsException'],
               ResultPath: outcome,
               Next: `${step.id}-deferred`,
             },

@@ -26,12 +26,21 @@ export function lambdaRetry(): RetryRule[] {
  * that matches, and each rule counts its own attempts), then the other retried errors as every Task.
  */
 export function sendRetry(): RetryRule[] {
-  const throttled = MessageThrottledError.name;
   return [
-    { ErrorEquals: [throttled], ...THROTTLE_RETRY },
-    { ErrorEquals: RETRIED_ERRORS.filter((e) => e !== throttled), ...BACKOFF },
+    { ErrorEquals: [...SEND_THROTTLED], ...THROTTLE_RETRY },
+    { ErrorEquals: RETRIED_ERRORS.filter((e) => !SEND_THROTTLED.includes(e)), ...BACKOFF },
   ];
 }
+
+/**
+ * A send held back by a rate rather than failed: the provider's (MessageThrottledError) or send-message's
+ * reserved concurrency being full (the Lambda did not run). Both back off long, then wait in the deferral
+ * loop, rather than fail: a crowd of sends due at once drains at the rate SES allows.
+ */
+export const SEND_THROTTLED: readonly string[] = [
+  MessageThrottledError.name,
+  'Lambda.TooManyRequestsException',
+];
 
 /** A callback Task: its timeout is an answer (no event came), taken by a Catch, so never retried. */
 export function callbackRetry(): RetryRule[] {

@@ -1,11 +1,11 @@
-import { MessageThrottledError, SendDeferredError } from '../../errors';
+import { SendDeferredError } from '../../errors';
 import { SEND_TIMEOUT_SECONDS } from '../../messages/interrupted';
 import type { SendStep } from '../schema';
 import { flowTo, type TaskState } from './asl';
 import { fusedBranchParameter, journeyStepTask, type StepCompiler } from './context';
 import { sendPath, stateName } from './names';
 import { SEND_MESSAGE_RESOURCE } from './resources';
-import { sendRetry } from './retry';
+import { SEND_THROTTLED, sendRetry } from './retry';
 import { updateParameter } from './update';
 
 /**
@@ -37,10 +37,11 @@ export const compileSend: StepCompiler<SendStep> = (ctx) => {
     // A claim older than this has no live sender: a later attempt marks it in-doubt (messages/interrupted.ts).
     TimeoutSeconds: SEND_TIMEOUT_SECONDS,
     Retry: sendRetry(),
-    // A throttled send whose Retry is spent waits as a deferred one does: its record says until when.
+    // A throttled send whose Retry is spent waits as a deferred one does: its record says until when
+    // (none when send-message could not even run: the send then goes round again at once).
     Catch: [
       {
-        ErrorEquals: [SendDeferredError.name, MessageThrottledError.name],
+        ErrorEquals: [SendDeferredError.name, ...SEND_THROTTLED],
         ResultPath: sendPath(step.id),
         Next: deferred,
       },
