@@ -100,8 +100,8 @@ export interface TombstoneRecord {
 /** `failed`: the send step gave up after its retries (see domain/messages/failure.ts); the journey went on. */
 export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'deferred' | 'in-doubt' | 'failed';
 /**
- * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred` or
- * `marketing-paused` (after a complaint or a detractor score): those go out later, the others never.
+ * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred`, `marketing-paused`
+ * (after a complaint or a detractor score) or `provider-throttled`: those go out later, the others never.
  */
 export const SKIP_REASONS = [
   'no-consent',
@@ -110,6 +110,7 @@ export const SKIP_REASONS = [
   'quiet-hours-deferred',
   'marketing-paused',
   'no-address',
+  'provider-throttled',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 /**
@@ -140,6 +141,8 @@ export interface MessageRecord {
   reason?: SkipReason;
   /** For a message deferred by quiet hours: when it is tried again. */
   deferredUntil?: string;
+  /** For a send the provider refused: when the first refusal came (the bound of domain/messages/throttle.ts). */
+  throttledSince?: string;
   locale?: string;
   to?: string;
   subject?: string;

@@ -83,3 +83,20 @@ export function scaleEnv(scale: Scale): Record<string, string> {
     (Object.keys(SCALE_ENV) as (keyof Scale)[]).map((k) => [SCALE_ENV[k], String(scale[k])]),
   );
 }
+
+/**
+ * How long one send-message invocation holds a Lambda slot, as the capacity model measures it (about
+ * six DynamoDB calls and the provider's answer, local/capacity/latency.ts), rounded up.
+ */
+export const SEND_SECONDS = 0.2;
+
+/**
+ * Reserved concurrency for send-message: enough slots to send at the SES rate (Little's law: rate ×
+ * time per send), twice over for SMS, retries and the slower calls, and no more, so a crowd of due
+ * sends queues in Step Functions' Retry and deferral instead of hammering SES into throttling. Never
+ * below 2, and never above what AWS lets a function reserve (all but 100 of the account's concurrency).
+ */
+export function sendConcurrency(scale: Pick<Scale, 'emailsPerSecond'>): number {
+  const needed = Math.ceil(scale.emailsPerSecond * SEND_SECONDS * 2);
+  return Math.min(AWS_QUOTAS.lambdaConcurrency - 100, Math.max(2, needed));
+}
