@@ -304,13 +304,24 @@ export interface WorkQueue<T> {
   send(messages: readonly T[]): Promise<void>;
 }
 
+/** One journey start: the execution's name is deterministic, so starting it again is a no-op. */
+export interface StartRequest {
+  journeyId: string;
+  executionName: string;
+  input: JourneyInput;
+}
+
 export interface JourneyStarter {
-  /** Starts an execution; starting one that already exists under this name is not an error. */
-  start(request: {
-    journeyId: string;
-    executionName: string;
-    input: JourneyInput;
-  }): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  /**
+   * The ARN the execution has (or will have) under this name: known before it starts, so the journey
+   * entry naming it is written first and a queued start can check its entry (see enterJourneys).
+   */
+  executionArn(request: Pick<StartRequest, 'journeyId' | 'executionName'>): string;
+  /**
+   * Starts an execution, or (on AWS) puts the start on the start queue, which start-journey consumes at
+   * a bounded rate; starting one that already exists under this name is not an error.
+   */
+  start(request: StartRequest): Promise<{ executionArn: string; alreadyStarted: boolean }>;
   /** Resumes a waiting task (SendTaskSuccess); `gone` when it timed out or its execution ended. */
   resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'>;
   /** Stops an execution if it is still running (a goal reached); a finished one is left as it is. */

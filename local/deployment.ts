@@ -3,7 +3,14 @@ import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
 import type { LifecycleDeps } from '../domain/ports';
 import type { FunctionName } from '../functions/routes';
 import { EVENT_BUS, type LocalEventBus } from './eventbridge';
-import { buildHandlers, lifecycleDepsOf, type Handlers, type HandlerWiring } from './handlers';
+import {
+  buildHandlers,
+  lifecycleDepsOf,
+  localQueues,
+  type Handlers,
+  type HandlerWiring,
+  type LocalQueues,
+} from './handlers';
 import { invokeLambda, localLambdaArn } from './lambda';
 import type { LocalStepFunctions } from './stepfunctions';
 
@@ -17,6 +24,8 @@ const JOURNEY_STEP_ARN = localLambdaArn('rapport-journey-step');
 export class LocalDeployment {
   private current: Workflows;
   private handlers: Handlers;
+  /** The queues between functions, delivering to the handlers deployed at the time of delivery. */
+  readonly queues: LocalQueues = localQueues((fn, event) => this.invoke(fn, event));
 
   constructor(
     workflows: Workflows,
@@ -26,7 +35,7 @@ export class LocalDeployment {
     /** Told of every invocation, how long it took (real time) and its event: the simulator's usage. */
     private readonly onInvoke?: (fn: FunctionName, ms: number, event: unknown) => void,
   ) {
-    this.handlers = buildHandlers(workflows, wiring, (fn, event) => this.invoke(fn, event));
+    this.handlers = buildHandlers(workflows, wiring, this.queues);
     this.deployJourneys(workflows);
     this.current = workflows;
   }
@@ -49,7 +58,7 @@ export class LocalDeployment {
 
   /** What the lifecycle needs (store, journey starter, clock…), for the workflows deployed now. */
   lifecycleDeps(): LifecycleDeps {
-    return lifecycleDepsOf(this.current, this.wiring);
+    return lifecycleDepsOf(this.current, this.wiring, this.queues);
   }
 
   /**
@@ -57,7 +66,7 @@ export class LocalDeployment {
    * entries start on the new one.
    */
   redeploy(next: Workflows): void {
-    this.handlers = buildHandlers(next, this.wiring, (fn, event) => this.invoke(fn, event));
+    this.handlers = buildHandlers(next, this.wiring, this.queues);
     this.deployJourneys(next);
     this.current = next;
   }

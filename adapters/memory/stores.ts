@@ -299,6 +299,7 @@ export function memoryStarter(): JourneyStarter & { started: Map<string, Journey
     stopped,
     stop: async (executionArn) => void stopped.push(executionArn),
     resume: async () => 'gone' as const,
+    executionArn: ({ executionName }) => `arn:test:execution:${executionName}`,
     start: async ({ executionName, input }) => {
       const alreadyStarted = started.has(executionName);
       if (!alreadyStarted) started.set(executionName, structuredClone(input));

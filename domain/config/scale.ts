@@ -32,6 +32,11 @@ export const Scale = z.strictObject({
   dueShards: count('a whole number of due-index shards, e.g. 64').max(1_000, expect('at most 1000')),
   /** Journey starts per second, account-wide: well under StartExecution's refill (300/s in us-east-1). */
   startsPerSecond: count('journey starts per second, e.g. 100'),
+  /**
+   * Concurrent start-journey consumers (the start queue's event source mapping): each starts at most
+   * startsPerSecond / startConcurrency a second, so together they keep to startsPerSecond.
+   */
+  startConcurrency: count('concurrent start-journey consumers, e.g. 4').min(2, expect('at least 2 (SQS)')),
   /** Concurrent ingest invocations (the ingest queue's event source mapping). */
   ingestConcurrency: count('concurrent ingest invocations, e.g. 50').min(2, expect('at least 2 (SQS)')),
   /** Concurrent sweep workers (the sweep queue's event source mapping). */
@@ -48,6 +53,7 @@ export type Scale = z.infer<typeof Scale>;
 export const DEFAULT_SCALE: Scale = {
   dueShards: 64,
   startsPerSecond: 100,
+  startConcurrency: 4,
   ingestConcurrency: 50,
   sweepConcurrency: 20,
   emailsPerSecond: 14,
@@ -59,6 +65,7 @@ export const DEFAULT_SCALE: Scale = {
 export const SCALE_ENV: Record<keyof Scale, string> = {
   dueShards: 'RAPPORT_DUE_SHARDS',
   startsPerSecond: 'RAPPORT_STARTS_PER_SECOND',
+  startConcurrency: 'RAPPORT_START_CONCURRENCY',
   ingestConcurrency: 'RAPPORT_INGEST_CONCURRENCY',
   sweepConcurrency: 'RAPPORT_SWEEP_CONCURRENCY',
   emailsPerSecond: 'RAPPORT_EMAILS_PER_SECOND',

@@ -1,23 +1,30 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
-import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
+import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
+import { createJourneyStarter, queuedStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from './env';
 import { bundledWorkflows } from './workflows';
 
-/** The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep. */
+/**
+ * The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep (and
+ * feedback, delivery-events). Journey starts are queued; resumes and stops are direct.
+ */
 export function lifecycleDepsFromEnv() {
   const env = readEnv(
     z.object({
       TABLE_NAME: z.string().min(1),
       STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix,
       EVENT_BUS_NAME: z.string().min(1),
+      // Journey starts go through the start queue (start-journey makes them at a bounded rate).
+      START_QUEUE_URL: z.url(),
     }),
   );
   const workflows = bundledWorkflows();
@@ -26,12 +33,15 @@ export function lifecycleDepsFromEnv() {
     store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
       dueShards: scaleFromEnv(process.env).dueShards,
     }),
-    starter: createJourneyStarter(
-      new SFNClient({}),
-      stateMachineArns(
-        env.STATE_MACHINE_ARN_PREFIX,
-        journeys.map((j) => j.id),
+    starter: queuedStarter(
+      createJourneyStarter(
+        new SFNClient({}),
+        stateMachineArns(
+          env.STATE_MACHINE_ARN_PREFIX,
+          journeys.map((j) => j.id),
+        ),
       ),
+      sqsWorkQueue(new SQSClient({}), env.START_QUEUE_URL),
     ),
     clock: systemClock,
     lifecycle: workflows.lifecycle,

@@ -55,6 +55,14 @@ export const METRIC = {
   erasures: 'Erasures',
   /** Survey answers recorded from score links. */
   feedbackReceived: 'FeedbackReceived',
+  /** Events POST /events validated and put on the ingest queue (202 queued). */
+  eventsQueued: 'EventsQueued',
+  /** Queued starts not made: the customer was erased while the start waited (its entry is gone). */
+  startsSkippedErased: 'StartsSkippedErased',
+  /** Queued starts not made: a goal event converted the entry while the start waited. */
+  startsSkippedConverted: 'StartsSkippedConverted',
+  /** StartExecution calls refused for the rate: each start comes back from the queue later. */
+  startsThrottled: 'StartsThrottled',
 } as const;
 
 /** One metric per skip reason (SkippedNoConsent, SkippedFrequencyCap, …): dashboards graph each. */

@@ -1,3 +1,4 @@
+import type { SQSBatchResponse } from 'aws-lambda';
 import { memoryStore } from '../../adapters/memory/stores';
 import { loadWorkflows, type Workflows } from '../../domain/config/load';
 import { countsOf } from '../../domain/lifecycle/counts';
@@ -10,6 +11,7 @@ import { Closers } from '../closers';
 import { LocalDeployment } from '../deployment';
 import { EVENT_BUS, LocalEventBus } from '../eventbridge';
 import { NamesOnlyJournal } from '../execution-journal';
+import { inlineQueue } from '../inline-queue';
 import { installLongTimers } from '../long-timers';
 import { LocalStepFunctions } from '../stepfunctions';
 import { startSweeper } from '../sweeper';
@@ -140,14 +142,19 @@ function wire(
     invoked,
   );
   const invoke = (fn: FunctionName, event: unknown) => deployment.invoke(fn, event);
+  // As on AWS: the EventBridge rule puts each event on the ingest queue, which ingest-event consumes.
+  const ingestQueue = inlineQueue<ReturnType<typeof eventBridgeEvent>>(
+    'rapport-ingest',
+    async (batch) => (await invoke('ingest-event', batch)) as SQSBatchResponse,
+  );
   return {
     activity,
     invoke,
-    /** One event, as an EventBridge rule delivers it to ingest-event; false when ingest refused it. */
+    /** One event, as an EventBridge rule delivers it to the ingest queue; false when ingest refused it. */
     ingest: (event: CustomerEvent) =>
       activity.track(async () => {
         try {
-          await invoke('ingest-event', eventBridgeEvent(event, now()));
+          await ingestQueue.send([eventBridgeEvent(event, now())]);
           return true;
         } catch {
           return false;
