@@ -1,7 +1,8 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { DUE_INDEX } from '../adapters/dynamodb/table';
+import { SWEEP_LEASE_KEY } from '../adapters/dynamodb/sweep-lease';
+import { DUE_INDEX, TABLE_KEYS } from '../adapters/dynamodb/table';
 import type { FunctionName } from '../functions/routes';
 
 /**
@@ -10,8 +11,8 @@ import type { FunctionName } from '../functions/routes';
  *   PutItem    every put…, write/claim/settle/update…, rememberAddress, recordDecision
  *   DeleteItem releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
  *   Query      list… (a customer's journey entries and waits, an address's users), deleteCustomer
- * The store uses only single-item writes (no BatchWriteItem, TransactWriteItems or UpdateItem), and no
- * function may Scan.
+ * The store uses only single-item writes (no BatchWriteItem or TransactWriteItems), and no function may
+ * Scan. UpdateItem is the sweep lease's alone (adapters/dynamodb/sweep-lease.ts), on its one item.
  */
 export type TableAction = 'GetItem' | 'PutItem' | 'DeleteItem' | 'Query';
 
@@ -25,8 +26,14 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'ingest-event': ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
   // A survey answer is ingested as an event: ingestEvent's actions.
   feedback: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
-  // Due customers advanced; its recovery pass finishes abandoned events as ingestEvent does.
+  // The coordinator: its recovery pass finishes abandoned events as ingestEvent does (and see sweepLease).
   sweep: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  // A due customer's turn: the profile advanced (or parked), journey entries listed and written.
+  'sweep-worker': ['GetItem', 'PutItem', 'Query'],
+  // Two reads before queueing an event: the customer's tombstone and the event's record (admitEvent).
+  'accept-event': ['GetItem'],
+  // A queued start's journey entries listed and the tombstone read, before and after StartExecution.
+  'start-journey': ['GetItem', 'Query'],
   // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim.
   'send-message': ['GetItem', 'PutItem', 'DeleteItem'],
   // Decisions, profile updates, waits recorded, failed sends recorded, deferrals read.
@@ -37,10 +44,16 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'delivery-events': ['GetItem', 'PutItem', 'Query'],
 };
 
-/** The functions that read the due index (Query on it, nothing else). */
+/** The functions that read the due index (Query on it, nothing else): the coordinator, not the workers. */
 export const DUE_INDEX_READERS: readonly FunctionName[] = ['sweep'];
 
-/** Grants `name` its table actions on the table's items (not its indexes), and the due index if it reads it. */
+/** The functions that take and leave the sweep lease: UpdateItem on the lease item, no other. */
+export const SWEEP_LEASE_HOLDERS: readonly FunctionName[] = ['sweep'];
+
+/**
+ * Grants `name` its table actions on the table's items (not its indexes), the due index if it reads it,
+ * and UpdateItem on the sweep lease's partition if it holds the lease.
+ */
 export function grantTableAccess(table: ITable, name: FunctionName, fn: IFunction): void {
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -53,6 +66,17 @@ export function grantTableAccess(table: ITable, name: FunctionName, fn: IFunctio
       new PolicyStatement({
         actions: ['dynamodb:Query'],
         resources: [`${table.tableArn}/index/${DUE_INDEX.name}`],
+      }),
+    );
+  if (SWEEP_LEASE_HOLDERS.includes(name))
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        // Only the lease's partition key: no customer's item can be updated in place.
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SWEEP_LEASE_KEY[TABLE_KEYS.partitionKey]] },
+        },
       }),
     );
 }
