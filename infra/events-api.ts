@@ -102,25 +102,12 @@ export class EventsApi extends StackPart {
       START_QUEUE_URL: props.startQueue.queueUrl,
     };
     const secret = { LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn };
-    this.ingestEvent = rapportFunction(this, 'IngestEvent', settings, {
-      name: 'ingest-event',
-      // A batch of events applied one after another; DELETE /customers/{id} is cut at API Gateway's 30 s.
-      timeout: Duration.seconds(60),
-      environment: lifecycleEnvironment,
-    });
-    ({ queue: this.ingestQueue, deadLetters: this.ingestQueueDeadLetters } = workQueue(this, 'IngestQueue', {
-      name: 'ingest',
-      consumer: this.ingestEvent,
-      maxReceiveCount: 5,
-      batchSize: 10,
-      maxConcurrency: settings.scale.ingestConcurrency,
-    }));
-    this.acceptEvent = rapportFunction(this, 'AcceptEvent', settings, {
-      name: 'accept-event',
-      timeout: Duration.seconds(15),
-      environment: { INGEST_QUEUE_URL: this.ingestQueue.queueUrl },
-    });
-    this.ingestQueue.grantSendMessages(this.acceptEvent.fn);
+    ({
+      ingestEvent: this.ingestEvent,
+      ingestQueue: this.ingestQueue,
+      ingestQueueDeadLetters: this.ingestQueueDeadLetters,
+      acceptEvent: this.acceptEvent,
+    } = this.ingestPath(settings, lifecycleEnvironment));
     this.unsubscribe = rapportFunction(this, 'Unsubscribe', settings, {
       name: 'unsubscribe',
       timeout: Duration.seconds(15),
@@ -143,6 +130,33 @@ export class EventsApi extends StackPart {
     this.addRoutes(settings.scale);
 
     this.ingestRule(props.eventSource);
+  }
+
+  /**
+   * POST /events → accept-event (validated, then queued) → the ingest queue → ingest-event, at most
+   * scale.ingestConcurrency at once: a burst of events becomes a backlog, not a burst of Lambdas.
+   */
+  private ingestPath(settings: FunctionSettings, environment: Record<string, string>) {
+    const ingestEvent = rapportFunction(this, 'IngestEvent', settings, {
+      name: 'ingest-event',
+      // A batch of events applied one after another; DELETE /customers/{id} is cut at API Gateway's 30 s.
+      timeout: Duration.seconds(60),
+      environment,
+    });
+    const { queue, deadLetters } = workQueue(this, 'IngestQueue', {
+      name: 'ingest',
+      consumer: ingestEvent,
+      maxReceiveCount: 5,
+      batchSize: 10,
+      maxConcurrency: settings.scale.ingestConcurrency,
+    });
+    const acceptEvent = rapportFunction(this, 'AcceptEvent', settings, {
+      name: 'accept-event',
+      timeout: Duration.seconds(15),
+      environment: { INGEST_QUEUE_URL: queue.queueUrl },
+    });
+    queue.grantSendMessages(acceptEvent.fn);
+    return { ingestEvent, ingestQueue: queue, ingestQueueDeadLetters: deadLetters, acceptEvent };
   }
 
   /**

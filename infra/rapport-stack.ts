@@ -16,7 +16,7 @@ import { EventsApi } from './events-api';
 import type { HandlerFunction } from './handler-function';
 import { stateMachineArnPrefix, type JourneyStateMachine } from './journey-state-machine';
 import { JourneyStarts } from './journey-starts';
-import { Journeys } from './journeys';
+import { Journeys, type JourneysProps } from './journeys';
 import { Messaging } from './messaging';
 import type { MessagingFeedback } from './messaging-feedback';
 import { checkPublicBaseUrl, checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, pascalCase } from './names';
@@ -149,20 +149,18 @@ export class RapportStack extends StackOfParts {
       workflows: props.workflows,
       sendMessage: this.messaging.sendMessage,
       eventBus: this.eventBus,
-      access: {
-        starter: this.starts.startJourney,
-        resumers: [this.events.ingestEvent, this.events.feedback, this.sweeping.sweep],
-        deciders: [
-          this.events.ingestEvent,
-          this.events.feedback,
-          this.sweeping.sweep,
-          this.sweeping.sweepWorker,
-        ],
-      },
+      access: this.journeyAccess(),
       suppressor: this.messaging.deliveryEvents,
     });
     this.journeys = this.journeysPart.stateMachines;
-    this.functions = {
+    this.functions = this.functionsByName();
+    this.observability = this.observe();
+    this.outputs(publicBaseUrl, sweepEvery);
+  }
+
+  /** Every function, by the name its handler folder has (functions/routes.ts FUNCTIONS). */
+  private functionsByName(): Record<FunctionName, HandlerFunction> {
+    return {
       'accept-event': this.events.acceptEvent,
       'ingest-event': this.events.ingestEvent,
       'start-journey': this.starts.startJourney,
@@ -174,8 +172,17 @@ export class RapportStack extends StackOfParts {
       'delivery-events': this.messaging.deliveryEvents,
       feedback: this.events.feedback,
     };
-    this.observability = this.observe();
-    this.outputs(publicBaseUrl, sweepEvery);
+  }
+
+  /** Who may start, resume and stop journeys, and who decides starts (journey-access.ts). */
+  private journeyAccess(): JourneysProps['access'] {
+    const { ingestEvent, feedback } = this.events;
+    const { sweep, sweepWorker } = this.sweeping;
+    return {
+      starter: this.starts.startJourney,
+      resumers: [ingestEvent, feedback, sweep],
+      deciders: [ingestEvent, feedback, sweep, sweepWorker],
+    };
   }
 
   /** The dashboard and alarms over every part: the dead-letter queues each with what it holds. */
