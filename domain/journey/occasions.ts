@@ -235,7 +235,11 @@ export function missedOccasions(
   if (checked >= lateSince) return [];
   return occasionsBetween(journeys, profile, calendar, checked, lateSince)
     .filter(({ journey }) => wanted(journey, profile))
-    .map(({ journey, at }) => ({ journeyId: journey.id, customerId: profile.customerId, at: at.toISOString() }));
+    .map(({ journey, at }) => ({
+      journeyId: journey.id,
+      customerId: profile.customerId,
+      at: at.toISOString(),
+    }));
 }
 
 /**

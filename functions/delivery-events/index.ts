@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { scaleFromEnv } from '../../domain/config/scale';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
 import { JsonRecord, readEnv } from '../shared/env';
@@ -13,7 +14,9 @@ const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), JOURNEY_STATE_MACH
 
 export const handler = createDeliveryEventsHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+    dueShards: scaleFromEnv(process.env).dueShards,
+  }),
   starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
   clock: systemClock,
   journeys: bundledWorkflows().journeys.map((j) => j.journey),

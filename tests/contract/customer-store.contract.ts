@@ -291,11 +291,15 @@ function dueIndexContract(current: () => CustomerStore): void {
       expect(await pagesOf(store.listDueWork(CLAIM_DUE, 7))).toEqual([]);
     });
 
-    it("reads one shard from a place: its claims, then only the customers after that place", async () => {
+    it('reads one shard from a place: its claims, then only the customers after that place', async () => {
       const store = current();
       const [a, b, c, d] = idsInOneShard(4, 'from-', 'from-0');
       const shard = shardOf(a!, store.dueShards);
-      for (const [id, day] of [[a, '01'], [b, '02'], [c, '03']] as const)
+      for (const [id, day] of [
+        [a, '01'],
+        [b, '02'],
+        [c, '03'],
+      ] as const)
         await store.putProfile(profile(id!, { dueAt: `2026-05-${day}T00:00:00.000Z` }));
       await store.writeEvent(claim(d!, 'e-1', 'h-1'));
       const all = (await pagesOf(store.listDueShard(shard, AT, 2))).flat();
