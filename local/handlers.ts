@@ -1,6 +1,7 @@
 import { createLexiconClassifier } from '../adapters/sentiment/lexicon';
 import type { Clock } from '../domain/clock';
 import type { Workflows } from '../domain/config/load';
+import { spreadOverSweeps } from '../domain/journey/occasions';
 import { createRenderer } from '../domain/messages/render';
 import type {
   CustomerStore,
@@ -43,6 +44,8 @@ export interface HandlerWiring {
   /** Where links in messages point: the local HTTP API. */
   publicBaseUrl: string;
   linkSecret: string;
+  /** How often the sweep runs: the occasions' spread is cut to whole intervals (spreadOverSweeps). */
+  sweepEveryMs?: number;
 }
 
 export type Handlers = Record<FunctionName, LambdaHandler<never, unknown>>;
@@ -58,7 +61,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring): LifecycleD
     starter: wiring.starter(Object.fromEntries(stateMachines)),
     clock: wiring.clock,
     lifecycle: w.lifecycle,
-    calendar: w.calendar,
+    calendar: spreadOverSweeps(w.calendar, wiring.sweepEveryMs),
     publisher: wiring.publisher,
     journeys: w.journeys.map((j) => j.journey),
   };

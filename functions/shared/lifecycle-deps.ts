@@ -7,6 +7,7 @@ import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-p
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
 import { scaleFromEnv } from '../../domain/config/scale';
+import { spreadOverSweeps } from '../../domain/journey/occasions';
 import { JsonRecord, readEnv } from './env';
 import { bundledWorkflows } from './workflows';
 
@@ -17,6 +18,8 @@ export function lifecycleDepsFromEnv() {
       TABLE_NAME: z.string().min(1),
       JOURNEY_STATE_MACHINES: JsonRecord,
       EVENT_BUS_NAME: z.string().min(1),
+      // Minutes between sweeps (the stack's sweepEvery): the occasions' spread is cut to whole intervals.
+      SWEEP_EVERY_MINUTES: z.coerce.number().int().positive().optional(),
     }),
   );
   const workflows = bundledWorkflows();
@@ -27,7 +30,10 @@ export function lifecycleDepsFromEnv() {
     starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
     clock: systemClock,
     lifecycle: workflows.lifecycle,
-    calendar: workflows.calendar,
+    calendar: spreadOverSweeps(
+      workflows.calendar,
+      env.SWEEP_EVERY_MINUTES === undefined ? undefined : env.SWEEP_EVERY_MINUTES * 60_000,
+    ),
     publisher: createLifecyclePublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME),
     journeys: workflows.journeys.map((j) => j.journey),
   };
