@@ -217,8 +217,7 @@ export interface CustomerStore {
   readonly dueShards: number;
   /**
    * One shard's part of listDueWork: its claims, then its customers due at or before `now`, in index
-   * order; with `after`, its claims, then only the customers after that place (a second read: claims
-   * sort before every customer, and a dead delivery's claim must not wait for the cursor to be let go).
+   * order; with `after`, only the customers after that place (claims sort before every customer).
    */
   listDueShard(shard: number, now: string, pageSize: number, after?: DuePlace): AsyncIterable<DueWork[]>;
   /**

@@ -38,8 +38,10 @@ export interface CoordinatorOptions {
  * the workers are still working through (a million Spring Festival greetings at 100 starts a second take
  * about three hours); short enough that what the cursor could hide is late by hours, never days (a
  * customer whose new due time sorts behind it, a message that reached the dead-letter queue and was not
- * redriven, an event claim in the shard): all within OCCASION_GRACE_MS. Then the shard is read from its
- * start again, and a customer still due is handed out again, which the workers' idempotence makes safe.
+ * redriven): all within OCCASION_GRACE_MS. Then the shard is read from its start again, and a customer
+ * still due is handed out again, which the workers' idempotence makes safe. A shard read from its cursor
+ * skips its event claims too (they sort first): those are a backstop now that events reach ingest through
+ * a queue, which delivers a died delivery's event again itself, so they wait for the next read from the start.
  */
 export const CURSOR_TRUST_MS = 3 * 3_600_000;
 /** The lease's longest life when the run's own time is unbounded (locally): a crashed run frees it then. */
@@ -66,8 +68,9 @@ export interface CoordinatorResult {
  * (its cursor, while believed), and hands the due customers' ids to the workers through the sweep queue,
  * many to a message; a shard's cursor moves only once its message is durable in the queue. It stops,
  * keeping its cursors, when its time is nearly up; the next run goes on from there. Event claims found on
- * the way (a delivery that died after claiming its event) are finished here as before: they are rare,
- * and each needs the ingest path, which a worker of customers' turns does not run.
+ * the way (a delivery that died after claiming its event; read with a shard from its start) are finished
+ * here as before: they are rare, and each needs the ingest path, which a worker of customers' turns does
+ * not run.
  */
 export async function coordinateSweep(
   deps: CoordinatorDeps,

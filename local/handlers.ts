@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock';
 import type { Workflows } from '../domain/config/load';
 import type { IncomingEvent } from '../domain/events/schema';
 import type { SweepWork } from '../domain/sweep';
+import { spreadOverSweeps } from '../domain/journey/occasions';
 import { createRenderer } from '../domain/messages/render';
 import type {
   CustomerStore,
@@ -50,6 +51,8 @@ export interface HandlerWiring {
   /** Where links in messages point: the local HTTP API. */
   publicBaseUrl: string;
   linkSecret: string;
+  /** How often the sweep runs: the occasions' spread is cut to whole intervals (spreadOverSweeps). */
+  sweepEveryMs?: number;
 }
 
 export type Handlers = Record<FunctionName, LambdaHandler<never, unknown>>;
@@ -88,7 +91,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring, queues: Loc
     starter: queuedStarter(wiring.starter(stateMachinesOf(w)), queues.starts),
     clock: wiring.clock,
     lifecycle: w.lifecycle,
-    calendar: w.calendar,
+    calendar: spreadOverSweeps(w.calendar, wiring.sweepEveryMs),
     publisher: wiring.publisher,
     journeys: w.journeys.map((j) => j.journey),
   };

@@ -295,14 +295,10 @@ export function createCustomerStore(
     listDueWork: (now, pageSize) => allShards(dueShardNames, now, pageSize),
     dueShards,
     async *listDueShard(shard, now, pageSize, after) {
-      const reads = after
-        ? [duePages(`DUE#${shard}`, CLAIM_DUE, pageSize), duePages(`DUE#${shard}`, now, pageSize, after)]
-        : [duePages(`DUE#${shard}`, now, pageSize)];
-      for (const pages of reads)
-        for await (const page of pages) {
-          const work = page.flatMap(dueWorkOf);
-          if (work.length > 0) yield work;
-        }
+      for await (const page of duePages(`DUE#${shard}`, now, pageSize, after)) {
+        const work = page.flatMap(dueWorkOf);
+        if (work.length > 0) yield work;
+      }
     },
     ...sweepLease(doc, tableName),
     async *listClaims(pageSize) {

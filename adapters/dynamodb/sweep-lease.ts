@@ -1,58 +1,63 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore, SweepCursors } from '../../domain/ports';
 
 /** The one item that says who sweeps now and where the last sweep left off (no customer's data). */
 export const SWEEP_LEASE_KEY = { pk: 'SWEEP', sk: 'LEASE' } as const;
 
+interface LeaseItem {
+  holder?: string;
+  leaseUntil?: string;
+  cursors?: SweepCursors;
+  /** A new value on every write: a take is conditional on the item being the one it read. */
+  stamp?: string;
+}
+
 const conditionFailed = (e: unknown) =>
   e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
 
 /**
- * The sweep coordinator's lease, by conditional update of one item: taken only when free or passed (a
- * coordinator that died lets it go when its Lambda would have been stopped), left only by its holder.
+ * The sweep coordinator's lease in one item, by a consistent read and a conditional put (the store's
+ * single-item writes: GetItem and PutItem, no UpdateItem). Taken only when free or passed (a coordinator
+ * that died lets it go when its Lambda would have been stopped) and unchanged since read, so two runs
+ * never both take it; left only by its holder.
  */
 export function sweepLease(
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): Pick<CustomerStore, 'takeSweepLease' | 'leaveSweepLease'> {
+  const put = async (item: LeaseItem, condition: Record<string, unknown>) => {
+    try {
+      await doc.send(
+        new PutCommand({ TableName: tableName, Item: { ...SWEEP_LEASE_KEY, ...item }, ...condition }),
+      );
+      return true;
+    } catch (e) {
+      if (conditionFailed(e)) return false;
+      throw e;
+    }
+  };
   return {
     async takeSweepLease(holder, now, until) {
-      try {
-        const { Attributes } = await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: SWEEP_LEASE_KEY,
-            UpdateExpression: 'SET #holder = :holder, #until = :until',
-            ConditionExpression: 'attribute_not_exists(#until) OR #until <= :now',
-            ExpressionAttributeNames: { '#holder': 'holder', '#until': 'leaseUntil' },
-            ExpressionAttributeValues: { ':holder': holder, ':until': until, ':now': now },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return (Attributes?.cursors as SweepCursors | undefined) ?? {};
-      } catch (e) {
-        if (conditionFailed(e)) return undefined;
-        throw e;
-      }
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: SWEEP_LEASE_KEY, ConsistentRead: true }),
+      );
+      const read = Item as LeaseItem | undefined;
+      if (read?.leaseUntil !== undefined && read.leaseUntil > now) return undefined;
+      const cursors = read?.cursors ?? {};
+      const taken = await put(
+        { holder, leaseUntil: until, cursors, stamp: randomUUID() },
+        read?.stamp === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'stamp = :stamp', ExpressionAttributeValues: { ':stamp': read.stamp } },
+      );
+      return taken ? cursors : undefined;
     },
-    async leaveSweepLease(holder, cursors) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: SWEEP_LEASE_KEY,
-            UpdateExpression: 'SET #cursors = :cursors REMOVE #holder, #until',
-            ConditionExpression: '#holder = :holder',
-            ExpressionAttributeNames: { '#holder': 'holder', '#until': 'leaseUntil', '#cursors': 'cursors' },
-            ExpressionAttributeValues: { ':holder': holder, ':cursors': cursors },
-          }),
-        );
-        return true;
-      } catch (e) {
-        if (conditionFailed(e)) return false;
-        throw e;
-      }
-    },
+    leaveSweepLease: (holder, cursors) =>
+      put(
+        { cursors, stamp: randomUUID() },
+        { ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': holder } },
+      ),
   };
 }

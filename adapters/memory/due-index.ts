@@ -35,7 +35,11 @@ export class DueIndex extends Map<string, string> {
     const before = this.places.get(customerId);
     if (before?.[1] === at) return this;
     if (before !== undefined) this.ordered.delete(before);
-    const place: IndexKey = [before?.[0] ?? shardOf(customerId, this.shards), at, before?.[2] ?? profileKey(customerId)];
+    const place: IndexKey = [
+      before?.[0] ?? shardOf(customerId, this.shards),
+      at,
+      before?.[2] ?? profileKey(customerId),
+    ];
     this.ordered.set(place, customerId);
     this.places.set(customerId, place);
     return super.set(customerId, at);

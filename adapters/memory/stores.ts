@@ -108,10 +108,10 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
    */
   const shardsUpTo = (until: string): DueWork[][] =>
     Array.from({ length: dueShards }, (_, shard) => shardUpTo(shard, until));
-  /** One shard's part of shardsUpTo; with `after`, its claims and its customers past that place. */
+  /** One shard's part of shardsUpTo; with `after`, only its customers past that place. */
   const shardUpTo = (shard: number, until: string, after?: DuePlace): DueWork[] => {
     const claims: [string, DueWork][] = [];
-    for (const key of CLAIM_DUE <= until ? claimsDue : []) {
+    for (const key of CLAIM_DUE <= until && after === undefined ? claimsDue : []) {
       const record = events.get(key);
       if (record && shardOf(record.customerId, dueShards) === shard)
         claims.push([CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]);

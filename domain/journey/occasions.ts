@@ -27,6 +27,18 @@ export interface Occasion {
 }
 
 /**
+ * The calendar with its spread cut to whole sweep intervals (none when the interval is not known). A
+ * sweep finds a customer only when it runs: spread over less than one interval, customers would be found
+ * by the same sweep anyway, only later (a daily sweep at 09:00 would greet the next day); over whole
+ * intervals, each sweep takes its share.
+ */
+export function spreadOverSweeps(calendar: Calendar, sweepEveryMs: number | undefined): Calendar {
+  const spread = calendar.occasionSpreadMs ?? 0;
+  if (sweepEveryMs === undefined || sweepEveryMs <= 0 || spread <= 0) return calendar;
+  return { ...calendar, occasionSpreadMs: Math.floor(spread / sweepEveryMs) * sweepEveryMs };
+}
+
+/**
  * Where in `calendar.occasionSpreadMs` after an occasion's moment this customer is due for it, in whole
  * seconds: a stable hash of the customer id (its own, not the due shard's), so that a whole population is
  * not due in the same second, and a customer keeps their place from one sweep and one year to the next.
@@ -235,7 +247,11 @@ export function missedOccasions(
   if (checked >= lateSince) return [];
   return occasionsBetween(journeys, profile, calendar, checked, lateSince)
     .filter(({ journey }) => wanted(journey, profile))
-    .map(({ journey, at }) => ({ journeyId: journey.id, customerId: profile.customerId, at: at.toISOString() }));
+    .map(({ journey, at }) => ({
+      journeyId: journey.id,
+      customerId: profile.customerId,
+      at: at.toISOString(),
+    }));
 }
 
 /**

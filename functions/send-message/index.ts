@@ -3,6 +3,7 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { scaleFromEnv } from '../../domain/config/scale';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import { systemClock } from '../../domain/clock';
@@ -31,7 +32,9 @@ const retry = { retryMode: 'adaptive', maxAttempts: 3 } as const;
 
 export const handler = createSendMessageHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+    dueShards: scaleFromEnv(process.env).dueShards,
+  }),
   mailer: createSesMailer(new SESClient(retry), { configurationSet: env.SES_CONFIGURATION_SET }),
   sms: createSmsSender(new PinpointSMSVoiceV2Client(retry), {
     configurationSet: env.SMS_CONFIGURATION_SET,

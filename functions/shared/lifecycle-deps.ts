@@ -9,6 +9,7 @@ import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import { createJourneyStarter, queuedStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
 import { scaleFromEnv } from '../../domain/config/scale';
+import { spreadOverSweeps } from '../../domain/journey/occasions';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from './env';
 import { bundledWorkflows } from './workflows';
@@ -25,6 +26,8 @@ export function lifecycleDepsFromEnv() {
       EVENT_BUS_NAME: z.string().min(1),
       // Journey starts go through the start queue (start-journey makes them at a bounded rate).
       START_QUEUE_URL: z.url(),
+      // Minutes between sweeps (the stack's sweepEvery): the occasions' spread is cut to whole intervals.
+      SWEEP_EVERY_MINUTES: z.coerce.number().int().positive().optional(),
     }),
   );
   const workflows = bundledWorkflows();
@@ -45,7 +48,10 @@ export function lifecycleDepsFromEnv() {
     ),
     clock: systemClock,
     lifecycle: workflows.lifecycle,
-    calendar: workflows.calendar,
+    calendar: spreadOverSweeps(
+      workflows.calendar,
+      env.SWEEP_EVERY_MINUTES === undefined ? undefined : env.SWEEP_EVERY_MINUTES * 60_000,
+    ),
     publisher: createLifecyclePublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME),
     journeys,
   };

@@ -56,13 +56,15 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const closers = new Closers();
   closers.add(installLongTimers());
   try {
+    const sweepEveryMs = options.sweepEveryMs ?? 3_600_000;
     const run = wire(workflows, time, {
       from: Date.parse(options.from),
+      sweepEveryMs,
       keepMessages: options.inspect !== undefined,
       // Every part sweeps at the same moments, as one sweep does on AWS: its requests are counted once.
       countsSweep: (options.shard?.index ?? 0) === 0,
     });
-    startSweeper(options.sweepEveryMs ?? 3_600_000, () => run.invoke('sweep', {}), run.activity, closers);
+    startSweeper(sweepEveryMs, () => run.invoke('sweep', {}), run.activity, closers);
     const weeks: WeekSummary[] = [];
     const from = Date.parse(options.from);
     const to = Date.parse(options.to);
@@ -101,7 +103,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
 function wire(
   workflows: Workflows,
   time: VirtualTime,
-  options: { from: number; keepMessages: boolean; countsSweep: boolean },
+  options: { from: number; keepMessages: boolean; countsSweep: boolean; sweepEveryMs: number },
 ) {
   const now = () => time.clock.now();
   const activity = new Activity();
@@ -136,6 +138,7 @@ function wire(
       sender: undefined,
       publicBaseUrl: 'https://rapport.example',
       linkSecret: 'simulation',
+      sweepEveryMs: options.sweepEveryMs,
     },
     stepFunctions,
     bus,

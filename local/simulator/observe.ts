@@ -16,6 +16,17 @@ export interface Observations {
 const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntry']);
 /** The sweep coordinator's lease: one item per deployment, counted once, as the sweep's queries are. */
 const LEASE_WRITES = new Set(['takeSweepLease', 'leaveSweepLease']);
+/**
+ * One shard's cursor in the lease item, as JSON. The item is billed as if every shard had one, as it has
+ * once the population is large: a part of a population, which has cursors in fewer shards, bills the same.
+ */
+const CURSOR_BYTES = jsonBytes({
+  '63': {
+    dueAt: '2026-01-01T00:00:00.000Z',
+    customerId: 'c'.repeat(36),
+    handedOutAt: '2026-01-01T00:00:00.000Z',
+  },
+});
 /** The due-index reads, priced by their queries and pages. */
 const INDEX_READS = new Set(['listDueWork', 'listClaims', 'listDueShard']);
 
@@ -51,9 +62,13 @@ export function observedStore<S extends CustomerStore>(
   const wrap = (name: string, fn: (...a: unknown[]) => unknown): unknown => {
     if (LEASE_WRITES.has(name))
       return async (...args: unknown[]) => {
-        // A conditional update, billed whether or not its condition holds, by the size of what it writes.
-        if (options.countsSweep !== false)
-          seen.writeRequestUnits += Math.max(1, Math.ceil(jsonBytes(args[1]) / 1024));
+        // A conditional put of the whole item, billed whether or not its condition holds (a take reads it
+        // first: one read unit a KB of 4).
+        if (options.countsSweep !== false) {
+          const bytes = store.dueShards * CURSOR_BYTES;
+          seen.writeRequestUnits += Math.ceil(bytes / 1024);
+          if (name === 'takeSweepLease') seen.readRequestUnits += Math.ceil(bytes / 4096);
+        }
         return fn.apply(store, args);
       };
     if (INDEX_READS.has(name))

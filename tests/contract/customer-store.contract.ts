@@ -291,11 +291,15 @@ function dueIndexContract(current: () => CustomerStore): void {
       expect(await pagesOf(store.listDueWork(CLAIM_DUE, 7))).toEqual([]);
     });
 
-    it("reads one shard from a place: its claims, then only the customers after that place", async () => {
+    it('reads one shard from a place: only the customers after that place', async () => {
       const store = current();
       const [a, b, c, d] = idsInOneShard(4, 'from-', 'from-0');
       const shard = shardOf(a!, store.dueShards);
-      for (const [id, day] of [[a, '01'], [b, '02'], [c, '03']] as const)
+      for (const [id, day] of [
+        [a, '01'],
+        [b, '02'],
+        [c, '03'],
+      ] as const)
         await store.putProfile(profile(id!, { dueAt: `2026-05-${day}T00:00:00.000Z` }));
       await store.writeEvent(claim(d!, 'e-1', 'h-1'));
       const all = (await pagesOf(store.listDueShard(shard, AT, 2))).flat();
@@ -303,7 +307,6 @@ function dueIndexContract(current: () => CustomerStore): void {
       const place = { dueAt: '2026-05-01T00:00:00.000Z', customerId: a! };
       const after = (await pagesOf(store.listDueShard(shard, AT, 2, place))).flat();
       expect(after).toEqual<DueWork[]>([
-        { kind: 'claim', customerId: d!, eventId: 'e-1' },
         { kind: 'customer', customerId: b!, dueAt: '2026-05-02T00:00:00.000Z' },
         { kind: 'customer', customerId: c!, dueAt: '2026-05-03T00:00:00.000Z' },
       ]);

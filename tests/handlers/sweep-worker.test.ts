@@ -19,14 +19,22 @@ async function world() {
     );
   deps.clock.set('2026-03-01T00:00:00Z');
   await ingestEvent(
-    { eventId: 'p', type: 'purchase', customerId: 'c-not-due', at: '2026-03-01T00:00:00Z', amount: 5, currency: 'USD' },
+    {
+      eventId: 'p',
+      type: 'purchase',
+      customerId: 'c-not-due',
+      at: '2026-03-01T00:00:00Z',
+      amount: 5,
+      currency: 'USD',
+    },
     deps,
   );
   deps.clock.set('2026-04-10T00:00:00Z');
   // c-flaky's profile cannot be read now (the store fails for them): a reason that may pass.
   const store: CustomerStore = {
     ...deps.store,
-    getProfile: (id) => (id === 'c-flaky' ? Promise.reject(new Error('throttled')) : deps.store.getProfile(id)),
+    getProfile: (id) =>
+      id === 'c-flaky' ? Promise.reject(new Error('throttled')) : deps.store.getProfile(id),
   };
   const { logger, metrics, published } = spiedObservability();
   const handler = createSweepWorkerHandler({ ...deps, store, logger, metrics });
@@ -55,7 +63,9 @@ describe('sweep-worker handler', () => {
     await invoke();
 
     expect([...deps.store.profiles.values()]).toEqual(before);
-    const timed = deps.publisher.published.filter((c) => c.customerId === 'c-due' && c.cause.kind === 'timer');
+    const timed = deps.publisher.published.filter(
+      (c) => c.customerId === 'c-due' && c.cause.kind === 'timer',
+    );
     expect(timed).toHaveLength(1);
   });
 });

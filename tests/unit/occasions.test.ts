@@ -3,7 +3,7 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
-import { nextOccasion, occasionOffsetMs } from '../../domain/journey/occasions';
+import { nextOccasion, occasionOffsetMs, spreadOverSweeps } from '../../domain/journey/occasions';
 import { localParts } from '../../domain/time/zoned';
 import { Journey } from '../../domain/journey/schema';
 import { newProfile } from '../../domain/lifecycle/apply';
@@ -309,5 +309,11 @@ describe('occasions spread over the morning', () => {
       expect(thisYear.getTime() - Date.parse('2026-05-15T01:00:00Z')).toBe(occasionOffsetMs(id, spread));
     }
     expect(occasionOffsetMs('any', { ...spread, occasionSpreadMs: 0 })).toBe(0);
+  });
+
+  it('are cut to whole sweep intervals: a daily sweep spreads nothing, which would only greet a day late', () => {
+    const cut = (minutes: number) => spreadOverSweeps(spread, minutes * 60_000).occasionSpreadMs;
+    expect([cut(15), cut(60), cut(90), cut(24 * 60)]).toEqual([2 * 3_600_000, 2 * 3_600_000, 5_400_000, 0]);
+    expect(spreadOverSweeps(spread, undefined)).toBe(spread);
   });
 });
