@@ -4,12 +4,9 @@ import { DEFAULT_SCALE, sendConcurrency, type Scale } from '../../../domain/conf
 import { compileJourneyToString } from '../../../domain/journey/compile';
 import { Journey } from '../../../domain/journey/schema';
 import { newProfile } from '../../../domain/lifecycle/apply';
-import { createRenderer } from '../../../domain/messages/render';
 import { messageKey } from '../../../domain/messages/send';
-import { createJourneyStepHandler } from '../../../functions/journey-step/handler';
-import { createSendMessageHandler } from '../../../functions/send-message/handler';
-import { createObservability } from '../../../functions/shared/observability';
 import { CapacityModel, type Figures } from '../model';
+import { journeyTasks } from '../pipeline';
 import { quietHandlers } from '../quiet';
 
 export interface SesThrottlingOptions {
@@ -81,26 +78,7 @@ export async function sesThrottling(options: SesThrottlingOptions): Promise<SesT
   });
   try {
     const { ports } = model;
-    const observability = () => createObservability();
-    model.deployJourneys([loaded], {
-      sendMessage: createSendMessageHandler({
-        ...observability(),
-        store: ports.store,
-        mailer: ports.mailer,
-        sms: ports.sms,
-        renderer: createRenderer(workflows),
-        settings: workflows.settings,
-        clock: ports.clock,
-        sender: 'Rapport <hello@rapport.example>',
-        publicBaseUrl: 'https://rapport.example',
-        linkSecret: async () => 'capacity',
-      }) as never,
-      journeyStep: createJourneyStepHandler({
-        ...observability(),
-        store: ports.store,
-        clock: ports.clock,
-      }) as never,
-    });
+    model.deployJourneys([loaded], journeyTasks({ model, workflows }));
     const at = new Date(start);
     for (let i = 0; i < options.customers; i++)
       await model.memory.putProfile({
