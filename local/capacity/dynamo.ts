@@ -54,6 +54,14 @@ export function modelledStore<S extends CustomerStore>(
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
       const write = !READS.test(name);
+      // The due index is read in pages (an async iterable): each page is one Query on every shard.
+      if (name === 'listDueWork')
+        return (...args: unknown[]) =>
+          pagesOf((value as (...a: unknown[]) => AsyncIterable<unknown>).apply(target, args), async () => {
+            await clock.sleep(LATENCY_MS.dynamo);
+            for (let shard = 0; shard < options.dueShards; shard++) charge(`due#${shard}`, false);
+            stats.reads += options.dueShards;
+          });
       return async (...args: unknown[]) => {
         const customer = customerOf(args[0]);
         await clock.sleep(LATENCY_MS.dynamo);
@@ -69,6 +77,13 @@ export function modelledStore<S extends CustomerStore>(
     },
   });
   return { store, stats };
+}
+
+async function* pagesOf<T>(pages: AsyncIterable<T>, beforeEach: () => Promise<void>): AsyncIterable<T> {
+  for await (const page of pages) {
+    await beforeEach();
+    yield page;
+  }
 }
 
 function customerOf(arg: unknown): string {

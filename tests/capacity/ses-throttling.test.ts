@@ -18,7 +18,6 @@ describe('capacity model: SES throttled to half its rate for an hour', () => {
     // Throttling did happen, at SES and at send-message's reserved concurrency, and sends were deferred.
     expect(figures.ses.throttled).toBeGreaterThan(0);
     expect(figures.executions.deferralRounds).toBeGreaterThan(0);
-    expect(figures.ses.peakPerSecond).toBeLessThanOrEqual(2);
     // Every customer greeted exactly once; every execution succeeded; no message failed or left waiting.
     expect(result.greeted).toBe(customers);
     expect(figures.ses.duplicates).toBe(0);

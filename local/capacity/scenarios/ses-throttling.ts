@@ -1,15 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { loadWorkflows, type LoadedJourney } from '../../../domain/config/load';
+import type { Lifecycle } from '../../../domain/lifecycle/schema';
 import { DEFAULT_SCALE, sendConcurrency, type Scale } from '../../../domain/config/scale';
 import { compileJourneyToString } from '../../../domain/journey/compile';
 import { Journey } from '../../../domain/journey/schema';
 import { newProfile } from '../../../domain/lifecycle/apply';
-import { createRenderer } from '../../../domain/messages/render';
 import { messageKey } from '../../../domain/messages/send';
-import { createJourneyStepHandler } from '../../../functions/journey-step/handler';
-import { createSendMessageHandler } from '../../../functions/send-message/handler';
-import { createObservability } from '../../../functions/shared/observability';
 import { CapacityModel, type Figures } from '../model';
+import { journeyTasks } from '../pipeline';
 import { quietHandlers } from '../quiet';
 
 export interface SesThrottlingOptions {
@@ -32,6 +30,50 @@ export interface SesThrottlingResult {
   /** This process's CPU time for the run (user and system), and the real time it took. */
   cpuSeconds: number;
   wallSeconds: number;
+}
+
+async function seedCustomers(model: CapacityModel, lifecycle: Lifecycle, customers: number): Promise<void> {
+  const at = new Date(START);
+  for (let i = 0; i < customers; i++)
+    await model.memory.putProfile({
+      ...newProfile(`c${i}`, lifecycle, at),
+      email: `c${i}@example.com`,
+      version: 1,
+    });
+}
+
+/** Starts every customer's execution as the start queue would: at the configured rate, a throttled start again a second later. */
+function startAll(model: CapacityModel, loaded: LoadedJourney, customers: number, perSecond: number): void {
+  const starter = model.ports.starter(model.stateMachineArns([loaded]));
+  const start = (i: number) =>
+    starter
+      .start({
+        journeyId: journey.id,
+        executionName: `greet-c${i}`,
+        input: {
+          customerId: `c${i}`,
+          journeyId: journey.id,
+          journeyVersion: journey.version,
+          trigger: { eventId: `e${i}`, eventType: 'purchase', at: START },
+        },
+      })
+      .catch(() => model.clock.at(model.clock.now() + 1_000, () => void start(i)));
+  const t0 = Date.parse(START);
+  for (let i = 0; i < customers; i++)
+    model.clock.at(t0 + Math.floor((i * 1000) / perSecond), () => void start(i));
+}
+
+/** The message records at the end: none may be failed, none left deferred. */
+async function messageOutcomes(model: CapacityModel, loaded: LoadedJourney, customers: number) {
+  let failedMessages = 0;
+  let deferredMessages = 0;
+  const executions = model.stateMachineArns([loaded])[journey.id]!.replace(':stateMachine:', ':execution:');
+  for (let i = 0; i < customers; i++) {
+    const m = await model.memory.getMessage(`c${i}`, messageKey(`${executions}:greet-c${i}`, 'greet'));
+    if (m?.status === 'failed') failedMessages++;
+    if (m?.status === 'deferred') deferredMessages++;
+  }
+  return { failedMessages, deferredMessages };
 }
 
 function cpuSince(start: NodeJS.CpuUsage): number {
@@ -80,64 +122,17 @@ export async function sesThrottling(options: SesThrottlingOptions): Promise<SesT
     sesRateAt: (t) => (t < halfUntil ? 0.5 : 1),
   });
   try {
-    const { ports } = model;
-    const observability = () => createObservability();
-    model.deployJourneys([loaded], {
-      sendMessage: createSendMessageHandler({
-        ...observability(),
-        store: ports.store,
-        mailer: ports.mailer,
-        sms: ports.sms,
-        renderer: createRenderer(workflows),
-        settings: workflows.settings,
-        clock: ports.clock,
-        sender: 'Rapport <hello@rapport.example>',
-        publicBaseUrl: 'https://rapport.example',
-        linkSecret: async () => 'capacity',
-      }) as never,
-      journeyStep: createJourneyStepHandler({
-        ...observability(),
-        store: ports.store,
-        clock: ports.clock,
-      }) as never,
-    });
-    const at = new Date(start);
-    for (let i = 0; i < options.customers; i++)
-      await model.memory.putProfile({
-        ...newProfile(`c${i}`, workflows.lifecycle, at),
-        email: `c${i}@example.com`,
-        version: 1,
-      });
-    // The executions start as the start queue would start them: at the configured rate.
-    const starter = ports.starter(model.stateMachineArns([loaded]));
-    for (let i = 0; i < options.customers; i++)
-      model.clock.at(start + Math.floor((i * 1000) / scale.startsPerSecond), () => {
-        void starter.start({
-          journeyId: journey.id,
-          executionName: `greet-c${i}`,
-          input: {
-            customerId: `c${i}`,
-            journeyId: journey.id,
-            journeyVersion: journey.version,
-            trigger: { eventId: `e${i}`, eventType: 'purchase', at: START },
-          },
-        });
-      });
+    model.deployJourneys([loaded], journeyTasks({ model, workflows }));
+    await seedCustomers(model, workflows.lifecycle, options.customers);
+    startAll(model, loaded, options.customers, scale.startsPerSecond);
     const ended = () => model.executions.succeeded + model.executions.failed;
     await model.run({ done: () => ended() >= options.customers });
-    let failedMessages = 0;
-    let deferredMessages = 0;
-    const executions = model.stateMachineArns([loaded])[journey.id]!.replace(':stateMachine:', ':execution:');
-    for (let i = 0; i < options.customers; i++) {
-      const m = await model.memory.getMessage(`c${i}`, messageKey(`${executions}:greet-c${i}`, 'greet'));
-      if (m?.status === 'failed') failedMessages++;
-      if (m?.status === 'deferred') deferredMessages++;
-    }
+    const { failedMessages, deferredMessages } = await messageOutcomes(model, loaded, options.customers);
     const sentAt = [...model.emailsAccepted.values()];
     return {
       figures: model.figures(),
       greeted: model.emailsAccepted.size,
-      lastSentAfterSeconds: sentAt.length ? (Math.max(...sentAt) - start) / 1000 : 0,
+      lastSentAfterSeconds: (sentAt.reduce((a, b) => Math.max(a, b), start) - start) / 1000,
       failedMessages,
       deferredMessages,
       cpuSeconds: cpuSince(cpu0),
