@@ -57,6 +57,11 @@ export const METRIC = {
   feedbackReceived: 'FeedbackReceived',
   /** Events POST /events validated and put on the ingest queue (202 queued). */
   eventsQueued: 'EventsQueued',
+  /**
+   * Executions start-journey started (JourneysStarted counts the starts decided, when they are queued):
+   * the two differ by the starts still queued, skipped, or dead-lettered.
+   */
+  executionsStarted: 'ExecutionsStarted',
   /** Queued starts not made: the customer was erased while the start waited (its entry is gone). */
   startsSkippedErased: 'StartsSkippedErased',
   /** Queued starts not made: a goal event converted the entry while the start waited. */

@@ -57,7 +57,7 @@ export function createStartJourneyHandler(deps: StartJourneyDeps) {
       const outcome = await startQueued(parsed.data, { ...deps, beforeStart });
       if (outcome === 'gone') count(METRIC.startsSkippedErased);
       if (outcome === 'converted') count(METRIC.startsSkippedConverted);
-      if (outcome === 'started') count(METRIC.journeysStarted);
+      if (outcome === 'started') count(METRIC.executionsStarted);
       logger.info('queued start', { executionName: parsed.data.executionName, outcome });
     } catch (error) {
       if (isThrottled(error)) count(METRIC.startsThrottled);
