@@ -88,6 +88,7 @@ export class RapportDashboard extends Construct {
           'Journeys and lifecycle',
           custom(
             METRIC.journeysStarted,
+            METRIC.executionsStarted,
             // Queued starts refused for the rate (retried from the queue) or no longer wanted.
             METRIC.startsThrottled,
             METRIC.startsSkippedErased,

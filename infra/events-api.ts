@@ -40,6 +40,8 @@ export interface EventsApiProps {
   stateMachineArnPrefix: string;
   /** Where ingest-event and feedback put the journey starts they decide (journey-starts.ts). */
   startQueue: IQueue;
+  /** Minutes between sweeps: the due times they compute spread occasions over whole sweeps. */
+  sweepEveryMinutes: number;
 }
 
 /** A route's throttle (requests a second, steady and burst), from the scale settings. */
@@ -100,6 +102,7 @@ export class EventsApi extends StackPart {
       STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix,
       EVENT_BUS_NAME: this.eventBus.eventBusName,
       START_QUEUE_URL: props.startQueue.queueUrl,
+      SWEEP_EVERY_MINUTES: String(props.sweepEveryMinutes),
     };
     const secret = { LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn };
     ({

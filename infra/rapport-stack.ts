@@ -114,6 +114,7 @@ export class RapportStack extends StackOfParts {
     const startQueue = this.starts.queue;
     this.events = new EventsApi(this, 'Events', {
       startQueue,
+      sweepEveryMinutes: sweepEvery,
       functions,
       apiName: NAMES.httpApi,
       eventBusName: NAMES.eventBus,

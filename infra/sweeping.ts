@@ -45,6 +45,8 @@ export class Sweeping extends StackPart {
       STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix,
       EVENT_BUS_NAME: props.eventBus.eventBusName,
       START_QUEUE_URL: props.startQueue.queueUrl,
+      // The occasions' spread is cut to whole sweep intervals (domain/journey/occasions.ts).
+      SWEEP_EVERY_MINUTES: String(props.everyMinutes),
     };
     this.sweepWorker = rapportFunction(this, 'SweepWorker', props.functions, {
       name: 'sweep-worker',

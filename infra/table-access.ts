@@ -1,8 +1,7 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { SWEEP_LEASE_KEY } from '../adapters/dynamodb/sweep-lease';
-import { DUE_INDEX, TABLE_KEYS } from '../adapters/dynamodb/table';
+import { DUE_INDEX } from '../adapters/dynamodb/table';
 import type { FunctionName } from '../functions/routes';
 
 /**
@@ -11,8 +10,8 @@ import type { FunctionName } from '../functions/routes';
  *   PutItem    every put…, write/claim/settle/update…, rememberAddress, recordDecision
  *   DeleteItem releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
  *   Query      list… (a customer's journey entries and waits, an address's users), deleteCustomer
- * The store uses only single-item writes (no BatchWriteItem or TransactWriteItems), and no function may
- * Scan. UpdateItem is the sweep lease's alone (adapters/dynamodb/sweep-lease.ts), on its one item.
+ * The store uses only single-item writes (no BatchWriteItem, TransactWriteItems or UpdateItem: the sweep
+ * lease too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts), and no function may Scan.
  */
 export type TableAction = 'GetItem' | 'PutItem' | 'DeleteItem' | 'Query';
 
@@ -26,7 +25,8 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'ingest-event': ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
   // A survey answer is ingested as an event: ingestEvent's actions.
   feedback: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
-  // The coordinator: its recovery pass finishes abandoned events as ingestEvent does (and see sweepLease).
+  // The coordinator: its lease (read, conditional put); its recovery pass finishes abandoned events as
+  // ingestEvent does.
   sweep: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
   // A due customer's turn: the profile advanced (or parked), journey entries listed and written.
   'sweep-worker': ['GetItem', 'PutItem', 'Query'],
@@ -47,13 +47,7 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
 /** The functions that read the due index (Query on it, nothing else): the coordinator, not the workers. */
 export const DUE_INDEX_READERS: readonly FunctionName[] = ['sweep'];
 
-/** The functions that take and leave the sweep lease: UpdateItem on the lease item, no other. */
-export const SWEEP_LEASE_HOLDERS: readonly FunctionName[] = ['sweep'];
-
-/**
- * Grants `name` its table actions on the table's items (not its indexes), the due index if it reads it,
- * and UpdateItem on the sweep lease's partition if it holds the lease.
- */
+/** Grants `name` its table actions on the table's items (not its indexes), and the due index if it reads it. */
 export function grantTableAccess(table: ITable, name: FunctionName, fn: IFunction): void {
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -66,17 +60,6 @@ export function grantTableAccess(table: ITable, name: FunctionName, fn: IFunctio
       new PolicyStatement({
         actions: ['dynamodb:Query'],
         resources: [`${table.tableArn}/index/${DUE_INDEX.name}`],
-      }),
-    );
-  if (SWEEP_LEASE_HOLDERS.includes(name))
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [table.tableArn],
-        // Only the lease's partition key: no customer's item can be updated in place.
-        conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SWEEP_LEASE_KEY[TABLE_KEYS.partitionKey]] },
-        },
       }),
     );
 }

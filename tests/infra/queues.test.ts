@@ -14,7 +14,7 @@ const SCALE: Partial<Scale> = {
 };
 const { stack } = buildApp({
   nag: false,
-  appProps: { ...FAST_SYNTH, context: { ...FAST_SYNTH.context, scale: SCALE } },
+  appProps: { ...FAST_SYNTH, context: { ...FAST_SYNTH.context, scale: SCALE, sweepEvery: 30 } },
 });
 const template = Template.fromStack(stack);
 const scale = { ...DEFAULT_SCALE, ...SCALE };
@@ -40,6 +40,7 @@ const queuesFor = (name: string, action: string) =>
     .map((r) => /^\{GetAtt:(\w+)\.Arn\}$/.exec(r)?.[1] ?? r)
     .sort();
 
+const env = (name: string) => (fnProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
 /** The queue a function's failed asynchronous invocations go to. */
 const dlqOf = (name: string) =>
   (fnProps(name).DeadLetterConfig as { TargetArn: { 'Fn::GetAtt': string[] } }).TargetArn['Fn::GetAtt'][0]!;
@@ -174,13 +175,16 @@ describe('who sends to which queue', () => {
   });
 
   it('each sender finds its queue by URL in its environment', () => {
-    const env = (name: string) =>
-      (fnProps(name).Environment as { Variables: Record<string, unknown> }).Variables;
     const url = (queue: string) => ({ Ref: queueId(queue) });
     expect(env('accept-event').INGEST_QUEUE_URL).toEqual(url('rapport-ingest'));
     for (const name of ['ingest-event', 'feedback', 'sweep', 'sweep-worker'])
       expect({ name, url: env(name).START_QUEUE_URL }).toEqual({ name, url: url('rapport-starts') });
     expect(env('sweep').SWEEP_QUEUE_URL).toEqual(url('rapport-sweep'));
+  });
+
+  it('the functions that compute due times know the sweep interval (occasions spread over whole sweeps)', () => {
+    for (const name of ['ingest-event', 'feedback', 'sweep', 'sweep-worker'])
+      expect({ name, every: env(name).SWEEP_EVERY_MINUTES }).toEqual({ name, every: '30' });
   });
 
   it('the bus rule may send to the ingest queue, from that rule only', () => {
