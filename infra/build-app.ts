@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
-import { checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, InvalidSettingError } from './names';
+import { checkScale, checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, InvalidSettingError } from './names';
 import { DEFAULT_SENDER_ADDRESS, PROJECT_ROOT, RapportStack } from './rapport-stack';
 
 export interface BuildAppOptions {
@@ -20,6 +20,8 @@ export interface BuildAppOptions {
  *   publicBaseUrl   base of links in emails (default: the HTTP API's URL)
  *   workflowsDir    workflows to deploy (default <repo>/workflows)
  *   sweepEvery      minutes between two sweeps of due customers, 1 to 1440 (default 60)
+ *   scale           how Rapport is sized (domain/config/scale.ts): any of its fields, the rest default,
+ *                   e.g. "scale": { "dueShards": 128 } in cdk.json or -c 'scale={"startsPerSecond":200}'
  */
 export function buildApp(options: BuildAppOptions = {}): {
   app: App;
@@ -51,6 +53,7 @@ export function buildApp(options: BuildAppOptions = {}): {
     publicBaseUrl: context('publicBaseUrl'),
     // A number in cdk.json, a string from `-c sweepEvery=15`: checkSweepEvery takes both.
     sweepEvery: checkSweepEvery(setting('sweepEvery') ?? DEFAULT_SWEEP_EVERY_MINUTES),
+    scale: checkScale(setting('scale')),
   });
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

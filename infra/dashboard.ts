@@ -28,6 +28,8 @@ export interface RapportDashboardProps {
   httpApi: HttpApi;
   /** Work that failed for good, each queue with what it holds: anything in one needs a person. */
   deadLetters: { title: string; queue: IQueue }[];
+  /** Rows after these, e.g. open executions against the quota (open-executions.ts). */
+  moreRows?: IWidget[][];
 }
 
 const PERIOD = Duration.minutes(5);
@@ -192,6 +194,7 @@ export class RapportDashboard extends Construct {
       }),
     ]);
 
+    rows.push(...(props.moreRows ?? []));
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });
   }
 

@@ -1,8 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { STATE_MACHINE_NAME_PREFIX, stateMachineName } from '../domain/journey/state-machine-name';
 import type { HandlerFunction } from './handler-function';
-import { journeyStateMachineArn, stateMachineName, type JourneyStateMachine } from './journey-state-machine';
+import type { JourneyStateMachine } from './journey-state-machine';
 import { acknowledgeNag } from './nag';
 
 export interface JourneyAccessProps {
@@ -20,39 +20,70 @@ export interface JourneyAccessProps {
 }
 
 /**
- * What the functions may do to journey executions, with every state machine named by its ARN built from
- * its fixed name, never by a reference to the resource; and each state machine updated after the starters.
+ * What the functions may do to journey executions: the starters, one statement per action on every Rapport
+ * state machine by its name prefix (`rapport-*`), so their policies do not grow with the journeys; the
+ * suppressor, one statement stopping the marketing journeys' executions only. Never by a reference to a
+ * state machine, and each state machine is updated after the starters.
  */
 export function grantJourneyAccess(props: JourneyAccessProps): void {
-  for (const [id, journey] of Object.entries(props.journeys)) {
-    // The grants CDK derives from a state machine, made on the state machine as named: the same actions on
-    // the same ARN, without a reference that would make the starters depend on it.
-    const named = StateMachine.fromStateMachineArn(journey, 'ByName', journeyStateMachineArn(journey, id));
-    for (const f of props.starters) {
-      named.grantStartExecution(f.fn);
-      named.grantTaskResponse(f.fn);
-    }
-    const stoppers = props.marketing.has(id) ? [...props.starters, props.suppressor] : props.starters;
-    for (const f of stoppers) grantStop(f, id);
-    startersFirst(journey, props.starters);
+  const journeys = Object.values(props.journeys);
+  const anyJourney = `${STATE_MACHINE_NAME_PREFIX}*`;
+  for (const f of props.starters) {
+    const grant = (action: string, resource: 'stateMachine' | 'execution', reason: string) => {
+      const name = resource === 'execution' ? `${anyJourney}:*` : anyJourney;
+      f.fn.addToRolePolicy(
+        new PolicyStatement({ actions: [`states:${action}`], resources: [statesArn(f, resource, name)] }),
+      );
+      acknowledgeNag(
+        f.fn.role!,
+        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${resource}:${name}]`,
+        reason,
+      );
+    };
+    const machines =
+      'Every Rapport journey is a state machine named rapport-<journey id> (and only those are): the ' +
+      'name prefix covers the journeys of this stack, however many there are, one action per statement.';
+    grant('StartExecution', 'stateMachine', machines);
+    // A wait-for-event step is resumed with its task token, which names its execution.
+    grant('SendTaskSuccess', 'stateMachine', machines);
+    grant(
+      'StopExecution',
+      'execution',
+      "A journey's goal event stops that customer's execution; execution names are only known at run " +
+        'time, so the grant covers the executions of the rapport-* state machines.',
+    );
   }
+  grantStopMarketing(props);
+  for (const journey of journeys) startersFirst(journey, props.starters);
 }
 
-function grantStop(f: HandlerFunction, journeyId: string): void {
-  const stack = Stack.of(f);
-  const name = stateMachineName(journeyId);
-  f.fn.addToRolePolicy(
+/** One statement for every marketing journey: a suppression must never stop a transactional one. */
+function grantStopMarketing({ suppressor, marketing }: JourneyAccessProps): void {
+  const ids = [...marketing].sort();
+  if (ids.length === 0) return;
+  const names = ids.map((id) => `${stateMachineName(id)}:*`);
+  suppressor.fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['states:StopExecution'],
-      resources: [`arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${name}:*`],
+      resources: names.map((name) => statesArn(suppressor, 'execution', name)),
     }),
   );
-  acknowledgeNag(
-    f.fn.role!,
-    `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
-    "A journey's goal event, or a suppressed address, stops that customer's execution; execution " +
-      'names are only known at run time, so the grant covers the executions of this one state machine.',
-  );
+  for (const name of names)
+    acknowledgeNag(
+      suppressor.fn.role!,
+      `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}]`,
+      "A suppressed address stops that customer's marketing executions; execution names are only known " +
+        'at run time, so the grant covers the executions of this one marketing state machine.',
+    );
+}
+
+function statesArn(f: HandlerFunction, resource: 'stateMachine' | 'execution', name: string): string {
+  return Stack.of(f).formatArn({
+    service: 'states',
+    resource,
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { LoadedJourney } from '../domain/config/load';
 import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../domain/journey/compile';
+import { stateMachineName } from '../domain/journey/state-machine-name';
 import { acknowledgeNag } from './nag';
 
 export interface JourneyStateMachineProps {
@@ -20,21 +21,18 @@ export interface JourneyStateMachineProps {
   logRetention: RetentionDays;
 }
 
-/** The name a journey's state machine gets on AWS (at most 8 + 64 characters, within Step Functions' 80). */
-export function stateMachineName(journeyId: string): string {
-  return `rapport-${journeyId}`;
-}
-
 /**
- * The ARN of a journey's state machine, built from its fixed name rather than taken from the resource: what
- * names a state machine this way does not depend on it, so the state machine can be made to wait for it
- * (the journey starters go first on every deploy, see journey-access.ts).
+ * The ARN of every journey's state machine but its name (`arn:<partition>:states:<region>:<account>:stateMachine:`):
+ * the functions find a journey by it and its fixed name (domain/journey/state-machine-name.ts), rather than
+ * by a reference to the resource. What names a state machine this way does not depend on it, so the state
+ * machine can be made to wait for it (the journey starters go first on every deploy, see journey-access.ts),
+ * and no per-journey setting grows with the number of journeys.
  */
-export function journeyStateMachineArn(scope: Construct, journeyId: string): string {
+export function stateMachineArnPrefix(scope: Construct): string {
   return Stack.of(scope).formatArn({
     service: 'states',
     resource: 'stateMachine',
-    resourceName: stateMachineName(journeyId),
+    resourceName: '',
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_SCALE, Scale } from '../domain/config/scale';
+
 /** A deployment setting (CDK context) that cannot work as given. */
 export class InvalidSettingError extends Error {
   constructor(message: string) {
@@ -69,4 +71,38 @@ export function checkSweepEvery(value: unknown): number {
     );
   }
   return minutes;
+}
+
+/**
+ * Checks context scale: an object of any of Scale's fields (the others take DEFAULT_SCALE's), from cdk.json,
+ * or as JSON text from `-c scale={"dueShards":128}`. Each wrong field is named, with what it expects.
+ */
+export function checkScale(value: unknown): Scale {
+  if (value === undefined) return DEFAULT_SCALE;
+  let given: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      given = JSON.parse(value) as unknown;
+    } catch {
+      given = value;
+    }
+  }
+  const parsed = Scale.partial().safeParse(given);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys')
+        return `context scale: got the unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      if (issue.path.length === 0)
+        return `context scale: got ${JSON.stringify(given)}; expected an object such as {"dueShards":128}`;
+      const got = (given as Record<PropertyKey, unknown>)[issue.path[0]!];
+      const expected = issue.message.replace(/^expected: /, '');
+      return `context scale.${issue.path.join('.')}: got ${JSON.stringify(got)}; expected ${expected}`;
+    });
+    throw new InvalidSettingError(
+      `${problems.join('\n')}\n(scale has the fields ${Object.keys(DEFAULT_SCALE).join(', ')}; any left out take their default)`,
+    );
+  }
+  const scale: Scale = { ...DEFAULT_SCALE };
+  for (const [k, v] of Object.entries(parsed.data)) if (v !== undefined) scale[k as keyof Scale] = v;
+  return scale;
 }

@@ -38,6 +38,8 @@ import { DUE_INDEX } from './table';
  * The sparse due index holds profiles with a due time and event claims that keep their event, both in
  * the customer's shard DUE#n; claims sort first (CLAIM_DUE), so one query per shard reads both.
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
+ * No item expires (no TTL): an EVENT# record is what makes a redelivery of any age a duplicate (and a reused
+ * id a 409), and ingest accepts events dated back to settings events.earliest, so no age is safe to forget.
  */
 export const keys = {
   profile: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),

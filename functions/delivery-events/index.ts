@@ -5,19 +5,29 @@ import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
-import { JsonRecord, readEnv } from '../shared/env';
+import { stateMachineArns } from '../../domain/journey/state-machine-name';
+import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { bundledWorkflows } from '../shared/workflows';
 import { createDeliveryEventsHandler } from './handler';
 
-const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), JOURNEY_STATE_MACHINES: JsonRecord }));
+const env = readEnv(
+  z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
+);
+const journeys = bundledWorkflows().journeys.map((j) => j.journey);
 
 export const handler = createDeliveryEventsHandler({
   ...createObservability(),
   store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
     dueShards: scaleFromEnv(process.env).dueShards,
   }),
-  starter: createJourneyStarter(new SFNClient({}), env.JOURNEY_STATE_MACHINES),
+  starter: createJourneyStarter(
+    new SFNClient({}),
+    stateMachineArns(
+      env.STATE_MACHINE_ARN_PREFIX,
+      journeys.map((j) => j.id),
+    ),
+  ),
   clock: systemClock,
-  journeys: bundledWorkflows().journeys.map((j) => j.journey),
+  journeys,
 });

@@ -14,11 +14,9 @@ export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv =
   return result.data;
 }
 
-export const JsonRecord = z.string().transform((s, ctx) => {
-  try {
-    return z.record(z.string(), z.string()).parse(JSON.parse(s));
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'expected: a JSON object of strings' });
-    return z.NEVER;
-  }
-});
+/** `arn:<partition>:states:<region>:<account>:stateMachine:`: a journey's ARN is it plus the state machine's name. */
+export const StateMachineArnPrefix = z
+  .string()
+  .regex(/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:$/, {
+    error: 'expected: arn:<partition>:states:<region>:<account>:stateMachine:',
+  });

@@ -7,10 +7,12 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { loadWorkflows } from '../../domain/config/load';
 import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../../domain/journey/compile';
+import { stateMachineArns, stateMachineName } from '../../domain/journey/state-machine-name';
 import { JourneyStateMachine, taskResources } from '../../infra/journey-state-machine';
 import { NAMES, RapportStack, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
 import { METRIC } from '../../functions/shared/observability';
 import {
+  arnMatches,
   cfnText,
   fastApp,
   journeyFiles,
@@ -234,21 +236,22 @@ describe('a workflows directory with three journeys', () => {
 
   it('lets ingest-event and sweep find and start every one', () => {
     // Named by the ARN built from each state machine's fixed name (cfnText), which a state machine has.
-    const machineArns = local.journeys
-      .map((j) => {
-        const name = `rapport-${j.journey.id}`;
-        logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: name });
-        return `arn:{AWS::Partition}:states:{AWS::Region}:{AWS::AccountId}:stateMachine:${name}`;
-      })
-      .sort();
+    const machineArns = local.journeys.map((j) => {
+      const name = stateMachineName(j.journey.id);
+      logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: name });
+      return `arn:{AWS::Partition}:states:{AWS::Region}:{AWS::AccountId}:stateMachine:${name}`;
+    });
     for (const name of ['ingest-event', 'sweep']) {
       const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
         (f) => f.Properties.Description === `Rapport ${name}`,
       )!;
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(JSON.parse(cfnText(env.JOURNEY_STATE_MACHINES)) as object).sort()).toEqual(
-        local.journeys.map((j) => j.journey.id).sort(),
+      // What the handler builds from its environment (functions/shared/lifecycle-deps.ts).
+      const found = stateMachineArns(
+        cfnText(env.STATE_MACHINE_ARN_PREFIX),
+        local.journeys.map((j) => j.journey.id),
       );
+      expect(Object.values(found).sort()).toEqual([...machineArns].sort());
       const role = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
       const started = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
         .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
@@ -259,7 +262,12 @@ describe('a workflows directory with three journeys', () => {
         )
         .filter((st) => [st.Action].flat().includes('states:StartExecution'))
         .flatMap((st) => [st.Resource].flat().map(cfnText));
-      expect({ name, started: started.sort() }).toEqual({ name, started: machineArns });
+      for (const arn of machineArns)
+        expect({ name, arn, allowed: started.some((r) => arnMatches(r, arn)) }).toEqual({
+          name,
+          arn,
+          allowed: true,
+        });
     }
     const outputs = Object.keys(template.toJSON().Outputs as object).filter((k) =>
       k.startsWith('StateMachineArn'),

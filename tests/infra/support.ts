@@ -117,3 +117,15 @@ export function patternMatches(pattern: Record<string, unknown>, event: Record<s
     throw new Error(`patternMatches: ${field} must be a list or an object; got ${JSON.stringify(expected)}`);
   });
 }
+
+/**
+ * Whether an IAM resource pattern (`*` any run of characters, `?` one; both rendered by cfnText) allows
+ * `arn`: how IAM matches an ARN against a policy's Resource.
+ */
+export function arnMatches(pattern: string, arn: string): boolean {
+  const regex = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${regex}$`).test(arn);
+}

@@ -1,0 +1,126 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue';
+import type { HandlerFunction } from './handler-function';
+import { MessagingFeedback } from './messaging-feedback';
+import { emailDomain } from './names';
+import { acknowledgeNag } from './nag';
+import { rapportFunction, type FunctionSettings } from './rapport-function';
+import { StackPart } from './stack-part';
+
+export interface MessagingProps {
+  functions: FunctionSettings;
+  /** The From address of every email, optionally with a display name. */
+  senderAddress: string;
+  /** The SES configuration set's name. */
+  configurationSetName: string;
+  /** Names of the End User Messaging SMS configuration set and opt-out list. */
+  smsName: string;
+  /** The base of links in emails. */
+  publicBaseUrl: string;
+  linkSigningSecret: ISecret;
+  stateMachineArnPrefix: string;
+}
+
+/**
+ * Messages out and what comes back: send-message (SES and End User Messaging SMS, through their
+ * configuration sets), and delivery feedback (bounces, complaints, STOP replies) to delivery-events.
+ */
+export class Messaging extends StackPart {
+  readonly configurationSet: ConfigurationSet;
+  readonly sendMessage: HandlerFunction;
+  readonly deliveryEvents: HandlerFunction;
+  readonly feedbackDeadLetters: Queue;
+  readonly feedback: MessagingFeedback;
+
+  constructor(scope: Construct, id: string, props: MessagingProps) {
+    super(scope, id);
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: props.configurationSetName,
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.sendMessage = rapportFunction(this, 'SendMessage', props.functions, {
+      name: 'send-message',
+      // Below the Task state's TimeoutSeconds (60) in the compiled journeys.
+      timeout: Duration.seconds(30),
+      environment: {
+        SENDER_ADDRESS: props.senderAddress,
+        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        SMS_CONFIGURATION_SET: props.smsName,
+        PUBLIC_BASE_URL: props.publicBaseUrl,
+        LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn,
+      },
+    });
+    props.linkSigningSecret.grantRead(this.sendMessage.fn);
+    this.grantSend(props);
+
+    // Bounces, complaints and STOP replies: SNS retries, then parks what still failed here.
+    this.feedbackDeadLetters = deadLetterQueue(this, 'FeedbackDeadLetters');
+    this.deliveryEvents = rapportFunction(this, 'DeliveryEvents', props.functions, {
+      name: 'delivery-events',
+      timeout: Duration.seconds(30),
+      // SNS invokes asynchronously: what still fails after Lambda's retries is kept here too.
+      deadLetterQueue: this.feedbackDeadLetters,
+      environment: { STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix },
+    });
+    this.feedback = new MessagingFeedback(this, 'DeliveryFeedback', {
+      emailConfigurationSet: this.configurationSet,
+      smsName: props.smsName,
+      handler: this.deliveryEvents.fn,
+      deadLetterQueue: this.feedbackDeadLetters,
+    });
+  }
+
+  private grantSend(props: MessagingProps): void {
+    const stack = Stack.of(this);
+    const fn = this.sendMessage.fn;
+    const sender = emailDomain(props.senderAddress);
+    // SendRawEmail is authorised against the sending identity (the address or its verified domain) and
+    // the configuration set; nothing else may be sent from.
+    const identityArn = (identity: string) =>
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendRawEmail'],
+        resources: [
+          identityArn(sender.address),
+          identityArn(sender.domain),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+
+    // SendTextMessage is authorised against the configuration set and whichever origination identity End
+    // User Messaging picks (numbers are bought and registered outside the stack).
+    const smsArn = (resource: string, name: string) =>
+      stack.formatArn({ service: 'sms-voice', resource, resourceName: name });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [
+          smsArn('configuration-set', props.smsName),
+          smsArn('phone-number', '*'),
+          smsArn('pool', '*'),
+          smsArn('sender-id', '*'),
+        ],
+      }),
+    );
+    for (const resource of ['phone-number', 'pool', 'sender-id'])
+      acknowledgeNag(
+        fn.role!,
+        `IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:${resource}/*]`,
+        'Numbers, pools and sender ids are bought and registered per country outside the stack; the ' +
+          'grant is to send text messages only, through the Rapport configuration set.',
+      );
+  }
+}

@@ -1,0 +1,58 @@
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { DUE_INDEX } from '../adapters/dynamodb/table';
+import type { FunctionName } from '../functions/routes';
+
+/**
+ * The DynamoDB actions adapters/dynamodb/customer-store.ts makes, by the store methods behind them:
+ *   GetItem    every get… and recordDecision (reads the decision that won)
+ *   PutItem    every put…, write/claim/settle/update…, rememberAddress, recordDecision
+ *   DeleteItem releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
+ *   Query      list… (a customer's journey entries and waits, an address's users), deleteCustomer
+ * The store uses only single-item writes (no BatchWriteItem, TransactWriteItems or UpdateItem), and no
+ * function may Scan.
+ */
+export type TableAction = 'GetItem' | 'PutItem' | 'DeleteItem' | 'Query';
+
+/**
+ * What each function's handler reaches of the store (read from the handlers and the domain functions they
+ * call); a test pins the lists. Only the sweep also queries the due index (dueIndexReaders).
+ */
+export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
+  // ingestEvent (claims released on failure, waits deleted once resumed, journey entries listed) and
+  // erasure (DELETE /customers/{id}: the partition queried and deleted item by item, addresses forgotten).
+  'ingest-event': ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  // A survey answer is ingested as an event: ingestEvent's actions.
+  feedback: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  // Due customers advanced; its recovery pass finishes abandoned events as ingestEvent does.
+  sweep: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim.
+  'send-message': ['GetItem', 'PutItem', 'DeleteItem'],
+  // Decisions, profile updates, waits recorded, failed sends recorded, deferrals read.
+  'journey-step': ['GetItem', 'PutItem'],
+  // Consent changes on the profile; tombstones read (a link outlived by an erasure).
+  unsubscribe: ['GetItem', 'PutItem'],
+  // A suppression: the address's users and their marketing journey entries are listed.
+  'delivery-events': ['GetItem', 'PutItem', 'Query'],
+};
+
+/** The functions that read the due index (Query on it, nothing else). */
+export const DUE_INDEX_READERS: readonly FunctionName[] = ['sweep'];
+
+/** Grants `name` its table actions on the table's items (not its indexes), and the due index if it reads it. */
+export function grantTableAccess(table: ITable, name: FunctionName, fn: IFunction): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: TABLE_ACTIONS[name].map((a) => `dynamodb:${a}`),
+      resources: [table.tableArn],
+    }),
+  );
+  if (DUE_INDEX_READERS.includes(name))
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${DUE_INDEX.name}`],
+      }),
+    );
+}
