@@ -8,6 +8,7 @@ import { loadWorkflows, type Workflows } from '../domain/config/load';
 import { ConfigValidationError } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
 import { IMPORT_USAGE, importCommand } from './import';
+import { REDRIVE_USAGE, redriveCommand } from './redrive';
 import { SIMULATE_USAGE, simulateCommand } from './simulate';
 
 const USAGE = `Usage: rapport <command>
@@ -18,6 +19,7 @@ const USAGE = `Usage: rapport <command>
   schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
   simulate …             a population through the lifecycle and journeys, with the AWS bill (simulate --help)
   import <history> …     a purchase history into the local store npm start uses, as of now (import --help)
+  redrive <queue>        a dead-letter queue's messages back to their queue, on AWS (redrive --help)
 `;
 
 /** Every SMS text as a customer would get it, measured in billed parts (GSM-7: 160/153, UCS-2: 70/67). */
@@ -118,6 +120,12 @@ export function run(
           return 0;
         }
         return importCommand(args, out, err);
+      case 'redrive':
+        if (args.includes('--help')) {
+          out(REDRIVE_USAGE);
+          return 0;
+        }
+        return redriveCommand(args, out, err);
       case undefined:
       case 'help':
       case '--help':

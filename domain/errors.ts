@@ -66,8 +66,17 @@ export class TemplateNotFoundError extends RapportError {}
  */
 export class VersionConflictError extends RapportError {}
 
-/** The provider refused for now (throttling): nothing was sent, and Step Functions retries the step. */
+/**
+ * The provider refused for now (throttling): nothing was sent, and Step Functions retries the step; once
+ * that Retry is spent, the send's Catch defers it through the quiet-hours loop (domain/messages/throttle.ts).
+ */
 export class MessageThrottledError extends RapportError {}
+
+/**
+ * The provider kept refusing for longer than a send waits (domain/messages/throttle.ts): not retried; the
+ * send's failure is recorded and the journey goes on. A person must raise the account's sending quota.
+ */
+export class ThrottledTooLongError extends RapportError {}
 
 /** Two sends kept racing for the same customer's frequency-cap record: Step Functions retries the step. */
 export class PacingContentionError extends RapportError {}

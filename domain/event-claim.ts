@@ -108,7 +108,7 @@ export function newClaim(
   };
 }
 
-function refuseReuse(stored: StoredEvent, fingerprint: EventFingerprint, event: CustomerEvent): void {
+export function refuseReuse(stored: StoredEvent, fingerprint: EventFingerprint, event: CustomerEvent): void {
   // Records from before fingerprints existed cannot be compared: they stay plain duplicates.
   if (!stored.fingerprint || stored.fingerprint.payload === fingerprint.payload) return;
   const fields = differingFields(stored.fingerprint, fingerprint);

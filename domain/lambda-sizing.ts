@@ -10,11 +10,14 @@ export const LAMBDA_ARCHITECTURE = 'arm64' as const;
 
 /** Configured memory per function, MB. Lambda bills duration × this memory, whatever the code uses. */
 export const LAMBDA_MEMORY_MB = {
+  'accept-event': 512,
   'ingest-event': 512,
+  'start-journey': 512,
   'send-message': 512,
   'journey-step': 512,
   unsubscribe: 512,
   sweep: 512,
+  'sweep-worker': 512,
   'delivery-events': 512,
   feedback: 512,
 } as const satisfies Record<string, number>;

@@ -72,7 +72,21 @@ export interface StaleClaim {
 }
 
 /** One item of the due index: a customer whose due time has come, or an event claim (see CLAIM_DUE). */
-export type DueWork = { kind: 'customer'; customerId: string } | ({ kind: 'claim' } & StaleClaim);
+export type DueWork =
+  | { kind: 'customer'; customerId: string; /** Their due value, as the index keeps it. */ dueAt: string }
+  | ({ kind: 'claim' } & StaleClaim);
+
+/** A place in a due shard: a customer's due value (as the index keeps it) and id, which ties are ordered by. */
+export interface DuePlace {
+  dueAt: string;
+  customerId: string;
+}
+
+/**
+ * Where the sweep coordinator left off, by due shard number: the last customer it handed to the workers
+ * in that shard, and when (see domain/sweep-coordinator.ts for how long that is trusted).
+ */
+export type SweepCursors = Record<string, DuePlace & { handedOutAt: string }>;
 
 /**
  * What erasure leaves of a customer: when it happened, under a hash of the customer id, and nothing else.
@@ -86,8 +100,8 @@ export interface TombstoneRecord {
 /** `failed`: the send step gave up after its retries (see domain/messages/failure.ts); the journey went on. */
 export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'deferred' | 'in-doubt' | 'failed';
 /**
- * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred` or
- * `marketing-paused` (after a complaint or a detractor score): those go out later, the others never.
+ * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred`, `marketing-paused`
+ * (after a complaint or a detractor score) or `provider-throttled`: those go out later, the others never.
  */
 export const SKIP_REASONS = [
   'no-consent',
@@ -96,6 +110,7 @@ export const SKIP_REASONS = [
   'quiet-hours-deferred',
   'marketing-paused',
   'no-address',
+  'provider-throttled',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 /**
@@ -126,6 +141,8 @@ export interface MessageRecord {
   reason?: SkipReason;
   /** For a message deferred by quiet hours: when it is tried again. */
   deferredUntil?: string;
+  /** For a send the provider refused: when the first refusal came (the bound of domain/messages/throttle.ts). */
+  throttledSince?: string;
   locale?: string;
   to?: string;
   subject?: string;
@@ -196,6 +213,20 @@ export interface CustomerStore {
    * the index can hide the rest.
    */
   listDueWork(now: string, pageSize: number): AsyncIterable<DueWork[]>;
+  /** How many due shards this store writes customers into (scale.dueShards); it reads every one below. */
+  readonly dueShards: number;
+  /**
+   * One shard's part of listDueWork: its claims, then its customers due at or before `now`, in index
+   * order; with `after`, only the customers after that place (claims sort before every customer).
+   */
+  listDueShard(shard: number, now: string, pageSize: number, after?: DuePlace): AsyncIterable<DueWork[]>;
+  /**
+   * Takes the sweep coordinator's lease until `until` (a conditional write), if nobody holds it or the
+   * holder's has passed at `now`; gives back where the last run left off, or undefined when it is held.
+   */
+  takeSweepLease(holder: string, now: string, until: string): Promise<SweepCursors | undefined>;
+  /** Keeps `cursors` and lets the lease go, if `holder` still holds it; false when it no longer does. */
+  leaveSweepLease(holder: string, cursors: SweepCursors): Promise<boolean>;
   getEvent(customerId: string, eventId: string): Promise<StoredEvent | undefined>;
   /**
    * Writes the event's record only if none exists (`holder` omitted: a first claim), or if the one there is
@@ -272,13 +303,24 @@ export interface WorkQueue<T> {
   send(messages: readonly T[]): Promise<void>;
 }
 
+/** One journey start: the execution's name is deterministic, so starting it again is a no-op. */
+export interface StartRequest {
+  journeyId: string;
+  executionName: string;
+  input: JourneyInput;
+}
+
 export interface JourneyStarter {
-  /** Starts an execution; starting one that already exists under this name is not an error. */
-  start(request: {
-    journeyId: string;
-    executionName: string;
-    input: JourneyInput;
-  }): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  /**
+   * The ARN the execution has (or will have) under this name: known before it starts, so the journey
+   * entry naming it is written first and a queued start can check its entry (see enterJourneys).
+   */
+  executionArn(request: Pick<StartRequest, 'journeyId' | 'executionName'>): string;
+  /**
+   * Starts an execution, or (on AWS) puts the start on the start queue, which start-journey consumes at
+   * a bounded rate; starting one that already exists under this name is not an error.
+   */
+  start(request: StartRequest): Promise<{ executionArn: string; alreadyStarted: boolean }>;
   /** Resumes a waiting task (SendTaskSuccess); `gone` when it timed out or its execution ended. */
   resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'>;
   /** Stops an execution if it is still running (a goal reached); a finished one is left as it is. */

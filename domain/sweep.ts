@@ -1,229 +1,219 @@
+import { randomUUID } from 'node:crypto';
 import { assertNever } from './assert-never';
-import { dueIndexValue, type Parked, type ParkReason } from './due';
-import { errorName, RapportError, VersionConflictError } from './errors';
-import { enterJourneys } from './journey/enter';
-import { journeysToStart } from './journey/entry';
-import { occasionStarts, scheduled } from './journey/occasions';
-import { advanceTime } from './lifecycle/apply';
-import { lifecycleChanges } from './lifecycle/changes';
-import type { DueWork, LifecycleDeps } from './ports';
-import type { Profile } from './profile/profile';
+import type { DuePlace, DueWork, LifecycleDeps, SweepCursors, WorkQueue } from './ports';
 import { recoverClaim, type RecoveryResult } from './recover';
-import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
+import { addTurns, noTurns, takeTurns, type TurnResult } from './sweep-turn';
 
-/** A customer the sweep could not process and took out of the due index (see domain/due.ts). */
-export interface ParkedCustomer extends Parked {
-  customerId: string;
-  /** False when even recording the parking failed: the customer stays due and is tried again next sweep. */
-  recorded: boolean;
+export type { ParkedCustomer, TurnResult } from './sweep-turn';
+
+/** One message of the sweep queue: customers found due, for one worker invocation to take in turn. */
+export interface SweepWork {
+  customerIds: string[];
+  /** When the coordinator found them due: how far behind the workers are shows in their logs. */
+  foundAt: string;
 }
 
-export interface SweepResult {
-  /** Customers whose due time had come. */
-  visited: number;
-  stageChanges: number;
-  tierChanges: number;
-  journeysStarted: number;
-  /** Customers whose data the sweep cannot work on: out of the due index, recorded on the profile. */
-  parked: ParkedCustomer[];
-  /**
-   * Customers whose turn failed for a reason that may pass (the store, the bus or Step Functions
-   * failed, or the customer kept changing): still due, the next sweep takes them again.
-   */
-  failed: { customerId: string; error: string }[];
-  /** Events whose delivery died after claiming them, found in the same read of the index and finished. */
+export interface CoordinatorDeps extends LifecycleDeps {
+  queue: WorkQueue<SweepWork>;
+  /** Milliseconds this run may still use, its safety margin taken off (the Lambda context on AWS). */
+  remainingMs: () => number;
+}
+
+export interface CoordinatorOptions {
+  /** Due shards read at once (bounded: each is a Query in flight). */
+  shardConcurrency?: number;
+  /** Customer ids per message: SQS bills per request, and a worker takes them one after another. */
+  idsPerMessage?: number;
+  /** Index items per Query page. */
+  pageSize?: number;
+  /** How long a shard's cursor is believed (see CURSOR_TRUST_MS). */
+  cursorTrustMs?: number;
+  /** Names this run's lease: a new id each run unless a test names it. */
+  holder?: string;
+}
+
+/**
+ * How long the coordinator believes a cursor, i.e. that the customers behind it are in the queue or done.
+ * Longer than a sweep interval (an hour by default), so that an hourly sweep does not hand out a backlog
+ * the workers are still working through (a million Spring Festival greetings at 100 starts a second take
+ * about three hours); short enough that what the cursor could hide is late by hours, never days (a
+ * customer whose new due time sorts behind it, a message that reached the dead-letter queue and was not
+ * redriven): all within OCCASION_GRACE_MS. Then the shard is read from its start again, and a customer
+ * still due is handed out again, which the workers' idempotence makes safe. A shard read from its cursor
+ * skips its event claims too (they sort first): those are a backstop now that events reach ingest through
+ * a queue, which delivers a died delivery's event again itself, so they wait for the next read from the start.
+ */
+export const CURSOR_TRUST_MS = 3 * 3_600_000;
+/** The lease's longest life when the run's own time is unbounded (locally): a crashed run frees it then. */
+const MAX_LEASE_MS = 15 * 60_000;
+
+export interface CoordinatorResult {
+  /** False when another run held the lease: this one read nothing and handed out nothing. */
+  ran: boolean;
+  /** Customer ids handed to the workers, and the messages that carried them. */
+  queued: number;
+  messages: number;
+  /** Shards read to the end of what is due, and shards left when time ran out (resumed next run). */
+  shardsDone: number;
+  shardsLeft: number;
+  /** Event claims found in the due index whose delivery died, finished here (see recoverClaim). */
   recovery: RecoveryResult;
   /** Claims still in their lease (a delivery may be at work on them): left alone, looked at next sweep. */
   claimsInLease: number;
 }
 
-const BATCH = 100;
-
-type Outcome = { stageChanges: number; tierChanges: number; journeysStarted: number } | { parked: Parked };
-const NOTHING: Outcome = { stageChanges: 0, tierChanges: 0, journeysStarted: 0 };
-
-/** The sweep's decision for this customer threw: their stored data is what it cannot work on. */
-class UnprocessableCustomerError extends RapportError {
-  constructor(
-    readonly reason: ParkReason,
-    options: { cause: unknown },
-  ) {
-    super(`the sweep cannot process this customer (${reason})`, options);
-  }
-}
-
-/** Stored data the sweep cannot work on (a legacy or hand-edited item). */
-class InvalidStoredProfileError extends RapportError {}
-
 /**
- * One read of the due index finds both kinds of work a sweep does. Event claims, first in each shard,
- * are finished when their delivery died, exactly as a redelivery would (see recoverClaim). And time is
- * applied: customers whose due time has come (and only they, read from the due-time index) are
- * re-evaluated, their stage and tier changes recorded with cause `timer`, and the journeys that start on
- * those changes, or on today's date (a birthday, a holiday), started. Idempotent: a second or overlapping
- * sweep finds the due time moved on, or loses the conditional write and re-reads; journey starts use
- * deterministic names. One item's failure is that item's alone: a customer is parked (or, after losing
- * every race, left for the next sweep), a claim kept for the next sweep, and the sweep goes on.
+ * The sweep's coordinator, on a schedule. One run at a time (a lease item, taken by conditional write
+ * for as long as the run may live) reads every due shard, a few at once, from where the last run left it
+ * (its cursor, while believed), and hands the due customers' ids to the workers through the sweep queue,
+ * many to a message; a shard's cursor moves only once its message is durable in the queue. It stops,
+ * keeping its cursors, when its time is nearly up; the next run goes on from there. Event claims found on
+ * the way (a delivery that died after claiming its event; read with a shard from its start) are finished
+ * here as before: they are rare, and each needs the ingest path, which a worker of customers' turns does
+ * not run.
  */
-export async function sweep(deps: LifecycleDeps): Promise<SweepResult> {
+export async function coordinateSweep(
+  deps: CoordinatorDeps,
+  options: CoordinatorOptions = {},
+): Promise<CoordinatorResult> {
   const now = deps.clock.now();
-  const result: SweepResult = {
-    visited: 0,
-    stageChanges: 0,
-    tierChanges: 0,
-    journeysStarted: 0,
-    parked: [],
-    failed: [],
+  const holder = options.holder ?? randomUUID();
+  const until = new Date(now.getTime() + Math.min(Math.max(0, deps.remainingMs()), MAX_LEASE_MS));
+  const result: CoordinatorResult = {
+    ran: false,
+    queued: 0,
+    messages: 0,
+    shardsDone: 0,
+    shardsLeft: 0,
     recovery: { recovered: [], failed: [] },
     claimsInLease: 0,
   };
-  // An item re-indexed at a place still due (a customer's new due time in a later page or shard) is
-  // taken once per sweep.
-  const seen = { customer: new Set<string>(), claim: new Set<string>() };
-  for await (const page of deps.store.listDueWork(now.toISOString(), BATCH)) {
-    for (const work of page) {
-      const key = work.kind === 'claim' ? JSON.stringify([work.customerId, work.eventId]) : work.customerId;
-      if (seen[work.kind].has(key)) continue;
-      seen[work.kind].add(key);
-      await take(work, deps, now, result);
-    }
+  const cursors = await deps.store.takeSweepLease(holder, now.toISOString(), until.toISOString());
+  if (cursors === undefined) return result;
+  result.ran = true;
+  const run: Run = {
+    deps,
+    now,
+    options,
+    result,
+    cursors: { ...cursors },
+    seen: new Set(),
+    outbox: [],
+    sending: Promise.resolve(),
+  };
+  const shards = Array.from({ length: deps.store.dueShards }, (_, shard) => shard);
+  try {
+    await eachAtOnce(shards, options.shardConcurrency ?? 16, (shard) => sweepShard(shard, run));
+    await handOut(run, true);
+  } finally {
+    await deps.store.leaveSweepLease(holder, run.cursors);
   }
   return result;
 }
 
-async function take(work: DueWork, deps: LifecycleDeps, now: Date, result: SweepResult) {
+interface Run {
+  deps: CoordinatorDeps;
+  now: Date;
+  options: CoordinatorOptions;
+  result: CoordinatorResult;
+  /** Updated as messages become durable; kept when the run leaves its lease. */
+  cursors: SweepCursors;
+  /** Customers handed out in this run: one re-indexed at a place still due is not handed out twice. */
+  seen: Set<string>;
+  /** Customers found due, from every shard, not yet sent: messages are filled across shards. */
+  outbox: { shard: number; place: DuePlace }[];
+  /** The sends, one after another, so that no cursor moves past a message not yet durable. */
+  sending: Promise<void>;
+}
+
+/** Reads one shard from its cursor (if believed) to the end of what is due, or until time is up. */
+async function sweepShard(shard: number, run: Run): Promise<void> {
+  const { deps, now, options, result } = run;
+  const trust = options.cursorTrustMs ?? CURSOR_TRUST_MS;
+  const cursor = run.cursors[shard];
+  const believed = cursor && now.getTime() - Date.parse(cursor.handedOutAt) < trust ? cursor : undefined;
+  const after: DuePlace | undefined = believed && { dueAt: believed.dueAt, customerId: believed.customerId };
+  if (deps.remainingMs() <= 0) {
+    result.shardsLeft++;
+    return;
+  }
+  const pages = deps.store.listDueShard(shard, now.toISOString(), options.pageSize ?? 1_000, after);
+  for await (const page of pages) {
+    for (const work of page) await take(shard, work, run);
+    await handOut(run, false);
+    if (deps.remainingMs() <= 0) {
+      result.shardsLeft++;
+      return;
+    }
+  }
+  result.shardsDone++;
+}
+
+async function take(shard: number, work: DueWork, run: Run): Promise<void> {
   switch (work.kind) {
     case 'claim':
-      if ((await recoverClaim(work, deps, 'honoured', result.recovery)) === 'in-lease')
-        result.claimsInLease++;
+      if ((await recoverClaim(work, run.deps, 'honoured', run.result.recovery)) === 'in-lease')
+        run.result.claimsInLease++;
       return;
     case 'customer':
-      result.visited++;
-      return visit(work.customerId, deps, now, result);
+      if (run.seen.has(work.customerId)) return;
+      run.seen.add(work.customerId);
+      run.outbox.push({ shard, place: { dueAt: work.dueAt, customerId: work.customerId } });
+      return;
     default:
       return assertNever(work);
   }
 }
 
-async function visit(customerId: string, deps: LifecycleDeps, now: Date, result: SweepResult) {
-  let outcome: Outcome;
-  try {
-    outcome = await retryOnConflict(
-      CONFLICT_ATTEMPTS.sweep,
-      () => advanceCustomer(customerId, deps, now),
-      (last) =>
-        new VersionConflictError(`customer ${customerId} kept changing during the sweep`, { cause: last }),
-    );
-  } catch (e) {
-    // Deciding is pure, so a customer it fails on fails every time: park them. Anything else may pass.
-    if (e instanceof UnprocessableCustomerError)
-      result.parked.push(await park(customerId, deps, now, e.reason, errorName(e.cause)));
-    else result.failed.push({ customerId, error: errorName(e) });
-    return;
-  }
-  if ('parked' in outcome) {
-    result.parked.push({ customerId, ...outcome.parked, recorded: true });
-    return;
-  }
-  result.stageChanges += outcome.stageChanges;
-  result.tierChanges += outcome.tierChanges;
-  result.journeysStarted += outcome.journeysStarted;
+/**
+ * Sends the customers found in full messages (and, with `all`, the rest in a last one), then moves each
+ * shard's cursor to its last customer sent: only what is durable in the queue is behind a cursor. A send
+ * that fails fails every later one too, and the run, which keeps the cursors as they were.
+ */
+async function handOut(run: Run, all: boolean): Promise<void> {
+  const per = run.options.idsPerMessage ?? 100;
+  const count = all ? run.outbox.length : run.outbox.length - (run.outbox.length % per);
+  if (count === 0) return run.sending;
+  const sent = run.outbox.splice(0, count);
+  const foundAt = run.now.toISOString();
+  const messages: SweepWork[] = [];
+  for (let i = 0; i < sent.length; i += per)
+    messages.push({ customerIds: sent.slice(i, i + per).map((e) => e.place.customerId), foundAt });
+  run.sending = run.sending.then(async () => {
+    await run.deps.queue.send(messages);
+    run.result.queued += sent.length;
+    run.result.messages += messages.length;
+    for (const { shard, place } of sent) run.cursors[shard] = { ...place, handedOutAt: foundAt };
+  });
+  return run.sending;
 }
+
+/** Runs `fn` on every item, at most `limit` at once. */
+async function eachAtOnce<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/** A whole sweep as one process runs it: coordinator and workers in turn, with their results added up. */
+export type SweepResult = TurnResult & Pick<CoordinatorResult, 'recovery' | 'claimsInLease'>;
 
 /**
- * Re-evaluates one customer, announces their stage and tier changes and starts the journeys those, or
- * the date, begin, *before* storing the profile: if the sweep dies in between, the next sweep finds the customer still
- * due, computes the same starts (same deterministic names) and nothing is lost or started twice.
+ * The coordinator handing its customers straight to the workers' turns, in this process, with no time
+ * limit: a replay, and tests of what a sweep does rather than how it is spread over functions.
  */
-async function advanceCustomer(customerId: string, deps: LifecycleDeps, now: Date): Promise<Outcome> {
-  const current = await deps.store.getProfile(customerId);
-  if (current?.dueAt === undefined) return NOTHING;
-  const due = dueIndexValue(current.dueAt);
-  // A due time no index can order (a legacy `+010000-…`) would be "due" for ever: park it.
-  if (due === undefined) return { parked: await writeParked(current, deps, now, 'due-out-of-range') };
-  if (Date.parse(due) > now.getTime()) return NOTHING;
-  const { advanced, stageChanges, tierChanges, starts } = decide(current, deps, now);
-  await deps.publisher.publish(lifecycleChanges(customerId, { stageChanges, tierChanges }));
-  const { entered } = await enterJourneys(starts, advanced, { ...deps, now });
-  await deps.store.putProfile({ ...advanced, version: current.version + 1, updatedAt: now.toISOString() });
-  return {
-    stageChanges: stageChanges.length,
-    tierChanges: tierChanges.length,
-    journeysStarted: entered.length,
+export async function sweep(deps: LifecycleDeps): Promise<SweepResult> {
+  const turns = noTurns();
+  const queue: WorkQueue<SweepWork> = {
+    send: async (messages) => {
+      for (const { customerIds } of messages) addTurns(turns, await takeTurns(customerIds, deps));
+    },
   };
-}
-
-/** The pure part of a customer's turn: what time did to them, what starts, when they are next due. */
-function decide(current: Profile, deps: LifecycleDeps, now: Date) {
-  try {
-    checkStoredProfile(current);
-    const { profile, stageChanges, tierChanges } = advanceTime(current, deps.lifecycle, now);
-    const starts = [
-      ...stageChanges.map((c) => ({ change: c, changes: { stageChanges: [c], tierChanges: [] } })),
-      ...tierChanges.map((c) => ({ change: c, changes: { stageChanges: [], tierChanges: [c] } })),
-    ].flatMap(({ change, changes }) =>
-      journeysToStart(
-        deps.journeys,
-        { eventId: `timer:${change.to}:${change.at}`, type: 'timer', at: change.at },
-        changes,
-        profile,
-      ),
-    );
-    starts.push(...occasionStarts(deps.journeys, profile, deps.calendar, now));
-    const advanced = scheduled({ ...profile, occasionsCheckedAt: now.toISOString() }, deps);
-    return { advanced, stageChanges, tierChanges, starts };
-  } catch (e) {
-    throw new UnprocessableCustomerError(
-      e instanceof InvalidStoredProfileError ? 'invalid-profile' : 'failed',
-      { cause: e },
-    );
-  }
-}
-
-/** What the sweep relies on in a stored profile; anything else is a legacy or damaged item. */
-function checkStoredProfile(p: Profile): void {
-  const bad = [
-    !Number.isInteger(p.version) && 'version',
-    !Array.isArray(p.stageHistory) && 'stageHistory',
-    !Array.isArray(p.tierHistory) && 'tierHistory',
-    !Array.isArray(p.recentPurchases) && 'recentPurchases',
-    Number.isNaN(Date.parse(p.evaluatedAt)) && 'evaluatedAt',
-    p.lastPurchaseAt !== undefined && dueIndexValue(p.lastPurchaseAt) === undefined && 'lastPurchaseAt',
-  ].filter((f): f is string => f !== false);
-  if (bad.length > 0)
-    throw new InvalidStoredProfileError(`stored profile has unusable fields: ${bad.join(', ')}`);
-}
-
-/** Takes the customer out of the due index, recording when and why on the profile itself. */
-async function writeParked(
-  current: Profile,
-  deps: LifecycleDeps,
-  now: Date,
-  reason: ParkReason,
-  error?: string,
-) {
-  const parked: Parked = { at: now.toISOString(), reason, ...(error !== undefined ? { error } : {}) };
-  const { dueAt: _unusable, ...rest } = current;
-  await deps.store.putProfile({ ...rest, parked, version: current.version + 1, updatedAt: parked.at });
-  return parked;
-}
-
-/** Parks a customer whose processing threw; if even that fails, they stay due for the next sweep. */
-async function park(
-  customerId: string,
-  deps: LifecycleDeps,
-  now: Date,
-  reason: ParkReason,
-  error: string,
-): Promise<ParkedCustomer> {
-  try {
-    const parked = await retryOnConflict(CONFLICT_ATTEMPTS.sweep, async () => {
-      const current = await deps.store.getProfile(customerId);
-      if (!current) return { at: now.toISOString(), reason, error };
-      return writeParked(current, deps, now, reason, error);
-    });
-    return { customerId, ...parked, recorded: true };
-  } catch {
-    return { customerId, at: now.toISOString(), reason, error, recorded: false };
-  }
+  const { recovery, claimsInLease } = await coordinateSweep(
+    { ...deps, queue, remainingMs: () => Infinity },
+    { cursorTrustMs: 0 },
+  );
+  return { ...turns, recovery, claimsInLease };
 }

@@ -3,11 +3,14 @@
  * these, so a client written against `npm start` works unchanged against AWS.
  */
 export const FUNCTIONS = [
+  'accept-event',
   'ingest-event',
+  'start-journey',
   'send-message',
   'journey-step',
   'unsubscribe',
   'sweep',
+  'sweep-worker',
   'delivery-events',
   'feedback',
 ] as const;
@@ -22,7 +25,8 @@ export interface HttpRoute {
 }
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
-  { method: 'POST', path: '/events', function: 'ingest-event', auth: 'iam' },
+  // Validated at once (400 with every problem), then queued for ingest-event: 202 once it is durable.
+  { method: 'POST', path: '/events', function: 'accept-event', auth: 'iam' },
   // The right to erasure: the customer's data goes, a hash of each address stays on the suppression list.
   { method: 'DELETE', path: '/customers/{id}', function: 'ingest-event', auth: 'iam' },
   { method: 'GET', path: '/unsubscribe', function: 'unsubscribe', auth: 'none' },

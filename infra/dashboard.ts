@@ -56,6 +56,8 @@ export class RapportDashboard extends Construct {
   readonly messagesInDoubtAlarm: Alarm;
   /** In alarm when the sweep parks a customer: their data needs a person (see domain/due.ts). */
   readonly parkedAlarm: Alarm;
+  /** In alarm when an occasion is found more than a day late and not started: a greeting never sent. */
+  readonly occasionsMissedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: RapportDashboardProps) {
     super(scope, id);
@@ -74,12 +76,23 @@ export class RapportDashboard extends Construct {
       [
         graph(
           'Events',
-          custom(METRIC.eventsIngested, METRIC.duplicateEvents, METRIC.invalidEvents, METRIC.erasures),
+          custom(
+            METRIC.eventsQueued,
+            METRIC.eventsIngested,
+            METRIC.duplicateEvents,
+            METRIC.invalidEvents,
+            METRIC.erasures,
+          ),
         ),
         graph(
           'Journeys and lifecycle',
           custom(
             METRIC.journeysStarted,
+            METRIC.executionsStarted,
+            // Queued starts refused for the rate (retried from the queue) or no longer wanted.
+            METRIC.startsThrottled,
+            METRIC.startsSkippedErased,
+            METRIC.startsSkippedConverted,
             METRIC.decisions,
             METRIC.profileUpdates,
             METRIC.stageChanges,
@@ -148,13 +161,15 @@ export class RapportDashboard extends Construct {
       graph('Sweeps', [
         sweep.metricInvocations({ label: 'Invocations', period: PERIOD }),
         sweep.metricErrors({ label: 'Errors', period: PERIOD }),
+        // Handed to the workers, and whether a run stopped at its deadline or found the last one running.
+        ...custom(METRIC.customersQueued, METRIC.sweepShardsLeft, METRIC.sweepsOverlapped),
         ...custom(METRIC.customersSwept),
         // Events finished for a delivery that died after claiming them: each is a delivery gone wrong.
         ...custom(METRIC.eventsRecovered, METRIC.eventRecoveriesFailed),
       ]),
       graph(
         'Customers the sweep could not process',
-        custom(METRIC.sweepItemsParked, METRIC.sweepItemsFailed),
+        custom(METRIC.sweepItemsParked, METRIC.sweepItemsFailed, METRIC.occasionsMissed),
       ),
     ]);
     const deadLetters = props.deadLetters.map(({ title, queue }) => ({
@@ -185,10 +200,16 @@ export class RapportDashboard extends Construct {
       rapportMetric(METRIC.sweepItemsParked),
       'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
     );
+    this.occasionsMissedAlarm = anyAlarm(
+      this,
+      'OccasionsMissedAlarm',
+      rapportMetric(METRIC.occasionsMissed),
+      'The sweep found a holiday or birthday more than a day after its due time and did not start it: read the "occasion missed" log lines; look at the sweep queue backlog and the sweeps left unfinished (SweepShardsLeft), and raise scale.sweepConcurrency or the sweep frequency',
+    );
     rows.push([
       new AlarmStatusWidget({
-        title: 'Parked by the sweep',
-        alarms: [this.parkedAlarm],
+        title: 'Parked by the sweep, occasions missed',
+        alarms: [this.parkedAlarm, this.occasionsMissedAlarm],
         width: 6,
         height: 4,
       }),

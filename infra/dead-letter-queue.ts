@@ -4,10 +4,12 @@ import type { Construct } from 'constructs';
 
 /**
  * A queue that keeps what could not be delivered or processed for 14 days: encrypted at rest (SQS-managed
- * keys, so senders need no KMS grant) and refusing any request made without TLS.
+ * keys, so senders need no KMS grant) and refusing any request made without TLS. Named when something
+ * looks it up by name (`npx rapport redrive`); the older ones keep the generated name they have.
  */
-export function deadLetterQueue(scope: Construct, id: string): Queue {
+export function deadLetterQueue(scope: Construct, id: string, queueName?: string): Queue {
   return new Queue(scope, id, {
+    ...(queueName === undefined ? {} : { queueName }),
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

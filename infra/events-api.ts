@@ -11,12 +11,12 @@ import {
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { EventBus, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Scale } from '../domain/config/scale';
 import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
@@ -27,6 +27,7 @@ import { pascalCase } from './names';
 import { acknowledgeNag } from './nag';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
+import { workQueue } from './work-queue';
 
 export interface EventsApiProps {
   functions: FunctionSettings;
@@ -37,6 +38,10 @@ export interface EventsApiProps {
   linkSigningSecret: ISecret;
   /** See journeys.ts: the functions that start journeys find them by name under this prefix. */
   stateMachineArnPrefix: string;
+  /** Where ingest-event and feedback put the journey starts they decide (journey-starts.ts). */
+  startQueue: IQueue;
+  /** Minutes between sweeps: the due times they compute spread occasions over whole sweeps. */
+  sweepEveryMinutes: number;
 }
 
 /** A route's throttle (requests a second, steady and burst), from the scale settings. */
@@ -55,7 +60,13 @@ export class EventsApi extends StackPart {
   readonly eventBus: EventBus;
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** Events EventBridge could not put on the ingest queue (and, from before it, events not ingested). */
   readonly ingestDeadLetters: Queue;
+  /** Events accepted by POST /events and from the bus, waiting for ingest-event. */
+  readonly ingestQueue: Queue;
+  /** Events ingest-event failed on, after the queue's receives: `npx rapport redrive ingest`. */
+  readonly ingestQueueDeadLetters: Queue;
+  readonly acceptEvent: HandlerFunction;
   readonly ingestEvent: HandlerFunction;
   readonly unsubscribe: HandlerFunction;
   readonly feedback: HandlerFunction;
@@ -67,9 +78,15 @@ export class EventsApi extends StackPart {
     // task steps' requests for a person (source rapport.journeys), which operators route to a CRM or
     // ticketing; and the lifecycle its stage and tier changes (source rapport.lifecycle).
     this.eventBus = new EventBus(this, 'EventBus', { eventBusName: props.eventBusName });
-    // Both the EventBridge target (delivery failed) and the ingest function (async invocations that still
-    // failed after Lambda's retries) put the original event here, so nothing sent to the bus is lost.
+    // Events EventBridge could not put on the ingest queue after its retries. The queue is the one ingest
+    // dead-lettered to before the ingest queue existed: kept, so nothing it holds is lost.
     this.ingestDeadLetters = deadLetterQueue(this, 'IngestDeadLetters');
+    acknowledgeNag(
+      this.ingestDeadLetters,
+      'SQS3',
+      'It is a dead-letter queue: the ingest rule target dead-letters to it (EventBridge DeadLetterConfig), ' +
+        'which cdk-nag does not recognise as it does an SQS redrive policy or a Lambda DLQ.',
+    );
 
     // The default stage is created here rather than by HttpApi so that it can carry throttling and access logs.
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -79,18 +96,21 @@ export class EventsApi extends StackPart {
     });
     this.stage = this.defaultStage(settings);
 
-    // What both ways a customer moves along the lifecycle need: they start journeys and announce changes.
+    // What both ways a customer moves along the lifecycle need: they decide journey starts (queued),
+    // resume and stop journeys, and announce changes.
     const lifecycleEnvironment = {
       STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix,
       EVENT_BUS_NAME: this.eventBus.eventBusName,
+      START_QUEUE_URL: props.startQueue.queueUrl,
+      SWEEP_EVERY_MINUTES: String(props.sweepEveryMinutes),
     };
     const secret = { LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn };
-    this.ingestEvent = rapportFunction(this, 'IngestEvent', settings, {
-      name: 'ingest-event',
-      timeout: Duration.seconds(15),
-      deadLetterQueue: this.ingestDeadLetters,
-      environment: lifecycleEnvironment,
-    });
+    ({
+      ingestEvent: this.ingestEvent,
+      ingestQueue: this.ingestQueue,
+      ingestQueueDeadLetters: this.ingestQueueDeadLetters,
+      acceptEvent: this.acceptEvent,
+    } = this.ingestPath(settings, lifecycleEnvironment));
     this.unsubscribe = rapportFunction(this, 'Unsubscribe', settings, {
       name: 'unsubscribe',
       timeout: Duration.seconds(15),
@@ -102,21 +122,58 @@ export class EventsApi extends StackPart {
       timeout: Duration.seconds(15),
       environment: { ...lifecycleEnvironment, ...secret },
     });
-    for (const f of [this.ingestEvent, this.feedback]) grantLifecycleAnnouncements(this.eventBus, f.fn);
+    for (const f of [this.ingestEvent, this.feedback]) {
+      grantLifecycleAnnouncements(this.eventBus, f.fn);
+      props.startQueue.grantSendMessages(f.fn);
+    }
     this.grantSentiment([this.ingestEvent, this.feedback]);
     props.linkSigningSecret.grantRead(this.unsubscribe.fn);
     props.linkSigningSecret.grantRead(this.feedback.fn);
 
     this.addRoutes(settings.scale);
 
-    // Only rapport.events reaches ingest-event: the journeys' own task events (rapport.journeys), published on
-    // the same bus, must never loop back in as customer events.
+    this.ingestRule(props.eventSource);
+  }
+
+  /**
+   * POST /events → accept-event (validated, then queued) → the ingest queue → ingest-event, at most
+   * scale.ingestConcurrency at once: a burst of events becomes a backlog, not a burst of Lambdas.
+   */
+  private ingestPath(settings: FunctionSettings, environment: Record<string, string>) {
+    const ingestEvent = rapportFunction(this, 'IngestEvent', settings, {
+      name: 'ingest-event',
+      // A batch of events applied one after another; DELETE /customers/{id} is cut at API Gateway's 30 s.
+      timeout: Duration.seconds(60),
+      environment,
+    });
+    const { queue, deadLetters } = workQueue(this, 'IngestQueue', {
+      name: 'ingest',
+      consumer: ingestEvent,
+      maxReceiveCount: 5,
+      batchSize: 10,
+      maxConcurrency: settings.scale.ingestConcurrency,
+    });
+    const acceptEvent = rapportFunction(this, 'AcceptEvent', settings, {
+      name: 'accept-event',
+      timeout: Duration.seconds(15),
+      environment: { INGEST_QUEUE_URL: queue.queueUrl },
+    });
+    queue.grantSendMessages(acceptEvent.fn);
+    return { ingestEvent, ingestQueue: queue, ingestQueueDeadLetters: deadLetters, acceptEvent };
+  }
+
+  /**
+   * Only rapport.events reaches the ingest queue: the journeys' own task events (rapport.journeys),
+   * published on the same bus, must never loop back in as customer events. The whole event is the
+   * message (ingest-event reads its detail).
+   */
+  private ingestRule(eventSource: string): void {
     new Rule(this, 'IngestRule', {
       eventBus: this.eventBus,
-      description: `Every event from ${props.eventSource} goes to the ingest-event function`,
-      eventPattern: { source: [props.eventSource] },
+      description: `Every event from ${eventSource} goes to the ingest queue`,
+      eventPattern: { source: [eventSource] },
       targets: [
-        new LambdaFunction(this.ingestEvent.fn, {
+        new SqsQueue(this.ingestQueue, {
           deadLetterQueue: this.ingestDeadLetters,
           retryAttempts: 8,
           maxEventAge: Duration.hours(6),
@@ -167,6 +224,7 @@ export class EventsApi extends StackPart {
    */
   private addRoutes(scale: Scale): void {
     const handlers: Partial<Record<FunctionName, IFunction>> = {
+      'accept-event': this.acceptEvent.fn,
       'ingest-event': this.ingestEvent.fn,
       unsubscribe: this.unsubscribe.fn,
       feedback: this.feedback.fn,

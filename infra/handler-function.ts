@@ -30,6 +30,8 @@ export interface HandlerFunctionProps {
   logRetention: RetentionDays;
   timeout: Duration;
   deadLetterQueue?: IQueue;
+  /** Concurrency set aside for this function, which is also its ceiling. */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -69,6 +71,9 @@ export class HandlerFunction extends Construct {
       logGroup,
       tracing: Tracing.ACTIVE,
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

@@ -7,54 +7,69 @@ import { acknowledgeNag } from './nag';
 
 export interface JourneyAccessProps {
   journeys: Record<string, JourneyStateMachine>;
+  /** start-journey: the only function that calls StartExecution (the start queue's consumer). */
+  starter: HandlerFunction;
   /**
-   * The functions that start journeys, and as they ingest events resume their waits (SendTaskSuccess) and
-   * stop them at their goal: ingest-event, feedback (a survey answer is an event) and sweep (journeys
-   * entered as time passes; its recovery pass finishes what ingest would have).
+   * The functions that apply events: they resume waits (SendTaskSuccess) and stop journeys at their goal
+   * or an erasure: ingest-event, feedback (a survey answer is an event) and sweep (its recovery pass
+   * finishes what ingest would have).
    */
-  starters: readonly HandlerFunction[];
+  resumers: readonly HandlerFunction[];
+  /**
+   * The functions that decide journey starts and compute their input (queued for the starter):
+   * ingest-event, feedback, sweep and sweep-worker. With the starter, updated before any state machine.
+   */
+  deciders: readonly HandlerFunction[];
   /** delivery-events: a suppressed address stops that customer's marketing journeys. */
   suppressor: HandlerFunction;
   /** The journeys the suppressor may stop. */
   marketing: ReadonlySet<string>;
 }
 
+const MACHINES =
+  'Every Rapport journey is a state machine named rapport-<journey id> (and only those are): the ' +
+  'name prefix covers the journeys of this stack, however many there are, one action per statement.';
+const EXECUTIONS =
+  "A journey's goal event, an erasure or a start found stale stops that customer's execution; execution " +
+  'names are only known at run time, so the grant covers the executions of the rapport-* state machines.';
+
 /**
- * What the functions may do to journey executions: the starters, one statement per action on every Rapport
- * state machine by its name prefix (`rapport-*`), so their policies do not grow with the journeys; the
- * suppressor, one statement stopping the marketing journeys' executions only. Never by a reference to a
- * state machine, and each state machine is updated after the starters.
+ * What the functions may do to journey executions: one statement per action on every Rapport state
+ * machine by its name prefix (`rapport-*`), so policies do not grow with the journeys; StartExecution for
+ * the starter alone (the others queue their starts); the suppressor, one statement stopping the marketing
+ * journeys' executions only. Never by a reference to a state machine, and each state machine is updated
+ * after the functions that start journeys.
  */
 export function grantJourneyAccess(props: JourneyAccessProps): void {
-  const journeys = Object.values(props.journeys);
-  const anyJourney = `${STATE_MACHINE_NAME_PREFIX}*`;
-  for (const f of props.starters) {
-    const grant = (action: string, resource: 'stateMachine' | 'execution', reason: string) => {
-      const name = resource === 'execution' ? `${anyJourney}:*` : anyJourney;
-      f.fn.addToRolePolicy(
-        new PolicyStatement({ actions: [`states:${action}`], resources: [statesArn(f, resource, name)] }),
-      );
-      acknowledgeNag(
-        f.fn.role!,
-        `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${resource}:${name}]`,
-        reason,
-      );
-    };
-    const machines =
-      'Every Rapport journey is a state machine named rapport-<journey id> (and only those are): the ' +
-      'name prefix covers the journeys of this stack, however many there are, one action per statement.';
-    grant('StartExecution', 'stateMachine', machines);
+  // A queued start found converted or erased after it was made is stopped by the starter.
+  grantOnAnyJourney(props.starter, 'StartExecution', 'stateMachine', MACHINES);
+  grantOnAnyJourney(props.starter, 'StopExecution', 'execution', EXECUTIONS);
+  for (const f of props.resumers) {
     // A wait-for-event step is resumed with its task token, which names its execution.
-    grant('SendTaskSuccess', 'stateMachine', machines);
-    grant(
-      'StopExecution',
-      'execution',
-      "A journey's goal event stops that customer's execution; execution names are only known at run " +
-        'time, so the grant covers the executions of the rapport-* state machines.',
-    );
+    grantOnAnyJourney(f, 'SendTaskSuccess', 'stateMachine', MACHINES);
+    grantOnAnyJourney(f, 'StopExecution', 'execution', EXECUTIONS);
   }
   grantStopMarketing(props);
-  for (const journey of journeys) startersFirst(journey, props.starters);
+  const first = [props.starter, ...props.deciders];
+  for (const journey of Object.values(props.journeys)) startersFirst(journey, first);
+}
+
+function grantOnAnyJourney(
+  f: HandlerFunction,
+  action: string,
+  resource: 'stateMachine' | 'execution',
+  reason: string,
+): void {
+  const anyJourney = `${STATE_MACHINE_NAME_PREFIX}*`;
+  const name = resource === 'execution' ? `${anyJourney}:*` : anyJourney;
+  f.fn.addToRolePolicy(
+    new PolicyStatement({ actions: [`states:${action}`], resources: [statesArn(f, resource, name)] }),
+  );
+  acknowledgeNag(
+    f.fn.role!,
+    `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${resource}:${name}]`,
+    reason,
+  );
 }
 
 /** One statement for every marketing journey: a suppression must never stop a transactional one. */
@@ -87,12 +102,14 @@ function statesArn(f: HandlerFunction, resource: 'stateMachine' | 'execution', n
 }
 
 /**
- * CloudFormation updates a resource after those it depends on. A starter computes a journey's first
+ * CloudFormation updates a resource after those it depends on. A decider computes a journey's first
  * computed wait instant into the execution input, which a new definition may begin by reading: an
  * execution that the old starter code starts on the new definition finds no instant and fails at its first
  * state, and its customer is recorded as entered (not chased again for the re-entry period). The other
- * order only adds an input field the old definition ignores. So each state machine waits for the starter
- * functions and for their roles' policies (the grants to start it exist before it changes).
+ * order only adds an input field the old definition ignores. So each state machine waits for the deciders,
+ * the starter and their roles' policies (the grants to start it exist before it changes). A start queued
+ * by the old code and made after the update can still meet the new definition: the queue is drained in
+ * seconds unless it has a backlog, which a definition change should wait out (README).
  */
 function startersFirst(journey: JourneyStateMachine, starters: readonly HandlerFunction[]): void {
   const resource = journey.stateMachine.node.defaultChild!;

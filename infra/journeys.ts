@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { Workflows } from '../domain/config/load';
 import { marketingJourneys } from '../domain/messages/suppress';
 import type { HandlerFunction } from './handler-function';
-import { grantJourneyAccess } from './journey-access';
+import { grantJourneyAccess, type JourneyAccessProps } from './journey-access';
 import { JourneyStateMachine } from './journey-state-machine';
 import { pascalCase } from './names';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
@@ -17,8 +17,8 @@ export interface JourneysProps {
   sendMessage: HandlerFunction;
   /** Where `task` steps publish their requests for a person. */
   eventBus: IEventBus;
-  /** The functions that start, resume and stop journeys (see journey-access.ts). */
-  starters: readonly HandlerFunction[];
+  /** start-journey, and the functions that resume and stop journeys or decide starts (journey-access.ts). */
+  access: Pick<JourneyAccessProps, 'starter' | 'resumers' | 'deciders'>;
   /** delivery-events: stops the marketing journeys of a suppressed address. */
   suppressor: HandlerFunction;
 }
@@ -54,7 +54,7 @@ export class Journeys extends StackPart {
     }
     grantJourneyAccess({
       journeys: this.stateMachines,
-      starters: props.starters,
+      ...props.access,
       suppressor: props.suppressor,
       marketing: new Set(marketingJourneys(props.workflows.journeys.map((l) => l.journey)).map((j) => j.id)),
     });

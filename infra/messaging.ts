@@ -4,6 +4,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { sendConcurrency } from '../domain/config/scale';
 import { deadLetterQueue } from './dead-letter-queue';
 import type { HandlerFunction } from './handler-function';
 import { MessagingFeedback } from './messaging-feedback';
@@ -49,6 +50,9 @@ export class Messaging extends StackPart {
       name: 'send-message',
       // Below the Task state's TimeoutSeconds (60) in the compiled journeys.
       timeout: Duration.seconds(30),
+      // Sized to the SES send rate: a crowd of due sends waits in the journeys' Retry and deferral loop
+      // (a full reservation is throttling to them) instead of pressing SES into throttling.
+      reservedConcurrency: sendConcurrency(props.functions.scale),
       environment: {
         SENDER_ADDRESS: props.senderAddress,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,

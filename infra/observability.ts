@@ -7,6 +7,7 @@ import { RapportDashboard } from './dashboard';
 import type { HandlerFunction } from './handler-function';
 import type { JourneyStateMachine } from './journey-state-machine';
 import { openExecutions } from './open-executions';
+import { queueBacklog, type WorkQueueView } from './queue-backlog';
 import { StackPart } from './stack-part';
 
 export interface ObservabilityProps {
@@ -15,6 +16,8 @@ export interface ObservabilityProps {
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
   deadLetters: { title: string; queue: IQueue }[];
+  /** The queues between functions: their backlog, graphed. */
+  workQueues: readonly WorkQueueView[];
 }
 
 /** The dashboard and the alarms: is Rapport working, and is it near a limit. */
@@ -33,7 +36,7 @@ export class Observability extends StackPart {
       functions: props.functions,
       httpApi: props.httpApi,
       deadLetters: props.deadLetters,
-      moreRows: [open.widgets],
+      moreRows: [queueBacklog(props.workQueues), open.widgets],
     });
   }
 }

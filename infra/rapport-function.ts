@@ -24,6 +24,7 @@ export interface RapportFunctionProps {
   /** Default true; false: no copy of the workflows in the package (see HandlerFunction). */
   readsWorkflows?: boolean;
   deadLetterQueue?: IQueue;
+  reservedConcurrency?: number;
   environment?: Record<string, string>;
 }
 
@@ -44,6 +45,7 @@ export function rapportFunction(
     logRetention: settings.logRetention,
     timeout: props.timeout,
     ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+    ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
     environment: {
       TABLE_NAME: settings.table.tableName,
       ...scaleEnv(settings.scale),

@@ -15,7 +15,8 @@ import type { FunctionName } from '../functions/routes';
 import { EventsApi } from './events-api';
 import type { HandlerFunction } from './handler-function';
 import { stateMachineArnPrefix, type JourneyStateMachine } from './journey-state-machine';
-import { Journeys } from './journeys';
+import { JourneyStarts } from './journey-starts';
+import { Journeys, type JourneysProps } from './journeys';
 import { Messaging } from './messaging';
 import type { MessagingFeedback } from './messaging-feedback';
 import { checkPublicBaseUrl, checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, pascalCase } from './names';
@@ -88,6 +89,7 @@ export class RapportStack extends StackOfParts {
   readonly messaging: Messaging;
   readonly sweeping: Sweeping;
   readonly journeysPart: Journeys;
+  readonly starts: JourneyStarts;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
@@ -108,7 +110,11 @@ export class RapportStack extends StackOfParts {
     // which are updated after them (journey-access.ts).
     const arnPrefix = stateMachineArnPrefix(this);
 
+    this.starts = new JourneyStarts(this, 'Starts', { functions, stateMachineArnPrefix: arnPrefix });
+    const startQueue = this.starts.queue;
     this.events = new EventsApi(this, 'Events', {
+      startQueue,
+      sweepEveryMinutes: sweepEvery,
       functions,
       apiName: NAMES.httpApi,
       eventBusName: NAMES.eventBus,
@@ -136,6 +142,7 @@ export class RapportStack extends StackOfParts {
       everyMinutes: sweepEvery,
       eventBus: this.eventBus,
       stateMachineArnPrefix: arnPrefix,
+      startQueue,
     });
     this.sweepSchedule = this.sweeping.schedule;
     this.journeysPart = new Journeys(this, 'Journeys', {
@@ -143,12 +150,22 @@ export class RapportStack extends StackOfParts {
       workflows: props.workflows,
       sendMessage: this.messaging.sendMessage,
       eventBus: this.eventBus,
-      starters: [this.events.ingestEvent, this.events.feedback, this.sweeping.sweep],
+      access: this.journeyAccess(),
       suppressor: this.messaging.deliveryEvents,
     });
     this.journeys = this.journeysPart.stateMachines;
-    this.functions = {
+    this.functions = this.functionsByName();
+    this.observability = this.observe();
+    this.outputs(publicBaseUrl, sweepEvery);
+  }
+
+  /** Every function, by the name its handler folder has (functions/routes.ts FUNCTIONS). */
+  private functionsByName(): Record<FunctionName, HandlerFunction> {
+    return {
+      'accept-event': this.events.acceptEvent,
       'ingest-event': this.events.ingestEvent,
+      'start-journey': this.starts.startJourney,
+      'sweep-worker': this.sweeping.sweepWorker,
       'send-message': this.messaging.sendMessage,
       'journey-step': this.journeysPart.journeyStep,
       unsubscribe: this.events.unsubscribe,
@@ -156,8 +173,17 @@ export class RapportStack extends StackOfParts {
       'delivery-events': this.messaging.deliveryEvents,
       feedback: this.events.feedback,
     };
-    this.observability = this.observe();
-    this.outputs(publicBaseUrl, sweepEvery);
+  }
+
+  /** Who may start, resume and stop journeys, and who decides starts (journey-access.ts). */
+  private journeyAccess(): JourneysProps['access'] {
+    const { ingestEvent, feedback } = this.events;
+    const { sweep, sweepWorker } = this.sweeping;
+    return {
+      starter: this.starts.startJourney,
+      resumers: [ingestEvent, feedback, sweep],
+      deciders: [ingestEvent, feedback, sweep, sweepWorker],
+    };
   }
 
   /** The dashboard and alarms over every part: the dead-letter queues each with what it holds. */
@@ -167,8 +193,19 @@ export class RapportStack extends StackOfParts {
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,
+      workQueues: [
+        { title: 'Events waiting for ingest', queue: this.events.ingestQueue },
+        { title: 'Journey starts waiting', queue: this.starts.queue },
+        { title: 'Customers waiting for their sweep turn', queue: this.sweeping.queue },
+      ],
       deadLetters: [
-        { title: 'Events not ingested (dead-letter queue)', queue: this.events.ingestDeadLetters },
+        { title: 'Events not ingested (rapport-ingest-dlq)', queue: this.events.ingestQueueDeadLetters },
+        {
+          title: 'Events EventBridge could not queue, or not ingested before the queue (dead-letter queue)',
+          queue: this.events.ingestDeadLetters,
+        },
+        { title: 'Journey starts not made (rapport-starts-dlq)', queue: this.starts.deadLetters },
+        { title: 'Sweep turns that kept failing (rapport-sweep-dlq)', queue: this.sweeping.queueDeadLetters },
         { title: 'Sweeps not delivered or failed (dead-letter queue)', queue: this.sweeping.deadLetters },
         // A bounce, complaint or STOP lost here is an address not suppressed: the one that must not wait.
         {
@@ -226,6 +263,7 @@ export class RapportStack extends StackOfParts {
       value: publicBaseUrl,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    this.queueOutputs();
     new CfnOutput(this, 'InboundSmsTopicArn', {
       description:
         "Set this as your phone number's two-way SMS channel (with the opt-out list below): STOP replies suppress the number",
@@ -261,5 +299,22 @@ export class RapportStack extends StackOfParts {
         value: j.stateMachine.stateMachineArn,
       });
     }
+  }
+
+  /** The work queues and their dead-letter queues, by URL: what an operator watches and redrives. */
+  private queueOutputs(): void {
+    const queues = {
+      IngestQueueUrl: [
+        this.events.ingestQueue,
+        'Events waiting for ingest-event (from POST /events and the bus)',
+      ],
+      IngestDeadLetterQueueUrl: [this.events.ingestQueueDeadLetters, 'npx rapport redrive ingest'],
+      StartQueueUrl: [this.starts.queue, 'Journey starts waiting for start-journey (paced)'],
+      StartDeadLetterQueueUrl: [this.starts.deadLetters, 'npx rapport redrive starts'],
+      SweepQueueUrl: [this.sweeping.queue, 'Due customers waiting for a sweep worker'],
+      SweepDeadLetterQueueUrl: [this.sweeping.queueDeadLetters, 'npx rapport redrive sweep'],
+    } as const;
+    for (const [id, [queue, description]] of Object.entries(queues))
+      new CfnOutput(this, id, { description, value: queue.queueUrl });
   }
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue';
 import { grantLifecycleAnnouncements } from './events-api';
@@ -8,6 +8,7 @@ import type { HandlerFunction } from './handler-function';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { SweepSchedule } from './sweep-schedule';
+import { workQueue } from './work-queue';
 
 export interface SweepingProps {
   functions: FunctionSettings;
@@ -16,33 +17,65 @@ export interface SweepingProps {
   everyMinutes: number;
   eventBus: IEventBus;
   stateMachineArnPrefix: string;
+  /** Where the coordinator (its recovery pass) and the workers put the journey starts they decide. */
+  startQueue: IQueue;
 }
 
 /**
- * Time passing: the schedule that runs the sweep, which advances the customers whose due time has come
- * (dormancy, lost, date-triggered journeys) and finishes abandoned events.
+ * Time passing: the schedule that runs the sweep coordinator, which reads every due shard and hands the
+ * customers whose due time has come to the sweep workers through the sweep queue (and finishes abandoned
+ * events); the workers advance them (dormancy, lost, date-triggered journeys), scale.sweepConcurrency at
+ * most at once.
  */
 export class Sweeping extends StackPart {
   readonly sweep: HandlerFunction;
   readonly schedule: SweepSchedule;
   readonly deadLetters: Queue;
+  readonly sweepWorker: HandlerFunction;
+  readonly queue: Queue;
+  /** Customers' turns that kept failing: `npx rapport redrive sweep` once the cause is fixed. */
+  readonly queueDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: SweepingProps) {
     super(scope, id);
     // Sweeps that Scheduler could not deliver, and sweeps that failed: a signal only, since the next sweep
     // reads the index afresh and does whatever the missed one would have done.
     this.deadLetters = deadLetterQueue(this, 'SweepDeadLetters');
+    const lifecycleEnvironment = {
+      STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix,
+      EVENT_BUS_NAME: props.eventBus.eventBusName,
+      START_QUEUE_URL: props.startQueue.queueUrl,
+      // The occasions' spread is cut to whole sweep intervals (domain/journey/occasions.ts).
+      SWEEP_EVERY_MINUTES: String(props.everyMinutes),
+    };
+    this.sweepWorker = rapportFunction(this, 'SweepWorker', props.functions, {
+      name: 'sweep-worker',
+      // One message (up to 100 customers, a few calls each, one after another) per invocation.
+      timeout: Duration.seconds(60),
+      environment: lifecycleEnvironment,
+    });
+    ({ queue: this.queue, deadLetters: this.queueDeadLetters } = workQueue(this, 'SweepQueue', {
+      name: 'sweep',
+      consumer: this.sweepWorker,
+      maxReceiveCount: 5,
+      batchSize: 1,
+      maxConcurrency: props.functions.scale.sweepConcurrency,
+    }));
     this.sweep = rapportFunction(this, 'Sweep', props.functions, {
       name: 'sweep',
-      // A sweep that runs out of time leaves the rest of the index to the next one.
+      // The coordinator stops 30 s before this (SWEEP_SAFETY_MARGIN_MS) and the next run resumes from its
+      // cursors. Its lease (one conditional write) keeps it to one run at a time: a run that finds it held
+      // ends at once (SweepsOverlapped). No reserved concurrency: the lease is enough, and a reservation
+      // would take from the account's unreserved pool (and fail to deploy in a small account).
       timeout: Duration.minutes(5),
       deadLetterQueue: this.deadLetters,
-      environment: {
-        STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix,
-        EVENT_BUS_NAME: props.eventBus.eventBusName,
-      },
+      environment: { ...lifecycleEnvironment, SWEEP_QUEUE_URL: this.queue.queueUrl },
     });
-    grantLifecycleAnnouncements(props.eventBus, this.sweep.fn);
+    this.queue.grantSendMessages(this.sweep.fn);
+    for (const f of [this.sweep, this.sweepWorker]) {
+      grantLifecycleAnnouncements(props.eventBus, f.fn);
+      props.startQueue.grantSendMessages(f.fn);
+    }
     // Invoked by the schedule only: a failed sweep is not retried by Lambda (the next one redoes it), and an
     // invocation still queued when the next sweep is due is dropped.
     this.sweep.fn.configureAsyncInvoke({

@@ -10,8 +10,8 @@ import type { FunctionName } from '../functions/routes';
  *   PutItem    every put…, write/claim/settle/update…, rememberAddress, recordDecision
  *   DeleteItem releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
  *   Query      list… (a customer's journey entries and waits, an address's users), deleteCustomer
- * The store uses only single-item writes (no BatchWriteItem, TransactWriteItems or UpdateItem), and no
- * function may Scan.
+ * The store uses only single-item writes (no BatchWriteItem, TransactWriteItems or UpdateItem: the sweep
+ * lease too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts), and no function may Scan.
  */
 export type TableAction = 'GetItem' | 'PutItem' | 'DeleteItem' | 'Query';
 
@@ -25,8 +25,15 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'ingest-event': ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
   // A survey answer is ingested as an event: ingestEvent's actions.
   feedback: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
-  // Due customers advanced; its recovery pass finishes abandoned events as ingestEvent does.
+  // The coordinator: its lease (read, conditional put); its recovery pass finishes abandoned events as
+  // ingestEvent does.
   sweep: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  // A due customer's turn: the profile advanced (or parked), journey entries listed and written.
+  'sweep-worker': ['GetItem', 'PutItem', 'Query'],
+  // Two reads before queueing an event: the customer's tombstone and the event's record (admitEvent).
+  'accept-event': ['GetItem'],
+  // A queued start's journey entries listed and the tombstone read, before and after StartExecution.
+  'start-journey': ['GetItem', 'Query'],
   // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim.
   'send-message': ['GetItem', 'PutItem', 'DeleteItem'],
   // Decisions, profile updates, waits recorded, failed sends recorded, deferrals read.
@@ -37,7 +44,7 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'delivery-events': ['GetItem', 'PutItem', 'Query'],
 };
 
-/** The functions that read the due index (Query on it, nothing else). */
+/** The functions that read the due index (Query on it, nothing else): the coordinator, not the workers. */
 export const DUE_INDEX_READERS: readonly FunctionName[] = ['sweep'];
 
 /** Grants `name` its table actions on the table's items (not its indexes), and the due index if it reads it. */

@@ -3,7 +3,14 @@ import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS } from '../domain/journey/compile';
 import type { LifecycleDeps } from '../domain/ports';
 import type { FunctionName } from '../functions/routes';
 import { EVENT_BUS, type LocalEventBus } from './eventbridge';
-import { buildHandlers, lifecycleDepsOf, type Handlers, type HandlerWiring } from './handlers';
+import {
+  buildHandlers,
+  lifecycleDepsOf,
+  localQueues,
+  type Handlers,
+  type HandlerWiring,
+  type LocalQueues,
+} from './handlers';
 import { invokeLambda, localLambdaArn } from './lambda';
 import type { LocalStepFunctions } from './stepfunctions';
 
@@ -17,16 +24,18 @@ const JOURNEY_STEP_ARN = localLambdaArn('rapport-journey-step');
 export class LocalDeployment {
   private current: Workflows;
   private handlers: Handlers;
+  /** The queues between functions, delivering to the handlers deployed at the time of delivery. */
+  readonly queues: LocalQueues = localQueues((fn, event) => this.invoke(fn, event));
 
   constructor(
     workflows: Workflows,
     private readonly wiring: HandlerWiring,
     private readonly stepFunctions: LocalStepFunctions,
     private readonly bus: LocalEventBus,
-    /** Told of every invocation and how long it took (real time): the simulator's Lambda usage. */
-    private readonly onInvoke?: (fn: FunctionName, ms: number) => void,
+    /** Told of every invocation, how long it took (real time) and its event: the simulator's usage. */
+    private readonly onInvoke?: (fn: FunctionName, ms: number, event: unknown) => void,
   ) {
-    this.handlers = buildHandlers(workflows, wiring);
+    this.handlers = buildHandlers(workflows, wiring, this.queues);
     this.deployJourneys(workflows);
     this.current = workflows;
   }
@@ -43,13 +52,13 @@ export class LocalDeployment {
     try {
       return await invokeLambda(`rapport-${fn}`, this.handlers[fn], event as never);
     } finally {
-      this.onInvoke(fn, performance.now() - started);
+      this.onInvoke(fn, performance.now() - started, event);
     }
   }
 
   /** What the lifecycle needs (store, journey starter, clock…), for the workflows deployed now. */
   lifecycleDeps(): LifecycleDeps {
-    return lifecycleDepsOf(this.current, this.wiring);
+    return lifecycleDepsOf(this.current, this.wiring, this.queues);
   }
 
   /**
@@ -57,7 +66,7 @@ export class LocalDeployment {
    * entries start on the new one.
    */
   redeploy(next: Workflows): void {
-    this.handlers = buildHandlers(next, this.wiring);
+    this.handlers = buildHandlers(next, this.wiring, this.queues);
     this.deployJourneys(next);
     this.current = next;
   }

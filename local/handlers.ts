@@ -1,6 +1,11 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLexiconClassifier } from '../adapters/sentiment/lexicon';
+import { queuedStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
 import type { Workflows } from '../domain/config/load';
+import type { IncomingEvent } from '../domain/events/schema';
+import type { SweepWork } from '../domain/sweep';
+import { spreadOverSweeps } from '../domain/journey/occasions';
 import { createRenderer } from '../domain/messages/render';
 import type {
   CustomerStore,
@@ -9,16 +14,22 @@ import type {
   LifecyclePublisher,
   Mailer,
   SmsSender,
+  StartRequest,
+  WorkQueue,
 } from '../domain/ports';
+import { createAcceptEventHandler } from '../functions/accept-event/handler';
 import { createDeliveryEventsHandler } from '../functions/delivery-events/handler';
 import { createFeedbackHandler } from '../functions/feedback/handler';
 import { createIngestEventHandler } from '../functions/ingest-event/handler';
 import { createJourneyStepHandler } from '../functions/journey-step/handler';
 import type { FunctionName } from '../functions/routes';
 import { createSendMessageHandler } from '../functions/send-message/handler';
+import { createStartJourneyHandler } from '../functions/start-journey/handler';
 import { createObservability } from '../functions/shared/observability';
 import { createSweepHandler } from '../functions/sweep/handler';
+import { createSweepWorkerHandler } from '../functions/sweep-worker/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
+import { inlineQueue } from './inline-queue';
 import type { LambdaHandler } from './lambda';
 import { localStateMachineArn } from './stepfunctions';
 
@@ -40,35 +51,73 @@ export interface HandlerWiring {
   /** Where links in messages point: the local HTTP API. */
   publicBaseUrl: string;
   linkSecret: string;
+  /** How often the sweep runs: the occasions' spread is cut to whole intervals (spreadOverSweeps). */
+  sweepEveryMs?: number;
 }
 
 export type Handlers = Record<FunctionName, LambdaHandler<never, unknown>>;
 
+/**
+ * The queues between functions, inline: a message is delivered at once to its consumer's handler (invoked
+ * as Lambda would be, by the event source mapping), so `npm start` and the simulator run the same
+ * accept → ingest → start path as AWS, and a POST /events has been applied when it is answered.
+ */
+export interface LocalQueues {
+  ingest: WorkQueue<IncomingEvent>;
+  starts: WorkQueue<StartRequest>;
+  sweep: WorkQueue<SweepWork>;
+}
+
+export function localQueues(invoke: (fn: FunctionName, event: SQSEvent) => Promise<unknown>): LocalQueues {
+  const consumer = (fn: FunctionName) => async (event: SQSEvent) =>
+    (await invoke(fn, event)) as SQSBatchResponse;
+  return {
+    ingest: inlineQueue('rapport-ingest', consumer('ingest-event')),
+    starts: inlineQueue('rapport-starts', consumer('start-journey')),
+    sweep: inlineQueue('rapport-sweep', consumer('sweep-worker')),
+  };
+}
+
+function stateMachinesOf(w: Workflows): Record<string, string> {
+  return Object.fromEntries(
+    w.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
+  );
+}
+
 /** What both ways a customer moves along the lifecycle (an event, or time passing) need. */
-export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring): LifecycleDeps {
-  const stateMachines = w.journeys.map((j) => [
-    j.journey.id,
-    localStateMachineArn(`rapport-${j.journey.id}`),
-  ]);
+export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring, queues: LocalQueues): LifecycleDeps {
   return {
     store: wiring.store,
-    starter: wiring.starter(Object.fromEntries(stateMachines)),
+    starter: queuedStarter(wiring.starter(stateMachinesOf(w)), queues.starts),
     clock: wiring.clock,
     lifecycle: w.lifecycle,
-    calendar: w.calendar,
+    calendar: spreadOverSweeps(w.calendar, wiring.sweepEveryMs),
     publisher: wiring.publisher,
     journeys: w.journeys.map((j) => j.journey),
   };
 }
 
 /** The same handler modules as on Lambda, wired to the workflows as loaded: rebuilt on each redeploy. */
-export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
+export function buildHandlers(w: Workflows, wiring: HandlerWiring, queues: LocalQueues): Handlers {
   const { store, clock } = wiring;
-  const lifecycleDeps = lifecycleDepsOf(w, wiring);
+  const lifecycleDeps = lifecycleDepsOf(w, wiring, queues);
   const observability = () => createObservability();
   const linkSecret = async () => wiring.linkSecret;
   const { brand, locales, defaultLocale, topics } = w.settings;
   return {
+    'accept-event': createAcceptEventHandler({
+      ...observability(),
+      store,
+      clock,
+      ingestQueue: queues.ingest,
+      eventTimes: w.settings.events,
+    }),
+    // Unpaced: locally there is no StartExecution quota to keep under.
+    'start-journey': createStartJourneyHandler({
+      ...observability(),
+      store,
+      starter: wiring.starter(stateMachinesOf(w)),
+    }),
     'ingest-event': createIngestEventHandler({
       ...observability(),
       ...lifecycleDeps,
@@ -98,7 +147,12 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring): Handlers {
       topics,
     }),
     'journey-step': createJourneyStepHandler({ ...observability(), store, clock }),
-    sweep: createSweepHandler({ ...observability(), ...lifecycleDeps }),
+    sweep: createSweepHandler({
+      ...observability(),
+      ...lifecycleDeps,
+      queue: queues.sweep,
+    }),
+    'sweep-worker': createSweepWorkerHandler({ ...observability(), ...lifecycleDeps }),
     feedback: createFeedbackHandler({
       ...observability(),
       ...lifecycleDeps,

@@ -50,6 +50,9 @@ export interface ReplayResult {
  * a call here would be a bug, and fails loudly rather than quietly firing years of past journeys.
  */
 const NO_JOURNEYS: JourneyStarter = {
+  executionArn: () => {
+    throw new Error('a lifecycle replay starts no journeys');
+  },
   start: () => Promise.reject(new Error('a lifecycle replay starts no journeys')),
   resume: () => Promise.reject(new Error('a lifecycle replay resumes no journeys')),
   stop: () => Promise.reject(new Error('a lifecycle replay stops no journeys')),

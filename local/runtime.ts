@@ -140,6 +140,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         sender: options.sender,
         publicBaseUrl: apiUrl,
         linkSecret: options.linkSecret ?? LOCAL_LINK_SECRET,
+        sweepEveryMs: options.sweepEveryMs ?? 3_600_000,
       },
       stepFunctions,
       bus,

@@ -13,6 +13,7 @@ import type {
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
+  DuePlace,
   DueWork,
   JourneyEntryRecord,
   MessageRecord,
@@ -20,9 +21,11 @@ import type {
   SuppressionRecord,
   TombstoneRecord,
 } from '../../domain/ports';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
-import { DUE_SHARDS, shardOf } from './due-shard';
+import { shardOf } from './due-shard';
+import { sweepLease } from './sweep-lease';
 import { DUE_INDEX } from './table';
 
 /**
@@ -58,32 +61,31 @@ export const keys = {
  * every write; the sweeper queries each for `dueAt <= now`. Customers with nothing due are not in the
  * index at all (a sparse index), so a sweep costs nothing for them.
  */
-export function dueShard(customerId: string): string {
-  return `DUE#${shardOf(customerId)}`;
+export function dueShard(customerId: string, shards: number = DEFAULT_SCALE.dueShards): string {
+  return `DUE#${shardOf(customerId, shards)}`;
 }
 
 /**
- * Where an earlier layout kept event claims (due at the end of their lease). A claim lives seconds, but
- * one left by a crash before an upgrade may still be there: listClaims reads these shards too.
+ * Where an earlier layout kept event claims (due at the end of their lease), over its fixed 16 shards. A
+ * claim lives seconds, but one left by a crash before an upgrade may still be there: listClaims reads these.
  */
-const LEGACY_CLAIM_SHARDS = Array.from({ length: DUE_SHARDS }, (_, shard) => `CLAIM#${shard}`);
-const DUE_SHARD_NAMES = Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${shard}`);
+const LEGACY_CLAIM_SHARDS = Array.from({ length: 16 }, (_, shard) => `CLAIM#${shard}`);
 
 /** What an item of the due index is, by its table sort key; anything else there is not work. */
-function dueWorkOf({ customerId, sk }: { customerId: string; sk: string }): DueWork[] {
-  if (sk === 'PROFILE') return [{ kind: 'customer', customerId }];
+function dueWorkOf({ customerId, sk, dueAt }: { customerId: string; sk: string; dueAt: string }): DueWork[] {
+  if (sk === 'PROFILE') return [{ kind: 'customer', customerId, dueAt }];
   if (sk.startsWith('EVENT#')) return [{ kind: 'claim', customerId, eventId: sk.slice('EVENT#'.length) }];
   return [];
 }
 
 /** The event record as stored: a claim that keeps its event is in the due index until done or released. */
-function eventItem(record: StoredEvent): Record<string, unknown> {
+function eventItem(record: StoredEvent, shards: number): Record<string, unknown> {
   const indexed = record.state === 'claimed' && record.event !== undefined;
   return {
     ...keys.event(record.customerId, record.eventId),
     ...record,
     ...(indexed
-      ? { [DUE_INDEX.sortKey]: CLAIM_DUE, [DUE_INDEX.partitionKey]: dueShard(record.customerId) }
+      ? { [DUE_INDEX.sortKey]: CLAIM_DUE, [DUE_INDEX.partitionKey]: dueShard(record.customerId, shards) }
       : {}),
   };
 }
@@ -92,13 +94,16 @@ function eventItem(record: StoredEvent): Record<string, unknown> {
  * The profile as stored. `dueAt` is the due index's sort key, compared as a string: only a value that
  * sorts as time does (dueIndexValue) enters the index; any other stays on the item, out of the index.
  */
-export function profileItem(profile: Profile): Record<string, unknown> {
+export function profileItem(
+  profile: Profile,
+  shards: number = DEFAULT_SCALE.dueShards,
+): Record<string, unknown> {
   const indexed = profile.dueAt === undefined ? undefined : dueIndexValue(profile.dueAt);
   return {
     ...keys.profile(profile.customerId),
     ...profile,
     ...(indexed !== undefined
-      ? { [DUE_INDEX.sortKey]: indexed, [DUE_INDEX.partitionKey]: dueShard(profile.customerId) }
+      ? { [DUE_INDEX.sortKey]: indexed, [DUE_INDEX.partitionKey]: dueShard(profile.customerId, shards) }
       : {}),
   };
 }
@@ -121,10 +126,16 @@ function heldBy(holder: string) {
   };
 }
 
-export function createCustomerStore(client: DynamoDBClient, tableName: string): CustomerStore {
+/** `dueShards`: scale.dueShards (only ever raised: see shardOf); every writer of profiles must agree. */
+export function createCustomerStore(
+  client: DynamoDBClient,
+  tableName: string,
+  { dueShards = DEFAULT_SCALE.dueShards }: { dueShards?: number } = {},
+): CustomerStore {
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+  const dueShardNames = Array.from({ length: dueShards }, (_, shard) => `DUE#${shard}`);
   const get = async <T>(key: Record<string, string>): Promise<T | undefined> => {
     const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
     if (!Item) return undefined;
@@ -152,10 +163,22 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
    * One index shard's items whose index value is at or before `until` (all of them without it), as their
    * table keys, page by page, in index order.
    */
-  const duePages = async function* (shard: string, until: string | undefined, pageSize: number) {
+  const duePages = async function* (
+    shard: string,
+    until: string | undefined,
+    pageSize: number,
+    after?: DuePlace,
+  ) {
     const pages = paginateQuery(
       { client: doc, pageSize },
       {
+        ...(after && {
+          ExclusiveStartKey: {
+            ...keys.profile(after.customerId),
+            [DUE_INDEX.partitionKey]: shard,
+            [DUE_INDEX.sortKey]: after.dueAt,
+          },
+        }),
         TableName: tableName,
         IndexName: DUE_INDEX.name,
         KeyConditionExpression: `#shard = :shard${until === undefined ? '' : ' AND #due <= :until'}`,
@@ -170,6 +193,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       yield (page.Items ?? []).map((item) => ({
         customerId: String(item.pk).slice('CUSTOMER#'.length),
         sk: String(item.sk),
+        dueAt: String(item[DUE_INDEX.sortKey]),
       }));
   };
   /**
@@ -215,7 +239,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
     putProfile: (profile) =>
-      putVersioned(`profile ${profile.customerId}`, profile.version, profileItem(profile)),
+      putVersioned(`profile ${profile.customerId}`, profile.version, profileItem(profile, dueShards)),
     getPacing: (customerId) => get<PacingRecord>(keys.pacing(customerId)),
     putPacing: (record) =>
       putVersioned(`pacing of ${record.customerId}`, record.version, {
@@ -268,12 +292,20 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
       );
       return (out.Items ?? []).map((i) => String(i.customerId));
     },
-    listDueWork: (now, pageSize) => allShards(DUE_SHARD_NAMES, now, pageSize),
+    listDueWork: (now, pageSize) => allShards(dueShardNames, now, pageSize),
+    dueShards,
+    async *listDueShard(shard, now, pageSize, after) {
+      for await (const page of duePages(`DUE#${shard}`, now, pageSize, after)) {
+        const work = page.flatMap(dueWorkOf);
+        if (work.length > 0) yield work;
+      }
+    },
+    ...sweepLease(doc, tableName),
     async *listClaims(pageSize) {
       // The front of the DUE shards (a customer due at a legacy out-of-range time could sort among the
       // claims there: left to the sweep), then whatever the earlier layout's claim shards still hold.
       const pages = [
-        allShards(DUE_SHARD_NAMES, CLAIM_DUE, pageSize),
+        allShards(dueShardNames, CLAIM_DUE, pageSize),
         allShards(LEGACY_CLAIM_SHARDS, undefined, pageSize),
       ];
       for (const shards of pages)
@@ -297,7 +329,7 @@ export function createCustomerStore(client: DynamoDBClient, tableName: string): 
           new PutCommand({
             TableName: tableName,
             // A whole-item put: the `done` record replaces the claim and so leaves the due index.
-            Item: eventItem(record),
+            Item: eventItem(record, dueShards),
             ...(holder === undefined ? { ConditionExpression: 'attribute_not_exists(pk)' } : heldBy(holder)),
           }),
         );

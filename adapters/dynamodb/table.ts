@@ -10,7 +10,6 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 /** The sparse index of customers with a due time (see dueShard in customer-store.ts). Keys only. */
 export const DUE_INDEX = { name: 'due', partitionKey: 'dueShard', sortKey: 'dueAt' } as const;
-export { DUE_SHARDS } from './due-shard';
 
 /**
  * Creates the table if it does not exist and waits until it is ACTIVE (local runtime and tests; on AWS

@@ -1,5 +1,6 @@
 import BTree from 'sorted-btree';
-import { DUE_SHARDS, shardOf } from '../dynamodb/due-shard';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
+import { shardOf } from '../dynamodb/due-shard';
 
 /** Where an indexed customer sits: (shard, due value, table key), the GSI's order with ties on the key. */
 type IndexKey = readonly [shard: number, at: string, tableKey: string];
@@ -25,11 +26,20 @@ export class DueIndex extends Map<string, string> {
   /** Each indexed customer's place in `ordered`: its shard hashed once, and a move that stays put skipped. */
   private readonly places = new Map<string, IndexKey>();
 
+  /** `shards`: scale.dueShards, as the DynamoDB adapter is given it. */
+  constructor(readonly shards: number = DEFAULT_SCALE.dueShards) {
+    super();
+  }
+
   override set(customerId: string, at: string): this {
     const before = this.places.get(customerId);
     if (before?.[1] === at) return this;
     if (before !== undefined) this.ordered.delete(before);
-    const place: IndexKey = [before?.[0] ?? shardOf(customerId), at, before?.[2] ?? profileKey(customerId)];
+    const place: IndexKey = [
+      before?.[0] ?? shardOf(customerId, this.shards),
+      at,
+      before?.[2] ?? profileKey(customerId),
+    ];
     this.ordered.set(place, customerId);
     this.places.set(customerId, place);
     return super.set(customerId, at);
@@ -49,11 +59,20 @@ export class DueIndex extends Map<string, string> {
     super.clear();
   }
 
-  /** A shard's customers due at `until` or before, in index order. */
-  dueIn(shard: number, until: string): [at: string, customerId: string][] {
+  /**
+   * A shard's customers due at `until` or before, in index order; after `after` (a due value and
+   * customer id, exclusive) when given.
+   */
+  dueIn(
+    shard: number,
+    until: string,
+    after?: { dueAt: string; customerId: string },
+  ): [at: string, customerId: string][] {
     const due: [string, string][] = [];
     // No due value is empty, so [shard, '', ''] is before every item of the shard and after the last one before.
-    this.ordered.forRange([shard, '', ''], [shard + 1, '', ''], false, ([, at], customerId) => {
+    const from: IndexKey = after ? [shard, after.dueAt, profileKey(after.customerId)] : [shard, '', ''];
+    this.ordered.forRange(from, [shard + 1, '', ''], false, ([, at, key], customerId) => {
+      if (after && at === after.dueAt && key === from[2]) return undefined;
       if (at > until) return { break: true };
       due.push([at, customerId]);
       return undefined;
@@ -64,7 +83,7 @@ export class DueIndex extends Map<string, string> {
   /** The earliest due value in any shard: a replay skips the sweeps that would find no one due. */
   earliest(): string | undefined {
     let earliest: string | undefined;
-    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+    for (let shard = 0; shard < this.shards; shard++) {
       // No due value is empty, so this is before every item of the shard.
       const first = this.ordered.nextHigherKey([shard, '', '']);
       if (first?.[0] === shard && (earliest === undefined || byteOrder(first[1], earliest) < 0))

@@ -1,5 +1,6 @@
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
-import { DUE_SHARDS, shardOf } from '../dynamodb/due-shard';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
+import { shardOf } from '../dynamodb/due-shard';
 import { byteOrder, DueIndex, profileKey } from './due-index';
 import { Items, jsonBytes, listBytes, type StoreMeter } from './items';
 import { VersionConflictError } from '../../domain/errors';
@@ -8,6 +9,7 @@ import type {
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
+  DuePlace,
   DueWork,
   JourneyEntryRecord,
   JourneyStarter,
@@ -16,6 +18,7 @@ import type {
   MessageRecord,
   StoredEvent,
   SuppressionRecord,
+  SweepCursors,
   TombstoneRecord,
 } from '../../domain/ports';
 import type { PacingRecord } from '../../domain/messages/policy';
@@ -38,7 +41,7 @@ interface CustomerItems {
  * Handler and end-to-end tests use dynalite instead. With a meter, every request is told to it with the
  * bytes it moved, each record measured once, when written (see StoreMeter).
  */
-export function memoryStore(options: { meter?: StoreMeter } = {}): CustomerStore & {
+export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } = {}): CustomerStore & {
   profiles: Map<string, Profile>;
   events: Map<string, StoredEvent>;
   /** The due index itself (customer id → due value): tests plant legacy entries; a replay asks its earliest. */
@@ -55,9 +58,11 @@ export function memoryStore(options: { meter?: StoreMeter } = {}): CustomerStore
   /** Address key → the customers messaged there. */
   const addresses = new Map<string, Set<string>>();
   // The due-time index, like the DynamoDB GSI: only customers with something due are in it.
-  const due = new DueIndex();
+  const { meter, dueShards = DEFAULT_SCALE.dueShards } = options;
+  const due = new DueIndex(dueShards);
   const claimsDue = new Set<string>();
-  const { meter } = options;
+  /** The sweep coordinator's lease item (see takeSweepLease). */
+  let sweepLease: { holder?: string; leaseUntil?: string; cursors: SweepCursors } = { cursors: {} };
   const itemsOf = (customerId: string): CustomerItems => {
     let items = customers.get(customerId);
     if (!items) {
@@ -101,23 +106,21 @@ export function memoryStore(options: { meter?: StoreMeter } = {}): CustomerStore
    * Each shard's items up to `until`, in index order: its claims first, then its due customers. Reads
    * only what is due: a sweep costs the work it finds, whatever the population.
    */
-  const shardsUpTo = (until: string): DueWork[][] => {
-    const claims = Array.from({ length: DUE_SHARDS }, (): [string, DueWork][] => []);
-    for (const key of CLAIM_DUE <= until ? claimsDue : []) {
+  const shardsUpTo = (until: string): DueWork[][] =>
+    Array.from({ length: dueShards }, (_, shard) => shardUpTo(shard, until));
+  /** One shard's part of shardsUpTo; with `after`, only its customers past that place. */
+  const shardUpTo = (shard: number, until: string, after?: DuePlace): DueWork[] => {
+    const claims: [string, DueWork][] = [];
+    for (const key of CLAIM_DUE <= until && after === undefined ? claimsDue : []) {
       const record = events.get(key);
-      if (record)
-        claims[shardOf(record.customerId)]!.push([
-          CLAIM_DUE,
-          { kind: 'claim', customerId: record.customerId, eventId: record.eventId },
-        ]);
+      if (record && shardOf(record.customerId, dueShards) === shard)
+        claims.push([CLAIM_DUE, { kind: 'claim', customerId: record.customerId, eventId: record.eventId }]);
     }
-    return claims.map((shardClaims, shard) => {
-      shardClaims.sort(([, a], [, b]) => byteOrder(workKey(a), workKey(b)));
-      const customers = due
-        .dueIn(shard, until)
-        .map(([at, customerId]): [string, DueWork] => [at, { kind: 'customer', customerId }]);
-      return mergeInIndexOrder(shardClaims, customers);
-    });
+    claims.sort(([, a], [, b]) => byteOrder(workKey(a), workKey(b)));
+    const customers = due
+      .dueIn(shard, until, after)
+      .map(([at, customerId]): [string, DueWork] => [at, { kind: 'customer', customerId, dueAt: at }]);
+    return mergeInIndexOrder(claims, customers);
   };
   const setEvent = (r: StoredEvent, bytes: number | undefined) => {
     const key = `${r.customerId}/${r.eventId}`;
@@ -185,6 +188,21 @@ export function memoryStore(options: { meter?: StoreMeter } = {}): CustomerStore
     listDueWork: async function* (now, pageSize) {
       // Read once (a snapshot): the sweep re-indexes what it takes, behind the adapter's cursor too.
       yield* sideBySide(shardsUpTo(now), pageSize);
+    },
+    dueShards,
+    listDueShard: async function* (shard, now, pageSize, after) {
+      yield* sideBySide([shardUpTo(shard, now, after)], pageSize);
+    },
+    // Not metered: the lease is the deployment's, not a customer's (the simulator counts it once).
+    takeSweepLease: async (holder, now, until) => {
+      if (sweepLease.leaseUntil !== undefined && sweepLease.leaseUntil > now) return undefined;
+      sweepLease = { ...sweepLease, holder, leaseUntil: until };
+      return stored(sweepLease.cursors);
+    },
+    leaveSweepLease: async (holder, cursors) => {
+      if (sweepLease.holder !== holder) return false;
+      sweepLease = { cursors: stored(cursors) };
+      return true;
     },
     getEvent: async (c, e) => readOne(events, `${c}/${e}`),
     writeEvent: async (r, holder) => {
@@ -281,6 +299,7 @@ export function memoryStarter(): JourneyStarter & { started: Map<string, Journey
     stopped,
     stop: async (executionArn) => void stopped.push(executionArn),
     resume: async () => 'gone' as const,
+    executionArn: ({ executionName }) => `arn:test:execution:${executionName}`,
     start: async ({ executionName, input }) => {
       const alreadyStarted = started.has(executionName);
       if (!alreadyStarted) started.set(executionName, structuredClone(input));

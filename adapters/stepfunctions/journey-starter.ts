@@ -4,7 +4,7 @@ import {
   StopExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { JourneyStarter } from '../../domain/ports';
+import type { JourneyStarter, StartRequest, WorkQueue } from '../../domain/ports';
 
 /** The three Step Functions calls a journey starter makes; failures keep Step Functions' error names. */
 export interface StepFunctionsCalls {
@@ -24,6 +24,8 @@ export function journeyStarterOver(
   stateMachineArns: Record<string, string>,
 ): JourneyStarter {
   return {
+    executionArn: ({ journeyId, executionName }) =>
+      executionArnFor(stateMachineArnOf(stateMachineArns, journeyId), executionName),
     async start({ journeyId, executionName, input }) {
       const stateMachineArn = stateMachineArnOf(stateMachineArns, journeyId);
       try {
@@ -86,4 +88,31 @@ export function stateMachineArnOf(stateMachineArns: Record<string, string>, jour
 
 export function executionArnFor(stateMachineArn: string, executionName: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
+/**
+ * The journey starter of the functions that decide starts (ingest-event, sweep, feedback, delivery-events)
+ * on AWS: a start is put on the start queue, which start-journey consumes at a bounded rate, so a burst of
+ * events or a holiday's whole audience never meets StartExecution's throttle; resuming and stopping stay
+ * direct calls (one per event, not bursty, and a stop must not wait behind a backlog of starts).
+ */
+export function queuedStarter(direct: JourneyStarter, queue: WorkQueue<StartRequest>): JourneyStarter {
+  return {
+    executionArn: (request) => direct.executionArn(request),
+    async start(request) {
+      await queue.send([request]);
+      return { executionArn: direct.executionArn(request), alreadyStarted: false };
+    },
+    resume: (taskToken, output) => direct.resume(taskToken, output),
+    stop: (executionArn, reason) => direct.stop(executionArn, reason),
+  };
+}
+
+/** Names and HTTP statuses of a call Step Functions refused for the rate (retry later, from the queue). */
+const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable']);
+
+export function isThrottled(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  return THROTTLED.has(e?.name ?? '') || status === 429 || status === 503;
 }

@@ -200,7 +200,7 @@ function limitProblems(steps: readonly GraphStep[], src: YamlSource, ctx: LimitC
       problem(
         estimate.path,
         `${estimate.path.join(' → ')} (up to ${days(estimate.seconds)})`,
-        `a journey no customer can spend more than 365 days in (${limits}; a wait for a holiday or an anniversary counts as up to 350 days, a marketing send as up to the care pause plus a day): shorten the waits, or split the journey`,
+        `a journey no customer can spend more than 365 days in (${limits}; a wait for a holiday or an anniversary counts as up to 350 days, a send as up to two days, quiet hours and a day of provider throttling, a marketing one the care pause more): shorten the waits, or split the journey`,
       ),
     );
   if (estimate.events > MAX_HISTORY_EVENTS)
@@ -208,7 +208,7 @@ function limitProblems(steps: readonly GraphStep[], src: YamlSource, ctx: LimitC
       problem(
         estimate.eventsPath,
         `${estimate.eventsPath.length} steps, ${estimate.eventsPath.join(' → ')} (up to ~${estimate.events} history events)`,
-        `a journey of at most ${MAX_HISTORY_EVENTS} history events (${limits}; each step writes 2 to ~52 with its retries): split the journey`,
+        `a journey of at most ${MAX_HISTORY_EVENTS} history events (${limits}; each step writes 2 to ~52 with its retries, a send up to ~2,000 while the provider throttles it for a day): split the journey`,
       ),
     );
   return problems;

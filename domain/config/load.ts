@@ -111,6 +111,7 @@ export function loadWorkflows(dir: string): Workflows {
   const calendar: Calendar = {
     holidays: settings?.value?.holidays ?? {},
     defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
+    occasionSpreadMs: settings?.value ? durationSeconds(settings.value.occasions.spread) * 1000 : 0,
   };
   const journeys = loadJourneys(join(dir, 'journeys'), parse, problems, {
     stageIds: stageIds.size ? stageIds : undefined,

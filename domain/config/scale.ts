@@ -32,6 +32,11 @@ export const Scale = z.strictObject({
   dueShards: count('a whole number of due-index shards, e.g. 64').max(1_000, expect('at most 1000')),
   /** Journey starts per second, account-wide: well under StartExecution's refill (300/s in us-east-1). */
   startsPerSecond: count('journey starts per second, e.g. 100'),
+  /**
+   * Concurrent start-journey consumers (the start queue's event source mapping): each starts at most
+   * startsPerSecond / startConcurrency a second, so together they keep to startsPerSecond.
+   */
+  startConcurrency: count('concurrent start-journey consumers, e.g. 4').min(2, expect('at least 2 (SQS)')),
   /** Concurrent ingest invocations (the ingest queue's event source mapping). */
   ingestConcurrency: count('concurrent ingest invocations, e.g. 50').min(2, expect('at least 2 (SQS)')),
   /** Concurrent sweep workers (the sweep queue's event source mapping). */
@@ -48,6 +53,7 @@ export type Scale = z.infer<typeof Scale>;
 export const DEFAULT_SCALE: Scale = {
   dueShards: 64,
   startsPerSecond: 100,
+  startConcurrency: 4,
   ingestConcurrency: 50,
   sweepConcurrency: 20,
   emailsPerSecond: 14,
@@ -59,6 +65,7 @@ export const DEFAULT_SCALE: Scale = {
 export const SCALE_ENV: Record<keyof Scale, string> = {
   dueShards: 'RAPPORT_DUE_SHARDS',
   startsPerSecond: 'RAPPORT_STARTS_PER_SECOND',
+  startConcurrency: 'RAPPORT_START_CONCURRENCY',
   ingestConcurrency: 'RAPPORT_INGEST_CONCURRENCY',
   sweepConcurrency: 'RAPPORT_SWEEP_CONCURRENCY',
   emailsPerSecond: 'RAPPORT_EMAILS_PER_SECOND',
@@ -82,4 +89,21 @@ export function scaleEnv(scale: Scale): Record<string, string> {
   return Object.fromEntries(
     (Object.keys(SCALE_ENV) as (keyof Scale)[]).map((k) => [SCALE_ENV[k], String(scale[k])]),
   );
+}
+
+/**
+ * How long one send-message invocation holds a Lambda slot, as the capacity model measures it (about
+ * six DynamoDB calls and the provider's answer, local/capacity/latency.ts), rounded up.
+ */
+export const SEND_SECONDS = 0.2;
+
+/**
+ * Reserved concurrency for send-message: enough slots to send at the SES rate (Little's law: rate ×
+ * time per send), twice over for SMS, retries and the slower calls, and no more, so a crowd of due
+ * sends queues in Step Functions' Retry and deferral instead of hammering SES into throttling. Never
+ * below 2, and never above what AWS lets a function reserve (all but 100 of the account's concurrency).
+ */
+export function sendConcurrency(scale: Pick<Scale, 'emailsPerSecond'>): number {
+  const needed = Math.ceil(scale.emailsPerSecond * SEND_SECONDS * 2);
+  return Math.min(AWS_QUOTAS.lambdaConcurrency - 100, Math.max(2, needed));
 }

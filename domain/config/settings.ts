@@ -70,6 +70,24 @@ export const EventTimes = z.strictObject({
 });
 export type EventTimes = z.infer<typeof EventTimes>;
 
+/** The longest spread: a greeting found more than a day after its due time is missed (OCCASION_GRACE_MS). */
+const MAX_OCCASION_SPREAD_SECONDS = 12 * 3_600;
+
+/**
+ * When date-triggered journeys (birthdays, holidays) become due: each customer at the journey's
+ * `timeOfDay` plus their own stable place in `spread`, so that a whole population is not due (and
+ * started) in the same second. 09:00 with 2h: between 09:00 and 11:00 local time.
+ */
+export const Occasions = z.strictObject({
+  spread: Duration.refine(
+    (d) => !/^[1-9]\d*[smhdw]$/.test(d) || durationSeconds(d) <= MAX_OCCASION_SPREAD_SECONDS,
+    expect('at most 12h (a greeting must still go out on the day)'),
+  )
+    .default('2h')
+    .describe("How long after a dated journey's timeOfDay its customers' starts are spread, e.g. 2h."),
+});
+export type Occasions = z.infer<typeof Occasions>;
+
 /** Project-wide settings marketing owns (workflows/settings.yaml). Deployment details live in CDK context. */
 export const Settings = z.strictObject({
   brand: z.strictObject({
@@ -100,6 +118,9 @@ export const Settings = z.strictObject({
     .default(['offers', 'events', 'service'])
     .describe('What marketing messages are about; a customer may opt out of each (send steps name one).'),
   pacing: Pacing.default({ caps: [] }).describe('Frequency caps and quiet hours for marketing messages.'),
+  occasions: Occasions.default({ spread: '2h' }).describe(
+    'How birthday and holiday journeys are spread over the morning, per customer.',
+  ),
   events: EventTimes.default(DEFAULT_EVENT_TIME_WINDOW).describe(
     'The event times ingest accepts: refused beyond maxFutureSkew from now, or before earliest.',
   ),

@@ -21,9 +21,9 @@ export interface Skipped {
 
 /**
  * Starts journeys for a customer, honouring each journey's re-entry rule, and records every entry (for
- * re-entry, goals and the customer's timeline). Safe to repeat: a retry finds its own entry by execution
- * name, and the start itself is deduplicated by Step Functions. `profile` is the customer as the starts
- * were decided for (what a journey's first computed wait is computed from).
+ * re-entry, goals and the customer's timeline) before requesting the start. Safe to repeat: a retry finds
+ * its own entry by execution name, and the start itself is deduplicated by Step Functions. `profile` is
+ * the customer as the starts were decided for (what a journey's first computed wait is computed from).
  */
 export async function enterJourneys(
   starts: readonly JourneyStart[],
@@ -59,7 +59,10 @@ export async function enterJourneys(
       continue;
     }
     const input = executionInput(journey, start.input, profile, deps);
-    const { executionArn } = await deps.starter.start({ ...start, input });
+    // The entry first, then the start: a queued start checks its entry (an erased customer's, or one a goal
+    // converted while it waited, does not start), and a crash between the two leaves an entry that the
+    // retry finds by name and writes again before starting once, under the same deterministic name.
+    const executionArn = deps.starter.executionArn(start);
     await deps.store.putJourneyEntry({
       customerId: start.input.customerId,
       journeyId: journey.id,
@@ -73,6 +76,7 @@ export async function enterJourneys(
         at: start.input.trigger.at,
       },
     });
+    await deps.starter.start({ ...start, input });
     entered.push({ journeyId: journey.id, executionName: start.executionName, executionArn });
   }
   return { entered, skipped };
@@ -117,13 +121,17 @@ export async function reachGoals(
     const window = durationSeconds(journey.goal.within) * 1000;
     for (const entry of await deps.store.listJourneyEntries(event.customerId, journey.id)) {
       const entered = Date.parse(entry.enteredAt);
-      if (entry.converted || entry.trigger.eventId === event.eventId || at < entered || at - entered > window)
-        continue;
+      if (entry.trigger.eventId === event.eventId || at < entered || at - entered > window) continue;
+      // Converted by another event; by this one, it is a retry, which stops (idempotently) again.
+      if (entry.converted && entry.converted.eventId !== event.eventId) continue;
+      // Recorded before the stop: a queued start that reads its entry after this (start-journey checks it
+      // after starting) stops its own execution, and one that started before is stopped here.
+      if (!entry.converted)
+        await deps.store.putJourneyEntry({ ...entry, converted: { eventId: event.eventId, at: event.at } });
       await deps.starter.stop(entry.executionArn, {
         error: 'GoalReached',
         cause: `${event.type} ${event.eventId}`,
       });
-      await deps.store.putJourneyEntry({ ...entry, converted: { eventId: event.eventId, at: event.at } });
       conversions.push({
         journeyId: journey.id,
         executionName: entry.executionName,

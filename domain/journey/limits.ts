@@ -1,5 +1,7 @@
 import { assertNever } from '../assert-never';
 import { durationSeconds } from '../config/duration';
+import { maxThrottledRounds } from '../messages/throttle';
+import { THROTTLE_RETRY } from './compile/retry';
 import type { GraphStep, JourneyGraphInput } from './skeleton';
 import { findCycle, journeyGraph, MAX_WAIT_UNTIL_SECONDS } from './steps';
 
@@ -15,7 +17,8 @@ const DAY = 86_400;
  * a Task state is entered, scheduled, started, succeeds and is exited (5), and each retry adds a
  * scheduled, a started and a failed event (3); a Wait, Choice, Pass or Succeed state is entered and
  * exited (2). Every retry is counted as spent. The retry counts are those of the compiled ASL: 6 for
- * the Lambda tasks (send, schedule, branch, split, update, await), 5 for a `task` step's putEvents.
+ * the Lambda tasks (send, schedule, branch, split, update, await), 5 for a `task` step's putEvents, and
+ * a send's 5 for throttling on top of its 6.
  */
 export const EVENTS = {
   execution: 2, // ExecutionStarted, ExecutionSucceeded/Failed
@@ -23,11 +26,17 @@ export const EVENTS = {
   perRetry: 3,
   lambdaRetries: 6,
   putEventsRetries: 5,
+  throttleRetries: THROTTLE_RETRY.MaxAttempts,
   wait: 2,
   choice: 2,
   succeed: 2,
 } as const;
 const lambdaTask = EVENTS.task + EVENTS.perRetry * EVENTS.lambdaRetries;
+const sendTask = lambdaTask + EVENTS.perRetry * EVENTS.throttleRetries;
+/** The `<id>-deferred` Task, the Wait and the send's Task again: one round of the deferral loop. */
+const deferralRound = lambdaTask + EVENTS.wait + sendTask;
+/** How many rounds a throttled send may go (domain/messages/throttle.ts), a day's worth. */
+const THROTTLED_ROUNDS = maxThrottledRounds();
 
 /** What a send may be held back by: quiet hours (until the next morning) and a care pause for marketing. */
 export interface LimitContext {
@@ -41,12 +50,13 @@ export function stepCost(step: GraphStep, ctx: LimitContext): { seconds: number;
     case 'send': {
       // The send's Task; a deferral (caught) adds the `<id>-deferred` Task, a Wait and the send's Task
       // again. A marketing send may be deferred twice: by a care pause, then by quiet hours when that
-      // pause ends. A send that gives up goes on through its `<id>-failed` Task, which records the failure.
+      // pause ends; and a throttled one for up to a day of rounds. A send that gives up goes on through
+      // its `<id>-failed` Task, which records the failure.
       const marketing = (step.category ?? 'marketing') === 'marketing';
-      const deferrals = marketing ? 2 : 1;
+      const deferrals = (marketing ? 2 : 1) + THROTTLED_ROUNDS;
       return {
-        seconds: DAY + (marketing ? ctx.marketingPauseSeconds : 0),
-        events: lambdaTask + deferrals * (lambdaTask + EVENTS.wait + lambdaTask) + lambdaTask,
+        seconds: 2 * DAY + (marketing ? ctx.marketingPauseSeconds : 0),
+        events: sendTask + deferrals * deferralRound + lambdaTask,
       };
     }
     case 'wait': {

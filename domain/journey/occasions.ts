@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { lifecycleDueAt } from '../lifecycle/apply';
 import type { Lifecycle } from '../lifecycle/schema';
 import type { Profile } from '../profile/profile';
@@ -19,7 +20,34 @@ export interface Occasion {
   journey: Journey;
   /** What the moment is: the attribute name (birthday) or the holiday id. */
   name: string;
+  /** The moment the journey names (its `timeOfDay`): the trigger's time and the execution's name. */
   at: Date;
+  /** When this customer is due for it: `at` plus their place in the spread (see occasionOffsetMs). */
+  dueAt: Date;
+}
+
+/**
+ * The calendar with its spread cut to whole sweep intervals (none when the interval is not known). A
+ * sweep finds a customer only when it runs: spread over less than one interval, customers would be found
+ * by the same sweep anyway, only later (a daily sweep at 09:00 would greet the next day); over whole
+ * intervals, each sweep takes its share.
+ */
+export function spreadOverSweeps(calendar: Calendar, sweepEveryMs: number | undefined): Calendar {
+  const spread = calendar.occasionSpreadMs ?? 0;
+  if (sweepEveryMs === undefined || sweepEveryMs <= 0 || spread <= 0) return calendar;
+  return { ...calendar, occasionSpreadMs: Math.floor(spread / sweepEveryMs) * sweepEveryMs };
+}
+
+/**
+ * Where in `calendar.occasionSpreadMs` after an occasion's moment this customer is due for it, in whole
+ * seconds: a stable hash of the customer id (its own, not the due shard's), so that a whole population is
+ * not due in the same second, and a customer keeps their place from one sweep and one year to the next.
+ */
+export function occasionOffsetMs(customerId: string, calendar: Calendar): number {
+  const spread = calendar.occasionSpreadMs ?? 0;
+  if (spread <= 0) return 0;
+  const fraction = hash('sha256', `occasion\u0000${customerId}`, 'buffer').readUInt32BE(0) / 2 ** 32;
+  return Math.floor((fraction * spread) / 1000) * 1000;
 }
 
 function dateJourneys(journeys: readonly Journey[]): (Journey & { entry: { date: DateEntry } })[] {
@@ -90,7 +118,7 @@ function momentsKnown(calendar: Calendar, date: DateEntry): Map<string, readonly
   return known;
 }
 
-/** Occasions in (after, upTo], earliest first, each once. */
+/** Occasions this customer is due for in (after, upTo], earliest first, each once. */
 export function occasionsBetween(
   journeys: readonly Journey[],
   profile: Profile,
@@ -99,20 +127,27 @@ export function occasionsBetween(
   upTo: Date,
 ): Occasion[] {
   const found = new Map<string, Occasion>();
-  const [from, to] = [after.getTime(), upTo.getTime()];
+  const offset = occasionOffsetMs(profile.customerId, calendar);
+  const [from, to] = [after.getTime() - offset, upTo.getTime() - offset];
   for (const journey of dateJourneys(journeys)) {
     const { date } = journey.entry;
     const name = date.anniversary ?? [date.holiday ?? []].flat().join('+');
     for (const around of [after, upTo]) {
       for (const at of moments(date, profile, calendar, around)) {
-        if (at > from && at <= to) found.set(`${journey.id}\u0000${at}`, { journey, name, at: new Date(at) });
+        if (at > from && at <= to)
+          found.set(`${journey.id}\u0000${at}`, {
+            journey,
+            name,
+            at: new Date(at),
+            dueAt: new Date(at + offset),
+          });
       }
     }
   }
   return [...found.values()].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** The earliest moment in (after, upTo] of these journeys, or undefined: `occasionsBetween(...)[0]?.at`. */
+/** The earliest due time in (after, upTo] of these journeys, or undefined: `occasionsBetween(...)[0]?.dueAt`. */
 function firstOccasion(
   journeys: readonly Journey[],
   profile: Profile,
@@ -120,7 +155,8 @@ function firstOccasion(
   after: Date,
   upTo: Date,
 ): Date | undefined {
-  const [from, to] = [after.getTime(), upTo.getTime()];
+  const offset = occasionOffsetMs(profile.customerId, calendar);
+  const [from, to] = [after.getTime() - offset, upTo.getTime() - offset];
   let first: number | undefined;
   for (const journey of journeys) {
     const { date } = journey.entry;
@@ -129,7 +165,7 @@ function firstOccasion(
       for (const at of moments(date, profile, calendar, around))
         if (at > from && at <= to && (first === undefined || at < first)) first = at;
   }
-  return first === undefined ? undefined : new Date(first);
+  return first === undefined ? undefined : new Date(first + offset);
 }
 
 /**
@@ -165,9 +201,7 @@ export function occasionStarts(
   const checked = Date.parse(profile.occasionsCheckedAt ?? profile.evaluatedAt);
   const after = new Date(Math.max(checked, now.getTime() - OCCASION_GRACE_MS));
   return occasionsBetween(journeys, profile, calendar, after, now)
-    .filter(
-      ({ journey }) => journey.entry.where === undefined || customerMatches(journey.entry.where, profile),
-    )
+    .filter(({ journey }) => wanted(journey, profile))
     .map(({ journey, name, at }) => {
       const trigger: Trigger = {
         eventId: `date:${name}:${at.toISOString()}`,
@@ -185,6 +219,39 @@ export function occasionStarts(
         },
       };
     });
+}
+
+const wanted = (journey: Journey, profile: Profile) =>
+  journey.entry.where === undefined || customerMatches(journey.entry.where, profile);
+
+/** An occasion found too late to greet: the journey, the customer and the moment, nothing personal. */
+export interface MissedOccasion {
+  journeyId: string;
+  customerId: string;
+  at: string;
+}
+
+/**
+ * The occasions occasionStarts leaves out because they were found more than OCCASION_GRACE_MS after
+ * this customer's due time for them (the sweep fell that far behind, or was not running): each is a
+ * greeting that will never go out, to be counted and looked into, never passed over in silence.
+ */
+export function missedOccasions(
+  journeys: readonly Journey[],
+  profile: Profile,
+  calendar: Calendar,
+  now: Date,
+): MissedOccasion[] {
+  const checked = new Date(profile.occasionsCheckedAt ?? profile.evaluatedAt);
+  const lateSince = new Date(now.getTime() - OCCASION_GRACE_MS);
+  if (checked >= lateSince) return [];
+  return occasionsBetween(journeys, profile, calendar, checked, lateSince)
+    .filter(({ journey }) => wanted(journey, profile))
+    .map(({ journey, at }) => ({
+      journeyId: journey.id,
+      customerId: profile.customerId,
+      at: at.toISOString(),
+    }));
 }
 
 /**

@@ -18,7 +18,8 @@ export interface DeferralResult {
 
 /**
  * Until when a send that threw SendDeferredError waits: the time its message record holds, written by
- * the send in the same decision that deferred it (quiet hours, a marketing pause), so the wait is exactly
+ * the send in the same decision that deferred it (quiet hours, a marketing pause, the provider's refusal
+ * once the send's Retry is spent: see throttle.ts), so the wait is exactly
  * the one decided; nothing is computed again. A record that is missing or no longer deferred ends the
  * wait at once: the send then runs again and settles what it finds, and never sends twice (send.ts).
  */

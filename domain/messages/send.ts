@@ -11,6 +11,7 @@ import {
   PacingContentionError,
   ProfileNotFoundError,
   RecipientOptedOutError,
+  ThrottledTooLongError,
 } from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
@@ -30,6 +31,7 @@ import {
   type PacingRecord,
 } from './policy';
 import { settleExisting } from './interrupted';
+import { throttledTooLong, throttleWaitSeconds } from './throttle';
 import { messageRecordBase } from './record';
 import type { Renderer } from './render';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
@@ -147,6 +149,8 @@ export async function sendMessage(
       createdAt: existing?.createdAt ?? now.toISOString(),
     }),
     status: 'sending',
+    // Throttling's bound runs from the first refusal, through any quiet hours waited out since.
+    ...(existing?.throttledSince ? { throttledSince: existing.throttledSince } : {}),
   };
 
   const skip = async (reason: SkipReason): Promise<SendMessageResult> => {
@@ -226,12 +230,8 @@ export async function sendMessage(
       return { status: 'skipped', messageKey: key, reason: 'suppressed' };
     }
     if (isDefiniteRefusal(e)) {
-      await deps.store.releaseMessage(input.customerId, key);
       await giveSlotBack();
-      throw new MessageThrottledError(
-        `the ${reach.channel} provider refused the message for now: ${(e as Error).message}`,
-        { cause: e },
-      );
+      throw await refused(record, e, deps);
     }
     await deps.store.updateMessage({ ...record, status: 'in-doubt', inDoubtReason: 'provider-error' });
     throw e;
@@ -285,6 +285,35 @@ async function updatePacing(
         { cause: last },
       ),
   );
+}
+
+/**
+ * The provider refused before accepting anything: the claim becomes a deferral (nothing went out), so the
+ * send's Retry runs it again, and once that is spent its Catch waits until `deferredUntil` through the
+ * quiet-hours loop. Past the bound of throttle.ts the send gives up instead.
+ */
+async function refused(
+  record: MessageRecord,
+  e: unknown,
+  deps: Pick<SendDeps, 'store' | 'clock'>,
+): Promise<Error> {
+  const now = deps.clock.now();
+  const since = record.throttledSince ?? now.toISOString();
+  const elapsed = (now.getTime() - Date.parse(since)) / 1000;
+  const why = `the ${record.channel} provider refused the message for now: ${(e as Error).message}`;
+  if (throttledTooLong(elapsed)) {
+    await deps.store.releaseMessage(record.customerId, record.messageKey);
+    return new ThrottledTooLongError(`${why}; refused for ${Math.round(elapsed)} s, giving up`, { cause: e });
+  }
+  const until = new Date(now.getTime() + throttleWaitSeconds(elapsed) * 1000).toISOString();
+  await deps.store.updateMessage({
+    ...record,
+    status: 'deferred',
+    reason: 'provider-throttled',
+    deferredUntil: until,
+    throttledSince: since,
+  });
+  return new MessageThrottledError(why, { cause: e });
 }
 
 /** Errors the provider answered with before accepting anything: safe to release the claim and retry. */

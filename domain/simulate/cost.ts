@@ -106,6 +106,7 @@ function itemsOf(usage: Usage, prices: PriceList, smsPrices: SmsPrices): Item[] 
       prices.schedulerInvocation,
       false,
     ),
+    item('SQS', 'requests', usage.sqsRequests, prices.sqsRequest),
     item('SES', 'emails', usage.sesEmails, prices.sesEmail),
     ...sms,
   ];
@@ -150,6 +151,7 @@ function usageProblems(usage: Usage): Problem[] {
   count('eventBridgeEvents', usage.eventBridgeEvents);
   count('httpApiRequests', usage.httpApiRequests);
   count('schedulerInvocations', usage.schedulerInvocations);
+  count('sqsRequests', usage.sqsRequests);
   count('sesEmails', usage.sesEmails);
   for (const [country, parts] of Object.entries(usage.smsParts)) count(`smsParts.${country}`, parts);
   return problems;

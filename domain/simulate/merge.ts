@@ -132,6 +132,7 @@ function mergeUsage(all: readonly Usage[]): Usage {
     eventBridgeEvents: total((u) => u.eventBridgeEvents),
     httpApiRequests: total((u) => u.httpApiRequests),
     schedulerInvocations: total((u) => u.schedulerInvocations),
+    sqsRequests: total((u) => u.sqsRequests),
     sesEmails: total((u) => u.sesEmails),
     smsParts: addCounts(all.map((u) => u.smsParts)),
   };

@@ -39,6 +39,8 @@ export interface PriceList {
   schedulerInvocation: number;
   /** SES: per email sent (attachments' bytes are billed besides; Rapport sends none). */
   sesEmail: number;
+  /** SQS standard queues: per request (each 64 KB of a request's payload counts as one). */
+  sqsRequest: number;
 }
 
 const PER_THOUSAND = 1 / 1_000;
@@ -75,6 +77,9 @@ export const US_EAST_1: PriceList = {
   // $0.10 per 1,000 emails: https://aws.amazon.com/ses/pricing/
   // (as quoted by https://www.acecloudinterviews.com/tutorials/aws/ses/).
   sesEmail: 0.1 * PER_THOUSAND,
+  // $0.40 per million requests, standard queues, after the free 1M a month:
+  // https://aws.amazon.com/sqs/pricing/
+  sqsRequest: 0.4 * PER_MILLION,
 };
 
 export const PRICES_BY_REGION: Readonly<Record<string, PriceList>> = { 'us-east-1': US_EAST_1 };

@@ -24,6 +24,11 @@ export interface Usage {
   httpApiRequests: number;
   /** EventBridge Scheduler invocations (the sweep). */
   schedulerInvocations: number;
+  /**
+   * SQS requests: each batch a queue's consumer is given costs its sends (ten messages a request), the
+   * receive that fetched it and the delete that removed it (the sweep queue, and any other queue).
+   */
+  sqsRequests: number;
   /** Emails sent through SES. */
   sesEmails: number;
   /** SMS parts (segments) sent, by destination country (ISO 3166 alpha-2, or `other`). */

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { scaleFromEnv } from '../../domain/config/scale';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
@@ -17,7 +18,9 @@ const journeys = bundledWorkflows().journeys.map((j) => j.journey);
 
 export const handler = createDeliveryEventsHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+    dueShards: scaleFromEnv(process.env).dueShards,
+  }),
   starter: createJourneyStarter(
     new SFNClient({}),
     stateMachineArns(

@@ -2,17 +2,24 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
 import { zodProblems } from '../../domain/config/source';
-import { InvalidEventError, ValidationError, withoutValues } from '../../domain/errors';
-import { customerErasedError, eraseCustomer, type EraseOutcome } from '../../domain/erase';
+import { InvalidEventError, type ValidationError, withoutValues } from '../../domain/errors';
+import { eraseCustomer, type EraseOutcome } from '../../domain/erase';
 import { parseCustomerEvent, type EventChecks } from '../../domain/events/parse';
 import { ErasureRequest, type CustomerEvent, type IncomingEvent } from '../../domain/events/schema';
 import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../../domain/events/time';
 import { ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { withSentiment } from '../../domain/events/sentiment';
-import { errorBody, httpError, isHttpEvent, json, parseJsonBody } from '../shared/http';
+import { errorBody, isHttpEvent, json } from '../shared/http';
+import { eachRecord } from '../shared/sqs';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface IngestEventDeps extends Observability, LifecycleDeps {
@@ -25,11 +32,14 @@ export interface IngestEventDeps extends Observability, LifecycleDeps {
 // Moved to the domain so that the simulator validates history files exactly as ingest does.
 export { parseCustomerEvent, type EventChecks };
 
-export type IngestEventInput = APIGatewayProxyEventV2 | EventBridgeEvent<string, unknown>;
+export type IngestEventInput = APIGatewayProxyEventV2 | SQSEvent;
 
 /**
- * One handler, two ways in: the HTTP API (`POST /events`) and an EventBridge rule. Both end in the same
- * exactly-once `ingestEvent`.
+ * The ingest queue's consumer: events accepted by POST /events (accept-event) and events an EventBridge
+ * rule puts on the queue (the envelope, whose `detail` is the event), each applied by the same
+ * exactly-once `ingestEvent`; a duplicate is a success, and a failure (an invalid body included) is
+ * reported for that message alone, so it is delivered again and ends in the dead-letter queue, never
+ * dropped. Also DELETE /customers/{id}: erasure answers synchronously.
  */
 export function createIngestEventHandler(deps: IngestEventDeps) {
   const { logger, metrics } = deps;
@@ -68,62 +78,59 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
     return result;
   };
 
-  const refused = (error: ValidationError | Error, response: APIGatewayProxyStructuredResultV2) => {
+  const refused = (error: ValidationError, response: APIGatewayProxyStructuredResultV2) => {
     metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
-    logger.warn('event rejected', {
-      error: errorBody(error, error instanceof ValidationError ? error.problems : []),
-    });
+    logger.warn('erasure refused', { error: errorBody(error, error.problems) });
     return response;
   };
 
-  const handleHttp = async (input: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  /** DELETE /customers/{id}: the right to erasure stays synchronous (200 with what was erased). */
+  const handleErasure = async (input: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = input.requestContext.requestId;
+    const customerId = input.pathParameters?.id ?? '';
+    const parsed = ErasureRequest.shape.customerId.safeParse(customerId);
+    if (!parsed.success) {
+      const error = new InvalidEventError(
+        'Invalid customer id',
+        zodProblems(parsed.error, customerId, { source: 'path' }).map((p) => ({ ...p, field: 'id' })),
+      );
+      return refused(error, json(400, errorBody(error, error.problems, requestId)));
+    }
     try {
-      if (input.requestContext.http.method === 'DELETE') {
-        const customerId = input.pathParameters?.id ?? '';
-        const parsed = ErasureRequest.shape.customerId.safeParse(customerId);
-        if (!parsed.success)
-          throw new InvalidEventError(
-            'Invalid customer id',
-            zodProblems(parsed.error, customerId, { source: 'path' }).map((p) => ({ ...p, field: 'id' })),
-          );
-        return json(200, await erase(parsed.data));
-      }
-      const event = parseCustomerEvent(parseJsonBody(input), 'request body', checks());
-      const result = await ingest(event);
-      if (!('status' in result) || result.status !== 'erased') return json(202, result);
-      // An event from before the customer's erasure: Gone, so the sender stops retrying it.
-      const gone = customerErasedError(event);
-      return json(410, errorBody(gone, gone.problems, requestId));
+      return json(200, await erase(parsed.data));
     } catch (error) {
-      const response = httpError(error, requestId);
-      if (response) return refused(error as Error, response);
-      // Thrown, so the caller gets a bare 5xx (API Gateway's own, or the local API's generic one) and may
-      // retry; the cause stays in the (redacted) log under the request id.
+      // Thrown, so the caller gets a bare 5xx and may retry; the cause stays in the (redacted) log.
       logger.error('request failed', { requestId, error: error as Error });
       throw error;
     }
   };
 
+  /** One message of the ingest queue: an event from POST /events, or an EventBridge event around one. */
+  const ingestMessage = async (body: unknown, record: SQSRecord): Promise<void> => {
+    const bridged = isEventBridgeEnvelope(body);
+    const source = bridged ? `EventBridge event ${body.id}` : `queued message ${record.messageId}`;
+    try {
+      await ingest(parseCustomerEvent(bridged ? body.detail : body, source, checks()));
+    } catch (error) {
+      if (error instanceof InvalidEventError) {
+        metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
+        logger.error('event rejected', { error: errorBody(error, error.problems) });
+      }
+      // A failure of this message: it comes back from the queue and finally waits in the dead-letter
+      // queue (where the event itself is kept); the values it quoted stay out of the log line.
+      throw error instanceof InvalidEventError ? withoutValues(error) : error;
+    } finally {
+      logger.removeKeys(['customerId', 'eventId']);
+    }
+  };
+
   const handle = async (
     input: IngestEventInput,
-  ): Promise<APIGatewayProxyStructuredResultV2 | IngestResult | EraseOutcome> => {
-    if (isHttpEvent(input)) return handleHttp(input);
-    if ('detail-type' in input && 'detail' in input) {
-      try {
-        return await ingest(parseCustomerEvent(input.detail, `EventBridge event ${input.id}`, checks()));
-      } catch (error) {
-        if (error instanceof InvalidEventError) {
-          metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
-          logger.error('event rejected', { error: errorBody(error, error.problems) });
-        }
-        // Thrown, so that EventBridge retries and finally parks the event in the dead-letter queue: nothing is
-        // lost (the event itself is in the queue); the values it quoted stay out of the runtime's log line.
-        throw error instanceof InvalidEventError ? withoutValues(error) : error;
-      }
-    }
+  ): Promise<APIGatewayProxyStructuredResultV2 | SQSBatchResponse> => {
+    if (isHttpEvent(input)) return handleErasure(input);
+    if (isSqsEvent(input)) return eachRecord(input, ingestMessage, { logger });
     throw new InvalidEventError('Invalid invocation', [
-      { field: '', expected: 'an API Gateway HTTP API (v2) request or an EventBridge event' },
+      { field: '', expected: 'an SQS batch of the ingest queue, or DELETE /customers/{id}' },
     ]);
   };
 
@@ -131,4 +138,13 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
+}
+
+function isSqsEvent(input: unknown): input is SQSEvent {
+  return typeof input === 'object' && input !== null && Array.isArray((input as SQSEvent).Records);
+}
+
+/** What an EventBridge rule targeting SQS puts in the message body: the whole event, `detail` inside. */
+function isEventBridgeEnvelope(body: unknown): body is { id: string; detail: unknown } {
+  return typeof body === 'object' && body !== null && 'detail-type' in body && 'detail' in body;
 }

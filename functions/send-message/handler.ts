@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { SendDeferredError } from '../../domain/errors';
+import { MessageThrottledError, SendDeferredError } from '../../domain/errors';
 import { decideFusedBranch, type Decision } from '../../domain/journey/decision';
 import { applyStepUpdate } from '../../domain/profile/update';
 import {
@@ -37,7 +37,14 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
   const handle = async (event: unknown): Promise<SendMessageOutput> => {
     const input = parseSendMessageInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
-    const result = await sendMessage(input, deps, { beforeFirstAttempt: () => applyFoldedUpdate(input) });
+    const result = await sendMessage(input, deps, {
+      beforeFirstAttempt: () => applyFoldedUpdate(input),
+    }).catch((e: unknown) => {
+      // Deferred by the provider's refusal: the send's Retry, then its Catch, try it again later.
+      if (e instanceof MessageThrottledError)
+        metrics.addMetric(skippedMetric('provider-throttled'), MetricUnit.Count, 1);
+      throw e;
+    });
     if (result.status === 'sent')
       metrics.addMetric(result.channel === 'email' ? METRIC.emailsSent : METRIC.smsSent, MetricUnit.Count, 1);
     if (result.status === 'duplicate' && result.interrupted) {

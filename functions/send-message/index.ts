@@ -3,6 +3,7 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { scaleFromEnv } from '../../domain/config/scale';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import { systemClock } from '../../domain/clock';
@@ -25,12 +26,17 @@ const env = readEnv(
 );
 
 const workflows = bundledWorkflows();
+// Adaptive: a container the provider throttles slows its own calls down (a client-side token bucket)
+// before the refusal reaches the send's Retry; the SDK's 3 attempts stay well inside the Task's timeout.
+const retry = { retryMode: 'adaptive', maxAttempts: 3 } as const;
 
 export const handler = createSendMessageHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
-  mailer: createSesMailer(new SESClient({}), { configurationSet: env.SES_CONFIGURATION_SET }),
-  sms: createSmsSender(new PinpointSMSVoiceV2Client({}), {
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+    dueShards: scaleFromEnv(process.env).dueShards,
+  }),
+  mailer: createSesMailer(new SESClient(retry), { configurationSet: env.SES_CONFIGURATION_SET }),
+  sms: createSmsSender(new PinpointSMSVoiceV2Client(retry), {
     configurationSet: env.SMS_CONFIGURATION_SET,
     originationIdentity: env.SMS_ORIGINATION_IDENTITY,
   }),

@@ -15,6 +15,17 @@ export const METRIC = {
   sweepItemsParked: 'SweepItemsParked',
   /** Customers whose turn in a sweep failed for a reason that may pass: still due, retried next sweep. */
   sweepItemsFailed: 'SweepItemsFailed',
+  /** Customers the sweep coordinator handed to the sweep workers (through the sweep queue). */
+  customersQueued: 'SweepCustomersQueued',
+  /** Due shards a sweep run left unread when its time ran out: the next run resumes them. */
+  sweepShardsLeft: 'SweepShardsLeft',
+  /** Scheduled sweeps that found the last run still holding the lease, and did nothing. */
+  sweepsOverlapped: 'SweepsOverlapped',
+  /**
+   * Birthday and holiday greetings found more than a day after their due time and never started (the
+   * sweep fell that far behind or was stopped): each is a customer not greeted. Alarm on any.
+   */
+  occasionsMissed: 'OccasionsMissed',
   /**
    * Events whose delivery died after claiming them (a timeout, a crash) and that nobody delivered again,
    * finished by the recovery pass on a sweep or at local start-up: each is a delivery that went wrong.
@@ -44,6 +55,19 @@ export const METRIC = {
   erasures: 'Erasures',
   /** Survey answers recorded from score links. */
   feedbackReceived: 'FeedbackReceived',
+  /** Events POST /events validated and put on the ingest queue (202 queued). */
+  eventsQueued: 'EventsQueued',
+  /**
+   * Executions start-journey started (JourneysStarted counts the starts decided, when they are queued):
+   * the two differ by the starts still queued, skipped, or dead-lettered.
+   */
+  executionsStarted: 'ExecutionsStarted',
+  /** Queued starts not made: the customer was erased while the start waited (its entry is gone). */
+  startsSkippedErased: 'StartsSkippedErased',
+  /** Queued starts not made: a goal event converted the entry while the start waited. */
+  startsSkippedConverted: 'StartsSkippedConverted',
+  /** StartExecution calls refused for the rate: each start comes back from the queue later. */
+  startsThrottled: 'StartsThrottled',
 } as const;
 
 /** One metric per skip reason (SkippedNoConsent, SkippedFrequencyCap, …): dashboards graph each. */

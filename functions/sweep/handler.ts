@@ -2,38 +2,46 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { LifecycleDeps } from '../../domain/ports';
+import type { Context } from 'aws-lambda';
+import type { LifecycleDeps, WorkQueue } from '../../domain/ports';
 import type { RecoveryResult } from '../../domain/recover';
-import { sweep, type SweepResult } from '../../domain/sweep';
+import { coordinateSweep, type CoordinatorResult, type SweepWork } from '../../domain/sweep';
 import { METRIC, type Observability } from '../shared/observability';
 
-export interface SweepHandlerDeps extends Observability, LifecycleDeps {}
+export interface SweepHandlerDeps extends Observability, LifecycleDeps {
+  /** The sweep queue, which the sweep-worker function consumes. */
+  queue: WorkQueue<SweepWork>;
+}
 
 /**
- * Invoked on a schedule (EventBridge Scheduler on AWS, a timer locally): in one read of the due index,
- * finishes the events whose delivery died after claiming them and applies the passing of time to the
- * customers whose due time has come (see sweep). The event is ignored; the clock says what is due.
+ * Time kept back from the Lambda's timeout: the run stops reading this long before it (a page read and
+ * its messages sent take far less), leaves its lease with its cursors, and the next run resumes.
+ */
+export const SWEEP_SAFETY_MARGIN_MS = 30_000;
+
+/**
+ * Invoked on a schedule (EventBridge Scheduler on AWS, a timer locally): the sweep's coordinator. Hands
+ * the customers whose due time has come to the sweep workers through the sweep queue, and finishes the
+ * events whose delivery died after claiming them (see coordinateSweep). The event is ignored; the clock
+ * says what is due, the Lambda context how long this run may take.
  */
 export function createSweepHandler(deps: SweepHandlerDeps) {
   const { logger, metrics } = deps;
-  const handle = async (): Promise<SweepResult> => {
-    const result = await sweep(deps);
+  const handle = async (_event: unknown, context: Context): Promise<CoordinatorResult> => {
+    const remainingMs = () => context.getRemainingTimeInMillis() - SWEEP_SAFETY_MARGIN_MS;
+    const result = await coordinateSweep({ ...deps, remainingMs });
+    if (!result.ran) {
+      // Not an error: the schedule fired while the last run still held the lease.
+      metrics.addMetric(METRIC.sweepsOverlapped, MetricUnit.Count, 1);
+      logger.info('sweep skipped: another run holds the lease');
+      return result;
+    }
     logRecovery(result.recovery, deps);
-    metrics.addMetric(METRIC.customersSwept, MetricUnit.Count, result.visited);
-    if (result.stageChanges) metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges);
-    if (result.journeysStarted)
-      metrics.addMetric(METRIC.journeysStarted, MetricUnit.Count, result.journeysStarted);
-    if (result.parked.length)
-      metrics.addMetric(METRIC.sweepItemsParked, MetricUnit.Count, result.parked.length);
-    if (result.failed.length)
-      metrics.addMetric(METRIC.sweepItemsFailed, MetricUnit.Count, result.failed.length);
-    for (const parked of result.parked) logger.warn('customer parked by the sweep', { ...parked });
-    for (const failed of result.failed) logger.warn('customer left due after a failed turn', { ...failed });
-    const { parked, failed, recovery, ...counts } = result;
-    logger.info('sweep done', {
+    metrics.addMetric(METRIC.customersQueued, MetricUnit.Count, result.queued);
+    if (result.shardsLeft) metrics.addMetric(METRIC.sweepShardsLeft, MetricUnit.Count, result.shardsLeft);
+    const { recovery, ...counts } = result;
+    logger.info(result.shardsLeft ? 'sweep stopped before its timeout: the next run resumes' : 'sweep done', {
       ...counts,
-      parked: parked.length,
-      failed: failed.length,
       eventsRecovered: recovery.recovered.length,
       eventRecoveriesFailed: recovery.failed.length,
     });

@@ -1,5 +1,16 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
+import type { SweepWork } from '../../domain/sweep';
+import { readEnv } from '../shared/env';
 import { lifecycleDepsFromEnv } from '../shared/lifecycle-deps';
 import { createObservability } from '../shared/observability';
 import { createSweepHandler } from './handler';
 
-export const handler = createSweepHandler({ ...createObservability(), ...lifecycleDepsFromEnv() });
+const env = readEnv(z.object({ SWEEP_QUEUE_URL: z.string().min(1) }));
+
+export const handler = createSweepHandler({
+  ...createObservability(),
+  ...lifecycleDepsFromEnv(),
+  queue: sqsWorkQueue<SweepWork>(new SQSClient({}), env.SWEEP_QUEUE_URL),
+});

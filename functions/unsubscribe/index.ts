@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { scaleFromEnv } from '../../domain/config/scale';
 import { systemClock } from '../../domain/clock';
 import { readEnv } from '../shared/env';
 import { createObservability } from '../shared/observability';
@@ -13,7 +14,9 @@ const { settings } = bundledWorkflows();
 
 export const handler = createUnsubscribeHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+    dueShards: scaleFromEnv(process.env).dueShards,
+  }),
   clock: systemClock,
   linkSecret: linkSigningSecret(),
   brandName: settings.brand.name,

@@ -18,6 +18,7 @@ export interface Snapshot {
   seen: Observations;
   tally: Tally;
   lambda: Usage['lambda'];
+  sqsRequests: number;
   counts: { emails: number; smsParts: Record<string, number>; changes: number };
   busEvents: number;
   workflows: Workflows;
@@ -65,6 +66,7 @@ function usageOf(s: Snapshot): Usage {
     // Each event is taken to arrive as a POST /events (an EventBridge rule would cost the same or less).
     httpApiRequests: s.events,
     schedulerInvocations: s.lambda.sweep?.requests ?? 0,
+    sqsRequests: s.sqsRequests,
     sesEmails: s.counts.emails,
     smsParts: s.counts.smsParts,
   };

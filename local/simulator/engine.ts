@@ -1,3 +1,4 @@
+import type { SQSBatchResponse } from 'aws-lambda';
 import { memoryStore } from '../../adapters/memory/stores';
 import { loadWorkflows, type Workflows } from '../../domain/config/load';
 import { countsOf } from '../../domain/lifecycle/counts';
@@ -10,6 +11,7 @@ import { Closers } from '../closers';
 import { LocalDeployment } from '../deployment';
 import { EVENT_BUS, LocalEventBus } from '../eventbridge';
 import { NamesOnlyJournal } from '../execution-journal';
+import { inlineQueue } from '../inline-queue';
 import { installLongTimers } from '../long-timers';
 import { LocalStepFunctions } from '../stepfunctions';
 import { startSweeper } from '../sweeper';
@@ -54,13 +56,15 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const closers = new Closers();
   closers.add(installLongTimers());
   try {
+    const sweepEveryMs = options.sweepEveryMs ?? 3_600_000;
     const run = wire(workflows, time, {
       from: Date.parse(options.from),
+      sweepEveryMs,
       keepMessages: options.inspect !== undefined,
       // Every part sweeps at the same moments, as one sweep does on AWS: its requests are counted once.
       countsSweep: (options.shard?.index ?? 0) === 0,
     });
-    startSweeper(options.sweepEveryMs ?? 3_600_000, () => run.invoke('sweep', {}), run.activity, closers);
+    startSweeper(sweepEveryMs, () => run.invoke('sweep', {}), run.activity, closers);
     const weeks: WeekSummary[] = [];
     const from = Date.parse(options.from);
     const to = Date.parse(options.to);
@@ -99,7 +103,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
 function wire(
   workflows: Workflows,
   time: VirtualTime,
-  options: { from: number; keepMessages: boolean; countsSweep: boolean },
+  options: { from: number; keepMessages: boolean; countsSweep: boolean; sweepEveryMs: number },
 ) {
   const now = () => time.clock.now();
   const activity = new Activity();
@@ -115,10 +119,12 @@ function wire(
   });
   const bus = new LocalEventBus(EVENT_BUS, now, activity);
   const lambda: Usage['lambda'] = {};
-  const invoked = (fn: FunctionName, ms: number) => {
+  const queued = { sqsRequests: 0 };
+  const invoked = (fn: FunctionName, ms: number, event: unknown) => {
     const usage = (lambda[fn] ??= { requests: 0, durationMs: 0 });
     if (fn !== 'sweep' || options.countsSweep) usage.requests++;
     usage.durationMs += ms;
+    queued.sqsRequests += sqsRequestsOf(event);
   };
   const deployment = new LocalDeployment(
     workflows,
@@ -132,20 +138,26 @@ function wire(
       sender: undefined,
       publicBaseUrl: 'https://rapport.example',
       linkSecret: 'simulation',
+      sweepEveryMs: options.sweepEveryMs,
     },
     stepFunctions,
     bus,
     invoked,
   );
   const invoke = (fn: FunctionName, event: unknown) => deployment.invoke(fn, event);
+  // As on AWS: the EventBridge rule puts each event on the ingest queue, which ingest-event consumes.
+  const ingestQueue = inlineQueue<ReturnType<typeof eventBridgeEvent>>(
+    'rapport-ingest',
+    async (batch) => (await invoke('ingest-event', batch)) as SQSBatchResponse,
+  );
   return {
     activity,
     invoke,
-    /** One event, as an EventBridge rule delivers it to ingest-event; false when ingest refused it. */
+    /** One event, as an EventBridge rule delivers it to the ingest queue; false when ingest refused it. */
     ingest: (event: CustomerEvent) =>
       activity.track(async () => {
         try {
-          await invoke('ingest-event', eventBridgeEvent(event, now()));
+          await ingestQueue.send([eventBridgeEvent(event, now())]);
           return true;
         } catch {
           return false;
@@ -165,10 +177,21 @@ function wire(
       seen,
       tally,
       lambda,
+      sqsRequests: queued.sqsRequests,
       counts: providers.counts,
       busEvents: bus.events.length,
     };
   }
+}
+
+/**
+ * The SQS requests behind one batch an inline queue delivered: its messages' sends (ten to a
+ * SendMessageBatch), the receive that fetched them and the delete that removed them. 0 for any other event.
+ */
+function sqsRequestsOf(event: unknown): number {
+  const records = (event as { Records?: { eventSource?: string }[] } | undefined)?.Records;
+  if (!Array.isArray(records) || records[0]?.eventSource !== 'aws:sqs') return 0;
+  return Math.ceil(records.length / 10) + 2;
 }
 
 function weekOf(start: number, profiles: Iterable<{ stage: string; tier: string }>): WeekSummary {

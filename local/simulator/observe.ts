@@ -1,4 +1,3 @@
-import { DUE_SHARDS } from '../../adapters/dynamodb/table';
 import { jsonBytes, type StoreMeter } from '../../adapters/memory/items';
 import type { CustomerStore, DecisionRecord, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 import type { Tally } from './tally';
@@ -15,8 +14,21 @@ export interface Observations {
 
 /** The calls whose records the result is made of; every other call goes to the store untouched. */
 const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntry']);
+/** The sweep coordinator's lease: one item per deployment, counted once, as the sweep's queries are. */
+const LEASE_WRITES = new Set(['takeSweepLease', 'leaveSweepLease']);
+/**
+ * One shard's cursor in the lease item, as JSON. The item is billed as if every shard had one, as it has
+ * once the population is large: a part of a population, which has cursors in fewer shards, bills the same.
+ */
+const CURSOR_BYTES = jsonBytes({
+  '63': {
+    dueAt: '2026-01-01T00:00:00.000Z',
+    customerId: 'c'.repeat(36),
+    handedOutAt: '2026-01-01T00:00:00.000Z',
+  },
+});
 /** The due-index reads, priced by their queries and pages. */
-const INDEX_READS = new Set(['listDueWork', 'listClaims']);
+const INDEX_READS = new Set(['listDueWork', 'listClaims', 'listDueShard']);
 
 /**
  * Prices requests in DynamoDB request units, as the DynamoDB adapter would make them, from the sizes the
@@ -48,7 +60,22 @@ export function observedStore<S extends CustomerStore>(
   // One wrapper a method, made when first asked for: a call through the store costs no new closure.
   const wrappers = new Map<string, unknown>();
   const wrap = (name: string, fn: (...a: unknown[]) => unknown): unknown => {
-    if (INDEX_READS.has(name)) return indexReads(fn, store, seen, options.countsSweep !== false);
+    if (LEASE_WRITES.has(name))
+      return async (...args: unknown[]) => {
+        // A conditional put of the whole item, billed whether or not its condition holds (a take reads it
+        // first: one read unit a KB of 4).
+        if (options.countsSweep !== false) {
+          const bytes = store.dueShards * CURSOR_BYTES;
+          seen.writeRequestUnits += Math.ceil(bytes / 1024);
+          if (name === 'takeSweepLease') seen.readRequestUnits += Math.ceil(bytes / 4096);
+        }
+        return fn.apply(store, args);
+      };
+    if (INDEX_READS.has(name))
+      return indexReads(fn, store, seen, {
+        countsQueries: options.countsSweep !== false,
+        queries: name === 'listDueShard' ? 1 : store.dueShards,
+      });
     return async (...args: unknown[]) => {
       const result = await fn.apply(store, args);
       account(name, args[0], result, seen, keep);
@@ -59,7 +86,7 @@ export function observedStore<S extends CustomerStore>(
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
-      if (!TALLIED.has(name) && !INDEX_READS.has(name)) return value;
+      if (!TALLIED.has(name) && !INDEX_READS.has(name) && !LEASE_WRITES.has(name)) return value;
       let wrapper = wrappers.get(name);
       if (wrapper === undefined) wrappers.set(name, (wrapper = wrap(name, value as () => unknown)));
       return wrapper;
@@ -82,12 +109,17 @@ function account(name: string, record: unknown, result: unknown, seen: Observati
   if (name === 'putJourneyEntry') seen.tally.entry(record as JourneyEntryRecord);
 }
 
-/** A due-index listing: one query per shard per pass, plus the pages' sizes. */
-function indexReads(fn: unknown, target: CustomerStore, seen: Observations, countsQueries: boolean) {
+/** A due-index listing: one query per shard it reads, plus the pages' sizes. */
+function indexReads(
+  fn: unknown,
+  target: CustomerStore,
+  seen: Observations,
+  { countsQueries, queries }: { countsQueries: boolean; queries: number },
+) {
   return (...args: unknown[]) => {
     const pages = (fn as (...a: unknown[]) => AsyncIterable<unknown[]>).apply(target, args);
     return (async function* () {
-      if (countsQueries) seen.readRequestUnits += DUE_SHARDS;
+      if (countsQueries) seen.readRequestUnits += queries;
       for await (const page of pages) {
         seen.readRequestUnits += Math.ceil(jsonBytes(page) / 4096);
         yield page;

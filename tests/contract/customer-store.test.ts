@@ -1,4 +1,5 @@
 import { shardOf } from '../../adapters/dynamodb/due-shard';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { memoryStore } from '../../adapters/memory/stores';
 import { startDynalite, type LocalDynamo } from '../handlers/support';
 import { customerStoreContract } from './customer-store.contract';
@@ -23,7 +24,8 @@ describe('the due index, page for page, on both stores', () => {
     const stores = [memoryStore(), await dynamoStore()];
     const claimed = new Map<number, string>();
     for (let i = 0; i < 80; i++)
-      if (!claimed.has(shardOf(`p-${i}`))) claimed.set(shardOf(`p-${i}`), `p-${i}`);
+      if (!claimed.has(shardOf(`p-${i}`, DEFAULT_SCALE.dueShards)))
+        claimed.set(shardOf(`p-${i}`, DEFAULT_SCALE.dueShards), `p-${i}`);
     for (const store of stores) {
       for (let i = 0; i < 80; i++) {
         const dueAt = new Date(Date.parse(AT) + ((i * 37) % 97) * MINUTE - 80 * MINUTE).toISOString();

@@ -44,7 +44,8 @@ describe('inactivity, swept from the due-time index', () => {
     expect(dormant?.dueAt).toBe('2027-01-01T10:00:00.000Z');
 
     const res = await postEvent(runtime, { ...back, eventId: 'b-2', at: '2026-04-15T00:00:00Z', amount: 60 });
-    expect(res.json()).toMatchObject({ stage: 'reactivated' });
+    expect(res.json()).toMatchObject({ status: 'queued' });
+    expect((await profileOf(runtime, 'c-back'))?.stage).toBe('reactivated');
 
     await time.run(runtime.activity, { until: '2027-01-10T00:00:00Z' });
     expect((await profileOf(runtime, 'c-quiet'))?.stage).toBe('lost');

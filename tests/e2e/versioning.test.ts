@@ -97,6 +97,7 @@ describe('journey versions', () => {
       ...firstSmallPurchase({ customerId: 'c-later', email: 'later@example.com' }),
       at: '2026-11-27T00:00:00Z',
     });
-    expect(res.json()).toMatchObject({ status: 'accepted', journeysStarted: [expect.any(String)] });
+    expect(res.json()).toMatchObject({ status: 'queued' });
+    expect(runtime.stepFunctions.listExecutions().filter((e) => e.name.includes('c-later'))).toHaveLength(1);
   });
 });

@@ -77,7 +77,11 @@ describe('first-small-purchase in virtual time', () => {
       ...firstSmallPurchase({ eventId: 'g-2', customerId: 'c-goal', email: 'goal@example.com' }),
       at: time.clock.now().toISOString(),
     });
-    expect(second.json()).toMatchObject({ stage: 'active', conversions: ['first-small-purchase'] });
+    expect(second.json()).toMatchObject({ status: 'queued' });
+    expect(await profileOf(runtime, 'c-goal')).toMatchObject({ stage: 'active' });
+    expect(await itemsOf(runtime, 'c-goal', 'JOURNEY#first-small-purchase#')).toEqual([
+      expect.objectContaining({ converted: { eventId: 'g-2', at: expect.any(String) } }),
+    ]);
     await time.run(runtime.activity);
 
     const run = runtime.stepFunctions

@@ -99,10 +99,14 @@ describe.each(journeys.map((j) => [j.journey.id, j] as const))('compiled journey
           },
           // Sent, skipped or a duplicate, the journey goes straight on: no Choice after a send.
           ...flow,
-          // A deferral is raised and caught; once its Retry is spent, a failure is caught, recorded on the
-          // message, and the journey goes on.
+          // A deferral is raised and caught, and so is throttling once its Retry is spent: both wait; any
+          // other failure is caught, recorded on the message, and the journey goes on.
           Catch: [
-            { ErrorEquals: ['SendDeferredError'], ResultPath: outcome, Next: `${step.id}-deferred` },
+            {
+              ErrorEquals: ['SendDeferredError', 'MessageThrottledError', 'Lambda.TooManyRequestsException'],
+              ResultPath: outcome,
+              Next: `${step.id}-deferred`,
+            },
             giveUp,
           ],
         });

@@ -6,7 +6,12 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  EventBridgeEvent,
+  SQSBatchResponse,
+} from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ComprehendClient, DetectSentimentCommand } from '@aws-sdk/client-comprehend';
 import { createComprehendClassifier } from '../../adapters/sentiment/comprehend';
@@ -15,12 +20,22 @@ import { createJourneyStarter } from '../../adapters/stepfunctions/journey-start
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidEventError } from '../../domain/errors';
-import { createIngestEventHandler, type IngestEventInput } from '../../functions/ingest-event/handler';
+import { createAcceptEventHandler } from '../../functions/accept-event/handler';
+import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createLogger, createObservability } from '../../functions/shared/observability';
+import { inlineQueue } from '../../local/inline-queue';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
 import { capturedLogLines } from '../support/logs';
-import { fixture, PURCHASE, startDynalite, type Item, type LocalDynamo, type Table } from './support';
+import {
+  fixture,
+  PURCHASE,
+  sqsBatch,
+  startDynalite,
+  type Item,
+  type LocalDynamo,
+  type Table,
+} from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-first-small-purchase';
@@ -78,8 +93,9 @@ beforeEach(async () => {
   }));
 });
 
+/** The ingest queue's consumer; `invokeHttp` puts accept-event (POST /events) in front of it. */
 function handler(t: Table = table, observability = createObservability()) {
-  return createIngestEventHandler({
+  const ingest = createIngestEventHandler({
     ...observability,
     store: t.store,
     starter: createJourneyStarter(sfnClient, { 'first-small-purchase': STATE_MACHINE_ARN }),
@@ -92,16 +108,41 @@ function handler(t: Table = table, observability = createObservability()) {
     // journeys are exercised by the scenario tests).
     journeys: workflows.journeys.map((j) => j.journey).filter((j) => j.id === 'first-small-purchase'),
   });
+  return Object.assign(ingest, { table: t, observability });
+}
+type IngestHandler = ReturnType<typeof handler>;
+
+/** An EventBridge event as the rule puts it on the ingest queue, delivered to ingest-event. */
+function invoke(event: BridgeEvent, h = handler()): Promise<SQSBatchResponse> {
+  return invokeLambda(
+    'rapport-ingest-event',
+    h,
+    sqsBatch('sqs-ingest-batch.json', event),
+  ) as Promise<SQSBatchResponse>;
 }
 
-function invoke(event: IngestEventInput, h = handler()): Promise<unknown> {
-  return invokeLambda('rapport-ingest-event', h, event);
-}
-
-async function invokeHttp(event: HttpEvent, h = handler()) {
-  const res = (await invoke(event, h)) as APIGatewayProxyStructuredResultV2;
+/** POST /events: accept-event, whose ingest queue delivers (inline, as locally) to `h`. */
+async function invokeHttp(event: HttpEvent, h: IngestHandler = handler()) {
+  const accept = createAcceptEventHandler({
+    ...h.observability,
+    store: h.table.store,
+    clock: fixedClock(NOW),
+    ingestQueue: inlineQueue(
+      'rapport-ingest',
+      async (batch) => (await invokeLambda('rapport-ingest-event', h, batch)) as SQSBatchResponse,
+    ),
+  });
+  const res = (await invokeLambda(
+    'rapport-accept-event',
+    accept,
+    event,
+  )) as APIGatewayProxyStructuredResultV2;
   return { ...res, json: JSON.parse(res.body ?? 'null') as Record<string, unknown> };
 }
+
+const failed = (n: number) => ({
+  batchItemFailures: Array.from({ length: n }, () => ({ itemIdentifier: expect.any(String) as string })),
+});
 
 function httpWithBody(body: string, base64 = false): HttpEvent {
   const event = fixture<HttpEvent>(HTTP_FIXTURE);
@@ -172,24 +213,8 @@ async function expectJourneyStartedOnce(t: Table = table) {
   });
 }
 
-const ACCEPTED = {
-  status: 'accepted',
-  eventId: 'e-1',
-  customerId: 'c-42',
-  stage: 'first-purchase',
-  stageChanges: [
-    {
-      from: 'prospect',
-      to: 'first-purchase',
-      at: '2026-11-22T10:00:00Z',
-      cause: { kind: 'event', eventId: 'e-1', eventType: 'purchase' },
-    },
-  ],
-  tier: 'regular',
-  tierChanges: [],
-  journeysStarted: [EXECUTION_NAME],
-  conversions: [],
-};
+/** The 202 of POST /events: the event is queued (and, with the inline queue, already applied). */
+const QUEUED = { status: 'queued', eventId: 'e-1', customerId: 'c-42' };
 
 describe('ingest-event: the issue’s first small purchase', () => {
   it('the fixtures carry the issue’s example purchase', () => {
@@ -200,11 +225,11 @@ describe('ingest-event: the issue’s first small purchase', () => {
     expect(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE).detail).toEqual(PURCHASE);
   });
 
-  it('over HTTP: 202, stage first-purchase, firstPurchaseSmall, one StartExecution with a deterministic name', async () => {
+  it('over HTTP: 202 queued; then stage first-purchase, firstPurchaseSmall, one StartExecution with a deterministic name', async () => {
     const res = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE));
     expect(res.statusCode).toBe(202);
     expect(res.headers).toMatchObject({ 'content-type': expect.stringMatching(/^application\/json/) });
-    expect(res.json).toEqual(ACCEPTED);
+    expect(res.json).toEqual(QUEUED);
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
   });
@@ -231,7 +256,7 @@ describe('ingest-event: the issue’s first small purchase', () => {
     });
   });
 
-  it('EventBridge refusing the announcement fails the call (so the event is redelivered) and records nothing as handled', async () => {
+  it('EventBridge refusing the announcement fails the message (so the queue delivers it again) and records nothing as handled', async () => {
     eventBridge
       .on(PutEventsCommand)
       .resolvesOnce({
@@ -239,10 +264,7 @@ describe('ingest-event: the issue’s first small purchase', () => {
         Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
       })
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-2' }] });
-    await expect(invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE))).rejects.toMatchObject({
-      name: 'PublishFailedError',
-      message: expect.stringContaining('InternalFailure try again'),
-    });
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE))).toEqual(failed(1));
     expect((await table.scan()).filter((i) => String(i.sk).startsWith('EVENT#'))).toEqual([]);
     await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE));
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
@@ -253,14 +275,14 @@ describe('ingest-event: the issue’s first small purchase', () => {
   it('over HTTP with a base64-encoded body: the same result', async () => {
     const res = await invokeHttp(fixture<HttpEvent>(HTTP_BASE64_FIXTURE));
     expect(res.statusCode).toBe(202);
-    expect(res.json).toEqual(ACCEPTED);
+    expect(res.json).toEqual(QUEUED);
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
   });
 
-  it('from EventBridge: the same result, returned rather than wrapped in an HTTP response', async () => {
+  it('from EventBridge through the ingest queue: the same result, and no failure reported', async () => {
     const result = await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE));
-    expect(result).toEqual(ACCEPTED);
+    expect(result).toEqual({ batchItemFailures: [] });
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
   });
@@ -276,7 +298,7 @@ describe('ingest-event: the issue’s first small purchase', () => {
   it('a purchase above the small threshold moves the stage but starts no journey', async () => {
     const res = await invokeHttp(httpWithBody(JSON.stringify({ ...PURCHASE, amount: 999 })));
     expect(res.statusCode).toBe(202);
-    expect(res.json).toMatchObject({ status: 'accepted', stage: 'first-purchase', journeysStarted: [] });
+    expect(res.json).toEqual(QUEUED);
     expect(startCalls()).toHaveLength(0);
     const [event, profile] = await table.scan();
     expect(event).toMatchObject({ sk: 'EVENT#e-1', executions: [] });
@@ -291,17 +313,9 @@ describe('ingest-event: exactly once', () => {
     const second = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
     expect(first.statusCode).toBe(202);
     expect(second.statusCode).toBe(202);
-    expect(second.json).toEqual({
-      status: 'duplicate',
-      eventId: 'e-1',
-      customerId: 'c-42',
-      stage: 'first-purchase',
-      tier: 'regular',
-      stageChanges: [],
-      tierChanges: [],
-      journeysStarted: [],
-      conversions: [],
-    });
+    expect(first.json).toEqual(QUEUED);
+    // Answered from the event's record: nothing is queued for an event already applied.
+    expect(second.json).toEqual({ ...QUEUED, status: 'duplicate' });
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
   });
@@ -309,7 +323,8 @@ describe('ingest-event: exactly once', () => {
   it('the same event over HTTP and then from EventBridge is still one event', async () => {
     const h = handler();
     await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
-    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toMatchObject({ status: 'duplicate' });
+    // A duplicate is a success: the message is deleted, not delivered again.
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toEqual({ batchItemFailures: [] });
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
   });
@@ -321,7 +336,7 @@ describe('ingest-event: exactly once', () => {
       invokeHttp(fixture<HttpEvent>(HTTP_BASE64_FIXTURE), h),
     ]);
     expect(results.map((r) => r.statusCode)).toEqual([202, 202]);
-    for (const r of results) expect(r.json).toMatchObject({ stage: 'first-purchase' });
+    for (const r of results) expect(['queued', 'duplicate']).toContain(r.json.status);
     await expectJourneyStartedOnce();
   });
 
@@ -360,7 +375,7 @@ describe('ingest-event: exactly once', () => {
     expect(startCalls()).toHaveLength(1);
   });
 
-  it('a crash while starting the journey: the call fails, a redelivery starts it once and does not count the purchase twice', async () => {
+  it('a crash while starting the journey: the message fails, its redelivery starts it once and does not count the purchase twice', async () => {
     const networkError = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', name: 'Error' });
     sfn
       .on(StartExecutionCommand)
@@ -371,29 +386,41 @@ describe('ingest-event: exactly once', () => {
       }));
     const h = handler();
 
-    await expect(invoke(fixture<HttpEvent>(HTTP_FIXTURE), h)).rejects.toThrow('socket hang up');
-    // The profile was written, the event was not yet recorded as handled.
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toEqual(failed(1));
+    // The profile and the journey entry (written before the start) are there; the event is not handled yet.
     const afterCrash = await table.scan();
-    expect(afterCrash.map((i) => i.sk)).toEqual(['PROFILE']);
+    expect(afterCrash.map((i) => i.sk)).toEqual([
+      `JOURNEY#first-small-purchase#${EXECUTION_NAME}`,
+      'PROFILE',
+    ]);
 
-    const res = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE), h);
-    expect(res.statusCode).toBe(202);
-    expect(res.json).toEqual(ACCEPTED);
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toEqual({ batchItemFailures: [] });
     expect(startCalls()).toHaveLength(2);
     await expectJourneyStartedOnce();
   });
 
-  it('a crash from EventBridge: the error propagates (so EventBridge retries) and the retry completes the work', async () => {
+  it('over HTTP, a failure to apply the event is delivered again by the (local, inline) queue: 202 once applied', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(new Error('socket hang up'))
+      .callsFake((input: StartExecutionCommandInput) => ({
+        executionArn: `${input.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${input.name}`,
+        startDate: new Date(NOW),
+      }));
+    const res = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE));
+    expect(res.statusCode).toBe(202);
+    expect(res.json).toEqual(QUEUED);
+    await expectJourneyStartedOnce();
+  });
+
+  it('a crash from EventBridge: the message fails (so the queue delivers it again) and the retry completes the work', async () => {
     sfn
       .on(StartExecutionCommand)
       .rejectsOnce(new Error('connect ETIMEDOUT'))
       .resolves({ executionArn: 'arn:x', startDate: new Date(NOW) });
     const h = handler();
-    await expect(invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).rejects.toThrow('ETIMEDOUT');
-    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toMatchObject({
-      status: 'accepted',
-      journeysStarted: [EXECUTION_NAME],
-    });
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toEqual(failed(1));
+    expect(await invoke(fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE), h)).toEqual({ batchItemFailures: [] });
     const profile = (await table.scan()).find((i) => i.sk === 'PROFILE');
     expect(profile).toMatchObject({ sk: 'PROFILE', purchaseCount: 1, version: 1, recentEventIds: ['e-1'] });
     expect(new Set(startCalls().map((c) => c.name))).toEqual(new Set([EXECUTION_NAME]));
@@ -408,7 +435,7 @@ describe('ingest-event: exactly once', () => {
     );
     const res = await invokeHttp(fixture<HttpEvent>(HTTP_FIXTURE));
     expect(res.statusCode).toBe(202);
-    expect(res.json).toEqual(ACCEPTED);
+    expect(res.json).toEqual(QUEUED);
     expect(startCalls()).toHaveLength(1);
     await expectJourneyStartedOnce();
   });
@@ -420,15 +447,16 @@ describe('ingest-event: exactly once', () => {
       httpWithBody(JSON.stringify({ ...PURCHASE, eventId: 'e-2', at: '2026-11-23T10:00:00Z' })),
       h,
     );
-    expect(res.json).toMatchObject({
-      status: 'accepted',
-      stage: 'active',
-      stageChanges: [{ from: 'first-purchase', to: 'active', cause: { kind: 'event', eventId: 'e-2' } }],
-      journeysStarted: [],
-    });
+    expect(res.json).toEqual({ ...QUEUED, eventId: 'e-2' });
     expect(startCalls()).toHaveLength(1);
     const profile = (await table.scan()).find((i) => i.sk === 'PROFILE');
+    expect((profile!.stageHistory as { to: string; cause: { eventId: string } }[]).at(-1)).toMatchObject({
+      from: 'first-purchase',
+      to: 'active',
+      cause: { kind: 'event', eventId: 'e-2' },
+    });
     expect(profile).toMatchObject({
+      stage: 'active',
       purchaseCount: 2,
       version: 2,
       recentEventIds: ['e-1', 'e-2'],
@@ -577,41 +605,52 @@ describe('ingest-event: bad input is refused precisely and changes nothing', () 
     expect(res.statusCode).toBe(202);
   });
 
-  it('EventBridge with an invalid detail → InvalidEventError thrown (retried, then dead-lettered), nothing written', async () => {
+  it('EventBridge with an invalid detail → a failure of that message alone (delivered again, then dead-lettered); the valid one beside it is applied', async () => {
     const event = fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE);
     event.detail = { ...PURCHASE, amount: -1, customerId: undefined };
-    const error = await invoke(event).then(
-      () => undefined,
-      (e: unknown) => e,
+    const batch = sqsBatch('sqs-ingest-batch.json', event, 'not json', PURCHASE);
+    const result = (await invokeLambda('rapport-ingest-event', handler(), batch)) as SQSBatchResponse;
+    // The valid third message is applied; the invalid and the unreadable ones are kept, never dropped.
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
+      batch.Records.slice(0, 2).map((r) => r.messageId),
     );
-    expect(error).toBeInstanceOf(InvalidEventError);
-    const problems = (error as InvalidEventError).problems;
-    expect(problems.map((p) => [p.source, p.field])).toEqual(
-      expect.arrayContaining([
-        [`EventBridge event ${event.id}`, 'amount'],
-        [`EventBridge event ${event.id}`, 'customerId'],
-      ]),
-    );
+    expect((await table.scan()).map((i) => i.sk)).toContain('EVENT#e-1');
+  });
+
+  it('an invalid detail is logged naming its fields, without the values it quotes', async () => {
+    const logs = capturedLogs();
+    const event = fixture<BridgeEvent>(EVENTBRIDGE_FIXTURE);
+    event.detail = { ...PURCHASE, customer: { email: 'li@@example' } };
+    try {
+      expect(await invoke(event, handler(table, logs.observability))).toEqual(failed(1));
+    } finally {
+      logs.restore();
+    }
+    const written = JSON.stringify(logs.lines);
+    expect(written).toContain('customer.email');
+    expect(written).not.toContain('li@@example');
     expect(await table.scan()).toEqual([]);
     expect(startCalls()).toHaveLength(0);
   });
 
-  it('an invocation that is neither HTTP nor EventBridge → InvalidEventError, nothing written', async () => {
-    await expect(invoke(PURCHASE as unknown as IngestEventInput)).rejects.toBeInstanceOf(InvalidEventError);
+  it('an invocation that is neither an SQS batch nor DELETE /customers/{id} → InvalidEventError, nothing written', async () => {
+    await expect(invokeLambda('rapport-ingest-event', handler(), PURCHASE as never)).rejects.toBeInstanceOf(
+      InvalidEventError,
+    );
     expect(await table.scan()).toEqual([]);
   });
 });
 
-describe('ingest-event: logs', () => {
-  /** A logger that writes (unlike the silenced default of the test setup), and what it wrote. */
-  function capturedLogs() {
-    const logger = createLogger({ logLevel: 'INFO' });
-    return {
-      observability: { logger, metrics: new Metrics({ namespace: 'Rapport', logger }) },
-      ...capturedLogLines(),
-    };
-  }
+/** A logger that writes (unlike the silenced default of the test setup), and what it wrote. */
+function capturedLogs() {
+  const logger = createLogger({ logLevel: 'INFO' });
+  return {
+    observability: { logger, metrics: new Metrics({ namespace: 'Rapport', logger }) },
+    ...capturedLogLines(),
+  };
+}
 
+describe('ingest-event: logs', () => {
   it('a rejected request is not logged under the previous request’s customer and event', async () => {
     const logs = capturedLogs();
     try {

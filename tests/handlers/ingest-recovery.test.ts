@@ -10,7 +10,7 @@ import type {
   StaleClaim,
 } from '../../domain/ports';
 import { recoverStaleClaims } from '../../domain/recover';
-import { createSweepHandler } from '../../functions/sweep/handler';
+import { wiredSweepHandler } from '../support/sweep';
 import { invokeLambda } from '../../local/lambda';
 import { capturedLogLines } from '../support/logs';
 import { shippedLifecycleDeps } from '../support/lifecycle';
@@ -66,7 +66,7 @@ async function indexedClaims(store: CustomerStore): Promise<StaleClaim[]> {
 
 function sweepHandler(deps: LifecycleDeps) {
   const { logger, metrics, published } = spiedObservability();
-  const handler = createSweepHandler({ ...deps, logger, metrics });
+  const handler = wiredSweepHandler({ ...deps, logger, metrics });
   return { published, run: () => invokeLambda('rapport-sweep', handler, {}) };
 }
 

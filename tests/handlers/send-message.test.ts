@@ -9,7 +9,13 @@ import {
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
-import { InvalidTaskInputError, ProfileNotFoundError, SendDeferredError } from '../../domain/errors';
+import {
+  InvalidTaskInputError,
+  ProfileNotFoundError,
+  RETRIED_ERRORS,
+  SendDeferredError,
+  ThrottledTooLongError,
+} from '../../domain/errors';
 import { checkLink, verifyLink } from '../../domain/messages/links';
 import { suppressionKey } from '../../domain/messages/policy';
 import { createRenderer } from '../../domain/messages/render';
@@ -361,7 +367,7 @@ describe('send-message: SMS and the preferred channel', () => {
     expect(smsCalls()).toHaveLength(1);
   });
 
-  it('SMS throttling: MessageThrottledError, nothing recorded, and a retry texts once', async () => {
+  it('SMS throttling: MessageThrottledError, the claim deferred, and a retry texts once', async () => {
     await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
     sms
       .on(SendTextMessageCommand)
@@ -369,7 +375,9 @@ describe('send-message: SMS and the preferred channel', () => {
       .resolves({ MessageId: 'sms-after-throttle' });
     const h = handler();
     await expect(send(offer(), h)).rejects.toBeInstanceOf(MessageThrottledError);
-    expect(await messageRecords()).toEqual([]);
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'deferred', reason: 'provider-throttled' }),
+    ]);
     expect(await send(offer(), h)).toMatchObject({
       status: 'sent',
       channel: 'sms',
@@ -640,7 +648,7 @@ describe('send-message: the frequency cap across journeys', () => {
 });
 
 describe('send-message: provider failures', () => {
-  it('SES throttling: MessageThrottledError, the claim is released, and a retry sends once', async () => {
+  it('SES throttling: MessageThrottledError, the claim becomes a deferral, and a retry sends once', async () => {
     await seedProfile();
     const throttled = new SESServiceException({
       name: 'Throttling',
@@ -655,7 +663,15 @@ describe('send-message: provider failures', () => {
     expect(error).toBeInstanceOf(MessageThrottledError);
     // The compiled state machine's Retry matches on this name.
     expect((error as Error).name).toBe('MessageThrottledError');
-    expect(await messageRecords()).toEqual([]);
+    // Nothing went out: a deferral, which the send's Catch waits out (5 minutes after a first refusal).
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({
+        status: 'deferred',
+        reason: 'provider-throttled',
+        deferredUntil: '2026-11-22T10:05:03.000Z',
+        throttledSince: NOW,
+      }),
+    ]);
 
     expect(await send(task(), h)).toMatchObject({ status: 'sent', providerMessageId: 'ses-after-throttle' });
     expect(sendCalls()).toHaveLength(2);
@@ -675,6 +691,29 @@ describe('send-message: provider failures', () => {
       }),
     );
     await expect(send(task())).rejects.toBeInstanceOf(MessageThrottledError);
+    expect(await messageRecords()).toEqual([expect.objectContaining({ status: 'deferred' })]);
+  });
+
+  it('throttling waits longer as it lasts, and after a day of refusals the send gives up: ThrottledTooLongError', async () => {
+    await seedProfile();
+    const throttled = new SESServiceException({
+      name: 'Throttling',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Daily message quota exceeded.',
+    });
+    ses.on(SendRawEmailCommand).rejects(throttled);
+    const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
+    await expect(send(task(), handler(at(0)))).rejects.toBeInstanceOf(MessageThrottledError);
+    await expect(send(task(), handler(at(0.5)))).rejects.toBeInstanceOf(MessageThrottledError);
+    // Half an hour in: the next round waits as long again (at most an hour); the first refusal is kept.
+    expect(await messageRecords()).toEqual([
+      expect.objectContaining({ status: 'deferred', deferredUntil: at(1), throttledSince: NOW }),
+    ]);
+    const error = await send(task(), handler(at(24))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledTooLongError);
+    // Not a name any Retry or the deferral's Catch takes: the failure path records it.
+    expect(RETRIED_ERRORS).not.toContain((error as Error).name);
     expect(await messageRecords()).toEqual([]);
   });
 

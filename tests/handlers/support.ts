@@ -15,6 +15,7 @@ import { messageKey, type SendMessageInput } from '../../domain/messages/send';
 import { SESClient } from '@aws-sdk/client-ses';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { SQSEvent } from 'aws-lambda';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'events');
 
@@ -160,4 +161,19 @@ export function mockedProviders() {
   const sesClient = new SESClient({ region: 'eu-west-1', credentials });
   const smsClient = new PinpointSMSVoiceV2Client({ region: 'eu-west-1', credentials });
   return { sesClient, ses: mockClient(sesClient), smsClient, sms: mockClient(smsClient) };
+}
+
+/**
+ * An SQS batch as the event source mapping delivers it, from the fixture's first record: one record per
+ * body (JSON-encoded, as SendMessageBatch and an EventBridge rule's SQS target put it).
+ */
+export function sqsBatch(fixtureName: string, ...bodies: unknown[]): SQSEvent {
+  const template = fixture<SQSEvent>(fixtureName).Records[0]!;
+  return {
+    Records: bodies.map((body, i) => ({
+      ...template,
+      messageId: `${template.messageId.slice(0, -4)}${String(i + 1).padStart(4, '0')}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })),
+  };
 }

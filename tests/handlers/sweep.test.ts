@@ -1,6 +1,6 @@
 import { ingestEvent } from '../../domain/ingest';
 import { newProfile } from '../../domain/lifecycle/apply';
-import { createSweepHandler } from '../../functions/sweep/handler';
+import { wiredSweepHandler } from '../support/sweep';
 import { invokeLambda } from '../../local/lambda';
 import { lifecycleDeps } from '../support/lifecycle';
 import { capturedLogLines } from '../support/logs';
@@ -34,7 +34,7 @@ describe('sweep handler', () => {
     const { logger, metrics, published } = spiedObservability();
     const out = capturedLogLines();
     try {
-      await invokeLambda('rapport-sweep', createSweepHandler({ ...deps, logger, metrics }), {});
+      await invokeLambda('rapport-sweep', wiredSweepHandler({ ...deps, logger, metrics }), {});
     } finally {
       out.restore();
     }
@@ -47,7 +47,12 @@ describe('sweep handler', () => {
       recorded: true,
     });
     expect(JSON.stringify(out.lines)).not.toContain('far@example.com');
-    expect(published).toEqual({ SweepItemsParked: 1, CustomersSwept: 2, StageChanges: 1 });
+    expect(published).toEqual({
+      SweepCustomersQueued: 2,
+      SweepItemsParked: 1,
+      CustomersSwept: 2,
+      StageChanges: 1,
+    });
     expect(store.profiles.get('c-due')?.stage).toBe('dormant');
   });
 });

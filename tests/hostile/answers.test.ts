@@ -1,21 +1,26 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { Settings } from '../../domain/config/settings';
 import type { EventTimeWindow } from '../../domain/events/time';
+import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createLogger } from '../../functions/shared/observability';
 import { Activity } from '../../local/activity';
 import { LocalHttpApi } from '../../local/http-api';
+import { inlineQueue } from '../../local/inline-queue';
 import { invokeLambda } from '../../local/lambda';
 import { fixture } from '../handlers/support';
 import { TEST_NOW, WORKFLOWS_DIR } from '../support/local';
 import { nestedText, purchase } from './harness';
 import { rawRequest, type ErrorBody } from './support';
 
-/** The ingest handler on memory adapters, with a logger that writes, and every line it wrote. */
+/**
+ * POST /events (accept-event, its ingest queue delivering inline to ingest-event, as locally) on memory
+ * adapters, with a logger that writes, and every line it wrote.
+ */
 function ingest(eventTimes?: EventTimeWindow) {
   const workflows = loadWorkflows(WORKFLOWS_DIR);
   const store = memoryStore();
@@ -24,7 +29,7 @@ function ingest(eventTimes?: EventTimeWindow) {
   const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
   const spies = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')];
   spies.forEach((s) => s.mockImplementation(capture));
-  const handler = createIngestEventHandler({
+  const ingestHandler = createIngestEventHandler({
     logger,
     metrics: new Metrics({ namespace: 'Rapport', logger }),
     store,
@@ -37,9 +42,20 @@ function ingest(eventTimes?: EventTimeWindow) {
     sentiment: { classify: async () => 'neutral' as const },
     ...(eventTimes ? { eventTimes } : {}),
   });
+  const handler = createAcceptEventHandler({
+    logger,
+    metrics: new Metrics({ namespace: 'Rapport', logger }),
+    store,
+    clock: fixedClock(TEST_NOW),
+    ingestQueue: inlineQueue(
+      'rapport-ingest',
+      async (batch) => (await invokeLambda('rapport-ingest-event', ingestHandler, batch)) as SQSBatchResponse,
+    ),
+    ...(eventTimes ? { eventTimes } : {}),
+  });
   const post = async (body: unknown) => {
     const event = fixture<APIGatewayProxyEventV2>('http-api-v2-post-events.json');
-    const res = (await invokeLambda('rapport-ingest-event', handler, {
+    const res = (await invokeLambda('rapport-accept-event', handler, {
       ...event,
       body: typeof body === 'string' ? body : JSON.stringify(body),
       isBase64Encoded: false,

@@ -169,7 +169,11 @@ describe('a workflows directory with three journeys', () => {
       }
     ).States;
     expect(states.hello?.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['SendDeferredError'], Next: 'hello-deferred' }),
+      // Throttled sends join the deferral too (send pacing).
+      expect.objectContaining({
+        ErrorEquals: expect.arrayContaining(['SendDeferredError']),
+        Next: 'hello-deferred',
+      }),
       expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'hello-failed' }),
     ]);
     expect(states['hello-deferred']).toMatchObject({
@@ -234,14 +238,14 @@ describe('a workflows directory with three journeys', () => {
     expect(new Set(local.journeys.map((j) => j.asl)).size).toBe(files.length);
   });
 
-  it('lets ingest-event and sweep find and start every one', () => {
+  it('lets the functions that decide starts find every one, and start-journey start it', () => {
     // Named by the ARN built from each state machine's fixed name (cfnText), which a state machine has.
     const machineArns = local.journeys.map((j) => {
       const name = stateMachineName(j.journey.id);
       logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: name });
       return `arn:{AWS::Partition}:states:{AWS::Region}:{AWS::AccountId}:stateMachine:${name}`;
     });
-    for (const name of ['ingest-event', 'sweep']) {
+    for (const name of ['ingest-event', 'sweep', 'sweep-worker', 'start-journey']) {
       const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find(
         (f) => f.Properties.Description === `Rapport ${name}`,
       )!;
@@ -262,11 +266,12 @@ describe('a workflows directory with three journeys', () => {
         )
         .filter((st) => [st.Action].flat().includes('states:StartExecution'))
         .flatMap((st) => [st.Resource].flat().map(cfnText));
+      // The others queue their starts: only start-journey calls StartExecution.
       for (const arn of machineArns)
         expect({ name, arn, allowed: started.some((r) => arnMatches(r, arn)) }).toEqual({
           name,
           arn,
-          allowed: true,
+          allowed: name === 'start-journey',
         });
     }
     const outputs = Object.keys(template.toJSON().Outputs as object).filter((k) =>
@@ -305,14 +310,15 @@ describe('a workflows directory with three journeys', () => {
     for (const id of [PLAIN, BRANCHING]) expect({ id, events: putEvents(id) }).toEqual({ id, events: [] });
   });
 
-  it('never feeds a task event back to ingest-event: the rule on the bus takes rapport.events only', () => {
+  it('never feeds a task event back to ingest: the rule to the ingest queue takes rapport.events only', () => {
     // The event a task step publishes, as the compiled journey writes it.
     const [entry] = taskState().Parameters!.Entries;
     const taskEvent = { source: entry!.Source, 'detail-type': entry!.DetailType, detail: entry!.Detail };
     const producerEvent = { source: NAMES.eventSource, 'detail-type': 'purchase', detail: {} };
     const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule')).map((r) => r.Properties);
+    const ingestQueue = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: 'rapport-ingest' });
     const toIngest = rules.filter((r) =>
-      (r.Targets as { Arn: unknown }[]).some((t) => cfnText(t.Arn) === cfnText(fnArn('ingest-event'))),
+      (r.Targets as { Arn: unknown }[]).some((t) => cfnText(t.Arn) === `{GetAtt:${ingestQueue}.Arn}`),
     );
     expect(toIngest).toHaveLength(1);
     for (const rule of toIngest) {

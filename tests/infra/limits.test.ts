@@ -110,10 +110,15 @@ describe('DynamoDB: least privilege per function', () => {
       // Erasure (DELETE /customers/{id}) queries the partition and deletes it item by item.
       'ingest-event': { [table]: actions('DeleteItem', 'GetItem', 'PutItem', 'Query') },
       feedback: { [table]: actions('DeleteItem', 'GetItem', 'PutItem', 'Query') },
+      // The coordinator: its lease, its recovery pass, the due index.
       sweep: {
         [table]: actions('DeleteItem', 'GetItem', 'PutItem', 'Query'),
         [`${table}/index/due`]: actions('Query'),
       },
+      // The workers do not read the index.
+      'sweep-worker': { [table]: actions('GetItem', 'PutItem', 'Query') },
+      'accept-event': { [table]: actions('GetItem') },
+      'start-journey': { [table]: actions('GetItem', 'Query') },
       'send-message': { [table]: actions('DeleteItem', 'GetItem', 'PutItem') },
       'journey-step': { [table]: actions('GetItem', 'PutItem') },
       unsubscribe: { [table]: actions('GetItem', 'PutItem') },

@@ -211,10 +211,16 @@ describe('Lambda functions', () => {
     // Table items, logs and traces only.
     expect(journeyStep.filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual([]);
 
-    expect(ingest).toContain('states:StartExecution');
-    expect(sweep).toContain('states:StartExecution');
+    // Starts are queued (start-journey makes them); resuming and stopping stay direct.
+    for (const actions of [ingest, sweep]) {
+      expect(actions).not.toContain('states:StartExecution');
+      expect(actions).toContain('sqs:SendMessage');
+    }
     // Its recovery pass finishes an event as ingest would: resuming and ending journeys too (issue 10).
-    for (const a of ['states:SendTaskSuccess', 'states:StopExecution']) expect(sweep).toContain(a);
+    for (const a of ['states:SendTaskSuccess', 'states:StopExecution']) {
+      expect(ingest).toContain(a);
+      expect(sweep).toContain(a);
+    }
     for (const a of ['ses:SendRawEmail', 'secretsmanager:GetSecretValue']) expect(sweep).not.toContain(a);
     expect(send).toContain('ses:SendRawEmail');
     expect(send).toContain('secretsmanager:GetSecretValue');
@@ -224,15 +230,16 @@ describe('Lambda functions', () => {
     expect(send).not.toContain('states:StartExecution');
   });
 
-  it('ingest-event and sweep may start the rapport-* state machines, every journey among them, in one statement', () => {
-    for (const name of ['ingest-event', 'sweep']) {
-      const start = fnStatements(name).filter((s) => [s.Action].flat().includes('states:StartExecution'));
-      expect(start.map((s) => ({ action: s.Action, resource: [s.Resource].flat().map(cfnText) }))).toEqual([
-        { action: 'states:StartExecution', resource: [stateMachineArn('*')] },
-      ]);
-      for (const { journey } of shipped.journeys)
-        expect(arnMatches(stateMachineArn('*'), stateMachineArn(journey.id))).toBe(true);
-    }
+  it('only start-journey may start the rapport-* state machines, every journey among them, in one statement', () => {
+    const starts = (name: string) =>
+      fnStatements(name).filter((s) => [s.Action].flat().includes('states:StartExecution'));
+    expect(
+      starts('start-journey').map((s) => ({ action: s.Action, resource: [s.Resource].flat().map(cfnText) })),
+    ).toEqual([{ action: 'states:StartExecution', resource: [stateMachineArn('*')] }]);
+    for (const { journey } of shipped.journeys)
+      expect(arnMatches(stateMachineArn('*'), stateMachineArn(journey.id))).toBe(true);
+    const others = FUNCTIONS.filter((name) => name !== 'start-journey');
+    expect(others.filter((name) => starts(name).length > 0)).toEqual([]);
   });
 
   it('only sweep may query the due index; no function gets every index of the table', () => {
@@ -360,9 +367,11 @@ describe('HTTP API', () => {
     return integration.Properties.IntegrationUri;
   };
 
-  it('POST /events goes to ingest-event and needs SigV4 (IAM authorization)', () => {
+  it('POST /events goes to accept-event, DELETE /customers/{id} to ingest-event; both need SigV4', () => {
     expect(route('POST /events')).toMatchObject({ AuthorizationType: 'AWS_IAM' });
-    expect(targetFunction('POST /events')).toEqual({ 'Fn::GetAtt': [fnId('ingest-event'), 'Arn'] });
+    expect(targetFunction('POST /events')).toEqual({ 'Fn::GetAtt': [fnId('accept-event'), 'Arn'] });
+    expect(route('DELETE /customers/{id}')).toMatchObject({ AuthorizationType: 'AWS_IAM' });
+    expect(targetFunction('DELETE /customers/{id}')).toEqual({ 'Fn::GetAtt': [fnId('ingest-event'), 'Arn'] });
   });
 
   it('GET and POST /unsubscribe go to unsubscribe and are public (links in emails)', () => {
@@ -413,11 +422,23 @@ const dlqOf = (fnLogicalId: string) =>
       }
     ).TargetArn,
   );
-/** The three dead-letter queues: events not ingested, sweeps failed, bounces/complaints/STOP not handled. */
+/** The queue with this name. */
+const namedQueue = (name: string) => logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: name });
+/**
+ * The dead-letter queues: events EventBridge could not queue, sweeps failed, bounces/complaints/STOP not
+ * handled, and those of the three work queues (ingest, starts, sweep).
+ */
 const deadLetterQueues = () => [
-  dlqOf(logicalIdOf(template, 'AWS::Lambda::Function', { Description: 'Rapport ingest-event' })),
+  queueOf(
+    (
+      Object.values(resourcesOf(template, 'AWS::Events::Rule'))[0]!.Properties.Targets as {
+        DeadLetterConfig: { Arn: unknown };
+      }[]
+    )[0]!.DeadLetterConfig.Arn,
+  ),
   dlqOf(fnId('sweep')),
   dlqOf(fnId('delivery-events')),
+  ...['ingest', 'starts', 'sweep'].map((name) => namedQueue(`rapport-${name}-dlq`)),
 ];
 
 /** Encrypted with SQS-managed keys, and refusing requests made without TLS. */
@@ -441,7 +462,7 @@ describe('EventBridge', () => {
     (rule.Targets as { DeadLetterConfig: { Arn: unknown } }[])[0]!.DeadLetterConfig.Arn,
   );
 
-  it('has a rapport bus whose rule sends every rapport.events event to ingest-event, with retries and a DLQ', () => {
+  it('has a rapport bus whose rule sends every rapport.events event to the ingest queue, with retries and a DLQ', () => {
     const busId = logicalIdOf(template, 'AWS::Events::EventBus', { Name: 'rapport' });
     template.resourceCountIs('AWS::Events::Rule', 1);
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -449,7 +470,7 @@ describe('EventBridge', () => {
       EventPattern: Match.exact({ source: ['rapport.events'] }),
       Targets: [
         {
-          Arn: { 'Fn::GetAtt': [fnId('ingest-event'), 'Arn'] },
+          Arn: { 'Fn::GetAtt': [namedQueue('rapport-ingest'), 'Arn'] },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
           RetryPolicy: { MaximumRetryAttempts: Match.anyValue() },
         },
@@ -457,11 +478,9 @@ describe('EventBridge', () => {
     });
   });
 
-  it('dead-letters to an encrypted queue that refuses requests without TLS, as do failed async invocations', () => {
+  it('dead-letters to an encrypted queue that refuses requests without TLS; ingest-event is no longer invoked asynchronously', () => {
     expectSafeQueue(queueId);
-    expect(fnProps('ingest-event').DeadLetterConfig).toEqual({
-      TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-    });
+    expect(fnProps('ingest-event').DeadLetterConfig).toBeUndefined();
   });
 });
 
@@ -575,7 +594,7 @@ describe('SES, secret, dashboard, outputs', () => {
 
   it('alarms while any dead-letter queue holds a message (events, sweeps, bounces and STOP replies), shown on the dashboard', () => {
     const queues = deadLetterQueues();
-    expect(new Set(queues).size).toBe(3);
+    expect(new Set(queues).size).toBe(6);
     const alarms = Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
     for (const queue of queues) {
       const alarm = alarms.find(
@@ -598,7 +617,7 @@ describe('SES, secret, dashboard, outputs', () => {
       ),
     ) as { widgets: { type: string; properties: { alarms?: unknown[] } }[] };
     const status = body.widgets.find((w) => w.properties.alarms);
-    expect(status?.properties.alarms).toHaveLength(3);
+    expect(status?.properties.alarms).toHaveLength(6);
   });
 
   it('alarms when the sweep parks a customer it cannot process, shown on the dashboard', () => {

@@ -15,7 +15,10 @@ type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?:
 const resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
 
 const journeyIds = workflows.journeys.map((j) => j.journey.id);
-const STARTERS = ['ingest-event', 'sweep', 'feedback'] as const;
+/** The functions that compute a start's input (queued) and start-journey, which makes the starts. */
+const STARTERS = ['ingest-event', 'sweep', 'sweep-worker', 'feedback', 'start-journey'] as const;
+/** The functions that apply events: they resume waits and stop journeys. */
+const RESUMERS = ['ingest-event', 'sweep', 'feedback'] as const;
 const machineId = (journeyId: string) =>
   logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: `rapport-${journeyId}` });
 const machineIds = journeyIds.map(machineId);
@@ -127,7 +130,7 @@ describe('update order: the journey starters before the journey state machines',
     expect(cycleIn(graph)).toBeUndefined();
   });
 
-  it("each journey state machine depends on ingest-event, sweep and feedback, their roles and their roles' policies", () => {
+  it("each journey state machine depends on every starter, its role and its role's policies", () => {
     expect(machineIds).toHaveLength(journeyIds.length);
     for (const id of machineIds) {
       const dependsOn = resources[id]!.DependsOn ?? [];
@@ -169,13 +172,19 @@ describe('update order: the journey starters before the journey state machines',
   });
 
   it('the grants are one statement per action on the rapport-* prefix, whatever the number of journeys', () => {
-    const expected = [
+    const resumer = [
       `states:SendTaskSuccess ${PREFIX}:stateMachine:rapport-*`,
-      `states:StartExecution ${PREFIX}:stateMachine:rapport-*`,
       `states:StopExecution ${PREFIX}:execution:rapport-*:*`,
     ];
-    for (const name of STARTERS)
-      expect({ name, grants: statesGrants(name) }).toEqual({ name, grants: expected });
+    for (const name of RESUMERS)
+      expect({ name, grants: statesGrants(name) }).toEqual({ name, grants: resumer });
+    // Only start-journey starts (the others queue); it stops a start found stale once made.
+    expect(statesGrants('start-journey')).toEqual([
+      `states:StartExecution ${PREFIX}:stateMachine:rapport-*`,
+      `states:StopExecution ${PREFIX}:execution:rapport-*:*`,
+    ]);
+    // A worker's turn only starts journeys (queued) and announces changes.
+    expect(statesGrants('sweep-worker')).toEqual([]);
     // delivery-events starts nothing: it stops the executions of marketing journeys only.
     const marketing = marketingJourneys(workflows.journeys.map((j) => j.journey)).map((j) => j.id);
     expect(marketing.length).toBeGreaterThan(0);

@@ -101,6 +101,13 @@ describe('batches of a population', () => {
       Math.round((Date.parse(TO) - Date.parse(FROM)) / 86_400_000),
     );
     expect(counted(batched)).toEqual(counted(whole));
+    // Each sweep fills its messages to the workers with up to 100 customers: a batch's sweep sends its
+    // own, so batches take at most one more worker invocation (and its SQS requests) per sweep each.
+    const sweeps = whole.usage.lambda.sweep?.requests ?? 0;
+    const workers = [batched, whole].map((r) => r.usage.lambda['sweep-worker']?.requests ?? 0);
+    expect(workers[1]).toBeGreaterThan(0);
+    expect(workers[0]! - workers[1]!).toBeGreaterThanOrEqual(0);
+    expect(workers[0]! - workers[1]!).toBeLessThanOrEqual(sweeps * (150 / 30 - 1));
     // Due-index pages are rounded up to 4 KB each, and a batch's pages are smaller.
     const reads = [batched, whole].map((r) => r.usage.dynamodb.readRequestUnits);
     expect(Math.abs(reads[0]! - reads[1]!)).toBeLessThanOrEqual(reads[1]! * 0.01);
@@ -120,11 +127,14 @@ async function simulateJson(args: string[]): Promise<SimulationResult> {
 
 /**
  * Everything but the label, what is measured in real time (Lambda durations, and the bill made from
- * them) and the due-index reads.
+ * them), the due-index reads, and the sweep workers' invocations and queue requests (how full each
+ * sweep's messages are depends on the batch).
  */
 function counted(r: SimulationResult) {
   const { cost: _cost, label: _label, usage, ...rest } = r;
-  const lambda = Object.fromEntries(Object.entries(usage.lambda).map(([fn, l]) => [fn, l.requests]));
+  const { 'sweep-worker': _worker, ...fns } = usage.lambda;
+  const lambda = Object.fromEntries(Object.entries(fns).map(([fn, l]) => [fn, l.requests]));
   const { writeRequestUnits } = usage.dynamodb;
-  return { ...rest, usage: { ...usage, lambda, dynamodb: { writeRequestUnits } } };
+  const { sqsRequests: _sqs, ...others } = usage;
+  return { ...rest, usage: { ...others, lambda, dynamodb: { writeRequestUnits } } };
 }

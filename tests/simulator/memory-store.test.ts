@@ -1,6 +1,7 @@
 import { DueIndex } from '../../adapters/memory/due-index';
 import { jsonBytes, listBytes } from '../../adapters/memory/items';
 import { shardOf } from '../../adapters/dynamodb/due-shard';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { AT, entry, profile } from '../contract/records';
 
 describe("the memory store's measures and due index, which the simulation leans on", () => {
@@ -20,9 +21,9 @@ describe("the memory store's measures and due index, which the simulation leans 
     ids.forEach((id, i) => i % 4 === 1 && index.delete(id));
     expect(index.ordered.size).toBe(index.size);
     const until = at(21);
-    for (let shard = 0; shard < 16; shard++) {
+    for (let shard = 0; shard < DEFAULT_SCALE.dueShards; shard++) {
       const expected = [...index]
-        .filter(([id, due]) => shardOf(id) === shard && due <= until)
+        .filter(([id, due]) => shardOf(id, DEFAULT_SCALE.dueShards) === shard && due <= until)
         .sort(([a, x], [b, y]) => (x < y ? -1 : x > y ? 1 : `${a}/PROFILE` < `${b}/PROFILE` ? -1 : 1))
         .map(([id, due]) => [due, id]);
       expect(index.dueIn(shard, until)).toEqual(expected);

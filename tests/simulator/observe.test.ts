@@ -1,4 +1,5 @@
 import { memoryStore } from '../../adapters/memory/stores';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { CustomerStore } from '../../domain/ports';
 import { observedStore } from '../../local/simulator/observe';
 import { Tally } from '../../local/simulator/tally';
@@ -101,6 +102,6 @@ describe('the request units a simulation bills, from the sizes the memory store 
     const { store, seen } = watched();
     const since = billed(seen);
     expect(await pagesOf((store as CustomerStore).listDueWork(AT, 10))).toEqual([]);
-    expect(since()).toEqual({ reads: 16, writes: 0 });
+    expect(since()).toEqual({ reads: DEFAULT_SCALE.dueShards, writes: 0 });
   });
 });

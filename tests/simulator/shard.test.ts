@@ -26,14 +26,17 @@ const run = (shard?: { index: number; count: number }) =>
   });
 
 /**
- * Everything but what is measured in real time (Lambda durations, and the bill made from them) and the
- * due-index reads, whose pages are rounded up to 4 KB per part.
+ * Everything but what is measured in real time (Lambda durations, and the bill made from them), the
+ * due-index reads, whose pages are rounded up to 4 KB per part, and the sweep workers' invocations and
+ * queue requests (each part's sweep fills its own messages to the workers).
  */
 function counted(r: SimulationResult) {
   const { cost: _cost, usage, ...rest } = r;
-  const lambda = Object.fromEntries(Object.entries(usage.lambda).map(([fn, l]) => [fn, l.requests]));
+  const { 'sweep-worker': _worker, ...fns } = usage.lambda;
+  const lambda = Object.fromEntries(Object.entries(fns).map(([fn, l]) => [fn, l.requests]));
   const { writeRequestUnits } = usage.dynamodb;
-  return { ...rest, usage: { ...usage, lambda, dynamodb: { writeRequestUnits } } };
+  const { sqsRequests: _sqs, ...others } = usage;
+  return { ...rest, usage: { ...others, lambda, dynamodb: { writeRequestUnits } } };
 }
 
 describe('a population simulated in parts', () => {
@@ -57,6 +60,10 @@ describe('a population simulated in parts', () => {
     const merged = mergeResults(parts, forecastCost);
     expect(whole.usage.stateTransitions).toBeGreaterThan(0);
     expect(counted(merged)).toEqual(counted(whole));
+    // At most one more worker invocation per sweep for the second part.
+    const workers = [merged, whole].map((r) => r.usage.lambda['sweep-worker']?.requests ?? 0);
+    expect(workers[0]! - workers[1]!).toBeGreaterThanOrEqual(0);
+    expect(workers[0]! - workers[1]!).toBeLessThanOrEqual(whole.usage.lambda.sweep?.requests ?? 0);
     const reads = [merged, whole].map((r) => r.usage.dynamodb.readRequestUnits);
     expect(Math.abs(reads[0]! - reads[1]!)).toBeLessThanOrEqual(reads[1]! * 0.01);
   }, 240_000);

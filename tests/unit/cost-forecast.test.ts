@@ -23,6 +23,7 @@ const twoMonths: Usage = {
   eventBridgeEvents: 10_000,
   httpApiRequests: 6_000,
   schedulerInvocations: 1_461,
+  sqsRequests: 0,
   sesEmails: 20_000,
   smsParts: { US: 1_000, FR: 200 },
 };
@@ -50,6 +51,8 @@ describe('forecastCost on a hand-made usage', () => {
       ['EventBridge', 'custom events', 5_000, 0.005],
       ['API Gateway', 'HTTP API requests', 3_000, 0.003],
       ['EventBridge Scheduler', 'invocations', 730.5, 0.0007305],
+      // No queue in this usage: a line of nothing (priced in the test below).
+      ['SQS', 'requests', 0, 0],
       // 10,000 emails × $0.10/1,000 = $1.00
       ['SES', 'emails', 10_000, 1],
       // 500 US parts × $0.01 = $5; 100 FR parts at the `other` price, × $0.05 = $5
@@ -80,6 +83,13 @@ describe('forecastCost on a hand-made usage', () => {
 
   it('says which price list it used', () => {
     expect(forecast).toMatchObject({ pricesAsOf: PRICES_AS_OF, region: 'us-east-1' });
+  });
+
+  it('prices SQS requests (the sweep queue and any other) per million, growing with customers', () => {
+    const queued = forecastCost({ ...twoMonths, sqsRequests: 2_000_000 });
+    // 1M requests a month × $0.40/1M = $0.40, × 1,000 for 1M customers.
+    expect(line(queued, 'SQS', 'requests').usdPerMonth).toBeCloseTo(0.4, 9);
+    expect(line(queued, 'SQS', 'requests').usdPerMonthPerMillionCustomers).toBeCloseTo(400, 6);
   });
 
   it('prices SMS to a country not in the table at its `other` price', () => {
@@ -136,6 +146,7 @@ const cdnowShapedPerMillion: Usage = {
   eventBridgeEvents: 200_000,
   httpApiRequests: 164_000,
   schedulerInvocations: 730,
+  sqsRequests: 0,
   sesEmails: 300_000,
   smsParts: {},
 };

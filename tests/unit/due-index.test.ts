@@ -1,6 +1,9 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DUE_INDEX, DUE_SHARDS } from '../../adapters/dynamodb/table';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { shardOf } from '../../adapters/dynamodb/due-shard';
+import { DUE_INDEX } from '../../adapters/dynamodb/table';
+import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { loadWorkflows } from '../../domain/config/load';
 import { EVENT_LEASE_MS, fingerprintOf, newClaim } from '../../domain/event-claim';
 import type { CustomerEvent } from '../../domain/events/schema';
@@ -10,7 +13,7 @@ import type { CustomerStore, DueWork, EventRecord, StaleClaim } from '../../doma
 import type { Profile } from '../../domain/profile/profile';
 import { recoverStaleClaims } from '../../domain/recover';
 import { sweep } from '../../domain/sweep';
-import { createSweepHandler } from '../../functions/sweep/handler';
+import { wiredSweepHandler } from '../support/sweep';
 import { invokeLambda } from '../../local/lambda';
 import { shippedLifecycleDeps } from '../support/lifecycle';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -134,9 +137,9 @@ describe.each([
       { customerId: b, eventId: 'e-1' },
     ]);
     expect(work.slice(2)).toEqual([
-      { kind: 'customer', customerId: e },
-      { kind: 'customer', customerId: c },
-      { kind: 'customer', customerId: a },
+      { kind: 'customer', customerId: e, dueAt: expect.any(String) },
+      { kind: 'customer', customerId: c, dueAt: expect.any(String) },
+      { kind: 'customer', customerId: a, dueAt: expect.any(String) },
     ]);
   });
 
@@ -225,10 +228,29 @@ describe('reads of the DynamoDB due index', () => {
     dueReads.delete(table.name);
     const { logger, metrics, published } = spiedObservability();
 
-    await invokeLambda('rapport-sweep', createSweepHandler({ ...deps, logger, metrics }), {});
+    await invokeLambda('rapport-sweep', wiredSweepHandler({ ...deps, logger, metrics }), {});
 
     expect(published).toMatchObject({ EventsRecovered: 1, CustomersSwept: 3 });
-    expect(dueReads.get(table.name)?.queries).toBe(DUE_SHARDS);
+    expect(dueReads.get(table.name)?.queries).toBe(DEFAULT_SCALE.dueShards);
+  });
+
+  it('raising the number of due shards keeps customers indexed under fewer readable, until their next write moves them', async () => {
+    const table = await dynamo.freshTable();
+    const sixteen = createCustomerStore(dynamo.client, table.name, { dueShards: 16 });
+    const sixtyFour = createCustomerStore(dynamo.client, table.name, { dueShards: 64 });
+    // An id whose shard differs between the two counts.
+    const id = Array.from({ length: 50 }, (_, i) => `c-${i}`).find((c) => shardOf(c, 16) !== shardOf(c, 64))!;
+    const { deps, clock } = shippedLifecycleDeps(sixteen, '2026-01-01T00:00:00Z');
+    await ingestEvent(purchase(id), deps);
+    const shardNow = async () =>
+      (await table.scan()).find((item) => item.pk === `CUSTOMER#${id}` && item.sk === 'PROFILE')?.dueShard;
+    expect(await shardNow()).toBe(`DUE#${shardOf(id, 16)}`);
+
+    clock.set(NOW);
+    const result = await sweep({ ...deps, store: sixtyFour });
+
+    expect(result).toMatchObject({ visited: 1, stageChanges: 1 });
+    expect(await shardNow()).toBe(`DUE#${shardOf(id, 64)}`);
   });
 
   it('the start-up pass finishes a claim the earlier layout kept in a CLAIM#n shard', async () => {

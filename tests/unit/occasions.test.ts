@@ -3,14 +3,18 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
-import { nextOccasion } from '../../domain/journey/occasions';
+import { nextOccasion, occasionOffsetMs, spreadOverSweeps } from '../../domain/journey/occasions';
+import { localParts } from '../../domain/time/zoned';
 import { Journey } from '../../domain/journey/schema';
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { CustomerStore } from '../../domain/ports';
 import { sweep } from '../../domain/sweep';
 import { WORKFLOWS_DIR } from '../support/local';
 
-const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
+const shipped = loadWorkflows(WORKFLOWS_DIR);
+const { lifecycle } = shipped;
+/** The shipped calendar without the morning spread: each occasion at its journey's timeOfDay exactly. */
+const calendar = { ...shipped.calendar, occasionSpreadMs: 0 };
 const greeting = (id: string, date: unknown, where?: unknown) =>
   Journey.parse({
     id,
@@ -185,8 +189,12 @@ describe('date-triggered journeys', () => {
     await w.profileEvent({ attributes: { birthday: '01-10' } }, 'late');
     await w.profileEvent({ attributes: { birthday: '01-08' } }, 'stale');
     w.clock.set('2026-01-10T20:00:00Z');
-    await sweep(w.deps);
+    const result = await sweep(w.deps);
     expect(w.starts()).toEqual(['birthday birthday 2026-01-10T01:00:00.000Z']);
+    // Never in silence: the greeting that will not go out is counted, by journey, customer and moment.
+    expect(result.occasionsMissed).toEqual([
+      { journeyId: 'birthday', customerId: 'stale', at: '2026-01-08T01:00:00.000Z' },
+    ]);
     // The stale one is not left due: its next birthday is next year.
     expect(w.store.profiles.get('stale')?.dueAt).toBe('2027-01-08T01:00:00.000Z');
   });
@@ -260,5 +268,52 @@ describe('the next occasion, worked out once and kept', () => {
     expect(nextOccasion([birthday], profile('America/New_York', '01-02'), calendar, after)).toEqual(
       new Date('2027-01-02T14:00:00Z'),
     );
+  });
+});
+
+describe('occasions spread over the morning', () => {
+  const spread = shipped.calendar;
+  const ids = Array.from({ length: 500 }, (_, i) => `spread-${i}`);
+  const dueOf = (customerId: string, timeZone: string) =>
+    nextOccasion(
+      [birthday],
+      {
+        ...newProfile(customerId, lifecycle, new Date('2026-01-01T00:00:00Z')),
+        timeZone,
+        attributes: { birthday: '1990-05-15' },
+      },
+      spread,
+      new Date('2026-01-01T00:00:00Z'),
+    )!;
+
+  it("put each customer's due time inside the window settings give (09:00 to 11:00 their own time)", () => {
+    expect(spread.occasionSpreadMs).toBe(2 * 3_600_000);
+    for (const timeZone of ['Asia/Shanghai', 'America/New_York']) {
+      const minutes = ids.map((id) => {
+        const { year, month, day, hour, minute } = localParts(dueOf(id, timeZone), timeZone);
+        expect([year, month, day]).toEqual([2026, 5, 15]);
+        return hour * 60 + minute;
+      });
+      expect(Math.min(...minutes)).toBeGreaterThanOrEqual(9 * 60);
+      expect(Math.max(...minutes)).toBeLessThan(11 * 60);
+      // Spread, not bunched: most of the window's two hours hold someone.
+      expect(new Set(minutes).size).toBeGreaterThan(90);
+    }
+  });
+
+  it('keep a customer at the same place, from one call and one year to the next', () => {
+    for (const id of ids.slice(0, 20)) {
+      expect(occasionOffsetMs(id, spread)).toBe(occasionOffsetMs(id, { ...spread }));
+      const thisYear = dueOf(id, 'Asia/Shanghai');
+      expect(dueOf(id, 'Asia/Shanghai')).toEqual(thisYear);
+      expect(thisYear.getTime() - Date.parse('2026-05-15T01:00:00Z')).toBe(occasionOffsetMs(id, spread));
+    }
+    expect(occasionOffsetMs('any', { ...spread, occasionSpreadMs: 0 })).toBe(0);
+  });
+
+  it('are cut to whole sweep intervals: a daily sweep spreads nothing, which would only greet a day late', () => {
+    const cut = (minutes: number) => spreadOverSweeps(spread, minutes * 60_000).occasionSpreadMs;
+    expect([cut(15), cut(60), cut(90), cut(24 * 60)]).toEqual([2 * 3_600_000, 2 * 3_600_000, 5_400_000, 0]);
+    expect(spreadOverSweeps(spread, undefined)).toBe(spread);
   });
 });

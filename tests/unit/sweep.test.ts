@@ -14,11 +14,13 @@ const dormancy = Journey.parse({
 
 const NOTHING_DUE = {
   visited: 0,
+  notDue: 0,
   stageChanges: 0,
   tierChanges: 0,
   journeysStarted: 0,
   parked: [],
   failed: [],
+  occasionsMissed: [],
   recovery: { recovered: [], failed: [] },
   claimsInLease: 0,
 };
@@ -49,6 +51,8 @@ describe('sweeper', () => {
     const result = await sweep(deps);
     expect(result).toEqual({
       visited: 10,
+      notDue: 0,
+      occasionsMissed: [],
       stageChanges: 10,
       tierChanges: 0,
       journeysStarted: 10,

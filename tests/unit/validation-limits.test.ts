@@ -1,5 +1,6 @@
 import { estimateJourney, EVENTS, stepCost } from '../../domain/journey/limits';
 import { GraphStep } from '../../domain/journey/skeleton';
+import { maxThrottledRounds } from '../../domain/messages/throttle';
 import { acceptedWith, journeyWithSteps, problemsOf } from '../support/problems';
 
 const DAY = 86_400;
@@ -15,11 +16,21 @@ describe('journey limits: worst-case time and Step Functions history events', ()
     expect(cost({ timeOfDay: '10:00' }).events).toBe(EVENTS.task + 6 * EVENTS.perRetry + EVENTS.wait);
   });
 
-  it('counts a marketing send as deferred by the care pause, then by quiet hours', () => {
+  it('counts a marketing send as deferred by the care pause, then by quiet hours, and a day of throttling', () => {
     const send = (category: string) =>
       stepCost(GraphStep.parse({ id: 's', type: 'send', category }), ctx).seconds;
-    expect(send('marketing')).toBe(31 * DAY);
-    expect(send('transactional')).toBe(DAY);
+    expect(send('marketing')).toBe(32 * DAY);
+    expect(send('transactional')).toBe(2 * DAY);
+  });
+
+  it('counts the history events of every throttled round a send may go through before it gives up', () => {
+    const send = stepCost(GraphStep.parse({ id: 's', type: 'send', category: 'transactional' }), ctx);
+    const lambdaTask = EVENTS.task + EVENTS.lambdaRetries * EVENTS.perRetry;
+    const sendTask = lambdaTask + EVENTS.throttleRetries * EVENTS.perRetry;
+    const round = lambdaTask + EVENTS.wait + sendTask;
+    // One quiet-hours deferral and maxThrottledRounds() (28) throttled rounds, then the failure's Task.
+    expect(maxThrottledRounds()).toBe(28);
+    expect(send.events).toBe(sendTask + 29 * round + lambdaTask);
   });
 
   it('calls a loop unbounded, with the cost of one round', () => {

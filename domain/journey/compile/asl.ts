@@ -15,6 +15,8 @@ export interface RetryRule {
   IntervalSeconds: number;
   MaxAttempts: number;
   BackoffRate: number;
+  /** The longest one wait may grow to (aws-local-stepfunctions honours it too). */
+  MaxDelaySeconds?: number;
   JitterStrategy: 'FULL' | 'NONE';
 }
 

@@ -46,6 +46,11 @@ export interface JourneyInput {
 export interface Calendar {
   holidays: Record<string, string[]>;
   defaultTimeZone: string;
+  /**
+   * How far after a date-triggered journey's moment its customers' due times are spread (settings
+   * `occasions.spread`); 0 or absent: all at the moment. Only the sweep reads it, never the ASL.
+   */
+  occasionSpreadMs?: number;
 }
 /** No holidays, UTC: for journeys that use neither. */
 export const NO_CALENDAR: Calendar = { holidays: {}, defaultTimeZone: 'UTC' };

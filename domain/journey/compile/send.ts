@@ -5,12 +5,13 @@ import { flowTo, type TaskState } from './asl';
 import { fusedBranchParameter, journeyStepTask, type StepCompiler } from './context';
 import { sendPath, stateName } from './names';
 import { SEND_MESSAGE_RESOURCE } from './resources';
-import { lambdaRetry } from './retry';
+import { SEND_THROTTLED, sendRetry } from './retry';
 import { updateParameter } from './update';
 
 /**
  * A send whose ordinary outcome (sent, skipped, a duplicate) goes straight on: one state, so one billed
- * transition. A deferral (quiet hours, a marketing pause) is the rare turn, so it is raised as
+ * transition. A deferral (quiet hours, a marketing pause; a throttled send once its Retry is spent, see
+ * domain/messages/throttle.ts) is the rare turn, so it is raised as
  * SendDeferredError and caught rather than tested by a Choice after every send: the `<id>-deferred` task
  * reads until when from the message record the send wrote, the Wait waits for it, and the same send runs
  * again (its message key is per execution and step: it sends once). A send that still fails once its
@@ -35,13 +36,22 @@ export const compileSend: StepCompiler<SendStep> = (ctx) => {
     ResultPath: sendPath(step.id),
     // A claim older than this has no live sender: a later attempt marks it in-doubt (messages/interrupted.ts).
     TimeoutSeconds: SEND_TIMEOUT_SECONDS,
-    Retry: lambdaRetry(),
-    Catch: [{ ErrorEquals: [SendDeferredError.name], ResultPath: sendPath(step.id), Next: deferred }, giveUp],
+    Retry: sendRetry(),
+    // A throttled send whose Retry is spent waits as a deferred one does: its record says until when
+    // (none when send-message could not even run: the send then goes round again at once).
+    Catch: [
+      {
+        ErrorEquals: [SendDeferredError.name, ...SEND_THROTTLED],
+        ResultPath: sendPath(step.id),
+        Next: deferred,
+      },
+      giveUp,
+    ],
     ...flowTo(next),
   };
   const until = journeyStepTask(
     ctx,
-    'Deferred by quiet hours or a marketing pause: until when (its message record says)',
+    'Deferred by quiet hours, a marketing pause or the provider throttling: until when (its message record says)',
     'deferred',
     {},
     {
@@ -58,7 +68,8 @@ export const compileSend: StepCompiler<SendStep> = (ctx) => {
       quiet,
       {
         Type: 'Wait',
-        Comment: 'Wait for the end of quiet hours or of the marketing pause, then send again',
+        Comment:
+          'Wait for the end of quiet hours, of the marketing pause or of the throttling, then send again',
         TimestampPath: `${sendPath(step.id)}.until`,
         ...flowTo(step.id),
       },

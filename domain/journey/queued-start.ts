@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { erasedAt } from '../erase';
+import type { JourneyInput } from './compile/resources';
+import type { CustomerStore, JourneyStarter } from '../ports';
+
+/**
+ * A message of the start queue (JourneyStarter.start on AWS puts it there; start-journey consumes it):
+ * the StartRequest as enterJourneys made it. Checked on arrival, so a malformed body is a failure that
+ * ends in the dead-letter queue, never a start with half an input.
+ */
+export const QueuedStart = z.object({
+  journeyId: z.string().min(1),
+  executionName: z.string().min(1).max(80),
+  input: z.looseObject({
+    customerId: z.string().min(1),
+    journeyId: z.string().min(1),
+    journeyVersion: z.number(),
+    trigger: z.looseObject({ eventId: z.string(), eventType: z.string(), at: z.string() }),
+  }),
+});
+export type QueuedStart = z.infer<typeof QueuedStart>;
+
+/**
+ * What became of a queued start. `gone`: its journey entry is no longer there (the customer was erased
+ * while the start waited). `converted`: a goal event ended the entry while the start waited.
+ */
+export type QueuedStartOutcome = 'started' | 'already-started' | 'gone' | 'converted';
+
+/**
+ * One queued start: the entry enterJourneys wrote before queueing it says whether it should still
+ * happen; then StartExecution under the deterministic name (a repeat is ExecutionAlreadyExists: done).
+ * `beforeStart` is where the consumer waits its turn under the rate. The entry is read again after the
+ * start: a goal (reachGoals records the conversion, then stops) or an erasure (the tombstone first, then
+ * the stops) that came between the first read and the start found nothing to stop, so the execution
+ * is stopped here; with both sides writing before they stop, one of the two always stops it.
+ */
+export async function startQueued(
+  start: QueuedStart,
+  deps: { store: CustomerStore; starter: JourneyStarter; beforeStart: () => Promise<void> },
+): Promise<QueuedStartOutcome> {
+  const before = await stillToStart(start, deps.store);
+  if (before !== 'open') return before;
+  await deps.beforeStart();
+  const { executionArn, alreadyStarted } = await deps.starter.start({
+    ...start,
+    input: start.input as JourneyInput,
+  });
+  const after = await stillToStart(start, deps.store);
+  if (after === 'open') return alreadyStarted ? 'already-started' : 'started';
+  const error = after === 'gone' ? 'CustomerErased' : 'GoalReached';
+  await deps.starter.stop(executionArn, { error, cause: `${after} while its start was queued` });
+  return after;
+}
+
+async function stillToStart(start: QueuedStart, store: CustomerStore) {
+  const { customerId } = start.input;
+  const [entries, erased] = await Promise.all([
+    store.listJourneyEntries(customerId, start.journeyId),
+    // The tombstone is an erasure's first write (its entries are deleted last).
+    erasedAt(store, customerId),
+  ]);
+  const entry = entries.find((e) => e.executionName === start.executionName);
+  if (!entry || (erased !== undefined && erased >= Date.parse(entry.enteredAt))) return 'gone';
+  return entry.converted ? 'converted' : 'open';
+}

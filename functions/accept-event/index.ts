@@ -1,0 +1,20 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
+import { systemClock } from '../../domain/clock';
+import { readEnv } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { bundledWorkflows } from '../shared/workflows';
+import { createAcceptEventHandler } from './handler';
+
+const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), INGEST_QUEUE_URL: z.url() }));
+
+export const handler = createAcceptEventHandler({
+  ...createObservability(),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  clock: systemClock,
+  ingestQueue: sqsWorkQueue(new SQSClient({}), env.INGEST_QUEUE_URL),
+  eventTimes: bundledWorkflows().settings.events,
+});

@@ -1,0 +1,34 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
+import { scaleFromEnv } from '../../domain/config/scale';
+import { createPacer, startConsumerRate } from '../../domain/pacing';
+import { stateMachineArns } from '../../domain/journey/state-machine-name';
+import { bundledWorkflows } from '../shared/workflows';
+import { readEnv, StateMachineArnPrefix } from '../shared/env';
+import { createObservability } from '../shared/observability';
+import { createStartJourneyHandler } from './handler';
+
+const env = readEnv(
+  z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
+);
+const journeyIds = bundledWorkflows().journeys.map((j) => j.journey.id);
+
+// Module scope: the bucket lives as long as this consumer (one of at most startConcurrency at once).
+export const handler = createStartJourneyHandler({
+  ...createObservability(),
+  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  starter: createJourneyStarter(
+    new SFNClient({}),
+    stateMachineArns(env.STATE_MACHINE_ARN_PREFIX, journeyIds),
+  ),
+  pacer: createPacer(startConsumerRate(scaleFromEnv(process.env)), {
+    now: () => Date.now(),
+    sleep: (ms) => sleep(ms),
+  }),
+  // Enough side by side to reach this consumer's rate through StartExecution's latency.
+  concurrency: 4,
+});

@@ -1,0 +1,66 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { RapportError } from '../../domain/errors';
+import type { LifecycleDeps } from '../../domain/ports';
+import type { SweepWork } from '../../domain/sweep';
+import { addTurns, noTurns, takeTurns, type TurnResult } from '../../domain/sweep-turn';
+import { eachRecord } from '../shared/sqs';
+import { METRIC, type Observability } from '../shared/observability';
+
+export interface SweepWorkerHandlerDeps extends Observability, LifecycleDeps {}
+
+/** Some customers of a message could not take their turn now: the message comes back for them. */
+export class SweepTurnsFailedError extends RapportError {}
+
+/**
+ * Consumes the sweep queue: each message's customers take their turn, one after another (see takeTurns).
+ * A customer no longer due is skipped, so a message delivered again is harmless. A message with a
+ * customer whose turn failed for a reason that may pass is reported failed (its other customers, done,
+ * are skipped when it comes back); after the queue's receive count it goes to the dead-letter queue,
+ * and the coordinator hands the customer out again once it stops believing its cursor.
+ */
+export function createSweepWorkerHandler(deps: SweepWorkerHandlerDeps) {
+  const { logger, metrics } = deps;
+  const handle = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const total = noTurns();
+    const response = await eachRecord<SweepWork>(
+      event,
+      async ({ customerIds }) => {
+        const turns = await takeTurns(customerIds, deps);
+        addTurns(total, turns);
+        if (turns.failed.length > 0)
+          throw new SweepTurnsFailedError(`${turns.failed.length} of ${customerIds.length} turns failed`);
+      },
+      { logger },
+    );
+    report(total, deps);
+    return response;
+  };
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}
+
+function report(result: TurnResult, { logger, metrics }: Observability): void {
+  const count = (name: string, n: number) => n && metrics.addMetric(name, MetricUnit.Count, n);
+  metrics.addMetric(METRIC.customersSwept, MetricUnit.Count, result.visited);
+  count(METRIC.stageChanges, result.stageChanges);
+  count(METRIC.journeysStarted, result.journeysStarted);
+  count(METRIC.sweepItemsParked, result.parked.length);
+  count(METRIC.sweepItemsFailed, result.failed.length);
+  count(METRIC.occasionsMissed, result.occasionsMissed.length);
+  for (const parked of result.parked) logger.warn('customer parked by the sweep', { ...parked });
+  for (const failed of result.failed) logger.warn('customer left due after a failed turn', { ...failed });
+  for (const missed of result.occasionsMissed)
+    logger.warn('occasion missed: found more than a day after its due time, not started', { ...missed });
+  const { parked, failed, occasionsMissed, ...counts } = result;
+  logger.info('sweep turns done', {
+    ...counts,
+    parked: parked.length,
+    failed: failed.length,
+    occasionsMissed: occasionsMissed.length,
+  });
+}
