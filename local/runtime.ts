@@ -6,6 +6,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publisher';
 import { createCustomerStore } from '../adapters/dynamodb/customer-store';
+import { LOCAL_DUE_SHARDS } from './store';
 import { createSesMailer } from '../adapters/email/ses-mailer';
 import { createSmsSender } from '../adapters/sms/end-user-messaging';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
@@ -131,7 +132,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deployment: LocalDeployment = new LocalDeployment(
       workflows,
       {
-        store: createCustomerStore(store.client, tableName),
+        store: createCustomerStore(store.client, tableName, { dueShards: LOCAL_DUE_SHARDS }),
         publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
         starter: (arns) => createJourneyStarter(clients.sfn, arns),
         mailer: createSesMailer(clients.ses, {}),

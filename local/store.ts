@@ -8,6 +8,12 @@ import { lockDataDir } from './instance-lock';
 import { localClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, listenOn } from './serve-safely';
 
+/**
+ * One dynalite process has no partitions to spread writes over, and every sweep reads every shard: the
+ * local runtime keeps the 16 it always had (raising it later keeps data readable; lowering it would not).
+ */
+export const LOCAL_DUE_SHARDS = 16;
+
 /** Where `npm start` keeps its data: $RAPPORT_DATA_DIR, or the checkout's .rapport/data. */
 export function localDataDir(env: Record<string, string | undefined> = process.env): string {
   return resolve(env.RAPPORT_DATA_DIR ?? join(__dirname, '..', '.rapport', 'data'));
