@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localCustomerStore } from './store';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store';
-import { LOCAL_DUE_SHARDS } from './store';
+
 import { markInterrupted } from '../domain/messages/interrupted';
 import type { MessageRecord } from '../domain/ports';
 import { METRIC, type Observability } from '../functions/shared/observability';
@@ -25,7 +25,7 @@ export async function settleInterruptedSends(
   tableName: string,
 ): Promise<InterruptedSends> {
   const doc = DynamoDBDocumentClient.from(dynamodb);
-  const store = createCustomerStore(dynamodb, tableName, { dueShards: LOCAL_DUE_SHARDS });
+  const store = localCustomerStore(dynamodb, tableName);
   const found: InterruptedSends = { count: 0, messages: [] };
   const pages = paginateScan(
     { client: doc },

@@ -5,8 +5,7 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLifecyclePublisher } from '../adapters/eventbridge/lifecycle-publisher';
-import { createCustomerStore } from '../adapters/dynamodb/customer-store';
-import { LOCAL_DUE_SHARDS } from './store';
+
 import { createSesMailer } from '../adapters/email/ses-mailer';
 import { createSmsSender } from '../adapters/sms/end-user-messaging';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
@@ -26,7 +25,7 @@ import type { LocalSmsOutbox } from './sms-outbox';
 import { snsEvent } from './sns';
 import { recoverAtStart, type StartupReport } from './startup';
 import type { LocalStepFunctions, ResumeReport } from './stepfunctions';
-import { startStore, type LocalStore } from './store';
+import { localCustomerStore, startStore, type LocalStore } from './store';
 import { startSweeper } from './sweeper';
 
 export { snsEvent } from './sns';
@@ -132,7 +131,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deployment: LocalDeployment = new LocalDeployment(
       workflows,
       {
-        store: createCustomerStore(store.client, tableName, { dueShards: LOCAL_DUE_SHARDS }),
+        store: localCustomerStore(store.client, tableName),
         publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
         starter: (arns) => createJourneyStarter(clients.sfn, arns),
         mailer: createSesMailer(clients.ses, {}),

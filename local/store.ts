@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { createCustomerStore } from '../adapters/dynamodb/customer-store';
 import { ensureTable } from '../adapters/dynamodb/table';
+import type { CustomerStore } from '../domain/ports';
 import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { lockDataDir } from './instance-lock';
@@ -13,6 +15,11 @@ import { closeServer, containServer, listenOn } from './serve-safely';
  * local runtime keeps the 16 it always had (raising it later keeps data readable; lowering it would not).
  */
 export const LOCAL_DUE_SHARDS = 16;
+
+/** The customer store over the local table, as every local writer must build it (same due shards). */
+export function localCustomerStore(client: DynamoDBClient, tableName: string): CustomerStore {
+  return createCustomerStore(client, tableName, { dueShards: LOCAL_DUE_SHARDS });
+}
 
 /** Where `npm start` keeps its data: $RAPPORT_DATA_DIR, or the checkout's .rapport/data. */
 export function localDataDir(env: Record<string, string | undefined> = process.env): string {

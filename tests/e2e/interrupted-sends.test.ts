@@ -1,4 +1,4 @@
-import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
+import { localCustomerStore } from '../../local/store';
 import { messageKey } from '../../domain/messages/send';
 import type { CustomerStore, MessageRecord, MessageStatus } from '../../domain/ports';
 import { createObservability, METRIC } from '../../functions/shared/observability';
@@ -17,7 +17,7 @@ describe('local start-up: messages a killed process left `sending`', () => {
   let store: CustomerStore;
   beforeAll(async () => {
     runtime = await startTestRuntime();
-    store = createCustomerStore(runtime.clients.dynamodb, runtime.tableName);
+    store = localCustomerStore(runtime.clients.dynamodb, runtime.tableName);
   });
   afterAll(async () => {
     await runtime?.stop();

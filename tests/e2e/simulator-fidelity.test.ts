@@ -123,8 +123,8 @@ async function local(events: PurchaseEvent[], ids: string[]): Promise<Record<str
       expect(answers.map((a) => a.status)).toEqual(group.map(() => 202));
     }
     await time.run(runtime.activity, { until: TO });
-    const { createCustomerStore } = await import('../../adapters/dynamodb/customer-store');
-    const store = createCustomerStore(runtime.clients.dynamodb, runtime.tableName);
+    const { localCustomerStore } = await import('../../local/store');
+    const store = localCustomerStore(runtime.clients.dynamodb, runtime.tableName);
     const outcomes: Record<string, Outcome> = {};
     for (const id of ids) {
       const messages = (await itemsOf(runtime, id, 'MESSAGE#')) as Partial<MessageRecord>[];

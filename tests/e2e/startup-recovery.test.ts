@@ -1,7 +1,7 @@
+import { localCustomerStore } from '../../local/store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { EVENT_LEASE_MS, fingerprintOf, newClaim } from '../../domain/event-claim';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { applyEvent } from '../../domain/lifecycle/apply';
@@ -49,7 +49,7 @@ describe('local start-up recovers events whose delivery died', () => {
 
   /** What the killed delivery left: its claim (with the event) and the profile with the event applied. */
   async function plantDeadDelivery(r: LocalRuntime, event: CustomerEvent, claimedMsAgo: number) {
-    const store = createCustomerStore(r.clients.dynamodb, r.tableName);
+    const store = localCustomerStore(r.clients.dynamodb, r.tableName);
     const claimedAt = Date.parse(TEST_NOW) - claimedMsAgo;
     const claim = newClaim(event, fingerprintOf(event), new Date(claimedAt), `killed-${event.customerId}`);
     expect(await store.writeEvent(claim)).toBe(true);
@@ -95,7 +95,7 @@ describe('local start-up recovers events whose delivery died', () => {
         expect.objectContaining({ status: 'RUNNING' }),
       ],
     });
-    const store = createCustomerStore(runtime.clients.dynamodb, runtime.tableName);
+    const store = localCustomerStore(runtime.clients.dynamodb, runtime.tableName);
     expect(await store.getEvent('c-old', 'e-1')).toMatchObject({ state: 'done' });
     expect(await store.getEvent('c-new', 'e-1')).toMatchObject({ state: 'done' });
     expect(await store.getProfile('c-old')).toMatchObject({ purchaseCount: 1, version: 1 });
@@ -128,7 +128,7 @@ describe('local start-up recovers events whose delivery died', () => {
     expect(await inbox(runtime, 'old@example.com')).toHaveLength(1);
     expect(await inbox(runtime, 'new@example.com')).toHaveLength(1);
     expect(
-      await createCustomerStore(runtime.clients.dynamodb, runtime.tableName).getEvent('c-old', 'e-1'),
+      await localCustomerStore(runtime.clients.dynamodb, runtime.tableName).getEvent('c-old', 'e-1'),
     ).toMatchObject({
       state: 'done',
     });

@@ -1,5 +1,6 @@
 import { loadWorkflows } from '../../domain/config/load';
 import { importedProfile } from '../../domain/lifecycle/imported';
+import { occasionOffsetMs } from '../../domain/journey/occasions';
 import { replayLifecycle } from '../../local/replay';
 import { WORKFLOWS_DIR } from '../support/local';
 
@@ -43,8 +44,11 @@ describe('a replayed profile as rapport import stores it', () => {
     // Due only at the lifecycle's threshold, 90 days after the last purchase.
     expect(profile.dueAt).toBe('2026-04-20T02:00:00.000Z');
     const stored = importedProfile(profile, deps, new Date('2026-03-01T00:00:00Z'));
-    // The runtime's birthday journey: 5 March, 09:00 in Shanghai, before the threshold.
-    expect(stored.dueAt).toBe('2026-03-05T01:00:00.000Z');
+    // The runtime's birthday journey: 5 March, 09:00 in Shanghai, before the threshold, plus this
+    // customer's place in the morning's spread (settings occasions.spread).
+    const offset = occasionOffsetMs('c-1', calendar);
+    expect(offset).toBeLessThan(calendar.occasionSpreadMs ?? 0);
+    expect(stored.dueAt).toBe(new Date(Date.parse('2026-03-05T01:00:00.000Z') + offset).toISOString());
     expect(stored).toMatchObject({ occasionsCheckedAt: '2026-03-01T00:00:00.000Z', version: 1 });
     expect(stored.stage).toBe('active');
   });
