@@ -13,8 +13,6 @@ import type {
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
-  DuePlace,
-  DueWork,
   JourneyEntryRecord,
   MessageRecord,
   StoredEvent,
@@ -25,6 +23,8 @@ import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
 import { shardOf } from './due-shard';
+import { dueIndexReads } from './due-reads';
+import { keys } from './keys';
 import { sweepLease } from './sweep-lease';
 import { DUE_INDEX } from './table';
 
@@ -41,20 +41,7 @@ import { DUE_INDEX } from './table';
  * No item expires (no TTL): an EVENT# record is what makes a redelivery of any age a duplicate (and a reused
  * id a 409), and ingest accepts events dated back to settings events.earliest, so no age is safe to forget.
  */
-export const keys = {
-  profile: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
-  event: (customerId: string, eventId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `EVENT#${eventId}` }),
-  message: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${key}` }),
-  decision: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `DECISION#${key}` }),
-  await: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `AWAIT#${key}` }),
-  pacing: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PACING' }),
-  suppression: (key: string) => ({ pk: `SUPPRESSION#${key}`, sk: 'SUPPRESSION' }),
-  tombstone: (key: string) => ({ pk: `ERASED#${key}`, sk: 'ERASED' }),
-  journeyEntry: (customerId: string, journeyId: string, executionName: string) => ({
-    pk: `CUSTOMER#${customerId}`,
-    sk: `JOURNEY#${journeyId}#${executionName}`,
-  }),
-};
+export { keys };
 
 /**
  * Customers with something due are spread over a few index partitions so that no single partition takes
@@ -63,19 +50,6 @@ export const keys = {
  */
 export function dueShard(customerId: string, shards: number = DEFAULT_SCALE.dueShards): string {
   return `DUE#${shardOf(customerId, shards)}`;
-}
-
-/**
- * Where an earlier layout kept event claims (due at the end of their lease), over its fixed 16 shards. A
- * claim lives seconds, but one left by a crash before an upgrade may still be there: listClaims reads these.
- */
-const LEGACY_CLAIM_SHARDS = Array.from({ length: 16 }, (_, shard) => `CLAIM#${shard}`);
-
-/** What an item of the due index is, by its table sort key; anything else there is not work. */
-function dueWorkOf({ customerId, sk, dueAt }: { customerId: string; sk: string; dueAt: string }): DueWork[] {
-  if (sk === 'PROFILE') return [{ kind: 'customer', customerId, dueAt }];
-  if (sk.startsWith('EVENT#')) return [{ kind: 'claim', customerId, eventId: sk.slice('EVENT#'.length) }];
-  return [];
 }
 
 /** The event record as stored: a claim that keeps its event is in the due index until done or released. */
@@ -135,7 +109,6 @@ export function createCustomerStore(
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  const dueShardNames = Array.from({ length: dueShards }, (_, shard) => `DUE#${shard}`);
   const get = async <T>(key: Record<string, string>): Promise<T | undefined> => {
     const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
     if (!Item) return undefined;
@@ -158,59 +131,6 @@ export function createCustomerStore(
     );
     for await (const page of pages) for (const item of page.Items ?? []) items.push(record<T>(item));
     return items;
-  };
-  /**
-   * One index shard's items whose index value is at or before `until` (all of them without it), as their
-   * table keys, page by page, in index order.
-   */
-  const duePages = async function* (
-    shard: string,
-    until: string | undefined,
-    pageSize: number,
-    after?: DuePlace,
-  ) {
-    const pages = paginateQuery(
-      { client: doc, pageSize },
-      {
-        ...(after && {
-          ExclusiveStartKey: {
-            ...keys.profile(after.customerId),
-            [DUE_INDEX.partitionKey]: shard,
-            [DUE_INDEX.sortKey]: after.dueAt,
-          },
-        }),
-        TableName: tableName,
-        IndexName: DUE_INDEX.name,
-        KeyConditionExpression: `#shard = :shard${until === undefined ? '' : ' AND #due <= :until'}`,
-        ExpressionAttributeNames: {
-          '#shard': DUE_INDEX.partitionKey,
-          ...(until === undefined ? {} : { '#due': DUE_INDEX.sortKey }),
-        },
-        ExpressionAttributeValues: { ':shard': shard, ...(until === undefined ? {} : { ':until': until }) },
-      },
-    );
-    for await (const page of pages)
-      yield (page.Items ?? []).map((item) => ({
-        customerId: String(item.pk).slice('CUSTOMER#'.length),
-        sk: String(item.sk),
-        dueAt: String(item[DUE_INDEX.sortKey]),
-      }));
-  };
-  /**
-   * Every shard named read through to its end, as due work: a page the caller leaves due is behind the
-   * cursor, never in front of the items after it. The shards are read side by side, a page of each at a
-   * time, so a pass costs one round trip per page depth.
-   */
-  const allShards = async function* (names: string[], until: string | undefined, pageSize: number) {
-    let open = names.map((shard) => duePages(shard, until, pageSize)[Symbol.asyncIterator]());
-    while (open.length > 0) {
-      const results = await Promise.all(open.map((pages) => pages.next()));
-      for (const result of results) {
-        const work = result.done ? [] : result.value.flatMap(dueWorkOf);
-        if (work.length > 0) yield work;
-      }
-      open = open.filter((_, i) => !results[i]?.done);
-    }
   };
   const isConditionFailure = (e: unknown) =>
     e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
@@ -292,30 +212,8 @@ export function createCustomerStore(
       );
       return (out.Items ?? []).map((i) => String(i.customerId));
     },
-    listDueWork: (now, pageSize) => allShards(dueShardNames, now, pageSize),
-    dueShards,
-    async *listDueShard(shard, now, pageSize, after) {
-      for await (const page of duePages(`DUE#${shard}`, now, pageSize, after)) {
-        const work = page.flatMap(dueWorkOf);
-        if (work.length > 0) yield work;
-      }
-    },
+    ...dueIndexReads(doc, tableName, dueShards),
     ...sweepLease(doc, tableName),
-    async *listClaims(pageSize) {
-      // The front of the DUE shards (a customer due at a legacy out-of-range time could sort among the
-      // claims there: left to the sweep), then whatever the earlier layout's claim shards still hold.
-      const pages = [
-        allShards(dueShardNames, CLAIM_DUE, pageSize),
-        allShards(LEGACY_CLAIM_SHARDS, undefined, pageSize),
-      ];
-      for (const shards of pages)
-        for await (const page of shards) {
-          const claims = page.flatMap((w) =>
-            w.kind === 'claim' ? [{ customerId: w.customerId, eventId: w.eventId }] : [],
-          );
-          if (claims.length > 0) yield claims;
-        }
-    },
     async getEvent(customerId, eventId) {
       // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record.
       const stored = await get<StoredEvent & { dueAt?: string }>(keys.event(customerId, eventId));
