@@ -90,13 +90,7 @@ function itemsOf(usage: Usage, prices: PriceList, smsPrices: SmsPrices): Item[] 
   return [
     item('Step Functions', 'state transitions', usage.stateTransitions, prices.stepFunctionsTransition),
     ...lambda,
-    item('DynamoDB', 'read request units', usage.dynamodb.readRequestUnits, prices.dynamodbReadRequestUnit),
-    item(
-      'DynamoDB',
-      'write request units',
-      usage.dynamodb.writeRequestUnits,
-      prices.dynamodbWriteRequestUnit,
-    ),
+    ...dynamodbItems(usage.dynamodb, prices, item),
     item('EventBridge', 'custom events', usage.eventBridgeEvents, prices.eventBridgeCustomEvent),
     item('API Gateway', 'HTTP API requests', usage.httpApiRequests, prices.httpApiRequest),
     item(
@@ -109,6 +103,22 @@ function itemsOf(usage: Usage, prices: PriceList, smsPrices: SmsPrices): Item[] 
     item('SQS', 'requests', usage.sqsRequests, prices.sqsRequest),
     item('SES', 'emails', usage.sesEmails, prices.sesEmail),
     ...sms,
+  ];
+}
+
+/** Request units split into what grows with customers and what every sweep costs regardless (per deployment). */
+function dynamodbItems(
+  units: Usage['dynamodb'],
+  prices: PriceList,
+  item: (service: string, what: string, quantity: number, unitPrice: number, perCustomer?: boolean) => Item,
+): Item[] {
+  const { readRequestUnits: read, writeRequestUnits: write } = units;
+  const { sweepReadRequestUnits: sweepRead, sweepWriteRequestUnits: sweepWrite } = units;
+  return [
+    item('DynamoDB', 'read request units', read - sweepRead, prices.dynamodbReadRequestUnit),
+    item('DynamoDB', 'write request units', write - sweepWrite, prices.dynamodbWriteRequestUnit),
+    item('DynamoDB', 'sweep read request units', sweepRead, prices.dynamodbReadRequestUnit, false),
+    item('DynamoDB', 'sweep write request units', sweepWrite, prices.dynamodbWriteRequestUnit, false),
   ];
 }
 
@@ -148,6 +158,8 @@ function usageProblems(usage: Usage): Problem[] {
   }
   count('dynamodb.readRequestUnits', usage.dynamodb.readRequestUnits);
   count('dynamodb.writeRequestUnits', usage.dynamodb.writeRequestUnits);
+  count('dynamodb.sweepReadRequestUnits', usage.dynamodb.sweepReadRequestUnits);
+  count('dynamodb.sweepWriteRequestUnits', usage.dynamodb.sweepWriteRequestUnits);
   count('eventBridgeEvents', usage.eventBridgeEvents);
   count('httpApiRequests', usage.httpApiRequests);
   count('schedulerInvocations', usage.schedulerInvocations);

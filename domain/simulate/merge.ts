@@ -128,6 +128,9 @@ function mergeUsage(all: readonly Usage[]): Usage {
     dynamodb: {
       readRequestUnits: total((u) => u.dynamodb.readRequestUnits),
       writeRequestUnits: total((u) => u.dynamodb.writeRequestUnits),
+      // Every part sweeps at the same moments, and only the first counts the sweep's fixed part.
+      sweepReadRequestUnits: total((u) => u.dynamodb.sweepReadRequestUnits),
+      sweepWriteRequestUnits: total((u) => u.dynamodb.sweepWriteRequestUnits),
     },
     eventBridgeEvents: total((u) => u.eventBridgeEvents),
     httpApiRequests: total((u) => u.httpApiRequests),

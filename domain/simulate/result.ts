@@ -16,8 +16,17 @@ export interface Usage {
   transitionsByState: Record<string, Record<string, number>>;
   /** Per Lambda function (as named in the CDK stack: ingest-event, send-message, journey-step, sweep, …). */
   lambda: Record<string, { requests: number; /** Sum of the measured durations, ms. */ durationMs: number }>;
-  /** DynamoDB on-demand request units, counted at the store adapter. */
-  dynamodb: { readRequestUnits: number; writeRequestUnits: number };
+  /**
+   * DynamoDB on-demand request units, counted at the store adapter. `sweep…` are the part every sweep
+   * costs however many customers there are (the coordinator's lease, one query a due shard): a cost per
+   * deployment, not per customer. The other two include them.
+   */
+  dynamodb: {
+    readRequestUnits: number;
+    writeRequestUnits: number;
+    sweepReadRequestUnits: number;
+    sweepWriteRequestUnits: number;
+  };
   /** Custom events put on EventBridge (stage and tier changes, journey tasks). */
   eventBridgeEvents: number;
   /** Requests to the HTTP API (events posted, unsubscribe and preference pages, survey answers). */

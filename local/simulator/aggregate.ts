@@ -61,7 +61,12 @@ function usageOf(s: Snapshot): Usage {
     stateTransitions: transitions,
     transitionsByState: byState,
     lambda: s.lambda,
-    dynamodb: { readRequestUnits: s.seen.readRequestUnits, writeRequestUnits: s.seen.writeRequestUnits },
+    dynamodb: {
+      readRequestUnits: s.seen.readRequestUnits,
+      writeRequestUnits: s.seen.writeRequestUnits,
+      sweepReadRequestUnits: s.seen.sweepReadRequestUnits,
+      sweepWriteRequestUnits: s.seen.sweepWriteRequestUnits,
+    },
     eventBridgeEvents: s.counts.changes + s.busEvents,
     // Each event is taken to arrive as a POST /events (an EventBridge rule would cost the same or less).
     httpApiRequests: s.events,

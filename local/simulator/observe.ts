@@ -10,6 +10,9 @@ export interface Observations {
   skipped: MessageRecord[];
   readRequestUnits: number;
   writeRequestUnits: number;
+  /** Of those, what the sweep costs per deployment (lease, one query a shard): see Usage.dynamodb. */
+  sweepReadRequestUnits: number;
+  sweepWriteRequestUnits: number;
 }
 
 /** The calls whose records the result is made of; every other call goes to the store untouched. */
@@ -54,7 +57,15 @@ export function observedStore<S extends CustomerStore>(
   tally: Tally,
   options: { keepMessages?: boolean; countsSweep?: boolean } = {},
 ): { store: S; seen: Observations } {
-  const seen: Observations = { tally, sent: [], skipped: [], readRequestUnits: 0, writeRequestUnits: 0 };
+  const seen: Observations = {
+    tally,
+    sent: [],
+    skipped: [],
+    readRequestUnits: 0,
+    writeRequestUnits: 0,
+    sweepReadRequestUnits: 0,
+    sweepWriteRequestUnits: 0,
+  };
   const store = build(requestUnits(seen));
   const keep = options.keepMessages === true;
   // One wrapper a method, made when first asked for: a call through the store costs no new closure.
@@ -66,8 +77,12 @@ export function observedStore<S extends CustomerStore>(
         // first: one read unit a KB of 4).
         if (options.countsSweep !== false) {
           const bytes = store.dueShards * CURSOR_BYTES;
-          seen.writeRequestUnits += Math.ceil(bytes / 1024);
-          if (name === 'takeSweepLease') seen.readRequestUnits += Math.ceil(bytes / 4096);
+          const written = Math.ceil(bytes / 1024);
+          const read = name === 'takeSweepLease' ? Math.ceil(bytes / 4096) : 0;
+          seen.writeRequestUnits += written;
+          seen.sweepWriteRequestUnits += written;
+          seen.readRequestUnits += read;
+          seen.sweepReadRequestUnits += read;
         }
         return fn.apply(store, args);
       };
@@ -119,7 +134,10 @@ function indexReads(
   return (...args: unknown[]) => {
     const pages = (fn as (...a: unknown[]) => AsyncIterable<unknown[]>).apply(target, args);
     return (async function* () {
-      if (countsQueries) seen.readRequestUnits += queries;
+      if (countsQueries) {
+        seen.readRequestUnits += queries;
+        seen.sweepReadRequestUnits += queries;
+      }
       for await (const page of pages) {
         seen.readRequestUnits += Math.ceil(jsonBytes(page) / 4096);
         yield page;

@@ -19,7 +19,13 @@ const twoMonths: Usage = {
     'send-message': { requests: 20_000, durationMs: 4_000_000 },
     sweep: { requests: 1_461, durationMs: 1_461_000 },
   },
-  dynamodb: { readRequestUnits: 2_000_000, writeRequestUnits: 800_000 },
+  // Of which the sweeps' own: 1,461 sweeps × 64 shard queries, and a lease taken and left each time.
+  dynamodb: {
+    readRequestUnits: 2_000_000,
+    writeRequestUnits: 800_000,
+    sweepReadRequestUnits: 93_504,
+    sweepWriteRequestUnits: 2_922,
+  },
   eventBridgeEvents: 10_000,
   httpApiRequests: 6_000,
   schedulerInvocations: 1_461,
@@ -44,9 +50,12 @@ describe('forecastCost on a hand-made usage', () => {
       ['Lambda', 'sweep requests', 730.5, 0.0001461],
       // 730.5 s × 0.5 GB = 365.25 GB-s × $0.0000133334 = $0.00487002435
       ['Lambda', 'sweep GB-seconds', 365.25, 0.00487002435],
-      // 1M RRU × $0.125/1M = $0.125; 400,000 WRU × $0.625/1M = $0.25
-      ['DynamoDB', 'read request units', 1_000_000, 0.125],
-      ['DynamoDB', 'write request units', 400_000, 0.25],
+      // 1M RRU × $0.125/1M = $0.125 and 400,000 WRU × $0.625/1M = $0.25 in all, of which the sweeps'
+      // 46,752 RRU ($0.005844) and 1,461 WRU ($0.000913125) are a line of their own each.
+      ['DynamoDB', 'read request units', 953_248, 0.119156],
+      ['DynamoDB', 'write request units', 398_539, 0.249086875],
+      ['DynamoDB', 'sweep read request units', 46_752, 0.005844],
+      ['DynamoDB', 'sweep write request units', 1_461, 0.000913125],
       // 5,000 events, 3,000 requests, 730.5 invocations at $1.00/1M each
       ['EventBridge', 'custom events', 5_000, 0.005],
       ['API Gateway', 'HTTP API requests', 3_000, 0.003],
@@ -71,10 +80,15 @@ describe('forecastCost on a hand-made usage', () => {
     // + 0.0007305 = $2.90408002435; with SES ($1) and SMS ($10): $13.90408002435.
     expect(forecast.infraUsdPerMonth).toBeCloseTo(2.90408002435, 9);
     expect(forecast.totalUsdPerMonth).toBeCloseTo(13.90408002435, 9);
-    // Per 1M customers (× 1,000), except the sweep's invocations and the schedule, which a deployment pays
-    // once whatever its size: (2.90408002435 − 0.0001461 − 0.0007305) × 1,000 + 0.0008766 = $2,903.20440095.
-    expect(forecast.infraUsdPerMonthPerMillionCustomers).toBeCloseTo(2903.20430095, 6);
-    expect(forecast.totalUsdPerMonthPerMillionCustomers).toBeCloseTo(2903.20430095 + 11_000, 6);
+    // Per 1M customers (× 1,000), except the sweep's invocations, the schedule and the sweeps' own request
+    // units, which a deployment pays once whatever its size ($0.007633725 in all):
+    // (2.90408002435 − 0.007633725) × 1,000 + 0.007633725 = $2,896.453933075.
+    expect(forecast.infraUsdPerMonthPerMillionCustomers).toBeCloseTo(2896.453933075, 6);
+    expect(forecast.totalUsdPerMonthPerMillionCustomers).toBeCloseTo(2896.453933075 + 11_000, 6);
+    expect(line(forecast, 'DynamoDB', 'sweep read request units').usdPerMonthPerMillionCustomers).toBeCloseTo(
+      0.005844,
+      9,
+    );
     expect(line(forecast, 'EventBridge Scheduler', 'invocations').usdPerMonthPerMillionCustomers).toBeCloseTo(
       0.0007305,
       9,
@@ -142,7 +156,12 @@ const cdnowShapedPerMillion: Usage = {
     'journey-step': { requests: 150_000, durationMs: 150_000 * 50 },
     sweep: { requests: 730, durationMs: 730 * 2_000 },
   },
-  dynamodb: { readRequestUnits: 3_000_000, writeRequestUnits: 2_000_000 },
+  dynamodb: {
+    readRequestUnits: 3_000_000,
+    writeRequestUnits: 2_000_000,
+    sweepReadRequestUnits: 0,
+    sweepWriteRequestUnits: 0,
+  },
   eventBridgeEvents: 200_000,
   httpApiRequests: 164_000,
   schedulerInvocations: 730,
