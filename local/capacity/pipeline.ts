@@ -124,7 +124,7 @@ function context(model: CapacityModel, spec: PipelineSpec, queues: ModelQueues):
     workflows: w,
     queues,
     lifecycle,
-    direct: ports.starter(model.stateMachineArns(w.journeys)),
+    direct: ports.starter(model.stateMachineArns([...w.journeys, ...spec.journeys])),
     acceptEvent: createAcceptEventHandler({
       ...createObservability(),
       store: ports.store,

@@ -46,7 +46,17 @@ function describeScale(label: string, total: number, s: Similar): string {
           : '');
 }
 
-function common(f: Figures, k: number): string {
+/**
+ * The due shards' busiest second. Projected × k where their load is spread as at full scale (events of
+ * many customers); scenario 1's comes from sweep-workers, each taking one message's customers (mostly of
+ * one shard) in turn, so at full scale a shard takes at most sweepConcurrency workers' turns a second.
+ */
+function dueShard(f: Figures, k: number): string {
+  const { key, units } = f.dynamo.hottestDue;
+  return `hottest due shard ${key || '-'} ${n(units * k)}/s`;
+}
+
+function common(f: Figures, k: number, due = dueShard(f, k)): string {
   const lambda = Object.entries(f.lambda)
     // The coordinator runs on its schedule whatever the population: its runs are not projected.
     .map(
@@ -65,10 +75,21 @@ function common(f: Figures, k: number): string {
     `  executions ended: ${n(f.executions.succeeded * k)} succeeded, ${n(f.executions.failed * k)} failed; ${n(f.executions.deferralRounds * k)} deferral rounds`,
     `  SES: ${n(f.ses.accepted * k)} accepted, peak ${n(f.ses.peakPerSecond * k)}/s, ${n(f.ses.throttled * k)} throttled, ${f.ses.duplicates} twice`,
     `  Lambda: ${lambda}`,
-    `  DynamoDB: ${n(f.dynamo.reads * k)} reads, ${n(f.dynamo.writes * k)} writes, ${n(f.dynamo.throttles * k)} throttled, hottest customer partition ${f.dynamo.hottest.key} ${n(f.dynamo.hottest.units)}/s, hottest due shard ${f.dynamo.hottestDue.key || '-'} ${n(f.dynamo.hottestDue.units * k)}/s (limits ${n(AWS_QUOTAS.dynamoPartition.readUnits)} read, ${n(AWS_QUOTAS.dynamoPartition.writeUnits)} write)`,
+    `  DynamoDB: ${n(f.dynamo.reads * k)} reads, ${n(f.dynamo.writes * k)} writes, ${n(f.dynamo.throttles * k)} throttled, hottest customer partition ${f.dynamo.hottest.key} ${n(f.dynamo.hottest.units)}/s, ${due} (limits ${n(AWS_QUOTAS.dynamoPartition.readUnits)} read, ${n(AWS_QUOTAS.dynamoPartition.writeUnits)} write)`,
     `  queues: ${queues}`,
     `  model: ${n(f.instants)} instants over ${n(f.virtualSeconds)} virtual s`,
   ].join('\n');
+}
+
+/** Scenario 1's due shards: the workers' turns, bounded at full scale by sweepConcurrency of them. */
+function sweptShard(f: Figures, k: number, customers: number): string {
+  const worker = f.lambda['sweep-worker'];
+  const msPerTurn = worker ? worker.busyMs / (customers / k) : 0;
+  const bound = msPerTurn ? (BANK.sweepConcurrency * 1000) / msPerTurn : 0;
+  return (
+    `due shards written by the workers' turns (${msPerTurn.toFixed(0)} ms a turn): at full scale at most ` +
+    `${BANK.sweepConcurrency} workers × ${n(1000 / (msPerTurn || 1))}/s = ${n(bound)} writes/s on one shard`
+  );
 }
 
 /** Shanghai's wall clock (the festival's customers live there). */
@@ -111,7 +132,7 @@ async function scenario1(): Promise<void> {
       `  deepest queue: ${Object.entries(f.queues)
         .map(([q, x]) => `${q} ${n(x.deepest * k)}`)
         .join(', ')} messages; dead letters ${queues.reduce((a, x) => a + x.deadLetters, 0)}\n` +
-      `${common(f, k)}\n` +
+      `${common(f, k, sweptShard(f, k, festivalCustomers))}\n` +
       `  quotas needed for a million (us-east-1 defaults in brackets): StartExecution refill ≥ ${BANK.startsPerSecond}/s (300/s, burst 1,300: no raise; ` +
       `regions with 150/s: raise, or startsPerSecond ≤ 125 and the greeting ends later); SES maximum send rate ${BANK.emailsPerSecond}/s and a 24-hour quota ≥ 1,000,000 (14/s and 50,000 after leaving the sandbox: request both); ` +
       `Lambda concurrency ≥ ${sendConcurrency(BANK) + BANK.sweepConcurrency + BANK.startConcurrency + BANK.ingestConcurrency + 1} + the API's and journey-step's (1,000: no raise); ` +
