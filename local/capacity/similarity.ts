@@ -45,12 +45,12 @@ export function similar(scale: Scale, quotas: Quotas, k: number): Similar {
     eventsApiPerSecond: scale.eventsApiPerSecond / k,
     linksApiPerSecond: scale.linksApiPerSecond / k,
   };
+  // sendConcurrency keeps at least 2 slots (and rounds up): a share below that is clamped like the rest.
   const send = sendConcurrency(scale) / k;
-  if (sendConcurrency(scaled) > send) {
-    clamped.push(
-      `send-message reserved ${sendConcurrency(scale)} → ${sendConcurrency(scaled)} (not ${send.toFixed(2)})`,
-    );
-    extraSlots += Math.ceil(sendConcurrency(scaled) - send);
+  if (send < MIN_MAPPING_CONCURRENCY) {
+    const modelled = sendConcurrency(scaled);
+    clamped.push(`send-message reserved ${sendConcurrency(scale)} → ${modelled} (not ${send.toFixed(2)})`);
+    extraSlots += Math.ceil(modelled - send);
   }
   return {
     k,

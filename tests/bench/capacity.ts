@@ -141,6 +141,11 @@ async function scenario1(): Promise<void> {
   );
 }
 
+function emptied(f: Figures, queue: string, start: number): string {
+  const at = f.queues[queue]?.emptiedAt ?? 0;
+  return at ? ((at - start) / 1000).toFixed(0) : '-';
+}
+
 async function scenario2(): Promise<void> {
   const total = eventsPerSecond * seconds;
   const s = similar(BANK, DEFAULT_QUOTAS, burstK);
@@ -161,7 +166,8 @@ async function scenario2(): Promise<void> {
       `  ${n(r.acceptedByApi * k)} accepted by the API, ${n(r.putOnBus * k)} put on the bus; ${n(r.throttled * k)} answered 429 and sent again by the clients (${n(r.lambdaThrottled * k)} for want of a Lambda slot); ` +
       `the API let through ${n(r.peakApiPerSecond * k)}/s at its busiest; the last accepted after ${r.lastAcceptedAfterSeconds.toFixed(0)} s\n` +
       `  ${n(r.applied * k)} applied once, ${n(r.profiles * k)} customers, ${n(r.journeysStarted * k)} journeys started; ` +
-      `backlog cleared (every queue empty) after ${r.drainedAfterSeconds.toFixed(0)} s (${(r.drainedAfterSeconds / 60).toFixed(1)} min); dead letters ${dead}\n` +
+      `backlog cleared (every queue empty) after ${r.drainedAfterSeconds.toFixed(0)} s (${(r.drainedAfterSeconds / 60).toFixed(1)} min): ` +
+      `the ingest queue after ${emptied(r.figures, 'ingest', r.startedAt)} s, the start queue after ${emptied(r.figures, 'starts', r.startedAt)} s; dead letters ${dead}\n` +
       `${common(r.figures, k)}\n` +
       `  ${r.cpuSeconds.toFixed(1)} s CPU: ${n(total / s.k / r.cpuSeconds)} modelled events per CPU second`,
   );

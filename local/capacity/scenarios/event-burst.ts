@@ -39,6 +39,8 @@ export interface EventBurstResult {
   /** Virtual seconds from the first event until the last was accepted, and until every queue was empty. */
   lastAcceptedAfterSeconds: number;
   drainedAfterSeconds: number;
+  /** The first event's time (virtual ms). */
+  startedAt: number;
   cpuSeconds: number;
 }
 
@@ -112,6 +114,7 @@ export async function eventBurst(options: EventBurstOptions): Promise<EventBurst
       journeysStarted: model.startBucket.taken,
       lastAcceptedAfterSeconds: (client.lastAt - start) / 1000,
       drainedAfterSeconds: (drainedAt - start) / 1000,
+      startedAt: start,
       cpuSeconds: cpuSince(cpu0),
     };
   } finally {
