@@ -40,7 +40,8 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 function describeScale(label: string, total: number, s: Similar): string {
   return s.k === 1
     ? `${n(total)} ${label} modelled at full scale (unscaled)`
-    : `${n(total)} ${label} modelled at 1/${s.k} scale (${n(total / s.k)} ${label}; every rate, quota and concurrency ÷ ${s.k}; counts and depths below projected × ${s.k})` +
+    : `${n(total)} ${label} modelled at 1/${s.k} scale (${n(total / s.k)} ${label}; every rate, quota and concurrency ÷ ${s.k}; ` +
+        `counts, depths and rates below projected × ${s.k}; peak rates averaged over ${Math.min(s.k, 10)} s)` +
         (s.clamped.length
           ? `\n  not divisible (kept at SQS's minimum of 2, so faster than similar, none the bottleneck): ${s.clamped.join('; ')}`
           : '');
