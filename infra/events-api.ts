@@ -28,6 +28,7 @@ import { acknowledgeNag } from './nag';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { workQueue } from './work-queue';
+import { FUNCTION_TIMEOUT_SECONDS, WORK_QUEUES } from './work-settings';
 
 export interface EventsApiProps {
   functions: FunctionSettings;
@@ -142,20 +143,19 @@ export class EventsApi extends StackPart {
   private ingestPath(settings: FunctionSettings, environment: Record<string, string>) {
     const ingestEvent = rapportFunction(this, 'IngestEvent', settings, {
       name: 'ingest-event',
-      // A batch of events applied one after another; DELETE /customers/{id} is cut at API Gateway's 30 s.
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['ingest-event']),
       environment,
     });
     const { queue, deadLetters } = workQueue(this, 'IngestQueue', {
       name: 'ingest',
       consumer: ingestEvent,
-      maxReceiveCount: 5,
-      batchSize: 10,
+      maxReceiveCount: WORK_QUEUES.ingest.maxReceiveCount,
+      batchSize: WORK_QUEUES.ingest.batchSize,
       maxConcurrency: settings.scale.ingestConcurrency,
     });
     const acceptEvent = rapportFunction(this, 'AcceptEvent', settings, {
       name: 'accept-event',
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['accept-event']),
       environment: { INGEST_QUEUE_URL: queue.queueUrl },
     });
     queue.grantSendMessages(acceptEvent.fn);

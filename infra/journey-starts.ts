@@ -5,6 +5,7 @@ import type { HandlerFunction } from './handler-function';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { workQueue } from './work-queue';
+import { FUNCTION_TIMEOUT_SECONDS, WORK_QUEUES } from './work-settings';
 
 export interface JourneyStartsProps {
   functions: FunctionSettings;
@@ -27,18 +28,14 @@ export class JourneyStarts extends StackPart {
     const { scale } = props.functions;
     this.startJourney = rapportFunction(this, 'StartJourney', props.functions, {
       name: 'start-journey',
-      // A batch of 10 at its share of the rate takes well under this; a start whose turn would come after
-      // it is handed back to the queue (StartDeferredError), and comes back after the visibility timeout.
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['start-journey']),
       environment: { STATE_MACHINE_ARN_PREFIX: props.stateMachineArnPrefix },
     });
     ({ queue: this.queue, deadLetters: this.deadLetters } = workQueue(this, 'StartQueue', {
       name: 'starts',
       consumer: this.startJourney,
-      // A throttled or deferred start is a failure of its message: more receives than elsewhere before
-      // it is dead-lettered, so a backlog under throttling is retried, not parked.
-      maxReceiveCount: 10,
-      batchSize: 10,
+      maxReceiveCount: WORK_QUEUES.starts.maxReceiveCount,
+      batchSize: WORK_QUEUES.starts.batchSize,
       // Exactly what the pacing divides the rate by: more consumers would start faster than startsPerSecond.
       maxConcurrency: scale.startConcurrency,
     }));

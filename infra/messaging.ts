@@ -12,6 +12,7 @@ import { emailDomain } from './names';
 import { acknowledgeNag } from './nag';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
+import { FUNCTION_TIMEOUT_SECONDS } from './work-settings';
 
 export interface MessagingProps {
   functions: FunctionSettings;
@@ -48,8 +49,7 @@ export class Messaging extends StackPart {
     });
     this.sendMessage = rapportFunction(this, 'SendMessage', props.functions, {
       name: 'send-message',
-      // Below the Task state's TimeoutSeconds (60) in the compiled journeys.
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['send-message']),
       // Sized to the SES send rate: a crowd of due sends waits in the journeys' Retry and deferral loop
       // (a full reservation is throttling to them) instead of pressing SES into throttling.
       reservedConcurrency: sendConcurrency(props.functions.scale),

@@ -9,6 +9,7 @@ import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { SweepSchedule } from './sweep-schedule';
 import { workQueue } from './work-queue';
+import { FUNCTION_TIMEOUT_SECONDS, WORK_QUEUES } from './work-settings';
 
 export interface SweepingProps {
   functions: FunctionSettings;
@@ -50,15 +51,14 @@ export class Sweeping extends StackPart {
     };
     this.sweepWorker = rapportFunction(this, 'SweepWorker', props.functions, {
       name: 'sweep-worker',
-      // One message (up to 100 customers, a few calls each, one after another) per invocation.
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['sweep-worker']),
       environment: lifecycleEnvironment,
     });
     ({ queue: this.queue, deadLetters: this.queueDeadLetters } = workQueue(this, 'SweepQueue', {
       name: 'sweep',
       consumer: this.sweepWorker,
-      maxReceiveCount: 5,
-      batchSize: 1,
+      maxReceiveCount: WORK_QUEUES.sweep.maxReceiveCount,
+      batchSize: WORK_QUEUES.sweep.batchSize,
       maxConcurrency: props.functions.scale.sweepConcurrency,
     }));
     this.sweep = rapportFunction(this, 'Sweep', props.functions, {
@@ -67,7 +67,7 @@ export class Sweeping extends StackPart {
       // cursors. Its lease (one conditional write) keeps it to one run at a time: a run that finds it held
       // ends at once (SweepsOverlapped). No reserved concurrency: the lease is enough, and a reservation
       // would take from the account's unreserved pool (and fail to deploy in a small account).
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.sweep),
       deadLetterQueue: this.deadLetters,
       environment: { ...lifecycleEnvironment, SWEEP_QUEUE_URL: this.queue.queueUrl },
     });

@@ -5,6 +5,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue';
 import type { HandlerFunction } from './handler-function';
+import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from './work-settings';
 
 /**
  * The name of a Rapport work queue (`rapport-<name>`) and of its dead-letter queue (`rapport-<name>-dlq`):
@@ -13,8 +14,7 @@ import type { HandlerFunction } from './handler-function';
 export const workQueueName = (name: string) => `rapport-${name}`;
 export const workDeadLetterQueueName = (name: string) => `rapport-${name}-dlq`;
 
-/** AWS's guidance for a queue a Lambda consumes: a visibility timeout of at least 6 times its timeout. */
-export const VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT = 6;
+export { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT };
 
 export interface WorkQueueProps {
   /** The short name: `ingest`, `starts`, `sweep`. */

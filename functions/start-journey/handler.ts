@@ -25,6 +25,9 @@ export interface StartJourneyDeps extends Observability {
 /** A start left for a later delivery: waiting for its turn would outlast this invocation. */
 export class StartDeferredError extends RapportError {}
 
+/** Starts made side by side in one invocation: enough to reach a consumer's rate through StartExecution's latency. */
+export const STARTS_SIDE_BY_SIDE = 4;
+
 /** What is kept back from the deadline: a StartExecution call and the batch's answer. */
 const DEADLINE_MARGIN_MS = 3_000;
 

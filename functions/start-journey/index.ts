@@ -10,7 +10,7 @@ import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { bundledWorkflows } from '../shared/workflows';
 import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
-import { createStartJourneyHandler } from './handler';
+import { createStartJourneyHandler, STARTS_SIDE_BY_SIDE } from './handler';
 
 const env = readEnv(
   z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
@@ -29,6 +29,5 @@ export const handler = createStartJourneyHandler({
     now: () => Date.now(),
     sleep: (ms) => sleep(ms),
   }),
-  // Enough side by side to reach this consumer's rate through StartExecution's latency.
-  concurrency: 4,
+  concurrency: STARTS_SIDE_BY_SIDE,
 });

@@ -9,8 +9,10 @@ export interface DynamoStats {
   writes: number;
   /** Requests over a partition's per-second throughput: the SDK backs off and tries again. */
   throttles: number;
-  /** The busiest partition key in any one second, in units. */
+  /** The busiest partition key other than the due shards' (a customer's) in any one second, in units. */
   hottest: { key: string; units: number };
+  /** The busiest due-index shard (shared by its customers: its load grows with the population). */
+  hottestDue: { key: string; units: number };
 }
 
 /** Methods whose name says they read; every other method writes. */
@@ -31,7 +33,13 @@ export function modelledStore<S extends CustomerStore>(
   options: { dueShards: number; partition?: { readUnits: number; writeUnits: number } },
 ): { store: CustomerStore; stats: DynamoStats } {
   const limits = options.partition ?? AWS_QUOTAS.dynamoPartition;
-  const stats: DynamoStats = { reads: 0, writes: 0, throttles: 0, hottest: { key: '', units: 0 } };
+  const stats: DynamoStats = {
+    reads: 0,
+    writes: 0,
+    throttles: 0,
+    hottest: { key: '', units: 0 },
+    hottestDue: { key: '', units: 0 },
+  };
   let second = -1;
   let used = new Map<string, number>();
   /** Charges a unit on `key`; the milliseconds to wait first when its partition is full this second. */
@@ -46,7 +54,9 @@ export function modelledStore<S extends CustomerStore>(
       return (s + 1) * 1000 - now;
     }
     used.set(k, units);
-    if (units > stats.hottest.units) stats.hottest = { key: k, units };
+    if (!key.startsWith('due#')) {
+      if (units > stats.hottest.units) stats.hottest = { key: k, units };
+    } else if (units > stats.hottestDue.units) stats.hottestDue = { key: k, units };
     return 0;
   };
   const store = new Proxy(inner, {
@@ -54,16 +64,20 @@ export function modelledStore<S extends CustomerStore>(
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== 'function' || typeof name !== 'string') return value;
       const write = !READS.test(name);
-      // The due index is read in pages (an async iterable): each page is one Query on every shard.
-      if (name === 'listDueWork')
+      // A due shard is read in pages (an async iterable): each page is one Query on its partition.
+      if (name === 'listDueShard')
         return (...args: unknown[]) =>
           pagesOf((value as (...a: unknown[]) => AsyncIterable<unknown>).apply(target, args), async () => {
             await clock.sleep(LATENCY_MS.dynamo);
-            for (let shard = 0; shard < options.dueShards; shard++) charge(`due#${shard}`, false);
-            stats.reads += options.dueShards;
+            for (let wait = charge(`due#${String(args[0])}`, false); wait > 0;) {
+              await clock.sleep(wait);
+              wait = charge(`due#${String(args[0])}`, false);
+            }
+            stats.reads++;
           });
       return async (...args: unknown[]) => {
-        const customer = customerOf(args[0]);
+        // The lease is one item, whoever holds it.
+        const customer = name.endsWith('SweepLease') ? 'sweep-lease' : customerOf(args[0]);
         await clock.sleep(LATENCY_MS.dynamo);
         const keys = [customer, ...(write && INDEXED.has(name) ? [dueKey(customer, options.dueShards)] : [])];
         for (let wait = keys.map((k) => charge(k, write)).reduce((a, b) => Math.max(a, b), 0); wait > 0;) {
@@ -92,7 +106,7 @@ function customerOf(arg: unknown): string {
   return typeof id === 'string' ? id : 'table';
 }
 
-/** The due shard's partition key; the store's own shard count (16 today) until #12 makes it a setting. */
+/** The due shard's partition key (scale.dueShards shards, as the store writes them). */
 function dueKey(customerId: string, dueShards: number): string {
-  return `due#${shardOf(customerId) % dueShards}`;
+  return `due#${shardOf(customerId, dueShards)}`;
 }

@@ -1,3 +1,4 @@
+import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/work-settings';
 import type { LambdaHandler } from '../lambda';
 import { invokeLambda } from '../lambda';
 import { LATENCY_MS } from './latency';
@@ -18,6 +19,13 @@ export interface FunctionStats {
   peakConcurrency: number;
   /** Slot-milliseconds used: the GB-seconds of the bill, per GB. */
   busyMs: number;
+  /** Invocations that ran past the function's timeout (Lambda would have cut them): must stay 0. */
+  timedOut: number;
+}
+
+/** A function's timeout (ms): the stack's (infra/work-settings.ts), or 60 s for one it does not list. */
+export function timeoutMsOf(fn: string): number {
+  return ((FUNCTION_TIMEOUT_SECONDS as Record<string, number>)[fn] ?? 60) * 1000;
 }
 
 /**
@@ -36,16 +44,21 @@ export class LambdaPool {
     private readonly clock: VirtualClock,
     private readonly accountLimit: number,
     private readonly reserved: Readonly<Record<string, number>> = {},
+    /** What AWS keeps unreserved (100; less in a model scaled down). */
+    minUnreserved = 100,
   ) {
     const total = Object.values(reserved).reduce((a, b) => a + b, 0);
-    if (accountLimit - total < 100)
-      throw new Error(`reserved concurrency ${total} leaves fewer than 100 of ${accountLimit} unreserved`);
+    if (accountLimit - total < minUnreserved)
+      throw new Error(
+        `reserved concurrency ${total} leaves fewer than ${minUnreserved} of ${accountLimit} unreserved`,
+      );
     this.unreserved = accountLimit - total;
   }
 
   statsOf(fn: string): FunctionStats {
     let s = this.stats.get(fn);
-    if (!s) this.stats.set(fn, (s = { invocations: 0, throttles: 0, peakConcurrency: 0, busyMs: 0 }));
+    if (!s)
+      this.stats.set(fn, (s = { invocations: 0, throttles: 0, peakConcurrency: 0, busyMs: 0, timedOut: 0 }));
     return s;
   }
 
@@ -73,16 +86,22 @@ export class LambdaPool {
     this.waiters.push(wake);
   }
 
-  /** Runs the handler in a slot already taken (tryAcquire), and frees it after. */
+  /**
+   * Runs the handler in a slot already taken (tryAcquire), and frees it after. Its context counts down
+   * the function's timeout in virtual time (getRemainingTimeInMillis), as the handlers' deadlines read it.
+   */
   async run<E, R>(fn: string, handler: LambdaHandler<E, R>, event: E): Promise<R> {
     const s = this.statsOf(fn);
     s.invocations++;
     const started = this.clock.now();
+    const timeoutMs = timeoutMsOf(fn);
     try {
       await this.clock.sleep(LATENCY_MS.invoke);
-      return await invokeLambda(fn, handler, event);
+      return await invokeLambda(fn, handler, event, timeoutMs - LATENCY_MS.invoke);
     } finally {
-      s.busyMs += this.clock.now() - started;
+      const took = this.clock.now() - started;
+      s.busyMs += took;
+      if (took > timeoutMs) s.timedOut++;
       this.release(fn);
     }
   }

@@ -32,7 +32,17 @@ import { TokenBucket } from './token-bucket';
 export type Quotas = {
   startExecution: { burst: number; perSecond: number };
   lambdaConcurrency: number;
+  /** Concurrency AWS keeps unreserved (100; less in a model scaled down). */
+  minUnreserved: number;
   dynamoPartition: { writeUnits: number; readUnits: number };
+};
+
+/** us-east-1's defaults, as the model runs them unless told otherwise. */
+export const DEFAULT_QUOTAS: Quotas = {
+  startExecution: AWS_QUOTAS.startExecution,
+  lambdaConcurrency: AWS_QUOTAS.lambdaConcurrency,
+  minUnreserved: 100,
+  dynamoPartition: AWS_QUOTAS.dynamoPartition,
 };
 
 export interface ModelOptions {
@@ -45,6 +55,8 @@ export interface ModelOptions {
   reserved?: Record<string, number>;
   /** SES's send rate as a share of `scale.emailsPerSecond` at a virtual time (1 by default). */
   sesRateAt?: (t: number) => number;
+  /** The window peak rates are averaged over (ms): a second unless the model is scaled down. */
+  rateWindowMs?: number;
 }
 
 /** What the real handlers are wired to in the model: the ports, each an AWS service in virtual time. */
@@ -77,7 +89,7 @@ export interface ExecutionTally {
 export class CapacityModel {
   readonly clock: VirtualClock;
   readonly lambda: LambdaPool;
-  readonly memory = memoryStore();
+  readonly memory: ReturnType<typeof memoryStore>;
   readonly ports: ModelPorts;
   readonly startBucket: TokenBucket;
   readonly sesBucket: TokenBucket;
@@ -99,13 +111,20 @@ export class CapacityModel {
   constructor(readonly options: ModelOptions) {
     // Throttles are thrown by the hundred thousand: their stack traces were a tenth of the model's time.
     Error.stackTraceLimit = 0;
-    const quotas: Quotas = { ...AWS_QUOTAS, ...options.quotas };
+    const quotas: Quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
+    this.memory = memoryStore({ dueShards: options.scale.dueShards });
     this.clock = new VirtualClock(options.start);
     const now = () => this.clock.now();
-    this.lambda = new LambdaPool(this.clock, quotas.lambdaConcurrency, options.reserved);
-    this.startBucket = new TokenBucket(quotas.startExecution, now);
+    this.lambda = new LambdaPool(
+      this.clock,
+      quotas.lambdaConcurrency,
+      options.reserved,
+      quotas.minUnreserved,
+    );
+    const window = options.rateWindowMs ?? 1_000;
+    this.startBucket = new TokenBucket(quotas.startExecution, now, () => 1, window);
     const ses = options.scale.emailsPerSecond;
-    this.sesBucket = new TokenBucket({ burst: ses, perSecond: ses }, now, options.sesRateAt);
+    this.sesBucket = new TokenBucket({ burst: ses, perSecond: ses }, now, options.sesRateAt, window);
     const { store, stats } = modelledStore(this.memory, this.clock, {
       dueShards: options.scale.dueShards,
       partition: quotas.dynamoPartition,
@@ -207,6 +226,7 @@ export class CapacityModel {
         started: this.startBucket.taken,
         throttled: this.startBucket.throttled,
         peakPerSecond: this.startBucket.peakPerSecond,
+        lastAt: this.startBucket.lastTakenAt,
       },
       ses: {
         accepted: this.mail.accepted,
@@ -236,7 +256,7 @@ export interface Figures {
   virtualSeconds: number;
   instants: number;
   executions: ExecutionTally;
-  startExecution: { started: number; throttled: number; peakPerSecond: number };
+  startExecution: { started: number; throttled: number; peakPerSecond: number; lastAt: number };
   ses: { accepted: number; throttled: number; duplicates: number; peakPerSecond: number };
   lambda: Record<string, FunctionStats>;
   dynamo: DynamoStats;

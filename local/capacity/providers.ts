@@ -50,6 +50,7 @@ export function modelledStarter(
   bucket: TokenBucket,
 ): JourneyStarter {
   return {
+    executionArn: (request) => inner.executionArn(request),
     async start(request) {
       await clock.sleep(LATENCY_MS.stepFunctions);
       if (!bucket.take()) throw throttle('ThrottlingException', 'Rate exceeded');

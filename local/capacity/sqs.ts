@@ -26,6 +26,8 @@ export interface QueueStats {
   deadLetters: number;
   /** Deliveries the consumer reported failed (or whose invocation failed). */
   failedDeliveries: number;
+  /** When the queue last became empty (virtual ms; 0 if never used). */
+  emptiedAt: number;
 }
 
 /**
@@ -38,7 +40,14 @@ export class ModelQueue<T> implements WorkQueue<T> {
   private inFlight = 0;
   private nextId = 0;
   readonly deadLetters: string[] = [];
-  readonly stats: QueueStats = { sent: 0, deleted: 0, deepest: 0, deadLetters: 0, failedDeliveries: 0 };
+  readonly stats: QueueStats = {
+    sent: 0,
+    deleted: 0,
+    deepest: 0,
+    deadLetters: 0,
+    failedDeliveries: 0,
+    emptiedAt: 0,
+  };
   private readonly listeners: (() => void)[] = [];
 
   constructor(
@@ -92,6 +101,7 @@ export class ModelQueue<T> implements WorkQueue<T> {
   delete(): void {
     this.inFlight--;
     this.stats.deleted++;
+    if (this.depth === 0) this.stats.emptiedAt = this.clock.now();
   }
 
   /** Not deleted: visible again after the visibility timeout, or dead-lettered after its last receive. */
@@ -102,6 +112,7 @@ export class ModelQueue<T> implements WorkQueue<T> {
       if (m.receives >= this.settings.maxReceiveCount) {
         this.deadLetters.push(m.body);
         this.stats.deadLetters++;
+        if (this.depth === 0) this.stats.emptiedAt = this.clock.now();
       } else this.enqueue(m, false);
     });
   }

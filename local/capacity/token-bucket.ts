@@ -7,7 +7,12 @@ export class TokenBucket {
   private last: number;
   taken = 0;
   throttled = 0;
-  /** Most calls let through in any one second (a second counted from its first call). */
+  /** When the last call was let through (ms since the epoch). */
+  lastTakenAt = 0;
+  /**
+   * Most calls let through in any one window (counted from its first call), a second by default, per
+   * second: a model scaled down counts over a longer window, where a second holds only a few calls.
+   */
   peakPerSecond = 0;
   private windowStart = -Infinity;
   private inWindow = 0;
@@ -17,6 +22,7 @@ export class TokenBucket {
     private readonly now: () => number,
     /** Scales the refill rate at a time (e.g. 0.5 during an outage of half the quota); 1 by default. */
     private readonly rateAt: (t: number) => number = () => 1,
+    private readonly windowMs = 1_000,
   ) {
     this.tokens = limits.burst;
     this.last = now();
@@ -33,11 +39,12 @@ export class TokenBucket {
     }
     this.tokens -= 1;
     this.taken++;
-    if (t - this.windowStart >= 1000) {
+    this.lastTakenAt = t;
+    if (t - this.windowStart >= this.windowMs) {
       this.windowStart = t;
       this.inWindow = 0;
     }
-    this.peakPerSecond = Math.max(this.peakPerSecond, ++this.inWindow);
+    this.peakPerSecond = Math.max(this.peakPerSecond, (++this.inWindow * 1000) / this.windowMs);
     return true;
   }
 }

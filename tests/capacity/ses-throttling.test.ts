@@ -3,8 +3,9 @@ import { WORKFLOWS_DIR } from '../support/local';
 
 /**
  * Scenario 3 of #12, small: SES sends at half its configured rate for an hour while every customer's
- * execution sends at once. The real compiled ASL and handlers in the capacity model: the figures of
- * the big run are `npm run bench`'s; here, only what must hold whatever the timing.
+ * execution (started through the start queue and start-journey) sends at once. The real compiled ASL
+ * and handlers in the capacity model: the figures of the big run are `npm run bench:capacity`'s; here,
+ * only what must hold whatever the timing.
  */
 describe('capacity model: SES throttled to half its rate for an hour', () => {
   it('sends every message later, none dropped, none twice, and fails no execution', async () => {
@@ -27,5 +28,7 @@ describe('capacity model: SES throttled to half its rate for an hour', () => {
       failed: 0,
       deferred: 0,
     });
+    // The starts went through the start queue and start-journey: all of them, none dead-lettered.
+    expect(figures.queues.starts).toMatchObject({ sent: customers, deadLetters: 0, depth: 0 });
   });
 });

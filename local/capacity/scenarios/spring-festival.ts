@@ -4,90 +4,100 @@ import { DEFAULT_SCALE, sendConcurrency, type Scale } from '../../../domain/conf
 import type { LifecycleDeps } from '../../../domain/ports';
 import { createIngestEventHandler } from '../../../functions/ingest-event/handler';
 import { createObservability } from '../../../functions/shared/observability';
-import { createSweepHandler } from '../../../functions/sweep/handler';
-import { invokeLambda, type LambdaHandler } from '../../lambda';
-import { CapacityModel, type Figures } from '../model';
-import { runPipeline, type PipelineContext, type StageSpec } from '../pipeline';
+import { DEFAULT_SWEEP_EVERY_MINUTES } from '../../../infra/names';
+import { invokeLambda } from '../../lambda';
+import { CapacityModel, type Figures, type Quotas } from '../model';
+import { runPipeline, type PipelineContext } from '../pipeline';
 import { quietHandlers } from '../quiet';
-
-/** How the sweep is wired: today, one serial sweep; round 2, the coordinator and its queues. */
-export interface SweepWiring {
-  /** The sweep queue → sweep-worker and start queue → start-journey stages (none today). */
-  stages: (scale: Scale) => StageSpec[];
-  /** The scheduled function (today's sweep; round 2's coordinator), built from the pipeline's context. */
-  coordinator: (ctx: PipelineContext) => LambdaHandler<unknown, unknown>;
-}
 
 export interface SpringFestivalOptions {
   workflowsDir: string;
   customers: number;
   scale?: Partial<Scale>;
-  wiring?: SweepWiring;
-  /** How often the schedule invokes the coordinator (s): hourly, as today. */
-  everySeconds?: number;
+  quotas?: Partial<Quotas>;
+  /** The window peak rates are averaged over (ms): longer in a model scaled down. */
+  rateWindowMs?: number;
+  /** How often the schedule invokes the coordinator (min): the stack's default (hourly) unless given. */
+  sweepEveryMinutes?: number;
+}
+
+/** One coordinator run: when it started and ended (virtual ms), and whether it held the lease. */
+export interface SweepRun {
+  startedAt: number;
+  endedAt: number;
+  ran: boolean;
+  queued: number;
+  shardsLeft: number;
 }
 
 export interface SpringFestivalResult {
   figures: Figures;
-  /** Customers SES accepted the greeting for, and the virtual seconds from 00:00 UTC until the last. */
+  /** Customers SES accepted the greeting for (each once: duplicates are in figures.ses). */
   greeted: number;
-  lastGreetingAfterSeconds: number;
-  /** Coordinator runs, and the longest one (virtual s). */
-  sweeps: number;
-  longestSweepSeconds: number;
+  /** When each customer was greeted (virtual ms), by customer id. */
+  greetedAt: ReadonlyMap<string, number>;
+  /** The festival's 00:00 UTC (virtual ms). */
+  dayStart: number;
+  runs: SweepRun[];
+  /** Two runs that held the lease at the same time: must stay 0. */
+  overlaps: number;
   cpuSeconds: number;
 }
 
 /** The day before the festival (2027-02-06), when the customers are made; the day itself, 00:00 UTC. */
 const SEEDED = '2027-02-05T02:00:00.000Z';
 const DAY_START = '2027-02-06T00:00:00.000Z';
-
-/** Today's wiring: the serial sweep visits every due customer and starts their journeys itself. */
-export const TODAYS_SWEEP: SweepWiring = {
-  stages: () => [],
-  coordinator: (ctx) => createSweepHandler({ ...createObservability(), ...ctx.lifecycle }),
-};
+/** The greeting's journey and where its customers live (09:00 in Shanghai is 01:00 UTC). */
+export const FESTIVAL = {
+  journeyId: 'spring-festival-greeting',
+  timeOfDay: '09:00',
+  timeZone: 'Asia/Shanghai',
+  utcOffsetHours: 8,
+} as const;
 
 /**
  * Scenario 1 of #12: every customer due for the Spring Festival greeting on one day. The customers are
- * made the day before through the real ingest (outside the model's quotas: setting up, not measured),
- * then the model runs the festival day: the schedule invokes the coordinator, the journeys start and send.
+ * made the day before through the real ingest (outside the model's quotas: setting up, not measured);
+ * then the festival day runs: EventBridge Scheduler invokes the real sweep coordinator (its Lambda
+ * timeout counting down in virtual time), which fills the sweep queue; sweep-workers take the customers'
+ * turns and queue their starts; start-journey starts them under its pacing and StartExecution's bucket;
+ * the executions (the real compiled ASL) call send-message, reserved at sendConcurrency, under SES's rate.
  */
 export async function springFestival(options: SpringFestivalOptions): Promise<SpringFestivalResult> {
   quietHandlers();
   const cpu0 = process.cpuUsage();
   const scale: Scale = { ...DEFAULT_SCALE, ...options.scale };
   const workflows = loadWorkflows(options.workflowsDir);
-  const wiring = options.wiring ?? TODAYS_SWEEP;
   const model = new CapacityModel({
     start: SEEDED,
     scale,
+    ...(options.quotas ? { quotas: options.quotas } : {}),
+    ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}),
     reserved: { 'send-message': sendConcurrency(scale) },
   });
   const dayStart = Date.parse(DAY_START);
-  const sweeps: number[] = [];
+  const runs: SweepRun[] = [];
+  const every = (options.sweepEveryMinutes ?? DEFAULT_SWEEP_EVERY_MINUTES) * 60_000;
   try {
     await runPipeline(model, {
       workflows,
-      journeys: workflows.journeys.filter((j) => j.journey.id === 'spring-festival-greeting'),
-      stages: wiring.stages(scale),
+      journeys: workflows.journeys.filter((j) => j.journey.id === FESTIVAL.journeyId),
+      sweepEveryMinutes: every / 60_000,
       drive: async (ctx) => {
         await seed(ctx, options.customers);
-        const sweep = wiring.coordinator(ctx);
-        const every = (options.everySeconds ?? 3_600) * 1000;
         for (let t = dayStart; t < dayStart + 86_400_000; t += every)
-          model.clock.at(t, () => void scheduled(model, sweep, sweeps));
+          model.clock.at(t, () => void scheduled(ctx, runs));
       },
       done: () => model.emailsAccepted.size >= options.customers,
       until: dayStart + 2 * 86_400_000,
     });
-    const sent = [...model.emailsAccepted.values()];
     return {
       figures: model.figures(),
       greeted: model.emailsAccepted.size,
-      lastGreetingAfterSeconds: (sent.reduce((a, b) => Math.max(a, b), dayStart) - dayStart) / 1000,
-      sweeps: sweeps.length,
-      longestSweepSeconds: sweeps.reduce((a, b) => Math.max(a, b), 0) / 1000,
+      greetedAt: greetedAt(model.emailsAccepted),
+      dayStart,
+      runs,
+      overlaps: overlaps(runs),
       cpuSeconds: cpuSince(cpu0),
     };
   } finally {
@@ -95,20 +105,44 @@ export async function springFestival(options: SpringFestivalOptions): Promise<Sp
   }
 }
 
-/** One scheduled invocation (EventBridge Scheduler: asynchronous; a throttled one is simply late). */
-async function scheduled(model: CapacityModel, sweep: LambdaHandler<unknown, unknown>, took: number[]) {
-  if (!model.lambda.tryAcquire('sweep')) return;
-  const t0 = model.clock.now();
-  await model.lambda.run('sweep', sweep, {}).catch(() => undefined);
-  took.push(model.clock.now() - t0);
+/**
+ * One scheduled invocation: EventBridge Scheduler invokes asynchronously, so a run finding no free
+ * Lambda slot is retried by Lambda's async queue; the model retries it a second later.
+ */
+async function scheduled(ctx: PipelineContext, runs: SweepRun[]): Promise<void> {
+  const { model } = ctx;
+  if (!model.lambda.tryAcquire('sweep')) {
+    model.clock.at(model.clock.now() + 1_000, () => void scheduled(ctx, runs));
+    return;
+  }
+  const startedAt = model.clock.now();
+  const result = await model.lambda.run('sweep', ctx.sweep, {});
+  runs.push({
+    startedAt,
+    endedAt: model.clock.now(),
+    ran: result.ran,
+    queued: result.queued,
+    shardsLeft: result.shardsLeft,
+  });
 }
 
-/** The customers, each from a first purchase through the real ingest, on the raw store: not measured. */
+function overlaps(runs: readonly SweepRun[]): number {
+  const held = runs.filter((r) => r.ran).sort((a, b) => a.startedAt - b.startedAt);
+  return held.filter((r, i) => i > 0 && r.startedAt < held[i - 1]!.endedAt).length;
+}
+
+/** The greetings by customer: SES's tags are `customer/step`. */
+function greetedAt(accepted: ReadonlyMap<string, number>): Map<string, number> {
+  return new Map([...accepted].map(([key, at]) => [key.split('/')[0]!, at]));
+}
+
+/** The customers, each from two purchases through the real ingest, on the raw store: not measured. */
 async function seed(ctx: PipelineContext, customers: number): Promise<void> {
   const raw: LifecycleDeps = {
     ...ctx.lifecycle,
     store: ctx.model.memory,
     starter: {
+      executionArn: ({ executionName }) => executionName,
       start: async ({ executionName }) => ({ executionArn: executionName, alreadyStarted: false }),
       resume: async () => 'gone',
       stop: async () => undefined,
@@ -122,29 +156,24 @@ async function seed(ctx: PipelineContext, customers: number): Promise<void> {
   });
   // Two purchases: the greeting goes to customers with a living relationship (stage active or better).
   for (let i = 0; i < customers; i++)
-    for (const n of [1, 2]) await invokeLambda('ingest-event', ingest, purchaseEvent(i, n) as never);
+    for (const n of [1, 2]) {
+      const event = { Records: [{ messageId: `seed-${i}-${n}`, body: JSON.stringify(purchase(i, n)) }] };
+      const response = await invokeLambda('ingest-event', ingest, event as never);
+      if (response && 'batchItemFailures' in response && response.batchItemFailures.length)
+        throw new Error(`seeding customer s${i} failed`);
+    }
 }
 
-function purchaseEvent(i: number, n: number) {
+function purchase(i: number, n: number) {
   const at = new Date(Date.parse(SEEDED) - (2 - n) * 3_600_000).toISOString();
   return {
-    version: '0',
-    id: `seed-${i}-${n}`,
-    'detail-type': 'Customer Event',
-    source: 'rapport.capacity',
-    account: '000000000000',
-    time: at,
-    region: 'model',
-    resources: [],
-    detail: {
-      eventId: `seed-${i}-${n}`,
-      type: 'purchase',
-      customerId: `s${i}`,
-      at,
-      amount: 199,
-      currency: 'CNY',
-      customer: { email: `s${i}@example.com`, locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
-    },
+    eventId: `seed-${i}-${n}`,
+    type: 'purchase',
+    customerId: `s${i}`,
+    at,
+    amount: 199,
+    currency: 'CNY',
+    customer: { email: `s${i}@example.com`, locale: 'zh-CN', timeZone: FESTIVAL.timeZone },
   };
 }
 
