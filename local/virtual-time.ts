@@ -143,7 +143,8 @@ const STALL_MS = 10_000;
 /** fake-timers keeps its timers in a min-heap by due time (v15); older versions only in a map. */
 type WithHeap = { timerHeap?: { peek(): { callAt: number } | undefined } };
 
-function nextTimerAt(fake: InstalledClock): number | undefined {
+/** When fake-timers' next timer fires: its own heap when it has one (a peek), else a scan. */
+export function nextTimerAt(fake: InstalledClock): number | undefined {
   const heap = (fake as unknown as WithHeap).timerHeap;
   if (heap) return heap.peek()?.callAt;
   if (fake.countTimers() === 0) return undefined;

@@ -1,5 +1,6 @@
 import * as FakeTimers from '@sinonjs/fake-timers';
 import type { Clock } from '../../domain/clock';
+import { nextTimerAt } from '../virtual-time';
 
 /**
  * Virtual time for the capacity model: one event queue (fake-timers' timer heap) for everything that
@@ -75,15 +76,4 @@ const realTurn = () => new Promise<void>((resolve) => realImmediate(resolve));
 async function settle(): Promise<void> {
   await realTurn();
   for (let i = 0; i < 8 && process.getActiveResourcesInfo().includes('Immediate'); i++) await realTurn();
-}
-
-type WithHeap = { timerHeap?: { peek(): { callAt: number } | undefined } };
-
-function nextTimerAt(fake: FakeTimers.Clock): number | undefined {
-  const heap = (fake as unknown as WithHeap).timerHeap;
-  if (heap) return heap.peek()?.callAt;
-  if (fake.countTimers() === 0) return undefined;
-  const timers = (fake as unknown as { timers?: Map<unknown, { callAt: number }> }).timers;
-  const times = [...(timers?.values() ?? [])].map((t) => t.callAt);
-  return times.length ? Math.min(...times) : undefined;
 }

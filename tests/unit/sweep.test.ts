@@ -2,6 +2,7 @@ import { ingestEvent } from '../../domain/ingest';
 import { Journey } from '../../domain/journey/schema';
 import type { CustomerStore } from '../../domain/ports';
 import { sweep } from '../../domain/sweep';
+import { noTurns } from '../../domain/sweep-turn';
 import { lifecycleDeps } from '../support/lifecycle';
 
 const dormancy = Journey.parse({
@@ -13,14 +14,7 @@ const dormancy = Journey.parse({
 });
 
 const NOTHING_DUE = {
-  visited: 0,
-  notDue: 0,
-  stageChanges: 0,
-  tierChanges: 0,
-  journeysStarted: 0,
-  parked: [],
-  failed: [],
-  occasionsMissed: [],
+  ...noTurns(),
   recovery: { recovered: [], failed: [] },
   claimsInLease: 0,
 };
