@@ -5,14 +5,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue';
 import type { HandlerFunction } from './handler-function';
-import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT, WORK_QUEUES } from './work-settings';
-
-/**
- * The name of a Rapport work queue (`rapport-<name>`) and of its dead-letter queue (`rapport-<name>-dlq`):
- * what `npx rapport redrive <name>` looks up (cli/redrive.ts).
- */
-export const workQueueName = (name: string) => `rapport-${name}`;
-export const workDeadLetterQueueName = (name: string) => `rapport-${name}-dlq`;
+import {
+  VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
+  WORK_QUEUES,
+  workDeadLetterQueueName,
+  workQueueName,
+} from './work-settings';
 
 export interface WorkQueueProps {
   /** The short name: its receive count and batch size are WORK_QUEUES[name]. */
