@@ -6,16 +6,17 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
+import { WORK_QUEUES, workDeadLetterQueueName } from '../infra/work-settings';
 import { commandArgs } from './args';
 
 /**
- * The dead-letter queues of the stack, by short name. Every queue Rapport creates is `rapport-<name>`,
- * and its dead-letter queue `rapport-<name>-dlq` (infra names them so): the short name is what is
- * between. A name not listed here is looked up all the same (a queue added later).
+ * The dead-letter queues of the stack, by short name: the work queues infra deploys (WORK_QUEUES), each
+ * `rapport-<name>` with its dead-letter queue `rapport-<name>-dlq`. A name not listed here is looked up
+ * all the same (a queue of an older or newer deployment).
  */
-export const DEAD_LETTER_QUEUES = ['ingest', 'starts', 'sweep'] as const;
+export const DEAD_LETTER_QUEUES = Object.keys(WORK_QUEUES) as readonly (keyof typeof WORK_QUEUES)[];
 
-export const deadLetterQueueName = (name: string) => `rapport-${name}-dlq`;
+export const deadLetterQueueName = workDeadLetterQueueName;
 
 export const REDRIVE_USAGE = `Usage: rapport redrive <queue> [--status]
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { assertNever } from './assert-never';
+import { eachAtOnce } from './each-at-once';
 import type { DuePlace, DueWork, LifecycleDeps, SweepCursors, WorkQueue } from './ports';
 import { recoverClaim, type RecoveryResult } from './recover';
 import { addTurns, noTurns, takeTurns, type TurnResult } from './sweep-turn';
@@ -186,15 +187,6 @@ async function handOut(run: Run, all: boolean): Promise<void> {
     for (const { shard, place } of sent) run.cursors[shard] = { ...place, handedOutAt: foundAt };
   });
   return run.sending;
-}
-
-/** Runs `fn` on every item, at most `limit` at once. */
-async function eachAtOnce<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** A whole sweep as one process runs it: coordinator and workers in turn, with their results added up. */

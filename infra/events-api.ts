@@ -28,7 +28,7 @@ import { acknowledgeNag } from './nag';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { workQueue } from './work-queue';
-import { FUNCTION_TIMEOUT_SECONDS, WORK_QUEUES } from './work-settings';
+import { FUNCTION_TIMEOUT_SECONDS } from './work-settings';
 
 export interface EventsApiProps {
   functions: FunctionSettings;
@@ -149,8 +149,6 @@ export class EventsApi extends StackPart {
     const { queue, deadLetters } = workQueue(this, 'IngestQueue', {
       name: 'ingest',
       consumer: ingestEvent,
-      maxReceiveCount: WORK_QUEUES.ingest.maxReceiveCount,
-      batchSize: WORK_QUEUES.ingest.batchSize,
       maxConcurrency: settings.scale.ingestConcurrency,
     });
     const acceptEvent = rapportFunction(this, 'AcceptEvent', settings, {

@@ -5,7 +5,7 @@ import type { HandlerFunction } from './handler-function';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { workQueue } from './work-queue';
-import { FUNCTION_TIMEOUT_SECONDS, WORK_QUEUES } from './work-settings';
+import { FUNCTION_TIMEOUT_SECONDS } from './work-settings';
 
 export interface JourneyStartsProps {
   functions: FunctionSettings;
@@ -34,8 +34,6 @@ export class JourneyStarts extends StackPart {
     ({ queue: this.queue, deadLetters: this.deadLetters } = workQueue(this, 'StartQueue', {
       name: 'starts',
       consumer: this.startJourney,
-      maxReceiveCount: WORK_QUEUES.starts.maxReceiveCount,
-      batchSize: WORK_QUEUES.starts.batchSize,
       // Exactly what the pacing divides the rate by: more consumers would start faster than startsPerSecond.
       maxConcurrency: scale.startConcurrency,
     }));

@@ -9,7 +9,7 @@ import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { SweepSchedule } from './sweep-schedule';
 import { workQueue } from './work-queue';
-import { FUNCTION_TIMEOUT_SECONDS, WORK_QUEUES } from './work-settings';
+import { FUNCTION_TIMEOUT_SECONDS } from './work-settings';
 
 export interface SweepingProps {
   functions: FunctionSettings;
@@ -57,8 +57,6 @@ export class Sweeping extends StackPart {
     ({ queue: this.queue, deadLetters: this.queueDeadLetters } = workQueue(this, 'SweepQueue', {
       name: 'sweep',
       consumer: this.sweepWorker,
-      maxReceiveCount: WORK_QUEUES.sweep.maxReceiveCount,
-      batchSize: WORK_QUEUES.sweep.batchSize,
       maxConcurrency: props.functions.scale.sweepConcurrency,
     }));
     this.sweep = rapportFunction(this, 'Sweep', props.functions, {

@@ -5,26 +5,18 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue';
 import type { HandlerFunction } from './handler-function';
-import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from './work-settings';
-
-/**
- * The name of a Rapport work queue (`rapport-<name>`) and of its dead-letter queue (`rapport-<name>-dlq`):
- * what `npx rapport redrive <name>` looks up (cli/redrive.ts).
- */
-export const workQueueName = (name: string) => `rapport-${name}`;
-export const workDeadLetterQueueName = (name: string) => `rapport-${name}-dlq`;
-
-export { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT };
+import {
+  VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
+  WORK_QUEUES,
+  workDeadLetterQueueName,
+  workQueueName,
+} from './work-settings';
 
 export interface WorkQueueProps {
-  /** The short name: `ingest`, `starts`, `sweep`. */
-  name: string;
+  /** The short name: its receive count and batch size are WORK_QUEUES[name]. */
+  name: keyof typeof WORK_QUEUES;
   /** The consumer: its timeout sets the visibility timeout. */
   consumer: HandlerFunction;
-  /** Receives before a message is dead-lettered. */
-  maxReceiveCount: number;
-  /** Messages in one invocation of the consumer. */
-  batchSize: number;
   /** Concurrent invocations of the consumer at most (the event source mapping's maximum concurrency). */
   maxConcurrency: number;
 }
@@ -49,7 +41,7 @@ export function workQueue(scope: Construct, id: string, props: WorkQueueProps): 
     enforceSSL: true,
     // A batch throttled or retried by Lambda must not reappear while an invocation still holds it.
     visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT),
-    deadLetterQueue: { queue: deadLetters, maxReceiveCount: props.maxReceiveCount },
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: WORK_QUEUES[props.name].maxReceiveCount },
   });
   consume(props.consumer.fn, queue, props);
   return { queue, deadLetters };
@@ -58,7 +50,7 @@ export function workQueue(scope: Construct, id: string, props: WorkQueueProps): 
 function consume(fn: IFunction, queue: Queue, props: WorkQueueProps): void {
   fn.addEventSource(
     new SqsEventSource(queue, {
-      batchSize: props.batchSize,
+      batchSize: WORK_QUEUES[props.name].batchSize,
       maxConcurrency: props.maxConcurrency,
       reportBatchItemFailures: true,
     }),

@@ -41,6 +41,13 @@ export const WORK_QUEUES = {
   sweep: { consumer: 'sweep-worker', maxReceiveCount: 5, batchSize: 1 },
 } as const satisfies Record<string, WorkQueueSettings>;
 
+/**
+ * The name of a Rapport work queue (`rapport-<name>`) and of its dead-letter queue (`rapport-<name>-dlq`):
+ * what `npx rapport redrive <name>` looks up (cli/redrive.ts).
+ */
+export const workQueueName = (name: string) => `rapport-${name}`;
+export const workDeadLetterQueueName = (name: string) => `rapport-${name}-dlq`;
+
 /** A queue's visibility timeout (s): its consumer's timeout, times AWS's guidance. */
 export function visibilityTimeoutSeconds(queue: WorkQueueSettings): number {
   return FUNCTION_TIMEOUT_SECONDS[queue.consumer] * VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT;

@@ -31,7 +31,7 @@ import { createSweepWorkerHandler } from '../functions/sweep-worker/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
 import { inlineQueue } from './inline-queue';
 import type { LambdaHandler } from './lambda';
-import { localStateMachineArn } from './stepfunctions';
+import { localStateMachineArns } from './stepfunctions';
 
 /**
  * What the handlers are wired to locally: on AWS, the same deps come from each function's environment.
@@ -79,9 +79,7 @@ export function localQueues(invoke: (fn: FunctionName, event: SQSEvent) => Promi
 }
 
 function stateMachinesOf(w: Workflows): Record<string, string> {
-  return Object.fromEntries(
-    w.journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
-  );
+  return localStateMachineArns(w.journeys.map((j) => j.journey.id));
 }
 
 /** What both ways a customer moves along the lifecycle (an event, or time passing) need. */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { WAIT_FOR_CALLBACK_RESOURCE } from '../domain/journey/compile';
+import { stateMachineArns } from '../domain/journey/state-machine-name';
 import { definitionHash } from './execution-journal';
 import type { TaskHandlers } from './execution-runner';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
@@ -20,8 +21,15 @@ export interface Version {
   machine: StateMachine;
 }
 
+const LOCAL_ARN_PREFIX = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:`;
+
 export function localStateMachineArn(name: string): string {
-  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+  return `${LOCAL_ARN_PREFIX}${name}`;
+}
+
+/** Every journey's local state machine ARN, named as on AWS (stateMachineName). */
+export function localStateMachineArns(journeyIds: readonly string[]): Record<string, string> {
+  return stateMachineArns(LOCAL_ARN_PREFIX, journeyIds);
 }
 
 /** `${Name}` definition substitutions, as CloudFormation's DefinitionSubstitutions applies them. */

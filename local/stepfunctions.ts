@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LoadedJourney } from '../domain/config/load';
+import { stateMachineName } from '../domain/journey/state-machine-name';
 import type { Activity } from './activity';
 import { AwsJsonError, AwsJsonServer } from './aws-json-server';
 import type { Checkpoint, Journal, ExecutionRecord, ExecutionStatus } from './execution-journal';
@@ -14,7 +15,7 @@ import { TaskTokens } from './task-tokens';
 
 export type { ExecutionStatus } from './execution-journal';
 export type { LocalExecution, TaskHandlers } from './execution-runner';
-export { localStateMachineArn, substitute } from './state-machine-versions';
+export { localStateMachineArn, localStateMachineArns, substitute } from './state-machine-versions';
 
 interface Deployed {
   arn: string;
@@ -82,7 +83,7 @@ export class LocalStepFunctions {
     this.tasks = tasks;
     this.substitutions = substitutions;
     for (const { journey, asl } of journeys) {
-      const name = `rapport-${journey.id}`;
+      const name = stateMachineName(journey.id);
       const version = buildVersion(name, asl, { tasks, substitutions, validate: true });
       this.versions.set(version.hash, version);
       this.machines.set(localStateMachineArn(name), {

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { eachAtOnce } from '../../domain/each-at-once';
 import type { Observability } from './observability';
 
 /**
@@ -13,21 +14,17 @@ export async function eachRecord<T>(
   deps: Pick<Observability, 'logger'> & { concurrency?: number },
 ): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
-  const records = [...event.Records];
-  const worker = async () => {
-    for (let record = records.shift(); record; record = records.shift()) {
-      try {
-        await handle(JSON.parse(record.body) as T, record);
-      } catch (error) {
-        deps.logger.warn('queue message failed: it will be delivered again', {
-          messageId: record.messageId,
-          receiveCount: record.attributes.ApproximateReceiveCount,
-          error: error as Error,
-        });
-        failures.push({ itemIdentifier: record.messageId });
-      }
+  await eachAtOnce(event.Records, deps.concurrency ?? 1, async (record) => {
+    try {
+      await handle(JSON.parse(record.body) as T, record);
+    } catch (error) {
+      deps.logger.warn('queue message failed: it will be delivered again', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        error: error as Error,
+      });
+      failures.push({ itemIdentifier: record.messageId });
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 1) }, worker));
+  });
   return { batchItemFailures: failures };
 }

@@ -14,7 +14,7 @@ import { Activity } from '../activity';
 import { NamesOnlyJournal } from '../execution-journal';
 import { localLambdaArn, type LambdaHandler } from '../lambda';
 import { inProcessStarter } from '../simulator/in-process';
-import { LocalStepFunctions, localStateMachineArn } from '../stepfunctions';
+import { LocalStepFunctions, localStateMachineArns } from '../stepfunctions';
 import { VirtualClock } from './clock';
 import { modelledStore, type DynamoStats } from './dynamo';
 import { LambdaPool, type FunctionStats } from './lambda';
@@ -162,9 +162,7 @@ export class CapacityModel {
 
   /** The state machine ARNs by journey id, as the model's Step Functions names them. */
   stateMachineArns(journeys: readonly LoadedJourney[]): Record<string, string> {
-    return Object.fromEntries(
-      journeys.map((j) => [j.journey.id, localStateMachineArn(`rapport-${j.journey.id}`)]),
-    );
+    return localStateMachineArns(journeys.map((j) => j.journey.id));
   }
 
   /**

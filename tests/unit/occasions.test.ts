@@ -274,7 +274,7 @@ describe('the next occasion, worked out once and kept', () => {
 describe('occasions spread over the morning', () => {
   const spread = shipped.calendar;
   const ids = Array.from({ length: 500 }, (_, i) => `spread-${i}`);
-  const dueOf = (customerId: string, timeZone: string) =>
+  const dueOf = (customerId: string, timeZone: string, after = new Date('2026-01-01T00:00:00Z')) =>
     nextOccasion(
       [birthday],
       {
@@ -283,7 +283,7 @@ describe('occasions spread over the morning', () => {
         attributes: { birthday: '1990-05-15' },
       },
       spread,
-      new Date('2026-01-01T00:00:00Z'),
+      after,
     )!;
 
   it("put each customer's due time inside the window settings give (09:00 to 11:00 their own time)", () => {
@@ -306,6 +306,8 @@ describe('occasions spread over the morning', () => {
       expect(occasionOffsetMs(id, spread)).toBe(occasionOffsetMs(id, { ...spread }));
       const thisYear = dueOf(id, 'Asia/Shanghai');
       expect(dueOf(id, 'Asia/Shanghai')).toEqual(thisYear);
+      const nextYear = dueOf(id, 'Asia/Shanghai', new Date('2026-06-01T00:00:00Z'));
+      expect(nextYear.getTime() - Date.parse('2027-05-15T01:00:00Z')).toBe(occasionOffsetMs(id, spread));
       expect(thisYear.getTime() - Date.parse('2026-05-15T01:00:00Z')).toBe(occasionOffsetMs(id, spread));
     }
     expect(occasionOffsetMs('any', { ...spread, occasionSpreadMs: 0 })).toBe(0);
