@@ -6,6 +6,8 @@ import {
   sendsReachableFrom,
   type LimitContext,
 } from '../journey/limits';
+import { goalDeadPaths, type GoalDeadPathContext } from '../journey/goal-dead-paths';
+import type { Journey } from '../journey/schema';
 import type { GraphStep } from '../journey/skeleton';
 import { loopWithoutWait, unreachableSteps } from '../journey/steps';
 import { hasEmail } from '../messages/template';
@@ -235,6 +237,25 @@ function holdoutProblems(steps: readonly GraphStep[], src: YamlSource): Problem[
     });
   });
   return problems;
+}
+
+/** Branch paths on a purchase count that the journey's purchase goal leaves no one to take. */
+export function goalDeadPathWarnings(journey: Journey, src: YamlSource, ctx: GoalDeadPathContext): Problem[] {
+  return goalDeadPaths(journey, ctx).map((d) => {
+    const path = ['steps', d.step, 'paths', d.path, 'when', 'purchaseCount', 'min'];
+    const days = Math.ceil(d.latestSeconds / 86_400);
+    return {
+      source: src.file,
+      ...lineColumn(src, path),
+      field: formatPath(path),
+      value: `path "${d.name}" of branch "${d.stepId}" asks for ${d.min} or more purchases`,
+      expected:
+        `a condition that can hold here: a customer enters with at most ${d.entryMax} purchase${d.entryMax === 1 ? '' : 's'}, ` +
+        `and any purchase from then until this step (at most ${days} days later, within the goal's ` +
+        `${journey.goal?.within ?? ''}) ends the journey as its goal, so only a purchase dated before the ` +
+        'entry that arrives late could take this path: remove the path (it costs every customer its state transitions), or test something else',
+    };
+  });
 }
 
 export function asRecord(v: unknown): Record<string, unknown> | undefined {
