@@ -1,54 +1,72 @@
 import { durationSeconds } from '../config/duration';
 import type { StageRule } from '../lifecycle/schema';
 import { stepCost, type LimitContext } from './limits';
-import type { BranchStep, Journey } from './schema';
+import type { Journey } from './schema';
 import { findCycle, journeyGraph } from './steps';
 
 const DAY = 86_400;
 
-/** A branch path whose condition the journey's goal leaves (almost) no customer to meet. */
-export interface GoalDeadPath {
-  step: number;
-  path: number;
-  stepId: string;
-  name: string;
-  /** The fewest purchases the path asks for, and the most a customer can have on entering. */
-  min: number;
-  entryMax: number;
-  /** The latest a customer reaches the branch after entering, in seconds (worst case). */
-  latestSeconds: number;
-}
+/** A way on that the journey's goal leaves (almost) no customer to take. */
+export type GoalDeadPath =
+  | {
+      kind: 'branch';
+      step: number;
+      path: number;
+      stepId: string;
+      name: string;
+      /** The fewest purchases the path asks for, and the most a customer can have on entering. */
+      min: number;
+      entryMax: number;
+      /** The latest a customer reaches the step after entering, in seconds (worst case). */
+      latestSeconds: number;
+    }
+  | { kind: 'wait-for-event'; step: number; stepId: string; latestSeconds: number };
 
 export interface GoalDeadPathContext extends LimitContext {
   stages: readonly Pick<StageRule, 'id' | 'when'>[];
-  /** settings.yaml `events.maxFutureSkew` in seconds: a purchase may be dated this far past its arrival. */
+  /** settings.yaml `events.maxFutureSkew` in seconds: an event may be dated this far past its arrival. */
   futureSkewSeconds: number;
 }
 
 /**
- * Branch paths on `purchaseCount` that a `purchase` goal rules out. A customer enters with at most N
- * purchases (the entry's `where`, or the stage entered, says so); any purchase dated from the entry to
- * the goal's window end stops the execution. So a branch every customer reaches within the window (the
- * longest path there, with every deferral a send may take, a day for the start's queue and the events'
- * future skew) never sees more than N: a path asking for more can only be taken by a purchase dated
- * before the entry that arrives late. Conservative: a journey with a loop, an entry that bounds no
- * count, or a branch reachable after the window is never flagged.
+ * Ways on that a goal rules out. Any goal event dated from the entry to the goal window's end stops the
+ * execution, so for a step every customer reaches within the window (the longest path there, with every
+ * deferral a send may take, a day for the start's queue and the events' future skew):
+ * - a `wait-for-event` on the goal's event never takes `onEvent` if its timeout ends within the window
+ *   too (the event ends the journey first);
+ * - with a `purchase` goal, a customer who entered with at most N purchases (the entry's `where`, or the
+ *   stage entered, says so) has no more at a branch: a path asking for more can only be taken by a
+ *   purchase dated before the entry that arrives late.
+ * Conservative: a journey with a loop, an entry that bounds no count, or a step reachable after the
+ * window is never flagged.
  */
 export function goalDeadPaths(journey: Journey, ctx: GoalDeadPathContext): GoalDeadPath[] {
-  if (journey.goal?.event !== 'purchase' || findCycle(journey)) return [];
-  const entryMax = entryPurchaseMax(journey, ctx.stages);
-  if (entryMax === undefined) return [];
-  const window = durationSeconds(journey.goal.within);
+  const goal = journey.goal;
+  if (!goal || findCycle(journey)) return [];
+  const window = durationSeconds(goal.within) - DAY - ctx.futureSkewSeconds;
+  const entryMax = goal.event === 'purchase' ? entryPurchaseMax(journey, ctx.stages) : undefined;
   const latest = latestArrivals(journey, ctx);
   const dead: GoalDeadPath[] = [];
   journey.steps.forEach((step, i) => {
-    if (step.type !== 'branch') return;
     const latestSeconds = latest.get(step.id) ?? Infinity;
-    if (latestSeconds + DAY + ctx.futureSkewSeconds > window) return;
-    (step as BranchStep).paths.forEach((p, j) => {
+    if (step.type === 'wait-for-event' && step.event === goal.event) {
+      if (latestSeconds + durationSeconds(step.timeout) <= window)
+        dead.push({ kind: 'wait-for-event', step: i, stepId: step.id, latestSeconds });
+    }
+    if (step.type !== 'branch' || entryMax === undefined || latestSeconds > window) return;
+    step.paths.forEach((p, j) => {
       const min = p.when.purchaseCount?.min;
       if (min !== undefined && min > entryMax)
-        dead.push({ step: i, path: j, stepId: step.id, name: p.name, min, entryMax, latestSeconds });
+        dead.push({
+          kind: 'branch',
+          step: i,
+          path: j,
+          stepId: step.id,
+          name: p.name,
+          min,
+          entryMax,
+          latestSeconds,
+        });
     });
   });
   return dead;

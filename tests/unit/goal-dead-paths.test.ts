@@ -36,8 +36,8 @@ steps:
 `;
 const parse = (text: string) => Journey.parse(parseYaml('first-small-purchase.yaml', text).data);
 
-describe('a branch path the purchase goal rules out', () => {
-  it('is found when every customer reaches the branch within the goal window with at most one purchase', () => {
+describe('a way on that the goal rules out', () => {
+  it('is a branch path found when every customer reaches the branch within the goal window with at most one purchase', () => {
     // Transactional sends wait out quiet hours at most (2 days each, as the limits count them): the branch
     // is at most 2 + 3 + 2 + 11 = 18 days after the entry, and any purchase by then ended the journey.
     expect(goalDeadPaths(parse(boughtAgain({ category: 'transactional' })), ctx)).toEqual([
@@ -61,6 +61,29 @@ describe('a branch path the purchase goal rules out', () => {
   ])('is not reported for %s', (_what, options) => {
     expect(goalDeadPaths(parse(boughtAgain(options)), ctx)).toEqual([]);
   });
+
+  it.each([
+    ['14d', 1],
+    ['29d', 0],
+  ])(
+    "includes a wait for the goal's event whose timeout (%s) ends within the window: %i",
+    (timeout, found) => {
+      const comeBack = parse(`id: come-back-soon
+version: 1
+description: test
+entry: { event: profile }
+goal: { event: purchase, within: 30d }
+steps:
+  - { id: wait-for-purchase, type: wait-for-event, event: purchase, timeout: ${timeout}, onEvent: thanks, onTimeout: nudge }
+  - { id: thanks, type: send, channel: email, template: check-in, topic: offers, next: done }
+  - { id: nudge, type: send, channel: email, template: we-miss-you, topic: offers, next: done }
+  - { id: done, type: exit }
+`);
+      expect(goalDeadPaths(comeBack, ctx)).toEqual(
+        Array(found).fill({ kind: 'wait-for-event', step: 0, stepId: 'wait-for-purchase', latestSeconds: 0 }),
+      );
+    },
+  );
 
   it('is a warning of validate, with file and line: the workflows still load', () => {
     const wf = workflowsWith({
