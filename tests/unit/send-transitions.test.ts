@@ -7,6 +7,7 @@ import {
   SEND_MESSAGE_RESOURCE,
   sendPath,
   stateName,
+  targetsOf,
   type Asl,
 } from '../../domain/journey/compile';
 import { SendDeferredError } from '../../domain/errors';
@@ -65,5 +66,17 @@ describe.each(sends.map((s) => [`${s.journey.id}: ${s.id}`, s] as const))('send 
       (state) => state.Type === 'Choice' && JSON.stringify(state).includes(outcome),
     );
     expect(choicesOnOutcome).toEqual([]);
+  });
+});
+
+describe.each(journeys.map((j) => [j.id, compileJourney(j)] as const))('compiled %s', (_id, asl) => {
+  it('has no state that no execution can enter', () => {
+    const entered = new Set<string>();
+    for (const todo = [asl.StartAt]; todo.length;) {
+      const name = todo.pop()!;
+      if (!entered.has(name)) todo.push(...targetsOf(asl.States[name]!));
+      entered.add(name);
+    }
+    expect(Object.keys(asl.States).filter((name) => !entered.has(name))).toEqual([]);
   });
 });
