@@ -5,7 +5,7 @@ import { createRenderer } from '../domain/messages/render';
 import { smsLength } from '../domain/messages/sms';
 import { newProfile } from '../domain/lifecycle/apply';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
-import { ConfigValidationError } from '../domain/errors';
+import { ConfigValidationError, formatProblems } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
 import { IMPORT_USAGE, importCommand } from './import';
 import { REDRIVE_USAGE, redriveCommand } from './redrive';
@@ -59,6 +59,11 @@ export function run(
         for (const j of w.journeys)
           out(
             `  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} step${j.journey.steps.length === 1 ? '' : 's'}`,
+          );
+        // Valid, but worth a look: a warning never changes the exit code.
+        if (w.warnings.length)
+          out(
+            `${w.warnings.length} warning${w.warnings.length === 1 ? '' : 's'}:\n${formatProblems(w.warnings)}`,
           );
         const sms = smsSizes(w);
         if (sms.length) {

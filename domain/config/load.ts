@@ -6,8 +6,14 @@ import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
 import { graphStepsOf } from '../journey/skeleton';
 import { durationSeconds } from './duration';
-import { asRecord, journeyGraphProblems, journeyReferenceProblems, lineColumn } from './journey-checks';
-import type { LimitContext } from '../journey/limits';
+import {
+  asRecord,
+  goalDeadPathWarnings,
+  journeyGraphProblems,
+  journeyReferenceProblems,
+  lineColumn,
+} from './journey-checks';
+import type { GoalDeadPathContext } from '../journey/goal-dead-paths';
 import { Lifecycle } from '../lifecycle/schema';
 import { templateProblems } from '../messages/check-templates';
 import { EmailLayout, MessageTemplate } from '../messages/template';
@@ -32,6 +38,8 @@ export interface Workflows {
   /** templates[templateId][locale] */
   templates: Record<string, Record<string, MessageTemplate>>;
   layouts: Record<string, EmailLayout>;
+  /** What `validate` points out without refusing the workflows, e.g. a branch path the goal rules out. */
+  warnings: Problem[];
 }
 
 interface Parsed<T> {
@@ -45,6 +53,7 @@ interface Parsed<T> {
  */
 export function loadWorkflows(dir: string): Workflows {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const display = (path: string) => relative(process.cwd(), path) || path;
 
   const parse = <S extends z.ZodType>(path: string, schema: S): Parsed<z.infer<S>> => {
@@ -113,7 +122,7 @@ export function loadWorkflows(dir: string): Workflows {
     defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
     occasionSpreadMs: settings?.value ? durationSeconds(settings.value.occasions.spread) * 1000 : 0,
   };
-  const journeys = loadJourneys(join(dir, 'journeys'), parse, problems, {
+  const journeys = loadJourneys(join(dir, 'journeys'), parse, problems, warnings, {
     stageIds: stageIds.size ? stageIds : undefined,
     tierIds: tierIds.size ? tierIds : undefined,
     holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
@@ -123,6 +132,8 @@ export function loadWorkflows(dir: string): Workflows {
     locales,
     calendar,
     marketingPauseSeconds: durationSeconds(lifecycle?.value?.care.pauseMarketing ?? '30d'),
+    stages: lifecycle?.value?.stages ?? [],
+    futureSkewSeconds: durationSeconds(settings?.value?.events.maxFutureSkew ?? '1d'),
   });
 
   if (problems.length || !settings?.value || !lifecycle?.value) {
@@ -142,6 +153,7 @@ export function loadWorkflows(dir: string): Workflows {
     journeys,
     templates,
     layouts,
+    warnings,
   };
 }
 
@@ -189,8 +201,9 @@ function loadJourneys(
   journeysDir: string,
   parse: Parse,
   problems: Problem[],
+  warnings: Problem[],
   ctx: Omit<Parameters<typeof journeyReferenceProblems>[1], 'expectedId' | 'takenIds'> &
-    LimitContext & { calendar: Calendar },
+    GoalDeadPathContext & { calendar: Calendar },
 ): LoadedJourney[] {
   const journeys: LoadedJourney[] = [];
   for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
@@ -209,12 +222,14 @@ function loadJourneys(
     // faults in other fields, but not after a syntax error among the steps, which changes the graph.
     const steps = mistakenWithin(parsed.src, ['steps']) ? undefined : graphStepsOf(parsed.src.data);
     if (steps) problems.push(...journeyGraphProblems(steps, parsed.src, ctx));
-    if (parsed.value && problems.length === before)
+    if (parsed.value && problems.length === before) {
+      warnings.push(...goalDeadPathWarnings(parsed.value, parsed.src, ctx));
       journeys.push({
         journey: parsed.value,
         file: parsed.src.file,
         asl: compileJourneyToString(parsed.value, ctx.calendar),
       });
+    }
   }
   return journeys;
 }
