@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { zodProblems } from '../../domain/config/source';
 import { InvalidEventError } from '../../domain/errors';
 import type { SuppressRequest } from '../../domain/messages/suppress';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { Duration, durationSeconds } from './duration';
 import { Locale, Slug, TimeOfDay, TimeZone } from './ids';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPath, type Problem } from '../errors';
 import { expect } from '../config/source';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Currency, Locale, Slug, TimeZone } from '../config/ids';
 import { expect } from '../config/source';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';

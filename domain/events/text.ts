@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { expect } from '../config/source';
 
 // C0 controls, DEL and C1 controls. Free text may keep tab, line feed and carriage return.

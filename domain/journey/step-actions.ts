@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import { zodProblems } from '../config/source';

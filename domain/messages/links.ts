@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Slug } from '../config/ids';
 import { expect, zodProblems } from '../config/source';
 import type { Problem } from '../errors';

@@ -1,5 +1,5 @@
 import { stepKey } from '../step-key';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
 import { zodProblems } from '../config/source';

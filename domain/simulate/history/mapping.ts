@@ -3,7 +3,7 @@
  * column holds what, and what to assume for what the file does not say. One line of the file is one
  * purchase, or one line of an order when an order column groups them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Currency, Locale, TimeZone } from '../../config/ids';
 import { Duration } from '../../config/duration';
 import { expect, zodProblems } from '../../config/source';

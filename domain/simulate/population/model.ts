@@ -10,7 +10,7 @@
  * who churn come back after a long gap (`comeback.afterDays`): dormant, then reactivated, then buying
  * on as repeat buyers do. Purchases happen in daytime (09:00–21:59) in the customer's own time zone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Currency, Locale, TimeZone } from '../../config/ids';
 import { expect } from '../../config/source';
 
