@@ -2,7 +2,7 @@ import { stepKey } from '../step-key';
 import * as z from 'zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
-import { zodProblems } from '../config/source';
+import { zodProblems } from '../config/problems';
 import type { Channel } from '../config/ids';
 import type { Settings } from '../config/settings';
 import {

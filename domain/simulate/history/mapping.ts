@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { Currency, Locale, TimeZone } from '../../config/ids';
 import { Duration } from '../../config/duration';
-import { expect, zodProblems } from '../../config/source';
+import { expect, zodProblems } from '../../config/problems';
 import { ConfigValidationError } from '../../errors';
 
 /** A column: its name in the header line, or its position (1 is the first column). */

@@ -12,7 +12,7 @@
  */
 import * as z from 'zod';
 import { Currency, Locale, TimeZone } from '../../config/ids';
-import { expect } from '../../config/source';
+import { expect } from '../../config/problems';
 
 const Share = z.number(expect('a share from 0 to 1')).min(0).max(1);
 const Positive = z.number(expect('a number above 0')).positive();
