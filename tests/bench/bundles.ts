@@ -1,0 +1,149 @@
+/**
+ * Lambda bundles: size, what fills them, module-init time against loading the SDK clients alone, and
+ * `cdk synth` wall time. Figures, not assertions. `npx tsx tests/bench/bundles.ts` runs it alone
+ * (BENCH_SYNTH=0 leaves the synth out).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Metafile } from 'esbuild';
+import { loadWorkflows } from '../../domain/config/load';
+import { FUNCTIONS, type FunctionName } from '../../functions/routes';
+import { buildFunctions, writeFunctionAsset } from '../../infra/function-bundles';
+
+const ROOT = join(__dirname, '..', '..');
+const RUNS = 5;
+
+/** What the stack gives every function, with stand-in values: enough for each handler's cold start. */
+const LAMBDA_ENV: Record<string, string> = {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_SERVICE_NAME: 'rapport',
+  POWERTOOLS_METRICS_NAMESPACE: 'Rapport',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  TABLE_NAME: 'rapport',
+  INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
+  START_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/start',
+  SWEEP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/sweep',
+  STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:eu-west-1:123456789012:stateMachine:',
+  EVENT_BUS_NAME: 'rapport',
+  SENDER_ADDRESS: 'no-reply@example.com',
+  PUBLIC_BASE_URL: 'https://example.com',
+  LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link',
+};
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (sum, e) => sum + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
+}
+
+function outputOf(metafile: Metafile, name: FunctionName): Metafile['outputs'][string] | undefined {
+  return Object.entries(metafile.outputs).find(([path]) => path.endsWith(`${name}/index.js`))?.[1];
+}
+
+/** Bytes of minified output per package (or per first-party folder), largest first. */
+function contributors(metafile: Metafile, name: FunctionName): [string, number][] {
+  const output = outputOf(metafile, name);
+  const by = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/')[0] ?? input;
+    by.set(pkg, (by.get(pkg) ?? 0) + bytesInOutput);
+  }
+  return [...by].sort((a, b) => b[1] - a[1]);
+}
+
+/** The AWS SDK packages the bundle leaves to the runtime: what the baseline loads alone. */
+function sdkImports(metafile: Metafile, name: FunctionName): string[] {
+  const output = outputOf(metafile, name);
+  const paths = (output?.imports ?? []).filter((i) => i.external && i.path.startsWith('@aws-sdk/'));
+  return [...new Set(paths.map((i) => i.path))].sort();
+}
+
+/** Median over RUNS fresh `node` processes of the time `code` takes to run, timed inside the process. */
+function initMs(code: string, env: Record<string, string>, nodeOptions = ''): number {
+  const script = `const t0 = process.hrtime.bigint(); ${code}; console.log(Number(process.hrtime.bigint() - t0) / 1e6)`;
+  const once = () => {
+    const run = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, ...env, NODE_OPTIONS: nodeOptions },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`node -e ${code} failed: ${run.stderr}`);
+    return Number(run.stdout.trim().split('\n').at(-1));
+  };
+  return median(Array.from({ length: RUNS }, once));
+}
+
+function benchFunctions(): void {
+  const out = mkdtempSync(join(tmpdir(), 'rapport-bench-bundles-'));
+  try {
+    const t0 = performance.now();
+    const built = buildFunctions(ROOT, join(out, 'build'));
+    console.log(
+      `esbuild, ${FUNCTIONS.length} functions in one build: ${(performance.now() - t0).toFixed(0)} ms`,
+    );
+    const workflows = loadWorkflows(join(ROOT, 'workflows'));
+    // Resolved as the Lambda runtime provides them: from outside the bundle.
+    const env = { ...LAMBDA_ENV, NODE_PATH: join(ROOT, 'node_modules') };
+    for (const name of FUNCTIONS) {
+      const asset = join(out, 'assets', name);
+      writeFunctionAsset(built, name, asset, workflows);
+      const index = join(asset, 'index.js');
+      const sdk = sdkImports(built.metafile, name);
+      const sdkMs = initMs(sdk.map((p) => `require(${JSON.stringify(p)});`).join(''), env);
+      const bundleEnv = { ...env, LAMBDA_TASK_ROOT: asset };
+      const load = `require(${JSON.stringify(index)})`;
+      const bundleMs = initMs(load, bundleEnv);
+      const mapsMs = initMs(load, bundleEnv, '--enable-source-maps');
+      const top = contributors(built.metafile, name)
+        .slice(0, 5)
+        .map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`)
+        .join(', ');
+      console.log(
+        `${name}: index.js ${kb(statSync(index).size)}, asset ${kb(folderBytes(asset))}; ` +
+          `init ${bundleMs.toFixed(0)} ms (${mapsMs.toFixed(0)} ms with --enable-source-maps) vs ` +
+          `SDK alone ${sdkMs.toFixed(0)} ms [${sdk.map((p) => p.replace('@aws-sdk/', '')).join(' ')}]: ` +
+          `${(bundleMs / sdkMs).toFixed(2)}×\n    top: ${top}`,
+      );
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function synthSeconds(extraArgs: string[]): number {
+  const out = mkdtempSync(join(tmpdir(), 'rapport-bench-synth-'));
+  try {
+    const t0 = performance.now();
+    execFileSync('npx', ['cdk', 'synth', '-q', '-o', out, ...extraArgs], { cwd: ROOT, stdio: 'inherit' });
+    return (performance.now() - t0) / 1000;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export async function benchBundles(): Promise<void> {
+  benchFunctions();
+  if (process.env.BENCH_SYNTH === '0') return;
+  const full = synthSeconds([]);
+  // Context aws:cdk:bundling-stacks=[] (what the CDK tests use): the stack without building any function.
+  const unbundled = synthSeconds(['-c', 'aws:cdk:bundling-stacks=[]']);
+  console.log(
+    `npx cdk synth -q: ${full.toFixed(1)} s; without bundling ${unbundled.toFixed(1)} s (${(full / unbundled).toFixed(2)}×)`,
+  );
+}
+
+if (require.main === module) {
+  benchBundles().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
