@@ -12,29 +12,10 @@ import type { Metafile } from 'esbuild';
 import { loadWorkflows } from '../../domain/config/load';
 import { FUNCTIONS, type FunctionName } from '../../functions/routes';
 import { buildFunctions, writeFunctionAsset } from '../../infra/function-bundles';
+import { LAMBDA_ENV } from '../support/lambda-env';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = 5;
-
-/** What the stack gives every function, with stand-in values: enough for each handler's cold start. */
-const LAMBDA_ENV: Record<string, string> = {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POWERTOOLS_SERVICE_NAME: 'rapport',
-  POWERTOOLS_METRICS_NAMESPACE: 'Rapport',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  TABLE_NAME: 'rapport',
-  INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
-  START_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/start',
-  SWEEP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/sweep',
-  STATE_MACHINE_ARN_PREFIX: 'arn:aws:states:eu-west-1:123456789012:stateMachine:',
-  EVENT_BUS_NAME: 'rapport',
-  SENDER_ADDRESS: 'no-reply@example.com',
-  PUBLIC_BASE_URL: 'https://example.com',
-  LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link',
-};
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -61,11 +42,29 @@ function contributors(metafile: Metafile, name: FunctionName): [string, number][
   return [...by].sort((a, b) => b[1] - a[1]);
 }
 
-/** The AWS SDK packages the bundle leaves to the runtime: what the baseline loads alone. */
-function sdkImports(metafile: Metafile, name: FunctionName): string[] {
-  const output = outputOf(metafile, name);
-  const paths = (output?.imports ?? []).filter((i) => i.external && i.path.startsWith('@aws-sdk/'));
-  return [...new Set(paths.map((i) => i.path))].sort();
+/**
+ * The AWS SDK packages the bundle leaves to the runtime and loads at init (a client the handler loads on
+ * first use is not counted): what the baseline loads alone.
+ */
+function sdkLoadedAtInit(
+  metafile: Metafile,
+  name: FunctionName,
+  index: string,
+  env: Record<string, string>,
+): string[] {
+  const imported = new Set(
+    (outputOf(metafile, name)?.imports ?? [])
+      .filter((i) => i.external && i.path.startsWith('@aws-sdk/'))
+      .map((i) => i.path),
+  );
+  const run = spawnSync(
+    process.execPath,
+    ['-e', `require(${JSON.stringify(index)}); console.log(JSON.stringify(Object.keys(require.cache)))`],
+    { env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`${name} failed to load: ${run.stderr}`);
+  const loaded = (JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '[]') as string[]).join('\n');
+  return [...imported].filter((pkg) => loaded.includes(`/node_modules/${pkg}/`)).sort();
 }
 
 /** Median over RUNS fresh `node` processes of the time `code` takes to run, timed inside the process. */
@@ -97,9 +96,9 @@ function benchFunctions(): void {
       const asset = join(out, 'assets', name);
       writeFunctionAsset(built, name, asset, workflows);
       const index = join(asset, 'index.js');
-      const sdk = sdkImports(built.metafile, name);
-      const sdkMs = initMs(sdk.map((p) => `require(${JSON.stringify(p)});`).join(''), env);
       const bundleEnv = { ...env, LAMBDA_TASK_ROOT: asset };
+      const sdk = sdkLoadedAtInit(built.metafile, name, index, bundleEnv);
+      const sdkMs = initMs(sdk.map((p) => `require(${JSON.stringify(p)});`).join(''), env);
       const load = `require(${JSON.stringify(index)})`;
       const bundleMs = initMs(load, bundleEnv);
       const mapsMs = initMs(load, bundleEnv, '--enable-source-maps');
