@@ -67,18 +67,45 @@ function sdkLoadedAtInit(
   return [...imported].filter((pkg) => loaded.includes(`/node_modules/${pkg}/`)).sort();
 }
 
-/** Median over RUNS fresh `node` processes of the time `code` takes to run, timed inside the process. */
-function initMs(code: string, env: Record<string, string>, nodeOptions = ''): number {
-  const script = `const t0 = process.hrtime.bigint(); ${code}; console.log(Number(process.hrtime.bigint() - t0) / 1e6)`;
-  const once = () => {
+interface InitTimes {
+  /** Loading the SDK clients alone. */
+  sdkMs: number;
+  /** The whole module init: those clients, then the rest of the bundle. */
+  initMs: number;
+  /** initMs / sdkMs, paired in each process (steadier than two medians on a busy machine). */
+  ratio: number;
+}
+
+/**
+ * Medians over RUNS fresh `node` processes that each load the SDK clients, then the bundle (which finds
+ * them loaded, as it would have loaded them itself), timed inside the process.
+ */
+export function initTimes(
+  sdk: string[],
+  index: string,
+  env: Record<string, string>,
+  nodeOptions = '',
+): InitTimes {
+  const script = [
+    'const { hrtime } = process; const t0 = hrtime.bigint();',
+    ...sdk.map((p) => `require(${JSON.stringify(p)});`),
+    'const t1 = hrtime.bigint();',
+    `require(${JSON.stringify(index)});`,
+    'console.log(JSON.stringify([Number(t1 - t0) / 1e6, Number(hrtime.bigint() - t0) / 1e6]));',
+  ].join('\n');
+  const runs = Array.from({ length: RUNS }, () => {
     const run = spawnSync(process.execPath, ['-e', script], {
       env: { ...process.env, ...env, NODE_OPTIONS: nodeOptions },
       encoding: 'utf8',
     });
-    if (run.status !== 0) throw new Error(`node -e ${code} failed: ${run.stderr}`);
-    return Number(run.stdout.trim().split('\n').at(-1));
+    if (run.status !== 0) throw new Error(`loading ${index} failed: ${run.stderr}`);
+    return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as [number, number];
+  });
+  return {
+    sdkMs: median(runs.map(([sdkMs]) => sdkMs)),
+    initMs: median(runs.map(([, initMs]) => initMs)),
+    ratio: median(runs.map(([sdkMs, initMs]) => initMs / sdkMs)),
   };
-  return median(Array.from({ length: RUNS }, once));
 }
 
 function benchFunctions(): void {
@@ -98,19 +125,17 @@ function benchFunctions(): void {
       const index = join(asset, 'index.js');
       const bundleEnv = { ...env, LAMBDA_TASK_ROOT: asset };
       const sdk = sdkLoadedAtInit(built.metafile, name, index, bundleEnv);
-      const sdkMs = initMs(sdk.map((p) => `require(${JSON.stringify(p)});`).join(''), env);
-      const load = `require(${JSON.stringify(index)})`;
-      const bundleMs = initMs(load, bundleEnv);
-      const mapsMs = initMs(load, bundleEnv, '--enable-source-maps');
+      const times = initTimes(sdk, index, bundleEnv);
+      const maps = initTimes(sdk, index, bundleEnv, '--enable-source-maps');
       const top = contributors(built.metafile, name)
         .slice(0, 5)
         .map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`)
         .join(', ');
       console.log(
         `${name}: index.js ${kb(statSync(index).size)}, asset ${kb(folderBytes(asset))}; ` +
-          `init ${bundleMs.toFixed(0)} ms (${mapsMs.toFixed(0)} ms with --enable-source-maps) vs ` +
-          `SDK alone ${sdkMs.toFixed(0)} ms [${sdk.map((p) => p.replace('@aws-sdk/', '')).join(' ')}]: ` +
-          `${(bundleMs / sdkMs).toFixed(2)}×\n    top: ${top}`,
+          `init ${times.initMs.toFixed(0)} ms vs SDK alone ${times.sdkMs.toFixed(0)} ms: ${times.ratio.toFixed(2)}× ` +
+          `(with --enable-source-maps ${maps.initMs.toFixed(0)} ms, ${maps.ratio.toFixed(2)}×) ` +
+          `[${sdk.map((p) => p.replace('@aws-sdk/', '')).join(' ')}]\n    top: ${top}`,
       );
     }
   } finally {
