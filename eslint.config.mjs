@@ -2,6 +2,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// `import { z } from 'zod'` binds zod's namespace object, which keeps all of zod (every locale included) in a
+// Lambda bundle; `import * as z from 'zod'` lets esbuild keep only what is used (≈ 460 KB → ≈ 100 KB).
+const zodNamespace = {
+  selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
+  message: "import * as z from 'zod': the named z keeps all of zod in every bundle.",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.rapport/**', 'coverage/**'] },
   js.configs.recommended,
@@ -11,6 +18,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-syntax': ['error', zodNamespace],
     },
   },
   {
@@ -34,6 +42,7 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
+        zodNamespace,
         {
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'Inject a Clock: the domain never reads the wall clock.',

@@ -1,31 +1,33 @@
-import { join, resolve } from 'node:path';
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { AssetHashType, DockerImage, type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB } from '../domain/lambda-sizing';
 import type { FunctionName } from '../functions/routes';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability';
+import type { Workflows } from '../domain/config/load';
+import { WORKFLOWS_FILE } from '../functions/shared/workflows';
+import { builtFunctions, LAMBDA_TASK_ROOT, writeFunctionAsset } from './function-bundles';
 import { acknowledgeNag } from './nag';
 
 const ARCHITECTURES = { arm64: Architecture.ARM_64, x86_64: Architecture.X86_64 } as const;
 
-/** Where the bundled workflows land in the Lambda package (`/var/task` is the function's code root). */
-export const LAMBDA_WORKFLOWS_DIR = '/var/task/workflows';
+/** Where the workflows data lands in the Lambda package (`/var/task` is the function's code root). */
+export const LAMBDA_WORKFLOWS_FILE = `${LAMBDA_TASK_ROOT}/${WORKFLOWS_FILE}`;
 
 export interface HandlerFunctionProps {
   name: FunctionName;
-  /** The repository root: holds `functions/` and the lockfile esbuild bundles from. */
+  /** The repository root: holds `functions/`, bundled from there. */
   projectRoot: string;
   /**
-   * The workflows directory copied into the package as `workflows/` (the one the stack was built from), for
-   * handlers that read workflows at cold start. Omitted: no copy and no WORKFLOWS_DIR, so editing a workflow
-   * does not change (and redeploy) the function.
+   * The workflows the stack was built from, packaged as data (`workflows.json`) for handlers that read
+   * workflows at cold start. Omitted: no copy and no WORKFLOWS_FILE, so editing a workflow does not change
+   * (and redeploy) the function.
    */
-  workflowsDir?: string;
+  workflows?: Workflows;
   environment: Record<string, string>;
   logRetention: RetentionDays;
   timeout: Duration;
@@ -35,16 +37,16 @@ export interface HandlerFunctionProps {
 }
 
 /**
- * A Rapport handler: Node.js 24 on arm64, bundled by the local esbuild (no Docker), with a copy of the
- * workflows directory if the handler reads it at cold start. Its role is its own, with no managed policy:
+ * A Rapport handler: Node.js 24 on arm64, bundled by the local esbuild (no Docker; every function in one
+ * build, infra/function-bundles.ts), with the workflows as data if the handler reads them at cold start. Its role is its own, with no managed policy:
  * it may write to its own log group and send traces, and nothing else until the stack grants more.
  */
 export class HandlerFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
-    const { workflowsDir } = props;
+    const { workflows, name, projectRoot } = props;
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -56,16 +58,27 @@ export class HandlerFunction extends Construct {
     });
     logGroup.grantWrite(role);
 
-    this.fn = new NodejsFunction(this, 'Function', {
-      description: `Rapport ${props.name}`,
-      entry: join(props.projectRoot, 'functions', props.name, 'index.ts'),
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+    this.fn = new LambdaFunction(this, 'Function', {
+      description: `Rapport ${name}`,
+      code: Code.fromAsset(join(projectRoot, 'functions', name), {
+        // Hashed from what is deployed: the bundle, its map and the workflows data.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: the local build below always answers (or throws).
+          image: DockerImage.fromRegistry('rapport-bundles-are-built-locally'),
+          local: {
+            tryBundle(outputDir: string): boolean {
+              writeFunctionAsset(builtFunctions(projectRoot), name, outputDir, workflows);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: ARCHITECTURES[LAMBDA_ARCHITECTURE],
       // Shared with the cost forecast (domain/simulate/cost.ts), which bills duration at this size.
-      memorySize: LAMBDA_MEMORY_MB[props.name],
+      memorySize: LAMBDA_MEMORY_MB[name],
       timeout: props.timeout,
       role,
       logGroup,
@@ -79,24 +92,8 @@ export class HandlerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...(workflowsDir === undefined ? {} : { WORKFLOWS_DIR: LAMBDA_WORKFLOWS_DIR }),
+        ...(workflows === undefined ? {} : { WORKFLOWS_FILE: LAMBDA_WORKFLOWS_FILE }),
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        minify: true,
-        // Error class names are what the journeys' Retry and Catch match on (domain/errors.ts RETRIED_ERRORS).
-        keepNames: true,
-        sourceMap: true,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            workflowsDir === undefined
-              ? []
-              : [`cp -r "${resolve(workflowsDir)}" "${join(outputDir, 'workflows')}"`],
-        },
       },
     });
 

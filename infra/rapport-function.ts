@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { Workflows } from '../domain/config/load';
 import { scaleEnv, type Scale } from '../domain/config/scale';
 import type { FunctionName } from '../functions/routes';
 import { HandlerFunction } from './handler-function';
@@ -11,8 +12,8 @@ import { grantTableAccess } from './table-access';
 /** What every Rapport function gets, whichever part of the stack it belongs to. */
 export interface FunctionSettings {
   projectRoot: string;
-  /** The workflows the stack was built from, bundled into the handlers that read them at cold start. */
-  workflowsDir: string;
+  /** The workflows the stack was built from, packaged with the handlers that read them at cold start. */
+  workflows: Workflows;
   logRetention: RetentionDays;
   table: ITable;
   scale: Scale;
@@ -41,7 +42,7 @@ export function rapportFunction(
   const f = new HandlerFunction(scope, id, {
     name: props.name,
     projectRoot: settings.projectRoot,
-    ...(props.readsWorkflows === false ? {} : { workflowsDir: settings.workflowsDir }),
+    ...(props.readsWorkflows === false ? {} : { workflows: settings.workflows }),
     logRetention: settings.logRetention,
     timeout: props.timeout,
     ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),

@@ -101,7 +101,7 @@ export class RapportStack extends StackOfParts {
     const linkSigningSecret = this.linkSigningSecret();
     const functions: FunctionSettings = {
       projectRoot: props.projectRoot ?? PROJECT_ROOT,
-      workflowsDir: props.workflows.dir,
+      workflows: props.workflows,
       logRetention: RetentionDays.ONE_MONTH,
       table: this.table,
       scale: this.scale,

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { zodProblems } from '../../domain/config/source';
+import * as z from 'zod';
+import { zodProblems } from '../../domain/config/problems';
 import { InvalidEventError } from '../../domain/errors';
 import type { SuppressRequest } from '../../domain/messages/suppress';
 import { customerFromTag } from '../../domain/messages/send';

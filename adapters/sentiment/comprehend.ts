@@ -1,4 +1,4 @@
-import { DetectSentimentCommand, type ComprehendClient } from '@aws-sdk/client-comprehend';
+import { ComprehendClient, DetectSentimentCommand } from '@aws-sdk/client-comprehend';
 import type { Sentiment } from '../../domain/events/schema';
 import type { SentimentClassifier } from '../../domain/ports';
 
@@ -15,6 +15,11 @@ export function createComprehendClassifier(client: ComprehendClient): SentimentC
       return (out.Sentiment?.toLowerCase() ?? 'neutral') as Sentiment;
     },
   };
+}
+
+/** The classifier with a client configured from the environment (region, credentials), as in Lambda. */
+export function defaultComprehendClassifier(): SentimentClassifier {
+  return createComprehendClassifier(new ComprehendClient({}));
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { expect } from './source';
+import * as z from 'zod';
+import { expect } from './problems';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
 const DURATION = /^([1-9][0-9]*)(s|m|h|d|w)$/;

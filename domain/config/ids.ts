@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { expect } from './source';
+import * as z from 'zod';
+import { expect } from './problems';
 
 /** Lower-case kebab ids: they become Step Functions state names, file names and metric dimensions. */
 export const Slug = z

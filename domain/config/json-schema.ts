@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Journey } from '../journey/schema';
 import { Lifecycle } from '../lifecycle/schema';
 import { EmailLayout, MessageTemplate } from '../messages/template';

@@ -18,7 +18,8 @@ import { Lifecycle } from '../lifecycle/schema';
 import { templateProblems } from '../messages/check-templates';
 import { EmailLayout, MessageTemplate } from '../messages/template';
 import { Settings } from './settings';
-import { parseYaml, valueAt, zodProblems, type YamlSource } from './source';
+import { valueAt, zodProblems } from './problems';
+import { parseYaml, type YamlSource } from './source';
 
 export interface LoadedJourney {
   journey: Journey;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { expect } from './source';
+import * as z from 'zod';
+import { expect } from './problems';
 
 /**
  * AWS's published quotas Rapport sizes itself against (us-east-1 defaults; smaller regions have less).

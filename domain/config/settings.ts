@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { Duration, durationSeconds } from './duration';
 import { Locale, Slug, TimeOfDay, TimeZone } from './ids';
-import { expect } from './source';
+import { expect } from './problems';
 
 /** A limit on how many marketing messages one customer receives, across all journeys. */
 export const FrequencyCap = z

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPath, type Problem } from '../errors';
-import { expect } from '../config/source';
+import { expect } from '../config/problems';
 
 /** Deepest nesting an event may have: the deepest real field (`customer.consent.topics.x`) is at 4. */
 export const MAX_EVENT_DEPTH = 8;

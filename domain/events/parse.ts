@@ -1,4 +1,4 @@
-import { zodProblems } from '../config/source';
+import { zodProblems } from '../config/problems';
 import { InvalidEventError } from '../errors';
 import { depthProblem, reservedKeyProblems } from './limits';
 import { IncomingEvent } from './schema';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Currency, Locale, Slug, TimeZone } from '../config/ids';
-import { expect } from '../config/source';
+import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { freeText, lineText, personName } from './text';
 import { EventTime } from './time';

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { expect } from '../config/source';
+import * as z from 'zod';
+import { expect } from '../config/problems';
 
 // C0 controls, DEL and C1 controls. Free text may keep tab, line feed and carriage return.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSeconds } from '../config/duration';
 import type { Problem } from '../errors';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { erasedAt } from '../erase';
 import type { JourneyInput } from './compile/resources';
 import type { CustomerStore, JourneyStarter } from '../ports';

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration } from '../config/duration';
 import { Slug, TimeOfDay } from '../config/ids';
-import { expect } from '../config/source';
+import { expect } from '../config/problems';
 import { EVENT_TYPES } from '../events/schema';
 import { RESERVED_SUFFIXES } from './compile/names';
 

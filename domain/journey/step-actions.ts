@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
-import { zodProblems } from '../config/source';
+import { zodProblems } from '../config/problems';
 import { InvalidTaskInputError, ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
 import { applyStepUpdate, StepUpdate } from '../profile/update';

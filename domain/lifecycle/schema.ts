@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration } from '../config/duration';
 import { Currency, Slug } from '../config/ids';
-import { expect } from '../config/source';
+import { expect } from '../config/problems';
 
 const Count = z
   .number(expect('a whole number ≥ 0'))

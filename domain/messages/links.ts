@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Slug } from '../config/ids';
-import { expect, zodProblems } from '../config/source';
+import { expect, zodProblems } from '../config/problems';
 import type { Problem } from '../errors';
 import { ErasureRequest, SCORE_RANGE } from '../events/schema';
 

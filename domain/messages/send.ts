@@ -1,8 +1,8 @@
 import { stepKey } from '../step-key';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
-import { zodProblems } from '../config/source';
+import { zodProblems } from '../config/problems';
 import type { Channel } from '../config/ids';
 import type { Settings } from '../config/settings';
 import {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { expect } from '../config/source';
+import * as z from 'zod';
+import { expect } from '../config/problems';
 
 /**
  * One locale of a message template (workflows/templates/<id>/<locale>.yaml); every field is Liquid.

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import { systemClock } from '../../domain/clock';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';

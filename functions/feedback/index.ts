@@ -1,5 +1,4 @@
-import { ComprehendClient } from '@aws-sdk/client-comprehend';
-import { createComprehendClassifier } from '../../adapters/sentiment/comprehend';
+import { lazyComprehendClassifier } from '../../adapters/sentiment/lazy-comprehend';
 import { lifecycleDepsFromEnv } from '../shared/lifecycle-deps';
 import { createObservability } from '../shared/observability';
 import { linkSigningSecret } from '../shared/secrets';
@@ -11,7 +10,7 @@ const { settings } = bundledWorkflows();
 export const handler = createFeedbackHandler({
   ...createObservability(),
   ...lifecycleDepsFromEnv(),
-  sentiment: createComprehendClassifier(new ComprehendClient({})),
+  sentiment: lazyComprehendClassifier(),
   linkSecret: linkSigningSecret(),
   brandName: settings.brand.name,
   locales: settings.locales,

@@ -9,7 +9,7 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import { zodProblems } from '../../domain/config/source';
+import { zodProblems } from '../../domain/config/problems';
 import { InvalidEventError, type ValidationError, withoutValues } from '../../domain/errors';
 import { eraseCustomer, type EraseOutcome } from '../../domain/erase';
 import { parseCustomerEvent, type EventChecks } from '../../domain/events/parse';

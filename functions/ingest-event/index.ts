@@ -1,5 +1,4 @@
-import { ComprehendClient } from '@aws-sdk/client-comprehend';
-import { createComprehendClassifier } from '../../adapters/sentiment/comprehend';
+import { lazyComprehendClassifier } from '../../adapters/sentiment/lazy-comprehend';
 import { lifecycleDepsFromEnv } from '../shared/lifecycle-deps';
 import { createObservability } from '../shared/observability';
 import { bundledWorkflows } from '../shared/workflows';
@@ -8,6 +7,6 @@ import { createIngestEventHandler } from './handler';
 export const handler = createIngestEventHandler({
   ...createObservability(),
   ...lifecycleDepsFromEnv(),
-  sentiment: createComprehendClassifier(new ComprehendClient({})),
+  sentiment: lazyComprehendClassifier(),
   eventTimes: bundledWorkflows().settings.events,
 });

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { systemClock } from '../../domain/clock';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigValidationError } from '../../domain/errors';
-import { zodProblems } from '../../domain/config/source';
+import { zodProblems } from '../../domain/config/problems';
 
 /** Reads the handler's environment through a schema, failing at cold start with every missing setting named. */
 export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

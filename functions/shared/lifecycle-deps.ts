@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';

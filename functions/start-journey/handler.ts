@@ -8,7 +8,7 @@ import { InvalidEventError, RapportError } from '../../domain/errors';
 import { QueuedStart, startQueued } from '../../domain/journey/queued-start';
 import type { Pacer } from '../../domain/pacing';
 import type { CustomerStore, JourneyStarter } from '../../domain/ports';
-import { zodProblems } from '../../domain/config/source';
+import { zodProblems } from '../../domain/config/problems';
 import { eachRecord } from '../shared/sqs';
 import { METRIC, type Observability } from '../shared/observability';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { scaleFromEnv } from '../../domain/config/scale';

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import type { SweepWork } from '../../domain/sweep';
 import { readEnv } from '../shared/env';

@@ -1,41 +1,135 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { loadWorkflows } from '../../domain/config/load';
 import { SendDeferredError, VersionConflictError } from '../../domain/errors';
-import { HandlerFunction } from '../../infra/handler-function';
+import { FUNCTIONS, type FunctionName } from '../../functions/routes';
+import { builtFunctions, LAMBDA_TASK_ROOT, writeFunctionAsset } from '../../infra/function-bundles';
+import { HandlerFunction, LAMBDA_WORKFLOWS_FILE } from '../../infra/handler-function';
+import { LAMBDA_ENV } from '../support/lambda-env';
+import { REPO_ROOT, WORKFLOWS_DIR } from './support';
 
-/**
- * Retry and Catch match an error by its name, which RapportError takes from its class: a minified bundle
- * that renamed the classes would raise errors no Retry or Catch names. Bundles two functions for real.
- */
-describe('a bundled handler', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'rapport-bundle-'));
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
-  it('keeps the class names of the errors Step Functions retries or catches', () => {
-    // Bundling on (unlike fastApp), CloudFormation validation off: only the code is looked at.
-    const app = new App({ outdir, builtinCloudFormationValidation: false });
-    const stack = new Stack(app, 'Bundle');
-    for (const [id, name] of [
-      ['Step', 'journey-step'],
-      ['Send', 'send-message'],
-    ] as const)
+/** Synthesizes journey-step (reads no workflows) and send-message (reads them) with bundling on. */
+function synthTwo(outdir: string): { codes: Map<FunctionName, string>; template: Template } {
+  // Bundling on (unlike fastApp), CloudFormation validation off: only the packages are looked at.
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'Bundle');
+  const workflows = loadWorkflows(WORKFLOWS_DIR);
+  const made = new Map<FunctionName, HandlerFunction>();
+  for (const [id, name] of [
+    ['Step', 'journey-step'],
+    ['Send', 'send-message'],
+  ] as const)
+    made.set(
+      name,
       new HandlerFunction(stack, id, {
         name,
-        projectRoot: join(__dirname, '..', '..'),
+        projectRoot: REPO_ROOT,
+        ...(name === 'send-message' ? { workflows } : {}),
         environment: { TABLE_NAME: 'rapport' },
         logRetention: RetentionDays.ONE_DAY,
         timeout: Duration.seconds(30),
-      });
-    app.synth();
-    const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
-    const codes = assets.map((asset) => readFileSync(join(outdir, asset, 'index.js'), 'utf8'));
-    expect(codes).toHaveLength(2);
+      }),
+    );
+  const template = Template.fromStack(stack);
+  app.synth();
+  const codes = new Map<FunctionName, string>();
+  // The staged package: the function's Code asset, in the cloud assembly.
+  for (const [name, f] of made)
+    codes.set(name, join(outdir, (f.fn.node.findChild('Code') as Asset).assetPath));
+  return { codes, template };
+}
+
+describe('a bundled handler', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'rapport-bundle-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const { codes: assets, template } = synthTwo(outdir);
+  const code = (name: FunctionName) => readFileSync(join(assets.get(name) as string, 'index.js'), 'utf8');
+
+  /**
+   * Retry and Catch match an error by its name, which RapportError takes from its class: a minified bundle
+   * that renamed the classes would raise errors no Retry or Catch names.
+   */
+  it('keeps the class names of the errors Step Functions retries or catches', () => {
     // journey-step raises VersionConflictError (an update step that kept losing the race); send-message
     // SendDeferredError, which the compiled send's Catch takes to the wait.
-    expect(codes.filter((code) => code.includes(`"${VersionConflictError.name}"`))).not.toHaveLength(0);
-    expect(codes.filter((code) => code.includes(`"${SendDeferredError.name}"`))).not.toHaveLength(0);
+    expect(code('journey-step')).toContain(`"${VersionConflictError.name}"`);
+    expect(code('send-message')).toContain(`"${SendDeferredError.name}"`);
+  });
+
+  it('packages the workflows as the data the compiler produces, only for a handler that reads them', () => {
+    const file = join(assets.get('send-message') as string, 'workflows.json');
+    const shipped: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    // A fresh load: the journeys' ASL in the package is what compiling the YAML gives now.
+    expect(shipped).toEqual({ ...loadWorkflows(WORKFLOWS_DIR), dir: LAMBDA_TASK_ROOT });
+    expect(LAMBDA_WORKFLOWS_FILE).toBe(join(LAMBDA_TASK_ROOT, 'workflows.json'));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Rapport send-message',
+      Environment: { Variables: { WORKFLOWS_FILE: LAMBDA_WORKFLOWS_FILE } },
+    });
+    expect(existsSync(join(assets.get('journey-step') as string, 'workflows.json'))).toBe(false);
+    expect(readdirSync(assets.get('journey-step') as string).sort()).toEqual(['index.js', 'index.js.map']);
+  });
+});
+
+describe('every function bundle', () => {
+  const built = builtFunctions(REPO_ROOT);
+  const inputsOf = (name: FunctionName): string[] =>
+    Object.keys(
+      Object.entries(built.metafile.outputs).find(([path]) => path.endsWith(`${name}/index.js`))?.[1]
+        .inputs ?? {},
+    );
+
+  it('leaves the YAML parser and the workflow loader out, and MIME and Liquid to send-message', () => {
+    for (const name of FUNCTIONS) {
+      const inputs = inputsOf(name);
+      expect(inputs.length).toBeGreaterThan(0);
+      expect(inputs.filter((i) => /node_modules\/yaml\/|domain\/config\/load\.ts/.test(i))).toEqual([]);
+      const heavy = inputs.filter((i) => /node_modules\/(nodemailer|liquidjs)\//.test(i));
+      if (name === 'send-message') expect(heavy).not.toEqual([]);
+      else expect({ name, heavy }).toEqual({ name, heavy: [] });
+    }
+  });
+
+  it('starts in a fresh Node with the SDK from outside the bundle, without loading Comprehend', () => {
+    const workflows = loadWorkflows(WORKFLOWS_DIR);
+    const root = mkdtempSync(join(tmpdir(), 'rapport-bundle-init-'));
+    try {
+      for (const name of FUNCTIONS) {
+        const asset = join(root, name);
+        writeFunctionAsset(built, name, asset, workflows);
+        const run = spawnSync(
+          process.execPath,
+          [
+            '-e',
+            `require(${JSON.stringify(join(asset, 'index.js'))}); console.log(Object.keys(require.cache).join('\\n'))`,
+          ],
+          {
+            // As the Lambda runtime provides it: the SDK resolved from outside the package.
+            env: {
+              ...process.env,
+              ...LAMBDA_ENV,
+              WORKFLOWS_FILE: join(asset, 'workflows.json'),
+              NODE_PATH: join(REPO_ROOT, 'node_modules'),
+            },
+            encoding: 'utf8',
+          },
+        );
+        expect({ name, status: run.status, stderr: run.stderr }).toEqual({ name, status: 0, stderr: '' });
+        expect(run.stdout).toContain('@aws-sdk/client-dynamodb');
+        // ingest-event and feedback classify text with Comprehend on the first text, not at init.
+        expect({ name, comprehend: run.stdout.includes('@aws-sdk/client-comprehend') }).toEqual({
+          name,
+          comprehend: false,
+        });
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -128,7 +128,7 @@ describe('Lambda functions', () => {
       });
     }
     for (const name of readWorkflows)
-      expect(envOf(name)).toMatchObject({ WORKFLOWS_DIR: '/var/task/workflows' });
+      expect(envOf(name)).toMatchObject({ WORKFLOWS_FILE: '/var/task/workflows.json' });
   });
 
   it('journey-step gets the table and the scale settings and nothing else, and times out before its Task state (60 s)', () => {

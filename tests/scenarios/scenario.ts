@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startLocalRuntime } from '../../local/runtime';
 import { installVirtualTime } from '../../local/virtual-time';
 import { WORKFLOWS_DIR, inbox, itemsOf, postEvent } from '../support/local';

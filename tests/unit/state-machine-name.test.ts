@@ -1,6 +1,6 @@
 import { stateMachineArns, stateMachineName } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from '../../functions/shared/env';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:';
 

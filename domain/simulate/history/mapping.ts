@@ -3,10 +3,10 @@
  * column holds what, and what to assume for what the file does not say. One line of the file is one
  * purchase, or one line of an order when an order column groups them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Currency, Locale, TimeZone } from '../../config/ids';
 import { Duration } from '../../config/duration';
-import { expect, zodProblems } from '../../config/source';
+import { expect, zodProblems } from '../../config/problems';
 import { ConfigValidationError } from '../../errors';
 
 /** A column: its name in the header line, or its position (1 is the first column). */

@@ -10,9 +10,9 @@
  * who churn come back after a long gap (`comeback.afterDays`): dormant, then reactivated, then buying
  * on as repeat buyers do. Purchases happen in daytime (09:00–21:59) in the customer's own time zone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Currency, Locale, TimeZone } from '../../config/ids';
-import { expect } from '../../config/source';
+import { expect } from '../../config/problems';
 
 const Share = z.number(expect('a share from 0 to 1')).min(0).max(1);
 const Positive = z.number(expect('a number above 0')).positive();

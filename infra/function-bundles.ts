@@ -1,0 +1,101 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import type { Workflows } from '../domain/config/load';
+import { FUNCTIONS, type FunctionName } from '../functions/routes';
+import { WORKFLOWS_FILE } from '../functions/shared/workflows';
+
+/**
+ * How every Lambda bundle is built: what the stack deploys and what tests/bench/bundles.ts measures. The
+ * Node 24 runtime provides the AWS SDK v3, so `@aws-sdk/*` stays out of the bundles.
+ */
+export const ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  // Error class names are what the journeys' Retry and Catch match on (domain/errors.ts RETRIED_ERRORS).
+  keepNames: true,
+  // A separate index.js.map, without the sources inlined: stack traces map back to file and line, and the
+  // map stays small enough that --enable-source-maps costs little at cold start.
+  sourcemap: 'linked',
+  sourcesContent: false,
+  external: ['@aws-sdk/*'],
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
+/** The file each function is bundled from. */
+export function functionEntry(projectRoot: string, name: FunctionName): string {
+  return join(projectRoot, 'functions', name, 'index.ts');
+}
+
+/** Where Lambda puts the package: the directory of index.js. */
+export const LAMBDA_TASK_ROOT = '/var/task';
+
+export interface BuiltFunctions {
+  /** `<outdir>/<name>/index.js` (and `index.js.map`) for each function. */
+  dir(name: FunctionName): string;
+  metafile: Metafile;
+}
+
+/**
+ * Bundles every function in one esbuild run (one entry point each): the code they share is read and
+ * parsed once, not once per function.
+ */
+export function buildFunctions(projectRoot: string, outdir: string): BuiltFunctions {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const result = buildSync({
+    ...ESBUILD_OPTIONS,
+    absWorkingDir: projectRoot,
+    entryPoints: Object.fromEntries(
+      FUNCTIONS.map((name) => [`${name}/index`, functionEntry(projectRoot, name)]),
+    ),
+    outdir,
+    metafile: true,
+  });
+  return { dir: (name) => join(outdir, name), metafile: result.metafile };
+}
+
+const builds = new Map<string, BuiltFunctions>();
+
+/**
+ * The functions of `projectRoot`, bundled on first use and reused for every function and every app this
+ * process synthesizes (the code does not change during a synth).
+ */
+export function builtFunctions(projectRoot: string): BuiltFunctions {
+  const root = resolve(projectRoot);
+  let built = builds.get(root);
+  if (!built) {
+    const outdir = mkdtempSync(join(tmpdir(), 'rapport-functions-'));
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+    built = buildFunctions(root, outdir);
+    builds.set(root, built);
+  }
+  return built;
+}
+
+/** The workflows as a handler reads them (functions/shared/workflows.ts): the loaded, compiled data. */
+export function workflowsData(workflows: Workflows): string {
+  // `dir` is where the synth read them (a path on the machine that synthesized): in the package they are
+  // in its root, and the asset's hash depends on the workflows only.
+  return JSON.stringify({ ...workflows, dir: LAMBDA_TASK_ROOT });
+}
+
+/**
+ * Writes one function's package into `to`: its bundle and source map, and, for the handlers that read
+ * workflows, the workflows the stack was built from as data, so that a cold start parses no YAML and
+ * validates and compiles nothing.
+ */
+export function writeFunctionAsset(
+  built: BuiltFunctions,
+  name: FunctionName,
+  to: string,
+  workflows?: Workflows,
+): void {
+  mkdirSync(to, { recursive: true });
+  for (const file of ['index.js', 'index.js.map']) copyFileSync(join(built.dir(name), file), join(to, file));
+  if (workflows) writeFileSync(join(to, WORKFLOWS_FILE), workflowsData(workflows));
+}
