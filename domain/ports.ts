@@ -201,8 +201,37 @@ export interface AwaitRecord {
   since: string;
 }
 
+/**
+ * Which of one customer's items to read together (CustomerStore.getCustomerFacts), each only if asked for:
+ * what one step decides from, in one round trip instead of one read each.
+ */
+export interface FactsWanted {
+  profile?: boolean;
+  pacing?: boolean;
+  eventId?: string;
+  messageKey?: string;
+  journeyEntry?: { journeyId: string; executionName: string };
+  /** The customer's erasure tombstone, kept apart under a hash of their id (see tombstoneKey). */
+  tombstoneKey?: string;
+}
+
+/** What getCustomerFacts found: a part is absent when it was not asked for or there is none. */
+export interface CustomerFacts {
+  profile?: Profile;
+  pacing?: PacingRecord;
+  event?: StoredEvent;
+  message?: MessageRecord;
+  journeyEntry?: JourneyEntryRecord;
+  tombstone?: TombstoneRecord;
+}
+
 export interface CustomerStore {
   getProfile(customerId: string): Promise<Profile | undefined>;
+  /**
+   * The items `wanted` names, read consistently in one request (BatchGetItem): each as its own getter
+   * would return it. The parts are read together, not as of one instant: a write between them may show.
+   */
+  getCustomerFacts(customerId: string, wanted: FactsWanted): Promise<CustomerFacts>;
   /** Writes `profile` only if the stored version is `profile.version - 1`; else throws VersionConflictError. */
   putProfile(profile: Profile): Promise<void>;
   /**

@@ -22,6 +22,7 @@ import type {
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
+import { customerFacts } from './customer-facts';
 import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
 import { keys } from './keys';
@@ -158,6 +159,7 @@ export function createCustomerStore(
 
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
+    getCustomerFacts: customerFacts(doc, tableName, record),
     putProfile: (profile) =>
       putVersioned(`profile ${profile.customerId}`, profile.version, profileItem(profile, dueShards)),
     getPacing: (customerId) => get<PacingRecord>(keys.pacing(customerId)),

@@ -140,6 +140,23 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     due,
     claimsDue,
     getProfile: async (id) => readOne(profiles, id),
+    // Each item is a read of its own, as DynamoDB bills a BatchGetItem (a missing one too).
+    getCustomerFacts: async (c, wanted) => {
+      const entry = wanted.journeyEntry;
+      return definedOnly({
+        profile: wanted.profile ? readOne(profiles, c) : undefined,
+        pacing: wanted.pacing ? readOne(pacing, c) : undefined,
+        event: wanted.eventId === undefined ? undefined : readOne(events, `${c}/${wanted.eventId}`),
+        message:
+          wanted.messageKey === undefined
+            ? undefined
+            : readOne(customers.get(c)?.messages, wanted.messageKey),
+        journeyEntry: entry
+          ? readOne(customers.get(c)?.entries, `${entry.journeyId}#${entry.executionName}`)
+          : undefined,
+        tombstone: wanted.tombstoneKey === undefined ? undefined : readOne(tombstones, wanted.tombstoneKey),
+      });
+    },
     getPacing: async (id) => readOne(pacing, id),
     putPacing: async (r) => {
       if ((pacing.get(r.customerId)?.version ?? 0) !== r.version - 1)
@@ -383,4 +400,9 @@ function plainCopy(value: unknown): unknown {
     if (v !== undefined) out[k] = plainCopy(v);
   }
   return out;
+}
+
+/** The parts that hold something: a fact not found is absent, as the DynamoDB adapter leaves it. */
+function definedOnly<T extends object>(facts: T): T {
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as T;
 }

@@ -49,6 +49,44 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
       });
     });
 
+    describe('facts read together', () => {
+      it('gives each item asked for as its own getter does, and nothing else', async () => {
+        const wantAll = {
+          profile: true,
+          pacing: true,
+          eventId: 'e-1',
+          messageKey: 'm-1',
+          journeyEntry: { journeyId: 'j-1', executionName: 'x-1' },
+          tombstoneKey: 't-1',
+        };
+        expect(await store.getCustomerFacts('c-1', wantAll)).toStrictEqual({});
+        await store.putProfile(profile('c-1', { dueAt: '2026-06-02T00:00:00.000Z' }));
+        await store.putPacing(pacing('c-1', 1));
+        await store.writeEvent(claim('c-1', 'e-1', 'h-1'));
+        await store.claimMessage(message('c-1', 'm-1'));
+        await store.putJourneyEntry(entry('c-1', 'j-1', 'x-1'));
+        await store.putTombstone({ key: 't-1', erasedAt: AT });
+        // Another customer's items, and this one's others, are not read.
+        await store.putProfile(profile('c-2'));
+        await store.writeEvent(done('c-1', 'e-2', 'h-2'));
+        expect(await store.getCustomerFacts('c-1', wantAll)).toStrictEqual({
+          profile: await store.getProfile('c-1'),
+          pacing: await store.getPacing('c-1'),
+          event: await store.getEvent('c-1', 'e-1'),
+          message: await store.getMessage('c-1', 'm-1'),
+          journeyEntry: entry('c-1', 'j-1', 'x-1'),
+          tombstone: await store.getTombstone('t-1'),
+        });
+        expect(await store.getCustomerFacts('c-1', { eventId: 'e-2', tombstoneKey: 't-2' })).toStrictEqual({
+          event: done('c-1', 'e-2', 'h-2'),
+        });
+        expect(await store.getCustomerFacts('c-2', { profile: true, eventId: 'e-1' })).toStrictEqual({
+          profile: profile('c-2'),
+        });
+        expect(await store.getCustomerFacts('c-1', {})).toStrictEqual({});
+      });
+    });
+
     describe('event records and claims', () => {
       it('claims an event once; only the holder replaces or releases its claim', async () => {
         expect(await store.getEvent('c-1', 'e-1')).toBeUndefined();

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import { mockClient } from 'aws-sdk-client-mock';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
@@ -55,7 +55,7 @@ const FIRST_AT = '2026-11-22T10:00:02.000Z';
 const LATER_AT = '2026-11-27T10:00:02.000Z';
 
 /** Each stubbed client's commands since its last reset, by name (a stub replaces `send`: no middleware runs). */
-function stubbed(...stubs: AwsStub<object, object, object>[]): Record<string, number> {
+function stubbed(...stubs: { calls(): { args: unknown[] }[] }[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const stub of stubs)
     for (const call of stub.calls()) {
@@ -89,8 +89,9 @@ function mockedServices() {
   return { clients, stubs: { sfn, sqs, eventBridge } };
 }
 
-function noFailures(response: SQSBatchResponse, what: string): void {
-  if (response.batchItemFailures.length > 0) throw new Error(`${what} failed: ${JSON.stringify(response)}`);
+function noFailures(response: unknown, what: string): void {
+  if ((response as SQSBatchResponse).batchItemFailures.length > 0)
+    throw new Error(`${what} failed: ${JSON.stringify(response)}`);
 }
 
 /**

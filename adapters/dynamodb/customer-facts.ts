@@ -1,0 +1,59 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CustomerFacts, FactsWanted } from '../../domain/ports';
+import { keys } from './keys';
+
+type Key = { pk: string; sk: string };
+type Part = keyof CustomerFacts;
+
+/** The keys of the parts asked for, each with the part it fills. */
+function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
+  const out: [Part, Key][] = [];
+  if (wanted.profile) out.push(['profile', keys.profile(customerId)]);
+  if (wanted.pacing) out.push(['pacing', keys.pacing(customerId)]);
+  if (wanted.eventId !== undefined) out.push(['event', keys.event(customerId, wanted.eventId)]);
+  if (wanted.messageKey !== undefined) out.push(['message', keys.message(customerId, wanted.messageKey)]);
+  if (wanted.journeyEntry) {
+    const { journeyId, executionName } = wanted.journeyEntry;
+    out.push(['journeyEntry', keys.journeyEntry(customerId, journeyId, executionName)]);
+  }
+  if (wanted.tombstoneKey !== undefined) out.push(['tombstone', keys.tombstone(wanted.tombstoneKey)]);
+  return out;
+}
+
+/** How many times unprocessed keys are asked for again before the read fails (DynamoDB's advice: back off). */
+const ATTEMPTS = 5;
+
+/**
+ * getCustomerFacts over one BatchGetItem (strongly consistent, as every read of the adapter): at most six
+ * keys, well under its hundred, so one request unless DynamoDB hands some back unprocessed. `record`
+ * strips the table keys, as the single-item getters do.
+ */
+export function customerFacts(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  record: (item: Record<string, unknown>) => object,
+) {
+  return async (customerId: string, wanted: FactsWanted): Promise<CustomerFacts> => {
+    const parts = wantedKeys(customerId, wanted);
+    const facts: Record<string, unknown> = {};
+    if (parts.length === 0) return facts;
+    const partOf = new Map(parts.map(([part, key]) => [`${key.pk}\u0000${key.sk}`, part]));
+    let pending: Key[] = parts.map(([, key]) => key);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === ATTEMPTS) throw new Error(`${pending.length} items stayed unprocessed by BatchGetItem`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
+      const out = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[tableName] ?? [])
+        facts[partOf.get(`${String(item.pk)}\u0000${String(item.sk)}`) ?? ''] = record(item);
+      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];
+    }
+    // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record (see getEvent).
+    if (facts.event) {
+      const { dueAt: _dueAt, ...event } = facts.event as { dueAt?: string };
+      facts.event = event;
+    }
+    return facts as CustomerFacts;
+  };
+}
