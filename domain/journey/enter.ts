@@ -1,12 +1,31 @@
 import { durationSeconds } from '../config/duration';
 import type { CustomerEvent } from '../events/schema';
-import type { CustomerStore, JourneyStarter } from '../ports';
+import type { CustomerStore, JourneyEntryRecord, JourneyStarter } from '../ports';
 import type { Profile } from '../profile/profile';
 import { stateKey, type Calendar, type JourneyInput } from './compile';
 import type { JourneyStart } from './entry';
 import { waitComputedAtStart } from './fusion';
 import type { Journey } from './schema';
 import { nextUntil, untilDefinition } from './wait-until';
+
+/** One customer's entries into one journey, oldest first (as CustomerStore.listJourneyEntries gives them). */
+export type EntriesOf = (journeyId: string) => Promise<JourneyEntryRecord[]>;
+
+/**
+ * The customer's entries, read once (one Query of every journey's) when first asked for and served per
+ * journey: an event that starts or converts several journeys costs one read, not one per journey. The
+ * entries are as they were at that read: the caller's own writes since are not in them.
+ */
+export function journeyEntriesOnce(store: CustomerStore, customerId: string): EntriesOf {
+  let all: Promise<JourneyEntryRecord[]> | undefined;
+  return async (journeyId) => {
+    all ??= store.listAllJourneyEntries(customerId);
+    // A stable sort of the sort-key order, as listJourneyEntries gives them.
+    return (await all)
+      .filter((e) => e.journeyId === journeyId)
+      .sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
+  };
+}
 
 export interface Entered {
   journeyId: string;
@@ -34,16 +53,18 @@ export async function enterJourneys(
     journeys: readonly Journey[];
     calendar: Calendar;
     now: Date;
+    /** Where the customer's entries are read from (default: read once, for every start). */
+    entries?: EntriesOf;
   },
 ): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
   const entered: Entered[] = [];
   const skipped: Skipped[] = [];
+  const first = starts[0];
+  const entriesOf = deps.entries ?? (first && journeyEntriesOnce(deps.store, first.input.customerId));
   for (const start of starts) {
     const journey = deps.journeys.find((j) => j.id === start.journeyId);
-    if (!journey) continue;
-    const previous = (await deps.store.listJourneyEntries(start.input.customerId, journey.id)).filter(
-      (e) => e.executionName !== start.executionName,
-    );
+    if (!journey || !entriesOf) continue;
+    const previous = (await entriesOf(journey.id)).filter((e) => e.executionName !== start.executionName);
     const last = previous.at(-1);
     const rule = journey.reEntry;
     if (last && rule === 'once') {
@@ -112,14 +133,21 @@ export interface Conversion {
  */
 export async function reachGoals(
   event: CustomerEvent,
-  deps: { store: CustomerStore; starter: JourneyStarter; journeys: readonly Journey[] },
+  deps: {
+    store: CustomerStore;
+    starter: JourneyStarter;
+    journeys: readonly Journey[];
+    /** Where the customer's entries are read from (default: read once, for every journey). */
+    entries?: EntriesOf;
+  },
 ): Promise<Conversion[]> {
   const conversions: Conversion[] = [];
   const at = Date.parse(event.at);
+  const entriesOf = deps.entries ?? journeyEntriesOnce(deps.store, event.customerId);
   for (const journey of deps.journeys) {
     if (journey.goal?.event !== event.type) continue;
     const window = durationSeconds(journey.goal.within) * 1000;
-    for (const entry of await deps.store.listJourneyEntries(event.customerId, journey.id)) {
+    for (const entry of await entriesOf(journey.id)) {
       const entered = Date.parse(entry.enteredAt);
       if (entry.trigger.eventId === event.eventId || at < entered || at - entered > window) continue;
       // Converted by another event; by this one, it is a retry, which stops (idempotently) again.
