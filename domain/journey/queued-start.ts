@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erasedAt } from '../erase';
+import { tombstoneKey } from '../erase';
 import type { JourneyInput } from './compile/resources';
 import type { CustomerStore, JourneyStarter } from '../ports';
 
@@ -52,14 +52,14 @@ export async function startQueued(
   return after;
 }
 
+/** The entry and the tombstone in one read: the tombstone is an erasure's first write (its entries go last). */
 async function stillToStart(start: QueuedStart, store: CustomerStore) {
   const { customerId } = start.input;
-  const [entries, erased] = await Promise.all([
-    store.listJourneyEntries(customerId, start.journeyId),
-    // The tombstone is an erasure's first write (its entries are deleted last).
-    erasedAt(store, customerId),
-  ]);
-  const entry = entries.find((e) => e.executionName === start.executionName);
+  const { journeyEntry: entry, tombstone } = await store.getCustomerFacts(customerId, {
+    journeyEntry: { journeyId: start.journeyId, executionName: start.executionName },
+    tombstoneKey: tombstoneKey(customerId),
+  });
+  const erased = tombstone && Date.parse(tombstone.erasedAt);
   if (!entry || (erased !== undefined && erased >= Date.parse(entry.enteredAt))) return 'gone';
   return entry.converted ? 'converted' : 'open';
 }
