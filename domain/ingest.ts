@@ -1,7 +1,8 @@
 import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
 import type { CustomerEvent } from './events/schema';
-import { enterJourneys, journeyEntriesOnce, reachGoals, resumeWaits, type EntriesOf } from './journey/enter';
+import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
+import { customerEntries, noEntriesYet } from './journey/entries';
 import { journeysToStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
@@ -137,11 +138,18 @@ async function handleClaimed(
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
   const now = clock.now();
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
-  // One read of the customer's entries serves every goal and every start (none for a new customer).
-  const entries: EntriesOf = created ? async () => [] : journeyEntriesOnce(store, event.customerId);
-  const conversions = await reachGoals(event, { ...deps, entries });
+  // One read of the customer's entries serves every goal and every start (none for a new customer), and
+  // one write records every conversion and entry, before any stop or start (see reachGoals, enterJourneys).
+  const entries = created ? noEntriesYet() : customerEntries(store, event.customerId);
+  const converting = await planConversions(event, { ...deps, entries });
+  const { planned } = await planEntries(starts, profile, { ...deps, now, entries });
+  await store.putJourneyEntries([
+    ...converting.filter((c) => c.write).map((c) => c.entry),
+    ...planned.map((p) => p.entry),
+  ]);
+  const conversions = await stopConverted(converting, event, deps.starter);
   await resumeWaits(event, deps);
-  const { entered } = await enterJourneys(starts, profile, { ...deps, now, entries });
+  const entered = await startPlanned(planned, deps.starter);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,

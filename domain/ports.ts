@@ -290,6 +290,11 @@ export interface CustomerStore {
   listAwaits(customerId: string, event: string): Promise<AwaitRecord[]>;
   deleteAwait(customerId: string, awaitKey: string): Promise<void>;
   putJourneyEntry(record: JourneyEntryRecord): Promise<void>;
+  /**
+   * Writes each record as putJourneyEntry does, in as few requests as the store allows (none for none).
+   * Not atomic: a failure may leave some written, which a retry writes again.
+   */
+  putJourneyEntries(records: readonly JourneyEntryRecord[]): Promise<void>;
   /** Stores the decision unless one exists for its key; returns the stored one either way. */
   recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
   /** Removes a claim that provably never reached the provider, so a retry may send. */

@@ -271,6 +271,10 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
       return readAll(entries, keys);
     },
     putJourneyEntry: async (r) => put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r),
+    // Each item a write of its own, as DynamoDB bills a BatchWriteItem.
+    putJourneyEntries: async (records) => {
+      for (const r of records) put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r);
+    },
     putAwait: async (r) => put(itemsOf(r.customerId).awaits, r.awaitKey, r),
     listAwaits: async (c, e) => {
       const awaits = customers.get(c)?.awaits;

@@ -232,6 +232,17 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
         expect(entries).toHaveLength(3);
         expect(entries[2]).toStrictEqual(converted);
       });
+
+      it('writes many entries at once, each as putJourneyEntry would, more than one request holds', async () => {
+        const converted = { ...entry('c-1', 'welcome', 'x-1', AT), converted: { eventId: 'e-7', at: AT } };
+        const many = Array.from({ length: 30 }, (_, i) => entry('c-4', 'welcome', `y-${100 + i}`));
+        await store.putJourneyEntries([]);
+        await store.putJourneyEntries([converted, ...many]);
+        expect(await store.listJourneyEntries('c-4', 'welcome')).toStrictEqual(many);
+        expect((await store.listJourneyEntries('c-1', 'welcome'))[0]).toStrictEqual(converted);
+        await store.putJourneyEntries([entry('c-5', 'review', 'z-1')]);
+        expect(await store.listAllJourneyEntries('c-5')).toStrictEqual([entry('c-5', 'review', 'z-1')]);
+      });
     });
 
     it('lists the awaits of one event type, by key, and deletes one', async () => {

@@ -1,4 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  PutCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { CustomerFacts, FactsWanted } from '../../domain/ports';
 import { keys } from './keys';
 
@@ -55,5 +60,31 @@ export function customerFacts(
       facts.event = event;
     }
     return facts as CustomerFacts;
+  };
+}
+
+/** BatchWriteItem's limit of items per request. */
+const BATCH_WRITE_MAX = 25;
+
+/**
+ * Puts whole items, one request per 25 (one PutItem for a single item: the same request, no batch to
+ * chase), asking again for the unprocessed ones. Unconditional, like the single puts it stands for.
+ */
+export function putItems(doc: DynamoDBDocumentClient, tableName: string) {
+  return async (items: readonly Record<string, unknown>[]): Promise<void> => {
+    if (items.length === 1) {
+      await doc.send(new PutCommand({ TableName: tableName, Item: items[0] }));
+      return;
+    }
+    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
+      let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === ATTEMPTS)
+          throw new Error(`${pending.length} items stayed unprocessed by BatchWriteItem`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      }
+    }
   };
 }
