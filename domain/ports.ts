@@ -6,6 +6,9 @@ import type { Channel } from './config/ids';
 import type { CustomerEvent, Sentiment } from './events/schema';
 import type { MessageCategory, MessagePriority, PacingRecord } from './messages/policy';
 import type { Profile, StageChange, StageChangeCause, SuppressionReason } from './profile/profile';
+import type { CustomerFacts, FactsWanted } from './customer-facts';
+
+export type { CustomerFacts, FactsWanted };
 
 /**
  * The identity of an event's payload, to tell a redelivery (the same payload) from an event id reused for
@@ -199,30 +202,6 @@ export interface AwaitRecord {
   stepId: string;
   executionId: string;
   since: string;
-}
-
-/**
- * Which of one customer's items to read together (CustomerStore.getCustomerFacts), each only if asked for:
- * what one step decides from, in one round trip instead of one read each.
- */
-export interface FactsWanted {
-  profile?: boolean;
-  pacing?: boolean;
-  eventId?: string;
-  messageKey?: string;
-  journeyEntry?: { journeyId: string; executionName: string };
-  /** The customer's erasure tombstone, kept apart under a hash of their id (see tombstoneKey). */
-  tombstoneKey?: string;
-}
-
-/** What getCustomerFacts found: a part is absent when it was not asked for or there is none. */
-export interface CustomerFacts {
-  profile?: Profile;
-  pacing?: PacingRecord;
-  event?: StoredEvent;
-  message?: MessageRecord;
-  journeyEntry?: JourneyEntryRecord;
-  tombstone?: TombstoneRecord;
 }
 
 export interface CustomerStore {

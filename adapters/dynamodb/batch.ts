@@ -67,11 +67,15 @@ export function customerFacts(
 const BATCH_WRITE_MAX = 25;
 
 /**
- * Puts whole items, one request per 25 (one PutItem for a single item: the same request, no batch to
+ * Puts whole items (with their keys), one request per 25 (one PutItem for a single item: the same request, no batch to
  * chase), asking again for the unprocessed ones. Unconditional, like the single puts it stands for.
  */
 export function putItems(doc: DynamoDBDocumentClient, tableName: string) {
-  return async (items: readonly Record<string, unknown>[]): Promise<void> => {
+  return async (all: readonly Record<string, unknown>[]): Promise<void> => {
+    // BatchWriteItem refuses a key given twice; as puts one after the other, the last one wins.
+    const items = [
+      ...new Map(all.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item])).values(),
+    ];
     if (items.length === 1) {
       await doc.send(new PutCommand({ TableName: tableName, Item: items[0] }));
       return;

@@ -2,7 +2,7 @@ import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { shardOf } from '../dynamodb/due-shard';
 import { byteOrder, DueIndex, profileKey } from './due-index';
-import { Items, jsonBytes, listBytes, type StoreMeter } from './items';
+import { definedOnly, Items, jsonBytes, listBytes, type StoreMeter } from './items';
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
@@ -404,9 +404,4 @@ function plainCopy(value: unknown): unknown {
     if (v !== undefined) out[k] = plainCopy(v);
   }
   return out;
-}
-
-/** The parts that hold something: a fact not found is absent, as the DynamoDB adapter leaves it. */
-function definedOnly<T extends object>(facts: T): T {
-  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as T;
 }

@@ -242,6 +242,13 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
         expect((await store.listJourneyEntries('c-1', 'welcome'))[0]).toStrictEqual(converted);
         await store.putJourneyEntries([entry('c-5', 'review', 'z-1')]);
         expect(await store.listAllJourneyEntries('c-5')).toStrictEqual([entry('c-5', 'review', 'z-1')]);
+        // One key given twice: the last one wins, as with puts one after the other.
+        const later = entry('c-6', 'review', 'z-1', '2026-06-02T00:00:00.000Z');
+        await store.putJourneyEntries([entry('c-6', 'review', 'z-1'), entry('c-6', 'review', 'z-2'), later]);
+        expect(await store.listAllJourneyEntries('c-6')).toStrictEqual([
+          later,
+          entry('c-6', 'review', 'z-2'),
+        ]);
       });
     });
 

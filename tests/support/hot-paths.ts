@@ -113,10 +113,9 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
       journeys.map((j) => j.id),
     );
     const clock = fixedClock(FIRST_AT);
-    const observability = () => ({ ...createObservability() });
     const direct = createJourneyStarter(clients.sfn, arns);
     const ingest = createIngestEventHandler({
-      ...observability(),
+      ...createObservability(),
       store: table.store,
       starter: queuedStarter(
         direct,
@@ -129,9 +128,13 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
       publisher: createLifecyclePublisher(clients.eventBridge, 'rapport'),
       sentiment: createLexiconClassifier(),
     });
-    const start = createStartJourneyHandler({ ...observability(), store: table.store, starter: direct });
+    const start = createStartJourneyHandler({
+      ...createObservability(),
+      store: table.store,
+      starter: direct,
+    });
     const send = createSendMessageHandler({
-      ...observability(),
+      ...createObservability(),
       store: table.store,
       mailer: createSesMailer(providers.sesClient, {}),
       sms: createSmsSender(providers.smsClient),
