@@ -3,7 +3,7 @@ import { claimEvent, fingerprintOf } from './event-claim';
 import type { CustomerEvent } from './events/schema';
 import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
 import { customerEntries, noEntriesYet } from './journey/entries';
-import { journeysToStart } from './journey/entry';
+import { journeysToStart, type JourneyStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
@@ -125,6 +125,32 @@ function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: Pick<Cu
   });
 }
 
+/**
+ * Ends the journeys the event is the goal of, resumes the ones waiting for it and starts the ones it
+ * triggers (planConversions, resumeWaits, enterJourneys). One read of the customer's entries serves every goal
+ * and every start (none when `created`: a new customer has none), and one write records every conversion
+ * and entry, before any stop or start.
+ */
+async function moveJourneys(
+  event: CustomerEvent,
+  profile: Profile,
+  starts: readonly JourneyStart[],
+  created: boolean,
+  deps: LifecycleDeps,
+) {
+  const now = deps.clock.now();
+  const entries = created ? noEntriesYet() : customerEntries(deps.store, event.customerId);
+  const converting = await planConversions(event, { ...deps, entries });
+  const { planned } = await planEntries(starts, profile, { ...deps, now, entries });
+  await deps.store.putJourneyEntries([
+    ...converting.filter((c) => c.write).map((c) => c.entry),
+    ...planned.map((p) => p.entry),
+  ]);
+  const conversions = await stopConverted(converting, event, deps.starter);
+  await resumeWaits(event, deps);
+  return { conversions, entered: await startPlanned(planned, deps.starter) };
+}
+
 async function handleClaimed(
   event: CustomerEvent,
   claim: EventClaim,
@@ -136,20 +162,8 @@ async function handleClaimed(
   // Announced after the profile is stored and before the event is marked done: a takeover announces
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
-  const now = clock.now();
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
-  // One read of the customer's entries serves every goal and every start (none for a new customer), and
-  // one write records every conversion and entry, before any stop or start (see reachGoals, enterJourneys).
-  const entries = created ? noEntriesYet() : customerEntries(store, event.customerId);
-  const converting = await planConversions(event, { ...deps, entries });
-  const { planned } = await planEntries(starts, profile, { ...deps, now, entries });
-  await store.putJourneyEntries([
-    ...converting.filter((c) => c.write).map((c) => c.entry),
-    ...planned.map((p) => p.entry),
-  ]);
-  const conversions = await stopConverted(converting, event, deps.starter);
-  await resumeWaits(event, deps);
-  const entered = await startPlanned(planned, deps.starter);
+  const { conversions, entered } = await moveJourneys(event, profile, starts, created, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,

@@ -147,21 +147,9 @@ export interface PlannedConversion {
 /**
  * A goal event ends the journeys that work towards it for this customer, wherever the customer is in
  * them, and counts as a conversion for each entry it falls within the window of. The event that started
- * an entry never converts that same entry.
+ * an entry never converts that same entry. This plans it (nothing is written or stopped): the caller
+ * writes the entries marked `write`, then stops them (stopConverted).
  */
-export async function reachGoals(
-  event: CustomerEvent,
-  deps: { store: CustomerStore; starter: JourneyStarter; journeys: readonly Journey[] },
-): Promise<Conversion[]> {
-  const planned = await planConversions(event, {
-    ...deps,
-    entries: customerEntries(deps.store, event.customerId),
-  });
-  await deps.store.putJourneyEntries(planned.filter((p) => p.write).map((p) => p.entry));
-  return stopConverted(planned, event, deps.starter);
-}
-
-/** The entries reachGoals converts, without writing or stopping anything. */
 export async function planConversions(
   event: CustomerEvent,
   deps: { journeys: readonly Journey[]; entries: CustomerEntries },

@@ -30,7 +30,7 @@ export type QueuedStartOutcome = 'started' | 'already-started' | 'gone' | 'conve
  * One queued start: the entry enterJourneys wrote before queueing it says whether it should still
  * happen; then StartExecution under the deterministic name (a repeat is ExecutionAlreadyExists: done).
  * `beforeStart` is where the consumer waits its turn under the rate. The entry is read again after the
- * start: a goal (reachGoals records the conversion, then stops) or an erasure (the tombstone first, then
+ * start: a goal (ingest records the conversion, then stops: see stopConverted) or an erasure (the tombstone first, then
  * the stops) that came between the first read and the start found nothing to stop, so the execution
  * is stopped here; with both sides writing before they stop, one of the two always stops it.
  */
