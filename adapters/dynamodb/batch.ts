@@ -4,6 +4,7 @@ import {
   PutCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { RapportError } from '../../domain/errors';
 import type { CustomerFacts, FactsWanted } from '../../domain/ports';
 import { keys } from './keys';
 
@@ -25,6 +26,9 @@ function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
   return out;
 }
 
+/** DynamoDB kept handing back part of a batch (throttled): the caller fails and is retried, as on a throttle. */
+export class UnprocessedItemsError extends RapportError {}
+
 /** How many times unprocessed keys are asked for again before the read fails (DynamoDB's advice: back off). */
 const ATTEMPTS = 5;
 
@@ -45,13 +49,16 @@ export function customerFacts(
     const partOf = new Map(parts.map(([part, key]) => [`${key.pk}\u0000${key.sk}`, part]));
     let pending: Key[] = parts.map(([, key]) => key);
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === ATTEMPTS) throw new Error(`${pending.length} items stayed unprocessed by BatchGetItem`);
+      if (attempt === ATTEMPTS)
+        throw new UnprocessedItemsError(`${pending.length} items stayed unprocessed by BatchGetItem`);
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
       const out = await doc.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
-      for (const item of out.Responses?.[tableName] ?? [])
-        facts[partOf.get(`${String(item.pk)}\u0000${String(item.sk)}`) ?? ''] = record(item);
+      for (const item of out.Responses?.[tableName] ?? []) {
+        const part = partOf.get(`${String(item.pk)}\u0000${String(item.sk)}`);
+        if (part) facts[part] = record(item);
+      }
       pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];
     }
     // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record (see getEvent).
@@ -67,8 +74,9 @@ export function customerFacts(
 const BATCH_WRITE_MAX = 25;
 
 /**
- * Puts whole items (with their keys), one request per 25 (one PutItem for a single item: the same request, no batch to
- * chase), asking again for the unprocessed ones. Unconditional, like the single puts it stands for.
+ * Puts whole items (with their keys), one request per 25 (one PutItem for a single item: the same
+ * request, no batch to chase), asking again for the unprocessed ones. Unconditional, like the single puts
+ * it stands for.
  */
 export function putItems(doc: DynamoDBDocumentClient, tableName: string) {
   return async (all: readonly Record<string, unknown>[]): Promise<void> => {
@@ -84,7 +92,7 @@ export function putItems(doc: DynamoDBDocumentClient, tableName: string) {
       let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt === ATTEMPTS)
-          throw new Error(`${pending.length} items stayed unprocessed by BatchWriteItem`);
+          throw new UnprocessedItemsError(`${pending.length} items stayed unprocessed by BatchWriteItem`);
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
         pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
