@@ -26,10 +26,10 @@ function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
   return out;
 }
 
-/** DynamoDB kept handing back part of a batch (throttled): the caller fails and is retried, as on a throttle. */
+/** DynamoDB kept handing back part of a batch (throttled): the caller fails and is retried. */
 export class UnprocessedItemsError extends RapportError {}
 
-/** How many times unprocessed keys are asked for again before the read fails (DynamoDB's advice: back off). */
+/** How many times unprocessed items are asked for again, backing off, before the call fails. */
 const ATTEMPTS = 5;
 
 /**

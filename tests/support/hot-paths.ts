@@ -33,7 +33,7 @@ import { fixture, mockedProviders, PURCHASE, sqsBatch, startDynalite } from '../
 import { WORKFLOWS_DIR } from './local';
 import { countCalls } from './sdk-calls';
 
-/** The SDK calls of one path: DynamoDB's, and every other service's (the start, the announcement, the provider). */
+/** The SDK calls of one path: DynamoDB's, and every other service's (start, announcement, provider). */
 export interface PathCalls {
   dynamodb: Record<string, number>;
   other: Record<string, number>;
@@ -54,7 +54,7 @@ const PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-';
 const FIRST_AT = '2026-11-22T10:00:02.000Z';
 const LATER_AT = '2026-11-27T10:00:02.000Z';
 
-/** Each stubbed client's commands since its last reset, by name (a stub replaces `send`: no middleware runs). */
+/** Each stubbed client's commands since its last reset, by name (a stub replaces `send`: no middleware). */
 function stubbed(...stubs: { calls(): { args: unknown[] }[] }[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const stub of stubs)
