@@ -127,9 +127,9 @@ function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: Pick<Cu
 
 /**
  * Ends the journeys the event is the goal of, resumes the ones waiting for it and starts the ones it
- * triggers (planConversions, resumeWaits, enterJourneys). One read of the customer's entries serves every goal
- * and every start (none when `created`: a new customer has none), and one write records every conversion
- * and entry, before any stop or start.
+ * triggers (planConversions, resumeWaits, enterJourneys). One read of the customer's entries serves
+ * every goal and every start (none when `created`: a new customer has none), and one write records every
+ * conversion and entry, before any stop or start.
  */
 async function moveJourneys(
   event: CustomerEvent,

@@ -138,7 +138,7 @@ export interface Conversion {
   enteredAt: string;
 }
 
-/** An entry a goal event converts: `entry` as it is to be stored, `write` unless a retry stored it already. */
+/** An entry a goal converts: `entry` as it is to be stored, `write` unless a retry stored it already. */
 export interface PlannedConversion {
   entry: JourneyEntryRecord;
   write: boolean;

@@ -30,9 +30,9 @@ export type QueuedStartOutcome = 'started' | 'already-started' | 'gone' | 'conve
  * One queued start: the entry enterJourneys wrote before queueing it says whether it should still
  * happen; then StartExecution under the deterministic name (a repeat is ExecutionAlreadyExists: done).
  * `beforeStart` is where the consumer waits its turn under the rate. The entry is read again after the
- * start: a goal (ingest records the conversion, then stops: see stopConverted) or an erasure (the tombstone first, then
- * the stops) that came between the first read and the start found nothing to stop, so the execution
- * is stopped here; with both sides writing before they stop, one of the two always stops it.
+ * start: a goal (ingest records the conversion, then stops: see stopConverted) or an erasure (the
+ * tombstone first, then the stops) that came between the first read and the start found nothing to
+ * stop, so the execution is stopped here; with both sides writing before they stop, one of the two always stops it.
  */
 export async function startQueued(
   start: QueuedStart,
@@ -52,7 +52,7 @@ export async function startQueued(
   return after;
 }
 
-/** The entry and the tombstone in one read: the tombstone is an erasure's first write (its entries go last). */
+/** The entry and the tombstone: the tombstone is an erasure's first write, its entries go last. */
 async function stillToStart(start: QueuedStart, store: CustomerStore) {
   const { customerId } = start.input;
   const { journeyEntry: entry, tombstone } = await store.getCustomerFacts(customerId, {
