@@ -32,7 +32,8 @@ export type QueuedStartOutcome = 'started' | 'already-started' | 'gone' | 'conve
  * `beforeStart` is where the consumer waits its turn under the rate. The entry is read again after the
  * start: a goal (ingest records the conversion, then stops: see stopConverted) or an erasure (the
  * tombstone first, then the stops) that came between the first read and the start found nothing to
- * stop, so the execution is stopped here; with both sides writing before they stop, one of the two always stops it.
+ * stop, so the execution is stopped here; with both sides writing before they stop, one of the two
+ * always stops it.
  */
 export async function startQueued(
   start: QueuedStart,
