@@ -65,16 +65,20 @@ export type ClaimOutcome =
  * deliveries applies it. A claim whose lease has passed is taken over (conditional on the claim seen);
  * with `lease: 'ignored'`, any claim is: only for a caller that knows no other delivery is alive (the
  * local runtime at start-up, alone on its data folder). Throws EventIdReusedError when the id is known
- * with another payload.
+ * with another payload. `read`: the record as the caller already read it, for the first attempt (the
+ * claim's conditional write catches any write since; a lost race reads it again).
  */
 export function claimEvent(
   event: CustomerEvent,
   fingerprint: EventFingerprint,
   deps: { store: CustomerStore; clock: Clock },
   lease: 'honoured' | 'ignored' = 'honoured',
+  read?: { stored: StoredEvent | undefined },
 ): Promise<ClaimOutcome> {
+  let first = read;
   return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (): Promise<ClaimOutcome> => {
-    const stored = await deps.store.getEvent(event.customerId, event.eventId);
+    const stored = first ? first.stored : await deps.store.getEvent(event.customerId, event.eventId);
+    first = undefined;
     if (stored) refuseReuse(stored, fingerprint, event);
     const now = deps.clock.now();
     const held = stored?.state === 'claimed' ? stored : undefined;

@@ -1,12 +1,13 @@
-import { erasedAt } from './erase';
+import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
 import type { CustomerEvent } from './events/schema';
-import { enterJourneys, reachGoals, resumeWaits } from './journey/enter';
-import { journeysToStart } from './journey/entry';
+import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
+import { customerEntries, noEntriesYet } from './journey/entries';
+import { journeysToStart, type JourneyStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
-import type { EventClaim, EventRecord, LifecycleDeps } from './ports';
+import type { CustomerFacts, EventClaim, EventRecord, LifecycleDeps } from './ports';
 import type { Profile, StageChange } from './profile/profile';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
@@ -67,13 +68,18 @@ async function ingest(
   lease: 'honoured' | 'ignored',
   onFailure: 'release' | 'keep',
 ): Promise<IngestResult> {
-  const erased = await erasedAt(deps.store, event.customerId);
+  // One read for what the first attempt decides from; a lost race reads again what it lost on.
+  const facts = await deps.store.getCustomerFacts(event.customerId, {
+    tombstoneKey: tombstoneKey(event.customerId),
+    eventId: event.eventId,
+    profile: true,
+  });
+  const erased = facts.tombstone && Date.parse(facts.tombstone.erasedAt);
   if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
-  const outcome = await claimEvent(event, fingerprintOf(event), deps, lease);
-  if (outcome.kind === 'duplicate')
-    return unchanged('duplicate', event, await deps.store.getProfile(event.customerId));
+  const outcome = await claimEvent(event, fingerprintOf(event), deps, lease, { stored: facts.event });
+  if (outcome.kind === 'duplicate') return unchanged('duplicate', event, facts.profile);
   try {
-    return await handleClaimed(event, outcome.claim, deps);
+    return await handleClaimed(event, outcome.claim, deps, facts);
   } catch (e) {
     if (onFailure === 'release')
       await deps.store
@@ -97,35 +103,67 @@ function unchanged(status: 'duplicate' | 'erased', event: CustomerEvent, profile
   };
 }
 
-/** Folds the event into the profile, or finds it already folded in by a delivery that then stopped. */
-function applyToProfile(event: CustomerEvent, deps: LifecycleDeps) {
+/**
+ * Folds the event into the profile, or finds it already folded in by a delivery that then stopped. The
+ * first attempt starts from `read` (the profile as read before the claim: its version check catches any
+ * write since). `created`: this delivery's write created the profile, so the customer has no journey
+ * entries (they are written after the profile, and erasure deletes the profile last).
+ */
+function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: Pick<CustomerFacts, 'profile'>) {
+  let first: { profile?: Profile } | undefined = read;
   return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async () => {
-    const current = await deps.store.getProfile(event.customerId);
+    const current = first ? first.profile : await deps.store.getProfile(event.customerId);
+    first = undefined;
     if (current && hasApplied(current, event.eventId))
-      return { profile: current, ...changesCausedBy(current, event.eventId) };
+      return { profile: current, created: false, ...changesCausedBy(current, event.eventId) };
     const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now());
     // A new birthday, time zone or stage may move the customer's next date-triggered journey.
     const profile = scheduled(applied.profile, deps);
     await deps.store.putProfile(profile);
-    return { profile, stageChanges: applied.stageChanges, tierChanges: applied.tierChanges };
+    const { stageChanges, tierChanges } = applied;
+    return { profile, created: current === undefined, stageChanges, tierChanges };
   });
+}
+
+/**
+ * Ends the journeys the event is the goal of, resumes the ones waiting for it and starts the ones it
+ * triggers (planConversions, resumeWaits, enterJourneys). One read of the customer's entries serves
+ * every goal and every start (none when `created`: a new customer has none), and one write records every
+ * conversion and entry, before any stop or start.
+ */
+async function moveJourneys(
+  event: CustomerEvent,
+  profile: Profile,
+  starts: readonly JourneyStart[],
+  created: boolean,
+  deps: LifecycleDeps,
+) {
+  const now = deps.clock.now();
+  const entries = created ? noEntriesYet() : customerEntries(deps.store, event.customerId);
+  const converting = await planConversions(event, { ...deps, entries });
+  const { planned } = await planEntries(starts, profile, { ...deps, now, entries });
+  await deps.store.putJourneyEntries([
+    ...converting.filter((c) => c.write).map((c) => c.entry),
+    ...planned.map((p) => p.entry),
+  ]);
+  const conversions = await stopConverted(converting, event, deps.starter);
+  await resumeWaits(event, deps);
+  return { conversions, entered: await startPlanned(planned, deps.starter) };
 }
 
 async function handleClaimed(
   event: CustomerEvent,
   claim: EventClaim,
   deps: LifecycleDeps,
+  facts: CustomerFacts,
 ): Promise<IngestResult> {
   const { store, clock } = deps;
-  const { profile, stageChanges, tierChanges } = await applyToProfile(event, deps);
+  const { profile, created, stageChanges, tierChanges } = await applyToProfile(event, deps, facts);
   // Announced after the profile is stored and before the event is marked done: a takeover announces
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
-  const now = clock.now();
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
-  const conversions = await reachGoals(event, deps);
-  await resumeWaits(event, deps);
-  const { entered } = await enterJourneys(starts, profile, { ...deps, now });
+  const { conversions, entered } = await moveJourneys(event, profile, starts, created, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,

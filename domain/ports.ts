@@ -6,6 +6,9 @@ import type { Channel } from './config/ids';
 import type { CustomerEvent, Sentiment } from './events/schema';
 import type { MessageCategory, MessagePriority, PacingRecord } from './messages/policy';
 import type { Profile, StageChange, StageChangeCause, SuppressionReason } from './profile/profile';
+import type { CustomerFacts, FactsWanted } from './customer-facts';
+
+export type { CustomerFacts, FactsWanted };
 
 /**
  * The identity of an event's payload, to tell a redelivery (the same payload) from an event id reused for
@@ -203,6 +206,11 @@ export interface AwaitRecord {
 
 export interface CustomerStore {
   getProfile(customerId: string): Promise<Profile | undefined>;
+  /**
+   * The items `wanted` names, read consistently in one request (BatchGetItem): each as its own getter
+   * would return it. The parts are read together, not as of one instant: a write between them may show.
+   */
+  getCustomerFacts(customerId: string, wanted: FactsWanted): Promise<CustomerFacts>;
   /** Writes `profile` only if the stored version is `profile.version - 1`; else throws VersionConflictError. */
   putProfile(profile: Profile): Promise<void>;
   /**
@@ -261,6 +269,11 @@ export interface CustomerStore {
   listAwaits(customerId: string, event: string): Promise<AwaitRecord[]>;
   deleteAwait(customerId: string, awaitKey: string): Promise<void>;
   putJourneyEntry(record: JourneyEntryRecord): Promise<void>;
+  /**
+   * Writes each record as putJourneyEntry does, in as few requests as the store allows (none for none).
+   * Not atomic: a failure may leave some written, which a retry writes again.
+   */
+  putJourneyEntries(records: readonly JourneyEntryRecord[]): Promise<void>;
   /** Stores the decision unless one exists for its key; returns the stored one either way. */
   recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
   /** Removes a claim that provably never reached the provider, so a retry may send. */

@@ -22,6 +22,7 @@ import type {
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
+import { customerFacts, putItems } from './batch';
 import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
 import { keys } from './keys';
@@ -158,6 +159,7 @@ export function createCustomerStore(
 
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
+    getCustomerFacts: customerFacts(doc, tableName, record),
     putProfile: (profile) =>
       putVersioned(`profile ${profile.customerId}`, profile.version, profileItem(profile, dueShards)),
     getPacing: (customerId) => get<PacingRecord>(keys.pacing(customerId)),
@@ -298,6 +300,11 @@ export function createCustomerStore(
     },
     putJourneyEntry: (record) =>
       put(keys.journeyEntry(record.customerId, record.journeyId, record.executionName), record),
+    putJourneyEntries: (records) =>
+      putItems(
+        doc,
+        tableName,
+      )(records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r }))),
     putAwait: (record) => put(keys.await(record.customerId, record.awaitKey), record),
     listAwaits: (customerId, event) => queryCustomer<AwaitRecord>(customerId, `AWAIT#${event}#`),
     async deleteAwait(customerId, key) {

@@ -62,3 +62,8 @@ export class Items<T> extends Map<string, T> {
     return bytes;
   }
 }
+
+/** The parts that hold something: a fact not found is absent, as the DynamoDB adapter leaves it. */
+export function definedOnly<T extends object>(facts: T): T {
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as T;
+}

@@ -2,7 +2,7 @@ import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { shardOf } from '../dynamodb/due-shard';
 import { byteOrder, DueIndex, profileKey } from './due-index';
-import { Items, jsonBytes, listBytes, type StoreMeter } from './items';
+import { definedOnly, Items, jsonBytes, listBytes, type StoreMeter } from './items';
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
@@ -140,6 +140,23 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     due,
     claimsDue,
     getProfile: async (id) => readOne(profiles, id),
+    // Each item is a read of its own, as DynamoDB bills a BatchGetItem (a missing one too).
+    getCustomerFacts: async (c, wanted) => {
+      const entry = wanted.journeyEntry;
+      return definedOnly({
+        profile: wanted.profile ? readOne(profiles, c) : undefined,
+        pacing: wanted.pacing ? readOne(pacing, c) : undefined,
+        event: wanted.eventId === undefined ? undefined : readOne(events, `${c}/${wanted.eventId}`),
+        message:
+          wanted.messageKey === undefined
+            ? undefined
+            : readOne(customers.get(c)?.messages, wanted.messageKey),
+        journeyEntry: entry
+          ? readOne(customers.get(c)?.entries, `${entry.journeyId}#${entry.executionName}`)
+          : undefined,
+        tombstone: wanted.tombstoneKey === undefined ? undefined : readOne(tombstones, wanted.tombstoneKey),
+      });
+    },
     getPacing: async (id) => readOne(pacing, id),
     putPacing: async (r) => {
       if ((pacing.get(r.customerId)?.version ?? 0) !== r.version - 1)
@@ -254,6 +271,10 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
       return readAll(entries, keys);
     },
     putJourneyEntry: async (r) => put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r),
+    // Each item a write of its own, as DynamoDB bills a BatchWriteItem.
+    putJourneyEntries: async (records) => {
+      for (const r of records) put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r);
+    },
     putAwait: async (r) => put(itemsOf(r.customerId).awaits, r.awaitKey, r),
     listAwaits: async (c, e) => {
       const awaits = customers.get(c)?.awaits;

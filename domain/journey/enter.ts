@@ -1,6 +1,7 @@
 import { durationSeconds } from '../config/duration';
 import type { CustomerEvent } from '../events/schema';
-import type { CustomerStore, JourneyStarter } from '../ports';
+import type { CustomerStore, JourneyEntryRecord, JourneyStarter, StartRequest } from '../ports';
+import { customerEntries, type CustomerEntries } from './entries';
 import type { Profile } from '../profile/profile';
 import { stateKey, type Calendar, type JourneyInput } from './compile';
 import type { JourneyStart } from './entry';
@@ -19,6 +20,12 @@ export interface Skipped {
   reason: 'already-entered' | 're-entry-too-soon';
 }
 
+/** An entry decided and the start it leads to: written first, started after (see enterJourneys). */
+export interface PlannedEntry {
+  entry: JourneyEntryRecord;
+  start: StartRequest;
+}
+
 /**
  * Starts journeys for a customer, honouring each journey's re-entry rule, and records every entry (for
  * re-entry, goals and the customer's timeline) before requesting the start. Safe to repeat: a retry finds
@@ -28,22 +35,34 @@ export interface Skipped {
 export async function enterJourneys(
   starts: readonly JourneyStart[],
   profile: Profile,
+  deps: Parameters<typeof planEntries>[2] & { starter: JourneyStarter },
+): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
+  const { planned, skipped } = await planEntries(starts, profile, deps);
+  await deps.store.putJourneyEntries(planned.map((p) => p.entry));
+  return { entered: await startPlanned(planned, deps.starter), skipped };
+}
+
+/** The entries enterJourneys writes and the starts it then makes, without writing or starting anything. */
+export async function planEntries(
+  starts: readonly JourneyStart[],
+  profile: Profile,
   deps: {
     store: CustomerStore;
-    starter: JourneyStarter;
+    starter: Pick<JourneyStarter, 'executionArn'>;
     journeys: readonly Journey[];
     calendar: Calendar;
     now: Date;
+    /** The customer's entries (default: read once, for every start). */
+    entries?: CustomerEntries;
   },
-): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
-  const entered: Entered[] = [];
+): Promise<{ planned: PlannedEntry[]; skipped: Skipped[] }> {
+  const planned: PlannedEntry[] = [];
   const skipped: Skipped[] = [];
+  const entries = deps.entries ?? customerEntries(deps.store, profile.customerId);
   for (const start of starts) {
     const journey = deps.journeys.find((j) => j.id === start.journeyId);
     if (!journey) continue;
-    const previous = (await deps.store.listJourneyEntries(start.input.customerId, journey.id)).filter(
-      (e) => e.executionName !== start.executionName,
-    );
+    const previous = (await entries.of(journey.id)).filter((e) => e.executionName !== start.executionName);
     const last = previous.at(-1);
     const rule = journey.reEntry;
     if (last && rule === 'once') {
@@ -58,28 +77,42 @@ export async function enterJourneys(
       skipped.push({ journeyId: journey.id, reason: 're-entry-too-soon' });
       continue;
     }
-    const input = executionInput(journey, start.input, profile, deps);
-    // The entry first, then the start: a queued start checks its entry (an erased customer's, or one a goal
-    // converted while it waited, does not start), and a crash between the two leaves an entry that the
-    // retry finds by name and writes again before starting once, under the same deterministic name.
-    const executionArn = deps.starter.executionArn(start);
-    await deps.store.putJourneyEntry({
+    const entry: JourneyEntryRecord = {
       customerId: start.input.customerId,
       journeyId: journey.id,
       journeyVersion: journey.version,
       executionName: start.executionName,
-      executionArn,
+      executionArn: deps.starter.executionArn(start),
       enteredAt: deps.now.toISOString(),
       trigger: {
         eventId: start.input.trigger.eventId,
         eventType: start.input.trigger.eventType,
         at: start.input.trigger.at,
       },
-    });
-    await deps.starter.start({ ...start, input });
-    entered.push({ journeyId: journey.id, executionName: start.executionName, executionArn });
+    };
+    entries.add(entry);
+    planned.push({ entry, start: { ...start, input: executionInput(journey, start.input, profile, deps) } });
   }
-  return { entered, skipped };
+  return { planned, skipped };
+}
+
+/**
+ * The starts of entries already written. The entry first, then the start: a queued start checks its entry
+ * (an erased customer's, or one a goal converted while it waited, does not start), and a crash between
+ * the two leaves an entry that the retry finds by name and writes again before starting once, under the
+ * same deterministic name.
+ */
+export async function startPlanned(
+  planned: readonly PlannedEntry[],
+  starter: JourneyStarter,
+): Promise<Entered[]> {
+  const entered: Entered[] = [];
+  for (const { entry, start } of planned) {
+    await starter.start(start);
+    const { journeyId, executionName, executionArn } = entry;
+    entered.push({ journeyId, executionName, executionArn });
+  }
+  return entered;
 }
 
 /**
@@ -105,39 +138,57 @@ export interface Conversion {
   enteredAt: string;
 }
 
+/** An entry a goal converts: `entry` as it is to be stored, `write` unless a retry stored it already. */
+export interface PlannedConversion {
+  entry: JourneyEntryRecord;
+  write: boolean;
+}
+
 /**
  * A goal event ends the journeys that work towards it for this customer, wherever the customer is in
  * them, and counts as a conversion for each entry it falls within the window of. The event that started
- * an entry never converts that same entry.
+ * an entry never converts that same entry. This plans it (nothing is written or stopped): the caller
+ * writes the entries marked `write`, then stops them (stopConverted).
  */
-export async function reachGoals(
+export async function planConversions(
   event: CustomerEvent,
-  deps: { store: CustomerStore; starter: JourneyStarter; journeys: readonly Journey[] },
-): Promise<Conversion[]> {
-  const conversions: Conversion[] = [];
+  deps: { journeys: readonly Journey[]; entries: CustomerEntries },
+): Promise<PlannedConversion[]> {
+  const planned: PlannedConversion[] = [];
   const at = Date.parse(event.at);
   for (const journey of deps.journeys) {
     if (journey.goal?.event !== event.type) continue;
     const window = durationSeconds(journey.goal.within) * 1000;
-    for (const entry of await deps.store.listJourneyEntries(event.customerId, journey.id)) {
+    for (const entry of await deps.entries.of(journey.id)) {
       const entered = Date.parse(entry.enteredAt);
       if (entry.trigger.eventId === event.eventId || at < entered || at - entered > window) continue;
       // Converted by another event; by this one, it is a retry, which stops (idempotently) again.
       if (entry.converted && entry.converted.eventId !== event.eventId) continue;
-      // Recorded before the stop: a queued start that reads its entry after this (start-journey checks it
-      // after starting) stops its own execution, and one that started before is stopped here.
-      if (!entry.converted)
-        await deps.store.putJourneyEntry({ ...entry, converted: { eventId: event.eventId, at: event.at } });
-      await deps.starter.stop(entry.executionArn, {
-        error: 'GoalReached',
-        cause: `${event.type} ${event.eventId}`,
-      });
-      conversions.push({
-        journeyId: journey.id,
-        executionName: entry.executionName,
-        enteredAt: entry.enteredAt,
-      });
+      const converted = entry.converted
+        ? entry
+        : { ...entry, converted: { eventId: event.eventId, at: event.at } };
+      if (!entry.converted) deps.entries.add(converted);
+      planned.push({ entry: converted, write: !entry.converted });
     }
+  }
+  return planned;
+}
+
+/**
+ * Stops the converted entries' executions, once their conversions are written. Recorded before the stop:
+ * a queued start that reads its entry after this (start-journey checks it after starting) stops its own
+ * execution, and one that started before is stopped here.
+ */
+export async function stopConverted(
+  planned: readonly PlannedConversion[],
+  event: CustomerEvent,
+  starter: JourneyStarter,
+): Promise<Conversion[]> {
+  const conversions: Conversion[] = [];
+  for (const { entry } of planned) {
+    await starter.stop(entry.executionArn, { error: 'GoalReached', cause: `${event.type} ${event.eventId}` });
+    const { journeyId, executionName, enteredAt } = entry;
+    conversions.push({ journeyId, executionName, enteredAt });
   }
   return conversions;
 }

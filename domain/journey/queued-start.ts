@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { erasedAt } from '../erase';
+import { tombstoneKey } from '../erase';
 import type { JourneyInput } from './compile/resources';
 import type { CustomerStore, JourneyStarter } from '../ports';
 
@@ -30,9 +30,10 @@ export type QueuedStartOutcome = 'started' | 'already-started' | 'gone' | 'conve
  * One queued start: the entry enterJourneys wrote before queueing it says whether it should still
  * happen; then StartExecution under the deterministic name (a repeat is ExecutionAlreadyExists: done).
  * `beforeStart` is where the consumer waits its turn under the rate. The entry is read again after the
- * start: a goal (reachGoals records the conversion, then stops) or an erasure (the tombstone first, then
- * the stops) that came between the first read and the start found nothing to stop, so the execution
- * is stopped here; with both sides writing before they stop, one of the two always stops it.
+ * start: a goal (ingest records the conversion, then stops: see stopConverted) or an erasure (the
+ * tombstone first, then the stops) that came between the first read and the start found nothing to
+ * stop, so the execution is stopped here; with both sides writing before they stop, one of the two
+ * always stops it.
  */
 export async function startQueued(
   start: QueuedStart,
@@ -52,14 +53,14 @@ export async function startQueued(
   return after;
 }
 
+/** The entry and the tombstone: the tombstone is an erasure's first write, its entries go last. */
 async function stillToStart(start: QueuedStart, store: CustomerStore) {
   const { customerId } = start.input;
-  const [entries, erased] = await Promise.all([
-    store.listJourneyEntries(customerId, start.journeyId),
-    // The tombstone is an erasure's first write (its entries are deleted last).
-    erasedAt(store, customerId),
-  ]);
-  const entry = entries.find((e) => e.executionName === start.executionName);
+  const { journeyEntry: entry, tombstone } = await store.getCustomerFacts(customerId, {
+    journeyEntry: { journeyId: start.journeyId, executionName: start.executionName },
+    tombstoneKey: tombstoneKey(customerId),
+  });
+  const erased = tombstone && Date.parse(tombstone.erasedAt);
   if (!entry || (erased !== undefined && erased >= Date.parse(entry.enteredAt))) return 'gone';
   return entry.converted ? 'converted' : 'open';
 }

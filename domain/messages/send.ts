@@ -101,9 +101,10 @@ export interface SendHooks {
   /**
    * Runs before the send decides anything, unless an attempt of this send already left its record (a
    * deferral, or any outcome): so an earlier attempt's work is not done again after a deferral's wait. An
-   * attempt that failed before leaving a record (a retry) runs it again: it must be idempotent.
+   * attempt that failed before leaving a record (a retry) runs it again: it must be idempotent. True when
+   * it changed the profile: the send then reads the profile again rather than use the one it read first.
    */
-  beforeFirstAttempt?: () => Promise<void>;
+  beforeFirstAttempt?: () => Promise<boolean>;
 }
 
 /** Deterministic per execution and step: the same step of the same execution is one message, ever. */
@@ -125,14 +126,20 @@ export async function sendMessage(
   hooks: SendHooks = {},
 ): Promise<SendMessageResult> {
   const key = messageKey(input.executionId, input.stepId);
-  const existing = await deps.store.getMessage(input.customerId, key);
+  const capped = input.category === 'marketing' && deps.settings.pacing.caps.length > 0;
+  // What the policy decides from, in one read: the message's record, the customer, their pacing.
+  const facts = await deps.store.getCustomerFacts(input.customerId, {
+    messageKey: key,
+    profile: true,
+    pacing: capped,
+  });
+  const existing = facts.message;
   if (existing && existing.status !== 'deferred') {
     const { previous, interrupted } = await settleExisting(existing, deps);
     return { status: 'duplicate', messageKey: key, previous, ...(interrupted ? { interrupted } : {}) };
   }
-  if (!existing) await hooks.beforeFirstAttempt?.();
-
-  const profile = await deps.store.getProfile(input.customerId);
+  const updated = !existing && (await hooks.beforeFirstAttempt?.());
+  const profile = updated ? await deps.store.getProfile(input.customerId) : facts.profile;
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   const now = deps.clock.now();
   const candidates = channelOrder(profile, input.channel);
@@ -186,14 +193,17 @@ export async function sendMessage(
     at: now.toISOString(),
     priority: input.priority,
   };
-  if (input.category === 'marketing' && deps.settings.pacing.caps.length > 0) {
-    const admitted = await updatePacing(deps.store, input.customerId, (record) =>
-      admit(record, paced, deps.settings.pacing, now),
+  if (capped) {
+    const admitted = await updatePacing(
+      deps.store,
+      input.customerId,
+      (record) => admit(record, paced, deps.settings.pacing, now),
+      { record: facts.pacing },
     );
     if (!admitted) return skip('frequency-cap');
   }
   const giveSlotBack = () =>
-    input.category === 'marketing' && deps.settings.pacing.caps.length > 0
+    capped
       ? updatePacing(deps.store, input.customerId, (record) => ({
           admitted: true,
           changed: true,
@@ -264,16 +274,21 @@ async function suppressedAddresses(
 /**
  * Read, decide, write with a version check; on a lost race read again. Two journeys sending to one
  * customer at the same moment therefore see each other's slot and can never both take the last one.
+ * `read`: the record as already read, for the first attempt (its version check catches any write since).
  */
 async function updatePacing(
   store: CustomerStore,
   customerId: string,
   decide: (record: PacingRecord) => Admission,
+  read?: { record: PacingRecord | undefined },
 ): Promise<boolean> {
+  let first = read;
   return retryOnConflict(
     CONFLICT_ATTEMPTS.pacing,
     async () => {
-      const decision = decide((await store.getPacing(customerId)) ?? emptyPacing(customerId));
+      const current = first ? first.record : await store.getPacing(customerId);
+      first = undefined;
+      const decision = decide(current ?? emptyPacing(customerId));
       if (!decision.admitted) return false;
       if (!decision.changed) return true;
       await store.putPacing(decision.record);

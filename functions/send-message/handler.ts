@@ -29,10 +29,12 @@ export type SendMessageOutput = SendMessageResult & { until: string | null; deci
 export function createSendMessageHandler(deps: SendMessageDeps) {
   const { logger, metrics } = deps;
   // The update step right before the send, when the state passed one (see domain/journey/fusion.ts).
+  // True when it changed the profile (the send reads it again).
   const applyFoldedUpdate = async ({ update, customerId }: SendMessageInput) => {
-    if (!update || !(await applyStepUpdate(customerId, update, deps))) return;
+    if (!update || !(await applyStepUpdate(customerId, update, deps))) return false;
     metrics.addMetric(METRIC.profileUpdates, MetricUnit.Count, 1);
     logger.info('profile updated', { updateStepId: update.stepId });
+    return true;
   };
   const handle = async (event: unknown): Promise<SendMessageOutput> => {
     const input = parseSendMessageInput(event);

@@ -49,6 +49,44 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
       });
     });
 
+    describe('facts read together', () => {
+      it('gives each item asked for as its own getter does, and nothing else', async () => {
+        const wantAll = {
+          profile: true,
+          pacing: true,
+          eventId: 'e-1',
+          messageKey: 'm-1',
+          journeyEntry: { journeyId: 'j-1', executionName: 'x-1' },
+          tombstoneKey: 't-1',
+        };
+        expect(await store.getCustomerFacts('c-1', wantAll)).toStrictEqual({});
+        await store.putProfile(profile('c-1', { dueAt: '2026-06-02T00:00:00.000Z' }));
+        await store.putPacing(pacing('c-1', 1));
+        await store.writeEvent(claim('c-1', 'e-1', 'h-1'));
+        await store.claimMessage(message('c-1', 'm-1'));
+        await store.putJourneyEntry(entry('c-1', 'j-1', 'x-1'));
+        await store.putTombstone({ key: 't-1', erasedAt: AT });
+        // Another customer's items, and this one's others, are not read.
+        await store.putProfile(profile('c-2'));
+        await store.writeEvent(done('c-1', 'e-2', 'h-2'));
+        expect(await store.getCustomerFacts('c-1', wantAll)).toStrictEqual({
+          profile: await store.getProfile('c-1'),
+          pacing: await store.getPacing('c-1'),
+          event: await store.getEvent('c-1', 'e-1'),
+          message: await store.getMessage('c-1', 'm-1'),
+          journeyEntry: entry('c-1', 'j-1', 'x-1'),
+          tombstone: await store.getTombstone('t-1'),
+        });
+        expect(await store.getCustomerFacts('c-1', { eventId: 'e-2', tombstoneKey: 't-2' })).toStrictEqual({
+          event: done('c-1', 'e-2', 'h-2'),
+        });
+        expect(await store.getCustomerFacts('c-2', { profile: true, eventId: 'e-1' })).toStrictEqual({
+          profile: profile('c-2'),
+        });
+        expect(await store.getCustomerFacts('c-1', {})).toStrictEqual({});
+      });
+    });
+
     describe('event records and claims', () => {
       it('claims an event once; only the holder replaces or releases its claim', async () => {
         expect(await store.getEvent('c-1', 'e-1')).toBeUndefined();
@@ -193,6 +231,24 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
         const entries = await store.listJourneyEntries('c-1', 'welcome');
         expect(entries).toHaveLength(3);
         expect(entries[2]).toStrictEqual(converted);
+      });
+
+      it('writes many entries at once, each as putJourneyEntry would, more than one request holds', async () => {
+        const converted = { ...entry('c-1', 'welcome', 'x-1', AT), converted: { eventId: 'e-7', at: AT } };
+        const many = Array.from({ length: 30 }, (_, i) => entry('c-4', 'welcome', `y-${100 + i}`));
+        await store.putJourneyEntries([]);
+        await store.putJourneyEntries([converted, ...many]);
+        expect(await store.listJourneyEntries('c-4', 'welcome')).toStrictEqual(many);
+        expect((await store.listJourneyEntries('c-1', 'welcome'))[0]).toStrictEqual(converted);
+        await store.putJourneyEntries([entry('c-5', 'review', 'z-1')]);
+        expect(await store.listAllJourneyEntries('c-5')).toStrictEqual([entry('c-5', 'review', 'z-1')]);
+        // One key given twice: the last one wins, as with puts one after the other.
+        const later = entry('c-6', 'review', 'z-1', '2026-06-02T00:00:00.000Z');
+        await store.putJourneyEntries([entry('c-6', 'review', 'z-1'), entry('c-6', 'review', 'z-2'), later]);
+        expect(await store.listAllJourneyEntries('c-6')).toStrictEqual([
+          later,
+          entry('c-6', 'review', 'z-2'),
+        ]);
       });
     });
 

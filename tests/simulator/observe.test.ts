@@ -105,3 +105,22 @@ describe('the request units a simulation bills, from the sizes the memory store 
     expect(since()).toEqual({ reads: DEFAULT_SCALE.dueShards, writes: 0 });
   });
 });
+
+describe('what a simulation tallies from the writes it watches', () => {
+  it('counts a conversion written with other entries in one call as one written alone', async () => {
+    const { store, seen } = watched();
+    const converted = (x: string) => ({ ...entry('c-1', 'j-1', x), converted: { eventId: 'e-9', at: AT } });
+    await store.putJourneyEntry(converted('x-1'));
+    await store.putJourneyEntries([converted('x-2'), entry('c-1', 'j-2', 'x-3'), converted('x-4')]);
+    expect([...seen.tally.converted.keys()].sort()).toEqual(['x-1', 'x-2', 'x-4']);
+  });
+
+  it('bills each item of a read together as a read of its own, found or not', async () => {
+    const { store, seen } = watched();
+    await store.putProfile(profile('c-1'));
+    await store.putPacing(pacing('c-1', 1));
+    const since = billed(seen);
+    const facts = await store.getCustomerFacts('c-1', { profile: true, pacing: true, eventId: 'e-1' });
+    expect(since()).toEqual({ reads: readUnits(facts.profile) + readUnits(facts.pacing) + 1, writes: 0 });
+  });
+});

@@ -1,0 +1,44 @@
+import { countHotPathCalls, type HotPathCalls, type PathCalls } from '../support/hot-paths';
+import { formatCalls } from '../support/sdk-calls';
+
+/**
+ * The DynamoDB calls of the hot paths, counted at the SDK client while the real handlers run on dynalite
+ * (issue 13). Each was cut to one read of what the step decides from plus the writes that carry its facts;
+ * a change that adds a call fails here, saying which. Ceilings, not exact counts: fewer is welcome.
+ */
+const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<string, number> }> = {
+  // BatchGetItem (tombstone, event, profile); PutItem claim, profile, journey entry, event done.
+  firstPurchase: { dynamodb: 5, other: { SendMessageBatch: 1, PutEvents: 1 } },
+  // BatchGetItem (entry, tombstone) before StartExecution and again after it.
+  queuedStart: { dynamodb: 2, other: { StartExecution: 1 } },
+  // BatchGetItem (message, profile, pacing); GetItem suppression (keyed by the profile's address);
+  // PutItem pacing, the claim, the outcome.
+  emailSend: { dynamodb: 5, other: { SendRawEmail: 1 } },
+  // As the first purchase, plus one Query of every journey entry (for goals and re-entry, whatever the
+  // number of journeys); the converted entry and the new one in one BatchWriteItem.
+  laterPurchase: { dynamodb: 6, other: { StopExecution: 1, SendMessageBatch: 1, PutEvents: 1 } },
+};
+
+const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+let counted: HotPathCalls;
+beforeAll(async () => {
+  counted = await countHotPathCalls();
+});
+
+describe.each(Object.keys(CEILINGS) as (keyof HotPathCalls)[])('the %s path', (path) => {
+  const ceiling = CEILINGS[path];
+  const calls = (): PathCalls => counted[path];
+
+  it(`makes at most ${ceiling.dynamodb} DynamoDB calls`, () => {
+    const made = calls().dynamodb;
+    if (total(made) > ceiling.dynamodb)
+      throw new Error(`${total(made)} DynamoDB calls (${formatCalls(made)}), more than ${ceiling.dynamodb}`);
+    expect(total(made)).toBeGreaterThan(0);
+  });
+
+  it('reads without a Query per journey and makes its other calls once each', () => {
+    expect(calls().dynamodb.Query ?? 0).toBeLessThanOrEqual(1);
+    expect(calls().other).toEqual(ceiling.other);
+  });
+});

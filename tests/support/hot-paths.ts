@@ -1,0 +1,199 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
+import {
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type StartExecutionCommandInput,
+} from '@aws-sdk/client-sfn';
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createSesMailer } from '../../adapters/email/ses-mailer';
+import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
+import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
+import { createSmsSender } from '../../adapters/sms/end-user-messaging';
+import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
+import {
+  createJourneyStarter,
+  executionArnFor,
+  queuedStarter,
+} from '../../adapters/stepfunctions/journey-starter';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import { stateMachineArns } from '../../domain/journey/state-machine-name';
+import { createRenderer } from '../../domain/messages/render';
+import type { SendMessageInput } from '../../domain/messages/send';
+import { createIngestEventHandler } from '../../functions/ingest-event/handler';
+import { createSendMessageHandler } from '../../functions/send-message/handler';
+import { createObservability } from '../../functions/shared/observability';
+import { createStartJourneyHandler } from '../../functions/start-journey/handler';
+import { invokeLambda } from '../../local/lambda';
+import { fixture, mockedProviders, PURCHASE, sqsBatch, startDynalite } from '../handlers/support';
+import { WORKFLOWS_DIR } from './local';
+import { countCalls } from './sdk-calls';
+
+/** The SDK calls of one path: DynamoDB's, and every other service's (start, announcement, provider). */
+export interface PathCalls {
+  dynamodb: Record<string, number>;
+  other: Record<string, number>;
+}
+
+export interface HotPathCalls {
+  /** ingest-event applying the first purchase of a new customer (starts first-small-purchase). */
+  firstPurchase: PathCalls;
+  /** start-journey consuming one queued start. */
+  queuedStart: PathCalls;
+  /** send-message sending the journey's first email (marketing caps and all). */
+  emailSend: PathCalls;
+  /** ingest-event applying a second purchase 5 days later (the goal of first-small-purchase). */
+  laterPurchase: PathCalls;
+}
+
+const PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-';
+const FIRST_AT = '2026-11-22T10:00:02.000Z';
+const LATER_AT = '2026-11-27T10:00:02.000Z';
+
+/** Each stubbed client's commands since its last reset, by name (a stub replaces `send`: no middleware). */
+function stubbed(...stubs: { calls(): { args: unknown[] }[] }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const stub of stubs)
+    for (const call of stub.calls()) {
+      const name = (call.args[0] as object).constructor.name.replace(/Command$/, '');
+      out[name] = (out[name] ?? 0) + 1;
+    }
+  return out;
+}
+
+function mockedServices() {
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const region = 'eu-west-1';
+  const clients = {
+    sfn: new SFNClient({ region, credentials }),
+    sqs: new SQSClient({ region, credentials }),
+    eventBridge: new EventBridgeClient({ region, credentials }),
+  };
+  const sfn = mockClient(clients.sfn);
+  sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
+    executionArn: executionArnFor(input.stateMachineArn ?? '', input.name ?? ''),
+    startDate: new Date(FIRST_AT),
+  }));
+  sfn.on(StopExecutionCommand).resolves({});
+  const sqs = mockClient(clients.sqs);
+  sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+    Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+    Failed: [],
+  }));
+  const eventBridge = mockClient(clients.eventBridge);
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
+  return { clients, stubs: { sfn, sqs, eventBridge } };
+}
+
+function noFailures(response: unknown, what: string): void {
+  if ((response as SQSBatchResponse).batchItemFailures.length > 0)
+    throw new Error(`${what} failed: ${JSON.stringify(response)}`);
+}
+
+/**
+ * Runs the hot paths once through the real handlers (their real adapters over dynalite; the other
+ * services stubbed) and counts the SDK calls each makes.
+ */
+export async function countHotPathCalls(): Promise<HotPathCalls> {
+  const dynamo = await startDynalite();
+  const { clients, stubs } = mockedServices();
+  const providers = mockedProviders();
+  providers.ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+  try {
+    const table = await dynamo.freshTable();
+    const dynamodb = countCalls(dynamo.client);
+    const workflows = loadWorkflows(WORKFLOWS_DIR);
+    const journeys = workflows.journeys.map((j) => j.journey);
+    const arns = stateMachineArns(
+      PREFIX,
+      journeys.map((j) => j.id),
+    );
+    const clock = fixedClock(FIRST_AT);
+    const direct = createJourneyStarter(clients.sfn, arns);
+    const ingest = createIngestEventHandler({
+      ...createObservability(),
+      store: table.store,
+      starter: queuedStarter(
+        direct,
+        sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/starts'),
+      ),
+      clock,
+      lifecycle: workflows.lifecycle,
+      journeys,
+      calendar: workflows.calendar,
+      publisher: createLifecyclePublisher(clients.eventBridge, 'rapport'),
+      sentiment: createLexiconClassifier(),
+    });
+    const start = createStartJourneyHandler({
+      ...createObservability(),
+      store: table.store,
+      starter: direct,
+    });
+    const send = createSendMessageHandler({
+      ...createObservability(),
+      store: table.store,
+      mailer: createSesMailer(providers.sesClient, {}),
+      sms: createSmsSender(providers.smsClient),
+      renderer: createRenderer(workflows),
+      settings: workflows.settings,
+      clock,
+      sender: 'Rapport <hello@rapport.example>',
+      publicBaseUrl: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/',
+      linkSecret: async () => 'hot-path-link-secret',
+    });
+    const measure = async (run: () => Promise<void>): Promise<PathCalls> => {
+      dynamodb.reset();
+      for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses]) stub.resetHistory();
+      await run();
+      return {
+        dynamodb: dynamodb.byCommand(),
+        other: stubbed(stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses),
+      };
+    };
+
+    const firstPurchase = await measure(async () =>
+      noFailures(
+        await invokeLambda('rapport-ingest-event', ingest, sqsBatch('sqs-ingest-batch.json', PURCHASE)),
+        'first purchase',
+      ),
+    );
+    const queued = stubs.sqs
+      .commandCalls(SendMessageBatchCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? []);
+    if (queued.length !== 1) throw new Error(`the first purchase queued ${queued.length} starts, not 1`);
+    const queuedStart = await measure(async () => {
+      const batch: SQSEvent = sqsBatch('sqs-start-batch.json', ...queued.map((e) => e.MessageBody ?? ''));
+      noFailures(await invokeLambda('rapport-start-journey', start, batch), 'queued start');
+    });
+    const executionArn = executionArnFor(
+      arns['first-small-purchase'] ?? '',
+      JSON.parse(queued[0]?.MessageBody ?? '{}').executionName,
+    );
+    const emailSend = await measure(async () => {
+      const task: SendMessageInput = {
+        ...fixture<SendMessageInput>('sfn-send-message-task.json'),
+        executionId: executionArn,
+      };
+      const result = await invokeLambda('rapport-send-message', send, task);
+      if (result.status !== 'sent') throw new Error(`the send ended ${JSON.stringify(result)}`);
+    });
+    clock.set(LATER_AT);
+    const laterPurchase = await measure(async () => {
+      const event = { ...PURCHASE, eventId: 'e-2', at: '2026-11-27T10:00:00Z', amount: 88 };
+      noFailures(
+        await invokeLambda('rapport-ingest-event', ingest, sqsBatch('sqs-ingest-batch.json', event)),
+        'later purchase',
+      );
+    });
+    if (!laterPurchase.other.StopExecution) throw new Error('the later purchase did not reach the goal');
+    return { firstPurchase, queuedStart, emailSend, laterPurchase };
+  } finally {
+    for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses, providers.sms])
+      stub.restore();
+    await dynamo.stop();
+  }
+}
