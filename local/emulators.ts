@@ -10,7 +10,7 @@ import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { EVENT_BUS, LocalEventBus } from './eventbridge';
 import type { Ports } from './ports';
-import { localClientConfig, trackActivity } from './sdk';
+import { inProcessClientConfig, localClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, keepIdleConnections, PortInUseError } from './serve-safely';
 import { LocalSmsOutbox } from './sms-outbox';
 import { LocalStepFunctions } from './stepfunctions';
@@ -61,11 +61,18 @@ export async function startEmulators(
   closers.add(() => outbox.close());
 
   const urls = { ses, stepFunctions: stepFunctionsUrl, eventBridge: eventBridgeUrl, sms: smsUrl };
-  return { urls, stepFunctions, bus, outbox, clients: emulatorClients(urls, activity, closers) };
+  return {
+    urls,
+    stepFunctions,
+    bus,
+    outbox,
+    clients: emulatorClients(urls, { stepFunctions, bus, outbox }, activity, closers),
+  };
 }
 
 function emulatorClients(
   urls: LocalEmulators['urls'],
+  servers: { stepFunctions: LocalStepFunctions; bus: LocalEventBus; outbox: LocalSmsOutbox },
   activity: Activity,
   closers: Closers,
 ): LocalEmulators['clients'] {
@@ -75,9 +82,10 @@ function emulatorClients(
       ...localClientConfig(urls.ses),
       requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, throwOnRequestTimeout: true }),
     }),
-    sfn: new SFNClient(localClientConfig(urls.stepFunctions)),
-    eventBridge: new EventBridgeClient(localClientConfig(urls.eventBridge)),
-    sms: new PinpointSMSVoiceV2Client(localClientConfig(urls.sms)),
+    // The servers below are in this process: their clients skip the socket (InProcessTransport).
+    sfn: new SFNClient(inProcessClientConfig(urls.stepFunctions, servers.stepFunctions.transport)),
+    eventBridge: new EventBridgeClient(inProcessClientConfig(urls.eventBridge, servers.bus.transport)),
+    sms: new PinpointSMSVoiceV2Client(inProcessClientConfig(urls.sms, servers.outbox.transport)),
   };
   trackActivity(clients.ses, activity);
   trackActivity(clients.sfn, activity);
