@@ -1,0 +1,194 @@
+/**
+ * Ingest on `npm start`'s runtime (dynalite on disk, the durable journal, real timers): how many
+ * POST /events per second it accepts against how many raw PutItems per second the same dynalite takes
+ * through a plain SDK client in the same run, and how long an event takes to become an email in the
+ * local inbox.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { fixedClock } from '../../domain/clock';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { localClientConfig } from '../../local/sdk';
+import { TEST_NOW, WORKFLOWS_DIR, firstSmallPurchase } from '../support/local';
+
+export interface IngestFigures {
+  events: number;
+  concurrency: number;
+  /** POST /events answered 202 per second, while the journeys they start run alongside. */
+  eventsPerSecond: number;
+  /** Until every journey started had sent its email and nothing was in flight. */
+  secondsUntilIdle: number;
+  /** Raw PutItem of a 1 KB item through a plain SDK client over HTTP: the mean of a run before and after. */
+  putsPerSecond: number;
+  putRuns: [number, number];
+  ratio: number;
+  latency: { samples: number; p50: number; p99: number; max: number };
+}
+
+export async function pool<T>(items: T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/** A client that keeps its connections, as any real sender of events does. */
+const agent = new Agent({ keepAlive: true });
+
+function post(runtime: LocalRuntime, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${runtime.urls.api}/events`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, agent },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+async function postAll(runtime: LocalRuntime, prefix: string, ids: number[], concurrency: number) {
+  await pool(ids, concurrency, async (i) => {
+    const event = firstSmallPurchase({
+      eventId: `${prefix}-${i}`,
+      customerId: `${prefix}-${i}`,
+      email: `${prefix}${i}@example.com`,
+    });
+    const status = await post(runtime, event);
+    if (status !== 202) throw new Error(`POST /events answered ${status}`);
+  });
+}
+
+async function idle(runtime: LocalRuntime): Promise<void> {
+  await new Promise((r) => setTimeout(r, 50));
+  while (runtime.activity.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** 1 KB items, `concurrency` in flight, through a fresh client with the SDK's own HTTP handler. */
+async function rawPuts(runtime: LocalRuntime, count: number, concurrency: number, run: string) {
+  const client = new DynamoDBClient(localClientConfig(runtime.urls.dynamodb));
+  const data = 'x'.repeat(1000);
+  try {
+    const ids = Array.from({ length: count }, (_, i) => i);
+    // Connections and the client's first-call set-up are not what is compared.
+    await pool(ids.slice(0, concurrency * 4), concurrency, (i) => put(i, 'warm'));
+    const t0 = performance.now();
+    await pool(ids, concurrency, (i) => put(i, run));
+    return (count / (performance.now() - t0)) * 1000;
+  } finally {
+    client.destroy();
+  }
+  async function put(i: number, prefix: string): Promise<void> {
+    const Item = { pk: { S: `BENCH#${prefix}-${i}` }, sk: { S: 'RAW' }, data: { S: data } };
+    await client.send(new PutItemCommand({ TableName: runtime.tableName, Item }));
+  }
+}
+
+/** Event → email: from the POST's start to SES's answer for that address, one event in flight. */
+async function latencies(runtime: LocalRuntime, count: number): Promise<number[]> {
+  const posted = new Map<string, number>();
+  const took: number[] = [];
+  runtime.clients.ses.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const to = (args.input as { Destinations?: string[] }).Destinations?.[0] ?? '';
+      const at = posted.get(to);
+      if (at !== undefined) took.push(performance.now() - at);
+      return out;
+    },
+    { step: 'initialize', name: 'benchLatency' },
+  );
+  for (let i = 0; i < count; i++) {
+    posted.set(`lat${i}@example.com`, performance.now());
+    await postAll(runtime, 'lat', [i], 1);
+  }
+  await idle(runtime);
+  return took.sort((a, b) => a - b);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+export async function benchIngest(
+  options: { events: number; concurrency: number; latencySamples: number } = {
+    events: 300,
+    concurrency: 8,
+    latencySamples: 100,
+  },
+): Promise<IngestFigures> {
+  const { events, concurrency, latencySamples } = options;
+  const dataDir = mkdtempSync(join(tmpdir(), 'rapport-bench-'));
+  // Real timers, but the handlers' clock fixed outside quiet hours: on the wall clock a night-time run
+  // would defer every send to the morning and measure nothing.
+  const runtime = await startLocalRuntime({
+    dataDir,
+    workflowsDir: WORKFLOWS_DIR,
+    clock: fixedClock(TEST_NOW),
+  });
+  try {
+    const before = await rawPuts(runtime, events * 4, concurrency, 'before');
+    await postAll(
+      runtime,
+      'warm',
+      Array.from({ length: 20 }, (_, i) => i),
+      concurrency,
+    );
+    await idle(runtime);
+    const t0 = performance.now();
+    await postAll(
+      runtime,
+      'b',
+      Array.from({ length: events }, (_, i) => i),
+      concurrency,
+    );
+    const eventsPerSecond = (events / (performance.now() - t0)) * 1000;
+    await idle(runtime);
+    const secondsUntilIdle = (performance.now() - t0) / 1000;
+    const after = await rawPuts(runtime, events * 4, concurrency, 'after');
+    const sorted = await latencies(runtime, latencySamples);
+    const putsPerSecond = (before + after) / 2;
+    return {
+      events,
+      concurrency,
+      eventsPerSecond,
+      secondsUntilIdle,
+      putsPerSecond,
+      putRuns: [before, after],
+      ratio: eventsPerSecond / putsPerSecond,
+      latency: {
+        samples: sorted.length,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: sorted.at(-1) ?? NaN,
+      },
+    };
+  } finally {
+    agent.destroy();
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function describeIngest(f: IngestFigures): string[] {
+  const n = (x: number) => x.toFixed(0);
+  return [
+    `ingest (npm start's runtime, on disk): ${f.events} first purchases over HTTP, ${f.concurrency} in flight: ` +
+      `${f.eventsPerSecond.toFixed(1)} events/s accepted (202), idle after ${f.secondsUntilIdle.toFixed(2)} s`,
+    `raw dynalite PutItem via the SDK (same dynalite, ${f.concurrency} in flight, 1 KB): ${n(f.putsPerSecond)} puts/s ` +
+      `(${n(f.putRuns[0])} before, ${n(f.putRuns[1])} after)`,
+    `throughput ratio (events/s ÷ puts/s): ${f.ratio.toFixed(3)} (target ≥ 0.25)`,
+    `event → email in the local inbox, one event in flight, ${f.latency.samples} events: ` +
+      `p50 ${n(f.latency.p50)} ms, p99 ${n(f.latency.p99)} ms, max ${n(f.latency.max)} ms (goal p99 ≤ 250 ms)`,
+  ];
+}
