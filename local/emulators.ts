@@ -10,7 +10,7 @@ import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { EVENT_BUS, LocalEventBus } from './eventbridge';
 import type { Ports } from './ports';
-import { inProcessClientConfig, localClientConfig, trackActivity } from './sdk';
+import { dropUnreadSteps, inProcessClientConfig, localClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, keepIdleConnections, PortInUseError } from './serve-safely';
 import { LocalSmsOutbox } from './sms-outbox';
 import { LocalStepFunctions } from './stepfunctions';
@@ -87,6 +87,7 @@ function emulatorClients(
     eventBridge: new EventBridgeClient(inProcessClientConfig(urls.eventBridge, servers.bus.transport)),
     sms: new PinpointSMSVoiceV2Client(inProcessClientConfig(urls.sms, servers.outbox.transport)),
   };
+  for (const client of [clients.sfn, clients.eventBridge, clients.sms]) dropUnreadSteps(client);
   trackActivity(clients.ses, activity);
   trackActivity(clients.sfn, activity);
   trackActivity(clients.eventBridge, activity);

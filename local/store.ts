@@ -8,7 +8,7 @@ import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { lockDataDir } from './instance-lock';
 import { InProcessTransport } from './in-process-transport';
-import { inProcessClientConfig, trackActivity } from './sdk';
+import { dropUnreadSteps, inProcessClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, listenOn, requestListenerOf } from './serve-safely';
 
 /**
@@ -68,6 +68,7 @@ export async function startStore(
   closers.add(() => transport.close());
 
   const client = new DynamoDBClient(inProcessClientConfig(url, transport));
+  dropUnreadSteps(client);
   trackActivity(client, activity);
   closers.add(() => client.destroy());
   await ensureTable(client, tableName);
