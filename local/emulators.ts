@@ -10,7 +10,7 @@ import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { EVENT_BUS, LocalEventBus } from './eventbridge';
 import type { Ports } from './ports';
-import { dropUnreadSteps, inProcessClientConfig, localClientConfig, trackActivity } from './sdk';
+import { dropUnreadSteps, runtimeClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, keepIdleConnections, PortInUseError } from './serve-safely';
 import { LocalSmsOutbox } from './sms-outbox';
 import { LocalStepFunctions } from './stepfunctions';
@@ -78,14 +78,16 @@ function emulatorClients(
 ): LocalEmulators['clients'] {
   const clients = {
     // aws-ses-v2-local never answers actions it lacks: a request timeout turns a hang into an error.
-    ses: new SESClient({
-      ...localClientConfig(urls.ses),
-      requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, throwOnRequestTimeout: true }),
-    }),
+    ses: new SESClient(
+      runtimeClientConfig(
+        urls.ses,
+        new NodeHttpHandler({ requestTimeout: 10_000, throwOnRequestTimeout: true }),
+      ),
+    ),
     // The servers below are in this process: their clients skip the socket (InProcessTransport).
-    sfn: new SFNClient(inProcessClientConfig(urls.stepFunctions, servers.stepFunctions.transport)),
-    eventBridge: new EventBridgeClient(inProcessClientConfig(urls.eventBridge, servers.bus.transport)),
-    sms: new PinpointSMSVoiceV2Client(inProcessClientConfig(urls.sms, servers.outbox.transport)),
+    sfn: new SFNClient(runtimeClientConfig(urls.stepFunctions, servers.stepFunctions.transport)),
+    eventBridge: new EventBridgeClient(runtimeClientConfig(urls.eventBridge, servers.bus.transport)),
+    sms: new PinpointSMSVoiceV2Client(runtimeClientConfig(urls.sms, servers.outbox.transport)),
   };
   for (const client of [clients.sfn, clients.eventBridge, clients.sms]) dropUnreadSteps(client);
   trackActivity(clients.ses, activity);

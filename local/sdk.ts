@@ -1,5 +1,6 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { HttpRequest, MiddlewareStack, RequestSigner } from '@smithy/types';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { InProcessTransport } from './in-process-transport';
 import type { Activity } from './activity';
 import { LOCAL_REGION } from './lambda';
@@ -18,12 +19,13 @@ export function localClientConfig(endpoint: string) {
 }
 
 /**
- * The same, for a client whose requests go to the server in this process (InProcessTransport). They are
- * not signed: the credentials are made up and no local server checks a signature (dynalite only checks
- * that the Authorization header has SigV4's shape), and SigV4's hashing was a tenth of each call's CPU.
+ * The same, for the runtime's own clients: their requests go to the server in this process when a
+ * transport is given (InProcessTransport), and they are not signed: the credentials are made up and no
+ * local server checks a signature (dynalite and aws-ses-v2-local only check that an Authorization
+ * header of SigV4's shape is there), and SigV4's hashing was a tenth of each call's CPU.
  */
-export function inProcessClientConfig(endpoint: string, transport: InProcessTransport) {
-  return { ...localClientConfig(endpoint), requestHandler: transport, signer: UNSIGNED };
+export function runtimeClientConfig(endpoint: string, requestHandler: InProcessTransport | NodeHttpHandler) {
+  return { ...localClientConfig(endpoint), requestHandler, signer: UNSIGNED };
 }
 
 /** A SigV4-shaped Authorization header with no signature in it, built once per second of signing time. */

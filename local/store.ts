@@ -8,7 +8,7 @@ import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { lockDataDir } from './instance-lock';
 import { InProcessTransport } from './in-process-transport';
-import { dropUnreadSteps, inProcessClientConfig, trackActivity } from './sdk';
+import { dropUnreadSteps, runtimeClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, listenOn, requestListenerOf } from './serve-safely';
 
 /**
@@ -67,7 +67,7 @@ export async function startStore(
   closers.add(() => closeServer(dynamo));
   closers.add(() => transport.close());
 
-  const client = new DynamoDBClient(inProcessClientConfig(url, transport));
+  const client = new DynamoDBClient(runtimeClientConfig(url, transport));
   dropUnreadSteps(client);
   trackActivity(client, activity);
   closers.add(() => client.destroy());

@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { Activity } from '../../local/activity';
 import { Closers } from '../../local/closers';
 import { LocalEventBus } from '../../local/eventbridge';
-import { inProcessClientConfig, localClientConfig } from '../../local/sdk';
+import { runtimeClientConfig, localClientConfig } from '../../local/sdk';
 import { startStore, type LocalStore } from '../../local/store';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -52,7 +52,7 @@ describe("the local runtime's in-process SDK transport", () => {
 
   it("carries an AWS JSON server's answers (the local event bus) with no socket", async () => {
     const bus = new LocalEventBus('rapport', () => new Date('2026-11-22T10:00:00Z'), new Activity());
-    const client = new EventBridgeClient(inProcessClientConfig('http://127.0.0.1:1', bus.transport));
+    const client = new EventBridgeClient(runtimeClientConfig('http://127.0.0.1:1', bus.transport));
     const out = await client.send(
       new PutEventsCommand({
         Entries: [
