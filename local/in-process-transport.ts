@@ -8,8 +8,8 @@ import type { RequestHandler } from '@smithy/types';
  * An SDK request handler that hands each request straight to a local server's request listener, in this
  * process, instead of over a socket to the same server. The SDK client is the real one (the same
  * middleware, serialisation and error parsing as on AWS); only the loopback TCP and the two HTTP parsers
- * go. Under load they were about half of each call's CPU (see tests/bench/run.ts), and the local runtime
- * makes some 25 calls per event. The server still listens on its port for every other client.
+ * go. They were about half of each call's CPU (BENCH_PROFILE in tests/bench/ingest.ts), and the local
+ * runtime makes some 25 calls per event. The server still listens on its port for every other client.
  */
 export class InProcessTransport implements RequestHandler<HttpRequest, HttpResponse> {
   readonly metadata = { handlerProtocol: 'http/1.1' };
@@ -22,7 +22,7 @@ export class InProcessTransport implements RequestHandler<HttpRequest, HttpRespo
 
   /**
    * From now on every request fails as a refused connection would (the SDK retries it, then gives up):
-   * the server behind the listener is closing, and a call into a closed dynalite throws outside any request.
+   * the server behind the listener is closing, and a call into a closed dynalite is never answered.
    */
   close(): void {
     this.open = false;
