@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Activity } from './activity';
+import { InProcessTransport } from './in-process-transport';
 import { containRequests, listenOn } from './serve-safely';
 
 /** An AWS API error as the SDK reads it: `__type`, `message`, and any modelled fields (e.g. `Reason`). */
@@ -22,22 +29,27 @@ export class AwsJsonError extends Error {
  */
 export class AwsJsonServer {
   private server: Server | undefined;
+  private readonly listener: RequestListener;
+  /** For the runtime's own SDK client: its requests reach `serve` without a socket. */
+  readonly transport: InProcessTransport;
 
   constructor(
     private readonly activity: Activity,
     private readonly protocol: '1.0' | '1.1',
     private readonly operations: Record<string, (input: never) => unknown>,
     private readonly what: string,
-  ) {}
+  ) {
+    this.listener = containRequests((req, res) => this.activity.track(() => this.serve(req, res)), what);
+    this.transport = new InProcessTransport(this.listener, what);
+  }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer(
-      containRequests((req, res) => this.activity.track(() => this.serve(req, res)), this.what),
-    );
+    this.server = createServer(this.listener);
     return listenOn(this.server, port, host, this.what);
   }
 
   async close(): Promise<void> {
+    this.transport.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 

@@ -10,7 +10,7 @@ import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { EVENT_BUS, LocalEventBus } from './eventbridge';
 import type { Ports } from './ports';
-import { localClientConfig, trackActivity } from './sdk';
+import { dropUnreadSteps, runtimeClientConfig, trackActivity } from './sdk';
 import { closeServer, containServer, keepIdleConnections, PortInUseError } from './serve-safely';
 import { LocalSmsOutbox } from './sms-outbox';
 import { LocalStepFunctions } from './stepfunctions';
@@ -61,24 +61,35 @@ export async function startEmulators(
   closers.add(() => outbox.close());
 
   const urls = { ses, stepFunctions: stepFunctionsUrl, eventBridge: eventBridgeUrl, sms: smsUrl };
-  return { urls, stepFunctions, bus, outbox, clients: emulatorClients(urls, activity, closers) };
+  return {
+    urls,
+    stepFunctions,
+    bus,
+    outbox,
+    clients: emulatorClients(urls, { stepFunctions, bus, outbox }, activity, closers),
+  };
 }
 
 function emulatorClients(
   urls: LocalEmulators['urls'],
+  servers: { stepFunctions: LocalStepFunctions; bus: LocalEventBus; outbox: LocalSmsOutbox },
   activity: Activity,
   closers: Closers,
 ): LocalEmulators['clients'] {
   const clients = {
     // aws-ses-v2-local never answers actions it lacks: a request timeout turns a hang into an error.
-    ses: new SESClient({
-      ...localClientConfig(urls.ses),
-      requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, throwOnRequestTimeout: true }),
-    }),
-    sfn: new SFNClient(localClientConfig(urls.stepFunctions)),
-    eventBridge: new EventBridgeClient(localClientConfig(urls.eventBridge)),
-    sms: new PinpointSMSVoiceV2Client(localClientConfig(urls.sms)),
+    ses: new SESClient(
+      runtimeClientConfig(
+        urls.ses,
+        new NodeHttpHandler({ requestTimeout: 10_000, throwOnRequestTimeout: true }),
+      ),
+    ),
+    // The servers below are in this process: their clients skip the socket (InProcessTransport).
+    sfn: new SFNClient(runtimeClientConfig(urls.stepFunctions, servers.stepFunctions.transport)),
+    eventBridge: new EventBridgeClient(runtimeClientConfig(urls.eventBridge, servers.bus.transport)),
+    sms: new PinpointSMSVoiceV2Client(runtimeClientConfig(urls.sms, servers.outbox.transport)),
   };
+  for (const client of [clients.sfn, clients.eventBridge, clients.sms]) dropUnreadSteps(client);
   trackActivity(clients.ses, activity);
   trackActivity(clients.sfn, activity);
   trackActivity(clients.eventBridge, activity);

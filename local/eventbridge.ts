@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from './activity';
+import type { InProcessTransport } from './in-process-transport';
 import { AwsJsonServer } from './aws-json-server';
 
 /** The event bus's name, locally as on AWS. */
@@ -71,6 +72,11 @@ export class LocalEventBus {
       return { EventId: id };
     });
     return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
+  }
+
+  /** What the runtime's own SDK client sends its requests through (no socket). */
+  get transport(): InProcessTransport {
+    return this.server.transport;
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {

@@ -43,6 +43,14 @@ function guardResponse(res: ServerResponse): void {
     res.headersSent ? res : writeHead(...args)) as unknown as ServerResponse['writeHead'];
 }
 
+/** The request listener a server was created with (its only one), for calls from this process. */
+export function requestListenerOf(server: Server): RequestListener {
+  const listeners = server.listeners('request') as RequestListener[];
+  const [listener] = listeners;
+  if (!listener || listeners.length !== 1) throw new Error('expected a server with one request listener');
+  return listener;
+}
+
 /**
  * Puts the request handling of a server someone else created (aws-ses-v2-local's express app) inside
  * `containRequests`, which express's own synchronous error handling does not cover.

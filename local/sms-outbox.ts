@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from './activity';
+import type { InProcessTransport } from './in-process-transport';
 import { AwsJsonError, AwsJsonServer } from './aws-json-server';
 
 export interface LocalSms {
@@ -66,6 +67,11 @@ export class LocalSmsOutbox {
     };
     this.messages.push(message);
     return { MessageId: message.messageId };
+  }
+
+  /** What the runtime's own SDK client sends its requests through (no socket). */
+  get transport(): InProcessTransport {
+    return this.server.transport;
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {

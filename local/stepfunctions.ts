@@ -3,6 +3,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { LoadedJourney } from '../domain/config/load';
 import { stateMachineName } from '../domain/journey/state-machine-name';
 import type { Activity } from './activity';
+import type { InProcessTransport } from './in-process-transport';
 import { AwsJsonError, AwsJsonServer } from './aws-json-server';
 import type { Checkpoint, Journal, ExecutionRecord, ExecutionStatus } from './execution-journal';
 import { ExecutionRunner, type LocalExecution, type TaskHandlers } from './execution-runner';
@@ -282,6 +283,11 @@ export class LocalStepFunctions {
   /** Resolves once every execution started so far has finished. */
   async settled(): Promise<void> {
     await Promise.all([...this.executions.values()].map((e) => e.done));
+  }
+
+  /** What the runtime's own SDK client sends its requests through (no socket). */
+  get transport(): InProcessTransport {
+    return this.server.transport;
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<string> {

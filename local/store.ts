@@ -7,8 +7,9 @@ import type { CustomerStore } from '../domain/ports';
 import type { Activity } from './activity';
 import type { Closers } from './closers';
 import { lockDataDir } from './instance-lock';
-import { localClientConfig, trackActivity } from './sdk';
-import { closeServer, containServer, listenOn } from './serve-safely';
+import { InProcessTransport } from './in-process-transport';
+import { dropUnreadSteps, runtimeClientConfig, trackActivity } from './sdk';
+import { closeServer, containServer, listenOn, requestListenerOf } from './serve-safely';
 
 /**
  * One dynalite process has no partitions to spread writes over, and every sweep reads every shard: the
@@ -60,10 +61,14 @@ export async function startStore(
   }
   const dynamo = dynalite({ createTableMs: 0, ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}) });
   containServer(dynamo, 'the local DynamoDB (dynalite)');
+  // The runtime's own calls skip the socket; other clients (tests, the AWS CLI) use the port.
+  const transport = new InProcessTransport(requestListenerOf(dynamo), 'the local DynamoDB');
   const url = await listenOn(dynamo, port, host, 'DynamoDB');
   closers.add(() => closeServer(dynamo));
+  closers.add(() => transport.close());
 
-  const client = new DynamoDBClient(localClientConfig(url));
+  const client = new DynamoDBClient(runtimeClientConfig(url, transport));
+  dropUnreadSteps(client);
   trackActivity(client, activity);
   closers.add(() => client.destroy());
   await ensureTable(client, tableName);
