@@ -8,7 +8,10 @@ import { loadWorkflows } from '../../domain/config/load';
 import { installVirtualTime } from '../../local/virtual-time';
 import { startLocalRuntime } from '../../local/runtime';
 import { WORKFLOWS_DIR, firstSmallPurchase, inbox, postEvent } from '../support/local';
+import { benchBundles } from './bundles';
+import { benchCalls } from './calls';
 import { benchIngest, describeIngest } from './ingest';
+import { benchTransitions } from './transitions';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -55,6 +58,11 @@ async function benchVirtualTime(): Promise<string[]> {
   }
 }
 
+const printing = (bench: () => Promise<void>) => async (): Promise<string[]> => {
+  await bench();
+  return [];
+};
+
 /** One section of the bench: a name to pick it by, and the lines it prints. */
 export interface BenchSection {
   name: string;
@@ -70,6 +78,10 @@ const SECTIONS: BenchSection[] = [
       describeIngest(await benchIngest({ events: customers, concurrency, latencySamples: latencySamples })),
   },
   { name: 'virtual', run: benchVirtualTime },
+  // These print their own tables as they go.
+  { name: 'calls', run: printing(benchCalls) },
+  { name: 'transitions', run: printing(benchTransitions) },
+  { name: 'bundles', run: printing(benchBundles) },
 ];
 
 async function main(): Promise<void> {
