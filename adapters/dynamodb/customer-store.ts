@@ -156,6 +156,7 @@ export function createCustomerStore(
       throw e;
     }
   };
+  const putAll = putItems(doc, tableName);
 
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
@@ -301,10 +302,9 @@ export function createCustomerStore(
     putJourneyEntry: (record) =>
       put(keys.journeyEntry(record.customerId, record.journeyId, record.executionName), record),
     putJourneyEntries: (records) =>
-      putItems(
-        doc,
-        tableName,
-      )(records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r }))),
+      putAll(
+        records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r })),
+      ),
     putAwait: (record) => put(keys.await(record.customerId, record.awaitKey), record),
     listAwaits: (customerId, event) => queryCustomer<AwaitRecord>(customerId, `AWAIT#${event}#`),
     async deleteAwait(customerId, key) {
