@@ -197,7 +197,8 @@ export function createCustomerStore(
       );
       for await (const page of pages) {
         // One at a time, not BatchWriteItem: no unprocessed items to chase, and a crash midway leaves
-        // the rest for the retry, which finds them again.
+        // the rest for the retry, which finds them again. In sort-key order, so PROFILE goes after every
+        // JOURNEY# entry: ingest takes a profile it creates to mean the customer has no entries.
         for (const item of page.Items ?? [])
           await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: item.sk } }));
         deleted += page.Items?.length ?? 0;
