@@ -300,8 +300,6 @@ export function createCustomerStore(
       const entries = await queryCustomer<JourneyEntryRecord>(customerId, `JOURNEY#${journeyId}#`);
       return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
     },
-    putJourneyEntry: (record) =>
-      put(keys.journeyEntry(record.customerId, record.journeyId, record.executionName), record),
     putJourneyEntries: (records) =>
       putAll(
         records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r })),
