@@ -75,10 +75,8 @@ export function claimEvent(
   lease: 'honoured' | 'ignored' = 'honoured',
   read?: { stored: StoredEvent | undefined },
 ): Promise<ClaimOutcome> {
-  let first = read;
-  return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (): Promise<ClaimOutcome> => {
-    const stored = first ? first.stored : await deps.store.getEvent(event.customerId, event.eventId);
-    first = undefined;
+  return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (n): Promise<ClaimOutcome> => {
+    const stored = n === 0 && read ? read.stored : await deps.store.getEvent(event.customerId, event.eventId);
     if (stored) refuseReuse(stored, fingerprint, event);
     const now = deps.clock.now();
     const held = stored?.state === 'claimed' ? stored : undefined;

@@ -110,10 +110,8 @@ function unchanged(status: 'duplicate' | 'erased', event: CustomerEvent, profile
  * entries (they are written after the profile, and erasure deletes the profile last).
  */
 function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: Pick<CustomerFacts, 'profile'>) {
-  let first: { profile?: Profile } | undefined = read;
-  return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async () => {
-    const current = first ? first.profile : await deps.store.getProfile(event.customerId);
-    first = undefined;
+  return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (n) => {
+    const current = n === 0 ? read.profile : await deps.store.getProfile(event.customerId);
     if (current && hasApplied(current, event.eventId))
       return { profile: current, created: false, ...changesCausedBy(current, event.eventId) };
     const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now());

@@ -268,10 +268,9 @@ export interface CustomerStore {
   putAwait(record: AwaitRecord): Promise<void>;
   listAwaits(customerId: string, event: string): Promise<AwaitRecord[]>;
   deleteAwait(customerId: string, awaitKey: string): Promise<void>;
-  putJourneyEntry(record: JourneyEntryRecord): Promise<void>;
   /**
-   * Writes each record as putJourneyEntry does, in as few requests as the store allows (none for none).
-   * Not atomic: a failure may leave some written, which a retry writes again.
+   * Writes each record, replacing any entry under its execution name, in as few requests as the store
+   * allows (none for none). Not atomic: a failure may leave some written, which a retry writes again.
    */
   putJourneyEntries(records: readonly JourneyEntryRecord[]): Promise<void>;
   /** Stores the decision unless one exists for its key; returns the stored one either way. */

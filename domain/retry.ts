@@ -14,7 +14,8 @@ export const CONFLICT_ATTEMPTS = {
 
 /**
  * Runs `attempt` until it completes without a `VersionConflictError`, at most `attempts` times; any other
- * error ends the loop at once. `attempt` must re-read what it decides on: it is called afresh each time.
+ * error ends the loop at once. `attempt` must re-read what it decides on: it is called afresh each time
+ * (only attempt 0 may decide from what the caller read before: its conditional write catches a change).
  * When every attempt lost the race, `exhausted()` names the error to throw (so callers keep their own
  * error class, which is what ASL `Retry` matches on).
  */

@@ -38,8 +38,9 @@ export interface HandlerFunctionProps {
 
 /**
  * A Rapport handler: Node.js 24 on arm64, bundled by the local esbuild (no Docker; every function in one
- * build, infra/function-bundles.ts), with the workflows as data if the handler reads them at cold start. Its role is its own, with no managed policy:
- * it may write to its own log group and send traces, and nothing else until the stack grants more.
+ * build, infra/function-bundles.ts), with the workflows as data if the handler reads them at cold start.
+ * Its role is its own, with no managed policy: it may write to its own log group and send traces, and
+ * nothing else until the stack grants more.
  */
 export class HandlerFunction extends Construct {
   readonly fn: LambdaFunction;

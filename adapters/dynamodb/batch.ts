@@ -29,8 +29,30 @@ function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
 /** DynamoDB kept handing back part of a batch (throttled): the caller fails and is retried. */
 export class UnprocessedItemsError extends RapportError {}
 
-/** How many times unprocessed items are asked for again, backing off, before the call fails. */
-const ATTEMPTS = 5;
+/** How often what a batch leaves unprocessed is asked for again, and how long to wait before each. */
+export interface Backoff {
+  attempts: number;
+  delayMs(attempt: number): number;
+}
+
+/** The hot paths': a few quick attempts, then the call fails and its caller (a queue, a Task) retries it. */
+const HOT_PATH_BACKOFF: Backoff = { attempts: 5, delayMs: (attempt) => 2 ** attempt * 10 };
+
+/** Sends `first`, then what each answer hands back unprocessed, until nothing is left. */
+async function untilProcessed<T>(
+  first: T[],
+  send: (pending: T[]) => Promise<T[]>,
+  action: string,
+  backoff: Backoff,
+): Promise<void> {
+  let pending = first;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === backoff.attempts)
+      throw new UnprocessedItemsError(`${pending.length} items stayed unprocessed by ${action}`);
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoff.delayMs(attempt)));
+    pending = await send(pending);
+  }
+}
 
 /**
  * getCustomerFacts over one BatchGetItem (strongly consistent, as every read of the adapter): at most six
@@ -47,11 +69,7 @@ export function customerFacts(
     const facts: Record<string, unknown> = {};
     if (parts.length === 0) return facts;
     const partOf = new Map(parts.map(([part, key]) => [`${key.pk}\u0000${key.sk}`, part]));
-    let pending: Key[] = parts.map(([, key]) => key);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === ATTEMPTS)
-        throw new UnprocessedItemsError(`${pending.length} items stayed unprocessed by BatchGetItem`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
+    const read = async (pending: Key[]) => {
       const out = await doc.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
@@ -59,8 +77,14 @@ export function customerFacts(
         const part = partOf.get(`${String(item.pk)}\u0000${String(item.sk)}`);
         if (part) facts[part] = record(item);
       }
-      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];
-    }
+      return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];
+    };
+    await untilProcessed(
+      parts.map(([, key]) => key),
+      read,
+      'BatchGetItem',
+      HOT_PATH_BACKOFF,
+    );
     // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record (see getEvent).
     if (facts.event) {
       const { dueAt: _dueAt, ...event } = facts.event as { dueAt?: string };
@@ -71,7 +95,26 @@ export function customerFacts(
 }
 
 /** BatchWriteItem's limit of items per request. */
-const BATCH_WRITE_MAX = 25;
+export const BATCH_WRITE_MAX = 25;
+
+/** One BatchWriteItem of at most BATCH_WRITE_MAX whole items, asking again for the unprocessed ones. */
+export function writeBatch(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  backoff: Backoff = HOT_PATH_BACKOFF,
+): Promise<void> {
+  const write = async (pending: { PutRequest: { Item: Record<string, unknown> } }[]) => {
+    const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    return (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+  };
+  return untilProcessed(
+    items.map((Item) => ({ PutRequest: { Item } })),
+    write,
+    'BatchWriteItem',
+    backoff,
+  );
+}
 
 /**
  * Puts whole items (with their keys), one request per 25 (one PutItem for a single item: the same
@@ -88,15 +131,7 @@ export function putItems(doc: DynamoDBDocumentClient, tableName: string) {
       await doc.send(new PutCommand({ TableName: tableName, Item: items[0] }));
       return;
     }
-    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
-      let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt === ATTEMPTS)
-          throw new UnprocessedItemsError(`${pending.length} items stayed unprocessed by BatchWriteItem`);
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-        pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-      }
-    }
+    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX)
+      await writeBatch(doc, tableName, items.slice(i, i + BATCH_WRITE_MAX));
   };
 }

@@ -5,13 +5,14 @@ import {
   ScanCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '../../domain/profile/profile';
+import { BATCH_WRITE_MAX, writeBatch, type Backoff } from './batch';
 import { profileItem } from './customer-store';
 import { ensureTable } from './table';
 
-/** DynamoDB's limit of items per BatchWriteItem. */
-const BATCH = 25;
+/** A busy table throttles a bulk load: its batches are asked for again, up to a second apart, until done. */
+const BULK_BACKOFF: Backoff = { attempts: Infinity, delayMs: (attempt) => Math.min(1000, 50 * 2 ** attempt) };
 
 /** Whether the table holds no item at all (one item read, whatever its size). */
 export async function isTableEmpty(client: DynamoDBClient, tableName: string): Promise<boolean> {
@@ -39,8 +40,8 @@ export async function bulkLoadProfiles(
   })();
   let written = 0;
   const writer = async () => {
-    for (let batch = take(items, BATCH); batch.length > 0; batch = take(items, BATCH)) {
-      await writeBatch(doc, tableName, batch);
+    for (let batch = take(items, BATCH_WRITE_MAX); batch.length > 0; batch = take(items, BATCH_WRITE_MAX)) {
+      await writeBatch(doc, tableName, batch, BULK_BACKOFF);
       written += batch.length;
       options.onProgress?.(written);
     }
@@ -56,18 +57,6 @@ function take<T>(items: Iterator<T>, n: number): T[] {
     if (batch.length === n) break;
   }
   return batch;
-}
-
-/** One batch, its unprocessed items written again until none is left (DynamoDB throttles a busy table). */
-async function writeBatch(doc: DynamoDBDocumentClient, tableName: string, batch: Record<string, unknown>[]) {
-  let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; requests.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-    const { UnprocessedItems } = await doc.send(
-      new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-    );
-    requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
-  }
 }
 
 /**

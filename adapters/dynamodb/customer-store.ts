@@ -156,6 +156,7 @@ export function createCustomerStore(
       throw e;
     }
   };
+  const putAll = putItems(doc, tableName);
 
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
@@ -196,7 +197,8 @@ export function createCustomerStore(
       );
       for await (const page of pages) {
         // One at a time, not BatchWriteItem: no unprocessed items to chase, and a crash midway leaves
-        // the rest for the retry, which finds them again.
+        // the rest for the retry, which finds them again. In sort-key order, so PROFILE goes after every
+        // JOURNEY# entry: ingest takes a profile it creates to mean the customer has no entries.
         for (const item of page.Items ?? [])
           await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: item.sk } }));
         deleted += page.Items?.length ?? 0;
@@ -298,13 +300,10 @@ export function createCustomerStore(
       const entries = await queryCustomer<JourneyEntryRecord>(customerId, `JOURNEY#${journeyId}#`);
       return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
     },
-    putJourneyEntry: (record) =>
-      put(keys.journeyEntry(record.customerId, record.journeyId, record.executionName), record),
     putJourneyEntries: (records) =>
-      putItems(
-        doc,
-        tableName,
-      )(records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r }))),
+      putAll(
+        records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r })),
+      ),
     putAwait: (record) => put(keys.await(record.customerId, record.awaitKey), record),
     listAwaits: (customerId, event) => queryCustomer<AwaitRecord>(customerId, `AWAIT#${event}#`),
     async deleteAwait(customerId, key) {

@@ -270,7 +270,6 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
       keys.sort((a, b) => entries!.get(a)!.enteredAt.localeCompare(entries!.get(b)!.enteredAt));
       return readAll(entries, keys);
     },
-    putJourneyEntry: async (r) => put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r),
     // Each item a write of its own, as DynamoDB bills a BatchWriteItem.
     putJourneyEntries: async (records) => {
       for (const r of records) put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r);

@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never';
 import { formatPath, type Problem } from '../errors';
 import {
   estimateJourney,
@@ -6,7 +7,7 @@ import {
   sendsReachableFrom,
   type LimitContext,
 } from '../journey/limits';
-import { goalDeadPaths, type GoalDeadPathContext } from '../journey/goal-dead-paths';
+import { goalDeadPaths, type GoalDeadPath, type GoalDeadPathContext } from '../journey/goal-dead-paths';
 import type { Journey } from '../journey/schema';
 import type { GraphStep } from '../journey/skeleton';
 import { loopWithoutWait, unreachableSteps } from '../journey/steps';
@@ -241,24 +242,8 @@ function holdoutProblems(steps: readonly GraphStep[], src: YamlSource): Problem[
 
 /** Ways on that the journey's goal leaves no one to take (see goalDeadPaths). */
 export function goalDeadPathWarnings(journey: Journey, src: YamlSource, ctx: GoalDeadPathContext): Problem[] {
-  const within = journey.goal?.within ?? '';
   return goalDeadPaths(journey, ctx).map((d) => {
-    const days = `at most ${Math.ceil(d.latestSeconds / 86_400)} days after the entry`;
-    const [path, value, expected] =
-      d.kind === 'branch'
-        ? [
-            ['steps', d.step, 'paths', d.path, 'when', 'purchaseCount', 'min'],
-            `path "${d.name}" of branch "${d.stepId}" asks for ${d.min} or more purchases`,
-            `a condition that can hold here: a customer enters with at most ${d.entryMax} purchase${d.entryMax === 1 ? '' : 's'}, ` +
-              `and any purchase from then until this step (${days}, within the goal's ${within}) ends the ` +
-              'journey as its goal, so only a purchase dated before the entry that arrives late could take this path',
-          ]
-        : [
-            ['steps', d.step, 'onEvent'],
-            `onEvent of "${d.stepId}"`,
-            `a way on that can be taken: this wait (reached ${days}) ends within the goal's ${within}, and ` +
-              "the goal's event ends the journey before it could resume the wait",
-          ];
+    const [path, value, expected] = deadPathText(d, journey.goal?.within ?? '');
     return {
       source: src.file,
       ...lineColumn(src, path),
@@ -267,6 +252,30 @@ export function goalDeadPathWarnings(journey: Journey, src: YamlSource, ctx: Goa
       expected: `${expected}: remove it (it costs every customer its state transitions), or test something else`,
     };
   });
+}
+
+/** Where a dead way on is in the YAML, what it says, and why no one takes it. */
+function deadPathText(d: GoalDeadPath, within: string): [(string | number)[], string, string] {
+  const days = `at most ${Math.ceil(d.latestSeconds / 86_400)} days after the entry`;
+  switch (d.kind) {
+    case 'branch':
+      return [
+        ['steps', d.step, 'paths', d.path, 'when', 'purchaseCount', 'min'],
+        `path "${d.name}" of branch "${d.stepId}" asks for ${d.min} or more purchases`,
+        `a condition that can hold here: a customer enters with at most ${d.entryMax} purchase${d.entryMax === 1 ? '' : 's'}, ` +
+          `and any purchase from then until this step (${days}, within the goal's ${within}) ends the ` +
+          'journey as its goal, so only a purchase dated before the entry that arrives late could take this path',
+      ];
+    case 'wait-for-event':
+      return [
+        ['steps', d.step, 'onEvent'],
+        `onEvent of "${d.stepId}"`,
+        `a way on that can be taken: this wait (reached ${days}) ends within the goal's ${within}, and ` +
+          "the goal's event ends the journey before it could resume the wait",
+      ];
+    default:
+      return assertNever(d);
+  }
 }
 
 export function asRecord(v: unknown): Record<string, unknown> | undefined {

@@ -282,12 +282,10 @@ async function updatePacing(
   decide: (record: PacingRecord) => Admission,
   read?: { record: PacingRecord | undefined },
 ): Promise<boolean> {
-  let first = read;
   return retryOnConflict(
     CONFLICT_ATTEMPTS.pacing,
-    async () => {
-      const current = first ? first.record : await store.getPacing(customerId);
-      first = undefined;
+    async (n) => {
+      const current = n === 0 && read ? read.record : await store.getPacing(customerId);
       const decision = decide(current ?? emptyPacing(customerId));
       if (!decision.admitted) return false;
       if (!decision.changed) return true;

@@ -16,13 +16,7 @@ export interface Observations {
 }
 
 /** The calls whose records the result is made of; every other call goes to the store untouched. */
-const TALLIED = new Set([
-  'claimMessage',
-  'updateMessage',
-  'recordDecision',
-  'putJourneyEntry',
-  'putJourneyEntries',
-]);
+const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntries']);
 /** The sweep coordinator's lease: one item per deployment, counted once, as the sweep's queries are. */
 const LEASE_WRITES = new Set(['takeSweepLease', 'leaveSweepLease']);
 /**
@@ -127,7 +121,6 @@ function account(name: string, record: unknown, result: unknown, seen: Observati
     if (keep) seen.sent.push(message);
   }
   if (name === 'recordDecision') seen.tally.decision(result as DecisionRecord);
-  if (name === 'putJourneyEntry') seen.tally.entry(record as JourneyEntryRecord);
   if (name === 'putJourneyEntries')
     for (const entry of record as JourneyEntryRecord[]) seen.tally.entry(entry);
 }

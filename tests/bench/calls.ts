@@ -3,7 +3,7 @@
  * dynalite: `npx tsx tests/bench/calls.ts`, or as part of `npm run bench`.
  */
 import { countHotPathCalls, type HotPathCalls } from '../support/hot-paths';
-import { formatCalls } from '../support/sdk-calls';
+import { formatCalls, totalCalls as total } from '../support/sdk-calls';
 
 const PATHS: Record<keyof HotPathCalls, string> = {
   firstPurchase: 'ingest of a first purchase',
@@ -11,8 +11,6 @@ const PATHS: Record<keyof HotPathCalls, string> = {
   queuedStart: 'one queued journey start',
   emailSend: 'one email send',
 };
-
-const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
 
 export async function benchCalls(): Promise<void> {
   const counted = await countHotPathCalls();

@@ -15,6 +15,7 @@ import { fixedClock } from '../../domain/clock';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { localClientConfig } from '../../local/sdk';
 import { TEST_NOW, WORKFLOWS_DIR, firstSmallPurchase } from '../support/local';
+import { countCalls } from '../support/sdk-calls';
 
 export interface Run {
   events: number;
@@ -94,21 +95,20 @@ async function postAll(
   });
 }
 
-/** Counts the runtime's SDK calls (DynamoDB apart from the rest), for calls per event. */
-function countCalls(runtime: LocalRuntime) {
-  const count = { dynamodb: 0, other: 0 };
-  for (const [name, client] of Object.entries(runtime.clients))
-    (client as DynamoDBClient).middlewareStack.add(
-      (next) => (args) => {
-        count[name === 'dynamodb' ? 'dynamodb' : 'other']++;
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchCount' },
-    );
-  return count;
+/** The runtime's SDK calls so far, DynamoDB apart from the rest (for calls per event). */
+function countRuntimeCalls(runtime: LocalRuntime): () => { dynamodb: number; other: number } {
+  const counters = Object.entries(runtime.clients).map(
+    ([name, client]) => [name, countCalls(client as DynamoDBClient)] as const,
+  );
+  return () => {
+    const count = { dynamodb: 0, other: 0 };
+    for (const [name, counter] of counters)
+      count[name === 'dynamodb' ? 'dynamodb' : 'other'] += counter.total();
+    return count;
+  };
 }
 
-type Calls = ReturnType<typeof countCalls>;
+type Calls = ReturnType<typeof countRuntimeCalls>;
 
 /** Events per second answered 202, and the SDK calls per event until the work they started is done. */
 async function ingestRun(
@@ -120,15 +120,16 @@ async function ingestRun(
   },
 ) {
   const { events, concurrency } = run;
-  const start = { ...calls };
+  const start = calls();
   const t0 = performance.now();
   await postAll(runtime, run.prefix, range(events), concurrency, run.eventOf);
   const eventsPerSecond = (events / (performance.now() - t0)) * 1000;
   await idle(runtime);
   const secondsUntilIdle = (performance.now() - t0) / 1000;
+  const end = calls();
   const callsPerEvent = {
-    dynamodb: (calls.dynamodb - start.dynamodb) / events,
-    other: (calls.other - start.other) / events,
+    dynamodb: (end.dynamodb - start.dynamodb) / events,
+    other: (end.other - start.other) / events,
   };
   return { events, concurrency, eventsPerSecond, secondsUntilIdle, callsPerEvent };
 }
@@ -223,7 +224,7 @@ export async function benchIngest(
     clock: fixedClock(TEST_NOW),
   });
   try {
-    const calls = countCalls(runtime);
+    const calls = countRuntimeCalls(runtime);
     // Both sides warmed up first: a fresh process runs its first few hundred calls unoptimised.
     await postAll(runtime, 'warm', range(50), concurrency);
     await idle(runtime);

@@ -64,7 +64,7 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
         await store.putPacing(pacing('c-1', 1));
         await store.writeEvent(claim('c-1', 'e-1', 'h-1'));
         await store.claimMessage(message('c-1', 'm-1'));
-        await store.putJourneyEntry(entry('c-1', 'j-1', 'x-1'));
+        await store.putJourneyEntries([entry('c-1', 'j-1', 'x-1')]);
         await store.putTombstone({ key: 't-1', erasedAt: AT });
         // Another customer's items, and this one's others, are not read.
         await store.putProfile(profile('c-2'));
@@ -195,12 +195,12 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
 
     describe('journey entries', () => {
       beforeEach(async () => {
-        await store.putJourneyEntry(entry('c-1', 'welcome', 'x-3', '2026-06-03T00:00:00.000Z'));
-        await store.putJourneyEntry(entry('c-1', 'welcome', 'x-2', '2026-06-01T00:00:00.000Z'));
-        await store.putJourneyEntry(entry('c-1', 'welcome', 'x-1', '2026-06-01T00:00:00.000Z'));
-        await store.putJourneyEntry(entry('c-1', 'welcome-back', 'x-0', '2026-05-01T00:00:00.000Z'));
-        await store.putJourneyEntry(entry('c-1', 'review', 'x-9', '2026-05-01T00:00:00.000Z'));
-        await store.putJourneyEntry(entry('c-2', 'welcome', 'x-5', '2026-05-01T00:00:00.000Z'));
+        await store.putJourneyEntries([entry('c-1', 'welcome', 'x-3', '2026-06-03T00:00:00.000Z')]);
+        await store.putJourneyEntries([entry('c-1', 'welcome', 'x-2', '2026-06-01T00:00:00.000Z')]);
+        await store.putJourneyEntries([entry('c-1', 'welcome', 'x-1', '2026-06-01T00:00:00.000Z')]);
+        await store.putJourneyEntries([entry('c-1', 'welcome-back', 'x-0', '2026-05-01T00:00:00.000Z')]);
+        await store.putJourneyEntries([entry('c-1', 'review', 'x-9', '2026-05-01T00:00:00.000Z')]);
+        await store.putJourneyEntries([entry('c-2', 'welcome', 'x-5', '2026-05-01T00:00:00.000Z')]);
       });
 
       it("lists one journey's entries of one customer by entry time, then by execution name", async () => {
@@ -227,13 +227,13 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
           ...entry('c-1', 'welcome', 'x-3', '2026-06-03T00:00:00.000Z'),
           converted: { eventId: 'e-7', at: AT },
         };
-        await store.putJourneyEntry(converted);
+        await store.putJourneyEntries([converted]);
         const entries = await store.listJourneyEntries('c-1', 'welcome');
         expect(entries).toHaveLength(3);
         expect(entries[2]).toStrictEqual(converted);
       });
 
-      it('writes many entries at once, each as putJourneyEntry would, more than one request holds', async () => {
+      it('writes many entries at once, each as written alone, more than one request holds', async () => {
         const converted = { ...entry('c-1', 'welcome', 'x-1', AT), converted: { eventId: 'e-7', at: AT } };
         const many = Array.from({ length: 30 }, (_, i) => entry('c-4', 'welcome', `y-${100 + i}`));
         await store.putJourneyEntries([]);
@@ -399,8 +399,8 @@ function erasureContract(current: () => CustomerStore): void {
       await store.writeEvent(done(id, 'e-2', 'h-2'));
       await store.claimMessage(message(id, 'm-1'));
       await store.recordDecision(decision(id, 'd-1', 'a'));
-      await store.putJourneyEntry(entry(id, 'welcome', 'x-1'));
-      await store.putJourneyEntry(entry(id, 'review', 'x-2'));
+      await store.putJourneyEntries([entry(id, 'welcome', 'x-1')]);
+      await store.putJourneyEntries([entry(id, 'review', 'x-2')]);
       await store.putAwait(awaiting(id, 'review', 't-1'));
       await store.putPacing(pacing(id, 1));
       await store.rememberAddress('a-1', id);
@@ -442,7 +442,7 @@ function copiesContract(current: () => CustomerStore): void {
     await store.putProfile(written.profile);
     await store.writeEvent(written.event);
     await store.claimMessage(written.message);
-    await store.putJourneyEntry(records.entry);
+    await store.putJourneyEntries([records.entry]);
     await store.putAwait(records.await);
     await store.putPacing(pacing('c-1', 1));
     written.profile.stageHistory.push(written.profile.stageHistory[0]!);

@@ -41,16 +41,18 @@ const deliver = (event: SNSEvent) => invokeLambda('rapport-delivery-events', han
 /** c-42 (li@example.com) is in the dormancy journey (marketing) when the notification comes. */
 async function customerInDormancyJourney(patch = {}) {
   await seedProfile(table.store, workflows.lifecycle, { phone: '+8613800138000', ...patch });
-  await table.store.putJourneyEntry({
-    customerId: 'c-42',
-    journeyId: 'dormancy-reactivation',
-    journeyVersion: 2,
-    executionName: 'dormancy-reactivation-c-42-1',
-    executionArn:
-      'arn:aws:states:eu-west-1:123456789012:execution:rapport-dormancy-reactivation:dormancy-reactivation-c-42-1',
-    enteredAt: '2026-11-01T00:00:00.000Z',
-    trigger: { eventId: 'timer', eventType: 'stage', at: '2026-11-01T00:00:00.000Z' },
-  });
+  await table.store.putJourneyEntries([
+    {
+      customerId: 'c-42',
+      journeyId: 'dormancy-reactivation',
+      journeyVersion: 2,
+      executionName: 'dormancy-reactivation-c-42-1',
+      executionArn:
+        'arn:aws:states:eu-west-1:123456789012:execution:rapport-dormancy-reactivation:dormancy-reactivation-c-42-1',
+      enteredAt: '2026-11-01T00:00:00.000Z',
+      trigger: { eventId: 'timer', eventType: 'stage', at: '2026-11-01T00:00:00.000Z' },
+    },
+  ]);
 }
 
 describe('delivery-events: SES feedback', () => {

@@ -1,5 +1,5 @@
 import { countHotPathCalls, type HotPathCalls, type PathCalls } from '../support/hot-paths';
-import { formatCalls } from '../support/sdk-calls';
+import { formatCalls, totalCalls as total } from '../support/sdk-calls';
 
 /**
  * The DynamoDB calls of the hot paths, counted at the SDK client while the real handlers run on dynalite
@@ -18,8 +18,6 @@ const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<str
   // number of journeys); the converted entry and the new one in one BatchWriteItem.
   laterPurchase: { dynamodb: 6, other: { StopExecution: 1, SendMessageBatch: 1, PutEvents: 1 } },
 };
-
-const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
 
 let counted: HotPathCalls;
 beforeAll(async () => {

@@ -43,16 +43,20 @@ async function world(
 ) {
   const store = memoryStore();
   if ((options.entry ?? 'open') !== 'none')
-    await store.putJourneyEntry({
-      customerId: 'c-42',
-      journeyId: START.journeyId,
-      journeyVersion: 4,
-      executionName: START.executionName,
-      executionArn: ARN,
-      enteredAt: '2026-11-22T10:00:02.000Z',
-      trigger: { eventId: 'e-1', eventType: 'purchase', at: '2026-11-22T10:00:00Z' },
-      ...(options.entry === 'converted' ? { converted: { eventId: 'e-2', at: '2026-11-22T10:01:00Z' } } : {}),
-    });
+    await store.putJourneyEntries([
+      {
+        customerId: 'c-42',
+        journeyId: START.journeyId,
+        journeyVersion: 4,
+        executionName: START.executionName,
+        executionArn: ARN,
+        enteredAt: '2026-11-22T10:00:02.000Z',
+        trigger: { eventId: 'e-1', eventType: 'purchase', at: '2026-11-22T10:00:00Z' },
+        ...(options.entry === 'converted'
+          ? { converted: { eventId: 'e-2', at: '2026-11-22T10:01:00Z' } }
+          : {}),
+      },
+    ]);
   const handler = createStartJourneyHandler({
     ...createObservability(),
     store,

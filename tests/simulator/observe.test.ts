@@ -52,7 +52,7 @@ describe('the request units a simulation bills, from the sizes the memory store 
   it('bills a query by the JSON of the whole list it gives', async () => {
     const { store, seen } = watched();
     for (let i = 0; i < 12; i++)
-      await store.putJourneyEntry(entry('c-1', 'j-1', `x-${i}`, `2026-06-0${1 + (i % 9)}T00:00:00.000Z`));
+      await store.putJourneyEntries([entry('c-1', 'j-1', `x-${i}`, `2026-06-0${1 + (i % 9)}T00:00:00.000Z`)]);
     const since = billed(seen);
     const entries = await store.listJourneyEntries('c-1', 'j-1');
     expect(entries).toHaveLength(12);
@@ -110,7 +110,7 @@ describe('what a simulation tallies from the writes it watches', () => {
   it('counts a conversion written with other entries in one call as one written alone', async () => {
     const { store, seen } = watched();
     const converted = (x: string) => ({ ...entry('c-1', 'j-1', x), converted: { eventId: 'e-9', at: AT } });
-    await store.putJourneyEntry(converted('x-1'));
+    await store.putJourneyEntries([converted('x-1')]);
     await store.putJourneyEntries([converted('x-2'), entry('c-1', 'j-2', 'x-3'), converted('x-4')]);
     expect([...seen.tally.converted.keys()].sort()).toEqual(['x-1', 'x-2', 'x-4']);
   });

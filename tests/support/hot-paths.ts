@@ -24,6 +24,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { createRenderer } from '../../domain/messages/render';
 import type { SendMessageInput } from '../../domain/messages/send';
+import type { CustomerStore } from '../../domain/ports';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
@@ -94,6 +95,47 @@ function noFailures(response: unknown, what: string): void {
     throw new Error(`${what} failed: ${JSON.stringify(response)}`);
 }
 
+/** The three handlers of the hot paths, wired as in Lambda: real adapters over `store`, stubbed services. */
+function hotPathHandlers(
+  store: CustomerStore,
+  clients: ReturnType<typeof mockedServices>['clients'],
+  providers: ReturnType<typeof mockedProviders>,
+  clock: ReturnType<typeof fixedClock>,
+) {
+  const workflows = loadWorkflows(WORKFLOWS_DIR);
+  const journeys = workflows.journeys.map((j) => j.journey);
+  const arns = stateMachineArns(
+    PREFIX,
+    journeys.map((j) => j.id),
+  );
+  const direct = createJourneyStarter(clients.sfn, arns);
+  const ingest = createIngestEventHandler({
+    ...createObservability(),
+    store,
+    starter: queuedStarter(direct, sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/starts')),
+    clock,
+    lifecycle: workflows.lifecycle,
+    journeys,
+    calendar: workflows.calendar,
+    publisher: createLifecyclePublisher(clients.eventBridge, 'rapport'),
+    sentiment: createLexiconClassifier(),
+  });
+  const start = createStartJourneyHandler({ ...createObservability(), store, starter: direct });
+  const send = createSendMessageHandler({
+    ...createObservability(),
+    store,
+    mailer: createSesMailer(providers.sesClient, {}),
+    sms: createSmsSender(providers.smsClient),
+    renderer: createRenderer(workflows),
+    settings: workflows.settings,
+    clock,
+    sender: 'Rapport <hello@rapport.example>',
+    publicBaseUrl: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/',
+    linkSecret: async () => 'hot-path-link-secret',
+  });
+  return { arns, ingest, start, send };
+}
+
 /**
  * Runs the hot paths once through the real handlers (their real adapters over dynalite; the other
  * services stubbed) and counts the SDK calls each makes.
@@ -106,45 +148,8 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
   try {
     const table = await dynamo.freshTable();
     const dynamodb = countCalls(dynamo.client);
-    const workflows = loadWorkflows(WORKFLOWS_DIR);
-    const journeys = workflows.journeys.map((j) => j.journey);
-    const arns = stateMachineArns(
-      PREFIX,
-      journeys.map((j) => j.id),
-    );
     const clock = fixedClock(FIRST_AT);
-    const direct = createJourneyStarter(clients.sfn, arns);
-    const ingest = createIngestEventHandler({
-      ...createObservability(),
-      store: table.store,
-      starter: queuedStarter(
-        direct,
-        sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/starts'),
-      ),
-      clock,
-      lifecycle: workflows.lifecycle,
-      journeys,
-      calendar: workflows.calendar,
-      publisher: createLifecyclePublisher(clients.eventBridge, 'rapport'),
-      sentiment: createLexiconClassifier(),
-    });
-    const start = createStartJourneyHandler({
-      ...createObservability(),
-      store: table.store,
-      starter: direct,
-    });
-    const send = createSendMessageHandler({
-      ...createObservability(),
-      store: table.store,
-      mailer: createSesMailer(providers.sesClient, {}),
-      sms: createSmsSender(providers.smsClient),
-      renderer: createRenderer(workflows),
-      settings: workflows.settings,
-      clock,
-      sender: 'Rapport <hello@rapport.example>',
-      publicBaseUrl: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/',
-      linkSecret: async () => 'hot-path-link-secret',
-    });
+    const { arns, ingest, start, send } = hotPathHandlers(table.store, clients, providers, clock);
     const measure = async (run: () => Promise<void>): Promise<PathCalls> => {
       dynamodb.reset();
       for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses]) stub.resetHistory();

@@ -34,6 +34,11 @@ export function countCalls<I extends object, O extends object>(client: {
   };
 }
 
+/** How many calls `{ GetItem: 2, PutItem: 3 }` counts (5). */
+export function totalCalls(calls: Record<string, number>): number {
+  return Object.values(calls).reduce((a, b) => a + b, 0);
+}
+
 /** `{ GetItem: 2, PutItem: 3 }` as `GetItem ×2, PutItem ×3`, for messages and bench lines. */
 export function formatCalls(calls: Record<string, number>): string {
   const parts = Object.entries(calls).map(([name, n]) => (n === 1 ? name : `${name} ×${n}`));

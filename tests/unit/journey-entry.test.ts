@@ -3,6 +3,7 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
+import { enterJourneys } from '../../domain/journey/enter';
 import { Journey } from '../../domain/journey/schema';
 import { sweep } from '../../domain/sweep';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -60,6 +61,29 @@ describe('re-entry rules', () => {
   it('always: every time', async () => {
     const { buy } = world([checkIn('always')]);
     for (const day of [0, 1, 2]) expect((await buy(day)).journeysStarted).toHaveLength(1);
+  });
+
+  it('once: two starts of one journey in one turn (a sweep crossing two causes) enter it one time', async () => {
+    const journey = checkIn('once');
+    const { buy, store, starter, deps } = world([{ ...journey, entry: { event: 'feedback' as const } }]);
+    await buy(0);
+    const profile = (await store.getProfile('c-1'))!;
+    const start = (cause: string) => ({
+      journeyId: journey.id,
+      executionName: `check-in-${cause}`,
+      input: {
+        customerId: 'c-1',
+        journeyId: journey.id,
+        journeyVersion: journey.version,
+        trigger: { eventId: cause, eventType: 'timer', at: '2026-01-01T00:00:00.000Z' },
+      },
+    });
+    const now = new Date('2026-01-01T00:00:00Z');
+    const { entered, skipped } = await enterJourneys([start('a'), start('b')], profile, { ...deps, now });
+    expect(entered.map((e) => e.executionName)).toEqual(['check-in-a']);
+    expect(skipped).toEqual([{ journeyId: 'check-in', reason: 'already-entered' }]);
+    expect(await store.listJourneyEntries('c-1', 'check-in')).toHaveLength(1);
+    expect(starter.started.size).toBe(1);
   });
 
   it('a redelivered event that entered a journey does not count against itself', async () => {

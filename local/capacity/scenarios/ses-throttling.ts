@@ -60,15 +60,17 @@ async function queueStarts(ctx: PipelineContext, customers: number): Promise<voi
         trigger: { eventId: `e${i}`, eventType: 'purchase', at: START },
       },
     };
-    await ctx.model.memory.putJourneyEntry({
-      customerId: `c${i}`,
-      journeyId: journey.id,
-      journeyVersion: journey.version,
-      executionName: request.executionName,
-      executionArn: ctx.direct.executionArn(request),
-      enteredAt: START,
-      trigger: request.input.trigger,
-    });
+    await ctx.model.memory.putJourneyEntries([
+      {
+        customerId: `c${i}`,
+        journeyId: journey.id,
+        journeyVersion: journey.version,
+        executionName: request.executionName,
+        executionArn: ctx.direct.executionArn(request),
+        enteredAt: START,
+        trigger: request.input.trigger,
+      },
+    ]);
     starts.push(request);
   }
   // Sent once the model runs: the send takes SQS's time, which passes only then.
