@@ -82,6 +82,12 @@ export class ThrottledTooLongError extends RapportError {}
 export class PacingContentionError extends RapportError {}
 
 /**
+ * The store kept handing back part of a batch (DynamoDB throttling a partition): nothing is lost, the
+ * caller fails and tries again later. Step Functions retries the step, as for any throttle.
+ */
+export class UnprocessedItemsError extends RapportError {}
+
+/**
  * Not a failure: quiet hours or a marketing pause hold the send back until `until`, and the message record
  * says so (status `deferred`). The send-message task raises it for a compiled journey, whose Catch on this
  * name leads to the wait and the same send again; the ordinary outcome then needs no Choice after the
@@ -108,6 +114,7 @@ export const RETRIED_ERROR_CLASSES = [
   VersionConflictError,
   MessageThrottledError,
   PacingContentionError,
+  UnprocessedItemsError,
 ] as const;
 
 /** Errors of the Lambda service itself that AWS recommends retrying, and a Task's own timeout. */

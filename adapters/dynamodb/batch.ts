@@ -4,7 +4,7 @@ import {
   PutCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { RapportError } from '../../domain/errors';
+import { UnprocessedItemsError } from '../../domain/errors';
 import type { CustomerFacts, FactsWanted } from '../../domain/ports';
 import { keys } from './keys';
 
@@ -26,8 +26,7 @@ function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
   return out;
 }
 
-/** DynamoDB kept handing back part of a batch (throttled): the caller fails and is retried. */
-export class UnprocessedItemsError extends RapportError {}
+export { UnprocessedItemsError };
 
 /** How often what a batch leaves unprocessed is asked for again, and how long to wait before each. */
 export interface Backoff {

@@ -32,6 +32,7 @@ describe('errors documented as retried', () => {
     expect(documented.sort()).toEqual([
       'MessageThrottledError',
       'PacingContentionError',
+      'UnprocessedItemsError',
       'VersionConflictError',
     ]);
     for (const name of documented) {
