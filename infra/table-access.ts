@@ -6,14 +6,29 @@ import type { FunctionName } from '../functions/routes';
 
 /**
  * The DynamoDB actions adapters/dynamodb/customer-store.ts makes, by the store methods behind them:
- *   GetItem    every get… and recordDecision (reads the decision that won)
- *   PutItem    every put…, write/claim/settle/update…, rememberAddress, recordDecision
- *   DeleteItem releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
- *   Query      list… (a customer's journey entries and waits, an address's users), deleteCustomer
- * The store uses only single-item writes (no BatchWriteItem, TransactWriteItems or UpdateItem: the sweep
- * lease too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts), and no function may Scan.
+ *   GetItem        every get… and recordDecision (reads the decision that won)
+ *   BatchGetItem   getCustomerFacts (what a step decides from, in one read: adapters/dynamodb/batch.ts)
+ *   PutItem        every put…, write/claim/settle/update…, rememberAddress, recordDecision
+ *   BatchWriteItem putJourneyEntries (two entries or more; one is a PutItem)
+ *   DeleteItem     releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
+ *   Query          list… (a customer's journey entries and waits, an address's users), deleteCustomer
+ * Every conditional write is a single-item PutItem (no TransactWriteItems or UpdateItem: the sweep lease
+ * too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts); no function may Scan. The
+ * hot paths' calls, counted through the real handlers, are checked against these grants
+ * (tests/handlers/hot-path-calls.test.ts): IAM names batch actions apart, and a missing one is an
+ * AccessDeniedException on every event.
  */
-export type TableAction = 'GetItem' | 'PutItem' | 'DeleteItem' | 'Query';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'BatchWriteItem' | 'DeleteItem' | 'Query';
+
+/** ingestEvent's actions: its one read, its writes, entries listed and written, claims released. */
+const INGEST: readonly TableAction[] = [
+  'GetItem',
+  'BatchGetItem',
+  'PutItem',
+  'BatchWriteItem',
+  'DeleteItem',
+  'Query',
+];
 
 /**
  * What each function's handler reaches of the store (read from the handlers and the domain functions they
@@ -22,20 +37,20 @@ export type TableAction = 'GetItem' | 'PutItem' | 'DeleteItem' | 'Query';
 export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   // ingestEvent (claims released on failure, waits deleted once resumed, journey entries listed) and
   // erasure (DELETE /customers/{id}: the partition queried and deleted item by item, addresses forgotten).
-  'ingest-event': ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  'ingest-event': INGEST,
   // A survey answer is ingested as an event: ingestEvent's actions.
-  feedback: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  feedback: INGEST,
   // The coordinator: its lease (read, conditional put); its recovery pass finishes abandoned events as
   // ingestEvent does.
-  sweep: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  sweep: INGEST,
   // A due customer's turn: the profile advanced (or parked), journey entries listed and written.
-  'sweep-worker': ['GetItem', 'PutItem', 'Query'],
-  // Two reads before queueing an event: the customer's tombstone and the event's record (admitEvent).
-  'accept-event': ['GetItem'],
-  // A queued start's journey entries listed and the tombstone read, before and after StartExecution.
-  'start-journey': ['GetItem', 'Query'],
+  'sweep-worker': ['GetItem', 'PutItem', 'BatchWriteItem', 'Query'],
+  // One read before queueing an event: the customer's tombstone and the event's record (admitEvent).
+  'accept-event': ['BatchGetItem'],
+  // A queued start's journey entry and the tombstone, read together before and after StartExecution.
+  'start-journey': ['BatchGetItem'],
   // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim.
-  'send-message': ['GetItem', 'PutItem', 'DeleteItem'],
+  'send-message': ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'],
   // Decisions, profile updates, waits recorded, failed sends recorded, deferrals read.
   'journey-step': ['GetItem', 'PutItem'],
   // Consent changes on the profile; tombstones read (a link outlived by an erasure).

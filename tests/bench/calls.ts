@@ -6,6 +6,7 @@ import { countHotPathCalls, type HotPathCalls } from '../support/hot-paths';
 import { formatCalls, totalCalls as total } from '../support/sdk-calls';
 
 const PATHS: Record<keyof HotPathCalls, string> = {
+  acceptEvent: 'POST /events accepting a new event',
   firstPurchase: 'ingest of a first purchase',
   laterPurchase: 'a later purchase (a goal reached)',
   queuedStart: 'one queued journey start',

@@ -1,5 +1,7 @@
 import { countHotPathCalls, type HotPathCalls, type PathCalls } from '../support/hot-paths';
 import { formatCalls, totalCalls as total } from '../support/sdk-calls';
+import { TABLE_ACTIONS } from '../../infra/table-access';
+import type { FunctionName } from '../../functions/routes';
 
 /**
  * The DynamoDB calls of the hot paths, counted at the SDK client while the real handlers run on dynalite
@@ -7,6 +9,8 @@ import { formatCalls, totalCalls as total } from '../support/sdk-calls';
  * a change that adds a call fails here, saying which. Ceilings, not exact counts: fewer is welcome.
  */
 const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<string, number> }> = {
+  // BatchGetItem (tombstone, event): a 410 or 409 is answered at once, a new event queued.
+  acceptEvent: { dynamodb: 1, other: { SendMessageBatch: 1 } },
   // BatchGetItem (tombstone, event, profile); PutItem claim, profile, journey entry, event done.
   firstPurchase: { dynamodb: 5, other: { SendMessageBatch: 1, PutEvents: 1 } },
   // BatchGetItem (entry, tombstone) before StartExecution and again after it.
@@ -17,6 +21,15 @@ const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<str
   // As the first purchase, plus one Query of every journey entry (for goals and re-entry, whatever the
   // number of journeys); the converted entry and the new one in one BatchWriteItem.
   laterPurchase: { dynamodb: 6, other: { StopExecution: 1, SendMessageBatch: 1, PutEvents: 1 } },
+};
+
+/** The Lambda function each path runs in: its role must grant every DynamoDB action the path makes. */
+const FUNCTION_OF: Record<keyof HotPathCalls, FunctionName> = {
+  acceptEvent: 'accept-event',
+  firstPurchase: 'ingest-event',
+  queuedStart: 'start-journey',
+  emailSend: 'send-message',
+  laterPurchase: 'ingest-event',
 };
 
 let counted: HotPathCalls;
@@ -33,6 +46,11 @@ describe.each(Object.keys(CEILINGS) as (keyof HotPathCalls)[])('the %s path', (p
     if (total(made) > ceiling.dynamodb)
       throw new Error(`${total(made)} DynamoDB calls (${formatCalls(made)}), more than ${ceiling.dynamodb}`);
     expect(total(made)).toBeGreaterThan(0);
+  });
+
+  it(`makes only DynamoDB calls that ${FUNCTION_OF[path]}'s role is granted (infra/table-access.ts)`, () => {
+    const granted: readonly string[] = TABLE_ACTIONS[FUNCTION_OF[path]];
+    expect(Object.keys(calls().dynamodb).filter((action) => !granted.includes(action))).toEqual([]);
   });
 
   it('reads without a Query per journey and makes its other calls once each', () => {

@@ -7,7 +7,12 @@ import {
   type StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
@@ -25,6 +30,7 @@ import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { createRenderer } from '../../domain/messages/render';
 import type { SendMessageInput } from '../../domain/messages/send';
 import type { CustomerStore } from '../../domain/ports';
+import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
@@ -41,6 +47,8 @@ export interface PathCalls {
 }
 
 export interface HotPathCalls {
+  /** accept-event answering POST /events for a new event (queued for ingest-event). */
+  acceptEvent: PathCalls;
   /** ingest-event applying the first purchase of a new customer (starts first-small-purchase). */
   firstPurchase: PathCalls;
   /** start-journey consuming one queued start. */
@@ -133,7 +141,13 @@ function hotPathHandlers(
     publicBaseUrl: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/',
     linkSecret: async () => 'hot-path-link-secret',
   });
-  return { arns, ingest, start, send };
+  const accept = createAcceptEventHandler({
+    ...createObservability(),
+    store,
+    clock,
+    ingestQueue: sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/ingest'),
+  });
+  return { arns, accept, ingest, start, send };
 }
 
 /**
@@ -149,7 +163,7 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
     const table = await dynamo.freshTable();
     const dynamodb = countCalls(dynamo.client);
     const clock = fixedClock(FIRST_AT);
-    const { arns, ingest, start, send } = hotPathHandlers(table.store, clients, providers, clock);
+    const { arns, accept, ingest, start, send } = hotPathHandlers(table.store, clients, providers, clock);
     const measure = async (run: () => Promise<void>): Promise<PathCalls> => {
       dynamodb.reset();
       for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses]) stub.resetHistory();
@@ -160,6 +174,14 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
       };
     };
 
+    const acceptEvent = await measure(async () => {
+      const post = fixture<APIGatewayProxyEventV2>('http-api-v2-post-events.json');
+      const res = (await invokeLambda('rapport-accept-event', accept, {
+        ...post,
+        body: JSON.stringify(PURCHASE),
+      })) as APIGatewayProxyStructuredResultV2;
+      if (res.statusCode !== 202) throw new Error(`POST /events answered ${res.statusCode}: ${res.body}`);
+    });
     const firstPurchase = await measure(async () =>
       noFailures(
         await invokeLambda('rapport-ingest-event', ingest, sqsBatch('sqs-ingest-batch.json', PURCHASE)),
@@ -195,7 +217,7 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
       );
     });
     if (!laterPurchase.other.StopExecution) throw new Error('the later purchase did not reach the goal');
-    return { firstPurchase, queuedStart, emailSend, laterPurchase };
+    return { acceptEvent, firstPurchase, queuedStart, emailSend, laterPurchase };
   } finally {
     for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses, providers.sms])
       stub.restore();
