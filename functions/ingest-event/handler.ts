@@ -34,20 +34,9 @@ export { parseCustomerEvent, type EventChecks };
 
 export type IngestEventInput = APIGatewayProxyEventV2 | SQSEvent;
 
-/**
- * The ingest queue's consumer: events accepted by POST /events (accept-event) and events an EventBridge
- * rule puts on the queue (the envelope, whose `detail` is the event), each applied by the same
- * exactly-once `ingestEvent`; a duplicate is a success, and a failure (an invalid body included) is
- * reported for that message alone, so it is delivered again and ends in the dead-letter queue, never
- * dropped. Also DELETE /customers/{id}: erasure answers synchronously.
- */
-export function createIngestEventHandler(deps: IngestEventDeps) {
+/** Erasure and ingest of one event, each counted and logged (the customer's keys appended to the log). */
+function eventIngester(deps: IngestEventDeps) {
   const { logger, metrics } = deps;
-  const checks = (): EventChecks => ({
-    now: deps.clock.now(),
-    window: deps.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW,
-  });
-
   const erase = async (customerId: string): Promise<EraseOutcome> => {
     logger.appendKeys({ customerId });
     const outcome = await eraseCustomer(customerId, deps);
@@ -77,15 +66,20 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
     });
     return result;
   };
+  return { erase, ingest };
+}
 
+/** DELETE /customers/{id}: the right to erasure stays synchronous (200 with what was erased). */
+function erasureRoute(
+  { logger, metrics }: Observability,
+  erase: (customerId: string) => Promise<EraseOutcome>,
+) {
   const refused = (error: ValidationError, response: APIGatewayProxyStructuredResultV2) => {
     metrics.addMetric(METRIC.invalidEvents, MetricUnit.Count, 1);
     logger.warn('erasure refused', { error: errorBody(error, error.problems) });
     return response;
   };
-
-  /** DELETE /customers/{id}: the right to erasure stays synchronous (200 with what was erased). */
-  const handleErasure = async (input: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  return async (input: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = input.requestContext.requestId;
     const customerId = input.pathParameters?.id ?? '';
     const parsed = ErasureRequest.shape.customerId.safeParse(customerId);
@@ -104,6 +98,23 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
       throw error;
     }
   };
+}
+
+/**
+ * The ingest queue's consumer: events accepted by POST /events (accept-event) and events an EventBridge
+ * rule puts on the queue (the envelope, whose `detail` is the event), each applied by the same
+ * exactly-once `ingestEvent`; a duplicate is a success, and a failure (an invalid body included) is
+ * reported for that message alone, so it is delivered again and ends in the dead-letter queue, never
+ * dropped. Also DELETE /customers/{id}: erasure answers synchronously.
+ */
+export function createIngestEventHandler(deps: IngestEventDeps) {
+  const { logger, metrics } = deps;
+  const checks = (): EventChecks => ({
+    now: deps.clock.now(),
+    window: deps.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW,
+  });
+  const { erase, ingest } = eventIngester(deps);
+  const handleErasure = erasureRoute(deps, erase);
 
   /** One message of the ingest queue: an event from POST /events, or an EventBridge event around one. */
   const ingestMessage = async (body: unknown, record: SQSRecord): Promise<void> => {
