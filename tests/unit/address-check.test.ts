@@ -36,9 +36,14 @@ const listed = (k: string, channel: 'email' | 'sms' = 'email'): SuppressionRecor
 function world() {
   const base = memoryStore();
   const listReads: string[] = [];
+  const failures = { putJourneyEntries: 0 };
   const store: CustomerStore = {
     ...base,
     getSuppression: (k) => (listReads.push(k), base.getSuppression(k)),
+    putJourneyEntries: async (...args) => {
+      if (failures.putJourneyEntries-- > 0) throw new Error('crashed after the profile write');
+      return base.putJourneyEntries(...args);
+    },
   };
   const starter = memoryStarter();
   const lifecycle = { store, starter, clock, lifecycle: workflows.lifecycle, calendar: workflows.calendar };
@@ -57,11 +62,12 @@ function world() {
   let n = 0;
   return {
     store,
+    failures,
     listReads,
     sent,
-    ingest: (customerId: string, customer: ProfileEvent['customer']) =>
+    ingest: (customerId: string, customer: ProfileEvent['customer'], eventId = `e-${++n}`) =>
       ingestEvent(
-        { eventId: `e-${++n}`, type: 'profile', customerId, at: clock.now().toISOString(), customer },
+        { eventId, type: 'profile', customerId, at: clock.now().toISOString(), customer },
         { ...lifecycle, publisher: memoryPublisher(), journeys },
       ),
     send: (customerId: string) => {
@@ -125,6 +131,28 @@ describe('ingest checks the addresses an event carries against the suppression l
     // An event that gives no address leaves the check as it was.
     await w.ingest('c-1', { locale: 'zh-CN' });
     expect((await w.profile('c-1')).suppressionChecked).toEqual({ email: next });
+  });
+
+  it('a listed address in an event that lost the race to write the profile: marked on its retry', async () => {
+    const w = world();
+    await w.store.putSuppression(listed(key.email));
+    // Both read no profile; the first to write wins, the other applies itself again on what it wrote.
+    await Promise.all([w.ingest('c-1', { timeZone: 'Asia/Shanghai' }), w.ingest('c-1', { email: EMAIL })]);
+    const profile = await w.profile('c-1');
+    expect(profile.version).toBe(2);
+    expect(profile.suppressed?.email).toMatchObject({ reason: 'complaint' });
+    expect(profile.suppressionChecked).toEqual({ email: key.email });
+    expect(await w.store.listAddressUsers(key.email)).toEqual(['c-1']);
+  });
+
+  it('a delivery that stopped after the profile write: the redelivery remembers the address’s user', async () => {
+    const w = world();
+    w.failures.putJourneyEntries = 1;
+    await expect(w.ingest('c-1', { email: EMAIL }, 'e-9')).rejects.toThrow('crashed');
+    expect((await w.profile('c-1')).suppressionChecked).toEqual({ email: key.email });
+    expect(await w.store.listAddressUsers(key.email)).toEqual([]);
+    expect(await w.ingest('c-1', { email: EMAIL }, 'e-9')).toMatchObject({ status: 'accepted' });
+    expect(await w.store.listAddressUsers(key.email)).toEqual(['c-1']);
   });
 
   it.each([
