@@ -49,8 +49,9 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'accept-event': ['BatchGetItem'],
   // A queued start's journey entry and the tombstone, read together before and after StartExecution.
   'start-journey': ['BatchGetItem'],
-  // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim.
-  'send-message': ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'],
+  // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim;
+  // a number the provider says opted out: its users listed and their profiles marked (markAddressUsers).
+  'send-message': ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem', 'Query'],
   // Decisions, profile updates, waits recorded, failed sends recorded, deferrals read.
   'journey-step': ['GetItem', 'PutItem'],
   // Consent changes on the profile; tombstones read (a link outlived by an erasure).
