@@ -143,7 +143,7 @@ type ReadFacts = CustomerFacts & { addressKeys: ReturnType<typeof eventAddressKe
  * Ends the journeys the event is the goal of, resumes the ones waiting for it and starts the ones it
  * triggers (planConversions, resumeWaits, enterJourneys). One read of the customer's entries serves
  * every goal and every start (none when `created`: a new customer has none), and one write records every
- * conversion and entry, before any stop or start.
+ * conversion and entry, and the customer's new addresses' uses (addressUses), before any stop or start.
  */
 async function moveJourneys(
   event: CustomerEvent,

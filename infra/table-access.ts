@@ -9,7 +9,7 @@ import type { FunctionName } from '../functions/routes';
  *   GetItem        every get… and recordDecision (reads the decision that won)
  *   BatchGetItem   getCustomerFacts (what a step decides from, in one read: adapters/dynamodb/batch.ts)
  *   PutItem        every put…, write/claim/settle/update…, rememberAddress, recordDecision
- *   BatchWriteItem putJourneyEntries (two entries or more; one is a PutItem)
+ *   BatchWriteItem putJourneyEntries (two items or more, entries and address uses; one is a PutItem)
  *   DeleteItem     releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
  *   Query          list… (a customer's journey entries and waits, an address's users), deleteCustomer
  * Every conditional write is a single-item PutItem (no TransactWriteItems or UpdateItem: the sweep lease

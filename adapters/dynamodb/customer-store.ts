@@ -34,7 +34,7 @@ import { DUE_INDEX } from './table';
  *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey> | DECISION#<decisionKey>
  *                           | JOURNEY#<journeyId>#<executionName> | AWAIT#<eventType>#<tokenHash> | PACING
  *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
- *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who was messaged at an address: replies lead back)
+ *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who uses an address: a suppression of it marks them)
  *   pk = ERASED#<hash>       sk = ERASED        (when a customer was erased, by hash of the id only)
  * The sparse due index holds profiles with a due time and event claims that keep their event, both in
  * the customer's shard DUE#n; claims sort first (CLAIM_DUE), so one query per shard reads both.
