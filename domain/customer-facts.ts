@@ -1,5 +1,11 @@
 import type { PacingRecord } from './messages/policy';
-import type { JourneyEntryRecord, MessageRecord, StoredEvent, TombstoneRecord } from './ports';
+import type {
+  JourneyEntryRecord,
+  MessageRecord,
+  StoredEvent,
+  SuppressionRecord,
+  TombstoneRecord,
+} from './ports';
 import type { Profile } from './profile/profile';
 
 /**
@@ -14,6 +20,8 @@ export interface FactsWanted {
   journeyEntry?: { journeyId: string; executionName: string };
   /** The customer's erasure tombstone, kept apart under a hash of their id (see tombstoneKey). */
   tombstoneKey?: string;
+  /** Addresses' entries on the suppression list (see suppressionKey): not the customer's items, same read. */
+  suppressionKeys?: readonly string[];
 }
 
 /** What getCustomerFacts found: a part is absent when it was not asked for or there is none. */
@@ -24,4 +32,6 @@ export interface CustomerFacts {
   message?: MessageRecord;
   journeyEntry?: JourneyEntryRecord;
   tombstone?: TombstoneRecord;
+  /** The listed ones among `suppressionKeys`; absent when none is. */
+  suppressions?: SuppressionRecord[];
 }

@@ -3,6 +3,7 @@ import { CHANNELS } from './config/ids';
 import type { Clock } from './clock';
 import { ValidationError } from './errors';
 import { addressOn, suppressionKey } from './messages/policy';
+import { markAddressUsers } from './messages/suppress';
 import type { CustomerStore, JourneyStarter } from './ports';
 
 export interface EraseDeps {
@@ -64,7 +65,8 @@ export async function linkOutlived(store: CustomerStore, claims: { customerId: s
  * erasing an erased customer finds nothing and changes nothing but the tombstone's time.
  */
 export async function eraseCustomer(customerId: string, deps: EraseDeps): Promise<EraseOutcome> {
-  const now = deps.clock.now().toISOString();
+  const moment = deps.clock.now();
+  const now = moment.toISOString();
   await deps.store.putTombstone({ key: tombstoneKey(customerId), erasedAt: now });
   const profile = await deps.store.getProfile(customerId);
   let suppressed = 0;
@@ -72,8 +74,12 @@ export async function eraseCustomer(customerId: string, deps: EraseDeps): Promis
     const address = profile && addressOn(profile, channel);
     if (!address) continue;
     const key = suppressionKey(channel, address);
-    await deps.store.putSuppression({ key, channel, reason: 'erased', at: now, source: 'erasure' });
+    const suppression = { reason: 'erased', at: now, source: 'erasure' } as const;
+    await deps.store.putSuppression({ key, channel, ...suppression });
     await deps.store.forgetAddress(key, customerId);
+    // Another customer sharing the address may have checked the list before this: a send of theirs
+    // trusts their profile (see suppressionChecked), so it must say so now.
+    await markAddressUsers({ channel, key, suppression }, [], deps.store, moment);
     suppressed++;
   }
   const executions = await deps.store.listAllJourneyEntries(customerId);

@@ -7,7 +7,8 @@ import { journeysToStart, type JourneyStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
-import type { CustomerFacts, EventClaim, EventRecord, LifecycleDeps } from './ports';
+import { addressUses, checkAddresses, eventAddressKeys } from './messages/address-check';
+import type { AddressUse, CustomerFacts, EventClaim, EventRecord, LifecycleDeps } from './ports';
 import type { Profile, StageChange } from './profile/profile';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
@@ -68,18 +69,22 @@ async function ingest(
   lease: 'honoured' | 'ignored',
   onFailure: 'release' | 'keep',
 ): Promise<IngestResult> {
-  // One read for what the first attempt decides from; a lost race reads again what it lost on.
+  // One read for what the first attempt decides from; a lost race reads again what it lost on. The
+  // event's addresses on the suppression list come along, so that a send need not read them (see
+  // checkAddresses); they are not read again on a lost race: what was listed then still is.
+  const addressKeys = eventAddressKeys(event);
   const facts = await deps.store.getCustomerFacts(event.customerId, {
     tombstoneKey: tombstoneKey(event.customerId),
     eventId: event.eventId,
     profile: true,
+    suppressionKeys: Object.values(addressKeys),
   });
   const erased = facts.tombstone && Date.parse(facts.tombstone.erasedAt);
   if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
   const outcome = await claimEvent(event, fingerprintOf(event), deps, lease, { stored: facts.event });
   if (outcome.kind === 'duplicate') return unchanged('duplicate', event, facts.profile);
   try {
-    return await handleClaimed(event, outcome.claim, deps, facts);
+    return await handleClaimed(event, outcome.claim, deps, { ...facts, addressKeys });
   } catch (e) {
     if (onFailure === 'release')
       await deps.store
@@ -109,41 +114,53 @@ function unchanged(status: 'duplicate' | 'erased', event: CustomerEvent, profile
  * write since). `created`: this delivery's write created the profile, so the customer has no journey
  * entries (they are written after the profile, and erasure deletes the profile last).
  */
-function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: Pick<CustomerFacts, 'profile'>) {
+function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: ReadFacts) {
   return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (n) => {
     const current = n === 0 ? read.profile : await deps.store.getProfile(event.customerId);
-    if (current && hasApplied(current, event.eventId))
-      return { profile: current, created: false, ...changesCausedBy(current, event.eventId) };
+    if (current && hasApplied(current, event.eventId)) {
+      const addresses = addressUses(undefined, current);
+      return { profile: current, created: false, addresses, ...changesCausedBy(current, event.eventId) };
+    }
     const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now());
     // A new birthday, time zone or stage may move the customer's next date-triggered journey.
-    const profile = scheduled(applied.profile, deps);
+    const profile = scheduled(
+      checkAddresses(applied.profile, read.addressKeys, read.suppressions ?? []),
+      deps,
+    );
     await deps.store.putProfile(profile);
     const { stageChanges, tierChanges } = applied;
-    return { profile, created: current === undefined, stageChanges, tierChanges };
+    const addresses = addressUses(current, profile);
+    return { profile, created: current === undefined, addresses, stageChanges, tierChanges };
   });
 }
+
+type AddressUses = { remember: AddressUse[]; forget: AddressUse[] };
+
+/** What ingest read first, and which addresses' suppressions it asked for (see eventAddressKeys). */
+type ReadFacts = CustomerFacts & { addressKeys: ReturnType<typeof eventAddressKeys> };
 
 /**
  * Ends the journeys the event is the goal of, resumes the ones waiting for it and starts the ones it
  * triggers (planConversions, resumeWaits, enterJourneys). One read of the customer's entries serves
  * every goal and every start (none when `created`: a new customer has none), and one write records every
- * conversion and entry, before any stop or start.
+ * conversion and entry, and the customer's new addresses' uses (addressUses), before any stop or start.
  */
 async function moveJourneys(
   event: CustomerEvent,
-  profile: Profile,
+  { profile, created, addresses }: { profile: Profile; created: boolean; addresses: AddressUses },
   starts: readonly JourneyStart[],
-  created: boolean,
   deps: LifecycleDeps,
 ) {
   const now = deps.clock.now();
   const entries = created ? noEntriesYet() : customerEntries(deps.store, event.customerId);
   const converting = await planConversions(event, { ...deps, entries });
   const { planned } = await planEntries(starts, profile, { ...deps, now, entries });
-  await deps.store.putJourneyEntries([
-    ...converting.filter((c) => c.write).map((c) => c.entry),
-    ...planned.map((p) => p.entry),
-  ]);
+  // The address uses go after the profile's write (see suppressAddress), in the same request.
+  await deps.store.putJourneyEntries(
+    [...converting.filter((c) => c.write).map((c) => c.entry), ...planned.map((p) => p.entry)],
+    addresses.remember,
+  );
+  for (const use of addresses.forget) await deps.store.forgetAddress(use.key, use.customerId);
   const conversions = await stopConverted(converting, event, deps.starter);
   await resumeWaits(event, deps);
   return { conversions, entered: await startPlanned(planned, deps.starter) };
@@ -153,15 +170,16 @@ async function handleClaimed(
   event: CustomerEvent,
   claim: EventClaim,
   deps: LifecycleDeps,
-  facts: CustomerFacts,
+  facts: ReadFacts,
 ): Promise<IngestResult> {
   const { store, clock } = deps;
-  const { profile, created, stageChanges, tierChanges } = await applyToProfile(event, deps, facts);
+  const applied = await applyToProfile(event, deps, facts);
+  const { profile, stageChanges, tierChanges } = applied;
   // Announced after the profile is stored and before the event is marked done: a takeover announces
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
-  const { conversions, entered } = await moveJourneys(event, profile, starts, created, deps);
+  const { conversions, entered } = await moveJourneys(event, applied, starts, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,

@@ -269,10 +269,11 @@ export interface CustomerStore {
   listAwaits(customerId: string, event: string): Promise<AwaitRecord[]>;
   deleteAwait(customerId: string, awaitKey: string): Promise<void>;
   /**
-   * Writes each record, replacing any entry under its execution name, in as few requests as the store
-   * allows (none for none). Not atomic: a failure may leave some written, which a retry writes again.
+   * Writes each record, replacing any entry under its execution name, and remembers each address use (as
+   * rememberAddress), in as few requests as the store allows (none for none). Not atomic: a failure may
+   * leave some written, which a retry writes again.
    */
-  putJourneyEntries(records: readonly JourneyEntryRecord[]): Promise<void>;
+  putJourneyEntries(records: readonly JourneyEntryRecord[], addresses?: readonly AddressUse[]): Promise<void>;
   /** Stores the decision unless one exists for its key; returns the stored one either way. */
   recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
   /** Removes a claim that provably never reached the provider, so a retry may send. */
@@ -294,6 +295,12 @@ export interface CustomerStore {
   listAllJourneyEntries(customerId: string): Promise<JourneyEntryRecord[]>;
   /** Deletes every item of the customer (profile, events, messages, …); returns how many there were. */
   deleteCustomer(customerId: string): Promise<number>;
+}
+
+/** A customer using an address (see rememberAddress): by hash only, like suppressions. */
+export interface AddressUse {
+  key: string;
+  customerId: string;
 }
 
 /** An address never to be contacted again, kept by hash only. */

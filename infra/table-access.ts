@@ -9,7 +9,7 @@ import type { FunctionName } from '../functions/routes';
  *   GetItem        every get… and recordDecision (reads the decision that won)
  *   BatchGetItem   getCustomerFacts (what a step decides from, in one read: adapters/dynamodb/batch.ts)
  *   PutItem        every put…, write/claim/settle/update…, rememberAddress, recordDecision
- *   BatchWriteItem putJourneyEntries (two entries or more; one is a PutItem)
+ *   BatchWriteItem putJourneyEntries (two items or more, entries and address uses; one is a PutItem)
  *   DeleteItem     releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
  *   Query          list… (a customer's journey entries and waits, an address's users), deleteCustomer
  * Every conditional write is a single-item PutItem (no TransactWriteItems or UpdateItem: the sweep lease
@@ -49,8 +49,9 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'accept-event': ['BatchGetItem'],
   // A queued start's journey entry and the tombstone, read together before and after StartExecution.
   'start-journey': ['BatchGetItem'],
-  // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim.
-  'send-message': ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem'],
+  // Message claims, pacing, suppressions, decisions; a send that failed before the provider releases its claim;
+  // a number the provider says opted out: its users listed and their profiles marked (markAddressUsers).
+  'send-message': ['GetItem', 'BatchGetItem', 'PutItem', 'DeleteItem', 'Query'],
   // Decisions, profile updates, waits recorded, failed sends recorded, deferrals read.
   'journey-step': ['GetItem', 'PutItem'],
   // Consent changes on the profile; tombstones read (a link outlived by an erasure).

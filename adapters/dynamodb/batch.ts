@@ -9,11 +9,10 @@ import type { CustomerFacts, FactsWanted } from '../../domain/ports';
 import { keys } from './keys';
 
 type Key = { pk: string; sk: string };
-type Part = keyof CustomerFacts;
 
-/** The keys of the parts asked for, each with the part it fills. */
-function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
-  const out: [Part, Key][] = [];
+/** The keys of the parts asked for, each with the part it fills (suppressions: a list of any number). */
+function wantedKeys(customerId: string, wanted: FactsWanted): [keyof CustomerFacts, Key][] {
+  const out: [keyof CustomerFacts, Key][] = [];
   if (wanted.profile) out.push(['profile', keys.profile(customerId)]);
   if (wanted.pacing) out.push(['pacing', keys.pacing(customerId)]);
   if (wanted.eventId !== undefined) out.push(['event', keys.event(customerId, wanted.eventId)]);
@@ -23,6 +22,7 @@ function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
     out.push(['journeyEntry', keys.journeyEntry(customerId, journeyId, executionName)]);
   }
   if (wanted.tombstoneKey !== undefined) out.push(['tombstone', keys.tombstone(wanted.tombstoneKey)]);
+  for (const key of new Set(wanted.suppressionKeys)) out.push(['suppressions', keys.suppression(key)]);
   return out;
 }
 
@@ -55,7 +55,7 @@ async function untilProcessed<T>(
 
 /**
  * getCustomerFacts over one BatchGetItem (strongly consistent, as every read of the adapter): at most six
- * keys, well under its hundred, so one request unless DynamoDB hands some back unprocessed. `record`
+ * keys and an address or two, well under its hundred, so one request unless DynamoDB hands some back unprocessed. `record`
  * strips the table keys, as the single-item getters do.
  */
 export function customerFacts(
@@ -66,6 +66,7 @@ export function customerFacts(
   return async (customerId: string, wanted: FactsWanted): Promise<CustomerFacts> => {
     const parts = wantedKeys(customerId, wanted);
     const facts: Record<string, unknown> = {};
+    const suppressions: unknown[] = [];
     if (parts.length === 0) return facts;
     const partOf = new Map(parts.map(([part, key]) => [`${key.pk}\u0000${key.sk}`, part]));
     const read = async (pending: Key[]) => {
@@ -74,7 +75,8 @@ export function customerFacts(
       );
       for (const item of out.Responses?.[tableName] ?? []) {
         const part = partOf.get(`${String(item.pk)}\u0000${String(item.sk)}`);
-        if (part) facts[part] = record(item);
+        if (part === 'suppressions') suppressions.push(record(item));
+        else if (part) facts[part] = record(item);
       }
       return (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];
     };
@@ -84,6 +86,7 @@ export function customerFacts(
       'BatchGetItem',
       HOT_PATH_BACKOFF,
     );
+    if (suppressions.length > 0) facts.suppressions = suppressions;
     // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record (see getEvent).
     if (facts.event) {
       const { dueAt: _dueAt, ...event } = facts.event as { dueAt?: string };

@@ -34,7 +34,7 @@ import { DUE_INDEX } from './table';
  *   pk = CUSTOMER#<id>   sk = PROFILE | EVENT#<eventId> | MESSAGE#<messageKey> | DECISION#<decisionKey>
  *                           | JOURNEY#<journeyId>#<executionName> | AWAIT#<eventType>#<tokenHash> | PACING
  *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
- *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who was messaged at an address: replies lead back)
+ *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who uses an address: a suppression of it marks them)
  *   pk = ERASED#<hash>       sk = ERASED        (when a customer was erased, by hash of the id only)
  * The sparse due index holds profiles with a due time and event claims that keep their event, both in
  * the customer's shard DUE#n; claims sort first (CLAIM_DUE), so one query per shard reads both.
@@ -171,15 +171,9 @@ export function createCustomerStore(
       }),
     getSuppression: (key) => get<SuppressionRecord>(keys.suppression(key)),
     putSuppression: (record) => put(keys.suppression(record.key), record),
-    rememberAddress: (key, customerId) =>
-      put({ pk: `ADDRESS#${key}`, sk: `CUSTOMER#${customerId}` }, { customerId }),
+    rememberAddress: (key, customerId) => put(keys.address(key, customerId), { customerId }),
     async forgetAddress(key, customerId) {
-      await doc.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: { pk: `ADDRESS#${key}`, sk: `CUSTOMER#${customerId}` },
-        }),
-      );
+      await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.address(key, customerId) }));
     },
     listAllJourneyEntries: (customerId) => queryCustomer<JourneyEntryRecord>(customerId, 'JOURNEY#'),
     async deleteCustomer(customerId) {
@@ -300,10 +294,11 @@ export function createCustomerStore(
       const entries = await queryCustomer<JourneyEntryRecord>(customerId, `JOURNEY#${journeyId}#`);
       return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
     },
-    putJourneyEntries: (records) =>
-      putAll(
-        records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r })),
-      ),
+    putJourneyEntries: (records, addresses = []) =>
+      putAll([
+        ...records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r })),
+        ...addresses.map(({ key, customerId }) => ({ ...keys.address(key, customerId), customerId })),
+      ]),
     putAwait: (record) => put(keys.await(record.customerId, record.awaitKey), record),
     listAwaits: (customerId, event) => queryCustomer<AwaitRecord>(customerId, `AWAIT#${event}#`),
     async deleteAwait(customerId, key) {

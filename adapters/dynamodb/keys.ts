@@ -7,6 +7,7 @@ export const keys = {
   await: (customerId: string, key: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `AWAIT#${key}` }),
   pacing: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PACING' }),
   suppression: (key: string) => ({ pk: `SUPPRESSION#${key}`, sk: 'SUPPRESSION' }),
+  address: (key: string, customerId: string) => ({ pk: `ADDRESS#${key}`, sk: `CUSTOMER#${customerId}` }),
   tombstone: (key: string) => ({ pk: `ERASED#${key}`, sk: 'ERASED' }),
   journeyEntry: (customerId: string, journeyId: string, executionName: string) => ({
     pk: `CUSTOMER#${customerId}`,

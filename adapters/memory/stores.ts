@@ -6,6 +6,7 @@ import { definedOnly, Items, jsonBytes, listBytes, type StoreMeter } from './ite
 import { VersionConflictError } from '../../domain/errors';
 import type { JourneyInput } from '../../domain/journey/compile';
 import type {
+  AddressUse,
   AwaitRecord,
   CustomerStore,
   DecisionRecord,
@@ -134,6 +135,11 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     claimsDue.delete(`${customerId}/${eventId}`);
     customers.get(customerId)?.eventIds.delete(eventId);
   };
+  const remember = ({ key, customerId }: AddressUse) => {
+    wrote(undefined);
+    const users = addresses.get(key) ?? new Set<string>();
+    addresses.set(key, users.add(customerId));
+  };
   return {
     profiles,
     events,
@@ -155,6 +161,9 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
           ? readOne(customers.get(c)?.entries, `${entry.journeyId}#${entry.executionName}`)
           : undefined,
         tombstone: wanted.tombstoneKey === undefined ? undefined : readOne(tombstones, wanted.tombstoneKey),
+        suppressions: listed(
+          [...new Set(wanted.suppressionKeys)].flatMap((k) => readOne(suppressions, k) ?? []),
+        ),
       });
     },
     getPacing: async (id) => readOne(pacing, id),
@@ -165,11 +174,7 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     },
     getSuppression: async (key) => readOne(suppressions, key),
     putSuppression: async (r) => put(suppressions, r.key, r),
-    rememberAddress: async (key, customerId) => {
-      wrote(undefined);
-      const users = addresses.get(key) ?? new Set<string>();
-      addresses.set(key, users.add(customerId));
-    },
+    rememberAddress: async (key, customerId) => remember({ key, customerId }),
     forgetAddress: async (key, customerId) => {
       wrote(undefined);
       const users = addresses.get(key);
@@ -271,8 +276,9 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
       return readAll(entries, keys);
     },
     // Each item a write of its own, as DynamoDB bills a BatchWriteItem.
-    putJourneyEntries: async (records) => {
+    putJourneyEntries: async (records, uses = []) => {
       for (const r of records) put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r);
+      uses.forEach(remember);
     },
     putAwait: async (r) => put(itemsOf(r.customerId).awaits, r.awaitKey, r),
     listAwaits: async (c, e) => {
@@ -374,6 +380,11 @@ function mergeInIndexOrder(a: [string, DueWork][], b: [string, DueWork][]): DueW
 }
 
 /** The keys that start with `prefix`, in key (DynamoDB sort key) order. */
+/** A list part of getCustomerFacts: absent when empty, as the adapter leaves it. */
+function listed<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
+}
+
 function sortedKeys(items: Map<string, unknown> | undefined, prefix = ''): string[] {
   if (!items) return [];
   const keys: string[] = [];

@@ -31,6 +31,7 @@ import {
   type PacingRecord,
 } from './policy';
 import { settleExisting } from './interrupted';
+import { markAddressUsers } from './suppress';
 import { throttledTooLong, throttleWaitSeconds } from './throttle';
 import { messageRecordBase } from './record';
 import type { Renderer } from './render';
@@ -228,13 +229,7 @@ export async function sendMessage(
   } catch (e) {
     if (e instanceof RecipientOptedOutError) {
       // Nothing went out; the provider knows something we did not yet. Remember it for every later send.
-      await deps.store.putSuppression({
-        key: suppressionKey(reach.channel, reach.to),
-        channel: reach.channel,
-        reason: 'opt-out',
-        at: now.toISOString(),
-        source: `${reach.channel}:provider-opt-out-list`,
-      });
+      await optedOut(reach, input.customerId, deps.store, now);
       await deps.store.updateMessage({ ...record, status: 'skipped', reason: 'suppressed' });
       await giveSlotBack();
       return { status: 'skipped', messageKey: key, reason: 'suppressed' };
@@ -255,7 +250,11 @@ export async function sendMessage(
   return { status: 'sent', messageKey: key, channel: reach.channel, providerMessageId };
 }
 
-/** Which of the channels that may be tried have their address on the suppression list (one read each). */
+/**
+ * Which of the channels that may be tried have their address on the suppression list: one read each, but
+ * for a channel the profile already says is suppressed, or whose address ingest checked (then any later
+ * suppression of it marks the profile: see suppressionChecked and markAddressUsers).
+ */
 async function suppressedAddresses(
   profile: Profile,
   channels: readonly Channel[],
@@ -265,10 +264,30 @@ async function suppressedAddresses(
   await Promise.all(
     channels.map(async (channel) => {
       const address = addressOn(profile, channel);
-      if (address && (await store.getSuppression(suppressionKey(channel, address)))) suppressed.add(channel);
+      if (!address || profile.suppressed?.[channel]) return;
+      const key = suppressionKey(channel, address);
+      if (profile.suppressionChecked?.[channel] === key) return;
+      if (await store.getSuppression(key)) suppressed.add(channel);
     }),
   );
   return suppressed;
+}
+
+/** The provider's opt-out list has the address: on ours too, and on every profile that trusts a check. */
+async function optedOut(
+  reach: { channel: Channel; to: string },
+  customerId: string,
+  store: CustomerStore,
+  now: Date,
+) {
+  const key = suppressionKey(reach.channel, reach.to);
+  const suppression = {
+    reason: 'opt-out',
+    at: now.toISOString(),
+    source: `${reach.channel}:provider-opt-out-list`,
+  } as const;
+  await store.putSuppression({ key, channel: reach.channel, ...suppression });
+  await markAddressUsers({ channel: reach.channel, key, suppression }, [customerId], store, now);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Journey } from '../journey/schema';
 import type { Clock } from '../clock';
 import type { CustomerStore, JourneyStarter } from '../ports';
 import { suppressChannel } from '../profile/consent';
-import type { Profile, SuppressionReason } from '../profile/profile';
+import type { Profile, Suppression, SuppressionReason } from '../profile/profile';
 import { updateProfile } from '../profile/update';
 import { addressOn, suppressionKey } from './policy';
 
@@ -38,24 +38,23 @@ export function marketingJourneys(journeys: readonly Journey[]): Journey[] {
 /**
  * Puts an address on the suppression list (a hard bounce, a complaint, an SMS STOP) and marks every
  * customer using it, then stops their in-flight marketing journeys. Idempotent: SNS delivers at least
- * once, and a second delivery changes nothing.
+ * once, and a second delivery changes nothing. The list is written before its users are listed, and
+ * ingest remembers a user after writing their profile (see addressUses): so a profile whose check of the
+ * list missed this suppression is found here, but for one that took the address while both ran.
  */
 export async function suppressAddress(req: SuppressRequest, deps: SuppressDeps): Promise<SuppressOutcome> {
   const now = deps.clock.now();
   const key = suppressionKey(req.channel, req.address);
-  await deps.store.putSuppression({
-    key,
-    channel: req.channel,
-    reason: req.reason,
-    at: now.toISOString(),
-    source: req.source,
-  });
-  const candidates = new Set([...(req.customerIds ?? []), ...(await deps.store.listAddressUsers(key))]);
-  const outcome: SuppressOutcome = { customers: [], stopped: [] };
-  for (const customerId of candidates) {
-    const marked = await markProfile(customerId, key, req, deps.store, now);
-    if (!marked) continue;
-    outcome.customers.push(customerId);
+  const suppression = { reason: req.reason, at: now.toISOString(), source: req.source };
+  await deps.store.putSuppression({ key, channel: req.channel, ...suppression });
+  const customers = await markAddressUsers(
+    { channel: req.channel, key, suppression },
+    req.customerIds ?? [],
+    deps.store,
+    now,
+  );
+  const outcome: SuppressOutcome = { customers, stopped: [] };
+  for (const customerId of customers) {
     for (const journey of marketingJourneys(deps.journeys)) {
       for (const entry of await deps.store.listJourneyEntries(customerId, journey.id)) {
         await deps.starter.stop(entry.executionArn, {
@@ -69,27 +68,45 @@ export async function suppressAddress(req: SuppressRequest, deps: SuppressDeps):
   return outcome;
 }
 
+/** A listed address, as markAddressUsers marks the profiles that use it. */
+export interface ListedAddress {
+  channel: Channel;
+  /** Its suppressionKey. */
+  key: string;
+  suppression: Suppression;
+}
+
+/**
+ * Marks the channel suppressed for each customer whose current address it is, among `known` and those
+ * remembered as its users (a send skips reading the list for a profile that checked it: see
+ * suppressionChecked). Call after the list is written. Returns those marked, or already marked.
+ */
+export async function markAddressUsers(
+  listed: ListedAddress,
+  known: readonly string[],
+  store: CustomerStore,
+  now: Date,
+): Promise<string[]> {
+  const candidates = new Set([...known, ...(await store.listAddressUsers(listed.key))]);
+  const marked: string[] = [];
+  for (const customerId of candidates)
+    if (await markProfile(customerId, listed, store, now)) marked.push(customerId);
+  return marked;
+}
+
 /** True when the customer's current address on the channel is the suppressed one (then marked). */
 async function markProfile(
   customerId: string,
-  key: string,
-  req: SuppressRequest,
+  { channel, key, suppression }: ListedAddress,
   store: CustomerStore,
   now: Date,
 ): Promise<boolean> {
   const uses = (p: Profile) => {
-    const address = addressOn(p, req.channel);
-    return address !== undefined && suppressionKey(req.channel, address) === key;
+    const address = addressOn(p, channel);
+    return address !== undefined && suppressionKey(channel, address) === key;
   };
   const updated = await updateProfile(store, customerId, (p) =>
-    uses(p)
-      ? suppressChannel(
-          p,
-          req.channel,
-          { reason: req.reason, at: now.toISOString(), source: req.source },
-          now,
-        )
-      : p,
+    uses(p) ? suppressChannel(p, channel, suppression, now) : p,
   );
   return updated !== undefined && uses(updated.profile);
 }

@@ -127,6 +127,12 @@ export interface Profile {
   /** Channels whose current address must not be used: set by bounces, complaints and SMS opt-outs. */
   suppressed?: Partial<Record<Channel, Suppression>>;
   /**
+   * Per channel, the suppression key (a hash, see suppressionKey) of the address ingest found unlisted or
+   * marked in `suppressed`, having remembered the customer as its user so any later suppression marks this
+   * profile: while it is the current address's key, a send need not read the list. Absent: read it.
+   */
+  suppressionChecked?: Partial<Record<Channel, string>>;
+  /**
    * The most recent event ids applied to this profile. A retried ingest that crashed after the
    * profile write but before recording the event finds its id here and does not apply it again.
    */

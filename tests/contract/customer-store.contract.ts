@@ -85,6 +85,25 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
         });
         expect(await store.getCustomerFacts('c-1', {})).toStrictEqual({});
       });
+
+      it('gives the listed ones of the suppression keys asked for, none when none is', async () => {
+        const listed = {
+          key: 's-1',
+          channel: 'email' as const,
+          reason: 'bounce' as const,
+          at: AT,
+          source: 'ses',
+        };
+        const wanted = { profile: true, suppressionKeys: ['s-1', 's-2'] };
+        expect(await store.getCustomerFacts('c-1', wanted)).toStrictEqual({});
+        await store.putSuppression(listed);
+        await store.putProfile(profile('c-1'));
+        expect(await store.getCustomerFacts('c-1', wanted)).toStrictEqual({
+          profile: profile('c-1'),
+          suppressions: [listed],
+        });
+        expect(await store.getCustomerFacts('c-1', { suppressionKeys: ['s-2'] })).toStrictEqual({});
+      });
     });
 
     describe('event records and claims', () => {
@@ -303,6 +322,20 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
       await store.forgetAddress('a-1', 'c-9');
       expect(await store.listAddressUsers('a-1')).toEqual(['c-1']);
       expect(await store.listAddressUsers('a-3')).toEqual([]);
+    });
+
+    it('remembers address uses written with journey entries, with none or several', async () => {
+      await store.putJourneyEntries([], [{ key: 'a-1', customerId: 'c-2' }]);
+      await store.putJourneyEntries(
+        [entry('c-1', 'welcome', 'x-1')],
+        [
+          { key: 'a-1', customerId: 'c-1' },
+          { key: 'a-2', customerId: 'c-1' },
+        ],
+      );
+      expect(await store.listAddressUsers('a-1')).toEqual(['c-1', 'c-2']);
+      expect(await store.listAddressUsers('a-2')).toEqual(['c-1']);
+      expect(await store.listJourneyEntries('c-1', 'welcome')).toEqual([entry('c-1', 'welcome', 'x-1')]);
     });
 
     dueIndexContract(() => store);

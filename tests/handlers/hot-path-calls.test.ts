@@ -11,13 +11,14 @@ import type { FunctionName } from '../../functions/routes';
 const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<string, number> }> = {
   // BatchGetItem (tombstone, event): a 410 or 409 is answered at once, a new event queued.
   acceptEvent: { dynamodb: 1, other: { SendMessageBatch: 1 } },
-  // BatchGetItem (tombstone, event, profile); PutItem claim, profile, journey entry, event done.
+  // BatchGetItem (tombstone, event, profile, the event's address on the suppression list); PutItem claim,
+  // profile; BatchWriteItem journey entry and the address's use (see addressUses); PutItem event done.
   firstPurchase: { dynamodb: 5, other: { SendMessageBatch: 1, PutEvents: 1 } },
   // BatchGetItem (entry, tombstone) before StartExecution and again after it.
   queuedStart: { dynamodb: 2, other: { StartExecution: 1 } },
-  // BatchGetItem (message, profile, pacing); GetItem suppression (keyed by the profile's address);
-  // PutItem pacing, the claim, the outcome.
-  emailSend: { dynamodb: 5, other: { SendRawEmail: 1 } },
+  // BatchGetItem (message, profile, pacing); PutItem pacing, the claim, the outcome. No read of the
+  // suppression list: ingest checked the address the event gave (see suppressionChecked).
+  emailSend: { dynamodb: 4, other: { SendRawEmail: 1 } },
   // As the first purchase, plus one Query of every journey entry (for goals and re-entry, whatever the
   // number of journeys); the converted entry and the new one in one BatchWriteItem.
   laterPurchase: { dynamodb: 6, other: { StopExecution: 1, SendMessageBatch: 1, PutEvents: 1 } },

@@ -20,6 +20,7 @@ import { createJourneyStarter } from '../../adapters/stepfunctions/journey-start
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidEventError } from '../../domain/errors';
+import { suppressionKey } from '../../domain/messages/policy';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createLogger, createObservability } from '../../functions/shared/observability';
@@ -173,6 +174,8 @@ async function expectJourneyStartedOnce(t: Table = table) {
 
   const items = await t.scan();
   expect(items.map((i) => `${i.pk} ${i.sk}`)).toEqual([
+    // The customer remembered as the user of the address checked against the suppression list.
+    `ADDRESS#${suppressionKey('email', 'li@example.com')} CUSTOMER#c-42`,
     'CUSTOMER#c-42 EVENT#e-1',
     `CUSTOMER#c-42 JOURNEY#first-small-purchase#${EXECUTION_NAME}`,
     'CUSTOMER#c-42 PROFILE',
@@ -300,7 +303,11 @@ describe('ingest-event: the issue’s first small purchase', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json).toEqual(QUEUED);
     expect(startCalls()).toHaveLength(0);
-    const [event, profile] = await table.scan();
+    const [address, event, profile] = await table.scan();
+    expect(address).toMatchObject({
+      pk: `ADDRESS#${suppressionKey('email', 'li@example.com')}`,
+      sk: 'CUSTOMER#c-42',
+    });
     expect(event).toMatchObject({ sk: 'EVENT#e-1', executions: [] });
     expect(profile).toMatchObject({ sk: 'PROFILE', firstPurchaseSmall: false, stage: 'first-purchase' });
   });
@@ -362,6 +369,7 @@ describe('ingest-event: exactly once', () => {
     expect(results.map((r) => r.statusCode)).toEqual([202, 202]);
     const items = await table.scan();
     expect(items.map((i) => i.sk).filter((sk) => !sk.startsWith('JOURNEY#'))).toEqual([
+      'CUSTOMER#c-42', // under ADDRESS#: the user of the email address checked against the suppression list
       'EVENT#e-1',
       'EVENT#e-2',
       'PROFILE',
@@ -390,6 +398,7 @@ describe('ingest-event: exactly once', () => {
     // The profile and the journey entry (written before the start) are there; the event is not handled yet.
     const afterCrash = await table.scan();
     expect(afterCrash.map((i) => i.sk)).toEqual([
+      'CUSTOMER#c-42', // under ADDRESS#, written with the journey entry
       `JOURNEY#first-small-purchase#${EXECUTION_NAME}`,
       'PROFILE',
     ]);

@@ -367,6 +367,25 @@ describe('send-message: SMS and the preferred channel', () => {
     expect(smsCalls()).toHaveLength(1);
   });
 
+  it('the same for a profile that trusts ingest’s check of the number: marked suppressed, never texted again', async () => {
+    const checked = { sms: suppressionKey('sms', '+8613800138000') };
+    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms', suppressionChecked: checked });
+    sms.on(SendTextMessageCommand).rejectsOnce(
+      new ConflictException({
+        $metadata: { httpStatusCode: 400 },
+        message: 'The destination phone number is opted out.',
+        Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+      }),
+    );
+    expect(await send(offer())).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+    expect((await table.store.getProfile('c-42'))?.suppressed?.sms).toMatchObject({ reason: 'opt-out' });
+    expect(await send(offer({ journeyId: 'win-back', stepId: 'offer-2' }))).toMatchObject({
+      status: 'sent',
+      channel: 'email',
+    });
+    expect(smsCalls()).toHaveLength(1);
+  });
+
   it('SMS throttling: MessageThrottledError, the claim deferred, and a retry texts once', async () => {
     await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
     sms

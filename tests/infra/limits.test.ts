@@ -118,7 +118,7 @@ describe('DynamoDB: least privilege per function', () => {
       'sweep-worker': { [table]: actions('BatchWriteItem', 'GetItem', 'PutItem', 'Query') },
       'accept-event': { [table]: actions('BatchGetItem') },
       'start-journey': { [table]: actions('BatchGetItem') },
-      'send-message': { [table]: actions('BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem') },
+      'send-message': { [table]: actions('BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query') },
       'journey-step': { [table]: actions('GetItem', 'PutItem') },
       unsubscribe: { [table]: actions('GetItem', 'PutItem') },
       'delivery-events': { [table]: actions('GetItem', 'PutItem', 'Query') },

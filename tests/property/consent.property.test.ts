@@ -7,6 +7,7 @@ import { ingestEvent } from '../../domain/ingest';
 import { createRenderer } from '../../domain/messages/render';
 import { addressOn, suppressionKey } from '../../domain/messages/policy';
 import { sendMessage, type SendMessageInput } from '../../domain/messages/send';
+import { suppressAddress } from '../../domain/messages/suppress';
 import { channelConsent, suppressChannel, topicConsent } from '../../domain/profile/consent';
 import type { RawEmail, SmsMessage } from '../../domain/ports';
 import type { SendStep } from '../../domain/journey/schema';
@@ -115,12 +116,19 @@ async function run(steps: Step[]) {
       const suppression = { reason: 'bounce' as const, at: now.toISOString(), source: 'test' };
       const suppressed = suppressChannel(profile, step.channel, suppression, now);
       if (step.level === 'profile' && suppressed !== profile) await store.putProfile(suppressed);
+      // As every address-level entry arrives (a complaint tagged with another profile): the list, then
+      // the profiles of the address's known users (ingest remembered this customer's).
       else
-        await store.putSuppression({
-          key: suppressionKey(step.channel, addressOn(profile, step.channel)!),
-          channel: step.channel,
-          ...suppression,
-        });
+        await suppressAddress(
+          {
+            channel: step.channel,
+            address: addressOn(profile, step.channel)!,
+            reason: suppression.reason,
+            source: suppression.source,
+            customerIds: ['someone-else'],
+          },
+          { store, starter: lifecycleDeps.starter, clock, journeys },
+        );
     } else {
       now = new Date(now.getTime() + step.minutes * 60_000);
       const sends = step.journey.steps.filter((s): s is SendStep => s.type === 'send');
