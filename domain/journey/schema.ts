@@ -4,9 +4,9 @@ import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
 import { EVENT_TYPES } from '../events/types';
 import { RESERVED_SUFFIXES } from './compile/names';
-import { CustomerCondition, OneOrMany, Scalar } from './customer-condition';
+import { AttributeName, CustomerCondition, OneOrMany, Scalar, WaitUntil } from './step-inputs';
 
-export { CustomerCondition } from './customer-condition';
+export { CustomerCondition, WaitUntil } from './step-inputs';
 
 // The compiler names a step's extra states `<id><suffix>`: an id ending in a suffix could take the name of
 // another step's extra state (a step `hello-deferred` would replace the deferral Task of `hello`).
@@ -18,13 +18,6 @@ const StepId = Slug.refine(
 ).describe('Unique within the journey; becomes the Step Functions state name.');
 const TemplateId = Slug.describe('A folder under workflows/templates/ holding one file per locale.');
 const Next = Slug.describe('The step to go to next (default: the step below; none: the journey ends).');
-const AttributeName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-    expect('the name of a profile attribute holding a date, e.g. "birthday"'),
-  );
-
 export const SendStep = z
   .strictObject({
     id: StepId,
@@ -64,23 +57,6 @@ export const SendStep = z
   })
   .describe('Send one message to the customer, rendered in their locale.');
 export type SendStep = z.infer<typeof SendStep>;
-
-/** Wait until a moment in the customer's own time zone, rather than for a duration. */
-export const WaitUntil = z
-  .strictObject({
-    timeOfDay: TimeOfDay.default('09:00').describe("Local time in the customer's time zone (default 09:00)."),
-    holiday: OneOrMany.describe(
-      'The next day of this holiday (or of any of these), from `holidays` in settings.yaml.',
-    ).optional(),
-    within: Duration.describe(
-      'Only if that moment is at most this far away; otherwise do not wait at all.',
-    ).optional(),
-    anniversary: AttributeName.describe(
-      'The next anniversary of a date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
-    ).optional(),
-  })
-  .refine((u) => !(u.holiday && u.anniversary), expect('at most one of "holiday" and "anniversary"'));
-export type WaitUntil = z.infer<typeof WaitUntil>;
 
 export const WaitStep = z
   .strictObject({

@@ -158,9 +158,3 @@ export function verifyLink(token: string, secret: string, now?: Date): Unsubscri
   const check = checkLinkFor('unsubscribe', token, secret, now);
   return check.ok ? check.claims : undefined;
 }
-
-/** Names the claims a refused link got wrong, for the page that says so (no values: they are echoed nowhere). */
-export function linkProblemText(check: LinkCheck): string {
-  if (check.ok || !check.problems?.length) return '';
-  return check.problems.map((p) => `${p.field || 'claims'}: expected ${p.expected}`).join('; ');
-}

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { EventIdReusedError } from '../../domain/event-claim';
-import { linkProblemText, type LinkCheck } from '../../domain/messages/links';
+import type { LinkCheck } from '../../domain/messages/links';
 import {
   RapportError,
   ValidationError,
@@ -249,4 +249,13 @@ export function answeringInputErrors(handle: HttpHandler): HttpHandler {
       throw error;
     }
   };
+}
+
+/**
+ * Names the claims a refused link got wrong, for the page that says so (no values: they are echoed
+ * nowhere). Here rather than beside the claims' schemas, which the event endpoints never build.
+ */
+function linkProblemText(check: LinkCheck): string {
+  if (check.ok || !check.problems?.length) return '';
+  return check.problems.map((p) => `${p.field || 'claims'}: expected ${p.expected}`).join('; ');
 }

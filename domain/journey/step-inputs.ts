@@ -1,10 +1,12 @@
 import * as z from 'zod';
-import { Slug } from '../config/ids';
+import { Duration } from '../config/duration';
+import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
 import { EVENT_TYPES } from '../events/types';
 
-// Apart from the journey schema (./schema.ts): a send or a step that decides a branch parses the conditions
-// it is given, and builds none of the schemas of steps, entries and events it never reads.
+// The parts of the journey schema (./schema.ts) that a Task reads again in its input (a branch's conditions,
+// a wait's moment): apart from it, so that a send or a step builds none of the schemas of steps, entries and
+// events it never reads.
 
 export const Scalar = z.union(
   [z.string(), z.number(), z.boolean()],
@@ -54,3 +56,27 @@ export const CustomerCondition = z.strictObject({
   relationship: Range.describe('The relationship score (0–100), e.g. { min: 70 }.').optional(),
 });
 export type CustomerCondition = z.infer<typeof CustomerCondition>;
+
+export const AttributeName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+    expect('the name of a profile attribute holding a date, e.g. "birthday"'),
+  );
+
+/** Wait until a moment in the customer's own time zone, rather than for a duration. */
+export const WaitUntil = z
+  .strictObject({
+    timeOfDay: TimeOfDay.default('09:00').describe("Local time in the customer's time zone (default 09:00)."),
+    holiday: OneOrMany.describe(
+      'The next day of this holiday (or of any of these), from `holidays` in settings.yaml.',
+    ).optional(),
+    within: Duration.describe(
+      'Only if that moment is at most this far away; otherwise do not wait at all.',
+    ).optional(),
+    anniversary: AttributeName.describe(
+      'The next anniversary of a date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
+    ).optional(),
+  })
+  .refine((u) => !(u.holiday && u.anniversary), expect('at most one of "holiday" and "anniversary"'));
+export type WaitUntil = z.infer<typeof WaitUntil>;
