@@ -27,7 +27,9 @@ function wantedKeys(customerId: string, wanted: FactsWanted): [Part, Key][] {
 }
 
 /** DynamoDB kept handing back part of a batch (throttled): the caller fails and is retried. */
-export class UnprocessedItemsError extends RapportError {}
+export class UnprocessedItemsError extends RapportError {
+  override readonly name: string = 'UnprocessedItemsError';
+}
 
 /** How often what a batch leaves unprocessed is asked for again, and how long to wait before each. */
 export interface Backoff {

@@ -13,12 +13,20 @@ import {
 /** Largest request body Rapport accepts, in bytes (EventBridge's own entry limit). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export class PayloadTooLargeError extends RapportError {}
-export class MalformedJsonError extends ValidationError {}
+export class PayloadTooLargeError extends RapportError {
+  override readonly name: string = 'PayloadTooLargeError';
+}
+export class MalformedJsonError extends ValidationError {
+  override readonly name: string = 'MalformedJsonError';
+}
 /** A body in a form Rapport cannot read as given (its media type or its character set). */
-export class UnsupportedMediaTypeError extends ValidationError {}
+export class UnsupportedMediaTypeError extends ValidationError {
+  override readonly name: string = 'UnsupportedMediaTypeError';
+}
 /** A body whose bytes are not UTF-8 text. */
-export class InvalidEncodingError extends ValidationError {}
+export class InvalidEncodingError extends ValidationError {
+  override readonly name: string = 'InvalidEncodingError';
+}
 
 export function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
   return typeof event === 'object' && event !== null && 'requestContext' in event && 'rawPath' in event;

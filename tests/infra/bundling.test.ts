@@ -52,8 +52,8 @@ describe('a bundled handler', () => {
   const code = (name: FunctionName) => readFileSync(join(assets.get(name) as string, 'index.js'), 'utf8');
 
   /**
-   * Retry and Catch match an error by its name, which RapportError takes from its class: a minified bundle
-   * that renamed the classes would raise errors no Retry or Catch names.
+   * Retry and Catch match an error by its name. The bundles are minified without `keepNames`, so the classes
+   * are renamed: the name each class states (tests/unit/error-names.test.ts) is what must be in the bundle.
    */
   it('keeps the class names of the errors Step Functions retries or catches', () => {
     // journey-step raises VersionConflictError (an update step that kept losing the race); send-message
@@ -108,11 +108,11 @@ describe('every function bundle', () => {
   });
 
   /**
-   * Issue 13's ceiling for a minified index.js is 400 KB. send-message is held at its size today: nodemailer's
-   * composer, Liquid, temporal-polyfill and zod's classic API alone come to about 390 KB of it.
+   * Issue 13's ceiling for a minified index.js is 400 KB. send-message is held at its size today (482 KB):
+   * nodemailer's composer, Liquid, temporal-polyfill and zod's classic API come to about 390 KB of it.
    */
   it('keeps every index.js within its byte ceiling', () => {
-    const ceiling = (name: FunctionName) => (name === 'send-message' ? 520 : 400) * 1024;
+    const ceiling = (name: FunctionName) => (name === 'send-message' ? 490 : 400) * 1024;
     for (const name of FUNCTIONS) {
       const bytes = outputOf(name)?.bytes ?? Infinity;
       expect({ name, withinCeiling: bytes <= ceiling(name), bytes }).toEqual({
