@@ -37,7 +37,9 @@ export async function erasedAt(store: CustomerStore, customerId: string): Promis
 }
 
 /** An event dated at or before its customer's erasure: it changes nothing, and retrying it never will. */
-export class CustomerErasedError extends ValidationError {}
+export class CustomerErasedError extends ValidationError {
+  override readonly name: string = 'CustomerErasedError';
+}
 
 export function customerErasedError(event: { customerId: string; at: string }): CustomerErasedError {
   return new CustomerErasedError('Customer erased', [

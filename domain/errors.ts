@@ -17,15 +17,21 @@ export interface Problem {
   expected: string;
 }
 
+/**
+ * Every error class states its name, the same as the class's own (tests/unit/error-names.test.ts checks
+ * each): the minified Lambda bundles rename classes, so a name read from the class at run time would not
+ * be the one a Retry or Catch matches.
+ */
 export abstract class RapportError extends Error {
+  abstract override readonly name: string;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** Input that can never succeed as given: callers must not retry it unchanged. */
 export class ValidationError extends RapportError {
+  override readonly name: string = 'ValidationError';
   readonly problems: readonly Problem[];
   constructor(what: string, problems: readonly Problem[], options?: { cause?: unknown }) {
     super(
@@ -36,7 +42,9 @@ export class ValidationError extends RapportError {
   }
 }
 
-export class ConfigValidationError extends ValidationError {}
+export class ConfigValidationError extends ValidationError {
+  override readonly name: string = 'ConfigValidationError';
+}
 
 /**
  * The same error with every given value replaced: for errors that leave the handler (and so reach the
@@ -53,39 +61,59 @@ export function withoutValues<E extends ValidationError>(error: E): E {
   copy.message = summarize(copy);
   return copy;
 }
-export class InvalidEventError extends ValidationError {}
-export class InvalidTaskInputError extends ValidationError {}
+export class InvalidEventError extends ValidationError {
+  override readonly name: string = 'InvalidEventError';
+}
+export class InvalidTaskInputError extends ValidationError {
+  override readonly name: string = 'InvalidTaskInputError';
+}
 
-export class ProfileNotFoundError extends RapportError {}
+export class ProfileNotFoundError extends RapportError {
+  override readonly name: string = 'ProfileNotFoundError';
+}
 /** The provider refused because the recipient opted out there (an SMS number on the opt-out list). */
-export class RecipientOptedOutError extends RapportError {}
-export class TemplateNotFoundError extends RapportError {}
+export class RecipientOptedOutError extends RapportError {
+  override readonly name: string = 'RecipientOptedOutError';
+}
+export class TemplateNotFoundError extends RapportError {
+  override readonly name: string = 'TemplateNotFoundError';
+}
 /**
  * Optimistic-concurrency conflict: someone else changed the item first. Safe to retry after re-reading;
  * a journey step that still loses after its own attempts throws it, and Step Functions retries the step.
  */
-export class VersionConflictError extends RapportError {}
+export class VersionConflictError extends RapportError {
+  override readonly name: string = 'VersionConflictError';
+}
 
 /**
  * The provider refused for now (throttling): nothing was sent, and Step Functions retries the step; once
  * that Retry is spent, the send's Catch defers it through the quiet-hours loop (domain/messages/throttle.ts).
  */
-export class MessageThrottledError extends RapportError {}
+export class MessageThrottledError extends RapportError {
+  override readonly name: string = 'MessageThrottledError';
+}
 
 /**
  * The provider kept refusing for longer than a send waits (domain/messages/throttle.ts): not retried; the
  * send's failure is recorded and the journey goes on. A person must raise the account's sending quota.
  */
-export class ThrottledTooLongError extends RapportError {}
+export class ThrottledTooLongError extends RapportError {
+  override readonly name: string = 'ThrottledTooLongError';
+}
 
 /** Two sends kept racing for the same customer's frequency-cap record: Step Functions retries the step. */
-export class PacingContentionError extends RapportError {}
+export class PacingContentionError extends RapportError {
+  override readonly name: string = 'PacingContentionError';
+}
 
 /**
  * The store kept handing back part of a batch (DynamoDB throttling a partition): nothing is lost, the
  * caller fails and tries again later. Step Functions retries the step, as for any throttle.
  */
-export class UnprocessedItemsError extends RapportError {}
+export class UnprocessedItemsError extends RapportError {
+  override readonly name: string = 'UnprocessedItemsError';
+}
 
 /**
  * Not a failure: quiet hours or a marketing pause hold the send back until `until`, and the message record
@@ -94,6 +122,7 @@ export class UnprocessedItemsError extends RapportError {}
  * send, which would cost one billed state transition on every send. Never retried.
  */
 export class SendDeferredError extends RapportError {
+  override readonly name: string = 'SendDeferredError';
   constructor(
     readonly reason: string,
     readonly until: string,
@@ -107,8 +136,8 @@ export class SendDeferredError extends RapportError {
 /**
  * The Rapport errors a journey's Task may raise that are worth trying again: Step Functions retries the
  * step. Every Retry of a compiled journey is built from this list (domain/journey/compile/retry.ts), so
- * an error documented as retried cannot be left out. Class names are what Retry matches on: the Lambda
- * bundles keep them (esbuild `keepNames`).
+ * an error documented as retried cannot be left out. Names are what Retry matches on: each class states
+ * its own; the compiler reads them from the classes at synth time, unminified.
  */
 export const RETRIED_ERROR_CLASSES = [
   VersionConflictError,

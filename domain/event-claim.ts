@@ -18,7 +18,9 @@ export const EVENT_LEASE_MS = 20_000;
  * The same event id with another payload: a 409 naming the fields that differ. An invalid event, so that
  * from EventBridge it is counted, logged redacted and thrown without the values it quotes.
  */
-export class EventIdReusedError extends InvalidEventError {}
+export class EventIdReusedError extends InvalidEventError {
+  override readonly name: string = 'EventIdReusedError';
+}
 
 /** Fields Rapport sets itself (the sentiment of a comment): not part of what the sender said. */
 const DERIVED_FIELDS = new Set(['sentiment']);

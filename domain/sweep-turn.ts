@@ -69,6 +69,7 @@ type Outcome =
 
 /** The sweep's decision for this customer threw: their stored data is what it cannot work on. */
 class UnprocessableCustomerError extends RapportError {
+  override readonly name: string = 'UnprocessableCustomerError';
   constructor(
     readonly reason: ParkReason,
     options: { cause: unknown },
@@ -78,7 +79,9 @@ class UnprocessableCustomerError extends RapportError {
 }
 
 /** Stored data the sweep cannot work on (a legacy or hand-edited item). */
-class InvalidStoredProfileError extends RapportError {}
+class InvalidStoredProfileError extends RapportError {
+  override readonly name: string = 'InvalidStoredProfileError';
+}
 
 /**
  * A worker's share of a sweep (see domain/sweep.ts): the customers handed to it, each re-evaluated if

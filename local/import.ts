@@ -11,13 +11,16 @@ import { journalTableOf, startStore } from './store';
 
 /** The local store already holds data: an import would mix two populations. */
 export class StoreNotEmptyError extends RapportError {
+  override readonly name: string = 'StoreNotEmptyError';
   constructor(readonly dataDir: string) {
     super(`the local store in ${dataDir} already holds customers`);
   }
 }
 
 /** Events of the history that the lifecycle refused: nothing was written. */
-export class ImportRejectedError extends ValidationError {}
+export class ImportRejectedError extends ValidationError {
+  override readonly name: string = 'ImportRejectedError';
+}
 
 export interface ImportOptions {
   /** The data folder `npm start` uses (dynalite's files in its `dynamodb/`). */

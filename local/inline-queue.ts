@@ -4,7 +4,9 @@ import { RapportError } from '../domain/errors';
 import type { WorkQueue } from '../domain/ports';
 
 /** What the consumer still reported as failed after every local attempt. */
-export class InlineDeliveryError extends RapportError {}
+export class InlineDeliveryError extends RapportError {
+  override readonly name: string = 'InlineDeliveryError';
+}
 
 /** Local deliveries of one message before giving up: SQS would keep it and redeliver, then dead-letter. */
 const ATTEMPTS = 3;

@@ -4,7 +4,9 @@ import { LIFECYCLE_EVENT } from '../../domain/lifecycle/changes';
 import type { LifecyclePublisher } from '../../domain/ports';
 
 /** EventBridge accepted only some of the entries: the caller fails, and its retry publishes again. */
-export class PublishFailedError extends RapportError {}
+export class PublishFailedError extends RapportError {
+  override readonly name: string = 'PublishFailedError';
+}
 
 /** PutEvents takes at most 10 entries a call. */
 const BATCH = 10;

@@ -8,7 +8,9 @@ const BATCH = 10;
 const ATTEMPTS = 3;
 
 /** Some messages could not be put on the queue: the caller must fail so that its own source retries. */
-export class QueueSendError extends RapportError {}
+export class QueueSendError extends RapportError {
+  override readonly name: string = 'QueueSendError';
+}
 
 /**
  * A WorkQueue over SQS: JSON bodies, sent in batches of ten; the entries a batch refuses are sent again,

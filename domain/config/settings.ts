@@ -46,11 +46,6 @@ export const Pacing = z.strictObject({
 });
 export type Pacing = z.infer<typeof Pacing>;
 
-/** The longest cap window: sends older than this no longer count for anything. */
-export function pacingWindowSeconds(pacing: Pacing): number {
-  return Math.max(0, ...pacing.caps.map((c) => durationSeconds(c.per)));
-}
-
 /**
  * Which event times ingest believes. A purchase "in the year 9999" would keep its customer due forever;
  * one from before the business existed is a sender's bug. Both are refused with a 400 naming `at`.

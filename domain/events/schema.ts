@@ -4,10 +4,9 @@ import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { freeText, lineText, personName } from './text';
 import { EventTime } from './time';
+import { EVENT_TYPES } from './types';
 
-/** The event types Rapport understands. Journeys may start on any of them. */
-export const EVENT_TYPES = ['purchase', 'profile', 'feedback', 'complaint'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from './types';
 
 /** A key the customer's data is stored under: never a built-in object property such as `constructor`. */
 function ownKey<T extends z.ZodString>(schema: T) {

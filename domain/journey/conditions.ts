@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import { channelConsent, topicConsent } from '../profile/consent';
 import type { Profile } from '../profile/profile';
-import type { CustomerCondition } from './schema';
+import type { CustomerCondition } from './step-inputs';
 
 const oneOf = (wanted: string | string[], actual: string) =>
   Array.isArray(wanted) ? wanted.includes(actual) : wanted === actual;

@@ -5,7 +5,7 @@ import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
 import { stepKey } from '../step-key';
 import { customerMatches } from './conditions';
-import { CustomerCondition } from './schema';
+import { CustomerCondition } from './step-inputs';
 
 /** A branch's paths as the compiled ASL passes them: each path's name and its condition. */
 export const BranchPaths = z.array(z.strictObject({ name: z.string(), when: CustomerCondition }));

@@ -2,8 +2,11 @@ import * as z from 'zod';
 import { Duration } from '../config/duration';
 import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
-import { EVENT_TYPES } from '../events/schema';
+import { EVENT_TYPES } from '../events/types';
 import { RESERVED_SUFFIXES } from './compile/names';
+import { AttributeName, CustomerCondition, OneOrMany, Scalar, WaitUntil } from './step-inputs';
+
+export { CustomerCondition, WaitUntil } from './step-inputs';
 
 // The compiler names a step's extra states `<id><suffix>`: an id ending in a suffix could take the name of
 // another step's extra state (a step `hello-deferred` would replace the deferral Task of `hello`).
@@ -15,59 +18,6 @@ const StepId = Slug.refine(
 ).describe('Unique within the journey; becomes the Step Functions state name.');
 const TemplateId = Slug.describe('A folder under workflows/templates/ holding one file per locale.');
 const Next = Slug.describe('The step to go to next (default: the step below; none: the journey ends).');
-const Scalar = z.union([z.string(), z.number(), z.boolean()], expect('a text, number or true/false value'));
-const OneOrMany = Slug.or(z.array(Slug).min(1));
-const AttributeName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-    expect('the name of a profile attribute holding a date, e.g. "birthday"'),
-  );
-
-const Range = z
-  .strictObject({ min: z.number().optional(), max: z.number().optional() })
-  .refine((r) => r.min !== undefined || r.max !== undefined, expect('at least one of min and max'));
-
-/** What a `branch` may test about the customer, as the journey reaches it. Every key present must hold. */
-export const CustomerCondition = z.strictObject({
-  stage: OneOrMany.describe('In this stage (or one of these).').optional(),
-  tier: OneOrMany.describe('In this tier (or one of these).').optional(),
-  firstPurchaseSmall: z.boolean().optional(),
-  purchaseCount: z
-    .strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })
-    .optional(),
-  attribute: z
-    .strictObject({
-      name: z.string().min(1),
-      equals: Scalar.optional(),
-      min: z.number().optional(),
-      max: z.number().optional(),
-    })
-    .optional(),
-  tag: z.string().min(1).describe('Has this tag (set by an `update` step).').optional(),
-  emailConsent: z.enum(['subscribed', 'unsubscribed']).optional(),
-  smsConsent: z.enum(['subscribed', 'unsubscribed']).optional(),
-  topic: z
-    .strictObject({ name: Slug, consent: z.enum(['subscribed', 'unsubscribed']) })
-    .describe(
-      "The customer's consent to a topic from settings.yaml, e.g. { name: events, consent: subscribed }.",
-    )
-    .optional(),
-  lastEvent: z
-    .enum(EVENT_TYPES)
-    .describe('The type of the latest event received for the customer.')
-    .optional(),
-  mood: z
-    .enum(['happy', 'neutral', 'unhappy'], expect('"happy", "neutral" or "unhappy"'))
-    .describe(
-      'How the latest feedback left the customer: unhappy after a complaint, a detractor score, low satisfaction or negative sentiment; happy after a promoter score or full satisfaction.',
-    )
-    .optional(),
-  nps: Range.describe('The latest NPS answer (0–10), e.g. { min: 9 } for promoters.').optional(),
-  relationship: Range.describe('The relationship score (0–100), e.g. { min: 70 }.').optional(),
-});
-export type CustomerCondition = z.infer<typeof CustomerCondition>;
-
 export const SendStep = z
   .strictObject({
     id: StepId,
@@ -107,23 +57,6 @@ export const SendStep = z
   })
   .describe('Send one message to the customer, rendered in their locale.');
 export type SendStep = z.infer<typeof SendStep>;
-
-/** Wait until a moment in the customer's own time zone, rather than for a duration. */
-export const WaitUntil = z
-  .strictObject({
-    timeOfDay: TimeOfDay.default('09:00').describe("Local time in the customer's time zone (default 09:00)."),
-    holiday: OneOrMany.describe(
-      'The next day of this holiday (or of any of these), from `holidays` in settings.yaml.',
-    ).optional(),
-    within: Duration.describe(
-      'Only if that moment is at most this far away; otherwise do not wait at all.',
-    ).optional(),
-    anniversary: AttributeName.describe(
-      'The next anniversary of a date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
-    ).optional(),
-  })
-  .refine((u) => !(u.holiday && u.anniversary), expect('at most one of "holiday" and "anniversary"'));
-export type WaitUntil = z.infer<typeof WaitUntil>;
 
 export const WaitStep = z
   .strictObject({

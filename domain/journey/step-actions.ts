@@ -17,7 +17,7 @@ import {
   recordPath,
   type Decision,
 } from './decision';
-import { WaitUntil } from './schema';
+import { WaitUntil } from './step-inputs';
 import { nextUntil, type ScheduledAt } from './wait-until';
 
 const base = {

@@ -3,7 +3,7 @@ import type { Profile } from '../profile/profile';
 import { localDaysFrom, localParts, nextLocal, type LocalDay } from '../time/zoned';
 import type { Calendar } from './compile/resources';
 import { namedDays } from './occasions';
-import type { WaitUntil } from './schema';
+import type { WaitUntil } from './step-inputs';
 import { MAX_WAIT_UNTIL_SECONDS } from './steps';
 
 /** What a wait-until step needs besides the customer: the step's `until`, its holidays' dates, the default zone. */

@@ -1,5 +1,5 @@
 import type { Profile } from '../profile/profile';
-import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './links';
+import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './link-signing';
 import type { MessageRecord } from '../ports';
 import type { SendDeps, SendMessageInput } from './send';
 

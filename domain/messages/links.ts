@@ -1,9 +1,22 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { Slug } from '../config/ids';
 import { expect, zodProblems } from '../config/problems';
 import type { Problem } from '../errors';
 import { ErasureRequest, SCORE_RANGE } from '../events/schema';
+import {
+  FEEDBACK_LINK_SECONDS,
+  LINK_CLOCK_SKEW_SECONDS,
+  mac,
+  PREFERENCES_LINK_SECONDS,
+} from './link-signing';
+
+export {
+  FEEDBACK_LINK_SECONDS,
+  LINK_CLOCK_SKEW_SECONDS,
+  PREFERENCES_LINK_SECONDS,
+  signLink,
+} from './link-signing';
 
 /**
  * Signed links in emails: unsubscribe, and one-click survey scores. The token names the customer and
@@ -14,13 +27,6 @@ import { ErasureRequest, SCORE_RANGE } from '../events/schema';
  * every claim is range-checked as it is read (the secret may leak, a bug may sign nonsense), so a signed
  * score of 99 is refused like a forged one, naming the claim.
  */
-
-/** How long a survey's score links work. Unsubscribe links never expire: the law wants them honoured. */
-export const FEEDBACK_LINK_SECONDS = 30 * 86_400;
-/** How long the preference-centre link of an email works: a year, then the next email brings a new one. */
-export const PREFERENCES_LINK_SECONDS = 365 * 86_400;
-/** How far in the future an issue time may lie (clocks of the signer and the reader differ a little). */
-export const LINK_CLOCK_SKEW_SECONDS = 300;
 
 /** Epoch seconds of a date Rapport may have written: a whole number from 1970 to the year 9999. */
 const EpochSeconds = z
@@ -87,11 +93,6 @@ export type UnsubscribeClaims = z.infer<typeof Unsubscribe>;
 export type FeedbackClaims = z.infer<typeof Feedback>;
 export type PreferencesClaims = z.infer<typeof Preferences>;
 
-export function signLink(claims: LinkClaims, secret: string): string {
-  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${body}.${mac(body, secret)}`;
-}
-
 /** `problems` (claim by claim) when the signature is intact but what the token says is out of range. */
 export type LinkCheck<C extends LinkClaims = LinkClaims> =
   { ok: true; claims: C } | { ok: false; why: 'invalid' | 'expired'; problems?: Problem[] };
@@ -156,24 +157,4 @@ export function checkLinkFor<P extends LinkClaims['purpose']>(
 export function verifyLink(token: string, secret: string, now?: Date): UnsubscribeClaims | undefined {
   const check = checkLinkFor('unsubscribe', token, secret, now);
   return check.ok ? check.claims : undefined;
-}
-
-/** Names the claims a refused link got wrong, for the page that says so (no values: they are echoed nowhere). */
-export function linkProblemText(check: LinkCheck): string {
-  if (check.ok || !check.problems?.length) return '';
-  return check.problems.map((p) => `${p.field || 'claims'}: expected ${p.expected}`).join('; ');
-}
-
-function mac(body: string, secret: string): string {
-  return createHmac('sha256', keyOf(secret)).update(body).digest('base64url');
-}
-
-/**
- * The secret as a key object, made once: a string key is converted on every HMAC, and an email signs two
- * links or more (a survey, thirteen). The same bytes as the string's UTF-8, so the same signatures.
- */
-let lastKey: { secret: string; key: KeyObject } | undefined;
-function keyOf(secret: string): KeyObject {
-  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(secret, 'utf8') };
-  return lastKey.key;
 }

@@ -1,6 +1,6 @@
 import type { Channel } from '../config/ids';
 import { durationSeconds } from '../config/duration';
-import { pacingWindowSeconds, type FrequencyCap, type Pacing, type QuietHours } from '../config/settings';
+import type { FrequencyCap, Pacing, QuietHours } from '../config/settings';
 import type { SkipReason } from '../ports';
 import { channelConsent, topicConsent } from '../profile/consent';
 import type { Profile } from '../profile/profile';
@@ -159,4 +159,12 @@ export function withdraw(record: PacingRecord, messageKey: string): PacingRecord
     sends: record.sends.filter((s) => s.messageKey !== messageKey),
     version: record.version + 1,
   };
+}
+
+/**
+ * The longest cap window: sends older than this no longer count for anything. Here rather than beside the
+ * settings' schemas, which a send does not build (it is given settings already read).
+ */
+function pacingWindowSeconds(pacing: Pacing): number {
+  return Math.max(0, ...pacing.caps.map((c) => durationSeconds(c.per)));
 }

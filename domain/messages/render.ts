@@ -5,6 +5,9 @@ import type { Profile } from '../profile/profile';
 import { parsedOnce } from './engine';
 import { smsLength } from './sms';
 import { hasEmail, type EmailLayout, type MessageTemplate } from './template';
+import { resolveLocale } from './locale';
+
+export { resolveLocale } from './locale';
 
 export interface RenderedEmail {
   locale: string;
@@ -27,22 +30,6 @@ export interface RenderInput {
   preferencesUrl?: string;
   /** For a survey step: one signed link per score. */
   survey?: { kind: 'nps' | 'csat'; links: { score: number; url: string }[] };
-}
-
-/**
- * Picks the locale to write to a customer in: their own if we ship it, else one of the same language,
- * else the default. A Cantonese speaker is never written to in English if zh-CN exists.
- */
-export function resolveLocale(
-  wanted: string | undefined,
-  available: readonly string[],
-  fallback: string,
-): string {
-  if (!wanted) return fallback;
-  const exact = available.find((l) => l.toLowerCase() === wanted.toLowerCase());
-  if (exact) return exact;
-  const language = wanted.split('-')[0]?.toLowerCase();
-  return available.find((l) => l.split('-')[0]?.toLowerCase() === language) ?? fallback;
 }
 
 /**

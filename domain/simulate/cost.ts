@@ -10,7 +10,9 @@ const MILLION = 1_000_000;
 /** The services whose fees are for messages delivered, not for the infrastructure (kept out of `infra…`). */
 export const MESSAGING_SERVICES: readonly string[] = ['SES', 'End User Messaging SMS'];
 
-export class InvalidUsageError extends ValidationError {}
+export class InvalidUsageError extends ValidationError {
+  override readonly name: string = 'InvalidUsageError';
+}
 
 export interface ForecastOptions {
   /** The region's price list (prices.ts); us-east-1 by default. */

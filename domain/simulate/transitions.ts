@@ -13,7 +13,9 @@ import { targetsOf, type Asl, type AslState } from '../journey/compile';
  * A path may end anywhere: an execution stopped or still running at the end of the period.
  */
 
-export class InvalidExecutionPathError extends ValidationError {}
+export class InvalidExecutionPathError extends ValidationError {
+  override readonly name: string = 'InvalidExecutionPathError';
+}
 
 type Definition = Asl | string;
 

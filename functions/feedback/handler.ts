@@ -10,7 +10,7 @@ import { linkOutlived } from '../../domain/erase';
 import { EventIdReusedError, ingestEvent, type IngestResult } from '../../domain/ingest';
 import { checkLinkFor, type FeedbackClaims } from '../../domain/messages/links';
 import { withoutControls } from '../../domain/events/text';
-import { resolveLocale } from '../../domain/messages/render';
+import { resolveLocale } from '../../domain/messages/locale';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import {
   answeringInputErrors,

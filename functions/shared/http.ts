@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { EventIdReusedError } from '../../domain/event-claim';
-import { linkProblemText, type LinkCheck } from '../../domain/messages/links';
+import type { LinkCheck } from '../../domain/messages/links';
 import {
   RapportError,
   ValidationError,
@@ -13,12 +13,20 @@ import {
 /** Largest request body Rapport accepts, in bytes (EventBridge's own entry limit). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export class PayloadTooLargeError extends RapportError {}
-export class MalformedJsonError extends ValidationError {}
+export class PayloadTooLargeError extends RapportError {
+  override readonly name: string = 'PayloadTooLargeError';
+}
+export class MalformedJsonError extends ValidationError {
+  override readonly name: string = 'MalformedJsonError';
+}
 /** A body in a form Rapport cannot read as given (its media type or its character set). */
-export class UnsupportedMediaTypeError extends ValidationError {}
+export class UnsupportedMediaTypeError extends ValidationError {
+  override readonly name: string = 'UnsupportedMediaTypeError';
+}
 /** A body whose bytes are not UTF-8 text. */
-export class InvalidEncodingError extends ValidationError {}
+export class InvalidEncodingError extends ValidationError {
+  override readonly name: string = 'InvalidEncodingError';
+}
 
 export function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
   return typeof event === 'object' && event !== null && 'requestContext' in event && 'rawPath' in event;
@@ -249,4 +257,13 @@ export function answeringInputErrors(handle: HttpHandler): HttpHandler {
       throw error;
     }
   };
+}
+
+/**
+ * Names the claims a refused link got wrong, for the page that says so (no values: they are echoed
+ * nowhere). Here rather than beside the claims' schemas, which the event endpoints never build.
+ */
+function linkProblemText(check: LinkCheck): string {
+  if (check.ok || !check.problems?.length) return '';
+  return check.problems.map((p) => `${p.field || 'claims'}: expected ${p.expected}`).join('; ');
 }

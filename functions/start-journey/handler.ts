@@ -23,7 +23,9 @@ export interface StartJourneyDeps extends Observability {
 }
 
 /** A start left for a later delivery: waiting for its turn would outlast this invocation. */
-export class StartDeferredError extends RapportError {}
+export class StartDeferredError extends RapportError {
+  override readonly name: string = 'StartDeferredError';
+}
 
 /** Starts made side by side in one invocation: enough to reach a consumer's rate through StartExecution's latency. */
 export const STARTS_SIDE_BY_SIDE = 4;

@@ -13,7 +13,9 @@ import { METRIC, type Observability } from '../shared/observability';
 export interface SweepWorkerHandlerDeps extends Observability, LifecycleDeps {}
 
 /** Some customers of a message could not take their turn now: the message comes back for them. */
-export class SweepTurnsFailedError extends RapportError {}
+export class SweepTurnsFailedError extends RapportError {
+  override readonly name: string = 'SweepTurnsFailedError';
+}
 
 /**
  * Consumes the sweep queue: each message's customers take their turn, one after another (see takeTurns).

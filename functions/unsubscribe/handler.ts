@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Clock } from '../../domain/clock';
 import { linkOutlived } from '../../domain/erase';
 import { checkLinkFor } from '../../domain/messages/links';
-import { resolveLocale } from '../../domain/messages/render';
+import { resolveLocale } from '../../domain/messages/locale';
 import type { CustomerStore } from '../../domain/ports';
 import { unsubscribeEmail } from '../../domain/profile/consent';
 import { updateProfile } from '../../domain/profile/update';

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { linkOutlived } from '../../domain/erase';
 import { checkLinkFor } from '../../domain/messages/links';
-import { resolveLocale } from '../../domain/messages/render';
+import { resolveLocale } from '../../domain/messages/locale';
 import { applyConsent, channelConsent, topicConsent, type ConsentChange } from '../../domain/profile/consent';
 import type { ConsentStatus } from '../../domain/profile/profile';
 import { updateProfile } from '../../domain/profile/update';

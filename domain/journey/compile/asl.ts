@@ -71,6 +71,7 @@ export interface Asl {
 
 /** Two states of one journey would share a name: the second would silently replace the first. */
 export class DuplicateStateError extends RapportError {
+  override readonly name: string = 'DuplicateStateError';
   constructor(readonly stateName: string) {
     super(
       `two states are both named "${stateName}": rename the step whose id makes this name (step ids must be unique and must not end in a suffix the compiler reserves)`,

@@ -21,7 +21,9 @@ import { rowReader, type HistoryRow } from './rows';
 import { HistoryTimeline, isProblem, type HistoryEvent } from './timeline';
 import { inShard, type Shard } from '../shard';
 
-export class HistoryValidationError extends ValidationError {}
+export class HistoryValidationError extends ValidationError {
+  override readonly name: string = 'HistoryValidationError';
+}
 
 export interface HistoryOptions {
   /** Names the file in problems, e.g. its path. */
