@@ -80,7 +80,8 @@ export class AlarmTopic extends Construct {
 /**
  * Gives every alarm of the scope it is applied to the alarm topic as alarm and OK action (an OK says the
  * trouble is over), so a new alarm cannot be left out. An alarm without a runbook key in its description
- * (alarm.ts rapportAlarm) is a synth error: the README runbook must say what to do about it.
+ * (alarm.ts rapportAlarm) is a synth error: the README runbook must say what to do about it; so is one
+ * not named after the stack, which the topic would refuse.
  */
 export class AlarmActions implements IAspect {
   private readonly seen = new WeakSet<IConstruct>();
@@ -109,6 +110,12 @@ export class AlarmActions implements IAspect {
       Annotations.of(alarm).addError(
         'Every alarm ends its description with "(runbook: <key>)" and has an entry in README ' +
           '"Runbook: alarms": create it with rapportAlarm (infra/alarm.ts)',
+      );
+    // The topic policy lets CloudWatch publish for these names only: another would notify no one.
+    const prefix = `${Stack.of(alarm).stackName}-`;
+    if (typeof alarm.alarmName !== 'string' || !alarm.alarmName.startsWith(prefix))
+      Annotations.of(alarm).addError(
+        `Every alarm is named ${prefix}<runbook key>: create it with rapportAlarm`,
       );
   }
 }

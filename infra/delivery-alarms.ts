@@ -64,7 +64,7 @@ export function sesAlarms(scope: Construct, settings: AlarmSettings): Alarm[] {
     new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.minutes(15) });
   const levels = [
     ['warning', 'Warning', 'find what is bouncing before SES reviews the account'],
-    ['critical', 'Critical', 'stop marketing sends (pause the journeys) and find the cause now'],
+    ['critical', 'Critical', 'find the journey at fault now, or pause sending through the configuration set'],
   ] as const;
   return levels.flatMap(([level, Level, todo]) => [
     rapportAlarm(scope, `SesBounceRate${Level}Alarm`, {

@@ -148,6 +148,7 @@ describe('every alarm', () => {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     new CfnAlarm(small, 'Bare', {
+      alarmName: 'Small-lambda-errors-bare',
       alarmDescription: 'a bare one (runbook: lambda-errors)',
       comparisonOperator: 'GreaterThanThreshold',
       evaluationPeriods: 1,
@@ -175,7 +176,11 @@ describe('every alarm', () => {
       expect(a.AlarmActions).toEqual([topicRef]);
       expect(a.OKActions).toEqual([topicRef]);
     }
-    Annotations.fromStack(small).hasError('/Small/NoRunbook', Match.stringLikeRegexp('runbook'));
+    const errors = Annotations.fromStack(small).findError('*', Match.anyValue());
+    expect(errors.map((e) => [e.id, String(e.entry.data)])).toEqual([
+      ['/Small/NoRunbook', expect.stringContaining('(runbook: <key>)')],
+      ['/Small/NoRunbook', expect.stringContaining('named Small-')],
+    ]);
     Annotations.fromStack(small).hasWarning('/Small/Topic', Match.stringLikeRegexp('alarmEmails'));
   });
 });
