@@ -40,6 +40,11 @@ export function runbookKeyOf(description: string): string | undefined {
   return /\(runbook: ([a-z0-9-]+)\)$/.exec(description)?.[1];
 }
 
+/** 0.0005 → `0.05%`, without the float noise of a plain `* 100` (0.07 * 100 is 7.000000000000001). */
+export function percent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(6))}%`;
+}
+
 export interface RapportAlarmProps {
   runbook: RunbookKey;
   /** What the alarm is about when its kind has several (a function, a journey, a queue): in its name. */

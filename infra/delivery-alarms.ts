@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { rapportAlarm } from './alarm';
+import { percent, rapportAlarm } from './alarm';
 import type { AlarmSettings } from './alarm-settings';
 
 const PERIOD = Duration.minutes(5);
@@ -69,14 +69,14 @@ export function sesAlarms(scope: Construct, settings: AlarmSettings): Alarm[] {
   return levels.flatMap(([level, Level, todo]) => [
     rapportAlarm(scope, `SesBounceRate${Level}Alarm`, {
       runbook: `ses-bounce-rate-${level}`,
-      description: `The SES account's bounce rate is ${settings[`sesBounceRate${Level}`] * 100}% or more (SES reviews at 5%, may pause sending at 10%): ${todo}`,
+      description: `The SES account's bounce rate is ${percent(settings[`sesBounceRate${Level}`])} or more (SES reviews at 5%, may pause sending at 10%): ${todo}`,
       metric: reputation('Reputation.BounceRate'),
       threshold: settings[`sesBounceRate${Level}`],
       treatMissingData: TreatMissingData.IGNORE,
     }),
     rapportAlarm(scope, `SesComplaintRate${Level}Alarm`, {
       runbook: `ses-complaint-rate-${level}`,
-      description: `The SES account's complaint rate is ${settings[`sesComplaintRate${Level}`] * 100}% or more (SES reviews at 0.1%, may pause sending at 0.5%): ${todo}`,
+      description: `The SES account's complaint rate is ${percent(settings[`sesComplaintRate${Level}`])} or more (SES reviews at 0.1%, may pause sending at 0.5%): ${todo}`,
       metric: reputation('Reputation.ComplaintRate'),
       threshold: settings[`sesComplaintRate${Level}`],
       treatMissingData: TreatMissingData.IGNORE,
@@ -97,14 +97,14 @@ export function smsAlarms(scope: Construct, settings: AlarmSettings): Alarm[] {
   return [
     rapportAlarm(scope, 'SmsSpendAlarm', {
       runbook: 'sms-spend',
-      description: `SMS spend this month reached $${spend.toFixed(2)}, ${settings.smsSpendShare * 100}% of the $${settings.smsSpendLimitUsd} limit (alarms.smsSpendLimitUsd): at the limit End User Messaging stops sending`,
+      description: `SMS spend this month reached $${spend.toFixed(2)}, ${percent(settings.smsSpendShare)} of the $${settings.smsSpendLimitUsd} limit (alarms.smsSpendLimitUsd): at the limit End User Messaging stops sending`,
       metric: sms('TextMessageMonthlySpend', 'Maximum'),
       threshold: spend,
       treatMissingData: TreatMissingData.IGNORE,
     }),
     rapportAlarm(scope, 'SmsDeliveryFailuresAlarm', {
       runbook: 'sms-delivery-failures',
-      description: `${settings.smsDeliveryFailureRate * 100}% or more of the text message parts sent in an hour were not delivered: look at the SMS event destination or the carriers' answers`,
+      description: `${percent(settings.smsDeliveryFailureRate)} or more of the text message parts sent in an hour were not delivered: look at the SMS event destination or the carriers' answers`,
       metric: new MathExpression({
         // Over an hour: delivery receipts come after the send (and may repeat, which only reads low).
         expression: `IF(sent >= ${settings.smsMinParts}, 1 - FILL(delivered, 0) / sent, 0)`,

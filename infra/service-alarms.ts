@@ -5,7 +5,7 @@ import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { DUE_INDEX } from '../adapters/dynamodb/table';
 import type { FunctionName } from '../functions/routes';
-import { rapportAlarm } from './alarm';
+import { percent, rapportAlarm } from './alarm';
 import type { AlarmSettings } from './alarm-settings';
 import type { HandlerFunction } from './handler-function';
 import { pascalCase } from './names';
@@ -31,7 +31,7 @@ export function functionAlarms(
       rapportAlarm(scope, `${id}ErrorsAlarm`, {
         runbook: 'lambda-errors',
         subject: name,
-        description: `${name} failed in ${settings.lambdaErrorRate * 100}% or more of its invocations in 5 minutes: read its log group for the errors`,
+        description: `${name} failed in ${percent(settings.lambdaErrorRate)} or more of its invocations in 5 minutes: read its log group for the errors`,
         metric: new MathExpression({
           expression: 'IF(FILL(errors, 0) >= 1, FILL(errors, 0) / invocations, 0)',
           usingMetrics: { errors, invocations },
@@ -44,7 +44,7 @@ export function functionAlarms(
       rapportAlarm(scope, `${id}ThrottlesAlarm`, {
         runbook: 'lambda-throttles',
         subject: name,
-        description: `${name} was refused for concurrency in ${settings.lambdaThrottleRate * 100}% or more of its invocations for 15 minutes: look at the account's concurrent executions and the function's reservation`,
+        description: `${name} was refused for concurrency in ${percent(settings.lambdaThrottleRate)} or more of its invocations for 15 minutes: look at the account's concurrent executions and the function's reservation`,
         metric: new MathExpression({
           expression:
             'IF(FILL(throttles, 0) >= 1, FILL(throttles, 0) / (FILL(invocations, 0) + FILL(throttles, 0)), 0)',
@@ -162,7 +162,7 @@ export function apiAlarms(scope: Construct, httpApi: HttpApi, settings: AlarmSet
   return [
     rapportAlarm(scope, 'ApiServerErrorRateAlarm', {
       runbook: 'api-5xx-rate',
-      description: `${settings.apiServerErrorRate * 100}% or more of the HTTP API's requests got a 5xx in 5 minutes: read the access log and the logs of accept-event, ingest-event, unsubscribe and feedback`,
+      description: `${percent(settings.apiServerErrorRate)} or more of the HTTP API's requests got a 5xx in 5 minutes: read the access log and the logs of accept-event, ingest-event, unsubscribe and feedback`,
       metric: new MathExpression({
         expression: `IF(requests >= ${settings.apiMinRequests}, FILL(serverErrors, 0) / requests, 0)`,
         usingMetrics: { requests, serverErrors },

@@ -4,7 +4,7 @@ import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnAlarm, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { FUNCTIONS } from '../../functions/routes';
-import { RUNBOOK, rapportAlarm, runbookKeyOf } from '../../infra/alarm';
+import { percent, RUNBOOK, rapportAlarm, runbookKeyOf } from '../../infra/alarm';
 import { checkAlarmEmails, checkAlarmSettings, DEFAULT_ALARM_SETTINGS } from '../../infra/alarm-settings';
 import { AlarmActions, AlarmTopic } from '../../infra/alarm-topic';
 import { buildApp } from '../../infra/build-app';
@@ -391,6 +391,10 @@ describe('settings (context alarms and alarmEmails)', () => {
       /context alarms\.sesBounceRateWarning: got 0\.05; expected less than alarms\.sesBounceRateCritical \(0\.04\)/,
     );
     expect(checkAlarmSettings(undefined)).toEqual(DEFAULT_ALARM_SETTINGS);
+  });
+
+  it('read in alarm descriptions as percentages without float noise', () => {
+    expect([0.07, 0.0005, 0.0008, 0.1].map(percent)).toEqual(['7%', '0.05%', '0.08%', '10%']);
   });
 
   it('are checked when the app is built, before any stack', () => {
