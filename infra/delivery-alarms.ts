@@ -20,7 +20,9 @@ export interface DeadLetterView {
  * (they are deleted after 14 days), and one that fires again when more arrive, since the depth alarm stays
  * in ALARM and says nothing of a second failure. Arrivals are read off the depth, not NumberOfMessagesSent:
  * SQS does not count in NumberOfMessagesSent the messages a redrive policy moves to a dead-letter queue
- * (SQS Developer Guide, "Troubleshooting dead-letter queues"), which is how three of these fill.
+ * (SQS Developer Guide, "Troubleshooting dead-letter queues"), which is how three of these fill. The
+ * first message into an empty queue is the depth alarm's to report (an idle queue may have published no
+ * depth to take a difference from); DIFF in an alarm as cdklabs/construct-hub uses it.
  */
 export function deadLetterAlarms(
   scope: Construct,
