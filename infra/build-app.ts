@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
+import { checkAlarmEmails, checkAlarmSettings } from './alarm-settings';
 import { checkScale, checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, InvalidSettingError } from './names';
 import { DEFAULT_SENDER_ADDRESS, PROJECT_ROOT, RapportStack } from './rapport-stack';
 
@@ -22,6 +23,9 @@ export interface BuildAppOptions {
  *   sweepEvery      minutes between two sweeps of due customers, 1 to 1440 (default 60)
  *   scale           how Rapport is sized (domain/config/scale.ts): any of its fields, the rest default,
  *                   e.g. "scale": { "dueShards": 128 } in cdk.json or -c 'scale={"startsPerSecond":200}'
+ *   alarms          alarm thresholds (infra/alarm-settings.ts): any of its fields, the rest default,
+ *                   e.g. -c 'alarms={"apiLatencyP99Ms":1500}'
+ *   alarmEmails     addresses subscribed to the alarm topic: a list, or -c alarmEmails=a@x.org,b@y.org
  */
 export function buildApp(options: BuildAppOptions = {}): {
   app: App;
@@ -54,6 +58,8 @@ export function buildApp(options: BuildAppOptions = {}): {
     // A number in cdk.json, a string from `-c sweepEvery=15`: checkSweepEvery takes both.
     sweepEvery: checkSweepEvery(setting('sweepEvery') ?? DEFAULT_SWEEP_EVERY_MINUTES),
     scale: checkScale(setting('scale')),
+    alarms: checkAlarmSettings(setting('alarms')),
+    alarmEmails: checkAlarmEmails(setting('alarmEmails')),
   });
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

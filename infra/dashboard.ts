@@ -1,9 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
-  Alarm,
+  type Alarm,
   AlarmStatusWidget,
-  ComparisonOperator,
   Dashboard,
   GraphWidget,
   Metric,
@@ -13,11 +12,12 @@ import {
   type IMetric,
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions/routes';
 import { SKIP_REASONS } from '../domain/ports';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, skippedMetric } from '../functions/shared/observability';
+import { rapportAlarm, type RunbookKey } from './alarm';
+import type { DeadLetterView } from './delivery-alarms';
 import type { HandlerFunction } from './handler-function';
 import type { JourneyStateMachine } from './journey-state-machine';
 
@@ -27,7 +27,7 @@ export interface RapportDashboardProps {
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
   /** Work that failed for good, each queue with what it holds: anything in one needs a person. */
-  deadLetters: { title: string; queue: IQueue }[];
+  deadLetters: readonly DeadLetterView[];
   /** Rows after these, e.g. open executions against the quota (open-executions.ts). */
   moreRows?: IWidget[][];
 }
@@ -172,19 +172,19 @@ export class RapportDashboard extends Construct {
         custom(METRIC.sweepItemsParked, METRIC.sweepItemsFailed, METRIC.occasionsMissed),
       ),
     ]);
-    const deadLetters = props.deadLetters.map(({ title, queue }) => ({
+    const deadLetters = props.deadLetters.map(({ key, title, queue }) => ({
+      key,
       title,
       queue,
       depth: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
     }));
-    this.deadLetterAlarms = deadLetters.map(({ title, queue, depth }) =>
+    this.deadLetterAlarms = deadLetters.map(({ key, title, queue, depth }) =>
       // Named after the queue, not its position: reordering the list must not replace the alarms.
-      anyAlarm(
-        this,
-        `${queue.node.id}Alarm`,
-        depth,
-        `${title}: look at the messages in the queue, fix the cause, then redrive them`,
-      ),
+      anyAlarm(this, `${queue.node.id}Alarm`, depth, {
+        runbook: 'dead-letters',
+        subject: key,
+        description: `${title}: look at the messages in the queue, fix the cause, then redrive them`,
+      }),
     );
     rows.push([
       ...deadLetters.map(
@@ -194,17 +194,20 @@ export class RapportDashboard extends Construct {
     ]);
 
     [this.messagesFailedAlarm, this.messagesInDoubtAlarm] = this.failedMessages(rows);
-    this.parkedAlarm = anyAlarm(
-      this,
-      'SweepItemsParkedAlarm',
-      rapportMetric(METRIC.sweepItemsParked),
-      'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
-    );
+    this.parkedAlarm = anyAlarm(this, 'SweepItemsParkedAlarm', rapportMetric(METRIC.sweepItemsParked), {
+      runbook: 'sweep-parked',
+      description:
+        'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
+    });
     this.occasionsMissedAlarm = anyAlarm(
       this,
       'OccasionsMissedAlarm',
       rapportMetric(METRIC.occasionsMissed),
-      'The sweep found a holiday or birthday more than a day after its due time and did not start it: read the "occasion missed" log lines; look at the sweep queue backlog and the sweeps left unfinished (SweepShardsLeft), and raise scale.sweepConcurrency or the sweep frequency',
+      {
+        runbook: 'occasions-missed',
+        description:
+          'The sweep found a holiday or birthday more than a day after its due time and did not start it: read the "occasion missed" log lines; look at the sweep queue backlog and the sweeps left unfinished (SweepShardsLeft), and raise scale.sweepConcurrency or the sweep frequency',
+      },
     );
     rows.push([
       new AlarmStatusWidget({
@@ -227,18 +230,16 @@ export class RapportDashboard extends Construct {
     const failed = rapportMetric(METRIC.messagesFailed);
     const inDoubt = rapportMetric(METRIC.messagesInDoubt);
     const alarms: [Alarm, Alarm] = [
-      anyAlarm(
-        this,
-        'MessagesFailedAlarm',
-        failed,
-        'A send step gave up after its retries: find the message records with status "failed" and their error, fix the cause',
-      ),
-      anyAlarm(
-        this,
-        'MessagesInDoubtAlarm',
-        inDoubt,
-        'A message may or may not have gone out (its provider answer was lost, or its send stopped between the claim and the answer): find the message records with status "in-doubt" (inDoubtReason says why) and look for their message key in the provider\'s log; they are never sent again',
-      ),
+      anyAlarm(this, 'MessagesFailedAlarm', failed, {
+        runbook: 'messages-failed',
+        description:
+          'A send step gave up after its retries: find the message records with status "failed" and their error, fix the cause',
+      }),
+      anyAlarm(this, 'MessagesInDoubtAlarm', inDoubt, {
+        runbook: 'messages-in-doubt',
+        description:
+          'A message may or may not have gone out (its provider answer was lost, or its send stopped between the claim and the answer): find the message records with status "in-doubt" (inDoubtReason says why) and look for their message key in the provider\'s log; they are never sent again',
+      }),
     ];
     rows.push([
       new GraphWidget({
@@ -259,13 +260,16 @@ export class RapportDashboard extends Construct {
  * needs a person. A metric that is published only when something happens has no datapoint otherwise,
  * which is fine.
  */
-function anyAlarm(scope: Construct, id: string, metric: IMetric, alarmDescription: string): Alarm {
-  return new Alarm(scope, id, {
-    alarmDescription,
+function anyAlarm(
+  scope: Construct,
+  id: string,
+  metric: IMetric,
+  what: { runbook: RunbookKey; subject?: string; description: string },
+): Alarm {
+  return rapportAlarm(scope, id, {
+    ...what,
     metric,
     threshold: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
 }

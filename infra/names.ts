@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import { DEFAULT_SCALE, Scale } from '../domain/config/scale';
 
 /** A deployment setting (CDK context) that cannot work as given. */
@@ -78,7 +79,22 @@ export function checkSweepEvery(value: unknown): number {
  * or as JSON text from `-c scale={"dueShards":128}`. Each wrong field is named, with what it expects.
  */
 export function checkScale(value: unknown): Scale {
-  if (value === undefined) return DEFAULT_SCALE;
+  return checkPartialSetting('scale', Scale.partial(), DEFAULT_SCALE, value, '{"dueShards":128}');
+}
+
+/**
+ * Checks a context setting that is an object of some of a schema's fields (the others take `defaults`'),
+ * from cdk.json, or as JSON text from `-c key={...}`. Each wrong field is named, with what it expects;
+ * `example` is an object the setting would accept.
+ */
+export function checkPartialSetting<T extends object>(
+  key: string,
+  partial: z.ZodType<Partial<T>>,
+  defaults: T,
+  value: unknown,
+  example: string,
+): T {
+  if (value === undefined) return defaults;
   let given: unknown = value;
   if (typeof value === 'string') {
     try {
@@ -87,22 +103,23 @@ export function checkScale(value: unknown): Scale {
       given = value;
     }
   }
-  const parsed = Scale.partial().safeParse(given);
+  const parsed = partial.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       if (issue.code === 'unrecognized_keys')
-        return `context scale: got the unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+        return `context ${key}: got the unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
       if (issue.path.length === 0)
-        return `context scale: got ${JSON.stringify(given)}; expected an object such as {"dueShards":128}`;
+        return `context ${key}: got ${JSON.stringify(given)}; expected an object such as ${example}`;
       const got = (given as Record<PropertyKey, unknown>)[issue.path[0]!];
       const expected = issue.message.replace(/^expected: /, '');
-      return `context scale.${issue.path.join('.')}: got ${JSON.stringify(got)}; expected ${expected}`;
+      return `context ${key}.${issue.path.join('.')}: got ${JSON.stringify(got)}; expected ${expected}`;
     });
     throw new InvalidSettingError(
-      `${problems.join('\n')}\n(scale has the fields ${Object.keys(DEFAULT_SCALE).join(', ')}; any left out take their default)`,
+      `${problems.join('\n')}\n(${key} has the fields ${Object.keys(defaults).join(', ')}; any left out take their default)`,
     );
   }
-  const scale: Scale = { ...DEFAULT_SCALE };
-  for (const [k, v] of Object.entries(parsed.data)) if (v !== undefined) scale[k as keyof Scale] = v;
-  return scale;
+  const setting: T = { ...defaults };
+  for (const [k, v] of Object.entries(parsed.data))
+    if (v !== undefined) (setting as Record<string, unknown>)[k] = v;
+  return setting;
 }

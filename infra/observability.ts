@@ -1,13 +1,17 @@
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../functions/routes';
+import type { AlarmSettings } from './alarm-settings';
+import { AlarmTopic } from './alarm-topic';
 import { RapportDashboard } from './dashboard';
+import { deadLetterAlarms, sesAlarms, smsAlarms, type DeadLetterView } from './delivery-alarms';
 import type { HandlerFunction } from './handler-function';
 import type { JourneyStateMachine } from './journey-state-machine';
 import { openExecutions } from './open-executions';
 import { queueBacklog, type WorkQueueView } from './queue-backlog';
+import { apiAlarms, functionAlarms, journeyAlarms, tableAlarms } from './service-alarms';
 import { StackPart } from './stack-part';
 
 export interface ObservabilityProps {
@@ -15,16 +19,25 @@ export interface ObservabilityProps {
   journeys: Record<string, JourneyStateMachine>;
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
-  deadLetters: { title: string; queue: IQueue }[];
+  table: Table;
+  deadLetters: readonly DeadLetterView[];
   /** The queues between functions: their backlog, graphed. */
   workQueues: readonly WorkQueueView[];
+  /** Thresholds of the alarms (context alarms). */
+  alarms: AlarmSettings;
+  /** Subscribed to the alarm topic (context alarmEmails). */
+  alarmEmails: readonly string[];
 }
 
-/** The dashboard and the alarms: is Rapport working, and is it near a limit. */
+/** The dashboard and the alarms: is Rapport working, is it near a limit, and who is told. */
 export class Observability extends StackPart {
   readonly dashboard: RapportDashboard;
   /** In alarm when Rapport opens executions fast enough to near the account's quota (open-executions.ts). */
   readonly openExecutionsAlarm: Alarm;
+  /** Every alarm's alarm and OK action (the stack applies AlarmActions with it). */
+  readonly alarmTopic: AlarmTopic;
+  /** The alarms on AWS services' own metrics (Lambda, Step Functions, DynamoDB, API, SQS, SES, SMS). */
+  readonly serviceAlarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -38,5 +51,16 @@ export class Observability extends StackPart {
       deadLetters: props.deadLetters,
       moreRows: [queueBacklog(props.workQueues), open.widgets],
     });
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { emails: props.alarmEmails });
+    const settings = props.alarms;
+    this.serviceAlarms = [
+      ...functionAlarms(this, props.functions, settings),
+      ...journeyAlarms(this, props.journeys, settings),
+      ...tableAlarms(this, props.table, settings),
+      ...apiAlarms(this, props.httpApi, settings),
+      ...deadLetterAlarms(this, props.deadLetters, settings),
+      ...sesAlarms(this, settings),
+      ...smsAlarms(this, settings),
+    ];
   }
 }

@@ -1,9 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import {
-  Alarm,
   AlarmStatusWidget,
-  ComparisonOperator,
   GraphWidget,
+  type Alarm,
   MathExpression,
   TreatMissingData,
   type IWidget,
@@ -12,6 +11,7 @@ import type { Construct } from 'constructs';
 import { AWS_QUOTAS } from '../domain/config/scale';
 import { MAX_EXECUTION_SECONDS } from '../domain/journey/limits';
 import { METRIC } from '../functions/shared/observability';
+import { rapportAlarm } from './alarm';
 import { rapportMetric } from './dashboard';
 
 /** Alarm at this share of the open-executions quota: time to ask for more, or to end journeys sooner. */
@@ -47,16 +47,15 @@ export function openExecutions(scope: Construct): { widgets: IWidget[]; alarm: A
     period: DAY,
   });
   const startedThisWeek = rapportMetric(METRIC.journeysStarted).with({ period: Duration.days(7) });
-  const alarm = new Alarm(scope, 'OpenExecutionsAlarm', {
-    alarmDescription:
+  const alarm = rapportAlarm(scope, 'OpenExecutionsAlarm', {
+    runbook: 'open-executions',
+    description:
       `Rapport started ${threshold} or more journeys in 7 days: with what was already open, the account ` +
       `may reach its ${quota} open Standard executions (StartExecution then fails with ExecutionLimitExceeded). ` +
       'Look at the dashboard graph "Open executions", ask for a higher quota (Service Quotas, Step Functions), ' +
       'or shorten the longest journeys',
     metric: startedThisWeek,
     threshold,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
   // Longer than the longest execution (a year), within the 455 days CloudWatch keeps hourly data for.

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CfnOutput, RemovalPolicy, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, RemovalPolicy, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
@@ -12,6 +12,8 @@ import { DEFAULT_SCALE, type Scale } from '../domain/config/scale';
 import { TASK_EVENT } from '../domain/journey/compile';
 import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
 import type { FunctionName } from '../functions/routes';
+import { DEFAULT_ALARM_SETTINGS, type AlarmSettings } from './alarm-settings';
+import { AlarmActions } from './alarm-topic';
 import { EventsApi } from './events-api';
 import type { HandlerFunction } from './handler-function';
 import { stateMachineArnPrefix, type JourneyStateMachine } from './journey-state-machine';
@@ -69,6 +71,10 @@ export interface RapportStackProps extends StackProps {
   sweepEvery?: number | undefined;
   /** How Rapport is sized: shards, rates and concurrencies (domain/config/scale.ts); default DEFAULT_SCALE. */
   scale?: Scale | undefined;
+  /** Thresholds of the alarms (alarm-settings.ts); default DEFAULT_ALARM_SETTINGS. */
+  alarms?: AlarmSettings | undefined;
+  /** Email addresses subscribed to the alarm topic; default none (a synth warning says so). */
+  alarmEmails?: readonly string[] | undefined;
 }
 
 /**
@@ -155,7 +161,9 @@ export class RapportStack extends StackOfParts {
     });
     this.journeys = this.journeysPart.stateMachines;
     this.functions = this.functionsByName();
-    this.observability = this.observe();
+    this.observability = this.observe(props);
+    // In one place, over the whole stack: an alarm added anywhere, later, reaches a person too.
+    Aspects.of(this).add(new AlarmActions(this.observability.alarmTopic.topic));
     this.outputs(publicBaseUrl, sweepEvery);
   }
 
@@ -187,28 +195,49 @@ export class RapportStack extends StackOfParts {
   }
 
   /** The dashboard and alarms over every part: the dead-letter queues each with what it holds. */
-  private observe(): Observability {
+  private observe(props: RapportStackProps): Observability {
     return new Observability(this, 'Observability', {
       dashboardName: NAMES.dashboard,
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,
+      table: this.table,
+      alarms: props.alarms ?? DEFAULT_ALARM_SETTINGS,
+      alarmEmails: props.alarmEmails ?? [],
       workQueues: [
         { title: 'Events waiting for ingest', queue: this.events.ingestQueue },
         { title: 'Journey starts waiting', queue: this.starts.queue },
         { title: 'Customers waiting for their sweep turn', queue: this.sweeping.queue },
       ],
       deadLetters: [
-        { title: 'Events not ingested (rapport-ingest-dlq)', queue: this.events.ingestQueueDeadLetters },
         {
+          key: 'ingest',
+          title: 'Events not ingested (rapport-ingest-dlq)',
+          queue: this.events.ingestQueueDeadLetters,
+        },
+        {
+          key: 'bus',
           title: 'Events EventBridge could not queue, or not ingested before the queue (dead-letter queue)',
           queue: this.events.ingestDeadLetters,
         },
-        { title: 'Journey starts not made (rapport-starts-dlq)', queue: this.starts.deadLetters },
-        { title: 'Sweep turns that kept failing (rapport-sweep-dlq)', queue: this.sweeping.queueDeadLetters },
-        { title: 'Sweeps not delivered or failed (dead-letter queue)', queue: this.sweeping.deadLetters },
+        {
+          key: 'starts',
+          title: 'Journey starts not made (rapport-starts-dlq)',
+          queue: this.starts.deadLetters,
+        },
+        {
+          key: 'sweep',
+          title: 'Sweep turns that kept failing (rapport-sweep-dlq)',
+          queue: this.sweeping.queueDeadLetters,
+        },
+        {
+          key: 'sweep-schedule',
+          title: 'Sweeps not delivered or failed (dead-letter queue)',
+          queue: this.sweeping.deadLetters,
+        },
         // A bounce, complaint or STOP lost here is an address not suppressed: the one that must not wait.
         {
+          key: 'feedback',
           title: 'Bounces, complaints, STOP replies not handled (dead-letter queue)',
           queue: this.messaging.feedbackDeadLetters,
         },
@@ -263,6 +292,11 @@ export class RapportStack extends StackOfParts {
       value: publicBaseUrl,
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description:
+        'Every alarm notifies this topic (alarm and OK); subscribe more people or a chat integration to it',
+      value: this.observability.alarmTopic.topic.topicArn,
+    });
     this.queueOutputs();
     new CfnOutput(this, 'InboundSmsTopicArn', {
       description:
