@@ -11,15 +11,7 @@ import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability, METRIC } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
-import {
-  fixture,
-  killedSendClaim,
-  mockedProviders,
-  seedProfile,
-  startDynalite,
-  type LocalDynamo,
-  type Table,
-} from './support';
+import { fixture, killedSendClaim, sendingOnDynalite, seedProfile, type Table } from './support';
 
 /**
  * Issue 10, stuck `sending` records, through the send-message handler on dynalite: Step Functions runs
@@ -30,20 +22,10 @@ const CLAIMED = '2026-11-22T10:00:00.000Z';
 const task = fixture<SendMessageInput>('sfn-send-message-task.json');
 const key = messageKey(task.executionId, task.stepId);
 
-let dynamo: LocalDynamo;
 let table: Table;
-const { sesClient, ses, smsClient, sms } = mockedProviders();
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  ses.restore();
-  sms.restore();
-  await dynamo?.stop();
-});
+const { sesClient, ses, smsClient, sms, dynamo } = sendingOnDynalite();
 beforeEach(async () => {
-  table = await dynamo.freshTable();
+  table = await dynamo().freshTable();
   ses.reset();
   ses.on(SendRawEmailCommand).resolves({ MessageId: 'must-not-be-sent' });
   sms.reset();

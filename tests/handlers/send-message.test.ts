@@ -30,15 +30,7 @@ import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
-import {
-  type Item,
-  type LocalDynamo,
-  type Table,
-  fixture,
-  mockedProviders,
-  seedProfile as seedProfileIn,
-  startDynalite,
-} from './support';
+import { type Item, type Table, fixture, sendingOnDynalite, seedProfile as seedProfileIn } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const NOW = '2026-11-22T10:00:03.000Z';
@@ -49,21 +41,11 @@ const TASK_FIXTURE = 'sfn-send-message-task.json';
 const UNSUBSCRIBE_URL =
   /^https:\/\/abc123defg\.execute-api\.eu-west-1\.amazonaws\.com\/unsubscribe\?token=[\w-]+\.[\w-]+$/;
 
-let dynamo: LocalDynamo;
 let table: Table;
-const { sesClient, ses, smsClient, sms } = mockedProviders();
+const { sesClient, ses, smsClient, sms, dynamo } = sendingOnDynalite();
 let sesMessageIds = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  ses.restore();
-  sms.restore();
-  await dynamo?.stop();
-});
 beforeEach(async () => {
-  table = await dynamo.freshTable();
+  table = await dynamo().freshTable();
   ses.reset();
   ses.on(SendRawEmailCommand).callsFake(async () => ({ MessageId: `ses-${++sesMessageIds}` }));
   sms.reset();

@@ -13,7 +13,7 @@ import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { countCalls } from '../support/sdk-calls';
 import { WORKFLOWS_DIR } from '../support/local';
-import { type LocalDynamo, fixture, mockedProviders, PURCHASE, startDynalite } from './support';
+import { fixture, PURCHASE, sendingOnDynalite } from './support';
 
 /**
  * A send trusts the profile's suppression check instead of reading the list (see suppressionChecked), so
@@ -22,20 +22,10 @@ import { type LocalDynamo, fixture, mockedProviders, PURCHASE, startDynalite } f
  */
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const clock = fixedClock('2026-11-22T10:00:03.000Z');
-let dynamo: LocalDynamo;
-const { sesClient, ses, smsClient, sms } = mockedProviders();
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  ses.restore();
-  sms.restore();
-  await dynamo?.stop();
-});
+const { sesClient, ses, smsClient, dynamo } = sendingOnDynalite();
 
 it('a new customer whose address a complaint listed before: skipped/suppressed, no read of the list, no email', async () => {
-  const table = await dynamo.freshTable();
+  const table = await dynamo().freshTable();
   ses.reset();
   ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
   await table.store.putSuppression({
@@ -66,7 +56,7 @@ it('a new customer whose address a complaint listed before: skipped/suppressed, 
     publicBaseUrl: 'https://rapport.example/',
     linkSecret: async () => 'secret',
   });
-  const dynamodb = countCalls(dynamo.client);
+  const dynamodb = countCalls(dynamo().client);
   const task = fixture<SendMessageInput>('sfn-send-message-task.json');
   const result: SendMessageResult = await invokeLambda('rapport-send-message', send, task);
   expect(result).toMatchObject({ status: 'skipped', reason: 'suppressed' });

@@ -164,6 +164,28 @@ export function mockedProviders() {
 }
 
 /**
+ * For a test file that sends through dynalite: dynalite started before its tests and the provider mocks
+ * restored after them. `dynamo()` is the running dynalite (only inside a test or hook).
+ */
+export function sendingOnDynalite() {
+  const providers = mockedProviders();
+  let running: LocalDynamo | undefined;
+  beforeAll(async () => {
+    running = await startDynalite();
+  });
+  afterAll(async () => {
+    providers.ses.restore();
+    providers.sms.restore();
+    await running?.stop();
+  });
+  const dynamo = (): LocalDynamo => {
+    if (!running) throw new Error('dynalite is started in beforeAll: use dynamo() inside a test or hook');
+    return running;
+  };
+  return { ...providers, dynamo };
+}
+
+/**
  * An SQS batch as the event source mapping delivers it, from the fixture's first record: one record per
  * body (JSON-encoded, as SendMessageBatch and an EventBridge rule's SQS target put it).
  */
