@@ -4,7 +4,6 @@ import { shardOf } from '../dynamodb/due-shard';
 import { byteOrder, DueIndex, profileKey } from './due-index';
 import { definedOnly, Items, jsonBytes, listBytes, type StoreMeter } from './items';
 import { VersionConflictError } from '../../domain/errors';
-import type { JourneyInput } from '../../domain/journey/compile';
 import type {
   AddressUse,
   AwaitRecord,
@@ -13,9 +12,6 @@ import type {
   DuePlace,
   DueWork,
   JourneyEntryRecord,
-  JourneyStarter,
-  LifecycleChange,
-  LifecyclePublisher,
   MessageRecord,
   StoredEvent,
   SuppressionRecord,
@@ -24,6 +20,8 @@ import type {
 } from '../../domain/ports';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
+
+export { memoryPublisher, memoryStarter } from './starter';
 
 /** One customer's items besides the profile, each keyed as its DynamoDB sort key orders it. */
 interface CustomerItems {
@@ -314,30 +312,6 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     customers.delete(customerId);
     return deleted;
   }
-}
-
-/** Records starts by name with Step Functions' semantics: a name starts at most one execution. */
-export function memoryStarter(): JourneyStarter & { started: Map<string, JourneyInput>; stopped: string[] } {
-  const started = new Map<string, JourneyInput>();
-  const stopped: string[] = [];
-  return {
-    started,
-    stopped,
-    stop: async (executionArn) => void stopped.push(executionArn),
-    resume: async () => 'gone' as const,
-    executionArn: ({ executionName }) => `arn:test:execution:${executionName}`,
-    start: async ({ executionName, input }) => {
-      const alreadyStarted = started.has(executionName);
-      if (!alreadyStarted) started.set(executionName, structuredClone(input));
-      return { executionArn: `arn:test:execution:${executionName}`, alreadyStarted };
-    },
-  };
-}
-
-/** Keeps what was announced, in order, repeats included (the bus is at least once too). */
-export function memoryPublisher(): LifecyclePublisher & { published: LifecycleChange[] } {
-  const published: LifecycleChange[] = [];
-  return { published, publish: async (changes) => void published.push(...structuredClone(changes)) };
 }
 
 /** The table key an index entry ties on (the customer's profile, or the event's record). */
