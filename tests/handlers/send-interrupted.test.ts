@@ -1,17 +1,14 @@
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { createSesMailer } from '../../adapters/email/ses-mailer';
-import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import { SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { SEND_TIMEOUT_SECONDS } from '../../domain/messages/interrupted';
-import { createRenderer } from '../../domain/messages/render';
 import { messageKey, type SendMessageInput } from '../../domain/messages/send';
-import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability, METRIC } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
 import { fixture, killedSendClaim, sendingOnDynalite, seedProfile, type Table } from './support';
+import { realSendHandler } from './send-wiring';
 
 /**
  * Issue 10, stuck `sending` records, through the send-message handler on dynalite: Step Functions runs
@@ -39,17 +36,14 @@ beforeEach(async () => {
 function handler(secondsAfterClaim: number) {
   const observability = createObservability();
   const counted = jest.spyOn(observability.metrics, 'addMetric');
-  const h = createSendMessageHandler({
-    ...observability,
+  const h = realSendHandler({
     store: table.store,
-    mailer: createSesMailer(sesClient, {}),
-    sms: createSmsSender(smsClient),
-    renderer: createRenderer(workflows),
-    settings: workflows.settings,
+    workflows,
+    clients: { sesClient, smsClient },
     clock: fixedClock(new Date(Date.parse(CLAIMED) + secondsAfterClaim * 1000).toISOString()),
     sender: 'hello@rapport.example',
-    publicBaseUrl: 'https://rapport.example/',
-    linkSecret: async () => 'k',
+    linkSecret: 'k',
+    observability,
   });
   const inDoubtCounted = () => counted.mock.calls.filter(([name]) => name === METRIC.messagesInDoubt);
   return {

@@ -1,7 +1,5 @@
 import { SendRawEmailCommand, SESServiceException, type SendRawEmailCommandInput } from '@aws-sdk/client-ses';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { createSesMailer } from '../../adapters/email/ses-mailer';
-import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import {
   ConflictException,
   SendTextMessageCommand,
@@ -18,7 +16,6 @@ import {
 } from '../../domain/errors';
 import { checkLink, verifyLink } from '../../domain/messages/links';
 import { suppressionKey } from '../../domain/messages/policy';
-import { createRenderer } from '../../domain/messages/render';
 import {
   MessageThrottledError,
   type SendMessageInput,
@@ -26,11 +23,11 @@ import {
 } from '../../domain/messages/send';
 import type { Profile } from '../../domain/profile/profile';
 import { createJourneyStepHandler } from '../../functions/journey-step/handler';
-import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
 import { type Item, type Table, fixture, sendingOnDynalite, seedProfile as seedProfileIn } from './support';
+import { realSendHandler } from './send-wiring';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const NOW = '2026-11-22T10:00:03.000Z';
@@ -53,17 +50,14 @@ beforeEach(async () => {
 });
 
 function handler(now = NOW) {
-  return createSendMessageHandler({
-    ...createObservability(),
+  return realSendHandler({
     store: table.store,
-    mailer: createSesMailer(sesClient, {}),
-    sms: createSmsSender(smsClient),
-    renderer: createRenderer(workflows),
-    settings: workflows.settings,
+    workflows,
+    clients: { sesClient, smsClient },
     clock: fixedClock(now),
     sender: SENDER,
     publicBaseUrl: PUBLIC_BASE_URL,
-    linkSecret: async () => SECRET,
+    linkSecret: SECRET,
   });
 }
 

@@ -1,19 +1,15 @@
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { memoryPublisher, memoryStarter } from '../../adapters/memory/stores';
-import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { ingestEvent } from '../../domain/ingest';
 import { suppressionKey } from '../../domain/messages/policy';
-import { createRenderer } from '../../domain/messages/render';
 import type { SendMessageInput, SendMessageResult } from '../../domain/messages/send';
-import { createSendMessageHandler } from '../../functions/send-message/handler';
-import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { countCalls } from '../support/sdk-calls';
 import { WORKFLOWS_DIR } from '../support/local';
 import { fixture, PURCHASE, sendingOnDynalite } from './support';
+import { realSendHandler } from './send-wiring';
 
 /**
  * A send trusts the profile's suppression check instead of reading the list (see suppressionChecked), so
@@ -44,18 +40,7 @@ it('a new customer whose address a complaint listed before: skipped/suppressed, 
     publisher: memoryPublisher(),
     journeys,
   });
-  const send = createSendMessageHandler({
-    ...createObservability(),
-    store: table.store,
-    mailer: createSesMailer(sesClient, {}),
-    sms: createSmsSender(smsClient),
-    renderer: createRenderer(workflows),
-    settings: workflows.settings,
-    clock,
-    sender: 'Rapport <hello@rapport.example>',
-    publicBaseUrl: 'https://rapport.example/',
-    linkSecret: async () => 'secret',
-  });
+  const send = realSendHandler({ store: table.store, workflows, clients: { sesClient, smsClient }, clock });
   const dynamodb = countCalls(dynamo().client);
   const task = fixture<SendMessageInput>('sfn-send-message-task.json');
   const result: SendMessageResult = await invokeLambda('rapport-send-message', send, task);

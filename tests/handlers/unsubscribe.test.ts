@@ -2,16 +2,12 @@ import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
-import { createSesMailer } from '../../adapters/email/ses-mailer';
-import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { signLink, type LinkClaims } from '../../domain/messages/links';
-import { createRenderer } from '../../domain/messages/render';
 import type { SendMessageInput } from '../../domain/messages/send';
 import type { Profile } from '../../domain/profile/profile';
-import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler';
 import { invokeLambda } from '../../local/lambda';
@@ -23,6 +19,7 @@ import {
   type LocalDynamo,
   type Table,
 } from './support';
+import { realSendHandler } from './send-wiring';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const SECRET = 'handler-test-link-secret';
@@ -261,17 +258,14 @@ describe('unsubscribe: the link in a sent email', () => {
     const ses = mockClient(sesClient);
     try {
       ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
-      const sendHandler = createSendMessageHandler({
-        ...createObservability(),
+      const sendHandler = realSendHandler({
         store: table.store,
-        mailer: createSesMailer(sesClient, {}),
-        sms: createSmsSender(smsClient),
-        renderer: createRenderer(workflows),
-        settings: workflows.settings,
+        workflows,
+        clients: { sesClient, smsClient },
         clock: fixedClock(SENT_AT),
         sender: 'Rapport Demo Store <hello@rapport.example>',
         publicBaseUrl: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com',
-        linkSecret: async () => SECRET,
+        linkSecret: SECRET,
       });
       const thanks = fixture<SendMessageInput>('sfn-send-message-task.json');
       expect(await invokeLambda('rapport-send-message', sendHandler, thanks)).toMatchObject({

@@ -14,10 +14,8 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createSesMailer } from '../../adapters/email/ses-mailer';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
-import { createSmsSender } from '../../adapters/sms/end-user-messaging';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import {
   createJourneyStarter,
@@ -27,18 +25,17 @@ import {
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
-import { createRenderer } from '../../domain/messages/render';
 import type { SendMessageInput } from '../../domain/messages/send';
 import type { CustomerStore } from '../../domain/ports';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
-import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { createStartJourneyHandler } from '../../functions/start-journey/handler';
 import { invokeLambda } from '../../local/lambda';
 import { fixture, mockedProviders, PURCHASE, sqsBatch, startDynalite } from '../handlers/support';
 import { WORKFLOWS_DIR } from './local';
 import { countCalls } from './sdk-calls';
+import { realSendHandler } from '../handlers/send-wiring';
 
 /** The SDK calls of one path: DynamoDB's, and every other service's (start, announcement, provider). */
 export interface PathCalls {
@@ -129,17 +126,13 @@ function hotPathHandlers(
     sentiment: createLexiconClassifier(),
   });
   const start = createStartJourneyHandler({ ...createObservability(), store, starter: direct });
-  const send = createSendMessageHandler({
-    ...createObservability(),
+  const send = realSendHandler({
     store,
-    mailer: createSesMailer(providers.sesClient, {}),
-    sms: createSmsSender(providers.smsClient),
-    renderer: createRenderer(workflows),
-    settings: workflows.settings,
+    workflows,
+    clients: providers,
     clock,
-    sender: 'Rapport <hello@rapport.example>',
     publicBaseUrl: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/',
-    linkSecret: async () => 'hot-path-link-secret',
+    linkSecret: 'hot-path-link-secret',
   });
   const accept = createAcceptEventHandler({
     ...createObservability(),

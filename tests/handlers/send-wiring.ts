@@ -1,0 +1,40 @@
+import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { SESClient } from '@aws-sdk/client-ses';
+import { createSesMailer } from '../../adapters/email/ses-mailer';
+import { createSmsSender } from '../../adapters/sms/end-user-messaging';
+import type { Clock } from '../../domain/clock';
+import type { Workflows } from '../../domain/config/load';
+import { createRenderer } from '../../domain/messages/render';
+import type { CustomerStore } from '../../domain/ports';
+import { createSendMessageHandler } from '../../functions/send-message/handler';
+import { createObservability, type Observability } from '../../functions/shared/observability';
+
+/** What a test chooses of the send handler's wiring; the rest is as in Lambda. */
+export interface SendWiring {
+  store: CustomerStore;
+  workflows: Workflows;
+  /** The providers' SDK clients, mocked by the test (mockedProviders). */
+  clients: { sesClient: SESClient; smsClient: PinpointSMSVoiceV2Client };
+  clock: Clock;
+  sender?: string;
+  publicBaseUrl?: string;
+  linkSecret?: string;
+  /** The test's own, when it watches the metrics. */
+  observability?: Observability;
+}
+
+/** The send-message handler over the real SES and End User Messaging adapters and the real renderer. */
+export function realSendHandler(w: SendWiring) {
+  return createSendMessageHandler({
+    ...(w.observability ?? createObservability()),
+    store: w.store,
+    mailer: createSesMailer(w.clients.sesClient, {}),
+    sms: createSmsSender(w.clients.smsClient),
+    renderer: createRenderer(w.workflows),
+    settings: w.workflows.settings,
+    clock: w.clock,
+    sender: w.sender ?? 'Rapport <hello@rapport.example>',
+    publicBaseUrl: w.publicBaseUrl ?? 'https://rapport.example/',
+    linkSecret: async () => w.linkSecret ?? 'secret',
+  });
+}
