@@ -6,6 +6,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
+import { namePrefix, STAGE_NAME, STAGE_NAME_RULE } from '../infra/stage';
 import { WORK_QUEUES, workDeadLetterQueueName } from '../infra/work-settings';
 import { commandArgs } from './args';
 
@@ -18,7 +19,7 @@ export const DEAD_LETTER_QUEUES = Object.keys(WORK_QUEUES) as readonly (keyof ty
 
 export const deadLetterQueueName = workDeadLetterQueueName;
 
-export const REDRIVE_USAGE = `Usage: rapport redrive <queue> [--status]
+export const REDRIVE_USAGE = `Usage: rapport redrive <queue> [--stage <stage>] [--status]
 
 Moves the messages of a dead-letter queue back to the queue they came from (SQS StartMessageMoveTask),
 once what made them fail is fixed; they are then handled as on first delivery (every consumer is
@@ -26,10 +27,11 @@ idempotent). Uses the AWS credentials and region of the environment (AWS_PROFILE
 
   <queue>      ${DEAD_LETTER_QUEUES.join(', ')} (the dead-letter queue ${deadLetterQueueName('<queue>')}),
                or a dead-letter queue's URL or ARN
+  --stage      the stage deployed with -c stage=<stage>: its queue ${deadLetterQueueName('<queue>', '<stage>-')}
   --status     show the queue's recent move tasks (ListMessageMoveTasks) instead of starting one
 `;
 
-const OPTIONS = { status: { type: 'boolean', default: false } } as const;
+const OPTIONS = { status: { type: 'boolean', default: false }, stage: { type: 'string' } } as const;
 
 /** `rapport redrive`: a dead-letter queue back to its source, or (--status) how its moves went. */
 export async function redriveCommand(
@@ -42,18 +44,21 @@ export async function redriveCommand(
     { name: 'redrive', usage: REDRIVE_USAGE },
     () => parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true }),
     (p) =>
-      p.positionals.length === 1
-        ? undefined
-        : `name one dead-letter queue (${DEAD_LETTER_QUEUES.join(', ')}, a URL or an ARN)`,
+      p.positionals.length !== 1
+        ? `name one dead-letter queue (${DEAD_LETTER_QUEUES.join(', ')}, a URL or an ARN)`
+        : p.values.stage !== undefined && !STAGE_NAME.test(p.values.stage)
+          ? `--stage ${p.values.stage}: expected ${STAGE_NAME_RULE}, as given to -c stage=`
+          : undefined,
     err,
   );
   if (!parsed) return 2;
   const given = parsed.positionals[0]!;
+  const prefix = namePrefix(parsed.values.stage);
   try {
-    const queue = await resolveQueue(sqs, given);
+    const queue = await resolveQueue(sqs, given, prefix);
     return parsed.values.status ? await showStatus(sqs, queue, out) : await startMove(sqs, queue, out);
   } catch (e) {
-    err(`rapport redrive ${given}: ${explain(e, given)}`);
+    err(`rapport redrive ${given}: ${explain(e, given, prefix)}`);
     return 1;
   }
 }
@@ -64,12 +69,13 @@ interface Queue {
   messages: number;
 }
 
-async function resolveQueue(sqs: SQSClient, given: string): Promise<Queue> {
+async function resolveQueue(sqs: SQSClient, given: string, stagePrefix: string): Promise<Queue> {
   const url = given.startsWith('https://')
     ? given
     : given.startsWith('arn:')
       ? urlOfArn(given)
-      : (await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName(given) }))).QueueUrl;
+      : (await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName(given, stagePrefix) })))
+          .QueueUrl;
   if (!url) throw new Error('SQS gave no queue URL');
   const { Attributes: a = {} } = await sqs.send(
     new GetQueueAttributesCommand({
@@ -119,14 +125,14 @@ async function showStatus(sqs: SQSClient, queue: Queue, out: (s: string) => void
 }
 
 /** What went wrong, in words that say what to do. */
-function explain(e: unknown, given: string): string {
+function explain(e: unknown, given: string, stagePrefix: string): string {
   const error = e as { name?: string; message?: string };
   switch (error.name) {
     case 'QueueDoesNotExist':
     case 'AWS.SimpleQueueService.NonExistentQueue':
       return (
-        `no queue ${given.includes(':') ? given : deadLetterQueueName(given)} in this account and region ` +
-        `(known: ${DEAD_LETTER_QUEUES.join(', ')}; check AWS_PROFILE and AWS_REGION)`
+        `no queue ${given.includes(':') ? given : deadLetterQueueName(given, stagePrefix)} in this account and ` +
+        `region (known: ${DEAD_LETTER_QUEUES.join(', ')}; check AWS_PROFILE, AWS_REGION and --stage)`
       );
     case 'UnsupportedOperation':
     case 'InvalidParameterValue':

@@ -85,9 +85,9 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
  * cdk.json, or as JSON text from `-c 'alarms={"apiLatencyP99Ms":1500}'`. A warning above its critical
  * level is refused too: the pair would fire in the wrong order.
  */
-export function checkAlarmSettings(value: unknown): AlarmSettings {
+export function checkAlarmSettings(value: unknown, setting = 'alarms'): AlarmSettings {
   const settings = checkPartialSetting(
-    'alarms',
+    setting,
     AlarmSettings.partial(),
     DEFAULT_ALARM_SETTINGS,
     value,
@@ -97,8 +97,8 @@ export function checkAlarmSettings(value: unknown): AlarmSettings {
     const [warning, critical] = [settings[`ses${kind}RateWarning`], settings[`ses${kind}RateCritical`]];
     if (warning >= critical)
       throw new InvalidSettingError(
-        `context alarms.ses${kind}RateWarning: got ${warning}; expected less than ` +
-          `alarms.ses${kind}RateCritical (${critical})`,
+        `context ${setting}.ses${kind}RateWarning: got ${warning}; expected less than ` +
+          `${setting}.ses${kind}RateCritical (${critical})`,
       );
   }
   return settings;
@@ -112,7 +112,7 @@ const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;".]+$/;
  * comma-separated string from `-c alarmEmails=oncall@example.com,ops@example.com`. None is allowed (the
  * topic is then subscribed to by hand, or by a chat integration); a malformed one is refused by name.
  */
-export function checkAlarmEmails(value: unknown): string[] {
+export function checkAlarmEmails(value: unknown, setting = 'alarmEmails'): string[] {
   if (value === undefined || value === null || value === '') return [];
   const given =
     typeof value === 'string'
@@ -123,7 +123,7 @@ export function checkAlarmEmails(value: unknown): string[] {
   const bad = given.filter((a) => typeof a !== 'string' || !EMAIL.test(a));
   if (bad.length > 0 || given.length === 0)
     throw new InvalidSettingError(
-      `context alarmEmails: got ${JSON.stringify(value)} (${bad.map((b) => JSON.stringify(b)).join(', ')} ` +
+      `context ${setting}: got ${JSON.stringify(value)} (${bad.map((b) => JSON.stringify(b)).join(', ')} ` +
         'is not an email address); expected email addresses, a list in cdk.json or comma-separated: ' +
         '-c alarmEmails=oncall@example.com,ops@example.com',
     );

@@ -3,13 +3,13 @@
  * as such, without a stack trace, and make `cdk synth`/`cdk deploy` exit non-zero before anything is built.
  */
 import { ConfigValidationError } from '../domain/errors';
-import { buildApp } from './build-app';
+import { buildApp, readProjectContext } from './build-app';
 import { InvalidSettingError } from './names';
 
 function main(): void {
   let built: ReturnType<typeof buildApp>;
   try {
-    built = buildApp();
+    built = buildApp({ projectContext: readProjectContext() });
   } catch (e) {
     if (e instanceof ConfigValidationError) {
       process.stderr.write(
@@ -19,7 +19,12 @@ function main(): void {
       return;
     }
     if (e instanceof InvalidSettingError) {
-      process.stderr.write(`\nInvalid deployment setting: ${e.message}\n\n`);
+      const [only, ...more] = e.problems;
+      process.stderr.write(
+        more.length === 0
+          ? `\nInvalid deployment setting: ${only ?? e.message}\n\n`
+          : `\nInvalid deployment settings (${e.problems.length} problems):\n${e.problems.map((p) => `  ${p}`).join('\n')}\n\n`,
+      );
       process.exitCode = 1;
       return;
     }

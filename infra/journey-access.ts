@@ -4,6 +4,7 @@ import { STATE_MACHINE_NAME_PREFIX, stateMachineName } from '../domain/journey/s
 import type { HandlerFunction } from './handler-function';
 import type { JourneyStateMachine } from './journey-state-machine';
 import { acknowledgeNag } from './nag';
+import { namePrefixOf } from './stage';
 
 export interface JourneyAccessProps {
   journeys: Record<string, JourneyStateMachine>;
@@ -27,15 +28,15 @@ export interface JourneyAccessProps {
 }
 
 const MACHINES =
-  'Every Rapport journey is a state machine named rapport-<journey id> (and only those are): the ' +
+  'Every Rapport journey is a state machine named [<stage>-]rapport-<journey id> (and only those are): the ' +
   'name prefix covers the journeys of this stack, however many there are, one action per statement.';
 const EXECUTIONS =
   "A journey's goal event, an erasure or a start found stale stops that customer's execution; execution " +
-  'names are only known at run time, so the grant covers the executions of the rapport-* state machines.';
+  "names are only known at run time, so the grant covers the executions of this stack's state machines.";
 
 /**
  * What the functions may do to journey executions: one statement per action on every Rapport state
- * machine by its name prefix (`rapport-*`), so policies do not grow with the journeys; StartExecution for
+ * machine by its name prefix (`[<stage>-]rapport-*`), so policies do not grow with the journeys; StartExecution for
  * the starter alone (the others queue their starts); the suppressor, one statement stopping the marketing
  * journeys' executions only. Never by a reference to a state machine, and each state machine is updated
  * after the functions that start journeys.
@@ -60,7 +61,7 @@ function grantOnAnyJourney(
   resource: 'stateMachine' | 'execution',
   reason: string,
 ): void {
-  const anyJourney = `${STATE_MACHINE_NAME_PREFIX}*`;
+  const anyJourney = `${namePrefixOf(f)}${STATE_MACHINE_NAME_PREFIX}*`;
   const name = resource === 'execution' ? `${anyJourney}:*` : anyJourney;
   f.fn.addToRolePolicy(
     new PolicyStatement({ actions: [`states:${action}`], resources: [statesArn(f, resource, name)] }),
@@ -76,7 +77,7 @@ function grantOnAnyJourney(
 function grantStopMarketing({ suppressor, marketing }: JourneyAccessProps): void {
   const ids = [...marketing].sort();
   if (ids.length === 0) return;
-  const names = ids.map((id) => `${stateMachineName(id)}:*`);
+  const names = ids.map((id) => `${stateMachineName(id, namePrefixOf(suppressor))}:*`);
   suppressor.fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['states:StopExecution'],

@@ -9,6 +9,7 @@ import type { LoadedJourney } from '../domain/config/load';
 import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../domain/journey/compile';
 import { stateMachineName } from '../domain/journey/state-machine-name';
 import { acknowledgeNag } from './nag';
+import { namePrefixOf } from './stage';
 
 export interface JourneyStateMachineProps {
   loaded: LoadedJourney;
@@ -22,7 +23,8 @@ export interface JourneyStateMachineProps {
 }
 
 /**
- * The ARN of every journey's state machine but its name (`arn:<partition>:states:<region>:<account>:stateMachine:`):
+ * The ARN of every journey's state machine but its name (`arn:<partition>:states:<region>:<account>:stateMachine:`,
+ * then the stage's `<stage>-`):
  * the functions find a journey by it and its fixed name (domain/journey/state-machine-name.ts), rather than
  * by a reference to the resource. What names a state machine this way does not depend on it, so the state
  * machine can be made to wait for it (the journey starters go first on every deploy, see journey-access.ts),
@@ -32,7 +34,7 @@ export function stateMachineArnPrefix(scope: Construct): string {
   return Stack.of(scope).formatArn({
     service: 'states',
     resource: 'stateMachine',
-    resourceName: '',
+    resourceName: namePrefixOf(scope),
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }
@@ -74,6 +76,7 @@ export class JourneyStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: JourneyStateMachineProps) {
     super(scope, id);
     const { journey, asl, file } = props.loaded;
+    const name = stateMachineName(journey.id, namePrefixOf(this));
     // Every journey gets every substitution, whichever steps it uses today (CloudFormation ignores the ones a
     // definition does not name): editing a journey to add a branch or a task then changes no substitution.
     const substitutions: Record<string, string> = {
@@ -97,12 +100,12 @@ export class JourneyStateMachine extends Construct {
     // one wildcard instead of one ARN each (that policy is capped at 5,120 characters). A fixed name must go
     // with the stack: a retained one would make re-adding the journey later fail with "already exists".
     const logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${stateMachineName(journey.id)}`,
+      logGroupName: `/aws/vendedlogs/states/${name}`,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: stateMachineName(journey.id),
+      stateMachineName: name,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(asl),
       definitionSubstitutions: substitutions,

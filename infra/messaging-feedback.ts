@@ -1,4 +1,5 @@
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { EmailSendingEvent, EventDestination, type ConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -39,15 +40,16 @@ export class MessagingFeedback extends Construct {
       key.grant(new ServicePrincipal(service), 'kms:GenerateDataKey*', 'kms:Decrypt');
 
     this.emailFeedback = new Topic(this, 'EmailFeedback', {
-      displayName: 'Rapport: SES bounces and complaints',
+      displayName: `${Stack.of(this).stackName}: SES bounces and complaints`,
       masterKey: key,
       enforceSSL: true,
     });
     this.inboundSms = new Topic(this, 'InboundSms', {
-      displayName: 'Rapport: inbound SMS (STOP and other replies)',
+      displayName: `${Stack.of(this).stackName}: inbound SMS (STOP and other replies)`,
       masterKey: key,
       enforceSSL: true,
     });
+    this.allowInboundSms();
     // Transient bounces come too; the handler acts on permanent ones only.
     props.emailConfigurationSet.addEventDestination('Feedback', {
       destination: EventDestination.snsTopic(this.emailFeedback),
@@ -65,5 +67,31 @@ export class MessagingFeedback extends Construct {
       topic.addSubscription(
         new LambdaSubscription(props.handler, { deadLetterQueue: props.deadLetterQueue }),
       );
+  }
+
+  /**
+   * End User Messaging publishes the replies to a two-way number to this topic only if the topic policy
+   * lets it: without this, STOP replies never arrive. Only for this account's numbers and pools.
+   */
+  private allowInboundSms(): void {
+    const stack = Stack.of(this);
+    this.inboundSms.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'EndUserMessagingPublishesInboundSms',
+        principals: [new ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.inboundSms.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'sms-voice',
+              resource: '*',
+              arnFormat: ArnFormat.NO_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
   }
 }

@@ -10,6 +10,7 @@ import type { HandlerFunction } from './handler-function';
 import { MessagingFeedback } from './messaging-feedback';
 import { emailDomain } from './names';
 import { acknowledgeNag } from './nag';
+import { originationIdentityArn } from './sms-identity';
 import { rapportFunction, type FunctionSettings } from './rapport-function';
 import { StackPart } from './stack-part';
 import { FUNCTION_TIMEOUT_SECONDS } from './work-settings';
@@ -26,6 +27,11 @@ export interface MessagingProps {
   publicBaseUrl: string;
   linkSigningSecret: ISecret;
   stateMachineArnPrefix: string;
+  /**
+   * The phone number, pool or sender id texts are sent from (sms-identity.ts); the only one send-message may
+   * use. Unset, End User Messaging picks one of the account's, and any may be used.
+   */
+  smsOriginationIdentity?: string | undefined;
 }
 
 /**
@@ -59,6 +65,9 @@ export class Messaging extends StackPart {
         SMS_CONFIGURATION_SET: props.smsName,
         PUBLIC_BASE_URL: props.publicBaseUrl,
         LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn,
+        ...(props.smsOriginationIdentity === undefined
+          ? {}
+          : { SMS_ORIGINATION_IDENTITY: props.smsOriginationIdentity }),
       },
     });
     props.linkSigningSecret.grantRead(this.sendMessage.fn);
@@ -104,27 +113,37 @@ export class Messaging extends StackPart {
       }),
     );
 
-    // SendTextMessage is authorised against the configuration set and whichever origination identity End
-    // User Messaging picks (numbers are bought and registered outside the stack).
+    // SendTextMessage is authorised against the configuration set and the origination identity: the one
+    // configured, or else whichever End User Messaging picks (numbers are bought and registered outside
+    // the stack).
     const smsArn = (resource: string, name: string) =>
       stack.formatArn({ service: 'sms-voice', resource, resourceName: name });
+    const identity = props.smsOriginationIdentity;
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['sms-voice:SendTextMessage'],
         resources: [
           smsArn('configuration-set', props.smsName),
-          smsArn('phone-number', '*'),
-          smsArn('pool', '*'),
-          smsArn('sender-id', '*'),
+          ...(identity === undefined
+            ? ['phone-number', 'pool', 'sender-id'].map((resource) => smsArn(resource, '*'))
+            : [originationIdentityArn(this, identity)]),
         ],
       }),
     );
-    for (const resource of ['phone-number', 'pool', 'sender-id'])
+    const wildcards =
+      identity === undefined
+        ? ['phone-number/*', 'pool/*', 'sender-id/*']
+        : identity.startsWith('arn:') || identity.startsWith('phone-') || identity.startsWith('pool-')
+          ? []
+          : [`sender-id/${identity}/*`];
+    for (const resource of wildcards)
       acknowledgeNag(
         fn.role!,
-        `IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:${resource}/*]`,
-        'Numbers, pools and sender ids are bought and registered per country outside the stack; the ' +
-          'grant is to send text messages only, through the Rapport configuration set.',
+        `IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:${resource}]`,
+        identity === undefined
+          ? 'Numbers, pools and sender ids are bought and registered per country outside the stack; the ' +
+              'grant is to send text messages only, through the Rapport configuration set.'
+          : 'A sender id is registered per country: the grant covers this one sender id in any country.',
       );
   }
 }

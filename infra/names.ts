@@ -1,11 +1,22 @@
 import type * as z from 'zod';
 import { DEFAULT_SCALE, Scale } from '../domain/config/scale';
 
-/** A deployment setting (CDK context) that cannot work as given. */
+/**
+ * Deployment settings (CDK context) that cannot work as given: each problem names the setting, says what it
+ * got, what it expects and how to fix it.
+ */
 export class InvalidSettingError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly problems: readonly string[];
+
+  constructor(message: string, options?: { cause?: unknown; problems?: readonly string[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'InvalidSettingError';
+    this.problems = options?.problems ?? [message];
+  }
+
+  /** Every problem found, in one error. */
+  static of(problems: readonly string[]): InvalidSettingError {
+    return new InvalidSettingError(problems.join('\n'), { problems });
   }
 }
 
@@ -18,13 +29,16 @@ export function pascalCase(id: string): string {
     .join('');
 }
 
-/** The bare address and domain of `no-reply@example.com` or `Brand <no-reply@example.com>`. */
-export function emailDomain(sender: string): { address: string; domain: string } {
+/**
+ * The bare address and domain of `no-reply@example.com` or `Brand <no-reply@example.com>`; `setting` is
+ * where it was given, for the error (`senderAddress`, `stages.prod.senderAddress`).
+ */
+export function emailDomain(sender: string, setting = 'senderAddress'): { address: string; domain: string } {
   const address = (/<([^<>]+)>\s*$/.exec(sender)?.[1] ?? sender).trim();
   const at = address.lastIndexOf('@');
   if (at < 1 || at === address.length - 1 || /\s/.test(address)) {
     throw new InvalidSettingError(
-      `context senderAddress: got ${JSON.stringify(sender)}; expected an email address such as ` +
+      `context ${setting}: got ${JSON.stringify(sender)}; expected an email address such as ` +
         '"no-reply@example.com" or "Brand <no-reply@example.com>" (cdk synth -c senderAddress=...)',
     );
   }
@@ -32,7 +46,7 @@ export function emailDomain(sender: string): { address: string; domain: string }
 }
 
 /** Checks context publicBaseUrl: an https URL, the base that `/unsubscribe` is appended to. */
-export function checkPublicBaseUrl(value: string): string {
+export function checkPublicBaseUrl(value: string, setting = 'publicBaseUrl'): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -41,7 +55,7 @@ export function checkPublicBaseUrl(value: string): string {
   }
   if (!url || url.protocol !== 'https:' || url.search || url.hash) {
     throw new InvalidSettingError(
-      `context publicBaseUrl: got ${JSON.stringify(value)}; expected an https URL without query or fragment, ` +
+      `context ${setting}: got ${JSON.stringify(value)}; expected an https URL without query or fragment, ` +
         'such as "https://mail.example.com" (links in emails become <publicBaseUrl>/unsubscribe?token=...)',
     );
   }
@@ -57,7 +71,7 @@ export const MAX_SWEEP_EVERY_MINUTES = 24 * 60;
  * Checks context sweepEvery: whole minutes between two sweeps, from 1 to 1440. `-c sweepEvery=15` arrives
  * as the string "15", `"sweepEvery": 15` in cdk.json as a number; both are accepted.
  */
-export function checkSweepEvery(value: unknown): number {
+export function checkSweepEvery(value: unknown, setting = 'sweepEvery'): number {
   const minutes =
     typeof value === 'number'
       ? value
@@ -66,7 +80,7 @@ export function checkSweepEvery(value: unknown): number {
         : NaN;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_SWEEP_EVERY_MINUTES) {
     throw new InvalidSettingError(
-      `context sweepEvery: got ${JSON.stringify(value)}; expected whole minutes between sweeps, ` +
+      `context ${setting}: got ${JSON.stringify(value)}; expected whole minutes between sweeps, ` +
         `from 1 to ${MAX_SWEEP_EVERY_MINUTES} (default ${DEFAULT_SWEEP_EVERY_MINUTES}), such as ` +
         '"cdk deploy -c sweepEvery=15"',
     );
@@ -78,8 +92,8 @@ export function checkSweepEvery(value: unknown): number {
  * Checks context scale: an object of any of Scale's fields (the others take DEFAULT_SCALE's), from cdk.json,
  * or as JSON text from `-c scale={"dueShards":128}`. Each wrong field is named, with what it expects.
  */
-export function checkScale(value: unknown): Scale {
-  return checkPartialSetting('scale', Scale.partial(), DEFAULT_SCALE, value, '{"dueShards":128}');
+export function checkScale(value: unknown, setting = 'scale'): Scale {
+  return checkPartialSetting(setting, Scale.partial(), DEFAULT_SCALE, value, '{"dueShards":128}');
 }
 
 /**

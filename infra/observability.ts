@@ -1,6 +1,6 @@
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../functions/routes';
 import type { AlarmSettings } from './alarm-settings';
@@ -19,7 +19,7 @@ export interface ObservabilityProps {
   journeys: Record<string, JourneyStateMachine>;
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
-  table: Table;
+  table: ITable;
   deadLetters: readonly DeadLetterView[];
   /** The queues between functions: their backlog, graphed. */
   workQueues: readonly WorkQueueView[];

@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
-import { Aspects, CfnOutput, RemovalPolicy, type StackProps } from 'aws-cdk-lib';
+import { Aspects, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { DUE_INDEX, TABLE_KEYS } from '../adapters/dynamodb/table';
 import type { Workflows } from '../domain/config/load';
 import { DEFAULT_SCALE, type Scale } from '../domain/config/scale';
 import { TASK_EVENT } from '../domain/journey/compile';
+import { MAX_STATE_MACHINE_NAME_LENGTH, stateMachineName } from '../domain/journey/state-machine-name';
 import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
 import type { FunctionName } from '../functions/routes';
 import { DEFAULT_ALARM_SETTINGS, type AlarmSettings } from './alarm-settings';
@@ -21,33 +20,32 @@ import { JourneyStarts } from './journey-starts';
 import { Journeys, type JourneysProps } from './journeys';
 import { Messaging } from './messaging';
 import type { MessagingFeedback } from './messaging-feedback';
-import { checkPublicBaseUrl, checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, pascalCase } from './names';
-import { acknowledgeNag } from './nag';
+import {
+  checkPublicBaseUrl,
+  checkSweepEvery,
+  DEFAULT_SWEEP_EVERY_MINUTES,
+  InvalidSettingError,
+} from './names';
 import { Observability } from './observability';
 import type { FunctionSettings } from './rapport-function';
+import { customerTable, linkSigningSecret } from './retained';
+import { stackOutputs } from './stack-outputs';
 import { StackOfParts } from './stack-part';
+import { namePrefix, namePrefixOf, rapportNames, setNamePrefix } from './stage';
+import { workDeadLetterQueueName } from './work-settings';
 import type { SweepSchedule } from './sweep-schedule';
 import { Sweeping } from './sweeping';
 
-/** Names fixed on AWS (one Rapport per account and region): what operators and event producers look for. */
-export const NAMES = {
-  eventBus: 'rapport',
-  eventSource: 'rapport.events',
-  configurationSet: 'rapport',
-  /** End User Messaging SMS: the configuration set and the opt-out list. */
-  sms: 'rapport',
-  httpApi: 'rapport',
-  dashboard: 'Rapport',
-  sweepSchedule: 'rapport-sweep',
-} as const;
+/** Names fixed on AWS without a stage (the first deployments'); a stage's are rapportNames(stage). */
+export const NAMES = rapportNames(undefined);
 
-/** The EventBridge pattern of the requests `task` steps publish on the bus, for rules that route them to people. */
 /** The EventBridge pattern of the stage and tier changes the lifecycle announces on the bus. */
 export const LIFECYCLE_EVENT_PATTERN = {
   source: [LIFECYCLE_EVENT.source],
   'detail-type': Object.values(LIFECYCLE_EVENT.detailType),
 };
 
+/** The EventBridge pattern of the requests `task` steps publish on the bus, for rules that route them to people. */
 export const TASK_EVENT_PATTERN = {
   source: [TASK_EVENT.source],
   'detail-type': [TASK_EVENT.detailType],
@@ -56,15 +54,18 @@ export const TASK_EVENT_PATTERN = {
 /** The repository root: infra/ sits directly below it. */
 export const PROJECT_ROOT = resolve(__dirname, '..');
 
-export const DEFAULT_SENDER_ADDRESS = 'no-reply@example.com';
-
 export interface RapportStackProps extends StackProps {
   /** The loaded workflows: one state machine is created per journey. */
   workflows: Workflows;
   /** The repository root (functions/, workflows/, package-lock.json) the handlers are bundled from. */
   projectRoot?: string | undefined;
-  /** The From address of every email, optionally with a display name: `Brand <no-reply@example.com>`. */
-  senderAddress?: string | undefined;
+  /**
+   * A stage (`dev`, `prod`: stage.ts): prefixes every physical name with `<stage>-`. None keeps the names of
+   * the first deployments. The stack's id is the caller's: `<stage>-Rapport` (stackId).
+   */
+  stage?: string | undefined;
+  /** The From address of every email, optionally with a display name: `Brand <no-reply@mail.yourbrand.com>`. */
+  senderAddress: string;
   /** The base of links in emails (unsubscribe). Defaults to the HTTP API's own URL. */
   publicBaseUrl?: string | undefined;
   /** Minutes between two sweeps (customers going dormant or lost as time passes); default 60. */
@@ -75,6 +76,12 @@ export interface RapportStackProps extends StackProps {
   alarms?: AlarmSettings | undefined;
   /** Email addresses subscribed to the alarm topic; default none (a synth warning says so). */
   alarmEmails?: readonly string[] | undefined;
+  /** What texts are sent from (sms-identity.ts); default whichever End User Messaging picks. */
+  smsOriginationIdentity?: string | undefined;
+  /** An existing table to use (one retained by an earlier deployment) instead of creating one. */
+  tableName?: string | undefined;
+  /** An existing link-signing secret (complete ARN) to use instead of creating one. */
+  linkSigningSecretArn?: string | undefined;
 }
 
 /**
@@ -83,7 +90,8 @@ export interface RapportStackProps extends StackProps {
  * left out of logical IDs (stack-part.ts): a resource kept the one it had before the stack was split.
  */
 export class RapportStack extends StackOfParts {
-  readonly table: Table;
+  readonly stage: string | undefined;
+  readonly table: ITable;
   readonly functions: Record<FunctionName, HandlerFunction>;
   readonly journeys: Record<string, JourneyStateMachine>;
   readonly httpApi: HttpApi;
@@ -100,11 +108,14 @@ export class RapportStack extends StackOfParts {
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
     super(scope, id, props);
-    const senderAddress = props.senderAddress ?? DEFAULT_SENDER_ADDRESS;
+    this.stage = props.stage;
+    setNamePrefix(this, namePrefix(props.stage));
+    checkStateMachineNames(props.workflows, props.stage);
+    const names = rapportNames(props.stage);
     const sweepEvery = checkSweepEvery(props.sweepEvery ?? DEFAULT_SWEEP_EVERY_MINUTES);
     this.scale = props.scale ?? DEFAULT_SCALE;
-    this.table = this.customerTable();
-    const linkSigningSecret = this.linkSigningSecret();
+    this.table = customerTable(this, props.tableName);
+    const secret = linkSigningSecret(this, props.linkSigningSecretArn);
     const functions: FunctionSettings = {
       projectRoot: props.projectRoot ?? PROJECT_ROOT,
       workflows: props.workflows,
@@ -122,10 +133,10 @@ export class RapportStack extends StackOfParts {
       startQueue,
       sweepEveryMinutes: sweepEvery,
       functions,
-      apiName: NAMES.httpApi,
-      eventBusName: NAMES.eventBus,
-      eventSource: NAMES.eventSource,
-      linkSigningSecret,
+      apiName: names.httpApi,
+      eventBusName: names.eventBus,
+      eventSource: names.eventSource,
+      linkSigningSecret: secret,
       stateMachineArnPrefix: arnPrefix,
     });
     this.eventBus = this.events.eventBus;
@@ -134,17 +145,18 @@ export class RapportStack extends StackOfParts {
       props.publicBaseUrl === undefined ? this.events.stage.url : checkPublicBaseUrl(props.publicBaseUrl);
     this.messaging = new Messaging(this, 'Messaging', {
       functions,
-      senderAddress,
-      configurationSetName: NAMES.configurationSet,
-      smsName: NAMES.sms,
+      senderAddress: props.senderAddress,
+      smsOriginationIdentity: props.smsOriginationIdentity,
+      configurationSetName: names.configurationSet,
+      smsName: names.sms,
       publicBaseUrl,
-      linkSigningSecret,
+      linkSigningSecret: secret,
       stateMachineArnPrefix: arnPrefix,
     });
     this.feedback = this.messaging.feedback;
     this.sweeping = new Sweeping(this, 'Sweeping', {
       functions,
-      scheduleName: NAMES.sweepSchedule,
+      scheduleName: names.sweepSchedule,
       everyMinutes: sweepEvery,
       eventBus: this.eventBus,
       stateMachineArnPrefix: arnPrefix,
@@ -161,10 +173,10 @@ export class RapportStack extends StackOfParts {
     });
     this.journeys = this.journeysPart.stateMachines;
     this.functions = this.functionsByName();
-    this.observability = this.observe(props);
+    this.observability = this.observe(props, names.dashboard);
     // In one place, over the whole stack: an alarm added anywhere, later, reaches a person too.
     Aspects.of(this).add(new AlarmActions(this.observability.alarmTopic.topic));
-    this.outputs(publicBaseUrl, sweepEvery);
+    stackOutputs(this, { publicBaseUrl, sweepEvery, names, linkSigningSecret: secret });
   }
 
   /** Every function, by the name its handler folder has (functions/routes.ts FUNCTIONS). */
@@ -195,9 +207,9 @@ export class RapportStack extends StackOfParts {
   }
 
   /** The dashboard and alarms over every part: the dead-letter queues each with what it holds. */
-  private observe(props: RapportStackProps): Observability {
+  private observe(props: RapportStackProps, dashboardName: string): Observability {
     return new Observability(this, 'Observability', {
-      dashboardName: NAMES.dashboard,
+      dashboardName,
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,
@@ -212,7 +224,7 @@ export class RapportStack extends StackOfParts {
       deadLetters: [
         {
           key: 'ingest',
-          title: 'Events not ingested (rapport-ingest-dlq)',
+          title: `Events not ingested (${workDeadLetterQueueName('ingest', namePrefixOf(this))})`,
           queue: this.events.ingestQueueDeadLetters,
         },
         {
@@ -222,12 +234,12 @@ export class RapportStack extends StackOfParts {
         },
         {
           key: 'starts',
-          title: 'Journey starts not made (rapport-starts-dlq)',
+          title: `Journey starts not made (${workDeadLetterQueueName('starts', namePrefixOf(this))})`,
           queue: this.starts.deadLetters,
         },
         {
           key: 'sweep',
-          title: 'Sweep turns that kept failing (rapport-sweep-dlq)',
+          title: `Sweep turns that kept failing (${workDeadLetterQueueName('sweep', namePrefixOf(this))})`,
           queue: this.sweeping.queueDeadLetters,
         },
         {
@@ -244,111 +256,21 @@ export class RapportStack extends StackOfParts {
       ],
     });
   }
+}
 
-  private customerTable(): Table {
-    const table = new Table(this, 'Table', {
-      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      // Profiles and consent records (who unsubscribed, when) must outlive any stack.
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
-    });
-    // Sparse: only customers with a due time (an inactivity threshold ahead) are in it; the sweep reads it.
-    table.addGlobalSecondaryIndex({
-      indexName: DUE_INDEX.name,
-      partitionKey: { name: DUE_INDEX.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: DUE_INDEX.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.KEYS_ONLY,
-    });
-    return table;
-  }
-
-  private linkSigningSecret(): Secret {
-    const secret = new Secret(this, 'LinkSigningSecret', {
-      description: 'Rapport: HMAC key that signs unsubscribe links in emails',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      // Deleting it would invalidate every link in mail already sent.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeNag(
-      secret,
-      'SMG4',
-      'An HMAC key for links in emails, rotated manually: an automatic rotation would invalidate the ' +
-        'unsubscribe links in every email already sent, and there is no external credential to rotate.',
+/**
+ * Step Functions refuses a name over 80 characters, and only at deploy time: each journey whose state
+ * machine name (`[<stage>-]rapport-<journey id>`) is too long is named here, at synth.
+ */
+function checkStateMachineNames(workflows: Workflows, stage: string | undefined): void {
+  const problems = workflows.journeys
+    .map((l) => ({ id: l.journey.id, name: stateMachineName(l.journey.id, namePrefix(stage)) }))
+    .filter(({ name }) => name.length > MAX_STATE_MACHINE_NAME_LENGTH)
+    .map(
+      ({ id, name }) =>
+        `journey ${id}: its state machine name ${name} is ` +
+        `${name.length} characters; Step Functions allows ${MAX_STATE_MACHINE_NAME_LENGTH}: shorten the journey id` +
+        (stage === undefined ? '' : ` or the stage name "${stage}"`),
     );
-    return secret;
-  }
-
-  private outputs(publicBaseUrl: string, sweepEvery: number): void {
-    new CfnOutput(this, 'EventsApiUrl', {
-      description: 'POST events here, signed with SigV4 (IAM authorization)',
-      value: `${this.events.stage.url}events`,
-    });
-    new CfnOutput(this, 'PublicBaseUrl', {
-      description: 'The base URL of links in emails (unsubscribe)',
-      value: publicBaseUrl,
-    });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'AlarmTopicArn', {
-      description:
-        'Every alarm notifies this topic (alarm and OK); subscribe more people or a chat integration to it',
-      value: this.observability.alarmTopic.topic.topicArn,
-    });
-    this.queueOutputs();
-    new CfnOutput(this, 'InboundSmsTopicArn', {
-      description:
-        "Set this as your phone number's two-way SMS channel (with the opt-out list below): STOP replies suppress the number",
-      value: this.feedback.inboundSms.topicArn,
-    });
-    new CfnOutput(this, 'SmsOptOutListName', {
-      description: 'Attach this opt-out list to your End User Messaging phone number or pool',
-      value: NAMES.sms,
-    });
-    new CfnOutput(this, 'SweepScheduleName', {
-      description: `EventBridge Scheduler schedule (default group) that runs the sweep every ${sweepEvery} min`,
-      value: this.sweepSchedule.schedule.scheduleName,
-    });
-    new CfnOutput(this, 'EventBusName', {
-      description: `Put events with source "${NAMES.eventSource}" on this bus`,
-      value: this.eventBus.eventBusName,
-    });
-    new CfnOutput(this, 'LifecycleEventPattern', {
-      description:
-        'Stage and tier changes are announced on the bus; a rule with this event pattern routes them to a CRM, ' +
-        'analytics or a data warehouse (detail.id is the same for a repeat: deduplicate on it)',
-      value: JSON.stringify(LIFECYCLE_EVENT_PATTERN),
-    });
-    new CfnOutput(this, 'TaskEventPattern', {
-      description:
-        'Task steps (ask a person to act) publish on the bus; a rule with this event pattern routes them to ' +
-        'a CRM or ticketing target (README: Routing tasks to people)',
-      value: JSON.stringify(TASK_EVENT_PATTERN),
-    });
-    for (const [id, j] of Object.entries(this.journeys)) {
-      new CfnOutput(this, `StateMachineArn${pascalCase(id)}`, {
-        description: `State machine of journey ${id}`,
-        value: j.stateMachine.stateMachineArn,
-      });
-    }
-  }
-
-  /** The work queues and their dead-letter queues, by URL: what an operator watches and redrives. */
-  private queueOutputs(): void {
-    const queues = {
-      IngestQueueUrl: [
-        this.events.ingestQueue,
-        'Events waiting for ingest-event (from POST /events and the bus)',
-      ],
-      IngestDeadLetterQueueUrl: [this.events.ingestQueueDeadLetters, 'npx rapport redrive ingest'],
-      StartQueueUrl: [this.starts.queue, 'Journey starts waiting for start-journey (paced)'],
-      StartDeadLetterQueueUrl: [this.starts.deadLetters, 'npx rapport redrive starts'],
-      SweepQueueUrl: [this.sweeping.queue, 'Due customers waiting for a sweep worker'],
-      SweepDeadLetterQueueUrl: [this.sweeping.queueDeadLetters, 'npx rapport redrive sweep'],
-    } as const;
-    for (const [id, [queue, description]] of Object.entries(queues))
-      new CfnOutput(this, id, { description, value: queue.queueUrl });
-  }
+  if (problems.length > 0) throw InvalidSettingError.of(problems);
 }

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { MathExpression, Metric, TreatMissingData, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { DUE_INDEX } from '../adapters/dynamodb/table';
 import type { FunctionName } from '../functions/routes';
@@ -105,7 +105,7 @@ export function journeyAlarms(
  * Operation), so system errors are summed over the operations the functions make (table-access.ts) and
  * cover the index's queries too.
  */
-export function tableAlarms(scope: Construct, table: Table, settings: AlarmSettings): Alarm[] {
+export function tableAlarms(scope: Construct, table: ITable, settings: AlarmSettings): Alarm[] {
   const dims = (index?: string) => ({
     TableName: table.tableName,
     ...(index === undefined ? {} : { GlobalSecondaryIndexName: index }),

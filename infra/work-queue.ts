@@ -5,6 +5,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue';
 import type { HandlerFunction } from './handler-function';
+import { namePrefixOf } from './stage';
 import {
   VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
   WORK_QUEUES,
@@ -33,10 +34,11 @@ export interface WorkQueue {
  * maxReceiveCount they wait in the dead-letter queue for a redrive, never dropped.
  */
 export function workQueue(scope: Construct, id: string, props: WorkQueueProps): WorkQueue {
-  const deadLetters = deadLetterQueue(scope, `${id}DeadLetters`, workDeadLetterQueueName(props.name));
+  const prefix = namePrefixOf(scope);
+  const deadLetters = deadLetterQueue(scope, `${id}DeadLetters`, workDeadLetterQueueName(props.name, prefix));
   const timeout = props.consumer.fn.timeout ?? Duration.seconds(3);
   const queue = new Queue(scope, id, {
-    queueName: workQueueName(props.name),
+    queueName: workQueueName(props.name, prefix),
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     // A batch throttled or retried by Lambda must not reappear while an invocation still holds it.

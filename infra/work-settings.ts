@@ -42,11 +42,13 @@ export const WORK_QUEUES = {
 } as const satisfies Record<string, WorkQueueSettings>;
 
 /**
- * The name of a Rapport work queue (`rapport-<name>`) and of its dead-letter queue (`rapport-<name>-dlq`):
- * what `npx rapport redrive <name>` looks up (cli/redrive.ts).
+ * The name of a Rapport work queue (`rapport-<name>`) and of its dead-letter queue (`rapport-<name>-dlq`),
+ * after the stage's `<stage>-` in a stage: what `npx rapport redrive [--stage <stage>] <name>` looks up
+ * (cli/redrive.ts).
  */
-export const workQueueName = (name: string) => `rapport-${name}`;
-export const workDeadLetterQueueName = (name: string) => `rapport-${name}-dlq`;
+export const workQueueName = (name: string, stagePrefix = '') => `${stagePrefix}rapport-${name}`;
+export const workDeadLetterQueueName = (name: string, stagePrefix = '') =>
+  `${stagePrefix}rapport-${name}-dlq`;
 
 /** A queue's visibility timeout (s): its consumer's timeout, times AWS's guidance. */
 export function visibilityTimeoutSeconds(queue: WorkQueueSettings): number {

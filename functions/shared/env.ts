@@ -14,9 +14,12 @@ export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv =
   return result.data;
 }
 
-/** `arn:<partition>:states:<region>:<account>:stateMachine:`: a journey's ARN is it plus the state machine's name. */
+/**
+ * `arn:<partition>:states:<region>:<account>:stateMachine:`, then `<stage>-` in a stage (infra/stage.ts): a
+ * journey's ARN is it plus the state machine's name.
+ */
 export const StateMachineArnPrefix = z
   .string()
-  .regex(/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:$/, {
-    error: 'expected: arn:<partition>:states:<region>:<account>:stateMachine:',
+  .regex(/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:([a-z][a-z0-9]{0,9}-)?$/, {
+    error: 'expected: arn:<partition>:states:<region>:<account>:stateMachine:[<stage>-]',
   });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { journeyFiles, REPO_ROOT, rewriteJourney, scratchWorkflows } from './support';
+import { journeyFiles, REPO_ROOT, rewriteJourney, scratchWorkflows, TEST_SENDER } from './support';
 
 interface Run {
   code: number | null;
@@ -28,7 +28,11 @@ function runApp(context: Record<string, unknown>): Promise<Run> {
           ...process.env,
           CDK_OUTDIR: outdir,
           CDK_VALIDATION: 'false',
-          CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
+          CDK_CONTEXT_JSON: JSON.stringify({
+            'aws:cdk:bundling-stacks': [],
+            senderAddress: TEST_SENDER,
+            ...context,
+          }),
         },
       },
       (error, stdout, stderr) =>

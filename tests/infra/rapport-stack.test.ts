@@ -10,7 +10,11 @@ import { RapportStack, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
 import { arnMatches, cfnText, fastApp, logicalIdOf, resourcesOf, WORKFLOWS_DIR } from './support';
 
 // One synth for the whole file: the shipped workflows, default settings.
-const stack = new RapportStack(fastApp(), 'Rapport', { workflows: loadWorkflows(WORKFLOWS_DIR) });
+const stack = new RapportStack(fastApp(), 'Rapport', {
+  workflows: loadWorkflows(WORKFLOWS_DIR),
+  // The stack takes any sender; the app refuses example domains (settings.ts, stages.test.ts).
+  senderAddress: 'no-reply@example.com',
+});
 const template = Template.fromStack(stack);
 // What the local runtime executes, loaded independently of what the stack was given.
 const shipped = loadWorkflows(WORKFLOWS_DIR);

@@ -4,7 +4,7 @@ import { RapportStack } from '../../infra/rapport-stack';
 import type { LocalRuntime } from '../../local/runtime';
 import { substitute } from '../../local/stepfunctions';
 import { startTestRuntime } from '../support/local';
-import { fastApp, resourcesOf, WORKFLOWS_DIR } from './support';
+import { fastApp, resourcesOf, TEST_SENDER, WORKFLOWS_DIR } from './support';
 
 /**
  * One source of truth, checked across the two worlds: the DefinitionString CloudFormation receives is the
@@ -16,7 +16,10 @@ describe('the deployed ASL is the ASL the local runtime executes', () => {
   beforeAll(async () => {
     runtime = await startTestRuntime();
     const app = fastApp();
-    const stack = new RapportStack(app, 'Rapport', { workflows: loadWorkflows(WORKFLOWS_DIR) });
+    const stack = new RapportStack(app, 'Rapport', {
+      workflows: loadWorkflows(WORKFLOWS_DIR),
+      senderAddress: TEST_SENDER,
+    });
     machines = resourcesOf(Template.fromStack(stack), 'AWS::StepFunctions::StateMachine');
   });
   afterAll(() => runtime.stop());

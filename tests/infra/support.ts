@@ -8,12 +8,15 @@ import { parse, stringify } from 'yaml';
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
 
+/** A sender buildApp accepts (not on a reserved example domain): the app refuses to synth without one. */
+export const TEST_SENDER = 'Rapport Tests <no-reply@mail.rapport-demo.org>';
+
 /**
  * Context that keeps unit-test synths fast: no esbuild (functions get a placeholder asset) and no
- * builtin CloudFormation validation. `npx cdk synth` keeps both.
+ * builtin CloudFormation validation. `npx cdk synth` keeps both. With a sender, which cdk.json gives the CLI.
  */
 export const FAST_SYNTH: AppProps = {
-  context: { 'aws:cdk:bundling-stacks': [] },
+  context: { 'aws:cdk:bundling-stacks': [], senderAddress: TEST_SENDER },
   builtinCloudFormationValidation: false,
 };
 

@@ -3,14 +3,16 @@ import { loadWorkflows } from '../../domain/config/load';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { marketingJourneys } from '../../domain/messages/suppress';
 import { RapportStack } from '../../infra/rapport-stack';
-import { cfnText, fastApp, logicalIdOf, WORKFLOWS_DIR } from './support';
+import { cfnText, fastApp, logicalIdOf, TEST_SENDER, WORKFLOWS_DIR } from './support';
 
 // CloudFormation updates a resource after every resource it depends on (DependsOn, Ref, Fn::GetAtt,
 // Fn::Sub): these tests read that graph from the template. (Template.fromStack refuses a cyclic template
 // too; the check here does not rely on it.)
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
-const template = Template.fromStack(new RapportStack(fastApp(), 'Rapport', { workflows }));
+const template = Template.fromStack(
+  new RapportStack(fastApp(), 'Rapport', { workflows, senderAddress: TEST_SENDER }),
+);
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 const resources = (template.toJSON() as { Resources: Record<string, Resource> }).Resources;
 
