@@ -55,14 +55,15 @@ export function buildApp(options: BuildAppOptions = {}): {
   });
   const workflows =
     options.workflows ?? loadWorkflows(resolve(settings.workflowsDir ?? join(PROJECT_ROOT, 'workflows')));
-  const stack = new RapportStack(app, stackId(settings.stage), stackProps(settings, workflows));
+  const stack = addRapportStack(app, settings, workflows);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, workflows, settings };
 }
 
-function stackProps(settings: DeploymentSettings, workflows: Workflows) {
+/** The stack of one stage (or of none): `<stage>-Rapport`, pinned where its settings say. */
+export function addRapportStack(app: App, settings: DeploymentSettings, workflows: Workflows): RapportStack {
   const { account, region } = settings;
-  return {
+  return new RapportStack(app, stackId(settings.stage), {
     description: 'Rapport: customer journeys as YAML, run on Step Functions, Lambda, DynamoDB and SES',
     // Pinned when the stage says where it goes; env-agnostic otherwise, so synth needs no credentials.
     ...(account === undefined && region === undefined
@@ -81,7 +82,7 @@ function stackProps(settings: DeploymentSettings, workflows: Workflows) {
     smsOriginationIdentity: settings.smsOriginationIdentity,
     tableName: settings.tableName,
     linkSigningSecretArn: settings.linkSigningSecretArn,
-  };
+  });
 }
 
 /** cdk.json's context, which the CDK CLI merges with `-c` before the app sees it. */

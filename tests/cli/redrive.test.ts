@@ -105,6 +105,25 @@ describe('rapport redrive', () => {
     expect(err).toContain('ingest, starts, sweep');
   });
 
+  it('--stage: the dead-letter queue of that stage, <stage>-rapport-<name>-dlq', async () => {
+    const staged = URL.replace('rapport-starts-dlq', 'dev-rapport-starts-dlq');
+    sqs.on(GetQueueUrlCommand, { QueueName: 'dev-rapport-starts-dlq' }).resolves({ QueueUrl: staged });
+    expect((await redrive('starts', '--stage', 'dev')).code).toBe(0);
+    expect(sqs.commandCalls(GetQueueUrlCommand)[0]!.args[0].input).toEqual({
+      QueueName: 'dev-rapport-starts-dlq',
+    });
+    expect(sqs.commandCalls(GetQueueAttributesCommand)[0]!.args[0].input.QueueUrl).toBe(staged);
+    sqs
+      .on(GetQueueUrlCommand, { QueueName: 'qa-rapport-starts-dlq' })
+      .rejects(new QueueDoesNotExist({ message: 'no such queue', $metadata: {} }));
+    const missing = await redrive('starts', '--stage', 'qa');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('no queue qa-rapport-starts-dlq');
+    const bad = await redrive('starts', '--stage', 'Dev-1');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--stage Dev-1: expected a short lowercase name');
+  });
+
   it('no queue, or two: usage, exit 2', async () => {
     expect((await redrive()).code).toBe(2);
     const two = await redrive('ingest', 'starts');

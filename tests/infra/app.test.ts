@@ -50,13 +50,16 @@ afterAll(() => broken.cleanup());
 let valid: Run;
 let invalid: Run;
 let badSetting: Run;
+let badSettings: Run;
 beforeAll(async () => {
-  [valid, invalid, badSetting] = await Promise.all([
+  [valid, invalid, badSetting, badSettings] = await Promise.all([
     runApp({}),
     runApp({ workflowsDir: broken.dir }),
     runApp({ sweepEvery: '90m' }),
+    // Refused before any workflow is read: quick.
+    runApp({ stage: 'qa', stages: { dev: {}, prod: {} }, senderAddress: 'no-reply@example.com' }),
   ]);
-}, 180_000); // three synths side by side; slow on a busy 2-core CI machine
+}, 180_000); // three synths (and a refusal) side by side; slow on a busy 2-core CI machine
 
 describe('infra/app.ts', () => {
   it('synthesizes the shipped workflows and exits 0', () => {
@@ -88,5 +91,18 @@ describe('infra/app.ts', () => {
     );
     expect(badSetting.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(badSetting.outdir, 'Rapport.template.json'))).toBe(false);
+  });
+
+  it('refuses several deployment settings at once, each named, and synthesizes nothing', () => {
+    expect(badSettings.code).not.toBe(0);
+    expect(badSettings.stderr).toContain('Invalid deployment settings (2 problems):');
+    expect(badSettings.stderr).toMatch(
+      /^ {2}context stage: got "qa", which cdk.json does not define; .*\(dev, prod\)/m,
+    );
+    expect(badSettings.stderr).toMatch(
+      /^ {2}context senderAddress: got "no-reply@example.com", on example.com, a domain reserved/m,
+    );
+    expect(badSettings.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(badSettings.outdir, 'manifest.json'))).toBe(false);
   });
 });

@@ -13,6 +13,19 @@ describe('state machine names', () => {
     });
   });
 
+  it('in a stage are <stage>-rapport-<journey id>, found by a prefix that ends with <stage>-', () => {
+    expect(stateMachineName('nps-survey', 'dev-')).toBe('dev-rapport-nps-survey');
+    expect(stateMachineArns(`${PREFIX}dev-`, ['nps-survey'])).toEqual({
+      'nps-survey': `${PREFIX}dev-rapport-nps-survey`,
+    });
+    const schema = z.object({ STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix });
+    expect(readEnv(schema, { STATE_MACHINE_ARN_PREFIX: `${PREFIX}prod2-` })).toBeDefined();
+    for (const bad of ['Dev-', 'dev', 'dev-rapport-', 'abcdefghijk-'])
+      expect(() => readEnv(schema, { STATE_MACHINE_ARN_PREFIX: `${PREFIX}${bad}` })).toThrow(
+        /STATE_MACHINE_ARN_PREFIX/,
+      );
+  });
+
   it('a handler refuses at cold start a prefix that is not a state machine ARN without its name', () => {
     const schema = z.object({ STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix });
     expect(readEnv(schema, { STATE_MACHINE_ARN_PREFIX: PREFIX })).toEqual({
