@@ -29,9 +29,9 @@ interface Staged {
 const resources = (t: Template) => t.toJSON().Resources as Resources;
 const outputs = (t: Template) => t.toJSON().Outputs as Record<string, { Value: unknown }>;
 
-// Names that live inside another resource (an inline policy in its role, a stage in its API) or name a
-// metric, not a resource of the account and region.
-const NOT_ACCOUNT_WIDE = new Set(['PolicyName', 'StageName', 'MetricName']);
+// Names that live inside another resource (an inline policy in its role, a stage in its API, an event
+// destination in its configuration set) or name a metric: not resources of the account and region.
+const NOT_ACCOUNT_WIDE = new Set(['PolicyName', 'StageName', 'EventDestinationName', 'MetricName']);
 
 /** Every literal name a resource is given (`…Name` properties, display names included), by type. */
 function physicalNames(t: Template): string[] {
