@@ -39,7 +39,7 @@ export function emailDomain(sender: string, setting = 'senderAddress'): { addres
   if (at < 1 || at === address.length - 1 || /\s/.test(address)) {
     throw new InvalidSettingError(
       `context ${setting}: got ${JSON.stringify(sender)}; expected an email address such as ` +
-        '"no-reply@example.com" or "Brand <no-reply@example.com>" (cdk synth -c senderAddress=...)',
+        '"no-reply@mail.yourbrand.com" or "Brand <no-reply@mail.yourbrand.com>" (cdk synth -c senderAddress=...)',
     );
   }
   return { address, domain: address.slice(at + 1) };
