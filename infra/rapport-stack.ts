@@ -7,9 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Workflows } from '../domain/config/load';
 import { DEFAULT_SCALE, type Scale } from '../domain/config/scale';
-import { TASK_EVENT } from '../domain/journey/compile';
 import { MAX_STATE_MACHINE_NAME_LENGTH, stateMachineName } from '../domain/journey/state-machine-name';
-import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
 import type { FunctionName } from '../functions/routes';
 import { DEFAULT_ALARM_SETTINGS, type AlarmSettings } from './alarm-settings';
 import { AlarmActions } from './alarm-topic';
@@ -32,24 +30,15 @@ import { customerTable, linkSigningSecret } from './retained';
 import { stackOutputs } from './stack-outputs';
 import { StackOfParts } from './stack-part';
 import { namePrefix, namePrefixOf, rapportNames, setNamePrefix } from './stage';
-import { workDeadLetterQueueName } from './work-settings';
 import type { SweepSchedule } from './sweep-schedule';
 import { Sweeping } from './sweeping';
+import { workDeadLetterQueueName } from './work-settings';
 
 /** Names fixed on AWS without a stage (the first deployments'); a stage's are rapportNames(stage). */
 export const NAMES = rapportNames(undefined);
 
-/** The EventBridge pattern of the stage and tier changes the lifecycle announces on the bus. */
-export const LIFECYCLE_EVENT_PATTERN = {
-  source: [LIFECYCLE_EVENT.source],
-  'detail-type': Object.values(LIFECYCLE_EVENT.detailType),
-};
-
-/** The EventBridge pattern of the requests `task` steps publish on the bus, for rules that route them to people. */
-export const TASK_EVENT_PATTERN = {
-  source: [TASK_EVENT.source],
-  'detail-type': [TASK_EVENT.detailType],
-} as const;
+// What a rule on the bus matches, for the outputs and for rules that route events to people and systems.
+export { LIFECYCLE_EVENT_PATTERN, TASK_EVENT_PATTERN } from './stack-outputs';
 
 /** The repository root: infra/ sits directly below it. */
 export const PROJECT_ROOT = resolve(__dirname, '..');

@@ -1,10 +1,23 @@
 import { Aws, CfnOutput } from 'aws-cdk-lib';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { TASK_EVENT } from '../domain/journey/compile';
+import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
 import { pascalCase } from './names';
 import type { RapportStack } from './rapport-stack';
-import { LIFECYCLE_EVENT_PATTERN, TASK_EVENT_PATTERN } from './rapport-stack';
 import type { rapportNames } from './stage';
+
+/** The EventBridge pattern of the stage and tier changes the lifecycle announces on the bus. */
+export const LIFECYCLE_EVENT_PATTERN = {
+  source: [LIFECYCLE_EVENT.source],
+  'detail-type': Object.values(LIFECYCLE_EVENT.detailType),
+};
+
+/** The EventBridge pattern of the requests `task` steps publish on the bus, for rules that route them to people. */
+export const TASK_EVENT_PATTERN = {
+  source: [TASK_EVENT.source],
+  'detail-type': [TASK_EVENT.detailType],
+} as const;
 
 export interface StackOutputsProps {
   publicBaseUrl: string;
