@@ -1,15 +1,18 @@
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
+import type { SQSEvent } from 'aws-lambda';
 import { memoryStore } from '../../adapters/memory/stores';
 import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
+import { ingestEvent } from '../../domain/ingest';
 import type { SendMessageInput } from '../../domain/messages/send';
 import type { CustomerStore } from '../../domain/ports';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createJourneyStepHandler } from '../../functions/journey-step/handler';
+import { createSweepWorkerHandler } from '../../functions/sweep-worker/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
-import { shippedLifecycleDeps } from '../support/lifecycle';
+import { lifecycleDeps, shippedLifecycleDeps } from '../support/lifecycle';
 import { WORKFLOWS_DIR } from '../support/local';
 import { capturedLogLines } from '../support/logs';
 import { realSendHandler } from './send-wiring';
@@ -186,5 +189,36 @@ describe('ingest-event: goals reached and stage changes', () => {
       { name: 'StageLeft', dims: { service: 'rapport', stage: 'first-purchase' }, value: 1 },
     ]);
     expect(named(second, 'StageEntered').map((p) => p.dims.stage)).toEqual([expect.any(String)]);
+  });
+});
+
+describe('sweep-worker: stage changes the passing time makes', () => {
+  it('counts the customer out of first-purchase and into dormant', async () => {
+    const deps = lifecycleDeps('2026-01-01T00:00:00Z');
+    await ingestEvent(
+      {
+        eventId: 'p',
+        type: 'purchase',
+        customerId: 'c-due',
+        at: '2026-01-01T00:00:00Z',
+        amount: 5,
+        currency: 'USD',
+      },
+      deps,
+    );
+    deps.clock.set('2026-04-10T00:00:00Z');
+    const points = await published(() =>
+      invokeLambda(
+        'rapport-sweep-worker',
+        createSweepWorkerHandler({ ...createObservability(), ...deps }),
+        fixture<SQSEvent>('sqs-sweep-work.json'),
+      ),
+    );
+    expect(named(points, 'StageLeft').map((p) => p.dims)).toEqual([
+      { service: 'rapport', stage: 'first-purchase' },
+    ]);
+    expect(named(points, 'StageEntered').map((p) => p.dims)).toEqual([
+      { service: 'rapport', stage: 'dormant' },
+    ]);
   });
 });
