@@ -17,17 +17,18 @@ import type { FunctionName } from '../functions/routes';
 import { SKIP_REASONS } from '../domain/ports';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, skippedMetric } from '../functions/shared/observability';
 import { rapportAlarm, type RunbookKey } from './alarm';
+import { StackAlarmsWidget } from './dashboard-health';
 import type { DeadLetterView } from './delivery-alarms';
 import type { HandlerFunction } from './handler-function';
-import type { JourneyStateMachine } from './journey-state-machine';
 
 export interface RapportDashboardProps {
   dashboardName: string;
-  journeys: Record<string, JourneyStateMachine>;
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
   /** Work that failed for good, each queue with what it holds: anything in one needs a person. */
   deadLetters: readonly DeadLetterView[];
+  /** Rows right below the alarms: journeys, messages, lifecycle (dashboard-business.ts). */
+  businessRows?: IWidget[][];
   /** Rows after these, e.g. open executions against the quota (open-executions.ts). */
   moreRows?: IWidget[][];
 }
@@ -73,6 +74,9 @@ export class RapportDashboard extends Construct {
           height: 1,
         }),
       ],
+      // Is anything wrong: every alarm of the stack, those in ALARM first.
+      [new StackAlarmsWidget(this)],
+      ...(props.businessRows ?? []),
       [
         graph(
           'Events',
@@ -119,15 +123,6 @@ export class RapportDashboard extends Construct {
         ),
       ],
     ];
-
-    const journeyWidgets = Object.entries(props.journeys).map(([journeyId, j]) =>
-      graph(`Journey ${journeyId}`, [
-        j.stateMachine.metricStarted({ label: 'ExecutionsStarted' }),
-        j.stateMachine.metricSucceeded({ label: 'ExecutionsSucceeded' }),
-        j.stateMachine.metricFailed({ label: 'ExecutionsFailed' }),
-      ]),
-    );
-    for (let i = 0; i < journeyWidgets.length; i += 3) rows.push(journeyWidgets.slice(i, i + 3));
 
     const fns = Object.entries(props.functions);
     rows.push([

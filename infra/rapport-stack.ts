@@ -198,6 +198,8 @@ export class RapportStack extends StackOfParts {
   private observe(props: RapportStackProps): Observability {
     return new Observability(this, 'Observability', {
       dashboardName: NAMES.dashboard,
+      workflows: props.workflows,
+      configurationSetName: this.messaging.configurationSet.configurationSetName,
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,
