@@ -69,9 +69,13 @@ export class RapportDashboard extends Construct {
     const rows: IWidget[][] = [
       [
         new TextWidget({
-          markdown: '# Rapport\nEvents in, journeys run, messages out (or held back, and why).',
+          markdown:
+            '# Rapport\nEvents in, journeys run, messages out (or held back, and why). From the top: every ' +
+            'alarm (in ALARM first; README "Runbook: alarms" says what to do), each journey, customers per ' +
+            'stage and tier, volumes, dead letters, then email and SMS as the providers saw them, the ' +
+            'functions, the API and the queues.',
           width: 24,
-          height: 1,
+          height: 2,
         }),
       ],
       // Is anything wrong: every alarm of the stack, those in ALARM first.
