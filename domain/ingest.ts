@@ -27,6 +27,11 @@ export interface IngestResult {
   journeysStarted: string[];
   /** Journeys this event was the goal of: ended for this customer and counted as converted. */
   conversions: string[];
+  /**
+   * This delivery created the customer's profile: its first stage and tier (the `from` of the first
+   * change, or `stage` and `tier` when there was none) were entered without an announced change.
+   */
+  created?: true;
 }
 
 /**
@@ -212,6 +217,7 @@ async function handleClaimed(
     tierChanges,
     journeysStarted: executions.map((e) => e.executionName),
     conversions: conversions.map((c) => c.journeyId),
+    ...(applied.created ? { created: true as const } : {}),
   };
 }
 

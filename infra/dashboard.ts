@@ -12,32 +12,34 @@ import {
   type IMetric,
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { FunctionName } from '../functions/routes';
 import { SKIP_REASONS } from '../domain/ports';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME, skippedMetric } from '../functions/shared/observability';
+import { METRIC, SERVICE_NAME, skippedMetric } from '../functions/shared/observability';
 import { rapportAlarm, type RunbookKey } from './alarm';
+import { StackAlarmsWidget } from './dashboard-health';
 import type { DeadLetterView } from './delivery-alarms';
 import type { HandlerFunction } from './handler-function';
-import type { JourneyStateMachine } from './journey-state-machine';
+import { metricsNamespaceOf } from './metrics-namespace';
 
 export interface RapportDashboardProps {
   dashboardName: string;
-  journeys: Record<string, JourneyStateMachine>;
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
   /** Work that failed for good, each queue with what it holds: anything in one needs a person. */
   deadLetters: readonly DeadLetterView[];
+  /** Rows right below the alarms: journeys, messages, lifecycle (dashboard-business.ts). */
+  businessRows?: IWidget[][];
   /** Rows after these, e.g. open executions against the quota (open-executions.ts). */
   moreRows?: IWidget[][];
 }
 
 const PERIOD = Duration.minutes(5);
 
-/** A custom metric the handlers publish with Powertools (namespace Rapport, default dimension service). */
-export function rapportMetric(metricName: string): Metric {
+/** A custom metric the handlers of `scope`'s stage publish with Powertools (default dimension service). */
+export function rapportMetric(scope: IConstruct, metricName: string): Metric {
   return new Metric({
-    namespace: METRICS_NAMESPACE,
+    namespace: metricsNamespaceOf(scope),
     metricName,
     dimensionsMap: { service: SERVICE_NAME },
     statistic: 'Sum',
@@ -63,16 +65,23 @@ export class RapportDashboard extends Construct {
     super(scope, id);
     const graph = (title: string, left: IMetric[], width = 8) =>
       new GraphWidget({ title, left, width, height: 6, period: PERIOD, statistic: 'Sum' });
-    const custom = (...names: string[]) => names.map(rapportMetric);
+    const custom = (...names: string[]) => names.map((name) => rapportMetric(this, name));
 
     const rows: IWidget[][] = [
       [
         new TextWidget({
-          markdown: '# Rapport\nEvents in, journeys run, messages out (or held back, and why).',
+          markdown:
+            '# Rapport\nEvents in, journeys run, messages out (or held back, and why). From the top: every ' +
+            'alarm (in ALARM first; README "Runbook: alarms" says what to do), each journey, customers per ' +
+            'stage and tier, volumes, dead letters, then email and SMS as the providers saw them, the ' +
+            'functions, the API and the queues.',
           width: 24,
-          height: 1,
+          height: 2,
         }),
       ],
+      // Is anything wrong: every alarm of the stack, those in ALARM first.
+      [new StackAlarmsWidget(this)],
+      ...(props.businessRows ?? []),
       [
         graph(
           'Events',
@@ -114,20 +123,11 @@ export class RapportDashboard extends Construct {
       [
         graph(
           'Why messages did not go out',
-          SKIP_REASONS.map((reason) => rapportMetric(skippedMetric(reason))),
+          SKIP_REASONS.map((reason) => rapportMetric(this, skippedMetric(reason))),
           24,
         ),
       ],
     ];
-
-    const journeyWidgets = Object.entries(props.journeys).map(([journeyId, j]) =>
-      graph(`Journey ${journeyId}`, [
-        j.stateMachine.metricStarted({ label: 'ExecutionsStarted' }),
-        j.stateMachine.metricSucceeded({ label: 'ExecutionsSucceeded' }),
-        j.stateMachine.metricFailed({ label: 'ExecutionsFailed' }),
-      ]),
-    );
-    for (let i = 0; i < journeyWidgets.length; i += 3) rows.push(journeyWidgets.slice(i, i + 3));
 
     const fns = Object.entries(props.functions);
     rows.push([
@@ -194,7 +194,7 @@ export class RapportDashboard extends Construct {
     ]);
 
     [this.messagesFailedAlarm, this.messagesInDoubtAlarm] = this.failedMessages(rows);
-    this.parkedAlarm = anyAlarm(this, 'SweepItemsParkedAlarm', rapportMetric(METRIC.sweepItemsParked), {
+    this.parkedAlarm = anyAlarm(this, 'SweepItemsParkedAlarm', rapportMetric(this, METRIC.sweepItemsParked), {
       runbook: 'sweep-parked',
       description:
         'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
@@ -202,7 +202,7 @@ export class RapportDashboard extends Construct {
     this.occasionsMissedAlarm = anyAlarm(
       this,
       'OccasionsMissedAlarm',
-      rapportMetric(METRIC.occasionsMissed),
+      rapportMetric(this, METRIC.occasionsMissed),
       {
         runbook: 'occasions-missed',
         description:
@@ -227,8 +227,8 @@ export class RapportDashboard extends Construct {
    * have), so one is worth a look.
    */
   private failedMessages(rows: IWidget[][]): [Alarm, Alarm] {
-    const failed = rapportMetric(METRIC.messagesFailed);
-    const inDoubt = rapportMetric(METRIC.messagesInDoubt);
+    const failed = rapportMetric(this, METRIC.messagesFailed);
+    const inDoubt = rapportMetric(this, METRIC.messagesInDoubt);
     const alarms: [Alarm, Alarm] = [
       anyAlarm(this, 'MessagesFailedAlarm', failed, {
         runbook: 'messages-failed',

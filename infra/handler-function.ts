@@ -7,11 +7,12 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB } from '../domain/lambda-sizing';
 import type { FunctionName } from '../functions/routes';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability';
+import { SERVICE_NAME } from '../functions/shared/observability';
 import type { Workflows } from '../domain/config/load';
 import { WORKFLOWS_FILE } from '../functions/shared/workflows';
 import { builtFunctions, LAMBDA_TASK_ROOT, writeFunctionAsset } from './function-bundles';
 import { acknowledgeNag } from './nag';
+import { metricsNamespaceOf } from './metrics-namespace';
 
 const ARCHITECTURES = { arm64: Architecture.ARM_64, x86_64: Architecture.X86_64 } as const;
 
@@ -91,7 +92,7 @@ export class HandlerFunction extends Construct {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceOf(scope),
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...(workflows === undefined ? {} : { WORKFLOWS_FILE: LAMBDA_WORKFLOWS_FILE }),
         ...props.environment,

@@ -6,6 +6,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { sendConcurrency } from '../domain/config/scale';
 import { deadLetterQueue } from './dead-letter-queue';
+import { DeliveryMetrics } from './delivery-metrics';
 import type { HandlerFunction } from './handler-function';
 import { MessagingFeedback } from './messaging-feedback';
 import { emailDomain } from './names';
@@ -87,6 +88,10 @@ export class Messaging extends StackPart {
       smsName: props.smsName,
       handler: this.deliveryEvents.fn,
       deadLetterQueue: this.feedbackDeadLetters,
+    });
+    new DeliveryMetrics(this, 'DeliveryMetrics', {
+      emailConfigurationSet: this.configurationSet,
+      smsConfigurationSet: this.feedback.smsConfigurationSet,
     });
   }
 

@@ -1,11 +1,15 @@
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../functions/routes';
 import type { AlarmSettings } from './alarm-settings';
 import { AlarmTopic } from './alarm-topic';
+import type { Workflows } from '../domain/config/load';
 import { RapportDashboard } from './dashboard';
+import { journeyChannels, journeyRows, lifecycleRows } from './dashboard-business';
+import { apiRow, emailRows, lambdaRow, smsRow } from './dashboard-services';
+import { metricsNamespaceOf } from './metrics-namespace';
 import { deadLetterAlarms, sesAlarms, smsAlarms, type DeadLetterView } from './delivery-alarms';
 import type { HandlerFunction } from './handler-function';
 import type { JourneyStateMachine } from './journey-state-machine';
@@ -16,6 +20,10 @@ import { StackPart } from './stack-part';
 
 export interface ObservabilityProps {
   dashboardName: string;
+  /** The journeys (and the channels they send on), the lifecycle's stages and tiers: charted one by one. */
+  workflows: Workflows;
+  /** The SES configuration set, whose event destination publishes the email metrics per journey. */
+  configurationSetName: string;
   journeys: Record<string, JourneyStateMachine>;
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
@@ -45,11 +53,11 @@ export class Observability extends StackPart {
     this.openExecutionsAlarm = open.alarm;
     this.dashboard = new RapportDashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
-      journeys: props.journeys,
       functions: props.functions,
       httpApi: props.httpApi,
       deadLetters: props.deadLetters,
-      moreRows: [queueBacklog(props.workQueues), open.widgets],
+      businessRows: businessRows(this, props),
+      moreRows: [...serviceRows(this, props), queueBacklog(props.workQueues), open.widgets],
     });
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { emails: props.alarmEmails });
     const settings = props.alarms;
@@ -63,4 +71,38 @@ export class Observability extends StackPart {
       ...smsAlarms(this, settings),
     ];
   }
+}
+
+/** Per journey (executions, messages), then customers per stage and tier. */
+function businessRows(scope: Construct, { workflows, journeys }: ObservabilityProps): IWidget[][] {
+  const views = workflows.journeys.flatMap(({ journey }) => {
+    const machine = journeys[journey.id];
+    return machine
+      ? [{ id: journey.id, stateMachine: machine.stateMachine, ...journeyChannels(journey) }]
+      : [];
+  });
+  return [
+    ...journeyRows(metricsNamespaceOf(scope), views),
+    ...lifecycleRows(
+      metricsNamespaceOf(scope),
+      workflows.lifecycle.stages.map((s) => s.id),
+      workflows.lifecycle.tiers.map((t) => t.id),
+    ),
+  ];
+}
+
+/** Email and SMS as the providers saw them, then the functions and the API. */
+function serviceRows(
+  scope: Construct,
+  { workflows, configurationSetName, functions, httpApi }: ObservabilityProps,
+): IWidget[][] {
+  const channels = workflows.journeys.map(({ journey }) => ({ id: journey.id, ...journeyChannels(journey) }));
+  const using = (channel: 'email' | 'sms') =>
+    channels.filter((j) => j.sentChannels.includes(channel)).map((j) => j.id);
+  return [
+    ...emailRows(configurationSetName, using('email')),
+    smsRow(metricsNamespaceOf(scope), using('sms')),
+    lambdaRow(functions),
+    apiRow(httpApi),
+  ];
 }

@@ -46,7 +46,7 @@ export function openExecutions(scope: Construct): { widgets: IWidget[]; alarm: A
     label: 'Open executions (estimate)',
     period: DAY,
   });
-  const startedThisWeek = rapportMetric(METRIC.journeysStarted).with({ period: Duration.days(7) });
+  const startedThisWeek = rapportMetric(scope, METRIC.journeysStarted).with({ period: Duration.days(7) });
   const alarm = rapportAlarm(scope, 'OpenExecutionsAlarm', {
     runbook: 'open-executions',
     description:

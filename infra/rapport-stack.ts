@@ -199,6 +199,8 @@ export class RapportStack extends StackOfParts {
   private observe(props: RapportStackProps, dashboardName: string): Observability {
     return new Observability(this, 'Observability', {
       dashboardName,
+      workflows: props.workflows,
+      configurationSetName: this.messaging.configurationSet.configurationSetName,
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,

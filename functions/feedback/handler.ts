@@ -20,6 +20,7 @@ import {
   html,
   linkProblemHtml,
 } from '../shared/http';
+import { countGoalsReached, countingPublisher } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface FeedbackHandlerDeps extends Observability, LifecycleDeps {
@@ -86,15 +87,18 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
       ...(comment ? { comment } : {}),
       about: { journeyId: claims.journeyId, stepId: claims.stepId },
     };
-    const result = await ingestEvent(
-      (await withSentiment(event, deps.sentiment)) as FeedbackEvent,
-      deps,
-    ).catch((e: unknown): Pick<IngestResult, 'status' | 'journeysStarted'> => {
+    const result = await ingestEvent((await withSentiment(event, deps.sentiment)) as FeedbackEvent, {
+      ...deps,
+      publisher: countingPublisher(deps.publisher, metrics),
+    }).catch((e: unknown): Pick<IngestResult, 'status' | 'journeysStarted' | 'conversions'> => {
       // The same answer clicked again later: the first click's time stands.
-      if (e instanceof EventIdReusedError) return { status: 'duplicate', journeysStarted: [] };
+      if (e instanceof EventIdReusedError)
+        return { status: 'duplicate', journeysStarted: [], conversions: [] };
       throw e;
     });
     metrics.addMetric(METRIC.feedbackReceived, MetricUnit.Count, result.status === 'accepted' ? 1 : 0);
+    // A journey may take a survey answer as its goal.
+    countGoalsReached(metrics, result.conversions);
     logger.info('feedback recorded', {
       customerId: claims.customerId,
       survey: claims.survey,

@@ -20,6 +20,7 @@ import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
 import { withSentiment } from '../../domain/events/sentiment';
 import { errorBody, isHttpEvent, json } from '../shared/http';
 import { eachRecord } from '../shared/sqs';
+import { countGoalsReached, countingPublisher, countNewCustomer } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface IngestEventDeps extends Observability, LifecycleDeps {
@@ -35,8 +36,9 @@ export { parseCustomerEvent, type EventChecks };
 export type IngestEventInput = APIGatewayProxyEventV2 | SQSEvent;
 
 /** Erasure and ingest of one event, each counted and logged (the customer's keys appended to the log). */
-function eventIngester(deps: IngestEventDeps) {
-  const { logger, metrics } = deps;
+function eventIngester(given: IngestEventDeps) {
+  const { logger, metrics } = given;
+  const deps = { ...given, publisher: countingPublisher(given.publisher, metrics) };
   const erase = async (customerId: string): Promise<EraseOutcome> => {
     logger.appendKeys({ customerId });
     const outcome = await eraseCustomer(customerId, deps);
@@ -59,6 +61,8 @@ function eventIngester(deps: IngestEventDeps) {
       metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges.length);
     if (result.journeysStarted.length)
       metrics.addMetric(METRIC.journeysStarted, MetricUnit.Count, result.journeysStarted.length);
+    countGoalsReached(metrics, result.conversions);
+    countNewCustomer(metrics, result);
     logger.info('event ingested', {
       status: result.status,
       stage: result.stage,

@@ -9,6 +9,7 @@ import {
   type JourneyStepResult,
 } from '../../domain/journey/step-actions';
 import type { CustomerStore } from '../../domain/ports';
+import { countMessage } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface JourneyStepDeps extends Observability {
@@ -34,6 +35,11 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
     else if ('status' in result && result.status === 'failed' && result.recorded) {
       metrics.addMetric(METRIC.messagesFailed, MetricUnit.Count, 1);
       if (result.inDoubt) metrics.addMetric(METRIC.messagesInDoubt, MetricUnit.Count, 1);
+      if (input.action === 'send-failed') {
+        const step = { journey: input.journeyId, channel: input.channel };
+        countMessage(metrics, 'messagesFailed', step);
+        if (result.inDoubt) countMessage(metrics, 'messagesInDoubt', step);
+      }
     }
     logger.info('journey step done', { action: input.action, ...result });
     return result;

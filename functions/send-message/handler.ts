@@ -12,6 +12,7 @@ import {
   type SendDeps,
   type SendMessageResult,
 } from '../../domain/messages/send';
+import { countMessage } from '../shared/journey-metrics';
 import { METRIC, skippedMetric, type Observability } from '../shared/observability';
 
 export type SendMessageDeps = SendDeps & Observability;
@@ -39,18 +40,24 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
   const handle = async (event: unknown): Promise<SendMessageOutput> => {
     const input = parseSendMessageInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
+    const step = { journey: input.journeyId, channel: input.channel };
     const result = await sendMessage(input, deps, {
       beforeFirstAttempt: () => applyFoldedUpdate(input),
     }).catch((e: unknown) => {
       // Deferred by the provider's refusal: the send's Retry, then its Catch, try it again later.
-      if (e instanceof MessageThrottledError)
+      if (e instanceof MessageThrottledError) {
         metrics.addMetric(skippedMetric('provider-throttled'), MetricUnit.Count, 1);
+        countMessage(metrics, 'messagesSkipped', { ...step, reason: 'provider-throttled' });
+      }
       throw e;
     });
-    if (result.status === 'sent')
+    if (result.status === 'sent') {
       metrics.addMetric(result.channel === 'email' ? METRIC.emailsSent : METRIC.smsSent, MetricUnit.Count, 1);
+      countMessage(metrics, 'messagesSent', { ...step, channel: result.channel });
+    }
     if (result.status === 'duplicate' && result.interrupted) {
       metrics.addMetric(METRIC.messagesInDoubt, MetricUnit.Count, 1);
+      countMessage(metrics, 'messagesInDoubt', step);
       logger.warn('message in doubt: an earlier attempt stopped between its claim and the answer', {
         messageKey: result.messageKey,
       });
@@ -58,6 +65,7 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     if (result.status === 'skipped' || result.status === 'deferred') {
       metrics.addMetric(METRIC.messagesSkipped, MetricUnit.Count, 1);
       metrics.addMetric(skippedMetric(result.reason), MetricUnit.Count, 1);
+      countMessage(metrics, 'messagesSkipped', { ...step, reason: result.reason });
     }
     logger.info('send step done', { ...result });
     // Recorded and counted above: the compiled send's Catch on this error name leads to the wait.

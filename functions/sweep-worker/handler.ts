@@ -8,6 +8,7 @@ import type { LifecycleDeps } from '../../domain/ports';
 import type { SweepWork } from '../../domain/sweep';
 import { addTurns, noTurns, takeTurns, type TurnResult } from '../../domain/sweep-turn';
 import { eachRecord } from '../shared/sqs';
+import { countingPublisher } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface SweepWorkerHandlerDeps extends Observability, LifecycleDeps {}
@@ -24,8 +25,10 @@ export class SweepTurnsFailedError extends RapportError {
  * are skipped when it comes back); after the queue's receive count it goes to the dead-letter queue,
  * and the coordinator hands the customer out again once it stops believing its cursor.
  */
-export function createSweepWorkerHandler(deps: SweepWorkerHandlerDeps) {
-  const { logger, metrics } = deps;
+export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
+  const { logger, metrics } = given;
+  // Stage and tier changes the passing time makes, counted per stage and tier as they are announced.
+  const deps = { ...given, publisher: countingPublisher(given.publisher, metrics) };
   const handle = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const total = noTurns();
     const response = await eachRecord<SweepWork>(

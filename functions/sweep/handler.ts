@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import type { LifecycleDeps, WorkQueue } from '../../domain/ports';
 import type { RecoveryResult } from '../../domain/recover';
 import { coordinateSweep, type CoordinatorResult, type SweepWork } from '../../domain/sweep';
+import { countingPublisher } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
 
 export interface SweepHandlerDeps extends Observability, LifecycleDeps {
@@ -25,8 +26,10 @@ export const SWEEP_SAFETY_MARGIN_MS = 30_000;
  * events whose delivery died after claiming them (see coordinateSweep). The event is ignored; the clock
  * says what is due, the Lambda context how long this run may take.
  */
-export function createSweepHandler(deps: SweepHandlerDeps) {
-  const { logger, metrics } = deps;
+export function createSweepHandler(given: SweepHandlerDeps) {
+  const { logger, metrics } = given;
+  // The recovery pass finishes events, with their stage and tier changes: counted as ingest counts them.
+  const deps = { ...given, publisher: countingPublisher(given.publisher, metrics) };
   const handle = async (_event: unknown, context: Context): Promise<CoordinatorResult> => {
     const remainingMs = () => context.getRemainingTimeInMillis() - SWEEP_SAFETY_MARGIN_MS;
     const result = await coordinateSweep({ ...deps, remainingMs });

@@ -149,6 +149,37 @@ describe('stages side by side in one account and region', () => {
     }
   });
 
+  it("publish and read their own metrics: one stage's failures never set off another stage's alarms", () => {
+    for (const { stage, template } of [dev, prod]) {
+      const own = `${stage}-Rapport`;
+      const res = Object.values(resources(template));
+      const envs = res
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map((r) => (r.Properties?.Environment as { Variables: Record<string, unknown> }).Variables);
+      expect(envs.length).toBeGreaterThan(5);
+      expect(new Set(envs.map((v) => v.POWERTOOLS_METRICS_NAMESPACE))).toEqual(new Set([own]));
+      const filters = res.filter((r) => r.Type === 'AWS::Logs::MetricFilter');
+      expect(filters.length).toBeGreaterThan(0);
+      for (const f of filters)
+        for (const t of f.Properties?.MetricTransformations as { MetricNamespace: string }[])
+          expect(t.MetricNamespace).toBe(own);
+      // Every alarm on a metric outside AWS's own namespaces reads this stage's namespace.
+      const custom = res
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+        .flatMap((r) => {
+          const p = r.Properties ?? {};
+          const metrics =
+            (p.Metrics as { MetricStat?: { Metric: { Namespace: string } } }[] | undefined) ?? [];
+          return [p.Namespace, ...metrics.map((m) => m.MetricStat?.Metric.Namespace)];
+        })
+        .filter((ns): ns is string => typeof ns === 'string' && !ns.startsWith('AWS/'));
+      expect(custom.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(custom)).toEqual(new Set([own]));
+      const body = JSON.stringify(template.toJSON().Resources);
+      expect(body).not.toMatch(/"Rapport","(MessagesSent|GoalReached|StageEntered)"/);
+    }
+  });
+
   it('are env-agnostic when their stage names no account or region', () => {
     for (const { stack } of [dev, prod])
       expect([Token.isUnresolved(stack.account), Token.isUnresolved(stack.region)]).toEqual([true, true]);
