@@ -93,6 +93,9 @@ export class HandlerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // A failure flags the trace; its message (a provider's may quote an address) stays in the log,
+        // which redacts personal data.
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         ...(workflows === undefined ? {} : { WORKFLOWS_FILE: LAMBDA_WORKFLOWS_FILE }),
         ...props.environment,
       },

@@ -21,8 +21,9 @@ import {
   linkProblemHtml,
 } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface FeedbackHandlerDeps extends Observability, LifecycleDeps {
+export interface FeedbackHandlerDeps extends Observability, Tracing, LifecycleDeps {
   linkSecret: () => Promise<string>;
   sentiment: SentimentClassifier;
   brandName: string;
@@ -143,6 +144,7 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
     return html(200, page(lang, `<p>${t(lang, comment ? 'commented' : 'thanks', claims.score)}</p>`));
   };
   return middy(answeringInputErrors(handle))
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

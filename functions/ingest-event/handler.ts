@@ -21,8 +21,9 @@ import { withSentiment } from '../../domain/events/sentiment';
 import { errorBody, isHttpEvent, json } from '../shared/http';
 import { eachRecord } from '../shared/sqs';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, traceIds, type Tracing } from '../shared/tracing';
 
-export interface IngestEventDeps extends Observability, LifecycleDeps {
+export interface IngestEventDeps extends Observability, Tracing, LifecycleDeps {
   /** Reads the sentiment of comments and complaints before they are applied. */
   sentiment: SentimentClassifier;
   /** settings.yaml `events`: the event times believed (default: up to a day ahead, from 2000 on). */
@@ -39,7 +40,7 @@ function eventIngester(deps: IngestEventDeps) {
   const { logger, metrics } = deps;
   const erase = async (customerId: string): Promise<EraseOutcome> => {
     logger.appendKeys({ customerId });
-    const outcome = await eraseCustomer(customerId, deps);
+    const outcome = await traceIds(deps, 'erasure', { customerId }, () => eraseCustomer(customerId, deps));
     metrics.addMetric(METRIC.erasures, MetricUnit.Count, 1);
     logger.info('customer erased', { ...outcome });
     return outcome;
@@ -49,7 +50,9 @@ function eventIngester(deps: IngestEventDeps) {
     if (incoming.type === 'erase') return erase(incoming.customerId);
     const event = (await withSentiment(incoming, deps.sentiment)) as CustomerEvent;
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
-    const result = await ingestEvent(event, deps);
+    const result = await traceIds(deps, 'ingest', { customerId: event.customerId }, () =>
+      ingestEvent(event, deps),
+    );
     metrics.addMetric(
       result.status === 'accepted' ? METRIC.eventsIngested : METRIC.duplicateEvents,
       MetricUnit.Count,
@@ -147,6 +150,7 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
 
   // resetKeys: the customerId/eventId appended for one event must not label the next invocation's logs.
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -13,8 +13,9 @@ import {
   type SendMessageResult,
 } from '../../domain/messages/send';
 import { METRIC, skippedMetric, type Observability } from '../shared/observability';
+import { traceHandler, traceIds, type Tracing } from '../shared/tracing';
 
-export type SendMessageDeps = SendDeps & Observability;
+export type SendMessageDeps = SendDeps & Observability & Tracing;
 /** `decision`: the branch after the send, when the state passed one (see domain/journey/fusion.ts). */
 export type SendMessageOutput = SendMessageResult & { until: string | null; decision?: Decision };
 
@@ -39,6 +40,10 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
   const handle = async (event: unknown): Promise<SendMessageOutput> => {
     const input = parseSendMessageInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
+    const ids = { journeyId: input.journeyId, customerId: input.customerId };
+    return traceIds(deps, 'send-message', ids, () => sendStep(input));
+  };
+  const sendStep = async (input: SendMessageInput): Promise<SendMessageOutput> => {
     const result = await sendMessage(input, deps, {
       beforeFirstAttempt: () => applyFoldedUpdate(input),
     }).catch((e: unknown) => {
@@ -73,6 +78,7 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     return { ...result, until: null, decision };
   };
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -9,8 +9,9 @@ import type { SweepWork } from '../../domain/sweep';
 import { addTurns, noTurns, takeTurns, type TurnResult } from '../../domain/sweep-turn';
 import { eachRecord } from '../shared/sqs';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface SweepWorkerHandlerDeps extends Observability, LifecycleDeps {}
+export interface SweepWorkerHandlerDeps extends Observability, Tracing, LifecycleDeps {}
 
 /** Some customers of a message could not take their turn now: the message comes back for them. */
 export class SweepTurnsFailedError extends RapportError {
@@ -42,6 +43,7 @@ export function createSweepWorkerHandler(deps: SweepWorkerHandlerDeps) {
     return response;
   };
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

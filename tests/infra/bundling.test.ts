@@ -108,11 +108,13 @@ describe('every function bundle', () => {
   });
 
   /**
-   * Issue 13's ceiling for a minified index.js is 400 KB. send-message is held at its size today (482 KB):
-   * nodemailer's composer, Liquid, temporal-polyfill and zod's classic API come to about 390 KB of it.
+   * Issue 13's ceiling for a minified index.js is 400 KB. send-message is held at its size today (605 KB):
+   * nodemailer's composer, Liquid, temporal-polyfill and zod's classic API come to about 390 KB of it, and
+   * the Powertools Tracer with the X-Ray SDK to 122 KB (issue 14: every function carries them; bundled
+   * rather than loaded from the Powertools layer, whose unbundled modules doubled the added init time).
    */
   it('keeps every index.js within its byte ceiling', () => {
-    const ceiling = (name: FunctionName) => (name === 'send-message' ? 490 : 400) * 1024;
+    const ceiling = (name: FunctionName) => (name === 'send-message' ? 610 : 400) * 1024;
     for (const name of FUNCTIONS) {
       const bytes = outputOf(name)?.bytes ?? Infinity;
       expect({ name, withinCeiling: bytes <= ceiling(name), bytes }).toEqual({
