@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
-import { checkAlarmEmails, checkAlarmSettings } from './alarm-settings';
+import { checkAlarmChat, checkAlarmEmails, checkAlarmSettings } from './alarm-settings';
 import { checkScale, checkSweepEvery, DEFAULT_SWEEP_EVERY_MINUTES, InvalidSettingError } from './names';
 import { DEFAULT_SENDER_ADDRESS, PROJECT_ROOT, RapportStack } from './rapport-stack';
 
@@ -26,6 +26,8 @@ export interface BuildAppOptions {
  *   alarms          alarm thresholds (infra/alarm-settings.ts): any of its fields, the rest default,
  *                   e.g. -c 'alarms={"apiLatencyP99Ms":1500}'
  *   alarmEmails     addresses subscribed to the alarm topic: a list, or -c alarmEmails=a@x.org,b@y.org
+ *   alarmChat       a chat the alarms are posted to (infra/alarm-chat.ts): {"format": "slack" | "teams" |
+ *                   "chime" | "json", "webhookSecretArn"?: …}, or -c alarmChat=slack; the URL is a secret
  */
 export function buildApp(options: BuildAppOptions = {}): {
   app: App;
@@ -60,6 +62,7 @@ export function buildApp(options: BuildAppOptions = {}): {
     scale: checkScale(setting('scale')),
     alarms: checkAlarmSettings(setting('alarms')),
     alarmEmails: checkAlarmEmails(setting('alarmEmails')),
+    alarmChat: checkAlarmChat(setting('alarmChat')),
   });
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

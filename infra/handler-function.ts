@@ -5,8 +5,8 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB } from '../domain/lambda-sizing';
-import type { FunctionName } from '../functions/routes';
+import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB, OPTIONAL_LAMBDA_MEMORY_MB } from '../domain/lambda-sizing';
+import type { AnyFunctionName } from '../functions/routes';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/shared/observability';
 import type { Workflows } from '../domain/config/load';
 import { WORKFLOWS_FILE } from '../functions/shared/workflows';
@@ -19,7 +19,7 @@ const ARCHITECTURES = { arm64: Architecture.ARM_64, x86_64: Architecture.X86_64 
 export const LAMBDA_WORKFLOWS_FILE = `${LAMBDA_TASK_ROOT}/${WORKFLOWS_FILE}`;
 
 export interface HandlerFunctionProps {
-  name: FunctionName;
+  name: AnyFunctionName;
   /** The repository root: holds `functions/`, bundled from there. */
   projectRoot: string;
   /**
@@ -79,7 +79,7 @@ export class HandlerFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: ARCHITECTURES[LAMBDA_ARCHITECTURE],
       // Shared with the cost forecast (domain/simulate/cost.ts), which bills duration at this size.
-      memorySize: LAMBDA_MEMORY_MB[name],
+      memorySize: { ...LAMBDA_MEMORY_MB, ...OPTIONAL_LAMBDA_MEMORY_MB }[name],
       timeout: props.timeout,
       role,
       logGroup,

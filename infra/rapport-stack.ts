@@ -12,7 +12,8 @@ import { DEFAULT_SCALE, type Scale } from '../domain/config/scale';
 import { TASK_EVENT } from '../domain/journey/compile';
 import { LIFECYCLE_EVENT } from '../domain/lifecycle/changes';
 import type { FunctionName } from '../functions/routes';
-import { DEFAULT_ALARM_SETTINGS, type AlarmSettings } from './alarm-settings';
+import { AlarmChat } from './alarm-chat';
+import { DEFAULT_ALARM_SETTINGS, type AlarmChatSetting, type AlarmSettings } from './alarm-settings';
 import { AlarmActions } from './alarm-topic';
 import { EventsApi } from './events-api';
 import type { HandlerFunction } from './handler-function';
@@ -75,6 +76,8 @@ export interface RapportStackProps extends StackProps {
   alarms?: AlarmSettings | undefined;
   /** Email addresses subscribed to the alarm topic; default none (a synth warning says so). */
   alarmEmails?: readonly string[] | undefined;
+  /** A chat the alarm topic posts to (alarm-chat.ts); default none. */
+  alarmChat?: AlarmChatSetting | undefined;
 }
 
 /**
@@ -97,6 +100,7 @@ export class RapportStack extends StackOfParts {
   readonly journeysPart: Journeys;
   readonly starts: JourneyStarts;
   readonly observability: Observability;
+  readonly alarmChat: AlarmChat | undefined;
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
     super(scope, id, props);
@@ -162,6 +166,14 @@ export class RapportStack extends StackOfParts {
     this.journeys = this.journeysPart.stateMachines;
     this.functions = this.functionsByName();
     this.observability = this.observe(props);
+    this.alarmChat =
+      props.alarmChat &&
+      new AlarmChat(this, 'AlarmChat', {
+        alarmTopic: this.observability.alarmTopic,
+        setting: props.alarmChat,
+        projectRoot: functions.projectRoot,
+        logRetention: functions.logRetention,
+      });
     // In one place, over the whole stack: an alarm added anywhere, later, reaches a person too.
     Aspects.of(this).add(new AlarmActions(this.observability.alarmTopic.topic));
     this.outputs(publicBaseUrl, sweepEvery);
