@@ -23,6 +23,8 @@ export const ESBUILD_OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
   external: ['@aws-sdk/*'],
+  // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
+  alias: { semver: './functions/shared/semver-shim.ts' },
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
