@@ -37,12 +37,6 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     logger.info('profile updated', { updateStepId: update.stepId });
     return true;
   };
-  const handle = async (event: unknown): Promise<SendMessageOutput> => {
-    const input = parseSendMessageInput(event);
-    logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
-    const ids = { journeyId: input.journeyId, customerId: input.customerId };
-    return traceIds(deps, 'send-message', ids, () => sendStep(input));
-  };
   const sendStep = async (input: SendMessageInput): Promise<SendMessageOutput> => {
     const result = await sendMessage(input, deps, {
       beforeFirstAttempt: () => applyFoldedUpdate(input),
@@ -76,6 +70,12 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
     logger.info('branch decided', { branchStepId: input.branch.stepId, ...decision });
     return { ...result, until: null, decision };
+  };
+  const handle = async (event: unknown): Promise<SendMessageOutput> => {
+    const input = parseSendMessageInput(event);
+    logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
+    const ids = { journeyId: input.journeyId, customerId: input.customerId };
+    return traceIds(deps, 'send-message', ids, () => sendStep(input));
   };
   return middy(handle)
     .use(traceHandler(deps))

@@ -1,15 +1,20 @@
+import { join } from 'node:path';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { Segment, type Subsegment } from 'aws-xray-sdk-core';
+import { buildSync } from 'esbuild';
 import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
+import type { SendMessageInput } from '../../domain/messages/send';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createJourneyStepHandler } from '../../functions/journey-step/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { WORKFLOWS_DIR } from '../support/local';
-import { PURCHASE, sqsBatch } from './support';
+import { realSendHandler } from './send-wiring';
+import { fixture, mockedProviders, PURCHASE, seedProfile, sqsBatch } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const NOW = '2026-11-22T10:00:02.000Z';
@@ -105,11 +110,56 @@ describe('tracing a handler', () => {
     expect(trace.document()).not.toContain(EMAIL);
   });
 
+  it('labels a send with its journey and customer ids, not the address it sent to', async () => {
+    const store = memoryStore();
+    await seedProfile(store, workflows.lifecycle);
+    const { sesClient, ses, smsClient, sms } = mockedProviders();
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
+    const trace = tracedInLambda();
+    const send = realSendHandler({
+      store,
+      workflows,
+      clients: { sesClient, smsClient },
+      clock: fixedClock(NOW),
+      tracer: trace.tracer,
+    });
+    const task = fixture<SendMessageInput>('sfn-send-message-task.json');
+    try {
+      expect(await invokeLambda('rapport-send-message', send, task)).toMatchObject({ status: 'sent' });
+    } finally {
+      ses.restore();
+      sms.restore();
+    }
+    expect(trace.annotated()).toContainEqual({
+      name: 'send-message',
+      annotations: { journeyId: task.journeyId, customerId: task.customerId },
+    });
+    expect(trace.document()).not.toContain(EMAIL);
+  });
+
   it('runs untraced without a tracer (the local runtime, the tests)', async () => {
     const ingest = createIngestEventHandler(lifecycle());
     const batch = sqsBatch('sqs-ingest-batch.json', PURCHASE);
     expect(await invokeLambda('rapport-ingest-event', ingest, batch)).toEqual({ batchItemFailures: [] });
     // A Tracer outside Lambda (no AWS_EXECUTION_ENV) turns itself off.
     expect(new Tracer().isTracingEnabled()).toBe(false);
+  });
+
+  it('leaves the Tracer and the X-Ray SDK out of the local runtime (handlers import its middleware only)', () => {
+    const { metafile } = buildSync({
+      entryPoints: [join(__dirname, '..', '..', 'local', 'main.ts')],
+      bundle: true,
+      platform: 'node',
+      packages: 'external',
+      write: false,
+      outdir: 'unused',
+      metafile: true,
+      logLevel: 'error',
+    });
+    const imported = Object.values(metafile.inputs).flatMap((i) => i.imports.map((imp) => imp.path));
+    expect(imported).toContain('@aws-lambda-powertools/tracer/middleware');
+    expect(imported.filter((p) => /^(@aws-lambda-powertools\/tracer|aws-xray-sdk-core)$/.test(p))).toEqual(
+      [],
+    );
   });
 });
