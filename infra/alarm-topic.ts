@@ -72,7 +72,7 @@ export class AlarmTopic extends Construct {
       Annotations.of(this).addWarningV2(
         'rapport:alarm-topic-unsubscribed',
         'No one is subscribed to the alarm topic: set context alarmEmails (-c alarmEmails=oncall@example.com) ' +
-          'or subscribe to output AlarmTopicArn by hand',
+          'or a chat (-c alarmChat=slack), or subscribe to output AlarmTopicArn by hand',
       );
   }
 }
