@@ -23,3 +23,9 @@ export const LAMBDA_MEMORY_MB = {
 } as const satisfies Record<string, number>;
 
 export type SizedFunctionName = keyof typeof LAMBDA_MEMORY_MB;
+
+/**
+ * The functions a setting adds (functions/routes.ts OPTIONAL_FUNCTIONS): alarm-chat POSTs a few hundred
+ * bytes now and then, and is left out of the cost forecast.
+ */
+export const OPTIONAL_LAMBDA_MEMORY_MB = { 'alarm-chat': 256 } as const satisfies Record<string, number>;

@@ -16,6 +16,16 @@ export const FUNCTIONS = [
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
+/**
+ * Functions a stack has only when a setting asks for them (alarm-chat: context alarmChat). Bundled and held
+ * to the same ceilings as the others (infra/function-bundles.ts, tests/infra/bundling.test.ts).
+ */
+export const OPTIONAL_FUNCTIONS = ['alarm-chat'] as const;
+export type OptionalFunctionName = (typeof OPTIONAL_FUNCTIONS)[number];
+export type AnyFunctionName = FunctionName | OptionalFunctionName;
+/** Every function that is bundled: FUNCTIONS, then OPTIONAL_FUNCTIONS. */
+export const ALL_FUNCTIONS: readonly AnyFunctionName[] = [...FUNCTIONS, ...OPTIONAL_FUNCTIONS];
+
 export interface HttpRoute {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { expect } from '../domain/config/problems';
+import { CHAT_FORMATS, type ChatFormat } from '../functions/alarm-chat/chat-format';
 import { checkPartialSetting, InvalidSettingError } from './names';
 
 const rate = (text: string) =>
@@ -128,4 +129,61 @@ export function checkAlarmEmails(value: unknown, setting = 'alarmEmails'): strin
         '-c alarmEmails=oncall@example.com,ops@example.com',
     );
   return [...new Set(given as string[])];
+}
+
+/** Context alarmChat: the chat the alarm topic posts to (infra/alarm-chat.ts). */
+export interface AlarmChatSetting {
+  format: ChatFormat;
+  /** A secret holding the webhook URL, made by the operator; none: the stack creates one to be set. */
+  webhookSecretArn?: string | undefined;
+}
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const CHAT_EXAMPLE = `{"format":"slack"} (format: ${CHAT_FORMATS.join(', ')}; optional webhookSecretArn)`;
+const NOT_IN_CONTEXT =
+  'the webhook URL is a credential: keep it in Secrets Manager (the stack creates a secret to set, ' +
+  'or give its ARN as alarmChat.webhookSecretArn), never in context';
+
+/**
+ * Checks context alarmChat: an object in cdk.json, JSON text from `-c 'alarmChat={"format":"teams"}'`, or
+ * just the format (`-c alarmChat=slack`). None: no chat. A webhook URL given here is refused.
+ */
+export function checkAlarmChat(value: unknown, setting = 'alarmChat'): AlarmChatSetting | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  let given: unknown = value;
+  if (typeof value === 'string') {
+    if (/^\s*https?:/i.test(value)) throw new InvalidSettingError(`context ${setting}: ${NOT_IN_CONTEXT}`);
+    try {
+      given = JSON.parse(value) as unknown;
+    } catch {
+      given = { format: value };
+    }
+  }
+  if (typeof given !== 'object' || given === null || Array.isArray(given))
+    throw new InvalidSettingError(
+      `context ${setting}: got ${JSON.stringify(value)}; expected ${CHAT_EXAMPLE}`,
+    );
+  const { format, webhookSecretArn, ...others } = given as Record<string, unknown>;
+  const problems = Object.keys(others).map((k) =>
+    /url|hook/i.test(k)
+      ? `context ${setting}.${k}: ${NOT_IN_CONTEXT}`
+      : `context ${setting}: got the unknown field ${JSON.stringify(k)}`,
+  );
+  if (!CHAT_FORMATS.includes(format as ChatFormat))
+    problems.push(
+      `context ${setting}.format: got ${JSON.stringify(format)}; expected one of ${CHAT_FORMATS.join(', ')}`,
+    );
+  if (
+    webhookSecretArn !== undefined &&
+    (typeof webhookSecretArn !== 'string' || !SECRET_ARN.test(webhookSecretArn))
+  )
+    problems.push(
+      `context ${setting}.webhookSecretArn: got ${JSON.stringify(webhookSecretArn)}; expected a Secrets Manager ` +
+        'secret ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>',
+    );
+  if (problems.length > 0) throw new InvalidSettingError(problems.join('\n'));
+  return {
+    format: format as ChatFormat,
+    ...(webhookSecretArn === undefined ? {} : { webhookSecretArn: webhookSecretArn as string }),
+  };
 }

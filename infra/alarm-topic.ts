@@ -20,7 +20,7 @@ export interface AlarmTopicProps {
  * dropped, with only "CloudWatch Alarms does not have authorization to access the SNS topic encryption
  * key" in the alarm history (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns; SNS:
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
- * A chat webhook (a Lambda subscriber or AWS Chatbot) is not built here: subscribe it to this topic.
+ * A chat webhook subscribes through alarm-chat.ts (context alarmChat); AWS Chatbot may subscribe too.
  */
 export class AlarmTopic extends Construct {
   readonly topic: Topic;
@@ -72,7 +72,7 @@ export class AlarmTopic extends Construct {
       Annotations.of(this).addWarningV2(
         'rapport:alarm-topic-unsubscribed',
         'No one is subscribed to the alarm topic: set context alarmEmails (-c alarmEmails=oncall@example.com) ' +
-          'or subscribe to output AlarmTopicArn by hand',
+          'or a chat (-c alarmChat=slack), or subscribe to output AlarmTopicArn by hand',
       );
   }
 }

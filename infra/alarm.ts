@@ -35,10 +35,8 @@ export const RUNBOOK = [
 ] as const;
 export type RunbookKey = (typeof RUNBOOK)[number];
 
-/** The runbook key at the end of an alarm description, or undefined. */
-export function runbookKeyOf(description: string): string | undefined {
-  return /\(runbook: ([a-z0-9-]+)\)$/.exec(description)?.[1];
-}
+// One reading of the suffix for the synth checks and the chat messages (functions/alarm-chat).
+export { runbookKeyOf } from '../functions/alarm-chat/alarm-message';
 
 /** 0.0005 → `0.05%`, without the float noise of a plain `* 100` (0.07 * 100 is 7.000000000000001). */
 export function percent(fraction: number): string {

@@ -40,6 +40,8 @@ export interface BuildAppOptions {
  *   tableName, linkSigningSecretArn  a table and secret retained by an earlier deployment, used again
  *   account, region pin the stack to them (default: env-agnostic, from the CLI's credentials)
  *   terminationProtection   default true for the stage named prod
+ *   alarmChat       a chat the alarms are posted to (infra/alarm-chat.ts): {"format": "slack" | "teams" |
+ *                   "chime" | "json", "webhookSecretArn"?: …}, or -c alarmChat=slack; the URL is a secret
  */
 export function buildApp(options: BuildAppOptions = {}): {
   app: App;
@@ -82,6 +84,7 @@ export function addRapportStack(app: App, settings: DeploymentSettings, workflow
     smsOriginationIdentity: settings.smsOriginationIdentity,
     tableName: settings.tableName,
     linkSigningSecretArn: settings.linkSigningSecretArn,
+    alarmChat: settings.alarmChat,
   });
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import type { Workflows } from '../domain/config/load';
-import { FUNCTIONS, type FunctionName } from '../functions/routes';
+import { ALL_FUNCTIONS, type AnyFunctionName } from '../functions/routes';
 import { WORKFLOWS_FILE } from '../functions/shared/workflows';
 
 /**
@@ -23,11 +23,13 @@ export const ESBUILD_OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
   external: ['@aws-sdk/*'],
+  // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
+  alias: { semver: './functions/shared/semver-shim.ts' },
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
 /** The file each function is bundled from. */
-export function functionEntry(projectRoot: string, name: FunctionName): string {
+export function functionEntry(projectRoot: string, name: AnyFunctionName): string {
   return join(projectRoot, 'functions', name, 'index.ts');
 }
 
@@ -36,7 +38,7 @@ export const LAMBDA_TASK_ROOT = '/var/task';
 
 export interface BuiltFunctions {
   /** `<outdir>/<name>/index.js` (and `index.js.map`) for each function. */
-  dir(name: FunctionName): string;
+  dir(name: AnyFunctionName): string;
   metafile: Metafile;
 }
 
@@ -51,7 +53,7 @@ export function buildFunctions(projectRoot: string, outdir: string): BuiltFuncti
     ...ESBUILD_OPTIONS,
     absWorkingDir: projectRoot,
     entryPoints: Object.fromEntries(
-      FUNCTIONS.map((name) => [`${name}/index`, functionEntry(projectRoot, name)]),
+      ALL_FUNCTIONS.map((name) => [`${name}/index`, functionEntry(projectRoot, name)]),
     ),
     outdir,
     metafile: true,
@@ -91,7 +93,7 @@ export function workflowsData(workflows: Workflows): string {
  */
 export function writeFunctionAsset(
   built: BuiltFunctions,
-  name: FunctionName,
+  name: AnyFunctionName,
   to: string,
   workflows?: Workflows,
 ): void {

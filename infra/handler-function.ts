@@ -5,8 +5,8 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB } from '../domain/lambda-sizing';
-import type { FunctionName } from '../functions/routes';
+import { LAMBDA_ARCHITECTURE, LAMBDA_MEMORY_MB, OPTIONAL_LAMBDA_MEMORY_MB } from '../domain/lambda-sizing';
+import type { AnyFunctionName } from '../functions/routes';
 import { SERVICE_NAME } from '../functions/shared/observability';
 import type { Workflows } from '../domain/config/load';
 import { WORKFLOWS_FILE } from '../functions/shared/workflows';
@@ -20,7 +20,7 @@ const ARCHITECTURES = { arm64: Architecture.ARM_64, x86_64: Architecture.X86_64 
 export const LAMBDA_WORKFLOWS_FILE = `${LAMBDA_TASK_ROOT}/${WORKFLOWS_FILE}`;
 
 export interface HandlerFunctionProps {
-  name: FunctionName;
+  name: AnyFunctionName;
   /** The repository root: holds `functions/`, bundled from there. */
   projectRoot: string;
   /**
@@ -80,7 +80,7 @@ export class HandlerFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: ARCHITECTURES[LAMBDA_ARCHITECTURE],
       // Shared with the cost forecast (domain/simulate/cost.ts), which bills duration at this size.
-      memorySize: LAMBDA_MEMORY_MB[name],
+      memorySize: { ...LAMBDA_MEMORY_MB, ...OPTIONAL_LAMBDA_MEMORY_MB }[name],
       timeout: props.timeout,
       role,
       logGroup,
@@ -94,6 +94,9 @@ export class HandlerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceOf(scope),
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // A failure flags the trace; its message (a provider's may quote an address) stays in the log,
+        // which redacts personal data.
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         ...(workflows === undefined ? {} : { WORKFLOWS_FILE: LAMBDA_WORKFLOWS_FILE }),
         ...props.environment,
       },

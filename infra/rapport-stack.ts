@@ -9,7 +9,8 @@ import type { Workflows } from '../domain/config/load';
 import { DEFAULT_SCALE, type Scale } from '../domain/config/scale';
 import { MAX_STATE_MACHINE_NAME_LENGTH, stateMachineName } from '../domain/journey/state-machine-name';
 import type { FunctionName } from '../functions/routes';
-import { DEFAULT_ALARM_SETTINGS, type AlarmSettings } from './alarm-settings';
+import { AlarmChat } from './alarm-chat';
+import { DEFAULT_ALARM_SETTINGS, type AlarmChatSetting, type AlarmSettings } from './alarm-settings';
 import { AlarmActions } from './alarm-topic';
 import { EventsApi } from './events-api';
 import type { HandlerFunction } from './handler-function';
@@ -71,6 +72,8 @@ export interface RapportStackProps extends StackProps {
   tableName?: string | undefined;
   /** An existing link-signing secret (complete ARN) to use instead of creating one. */
   linkSigningSecretArn?: string | undefined;
+  /** A chat the alarm topic posts to (alarm-chat.ts); default none. */
+  alarmChat?: AlarmChatSetting | undefined;
 }
 
 /**
@@ -94,6 +97,7 @@ export class RapportStack extends StackOfParts {
   readonly journeysPart: Journeys;
   readonly starts: JourneyStarts;
   readonly observability: Observability;
+  readonly alarmChat: AlarmChat | undefined;
 
   constructor(scope: Construct, id: string, props: RapportStackProps) {
     super(scope, id, props);
@@ -163,6 +167,14 @@ export class RapportStack extends StackOfParts {
     this.journeys = this.journeysPart.stateMachines;
     this.functions = this.functionsByName();
     this.observability = this.observe(props, names.dashboard);
+    this.alarmChat =
+      props.alarmChat &&
+      new AlarmChat(this, 'AlarmChat', {
+        alarmTopic: this.observability.alarmTopic,
+        setting: props.alarmChat,
+        projectRoot: functions.projectRoot,
+        logRetention: functions.logRetention,
+      });
     // In one place, over the whole stack: an alarm added anywhere, later, reaches a person too.
     Aspects.of(this).add(new AlarmActions(this.observability.alarmTopic.topic));
     stackOutputs(this, { publicBaseUrl, sweepEvery, names, linkSigningSecret: secret });

@@ -1,7 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import type { Scale } from '../domain/config/scale';
-import { checkAlarmEmails, checkAlarmSettings, type AlarmSettings } from './alarm-settings';
+import {
+  checkAlarmChat,
+  checkAlarmEmails,
+  checkAlarmSettings,
+  type AlarmChatSetting,
+  type AlarmSettings,
+} from './alarm-settings';
 import {
   checkPublicBaseUrl,
   checkScale,
@@ -24,6 +30,7 @@ export interface DeploymentSettings {
   scale: Scale;
   alarms: AlarmSettings;
   alarmEmails: string[];
+  alarmChat: AlarmChatSetting | undefined;
   smsOriginationIdentity: string | undefined;
   tableName: string | undefined;
   linkSigningSecretArn: string | undefined;
@@ -83,6 +90,7 @@ const CHECKS = {
   scale: checkScale,
   alarms: checkAlarmSettings,
   alarmEmails: checkAlarmEmails,
+  alarmChat: checkAlarmChat,
   smsOriginationIdentity: optional(checkOriginationIdentity),
   tableName: optional(
     matching(

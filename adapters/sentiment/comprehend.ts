@@ -17,9 +17,14 @@ export function createComprehendClassifier(client: ComprehendClient): SentimentC
   };
 }
 
-/** The classifier with a client configured from the environment (region, credentials), as in Lambda. */
-export function defaultComprehendClassifier(): SentimentClassifier {
-  return createComprehendClassifier(new ComprehendClient({}));
+/**
+ * The classifier with a client configured from the environment (region, credentials), as in Lambda;
+ * `wrap` instruments the client (the handlers' tracing).
+ */
+export function defaultComprehendClassifier(
+  wrap: <C>(client: C) => C = (client) => client,
+): SentimentClassifier {
+  return createComprehendClassifier(wrap(new ComprehendClient({})));
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

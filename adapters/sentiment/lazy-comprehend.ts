@@ -4,12 +4,14 @@ import type { SentimentClassifier } from '../../domain/ports';
  * Comprehend's classifier, its SDK client loaded and created on the first text to classify: few events
  * carry text, and loading the client at every cold start cost ≈ 100 ms of module init.
  */
-export function lazyComprehendClassifier(): SentimentClassifier {
+export function lazyComprehendClassifier(
+  wrap: <C>(client: C) => C = (client) => client,
+): SentimentClassifier {
   let classifier: Promise<SentimentClassifier> | undefined;
   const load = async (): Promise<SentimentClassifier> => {
     // Only this module: the bundle's copy of it requires the SDK client when it first runs.
     const { defaultComprehendClassifier } = await import('./comprehend');
-    return defaultComprehendClassifier();
+    return defaultComprehendClassifier(wrap);
   };
   return {
     async classify(text, language) {

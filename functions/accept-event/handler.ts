@@ -13,8 +13,9 @@ import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../../domain/ev
 import type { CustomerStore, WorkQueue } from '../../domain/ports';
 import { errorBody, httpError, json, parseJsonBody } from '../shared/http';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface AcceptEventDeps extends Observability {
+export interface AcceptEventDeps extends Observability, Tracing {
   /** Read only: the customer's tombstone and the event's record (see admitEvent). */
   store: CustomerStore;
   clock: Clock;
@@ -87,6 +88,7 @@ export function createAcceptEventHandler(deps: AcceptEventDeps) {
 
   // resetKeys: the customerId/eventId appended for one event must not label the next invocation's logs.
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

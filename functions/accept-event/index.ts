@@ -8,13 +8,17 @@ import { readEnv } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { bundledWorkflows } from '../shared/workflows';
 import { createAcceptEventHandler } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), INGEST_QUEUE_URL: z.url() }));
 
 export const handler = createAcceptEventHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  tracer,
+  store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME),
   clock: systemClock,
-  ingestQueue: sqsWorkQueue(new SQSClient({}), env.INGEST_QUEUE_URL),
+  ingestQueue: sqsWorkQueue(traced(new SQSClient({})), env.INGEST_QUEUE_URL),
   eventTimes: bundledWorkflows().settings.events,
 });

@@ -7,8 +7,9 @@ import { parseNotification } from '../../adapters/notifications/parse';
 import { InvalidEventError, withoutValues } from '../../domain/errors';
 import { suppressAddress, type SuppressDeps, type SuppressOutcome } from '../../domain/messages/suppress';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface DeliveryEventsDeps extends Observability, SuppressDeps {}
+export interface DeliveryEventsDeps extends Observability, Tracing, SuppressDeps {}
 
 /**
  * Subscribed to the SNS topics of SES feedback (bounces, complaints) and of inbound SMS (STOP): suppresses
@@ -50,6 +51,7 @@ export function createDeliveryEventsHandler(deps: DeliveryEventsDeps) {
     return { suppressed, ignored };
   };
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

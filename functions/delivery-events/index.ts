@@ -10,6 +10,9 @@ import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { bundledWorkflows } from '../shared/workflows';
 import { createDeliveryEventsHandler } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(
   z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
@@ -18,11 +21,12 @@ const journeys = bundledWorkflows().journeys.map((j) => j.journey);
 
 export const handler = createDeliveryEventsHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+  tracer,
+  store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME, {
     dueShards: scaleFromEnv(process.env).dueShards,
   }),
   starter: createJourneyStarter(
-    new SFNClient({}),
+    traced(new SFNClient({})),
     stateMachineArns(
       env.STATE_MACHINE_ARN_PREFIX,
       journeys.map((j) => j.id),

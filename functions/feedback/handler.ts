@@ -22,8 +22,9 @@ import {
 } from '../shared/http';
 import { countGoalsReached, countingPublisher } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface FeedbackHandlerDeps extends Observability, LifecycleDeps {
+export interface FeedbackHandlerDeps extends Observability, Tracing, LifecycleDeps {
   linkSecret: () => Promise<string>;
   sentiment: SentimentClassifier;
   brandName: string;
@@ -147,6 +148,7 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
     return html(200, page(lang, `<p>${t(lang, comment ? 'commented' : 'thanks', claims.score)}</p>`));
   };
   return middy(answeringInputErrors(handle))
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

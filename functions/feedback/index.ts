@@ -4,14 +4,18 @@ import { createObservability } from '../shared/observability';
 import { linkSigningSecret } from '../shared/secrets';
 import { bundledWorkflows } from '../shared/workflows';
 import { createFeedbackHandler } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const { settings } = bundledWorkflows();
 
 export const handler = createFeedbackHandler({
   ...createObservability(),
-  ...lifecycleDepsFromEnv(),
-  sentiment: lazyComprehendClassifier(),
-  linkSecret: linkSigningSecret(),
+  tracer,
+  ...lifecycleDepsFromEnv(traced),
+  sentiment: lazyComprehendClassifier(traced),
+  linkSecret: linkSigningSecret(process.env, traced),
   brandName: settings.brand.name,
   locales: settings.locales,
   defaultLocale: settings.defaultLocale,

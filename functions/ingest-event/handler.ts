@@ -22,8 +22,9 @@ import { errorBody, isHttpEvent, json } from '../shared/http';
 import { eachRecord } from '../shared/sqs';
 import { countGoalsReached, countingPublisher, countNewCustomer } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, traceIds, type Tracing } from '../shared/tracing';
 
-export interface IngestEventDeps extends Observability, LifecycleDeps {
+export interface IngestEventDeps extends Observability, Tracing, LifecycleDeps {
   /** Reads the sentiment of comments and complaints before they are applied. */
   sentiment: SentimentClassifier;
   /** settings.yaml `events`: the event times believed (default: up to a day ahead, from 2000 on). */
@@ -41,7 +42,7 @@ function eventIngester(given: IngestEventDeps) {
   const deps = { ...given, publisher: countingPublisher(given.publisher, metrics) };
   const erase = async (customerId: string): Promise<EraseOutcome> => {
     logger.appendKeys({ customerId });
-    const outcome = await eraseCustomer(customerId, deps);
+    const outcome = await traceIds(deps, 'erasure', { customerId }, () => eraseCustomer(customerId, deps));
     metrics.addMetric(METRIC.erasures, MetricUnit.Count, 1);
     logger.info('customer erased', { ...outcome });
     return outcome;
@@ -51,7 +52,9 @@ function eventIngester(given: IngestEventDeps) {
     if (incoming.type === 'erase') return erase(incoming.customerId);
     const event = (await withSentiment(incoming, deps.sentiment)) as CustomerEvent;
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
-    const result = await ingestEvent(event, deps);
+    const result = await traceIds(deps, 'ingest', { customerId: event.customerId }, () =>
+      ingestEvent(event, deps),
+    );
     metrics.addMetric(
       result.status === 'accepted' ? METRIC.eventsIngested : METRIC.duplicateEvents,
       MetricUnit.Count,
@@ -151,6 +154,7 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
 
   // resetKeys: the customerId/eventId appended for one event must not label the next invocation's logs.
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -11,8 +11,9 @@ import {
 import type { CustomerStore } from '../../domain/ports';
 import { countMessage } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, traceIds, type Tracing } from '../shared/tracing';
 
-export interface JourneyStepDeps extends Observability {
+export interface JourneyStepDeps extends Observability, Tracing {
   store: CustomerStore;
   clock: Clock;
 }
@@ -27,7 +28,8 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
   const handle = async (event: unknown): Promise<JourneyStepResult> => {
     const input = parseJourneyStepInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
-    const result = await runJourneyStep(input, deps);
+    const ids = { journeyId: input.journeyId, customerId: input.customerId };
+    const result = await traceIds(deps, 'journey-step', ids, () => runJourneyStep(input, deps));
     // A decision: a branch or split's own, or the one an update or a send's `-failed` task made too.
     if ('path' in result || ('decision' in result && result.decision))
       metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);
@@ -45,6 +47,7 @@ export function createJourneyStepHandler(deps: JourneyStepDeps) {
     return result;
   };
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

@@ -6,12 +6,16 @@ import { systemClock } from '../../domain/clock';
 import { readEnv } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { createJourneyStepHandler } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(z.object({ TABLE_NAME: z.string().min(1) }));
 
 export const handler = createJourneyStepHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+  tracer,
+  store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME, {
     dueShards: scaleFromEnv(process.env).dueShards,
   }),
   clock: systemClock,

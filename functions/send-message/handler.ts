@@ -14,8 +14,9 @@ import {
 } from '../../domain/messages/send';
 import { countMessage } from '../shared/journey-metrics';
 import { METRIC, skippedMetric, type Observability } from '../shared/observability';
+import { traceHandler, traceIds, type Tracing } from '../shared/tracing';
 
-export type SendMessageDeps = SendDeps & Observability;
+export type SendMessageDeps = SendDeps & Observability & Tracing;
 /** `decision`: the branch after the send, when the state passed one (see domain/journey/fusion.ts). */
 export type SendMessageOutput = SendMessageResult & { until: string | null; decision?: Decision };
 
@@ -37,9 +38,7 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     logger.info('profile updated', { updateStepId: update.stepId });
     return true;
   };
-  const handle = async (event: unknown): Promise<SendMessageOutput> => {
-    const input = parseSendMessageInput(event);
-    logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
+  const sendStep = async (input: SendMessageInput): Promise<SendMessageOutput> => {
     const step = { journey: input.journeyId, channel: input.channel };
     const result = await sendMessage(input, deps, {
       beforeFirstAttempt: () => applyFoldedUpdate(input),
@@ -80,7 +79,14 @@ export function createSendMessageHandler(deps: SendMessageDeps) {
     logger.info('branch decided', { branchStepId: input.branch.stepId, ...decision });
     return { ...result, until: null, decision };
   };
+  const handle = async (event: unknown): Promise<SendMessageOutput> => {
+    const input = parseSendMessageInput(event);
+    logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
+    const ids = { journeyId: input.journeyId, customerId: input.customerId };
+    return traceIds(deps, 'send-message', ids, () => sendStep(input));
+  };
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

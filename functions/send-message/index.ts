@@ -13,6 +13,9 @@ import { createObservability } from '../shared/observability';
 import { linkSigningSecret } from '../shared/secrets';
 import { bundledWorkflows } from '../shared/workflows';
 import { createSendMessageHandler } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(
   z.object({
@@ -32,11 +35,12 @@ const retry = { retryMode: 'adaptive', maxAttempts: 3 } as const;
 
 export const handler = createSendMessageHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+  tracer,
+  store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME, {
     dueShards: scaleFromEnv(process.env).dueShards,
   }),
-  mailer: createSesMailer(new SESClient(retry), { configurationSet: env.SES_CONFIGURATION_SET }),
-  sms: createSmsSender(new PinpointSMSVoiceV2Client(retry), {
+  mailer: createSesMailer(traced(new SESClient(retry)), { configurationSet: env.SES_CONFIGURATION_SET }),
+  sms: createSmsSender(traced(new PinpointSMSVoiceV2Client(retry)), {
     configurationSet: env.SMS_CONFIGURATION_SET,
     originationIdentity: env.SMS_ORIGINATION_IDENTITY,
   }),
@@ -45,5 +49,5 @@ export const handler = createSendMessageHandler({
   clock: systemClock,
   sender: env.SENDER_ADDRESS,
   publicBaseUrl: env.PUBLIC_BASE_URL,
-  linkSecret: linkSigningSecret(),
+  linkSecret: linkSigningSecret(process.env, traced),
 });

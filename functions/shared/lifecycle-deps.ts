@@ -12,13 +12,15 @@ import { scaleFromEnv } from '../../domain/config/scale';
 import { spreadOverSweeps } from '../../domain/journey/occasions';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from './env';
+import type { ClientTracing } from './lambda-tracer';
 import { bundledWorkflows } from './workflows';
 
 /**
  * The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep (and
- * feedback, delivery-events). Journey starts are queued; resumes and stops are direct.
+ * feedback, delivery-events). Journey starts are queued; resumes and stops are direct. `traced` wraps
+ * each SDK client (lambda-tracer.ts).
  */
-export function lifecycleDepsFromEnv() {
+export function lifecycleDepsFromEnv(traced: ClientTracing = (client) => client) {
   const env = readEnv(
     z.object({
       TABLE_NAME: z.string().min(1),
@@ -33,18 +35,18 @@ export function lifecycleDepsFromEnv() {
   const workflows = bundledWorkflows();
   const journeys = workflows.journeys.map((j) => j.journey);
   return {
-    store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+    store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME, {
       dueShards: scaleFromEnv(process.env).dueShards,
     }),
     starter: queuedStarter(
       createJourneyStarter(
-        new SFNClient({}),
+        traced(new SFNClient({})),
         stateMachineArns(
           env.STATE_MACHINE_ARN_PREFIX,
           journeys.map((j) => j.id),
         ),
       ),
-      sqsWorkQueue(new SQSClient({}), env.START_QUEUE_URL),
+      sqsWorkQueue(traced(new SQSClient({})), env.START_QUEUE_URL),
     ),
     clock: systemClock,
     lifecycle: workflows.lifecycle,
@@ -52,7 +54,7 @@ export function lifecycleDepsFromEnv() {
       workflows.calendar,
       env.SWEEP_EVERY_MINUTES === undefined ? undefined : env.SWEEP_EVERY_MINUTES * 60_000,
     ),
-    publisher: createLifecyclePublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME),
+    publisher: createLifecyclePublisher(traced(new EventBridgeClient({})), env.EVENT_BUS_NAME),
     journeys,
   };
 }

@@ -11,8 +11,9 @@ import type { CustomerStore, JourneyStarter } from '../../domain/ports';
 import { zodProblems } from '../../domain/config/problems';
 import { eachRecord } from '../shared/sqs';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, traceIds, type Tracing } from '../shared/tracing';
 
-export interface StartJourneyDeps extends Observability {
+export interface StartJourneyDeps extends Observability, Tracing {
   store: CustomerStore;
   /** The direct starter (StartExecution): this function is where queued starts end. */
   starter: JourneyStarter;
@@ -59,7 +60,10 @@ export function createStartJourneyHandler(deps: StartJourneyDeps) {
       await deps.pacer.take();
     };
     try {
-      const outcome = await startQueued(parsed.data, { ...deps, beforeStart });
+      const { journeyId, customerId } = parsed.data.input;
+      const outcome = await traceIds(deps, 'queued-start', { journeyId, customerId }, () =>
+        startQueued(parsed.data, { ...deps, beforeStart }),
+      );
       if (outcome === 'gone') count(METRIC.startsSkippedErased);
       if (outcome === 'converted') count(METRIC.startsSkippedConverted);
       if (outcome === 'started') count(METRIC.executionsStarted);
@@ -77,6 +81,7 @@ export function createStartJourneyHandler(deps: StartJourneyDeps) {
     });
 
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

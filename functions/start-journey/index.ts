@@ -11,6 +11,9 @@ import { bundledWorkflows } from '../shared/workflows';
 import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { createStartJourneyHandler, STARTS_SIDE_BY_SIDE } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(
   z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
@@ -20,9 +23,10 @@ const journeyIds = bundledWorkflows().journeys.map((j) => j.journey.id);
 // Module scope: the bucket lives as long as this consumer (one of at most startConcurrency at once).
 export const handler = createStartJourneyHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME),
+  tracer,
+  store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME),
   starter: createJourneyStarter(
-    new SFNClient({}),
+    traced(new SFNClient({})),
     stateMachineArns(env.STATE_MACHINE_ARN_PREFIX, journeyIds),
   ),
   pacer: createPacer(startConsumerRate(scaleFromEnv(process.env)), {

@@ -10,8 +10,9 @@ import { addTurns, noTurns, takeTurns, type TurnResult } from '../../domain/swee
 import { eachRecord } from '../shared/sqs';
 import { countingPublisher } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface SweepWorkerHandlerDeps extends Observability, LifecycleDeps {}
+export interface SweepWorkerHandlerDeps extends Observability, Tracing, LifecycleDeps {}
 
 /** Some customers of a message could not take their turn now: the message comes back for them. */
 export class SweepTurnsFailedError extends RapportError {
@@ -45,6 +46,7 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
     return response;
   };
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

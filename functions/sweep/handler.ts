@@ -8,8 +8,9 @@ import type { RecoveryResult } from '../../domain/recover';
 import { coordinateSweep, type CoordinatorResult, type SweepWork } from '../../domain/sweep';
 import { countingPublisher } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface SweepHandlerDeps extends Observability, LifecycleDeps {
+export interface SweepHandlerDeps extends Observability, Tracing, LifecycleDeps {
   /** The sweep queue, which the sweep-worker function consumes. */
   queue: WorkQueue<SweepWork>;
 }
@@ -51,6 +52,7 @@ export function createSweepHandler(given: SweepHandlerDeps) {
     return result;
   };
   return middy(handle)
+    .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }

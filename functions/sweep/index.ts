@@ -6,11 +6,15 @@ import { readEnv } from '../shared/env';
 import { lifecycleDepsFromEnv } from '../shared/lifecycle-deps';
 import { createObservability } from '../shared/observability';
 import { createSweepHandler } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(z.object({ SWEEP_QUEUE_URL: z.string().min(1) }));
 
 export const handler = createSweepHandler({
   ...createObservability(),
-  ...lifecycleDepsFromEnv(),
-  queue: sqsWorkQueue<SweepWork>(new SQSClient({}), env.SWEEP_QUEUE_URL),
+  tracer,
+  ...lifecycleDepsFromEnv(traced),
+  queue: sqsWorkQueue<SweepWork>(traced(new SQSClient({})), env.SWEEP_QUEUE_URL),
 });

@@ -20,8 +20,9 @@ import {
 } from '../shared/http';
 import { preferences } from './preferences';
 import { METRIC, type Observability } from '../shared/observability';
+import { traceHandler, type Tracing } from '../shared/tracing';
 
-export interface UnsubscribeDeps extends Observability {
+export interface UnsubscribeDeps extends Observability, Tracing {
   store: CustomerStore;
   clock: Clock;
   linkSecret: () => Promise<string>;
@@ -101,5 +102,8 @@ export function createUnsubscribeHandler(deps: UnsubscribeDeps) {
     }
     return html(200, page(language, `<p>${t(language, 'done')}</p>`));
   };
-  return middy(answeringInputErrors(handle)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return middy(answeringInputErrors(handle))
+    .use(traceHandler(deps))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
 }

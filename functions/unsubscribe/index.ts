@@ -8,17 +8,21 @@ import { createObservability } from '../shared/observability';
 import { linkSigningSecret } from '../shared/secrets';
 import { bundledWorkflows } from '../shared/workflows';
 import { createUnsubscribeHandler } from './handler';
+import { lambdaTracing } from '../shared/lambda-tracer';
+
+const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(z.object({ TABLE_NAME: z.string().min(1) }));
 const { settings } = bundledWorkflows();
 
 export const handler = createUnsubscribeHandler({
   ...createObservability(),
-  store: createCustomerStore(new DynamoDBClient({}), env.TABLE_NAME, {
+  tracer,
+  store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME, {
     dueShards: scaleFromEnv(process.env).dueShards,
   }),
   clock: systemClock,
-  linkSecret: linkSigningSecret(),
+  linkSecret: linkSigningSecret(process.env, traced),
   brandName: settings.brand.name,
   locales: settings.locales,
   defaultLocale: settings.defaultLocale,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Metafile } from 'esbuild';
 import { loadWorkflows } from '../../domain/config/load';
-import { FUNCTIONS, type FunctionName } from '../../functions/routes';
+import { ALL_FUNCTIONS, type AnyFunctionName } from '../../functions/routes';
 import { buildFunctions, writeFunctionAsset } from '../../infra/function-bundles';
 import { LAMBDA_ENV } from '../support/lambda-env';
 
@@ -27,12 +27,12 @@ function folderBytes(dir: string): number {
   );
 }
 
-function outputOf(metafile: Metafile, name: FunctionName): Metafile['outputs'][string] | undefined {
+function outputOf(metafile: Metafile, name: AnyFunctionName): Metafile['outputs'][string] | undefined {
   return Object.entries(metafile.outputs).find(([path]) => path.endsWith(`${name}/index.js`))?.[1];
 }
 
 /** Bytes of minified output per package (or per first-party folder), largest first. */
-function contributors(metafile: Metafile, name: FunctionName): [string, number][] {
+function contributors(metafile: Metafile, name: AnyFunctionName): [string, number][] {
   const output = outputOf(metafile, name);
   const by = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
@@ -48,7 +48,7 @@ function contributors(metafile: Metafile, name: FunctionName): [string, number][
  */
 function sdkLoadedAtInit(
   metafile: Metafile,
-  name: FunctionName,
+  name: AnyFunctionName,
   index: string,
   env: Record<string, string>,
 ): string[] {
@@ -114,12 +114,12 @@ function benchFunctions(): void {
     const t0 = performance.now();
     const built = buildFunctions(ROOT, join(out, 'build'));
     console.log(
-      `esbuild, ${FUNCTIONS.length} functions in one build: ${(performance.now() - t0).toFixed(0)} ms`,
+      `esbuild, ${ALL_FUNCTIONS.length} functions in one build: ${(performance.now() - t0).toFixed(0)} ms`,
     );
     const workflows = loadWorkflows(join(ROOT, 'workflows'));
     // Resolved as the Lambda runtime provides them: from outside the bundle.
     const env = { ...LAMBDA_ENV, NODE_PATH: join(ROOT, 'node_modules') };
-    for (const name of FUNCTIONS) {
+    for (const name of ALL_FUNCTIONS) {
       const asset = join(out, 'assets', name);
       writeFunctionAsset(built, name, asset, workflows);
       const index = join(asset, 'index.js');

@@ -8,6 +8,7 @@ import { createRenderer } from '../../domain/messages/render';
 import type { CustomerStore } from '../../domain/ports';
 import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability, type Observability } from '../../functions/shared/observability';
+import type { Tracing } from '../../functions/shared/tracing';
 
 /** What a test chooses of the send handler's wiring; the rest is as in Lambda. */
 export interface SendWiring {
@@ -21,12 +22,15 @@ export interface SendWiring {
   linkSecret?: string;
   /** The test's own, when it watches the metrics. */
   observability?: Observability;
+  /** The test's own, when it reads the trace. */
+  tracer?: Tracing['tracer'];
 }
 
 /** The send-message handler over the real SES and End User Messaging adapters and the real renderer. */
 export function realSendHandler(w: SendWiring) {
   return createSendMessageHandler({
     ...(w.observability ?? createObservability()),
+    ...(w.tracer ? { tracer: w.tracer } : {}),
     store: w.store,
     mailer: createSesMailer(w.clients.sesClient, {}),
     sms: createSmsSender(w.clients.smsClient),

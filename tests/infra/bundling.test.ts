@@ -6,9 +6,11 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import * as semver from 'semver';
 import { loadWorkflows } from '../../domain/config/load';
 import { SendDeferredError, VersionConflictError } from '../../domain/errors';
-import { FUNCTIONS, type FunctionName } from '../../functions/routes';
+import { ALL_FUNCTIONS, type AnyFunctionName, type FunctionName } from '../../functions/routes';
+import { gte as shimGte } from '../../functions/shared/semver-shim';
 import { builtFunctions, LAMBDA_TASK_ROOT, writeFunctionAsset } from '../../infra/function-bundles';
 import { HandlerFunction, LAMBDA_WORKFLOWS_FILE } from '../../infra/handler-function';
 import { LAMBDA_ENV } from '../support/lambda-env';
@@ -79,12 +81,12 @@ describe('a bundled handler', () => {
 
 describe('every function bundle', () => {
   const built = builtFunctions(REPO_ROOT);
-  const outputOf = (name: FunctionName) =>
+  const outputOf = (name: AnyFunctionName) =>
     Object.entries(built.metafile.outputs).find(([path]) => path.endsWith(`${name}/index.js`))?.[1];
-  const inputsOf = (name: FunctionName): string[] => Object.keys(outputOf(name)?.inputs ?? {});
+  const inputsOf = (name: AnyFunctionName): string[] => Object.keys(outputOf(name)?.inputs ?? {});
 
   it('leaves the YAML parser and the workflow loader out, and MIME, Liquid and SMS parts to send-message', () => {
-    for (const name of FUNCTIONS) {
+    for (const name of ALL_FUNCTIONS) {
       const inputs = inputsOf(name);
       expect(inputs.length).toBeGreaterThan(0);
       expect(inputs.filter((i) => /node_modules\/yaml\/|domain\/config\/load\.ts/.test(i))).toEqual([]);
@@ -108,12 +110,35 @@ describe('every function bundle', () => {
   });
 
   /**
-   * Issue 13's ceiling for a minified index.js is 400 KB. send-message is held at its size today (482 KB):
-   * nodemailer's composer, Liquid, temporal-polyfill and zod's classic API come to about 390 KB of it.
+   * semver is replaced by a `gte` of its own (functions/shared/semver-shim.ts): right only while the X-Ray
+   * SDK's v2 patcher is the one importer, and while it compares plain versions as semver does.
+   */
+  it('gives semver only to the X-Ray SDK, as a gte that agrees with semver', () => {
+    const importers = Object.entries(built.metafile.inputs)
+      .filter(([, input]) => input.imports.some((i) => i.path.endsWith('semver-shim.ts')))
+      .map(([path]) => path);
+    expect(importers).toEqual(['node_modules/aws-xray-sdk-core/dist/lib/patchers/aws_p.js']);
+    expect(Object.keys(built.metafile.inputs).filter((i) => i.includes('node_modules/semver/'))).toEqual([]);
+    const pairs = [
+      ['2.7.15', '2.7.15'],
+      ['2.1692.0', '2.7.15'],
+      ['2.7.9', '2.7.15'],
+      ['24.11.1', '8.0.0'],
+      ['3.0.0', '2.99.99'],
+      ['1.10.0', '1.9.0'],
+    ] as const;
+    for (const [a, b] of pairs) expect({ a, b, gte: shimGte(a, b) }).toEqual({ a, b, gte: semver.gte(a, b) });
+  });
+
+  /**
+   * Issue 13's ceiling for a minified index.js is 400 KB. send-message is held at its size today (577 KB):
+   * nodemailer's composer, Liquid, temporal-polyfill and zod's classic API come to about 390 KB of it, and
+   * the Powertools Tracer with the X-Ray SDK to 93 KB, which every function carries since issue 14 (bundled
+   * rather than loaded from the Powertools layer, whose unbundled modules cost more init than they save).
    */
   it('keeps every index.js within its byte ceiling', () => {
-    const ceiling = (name: FunctionName) => (name === 'send-message' ? 490 : 400) * 1024;
-    for (const name of FUNCTIONS) {
+    const ceiling = (name: AnyFunctionName) => (name === 'send-message' ? 580 : 400) * 1024;
+    for (const name of ALL_FUNCTIONS) {
       const bytes = outputOf(name)?.bytes ?? Infinity;
       expect({ name, withinCeiling: bytes <= ceiling(name), bytes }).toEqual({
         name,
@@ -127,7 +152,7 @@ describe('every function bundle', () => {
     const workflows = loadWorkflows(WORKFLOWS_DIR);
     const root = mkdtempSync(join(tmpdir(), 'rapport-bundle-init-'));
     try {
-      for (const name of FUNCTIONS) {
+      for (const name of ALL_FUNCTIONS) {
         const asset = join(root, name);
         writeFunctionAsset(built, name, asset, workflows);
         const run = spawnSync(
@@ -148,7 +173,10 @@ describe('every function bundle', () => {
           },
         );
         expect({ name, status: run.status, stderr: run.stderr }).toEqual({ name, status: 0, stderr: '' });
-        expect(run.stdout).toContain('@aws-sdk/client-dynamodb');
+        // alarm-chat reads a secret and touches no table.
+        expect(run.stdout).toContain(
+          name === 'alarm-chat' ? '@aws-sdk/client-secrets-manager' : '@aws-sdk/client-dynamodb',
+        );
         // ingest-event and feedback classify text with Comprehend on the first text, not at init.
         expect({ name, comprehend: run.stdout.includes('@aws-sdk/client-comprehend') }).toEqual({
           name,

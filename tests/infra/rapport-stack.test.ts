@@ -129,6 +129,8 @@ describe('Lambda functions', () => {
         TABLE_NAME: { Ref: tableId },
         POWERTOOLS_SERVICE_NAME: 'rapport',
         POWERTOOLS_METRICS_NAMESPACE: 'Rapport',
+        // Traces flag failures; the messages stay in the (redacted) logs.
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
       });
     }
     for (const name of readWorkflows)
@@ -142,6 +144,7 @@ describe('Lambda functions', () => {
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_TRACER_CAPTURE_ERROR',
         'TABLE_NAME',
         ...Object.values(SCALE_ENV),
       ].sort(),

@@ -19,4 +19,6 @@ export const LAMBDA_ENV: Record<string, string> = {
   SENDER_ADDRESS: 'no-reply@example.com',
   PUBLIC_BASE_URL: 'https://example.com',
   LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link',
+  CHAT_FORMAT: 'slack',
+  WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:chat',
 };
