@@ -117,6 +117,21 @@ describe('deployment settings per stage', () => {
     ]);
   });
 
+  it("take a stage's alarm chat, and name the stage in its errors (a webhook URL is refused as a credential)", () => {
+    const chat = (alarmChat: unknown) => ({
+      stage: 'prod',
+      senderAddress: TEST_SENDER,
+      stages: { prod: { alarmChat } },
+    });
+    expect(settings(chat('teams')).alarmChat).toEqual({ format: 'teams' });
+    expect(problems(chat({ format: 'irc' }))).toEqual([
+      expect.stringMatching(/^context stages\.prod\.alarmChat\.format: got "irc"; expected one of slack, /),
+    ]);
+    expect(problems(chat('https://hooks.slack.com/services/T/B/x'))).toEqual([
+      expect.stringMatching(/^context stages\.prod\.alarmChat: the webhook URL is a credential/),
+    ]);
+  });
+
   it('take -c over the stage entry, the stage entry over cdk.json, cdk.json over the default', () => {
     const project = {
       senderAddress: TEST_SENDER,
