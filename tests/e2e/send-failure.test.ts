@@ -20,7 +20,21 @@ describe('a journey whose sends SES throttles', () => {
   /** Customers (by SES tag) whose `thank-you` SES refuses for good. */
   const refuseThanksTo = new Set<string>();
   const counted = jest.spyOn(Metrics.prototype, 'addMetric');
-  const failures = () => counted.mock.calls.filter(([name]) => name === METRIC.messagesFailed).length;
+  // The dimensions each one-off metric (metrics.singleMetric()) was given: the service-wide count has none.
+  const dimensionsOf = new WeakMap<Metrics, Record<string, string>>();
+  const addDimension = Metrics.prototype.addDimension;
+  jest.spyOn(Metrics.prototype, 'addDimension').mockImplementation(function (this: Metrics, name, value) {
+    dimensionsOf.set(this, { ...dimensionsOf.get(this), [name]: value });
+    return addDimension.call(this, name, value);
+  });
+  /** MessagesFailed counted: service-wide (`dimensions` undefined), or with exactly these dimensions. */
+  const failures = (dimensions?: Record<string, string>) =>
+    counted.mock.calls.filter(
+      ([name], i) =>
+        name === METRIC.messagesFailed &&
+        JSON.stringify(dimensionsOf.get(counted.mock.contexts[i] as Metrics)) === JSON.stringify(dimensions),
+    ).length;
+  const perJourney = { journey: 'first-small-purchase', channel: 'email' };
   beforeAll(async () => {
     time = installVirtualTime(TEST_NOW);
     runtime = await startTestRuntime(time.clock, { sweepEveryMs: 0 });
@@ -82,6 +96,7 @@ describe('a journey whose sends SES throttles', () => {
 
   it('a send refused for more than a day gives up once, after a quiet-hours wait too, and is recorded failed', async () => {
     const before = failures();
+    const beforeJourney = failures(perJourney);
     refuseThanksTo.add(Buffer.from('c-night', 'utf8').toString('hex'));
     // 10:00 UTC is 02:00 in Los Angeles: inside quiet hours, so the thank-you waits for the morning first.
     const night = firstSmallPurchase({ customerId: 'c-night', eventId: 'e-night', email: 'n@example.com' });
@@ -109,5 +124,6 @@ describe('a journey whose sends SES throttles', () => {
     expect(Object.keys(thanks[0]!)).not.toEqual(expect.arrayContaining(['to']));
     expect(messages.filter((m) => m.stepId !== 'thank-you').every((m) => m.status === 'sent')).toBe(true);
     expect(failures() - before).toBe(1);
+    expect(failures(perJourney) - beforeJourney).toBe(1);
   });
 });
