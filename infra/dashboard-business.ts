@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { GraphWidget, MathExpression, Metric, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { GraphWidget, MathExpression, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Workflows } from '../domain/config/load';
 import { SKIP_REASONS } from '../domain/ports';
 import { DIMENSIONED_METRIC, type ChannelDimension } from '../functions/shared/journey-metrics';
-import { SERVICE_NAME } from '../functions/shared/observability';
+import { customMetric } from './metrics-namespace';
 
 const PERIOD = Duration.minutes(5);
 const HEIGHT = 6;
@@ -34,23 +34,6 @@ export function journeyChannels(journey: Workflows['journeys'][number]['journey'
   return { sentChannels: order(sent), stepChannels: order(steps) };
 }
 
-/** A custom metric with dimensions beyond `service` (functions/shared/journey-metrics.ts). */
-export function dimensionedMetric(
-  namespace: string,
-  metricName: string,
-  dimensions: Record<string, string>,
-  label?: string,
-): Metric {
-  return new Metric({
-    namespace,
-    metricName,
-    dimensionsMap: { service: SERVICE_NAME, ...dimensions },
-    statistic: 'Sum',
-    period: PERIOD,
-    ...(label === undefined ? {} : { label }),
-  });
-}
-
 const graph = (title: string, left: IMetric[], width: number, right: IMetric[] = []) =>
   new GraphWidget({ title, left, right, width, height: HEIGHT, period: PERIOD, statistic: 'Sum' });
 
@@ -65,7 +48,7 @@ export function journeyRows(namespace: string, journeys: readonly JourneyView[])
     const opts = { period: PERIOD, statistic: 'Sum' };
     const messages = [
       ...j.sentChannels.map((channel) =>
-        dimensionedMetric(
+        customMetric(
           namespace,
           DIMENSIONED_METRIC.messagesSent,
           { journey: j.id, channel },
@@ -73,13 +56,13 @@ export function journeyRows(namespace: string, journeys: readonly JourneyView[])
         ),
       ),
       ...j.stepChannels.flatMap((channel) => [
-        dimensionedMetric(
+        customMetric(
           namespace,
           DIMENSIONED_METRIC.messagesFailed,
           { journey: j.id, channel },
           `failed ${channel}`,
         ),
-        dimensionedMetric(
+        customMetric(
           namespace,
           DIMENSIONED_METRIC.messagesInDoubt,
           { journey: j.id, channel },
@@ -89,7 +72,7 @@ export function journeyRows(namespace: string, journeys: readonly JourneyView[])
     ];
     const skipped = j.stepChannels.flatMap((channel) =>
       SKIP_REASONS.map((reason) =>
-        dimensionedMetric(
+        customMetric(
           namespace,
           DIMENSIONED_METRIC.messagesSkipped,
           { journey: j.id, channel, reason },
@@ -102,7 +85,7 @@ export function journeyRows(namespace: string, journeys: readonly JourneyView[])
         `Journey ${j.id}: executions`,
         [
           sm.metricStarted({ ...opts, label: 'started' }),
-          dimensionedMetric(namespace, DIMENSIONED_METRIC.goalReached, { journey: j.id }, 'goal reached'),
+          customMetric(namespace, DIMENSIONED_METRIC.goalReached, { journey: j.id }, 'goal reached'),
           sm.metricSucceeded({ ...opts, label: 'succeeded' }),
           sm.metricFailed({ ...opts, label: 'failed' }),
           sm.metricTimedOut({ ...opts, label: 'timed out' }),
@@ -136,7 +119,7 @@ export function lifecycleRows(
       kind === 'stage'
         ? [DIMENSIONED_METRIC.stageEntered, DIMENSIONED_METRIC.stageLeft]
         : [DIMENSIONED_METRIC.tierEntered, DIMENSIONED_METRIC.tierLeft];
-    const of = (name: string, id: string) => dimensionedMetric(namespace, name, { [kind]: id }, id);
+    const of = (name: string, id: string) => customMetric(namespace, name, { [kind]: id }, id);
     // Ids unique within the graph: every expression's metrics share its namespace of ids.
     const net = ids.map(
       (id, i) =>

@@ -5,22 +5,21 @@ import {
   AlarmStatusWidget,
   Dashboard,
   GraphWidget,
-  Metric,
   SingleValueWidget,
   TextWidget,
   TreatMissingData,
   type IMetric,
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type { FunctionName } from '../functions/routes';
 import { SKIP_REASONS } from '../domain/ports';
-import { METRIC, SERVICE_NAME, skippedMetric } from '../functions/shared/observability';
+import { METRIC, skippedMetric } from '../functions/shared/observability';
 import { rapportAlarm, type RunbookKey } from './alarm';
 import { StackAlarmsWidget } from './dashboard-health';
 import type { DeadLetterView } from './delivery-alarms';
 import type { HandlerFunction } from './handler-function';
-import { metricsNamespaceOf } from './metrics-namespace';
+import { rapportMetric } from './metrics-namespace';
 
 export interface RapportDashboardProps {
   dashboardName: string;
@@ -35,17 +34,6 @@ export interface RapportDashboardProps {
 }
 
 const PERIOD = Duration.minutes(5);
-
-/** A custom metric the handlers of `scope`'s stage publish with Powertools (default dimension service). */
-export function rapportMetric(scope: IConstruct, metricName: string): Metric {
-  return new Metric({
-    namespace: metricsNamespaceOf(scope),
-    metricName,
-    dimensionsMap: { service: SERVICE_NAME },
-    statistic: 'Sum',
-    period: PERIOD,
-  });
-}
 
 /** One screen answering "is Rapport working?": events in, journeys run, emails out, errors. */
 export class RapportDashboard extends Construct {

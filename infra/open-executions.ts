@@ -12,7 +12,7 @@ import { AWS_QUOTAS } from '../domain/config/scale';
 import { MAX_EXECUTION_SECONDS } from '../domain/journey/limits';
 import { METRIC } from '../functions/shared/observability';
 import { rapportAlarm } from './alarm';
-import { rapportMetric } from './dashboard';
+import { rapportMetric } from './metrics-namespace';
 
 /** Alarm at this share of the open-executions quota: time to ask for more, or to end journeys sooner. */
 export const OPEN_EXECUTIONS_ALARM_SHARE = 0.8;
