@@ -5,6 +5,23 @@ import { successors } from './steps';
 /** A Mermaid flowchart of a journey, for reviews and docs (`rapport graph <journey>`). */
 export function journeyToMermaid(journey: Journey): string {
   const lines = ['flowchart TD'];
+  const { start, where } = entryLabel(journey);
+  lines.push(`  start(["${escape(start)}${where ? `<br/>where ${escape(where)}` : ''}"])`);
+  if (journey.steps[0]) lines.push(`  start --> ${nodeId(journey.steps[0].id)}`);
+  journey.steps.forEach((step, i) => {
+    lines.push(`  ${nodeId(step.id)}${shape(step)}`);
+    const next = successors(step, journey.steps[i + 1]?.id);
+    for (const [target, label] of labelled(step, next)) {
+      // Quoted: an unquoted label may not hold ( ) [ ] { } and the like, which Mermaid reads as shapes.
+      lines.push(`  ${nodeId(step.id)} -->${label ? `|"${escape(label)}"|` : ''} ${nodeId(target)}`);
+    }
+    if (next.length === 0 && step.type !== 'exit') lines.push(`  ${nodeId(step.id)} --> finish(["end"])`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** What starts the journey, and the conditions on it, in words. */
+export function entryLabel(journey: Journey): { start: string; where: string } {
   const { entry } = journey;
   const start =
     entry.stage !== undefined
@@ -23,18 +40,44 @@ export function journeyToMermaid(journey: Journey): string {
           : `${k} = ${String(v)}`,
     )
     .join(', ');
-  lines.push(`  start(["${escape(start)}${where ? `<br/>where ${escape(where)}` : ''}"])`);
-  if (journey.steps[0]) lines.push(`  start --> ${nodeId(journey.steps[0].id)}`);
+  return { start, where };
+}
+
+export const START = '(start)';
+export const FINISH = '(end)';
+
+export interface DiagramNode {
+  /** A step id, or START / FINISH (no step id has parentheses). */
+  id: string;
+  label: string;
+  type: Step['type'] | 'start' | 'finish';
+}
+
+export interface Diagram {
+  nodes: DiagramNode[];
+  edges: { from: string; to: string; label?: string }[];
+}
+
+/** The graph `rapport graph` draws, as nodes and labelled edges, for a picture drawn elsewhere (the console). */
+export function journeyDiagram(journey: Journey): Diagram {
+  const { start, where } = entryLabel(journey);
+  const nodes: DiagramNode[] = [
+    { id: START, label: where ? `${start} where ${where}` : start, type: 'start' },
+  ];
+  const edges: Diagram['edges'] = journey.steps[0] ? [{ from: START, to: journey.steps[0].id }] : [];
+  let finish = false;
   journey.steps.forEach((step, i) => {
-    lines.push(`  ${nodeId(step.id)}${shape(step)}`);
+    nodes.push({ id: step.id, label: stepLabel(step), type: step.type });
     const next = successors(step, journey.steps[i + 1]?.id);
-    for (const [target, label] of labelled(step, next)) {
-      // Quoted: an unquoted label may not hold ( ) [ ] { } and the like, which Mermaid reads as shapes.
-      lines.push(`  ${nodeId(step.id)} -->${label ? `|"${escape(label)}"|` : ''} ${nodeId(target)}`);
+    for (const [to, label] of labelled(step, next))
+      edges.push({ from: step.id, to, ...(label ? { label } : {}) });
+    if (next.length === 0 && step.type !== 'exit') {
+      edges.push({ from: step.id, to: FINISH });
+      finish = true;
     }
-    if (next.length === 0 && step.type !== 'exit') lines.push(`  ${nodeId(step.id)} --> finish(["end"])`);
   });
-  return `${lines.join('\n')}\n`;
+  if (finish) nodes.push({ id: FINISH, label: 'end', type: 'finish' });
+  return { nodes, edges };
 }
 
 function labelled(step: Step, next: string[]): [string, string | undefined][] {
@@ -50,10 +93,11 @@ function labelled(step: Step, next: string[]): [string, string | undefined][] {
   return next.map((n) => [n, undefined]);
 }
 
-function shape(step: Step): string {
+/** A step in words, as its box in the diagram says it. */
+export function stepLabel(step: Step): string {
   switch (step.type) {
     case 'send':
-      return `["${escape(`${step.id}: send ${step.channel} ${step.template}`)}"]`;
+      return `${step.id}: send ${step.channel} ${step.template}`;
     case 'wait': {
       const u = step.until;
       const label =
@@ -63,19 +107,41 @@ function shape(step: Step): string {
           : u?.anniversary
             ? `until ${u.anniversary} ${u.timeOfDay}`
             : `until ${u?.timeOfDay}`);
-      return `{{"${escape(`${step.id}: wait ${label}`)}"}}`;
+      return `${step.id}: wait ${label}`;
     }
     case 'branch':
     case 'split':
-      return `{"${escape(`${step.id}: ${step.type}`)}"}`;
+      return `${step.id}: ${step.type}`;
     case 'wait-for-event':
-      return `{{"${escape(`${step.id}: wait up to ${step.timeout} for ${step.event}`)}"}}`;
+      return `${step.id}: wait up to ${step.timeout} for ${step.event}`;
     case 'update':
-      return `[/"${escape(`${step.id}: update profile`)}"/]`;
+      return `${step.id}: update profile`;
     case 'task':
-      return `[["${escape(`${step.id}: task for ${step.assignee}`)}"]]`;
+      return `${step.id}: task for ${step.assignee}`;
     case 'exit':
-      return `(["${escape(`${step.id}: exit`)}"])`;
+      return `${step.id}: exit`;
+    default:
+      return assertNever(step);
+  }
+}
+
+function shape(step: Step): string {
+  const label = escape(stepLabel(step));
+  switch (step.type) {
+    case 'send':
+      return `["${label}"]`;
+    case 'wait':
+    case 'wait-for-event':
+      return `{{"${label}"}}`;
+    case 'branch':
+    case 'split':
+      return `{"${label}"}`;
+    case 'update':
+      return `[/"${label}"/]`;
+    case 'task':
+      return `[["${label}"]]`;
+    case 'exit':
+      return `(["${label}"])`;
     default:
       return assertNever(step);
   }
