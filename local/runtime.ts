@@ -18,6 +18,7 @@ import { LocalDeployment } from './deployment';
 import { EVENT_BUS, startEmulators, type LocalEmulators } from './emulators';
 import type { LocalBusEvent, LocalEventBus } from './eventbridge';
 import { LocalHttpApi } from './http-api';
+import { mountConsole, readSnapshot } from './console/routes';
 import { addLocalRoutes, tasksOf } from './local-routes';
 import { installLongTimers } from './long-timers';
 import type { Ports } from './ports';
@@ -157,6 +158,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startup: startup.report,
       // What SNS would deliver on AWS: a reply to a text message (two-way SMS), and SES feedback.
       notify: (message) => deployment.invoke('delivery-events', snsEvent(message, now())),
+    });
+    mountConsole(api, {
+      stepFunctions,
+      journeys: () => deployment.workflows.journeys,
+      snapshot: () => readSnapshot(store.client, tableName),
+      links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/_local/tasks' },
     });
     api.open();
     return runtimeOf({ options, store, emulators, apiUrl, deployment, activity, closers, ...startup });

@@ -1,0 +1,70 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { JourneyEntryRecord, MessageRecord } from '../../domain/ports';
+
+/** What the console counts a customer by: never an address or a name. */
+export interface CustomerCount {
+  stage: string;
+  tier: string;
+}
+
+export type MessageFacts = Pick<
+  MessageRecord,
+  'journeyId' | 'journeyVersion' | 'stepId' | 'executionId' | 'channel' | 'status' | 'reason' | 'createdAt'
+> & { sentAt?: string };
+
+export type EntryFacts = Pick<JourneyEntryRecord, 'journeyId' | 'journeyVersion' | 'executionArn'> & {
+  converted?: unknown;
+};
+
+/** The table's customers, messages and journey entries now, as the console's pages count them. */
+export interface StoreSnapshot {
+  customers: CustomerCount[];
+  messages: MessageFacts[];
+  entries: EntryFacts[];
+}
+
+const FIELDS = {
+  '#sk': 'sk',
+  '#stage': 'stage',
+  '#tier': 'tier',
+  '#journeyId': 'journeyId',
+  '#journeyVersion': 'journeyVersion',
+  '#stepId': 'stepId',
+  '#executionId': 'executionId',
+  '#channel': 'channel',
+  '#status': 'status',
+  '#reason': 'reason',
+  '#createdAt': 'createdAt',
+  '#sentAt': 'sentAt',
+  '#executionArn': 'executionArn',
+  '#converted': 'converted',
+};
+
+/**
+ * One Scan of the local table: local only, as settleInterruptedSends (a console on AWS would read
+ * aggregates, never scan). Only the fields counted are read, so no personal data leaves the table here.
+ */
+export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string): Promise<StoreSnapshot> {
+  const doc = DynamoDBDocumentClient.from(dynamodb);
+  const out: StoreSnapshot = { customers: [], messages: [], entries: [] };
+  const pages = paginateScan(
+    { client: doc },
+    {
+      TableName: tableName,
+      ConsistentRead: true,
+      FilterExpression: '#sk = :profile OR begins_with(#sk, :message) OR begins_with(#sk, :journey)',
+      ProjectionExpression: Object.keys(FIELDS).join(', '),
+      ExpressionAttributeNames: FIELDS,
+      ExpressionAttributeValues: { ':profile': 'PROFILE', ':message': 'MESSAGE#', ':journey': 'JOURNEY#' },
+    },
+  );
+  for await (const page of pages)
+    for (const item of page.Items ?? []) {
+      const { sk, ...rest } = item as { sk: string } & Record<string, unknown>;
+      if (sk === 'PROFILE') out.customers.push(rest as unknown as CustomerCount);
+      else if (sk.startsWith('MESSAGE#')) out.messages.push(rest as unknown as MessageFacts);
+      else out.entries.push(rest as unknown as EntryFacts);
+    }
+  return out;
+}

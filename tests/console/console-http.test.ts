@@ -1,0 +1,95 @@
+import { localStateMachineArn } from '../../local/stepfunctions';
+import { stateMachineName } from '../../domain/journey/state-machine-name';
+import type { LocalRuntime } from '../../local/runtime';
+import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
+import { httpRequest } from '../support/http';
+import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
+
+/**
+ * The console on the events API's port, against a runtime seeded through the events API in virtual time:
+ * its figures are checked against the store and the executions, not against numbers written here.
+ */
+
+let time: VirtualTime;
+let runtime: LocalRuntime;
+const CUSTOMERS = ['c-1', 'c-2', 'c-3'];
+
+beforeAll(async () => {
+  time = installVirtualTime(TEST_NOW);
+  runtime = await startTestRuntime(time.clock);
+  for (const [i, customerId] of CUSTOMERS.entries()) {
+    const event = firstSmallPurchase({ customerId, eventId: `e-${i}`, email: `${customerId}@example.com` });
+    expect((await postEvent(runtime, event)).status).toBe(202);
+  }
+  // A day on: each thank-you is sent, and each customer waits in let-it-arrive (3 days).
+  await time.run(runtime.activity, { until: '2026-11-23T10:00:00Z' });
+}, 30_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+  time?.uninstall();
+});
+
+const get = (path: string) => httpRequest(`${runtime.urls.api}${path}`);
+
+/** The numbers the journey diagram shows on one step, by kind (entered, waiting, sent, skipped…). */
+function stepCounts(html: string, stepId: string): Record<string, number> {
+  const group = new RegExp(`<g class="step[^"]*" data-step="${stepId}">(.*?)</g>`).exec(html)?.[1] ?? '';
+  const counts: Record<string, number> = {};
+  for (const [, kind = '', n] of group.matchAll(/data-kind="([\w-]+)">(\d+)</g)) counts[kind] = Number(n);
+  return counts;
+}
+
+describe('the local console', () => {
+  it('serves the overview at / with the customers and messages the store holds', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.contentType).toMatch(/^text\/html/);
+    const profiles = (await Promise.all(CUSTOMERS.map((c) => itemsOf(runtime, c, 'PROFILE')))).flat();
+    expect(res.text).toContain(`<span id="customers-total">${profiles.length}</span>`);
+    const sent = (await Promise.all(CUSTOMERS.map((c) => itemsOf(runtime, c, 'MESSAGE#'))))
+      .flat()
+      .filter((m) => m.status === 'sent');
+    expect(sent.length).toBeGreaterThan(0);
+    // The day's row: first-small-purchase by email, as many sent as the store holds.
+    expect(res.text).toContain(
+      `<th scope="row">2026-11-22</th><td class="text">first-small-purchase</td><td class="text">email</td><td>${sent.length}</td>`,
+    );
+    for (const c of CUSTOMERS) expect(res.text).not.toContain(`${c}@example.com`);
+    expect(res.text).toMatch(/<a href="\/journeys">Journeys<\/a>/);
+  });
+
+  it('draws first-small-purchase with the counts its executions and messages give', async () => {
+    const list = await get('/journeys');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('href="/journey?id=first-small-purchase"');
+    const res = await get('/journey?id=first-small-purchase');
+    expect(res.status).toBe(200);
+    const executions = runtime.stepFunctions.listExecutions(
+      localStateMachineArn(stateMachineName('first-small-purchase')),
+    );
+    const entered = (state: string) =>
+      executions.filter((e) => e.statesEntered.some((s) => s.name === state)).length;
+    const waitingIn = (state: string) =>
+      executions.filter((e) => e.status === 'RUNNING' && e.statesEntered.at(-1)?.name === state).length;
+    const messages = (await Promise.all(CUSTOMERS.map((c) => itemsOf(runtime, c, 'MESSAGE#')))).flat();
+    const sentBy = (step: string) => messages.filter((m) => m.stepId === step && m.status === 'sent').length;
+    expect(entered('thank-you')).toBe(CUSTOMERS.length);
+    expect(waitingIn('let-it-arrive')).toBe(CUSTOMERS.length);
+    expect(stepCounts(res.text, 'thank-you')).toMatchObject({
+      entered: entered('thank-you'),
+      waiting: waitingIn('thank-you'),
+      sent: sentBy('thank-you'),
+      skipped: 0,
+    });
+    expect(stepCounts(res.text, 'let-it-arrive')).toEqual({
+      entered: entered('let-it-arrive'),
+      waiting: waitingIn('let-it-arrive'),
+    });
+    expect(stepCounts(res.text, 'how-to-get-the-most')).toMatchObject({ entered: 0, sent: 0 });
+  });
+
+  it('answers 404 for a journey that is not deployed', async () => {
+    expect((await get('/journey?id=nope')).status).toBe(404);
+  });
+});
