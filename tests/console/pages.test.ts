@@ -1,0 +1,178 @@
+import { loadWorkflows } from '../../domain/config/load';
+import { journeyDiagram } from '../../domain/journey/graph';
+import type { Journey } from '../../domain/journey/schema';
+import { layers } from '../../local/console/diagram';
+import { journeyCounts, type ExecutionFacts } from '../../local/console/journey-counts';
+import { renderJourney, renderJourneyList } from '../../local/console/journeys';
+import { renderOverview } from '../../local/console/overview';
+import { shell } from '../../local/console/pages';
+import { CONSOLE_PAGES } from '../../local/console/routes';
+import type { MessageFacts } from '../../local/console/snapshot';
+import { WORKFLOWS_DIR } from '../support/local';
+
+const journeys = loadWorkflows(WORKFLOWS_DIR).journeys;
+const shipped = (id: string) => journeys.find((j) => j.journey.id === id)!.journey;
+const SCRIPT = '<script>alert(1)</script>';
+
+const run = (name: string, states: string[], status = 'RUNNING'): ExecutionFacts => ({
+  executionArn: `arn:${name}`,
+  status,
+  statesEntered: states.map((s) => ({ name: s })),
+});
+const message = (stepId: string, status: MessageFacts['status'], extra: Partial<MessageFacts> = {}) =>
+  ({
+    journeyId: 'dormancy-reactivation',
+    journeyVersion: 1,
+    stepId,
+    executionId: 'x',
+    channel: 'email',
+    status,
+    createdAt: '2026-11-22T10:00:00.000Z',
+    ...extra,
+  }) as MessageFacts;
+
+describe('counts on the steps of a journey', () => {
+  const journey = shipped('dormancy-reactivation');
+  const executions = [
+    run('a', ['holiday-if-near', 'we-miss-you', 'give-it-a-week']),
+    run('b', ['holiday-if-near', 'we-miss-you', 'we-miss-you-deferred', 'we-miss-you-quiet-hours']),
+    run('c', [
+      'holiday-if-near',
+      'we-miss-you',
+      'give-it-a-week',
+      'personal-offer',
+      'vip-or-not',
+      'then-a-person',
+    ]),
+    run(
+      'd',
+      ['holiday-if-near', 'we-miss-you', 'give-it-a-week', 'personal-offer', 'vip-or-not', 'done'],
+      'SUCCEEDED',
+    ),
+  ];
+  const messages = [
+    message('we-miss-you', 'sent'),
+    message('we-miss-you', 'sent'),
+    message('we-miss-you', 'deferred', { reason: 'quiet-hours-deferred' }),
+    message('we-miss-you', 'sent', { journeyId: 'another-journey' }),
+    message('personal-offer', 'skipped', { reason: 'no-consent' }),
+    message('personal-offer', 'in-doubt'),
+  ];
+  const entries = [
+    { journeyId: 'dormancy-reactivation', journeyVersion: 2, executionArn: 'arn:a' },
+    { journeyId: 'dormancy-reactivation', journeyVersion: 3, executionArn: 'arn:c' },
+    { journeyId: 'dormancy-reactivation', journeyVersion: 3, executionArn: 'arn:d', converted: {} },
+  ];
+  const counts = journeyCounts(journey, executions, messages, entries);
+
+  it('counts each execution once per step, its extra states with it, and where each running one waits', () => {
+    expect(counts.steps.get('we-miss-you')).toEqual({
+      entered: 4,
+      waiting: 1,
+      sent: 2,
+      skipped: { 'quiet-hours-deferred': 1 },
+      inDoubt: 0,
+      failed: 0,
+    });
+    expect(counts.steps.get('give-it-a-week')).toMatchObject({ entered: 3, waiting: 1 });
+    expect(counts.steps.get('then-a-person')).toMatchObject({ entered: 1, waiting: 1 });
+    expect(counts.steps.get('done')).toMatchObject({ entered: 1, waiting: 0 });
+  });
+
+  it('counts an update the send after it applies as that send, and sends by outcome', () => {
+    expect(counts.steps.get('grant-welcome-back-gift')).toMatchObject({ entered: 2 });
+    expect(counts.steps.get('personal-offer')).toMatchObject({
+      entered: 2,
+      sent: 0,
+      skipped: { 'no-consent': 1 },
+      inDoubt: 1,
+    });
+  });
+
+  it('gives goal reached and the versions in flight from the journey entries', () => {
+    expect(counts).toMatchObject({
+      entries: 3,
+      goalReached: 1,
+      running: 3,
+      versionsInFlight: { v2: 1, v3: 1 },
+    });
+  });
+});
+
+describe('the diagram layout', () => {
+  it('puts every step below each step that leads to it, except along a loop', () => {
+    const j = shipped('dormancy-reactivation');
+    const d = journeyDiagram(j);
+    const layer = layers(d);
+    for (const e of d.edges) expect(layer.get(e.to)!).toBeGreaterThan(layer.get(e.from)!);
+    expect(layer.get('done')).toBeGreaterThan(layer.get('vip-or-not')!);
+  });
+
+  it('lays out a loop back to an earlier step without pushing it down', () => {
+    const loop = {
+      ...shipped('first-small-purchase'),
+      steps: [
+        {
+          id: 'ask',
+          type: 'wait-for-event',
+          event: 'purchase',
+          timeout: '7d',
+          onEvent: 'thanks',
+          onTimeout: 'ask',
+        },
+        { id: 'thanks', type: 'exit' },
+      ],
+    } as unknown as Journey;
+    const layer = layers(journeyDiagram(loop));
+    expect([layer.get('(start)'), layer.get('ask'), layer.get('thanks')]).toEqual([0, 1, 2]);
+  });
+});
+
+describe('escaping', () => {
+  it('keeps a journey, step or template name with <script> inert on the journey pages', () => {
+    const base = shipped('first-small-purchase');
+    const hostile = {
+      ...base,
+      id: `j${SCRIPT}`,
+      description: SCRIPT,
+      steps: [{ id: `s${SCRIPT}`, type: 'send', channel: 'email', template: SCRIPT, topic: 'service' }],
+    } as unknown as Journey;
+    const counts = journeyCounts(hostile, [], [], []);
+    for (const html of [renderJourney(hostile, counts), renderJourneyList([{ journey: hostile, counts }])]) {
+      expect(html).not.toContain('<script');
+      expect(html).toContain('&#60;script&#62;');
+    }
+  });
+
+  it('keeps stage, tier, journey and channel names with <script> inert on the overview', () => {
+    const html = renderOverview({
+      customers: [{ stage: SCRIPT, tier: SCRIPT }],
+      messages: [message('s', 'sent', { journeyId: SCRIPT })],
+      executions: [{ status: 'FAILED' }],
+    });
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&#60;script&#62;');
+    expect(html).toContain('<td id="failed-executions" class="bad">1</td>');
+  });
+});
+
+describe('the console shell', () => {
+  it('links every page in the nav, marks the current one, and links the inbox, outbox and tasks', () => {
+    const html = shell(
+      CONSOLE_PAGES,
+      { inbox: 'http://127.0.0.1:4001/', outbox: '/_local/outbox', tasks: '/_local/tasks' },
+      { path: '/journeys', title: 'Journeys' },
+      '',
+    );
+    const links = [...html.matchAll(/<a href="([^"]*)"( class="here")?>([^<]*)<\/a>/g)].map(
+      ([, href, here, name]) => `${name} ${href}${here ? ' *' : ''}`,
+    );
+    expect(links).toEqual([
+      'Overview /',
+      'Journeys /journeys *',
+      'Inbox http://127.0.0.1:4001/',
+      'SMS outbox /_local/outbox',
+      'Tasks /_local/tasks',
+    ]);
+  });
+});
