@@ -65,7 +65,7 @@ export function shell(
     ['Tasks', links.tasks],
   ].map(([name = '', href = '']) => `<a href="${esc(href)}">${esc(name)}</a>`);
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
     `<title>${esc(current.title)} · Rapport</title><style>${STYLE}</style></head><body>` +
     `<nav><span class="brand">Rapport</span>${[...own, ...others].join('')}</nav><main>${body}</main></body></html>`
   );

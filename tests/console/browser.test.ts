@@ -1,0 +1,68 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { stateMachineName } from '../../domain/journey/state-machine-name';
+import type { LocalRuntime } from '../../local/runtime';
+import { localStateMachineArn } from '../../local/stepfunctions';
+import { CHROMIUM } from '../support/browser';
+import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime } from '../support/local';
+
+/**
+ * The console in a real browser (Debian's chromium): from the overview, through the nav and the journey
+ * list, to first-small-purchase's diagram, whose numbers must be those of the store and the executions.
+ * Leaves docs/screenshots/overview.png and journey.png for the README. Runs on a fixed clock, not on
+ * virtual time: the browser's driver needs the real timers of this process.
+ */
+
+const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+const CUSTOMERS = ['c-1', 'c-2', 'c-3'];
+let runtime: LocalRuntime;
+let browser: Browser;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  for (const [i, customerId] of CUSTOMERS.entries())
+    await postEvent(
+      runtime,
+      firstSmallPurchase({ customerId, eventId: `e-${i}`, email: `${customerId}@example.com` }),
+    );
+  // A purchase that is not small: a customer in first-purchase whom the journey leaves alone.
+  await postEvent(runtime, { ...firstSmallPurchase({ customerId: 'c-4', eventId: 'e-4' }), amount: 900 });
+  await runtime.activity.drained();
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+  mkdirSync(SHOTS, { recursive: true });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+it('goes from the overview to a journey whose step counts match the store', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  await page.goto(`${runtime.urls.api}/`);
+  expect(await page.textContent('#customers-total')).toBe('4');
+  await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+
+  await page.click('nav >> text=Journeys');
+  await page.click('a:text-is("first-small-purchase")');
+  const count = (step: string, kind: string) =>
+    page.textContent(`g[data-step="${step}"] [data-kind="${kind}"]`).then(Number);
+  const messages = (await Promise.all(CUSTOMERS.map((c) => itemsOf(runtime, c, 'MESSAGE#')))).flat();
+  const sent = messages.filter((m) => m.stepId === 'thank-you' && m.status === 'sent').length;
+  const waiting = runtime.stepFunctions
+    .listExecutions(localStateMachineArn(stateMachineName('first-small-purchase')), 'RUNNING')
+    .filter((e) => e.statesEntered.at(-1)?.name === 'let-it-arrive').length;
+  expect([sent, waiting]).toEqual([CUSTOMERS.length, CUSTOMERS.length]);
+  expect(await count('thank-you', 'sent')).toBe(sent);
+  expect(await count('let-it-arrive', 'waiting')).toBe(waiting);
+  const box = await page.locator('g[data-step="let-it-arrive"] rect').boundingBox();
+  expect(box?.width).toBeGreaterThan(100);
+  await page.screenshot({ path: join(SHOTS, 'journey.png'), fullPage: true });
+  expect(statSync(join(SHOTS, 'journey.png')).size).toBeGreaterThan(10_000);
+  expect(errors).toEqual([]);
+  await page.close();
+});
