@@ -163,6 +163,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions,
       journeys: () => deployment.workflows.journeys,
       snapshot: () => readSnapshot(store.client, tableName),
+      now,
       links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/_local/tasks' },
     });
     api.open();

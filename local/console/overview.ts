@@ -1,4 +1,4 @@
-import { colorOf, horizontalBars, stackedBars } from '../../adapters/report/svg';
+import { colorOf, horizontalBars, stackedArea, stackedBars } from '../../adapters/report/svg';
 import { escapeHtml as esc } from '../../functions/shared/http';
 import type { ExecutionFacts } from './journey-counts';
 import { table } from './pages';
@@ -8,7 +8,13 @@ export interface OverviewData {
   customers: readonly CustomerCount[];
   messages: readonly MessageFacts[];
   executions: readonly Pick<ExecutionFacts, 'status'>[];
+  /** Today (UTC): the last day of the stages-over-time chart. */
+  today: string;
 }
+
+/** How far back the stages-over-time chart goes. */
+const DAYS_SHOWN = 60;
+const DAY_MS = 86_400_000;
 
 const tally = <K extends string>(keys: K[]) => {
   const m = new Map<K, number>();
@@ -19,7 +25,11 @@ const byCount = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] ||
 
 /** The overview: customers per stage and tier now, messages per day, and what needs someone's attention. */
 export function renderOverview(d: OverviewData): string {
-  return `<h1>Overview</h1>${customersSection(d.customers)}${messagesSection(d.messages)}` + healthSection(d);
+  return (
+    `<h1>Overview</h1>${customersSection(d.customers)}${stagesOverTime(d.customers, d.today)}` +
+    messagesSection(d.messages) +
+    healthSection(d)
+  );
 }
 
 function customersSection(customers: readonly CustomerCount[]): string {
@@ -50,6 +60,48 @@ function customersSection(customers: readonly CustomerCount[]): string {
     `${table('Customers per stage and tier', ['stage', ...tiers, 'total'], rows)}<div>${chart}</div></div>`
   );
 }
+
+/** Customers per stage at the end of each day (UTC), from each profile's stage history. */
+export function stagesByDay(
+  customers: readonly CustomerCount[],
+  today: string,
+): { days: string[]; series: { name: string; color: string; values: number[] }[] } {
+  const firsts = customers.flatMap((c) => c.stageHistory?.[0]?.at.slice(0, 10) ?? []).sort();
+  const days: string[] = [];
+  const last = Date.parse(`${today.slice(0, 10)}T00:00:00Z`);
+  // A week at least, so that a new store's single day still reads as a chart over time.
+  const from = Math.min(firsts[0] ? Date.parse(`${firsts[0]}T00:00:00Z`) : last, last - 6 * DAY_MS);
+  for (let t = Math.max(from, last - (DAYS_SHOWN - 1) * DAY_MS); t <= last; t += DAY_MS)
+    days.push(new Date(t).toISOString().slice(0, 10));
+  const stageOn = (c: CustomerCount, day: string) =>
+    c.stageHistory?.filter((h) => h.at.slice(0, 10) <= day).at(-1)?.to;
+  const names = [...new Set(customers.flatMap((c) => c.stageHistory?.map((h) => h.to) ?? []))].sort();
+  const series = names.map((name, i) => ({
+    name,
+    color: colorOf(i),
+    values: days.map((day) => customers.filter((c) => stageOn(c, day) === name).length),
+  }));
+  return { days, series };
+}
+
+function stagesOverTime(customers: readonly CustomerCount[], today: string): string {
+  const { days, series } = stagesByDay(customers, today);
+  if (series.length === 0) return '';
+  const description = `Customers per stage at the end of each day from ${days[0]} to ${days.at(-1)}`;
+  const text = { id: 'stages-over-time', title: 'Customers per stage, by day', description };
+  return (
+    `<h2>Customers per stage over time</h2>` +
+    stackedArea(
+      text,
+      days.map((d) => d.slice(5)),
+      series,
+    ) +
+    legend(series)
+  );
+}
+
+const legend = (series: readonly { name: string; color: string }[]) =>
+  `<ul class="legend">${series.map((s) => `<li><span style="background:${s.color}"></span>${esc(s.name)}</li>`).join('')}</ul>`;
 
 const dayOf = (m: MessageFacts) =>
   (m.status === 'sent' ? (m.sentAt ?? m.createdAt) : m.createdAt).slice(0, 10);
@@ -94,8 +146,7 @@ function messagesSection(messages: readonly MessageFacts[]): string {
         },
         days.map((d) => d.slice(5)),
         series,
-      ) +
-      `<ul class="legend">${series.map((s) => `<li><span style="background:${s.color}"></span>${esc(s.name)}</li>`).join('')}</ul>`
+      ) + legend(series)
     : '';
   return (
     `<h2>Messages per day</h2><div style="display:flex;gap:32px;flex-wrap:wrap;align-items:flex-start">` +

@@ -9,6 +9,8 @@ export interface ConsoleContext {
   /** Executions of one journey's state machine, or of all of them. */
   executions(journeyId?: string): ExecutionFacts[];
   journeys(): readonly LoadedJourney[];
+  /** The runtime's clock (virtual in tests). */
+  now(): Date;
 }
 
 /** One page of the console. A page is mounted by adding it to the list given to mountConsole. */

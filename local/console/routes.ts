@@ -17,7 +17,12 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     inNav: true,
     render: async (ctx) => {
       const { customers, messages } = await ctx.snapshot();
-      return renderOverview({ customers, messages, executions: ctx.executions() });
+      return renderOverview({
+        customers,
+        messages,
+        executions: ctx.executions(),
+        today: ctx.now().toISOString(),
+      });
     },
   },
   {
@@ -51,6 +56,7 @@ export interface ConsoleSources {
   stepFunctions: Pick<LocalStepFunctions, 'listExecutions'>;
   journeys: () => readonly LoadedJourney[];
   snapshot: () => Promise<StoreSnapshot>;
+  now: () => Date;
   links: ConsoleLinks;
 }
 
@@ -63,6 +69,7 @@ export function mountConsole(
   const ctx: ConsoleContext = {
     snapshot: sources.snapshot,
     journeys: sources.journeys,
+    now: sources.now,
     executions: (journeyId) =>
       sources.stepFunctions
         .listExecutions(

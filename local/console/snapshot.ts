@@ -6,6 +6,8 @@ import type { JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 export interface CustomerCount {
   stage: string;
   tier: string;
+  /** Oldest first; absent on a fixture that does not need it. */
+  stageHistory?: { to: string; at: string }[];
 }
 
 export type MessageFacts = Pick<
@@ -28,6 +30,7 @@ const FIELDS = {
   '#sk': 'sk',
   '#stage': 'stage',
   '#tier': 'tier',
+  '#stageHistory': 'stageHistory',
   '#journeyId': 'journeyId',
   '#journeyVersion': 'journeyVersion',
   '#stepId': 'stepId',

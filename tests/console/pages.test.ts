@@ -4,7 +4,7 @@ import type { Journey } from '../../domain/journey/schema';
 import { layers } from '../../local/console/diagram';
 import { journeyCounts, type ExecutionFacts } from '../../local/console/journey-counts';
 import { renderJourney, renderJourneyList } from '../../local/console/journeys';
-import { renderOverview } from '../../local/console/overview';
+import { renderOverview, stagesByDay } from '../../local/console/overview';
 import { shell } from '../../local/console/pages';
 import { CONSOLE_PAGES } from '../../local/console/routes';
 import type { MessageFacts } from '../../local/console/snapshot';
@@ -146,13 +146,48 @@ describe('escaping', () => {
 
   it('keeps stage, tier, journey and channel names with <script> inert on the overview', () => {
     const html = renderOverview({
-      customers: [{ stage: SCRIPT, tier: SCRIPT }],
+      customers: [
+        { stage: SCRIPT, tier: SCRIPT, stageHistory: [{ to: SCRIPT, at: '2026-11-22T10:00:00Z' }] },
+      ],
       messages: [message('s', 'sent', { journeyId: SCRIPT })],
       executions: [{ status: 'FAILED' }],
+      today: '2026-11-22T12:00:00Z',
     });
     expect(html).not.toContain('<script');
     expect(html).toContain('&#60;script&#62;');
     expect(html).toContain('<td id="failed-executions" class="bad">1</td>');
+  });
+});
+
+describe('customers per stage over time', () => {
+  it('counts each customer in the stage their history says at the end of each day', () => {
+    const history = (...changes: [string, string][]) => changes.map(([to, at]) => ({ to, at }));
+    const { days, series } = stagesByDay(
+      [
+        {
+          stage: 'first-purchase',
+          tier: 'regular',
+          stageHistory: history(
+            ['prospect', '2026-11-20T23:00:00Z'],
+            ['first-purchase', '2026-11-22T01:00:00Z'],
+          ),
+        },
+        {
+          stage: 'first-purchase',
+          tier: 'regular',
+          stageHistory: history(['first-purchase', '2026-11-21T10:00:00Z']),
+        },
+        { stage: 'prospect', tier: 'regular' },
+      ],
+      '2026-11-22T12:00:00Z',
+    );
+    // A week at least, ending today.
+    expect(days).toEqual(['16', '17', '18', '19', '20', '21', '22'].map((d) => `2026-11-${d}`));
+    expect(series.map((s) => [s.name, s.values.slice(4)])).toEqual([
+      ['first-purchase', [0, 1, 2]],
+      ['prospect', [1, 1, 0]],
+    ]);
+    expect(series.flatMap((s) => s.values.slice(0, 4))).toEqual(new Array(8).fill(0));
   });
 });
 
