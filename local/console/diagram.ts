@@ -2,13 +2,14 @@ import type { Diagram, DiagramNode } from '../../domain/journey/graph';
 import { escapeHtml as esc } from '../../functions/shared/http';
 import type { StepCounts } from './journey-counts';
 
-const BOX_W = 300;
+const BOX_W = 340;
 const BOX_H = 62;
 const GAP_X = 40;
 const GAP_Y = 54;
 const PAD = 24;
-/** Room on the right for edges that go back up (a loop to an earlier step). */
+/** Room on the right for edges that go back up (a loop), on the left for edges that skip a layer. */
 const LOOP_W = 60;
+const SKIP_W = 96;
 
 /**
  * Layers from the top: each node one below the lowest of the nodes that lead to it, edges that go back up
@@ -54,7 +55,7 @@ function countsLine(id: string, c: StepCounts | undefined, type: DiagramNode['ty
   return lines.map((l) => `<text class="counts" data-step="${esc(id)}">${l}</text>`);
 }
 
-const clip = (s: string, max = 44) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const clip = (s: string, max = 50) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /** The journey as boxes top to bottom, with its edges and the counts on every step. */
 export function diagramSvg(d: Diagram, counts: ReadonlyMap<string, StepCounts>, title: string): string {
@@ -62,12 +63,12 @@ export function diagramSvg(d: Diagram, counts: ReadonlyMap<string, StepCounts>, 
   const rows: DiagramNode[][] = [];
   for (const n of d.nodes) (rows[layer.get(n.id) ?? 0] ??= []).push(n);
   const widest = Math.max(1, ...rows.map((r) => r?.length ?? 0));
-  const width = PAD * 2 + widest * BOX_W + (widest - 1) * GAP_X + LOOP_W;
+  const width = PAD * 2 + widest * BOX_W + (widest - 1) * GAP_X + LOOP_W + SKIP_W;
   const height = PAD * 2 + rows.length * BOX_H + (rows.length - 1) * GAP_Y;
   const at = new Map<string, { x: number; y: number }>();
   rows.forEach((row = [], i) => {
     const rowW = row.length * BOX_W + (row.length - 1) * GAP_X;
-    const x0 = (width - LOOP_W - rowW) / 2;
+    const x0 = SKIP_W + (width - SKIP_W - LOOP_W - rowW) / 2;
     row.forEach((n, j) => at.set(n.id, { x: x0 + j * (BOX_W + GAP_X), y: PAD + i * (BOX_H + GAP_Y) }));
   });
   const edges = d.edges.map((e, i) => edgePath(e, at.get(e.from), at.get(e.to), i, width));
@@ -104,13 +105,26 @@ function edgePath(
   const y1 = from.y + BOX_H;
   const x2 = to.x + BOX_W / 2;
   const y2 = to.y;
-  // Downwards: a curve from the bottom of one box to the top of the next. Back up: round the right side.
+  const midFrom = from.y + BOX_H / 2;
+  const midTo = to.y + BOX_H / 2;
+  // Down one layer: a curve from the bottom of one box to the top of the next. Down past other layers:
+  // round the left side, clear of the boxes between. Back up (a loop): round the right side.
+  const kind = y2 < y1 ? 'loop' : y2 - y1 > GAP_Y ? 'skip' : 'next';
+  const side = kind === 'loop' ? width - LOOP_W / 2 + (i % 3) * 6 : SKIP_W / 2 - (i % 3) * 6;
   const d =
-    y2 > y1
+    kind === 'next'
       ? `M${x1},${y1}C${x1},${y1 + GAP_Y / 2} ${x2},${y2 - GAP_Y / 2} ${x2},${y2}`
-      : `M${from.x + BOX_W},${from.y + BOX_H / 2}H${width - LOOP_W / 2 + (i % 3) * 6}V${to.y + BOX_H / 2}H${to.x + BOX_W}`;
+      : kind === 'skip'
+        ? `M${from.x},${midFrom}H${side}V${midTo}H${to.x}`
+        : `M${from.x + BOX_W},${midFrom}H${side}V${midTo}H${to.x + BOX_W}`;
+  const [lx, ly, anchor, max] =
+    kind === 'next'
+      ? [(x1 + x2) / 2 + 6, (y1 + y2) / 2 + 4, 'start', 36]
+      : kind === 'skip'
+        ? [from.x - 4, midFrom - 4, 'end', 14]
+        : [to.x + BOX_W + 4, midTo - 4, 'start', 8];
   const label = e.label
-    ? `<text class="edge-label" x="${(x1 + x2) / 2 + 6}" y="${y2 > y1 ? (y1 + y2) / 2 + 4 : to.y + BOX_H / 2 - 4}">${esc(clip(e.label, 36))}</text>`
+    ? `<text class="edge-label" x="${lx}" y="${ly}" text-anchor="${anchor}">${esc(clip(e.label, max))}</text>`
     : '';
   return `<path class="edge" d="${d}" marker-end="url(#arrow)"/>${label}`;
 }
