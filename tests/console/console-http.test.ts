@@ -89,6 +89,19 @@ describe('the local console', () => {
     expect(stepCounts(res.text, 'how-to-get-the-most')).toMatchObject({ entered: 0, sent: 0 });
   });
 
+  it('logs nothing while it serves its pages (they show personal data; the log must not)', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      jest.spyOn(console, m).mockImplementation(() => undefined),
+    );
+    try {
+      for (const path of ['/', '/journeys', '/journey?id=first-small-purchase', '/journey?id=nope'])
+        await get(path);
+      expect(spies.flatMap((s) => s.mock.calls)).toEqual([]);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  });
+
   it('answers 404 for a journey that is not deployed', async () => {
     expect((await get('/journey?id=nope')).status).toBe(404);
   });
