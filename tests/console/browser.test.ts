@@ -1,4 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { stateMachineName } from '../../domain/journey/state-machine-name';
@@ -10,11 +11,13 @@ import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime } from '../sup
 /**
  * The console in a real browser (Debian's chromium): from the overview, through the nav and the journey
  * list, to first-small-purchase's diagram, whose numbers must be those of the store and the executions.
- * Leaves docs/screenshots/overview.png and journey.png for the README. Runs on a fixed clock, not on
+ * Screenshots go to a scratch folder, or with CONSOLE_SCREENSHOTS=docs/screenshots to the README's pictures
+ * (overview.png, journey.png): a test run leaves the working tree as it was. Runs on a fixed clock, not on
  * virtual time: the browser's driver needs the real timers of this process.
  */
 
-const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+const KEEP = process.env.CONSOLE_SCREENSHOTS;
+const SHOTS = KEEP ?? mkdtempSync(join(tmpdir(), 'rapport-console-'));
 const CUSTOMERS = ['c-1', 'c-2', 'c-3'];
 let runtime: LocalRuntime;
 let browser: Browser;
@@ -36,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await runtime?.stop();
+  if (KEEP === undefined) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 it('goes from the overview to a journey whose step counts match the store', async () => {
