@@ -1,0 +1,78 @@
+import type { LocalRuntime } from '../../local/runtime';
+import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
+import { runCli } from '../support/cli';
+import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
+
+/**
+ * `rapport customer` and `rapport why` against the local runtime's DynamoDB API (the same API as AWS),
+ * seeded through the events API: a first small purchase, run in virtual time past the thank-you email.
+ */
+describe('rapport customer and rapport why, on the local runtime', () => {
+  let time: VirtualTime;
+  let runtime: LocalRuntime;
+  let env: string[];
+  beforeAll(async () => {
+    time = installVirtualTime(TEST_NOW);
+    runtime = await startTestRuntime(time.clock, { sweepEveryMs: 0 });
+    const res = await postEvent(
+      runtime,
+      firstSmallPurchase({ customerId: 'c-why', email: 'why@example.com' }),
+    );
+    expect(res.status).toBe(202);
+    // Past the thank-you, not the 3-day wait: the journey is still in flight, as an operator finds it.
+    await time.run(runtime.activity, { until: new Date(Date.parse(TEST_NOW) + 3_600_000) });
+    env = ['--local', '--endpoint', runtime.urls.dynamodb, '--table', runtime.tableName];
+  }, 30_000);
+  afterAll(async () => {
+    await runtime.stop();
+    time.uninstall();
+  });
+
+  it('customer prints the purchase, the stage it caused, the journey entry and the sent thank-you, in order', async () => {
+    const { code, out, err } = await runCli(['customer', 'c-why', ...env]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+    const purchase = at(/2026-11-22T10:00:00Z {2}event purchase e-1 received/);
+    const stage = at(/stage .* → first-purchase because purchase e-1/);
+    const entry = at(/entered first-small-purchase v\d+ because purchase e-1/);
+    const sent = at(/first-small-purchase v\d+ step thank-you: email first-purchase-thanks sent/);
+    expect([purchase, stage, entry, sent].every((i) => i > 0)).toBe(true);
+    expect([purchase, stage, entry, sent]).toEqual([...[purchase, stage, entry, sent]].sort((a, b) => a - b));
+  });
+
+  it('why explains the thank-you: the purchase, the entry, the checks passed, the email sent', async () => {
+    const [message] = await itemsOf(runtime, 'c-why', 'MESSAGE#');
+    const key = String(message?.messageKey);
+    const { code, out, err } = await runCli(['why', 'c-why', '--message', key, ...env]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain(`Message ${key}: first-small-purchase v`);
+    expect(out).toMatch(/event purchase e-1 received/);
+    expect(out).toMatch(/entered first-small-purchase v\d+ because purchase e-1/);
+    expect(out).toMatch(/policy passed: address, suppression/);
+    expect(out).toMatch(/email first-purchase-thanks sent at 2026-11-22T10:00:05/);
+    expect(out).toContain('to why@example.com');
+    // Without --message: the latest message, the same one here.
+    expect((await runCli(['why', 'c-why', ...env])).out).toBe(out);
+  });
+
+  it('says which argument is wrong, and that a customer or message is unknown', async () => {
+    const none = await runCli(['customer', 'c-why']);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('--table <name> (or RAPPORT_TABLE)');
+    const two = await runCli(['customer', 'a', 'b', '--local']);
+    expect(two.code).toBe(2);
+    expect(two.err).toContain('name one customer id');
+    const badUrl = await runCli(['why', 'c-why', '--local', '--endpoint', 'nowhere']);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.err).toContain('--endpoint: got "nowhere"');
+    const unknown = await runCli(['customer', 'c-nobody', ...env]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no customer c-nobody');
+    const noMessage = await runCli(['why', 'c-why', '--message', 'm-0', ...env]);
+    expect(noMessage.code).toBe(1);
+    expect(noMessage.err).toMatch(/--message m-0: no such message of this customer; known: [0-9a-f]{32}/);
+  });
+});
