@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { parseArgs } from 'node:util';
 import { readCustomerItems } from '../adapters/dynamodb/customer-partition';
+import { readExecutionHistory } from '../adapters/stepfunctions/execution-history';
 import { timelineLines } from '../domain/console/describe';
-import { buildTimeline, type Timeline } from '../domain/console/timeline';
+import { buildTimeline, type CustomerItems, type Timeline } from '../domain/console/timeline';
 import { latestMessage, why, whyLines } from '../domain/console/why';
 import { localClientConfig } from '../local/sdk';
 import { portsFromEnv } from '../local/ports';
@@ -13,8 +15,10 @@ const WHERE = `Where the customer is read (one of):
                        aws cloudformation describe-stacks --stack-name <stage>-Rapport \\
                          --query "Stacks[0].Outputs[?OutputKey=='TableName'].OutputValue" --output text
                        (or set RAPPORT_TABLE); uses the AWS credentials and region of the environment
-  --local              the store of npm start on this machine (DynamoDB API on RAPPORT_DYNAMODB_PORT, 4002)
-  --endpoint <url>     with --local: another local DynamoDB API, e.g. http://127.0.0.1:8000
+  --local              npm start on this machine: its DynamoDB and Step Functions APIs on RAPPORT_HOST,
+                       RAPPORT_DYNAMODB_PORT and RAPPORT_STEPFUNCTIONS_PORT (the variables npm start takes)
+The steps each journey execution reached come from Step Functions (GetExecutionHistory, without inputs);
+where that history is gone (90 days after an execution ends) or refused, the stored records still print.
 Personal data is printed here for the operator who asks, and never logged.`;
 
 export const CUSTOMER_USAGE = `Usage: rapport customer <customerId> (--table <name> | --local)
@@ -38,7 +42,6 @@ ${WHERE}
 const OPTIONS = {
   table: { type: 'string' },
   local: { type: 'boolean', default: false },
-  endpoint: { type: 'string' },
   message: { type: 'string' },
 } as const;
 
@@ -62,15 +65,17 @@ export async function customerCommand(
   );
   if (!parsed) return 2;
   const customerId = parsed.positionals[0]!;
-  const { client, tableName } = source(parsed, env);
+  const { client, sfn, tableName } = source(parsed, env);
   let timeline: Timeline;
   try {
-    timeline = buildTimeline(await readCustomerItems(client, tableName, customerId));
+    const items = await readCustomerItems(client, tableName, customerId);
+    timeline = buildTimeline({ ...items, executions: await histories(sfn, items, err) });
   } catch (e) {
     err(`rapport ${command} ${customerId}: ${explain(e, tableName)}`);
     return 1;
   } finally {
     client.destroy();
+    sfn.destroy();
   }
   if (timeline.entries.length === 0) {
     err(`rapport ${command} ${customerId}: no customer ${customerId} in table ${tableName}`);
@@ -84,19 +89,45 @@ export async function customerCommand(
 function usageProblem(command: string, { values: v, positionals }: Parsed, env: Env): string | undefined {
   if (positionals.length !== 1) return `name one customer id, e.g. rapport ${command} c-42`;
   if (v.message !== undefined && command !== 'why') return '--message: only rapport why takes it';
-  if (v.endpoint !== undefined && !v.local) return '--endpoint: only with --local (a local DynamoDB API)';
-  if (v.endpoint !== undefined && !URL.canParse(v.endpoint))
-    return `--endpoint: got "${v.endpoint}"; expected a URL, e.g. http://127.0.0.1:4002`;
+  const ports = portsFromEnv(env);
+  if (v.local && !Object.values(ports).every((p) => Number.isInteger(p) && p > 0 && p < 65536))
+    return `--local: a RAPPORT_…_PORT variable is not a port number (${JSON.stringify(ports)})`;
   if (!v.local && (v.table ?? env.RAPPORT_TABLE) === undefined)
     return 'say where to read: --table <name> (or RAPPORT_TABLE) for the deployed table, or --local';
   return undefined;
 }
 
-function source({ values: v }: Parsed, env: Env): { client: DynamoDBClient; tableName: string } {
-  if (!v.local) return { client: new DynamoDBClient({}), tableName: (v.table ?? env.RAPPORT_TABLE)! };
-  const endpoint = v.endpoint ?? `http://${env.RAPPORT_HOST ?? '127.0.0.1'}:${portsFromEnv(env).dynamodb}`;
-  // npm start's table is "rapport" unless the runtime was given another name.
-  return { client: new DynamoDBClient(localClientConfig(endpoint)), tableName: v.table ?? 'rapport' };
+function source({ values: v }: Parsed, env: Env) {
+  if (!v.local)
+    return {
+      client: new DynamoDBClient({}),
+      sfn: new SFNClient({}),
+      tableName: (v.table ?? env.RAPPORT_TABLE)!,
+    };
+  const ports = portsFromEnv(env);
+  const url = (port: number) => `http://${env.RAPPORT_HOST ?? '127.0.0.1'}:${port}`;
+  return {
+    client: new DynamoDBClient(localClientConfig(url(ports.dynamodb))),
+    sfn: new SFNClient(localClientConfig(url(ports.stepFunctions))),
+    // npm start's table is "rapport" unless the runtime was given another name.
+    tableName: v.table ?? 'rapport',
+  };
+}
+
+/** Each journey execution's states entered; one that Step Functions no longer has (or refuses) is left out, said once. */
+async function histories(sfn: SFNClient, items: CustomerItems, err: (s: string) => void) {
+  const found = [];
+  const missing: string[] = [];
+  for (const entry of items.journeys) {
+    try {
+      found.push(await readExecutionHistory(sfn, entry));
+    } catch (e) {
+      missing.push(`${entry.executionName} (${(e as Error).name})`);
+    }
+  }
+  if (missing.length)
+    err(`note: no steps from Step Functions for ${missing.join(', ')}; the stored records are complete`);
+  return found;
 }
 
 function printTimeline(timeline: Timeline, out: (s: string) => void): number {

@@ -113,7 +113,30 @@ export function buildTimeline(items: CustomerItems): Timeline {
   ];
   const order = entries.map((entry, i) => ({ entry, i, ms: Date.parse(entry.at) }));
   order.sort((a, b) => a.ms - b.ms || RANK[a.entry.type] - RANK[b.entry.type] || a.i - b.i);
-  return { customerId: items.customerId, entries: order.map((o) => o.entry) };
+  return { customerId: items.customerId, entries: afterTheirSteps(order.map((o) => o.entry)) };
+}
+
+/**
+ * A message or decision made at the instant its step was entered goes right after that step, not after
+ * every state entered at that instant (on virtual time, or within one clock tick, many states share one).
+ */
+function afterTheirSteps(entries: TimelineEntry[]): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  for (const e of entries) {
+    const of = e.type === 'message' ? e.message : e.type === 'decision' ? e : undefined;
+    const step = of
+      ? out.findLastIndex(
+          (s) =>
+            s.type === 'step' &&
+            s.state === of.stepId &&
+            s.executionArn === of.executionId &&
+            Date.parse(s.at) === Date.parse(e.at),
+        )
+      : -1;
+    if (step < 0) out.push(e);
+    else out.splice(step + 1, 0, e);
+  }
+  return out;
 }
 
 function eventEntry(e: StoredEvent): TimelineEntry {

@@ -29,7 +29,8 @@ export function latestMessage(timeline: Timeline): MessageRecord | undefined {
 
 /** Why this message went (or did not); undefined when the timeline holds no message under that key. */
 export function why(timeline: Timeline, messageKey: string): Why | undefined {
-  const found = timeline.entries.find((e) => e.type === 'message' && e.message.messageKey === messageKey);
+  const at = timeline.entries.findIndex((e) => e.type === 'message' && e.message.messageKey === messageKey);
+  const found = timeline.entries[at];
   if (found?.type !== 'message') return undefined;
   const message = found.message;
   const entry = timeline.entries.find(
@@ -46,13 +47,14 @@ export function why(timeline: Timeline, messageKey: string): Why | undefined {
     (e): e is Of<'stage' | 'tier'> =>
       (e.type === 'stage' || e.type === 'tier') && trigger !== undefined && causedBy(e, trigger),
   );
-  const until = Date.parse(message.createdAt);
-  const path = timeline.entries.filter(
-    (e): e is Of<'decision'> | Of<'step'> =>
-      (e.type === 'decision' || e.type === 'step') &&
-      (e.type === 'decision' ? e.executionId : e.executionArn) === message.executionId &&
-      Date.parse(e.at) <= until,
-  );
+  // What came before the message in the timeline: the timeline puts a message right after its step.
+  const path = timeline.entries
+    .slice(0, at)
+    .filter(
+      (e): e is Of<'decision'> | Of<'step'> =>
+        (e.type === 'decision' || e.type === 'step') &&
+        (e.type === 'decision' ? e.executionId : e.executionArn) === message.executionId,
+    );
   return {
     message,
     entry,

@@ -10,7 +10,8 @@ import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } fr
 describe('rapport customer and rapport why, on the local runtime', () => {
   let time: VirtualTime;
   let runtime: LocalRuntime;
-  let env: string[];
+  const env = ['--local'];
+  const saved = { ...process.env };
   beforeAll(async () => {
     time = installVirtualTime(TEST_NOW);
     runtime = await startTestRuntime(time.clock, { sweepEveryMs: 0 });
@@ -21,9 +22,12 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     expect(res.status).toBe(202);
     // Past the thank-you, not the 3-day wait: the journey is still in flight, as an operator finds it.
     await time.run(runtime.activity, { until: new Date(Date.parse(TEST_NOW) + 3_600_000) });
-    env = ['--local', '--endpoint', runtime.urls.dynamodb, '--table', runtime.tableName];
+    // --local finds npm start through the variables that move its ports, as a person who moved them would.
+    process.env.RAPPORT_DYNAMODB_PORT = new URL(runtime.urls.dynamodb).port;
+    process.env.RAPPORT_STEPFUNCTIONS_PORT = new URL(runtime.urls.stepFunctions).port;
   }, 30_000);
   afterAll(async () => {
+    process.env = saved;
     await runtime.stop();
     time.uninstall();
   });
@@ -38,8 +42,12 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     const stage = at(/stage .* → first-purchase because purchase e-1/);
     const entry = at(/entered first-small-purchase v\d+ because purchase e-1/);
     const sent = at(/first-small-purchase v\d+ step thank-you: email first-purchase-thanks sent/);
-    expect([purchase, stage, entry, sent].every((i) => i > 0)).toBe(true);
-    expect([purchase, stage, entry, sent]).toEqual([...[purchase, stage, entry, sent]].sort((a, b) => a - b));
+    // The steps reached come from Step Functions' history: the table keeps no record of a Wait.
+    const step = at(/first-small-purchase: step thank-you$/);
+    const waiting = at(/first-small-purchase: step let-it-arrive$/);
+    const order = [purchase, stage, entry, step, sent, waiting];
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
   it('why explains the thank-you: the purchase, the entry, the checks passed, the email sent', async () => {
@@ -51,6 +59,9 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     expect(out).toContain(`Message ${key}: first-small-purchase v`);
     expect(out).toMatch(/event purchase e-1 received/);
     expect(out).toMatch(/entered first-small-purchase v\d+ because purchase e-1/);
+    // The steps on the way, and none after the message's own.
+    expect(out).toMatch(/step thank-you\n.*policy passed/);
+    expect(out).not.toContain('let-it-arrive');
     expect(out).toMatch(/policy passed: address, suppression/);
     expect(out).toMatch(/email first-purchase-thanks sent at 2026-11-22T10:00:05/);
     expect(out).toContain('to why@example.com');
@@ -65,9 +76,19 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     const two = await runCli(['customer', 'a', 'b', '--local']);
     expect(two.code).toBe(2);
     expect(two.err).toContain('name one customer id');
-    const badUrl = await runCli(['why', 'c-why', '--local', '--endpoint', 'nowhere']);
-    expect(badUrl.code).toBe(2);
-    expect(badUrl.err).toContain('--endpoint: got "nowhere"');
+    const misplaced = await runCli(['customer', 'c-why', '--message', 'm-1', ...env]);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.err).toContain('--message: only rapport why takes it');
+    // Without Step Functions' history (gone, refused): the stored records still print, with a note.
+    process.env.RAPPORT_STEPFUNCTIONS_PORT = new URL(runtime.urls.api).port;
+    const recordsOnly = await runCli(['customer', 'c-why', ...env]);
+    process.env.RAPPORT_STEPFUNCTIONS_PORT = new URL(runtime.urls.stepFunctions).port;
+    expect(recordsOnly.code).toBe(0);
+    expect(recordsOnly.err).toMatch(
+      /^note: no steps from Step Functions for first-small-purchase-c-why-\w+ \(/,
+    );
+    expect(recordsOnly.out).toContain('email first-purchase-thanks sent');
+    expect(recordsOnly.out).not.toContain('step let-it-arrive');
     const unknown = await runCli(['customer', 'c-nobody', ...env]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('no customer c-nobody');

@@ -177,7 +177,14 @@ const ITEMS: CustomerItems = {
   ],
   tombstone: { key: 'hash', erasedAt: '2025-12-01T00:00:00Z' },
   executions: [
-    { executionArn: ARN, journeyId: 'welcome', states: [{ name: 'thanks', at: '2026-01-01T10:00:05Z' }] },
+    {
+      executionArn: ARN,
+      journeyId: 'welcome',
+      states: [
+        { name: 'vip?', at: '2026-01-01T10:00:05Z' },
+        { name: 'thanks', at: '2026-01-01T10:00:05Z' },
+      ],
+    },
   ],
 };
 
@@ -189,7 +196,7 @@ describe('buildTimeline', () => {
     expect(new Set(types(timeline))).toEqual(new Set(TIMELINE_ENTRY_TYPES));
     const times = timeline.entries.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(types(timeline).slice(0, 8)).toEqual([
+    expect(types(timeline).slice(0, 9)).toEqual([
       'erasure',
       'event',
       'stage',
@@ -197,6 +204,7 @@ describe('buildTimeline', () => {
       'journey-entry',
       'step',
       'decision',
+      'step',
       'message',
     ]);
   });
@@ -239,15 +247,16 @@ describe('why', () => {
     expect(answer.entry?.executionName).toBe('welcome-c-1-abc');
     expect(answer.triggerEvent?.eventId).toBe('e-1');
     expect(answer.lifecycle.map((c) => `${c.type}:${c.to}`)).toEqual(['stage:first-purchase', 'tier:vip']);
-    expect(answer.path.map((p) => p.type)).toEqual(['step', 'decision']);
+    expect(answer.path.map((p) => p.type)).toEqual(['step', 'decision', 'step']);
     expect(whyLines(answer)).toEqual([
       'Message m-thanks: welcome v3, step thanks (marketing)',
       '  2026-01-01T10:00:00Z  event purchase e-1 received',
       '  2026-01-01T10:00:00Z  stage (none) → first-purchase because purchase e-1',
       '  2026-01-01T10:00:00Z  tier regular → vip because purchase e-1',
       '  2026-01-01T10:00:05Z  entered welcome v3 because purchase e-1',
-      '  2026-01-01T10:00:05Z  step thanks',
+      '  2026-01-01T10:00:05Z  step vip?',
       '  2026-01-01T10:00:05Z  branch vip? took "yes"',
+      '  2026-01-01T10:00:05Z  step thanks',
       '  2026-01-01T10:00:05Z  policy passed: address, suppression, consent (channel), marketing pause, quiet hours, frequency cap',
       '  2026-01-01T10:00:06Z  email thanks sent at 2026-01-01T10:00:06Z',
       '  to li@example.com',
