@@ -1,3 +1,4 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { parseArgs } from 'node:util';
@@ -8,20 +9,20 @@ import { buildTimeline, type CustomerItems, type Timeline } from '../domain/cons
 import { latestMessage, why, whyLines } from '../domain/console/why';
 import { localClientConfig } from '../local/sdk';
 import { portsFromEnv } from '../local/ports';
+import { STAGE_NAME, STAGE_NAME_RULE, stackId } from '../infra/stage';
 import { commandArgs } from './args';
 
-const WHERE = `Where the customer is read (one of):
-  --table <name>       the deployed table: the stack's TableName output, e.g.
-                       aws cloudformation describe-stacks --stack-name <stage>-Rapport \\
-                         --query "Stacks[0].Outputs[?OutputKey=='TableName'].OutputValue" --output text
-                       (or set RAPPORT_TABLE); uses the AWS credentials and region of the environment
+const WHERE = `Where the customer is read (default: the table of the deployed stack Rapport, its TableName
+output, with the AWS credentials and region of the environment: AWS_PROFILE, AWS_REGION):
+  --stage <stage>      the stack deployed with -c stage=<stage> (<stage>-Rapport)
+  --table <name>       this table (or set RAPPORT_TABLE), not the stack's
   --local              npm start on this machine: its DynamoDB and Step Functions APIs on RAPPORT_HOST,
                        RAPPORT_DYNAMODB_PORT and RAPPORT_STEPFUNCTIONS_PORT (the variables npm start takes)
 The steps each journey execution reached come from Step Functions (GetExecutionHistory, without inputs);
 where that history is gone (90 days after an execution ends) or refused, the stored records still print.
 Personal data is printed here for the operator who asks, and never logged.`;
 
-export const CUSTOMER_USAGE = `Usage: rapport customer <customerId> (--table <name> | --local)
+export const CUSTOMER_USAGE = `Usage: rapport customer <customerId> [--stage <stage> | --table <name> | --local]
 
 Prints the customer's timeline, oldest first: events, stage and tier changes with their cause, journey
 entries (version, trigger), branch and split decisions, every message sent, skipped or deferred and why,
@@ -30,7 +31,7 @@ consent, suppressions, feedback, erasure.
 ${WHERE}
 `;
 
-export const WHY_USAGE = `Usage: rapport why <customerId> [--message <key>] (--table <name> | --local)
+export const WHY_USAGE = `Usage: rapport why <customerId> [--message <key>] [--stage <stage> | --table <name> | --local]
 
 Explains one message (default: the customer's latest): the event or timer that started its journey and
 the version entered, the decisions on the way, the policy checks and what was sent, or why not.
@@ -43,6 +44,7 @@ const OPTIONS = {
   table: { type: 'string' },
   local: { type: 'boolean', default: false },
   message: { type: 'string' },
+  stage: { type: 'string' },
 } as const;
 
 type Parsed = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -65,9 +67,11 @@ export async function customerCommand(
   );
   if (!parsed) return 2;
   const customerId = parsed.positionals[0]!;
-  const { client, sfn, tableName } = source(parsed, env);
+  const { client, sfn, table } = source(parsed, env);
+  let tableName = table ?? `the TableName output of stack ${stackId(parsed.values.stage)}`;
   let timeline: Timeline;
   try {
+    tableName = table ?? (await tableOfStack(new CloudFormationClient({}), parsed.values.stage));
     const items = await readCustomerItems(client, tableName, customerId);
     timeline = buildTimeline({ ...items, executions: await histories(sfn, items, err) });
   } catch (e) {
@@ -92,8 +96,10 @@ function usageProblem(command: string, { values: v, positionals }: Parsed, env: 
   const ports = portsFromEnv(env);
   if (v.local && !Object.values(ports).every((p) => Number.isInteger(p) && p > 0 && p < 65536))
     return `--local: a RAPPORT_…_PORT variable is not a port number (${JSON.stringify(ports)})`;
-  if (!v.local && (v.table ?? env.RAPPORT_TABLE) === undefined)
-    return 'say where to read: --table <name> (or RAPPORT_TABLE) for the deployed table, or --local';
+  if (v.stage !== undefined && !STAGE_NAME.test(v.stage))
+    return `--stage ${v.stage}: expected ${STAGE_NAME_RULE}, as given to -c stage=`;
+  if (v.stage !== undefined && (v.local || v.table !== undefined))
+    return `--stage: give it alone; --table names the table itself and --local reads npm start's`;
   return undefined;
 }
 
@@ -102,7 +108,8 @@ function source({ values: v }: Parsed, env: Env) {
     return {
       client: new DynamoDBClient({}),
       sfn: new SFNClient({}),
-      tableName: (v.table ?? env.RAPPORT_TABLE)!,
+      // Undefined: the stack's output, looked up once the arguments are known good.
+      table: v.stage === undefined ? (v.table ?? env.RAPPORT_TABLE) : undefined,
     };
   const ports = portsFromEnv(env);
   const url = (port: number) => `http://${env.RAPPORT_HOST ?? '127.0.0.1'}:${port}`;
@@ -110,7 +117,7 @@ function source({ values: v }: Parsed, env: Env) {
     client: new DynamoDBClient(localClientConfig(url(ports.dynamodb))),
     sfn: new SFNClient(localClientConfig(url(ports.stepFunctions))),
     // npm start's table is "rapport" unless the runtime was given another name.
-    tableName: v.table ?? 'rapport',
+    table: v.table ?? 'rapport',
   };
 }
 
@@ -158,10 +165,27 @@ function printWhy(
   return 0;
 }
 
+/** The table of the stack deployed for `stage` (none: the stack Rapport), from its TableName output. */
+export async function tableOfStack(cfn: CloudFormationClient, stage: string | undefined): Promise<string> {
+  const name = stackId(stage);
+  try {
+    const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName: name }));
+    const table = Stacks[0]?.Outputs?.find((o) => o.OutputKey === 'TableName')?.OutputValue;
+    if (!table)
+      throw new Error(`stack ${name} has no TableName output (deployed by an older Rapport?): give --table`);
+    return table;
+  } finally {
+    cfn.destroy();
+  }
+}
+
 /** What went wrong, in words that say what to do. */
 function explain(e: unknown, tableName: string): string {
   const error = e as { name?: string; message?: string; code?: string };
   switch (error.code === 'ECONNREFUSED' ? error.code : error.name) {
+    case 'ValidationError':
+      // CloudFormation's answer for a stack that does not exist.
+      return `${error.message ?? ''} (check --stage, AWS_PROFILE and AWS_REGION, or give --table)`;
     case 'ResourceNotFoundException':
       return `no table ${tableName} here (check --table, AWS_PROFILE and AWS_REGION, or that npm start runs)`;
     case 'CredentialsProviderError':

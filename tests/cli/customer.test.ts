@@ -1,5 +1,7 @@
 import type { LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { tableOfStack } from '../../cli/customer';
 import { runCli } from '../support/cli';
 import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
 
@@ -70,9 +72,12 @@ describe('rapport customer and rapport why, on the local runtime', () => {
   });
 
   it('says which argument is wrong, and that a customer or message is unknown', async () => {
-    const none = await runCli(['customer', 'c-why']);
-    expect(none.code).toBe(2);
-    expect(none.err).toContain('--table <name> (or RAPPORT_TABLE)');
+    const badStage = await runCli(['customer', 'c-why', '--stage', 'Prod!']);
+    expect(badStage.code).toBe(2);
+    expect(badStage.err).toContain('--stage Prod!: expected a short lowercase name');
+    const both = await runCli(['why', 'c-why', '--stage', 'prod', '--local']);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--stage: give it alone');
     const two = await runCli(['customer', 'a', 'b', '--local']);
     expect(two.code).toBe(2);
     expect(two.err).toContain('name one customer id');
@@ -95,5 +100,35 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     const noMessage = await runCli(['why', 'c-why', '--message', 'm-0', ...env]);
     expect(noMessage.code).toBe(1);
     expect(noMessage.err).toMatch(/--message m-0: no such message of this customer; known: [0-9a-f]{32}/);
+  });
+});
+
+describe('the deployed table, from the stack of a stage', () => {
+  /** A CloudFormation client that answers DescribeStacks with these outputs, and records the stack asked for. */
+  const cloudFormation = (outputs: { OutputKey: string; OutputValue: string }[], asked: string[]) =>
+    ({
+      send: async (command: { input: { StackName: string } }) => {
+        asked.push(command.input.StackName);
+        return { Stacks: [{ Outputs: outputs }] };
+      },
+      destroy: () => undefined,
+    }) as unknown as CloudFormationClient;
+
+  it('reads the TableName output of <stage>-Rapport (Rapport without a stage), and says when there is none', async () => {
+    const asked: string[] = [];
+    const outputs = [
+      { OutputKey: 'EventsApiUrl', OutputValue: 'https://x/events' },
+      { OutputKey: 'TableName', OutputValue: 'prod-Rapport-Table1-ABC' },
+    ];
+    await expect(tableOfStack(cloudFormation(outputs, asked), 'prod')).resolves.toBe(
+      'prod-Rapport-Table1-ABC',
+    );
+    await expect(tableOfStack(cloudFormation(outputs, asked), undefined)).resolves.toBe(
+      'prod-Rapport-Table1-ABC',
+    );
+    expect(asked).toEqual(['prod-Rapport', 'Rapport']);
+    await expect(tableOfStack(cloudFormation([], asked), 'old')).rejects.toThrow(
+      'stack old-Rapport has no TableName output',
+    );
   });
 });
