@@ -9,6 +9,8 @@ import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } fr
  * `rapport customer` and `rapport why` against the local runtime's DynamoDB API (the same API as AWS),
  * seeded through the events API: a first small purchase, run in virtual time past the thank-you email.
  */
+const LATE = '2026-11-22T14:00:00Z';
+
 describe('rapport customer and rapport why, on the local runtime', () => {
   let time: VirtualTime;
   let runtime: LocalRuntime;
@@ -24,6 +26,14 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     expect(res.status).toBe(202);
     // Past the thank-you, not the 3-day wait: the journey is still in flight, as an operator finds it.
     await time.run(runtime.activity, { until: new Date(Date.parse(TEST_NOW) + 3_600_000) });
+    // A purchase at 22:00 in Shanghai: the thank-you waits for the end of quiet hours (09:00 there).
+    await time.run(runtime.activity, { until: LATE });
+    const late = {
+      ...firstSmallPurchase({ eventId: 'e-late', customerId: 'c-late', email: 'late@example.com' }),
+      at: LATE,
+    };
+    expect((await postEvent(runtime, late)).status).toBe(202);
+    await time.run(runtime.activity, { until: new Date(Date.parse(LATE) + 1_800_000) });
     // --local finds npm start through the variables that move its ports, as a person who moved them would.
     process.env.RAPPORT_DYNAMODB_PORT = new URL(runtime.urls.dynamodb).port;
     process.env.RAPPORT_STEPFUNCTIONS_PORT = new URL(runtime.urls.stepFunctions).port;
@@ -69,6 +79,18 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     expect(out).toContain('to why@example.com');
     // Without --message: the latest message, the same one here.
     expect((await runCli(['why', 'c-why', ...env])).out).toBe(out);
+  });
+
+  it('a message held by quiet hours: deferred until 09:00 in Shanghai, the journey waiting in its quiet-hours step', async () => {
+    const customer = await runCli(['customer', 'c-late', ...env]);
+    expect(customer.code).toBe(0);
+    expect(customer.out).toMatch(
+      /step thank-you: email first-purchase-thanks deferred: quiet hours in the customer's time zone, until 2026-11-23T01:00:00.*\n.*step thank-you-deferred\n.*step thank-you-quiet-hours$/m,
+    );
+    const answer = await runCli(['why', 'c-late', ...env]);
+    expect(answer.code).toBe(0);
+    expect(answer.out).toContain("policy held by: quiet hours in the customer's time zone");
+    expect(answer.out).toContain('entered first-small-purchase v4 because purchase e-late');
   });
 
   it('says which argument is wrong, and that a customer or message is unknown', async () => {
