@@ -37,6 +37,7 @@ Explains one message (default: the customer's latest): the event or timer that s
 the version entered, the decisions on the way, the policy checks and what was sent, or why not.
 
   --message <key>      the message key, as rapport customer prints it ([message …])
+
 ${WHERE}
 `;
 
