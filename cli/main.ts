@@ -7,6 +7,7 @@ import { newProfile } from '../domain/lifecycle/apply';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import { ConfigValidationError, formatProblems } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
+import { CUSTOMER_USAGE, WHY_USAGE, customerCommand } from './customer';
 import { IMPORT_USAGE, importCommand } from './import';
 import { REDRIVE_USAGE, redriveCommand } from './redrive';
 import { SIMULATE_USAGE, simulateCommand } from './simulate';
@@ -20,6 +21,8 @@ const USAGE = `Usage: rapport <command>
   simulate …             a population through the lifecycle and journeys, with the AWS bill (simulate --help)
   import <history> …     a purchase history into the local store npm start uses, as of now (import --help)
   redrive <queue>        a dead-letter queue's messages back to their queue, on AWS (redrive --help)
+  customer <id>          a customer's timeline, from the table (customer --help)
+  why <id>               why a customer got a message, or did not (why --help)
 `;
 
 /** Every SMS text as a customer would get it, measured in billed parts (GSM-7: 160/153, UCS-2: 70/67). */
@@ -131,6 +134,13 @@ export function run(
           return 0;
         }
         return redriveCommand(args, out, err);
+      case 'customer':
+      case 'why':
+        if (args.includes('--help')) {
+          out(command === 'why' ? WHY_USAGE : CUSTOMER_USAGE);
+          return 0;
+        }
+        return customerCommand(command, args, out, err);
       case undefined:
       case 'help':
       case '--help':

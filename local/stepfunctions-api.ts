@@ -70,6 +70,9 @@ export function stepFunctionsOperations(sfn: LocalStepFunctions): Record<string,
         roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
       };
     }),
+    'AWSStepFunctions.GetExecutionHistory': op((body: { executionArn?: string }) =>
+      executionHistory(sfn, sfn.describeExecution(String(body.executionArn))),
+    ),
     'AWSStepFunctions.SendTaskSuccess': op((body: { taskToken?: string; output?: string }) => {
       sfn.completeTask(String(body.taskToken), { output: parseOutput(String(body.output ?? 'null')) });
       return {};
@@ -85,5 +88,51 @@ export function stepFunctionsOperations(sfn: LocalStepFunctions): Record<string,
       const e = await sfn.stopExecution(String(body.executionArn));
       return { stopDate: epoch(e.stopDate) };
     }),
+  };
+}
+
+type StateList = Record<
+  string,
+  {
+    Type?: string;
+    Branches?: { States: StateList }[];
+    ItemProcessor?: { States: StateList };
+    Iterator?: { States: StateList };
+  }
+>;
+
+/** A state's type by name, nested states included: AWS names each StateEntered event after it. */
+function stateType(states: StateList, name: string): string | undefined {
+  for (const [n, state] of Object.entries(states)) {
+    if (n === name) return state.Type;
+    const inner = [...(state.Branches ?? []), state.ItemProcessor ?? state.Iterator ?? { States: {} }];
+    for (const b of inner) {
+      const found = stateType(b.States, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * GetExecutionHistory as far as the local run records it: the start and each state entered, at its
+ * instant, in one page. The states' inputs are left out (AWS gives them; nothing here reads them).
+ */
+function executionHistory(sfn: LocalStepFunctions, e: LocalExecution) {
+  const { States = {} } = JSON.parse(sfn.deployedDefinition(e.stateMachineArn) ?? '{}') as {
+    States?: StateList;
+  };
+  const entered = e.statesEntered.map((s, i) => ({
+    id: i + 2,
+    previousEventId: i + 1,
+    timestamp: epoch(s.at),
+    type: `${stateType(States, s.name) ?? 'Pass'}StateEntered`,
+    stateEnteredEventDetails: { name: s.name },
+  }));
+  return {
+    events: [
+      { id: 1, previousEventId: 0, timestamp: epoch(e.startDate), type: 'ExecutionStarted' },
+      ...entered,
+    ],
   };
 }

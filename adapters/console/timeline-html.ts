@@ -1,0 +1,36 @@
+import { escapeHtml as esc } from '../../functions/shared/http';
+import { describeEntry } from '../../domain/console/describe';
+import type { Timeline, TimelineEntry } from '../../domain/console/timeline';
+import type { Why } from '../../domain/console/why';
+import { whyLines } from '../../domain/console/why';
+
+/**
+ * A customer's timeline as an HTML fragment (an ordered list, oldest first) for the console to mount.
+ * Every value is escaped: event ids, subjects and feedback text come from outside. Nothing is logged.
+ */
+export function renderTimeline(timeline: Timeline): string {
+  const items = timeline.entries.map(entryHtml).join('\n');
+  return (
+    `<section class="timeline" data-customer="${esc(timeline.customerId)}">\n` +
+    `<h2>Customer ${esc(timeline.customerId)}</h2>\n<ol>\n${items}\n</ol>\n</section>`
+  );
+}
+
+function entryHtml(e: TimelineEntry): string {
+  const key = e.type === 'message' ? ` data-message="${esc(e.message.messageKey)}"` : '';
+  const status = e.type === 'message' ? ` data-status="${esc(e.message.status)}"` : '';
+  return (
+    `<li class="entry entry-${e.type}"${key}${status}>` +
+    `<time datetime="${esc(e.at)}">${esc(e.at)}</time> ${esc(describeEntry(e))}</li>`
+  );
+}
+
+/** The "why" of one message as an HTML fragment: the same lines `rapport why` prints. */
+export function renderWhy(answer: Why): string {
+  const [title = '', ...steps] = whyLines(answer);
+  return (
+    `<section class="why" data-message="${esc(answer.message.messageKey)}">\n<h3>${esc(title)}</h3>\n<ol>\n` +
+    steps.map((s) => `<li>${esc(s.trim())}</li>`).join('\n') +
+    '\n</ol>\n</section>'
+  );
+}

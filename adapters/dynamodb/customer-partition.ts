@@ -1,0 +1,73 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { CustomerItems } from '../../domain/console/timeline';
+import { tombstoneKey } from '../../domain/erase';
+import type { TombstoneRecord } from '../../domain/ports';
+import { keys } from './keys';
+import { DUE_INDEX } from './table';
+
+type Item = Record<string, unknown>;
+
+/** An item as the record it holds: without the keys and due-index attributes that say where it is kept. */
+function recordOf<T>(item: Item): T {
+  const { pk: _pk, sk: _sk, [DUE_INDEX.partitionKey]: _shard, ...rest } = item;
+  return rest as T;
+}
+
+/** A customer's partition (any order) sorted by kind, as the store's getters would return each item. */
+export function customerItemsOf(
+  customerId: string,
+  items: readonly Item[],
+  tombstone?: TombstoneRecord,
+): CustomerItems {
+  const out: CustomerItems = {
+    customerId,
+    events: [],
+    journeys: [],
+    messages: [],
+    decisions: [],
+    awaits: [],
+  };
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === 'PROFILE') out.profile = recordOf(item);
+    else if (sk.startsWith('EVENT#')) {
+      // A claim's `dueAt` is its place in the due index, not a field of the event.
+      const { [DUE_INDEX.sortKey]: _due, ...event } = item;
+      out.events.push(recordOf(event));
+    } else if (sk.startsWith('JOURNEY#')) out.journeys.push(recordOf(item));
+    else if (sk.startsWith('MESSAGE#')) out.messages.push(recordOf(item));
+    else if (sk.startsWith('DECISION#')) out.decisions.push(recordOf(item));
+    else if (sk.startsWith('AWAIT#')) out.awaits.push(recordOf(item));
+    // PACING holds counters for the frequency cap, already told by each message's outcome.
+  }
+  return tombstone ? { ...out, tombstone } : out;
+}
+
+/** Every item of one customer, consistently read, and the tombstone an erasure of them left, if any. */
+export async function readCustomerItems(
+  client: DynamoDBClient,
+  tableName: string,
+  customerId: string,
+): Promise<CustomerItems> {
+  const doc = DynamoDBDocumentClient.from(client);
+  const items: Item[] = [];
+  const pages = paginateQuery(
+    { client: doc },
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.profile(customerId).pk },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) items.push(...(page.Items ?? []));
+  const { Item } = await doc.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.tombstone(tombstoneKey(customerId)),
+      ConsistentRead: true,
+    }),
+  );
+  return customerItemsOf(customerId, items, Item ? recordOf<TombstoneRecord>(Item) : undefined);
+}

@@ -1,0 +1,93 @@
+import { assertNever } from '../assert-never';
+import type { MessageRecord, SkipReason } from '../message-record';
+import type { StageChangeCause } from '../profile/profile';
+import type { TimelineEntry } from './timeline';
+
+/** Why a message did not go (now), in an operator's words. */
+export const SKIP_WORDS: Record<SkipReason, string> = {
+  'no-consent': 'no consent (the customer unsubscribed from this channel or topic)',
+  suppressed: 'the address is suppressed (a bounce, complaint or opt-out)',
+  'frequency-cap': 'frequency cap reached',
+  'quiet-hours-deferred': "quiet hours in the customer's time zone",
+  'marketing-paused': 'marketing paused after a complaint or a low score',
+  'no-address': 'no address on this channel',
+  'provider-throttled': 'the provider refused for now (throttled)',
+};
+
+export function causeWords(cause: StageChangeCause): string {
+  switch (cause.kind) {
+    case 'event':
+      return `because ${cause.eventType} ${cause.eventId}`;
+    case 'timer':
+      return 'because time passed (an inactivity threshold)';
+    default:
+      return assertNever(cause);
+  }
+}
+
+/** What a trigger was: an event, a lifecycle timer, or a date (birthday, holiday). */
+export function triggerWords(trigger: { eventId: string; eventType: string; at: string }): string {
+  if (trigger.eventType === 'timer') return `the lifecycle timer ${trigger.eventId} (time passed)`;
+  if (trigger.eventType === 'date') return `the date ${trigger.eventId}`;
+  return `${trigger.eventType} ${trigger.eventId}`;
+}
+
+/** The outcome of one message, e.g. "email first-purchase-thanks sent" or "… skipped: frequency cap reached". */
+export function messageWords(m: MessageRecord): string {
+  const what = `${m.channel} ${m.template}`;
+  const why = m.reason ? SKIP_WORDS[m.reason] : 'no reason recorded';
+  switch (m.status) {
+    case 'sent':
+      return `${what} sent${m.sentAt ? ` at ${m.sentAt}` : ''}${m.subject ? ` ("${m.subject}")` : ''}`;
+    case 'skipped':
+      return `${what} skipped: ${why}`;
+    case 'deferred':
+      return `${what} deferred: ${why}${m.deferredUntil ? `, until ${m.deferredUntil}` : ''}`;
+    case 'sending':
+      return `${what} being sent (claimed${m.claimedAt ? ` at ${m.claimedAt}` : ''}, no answer from the provider yet)`;
+    case 'in-doubt':
+      return `${what} in doubt (${m.inDoubtReason ?? 'unknown reason'}): it may have gone out; it is never sent again`;
+    case 'failed':
+      return `${what} failed${m.error ? ` (${m.error})` : ''}: the send gave up after its retries`;
+    default:
+      return assertNever(m.status);
+  }
+}
+
+/** One timeline entry as a line of text (without its time). */
+export function describeEntry(e: TimelineEntry): string {
+  switch (e.type) {
+    case 'event':
+      return `event ${e.eventType} ${e.eventId} ${e.pending ? 'being applied (claimed)' : `received${e.receivedAt ? ` at ${e.receivedAt}` : ''}`}`;
+    case 'stage':
+    case 'tier':
+      return `${e.type} ${e.from ?? '(none)'} → ${e.to} ${causeWords(e.cause)}`;
+    case 'journey-entry':
+      return `entered ${e.journeyId} v${e.journeyVersion} because ${triggerWords(e.trigger)} (execution ${e.executionName})`;
+    case 'conversion':
+      return `goal of ${e.journeyId} reached by event ${e.eventId} (execution ${e.executionName})`;
+    case 'step':
+      return `${e.journeyId}: step ${e.state}`;
+    case 'decision':
+      return `${e.journeyId} v${e.journeyVersion}: ${e.kind} ${e.stepId} took "${e.path}"${e.holdout ? ' (holdout)' : ''}`;
+    case 'waiting':
+      return `${e.journeyId}: step ${e.stepId} waiting for event ${e.event}`;
+    case 'message':
+      return `${e.message.journeyId} v${e.message.journeyVersion} step ${e.message.stepId}: ${messageWords(e.message)} [message ${e.message.messageKey}]`;
+    case 'consent':
+      return `consent ${e.scope}: ${e.status} (from ${e.source}; the latest choice only)`;
+    case 'suppression':
+      return `${e.channel} address suppressed: ${e.reason} (from ${e.source})`;
+    case 'feedback':
+      return `feedback ${e.kind}: ${e.value}${e.eventId ? ` (event ${e.eventId})` : ''}`;
+    case 'erasure':
+      return 'erased: everything known before this moment was deleted';
+    default:
+      return assertNever(e);
+  }
+}
+
+/** The timeline as terminal lines: `<time>  <what>`, oldest first. */
+export function timelineLines(entries: readonly TimelineEntry[]): string[] {
+  return entries.map((e) => `${e.at}  ${describeEntry(e)}`);
+}

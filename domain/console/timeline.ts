@@ -1,0 +1,213 @@
+import type { Channel } from '../config/ids';
+import type { MessageRecord } from '../message-record';
+import type { AwaitRecord, DecisionRecord, JourneyEntryRecord, StoredEvent, TombstoneRecord } from '../ports';
+import { IMPLIED } from '../profile/consent';
+import type { ConsentRecord, Profile, StageChange, SuppressionReason } from '../profile/profile';
+
+/**
+ * What Rapport stores about one customer, as the store returns it: their partition's items sorted by
+ * kind, and the tombstone an erasure left (kept apart, under a hash of the id).
+ */
+export interface CustomerItems {
+  customerId: string;
+  profile?: Profile;
+  events: StoredEvent[];
+  journeys: JourneyEntryRecord[];
+  messages: MessageRecord[];
+  decisions: DecisionRecord[];
+  awaits: AwaitRecord[];
+  tombstone?: TombstoneRecord;
+  /** States each execution entered (Step Functions' history), when the caller read it. */
+  executions?: ExecutionHistory[];
+}
+
+/** The states one execution entered, as GetExecutionHistory's StateEntered events give them. */
+export interface ExecutionHistory {
+  executionArn: string;
+  journeyId: string;
+  states: { name: string; at: string }[];
+}
+
+export type FeedbackKind = 'nps' | 'csat' | 'sentiment' | 'comment' | 'complaint' | 'mood';
+
+/** One line of a customer's timeline; `at` is an ISO instant (business time where the record has one). */
+export type TimelineEntry =
+  | { type: 'event'; at: string; eventId: string; eventType: string; receivedAt?: string; pending: boolean }
+  | ({ type: 'stage' | 'tier' } & StageChange)
+  | {
+      type: 'journey-entry';
+      at: string;
+      journeyId: string;
+      journeyVersion: number;
+      executionName: string;
+      executionArn: string;
+      trigger: JourneyEntryRecord['trigger'];
+    }
+  | { type: 'conversion'; at: string; journeyId: string; executionName: string; eventId: string }
+  | { type: 'step'; at: string; journeyId: string; executionArn: string; state: string }
+  | ({ type: 'decision' } & Omit<DecisionRecord, 'customerId'>)
+  | { type: 'waiting'; at: string; journeyId: string; stepId: string; event: string; executionId: string }
+  | { type: 'message'; at: string; message: MessageRecord }
+  | {
+      type: 'consent';
+      at: string;
+      scope: Channel | `topic:${string}`;
+      status: ConsentRecord['status'];
+      source: string;
+    }
+  | { type: 'suppression'; at: string; channel: Channel; reason: SuppressionReason; source: string }
+  | { type: 'feedback'; at: string; kind: FeedbackKind; value: string | number; eventId?: string }
+  | { type: 'erasure'; at: string };
+
+export type TimelineEntryType = TimelineEntry['type'];
+
+export interface Timeline {
+  customerId: string;
+  /** Oldest first; entries at the same instant in the order cause comes before effect (see RANK). */
+  entries: TimelineEntry[];
+}
+
+/** At one instant, what caused comes first: the event, the stage it moved, the entry, then the sends. */
+const RANK: Record<TimelineEntryType, number> = {
+  erasure: 0,
+  event: 1,
+  consent: 2,
+  suppression: 3,
+  feedback: 4,
+  stage: 5,
+  tier: 6,
+  'journey-entry': 7,
+  step: 8,
+  decision: 9,
+  waiting: 10,
+  message: 11,
+  conversion: 12,
+};
+
+/** The customer's story from their stored items, oldest first. Pure: reads nothing, invents nothing. */
+export function buildTimeline(items: CustomerItems): Timeline {
+  const entries: TimelineEntry[] = [
+    ...items.events.map(eventEntry),
+    ...(items.profile ? profileEntries(items.profile) : []),
+    ...items.journeys.flatMap(journeyEntries),
+    ...(items.executions ?? []).flatMap((x) =>
+      x.states.map((s) => ({
+        type: 'step' as const,
+        at: s.at,
+        journeyId: x.journeyId,
+        executionArn: x.executionArn,
+        state: s.name,
+      })),
+    ),
+    ...items.decisions.map(({ customerId: _c, ...d }) => ({ type: 'decision' as const, ...d })),
+    ...items.awaits.map((a) => ({
+      type: 'waiting' as const,
+      at: a.since,
+      journeyId: a.journeyId,
+      stepId: a.stepId,
+      event: a.event,
+      executionId: a.executionId,
+    })),
+    ...items.messages.map((m) => ({ type: 'message' as const, at: m.createdAt, message: m })),
+    ...(items.tombstone ? [{ type: 'erasure' as const, at: items.tombstone.erasedAt }] : []),
+  ];
+  const order = entries.map((entry, i) => ({ entry, i, ms: Date.parse(entry.at) }));
+  order.sort((a, b) => a.ms - b.ms || RANK[a.entry.type] - RANK[b.entry.type] || a.i - b.i);
+  return { customerId: items.customerId, entries: afterTheirSteps(order.map((o) => o.entry)) };
+}
+
+/**
+ * A message or decision made at the instant its step was entered goes right after that step, not after
+ * every state entered at that instant (on virtual time, or within one clock tick, many states share one).
+ */
+function afterTheirSteps(entries: TimelineEntry[]): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  for (const e of entries) {
+    const of = e.type === 'message' ? e.message : e.type === 'decision' ? e : undefined;
+    const step = of
+      ? out.findLastIndex(
+          (s) =>
+            s.type === 'step' &&
+            s.state === of.stepId &&
+            s.executionArn === of.executionId &&
+            Date.parse(s.at) === Date.parse(e.at),
+        )
+      : -1;
+    if (step < 0) out.push(e);
+    else out.splice(step + 1, 0, e);
+  }
+  return out;
+}
+
+function eventEntry(e: StoredEvent): TimelineEntry {
+  const base = { type: 'event' as const, at: e.at, eventId: e.eventId, eventType: e.type };
+  return e.state === 'claimed'
+    ? { ...base, pending: true }
+    : { ...base, receivedAt: e.receivedAt, pending: false };
+}
+
+function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {
+  const entry: TimelineEntry = {
+    type: 'journey-entry',
+    at: j.enteredAt,
+    journeyId: j.journeyId,
+    journeyVersion: j.journeyVersion,
+    executionName: j.executionName,
+    executionArn: j.executionArn,
+    trigger: j.trigger,
+  };
+  if (!j.converted) return [entry];
+  const { eventId, at } = j.converted;
+  return [entry, { type: 'conversion', at, journeyId: j.journeyId, executionName: j.executionName, eventId }];
+}
+
+/** What the profile holds with a date: its histories, the latest consent choices, suppressions, feedback. */
+function profileEntries(p: Profile): TimelineEntry[] {
+  const consent = (scope: Channel | `topic:${string}`, r: ConsentRecord | undefined): TimelineEntry[] =>
+    // The implied consent of first contact is no choice: only stated ones are changes.
+    r && r.source !== IMPLIED
+      ? [{ type: 'consent', at: r.at, scope, status: r.status, source: r.source }]
+      : [];
+  const f = p.feedback;
+  const feedback = (
+    kind: FeedbackKind,
+    d: { at: string; eventId?: string } | undefined,
+    value?: string | number,
+  ) =>
+    d && value !== undefined
+      ? [{ type: 'feedback' as const, at: d.at, kind, value, eventId: d.eventId }]
+      : [];
+  return [
+    ...p.stageHistory.map((c) => ({ type: 'stage' as const, ...c })),
+    ...p.tierHistory.map((c) => ({ type: 'tier' as const, ...c })),
+    ...consent('email', p.consent.email),
+    ...consent('sms', p.consent.sms),
+    ...Object.entries(p.consent.topics ?? {}).flatMap(([t, r]) => consent(`topic:${t}`, r)),
+    ...Object.entries(p.suppressed ?? {}).map(([channel, s]) => ({
+      type: 'suppression' as const,
+      channel: channel as Channel,
+      ...s,
+    })),
+    ...feedback('nps', f?.nps, f?.nps?.score),
+    ...feedback('csat', f?.csat, f?.csat?.score),
+    ...feedback('sentiment', f?.sentiment, f?.sentiment?.label),
+    ...feedback('comment', f?.comment, f?.comment?.text),
+    ...(f?.lastComplaintAt ? feedback('complaint', { at: f.lastComplaintAt }, 'complaint') : []),
+    ...feedback('mood', p.mood, p.mood?.value),
+  ];
+}
+
+/** True when the execution a message or decision names (its ARN) is the one a journey entry started. */
+export function sameExecution(executionId: string, entry: { executionArn: string; executionName: string }) {
+  return executionId === entry.executionArn || executionId.endsWith(`:${entry.executionName}`);
+}
+
+/** Every entry type, for exhaustive tests and renderers. */
+export const TIMELINE_ENTRY_TYPES = Object.keys(RANK) as TimelineEntryType[];
+
+/** The message entries' key, for looking one up. */
+export function messageOf(timeline: Timeline, messageKey: string): MessageRecord | undefined {
+  for (const e of timeline.entries)
+    if (e.type === 'message' && e.message.messageKey === messageKey) return e.message;
+  return undefined;
+}
