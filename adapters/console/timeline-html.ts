@@ -8,21 +8,24 @@ import { whyLines } from '../../domain/console/why';
  * A customer's timeline as an HTML fragment (an ordered list, oldest first) for the console to mount.
  * Every value is escaped: event ids, subjects and feedback text come from outside. Nothing is logged.
  */
-export function renderTimeline(timeline: Timeline): string {
-  const items = timeline.entries.map(entryHtml).join('\n');
+export function renderTimeline(timeline: Timeline, messageHref?: (messageKey: string) => string): string {
+  const items = timeline.entries.map((e) => entryHtml(e, messageHref)).join('\n');
   return (
     `<section class="timeline" data-customer="${esc(timeline.customerId)}">\n` +
     `<h2>Customer ${esc(timeline.customerId)}</h2>\n<ol>\n${items}\n</ol>\n</section>`
   );
 }
 
-function entryHtml(e: TimelineEntry): string {
+/** One entry; a message links to its "why" when `messageHref` is given. */
+function entryHtml(e: TimelineEntry, messageHref?: (messageKey: string) => string): string {
   const key = e.type === 'message' ? ` data-message="${esc(e.message.messageKey)}"` : '';
   const status = e.type === 'message' ? ` data-status="${esc(e.message.status)}"` : '';
-  return (
-    `<li class="entry entry-${e.type}"${key}${status}>` +
-    `<time datetime="${esc(e.at)}">${esc(e.at)}</time> ${esc(describeEntry(e))}</li>`
-  );
+  const text = esc(describeEntry(e));
+  const body =
+    e.type === 'message' && messageHref
+      ? `<a class="why-link" href="${esc(messageHref(e.message.messageKey))}">${text}</a>`
+      : text;
+  return `<li class="entry entry-${e.type}"${key}${status}><time datetime="${esc(e.at)}">${esc(e.at)}</time> ${body}</li>`;
 }
 
 /** The "why" of one message as an HTML fragment: the same lines `rapport why` prints. */

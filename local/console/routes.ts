@@ -3,10 +3,12 @@ import { stateMachineName } from '../../domain/journey/state-machine-name';
 import type { LocalHttpApi } from '../http-api';
 import { localStateMachineArn, type LocalStepFunctions } from '../stepfunctions';
 import { journeyCounts, type ExecutionFacts } from './journey-counts';
+import { renderCustomer } from './customers';
 import { renderJourney, renderJourneyList } from './journeys';
 import { renderOverview } from './overview';
 import { shell, type ConsoleContext, type ConsoleLinks, type ConsolePage } from './pages';
 import type { LoadedJourney } from '../../domain/config/load';
+import { buildTimeline, type CustomerItems, type ExecutionHistory } from '../../domain/console/timeline';
 import { readSnapshot, type StoreSnapshot } from './snapshot';
 
 /** The console's own pages, in nav order. Another page (a customer's timeline) is mounted by adding it here. */
@@ -39,6 +41,20 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     },
   },
   {
+    path: '/customers',
+    title: 'Customers',
+    inNav: true,
+    render: async (ctx, query) => {
+      const customerId = query.get('id')?.trim() || undefined;
+      return renderCustomer({
+        customerId,
+        timeline: customerId === undefined ? undefined : await ctx.customer(customerId),
+        messageKey: query.get('message') ?? undefined,
+        inbox: ctx.inbox,
+      });
+    },
+  },
+  {
     path: '/journey',
     title: 'Journey',
     inNav: false,
@@ -57,6 +73,8 @@ export interface ConsoleSources {
   journeys: () => readonly LoadedJourney[];
   snapshot: () => Promise<StoreSnapshot>;
   now: () => Date;
+  /** One customer's stored records (the partition and the tombstone of an erasure). */
+  customerItems: (customerId: string) => Promise<CustomerItems>;
   links: ConsoleLinks;
 }
 
@@ -70,6 +88,11 @@ export function mountConsole(
     snapshot: sources.snapshot,
     journeys: sources.journeys,
     now: sources.now,
+    inbox: sources.links.inbox,
+    customer: async (customerId) => {
+      const items = await sources.customerItems(customerId);
+      return buildTimeline({ ...items, executions: statesOf(sources.stepFunctions, items) });
+    },
     executions: (journeyId) =>
       sources.stepFunctions
         .listExecutions(
@@ -88,6 +111,26 @@ export function mountConsole(
       if (body === undefined) return html(res, 404, shell(pages, sources.links, page, '<h1>Not found</h1>'));
       html(res, 200, shell(pages, sources.links, page, body));
     });
+}
+
+/** The states each of the customer's journey executions entered, as Step Functions' history gives them. */
+function statesOf(
+  stepFunctions: Pick<LocalStepFunctions, 'listExecutions'>,
+  items: CustomerItems,
+): ExecutionHistory[] {
+  const byArn = new Map(stepFunctions.listExecutions().map((e) => [e.executionArn, e]));
+  return items.journeys.flatMap(({ executionArn, journeyId }) => {
+    const e = byArn.get(executionArn);
+    return e
+      ? [
+          {
+            executionArn,
+            journeyId,
+            states: e.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() })),
+          },
+        ]
+      : [];
+  });
 }
 
 function html(res: ServerResponse, status: number, body: string): void {

@@ -12,7 +12,7 @@ import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime } from '../sup
  * The console in a real browser (Debian's chromium): from the overview, through the nav and the journey
  * list, to first-small-purchase's diagram, whose numbers must be those of the store and the executions.
  * Screenshots go to a scratch folder, or with CONSOLE_SCREENSHOTS=docs/screenshots to the README's pictures
- * (overview.png, journey.png): a test run leaves the working tree as it was. Runs on a fixed clock, not on
+ * (overview.png, journey.png, customer.png): a test run leaves the working tree as it was. Runs on a fixed clock, not on
  * virtual time: the browser's driver needs the real timers of this process.
  */
 
@@ -67,6 +67,18 @@ it('goes from the overview to a journey whose step counts match the store', asyn
   expect(box?.width).toBeGreaterThan(100);
   await page.screenshot({ path: join(SHOTS, 'journey.png'), fullPage: true });
   expect(statSync(join(SHOTS, 'journey.png')).size).toBeGreaterThan(10_000);
+
+  // A customer's timeline, and from its email the why of that message.
+  await page.click('nav >> text=Customers');
+  await page.fill('input[name=id]', 'c-1');
+  await page.click('button[type=submit]');
+  const [thanks] = (await itemsOf(runtime, 'c-1', 'MESSAGE#')).filter((m) => m.stepId === 'thank-you');
+  const entry = page.locator(`li.entry-message[data-message="${String(thanks!.messageKey)}"]`);
+  expect(await entry.getAttribute('data-status')).toBe(thanks!.status);
+  await entry.locator('a').click();
+  expect(await page.getAttribute('section.why', 'data-message')).toBe(String(thanks!.messageKey));
+  expect(await page.textContent('section.why')).toMatch(/first-small-purchase v\d+.*purchase e-0/s);
+  await page.screenshot({ path: join(SHOTS, 'customer.png'), fullPage: true });
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -94,7 +94,13 @@ describe('the local console', () => {
       jest.spyOn(console, m).mockImplementation(() => undefined),
     );
     try {
-      for (const path of ['/', '/journeys', '/journey?id=first-small-purchase', '/journey?id=nope'])
+      for (const path of [
+        '/',
+        '/journeys',
+        '/journey?id=first-small-purchase',
+        '/journey?id=nope',
+        '/customers?id=c-1',
+      ])
         await get(path);
       expect(spies.flatMap((s) => s.mock.calls)).toEqual([]);
     } finally {
@@ -104,5 +110,40 @@ describe('the local console', () => {
 
   it('answers 404 for a journey that is not deployed', async () => {
     expect((await get('/journey?id=nope')).status).toBe(404);
+  });
+  it("shows a customer's timeline, oldest first, and why their thank-you went", async () => {
+    const [message] = (await itemsOf(runtime, 'c-1', 'MESSAGE#')).filter((m) => m.stepId === 'thank-you');
+    expect(message).toMatchObject({ status: 'sent', channel: 'email' });
+    const key = String(message!.messageKey);
+    const res = await get('/customers?id=c-1');
+    expect(res.status).toBe(200);
+    const entries = [...res.text.matchAll(/<li class="entry entry-([\w-]+)"[^>]*>(.*?)<\/li>/g)].map(
+      ([, type = '', text = '']) => ({ type, text: text.replace(/<[^>]+>/g, '') }),
+    );
+    const order = (pattern: RegExp) => entries.findIndex((e) => pattern.test(`${e.type} ${e.text}`));
+    const steps = [
+      /^event .*purchase e-0/,
+      /^stage .*first-purchase/,
+      /^journey-entry .*first-small-purchase/,
+      /^step .*thank-you/,
+      /^message .*first-purchase-thanks sent/,
+      /^step .*let-it-arrive/,
+    ].map(order);
+    expect(steps.every((i) => i >= 0)).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    // The message links to its "why", opened by default as the latest message; the inbox is linked.
+    expect(res.text).toContain(`data-message="${key}"`);
+    expect(res.text).toContain('<h2 id="why">Why this message</h2>');
+    expect(res.text).toContain(`<section class="why" data-message="${key}">`);
+    expect(res.text).toMatch(/policy passed: .*consent/);
+    expect(res.text).toContain(`href="${runtime.urls.ses}/"`);
+  });
+
+  it('says when no customer has the id, and keeps an id given as markup inert', async () => {
+    const res = await get(`/customers?id=${encodeURIComponent('<script>x</script>')}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('No customer &#60;script&#62;x&#60;/script&#62; in the store.');
+    expect(res.text).not.toContain('<script>x');
+    expect((await get('/customers?id=c-1&message=nope')).text).toContain('No message nope for c-1.');
   });
 });
