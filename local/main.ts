@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const { urls } = runtime;
   console.log(`Rapport is running locally (no AWS account needed).
 
-  Console         ${urls.api}/                 (overview; journeys with counts on every step)
+  Console         ${urls.api}/                 (overview; journeys with counts on every step; a customer's timeline and why each message went)
   Events API      POST ${urls.api}/events          (same routes as the AWS HTTP API)
   From emails     GET  ${urls.api}/unsubscribe?token=…  /preferences?token=…  /feedback?token=…
   Erase           DELETE ${urls.api}/customers/{id}
