@@ -1,4 +1,6 @@
+import { customersAt } from '../../adapters/dynamodb/customer-partition';
 import { shardOf } from '../../adapters/dynamodb/due-shard';
+import { addressSearched } from '../../domain/console/search';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { memoryStore } from '../../adapters/memory/stores';
 import { startDynalite, type LocalDynamo } from '../handlers/support';
@@ -39,5 +41,32 @@ describe('the due index, page for page, on both stores', () => {
       stores.map((store) => pagesOf(store.listClaims(2))),
     );
     expect(memoryClaims).toEqual(dynamoClaims);
+  });
+});
+
+describe('customersAt: the address index, read by an address as typed', () => {
+  it('finds every customer whose use of the address either write path recorded, and no one else', async () => {
+    dynamo ??= await startDynalite();
+    const table = await dynamo.freshTable();
+    const email = addressSearched('Li@Example.com')!;
+    const phone = addressSearched('+86 138 0013 8000')!;
+    // Ingest's write (with journey entries) and an SMS send's (rememberAddress); a neighbour at another key.
+    await table.store.putJourneyEntries([], [{ key: email.key, customerId: 'c-2' }]);
+    await table.store.rememberAddress(email.key, 'c-1');
+    await table.store.rememberAddress(phone.key, 'c-3');
+    const at = (text: string) => customersAt(dynamo!.client, table.name, addressSearched(text)!.key);
+    expect(await at(' li@example.COM ')).toEqual(['c-1', 'c-2']);
+    expect(await at(' li@example.COM ')).toEqual(await table.store.listAddressUsers(email.key));
+    expect(await at('+8613800138000')).toEqual(['c-3']);
+    expect(await at('lee@example.com')).toEqual([]);
+    await table.store.forgetAddress(email.key, 'c-2');
+    expect(await at('li@example.com')).toEqual(['c-1']);
+  });
+
+  it('reads an id as an id: only an @ (email) or a leading + (phone) makes an address', () => {
+    expect(addressSearched('c-42')).toBeUndefined();
+    expect(addressSearched('c-42+1')).toBeUndefined();
+    expect(addressSearched(' +1 555 0100')).toMatchObject({ channel: 'sms' });
+    expect(addressSearched('a@b')).toMatchObject({ channel: 'email' });
   });
 });
