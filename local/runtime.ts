@@ -18,7 +18,7 @@ import { LocalDeployment } from './deployment';
 import { EVENT_BUS, startEmulators, type LocalEmulators } from './emulators';
 import type { LocalBusEvent, LocalEventBus } from './eventbridge';
 import { LocalHttpApi } from './http-api';
-import { readCustomerItems } from '../adapters/dynamodb/customer-partition';
+import { customersAt, readCustomerItems } from '../adapters/dynamodb/customer-partition';
 import { mountConsole, readSnapshot } from './console/routes';
 import { addLocalRoutes, tasksOf } from './local-routes';
 import { installLongTimers } from './long-timers';
@@ -165,6 +165,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       journeys: () => deployment.workflows.journeys,
       snapshot: () => readSnapshot(store.client, tableName),
       customerItems: (customerId) => readCustomerItems(store.client, tableName, customerId),
+      customersAt: (addressKey) => customersAt(store.client, tableName, addressKey),
       now,
       links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/_local/tasks' },
     });

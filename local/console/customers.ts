@@ -1,7 +1,10 @@
 import { renderTimeline, renderWhy } from '../../adapters/console/timeline-html';
+import type { Channel } from '../../domain/config/ids';
+import { addressSearched } from '../../domain/console/search';
 import type { Timeline } from '../../domain/console/timeline';
 import { latestMessage, why } from '../../domain/console/why';
 import { escapeHtml as esc } from '../../functions/shared/http';
+import type { ConsoleContext } from './pages';
 
 /** What the customer page shows: the id asked for, their timeline, and the message whose "why" is open. */
 export interface CustomerView {
@@ -10,6 +13,37 @@ export interface CustomerView {
   messageKey: string | undefined;
   /** The email inbox (SES emulator), where each email sent can be read as the customer got it. */
   inbox: string;
+  /** What was typed in the search box, when not the id shown: an email or a phone. */
+  searched?: string;
+  /** An email or phone searched: the customers using it (one: `customerId`, whose timeline shows). */
+  address?: { channel: Channel; matches: readonly string[] };
+}
+
+/**
+ * The page for a search (`id`: a customer id, an exact email or an E.164 phone) and the message whose
+ * "why" is open. An address is looked up by its hash; the links made from it carry customer ids only.
+ */
+export async function customersPage(ctx: ConsoleContext, query: URLSearchParams): Promise<string> {
+  const text = query.get('id')?.trim() || undefined;
+  const page = { messageKey: query.get('message') ?? undefined, inbox: ctx.inbox };
+  if (text === undefined) return renderCustomer({ ...page, customerId: undefined, timeline: undefined });
+  const search = addressSearched(text);
+  if (search === undefined)
+    return renderCustomer({ ...page, customerId: text, timeline: await ctx.customer(text) });
+  const matches = await ctx.customersAt(search.key);
+  if (matches.length === 0 && search.channel === 'email') {
+    // A customer id may hold an @: no one uses it as an email, so it may be an id.
+    const timeline = await ctx.customer(text);
+    if (timeline.entries.length > 0) return renderCustomer({ ...page, customerId: text, timeline });
+  }
+  const customerId = matches.length === 1 ? matches[0] : undefined;
+  return renderCustomer({
+    ...page,
+    customerId,
+    timeline: customerId === undefined ? undefined : await ctx.customer(customerId),
+    searched: text,
+    address: { channel: search.channel, matches },
+  });
 }
 
 /** The link to one message's "why" on the customer page. */
@@ -25,8 +59,9 @@ export function whyHref(customerId: string, messageKey: string): string {
 export function renderCustomer(view: CustomerView): string {
   const form =
     `<h1>Customers</h1><form method="get" action="/customers" class="search">` +
-    `<label>Customer id <input name="id" value="${esc(view.customerId ?? '')}" autofocus></label> ` +
+    `<label>Customer id, email or phone <input name="id" value="${esc(view.searched ?? view.customerId ?? '')}" autofocus></label> ` +
     `<button type="submit">Show timeline</button></form>`;
+  if (view.address && view.address.matches.length !== 1) return form + renderMatches(view.address);
   if (view.customerId === undefined) return form;
   const { timeline, customerId } = view;
   if (!timeline || timeline.entries.length === 0)
@@ -42,4 +77,15 @@ export function renderCustomer(view: CustomerView): string {
       ? ''
       : `<p class="bad">No message ${esc(view.messageKey)} for ${esc(customerId)}.</p>`;
   return `${form}${renderTimeline(timeline, (k) => whyHref(customerId, k))}${whyPart}`;
+}
+
+/** The customers using an address searched, each a link to their timeline; or none. */
+function renderMatches({ channel, matches }: { channel: Channel; matches: readonly string[] }): string {
+  const what = channel === 'email' ? 'email address' : 'phone number';
+  if (matches.length === 0)
+    return `<p class="none">No customer uses this ${what} (nor has it as id), as far as the address index knows.</p>`;
+  const links = matches.map(
+    (id) => `<li><a href="/customers?${new URLSearchParams({ id }).toString()}">${esc(id)}</a></li>`,
+  );
+  return `<p>${matches.length} customers use this ${what}:</p><ul class="matches">${links.join('')}</ul>`;
 }

@@ -14,6 +14,8 @@ export interface ConsoleContext {
   now(): Date;
   /** One customer's timeline (their records and their executions' steps). */
   customer(customerId: string): Promise<Timeline>;
+  /** The ids of the customers using an address, by its key (see addressSearched). */
+  customersAt(addressKey: string): Promise<string[]>;
   /** The email inbox page (the SES emulator). */
   inbox: string;
 }

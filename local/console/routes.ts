@@ -3,7 +3,7 @@ import { stateMachineName } from '../../domain/journey/state-machine-name';
 import type { LocalHttpApi } from '../http-api';
 import { localStateMachineArn, type LocalStepFunctions } from '../stepfunctions';
 import { journeyCounts, type ExecutionFacts } from './journey-counts';
-import { renderCustomer } from './customers';
+import { customersPage } from './customers';
 import { renderJourney, renderJourneyList } from './journeys';
 import { renderOverview } from './overview';
 import { shell, type ConsoleContext, type ConsoleLinks, type ConsolePage } from './pages';
@@ -44,15 +44,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     path: '/customers',
     title: 'Customers',
     inNav: true,
-    render: async (ctx, query) => {
-      const customerId = query.get('id')?.trim() || undefined;
-      return renderCustomer({
-        customerId,
-        timeline: customerId === undefined ? undefined : await ctx.customer(customerId),
-        messageKey: query.get('message') ?? undefined,
-        inbox: ctx.inbox,
-      });
-    },
+    render: customersPage,
   },
   {
     path: '/journey',
@@ -75,6 +67,8 @@ export interface ConsoleSources {
   now: () => Date;
   /** One customer's stored records (the partition and the tombstone of an erasure). */
   customerItems: (customerId: string) => Promise<CustomerItems>;
+  /** The ids of the customers using an address, by its key (the address index). */
+  customersAt: (addressKey: string) => Promise<string[]>;
   links: ConsoleLinks;
 }
 
@@ -89,6 +83,7 @@ export function mountConsole(
     journeys: sources.journeys,
     now: sources.now,
     inbox: sources.links.inbox,
+    customersAt: sources.customersAt,
     customer: async (customerId) => {
       const items = await sources.customerItems(customerId);
       return buildTimeline({ ...items, executions: statesOf(sources.stepFunctions, items) });

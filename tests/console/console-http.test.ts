@@ -100,6 +100,7 @@ describe('the local console', () => {
         '/journey?id=first-small-purchase',
         '/journey?id=nope',
         '/customers?id=c-1',
+        '/customers?id=c-1%40example.com',
       ])
         await get(path);
       expect(spies.flatMap((s) => s.mock.calls)).toEqual([]);
@@ -145,5 +146,22 @@ describe('the local console', () => {
     expect(res.text).toContain('No customer &#60;script&#62;x&#60;/script&#62; in the store.');
     expect(res.text).not.toContain('<script>x');
     expect((await get('/customers?id=c-1&message=nope')).text).toContain('No message nope for c-1.');
+  });
+
+  it('finds a customer by their exact email (case and spaces aside), and links by id, never by address', async () => {
+    const res = await get(`/customers?id=${encodeURIComponent(' C-2@Example.COM ')}`);
+    expect(res.status).toBe(200);
+    // One customer uses it: their timeline, at once.
+    expect(res.text).toMatch(/<li class="entry entry-message"[^>]*>.*first-purchase-thanks sent/);
+    const hrefs = [...res.text.matchAll(/href="([^"]*)"/g)].map(([, href = '']) => href);
+    expect(hrefs.filter((h) => h.startsWith('/customers?')).every((h) => h.includes('id=c-2&'))).toBe(true);
+    expect(hrefs.some((h) => h.includes('id=c-2&'))).toBe(true);
+    expect(hrefs.filter((h) => /@|%40/i.test(h))).toEqual([]);
+    const unknown = await get(`/customers?id=${encodeURIComponent('nobody@example.com')}`);
+    expect(unknown.text).toContain('No customer uses this email address');
+    expect(unknown.text).not.toContain('entry-message');
+    expect((await get(`/customers?id=${encodeURIComponent('+8613800138000')}`)).text).toContain(
+      'No customer uses this phone number',
+    );
   });
 });

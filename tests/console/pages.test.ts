@@ -1,11 +1,14 @@
 import { loadWorkflows } from '../../domain/config/load';
 import { journeyDiagram } from '../../domain/journey/graph';
 import type { Journey } from '../../domain/journey/schema';
+import { addressSearched } from '../../domain/console/search';
+import type { Timeline } from '../../domain/console/timeline';
+import { customersPage } from '../../local/console/customers';
 import { layers } from '../../local/console/diagram';
 import { journeyCounts, type ExecutionFacts } from '../../local/console/journey-counts';
 import { renderJourney, renderJourneyList } from '../../local/console/journeys';
 import { renderOverview, stagesByDay } from '../../local/console/overview';
-import { shell } from '../../local/console/pages';
+import { shell, type ConsoleContext } from '../../local/console/pages';
 import { CONSOLE_PAGES } from '../../local/console/routes';
 import type { MessageFacts } from '../../local/console/snapshot';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -210,5 +213,39 @@ describe('the console shell', () => {
       'SMS outbox /_local/outbox',
       'Tasks /_local/tasks',
     ]);
+  });
+});
+
+describe('the customers page, searched by an address', () => {
+  const AT = '2026-11-22T10:00:00Z';
+  /** A store where `twin@example.com` is used by c-1 and c-2, and the customer `a@b.c` has that id. */
+  const ctx = {
+    inbox: '/inbox',
+    customersAt: async (key: string) =>
+      key === addressSearched('twin@example.com')?.key ? ['c-1', 'c-2'] : [],
+    customer: async (customerId: string): Promise<Timeline> => ({
+      customerId,
+      entries:
+        customerId === 'a@b.c'
+          ? [{ type: 'event', at: AT, eventId: 'e-1', eventType: 'purchase', pending: false }]
+          : [],
+    }),
+  } as unknown as ConsoleContext;
+  const page = (id: string) => customersPage(ctx, new URLSearchParams({ id }));
+
+  it('lists every customer using it, each a link by id, the address only in the search box', async () => {
+    const html = await page('Twin@example.com');
+    expect(html).toContain('2 customers use this email address');
+    expect(html).toContain('<a href="/customers?id=c-1">c-1</a>');
+    expect(html).toContain('<a href="/customers?id=c-2">c-2</a>');
+    expect(html.match(/twin@example\.com/gi)).toEqual(['Twin@example.com']);
+    expect(html).toContain('value="Twin@example.com"');
+  });
+
+  it('takes an email no one uses as a customer id, when a customer has it', async () => {
+    const asId = await page('a@b.c');
+    expect(asId).toContain('purchase e-1');
+    expect(asId).not.toContain('No customer uses');
+    expect(await page('x@b.c')).toContain('No customer uses this email address');
   });
 });
