@@ -2,7 +2,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { parseArgs } from 'node:util';
-import { readCustomerItems } from '../adapters/dynamodb/customer-partition';
+import { customersAt, readCustomerItems } from '../adapters/dynamodb/customer-partition';
+import { addressSearched } from '../domain/console/search';
 import { readExecutionHistory } from '../adapters/stepfunctions/execution-history';
 import { timelineLines } from '../domain/console/describe';
 import { buildTimeline, type CustomerItems, type Timeline } from '../domain/console/timeline';
@@ -22,21 +23,31 @@ The steps each journey execution reached come from Step Functions (GetExecutionH
 where that history is gone (90 days after an execution ends) or refused, the stored records still print.
 Personal data is printed here for the operator who asks, and never logged.`;
 
-export const CUSTOMER_USAGE = `Usage: rapport customer <customerId> [--stage <stage> | --table <name> | --local]
+const BY_ADDRESS = `  --email <address>    the customer using this exact email (case and spaces aside), instead of an id
+  --phone <+number>    the customer using this phone number, in E.164 (+8613800138000), instead of an id
+An address finds the customers Rapport checked it for (an event that carried it) or texted it to; when
+several use it, they are listed and the command asks for an id.`;
+
+export const CUSTOMER_USAGE = `Usage: rapport customer (<customerId> | --email <address> | --phone <+number>)
+                        [--stage <stage> | --table <name> | --local]
 
 Prints the customer's timeline, oldest first: events, stage and tier changes with their cause, journey
 entries (version, trigger), branch and split decisions, every message sent, skipped or deferred and why,
 consent, suppressions, feedback, erasure.
 
+${BY_ADDRESS}
+
 ${WHERE}
 `;
 
-export const WHY_USAGE = `Usage: rapport why <customerId> [--message <key>] [--stage <stage> | --table <name> | --local]
+export const WHY_USAGE = `Usage: rapport why (<customerId> | --email <address> | --phone <+number>) [--message <key>]
+                   [--stage <stage> | --table <name> | --local]
 
 Explains one message (default: the customer's latest): the event or timer that started its journey and
 the version entered, the decisions on the way, the policy checks and what was sent, or why not.
 
   --message <key>      the message key, as rapport customer prints it ([message …])
+${BY_ADDRESS}
 
 ${WHERE}
 `;
@@ -46,6 +57,8 @@ const OPTIONS = {
   local: { type: 'boolean', default: false },
   message: { type: 'string' },
   stage: { type: 'string' },
+  email: { type: 'string' },
+  phone: { type: 'string' },
 } as const;
 
 type Parsed = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -67,12 +80,18 @@ export async function customerCommand(
     err,
   );
   if (!parsed) return 2;
-  const customerId = parsed.positionals[0]!;
+  let customerId = parsed.positionals[0] ?? (parsed.values.email === undefined ? '--phone' : '--email');
   const { client, sfn, table } = source(parsed, env);
   let tableName = table ?? `the TableName output of stack ${stackId(parsed.values.stage)}`;
   let timeline: Timeline;
   try {
     tableName = table ?? (await tableOfStack(new CloudFormationClient({}), parsed.values.stage));
+    const found = await customerNamed(parsed, client, tableName);
+    if ('problem' in found) {
+      err(`rapport ${command} ${customerId}: ${found.problem}`);
+      return 1;
+    }
+    customerId = found.customerId;
     const items = await readCustomerItems(client, tableName, customerId);
     timeline = buildTimeline({ ...items, executions: await histories(sfn, items, err) });
   } catch (e) {
@@ -91,8 +110,34 @@ export async function customerCommand(
     : printWhy(timeline, parsed.values.message, out, err);
 }
 
+/** The customer an id names, or the one customer using --email or --phone (several: the operator picks). */
+async function customerNamed(
+  { values: v, positionals }: Parsed,
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<{ customerId: string } | { problem: string }> {
+  const address = v.email ?? v.phone;
+  const search = address === undefined ? undefined : addressSearched(address);
+  if (search === undefined) return { customerId: positionals[0]! };
+  const ids = await customersAt(client, tableName, search.key);
+  if (ids.length === 1) return { customerId: ids[0]! };
+  return {
+    problem:
+      ids.length === 0
+        ? `no customer uses this address in table ${tableName}`
+        : `${ids.length} customers use this address: ${ids.join(', ')}; name one by its id`,
+  };
+}
+
 function usageProblem(command: string, { values: v, positionals }: Parsed, env: Env): string | undefined {
-  if (positionals.length !== 1) return `name one customer id, e.g. rapport ${command} c-42`;
+  const byAddress = Number(v.email !== undefined) + Number(v.phone !== undefined);
+  if (positionals.length + byAddress !== 1)
+    return `name one customer id (or --email or --phone), e.g. rapport ${command} c-42`;
+  // The address is personal data: the complaint names the option, not what was typed.
+  if (v.email !== undefined && addressSearched(v.email)?.channel !== 'email')
+    return '--email: expected an email address (name@domain)';
+  if (v.phone !== undefined && addressSearched(v.phone)?.channel !== 'sms')
+    return '--phone: expected a phone number in E.164, starting with + (e.g. +8613800138000)';
   if (v.message !== undefined && command !== 'why') return '--message: only rapport why takes it';
   const ports = portsFromEnv(env);
   if (v.local && !Object.values(ports).every((p) => Number.isInteger(p) && p > 0 && p < 65536))

@@ -33,6 +33,10 @@ describe('rapport customer and rapport why, on the local runtime', () => {
       at: LATE,
     };
     expect((await postEvent(runtime, late)).status).toBe(202);
+    // Another customer at the same email, with a phone: an address used twice, and one used once.
+    const twin = { ...late, eventId: 'e-twin', customerId: 'c-late-twin' };
+    const withPhone = { ...twin, customer: { ...twin.customer, phone: '+8613800138000' } };
+    expect((await postEvent(runtime, withPhone)).status).toBe(202);
     await time.run(runtime.activity, { until: new Date(Date.parse(LATE) + 1_800_000) });
     // --local finds npm start through the variables that move its ports, as a person who moved them would.
     process.env.RAPPORT_DYNAMODB_PORT = new URL(runtime.urls.dynamodb).port;
@@ -122,6 +126,37 @@ describe('rapport customer and rapport why, on the local runtime', () => {
     const noMessage = await runCli(['why', 'c-why', '--message', 'm-0', ...env]);
     expect(noMessage.code).toBe(1);
     expect(noMessage.err).toMatch(/--message m-0: no such message of this customer; known: [0-9a-f]{32}/);
+  });
+
+  it('finds the customer by --email or --phone, and lists the customers sharing one, asking for an id', async () => {
+    const byEmail = await runCli(['customer', '--email', ' WHY@example.com', ...env]);
+    expect(byEmail.err).toBe('');
+    expect(byEmail.code).toBe(0);
+    expect(byEmail.out).toBe((await runCli(['customer', 'c-why', ...env])).out);
+    const why = await runCli(['why', '--phone', '+86 138 0013 8000', ...env]);
+    expect(why.code).toBe(0);
+    expect(why.out).toBe((await runCli(['why', 'c-late-twin', ...env])).out);
+    const shared = await runCli(['customer', '--email', 'late@example.com', ...env]);
+    expect(shared.code).toBe(1);
+    expect(shared.err).toContain(
+      'rapport customer --email: 2 customers use this address: c-late, c-late-twin; name one by its id',
+    );
+    const nobody = await runCli(['why', '--phone', '+8613900139000', ...env]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.err).toContain('rapport why --phone: no customer uses this address in table rapport');
+  });
+
+  it('says which argument is wrong when an address is given with an id, or is not one', async () => {
+    const both = await runCli(['customer', 'c-why', '--email', 'why@example.com', ...env]);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('name one customer id (or --email or --phone)');
+    const notEmail = await runCli(['why', '--email', 'why.example.com', ...env]);
+    expect(notEmail.code).toBe(2);
+    expect(notEmail.err).toContain('--email: expected an email address');
+    expect(notEmail.err).not.toContain('why.example.com');
+    const notPhone = await runCli(['customer', '--phone', '8613800138000', ...env]);
+    expect(notPhone.code).toBe(2);
+    expect(notPhone.err).toContain('--phone: expected a phone number in E.164');
   });
 });
 
