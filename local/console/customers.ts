@@ -83,7 +83,7 @@ export function renderCustomer(view: CustomerView): string {
 function renderMatches({ channel, matches }: { channel: Channel; matches: readonly string[] }): string {
   const what = channel === 'email' ? 'email address' : 'phone number';
   if (matches.length === 0)
-    return `<p class="none">No customer uses this ${what} (nor has it as id), as far as the address index knows.</p>`;
+    return `<p class="none">No customer uses this ${what}${channel === 'email' ? ' (nor has it as id)' : ''}.</p>`;
   const links = matches.map(
     (id) => `<li><a href="/customers?${new URLSearchParams({ id }).toString()}">${esc(id)}</a></li>`,
   );
