@@ -6,6 +6,8 @@ import { journeyCounts, type ExecutionFacts } from './journey-counts';
 import { customersPage } from './customers';
 import { renderJourney, renderJourneyList } from './journeys';
 import { renderOverview } from './overview';
+import { renderExperiments } from './experiments';
+import { experiments } from '../../domain/console/experiments';
 import { shell, type ConsoleContext, type ConsoleLinks, type ConsolePage } from './pages';
 import type { LoadedJourney } from '../../domain/config/load';
 import { buildTimeline, type CustomerItems, type ExecutionHistory } from '../../domain/console/timeline';
@@ -38,6 +40,16 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
         counts: journeyCounts(journey, ctx.executions(journey.id), snap.messages, snap.entries),
       }));
       return renderJourneyList(rows);
+    },
+  },
+  {
+    path: '/experiments',
+    title: 'Experiments',
+    inNav: true,
+    render: async (ctx) => {
+      const { decisions, entries } = await ctx.snapshot();
+      const journeys = ctx.journeys().map(({ journey }) => journey);
+      return renderExperiments(experiments(journeys, decisions, entries));
     },
   },
   {

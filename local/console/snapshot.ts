@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { ConversionFacts, DecisionFacts } from '../../domain/console/experiments';
 import type { JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 
 /** What the console counts a customer by: never an address or a name. */
@@ -23,7 +24,9 @@ export type EntryFacts = Pick<JourneyEntryRecord, 'journeyId' | 'journeyVersion'
 export interface StoreSnapshot {
   customers: CustomerCount[];
   messages: MessageFacts[];
-  entries: EntryFacts[];
+  entries: (EntryFacts & ConversionFacts)[];
+  /** Branch and split decisions (the experiments page counts the splits'). */
+  decisions: DecisionFacts[];
 }
 
 const FIELDS = {
@@ -42,6 +45,11 @@ const FIELDS = {
   '#sentAt': 'sentAt',
   '#executionArn': 'executionArn',
   '#converted': 'converted',
+  '#customerId': 'customerId',
+  '#executionName': 'executionName',
+  '#kind': 'kind',
+  '#path': 'path',
+  '#holdout': 'holdout',
 };
 
 /**
@@ -50,16 +58,22 @@ const FIELDS = {
  */
 export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string): Promise<StoreSnapshot> {
   const doc = DynamoDBDocumentClient.from(dynamodb);
-  const out: StoreSnapshot = { customers: [], messages: [], entries: [] };
+  const out: StoreSnapshot = { customers: [], messages: [], entries: [], decisions: [] };
   const pages = paginateScan(
     { client: doc },
     {
       TableName: tableName,
       ConsistentRead: true,
-      FilterExpression: '#sk = :profile OR begins_with(#sk, :message) OR begins_with(#sk, :journey)',
+      FilterExpression:
+        '#sk = :profile OR begins_with(#sk, :message) OR begins_with(#sk, :journey) OR begins_with(#sk, :decision)',
       ProjectionExpression: Object.keys(FIELDS).join(', '),
       ExpressionAttributeNames: FIELDS,
-      ExpressionAttributeValues: { ':profile': 'PROFILE', ':message': 'MESSAGE#', ':journey': 'JOURNEY#' },
+      ExpressionAttributeValues: {
+        ':profile': 'PROFILE',
+        ':message': 'MESSAGE#',
+        ':journey': 'JOURNEY#',
+        ':decision': 'DECISION#',
+      },
     },
   );
   for await (const page of pages)
@@ -67,7 +81,8 @@ export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string):
       const { sk, ...rest } = item as { sk: string } & Record<string, unknown>;
       if (sk === 'PROFILE') out.customers.push(rest as unknown as CustomerCount);
       else if (sk.startsWith('MESSAGE#')) out.messages.push(rest as unknown as MessageFacts);
-      else out.entries.push(rest as unknown as EntryFacts);
+      else if (sk.startsWith('DECISION#')) out.decisions.push(rest as unknown as DecisionFacts);
+      else out.entries.push(rest as unknown as StoreSnapshot['entries'][number]);
     }
   return out;
 }

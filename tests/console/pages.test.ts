@@ -208,6 +208,7 @@ describe('the console shell', () => {
     expect(links).toEqual([
       'Overview /',
       'Journeys /journeys *',
+      'Experiments /experiments',
       'Customers /customers',
       'Inbox http://127.0.0.1:4001/',
       'SMS outbox /_local/outbox',

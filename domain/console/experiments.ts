@@ -1,0 +1,172 @@
+import { assertNever } from '../assert-never';
+import type { Journey } from '../journey/schema';
+import type { DecisionRecord, JourneyEntryRecord } from '../ports';
+
+/**
+ * Below this many customers in either arm of a comparison no verdict is given: the interval is
+ * computed, but an early run of a few customers would flip between "winner" and "worse". The
+ * simulator's report uses the same floor (domain/simulate/experiments.ts).
+ */
+export const MIN_ARM_CUSTOMERS = 30;
+
+/** The two-sided 95% normal quantile. */
+const Z = 1.959963984540054;
+
+/** What the page reads of a stored decision and a journey entry: no address, no name. */
+export type DecisionFacts = Pick<
+  DecisionRecord,
+  'customerId' | 'journeyId' | 'stepId' | 'executionId' | 'kind' | 'path' | 'holdout'
+>;
+export type ConversionFacts = Pick<
+  JourneyEntryRecord,
+  'customerId' | 'journeyId' | 'executionArn' | 'executionName' | 'converted'
+>;
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export type Verdict = 'winner' | 'worse' | 'no difference yet' | 'not enough customers' | 'control';
+
+export interface ArmStats {
+  arm: string;
+  holdout: boolean;
+  customers: number;
+  conversions: number;
+  /** conversions / customers; 0 for an arm no one took yet. */
+  rate: number;
+  /** Rate minus the control's (the holdout, or the first arm), with its 95% interval; absent on the control. */
+  lift?: { estimate: number } & Interval;
+  verdict: Verdict;
+}
+
+export interface Experiment {
+  journeyId: string;
+  stepId: string;
+  goal?: { event: string; within: string };
+  /** The arm every other is compared with. */
+  control: string;
+  arms: ArmStats[];
+}
+
+/** Wilson's score interval for a proportion x/n (defined at 0 and n, unlike the normal one). */
+export function wilson(x: number, n: number): Interval {
+  if (n === 0) return { low: 0, high: 1 };
+  const p = x / n;
+  const z2 = Z * Z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * The 95% interval of p1 − p2 by Newcombe's hybrid score method (his method 10, 1998): each rate's Wilson
+ * interval combined. Chosen over the normal (Wald) one because it stays inside [−1, 1] and is not of zero
+ * width when an arm has no conversion or converts everyone, which early experiments do.
+ */
+export function newcombe(x1: number, n1: number, x2: number, n2: number): { estimate: number } & Interval {
+  const p1 = n1 === 0 ? 0 : x1 / n1;
+  const p2 = n2 === 0 ? 0 : x2 / n2;
+  const a = wilson(x1, n1);
+  const b = wilson(x2, n2);
+  const estimate = p1 - p2;
+  return {
+    estimate,
+    low: estimate - Math.hypot(p1 - a.low, b.high - p2),
+    high: estimate + Math.hypot(a.high - p1, p2 - b.low),
+  };
+}
+
+type Count = Pick<ArmStats, 'customers' | 'conversions'>;
+
+/** The verdict on one arm against the control: only when both have MIN_ARM_CUSTOMERS, from the interval. */
+export function verdictOf(arm: Count, control: Count, lift: Interval): Exclude<Verdict, 'control'> {
+  if (Math.min(arm.customers, control.customers) < MIN_ARM_CUSTOMERS) return 'not enough customers';
+  if (lift.low > 0) return 'winner';
+  if (lift.high < 0) return 'worse';
+  return 'no difference yet';
+}
+
+/** Every arm's rate, and each but the control's lift against it and verdict. */
+export function compareArms(counts: readonly (Count & { arm: string; holdout: boolean })[]): {
+  control: string;
+  arms: ArmStats[];
+} {
+  const control = counts.find((a) => a.holdout) ?? counts[0];
+  const arms = counts.map((a): ArmStats => {
+    const rate = a.customers === 0 ? 0 : a.conversions / a.customers;
+    if (!control || a === control) return { ...a, rate, verdict: 'control' };
+    const lift = newcombe(a.conversions, a.customers, control.conversions, control.customers);
+    return { ...a, rate, lift, verdict: verdictOf(a, control, lift) };
+  });
+  return { control: control?.arm ?? '', arms };
+}
+
+/**
+ * Every split step of every journey, from the stored split decisions and journey entries. A customer is
+ * counted once per arm however often they entered (a split is fixed per customer), and converted when an
+ * execution of theirs that took the arm reached the goal: an entry's `converted` is only ever set for a
+ * goal event within the window (planConversions), so the window needs no second check here.
+ */
+export function experiments(
+  journeys: readonly Journey[],
+  decisions: readonly DecisionFacts[],
+  entries: readonly ConversionFacts[],
+): Experiment[] {
+  const converted = new Set<string>();
+  for (const e of entries)
+    if (e.converted) converted.add(e.executionArn).add(`${e.journeyId}\u0000${e.executionName}`);
+  const didConvert = (d: DecisionFacts) =>
+    converted.has(d.executionId) ||
+    converted.has(`${d.journeyId}\u0000${d.executionId.slice(d.executionId.lastIndexOf(':') + 1)}`);
+  return journeys.flatMap((journey) =>
+    journey.steps.flatMap((step) => {
+      switch (step.type) {
+        case 'split':
+          return [splitOf(journey, step, decisions, didConvert)];
+        case 'send':
+        case 'wait':
+        case 'wait-for-event':
+        case 'branch':
+        case 'update':
+        case 'task':
+        case 'exit':
+          return [];
+        default:
+          return assertNever(step);
+      }
+    }),
+  );
+}
+
+type Split = Extract<Journey['steps'][number], { type: 'split' }>;
+
+/** One split's arms: its paths in order, then any path only an earlier version had. */
+function splitOf(
+  journey: Journey,
+  step: Split,
+  decisions: readonly DecisionFacts[],
+  didConvert: (d: DecisionFacts) => boolean,
+): Experiment {
+  const arms = new Map(
+    step.paths.map((p) => [
+      p.name,
+      { holdout: p.holdout === true, customers: new Set<string>(), won: new Set<string>() },
+    ]),
+  );
+  for (const d of decisions) {
+    if (d.kind !== 'split' || d.journeyId !== journey.id || d.stepId !== step.id) continue;
+    const arm = arms.get(d.path) ?? { holdout: d.holdout, customers: new Set(), won: new Set() };
+    arms.set(d.path, arm);
+    arm.customers.add(d.customerId);
+    if (didConvert(d)) arm.won.add(d.customerId);
+  }
+  const counts = [...arms].map(([arm, a]) => ({
+    arm,
+    holdout: a.holdout,
+    customers: a.customers.size,
+    conversions: a.won.size,
+  }));
+  return { journeyId: journey.id, stepId: step.id, goal: journey.goal, ...compareArms(counts) };
+}

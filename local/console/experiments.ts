@@ -1,0 +1,48 @@
+import type { Experiment, ArmStats } from '../../domain/console/experiments';
+import { MIN_ARM_CUSTOMERS } from '../../domain/console/experiments';
+import { escapeHtml as esc } from '../../functions/shared/http';
+import { journeyHref } from './journeys';
+import { table } from './pages';
+
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A difference of rates in percentage points, signed. */
+const points = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(1)} pt`;
+
+function liftText(a: ArmStats): string {
+  if (!a.lift) return '—';
+  const { estimate, low, high } = a.lift;
+  return `${points(estimate)} [${points(low)}, ${points(high)}]`;
+}
+
+function experimentTable(x: Experiment): string {
+  const goal = x.goal ? `${x.goal.event} within ${x.goal.within}` : 'no goal: nothing converts';
+  const rows = x.arms.map((a) => [
+    a.holdout ? `${a.arm} (holdout)` : a.arm,
+    a.customers,
+    a.conversions,
+    percent(a.rate),
+    liftText(a),
+    a.verdict,
+  ]);
+  return (
+    `<h2><a href="${esc(journeyHref(x.journeyId))}">${esc(x.journeyId)}</a> · split ${esc(x.stepId)}</h2>` +
+    `<p>Goal: ${esc(goal)}. Each arm against ${esc(x.control)}.</p>` +
+    table(
+      `${x.journeyId} / ${x.stepId}`,
+      ['arm', 'customers', 'conversions', 'rate', 'lift [95% CI]', 'verdict'],
+      rows,
+    )
+  );
+}
+
+/** Every split's arms: customers, conversions within the goal window, lift against the control, verdict. */
+export function renderExperiments(experiments: readonly Experiment[]): string {
+  if (experiments.length === 0)
+    return '<h1>Experiments</h1><p class="none">No experiments yet: add a split step to a journey.</p>';
+  return (
+    '<h1>Experiments</h1>' +
+    `<p>Lift is the difference in conversion rate against the holdout (or the first arm), in percentage points, ` +
+    `with a 95% interval (Newcombe's hybrid score method). No verdict below ${MIN_ARM_CUSTOMERS} customers in an arm.</p>` +
+    experiments.map(experimentTable).join('')
+  );
+}
