@@ -12,7 +12,11 @@ import type { Lifecycle } from './schema';
  * - the due time is worked out again with those journeys, so the first sweep after `asOf` finds the
  *   customer when their next threshold or occasion comes, and only then do journeys start;
  * - version 1: the item's first write in the store it is imported into (optimistic concurrency counts
- *   writes of the stored item, not the replay's).
+ *   writes of the stored item, not the replay's);
+ * - no suppression check on record (`suppressionChecked`): the replay checked its own, empty list, and
+ *   the import writes no address records, so a later suppression of an address this customer shares
+ *   could not mark them. Their sends read the list, as for any profile without the check, until their
+ *   next event carrying the address checks it again.
  */
 export function importedProfile(
   profile: Profile,
@@ -21,5 +25,6 @@ export function importedProfile(
 ): Profile {
   const checked = Date.parse(profile.occasionsCheckedAt ?? profile.evaluatedAt);
   const occasionsCheckedAt = new Date(Math.max(checked, asOf.getTime())).toISOString();
-  return scheduled({ ...profile, occasionsCheckedAt, version: 1 }, deps);
+  const { suppressionChecked: _replayedCheck, ...rest } = profile;
+  return scheduled({ ...rest, occasionsCheckedAt, version: 1 }, deps);
 }

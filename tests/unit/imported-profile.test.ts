@@ -60,4 +60,11 @@ describe('a replayed profile as rapport import stores it', () => {
     expect(stored.dueAt).toBe('2026-04-20T02:00:00.000Z');
     expect(stored.occasionsCheckedAt).toBe('2026-03-05T12:00:00.000Z');
   });
+  it('claims no suppression check: its sends read the list, since no address record ties it to a suppression', async () => {
+    const asOf = '2026-03-01T00:00:00Z';
+    const profile = await replayed(asOf, '1990-03-05');
+    // The replay's ingest checked the address against its own (empty) list and recorded it.
+    expect(profile.suppressionChecked?.email).toEqual(expect.any(String));
+    expect(importedProfile(profile, deps, new Date(asOf))).not.toHaveProperty('suppressionChecked');
+  });
 });
