@@ -72,27 +72,4 @@ export async function readCustomerItems(
   return customerItemsOf(customerId, items, Item ? recordOf<TombstoneRecord>(Item) : undefined);
 }
 
-/**
- * The customers using an address (its suppressionKey), in id order: the index that ingest writes for each
- * address it checks and an SMS send for the number it texts (see rememberAddress). All pages.
- */
-export async function customersAt(
-  client: DynamoDBClient,
-  tableName: string,
-  addressKey: string,
-): Promise<string[]> {
-  const doc = DynamoDBDocumentClient.from(client);
-  const ids: string[] = [];
-  const pages = paginateQuery(
-    { client: doc },
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.address(addressKey, '').pk },
-      ProjectionExpression: 'customerId',
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.customerId));
-  return ids;
-}
+export { customersAt } from './address-users';

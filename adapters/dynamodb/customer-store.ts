@@ -4,7 +4,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
@@ -22,6 +21,7 @@ import type {
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
+import { customersAt } from './address-users';
 import { customerFacts, putItems } from './batch';
 import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
@@ -199,17 +199,7 @@ export function createCustomerStore(
       }
       return deleted;
     },
-    async listAddressUsers(key) {
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `ADDRESS#${key}` },
-          ConsistentRead: true,
-        }),
-      );
-      return (out.Items ?? []).map((i) => String(i.customerId));
-    },
+    listAddressUsers: (key) => customersAt(client, tableName, key),
     ...dueIndexReads(doc, tableName, dueShards),
     ...sweepLease(doc, tableName),
     async getEvent(customerId, eventId) {
