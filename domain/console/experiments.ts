@@ -1,13 +1,9 @@
 import { assertNever } from '../assert-never';
 import type { Journey } from '../journey/schema';
 import type { DecisionRecord, JourneyEntryRecord } from '../ports';
+import { controlOf, MIN_ARM_CUSTOMERS } from '../simulate/experiments';
 
-/**
- * Below this many customers in either arm of a comparison no verdict is given: the interval is
- * computed, but an early run of a few customers would flip between "winner" and "worse". The
- * simulator's report uses the same floor (domain/simulate/experiments.ts).
- */
-export const MIN_ARM_CUSTOMERS = 30;
+export { MIN_ARM_CUSTOMERS };
 
 /** The two-sided 95% normal quantile. */
 const Z = 1.959963984540054;
@@ -93,7 +89,7 @@ export function compareArms(counts: readonly (Count & { arm: string; holdout: bo
   control: string;
   arms: ArmStats[];
 } {
-  const control = counts.find((a) => a.holdout) ?? counts[0];
+  const control = controlOf(counts);
   const arms = counts.map((a): ArmStats => {
     const rate = a.customers === 0 ? 0 : a.conversions / a.customers;
     if (!control || a === control) return { ...a, rate, verdict: 'control' };

@@ -1,7 +1,15 @@
 import type { ArmResult, ExperimentResult } from './result';
 
-/** Below this many customers in an arm, no verdict is given. */
-const MIN_ARM = 30;
+/**
+ * Below this many customers in an arm (or its control) no verdict is given: an early run of a few customers
+ * would flip between verdicts. The simulator's report and the console's Experiments page both use it.
+ */
+export const MIN_ARM_CUSTOMERS = 30;
+
+/** The arm every other is compared with: the holdout, or the first arm when the split has none. */
+export function controlOf<T extends { holdout: boolean }>(arms: readonly T[]): T | undefined {
+  return arms.find((a) => a.holdout) ?? arms[0];
+}
 
 export type ArmCount = Pick<ArmResult, 'arm' | 'holdout' | 'customers' | 'conversions'>;
 
@@ -13,7 +21,7 @@ export function experimentOf(journeyId: string, stepId: string, counts: ArmCount
 
 /** The difference in conversion rate against the holdout (or the first arm), with a normal 95% interval. */
 function liftAgainstControl(arms: Omit<ArmResult, 'lift'>[]): ArmResult[] {
-  const control = arms.find((a) => a.holdout) ?? arms[0];
+  const control = controlOf(arms);
   return arms.map((arm) => {
     if (!control || arm === control) return arm;
     const se = Math.sqrt(
@@ -25,7 +33,7 @@ function liftAgainstControl(arms: Omit<ArmResult, 'lift'>[]): ArmResult[] {
 }
 
 function verdict(arms: ArmResult[]): string {
-  if (arms.length < 2 || arms.some((a) => a.customers < MIN_ARM)) return 'not enough customers';
+  if (arms.length < 2 || arms.some((a) => a.customers < MIN_ARM_CUSTOMERS)) return 'not enough customers';
   const winners = arms.filter((a) => a.lift && a.lift.low > 0).sort((a, b) => b.rate - a.rate);
   return winners[0] ? `winner: ${winners[0].arm}` : 'no difference yet';
 }
