@@ -197,8 +197,8 @@ describe('sweep-worker: stage changes the passing time makes', () => {
     const deps = lifecycleDeps('2026-01-01T00:00:00Z');
     await ingestEvent(
       {
+        ...PURCHASE,
         eventId: 'p',
-        type: 'purchase',
         customerId: 'c-due',
         at: '2026-01-01T00:00:00Z',
         amount: 5,
