@@ -3,7 +3,8 @@ import { escapeHtml as esc } from '../../functions/shared/http';
 import type { StepCounts } from './journey-counts';
 
 const BOX_W = 340;
-const BOX_H = 62;
+/** Room for a label and three lines of counts (entered, sent, ended). */
+const BOX_H = 74;
 const GAP_X = 40;
 const GAP_Y = 54;
 const PAD = 24;
@@ -40,11 +41,24 @@ export function layers(d: Diagram): Map<string, number> {
   return layer;
 }
 
-/** Each count in an element of its own, with data attributes, so that a test (or a person) can read it. */
+/**
+ * Each count in an element of its own, with data attributes, so that a test (or a person) can read it. An
+ * exit or the end shows how many ended there; a step, how many ended in it (stopped, by the goal or not, or
+ * failed) when any did.
+ */
 function countsLine(id: string, c: StepCounts | undefined, type: DiagramNode['type']): string[] {
   if (!c) return [];
   const n = (kind: string, v: number) => `<tspan class="count" data-kind="${kind}">${v}</tspan>`;
-  const lines = [`entered ${n('entered', c.entered)} · waiting now ${n('waiting', c.waiting)}`];
+  const ended =
+    `ended here ${n('ended', c.ended)}` + (c.goalReached ? ` · by the goal ${n('goal', c.goalReached)}` : '');
+  const lines =
+    type === 'exit' || type === 'finish'
+      ? [ended]
+      : [
+          type === 'start'
+            ? `started ${n('entered', c.entered)}`
+            : `entered ${n('entered', c.entered)} · waiting now ${n('waiting', c.waiting)}`,
+        ];
   if (type === 'send') {
     const skipped = Object.values(c.skipped).reduce((a, b) => a + b, 0);
     const extra =
@@ -52,6 +66,7 @@ function countsLine(id: string, c: StepCounts | undefined, type: DiagramNode['ty
       (c.failed ? ` · failed ${n('failed', c.failed)}` : '');
     lines.push(`sent ${n('sent', c.sent)} · skipped ${n('skipped', skipped)}${extra}`);
   }
+  if (c.ended > 0 && type !== 'exit' && type !== 'finish') lines.push(ended);
   return lines.map((l) => `<text class="counts" data-step="${esc(id)}">${l}</text>`);
 }
 

@@ -1,6 +1,8 @@
 import { stepOfState } from '../../domain/journey/compile/names';
 import { updatesFoldedIntoSends } from '../../domain/journey/fusion';
+import { FINISH, START } from '../../domain/journey/graph';
 import type { Journey } from '../../domain/journey/schema';
+import { exitEndedInto } from '../../domain/simulate/funnel';
 import type { EntryFacts, MessageFacts } from './snapshot';
 
 /** What the console reads of a local execution (no input or output: those hold personal data). */
@@ -20,9 +22,14 @@ export interface StepCounts {
   skipped: Record<string, number>;
   inDoubt: number;
   failed: number;
+  /** Executions that ended here: at an exit or the end, or stopped or failed while in the step. */
+  ended: number;
+  /** Of those, the ones the journey's goal stopped here. */
+  goalReached: number;
 }
 
 export interface JourneyCounts {
+  /** By step id, and START and FINISH for the diagram's nodes before the first step and after a last one. */
   steps: Map<string, StepCounts>;
   entries: number;
   goalReached: number;
@@ -32,7 +39,33 @@ export interface JourneyCounts {
   versionsInFlight: Record<string, number>;
 }
 
-const empty = (): StepCounts => ({ entered: 0, waiting: 0, sent: 0, skipped: {}, inDoubt: 0, failed: 0 });
+const empty = (): StepCounts => ({
+  entered: 0,
+  waiting: 0,
+  sent: 0,
+  skipped: {},
+  inDoubt: 0,
+  failed: 0,
+  ended: 0,
+  goalReached: 0,
+});
+
+/**
+ * The node of the diagram an execution that ended ended in. One that succeeded reached an exit (entered, or
+ * the one the step it ended on goes on to: the compiler spares that Succeed, as the simulator's funnel
+ * knows) or else the end after a last step; one stopped (by its goal, say) or failed ended in the step of
+ * its latest state, or at the start if it entered none. Undefined while it runs.
+ */
+export function endedIn(journey: Pick<Journey, 'steps'>, e: ExecutionFacts): string | undefined {
+  if (e.status === 'RUNNING') return undefined;
+  const names = e.statesEntered.map((s) => s.name);
+  const last = names.at(-1);
+  const step = last === undefined ? undefined : stepOfState(last, new Set(journey.steps.map((s) => s.id)));
+  if (e.status !== 'SUCCEEDED') return step ?? START;
+  const exit = exitEndedInto(journey, names, true);
+  if (exit !== undefined) return exit;
+  return journey.steps.find((s) => s.id === step)?.type === 'exit' ? step : FINISH;
+}
 
 /**
  * Counts on every step of a journey from its executions' states entered and its message records. An
@@ -45,28 +78,26 @@ export function journeyCounts(
   entries: readonly EntryFacts[],
 ): JourneyCounts {
   const ids = new Set(journey.steps.map((s) => s.id));
-  const steps = new Map(journey.steps.map((s) => [s.id, empty()]));
+  const steps = new Map([START, ...journey.steps.map((s) => s.id), FINISH].map((id) => [id, empty()]));
   const folded = [...updatesFoldedIntoSends(journey)].map(([update, send]) => [update, send.id] as const);
+  const mine = entries.filter((e) => e.journeyId === journey.id);
+  const converted = new Set(mine.filter((e) => e.converted !== undefined).map((e) => e.executionArn));
   for (const e of executions) {
-    const entered = new Set(e.statesEntered.map((s) => stepOfState(s.name, ids)));
+    const entered = new Set([START, ...e.statesEntered.map((s) => stepOfState(s.name, ids))]);
+    const end = endedIn(journey, e);
+    // An exit or the end is entered by reaching it, even with no state of its own entered.
+    if (end !== undefined) entered.add(end);
     for (const [update, send] of folded) if (entered.has(send)) entered.add(update);
     for (const id of entered) if (id !== undefined) steps.get(id)!.entered++;
     const last = e.statesEntered.at(-1);
     const at = e.status === 'RUNNING' && last ? stepOfState(last.name, ids) : undefined;
     if (at !== undefined) steps.get(at)!.waiting++;
+    const there = end === undefined ? undefined : steps.get(end);
+    if (!there) continue;
+    there.ended++;
+    if (e.status === 'ABORTED' && converted.has(e.executionArn)) there.goalReached++;
   }
-  for (const m of messages) {
-    const c = m.journeyId === journey.id ? steps.get(m.stepId) : undefined;
-    if (!c) continue;
-    if (m.status === 'sent') c.sent++;
-    else if (m.status === 'in-doubt') c.inDoubt++;
-    else if (m.status === 'failed') c.failed++;
-    else if (m.status === 'skipped' || m.status === 'deferred') {
-      const reason = m.reason ?? m.status;
-      c.skipped[reason] = (c.skipped[reason] ?? 0) + 1;
-    }
-  }
-  const mine = entries.filter((e) => e.journeyId === journey.id);
+  countMessages(journey.id, steps, messages);
   const running = new Set(executions.filter((e) => e.status === 'RUNNING').map((e) => e.executionArn));
   const versionsInFlight: Record<string, number> = {};
   for (const e of mine)
@@ -80,4 +111,19 @@ export function journeyCounts(
     failedExecutions: executions.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length,
     versionsInFlight,
   };
+}
+
+/** Each of the journey's messages on its step, by outcome. */
+function countMessages(journeyId: string, steps: Map<string, StepCounts>, messages: readonly MessageFacts[]) {
+  for (const m of messages) {
+    const c = m.journeyId === journeyId ? steps.get(m.stepId) : undefined;
+    if (!c) continue;
+    if (m.status === 'sent') c.sent++;
+    else if (m.status === 'in-doubt') c.inDoubt++;
+    else if (m.status === 'failed') c.failed++;
+    else if (m.status === 'skipped' || m.status === 'deferred') {
+      const reason = m.reason ?? m.status;
+      c.skipped[reason] = (c.skipped[reason] ?? 0) + 1;
+    }
+  }
 }

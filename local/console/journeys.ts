@@ -1,4 +1,4 @@
-import { journeyDiagram } from '../../domain/journey/graph';
+import { FINISH, journeyDiagram, START } from '../../domain/journey/graph';
 import type { Journey } from '../../domain/journey/schema';
 import { escapeHtml as esc } from '../../functions/shared/http';
 import { diagramSvg } from './diagram';
@@ -45,13 +45,27 @@ export function renderJourney(journey: Journey, counts: JourneyCounts): string {
       c?.waiting ?? 0,
       send ? (c?.sent ?? 0) : '',
       send ? skipped || '0' : '',
+      c?.ended ?? 0,
+      c?.goalReached ?? 0,
     ];
   });
+  // The start and the end are no steps, but executions end there too (stopped at once; after a last step).
+  for (const [id, label] of [
+    [START, 'before a first step'],
+    [FINISH, 'after a last step'],
+  ] as const) {
+    const c = counts.steps.get(id);
+    if (c?.ended) rows.push([label, '', '', '', '', '', c.ended, c.goalReached]);
+  }
   return (
     `<h1>${esc(journey.id)} <small>v${journey.version}</small></h1><p>${esc(journey.description)}</p>` +
     `<p>${goal} Entries: ${counts.entries}; running now: ${counts.running}; ` +
     `failed: ${counts.failedExecutions}. Versions in flight: ${esc(inFlight(counts))}.</p>` +
     diagramSvg(journeyDiagram(journey), counts.steps, `${journey.id}, step by step`) +
-    table('Counts per step', ['step', 'type', 'entered', 'waiting now', 'sent', 'skipped by reason'], rows)
+    table(
+      'Counts per step',
+      ['step', 'type', 'entered', 'waiting now', 'sent', 'skipped by reason', 'ended here', 'by the goal'],
+      rows,
+    )
   );
 }

@@ -76,6 +76,8 @@ describe('counts on the steps of a journey', () => {
       skipped: { 'quiet-hours-deferred': 1 },
       inDoubt: 0,
       failed: 0,
+      ended: 0,
+      goalReached: 0,
     });
     expect(counts.steps.get('give-it-a-week')).toMatchObject({ entered: 3, waiting: 1 });
     expect(counts.steps.get('then-a-person')).toMatchObject({ entered: 1, waiting: 1 });
