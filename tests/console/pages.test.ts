@@ -1,5 +1,5 @@
 import { loadWorkflows } from '../../domain/config/load';
-import { journeyDiagram } from '../../domain/journey/graph';
+import { FINISH, journeyDiagram, START } from '../../domain/journey/graph';
 import type { Journey } from '../../domain/journey/schema';
 import { addressSearched } from '../../domain/console/search';
 import type { Timeline } from '../../domain/console/timeline';
@@ -101,6 +101,40 @@ describe('counts on the steps of a journey', () => {
       running: 3,
       versionsInFlight: { v2: 1, v3: 1 },
     });
+  });
+});
+
+describe('where executions ended', () => {
+  const journey = shipped('dormancy-reactivation');
+  const vip = ['holiday-if-near', 'we-miss-you', 'give-it-a-week', 'personal-offer', 'vip-or-not'];
+  const counts = journeyCounts(
+    journey,
+    [
+      // The call's Task ends the run: the compiler spares the Succeed of the exit after it.
+      run('vip', [...vip, 'then-a-person', 'relationship-manager-call'], 'SUCCEEDED'),
+      run('regular', [...vip, 'done'], 'SUCCEEDED'),
+      run('bought', ['holiday-if-near', 'we-miss-you', 'give-it-a-week'], 'ABORTED'),
+      run('erased', ['holiday-if-near'], 'ABORTED'),
+      run('at-once', [], 'ABORTED'),
+    ],
+    [],
+    [{ journeyId: journey.id, journeyVersion: 4, executionArn: 'arn:bought', converted: {} }],
+  );
+
+  it('counts each at its exit, the goal stop and any other in the step it was in, none twice', () => {
+    expect(counts.steps.get('done')).toMatchObject({ entered: 2, ended: 2, goalReached: 0 });
+    expect(counts.steps.get('relationship-manager-call')).toMatchObject({ entered: 1, ended: 0 });
+    expect(counts.steps.get('give-it-a-week')).toMatchObject({ ended: 1, goalReached: 1 });
+    expect(counts.steps.get('holiday-if-near')).toMatchObject({ ended: 1, goalReached: 0 });
+    expect(counts.steps.get(START)).toMatchObject({ entered: 5, ended: 1 });
+    expect([...counts.steps.values()].reduce((n, c) => n + c.ended, 0)).toBe(5);
+  });
+
+  it('counts a run that succeeded on a last step that is no exit at the end', () => {
+    const birthday = shipped('birthday-greeting');
+    const c = journeyCounts(birthday, [run('greeted', ['greet'], 'SUCCEEDED')], [], []);
+    expect(c.steps.get(FINISH)).toMatchObject({ entered: 1, ended: 1 });
+    expect(c.steps.get('greet')).toMatchObject({ entered: 1, ended: 0 });
   });
 });
 
