@@ -8,8 +8,9 @@ import { emailVariables, layoutVariables, templateVariables } from './render';
  * rendered against it at validation, so that a name the real render never provides (a misspelt
  * variable) or a filter Liquid does not know fails there, instead of rendering "Hello ," to customers.
  * Every field is set because liquidjs's strictVariables refuses an undefined one even under `default`.
+ * `rapport preview --sample` renders for the same customer, so what validate checked is what it shows.
  */
-const SAMPLE_PROFILE = {
+export const SAMPLE_PROFILE = {
   firstName: 'Alex',
   email: 'alex@example.com',
   locale: 'en',
