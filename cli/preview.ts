@@ -92,6 +92,10 @@ export async function previewCommand(
       throw e;
     }
     out(heading(input, locale));
+    for (const e of rendered.empty)
+      out(
+        `  warning: ${template}/${locale}.yaml ${e.field}, line ${e.line ?? 1} of it: ${e.snippet} renders empty: this customer has no ${e.variable} (a default, e.g. | default: "there", or an {% if %} would stand in)`,
+      );
     if (rendered.email) await printEmail(rendered.email, profile, { outDir, template, out });
     if (rendered.sms) printSms(rendered.sms, { outDir, template, out });
   }

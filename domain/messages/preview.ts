@@ -7,7 +7,7 @@ import { CustomerAttributes, ErasureRequest } from '../events/schema';
 import { newProfile } from '../lifecycle/apply';
 import type { RawEmail, SmsMessage } from '../ports';
 import type { Profile } from '../profile/profile';
-import { SAMPLE_PROFILE } from './check-templates';
+import { emptyValues, SAMPLE_PROFILE } from './check-templates';
 import { emailDelivery, smsDelivery } from './delivery';
 import { createRenderer } from './render';
 import { messageKey, parseSendMessageInput, type SendMessageInput } from './send';
@@ -150,13 +150,23 @@ export interface SmsPreview {
   length: SmsLength;
 }
 
-/** What the template's send would give this customer in `locale`: the email and the SMS it has. */
+export interface Preview {
+  email?: EmailPreview;
+  sms?: SmsPreview;
+  /** What renders empty for this customer (see emptyValues): a warning, not a failure. */
+  empty: ReturnType<typeof emptyValues>;
+}
+
+/**
+ * What the template's send would give this customer in `profile.locale` (a locale the template has):
+ * the email and the SMS it has.
+ */
 export async function renderPreview(
   w: Pick<Workflows, 'settings' | 'templates' | 'layouts'>,
   input: SendMessageInput,
   profile: Profile,
   opts: { now: Date; sender: string },
-): Promise<{ email?: EmailPreview; sms?: SmsPreview }> {
+): Promise<Preview> {
   const kept: { email?: RawEmail; sms?: SmsMessage } = {};
   const deps = {
     renderer: createRenderer(w),
@@ -168,7 +178,7 @@ export async function renderPreview(
   };
   const key = messageKey(input.executionId, input.stepId);
   const tpl = w.templates[input.template]?.[profile.locale ?? ''];
-  const out: { email?: EmailPreview; sms?: SmsPreview } = {};
+  const out: Preview = { empty: tpl ? emptyValues(tpl, w.settings.brand, profile) : [] };
   if (tpl && hasEmail(tpl)) {
     const to = profile.email ?? 'no-address@example.com';
     const delivery = await emailDelivery(input, profile, to, key, opts.now, deps);

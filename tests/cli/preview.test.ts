@@ -61,6 +61,12 @@ async function sent(profile: Profile, input: SendMessageInput) {
   return kept;
 }
 
+const WE_MISS_YOU = readFileSync(join(WORKFLOWS_DIR, 'templates', 'we-miss-you', 'en.yaml'), 'utf8');
+const HELLO = '<p>Hello {{ customer.firstName | default: "there" }},</p>';
+/** The html greeting's index among the file's lines: its line number less one. */
+const HELLO_LINE = WE_MISS_YOU.split('\n').findIndex((l) => l.includes(HELLO));
+const weMissYou = (greeting: string) => WE_MISS_YOU.replace(HELLO, greeting);
+
 // nodemailer draws each multipart boundary at random: the rest of the message must be the same bytes.
 const sameBoundaries = (mime: string) => mime.replace(/--_NmP-[0-9a-f]+-Part_\d+/g, '--boundary');
 
@@ -116,20 +122,48 @@ describe('rapport preview', () => {
   });
 
   it('fails on a variable no message has, naming the file, the line and the variable', async () => {
-    const template = readFileSync(join(WORKFLOWS_DIR, 'templates', 'we-miss-you', 'en.yaml'), 'utf8');
     const wf = workflowsWith({
-      'templates/we-miss-you/en.yaml': template.replace(
-        '<p>Hello {{ customer.firstName | default: "there" }},</p>',
-        '<p>Hello {{ customer.frstName }},</p>',
+      'templates/we-miss-you/en.yaml': weMissYou(
+        '<p>Hello {{ customer.frstName }},</p>\n  <p>{{ customer.attributes.viewedProduct }}</p>',
       ),
     });
     try {
       const { code, err } = await preview(['we-miss-you', '--sample'], wf.dir);
       expect(code).toBe(1);
-      expect(err).toMatch(/^rapport preview we-miss-you: the template does not render:$/m);
-      expect(err).toMatch(
-        /templates\/we-miss-you\/en\.yaml:\d+:\d+ html: got "\{\{ customer\.frstName \}\}"; expected a variable a message has \("customer\.frstName" is none of them/,
+      const lines = err.split('\n');
+      expect(lines[0]).toBe('rapport preview we-miss-you: the template does not render:');
+      const line = HELLO_LINE + 1;
+      expect(lines.slice(1)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `templates/we-miss-you/en\\.yaml:${line}:12 html: got "\\{\\{ customer\\.frstName \\}\\}"; expected a variable a message has \\("customer\\.frstName" is none of them`,
+          ),
+        ),
+        // One mistake, one problem: not again for .viewedProduct once customer.attributes is reported.
+        expect.stringMatching(
+          new RegExp(
+            `templates/we-miss-you/en\\.yaml:${line + 1}:6 html: .*"customer\\.attributes" is none of them`,
+          ),
+        ),
+      ]);
+    } finally {
+      wf.cleanup();
+    }
+  });
+
+  it('warns of a variable this customer has no value for, where no default stands in', async () => {
+    const wf = workflowsWith({
+      'templates/we-miss-you/en.yaml': weMissYou('<p>Hello {{ customer.firstName }},</p>'),
+    });
+    try {
+      const file = customerFile({ email: 'li@example.com', locale: 'en' });
+      const { code, out } = await preview(['we-miss-you', '--customer', file], wf.dir);
+      expect(code).toBe(0);
+      expect(out).toContain(
+        '  warning: we-miss-you/en.yaml html, line 1 of it: {{ customer.firstName }} renders empty: this customer has no customer.firstName',
       );
+      // The subject's {% if customer.firstName %} stands in: no warning for it.
+      expect(out.match(/warning/g)).toHaveLength(1);
     } finally {
       wf.cleanup();
     }
