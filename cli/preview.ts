@@ -29,7 +29,8 @@ Renders a message template as a send step would for one customer, through the se
 The send step is the first journey step that uses the template (its category and survey change the
 message). Links point to ${PLACEHOLDER_BASE_URL}: placeholders, signed with no real secret.
 A variable or filter Liquid does not know fails the preview (exit 1), naming file, line and variable,
-as rapport validate does.
+as rapport validate does; one the customer has no value for, with no default or if around it, is a
+warning (it renders empty).
 
   [dir]                the workflows folder (default ./workflows)
   --locale <locale>    this version of the template (default: every version for --sample; for a
@@ -82,11 +83,13 @@ export async function previewCommand(
   const outDir = resolve(parsed.values.out ?? 'preview');
   mkdirSync(outDir, { recursive: true });
   for (const locale of locales.locales) {
-    const profile = { ...customer.profile, locale };
+    // A customer file keeps its own locale (the send resolves it as localesFor did) unless --locale is given.
+    const own = !customer.sample && parsed.values.locale === undefined;
+    const profile = own ? customer.profile : { ...customer.profile, locale };
     const input = previewSend(w, template, profile);
     let rendered;
     try {
-      rendered = await renderPreview(w, input, profile, { now, sender: senderOf(w) });
+      rendered = await renderPreview(w, input, profile, { now, sender: senderOf(w), locale });
     } catch (e) {
       if (e instanceof TemplateNotFoundError) return fail(1, e.message);
       throw e;

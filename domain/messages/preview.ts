@@ -158,14 +158,14 @@ export interface Preview {
 }
 
 /**
- * What the template's send would give this customer in `profile.locale` (a locale the template has):
- * the email and the SMS it has.
+ * What the template's send would give this customer: the email and the SMS it has. `locale`: the version
+ * the send picks for the customer's own locale (resolveLocale), one the template has.
  */
 export async function renderPreview(
   w: Pick<Workflows, 'settings' | 'templates' | 'layouts'>,
   input: SendMessageInput,
   profile: Profile,
-  opts: { now: Date; sender: string },
+  opts: { now: Date; sender: string; locale: string },
 ): Promise<Preview> {
   const kept: { email?: RawEmail; sms?: SmsMessage } = {};
   const deps = {
@@ -177,7 +177,7 @@ export async function renderPreview(
     sms: { send: (m: SmsMessage) => ((kept.sms = m), Promise.resolve({ messageId: 'preview' })) },
   };
   const key = messageKey(input.executionId, input.stepId);
-  const tpl = w.templates[input.template]?.[profile.locale ?? ''];
+  const tpl = w.templates[input.template]?.[opts.locale];
   const out: Preview = { empty: tpl ? emptyValues(tpl, w.settings.brand, profile) : [] };
   if (tpl && hasEmail(tpl)) {
     const to = profile.email ?? 'no-address@example.com';

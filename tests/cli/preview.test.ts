@@ -100,16 +100,18 @@ describe('rapport preview', () => {
       customerId: 'c-43',
       firstName: '明月',
       phone: '+8613800138000',
-      locale: 'zh-CN',
+      locale: 'zh-TW',
     });
     const { code, out } = await preview(['personal-offer', '--customer', file]);
     expect(code).toBe(0);
+    // No zh-TW version: the send writes in the same language's zh-CN, and so does the preview.
+    expect(out).toContain('personal-offer (zh-CN), as journey');
 
     const profile: Profile = {
       ...newProfile('c-43', workflows.lifecycle, new Date(NOW)),
       firstName: '明月',
       phone: '+8613800138000',
-      locale: 'zh-CN',
+      locale: 'zh-TW',
     };
     profile.consent.sms = { status: 'subscribed', at: NOW, source: 'test' };
     const input = { ...previewSend(workflows, 'personal-offer', profile), channel: 'sms' as const };
