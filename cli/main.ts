@@ -9,6 +9,7 @@ import { ConfigValidationError, formatProblems } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
 import { CUSTOMER_USAGE, WHY_USAGE, customerCommand } from './customer';
 import { IMPORT_USAGE, importCommand } from './import';
+import { PREVIEW_USAGE, previewCommand } from './preview';
 import { REDRIVE_USAGE, redriveCommand } from './redrive';
 import { SIMULATE_USAGE, simulateCommand } from './simulate';
 
@@ -17,6 +18,7 @@ const USAGE = `Usage: rapport <command>
   validate [dir]         check every file in workflows/ (default ./workflows); exit 1 listing every problem
   graph <journey> [dir]  print a Mermaid diagram of a journey
   compile <journey> [dir] print the journey's compiled Amazon States Language
+  preview <template> …   render a template for a customer, as a send would, into .html/.eml (preview --help)
   schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
   simulate …             a population through the lifecycle and journeys, with the AWS bill (simulate --help)
   import <history> …     a purchase history into the local store npm start uses, as of now (import --help)
@@ -116,6 +118,12 @@ export function run(
         }
         return 0;
       }
+      case 'preview':
+        if (args.includes('--help')) {
+          out(PREVIEW_USAGE);
+          return 0;
+        }
+        return previewCommand(args, out, err);
       case 'simulate':
         if (args.includes('--help')) {
           out(SIMULATE_USAGE);

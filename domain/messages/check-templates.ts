@@ -8,8 +8,9 @@ import { emailVariables, layoutVariables, templateVariables } from './render';
  * rendered against it at validation, so that a name the real render never provides (a misspelt
  * variable) or a filter Liquid does not know fails there, instead of rendering "Hello ," to customers.
  * Every field is set because liquidjs's strictVariables refuses an undefined one even under `default`.
+ * `rapport preview --sample` renders for the same customer, so what validate checked is what it shows.
  */
-const SAMPLE_PROFILE = {
+export const SAMPLE_PROFILE = {
   firstName: 'Alex',
   email: 'alex@example.com',
   locale: 'en',
@@ -28,10 +29,12 @@ const SAMPLE_LINKS = {
   survey: { kind: 'nps' as const, links: [{ score: 10, url: 'https://example.com/feedback' }] },
 };
 
+type TemplateProfile = Parameters<typeof templateVariables>[1];
+
 /** The Liquid fields of a message template and what each is rendered with, as the send path does. */
-function templateContexts(brand: { name: string }) {
-  const email = emailVariables({ brand }, { profile: SAMPLE_PROFILE, ...SAMPLE_LINKS });
-  const sms = templateVariables({ brand }, SAMPLE_PROFILE);
+function templateContexts(brand: { name: string }, profile: TemplateProfile = SAMPLE_PROFILE) {
+  const email = emailVariables({ brand }, { profile, ...SAMPLE_LINKS });
+  const sms = templateVariables({ brand }, profile);
   return { subject: email, preheader: email, text: email, html: email, sms };
 }
 
@@ -78,26 +81,55 @@ export function templateProblems(
   return problems;
 }
 
+/**
+ * The variables of a template this customer has no value for where nothing stands in for them (no
+ * `default`, no `if`): the send renders them empty ("Hello ,"). Not a mistake in the template, so a
+ * preview warns of them; `line` and `column` are within the field.
+ */
+export function emptyValues(
+  fields: Record<string, unknown>,
+  brand: { name: string },
+  profile: TemplateProfile,
+): (RenderProblem & { field: string; variable: string })[] {
+  const found = [];
+  for (const [field, context] of Object.entries(templateContexts(brand, profile))) {
+    const text = fields[field];
+    if (typeof text !== 'string') continue;
+    for (const problem of renderProblems(text, context, { lenientIf: true })) {
+      const variable = /^undefined variable: (.+)$/.exec(problem.reason)?.[1];
+      if (variable) found.push({ ...problem, field, variable });
+    }
+  }
+  return found;
+}
+
 interface RenderProblem {
   line?: number;
   column: number;
   snippet: string;
   expected: string;
+  reason: string;
 }
 
-/** Each mistake in one text: liquidjs stops at the first, so each is stood in for and the text tried again. */
-function renderProblems(text: string, context: object): RenderProblem[] {
-  const engine = new Liquid({ strictVariables: true, strictFilters: true });
+/**
+ * Each mistake in one text: liquidjs stops at the first, so each is stood in for and the text tried again.
+ * A variable under one already reported (`customer.attributes.x` after `customer.attributes`) is the same
+ * mistake again, and is not reported twice. `lenientIf`: an undefined value under `if` or `default` is none.
+ */
+function renderProblems(text: string, context: object, { lenientIf = false } = {}): RenderProblem[] {
+  const engine = new Liquid({ strictVariables: true, strictFilters: true, lenientIf });
   const scope = structuredClone(context) as Record<string, unknown>;
   const found: RenderProblem[] = [];
   const seen = new Set<string>();
+  const reported: string[] = [];
   for (let attempt = 0; attempt < MAX_PROBLEMS_PER_FIELD; attempt++) {
     const mistake = renderMistake(engine, text, scope);
     if (!mistake || seen.has(mistake.reason)) break;
     seen.add(mistake.reason);
-    found.push(mistake.problem);
     const filter = /^undefined filter: (.+)$/.exec(mistake.reason)?.[1];
     const variable = /^undefined variable: (.+)$/.exec(mistake.reason)?.[1];
+    if (!variable || !reported.some((v) => variable.startsWith(`${v}.`))) found.push(mistake.problem);
+    if (variable) reported.push(variable);
     if (filter) engine.registerFilter(filter, (v: unknown) => v);
     else if (variable) standIn(scope, variable.split('.'));
     else break;
@@ -115,7 +147,7 @@ function renderMistake(engine: Liquid, text: string, scope: object) {
     const reason = error.message.replace(/, line:\d+, col:\d+$/, '');
     const position = error.token?.getPosition?.();
     const where = position ? enclosingTag(text, position[0], position[1]) : { column: 1, snippet: text };
-    return { reason, problem: { ...where, expected: expectedFor(reason) } };
+    return { reason, problem: { ...where, expected: expectedFor(reason), reason } };
   }
 }
 

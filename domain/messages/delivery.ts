@@ -15,7 +15,7 @@ export async function emailDelivery(
   to: string,
   key: string,
   now: Date,
-  deps: SendDeps,
+  deps: Pick<SendDeps, 'linkSecret' | 'publicBaseUrl' | 'renderer' | 'mailer' | 'sender'>,
 ): Promise<Delivery> {
   const secret = await deps.linkSecret();
   const iat = Math.floor(now.getTime() / 1000);
@@ -104,7 +104,7 @@ export function smsDelivery(
   profile: Profile,
   to: string,
   key: string,
-  deps: SendDeps,
+  deps: Pick<SendDeps, 'renderer' | 'sms'>,
 ): Delivery {
   const rendered = deps.renderer.renderSms({ template: input.template, profile, category: input.category });
   return {
