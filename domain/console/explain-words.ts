@@ -12,13 +12,14 @@ type Decided = Pick<DecisionRecord, 'kind' | 'path' | 'explanation'>;
 
 const mark = (held: boolean) => (held ? '✓' : '✗');
 
-/** Two decimals at most, without the noise of adding fractional percents. */
+/** A split arm's bound, two decimals at most, without the noise of adding fractional percents. */
 const num = (n: number) => String(Number(n.toFixed(2)));
 
+/** A condition's bounds exactly as written: rounding them could show a value on the wrong side. */
 function rangeWords(r: { min?: number | undefined; max?: number | undefined }): string {
-  if (r.min !== undefined && r.max !== undefined) return `${num(r.min)}–${num(r.max)}`;
-  if (r.min !== undefined) return `≥ ${num(r.min)}`;
-  if (r.max !== undefined) return `≤ ${num(r.max)}`;
+  if (r.min !== undefined && r.max !== undefined) return `${r.min}–${r.max}`;
+  if (r.min !== undefined) return `≥ ${r.min}`;
+  if (r.max !== undefined) return `≤ ${r.max}`;
   return 'any';
 }
 
@@ -43,7 +44,8 @@ function wantedWords(c: ConditionCheck): string {
       const { name, equals, min, max } = c.wanted;
       const eq = equals === undefined ? '' : ` = ${JSON.stringify(equals)}`;
       const range = min === undefined && max === undefined ? '' : ` ${rangeWords({ min, max })}`;
-      return `attribute ${name}${eq || range ? `${eq}${range}` : ' present'}`;
+      if (!eq && !range) return `attribute ${name} present`;
+      return `attribute ${name}${eq}${eq && range ? ' and' : ''}${range}`;
     }
     case 'tag':
       return `tag ${c.wanted}`;

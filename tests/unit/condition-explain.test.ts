@@ -140,6 +140,15 @@ describe('a condition explained, key by key', () => {
     });
   });
 
+  it('an attribute test in words: present, equal, within bounds (as written, unrounded)', () => {
+    const words = (attribute: NonNullable<CustomerCondition['attribute']>) =>
+      explainCondition({ attribute }, { ...base, attributes: { aum: 70.555 } }).map(checkWords);
+    expect(words({ name: 'aum' })).toEqual(['attribute aum present — had 70.555 ✓']);
+    expect(words({ name: 'aum', equals: 5, min: 70.556 })).toEqual([
+      'attribute aum = 5 and ≥ 70.556 — had 70.555 ✗',
+    ]);
+  });
+
   it('tests every key present, in one fixed order, and holds only when all do; none present always holds', () => {
     const checks = explainCondition({ tag: 'vip', tier: ['regular'], purchaseCount: { max: 0 } }, base);
     expect(checks.map((c: ConditionCheck) => [c.key, c.held])).toEqual([
