@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Profile } from '../profile/profile';
-import { explainCondition } from './explain';
+import { conditionHolds } from './explain';
 import type { CustomerCondition } from './step-inputs';
 
 /** Does a branch condition hold for this customer? Every key present must hold (see explain.ts). */
 export function customerMatches(c: CustomerCondition, p: Profile): boolean {
-  return explainCondition(c, p).every((check) => check.held);
+  return conditionHolds(c, p);
 }
 
 /**

@@ -60,6 +60,18 @@ export function explainCondition(c: CustomerCondition, p: Profile): ConditionChe
   return checks;
 }
 
+/**
+ * The same tests as explainCondition, stopping at the first that fails and building nothing: for entry
+ * rules, tested on every event for every journey, where no explanation is kept.
+ */
+export function conditionHolds(c: CustomerCondition, p: Profile): boolean {
+  for (const key of CONDITION_KEYS) {
+    const wanted = c[key];
+    if (wanted !== undefined && !check(key, wanted, p).held) return false;
+  }
+  return true;
+}
+
 /** A branch path as evaluated: its name and its checks (none: a path with an empty condition always holds). */
 export interface PathExplanation {
   name: string;
