@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import type { Calendar, JourneyInput } from './journey/compile';
+import type { DecisionExplanation } from './journey/explain';
 import type { Journey } from './journey/schema';
 import type { Lifecycle } from './lifecycle/schema';
 import type { Channel } from './config/ids';
@@ -121,6 +122,8 @@ export interface DecisionRecord {
   path: string;
   holdout: boolean;
   at: string;
+  /** How it was decided (conditions checked, or the split's bucket); absent on records made before it was kept. */
+  explanation?: DecisionExplanation;
 }
 
 /** A customer's entry into a journey: for re-entry rules, goals (conversions) and the customer timeline. */

@@ -2,7 +2,7 @@ import { escapeHtml as esc } from '../../functions/shared/http';
 import { describeEntry } from '../../domain/console/describe';
 import type { Timeline, TimelineEntry } from '../../domain/console/timeline';
 import type { Why } from '../../domain/console/why';
-import { whyLines } from '../../domain/console/why';
+import { DETAIL, whyLines } from '../../domain/console/why';
 
 /**
  * A customer's timeline as an HTML fragment (an ordered list, oldest first) for the console to mount.
@@ -33,7 +33,9 @@ export function renderWhy(answer: Why): string {
   const [title = '', ...steps] = whyLines(answer);
   return (
     `<section class="why" data-message="${esc(answer.message.messageKey)}">\n<h3>${esc(title)}</h3>\n<ol>\n` +
-    steps.map((s) => `<li>${esc(s.trim())}</li>`).join('\n') +
+    steps
+      .map((s) => `<li${s.startsWith(DETAIL) ? ' class="why-detail"' : ''}>${esc(s.trim())}</li>`)
+      .join('\n') +
     '\n</ol>\n</section>'
   );
 }

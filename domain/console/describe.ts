@@ -1,6 +1,7 @@
 import { assertNever } from '../assert-never';
 import type { MessageRecord, SkipReason } from '../message-record';
 import type { StageChangeCause } from '../profile/profile';
+import { explanationShort } from './explain-words';
 import type { TimelineEntry } from './timeline';
 
 /** Why a message did not go (now), in an operator's words. */
@@ -69,7 +70,7 @@ export function describeEntry(e: TimelineEntry): string {
     case 'step':
       return `${e.journeyId}: step ${e.state}`;
     case 'decision':
-      return `${e.journeyId} v${e.journeyVersion}: ${e.kind} ${e.stepId} took "${e.path}"${e.holdout ? ' (holdout)' : ''}`;
+      return `${e.journeyId} v${e.journeyVersion}: ${e.kind} ${e.stepId} took "${e.path}"${e.holdout ? ' (holdout)' : ''}${explanationShort(e)}`;
     case 'waiting':
       return `${e.journeyId}: step ${e.stepId} waiting for event ${e.event}`;
     case 'message':

@@ -1,6 +1,7 @@
 import { assertNever } from '../assert-never';
 import type { MessageRecord } from '../message-record';
 import { causeWords, messageWords, SKIP_WORDS, triggerWords } from './describe';
+import { explanationLines } from './explain-words';
 import { sameExecution, type Timeline, type TimelineEntry } from './timeline';
 
 type Of<T extends TimelineEntry['type']> = Extract<TimelineEntry, { type: T }>;
@@ -98,6 +99,9 @@ function policyWords(m: MessageRecord): string[] {
   }
 }
 
+/** How a detail of the line before it (a decision's checks) is indented, for renderWhy to tell it apart. */
+export const DETAIL = '      ';
+
 /** The answer as terminal lines. */
 export function whyLines(w: Why): string[] {
   const m = w.message;
@@ -116,11 +120,12 @@ export function whyLines(w: Why): string[] {
     );
   else lines.push('  (no journey entry stored for this execution: it may predate entry records)');
   for (const p of w.path)
-    lines.push(
-      p.type === 'decision'
-        ? `  ${p.at}  ${p.kind} ${p.stepId} took "${p.path}"${p.holdout ? ' (holdout)' : ''}`
-        : `  ${p.at}  step ${p.state}`,
-    );
+    if (p.type === 'step') lines.push(`  ${p.at}  step ${p.state}`);
+    else
+      lines.push(
+        `  ${p.at}  ${p.kind} ${p.stepId} took "${p.path}"${p.holdout ? ' (holdout)' : ''}`,
+        ...explanationLines(p).map((l) => `${DETAIL}${l}`),
+      );
   lines.push(`  ${m.createdAt}  policy ${w.policy.join('; ')}`);
   lines.push(`  ${m.sentAt ?? m.createdAt}  ${w.outcome}`);
   if (m.to) lines.push(`  to ${m.to}`);

@@ -4,7 +4,7 @@ import { ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
 import { stepKey } from '../step-key';
-import { customerMatches } from './conditions';
+import { explainCondition, pathHeld, type DecisionExplanation, type PathExplanation } from './explain';
 import { CustomerCondition } from './step-inputs';
 
 /** A branch's paths as the compiled ASL passes them: each path's name and its condition. */
@@ -23,6 +23,9 @@ export interface Decision {
   holdout: boolean;
 }
 
+/** A decision as made, with how: the explanation is stored, the Task returns only the decision. */
+export type ExplainedDecision = Decision & { explanation: DecisionExplanation };
+
 /** Which step of which execution a decision is for. */
 export interface DecisionOrigin {
   customerId: string;
@@ -34,9 +37,19 @@ export interface DecisionOrigin {
 
 type Deps = { store: CustomerStore; clock: Clock };
 
-/** The first path whose condition holds; none is the empty string, and the Choice then takes its Default. */
-export function branchPath(paths: BranchPaths, profile: Profile): string {
-  return paths.find((p) => customerMatches(p.when, profile))?.name ?? '';
+/**
+ * The first path whose condition holds; none is the empty string, and the Choice then takes its Default.
+ * The explanation holds the paths evaluated on the way, each with its checks.
+ */
+export function decideBranch(paths: BranchPaths, profile: Profile): ExplainedDecision {
+  const evaluated: PathExplanation[] = [];
+  for (const p of paths) {
+    const path = { name: p.name, checks: explainCondition(p.when, profile) };
+    evaluated.push(path);
+    if (pathHeld(path))
+      return { path: p.name, holdout: false, explanation: { kind: 'branch', paths: evaluated } };
+  }
+  return { path: '', holdout: false, explanation: { kind: 'branch', paths: evaluated } };
 }
 
 /**
@@ -46,7 +59,7 @@ export function branchPath(paths: BranchPaths, profile: Profile): string {
 export async function recordPath(
   origin: DecisionOrigin,
   kind: 'branch' | 'split',
-  decided: Decision,
+  decided: Decision & { explanation?: DecisionExplanation },
   deps: Deps,
 ): Promise<Decision> {
   const stored = await deps.store.recordDecision({
@@ -60,6 +73,7 @@ export async function recordPath(
     path: decided.path,
     holdout: decided.holdout,
     at: deps.clock.now().toISOString(),
+    ...(decided.explanation && { explanation: decided.explanation }),
   });
   return { path: stored.path, holdout: stored.holdout };
 }
@@ -76,5 +90,5 @@ export async function decideFusedBranch(
   const profile = await deps.store.getProfile(task.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${task.customerId} has no profile`);
   const origin = { ...task, stepId: branch.stepId };
-  return recordPath(origin, 'branch', { path: branchPath(branch.paths, profile), holdout: false }, deps);
+  return recordPath(origin, 'branch', decideBranch(branch.paths, profile), deps);
 }

@@ -11,12 +11,13 @@ import { recordSendFailure, type SendFailureResult } from '../messages/failure';
 import { pickSplitPath, splitBucket } from './conditions';
 import {
   BranchPaths,
-  branchPath,
+  decideBranch,
   decideFusedBranch,
   FusedBranch,
   recordPath,
   type Decision,
 } from './decision';
+import { explainSplit } from './explain';
 import { WaitUntil } from './step-inputs';
 import { nextUntil, type ScheduledAt } from './wait-until';
 
@@ -116,10 +117,12 @@ export async function runJourneyStep(
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   switch (input.action) {
     case 'branch':
-      return recordPath(input, 'branch', { path: branchPath(input.paths, profile), holdout: false }, deps);
+      return recordPath(input, 'branch', decideBranch(input.paths, profile), deps);
     case 'split': {
-      const chosen = pickSplitPath(input.paths, splitBucket(input.journeyId, input.stepId, input.customerId));
-      return recordPath(input, 'split', { path: chosen.name, holdout: chosen.holdout }, deps);
+      const bucket = splitBucket(input.journeyId, input.stepId, input.customerId);
+      const chosen = pickSplitPath(input.paths, bucket);
+      const explanation = explainSplit(input.paths, bucket);
+      return recordPath(input, 'split', { path: chosen.name, holdout: chosen.holdout, explanation }, deps);
     }
     case 'update': {
       const updated = await applyStepUpdate(input.customerId, input.update, deps);

@@ -53,7 +53,7 @@ th,td{padding:3px 10px;border-bottom:1px solid #eef1f4;text-align:right;white-sp
 .journey-diagram .step-start rect,.journey-diagram .step-finish rect,.journey-diagram .step-exit rect{fill:#e8f0e6;stroke:#59a14f}
 .journey-diagram .step-send rect{fill:#fdf1e4;stroke:#f28e2b}.journey-diagram .step-branch rect,.journey-diagram .step-split rect{fill:#f3ecf3;stroke:#b07aa1}
 .journey-diagram .edge{fill:none;stroke:#6b7885;stroke-width:1.3}.journey-diagram text{font-size:12px;fill:#1d2733}
-.search input{font:inherit;padding:3px 6px;width:18em}.timeline ol,.why ol{padding-left:1.2em}.timeline li,.why li{margin:2px 0}
+.search input{font:inherit;padding:3px 6px;width:18em}.timeline ol,.why ol{padding-left:1.2em}.timeline li,.why li{margin:2px 0}.why li.why-detail{list-style:none;margin-left:1.5em;color:#444}
 .timeline time{color:#6b7885;font-variant-numeric:tabular-nums;margin-right:6px}
 .journey-diagram .counts{fill:#4a5968}.journey-diagram .count{font-weight:700;fill:#1d2733}.journey-diagram .edge-label{font-size:11px;fill:#6b7885}
 `;

@@ -3,7 +3,20 @@ import { VersionConflictError } from '../../domain/errors';
 import type { CustomerStore, DueWork } from '../../domain/ports';
 import { shardOf } from '../../adapters/dynamodb/due-shard';
 import { idsInOneShard } from '../support/index-worlds';
-import { AT, awaiting, claim, decision, done, entry, message, pacing, pagesOf, profile } from './records';
+import {
+  AT,
+  awaiting,
+  BRANCH_EXPLAINED,
+  claim,
+  decision,
+  done,
+  entry,
+  message,
+  pacing,
+  pagesOf,
+  profile,
+  SPLIT_EXPLAINED,
+} from './records';
 
 export type ContractStore = CustomerStore & { cleanup?(): Promise<void> };
 
@@ -210,6 +223,22 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
       expect(await store.recordDecision(decision('c-2', 'd-1', 'b'))).toStrictEqual(
         decision('c-2', 'd-1', 'b'),
       );
+    });
+
+    it('keeps how a decision was made, every kind of value as written, and gives it back on a retry', async () => {
+      const branch = {
+        ...decision('c-1', 'd-b', 'no'),
+        kind: 'branch' as const,
+        explanation: BRANCH_EXPLAINED,
+      };
+      const split = { ...decision('c-1', 'd-s', 'tip'), explanation: SPLIT_EXPLAINED };
+      for (const first of [branch, split]) {
+        expect(await store.recordDecision(first)).toStrictEqual(first);
+        // The retry's own explanation is dropped with its path: the stored one comes back as written.
+        expect(await store.recordDecision({ ...first, path: 'other', explanation: undefined })).toStrictEqual(
+          first,
+        );
+      }
     });
 
     describe('journey entries', () => {

@@ -1,3 +1,4 @@
+import type { DecisionExplanation } from '../../domain/journey/explain';
 import type {
   AwaitRecord,
   DecisionRecord,
@@ -163,3 +164,31 @@ export async function pagesOf<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
   for await (const page of pages) out.push(page);
   return out;
 }
+
+/** A branch explained with every kind of wanted and had value: lists, objects, numbers, booleans, null. */
+export const BRANCH_EXPLAINED: DecisionExplanation = {
+  kind: 'branch',
+  paths: [
+    {
+      name: 'yes',
+      checks: [
+        { key: 'tier', wanted: ['vip', 'gold'], had: 'regular', held: false },
+        { key: 'purchaseCount', wanted: { min: 2 }, had: 1, held: false },
+        { key: 'attribute', wanted: { name: 'plan', equals: 'pro' }, had: 'basic', held: false },
+        { key: 'nps', wanted: { min: 9, max: 10 }, had: null, held: false },
+        { key: 'firstPurchaseSmall', wanted: true, had: false, held: false },
+      ],
+    },
+    { name: 'no', checks: [{ key: 'relationship', wanted: { max: 40.5 }, had: 12.25, held: true }] },
+  ],
+};
+
+/** A split explained: a bucket with all its digits and fractional percents. */
+export const SPLIT_EXPLAINED: DecisionExplanation = {
+  kind: 'split',
+  bucket: 12.345678901234567,
+  arms: [
+    { name: 'tip', from: 0, to: 33.3, percent: 33.3, holdout: false },
+    { name: 'holdout', from: 33.3, to: 100, percent: 66.7, holdout: true },
+  ],
+};

@@ -40,6 +40,8 @@ steps:
   - { id: done, type: exit }
 `;
 
+const tierCheck = (had: string, held: boolean) => ({ key: 'tier', wanted: 'vip', had, held });
+
 describe('branch, update and split on the local runtime', () => {
   let runtime: LocalRuntime;
   let scratch: ScratchRuntime;
@@ -96,6 +98,16 @@ describe('branch, update and split on the local runtime', () => {
         ['who', 'branch', 'vip', false],
       ].sort(),
     );
+    // Each with how it was decided, in the same item: the fused branches too.
+    const vipTier = { kind: 'branch', paths: [{ name: 'vip', checks: [tierCheck('vip', true)] }] };
+    expect(Object.fromEntries(vipDecisions.map((d) => [d.stepId, d.explanation]))).toEqual({
+      who: vipTier,
+      'still-vip': vipTier,
+      tagged: {
+        kind: 'branch',
+        paths: [{ name: 'yes', checks: [{ key: 'tag', wanted: 'welcomed-vip', had: true, held: true }] }],
+      },
+    });
     // The request to a person, as it would be published on the EventBridge bus.
     expect(runtime.tasks).toEqual([
       expect.objectContaining({
@@ -133,6 +145,19 @@ describe('branch, update and split on the local runtime', () => {
           ['who', '', false],
         ].sort(),
       );
+      const explained = Object.fromEntries(decisions.map((d) => [d.stepId, d.explanation]));
+      expect(explained.who).toEqual({
+        kind: 'branch',
+        paths: [{ name: 'vip', checks: [tierCheck('regular', false)] }],
+      });
+      expect(explained['ab-test']).toEqual({
+        kind: 'split',
+        bucket: splitBucket('welcome-by-tier', 'ab-test', id),
+        arms: [
+          { name: 'tip', from: 0, to: 50, percent: 50, holdout: false },
+          { name: 'holdout', from: 50, to: 100, percent: 50, holdout: true },
+        ],
+      });
     }
   });
 });

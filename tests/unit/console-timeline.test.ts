@@ -256,6 +256,8 @@ describe('why', () => {
       '  2026-01-01T10:00:05Z  entered welcome v3 because purchase e-1',
       '  2026-01-01T10:00:05Z  step vip?',
       '  2026-01-01T10:00:05Z  branch vip? took "yes"',
+      // A decision stored before decisions kept their explanation.
+      '      conditions not recorded',
       '  2026-01-01T10:00:05Z  step thanks',
       '  2026-01-01T10:00:05Z  policy passed: address, suppression, consent (channel), marketing pause, quiet hours, frequency cap',
       '  2026-01-01T10:00:06Z  email thanks sent at 2026-01-01T10:00:06Z',
