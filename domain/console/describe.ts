@@ -70,7 +70,7 @@ export function describeEntry(e: TimelineEntry): string {
     case 'step':
       return `${e.journeyId}: step ${e.state}`;
     case 'decision':
-      return `${e.journeyId} v${e.journeyVersion}: ${e.kind} ${e.stepId} took "${e.path}"${e.holdout ? ' (holdout)' : ''}${explanationShort(e)}`;
+      return `${e.journeyId} v${e.journeyVersion}: ${decisionWords(e)}${explanationShort(e)}`;
     case 'waiting':
       return `${e.journeyId}: step ${e.stepId} waiting for event ${e.event}`;
     case 'message':
@@ -91,4 +91,10 @@ export function describeEntry(e: TimelineEntry): string {
 /** The timeline as terminal lines: `<time>  <what>`, oldest first. */
 export function timelineLines(entries: readonly TimelineEntry[]): string[] {
   return entries.map((e) => `${e.at}  ${describeEntry(e)}`);
+}
+
+/** `branch vip-or-not took "vip"`; a branch none of whose paths held took its default, stored as ''. */
+export function decisionWords(d: { kind: string; stepId: string; path: string; holdout: boolean }): string {
+  const took = d.path === '' ? 'took the default path' : `took "${d.path}"`;
+  return `${d.kind} ${d.stepId} ${took}${d.holdout ? ' (holdout)' : ''}`;
 }

@@ -1,6 +1,6 @@
 import { assertNever } from '../assert-never';
 import type { MessageRecord } from '../message-record';
-import { causeWords, messageWords, SKIP_WORDS, triggerWords } from './describe';
+import { causeWords, decisionWords, messageWords, SKIP_WORDS, triggerWords } from './describe';
 import { explanationLines } from './explain-words';
 import { sameExecution, type Timeline, type TimelineEntry } from './timeline';
 
@@ -121,11 +121,7 @@ export function whyLines(w: Why): string[] {
   else lines.push('  (no journey entry stored for this execution: it may predate entry records)');
   for (const p of w.path)
     if (p.type === 'step') lines.push(`  ${p.at}  step ${p.state}`);
-    else
-      lines.push(
-        `  ${p.at}  ${p.kind} ${p.stepId} took "${p.path}"${p.holdout ? ' (holdout)' : ''}`,
-        ...explanationLines(p).map((l) => `${DETAIL}${l}`),
-      );
+    else lines.push(`  ${p.at}  ${decisionWords(p)}`, ...explanationLines(p).map((l) => `${DETAIL}${l}`));
   lines.push(`  ${m.createdAt}  policy ${w.policy.join('; ')}`);
   lines.push(`  ${m.sentAt ?? m.createdAt}  ${w.outcome}`);
   if (m.to) lines.push(`  to ${m.to}`);

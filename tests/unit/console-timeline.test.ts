@@ -1,6 +1,6 @@
 import { customerItemsOf } from '../../adapters/dynamodb/customer-partition';
 import { renderTimeline, renderWhy } from '../../adapters/console/timeline-html';
-import { timelineLines } from '../../domain/console/describe';
+import { decisionWords, timelineLines } from '../../domain/console/describe';
 import {
   buildTimeline,
   TIMELINE_ENTRY_TYPES,
@@ -324,5 +324,16 @@ describe('the partition as items, and the HTML', () => {
     const whyHtml = renderWhy(why(timeline, 'm-thanks')!);
     expect(whyHtml).toContain('<h3>Message m-thanks: welcome v3, step thanks (marketing)</h3>');
     expect(whyHtml).toContain('<li>to li@example.com</li>');
+  });
+});
+
+describe('decisionWords', () => {
+  it("says a branch took its default rather than quoting the '' it is stored as", () => {
+    const d = { kind: 'branch', stepId: 'vip-or-not', holdout: false };
+    expect(decisionWords({ ...d, path: '' })).toBe('branch vip-or-not took the default path');
+    expect(decisionWords({ ...d, path: 'vip' })).toBe('branch vip-or-not took "vip"');
+    expect(decisionWords({ ...d, kind: 'split', path: 'control', holdout: true })).toBe(
+      'split vip-or-not took "control" (holdout)',
+    );
   });
 });
