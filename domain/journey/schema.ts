@@ -211,9 +211,7 @@ export const DateEntry = z
   })
   .refine(
     (d) => (d.anniversary === undefined) !== (d.holiday === undefined),
-    expect(
-      'exactly one of "anniversary" (e.g. birthday or firstPurchaseAt) or "holiday" (e.g. spring-festival)',
-    ),
+    expect('exactly one of "anniversary" (e.g. birthday) or "holiday" (e.g. spring-festival)'),
   );
 export type DateEntry = z.infer<typeof DateEntry>;
 
