@@ -1,4 +1,5 @@
-import { addDuration, durationSeconds, type YearlyDuration } from '../config/duration';
+import { durationSeconds } from '../config/duration';
+import { addDuration, type YearlyDuration } from '../config/yearly-duration';
 import type { CustomerEvent } from '../events/schema';
 import type { CustomerStore, JourneyEntryRecord, JourneyStarter, StartRequest } from '../ports';
 import { customerEntries, type CustomerEntries } from './entries';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { Duration, YearlyDuration } from '../config/duration';
+import { Duration } from '../config/duration';
+import { YearlyDuration } from '../config/yearly-duration';
 import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
 import { EVENT_TYPES } from '../events/types';
@@ -202,7 +203,7 @@ export type Step = z.infer<typeof Step>;
 export const DateEntry = z
   .strictObject({
     anniversary: AnniversaryName.describe(
-      `Every year on a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in; business time: the local day the purchase happened in the customer's time zone, from the year after), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
+      `Every year on a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in; business time: the local day the purchase happened in the customer's time zone, from the year after; an attribute of the same name is never read), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
     ).optional(),
     holiday: OneOrMany.describe(
       'On each day of this holiday (or of these), from `holidays` in settings.yaml.',

@@ -69,7 +69,7 @@ export const WaitUntil = z
       'Only if that moment is at most this far away; otherwise do not wait at all.',
     ).optional(),
     anniversary: AnniversaryName.describe(
-      `The next anniversary of a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in, business time), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
+      `The next anniversary of a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in, business time; an attribute of the same name is never read), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
     ).optional(),
   })
   .refine((u) => !(u.holiday && u.anniversary), expect('at most one of "holiday" and "anniversary"'));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDuration, YearlyDuration } from '../../domain/config/duration';
+import { addDuration, YearlyDuration } from '../../domain/config/yearly-duration';
 import { addCalendarYear } from '../../domain/time/calendar-year';
 import { localParts } from '../../domain/time/zoned';
 
