@@ -1,4 +1,5 @@
 import { durationSeconds } from '../config/duration';
+import { addDuration, type YearlyDuration } from '../config/yearly-duration';
 import type { CustomerEvent } from '../events/schema';
 import type { CustomerStore, JourneyEntryRecord, JourneyStarter, StartRequest } from '../ports';
 import { customerEntries, type CustomerEntries } from './entries';
@@ -19,6 +20,10 @@ export interface Skipped {
   journeyId: string;
   reason: 'already-entered' | 're-entry-too-soon';
 }
+
+/** When a customer who entered at `enteredAt` may enter again under `reEntry: { every }`. */
+const reEntryOpensAt = (enteredAt: string, every: YearlyDuration, timeZone: string) =>
+  addDuration(new Date(enteredAt), every, timeZone);
 
 /** An entry decided and the start it leads to: written first, started after (see enterJourneys). */
 export interface PlannedEntry {
@@ -72,7 +77,7 @@ export async function planEntries(
     if (
       last &&
       typeof rule === 'object' &&
-      Date.parse(last.enteredAt) + durationSeconds(rule.every) * 1000 > deps.now.getTime()
+      reEntryOpensAt(last.enteredAt, rule.every, profile.timeZone ?? deps.calendar.defaultTimeZone) > deps.now
     ) {
       skipped.push({ journeyId: journey.id, reason: 're-entry-too-soon' });
       continue;

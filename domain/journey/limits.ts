@@ -5,7 +5,11 @@ import { THROTTLE_RETRY } from './compile/retry';
 import type { GraphStep, JourneyGraphInput } from './skeleton';
 import { findCycle, journeyGraph, MAX_WAIT_UNTIL_SECONDS } from './steps';
 
-/** Step Functions ends a Standard execution after a year… */
+/**
+ * Step Functions ends a Standard execution after a year (its quota says "1 year", with no number of days;
+ * Lambda's durable functions, by contrast, state a 366-day year): 365 days is what a journey can count on,
+ * which is why a calendar-year wait ("1y", 366 days across 29 February) is refused…
+ */
 export const MAX_EXECUTION_SECONDS = 365 * 86_400;
 /** …or when its history reaches 25,000 events. */
 export const MAX_HISTORY_EVENTS = 25_000;

@@ -3,6 +3,7 @@ import { lifecycleDueAt } from '../lifecycle/apply';
 import type { Lifecycle } from '../lifecycle/schema';
 import type { Profile } from '../profile/profile';
 import { calendarDays, localYear, zonedInstant, type LocalDay } from '../time/zoned';
+import { anniversaryDate } from './anniversary';
 import type { Calendar } from './compile';
 import { customerMatches } from './conditions';
 import type { JourneyStart, Trigger } from './entry';
@@ -56,16 +57,21 @@ function dateJourneys(journeys: readonly Journey[]): (Journey & { entry: { date:
 
 /**
  * The local days a dated wait or date entry names for this customer, from `year`: the anniversary of a
- * profile date (this year's and next), or the holiday's calendar entries. Shared by `wait: until` steps.
+ * profile date (this year's and next; a built-in date's read in `timeZone`, and none in the year it
+ * happened), or the holiday's calendar entries. Shared by `wait: until` steps.
  */
 export function namedDays(
   date: { anniversary?: string | undefined; calendar: readonly string[] },
   profile: Profile,
   year: number,
+  timeZone: string,
 ): LocalDay[] {
   if (date.anniversary !== undefined) {
-    const value = profile.attributes?.[date.anniversary];
-    return typeof value === 'string' ? calendarDays(value, year, { yearly: true }) : [];
+    const found = anniversaryDate(date.anniversary, profile, timeZone);
+    if (found === undefined) return [];
+    const days = calendarDays(found.value, year, { yearly: true });
+    const since = found.since;
+    return since === undefined ? days : days.filter((d) => d.year > since);
   }
   return date.calendar.flatMap((entry) => calendarDays(entry, year));
 }
@@ -79,8 +85,9 @@ export function namedDays(
 function moments(date: DateEntry, profile: Profile, calendar: Calendar, around: Date): readonly number[] {
   const timeZone = profile.timeZone ?? calendar.defaultTimeZone;
   const year = localYear(around, timeZone);
-  const value = date.anniversary === undefined ? undefined : profile.attributes?.[date.anniversary];
-  const key = `${timeZone}\u0000${year}\u0000${typeof value === 'string' ? value : ''}`;
+  const value =
+    date.anniversary === undefined ? undefined : anniversaryDate(date.anniversary, profile, timeZone)?.value;
+  const key = `${timeZone}\u0000${year}\u0000${value ?? ''}`;
   const known = momentsKnown(calendar, date);
   let found = known.get(key);
   if (found === undefined) {
@@ -100,7 +107,7 @@ function momentsOf(
 ): readonly number[] {
   const entries = [date.holiday ?? []].flat().flatMap((h) => calendar.holidays[h] ?? []);
   const days = [year - 1, year].flatMap((y) =>
-    namedDays({ anniversary: date.anniversary, calendar: entries }, profile, y),
+    namedDays({ anniversary: date.anniversary, calendar: entries }, profile, y, timeZone),
   );
   const [hour = 0, minute = 0] = date.timeOfDay.split(':').map(Number);
   return days.map((d) => zonedInstant({ ...d, hour, minute }, timeZone).getTime());

@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { Duration } from '../config/duration';
+import { YearlyDuration } from '../config/yearly-duration';
 import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
 import { EVENT_TYPES } from '../events/types';
 import { RESERVED_SUFFIXES } from './compile/names';
-import { AttributeName, CustomerCondition, OneOrMany, Scalar, WaitUntil } from './step-inputs';
+import { AnniversaryName, PROFILE_DATE_NAMES } from './anniversary';
+import { CustomerCondition, OneOrMany, Scalar, WaitUntil } from './step-inputs';
 
 export { CustomerCondition, WaitUntil } from './step-inputs';
 
@@ -200,8 +202,8 @@ export type Step = z.infer<typeof Step>;
 /** A yearly moment in the customer's own time zone: a date-triggered journey starts then. */
 export const DateEntry = z
   .strictObject({
-    anniversary: AttributeName.describe(
-      'Every year on the date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
+    anniversary: AnniversaryName.describe(
+      `Every year on a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in; business time: the local day the purchase happened in the customer's time zone, from the year after; an attribute of the same name is never read), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
     ).optional(),
     holiday: OneOrMany.describe(
       'On each day of this holiday (or of these), from `holidays` in settings.yaml.',
@@ -264,8 +266,15 @@ export const Journey = z
       .optional(),
     reEntry: z
       .union(
-        [z.enum(['once', 'always']), z.strictObject({ every: Duration })],
-        expect('"once", "always" or { every: 30d }'),
+        [
+          z.enum(['once', 'always']),
+          z.strictObject({
+            every: YearlyDuration.describe(
+              'At most this often, from the previous entry: e.g. 30d, or 1y for a calendar year (the same month and day next year in the customer’s time zone; from 29 February, 28 February).',
+            ),
+          }),
+        ],
+        expect('"once", "always" or { every: 30d } (or { every: 1y })'),
       )
       .default('once')
       .describe(

@@ -3,6 +3,7 @@ import { Duration } from '../config/duration';
 import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
 import { EVENT_TYPES } from '../events/types';
+import { AnniversaryName, PROFILE_DATE_NAMES } from './anniversary';
 
 // The parts of the journey schema (./schema.ts) that a Task reads again in its input (a branch's conditions,
 // a wait's moment): apart from it, so that a send or a step builds none of the schemas of steps, entries and
@@ -57,13 +58,6 @@ export const CustomerCondition = z.strictObject({
 });
 export type CustomerCondition = z.infer<typeof CustomerCondition>;
 
-export const AttributeName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-    expect('the name of a profile attribute holding a date, e.g. "birthday"'),
-  );
-
 /** Wait until a moment in the customer's own time zone, rather than for a duration. */
 export const WaitUntil = z
   .strictObject({
@@ -74,8 +68,8 @@ export const WaitUntil = z
     within: Duration.describe(
       'Only if that moment is at most this far away; otherwise do not wait at all.',
     ).optional(),
-    anniversary: AttributeName.describe(
-      'The next anniversary of a date in this profile attribute (YYYY-MM-DD or MM-DD), e.g. birthday.',
+    anniversary: AnniversaryName.describe(
+      `The next anniversary of a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in, business time; an attribute of the same name is never read), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
     ).optional(),
   })
   .refine((u) => !(u.holiday && u.anniversary), expect('at most one of "holiday" and "anniversary"'));

@@ -40,7 +40,7 @@ export function nextUntil(definition: UntilDefinition, profile: Profile, now: Da
   const year = localParts(now, timeZone).year;
   const days: LocalDay[] =
     until.holiday || until.anniversary
-      ? namedDays({ anniversary: until.anniversary, calendar: definition.calendar }, profile, year)
+      ? namedDays({ anniversary: until.anniversary, calendar: definition.calendar }, profile, year, timeZone)
       : localDaysFrom(now, timeZone, 2);
   const at = nextLocal(now, timeZone, until.timeOfDay, days);
   // A Standard execution lasts a year at most, and other steps take time too: a date more than 350 days

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod';
 import { startLocalRuntime } from '../../local/runtime';
@@ -16,6 +17,11 @@ export const Scenario = z.strictObject({
   title: z.string(),
   start: z.iso.datetime({ offset: true }),
   until: z.iso.datetime({ offset: true }),
+  /**
+   * Journeys this scenario adds to the shipped ones (files beside this module), for a feature no shipped
+   * journey uses: the shipped scenarios' outcomes stay as they are.
+   */
+  journeys: z.array(z.string()).default([]),
   /** How often the sweeper runs (default daily, at the start time of day). */
   sweepEvery: z.enum(['hourly', 'daily']).default('daily'),
   customers: z.record(
@@ -36,7 +42,15 @@ export const Scenario = z.strictObject({
         .optional(),
       attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
       purchases: z
-        .array(z.strictObject({ ...Timed, amount: z.number(), currency: z.string().default('CNY') }))
+        .array(
+          z.strictObject({
+            ...Timed,
+            amount: z.number(),
+            currency: z.string().default('CNY'),
+            /** When the event reaches Rapport, for a back-filled purchase (default: its `at`). */
+            ingestedAt: z.iso.datetime({ offset: true }).optional(),
+          }),
+        )
         .default([]),
       /** Survey answers, as the score links of a survey email would record them. */
       feedback: z
@@ -86,10 +100,19 @@ export function loadScenario(name: string): Scenario {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
+/** The shipped workflows, or a copy of them with the scenario's own journeys added. */
+function withJourneys(files: readonly string[]): string {
+  if (files.length === 0) return WORKFLOWS_DIR;
+  const dir = join(mkdtempSync(join(tmpdir(), 'rapport-scenario-')), 'workflows');
+  cpSync(WORKFLOWS_DIR, dir, { recursive: true });
+  for (const file of files) copyFileSync(join(__dirname, file), join(dir, 'journeys', basename(file)));
+  return dir;
+}
+
 export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> {
   const time = installVirtualTime(scenario.start);
   const runtime = await startLocalRuntime({
-    workflowsDir: WORKFLOWS_DIR,
+    workflowsDir: withJourneys(scenario.journeys),
     clock: time.clock,
     sweepEveryMs: scenario.sweepEvery === 'hourly' ? 3_600_000 : 86_400_000,
   });
@@ -97,7 +120,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
     const events = Object.entries(scenario.customers)
       .flatMap(([id, c]) => [
         ...c.purchases.map((p, i) => ({
-          at: p.at,
+          at: p.ingestedAt ?? p.at,
           body: {
             eventId: `${id}-purchase-${i + 1}`,
             type: 'purchase',

@@ -58,6 +58,13 @@ describe('re-entry rules', () => {
     expect((await buy(30)).journeysStarted).toHaveLength(1);
   });
 
+  it('every 1y: again on the same day next year, 366 days on across 29 February (365d would be a day early)', async () => {
+    const { buy } = world([checkIn({ every: '1y' })]);
+    expect((await buy(424)).journeysStarted).toHaveLength(1); // 2027-03-01
+    expect((await buy(789)).journeysStarted).toEqual([]); // 2028-02-29: 365 days on
+    expect((await buy(790)).journeysStarted).toHaveLength(1); // 2028-03-01
+  });
+
   it('always: every time', async () => {
     const { buy } = world([checkIn('always')]);
     for (const day of [0, 1, 2]) expect((await buy(day)).journeysStarted).toHaveLength(1);

@@ -270,6 +270,25 @@ steps: [{ id: bye, type: exit }]
       ['entry', expect.stringContaining('exactly one of "stage"')],
       ['entry.date', expect.stringContaining('exactly one of "anniversary" (e.g. birthday) or "holiday"')],
     ]);
+    // Profile dates: built-in business dates and attributes; processing times and a calendar-year wait refused.
+    const dates = problemsOf(
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry: { date: { anniversary: createdAt } }
+steps:
+  - { id: year, type: wait, duration: 1y }
+  - { id: again, type: wait, until: { anniversary: firstPurchaseAt } }
+`),
+    );
+    expect(dates.problems.map((p) => [p.field, p.value, p.expected])).toEqual([
+      ['entry.date.anniversary', 'createdAt', expect.stringContaining('a business date: firstPurchaseAt')],
+      [
+        'steps[0].duration',
+        '1y',
+        expect.stringContaining('"1y" (a calendar year: 365 or 366 days) only in reEntry.every'),
+      ],
+    ]);
   });
 
   it('checks the lifecycle: a catch-all stage last, nothing after it, and journeys only on known stages', () => {
