@@ -222,6 +222,8 @@ describe('the customers page, searched by an address', () => {
   /** A store where `twin@example.com` is used by c-1 and c-2, and the customer `a@b.c` has that id. */
   const ctx = {
     inbox: '/inbox',
+    tasksPage: '/tasks',
+    tasks: () => [],
     customersAt: async (key: string) =>
       key === addressSearched('twin@example.com')?.key ? ['c-1', 'c-2'] : [],
     customer: async (customerId: string): Promise<Timeline> => ({
