@@ -86,7 +86,9 @@ it('goes from the overview to a journey whose step counts match the store', asyn
   );
   await page.screenshot({ path: join(SHOTS, 'customer.png'), fullPage: true });
   expect(errors).toEqual([]);
-  await page.click('a.inbox-link');
+  // Activated in the page, not clicked at its coordinates: until the iframe has loaded, the browser may
+  // scroll to #why again between the driver's aim and its click.
+  await page.locator('a.inbox-link').dispatchEvent('click');
   await page.locator(`[id="${email!.messageId}-text"]`).waitFor({ state: 'attached' });
   expect(page.url()).toBe(runtime.urls.inbox);
   await page.close();
