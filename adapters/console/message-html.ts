@@ -32,6 +32,12 @@ export interface DeliveredLinks {
 }
 
 /**
+ * Put before the email's HTML: every link opens a new window, which the sandbox (no allow-popups) refuses,
+ * so following an unsubscribe or a survey score from the console cannot act for the customer.
+ */
+export const INERT_LINKS = '<base target="_blank">';
+
+/**
  * The content of one message as the customer got it, as an HTML fragment. Every value is escaped; the
  * email's HTML part is shown in a sandboxed iframe (no scripts, no forms, no same-origin access), given
  * as an escaped `srcdoc`, so markup in a subject, a name or a text stays text.
@@ -68,7 +74,8 @@ function emailHtml(e: SentEmail, inbox: string): string {
   const html =
     e.html === undefined
       ? '<p class="none">No HTML part.</p>'
-      : `<h4>HTML part</h4><iframe class="email-html" title="The email's HTML part" sandbox referrerpolicy="no-referrer" srcdoc="${esc(e.html)}"></iframe>`;
+      : `<h4>HTML part</h4><iframe class="email-html" title="The email's HTML part" sandbox referrerpolicy="no-referrer" srcdoc="${esc(INERT_LINKS + e.html)}"></iframe>` +
+        '<p class="none">Its links do nothing here (an unsubscribe or survey link would act for the customer).</p>';
   return (
     `<table class="email-head">${rows}</table>${html}${text}` +
     `<p>In <a class="inbox-link" href="${esc(inbox)}">the email inbox</a> (newest first), as SES message ${esc(e.messageId)}.</p>`

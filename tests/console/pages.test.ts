@@ -283,7 +283,9 @@ describe("a message's content and the tasks, with markup in every field", () => 
       expect(html).toContain('&#60;script&#62;');
     }
     // The HTML part only as an escaped srcdoc of an iframe whose sandbox allows nothing.
-    expect(email).toContain(`sandbox referrerpolicy="no-referrer" srcdoc="&#60;script&#62;`);
+    expect(email).toContain(
+      `sandbox referrerpolicy="no-referrer" srcdoc="&#60;base target=&#34;_blank&#34;&#62;&#60;script&#62;`,
+    );
     expect(renderDelivered({ kind: 'absent', why: SCRIPT }, links)).not.toContain('<script');
   });
 });
