@@ -88,7 +88,10 @@ export function shell(
     ['Inbox', links.inbox],
     ['SMS outbox', links.outbox],
     ['Tasks', links.tasks],
-  ].map(([name = '', href = '']) => `<a href="${esc(href)}">${esc(name)}</a>`);
+  ].map(
+    ([name = '', href = '']) =>
+      `<a href="${esc(href)}"${href === current.path ? ' class="here"' : ''}>${esc(name)}</a>`,
+  );
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
     `<title>${esc(current.title)} · Rapport</title><style>${STYLE}</style></head><body>` +

@@ -124,6 +124,7 @@ describe("a message's content on its why view", () => {
       runtime.tasks.map((t) => t.detail.taskId).reverse(),
     );
     expect(all).toContain('<a href="/customers?id=c-sms#tasks">c-sms</a>');
+    expect(all).toContain('<a href="/tasks" class="here">Tasks</a>');
   });
 
   it('logs nothing while it shows content, and says so when the inbox no longer holds an email', async () => {
