@@ -68,7 +68,12 @@ export function addLocalRoutes(api: LocalHttpApi, deps: LocalRouteDeps): void {
 }
 
 export function tasksOf(bus: LocalEventBus): LocalBusEvent[] {
-  return bus.events.filter((e) => e.source === TASK_EVENT.source && e.detailType === TASK_EVENT.detailType);
+  return bus.events.filter(isTask);
+}
+
+/** A journey's request to a person, as its `task` step publishes it. */
+export function isTask(e: LocalBusEvent): boolean {
+  return e.source === TASK_EVENT.source && e.detailType === TASK_EVENT.detailType;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

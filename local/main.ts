@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   Email inbox     ${urls.inbox}                  (aws-ses-v2-local; JSON at ${urls.ses}/store)
   SMS outbox      ${urls.smsOutbox}      (reply STOP there; JSON at ${urls.api}/_local/sms)
   Executions      ${urls.api}/_local/executions
-  Tasks           ${urls.api}/_local/tasks            (requests to people, e.g. "call this VIP")
+  Tasks           ${urls.api}/tasks                   (requests to people, e.g. "call this VIP"; JSON at /_local/tasks)
   Event bus       ${urls.api}/_local/events           (stage and tier changes, tasks; EventBridge API at ${urls.eventBridge})
   DynamoDB API    ${urls.dynamodb}   table "${runtime.tableName}" (dynalite)
   Step Functions  ${urls.stepFunctions}   ${runtime.stepFunctions.stateMachines.length} journey state machine(s)

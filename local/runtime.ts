@@ -20,6 +20,7 @@ import type { LocalBusEvent, LocalEventBus } from './eventbridge';
 import { LocalHttpApi } from './http-api';
 import { customersAt, readCustomerItems } from '../adapters/dynamodb/customer-partition';
 import { mountConsole, readSnapshot } from './console/routes';
+import { sentSms, sesStoreReader } from './console/delivered';
 import { addLocalRoutes, tasksOf } from './local-routes';
 import { installLongTimers } from './long-timers';
 import type { Ports } from './ports';
@@ -167,7 +168,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       customerItems: (customerId) => readCustomerItems(store.client, tableName, customerId),
       customersAt: (addressKey) => customersAt(store.client, tableName, addressKey),
       now,
-      links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/_local/tasks' },
+      delivered: {
+        email: sesStoreReader(emulators.urls.ses),
+        sms: (messageId) => {
+          const sms = outbox.messages.find((m) => m.messageId === messageId);
+          return sms && sentSms(sms);
+        },
+      },
+      busEvents: () => bus.events,
+      links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/tasks' },
     });
     api.open();
     return runtimeOf({ options, store, emulators, apiUrl, deployment, activity, closers, ...startup });

@@ -1,3 +1,4 @@
+import { renderDelivered, type Delivered } from '../../adapters/console/message-html';
 import { renderTimeline, renderWhy } from '../../adapters/console/timeline-html';
 import type { Channel } from '../../domain/config/ids';
 import { addressSearched } from '../../domain/console/search';
@@ -5,6 +6,7 @@ import type { Timeline } from '../../domain/console/timeline';
 import { latestMessage, why } from '../../domain/console/why';
 import { escapeHtml as esc } from '../../functions/shared/http';
 import type { ConsoleContext } from './pages';
+import { renderCustomerTasks, type ConsoleTask } from './tasks';
 
 /** What the customer page shows: the id asked for, their timeline, and the message whose "why" is open. */
 export interface CustomerView {
@@ -13,6 +15,12 @@ export interface CustomerView {
   messageKey: string | undefined;
   /** The email inbox (SES emulator), where each email sent can be read as the customer got it. */
   inbox: string;
+  /** The SMS outbox page. */
+  outbox?: string;
+  /** The open message's content as the customer got it, or why there is none. */
+  delivered?: Delivered;
+  /** The customer's tasks for people, newest first, and the page listing every task. */
+  tasks?: { list: readonly ConsoleTask[]; page: string };
   /** What was typed in the search box, when not the id shown: an email or a phone. */
   searched?: string;
   /** An email or phone searched: the customers using it (one: `customerId`, whose timeline shows). */
@@ -28,22 +36,42 @@ export async function customersPage(ctx: ConsoleContext, query: URLSearchParams)
   const page = { messageKey: query.get('message') ?? undefined, inbox: ctx.inbox };
   if (text === undefined) return renderCustomer({ ...page, customerId: undefined, timeline: undefined });
   const search = addressSearched(text);
-  if (search === undefined)
-    return renderCustomer({ ...page, customerId: text, timeline: await ctx.customer(text) });
+  if (search === undefined) return renderCustomer(await withContent(ctx, { ...page, customerId: text }));
   const matches = await ctx.customersAt(search.key);
   if (matches.length === 0 && search.channel === 'email') {
     // A customer id may hold an @: no one uses it as an email, so it may be an id.
-    const timeline = await ctx.customer(text);
-    if (timeline.entries.length > 0) return renderCustomer({ ...page, customerId: text, timeline });
+    const asId = await withContent(ctx, { ...page, customerId: text });
+    if (asId.timeline && asId.timeline.entries.length > 0) return renderCustomer(asId);
   }
   const customerId = matches.length === 1 ? matches[0] : undefined;
-  return renderCustomer({
-    ...page,
-    customerId,
-    timeline: customerId === undefined ? undefined : await ctx.customer(customerId),
-    searched: text,
-    address: { channel: search.channel, matches },
-  });
+  const view = { ...page, searched: text, address: { channel: search.channel, matches } };
+  return renderCustomer(
+    customerId === undefined
+      ? { ...view, customerId, timeline: undefined }
+      : await withContent(ctx, { ...view, customerId }),
+  );
+}
+
+/** One customer's view: their timeline, the content of the message whose "why" is open, their tasks. */
+async function withContent(
+  ctx: ConsoleContext,
+  view: Omit<CustomerView, 'timeline' | 'customerId'> & { customerId: string },
+): Promise<CustomerView> {
+  const timeline = await ctx.customer(view.customerId);
+  const key = openMessageKey(timeline, view.messageKey);
+  const open = timeline.entries.find((e) => e.type === 'message' && e.message.messageKey === key);
+  return {
+    ...view,
+    timeline,
+    outbox: ctx.outbox,
+    ...(open?.type === 'message' ? { delivered: await ctx.delivered(open.message) } : {}),
+    tasks: { list: ctx.tasks(view.customerId), page: ctx.tasksPage },
+  };
+}
+
+/** The message whose "why" is open: the one asked for, else the latest. */
+function openMessageKey(timeline: Timeline, asked: string | undefined): string | undefined {
+  return asked ?? latestMessage(timeline)?.messageKey;
 }
 
 /** The link to one message's "why" on the customer page. */
@@ -66,17 +94,24 @@ export function renderCustomer(view: CustomerView): string {
   const { timeline, customerId } = view;
   if (!timeline || timeline.entries.length === 0)
     return `${form}<p class="none">No customer ${esc(customerId)} in the store.</p>`;
-  const key = view.messageKey ?? latestMessage(timeline)?.messageKey;
+  const key = openMessageKey(timeline, view.messageKey);
   const answer = key === undefined ? undefined : why(timeline, key);
   const whyPart = answer
-    ? `<h2 id="why">Why this message</h2>${renderWhy(answer)}` +
-      (answer.message.channel === 'email'
-        ? `<p>Read it as the customer got it: <a href="${esc(view.inbox)}">the email inbox</a>.</p>`
-        : '<p>Texts: <a href="/_local/outbox">the SMS outbox</a>.</p>')
+    ? `<h2 id="why">Why this message</h2>${renderWhy(answer)}${contentPart(view, answer.message.channel)}`
     : view.messageKey === undefined
       ? ''
       : `<p class="bad">No message ${esc(view.messageKey)} for ${esc(customerId)}.</p>`;
-  return `${form}${renderTimeline(timeline, (k) => whyHref(customerId, k))}${whyPart}`;
+  const tasks = view.tasks ? renderCustomerTasks(view.tasks.list, view.tasks.page) : '';
+  return `${form}${renderTimeline(timeline, (k) => whyHref(customerId, k))}${whyPart}${tasks}`;
+}
+
+/** The open message's content as delivered; or, when it was not read, the link to where it is kept. */
+function contentPart(view: CustomerView, channel: Channel | 'preferred'): string {
+  const outbox = view.outbox ?? '/_local/outbox';
+  if (view.delivered) return renderDelivered(view.delivered, { inbox: view.inbox, outbox });
+  return channel === 'email'
+    ? `<p>Read it as the customer got it: <a href="${esc(view.inbox)}">the email inbox</a>.</p>`
+    : `<p>Texts: <a href="${esc(outbox)}">the SMS outbox</a>.</p>`;
 }
 
 /** The customers using an address searched, each a link to their timeline; or none. */

@@ -1,8 +1,11 @@
+import type { Delivered } from '../../adapters/console/message-html';
 import type { Timeline } from '../../domain/console/timeline';
+import type { MessageRecord } from '../../domain/message-record';
 import type { LoadedJourney } from '../../domain/config/load';
 import { escapeHtml as esc } from '../../functions/shared/http';
 import type { ExecutionFacts } from './journey-counts';
 import type { StoreSnapshot } from './snapshot';
+import type { ConsoleTask } from './tasks';
 
 /** What every console page may read: the store now, the executions, the journeys deployed. */
 export interface ConsoleContext {
@@ -18,6 +21,14 @@ export interface ConsoleContext {
   customersAt(addressKey: string): Promise<string[]>;
   /** The email inbox page (the SES emulator). */
   inbox: string;
+  /** The SMS outbox page. */
+  outbox: string;
+  /** The page listing every task for people. */
+  tasksPage: string;
+  /** A message's content as the customer got it (from the inbox or the outbox), or why there is none. */
+  delivered(message: MessageRecord): Promise<Delivered>;
+  /** Requests journeys made of people, newest first: every one, or one customer's. */
+  tasks(customerId?: string): ConsoleTask[];
 }
 
 /** One page of the console. A page is mounted by adding it to the list given to mountConsole. */
@@ -55,6 +66,9 @@ th,td{padding:3px 10px;border-bottom:1px solid #eef1f4;text-align:right;white-sp
 .journey-diagram .edge{fill:none;stroke:#6b7885;stroke-width:1.3}.journey-diagram text{font-size:12px;fill:#1d2733}
 .search input{font:inherit;padding:3px 6px;width:18em}.timeline ol,.why ol{padding-left:1.2em}.timeline li,.why li{margin:2px 0}.why li.why-detail{list-style:none;margin-left:1.5em;color:#444}
 .timeline time{color:#6b7885;font-variant-numeric:tabular-nums;margin-right:6px}
+.delivered iframe{width:100%;max-width:760px;height:420px;border:1px solid #d5dbe1;background:#fff}
+.delivered pre{white-space:pre-wrap;overflow-wrap:anywhere;max-width:760px;background:#f4f7fa;padding:8px 12px;border:1px solid #e3e8ed}
+.email-head th,.email-head td,.tasks th,.tasks td{text-align:left;white-space:normal}h4{margin:12px 0 4px;font-size:14px}
 .journey-diagram .counts{fill:#4a5968}.journey-diagram .count{font-weight:700;fill:#1d2733}.journey-diagram .edge-label{font-size:11px;fill:#6b7885}
 `;
 
@@ -74,7 +88,10 @@ export function shell(
     ['Inbox', links.inbox],
     ['SMS outbox', links.outbox],
     ['Tasks', links.tasks],
-  ].map(([name = '', href = '']) => `<a href="${esc(href)}">${esc(name)}</a>`);
+  ].map(
+    ([name = '', href = '']) =>
+      `<a href="${esc(href)}"${href === current.path ? ' class="here"' : ''}>${esc(name)}</a>`,
+  );
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
     `<title>${esc(current.title)} · Rapport</title><style>${STYLE}</style></head><body>` +

@@ -12,6 +12,10 @@ import { shell, type ConsoleContext, type ConsoleLinks, type ConsolePage } from 
 import type { LoadedJourney } from '../../domain/config/load';
 import { buildTimeline, type CustomerItems, type ExecutionHistory } from '../../domain/console/timeline';
 import { readSnapshot, type StoreSnapshot } from './snapshot';
+import { deliveredContent, type DeliveredSources } from './delivered';
+import { consoleTasks, renderTasks } from './tasks';
+import type { LocalBusEvent } from '../eventbridge';
+import { isTask } from '../local-routes';
 
 /** The console's own pages, in nav order. Another page (a customer's timeline) is mounted by adding it here. */
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
@@ -59,6 +63,13 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     render: customersPage,
   },
   {
+    path: '/tasks',
+    title: 'Tasks',
+    // In the nav as one of the links beside the console (ConsoleLinks.tasks), where it always was.
+    inNav: false,
+    render: async (ctx) => renderTasks(ctx.tasks()),
+  },
+  {
     path: '/journey',
     title: 'Journey',
     inNav: false,
@@ -81,6 +92,10 @@ export interface ConsoleSources {
   customerItems: (customerId: string) => Promise<CustomerItems>;
   /** The ids of the customers using an address, by its key (the address index). */
   customersAt: (addressKey: string) => Promise<string[]>;
+  /** Where sent emails and texts are kept on this machine (the SES emulator, the SMS outbox). */
+  delivered: DeliveredSources;
+  /** Everything on the event bus (the tasks for people among it). */
+  busEvents: () => readonly LocalBusEvent[];
   links: ConsoleLinks;
 }
 
@@ -95,7 +110,14 @@ export function mountConsole(
     journeys: sources.journeys,
     now: sources.now,
     inbox: sources.links.inbox,
+    outbox: sources.links.outbox,
+    tasksPage: sources.links.tasks,
     customersAt: sources.customersAt,
+    delivered: (message) => deliveredContent(message, sources.delivered),
+    tasks: (customerId) =>
+      consoleTasks(sources.busEvents().filter(isTask)).filter(
+        (t) => customerId === undefined || t.customerId === customerId,
+      ),
     customer: async (customerId) => {
       const items = await sources.customerItems(customerId);
       return buildTimeline({ ...items, executions: statesOf(sources.stepFunctions, items) });

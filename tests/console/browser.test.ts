@@ -6,7 +6,7 @@ import { stateMachineName } from '../../domain/journey/state-machine-name';
 import type { LocalRuntime } from '../../local/runtime';
 import { localStateMachineArn } from '../../local/stepfunctions';
 import { CHROMIUM } from '../support/browser';
-import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime } from '../support/local';
+import { firstSmallPurchase, inbox, itemsOf, postEvent, startTestRuntime } from '../support/local';
 
 /**
  * The console in a real browser (Debian's chromium): from the overview, through the nav and the journey
@@ -78,7 +78,18 @@ it('goes from the overview to a journey whose step counts match the store', asyn
   await entry.locator('a').click();
   expect(await page.getAttribute('section.why', 'data-message')).toBe(String(thanks!.messageKey));
   expect(await page.textContent('section.why')).toMatch(/first-small-purchase v\d+.*purchase e-0/s);
+  // The email as the customer got it (the emulator's copy), and the inbox it links to.
+  const [email] = await inbox(runtime, 'c-1@example.com');
+  const greeting = email!.body.text!.split('\n')[0]!;
+  expect(await page.frameLocator('section.delivered iframe').locator('body').textContent()).toContain(
+    greeting,
+  );
   await page.screenshot({ path: join(SHOTS, 'customer.png'), fullPage: true });
   expect(errors).toEqual([]);
+  // Activated in the page, not clicked at its coordinates: until the iframe has loaded, the browser may
+  // scroll to #why again between the driver's aim and its click.
+  await page.locator('a.inbox-link').dispatchEvent('click');
+  await page.locator(`[id="${email!.messageId}-text"]`).waitFor({ state: 'attached' });
+  expect(page.url()).toBe(runtime.urls.inbox);
   await page.close();
 });

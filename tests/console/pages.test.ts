@@ -11,6 +11,8 @@ import { renderOverview, stagesByDay } from '../../local/console/overview';
 import { shell, type ConsoleContext } from '../../local/console/pages';
 import { CONSOLE_PAGES } from '../../local/console/routes';
 import type { MessageFacts } from '../../local/console/snapshot';
+import { renderDelivered } from '../../adapters/console/message-html';
+import { renderTasks } from '../../local/console/tasks';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const journeys = loadWorkflows(WORKFLOWS_DIR).journeys;
@@ -258,6 +260,8 @@ describe('the customers page, searched by an address', () => {
   /** A store where `twin@example.com` is used by c-1 and c-2, and the customer `a@b.c` has that id. */
   const ctx = {
     inbox: '/inbox',
+    tasksPage: '/tasks',
+    tasks: () => [],
     customersAt: async (key: string) =>
       key === addressSearched('twin@example.com')?.key ? ['c-1', 'c-2'] : [],
     customer: async (customerId: string): Promise<Timeline> => ({
@@ -284,5 +288,40 @@ describe('the customers page, searched by an address', () => {
     expect(asId).toContain('purchase e-1');
     expect(asId).not.toContain('No customer uses');
     expect(await page('x@b.c')).toContain('No customer uses this email address');
+  });
+});
+
+describe("a message's content and the tasks, with markup in every field", () => {
+  it('keeps an SMS body, an email header and its HTML part inert, and a task title too', () => {
+    const links = { inbox: '/inbox', outbox: '/_local/outbox' };
+    const sms = renderDelivered(
+      { kind: 'sms', sms: { messageId: SCRIPT, at: SCRIPT, to: SCRIPT, body: SCRIPT, parts: 1 } },
+      links,
+    );
+    const email = renderDelivered(
+      {
+        kind: 'email',
+        email: { messageId: 'm', from: SCRIPT, to: [SCRIPT], subject: SCRIPT, text: SCRIPT, html: SCRIPT },
+      },
+      links,
+    );
+    const task = {
+      taskId: 't',
+      at: SCRIPT,
+      customerId: SCRIPT,
+      journeyId: 'j',
+      stepId: 's',
+      assignee: SCRIPT,
+    };
+    const tasks = renderTasks([{ ...task, title: SCRIPT, priority: SCRIPT }]);
+    for (const html of [sms, email, tasks]) {
+      expect(html).not.toContain('<script');
+      expect(html).toContain('&#60;script&#62;');
+    }
+    // The HTML part only as an escaped srcdoc of an iframe whose sandbox allows nothing.
+    expect(email).toContain(
+      `sandbox referrerpolicy="no-referrer" srcdoc="&#60;base target=&#34;_blank&#34;&#62;&#60;script&#62;`,
+    );
+    expect(renderDelivered({ kind: 'absent', why: SCRIPT }, links)).not.toContain('<script');
   });
 });
