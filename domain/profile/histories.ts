@@ -1,0 +1,77 @@
+import type { Channel } from '../config/ids';
+import { instant } from '../time/instant';
+import { IMPLIED } from './consent';
+import type {
+  Consent,
+  ConsentChangeRecord,
+  FeedbackRecord,
+  Profile,
+  Suppression,
+  SuppressionChange,
+} from './profile';
+
+/**
+ * How many entries each history keeps: the latest 50. The profile is one DynamoDB item, read and written
+ * whole on every event (a write costs one unit per KB, a read one per 4 KB), so a history must not grow
+ * with the customer's age. An entry is ~100–130 bytes: a full history adds ~5–6 KB, which a customer
+ * reaches only by changing their mind every week for a year; most profiles hold a handful of entries.
+ * What falls off the end is still in the events the customer sent (the timeline lists them).
+ */
+export const HISTORY_CAP = 50;
+
+const capped = <T>(entries: T[]): T[] => entries.slice(-HISTORY_CAP);
+
+/**
+ * The consent history with `changes` appended. A profile from before histories starts from its records on
+ * file (the choices stated so far, not the implied one): they are the changes it has seen, and a timeline
+ * built from the history alone would otherwise lose them as soon as one scope changes.
+ */
+export function withConsentChanges(profile: Profile, changes: ConsentChangeRecord[]): ConsentChangeRecord[] {
+  return capped([...(profile.consentHistory ?? consentOnFile(profile.consent)), ...changes]);
+}
+
+/** The stated choices of `consent` as history entries (what an old profile's timeline shows). */
+export function consentOnFile(consent: Consent): ConsentChangeRecord[] {
+  const records = [
+    ['email', consent.email] as const,
+    ['sms', consent.sms] as const,
+    ...Object.entries(consent.topics ?? {}).map(([t, r]) => [`topic:${t}` as const, r] as const),
+  ];
+  return records.flatMap(([scope, r]) => (r && r.source !== IMPLIED ? [{ scope, ...r }] : []));
+}
+
+/**
+ * The suppression history with `changes` appended; an older profile starts from its current marks. A
+ * change is dated no earlier than the channel's latest entry: the dates given are when the address was
+ * listed or the event happened, and either can precede what the profile already recorded (an event
+ * arriving after a bounce it predates; a new address listed long ago), while a timeline sorted by time
+ * must tell the changes in the order they were made, ending with the channel's state now.
+ */
+export function withSuppressionChanges(profile: Profile, changes: SuppressionChange[]): SuppressionChange[] {
+  const history = [...(profile.suppressionHistory ?? suppressionsOnFile(profile.suppressed))];
+  for (const change of changes) {
+    const last = history.findLast((h) => h.channel === change.channel);
+    history.push(last && instant(last.at) > instant(change.at) ? { ...change, at: last.at } : change);
+  }
+  return capped(history);
+}
+
+/** The current suppressions as history entries. */
+export function suppressionsOnFile(suppressed: Profile['suppressed']): SuppressionChange[] {
+  return Object.entries(suppressed ?? {}).flatMap(([channel, s]: [string, Suppression | undefined]) =>
+    s ? [{ channel: channel as Channel, change: 'suppressed' as const, ...s }] : [],
+  );
+}
+
+/**
+ * The feedback history with `record` in its place by business time (events arrive in any order, and
+ * every answer is history, not only the latest), keeping the latest HISTORY_CAP. The same event applied
+ * again is already there: nothing is added twice.
+ */
+export function withFeedback(history: readonly FeedbackRecord[] | undefined, record: FeedbackRecord) {
+  const all = history ?? [];
+  if (all.some((r) => r.eventId === record.eventId)) return [...all];
+  const order = (a: FeedbackRecord, b: FeedbackRecord) =>
+    instant(a.at) - instant(b.at) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+  return capped([...all, record].sort(order));
+}
