@@ -64,14 +64,41 @@ export function suppressionsOnFile(suppressed: Profile['suppressed']): Suppressi
 }
 
 /**
+ * The answers an older profile has on file (the latest nps and csat, with the sentiment, comment and mood
+ * that came with them), to start its history from: the next answer of a kind replaces the one on file.
+ * A complaint on file has no event id, and is left to the timeline's fallback.
+ */
+export function feedbackOnFile(p: Profile): FeedbackRecord[] {
+  const f = p.feedback ?? {};
+  const records = (['nps', 'csat'] as const).flatMap((kind) => {
+    const d = f[kind];
+    if (!d) return [];
+    const { eventId, at, score } = d;
+    const same = (x: { eventId: string } | undefined) => x?.eventId === eventId;
+    return [
+      {
+        eventId,
+        at,
+        kind,
+        score,
+        ...(same(f.sentiment) && f.sentiment ? { sentiment: f.sentiment.label } : {}),
+        ...(same(f.comment) ? { commented: true as const } : {}),
+        ...(same(p.mood) && p.mood ? { mood: p.mood.value } : {}),
+      },
+    ];
+  });
+  return records.sort(byTime);
+}
+
+const byTime = (a: FeedbackRecord, b: FeedbackRecord) =>
+  instant(a.at) - instant(b.at) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+
+/**
  * The feedback history with `record` in its place by business time (events arrive in any order, and
  * every answer is history, not only the latest), keeping the latest HISTORY_CAP. The same event applied
  * again is already there: nothing is added twice.
  */
-export function withFeedback(history: readonly FeedbackRecord[] | undefined, record: FeedbackRecord) {
-  const all = history ?? [];
-  if (all.some((r) => r.eventId === record.eventId)) return [...all];
-  const order = (a: FeedbackRecord, b: FeedbackRecord) =>
-    instant(a.at) - instant(b.at) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
-  return capped([...all, record].sort(order));
+export function withFeedback(history: readonly FeedbackRecord[], record: FeedbackRecord): FeedbackRecord[] {
+  if (history.some((r) => r.eventId === record.eventId)) return [...history];
+  return capped([...history, record].sort(byTime));
 }

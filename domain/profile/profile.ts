@@ -90,7 +90,8 @@ export interface FeedbackRecord {
   sentiment?: SentimentLabel;
   /** The answer came with a comment (or the complaint with a text). */
   commented?: true;
-  mood: Mood;
+  /** How it left the customer; unknown for an answer an older profile had on file without its mood. */
+  mood?: Mood;
 }
 
 interface Dated {

@@ -1,7 +1,7 @@
 import { durationSeconds } from '../config/duration';
 import type { ComplaintEvent, FeedbackEvent } from '../events/schema';
 import type { Care } from '../lifecycle/schema';
-import { withFeedback } from './histories';
+import { feedbackOnFile, withFeedback } from './histories';
 import type { Mood, Profile } from './profile';
 
 const DAY = 86_400_000;
@@ -57,6 +57,7 @@ export function moodOf(event: FeedbackEvent | ComplaintEvent, care: Care): Mood 
  * `care.pauseMarketing`.
  */
 export function addFeedback(profile: Profile, event: FeedbackEvent | ComplaintEvent, care: Care): void {
+  const history = profile.feedbackHistory ?? feedbackOnFile(profile);
   const feedback = { ...profile.feedback };
   const newer = (current: { at: string } | undefined) => !current || event.at >= current.at;
   const dated = { at: event.at, eventId: event.eventId };
@@ -73,7 +74,7 @@ export function addFeedback(profile: Profile, event: FeedbackEvent | ComplaintEv
   profile.feedback = feedback;
 
   const mood = moodOf(event, care);
-  profile.feedbackHistory = withFeedback(profile.feedbackHistory, {
+  profile.feedbackHistory = withFeedback(history, {
     ...dated,
     ...(event.type === 'feedback' ? { kind: event.survey, score: event.score } : { kind: 'complaint' }),
     ...(event.sentiment ? { sentiment: event.sentiment } : {}),
