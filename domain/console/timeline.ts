@@ -171,7 +171,7 @@ function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {
 
 /**
  * What the profile holds with a date: its histories (stage, tier, consent, suppression, feedback), and,
- * for a profile older than the last three or one whose history was capped past them, the latest consent
+ * for a profile older than these histories or one whose history was capped past them, the latest consent
  * choices, suppressions and feedback it still has on file that no history entry already shows.
  */
 function profileEntries(p: Profile): TimelineEntry[] {

@@ -20,7 +20,8 @@ export function eventAddressKeys(event: CustomerEvent): Partial<Record<Channel, 
 /**
  * Folds what the list said into the applied profile, for each channel whose current address is one that
  * was read: a listed address marks the channel suppressed as suppressAddress would have (the record's
- * reason, time and source, in its history too); listed or not, the check is recorded. Pure; the caller's write is versioned.
+ * reason, time and source; in its history too); listed or not, the check is recorded. Pure; the caller's
+ * write is versioned.
  */
 export function checkAddresses(
   profile: Profile,

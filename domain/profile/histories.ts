@@ -16,7 +16,7 @@ import type {
  * with the customer's age. Measured: an entry is ~95 bytes (consent) to ~105 (feedback) of item size, so
  * a full history adds ~5 KB (50 consent changes took a 1.4 KB profile to 6.1 KB) — reached only by a
  * customer who changes their mind every week for a year; most profiles hold a handful of entries. What
- * falls off the end is still in the events the customer sent (the timeline lists them).
+ * falls off the end leaves the timeline (the event that made a change still shows, not what it said).
  */
 export const HISTORY_CAP = 50;
 
