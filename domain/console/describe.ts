@@ -76,9 +76,11 @@ export function describeEntry(e: TimelineEntry): string {
     case 'message':
       return `${e.message.journeyId} v${e.message.journeyVersion} step ${e.message.stepId}: ${messageWords(e.message)} [message ${e.message.messageKey}]`;
     case 'consent':
-      return `consent ${e.scope}: ${e.status} (from ${e.source}; the latest choice only)`;
+      return `consent ${e.scope}: ${e.status} (from ${e.source}${e.latestOnly ? '; the latest choice only' : ''})`;
     case 'suppression':
-      return `${e.channel} address suppressed: ${e.reason} (from ${e.source})`;
+      return e.change === 'suppressed'
+        ? `${e.channel} address suppressed: ${e.reason} (from ${e.source})`
+        : `${e.channel} suppression lifted: a new address (from ${e.source})`;
     case 'feedback':
       return `feedback ${e.kind}: ${e.value}${e.eventId ? ` (event ${e.eventId})` : ''}`;
     case 'erasure':

@@ -1,8 +1,14 @@
-import type { Channel } from '../config/ids';
 import type { MessageRecord } from '../message-record';
 import type { AwaitRecord, DecisionRecord, JourneyEntryRecord, StoredEvent, TombstoneRecord } from '../ports';
-import { IMPLIED } from '../profile/consent';
-import type { ConsentRecord, Profile, StageChange, SuppressionReason } from '../profile/profile';
+import { consentOnFile, suppressionsOnFile } from '../profile/histories';
+import type {
+  ConsentChangeRecord,
+  ConsentRecord,
+  ConsentScope,
+  Profile,
+  StageChange,
+  SuppressionChange,
+} from '../profile/profile';
 
 /**
  * What Rapport stores about one customer, as the store returns it: their partition's items sorted by
@@ -51,11 +57,13 @@ export type TimelineEntry =
   | {
       type: 'consent';
       at: string;
-      scope: Channel | `topic:${string}`;
+      scope: ConsentScope;
       status: ConsentRecord['status'];
       source: string;
+      /** From a profile without (enough) history: the latest choice on file, earlier ones unknown. */
+      latestOnly?: true;
     }
-  | { type: 'suppression'; at: string; channel: Channel; reason: SuppressionReason; source: string }
+  | ({ type: 'suppression' } & SuppressionChange)
   | { type: 'feedback'; at: string; kind: FeedbackKind; value: string | number; eventId?: string }
   | { type: 'erasure'; at: string };
 
@@ -161,15 +169,61 @@ function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {
   return [entry, { type: 'conversion', at, journeyId: j.journeyId, executionName: j.executionName, eventId }];
 }
 
-/** What the profile holds with a date: its histories, the latest consent choices, suppressions, feedback. */
+/**
+ * What the profile holds with a date: its histories (stage, tier, consent, suppression, feedback), and,
+ * for a profile older than these histories or one whose history was capped past them, the latest consent
+ * choices, suppressions and feedback it still has on file that no history entry already shows.
+ */
 function profileEntries(p: Profile): TimelineEntry[] {
-  const consent = (scope: Channel | `topic:${string}`, r: ConsentRecord | undefined): TimelineEntry[] =>
-    // The implied consent of first contact is no choice: only stated ones are changes.
-    r && r.source !== IMPLIED
-      ? [{ type: 'consent', at: r.at, scope, status: r.status, source: r.source }]
-      : [];
+  return [
+    ...p.stageHistory.map((c) => ({ type: 'stage' as const, ...c })),
+    ...p.tierHistory.map((c) => ({ type: 'tier' as const, ...c })),
+    ...consentEntries(p),
+    ...suppressionEntries(p),
+    ...feedbackEntries(p),
+  ];
+}
+
+function consentEntries(p: Profile): TimelineEntry[] {
+  const history = p.consentHistory ?? [];
+  const shown = (r: ConsentChangeRecord) =>
+    history.some(
+      (h) => h.scope === r.scope && h.at === r.at && h.status === r.status && h.source === r.source,
+    );
+  return [
+    ...history.map((h) => ({ type: 'consent' as const, ...h })),
+    // The implied consent of first contact is no choice (consentOnFile leaves it out): only stated ones.
+    ...consentOnFile(p.consent)
+      .filter((r) => !shown(r))
+      .map((r) => ({ type: 'consent' as const, ...r, latestOnly: true as const })),
+  ];
+}
+
+function suppressionEntries(p: Profile): TimelineEntry[] {
+  const history = p.suppressionHistory ?? [];
+  // A mark on file is shown when its channel's latest change is that mark (its date may have been moved
+  // later in the history: see withSuppressionChanges).
+  const shown = (s: SuppressionChange) => {
+    const last = history.findLast((h) => h.channel === s.channel);
+    return (
+      last?.change === 'suppressed' &&
+      s.change === 'suppressed' &&
+      last.reason === s.reason &&
+      last.source === s.source
+    );
+  };
+  return [...history, ...suppressionsOnFile(p.suppressed).filter((s) => !shown(s))].map((s) => ({
+    type: 'suppression' as const,
+    ...s,
+  }));
+}
+
+/** A comment's words are kept for the latest only: older ones say that there was one. */
+export const EARLIER_COMMENT = 'a comment (its text is kept for the latest only)';
+
+function feedbackEntries(p: Profile): TimelineEntry[] {
   const f = p.feedback;
-  const feedback = (
+  const entry = (
     kind: FeedbackKind,
     d: { at: string; eventId?: string } | undefined,
     value?: string | number,
@@ -177,24 +231,28 @@ function profileEntries(p: Profile): TimelineEntry[] {
     d && value !== undefined
       ? [{ type: 'feedback' as const, at: d.at, kind, value, eventId: d.eventId }]
       : [];
-  return [
-    ...p.stageHistory.map((c) => ({ type: 'stage' as const, ...c })),
-    ...p.tierHistory.map((c) => ({ type: 'tier' as const, ...c })),
-    ...consent('email', p.consent.email),
-    ...consent('sms', p.consent.sms),
-    ...Object.entries(p.consent.topics ?? {}).flatMap(([t, r]) => consent(`topic:${t}`, r)),
-    ...Object.entries(p.suppressed ?? {}).map(([channel, s]) => ({
-      type: 'suppression' as const,
-      channel: channel as Channel,
-      ...s,
-    })),
-    ...feedback('nps', f?.nps, f?.nps?.score),
-    ...feedback('csat', f?.csat, f?.csat?.score),
-    ...feedback('sentiment', f?.sentiment, f?.sentiment?.label),
-    ...feedback('comment', f?.comment, f?.comment?.text),
-    ...(f?.lastComplaintAt ? feedback('complaint', { at: f.lastComplaintAt }, 'complaint') : []),
-    ...feedback('mood', p.mood, p.mood?.value),
+  const fromHistory = (p.feedbackHistory ?? []).flatMap((r) => [
+    ...entry(r.kind, r, r.kind === 'complaint' ? 'complaint' : r.score),
+    ...entry('sentiment', r, r.sentiment),
+    ...(r.commented
+      ? entry('comment', r, f?.comment?.eventId === r.eventId ? f.comment.text : EARLIER_COMMENT)
+      : []),
+    ...entry('mood', r, r.mood),
+  ]);
+  // A complaint on file has no event id: its time says which it was.
+  const shown = (e: { kind: FeedbackKind; at: string; eventId?: string }) =>
+    fromHistory.some(
+      (h) => h.kind === e.kind && (e.eventId === undefined ? h.at === e.at : h.eventId === e.eventId),
+    );
+  const onFile = [
+    ...entry('nps', f?.nps, f?.nps?.score),
+    ...entry('csat', f?.csat, f?.csat?.score),
+    ...entry('sentiment', f?.sentiment, f?.sentiment?.label),
+    ...entry('comment', f?.comment, f?.comment?.text),
+    ...(f?.lastComplaintAt ? entry('complaint', { at: f.lastComplaintAt }, 'complaint') : []),
+    ...entry('mood', p.mood, p.mood?.value),
   ];
+  return [...fromHistory, ...onFile.filter((e) => !shown(e))];
 }
 
 /** True when the execution a message or decision names (its ARN) is the one a journey entry started. */

@@ -1,8 +1,10 @@
 import { assertNever } from '../assert-never';
+import type { Channel } from '../config/ids';
 import type { CustomerEvent, PurchaseEvent } from '../events/schema';
 import { applyConsent } from '../profile/consent';
+import { withSuppressionChanges } from '../profile/histories';
 import { addFeedback, relationshipScore } from '../profile/relationship';
-import { RECENT_EVENT_IDS, type Profile, type StageChange } from '../profile/profile';
+import { RECENT_EVENT_IDS, type Profile, type StageChange, type SuppressionChange } from '../profile/profile';
 import { classify, classifyTier, dueInstants, firstDueInstant, longestWindow } from './classify';
 import { applyTimers, canRetell, newsIn, reclassify, retellFrom } from './history';
 import type { Lifecycle } from './schema';
@@ -45,17 +47,26 @@ export function newProfile(customerId: string, lifecycle: Lifecycle, now: Date):
 
 /**
  * A suppression belongs to the address that bounced or opted out: a new address for that channel starts
- * clean (the old one stays on the address-level suppression list).
+ * clean (the old one stays on the address-level suppression list), and the lift is history.
  */
 function newAddressesUnsuppressed(
   before: Profile,
   customer: { email?: string; phone?: string },
-): Pick<Profile, 'suppressed'> {
+  event: { eventId: string; at: string },
+): Pick<Profile, 'suppressed' | 'suppressionHistory'> {
   if (!before.suppressed) return {};
   const suppressed = { ...before.suppressed };
-  if (customer.email !== undefined && customer.email !== before.email) delete suppressed.email;
-  if (customer.phone !== undefined && customer.phone !== before.phone) delete suppressed.sms;
-  return { suppressed };
+  const changes: SuppressionChange[] = [];
+  const lift = (channel: Channel, address: string | undefined, was: string | undefined) => {
+    const mark = suppressed[channel];
+    if (address === undefined || address === was || !mark) return;
+    delete suppressed[channel];
+    changes.push({ channel, change: 'lifted', at: event.at, source: `event:${event.eventId}` });
+  };
+  lift('email', customer.email, before.email);
+  lift('sms', customer.phone, before.phone);
+  if (changes.length === 0) return { suppressed };
+  return { suppressed, suppressionHistory: withSuppressionChanges(before, changes) };
 }
 
 /** True when `profile` already reflects `eventId`: applying it again must change nothing. */
@@ -86,7 +97,7 @@ export function applyEvent(
     ...unparked,
     ...definedOnly(customer),
     ...(attributes ? { attributes: { ...advanced.attributes, ...attributes } } : {}),
-    ...newAddressesUnsuppressed(advanced, customer),
+    ...newAddressesUnsuppressed(advanced, customer, event),
     stageHistory: [...advanced.stageHistory],
     tierHistory: [...advanced.tierHistory],
     recentEventIds: [...advanced.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),

@@ -1,7 +1,8 @@
 import { CHANNELS, type Channel } from '../config/ids';
 import type { CustomerEvent } from '../events/schema';
 import type { AddressUse, SuppressionRecord } from '../ports';
-import type { Profile } from '../profile/profile';
+import { withSuppressionChanges } from '../profile/histories';
+import type { Profile, SuppressionChange } from '../profile/profile';
 import { addressOn, suppressionKey } from './policy';
 
 /**
@@ -19,7 +20,8 @@ export function eventAddressKeys(event: CustomerEvent): Partial<Record<Channel, 
 /**
  * Folds what the list said into the applied profile, for each channel whose current address is one that
  * was read: a listed address marks the channel suppressed as suppressAddress would have (the record's
- * reason, time and source); listed or not, the check is recorded. Pure; the caller's write is versioned.
+ * reason, time and source; in its history too); listed or not, the check is recorded. Pure; the caller's
+ * write is versioned.
  */
 export function checkAddresses(
   profile: Profile,
@@ -28,6 +30,7 @@ export function checkAddresses(
 ): Profile {
   let checked = profile.suppressionChecked;
   let suppressed = profile.suppressed;
+  const marked: SuppressionChange[] = [];
   for (const channel of CHANNELS) {
     const address = addressOn(profile, channel);
     const key = address === undefined ? undefined : suppressionKey(channel, address);
@@ -36,11 +39,17 @@ export function checkAddresses(
     if (record && !suppressed?.[channel]) {
       const { reason, at, source } = record;
       suppressed = { ...suppressed, [channel]: { reason, at, source } };
+      marked.push({ channel, change: 'suppressed', reason, at, source });
     }
     checked = { ...checked, [channel]: key };
   }
   if (checked === profile.suppressionChecked && suppressed === profile.suppressed) return profile;
-  return { ...profile, suppressionChecked: checked, ...(suppressed ? { suppressed } : {}) };
+  return {
+    ...profile,
+    suppressionChecked: checked,
+    ...(suppressed ? { suppressed } : {}),
+    ...(marked.length ? { suppressionHistory: withSuppressionChanges(profile, marked) } : {}),
+  };
 }
 
 /**

@@ -57,7 +57,42 @@ export interface Suppression {
   source: string;
 }
 
+/** Where a consent choice applies: a channel, or a topic of marketing (across channels). */
+export type ConsentScope = Channel | `topic:${string}`;
+
+/** One change of the consent on record, as `consentHistory` keeps it (see domain/profile/histories.ts). */
+export interface ConsentChangeRecord extends ConsentRecord {
+  scope: ConsentScope;
+}
+
+/**
+ * One change of a channel's suppression, as `suppressionHistory` keeps it: marked (a bounce, a complaint,
+ * STOP, another user's erasure), or lifted because the customer gave the channel a new address.
+ */
+export type SuppressionChange =
+  | ({ channel: Channel; change: 'suppressed' } & Suppression)
+  | { channel: Channel; change: 'lifted'; at: string; source: string };
+
 export type Mood = 'happy' | 'neutral' | 'unhappy';
+
+export type SentimentLabel = 'positive' | 'neutral' | 'mixed' | 'negative';
+
+/**
+ * One survey answer or complaint as `feedbackHistory` keeps it: what it said, never the customer's words
+ * (free text is personal and long: only the latest stays, in `feedback.comment`), just that there were some.
+ */
+export interface FeedbackRecord {
+  eventId: string;
+  at: string;
+  kind: 'nps' | 'csat' | 'complaint';
+  /** The survey's score (nps 0–10, csat 1–5); absent for a complaint. */
+  score?: number;
+  sentiment?: SentimentLabel;
+  /** The answer came with a comment (or the complaint with a text). */
+  commented?: true;
+  /** How it left the customer; unknown for an answer an older profile had on file without its mood. */
+  mood?: Mood;
+}
 
 interface Dated {
   at: string;
@@ -68,7 +103,7 @@ interface Dated {
 export interface FeedbackState {
   nps?: Dated & { score: number };
   csat?: Dated & { score: number };
-  sentiment?: Dated & { label: 'positive' | 'neutral' | 'mixed' | 'negative' };
+  sentiment?: Dated & { label: SentimentLabel };
   lastComplaintAt?: string;
   /** The latest free text (a survey comment or a complaint), for the person who follows up. Erased with the profile. */
   comment?: Dated & { text: string };
@@ -87,6 +122,8 @@ export interface Profile {
   /** Labels journeys set with `update` steps (e.g. invited-to-evening), tested by `branch`. */
   tags?: string[];
   feedback?: FeedbackState;
+  /** Every survey answer and complaint, the latest HISTORY_CAP by business time. Absent on older profiles. */
+  feedbackHistory?: FeedbackRecord[];
   /** How the latest feedback left the customer: unhappy pauses marketing and starts service recovery. */
   mood?: Dated & { value: Mood };
   /** No marketing message until then (a complaint, a detractor score…): sends wait for it. */
@@ -124,8 +161,15 @@ export interface Profile {
   /** Date-triggered journeys (birthdays, holidays) have been started for every date up to this time. */
   occasionsCheckedAt?: string;
   consent: Consent;
+  /**
+   * Every change of the consent on record, in the order applied (the latest HISTORY_CAP): the last entry
+   * of a scope is its record in `consent`. Absent on profiles no change has reached since it was added.
+   */
+  consentHistory?: ConsentChangeRecord[];
   /** Channels whose current address must not be used: set by bounces, complaints and SMS opt-outs. */
   suppressed?: Partial<Record<Channel, Suppression>>;
+  /** Every change of `suppressed`, in the order applied (the latest HISTORY_CAP); absent like consentHistory. */
+  suppressionHistory?: SuppressionChange[];
   /**
    * Per channel, the suppression key (a hash, see suppressionKey) of the address ingest found unlisted or
    * marked in `suppressed`, having remembered the customer as its user so any later suppression marks this

@@ -1,6 +1,7 @@
 import { durationSeconds } from '../config/duration';
 import type { ComplaintEvent, FeedbackEvent } from '../events/schema';
 import type { Care } from '../lifecycle/schema';
+import { feedbackOnFile, withFeedback } from './histories';
 import type { Mood, Profile } from './profile';
 
 const DAY = 86_400_000;
@@ -51,10 +52,12 @@ export function moodOf(event: FeedbackEvent | ComplaintEvent, care: Care): Mood 
 
 /**
  * Folds a survey answer or a complaint into the profile (a fresh copy, as applyEvent makes). Later
- * answers win by business time, so the order events arrive in does not matter. An unhappy customer gets
- * no marketing for `care.pauseMarketing`.
+ * answers win by business time, so the order events arrive in does not matter; every answer, late or
+ * not, goes into `feedbackHistory` (without its text). An unhappy customer gets no marketing for
+ * `care.pauseMarketing`.
  */
 export function addFeedback(profile: Profile, event: FeedbackEvent | ComplaintEvent, care: Care): void {
+  const history = profile.feedbackHistory ?? feedbackOnFile(profile);
   const feedback = { ...profile.feedback };
   const newer = (current: { at: string } | undefined) => !current || event.at >= current.at;
   const dated = { at: event.at, eventId: event.eventId };
@@ -71,6 +74,13 @@ export function addFeedback(profile: Profile, event: FeedbackEvent | ComplaintEv
   profile.feedback = feedback;
 
   const mood = moodOf(event, care);
+  profile.feedbackHistory = withFeedback(history, {
+    ...dated,
+    ...(event.type === 'feedback' ? { kind: event.survey, score: event.score } : { kind: 'complaint' }),
+    ...(event.sentiment ? { sentiment: event.sentiment } : {}),
+    ...(text ? { commented: true } : {}),
+    mood,
+  });
   if (newer(profile.mood)) profile.mood = { ...dated, value: mood };
   if (mood === 'unhappy') {
     const until = new Date(Date.parse(event.at) + durationSeconds(care.pauseMarketing) * 1000).toISOString();

@@ -124,7 +124,7 @@ describe('unsubscribe: GET shows a confirmation and changes nothing', () => {
 });
 
 describe('unsubscribe: POST (and RFC 8058 one-click) opts out', () => {
-  it('the one-click POST: 200, consent unsubscribed, version + 1, nothing else changed', async () => {
+  it('the one-click POST: 200, consent unsubscribed (and its history), version + 1, nothing else changed', async () => {
     const before = await seedProfile();
     const res = await post(tokenFor());
     expect(res.statusCode).toBe(200);
@@ -134,6 +134,10 @@ describe('unsubscribe: POST (and RFC 8058 one-click) opts out', () => {
     expect(await storedProfile()).toEqual({
       ...before,
       consent: { email: { status: 'unsubscribed', at: CLICKED_AT, source: 'unsubscribe-link' } },
+      // In the same write: the timeline shows every change, not only the latest.
+      consentHistory: [
+        { scope: 'email', status: 'unsubscribed', at: CLICKED_AT, source: 'unsubscribe-link' },
+      ],
       updatedAt: CLICKED_AT,
       version: before.version + 1,
     });

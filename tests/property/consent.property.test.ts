@@ -8,7 +8,10 @@ import { createRenderer } from '../../domain/messages/render';
 import { addressOn, suppressionKey } from '../../domain/messages/policy';
 import { sendMessage, type SendMessageInput } from '../../domain/messages/send';
 import { suppressAddress } from '../../domain/messages/suppress';
+import { buildTimeline } from '../../domain/console/timeline';
 import { channelConsent, suppressChannel, topicConsent } from '../../domain/profile/consent';
+import { consentOnFile } from '../../domain/profile/histories';
+import type { Profile } from '../../domain/profile/profile';
 import type { RawEmail, SmsMessage } from '../../domain/ports';
 import type { SendStep } from '../../domain/journey/schema';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -173,7 +176,37 @@ async function run(steps: Step[]) {
       }
     }
   }
+  for (const id of CUSTOMERS) historiesAgree((await store.getProfile(id))!);
   return delivered;
+}
+
+/**
+ * The histories tell what the records are now: the last change of each consent scope is its record and
+ * of each channel its suppression, and the timeline shows each consent change exactly once.
+ */
+function historiesAgree(p: Profile): void {
+  const lastOf = new Map((p.consentHistory ?? []).map(({ scope, ...r }) => [scope, r]));
+  for (const r of consentOnFile(p.consent)) expect(lastOf.get(r.scope)).toEqual({ ...r, scope: undefined });
+  expect(lastOf.size).toBe(consentOnFile(p.consent).length);
+  for (const channel of ['email', 'sms'] as const) {
+    const last = p.suppressionHistory?.findLast((h) => h.channel === channel);
+    const mark = p.suppressed?.[channel];
+    expect(last?.change === 'suppressed' ? { reason: last.reason, source: last.source } : undefined).toEqual(
+      mark && { reason: mark.reason, source: mark.source },
+    );
+  }
+  const timeline = buildTimeline({
+    customerId: p.customerId,
+    profile: p,
+    events: [],
+    journeys: [],
+    messages: [],
+    decisions: [],
+    awaits: [],
+  });
+  const consents = timeline.entries.flatMap((e) => (e.type === 'consent' ? [JSON.stringify(e)] : []));
+  expect(new Set(consents).size).toBe(consents.length);
+  expect(consents.length).toBe(p.consentHistory?.length ?? 0);
 }
 
 describe('consent and suppression (property)', () => {

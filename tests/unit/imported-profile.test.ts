@@ -67,4 +67,35 @@ describe('a replayed profile as rapport import stores it', () => {
     expect(profile.suppressionChecked?.email).toEqual(expect.any(String));
     expect(importedProfile(profile, deps, new Date(asOf))).not.toHaveProperty('suppressionChecked');
   });
+
+  it('keeps the histories the replay wrote, and invents none for a profile without them', async () => {
+    const asOf = '2026-03-01T00:00:00Z';
+    const events = [
+      {
+        eventId: 'p-1',
+        type: 'profile',
+        customerId: 'c-1',
+        at: '2026-01-10T02:00:00Z',
+        customer: { email: 'c-1@example.com', consent: { email: 'unsubscribed' } },
+      },
+      {
+        eventId: 'f-1',
+        type: 'feedback',
+        customerId: 'c-1',
+        at: '2026-01-11T02:00:00Z',
+        survey: 'nps',
+        score: 9,
+      },
+    ];
+    const profile = (await replayLifecycle(events, { lifecycle, asOf })).store.profiles.get('c-1')!;
+    const stored = importedProfile(profile, deps, new Date(asOf));
+    expect(stored.consentHistory).toEqual([
+      { scope: 'email', status: 'unsubscribed', at: '2026-01-10T02:00:00Z', source: 'event:p-1' },
+    ]);
+    expect(stored.feedbackHistory?.map((f) => f.eventId)).toEqual(['f-1']);
+    const { consentHistory: _c, feedbackHistory: _f, ...old } = profile;
+    const imported = importedProfile(old, deps, new Date(asOf));
+    expect(imported).not.toHaveProperty('consentHistory');
+    expect(imported).not.toHaveProperty('feedbackHistory');
+  });
 });
