@@ -11,14 +11,14 @@ import type {
 } from './profile';
 
 /**
- * How many entries each history keeps: the latest 50. The profile is one DynamoDB item, read and written
+ * How many entries each history keeps: the latest 20. The profile is one DynamoDB item, read and written
  * whole on every event (a write costs one unit per KB, a read one per 4 KB), so a history must not grow
- * with the customer's age. Measured: an entry is ~95 bytes (consent) to ~105 (feedback) of item size, so
- * a full history adds ~5 KB (50 consent changes took a 1.4 KB profile to 6.1 KB) — reached only by a
- * customer who changes their mind every week for a year; most profiles hold a handful of entries. What
- * falls off the end leaves the timeline (the event that made a change still shows, not what it said).
+ * with the customer's age. Measured: an entry is ~95 bytes (consent) to ~105 (feedback) of item size; at 50
+ * each, both full took a 1.5 KB profile to 11.4 KB (12 write units a write instead of 2); at 20, ~6 KB.
+ * Most profiles hold a handful of entries (a quarterly survey fills 20 in five years). What falls off the
+ * end leaves the timeline (the event that made a change still shows, not what it said).
  */
-export const HISTORY_CAP = 50;
+export const HISTORY_CAP = 20;
 
 const capped = <T>(entries: T[]): T[] => entries.slice(-HISTORY_CAP);
 
