@@ -143,6 +143,7 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring, queues: Local
       locales,
       defaultLocale,
       topics,
+      consentPolicy: w.settings.consent,
     }),
     'journey-step': createJourneyStepHandler({ ...observability(), store, clock }),
     sweep: createSweepHandler({

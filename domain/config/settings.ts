@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
+import { DEFAULT_CONSENT_POLICY, type ConsentPolicy as Policy } from './consent-modes';
 import { Duration, durationSeconds } from './duration';
 import { Locale, Slug, TimeOfDay, TimeZone } from './ids';
 import { expect } from './problems';
@@ -83,6 +84,29 @@ export const Occasions = z.strictObject({
 });
 export type Occasions = z.infer<typeof Occasions>;
 
+const ConsentMode = z
+  .enum(['explicit', 'implied'], expect('"explicit" or "implied"'))
+  .describe(
+    'explicit: marketing only to customers who opted in; implied: also to those who never answered, until they opt out.',
+  );
+
+const ChannelModes = z.strictObject({ email: ConsentMode.optional(), sms: ConsentMode.optional() });
+
+/**
+ * Which channels need an explicit opt-in before any marketing message. Transactional messages never do.
+ * A market (the customer's locale, e.g. de-DE, or its language, de) may say otherwise for a channel.
+ */
+export const ConsentPolicy: z.ZodType<Policy, unknown> = z.strictObject({
+  email: ConsentMode.default('implied'),
+  sms: ConsentMode.default('explicit'),
+  byLocale: z
+    .record(Locale, ChannelModes)
+    .default({})
+    .describe(
+      "Per market, by the customer's locale: an exact match (de-DE) first, then its language (de), e.g. { de: { email: explicit } }.",
+    ),
+});
+
 /** Project-wide settings marketing owns (workflows/settings.yaml). Deployment details live in CDK context. */
 export const Settings = z.strictObject({
   brand: z.strictObject({
@@ -115,6 +139,9 @@ export const Settings = z.strictObject({
   pacing: Pacing.default({ caps: [] }).describe('Frequency caps and quiet hours for marketing messages.'),
   occasions: Occasions.default({ spread: '2h' }).describe(
     'How birthday and holiday journeys are spread over the morning, per customer.',
+  ),
+  consent: ConsentPolicy.default(DEFAULT_CONSENT_POLICY).describe(
+    'Whether marketing on a channel needs an explicit opt-in (default: SMS yes, email no), per market if needed.',
   ),
   events: EventTimes.default(DEFAULT_EVENT_TIME_WINDOW).describe(
     'The event times ingest accepts: refused beyond maxFutureSkew from now, or before earliest.',

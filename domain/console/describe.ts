@@ -6,7 +6,8 @@ import type { TimelineEntry } from './timeline';
 
 /** Why a message did not go (now), in an operator's words. */
 export const SKIP_WORDS: Record<SkipReason, string> = {
-  'no-consent': 'no consent (the customer unsubscribed from this channel or topic)',
+  'no-consent':
+    'no consent (the customer opted out of this channel or topic, or never opted in where the policy needs it)',
   suppressed: 'the address is suppressed (a bounce, complaint or opt-out)',
   'frequency-cap': 'frequency cap reached',
   'quiet-hours-deferred': "quiet hours in the customer's time zone",

@@ -25,6 +25,8 @@ function rangeWords(r: { min?: number | undefined; max?: number | undefined }): 
 
 const oneOfWords = (w: string | string[]) => (Array.isArray(w) ? `in ${w.join(', ')}` : `is ${w}`);
 
+const consentWords = (w: string | string[]) => (Array.isArray(w) ? `in ${w.join(', ')}` : w);
+
 const hadWords = (had: Had, quoted = false): string =>
   had === null ? '(none)' : quoted && typeof had === 'string' ? JSON.stringify(had) : String(had);
 
@@ -50,11 +52,11 @@ function wantedWords(c: ConditionCheck): string {
     case 'tag':
       return `tag ${c.wanted}`;
     case 'emailConsent':
-      return `email consent ${c.wanted}`;
+      return `email consent ${consentWords(c.wanted)}`;
     case 'smsConsent':
-      return `sms consent ${c.wanted}`;
+      return `sms consent ${consentWords(c.wanted)}`;
     case 'topic':
-      return `topic ${c.wanted.name} consent ${c.wanted.consent}`;
+      return `topic ${c.wanted.name} consent ${consentWords(c.wanted.consent)}`;
     case 'lastEvent':
       return `last event ${c.wanted}`;
     case 'mood':

@@ -1,4 +1,4 @@
-import { channelConsent, topicConsent } from '../profile/consent';
+import { channelConsent, topicConsent, type ConsentState } from '../profile/consent';
 import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { CustomerCondition } from './step-inputs';
@@ -22,6 +22,9 @@ const oneOf = (wanted: string | string[], actual: string) =>
 
 const same = (wanted: Had, had: Had) => ({ had, held: had === wanted });
 
+/** A consent test: `subscribed` is an explicit opt-in only; one who never answered is `unknown`. */
+const consentIs = (wanted: string | string[], had: ConsentState) => ({ had, held: oneOf(wanted, had) });
+
 /**
  * How each key is tested: the one place that says so (customerMatches is the conjunction of these).
  * A mapped type over every key, so a key added to CustomerCondition without a test here fails to compile.
@@ -33,9 +36,9 @@ const TESTS: { [K in Key]-?: (wanted: Wanted<K>, p: Profile) => { had: Had; held
   purchaseCount: (w, p) => ({ had: p.purchaseCount, held: purchaseCountMatches(w, p) }),
   attribute: (w, p) => ({ had: p.attributes?.[w.name] ?? null, held: attributeMatches(w, p) }),
   tag: (w, p) => same(true, (p.tags ?? []).includes(w)),
-  emailConsent: (w, p) => same(w, channelConsent(p, 'email')),
-  smsConsent: (w, p) => same(w, channelConsent(p, 'sms')),
-  topic: (w, p) => same(w.consent, topicConsent(p, w.name)),
+  emailConsent: (w, p) => consentIs(w, channelConsent(p, 'email')),
+  smsConsent: (w, p) => consentIs(w, channelConsent(p, 'sms')),
+  topic: (w, p) => consentIs(w.consent, topicConsent(p, w.name)),
   lastEvent: (w, p) => same(w, p.lastEvent?.type ?? null),
   mood: (w, p) => same(w, p.mood?.value ?? 'neutral'),
   nps: (w, p) => ({ had: p.feedback?.nps?.score ?? null, held: inRange(w, p.feedback?.nps?.score) }),

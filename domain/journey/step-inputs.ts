@@ -18,6 +18,15 @@ const Range = z
   .strictObject({ min: z.number().optional(), max: z.number().optional() })
   .refine((r) => r.min !== undefined || r.max !== undefined, expect('at least one of min and max'));
 
+const ConsentState = z.enum(
+  ['subscribed', 'unknown', 'unsubscribed'],
+  expect('"subscribed", "unknown" or "unsubscribed"'),
+);
+/** One consent state, or any of several (e.g. [subscribed, unknown]: everyone who has not opted out). */
+const ConsentWanted = ConsentState.or(z.array(ConsentState).min(1));
+const CONSENT_WORDS =
+  'subscribed (opted in), unknown (never answered; implied consent where settings.yaml `consent` allows it) or unsubscribed (opted out), or a list of these.';
+
 /** What a `branch` may test about the customer, as the journey reaches it. Every key present must hold. */
 export const CustomerCondition = z.strictObject({
   stage: OneOrMany.describe('In this stage (or one of these).').optional(),
@@ -35,10 +44,10 @@ export const CustomerCondition = z.strictObject({
     })
     .optional(),
   tag: z.string().min(1).describe('Has this tag (set by an `update` step).').optional(),
-  emailConsent: z.enum(['subscribed', 'unsubscribed']).optional(),
-  smsConsent: z.enum(['subscribed', 'unsubscribed']).optional(),
+  emailConsent: ConsentWanted.describe(`Email consent: ${CONSENT_WORDS}`).optional(),
+  smsConsent: ConsentWanted.describe(`SMS consent: ${CONSENT_WORDS}`).optional(),
   topic: z
-    .strictObject({ name: Slug, consent: z.enum(['subscribed', 'unsubscribed']) })
+    .strictObject({ name: Slug, consent: ConsentWanted })
     .describe(
       "The customer's consent to a topic from settings.yaml, e.g. { name: events, consent: subscribed }.",
     )

@@ -1,8 +1,9 @@
 import type { Channel } from '../config/ids';
 import { durationSeconds } from '../config/duration';
+import type { ConsentPolicy } from '../config/consent-modes';
 import type { FrequencyCap, Pacing, QuietHours } from '../config/settings';
 import type { SkipReason } from '../ports';
-import { channelConsent, topicConsent } from '../profile/consent';
+import { mayMarketOn, topicConsent } from '../profile/consent';
 import type { Profile } from '../profile/profile';
 import { localParts, zonedInstant } from '../time/zoned';
 import { hash } from 'node:crypto';
@@ -25,21 +26,22 @@ export function addressOn(profile: Profile, channel: Channel): string | undefine
 
 /**
  * Whether the message may reach the customer on this channel. A suppression (hard bounce, complaint, STOP)
- * stops every message, transactional too; missing consent stops marketing only.
+ * stops every message, transactional too; missing consent stops marketing only: an opt-out always, no
+ * answer on a channel whose policy needs an explicit opt-in (SMS by default).
  */
 export function reachOn(
   profile: Profile,
   channel: Channel,
   message: { category: MessageCategory; topic?: string | undefined },
   suppressedAddresses: ReadonlySet<Channel>,
+  policy: ConsentPolicy,
 ): Reach {
   const to = addressOn(profile, channel);
   if (!to) return { ok: false, channel, reason: 'no-address' };
   if (profile.suppressed?.[channel] || suppressedAddresses.has(channel))
     return { ok: false, channel, reason: 'suppressed' };
   if (message.category === 'marketing') {
-    if (channelConsent(profile, channel) === 'unsubscribed')
-      return { ok: false, channel, reason: 'no-consent' };
+    if (!mayMarketOn(profile, channel, policy)) return { ok: false, channel, reason: 'no-consent' };
     if (message.topic !== undefined && topicConsent(profile, message.topic) === 'unsubscribed')
       return { ok: false, channel, reason: 'no-consent' };
   }
@@ -68,9 +70,10 @@ export function chooseChannel(
   requested: RequestedChannel,
   message: { category: MessageCategory; topic?: string | undefined },
   suppressedAddresses: ReadonlySet<Channel>,
+  policy: ConsentPolicy,
 ): Reach {
   const tried = channelOrder(profile, requested).map((c) =>
-    reachOn(profile, c, message, suppressedAddresses),
+    reachOn(profile, c, message, suppressedAddresses, policy),
   );
   return tried.find((r) => r.ok) ?? tried[0]!;
 }

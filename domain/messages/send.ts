@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
 import { zodProblems } from '../config/problems';
 import type { Channel } from '../config/ids';
+import { DEFAULT_CONSENT_POLICY } from '../config/consent-modes';
 import type { Settings } from '../config/settings';
 import {
   InvalidTaskInputError,
@@ -85,7 +86,8 @@ export interface SendDeps {
   publicBaseUrl: string;
   /** The HMAC key for links in emails; a function, because on AWS it is fetched once per cold start. */
   linkSecret: () => Promise<string>;
-  settings: Pick<Settings, 'pacing' | 'defaultTimeZone'>;
+  /** `consent` absent: the default policy (marketing SMS needs an explicit opt-in, email does not). */
+  settings: Pick<Settings, 'pacing' | 'defaultTimeZone'> & Partial<Pick<Settings, 'consent'>>;
 }
 
 export function parseSendMessageInput(data: unknown): SendMessageInput {
@@ -149,6 +151,7 @@ export async function sendMessage(
     input.channel,
     input,
     await suppressedAddresses(profile, candidates, deps.store),
+    deps.settings.consent ?? DEFAULT_CONSENT_POLICY,
   );
   const base: MessageRecord = {
     ...messageRecordBase(input, {

@@ -1,4 +1,6 @@
 import type { Channel } from '../config/ids';
+import type { ConsentMode, ConsentPolicy } from '../config/consent-modes';
+import { instant } from '../time/instant';
 import { withConsentChanges, withSuppressionChanges } from './histories';
 import type {
   ConsentChangeRecord,
@@ -19,12 +21,49 @@ export interface ConsentChange {
 /** The source of the consent a new profile starts with (see newProfile). */
 export const IMPLIED = 'default';
 
-export function channelConsent(profile: Profile, channel: Channel): ConsentStatus {
-  return profile.consent[channel]?.status ?? 'subscribed';
+/**
+ * A consent as conditions and the send policy read it: a choice the customer stated (`subscribed`,
+ * `unsubscribed`), or `unknown` when they never answered (no record, or the implied one of first contact).
+ */
+export type ConsentState = ConsentStatus | 'unknown';
+
+export const CONSENT_STATES = ['subscribed', 'unknown', 'unsubscribed'] as const;
+
+const stateOf = (r: ConsentRecord | undefined): ConsentState =>
+  !r || r.source === IMPLIED ? 'unknown' : r.status;
+
+export function channelConsent(profile: Profile, channel: Channel): ConsentState {
+  return stateOf(profile.consent[channel]);
 }
 
-export function topicConsent(profile: Profile, topic: string): ConsentStatus {
-  return profile.consent.topics?.[topic]?.status ?? 'subscribed';
+export function topicConsent(profile: Profile, topic: string): ConsentState {
+  return stateOf(profile.consent.topics?.[topic]);
+}
+
+/**
+ * What the policy asks of marketing on `channel` for this customer's market: their locale's own rule
+ * (de-DE), else their language's (de), else the channel's.
+ */
+export function consentMode(
+  policy: ConsentPolicy,
+  channel: Channel,
+  locale: string | undefined,
+): ConsentMode {
+  const rules = new Map(Object.entries(policy.byLocale).map(([k, v]) => [k.toLowerCase(), v]));
+  const tag = locale?.toLowerCase();
+  const language = tag?.split('-')[0];
+  const market = (tag && rules.get(tag)?.[channel]) ?? (language && rules.get(language)?.[channel]);
+  return market || policy[channel];
+}
+
+/**
+ * Whether marketing may go out on `channel`: never after an opt-out; with an explicit opt-in always; with
+ * no answer only where the policy implies consent. Topics are opt-out only (a channel's opt-in covers them).
+ */
+export function mayMarketOn(profile: Profile, channel: Channel, policy: ConsentPolicy): boolean {
+  const state = channelConsent(profile, channel);
+  if (state === 'unknown') return consentMode(policy, channel, profile.locale) === 'implied';
+  return state === 'subscribed';
 }
 
 /**
@@ -41,9 +80,14 @@ export function applyConsent(profile: Profile, change: ConsentChange, at: string
     current: ConsentRecord | undefined,
     status: ConsentStatus | undefined,
   ) => {
-    // The implied consent of first contact is no choice at all: any stated choice replaces it.
-    const newer = current && current.source !== IMPLIED && current.at > at;
-    if (status === undefined || newer || (current && current.status === status)) return current;
+    // The implied consent of first contact is no choice at all: any stated choice replaces it, the same
+    // status too (an opt-in must be on record, or an older opt-out arriving later would win).
+    const stated = current && current.source !== IMPLIED ? current : undefined;
+    // Compared as instants ('…:00Z' and '…:00.000Z' are one time); at the same instant an opt-out wins,
+    // whichever arrives first.
+    const kept = stated && instant(stated.at) - instant(at);
+    const newer = kept !== undefined && (kept > 0 || (kept === 0 && stated?.status === 'unsubscribed'));
+    if (status === undefined || newer || stated?.status === status) return current;
     changes.push({ scope, status, at, source });
     return { status, at, source };
   };

@@ -4,6 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Clock } from '../../domain/clock';
+import type { ConsentPolicy } from '../../domain/config/consent-modes';
 import { linkOutlived } from '../../domain/erase';
 import { checkLinkFor } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/locale';
@@ -31,6 +32,8 @@ export interface UnsubscribeDeps extends Observability, Tracing {
   defaultLocale: string;
   /** Marketing topics from settings.yaml: the preference centre lists them. */
   topics: readonly string[];
+  /** settings.yaml `consent` (absent: the default): a channel is shown ticked when marketing may use it. */
+  consentPolicy?: ConsentPolicy;
 }
 
 const TEXT = {

@@ -27,4 +27,5 @@ export const handler = createUnsubscribeHandler({
   locales: settings.locales,
   defaultLocale: settings.defaultLocale,
   topics: settings.topics,
+  consentPolicy: settings.consent,
 });

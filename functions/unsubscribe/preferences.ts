@@ -2,7 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { linkOutlived } from '../../domain/erase';
 import { checkLinkFor } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/locale';
-import { applyConsent, channelConsent, topicConsent, type ConsentChange } from '../../domain/profile/consent';
+import { DEFAULT_CONSENT_POLICY } from '../../domain/config/consent-modes';
+import { applyConsent, mayMarketOn, topicConsent, type ConsentChange } from '../../domain/profile/consent';
 import type { ConsentStatus } from '../../domain/profile/profile';
 import { updateProfile } from '../../domain/profile/update';
 import { customerPage, escapeHtml, formFields, html, linkProblemHtml } from '../shared/http';
@@ -108,21 +109,24 @@ export async function preferences(
   }
   if (!profile) return html(400, page(lang, `<p>${t(lang, 'invalid')}</p>`));
 
+  // Ticked: what marketing may use now. An SMS the customer never agreed to is unticked (the policy
+  // needs an opt-in), so ticking it and saving is the explicit opt-in, recorded from the preference centre.
+  const policy = deps.consentPolicy ?? DEFAULT_CONSENT_POLICY;
   const box = (name: string, label: string, checked: boolean) =>
     `<p><label><input type="checkbox" name="${escapeHtml(name)}"${checked ? ' checked' : ''}> ${escapeHtml(label)}</label></p>`;
   const form =
     `<p>${t(lang, 'intro')}</p>` +
     `<form method="post" action="?token=${encodeURIComponent(token)}">` +
     `<h2 style="font-size:1.1em">${t(lang, 'channels')}</h2>` +
-    box('email', TEXT[lang].email, channelConsent(profile, 'email') === 'subscribed') +
-    box('sms', TEXT[lang].sms, channelConsent(profile, 'sms') === 'subscribed') +
+    box('email', TEXT[lang].email, mayMarketOn(profile, 'email', policy)) +
+    box('sms', TEXT[lang].sms, mayMarketOn(profile, 'sms', policy)) +
     `<h2 style="font-size:1.1em">${t(lang, 'topics')}</h2>` +
     deps.topics
       .map((topic) =>
         box(
           `topic:${topic}`,
           TOPIC_NAMES[lang][topic] ?? topic,
-          topicConsent(profile!, topic) === 'subscribed',
+          topicConsent(profile!, topic) !== 'unsubscribed',
         ),
       )
       .join('') +

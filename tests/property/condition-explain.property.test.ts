@@ -4,9 +4,8 @@ import { customerMatches, pickSplitPath } from '../../domain/journey/conditions'
 import { CONDITION_KEYS, explainCondition, explainSplit } from '../../domain/journey/explain';
 import type { CustomerCondition } from '../../domain/journey/step-inputs';
 import { newProfile } from '../../domain/lifecycle/apply';
-import { channelConsent, topicConsent } from '../../domain/profile/consent';
 import { attributeMatches, inRange, purchaseCountMatches } from '../../domain/profile/matchers';
-import type { Profile } from '../../domain/profile/profile';
+import type { ConsentRecord, Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/local';
 
 /**
@@ -23,9 +22,11 @@ function referenceMatches(c: CustomerCondition, p: Profile): boolean {
   if (c.purchaseCount && !purchaseCountMatches(c.purchaseCount, p)) return false;
   if (c.attribute && !attributeMatches(c.attribute, p)) return false;
   if (c.tag !== undefined && !(p.tags ?? []).includes(c.tag)) return false;
-  if (c.emailConsent !== undefined && channelConsent(p, 'email') !== c.emailConsent) return false;
-  if (c.smsConsent !== undefined && channelConsent(p, 'sms') !== c.smsConsent) return false;
-  if (c.topic && topicConsent(p, c.topic.name) !== c.topic.consent) return false;
+  // A record of the implied consent of first contact (source 'default') is no answer: unknown.
+  const state = (r: ConsentRecord | undefined) => (!r || r.source === 'default' ? 'unknown' : r.status);
+  if (c.emailConsent !== undefined && !oneOf(c.emailConsent, state(p.consent.email))) return false;
+  if (c.smsConsent !== undefined && !oneOf(c.smsConsent, state(p.consent.sms))) return false;
+  if (c.topic && !oneOf(c.topic.consent, state(p.consent.topics?.[c.topic.name]))) return false;
   if (c.lastEvent !== undefined && p.lastEvent?.type !== c.lastEvent) return false;
   if (c.mood !== undefined && (p.mood?.value ?? 'neutral') !== c.mood) return false;
   if (c.nps && !inRange(c.nps, p.feedback?.nps?.score)) return false;
@@ -41,6 +42,8 @@ const some = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const STAGES = ['new', 'active', 'lapsed'];
 const TIERS = ['regular', 'vip'];
 const STATUS = fc.constantFrom('subscribed' as const, 'unsubscribed' as const);
+const STATES = ['subscribed', 'unknown', 'unsubscribed'] as const;
+const WANTED = fc.oneof(fc.constantFrom(...STATES), fc.subarray([...STATES], { minLength: 1 }));
 const small = fc.integer({ min: 0, max: 10 });
 const range = fc.record({ min: some(small), max: some(small) }, { requiredKeys: [] });
 const oneOrMany = (values: string[]) =>
@@ -58,9 +61,9 @@ const conditionArb: fc.Arbitrary<CustomerCondition> = fc.record(
       { requiredKeys: ['name'] },
     ),
     tag: fc.constantFrom('vip', 'gifted'),
-    emailConsent: STATUS,
-    smsConsent: STATUS,
-    topic: fc.record({ name: fc.constantFrom('offers', 'events'), consent: STATUS }),
+    emailConsent: WANTED,
+    smsConsent: WANTED,
+    topic: fc.record({ name: fc.constantFrom('offers', 'events'), consent: WANTED }),
     lastEvent: fc.constantFrom('purchase' as const, 'feedback' as const, 'complaint' as const),
     mood: fc.constantFrom('happy' as const, 'neutral' as const, 'unhappy' as const),
     nps: range,
@@ -72,7 +75,9 @@ const conditionArb: fc.Arbitrary<CustomerCondition> = fc.record(
   { requiredKeys: [] },
 );
 
-const consentRecord = STATUS.map((status) => ({ status, at: AT, source: 'test' }));
+const consentRecord = fc
+  .record({ status: STATUS, source: fc.constantFrom('test', 'default') })
+  .map((r) => ({ ...r, at: AT }));
 const profileArb: fc.Arbitrary<Profile> = fc
   .record({
     stage: fc.constantFrom(...STAGES),

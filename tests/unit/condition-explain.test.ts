@@ -69,11 +69,16 @@ const CASES: { [K in keyof CustomerCondition]-?: Case } = {
       'unsubscribed',
       'email consent unsubscribed — had unsubscribed ✓',
     ],
-    fails: [{}, 'subscribed', 'email consent unsubscribed — had subscribed ✗'],
+    // The implied consent of first contact is no answer: unknown (see consent-policy.test.ts).
+    fails: [{}, 'unknown', 'email consent unsubscribed — had unknown ✗'],
   },
   smsConsent: {
     wanted: 'subscribed',
-    holds: [{}, 'subscribed', 'sms consent subscribed — had subscribed ✓'],
+    holds: [
+      { consent: { email: base.consent.email, sms: { status: 'subscribed', at: AT, source: 'x' } } },
+      'subscribed',
+      'sms consent subscribed — had subscribed ✓',
+    ],
     fails: [
       { consent: { email: base.consent.email, sms: { status: 'unsubscribed', at: AT, source: 'x' } } },
       'unsubscribed',
@@ -82,7 +87,16 @@ const CASES: { [K in keyof CustomerCondition]-?: Case } = {
   },
   topic: {
     wanted: { name: 'offers', consent: 'subscribed' },
-    holds: [{}, 'subscribed', 'topic offers consent subscribed — had subscribed ✓'],
+    holds: [
+      {
+        consent: {
+          email: base.consent.email,
+          topics: { offers: { status: 'subscribed', at: AT, source: 'x' } },
+        },
+      },
+      'subscribed',
+      'topic offers consent subscribed — had subscribed ✓',
+    ],
     fails: [
       {
         consent: {

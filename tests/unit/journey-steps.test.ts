@@ -45,7 +45,9 @@ describe('branch conditions', () => {
     [{ attribute: { name: 'aum', min: 100 } }, { attributes: { aum: 150 } }, true],
     [{ attribute: { name: 'aum', min: 100 } }, { attributes: { aum: '150' } }, false],
     [{ tag: 'invited' }, { tags: ['invited'] }, true],
-    [{ emailConsent: 'subscribed' }, {}, true],
+    // Never answered: unknown, not subscribed (implied consent is no opt-in).
+    [{ emailConsent: 'subscribed' }, {}, false],
+    [{ emailConsent: ['subscribed', 'unknown'] }, {}, true],
     [{ lastEvent: 'purchase' }, { lastEvent: { eventId: 'e', type: 'profile', at: 'x' } }, false],
     [{ tier: 'vip', purchaseCount: { min: 2 } }, { tier: 'vip', purchaseCount: 1 }, false],
   ] as const)('%j on %j → %s', (when, patch, expected) => {

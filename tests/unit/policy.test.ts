@@ -1,4 +1,5 @@
 import { newProfile } from '../../domain/lifecycle/apply';
+import { DEFAULT_CONSENT_POLICY } from '../../domain/config/consent-modes';
 import { loadWorkflows } from '../../domain/config/load';
 import { Pacing, QuietHours } from '../../domain/config/settings';
 import {
@@ -17,6 +18,7 @@ import { WORKFLOWS_DIR } from '../support/local';
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const NOW = new Date('2026-11-22T10:00:00Z');
 const NONE = new Set<'email' | 'sms'>();
+const POLICY = DEFAULT_CONSENT_POLICY;
 
 function customer(patch: Partial<Profile> = {}): Profile {
   return {
@@ -33,18 +35,18 @@ describe('reaching a customer: address, suppression, consent', () => {
 
   it('marketing needs consent for the channel and for the topic; transactional does not', () => {
     const optedOutSms = applyConsent(customer(), { sms: 'unsubscribed' }, NOW.toISOString(), 'test');
-    expect(chooseChannel(optedOutSms, 'sms', marketing, NONE)).toEqual({
+    expect(chooseChannel(optedOutSms, 'sms', marketing, NONE, POLICY)).toEqual({
       ok: false,
       channel: 'sms',
       reason: 'no-consent',
     });
-    expect(chooseChannel(optedOutSms, 'sms', transactional, NONE)).toMatchObject({
+    expect(chooseChannel(optedOutSms, 'sms', transactional, NONE, POLICY)).toMatchObject({
       ok: true,
       channel: 'sms',
     });
     const noOffers = applyConsent(customer(), { topics: { offers: 'unsubscribed' } }, NOW.toISOString(), 't');
-    expect(chooseChannel(noOffers, 'email', marketing, NONE)).toMatchObject({ reason: 'no-consent' });
-    expect(chooseChannel(noOffers, 'email', { ...marketing, topic: 'events' }, NONE)).toMatchObject({
+    expect(chooseChannel(noOffers, 'email', marketing, NONE, POLICY)).toMatchObject({ reason: 'no-consent' });
+    expect(chooseChannel(noOffers, 'email', { ...marketing, topic: 'events' }, NONE, POLICY)).toMatchObject({
       ok: true,
     });
   });
@@ -53,32 +55,40 @@ describe('reaching a customer: address, suppression, consent', () => {
     const bounced = customer({
       suppressed: { email: { reason: 'bounce', at: NOW.toISOString(), source: 'ses' } },
     });
-    expect(chooseChannel(bounced, 'email', transactional, NONE)).toMatchObject({ reason: 'suppressed' });
-    expect(chooseChannel(customer(), 'email', transactional, new Set(['email']))).toMatchObject({
+    expect(chooseChannel(bounced, 'email', transactional, NONE, POLICY)).toMatchObject({
+      reason: 'suppressed',
+    });
+    expect(chooseChannel(customer(), 'email', transactional, new Set(['email']), POLICY)).toMatchObject({
       reason: 'suppressed',
     });
   });
 
   it('preferred: the preferred channel if it reaches the customer, else the other; else why the first failed', () => {
-    const prefersSms = customer({ preferredChannel: 'sms' });
-    expect(chooseChannel(prefersSms, 'preferred', marketing, NONE)).toMatchObject({
+    // Marketing SMS needs an explicit opt-in under the default policy (see consent-policy.test.ts).
+    const prefersSms = applyConsent(
+      customer({ preferredChannel: 'sms' }),
+      { sms: 'subscribed' },
+      NOW.toISOString(),
+      'test',
+    );
+    expect(chooseChannel(prefersSms, 'preferred', marketing, NONE, POLICY)).toMatchObject({
       ok: true,
       channel: 'sms',
     });
     const optedOut = applyConsent(prefersSms, { sms: 'unsubscribed' }, NOW.toISOString(), 'test');
-    expect(chooseChannel(optedOut, 'preferred', marketing, NONE)).toEqual({
+    expect(chooseChannel(optedOut, 'preferred', marketing, NONE, POLICY)).toEqual({
       ok: true,
       channel: 'email',
       to: 'li@example.com',
     });
     const neither = applyConsent(optedOut, { email: 'unsubscribed' }, NOW.toISOString(), 'test');
-    expect(chooseChannel(neither, 'preferred', marketing, NONE)).toMatchObject({
+    expect(chooseChannel(neither, 'preferred', marketing, NONE, POLICY)).toMatchObject({
       ok: false,
       channel: 'sms',
       reason: 'no-consent',
     });
     expect(
-      chooseChannel(customer({ email: undefined, phone: undefined }), 'preferred', marketing, NONE),
+      chooseChannel(customer({ email: undefined, phone: undefined }), 'preferred', marketing, NONE, POLICY),
     ).toMatchObject({ reason: 'no-address' });
   });
 
