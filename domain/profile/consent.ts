@@ -66,8 +66,36 @@ export function mayMarketOn(profile: Profile, channel: Channel, policy: ConsentP
   return state === 'subscribed';
 }
 
+/** The latest instant a stated record was said: when it was made, or restated since. */
+const saidAt = (r: ConsentRecord) => Math.max(instant(r.at), r.confirmedAt ? instant(r.confirmedAt) : 0);
+
 /**
- * Applies a consent change stated at `at`. A choice older than the one on record is ignored, so events
+ * One scope's record after a choice stated at `at`: `changed` when the choice is new (history), the same
+ * record when the choice is older than the latest one said, or the record confirmed as of `at` when it
+ * restates it (not history: nothing changed, and its date and source stay the evidence of the choice).
+ */
+function pickRecord(
+  current: ConsentRecord | undefined,
+  status: ConsentStatus,
+  at: string,
+  source: string,
+): { record: ConsentRecord | undefined; changed: boolean } {
+  // The implied consent of first contact is no choice at all: any stated choice replaces it, the same
+  // status too (an opt-in must be on record, or an older opt-out arriving later would win).
+  const stated = current && current.source !== IMPLIED ? current : undefined;
+  if (!stated) return { record: { status, at, source }, changed: true };
+  // Compared as instants ('…:00Z' and '…:00.000Z' are one time); at the same instant an opt-out wins,
+  // whichever arrives first. A restatement counts: opt-out, opt-out again, then a late opt-in between them
+  // leaves the customer opted out, as the same choices in their own order would.
+  const kept = saidAt(stated) - instant(at);
+  if (kept > 0 || (kept === 0 && stated.status === 'unsubscribed'))
+    return { record: current, changed: false };
+  if (stated.status !== status) return { record: { status, at, source }, changed: true };
+  return { record: kept < 0 ? { ...stated, confirmedAt: at } : current, changed: false };
+}
+
+/**
+ * Applies a consent change stated at `at`. A choice older than the latest one said is ignored, so events
  * arriving out of order leave the latest choice in place. Returns the same object when nothing changed.
  * Each change of a record is appended to `consentHistory`, in the same write: the history is what the
  * record has been, so a choice ignored here (older than the one on record, or the same as it) is not
@@ -75,21 +103,17 @@ export function mayMarketOn(profile: Profile, channel: Channel, policy: ConsentP
  */
 export function applyConsent(profile: Profile, change: ConsentChange, at: string, source: string): Profile {
   const changes: ConsentChangeRecord[] = [];
+  let touched = false;
   const pick = (
     scope: ConsentScope,
     current: ConsentRecord | undefined,
     status: ConsentStatus | undefined,
   ) => {
-    // The implied consent of first contact is no choice at all: any stated choice replaces it, the same
-    // status too (an opt-in must be on record, or an older opt-out arriving later would win).
-    const stated = current && current.source !== IMPLIED ? current : undefined;
-    // Compared as instants ('…:00Z' and '…:00.000Z' are one time); at the same instant an opt-out wins,
-    // whichever arrives first.
-    const kept = stated && instant(stated.at) - instant(at);
-    const newer = kept !== undefined && (kept > 0 || (kept === 0 && stated?.status === 'unsubscribed'));
-    if (status === undefined || newer || stated?.status === status) return current;
-    changes.push({ scope, status, at, source });
-    return { status, at, source };
+    if (status === undefined) return current;
+    const { record, changed } = pickRecord(current, status, at, source);
+    if (changed) changes.push({ scope, status, at, source });
+    touched ||= record !== current;
+    return record;
   };
   const email = pick('email', profile.consent.email, change.email) ?? profile.consent.email;
   const sms = pick('sms', profile.consent.sms, change.sms);
@@ -98,10 +122,10 @@ export function applyConsent(profile: Profile, change: ConsentChange, at: string
     const next = pick(`topic:${topic}`, topics[topic], status);
     if (next) topics[topic] = next;
   }
-  if (changes.length === 0) return profile;
+  if (!touched) return profile;
   return {
     ...profile,
-    consentHistory: withConsentChanges(profile, changes),
+    ...(changes.length ? { consentHistory: withConsentChanges(profile, changes) } : {}),
     consent: {
       email,
       ...(sms ? { sms } : {}),

@@ -38,7 +38,9 @@ export function consentOnFile(consent: Consent): ConsentChangeRecord[] {
     ['sms', consent.sms] as const,
     ...Object.entries(consent.topics ?? {}).map(([t, r]) => [`topic:${t}` as const, r] as const),
   ];
-  return records.flatMap(([scope, r]) => (r && r.source !== IMPLIED ? [{ scope, ...r }] : []));
+  return records.flatMap(([scope, r]) =>
+    r && r.source !== IMPLIED ? [{ scope, status: r.status, at: r.at, source: r.source }] : [],
+  );
 }
 
 /**

@@ -35,11 +35,17 @@ export interface ConsentRecord {
   status: ConsentStatus;
   at: string;
   source: string;
+  /**
+   * The latest time the same choice was stated again (a form saved, an event resent): an opposite choice
+   * older than this is older than the customer's latest word. `at` and `source` stay those of the choice.
+   */
+  confirmedAt?: string;
 }
 
 /**
- * What the customer said. A channel or topic they said nothing about counts as subscribed (implied
- * consent on first contact); an explicit `unsubscribed` always wins.
+ * What the customer said. A channel or topic they said nothing about is `unknown` (so is the implied
+ * email record of first contact, source `default`): settings.yaml `consent` says whether marketing may use
+ * it; an explicit `unsubscribed` always wins.
  */
 export interface Consent {
   email: ConsentRecord;

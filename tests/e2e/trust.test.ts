@@ -5,6 +5,8 @@ import { inbox, itemsOf, postEvent, profileOf } from '../support/local';
 import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
 
 /** Two text offers a day apart: enough to see a STOP reply end what was still to come. */
+// Marketing SMS needs an explicit opt-in (settings.yaml `consent`): these customers gave it with the order.
+const SMS_OPT_IN = { sms: 'subscribed' };
 const SMS_JOURNEY = `id: text-offers
 version: 1
 description: Two offers by text message, a day apart.
@@ -42,9 +44,10 @@ describe('trust on the local runtime: erasure and SMS opt-out', () => {
     });
 
   it('DELETE /customers/{id}: profile, events and messages gone, journeys stopped, the address never contacted again', async () => {
-    expect((await purchase('erin', 1, { email: 'erin@example.com', phone: '+447700900456' })).status).toBe(
-      202,
-    );
+    expect(
+      (await purchase('erin', 1, { email: 'erin@example.com', phone: '+447700900456', consent: SMS_OPT_IN }))
+        .status,
+    ).toBe(202);
     await time.run(runtime.activity, { until: '2026-03-02T03:00:00Z' });
     // The first-purchase thank-you went out; the journey now waits three days for the next step.
     expect(await inbox(runtime, 'erin@example.com')).toHaveLength(1);
@@ -67,9 +70,15 @@ describe('trust on the local runtime: erasure and SMS opt-out', () => {
 
     // Weeks later, another system sends her address again under a new id: nothing reaches her.
     await time.run(runtime.activity, { until: '2026-03-20T02:00:00Z' });
-    expect((await purchase('erin-2', 1, { email: 'Erin@Example.com', phone: '+447700900456' })).status).toBe(
-      202,
-    );
+    expect(
+      (
+        await purchase('erin-2', 1, {
+          email: 'Erin@Example.com',
+          phone: '+447700900456',
+          consent: SMS_OPT_IN,
+        })
+      ).status,
+    ).toBe(202);
     await time.run(runtime.activity, { until: '2026-04-20T02:00:00Z' });
     expect(await inbox(runtime, 'erin@example.com')).toHaveLength(1);
     expect(await inbox(runtime, 'Erin@Example.com')).toHaveLength(0);
@@ -94,7 +103,7 @@ describe('trust on the local runtime: erasure and SMS opt-out', () => {
   });
 
   it('a STOP reply suppresses the number at once and stops the text journey: the second offer never goes', async () => {
-    await purchase('gus', 1, { email: 'gus@example.com', phone: '+447700900789' });
+    await purchase('gus', 1, { email: 'gus@example.com', phone: '+447700900789', consent: SMS_OPT_IN });
     await time.run(runtime.activity, { until: '2026-04-20T06:00:00Z' });
     expect(runtime.outbox.messages.filter((m) => m.to === '+447700900789')).toHaveLength(1);
     // The outbox page shows it beside the link to the email inbox.

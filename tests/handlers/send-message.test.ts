@@ -288,6 +288,15 @@ describe('send-message: when not to send', () => {
 
 describe('send-message: SMS and the preferred channel', () => {
   const smsCalls = () => sms.commandCalls(SendTextMessageCommand).map((c) => c.args[0].input);
+  // Opted in to marketing SMS: the policy (settings.yaml `consent`) needs it; without, see the last test.
+  const textable = {
+    phone: '+8613800138000',
+    preferredChannel: 'sms' as const,
+    consent: {
+      email: { status: 'subscribed' as const, at: NOW, source: 'default' },
+      sms: { status: 'subscribed' as const, at: NOW, source: 'event:opt-in' },
+    },
+  };
   const offer = (patch: Partial<SendMessageInput> = {}) =>
     task({
       journeyId: 'dormancy-reactivation',
@@ -299,7 +308,7 @@ describe('send-message: SMS and the preferred channel', () => {
     });
 
   it('a customer who prefers SMS gets the offer as a promotional text in their language, with the opt-out line', async () => {
-    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
+    await seedProfile(textable);
     const result = await send(offer());
     expect(result).toMatchObject({ status: 'sent', channel: 'sms', providerMessageId: expect.any(String) });
     expect(sendCalls()).toHaveLength(0);
@@ -316,7 +325,7 @@ describe('send-message: SMS and the preferred channel', () => {
   });
 
   it('a number on End User Messaging’s opt-out list (STOP we never heard of): skipped/suppressed, remembered, never tried again', async () => {
-    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
+    await seedProfile(textable);
     sms.on(SendTextMessageCommand).rejectsOnce(
       new ConflictException({
         $metadata: { httpStatusCode: 400 },
@@ -345,7 +354,7 @@ describe('send-message: SMS and the preferred channel', () => {
 
   it('the same for a profile that trusts ingest’s check of the number: marked suppressed, never texted again', async () => {
     const checked = { sms: suppressionKey('sms', '+8613800138000') };
-    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms', suppressionChecked: checked });
+    await seedProfile({ ...textable, suppressionChecked: checked });
     sms.on(SendTextMessageCommand).rejectsOnce(
       new ConflictException({
         $metadata: { httpStatusCode: 400 },
@@ -363,7 +372,7 @@ describe('send-message: SMS and the preferred channel', () => {
   });
 
   it('SMS throttling: MessageThrottledError, the claim deferred, and a retry texts once', async () => {
-    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
+    await seedProfile(textable);
     sms
       .on(SendTextMessageCommand)
       .rejectsOnce(new ThrottlingException({ $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }))
@@ -379,6 +388,14 @@ describe('send-message: SMS and the preferred channel', () => {
       providerMessageId: 'sms-after-throttle',
     });
     expect(smsCalls()).toHaveLength(2);
+  });
+
+  it('never opted in to SMS (unknown): the same step goes by email; a transactional text still goes', async () => {
+    await seedProfile({ phone: '+8613800138000', preferredChannel: 'sms' });
+    expect(await send(offer())).toMatchObject({ status: 'sent', channel: 'email' });
+    expect(smsCalls()).toHaveLength(0);
+    const notice = offer({ stepId: 'notice', channel: 'sms', category: 'transactional' });
+    expect(await send(notice)).toMatchObject({ status: 'sent', channel: 'sms' });
   });
 
   it('opted out of SMS but not email: the same step goes by email', async () => {

@@ -143,16 +143,24 @@ describe('unsubscribe: POST (and RFC 8058 one-click) opts out', () => {
     });
   });
 
-  it('a second POST is idempotent: same page, no second write', async () => {
+  it('a second POST is idempotent: same page, the same choice on record and in history (only confirmed again)', async () => {
     await seedProfile();
     const h = handler();
     await post(tokenFor(), h);
-    const afterFirst = await storedProfile();
+    const afterFirst = (await storedProfile())!;
     clock.advance(60_000);
     const res = await post(tokenFor(), h);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('您将不会再收到');
-    expect(await storedProfile()).toEqual(afterFirst);
+    // Said again a minute later: an opt-in dated between the two clicks arriving late must not win.
+    const afterSecond = (await storedProfile())!;
+    expect(afterSecond.consent.email).toEqual({
+      ...afterFirst.consent.email,
+      confirmedAt: clock.now().toISOString(),
+    });
+    expect(afterSecond.consentHistory).toEqual(afterFirst.consentHistory);
+    await post(tokenFor(), h);
+    expect(await storedProfile()).toEqual(afterSecond);
   });
 
   it('concurrent POSTs: one write', async () => {

@@ -43,9 +43,15 @@ describe('consent history', () => {
     expect(fresh().consentHistory).toBeUndefined();
   });
 
-  it('the same choice again, or one older than the record, changes nothing and is not history', () => {
+  it('the same choice again, or one older than the record, changes no record and is not history', () => {
     const p = applyConsent(fresh(), { sms: 'unsubscribed' }, day(5), 'a');
-    expect(applyConsent(p, { sms: 'unsubscribed' }, day(6), 'again')).toBe(p);
+    // The same choice later keeps the record's date and source (the evidence) and only notes that it was
+    // said again (see consent-order.property.test.ts: otherwise a late older opt-in would override it).
+    const again = applyConsent(p, { sms: 'unsubscribed' }, day(6), 'again');
+    expect(again.consent.sms).toEqual({ ...p.consent.sms, confirmedAt: day(6) });
+    expect(again.consentHistory).toEqual(p.consentHistory);
+    expect(applyConsent(again, { sms: 'unsubscribed' }, day(6), 'again')).toBe(again);
+    expect(applyConsent(again, { sms: 'subscribed' }, day(5), 'late')).toBe(again);
     expect(applyConsent(p, { sms: 'subscribed' }, day(4), 'late')).toBe(p);
     const once = unsubscribeEmail(p, NOW, 'link');
     expect(unsubscribeEmail(once, NOW, 'link')).toBe(once);
