@@ -15,7 +15,11 @@ function ownKey<T extends z.ZodString>(schema: T) {
 
 const ConsentStatus = z.enum(['subscribed', 'unsubscribed'], expect('"subscribed" or "unsubscribed"'));
 
-/** A consent choice the customer made elsewhere (a sign-up form, a branch, a call centre). */
+/**
+ * A consent choice the customer made elsewhere (a sign-up form, a branch, a call centre), recorded with the
+ * event as its source (`event:<eventId>`) at the event's time. `sms: subscribed` is the explicit opt-in
+ * marketing SMS needs under the default policy (settings.yaml `consent`).
+ */
 export const ConsentUpdate = z.strictObject({
   email: ConsentStatus.optional(),
   sms: ConsentStatus.optional(),

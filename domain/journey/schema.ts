@@ -33,7 +33,9 @@ export const SendStep = z
     category: z
       .enum(['marketing', 'transactional'], expect('"marketing" or "transactional"'))
       .default('marketing')
-      .describe('Marketing messages need consent; transactional ones (receipts, service notices) do not.'),
+      .describe(
+        'Marketing messages need consent as settings.yaml `consent` says (SMS: an explicit opt-in by default); transactional ones (receipts, service notices) do not.',
+      ),
     topic: Slug.describe(
       'What a marketing message is about, one of `topics` in settings.yaml (e.g. offers, events): customers may opt out of each.',
     ).optional(),

@@ -339,6 +339,22 @@ describe('the preference centre', () => {
     expect(res.body).toContain('<input type="checkbox" name="topic:events" checked> 活动邀请');
   });
 
+  it('SMS never agreed to shows unticked; ticking it and saving is the explicit opt-in, recorded from the page', async () => {
+    await seedProfile({ phone: '+8613800138000' });
+    const shown = await invoke(toPreferences(request(GET_FIXTURE, preferencesToken())));
+    expect(shown.body).toContain('<input type="checkbox" name="sms"> 短信');
+    expect(shown.body).toContain('<input type="checkbox" name="email" checked> 电子邮件');
+    const saved = await invoke(
+      toPreferences(request(POST_FIXTURE, preferencesToken()), 'email=on&sms=on&topic%3Aoffers=on'),
+    );
+    expect(saved.body).toContain('<input type="checkbox" name="sms" checked> 短信');
+    expect((await storedProfile())?.consent.sms).toEqual({
+      status: 'subscribed',
+      source: 'preference-centre',
+      at: CLICKED_AT,
+    });
+  });
+
   it('POST saves every box shown: ticked subscribed, unticked unsubscribed; the next marketing SMS and offers stop', async () => {
     await seedProfile({ phone: '+8613800138000' });
     const res = await invoke(
