@@ -55,7 +55,7 @@ th,td{padding:3px 10px;border-bottom:1px solid #eef1f4;text-align:right;white-sp
 .journey-diagram .edge{fill:none;stroke:#6b7885;stroke-width:1.3}.journey-diagram text{font-size:12px;fill:#1d2733}
 .search input{font:inherit;padding:3px 6px;width:18em}.timeline ol,.why ol{padding-left:1.2em}.timeline li,.why li{margin:2px 0}.why li.why-detail{list-style:none;margin-left:1.5em;color:#444}
 .timeline time{color:#6b7885;font-variant-numeric:tabular-nums;margin-right:6px}
-.journey-diagram .counts{fill:#4a5968}.journey-diagram .count{font-weight:700;fill:#1d2733}.journey-diagram .edge-label{font-size:11px;fill:#6b7885}
+.journey-diagram .counts{fill:#4a5968}.journey-diagram .count{font-weight:700;fill:#1d2733}.journey-diagram .edge-label{font-size:11px;fill:#6b7885}.journey-diagram .journey-rule{font-size:12px;fill:#4a5968}
 `;
 
 /** A whole console page: the nav bar (this page marked), then the body. */
