@@ -53,7 +53,9 @@ function explainedLines(e: DecisionExplanation, taken: string): string[] {
         (a) =>
           `"${a.name}" ${armRange(a)}${a.holdout ? ' holdout' : ''}${a.name === taken ? ` ${mark(true)}` : ''}`,
       );
-      return [`bucket ${bucketWords(e.bucket)} of [0, 100): ${arms.join('; ')}`];
+      const line = `bucket ${bucketWords(e.bucket)} of [0, 100): ${arms.join('; ')}`;
+      if (!e.routed) return [line];
+      return [line, `routed to "${e.routed.winner}", the experiment's winner since ${e.routed.since}`];
     }
     default:
       return assertNever(e);
@@ -77,7 +79,7 @@ export function explanationShort(d: Decided): string {
       return paths.length === 0 ? '' : ` [${paths.join('; ')}]`;
     }
     case 'split':
-      return ` [bucket ${bucketWords(e.bucket)}]`;
+      return ` [bucket ${bucketWords(e.bucket)}${e.routed ? `; routed to the winner "${e.routed.winner}"` : ''}]`;
     default:
       return assertNever(e);
   }

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { evaluateExperiments } from '../../domain/experiments/evaluate';
 import type { LifecycleDeps, WorkQueue } from '../../domain/ports';
 import type { RecoveryResult } from '../../domain/recover';
 import { coordinateSweep, type CoordinatorResult, type SweepWork } from '../../domain/sweep';
@@ -41,6 +42,15 @@ export function createSweepHandler(given: SweepHandlerDeps) {
       return result;
     }
     logRecovery(result.recovery, deps);
+    // Only a run that took the lease, so runs overlap rarely; and each writes a whole tally derived from the
+    // one it read, so an overlap may redo work but never counts a decision twice.
+    for (const v of await evaluateExperiments(deps))
+      logger.info('experiment verdict recorded', {
+        journeyId: v.journeyId,
+        stepId: v.stepId,
+        winner: v.winner,
+        reason: v.reason,
+      });
     metrics.addMetric(METRIC.customersQueued, MetricUnit.Count, result.queued);
     if (result.shardsLeft) metrics.addMetric(METRIC.sweepShardsLeft, MetricUnit.Count, result.shardsLeft);
     const { recovery, ...counts } = result;
