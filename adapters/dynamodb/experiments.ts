@@ -63,7 +63,10 @@ export function experimentItems(
       return item && decisionOf(item);
     },
     async *listSplitExposures(journeyId, stepId, { after, through }, pageSize) {
-      for (let shard = 0; shard < shards; shard++) {
+      // Every shard side by side, each read to its end: a run reads the decisions of about one sweep
+      // interval (those whose window passed since the last), so what is held at once stays small.
+      const shardItems = async (shard: number) => {
+        const items: Record<string, unknown>[] = [];
         const pages = paginateQuery(
           { client: doc, pageSize },
           {
@@ -78,17 +81,20 @@ export function experimentItems(
             },
           },
         );
-        for await (const page of pages) {
-          const exposures = (page.Items ?? [])
-            .map((item) => ({
-              customerId: String(item.pk).slice('CUSTOMER#'.length),
-              decisionKey: String(item.sk).slice('DECISION#'.length),
-              at: String(item[DUE_INDEX.sortKey]),
-            }))
-            // BETWEEN includes `after`, which the last evaluation counted.
-            .filter((e) => e.at > after);
-          if (exposures.length > 0) yield exposures;
-        }
+        for await (const page of pages) items.push(...(page.Items ?? []));
+        return items;
+      };
+      const shardsRead = await Promise.all(Array.from({ length: shards }, (_, shard) => shardItems(shard)));
+      for (const items of shardsRead) {
+        const exposures = items
+          .map((item) => ({
+            customerId: String(item.pk).slice('CUSTOMER#'.length),
+            decisionKey: String(item.sk).slice('DECISION#'.length),
+            at: String(item[DUE_INDEX.sortKey]),
+          }))
+          // BETWEEN includes `after`, which the last evaluation counted.
+          .filter((e) => e.at > after);
+        for (let i = 0; i < exposures.length; i += pageSize) yield exposures.slice(i, i + pageSize);
       }
     },
     getExperiment: async (journeyId, stepId) =>
