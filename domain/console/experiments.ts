@@ -1,6 +1,6 @@
 import { assertNever } from '../assert-never';
 import type { Journey } from '../journey/schema';
-import type { DecisionRecord, JourneyEntryRecord } from '../ports';
+import type { DecisionRecord, ExperimentRecord, JourneyEntryRecord } from '../ports';
 import { compareArms, MIN_ARM_CUSTOMERS, type ArmStats } from '../experiments/stats';
 
 export { MIN_ARM_CUSTOMERS };
@@ -17,7 +17,15 @@ export type ConversionFacts = Pick<
   'customerId' | 'journeyId' | 'executionArn' | 'executionName' | 'converted'
 >;
 
+/** What the page reads of a recorded verdict (see domain/experiments/evaluate.ts). */
+export type VerdictFacts = Pick<
+  ExperimentRecord,
+  'journeyId' | 'stepId' | 'winner' | 'decidedAt' | 'reason' | 'onWinner'
+>;
+
 export interface Experiment {
+  /** The verdict the sweeper recorded, when and why: the figures as they were then. */
+  recorded?: Omit<VerdictFacts, 'journeyId' | 'stepId'>;
   journeyId: string;
   stepId: string;
   goal?: { event: string; within: string };
@@ -36,6 +44,7 @@ export function experiments(
   journeys: readonly Journey[],
   decisions: readonly DecisionFacts[],
   entries: readonly ConversionFacts[],
+  verdicts: readonly VerdictFacts[] = [],
 ): Experiment[] {
   const converted = new Set<string>();
   for (const e of entries)
@@ -47,7 +56,7 @@ export function experiments(
     journey.steps.flatMap((step) => {
       switch (step.type) {
         case 'split':
-          return [splitOf(journey, step, decisions, didConvert)];
+          return [withVerdict(splitOf(journey, step, decisions, didConvert), verdicts)];
         case 'send':
         case 'wait':
         case 'wait-for-event':
@@ -92,4 +101,11 @@ function splitOf(
     conversions: a.won.size,
   }));
   return { journeyId: journey.id, stepId: step.id, goal: journey.goal, ...compareArms(counts) };
+}
+
+function withVerdict(x: Experiment, verdicts: readonly VerdictFacts[]): Experiment {
+  const v = verdicts.find((r) => r.journeyId === x.journeyId && r.stepId === x.stepId);
+  if (!v) return x;
+  const { winner, decidedAt, reason, onWinner } = v;
+  return { ...x, recorded: { winner, decidedAt, reason, onWinner } };
 }

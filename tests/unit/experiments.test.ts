@@ -1,6 +1,8 @@
 import { evaluateExperiments } from '../../domain/experiments/evaluate';
 import { experimentVerdict } from '../../domain/experiments/verdict';
 import { explanationLines } from '../../domain/console/explain-words';
+import { experiments } from '../../domain/console/experiments';
+import { renderExperiments } from '../../local/console/experiments';
 import type { CustomerStore } from '../../domain/ports';
 import { stepKey } from '../../domain/step-key';
 import { customersIn, executionOf, experimentJourney, experimentWorld } from '../support/experiments';
@@ -168,5 +170,29 @@ describe('what a routing split costs', () => {
       for (let i = 100; i < 200; i++) await world.enter(`c-${i}`);
       expect(calls).toBe(reads);
     }
+  });
+});
+
+describe('the console shows a recorded verdict', () => {
+  it('on the experiments page: the winner, when, why, and what happens to new entrants', () => {
+    const journey = experimentJourney();
+    const recorded = {
+      journeyId: journey.id,
+      stepId: 'ab',
+      winner: 'offer',
+      decidedAt: '2026-01-16T10:00:00.000Z',
+      reason: '"offer" converted 50.0% (15 of 30) against 6.7% (2 of 30)',
+      onWinner: 'route' as const,
+    };
+    const [x] = experiments([journey], [], [], [recorded]);
+    expect(x?.recorded).toEqual({
+      winner: 'offer',
+      decidedAt: recorded.decidedAt,
+      reason: recorded.reason,
+      onWinner: 'route',
+    });
+    expect(renderExperiments(x ? [x] : [])).toContain(
+      '<p class="verdict">Winner offer, recorded 2026-01-16T10:00:00.000Z: &#34;offer&#34; converted 50.0% (15 of 30) against 6.7% (2 of 30). Since then, new entrants outside the holdout take offer.</p>',
+    );
   });
 });
