@@ -63,21 +63,25 @@ async function evaluateOne(
     if (arm) Object.assign(arm, { customers: a.customers, conversions: a.conversions });
   }
   if (through > after) {
+    let counted = 0;
     for await (const page of store.listSplitExposures(journey.id, step.id, { after, through }, PAGE))
       for (const e of page) {
         const decision = await store.getDecision(e.customerId, e.decisionKey);
         const arm = decision && arms.get(decision.path);
         if (!decision || !arm) continue;
+        counted++;
         arm.customers++;
         if (convertedWithin(decision, await store.listJourneyEntries(e.customerId, journey.id), windowMs))
           arm.conversions++;
       }
-    await store.putExperimentTally({
-      journeyId: journey.id,
-      stepId: step.id,
-      countedThrough: through,
-      arms: [...arms.values()],
-    });
+    // Nothing new counted: the stored tally still says it all (a later run reads from where it counted).
+    if (counted > 0 || !tally)
+      await store.putExperimentTally({
+        journeyId: journey.id,
+        stepId: step.id,
+        countedThrough: through,
+        arms: [...arms.values()],
+      });
   }
   const verdict = experimentVerdict([...arms.values()], step.experiment);
   if (!verdict.winner) return undefined;
