@@ -9,8 +9,10 @@ import type { PacingRecord } from './messages/policy';
 import type { MessageRecord } from './message-record';
 import type { Profile, StageChange, StageChangeCause, SuppressionReason } from './profile/profile';
 import type { CustomerFacts, FactsWanted } from './customer-facts';
+import type { ExperimentRecord, ExperimentTally, SplitExposure } from './experiments/records';
 
 export type { CustomerFacts, FactsWanted };
+export type { ArmFigures, ExperimentRecord, ExperimentTally, SplitExposure } from './experiments/records';
 export {
   IN_DOUBT_REASONS,
   SKIP_REASONS,
@@ -242,6 +244,23 @@ export interface CustomerStore {
   listAllJourneyEntries(customerId: string): Promise<JourneyEntryRecord[]>;
   /** Deletes every item of the customer (profile, events, messages, …); returns how many there were. */
   deleteCustomer(customerId: string): Promise<number>;
+  /** A stored decision, as recordDecision stored it. */
+  getDecision(customerId: string, decisionKey: string): Promise<DecisionRecord | undefined>;
+  /**
+   * The split decisions of one step made after `after` and at or before `through` (ISO times), page by
+   * page, in no particular order: the experiments' evaluation reads each once (see domain/experiments).
+   */
+  listSplitExposures(
+    journeyId: string,
+    stepId: string,
+    range: { after: string; through: string },
+    pageSize: number,
+  ): AsyncIterable<SplitExposure[]>;
+  getExperiment(journeyId: string, stepId: string): Promise<ExperimentRecord | undefined>;
+  /** Stores the verdict unless one exists for the split; returns the stored one either way (the first stands). */
+  recordExperiment(record: ExperimentRecord): Promise<ExperimentRecord>;
+  getExperimentTally(journeyId: string, stepId: string): Promise<ExperimentTally | undefined>;
+  putExperimentTally(tally: ExperimentTally): Promise<void>;
 }
 
 /** A customer using an address (see rememberAddress): by hash only, like suppressions. */

@@ -11,7 +11,8 @@ import type { FunctionName } from '../functions/routes';
  *   PutItem        every put…, write/claim/settle/update…, rememberAddress, recordDecision
  *   BatchWriteItem putJourneyEntries (two items or more, entries and address uses; one is a PutItem)
  *   DeleteItem     releaseEvent, releaseMessage, deleteAwait, forgetAddress, deleteCustomer (erasure)
- *   Query          list… (a customer's journey entries and waits, an address's users), deleteCustomer
+ *   Query          list… (a customer's journey entries and waits, an address's users), deleteCustomer;
+ *                  listSplitExposures (a split's decisions in the due index: the sweep's experiments)
  * Every conditional write is a single-item PutItem (no TransactWriteItems or UpdateItem: the sweep lease
  * too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts); no function may Scan. The
  * hot paths' calls, counted through the real handlers, are checked against these grants

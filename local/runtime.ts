@@ -10,6 +10,7 @@ import { createSesMailer } from '../adapters/email/ses-mailer';
 import { createSmsSender } from '../adapters/sms/end-user-messaging';
 import { createJourneyStarter } from '../adapters/stepfunctions/journey-starter';
 import type { Clock } from '../domain/clock';
+import type { CustomerStore } from '../domain/ports';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import type { RecoveryResult } from '../domain/recover';
 import { Activity } from './activity';
@@ -51,6 +52,11 @@ export interface LocalRuntimeOptions {
   linkSecret?: string;
   /** How often the sweeper runs (as EventBridge Scheduler does on AWS); 0 turns it off. Default 1 hour. */
   sweepEveryMs?: number;
+  /**
+   * Tests only: wraps the store the handlers use (tests/support/pin-arms.ts pins customers' split arms so).
+   * `npm start` never sets it, and the Lambdas' wiring (functions/index.ts) has no such hook.
+   */
+  decorateStore?: (store: CustomerStore) => CustomerStore;
 }
 
 export interface LocalRuntime {
@@ -134,7 +140,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deployment: LocalDeployment = new LocalDeployment(
       workflows,
       {
-        store: localCustomerStore(store.client, tableName),
+        store: (options.decorateStore ?? ((s) => s))(localCustomerStore(store.client, tableName)),
         publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
         starter: (arns) => createJourneyStarter(clients.sfn, arns),
         mailer: createSesMailer(clients.ses, {}),

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-
 import type { CustomerItems } from '../../domain/console/timeline';
 import { tombstoneKey } from '../../domain/erase';
 import type { TombstoneRecord } from '../../domain/ports';
+import { decisionOf } from './experiments';
 import { keys } from './keys';
 import { DUE_INDEX } from './table';
 
@@ -37,7 +38,7 @@ export function customerItemsOf(
       out.events.push(recordOf(event));
     } else if (sk.startsWith('JOURNEY#')) out.journeys.push(recordOf(item));
     else if (sk.startsWith('MESSAGE#')) out.messages.push(recordOf(item));
-    else if (sk.startsWith('DECISION#')) out.decisions.push(recordOf(item));
+    else if (sk.startsWith('DECISION#')) out.decisions.push(decisionOf(item));
     else if (sk.startsWith('AWAIT#')) out.awaits.push(recordOf(item));
     // PACING holds counters for the frequency cap, already told by each message's outcome.
   }

@@ -11,7 +11,6 @@ import { VersionConflictError } from '../../domain/errors';
 import type {
   AwaitRecord,
   CustomerStore,
-  DecisionRecord,
   JourneyEntryRecord,
   MessageRecord,
   StoredEvent,
@@ -25,6 +24,7 @@ import { customersAt } from './address-users';
 import { customerFacts, putItems } from './batch';
 import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
+import { decisionOf, experimentItems, exposureAttributes } from './experiments';
 import { keys } from './keys';
 import { sweepLease } from './sweep-lease';
 import { DUE_INDEX } from './table';
@@ -36,8 +36,10 @@ import { DUE_INDEX } from './table';
  *   pk = SUPPRESSION#<hash>  sk = SUPPRESSION   (an address never to contact again, by hash only)
  *   pk = ADDRESS#<hash>      sk = CUSTOMER#<id>  (who uses an address: a suppression of it marks them)
  *   pk = ERASED#<hash>       sk = ERASED        (when a customer was erased, by hash of the id only)
+ *   pk = EXPERIMENT#<journeyId>#<stepId>  sk = VERDICT | TALLY  (an experiment's verdict, its running counts)
  * The sparse due index holds profiles with a due time and event claims that keep their event, both in
- * the customer's shard DUE#n; claims sort first (CLAIM_DUE), so one query per shard reads both.
+ * the customer's shard DUE#n; claims sort first (CLAIM_DUE), so one query per shard reads both. Split
+ * decisions are indexed there too, apart, under EXPOSED#<journey>#<step>#n by time (see experiments.ts).
  * Only conditional single-item writes are used (no transactions), so dynalite runs it unchanged.
  * No item expires (no TTL): an EVENT# record is what makes a redelivery of any age a duplicate (and a reused
  * id a 409), and ingest accepts events dated back to settings events.earliest, so no age is safe to forget.
@@ -201,6 +203,7 @@ export function createCustomerStore(
     },
     listAddressUsers: (key) => customersAt(client, tableName, key),
     ...dueIndexReads(doc, tableName, dueShards),
+    ...experimentItems(doc, tableName, dueShards),
     ...sweepLease(doc, tableName),
     async getEvent(customerId, eventId) {
       // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record.
@@ -299,16 +302,22 @@ export function createCustomerStore(
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...keys.decision(record.customerId, record.decisionKey), ...record },
+            Item: {
+              ...keys.decision(record.customerId, record.decisionKey),
+              ...record,
+              ...exposureAttributes(record, dueShards),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
         return record;
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
-        const stored = await get<DecisionRecord>(keys.decision(record.customerId, record.decisionKey));
+        const stored = await get<Record<string, unknown>>(
+          keys.decision(record.customerId, record.decisionKey),
+        );
         if (!stored) throw e;
-        return stored;
+        return decisionOf(stored);
       }
     },
     async releaseMessage(customerId, key) {

@@ -9,6 +9,14 @@ export const keys = {
   suppression: (key: string) => ({ pk: `SUPPRESSION#${key}`, sk: 'SUPPRESSION' }),
   address: (key: string, customerId: string) => ({ pk: `ADDRESS#${key}`, sk: `CUSTOMER#${customerId}` }),
   tombstone: (key: string) => ({ pk: `ERASED#${key}`, sk: 'ERASED' }),
+  experiment: (journeyId: string, stepId: string) => ({
+    pk: `EXPERIMENT#${journeyId}#${stepId}`,
+    sk: 'VERDICT',
+  }),
+  experimentTally: (journeyId: string, stepId: string) => ({
+    pk: `EXPERIMENT#${journeyId}#${stepId}`,
+    sk: 'TALLY',
+  }),
   journeyEntry: (customerId: string, journeyId: string, executionName: string) => ({
     pk: `CUSTOMER#${customerId}`,
     sk: `JOURNEY#${journeyId}#${executionName}`,

@@ -2,6 +2,7 @@ import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { shardOf } from '../dynamodb/due-shard';
 import { byteOrder, DueIndex, profileKey } from './due-index';
+import { memoryExperiments } from './experiments';
 import { definedOnly, Items, jsonBytes, listBytes, type StoreMeter } from './items';
 import { VersionConflictError } from '../../domain/errors';
 import type {
@@ -60,6 +61,7 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
   const { meter, dueShards = DEFAULT_SCALE.dueShards } = options;
   const due = new DueIndex(dueShards);
   const claimsDue = new Set<string>();
+  const experiments = memoryExperiments((c, k) => customers.get(c)?.decisions.get(k));
   /** The sweep coordinator's lease item (see takeSweepLease). */
   let sweepLease: { holder?: string; leaseUntil?: string; cursors: SweepCursors } = { cursors: {} };
   const itemsOf = (customerId: string): CustomerItems => {
@@ -290,9 +292,14 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     recordDecision: async (r) => {
       const bytes = wrote(r);
       const decisions = itemsOf(r.customerId).decisions;
-      if (!decisions.has(r.decisionKey)) keep(decisions, r.decisionKey, r, bytes);
+      if (!decisions.has(r.decisionKey)) {
+        keep(decisions, r.decisionKey, r, bytes);
+        experiments.exposed(r);
+      }
       return stored(decisions.get(r.decisionKey)!);
     },
+    getDecision: async (c, k) => readOne(customers.get(c)?.decisions, k),
+    ...experiments.parts,
     releaseMessage: async (c, k) => {
       wrote(undefined);
       const messages = customers.get(c)?.messages;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
 import { ConfigValidationError, formatPath, type Problem } from '../errors';
+import { experimentProblems } from './experiment-checks';
 import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
 import { graphStepsOf } from '../journey/skeleton';
@@ -218,7 +219,11 @@ function loadJourneys(
       takenIds: journeys.map((j) => j.journey.id),
       ...ctx,
     });
-    problems.push(...besideSyntax(parsed.src, references).filter((p) => !faulted.has(p.field)));
+    problems.push(
+      ...besideSyntax(parsed.src, [...references, ...experimentProblems(parsed.src)]).filter(
+        (p) => !faulted.has(p.field),
+      ),
+    );
     // The graph checks need only where steps lead and how long they hold (GraphStep): they run despite
     // faults in other fields, but not after a syntax error among the steps, which changes the graph.
     const steps = mistakenWithin(parsed.src, ['steps']) ? undefined : graphStepsOf(parsed.src.data);

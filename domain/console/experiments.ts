@@ -1,12 +1,11 @@
 import { assertNever } from '../assert-never';
 import type { Journey } from '../journey/schema';
-import type { DecisionRecord, JourneyEntryRecord } from '../ports';
-import { controlOf, MIN_ARM_CUSTOMERS } from '../simulate/experiments';
+import type { DecisionRecord, ExperimentRecord, JourneyEntryRecord } from '../ports';
+import { compareArms, MIN_ARM_CUSTOMERS, type ArmStats } from '../experiments/stats';
 
 export { MIN_ARM_CUSTOMERS };
-
-/** The two-sided 95% normal quantile. */
-const Z = 1.959963984540054;
+export { compareArms, newcombe, verdictOf, wilson } from '../experiments/stats';
+export type { ArmStats, Interval, Verdict } from '../experiments/stats';
 
 /** What the page reads of a stored decision and a journey entry: no address, no name. */
 export type DecisionFacts = Pick<
@@ -18,85 +17,21 @@ export type ConversionFacts = Pick<
   'customerId' | 'journeyId' | 'executionArn' | 'executionName' | 'converted'
 >;
 
-export interface Interval {
-  low: number;
-  high: number;
-}
-
-export type Verdict = 'winner' | 'worse' | 'no difference yet' | 'not enough customers' | 'control';
-
-export interface ArmStats {
-  arm: string;
-  holdout: boolean;
-  customers: number;
-  conversions: number;
-  /** conversions / customers; 0 for an arm no one took yet. */
-  rate: number;
-  /** Rate minus the control's (the holdout, or the first arm), with its 95% interval; absent on the control. */
-  lift?: { estimate: number } & Interval;
-  verdict: Verdict;
-}
+/** What the page reads of a recorded verdict (see domain/experiments/evaluate.ts). */
+export type VerdictFacts = Pick<
+  ExperimentRecord,
+  'journeyId' | 'stepId' | 'winner' | 'decidedAt' | 'reason' | 'onWinner'
+>;
 
 export interface Experiment {
+  /** The verdict the sweeper recorded, when and why: the figures as they were then. */
+  recorded?: Omit<VerdictFacts, 'journeyId' | 'stepId'>;
   journeyId: string;
   stepId: string;
   goal?: { event: string; within: string };
   /** The arm every other is compared with. */
   control: string;
   arms: ArmStats[];
-}
-
-/** Wilson's score interval for a proportion x/n (defined at 0 and n, unlike the normal one). */
-export function wilson(x: number, n: number): Interval {
-  if (n === 0) return { low: 0, high: 1 };
-  const p = x / n;
-  const z2 = Z * Z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (Z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
-
-/**
- * The 95% interval of p1 − p2 by Newcombe's hybrid score method (his method 10, 1998): each rate's Wilson
- * interval combined. Chosen over the normal (Wald) one because it stays inside [−1, 1] and is not of zero
- * width when an arm has no conversion or converts everyone, which early experiments do.
- */
-export function newcombe(x1: number, n1: number, x2: number, n2: number): { estimate: number } & Interval {
-  const p1 = n1 === 0 ? 0 : x1 / n1;
-  const p2 = n2 === 0 ? 0 : x2 / n2;
-  const a = wilson(x1, n1);
-  const b = wilson(x2, n2);
-  const estimate = p1 - p2;
-  return {
-    estimate,
-    low: estimate - Math.hypot(p1 - a.low, b.high - p2),
-    high: estimate + Math.hypot(a.high - p1, p2 - b.low),
-  };
-}
-
-type Count = Pick<ArmStats, 'customers' | 'conversions'>;
-
-/** The verdict on one arm against the control: only when both have MIN_ARM_CUSTOMERS, from the interval. */
-export function verdictOf(arm: Count, control: Count, lift: Interval): Exclude<Verdict, 'control'> {
-  if (Math.min(arm.customers, control.customers) < MIN_ARM_CUSTOMERS) return 'not enough customers';
-  if (lift.low > 0) return 'winner';
-  if (lift.high < 0) return 'worse';
-  return 'no difference yet';
-}
-
-/** Every arm's rate, and each but the control's lift against it and verdict. */
-export function compareArms(counts: readonly (Count & { arm: string; holdout: boolean })[]): {
-  control: string;
-  arms: ArmStats[];
-} {
-  const control = controlOf(counts);
-  const arms = counts.map((a): ArmStats => {
-    const rate = a.customers === 0 ? 0 : a.conversions / a.customers;
-    if (!control || a === control) return { ...a, rate, verdict: 'control' };
-    const lift = newcombe(a.conversions, a.customers, control.conversions, control.customers);
-    return { ...a, rate, lift, verdict: verdictOf(a, control, lift) };
-  });
-  return { control: control?.arm ?? '', arms };
 }
 
 /**
@@ -109,6 +44,7 @@ export function experiments(
   journeys: readonly Journey[],
   decisions: readonly DecisionFacts[],
   entries: readonly ConversionFacts[],
+  verdicts: readonly VerdictFacts[] = [],
 ): Experiment[] {
   const converted = new Set<string>();
   for (const e of entries)
@@ -120,7 +56,7 @@ export function experiments(
     journey.steps.flatMap((step) => {
       switch (step.type) {
         case 'split':
-          return [splitOf(journey, step, decisions, didConvert)];
+          return [withVerdict(splitOf(journey, step, decisions, didConvert), verdicts)];
         case 'send':
         case 'wait':
         case 'wait-for-event':
@@ -165,4 +101,11 @@ function splitOf(
     conversions: a.won.size,
   }));
   return { journeyId: journey.id, stepId: step.id, goal: journey.goal, ...compareArms(counts) };
+}
+
+function withVerdict(x: Experiment, verdicts: readonly VerdictFacts[]): Experiment {
+  const v = verdicts.find((r) => r.journeyId === x.journeyId && r.stepId === x.stepId);
+  if (!v) return x;
+  const { winner, decidedAt, reason, onWinner } = v;
+  return { ...x, recorded: { winner, decidedAt, reason, onWinner } };
 }

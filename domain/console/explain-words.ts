@@ -6,6 +6,7 @@ import {
   type Had,
   type PathExplanation,
 } from '../journey/explain';
+import { wantedWords } from '../journey/condition-words';
 import type { DecisionRecord } from '../ports';
 
 type Decided = Pick<DecisionRecord, 'kind' | 'path' | 'explanation'>;
@@ -15,56 +16,8 @@ const mark = (held: boolean) => (held ? '✓' : '✗');
 /** A split arm's bound, two decimals at most, without the noise of adding fractional percents. */
 const num = (n: number) => String(Number(n.toFixed(2)));
 
-/** A condition's bounds exactly as written: rounding them could show a value on the wrong side. */
-function rangeWords(r: { min?: number | undefined; max?: number | undefined }): string {
-  if (r.min !== undefined && r.max !== undefined) return `${r.min}–${r.max}`;
-  if (r.min !== undefined) return `≥ ${r.min}`;
-  if (r.max !== undefined) return `≤ ${r.max}`;
-  return 'any';
-}
-
-const oneOfWords = (w: string | string[]) => (Array.isArray(w) ? `in ${w.join(', ')}` : `is ${w}`);
-
-const consentWords = (w: string | string[]) => (Array.isArray(w) ? `in ${w.join(', ')}` : w);
-
 const hadWords = (had: Had, quoted = false): string =>
   had === null ? '(none)' : quoted && typeof had === 'string' ? JSON.stringify(had) : String(had);
-
-/** What one check wanted, e.g. `purchaseCount ≥ 2` or `tier in vip, gold`. */
-function wantedWords(c: ConditionCheck): string {
-  switch (c.key) {
-    case 'stage':
-    case 'tier':
-      return `${c.key} ${oneOfWords(c.wanted)}`;
-    case 'firstPurchaseSmall':
-      return `firstPurchaseSmall is ${c.wanted}`;
-    case 'purchaseCount':
-    case 'nps':
-    case 'relationship':
-      return `${c.key} ${rangeWords(c.wanted)}`;
-    case 'attribute': {
-      const { name, equals, min, max } = c.wanted;
-      const eq = equals === undefined ? '' : ` = ${JSON.stringify(equals)}`;
-      const range = min === undefined && max === undefined ? '' : ` ${rangeWords({ min, max })}`;
-      if (!eq && !range) return `attribute ${name} present`;
-      return `attribute ${name}${eq}${eq && range ? ' and' : ''}${range}`;
-    }
-    case 'tag':
-      return `tag ${c.wanted}`;
-    case 'emailConsent':
-      return `email consent ${consentWords(c.wanted)}`;
-    case 'smsConsent':
-      return `sms consent ${consentWords(c.wanted)}`;
-    case 'topic':
-      return `topic ${c.wanted.name} consent ${consentWords(c.wanted.consent)}`;
-    case 'lastEvent':
-      return `last event ${c.wanted}`;
-    case 'mood':
-      return `mood ${c.wanted}`;
-    default:
-      return assertNever(c);
-  }
-}
 
 /** One check in words: `purchaseCount ≥ 2 — had 1 ✗`. */
 export function checkWords(c: ConditionCheck): string {
@@ -100,7 +53,9 @@ function explainedLines(e: DecisionExplanation, taken: string): string[] {
         (a) =>
           `"${a.name}" ${armRange(a)}${a.holdout ? ' holdout' : ''}${a.name === taken ? ` ${mark(true)}` : ''}`,
       );
-      return [`bucket ${bucketWords(e.bucket)} of [0, 100): ${arms.join('; ')}`];
+      const line = `bucket ${bucketWords(e.bucket)} of [0, 100): ${arms.join('; ')}`;
+      if (!e.routed) return [line];
+      return [line, `routed to "${e.routed.winner}", the experiment's winner since ${e.routed.since}`];
     }
     default:
       return assertNever(e);
@@ -124,7 +79,7 @@ export function explanationShort(d: Decided): string {
       return paths.length === 0 ? '' : ` [${paths.join('; ')}]`;
     }
     case 'split':
-      return ` [bucket ${bucketWords(e.bucket)}]`;
+      return ` [bucket ${bucketWords(e.bucket)}${e.routed ? `; routed to the winner "${e.routed.winner}"` : ''}]`;
     default:
       return assertNever(e);
   }

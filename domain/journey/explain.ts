@@ -96,7 +96,14 @@ export interface SplitArm {
  * was taken). A split: the customer's bucket and every arm's range.
  */
 export type DecisionExplanation =
-  { kind: 'branch'; paths: PathExplanation[] } | { kind: 'split'; bucket: number; arms: SplitArm[] };
+  | { kind: 'branch'; paths: PathExplanation[] }
+  | {
+      kind: 'split';
+      bucket: number;
+      arms: SplitArm[];
+      /** The experiment's winner, recorded `since`, took this customer instead of their bucket's arm. */
+      routed?: { winner: string; since: string };
+    };
 
 export const pathHeld = (p: PathExplanation): boolean => p.checks.every((c) => c.held);
 
@@ -104,6 +111,7 @@ export const pathHeld = (p: PathExplanation): boolean => p.checks.every((c) => c
 export function explainSplit(
   paths: readonly { name: string; percent: number; holdout: boolean }[],
   bucket: number,
+  routed?: { winner: string; since: string },
 ): DecisionExplanation {
   let from = 0;
   const arms = paths.map((p) => {
@@ -111,5 +119,5 @@ export function explainSplit(
     from = arm.to;
     return arm;
   });
-  return { kind: 'split', bucket, arms };
+  return { kind: 'split', bucket, arms, ...(routed && { routed }) };
 }

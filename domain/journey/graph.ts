@@ -1,4 +1,5 @@
 import { assertNever } from '../assert-never';
+import { conditionWords } from './condition-words';
 import type { Journey, Step } from './schema';
 import { successors } from './steps';
 
@@ -17,6 +18,9 @@ export function journeyToMermaid(journey: Journey): string {
     }
     if (next.length === 0 && step.type !== 'exit') lines.push(`  ${nodeId(step.id)} --> finish(["end"])`);
   });
+  const rules = journeyRules(journey);
+  // Beside the start, joined by a dotted line: rules of the whole journey, not a step customers pass.
+  if (rules.length > 0) lines.push(`  rules>"${rules.map(escape).join('<br/>')}"]`, '  start -.- rules');
   return `${lines.join('\n')}\n`;
 }
 
@@ -43,6 +47,22 @@ export function entryLabel(journey: Journey): { start: string; where: string } {
   return { start, where };
 }
 
+/** The rules of the whole journey, in words: its goal, its re-entry rule, the experiments its splits run. */
+export function journeyRules(journey: Journey): string[] {
+  const rules: string[] = [];
+  if (journey.goal) rules.push(`goal: ${journey.goal.event} within ${journey.goal.within}`);
+  const r = journey.reEntry;
+  rules.push(`re-entry: ${typeof r === 'string' ? r : `at most every ${r.every}`}`);
+  for (const step of journey.steps) {
+    if (step.type !== 'split' || !step.experiment) continue;
+    const { metric, minSample, onWinner } = step.experiment;
+    rules.push(
+      `experiment ${step.id}: ${metric.event} within ${metric.within}, ${minSample} per arm, winner: ${onWinner === 'route' ? 'gets new entrants' : 'reported'}`,
+    );
+  }
+  return rules;
+}
+
 export const START = '(start)';
 export const FINISH = '(end)';
 
@@ -54,6 +74,8 @@ export interface DiagramNode {
 }
 
 export interface Diagram {
+  /** The journey's rules (journeyRules), drawn beside the steps. */
+  rules: string[];
   nodes: DiagramNode[];
   edges: { from: string; to: string; label?: string }[];
 }
@@ -77,12 +99,15 @@ export function journeyDiagram(journey: Journey): Diagram {
     }
   });
   if (finish) nodes.push({ id: FINISH, label: 'end', type: 'finish' });
-  return { nodes, edges };
+  return { rules: journeyRules(journey), nodes, edges };
 }
 
 function labelled(step: Step, next: string[]): [string, string | undefined][] {
   if (step.type === 'branch')
-    return [...step.paths.map((p) => [p.next, p.name] as [string, string]), [step.default, 'otherwise']];
+    return [
+      ...step.paths.map((p) => [p.next, `${p.name}: ${conditionWords(p.when)}`] as [string, string]),
+      [step.default, 'otherwise'],
+    ];
   if (step.type === 'wait-for-event')
     return [
       [step.onEvent, step.event],
@@ -103,15 +128,18 @@ export function stepLabel(step: Step): string {
       const label =
         step.duration ??
         (u?.holiday
-          ? `until ${u.holiday} ${u.timeOfDay}`
+          ? `until ${[u.holiday].flat().join(' or ')} ${u.timeOfDay}`
           : u?.anniversary
             ? `until ${u.anniversary} ${u.timeOfDay}`
             : `until ${u?.timeOfDay}`);
-      return `${step.id}: wait ${label}`;
+      // The bound: a moment further away than this is not waited for at all.
+      const within = u?.within ? ` within ${u.within} (else no wait)` : '';
+      return `${step.id}: wait ${label}${within}`;
     }
     case 'branch':
+      return `${step.id}: branch`;
     case 'split':
-      return `${step.id}: ${step.type}`;
+      return `${step.id}: ${step.experiment ? 'experiment' : 'split'}`;
     case 'wait-for-event':
       return `${step.id}: wait up to ${step.timeout} for ${step.event}`;
     case 'update':

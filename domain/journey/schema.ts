@@ -101,10 +101,47 @@ export type BranchStep = z.infer<typeof BranchStep>;
 const percentTotal = (paths: readonly { percent: number }[]) =>
   Math.round(paths.reduce((sum, p) => sum + p.percent, 0) * 1e6) / 1e6;
 
+/** Fewer customers per arm than this never get a verdict (MIN_ARM_CUSTOMERS, the console's and simulator's). */
+export const MIN_EXPERIMENT_SAMPLE = 30;
+
+export const Experiment = z
+  .strictObject({
+    metric: z
+      .strictObject({
+        event: z.enum(
+          EVENT_TYPES,
+          expect(`the journey's goal event, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
+        ),
+        within: Duration.default('30d').describe(
+          'A customer converts when the event comes this long at most after the split; counted once it has passed.',
+        ),
+      })
+      .describe("What the experiment measures: the journey's goal event within a window from the split."),
+    minSample: z
+      .number(expect(`a whole number of customers per arm, at least ${MIN_EXPERIMENT_SAMPLE}`))
+      .int(expect(`a whole number of customers per arm, at least ${MIN_EXPERIMENT_SAMPLE}`))
+      .min(
+        MIN_EXPERIMENT_SAMPLE,
+        expect(`at least ${MIN_EXPERIMENT_SAMPLE} customers per arm (fewer give no verdict)`),
+      )
+      .describe('Customers per arm whose window has passed before a verdict is given.'),
+    onWinner: z
+      .enum(['route', 'report'], expect('"route" (send new entrants to the winner) or "report"'))
+      .default('report')
+      .describe(
+        'route: once an arm beats the control significantly, new entrants outside the holdout take it (the holdout keeps its share, to keep measuring); report: only record the verdict.',
+      ),
+  })
+  .describe(
+    'Makes the split an experiment: the sweeper compares each arm with the control and records a verdict.',
+  );
+export type Experiment = z.infer<typeof Experiment>;
+
 export const SplitStep = z
   .strictObject({
     id: StepId,
     type: z.literal('split'),
+    experiment: Experiment.optional(),
     paths: z
       .array(
         z.strictObject({

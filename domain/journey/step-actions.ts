@@ -17,6 +17,8 @@ import {
   recordPath,
   type Decision,
 } from './decision';
+import { routedArm } from '../experiments/verdict';
+import type { VerdictReader } from '../experiments/verdict-cache';
 import { explainSplit } from './explain';
 import { WaitUntil } from './step-inputs';
 import { nextUntil, type ScheduledAt } from './wait-until';
@@ -40,6 +42,8 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     ...base,
     action: z.literal('split'),
     paths: z.array(z.strictObject({ name: z.string(), percent: z.number(), holdout: z.boolean() })).min(1),
+    /** The split runs an experiment that routes new entrants to its winner once one is recorded. */
+    route: z.literal(true).optional(),
   }),
   z.strictObject({
     ...base,
@@ -101,15 +105,31 @@ export function parseJourneyStepInput(data: unknown): JourneyStepInput {
   return result.data;
 }
 
+type StepDeps = { store: CustomerStore; clock: Clock; verdicts?: VerdictReader };
+
+/**
+ * The customer's arm: fixed by their bucket, unless the split routes a recorded winner, which then takes
+ * every new entrant outside the holdout. Recorded once per execution (recordPath), so a customer decided
+ * before the verdict keeps their arm on any retry.
+ */
+async function decideSplit(input: Extract<JourneyStepInput, { action: 'split' }>, deps: StepDeps) {
+  const bucket = splitBucket(input.journeyId, input.stepId, input.customerId);
+  const byBucket = pickSplitPath(input.paths, bucket);
+  const verdicts = deps.verdicts ?? { get: (j: string, s: string) => deps.store.getExperiment(j, s) };
+  const verdict = input.route ? await verdicts.get(input.journeyId, input.stepId) : undefined;
+  const chosen = verdict ? routedArm(byBucket, input.paths, verdict.winner) : byBucket;
+  const routed =
+    verdict && chosen !== byBucket ? { winner: verdict.winner, since: verdict.decidedAt } : undefined;
+  const explanation = explainSplit(input.paths, bucket, routed);
+  return recordPath(input, 'split', { path: chosen.name, holdout: chosen.holdout, explanation }, deps);
+}
+
 /**
  * Decides a branch or a split, or applies an update, for one customer at one step of one execution.
  * A decision is stored the first time and returned as stored on any retry, so a customer never takes
  * two paths at the same step; an update is idempotent by nature (set, add, remove).
  */
-export async function runJourneyStep(
-  input: JourneyStepInput,
-  deps: { store: CustomerStore; clock: Clock },
-): Promise<JourneyStepResult> {
+export async function runJourneyStep(input: JourneyStepInput, deps: StepDeps): Promise<JourneyStepResult> {
   // Needs no profile: a customer erased meanwhile gets nothing recorded, and the journey still goes on.
   if (input.action === 'send-failed') return withDecision(input, await recordSendFailure(input, deps), deps);
   if (input.action === 'deferred') return deferralOf(input, deps);
@@ -118,12 +138,8 @@ export async function runJourneyStep(
   switch (input.action) {
     case 'branch':
       return recordPath(input, 'branch', decideBranch(input.paths, profile), deps);
-    case 'split': {
-      const bucket = splitBucket(input.journeyId, input.stepId, input.customerId);
-      const chosen = pickSplitPath(input.paths, bucket);
-      const explanation = explainSplit(input.paths, bucket);
-      return recordPath(input, 'split', { path: chosen.name, holdout: chosen.holdout, explanation }, deps);
-    }
+    case 'split':
+      return decideSplit(input, deps);
     case 'update': {
       const updated = await applyStepUpdate(input.customerId, input.update, deps);
       return withDecision(input, { updated }, deps);

@@ -8,6 +8,7 @@ import {
   runJourneyStep,
   type JourneyStepResult,
 } from '../../domain/journey/step-actions';
+import { verdictCache } from '../../domain/experiments/verdict-cache';
 import type { CustomerStore } from '../../domain/ports';
 import { countMessage } from '../shared/journey-metrics';
 import { METRIC, type Observability } from '../shared/observability';
@@ -25,11 +26,15 @@ export interface JourneyStepDeps extends Observability, Tracing {
  */
 export function createJourneyStepHandler(deps: JourneyStepDeps) {
   const { logger, metrics } = deps;
+  // Per container: a split routing an experiment's winner reads its verdict once, not per decision.
+  const verdicts = verdictCache(deps.store, deps.clock);
   const handle = async (event: unknown): Promise<JourneyStepResult> => {
     const input = parseJourneyStepInput(event);
     logger.appendKeys({ customerId: input.customerId, journeyId: input.journeyId, stepId: input.stepId });
     const ids = { journeyId: input.journeyId, customerId: input.customerId };
-    const result = await traceIds(deps, 'journey-step', ids, () => runJourneyStep(input, deps));
+    const result = await traceIds(deps, 'journey-step', ids, () =>
+      runJourneyStep(input, { ...deps, verdicts }),
+    );
     // A decision: a branch or split's own, or the one an update or a send's `-failed` task made too.
     if ('path' in result || ('decision' in result && result.decision))
       metrics.addMetric(METRIC.decisions, MetricUnit.Count, 1);

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { evaluateExperiments } from '../../domain/experiments/evaluate';
 import type { LifecycleDeps, WorkQueue } from '../../domain/ports';
 import type { RecoveryResult } from '../../domain/recover';
 import { coordinateSweep, type CoordinatorResult, type SweepWork } from '../../domain/sweep';
@@ -41,6 +42,7 @@ export function createSweepHandler(given: SweepHandlerDeps) {
       return result;
     }
     logRecovery(result.recovery, deps);
+    await recordVerdicts(deps);
     metrics.addMetric(METRIC.customersQueued, MetricUnit.Count, result.queued);
     if (result.shardsLeft) metrics.addMetric(METRIC.sweepShardsLeft, MetricUnit.Count, result.shardsLeft);
     const { recovery, ...counts } = result;
@@ -55,6 +57,26 @@ export function createSweepHandler(given: SweepHandlerDeps) {
     .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
+}
+
+/**
+ * The experiments' evaluation, after the sweep's own work: only a run that took the lease, so runs overlap
+ * rarely, and each writes a whole tally derived from the one it read, so an overlap may redo work but never
+ * counts a decision twice. A failure is logged and left to the next sweep, which counts from the last tally:
+ * the customers this run handed out are not failed with it.
+ */
+async function recordVerdicts(deps: SweepHandlerDeps): Promise<void> {
+  try {
+    for (const v of await evaluateExperiments(deps))
+      deps.logger.info('experiment verdict recorded', {
+        journeyId: v.journeyId,
+        stepId: v.stepId,
+        winner: v.winner,
+        reason: v.reason,
+      });
+  } catch (e) {
+    deps.logger.error('experiment evaluation failed: tried again next sweep', { error: e as Error });
+  }
 }
 
 /** Counts and logs what recovery did: ids only, never the events (they hold personal data). */

@@ -11,6 +11,8 @@ const PAD = 24;
 /** Room on the right for edges that go back up (a loop), on the left for edges that skip a layer. */
 const LOOP_W = 60;
 const SKIP_W = 96;
+/** A line of the journey's rules under the steps. */
+const RULE_H = 20;
 
 /**
  * Layers from the top: each node one below the lowest of the nodes that lead to it, edges that go back up
@@ -79,7 +81,8 @@ export function diagramSvg(d: Diagram, counts: ReadonlyMap<string, StepCounts>, 
   for (const n of d.nodes) (rows[layer.get(n.id) ?? 0] ??= []).push(n);
   const widest = Math.max(1, ...rows.map((r) => r?.length ?? 0));
   const width = PAD * 2 + widest * BOX_W + (widest - 1) * GAP_X + LOOP_W + SKIP_W;
-  const height = PAD * 2 + rows.length * BOX_H + (rows.length - 1) * GAP_Y;
+  const stepsHeight = PAD * 2 + rows.length * BOX_H + (rows.length - 1) * GAP_Y;
+  const height = stepsHeight + d.rules.length * RULE_H;
   const at = new Map<string, { x: number; y: number }>();
   rows.forEach((row = [], i) => {
     const rowW = row.length * BOX_W + (row.length - 1) * GAP_X;
@@ -88,10 +91,14 @@ export function diagramSvg(d: Diagram, counts: ReadonlyMap<string, StepCounts>, 
   });
   const edges = d.edges.map((e, i) => edgePath(e, at.get(e.from), at.get(e.to), i, width));
   const boxes = d.nodes.map((n) => box(n, at.get(n.id) ?? { x: 0, y: 0 }, counts.get(n.id)));
+  // The journey's rules (goal, re-entry, experiments) below the steps: they hold for every step.
+  const rules = d.rules.map(
+    (r, i) => `<text class="journey-rule" x="${PAD}" y="${stepsHeight + i * RULE_H}">${esc(r)}</text>`,
+  );
   return (
     `<svg class="journey-diagram" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
     `<title>${esc(title)}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6b7885"/></marker></defs>` +
-    `${edges.join('')}${boxes.join('')}</svg>`
+    `${edges.join('')}${boxes.join('')}${rules.join('')}</svg>`
   );
 }
 
@@ -138,8 +145,9 @@ function edgePath(
       : kind === 'skip'
         ? [from.x - 4, midFrom - 4, 'end', 14]
         : [to.x + BOX_W + 4, midTo - 4, 'start', 8];
+  // Clipped to fit beside the edge; the whole condition shows on hover.
   const label = e.label
-    ? `<text class="edge-label" x="${lx}" y="${ly}" text-anchor="${anchor}">${esc(clip(e.label, max))}</text>`
+    ? `<text class="edge-label" x="${lx}" y="${ly}" text-anchor="${anchor}"><title>${esc(e.label)}</title>${esc(clip(e.label, max))}</text>`
     : '';
   return `<path class="edge" d="${d}" marker-end="url(#arrow)"/>${label}`;
 }

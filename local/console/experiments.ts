@@ -27,12 +27,24 @@ function experimentTable(x: Experiment): string {
   return (
     `<h2><a href="${esc(journeyHref(x.journeyId))}">${esc(x.journeyId)}</a> · split ${esc(x.stepId)}</h2>` +
     `<p>Goal: ${esc(goal)}. Each arm against ${esc(x.control)}.</p>` +
+    recordedText(x) +
     table(
       `${x.journeyId} / ${x.stepId}`,
       ['arm', 'customers', 'conversions', 'rate', 'lift [95% CI]', 'verdict'],
       rows,
     )
   );
+}
+
+/** The sweeper's verdict, when one was recorded: when, why, and whether new entrants now take the winner. */
+function recordedText(x: Experiment): string {
+  const r = x.recorded;
+  if (!r) return '';
+  const effect =
+    r.onWinner === 'route'
+      ? `Since then, new entrants outside the holdout take ${r.winner}.`
+      : 'Reported only: entrants still take their own arm.';
+  return `<p class="verdict">Winner ${esc(r.winner)}, recorded ${esc(r.decidedAt)}: ${esc(r.reason)}. ${esc(effect)}</p>`;
 }
 
 /** Every split's arms: customers, conversions within the goal window, lift against the control, verdict. */

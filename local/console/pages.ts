@@ -69,7 +69,7 @@ th,td{padding:3px 10px;border-bottom:1px solid #eef1f4;text-align:right;white-sp
 .delivered iframe{width:100%;max-width:760px;height:420px;border:1px solid #d5dbe1;background:#fff}
 .delivered pre{white-space:pre-wrap;overflow-wrap:anywhere;max-width:760px;background:#f4f7fa;padding:8px 12px;border:1px solid #e3e8ed}
 .email-head th,.email-head td,.tasks th,.tasks td{text-align:left;white-space:normal}h4{margin:12px 0 4px;font-size:14px}
-.journey-diagram .counts{fill:#4a5968}.journey-diagram .count{font-weight:700;fill:#1d2733}.journey-diagram .edge-label{font-size:11px;fill:#6b7885}
+.journey-diagram .counts{fill:#4a5968}.journey-diagram .count{font-weight:700;fill:#1d2733}.journey-diagram .edge-label{font-size:11px;fill:#6b7885}.journey-diagram .journey-rule{font-size:12px;fill:#4a5968}
 `;
 
 /** A whole console page: the nav bar (this page marked), then the body. */

@@ -51,9 +51,9 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     title: 'Experiments',
     inNav: true,
     render: async (ctx) => {
-      const { decisions, entries } = await ctx.snapshot();
+      const { decisions, entries, verdicts } = await ctx.snapshot();
       const journeys = ctx.journeys().map(({ journey }) => journey);
-      return renderExperiments(experiments(journeys, decisions, entries));
+      return renderExperiments(experiments(journeys, decisions, entries, verdicts));
     },
   },
   {

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { ConversionFacts, DecisionFacts } from '../../domain/console/experiments';
+import type { ConversionFacts, DecisionFacts, VerdictFacts } from '../../domain/console/experiments';
 import type { JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 
 /** What the console counts a customer by: never an address or a name. */
@@ -27,6 +27,8 @@ export interface StoreSnapshot {
   entries: (EntryFacts & ConversionFacts)[];
   /** Branch and split decisions (the experiments page counts the splits'). */
   decisions: DecisionFacts[];
+  /** The experiments' recorded verdicts (EXPERIMENT#…/VERDICT): absent on a fixture that has none. */
+  verdicts?: VerdictFacts[];
 }
 
 const FIELDS = {
@@ -50,6 +52,9 @@ const FIELDS = {
   '#kind': 'kind',
   '#path': 'path',
   '#holdout': 'holdout',
+  '#winner': 'winner',
+  '#decidedAt': 'decidedAt',
+  '#onWinner': 'onWinner',
 };
 
 /**
@@ -58,18 +63,19 @@ const FIELDS = {
  */
 export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string): Promise<StoreSnapshot> {
   const doc = DynamoDBDocumentClient.from(dynamodb);
-  const out: StoreSnapshot = { customers: [], messages: [], entries: [], decisions: [] };
+  const out: StoreSnapshot = { customers: [], messages: [], entries: [], decisions: [], verdicts: [] };
   const pages = paginateScan(
     { client: doc },
     {
       TableName: tableName,
       ConsistentRead: true,
       FilterExpression:
-        '#sk = :profile OR begins_with(#sk, :message) OR begins_with(#sk, :journey) OR begins_with(#sk, :decision)',
+        '#sk IN (:profile, :verdict) OR begins_with(#sk, :message) OR begins_with(#sk, :journey) OR begins_with(#sk, :decision)',
       ProjectionExpression: Object.keys(FIELDS).join(', '),
       ExpressionAttributeNames: FIELDS,
       ExpressionAttributeValues: {
         ':profile': 'PROFILE',
+        ':verdict': 'VERDICT',
         ':message': 'MESSAGE#',
         ':journey': 'JOURNEY#',
         ':decision': 'DECISION#',
@@ -82,6 +88,7 @@ export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string):
       if (sk === 'PROFILE') out.customers.push(rest as unknown as CustomerCount);
       else if (sk.startsWith('MESSAGE#')) out.messages.push(rest as unknown as MessageFacts);
       else if (sk.startsWith('DECISION#')) out.decisions.push(rest as unknown as DecisionFacts);
+      else if (sk === 'VERDICT') out.verdicts?.push(rest as unknown as VerdictFacts);
       else out.entries.push(rest as unknown as StoreSnapshot['entries'][number]);
     }
   return out;

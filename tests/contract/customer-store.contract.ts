@@ -3,6 +3,7 @@ import { VersionConflictError } from '../../domain/errors';
 import type { CustomerStore, DueWork } from '../../domain/ports';
 import { shardOf } from '../../adapters/dynamodb/due-shard';
 import { idsInOneShard } from '../support/index-worlds';
+import { experimentContract } from './experiments.contract';
 import {
   AT,
   awaiting,
@@ -369,6 +370,7 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
 
     dueIndexContract(() => store);
     sweepLeaseContract(() => store);
+    describe('experiments', () => experimentContract(() => store));
     erasureContract(() => store);
     copiesContract(() => store);
   });

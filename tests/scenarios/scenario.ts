@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { startLocalRuntime } from '../../local/runtime';
 import { installVirtualTime } from '../../local/virtual-time';
 import { WORKFLOWS_DIR, inbox, itemsOf, postEvent } from '../support/local';
+import { pinArms, type PinnedArms } from '../support/pin-arms';
 
 /**
  * Scenarios are written for marketing to read: customers, what they do and when, and exactly what
@@ -22,6 +23,8 @@ export const Scenario = z.strictObject({
    * journey uses: the shipped scenarios' outcomes stay as they are.
    */
   journeys: z.array(z.string()).default([]),
+  /** false: only the scenario's own journeys, for a feature whose figures the shipped journeys would blur. */
+  shippedJourneys: z.boolean().default(true),
   /** How often the sweeper runs (default daily, at the start time of day). */
   sweepEvery: z.enum(['hourly', 'daily']).default('daily'),
   customers: z.record(
@@ -64,6 +67,8 @@ export const Scenario = z.strictObject({
         )
         .default([]),
       complaints: z.array(z.strictObject({ ...Timed, text: z.string().optional() })).default([]),
+      /** The arm the customer takes at a split, by `<journey>/<split step>`, whatever their bucket says. */
+      arms: z.record(z.string().regex(/^[^/]+\/[^/]+$/), z.string()).default({}),
     }),
   ),
   expect: z.strictObject({
@@ -100,11 +105,16 @@ export function loadScenario(name: string): Scenario {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
+const pinsOf = (scenario: Scenario): PinnedArms =>
+  Object.fromEntries(Object.entries(scenario.customers).map(([id, c]) => [id, c.arms]));
+
 /** The shipped workflows, or a copy of them with the scenario's own journeys added. */
-function withJourneys(files: readonly string[]): string {
-  if (files.length === 0) return WORKFLOWS_DIR;
+function withJourneys(files: readonly string[], shipped: boolean): string {
+  if (files.length === 0 && shipped) return WORKFLOWS_DIR;
   const dir = join(mkdtempSync(join(tmpdir(), 'rapport-scenario-')), 'workflows');
   cpSync(WORKFLOWS_DIR, dir, { recursive: true });
+  if (!shipped) rmSync(join(dir, 'journeys'), { recursive: true });
+  mkdirSync(join(dir, 'journeys'), { recursive: true });
   for (const file of files) copyFileSync(join(__dirname, file), join(dir, 'journeys', basename(file)));
   return dir;
 }
@@ -112,9 +122,10 @@ function withJourneys(files: readonly string[]): string {
 export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> {
   const time = installVirtualTime(scenario.start);
   const runtime = await startLocalRuntime({
-    workflowsDir: withJourneys(scenario.journeys),
+    workflowsDir: withJourneys(scenario.journeys, scenario.shippedJourneys),
     clock: time.clock,
     sweepEveryMs: scenario.sweepEvery === 'hourly' ? 3_600_000 : 86_400_000,
+    decorateStore: (store) => pinArms(store, pinsOf(scenario)),
   });
   try {
     const events = Object.entries(scenario.customers)

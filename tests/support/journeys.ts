@@ -8,7 +8,8 @@ type JourneyInput = z.input<typeof Journey>;
  * the schema asks for otherwise. Parsed, so a test journey is held to the same rules as a shipped one.
  */
 export function testJourney(
-  spec: Pick<JourneyInput, 'id' | 'entry' | 'steps'> & Partial<Pick<JourneyInput, 'version' | 'description'>>,
+  spec: Pick<JourneyInput, 'id' | 'entry' | 'steps'> &
+    Partial<Pick<JourneyInput, 'version' | 'description' | 'goal' | 'reEntry'>>,
 ): Journey {
   return Journey.parse({ version: 1, description: 'd', ...spec });
 }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkflows } from '../../domain/config/load';
 import { WORKFLOWS_DIR } from '../support/local';
-import { journey, problemsOf } from '../support/problems';
+import { acceptedWith, journey, problemsOf } from '../support/problems';
 import { SHIPPED_JOURNEY_IDS } from '../support/workflows';
 
 /** Only first-small-purchase, for tests of a lifecycle the other shipped journeys would not fit. */
@@ -289,6 +289,67 @@ steps:
         expect.stringContaining('"1y" (a calendar year: 365 or 366 days) only in reEntry.every'),
       ],
     ]);
+  });
+
+  it('refuses a bad experiment with file, line, field, value and what is expected', () => {
+    const split = (experiment: string, goal = 'goal: { event: purchase, within: 30d }') =>
+      journey(`id: first-small-purchase
+version: 1
+description: d
+entry: { event: purchase }
+${goal}
+steps:
+  - id: ab
+    type: split
+    paths:
+      - { name: a, percent: 50, next: done }
+      - { name: b, percent: 50, next: done }
+    experiment: ${experiment}
+  - { id: done, type: exit }
+`);
+    const fields = (files: Record<string, string>) => {
+      const { problems, dir } = problemsOf(files);
+      const file = `${dir}/journeys/first-small-purchase.yaml`;
+      return problems.map((p) => [p.source === file, p.line, p.field, p.value, p.expected]);
+    };
+    expect(
+      fields(split('{ metric: { event: complaint, within: 60d }, minSample: 10, onWinner: always }')),
+    ).toEqual([
+      [
+        true,
+        12,
+        'steps[0].experiment.metric.event',
+        'complaint',
+        expect.stringContaining(`the journey's goal event, "purchase"`),
+      ],
+      [
+        true,
+        12,
+        'steps[0].experiment.metric.within',
+        '60d',
+        expect.stringContaining("at most the goal's window, 30d"),
+      ],
+      [
+        true,
+        12,
+        'steps[0].experiment.minSample',
+        10,
+        expect.stringContaining('at least 30 customers per arm'),
+      ],
+      [
+        true,
+        12,
+        'steps[0].experiment.onWinner',
+        'always',
+        '"route" (send new entrants to the winner) or "report"',
+      ],
+    ]);
+    expect(fields(split('{ metric: { event: purchase }, minSample: 100 }', ''))).toEqual([
+      [true, 12, 'steps[0].experiment', 'ab', expect.stringContaining('a goal on the journey')],
+    ]);
+    expect(
+      acceptedWith(split('{ metric: { event: purchase, within: 14d }, minSample: 100, onWinner: route }')),
+    ).toEqual([]);
   });
 
   it('checks the lifecycle: a catch-all stage last, nothing after it, and journeys only on known stages', () => {

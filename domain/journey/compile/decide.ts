@@ -28,7 +28,8 @@ export const compileDecision: StepCompiler<BranchStep | SplitStep> = (ctx) => {
         ctx,
         comment,
         step.type,
-        { paths },
+        // Only an experiment that routes its winner has the Task read the verdict: no read for any other split.
+        step.type === 'split' && step.experiment?.onWinner === 'route' ? { paths, route: true } : { paths },
         { ResultPath: decisionPath(step.id), Next: routeStateName(step.id) },
       ),
     ],

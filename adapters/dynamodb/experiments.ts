@@ -1,0 +1,134 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CustomerStore, DecisionRecord, ExperimentRecord, ExperimentTally } from '../../domain/ports';
+import { shardOf } from './due-shard';
+import { keys } from './keys';
+import { DUE_INDEX } from './table';
+
+/**
+ * Where a split decision is indexed: the due index, under a partition of its own per split and shard
+ * (`EXPOSED#<journey>#<step>#<n>`, sorted by the decision's time), which no sweep of due work reads. The
+ * index is reused rather than a second one added so that existing tables (and local data directories)
+ * need no migration; the attribute rides on the decision's own conditional put, so a split decision costs
+ * no extra request. Sharded as due work is, so a campaign's burst of decisions spreads over partitions.
+ */
+const exposurePartition = (journeyId: string, stepId: string, shard: number) =>
+  `EXPOSED#${journeyId}#${stepId}#${shard}`;
+
+/** The index attributes a decision item carries: only a split's, which the experiments read. */
+export function exposureAttributes(record: DecisionRecord, shards: number): Record<string, string> {
+  if (record.kind !== 'split') return {};
+  return {
+    [DUE_INDEX.partitionKey]: exposurePartition(
+      record.journeyId,
+      record.stepId,
+      shardOf(record.customerId, shards),
+    ),
+    [DUE_INDEX.sortKey]: record.at,
+  };
+}
+
+/** A decision as read back: without the index attributes (the time is already its `at`). */
+export function decisionOf(item: Record<string, unknown>): DecisionRecord {
+  const { pk: _pk, sk: _sk, [DUE_INDEX.partitionKey]: _p, [DUE_INDEX.sortKey]: _s, ...rest } = item;
+  return rest as unknown as DecisionRecord;
+}
+
+type ExperimentReads = Pick<
+  CustomerStore,
+  | 'getDecision'
+  | 'listSplitExposures'
+  | 'getExperiment'
+  | 'recordExperiment'
+  | 'getExperimentTally'
+  | 'putExperimentTally'
+>;
+
+/** The store's experiment items (see customer-store.ts for the layout): the sweeper's evaluation and the split's verdict read. */
+export function experimentItems(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  shards: number,
+): ExperimentReads {
+  const get = async (key: Record<string, string>) =>
+    (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, ...rest } = item;
+    return rest as T;
+  };
+  return {
+    async getDecision(customerId, decisionKey) {
+      const item = await get(keys.decision(customerId, decisionKey));
+      return item && decisionOf(item);
+    },
+    async *listSplitExposures(journeyId, stepId, { after, through }, pageSize) {
+      // Every shard side by side, each read to its end: a run reads the decisions of about one sweep
+      // interval (those whose window passed since the last), so what is held at once stays small.
+      const shardItems = async (shard: number) => {
+        const items: Record<string, unknown>[] = [];
+        const pages = paginateQuery(
+          { client: doc, pageSize },
+          {
+            TableName: tableName,
+            IndexName: DUE_INDEX.name,
+            KeyConditionExpression: '#p = :p AND #at BETWEEN :after AND :through',
+            ExpressionAttributeNames: { '#p': DUE_INDEX.partitionKey, '#at': DUE_INDEX.sortKey },
+            ExpressionAttributeValues: {
+              ':p': exposurePartition(journeyId, stepId, shard),
+              ':after': after,
+              ':through': through,
+            },
+          },
+        );
+        for await (const page of pages) items.push(...(page.Items ?? []));
+        return items;
+      };
+      const shardsRead = await Promise.all(Array.from({ length: shards }, (_, shard) => shardItems(shard)));
+      for (const items of shardsRead) {
+        const exposures = items
+          .map((item) => ({
+            customerId: String(item.pk).slice('CUSTOMER#'.length),
+            decisionKey: String(item.sk).slice('DECISION#'.length),
+            at: String(item[DUE_INDEX.sortKey]),
+          }))
+          // BETWEEN includes `after`, which the last evaluation counted.
+          .filter((e) => e.at > after);
+        for (let i = 0; i < exposures.length; i += pageSize) yield exposures.slice(i, i + pageSize);
+      }
+    },
+    getExperiment: async (journeyId, stepId) =>
+      strip<ExperimentRecord>(await get(keys.experiment(journeyId, stepId))),
+    async recordExperiment(record) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.experiment(record.journeyId, record.stepId), ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return record;
+      } catch (e) {
+        const failed =
+          e instanceof ConditionalCheckFailedException ||
+          (e as Error).name === 'ConditionalCheckFailedException';
+        const stored = failed
+          ? strip<ExperimentRecord>(await get(keys.experiment(record.journeyId, record.stepId)))
+          : undefined;
+        if (!stored) throw e;
+        return stored;
+      }
+    },
+    getExperimentTally: async (journeyId, stepId) =>
+      strip<ExperimentTally>(await get(keys.experimentTally(journeyId, stepId))),
+    async putExperimentTally(tally) {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.experimentTally(tally.journeyId, tally.stepId), ...tally },
+        }),
+      );
+    },
+  };
+}
