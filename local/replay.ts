@@ -2,7 +2,7 @@ import { memoryStore } from '../adapters/memory/stores';
 import type { Clock } from '../domain/clock';
 import { InvalidEventError, type Problem } from '../domain/errors';
 import { parseCustomerEvent } from '../domain/events/parse';
-import type { CustomerEvent } from '../domain/events/schema';
+import { isErasure, type CustomerEvent } from '../domain/events/schema';
 import { canonicalTime, DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../domain/events/time';
 import { ingestEvent } from '../domain/ingest';
 import { countsOf } from '../domain/lifecycle/counts';
@@ -152,7 +152,7 @@ async function* validEvents(
         source,
         Number.isNaN(at) ? undefined : { now: new Date(at), window },
       );
-      if (event.type !== 'erase') return event;
+      if (!isErasure(event)) return event;
       rejected.push({
         source,
         field: 'type',

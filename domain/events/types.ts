@@ -1,6 +1,19 @@
+import type { CustomEvent, ErasureRequest, IncomingEvent } from './schema';
+
 /**
  * The event types Rapport understands. Journeys may start on any of them. Apart from the event schemas
  * (./schema.ts) so that a handler that only reads conditions on the latest event type does not build them.
  */
 export const EVENT_TYPES = ['purchase', 'profile', 'feedback', 'complaint'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Tells a declared event from a built-in one (only declared events carry `properties`). */
+export function isCustomEvent(e: IncomingEvent): e is CustomEvent {
+  return 'properties' in e && !(BUILT_IN_TYPES as readonly string[]).includes(e.type);
+}
+const BUILT_IN_TYPES = [...EVENT_TYPES, 'erase'];
+
+/** An erasure request among incoming events (no declared event may be named `erase`). */
+export function isErasure(e: IncomingEvent): e is ErasureRequest {
+  return e.type === 'erase' && !isCustomEvent(e);
+}

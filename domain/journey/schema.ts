@@ -3,10 +3,9 @@ import { Duration } from '../config/duration';
 import { YearlyDuration } from '../config/yearly-duration';
 import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
-import { EVENT_TYPES } from '../events/types';
 import { RESERVED_SUFFIXES } from './compile/names';
 import { AnniversaryName, PROFILE_DATE_NAMES } from './anniversary';
-import { CustomerCondition, OneOrMany, Scalar, WaitUntil } from './step-inputs';
+import { CustomerCondition, EventName, OneOrMany, Scalar, WaitUntil } from './step-inputs';
 
 export { CustomerCondition, WaitUntil } from './step-inputs';
 
@@ -166,10 +165,7 @@ export const WaitForEventStep = z
   .strictObject({
     id: StepId,
     type: z.literal('wait-for-event'),
-    event: z.enum(
-      EVENT_TYPES,
-      expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
-    ),
+    event: EventName,
     timeout: Duration.describe('How long to wait before taking `onTimeout`.'),
     onEvent: Next.describe('Where the customer goes when the event arrives in time.'),
     onTimeout: Next.describe('Where the customer goes when it does not.'),
@@ -220,9 +216,7 @@ export const JourneyEntry = z
   .strictObject({
     stage: Slug.optional().describe('Start when a customer enters this lifecycle stage.'),
     tier: Slug.optional().describe('Start when a customer enters this tier (e.g. vip).'),
-    event: z
-      .enum(EVENT_TYPES, expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`))
-      .or(z.array(z.enum(EVENT_TYPES)).min(1))
+    event: EventName.or(z.array(EventName).min(1))
       .optional()
       .describe('Start when an event of this type (or one of these types) arrives.'),
     date: DateEntry.describe(
@@ -252,10 +246,7 @@ export const Journey = z
     steps: z.array(Step, expect('a list of steps')).min(1, expect('at least one step')),
     goal: z
       .strictObject({
-        event: z.enum(
-          EVENT_TYPES,
-          expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
-        ),
+        event: EventName,
         within: Duration.default('30d').describe(
           'How long after entering a goal event counts as a conversion.',
         ),

@@ -14,6 +14,21 @@ export const Scalar = z.union(
   expect('a text, number or true/false value'),
 );
 export const OneOrMany = Slug.or(z.array(Slug).min(1));
+
+/**
+ * An event type a journey names: a built-in one, or one declared in settings.yaml `customEvents`
+ * (validate checks it is declared: the schema alone cannot know the project's events).
+ */
+export const EventName = z
+  .union(
+    [z.enum(EVENT_TYPES), Slug.describe('An event declared in settings.yaml `customEvents`.')],
+    expect(
+      `an event type: ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}, or one declared in settings.yaml customEvents (kebab-case, e.g. "product-viewed")`,
+    ),
+  )
+  .describe(
+    `${EVENT_TYPES.join(', ')}, or an event declared in settings.yaml \`customEvents\` (e.g. product-viewed).`,
+  );
 const Range = z
   .strictObject({ min: z.number().optional(), max: z.number().optional() })
   .refine((r) => r.min !== undefined || r.max !== undefined, expect('at least one of min and max'));
@@ -43,9 +58,20 @@ export const CustomerCondition = z.strictObject({
       "The customer's consent to a topic from settings.yaml, e.g. { name: events, consent: subscribed }.",
     )
     .optional(),
-  lastEvent: z
-    .enum(EVENT_TYPES)
-    .describe('The type of the latest event received for the customer.')
+  lastEvent: EventName.or(
+    z.strictObject({
+      type: EventName,
+      properties: z
+        .record(z.string(), Scalar)
+        .describe(
+          'Property values the latest event must have (all of them), e.g. { category: shoes }: declared properties that are not personal data.',
+        )
+        .optional(),
+    }),
+  )
+    .describe(
+      'The type of the latest event received for the customer, e.g. purchase; or { type: product-viewed, properties: { category: shoes } }.',
+    )
     .optional(),
   mood: z
     .enum(['happy', 'neutral', 'unhappy'], expect('"happy", "neutral" or "unhappy"'))

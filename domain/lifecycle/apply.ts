@@ -1,5 +1,7 @@
 import { assertNever } from '../assert-never';
+import type { PropertyValue } from '../events/custom';
 import type { CustomerEvent, PurchaseEvent } from '../events/schema';
+import { isCustomEvent } from '../events/types';
 import { applyConsent } from '../profile/consent';
 import { addFeedback, relationshipScore } from '../profile/relationship';
 import { RECENT_EVENT_IDS, type Profile, type StageChange } from '../profile/profile';
@@ -73,6 +75,8 @@ export function applyEvent(
   event: CustomerEvent,
   lifecycle: Lifecycle,
   now: Date,
+  /** A declared event's properties that may be kept on the profile (none personal): see shareableProperties. */
+  shared: Record<string, PropertyValue> = {},
 ): ApplyResult {
   const before = current ?? newProfile(event.customerId, lifecycle, now);
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
@@ -96,21 +100,24 @@ export function applyEvent(
 
   const last = profile.lastEvent;
   if (!last || event.at > last.at || (event.at === last.at && event.eventId > last.eventId)) {
-    profile.lastEvent = { eventId: event.eventId, type: event.type, at: event.at };
+    const properties = Object.keys(shared).length ? { properties: shared } : {};
+    profile.lastEvent = { eventId: event.eventId, type: event.type, at: event.at, ...properties };
   }
-  switch (event.type) {
-    case 'purchase':
-      addPurchase(profile, event, lifecycle);
-      break;
-    case 'profile':
-      break;
-    case 'feedback':
-    case 'complaint':
-      addFeedback(profile, event, lifecycle.care);
-      break;
-    default:
-      return assertNever(event);
-  }
+  // A declared event changes the customer's attributes and lastEvent only: Rapport knows no more of it.
+  if (!isCustomEvent(event))
+    switch (event.type) {
+      case 'purchase':
+        addPurchase(profile, event, lifecycle);
+        break;
+      case 'profile':
+        break;
+      case 'feedback':
+      case 'complaint':
+        addFeedback(profile, event, lifecycle.care);
+        break;
+      default:
+        return assertNever(event);
+    }
   profile.relationship = { score: relationshipScore(profile, lifecycle.care, now), at: now.toISOString() };
 
   const cause = { kind: 'event', eventId: event.eventId, eventType: event.type } as const;

@@ -50,6 +50,8 @@ export const SendMessageInput = z.strictObject({
   topic: z.string().min(1).optional(),
   priority: z.enum(['normal', 'high']).default('normal'),
   survey: z.enum(['nps', 'csat']).optional(),
+  /** The entry event's shareable properties, for `event.*` (journeys that start on a declared event). */
+  event: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   executionId: z.string().min(1),
   // How the task tells the state machine of a deferral: `error` throws SendDeferredError, which the
   // compiled send's Catch takes. Executions compiled before that pass none: their Choice reads the result.
