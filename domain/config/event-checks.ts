@@ -69,20 +69,30 @@ export function journeyEventProblems(src: YamlSource, ctx: EventCheckContext): P
   lastEventProblems(entry?.where, ['entry', 'where'], events, at, known);
   const steps = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
   const sample = entryEventSample(entryEvent, events);
+  // An entry type that is not declared is the one mistake to report: its properties are unknown.
+  const undeclaredEntry = [entryEvent ?? []]
+    .flat()
+    .some((t: unknown) => typeof t === 'string' && isCustomType(t) && !Object.hasOwn(events, t));
   steps.forEach((step, i) => {
     if (step?.type === 'wait-for-event') known(step.event, ['steps', i, 'event']);
     if (step?.type === 'branch' && Array.isArray(step.paths))
       step.paths.forEach((p, k) =>
         lastEventProblems(asRecord(p)?.when, ['steps', i, 'paths', k, 'when'], events, at, known),
       );
-    if (step?.type === 'send' && typeof step.template === 'string')
-      for (const [locale, tpl] of Object.entries(ctx.templates[step.template] ?? {}))
-        for (const p of eventVariableProblems(tpl, ctx.brand, sample))
-          at(
-            ['steps', i, 'template'],
-            step.template,
-            `${eventExpected(p.variable, entryEvent, sample, events)} (workflows/templates/${step.template}/${locale}.yaml, ${p.field}: ${p.snippet})`,
-          );
+    if (step?.type !== 'send' || typeof step.template !== 'string' || undeclaredEntry) return;
+    // One problem per variable and step, at the first place it is read: the same mistake in every
+    // locale and part of the template is one thing to fix.
+    const seen = new Set<string>();
+    for (const [locale, tpl] of Object.entries(ctx.templates[step.template] ?? {}))
+      for (const p of eventVariableProblems(tpl, ctx.brand, sample)) {
+        if (seen.has(p.variable)) continue;
+        seen.add(p.variable);
+        at(
+          ['steps', i, 'template'],
+          step.template,
+          `${eventExpected(p.variable, entryEvent, sample, events)} (workflows/templates/${step.template}/${locale}.yaml, ${p.field}: ${p.snippet})`,
+        );
+      }
   });
   return problems;
 }
@@ -153,7 +163,7 @@ function eventExpected(
   events: CustomEvents,
 ): string {
   if (!sample)
-    return `no "${variable}": event.* is the entry event's properties, and this journey does not start on an event declared in settings.yaml customEvents`;
+    return `no event.*: it is the entry event's properties, and this journey does not start on an event declared in settings.yaml customEvents`;
   const name = variable.split('.')[1] ?? '';
   const types = [entryEvent].flat().filter((t): t is string => typeof t === 'string');
   const personal = types.some((t) => events[t]?.properties[name]?.personal === true);
