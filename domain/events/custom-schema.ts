@@ -22,11 +22,13 @@ export function customEventSchema(events: CustomEvents, name: string): z.ZodType
       }),
     );
     const anyRequired = Object.values(declaration.properties).some((p) => p.required);
+    const names = Object.keys(shape).join(', ');
     const properties = z.strictObject(shape, {
+      // An undeclared property is phrased as any unknown field is (see zodProblems).
       error: (issue) =>
-        issue.input === undefined
-          ? `expected: the event's properties (${Object.keys(shape).join(', ')})`
-          : `expected: an object of properties (${Object.keys(shape).join(', ')})`,
+        issue.code === 'unrecognized_keys'
+          ? undefined
+          : `expected: ${issue.input === undefined ? "the event's properties" : 'an object of properties'} (${names})`,
     });
     schema = z.strictObject({
       ...EVENT_BASE,
