@@ -132,3 +132,18 @@ describe('custom events: journeys that name them', () => {
     ]);
   });
 });
+
+describe('custom events: generated JSON Schemas', () => {
+  it('the journey schema offers the declared events wherever a journey names an event', () => {
+    const text = readFileSync(join(WORKFLOWS_DIR, 'schemas', 'journey.schema.json'), 'utf8');
+    const lists = text.match(/"enum": \[\s*"purchase",[^\]]*\]/g) ?? [];
+    // entry.event (one, or each of several), wait-for-event, goal and lastEvent (both forms).
+    expect(lists.length).toBeGreaterThanOrEqual(5);
+    for (const list of lists)
+      expect(JSON.parse(`{${list}}`)).toEqual({
+        enum: ['purchase', 'profile', 'feedback', 'complaint', 'product-viewed'],
+      });
+    const settings = readFileSync(join(WORKFLOWS_DIR, 'schemas', 'settings.schema.json'), 'utf8');
+    expect(settings).toContain('"customEvents"');
+  });
+});
