@@ -34,14 +34,15 @@ export function entryEventSample(
   const shared = types.map((t) =>
     Object.entries(Object.hasOwn(customEvents, t) ? (customEvents[t]?.properties ?? {}) : {})
       .filter(([, p]) => !p.personal)
-      .map(([name, p]) => [name, sampleValue(p)] as const),
+      .map(([name, p]) => [name, sampleValue(name, p)] as const),
   );
   const [first = [], ...rest] = shared;
   return Object.fromEntries(first.filter(([name]) => rest.every((r) => r.some(([n]) => n === name))));
 }
 
-function sampleValue(p: PropertyDeclaration): string | number | boolean {
-  return { string: 'text', number: 1, boolean: true, date: '2026-01-01T00:00:00Z' }[p.type];
+/** What a preview shows for a property (`[productName]`), and what validate renders with. */
+function sampleValue(name: string, p: PropertyDeclaration): string | number | boolean {
+  return { string: `[${name}]`, number: 1, boolean: true, date: '2026-01-01T00:00:00Z' }[p.type];
 }
 
 /**

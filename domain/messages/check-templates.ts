@@ -95,9 +95,10 @@ export function emptyValues(
   fields: Record<string, unknown>,
   brand: { name: string },
   profile: TemplateProfile,
+  event?: EventProperties,
 ): (RenderProblem & { field: string; variable: string })[] {
   const found = [];
-  for (const [field, context] of Object.entries(templateContexts(brand, profile))) {
+  for (const [field, context] of Object.entries(templateContexts(brand, profile, event))) {
     const text = fields[field];
     if (typeof text !== 'string') continue;
     for (const problem of renderProblems(text, context, { lenientIf: true })) {

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadWorkflows } from '../../domain/config/load';
+import { previewSend, sampleProfile } from '../../domain/messages/preview';
 import { WORKFLOWS_DIR } from '../support/local';
 import { acceptedWith, problemsOf } from '../support/problems';
+import { workflowsWith } from '../support/workflows';
 
 const SETTINGS = readFileSync(join(WORKFLOWS_DIR, 'settings.yaml'), 'utf8');
 const TEMPLATES = join(__dirname, '..', 'scenarios', 'templates', 'browse-reminder');
@@ -145,5 +148,24 @@ describe('custom events: generated JSON Schemas', () => {
       });
     const settings = readFileSync(join(WORKFLOWS_DIR, 'schemas', 'settings.schema.json'), 'utf8');
     expect(settings).toContain('"customEvents"');
+  });
+});
+
+describe('custom events: preview', () => {
+  it('previews a template of a journey that starts on a declared event with each property named', () => {
+    const wf = workflowsWith(withReminder());
+    try {
+      const w = loadWorkflows(wf.dir);
+      const input = previewSend(w, 'browse-reminder', sampleProfile(w, new Date('2027-01-01T00:00:00Z')));
+      // Never the personal searchQuery: no journey execution carries it.
+      expect(input.event).toEqual({
+        productId: '[productId]',
+        productName: '[productName]',
+        category: '[category]',
+        price: 1,
+      });
+    } finally {
+      wf.cleanup();
+    }
   });
 });
