@@ -174,6 +174,34 @@ describe('custom events in ingest: what leaves the event record', () => {
   });
 });
 
+describe('custom events as a goal', () => {
+  it('a declared event ends the journeys that work towards it and counts as their conversion', async () => {
+    const goal = Journey.parse({
+      id: 'look-again',
+      version: 1,
+      description: 'd',
+      entry: { event: 'purchase' },
+      goal: { event: 'product-viewed', within: '7d' },
+      steps: [{ id: 'wait', type: 'wait', duration: '3d' }],
+    });
+    const d = { ...deps(), journeys: [goal] };
+    const purchase = {
+      eventId: 'p-1',
+      type: 'purchase',
+      customerId: 'c-1',
+      at: '2027-05-03T01:00:00Z',
+      amount: 10,
+      currency: 'CNY',
+    };
+    await ingestEvent(parseCustomerEvent(purchase, 'body', checks) as CustomerEvent, d);
+    // After the entry (entered at the clock's now): a goal counts from the entry on.
+    const later = { ...VIEWED, at: '2027-05-03T02:00:10Z' };
+    const viewed = await ingestEvent(parseCustomerEvent(later, 'body', checks) as CustomerEvent, d);
+    expect(viewed.conversions).toEqual(['look-again']);
+    expect(d.starter.stopped).toHaveLength(1);
+  });
+});
+
 describe('custom events at ingest: property', () => {
   const declared = customEvents['product-viewed']!.properties;
   it('a string property is accepted exactly up to its declared length, and refused beyond it', () => {
