@@ -4,25 +4,9 @@ import { Slug } from '../config/ids';
 import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { lineText } from './text';
-import { EVENT_TYPES } from './types';
+import { RESERVED_EVENT_NAMES } from './types';
 
-/**
- * Names a custom event may not take: the built-in types, an erasure request, what the sweeper starts
- * journeys with, and the engagement events Rapport records itself (issue 16): one name, one meaning.
- */
-export const RESERVED_EVENT_NAMES: readonly string[] = [
-  ...EVENT_TYPES,
-  'erase',
-  'timer',
-  'date',
-  'email-delivered',
-  'email-opened',
-  'email-clicked',
-  'email-bounced',
-  'email-complained',
-  'sms-delivered',
-  'sms-failed',
-];
+export { isCustomType, RESERVED_EVENT_NAMES } from './types';
 
 export const PROPERTY_TYPES = ['string', 'number', 'boolean', 'date'] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
@@ -118,11 +102,6 @@ export function shareableProperties(
   return Object.fromEntries(
     Object.entries(event.properties).filter(([name]) => declaration.properties[name]?.personal === false),
   );
-}
-
-/** Whether an event type is one a project declares (not one Rapport knows itself). */
-export function isCustomType(type: string): boolean {
-  return !RESERVED_EVENT_NAMES.includes(type);
 }
 
 /** The zod schema of one declared property's value, as ingest checks it. */

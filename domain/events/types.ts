@@ -17,3 +17,26 @@ const BUILT_IN_TYPES = [...EVENT_TYPES, 'erase'];
 export function isErasure(e: IncomingEvent): e is ErasureRequest {
   return e.type === 'erase' && !isCustomEvent(e);
 }
+
+/**
+ * Names a custom event may not take: the built-in types, an erasure request, what the sweeper starts
+ * journeys with, and the engagement events Rapport records itself (issue 16): one name, one meaning.
+ */
+export const RESERVED_EVENT_NAMES: readonly string[] = [
+  ...EVENT_TYPES,
+  'erase',
+  'timer',
+  'date',
+  'email-delivered',
+  'email-opened',
+  'email-clicked',
+  'email-bounced',
+  'email-complained',
+  'sms-delivered',
+  'sms-failed',
+];
+
+/** Whether an event type is one a project declares (not one Rapport knows itself). */
+export function isCustomType(type: string): boolean {
+  return !RESERVED_EVENT_NAMES.includes(type);
+}

@@ -1,4 +1,5 @@
-import { isCustomType } from '../events/custom';
+// From types.ts, not custom.ts: the compiler and the starters need no declaration schemas.
+import { isCustomType } from '../events/types';
 import type { Journey } from './schema';
 
 /**
