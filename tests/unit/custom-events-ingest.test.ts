@@ -14,6 +14,7 @@ import { Journey } from '../../domain/journey/schema';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
+import { replayLifecycle } from '../../local/replay';
 import { fixture } from '../handlers/support';
 import { WORKFLOWS_DIR } from '../support/local';
 
@@ -171,6 +172,25 @@ describe('custom events in ingest: what leaves the event record', () => {
     expect(viewed({ category: 'bags' })).toBe(false);
     expect(viewed({ category: 'shoes', productId: 'sku-1' })).toBe(false);
     expect(customerMatches({ lastEvent: { type: 'purchase' } }, profile)).toBe(false);
+  });
+});
+
+describe('custom events in an imported history', () => {
+  it('are checked and applied as ingest does: declared ones kept, undeclared ones refused', async () => {
+    const bad = { ...VIEWED, eventId: 'v-2', at: '2027-05-03T03:00:00Z', type: 'cart-left' };
+    const replay = await replayLifecycle([VIEWED, bad], {
+      lifecycle: workflows.lifecycle,
+      asOf: '2027-05-04T00:00:00Z',
+      customEvents,
+    });
+    expect(replay.applied).toBe(1);
+    expect(replay.rejected.map((p) => [p.field, p.value])).toEqual([['type', 'cart-left']]);
+    const profile = await replay.store.getProfile('c-1');
+    expect(profile?.lastEvent?.properties).toEqual({
+      productId: 'sku-881',
+      productName: 'Trail Runner 2',
+      category: 'shoes',
+    });
   });
 });
 
