@@ -46,8 +46,10 @@ describe('custom events: declarations in settings.yaml', () => {
     const line = (s: string) => bad.split('\n').findIndex((l) => l.includes(s)) + 1;
     expect(problems.map(brief)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^\d+:customEvents\.purchase: .* → a name of your own, not one Rapport uses/),
-        expect.stringMatching(/^\d+:customEvents\.email-opened: .* → a name of your own/),
+        expect.stringMatching(
+          /^\d+:customEvents\.purchase: "purchase" → a name of your own, not one Rapport uses/,
+        ),
+        expect.stringMatching(/^\d+:customEvents\.email-opened: "email-opened" → a name of your own/),
         expect.stringMatching(/customEvents\.Form_Sent: .* → an id in lower-case kebab-case/),
         `${line("description: ''")}:customEvents.form-abandoned.description: "" → a sentence saying when this event is sent`,
         `${line('step:')}:customEvents.form-abandoned.properties.step.type: "integer" → "string", "number", "boolean" or "date" (an ISO 8601 instant)`,
