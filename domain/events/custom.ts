@@ -4,9 +4,9 @@ import { Slug } from '../config/ids';
 import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { lineText } from './text';
-import { RESERVED_EVENT_NAMES } from './types';
+import { reservedEventNames } from './types';
 
-export { isCustomType, RESERVED_EVENT_NAMES } from './types';
+export { isCustomType } from './types';
 
 export const PROPERTY_TYPES = ['string', 'number', 'boolean', 'date'] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
@@ -52,11 +52,10 @@ export const PropertyDeclaration = z
   });
 export type PropertyDeclaration = z.infer<typeof PropertyDeclaration>;
 
+const RESERVED = reservedEventNames();
 export const CustomEventName = Slug.refine(
-  (n) => !RESERVED_EVENT_NAMES.includes(n),
-  expect(
-    `a name of your own, not one Rapport uses (${RESERVED_EVENT_NAMES.map((n) => `"${n}"`).join(', ')})`,
-  ),
+  (n) => !RESERVED.includes(n),
+  expect(`a name of your own, not one Rapport uses (${RESERVED.map((n) => `"${n}"`).join(', ')})`),
 );
 
 export const CustomEventDeclaration = z

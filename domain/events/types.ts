@@ -9,21 +9,17 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Tells a declared event from a built-in one (only declared events carry `properties`). */
 export function isCustomEvent(e: IncomingEvent): e is CustomEvent {
-  return 'properties' in e && !(BUILT_IN_TYPES as readonly string[]).includes(e.type);
+  return 'properties' in e && isCustomType(e.type);
 }
-const BUILT_IN_TYPES = [...EVENT_TYPES, 'erase'];
 
 /** An erasure request among incoming events (no declared event may be named `erase`). */
 export function isErasure(e: IncomingEvent): e is ErasureRequest {
   return e.type === 'erase' && !isCustomEvent(e);
 }
 
-/**
- * Names a custom event may not take: the built-in types, an erasure request, what the sweeper starts
- * journeys with, and the engagement events Rapport records itself (issue 16): one name, one meaning.
- */
-export const RESERVED_EVENT_NAMES: readonly string[] = [
-  ...EVENT_TYPES,
+// Literal arrays (no spread): a bundle that does not use them leaves them out (issue 13's byte ceilings).
+/** Names Rapport uses beside the built-in types: an erasure request, the sweeper's triggers, engagement. */
+const OTHER_RESERVED_NAMES: readonly string[] = [
   'erase',
   'timer',
   'date',
@@ -36,7 +32,15 @@ export const RESERVED_EVENT_NAMES: readonly string[] = [
   'sms-failed',
 ];
 
+/**
+ * Names a custom event may not take: the built-in types, an erasure request, what the sweeper starts
+ * journeys with, and the engagement events Rapport records itself (issue 16): one name, one meaning.
+ */
+export function reservedEventNames(): string[] {
+  return [...EVENT_TYPES, ...OTHER_RESERVED_NAMES];
+}
+
 /** Whether an event type is one a project declares (not one Rapport knows itself). */
 export function isCustomType(type: string): boolean {
-  return !RESERVED_EVENT_NAMES.includes(type);
+  return !(EVENT_TYPES as readonly string[]).includes(type) && !OTHER_RESERVED_NAMES.includes(type);
 }

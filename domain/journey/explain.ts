@@ -43,17 +43,17 @@ const TESTS: { [K in Key]-?: (wanted: Wanted<K>, p: Profile) => { had: Had; held
 };
 
 /**
- * A latest event of this type whose properties have these values. What it had reads as the type with
- * the values of the properties tested, e.g. `product-viewed (category: boots)`.
+ * A latest event of this type whose properties have these values. What it had reads as the type and
+ * the values of the properties tested, e.g. `product-viewed, category: boots`.
  */
 function lastEventMatch(w: Exclude<Wanted<'lastEvent'>, string>, p: Profile): { had: Had; held: boolean } {
   const last = p.lastEvent;
-  if (!last) return { had: null, held: false };
   const wanted = Object.entries(w.properties ?? {});
-  const values = wanted.map(([name]) => `${name}: ${String(last.properties?.[name] ?? '(none)')}`);
-  const had = values.length ? `${last.type} (${values.join(', ')})` : last.type;
-  const held = last.type === w.type && wanted.every(([name, v]) => last.properties?.[name] === v);
-  return { had, held };
+  const had = (k: string) => last?.properties?.[k];
+  return {
+    had: last ? [last.type, ...wanted.map(([k]) => `${k}: ${String(had(k) ?? '(none)')}`)].join(', ') : null,
+    held: last?.type === w.type && wanted.every(([k, v]) => had(k) === v),
+  };
 }
 
 /** Every key a condition may test, in the order they are checked and shown. */

@@ -20,15 +20,9 @@ export const OneOrMany = Slug.or(z.array(Slug).min(1));
  * (validate checks it is declared: the schema alone cannot know the project's events).
  */
 export const EventName = z
-  .union(
-    [z.enum(EVENT_TYPES), Slug.describe('An event declared in settings.yaml `customEvents`.')],
-    expect(
-      `an event type: ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}, or one declared in settings.yaml customEvents (kebab-case, e.g. "product-viewed")`,
-    ),
-  )
-  .describe(
-    `${EVENT_TYPES.join(', ')}, or an event declared in settings.yaml \`customEvents\` (e.g. product-viewed).`,
-  );
+  .union([z.enum(EVENT_TYPES), Slug], expect('an event type, e.g. "purchase" or a declared "product-viewed"'))
+  .describe('A built-in event type, or one declared in settings.yaml `customEvents`.');
+
 const Range = z
   .strictObject({ min: z.number().optional(), max: z.number().optional() })
   .refine((r) => r.min !== undefined || r.max !== undefined, expect('at least one of min and max'));
@@ -61,17 +55,10 @@ export const CustomerCondition = z.strictObject({
   lastEvent: EventName.or(
     z.strictObject({
       type: EventName,
-      properties: z
-        .record(z.string(), Scalar)
-        .describe(
-          'Property values the latest event must have (all of them), e.g. { category: shoes }: declared properties that are not personal data.',
-        )
-        .optional(),
+      properties: z.record(z.string(), Scalar).optional(),
     }),
   )
-    .describe(
-      'The type of the latest event received for the customer, e.g. purchase; or { type: product-viewed, properties: { category: shoes } }.',
-    )
+    .describe('The type of the latest event received for the customer, or { type, properties }.')
     .optional(),
   mood: z
     .enum(['happy', 'neutral', 'unhappy'], expect('"happy", "neutral" or "unhappy"'))

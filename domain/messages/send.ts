@@ -2,6 +2,7 @@ import { stepKey } from '../step-key';
 import * as z from 'zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
+import { Scalar } from '../journey/step-inputs';
 import { zodProblems } from '../config/problems';
 import type { Channel } from '../config/ids';
 import type { Settings } from '../config/settings';
@@ -51,7 +52,7 @@ export const SendMessageInput = z.strictObject({
   priority: z.enum(['normal', 'high']).default('normal'),
   survey: z.enum(['nps', 'csat']).optional(),
   /** The entry event's shareable properties, for `event.*` (journeys that start on a declared event). */
-  event: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  event: z.record(z.string(), Scalar).optional(),
   executionId: z.string().min(1),
   // How the task tells the state machine of a deferral: `error` throws SendDeferredError, which the
   // compiled send's Catch takes. Executions compiled before that pass none: their Choice reads the result.

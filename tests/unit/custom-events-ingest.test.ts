@@ -10,6 +10,7 @@ import type { CustomerEvent, IncomingEvent } from '../../domain/events/schema';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../../domain/events/time';
 import { ingestEvent } from '../../domain/ingest';
 import { customerMatches } from '../../domain/journey/conditions';
+import { explainCondition } from '../../domain/journey/explain';
 import { Journey } from '../../domain/journey/schema';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createObservability } from '../../functions/shared/observability';
@@ -172,6 +173,12 @@ describe('custom events in ingest: what leaves the event record', () => {
     expect(viewed({ category: 'bags' })).toBe(false);
     expect(viewed({ category: 'shoes', productId: 'sku-1' })).toBe(false);
     expect(customerMatches({ lastEvent: { type: 'purchase' } }, profile)).toBe(false);
+    // What "why" shows it had: the type and the values of the properties tested.
+    const [check] = explainCondition(
+      { lastEvent: { type: 'product-viewed', properties: { category: 'bags' } } },
+      profile,
+    );
+    expect(check).toMatchObject({ had: 'product-viewed, category: shoes', held: false });
   });
 });
 
