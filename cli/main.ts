@@ -67,6 +67,13 @@ export function run(
           out(
             `  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} step${j.journey.steps.length === 1 ? '' : 's'}`,
           );
+        for (const [name, e] of Object.entries(w.settings.customEvents)) {
+          const props = Object.values(e.properties);
+          const personal = props.filter((p) => p.personal).length;
+          out(
+            `  settings.yaml customEvents: ${name}, ${props.length} propert${props.length === 1 ? 'y' : 'ies'}${personal ? ` (${personal} personal data)` : ''}`,
+          );
+        }
         // Valid, but worth a look: a warning never changes the exit code.
         if (w.warnings.length)
           out(
