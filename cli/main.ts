@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readableDeclarations } from '../domain/config/event-checks';
 import { JSON_SCHEMAS, jsonSchemaText } from '../domain/config/json-schema';
+import { parseYaml } from '../domain/config/source';
 import { createRenderer } from '../domain/messages/render';
 import { smsLength } from '../domain/messages/sms';
 import { newProfile } from '../domain/lifecycle/apply';
@@ -65,6 +67,13 @@ export function run(
           out(
             `  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} step${j.journey.steps.length === 1 ? '' : 's'}`,
           );
+        for (const [name, e] of Object.entries(w.settings.customEvents)) {
+          const props = Object.values(e.properties);
+          const personal = props.filter((p) => p.personal).length;
+          out(
+            `  settings.yaml customEvents: ${name}, ${props.length} propert${props.length === 1 ? 'y' : 'ies'}${personal ? ` (${personal} personal data)` : ''}`,
+          );
+        }
         // Valid, but worth a look: a warning never changes the exit code.
         if (w.warnings.length)
           out(
@@ -102,9 +111,10 @@ export function run(
         const dir = join(workflowsDir(undefined), 'schemas');
         const stale: string[] = [];
         mkdirSync(dir, { recursive: true });
+        const eventNames = declaredEventNames(join(workflowsDir(undefined), 'settings.yaml'));
         for (const [file, schema] of Object.entries(JSON_SCHEMAS)) {
           const path = join(dir, file);
-          const text = jsonSchemaText(schema);
+          const text = jsonSchemaText(schema, file === 'journey.schema.json' ? { eventNames } : {});
           if (args.includes('--check')) {
             if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(path);
           } else {
@@ -169,3 +179,9 @@ export function run(
 
 if (require.main === module)
   void Promise.resolve(run(process.argv.slice(2))).then((code) => (process.exitCode = code));
+
+/** The events settings.yaml declares (those valid as declared), for the journey schema to list. */
+function declaredEventNames(settingsPath: string): string[] {
+  if (!existsSync(settingsPath)) return [];
+  return Object.keys(readableDeclarations(parseYaml(settingsPath, readFileSync(settingsPath, 'utf8')).data));
+}

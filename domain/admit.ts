@@ -1,6 +1,6 @@
 import { customerErasedError, tombstoneKey } from './erase';
 import { fingerprintOf, refuseReuse } from './event-claim';
-import type { IncomingEvent } from './events/schema';
+import { isErasure, type IncomingEvent } from './events/schema';
 import type { CustomerStore } from './ports';
 
 /**
@@ -13,7 +13,7 @@ import type { CustomerStore } from './ports';
  */
 export async function admitEvent(event: IncomingEvent, store: CustomerStore): Promise<'new' | 'duplicate'> {
   // An erasure request is applied whatever was before it; it names no event to compare.
-  if (event.type === 'erase') return 'new';
+  if (isErasure(event)) return 'new';
   const { tombstone, event: stored } = await store.getCustomerFacts(event.customerId, {
     tombstoneKey: tombstoneKey(event.customerId),
     eventId: event.eventId,

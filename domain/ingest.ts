@@ -1,5 +1,6 @@
 import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
+import { shareableProperties } from './events/custom';
 import type { CustomerEvent } from './events/schema';
 import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
 import { customerEntries, noEntriesYet } from './journey/entries';
@@ -126,7 +127,8 @@ function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: ReadFac
       const addresses = addressUses(undefined, current);
       return { profile: current, created: false, addresses, ...changesCausedBy(current, event.eventId) };
     }
-    const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now());
+    const shared = shareableProperties(event, deps.customEvents);
+    const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now(), shared);
     // A new birthday, time zone or stage may move the customer's next date-triggered journey.
     const profile = scheduled(
       checkAddresses(applied.profile, read.addressKeys, read.suppressions ?? []),
@@ -183,7 +185,8 @@ async function handleClaimed(
   // Announced after the profile is stored and before the event is marked done: a takeover announces
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
-  const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile);
+  const shared = shareableProperties(event, deps.customEvents);
+  const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile, shared);
   const { conversions, entered } = await moveJourneys(event, applied, starts, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,

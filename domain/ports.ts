@@ -1,3 +1,4 @@
+import type { CustomEvents } from './events/custom';
 import type { Clock } from './clock';
 import type { Calendar, JourneyInput } from './journey/compile';
 import type { DecisionExplanation } from './journey/explain';
@@ -341,6 +342,8 @@ export interface LifecycleDeps {
   journeys: readonly Journey[];
   calendar: Calendar;
   publisher: LifecyclePublisher;
+  /** settings.yaml `customEvents`: which of a declared event's properties a profile and a journey may keep. */
+  customEvents?: CustomEvents;
 }
 
 export interface RawEmail {

@@ -92,6 +92,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring, queues: Loc
     calendar: spreadOverSweeps(w.calendar, wiring.sweepEveryMs),
     publisher: wiring.publisher,
     journeys: w.journeys.map((j) => j.journey),
+    customEvents: w.settings.customEvents,
   };
 }
 
@@ -109,6 +110,7 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring, queues: Local
       clock,
       ingestQueue: queues.ingest,
       eventTimes: w.settings.events,
+      customEvents: w.settings.customEvents,
     }),
     // Unpaced: locally there is no StartExecution quota to keep under.
     'start-journey': createStartJourneyHandler({

@@ -78,6 +78,7 @@ export async function importHistory(options: ImportOptions): Promise<ImportResul
       lifecycle,
       asOf: options.asOf.toISOString(),
       eventTimes: settings.events,
+      customEvents: settings.customEvents,
       source: options.source,
       onProgress: ({ events, at }) => options.onProgress?.({ phase: 'replay', count: events, at }),
     });

@@ -1,8 +1,9 @@
 import { memoryStore } from '../adapters/memory/stores';
 import type { Clock } from '../domain/clock';
 import { InvalidEventError, type Problem } from '../domain/errors';
+import type { CustomEvents } from '../domain/events/custom';
 import { parseCustomerEvent } from '../domain/events/parse';
-import type { CustomerEvent } from '../domain/events/schema';
+import { isErasure, type CustomerEvent } from '../domain/events/schema';
 import { canonicalTime, DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../domain/events/time';
 import { ingestEvent } from '../domain/ingest';
 import { countsOf } from '../domain/lifecycle/counts';
@@ -19,6 +20,8 @@ export interface ReplayOptions {
   asOf: string;
   /** settings.yaml `events`: each event is checked as if posted at its own time, as the API checks it. */
   eventTimes?: EventTimeWindow;
+  /** settings.yaml `customEvents`: a history may hold declared events too, checked as the API checks them. */
+  customEvents?: CustomEvents;
   /** How often the sweep runs, on a grid from the epoch: hourly by default, as EventBridge Scheduler does. */
   sweepEveryMs?: number;
   /** Names the input in problems, e.g. a file path. */
@@ -83,6 +86,7 @@ export async function replayLifecycle(
     journeys: [],
     calendar: NO_CALENDAR,
     publisher: { publish: async () => undefined },
+    ...(options.customEvents ? { customEvents: options.customEvents } : {}),
   };
   const every = options.sweepEveryMs ?? HOUR_MS;
   const asOf = Date.parse(options.asOf);
@@ -150,9 +154,11 @@ async function* validEvents(
       const event = parseCustomerEvent(
         data,
         source,
-        Number.isNaN(at) ? undefined : { now: new Date(at), window },
+        Number.isNaN(at)
+          ? undefined
+          : { now: new Date(at), window, customEvents: options.customEvents ?? {} },
       );
-      if (event.type !== 'erase') return event;
+      if (!isErasure(event)) return event;
       rejected.push({
         source,
         field: 'type',

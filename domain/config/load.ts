@@ -7,6 +7,7 @@ import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
 import { graphStepsOf } from '../journey/skeleton';
 import { durationSeconds } from './duration';
+import { journeyEventProblems, readableDeclarations, type EventCheckContext } from './event-checks';
 import {
   asRecord,
   goalDeadPathWarnings,
@@ -136,6 +137,8 @@ export function loadWorkflows(dir: string): Workflows {
     marketingPauseSeconds: durationSeconds(lifecycle?.value?.care.pauseMarketing ?? '30d'),
     stages: lifecycle?.value?.stages ?? [],
     futureSkewSeconds: durationSeconds(settings?.value?.events.maxFutureSkew ?? '1d'),
+    customEvents: settings && (settings.value?.customEvents ?? readableDeclarations(settings.src.data)),
+    brand,
   });
 
   if (problems.length || !settings?.value || !lifecycle?.value) {
@@ -205,7 +208,8 @@ function loadJourneys(
   problems: Problem[],
   warnings: Problem[],
   ctx: Omit<Parameters<typeof journeyReferenceProblems>[1], 'expectedId' | 'takenIds'> &
-    GoalDeadPathContext & { calendar: Calendar },
+    GoalDeadPathContext &
+    Omit<EventCheckContext, 'templates'> & { calendar: Calendar },
 ): LoadedJourney[] {
   const journeys: LoadedJourney[] = [];
   for (const name of listDir(journeysDir).filter((n) => n.endsWith('.yaml'))) {
@@ -224,6 +228,8 @@ function loadJourneys(
         (p) => !faulted.has(p.field),
       ),
     );
+    const events = journeyEventProblems(parsed.src, ctx);
+    problems.push(...besideSyntax(parsed.src, events).filter((p) => !faulted.has(p.field)));
     // The graph checks need only where steps lead and how long they hold (GraphStep): they run despite
     // faults in other fields, but not after a syntax error among the steps, which changes the graph.
     const steps = mistakenWithin(parsed.src, ['steps']) ? undefined : graphStepsOf(parsed.src.data);

@@ -53,7 +53,8 @@ export function zodProblems(
       for (const path of paths) {
         if (where.keep && !where.keep(path)) continue;
         const pos = where.locate?.(path);
-        const value = valueAt(data, path);
+        // A refused key (a record's): the key is what was written wrong, not the value under it.
+        const value = issue.code === 'invalid_key' ? path.at(-1) : valueAt(data, path);
         problems.push({
           source: where.source,
           line: pos?.line,

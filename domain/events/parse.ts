@@ -1,5 +1,7 @@
 import { zodProblems } from '../config/problems';
-import { InvalidEventError } from '../errors';
+import { InvalidEventError, type Problem } from '../errors';
+import type { CustomEvents } from './custom';
+import { customEventSchema, knownTypesText, personalField, withoutPersonalValue } from './custom-schema';
 import { depthProblem, reservedKeyProblems } from './limits';
 import { IncomingEvent } from './schema';
 import { EventTime, eventTimeProblem, type EventTimeWindow } from './time';
@@ -8,6 +10,8 @@ import { EventTime, eventTimeProblem, type EventTimeWindow } from './time';
 export interface EventChecks {
   now: Date;
   window: EventTimeWindow;
+  /** settings.yaml `customEvents`: the types beside the built-in ones, and what each carries. */
+  customEvents?: CustomEvents;
 }
 
 /** Validates a customer event from any source, reporting every problem with its field and expected value. */
@@ -26,17 +30,27 @@ export function parseCustomerEvent(data: unknown, source: string, checks?: Event
   const tooDeep = depthProblem(data);
   if (tooDeep) throw new InvalidEventError('Invalid event', [{ ...tooDeep, source }]);
   const reserved = reservedKeyProblems(data).map((p) => ({ ...p, source }));
-  const result = IncomingEvent.safeParse(data);
+  const type = (data as { type?: unknown }).type;
+  const declared = typeof type === 'string' ? customEventSchema(checks?.customEvents ?? {}, type) : undefined;
+  const result = (declared ?? IncomingEvent).safeParse(data);
   const listed = new Set(reserved.map((p) => p.field));
   const problems = [
     ...reserved,
-    ...(result.success ? [] : zodProblems(result.error, data, { source })).filter(
-      (p) => !listed.has(p.field),
-    ),
+    ...(result.success ? [] : zodProblems(result.error, data, { source }))
+      .filter((p) => !listed.has(p.field))
+      .map((p) => typeProblem(p, checks?.customEvents))
+      .map((p) => (personalField(checks?.customEvents, type, p.field) ? withoutPersonalValue(p) : p)),
   ];
   const at = result.success ? result.data.at : EventTime.safeParse((data as { at?: unknown }).at).data;
   const outside = at && checks ? eventTimeProblem(at, checks.now, checks.window) : undefined;
   if (outside) problems.push({ ...outside, source, value: (data as { at?: unknown }).at });
   if (!result.success || problems.length) throw new InvalidEventError('Invalid event', problems);
-  return result.data;
+  return result.data as IncomingEvent;
+}
+
+/** An unknown type is told every type there is, the declared ones included. */
+function typeProblem(p: Problem, customEvents: CustomEvents | undefined): Problem {
+  return p.field === 'type' && p.expected.startsWith('an event type,')
+    ? { ...p, expected: knownTypesText(customEvents) }
+    : p;
 }

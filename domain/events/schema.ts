@@ -4,9 +4,10 @@ import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { freeText, lineText, personName } from './text';
 import { EventTime } from './time';
+import type { CustomEvent as CustomEventFields } from './custom';
 import { EVENT_TYPES } from './types';
 
-export { EVENT_TYPES, type EventType } from './types';
+export { EVENT_TYPES, isCustomEvent, isErasure, type EventType } from './types';
 
 /** A key the customer's data is stored under: never a built-in object property such as `constructor`. */
 function ownKey<T extends z.ZodString>(schema: T) {
@@ -59,7 +60,8 @@ export const CustomerAttributes = z.strictObject({
 });
 export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 
-const base = {
+/** The fields every event has, the built-in ones and those declared in settings.yaml `customEvents`. */
+export const EVENT_BASE = {
   eventId: lineText(
     'a unique event id (text, 1–128 characters) chosen by the sender, e.g. "order-123"',
     128,
@@ -74,7 +76,7 @@ const base = {
 };
 
 export const PurchaseEvent = z.strictObject({
-  ...base,
+  ...EVENT_BASE,
   type: z.literal('purchase'),
   amount: storableNumber('the purchase amount as a number, e.g. 19.9').refine(
     (n) => n >= 0,
@@ -86,7 +88,7 @@ export const PurchaseEvent = z.strictObject({
 export type PurchaseEvent = z.infer<typeof PurchaseEvent>;
 
 /** Updates the customer's attributes without any business event. */
-export const ProfileEvent = z.strictObject({ ...base, type: z.literal('profile') });
+export const ProfileEvent = z.strictObject({ ...EVENT_BASE, type: z.literal('profile') });
 export type ProfileEvent = z.infer<typeof ProfileEvent>;
 
 export const SENTIMENTS = ['positive', 'neutral', 'mixed', 'negative'] as const;
@@ -104,7 +106,7 @@ export const SCORE_RANGE = { nps: [0, 10], csat: [1, 5] } as const;
 
 export const FeedbackEvent = z
   .strictObject({
-    ...base,
+    ...EVENT_BASE,
     type: z.literal('feedback'),
     survey: z.enum(['nps', 'csat'], expect('"nps" (0–10) or "csat" (1–5)')),
     score: z.number(expect('a whole-number score')).int(expect('a whole-number score')),
@@ -124,7 +126,7 @@ export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
 
 /** A complaint, from any channel (service desk, branch, social media), with what the customer said. */
 export const ComplaintEvent = z.strictObject({
-  ...base,
+  ...EVENT_BASE,
   type: z.literal('complaint'),
   text: FreeText.optional(),
   sentiment: Sentiment.optional(),
@@ -138,16 +140,20 @@ export const CustomerEvent = z.discriminatedUnion(
     error: `expected: an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`,
   },
 );
-export type CustomerEvent = z.infer<typeof CustomerEvent>;
+/** An event of a type declared in settings.yaml `customEvents` (checked by ./custom-schema.ts). */
+export type CustomEvent = CustomEventFields & { customer?: CustomerAttributes };
+/** A built-in event: the types Rapport itself knows what to do with. */
+export type BuiltInEvent = z.infer<typeof CustomerEvent>;
+export type CustomerEvent = BuiltInEvent | CustomEvent;
 
 /**
  * A request to forget a customer (the right to erasure), as an event: the same as `DELETE /customers/{id}`.
  * Not a CustomerEvent: it starts no journey and changes no profile; it removes them.
  */
 export const ErasureRequest = z.strictObject({
-  eventId: base.eventId,
-  customerId: base.customerId,
-  at: base.at,
+  eventId: EVENT_BASE.eventId,
+  customerId: EVENT_BASE.customerId,
+  at: EVENT_BASE.at,
   type: z.literal('erase'),
 });
 export type ErasureRequest = z.infer<typeof ErasureRequest>;
@@ -160,4 +166,4 @@ export const IncomingEvent = z.discriminatedUnion(
     error: `expected: an event type, one of ${[...EVENT_TYPES, 'erase'].map((t) => `"${t}"`).join(', ')}`,
   },
 );
-export type IncomingEvent = z.infer<typeof IncomingEvent>;
+export type IncomingEvent = z.infer<typeof IncomingEvent> | CustomEvent;

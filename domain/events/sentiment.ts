@@ -1,5 +1,5 @@
 import type { SentimentClassifier } from '../ports';
-import type { IncomingEvent } from './schema';
+import { isCustomEvent, type IncomingEvent } from './schema';
 
 /** Chinese when the text has Han characters; English otherwise (the two languages Rapport ships). */
 export function languageOf(text: string): 'en' | 'zh' {
@@ -14,7 +14,7 @@ export async function withSentiment(
   event: IncomingEvent,
   classifier: SentimentClassifier,
 ): Promise<IncomingEvent> {
-  if (event.type !== 'feedback' && event.type !== 'complaint') return event;
+  if (isCustomEvent(event) || (event.type !== 'feedback' && event.type !== 'complaint')) return event;
   if (event.sentiment) return event;
   const text = event.type === 'feedback' ? event.comment : event.text;
   if (!text) return event;

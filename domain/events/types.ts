@@ -1,6 +1,46 @@
+import type { CustomEvent, ErasureRequest, IncomingEvent } from './schema';
+
 /**
  * The event types Rapport understands. Journeys may start on any of them. Apart from the event schemas
  * (./schema.ts) so that a handler that only reads conditions on the latest event type does not build them.
  */
 export const EVENT_TYPES = ['purchase', 'profile', 'feedback', 'complaint'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Tells a declared event from a built-in one (only declared events carry `properties`). */
+export function isCustomEvent(e: IncomingEvent): e is CustomEvent {
+  return 'properties' in e && isCustomType(e.type);
+}
+
+/** An erasure request among incoming events (no declared event may be named `erase`). */
+export function isErasure(e: IncomingEvent): e is ErasureRequest {
+  return e.type === 'erase' && !isCustomEvent(e);
+}
+
+// Literal arrays (no spread): a bundle that does not use them leaves them out (issue 13's byte ceilings).
+/** Names Rapport uses beside the built-in types: an erasure request, the sweeper's triggers, engagement. */
+const OTHER_RESERVED_NAMES: readonly string[] = [
+  'erase',
+  'timer',
+  'date',
+  'email-delivered',
+  'email-opened',
+  'email-clicked',
+  'email-bounced',
+  'email-complained',
+  'sms-delivered',
+  'sms-failed',
+];
+
+/**
+ * Names a custom event may not take: the built-in types, an erasure request, what the sweeper starts
+ * journeys with, and the engagement events Rapport records itself (issue 16): one name, one meaning.
+ */
+export function reservedEventNames(): string[] {
+  return [...EVENT_TYPES, ...OTHER_RESERVED_NAMES];
+}
+
+/** Whether an event type is one a project declares (not one Rapport knows itself). */
+export function isCustomType(type: string): boolean {
+  return !(EVENT_TYPES as readonly string[]).includes(type) && !OTHER_RESERVED_NAMES.includes(type);
+}

@@ -51,7 +51,7 @@ export function wantedWords(c: WantedCheck): string {
     case 'topic':
       return `topic ${c.wanted.name} consent ${consentWords(c.wanted.consent)}`;
     case 'lastEvent':
-      return `last event ${c.wanted}`;
+      return `last event ${lastEventWords(c.wanted)}`;
     case 'mood':
       return `mood ${c.wanted}`;
     default:
@@ -67,4 +67,11 @@ export function conditionWords(c: CustomerCondition): string {
     if (wanted !== undefined) parts.push(wantedWords({ key, wanted } as WantedCheck));
   }
   return parts.length === 0 ? 'always' : parts.join(' and ');
+}
+
+/** `product-viewed` or `product-viewed with category: shoes` (the property form of a lastEvent condition). */
+function lastEventWords(w: Extract<WantedCheck, { key: 'lastEvent' }>['wanted']): string {
+  if (typeof w === 'string') return w;
+  const props = Object.entries(w.properties ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return props.length ? `${w.type} with ${props.join(', ')}` : w.type;
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { PropertyValue } from '../events/custom';
 import type { CustomerEvent } from '../events/schema';
+import { entersOnCustomEvent } from './event-input';
 import type { Profile, StageChange } from '../profile/profile';
 import type { JourneyInput } from './compile';
 import { customerMatches } from './conditions';
@@ -29,6 +31,8 @@ export function journeysToStart(
   event: Trigger,
   changes: { stageChanges: readonly StageChange[]; tierChanges: readonly StageChange[] },
   profile: Profile,
+  /** The trigger's properties an execution may carry (see shareableProperties). */
+  properties: Record<string, PropertyValue> = {},
 ): JourneyStart[] {
   const starts: JourneyStart[] = [];
   for (const journey of journeys) {
@@ -58,6 +62,8 @@ export function journeysToStart(
           ...(stageEntered && entry.stage !== undefined ? { stage: stageEntered.to } : {}),
           ...(stageEntered && entry.tier !== undefined ? { tier: stageEntered.to } : {}),
         },
+        // Always present for such a journey: its send states read `$.event` (see compile/send.ts).
+        ...(entersOnCustomEvent(journey) ? { event: properties } : {}),
       },
     });
   }

@@ -39,11 +39,25 @@ const TESTS: { [K in Key]-?: (wanted: Wanted<K>, p: Profile) => { had: Had; held
   emailConsent: (w, p) => consentIs(w, channelConsent(p, 'email')),
   smsConsent: (w, p) => consentIs(w, channelConsent(p, 'sms')),
   topic: (w, p) => consentIs(w.consent, topicConsent(p, w.name)),
-  lastEvent: (w, p) => same(w, p.lastEvent?.type ?? null),
+  lastEvent: (w, p) => (typeof w === 'string' ? same(w, p.lastEvent?.type ?? null) : lastEventMatch(w, p)),
   mood: (w, p) => same(w, p.mood?.value ?? 'neutral'),
   nps: (w, p) => ({ had: p.feedback?.nps?.score ?? null, held: inRange(w, p.feedback?.nps?.score) }),
   relationship: (w, p) => ({ had: p.relationship?.score ?? null, held: inRange(w, p.relationship?.score) }),
 };
+
+/**
+ * A latest event of this type whose properties have these values. What it had reads as the type and
+ * the values of the properties tested, e.g. `product-viewed, category: boots`.
+ */
+function lastEventMatch(w: Exclude<Wanted<'lastEvent'>, string>, p: Profile): { had: Had; held: boolean } {
+  const last = p.lastEvent;
+  const wanted = Object.entries(w.properties ?? {});
+  const had = (k: string) => last?.properties?.[k];
+  return {
+    had: last ? [last.type, ...wanted.map(([k]) => `${k}: ${String(had(k) ?? '(none)')}`)].join(', ') : null,
+    held: last?.type === w.type && wanted.every(([k, v]) => had(k) === v),
+  };
+}
 
 /** Every key a condition may test, in the order they are checked and shown. */
 export const CONDITION_KEYS = Object.keys(TESTS) as Key[];

@@ -3,10 +3,9 @@ import { Duration } from '../config/duration';
 import { YearlyDuration } from '../config/yearly-duration';
 import { Slug, TimeOfDay } from '../config/ids';
 import { expect } from '../config/problems';
-import { EVENT_TYPES } from '../events/types';
 import { RESERVED_SUFFIXES } from './compile/names';
 import { AnniversaryName, PROFILE_DATE_NAMES } from './anniversary';
-import { CustomerCondition, OneOrMany, Scalar, WaitUntil } from './step-inputs';
+import { CustomerCondition, EventName, OneOrMany, Scalar, WaitUntil } from './step-inputs';
 
 export { CustomerCondition, WaitUntil } from './step-inputs';
 
@@ -108,9 +107,8 @@ export const Experiment = z
   .strictObject({
     metric: z
       .strictObject({
-        event: z.enum(
-          EVENT_TYPES,
-          expect(`the journey's goal event, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
+        event: EventName.describe(
+          "The journey's goal event: a built-in type or one declared in customEvents.",
         ),
         within: Duration.default('30d').describe(
           'A customer converts when the event comes this long at most after the split; counted once it has passed.',
@@ -205,10 +203,7 @@ export const WaitForEventStep = z
   .strictObject({
     id: StepId,
     type: z.literal('wait-for-event'),
-    event: z.enum(
-      EVENT_TYPES,
-      expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
-    ),
+    event: EventName,
     timeout: Duration.describe('How long to wait before taking `onTimeout`.'),
     onEvent: Next.describe('Where the customer goes when the event arrives in time.'),
     onTimeout: Next.describe('Where the customer goes when it does not.'),
@@ -259,9 +254,7 @@ export const JourneyEntry = z
   .strictObject({
     stage: Slug.optional().describe('Start when a customer enters this lifecycle stage.'),
     tier: Slug.optional().describe('Start when a customer enters this tier (e.g. vip).'),
-    event: z
-      .enum(EVENT_TYPES, expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`))
-      .or(z.array(z.enum(EVENT_TYPES)).min(1))
+    event: EventName.or(z.array(EventName).min(1))
       .optional()
       .describe('Start when an event of this type (or one of these types) arrives.'),
     date: DateEntry.describe(
@@ -291,10 +284,7 @@ export const Journey = z
     steps: z.array(Step, expect('a list of steps')).min(1, expect('at least one step')),
     goal: z
       .strictObject({
-        event: z.enum(
-          EVENT_TYPES,
-          expect(`an event type, one of ${EVENT_TYPES.map((t) => `"${t}"`).join(', ')}`),
-        ),
+        event: EventName,
         within: Duration.default('30d').describe(
           'How long after entering a goal event counts as a conversion.',
         ),

@@ -14,6 +14,15 @@ export const Scalar = z.union(
   expect('a text, number or true/false value'),
 );
 export const OneOrMany = Slug.or(z.array(Slug).min(1));
+
+/**
+ * An event type a journey names: a built-in one, or one declared in settings.yaml `customEvents`
+ * (validate checks it is declared: the schema alone cannot know the project's events).
+ */
+export const EventName = z
+  .union([z.enum(EVENT_TYPES), Slug], expect('an event type, e.g. "purchase" or a declared "product-viewed"'))
+  .describe('A built-in event type, or one declared in settings.yaml `customEvents`.');
+
 const Range = z
   .strictObject({ min: z.number().optional(), max: z.number().optional() })
   .refine((r) => r.min !== undefined || r.max !== undefined, expect('at least one of min and max'));
@@ -52,9 +61,13 @@ export const CustomerCondition = z.strictObject({
       "The customer's consent to a topic from settings.yaml, e.g. { name: events, consent: subscribed }.",
     )
     .optional(),
-  lastEvent: z
-    .enum(EVENT_TYPES)
-    .describe('The type of the latest event received for the customer.')
+  lastEvent: EventName.or(
+    z.strictObject({
+      type: EventName,
+      properties: z.record(z.string(), Scalar).optional(),
+    }),
+  )
+    .describe('The type of the latest event received for the customer, or { type, properties }.')
     .optional(),
   mood: z
     .enum(['happy', 'neutral', 'unhappy'], expect('"happy", "neutral" or "unhappy"'))

@@ -1,6 +1,8 @@
 import { assertNever } from '../assert-never';
 import type { Channel } from '../config/ids';
+import type { PropertyValue } from '../events/custom';
 import type { CustomerEvent, PurchaseEvent } from '../events/schema';
+import { isCustomEvent } from '../events/types';
 import { applyConsent } from '../profile/consent';
 import { withSuppressionChanges } from '../profile/histories';
 import { addFeedback, relationshipScore } from '../profile/relationship';
@@ -84,6 +86,8 @@ export function applyEvent(
   event: CustomerEvent,
   lifecycle: Lifecycle,
   now: Date,
+  /** A declared event's properties that may be kept on the profile (none personal): see shareableProperties. */
+  shared: Record<string, PropertyValue> = {},
 ): ApplyResult {
   const before = current ?? newProfile(event.customerId, lifecycle, now);
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
@@ -107,21 +111,24 @@ export function applyEvent(
 
   const last = profile.lastEvent;
   if (!last || event.at > last.at || (event.at === last.at && event.eventId > last.eventId)) {
-    profile.lastEvent = { eventId: event.eventId, type: event.type, at: event.at };
+    const properties = Object.keys(shared).length ? { properties: shared } : {};
+    profile.lastEvent = { eventId: event.eventId, type: event.type, at: event.at, ...properties };
   }
-  switch (event.type) {
-    case 'purchase':
-      addPurchase(profile, event, lifecycle);
-      break;
-    case 'profile':
-      break;
-    case 'feedback':
-    case 'complaint':
-      addFeedback(profile, event, lifecycle.care);
-      break;
-    default:
-      return assertNever(event);
-  }
+  // A declared event changes the customer's attributes and lastEvent only: Rapport knows no more of it.
+  if (!isCustomEvent(event))
+    switch (event.type) {
+      case 'purchase':
+        addPurchase(profile, event, lifecycle);
+        break;
+      case 'profile':
+        break;
+      case 'feedback':
+      case 'complaint':
+        addFeedback(profile, event, lifecycle.care);
+        break;
+      default:
+        return assertNever(event);
+    }
   profile.relationship = { score: relationshipScore(profile, lifecycle.care, now), at: now.toISOString() };
 
   const cause = { kind: 'event', eventId: event.eventId, eventType: event.type } as const;

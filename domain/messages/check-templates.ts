@@ -1,7 +1,7 @@
 import { Liquid } from 'liquidjs';
 import type { YamlSource } from '../config/source';
 import { formatPath, type Problem } from '../errors';
-import { emailVariables, layoutVariables, templateVariables } from './render';
+import { emailVariables, layoutVariables, templateVariables, type EventProperties } from './render';
 
 /**
  * A customer with every optional field filled in, and every link a send can add: templates are
@@ -32,9 +32,13 @@ const SAMPLE_LINKS = {
 type TemplateProfile = Parameters<typeof templateVariables>[1];
 
 /** The Liquid fields of a message template and what each is rendered with, as the send path does. */
-function templateContexts(brand: { name: string }, profile: TemplateProfile = SAMPLE_PROFILE) {
-  const email = emailVariables({ brand }, { profile, ...SAMPLE_LINKS });
-  const sms = templateVariables({ brand }, profile);
+function templateContexts(
+  brand: { name: string },
+  profile: TemplateProfile = SAMPLE_PROFILE,
+  event?: EventProperties,
+) {
+  const email = emailVariables({ brand }, { profile, ...SAMPLE_LINKS, ...(event ? { event } : {}) });
+  const sms = templateVariables({ brand }, profile, undefined, event);
   return { subject: email, preheader: email, text: email, html: email, sms };
 }
 
@@ -64,7 +68,8 @@ export function templateProblems(
   for (const [field, context] of Object.entries(contexts)) {
     const text = fields[field];
     if (typeof text !== 'string') continue;
-    for (const problem of renderProblems(text, context)) {
+    // `event.*` depends on the journey that sends the template: checked per send step (eventVariableProblems).
+    for (const problem of renderProblems(text, context).filter((p) => !readsEvent(p.reason))) {
       const pos =
         (problem.line !== undefined && src.locateInText([field], problem.line, problem.column)) ||
         src.locate([field]);
@@ -90,9 +95,10 @@ export function emptyValues(
   fields: Record<string, unknown>,
   brand: { name: string },
   profile: TemplateProfile,
+  event?: EventProperties,
 ): (RenderProblem & { field: string; variable: string })[] {
   const found = [];
-  for (const [field, context] of Object.entries(templateContexts(brand, profile))) {
+  for (const [field, context] of Object.entries(templateContexts(brand, profile, event))) {
     const text = fields[field];
     if (typeof text !== 'string') continue;
     for (const problem of renderProblems(text, context, { lenientIf: true })) {
@@ -101,6 +107,31 @@ export function emptyValues(
     }
   }
   return found;
+}
+
+/**
+ * The `event.*` variables of a template that a send with these entry event properties has no value for
+ * (`event` undefined: the journey does not start on a declared event), with each field's line and column.
+ */
+export function eventVariableProblems(
+  fields: Record<string, unknown>,
+  brand: { name: string },
+  event: EventProperties | undefined,
+): (RenderProblem & { field: string; variable: string })[] {
+  const found = [];
+  for (const [field, context] of Object.entries(templateContexts(brand, SAMPLE_PROFILE, event))) {
+    const text = fields[field];
+    if (typeof text !== 'string') continue;
+    for (const problem of renderProblems(text, context)) {
+      const variable = /^undefined variable: (.+)$/.exec(problem.reason)?.[1];
+      if (variable && readsEvent(problem.reason)) found.push({ ...problem, field, variable });
+    }
+  }
+  return found;
+}
+
+function readsEvent(reason: string): boolean {
+  return /^undefined variable: event(\.|$)/.test(reason);
 }
 
 interface RenderProblem {
@@ -180,7 +211,7 @@ function enclosingTag(text: string, line: number, column: number) {
 function expectedFor(reason: string): string {
   const variable = /^undefined variable: (.+)$/.exec(reason);
   if (variable)
-    return `a variable a message has ("${variable[1]}" is none of them; check its spelling): brand.name, customer.firstName, customer.email, customer.locale, firstPurchase.*, unsubscribeUrl, preferencesUrl, survey.links (emails only)`;
+    return `a variable a message has ("${variable[1]}" is none of them; check its spelling): brand.name, customer.firstName, customer.email, customer.locale, firstPurchase.*, unsubscribeUrl, preferencesUrl, survey.links (emails only), event.* (journeys that start on a declared event)`;
   const filter = /^undefined filter: (.+)$/.exec(reason);
   if (filter)
     return `a Liquid filter ("${filter[1]}" is not one; check its spelling), e.g. default, upcase, capitalize, date`;

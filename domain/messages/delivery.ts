@@ -45,6 +45,7 @@ export async function emailDelivery(
     unsubscribeUrl,
     preferencesUrl,
     ...(survey ? { survey } : {}),
+    ...(input.event ? { event: input.event } : {}),
   });
   return {
     record: { locale: rendered.locale, to, subject: rendered.subject },
@@ -106,7 +107,12 @@ export function smsDelivery(
   key: string,
   deps: Pick<SendDeps, 'renderer' | 'sms'>,
 ): Delivery {
-  const rendered = deps.renderer.renderSms({ template: input.template, profile, category: input.category });
+  const rendered = deps.renderer.renderSms({
+    template: input.template,
+    profile,
+    category: input.category,
+    ...(input.event ? { event: input.event } : {}),
+  });
   return {
     record: { locale: rendered.locale, to, parts: rendered.parts },
     send: () =>

@@ -7,6 +7,7 @@ import { CustomerAttributes, ErasureRequest } from '../events/schema';
 import { newProfile } from '../lifecycle/apply';
 import type { RawEmail, SmsMessage } from '../ports';
 import type { Profile } from '../profile/profile';
+import { entryEventSample } from '../config/event-checks';
 import { emptyValues, SAMPLE_PROFILE } from './check-templates';
 import { emailDelivery, smsDelivery } from './delivery';
 import { createRenderer } from './render';
@@ -108,7 +109,7 @@ export function sampleProfile(w: Pick<Workflows, 'lifecycle'>, now: Date): Profi
  * survey change the message), else a marketing send of no journey.
  */
 export function previewSend(
-  w: Pick<Workflows, 'journeys'>,
+  w: Pick<Workflows, 'journeys'> & { settings?: Pick<Workflows['settings'], 'customEvents'> },
   template: string,
   profile: Profile,
 ): SendMessageInput {
@@ -116,6 +117,8 @@ export function previewSend(
     for (const step of journey.steps)
       if (step.type === 'send' && step.template === template)
         return parseSendMessageInput({
+          // A journey that starts on a declared event: its properties as validate checks them (`[name]`).
+          event: entryEventSample(journey.entry.event, w.settings?.customEvents ?? {}),
           channel: step.channel,
           template,
           category: step.category,
@@ -178,7 +181,7 @@ export async function renderPreview(
   };
   const key = messageKey(input.executionId, input.stepId);
   const tpl = w.templates[input.template]?.[opts.locale];
-  const out: Preview = { empty: tpl ? emptyValues(tpl, w.settings.brand, profile) : [] };
+  const out: Preview = { empty: tpl ? emptyValues(tpl, w.settings.brand, profile, input.event) : [] };
   if (tpl && hasEmail(tpl)) {
     const to = profile.email ?? 'no-address@example.com';
     const delivery = await emailDelivery(input, profile, to, key, opts.now, deps);

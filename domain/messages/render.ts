@@ -30,7 +30,12 @@ export interface RenderInput {
   preferencesUrl?: string;
   /** For a survey step: one signed link per score. */
   survey?: { kind: 'nps' | 'csat'; links: { score: number; url: string }[] };
+  /** The journey's entry event's properties that are not personal data (`event.*`). */
+  event?: EventProperties;
 }
+
+/** What `event.*` reads: a declared entry event's properties (none personal). */
+export type EventProperties = Record<string, string | number | boolean>;
 
 /**
  * What a template's Liquid can use, one function per context so that `validate` renders every template
@@ -43,23 +48,28 @@ export function templateVariables(
   settings: Pick<Settings, 'brand'>,
   profile: TemplateProfile,
   unsubscribeUrl?: string,
+  event?: EventProperties,
 ) {
   return {
     brand: settings.brand,
     customer: { firstName: profile.firstName, email: profile.email, locale: profile.locale },
     firstPurchase: profile.firstPurchase,
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+    // Absent unless the journey starts on a declared event: validate refuses `event.*` elsewhere.
+    ...(event ? { event } : {}),
   };
 }
 
 /** An email's subject, preheader, text and html: the template variables, the links and a survey's. */
 export function emailVariables(
   settings: Pick<Settings, 'brand'>,
-  input: Pick<RenderInput, 'unsubscribeUrl' | 'preferencesUrl' | 'survey'> & { profile: TemplateProfile },
+  input: Pick<RenderInput, 'unsubscribeUrl' | 'preferencesUrl' | 'survey' | 'event'> & {
+    profile: TemplateProfile;
+  },
 ) {
-  const { profile, unsubscribeUrl, preferencesUrl, survey } = input;
+  const { profile, unsubscribeUrl, preferencesUrl, survey, event } = input;
   return {
-    ...templateVariables(settings, profile, unsubscribeUrl),
+    ...templateVariables(settings, profile, unsubscribeUrl, event),
     ...(preferencesUrl ? { preferencesUrl } : {}),
     ...(survey ? { survey } : {}),
   };
@@ -97,15 +107,21 @@ export function createRenderer(catalog: {
       );
     return { locale, tpl, layout };
   };
-  const variables = (profile: Profile, unsubscribeUrl?: string) =>
-    templateVariables(catalog.settings, profile, unsubscribeUrl);
+  const variables = (profile: Profile, event?: EventProperties) =>
+    templateVariables(catalog.settings, profile, undefined, event);
 
   return {
-    render({ template, profile, unsubscribeUrl, preferencesUrl, survey }: RenderInput): RenderedEmail {
+    render({ template, profile, unsubscribeUrl, preferencesUrl, survey, event }: RenderInput): RenderedEmail {
       const { locale, tpl, layout } = pick(template, profile);
       if (!hasEmail(tpl))
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
-      const vars = emailVariables(catalog.settings, { profile, unsubscribeUrl, preferencesUrl, survey });
+      const vars = emailVariables(catalog.settings, {
+        profile,
+        unsubscribeUrl,
+        preferencesUrl,
+        survey,
+        ...(event ? { event } : {}),
+      });
       const subject = textEngine.renderRemembered(tpl.subject, vars).trim();
       const preheader =
         tpl.preheader === undefined ? '' : textEngine.renderRemembered(tpl.preheader, vars).trim();
@@ -126,15 +142,17 @@ export function createRenderer(catalog: {
       template,
       profile,
       category,
+      event,
     }: {
       template: string;
       profile: Profile;
       category: 'marketing' | 'transactional';
+      event?: EventProperties;
     }): RenderedSms {
       const { locale, tpl, layout } = pick(template, profile);
       if (tpl.sms === undefined)
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no sms text`);
-      const text = textEngine.renderRemembered(tpl.sms, variables(profile)).trim();
+      const text = textEngine.renderRemembered(tpl.sms, variables(profile, event)).trim();
       const body = category === 'marketing' ? `${text} ${layout.smsOptOut}` : text;
       return { locale, body, parts: smsLength(body).parts };
     },

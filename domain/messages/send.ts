@@ -2,6 +2,7 @@ import { stepKey } from '../step-key';
 import * as z from 'zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
+import { Scalar } from '../journey/step-inputs';
 import { zodProblems } from '../config/problems';
 import type { Channel } from '../config/ids';
 import { DEFAULT_CONSENT_POLICY } from '../config/consent-modes';
@@ -51,6 +52,8 @@ export const SendMessageInput = z.strictObject({
   topic: z.string().min(1).optional(),
   priority: z.enum(['normal', 'high']).default('normal'),
   survey: z.enum(['nps', 'csat']).optional(),
+  /** The entry event's shareable properties, for `event.*` (journeys that start on a declared event). */
+  event: z.record(z.string(), Scalar).optional(),
   executionId: z.string().min(1),
   // How the task tells the state machine of a deferral: `error` throws SendDeferredError, which the
   // compiled send's Catch takes. Executions compiled before that pass none: their Choice reads the result.

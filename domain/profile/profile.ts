@@ -136,8 +136,16 @@ export interface Profile {
   marketingPausedUntil?: string;
   /** 0–100, see domain/profile/relationship.ts: recency, frequency, spend, satisfaction, sentiment. */
   relationship?: { score: number; at: string };
-  /** The latest event by business time: `branch` can test its type. */
-  lastEvent?: { eventId: string; type: string; at: string };
+  /**
+   * The latest event by business time: `branch` can test its type, and a declared event's properties
+   * (those not personal data, see shareableProperties).
+   */
+  lastEvent?: {
+    eventId: string;
+    type: string;
+    at: string;
+    properties?: Record<string, string | number | boolean>;
+  };
   email?: string;
   /** E.164, e.g. +8613800138000. */
   phone?: string;

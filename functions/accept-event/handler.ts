@@ -7,6 +7,7 @@ import { admitEvent } from '../../domain/admit';
 import { CustomerErasedError } from '../../domain/erase';
 import type { Clock } from '../../domain/clock';
 import { ValidationError } from '../../domain/errors';
+import type { CustomEvents } from '../../domain/events/custom';
 import { parseCustomerEvent } from '../../domain/events/parse';
 import type { IncomingEvent } from '../../domain/events/schema';
 import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../../domain/events/time';
@@ -23,6 +24,8 @@ export interface AcceptEventDeps extends Observability, Tracing {
   ingestQueue: WorkQueue<IncomingEvent>;
   /** settings.yaml `events`: the event times believed (default: up to a day ahead, from 2000 on). */
   eventTimes?: EventTimeWindow;
+  /** settings.yaml `customEvents`: the declared types accepted beside the built-in ones. */
+  customEvents?: CustomEvents;
 }
 
 /**
@@ -47,7 +50,11 @@ export function createAcceptEventHandler(deps: AcceptEventDeps) {
   const { logger, metrics } = deps;
 
   const accept = async (input: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const checks = { now: deps.clock.now(), window: deps.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW };
+    const checks = {
+      now: deps.clock.now(),
+      window: deps.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW,
+      ...(deps.customEvents ? { customEvents: deps.customEvents } : {}),
+    };
     const event = parseCustomerEvent(parseJsonBody(input), 'request body', checks);
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
     const admitted = await admitEvent(event, deps.store);

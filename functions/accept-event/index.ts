@@ -21,4 +21,5 @@ export const handler = createAcceptEventHandler({
   clock: systemClock,
   ingestQueue: sqsWorkQueue(traced(new SQSClient({})), env.INGEST_QUEUE_URL),
   eventTimes: bundledWorkflows().settings.events,
+  customEvents: bundledWorkflows().settings.customEvents,
 });

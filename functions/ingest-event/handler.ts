@@ -13,7 +13,12 @@ import { zodProblems } from '../../domain/config/problems';
 import { InvalidEventError, type ValidationError, withoutValues } from '../../domain/errors';
 import { eraseCustomer, type EraseOutcome } from '../../domain/erase';
 import { parseCustomerEvent, type EventChecks } from '../../domain/events/parse';
-import { ErasureRequest, type CustomerEvent, type IncomingEvent } from '../../domain/events/schema';
+import {
+  ErasureRequest,
+  isErasure,
+  type CustomerEvent,
+  type IncomingEvent,
+} from '../../domain/events/schema';
 import { DEFAULT_EVENT_TIME_WINDOW, type EventTimeWindow } from '../../domain/events/time';
 import { ingestEvent, type IngestResult } from '../../domain/ingest';
 import type { LifecycleDeps, SentimentClassifier } from '../../domain/ports';
@@ -49,7 +54,7 @@ function eventIngester(given: IngestEventDeps) {
   };
 
   const ingest = async (incoming: IncomingEvent): Promise<IngestResult | EraseOutcome> => {
-    if (incoming.type === 'erase') return erase(incoming.customerId);
+    if (isErasure(incoming)) return erase(incoming.customerId);
     const event = (await withSentiment(incoming, deps.sentiment)) as CustomerEvent;
     logger.appendKeys({ customerId: event.customerId, eventId: event.eventId });
     const result = await traceIds(deps, 'ingest', { customerId: event.customerId }, () =>
@@ -119,6 +124,7 @@ export function createIngestEventHandler(deps: IngestEventDeps) {
   const checks = (): EventChecks => ({
     now: deps.clock.now(),
     window: deps.eventTimes ?? DEFAULT_EVENT_TIME_WINDOW,
+    ...(deps.customEvents ? { customEvents: deps.customEvents } : {}),
   });
   const { erase, ingest } = eventIngester(deps);
   const handleErasure = erasureRoute(deps, erase);

@@ -38,6 +38,8 @@ describe('rapport CLI', () => {
     expect(out).toContain(
       '10 journey(s), 7 lifecycle stage(s), 2 tier(s), 15 template(s) in en, zh-CN: all valid',
     );
+    // The declared events, and how many of their properties are personal data.
+    expect(out).toContain('  settings.yaml customEvents: product-viewed, 5 properties (1 personal data)');
     // SMS texts are measured in billed parts: Chinese is UCS-2, 70 characters a part.
     expect(out).toContain('SMS length (marketing, with the opt-out line and a 10-character first name):');
     expect(out).toMatch(/^ {2}personal-offer zh-CN: \d+ characters, UCS-2, 1 part$/m);

@@ -17,7 +17,10 @@ const fixture = (name: string) =>
   Journey.parse(parse(readFileSync(join(__dirname, 'fixtures', `${name}.yaml`), 'utf8')));
 // A fixture using every step type, so that the golden files pin how each one compiles; and one with the
 // steps the compiler folds into the Task (or the start) before them.
-const fixtures = [fixture('every-step'), fixture('fused-steps')];
+// And the scenario's journey that starts on a declared event: its sends pass the entry event's properties.
+const scenarioJourney = (name: string) =>
+  Journey.parse(parse(readFileSync(join(__dirname, '..', 'scenarios', 'journeys', `${name}.yaml`), 'utf8')));
+const fixtures = [fixture('every-step'), fixture('fused-steps'), scenarioJourney('browse-reminder')];
 const journeys = [
   ...workflows.journeys.map((j) => ({ journey: j.journey, asl: j.asl })),
   ...fixtures.map((journey) => ({ journey, asl: compileJourneyToString(journey) })),

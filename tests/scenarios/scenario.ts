@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import * as z from 'zod';
 import { startLocalRuntime } from '../../local/runtime';
 import { installVirtualTime } from '../../local/virtual-time';
-import { WORKFLOWS_DIR, inbox, itemsOf, postEvent } from '../support/local';
+import { WORKFLOWS_DIR, inbox, itemsOf, postEvent, type InboxEmail } from '../support/local';
 import { pinArms, type PinnedArms } from '../support/pin-arms';
 
 /**
@@ -25,6 +25,8 @@ export const Scenario = z.strictObject({
   journeys: z.array(z.string()).default([]),
   /** false: only the scenario's own journeys, for a feature whose figures the shipped journeys would blur. */
   shippedJourneys: z.boolean().default(true),
+  /** Template folders (beside this module) the scenario's own journeys send, added the same way. */
+  templates: z.array(z.string()).default([]),
   /** How often the sweeper runs (default daily, at the start time of day). */
   sweepEvery: z.enum(['hourly', 'daily']).default('daily'),
   customers: z.record(
@@ -69,6 +71,16 @@ export const Scenario = z.strictObject({
       complaints: z.array(z.strictObject({ ...Timed, text: z.string().optional() })).default([]),
       /** The arm the customer takes at a split, by `<journey>/<split step>`, whatever their bucket says. */
       arms: z.record(z.string().regex(/^[^/]+\/[^/]+$/), z.string()).default({}),
+      /** Events of types declared in settings.yaml `customEvents`, e.g. product-viewed. */
+      events: z
+        .array(
+          z.strictObject({
+            ...Timed,
+            type: z.string(),
+            properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+          }),
+        )
+        .default([]),
     }),
   ),
   expect: z.strictObject({
@@ -79,6 +91,8 @@ export const Scenario = z.strictObject({
         locale: z.string(),
         channel: z.enum(['email', 'sms']).default('email'),
         ...Timed,
+        /** Text the email's subject and text part must contain (e.g. the product an event named). */
+        contains: z.string().optional(),
       }),
     ),
     tasks: z.array(z.strictObject({ customer: z.string(), assignee: z.string(), ...Timed })).default([]),
@@ -108,21 +122,23 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 const pinsOf = (scenario: Scenario): PinnedArms =>
   Object.fromEntries(Object.entries(scenario.customers).map(([id, c]) => [id, c.arms]));
 
-/** The shipped workflows, or a copy of them with the scenario's own journeys added. */
-function withJourneys(files: readonly string[], shipped: boolean): string {
-  if (files.length === 0 && shipped) return WORKFLOWS_DIR;
+/** The shipped workflows, or a copy of them with the scenario's own journeys and templates added. */
+function withJourneys(files: readonly string[], shipped: boolean, templates: readonly string[] = []): string {
+  if (files.length === 0 && templates.length === 0 && shipped) return WORKFLOWS_DIR;
   const dir = join(mkdtempSync(join(tmpdir(), 'rapport-scenario-')), 'workflows');
   cpSync(WORKFLOWS_DIR, dir, { recursive: true });
   if (!shipped) rmSync(join(dir, 'journeys'), { recursive: true });
   mkdirSync(join(dir, 'journeys'), { recursive: true });
   for (const file of files) copyFileSync(join(__dirname, file), join(dir, 'journeys', basename(file)));
+  for (const folder of templates)
+    cpSync(join(__dirname, folder), join(dir, 'templates', basename(folder)), { recursive: true });
   return dir;
 }
 
 export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> {
   const time = installVirtualTime(scenario.start);
   const runtime = await startLocalRuntime({
-    workflowsDir: withJourneys(scenario.journeys, scenario.shippedJourneys),
+    workflowsDir: withJourneys(scenario.journeys, scenario.shippedJourneys, scenario.templates),
     clock: time.clock,
     sweepEveryMs: scenario.sweepEvery === 'hourly' ? 3_600_000 : 86_400_000,
     decorateStore: (store) => pinArms(store, pinsOf(scenario)),
@@ -154,6 +170,10 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
             customerId: id,
             at: iso(f.at),
           },
+        })),
+        ...c.events.map((e, i) => ({
+          at: e.at,
+          body: { ...e, eventId: `${id}-${e.type}-${i + 1}`, customerId: id, at: iso(e.at) },
         })),
       ])
       .sort((a, b) => a.at.localeCompare(b.at));
@@ -204,13 +224,14 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
           outcome.stages[id] = String(item.stage);
           outcome.tiers[id] = String(item.tier);
         } else if (sk.startsWith('MESSAGE#') && item.status === 'sent') {
-          outcome.messages.push({
+          const message = {
             customer: id,
             template: String(item.template),
             locale: String(item.locale),
-            channel: item.channel === 'sms' ? 'sms' : 'email',
+            channel: item.channel === 'sms' ? ('sms' as const) : ('email' as const),
             at: iso(String(item.sentAt)),
-          });
+          };
+          outcome.messages.push({ ...message, ...containedIn(message, emails, c.email, scenario) });
         } else if (sk.startsWith('JOURNEY#') && item.converted) {
           outcome.conversions.push({ customer: id, journey: String(item.journeyId) });
         }
@@ -228,6 +249,25 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
     await runtime.stop();
     time.uninstall();
   }
+}
+
+/**
+ * The `contains` the scenario expects of this message, when its email (to this customer, with this
+ * subject) has that text in its subject and text part: so a missing or wrong product name fails the test.
+ */
+function containedIn(
+  message: { customer: string; template: string; at: string },
+  emails: readonly InboxEmail[],
+  address: string,
+  scenario: Scenario,
+): { contains?: string } {
+  const wanted = scenario.expect.messages.find(
+    (m) => m.customer === message.customer && m.template === message.template && m.contains !== undefined,
+  )?.contains;
+  if (wanted === undefined) return {};
+  const sent = emails.filter((e) => e.destination.to.some((t) => t.includes(address)));
+  const found = sent.some((e) => e.subject.includes(wanted) && (e.body.text ?? '').includes(wanted));
+  return found ? { contains: wanted } : {};
 }
 
 /** What the scenario file says, normalised the way the outcome is, for a single toEqual. */

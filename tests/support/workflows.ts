@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WORKFLOWS_DIR } from './local';
 
 /** A scratch copy of the shipped workflows, with some files replaced, for validation tests. */
@@ -9,7 +9,11 @@ export function workflowsWith(files: Record<string, string | null>): { dir: stri
   cpSync(WORKFLOWS_DIR, dir, { recursive: true });
   for (const [path, text] of Object.entries(files)) {
     if (text === null) rmSync(join(dir, path), { recursive: true, force: true });
-    else writeFileSync(join(dir, path), text);
+    else {
+      // A file may be added in a folder of its own (a new template's).
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
   }
   return { dir, cleanup: () => rmSync(join(dir, '..'), { recursive: true, force: true }) };
 }

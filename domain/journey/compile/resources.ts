@@ -40,6 +40,11 @@ export interface JourneyInput {
    * `stateKey` writes it, computed by the starter (see journey/fusion.ts); the first Wait reads it.
    */
   schedule?: Record<string, ScheduledAt>;
+  /**
+   * For a journey that starts on a declared event: the entry event's properties that are not personal
+   * data, which templates read as `event.*` (`{}` when the journey started otherwise).
+   */
+  event?: Record<string, string | number | boolean>;
 }
 
 /** What a journey may refer to outside itself; embedded in the ASL so an execution never depends on later edits. */

@@ -1,5 +1,6 @@
 import { SendDeferredError } from '../../errors';
 import { SEND_TIMEOUT_SECONDS } from '../../messages/interrupted';
+import { entersOnCustomEvent } from '../event-input';
 import type { SendStep } from '../schema';
 import { flowTo, type TaskState } from './asl';
 import { fusedBranchParameter, journeyStepTask, type StepCompiler } from './context';
@@ -126,6 +127,8 @@ function sendParameters({
     ...(step.topic ? { topic: step.topic } : {}),
     priority: step.priority,
     ...(step.survey ? { survey: step.survey } : {}),
+    // The entry event's properties, for `event.*` in templates: only journeys that start on a declared event.
+    ...(entersOnCustomEvent(journey) ? { 'event.$': '$.event' } : {}),
     'executionId.$': '$$.Execution.Id',
     deferral: 'error',
     ...(decides ? fusedBranchParameter(decides) : {}),

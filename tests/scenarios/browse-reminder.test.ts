@@ -1,0 +1,3 @@
+import { scenarioTest } from './scenario';
+
+scenarioTest('browse-reminder.yaml');
