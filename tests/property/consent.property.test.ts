@@ -8,13 +8,13 @@ import { createRenderer } from '../../domain/messages/render';
 import { addressOn, suppressionKey } from '../../domain/messages/policy';
 import { sendMessage, type SendMessageInput } from '../../domain/messages/send';
 import { suppressAddress } from '../../domain/messages/suppress';
-import { buildTimeline } from '../../domain/console/timeline';
 import { channelConsent, suppressChannel, topicConsent } from '../../domain/profile/consent';
 import { consentOnFile } from '../../domain/profile/histories';
 import type { Profile } from '../../domain/profile/profile';
 import type { RawEmail, SmsMessage } from '../../domain/ports';
 import type { SendStep } from '../../domain/journey/schema';
 import { WORKFLOWS_DIR } from '../support/local';
+import { profileTimeline } from '../support/timeline';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const journeys = workflows.journeys.map((j) => j.journey);
@@ -198,15 +198,7 @@ function historiesAgree(p: Profile): void {
       mark && { reason: mark.reason, source: mark.source },
     );
   }
-  const timeline = buildTimeline({
-    customerId: p.customerId,
-    profile: p,
-    events: [],
-    journeys: [],
-    messages: [],
-    decisions: [],
-    awaits: [],
-  });
+  const timeline = profileTimeline(p);
   const consents = timeline.entries.flatMap((e) => (e.type === 'consent' ? [JSON.stringify(e)] : []));
   expect(new Set(consents).size).toBe(consents.length);
   expect(consents.length).toBe(p.consentHistory?.length ?? 0);

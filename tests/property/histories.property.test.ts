@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { buildTimeline } from '../../domain/console/timeline';
 import { loadWorkflows } from '../../domain/config/load';
 import type { FeedbackEvent } from '../../domain/events/schema';
 import { applyEvent, newProfile } from '../../domain/lifecycle/apply';
@@ -7,21 +6,13 @@ import { applyConsent } from '../../domain/profile/consent';
 import { consentOnFile } from '../../domain/profile/histories';
 import type { Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/local';
+import { profileTimeline } from '../support/timeline';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const NOW = new Date('2026-12-01T00:00:00Z');
 const day = fc.integer({ min: 1, max: 60 }).map((d) => new Date(Date.UTC(2026, 0, d)).toISOString());
 const status = fc.constantFrom('subscribed' as const, 'unsubscribed' as const);
-const timeline = (p: Profile) =>
-  buildTimeline({
-    customerId: 'c-1',
-    profile: p,
-    events: [],
-    journeys: [],
-    messages: [],
-    decisions: [],
-    awaits: [],
-  });
+const timeline = profileTimeline;
 
 describe('profile histories (property)', () => {
   it('consent, in any arrival order: the last change of a scope is its record, and each is shown once', () => {

@@ -1,6 +1,6 @@
 import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
-import { buildTimeline, type TimelineEntry } from '../../domain/console/timeline';
+import type { TimelineEntry } from '../../domain/console/timeline';
 import { timelineLines } from '../../domain/console/describe';
 import { loadWorkflows } from '../../domain/config/load';
 import { eraseCustomer } from '../../domain/erase';
@@ -13,6 +13,7 @@ import { HISTORY_CAP } from '../../domain/profile/histories';
 import type { Profile } from '../../domain/profile/profile';
 import { addFeedback } from '../../domain/profile/relationship';
 import { WORKFLOWS_DIR } from '../support/local';
+import { profileTimeline } from '../support/timeline';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -20,15 +21,7 @@ const day = (d: number) => new Date(Date.UTC(2026, 0, d)).toISOString();
 const fresh = (): Profile => ({ ...newProfile('c-1', lifecycle, NOW), email: 'li@example.com', version: 1 });
 const bounce = (at: string) => ({ reason: 'bounce' as const, at, source: `ses:${at}` });
 const entries = (p: Profile, type: TimelineEntry['type']) =>
-  buildTimeline({
-    customerId: 'c-1',
-    profile: p,
-    events: [],
-    journeys: [],
-    messages: [],
-    decisions: [],
-    awaits: [],
-  }).entries.filter((e) => e.type === type);
+  profileTimeline(p).entries.filter((e) => e.type === type);
 
 describe('consent history', () => {
   it('appends each change of a record, in the same profile the change is written in', () => {
