@@ -2,9 +2,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { linkOutlived } from '../../domain/erase';
 import { checkLinkFor } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/locale';
-import { DEFAULT_CONSENT_POLICY } from '../../domain/config/consent-modes';
+import { DEFAULT_CONSENT_POLICY, type ConsentPolicy } from '../../domain/config/consent-modes';
+import type { Channel } from '../../domain/config/ids';
 import { applyConsent, mayMarketOn, topicConsent, type ConsentChange } from '../../domain/profile/consent';
-import type { ConsentStatus } from '../../domain/profile/profile';
+import type { ConsentStatus, Profile } from '../../domain/profile/profile';
 import { updateProfile } from '../../domain/profile/update';
 import { customerPage, escapeHtml, formFields, html, linkProblemHtml } from '../shared/http';
 import type { UnsubscribeDeps } from './handler';
@@ -89,17 +90,19 @@ export async function preferences(
   const lang: Lang = Object.hasOwn(TEXT, resolved) ? (resolved as Lang) : 'en';
   let saved = false;
 
+  const policy = deps.consentPolicy ?? DEFAULT_CONSENT_POLICY;
   if (event.requestContext.http.method === 'POST' && profile) {
     const form = formFields(event);
-    // An unticked box is absent from the form: every channel and topic shown is stated either way.
+    // An unticked box is absent from the form: every topic shown is stated either way.
     const status = (name: string): ConsentStatus => (form.get(name) === 'on' ? 'subscribed' : 'unsubscribed');
-    const change: ConsentChange = {
-      email: status('email'),
-      sms: status('sms'),
-      topics: Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)])),
-    };
+    const topics = Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)]));
     const now = deps.clock.now().toISOString();
     const updated = await updateProfile(deps.store, customerId, (current) => {
+      const change: ConsentChange = {
+        email: channelChoice(current, 'email', form.get('email') === 'on', policy),
+        sms: channelChoice(current, 'sms', form.get('sms') === 'on', policy),
+        topics,
+      };
       const next = applyConsent(current, change, now, 'preference-centre');
       return next === current ? current : { ...next, updatedAt: now, version: current.version + 1 };
     });
@@ -111,7 +114,6 @@ export async function preferences(
 
   // Ticked: what marketing may use now. An SMS the customer never agreed to is unticked (the policy
   // needs an opt-in), so ticking it and saving is the explicit opt-in, recorded from the preference centre.
-  const policy = deps.consentPolicy ?? DEFAULT_CONSENT_POLICY;
   const box = (name: string, label: string, checked: boolean) =>
     `<p><label><input type="checkbox" name="${escapeHtml(name)}"${checked ? ' checked' : ''}> ${escapeHtml(label)}</label></p>`;
   const form =
@@ -135,4 +137,20 @@ export async function preferences(
     200,
     page(lang, `${saved ? `<p role="status"><strong>${t(lang, 'saved')}</strong></p>` : ''}${form}`),
   );
+}
+
+/**
+ * A channel's box states a choice only when the customer changed it from how the page shows it: a box
+ * left as shown says nothing, so an email box ticked by an implied policy never becomes an explicit
+ * opt-in (wrong the day a market needs one), and an SMS box left unticked never records an opt-out dated
+ * now that would outrank an earlier opt-in imported later.
+ */
+function channelChoice(
+  profile: Profile,
+  channel: Channel,
+  ticked: boolean,
+  policy: ConsentPolicy,
+): ConsentStatus | undefined {
+  if (ticked === mayMarketOn(profile, channel, policy)) return undefined;
+  return ticked ? 'subscribed' : 'unsubscribed';
 }

@@ -355,8 +355,14 @@ describe('the preference centre', () => {
     });
   });
 
-  it('POST saves every box shown: ticked subscribed, unticked unsubscribed; the next marketing SMS and offers stop', async () => {
-    await seedProfile({ phone: '+8613800138000' });
+  it('POST saves the boxes changed and every topic: ticked subscribed, unticked unsubscribed; the next marketing SMS and offers stop', async () => {
+    await seedProfile({
+      phone: '+8613800138000',
+      consent: {
+        email: { status: 'subscribed', at: SENT_AT, source: 'default' },
+        sms: { status: 'subscribed', at: SENT_AT, source: 'event:e-1' },
+      },
+    });
     const res = await invoke(
       toPreferences(
         request(POST_FIXTURE, preferencesToken()),
@@ -375,6 +381,25 @@ describe('the preference centre', () => {
         events: { status: 'unsubscribed' },
         service: { status: 'subscribed' },
       },
+    });
+  });
+
+  it('a channel box left as shown states nothing: an email ticked by the implied policy is no opt-in, an SMS left unticked no opt-out', async () => {
+    await seedProfile({ phone: '+8613800138000' });
+    const before = (await storedProfile())?.consent;
+    await invoke(toPreferences(request(POST_FIXTURE, preferencesToken()), 'email=on&topic%3Aoffers=on'));
+    const after = await storedProfile();
+    expect([after?.consent.email, after?.consent.sms]).toEqual([before?.email, before?.sms]);
+    expect(after?.consent.topics?.events).toMatchObject({
+      status: 'unsubscribed',
+      source: 'preference-centre',
+    });
+
+    await invoke(toPreferences(request(POST_FIXTURE, preferencesToken()), 'topic%3Aoffers=on'));
+    expect((await storedProfile())?.consent.email).toEqual({
+      status: 'unsubscribed',
+      source: 'preference-centre',
+      at: CLICKED_AT,
     });
   });
 
