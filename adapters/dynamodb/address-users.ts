@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
+import { queryPartition } from './query-partition';
 
 /**
  * The customers using an address (its suppressionKey), in id order: the index that ingest writes for each
@@ -13,17 +14,8 @@ export async function customersAt(
   addressKey: string,
 ): Promise<string[]> {
   const doc = DynamoDBDocumentClient.from(client);
-  const ids: string[] = [];
-  const pages = paginateQuery(
-    { client: doc },
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.address(addressKey, '').pk },
-      ProjectionExpression: 'customerId',
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.customerId));
-  return ids;
+  const items = await queryPartition(doc, tableName, keys.address(addressKey, '').pk, {
+    projection: 'customerId',
+  });
+  return items.map((item) => String(item.customerId));
 }

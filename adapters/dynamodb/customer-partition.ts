@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerItems } from '../../domain/console/timeline';
 import { tombstoneKey } from '../../domain/erase';
 import type { TombstoneRecord } from '../../domain/ports';
 import { decisionOf } from './experiments';
 import { keys } from './keys';
+import { queryPartition } from './query-partition';
 import { DUE_INDEX } from './table';
 
 type Item = Record<string, unknown>;
@@ -52,17 +53,7 @@ export async function readCustomerItems(
   customerId: string,
 ): Promise<CustomerItems> {
   const doc = DynamoDBDocumentClient.from(client);
-  const items: Item[] = [];
-  const pages = paginateQuery(
-    { client: doc },
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.profile(customerId).pk },
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) items.push(...(page.Items ?? []));
+  const items = await queryPartition(doc, tableName, keys.profile(customerId).pk);
   const { Item } = await doc.send(
     new GetCommand({
       TableName: tableName,

@@ -26,6 +26,7 @@ import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
 import { decisionOf, experimentItems, exposureAttributes } from './experiments';
 import { keys } from './keys';
+import { queryPartition } from './query-partition';
 import { sweepLease } from './sweep-lease';
 import { DUE_INDEX } from './table';
 
@@ -121,20 +122,10 @@ export function createCustomerStore(
     await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, ...record } }));
   };
   /** Every item of one customer whose sort key starts with `prefix`, all pages, without the keys. */
-  const queryCustomer = async <T>(customerId: string, prefix: string): Promise<T[]> => {
-    const items: T[] = [];
-    const pages = paginateQuery(
-      { client: doc },
-      {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':prefix': prefix },
-        ConsistentRead: true,
-      },
+  const queryCustomer = async <T>(customerId: string, prefix: string): Promise<T[]> =>
+    (await queryPartition(doc, tableName, `CUSTOMER#${customerId}`, { prefix })).map((item) =>
+      record<T>(item),
     );
-    for await (const page of pages) for (const item of page.Items ?? []) items.push(record<T>(item));
-    return items;
-  };
   const isConditionFailure = (e: unknown) =>
     e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
   /** Optimistic concurrency: version 1 creates, version n replaces n - 1 only. */
