@@ -11,12 +11,12 @@ import { DEFAULT_EVENT_TIME_WINDOW } from '../../domain/events/time';
 import { ingestEvent } from '../../domain/ingest';
 import { customerMatches } from '../../domain/journey/conditions';
 import { explainCondition } from '../../domain/journey/explain';
-import { Journey } from '../../domain/journey/schema';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { replayLifecycle } from '../../local/replay';
 import { fixture } from '../handlers/support';
+import { testJourney } from '../support/journeys';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
@@ -120,10 +120,8 @@ describe('custom events at ingest: validated like the built-in ones', () => {
   });
 });
 
-const REMINDER = Journey.parse({
+const REMINDER = testJourney({
   id: 'browse-reminder',
-  version: 1,
-  description: 'd',
   entry: { event: 'product-viewed' },
   steps: [{ id: 'remind', type: 'send', channel: 'email', template: 'browse-reminder', topic: 'offers' }],
 });
@@ -203,10 +201,8 @@ describe('custom events in an imported history', () => {
 
 describe('custom events as a goal', () => {
   it('a declared event ends the journeys that work towards it and counts as their conversion', async () => {
-    const goal = Journey.parse({
+    const goal = testJourney({
       id: 'look-again',
-      version: 1,
-      description: 'd',
       entry: { event: 'purchase' },
       goal: { event: 'product-viewed', within: '7d' },
       steps: [{ id: 'wait', type: 'wait', duration: '3d' }],
