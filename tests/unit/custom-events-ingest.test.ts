@@ -216,12 +216,18 @@ describe('custom events as a goal', () => {
       amount: 10,
       currency: 'CNY',
     };
-    await ingestEvent(parseCustomerEvent(purchase, 'body', checks) as CustomerEvent, d);
+    const entered = await ingestEvent(parseCustomerEvent(purchase, 'body', checks) as CustomerEvent, d);
+    expect(entered.journeysStarted).toHaveLength(1);
     // After the entry (entered at the clock's now): a goal counts from the entry on.
     const later = { ...VIEWED, at: '2027-05-03T02:00:10Z' };
     const viewed = await ingestEvent(parseCustomerEvent(later, 'body', checks) as CustomerEvent, d);
     expect(viewed.conversions).toEqual(['look-again']);
-    expect(d.starter.stopped).toHaveLength(1);
+    // The execution the purchase started is the one stopped.
+    expect(d.starter.stopped).toEqual(
+      entered.journeysStarted.map((n) =>
+        d.starter.executionArn({ journeyId: 'look-again', executionName: n }),
+      ),
+    );
   });
 });
 
