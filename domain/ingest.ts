@@ -1,6 +1,6 @@
 import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
-import { shareableProperties } from './events/custom';
+import { shareableProperties, type PropertyValue } from './events/custom';
 import type { CustomerEvent } from './events/schema';
 import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
 import { customerEntries, noEntriesYet } from './journey/entries';
@@ -120,14 +120,18 @@ function unchanged(status: 'duplicate' | 'erased', event: CustomerEvent, profile
  * write since). `created`: this delivery's write created the profile, so the customer has no journey
  * entries (they are written after the profile, and erasure deletes the profile last).
  */
-function applyToProfile(event: CustomerEvent, deps: LifecycleDeps, read: ReadFacts) {
+function applyToProfile(
+  event: CustomerEvent,
+  deps: LifecycleDeps,
+  read: ReadFacts,
+  shared: Record<string, PropertyValue>,
+) {
   return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (n) => {
     const current = n === 0 ? read.profile : await deps.store.getProfile(event.customerId);
     if (current && hasApplied(current, event.eventId)) {
       const addresses = addressUses(undefined, current);
       return { profile: current, created: false, addresses, ...changesCausedBy(current, event.eventId) };
     }
-    const shared = shareableProperties(event, deps.customEvents);
     const applied = applyEvent(current, event, deps.lifecycle, deps.clock.now(), shared);
     // A new birthday, time zone or stage may move the customer's next date-triggered journey.
     const profile = scheduled(
@@ -180,12 +184,13 @@ async function handleClaimed(
   facts: ReadFacts,
 ): Promise<IngestResult> {
   const { store, clock } = deps;
-  const applied = await applyToProfile(event, deps, facts);
+  // The declared event's properties that may leave its record: kept on the profile and given to journeys.
+  const shared = shareableProperties(event, deps.customEvents);
+  const applied = await applyToProfile(event, deps, facts, shared);
   const { profile, stageChanges, tierChanges } = applied;
   // Announced after the profile is stored and before the event is marked done: a takeover announces
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
-  const shared = shareableProperties(event, deps.customEvents);
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile, shared);
   const { conversions, entered } = await moveJourneys(event, applied, starts, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({

@@ -2,6 +2,7 @@ import { formatPath, type Problem } from '../errors';
 import {
   CustomEventDeclaration,
   CustomEventName,
+  declarationOf,
   isCustomType,
   type CustomEvents,
   type PropertyDeclaration,
@@ -32,7 +33,7 @@ export function entryEventSample(
   const types = [entryEvent ?? []].flat().filter((t): t is string => typeof t === 'string');
   if (!types.some(isCustomType)) return undefined;
   const shared = types.map((t) =>
-    Object.entries(Object.hasOwn(customEvents, t) ? (customEvents[t]?.properties ?? {}) : {})
+    Object.entries(declarationOf(customEvents, t)?.properties ?? {})
       .filter(([, p]) => !p.personal)
       .map(([name, p]) => [name, sampleValue(name, p)] as const),
   );
@@ -58,8 +59,7 @@ export function journeyEventProblems(src: YamlSource, ctx: EventCheckContext): P
   const at = (path: PropertyKey[], value: unknown, expected: string) =>
     problems.push({ source: src.file, ...lineColumn(src, path), field: formatPath(path), value, expected });
   const known = (type: unknown, path: PropertyKey[]) => {
-    if (typeof type === 'string' && isCustomType(type) && !Object.hasOwn(events, type))
-      at(path, type, knownTypes(events));
+    if (undeclared(type, events)) at(path, type, knownTypes(events));
   };
   const entry = asRecord(j.entry);
   const entryEvent = entry?.event;
@@ -71,9 +71,7 @@ export function journeyEventProblems(src: YamlSource, ctx: EventCheckContext): P
   const steps = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
   const sample = entryEventSample(entryEvent, events);
   // An entry type that is not declared is the one mistake to report: its properties are unknown.
-  const undeclaredEntry = [entryEvent ?? []]
-    .flat()
-    .some((t: unknown) => typeof t === 'string' && isCustomType(t) && !Object.hasOwn(events, t));
+  const undeclaredEntry = [entryEvent ?? []].flat().some((t: unknown) => undeclared(t, events));
   steps.forEach((step, i) => {
     if (step?.type === 'wait-for-event') known(step.event, ['steps', i, 'event']);
     if (step?.type === 'branch' && Array.isArray(step.paths))
@@ -115,8 +113,8 @@ function lastEventProblems(
   known(wanted.type, [...path, 'lastEvent', 'type']);
   const type = typeof wanted.type === 'string' ? wanted.type : '';
   // An undeclared type is the one mistake to report; a built-in event carries no properties.
-  if (isCustomType(type) && !Object.hasOwn(events, type)) return;
-  const declared = Object.hasOwn(events, type) ? events[type]?.properties : undefined;
+  if (undeclared(type, events)) return;
+  const declared = declarationOf(events, type)?.properties;
   if (!declared && wanted.properties !== undefined)
     return at(
       [...path, 'lastEvent', 'properties'],
@@ -150,6 +148,11 @@ export function readableDeclarations(settings: unknown): CustomEvents {
       return CustomEventName.safeParse(name).success && parsed.success ? [[name, parsed.data]] : [];
     }),
   );
+}
+
+/** A type that is neither built in nor declared. */
+function undeclared(type: unknown, events: CustomEvents): boolean {
+  return typeof type === 'string' && isCustomType(type) && !declarationOf(events, type);
 }
 
 function knownTypes(events: CustomEvents): string {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Problem } from '../errors';
-import { type CustomEvent, type CustomEvents, propertyValueSchema } from './custom';
+import { type CustomEvent, type CustomEvents, declarationOf, propertyValueSchema } from './custom';
 import { EVENT_BASE } from './schema';
 import { EVENT_TYPES } from './types';
 
@@ -9,7 +9,7 @@ const built = new WeakMap<CustomEvents, Map<string, z.ZodType<CustomEvent>>>();
 
 /** The schema an event of a declared type is checked against: the common fields and its declared properties. */
 export function customEventSchema(events: CustomEvents, name: string): z.ZodType<CustomEvent> | undefined {
-  const declaration = Object.hasOwn(events, name) ? events[name] : undefined;
+  const declaration = declarationOf(events, name);
   if (!declaration) return undefined;
   let byName = built.get(events);
   if (!byName) built.set(events, (byName = new Map()));
@@ -48,9 +48,10 @@ export function knownTypesText(events: CustomEvents | undefined): string {
 
 /** Whether an event field is a personal property of its declared type: its value is never quoted back. */
 export function personalField(events: CustomEvents | undefined, type: unknown, field: string): boolean {
-  if (!events || typeof type !== 'string' || !Object.hasOwn(events, type)) return false;
+  const declaration = typeof type === 'string' ? declarationOf(events, type) : undefined;
+  if (!declaration) return false;
   const name = /^properties\.([A-Za-z][A-Za-z0-9_]*)/.exec(field)?.[1];
-  return name !== undefined && events[type]?.properties[name]?.personal === true;
+  return name !== undefined && declaration.properties[name]?.personal === true;
 }
 
 /** A problem on a personal property, without the value the sender gave (so no log line can carry it). */

@@ -74,6 +74,14 @@ export type CustomEventDeclaration = z.infer<typeof CustomEventDeclaration>;
 export const CustomEvents = z.record(CustomEventName, CustomEventDeclaration);
 export type CustomEvents = z.infer<typeof CustomEvents>;
 
+/** The declaration of `type`, when the project declares it (own keys only: "constructor" is no event). */
+export function declarationOf(
+  events: CustomEvents | undefined,
+  type: string,
+): CustomEventDeclaration | undefined {
+  return events && Object.hasOwn(events, type) ? events[type] : undefined;
+}
+
 /** A property value as an event carries it; a date is kept as given (a valid ISO 8601 instant). */
 export type PropertyValue = string | number | boolean;
 
@@ -95,8 +103,7 @@ export function shareableProperties(
   event: { type: string; properties?: Record<string, PropertyValue> },
   customEvents: CustomEvents | undefined,
 ): Record<string, PropertyValue> {
-  const declaration =
-    customEvents && Object.hasOwn(customEvents, event.type) ? customEvents[event.type] : undefined;
+  const declaration = declarationOf(customEvents, event.type);
   if (!declaration || !event.properties) return {};
   return Object.fromEntries(
     Object.entries(event.properties).filter(([name]) => declaration.properties[name]?.personal === false),

@@ -94,13 +94,14 @@ export async function preferences(
   if (event.requestContext.http.method === 'POST' && profile) {
     const form = formFields(event);
     // An unticked box is absent from the form: every topic shown is stated either way.
-    const status = (name: string): ConsentStatus => (form.get(name) === 'on' ? 'subscribed' : 'unsubscribed');
+    const ticked = (name: string) => form.get(name) === 'on';
+    const status = (name: string): ConsentStatus => (ticked(name) ? 'subscribed' : 'unsubscribed');
     const topics = Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)]));
     const now = deps.clock.now().toISOString();
     const updated = await updateProfile(deps.store, customerId, (current) => {
       const change: ConsentChange = {
-        email: channelChoice(current, 'email', form.get('email') === 'on', policy),
-        sms: channelChoice(current, 'sms', form.get('sms') === 'on', policy),
+        email: channelChoice(current, 'email', ticked('email'), policy),
+        sms: channelChoice(current, 'sms', ticked('sms'), policy),
         topics,
       };
       const next = applyConsent(current, change, now, 'preference-centre');

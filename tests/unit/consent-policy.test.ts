@@ -109,7 +109,7 @@ describe('consent choices as they arrive', () => {
       at: '2026-11-20T00:00:00Z',
       source: 'event:e-2',
     });
-    expect(optedIn.consentHistory).toHaveLength(1);
+    expect(optedIn.consentHistory).toEqual([{ scope: 'email', ...optedIn.consent.email }]);
     const older = applyConsent(optedIn, { email: 'unsubscribed' }, '2026-11-01T00:00:00Z', 'event:e-1');
     expect(older.consent.email.status).toBe('subscribed');
     expect(channelConsent(older, 'email')).toBe('subscribed');

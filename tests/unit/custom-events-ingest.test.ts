@@ -11,12 +11,12 @@ import { DEFAULT_EVENT_TIME_WINDOW } from '../../domain/events/time';
 import { ingestEvent } from '../../domain/ingest';
 import { customerMatches } from '../../domain/journey/conditions';
 import { explainCondition } from '../../domain/journey/explain';
-import { Journey } from '../../domain/journey/schema';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { replayLifecycle } from '../../local/replay';
 import { fixture } from '../handlers/support';
+import { testJourney } from '../support/journeys';
 import { WORKFLOWS_DIR } from '../support/local';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
@@ -120,10 +120,8 @@ describe('custom events at ingest: validated like the built-in ones', () => {
   });
 });
 
-const REMINDER = Journey.parse({
+const REMINDER = testJourney({
   id: 'browse-reminder',
-  version: 1,
-  description: 'd',
   entry: { event: 'product-viewed' },
   steps: [{ id: 'remind', type: 'send', channel: 'email', template: 'browse-reminder', topic: 'offers' }],
 });
@@ -203,10 +201,8 @@ describe('custom events in an imported history', () => {
 
 describe('custom events as a goal', () => {
   it('a declared event ends the journeys that work towards it and counts as their conversion', async () => {
-    const goal = Journey.parse({
+    const goal = testJourney({
       id: 'look-again',
-      version: 1,
-      description: 'd',
       entry: { event: 'purchase' },
       goal: { event: 'product-viewed', within: '7d' },
       steps: [{ id: 'wait', type: 'wait', duration: '3d' }],
@@ -220,12 +216,18 @@ describe('custom events as a goal', () => {
       amount: 10,
       currency: 'CNY',
     };
-    await ingestEvent(parseCustomerEvent(purchase, 'body', checks) as CustomerEvent, d);
+    const entered = await ingestEvent(parseCustomerEvent(purchase, 'body', checks) as CustomerEvent, d);
+    expect(entered.journeysStarted).toHaveLength(1);
     // After the entry (entered at the clock's now): a goal counts from the entry on.
     const later = { ...VIEWED, at: '2027-05-03T02:00:10Z' };
     const viewed = await ingestEvent(parseCustomerEvent(later, 'body', checks) as CustomerEvent, d);
     expect(viewed.conversions).toEqual(['look-again']);
-    expect(d.starter.stopped).toHaveLength(1);
+    // The execution the purchase started is the one stopped.
+    expect(d.starter.stopped).toEqual(
+      entered.journeysStarted.map((n) =>
+        d.starter.executionArn({ journeyId: 'look-again', executionName: n }),
+      ),
+    );
   });
 });
 
