@@ -107,7 +107,7 @@ export function convertedWithin(
   entries: readonly Pick<JourneyEntryRecord, 'executionArn' | 'executionName' | 'converted'>[],
   windowMs: number,
 ): boolean {
-  const name = d.executionId.slice(d.executionId.lastIndexOf(':') + 1);
+  const name = executionNameOf(d.executionId);
   const deadline = Date.parse(d.at) + windowMs;
   return entries.some(
     (e) =>
@@ -116,3 +116,7 @@ export function convertedWithin(
       Date.parse(e.converted.at) <= deadline,
   );
 }
+
+/** The name in an execution's ARN: an entry records both, a decision only the ARN it ran in. */
+export const executionNameOf = (executionId: string): string =>
+  executionId.slice(executionId.lastIndexOf(':') + 1);
