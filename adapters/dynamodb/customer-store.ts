@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -21,6 +21,7 @@ import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
 import { customersAt } from './address-users';
+import { isConditionFailure } from './condition-failure';
 import { customerFacts, putItems } from './batch';
 import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
@@ -126,8 +127,6 @@ export function createCustomerStore(
     (await queryPartition(doc, tableName, `CUSTOMER#${customerId}`, { prefix })).map((item) =>
       record<T>(item),
     );
-  const isConditionFailure = (e: unknown) =>
-    e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
   /** Optimistic concurrency: version 1 creates, version n replaces n - 1 only. */
   const putVersioned = async (what: string, version: number, item: Record<string, unknown>) => {
     try {

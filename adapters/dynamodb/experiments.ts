@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore, DecisionRecord, ExperimentRecord, ExperimentTally } from '../../domain/ports';
+import { isConditionFailure } from './condition-failure';
 import { shardOf } from './due-shard';
 import { keys } from './keys';
 import { DUE_INDEX } from './table';
@@ -57,6 +57,8 @@ export function experimentItems(
     const { pk: _pk, sk: _sk, ...rest } = item;
     return rest as T;
   };
+  const getExperiment = async (journeyId: string, stepId: string) =>
+    strip<ExperimentRecord>(await get(keys.experiment(journeyId, stepId)));
   return {
     async getDecision(customerId, decisionKey) {
       const item = await get(keys.decision(customerId, decisionKey));
@@ -97,8 +99,7 @@ export function experimentItems(
         for (let i = 0; i < exposures.length; i += pageSize) yield exposures.slice(i, i + pageSize);
       }
     },
-    getExperiment: async (journeyId, stepId) =>
-      strip<ExperimentRecord>(await get(keys.experiment(journeyId, stepId))),
+    getExperiment,
     async recordExperiment(record) {
       try {
         await doc.send(
@@ -110,11 +111,9 @@ export function experimentItems(
         );
         return record;
       } catch (e) {
-        const failed =
-          e instanceof ConditionalCheckFailedException ||
-          (e as Error).name === 'ConditionalCheckFailedException';
-        const stored = failed
-          ? strip<ExperimentRecord>(await get(keys.experiment(record.journeyId, record.stepId)))
+        // Another run recorded first: its verdict stands.
+        const stored = isConditionFailure(e)
+          ? await getExperiment(record.journeyId, record.stepId)
           : undefined;
         if (!stored) throw e;
         return stored;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore, SweepCursors } from '../../domain/ports';
+import { isConditionFailure } from './condition-failure';
 
 /** The one item that says who sweeps now and where the last sweep left off (no customer's data). */
 export const SWEEP_LEASE_KEY = { pk: 'SWEEP', sk: 'LEASE' } as const;
@@ -13,9 +13,6 @@ interface LeaseItem {
   /** A new value on every write: a take is conditional on the item being the one it read. */
   stamp?: string;
 }
-
-const conditionFailed = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
 
 /**
  * The sweep coordinator's lease in one item, by a consistent read and a conditional put (the store's
@@ -34,7 +31,7 @@ export function sweepLease(
       );
       return true;
     } catch (e) {
-      if (conditionFailed(e)) return false;
+      if (isConditionFailure(e)) return false;
       throw e;
     }
   };

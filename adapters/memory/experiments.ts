@@ -32,11 +32,11 @@ export function memoryExperiments(
   return {
     exposed(r) {
       if (r.kind !== 'split') return;
-      const list = exposures.get(key(r.journeyId, r.stepId)) ?? [];
-      exposures.set(key(r.journeyId, r.stepId), [
-        ...list,
-        { customerId: r.customerId, decisionKey: r.decisionKey, at: r.at },
-      ]);
+      const k = key(r.journeyId, r.stepId);
+      // Appended in place: a copy per decision would make a large simulated campaign quadratic.
+      let list = exposures.get(k);
+      if (!list) exposures.set(k, (list = []));
+      list.push({ customerId: r.customerId, decisionKey: r.decisionKey, at: r.at });
     },
     parts: {
       async *listSplitExposures(journeyId, stepId, { after, through }, pageSize) {

@@ -28,6 +28,9 @@ export const Duration = z
   );
 export type Duration = z.infer<typeof Duration>;
 
+/** Whether durationSeconds can read `v`: for checks made beside the schema's, on the file as written. */
+export const isDuration = (v: string): boolean => DURATION.test(v);
+
 export function durationSeconds(duration: string): number {
   const m = DURATION.exec(duration);
   if (!m) throw new RangeError(`not a duration: ${duration}`);

@@ -1,9 +1,7 @@
 import { formatPath, type Problem } from '../errors';
-import { durationSeconds } from './duration';
+import { durationSeconds, isDuration } from './duration';
 import { asRecord, lineColumn } from './journey-checks';
 import type { YamlSource } from './source';
-
-const DURATION = /^[1-9][0-9]*[smhdw]$/;
 
 /**
  * An experiment counts conversions from the journey's goal (the entries' `converted`), so its metric must
@@ -39,11 +37,7 @@ export function experimentProblems(src: YamlSource): Problem[] {
         `the journey's goal event, "${String(goal.event)}" (conversions are counted from the goal)`,
       );
     const within = typeof metric?.within === 'string' ? metric.within : '30d';
-    if (
-      DURATION.test(within) &&
-      DURATION.test(goalWithin) &&
-      durationSeconds(within) > durationSeconds(goalWithin)
-    )
+    if (isDuration(within) && isDuration(goalWithin) && durationSeconds(within) > durationSeconds(goalWithin))
       at(
         [...path, 'metric', 'within'],
         within,

@@ -1,6 +1,7 @@
 import { assertNever } from '../assert-never';
 import type { Journey } from '../journey/schema';
 import type { DecisionRecord, ExperimentRecord, JourneyEntryRecord } from '../ports';
+import { executionNameOf } from '../experiments/evaluate';
 import { compareArms, MIN_ARM_CUSTOMERS, type ArmStats } from '../experiments/stats';
 
 export { MIN_ARM_CUSTOMERS };
@@ -50,8 +51,7 @@ export function experiments(
   for (const e of entries)
     if (e.converted) converted.add(e.executionArn).add(`${e.journeyId}\u0000${e.executionName}`);
   const didConvert = (d: DecisionFacts) =>
-    converted.has(d.executionId) ||
-    converted.has(`${d.journeyId}\u0000${d.executionId.slice(d.executionId.lastIndexOf(':') + 1)}`);
+    converted.has(d.executionId) || converted.has(`${d.journeyId}\u0000${executionNameOf(d.executionId)}`);
   return journeys.flatMap((journey) =>
     journey.steps.flatMap((step) => {
       switch (step.type) {

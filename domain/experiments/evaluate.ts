@@ -22,6 +22,9 @@ const PAGE = 100;
 
 type Experimenting = SplitStep & { experiment: NonNullable<SplitStep['experiment']> };
 
+const runsExperiment = (step: Journey['steps'][number]): step is Experimenting =>
+  step.type === 'split' && !!step.experiment;
+
 /**
  * Every split that runs an experiment and has no verdict yet, evaluated: the decisions whose metric window
  * passed since the last run are counted once (into the stored tally), and a verdict is recorded the first
@@ -32,10 +35,10 @@ export async function evaluateExperiments(deps: EvaluateDeps): Promise<Experimen
   const recorded: ExperimentRecord[] = [];
   for (const journey of deps.journeys)
     for (const step of journey.steps) {
-      if (step.type !== 'split' || !step.experiment) continue;
+      if (!runsExperiment(step)) continue;
       // Once decided, never again: the first verdict stands, and costs one read per sweep from then on.
       if (await deps.store.getExperiment(journey.id, step.id)) continue;
-      const verdict = await evaluateOne(journey, step as Experimenting, deps);
+      const verdict = await evaluateOne(journey, step, deps);
       if (verdict) recorded.push(await deps.store.recordExperiment(verdict));
     }
   return recorded;
@@ -107,7 +110,7 @@ export function convertedWithin(
   entries: readonly Pick<JourneyEntryRecord, 'executionArn' | 'executionName' | 'converted'>[],
   windowMs: number,
 ): boolean {
-  const name = d.executionId.slice(d.executionId.lastIndexOf(':') + 1);
+  const name = executionNameOf(d.executionId);
   const deadline = Date.parse(d.at) + windowMs;
   return entries.some(
     (e) =>
@@ -116,3 +119,7 @@ export function convertedWithin(
       Date.parse(e.converted.at) <= deadline,
   );
 }
+
+/** The name in an execution's ARN: an entry records both, a decision only the ARN it ran in. */
+export const executionNameOf = (executionId: string): string =>
+  executionId.slice(executionId.lastIndexOf(':') + 1);

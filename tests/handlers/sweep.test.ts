@@ -1,6 +1,7 @@
 import { ingestEvent } from '../../domain/ingest';
 import { newProfile } from '../../domain/lifecycle/apply';
 import { wiredSweepHandler } from '../support/sweep';
+import { experimentJourney } from '../support/experiments';
 import { invokeLambda } from '../../local/lambda';
 import { lifecycleDeps } from '../support/lifecycle';
 import { capturedLogLines } from '../support/logs';
@@ -54,5 +55,28 @@ describe('sweep handler', () => {
       StageChanges: 1,
     });
     expect(store.profiles.get('c-due')?.stage).toBe('dormant');
+  });
+
+  it('logs an experiment evaluation that fails and still returns the sweep it ran', async () => {
+    const deps = lifecycleDeps('2026-01-01T00:00:00Z', [experimentJourney()]);
+    const store = {
+      ...deps.store,
+      getExperiment: () => Promise.reject(new Error('throttled')),
+    };
+    const { logger, metrics } = spiedObservability();
+    const out = capturedLogLines();
+    let result: unknown;
+    try {
+      const handler = wiredSweepHandler({ ...deps, store, logger, metrics });
+      result = await invokeLambda('rapport-sweep', handler, {});
+    } finally {
+      out.restore();
+    }
+    expect(
+      out.lines.find((l) => l.message === 'experiment evaluation failed: tried again next sweep'),
+    ).toMatchObject({
+      level: 'ERROR',
+    });
+    expect(result).toMatchObject({ queued: 0 });
   });
 });
