@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../local/runtime';
+import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import { rewriteJourney, scratchWorkflows } from '../infra/support';
-import { firstSmallPurchase, itemsOf, postEvent } from './local';
+import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from './local';
 
 /**
  * An experiment no shipped journey has: first-small-purchase starts with a split, half the customers
@@ -32,6 +33,37 @@ export function experimentWorkflows(): { dir: string; cleanup(): void } {
       ],
     })),
   );
+}
+
+export interface ExperimentRuntime {
+  time: VirtualTime;
+  runtime: LocalRuntime;
+  /** Stops the runtime, puts the real clock back and removes the scratch workflows. */
+  stop(): Promise<void>;
+}
+
+/** A runtime in virtual time (from TEST_NOW) on the experiment's scratch workflows. */
+export async function startExperimentRuntime(
+  options: { sweepEveryMs?: number } = {},
+): Promise<ExperimentRuntime> {
+  const workflows = experimentWorkflows();
+  const time = installVirtualTime(TEST_NOW);
+  const runtime = await startTestRuntime(time.clock, { ...options, workflowsDir: workflows.dir }).catch(
+    (e: unknown) => {
+      time.uninstall();
+      workflows.cleanup();
+      throw e;
+    },
+  );
+  return {
+    time,
+    runtime,
+    async stop() {
+      await runtime.stop();
+      time.uninstall();
+      workflows.cleanup();
+    },
+  };
 }
 
 /** Each customer's first small purchase (which enters them in the journey), through the events API. */
