@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../local/runtime';
-import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import { rewriteJourney, scratchWorkflows } from '../infra/support';
-import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from './local';
+import { firstSmallPurchase, itemsOf, postEvent, startVirtualRuntime, type VirtualRuntime } from './local';
 
 /**
  * An experiment no shipped journey has: first-small-purchase starts with a split, half the customers
@@ -35,32 +34,21 @@ export function experimentWorkflows(): { dir: string; cleanup(): void } {
   );
 }
 
-export interface ExperimentRuntime {
-  time: VirtualTime;
-  runtime: LocalRuntime;
-  /** Stops the runtime, puts the real clock back and removes the scratch workflows. */
-  stop(): Promise<void>;
-}
-
 /** A runtime in virtual time (from TEST_NOW) on the experiment's scratch workflows. */
 export async function startExperimentRuntime(
   options: { sweepEveryMs?: number } = {},
-): Promise<ExperimentRuntime> {
+): Promise<VirtualRuntime> {
   const workflows = experimentWorkflows();
-  const time = installVirtualTime(TEST_NOW);
-  const runtime = await startTestRuntime(time.clock, { ...options, workflowsDir: workflows.dir }).catch(
+  const started = await startVirtualRuntime({ ...options, workflowsDir: workflows.dir }).catch(
     (e: unknown) => {
-      time.uninstall();
       workflows.cleanup();
       throw e;
     },
   );
   return {
-    time,
-    runtime,
+    ...started,
     async stop() {
-      await runtime.stop();
-      time.uninstall();
+      await started.stop();
       workflows.cleanup();
     },
   };
