@@ -181,7 +181,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           return sms && sentSms(sms);
         },
       },
-      busEvents: () => bus.events,
+      taskEvents: () => tasksOf(bus),
       links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/tasks' },
     });
     api.open();

@@ -1,3 +1,4 @@
+import { assertNever } from '../../domain/assert-never';
 import { stepOfState } from '../../domain/journey/compile/names';
 import { updatesFoldedIntoSends } from '../../domain/journey/fusion';
 import { FINISH, START } from '../../domain/journey/graph';
@@ -118,12 +119,27 @@ function countMessages(journeyId: string, steps: Map<string, StepCounts>, messag
   for (const m of messages) {
     const c = m.journeyId === journeyId ? steps.get(m.stepId) : undefined;
     if (!c) continue;
-    if (m.status === 'sent') c.sent++;
-    else if (m.status === 'in-doubt') c.inDoubt++;
-    else if (m.status === 'failed') c.failed++;
-    else if (m.status === 'skipped' || m.status === 'deferred') {
-      const reason = m.reason ?? m.status;
-      c.skipped[reason] = (c.skipped[reason] ?? 0) + 1;
+    switch (m.status) {
+      case 'sent':
+        c.sent++;
+        break;
+      case 'in-doubt':
+        c.inDoubt++;
+        break;
+      case 'failed':
+        c.failed++;
+        break;
+      case 'skipped':
+      case 'deferred': {
+        const reason = m.reason ?? m.status;
+        c.skipped[reason] = (c.skipped[reason] ?? 0) + 1;
+        break;
+      }
+      case 'sending':
+        // Not an outcome yet: counted once the provider answers.
+        break;
+      default:
+        assertNever(m.status);
     }
   }
 }

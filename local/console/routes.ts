@@ -15,7 +15,6 @@ import { readSnapshot, type StoreSnapshot } from './snapshot';
 import { deliveredContent, type DeliveredSources } from './delivered';
 import { consoleTasks, renderTasks } from './tasks';
 import type { LocalBusEvent } from '../eventbridge';
-import { isTask } from '../local-routes';
 
 /** The console's own pages, in nav order. Another page (a customer's timeline) is mounted by adding it here. */
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
@@ -94,8 +93,8 @@ export interface ConsoleSources {
   customersAt: (addressKey: string) => Promise<string[]>;
   /** Where sent emails and texts are kept on this machine (the SES emulator, the SMS outbox). */
   delivered: DeliveredSources;
-  /** Everything on the event bus (the tasks for people among it). */
-  busEvents: () => readonly LocalBusEvent[];
+  /** The tasks for people on the event bus (tasksOf), as published. */
+  taskEvents: () => readonly LocalBusEvent[];
   links: ConsoleLinks;
 }
 
@@ -115,7 +114,7 @@ export function mountConsole(
     customersAt: sources.customersAt,
     delivered: (message) => deliveredContent(message, sources.delivered),
     tasks: (customerId) =>
-      consoleTasks(sources.busEvents().filter(isTask)).filter(
+      consoleTasks(sources.taskEvents()).filter(
         (t) => customerId === undefined || t.customerId === customerId,
       ),
     customer: async (customerId) => {

@@ -41,6 +41,11 @@ function customerFile(data: object): string {
   return path;
 }
 
+/** The profile of a new customer with `fields`: what the send path is compared on. */
+function profileWith(customerId: string, fields: Partial<Profile>): Profile {
+  return { ...newProfile(customerId, workflows.lifecycle, new Date(NOW)), ...fields };
+}
+
 /** What the send path gives this customer for the step the preview stands for (same links, same clock). */
 async function sent(profile: Profile, input: SendMessageInput) {
   const store = memoryStore();
@@ -72,17 +77,13 @@ const sameBoundaries = (mime: string) => mime.replace(/--_NmP-[0-9a-f]+-Part_\d+
 
 describe('rapport preview', () => {
   it('email: writes the HTML and the MIME message the send path composes for the same customer', async () => {
-    const file = customerFile({ customerId: 'c-42', firstName: 'Li', email: 'li@example.com', locale: 'en' });
+    const customer = { firstName: 'Li', email: 'li@example.com', locale: 'en' };
+    const file = customerFile({ customerId: 'c-42', ...customer });
     const { code, out } = await preview(['we-miss-you', '--customer', file]);
     expect(code).toBe(0);
     expect(out).toContain('we-miss-you (en), as journey dormancy-reactivation, step we-miss-you sends it');
 
-    const profile: Profile = {
-      ...newProfile('c-42', workflows.lifecycle, new Date(NOW)),
-      firstName: 'Li',
-      email: 'li@example.com',
-      locale: 'en',
-    };
+    const profile = profileWith('c-42', customer);
     const { email } = await sent(profile, previewSend(workflows, 'we-miss-you', profile));
     const html = readFileSync(join(dir, 'out', 'we-miss-you.en.html'), 'utf8');
     const eml = readFileSync(join(dir, 'out', 'we-miss-you.en.eml'), 'utf8');
@@ -96,23 +97,14 @@ describe('rapport preview', () => {
   });
 
   it('SMS: the text the send path hands the provider, its encoding and its parts', async () => {
-    const file = customerFile({
-      customerId: 'c-43',
-      firstName: '明月',
-      phone: '+8613800138000',
-      locale: 'zh-TW',
-    });
+    const customer = { firstName: '明月', phone: '+8613800138000', locale: 'zh-TW' };
+    const file = customerFile({ customerId: 'c-43', ...customer });
     const { code, out } = await preview(['personal-offer', '--customer', file]);
     expect(code).toBe(0);
     // No zh-TW version: the send writes in the same language's zh-CN, and so does the preview.
     expect(out).toContain('personal-offer (zh-CN), as journey');
 
-    const profile: Profile = {
-      ...newProfile('c-43', workflows.lifecycle, new Date(NOW)),
-      firstName: '明月',
-      phone: '+8613800138000',
-      locale: 'zh-TW',
-    };
+    const profile = profileWith('c-43', customer);
     profile.consent.sms = { status: 'subscribed', at: NOW, source: 'test' };
     const input = { ...previewSend(workflows, 'personal-offer', profile), channel: 'sms' as const };
     const { sms } = await sent(profile, input);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { MIN_ARM_CUSTOMERS } from '../../domain/console/experiments';
 import type { LocalRuntime } from '../../local/runtime';
-import { CHROMIUM } from '../support/browser';
+import { CHROMIUM, watchedPage } from '../support/browser';
 import { buyAgain, experimentWorkflows, firstPurchases, SPLIT, storedArms } from '../support/experiment';
 import { startTestRuntime, TEST_NOW } from '../support/local';
 
@@ -52,10 +52,7 @@ afterAll(async () => {
 });
 
 it('goes to the Experiments page, whose arms have the customers and conversions the store holds', async () => {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 420 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  const { page, errors } = await watchedPage(browser, { width: 1000, height: 420 });
   await page.goto(`${runtime.urls.api}/`);
   await page.click('nav >> text=Experiments');
   expect(await page.getAttribute('nav a.here', 'href')).toBe('/experiments');

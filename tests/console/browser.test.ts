@@ -5,7 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { stateMachineName } from '../../domain/journey/state-machine-name';
 import type { LocalRuntime } from '../../local/runtime';
 import { localStateMachineArn } from '../../local/stepfunctions';
-import { CHROMIUM } from '../support/browser';
+import { CHROMIUM, watchedPage } from '../support/browser';
 import { firstSmallPurchase, inbox, itemsOf, postEvent, startTestRuntime } from '../support/local';
 
 /**
@@ -43,10 +43,7 @@ afterAll(async () => {
 });
 
 it('goes from the overview to a journey whose step counts match the store', async () => {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  const { page, errors } = await watchedPage(browser, { width: 1200, height: 900 });
   await page.goto(`${runtime.urls.api}/`);
   expect(await page.textContent('#customers-total')).toBe('4');
   await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });

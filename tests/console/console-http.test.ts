@@ -1,9 +1,9 @@
 import { localStateMachineArn } from '../../local/stepfunctions';
 import { stateMachineName } from '../../domain/journey/state-machine-name';
 import type { LocalRuntime } from '../../local/runtime';
-import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
+import type { VirtualTime } from '../../local/virtual-time';
 import { httpRequest } from '../support/http';
-import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
+import { firstSmallPurchase, itemsOf, postEvent, startVirtualRuntime } from '../support/local';
 
 /**
  * The console on the events API's port, against a runtime seeded through the events API in virtual time:
@@ -12,11 +12,11 @@ import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } fr
 
 let time: VirtualTime;
 let runtime: LocalRuntime;
+let stop: (() => Promise<void>) | undefined;
 const CUSTOMERS = ['c-1', 'c-2', 'c-3'];
 
 beforeAll(async () => {
-  time = installVirtualTime(TEST_NOW);
-  runtime = await startTestRuntime(time.clock);
+  ({ time, runtime, stop } = await startVirtualRuntime());
   for (const [i, customerId] of CUSTOMERS.entries()) {
     const event = firstSmallPurchase({ customerId, eventId: `e-${i}`, email: `${customerId}@example.com` });
     expect((await postEvent(runtime, event)).status).toBe(202);
@@ -25,10 +25,7 @@ beforeAll(async () => {
   await time.run(runtime.activity, { until: '2026-11-23T10:00:00Z' });
 }, 30_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  time?.uninstall();
-});
+afterAll(() => stop?.());
 
 const get = (path: string) => httpRequest(`${runtime.urls.api}${path}`);
 

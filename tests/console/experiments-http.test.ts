@@ -1,8 +1,7 @@
 import type { LocalRuntime } from '../../local/runtime';
-import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
-import { buyAgain, experimentWorkflows, firstPurchases, storedArms } from '../support/experiment';
+import type { VirtualTime } from '../../local/virtual-time';
+import { buyAgain, firstPurchases, startExperimentRuntime, storedArms } from '../support/experiment';
 import { httpRequest } from '../support/http';
-import { startTestRuntime, TEST_NOW } from '../support/local';
 
 /**
  * The experiments page against a runtime whose first-small-purchase journey starts with a split (one arm
@@ -11,13 +10,11 @@ import { startTestRuntime, TEST_NOW } from '../support/local';
 
 let time: VirtualTime;
 let runtime: LocalRuntime;
-let workflows: { dir: string; cleanup(): void };
+let stop: (() => Promise<void>) | undefined;
 const CUSTOMERS = Array.from({ length: 8 }, (_, i) => `x-${i}`);
 
 beforeAll(async () => {
-  workflows = experimentWorkflows();
-  time = installVirtualTime(TEST_NOW);
-  runtime = await startTestRuntime(time.clock, { workflowsDir: workflows.dir });
+  ({ time, runtime, stop } = await startExperimentRuntime());
   await firstPurchases(runtime, CUSTOMERS);
   await time.run(runtime.activity, { until: '2026-11-23T10:00:00Z' });
   // Every other customer buys again a day on: within the goal's 30 days, a conversion.
@@ -29,11 +26,7 @@ beforeAll(async () => {
   await time.run(runtime.activity, { until: '2026-11-23T11:00:00Z' });
 }, 30_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  time?.uninstall();
-  workflows?.cleanup();
-});
+afterAll(() => stop?.());
 
 /** The cells of the arm's row on the page: customers, conversions, rate, lift, verdict. */
 function row(html: string, arm: string): string[] {

@@ -2,10 +2,9 @@ import { START } from '../../domain/journey/graph';
 import { stateMachineName } from '../../domain/journey/state-machine-name';
 import type { LocalRuntime } from '../../local/runtime';
 import { localStateMachineArn } from '../../local/stepfunctions';
-import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
-import { buyAgain, experimentWorkflows, firstPurchases, SPLIT, storedArms } from '../support/experiment';
+import type { VirtualTime } from '../../local/virtual-time';
+import { buyAgain, firstPurchases, SPLIT, startExperimentRuntime, storedArms } from '../support/experiment';
 import { httpRequest } from '../support/http';
-import { startTestRuntime, TEST_NOW } from '../support/local';
 
 /**
  * Where executions ended, on the journey's diagram: the experiment's first-small-purchase run to its end,
@@ -17,14 +16,12 @@ import { startTestRuntime, TEST_NOW } from '../support/local';
 
 let time: VirtualTime;
 let runtime: LocalRuntime;
-let workflows: { dir: string; cleanup(): void };
+let stop: (() => Promise<void>) | undefined;
 const CUSTOMERS = Array.from({ length: 8 }, (_, i) => `x-${i}`);
 
 beforeAll(async () => {
-  workflows = experimentWorkflows();
-  time = installVirtualTime(TEST_NOW);
   // No sweeper: its hourly pass over 17 days would cost more than the journey itself.
-  runtime = await startTestRuntime(time.clock, { workflowsDir: workflows.dir, sweepEveryMs: 0 });
+  ({ time, runtime, stop } = await startExperimentRuntime({ sweepEveryMs: 0 }));
   await firstPurchases(runtime, CUSTOMERS);
   await time.run(runtime.activity, { until: '2026-11-23T10:00:00Z' });
   // Half the thanked buy again while the journey waits: the goal stops their executions. A held-out
@@ -39,11 +36,7 @@ beforeAll(async () => {
   await time.run(runtime.activity, { until: '2026-12-09T12:00:00Z' });
 }, 30_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  time?.uninstall();
-  workflows?.cleanup();
-});
+afterAll(() => stop?.());
 
 /** The numbers the diagram shows per node (step id, START or FINISH), by kind. */
 function nodeCounts(html: string): Map<string, Record<string, number>> {

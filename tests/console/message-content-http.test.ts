@@ -1,5 +1,5 @@
 import type { LocalRuntime } from '../../local/runtime';
-import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
+import type { VirtualTime } from '../../local/virtual-time';
 import { httpRequest } from '../support/http';
 import {
   clearInbox,
@@ -7,8 +7,7 @@ import {
   inbox,
   itemsOf,
   postEvent,
-  startTestRuntime,
-  TEST_NOW,
+  startVirtualRuntime,
 } from '../support/local';
 
 /**
@@ -19,10 +18,10 @@ import {
 const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 let time: VirtualTime;
 let runtime: LocalRuntime;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  time = installVirtualTime(TEST_NOW);
-  runtime = await startTestRuntime(time.clock);
+  ({ time, runtime, stop } = await startVirtualRuntime());
   const plain = firstSmallPurchase({ customerId: 'c-1', eventId: 'e-1', email: 'c-1@example.com' });
   const hostile = firstSmallPurchase({ customerId: 'x-1', eventId: 'e-2', email: 'x-1@example.com' });
   const noConsent = firstSmallPurchase({ customerId: 'c-no', eventId: 'e-3', email: 'no@example.com' });
@@ -43,10 +42,7 @@ beforeAll(async () => {
   await time.run(runtime.activity, { until: '2026-11-22T12:00:00Z' });
 }, 30_000);
 
-afterAll(async () => {
-  await runtime?.stop();
-  time?.uninstall();
-});
+afterAll(() => stop?.());
 
 const get = (path: string) => httpRequest(`${runtime.urls.api}${path}`).then((r) => r.text);
 /** What the browser shows for an escaped value: the console escapes every character as &#N;. */

@@ -12,6 +12,18 @@ export interface Opened {
   requests: string[];
 }
 
+/** A new page whose uncaught exceptions and console errors are recorded in `errors`. */
+export async function watchedPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  return { page, errors };
+}
+
 /** Writes `html` to `dir` and opens it, recording console errors and every request it makes. */
 export async function openHtml(browser: Browser, dir: string, name: string, html: string): Promise<Opened> {
   const file = join(dir, `${name}.html`);

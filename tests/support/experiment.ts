@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../local/runtime';
 import { rewriteJourney, scratchWorkflows } from '../infra/support';
-import { firstSmallPurchase, itemsOf, postEvent } from './local';
+import { firstSmallPurchase, itemsOf, postEvent, startVirtualRuntime, type VirtualRuntime } from './local';
 
 /**
  * An experiment no shipped journey has: first-small-purchase starts with a split, half the customers
@@ -32,6 +32,26 @@ export function experimentWorkflows(): { dir: string; cleanup(): void } {
       ],
     })),
   );
+}
+
+/** A runtime in virtual time (from TEST_NOW) on the experiment's scratch workflows. */
+export async function startExperimentRuntime(
+  options: { sweepEveryMs?: number } = {},
+): Promise<VirtualRuntime> {
+  const workflows = experimentWorkflows();
+  const started = await startVirtualRuntime({ ...options, workflowsDir: workflows.dir }).catch(
+    (e: unknown) => {
+      workflows.cleanup();
+      throw e;
+    },
+  );
+  return {
+    ...started,
+    async stop() {
+      await started.stop();
+      workflows.cleanup();
+    },
+  };
 }
 
 /** Each customer's first small purchase (which enters them in the journey), through the events API. */

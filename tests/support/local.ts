@@ -3,6 +3,7 @@ import { GetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-d
 import { fixedClock, type Clock } from '../../domain/clock';
 import type { Profile } from '../../domain/profile/profile';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import { httpRequest } from './http';
 
 export const WORKFLOWS_DIR = join(__dirname, '..', '..', 'workflows');
@@ -25,6 +26,32 @@ export function startTestRuntime(
     sender: 'Rapport Demo Store <hello@rapport.local>',
     sweepEveryMs: options.sweepEveryMs,
   });
+}
+
+export interface VirtualRuntime {
+  time: VirtualTime;
+  runtime: LocalRuntime;
+  /** Stops the runtime and puts the real clock back. */
+  stop(): Promise<void>;
+}
+
+/** A test runtime in virtual time from TEST_NOW (the real clock is back if it fails to start). */
+export async function startVirtualRuntime(
+  options: { workflowsDir?: string; sweepEveryMs?: number } = {},
+): Promise<VirtualRuntime> {
+  const time = installVirtualTime(TEST_NOW);
+  const runtime = await startTestRuntime(time.clock, options).catch((e: unknown) => {
+    time.uninstall();
+    throw e;
+  });
+  return {
+    time,
+    runtime,
+    async stop() {
+      await runtime.stop();
+      time.uninstall();
+    },
+  };
 }
 
 export interface InboxEmail {
