@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { CustomEvents } from '../events/custom';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { DEFAULT_CONSENT_POLICY, type ConsentPolicy as Policy } from './consent-modes';
-import { Duration, durationSeconds } from './duration';
+import { Duration, durationSeconds, isDuration } from './duration';
 import { Locale, Slug, TimeOfDay, TimeZone } from './ids';
 import { expect } from './problems';
 
@@ -77,7 +77,7 @@ const MAX_OCCASION_SPREAD_SECONDS = 12 * 3_600;
  */
 export const Occasions = z.strictObject({
   spread: Duration.refine(
-    (d) => !/^[1-9]\d*[smhdw]$/.test(d) || durationSeconds(d) <= MAX_OCCASION_SPREAD_SECONDS,
+    (d) => !isDuration(d) || durationSeconds(d) <= MAX_OCCASION_SPREAD_SECONDS,
     expect('at most 12h (a greeting must still go out on the day)'),
   )
     .default('2h')
