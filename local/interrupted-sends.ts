@@ -23,9 +23,10 @@ export interface InterruptedSends {
 export async function settleInterruptedSends(
   dynamodb: DynamoDBClient,
   tableName: string,
+  dueShards?: number,
 ): Promise<InterruptedSends> {
   const doc = DynamoDBDocumentClient.from(dynamodb);
-  const store = localCustomerStore(dynamodb, tableName);
+  const store = localCustomerStore(dynamodb, tableName, dueShards);
   const found: InterruptedSends = { count: 0, messages: [] };
   const pages = paginateScan(
     { client: doc },

@@ -57,6 +57,8 @@ export interface LocalRuntimeOptions {
    * `npm start` never sets it, and the Lambdas' wiring (functions/index.ts) has no such hook.
    */
   decorateStore?: (store: CustomerStore) => CustomerStore;
+  /** Tests only, with no dataDir: the due index's shards (see LocalStoreOptions.dueShards). */
+  dueShards?: number;
 }
 
 export interface LocalRuntime {
@@ -123,7 +125,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   closers.add(installLongTimers());
   try {
     const tableName = options.tableName ?? 'rapport';
-    const store = await startStore({ dataDir, port: ports.dynamodb, host, tableName }, activity, closers);
+    const store = await startStore(
+      { dataDir, port: ports.dynamodb, host, tableName, dueShards: options.dueShards },
+      activity,
+      closers,
+    );
     const emulators = await startEmulators({ host, ports, now, store }, activity, closers);
     const { stepFunctions, bus, outbox, clients } = emulators;
 
@@ -140,7 +146,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deployment: LocalDeployment = new LocalDeployment(
       workflows,
       {
-        store: (options.decorateStore ?? ((s) => s))(localCustomerStore(store.client, tableName)),
+        store: (options.decorateStore ?? ((s) => s))(
+          localCustomerStore(store.client, tableName, store.dueShards),
+        ),
         publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
         starter: (arns) => createJourneyStarter(clients.sfn, arns),
         mailer: createSesMailer(clients.ses, {}),

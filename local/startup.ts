@@ -47,7 +47,7 @@ export async function recoverAtStart(
 ): Promise<Startup> {
   // First, before anything can send again: every message left `sending` has a dead sender (this
   // runtime holds the data folder's lock), so it is in doubt, and a resumed step must find it so.
-  const inDoubt = await settleInterruptedSends(store.client, store.tableName);
+  const inDoubt = await settleInterruptedSends(store.client, store.tableName, store.dueShards);
   logInterruptedSends(inDoubt, createObservability());
   // Events a delivery claimed and then lost to a crash or kill -9 before the last stop: finished now,
   // all of them (this runtime holds the data folder's lock, so no claim there has a live holder).

@@ -18,8 +18,12 @@ import { closeServer, containServer, listenOn, requestListenerOf } from './serve
 export const LOCAL_DUE_SHARDS = 16;
 
 /** The customer store over the local table, as every local writer must build it (same due shards). */
-export function localCustomerStore(client: DynamoDBClient, tableName: string): CustomerStore {
-  return createCustomerStore(client, tableName, { dueShards: LOCAL_DUE_SHARDS });
+export function localCustomerStore(
+  client: DynamoDBClient,
+  tableName: string,
+  dueShards: number = LOCAL_DUE_SHARDS,
+): CustomerStore {
+  return createCustomerStore(client, tableName, { dueShards });
 }
 
 /** Where `npm start` keeps its data: $RAPPORT_DATA_DIR, or the checkout's .rapport/data. */
@@ -33,6 +37,11 @@ export interface LocalStoreOptions {
   port: number;
   host: string;
   tableName: string;
+  /**
+   * The due index's shards (default LOCAL_DUE_SHARDS). Only a fresh in-memory table may have fewer: every
+   * sweep reads every shard, and a scenario test of a year and a half sweeps five hundred times.
+   */
+  dueShards?: number;
 }
 
 /** The local DynamoDB, ready for use: its table exists and its client counts its calls as activity. */
@@ -40,6 +49,7 @@ export interface LocalStore {
   url: string;
   client: DynamoDBClient;
   tableName: string;
+  dueShards: number;
 }
 
 /** Where the local Step Functions keeps its executions: a table beside Rapport's, in the same data folder. */
@@ -53,7 +63,11 @@ export async function startStore(
   activity: Activity,
   closers: Closers,
 ): Promise<LocalStore> {
-  const { dataDir, port, host, tableName } = options;
+  const { dataDir, port, host, tableName, dueShards = LOCAL_DUE_SHARDS } = options;
+  if (dataDir && dueShards !== LOCAL_DUE_SHARDS)
+    throw new Error(
+      `dueShards: ${dueShards} on the data folder ${dataDir}: expected ${LOCAL_DUE_SHARDS}, the shards its due index was written with (fewer only for an in-memory table)`,
+    );
   if (dataDir) {
     // Before dynalite opens LevelDB there: a second runtime on one folder gets a clear refusal.
     const lock = lockDataDir(dataDir);
@@ -72,5 +86,5 @@ export async function startStore(
   trackActivity(client, activity);
   closers.add(() => client.destroy());
   await ensureTable(client, tableName);
-  return { url, client, tableName };
+  return { url, client, tableName, dueShards };
 }
