@@ -316,7 +316,7 @@ export function normalised(outcome: ScenarioOutcome): ScenarioOutcome {
 /**
  * Registers the scenario in `file` (beside this module) as one test, named by its title. A scenario runs
  * on virtual time, so a slow machine changes nothing it checks; the generous real-time limit only stops a
- * hang (the longest, a year and a half of daily sweeps, takes 25 s alone on a developer's machine and
+ * hang (the longest, a year and a half of daily sweeps, takes 10 s alone on a developer's machine and
  * more than twice that on a busy CI machine).
  */
 export function scenarioTest(file: string): void {
