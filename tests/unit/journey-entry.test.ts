@@ -137,3 +137,48 @@ describe('goals', () => {
     expect((await buy(140)).conversions).toEqual([]);
   });
 });
+
+describe("conditions on the entry event's properties", () => {
+  const bigSpend = (branch: boolean) =>
+    Journey.parse({
+      id: 'big-spend',
+      version: 1,
+      description: 'd',
+      entry: { event: 'purchase', where: { event: { amount: { gte: 100 }, currency: 'USD' } } },
+      steps: branch
+        ? [
+            ...steps,
+            {
+              id: 'big',
+              type: 'branch',
+              paths: [{ name: 'huge', when: { event: { amount: { gte: 1000 } } }, next: 'end' }],
+              default: 'end',
+            },
+            { id: 'end', type: 'exit' },
+          ]
+        : steps,
+      reEntry: 'always',
+    });
+  const purchase = (amount: number, currency = 'USD'): CustomerEvent => ({
+    eventId: `e-${amount}-${currency}`,
+    type: 'purchase',
+    customerId: 'c-1',
+    at: '2026-01-01T00:00:00Z',
+    amount,
+    currency,
+    orderId: 'o-1',
+  });
+
+  it("entry.where tests a built-in event's own fields; the execution carries them only when a branch reads them", async () => {
+    const { deps, starter } = world([bigSpend(true)]);
+    expect((await ingestEvent(purchase(99), deps)).journeysStarted).toEqual([]);
+    expect((await ingestEvent(purchase(150, 'EUR'), deps)).journeysStarted).toEqual([]);
+    const [name] = (await ingestEvent(purchase(150), deps)).journeysStarted;
+    expect(starter.started.get(name!)?.event).toEqual({ amount: 150, currency: 'USD', orderId: 'o-1' });
+
+    const plain = world([bigSpend(false)]);
+    const [other] = (await ingestEvent(purchase(150), plain.deps)).journeysStarted;
+    expect(other).toBeDefined();
+    expect(plain.starter.started.get(other!)).not.toHaveProperty('event');
+  });
+});
