@@ -43,7 +43,8 @@ export function parseCustomerEvent(data: unknown, source: string, checks?: Event
       .map((p) => (personalField(checks?.customEvents, type, p.field) ? withoutPersonalValue(p) : p)),
   ];
   const at = result.success ? result.data.at : EventTime.safeParse((data as { at?: unknown }).at).data;
-  const outside = at && checks?.now && checks.window ? eventTimeProblem(at, checks.now, checks.window) : undefined;
+  const outside =
+    at && checks?.now && checks.window ? eventTimeProblem(at, checks.now, checks.window) : undefined;
   if (outside) problems.push({ ...outside, source, value: (data as { at?: unknown }).at });
   if (!result.success || problems.length) throw new InvalidEventError('Invalid event', problems);
   return result.data as IncomingEvent;
