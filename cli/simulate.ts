@@ -3,12 +3,18 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { historyMapping, readHistoryFile, type HistoryFile } from '../adapters/history/file';
+import {
+  historyMapping,
+  readHistoryFile,
+  readPopulationModel,
+  type HistoryFile,
+} from '../adapters/history/file';
+import { loadWorkflows } from '../domain/config/load';
+import type { CustomerEvent } from '../domain/events/schema';
 import { renderHtmlReport, renderSummary } from '../adapters/report';
 import { ValidationError, formatProblem, type Problem } from '../domain/errors';
 import { forecastCost } from '../domain/simulate/cost';
 import { HISTORY_PRESETS } from '../domain/simulate/history/mapping';
-import type { HistoryEvent } from '../domain/simulate/history/timeline';
 import { generatePopulation } from '../domain/simulate/population/generate';
 import type { SimulationResult } from '../domain/simulate/result';
 import { mergeResults } from '../domain/simulate/merge';
@@ -24,6 +30,8 @@ export const SIMULATE_USAGE = `Usage: rapport simulate (--history <file> [--form
   --format cdnow       the CDNOW preset (../shared/data/cdnow/CDNOW_master.txt)
   --mapping <file>     a column mapping (YAML or JSON) for any other history
   --generate <n>       a generated population of n customers instead (--seed, default 1)
+  --model <file>       the generated population's behaviour (YAML or JSON; see README, "Simulating"),
+                       e.g. customEvents: { product-viewed: { perMonth: 4, properties: { … } } }
   --from, --to <time>  the period (default: the history's span; generated: 2026-01-01 and --months)
   --months <n>         a generated population's period in months (default 12)
   --sweep hourly|daily how often the sweep runs (default hourly, as on AWS)
@@ -42,6 +50,7 @@ const OPTIONS = {
   format: { type: 'string' },
   mapping: { type: 'string' },
   generate: { type: 'string' },
+  model: { type: 'string' },
   seed: { type: 'string', default: '1' },
   months: { type: 'string', default: '12' },
   from: { type: 'string' },
@@ -78,7 +87,7 @@ export async function simulateCommand(
   try {
     const population = await populationOf(values);
     const sweepEveryMs = values.sweep === 'daily' ? 86_400_000 : 3_600_000;
-    const workflows = resolve(values.workflows ?? join(process.cwd(), 'workflows'));
+    const workflows = workflowsDirOf(values);
     const processes = await processesOf(values, population);
     const run = (dir: string, label: string) =>
       processes > 1
@@ -108,11 +117,14 @@ export async function simulateCommand(
   }
 }
 
+const workflowsDirOf = (v: Values) => resolve(v.workflows ?? join(process.cwd(), 'workflows'));
+
 function usageProblem(v: Values): string | undefined {
   if (!v.history === !v.generate) return 'give either --history <file> or --generate <n>';
   if (v.history && !v.format && !v.mapping) return 'a history needs --format cdnow or --mapping <file>';
   if (v.format && !(v.format in HISTORY_PRESETS))
     return `--format: got "${v.format}"; expected one of ${Object.keys(HISTORY_PRESETS).join(', ')}`;
+  if (v.model && !v.generate) return '--model describes a generated population: give --generate <n> too';
   if (v.generate && !(Number(v.generate) > 0))
     return `--generate: got "${v.generate}"; expected a number of customers`;
   if (v.workers !== 'auto' && (!Number.isInteger(Number(v.workers)) || Number(v.workers) < 1))
@@ -139,7 +151,7 @@ interface Population {
 interface PopulationInput {
   customers: number;
   /** One part's events (generated or read for it alone), or everyone's. */
-  eventsOf: (shard?: Shard) => AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>;
+  eventsOf: (shard?: Shard) => AsyncIterable<CustomerEvent> | Iterable<CustomerEvent>;
 }
 
 async function populationOf(v: Values): Promise<Population> {
@@ -152,6 +164,9 @@ async function populationOf(v: Values): Promise<Population> {
       from: from.toISOString(),
       to: to.toISOString(),
       seed: Number(v.seed),
+      ...(v.model ? { model: readPopulationModel(resolve(v.model)) } : {}),
+      // The model's own events are checked against the workflows' declarations, as ingest checks them.
+      customEvents: loadWorkflows(workflowsDirOf(v)).settings?.customEvents ?? {},
     };
     const eventsOf = (shard?: Shard) => generatePopulation({ ...options, ...(shard ? { shard } : {}) });
     return {
@@ -262,6 +277,7 @@ async function simulateWithWorkers(
   const args = ['--workflows', workflowsDir, '--label', label, '--sweep', v.sweep!, '--batch', v.batch!];
   args.push('--from', population.from, '--to', population.to);
   if (v.generate) args.push('--generate', v.generate, '--seed', v.seed!, '--months', v.months!);
+  if (v.model) args.push('--model', resolve(v.model));
   else if (v.format) args.push('--history', resolve(v.history!), '--format', v.format);
   else args.push('--history', resolve(v.history!), '--mapping', resolve(v.mapping!));
   if (!process.stderr.isTTY) return mergeResults(await simulateInParts(args, parts), forecastCost);

@@ -1,6 +1,6 @@
 import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
-import { shareableProperties, type PropertyValue } from './events/custom';
+import { entryEventProperties, shareableProperties, type PropertyValue } from './events/custom';
 import type { CustomerEvent } from './events/schema';
 import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
 import { customerEntries, noEntriesYet } from './journey/entries';
@@ -191,7 +191,8 @@ async function handleClaimed(
   // Announced after the profile is stored and before the event is marked done: a takeover announces
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
-  const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile, shared);
+  const carried = entryEventProperties(event, deps.customEvents);
+  const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile, carried);
   const { conversions, entered } = await moveJourneys(event, applied, starts, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,

@@ -20,6 +20,8 @@ import {
 } from '../../domain/simulate/history/parse';
 import type { HistoryEvent } from '../../domain/simulate/history/timeline';
 import type { Shard } from '../../domain/simulate/shard';
+import type { PopulationModelInput } from '../../domain/simulate/population/model';
+import { parsePopulationModel } from '../../domain/simulate/population/own-events';
 
 export interface HistoryFile {
   summary: HistorySummary;
@@ -52,4 +54,9 @@ export function historyMapping(given: {
   if (given.format !== undefined) return HISTORY_PRESETS[given.format as keyof typeof HISTORY_PRESETS];
   const file = given.mapping!;
   return parseHistoryMapping(parseYaml(readFileSync(file, 'utf8')) as unknown, file);
+}
+
+/** A population model file (YAML or JSON) for `rapport simulate --generate --model`. */
+export function readPopulationModel(file: string): PopulationModelInput {
+  return parsePopulationModel(parseYaml(readFileSync(file, 'utf8')) as unknown, file);
 }

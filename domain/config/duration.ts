@@ -7,14 +7,14 @@ const DURATION = /^([1-9][0-9]*)(s|m|h|d|w)$/;
 /** Step Functions ends a Standard execution after one year, so no single wait may be longer. */
 export const MAX_DURATION_SECONDS = 365 * 86_400;
 
-// A calendar year ("1y") is accepted only where a timestamp is worked out in code: see yearly-duration.ts.
+// A calendar year ("1y") is accepted only where a timestamp is worked out in code: see span.ts.
 const YEARS = /^[0-9]+y$/;
 
 export const Duration = z
   .string(expect('a duration such as "30m", "12h", "3d" or "2w"'))
   .refine((v) => !YEARS.test(v), {
     error: expect(
-      's, m, h, d or w here; "1y" (a calendar year: 365 or 366 days) only in reEntry.every, as a wait or window compiles to seconds and a year-long wait may outlast its execution (1 year at most). For a yearly date: date: { anniversary: firstPurchaseAt } or wait until: { anniversary: ... }',
+      's, m, h, d or w here: "1y" (a calendar year, 365 or 366 days) is not a number of seconds, which a wait or a timeout is compiled to in the state machine (and a year-long wait may outlast its execution, 1 year at most). "1y" is accepted in reEntry.every, goal.within, an experiment\'s metric.within and lifecycle windows; for a yearly date: date: { anniversary: firstPurchaseAt } or wait until: { anniversary: ... }',
     ).error,
     abort: true,
   })

@@ -11,6 +11,7 @@ import { EVENT_TYPES } from '../events/types';
 import { eventVariableProblems } from '../messages/check-templates';
 import type { EventProperties } from '../messages/render';
 import type { MessageTemplate } from '../messages/template';
+import { eventConditionProblems } from './event-condition-checks';
 import { asRecord, lineColumn } from './journey-checks';
 import type { YamlSource } from './source';
 
@@ -48,7 +49,8 @@ function sampleValue(name: string, p: PropertyDeclaration): string | number | bo
 
 /**
  * A journey's events against the project's declarations: every event type it names is built in or
- * declared; a `lastEvent` condition tests declared, shareable properties of its type; and each template
+ * declared; a `lastEvent` condition tests declared, shareable properties of its type, an `event` condition
+ * those of its entry event (event-condition-checks.ts); and each template
  * a send step uses reads only the `event.*` properties this journey's executions carry.
  */
 export function journeyEventProblems(src: YamlSource, ctx: EventCheckContext): Problem[] {
@@ -68,6 +70,7 @@ export function journeyEventProblems(src: YamlSource, ctx: EventCheckContext): P
     .forEach((t: unknown, k) => known(t, ['entry', 'event', ...(Array.isArray(entryEvent) ? [k] : [])]));
   known(asRecord(j.goal)?.event, ['goal', 'event']);
   lastEventProblems(entry?.where, ['entry', 'where'], events, at, known);
+  eventConditionProblems(entry?.where, ['entry', 'where'], entryEvent, events, at);
   const steps = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
   const sample = entryEventSample(entryEvent, events);
   // An entry type that is not declared is the one mistake to report: its properties are unknown.
@@ -75,9 +78,11 @@ export function journeyEventProblems(src: YamlSource, ctx: EventCheckContext): P
   steps.forEach((step, i) => {
     if (step?.type === 'wait-for-event') known(step.event, ['steps', i, 'event']);
     if (step?.type === 'branch' && Array.isArray(step.paths))
-      step.paths.forEach((p, k) =>
-        lastEventProblems(asRecord(p)?.when, ['steps', i, 'paths', k, 'when'], events, at, known),
-      );
+      step.paths.forEach((p, k) => {
+        const when = asRecord(p)?.when;
+        lastEventProblems(when, ['steps', i, 'paths', k, 'when'], events, at, known);
+        eventConditionProblems(when, ['steps', i, 'paths', k, 'when'], entryEvent, events, at);
+      });
     if (step?.type !== 'send' || typeof step.template !== 'string' || undeclaredEntry) return;
     // One problem per variable and step, at the first place it is read: the same mistake in every
     // locale and part of the template is one thing to fix.

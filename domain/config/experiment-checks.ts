@@ -1,5 +1,6 @@
 import { formatPath, type Problem } from '../errors';
-import { durationSeconds, isDuration } from './duration';
+import { isDuration } from './duration';
+import { CALENDAR_YEAR, spanBounds } from './span';
 import { asRecord, lineColumn } from './journey-checks';
 import type { YamlSource } from './source';
 
@@ -37,7 +38,7 @@ export function experimentProblems(src: YamlSource): Problem[] {
         `the journey's goal event, "${String(goal.event)}" (conversions are counted from the goal)`,
       );
     const within = typeof metric?.within === 'string' ? metric.within : '30d';
-    if (isDuration(within) && isDuration(goalWithin) && durationSeconds(within) > durationSeconds(goalWithin))
+    if (longerThan(within, goalWithin))
       at(
         [...path, 'metric', 'within'],
         within,
@@ -45,4 +46,14 @@ export function experimentProblems(src: YamlSource): Problem[] {
       );
   });
   return problems;
+}
+
+/**
+ * Whether a window can end after another from the same moment: a calendar year is 365 or 366 days, so
+ * "1y" is within "1y" and "366d", and "365d" within "1y", but not the other way round.
+ */
+function longerThan(a: string, b: string): boolean {
+  const readable = (d: string) => d === CALENDAR_YEAR || isDuration(d);
+  if (!readable(a) || !readable(b) || a === b) return false;
+  return spanBounds(a).longest > spanBounds(b).shortest;
 }

@@ -4,7 +4,7 @@ import { Slug } from '../config/ids';
 import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { lineText } from './text';
-import { reservedEventNames } from './types';
+import { BUILT_IN_PROPERTIES, reservedEventNames, type EventType } from './types';
 
 export { isCustomType } from './types';
 
@@ -107,6 +107,28 @@ export function shareableProperties(
   if (!declaration || !event.properties) return {};
   return Object.fromEntries(
     Object.entries(event.properties).filter(([name]) => declaration.properties[name]?.personal === false),
+  );
+}
+
+/**
+ * The properties an execution of a journey that starts on this event may carry (`event`): a declared
+ * event's shareable ones, or the listed fields of a built-in event that are not personal data.
+ */
+export function entryEventProperties(
+  event: { type: string; properties?: Record<string, PropertyValue> },
+  customEvents: CustomEvents | undefined,
+): Record<string, PropertyValue> {
+  const builtIn = Object.hasOwn(BUILT_IN_PROPERTIES, event.type)
+    ? BUILT_IN_PROPERTIES[event.type as EventType]
+    : undefined;
+  if (!builtIn) return shareableProperties(event, customEvents);
+  const fields = event as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(builtIn).flatMap(([name, p]) => {
+      const value = fields[name];
+      const carried = !p.personal && ['string', 'number', 'boolean'].includes(typeof value);
+      return carried ? [[name, value as PropertyValue]] : [];
+    }),
   );
 }
 

@@ -8,8 +8,9 @@ import { EventTime, eventTimeProblem, type EventTimeWindow } from './time';
 
 /** What an event is checked against beyond its shape: the time now and the window of believable times. */
 export interface EventChecks {
-  now: Date;
-  window: EventTimeWindow;
+  /** The time checks (both, or neither: a generated population's events are not checked against now). */
+  now?: Date;
+  window?: EventTimeWindow;
   /** settings.yaml `customEvents`: the types beside the built-in ones, and what each carries. */
   customEvents?: CustomEvents;
 }
@@ -42,7 +43,8 @@ export function parseCustomerEvent(data: unknown, source: string, checks?: Event
       .map((p) => (personalField(checks?.customEvents, type, p.field) ? withoutPersonalValue(p) : p)),
   ];
   const at = result.success ? result.data.at : EventTime.safeParse((data as { at?: unknown }).at).data;
-  const outside = at && checks ? eventTimeProblem(at, checks.now, checks.window) : undefined;
+  const outside =
+    at && checks?.now && checks.window ? eventTimeProblem(at, checks.now, checks.window) : undefined;
   if (outside) problems.push({ ...outside, source, value: (data as { at?: unknown }).at });
   if (!result.success || problems.length) throw new InvalidEventError('Invalid event', problems);
   return result.data as IncomingEvent;

@@ -44,3 +44,32 @@ export function reservedEventNames(): string[] {
 export function isCustomType(type: string): boolean {
   return !(EVENT_TYPES as readonly string[]).includes(type) && !OTHER_RESERVED_NAMES.includes(type);
 }
+
+/** A property an event carries, as a condition on the entry event sees it (see custom.ts for declared ones). */
+export interface EventProperty {
+  type: 'string' | 'number' | 'boolean' | 'date';
+  personal: boolean;
+}
+
+/**
+ * What each built-in event carries that a journey starting on it may test (`event: { amount: { gte: 100 } }`),
+ * described as a declared event's properties are. Free text the customer wrote is personal data.
+ */
+export const BUILT_IN_PROPERTIES: Record<EventType, Record<string, EventProperty>> = {
+  purchase: {
+    amount: { type: 'number', personal: false },
+    currency: { type: 'string', personal: false },
+    orderId: { type: 'string', personal: false },
+  },
+  profile: {},
+  feedback: {
+    survey: { type: 'string', personal: false },
+    score: { type: 'number', personal: false },
+    sentiment: { type: 'string', personal: false },
+    comment: { type: 'string', personal: true },
+  },
+  complaint: {
+    sentiment: { type: 'string', personal: false },
+    text: { type: 'string', personal: true },
+  },
+};

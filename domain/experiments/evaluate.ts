@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { durationSeconds } from '../config/duration';
+import { spanBounds, spanEnd, type YearlyDuration } from '../config/span';
 import type { Journey, SplitStep } from '../journey/schema';
 import type {
   ArmFigures,
@@ -50,8 +50,10 @@ async function evaluateOne(
   { store, clock }: EvaluateDeps,
 ): Promise<ExperimentRecord | undefined> {
   const now = clock.now();
-  const windowMs = durationSeconds(step.experiment.metric.within) * 1000;
-  const through = new Date(now.getTime() - windowMs).toISOString();
+  const within = step.experiment.metric.within;
+  // Decisions whose window has surely passed: a calendar year at its longest (366 days), so one made a
+  // year and a day ago in a common year is counted on a later run, never before its window ends.
+  const through = new Date(now.getTime() - spanBounds(within).longest).toISOString();
   const tally = await store.getExperimentTally(journey.id, step.id);
   const after = tally?.countedThrough ?? NEVER;
   // Only the arms the split has now: an arm an earlier version had is not a candidate to route to.
@@ -74,7 +76,7 @@ async function evaluateOne(
         if (!decision || !arm) continue;
         counted++;
         arm.customers++;
-        if (convertedWithin(decision, await store.listJourneyEntries(e.customerId, journey.id), windowMs))
+        if (convertedWithin(decision, await store.listJourneyEntries(e.customerId, journey.id), within))
           arm.conversions++;
       }
     // Nothing new counted: the stored tally still says it all (a later run reads from where it counted).
@@ -108,10 +110,10 @@ async function evaluateOne(
 export function convertedWithin(
   d: Pick<DecisionRecord, 'executionId' | 'at'>,
   entries: readonly Pick<JourneyEntryRecord, 'executionArn' | 'executionName' | 'converted'>[],
-  windowMs: number,
+  within: YearlyDuration,
 ): boolean {
   const name = executionNameOf(d.executionId);
-  const deadline = Date.parse(d.at) + windowMs;
+  const deadline = spanEnd(Date.parse(d.at), within);
   return entries.some(
     (e) =>
       (e.executionArn === d.executionId || e.executionName === name) &&

@@ -1,11 +1,19 @@
-import { controlOf, MIN_ARM_CUSTOMERS } from '../simulate/experiments';
-
-export { MIN_ARM_CUSTOMERS };
+/**
+ * The statistics of a split's arms, one code for the console's Experiments page, the sweeper's verdicts
+ * (evaluate.ts) and the simulator's report (simulate/experiments.ts), so that a winner the sweeper routes
+ * to is the winner the page shows, and a simulated lift has the interval the console would give it.
+ */
 
 /**
- * The statistics of a split's arms, one code for the console's Experiments page and the sweeper's verdicts
- * (evaluate.ts), so that a winner the sweeper routes to is the winner the page shows.
+ * Below this many customers in an arm (or its control) no verdict is given: an early run of a few customers
+ * would flip between verdicts. The simulator's report and the console's Experiments page both use it.
  */
+export const MIN_ARM_CUSTOMERS = 30;
+
+/** The arm every other is compared with: the holdout, or the first arm when the split has none. */
+export function controlOf<T extends { holdout: boolean }>(arms: readonly T[]): T | undefined {
+  return arms.find((a) => a.holdout) ?? arms[0];
+}
 
 /** The two-sided 95% normal quantile. */
 const Z = 1.959963984540054;

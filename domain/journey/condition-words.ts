@@ -1,6 +1,6 @@
 import { assertNever } from '../assert-never';
 import { CONDITION_KEYS } from './explain';
-import type { CustomerCondition } from './step-inputs';
+import type { CustomerCondition, PropertyTest } from './step-inputs';
 
 type Key = keyof CustomerCondition;
 
@@ -52,6 +52,10 @@ export function wantedWords(c: WantedCheck): string {
       return `topic ${c.wanted.name} consent ${consentWords(c.wanted.consent)}`;
     case 'lastEvent':
       return `last event ${lastEventWords(c.wanted)}`;
+    case 'event':
+      return `event ${Object.entries(c.wanted)
+        .map(([name, t]) => `${name} ${propertyTestWords(t)}`)
+        .join(', ')}`;
     case 'mood':
       return `mood ${c.wanted}`;
     default:
@@ -74,4 +78,17 @@ function lastEventWords(w: Extract<WantedCheck, { key: 'lastEvent' }>['wanted'])
   if (typeof w === 'string') return w;
   const props = Object.entries(w.properties ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
   return props.length ? `${w.type} with ${props.join(', ')}` : w.type;
+}
+
+const BOUND_WORDS = { gt: '>', gte: '≥', lt: '<', lte: '≤' } as const;
+
+/** `= "shoes"`, `in "boots", "shoes"` or `≥ 100 and < 500` (bounds as written). */
+function propertyTestWords(t: PropertyTest): string {
+  if (typeof t !== 'object') return `= ${JSON.stringify(t)}`;
+  const parts = t.in ? [`in ${t.in.map((v) => JSON.stringify(v)).join(', ')}`] : [];
+  for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
+    const bound = t[op];
+    if (bound !== undefined) parts.push(`${BOUND_WORDS[op]} ${bound}`);
+  }
+  return parts.join(' and ');
 }

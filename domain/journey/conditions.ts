@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Profile } from '../profile/profile';
 import { conditionHolds } from './explain';
-import type { CustomerCondition } from './step-inputs';
+import type { CustomerCondition, EntryEventProperties } from './step-inputs';
 
-/** Does a branch condition hold for this customer? Every key present must hold (see explain.ts). */
-export function customerMatches(c: CustomerCondition, p: Profile): boolean {
-  return conditionHolds(c, p);
+/**
+ * Does a branch condition hold for this customer (and, for an `event` test, the entry event's
+ * properties)? Every key present must hold (see explain.ts).
+ */
+export function customerMatches(c: CustomerCondition, p: Profile, event?: EntryEventProperties): boolean {
+  return conditionHolds(c, p, event);
 }
 
 /**

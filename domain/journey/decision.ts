@@ -5,17 +5,22 @@ import type { CustomerStore } from '../ports';
 import type { Profile } from '../profile/profile';
 import { stepKey } from '../step-key';
 import { explainCondition, pathHeld, type DecisionExplanation, type PathExplanation } from './explain';
-import { CustomerCondition } from './step-inputs';
+import { CustomerCondition, EntryEventProperties } from './step-inputs';
 
 /** A branch's paths as the compiled ASL passes them: each path's name and its condition. */
 export const BranchPaths = z.array(z.strictObject({ name: z.string(), when: CustomerCondition }));
 export type BranchPaths = z.infer<typeof BranchPaths>;
 
 /**
- * A branch the Task before it decides after its own work (see fusion.ts): the branch step's id and paths.
- * That Task's own step id is the one in its input; the decision is recorded under the branch's.
+ * A branch the Task before it decides after its own work (see fusion.ts): the branch step's id and paths,
+ * and the entry event's properties when a path tests them. That Task's own step id is the one in its
+ * input; the decision is recorded under the branch's.
  */
-export const FusedBranch = z.strictObject({ stepId: z.string().min(1), paths: BranchPaths });
+export const FusedBranch = z.strictObject({
+  stepId: z.string().min(1),
+  paths: BranchPaths,
+  event: EntryEventProperties.optional(),
+});
 export type FusedBranch = z.infer<typeof FusedBranch>;
 
 export interface Decision {
@@ -41,10 +46,14 @@ type Deps = { store: CustomerStore; clock: Clock };
  * The first path whose condition holds; none is the empty string, and the Choice then takes its Default.
  * The explanation holds the paths evaluated on the way, each with its checks.
  */
-export function decideBranch(paths: BranchPaths, profile: Profile): ExplainedDecision {
+export function decideBranch(
+  paths: BranchPaths,
+  profile: Profile,
+  event?: EntryEventProperties,
+): ExplainedDecision {
   const evaluated: PathExplanation[] = [];
   for (const p of paths) {
-    const path = { name: p.name, checks: explainCondition(p.when, profile) };
+    const path = { name: p.name, checks: explainCondition(p.when, profile, event) };
     evaluated.push(path);
     if (pathHeld(path))
       return { path: p.name, holdout: false, explanation: { kind: 'branch', paths: evaluated } };
@@ -90,5 +99,5 @@ export async function decideFusedBranch(
   const profile = await deps.store.getProfile(task.customerId);
   if (!profile) throw new ProfileNotFoundError(`customer ${task.customerId} has no profile`);
   const origin = { ...task, stepId: branch.stepId };
-  return recordPath(origin, 'branch', decideBranch(branch.paths, profile), deps);
+  return recordPath(origin, 'branch', decideBranch(branch.paths, profile, branch.event), deps);
 }

@@ -1,4 +1,4 @@
-import { durationSeconds } from '../config/duration';
+import { spanEnd } from '../config/span';
 import { addDuration, type YearlyDuration } from '../config/yearly-duration';
 import type { CustomerEvent } from '../events/schema';
 import type { CustomerStore, JourneyEntryRecord, JourneyStarter, StartRequest } from '../ports';
@@ -163,10 +163,10 @@ export async function planConversions(
   const at = Date.parse(event.at);
   for (const journey of deps.journeys) {
     if (journey.goal?.event !== event.type) continue;
-    const window = durationSeconds(journey.goal.within) * 1000;
+    const within = journey.goal.within;
     for (const entry of await deps.entries.of(journey.id)) {
       const entered = Date.parse(entry.enteredAt);
-      if (entry.trigger.eventId === event.eventId || at < entered || at - entered > window) continue;
+      if (entry.trigger.eventId === event.eventId || at < entered || at > spanEnd(entered, within)) continue;
       // Converted by another event; by this one, it is a retry, which stops (idempotently) again.
       if (entry.converted && entry.converted.eventId !== event.eventId) continue;
       const converted = entry.converted

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PropertyValue } from '../events/custom';
 import type { CustomerEvent } from '../events/schema';
-import { entersOnCustomEvent } from './event-input';
+import { carriesEntryEvent } from './event-input';
 import type { Profile, StageChange } from '../profile/profile';
 import type { JourneyInput } from './compile';
 import { customerMatches } from './conditions';
@@ -47,7 +47,7 @@ export function journeysToStart(
       entry.event !== undefined
         ? [entry.event].flat().includes(event.type as never)
         : stageEntered !== undefined;
-    if (!matches || (entry.where && !customerMatches(entry.where, profile))) continue;
+    if (!matches || (entry.where && !customerMatches(entry.where, profile, properties))) continue;
     starts.push({
       journeyId: journey.id,
       executionName: executionName(journey.id, profile.customerId, event.eventId),
@@ -62,8 +62,8 @@ export function journeysToStart(
           ...(stageEntered && entry.stage !== undefined ? { stage: stageEntered.to } : {}),
           ...(stageEntered && entry.tier !== undefined ? { tier: stageEntered.to } : {}),
         },
-        // Always present for such a journey: its send states read `$.event` (see compile/send.ts).
-        ...(entersOnCustomEvent(journey) ? { event: properties } : {}),
+        // Always present for such a journey: its send and branch states read `$.event` (see compile/).
+        ...(carriesEntryEvent(journey) ? { event: properties } : {}),
       },
     });
   }

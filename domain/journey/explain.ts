@@ -1,7 +1,7 @@
 import { channelConsent, topicConsent, type ConsentState } from '../profile/consent';
 import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
-import type { CustomerCondition } from './step-inputs';
+import type { CustomerCondition, EntryEventProperties, PropertyTest } from './step-inputs';
 
 type Key = keyof CustomerCondition;
 type Wanted<K extends Key> = NonNullable<CustomerCondition[K]>;
@@ -29,7 +29,11 @@ const consentIs = (wanted: string | string[], had: ConsentState) => ({ had, held
  * How each key is tested: the one place that says so (customerMatches is the conjunction of these).
  * A mapped type over every key, so a key added to CustomerCondition without a test here fails to compile.
  */
-const TESTS: { [K in Key]-?: (wanted: Wanted<K>, p: Profile) => { had: Had; held: boolean } } = {
+type Test<K extends Key> = (wanted: Wanted<K>, p: Profile, event: Event) => { had: Had; held: boolean };
+/** The entry event's properties, when the execution carries them (a journey that starts on an event). */
+type Event = EntryEventProperties | undefined;
+
+const TESTS: { [K in Key]-?: Test<K> } = {
   stage: (w, p) => ({ had: p.stage, held: oneOf(w, p.stage) }),
   tier: (w, p) => ({ had: p.tier, held: oneOf(w, p.tier) }),
   firstPurchaseSmall: (w, p) => same(w, p.firstPurchaseSmall ?? false),
@@ -40,6 +44,7 @@ const TESTS: { [K in Key]-?: (wanted: Wanted<K>, p: Profile) => { had: Had; held
   smsConsent: (w, p) => consentIs(w, channelConsent(p, 'sms')),
   topic: (w, p) => consentIs(w.consent, topicConsent(p, w.name)),
   lastEvent: (w, p) => (typeof w === 'string' ? same(w, p.lastEvent?.type ?? null) : lastEventMatch(w, p)),
+  event: (w, _p, event) => eventMatch(w, event),
   mood: (w, p) => same(w, p.mood?.value ?? 'neutral'),
   nps: (w, p) => ({ had: p.feedback?.nps?.score ?? null, held: inRange(w, p.feedback?.nps?.score) }),
   relationship: (w, p) => ({ had: p.relationship?.score ?? null, held: inRange(w, p.relationship?.score) }),
@@ -59,20 +64,51 @@ function lastEventMatch(w: Exclude<Wanted<'lastEvent'>, string>, p: Profile): { 
   };
 }
 
+/**
+ * The entry event's properties tested against their values, bounds or lists. What it had reads as the
+ * values of the properties tested, e.g. `category: boots, price: 120`; null without an entry event.
+ */
+function eventMatch(w: Wanted<'event'>, event: Event): { had: Had; held: boolean } {
+  const wanted = Object.entries(w);
+  if (!event) return { had: null, held: false };
+  const had = wanted.map(([k]) => `${k}: ${String(event[k] ?? '(none)')}`).join(', ');
+  return { had, held: wanted.every(([k, t]) => propertyHolds(t, event[k])) };
+}
+
+/** A number as itself, a date as its instant (NaN for anything else, which no bound holds for). */
+const ordinal = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN);
+
+/** One property against its test; a property the event lacks holds no test. */
+export function propertyHolds(t: PropertyTest, v: EntryEventProperties[string] | undefined): boolean {
+  if (v === undefined) return false;
+  if (typeof t !== 'object') return v === t;
+  const x = ordinal(v);
+  return (
+    (t.in === undefined || t.in.includes(v)) &&
+    (t.gt === undefined || x > ordinal(t.gt)) &&
+    (t.gte === undefined || x >= ordinal(t.gte)) &&
+    (t.lt === undefined || x < ordinal(t.lt)) &&
+    (t.lte === undefined || x <= ordinal(t.lte))
+  );
+}
+
 /** Every key a condition may test, in the order they are checked and shown. */
 export const CONDITION_KEYS = Object.keys(TESTS) as Key[];
 
-function check<K extends Key>(key: K, wanted: Wanted<K>, p: Profile): ConditionCheck {
-  const test = TESTS[key] as (w: Wanted<K>, p: Profile) => { had: Had; held: boolean };
-  return { key, wanted, ...test(wanted, p) } as ConditionCheck;
+function check<K extends Key>(key: K, wanted: Wanted<K>, p: Profile, event: Event): ConditionCheck {
+  const test = TESTS[key] as Test<K>;
+  return { key, wanted, ...test(wanted, p, event) } as ConditionCheck;
 }
 
-/** Each key present in the condition, tested against the customer: the condition holds when all do. */
-export function explainCondition(c: CustomerCondition, p: Profile): ConditionCheck[] {
+/**
+ * Each key present in the condition, tested against the customer (and the entry event's properties, for
+ * an `event` test): the condition holds when all do.
+ */
+export function explainCondition(c: CustomerCondition, p: Profile, event?: Event): ConditionCheck[] {
   const checks: ConditionCheck[] = [];
   for (const key of CONDITION_KEYS) {
     const wanted = c[key];
-    if (wanted !== undefined) checks.push(check(key, wanted, p));
+    if (wanted !== undefined) checks.push(check(key, wanted, p, event));
   }
   return checks;
 }
@@ -81,10 +117,10 @@ export function explainCondition(c: CustomerCondition, p: Profile): ConditionChe
  * The same tests as explainCondition, stopping at the first that fails and building nothing: for entry
  * rules, tested on every event for every journey, where no explanation is kept.
  */
-export function conditionHolds(c: CustomerCondition, p: Profile): boolean {
+export function conditionHolds(c: CustomerCondition, p: Profile, event?: Event): boolean {
   for (const key of CONDITION_KEYS) {
     const wanted = c[key];
-    if (wanted !== undefined && !check(key, wanted, p).held) return false;
+    if (wanted !== undefined && !check(key, wanted, p, event).held) return false;
   }
   return true;
 }

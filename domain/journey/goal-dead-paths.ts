@@ -1,4 +1,5 @@
 import { durationSeconds } from '../config/duration';
+import { spanBounds } from '../config/span';
 import type { StageRule } from '../lifecycle/schema';
 import { stepCost, type LimitContext } from './limits';
 import type { Journey } from './schema';
@@ -43,7 +44,8 @@ export interface GoalDeadPathContext extends LimitContext {
 export function goalDeadPaths(journey: Journey, ctx: GoalDeadPathContext): GoalDeadPath[] {
   const goal = journey.goal;
   if (!goal || findCycle(journey)) return [];
-  const window = durationSeconds(goal.within) - DAY - ctx.futureSkewSeconds;
+  // A calendar year at its shortest (365 days): a path is called dead only if it is in every year.
+  const window = spanBounds(goal.within).shortest / 1000 - DAY - ctx.futureSkewSeconds;
   const entryMax = goal.event === 'purchase' ? entryPurchaseMax(journey, ctx.stages) : undefined;
   const latest = latestArrivals(journey, ctx);
   const dead: GoalDeadPath[] = [];

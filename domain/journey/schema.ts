@@ -110,8 +110,8 @@ export const Experiment = z
         event: EventName.describe(
           "The journey's goal event: a built-in type or one declared in customEvents.",
         ),
-        within: Duration.default('30d').describe(
-          'A customer converts when the event comes this long at most after the split; counted once it has passed.',
+        within: YearlyDuration.default('30d').describe(
+          'A customer converts when the event comes this long at most after the split (or 1y: a calendar year); counted once it has passed.',
         ),
       })
       .describe("What the experiment measures: the journey's goal event within a window from the split."),
@@ -285,8 +285,8 @@ export const Journey = z
     goal: z
       .strictObject({
         event: EventName,
-        within: Duration.default('30d').describe(
-          'How long after entering a goal event counts as a conversion.',
+        within: YearlyDuration.default('30d').describe(
+          'How long after entering a goal event counts as a conversion (or 1y: a calendar year, UTC).',
         ),
       })
       .describe(

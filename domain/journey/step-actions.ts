@@ -20,7 +20,7 @@ import {
 import { routedArm } from '../experiments/verdict';
 import type { VerdictReader } from '../experiments/verdict-cache';
 import { explainSplit } from './explain';
-import { WaitUntil } from './step-inputs';
+import { EntryEventProperties, WaitUntil } from './step-inputs';
 import { nextUntil, type ScheduledAt } from './wait-until';
 
 const base = {
@@ -37,6 +37,8 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     ...base,
     action: z.literal('branch'),
     paths: BranchPaths,
+    /** The entry event's properties, passed only when a path tests them. */
+    event: EntryEventProperties.optional(),
   }),
   z.strictObject({
     ...base,
@@ -137,7 +139,7 @@ export async function runJourneyStep(input: JourneyStepInput, deps: StepDeps): P
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
   switch (input.action) {
     case 'branch':
-      return recordPath(input, 'branch', decideBranch(input.paths, profile), deps);
+      return recordPath(input, 'branch', decideBranch(input.paths, profile, input.event), deps);
     case 'split':
       return decideSplit(input, deps);
     case 'update': {

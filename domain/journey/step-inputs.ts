@@ -36,6 +36,29 @@ const ConsentWanted = ConsentState.or(z.array(ConsentState).min(1));
 const CONSENT_WORDS =
   'subscribed (opted in), unknown (never answered; implied consent where settings.yaml `consent` allows it) or unsubscribed (opted out), or a list of these.';
 
+/** The entry event's properties an execution carries (`event`): none of them personal data. */
+export const EntryEventProperties = z.record(z.string(), Scalar);
+export type EntryEventProperties = z.infer<typeof EntryEventProperties>;
+
+const Bound = z.union([z.number(), z.string()], expect('a number, or a date as ISO 8601 text'));
+/**
+ * A test of one entry event property: a value it equals, a list of values it is one of, or bounds (a
+ * number, or a date compared as an instant). Which of these a property allows depends on its declared
+ * type (validate checks it against the entry event's declaration).
+ */
+export const PropertyTest = Scalar.or(
+  z
+    .strictObject({
+      in: z.array(Scalar).min(1).optional(),
+      gt: Bound.optional(),
+      gte: Bound.optional(),
+      lt: Bound.optional(),
+      lte: Bound.optional(),
+    })
+    .refine((t) => Object.keys(t).length > 0, expect('at least one of in, gt, gte, lt and lte')),
+);
+export type PropertyTest = z.infer<typeof PropertyTest>;
+
 /** What a `branch` may test about the customer, as the journey reaches it. Every key present must hold. */
 export const CustomerCondition = z.strictObject({
   stage: OneOrMany.describe('In this stage (or one of these).').optional(),
@@ -68,6 +91,12 @@ export const CustomerCondition = z.strictObject({
     }),
   )
     .describe('The type of the latest event received for the customer, or { type, properties }.')
+    .optional(),
+  event: z
+    .record(z.string().min(1), PropertyTest)
+    .describe(
+      "The entry event's properties (journeys that start on an event), e.g. { category: shoes, price: { gte: 100 } }: a value, { in: [...] }, or bounds gt/gte/lt/lte (numbers and dates). Personal properties are never available.",
+    )
     .optional(),
   mood: z
     .enum(['happy', 'neutral', 'unhappy'], expect('"happy", "neutral" or "unhappy"'))

@@ -1,16 +1,12 @@
-import { durationSeconds } from '../config/duration';
+import { spanBounds, spanEnd } from '../config/span';
 import { LATEST_DUE } from '../due';
 import { attributeMatches, inRange, purchaseCountMatches } from '../profile/matchers';
 import type { Profile } from '../profile/profile';
 import type { BaseCondition, Condition, Lifecycle } from './schema';
 import { instant } from '../time/instant';
-import { remembered } from '../time/memo';
 
-// The few durations of a lifecycle are read for every rule of every evaluation: each is parsed once.
-const ms = remembered(
-  (duration: string) => durationSeconds(duration) * 1000,
-  (duration) => duration,
-);
+// A span is measured from a purchase with spanEnd, never as `now - length`: "1y" (a calendar year) has
+// no one length. spanEnd remembers each duration's length, parsed once for every rule of every evaluation.
 
 /** What the lifecycle's rules read of a customer: purchases, attributes and the relationship score. */
 export type PurchaseFacts = Pick<
@@ -50,16 +46,18 @@ function baseHolds(c: BaseCondition, facts: Facts, now: number): boolean {
   const { profile, last, times } = facts;
   const purchases = profile.recentPurchases;
   if (c.purchaseCount && !purchaseCountMatches(c.purchaseCount, profile)) return false;
-  if (c.noPurchaseFor !== undefined && (last === undefined || now - last < ms(c.noPurchaseFor))) return false;
+  if (c.noPurchaseFor !== undefined && (last === undefined || now < spanEnd(last, c.noPurchaseFor)))
+    return false;
   if (c.purchasesWithin) {
-    const from = now - ms(c.purchasesWithin.window);
-    if (times.filter((t) => t > from).length < c.purchasesWithin.min) return false;
+    const window = c.purchasesWithin.window;
+    if (times.filter((t) => spanEnd(t, window) > now).length < c.purchasesWithin.min) return false;
   }
   if (c.spendWithin) {
-    const from = now - ms(c.spendWithin.window);
+    const window = c.spendWithin.window;
     const spent = new Map<string, number>();
     purchases.forEach((p, i) => {
-      if ((times[i] ?? NaN) > from) spent.set(p.currency, (spent.get(p.currency) ?? 0) + p.amount);
+      if (spanEnd(times[i] ?? NaN, window) > now)
+        spent.set(p.currency, (spent.get(p.currency) ?? 0) + p.amount);
     });
     if (!Object.entries(c.spendWithin.min).some(([currency, min]) => (spent.get(currency) ?? 0) >= min))
       return false;
@@ -68,7 +66,7 @@ function baseHolds(c: BaseCondition, facts: Facts, now: number): boolean {
   if (c.relationship && !inRange(c.relationship, profile.relationship?.score)) return false;
   if (c.returnedAfter !== undefined) {
     const [previous, latest] = times.slice(-2);
-    if (previous === undefined || latest === undefined || latest - previous < ms(c.returnedAfter))
+    if (previous === undefined || latest === undefined || latest < spanEnd(previous, c.returnedAfter))
       return false;
   }
   return true;
@@ -133,16 +131,14 @@ const allConditions = (lifecycle: Lifecycle) =>
   [...lifecycle.stages, ...lifecycle.tiers].flatMap((s) => [s.when, ...(s.when.any ?? [])]);
 
 // Derived once per lifecycle object: they are consulted for every event and every sweep.
-const thresholdsCache = new WeakMap<Lifecycle, number[]>();
+const thresholdsCache = new WeakMap<Lifecycle, string[]>();
 
-/** Every `noPurchaseFor` threshold in the lifecycle, shortest first. */
-export function inactivityThresholds(lifecycle: Lifecycle): number[] {
+/** Every `noPurchaseFor` threshold in the lifecycle, each once. */
+export function inactivityThresholds(lifecycle: Lifecycle): string[] {
   const cached = thresholdsCache.get(lifecycle);
   if (cached) return cached;
   const all = allConditions(lifecycle).map((c) => c.noPurchaseFor);
-  const thresholds = [...new Set(all.filter((d): d is string => d !== undefined).map(ms))].sort(
-    (a, b) => a - b,
-  );
+  const thresholds = [...new Set(all.filter((d): d is string => d !== undefined))];
   thresholdsCache.set(lifecycle, thresholds);
   return thresholds;
 }
@@ -190,30 +186,32 @@ export function firstDueInstant(profile: Profile, lifecycle: Lifecycle, after: n
 function eachCandidate(profile: PurchaseFacts, lifecycle: Lifecycle, visit: (t: number) => void): void {
   if (profile.lastPurchaseAt === undefined) return;
   const last = instant(profile.lastPurchaseAt);
-  for (const d of inactivityThresholds(lifecycle)) visit(last + d);
-  const windows = windowLengths(lifecycle);
+  for (const d of inactivityThresholds(lifecycle)) visit(spanEnd(last, d));
+  const windows = windowDurations(lifecycle);
   for (const p of profile.recentPurchases) {
     const at = instant(p.at);
-    for (const w of windows) visit(at + w);
+    for (const w of windows) visit(spanEnd(at, w));
   }
 }
 
-const windowsCache = new WeakMap<Lifecycle, number[]>();
+const windowsCache = new WeakMap<Lifecycle, string[]>();
 
-/** Every `purchasesWithin` and `spendWithin` window in the lifecycle, shortest first, each once. */
-export function windowLengths(lifecycle: Lifecycle): number[] {
+/** Every `purchasesWithin` and `spendWithin` window in the lifecycle, each once. */
+export function windowDurations(lifecycle: Lifecycle): string[] {
   const cached = windowsCache.get(lifecycle);
   if (cached) return cached;
   const windows = allConditions(lifecycle)
     .flatMap((c) => [c.purchasesWithin?.window, c.spendWithin?.window])
-    .filter((d): d is string => d !== undefined)
-    .map(ms);
-  const lengths = [...new Set(windows)].sort((a, b) => a - b);
-  windowsCache.set(lifecycle, lengths);
-  return lengths;
+    .filter((d): d is string => d !== undefined);
+  const durations = [...new Set(windows)];
+  windowsCache.set(lifecycle, durations);
+  return durations;
 }
 
-/** The longest window any rule looks back over: purchases older than that (before the last) are forgotten. */
+/**
+ * The longest window any rule looks back over (a calendar year at its longest, 366 days): purchases older
+ * than that (before the last) are forgotten.
+ */
 export function longestWindow(lifecycle: Lifecycle): number {
-  return Math.max(0, ...windowLengths(lifecycle));
+  return Math.max(0, ...windowDurations(lifecycle).map((w) => spanBounds(w).longest));
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Duration } from '../config/duration';
+import { YearlyDuration } from '../config/span';
 import { Currency, Slug } from '../config/ids';
 import { expect } from '../config/problems';
 
@@ -20,20 +21,24 @@ const BaseCondition = z.strictObject({
     .strictObject({ min: Count.optional(), max: Count.optional() })
     .describe('How many purchases the customer has made in all, e.g. { max: 0 } or { min: 2 }.')
     .optional(),
-  noPurchaseFor: Duration.describe('No purchase for at least this long, e.g. 90d.').optional(),
+  noPurchaseFor: YearlyDuration.describe(
+    'No purchase for at least this long, e.g. 90d, or 1y (a calendar year, from the last purchase).',
+  ).optional(),
   purchasesWithin: z
-    .strictObject({ window: Duration, min: Count })
+    .strictObject({ window: YearlyDuration, min: Count })
     .describe(
       'At least `min` purchases in the `window` ending now: each purchase stops counting once the window has passed it.',
     )
     .optional(),
   spendWithin: z
-    .strictObject({ window: Duration, min: Amounts })
+    .strictObject({ window: YearlyDuration, min: Amounts })
     .describe(
       'Spent at least this much (in any one listed currency) in the `window` ending now: each purchase stops counting once the window has passed it.',
     )
     .optional(),
-  returnedAfter: Duration.describe('The latest purchase came after a gap of at least this long.').optional(),
+  returnedAfter: YearlyDuration.describe(
+    'The latest purchase came after a gap of at least this long.',
+  ).optional(),
   attribute: z
     .strictObject({
       name: z.string(expect('the name of a customer attribute, e.g. "assetsUnderManagement"')).min(1),

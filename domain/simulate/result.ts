@@ -118,7 +118,10 @@ export interface ArmResult {
   customers: number;
   conversions: number;
   rate: number;
-  /** Rate difference against the holdout (or the first arm when there is none), with a 95% interval. */
+  /**
+   * Rate difference against the holdout (or the first arm when there is none), with its 95% interval by
+   * Newcombe's method (domain/experiments/stats.ts, as the console gives it).
+   */
   lift?: { estimate: number; low: number; high: number };
 }
 

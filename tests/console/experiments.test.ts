@@ -11,6 +11,7 @@ import {
   type DecisionFacts,
 } from '../../domain/console/experiments';
 import type { Journey } from '../../domain/journey/schema';
+import { experimentOf } from '../../domain/simulate/experiments';
 import { renderExperiments } from '../../local/console/experiments';
 import { WORKFLOWS_DIR } from '../support/local';
 
@@ -96,6 +97,42 @@ describe('the statistics of a split', () => {
         expect(large.high - large.low).toBeLessThan(small.high - small.low);
       }),
     );
+  });
+});
+
+describe('the simulator and the console agree', () => {
+  // Conversions and customers of one arm, the customers from 1 to 2,000 (as in the statistics above).
+  const arm = fc
+    .integer({ min: 1, max: 2000 })
+    .chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
+
+  it('give the same rates, intervals and winner for the same counts (the simulator has no statistics of its own)', () => {
+    fc.assert(
+      fc.property(arm, arm, arm, ([x1, n1], [x2, n2], [x3, n3]) => {
+        const counts = [
+          { arm: 'a', holdout: false, customers: n1, conversions: x1 },
+          { arm: 'b', holdout: false, customers: n2, conversions: x2 },
+          { arm: 'rest', holdout: true, customers: n3, conversions: x3 },
+        ];
+        const simulated = experimentOf('j', 'ab', counts);
+        const shown = compareArms(counts);
+        expect(simulated.arms).toEqual(shown.arms.map(({ verdict: _, ...a }) => a));
+        expect(simulated.arms[0]?.lift).toEqual(newcombe(x1, n1, x3, n3));
+        const winners = shown.arms.filter((a) => a.verdict === 'winner').sort((p, q) => q.rate - p.rate);
+        const enough = counts.every((c) => c.customers >= MIN_ARM_CUSTOMERS);
+        expect(simulated.verdict).toBe(
+          !enough ? 'not enough customers' : winners[0] ? `winner: ${winners[0].arm}` : 'no difference yet',
+        );
+      }),
+    );
+    // A case the normal interval the simulator used to compute gets wrong: no conversion in either arm
+    // gave it a zero-width interval; Newcombe's, the console's, does not collapse.
+    const none = experimentOf('j', 'ab', [
+      { arm: 'a', holdout: false, customers: 100, conversions: 0 },
+      { arm: 'rest', holdout: true, customers: 100, conversions: 0 },
+    ]);
+    expect(none.arms[0]?.lift?.low).toBeCloseTo(-0.037, 3);
+    expect(none.arms[0]?.lift?.high).toBeCloseTo(0.037, 3);
   });
 });
 

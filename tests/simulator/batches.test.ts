@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readHistoryFile } from '../../adapters/history/file';
 import { simulateCommand } from '../../cli/simulate';
 import { CDNOW_MAPPING } from '../../domain/simulate/history/mapping';
-import type { HistoryEvent } from '../../domain/simulate/history/timeline';
+import type { CustomerEvent } from '../../domain/events/schema';
 import { generatePopulation } from '../../domain/simulate/population/generate';
 import type { SimulationResult } from '../../domain/simulate/result';
 import { batchesFor, batchOf, inShard, type Shard } from '../../domain/simulate/shard';
@@ -19,16 +19,16 @@ const FROM = '2026-01-01T00:00:00.000Z';
 const TO = '2026-03-01T00:00:00.000Z';
 const YEAR = { customers: 300, from: FROM, to: '2027-01-01T00:00:00.000Z', seed: 5 };
 
-async function collect(events: AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>) {
-  const all: HistoryEvent[] = [];
+async function collect(events: AsyncIterable<CustomerEvent> | Iterable<CustomerEvent>) {
+  const all: CustomerEvent[] = [];
   for await (const e of events) all.push(e);
   return all;
 }
 
 /** Each part's events are the whole's events of its customers, in the same order. */
 async function expectParts(
-  whole: HistoryEvent[],
-  part: (shard: Shard) => AsyncIterable<HistoryEvent> | Iterable<HistoryEvent>,
+  whole: CustomerEvent[],
+  part: (shard: Shard) => AsyncIterable<CustomerEvent> | Iterable<CustomerEvent>,
   parts: Shard[],
 ) {
   let total = 0;

@@ -4,6 +4,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import type { PurchaseEvent } from '../../domain/events/schema';
 import type { MessageRecord } from '../../domain/ports';
 import { forecastCost } from '../../domain/simulate/cost';
+import { generatePopulation } from '../../domain/simulate/population/generate';
 import type { SimulationResult } from '../../domain/simulate/result';
 import { walkExecution } from '../../domain/simulate/transitions';
 import { simulate } from '../../local/simulator/engine';
@@ -105,5 +106,60 @@ describe('the simulator compares two versions of the workflows', () => {
     const stepFunctions = (r: SimulationResult) =>
       r.cost.lines.filter((l) => l.service === 'Step Functions').reduce((sum, l) => sum + l.usdPerMonth, 0);
     expect(stepFunctions(after.result)).toBeGreaterThan(stepFunctions(before.result));
+  }, 120_000);
+});
+
+describe("the simulator runs a journey on an event of the project's own", () => {
+  it('a generated population viewing products (customEvents in the model) enters browse-reminder and gets reminded', async () => {
+    const scenarios = join(__dirname, '..', 'scenarios');
+    const templates = join(scenarios, 'templates', 'browse-reminder');
+    const others = readdirSync(join(WORKFLOWS_DIR, 'journeys'));
+    const wf = workflowsWith({
+      ...Object.fromEntries(others.map((f) => [`journeys/${f}`, null])),
+      'journeys/browse-reminder.yaml': readFileSync(
+        join(scenarios, 'journeys', 'browse-reminder.yaml'),
+        'utf8',
+      ),
+      'templates/browse-reminder/en.yaml': readFileSync(join(templates, 'en.yaml'), 'utf8'),
+      'templates/browse-reminder/zh-CN.yaml': readFileSync(join(templates, 'zh-CN.yaml'), 'utf8'),
+    });
+    try {
+      const model = {
+        customEvents: {
+          'product-viewed': {
+            perMonth: 2,
+            properties: {
+              productId: ['sku-881'],
+              productName: ['Trail Runner 2'],
+              category: ['shoes'],
+              price: [499],
+            },
+          },
+        },
+      };
+      const customEvents = loadWorkflows(wf.dir).settings!.customEvents;
+      const population = [
+        ...generatePopulation({ customers: 20, from: FROM, to: TO, seed: 5, model, customEvents }),
+      ];
+      const viewed = population.filter((e) => e.type === 'product-viewed').length;
+      let sent: MessageRecord[] = [];
+      const result = await simulate({
+        workflowsDir: wf.dir,
+        events: population,
+        from: FROM,
+        to: TO,
+        sweepEveryMs: DAY,
+        forecast: forecastCost,
+        inspect: async ({ seen }) => void (sent = [...seen.sent]),
+      });
+      expect(result.events).toBe(population.length);
+      const journey = result.journeys.find((j) => j.journeyId === 'browse-reminder')!;
+      // Re-entry every 7 days: some views start nothing, and every view that starts one is a product-viewed.
+      expect(journey.started).toBeGreaterThan(0);
+      expect(journey.started).toBeLessThanOrEqual(viewed);
+      expect(sent.filter((m) => m.template === 'browse-reminder').length).toBeGreaterThan(0);
+    } finally {
+      wf.cleanup();
+    }
   }, 120_000);
 });

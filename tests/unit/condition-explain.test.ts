@@ -11,7 +11,7 @@ import {
   explainSplit,
   type ConditionCheck,
 } from '../../domain/journey/explain';
-import type { CustomerCondition } from '../../domain/journey/step-inputs';
+import type { CustomerCondition, EntryEventProperties } from '../../domain/journey/step-inputs';
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { DecisionRecord } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
@@ -28,8 +28,9 @@ const base: Profile = { ...newProfile('c-1', lifecycle, new Date(AT)), stage: 'a
  */
 type Case = {
   wanted: unknown;
-  holds: [Partial<Profile>, unknown, string];
-  fails: [Partial<Profile>, unknown, string];
+  /** The customer, what they had, the words; and the entry event's properties, for an `event` test. */
+  holds: [Partial<Profile>, unknown, string, EntryEventProperties?];
+  fails: [Partial<Profile>, unknown, string, EntryEventProperties?];
 };
 const CASES: { [K in keyof CustomerCondition]-?: Case } = {
   stage: {
@@ -117,6 +118,21 @@ const CASES: { [K in keyof CustomerCondition]-?: Case } = {
     ],
     fails: [{}, null, 'last event complaint — had (none) ✗'],
   },
+  event: {
+    wanted: { category: 'shoes', price: { gte: 100, lt: 500 } },
+    holds: [
+      {},
+      'category: shoes, price: 100',
+      'event category = "shoes", price ≥ 100 and < 500 — had category: shoes, price: 100 ✓',
+      { category: 'shoes', price: 100, sku: 'x' },
+    ],
+    fails: [
+      {},
+      'category: shoes, price: 99.5',
+      'event category = "shoes", price ≥ 100 and < 500 — had category: shoes, price: 99.5 ✗',
+      { category: 'shoes', price: 99.5 },
+    ],
+  },
   mood: {
     wanted: 'neutral',
     holds: [{}, 'neutral', 'mood neutral — had neutral ✓'],
@@ -145,11 +161,11 @@ describe('a condition explained, key by key', () => {
     it.each([
       ['holds', holds, true],
       ['fails', fails, false],
-    ] as const)('%s: wanted, had, held and the words for them', (_, [patch, had, words], held) => {
+    ] as const)('%s: wanted, had, held and the words for them', (_, [patch, had, words, event], held) => {
       const profile = { ...base, ...patch };
-      const checks = explainCondition(condition, profile);
+      const checks = explainCondition(condition, profile, event);
       expect(checks).toEqual([{ key, wanted, had, held }]);
-      expect(customerMatches(condition, profile)).toBe(held);
+      expect(customerMatches(condition, profile, event)).toBe(held);
       expect(checkWords(checks[0]!)).toBe(words);
     });
   });
@@ -160,6 +176,23 @@ describe('a condition explained, key by key', () => {
     expect(words({ name: 'aum' })).toEqual(['attribute aum present — had 70.555 ✓']);
     expect(words({ name: 'aum', equals: 5, min: 70.556 })).toEqual([
       'attribute aum = 5 and ≥ 70.556 — had 70.555 ✗',
+    ]);
+  });
+
+  it('an event test: lists, dates as instants, a missing property, and no entry event at all', () => {
+    const held = (event: CustomerCondition['event'], properties?: EntryEventProperties) =>
+      customerMatches({ event }, base, properties);
+    const viewed = { category: 'boots', at: '2026-11-22T10:00:00+01:00', sale: true };
+    expect(held({ category: { in: ['boots', 'shoes'] } }, viewed)).toBe(true);
+    expect(held({ category: { in: ['hats'] } }, viewed)).toBe(false);
+    // 09:00Z is the same instant as 10:00+01:00: a date is compared as an instant, not as text.
+    expect(held({ at: { gte: '2026-11-22T09:00:00Z', lte: '2026-11-22T09:00:00Z' } }, viewed)).toBe(true);
+    expect(held({ at: { gt: '2026-11-22T09:00:00Z' } }, viewed)).toBe(false);
+    expect(held({ sale: true }, viewed)).toBe(true);
+    expect(held({ colour: 'red' }, viewed)).toBe(false);
+    expect(held({ category: 'boots' }, undefined)).toBe(false);
+    expect(explainCondition({ event: { category: 'boots' } }, base)).toEqual([
+      { key: 'event', wanted: { category: 'boots' }, had: null, held: false },
     ]);
   });
 

@@ -20,6 +20,11 @@ function withReminder(files: Record<string, string | null> = {}): Record<string,
   };
 }
 
+/** The reminder's branch condition, as the journey file writes it. */
+const WHEN = `when:
+          lastEvent: { type: product-viewed, properties: { category: shoes } }
+          event: { price: { gte: 100 } }`;
+
 const brief = (p: { field: string; value?: unknown; expected: string; line?: number | undefined }) =>
   `${p.line}:${p.field}: ${JSON.stringify(p.value)} → ${p.expected}`;
 
@@ -122,11 +127,89 @@ describe('custom events: journeys that name them', () => {
     );
   });
 
-  it('event.* in a journey that does not start on a declared event is refused', () => {
-    const journey = REMINDER.replace('entry:\n  event: product-viewed', 'entry:\n  event: purchase').replace(
-      'properties: { category: shoes }',
-      '',
+  it('event conditions: declared for every entry type, not personal, tested as the type allows', () => {
+    const journey = REMINDER.replace(
+      WHEN,
+      `when:
+          event:
+            category: { in: [shoes, 3] }
+            price: { gte: 100, lt: cheap }
+            productId: { gt: 5 }
+            searchQuery: shoes
+            colour: red`,
     );
+    const { problems } = problemsOf(withReminder({ 'journeys/browse-reminder.yaml': journey }));
+    const at = 'steps[1].paths[0].when.event';
+    expect(problems.map((p) => [p.field, p.value, p.expected])).toEqual([
+      [
+        `${at}.category`,
+        { in: ['shoes', 3] },
+        'a text, or { in: [texts] }, as category is a string property',
+      ],
+      [
+        `${at}.price`,
+        { gte: 100, lt: 'cheap' },
+        'a number, { in: [numbers] } or bounds gt/gte/lt/lte, as price is a number property',
+      ],
+      [`${at}.productId`, { gt: 5 }, 'a text, or { in: [texts] }, as productId is a string property'],
+      [
+        `${at}.searchQuery`,
+        'searchQuery',
+        expect.stringMatching(
+          /^not "searchQuery": it is personal data, which is never copied into a journey execution .* so no condition or template can read it; a property every entry event \(product-viewed\) carries: productId, productName, category, price$/,
+        ),
+      ],
+      [
+        `${at}.colour`,
+        'colour',
+        'not "colour": product-viewed has no such property; a property every entry event (product-viewed) carries: productId, productName, category, price',
+      ],
+    ]);
+    expect(problems.every((p) => typeof p.line === 'number')).toBe(true);
+  });
+
+  it('event conditions: a built-in entry event has its own properties; several entry types share theirs', () => {
+    const onPurchase = REMINDER.replace('entry:\n  event: product-viewed', 'entry:\n  event: purchase')
+      .replace('template: browse-reminder', 'template: first-purchase-thanks')
+      .replace(WHEN, 'when: { event: { amount: { gte: 100 }, currency: CNY } }');
+    expect(acceptedWith(withReminder({ 'journeys/browse-reminder.yaml': onPurchase }))).toEqual([]);
+    const both = onPurchase.replace('event: purchase', 'event: [purchase, product-viewed]');
+    const [problem] = problemsOf(withReminder({ 'journeys/browse-reminder.yaml': both })).problems;
+    expect([problem?.field, problem?.expected]).toEqual([
+      'steps[1].paths[0].when.event.amount',
+      'not "amount": product-viewed has no such property; a property every entry event (purchase, product-viewed) carries: (none)',
+    ]);
+    const complaint = onPurchase
+      .replace('event: purchase', 'event: complaint')
+      .replace('{ amount: { gte: 100 }, currency: CNY }', '{ text: rude }');
+    expect(
+      problemsOf(withReminder({ 'journeys/browse-reminder.yaml': complaint })).problems[0]?.expected,
+    ).toMatch(/^not "text": it is personal data, which is never copied into a journey execution/);
+  });
+
+  it('event conditions in a journey that does not start on an event are refused, in entry.where too', () => {
+    const journey = REMINDER.replace(
+      'entry:\n  event: product-viewed',
+      'entry:\n  stage: active\n  where: { event: { category: shoes } }',
+    )
+      .replace(WHEN, 'when: { event: { price: 3 } }')
+      .replace('template: browse-reminder', 'template: first-purchase-thanks');
+    const { problems } = problemsOf(withReminder({ 'journeys/browse-reminder.yaml': journey }));
+    expect(problems.map((p) => [p.field, p.expected])).toEqual([
+      [
+        'entry.where.event',
+        expect.stringMatching(
+          /^no event test here: it tests the entry event's properties, and this journey does not start on an event/,
+        ),
+      ],
+      ['steps[1].paths[0].when.event', expect.stringMatching(/^no event test here/)],
+    ]);
+  });
+
+  it('event.* in a journey that does not start on a declared event is refused', () => {
+    const journey = REMINDER.replace('entry:\n  event: product-viewed', 'entry:\n  event: purchase')
+      .replace('properties: { category: shoes }', '')
+      .replace('price: { gte: 100 }', 'amount: { gte: 100 }');
     const { problems } = problemsOf(withReminder({ 'journeys/browse-reminder.yaml': journey }));
     // Once for the send step, though the template reads event.* in each part and locale.
     expect(problems.map((p) => [p.field, p.expected])).toEqual([

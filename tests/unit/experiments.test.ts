@@ -1,4 +1,4 @@
-import { evaluateExperiments } from '../../domain/experiments/evaluate';
+import { convertedWithin, evaluateExperiments } from '../../domain/experiments/evaluate';
 import { experimentVerdict } from '../../domain/experiments/verdict';
 import { explanationLines } from '../../domain/console/explain-words';
 import { experiments } from '../../domain/console/experiments';
@@ -194,5 +194,20 @@ describe('the console shows a recorded verdict', () => {
     expect(renderExperiments(x ? [x] : [])).toContain(
       '<p class="verdict">Winner offer, recorded 2026-01-16T10:00:00.000Z: &#34;offer&#34; converted 50.0% (15 of 30) against 6.7% (2 of 30). Since then, new entrants outside the holdout take offer.</p>',
     );
+  });
+});
+
+describe('a metric window of a calendar year (1y)', () => {
+  it('counts a conversion up to the same date and time a year after the split, 366 days across 29 February', () => {
+    const decision = {
+      executionId: 'arn:aws:states:local:0:execution:rapport-j:x',
+      at: '2027-03-01T10:00:00.000Z',
+    };
+    const convertedAt = (at: string) => [
+      { executionArn: decision.executionId, executionName: 'x', converted: { eventId: 'p', at } },
+    ];
+    expect(convertedWithin(decision, convertedAt('2028-03-01T10:00:00.000Z'), '1y')).toBe(true);
+    expect(convertedWithin(decision, convertedAt('2028-03-01T10:00:00.001Z'), '1y')).toBe(false);
+    expect(convertedWithin(decision, convertedAt('2028-03-01T10:00:00.000Z'), '365d')).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
+import { compileJourney } from '../../domain/journey/compile';
 import { fusedBranches, updatesFoldedIntoSends, waitComputedAtStart } from '../../domain/journey/fusion';
 import { Journey } from '../../domain/journey/schema';
 import { parseJourneyStepInput, runJourneyStep } from '../../domain/journey/step-actions';
@@ -58,6 +59,43 @@ describe('a branch decided by the Task before it', () => {
     ).toEqual({ path: 'yes', holdout: false });
     expect(decisionsOf(fused)).toEqual(decisionsOf(apart));
     expect(decisionsOf(fused)).toEqual([expect.objectContaining({ stepId: 'tagged', kind: 'branch' })]);
+  });
+
+  it("testing the entry event's properties: the ASL passes them with the branch, and they decide it", async () => {
+    const journey = Journey.parse({
+      id: 'j',
+      version: 2,
+      description: 'd',
+      entry: { event: 'purchase' },
+      steps: [
+        { id: 'pause', type: 'wait', duration: '1d' },
+        { id: 'gift', type: 'update', addTags: ['gifted'] },
+        {
+          id: 'big',
+          type: 'branch',
+          paths: [{ name: 'yes', when: { event: { amount: { gte: 100 } } }, next: 'end' }],
+          default: 'end',
+        },
+        { id: 'end', type: 'exit' },
+      ],
+    });
+    const states = compileJourney(journey).States as Record<string, { Parameters?: { branch?: object } }>;
+    const { 'event.$': eventPath, ...branch } = states.gift?.Parameters?.branch as Record<string, unknown>;
+    expect(eventPath).toBe('$.event');
+    // What the Task receives: the compiled branch, with the execution's `event` where the ASL reads it.
+    const decide = async (amount: number) =>
+      runJourneyStep(
+        parseJourneyStepInput({
+          ...origin,
+          action: 'update',
+          stepId: 'gift',
+          update,
+          branch: { ...branch, event: { amount } },
+        }),
+        deps(await customer()),
+      );
+    expect(await decide(100)).toEqual({ updated: true, decision: { path: 'yes', holdout: false } });
+    expect(await decide(99)).toEqual({ updated: true, decision: { path: '', holdout: false } });
   });
 
   it('on a retry, answers the decision stored the first time, even if the customer changed', async () => {

@@ -3,7 +3,7 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
-import { enterJourneys } from '../../domain/journey/enter';
+import { enterJourneys, planConversions } from '../../domain/journey/enter';
 import { Journey } from '../../domain/journey/schema';
 import { sweep } from '../../domain/sweep';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -135,5 +135,88 @@ describe('goals', () => {
     clock.set('2026-04-05T00:00:00Z');
     await sweep(deps);
     expect((await buy(140)).conversions).toEqual([]);
+  });
+});
+
+describe("conditions on the entry event's properties", () => {
+  const bigSpend = (branch: boolean) =>
+    Journey.parse({
+      id: 'big-spend',
+      version: 1,
+      description: 'd',
+      entry: { event: 'purchase', where: { event: { amount: { gte: 100 }, currency: 'USD' } } },
+      steps: branch
+        ? [
+            ...steps,
+            {
+              id: 'big',
+              type: 'branch',
+              paths: [{ name: 'huge', when: { event: { amount: { gte: 1000 } } }, next: 'end' }],
+              default: 'end',
+            },
+            { id: 'end', type: 'exit' },
+          ]
+        : steps,
+      reEntry: 'always',
+    });
+  const purchase = (amount: number, currency = 'USD'): CustomerEvent => ({
+    eventId: `e-${amount}-${currency}`,
+    type: 'purchase',
+    customerId: 'c-1',
+    at: '2026-01-01T00:00:00Z',
+    amount,
+    currency,
+    orderId: 'o-1',
+  });
+
+  it("entry.where tests a built-in event's own fields; the execution carries them only when a branch reads them", async () => {
+    const { deps, starter } = world([bigSpend(true)]);
+    expect((await ingestEvent(purchase(99), deps)).journeysStarted).toEqual([]);
+    expect((await ingestEvent(purchase(150, 'EUR'), deps)).journeysStarted).toEqual([]);
+    const [name] = (await ingestEvent(purchase(150), deps)).journeysStarted;
+    expect(starter.started.get(name!)?.event).toEqual({ amount: 150, currency: 'USD', orderId: 'o-1' });
+
+    const plain = world([bigSpend(false)]);
+    const [other] = (await ingestEvent(purchase(150), plain.deps)).journeysStarted;
+    expect(other).toBeDefined();
+    expect(plain.starter.started.get(other!)).not.toHaveProperty('event');
+  });
+});
+
+describe('a goal within a calendar year (1y)', () => {
+  const yearLong = Journey.parse({
+    id: 'win-back',
+    version: 1,
+    description: 'd',
+    entry: { stage: 'dormant' },
+    steps,
+    goal: { event: 'purchase', within: '1y' },
+  });
+  const entry = {
+    customerId: 'c-1',
+    journeyId: 'win-back',
+    journeyVersion: 1,
+    executionName: 'x',
+    executionArn: 'arn:test:execution:x',
+    enteredAt: '2027-03-01T10:00:00.000Z',
+    trigger: { eventId: 't', eventType: 'timer', at: '2027-03-01T10:00:00.000Z' },
+  };
+  const converts = async (at: string) => {
+    const event: CustomerEvent = {
+      eventId: at,
+      type: 'purchase',
+      customerId: 'c-1',
+      at,
+      amount: 5,
+      currency: 'USD',
+    };
+    const entries = { of: async () => [entry], add: () => undefined };
+    return (await planConversions(event, { journeys: [yearLong], entries })).length === 1;
+  };
+
+  it('converts up to the same date and time a year on: 366 days across 29 February (365d would end a day early)', async () => {
+    expect(await converts('2028-02-29T12:00:00Z')).toBe(true);
+    expect(await converts('2028-03-01T10:00:00Z')).toBe(true);
+    expect(await converts('2028-03-01T10:00:01Z')).toBe(false);
   });
 });

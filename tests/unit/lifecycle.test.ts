@@ -7,6 +7,7 @@ import {
   hasApplied,
   newProfile,
 } from '../../domain/lifecycle/apply';
+import { Lifecycle } from '../../domain/lifecycle/schema';
 import type { Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/local';
 
@@ -327,5 +328,45 @@ describe('lifecycle: history follows business time, whatever order events arrive
     expect(late.stageChanges).toEqual([]);
     expect(late.lateTimerChanges.map((c) => c.to)).toEqual(['first-purchase', 'dormant', 'reactivated']);
     expect(late.profile.stage).toBe('reactivated');
+  });
+});
+
+describe('lifecycle: a calendar year (1y) in its windows', () => {
+  // The shipped rules with every year-long span written as a calendar year.
+  const yearly = Lifecycle.parse(
+    JSON.parse(JSON.stringify(lifecycle).replaceAll('"365d"', '"1y"')) as unknown,
+  );
+  const at = (iso: string) => new Date(iso);
+  const boughtOn = (...dates: string[]) => {
+    let p: Profile | undefined;
+    for (const d of dates) p = applyEvent(p, purchase(`e-${d}`, 50, 'CNY', d), yearly, at(d)).profile;
+    return p!;
+  };
+
+  it('lost a calendar year after the last purchase: 366 days across 29 February, where 365d is a day early', () => {
+    const p = boughtOn('2027-03-01T10:00:00Z');
+    const lost = advanceTime(p, yearly, at('2028-06-01T00:00:00Z')).stageChanges.find((c) => c.to === 'lost');
+    expect(lost?.at).toBe('2028-03-01T10:00:00.000Z');
+    const daily = advanceTime(p, lifecycle, at('2028-06-01T00:00:00Z')).stageChanges.find(
+      (c) => c.to === 'lost',
+    );
+    expect(daily?.at).toBe('2028-02-29T10:00:00.000Z');
+    // A purchase on 29 February: a year later is 28 February (the same rule as birthdays).
+    const leap = advanceTime(boughtOn('2028-02-29T10:00:00Z'), yearly, at('2029-06-01T00:00:00Z'));
+    expect(leap.stageChanges.find((c) => c.to === 'lost')?.at).toBe('2029-02-28T10:00:00.000Z');
+  });
+
+  it('purchasesWithin a calendar year: a purchase counts until the same date and time a year on', () => {
+    const dates = ['2027-03-01', '2027-06-01', '2027-09-01', '2027-12-01', '2028-01-15'];
+    const p = boughtOn(...dates.map((d) => `${d}T10:00:00Z`));
+    expect(p.stage).toBe('loyal');
+    // 365 days after the first purchase is 29 February 2028: within the calendar year, still loyal.
+    const stillLoyal = advanceTime(p, yearly, at('2028-02-29T10:00:00Z'));
+    expect(stillLoyal.profile.stage).toBe('loyal');
+    const after = advanceTime(p, yearly, at('2028-03-01T10:00:00Z'));
+    expect(after.stageChanges.map((c) => [c.to, c.at])).toEqual([['active', '2028-03-01T10:00:00.000Z']]);
+    // With 365d, the first purchase stopped counting a day earlier.
+    const daily = advanceTime(p, lifecycle, at('2028-03-01T10:00:00Z'));
+    expect(daily.stageChanges.map((c) => [c.to, c.at])).toEqual([['active', '2028-02-29T10:00:00.000Z']]);
   });
 });

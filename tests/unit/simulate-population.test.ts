@@ -1,8 +1,14 @@
 import { localParts } from '../../domain/time/zoned';
-import type { HistoryEvent } from '../../domain/simulate/history/timeline';
-import { generatePopulation, type PopulationOptions } from '../../domain/simulate/population/generate';
+import {
+  generatePopulation,
+  type PopulationEvent,
+  type PopulationOptions,
+} from '../../domain/simulate/population/generate';
 import { DEFAULT_MODEL, type PopulationModelInput } from '../../domain/simulate/population/model';
-import type { ProfileEvent, PurchaseEvent } from '../../domain/events/schema';
+import type { CustomEvent, ProfileEvent, PurchaseEvent } from '../../domain/events/schema';
+import { loadWorkflows } from '../../domain/config/load';
+import { parsePopulationModel, PopulationModelError } from '../../domain/simulate/population/own-events';
+import { WORKFLOWS_DIR } from '../support/local';
 
 const YEAR: PopulationOptions = {
   customers: 500,
@@ -31,7 +37,7 @@ describe('a generated population', () => {
     expect(Math.min(...times)).toBeGreaterThanOrEqual(Date.parse(YEAR.from));
     expect(Math.max(...times)).toBeLessThanOrEqual(Date.parse(YEAR.to));
     // Each customer's profile comes with its first purchase, before it.
-    const firstOf = new Map<string, HistoryEvent>();
+    const firstOf = new Map<string, PopulationEvent>();
     for (const e of events) if (!firstOf.has(e.customerId)) firstOf.set(e.customerId, e);
     expect([...firstOf.values()].every((e) => e.type === 'profile')).toBe(true);
     expect(firstOf.size).toBe(2000);
@@ -44,8 +50,8 @@ describe('a generated population', () => {
     const events = run({ customers: 10_000, to: '2036-01-01T00:00:00Z', model });
     const profiles = events.filter((e): e is ProfileEvent => e.type === 'profile');
     const purchases = new Map<string, PurchaseEvent[]>();
-    for (const e of events)
-      if (e.type === 'purchase') purchases.set(e.customerId, [...(purchases.get(e.customerId) ?? []), e]);
+    for (const e of events.filter((e): e is PurchaseEvent => e.type === 'purchase'))
+      purchases.set(e.customerId, [...(purchases.get(e.customerId) ?? []), e]);
     const share = (n: number, of: number) => n / of;
     const lives = [...purchases.values()];
 
@@ -131,5 +137,82 @@ describe('a generated population', () => {
     const gaps = back.map(([a, b]) => (b! - a!) / DAY);
     expect(Math.min(...gaps)).toBeGreaterThan(99);
     expect(Math.max(...gaps)).toBeLessThan(301);
+  });
+});
+
+describe("a generated population's events of the project's own (customEvents)", () => {
+  const declared = loadWorkflows(WORKFLOWS_DIR).settings!.customEvents;
+  const viewing: PopulationModelInput = {
+    customEvents: {
+      'product-viewed': {
+        perMonth: 4,
+        properties: {
+          productId: ['sku-1', 'sku-2'],
+          productName: ['Trail Runner 2', 'Canvas Tote'],
+          category: ['shoes', 'bags'],
+          price: [15, 499],
+        },
+      },
+    },
+  };
+  const options = { customers: 300, model: viewing, customEvents: declared };
+
+  it('come at the declared rate with values from the lists, valid as ingest checks them, and leave purchases as they were', () => {
+    const events = run(options);
+    const times = events.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    const viewed = events.filter((e) => e.type === 'product-viewed') as CustomEvent[];
+    // A customer views from their first purchase to the year's end: half a year on average, 4 a month.
+    const perCustomerMonth = viewed.length / 300 / 6;
+    expect(perCustomerMonth).toBeGreaterThan(3.4);
+    expect(perCustomerMonth).toBeLessThan(4.6);
+    expect(new Set(viewed.map((e) => e.properties.category))).toEqual(new Set(['shoes', 'bags']));
+    expect(new Set(viewed.map((e) => e.properties.price))).toEqual(new Set([15, 499]));
+    expect(viewed[0]?.eventId).toMatch(/^product-viewed-\d+$/);
+    // Every customer's first event is still their profile, and their purchases are those without the model.
+    const plain = run({ customers: 300 });
+    expect(events.filter((e) => e.type !== 'product-viewed')).toEqual(plain);
+    expect(run(options)).toEqual(events);
+  });
+
+  it('are checked against settings.yaml: an undeclared type, an undeclared property, a bad value, a required one missing', () => {
+    const bad = (customEvents: PopulationModelInput['customEvents']) => {
+      try {
+        run({ ...options, model: { customEvents } });
+      } catch (e) {
+        return (e as PopulationModelError).problems.map((p) => [p.field, p.value, p.expected]);
+      }
+      return [];
+    };
+    expect(bad({ 'cart-left': { perMonth: 1 } })).toEqual([
+      [
+        'customEvents.cart-left',
+        'cart-left',
+        'an event declared in settings.yaml customEvents: product-viewed',
+      ],
+    ]);
+    expect(
+      bad({
+        'product-viewed': {
+          perMonth: 1,
+          properties: { productId: ['sku-1'], colour: ['red'], price: ['cheap'] },
+        },
+      }),
+    ).toEqual([
+      [
+        'customEvents.product-viewed.properties.colour',
+        'colour',
+        'a property product-viewed declares: productId, productName, category, price, searchQuery',
+      ],
+      ['customEvents.product-viewed.properties.price[0]', 'cheap', 'a number'],
+      [
+        'customEvents.product-viewed.properties',
+        ['productId', 'colour', 'price'],
+        'values for every property product-viewed requires: productName missing',
+      ],
+    ]);
+    expect(() => parsePopulationModel({ customEvents: { x: { perMonth: 0 } } }, 'model.yaml')).toThrow(
+      PopulationModelError,
+    );
   });
 });

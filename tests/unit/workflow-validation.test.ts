@@ -286,7 +286,9 @@ steps:
       [
         'steps[0].duration',
         '1y',
-        expect.stringContaining('"1y" (a calendar year: 365 or 366 days) only in reEntry.every'),
+        expect.stringMatching(
+          /"1y" \(a calendar year, 365 or 366 days\) is not a number of seconds, which a wait or a timeout is compiled to in the state machine .* accepted in reEntry.every, goal.within, an experiment's metric.within and lifecycle windows/,
+        ),
       ],
     ]);
   });
@@ -350,6 +352,20 @@ steps:
     expect(
       acceptedWith(split('{ metric: { event: purchase, within: 14d }, minSample: 100, onWinner: route }')),
     ).toEqual([]);
+    // A calendar year (365 or 366 days) in goal and metric windows: a metric window within the goal's.
+    const yearly = (metric: string, goal: string) =>
+      split(
+        `{ metric: { event: purchase, within: ${metric} }, minSample: 100 }`,
+        `goal: { event: purchase, within: ${goal} }`,
+      );
+    expect(acceptedWith(yearly('1y', '1y'))).toEqual([]);
+    expect(acceptedWith(yearly('365d', '1y'))).toEqual([]);
+    expect(fields(yearly('1y', '365d')).map((p) => p.slice(2))).toEqual([
+      ['steps[0].experiment.metric.within', '1y', expect.stringContaining("at most the goal's window, 365d")],
+    ]);
+    expect(fields(yearly('1y', '52w')).map((p) => p.slice(2, 4))).toEqual([
+      ['steps[0].experiment.metric.within', '1y'],
+    ]);
   });
 
   it('checks the lifecycle: a catch-all stage last, nothing after it, and journeys only on known stages', () => {

@@ -1,3 +1,4 @@
+import { branchReadsEvent } from '../event-input';
 import type { BranchStep, Journey, Step, UpdateStep } from '../schema';
 import type { CatchRule, Flow, NamedState, TaskState } from './asl';
 import { JOURNEY_STEP_RESOURCE, type Calendar } from './resources';
@@ -32,9 +33,14 @@ export function branchPaths(
   return branch.paths.map((p) => ({ name: p.name, when: p.when }));
 }
 
+/** The entry event's properties, for a Task deciding a branch that tests them (none otherwise). */
+export function branchEventParameter(branch: BranchStep): Record<string, string> {
+  return branchReadsEvent(branch) ? { 'event.$': '$.event' } : {};
+}
+
 /** What a Task passes to decide the branch after its own work: the branch's id and paths. */
 export function fusedBranchParameter(branch: BranchStep): Record<string, unknown> {
-  return { branch: { stepId: branch.id, paths: branchPaths(branch) } };
+  return { branch: { stepId: branch.id, paths: branchPaths(branch), ...branchEventParameter(branch) } };
 }
 
 /** A Task on the journey-step Lambda: the step's own definition travels in the ASL, so a version in flight keeps it. */

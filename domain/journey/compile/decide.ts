@@ -2,7 +2,7 @@ import { assertNever } from '../../assert-never';
 import type { DecidingStep } from '../fusion';
 import type { BranchStep, SplitStep } from '../schema';
 import type { ChoiceState } from './asl';
-import { branchPaths, journeyStepTask, type StepCompiler } from './context';
+import { branchEventParameter, branchPaths, journeyStepTask, type StepCompiler } from './context';
 import { decisionPath, routeStateName, sendPath } from './names';
 
 /**
@@ -29,7 +29,11 @@ export const compileDecision: StepCompiler<BranchStep | SplitStep> = (ctx) => {
         comment,
         step.type,
         // Only an experiment that routes its winner has the Task read the verdict: no read for any other split.
-        step.type === 'split' && step.experiment?.onWinner === 'route' ? { paths, route: true } : { paths },
+        step.type === 'branch'
+          ? { paths, ...branchEventParameter(step) }
+          : step.experiment?.onWinner === 'route'
+            ? { paths, route: true }
+            : { paths },
         { ResultPath: decisionPath(step.id), Next: routeStateName(step.id) },
       ),
     ],

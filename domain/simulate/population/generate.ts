@@ -15,11 +15,19 @@
 import { Heap } from 'heap-js';
 import { InvalidEventError } from '../../errors';
 import { parseCustomerEvent } from '../../events/parse';
-import type { CustomerAttributes } from '../../events/schema';
+import type { CustomEvents } from '../../events/custom';
+import type { CustomEvent, CustomerAttributes } from '../../events/schema';
 import { canonicalTime } from '../../events/time';
 import { daytimeInstant, localDay } from '../history/time';
 import type { HistoryEvent } from '../history/timeline';
 import { PopulationModel, type Market, type PopulationModelInput } from './model';
+import {
+  nextOwnEvent,
+  ownEvent,
+  ownEventProblems,
+  PopulationModelError,
+  type OwnEventStream,
+} from './own-events';
 import { randomStreams, type Random } from './random';
 import { inShard, type Shard } from '../shard';
 
@@ -36,7 +44,16 @@ export interface PopulationOptions {
   validate?: boolean;
   /** Only this part of the population: its customers' events, each as in the whole. */
   shard?: Shard;
+  /** settings.yaml `customEvents`: what the model's `customEvents` must be declared as. */
+  customEvents?: CustomEvents;
 }
+
+/** What a generated population sends: profiles and purchases, and the events of the model's `customEvents`. */
+export type PopulationEvent = HistoryEvent | CustomEvent;
+
+// Events of the project's own draw from a second stream per customer, so that a model without them
+// (or with other rates) gives every customer the same purchases as before.
+const OWN_EVENTS_SALT = 0x5bd1e995;
 
 const DAY = 86_400_000;
 
@@ -45,16 +62,24 @@ interface Person {
   id: string;
   random: Random;
   market: Market;
-  /** Time of the next purchase, epoch ms. */
+  /** Time of the next event, epoch ms: the earliest of the next purchase and the own events' next. */
   next: number;
+  /** Time of the next purchase, epoch ms; undefined once the customer stops buying. */
+  purchaseAt: number | undefined;
   purchases: number;
+  /** The customer's events of the project's own: a stream of its own randomness, one per type. */
+  own?: { random: Random; streams: OwnEventStream[] };
   comebackUsed: boolean;
   /** Sent with the first purchase, then dropped. */
   profile?: CustomerAttributes;
 }
 
-export function* generatePopulation(options: PopulationOptions): Generator<HistoryEvent> {
+export function* generatePopulation(options: PopulationOptions): Generator<PopulationEvent> {
   const model = PopulationModel.parse(options.model ?? {});
+  const behaviours = Object.entries(model.customEvents);
+  const problems = ownEventProblems(model.customEvents, options.customEvents ?? {}, 'population model');
+  if (problems.length > 0) throw new PopulationModelError('Invalid population model', problems);
+  const ownStream = behaviours.length > 0 ? randomStreams(options.seed ^ OWN_EVENTS_SALT) : undefined;
   const from = Date.parse(options.from);
   const to = Date.parse(options.to);
   if (!(to - from >= 2 * DAY))
@@ -68,6 +93,7 @@ export function* generatePopulation(options: PopulationOptions): Generator<Histo
   const join = () => {
     const index = joined++;
     const random = stream();
+    const ownRandom = ownStream?.();
     const id = `${options.idPrefix ?? 'gen-'}${String(index + 1).padStart(width, '0')}`;
     if (options.shard && !inShard(id, options.shard)) return;
     const market = random.pick(model.markets);
@@ -76,7 +102,17 @@ export function* generatePopulation(options: PopulationOptions): Generator<Histo
     let first = daytime(raw, market.timeZone, random);
     if (first < from) first += DAY;
     if (first >= to) first -= DAY;
-    live.push({ index, id, random, market, next: first, purchases: 0, comebackUsed: false, profile });
+    const person: Person = {
+      ...{ index, id, random, market, next: first, purchaseAt: first, purchases: 0 },
+      ...{ comebackUsed: false, profile },
+    };
+    if (ownRandom) {
+      const streams = behaviours.map(([type, behaviour]) => ({ type, behaviour, at: first, count: 0 }));
+      for (const s of streams)
+        s.at = nextOwnEvent(s, first, ownRandom, (t) => daytime(t, market.timeZone, ownRandom));
+      person.own = { random: ownRandom, streams };
+    }
+    live.push(person);
   };
   for (;;) {
     // A customer's first purchase is at most a day before its slice begins (moved to daytime).
@@ -91,31 +127,48 @@ export function* generatePopulation(options: PopulationOptions): Generator<Histo
       );
       delete person.profile;
     }
-    person.purchases++;
-    const amount = purchaseAmount(person, model);
-    yield checked(
-      {
-        eventId: `purchase-${person.purchases}`,
-        type: 'purchase',
-        customerId: person.id,
-        at,
-        amount,
-        currency: person.market.currency,
-      },
-      options,
-    );
-    const next = nextPurchase(person, model);
-    if (next !== undefined && next <= to) {
+    if (person.purchaseAt === person.next) yield checked(purchase(person, at, model, to), options);
+    else yield checked(ownEventDue(person, at), options);
+    const next = Math.min(person.purchaseAt ?? Infinity, ...(person.own?.streams.map((s) => s.at) ?? []));
+    if (next <= to) {
       person.next = next;
       live.push(person);
     }
   }
 }
 
-function checked(event: HistoryEvent, options: PopulationOptions): HistoryEvent {
+/** The customer's purchase now, with when the next comes (undefined: no more, or after `to`). */
+function purchase(person: Person, at: string, model: PopulationModel, to: number): HistoryEvent {
+  person.purchases++;
+  const amount = purchaseAmount(person, model);
+  const next = nextPurchase(person, model);
+  person.purchaseAt = next !== undefined && next <= to ? next : undefined;
+  const currency = person.market.currency;
+  return {
+    eventId: `purchase-${person.purchases}`,
+    type: 'purchase',
+    customerId: person.id,
+    at,
+    amount,
+    currency,
+  };
+}
+
+/** The customer's own event due now (the stream whose time has come), with when that stream's next comes. */
+function ownEventDue(person: Person, at: string): CustomEvent {
+  const { random, streams } = person.own!;
+  const stream = streams.find((s) => s.at === person.next)!;
+  const event = ownEvent(stream, person.id, at, random);
+  const tz = person.market.timeZone;
+  stream.at = nextOwnEvent(stream, person.next, random, (t) => daytime(t, tz, random));
+  return event;
+}
+
+function checked<E extends PopulationEvent>(event: E, options: PopulationOptions): E {
   if (options.validate === false) return event;
   try {
-    return parseCustomerEvent(event, `generated customer ${event.customerId}`) as HistoryEvent;
+    const customEvents = options.customEvents;
+    return parseCustomerEvent(event, `generated customer ${event.customerId}`, { customEvents }) as E;
   } catch (error) {
     // A model that makes invalid events is a bug in the model's checks: say which event.
     if (error instanceof InvalidEventError) throw new RangeError(error.message, { cause: error });

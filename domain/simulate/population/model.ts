@@ -9,6 +9,8 @@
  * `repeat.meanGapDays`, at least a day); otherwise they churn, and a share `comeback.share` of those
  * who churn come back after a long gap (`comeback.afterDays`): dormant, then reactivated, then buying
  * on as repeat buyers do. Purchases happen in daytime (09:00–21:59) in the customer's own time zone.
+ * Events of the project's own (`customEvents`, e.g. product-viewed) come at their own rate, whether or not
+ * the customer still buys, so a journey that starts on one is simulated too.
  */
 import * as z from 'zod';
 import { Currency, Locale, TimeZone } from '../../config/ids';
@@ -71,6 +73,26 @@ export const DEFAULT_MARKETS: Market[] = [
   },
 ];
 
+const PropertyValue = z.union(
+  [z.string(), z.number(), z.boolean()],
+  expect('a text, number or true/false value'),
+);
+
+/**
+ * How often customers send one event of your own (declared in settings.yaml `customEvents`): a memoryless
+ * process from the customer's first purchase to the period's end, `perMonth` events a customer a month
+ * on average (a month of 30 days), at daytime in the customer's zone; each property's value is drawn
+ * from its list, each as likely.
+ */
+export const CustomEventBehaviour = z.strictObject({
+  perMonth: Positive.describe('Events per customer per month, on average, e.g. 4.'),
+  properties: z
+    .record(z.string(), z.array(PropertyValue).min(1, expect('at least one value')))
+    .default({})
+    .describe('For each property, the values to draw from, e.g. { category: [shoes, bags] }.'),
+});
+export type CustomEventBehaviour = z.infer<typeof CustomEventBehaviour>;
+
 export const PopulationModel = z.strictObject({
   markets: z.array(Market).min(1).default(DEFAULT_MARKETS),
   /** The part of the period over which first purchases are spread (1: steady inflow all period). */
@@ -129,6 +151,8 @@ export const PopulationModel = z.strictObject({
   phoneShare: Share.default(0.6),
   /** Share of customers whose birthday is known (born 1950–2006). */
   birthdayShare: Share.default(0.6),
+  /** Events of your own each customer sends, by type (none by default): see CustomEventBehaviour. */
+  customEvents: z.record(z.string(), CustomEventBehaviour).default({}),
 });
 export type PopulationModel = z.infer<typeof PopulationModel>;
 export type PopulationModelInput = z.input<typeof PopulationModel>;
