@@ -1,0 +1,146 @@
+import { Document, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { ValidationError, type Problem } from '../../errors';
+import type { PinpointExport } from './export';
+import { mapJourney, type MapOptions, type MappedJourney } from './map-journey';
+import { reportMarkdown, type JourneyReport, type ReportEntry } from './report';
+import { importEmailTemplate, importSmsTemplate, type ImportedTemplate } from './templates';
+
+export class PinpointImportError extends ValidationError {
+  override readonly name: string = 'PinpointImportError';
+}
+
+export interface ImportPlan {
+  /** File text by path relative to the workflows directory. */
+  files: Record<string, string>;
+  /** settings.yaml with the events and holidays the journeys need added (undefined: unchanged). */
+  settingsText?: string;
+  reports: { report: JourneyReport; file: string }[];
+}
+
+const SCHEMA = (depth: string, name: string) =>
+  `yaml-language-server: $schema=${depth}schemas/${name}.schema.json`;
+
+function journeyYaml(m: MappedJourney, reportFile: string): string {
+  const doc = new Document(m.journey);
+  doc.commentBefore = ` ${SCHEMA('../', 'journey')}\n Imported from Amazon Pinpoint by rapport import pinpoint: review ${reportFile}`;
+  const steps = doc.get('steps', true);
+  if (isSeq(steps))
+    steps.items.forEach((node, i) => {
+      const origin = m.origins[m.journey.steps[i]!.id];
+      if (origin && isMap(node))
+        (node as YAMLMap).commentBefore =
+          ` Pinpoint activity ${origin.activityId}${origin.description ? `: ${origin.description}` : ''}`;
+    });
+  return doc.toString({ lineWidth: 110 });
+}
+
+function templateYaml(
+  t: ImportedTemplate,
+  pinpointName: string,
+  locale: string,
+  defaultLocale: string,
+): string {
+  const doc = new Document(t.template);
+  doc.commentBefore =
+    ` ${SCHEMA('../../', 'message-template')}\n Imported from Amazon Pinpoint template ${pinpointName}` +
+    (locale === defaultLocale ? '' : ` (in its one language: translate it for ${locale})`);
+  return doc.toString({ lineWidth: 110 });
+}
+
+/** settings.yaml with what the journeys need declared, comments and all; undefined when nothing is new. */
+function settingsWith(
+  text: string,
+  events: readonly string[],
+  holidays: Record<string, string[]>,
+): string | undefined {
+  const doc = parseDocument(text);
+  let changed = false;
+  for (const name of events)
+    if (!doc.hasIn(['customEvents', name])) {
+      doc.setIn(['customEvents', name], {
+        description: 'Imported from Amazon Pinpoint: declare its properties',
+        properties: {},
+      });
+      changed = true;
+    }
+  for (const [name, days] of Object.entries(holidays))
+    if (!doc.hasIn(['holidays', name])) {
+      doc.setIn(['holidays', name], days);
+      changed = true;
+    }
+  return changed ? doc.toString() : undefined;
+}
+
+/**
+ * What importing an export writes: each journey, each template it sends (in every locale), a report per
+ * journey, and settings.yaml's additions. Refuses (every problem listed) when a journey sends a template
+ * the export lacks, or two journeys would share an id.
+ */
+export function planImport(
+  exp: PinpointExport,
+  o: Omit<MapOptions, 'source'> & { settingsText: string },
+): ImportPlan {
+  const plan: ImportPlan = { files: {}, reports: [] };
+  const problems: Problem[] = [];
+  const events = new Set<string>();
+  const holidays: Record<string, string[]> = {};
+  const templates = new Map<string, { t: ImportedTemplate; name: string }>();
+  for (const { source, journey } of exp.journeys) {
+    const m = mapJourney(journey, { ...o, source });
+    const path = `journeys/${m.journey.id}.yaml`;
+    if (plan.files[path])
+      problems.push({
+        source,
+        field: 'JourneyResponse.Name',
+        value: journey.Name,
+        expected: `a name no other journey in the export has (both become ${path})`,
+      });
+    const entries: ReportEntry[] = m.report.entries;
+    for (const { name, channel } of m.templates) {
+      const found = channel === 'email' ? exp.email[name] : exp.sms[name];
+      if (!found) {
+        problems.push({
+          source,
+          field: 'JourneyResponse.Activities',
+          value: name,
+          expected: `its ${channel} template in the export: aws pinpoint get-${channel === 'email' ? 'email' : 'sms'}-template --template-name ${name} > ${name}.json`,
+        });
+        continue;
+      }
+      const t = channel === 'email' ? importEmailTemplate(found as never) : importSmsTemplate(found as never);
+      const key = `${t.id}/${channel}`;
+      if (!templates.has(key)) templates.set(key, { t, name });
+      if (!entries.some((e) => e.kind === 'template' && e.subject.startsWith(`${name} (`)))
+        entries.push(...t.entries);
+    }
+    m.customEvents.forEach((e) => events.add(e));
+    Object.assign(holidays, m.holidays);
+    const reportFile = `journeys/${m.journey.id}.pinpoint.md`;
+    plan.files[path] = journeyYaml(m, `workflows/${reportFile}`);
+    plan.reports.push({ report: m.report, file: reportFile });
+  }
+  // A template sent both as email and as SMS becomes one Rapport template holding both.
+  const byId = new Map<string, { t: ImportedTemplate; name: string }>();
+  for (const { t, name } of templates.values()) {
+    const prior = byId.get(t.id);
+    byId.set(
+      t.id,
+      prior ? { name, t: { ...t, template: { ...prior.t.template, ...t.template } } } : { t, name },
+    );
+  }
+  for (const [id, { t, name }] of byId)
+    for (const locale of o.settings.locales)
+      plan.files[`templates/${id}/${locale}.yaml`] = templateYaml(t, name, locale, o.settings.defaultLocale);
+  for (const { report } of plan.reports)
+    if (o.settings.locales.length > 1)
+      report.entries.push({
+        kind: 'template',
+        subject: 'languages',
+        status: 'approximated',
+        detail: `Pinpoint templates have one language: each was copied to ${o.settings.locales.join(', ')}; translate the copies other than ${o.settings.defaultLocale}`,
+      });
+  for (const { report, file } of plan.reports) plan.files[file] = reportMarkdown(report);
+  if (problems.length) throw new PinpointImportError('The Pinpoint export cannot be imported', problems);
+  const settingsText = settingsWith(o.settingsText, [...events], holidays);
+  return settingsText === undefined ? plan : { ...plan, settingsText };
+}
