@@ -68,7 +68,7 @@ function settingsWith(
       doc.setIn(['holidays', name], days);
       changed = true;
     }
-  return changed ? doc.toString() : undefined;
+  return changed ? doc.toString({ flowCollectionPadding: false }) : undefined;
 }
 
 /**

@@ -14,8 +14,11 @@ export interface ActivityContext {
   newId: (wanted: string) => string;
   /** The Rapport event a Pinpoint event name becomes (declared in settings.yaml when it is not built in). */
   eventName: (pinpoint: string) => string;
-  /** A holiday in settings.yaml on the day of this time, for a wait until a date. */
-  holidayOn: (stepId: string, at: string) => string;
+  /**
+   * A holiday in settings.yaml on the day of this time, for a wait until a date, and how far away that day
+   * is at most (a holiday wait otherwise counts as up to 350 days against the journey's year).
+   */
+  holidayOn: (stepId: string, at: string) => { holiday: string; within: string };
   /** The topic marketing sends take (Pinpoint has none). */
   topic: string;
   end: string;
@@ -41,10 +44,10 @@ function waitStep(
     const { duration, approximate } = rapportDuration(wait.WaitFor);
     return { step: { id, type: 'wait', duration, next }, note: approximate };
   }
-  const holiday = ctx.holidayOn(id, wait.WaitUntil!);
+  const { holiday, within } = ctx.holidayOn(id, wait.WaitUntil!);
   const timeOfDay = wait.WaitUntil!.slice(11, 16);
   return {
-    step: { id, type: 'wait', until: { holiday, timeOfDay }, next },
+    step: { id, type: 'wait', until: { holiday, timeOfDay, within }, next },
     note: `until ${wait.WaitUntil} became ${timeOfDay} on that day in each customer's time zone (holiday ${holiday} in settings.yaml)`,
   };
 }

@@ -201,7 +201,10 @@ export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
     holidayOn: (stepId, at) => {
       const name = slugOf(`${id.slice(0, 40)}-${stepId}`, 'holiday');
       holidays[name] = [at.slice(0, 10)];
-      return name;
+      // Days from the import to that date, and one more for time zones: a customer reaching the wait
+      // after the date does not wait, as in Pinpoint.
+      const days = Math.ceil((Date.parse(at) - o.now.getTime()) / 86_400_000) + 1;
+      return { holiday: name, within: `${Math.min(Math.max(days, 1), 300)}d` };
     },
   };
   const steps: Step[] = [];
@@ -230,13 +233,14 @@ export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
   if (endUsed || !steps.length) steps.push({ id: end, type: 'exit' });
   for (const aid of Object.keys(j.Activities).filter((a) => !order.includes(a)))
     entries.push(unsupported('activity', aid, 'not reachable from StartActivity: left out'));
-  entries.push(
-    approximated(
-      'setting',
-      'topic',
-      `Pinpoint has no topics: marketing sends use topic ${ctx.topic} (customers may opt out of each topic); change it where another fits`,
-    ),
-  );
+  if (steps.some((s) => s.type === 'send' && s.category === 'marketing'))
+    entries.push(
+      approximated(
+        'setting',
+        'topic',
+        `Pinpoint has no topics: marketing sends use topic ${ctx.topic} (customers may opt out of each topic); change it where another fits`,
+      ),
+    );
   const settings = mapSettings(j, o.settings, o.now);
   entries.push(...settings.entries);
   const journey: RapportJourney = {
