@@ -69,7 +69,10 @@ function segmentDimensions(c: NonNullable<SimpleCondition['SegmentDimensions']>)
  * The condition as Rapport conditions. An event condition (the customer did X) is handled by the split's
  * mapping, which knows whether it waits (see map-activity.ts); here it is the latest event's type.
  */
-export function mapCondition(c: SimpleCondition, eventName: (pinpoint: string) => string): MappedCondition {
+export function mapCondition(
+  c: SimpleCondition,
+  eventName: (pinpoint: string, properties?: readonly string[]) => string,
+): MappedCondition {
   if (c.SegmentCondition)
     return fail(`segment ${c.SegmentCondition.SegmentId} membership (Rapport has no segments)`);
   if (c.SegmentDimensions) return segmentDimensions(c.SegmentDimensions);
@@ -81,6 +84,8 @@ export function mapCondition(c: SimpleCondition, eventName: (pinpoint: string) =
     );
   const types = event.Dimensions?.EventType;
   if (!types || types.DimensionType !== 'INCLUSIVE') return fail('an event condition without an event type');
+  if (Object.keys(event.Dimensions?.Metrics ?? {}).length)
+    return fail('an event metric filter (Rapport compares event properties for equality)');
   const properties = Object.entries(event.Dimensions?.Attributes ?? {});
   if (properties.some(([, d]) => d.AttributeType !== 'INCLUSIVE' || d.Values.length !== 1))
     return fail('an event attribute filter other than one value (Rapport compares properties for equality)');
@@ -88,7 +93,9 @@ export function mapCondition(c: SimpleCondition, eventName: (pinpoint: string) =
   return {
     ok: true,
     anyOf: types.Values.map((t) => ({
-      lastEvent: properties.length ? { type: eventName(t), properties: props } : eventName(t),
+      lastEvent: properties.length
+        ? { type: eventName(t, Object.keys(props)), properties: props }
+        : eventName(t),
     })),
     approximations: ['the customer did the event → their latest event is of that type'],
   };

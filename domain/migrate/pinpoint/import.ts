@@ -47,28 +47,60 @@ function templateYaml(
   return doc.toString({ lineWidth: 110 });
 }
 
-/** settings.yaml with what the journeys need declared, comments and all; undefined when nothing is new. */
+/**
+ * `key`'s block in settings.yaml with `lines` added at its end, leaving every other line (and comment) as it
+ * was; the section is added at the end when the file has none, or rewritten when it is written inline.
+ */
+function appendedTo(text: string, key: string, items: Record<string, unknown>, lines: string[]): string {
+  const doc = parseDocument(text);
+  const node = doc.get(key, true);
+  if (isMap(node) && !node.flow && node.range) {
+    const at = node.range[1];
+    return `${text.slice(0, at)}${lines.join('\n')}\n${text.slice(at)}`;
+  }
+  if (node === undefined) return `${text.replace(/\n*$/, '\n')}${key}:\n${lines.join('\n')}\n`;
+  for (const [name, value] of Object.entries(items)) doc.setIn([key, name], value);
+  return doc.toString();
+}
+
+const PROPERTY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** settings.yaml with what the journeys need declared; undefined when nothing is new. */
 function settingsWith(
   text: string,
-  events: readonly string[],
+  events: Record<string, string[]>,
   holidays: Record<string, string[]>,
 ): string | undefined {
-  const doc = parseDocument(text);
-  let changed = false;
-  for (const name of events)
-    if (!doc.hasIn(['customEvents', name])) {
-      doc.setIn(['customEvents', name], {
-        description: 'Imported from Amazon Pinpoint: declare its properties',
-        properties: {},
-      });
-      changed = true;
-    }
-  for (const [name, days] of Object.entries(holidays))
-    if (!doc.hasIn(['holidays', name])) {
-      doc.setIn(['holidays', name], days);
-      changed = true;
-    }
-  return changed ? doc.toString({ flowCollectionPadding: false }) : undefined;
+  const declared = (key: string, name: string) => parseDocument(text).hasIn([key, name]);
+  const newEvents = Object.entries(events).filter(([name]) => !declared('customEvents', name));
+  const newHolidays = Object.entries(holidays).filter(([name]) => !declared('holidays', name));
+  let out = text;
+  if (newHolidays.length)
+    out = appendedTo(
+      out,
+      'holidays',
+      Object.fromEntries(newHolidays),
+      newHolidays.map(
+        ([name, days]) => `  ${name}: [${days.map((d) => `'${d}'`).join(', ')}] # from Pinpoint`,
+      ),
+    );
+  if (newEvents.length) {
+    // Optional strings: the journeys compare them; what else the event carries, the person declares.
+    const decl = (props: string[]) => ({
+      description: 'Imported from Amazon Pinpoint: declare every property it carries',
+      properties: Object.fromEntries(
+        props.filter((p) => PROPERTY.test(p)).map((p) => [p, { type: 'string', required: false }]),
+      ),
+    });
+    const lines = newEvents.flatMap(([name, props]) => [
+      `  ${name}:`,
+      '    description: Imported from Amazon Pinpoint; declare every property it carries',
+      `    properties:${props.some((p) => PROPERTY.test(p)) ? '' : ' {}'}`,
+      ...props.filter((p) => PROPERTY.test(p)).map((p) => `      ${p}: { type: string, required: false }`),
+    ]);
+    out = appendedTo(out, 'customEvents', Object.fromEntries(newEvents.map(([n, p]) => [n, decl(p)])), lines);
+  }
+  return out === text ? undefined : out;
 }
 
 /**
@@ -82,7 +114,7 @@ export function planImport(
 ): ImportPlan {
   const plan: ImportPlan = { files: {}, reports: [] };
   const problems: Problem[] = [];
-  const events = new Set<string>();
+  const events: Record<string, string[]> = {};
   const holidays: Record<string, string[]> = {};
   const templates = new Map<string, { t: ImportedTemplate; name: string }>();
   for (const { source, journey } of exp.journeys) {
@@ -110,10 +142,11 @@ export function planImport(
       const t = channel === 'email' ? importEmailTemplate(found as never) : importSmsTemplate(found as never);
       const key = `${t.id}/${channel}`;
       if (!templates.has(key)) templates.set(key, { t, name });
-      if (!entries.some((e) => e.kind === 'template' && e.subject.startsWith(`${name} (`)))
+      if (!entries.some((e) => e.kind === 'template' && e.subject === t.entries[0]?.subject))
         entries.push(...t.entries);
     }
-    m.customEvents.forEach((e) => events.add(e));
+    for (const [name, props] of Object.entries(m.customEvents))
+      events[name] = [...new Set([...(events[name] ?? []), ...props])];
     Object.assign(holidays, m.holidays);
     const reportFile = `journeys/${m.journey.id}.pinpoint.md`;
     plan.files[path] = journeyYaml(m, `workflows/${reportFile}`);
@@ -132,7 +165,7 @@ export function planImport(
     for (const locale of o.settings.locales)
       plan.files[`templates/${id}/${locale}.yaml`] = templateYaml(t, name, locale, o.settings.defaultLocale);
   for (const { report } of plan.reports)
-    if (o.settings.locales.length > 1)
+    if (o.settings.locales.length > 1 && report.entries.some((e) => e.kind === 'template'))
       report.entries.push({
         kind: 'template',
         subject: 'languages',
@@ -141,6 +174,6 @@ export function planImport(
       });
   for (const { report, file } of plan.reports) plan.files[file] = reportMarkdown(report);
   if (problems.length) throw new PinpointImportError('The Pinpoint export cannot be imported', problems);
-  const settingsText = settingsWith(o.settingsText, [...events], holidays);
+  const settingsText = settingsWith(o.settingsText, events, holidays);
   return settingsText === undefined ? plan : { ...plan, settingsText };
 }

@@ -13,7 +13,7 @@ export interface ActivityContext {
   /** A new step id, unique in the journey, for the extra steps one activity needs. */
   newId: (wanted: string) => string;
   /** The Rapport event a Pinpoint event name becomes (declared in settings.yaml when it is not built in). */
-  eventName: (pinpoint: string) => string;
+  eventName: (pinpoint: string, properties?: readonly string[]) => string;
   /**
    * A holiday in settings.yaml on the day of this time, for a wait until a date, and how far away that day
    * is at most (a holiday wait otherwise counts as up to 350 days against the journey's year).

@@ -26,8 +26,8 @@ export interface MappedJourney {
   report: JourneyReport;
   /** Templates the journey sends: email or sms, by Pinpoint template name. */
   templates: { name: string; channel: 'email' | 'sms' }[];
-  /** What settings.yaml must declare for the journey to validate (added to it, never changing anything). */
-  customEvents: string[];
+  /** Custom events (with the properties compared) settings.yaml must declare for the journey to validate. */
+  customEvents: Record<string, string[]>;
   holidays: Record<string, string[]>;
 }
 
@@ -43,12 +43,16 @@ const kindOf = (a: Activity): string | undefined =>
   SUPPORTED.find((k) => a[k] !== undefined) ??
   Object.keys(a).find((k) => k !== 'Description' && typeof a[k] === 'object');
 
-/** A Pinpoint event name as a Rapport event: purchases are built in; others are declared custom events. */
-function eventNamer(custom: Set<string>) {
-  return (pinpoint: string): string => {
+/**
+ * A Pinpoint event name as a Rapport event: purchases are built in; any other is a custom event settings.yaml
+ * must declare, with the properties journeys compare (ingest refuses a property it does not declare).
+ */
+function eventNamer(custom: Record<string, string[]>) {
+  return (pinpoint: string, properties: readonly string[] = []): string => {
     if (/^(_monetization\.)?purchase$/i.test(pinpoint)) return 'purchase';
     const name = slugOf(pinpoint.replace(/^_/, ''), 'event');
-    if (!(EVENT_TYPES as readonly string[]).includes(name)) custom.add(name);
+    if (!(EVENT_TYPES as readonly string[]).includes(name))
+      custom[name] = [...new Set([...(custom[name] ?? []), ...properties])].sort();
     return name;
   };
 }
@@ -56,15 +60,20 @@ function eventNamer(custom: Set<string>) {
 function entryOf(
   j: Journey,
   o: MapOptions,
-  eventName: (s: string) => string,
+  eventName: (s: string, properties?: readonly string[]) => string,
   entries: ReportEntry[],
 ): JourneyEntry {
   const start = j.StartCondition;
   const filter = start?.EventStartCondition?.EventFilter?.Dimensions;
   const types = filter?.EventType?.Values;
   if (types?.length && filter?.EventType?.DimensionType !== 'EXCLUSIVE') {
-    const names = types.map(eventName);
     const props = Object.entries(filter?.Attributes ?? {});
+    const names = types.map((t) =>
+      eventName(
+        t,
+        props.map(([k]) => k),
+      ),
+    );
     const single = props.every(([, d]) => d.AttributeType === 'INCLUSIVE' && d.Values.length === 1);
     const event = names.length === 1 ? names[0]! : names;
     if (props.length && single && names.length === 1) {
@@ -144,35 +153,77 @@ function nextsOf(a: Activity): string[] {
   return found;
 }
 
-export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
-  const entries: ReportEntry[] = [];
-  const custom = new Set<string>();
-  const holidays: Record<string, string[]> = {};
-  const id = slugOf(j.Name, 'journey');
-  const order = reachable(j);
-  const alloc = idAllocator();
-  const newId = (wanted: string) =>
-    alloc(RESERVED_SUFFIXES.some((s) => wanted.endsWith(s)) ? `${wanted}-step` : wanted);
+/**
+ * Why an activity becomes no step, and where its customers go instead: an activity Rapport cannot run (left
+ * out, reported with its id), or a split that splits nothing (a single branch, a 0% holdout).
+ */
+function passThrough(aid: string, a: Activity): { next: string | undefined; entry: ReportEntry } | undefined {
+  const kind = kindOf(a);
+  if (!kind || !(SUPPORTED as readonly string[]).includes(kind)) {
+    const next = nextsOf(a)[0];
+    const what =
+      kind === 'PUSH'
+        ? 'push notifications'
+        : kind === 'ContactCenter'
+          ? 'contact centre calls'
+          : 'such step';
+    const desc = a.Description ? ` (${a.Description})` : '';
+    return {
+      next,
+      entry: unsupported(
+        'activity',
+        aid,
+        `${kind ?? 'an empty'} activity${desc}: Rapport has no ${what}; left out, customers go on to ${next ?? 'the end'}`,
+      ),
+    };
+  }
+  const branches = a.RandomSplit?.Branches.filter((b) => b.Percentage > 0);
+  if (branches && branches.length < 2)
+    return {
+      next: branches[0]?.NextActivity,
+      entry: exact(
+        'activity',
+        aid,
+        `a random split with one branch: no split, customers go on to ${branches[0]?.NextActivity ?? 'the end'}`,
+      ),
+    };
+  if (a.Holdout && (a.Holdout.Percentage === 0 || a.Holdout.Percentage === 100)) {
+    const all = a.Holdout.Percentage === 100;
+    return {
+      next: all ? undefined : a.Holdout.NextActivity,
+      entry: exact(
+        'activity',
+        aid,
+        all
+          ? 'a 100% holdout: every customer leaves the journey here'
+          : 'a 0% holdout: no split, customers go on',
+      ),
+    };
+  }
+  return undefined;
+}
+
+/** Step ids for the activities that become steps; the rest lead on to their next activity. */
+function plan(j: Journey, order: readonly string[], newId: (w: string) => string, entries: ReportEntry[]) {
   const stepIds = new Map<string, string>();
   const skipTo = new Map<string, string | undefined>();
   for (const aid of order) {
-    const a = j.Activities[aid]!;
-    const kind = kindOf(a);
-    if (kind && (SUPPORTED as readonly string[]).includes(kind)) stepIds.set(aid, newId(slugOf(aid, 'step')));
-    else {
-      const next = nextsOf(a)[0];
-      skipTo.set(aid, next);
-      entries.push(
-        unsupported(
-          'activity',
-          aid,
-          `${kind ?? 'an empty'} activity${a.Description ? ` (${a.Description})` : ''}: Rapport has no ${kind === 'PUSH' ? 'push notifications' : kind === 'ContactCenter' ? 'contact centre calls' : 'such step'}; left out, customers go on to ${next ?? 'the end'}`,
-        ),
-      );
-    }
+    const skip = passThrough(aid, j.Activities[aid]!);
+    if (skip) {
+      skipTo.set(aid, skip.next);
+      entries.push(skip.entry);
+    } else stepIds.set(aid, newId(slugOf(aid, 'step')));
   }
+  return { stepIds, skipTo };
+}
+
+function context(j: Journey, o: MapOptions, id: string, order: readonly string[], entries: ReportEntry[]) {
+  const alloc = idAllocator();
+  const newId = (wanted: string) =>
+    alloc(RESERVED_SUFFIXES.some((s) => wanted.endsWith(s)) ? `${wanted}-step` : wanted);
+  const { stepIds, skipTo } = plan(j, order, newId, entries);
   const end = newId('end');
-  let endUsed = false;
+  const used = { end: false };
   const to = (aid: string | undefined, seen: string[] = []): string => {
     if (aid !== undefined && stepIds.has(aid)) return stepIds.get(aid)!;
     if (aid !== undefined && skipTo.has(aid) && !seen.includes(aid))
@@ -185,17 +236,18 @@ export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
           'named as a next activity but not in Activities: customers end the journey there',
         ),
       );
-    endUsed = true;
+    used.end = true;
     return end;
   };
-  const eventName = eventNamer(custom);
+  const customEvents: Record<string, string[]> = {};
+  const holidays: Record<string, string[]> = {};
   const ctx: ActivityContext = {
     to,
     newId,
-    eventName,
+    eventName: eventNamer(customEvents),
     topic: o.settings.topics.includes('offers') ? 'offers' : o.settings.topics[0]!,
     get end() {
-      endUsed = true;
+      used.end = true;
       return end;
     },
     holidayOn: (stepId, at) => {
@@ -207,30 +259,32 @@ export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
       return { holiday: name, within: `${Math.min(Math.max(days, 1), 300)}d` };
     },
   };
+  return { ctx, stepIds, end, used, customEvents, holidays };
+}
+
+export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
+  const entries: ReportEntry[] = [];
+  const id = slugOf(j.Name, 'journey');
+  const order = reachable(j);
+  const { ctx, stepIds, end, used, customEvents, holidays } = context(j, o, id, order, entries);
+  const entry = entryOf(j, o, ctx.eventName, entries);
   const steps: Step[] = [];
   const origins: MappedJourney['origins'] = {};
   const templates: MappedJourney['templates'] = [];
-  const entry = entryOf(j, o, eventName, entries);
-  for (const aid of order) {
-    const stepId = stepIds.get(aid);
-    if (!stepId) continue;
+  for (const aid of order.filter((a) => stepIds.has(a))) {
     const a = j.Activities[aid]!;
-    const mapped = mapActivity(aid, stepId, a, ctx);
+    const mapped = mapActivity(aid, stepIds.get(aid)!, a, ctx);
     for (const s of mapped.steps) origins[s.id] = { activityId: aid, description: a.Description };
     steps.push(...mapped.steps);
     entries.push(...mapped.entries);
     if (a.EMAIL) templates.push({ name: a.EMAIL.TemplateName, channel: 'email' });
     if (a.SMS) templates.push({ name: a.SMS.TemplateName, channel: 'sms' });
   }
-  const start = to(j.StartActivity ?? order[0]);
-  if (steps.length && steps[0]!.id !== start)
-    steps.unshift(
-      ...steps.splice(
-        steps.findIndex((s) => s.id === start),
-        1,
-      ),
-    );
-  if (endUsed || !steps.length) steps.push({ id: end, type: 'exit' });
+  // The first step is where customers start: the start activity's, or what it leads to.
+  const start = ctx.to(j.StartActivity ?? order[0]);
+  const first = steps.findIndex((s) => s.id === start);
+  if (first > 0) steps.unshift(...steps.splice(first, 1));
+  if (used.end || first < 0) steps.push({ id: end, type: 'exit' });
   for (const aid of Object.keys(j.Activities).filter((a) => !order.includes(a)))
     entries.push(unsupported('activity', aid, 'not reachable from StartActivity: left out'));
   if (steps.some((s) => s.type === 'send' && s.category === 'marketing'))
@@ -243,19 +297,12 @@ export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
     );
   const settings = mapSettings(j, o.settings, o.now);
   entries.push(...settings.entries);
-  const journey: RapportJourney = {
-    id,
-    version: 1,
-    description: `Imported from Amazon Pinpoint journey "${j.Name}" (${j.Id}).`,
-    entry,
-    steps,
-    reEntry: settings.reEntry,
-  };
+  const description = `Imported from Amazon Pinpoint journey "${j.Name}" (${j.Id}).`;
   return {
-    journey,
+    journey: { id, version: 1, description, entry, steps, reEntry: settings.reEntry },
     origins,
     templates,
-    customEvents: [...custom].sort(),
+    customEvents,
     holidays,
     report: {
       journeyId: id,
