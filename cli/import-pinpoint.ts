@@ -104,6 +104,13 @@ export async function importPinpointCommand(
       segments,
       settingsText: readFileSync(settingsPath, 'utf8'),
     });
+    const taken = Object.keys(plan.files).filter((path) => ownedElsewhere(join(dir, path)));
+    if (taken.length) {
+      err(
+        `rapport import pinpoint: these files exist and did not come from Pinpoint; nothing was written:\n${taken.map((t) => `  - ${join(dir, t)}`).join('\n')}\nRename the Pinpoint journey or template (or move yours) and import again.`,
+      );
+      return 1;
+    }
     for (const [path, text] of Object.entries(plan.files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), text);
@@ -120,6 +127,11 @@ export async function importPinpointCommand(
     );
     return 1;
   }
+}
+
+/** A file of the person's own that an import would overwrite (a second import replaces its own files). */
+function ownedElsewhere(path: string): boolean {
+  return existsSync(path) && !readFileSync(path, 'utf8').includes('Imported from Amazon Pinpoint');
 }
 
 /** `rapport validate` on the result: the import is only done when Rapport accepts what it wrote. */

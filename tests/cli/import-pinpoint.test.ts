@@ -137,6 +137,19 @@ describe('rapport import pinpoint', () => {
     expect(readdirSync(dir)).not.toContain('journeys');
   });
 
+  it("never overwrites a journey or template of one's own, and imports again over its own files", async () => {
+    const dir = fresh();
+    const welcome = join(FIXTURES, 'welcome');
+    expect((await runImport([welcome, '--workflows', dir])).code).toBe(3);
+    expect((await runImport([welcome, '--workflows', dir])).code).toBe(3);
+    const mine = join(dir, 'templates', 'gold-offer', 'en.yaml');
+    writeFileSync(mine, 'subject: Mine\ntext: mine\nhtml: <p>mine</p>\n');
+    const r = await runImport([welcome, '--workflows', dir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`did not come from Pinpoint; nothing was written:\n  - ${mine}`);
+    expect(readFileSync(mine, 'utf8')).toContain('Mine');
+  });
+
   it('refuses a journey whose template is not in the export, saying how to export it', async () => {
     const dir = fresh();
     const r = await runImport([join(FIXTURES, 'welcome', 'journey.json'), '--workflows', dir]);

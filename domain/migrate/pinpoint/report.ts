@@ -64,7 +64,7 @@ export function reportMarkdown(r: JourneyReport): string {
     ];
   };
   return [
-    `# Import of Pinpoint journey "${r.pinpoint.name}"`,
+    `# Imported from Amazon Pinpoint: journey "${r.pinpoint.name}"`,
     '',
     `Pinpoint journey \`${r.pinpoint.id}\` (from \`${r.pinpoint.source}\`) became \`workflows/journeys/${r.journeyId}.yaml\`.`,
     `${c.exact} exact, ${c.approximated} approximated, ${c.unsupported} unsupported.`,
