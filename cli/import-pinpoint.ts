@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { loadWorkflows } from '../domain/config/load';
 import { ValidationError, formatProblems } from '../domain/errors';
 import { readPinpointExport } from '../domain/migrate/pinpoint/export';
-import { planImport } from '../domain/migrate/pinpoint/import';
+import { planImport, type ImportPlan } from '../domain/migrate/pinpoint/import';
 import { needsReview, reportSummary } from '../domain/migrate/pinpoint/report';
 import { commandArgs } from './args';
 
@@ -96,29 +96,17 @@ export async function importPinpointCommand(
       err('rapport import pinpoint: no journey among the files (save them with aws pinpoint get-journey)');
       return 1;
     }
-    const settingsPath = join(dir, 'settings.yaml');
     const { settings } = loadWorkflows(dir);
     const plan = planImport(exp, {
       settings,
       now: (deps.clock ?? systemClock).now(),
       segments,
-      settingsText: readFileSync(settingsPath, 'utf8'),
+      settingsText: readFileSync(join(dir, 'settings.yaml'), 'utf8'),
     });
-    const taken = Object.keys(plan.files).filter((path) => ownedElsewhere(join(dir, path)));
-    if (taken.length) {
-      err(
-        `rapport import pinpoint: these files exist and did not come from Pinpoint; nothing was written:\n${taken.map((t) => `  - ${join(dir, t)}`).join('\n')}\nRename the Pinpoint journey or template (or move yours) and import again.`,
-      );
-      return 1;
-    }
-    for (const [path, text] of Object.entries(plan.files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), text);
-    }
-    if (plan.settingsText) writeFileSync(settingsPath, plan.settingsText);
+    if (!written(dir, plan, err)) return 1;
     for (const { report, file } of plan.reports) out(reportSummary(report, join(dir, file)));
     if (plan.settingsText)
-      out(`settings.yaml: declared the events and holidays the journeys use (${settingsPath})`);
+      out(`settings.yaml: declared the events and holidays the journeys use (${join(dir, 'settings.yaml')})`);
     return validated(dir, out, err) ? (needsReview(plan.reports.map((r) => r.report)) ? 3 : 0) : 1;
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
@@ -127,6 +115,24 @@ export async function importPinpointCommand(
     );
     return 1;
   }
+}
+
+/** The plan's files written, unless one of them is the person's own (then nothing is, and false). */
+function written(dir: string, plan: ImportPlan, err: (s: string) => void): boolean {
+  const taken = Object.keys(plan.files).filter((path) => ownedElsewhere(join(dir, path)));
+  if (taken.length) {
+    const list = taken.map((t) => `  - ${join(dir, t)}`).join('\n');
+    err(
+      `rapport import pinpoint: these files exist and did not come from Pinpoint; nothing was written:\n${list}\nRename the Pinpoint journey or template (or move yours) and import again.`,
+    );
+    return false;
+  }
+  for (const [path, text] of Object.entries(plan.files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  if (plan.settingsText) writeFileSync(join(dir, 'settings.yaml'), plan.settingsText);
+  return true;
 }
 
 /** A file of the person's own that an import would overwrite (a second import replaces its own files). */

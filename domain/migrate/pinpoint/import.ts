@@ -2,7 +2,8 @@ import { Document, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { ValidationError, type Problem } from '../../errors';
 import type { PinpointExport } from './export';
 import { mapJourney, type MapOptions, type MappedJourney } from './map-journey';
-import { reportMarkdown, type JourneyReport, type ReportEntry } from './report';
+import { approximated, reportMarkdown, type JourneyReport } from './report';
+import type { EmailTemplate, SmsTemplate } from './schema';
 import { importEmailTemplate, importSmsTemplate, type ImportedTemplate } from './templates';
 
 export class PinpointImportError extends ValidationError {
@@ -103,10 +104,67 @@ function settingsWith(
   return out === text ? undefined : out;
 }
 
+type Templates = Map<string, { t: ImportedTemplate; name: string }>;
+
+/** The templates one journey sends, imported once each, their entries added to its report. */
+function journeyTemplates(
+  m: MappedJourney,
+  exp: PinpointExport,
+  source: string,
+  templates: Templates,
+  problems: Problem[],
+) {
+  for (const { name, channel } of m.templates) {
+    const found = channel === 'email' ? exp.email[name] : exp.sms[name];
+    if (!found) {
+      problems.push({
+        source,
+        field: 'JourneyResponse.Activities',
+        value: name,
+        expected: `its ${channel} template in the export: aws pinpoint get-${channel}-template --template-name ${name} > ${name}.json`,
+      });
+      continue;
+    }
+    const t =
+      channel === 'email'
+        ? importEmailTemplate(found as EmailTemplate)
+        : importSmsTemplate(found as SmsTemplate);
+    const key = `${t.id}/${channel}`;
+    const prior = templates.get(key);
+    if (prior && prior.name !== name)
+      problems.push({
+        source,
+        field: 'JourneyResponse.Activities',
+        value: name,
+        expected: `a template name that does not become ${t.id} as ${prior.name} does: rename one in Pinpoint`,
+      });
+    if (!prior) templates.set(key, { t, name });
+    if (!m.report.entries.some((e) => e.kind === 'template' && e.subject === t.entries[0]?.subject))
+      m.report.entries.push(...t.entries);
+  }
+}
+
+/** Each template in every locale; one sent both by email and by SMS is one Rapport template with both. */
+function templateFiles(templates: Templates, settings: MapOptions['settings']): Record<string, string> {
+  const byId: Templates = new Map();
+  for (const { t, name } of templates.values()) {
+    const prior = byId.get(t.id);
+    byId.set(
+      t.id,
+      prior ? { name, t: { ...t, template: { ...prior.t.template, ...t.template } } } : { t, name },
+    );
+  }
+  const files: Record<string, string> = {};
+  for (const [id, { t, name }] of byId)
+    for (const locale of settings.locales)
+      files[`templates/${id}/${locale}.yaml`] = templateYaml(t, name, locale, settings.defaultLocale);
+  return files;
+}
+
 /**
  * What importing an export writes: each journey, each template it sends (in every locale), a report per
  * journey, and settings.yaml's additions. Refuses (every problem listed) when a journey sends a template
- * the export lacks, or two journeys would share an id.
+ * the export lacks, or two journeys or templates would share an id.
  */
 export function planImport(
   exp: PinpointExport,
@@ -116,7 +174,7 @@ export function planImport(
   const problems: Problem[] = [];
   const events: Record<string, string[]> = {};
   const holidays: Record<string, string[]> = {};
-  const templates = new Map<string, { t: ImportedTemplate; name: string }>();
+  const templates: Templates = new Map();
   for (const { source, journey } of exp.journeys) {
     const m = mapJourney(journey, { ...o, source });
     const path = `journeys/${m.journey.id}.yaml`;
@@ -127,24 +185,7 @@ export function planImport(
         value: journey.Name,
         expected: `a name no other journey in the export has (both become ${path})`,
       });
-    const entries: ReportEntry[] = m.report.entries;
-    for (const { name, channel } of m.templates) {
-      const found = channel === 'email' ? exp.email[name] : exp.sms[name];
-      if (!found) {
-        problems.push({
-          source,
-          field: 'JourneyResponse.Activities',
-          value: name,
-          expected: `its ${channel} template in the export: aws pinpoint get-${channel === 'email' ? 'email' : 'sms'}-template --template-name ${name} > ${name}.json`,
-        });
-        continue;
-      }
-      const t = channel === 'email' ? importEmailTemplate(found as never) : importSmsTemplate(found as never);
-      const key = `${t.id}/${channel}`;
-      if (!templates.has(key)) templates.set(key, { t, name });
-      if (!entries.some((e) => e.kind === 'template' && e.subject === t.entries[0]?.subject))
-        entries.push(...t.entries);
-    }
+    journeyTemplates(m, exp, source, templates, problems);
     for (const [name, props] of Object.entries(m.customEvents))
       events[name] = [...new Set([...(events[name] ?? []), ...props])];
     Object.assign(holidays, m.holidays);
@@ -152,28 +193,20 @@ export function planImport(
     plan.files[path] = journeyYaml(m, `workflows/${reportFile}`);
     plan.reports.push({ report: m.report, file: reportFile });
   }
-  // A template sent both as email and as SMS becomes one Rapport template holding both.
-  const byId = new Map<string, { t: ImportedTemplate; name: string }>();
-  for (const { t, name } of templates.values()) {
-    const prior = byId.get(t.id);
-    byId.set(
-      t.id,
-      prior ? { name, t: { ...t, template: { ...prior.t.template, ...t.template } } } : { t, name },
-    );
-  }
-  for (const [id, { t, name }] of byId)
-    for (const locale of o.settings.locales)
-      plan.files[`templates/${id}/${locale}.yaml`] = templateYaml(t, name, locale, o.settings.defaultLocale);
-  for (const { report } of plan.reports)
-    if (o.settings.locales.length > 1 && report.entries.some((e) => e.kind === 'template'))
-      report.entries.push({
-        kind: 'template',
-        subject: 'languages',
-        status: 'approximated',
-        detail: `Pinpoint templates have one language: each was copied to ${o.settings.locales.join(', ')}; translate the copies other than ${o.settings.defaultLocale}`,
-      });
-  for (const { report, file } of plan.reports) plan.files[file] = reportMarkdown(report);
   if (problems.length) throw new PinpointImportError('The Pinpoint export cannot be imported', problems);
+  Object.assign(plan.files, templateFiles(templates, o.settings));
+  const { locales, defaultLocale } = o.settings;
+  for (const { report, file } of plan.reports) {
+    if (locales.length > 1 && report.entries.some((e) => e.kind === 'template'))
+      report.entries.push(
+        approximated(
+          'template',
+          'languages',
+          `Pinpoint templates have one language: each was copied to ${locales.join(', ')}; translate the copies other than ${defaultLocale}`,
+        ),
+      );
+    plan.files[file] = reportMarkdown(report);
+  }
   const settingsText = settingsWith(o.settingsText, events, holidays);
   return settingsText === undefined ? plan : { ...plan, settingsText };
 }

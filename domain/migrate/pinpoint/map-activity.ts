@@ -178,144 +178,110 @@ function multiCondition(
   };
 }
 
-/**
- * The steps one supported activity becomes, its first step taking `id`. Returns undefined for an activity
- * that is no step in Rapport (the journey then goes straight to `skipTo`, see map-journey.ts).
- */
-export function mapActivity(
-  pinpointId: string,
-  id: string,
-  a: Activity,
-  ctx: ActivityContext,
-): MappedActivity {
-  if (a.EMAIL) {
-    const template = slugOf(a.EMAIL.TemplateName, 'template');
-    const entries = [act(pinpointId, 'exact', `send ${id}: email, template ${template}, topic ${ctx.topic}`)];
-    if (a.EMAIL.MessageConfig?.FromAddress)
-      entries.push(
-        act(
-          pinpointId,
-          'approximated',
-          `FromAddress ${a.EMAIL.MessageConfig.FromAddress}: Rapport sends from the deployment's sender (an SES identity, see README)`,
-        ),
-      );
-    return {
-      steps: [
-        {
-          id,
-          type: 'send',
-          channel: 'email',
-          template,
-          category: 'marketing',
-          topic: ctx.topic,
-          priority: 'normal',
-          next: ctx.to(a.EMAIL.NextActivity),
-        },
-      ],
-      entries,
-    };
-  }
-  if (a.SMS) {
-    const template = slugOf(a.SMS.TemplateName, 'template');
-    const config = a.SMS.MessageConfig;
-    const transactional = config?.MessageType === 'TRANSACTIONAL';
-    const entries = [
+type Mapper = (pinpointId: string, id: string, a: Activity, ctx: ActivityContext) => MappedActivity;
+
+const email: Mapper = (pinpointId, id, a, ctx) => {
+  const { TemplateName, MessageConfig, NextActivity } = a.EMAIL!;
+  const template = slugOf(TemplateName, 'template');
+  const entries = [act(pinpointId, 'exact', `send ${id}: email, template ${template}, topic ${ctx.topic}`)];
+  if (MessageConfig?.FromAddress)
+    entries.push(
+      act(
+        pinpointId,
+        'approximated',
+        `FromAddress ${MessageConfig.FromAddress}: Rapport sends from the deployment's sender (an SES identity, see README)`,
+      ),
+    );
+  const send = {
+    id,
+    type: 'send',
+    channel: 'email',
+    template,
+    category: 'marketing',
+    priority: 'normal',
+  } as const;
+  return { steps: [{ ...send, topic: ctx.topic, next: ctx.to(NextActivity) }], entries };
+};
+
+const sms: Mapper = (pinpointId, id, a, ctx) => {
+  const { TemplateName, MessageConfig: config, NextActivity } = a.SMS!;
+  const template = slugOf(TemplateName, 'template');
+  const transactional = config?.MessageType === 'TRANSACTIONAL';
+  const kind = transactional ? 'transactional' : `marketing, topic ${ctx.topic}`;
+  const entries = [act(pinpointId, 'exact', `send ${id}: sms, template ${template}, ${kind}`)];
+  const origin = config?.OriginationNumber ?? config?.SenderId;
+  if (origin)
+    entries.push(
+      act(
+        pinpointId,
+        'approximated',
+        `origination ${origin}: Rapport sends from the deployment's End User Messaging origination identity (configure the same number)`,
+      ),
+    );
+  const send = { id, type: 'send', channel: 'sms', template, priority: 'normal' } as const;
+  const category = transactional
+    ? ({ category: 'transactional' } as const)
+    : ({ category: 'marketing', topic: ctx.topic } as const);
+  return { steps: [{ ...send, ...category, next: ctx.to(NextActivity) }], entries };
+};
+
+const wait: Mapper = (pinpointId, id, a, ctx) => {
+  const w = waitStep(id, a.Wait!.WaitTime, ctx.to(a.Wait!.NextActivity), ctx)!;
+  const status = w.note ? 'approximated' : 'exact';
+  return { steps: [w.step], entries: [act(pinpointId, status, `wait ${id}${w.note ? `: ${w.note}` : ''}`)] };
+};
+
+/** Rapport's split paths need a share above 0: a 0% branch (no customer takes it) is left out. */
+const randomSplit: Mapper = (pinpointId, id, a, ctx) => {
+  const branches = a.RandomSplit!.Branches;
+  const paths = branches.flatMap((b, i) =>
+    b.Percentage > 0 ? [{ name: `path-${i + 1}`, percent: b.Percentage, next: ctx.to(b.NextActivity) }] : [],
+  );
+  const shares = paths.map((p) => `${p.percent}%`).join(' / ');
+  const dropped = branches.length - paths.length;
+  return {
+    steps: [{ id, type: 'split', paths }],
+    entries: [
       act(
         pinpointId,
         'exact',
-        `send ${id}: sms, template ${template}, ${transactional ? 'transactional' : `marketing, topic ${ctx.topic}`}`,
+        `split ${id}: ${shares}, fixed per customer${dropped ? ` (${dropped} branch(es) of 0% left out)` : ''}`,
       ),
-    ];
-    const origin = config?.OriginationNumber ?? config?.SenderId;
-    if (origin)
-      entries.push(
-        act(
-          pinpointId,
-          'approximated',
-          `origination ${origin}: Rapport sends from the deployment's End User Messaging origination identity (configure the same number)`,
-        ),
-      );
-    return {
-      steps: [
-        {
-          id,
-          type: 'send',
-          channel: 'sms',
-          template,
-          category: transactional ? 'transactional' : 'marketing',
-          ...(transactional ? {} : { topic: ctx.topic }),
-          priority: 'normal',
-          next: ctx.to(a.SMS.NextActivity),
-        },
-      ],
-      entries,
-    };
-  }
-  if (a.Wait) {
-    const wait = waitStep(id, a.Wait.WaitTime, ctx.to(a.Wait.NextActivity), ctx)!;
-    return {
-      steps: [wait.step],
-      entries: [
-        act(
-          pinpointId,
-          wait.note ? 'approximated' : 'exact',
-          `wait ${id}${wait.note ? `: ${wait.note}` : ''}`,
-        ),
-      ],
-    };
-  }
-  if (a.ConditionalSplit) return conditionalSplit(id, a.ConditionalSplit, ctx, pinpointId);
-  if (a.MultiCondition) return multiCondition(id, a.MultiCondition, ctx, pinpointId);
-  if (a.RandomSplit) {
-    const paths = a.RandomSplit.Branches.map((b, i) => ({
-      name: `path-${i + 1}`,
-      percent: b.Percentage,
-      next: ctx.to(b.NextActivity),
-    }));
-    return {
-      steps: [{ id, type: 'split', paths }],
-      entries: [
-        act(
-          pinpointId,
-          'exact',
-          `split ${id}: ${paths.map((p) => `${p.percent}%`).join(' / ')}, fixed per customer`,
-        ),
-      ],
-    };
-  }
-  if (a.Holdout) {
-    const p = a.Holdout.Percentage;
-    return {
-      steps: [
-        {
-          id,
-          type: 'split',
-          paths: [
-            { name: 'holdout', percent: p, holdout: true, next: ctx.end },
-            { name: 'journey', percent: 100 - p, next: ctx.to(a.Holdout.NextActivity) },
-          ],
-        },
-      ],
-      entries: [
-        act(
-          pinpointId,
-          'exact',
-          `split ${id}: ${p}% holdout (leaves the journey, measured), ${100 - p}% go on`,
-        ),
-      ],
-    };
-  }
-  const custom = a.CUSTOM!;
-  const target = custom.DeliveryUri ?? 'its target';
+    ],
+  };
+};
+
+const holdout: Mapper = (pinpointId, id, a, ctx) => {
+  const p = a.Holdout!.Percentage;
+  const paths = [
+    { name: 'holdout', percent: p, holdout: true, next: ctx.end },
+    { name: 'journey', percent: 100 - p, next: ctx.to(a.Holdout!.NextActivity) },
+  ];
+  return {
+    steps: [{ id, type: 'split', paths }],
+    entries: [
+      act(
+        pinpointId,
+        'exact',
+        `split ${id}: ${p}% holdout (leaves the journey, measured), ${100 - p}% go on`,
+      ),
+    ],
+  };
+};
+
+/** A Lambda or webhook activity: a task event on EventBridge, which a rule can deliver there. */
+const custom: Mapper = (pinpointId, id, a, ctx) => {
+  const target = a.CUSTOM!.DeliveryUri ?? 'its target';
+  const title = `Pinpoint custom activity ${pinpointId}: ${target}`.slice(0, 200);
   return {
     steps: [
       {
         id,
         type: 'task',
         assignee: 'custom-activity',
-        title: `Pinpoint custom activity ${pinpointId}: ${target}`.slice(0, 200),
+        title,
         priority: 'normal',
-        next: ctx.to(custom.NextActivity),
+        next: ctx.to(a.CUSTOM!.NextActivity),
       },
     ],
     entries: [
@@ -326,4 +292,31 @@ export function mapActivity(
       ),
     ],
   };
+};
+
+const MAPPERS: Record<string, Mapper> = {
+  EMAIL: email,
+  SMS: sms,
+  Wait: wait,
+  ConditionalSplit: (pinpointId, id, a, ctx) => conditionalSplit(id, a.ConditionalSplit!, ctx, pinpointId),
+  MultiCondition: (pinpointId, id, a, ctx) => multiCondition(id, a.MultiCondition!, ctx, pinpointId),
+  RandomSplit: randomSplit,
+  Holdout: holdout,
+  CUSTOM: custom,
+};
+
+/** The activity types that become steps, in the order an activity's type is looked for. */
+export const SUPPORTED = Object.keys(MAPPERS);
+
+/** The steps one supported activity becomes (its first step taking `id`), and how each part came across. */
+export function mapActivity(
+  pinpointId: string,
+  id: string,
+  a: Activity,
+  ctx: ActivityContext,
+): MappedActivity {
+  const kind = SUPPORTED.find((k) => a[k] !== undefined);
+  if (!kind)
+    throw new RangeError(`activity ${pinpointId} has no supported type (map-journey.ts skips those)`);
+  return MAPPERS[kind]!(pinpointId, id, a, ctx);
 }

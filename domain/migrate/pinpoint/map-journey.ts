@@ -3,21 +3,10 @@ import { RESERVED_SUFFIXES } from '../../journey/compile/names';
 import type { Journey as RapportJourney, JourneyEntry, Step } from '../../journey/schema';
 import { EVENT_TYPES } from '../../events/types';
 import { idAllocator, slugOf } from './ids';
-import { mapActivity, type ActivityContext } from './map-activity';
+import { mapActivity, SUPPORTED, type ActivityContext } from './map-activity';
 import { mapSettings } from './map-settings';
 import { approximated, exact, unsupported, type JourneyReport, type ReportEntry } from './report';
 import type { Activity, Journey } from './schema';
-
-const SUPPORTED = [
-  'EMAIL',
-  'SMS',
-  'Wait',
-  'ConditionalSplit',
-  'MultiCondition',
-  'RandomSplit',
-  'Holdout',
-  'CUSTOM',
-] as const;
 
 export interface MappedJourney {
   journey: RapportJourney;
@@ -57,56 +46,52 @@ function eventNamer(custom: Record<string, string[]>) {
   };
 }
 
-function entryOf(
-  j: Journey,
-  o: MapOptions,
-  eventName: (s: string, properties?: readonly string[]) => string,
+type EventNamer = (s: string, properties?: readonly string[]) => string;
+type Dimensions = NonNullable<NonNullable<Journey['StartCondition']>['EventStartCondition']>['EventFilter'];
+
+/** An event start condition: the event, and its attribute filter as `where` when Rapport can test it. */
+function eventEntry(
+  filter: NonNullable<Dimensions>['Dimensions'],
+  eventName: EventNamer,
   entries: ReportEntry[],
-): JourneyEntry {
-  const start = j.StartCondition;
-  const filter = start?.EventStartCondition?.EventFilter?.Dimensions;
-  const types = filter?.EventType?.Values;
-  if (types?.length && filter?.EventType?.DimensionType !== 'EXCLUSIVE') {
-    const props = Object.entries(filter?.Attributes ?? {});
-    const names = types.map((t) =>
-      eventName(
-        t,
-        props.map(([k]) => k),
+) {
+  const props = Object.entries(filter.Attributes ?? {});
+  const names = filter.EventType!.Values.map((t) =>
+    eventName(
+      t,
+      props.map(([k]) => k),
+    ),
+  );
+  const event = names.length === 1 ? names[0]! : names;
+  if (Object.keys(filter.Metrics ?? {}).length)
+    entries.push(
+      unsupported(
+        'setting',
+        'StartCondition.EventFilter.Metrics',
+        'event metrics are not filtered: every such event starts the journey',
       ),
     );
-    const single = props.every(([, d]) => d.AttributeType === 'INCLUSIVE' && d.Values.length === 1);
-    const event = names.length === 1 ? names[0]! : names;
-    if (props.length && single && names.length === 1) {
-      const properties = Object.fromEntries(props.map(([k, d]) => [k, d.Values[0]!]));
-      entries.push(
-        exact(
-          'setting',
-          'StartCondition',
-          `entry: event ${names[0]} with properties ${JSON.stringify(properties)} (where lastEvent)`,
-        ),
-      );
-      return { event, where: { lastEvent: { type: names[0]!, properties } } };
-    }
-    entries.push(exact('setting', 'StartCondition', `entry: event ${names.join(', ')}`));
-    if (props.length)
-      entries.push(
-        unsupported(
-          'setting',
-          'StartCondition.EventFilter.Attributes',
-          'a filter other than one value per attribute of one event type: not applied, every such event starts the journey',
-        ),
-      );
-    if (Object.keys(filter?.Metrics ?? {}).length)
-      entries.push(
-        unsupported(
-          'setting',
-          'StartCondition.EventFilter.Metrics',
-          'event metrics are not filtered: every such event starts the journey',
-        ),
-      );
-    return { event };
+  const single = props.every(([, d]) => d.AttributeType === 'INCLUSIVE' && d.Values.length === 1);
+  if (props.length && single && names.length === 1) {
+    const properties = Object.fromEntries(props.map(([k, d]) => [k, d.Values[0]!]));
+    const how = `entry: event ${names[0]} with properties ${JSON.stringify(properties)} (where lastEvent: the event that arrived)`;
+    entries.push(exact('setting', 'StartCondition', how));
+    return { event, where: { lastEvent: { type: names[0]!, properties } } };
   }
-  const segment = start?.SegmentStartCondition?.SegmentId ?? start?.EventStartCondition?.SegmentId;
+  entries.push(exact('setting', 'StartCondition', `entry: event ${names.join(', ')}`));
+  if (props.length)
+    entries.push(
+      unsupported(
+        'setting',
+        'StartCondition.EventFilter.Attributes',
+        'a filter other than one value per attribute of one event type: not applied, every such event starts the journey',
+      ),
+    );
+  return { event };
+}
+
+/** A segment start condition: the stage or tier --segment names for it, or a placeholder reported. */
+function segmentEntry(segment: string | undefined, o: MapOptions, entries: ReportEntry[]): JourneyEntry {
   const mapped = segment ? o.segments?.[segment] : undefined;
   if (segment && mapped) {
     entries.push(
@@ -127,6 +112,24 @@ function entryOf(
     ),
   );
   return { event: 'profile', where: { tag } };
+}
+
+function entryOf(j: Journey, o: MapOptions, eventName: EventNamer, entries: ReportEntry[]): JourneyEntry {
+  const start = j.StartCondition;
+  const filter = start?.EventStartCondition?.EventFilter?.Dimensions;
+  if (filter?.EventType?.Values.length && filter.EventType.DimensionType !== 'EXCLUSIVE')
+    return eventEntry(filter, eventName, entries);
+  if (filter?.EventType) {
+    const tag = 'pinpoint-unmapped-start';
+    const how = `a start on every event except ${filter.EventType.Values.join(', ')}: Rapport starts on named events. Entry is a profile event of a customer tagged ${tag}: name the events`;
+    entries.push(unsupported('setting', 'StartCondition', how));
+    return { event: 'profile', where: { tag } };
+  }
+  return segmentEntry(
+    start?.SegmentStartCondition?.SegmentId ?? start?.EventStartCondition?.SegmentId,
+    o,
+    entries,
+  );
 }
 
 /** The activities reachable from the start, in the order a reader follows them (depth first). */
@@ -159,7 +162,7 @@ function nextsOf(a: Activity): string[] {
  */
 function passThrough(aid: string, a: Activity): { next: string | undefined; entry: ReportEntry } | undefined {
   const kind = kindOf(a);
-  if (!kind || !(SUPPORTED as readonly string[]).includes(kind)) {
+  if (!kind || !SUPPORTED.includes(kind)) {
     const next = nextsOf(a)[0];
     const what =
       kind === 'PUSH'

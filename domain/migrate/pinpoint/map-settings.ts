@@ -2,7 +2,7 @@ import type { Journey as RapportJourney } from '../../journey/schema';
 import type { Settings } from '../../config/settings';
 import { rapportDuration } from './durations';
 import { approximated, exact, unsupported, type ReportEntry } from './report';
-import { WEEKDAYS, type Journey, type OpenHoursByDay } from './schema';
+import { WEEKDAYS, type ClosedDaysRule, type Journey, type OpenHoursByDay } from './schema';
 
 const set = (subject: string, status: ReportEntry['status'], detail: string): ReportEntry =>
   ({ exact, approximated, unsupported })[status]('setting', subject, detail);
@@ -106,68 +106,62 @@ function dailyWindow(byDay: OpenHoursByDay): { from: string; to: string; same: b
   return { from, to, same };
 }
 
-/** QuietTime, WaitForQuietTime, OpenHours and ClosedDays: all become Rapport's quiet hours, at best. */
-function sendingTimes(j: Journey, settings: Settings, entries: ReportEntry[], suggested: string[]) {
+const quietLine = (from: string, to: string) =>
+  `  quietHours: { from: '${from}', to: '${to}', transactional: send }`;
+
+/** QuietTime and WaitForQuietTime: Rapport's quiet hours, which hold for every journey. */
+function quietTime(j: Journey, settings: Settings, entries: ReportEntry[], suggested: string[]) {
   const quiet = settings.pacing.quietHours;
-  const quietLine = (from: string, to: string) =>
-    `  quietHours: { from: '${from}', to: '${to}', transactional: send }`;
   const q = j.QuietTime;
-  if (q?.Start && q.End) {
-    const from = pad(q.Start);
-    const to = pad(q.End);
-    const same = quiet?.from === from && quiet.to === to;
-    if (!same) suggested.push(quietLine(from, to));
-    const local =
-      j.LocalTime === false ? "; Pinpoint used the journey's time zone, Rapport the customer's" : '';
-    entries.push(
-      set(
-        'QuietTime',
-        same && !local ? 'exact' : 'approximated',
-        `${from}–${to} → settings.yaml pacing.quietHours${same ? ' (already so)' : ` (now ${quiet ? `${quiet.from}–${quiet.to}` : 'none'}), for every journey`}${local}`,
-      ),
-    );
-    if (j.WaitForQuietTime === false)
-      entries.push(
-        set(
+  if (!q?.Start || !q.End) return;
+  const from = pad(q.Start);
+  const to = pad(q.End);
+  const same = quiet?.from === from && quiet.to === to;
+  if (!same) suggested.push(quietLine(from, to));
+  const local =
+    j.LocalTime === false ? "; Pinpoint used the journey's time zone, Rapport the customer's" : '';
+  const now = quiet ? `${quiet.from}–${quiet.to}` : 'none';
+  const how = `${from}–${to} → settings.yaml pacing.quietHours${same ? ' (already so)' : ` (now ${now}), for every journey`}${local}`;
+  entries.push(set('QuietTime', same && !local ? 'exact' : 'approximated', how));
+  entries.push(
+    j.WaitForQuietTime === false
+      ? set(
           'WaitForQuietTime',
           'approximated',
           'false: Pinpoint dropped a message due in quiet time; Rapport holds it until quiet time ends',
-        ),
-      );
-    else
-      entries.push(
-        set('WaitForQuietTime', 'exact', 'messages due in quiet time wait for its end, as Rapport does'),
-      );
-  }
+        )
+      : set('WaitForQuietTime', 'exact', 'messages due in quiet time wait for its end, as Rapport does'),
+  );
+}
+
+/** OpenHours per channel: approximated by quiet hours outside one daily window, for every channel. */
+function openHours(j: Journey, entries: ReportEntry[], suggested: string[]) {
   for (const [channel, byDay] of Object.entries(j.OpenHours ?? {}) as [
     string,
     OpenHoursByDay | undefined,
   ][]) {
     const window = byDay && dailyWindow(byDay);
     if (!window) continue;
+    const subject = `OpenHours.${channel}`;
     if (minutes(window.from) >= minutes(window.to)) {
-      entries.push(
-        set(
-          `OpenHours.${channel}`,
-          'unsupported',
-          `a window from ${window.from} to ${window.to} crosses midnight: set settings.yaml pacing.quietHours by hand`,
-        ),
-      );
+      const how = `a window from ${window.from} to ${window.to} crosses midnight: set settings.yaml pacing.quietHours by hand`;
+      entries.push(set(subject, 'unsupported', how));
       continue;
     }
     suggested.push(quietLine(window.to, window.from));
-    entries.push(
-      set(
-        `OpenHours.${channel}`,
-        'approximated',
-        `open ${window.from}–${window.to}${window.same ? ' every day' : ' on the days listed (Rapport has one window for every day: the earliest opening and latest closing)'} → quiet hours ${window.to}–${window.from} for every channel and journey`,
-      ),
-    );
+    const days = window.same
+      ? ' every day'
+      : ' on the days listed (Rapport has one window for every day: the earliest opening and latest closing)';
+    const how = `open ${window.from}–${window.to}${days} → quiet hours ${window.to}–${window.from} for every channel and journey`;
+    entries.push(set(subject, 'approximated', how));
   }
+}
+
+function closedDays(j: Journey, entries: ReportEntry[]) {
   for (const [channel, rules] of Object.entries(j.ClosedDays ?? {}) as [
     string,
-    { Name?: string; StartDateTime: string; EndDateTime: string }[] | undefined,
-  ][]) {
+    ClosedDaysRule[] | undefined,
+  ][])
     for (const r of rules ?? [])
       entries.push(
         set(
@@ -176,7 +170,6 @@ function sendingTimes(j: Journey, settings: Settings, entries: ReportEntry[], su
           `${r.Name ?? 'closed'} ${r.StartDateTime} – ${r.EndDateTime}: Rapport has no closed days; pause the journey then (remove it from workflows/ and deploy), or add a wait until a holiday before the send`,
         ),
       );
-  }
 }
 
 /** Schedule and State: when the journey ran, and whether it was live. */
@@ -227,7 +220,9 @@ export function mapSettings(j: Journey, settings: Settings, now: Date): MappedSe
   const suggested: string[] = [];
   const reEntry = reEntryOf(j.Limits, entries);
   capsOf(j.Limits, entries, suggested);
-  sendingTimes(j, settings, entries, suggested);
+  quietTime(j, settings, entries, suggested);
+  openHours(j, entries, suggested);
+  closedDays(j, entries);
   lifetime(j, now, entries);
   const pacing = suggested.some((l) => l.startsWith('  quietHours'));
   const caps = suggested.filter((l) => l.startsWith('    -'));
