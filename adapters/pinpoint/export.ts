@@ -15,7 +15,8 @@ export async function fetchPinpointExport(
   applicationId: string,
 ): Promise<{ source: string; text: string }[]> {
   const files: { source: string; text: string }[] = [];
-  const templates = new Map<string, 'email' | 'sms'>();
+  // The version a journey's activity names (the active one when it names none), fetched once per name.
+  const templates = new Map<string, { channel: 'email' | 'sms'; name: string; version?: string }>();
   let token: string | undefined;
   do {
     const page = await client.send(
@@ -26,24 +27,30 @@ export async function fetchPinpointExport(
         new GetJourneyCommand({ ApplicationId: applicationId, JourneyId: item.Id! }),
       );
       files.push({ source: `pinpoint:journey/${item.Id}`, text: JSON.stringify({ JourneyResponse }) });
-      for (const a of Object.values(JourneyResponse?.Activities ?? {})) {
-        if (a.EMAIL?.TemplateName) templates.set(`email:${a.EMAIL.TemplateName}`, 'email');
-        if (a.SMS?.TemplateName) templates.set(`sms:${a.SMS.TemplateName}`, 'sms');
-      }
+      for (const a of Object.values(JourneyResponse?.Activities ?? {}))
+        for (const [channel, m] of [
+          ['email', a.EMAIL],
+          ['sms', a.SMS],
+        ] as const)
+          if (m?.TemplateName && !templates.has(`${channel}:${m.TemplateName}`))
+            templates.set(`${channel}:${m.TemplateName}`, {
+              channel,
+              name: m.TemplateName,
+              version: m.TemplateVersion,
+            });
     }
     token = page.JourneysResponse?.NextToken;
   } while (token);
-  for (const [key, channel] of templates) {
-    const name = key.slice(key.indexOf(':') + 1);
+  for (const { channel, name, version } of templates.values()) {
+    const input = { TemplateName: name, Version: version };
     const text =
       channel === 'email'
         ? JSON.stringify({
-            EmailTemplateResponse: (await client.send(new GetEmailTemplateCommand({ TemplateName: name })))
+            EmailTemplateResponse: (await client.send(new GetEmailTemplateCommand(input)))
               .EmailTemplateResponse,
           })
         : JSON.stringify({
-            SMSTemplateResponse: (await client.send(new GetSmsTemplateCommand({ TemplateName: name })))
-              .SMSTemplateResponse,
+            SMSTemplateResponse: (await client.send(new GetSmsTemplateCommand(input))).SMSTemplateResponse,
           });
     files.push({ source: `pinpoint:template/${name}`, text });
   }

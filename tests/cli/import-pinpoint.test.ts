@@ -167,6 +167,10 @@ describe('rapport import pinpoint', () => {
         .on(GetEmailTemplateCommand, { TemplateName: name })
         .resolves(JSON.parse(readFileSync(join(FIXTURES, 'welcome', `${name}.json`), 'utf8')));
     const files = await fetchPinpointExport(new PinpointClient({ region: 'us-east-1' }), 'app-1');
+    expect(pinpoint.commandCalls(GetEmailTemplateCommand)[0]!.args[0].input).toEqual({
+      TemplateName: 'Welcome_Email',
+      Version: '3',
+    });
     expect(files.map((f) => f.source)).toEqual([
       `pinpoint:journey/${journey.JourneyResponse.Id}`,
       'pinpoint:template/Welcome_Email',

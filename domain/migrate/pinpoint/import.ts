@@ -4,6 +4,7 @@ import type { PinpointExport } from './export';
 import { mapJourney, type MapOptions, type MappedJourney } from './map-journey';
 import { approximated, reportMarkdown, type JourneyReport } from './report';
 import type { EmailTemplate, SmsTemplate } from './schema';
+import type { Step } from '../../journey/schema';
 import { importEmailTemplate, importSmsTemplate, type ImportedTemplate } from './templates';
 
 export class PinpointImportError extends ValidationError {
@@ -21,8 +22,16 @@ export interface ImportPlan {
 const SCHEMA = (depth: string, name: string) =>
   `yaml-language-server: $schema=${depth}schemas/${name}.schema.json`;
 
+/** A step as a person writes it: without the fields that only say their default. */
+function asWritten(step: Step): Record<string, unknown> {
+  const { ...written } = step as Record<string, unknown>;
+  if (written.priority === 'normal') delete written.priority;
+  if (written.category === 'marketing') delete written.category;
+  return written;
+}
+
 function journeyYaml(m: MappedJourney, reportFile: string): string {
-  const doc = new Document(m.journey);
+  const doc = new Document({ ...m.journey, steps: m.journey.steps.map(asWritten) });
   doc.commentBefore = ` ${SCHEMA('../', 'journey')}\n Imported from Amazon Pinpoint by rapport import pinpoint: review ${reportFile}`;
   const steps = doc.get('steps', true);
   if (isSeq(steps))
@@ -114,14 +123,14 @@ function journeyTemplates(
   templates: Templates,
   problems: Problem[],
 ) {
-  for (const { name, channel } of m.templates) {
+  for (const { name, channel, version } of m.templates) {
     const found = channel === 'email' ? exp.email[name] : exp.sms[name];
     if (!found) {
       problems.push({
         source,
         field: 'JourneyResponse.Activities',
         value: name,
-        expected: `its ${channel} template in the export: aws pinpoint get-${channel}-template --template-name ${name} > ${name}.json`,
+        expected: `its ${channel} template in the export: aws pinpoint get-${channel}-template --template-name ${name}${version ? ` --version ${version}` : ''} > ${name}.json`,
       });
       continue;
     }

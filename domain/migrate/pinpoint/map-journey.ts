@@ -14,7 +14,7 @@ export interface MappedJourney {
   origins: Record<string, { activityId: string; description?: string }>;
   report: JourneyReport;
   /** Templates the journey sends: email or sms, by Pinpoint template name. */
-  templates: { name: string; channel: 'email' | 'sms' }[];
+  templates: { name: string; channel: 'email' | 'sms'; version?: string }[];
   /** Custom events (with the properties compared) settings.yaml must declare for the journey to validate. */
   customEvents: Record<string, string[]>;
   holidays: Record<string, string[]>;
@@ -280,8 +280,10 @@ export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
     for (const s of mapped.steps) origins[s.id] = { activityId: aid, description: a.Description };
     steps.push(...mapped.steps);
     entries.push(...mapped.entries);
-    if (a.EMAIL) templates.push({ name: a.EMAIL.TemplateName, channel: 'email' });
-    if (a.SMS) templates.push({ name: a.SMS.TemplateName, channel: 'sms' });
+    for (const channel of ['email', 'sms'] as const) {
+      const message = a[channel === 'email' ? 'EMAIL' : 'SMS'];
+      if (message) templates.push({ name: message.TemplateName, channel, version: message.TemplateVersion });
+    }
   }
   // The first step is where customers start: the start activity's, or what it leads to.
   const start = ctx.to(j.StartActivity ?? order[0]);
