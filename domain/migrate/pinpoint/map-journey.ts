@@ -267,7 +267,10 @@ function context(j: Journey, o: MapOptions, id: string, order: readonly string[]
 
 export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
   const entries: ReportEntry[] = [];
-  const id = slugOf(j.Name, 'journey');
+  // A name in another script has no letters to keep: the Pinpoint id names the journey then.
+  const id = /[a-z]/i.test(j.Name)
+    ? slugOf(j.Name, 'journey')
+    : slugOf(`journey-${j.Id.slice(0, 12)}`, 'journey');
   const order = reachable(j);
   const { ctx, stepIds, end, used, customEvents, holidays } = context(j, o, id, order, entries);
   const entry = entryOf(j, o, ctx.eventName, entries);

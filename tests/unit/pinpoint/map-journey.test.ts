@@ -124,6 +124,13 @@ describe('mapJourney: Pinpoint activities to Rapport steps', () => {
     expect(statusOf(m, 'lost')).toEqual(['unsupported']);
   });
 
+  it('names the journey after its Pinpoint name, or its id when the name has no Latin letters', () => {
+    expect(map(journey({ Name: 'Win-back: Q3 (SMS)' })).journey.id).toBe('win-back-q3-sms');
+    expect(map(journey({ Name: '欢迎旅程', Id: '9f8e7d6c5b4a39281706' })).journey.id).toBe(
+      'journey-9f8e7d6c5b4a',
+    );
+  });
+
   it('gives colliding or reserved step ids a name of their own', () => {
     const m = map(
       journey({
