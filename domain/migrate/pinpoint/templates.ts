@@ -42,13 +42,24 @@ function variableEntries(subject: string, unmapped: readonly string[]): ReportEn
   );
 }
 
+/**
+ * The content of a whole HTML document (Pinpoint's HtmlPart usually is one): Rapport's layout is the
+ * document around every email, with the footer and unsubscribe link, so the template holds what goes in it.
+ */
+export function bodyOf(html: string): { html: string; head?: boolean } {
+  const body = /<body[^>]*>([\s\S]*?)<\/body>/i.exec(html);
+  if (!body) return { html };
+  return { html: body[1]!.trim(), head: /<(style|link)\b/i.test(html.slice(0, body.index)) };
+}
+
 /** One Pinpoint email template as a Rapport template; its id is the template name as a slug. */
 export function importEmailTemplate(t: EmailTemplate): ImportedTemplate {
   const id = slugOf(t.TemplateName, 'template');
   const subjectOf = `${t.TemplateName} (email)`;
   const defaults = defaultSubstitutions(t.DefaultSubstitutions);
   const subject = translateText(t.Subject, 'email', defaults);
-  const html = translateText(t.HtmlPart ?? t.TextPart ?? '', 'email', defaults);
+  const document = bodyOf(t.HtmlPart ?? t.TextPart ?? '');
+  const html = translateText(document.html, 'email', defaults);
   const text = translateText(t.TextPart ?? textOfHtml(t.HtmlPart ?? ''), 'email', defaults);
   const entries: ReportEntry[] = [
     exact('template', subjectOf, `workflows/templates/${id}/<locale>.yaml: subject, text and html`),
@@ -56,6 +67,14 @@ export function importEmailTemplate(t: EmailTemplate): ImportedTemplate {
   if (t.TextPart === undefined)
     entries.push(
       approximated('template', subjectOf, 'no TextPart: the plain-text part was made from HtmlPart'),
+    );
+  if (document.head)
+    entries.push(
+      approximated(
+        'template',
+        subjectOf,
+        "the document's <head> styles were left out (Rapport's layout frames the <body>): inline the styles that matter",
+      ),
     );
   if (t.HtmlPart === undefined)
     entries.push(approximated('template', subjectOf, 'no HtmlPart: the HTML part is the TextPart'));
@@ -81,6 +100,14 @@ export function importSmsTemplate(t: SmsTemplate): ImportedTemplate {
     exact('template', subjectOf, `workflows/templates/${id}/<locale>.yaml: sms`),
   ];
   entries.push(...variableEntries(subjectOf, body.unmapped));
+  if (/\b(reply|text|txt)\s+stop\b/i.test(t.Body))
+    entries.push(
+      approximated(
+        'template',
+        subjectOf,
+        "the text has its own opt-out line: Rapport adds the layout's (smsOptOut) to marketing texts, so remove one",
+      ),
+    );
   let sms = body.text;
   if (sms.length > SMS_MAX) {
     entries.push(

@@ -2,7 +2,11 @@ import { mapCondition } from '../../../domain/migrate/pinpoint/conditions';
 import { rapportDuration } from '../../../domain/migrate/pinpoint/durations';
 import { idAllocator, slugOf } from '../../../domain/migrate/pinpoint/ids';
 import { defaultSubstitutions, translateText } from '../../../domain/migrate/pinpoint/variables';
-import { importEmailTemplate, textOfHtml } from '../../../domain/migrate/pinpoint/templates';
+import {
+  importEmailTemplate,
+  importSmsTemplate,
+  textOfHtml,
+} from '../../../domain/migrate/pinpoint/templates';
 
 describe('Pinpoint message variables to Liquid', () => {
   it('translates the customer variables, keeping default substitutions as Liquid defaults', () => {
@@ -50,6 +54,27 @@ describe('Pinpoint message variables to Liquid', () => {
     const t = importEmailTemplate({ TemplateName: 'Only_Html', Subject: 'S', HtmlPart: '<p>Hi</p>' });
     expect(t.id).toBe('only-html');
     expect(t.template).toEqual({ subject: 'S', html: '<p>Hi</p>', text: 'Hi' });
+    expect(t.entries.map((e) => e.status)).toEqual(['exact', 'approximated']);
+  });
+});
+
+describe('Pinpoint templates to Rapport templates', () => {
+  it('keeps the body of a whole HTML document, saying so when its head had styles', () => {
+    const t = importEmailTemplate({
+      TemplateName: 'Doc',
+      Subject: 'S',
+      HtmlPart: '<html><head><style>p{color:red}</style></head><body class="x"> <p>Hi</p> </body></html>',
+      TextPart: 'Hi',
+    });
+    expect(t.template.html).toBe('<p>Hi</p>');
+    expect(t.entries.map((e) => e.detail)).toContainEqual(
+      expect.stringContaining('<head> styles were left out'),
+    );
+  });
+
+  it('points out an SMS opt-out line that Rapport would add a second time', () => {
+    const t = importSmsTemplate({ TemplateName: 'Promo', Body: 'Sale today! Reply STOP to opt out' });
+    expect(t.template).toEqual({ sms: 'Sale today! Reply STOP to opt out' });
     expect(t.entries.map((e) => e.status)).toEqual(['exact', 'approximated']);
   });
 });
