@@ -75,6 +75,12 @@ function conditionsOf(activityId: string, conditions: readonly SimpleCondition[]
   return { anyOfs, entries };
 }
 
+/** A condition as the report shows it, in the journey's own YAML words. */
+const words = (c: CustomerCondition) =>
+  JSON.stringify(c)
+    .replace(/"([A-Za-z]+)":/g, '$1: ')
+    .replace(/,/g, ', ');
+
 function branch(
   id: string,
   paths: { name: string; when: CustomerCondition; next: string }[],
@@ -141,7 +147,9 @@ function conditionalSplit(
       );
     });
   }
-  const how = `branch ${branchId}${a.Condition.Operator === 'ALL' && anyOfs.length > 1 ? ` and ${anyOfs.length - 1} more (one per condition, all must hold)` : ''}${wait ? `, after wait ${id}` : ''}`;
+  const chain = a.Condition.Operator === 'ALL' && anyOfs.length > 1;
+  const conditions = anyOfs.map((anyOf) => anyOf.map(words).join(' or ')).join(chain ? '; and ' : ' or ');
+  const how = `branch ${branchId}${chain ? ` and ${anyOfs.length - 1} more (one per condition, all must hold)` : ''}${wait ? `, after wait ${id} (${wait.step.type === 'wait' && wait.step.duration ? wait.step.duration : 'a date'})` : ''}: ${conditions}`;
   entries.unshift(
     act(pinpointId, wait?.note ? 'approximated' : 'exact', wait?.note ? `${how}; ${wait.note}` : how),
   );
@@ -168,7 +176,7 @@ function multiCondition(
       next: ctx.to(b.NextActivity),
     })),
   );
-  const how = `branch ${branchId}: the first branch that holds, top to bottom, else the default${wait ? `, after wait ${id}` : ''}`;
+  const how = `branch ${branchId}: the first branch that holds, top to bottom, else the default${wait ? `, after wait ${id}` : ''}: ${paths.map((p) => `${p.name} ${words(p.when)}`).join('; ')}`;
   entries.unshift(
     act(pinpointId, wait?.note ? 'approximated' : 'exact', wait?.note ? `${how}; ${wait.note}` : how),
   );
@@ -228,7 +236,11 @@ const sms: Mapper = (pinpointId, id, a, ctx) => {
 const wait: Mapper = (pinpointId, id, a, ctx) => {
   const w = waitStep(id, a.Wait!.WaitTime, ctx.to(a.Wait!.NextActivity), ctx)!;
   const status = w.note ? 'approximated' : 'exact';
-  return { steps: [w.step], entries: [act(pinpointId, status, `wait ${id}${w.note ? `: ${w.note}` : ''}`)] };
+  const what = w.step.type === 'wait' && w.step.duration ? ` ${w.step.duration}` : '';
+  return {
+    steps: [w.step],
+    entries: [act(pinpointId, status, `wait ${id}${what}${w.note ? `: ${w.note}` : ''}`)],
+  };
 };
 
 /** Rapport's split paths need a share above 0: a 0% branch (no customer takes it) is left out. */
