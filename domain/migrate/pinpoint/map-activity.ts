@@ -3,7 +3,7 @@ import type { BranchStep, Step } from '../../journey/schema';
 import { mapCondition } from './conditions';
 import { rapportDuration } from './durations';
 import { slugOf } from './ids';
-import { approximated, exact, unsupported, type ReportEntry } from './report';
+import { entryOf, type ReportEntry } from './report';
 import type { Activity, SimpleCondition, WaitTime } from './schema';
 
 /** What an activity's mapping needs from the journey around it. */
@@ -29,8 +29,8 @@ export interface MappedActivity {
   entries: ReportEntry[];
 }
 
-const act = (id: string, status: ReportEntry['status'], detail: string): ReportEntry =>
-  ({ exact, approximated, unsupported })[status]('activity', id, detail);
+const act = (id: string, status: ReportEntry['status'], detail: string) =>
+  entryOf('activity', status, id, detail);
 
 /** An evaluation wait before a split, as a wait step; undefined for none. */
 function waitStep(

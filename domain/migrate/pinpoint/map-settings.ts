@@ -1,11 +1,11 @@
 import type { Journey as RapportJourney } from '../../journey/schema';
 import type { Settings } from '../../config/settings';
 import { rapportDuration } from './durations';
-import { approximated, exact, unsupported, type ReportEntry } from './report';
+import { entryOf, type ReportEntry } from './report';
 import { WEEKDAYS, type ClosedDaysRule, type Journey, type OpenHoursByDay } from './schema';
 
-const set = (subject: string, status: ReportEntry['status'], detail: string): ReportEntry =>
-  ({ exact, approximated, unsupported })[status]('setting', subject, detail);
+const set = (subject: string, status: ReportEntry['status'], detail: string) =>
+  entryOf('setting', status, subject, detail);
 
 export interface MappedSettings {
   reEntry: RapportJourney['reEntry'];

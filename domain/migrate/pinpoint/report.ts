@@ -16,6 +16,14 @@ export interface JourneyReport {
   suggestedSettings: string[];
 }
 
+/** An entry of a status known only at run time. */
+export const entryOf = (
+  kind: ReportEntry['kind'],
+  status: ReportEntry['status'],
+  subject: string,
+  detail: string,
+): ReportEntry => ({ kind, subject, status, detail });
+
 export const exact = (kind: ReportEntry['kind'], subject: string, detail: string): ReportEntry => ({
   kind,
   subject,
