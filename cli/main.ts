@@ -11,6 +11,7 @@ import { ConfigValidationError, formatProblems } from '../domain/errors';
 import { journeyToMermaid } from '../domain/journey/graph';
 import { CUSTOMER_USAGE, WHY_USAGE, customerCommand } from './customer';
 import { IMPORT_USAGE, importCommand } from './import';
+import { IMPORT_PINPOINT_USAGE, importPinpointCommand } from './import-pinpoint';
 import { PREVIEW_USAGE, previewCommand } from './preview';
 import { REDRIVE_USAGE, redriveCommand } from './redrive';
 import { SIMULATE_USAGE, simulateCommand } from './simulate';
@@ -24,6 +25,7 @@ const USAGE = `Usage: rapport <command>
   schema [--check]       write workflows/schemas/*.json from the zod schemas (--check: fail if out of date)
   simulate …             a population through the lifecycle and journeys, with the AWS bill (simulate --help)
   import <history> …     a purchase history into the local store npm start uses, as of now (import --help)
+  import pinpoint …      Amazon Pinpoint journeys and templates into workflows/, with a report (import pinpoint --help)
   redrive <queue>        a dead-letter queue's messages back to their queue, on AWS (redrive --help)
   customer <id>          a customer's timeline, from the table (customer --help)
   why <id>               why a customer got a message, or did not (why --help)
@@ -141,6 +143,13 @@ export function run(
         }
         return simulateCommand(args, out, err);
       case 'import':
+        if (args[0] === 'pinpoint') {
+          if (args.includes('--help')) {
+            out(IMPORT_PINPOINT_USAGE);
+            return 0;
+          }
+          return importPinpointCommand(args.slice(1), out, err);
+        }
         if (args.includes('--help')) {
           out(IMPORT_USAGE);
           return 0;

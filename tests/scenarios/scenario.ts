@@ -1,6 +1,6 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod';
 import { startLocalRuntime } from '../../local/runtime';
@@ -19,8 +19,9 @@ export const Scenario = z.strictObject({
   start: z.iso.datetime({ offset: true }),
   until: z.iso.datetime({ offset: true }),
   /**
-   * Journeys this scenario adds to the shipped ones (files beside this module), for a feature no shipped
-   * journey uses: the shipped scenarios' outcomes stay as they are.
+   * Journeys this scenario adds to the shipped ones (files beside this module, or absolute paths: a journey
+   * a test wrote, as the Pinpoint import does), for a feature no shipped journey uses: the shipped
+   * scenarios' outcomes stay as they are.
    */
   journeys: z.array(z.string()).default([]),
   /** false: only the scenario's own journeys, for a feature whose figures the shipped journeys would blur. */
@@ -129,9 +130,9 @@ function withJourneys(files: readonly string[], shipped: boolean, templates: rea
   cpSync(WORKFLOWS_DIR, dir, { recursive: true });
   if (!shipped) rmSync(join(dir, 'journeys'), { recursive: true });
   mkdirSync(join(dir, 'journeys'), { recursive: true });
-  for (const file of files) copyFileSync(join(__dirname, file), join(dir, 'journeys', basename(file)));
+  for (const file of files) copyFileSync(resolve(__dirname, file), join(dir, 'journeys', basename(file)));
   for (const folder of templates)
-    cpSync(join(__dirname, folder), join(dir, 'templates', basename(folder)), { recursive: true });
+    cpSync(resolve(__dirname, folder), join(dir, 'templates', basename(folder)), { recursive: true });
   return dir;
 }
 
