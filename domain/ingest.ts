@@ -2,14 +2,28 @@ import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
 import { shareableProperties, type PropertyValue } from './events/custom';
 import type { CustomerEvent } from './events/schema';
-import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
+import {
+  planConversions,
+  planEntries,
+  plannedRecords,
+  resumeWaits,
+  startPlanned,
+  stopConverted,
+} from './journey/enter';
 import { customerEntries, noEntriesYet } from './journey/entries';
 import { journeysToStart, type JourneyStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
 import { addressUses, checkAddresses, eventAddressKeys } from './messages/address-check';
-import type { AddressUse, CustomerFacts, EventClaim, EventRecord, LifecycleDeps } from './ports';
+import type {
+  AddressUse,
+  CustomerFacts,
+  EventClaim,
+  EventRecord,
+  LifecycleDeps,
+  SkippedEntry,
+} from './ports';
 import type { Profile, StageChange } from './profile/profile';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
@@ -165,16 +179,17 @@ async function moveJourneys(
   const now = deps.clock.now();
   const entries = created ? noEntriesYet() : customerEntries(deps.store, event.customerId);
   const converting = await planConversions(event, { ...deps, entries });
-  const { planned } = await planEntries(starts, profile, { ...deps, now, entries });
+  const { planned, skipped } = await planEntries(starts, profile, { ...deps, now, entries });
   // The address uses go after the profile's write (see suppressAddress), in the same request.
   await deps.store.putJourneyEntries(
-    [...converting.filter((c) => c.write).map((c) => c.entry), ...planned.map((p) => p.entry)],
+    [...converting.filter((c) => c.write).map((c) => c.entry), ...plannedRecords(planned)],
     addresses.remember,
   );
   for (const use of addresses.forget) await deps.store.forgetAddress(use.key, use.customerId);
   const conversions = await stopConverted(converting, event, deps.starter);
   await resumeWaits(event, deps);
-  return { conversions, entered: await startPlanned(planned, deps.starter) };
+  const held = skipped.filter((k): k is SkippedEntry => k.reason === 'exclusive-group');
+  return { conversions, held, entered: await startPlanned(planned, deps.starter) };
 }
 
 async function handleClaimed(
@@ -192,7 +207,7 @@ async function handleClaimed(
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile, shared);
-  const { conversions, entered } = await moveJourneys(event, applied, starts, deps);
+  const { conversions, entered, held } = await moveJourneys(event, applied, starts, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,
@@ -211,6 +226,7 @@ async function handleClaimed(
     tierChanges,
     executions,
     conversions,
+    ...(held.length > 0 ? { skippedEntries: held } : {}),
   };
   // False only when this delivery was so slow that its lease passed and another took over: that one
   // finishes the same work, under the same names, and marks the event done itself.
