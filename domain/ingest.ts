@@ -5,6 +5,7 @@ import type { CustomerEvent } from './events/schema';
 import {
   planConversions,
   planEntries,
+  type Conversion,
   plannedRecords,
   resumeWaits,
   startPlanned,
@@ -15,6 +16,7 @@ import { journeysToStart, type JourneyStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
+import type { PacedSend } from './messages/policy';
 import { addressUses, checkAddresses, eventAddressKeys } from './messages/address-check';
 import type {
   AddressUse,
@@ -42,6 +44,8 @@ export interface IngestResult {
   journeysStarted: string[];
   /** Journeys this event was the goal of: ended for this customer and counted as converted. */
   conversions: string[];
+  /** Of those, the one the conversion is attributed to (counted once: see attributeConversion). */
+  attributedTo?: string;
   /**
    * This delivery created the customer's profile: its first stage and tier (the `from` of the first
    * change, or `stage` and `tier` when there was none) were entered without an announced change.
@@ -98,6 +102,8 @@ async function ingest(
     eventId: event.eventId,
     profile: true,
     suppressionKeys: Object.values(addressKeys),
+    // In the same read: whose message came last, should the event be a goal (see attributeConversion).
+    pacing: deps.journeys.some((j) => j.goal?.event === event.type),
   });
   const erased = facts.tombstone && Date.parse(facts.tombstone.erasedAt);
   if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
@@ -173,12 +179,13 @@ type ReadFacts = CustomerFacts & { addressKeys: ReturnType<typeof eventAddressKe
 async function moveJourneys(
   event: CustomerEvent,
   { profile, created, addresses }: { profile: Profile; created: boolean; addresses: AddressUses },
+  sends: readonly PacedSend[] | undefined,
   starts: readonly JourneyStart[],
   deps: LifecycleDeps,
 ) {
   const now = deps.clock.now();
   const entries = created ? noEntriesYet() : customerEntries(deps.store, event.customerId);
-  const converting = await planConversions(event, { ...deps, entries });
+  const converting = await planConversions(event, { ...deps, entries, sends: sends ?? [] });
   const { planned, skipped } = await planEntries(starts, profile, { ...deps, now, entries });
   // The address uses go after the profile's write (see suppressAddress), in the same request.
   await deps.store.putJourneyEntries(
@@ -207,7 +214,8 @@ async function handleClaimed(
   // again (same ids), a crash never leaves a change unannounced.
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile, shared);
-  const { conversions, entered, held } = await moveJourneys(event, applied, starts, deps);
+  const sends = facts.pacing?.sends;
+  const { conversions, entered, held } = await moveJourneys(event, applied, sends, starts, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,
@@ -241,8 +249,14 @@ async function handleClaimed(
     tierChanges,
     journeysStarted: executions.map((e) => e.executionName),
     conversions: conversions.map((c) => c.journeyId),
+    ...attributedTo(conversions),
     ...(applied.created ? { created: true as const } : {}),
   };
 }
+
+const attributedTo = (conversions: readonly Conversion[]) => {
+  const counted = conversions.find((c) => c.attributed);
+  return counted ? { attributedTo: counted.journeyId } : {};
+};
 
 export { EventIdReusedError } from './event-claim';

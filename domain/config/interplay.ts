@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { splitBucket } from '../journey/conditions';
 import { Slug } from './ids';
 import { expect } from './problems';
 
@@ -49,12 +48,3 @@ export const ControlGroup = z
 export type ControlGroup = z.infer<typeof ControlGroup>;
 
 export const NO_CONTROL_GROUP: ControlGroup = { percent: 0, salt: 'control-1' };
-
-/**
- * Whether a customer is in the global control group: their place in [0, 100) (a split's hash, under a
- * journey id no journey can have) below `percent`. Stable for as long as the salt is.
- */
-export function inControlGroup(customerId: string, group: ControlGroup | undefined): boolean {
-  if (!group || group.percent <= 0) return false;
-  return splitBucket('\u0000control-group', group.salt, customerId) < group.percent;
-}

@@ -14,6 +14,8 @@ export const SKIP_WORDS: Record<SkipReason, string> = {
   'marketing-paused': 'marketing paused after a complaint or a low score',
   'no-address': 'no address on this channel',
   'provider-throttled': 'the provider refused for now (throttled)',
+  'control-group':
+    'the customer is in the global control group (settings.yaml controlGroup): no marketing, to measure the program',
 };
 
 export function causeWords(cause: StageChangeCause): string {

@@ -8,6 +8,7 @@ import { stateKey, type Calendar, type JourneyInput } from './compile';
 import type { JourneyStart } from './entry';
 import { waitComputedAtStart } from './fusion';
 import { activeUntil, byPriority, exclusivity, markPreempted, pauseSecondsOf } from './interplay';
+import type { PacedSend } from '../messages/policy';
 import type { Journey } from './schema';
 import { nextUntil, untilDefinition } from './wait-until';
 
@@ -194,6 +195,8 @@ export interface Conversion {
   journeyId: string;
   executionName: string;
   enteredAt: string;
+  /** The one conversion the goal event counts for (see attributeConversion). */
+  attributed: boolean;
 }
 
 /** An entry a goal converts: `entry` as it is to be stored, `write` unless a retry stored it already. */
@@ -210,7 +213,12 @@ export interface PlannedConversion {
  */
 export async function planConversions(
   event: CustomerEvent,
-  deps: { journeys: readonly Journey[]; entries: CustomerEntries },
+  deps: {
+    journeys: readonly Journey[];
+    entries: CustomerEntries;
+    /** The customer's recent marketing sends (their pacing record), for attribution. */
+    sends?: readonly PacedSend[];
+  },
 ): Promise<PlannedConversion[]> {
   const planned: PlannedConversion[] = [];
   const at = Date.parse(event.at);
@@ -225,11 +233,39 @@ export async function planConversions(
       const converted = entry.converted
         ? entry
         : { ...entry, converted: { eventId: event.eventId, at: event.at } };
-      if (!entry.converted) deps.entries.add(converted);
       planned.push({ entry: converted, write: !entry.converted });
     }
   }
-  return planned;
+  const attributed = attributeConversion(planned, deps.sends ?? [], event.at);
+  for (const p of attributed) if (p.write) deps.entries.add(p.entry);
+  return attributed;
+}
+
+/**
+ * A goal event that converts several entries counts once: it is attributed to the entry whose journey
+ * sent the customer the latest marketing message at or before the event (from the pacing record, which
+ * keeps the cap window's sends), else to the latest entered. Each new conversion records whether it is
+ * the attributed one; a retry keeps what the first attempt recorded.
+ */
+export function attributeConversion(
+  planned: readonly PlannedConversion[],
+  sends: readonly PacedSend[],
+  eventAt: string,
+): PlannedConversion[] {
+  const fresh = planned.filter((p) => p.write);
+  if (fresh.length === 0) return [...planned];
+  const at = Date.parse(eventAt);
+  const before = sends.filter((s) => Date.parse(s.at) <= at).sort((a, b) => b.at.localeCompare(a.at));
+  const bySend = before
+    .map((s) => fresh.find((p) => p.entry.executionArn === s.executionArn))
+    .find((p) => p !== undefined);
+  const latest = [...fresh].sort((a, b) => b.entry.enteredAt.localeCompare(a.entry.enteredAt))[0];
+  const chosen = bySend ?? latest;
+  return planned.map((p) =>
+    p.write && p.entry.converted
+      ? { ...p, entry: { ...p.entry, converted: { ...p.entry.converted, attributed: p === chosen } } }
+      : p,
+  );
 }
 
 /**
@@ -246,7 +282,12 @@ export async function stopConverted(
   for (const { entry } of planned) {
     await starter.stop(entry.executionArn, { error: 'GoalReached', cause: `${event.type} ${event.eventId}` });
     const { journeyId, executionName, enteredAt } = entry;
-    conversions.push({ journeyId, executionName, enteredAt });
+    conversions.push({
+      journeyId,
+      executionName,
+      enteredAt,
+      attributed: entry.converted?.attributed !== false,
+    });
   }
   return conversions;
 }
