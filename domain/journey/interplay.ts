@@ -44,7 +44,8 @@ export type Exclusivity =
   | { kind: 'preempt'; running: JourneyEntryRecord[] };
 
 /**
- * What an entry into `journey` under `executionName` meets in its exclusive group. An entry it already
+ * What an entry into `journey` under `executionName` meets in its exclusive group (the journey itself
+ * included: a customer runs it once at a time, whatever its reEntry allows). An entry it already
  * pre-empted (a retry of the same turn) is pre-empted again, so its stop is repeated (stops are idempotent).
  */
 export async function exclusivity(
@@ -55,10 +56,12 @@ export async function exclusivity(
   if (journey.exclusive === undefined) return { kind: 'free' };
   const priority = (id: string) => deps.journeys.find((j) => j.id === id)?.priority ?? 0;
   const running: JourneyEntryRecord[] = [];
+  // The journey's own running entry holds the customer too: a re-entry waits for it to end.
   for (const other of deps.journeys) {
-    if (other.exclusive !== journey.exclusive || other.id === journey.id) continue;
+    if (other.exclusive !== journey.exclusive) continue;
     for (const e of await deps.entries.of(other.id))
-      if (e.stopped?.by.executionName === executionName || isRunning(e, deps, deps.now)) running.push(e);
+      if (e.executionName === executionName) continue;
+      else if (e.stopped?.by.executionName === executionName || isRunning(e, deps, deps.now)) running.push(e);
   }
   const by = running.find((e) => !e.stopped && priority(e.journeyId) >= journey.priority);
   if (by) return { kind: 'blocked', by };
