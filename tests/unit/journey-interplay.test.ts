@@ -7,6 +7,8 @@ import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
 import { attributeConversion, type PlannedConversion } from '../../domain/journey/enter';
+import { programMeasure } from '../../domain/console/program';
+import { renderOverview } from '../../local/console/overview';
 import { isRunning } from '../../domain/journey/interplay';
 import { Journey } from '../../domain/journey/schema';
 import type { EventRecord, JourneyEntryRecord } from '../../domain/ports';
@@ -171,5 +173,52 @@ describe('validation', () => {
     expect(() => loadWorkflows(dir)).toThrow(
       /win-back\.yaml:\d+:\d+ exclusive: got "reactivaton"; expected a group declared in settings\.yaml exclusiveGroups: reactivation, listening/,
     );
+  });
+});
+
+describe('the program against the global control group', () => {
+  const group = { percent: 20, salt: 'interplay-scenario' };
+  // With this salt, gus (17.1) is in the control group and dana (24.9), hal (59.6) are not.
+  const entry = (customerId: string, converted: boolean) => ({
+    customerId,
+    ...(converted ? { converted: { eventId: 'p', at: 'x' } } : {}),
+  });
+
+  it('counts customers who entered a journey, once each, converted if any entry converted', () => {
+    const measure = programMeasure(
+      [
+        entry('gus', false),
+        entry('gus', false),
+        entry('dana', true),
+        entry('dana', false),
+        entry('hal', false),
+      ],
+      group,
+    );
+    expect(measure?.arms.map(({ arm, customers, conversions }) => ({ arm, customers, conversions }))).toEqual(
+      [
+        { arm: 'control', customers: 1, conversions: 0 },
+        { arm: 'everyone else', customers: 2, conversions: 1 },
+      ],
+    );
+    expect(measure?.arms[1]?.lift?.estimate).toBeCloseTo(0.5);
+  });
+
+  it('is drawn on the console overview', () => {
+    const program = programMeasure([entry('gus', false), entry('dana', true)], group);
+    const html = renderOverview({
+      customers: [],
+      messages: [],
+      executions: [],
+      today: '2026-03-01',
+      program,
+    });
+    expect(html).toContain('The program against its control group');
+    expect(html).toMatch(/<th scope="row">everyone else<\/th><td>1<\/td><td>1<\/td><td class="text">100\.0%/);
+  });
+
+  it('is absent without a control group', () => {
+    expect(programMeasure([entry('gus', true)], { ...group, percent: 0 })).toBeUndefined();
+    expect(programMeasure([entry('gus', true)], undefined)).toBeUndefined();
   });
 });
