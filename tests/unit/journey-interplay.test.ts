@@ -6,6 +6,7 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
+import { sweep } from '../../domain/sweep';
 import { attributeConversion, type PlannedConversion } from '../../domain/journey/enter';
 import { programMeasure } from '../../domain/console/program';
 import { renderOverview } from '../../local/console/overview';
@@ -48,7 +49,7 @@ function world(journeys: Journey[]) {
     return ingestEvent(event, deps);
   };
   const entries = () => store.listAllJourneyEntries('c-1');
-  return { store, starter, clock, send, entries };
+  return { store, starter, clock, deps, send, entries };
 }
 
 describe('exclusive groups', () => {
@@ -87,6 +88,25 @@ describe('exclusive groups', () => {
     // The 10-day wait's worst case has passed (whatever became of the execution): the customer is free.
     expect((await send(11, 'purchase')).journeysStarted).toHaveLength(1);
     expect((await entries()).map((e) => e.journeyId).sort()).toEqual(['first', 'same']);
+  });
+
+  it('a sweep turn enters the higher of two journeys a timer starts, and reports the other held', async () => {
+    const onDormant = (id: string, priority: number) =>
+      Journey.parse({ ...member(id, 'purchase', priority), entry: { stage: 'dormant' } });
+    const { send, clock, deps, entries } = world([onDormant('gentle', 1), onDormant('strong', 2)]);
+    await send(0, 'purchase');
+    clock.set('2026-04-05T00:00:00Z'); // dormant since 1 April
+    const result = await sweep(deps);
+    expect(result).toMatchObject({ stageChanges: 1, journeysStarted: 1 });
+    expect((await entries()).map((e) => e.journeyId)).toEqual(['strong']);
+    expect(result.entriesHeld).toEqual([
+      {
+        customerId: 'c-1',
+        journeyId: 'gentle',
+        reason: 'exclusive-group',
+        by: { journeyId: 'strong', executionName: expect.any(String) },
+      },
+    ]);
   });
 
   it('a converted entry holds no one: its goal ended it', async () => {
