@@ -2,14 +2,30 @@ import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
 import { entryEventProperties, shareableProperties, type PropertyValue } from './events/custom';
 import type { CustomerEvent } from './events/schema';
-import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
+import {
+  planConversions,
+  planEntries,
+  type Conversion,
+  plannedRecords,
+  resumeWaits,
+  startPlanned,
+  stopConverted,
+} from './journey/enter';
 import { customerEntries, noEntriesYet } from './journey/entries';
 import { journeysToStart, type JourneyStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
+import type { PacedSend } from './messages/policy';
 import { addressUses, checkAddresses, eventAddressKeys } from './messages/address-check';
-import type { AddressUse, CustomerFacts, EventClaim, EventRecord, LifecycleDeps } from './ports';
+import type {
+  AddressUse,
+  CustomerFacts,
+  EventClaim,
+  EventRecord,
+  LifecycleDeps,
+  SkippedEntry,
+} from './ports';
 import type { Profile, StageChange } from './profile/profile';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
@@ -28,6 +44,8 @@ export interface IngestResult {
   journeysStarted: string[];
   /** Journeys this event was the goal of: ended for this customer and counted as converted. */
   conversions: string[];
+  /** Of those, the one the conversion is attributed to (counted once: see attributeConversion). */
+  attributedTo?: string;
   /**
    * This delivery created the customer's profile: its first stage and tier (the `from` of the first
    * change, or `stage` and `tier` when there was none) were entered without an announced change.
@@ -84,6 +102,8 @@ async function ingest(
     eventId: event.eventId,
     profile: true,
     suppressionKeys: Object.values(addressKeys),
+    // In the same read: whose message came last, should the event be a goal (see attributeConversion).
+    pacing: deps.journeys.some((j) => j.goal?.event === event.type),
   });
   const erased = facts.tombstone && Date.parse(facts.tombstone.erasedAt);
   if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
@@ -159,22 +179,24 @@ type ReadFacts = CustomerFacts & { addressKeys: ReturnType<typeof eventAddressKe
 async function moveJourneys(
   event: CustomerEvent,
   { profile, created, addresses }: { profile: Profile; created: boolean; addresses: AddressUses },
+  sends: readonly PacedSend[] | undefined,
   starts: readonly JourneyStart[],
   deps: LifecycleDeps,
 ) {
   const now = deps.clock.now();
   const entries = created ? noEntriesYet() : customerEntries(deps.store, event.customerId);
-  const converting = await planConversions(event, { ...deps, entries });
-  const { planned } = await planEntries(starts, profile, { ...deps, now, entries });
+  const converting = await planConversions(event, { ...deps, entries, sends: sends ?? [] });
+  const { planned, skipped } = await planEntries(starts, profile, { ...deps, now, entries });
   // The address uses go after the profile's write (see suppressAddress), in the same request.
   await deps.store.putJourneyEntries(
-    [...converting.filter((c) => c.write).map((c) => c.entry), ...planned.map((p) => p.entry)],
+    [...converting.filter((c) => c.write).map((c) => c.entry), ...plannedRecords(planned)],
     addresses.remember,
   );
   for (const use of addresses.forget) await deps.store.forgetAddress(use.key, use.customerId);
   const conversions = await stopConverted(converting, event, deps.starter);
   await resumeWaits(event, deps);
-  return { conversions, entered: await startPlanned(planned, deps.starter) };
+  const held = skipped.filter((k): k is SkippedEntry => k.reason === 'exclusive-group');
+  return { conversions, held, entered: await startPlanned(planned, deps.starter) };
 }
 
 async function handleClaimed(
@@ -193,7 +215,8 @@ async function handleClaimed(
   await deps.publisher.publish(lifecycleChanges(event.customerId, { stageChanges, tierChanges }));
   const carried = entryEventProperties(event, deps.customEvents);
   const starts = journeysToStart(deps.journeys, event, { stageChanges, tierChanges }, profile, carried);
-  const { conversions, entered } = await moveJourneys(event, applied, starts, deps);
+  const sends = facts.pacing?.sends;
+  const { conversions, entered, held } = await moveJourneys(event, applied, sends, starts, deps);
   const executions: EventRecord['executions'] = entered.map(({ journeyId, executionName, executionArn }) => ({
     journeyId,
     executionName,
@@ -212,6 +235,7 @@ async function handleClaimed(
     tierChanges,
     executions,
     conversions,
+    ...(held.length > 0 ? { skippedEntries: held } : {}),
   };
   // False only when this delivery was so slow that its lease passed and another took over: that one
   // finishes the same work, under the same names, and marks the event done itself.
@@ -226,8 +250,14 @@ async function handleClaimed(
     tierChanges,
     journeysStarted: executions.map((e) => e.executionName),
     conversions: conversions.map((c) => c.journeyId),
+    ...attributedTo(conversions),
     ...(applied.created ? { created: true as const } : {}),
   };
 }
+
+const attributedTo = (conversions: readonly Conversion[]) => {
+  const counted = conversions.find((c) => c.attributed);
+  return counted ? { attributedTo: counted.journeyId } : {};
+};
 
 export { EventIdReusedError } from './event-claim';

@@ -15,6 +15,7 @@ export const SKIP_REASONS = [
   'marketing-paused',
   'no-address',
   'provider-throttled',
+  'control-group',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 /**

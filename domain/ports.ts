@@ -74,6 +74,8 @@ export interface EventRecord {
   tierChanges: StageChange[];
   conversions: { journeyId: string; executionName: string }[];
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
+  /** Entries the event would have started but an exclusive group held back; absent when none. */
+  skippedEntries?: SkippedEntry[];
 }
 
 export type StoredEvent = EventClaim | EventRecord;
@@ -138,8 +140,25 @@ export interface JourneyEntryRecord {
   executionArn: string;
   enteredAt: string;
   trigger: { eventId: string; eventType: string; at: string };
-  /** Set when a goal event arrived within the conversion window. */
-  converted?: { eventId: string; at: string };
+  /**
+   * Set when a goal event arrived within the conversion window. `attributed`: the one entry the event is
+   * counted for when it converted several (see attributeConversion); absent on entries from before.
+   */
+  converted?: { eventId: string; at: string; attributed?: boolean };
+  /** Journeys in an exclusive group: the latest instant the execution can still run (see interplay.ts). */
+  activeUntil?: string;
+  /** Stopped by a higher-priority journey of its exclusive group, which entered then. */
+  stopped?: { at: string; reason: 'preempted'; by: { journeyId: string; executionName: string } };
+  /** The running entries of its exclusive group this entry stopped. */
+  preempted?: { journeyId: string; executionName: string }[];
+}
+
+/** A journey a customer was not entered in because of its exclusive group (see interplay.ts). */
+export interface SkippedEntry {
+  journeyId: string;
+  reason: 'exclusive-group';
+  /** The entry that holds the customer in the group. */
+  by: { journeyId: string; executionName: string };
 }
 
 /** A journey waiting for an event from this customer (a wait-for-event step): resumed by ingest. */

@@ -5,7 +5,7 @@ import { journeysToStart } from './journey/entry';
 import { missedOccasions, occasionStarts, scheduled, type MissedOccasion } from './journey/occasions';
 import { advanceTime } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
-import type { LifecycleDeps } from './ports';
+import type { LifecycleDeps, SkippedEntry } from './ports';
 import type { Profile } from './profile/profile';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
@@ -34,6 +34,8 @@ export interface TurnResult {
   failed: { customerId: string; error: string }[];
   /** Greetings found more than a day after their due time: never sent (see missedOccasions). */
   occasionsMissed: MissedOccasion[];
+  /** Starts an exclusive group held back: another journey of the group holds the customer (interplay.ts). */
+  entriesHeld: ({ customerId: string } & SkippedEntry)[];
 }
 
 export function noTurns(): TurnResult {
@@ -46,6 +48,7 @@ export function noTurns(): TurnResult {
     parked: [],
     failed: [],
     occasionsMissed: [],
+    entriesHeld: [],
   };
 }
 
@@ -59,11 +62,18 @@ export function addTurns(into: TurnResult, more: TurnResult): TurnResult {
   into.parked.push(...more.parked);
   into.failed.push(...more.failed);
   into.occasionsMissed.push(...more.occasionsMissed);
+  into.entriesHeld.push(...more.entriesHeld);
   return into;
 }
 
 type Outcome =
-  | { stageChanges: number; tierChanges: number; journeysStarted: number; missed: MissedOccasion[] }
+  | {
+      stageChanges: number;
+      tierChanges: number;
+      journeysStarted: number;
+      missed: MissedOccasion[];
+      held: SkippedEntry[];
+    }
   | { parked: Parked }
   | 'not-due';
 
@@ -133,6 +143,7 @@ async function visit(customerId: string, deps: LifecycleDeps, now: Date, result:
   result.tierChanges += outcome.tierChanges;
   result.journeysStarted += outcome.journeysStarted;
   result.occasionsMissed.push(...outcome.missed);
+  result.entriesHeld.push(...outcome.held.map((h) => ({ customerId, ...h })));
 }
 
 /**
@@ -149,13 +160,14 @@ async function advanceCustomer(customerId: string, deps: LifecycleDeps, now: Dat
   if (Date.parse(due) > now.getTime()) return 'not-due';
   const { advanced, stageChanges, tierChanges, starts, missed } = decide(current, deps, now);
   await deps.publisher.publish(lifecycleChanges(customerId, { stageChanges, tierChanges }));
-  const { entered } = await enterJourneys(starts, advanced, { ...deps, now });
+  const { entered, skipped } = await enterJourneys(starts, advanced, { ...deps, now });
   await deps.store.putProfile({ ...advanced, version: current.version + 1, updatedAt: now.toISOString() });
   return {
     stageChanges: stageChanges.length,
     tierChanges: tierChanges.length,
     journeysStarted: entered.length,
     missed,
+    held: skipped.filter((k): k is SkippedEntry => k.reason === 'exclusive-group'),
   };
 }
 

@@ -31,7 +31,7 @@ const MACHINES =
   'Every Rapport journey is a state machine named [<stage>-]rapport-<journey id> (and only those are): the ' +
   'name prefix covers the journeys of this stack, however many there are, one action per statement.';
 const EXECUTIONS =
-  "A journey's goal event, an erasure or a start found stale stops that customer's execution; execution " +
+  "A journey's goal event, an erasure, a start found stale or a higher-priority journey of its exclusive group stops that customer's execution; execution " +
   "names are only known at run time, so the grant covers the executions of this stack's state machines.";
 
 /**
@@ -50,6 +50,9 @@ export function grantJourneyAccess(props: JourneyAccessProps): void {
     grantOnAnyJourney(f, 'SendTaskSuccess', 'stateMachine', MACHINES);
     grantOnAnyJourney(f, 'StopExecution', 'execution', EXECUTIONS);
   }
+  // Whoever decides starts may pre-empt a lower-priority journey of an exclusive group (the sweep's turns too).
+  for (const f of props.deciders)
+    if (!props.resumers.includes(f)) grantOnAnyJourney(f, 'StopExecution', 'execution', EXECUTIONS);
   grantStopMarketing(props);
   const first = [props.starter, ...props.deciders];
   for (const journey of Object.values(props.journeys)) startersFirst(journey, first);

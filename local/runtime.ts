@@ -178,6 +178,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     mountConsole(api, {
       stepFunctions,
       journeys: () => deployment.workflows.journeys,
+      controlGroup: () => deployment.workflows.settings.controlGroup,
       snapshot: () => readSnapshot(store.client, tableName),
       customerItems: (customerId) => readCustomerItems(store.client, tableName, customerId),
       customersAt: (addressKey) => customersAt(store.client, tableName, addressKey),

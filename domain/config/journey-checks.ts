@@ -25,6 +25,8 @@ export function journeyReferenceProblems(
     tierIds: ReadonlySet<string> | undefined;
     holidays: readonly string[] | undefined;
     topics: readonly string[] | undefined;
+    /** The groups settings.yaml declares in `exclusiveGroups`. */
+    exclusiveGroups: readonly string[] | undefined;
     templates: Workflows['templates'];
     /** `<template>/<locale>` files with problems of their own: not faulted again here. */
     brokenTemplates?: ReadonlySet<string>;
@@ -41,6 +43,12 @@ export function journeyReferenceProblems(
     if (j.id !== ctx.expectedId) at(['id'], j.id, `"${ctx.expectedId}", the file's name`);
     else if (ctx.takenIds.includes(j.id)) at(['id'], j.id, 'a journey id used only once');
   }
+  if (typeof j.exclusive === 'string' && ctx.exclusiveGroups && !ctx.exclusiveGroups.includes(j.exclusive))
+    at(
+      ['exclusive'],
+      j.exclusive,
+      `a group declared in settings.yaml exclusiveGroups: ${ctx.exclusiveGroups.join(', ') || '(none yet: declare it there)'}`,
+    );
   const entry = asRecord(j.entry);
   if (entry && typeof entry.stage === 'string' && ctx.stageIds && !ctx.stageIds.has(entry.stage))
     at(['entry', 'stage'], entry.stage, `a lifecycle stage: ${[...ctx.stageIds].join(', ')}`);

@@ -130,6 +130,7 @@ export function loadWorkflows(dir: string): Workflows {
     tierIds: tierIds.size ? tierIds : undefined,
     holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
     topics: settings?.value?.topics,
+    exclusiveGroups: settings?.value ? Object.keys(settings.value.exclusiveGroups) : undefined,
     templates,
     brokenTemplates: broken,
     locales,

@@ -4,6 +4,7 @@ import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { DEFAULT_CONSENT_POLICY, type ConsentPolicy as Policy } from './consent-modes';
 import { Duration, durationSeconds, isDuration } from './duration';
 import { Locale, Slug, TimeOfDay, TimeZone } from './ids';
+import { ControlGroup, ExclusiveGroups, NO_CONTROL_GROUP } from './interplay';
 import { expect } from './problems';
 
 /** A limit on how many marketing messages one customer receives, across all journeys. */
@@ -147,6 +148,8 @@ export const Settings = z.strictObject({
   events: EventTimes.default(DEFAULT_EVENT_TIME_WINDOW).describe(
     'The event times ingest accepts: refused beyond maxFutureSkew from now, or before earliest.',
   ),
+  exclusiveGroups: ExclusiveGroups,
+  controlGroup: ControlGroup.default(NO_CONTROL_GROUP),
   customEvents: CustomEvents.default({}).describe(
     'Events of your own (e.g. product-viewed), by name: what each carries in `properties`, and which of those are personal data. Journeys start on them, wait for them, branch on them and put their properties in messages (`event.*`).',
   ),

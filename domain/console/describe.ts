@@ -14,6 +14,8 @@ export const SKIP_WORDS: Record<SkipReason, string> = {
   'marketing-paused': 'marketing paused after a complaint or a low score',
   'no-address': 'no address on this channel',
   'provider-throttled': 'the provider refused for now (throttled)',
+  'control-group':
+    'the customer is in the global control group (settings.yaml controlGroup): no marketing, to measure the program',
 };
 
 export function causeWords(cause: StageChangeCause): string {
@@ -67,7 +69,11 @@ export function describeEntry(e: TimelineEntry): string {
     case 'journey-entry':
       return `entered ${e.journeyId} v${e.journeyVersion} because ${triggerWords(e.trigger)} (execution ${e.executionName})`;
     case 'conversion':
-      return `goal of ${e.journeyId} reached by event ${e.eventId} (execution ${e.executionName})`;
+      return `goal of ${e.journeyId} reached by event ${e.eventId} (execution ${e.executionName})${e.attributed === false ? '; counted for another journey it also converted (attribution)' : ''}`;
+    case 'preempted':
+      return `${e.journeyId} stopped (execution ${e.executionName}): pre-empted by ${e.by.journeyId}, higher in their exclusive group (execution ${e.by.executionName})`;
+    case 'entry-held':
+      return `not entered in ${e.journeyId} by event ${e.eventId}: ${e.by.journeyId} holds the customer in their exclusive group (execution ${e.by.executionName})`;
     case 'step':
       return `${e.journeyId}: step ${e.state}`;
     case 'decision':

@@ -49,7 +49,19 @@ export type TimelineEntry =
       executionArn: string;
       trigger: JourneyEntryRecord['trigger'];
     }
-  | { type: 'conversion'; at: string; journeyId: string; executionName: string; eventId: string }
+  | {
+      type: 'conversion';
+      at: string;
+      journeyId: string;
+      executionName: string;
+      eventId: string;
+      /** false: the event also converted another journey, and is counted for that one. */
+      attributed?: boolean;
+    }
+  /** A higher-priority journey of its exclusive group stopped this execution. */
+  | { type: 'preempted'; at: string; journeyId: string; executionName: string; by: JourneyRef }
+  /** An event would have started the journey; another journey of its exclusive group held the customer. */
+  | { type: 'entry-held'; at: string; journeyId: string; eventId: string; by: JourneyRef }
   | { type: 'step'; at: string; journeyId: string; executionArn: string; state: string }
   | ({ type: 'decision' } & Omit<DecisionRecord, 'customerId'>)
   | { type: 'waiting'; at: string; journeyId: string; stepId: string; event: string; executionId: string }
@@ -66,6 +78,8 @@ export type TimelineEntry =
   | ({ type: 'suppression' } & SuppressionChange)
   | { type: 'feedback'; at: string; kind: FeedbackKind; value: string | number; eventId?: string }
   | { type: 'erasure'; at: string };
+
+type JourneyRef = { journeyId: string; executionName: string };
 
 export type TimelineEntryType = TimelineEntry['type'];
 
@@ -85,17 +99,19 @@ const RANK: Record<TimelineEntryType, number> = {
   stage: 5,
   tier: 6,
   'journey-entry': 7,
-  step: 8,
-  decision: 9,
-  waiting: 10,
-  message: 11,
-  conversion: 12,
+  'entry-held': 8,
+  preempted: 9,
+  step: 10,
+  decision: 11,
+  waiting: 12,
+  message: 13,
+  conversion: 14,
 };
 
 /** The customer's story from their stored items, oldest first. Pure: reads nothing, invents nothing. */
 export function buildTimeline(items: CustomerItems): Timeline {
   const entries: TimelineEntry[] = [
-    ...items.events.map(eventEntry),
+    ...items.events.flatMap(eventEntries),
     ...(items.profile ? profileEntries(items.profile) : []),
     ...items.journeys.flatMap(journeyEntries),
     ...(items.executions ?? []).flatMap((x) =>
@@ -147,11 +163,17 @@ function afterTheirSteps(entries: TimelineEntry[]): TimelineEntry[] {
   return out;
 }
 
-function eventEntry(e: StoredEvent): TimelineEntry {
+function eventEntries(e: StoredEvent): TimelineEntry[] {
   const base = { type: 'event' as const, at: e.at, eventId: e.eventId, eventType: e.type };
-  return e.state === 'claimed'
-    ? { ...base, pending: true }
-    : { ...base, receivedAt: e.receivedAt, pending: false };
+  if (e.state === 'claimed') return [{ ...base, pending: true }];
+  const held = (e.skippedEntries ?? []).map((k): TimelineEntry => ({
+    type: 'entry-held',
+    at: e.at,
+    journeyId: k.journeyId,
+    eventId: e.eventId,
+    by: k.by,
+  }));
+  return [{ ...base, receivedAt: e.receivedAt, pending: false }, ...held];
 }
 
 function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {
@@ -164,9 +186,14 @@ function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {
     executionArn: j.executionArn,
     trigger: j.trigger,
   };
-  if (!j.converted) return [entry];
-  const { eventId, at } = j.converted;
-  return [entry, { type: 'conversion', at, journeyId: j.journeyId, executionName: j.executionName, eventId }];
+  const { journeyId, executionName } = j;
+  const stopped: TimelineEntry[] = j.stopped
+    ? [{ type: 'preempted', at: j.stopped.at, journeyId, executionName, by: j.stopped.by }]
+    : [];
+  if (!j.converted) return [entry, ...stopped];
+  const { eventId, at, attributed } = j.converted;
+  const counted = attributed === false ? { attributed } : {};
+  return [entry, ...stopped, { type: 'conversion', at, journeyId, executionName, eventId, ...counted }];
 }
 
 /**

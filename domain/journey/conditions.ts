@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { percentBucket } from '../bucket';
 import type { Profile } from '../profile/profile';
 import { conditionHolds } from './explain';
 import type { CustomerCondition, EntryEventProperties } from './step-inputs';
@@ -16,8 +16,7 @@ export function customerMatches(c: CustomerCondition, p: Profile, event?: EntryE
  * journey, the step and the customer), so a re-run or a retry never moves anyone to another path.
  */
 export function splitBucket(journeyId: string, stepId: string, customerId: string): number {
-  const digest = createHash('sha256').update(`${journeyId}\u0000${stepId}\u0000${customerId}`).digest();
-  return (digest.readUInt32BE(0) / 2 ** 32) * 100;
+  return percentBucket(journeyId, stepId, customerId);
 }
 
 export function pickSplitPath<P extends { name: string; percent: number }>(

@@ -1,12 +1,14 @@
 import { spanEnd } from '../config/span';
 import { addDuration, type YearlyDuration } from '../config/yearly-duration';
 import type { CustomerEvent } from '../events/schema';
-import type { CustomerStore, JourneyEntryRecord, JourneyStarter, StartRequest } from '../ports';
+import type { CustomerStore, JourneyEntryRecord, JourneyStarter, SkippedEntry, StartRequest } from '../ports';
 import { customerEntries, type CustomerEntries } from './entries';
 import type { Profile } from '../profile/profile';
 import { stateKey, type Calendar, type JourneyInput } from './compile';
 import type { JourneyStart } from './entry';
 import { waitComputedAtStart } from './fusion';
+import { activeUntil, byPriority, exclusivity, markPreempted, pauseSecondsOf } from './interplay';
+import type { PacedSend } from '../messages/policy';
 import type { Journey } from './schema';
 import { nextUntil, untilDefinition } from './wait-until';
 
@@ -16,10 +18,7 @@ export interface Entered {
   executionArn: string;
 }
 
-export interface Skipped {
-  journeyId: string;
-  reason: 'already-entered' | 're-entry-too-soon';
-}
+export type Skipped = { journeyId: string; reason: 'already-entered' | 're-entry-too-soon' } | SkippedEntry;
 
 /** When a customer who entered at `enteredAt` may enter again under `reEntry: { every }`. */
 const reEntryOpensAt = (enteredAt: string, every: YearlyDuration, timeZone: string) =>
@@ -29,7 +28,13 @@ const reEntryOpensAt = (enteredAt: string, every: YearlyDuration, timeZone: stri
 export interface PlannedEntry {
   entry: JourneyEntryRecord;
   start: StartRequest;
+  /** Entries of its exclusive group it pre-empts, marked stopped: written with it, stopped before it starts. */
+  preempts: JourneyEntryRecord[];
 }
+
+/** Every record a plan writes: each entry, and the entries it pre-empts. */
+export const plannedRecords = (planned: readonly PlannedEntry[]) =>
+  planned.flatMap((p) => [p.entry, ...p.preempts]);
 
 /**
  * Starts journeys for a customer, honouring each journey's re-entry rule, and records every entry (for
@@ -43,7 +48,7 @@ export async function enterJourneys(
   deps: Parameters<typeof planEntries>[2] & { starter: JourneyStarter },
 ): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
   const { planned, skipped } = await planEntries(starts, profile, deps);
-  await deps.store.putJourneyEntries(planned.map((p) => p.entry));
+  await deps.store.putJourneyEntries(plannedRecords(planned));
   return { entered: await startPlanned(planned, deps.starter), skipped };
 }
 
@@ -57,6 +62,8 @@ export async function planEntries(
     journeys: readonly Journey[];
     calendar: Calendar;
     now: Date;
+    /** lifecycle.yaml's `care.pauseMarketing`: exclusive groups' bound counts it (interplay.ts). */
+    lifecycle: { care: { pauseMarketing: string } };
     /** The customer's entries (default: read once, for every start). */
     entries?: CustomerEntries;
   },
@@ -64,41 +71,82 @@ export async function planEntries(
   const planned: PlannedEntry[] = [];
   const skipped: Skipped[] = [];
   const entries = deps.entries ?? customerEntries(deps.store, profile.customerId);
-  for (const start of starts) {
+  const marketingPauseSeconds = pauseSecondsOf(deps.lifecycle);
+  // A higher priority decides first: of two journeys of a group started by one event, it is the one entered.
+  for (const start of byPriority(starts, deps.journeys)) {
     const journey = deps.journeys.find((j) => j.id === start.journeyId);
     if (!journey) continue;
-    const previous = (await entries.of(journey.id)).filter((e) => e.executionName !== start.executionName);
-    const last = previous.at(-1);
-    const rule = journey.reEntry;
-    if (last && rule === 'once') {
-      skipped.push({ journeyId: journey.id, reason: 'already-entered' });
+    const refused = await reEntryRefused(journey, start, profile, { ...deps, entries });
+    if (refused) {
+      skipped.push({ journeyId: journey.id, reason: refused });
       continue;
     }
-    if (
-      last &&
-      typeof rule === 'object' &&
-      reEntryOpensAt(last.enteredAt, rule.every, profile.timeZone ?? deps.calendar.defaultTimeZone) > deps.now
-    ) {
-      skipped.push({ journeyId: journey.id, reason: 're-entry-too-soon' });
+    const group = await exclusivity(journey, start.executionName, {
+      ...deps,
+      entries,
+      marketingPauseSeconds,
+    });
+    if (group.kind === 'blocked') {
+      const { journeyId, executionName } = group.by;
+      skipped.push({ journeyId: journey.id, reason: 'exclusive-group', by: { journeyId, executionName } });
       continue;
     }
-    const entry: JourneyEntryRecord = {
-      customerId: start.input.customerId,
-      journeyId: journey.id,
-      journeyVersion: journey.version,
-      executionName: start.executionName,
-      executionArn: deps.starter.executionArn(start),
-      enteredAt: deps.now.toISOString(),
-      trigger: {
-        eventId: start.input.trigger.eventId,
-        eventType: start.input.trigger.eventType,
-        at: start.input.trigger.at,
-      },
-    };
-    entries.add(entry);
-    planned.push({ entry, start: { ...start, input: executionInput(journey, start.input, profile, deps) } });
+    const entry = entryRecord(journey, start, { ...deps, marketingPauseSeconds });
+    const preempts = group.kind === 'preempt' ? markPreempted(group.running, entry) : [];
+    if (preempts.length > 0)
+      entry.preempted = preempts.map(({ journeyId, executionName }) => ({ journeyId, executionName }));
+    for (const e of [entry, ...preempts]) entries.add(e);
+    planned.push({
+      entry,
+      start: { ...start, input: executionInput(journey, start.input, profile, deps) },
+      preempts,
+    });
   }
   return { planned, skipped };
+}
+
+/** Why the journey's re-entry rule refuses this start, if it does. */
+async function reEntryRefused(
+  journey: Journey,
+  start: JourneyStart,
+  profile: Profile,
+  deps: { entries: CustomerEntries; calendar: Calendar; now: Date },
+): Promise<'already-entered' | 're-entry-too-soon' | undefined> {
+  const previous = (await deps.entries.of(journey.id)).filter((e) => e.executionName !== start.executionName);
+  const last = previous.at(-1);
+  const rule = journey.reEntry;
+  if (last && rule === 'once') return 'already-entered';
+  if (
+    last &&
+    typeof rule === 'object' &&
+    reEntryOpensAt(last.enteredAt, rule.every, profile.timeZone ?? deps.calendar.defaultTimeZone) > deps.now
+  )
+    return 're-entry-too-soon';
+  return undefined;
+}
+
+/** The journey entry a start writes; a journey in an exclusive group records how long it can last. */
+function entryRecord(
+  journey: Journey,
+  start: JourneyStart,
+  deps: { starter: Pick<JourneyStarter, 'executionArn'>; now: Date; marketingPauseSeconds: number },
+): JourneyEntryRecord {
+  return {
+    customerId: start.input.customerId,
+    journeyId: journey.id,
+    journeyVersion: journey.version,
+    executionName: start.executionName,
+    executionArn: deps.starter.executionArn(start),
+    enteredAt: deps.now.toISOString(),
+    trigger: {
+      eventId: start.input.trigger.eventId,
+      eventType: start.input.trigger.eventType,
+      at: start.input.trigger.at,
+    },
+    ...(journey.exclusive === undefined
+      ? {}
+      : { activeUntil: activeUntil(journey, deps.now, deps.marketingPauseSeconds) }),
+  };
 }
 
 /**
@@ -112,7 +160,13 @@ export async function startPlanned(
   starter: JourneyStarter,
 ): Promise<Entered[]> {
   const entered: Entered[] = [];
-  for (const { entry, start } of planned) {
+  for (const { entry, start, preempts } of planned) {
+    // Stopped before the new journey starts: two journeys of a group never run for one customer at once.
+    for (const stopped of preempts)
+      await starter.stop(stopped.executionArn, {
+        error: 'Preempted',
+        cause: `pre-empted by ${entry.journeyId} ${entry.executionName}`,
+      });
     await starter.start(start);
     const { journeyId, executionName, executionArn } = entry;
     entered.push({ journeyId, executionName, executionArn });
@@ -141,6 +195,8 @@ export interface Conversion {
   journeyId: string;
   executionName: string;
   enteredAt: string;
+  /** The one conversion the goal event counts for (see attributeConversion). */
+  attributed: boolean;
 }
 
 /** An entry a goal converts: `entry` as it is to be stored, `write` unless a retry stored it already. */
@@ -157,7 +213,12 @@ export interface PlannedConversion {
  */
 export async function planConversions(
   event: CustomerEvent,
-  deps: { journeys: readonly Journey[]; entries: CustomerEntries },
+  deps: {
+    journeys: readonly Journey[];
+    entries: CustomerEntries;
+    /** The customer's recent marketing sends (their pacing record), for attribution. */
+    sends?: readonly PacedSend[];
+  },
 ): Promise<PlannedConversion[]> {
   const planned: PlannedConversion[] = [];
   const at = Date.parse(event.at);
@@ -172,11 +233,39 @@ export async function planConversions(
       const converted = entry.converted
         ? entry
         : { ...entry, converted: { eventId: event.eventId, at: event.at } };
-      if (!entry.converted) deps.entries.add(converted);
       planned.push({ entry: converted, write: !entry.converted });
     }
   }
-  return planned;
+  const attributed = attributeConversion(planned, deps.sends ?? [], event.at);
+  for (const p of attributed) if (p.write) deps.entries.add(p.entry);
+  return attributed;
+}
+
+/**
+ * A goal event that converts several entries counts once: it is attributed to the entry whose journey
+ * sent the customer the latest marketing message at or before the event (from the pacing record, which
+ * keeps the cap window's sends), else to the latest entered. Each new conversion records whether it is
+ * the attributed one; a retry keeps what the first attempt recorded.
+ */
+export function attributeConversion(
+  planned: readonly PlannedConversion[],
+  sends: readonly PacedSend[],
+  eventAt: string,
+): PlannedConversion[] {
+  const fresh = planned.filter((p) => p.write);
+  if (fresh.length === 0) return [...planned];
+  const at = Date.parse(eventAt);
+  const before = sends.filter((s) => Date.parse(s.at) <= at).sort((a, b) => b.at.localeCompare(a.at));
+  const bySend = before
+    .map((s) => fresh.find((p) => p.entry.executionArn === s.executionArn))
+    .find((p) => p !== undefined);
+  const latest = [...fresh].sort((a, b) => b.entry.enteredAt.localeCompare(a.entry.enteredAt))[0];
+  const chosen = bySend ?? latest;
+  return planned.map((p) =>
+    p.write && p.entry.converted
+      ? { ...p, entry: { ...p.entry, converted: { ...p.entry.converted, attributed: p === chosen } } }
+      : p,
+  );
 }
 
 /**
@@ -193,7 +282,12 @@ export async function stopConverted(
   for (const { entry } of planned) {
     await starter.stop(entry.executionArn, { error: 'GoalReached', cause: `${event.type} ${event.eventId}` });
     const { journeyId, executionName, enteredAt } = entry;
-    conversions.push({ journeyId, executionName, enteredAt });
+    conversions.push({
+      journeyId,
+      executionName,
+      enteredAt,
+      attributed: entry.converted?.attributed !== false,
+    });
   }
   return conversions;
 }

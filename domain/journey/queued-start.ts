@@ -22,9 +22,10 @@ export type QueuedStart = z.infer<typeof QueuedStart>;
 
 /**
  * What became of a queued start. `gone`: its journey entry is no longer there (the customer was erased
- * while the start waited). `converted`: a goal event ended the entry while the start waited.
+ * while the start waited). `converted`: a goal event ended the entry while the start waited. `preempted`:
+ * a higher-priority journey of its exclusive group took the customer while the start waited.
  */
-export type QueuedStartOutcome = 'started' | 'already-started' | 'gone' | 'converted';
+export type QueuedStartOutcome = 'started' | 'already-started' | 'gone' | 'converted' | 'preempted';
 
 /**
  * One queued start: the entry enterJourneys wrote before queueing it says whether it should still
@@ -48,7 +49,7 @@ export async function startQueued(
   });
   const after = await stillToStart(start, deps.store);
   if (after === 'open') return alreadyStarted ? 'already-started' : 'started';
-  const error = after === 'gone' ? 'CustomerErased' : 'GoalReached';
+  const error = { gone: 'CustomerErased', converted: 'GoalReached', preempted: 'Preempted' }[after];
   await deps.starter.stop(executionArn, { error, cause: `${after} while its start was queued` });
   return after;
 }
@@ -62,5 +63,6 @@ async function stillToStart(start: QueuedStart, store: CustomerStore) {
   });
   const erased = tombstone && Date.parse(tombstone.erasedAt);
   if (!entry || (erased !== undefined && erased >= Date.parse(entry.enteredAt))) return 'gone';
-  return entry.converted ? 'converted' : 'open';
+  if (entry.converted) return 'converted';
+  return entry.stopped ? 'preempted' : 'open';
 }

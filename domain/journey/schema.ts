@@ -100,6 +100,9 @@ export type BranchStep = z.infer<typeof BranchStep>;
 const percentTotal = (paths: readonly { percent: number }[]) =>
   Math.round(paths.reduce((sum, p) => sum + p.percent, 0) * 1e6) / 1e6;
 
+/** A journey's priority when it states none. */
+export const DEFAULT_JOURNEY_PRIORITY = 0;
+
 /** Fewer customers per arm than this never get a verdict (MIN_ARM_CUSTOMERS, the console's and simulator's). */
 export const MIN_EXPERIMENT_SAMPLE = 30;
 
@@ -309,6 +312,16 @@ export const Journey = z
       .describe(
         'Whether a customer may enter again: once ever (default), always, or at most every so often.',
       ),
+    priority: z
+      .number(expect('a whole number; higher wins (default 0)'))
+      .int(expect('a whole number; higher wins (default 0)'))
+      .default(DEFAULT_JOURNEY_PRIORITY)
+      .describe(
+        'Within an `exclusive` group, a higher number wins: its entry pre-empts a lower-priority journey of the group the customer is in; an equal or lower one is not started while the customer is in another journey of the group.',
+      ),
+    exclusive: Slug.describe(
+      'A group from `exclusiveGroups` in settings.yaml: a customer is in at most one journey of the group at a time.',
+    ).optional(),
   })
   .describe('A Rapport journey: who enters it and the steps each customer goes through.');
 export type Journey = z.infer<typeof Journey>;

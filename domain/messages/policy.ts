@@ -112,6 +112,8 @@ export interface PacedSend {
   channel: Channel;
   at: string;
   priority: MessagePriority;
+  /** The execution that sent it (its ARN): a goal event is attributed to the journey that wrote last. */
+  executionArn?: string;
 }
 
 /** The marketing messages one customer received inside the longest cap window. `version` guards writes. */

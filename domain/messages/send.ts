@@ -6,6 +6,7 @@ import { Scalar } from '../journey/step-inputs';
 import { zodProblems } from '../config/problems';
 import type { Channel } from '../config/ids';
 import { DEFAULT_CONSENT_POLICY } from '../config/consent-modes';
+import { inControlGroup } from '../control-group';
 import type { Settings } from '../config/settings';
 import {
   InvalidTaskInputError,
@@ -90,7 +91,8 @@ export interface SendDeps {
   /** The HMAC key for links in emails; a function, because on AWS it is fetched once per cold start. */
   linkSecret: () => Promise<string>;
   /** `consent` absent: the default policy (marketing SMS needs an explicit opt-in, email does not). */
-  settings: Pick<Settings, 'pacing' | 'defaultTimeZone'> & Partial<Pick<Settings, 'consent'>>;
+  settings: Pick<Settings, 'pacing' | 'defaultTimeZone'> &
+    Partial<Pick<Settings, 'consent' | 'controlGroup'>>;
 }
 
 export function parseSendMessageInput(data: unknown): SendMessageInput {
@@ -174,6 +176,9 @@ export async function sendMessage(
       : { status: 'duplicate', messageKey: key, previous: 'skipped' };
   };
   if (!reach.ok) return skip(reach.reason);
+  // The program's holdout: measured like everyone (entries, goals), sent no marketing by any journey.
+  if (input.category === 'marketing' && inControlGroup(input.customerId, deps.settings.controlGroup))
+    return skip('control-group');
 
   const defer = async (reason: DeferReason, until: string): Promise<SendMessageResult> => {
     const deferred: MessageRecord = { ...base, status: 'deferred', reason, deferredUntil: until };
@@ -199,6 +204,7 @@ export async function sendMessage(
     channel: reach.channel,
     at: now.toISOString(),
     priority: input.priority,
+    executionArn: input.executionId,
   };
   if (capped) {
     const admitted = await updatePacing(

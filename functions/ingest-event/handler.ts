@@ -69,7 +69,8 @@ function eventIngester(given: IngestEventDeps) {
       metrics.addMetric(METRIC.stageChanges, MetricUnit.Count, result.stageChanges.length);
     if (result.journeysStarted.length)
       metrics.addMetric(METRIC.journeysStarted, MetricUnit.Count, result.journeysStarted.length);
-    countGoalsReached(metrics, result.conversions);
+    // A goal event that ended several journeys counts once, for the journey it is attributed to.
+    countGoalsReached(metrics, result.attributedTo === undefined ? [] : [result.attributedTo]);
     countNewCustomer(metrics, result);
     logger.info('event ingested', {
       status: result.status,

@@ -19,7 +19,10 @@ export const DIMENSIONED_METRIC = {
   messagesFailed: 'MessagesFailed',
   /** Messages found in doubt, dimensions journey and channel (the step's). */
   messagesInDoubt: 'MessagesInDoubt',
-  /** Conversions: a journey's goal event ended a customer's entry (its execution stops, Aborted), dimension journey. */
+  /**
+   * Conversions: a journey's goal event ended a customer's entry (its execution stops, Aborted), dimension
+   * journey; an event that ended several journeys counts once, for the one it is attributed to.
+   */
   goalReached: 'GoalReached',
   /** Customers who moved into a lifecycle stage (a new customer's first stage included), dimension stage. */
   stageEntered: 'StageEntered',

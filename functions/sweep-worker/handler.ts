@@ -61,13 +61,19 @@ function report(result: TurnResult, { logger, metrics }: Observability): void {
   count(METRIC.occasionsMissed, result.occasionsMissed.length);
   for (const parked of result.parked) logger.warn('customer parked by the sweep', { ...parked });
   for (const failed of result.failed) logger.warn('customer left due after a failed turn', { ...failed });
+  // Recorded here, as ingest records them on the event: a timer has no event record of its own.
+  for (const held of result.entriesHeld)
+    logger.info('journey not entered: its exclusive group holds the customer in another journey', {
+      ...held,
+    });
   for (const missed of result.occasionsMissed)
     logger.warn('occasion missed: found more than a day after its due time, not started', { ...missed });
-  const { parked, failed, occasionsMissed, ...counts } = result;
+  const { parked, failed, occasionsMissed, entriesHeld, ...counts } = result;
   logger.info('sweep turns done', {
     ...counts,
     parked: parked.length,
     failed: failed.length,
     occasionsMissed: occasionsMissed.length,
+    entriesHeld: entriesHeld.length,
   });
 }

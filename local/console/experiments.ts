@@ -4,11 +4,11 @@ import { escapeHtml as esc } from '../../functions/shared/http';
 import { journeyHref } from './journeys';
 import { table } from './pages';
 
-const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+export const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** A difference of rates in percentage points, signed. */
 const points = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(1)} pt`;
 
-function liftText(a: ArmStats): string {
+export function liftText(a: ArmStats): string {
   if (!a.lift) return '—';
   const { estimate, low, high } = a.lift;
   return `${points(estimate)} [${points(low)}, ${points(high)}]`;

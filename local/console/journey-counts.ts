@@ -34,6 +34,8 @@ export interface JourneyCounts {
   steps: Map<string, StepCounts>;
   entries: number;
   goalReached: number;
+  /** Goal events counted for this journey: one that converted several journeys counts for one (attributed). */
+  conversions: number;
   running: number;
   failedExecutions: number;
   /** Running executions per journey version (from the journey entries that started them). */
@@ -108,6 +110,7 @@ export function journeyCounts(
     steps,
     entries: mine.length,
     goalReached: mine.filter((e) => e.converted !== undefined).length,
+    conversions: mine.filter((e) => e.converted !== undefined && e.converted.attributed !== false).length,
     running: running.size,
     failedExecutions: executions.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length,
     versionsInFlight,

@@ -18,19 +18,19 @@ export function renderJourneyList(rows: readonly { journey: Journey; counts: Jou
   const tr = rows.map(
     ({ journey: j, counts: c }) =>
       `<tr><th scope="row"><a href="${esc(journeyHref(j.id))}">${esc(j.id)}</a></th><td>v${j.version}</td>` +
-      `<td>${c.entries}</td><td>${c.running}</td><td>${c.goalReached}</td><td${c.failedExecutions ? ' class="bad"' : ''}>${c.failedExecutions}</td>` +
+      `<td>${c.entries}</td><td>${c.running}</td><td>${c.goalReached}</td><td>${c.conversions}</td><td${c.failedExecutions ? ' class="bad"' : ''}>${c.failedExecutions}</td>` +
       `<td class="text">${esc(inFlight(c))}</td><td class="text">${esc(j.description)}</td></tr>`,
   );
   return (
     `<h1>Journeys</h1><table id="journeys"><tr><th class="text">journey</th><th>deployed</th><th>entries</th><th>running</th>` +
-    `<th>goal reached</th><th>failed</th><th class="text">versions in flight</th><th class="text">what it does</th></tr>${tr.join('')}</table>`
+    `<th>goal reached</th><th>conversions</th><th>failed</th><th class="text">versions in flight</th><th class="text">what it does</th></tr>${tr.join('')}</table>`
   );
 }
 
 /** One journey: its diagram with the counts on every step, and the same figures as a table. */
 export function renderJourney(journey: Journey, counts: JourneyCounts): string {
   const goal = journey.goal
-    ? `Goal: ${esc(journey.goal.event)} within ${esc(journey.goal.within)}; reached by <strong id="goal-reached">${counts.goalReached}</strong> of ${counts.entries} entries.`
+    ? `Goal: ${esc(journey.goal.event)} within ${esc(journey.goal.within)}; reached by <strong id="goal-reached">${counts.goalReached}</strong> of ${counts.entries} entries; <strong id="conversions">${counts.conversions}</strong> counted as this journey's conversions (a goal event that ended several journeys counts for one: see the README's attribution).`
     : 'No goal.';
   const rows = journey.steps.map((s) => {
     const c = counts.steps.get(s.id);

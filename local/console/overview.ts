@@ -1,5 +1,7 @@
 import { colorOf, horizontalBars, stackedArea, stackedBars } from '../../adapters/report/svg';
 import { escapeHtml as esc } from '../../functions/shared/http';
+import type { ProgramMeasure } from '../../domain/console/program';
+import { liftText, percent } from './experiments';
 import type { ExecutionFacts } from './journey-counts';
 import { table } from './pages';
 import type { CustomerCount, MessageFacts } from './snapshot';
@@ -10,6 +12,8 @@ export interface OverviewData {
   executions: readonly Pick<ExecutionFacts, 'status'>[];
   /** Today (UTC): the last day of the stages-over-time chart. */
   today: string;
+  /** The program against the global control group, when settings.yaml holds one. */
+  program?: ProgramMeasure;
 }
 
 /** How far back the stages-over-time chart goes. */
@@ -28,7 +32,31 @@ export function renderOverview(d: OverviewData): string {
   return (
     `<h1>Overview</h1>${customersSection(d.customers)}${stagesOverTime(d.customers, d.today)}` +
     messagesSection(d.messages) +
+    programSection(d.program) +
     healthSection(d)
+  );
+}
+
+/** Customers who entered a journey and converted, in the global control group and outside it. */
+function programSection(p: ProgramMeasure | undefined): string {
+  if (!p) return '';
+  const rows = p.arms.map((a) => [
+    a.arm,
+    a.customers,
+    a.conversions,
+    percent(a.rate),
+    liftText(a),
+    a.verdict,
+  ]);
+  return (
+    `<h2>The program against its control group</h2><p>${p.group.percent}% of customers (salt ${esc(p.group.salt)}) ` +
+    `get no marketing. Of the customers who entered a journey, those with a conversion (a goal event within its ` +
+    `window), in the control group and outside it: the lift is what the program's marketing adds.</p>` +
+    table(
+      'Program against control',
+      ['group', 'customers', 'converted', 'rate', 'lift [95% CI]', 'verdict'],
+      rows,
+    )
   );
 }
 

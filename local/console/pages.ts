@@ -1,3 +1,4 @@
+import type { ControlGroup } from '../../domain/config/interplay';
 import type { Delivered } from '../../adapters/console/message-html';
 import type { Timeline } from '../../domain/console/timeline';
 import type { MessageRecord } from '../../domain/message-record';
@@ -13,6 +14,8 @@ export interface ConsoleContext {
   /** Executions of one journey's state machine, or of all of them. */
   executions(journeyId?: string): ExecutionFacts[];
   journeys(): readonly LoadedJourney[];
+  /** settings.yaml `controlGroup` (absent: none). */
+  controlGroup?(): ControlGroup | undefined;
   /** The runtime's clock (virtual in tests). */
   now(): Date;
   /** One customer's timeline (their records and their executions' steps). */

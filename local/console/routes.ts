@@ -8,6 +8,8 @@ import { renderJourney, renderJourneyList } from './journeys';
 import { renderOverview } from './overview';
 import { renderExperiments } from './experiments';
 import { experiments } from '../../domain/console/experiments';
+import { programMeasure } from '../../domain/console/program';
+import type { ControlGroup } from '../../domain/config/interplay';
 import { shell, type ConsoleContext, type ConsoleLinks, type ConsolePage } from './pages';
 import type { LoadedJourney } from '../../domain/config/load';
 import { buildTimeline, type CustomerItems, type ExecutionHistory } from '../../domain/console/timeline';
@@ -23,12 +25,14 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     title: 'Overview',
     inNav: true,
     render: async (ctx) => {
-      const { customers, messages } = await ctx.snapshot();
+      const { customers, messages, entries } = await ctx.snapshot();
+      const program = programMeasure(entries, ctx.controlGroup?.());
       return renderOverview({
         customers,
         messages,
         executions: ctx.executions(),
         today: ctx.now().toISOString(),
+        ...(program ? { program } : {}),
       });
     },
   },
@@ -85,6 +89,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
 export interface ConsoleSources {
   stepFunctions: Pick<LocalStepFunctions, 'listExecutions'>;
   journeys: () => readonly LoadedJourney[];
+  controlGroup?: () => ControlGroup | undefined;
   snapshot: () => Promise<StoreSnapshot>;
   now: () => Date;
   /** One customer's stored records (the partition and the tombstone of an erasure). */
@@ -107,6 +112,7 @@ export function mountConsole(
   const ctx: ConsoleContext = {
     snapshot: sources.snapshot,
     journeys: sources.journeys,
+    ...(sources.controlGroup ? { controlGroup: sources.controlGroup } : {}),
     now: sources.now,
     inbox: sources.links.inbox,
     outbox: sources.links.outbox,

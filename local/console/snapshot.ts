@@ -17,7 +17,8 @@ export type MessageFacts = Pick<
 > & { sentAt?: string };
 
 export type EntryFacts = Pick<JourneyEntryRecord, 'journeyId' | 'journeyVersion' | 'executionArn'> & {
-  converted?: unknown;
+  /** `attributed: false`: the goal event is counted for another journey (see attributeConversion). */
+  converted?: { attributed?: boolean };
 };
 
 /** The table's customers, messages and journey entries now, as the console's pages count them. */

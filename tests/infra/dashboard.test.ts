@@ -198,7 +198,7 @@ describe('SES and SMS', () => {
   });
 
   it('SMS deliveries and failures per journey that texts, and the account’s parts and spend', () => {
-    const texting = ['dormancy-reactivation', 'service-recovery'];
+    const texting = ['dormancy-reactivation', 'service-recovery', 'win-back'];
     const delivered = titled('SMS delivered per journey (events)');
     const failed = titled('SMS failed per journey (events)');
     expect(chartedIn(delivered).map((m) => m.dims.journey)).toEqual(texting);

@@ -185,8 +185,9 @@ describe('update order: the journey starters before the journey state machines',
       `states:StartExecution ${PREFIX}:stateMachine:rapport-*`,
       `states:StopExecution ${PREFIX}:execution:rapport-*:*`,
     ]);
-    // A worker's turn only starts journeys (queued) and announces changes.
-    expect(statesGrants('sweep-worker')).toEqual([]);
+    // A worker's turn starts journeys (queued) and announces changes; a start of higher priority in an
+    // exclusive group stops the lower one the customer is in.
+    expect(statesGrants('sweep-worker')).toEqual([`states:StopExecution ${PREFIX}:execution:rapport-*:*`]);
     // delivery-events starts nothing: it stops the executions of marketing journeys only.
     const marketing = marketingJourneys(workflows.journeys.map((j) => j.journey)).map((j) => j.id);
     expect(marketing.length).toBeGreaterThan(0);

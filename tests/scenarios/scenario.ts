@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -28,6 +28,8 @@ export const Scenario = z.strictObject({
   shippedJourneys: z.boolean().default(true),
   /** Template folders (beside this module) the scenario's own journeys send, added the same way. */
   templates: z.array(z.string()).default([]),
+  /** settings.yaml `controlGroup` for this scenario (the shipped one holds no one out). */
+  controlGroup: z.strictObject({ percent: z.number(), salt: z.string() }).optional(),
   /** How often the sweeper runs (default daily, at the start time of day). */
   sweepEvery: z.enum(['hourly', 'daily']).default('daily'),
   customers: z.record(
@@ -124,8 +126,13 @@ const pinsOf = (scenario: Scenario): PinnedArms =>
   Object.fromEntries(Object.entries(scenario.customers).map(([id, c]) => [id, c.arms]));
 
 /** The shipped workflows, or a copy of them with the scenario's own journeys and templates added. */
-function withJourneys(files: readonly string[], shipped: boolean, templates: readonly string[] = []): string {
-  if (files.length === 0 && templates.length === 0 && shipped) return WORKFLOWS_DIR;
+function withJourneys(
+  files: readonly string[],
+  shipped: boolean,
+  templates: readonly string[] = [],
+  controlGroup?: Scenario['controlGroup'],
+): string {
+  if (files.length === 0 && templates.length === 0 && shipped && !controlGroup) return WORKFLOWS_DIR;
   const dir = join(mkdtempSync(join(tmpdir(), 'rapport-scenario-')), 'workflows');
   cpSync(WORKFLOWS_DIR, dir, { recursive: true });
   if (!shipped) rmSync(join(dir, 'journeys'), { recursive: true });
@@ -133,13 +140,23 @@ function withJourneys(files: readonly string[], shipped: boolean, templates: rea
   for (const file of files) copyFileSync(resolve(__dirname, file), join(dir, 'journeys', basename(file)));
   for (const folder of templates)
     cpSync(resolve(__dirname, folder), join(dir, 'templates', basename(folder)), { recursive: true });
+  if (controlGroup) {
+    const settings = join(dir, 'settings.yaml');
+    const text = readFileSync(settings, 'utf8').replace(/^controlGroup:.*$/m, '');
+    writeFileSync(settings, `${text}\ncontrolGroup: ${JSON.stringify(controlGroup)}\n`);
+  }
   return dir;
 }
 
 export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> {
   const time = installVirtualTime(scenario.start);
   const runtime = await startLocalRuntime({
-    workflowsDir: withJourneys(scenario.journeys, scenario.shippedJourneys, scenario.templates),
+    workflowsDir: withJourneys(
+      scenario.journeys,
+      scenario.shippedJourneys,
+      scenario.templates,
+      scenario.controlGroup,
+    ),
     clock: time.clock,
     sweepEveryMs: scenario.sweepEvery === 'hourly' ? 3_600_000 : 86_400_000,
     decorateStore: (store) => pinArms(store, pinsOf(scenario)),

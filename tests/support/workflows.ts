@@ -45,4 +45,5 @@ export const SHIPPED_JOURNEY_IDS = [
   'referral-invitation',
   'service-recovery',
   'spring-festival-greeting',
+  'win-back',
 ];

@@ -78,6 +78,25 @@ const ITEMS: CustomerItems = {
   events: [
     {
       customerId: 'c-1',
+      eventId: 'e-30',
+      type: 'feedback',
+      at: '2026-06-01T00:00:00Z',
+      state: 'done',
+      receivedAt: '2026-06-01T00:00:01Z',
+      stageChanges: [],
+      tierChanges: [],
+      conversions: [],
+      executions: [],
+      skippedEntries: [
+        {
+          journeyId: 'survey',
+          reason: 'exclusive-group',
+          by: { journeyId: 'winback', executionName: 'winback-c-1-def' },
+        },
+      ],
+    },
+    {
+      customerId: 'c-1',
       eventId: 'e-2',
       type: 'feedback',
       at: '2026-02-01T00:00:00Z',
@@ -104,6 +123,20 @@ const ITEMS: CustomerItems = {
   journeys: [
     {
       customerId: 'c-1',
+      journeyId: 'survey',
+      journeyVersion: 1,
+      executionName: 'survey-c-1-ghi',
+      executionArn: `${ARN2}-survey`,
+      enteredAt: '2026-03-01T00:00:00Z',
+      trigger: { eventId: 'e-3', eventType: 'purchase', at: '2026-03-01T00:00:00Z' },
+      stopped: {
+        at: '2026-04-01T10:00:01Z',
+        reason: 'preempted',
+        by: { journeyId: 'winback', executionName: 'winback-c-1-def' },
+      },
+    },
+    {
+      customerId: 'c-1',
       journeyId: 'winback',
       journeyVersion: 1,
       executionName: 'winback-c-1-def',
@@ -123,7 +156,7 @@ const ITEMS: CustomerItems = {
       executionArn: ARN,
       enteredAt: '2026-01-01T10:00:05Z',
       trigger: { eventId: 'e-1', eventType: 'purchase', at: '2026-01-01T10:00:00Z' },
-      converted: { eventId: 'e-9', at: '2026-01-01T16:00:00Z' },
+      converted: { eventId: 'e-9', at: '2026-01-01T16:00:00Z', attributed: false },
     },
   ],
   messages: [
@@ -218,7 +251,9 @@ describe('buildTimeline', () => {
         '2026-01-01T10:00:05Z  entered welcome v3 because purchase e-1 (execution welcome-c-1-abc)',
         '2026-01-01T10:00:05Z  welcome v3: branch vip? took "yes"',
         "2026-01-01T16:00:00Z  welcome v3 step tip: email thanks deferred: quiet hours in the customer's time zone, until 2026-01-02T01:00:00Z [message m-tip]",
-        '2026-01-01T16:00:00Z  goal of welcome reached by event e-9 (execution welcome-c-1-abc)',
+        '2026-01-01T16:00:00Z  goal of welcome reached by event e-9 (execution welcome-c-1-abc); counted for another journey it also converted (attribution)',
+        '2026-04-01T10:00:01Z  survey stopped (execution survey-c-1-ghi): pre-empted by winback, higher in their exclusive group (execution winback-c-1-def)',
+        '2026-06-01T00:00:00Z  not entered in survey by event e-30: winback holds the customer in their exclusive group (execution winback-c-1-def)',
         '2026-03-01T00:00:00Z  consent sms: unsubscribed (from preferences; the latest choice only)',
         '2026-04-01T10:00:00Z  stage first-purchase → dormant because time passed (an inactivity threshold)',
         '2026-04-01T10:00:01Z  entered winback v1 because the lifecycle timer timer:dormant:2026-04-01T10:00:00Z (time passed) (execution winback-c-1-def)',
@@ -259,7 +294,7 @@ describe('why', () => {
       // A decision stored before decisions kept their explanation.
       '      conditions not recorded',
       '  2026-01-01T10:00:05Z  step thanks',
-      '  2026-01-01T10:00:05Z  policy passed: address, suppression, consent (channel), marketing pause, quiet hours, frequency cap',
+      '  2026-01-01T10:00:05Z  policy passed: address, suppression, consent (channel), control group, marketing pause, quiet hours, frequency cap',
       '  2026-01-01T10:00:06Z  email thanks sent at 2026-01-01T10:00:06Z',
       '  to li@example.com',
     ]);

@@ -124,6 +124,7 @@ describe('goals', () => {
     expect((await store.listJourneyEntries('c-1', 'win-back'))[0]?.converted).toEqual({
       eventId: 'e-100',
       at: expect.any(String),
+      attributed: true,
     });
     // A second purchase converts nothing more.
     expect((await buy(101)).conversions).toEqual([]);

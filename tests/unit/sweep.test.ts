@@ -47,6 +47,7 @@ describe('sweeper', () => {
       visited: 10,
       notDue: 0,
       occasionsMissed: [],
+      entriesHeld: [],
       stageChanges: 10,
       tierChanges: 0,
       journeysStarted: 10,

@@ -31,7 +31,9 @@ function asWritten(step: Step): Record<string, unknown> {
 }
 
 function journeyYaml(m: MappedJourney, reportFile: string): string {
-  const doc = new Document({ ...m.journey, steps: m.journey.steps.map(asWritten) });
+  // Priority only orders journeys of one exclusive group, and Pinpoint has none: the default says it.
+  const { priority: _default, ...journey } = m.journey;
+  const doc = new Document({ ...journey, steps: m.journey.steps.map(asWritten) });
   doc.commentBefore = ` ${SCHEMA('../', 'journey')}\n Imported from Amazon Pinpoint by rapport import pinpoint: review ${reportFile}`;
   const steps = doc.get('steps', true);
   if (isSeq(steps))

@@ -307,7 +307,7 @@ export function mapJourney(j: Journey, o: MapOptions): MappedJourney {
   entries.push(...settings.entries);
   const description = `Imported from Amazon Pinpoint journey "${j.Name}" (${j.Id}).`;
   return {
-    journey: { id, version: 1, description, entry, steps, reEntry: settings.reEntry },
+    journey: { id, version: 1, description, entry, steps, reEntry: settings.reEntry, priority: 0 },
     origins,
     templates,
     customEvents,

@@ -1,0 +1,3 @@
+import { scenarioTest } from './scenario';
+
+scenarioTest('journey-interplay.yaml');

@@ -1,0 +1,244 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import type { CustomerEvent } from '../../domain/events/schema';
+import { ingestEvent } from '../../domain/ingest';
+import { sweep } from '../../domain/sweep';
+import { attributeConversion, type PlannedConversion } from '../../domain/journey/enter';
+import { programMeasure } from '../../domain/console/program';
+import { renderOverview } from '../../local/console/overview';
+import { isRunning } from '../../domain/journey/interplay';
+import { Journey } from '../../domain/journey/schema';
+import type { EventRecord, JourneyEntryRecord } from '../../domain/ports';
+import { WORKFLOWS_DIR } from '../support/local';
+
+const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
+const DAY = 86_400_000;
+
+/** A journey of group `g` entered on `on`, holding the customer a 10-day wait at most. */
+const member = (id: string, on: 'purchase' | 'feedback', priority: number, extra: object = {}) =>
+  Journey.parse({
+    id,
+    version: 1,
+    description: 'd',
+    entry: { event: on },
+    steps: [{ id: 'pause', type: 'wait', duration: '10d' }],
+    reEntry: 'always',
+    exclusive: 'g',
+    priority,
+    ...extra,
+  });
+
+function world(journeys: Journey[]) {
+  const store = memoryStore();
+  const starter = memoryStarter();
+  const clock = fixedClock('2026-01-01T00:00:00Z');
+  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher: memoryPublisher() };
+  let n = 0;
+  const send = (day: number, type: 'purchase' | 'feedback') => {
+    const at = new Date(Date.parse('2026-01-01T00:00:00Z') + day * DAY).toISOString();
+    clock.set(at);
+    const base = { eventId: `e-${++n}`, customerId: 'c-1', at };
+    const event: CustomerEvent =
+      type === 'purchase'
+        ? { ...base, type, amount: 50, currency: 'USD' }
+        : { ...base, type, survey: 'nps', score: 8 };
+    return ingestEvent(event, deps);
+  };
+  const entries = () => store.listAllJourneyEntries('c-1');
+  return { store, starter, clock, deps, send, entries };
+}
+
+describe('exclusive groups', () => {
+  it('of two journeys of a group one event starts, only the higher priority enters; the other is recorded held', async () => {
+    const { send, store } = world([member('low', 'purchase', 1), member('high', 'purchase', 5)]);
+    const result = await send(0, 'purchase');
+    expect(result.journeysStarted).toEqual([expect.stringContaining('high')]);
+    const record = (await store.getEvent('c-1', result.eventId)) as EventRecord;
+    expect(record.skippedEntries).toEqual([
+      {
+        journeyId: 'low',
+        reason: 'exclusive-group',
+        by: { journeyId: 'high', executionName: expect.any(String) },
+      },
+    ]);
+  });
+
+  it('a higher-priority entry stops the running lower one, recorded on both entries, before it starts', async () => {
+    const { send, starter, entries } = world([member('low', 'feedback', 1), member('high', 'purchase', 5)]);
+    await send(0, 'feedback');
+    await send(2, 'purchase');
+    const [high, low] = (await entries()).sort((a, b) => a.journeyId.localeCompare(b.journeyId));
+    expect(starter.stopped).toEqual([low!.executionArn]);
+    expect(low!.stopped).toEqual({
+      at: high!.enteredAt,
+      reason: 'preempted',
+      by: { journeyId: 'high', executionName: high!.executionName },
+    });
+    expect(high!.preempted).toEqual([{ journeyId: 'low', executionName: low!.executionName }]);
+  });
+
+  it('an equal or lower priority is not started while another journey of the group runs, and is once it has ended', async () => {
+    const { send, entries } = world([member('first', 'feedback', 5), member('same', 'purchase', 5)]);
+    await send(0, 'feedback');
+    expect((await send(3, 'purchase')).journeysStarted).toEqual([]);
+    // The 10-day wait's worst case has passed (whatever became of the execution): the customer is free.
+    expect((await send(11, 'purchase')).journeysStarted).toHaveLength(1);
+    expect((await entries()).map((e) => e.journeyId).sort()).toEqual(['first', 'same']);
+  });
+
+  it('a sweep turn enters the higher of two journeys a timer starts, and reports the other held', async () => {
+    const onDormant = (id: string, priority: number) =>
+      Journey.parse({ ...member(id, 'purchase', priority), entry: { stage: 'dormant' } });
+    const { send, clock, deps, entries } = world([onDormant('gentle', 1), onDormant('strong', 2)]);
+    await send(0, 'purchase');
+    clock.set('2026-04-05T00:00:00Z'); // dormant since 1 April
+    const result = await sweep(deps);
+    expect(result).toMatchObject({ stageChanges: 1, journeysStarted: 1 });
+    expect((await entries()).map((e) => e.journeyId)).toEqual(['strong']);
+    expect(result.entriesHeld).toEqual([
+      {
+        customerId: 'c-1',
+        journeyId: 'gentle',
+        reason: 'exclusive-group',
+        by: { journeyId: 'strong', executionName: expect.any(String) },
+      },
+    ]);
+  });
+
+  it('a converted entry holds no one: its goal ended it', async () => {
+    const journeys = [
+      member('first', 'feedback', 5, { goal: { event: 'purchase', within: '30d' } }),
+      member('second', 'purchase', 1),
+    ];
+    const { send } = world(journeys);
+    await send(0, 'feedback');
+    const result = await send(1, 'purchase');
+    expect(result.conversions).toEqual(['first']);
+    expect(result.journeysStarted).toHaveLength(1);
+  });
+
+  it('an entry runs until its bound unless converted or stopped; entries from before the bound get it from the journey', () => {
+    const journey = member('j', 'purchase', 0);
+    const ctx = { journeys: [journey], marketingPauseSeconds: 0 };
+    const entry: JourneyEntryRecord = {
+      customerId: 'c',
+      journeyId: 'j',
+      journeyVersion: 1,
+      executionName: 'x',
+      executionArn: 'arn:x',
+      enteredAt: '2026-01-01T00:00:00.000Z',
+      trigger: { eventId: 'e', eventType: 'purchase', at: '2026-01-01T00:00:00.000Z' },
+    };
+    expect(isRunning(entry, ctx, new Date('2026-01-10T23:00:00Z'))).toBe(true);
+    expect(isRunning(entry, ctx, new Date('2026-01-11T00:00:00Z'))).toBe(false);
+    const stopped = { at: 'x', reason: 'preempted' as const, by: { journeyId: 'k', executionName: 'y' } };
+    expect(isRunning({ ...entry, stopped }, ctx, new Date('2026-01-02T00:00:00Z'))).toBe(false);
+    expect(isRunning({ ...entry, converted: { eventId: 'p', at: 'x' } }, ctx, new Date('2026-01-02'))).toBe(
+      false,
+    );
+  });
+});
+
+describe('conversion attribution', () => {
+  const conversion = (journeyId: string, enteredAt: string, write = true): PlannedConversion => ({
+    write,
+    entry: {
+      customerId: 'c',
+      journeyId,
+      journeyVersion: 1,
+      executionName: journeyId,
+      executionArn: `arn:${journeyId}`,
+      enteredAt,
+      trigger: { eventId: 't', eventType: 'x', at: enteredAt },
+      converted: { eventId: 'p', at: '2026-02-01T00:00:00Z' },
+    },
+  });
+  const attributed = (planned: PlannedConversion[]) =>
+    planned.filter((p) => p.entry.converted?.attributed).map((p) => p.entry.journeyId);
+  const a = conversion('a', '2026-01-01T00:00:00Z');
+  const b = conversion('b', '2026-01-10T00:00:00Z');
+  const sent = (executionArn: string, at: string) =>
+    ({ messageKey: at, channel: 'email', at, priority: 'normal', executionArn }) as const;
+
+  it('goes to the journey whose marketing message came last before the event', () => {
+    const sends = [sent('arn:b', '2026-01-20T00:00:00Z'), sent('arn:a', '2026-01-25T00:00:00Z')];
+    expect(attributed(attributeConversion([a, b], sends, '2026-02-01T00:00:00Z'))).toEqual(['a']);
+    // A message after the event does not count.
+    const later = [sent('arn:b', '2026-01-20T00:00:00Z'), sent('arn:a', '2026-02-02T00:00:00Z')];
+    expect(attributed(attributeConversion([a, b], later, '2026-02-01T00:00:00Z'))).toEqual(['b']);
+  });
+
+  it('with no message on record, to the latest entered; exactly one either way, and a retry keeps the first', () => {
+    const planned = attributeConversion([a, b], [], '2026-02-01T00:00:00Z');
+    expect(attributed(planned)).toEqual(['b']);
+    expect(planned.map((p) => p.entry.converted?.attributed)).toEqual([false, true]);
+    const retried = planned.map((p) => ({ ...p, write: false }));
+    expect(attributeConversion(retried, [], '2026-02-01T00:00:00Z')).toEqual(retried);
+  });
+});
+
+describe('validation', () => {
+  it('an unknown exclusive group names the file, the field and the declared groups', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'interplay-')), 'workflows');
+    cpSync(WORKFLOWS_DIR, dir, { recursive: true });
+    const file = join(dir, 'journeys', 'win-back.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('exclusive: reactivation', 'exclusive: reactivaton'),
+    );
+    expect(() => loadWorkflows(dir)).toThrow(
+      /win-back\.yaml:\d+:\d+ exclusive: got "reactivaton"; expected a group declared in settings\.yaml exclusiveGroups: reactivation, listening/,
+    );
+  });
+});
+
+describe('the program against the global control group', () => {
+  const group = { percent: 20, salt: 'interplay-scenario' };
+  // With this salt, gus (17.1) is in the control group and dana (24.9), hal (59.6) are not.
+  const entry = (customerId: string, converted: boolean) => ({
+    customerId,
+    ...(converted ? { converted: { eventId: 'p', at: 'x' } } : {}),
+  });
+
+  it('counts customers who entered a journey, once each, converted if any entry converted', () => {
+    const measure = programMeasure(
+      [
+        entry('gus', false),
+        entry('gus', false),
+        entry('dana', true),
+        entry('dana', false),
+        entry('hal', false),
+      ],
+      group,
+    );
+    expect(measure?.arms.map(({ arm, customers, conversions }) => ({ arm, customers, conversions }))).toEqual(
+      [
+        { arm: 'control', customers: 1, conversions: 0 },
+        { arm: 'everyone else', customers: 2, conversions: 1 },
+      ],
+    );
+    expect(measure?.arms[1]?.lift?.estimate).toBeCloseTo(0.5);
+  });
+
+  it('is drawn on the console overview', () => {
+    const program = programMeasure([entry('gus', false), entry('dana', true)], group);
+    const html = renderOverview({
+      customers: [],
+      messages: [],
+      executions: [],
+      today: '2026-03-01',
+      program,
+    });
+    expect(html).toContain('The program against its control group');
+    expect(html).toMatch(/<th scope="row">everyone else<\/th><td>1<\/td><td>1<\/td><td class="text">100\.0%/);
+  });
+
+  it('is absent without a control group', () => {
+    expect(programMeasure([entry('gus', true)], { ...group, percent: 0 })).toBeUndefined();
+    expect(programMeasure([entry('gus', true)], undefined)).toBeUndefined();
+  });
+});
