@@ -147,6 +147,8 @@ export interface AwaitRecord {
   customerId: string;
   awaitKey: string;
   event: string;
+  /** An engagement wait (email-clicked…): the message it waits on; its awaitKey begins engagementSubject. */
+  messageKey?: string;
   taskToken: string;
   journeyId: string;
   stepId: string;
