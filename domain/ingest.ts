@@ -2,6 +2,7 @@ import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
 import { shareableProperties, type PropertyValue } from './events/custom';
 import type { CustomerEvent } from './events/schema';
+import { isEngagement } from './events/types';
 import { planConversions, planEntries, resumeWaits, startPlanned, stopConverted } from './journey/enter';
 import { customerEntries, noEntriesYet } from './journey/entries';
 import { journeysToStart, type JourneyStart } from './journey/entry';
@@ -211,6 +212,9 @@ async function handleClaimed(
     tierChanges,
     executions,
     conversions,
+    ...(isEngagement(event)
+      ? { about: { ...event.message, ...(event.link ? { link: event.link } : {}) } }
+      : {}),
   };
   // False only when this delivery was so slow that its lease passed and another took over: that one
   // finishes the same work, under the same names, and marks the event done itself.

@@ -74,6 +74,8 @@ export interface EventRecord {
   tierChanges: StageChange[];
   conversions: { journeyId: string; executionName: string }[];
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
+  /** An engagement event (email-opened…): the message it was about, and the link of a click. */
+  about?: { key: string; journeyId: string; stepId: string; link?: string };
 }
 
 export type StoredEvent = EventClaim | EventRecord;
