@@ -362,6 +362,8 @@ export interface RawEmail {
   html: string;
   headers: Record<string, string>;
   tags: Record<string, string>;
+  /** Open- and click-tracked (settings.yaml `tracking`): sent through the tracked configuration set. */
+  tracked?: boolean;
 }
 
 export interface Mailer {

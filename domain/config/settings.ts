@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_TRACKING, Tracking } from '../messages/tracking';
 import { CustomEvents } from '../events/custom';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { DEFAULT_CONSENT_POLICY, type ConsentPolicy as Policy } from './consent-modes';
@@ -146,6 +147,9 @@ export const Settings = z.strictObject({
   ),
   events: EventTimes.default(DEFAULT_EVENT_TIME_WINDOW).describe(
     'The event times ingest accepts: refused beyond maxFutureSkew from now, or before earliest.',
+  ),
+  tracking: Tracking.default(DEFAULT_TRACKING).describe(
+    'Open and click tracking of marketing emails, per topic (transactional email is never tracked). Opens and clicks become email-opened and email-clicked events.',
   ),
   customEvents: CustomEvents.default({}).describe(
     'Events of your own (e.g. product-viewed), by name: what each carries in `properties`, and which of those are personal data. Journeys start on them, wait for them, branch on them and put their properties in messages (`event.*`).',

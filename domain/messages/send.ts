@@ -90,7 +90,7 @@ export interface SendDeps {
   /** The HMAC key for links in emails; a function, because on AWS it is fetched once per cold start. */
   linkSecret: () => Promise<string>;
   /** `consent` absent: the default policy (marketing SMS needs an explicit opt-in, email does not). */
-  settings: Pick<Settings, 'pacing' | 'defaultTimeZone'> & Partial<Pick<Settings, 'consent'>>;
+  settings: Pick<Settings, 'pacing' | 'defaultTimeZone'> & Partial<Pick<Settings, 'consent' | 'tracking'>>;
 }
 
 export function parseSendMessageInput(data: unknown): SendMessageInput {
