@@ -1,5 +1,12 @@
 import type { MessageRecord } from '../message-record';
-import type { AwaitRecord, DecisionRecord, JourneyEntryRecord, StoredEvent, TombstoneRecord } from '../ports';
+import type {
+  AwaitRecord,
+  DecisionRecord,
+  EventRecord,
+  JourneyEntryRecord,
+  StoredEvent,
+  TombstoneRecord,
+} from '../ports';
 import { consentOnFile, suppressionsOnFile } from '../profile/histories';
 import type {
   ConsentChangeRecord,
@@ -38,7 +45,16 @@ export type FeedbackKind = 'nps' | 'csat' | 'sentiment' | 'comment' | 'complaint
 
 /** One line of a customer's timeline; `at` is an ISO instant (business time where the record has one). */
 export type TimelineEntry =
-  | { type: 'event'; at: string; eventId: string; eventType: string; receivedAt?: string; pending: boolean }
+  | {
+      type: 'event';
+      at: string;
+      eventId: string;
+      eventType: string;
+      receivedAt?: string;
+      pending: boolean;
+      /** An engagement event (email-opened…): the message it was about. */
+      about?: EventRecord['about'];
+    }
   | ({ type: 'stage' | 'tier' } & StageChange)
   | {
       type: 'journey-entry';
@@ -151,7 +167,7 @@ function eventEntry(e: StoredEvent): TimelineEntry {
   const base = { type: 'event' as const, at: e.at, eventId: e.eventId, eventType: e.type };
   return e.state === 'claimed'
     ? { ...base, pending: true }
-    : { ...base, receivedAt: e.receivedAt, pending: false };
+    : { ...base, receivedAt: e.receivedAt, pending: false, ...(e.about ? { about: e.about } : {}) };
 }
 
 function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {

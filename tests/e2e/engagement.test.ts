@@ -87,7 +87,7 @@ describe('engagement: wait-for-event email-clicked', () => {
 
     // On the clicker's timeline: the delivery and the click, attributed to the offer.
     const timeline = await httpRequest(`${runtime.urls.api}/customers?id=clicker`);
-    expect(timeline.text).toContain('email-delivered');
-    expect(timeline.text).toContain('email-clicked');
+    expect(timeline.text).toMatch(/email-delivered ses:delivery:\S+ on the message of autumn-offer\/offer/);
+    expect(timeline.text).toContain(`on the message of autumn-offer/offer (link ${OFFER_URL})`);
   });
 });
