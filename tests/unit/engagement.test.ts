@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { EngagementEvent } from '../../domain/events/engagement';
 import { parseCustomerEvent } from '../../domain/events/parse';
 import { compileJourney } from '../../domain/journey/compile';
@@ -24,9 +25,7 @@ const problems = (yaml: string) =>
 describe('wait-for-event on an engagement event: which message', () => {
   it('defaults to the send every way to the wait passes last, and compiles it into the await', () => {
     expect(acceptedWith({ 'journeys/engaged.yaml': journey(OFFER + WAIT() + DONE) })).toEqual([]);
-    const parsed = Journey.parse(
-      (require('yaml') as typeof import('yaml')).parse(journey(OFFER + WAIT() + DONE)),
-    );
+    const parsed = Journey.parse(parse(journey(OFFER + WAIT() + DONE)));
     const asl = compileJourney(parsed) as { States: Record<string, { Parameters?: { Payload?: object } }> };
     expect(asl.States['wait-click']?.Parameters?.Payload).toMatchObject({
       action: 'await',
