@@ -216,7 +216,9 @@ export async function resumeWaits(
   // An engagement event answers only the waits on its own message (filed under it, see runJourneyStep).
   const subject = isEngagement(event) ? engagementSubject(event.type, event.message.key) : event.type;
   for (const wait of await deps.store.listAwaits(event.customerId, subject)) {
-    if (Date.parse(event.at) < Date.parse(wait.since)) continue;
+    // An engagement event is about the message the wait names, sent before it began: whenever the
+    // provider dates it (a delivery may be dated before the wait was stored), it answers the wait.
+    if (!isEngagement(event) && Date.parse(event.at) < Date.parse(wait.since)) continue;
     const outcome = await deps.starter.resume(wait.taskToken, {
       eventId: event.eventId,
       type: event.type,

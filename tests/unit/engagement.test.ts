@@ -1,4 +1,12 @@
 import { parse } from 'yaml';
+import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { fixedClock } from '../../domain/clock';
+import { loadWorkflows } from '../../domain/config/load';
+import { resumeWaits } from '../../domain/journey/enter';
+import { runJourneyStep } from '../../domain/journey/step-actions';
+import { newProfile } from '../../domain/lifecycle/apply';
+import { stepKey } from '../../domain/step-key';
+import { WORKFLOWS_DIR } from '../support/local';
 import { EngagementEvent } from '../../domain/events/engagement';
 import { parseCustomerEvent } from '../../domain/events/parse';
 import { compileJourney } from '../../domain/journey/compile';
@@ -116,5 +124,66 @@ describe('open and click tracking', () => {
     expect(marked.match(/ses:no-track/g)).toHaveLength(4);
     expect(marked).toContain(`<a ses:no-track style="x" href='${base}/preferences?token=b'>`);
     expect(trackableLinks(marked)).toEqual(['https://shop.example/autumn']);
+  });
+});
+
+describe('resuming an engagement wait', () => {
+  it('only an event of the message the wait names resumes it, whenever the provider dated it', async () => {
+    const workflows = loadWorkflows(WORKFLOWS_DIR);
+    const parsed = Journey.parse(parse(journey(OFFER + WAIT() + DONE)));
+    const store = memoryStore();
+    const clock = fixedClock('2026-09-01T02:00:05Z');
+    await store.putProfile({ ...newProfile('c-1', workflows.lifecycle, clock.now()), version: 1 });
+    const executionId = 'arn:test:execution:engaged-c-1';
+    await runJourneyStep(
+      {
+        action: 'await',
+        customerId: 'c-1',
+        journeyId: 'engaged',
+        journeyVersion: 1,
+        stepId: 'wait-click',
+        executionId,
+        event: 'email-clicked',
+        messageStep: 'offer',
+        taskToken: 'token-1',
+      },
+      { store, clock },
+    );
+    const resumed: unknown[] = [];
+    const starter = {
+      ...memoryStarter(),
+      resume: async (token: string, output: unknown) => {
+        resumed.push({ token, output });
+        return 'resumed' as const;
+      },
+    };
+    const click = (key: string, eventId: string) => ({
+      eventId,
+      customerId: 'c-1',
+      // Dated before the wait was stored: a provider's clock, not the wait's, dates it.
+      at: '2026-09-01T02:00:01Z',
+      type: 'email-clicked' as const,
+      message: { key, journeyId: 'engaged', stepId: 'offer' },
+      link: 'https://shop.example/autumn',
+    });
+    const deps = { store, starter, journeys: [parsed] };
+    expect(await resumeWaits(click(stepKey(executionId, 'other-send'), 'ses:click:other'), deps)).toEqual([]);
+    expect(resumed).toEqual([]);
+    expect(await resumeWaits(click(stepKey(executionId, 'offer'), 'ses:click:offer'), deps)).toEqual([
+      'engaged',
+    ]);
+    expect(resumed).toEqual([
+      {
+        token: 'token-1',
+        output: {
+          eventId: 'ses:click:offer',
+          type: 'email-clicked',
+          at: '2026-09-01T02:00:01Z',
+          link: 'https://shop.example/autumn',
+        },
+      },
+    ]);
+    // Answered once: the record is gone.
+    expect(await resumeWaits(click(stepKey(executionId, 'offer'), 'ses:click:again'), deps)).toEqual([]);
   });
 });
