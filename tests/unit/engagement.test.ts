@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { memoryStarter, memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
@@ -112,6 +114,16 @@ describe('open and click tracking', () => {
     expect(
       isTracked({ marketing: false, topics: { offers: true } }, { category: 'marketing', topic: 'offers' }),
     ).toBe(true);
+  });
+
+  it('refuses a tracking topic that is not one of the topics', () => {
+    const settings = readFileSync(join(WORKFLOWS_DIR, 'settings.yaml'), 'utf8').replace(
+      'topics: { service: false }',
+      'topics: { servise: false }',
+    );
+    expect(problemsOf({ 'settings.yaml': settings }).problems.map(brief)).toEqual([
+      'tracking.topics.servise: false → a topic listed in `topics`: greetings, offers, events, service',
+    ]);
   });
 
   it('marks unsubscribe, preference and survey links ses:no-track, and leaves the others to SES', () => {
