@@ -220,6 +220,13 @@ describe('delivery-events: engagement', () => {
     ]);
   });
 
+  it('an open of a customer with no profile (erased since) recreates none and records nothing', async () => {
+    expect((await deliver(fixture<SNSEvent>('sns-ses-open.json'))).engaged).toEqual([
+      { type: 'email-opened', status: 'erased' },
+    ]);
+    expect(await table.scan()).toEqual([]);
+  });
+
   it('an event of an email Rapport cannot attribute (no message tag) is ignored, not dead-lettered', async () => {
     const event = fixture<SNSEvent>('sns-ses-open.json');
     const message = JSON.parse(event.Records[0]!.Sns.Message) as { mail: { tags: Record<string, unknown> } };
