@@ -2,6 +2,7 @@ import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
 import { entryEventProperties, shareableProperties, type PropertyValue } from './events/custom';
 import type { CustomerEvent } from './events/schema';
+import { isEngagement } from './events/types';
 import {
   planConversions,
   planEntries,
@@ -32,7 +33,8 @@ import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 export interface IngestResult {
   /**
    * `duplicate`: another delivery of this event handled it, or is handling it now. `erased`: the event
-   * happened at or before the customer's erasure (a late redelivery, an old link): nothing was changed.
+   * happened at or before the customer's erasure (a late redelivery, an old link), or is an engagement
+   * event of a customer with no profile (erased since): nothing was changed.
    */
   status: 'accepted' | 'duplicate' | 'erased';
   eventId: string;
@@ -107,6 +109,8 @@ async function ingest(
   });
   const erased = facts.tombstone && Date.parse(facts.tombstone.erasedAt);
   if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
+  // An open or a click of a customer with no profile (erased since, or never known here) recreates none.
+  if (isEngagement(event) && !facts.profile) return unchanged('erased', event, undefined);
   const outcome = await claimEvent(event, fingerprintOf(event), deps, lease, { stored: facts.event });
   if (outcome.kind === 'duplicate') return unchanged('duplicate', event, facts.profile);
   try {
@@ -236,6 +240,9 @@ async function handleClaimed(
     executions,
     conversions,
     ...(held.length > 0 ? { skippedEntries: held } : {}),
+    ...(isEngagement(event)
+      ? { about: { ...event.message, ...(event.link ? { link: event.link } : {}) } }
+      : {}),
   };
   // False only when this delivery was so slow that its lease passed and another took over: that one
   // finishes the same work, under the same names, and marks the event done itself.

@@ -76,6 +76,8 @@ export interface EventRecord {
   executions: { journeyId: string; executionName: string; executionArn?: string }[];
   /** Entries the event would have started but an exclusive group held back; absent when none. */
   skippedEntries?: SkippedEntry[];
+  /** An engagement event (email-opened…): the message it was about, and the link of a click. */
+  about?: { key: string; journeyId: string; stepId: string; link?: string };
 }
 
 export type StoredEvent = EventClaim | EventRecord;
@@ -166,6 +168,8 @@ export interface AwaitRecord {
   customerId: string;
   awaitKey: string;
   event: string;
+  /** An engagement wait (email-clicked…): the message it waits on; its awaitKey begins engagementSubject. */
+  messageKey?: string;
   taskToken: string;
   journeyId: string;
   stepId: string;
@@ -377,6 +381,8 @@ export interface RawEmail {
   html: string;
   headers: Record<string, string>;
   tags: Record<string, string>;
+  /** Open- and click-tracked (settings.yaml `tracking`): sent through the tracked configuration set. */
+  tracked?: boolean;
 }
 
 export interface Mailer {

@@ -2,7 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { GraphWidget, Metric, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { FunctionName } from '../functions/routes';
-import { SES_EVENT_METRICS, SMS_METRIC, sesJourneyMetric, smsJourneyMetric } from './delivery-metrics';
+import {
+  SES_EVENT_METRICS,
+  SMS_METRIC,
+  sesJourneyMetric,
+  smsJourneyMetric,
+  type SesEventMetric,
+} from './delivery-metrics';
 import type { HandlerFunction } from './handler-function';
 
 const PERIOD = Duration.minutes(5);
@@ -17,18 +23,32 @@ const graph = (
 ) => new GraphWidget({ title, left, width, height: HEIGHT, period: PERIOD, ...extra });
 
 /**
- * Email per journey, as SES saw it (the configuration set's CloudWatch event destination): one graph per
- * event type, a line per journey; then the account's reputation rates against the levels SES acts on.
+ * Email per journey, as SES saw it (the configuration sets' CloudWatch event destinations): one graph per
+ * event type, a line per journey and configuration set (untracked, tracked); opens and clicks (tracked
+ * email only); then the account's reputation rates against the levels SES acts on.
  */
-export function emailRows(configurationSetName: string, journeyIds: readonly string[]): IWidget[][] {
-  const perEvent = SES_EVENT_METRICS.map(([metricName]) =>
-    graph(
-      `Email ${metricName} per journey (SES)`,
-      journeyIds.map((id) => sesJourneyMetric(metricName, configurationSetName, id)),
-      6,
-      { statistic: 'Sum' },
+export function emailRows(
+  sets: { untracked: string; tracked: string },
+  journeyIds: readonly string[],
+): IWidget[][] {
+  const lines = (metricName: SesEventMetric | 'Open' | 'Click', names: string[]) =>
+    journeyIds.flatMap((id) =>
+      names.map((set) =>
+        sesJourneyMetric(metricName, set, id).with({ label: set === sets.tracked ? `${id} (tracked)` : id }),
+      ),
+    );
+  const perEvent = [
+    ...SES_EVENT_METRICS.map(([metricName]) =>
+      graph(`Email ${metricName} per journey (SES)`, lines(metricName, [sets.untracked, sets.tracked]), 6, {
+        statistic: 'Sum',
+      }),
     ),
-  );
+    ...(['Open', 'Click'] as const).map((metricName) =>
+      graph(`Email ${metricName} per journey (SES, tracked email)`, lines(metricName, [sets.tracked]), 6, {
+        statistic: 'Sum',
+      }),
+    ),
+  ];
   const reputation = (metricName: string, label: string) =>
     new Metric({
       namespace: 'AWS/SES',

@@ -112,7 +112,12 @@ export class RapportDashboard extends Construct {
         graph(
           'Why messages did not go out',
           SKIP_REASONS.map((reason) => rapportMetric(this, skippedMetric(reason))),
-          24,
+          18,
+        ),
+        graph(
+          'Engagement (deliveries, opens, clicks)',
+          custom(METRIC.emailsDelivered, METRIC.emailsOpened, METRIC.emailsClicked, METRIC.textsDelivered),
+          6,
         ),
       ],
     ];

@@ -52,6 +52,8 @@ export const SMS_METRIC = { delivered: 'SmsDelivered', failed: 'SmsFailed' } as 
 
 export interface DeliveryMetricsProps {
   emailConfigurationSet: ConfigurationSet;
+  /** Its events also count opens and clicks (AWS/SES Open, Click per journey). */
+  trackedConfigurationSet: ConfigurationSet;
   smsConfigurationSet: CfnConfigurationSet;
 }
 
@@ -70,17 +72,20 @@ export class DeliveryMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryMetricsProps) {
     super(scope, id);
-    props.emailConfigurationSet.addEventDestination('Metrics', {
-      destination: EventDestination.cloudWatchDimensions([
-        {
-          name: 'ses:configuration-set',
-          source: CloudWatchDimensionSource.MESSAGE_TAG,
-          defaultValue: props.emailConfigurationSet.configurationSetName,
-        },
-        { name: 'journey', source: CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: NO_JOURNEY },
-      ]),
-      events: SES_EVENT_METRICS.map(([, event]) => event),
-    });
+    const metrics = (set: ConfigurationSet, extra: EmailSendingEvent[]) =>
+      set.addEventDestination('Metrics', {
+        destination: EventDestination.cloudWatchDimensions([
+          {
+            name: 'ses:configuration-set',
+            source: CloudWatchDimensionSource.MESSAGE_TAG,
+            defaultValue: set.configurationSetName,
+          },
+          { name: 'journey', source: CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: NO_JOURNEY },
+        ]),
+        events: [...SES_EVENT_METRICS.map(([, event]) => event), ...extra],
+      });
+    metrics(props.emailConfigurationSet, []);
+    metrics(props.trackedConfigurationSet, [EmailSendingEvent.OPEN, EmailSendingEvent.CLICK]);
     this.smsEvents = this.smsEventLog(props.smsConfigurationSet);
   }
 
@@ -99,7 +104,12 @@ export class DeliveryMetrics extends Construct {
         resources: [log.logGroupArn],
       }),
     );
+    // After the SNS destination of delivery events (messaging-feedback.ts), which stays.
+    const existing = Array.isArray(configurationSet.eventDestinations)
+      ? configurationSet.eventDestinations
+      : [];
     configurationSet.eventDestinations = [
+      ...existing,
       {
         eventDestinationName: 'rapport-delivery-events',
         enabled: true,
@@ -126,7 +136,7 @@ export class DeliveryMetrics extends Construct {
 
 /** One AWS/SES event metric of a journey's emails, as the configuration set's event destination publishes it. */
 export function sesJourneyMetric(
-  metricName: SesEventMetric,
+  metricName: SesEventMetric | 'Open' | 'Click',
   configurationSetName: string,
   journey: string,
 ): Metric {

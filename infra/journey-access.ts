@@ -21,7 +21,10 @@ export interface JourneyAccessProps {
    * ingest-event, feedback, sweep and sweep-worker. With the starter, updated before any state machine.
    */
   deciders: readonly HandlerFunction[];
-  /** delivery-events: a suppressed address stops that customer's marketing journeys. */
+  /**
+   * delivery-events: a suppressed address stops that customer's marketing journeys, and an engagement
+   * event (an open, a click) resumes the waits for it (SendTaskSuccess; it is never a goal, so no stop).
+   */
   suppressor: HandlerFunction;
   /** The journeys the suppressor may stop. */
   marketing: ReadonlySet<string>;
@@ -54,6 +57,7 @@ export function grantJourneyAccess(props: JourneyAccessProps): void {
   for (const f of props.deciders)
     if (!props.resumers.includes(f)) grantOnAnyJourney(f, 'StopExecution', 'execution', EXECUTIONS);
   grantStopMarketing(props);
+  grantOnAnyJourney(props.suppressor, 'SendTaskSuccess', 'stateMachine', MACHINES);
   const first = [props.starter, ...props.deciders];
   for (const journey of Object.values(props.journeys)) startersFirst(journey, first);
 }

@@ -8,10 +8,13 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SMS_DELIVERED_EVENTS } from './delivery-metrics';
 
 export interface MessagingFeedbackProps {
-  /** The SES configuration set every email is sent with. */
+  /** The SES configuration set of untracked email. */
   emailConfigurationSet: ConfigurationSet;
+  /** The SES configuration set of open- and click-tracked email. */
+  trackedConfigurationSet: ConfigurationSet;
   /** Names of the End User Messaging SMS configuration set and opt-out list. */
   smsName: string;
   /** The delivery-events function: suppresses bounced, complaining and opted-out addresses. */
@@ -27,6 +30,8 @@ export interface MessagingFeedbackProps {
 export class MessagingFeedback extends Construct {
   readonly emailFeedback: Topic;
   readonly inboundSms: Topic;
+  /** End User Messaging SMS delivery events (TEXT_DELIVERED, TEXT_SUCCESSFUL): sms-delivered events. */
+  readonly smsDeliveries: Topic;
   readonly smsConfigurationSet: CfnConfigurationSet;
   readonly optOutList: CfnOptOutList;
 
@@ -40,7 +45,7 @@ export class MessagingFeedback extends Construct {
       key.grant(new ServicePrincipal(service), 'kms:GenerateDataKey*', 'kms:Decrypt');
 
     this.emailFeedback = new Topic(this, 'EmailFeedback', {
-      displayName: `${Stack.of(this).stackName}: SES bounces and complaints`,
+      displayName: `${Stack.of(this).stackName}: SES bounces, complaints, deliveries, opens and clicks`,
       masterKey: key,
       enforceSSL: true,
     });
@@ -49,11 +54,22 @@ export class MessagingFeedback extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
-    this.allowInboundSms();
-    // Transient bounces come too; the handler acts on permanent ones only.
+    this.smsDeliveries = new Topic(this, 'SmsDeliveries', {
+      displayName: `${Stack.of(this).stackName}: SMS delivery events`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const topic of [this.inboundSms, this.smsDeliveries]) this.allowEndUserMessaging(topic);
+    // Transient bounces come too; the handler acts on permanent ones only. Deliveries (and the tracked
+    // set's opens and clicks) become the customer's engagement events.
+    const feedback = [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY];
     props.emailConfigurationSet.addEventDestination('Feedback', {
       destination: EventDestination.snsTopic(this.emailFeedback),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      events: feedback,
+    });
+    props.trackedConfigurationSet.addEventDestination('Feedback', {
+      destination: EventDestination.snsTopic(this.emailFeedback),
+      events: [...feedback, EmailSendingEvent.OPEN, EmailSendingEvent.CLICK],
     });
 
     // End User Messaging SMS: numbers that reply STOP land on this list and are refused at once; the
@@ -61,26 +77,34 @@ export class MessagingFeedback extends Construct {
     this.optOutList = new CfnOptOutList(this, 'OptOutList', { optOutListName: props.smsName });
     this.smsConfigurationSet = new CfnConfigurationSet(this, 'SmsConfigurationSet', {
       configurationSetName: props.smsName,
+      eventDestinations: [
+        {
+          eventDestinationName: 'rapport-engagement',
+          enabled: true,
+          matchingEventTypes: [...SMS_DELIVERED_EVENTS],
+          snsDestination: { topicArn: this.smsDeliveries.topicArn },
+        },
+      ],
     });
 
-    for (const topic of [this.emailFeedback, this.inboundSms])
+    for (const topic of [this.emailFeedback, this.inboundSms, this.smsDeliveries])
       topic.addSubscription(
         new LambdaSubscription(props.handler, { deadLetterQueue: props.deadLetterQueue }),
       );
   }
 
   /**
-   * End User Messaging publishes the replies to a two-way number to this topic only if the topic policy
-   * lets it: without this, STOP replies never arrive. Only for this account's numbers and pools.
+   * End User Messaging publishes replies to a two-way number, and delivery events, to a topic only if the
+   * topic policy lets it: without this, STOP replies never arrive. Only for this account's resources.
    */
-  private allowInboundSms(): void {
+  private allowEndUserMessaging(topic: Topic): void {
     const stack = Stack.of(this);
-    this.inboundSms.addToResourcePolicy(
+    topic.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'EndUserMessagingPublishesInboundSms',
+        sid: 'EndUserMessagingPublishes',
         principals: [new ServicePrincipal('sms-voice.amazonaws.com')],
         actions: ['sns:Publish'],
-        resources: [this.inboundSms.topicArn],
+        resources: [topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
           ArnLike: {

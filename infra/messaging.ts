@@ -37,10 +37,13 @@ export interface MessagingProps {
 
 /**
  * Messages out and what comes back: send-message (SES and End User Messaging SMS, through their
- * configuration sets), and delivery feedback (bounces, complaints, STOP replies) to delivery-events.
+ * configuration sets), and delivery feedback (bounces, complaints, STOP replies) and engagement
+ * (deliveries, opens, clicks, SMS deliveries) to delivery-events.
  */
 export class Messaging extends StackPart {
   readonly configurationSet: ConfigurationSet;
+  /** Marketing email whose topic is tracked (settings.yaml `tracking`): SES adds an open pixel, rewrites links. */
+  readonly trackedConfigurationSet: ConfigurationSet;
   readonly sendMessage: HandlerFunction;
   readonly deliveryEvents: HandlerFunction;
   readonly feedbackDeadLetters: Queue;
@@ -48,12 +51,20 @@ export class Messaging extends StackPart {
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
-    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
-      configurationSetName: props.configurationSetName,
-      reputationMetrics: true,
-      sendingEnabled: true,
-      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
+    const configurationSet = (id: string, configurationSetName: string) =>
+      new ConfigurationSet(this, id, {
+        configurationSetName,
+        reputationMetrics: true,
+        sendingEnabled: true,
+        suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      });
+    this.configurationSet = configurationSet('ConfigurationSet', props.configurationSetName);
+    // SES tracks opens and clicks of what is sent through a set whose destination takes those events:
+    // a set of its own, so that untracked email (transactional, untracked topics) is never rewritten.
+    this.trackedConfigurationSet = configurationSet(
+      'TrackedConfigurationSet',
+      `${props.configurationSetName}-tracked`,
+    );
     this.sendMessage = rapportFunction(this, 'SendMessage', props.functions, {
       name: 'send-message',
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['send-message']),
@@ -63,6 +74,7 @@ export class Messaging extends StackPart {
       environment: {
         SENDER_ADDRESS: props.senderAddress,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        SES_TRACKED_CONFIGURATION_SET: this.trackedConfigurationSet.configurationSetName,
         SMS_CONFIGURATION_SET: props.smsName,
         PUBLIC_BASE_URL: props.publicBaseUrl,
         LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn,
@@ -85,12 +97,14 @@ export class Messaging extends StackPart {
     });
     this.feedback = new MessagingFeedback(this, 'DeliveryFeedback', {
       emailConfigurationSet: this.configurationSet,
+      trackedConfigurationSet: this.trackedConfigurationSet,
       smsName: props.smsName,
       handler: this.deliveryEvents.fn,
       deadLetterQueue: this.feedbackDeadLetters,
     });
     new DeliveryMetrics(this, 'DeliveryMetrics', {
       emailConfigurationSet: this.configurationSet,
+      trackedConfigurationSet: this.trackedConfigurationSet,
       smsConfigurationSet: this.feedback.smsConfigurationSet,
     });
   }
@@ -109,11 +123,13 @@ export class Messaging extends StackPart {
         resources: [
           identityArn(sender.address),
           identityArn(sender.domain),
-          stack.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: this.configurationSet.configurationSetName,
-          }),
+          ...[this.configurationSet, this.trackedConfigurationSet].map((set) =>
+            stack.formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: set.configurationSetName,
+            }),
+          ),
         ],
       }),
     );

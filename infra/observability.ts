@@ -24,6 +24,8 @@ export interface ObservabilityProps {
   workflows: Workflows;
   /** The SES configuration set, whose event destination publishes the email metrics per journey. */
   configurationSetName: string;
+  /** The configuration set of open- and click-tracked email. */
+  trackedConfigurationSetName: string;
   journeys: Record<string, JourneyStateMachine>;
   functions: Record<FunctionName, HandlerFunction>;
   httpApi: HttpApi;
@@ -94,13 +96,13 @@ function businessRows(scope: Construct, { workflows, journeys }: ObservabilityPr
 /** Email and SMS as the providers saw them, then the functions and the API. */
 function serviceRows(
   scope: Construct,
-  { workflows, configurationSetName, functions, httpApi }: ObservabilityProps,
+  { workflows, configurationSetName, trackedConfigurationSetName, functions, httpApi }: ObservabilityProps,
 ): IWidget[][] {
   const channels = workflows.journeys.map(({ journey }) => ({ id: journey.id, ...journeyChannels(journey) }));
   const using = (channel: 'email' | 'sms') =>
     channels.filter((j) => j.sentChannels.includes(channel)).map((j) => j.id);
   return [
-    ...emailRows(configurationSetName, using('email')),
+    ...emailRows({ untracked: configurationSetName, tracked: trackedConfigurationSetName }, using('email')),
     smsRow(metricsNamespaceOf(scope), using('sms')),
     lambdaRow(functions),
     apiRow(httpApi),

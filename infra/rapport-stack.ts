@@ -213,6 +213,7 @@ export class RapportStack extends StackOfParts {
       dashboardName,
       workflows: props.workflows,
       configurationSetName: this.messaging.configurationSet.configurationSetName,
+      trackedConfigurationSetName: this.messaging.trackedConfigurationSet.configurationSetName,
       journeys: this.journeys,
       functions: this.functions,
       httpApi: this.httpApi,

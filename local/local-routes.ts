@@ -4,6 +4,8 @@ import { isOptOutKeyword } from '../adapters/notifications/parse';
 import { TASK_EVENT } from '../domain/journey/compile';
 import { smsLength } from '../domain/messages/sms';
 import { escapeHtml } from '../functions/shared/http';
+import { ENGAGE_PATH } from '../adapters/console/message-html';
+import { LocalEngagementError, type LocalEngagement } from './engagement';
 import type { LocalEventBus, LocalBusEvent } from './eventbridge';
 import type { LocalHttpApi } from './http-api';
 import type { LocalSms, LocalSmsOutbox } from './sms-outbox';
@@ -19,6 +21,8 @@ export interface LocalRouteDeps {
   startup: StartupReport;
   /** Delivers one SNS message to the delivery-events handler, as a subscription does on AWS. */
   notify: (message: unknown) => Promise<unknown>;
+  /** Reports opens and clicks as SES would (the console's buttons on an email). */
+  engagement: Pick<LocalEngagement, 'engage'>;
 }
 
 /** The local-only pages and JSON beside the HTTP API: tasks, the SMS outbox, the bus, executions. */
@@ -58,6 +62,8 @@ export function addLocalRoutes(api: LocalHttpApi, deps: LocalRouteDeps): void {
     },
     'POST',
   );
+  // The console's Open and Click buttons (a form POST, answered with a redirect back to the page), or JSON.
+  api.addLocalRoute(ENGAGE_PATH, (req, res) => engage(req, res, deps.engagement), 'POST');
   api.addLocalRoute('/_local/events', (_req, res) => json(res, 200, bus.events));
   api.addLocalRoute('/_local/executions', (_req, res) =>
     json(res, 200, {
@@ -76,6 +82,43 @@ export function isTask(e: LocalBusEvent): boolean {
   return e.source === TASK_EVENT.source && e.detailType === TASK_EVENT.detailType;
 }
 
+async function engage(req: IncomingMessage, res: ServerResponse, engagement: LocalRouteDeps['engagement']) {
+  const form = !String(req.headers['content-type'] ?? '').includes('json');
+  const body = form
+    ? Object.fromEntries(new URLSearchParams(await readText(req)))
+    : await readJsonObject(req, res);
+  if (!body) return;
+  const { messageId, action, link } = body as Record<string, unknown>;
+  if (
+    typeof messageId !== 'string' ||
+    !(action === 'open' || (action === 'click' && typeof link === 'string'))
+  )
+    return json(res, 400, {
+      message:
+        'expected {"messageId": "<SES message id>", "action": "open"} or {…, "action": "click", "link": "https://…"}',
+    });
+  try {
+    const result = await engagement.engage(
+      messageId,
+      action === 'open' ? { open: true } : { link: link as string },
+    );
+    if (!form) return json(res, 200, result);
+    // Back to the page the button was on (the console, on this same origin), where the event now shows.
+    const back = new URL(req.headers.referer ?? '/customers', 'http://local');
+    res.writeHead(303, { location: `${back.pathname}${back.search}${back.hash}` });
+    res.end();
+  } catch (e) {
+    if (!(e instanceof LocalEngagementError)) throw e;
+    json(res, 409, { message: e.message });
+  }
+}
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body, null, 2));
@@ -83,10 +126,9 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 /** The body as a JSON object, or undefined after answering 400 for anything else. */
 async function readJsonObject(req: IncomingMessage, res: ServerResponse): Promise<object | undefined> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  const text = await readText(req);
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const value: unknown = JSON.parse(text || '{}');
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
   } catch {
     // answered below, as any other body that is not a JSON object

@@ -14,6 +14,7 @@ import type { CustomerStore } from '../domain/ports';
 import { loadWorkflows, type Workflows } from '../domain/config/load';
 import type { RecoveryResult } from '../domain/recover';
 import { Activity } from './activity';
+import { LocalEngagement } from './engagement';
 import { Closers } from './closers';
 import { LocalDeployment } from './deployment';
 import { EVENT_BUS, startEmulators, type LocalEmulators } from './emulators';
@@ -143,6 +144,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     api.holdRequests();
     const apiUrl = await api.listen(ports.api, host);
     closers.add(() => api.close());
+    // What SNS would deliver on AWS: a reply to a text message (two-way SMS), SES feedback, engagement.
+    const notify = (message: unknown) => deployment.invoke('delivery-events', snsEvent(message, now()));
+    const engagement = new LocalEngagement(notify, now, activity, outbox);
     const deployment: LocalDeployment = new LocalDeployment(
       workflows,
       {
@@ -151,8 +155,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ),
         publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
         starter: (arns) => createJourneyStarter(clients.sfn, arns),
-        mailer: createSesMailer(clients.ses, {}),
-        sms: createSmsSender(clients.sms, { configurationSet: 'rapport' }),
+        mailer: engagement.mailer(createSesMailer(clients.ses, {})),
+        sms: engagement.sms(createSmsSender(clients.sms, { configurationSet: 'rapport' })),
         clock,
         sender: options.sender,
         publicBaseUrl: apiUrl,
@@ -172,8 +176,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions,
       inboxUrl: `${emulators.urls.ses}/`,
       startup: startup.report,
-      // What SNS would deliver on AWS: a reply to a text message (two-way SMS), and SES feedback.
-      notify: (message) => deployment.invoke('delivery-events', snsEvent(message, now())),
+      notify,
+      engagement,
     });
     mountConsole(api, {
       stepFunctions,
@@ -189,6 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           const sms = outbox.messages.find((m) => m.messageId === messageId);
           return sms && sentSms(sms);
         },
+        tracking: (messageId) => engagement.tracking(messageId),
       },
       taskEvents: () => tasksOf(bus),
       links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/tasks' },

@@ -21,9 +21,17 @@ export interface SentSms {
   parts: number;
 }
 
+/** Whether SES tracks an email's opens and clicks, and the links it counts (local: what the buttons offer). */
+export interface EmailTracking {
+  tracked: boolean;
+  links: string[];
+}
+
 /** A message's content as delivered, or why there is none to show. */
 export type Delivered =
-  { kind: 'email'; email: SentEmail } | { kind: 'sms'; sms: SentSms } | { kind: 'absent'; why: string };
+  | { kind: 'email'; email: SentEmail; tracking?: EmailTracking }
+  | { kind: 'sms'; sms: SentSms }
+  | { kind: 'absent'; why: string };
 
 /** Where the inbox and the outbox are: each message's content links to the page that holds it. */
 export interface DeliveredLinks {
@@ -46,7 +54,7 @@ export function renderDelivered(d: Delivered, links: DeliveredLinks): string {
   const open = `<section class="delivered delivered-${d.kind}"><h3>What the customer got</h3>`;
   switch (d.kind) {
     case 'email':
-      return `${open}${emailHtml(d.email, links.inbox)}</section>`;
+      return `${open}${emailHtml(d.email, links.inbox)}${d.tracking ? engagementActions(d.email.messageId, d.tracking) : ''}</section>`;
     case 'sms':
       return `${open}${smsHtml(d.sms, links.outbox)}</section>`;
     case 'absent':
@@ -87,5 +95,28 @@ function smsHtml(s: SentSms, outbox: string): string {
     `<p>To ${esc(s.to)} at <time datetime="${esc(s.at)}">${esc(s.at)}</time>, ` +
     `${s.parts} part${s.parts === 1 ? '' : 's'}:</p><pre class="sms-body">${esc(s.body)}</pre>` +
     `<p>In <a class="outbox-link" href="${esc(outbox)}">the SMS outbox</a>, as message ${esc(s.messageId)}.</p>`
+  );
+}
+
+/**
+ * Local only: act as the customer would on this email. Each button POSTs to the runtime, which reports the
+ * Open or the Click as SES would (through SNS to delivery-events), so journeys waiting for it move on.
+ */
+export const ENGAGE_PATH = '/_local/engage';
+
+function engagementActions(messageId: string, t: EmailTracking): string {
+  if (!t.tracked)
+    return '<p class="none engage">Not open- or click-tracked (transactional, or its topic is untracked in settings.yaml `tracking`): SES reports no opens or clicks for it.</p>';
+  const button = (label: string, fields: Record<string, string>) =>
+    `<form method="post" action="${ENGAGE_PATH}" class="engage">` +
+    Object.entries({ messageId, ...fields })
+      .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+      .join('') +
+    `<button type="submit">${esc(label)}</button></form>`;
+  return (
+    '<h4>Act as the customer (local only)</h4><div class="engage-actions">' +
+    button('Open', { action: 'open' }) +
+    t.links.map((link) => button(`Click ${link}`, { action: 'click', link })).join('') +
+    '</div>'
   );
 }

@@ -18,16 +18,23 @@ export async function composeMime(email: RawEmail): Promise<Buffer> {
   return composer.compile().build();
 }
 
-export function createSesMailer(ses: SESClient, options: { configurationSet?: string | undefined }): Mailer {
+export interface SesMailerOptions {
+  configurationSet?: string | undefined;
+  /** The configuration set whose event destination takes Open and Click: SES tracks what goes through it. */
+  trackedConfigurationSet?: string | undefined;
+}
+
+export function createSesMailer(ses: SESClient, options: SesMailerOptions): Mailer {
   return {
     async send(email) {
       const raw = await composeMime(email);
+      const set = (email.tracked && options.trackedConfigurationSet) || options.configurationSet;
       const out = await ses.send(
         new SendRawEmailCommand({
           RawMessage: { Data: raw },
           Destinations: [email.to],
           Source: email.from,
-          ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
+          ...(set ? { ConfigurationSetName: set } : {}),
           Tags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: sanitizeTag(Value) })),
         }),
       );

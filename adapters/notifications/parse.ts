@@ -3,12 +3,16 @@ import { zodProblems } from '../../domain/config/problems';
 import { InvalidEventError } from '../../domain/errors';
 import type { SuppressRequest } from '../../domain/messages/suppress';
 import { customerFromTag } from '../../domain/messages/send';
+import type { EngagementEvent } from '../../domain/events/engagement';
+import { SesEngagement, sesEngagement, SmsDeliveryEvent, smsEngagement } from './engagement';
 
 /**
  * The notifications Rapport listens to on SNS, reduced to what they mean for consent:
  * - SES event publishing (configuration set → SNS) and SES identity notifications: a permanent bounce or a
  *   complaint suppresses the address. Transient bounces and deliveries change nothing.
  * - End User Messaging SMS two-way messages (inbound texts → SNS): an opt-out keyword suppresses the number.
+ * - SES Delivery, Open and Click, and End User Messaging SMS delivery events: engagement events
+ *   (./engagement.ts), recorded as the customer's events and answering the journeys waiting for them.
  */
 const Recipients = z.array(z.looseObject({ emailAddress: z.string().min(3) })).min(1);
 
@@ -58,7 +62,10 @@ export function isOptOutKeyword(text: string): boolean {
   return (OPT_OUT_KEYWORDS as readonly string[]).includes(firstWord(text));
 }
 
-export type Notification = { kind: 'suppress'; request: SuppressRequest } | { kind: 'ignored'; why: string };
+export type Notification =
+  | { kind: 'suppress'; request: SuppressRequest }
+  | { kind: 'engagement'; event: EngagementEvent }
+  | { kind: 'ignored'; why: string };
 
 /** Reads one SNS message body. Throws InvalidEventError for something that is none of the above. */
 export function parseNotification(message: string, source = 'SNS message'): Notification[] {
@@ -89,6 +96,8 @@ export function parseNotification(message: string, source = 'SNS message'): Noti
       },
     ];
   }
+  const smsDelivery = SmsDeliveryEvent.safeParse(data);
+  if (smsDelivery.success) return [smsEngagement(smsDelivery.data)];
   const ses = SesNotification.safeParse(data);
   if (!ses.success)
     throw new InvalidEventError(
@@ -97,6 +106,8 @@ export function parseNotification(message: string, source = 'SNS message'): Noti
     );
   const n = ses.data;
   const type = n.eventType ?? n.notificationType;
+  const engaged = sesEngagement(type, n.mail, SesEngagement.parse(data));
+  if (engaged) return [engaged];
   const customerIds = (n.mail.tags?.customer ?? []).flatMap((t) => customerFromTag(t) ?? []);
   const suppress = (
     emails: { emailAddress: string }[],

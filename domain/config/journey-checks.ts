@@ -12,6 +12,7 @@ import type { Journey } from '../journey/schema';
 import type { GraphStep } from '../journey/skeleton';
 import { loopWithoutWait, unreachableSteps } from '../journey/steps';
 import { hasEmail } from '../messages/template';
+import { engagementWaitProblems } from './engagement-checks';
 import type { Workflows } from './load';
 import type { YamlSource } from './source';
 
@@ -173,7 +174,7 @@ export function journeyGraphProblems(
       loop.join(' → '),
       'a `wait` step somewhere in this loop: without one a customer would go round it without pause',
     );
-  problems.push(...holdoutProblems(steps, src));
+  problems.push(...holdoutProblems(steps, src), ...engagementWaitProblems(steps, src));
   // A loop without a wait is refused above already: one mistake, one problem.
   if (!loop) problems.push(...limitProblems(steps, src, ctx));
   return problems;

@@ -7,6 +7,7 @@ import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
 import { graphStepsOf } from '../journey/skeleton';
 import { durationSeconds } from './duration';
+import { engagementUseProblems } from './engagement-checks';
 import { journeyEventProblems, readableDeclarations, type EventCheckContext } from './event-checks';
 import {
   asRecord,
@@ -229,7 +230,7 @@ function loadJourneys(
         (p) => !faulted.has(p.field),
       ),
     );
-    const events = journeyEventProblems(parsed.src, ctx);
+    const events = [...journeyEventProblems(parsed.src, ctx), ...engagementUseProblems(parsed.src)];
     problems.push(...besideSyntax(parsed.src, events).filter((p) => !faulted.has(p.field)));
     // The graph checks need only where steps lead and how long they hold (GraphStep): they run despite
     // faults in other fields, but not after a syntax error among the steps, which changes the graph.

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_TRACKING, Tracking } from '../messages/tracking';
 import { CustomEvents } from '../events/custom';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { DEFAULT_CONSENT_POLICY, type ConsentPolicy as Policy } from './consent-modes';
@@ -110,48 +111,65 @@ export const ConsentPolicy: z.ZodType<Policy, unknown> = z.strictObject({
 });
 
 /** Project-wide settings marketing owns (workflows/settings.yaml). Deployment details live in CDK context. */
-export const Settings = z.strictObject({
-  brand: z.strictObject({
-    name: z.string(expect('the brand name shown in messages')).min(1),
-  }),
-  locales: z.array(Locale).min(1, expect('at least one locale')),
-  defaultLocale: Locale,
-  defaultTimeZone: TimeZone.default('UTC').describe('For customers whose time zone is unknown.'),
-  holidays: z
-    .record(
-      Slug,
-      z
-        .array(
-          z
-            .string()
-            .regex(
-              /^(\d{4}-)?\d{2}-\d{2}$/,
-              expect('a date "2027-02-06" (that day) or "12-25" (every year)'),
-            ),
-        )
-        .min(1),
-    )
-    .default({})
-    .describe('Holidays journeys can wait for. Moving feasts (Spring Festival, Mid-Autumn) list each year.'),
-  topics: z
-    .array(Slug)
-    .min(1)
-    .default(['offers', 'events', 'service'])
-    .describe('What marketing messages are about; a customer may opt out of each (send steps name one).'),
-  pacing: Pacing.default({ caps: [] }).describe('Frequency caps and quiet hours for marketing messages.'),
-  occasions: Occasions.default({ spread: '2h' }).describe(
-    'How birthday and holiday journeys are spread over the morning, per customer.',
-  ),
-  consent: ConsentPolicy.default(DEFAULT_CONSENT_POLICY).describe(
-    'Whether marketing on a channel needs an explicit opt-in (default: SMS yes, email no), per market if needed.',
-  ),
-  events: EventTimes.default(DEFAULT_EVENT_TIME_WINDOW).describe(
-    'The event times ingest accepts: refused beyond maxFutureSkew from now, or before earliest.',
-  ),
-  exclusiveGroups: ExclusiveGroups,
-  controlGroup: ControlGroup.default(NO_CONTROL_GROUP),
-  customEvents: CustomEvents.default({}).describe(
-    'Events of your own (e.g. product-viewed), by name: what each carries in `properties`, and which of those are personal data. Journeys start on them, wait for them, branch on them and put their properties in messages (`event.*`).',
-  ),
-});
+export const Settings = z
+  .strictObject({
+    brand: z.strictObject({
+      name: z.string(expect('the brand name shown in messages')).min(1),
+    }),
+    locales: z.array(Locale).min(1, expect('at least one locale')),
+    defaultLocale: Locale,
+    defaultTimeZone: TimeZone.default('UTC').describe('For customers whose time zone is unknown.'),
+    holidays: z
+      .record(
+        Slug,
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(\d{4}-)?\d{2}-\d{2}$/,
+                expect('a date "2027-02-06" (that day) or "12-25" (every year)'),
+              ),
+          )
+          .min(1),
+      )
+      .default({})
+      .describe(
+        'Holidays journeys can wait for. Moving feasts (Spring Festival, Mid-Autumn) list each year.',
+      ),
+    topics: z
+      .array(Slug)
+      .min(1)
+      .default(['offers', 'events', 'service'])
+      .describe('What marketing messages are about; a customer may opt out of each (send steps name one).'),
+    pacing: Pacing.default({ caps: [] }).describe('Frequency caps and quiet hours for marketing messages.'),
+    occasions: Occasions.default({ spread: '2h' }).describe(
+      'How birthday and holiday journeys are spread over the morning, per customer.',
+    ),
+    consent: ConsentPolicy.default(DEFAULT_CONSENT_POLICY).describe(
+      'Whether marketing on a channel needs an explicit opt-in (default: SMS yes, email no), per market if needed.',
+    ),
+    events: EventTimes.default(DEFAULT_EVENT_TIME_WINDOW).describe(
+      'The event times ingest accepts: refused beyond maxFutureSkew from now, or before earliest.',
+    ),
+    exclusiveGroups: ExclusiveGroups,
+    controlGroup: ControlGroup.default(NO_CONTROL_GROUP),
+    tracking: Tracking.default(DEFAULT_TRACKING).describe(
+      'Open and click tracking of marketing emails, per topic (transactional email is never tracked). Opens and clicks become email-opened and email-clicked events.',
+    ),
+    customEvents: CustomEvents.default({}).describe(
+      'Events of your own (e.g. product-viewed), by name: what each carries in `properties`, and which of those are personal data. Journeys start on them, wait for them, branch on them and put their properties in messages (`event.*`).',
+    ),
+  })
+  .superRefine((s, ctx) => {
+    // A topic misspelt under `tracking` would silently leave the real one at the default.
+    for (const topic of Object.keys(s.tracking.topics))
+      if (!s.topics.includes(topic))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tracking', 'topics', topic],
+          message: `expected: a topic listed in \`topics\`: ${s.topics.join(', ')}`,
+          input: topic,
+        });
+  });
 export type Settings = z.infer<typeof Settings>;

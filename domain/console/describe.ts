@@ -58,11 +58,17 @@ export function messageWords(m: MessageRecord): string {
   }
 }
 
+/** What an engagement event was about: the message of a journey's send step (and the link clicked). */
+function aboutWords(about: { journeyId: string; stepId: string; link?: string } | undefined): string {
+  if (!about) return '';
+  return ` on the message of ${about.journeyId}/${about.stepId}${about.link ? ` (link ${about.link})` : ''}`;
+}
+
 /** One timeline entry as a line of text (without its time). */
 export function describeEntry(e: TimelineEntry): string {
   switch (e.type) {
     case 'event':
-      return `event ${e.eventType} ${e.eventId} ${e.pending ? 'being applied (claimed)' : `received${e.receivedAt ? ` at ${e.receivedAt}` : ''}`}`;
+      return `event ${e.eventType} ${e.eventId}${aboutWords(e.about)} ${e.pending ? 'being applied (claimed)' : `received${e.receivedAt ? ` at ${e.receivedAt}` : ''}`}`;
     case 'stage':
     case 'tier':
       return `${e.type} ${e.from ?? '(none)'} → ${e.to} ${causeWords(e.cause)}`;

@@ -1,5 +1,12 @@
 import type { MessageRecord } from '../message-record';
-import type { AwaitRecord, DecisionRecord, JourneyEntryRecord, StoredEvent, TombstoneRecord } from '../ports';
+import type {
+  AwaitRecord,
+  DecisionRecord,
+  EventRecord,
+  JourneyEntryRecord,
+  StoredEvent,
+  TombstoneRecord,
+} from '../ports';
 import { consentOnFile, suppressionsOnFile } from '../profile/histories';
 import type {
   ConsentChangeRecord,
@@ -38,7 +45,16 @@ export type FeedbackKind = 'nps' | 'csat' | 'sentiment' | 'comment' | 'complaint
 
 /** One line of a customer's timeline; `at` is an ISO instant (business time where the record has one). */
 export type TimelineEntry =
-  | { type: 'event'; at: string; eventId: string; eventType: string; receivedAt?: string; pending: boolean }
+  | {
+      type: 'event';
+      at: string;
+      eventId: string;
+      eventType: string;
+      receivedAt?: string;
+      pending: boolean;
+      /** An engagement event (email-opened…): the message it was about. */
+      about?: EventRecord['about'];
+    }
   | ({ type: 'stage' | 'tier' } & StageChange)
   | {
       type: 'journey-entry';
@@ -173,7 +189,8 @@ function eventEntries(e: StoredEvent): TimelineEntry[] {
     eventId: e.eventId,
     by: k.by,
   }));
-  return [{ ...base, receivedAt: e.receivedAt, pending: false }, ...held];
+  const about = e.about ? { about: e.about } : {};
+  return [{ ...base, receivedAt: e.receivedAt, pending: false, ...about }, ...held];
 }
 
 function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {

@@ -5,6 +5,7 @@ import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { freeText, lineText, personName } from './text';
 import { EventTime } from './time';
 import type { CustomEvent as CustomEventFields } from './custom';
+import type { EngagementEvent } from './engagement';
 import { EVENT_TYPES } from './types';
 
 export { EVENT_TYPES, isCustomEvent, isErasure, type EventType } from './types';
@@ -144,7 +145,9 @@ export const CustomerEvent = z.discriminatedUnion(
 export type CustomEvent = CustomEventFields & { customer?: CustomerAttributes };
 /** A built-in event: the types Rapport itself knows what to do with. */
 export type BuiltInEvent = z.infer<typeof CustomerEvent>;
-export type CustomerEvent = BuiltInEvent | CustomEvent;
+/** Built-in, declared, or an engagement event (./engagement.ts: recorded by Rapport, not posted to it). */
+// `customer?: undefined`: an engagement event carries no customer attributes (its readers need not ask).
+export type CustomerEvent = BuiltInEvent | CustomEvent | (EngagementEvent & { customer?: undefined });
 
 /**
  * A request to forget a customer (the right to erasure), as an event: the same as `DELETE /customers/{id}`.

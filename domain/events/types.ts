@@ -1,4 +1,4 @@
-import type { CustomEvent, ErasureRequest, IncomingEvent } from './schema';
+import type { CustomerEvent, CustomEvent, ErasureRequest, IncomingEvent } from './schema';
 
 /**
  * The event types Rapport understands. Journeys may start on any of them. Apart from the event schemas
@@ -7,8 +7,32 @@ import type { CustomEvent, ErasureRequest, IncomingEvent } from './schema';
 export const EVENT_TYPES = ['purchase', 'profile', 'feedback', 'complaint'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** What a customer did with a message Rapport sent (./engagement.ts): recorded by Rapport itself. */
+export const ENGAGEMENT_TYPES = [
+  'email-delivered',
+  'email-opened',
+  'email-clicked',
+  'sms-delivered',
+] as const;
+export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
+
+/** Whether a type names an engagement event: waits for these are for one message. */
+export function isEngagementType(type: string): type is EngagementType {
+  return (ENGAGEMENT_TYPES as readonly string[]).includes(type);
+}
+
+/** Where a wait for one message's engagement is filed (AwaitRecord.awaitKey's prefix, see resumeWaits). */
+export function engagementSubject(type: string, messageKey: string): string {
+  return `${type}#${messageKey}`;
+}
+
+/** An engagement event among customer events (its type says so: no declared event may take the name). */
+export function isEngagement(e: CustomerEvent): e is Extract<CustomerEvent, { message: unknown }> {
+  return isEngagementType(e.type);
+}
+
 /** Tells a declared event from a built-in one (only declared events carry `properties`). */
-export function isCustomEvent(e: IncomingEvent): e is CustomEvent {
+export function isCustomEvent(e: IncomingEvent | CustomerEvent): e is CustomEvent {
   return 'properties' in e && isCustomType(e.type);
 }
 

@@ -1,6 +1,7 @@
 import { spanEnd } from '../config/span';
 import { addDuration, type YearlyDuration } from '../config/yearly-duration';
 import type { CustomerEvent } from '../events/schema';
+import { engagementSubject, isEngagement } from '../events/types';
 import type { CustomerStore, JourneyEntryRecord, JourneyStarter, SkippedEntry, StartRequest } from '../ports';
 import { customerEntries, type CustomerEntries } from './entries';
 import type { Profile } from '../profile/profile';
@@ -306,12 +307,17 @@ export async function resumeWaits(
     j.steps.some((s) => s.type === 'wait-for-event' && s.event === event.type),
   );
   if (!awaited) return resumed;
-  for (const wait of await deps.store.listAwaits(event.customerId, event.type)) {
-    if (Date.parse(event.at) < Date.parse(wait.since)) continue;
+  // An engagement event answers only the waits on its own message (filed under it, see runJourneyStep).
+  const subject = isEngagement(event) ? engagementSubject(event.type, event.message.key) : event.type;
+  for (const wait of await deps.store.listAwaits(event.customerId, subject)) {
+    // An engagement event is about the message the wait names, sent before it began: whenever the
+    // provider dates it (a delivery may be dated before the wait was stored), it answers the wait.
+    if (!isEngagement(event) && Date.parse(event.at) < Date.parse(wait.since)) continue;
     const outcome = await deps.starter.resume(wait.taskToken, {
       eventId: event.eventId,
       type: event.type,
       at: event.at,
+      ...(isEngagement(event) && event.link !== undefined ? { link: event.link } : {}),
     });
     await deps.store.deleteAwait(event.customerId, wait.awaitKey);
     if (outcome === 'resumed') resumed.push(wait.journeyId);

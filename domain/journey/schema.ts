@@ -207,12 +207,15 @@ export const WaitForEventStep = z
     id: StepId,
     type: z.literal('wait-for-event'),
     event: EventName,
+    message: StepId.describe(
+      'For email-delivered, email-opened, email-clicked or sms-delivered: the send step whose message this waits on (default: the send every way here passes last).',
+    ).optional(),
     timeout: Duration.describe('How long to wait before taking `onTimeout`.'),
     onEvent: Next.describe('Where the customer goes when the event arrives in time.'),
     onTimeout: Next.describe('Where the customer goes when it does not.'),
   })
   .describe(
-    'Wait up to `timeout` for an event from the customer (e.g. a purchase), and branch on which came first.',
+    "Wait up to `timeout` for an event from the customer (e.g. a purchase, or email-clicked on this journey's email), and branch on which came first.",
   );
 export type WaitForEventStep = z.infer<typeof WaitForEventStep>;
 

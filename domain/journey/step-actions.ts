@@ -21,6 +21,8 @@ import { routedArm } from '../experiments/verdict';
 import type { VerdictReader } from '../experiments/verdict-cache';
 import { explainSplit } from './explain';
 import { EntryEventProperties, WaitUntil } from './step-inputs';
+import { engagementSubject } from '../events/types';
+import { stepKey } from '../step-key';
 import { nextUntil, type ScheduledAt } from './wait-until';
 
 const base = {
@@ -51,6 +53,8 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     ...base,
     action: z.literal('await'),
     event: z.string().min(1),
+    /** An engagement wait: the send step whose message it waits on (see engagedSendOf). */
+    messageStep: z.string().min(1).optional(),
     taskToken: z.string().min(1),
   }),
   z.strictObject({
@@ -148,12 +152,16 @@ export async function runJourneyStep(input: JourneyStepInput, deps: StepDeps): P
     }
     case 'schedule':
       return nextUntil(input, profile, deps.clock.now());
-    case 'await':
+    case 'await': {
       // Step Functions now waits for SendTaskSuccess with this token: ingest-event sends it when the event comes.
+      // An engagement wait is filed under its message, so that only that message's events find it.
+      const messageKey = input.messageStep && stepKey(input.executionId, input.messageStep);
+      const subject = messageKey ? engagementSubject(input.event, messageKey) : input.event;
       await deps.store.putAwait({
         customerId: input.customerId,
-        awaitKey: `${input.event}#${createHash('sha256').update(input.taskToken).digest('hex').slice(0, 32)}`,
+        awaitKey: `${subject}#${createHash('sha256').update(input.taskToken).digest('hex').slice(0, 32)}`,
         event: input.event,
+        ...(messageKey ? { messageKey } : {}),
         taskToken: input.taskToken,
         journeyId: input.journeyId,
         stepId: input.stepId,
@@ -161,6 +169,7 @@ export async function runJourneyStep(input: JourneyStepInput, deps: StepDeps): P
         since: deps.clock.now().toISOString(),
       });
       return { awaiting: input.event };
+    }
     default:
       return assertNever(input);
   }

@@ -2,7 +2,7 @@ import { assertNever } from '../assert-never';
 import type { Channel } from '../config/ids';
 import type { PropertyValue } from '../events/custom';
 import type { CustomerEvent, PurchaseEvent } from '../events/schema';
-import { isCustomEvent } from '../events/types';
+import { isCustomEvent, isEngagement } from '../events/types';
 import { applyConsent } from '../profile/consent';
 import { withSuppressionChanges } from '../profile/histories';
 import { addFeedback, relationshipScore } from '../profile/relationship';
@@ -91,6 +91,7 @@ export function applyEvent(
 ): ApplyResult {
   const before = current ?? newProfile(event.customerId, lifecycle, now);
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
+  if (isEngagement(event)) return engaged(before, advanced, event, now, lateTimerChanges);
   const { attributes, consent, ...customer } = event.customer ?? {};
   const withConsent = consent
     ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`)
@@ -149,6 +150,27 @@ export function applyEvent(
   const { stageChanges, tierChanges } = reclassify(profile, lifecycle, now, at, cause);
   finishEvaluation(profile, lifecycle, now);
   return { profile, stageChanges, tierChanges, lateTimerChanges };
+}
+
+/**
+ * An engagement event (a delivery, an open, a click) is only remembered, for idempotency: it is no
+ * business event, so it changes no stage or tier, and it is not the customer's lastEvent (a `lastEvent`
+ * condition on a purchase or a product view must not flip because an email was opened).
+ */
+function engaged(
+  before: Profile,
+  advanced: Profile,
+  event: { eventId: string },
+  now: Date,
+  lateTimerChanges: StageChange[],
+): ApplyResult {
+  const profile: Profile = {
+    ...advanced,
+    recentEventIds: [...advanced.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),
+    updatedAt: now.toISOString(),
+    version: before.version + 1,
+  };
+  return { profile, stageChanges: [], tierChanges: [], lateTimerChanges };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Profile } from '../profile/profile';
 import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './link-signing';
 import type { MessageRecord } from '../ports';
+import { DEFAULT_TRACKING, isTracked, untrackedActionLinks } from './tracking';
 import type { SendDeps, SendMessageInput } from './send';
 
 /** What a send claims on its record (address, subject, locale) and the call that sends it. */
@@ -15,7 +16,8 @@ export async function emailDelivery(
   to: string,
   key: string,
   now: Date,
-  deps: Pick<SendDeps, 'linkSecret' | 'publicBaseUrl' | 'renderer' | 'mailer' | 'sender'>,
+  deps: Pick<SendDeps, 'linkSecret' | 'publicBaseUrl' | 'renderer' | 'mailer' | 'sender'> &
+    Partial<Pick<SendDeps, 'settings'>>,
 ): Promise<Delivery> {
   const secret = await deps.linkSecret();
   const iat = Math.floor(now.getTime() / 1000);
@@ -57,16 +59,19 @@ export async function emailDelivery(
         to,
         subject: rendered.subject,
         text: rendered.text,
-        html: rendered.html,
+        html: untrackedActionLinks(rendered.html, base),
+        tracked: isTracked(deps.settings?.tracking ?? DEFAULT_TRACKING, input),
         headers: {
           'List-Unsubscribe': `<${unsubscribeUrl}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         },
+        // Come back in SES events as mail.tags: they attribute deliveries, opens and clicks (no lookup).
         tags: {
           journey: input.journeyId,
           step: input.stepId,
           template: input.template,
           customer: customerTag(profile.customerId),
+          message: key,
         },
       }),
   };

@@ -92,7 +92,7 @@ export interface SendDeps {
   linkSecret: () => Promise<string>;
   /** `consent` absent: the default policy (marketing SMS needs an explicit opt-in, email does not). */
   settings: Pick<Settings, 'pacing' | 'defaultTimeZone'> &
-    Partial<Pick<Settings, 'consent' | 'controlGroup'>>;
+    Partial<Pick<Settings, 'consent' | 'controlGroup' | 'tracking'>>;
 }
 
 export function parseSendMessageInput(data: unknown): SendMessageInput {

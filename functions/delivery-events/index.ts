@@ -5,6 +5,7 @@ import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { systemClock } from '../../domain/clock';
+import type { LifecyclePublisher } from '../../domain/ports';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
@@ -17,7 +18,19 @@ const { tracer, traced } = lambdaTracing();
 const env = readEnv(
   z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
 );
-const journeys = bundledWorkflows().journeys.map((j) => j.journey);
+const workflows = bundledWorkflows();
+const journeys = workflows.journeys.map((j) => j.journey);
+
+/**
+ * Engagement events change no stage or tier (applyEvent), so ingest has no change to announce here: this
+ * function needs no event bus. Should that ever change, the error says so rather than losing the change.
+ */
+const noLifecycleChanges: LifecyclePublisher = {
+  publish: async (changes) => {
+    if (changes.length)
+      throw new Error(`delivery-events cannot announce ${changes.length} lifecycle change(s)`);
+  },
+};
 
 export const handler = createDeliveryEventsHandler({
   ...createObservability(),
@@ -34,4 +47,8 @@ export const handler = createDeliveryEventsHandler({
   ),
   clock: systemClock,
   journeys,
+  lifecycle: workflows.lifecycle,
+  calendar: workflows.calendar,
+  publisher: noLifecycleChanges,
+  customEvents: workflows.settings.customEvents,
 });

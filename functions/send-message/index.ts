@@ -22,6 +22,7 @@ const env = readEnv(
     TABLE_NAME: z.string().min(1),
     SENDER_ADDRESS: z.string().min(3),
     SES_CONFIGURATION_SET: z.string().optional(),
+    SES_TRACKED_CONFIGURATION_SET: z.string().optional(),
     SMS_CONFIGURATION_SET: z.string().optional(),
     SMS_ORIGINATION_IDENTITY: z.string().optional(),
     PUBLIC_BASE_URL: z.url(),
@@ -39,7 +40,10 @@ export const handler = createSendMessageHandler({
   store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME, {
     dueShards: scaleFromEnv(process.env).dueShards,
   }),
-  mailer: createSesMailer(traced(new SESClient(retry)), { configurationSet: env.SES_CONFIGURATION_SET }),
+  mailer: createSesMailer(traced(new SESClient(retry)), {
+    configurationSet: env.SES_CONFIGURATION_SET,
+    trackedConfigurationSet: env.SES_TRACKED_CONFIGURATION_SET,
+  }),
   sms: createSmsSender(traced(new PinpointSMSVoiceV2Client(retry)), {
     configurationSet: env.SMS_CONFIGURATION_SET,
     originationIdentity: env.SMS_ORIGINATION_IDENTITY,

@@ -49,6 +49,11 @@ export const METRIC = {
    */
   messagesInDoubt: 'MessagesInDoubt',
   unsubscribes: 'Unsubscribes',
+  /** Engagement events recorded (each once, however often SNS delivers it): see delivery-events. */
+  emailsDelivered: 'EmailsDelivered',
+  emailsOpened: 'EmailsOpened',
+  emailsClicked: 'EmailsClicked',
+  textsDelivered: 'TextsDelivered',
   /** Addresses put on the suppression list: hard bounces, complaints, SMS opt-outs. */
   suppressions: 'Suppressions',
   /** Customers forgotten at their request (DELETE /customers/{id} or an erase event). */

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { Delivered, SentEmail, SentSms } from '../../adapters/console/message-html';
+import type { Delivered, EmailTracking, SentEmail, SentSms } from '../../adapters/console/message-html';
 import { assertNever } from '../../domain/assert-never';
 import { SKIP_WORDS } from '../../domain/console/describe';
 import type { MessageRecord } from '../../domain/message-record';
@@ -12,6 +12,8 @@ export interface DeliveredSources {
   email(messageId: string): Promise<SentEmail | undefined>;
   /** The text message the outbox holds under this message id, if it still holds it. */
   sms(messageId: string): SentSms | undefined;
+  /** Whether SES would track this email, and its tracked links (the local engagement reporter). */
+  tracking?(messageId: string): EmailTracking | undefined;
 }
 
 /** Reading the SES emulator's store failed (it did not answer, or not with JSON). */
@@ -68,7 +70,8 @@ async function sentContent(m: MessageRecord, sources: DeliveredSources): Promise
     return { kind: 'absent', why: 'The record names no channel, so there is nothing to look up.' };
   try {
     const email = await sources.email(id);
-    if (email) return { kind: 'email', email };
+    const tracking = sources.tracking?.(id);
+    if (email) return { kind: 'email', email, ...(tracking ? { tracking } : {}) };
   } catch (e) {
     // Not logged: the error could quote what the store holds (personal data).
     return {

@@ -66,7 +66,11 @@ function countsLine(id: string, c: StepCounts | undefined, type: DiagramNode['ty
     const extra =
       (c.inDoubt ? ` · in doubt ${n('in-doubt', c.inDoubt)}` : '') +
       (c.failed ? ` · failed ${n('failed', c.failed)}` : '');
-    lines.push(`sent ${n('sent', c.sent)} · skipped ${n('skipped', skipped)}${extra}`);
+    const engaged =
+      c.delivered || c.opened || c.clicked
+        ? ` · opened ${n('opened', c.opened)} · clicked ${n('clicked', c.clicked)}`
+        : '';
+    lines.push(`sent ${n('sent', c.sent)} · skipped ${n('skipped', skipped)}${extra}${engaged}`);
   }
   if (c.ended > 0 && type !== 'exit' && type !== 'finish') lines.push(ended);
   return lines.map((l) => `<text class="counts" data-step="${esc(id)}">${l}</text>`);

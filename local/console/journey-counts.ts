@@ -4,7 +4,7 @@ import { updatesFoldedIntoSends } from '../../domain/journey/fusion';
 import { FINISH, START } from '../../domain/journey/graph';
 import type { Journey } from '../../domain/journey/schema';
 import { exitEndedInto } from '../../domain/simulate/funnel';
-import type { EntryFacts, MessageFacts } from './snapshot';
+import type { EngagementFacts, EntryFacts, MessageFacts } from './snapshot';
 
 /** What the console reads of a local execution (no input or output: those hold personal data). */
 export interface ExecutionFacts {
@@ -27,6 +27,10 @@ export interface StepCounts {
   ended: number;
   /** Of those, the ones the journey's goal stopped here. */
   goalReached: number;
+  /** A send's messages delivered, opened and clicked (each message once, however often it was opened). */
+  delivered: number;
+  opened: number;
+  clicked: number;
 }
 
 export interface JourneyCounts {
@@ -51,6 +55,9 @@ const empty = (): StepCounts => ({
   failed: 0,
   ended: 0,
   goalReached: 0,
+  delivered: 0,
+  opened: 0,
+  clicked: 0,
 });
 
 /**
@@ -79,6 +86,7 @@ export function journeyCounts(
   executions: readonly ExecutionFacts[],
   messages: readonly MessageFacts[],
   entries: readonly EntryFacts[],
+  engagement: readonly EngagementFacts[] = [],
 ): JourneyCounts {
   const ids = new Set(journey.steps.map((s) => s.id));
   const steps = new Map([START, ...journey.steps.map((s) => s.id), FINISH].map((id) => [id, empty()]));
@@ -101,6 +109,7 @@ export function journeyCounts(
     if (e.status === 'ABORTED' && converted.has(e.executionArn)) there.goalReached++;
   }
   countMessages(journey.id, steps, messages);
+  countEngagement(journey.id, steps, engagement);
   const running = new Set(executions.filter((e) => e.status === 'RUNNING').map((e) => e.executionArn));
   const versionsInFlight: Record<string, number> = {};
   for (const e of mine)
@@ -115,6 +124,30 @@ export function journeyCounts(
     failedExecutions: executions.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length,
     versionsInFlight,
   };
+}
+
+const ENGAGED = {
+  'email-delivered': 'delivered',
+  'sms-delivered': 'delivered',
+  'email-opened': 'opened',
+  'email-clicked': 'clicked',
+} as const;
+
+/** The journey's messages delivered, opened and clicked, on their send steps: each message once per kind. */
+function countEngagement(
+  journeyId: string,
+  steps: Map<string, StepCounts>,
+  engagement: readonly EngagementFacts[],
+) {
+  const seen = new Set<string>();
+  for (const e of engagement) {
+    const kind = ENGAGED[e.type as keyof typeof ENGAGED] as
+      (typeof ENGAGED)[keyof typeof ENGAGED] | undefined;
+    const c = e.about.journeyId === journeyId ? steps.get(e.about.stepId) : undefined;
+    if (!kind || !c || seen.has(`${kind}#${e.about.key}`)) continue;
+    seen.add(`${kind}#${e.about.key}`);
+    c[kind]++;
+  }
 }
 
 /** Each of the journey's messages on its step, by outcome. */

@@ -44,6 +44,7 @@ export function renderJourney(journey: Journey, counts: JourneyCounts): string {
       c?.entered ?? 0,
       c?.waiting ?? 0,
       send ? (c?.sent ?? 0) : '',
+      send ? `${c?.delivered ?? 0} / ${c?.opened ?? 0} / ${c?.clicked ?? 0}` : '',
       send ? skipped || '0' : '',
       c?.ended ?? 0,
       c?.goalReached ?? 0,
@@ -55,7 +56,7 @@ export function renderJourney(journey: Journey, counts: JourneyCounts): string {
     [FINISH, 'after a last step'],
   ] as const) {
     const c = counts.steps.get(id);
-    if (c?.ended) rows.push([label, '', '', '', '', '', c.ended, c.goalReached]);
+    if (c?.ended) rows.push([label, '', '', '', '', '', '', c.ended, c.goalReached]);
   }
   return (
     `<h1>${esc(journey.id)} <small>v${journey.version}</small></h1><p>${esc(journey.description)}</p>` +
@@ -64,7 +65,17 @@ export function renderJourney(journey: Journey, counts: JourneyCounts): string {
     diagramSvg(journeyDiagram(journey), counts.steps, `${journey.id}, step by step`) +
     table(
       'Counts per step',
-      ['step', 'type', 'entered', 'waiting now', 'sent', 'skipped by reason', 'ended here', 'by the goal'],
+      [
+        'step',
+        'type',
+        'entered',
+        'waiting now',
+        'sent',
+        'delivered / opened / clicked',
+        'skipped by reason',
+        'ended here',
+        'by the goal',
+      ],
       rows,
     )
   );

@@ -44,7 +44,13 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
       const snap = await ctx.snapshot();
       const rows = ctx.journeys().map(({ journey }) => ({
         journey,
-        counts: journeyCounts(journey, ctx.executions(journey.id), snap.messages, snap.entries),
+        counts: journeyCounts(
+          journey,
+          ctx.executions(journey.id),
+          snap.messages,
+          snap.entries,
+          snap.engagement,
+        ),
       }));
       return renderJourneyList(rows);
     },
@@ -79,9 +85,12 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     render: async (ctx, query) => {
       const found = ctx.journeys().find((j) => j.journey.id === query.get('id'));
       if (!found) return undefined;
-      const { messages, entries } = await ctx.snapshot();
+      const { messages, entries, engagement } = await ctx.snapshot();
       const { journey } = found;
-      return renderJourney(journey, journeyCounts(journey, ctx.executions(journey.id), messages, entries));
+      return renderJourney(
+        journey,
+        journeyCounts(journey, ctx.executions(journey.id), messages, entries, engagement),
+      );
     },
   },
 ];

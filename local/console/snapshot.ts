@@ -21,6 +21,12 @@ export type EntryFacts = Pick<JourneyEntryRecord, 'journeyId' | 'journeyVersion'
   converted?: { attributed?: boolean };
 };
 
+/** An engagement event (email-opened…) as the console counts it: its type and the message it was about. */
+export interface EngagementFacts {
+  type: string;
+  about: { key: string; journeyId: string; stepId: string };
+}
+
 /** The table's customers, messages and journey entries now, as the console's pages count them. */
 export interface StoreSnapshot {
   customers: CustomerCount[];
@@ -30,6 +36,8 @@ export interface StoreSnapshot {
   decisions: DecisionFacts[];
   /** The experiments' recorded verdicts (EXPERIMENT#…/VERDICT): absent on a fixture that has none. */
   verdicts?: VerdictFacts[];
+  /** Deliveries, opens and clicks recorded (events with `about`): absent on a fixture that has none. */
+  engagement?: EngagementFacts[];
 }
 
 const FIELDS = {
@@ -56,6 +64,8 @@ const FIELDS = {
   '#winner': 'winner',
   '#decidedAt': 'decidedAt',
   '#onWinner': 'onWinner',
+  '#type': 'type',
+  '#about': 'about',
 };
 
 /**
@@ -64,14 +74,21 @@ const FIELDS = {
  */
 export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string): Promise<StoreSnapshot> {
   const doc = DynamoDBDocumentClient.from(dynamodb);
-  const out: StoreSnapshot = { customers: [], messages: [], entries: [], decisions: [], verdicts: [] };
+  const out: StoreSnapshot = {
+    customers: [],
+    messages: [],
+    entries: [],
+    decisions: [],
+    verdicts: [],
+    engagement: [],
+  };
   const pages = paginateScan(
     { client: doc },
     {
       TableName: tableName,
       ConsistentRead: true,
       FilterExpression:
-        '#sk IN (:profile, :verdict) OR begins_with(#sk, :message) OR begins_with(#sk, :journey) OR begins_with(#sk, :decision)',
+        '#sk IN (:profile, :verdict) OR begins_with(#sk, :message) OR begins_with(#sk, :journey) OR begins_with(#sk, :decision) OR (begins_with(#sk, :event) AND attribute_exists(#about))',
       ProjectionExpression: Object.keys(FIELDS).join(', '),
       ExpressionAttributeNames: FIELDS,
       ExpressionAttributeValues: {
@@ -80,6 +97,7 @@ export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string):
         ':message': 'MESSAGE#',
         ':journey': 'JOURNEY#',
         ':decision': 'DECISION#',
+        ':event': 'EVENT#',
       },
     },
   );
@@ -90,6 +108,7 @@ export async function readSnapshot(dynamodb: DynamoDBClient, tableName: string):
       else if (sk.startsWith('MESSAGE#')) out.messages.push(rest as unknown as MessageFacts);
       else if (sk.startsWith('DECISION#')) out.decisions.push(rest as unknown as DecisionFacts);
       else if (sk === 'VERDICT') out.verdicts?.push(rest as unknown as VerdictFacts);
+      else if (sk.startsWith('EVENT#')) out.engagement?.push(rest as unknown as EngagementFacts);
       else out.entries.push(rest as unknown as StoreSnapshot['entries'][number]);
     }
   return out;

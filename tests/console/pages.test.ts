@@ -80,6 +80,9 @@ describe('counts on the steps of a journey', () => {
       failed: 0,
       ended: 0,
       goalReached: 0,
+      delivered: 0,
+      opened: 0,
+      clicked: 0,
     });
     expect(counts.steps.get('give-it-a-week')).toMatchObject({ entered: 3, waiting: 1 });
     expect(counts.steps.get('then-a-person')).toMatchObject({ entered: 1, waiting: 1 });
@@ -94,6 +97,24 @@ describe('counts on the steps of a journey', () => {
       skipped: { 'no-consent': 1 },
       inDoubt: 1,
     });
+  });
+
+  it("counts a send's messages delivered, opened and clicked, each message once per kind", () => {
+    const about = (key: string, stepId = 'we-miss-you', journeyId = 'dormancy-reactivation') => ({
+      key,
+      journeyId,
+      stepId,
+    });
+    const engaged = journeyCounts(journey, executions, messages, entries, [
+      { type: 'email-delivered', about: about('m1') },
+      { type: 'email-delivered', about: about('m2') },
+      { type: 'email-opened', about: about('m1') },
+      { type: 'email-opened', about: about('m1') },
+      { type: 'email-clicked', about: about('m1') },
+      { type: 'email-clicked', about: about('m9', 'we-miss-you', 'another-journey') },
+    ]);
+    expect(engaged.steps.get('we-miss-you')).toMatchObject({ delivered: 2, opened: 1, clicked: 1 });
+    expect(engaged.steps.get('personal-offer')).toMatchObject({ delivered: 0, opened: 0, clicked: 0 });
   });
 
   it('gives goal reached and the versions in flight from the journey entries', () => {

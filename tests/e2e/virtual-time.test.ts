@@ -63,7 +63,9 @@ describe('first-small-purchase in virtual time', () => {
       '2026-11-25T10:00:05.000Z',
       '2026-12-06T10:00:05.000Z',
     ]);
-    expect(time.clock.now().toISOString()).toBe('2026-12-06T10:00:05.000Z');
+    // The run ends with the last work there was: the provider's report of the last email's delivery, a
+    // second after it (local/engagement.ts), recorded as an email-delivered event.
+    expect(time.clock.now().toISOString()).toBe('2026-12-06T10:00:06.000Z');
     expect((await profileOf(runtime, 'c-vt'))?.stage).toBe('first-purchase');
   });
 

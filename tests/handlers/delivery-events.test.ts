@@ -1,5 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
-import { memoryStarter } from '../../adapters/memory/stores';
+import { memoryPublisher, memoryStarter } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidEventError } from '../../domain/errors';
@@ -35,6 +35,9 @@ const handler = () =>
     starter,
     clock: fixedClock(NOW),
     journeys,
+    lifecycle: workflows.lifecycle,
+    calendar: workflows.calendar,
+    publisher: memoryPublisher(),
   });
 const deliver = (event: SNSEvent) => invokeLambda('rapport-delivery-events', handler(), event);
 
@@ -66,6 +69,7 @@ describe('delivery-events: SES feedback', () => {
           stopped: [expect.stringContaining(':execution:rapport-dormancy-reactivation:')],
         },
       ],
+      engaged: [],
       ignored: 0,
     });
     expect(starter.stopped).toHaveLength(1);
@@ -99,6 +103,7 @@ describe('delivery-events: SES feedback', () => {
     await customerInDormancyJourney();
     expect(await deliver(fixture<SNSEvent>('sns-ses-bounce-transient.json'))).toEqual({
       suppressed: [],
+      engaged: [],
       ignored: 1,
     });
     expect(await table.store.getSuppression(suppressionKey('email', 'li@example.com'))).toBeUndefined();
@@ -137,7 +142,98 @@ describe('delivery-events: SMS replies', () => {
     };
     for (const body of ['退订', 'td', 'Unsubscribe please'])
       expect(await reply(body)).toMatchObject({ suppressed: [expect.any(Object)] });
-    expect(await reply('Thanks, see you soon')).toEqual({ suppressed: [], ignored: 1 });
+    expect(await reply('Thanks, see you soon')).toEqual({ suppressed: [], engaged: [], ignored: 1 });
+  });
+});
+
+describe('delivery-events: engagement', () => {
+  const eventsOf = async () =>
+    (await table.scan())
+      .filter((i) => String(i.sk).startsWith('EVENT#'))
+      .sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  const MESSAGE = {
+    key: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+    journeyId: 'dormancy-reactivation',
+    stepId: 'personal-offer',
+  };
+
+  it("SES Delivery, Open and Click become the customer's events, attributed by the message tags", async () => {
+    await customerInDormancyJourney();
+    const before = await table.store.getProfile('c-42');
+    for (const [file, type] of [
+      ['sns-ses-delivery.json', 'email-delivered'],
+      ['sns-ses-open.json', 'email-opened'],
+      ['sns-ses-click.json', 'email-clicked'],
+    ] as const)
+      expect(await deliver(fixture<SNSEvent>(file))).toEqual({
+        suppressed: [],
+        engaged: [{ type, status: 'accepted' }],
+        ignored: 0,
+      });
+    const events = await eventsOf();
+    expect(events.map((e) => [e.type, e.eventId, e.at])).toEqual([
+      ['email-delivered', 'ses:delivery:0102018f-example-ses-message-id', '2026-11-22T10:00:05Z'],
+      ['email-opened', 'ses:open:0102018f-example-ses-message-id:1795341821000', '2026-11-22T10:03:41Z'],
+      [
+        'email-clicked',
+        expect.stringMatching(/^ses:click:0102018f-example-ses-message-id:1795341852000:[0-9a-f]{12}$/),
+        '2026-11-22T10:04:12Z',
+      ],
+    ]);
+    expect(events[2]).toMatchObject({
+      state: 'done',
+      about: { ...MESSAGE, link: 'https://shop.rapport.example/offers/autumn' },
+    });
+    // No stage, no lastEvent, no journey stopped: an open is not a purchase.
+    const after = await table.store.getProfile('c-42');
+    expect(after?.stage).toBe(before?.stage);
+    expect(after?.lastEvent).toEqual(before?.lastEvent);
+    expect(starter.stopped).toEqual([]);
+    // The address the email went to is nowhere in what was stored for the events.
+    expect(JSON.stringify(events)).not.toContain('li@example.com');
+  });
+
+  it('SNS delivering the same notification twice records (and counts) it once', async () => {
+    await customerInDormancyJourney();
+    await deliver(fixture<SNSEvent>('sns-ses-click.json'));
+    const again = await deliver(fixture<SNSEvent>('sns-ses-click.json'));
+    expect(again.engaged).toEqual([{ type: 'email-clicked', status: 'duplicate' }]);
+    expect(await eventsOf()).toHaveLength(1);
+  });
+
+  it("an End User Messaging TEXT_DELIVERED event is sms-delivered, attributed by the send's Context", async () => {
+    await customerInDormancyJourney();
+    expect((await deliver(fixture<SNSEvent>('sns-sms-delivered.json'))).engaged).toEqual([
+      { type: 'sms-delivered', status: 'accepted' },
+    ]);
+    expect(await eventsOf()).toEqual([
+      expect.objectContaining({
+        type: 'sms-delivered',
+        eventId: 'sms:delivered:862a8790-60c0-4430-9b2b-658bdexample',
+        at: '2026-11-22T10:00:05Z',
+        about: {
+          key: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+          journeyId: 'dormancy-reactivation',
+          stepId: 'offer-sms',
+        },
+      }),
+    ]);
+  });
+
+  it('an open of a customer with no profile (erased since) recreates none and records nothing', async () => {
+    expect((await deliver(fixture<SNSEvent>('sns-ses-open.json'))).engaged).toEqual([
+      { type: 'email-opened', status: 'erased' },
+    ]);
+    expect(await table.scan()).toEqual([]);
+  });
+
+  it('an event of an email Rapport cannot attribute (no message tag) is ignored, not dead-lettered', async () => {
+    const event = fixture<SNSEvent>('sns-ses-open.json');
+    const message = JSON.parse(event.Records[0]!.Sns.Message) as { mail: { tags: Record<string, unknown> } };
+    delete message.mail.tags.message;
+    event.Records[0]!.Sns.Message = JSON.stringify(message);
+    expect(await deliver(event)).toEqual({ suppressed: [], engaged: [], ignored: 1 });
+    expect(await table.scan()).toEqual([]);
   });
 });
 

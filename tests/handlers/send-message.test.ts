@@ -152,7 +152,8 @@ describe('send-message: the first-purchase thank-you to the issue’s customer',
     expect(email.parsed.text).toContain('感谢您在 Rapport Demo Store 的第一笔订单');
     expect(email.parsed.text).toContain(`退订：${email.unsubscribeUrl}`);
     expect(email.parsed.html).toContain('<html lang="zh-CN">');
-    expect(email.parsed.html).toContain(`<a href="${email.unsubscribeUrl}"`);
+    // Never click-tracked: SES must not rewrite a signed action link (settings.yaml `tracking`).
+    expect(email.parsed.html).toContain(`<a ses:no-track href="${email.unsubscribeUrl}"`);
 
     expect(await messageRecords()).toEqual([
       expect.objectContaining({

@@ -172,7 +172,8 @@ describe('customers per stage and tier', () => {
 });
 
 describe('SES and SMS', () => {
-  const configSet = ref('AWS::SES::ConfigurationSet', {});
+  const configSet = ref('AWS::SES::ConfigurationSet', { Name: 'rapport' });
+  const trackedSet = ref('AWS::SES::ConfigurationSet', { Name: 'rapport-tracked' });
 
   it('SES sends, deliveries, bounces, complaints, rejects, rendering failures and delays per journey, and reputation', () => {
     for (const event of [
@@ -186,11 +187,17 @@ describe('SES and SMS', () => {
     ]) {
       const w = titled(`Email ${event} per journey (SES)`);
       for (const id of journeyIds)
-        expect({
-          event,
-          id,
-          charted: !!find(w, 'AWS/SES', event, { 'ses:configuration-set': configSet, journey: id }),
-        }).toEqual({ event, id, charted: true });
+        for (const set of [configSet, trackedSet])
+          expect({
+            event,
+            id,
+            charted: !!find(w, 'AWS/SES', event, { 'ses:configuration-set': set, journey: id }),
+          }).toEqual({ event, id, charted: true });
+    }
+    for (const event of ['Open', 'Click']) {
+      const w = titled(`Email ${event} per journey (SES, tracked email)`);
+      for (const id of journeyIds)
+        expect(find(w, 'AWS/SES', event, { 'ses:configuration-set': trackedSet, journey: id })).toBeDefined();
     }
     const reputation = titled('SES reputation (account)');
     expect(find(reputation, 'AWS/SES', 'Reputation.BounceRate', {})?.opts.stat).toBe('Maximum');

@@ -14,36 +14,40 @@ describe('SES event destination to CloudWatch', () => {
   );
   const metrics = destinations.filter((d) => (d.EventDestination as Props).CloudWatchDestination);
 
-  it('publishes send, delivery, bounce, complaint, reject, rendering failure and delay, on the configuration set', () => {
-    expect(metrics).toHaveLength(1);
-    const [destination] = metrics as [Props];
-    expect(destination.ConfigurationSetName).toEqual({
-      Ref: logicalIdOf(template, 'AWS::SES::ConfigurationSet', {}),
-    });
-    expect((destination.EventDestination as Props).Enabled).toBe(true);
-    expect([...((destination.EventDestination as Props).MatchingEventTypes as string[])].sort()).toEqual(
-      ['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject', 'renderingFailure', 'send'].sort(),
-    );
+  const untracked = logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport' });
+  const tracked = logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport-tracked' });
+  const on = (set: string) =>
+    destinations.filter((d) => JSON.stringify(d.ConfigurationSetName) === JSON.stringify({ Ref: set }));
+  const types = (d: Props | undefined) =>
+    [...((d?.EventDestination as Props).MatchingEventTypes as string[])].sort();
+  const sending = ['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject', 'renderingFailure', 'send'];
+
+  it('publishes send, delivery, bounce, complaint, reject, rendering failure and delay, on each configuration set; opens and clicks on the tracked one', () => {
+    expect(metrics).toHaveLength(2);
+    const cw = (set: string) => on(set).find((d) => (d.EventDestination as Props).CloudWatchDestination);
+    expect((cw(untracked)!.EventDestination as Props).Enabled).toBe(true);
+    expect(types(cw(untracked))).toEqual(sending.sort());
+    expect(types(cw(tracked))).toEqual([...sending, 'click', 'open'].sort());
   });
 
   it('keyed by the `journey` message tag every email carries, and by the configuration set (stages apart)', () => {
-    const cw = ((metrics[0]!.EventDestination as Props).CloudWatchDestination as Props)
+    const first = on(untracked).find((d) => (d.EventDestination as Props).CloudWatchDestination)!;
+    const cw = ((first.EventDestination as Props).CloudWatchDestination as Props)
       .DimensionConfigurations as Props[];
     expect(cw).toEqual([
       {
         DimensionName: 'ses:configuration-set',
         DimensionValueSource: 'messageTag',
-        DefaultDimensionValue: { Ref: logicalIdOf(template, 'AWS::SES::ConfigurationSet', {}) },
+        DefaultDimensionValue: { Ref: untracked },
       },
       { DimensionName: 'journey', DimensionValueSource: 'messageTag', DefaultDimensionValue: 'none' },
     ]);
   });
 
-  it('leaves the bounce and complaint feedback to SNS as it was', () => {
-    const sns = destinations.filter((d) => (d.EventDestination as Props).SnsDestination);
-    expect(sns.map((d) => (d.EventDestination as Props).MatchingEventTypes)).toEqual([
-      ['bounce', 'complaint'],
-    ]);
+  it('sends bounces, complaints and deliveries to SNS; the tracked set opens and clicks too', () => {
+    const sns = (set: string) => on(set).filter((d) => (d.EventDestination as Props).SnsDestination);
+    expect(sns(untracked).map(types)).toEqual([['bounce', 'complaint', 'delivery']]);
+    expect(sns(tracked).map(types)).toEqual([['bounce', 'click', 'complaint', 'delivery', 'open']]);
   });
 });
 
@@ -51,7 +55,8 @@ describe('SMS event destination', () => {
   const [smsSet] = Object.values(resourcesOf(template, 'AWS::SMSVOICE::ConfigurationSet')).map(
     (r) => r.Properties,
   );
-  const [destination] = smsSet!.EventDestinations as Props[];
+  const destinations = smsSet!.EventDestinations as Props[];
+  const destination = destinations.find((d) => d.CloudWatchLogsDestination);
   const logs = destination!.CloudWatchLogsDestination as { IamRoleArn: unknown; LogGroupArn: unknown };
   const logGroupId = /^\{GetAtt:(\w+)\.Arn\}$/.exec(cfnText(logs.LogGroupArn))![1]!;
   const roleId = /^\{GetAtt:(\w+)\.Arn\}$/.exec(cfnText(logs.IamRoleArn))![1]!;
@@ -86,6 +91,18 @@ describe('SMS event destination', () => {
     const finalTypes = Object.values(EventType).filter((t) => t.startsWith('TEXT_') && !notFinal.includes(t));
     expect([...SMS_DELIVERED_EVENTS, ...SMS_FAILED_EVENTS].sort()).toEqual(finalTypes.sort());
     expect([...(destination!.MatchingEventTypes as string[])].sort()).toEqual(finalTypes.sort());
+  });
+
+  it('sends deliveries to an SNS topic too (sms-delivered events), one End User Messaging may publish to', () => {
+    const sns = destinations.filter((d) => d.SnsDestination);
+    expect(sns).toEqual([
+      expect.objectContaining({ Enabled: true, MatchingEventTypes: [...SMS_DELIVERED_EVENTS] }),
+    ]);
+    const topic = /^\{Ref:(\w+)\}$/.exec(cfnText((sns[0]!.SnsDestination as Props).TopicArn))![1]!;
+    const policies = Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Topics).includes(topic),
+    );
+    expect(JSON.stringify(policies)).toContain('sms-voice.amazonaws.com');
   });
 
   it('metric filters count deliveries and failures per journey, from the Context each text is sent with', () => {

@@ -195,6 +195,9 @@ describe('Lambda functions', () => {
       SES_CONFIGURATION_SET: {
         Ref: logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport' }),
       },
+      SES_TRACKED_CONFIGURATION_SET: {
+        Ref: logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport-tracked' }),
+      },
       LINK_SIGNING_SECRET_ARN: { Ref: secretId },
     });
     const apiId = logicalIdOf(template, 'AWS::ApiGatewayV2::Api', {});
@@ -267,9 +270,11 @@ describe('Lambda functions', () => {
     const ses = fnStatements('send-message').filter((s) => [s.Action].flat().includes('ses:SendRawEmail'));
     expect(ses).toHaveLength(1);
     const configurationSet = logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport' });
+    const tracked = logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: 'rapport-tracked' });
     expect([ses[0]!.Resource].flat().map(cfnText).sort()).toEqual(
       [
         `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:configuration-set/{Ref:${configurationSet}}`,
+        `arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:configuration-set/{Ref:${tracked}}`,
         'arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:identity/example.com',
         'arn:{AWS::Partition}:ses:{AWS::Region}:{AWS::AccountId}:identity/no-reply@example.com',
       ].sort(),
@@ -557,9 +562,10 @@ describe('sweep schedule', () => {
 });
 
 describe('SES, secret, dashboard, outputs', () => {
-  it('has the rapport configuration set', () => {
-    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  it('has the rapport configuration sets: untracked, and tracked (opens and clicks)', () => {
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 2);
     template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'rapport' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'rapport-tracked' });
   });
 
   it('has a generated, retained link-signing secret', () => {
@@ -689,17 +695,18 @@ describe('ingest-event and the journeys it answers', () => {
   });
 });
 
-describe('feedback: SES bounces and complaints, SMS opt-outs', () => {
+describe('feedback: SES bounces, complaints and engagement, SMS opt-outs and deliveries', () => {
   const topics = resourcesOf(template, 'AWS::SNS::Topic');
   const topicId = (displayName: string) =>
     logicalIdOf(template, 'AWS::SNS::Topic', { DisplayName: displayName });
-  const emailTopic = topicId('Rapport: SES bounces and complaints');
+  const emailTopic = topicId('Rapport: SES bounces, complaints, deliveries, opens and clicks');
   const smsTopic = topicId('Rapport: inbound SMS (STOP and other replies)');
+  const smsDeliveries = topicId('Rapport: SMS delivery events');
 
-  it('has two topics encrypted with a rotated customer key, refusing requests without TLS', () => {
-    // The two feedback topics, and the alarm topic (tests/infra/alarms.test.ts): each as below.
-    expect(Object.keys(topics)).toEqual(expect.arrayContaining([emailTopic, smsTopic]));
-    expect(Object.keys(topics)).toHaveLength(3);
+  it('has three topics encrypted with a rotated customer key, refusing requests without TLS', () => {
+    // The three feedback topics, and the alarm topic (tests/infra/alarms.test.ts): each as below.
+    expect(Object.keys(topics)).toEqual(expect.arrayContaining([emailTopic, smsTopic, smsDeliveries]));
+    expect(Object.keys(topics)).toHaveLength(4);
     for (const topic of Object.values(topics))
       expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -716,15 +723,19 @@ describe('feedback: SES bounces and complaints, SMS opt-outs', () => {
     );
   });
 
-  it('the rapport configuration set publishes bounces and complaints to the email feedback topic', () => {
-    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-      ConfigurationSetName: Match.anyValue(),
-      EventDestination: {
-        Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint'],
-        SnsDestination: { TopicARN: { Ref: emailTopic } },
-      },
-    });
+  it('the configuration sets publish bounces, complaints, deliveries (and opens, clicks) to the email feedback topic', () => {
+    for (const [name, events] of [
+      ['rapport', ['bounce', 'complaint', 'delivery']],
+      ['rapport-tracked', ['bounce', 'complaint', 'delivery', 'open', 'click']],
+    ] as const)
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        ConfigurationSetName: { Ref: logicalIdOf(template, 'AWS::SES::ConfigurationSet', { Name: name }) },
+        EventDestination: {
+          Enabled: true,
+          MatchingEventTypes: events,
+          SnsDestination: { TopicARN: { Ref: emailTopic } },
+        },
+      });
   });
 
   it('has the End User Messaging SMS configuration set and opt-out list send-message uses', () => {
@@ -738,9 +749,9 @@ describe('feedback: SES bounces and complaints, SMS opt-outs', () => {
     expect(JSON.stringify(sms[0]!.Resource)).toContain(':configuration-set/rapport');
   });
 
-  it('delivery-events is subscribed to both topics, with a dead-letter queue, and may stop marketing journeys only', () => {
+  it('delivery-events is subscribed to the three topics, with a dead-letter queue, may stop marketing journeys only, and resume waits', () => {
     const fn = fnId('delivery-events');
-    for (const topic of [emailTopic, smsTopic])
+    for (const topic of [emailTopic, smsTopic, smsDeliveries])
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'lambda',
         TopicArn: { Ref: topic },
@@ -755,6 +766,16 @@ describe('feedback: SES bounces and complaints, SMS opt-outs', () => {
       .map((s) => JSON.stringify(s.Resource));
     expect(stoppable.length).toBeGreaterThan(0);
     expect(stoppable.some((r) => r.includes('rapport-dormancy-reactivation'))).toBe(true);
+    // An open or a click resumes the journeys waiting for it (wait-for-event: email-clicked).
+    expect(actionsOf(statements)).toContain('states:SendTaskSuccess');
+  });
+
+  it('the SMS configuration set sends delivery events to the SMS deliveries topic', () => {
+    template.hasResourceProperties('AWS::SMSVOICE::ConfigurationSet', {
+      EventDestinations: Match.arrayWith([
+        Match.objectLike({ SnsDestination: { TopicArn: { Ref: smsDeliveries } } }),
+      ]),
+    });
   });
 
   it('outputs the inbound SMS topic and the opt-out list for the phone number', () => {

@@ -15,11 +15,11 @@ export interface ScratchRuntime {
 /**
  * A local runtime on a scratch copy of the shipped workflows with extra journeys (`name → YAML`), an empty
  * inbox and no sweeper; on virtual time from `virtualStart` if given. `alone` drops the shipped journeys,
- * so that only the test's own answer its events.
+ * so that only the test's own answer its events; `files` adds others (a template: `templates/<id>/en.yaml`).
  */
 export async function startScratchRuntime(
   journeys: Record<string, string>,
-  options: { virtualStart?: string; alone?: boolean } = {},
+  options: { virtualStart?: string; alone?: boolean; files?: Record<string, string> } = {},
 ): Promise<ScratchRuntime> {
   const shipped = options.alone
     ? Object.fromEntries(readdirSync(join(WORKFLOWS_DIR, 'journeys')).map((f) => [`journeys/${f}`, null]))
@@ -27,7 +27,7 @@ export async function startScratchRuntime(
   const extra = Object.fromEntries(
     Object.entries(journeys).map(([id, yaml]) => [`journeys/${id}.yaml`, yaml]),
   );
-  const wf = workflowsWith({ ...shipped, ...extra });
+  const wf = workflowsWith({ ...shipped, ...extra, ...options.files });
   const time = options.virtualStart ? installVirtualTime(options.virtualStart) : undefined;
   const runtime = await startTestRuntime(time?.clock, { workflowsDir: wf.dir, sweepEveryMs: 0 });
   await clearInbox(runtime);
