@@ -5,10 +5,33 @@
 export class Activity {
   private count = 0;
   private finished = 0;
+  private deferred = 0;
   private waiters: (() => void)[] = [];
 
   get inFlight(): number {
     return this.count;
+  }
+
+  /**
+   * Work set to begin after a delay (see defer), not begun yet. Not in flight, so that virtual time may move
+   * on to it; a waiter on real time checks it too, or it takes a runtime with a report still to come for
+   * one at rest.
+   */
+  get scheduled(): number {
+    return this.deferred;
+  }
+
+  /**
+   * Runs `work` after `ms` (of virtual time under virtual time), tracked once it begins. A timer still
+   * pending when the runtime stops is dropped: it never holds the process open.
+   */
+  defer(ms: number, work: () => Promise<unknown>, onError: (e: unknown) => void): void {
+    this.deferred++;
+    const timer = setTimeout(() => {
+      this.deferred--;
+      this.track(work).catch(onError);
+    }, ms);
+    (timer as { unref?: () => void }).unref?.();
   }
 
   /** How many pieces of work have finished so far: tells slow progress from none. */

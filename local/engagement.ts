@@ -93,16 +93,12 @@ export class LocalEngagement {
     );
   }
 
-  /** After the send's own work: a timer (virtual time moves it), then tracked so that time waits for it. */
+  /** After the send's own work, as a provider reports it: virtual time moves the delay, then waits for it. */
   private later(report: () => Promise<unknown>): void {
-    const timer = setTimeout(() => {
-      void this.activity.track(report).catch(() => {
-        // delivery-events threw: on AWS SNS would retry and dead-letter it; here it is only lost, as its
-        // handler's own log line says.
-      });
-    }, LOCAL_DELIVERY_MS);
-    // A report still due when the runtime stops is dropped: it must not hold the process open.
-    (timer as { unref?: () => void }).unref?.();
+    this.activity.defer(LOCAL_DELIVERY_MS, report, () => {
+      // delivery-events threw: on AWS SNS would retry and dead-letter it; here it is only lost, as its
+      // handler's own log line says.
+    });
   }
 }
 

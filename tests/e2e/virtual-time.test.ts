@@ -82,7 +82,7 @@ describe('first-small-purchase in virtual time', () => {
     expect(second.json()).toMatchObject({ status: 'queued' });
     expect(await profileOf(runtime, 'c-goal')).toMatchObject({ stage: 'active' });
     expect(await itemsOf(runtime, 'c-goal', 'JOURNEY#first-small-purchase#')).toEqual([
-      expect.objectContaining({ converted: { eventId: 'g-2', at: expect.any(String) } }),
+      expect.objectContaining({ converted: { eventId: 'g-2', at: expect.any(String), attributed: true } }),
     ]);
     await time.run(runtime.activity);
 

@@ -98,13 +98,14 @@ export async function tableSnapshot(runtime: LocalRuntime): Promise<string> {
 }
 
 /**
- * Waits until the runtime has no work in flight (journeys started by a request run after its answer),
- * for a few quiet checks in a row; gives up after 500 checks rather than hang a suite.
+ * Waits until the runtime has no work in flight (journeys started by a request run after its answer) nor
+ * set to come (an email's delivery report, a second after it), for a few quiet checks in a row; gives up after 500 checks rather than hang a suite.
  */
 export async function settled(runtime: LocalRuntime): Promise<void> {
   for (let quiet = 0, tries = 0; quiet < 3 && tries < 500; tries++) {
     await new Promise((r) => setTimeout(r, 10));
-    quiet = runtime.activity.inFlight === 0 ? quiet + 1 : 0;
+    const { inFlight, scheduled } = runtime.activity;
+    quiet = inFlight === 0 && scheduled === 0 ? quiet + 1 : 0;
   }
 }
 

@@ -137,11 +137,14 @@ describe('every function bundle', () => {
    * rather than loaded from the Powertools layer, whose unbundled modules cost more init than they save).
    * Issue 16 took it to 583 KB (596,798 bytes): the consent policy, custom events' conditions and the
    * experiments' store methods (adapters/dynamodb/experiments.ts, 1.9 KB, which the one store class
-   * carries into every function that uses it). The ceiling is 585 KB until steering decides issue 13's
-   * question on this bundle; a store split by port would take the 1.9 KB back.
+   * carries into every function that uses it). Issue 16's engagement, control group and conditions on the
+   * entry event took it to 585.1 KB (599,123 bytes): SES tracking per topic (0.7 KB), the control group's
+   * hash, and event conditions in the branches a send decides when fused into it. The ceiling is 590 KB
+   * until steering decides issue 13's question on this bundle; a store split by port would take back the
+   * 4 KB of due-index, experiment and lease methods send-message carries and never calls.
    */
   it('keeps every index.js within its byte ceiling', () => {
-    const ceiling = (name: AnyFunctionName) => (name === 'send-message' ? 585 : 400) * 1024;
+    const ceiling = (name: AnyFunctionName) => (name === 'send-message' ? 590 : 400) * 1024;
     for (const name of ALL_FUNCTIONS) {
       const bytes = outputOf(name)?.bytes ?? Infinity;
       expect({ name, withinCeiling: bytes <= ceiling(name), bytes }).toEqual({

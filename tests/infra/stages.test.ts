@@ -229,7 +229,7 @@ describe('stages side by side in one account and region', () => {
       .filter((s) => s.Effect === 'Allow');
     expect(statements).toEqual([
       {
-        Sid: 'EndUserMessagingPublishesInboundSms',
+        Sid: 'EndUserMessagingPublishes',
         Effect: 'Allow',
         Principal: { Service: 'sms-voice.amazonaws.com' },
         Action: 'sns:Publish',

@@ -188,12 +188,14 @@ describe('update order: the journey starters before the journey state machines',
     // A worker's turn starts journeys (queued) and announces changes; a start of higher priority in an
     // exclusive group stops the lower one the customer is in.
     expect(statesGrants('sweep-worker')).toEqual([`states:StopExecution ${PREFIX}:execution:rapport-*:*`]);
-    // delivery-events starts nothing: it stops the executions of marketing journeys only.
+    // delivery-events starts nothing: it resumes waits for an open or a click, and stops the executions of
+    // marketing journeys only.
     const marketing = marketingJourneys(workflows.journeys.map((j) => j.journey)).map((j) => j.id);
     expect(marketing.length).toBeGreaterThan(0);
     expect(marketing.length).toBeLessThan(journeyIds.length);
-    expect(statesGrants('delivery-events')).toEqual(
-      marketing.map((id) => `states:StopExecution ${executionsArn(id)}`).sort(),
-    );
+    expect(statesGrants('delivery-events')).toEqual([
+      `states:SendTaskSuccess ${PREFIX}:stateMachine:rapport-*`,
+      ...marketing.map((id) => `states:StopExecution ${executionsArn(id)}`).sort(),
+    ]);
   });
 });
