@@ -68,7 +68,8 @@ export function journeyRules(journey: Journey, groups?: GroupModes): string[] {
       `exclusive: ${journey.exclusive}, priority ${journey.priority}${mode ? ` (a higher priority: ${mode})` : ''}`,
     );
   // Outside a group a priority only orders the starts of one event: said when it is not the default.
-  else if (journey.priority !== DEFAULT_JOURNEY_PRIORITY) rules.push(`priority ${journey.priority}`);
+  else if (journey.priority !== DEFAULT_JOURNEY_PRIORITY)
+    rules.push(`priority ${journey.priority} (no exclusive group)`);
   for (const step of journey.steps) {
     if (step.type !== 'split' || !step.experiment) continue;
     const { metric, minSample, onWinner } = step.experiment;

@@ -148,7 +148,9 @@ describe('rapport graph shows interplay and engagement waits', () => {
     expect(journeyDiagram(clicked, groups).rules).toContain(
       'exclusive: reactivation, priority 20 (a higher priority: preempt)',
     );
-    expect(journeyDiagram({ ...clicked, exclusive: undefined, priority: 5 }).rules).toContain('priority 5');
+    expect(journeyDiagram({ ...clicked, exclusive: undefined, priority: 5 }).rules).toContain(
+      'priority 5 (no exclusive group)',
+    );
     expect(journeyDiagram(experiment).rules.some((r) => r.includes('priority'))).toBe(false);
   });
 
