@@ -123,7 +123,7 @@ function engagementSplit(id: string, a: Split, ctx: ActivityContext, pinpointId:
   if (!engagement.ok) return { reason: `an engagement condition on ${activity}: ${engagement.reason}` };
   if (!wait)
     return {
-      reason: `an engagement condition on ${activity} evaluated ${a.EvaluationWaitTime ? 'on a date' : 'at once'}: Rapport waits for engagement to come for a duration (it cannot look back), so give the split a wait time (e.g. \`timeout: 3d\`)`,
+      reason: `an engagement condition on ${activity} evaluated ${a.EvaluationWaitTime ? 'on a date' : 'at once'}: Rapport waits for engagement still to come, for a duration, and cannot look back at what came before (where a wait fits, write \`wait-for-event: ${engagement.event}\` with \`message: ${send.step}\` and a \`timeout\` here)`,
     };
   const { duration, approximate } = rapportDuration(wait);
   const filtered = Object.keys(event.Dimensions?.Attributes ?? {}).length > 0;
