@@ -276,9 +276,11 @@ async function simulateWithWorkers(
 ): Promise<SimulationResult> {
   const args = ['--workflows', workflowsDir, '--label', label, '--sweep', v.sweep!, '--batch', v.batch!];
   args.push('--from', population.from, '--to', population.to);
-  if (v.generate) args.push('--generate', v.generate, '--seed', v.seed!, '--months', v.months!);
-  if (v.model) args.push('--model', resolve(v.model));
-  else if (v.format) args.push('--history', resolve(v.history!), '--format', v.format);
+  // A generated population (a model only comes with one) or a history: never both (checked above).
+  if (v.generate) {
+    args.push('--generate', v.generate, '--seed', v.seed!, '--months', v.months!);
+    if (v.model) args.push('--model', resolve(v.model));
+  } else if (v.format) args.push('--history', resolve(v.history!), '--format', v.format);
   else args.push('--history', resolve(v.history!), '--mapping', resolve(v.mapping!));
   if (!process.stderr.isTTY) return mergeResults(await simulateInParts(args, parts), forecastCost);
   const bar = progressBar(`${label} (${parts} processes)`);
