@@ -1,6 +1,5 @@
 import { assertNever } from '../assert-never';
 import type { ExclusiveGroup } from '../config/interplay';
-import { isEngagementType } from '../events/types';
 import { conditionWords } from './condition-words';
 import { engagedSendOf } from './engaged-message';
 import { DEFAULT_JOURNEY_PRIORITY, type Journey, type Step } from './schema';
@@ -148,11 +147,11 @@ const ENGAGEMENT_WORDS: Record<string, { noun: string; edge: string; of: string 
 /** "wait up to 3d for a click on thank-you": the message is the send named, or the one before the wait. */
 function engagementWait(step: Extract<Step, { type: 'wait-for-event' }>, steps: readonly Step[]): string {
   const words = ENGAGEMENT_WORDS[step.event];
-  const found = engagedSendOf(steps, steps.indexOf(step));
-  const message = step.message ?? (found.kind === 'send' ? found.sendId : undefined);
-  if (!words || !isEngagementType(step.event) || !message)
-    return `wait up to ${step.timeout} for ${step.event}`;
-  return `wait up to ${step.timeout} for ${words.of} ${message}`;
+  const found = words && !step.message ? engagedSendOf(steps, steps.indexOf(step)) : undefined;
+  const message = step.message ?? (found?.kind === 'send' ? found.sendId : undefined);
+  return words && message
+    ? `wait up to ${step.timeout} for ${words.of} ${message}`
+    : `wait up to ${step.timeout} for ${step.event}`;
 }
 
 /** A step in words, as its box in the diagram says it (`steps`: the journey's, for what a wait is about). */
