@@ -106,7 +106,11 @@ export function run(
           );
           return 2;
         }
-        out(command === 'graph' ? journeyToMermaid(found.journey).trimEnd() : found.asl.trimEnd());
+        out(
+          command === 'graph'
+            ? journeyToMermaid(found.journey, w.settings.exclusiveGroups).trimEnd()
+            : found.asl.trimEnd(),
+        );
         return 0;
       }
       case 'schema': {

@@ -276,6 +276,7 @@ async function simulateWithWorkers(
 ): Promise<SimulationResult> {
   const args = ['--workflows', workflowsDir, '--label', label, '--sweep', v.sweep!, '--batch', v.batch!];
   args.push('--from', population.from, '--to', population.to);
+  // A generated population (a model only comes with one) or a history: never both (checked above).
   if (v.generate) {
     args.push('--generate', v.generate, '--seed', v.seed!, '--months', v.months!);
     if (v.model) args.push('--model', resolve(v.model));

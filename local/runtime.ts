@@ -183,6 +183,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions,
       journeys: () => deployment.workflows.journeys,
       controlGroup: () => deployment.workflows.settings.controlGroup,
+      exclusiveGroups: () => deployment.workflows.settings.exclusiveGroups,
       snapshot: () => readSnapshot(store.client, tableName),
       customerItems: (customerId) => readCustomerItems(store.client, tableName, customerId),
       customersAt: (addressKey) => customersAt(store.client, tableName, addressKey),

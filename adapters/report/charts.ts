@@ -128,7 +128,7 @@ export function funnelChart(j: JourneySummary, id: string): Chart {
     ],
   }));
   const description =
-    `Journey ${j.journeyId}: ${formatCount(j.started)} started, ${formatCount(j.goalReached)} reached the goal. ` +
+    `Journey ${j.journeyId}: ${formatCount(j.started)} started, ${formatCount(j.conversions)} conversions attributed to it of ${formatCount(j.goalReached)} that reached the goal. ` +
     j.funnel
       .map(
         (s) =>

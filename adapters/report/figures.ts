@@ -48,7 +48,8 @@ function journeys(r: SimulationResult): Section {
       label: `${j.journeyId}: ended ${o}`,
       cells: [count(n)],
     })),
-    { label: `${j.journeyId}: goal reached`, cells: [count(j.goalReached)] },
+    { label: `${j.journeyId}: conversions (attributed)`, cells: [count(j.conversions)] },
+    { label: `${j.journeyId}: goal reached (all goal events)`, cells: [count(j.goalReached)] },
     { label: `${j.journeyId}: messages sent`, cells: [count(messagesSent(j))] },
   ]);
   return { title: 'Journeys', columns: [''], rows };

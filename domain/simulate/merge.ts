@@ -78,6 +78,7 @@ function mergeJourney(j: JourneySummary, all: readonly (JourneySummary | undefin
     started: total((x) => x.started),
     outcomes: addCounts(all.map((x) => x?.outcomes)),
     goalReached: total((x) => x.goalReached),
+    conversions: total((x) => x.conversions),
     funnel: j.funnel.map((step, m) => {
       const steps = all.map((x) => x?.funnel[m]);
       return {

@@ -106,8 +106,17 @@ export interface JourneySummary {
   /** Executions started, and how they ended (or `running` at the end of the period). */
   started: number;
   outcomes: Record<string, number>;
-  /** Executions stopped because the customer reached the journey's goal. */
+  /**
+   * Entries a goal event converted (their executions stopped), every one: a purchase that ends two
+   * journeys counts for both. The total of goal events reaching the journey.
+   */
   goalReached: number;
+  /**
+   * Of those, the conversions counted for this journey (`converted.attributed`, see the README's
+   * attribution): a goal event counts once across journeys, as the console's conversions and the
+   * GoalReached metric count it.
+   */
+  conversions: number;
   funnel: FunnelStep[];
 }
 

@@ -1,4 +1,4 @@
-import { FINISH, journeyDiagram, START } from '../../domain/journey/graph';
+import { FINISH, journeyDiagram, START, type GroupModes } from '../../domain/journey/graph';
 import type { Journey } from '../../domain/journey/schema';
 import { escapeHtml as esc } from '../../functions/shared/http';
 import { diagramSvg } from './diagram';
@@ -28,7 +28,7 @@ export function renderJourneyList(rows: readonly { journey: Journey; counts: Jou
 }
 
 /** One journey: its diagram with the counts on every step, and the same figures as a table. */
-export function renderJourney(journey: Journey, counts: JourneyCounts): string {
+export function renderJourney(journey: Journey, counts: JourneyCounts, groups?: GroupModes): string {
   const goal = journey.goal
     ? `Goal: ${esc(journey.goal.event)} within ${esc(journey.goal.within)}; reached by <strong id="goal-reached">${counts.goalReached}</strong> of ${counts.entries} entries; <strong id="conversions">${counts.conversions}</strong> counted as this journey's conversions (a goal event that ended several journeys counts for one: see the README's attribution).`
     : 'No goal.';
@@ -62,7 +62,7 @@ export function renderJourney(journey: Journey, counts: JourneyCounts): string {
     `<h1>${esc(journey.id)} <small>v${journey.version}</small></h1><p>${esc(journey.description)}</p>` +
     `<p>${goal} Entries: ${counts.entries}; running now: ${counts.running}; ` +
     `failed: ${counts.failedExecutions}. Versions in flight: ${esc(inFlight(counts))}.</p>` +
-    diagramSvg(journeyDiagram(journey), counts.steps, `${journey.id}, step by step`) +
+    diagramSvg(journeyDiagram(journey, groups), counts.steps, `${journey.id}, step by step`) +
     table(
       'Counts per step',
       [

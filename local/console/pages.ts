@@ -1,4 +1,5 @@
 import type { ControlGroup } from '../../domain/config/interplay';
+import type { GroupModes } from '../../domain/journey/graph';
 import type { Delivered } from '../../adapters/console/message-html';
 import type { Timeline } from '../../domain/console/timeline';
 import type { MessageRecord } from '../../domain/message-record';
@@ -16,6 +17,8 @@ export interface ConsoleContext {
   journeys(): readonly LoadedJourney[];
   /** settings.yaml `controlGroup` (absent: none). */
   controlGroup?(): ControlGroup | undefined;
+  /** settings.yaml `exclusiveGroups`: the journey page says its group's mode. */
+  exclusiveGroups?(): GroupModes;
   /** The runtime's clock (virtual in tests). */
   now(): Date;
   /** One customer's timeline (their records and their executions' steps). */

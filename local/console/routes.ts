@@ -10,6 +10,7 @@ import { renderExperiments } from './experiments';
 import { experiments } from '../../domain/console/experiments';
 import { programMeasure } from '../../domain/console/program';
 import type { ControlGroup } from '../../domain/config/interplay';
+import type { GroupModes } from '../../domain/journey/graph';
 import { shell, type ConsoleContext, type ConsoleLinks, type ConsolePage } from './pages';
 import type { LoadedJourney } from '../../domain/config/load';
 import { buildTimeline, type CustomerItems, type ExecutionHistory } from '../../domain/console/timeline';
@@ -90,6 +91,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
       return renderJourney(
         journey,
         journeyCounts(journey, ctx.executions(journey.id), messages, entries, engagement),
+        ctx.exclusiveGroups?.(),
       );
     },
   },
@@ -99,6 +101,7 @@ export interface ConsoleSources {
   stepFunctions: Pick<LocalStepFunctions, 'listExecutions'>;
   journeys: () => readonly LoadedJourney[];
   controlGroup?: () => ControlGroup | undefined;
+  exclusiveGroups?: () => GroupModes;
   snapshot: () => Promise<StoreSnapshot>;
   now: () => Date;
   /** One customer's stored records (the partition and the tombstone of an erasure). */
@@ -122,6 +125,7 @@ export function mountConsole(
     snapshot: sources.snapshot,
     journeys: sources.journeys,
     ...(sources.controlGroup ? { controlGroup: sources.controlGroup } : {}),
+    ...(sources.exclusiveGroups ? { exclusiveGroups: sources.exclusiveGroups } : {}),
     now: sources.now,
     inbox: sources.links.inbox,
     outbox: sources.links.outbox,

@@ -77,16 +77,23 @@ function usageOf(s: Snapshot): Usage {
   };
 }
 
-function journeySummary(journey: Journey, tally: Tally): JourneySummary {
+/** One journey's figures: starts, outcomes, goal events and the conversions attributed to it, funnel. */
+export function journeySummary(journey: Journey, tally: Tally): JourneySummary {
   const t = tally.journeys.get(journey.id);
   const step = (stepId: string) => `${journey.id}/${stepId}`;
   let goalReached = 0;
-  for (const c of tally.converted.values()) if (c.journeyId === journey.id) goalReached++;
+  let conversions = 0;
+  for (const c of tally.converted.values())
+    if (c.journeyId === journey.id) {
+      goalReached++;
+      if (c.attributed) conversions++;
+    }
   return {
     journeyId: journey.id,
     started: t?.started ?? 0,
     outcomes: { ...t?.outcomes },
     goalReached,
+    conversions,
     funnel: journey.steps.map(({ id, type }) => ({
       stepId: id,
       type,

@@ -31,8 +31,8 @@ export class Tally {
   readonly skippedByReason: Record<string, number> = {};
   /** Split decisions, once per customer and decision key (a retried step reads the same one back). */
   readonly splits = new Map<string, SplitDecision>();
-  /** Converted journey entries: execution name → journey and execution ARN. */
-  readonly converted = new Map<string, { journeyId: string; executionArn: string }>();
+  /** Converted journey entries: execution name → journey, execution ARN, whether the conversion counts for it. */
+  readonly converted = new Map<string, { journeyId: string; executionArn: string; attributed: boolean }>();
 
   private readonly definitions: Map<string, Journey>;
   /** Per journey, update steps with no state of their own: the send after each applies it (fusion.ts). */
@@ -94,8 +94,13 @@ export class Tally {
   }
 
   entry(e: JourneyEntryRecord): void {
+    // An entry from before attribution (no flag) counts, as the console counts it.
     if (e.converted)
-      this.converted.set(e.executionName, { journeyId: e.journeyId, executionArn: e.executionArn });
+      this.converted.set(e.executionName, {
+        journeyId: e.journeyId,
+        executionArn: e.executionArn,
+        attributed: e.converted.attributed !== false,
+      });
   }
 }
 

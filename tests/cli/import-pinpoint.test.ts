@@ -73,6 +73,7 @@ describe('rapport import pinpoint', () => {
     expect(steps[0]).toBe('cart-email:send'); // the PUSH start was left out: customers begin with the email
     expect(steps).toEqual(
       expect.arrayContaining([
+        'clicked-cart:wait-for-event',
         'bought-yet:wait-for-event',
         'crm:task',
         'ten-percent:split',
@@ -80,6 +81,20 @@ describe('rapport import pinpoint', () => {
       ]),
     );
     expect(steps.some((s) => s.startsWith('call-centre'))).toBe(false);
+    expect(loadWorkflows(dir).journeys[0]!.journey.steps.find((s) => s.id === 'clicked-cart')).toEqual({
+      id: 'clicked-cart',
+      type: 'wait-for-event',
+      event: 'email-clicked',
+      message: 'cart-email',
+      timeout: '2d',
+      onEvent: 'bought-yet',
+      onTimeout: 'coupon-sms',
+    });
+    expect(report).toMatch(/\| clickedCart \| ≈ approximated \| wait-for-event clicked-cart: email-clicked/);
+    // An open among other conditions still cannot wait: kept as a placeholder tag and reported.
+    expect(report).toMatch(
+      /\| engaged \| ✗ unsupported \| condition 1: an engagement condition on message cartEmail/,
+    );
     expect(r.out).toContain('✗ unsupported callCentre');
   });
 

@@ -190,6 +190,16 @@ describe('the diagram layout', () => {
   });
 });
 
+describe('the journey page', () => {
+  it("draws the journey's exclusive group with the mode settings.yaml gives it", () => {
+    const j = { ...shipped('first-small-purchase'), exclusive: 'reactivation', priority: 3 };
+    const html = renderJourney(j, journeyCounts(j, [], [], []), {
+      reactivation: { onHigherPriority: 'preempt' },
+    });
+    expect(html).toContain('>exclusive: reactivation, priority 3 (a higher priority: preempt)</text>');
+  });
+});
+
 describe('escaping', () => {
   it('keeps a journey, step or template name with <script> inert on the journey pages', () => {
     const base = shipped('first-small-purchase');

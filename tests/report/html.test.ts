@@ -23,7 +23,7 @@ describe('renderHtmlReport', () => {
   it('draws no funnel for a journey no customer entered (CDNOW has no birthdays)', () => {
     const quiet: SimulationResult = structuredClone(SIMULATION);
     const birthday = quiet.journeys.find((j) => j.journeyId === 'birthday-greeting')!;
-    Object.assign(birthday, { started: 0, outcomes: {}, goalReached: 0 });
+    Object.assign(birthday, { started: 0, outcomes: {}, goalReached: 0, conversions: 0 });
     for (const step of birthday.funnel) Object.assign(step, { entered: 0, sent: 0, skipped: {} });
     const titles = (r: SimulationResult) =>
       [...parse(renderHtmlReport(r)).querySelectorAll('svg.chart title')].map((t) => t.textContent);

@@ -65,7 +65,8 @@ describe('renderSummary', () => {
       expect.arrayContaining([
         'first-small-purchase: started | 320',
         'first-small-purchase: ended running | 50',
-        'first-small-purchase: goal reached | 60',
+        'first-small-purchase: conversions (attributed) | 52',
+        'first-small-purchase: goal reached (all goal events) | 60',
         'first-small-purchase: messages sent | 490',
         'birthday-greeting: messages sent | 78',
       ]),
@@ -101,7 +102,8 @@ describe('renderSummary with a comparison', () => {
       '* first-small-purchase: messages sent | 490 | 460 | -30',
       '* win-back: started | — | 40 | new',
       '* win-back: ended completed | — | 40 | new',
-      '* win-back: goal reached | — | 0 | new',
+      '* win-back: conversions (attributed) | — | 0 | new',
+      '* win-back: goal reached (all goal events) | — | 0 | new',
       '* win-back: messages sent | — | 40 | new',
     ]);
     expect(marked('Skipped messages by reason').map(squash)).toEqual([

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod';
-import { startLocalRuntime } from '../../local/runtime';
+import { trackableLinks } from '../../local/engagement';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { httpRequest } from '../support/http';
 import { installVirtualTime } from '../../local/virtual-time';
 import { WORKFLOWS_DIR, inbox, itemsOf, postEvent, type InboxEmail } from '../support/local';
 import { pinArms, type PinnedArms } from '../support/pin-arms';
@@ -83,6 +85,10 @@ export const Scenario = z.strictObject({
             properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
           }),
         )
+        .default([]),
+      /** What the customer does with an email sent them: opens it, or clicks its first tracked link. */
+      engagement: z
+        .array(z.strictObject({ ...Timed, template: z.string(), action: z.enum(['open', 'click']) }))
         .default([]),
     }),
   ),
@@ -165,7 +171,9 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
     dueShards: 2,
   });
   try {
-    const events = Object.entries(scenario.customers)
+    const events: { at: string; body?: { eventId: string }; engage?: Engage }[] = Object.entries(
+      scenario.customers,
+    )
       .flatMap(([id, c]) => [
         ...c.purchases.map((p, i) => ({
           at: p.ingestedAt ?? p.at,
@@ -196,6 +204,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
           at: e.at,
           body: { ...e, eventId: `${id}-${e.type}-${i + 1}`, customerId: id, at: iso(e.at) },
         })),
+        ...c.engagement.map((e) => ({ at: e.at, engage: { ...e, customer: id, email: c.email } })),
       ])
       .sort((a, b) => a.at.localeCompare(b.at));
     // Everyone is known (email, locale, attributes) before anything happens.
@@ -218,10 +227,14 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
       });
       if (res.status !== 202) throw new Error(`profile for ${id}: ${res.status} ${res.text}`);
     }
-    for (const { at, body } of events) {
+    for (const { at, body, engage: action } of events) {
       await time.run(runtime.activity, { until: at });
+      if (action) {
+        await engage(runtime, action);
+        continue;
+      }
       const res = await postEvent(runtime, body);
-      if (res.status !== 202) throw new Error(`${body.eventId}: ${res.status} ${res.text}`);
+      if (res.status !== 202) throw new Error(`${body!.eventId}: ${res.status} ${res.text}`);
     }
     await time.run(runtime.activity, { until: scenario.until });
 
@@ -270,6 +283,30 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
     await runtime.stop();
     time.uninstall();
   }
+}
+
+type Engage = Scenario['customers'][string]['engagement'][number] & { customer: string; email: string };
+
+/**
+ * The customer opens or clicks the email of this template sent them last, as the console's buttons do:
+ * the local runtime reports it as SES would (SNS → delivery-events), and the journeys waiting on it move.
+ */
+async function engage(runtime: LocalRuntime, e: Engage): Promise<void> {
+  const sent = (await itemsOf(runtime, e.customer, 'MESSAGE#')).filter(
+    (m) => m.template === e.template && m.status === 'sent' && m.channel === 'email',
+  );
+  const messageId = String(sent.at(-1)?.providerMessageId ?? '');
+  const email = (await inbox(runtime, e.email)).find((m) => m.messageId === messageId);
+  if (!email) throw new Error(`${e.customer} has no email of ${e.template} to ${e.action} at ${e.at}`);
+  const link = trackableLinks(email.body.html ?? '')[0];
+  if (e.action === 'click' && !link) throw new Error(`${e.template} has no tracked link to click`);
+  const res = await httpRequest(`${runtime.urls.api}/_local/engage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ messageId, action: e.action, ...(e.action === 'click' ? { link } : {}) }),
+  });
+  if (res.status !== 200)
+    throw new Error(`${e.customer} ${e.action} ${e.template}: ${res.status} ${res.text}`);
 }
 
 /**

@@ -3,6 +3,8 @@ import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { CustomerStore } from '../../domain/ports';
 import { observedStore } from '../../local/simulator/observe';
 import { Tally } from '../../local/simulator/tally';
+import { journeySummary } from '../../local/simulator/aggregate';
+import { testJourney } from '../support/journeys';
 import { AT, claim, entry, message, pacing, pagesOf, profile } from '../contract/records';
 
 /** The item sizes DynamoDB bills: the JSON of each result read and each item written, in bytes. */
@@ -113,6 +115,24 @@ describe('what a simulation tallies from the writes it watches', () => {
     await store.putJourneyEntries([converted('x-1')]);
     await store.putJourneyEntries([converted('x-2'), entry('c-1', 'j-2', 'x-3'), converted('x-4')]);
     expect([...seen.tally.converted.keys()].sort()).toEqual(['x-1', 'x-2', 'x-4']);
+  });
+
+  it('counts every goal event a journey reached, and as conversions only those attributed to it', async () => {
+    const { store, seen } = watched();
+    const converted = (x: string, journeyId: string, attributed?: boolean) => ({
+      ...entry('c-1', journeyId, x),
+      converted: { eventId: 'e-9', at: AT, ...(attributed === undefined ? {} : { attributed }) },
+    });
+    // One purchase ended both journeys and counts for j-2; x-3 converted before attribution was recorded.
+    await store.putJourneyEntries([converted('x-1', 'j-1', false), converted('x-2', 'j-2', true)]);
+    await store.putJourneyEntries([converted('x-3', 'j-1'), entry('c-2', 'j-1', 'x-4')]);
+    const summary = (id: string) =>
+      journeySummary(
+        testJourney({ id, entry: { event: 'purchase' }, steps: [{ id: 'done', type: 'exit' }] }),
+        seen.tally,
+      );
+    expect(summary('j-1')).toMatchObject({ goalReached: 2, conversions: 1 });
+    expect(summary('j-2')).toMatchObject({ goalReached: 1, conversions: 1 });
   });
 
   it('bills each item of a read together as a read of its own, found or not', async () => {

@@ -9,7 +9,7 @@ type JourneyInput = z.input<typeof Journey>;
  */
 export function testJourney(
   spec: Pick<JourneyInput, 'id' | 'entry' | 'steps'> &
-    Partial<Pick<JourneyInput, 'version' | 'description' | 'goal' | 'reEntry'>>,
+    Partial<Pick<JourneyInput, 'version' | 'description' | 'goal' | 'reEntry' | 'priority' | 'exclusive'>>,
 ): Journey {
   return Journey.parse({ version: 1, description: 'd', ...spec });
 }

@@ -35,6 +35,7 @@ describe('rapport graph output parses as Mermaid', () => {
       everyStep,
       holdout,
       experiment,
+      clicked,
     ];
     const diagrams = journeys.map((j) => ({ name: j.id, text: journeyToMermaid(j) }));
     // The parser is real: the unquoted label Rapport used to emit is refused.
@@ -108,5 +109,56 @@ describe('rapport graph says what decides each edge and the rules of the journey
     expect(svg).toContain('<title>loyal: stage in loyal, active and purchaseCount ≥ 2</title>');
     expect(svg).toContain('>goal: purchase within 30d</text>');
     expect(svg).toContain('>re-entry: at most every 90d</text>');
+  });
+});
+
+const clicked = testJourney({
+  id: 'clicked-test',
+  description: 'An exclusive journey waiting for a click on its email',
+  entry: { event: 'purchase' },
+  exclusive: 'reactivation',
+  priority: 20,
+  steps: [
+    { id: 'thank-you', type: 'send', channel: 'email', template: 'thanks', category: 'transactional' },
+    {
+      id: 'clicked',
+      type: 'wait-for-event',
+      event: 'email-clicked',
+      timeout: '3d',
+      onEvent: 'done',
+      onTimeout: 'opened',
+    },
+    {
+      id: 'opened',
+      type: 'wait-for-event',
+      event: 'email-opened',
+      message: 'thank-you',
+      timeout: '1d',
+      onEvent: 'done',
+      onTimeout: 'done',
+    },
+    { id: 'done', type: 'exit' },
+  ],
+});
+
+describe('rapport graph shows interplay and engagement waits', () => {
+  it('names the exclusive group and priority, with the mode when settings give it', () => {
+    expect(journeyDiagram(clicked).rules).toContain('exclusive: reactivation, priority 20');
+    const groups = { reactivation: { onHigherPriority: 'preempt' as const } };
+    expect(journeyDiagram(clicked, groups).rules).toContain(
+      'exclusive: reactivation, priority 20 (a higher priority: preempt)',
+    );
+    expect(journeyDiagram({ ...clicked, exclusive: undefined, priority: 5 }).rules).toContain(
+      'priority 5 (no exclusive group)',
+    );
+    expect(journeyDiagram(experiment).rules.some((r) => r.includes('priority'))).toBe(false);
+  });
+
+  it('says which message an engagement wait is about, named or the send before it', () => {
+    const text = journeyToMermaid(clicked);
+    expect(text).toContain('clicked: wait up to 3d for a click on thank-you');
+    expect(text).toContain('opened: wait up to 1d for an open of thank-you');
+    expect(text).toContain('s_clicked -->|"clicked"| s_done');
+    expect(text).toContain('s_clicked -->|"no click in 3d"| s_opened');
   });
 });

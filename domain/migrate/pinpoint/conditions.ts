@@ -1,4 +1,5 @@
 import type { CustomerCondition } from '../../journey/step-inputs';
+import type { EngagementType } from '../../events/types';
 import type { AttributeDimension, MetricDimension, SimpleCondition } from './schema';
 
 /**
@@ -80,7 +81,7 @@ export function mapCondition(
   if (!event) return fail('a condition with no EventCondition, SegmentCondition or SegmentDimensions');
   if (event.MessageActivity)
     return fail(
-      `an engagement condition on message ${event.MessageActivity} (opened, clicked, delivered): journeys cannot read Rapport's engagement events yet`,
+      `an engagement condition on message ${event.MessageActivity} here: Rapport waits for one message's engagement (wait-for-event), but not as one of several conditions, in a multi-condition split or evaluated without a wait for a duration (it cannot look back at engagement before the wait began)`,
     );
   const types = event.Dimensions?.EventType;
   if (!types || types.DimensionType !== 'INCLUSIVE') return fail('an event condition without an event type');
@@ -99,4 +100,33 @@ export function mapCondition(
     })),
     approximations: ['the customer did the event → their latest event is of that type'],
   };
+}
+
+/** Pinpoint's engagement event names, by what they say (`_email.open`, `EMAIL_OPEN`, `_SMS.SUCCESS`…). */
+const ENGAGEMENT_WORDS: Record<string, { email?: EngagementType; sms?: EngagementType }> = {
+  open: { email: 'email-opened' },
+  opened: { email: 'email-opened' },
+  click: { email: 'email-clicked' },
+  clicked: { email: 'email-clicked' },
+  delivered: { email: 'email-delivered', sms: 'sms-delivered' },
+  delivery: { email: 'email-delivered', sms: 'sms-delivered' },
+  success: { sms: 'sms-delivered' },
+};
+
+/**
+ * The Rapport engagement event a Pinpoint event on a message becomes, for a message sent by `channel`; or
+ * why there is none (a bounce, a complaint, a send, or an event of the other channel).
+ */
+export function engagementEvent(
+  pinpoint: string,
+  channel: 'email' | 'sms',
+): { ok: true; event: EngagementType } | { ok: false; reason: string } {
+  const word = /(?:^|[._\s-])([a-z]+)$/i.exec(pinpoint.trim())?.[1]?.toLowerCase() ?? '';
+  const event = ENGAGEMENT_WORDS[word]?.[channel];
+  return event
+    ? { ok: true, event }
+    : {
+        ok: false,
+        reason: `the ${channel} event ${pinpoint} (Rapport waits for ${channel === 'email' ? 'an email delivered, opened or clicked' : 'a text delivered'})`,
+      };
 }

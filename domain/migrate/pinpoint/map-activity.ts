@@ -1,6 +1,6 @@
 import type { CustomerCondition } from '../../journey/step-inputs';
 import type { BranchStep, Step } from '../../journey/schema';
-import { mapCondition } from './conditions';
+import { engagementEvent, mapCondition } from './conditions';
 import { rapportDuration } from './durations';
 import { slugOf } from './ids';
 import { entryOf, type ReportEntry } from './report';
@@ -19,6 +19,8 @@ export interface ActivityContext {
    * is at most (a holiday wait otherwise counts as up to 350 days against the journey's year).
    */
   holidayOn: (stepId: string, at: string) => { holiday: string; within: string };
+  /** The send step a Pinpoint EMAIL or SMS activity became, and its channel; undefined for any other. */
+  sendOf: (activityId: string) => { step: string; channel: 'email' | 'sms' } | undefined;
   /** The topic marketing sends take (Pinpoint has none). */
   topic: string;
   end: string;
@@ -52,11 +54,21 @@ function waitStep(
   };
 }
 
-/** Conditions as Rapport conditions, with a never-true placeholder tag (and an entry) for the unmappable. */
-function conditionsOf(activityId: string, conditions: readonly SimpleCondition[], ctx: ActivityContext) {
+/**
+ * Conditions as Rapport conditions, with a never-true placeholder tag (and an entry) for the unmappable;
+ * `because` says why when the caller knows better than the condition alone.
+ */
+function conditionsOf(
+  activityId: string,
+  conditions: readonly SimpleCondition[],
+  ctx: ActivityContext,
+  because?: string,
+) {
   const entries: ReportEntry[] = [];
   const anyOfs = conditions.map((c, i): CustomerCondition[] => {
-    const mapped = mapCondition(c, ctx.eventName);
+    const found = mapCondition(c, ctx.eventName);
+    const mapped =
+      !found.ok && because && c.EventCondition?.MessageActivity ? { ...found, reason: because } : found;
     if (mapped.ok) {
       for (const a of mapped.approximations)
         entries.push(act(activityId, 'approximated', `condition ${i + 1}: ${a}`));
@@ -89,16 +101,55 @@ function branch(
   return { id, type: 'branch', paths, default: otherwise };
 }
 
+type Split = NonNullable<Activity['ConditionalSplit']>;
+
+/**
+ * A yes/no split on one message's engagement after a wait for a duration, as a wait for that engagement
+ * event on the send step the message activity became; or why it cannot be.
+ */
+function engagementSplit(id: string, a: Split, ctx: ActivityContext, pinpointId: string) {
+  const event = a.Condition.Conditions[0]!.EventCondition!;
+  const activity = event.MessageActivity!;
+  const send = ctx.sendOf(activity);
+  const types = event.Dimensions?.EventType;
+  const wait = a.EvaluationWaitTime?.WaitFor;
+  if (!send)
+    return {
+      reason: `an engagement condition on ${activity}, which is not an email or SMS activity of this journey`,
+    };
+  if (types?.DimensionType !== 'INCLUSIVE' || types.Values.length !== 1)
+    return { reason: `an engagement condition on ${activity} that is not one event (Rapport waits for one)` };
+  const engagement = engagementEvent(types.Values[0]!, send.channel);
+  if (!engagement.ok) return { reason: `an engagement condition on ${activity}: ${engagement.reason}` };
+  if (!wait)
+    return {
+      reason: `an engagement condition on ${activity} evaluated ${a.EvaluationWaitTime ? 'on a date' : 'at once'}: Rapport waits for engagement still to come, for a duration, and cannot look back at what came before (where a wait fits, write \`wait-for-event: ${engagement.event}\` with \`message: ${send.step}\` and a \`timeout\` here)`,
+    };
+  const { duration, approximate } = rapportDuration(wait);
+  const filtered = Object.keys(event.Dimensions?.Attributes ?? {}).length > 0;
+  const step: Step = {
+    id,
+    type: 'wait-for-event',
+    event: engagement.event,
+    message: send.step,
+    timeout: duration,
+    onEvent: ctx.to(a.TrueActivity),
+    onTimeout: ctx.to(a.FalseActivity),
+  };
+  const how =
+    `wait-for-event ${id}: ${engagement.event} of send ${send.step} within ${duration}; a customer who engages moves on at once, where Pinpoint evaluated at the end of the ${wait}` +
+    (filtered ? '; the event attribute filter is not applied (any such event counts)' : '') +
+    (approximate ? `; ${approximate}` : '');
+  return { mapped: { steps: [step], entries: [act(pinpointId, 'approximated', how)] } };
+}
+
 /** A ConditionalSplit: one branch for ANY, a chain of branches for ALL; waiting first if it says so. */
-function conditionalSplit(
-  id: string,
-  a: NonNullable<Activity['ConditionalSplit']>,
-  ctx: ActivityContext,
-  pinpointId: string,
-): MappedActivity {
+function conditionalSplit(id: string, a: Split, ctx: ActivityContext, pinpointId: string): MappedActivity {
+  const only = a.Condition.Conditions.length === 1 ? a.Condition.Conditions[0] : undefined;
+  const engaged = only?.EventCondition?.MessageActivity ? engagementSplit(id, a, ctx, pinpointId) : undefined;
+  if (engaged?.mapped) return engaged.mapped;
   const yes = ctx.to(a.TrueActivity);
   const no = ctx.to(a.FalseActivity);
-  const only = a.Condition.Conditions.length === 1 ? a.Condition.Conditions[0] : undefined;
   const event = only?.EventCondition;
   const eventType = event?.Dimensions?.EventType;
   if (event && !event.MessageActivity && eventType?.Values.length === 1 && a.EvaluationWaitTime?.WaitFor) {
@@ -126,7 +177,7 @@ function conditionalSplit(
       ],
     };
   }
-  const { anyOfs, entries } = conditionsOf(pinpointId, a.Condition.Conditions, ctx);
+  const { anyOfs, entries } = conditionsOf(pinpointId, a.Condition.Conditions, ctx, engaged?.reason);
   const branchId = a.EvaluationWaitTime ? ctx.newId(`${id}-check`) : id;
   const steps: Step[] = [];
   const wait = waitStep(id, a.EvaluationWaitTime, branchId, ctx);

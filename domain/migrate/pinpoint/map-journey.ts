@@ -253,6 +253,12 @@ function context(j: Journey, o: MapOptions, id: string, order: readonly string[]
       used.end = true;
       return end;
     },
+    sendOf: (aid) => {
+      const a = j.Activities[aid];
+      const channel = a?.EMAIL ? 'email' : a?.SMS ? 'sms' : undefined;
+      const step = stepIds.get(aid);
+      return channel && step ? { step, channel } : undefined;
+    },
     holidayOn: (stepId, at) => {
       const name = slugOf(`${id.slice(0, 40)}-${stepId}`, 'holiday');
       holidays[name] = [at.slice(0, 10)];

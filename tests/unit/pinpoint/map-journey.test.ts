@@ -1,30 +1,8 @@
-import { Settings } from '../../../domain/config/settings';
 import { readPinpointExport } from '../../../domain/migrate/pinpoint/export';
 import { planImport } from '../../../domain/migrate/pinpoint/import';
-import { mapJourney } from '../../../domain/migrate/pinpoint/map-journey';
 import { reportMarkdown } from '../../../domain/migrate/pinpoint/report';
-import type { Journey } from '../../../domain/migrate/pinpoint/schema';
-
-const settings = Settings.parse({
-  brand: { name: 'Shop' },
-  locales: ['en', 'de'],
-  defaultLocale: 'en',
-  pacing: { quietHours: { from: '21:00', to: '09:00' } },
-});
-const now = new Date('2026-12-03T00:00:00Z');
-const journey = (over: Partial<Journey>): Journey => ({
-  Id: 'j1',
-  Name: 'Test journey',
-  Activities: {},
-  ...over,
-});
-const map = (j: Journey) => mapJourney(j, { settings, now, source: 'j.json' });
-const email = (next?: string) => ({ EMAIL: { TemplateName: 'T', NextActivity: next } });
-const attr = (name: string, value: string) => ({
-  SegmentDimensions: { UserAttributes: { [name]: { AttributeType: 'INCLUSIVE' as const, Values: [value] } } },
-});
-const statusOf = (m: ReturnType<typeof map>, subject: string) =>
-  m.report.entries.filter((e) => e.subject === subject).map((e) => e.status);
+import { mapJourney } from '../../../domain/migrate/pinpoint/map-journey';
+import { attr, email, journey, map, now, settings, statusOf } from './mapping';
 
 describe('mapJourney: Pinpoint activities to Rapport steps', () => {
   it('chains one branch per condition for ALL, and gives ANY one branch of alternatives', () => {

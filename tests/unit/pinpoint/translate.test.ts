@@ -157,7 +157,7 @@ describe('Pinpoint conditions to customer conditions', () => {
       { SegmentDimensions: { Attributes: { a: { AttributeType: 'EXCLUSIVE' as const, Values: ['x'] } } } },
       'EXCLUSIVE',
     ],
-    [{ EventCondition: { MessageActivity: 'm1' } }, 'engagement condition on message m1'],
+    [{ EventCondition: { MessageActivity: 'm1' } }, 'an engagement condition on message m1 here'],
     [{}, 'a condition with no'],
   ])('refuses what Rapport cannot test, saying why', (condition, reason) => {
     const r = mapCondition(condition, name);
