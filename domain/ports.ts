@@ -153,6 +153,14 @@ export interface JourneyEntryRecord {
   stopped?: { at: string; reason: 'preempted'; by: { journeyId: string; executionName: string } };
   /** The running entries of its exclusive group this entry stopped. */
   preempted?: { journeyId: string; executionName: string }[];
+  /** When and how its execution ended, from Step Functions' status-change event (see execution-end.ts). */
+  ended?: ExecutionEnded;
+}
+
+/** A Step Functions execution's end, as its status-change event gives it. */
+export interface ExecutionEnded {
+  at: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 }
 
 /** A journey a customer was not entered in because of its exclusive group (see interplay.ts). */
@@ -247,6 +255,14 @@ export interface CustomerStore {
    * leave some written, which a retry writes again.
    */
   putJourneyEntries(records: readonly JourneyEntryRecord[], addresses?: readonly AddressUse[]): Promise<void>;
+  /**
+   * Records the end of an entry's execution on the entry, in one conditional write: only if the entry
+   * exists (an erased customer's is never recreated) and has no end yet. False when it wrote nothing.
+   */
+  recordJourneyEnd(
+    entry: Pick<JourneyEntryRecord, 'customerId' | 'journeyId' | 'executionName'>,
+    ended: ExecutionEnded,
+  ): Promise<boolean>;
   /** Stores the decision unless one exists for its key; returns the stored one either way. */
   recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
   /** Removes a claim that provably never reached the provider, so a retry may send. */

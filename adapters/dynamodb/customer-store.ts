@@ -26,6 +26,7 @@ import { customerFacts, putItems } from './batch';
 import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
 import { decisionOf, experimentItems, exposureAttributes } from './experiments';
+import { journeyEnds } from './journey-end';
 import { keys } from './keys';
 import { queryPartition } from './query-partition';
 import { sweepLease } from './sweep-lease';
@@ -195,6 +196,7 @@ export function createCustomerStore(
     ...dueIndexReads(doc, tableName, dueShards),
     ...experimentItems(doc, tableName, dueShards),
     ...sweepLease(doc, tableName),
+    ...journeyEnds(doc, tableName),
     async getEvent(customerId, eventId) {
       // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record.
       const stored = await get<StoredEvent & { dueAt?: string }>(keys.event(customerId, eventId));

@@ -5,6 +5,11 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { RapportError } from '../../domain/errors';
 import type { LifecycleDeps } from '../../domain/ports';
+import {
+  ExecutionStatusChange,
+  isExecutionStatusChange,
+  recordExecutionEnd,
+} from '../../domain/journey/execution-end';
 import type { SweepWork } from '../../domain/sweep';
 import { addTurns, noTurns, takeTurns, type TurnResult } from '../../domain/sweep-turn';
 import { eachRecord } from '../shared/sqs';
@@ -21,6 +26,8 @@ export class SweepTurnsFailedError extends RapportError {
 
 /**
  * Consumes the sweep queue: each message's customers take their turn, one after another (see takeTurns).
+ * The queue also carries the ends of journey executions (Step Functions' status-change events, put there
+ * by an EventBridge rule): each is recorded on its journey entry (domain/journey/execution-end.ts).
  * A customer no longer due is skipped, so a message delivered again is harmless. A message with a
  * customer whose turn failed for a reason that may pass is reported failed (its other customers, done,
  * are skipped when it comes back); after the queue's receive count it goes to the dead-letter queue,
@@ -32,9 +39,11 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
   const deps = { ...given, publisher: countingPublisher(given.publisher, metrics) };
   const handle = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const total = noTurns();
-    const response = await eachRecord<SweepWork>(
+    const response = await eachRecord<SweepWork | ExecutionStatusChange>(
       event,
-      async ({ customerIds }) => {
+      async (body) => {
+        if (isExecutionStatusChange(body)) return executionEnded(body);
+        const { customerIds } = body as SweepWork;
         const turns = await takeTurns(customerIds, deps);
         addTurns(total, turns);
         if (turns.failed.length > 0)
@@ -44,6 +53,17 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
     );
     report(total, deps);
     return response;
+  };
+  /** A malformed event throws: retried, then kept in the queue's dead-letter queue, never dropped. */
+  const executionEnded = async (body: unknown) => {
+    const outcome = await recordExecutionEnd(ExecutionStatusChange.parse(body), deps);
+    if (outcome.kind === 'ignored') {
+      logger.info('execution status change ignored', { why: outcome.why });
+      return;
+    }
+    const { journeyId, executionName, ended } = outcome.end;
+    if (outcome.kind === 'recorded') metrics.addMetric(METRIC.executionEndsRecorded, MetricUnit.Count, 1);
+    logger.info('journey execution ended', { journeyId, executionName, ...ended, outcome: outcome.kind });
   };
   return middy(handle)
     .use(traceHandler(deps))
