@@ -11,8 +11,6 @@ export const METRIC = {
   journeysStarted: 'JourneysStarted',
   stageChanges: 'StageChanges',
   customersSwept: 'CustomersSwept',
-  /** Journey executions whose end was recorded on their entry (execution-end.ts). */
-  executionEndsRecorded: 'ExecutionEndsRecorded',
   /** Customers the sweep could not process and took out of the due index (see domain/due.ts): look at each. */
   sweepItemsParked: 'SweepItemsParked',
   /** Customers whose turn in a sweep failed for a reason that may pass: still due, retried next sweep. */

@@ -62,7 +62,6 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
       return;
     }
     const { journeyId, executionName, ended } = outcome.end;
-    if (outcome.kind === 'recorded') metrics.addMetric(METRIC.executionEndsRecorded, MetricUnit.Count, 1);
     logger.info('journey execution ended', { journeyId, executionName, ...ended, outcome: outcome.kind });
   };
   return middy(handle)

@@ -11,6 +11,11 @@ import { attributeConversion, type PlannedConversion } from '../../domain/journe
 import { programMeasure } from '../../domain/console/program';
 import { renderOverview } from '../../local/console/overview';
 import { isRunning } from '../../domain/journey/interplay';
+import {
+  EXECUTION_STATUS_CHANGE,
+  ExecutionStatusChange,
+  recordExecutionEnd,
+} from '../../domain/journey/execution-end';
 import { Journey } from '../../domain/journey/schema';
 import type { EventRecord, JourneyEntryRecord } from '../../domain/ports';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -90,6 +95,39 @@ describe('exclusive groups', () => {
     expect((await entries()).map((e) => e.journeyId).sort()).toEqual(['first', 'same']);
   });
 
+  it("frees the group once the holding execution's end is recorded, long before its worst case", async () => {
+    const { send, store, entries } = world([member('first', 'feedback', 5), member('same', 'purchase', 5)]);
+    await send(0, 'feedback');
+    const [first] = await entries();
+    const ended = (status: string) =>
+      recordExecutionEnd(
+        ExecutionStatusChange.parse({
+          'detail-type': EXECUTION_STATUS_CHANGE,
+          source: 'aws.states',
+          time: '2026-01-02T00:00:01Z',
+          detail: {
+            executionArn: first!.executionArn,
+            stateMachineArn: 'arn:aws:states:r:1:stateMachine:rapport-first',
+            name: first!.executionName,
+            status,
+            startDate: Date.parse(first!.enteredAt),
+            stopDate: Date.parse('2026-01-02T00:00:00Z'),
+            input: JSON.stringify({ customerId: 'c-1', journeyId: 'first', journeyVersion: 1 }),
+          },
+        }),
+        { store },
+      );
+    expect(await ended('RUNNING')).toEqual({ kind: 'ignored', why: 'not-an-end' });
+    expect((await send(1, 'purchase')).journeysStarted).toEqual([]);
+    expect(await ended('FAILED')).toMatchObject({ kind: 'recorded' });
+    expect(await ended('FAILED')).toMatchObject({ kind: 'already-recorded' });
+    expect((await send(2, 'purchase')).journeysStarted).toHaveLength(1);
+    expect((await entries()).find((e) => e.journeyId === 'first')?.ended).toEqual({
+      at: '2026-01-02T00:00:00.000Z',
+      status: 'FAILED',
+    });
+  });
+
   it('a sweep turn enters the higher of two journeys a timer starts, and reports the other held', async () => {
     const onDormant = (id: string, priority: number) =>
       Journey.parse({ ...member(id, 'purchase', priority), entry: { stage: 'dormant' } });
@@ -140,6 +178,8 @@ describe('exclusive groups', () => {
     expect(isRunning({ ...entry, converted: { eventId: 'p', at: 'x' } }, ctx, new Date('2026-01-02'))).toBe(
       false,
     );
+    const ended = { at: '2026-01-01T01:00:00.000Z', status: 'SUCCEEDED' as const };
+    expect(isRunning({ ...entry, ended }, ctx, new Date('2026-01-02T00:00:00Z'))).toBe(false);
   });
 });
 
