@@ -5,6 +5,7 @@ import type { DecisionExplanation } from './journey/explain';
 import type { Journey } from './journey/schema';
 import type { Lifecycle } from './lifecycle/schema';
 import type { Channel } from './config/ids';
+import type { ExclusiveGroups } from './config/interplay';
 import type { CustomerEvent, Sentiment } from './events/schema';
 import type { PacingRecord } from './messages/policy';
 import type { MessageRecord } from './message-record';
@@ -155,6 +156,19 @@ export interface JourneyEntryRecord {
   preempted?: { journeyId: string; executionName: string }[];
   /** When and how its execution ended, from Step Functions' status-change event (see execution-end.ts). */
   ended?: ExecutionEnded;
+  /**
+   * A `wait` group's entry not started yet: it waits for the lower-priority entries `behind` to end, until
+   * `until` at most (journey/waiting.ts), and starts with `input` then. Meanwhile it holds the group.
+   */
+  waiting?: { since: string; until: string; behind: EntryRef[]; input: JourneyInput };
+  /** A waiting entry, since started (`at` is then its enteredAt) or expired unstarted. */
+  waited?: { since: string; behind: EntryRef[]; outcome: 'started' | 'expired'; at: string };
+}
+
+/** One journey entry, by name. */
+export interface EntryRef {
+  journeyId: string;
+  executionName: string;
 }
 
 /** A Step Functions execution's end, as its status-change event gives it. */
@@ -383,6 +397,8 @@ export interface LifecycleDeps {
   publisher: LifecyclePublisher;
   /** settings.yaml `customEvents`: which of a declared event's properties a profile and a journey may keep. */
   customEvents?: CustomEvents;
+  /** settings.yaml `exclusiveGroups` (default: every group pre-empts). */
+  exclusiveGroups?: ExclusiveGroups;
 }
 
 export interface RawEmail {

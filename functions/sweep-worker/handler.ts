@@ -10,6 +10,7 @@ import {
   isExecutionStatusChange,
   recordExecutionEnd,
 } from '../../domain/journey/execution-end';
+import { settleWaitingEntries, waitingGroup } from '../../domain/journey/waiting';
 import type { SweepWork } from '../../domain/sweep';
 import { addTurns, noTurns, takeTurns, type TurnResult } from '../../domain/sweep-turn';
 import { eachRecord } from '../shared/sqs';
@@ -61,8 +62,15 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
       logger.info('execution status change ignored', { why: outcome.why });
       return;
     }
-    const { journeyId, executionName, ended } = outcome.end;
+    const { customerId, journeyId, executionName, ended } = outcome.end;
     logger.info('journey execution ended', { journeyId, executionName, ...ended, outcome: outcome.kind });
+    // Its `wait` group is free now: a waiting entry starts at once (again on a redelivery: idempotent).
+    const journey = deps.journeys.find((j) => j.id === journeyId);
+    if (!journey || !waitingGroup(journey, deps.exclusiveGroups)) return;
+    const settled = await settleWaitingEntries(customerId, deps, deps.clock.now());
+    count(metrics, METRIC.journeysStarted, settled.started.length);
+    for (const s of settled.started) logger.info('waiting journey entry started', { ...s });
+    for (const s of settled.expired) logger.info('waiting journey entry expired, not started', { ...s });
   };
   return middy(handle)
     .use(traceHandler(deps))
@@ -70,14 +78,16 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
     .use(logMetrics(metrics));
 }
 
+const count = (metrics: Observability['metrics'], name: string, n: number) =>
+  n && metrics.addMetric(name, MetricUnit.Count, n);
+
 function report(result: TurnResult, { logger, metrics }: Observability): void {
-  const count = (name: string, n: number) => n && metrics.addMetric(name, MetricUnit.Count, n);
   metrics.addMetric(METRIC.customersSwept, MetricUnit.Count, result.visited);
-  count(METRIC.stageChanges, result.stageChanges);
-  count(METRIC.journeysStarted, result.journeysStarted);
-  count(METRIC.sweepItemsParked, result.parked.length);
-  count(METRIC.sweepItemsFailed, result.failed.length);
-  count(METRIC.occasionsMissed, result.occasionsMissed.length);
+  count(metrics, METRIC.stageChanges, result.stageChanges);
+  count(metrics, METRIC.journeysStarted, result.journeysStarted);
+  count(metrics, METRIC.sweepItemsParked, result.parked.length);
+  count(metrics, METRIC.sweepItemsFailed, result.failed.length);
+  count(metrics, METRIC.occasionsMissed, result.occasionsMissed.length);
   for (const parked of result.parked) logger.warn('customer parked by the sweep', { ...parked });
   for (const failed of result.failed) logger.warn('customer left due after a failed turn', { ...failed });
   // Recorded here, as ingest records them on the event: a timer has no event record of its own.

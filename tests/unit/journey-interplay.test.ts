@@ -11,6 +11,8 @@ import { attributeConversion, type PlannedConversion } from '../../domain/journe
 import { programMeasure } from '../../domain/console/program';
 import { renderOverview } from '../../local/console/overview';
 import { isRunning } from '../../domain/journey/interplay';
+import { settleWaitingEntries } from '../../domain/journey/waiting';
+import { ExclusiveGroups } from '../../domain/config/interplay';
 import {
   EXECUTION_STATUS_CHANGE,
   ExecutionStatusChange,
@@ -37,11 +39,12 @@ const member = (id: string, on: 'purchase' | 'feedback', priority: number, extra
     ...extra,
   });
 
-function world(journeys: Journey[]) {
+function world(journeys: Journey[], exclusiveGroups?: ExclusiveGroups) {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock('2026-01-01T00:00:00Z');
-  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher: memoryPublisher() };
+  const publisher = memoryPublisher();
+  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher, exclusiveGroups };
   let n = 0;
   const send = (day: number, type: 'purchase' | 'feedback') => {
     const at = new Date(Date.parse('2026-01-01T00:00:00Z') + day * DAY).toISOString();
@@ -180,6 +183,92 @@ describe('exclusive groups', () => {
     );
     const ended = { at: '2026-01-01T01:00:00.000Z', status: 'SUCCEEDED' as const };
     expect(isRunning({ ...entry, ended }, ctx, new Date('2026-01-02T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('exclusive groups that wait', () => {
+  const groups = (waitAtMost: string) =>
+    ExclusiveGroups.parse({ g: { onHigherPriority: 'wait', waitAtMost } });
+  const at = (day: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + day * DAY);
+  const byJourney = async (entries: () => Promise<JourneyEntryRecord[]>) =>
+    Object.fromEntries((await entries()).map((e) => [e.journeyId, e]));
+
+  it('a higher priority waits for the running lower one, holding the group, and starts once its end is recorded', async () => {
+    const journeys = [
+      member('low', 'feedback', 1),
+      member('high', 'purchase', 5),
+      member('other', 'purchase', 0),
+    ];
+    const { send, store, starter, deps, entries } = world(journeys, groups('30d'));
+    await send(0, 'feedback');
+    const waited = await send(2, 'purchase');
+    expect(waited.journeysStarted).toEqual([]);
+    const { low, high: waiting } = await byJourney(entries);
+    expect(starter.stopped).toEqual([]);
+    expect(low!.stopped).toBeUndefined();
+    // Behind low until low's worst case (its 10-day wait), well within the 30 days the group allows.
+    expect(waiting!.waiting).toMatchObject({
+      since: at(2).toISOString(),
+      until: low!.activeUntil,
+      behind: [{ journeyId: 'low', executionName: low!.executionName }],
+    });
+    expect([...starter.started.keys()]).toEqual([low!.executionName]);
+    // Nothing happens while low runs; the waiting entry holds the group against a lower priority too.
+    expect(await settleWaitingEntries('c-1', deps, at(3))).toEqual({ started: [], expired: [] });
+    expect((await byJourney(entries)).other).toBeUndefined();
+
+    await store.recordJourneyEnd(low!, { at: at(4).toISOString(), status: 'SUCCEEDED' });
+    const settled = await settleWaitingEntries('c-1', deps, at(4));
+    const { high } = await byJourney(entries);
+    expect(settled.started).toEqual([
+      { journeyId: 'high', executionName: high!.executionName, executionArn: high!.executionArn },
+    ]);
+    expect(starter.started.get(high!.executionName)).toMatchObject({ journeyId: 'high', customerId: 'c-1' });
+    expect(high).toMatchObject({
+      enteredAt: at(4).toISOString(),
+      waited: { since: at(2).toISOString(), outcome: 'started', at: at(4).toISOString() },
+    });
+    expect(high!.waiting).toBeUndefined();
+    // A retry (the same end delivered again) starts nothing more.
+    expect(await settleWaitingEntries('c-1', deps, at(4))).toEqual({ started: [], expired: [] });
+  });
+
+  it('a waiting entry expires, recorded and never started, if the blocker still runs at the group bound', async () => {
+    const { send, deps, starter, entries } = world(
+      [member('low', 'feedback', 1), member('high', 'purchase', 5)],
+      groups('3d'),
+    );
+    await send(0, 'feedback');
+    await send(2, 'purchase');
+    const { high } = await byJourney(entries);
+    expect(high!.waiting?.until).toBe(at(5).toISOString());
+    const settled = await settleWaitingEntries('c-1', deps, at(5));
+    expect(settled).toEqual({
+      started: [],
+      expired: [{ journeyId: 'high', executionName: high!.executionName }],
+    });
+    expect((await byJourney(entries)).high?.waited?.outcome).toBe('expired');
+    expect(starter.started.has(high!.executionName)).toBe(false);
+    // Expired, it holds no one: the next entry of the group is decided as if it had never been.
+    expect(
+      isRunning(
+        (await byJourney(entries)).high!,
+        { journeys: deps.journeys, marketingPauseSeconds: 0 },
+        at(5),
+      ),
+    ).toBe(false);
+  });
+
+  it('an equal or lower priority is still not started, not made to wait; an erased customer starts nothing', async () => {
+    const { send, store, deps, entries } = world(
+      [member('first', 'feedback', 5), member('same', 'purchase', 5)],
+      groups('30d'),
+    );
+    await send(0, 'feedback');
+    expect((await send(2, 'purchase')).journeysStarted).toEqual([]);
+    expect((await entries()).map((e) => e.journeyId)).toEqual(['first']);
+    await store.deleteCustomer('c-1');
+    expect(await settleWaitingEntries('c-1', deps, at(20))).toEqual({ started: [], expired: [] });
   });
 });
 
