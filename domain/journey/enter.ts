@@ -17,7 +17,7 @@ import {
   pauseSecondsOf,
   type Exclusivity,
 } from './interplay';
-import { waitingEntry, waitingGroup } from './waiting';
+import { waitingDue, waitingEntry, waitingGroup } from './waiting';
 import type { PacedSend } from '../messages/policy';
 import type { Journey } from './schema';
 import { nextUntil, untilDefinition } from './wait-until';
@@ -58,10 +58,12 @@ export async function enterJourneys(
   starts: readonly JourneyStart[],
   profile: Profile,
   deps: Parameters<typeof planEntries>[2] & { starter: JourneyStarter },
-): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
+): Promise<{ entered: Entered[]; skipped: Skipped[]; waitingUntil?: string }> {
   const { planned, skipped } = await planEntries(starts, profile, deps);
   await deps.store.putJourneyEntries(plannedRecords(planned));
-  return { entered: await startPlanned(planned, deps.starter), skipped };
+  const entered = await startPlanned(planned, deps.starter);
+  const waitingUntil = waitingDue(planned.map((p) => p.entry));
+  return waitingUntil === undefined ? { entered, skipped } : { entered, skipped, waitingUntil };
 }
 
 /** The entries enterJourneys writes and the starts it then makes, without writing or starting anything. */

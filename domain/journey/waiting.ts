@@ -4,6 +4,8 @@ import type { EntryRef, JourneyEntryRecord, LifecycleDeps } from '../ports';
 import { executionInput, type Entered } from './enter';
 import { activeUntil, isRunning, pauseSecondsOf } from './interplay';
 import type { JourneyStart } from './entry';
+import type { Profile } from '../profile/profile';
+import { earliest, scheduled } from './occasions';
 import type { Journey } from './schema';
 
 /**
@@ -43,6 +45,8 @@ export function waitingEntry(
 export interface WaitingOutcome {
   started: Entered[];
   expired: EntryRef[];
+  /** The earliest bound of the entries still waiting (the profile's `waitingUntil`), if any. */
+  until?: string;
 }
 
 /**
@@ -59,6 +63,10 @@ export async function settleWaitingEntries(
   const outcome: WaitingOutcome = { started: [], expired: [] };
   const all = await deps.store.listAllJourneyEntries(customerId);
   if (!all.some((e) => e.waiting)) return outcome;
+  const done = () => {
+    const until = waitingDue(all);
+    return until === undefined ? outcome : { ...outcome, until };
+  };
   const profile = await deps.store.getProfile(customerId);
   if (!profile) return outcome;
   const ctx = { journeys: deps.journeys, marketingPauseSeconds: pauseSecondsOf(deps.lifecycle) };
@@ -100,7 +108,7 @@ export async function settleWaitingEntries(
     await deps.starter.start({ ...start, input: executionInput(journey, input, profile, { ...deps, now }) });
     outcome.started.push({ journeyId, executionName, executionArn });
   }
-  return outcome;
+  return done();
 }
 
 /** The earliest bound of the customer's waiting entries: when the sweep must look at them at the latest. */
@@ -109,3 +117,12 @@ export const waitingDue = (entries: readonly JourneyEntryRecord[]): string | und
     .map((e) => e.waiting?.until)
     .filter((u): u is string => u !== undefined)
     .sort()[0];
+
+/** The profile with a new waiting entry's bound, and its due time moved to it if that comes first. */
+export function withWaitingUntil(
+  profile: Profile,
+  until: string,
+  deps: Parameters<typeof scheduled>[1],
+): Profile {
+  return scheduled({ ...profile, waitingUntil: earliest(profile.waitingUntil, until) ?? until }, deps);
+}

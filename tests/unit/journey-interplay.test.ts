@@ -214,7 +214,11 @@ describe('exclusive groups that wait', () => {
     });
     expect([...starter.started.keys()]).toEqual([low!.executionName]);
     // Nothing happens while low runs; the waiting entry holds the group against a lower priority too.
-    expect(await settleWaitingEntries('c-1', deps, at(3))).toEqual({ started: [], expired: [] });
+    expect(await settleWaitingEntries('c-1', deps, at(3))).toEqual({
+      started: [],
+      expired: [],
+      until: low!.activeUntil,
+    });
     expect((await byJourney(entries)).other).toBeUndefined();
 
     await store.recordJourneyEnd(low!, { at: at(4).toISOString(), status: 'SUCCEEDED' });
@@ -234,7 +238,7 @@ describe('exclusive groups that wait', () => {
   });
 
   it('a waiting entry expires, recorded and never started, if the blocker still runs at the group bound', async () => {
-    const { send, deps, starter, entries } = world(
+    const { send, deps, store, clock, starter, entries } = world(
       [member('low', 'feedback', 1), member('high', 'purchase', 5)],
       groups('3d'),
     );
@@ -242,11 +246,14 @@ describe('exclusive groups that wait', () => {
     await send(2, 'purchase');
     const { high } = await byJourney(entries);
     expect(high!.waiting?.until).toBe(at(5).toISOString());
-    const settled = await settleWaitingEntries('c-1', deps, at(5));
-    expect(settled).toEqual({
-      started: [],
-      expired: [{ journeyId: 'high', executionName: high!.executionName }],
+    // The sweep finds the customer due at the bound (the backstop), whatever became of the blocker's end.
+    expect(store.profiles.get('c-1')).toMatchObject({
+      waitingUntil: at(5).toISOString(),
+      dueAt: at(5).toISOString(),
     });
+    clock.set(at(5).toISOString());
+    expect((await sweep(deps)).journeysStarted).toBe(0);
+    expect(store.profiles.get('c-1')?.waitingUntil).toBeUndefined();
     expect((await byJourney(entries)).high?.waited?.outcome).toBe('expired');
     expect(starter.started.has(high!.executionName)).toBe(false);
     // Expired, it holds no one: the next entry of the group is decided as if it had never been.
@@ -257,6 +264,21 @@ describe('exclusive groups that wait', () => {
         at(5),
       ),
     ).toBe(false);
+  });
+
+  it("starts at the blocker's bound when its end was never recorded (a lost event)", async () => {
+    const { send, deps, store, clock, starter, entries } = world(
+      [member('low', 'feedback', 1), member('high', 'purchase', 5)],
+      groups('30d'),
+    );
+    await send(0, 'feedback');
+    await send(2, 'purchase');
+    const { low, high } = await byJourney(entries);
+    clock.set(low!.activeUntil!);
+    expect((await sweep(deps)).journeysStarted).toBe(1);
+    expect(starter.started.has(high!.executionName)).toBe(true);
+    expect((await byJourney(entries)).high?.waited?.outcome).toBe('started');
+    expect(store.profiles.get('c-1')?.waitingUntil).toBeUndefined();
   });
 
   it('an equal or lower priority is still not started, not made to wait; an erased customer starts nothing', async () => {
