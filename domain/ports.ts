@@ -162,7 +162,7 @@ export interface JourneyEntryRecord {
    */
   waiting?: { since: string; until: string; behind: EntryRef[]; input: JourneyInput };
   /** A waiting entry, since started (`at` is then its enteredAt) or expired unstarted. */
-  waited?: { since: string; behind: EntryRef[]; outcome: 'started' | 'expired'; at: string };
+  waited?: { since: string; until: string; behind: EntryRef[]; outcome: 'started' | 'expired'; at: string };
 }
 
 /** One journey entry, by name. */

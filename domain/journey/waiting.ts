@@ -75,7 +75,7 @@ export async function settleWaitingEntries(
   const waiting = all.filter((e) => e.waiting).sort((a, b) => priority(b) - priority(a));
   for (const entry of waiting) {
     const journey = journeyOf(entry.journeyId);
-    const { since, behind, input } = entry.waiting!;
+    const { since, until, behind, input } = entry.waiting!;
     if (!journey) continue;
     const held = all.some(
       (e) =>
@@ -85,17 +85,17 @@ export async function settleWaitingEntries(
         isRunning(e, ctx, now),
     );
     // A goal that converted it (or anything that stopped it) while it waited: it never starts.
-    const expired = Date.parse(entry.waiting!.until) <= now.getTime() || !!entry.converted || !!entry.stopped;
+    const expired = Date.parse(until) <= now.getTime() || !!entry.converted || !!entry.stopped;
     if (held && !expired) continue;
     const { waiting: _w, ...rest } = entry;
     const settled: JourneyEntryRecord =
       held || entry.converted || entry.stopped
-        ? { ...rest, waited: { since, behind, outcome: 'expired', at: now.toISOString() } }
+        ? { ...rest, waited: { since, until, behind, outcome: 'expired', at: now.toISOString() } }
         : {
             ...rest,
             enteredAt: now.toISOString(),
             activeUntil: activeUntil(journey, now, ctx.marketingPauseSeconds),
-            waited: { since, behind, outcome: 'started', at: now.toISOString() },
+            waited: { since, until, behind, outcome: 'started', at: now.toISOString() },
           };
     await deps.store.putJourneyEntries([settled]);
     all[all.indexOf(entry)] = settled;
