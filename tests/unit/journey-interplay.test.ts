@@ -193,6 +193,18 @@ describe('exclusive groups that wait', () => {
   const byJourney = async (entries: () => Promise<JourneyEntryRecord[]>) =>
     Object.fromEntries((await entries()).map((e) => [e.journeyId, e]));
 
+  it('is chosen per group in settings: pre-empting by default, waiting at most 30 days unless told', () => {
+    expect(ExclusiveGroups.parse({ g: {} })).toEqual({
+      g: { onHigherPriority: 'preempt', waitAtMost: '30d' },
+    });
+    expect(groups('21d').g).toEqual({ onHigherPriority: 'wait', waitAtMost: '21d' });
+    const refused = ExclusiveGroups.safeParse({ g: { onHigherPriority: 'queue', waitAtMost: 'soon' } });
+    expect(refused.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['g.onHigherPriority', expect.stringContaining('"wait" (start once it has ended)')],
+      ['g.waitAtMost', expect.any(String)],
+    ]);
+  });
+
   it('a higher priority waits for the running lower one, holding the group, and starts once its end is recorded', async () => {
     const journeys = [
       member('low', 'feedback', 1),
