@@ -15,6 +15,7 @@ import {
 import { customerEntries, noEntriesYet } from './journey/entries';
 import { journeysToStart, type JourneyStart } from './journey/entry';
 import { scheduled } from './journey/occasions';
+import { waitingDue, withWaitingUntil } from './journey/waiting';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
 import type { PacedSend } from './messages/policy';
@@ -196,6 +197,13 @@ async function moveJourneys(
     [...converting.filter((c) => c.write).map((c) => c.entry), ...plannedRecords(planned)],
     addresses.remember,
   );
+  // A `wait` group's entry: the customer is due by its bound (the sweep's backstop, journey/waiting.ts).
+  const waitingUntil = waitingDue(planned.map((p) => p.entry));
+  if (waitingUntil !== undefined)
+    await deps.store.putProfile({
+      ...withWaitingUntil(profile, waitingUntil, deps),
+      version: profile.version + 1,
+    });
   for (const use of addresses.forget) await deps.store.forgetAddress(use.key, use.customerId);
   const conversions = await stopConverted(converting, event, deps.starter);
   await resumeWaits(event, deps);

@@ -5,6 +5,7 @@ import type { DecisionExplanation } from './journey/explain';
 import type { Journey } from './journey/schema';
 import type { Lifecycle } from './lifecycle/schema';
 import type { Channel } from './config/ids';
+import type { ExclusiveGroups } from './config/interplay';
 import type { CustomerEvent, Sentiment } from './events/schema';
 import type { PacingRecord } from './messages/policy';
 import type { MessageRecord } from './message-record';
@@ -153,6 +154,27 @@ export interface JourneyEntryRecord {
   stopped?: { at: string; reason: 'preempted'; by: { journeyId: string; executionName: string } };
   /** The running entries of its exclusive group this entry stopped. */
   preempted?: { journeyId: string; executionName: string }[];
+  /** When and how its execution ended, from Step Functions' status-change event (see execution-end.ts). */
+  ended?: ExecutionEnded;
+  /**
+   * A `wait` group's entry not started yet: it waits for the lower-priority entries `behind` to end, until
+   * `until` at most (journey/waiting.ts), and starts with `input` then. Meanwhile it holds the group.
+   */
+  waiting?: { since: string; until: string; behind: EntryRef[]; input: JourneyInput };
+  /** A waiting entry, since started (`at` is then its enteredAt) or expired unstarted. */
+  waited?: { since: string; until: string; behind: EntryRef[]; outcome: 'started' | 'expired'; at: string };
+}
+
+/** One journey entry, by name. */
+export interface EntryRef {
+  journeyId: string;
+  executionName: string;
+}
+
+/** A Step Functions execution's end, as its status-change event gives it. */
+export interface ExecutionEnded {
+  at: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 }
 
 /** A journey a customer was not entered in because of its exclusive group (see interplay.ts). */
@@ -247,6 +269,14 @@ export interface CustomerStore {
    * leave some written, which a retry writes again.
    */
   putJourneyEntries(records: readonly JourneyEntryRecord[], addresses?: readonly AddressUse[]): Promise<void>;
+  /**
+   * Records the end of an entry's execution on the entry, in one conditional write: only if the entry
+   * exists (an erased customer's is never recreated) and has no end yet. False when it wrote nothing.
+   */
+  recordJourneyEnd(
+    entry: Pick<JourneyEntryRecord, 'customerId' | 'journeyId' | 'executionName'>,
+    ended: ExecutionEnded,
+  ): Promise<boolean>;
   /** Stores the decision unless one exists for its key; returns the stored one either way. */
   recordDecision(record: DecisionRecord): Promise<DecisionRecord>;
   /** Removes a claim that provably never reached the provider, so a retry may send. */
@@ -367,6 +397,8 @@ export interface LifecycleDeps {
   publisher: LifecyclePublisher;
   /** settings.yaml `customEvents`: which of a declared event's properties a profile and a journey may keep. */
   customEvents?: CustomEvents;
+  /** settings.yaml `exclusiveGroups` (default: every group pre-empts). */
+  exclusiveGroups?: ExclusiveGroups;
 }
 
 export interface RawEmail {

@@ -3,6 +3,7 @@ import { errorName, RapportError, VersionConflictError } from './errors';
 import { enterJourneys } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import { missedOccasions, occasionStarts, scheduled, type MissedOccasion } from './journey/occasions';
+import { settleWaitingEntries, withWaitingUntil } from './journey/waiting';
 import { advanceTime } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
 import type { LifecycleDeps, SkippedEntry } from './ports';
@@ -158,17 +159,32 @@ async function advanceCustomer(customerId: string, deps: LifecycleDeps, now: Dat
   // A due time no index can order (a legacy `+010000-…`) would be "due" for ever: park it.
   if (due === undefined) return { parked: await writeParked(current, deps, now, 'due-out-of-range') };
   if (Date.parse(due) > now.getTime()) return 'not-due';
-  const { advanced, stageChanges, tierChanges, starts, missed } = decide(current, deps, now);
+  const waits = await waitingTurn(current, deps, now);
+  const { advanced, stageChanges, tierChanges, starts, missed } = decide(waits.profile, deps, now);
   await deps.publisher.publish(lifecycleChanges(customerId, { stageChanges, tierChanges }));
-  const { entered, skipped } = await enterJourneys(starts, advanced, { ...deps, now });
-  await deps.store.putProfile({ ...advanced, version: current.version + 1, updatedAt: now.toISOString() });
+  const { entered, skipped, waitingUntil } = await enterJourneys(starts, advanced, { ...deps, now });
+  const next = waitingUntil === undefined ? advanced : withWaitingUntil(advanced, waitingUntil, deps);
+  await deps.store.putProfile({ ...next, version: current.version + 1, updatedAt: now.toISOString() });
   return {
     stageChanges: stageChanges.length,
     tierChanges: tierChanges.length,
-    journeysStarted: entered.length,
+    journeysStarted: entered.length + waits.started,
     missed,
     held: skipped.filter((k): k is SkippedEntry => k.reason === 'exclusive-group'),
   };
+}
+
+/**
+ * The bound of a waiting journey entry has come (the profile's `waitingUntil`): it starts if its group is
+ * free, or expires (journey/waiting.ts); the profile keeps the bound of those still waiting, if any.
+ */
+async function waitingTurn(current: Profile, deps: LifecycleDeps, now: Date) {
+  const { waitingUntil, ...rest } = current;
+  if (waitingUntil === undefined || Date.parse(waitingUntil) > now.getTime())
+    return { profile: current, started: 0 };
+  const settled = await settleWaitingEntries(current.customerId, deps, now);
+  const profile = settled.until === undefined ? rest : { ...rest, waitingUntil: settled.until };
+  return { profile, started: settled.started.length };
 }
 
 /** The pure part of a customer's turn: what time did to them, what starts, when they are next due. */

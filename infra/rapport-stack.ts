@@ -248,7 +248,7 @@ export class RapportStack extends StackOfParts {
         },
         {
           key: 'sweep-schedule',
-          title: 'Sweeps not delivered or failed (dead-letter queue)',
+          title: 'Sweeps or execution ends not delivered, or sweeps failed (dead-letter queue)',
           queue: this.sweeping.deadLetters,
         },
         // A bounce, complaint or STOP lost here is an address not suppressed: the one that must not wait.

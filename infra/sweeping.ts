@@ -1,7 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Match, Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import {
+  END_STATUSES,
+  EXECUTION_EVENT_SOURCE,
+  EXECUTION_STATUS_CHANGE,
+} from '../domain/journey/execution-end';
+import { STATE_MACHINE_NAME_PREFIX } from '../domain/journey/state-machine-name';
 import { deadLetterQueue } from './dead-letter-queue';
 import { grantLifecycleAnnouncements } from './events-api';
 import type { HandlerFunction } from './handler-function';
@@ -36,6 +43,8 @@ export class Sweeping extends StackPart {
   readonly queue: Queue;
   /** Customers' turns that kept failing: `npx rapport redrive sweep` once the cause is fixed. */
   readonly queueDeadLetters: Queue;
+  /** The journeys' execution ends, from the default bus to the sweep queue (see executionEnds). */
+  readonly executionEnds: Rule;
 
   constructor(scope: Construct, id: string, props: SweepingProps) {
     super(scope, id);
@@ -80,11 +89,41 @@ export class Sweeping extends StackPart {
       retryAttempts: 0,
       maxEventAge: Duration.minutes(Math.min(props.everyMinutes, 6 * 60)),
     });
+    this.executionEnds = this.executionEndRule(props.stateMachineArnPrefix);
     this.schedule = new SweepSchedule(this, 'SweepSchedule', {
       scheduleName: props.scheduleName,
       target: this.sweep.fn,
       everyMinutes: props.everyMinutes,
       deadLetterQueue: this.deadLetters,
+    });
+  }
+
+  /**
+   * Step Functions puts every Standard execution's status changes on the account's default bus; the
+   * ends of the journeys' executions (their state machines alone, by name prefix: the stage's, then
+   * `rapport-`) go to the sweep queue, whose worker records each on its journey entry, freeing the
+   * customer's exclusive group at once (domain/journey/execution-end.ts). The default bus, so no bus
+   * property: what EventBridge cannot queue goes to the sweep's dead-letter queue, a signal only, as a
+   * lost end holds the group until the entry's `activeUntil`, no longer.
+   */
+  private executionEndRule(stateMachineArnPrefix: string): Rule {
+    return new Rule(this, 'ExecutionEndRule', {
+      description: 'The ends of the journeys executions go to the sweep queue (recorded on their entries)',
+      eventPattern: {
+        source: [EXECUTION_EVENT_SOURCE],
+        detailType: [EXECUTION_STATUS_CHANGE],
+        detail: {
+          status: [...END_STATUSES],
+          stateMachineArn: Match.prefix(`${stateMachineArnPrefix}${STATE_MACHINE_NAME_PREFIX}`),
+        },
+      },
+      targets: [
+        new SqsQueue(this.queue, {
+          deadLetterQueue: this.deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
   }
 }

@@ -19,7 +19,8 @@ import type { FunctionName } from '../functions/routes';
  * (tests/handlers/hot-path-calls.test.ts): IAM names batch actions apart, and a missing one is an
  * AccessDeniedException on every event.
  */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'BatchWriteItem' | 'DeleteItem' | 'Query';
+export type TableAction =
+  'GetItem' | 'BatchGetItem' | 'PutItem' | 'BatchWriteItem' | 'DeleteItem' | 'Query' | 'UpdateItem';
 
 /** ingestEvent's actions: its one read, its writes, entries listed and written, claims released. */
 const INGEST: readonly TableAction[] = [
@@ -44,8 +45,9 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   // The coordinator: its lease (read, conditional put); its recovery pass finishes abandoned events as
   // ingestEvent does.
   sweep: INGEST,
-  // A due customer's turn: the profile advanced (or parked), journey entries listed and written.
-  'sweep-worker': ['GetItem', 'PutItem', 'BatchWriteItem', 'Query'],
+  // A due customer's turn: the profile advanced (or parked), journey entries listed and written; an
+  // execution's end set on its entry (UpdateItem: one conditional write that never recreates it).
+  'sweep-worker': ['GetItem', 'PutItem', 'BatchWriteItem', 'Query', 'UpdateItem'],
   // One read before queueing an event: the customer's tombstone and the event's record (admitEvent).
   'accept-event': ['BatchGetItem'],
   // A queued start's journey entry and the tombstone, read together before and after StartExecution.

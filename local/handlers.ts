@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock';
 import type { Workflows } from '../domain/config/load';
 import type { IncomingEvent } from '../domain/events/schema';
 import type { SweepWork } from '../domain/sweep';
+import type { ExecutionStatusChange } from '../domain/journey/execution-end';
 import { spreadOverSweeps } from '../domain/journey/occasions';
 import { createRenderer } from '../domain/messages/render';
 import type {
@@ -65,7 +66,8 @@ export type Handlers = Record<FunctionName, LambdaHandler<never, unknown>>;
 export interface LocalQueues {
   ingest: WorkQueue<IncomingEvent>;
   starts: WorkQueue<StartRequest>;
-  sweep: WorkQueue<SweepWork>;
+  /** Sweep work, and the journeys' execution ends (routeExecutionEnds), as the AWS rule puts them there. */
+  sweep: WorkQueue<SweepWork | ExecutionStatusChange>;
 }
 
 export function localQueues(invoke: (fn: FunctionName, event: SQSEvent) => Promise<unknown>): LocalQueues {
@@ -93,6 +95,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring, queues: Loc
     publisher: wiring.publisher,
     journeys: w.journeys.map((j) => j.journey),
     customEvents: w.settings.customEvents,
+    exclusiveGroups: w.settings.exclusiveGroups,
   };
 }
 

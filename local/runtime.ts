@@ -28,6 +28,7 @@ import { installLongTimers } from './long-timers';
 import type { Ports } from './ports';
 import type { LocalSmsOutbox } from './sms-outbox';
 import { snsEvent } from './sns';
+import { routeExecutionEnds } from './execution-ends';
 import { recoverAtStart, type StartupReport } from './startup';
 import type { LocalStepFunctions, ResumeReport } from './stepfunctions';
 import { localCustomerStore, startStore, type LocalStore } from './store';
@@ -167,6 +168,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bus,
     );
 
+    // Step Functions' status-change events, as the AWS rule routes them: the ends recorded on the entries.
+    stepFunctions.onExecutionEnded(
+      routeExecutionEnds((event) => deployment.queues.sweep.send([event]), activity),
+    );
     // What the last run left unfinished, finished before the sweeper starts and the API serves.
     const startup = await recoverAtStart(deployment, stepFunctions, store);
     startSweeper(options.sweepEveryMs ?? 3_600_000, () => deployment.invoke('sweep', {}), activity, closers);

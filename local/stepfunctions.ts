@@ -48,6 +48,7 @@ export class LocalStepFunctions {
   private substitutions: Record<string, string> = {};
   private readonly server: AwsJsonServer;
   private readonly runner: ExecutionRunner;
+  private readonly endListeners: ((execution: LocalExecution) => void)[] = [];
 
   constructor(
     private readonly activity: Activity,
@@ -65,6 +66,7 @@ export class LocalStepFunctions {
   ) {
     const onEnded = (e: LocalExecution) => {
       options.onEnded?.(e);
+      for (const listener of this.endListeners) listener(e);
       if (options.forget) this.executions.delete(e.executionArn);
     };
     this.runner = new ExecutionRunner(activity, journal, this.tokens, now, () => this.tasks, onEnded);
@@ -74,6 +76,11 @@ export class LocalStepFunctions {
       stepFunctionsOperations(this),
       'the local Step Functions',
     );
+  }
+
+  /** Tells `listener` of each execution that ends from now on, as Step Functions tells EventBridge. */
+  onExecutionEnded(listener: (execution: LocalExecution) => void): void {
+    this.endListeners.push(listener);
   }
 
   deploy(

@@ -4,6 +4,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  UpdateCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
@@ -122,6 +123,17 @@ export function createCustomerStore(
   const put = async (key: Record<string, string>, record: object) => {
     await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, ...record } }));
   };
+  /** Sends a conditional write: false when its condition failed (nothing written). */
+  const conditionally = async (command: PutCommand | UpdateCommand): Promise<boolean> => {
+    try {
+      // send's overloads take one command type at a time.
+      await doc.send(command as PutCommand);
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  };
   /** Every item of one customer whose sort key starts with `prefix`, all pages, without the keys. */
   const queryCustomer = async <T>(customerId: string, prefix: string): Promise<T[]> =>
     (await queryPartition(doc, tableName, `CUSTOMER#${customerId}`, { prefix })).map((item) =>
@@ -202,22 +214,15 @@ export function createCustomerStore(
       const { dueAt: _dueAt, ...event } = stored;
       return event;
     },
-    async writeEvent(record, holder) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            // A whole-item put: the `done` record replaces the claim and so leaves the due index.
-            Item: eventItem(record, dueShards),
-            ...(holder === undefined ? { ConditionExpression: 'attribute_not_exists(pk)' } : heldBy(holder)),
-          }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
-    },
+    writeEvent: (record, holder) =>
+      conditionally(
+        new PutCommand({
+          TableName: tableName,
+          // A whole-item put: the `done` record replaces the claim and so leaves the due index.
+          Item: eventItem(record, dueShards),
+          ...(holder === undefined ? { ConditionExpression: 'attribute_not_exists(pk)' } : heldBy(holder)),
+        }),
+      ),
     async releaseEvent(customerId, eventId, holder) {
       await doc
         .send(
@@ -234,49 +239,48 @@ export function createCustomerStore(
     getTombstone: (key) => get<TombstoneRecord>(keys.tombstone(key)),
     putTombstone: (record) => put(keys.tombstone(record.key), record),
     getMessage: (customerId, key) => get<MessageRecord>(keys.message(customerId, key)),
-    async claimMessage(record) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keys.message(record.customerId, record.messageKey), ...record },
-            ConditionExpression: 'attribute_not_exists(pk) OR #s = :deferred',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':deferred': 'deferred' },
-          }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
-    },
+    claimMessage: (record) =>
+      conditionally(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.message(record.customerId, record.messageKey), ...record },
+          ConditionExpression: 'attribute_not_exists(pk) OR #s = :deferred',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':deferred': 'deferred' },
+        }),
+      ),
     updateMessage: (record) => put(keys.message(record.customerId, record.messageKey), record),
     async settleClaim(record, claimedAt) {
       const sameClaim = claimedAt === undefined ? 'attribute_not_exists(#c)' : '#c = :claimedAt';
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keys.message(record.customerId, record.messageKey), ...record },
-            ConditionExpression: `#s = :sending AND ${sameClaim}`,
-            ExpressionAttributeNames: { '#s': 'status', '#c': 'claimedAt' },
-            ExpressionAttributeValues: {
-              ':sending': 'sending',
-              ...(claimedAt === undefined ? {} : { ':claimedAt': claimedAt }),
-            },
-          }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
+      return conditionally(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.message(record.customerId, record.messageKey), ...record },
+          ConditionExpression: `#s = :sending AND ${sameClaim}`,
+          ExpressionAttributeNames: { '#s': 'status', '#c': 'claimedAt' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ...(claimedAt === undefined ? {} : { ':claimedAt': claimedAt }),
+          },
+        }),
+      );
     },
     async listJourneyEntries(customerId, journeyId) {
       const entries = await queryCustomer<JourneyEntryRecord>(customerId, `JOURNEY#${journeyId}#`);
       return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
     },
+    // An update, not a put of the entry as read: nothing written meanwhile (a conversion) is overwritten,
+    // and an entry that is not there (an erased customer's) is not created.
+    recordJourneyEnd: ({ customerId, journeyId, executionName }, ended) =>
+      conditionally(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.journeyEntry(customerId, journeyId, executionName),
+          UpdateExpression: 'SET ended = :ended',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(ended)',
+          ExpressionAttributeValues: { ':ended': ended },
+        }),
+      ),
     putJourneyEntries: (records, addresses = []) =>
       putAll([
         ...records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r })),

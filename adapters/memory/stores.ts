@@ -280,6 +280,17 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
       for (const r of records) put(itemsOf(r.customerId).entries, `${r.journeyId}#${r.executionName}`, r);
       uses.forEach(remember);
     },
+    recordJourneyEnd: async ({ customerId, journeyId, executionName }, ended) => {
+      const entries = customers.get(customerId)?.entries;
+      const key = `${journeyId}#${executionName}`;
+      const entry = entries?.get(key);
+      if (!entries || !entry || entry.ended) {
+        wrote(undefined);
+        return false;
+      }
+      put(entries, key, { ...stored(entry), ended });
+      return true;
+    },
     putAwait: async (r) => put(itemsOf(r.customerId).awaits, r.awaitKey, r),
     listAwaits: async (c, e) => {
       const awaits = customers.get(c)?.awaits;

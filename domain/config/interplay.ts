@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Duration } from './duration';
 import { Slug } from './ids';
 import { expect } from './problems';
 
@@ -10,11 +11,17 @@ export const ExclusiveGroup = z
   .strictObject({
     description: z.string().min(1).optional().describe('What the group is for.'),
     onHigherPriority: z
-      .enum(['preempt'], expect('"preempt" (stop the running lower-priority journey)'))
+      .enum(
+        ['preempt', 'wait'],
+        expect('"preempt" (stop the running lower-priority journey) or "wait" (start once it has ended)'),
+      )
       .default('preempt')
       .describe(
-        'preempt: a higher-priority entry stops the journey of the group the customer is in (recorded on both entries). An entry of equal or lower priority is not started.',
+        'preempt: a higher-priority entry stops the journey of the group the customer is in (recorded on both entries). wait: it waits, recorded on its entry, and starts when that journey ends (at most `waitAtMost`). An entry of equal or lower priority is not started either way.',
       ),
+    waitAtMost: Duration.default('30d').describe(
+      'With `wait`: the longest a higher-priority entry waits for the running journey to end; past it the waiting entry expires, recorded, never started.',
+    ),
   })
   .describe('Journeys naming this group in `exclusive` never run at once for one customer.');
 export type ExclusiveGroup = z.infer<typeof ExclusiveGroup>;
@@ -25,6 +32,7 @@ export const ExclusiveGroups = z
   .describe(
     'Groups of journeys a customer is in at most one of at a time (e.g. reactivation), by name; journeys join one with `exclusive: <name>` and rank with `priority`.',
   );
+export type ExclusiveGroups = z.infer<typeof ExclusiveGroups>;
 
 /** The share of customers who get no marketing at all: the program's own holdout. */
 export const ControlGroup = z

@@ -78,6 +78,12 @@ export function describeEntry(e: TimelineEntry): string {
       return `goal of ${e.journeyId} reached by event ${e.eventId} (execution ${e.executionName})${e.attributed === false ? '; counted for another journey it also converted (attribution)' : ''}`;
     case 'preempted':
       return `${e.journeyId} stopped (execution ${e.executionName}): pre-empted by ${e.by.journeyId}, higher in their exclusive group (execution ${e.by.executionName})`;
+    case 'entry-waiting':
+      return `waiting to enter ${e.journeyId} (execution ${e.executionName}) until ${e.behind.map((b) => b.journeyId).join(', ')} ends, at most until ${e.until}: higher in their exclusive group, which waits`;
+    case 'wait-expired':
+      return `not entered in ${e.journeyId} (execution ${e.executionName}): its exclusive group still held the customer when the wait expired`;
+    case 'journey-ended':
+      return `${e.journeyId} ended: ${e.status.toLowerCase().replace('_', ' ')} (execution ${e.executionName})`;
     case 'entry-held':
       return `not entered in ${e.journeyId} by event ${e.eventId}: ${e.by.journeyId} holds the customer in their exclusive group (execution ${e.by.executionName})`;
     case 'step':

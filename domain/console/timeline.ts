@@ -76,6 +76,19 @@ export type TimelineEntry =
     }
   /** A higher-priority journey of its exclusive group stopped this execution. */
   | { type: 'preempted'; at: string; journeyId: string; executionName: string; by: JourneyRef }
+  /** A `wait` group's entry waiting for the journeys `behind` to end (until `until` at most). */
+  | {
+      type: 'entry-waiting';
+      at: string;
+      journeyId: string;
+      executionName: string;
+      behind: JourneyRef[];
+      until: string;
+    }
+  /** A waiting entry the group still held at its bound: never started. */
+  | { type: 'wait-expired'; at: string; journeyId: string; executionName: string }
+  /** The execution ended (Step Functions' status-change event). */
+  | { type: 'journey-ended'; at: string; journeyId: string; executionName: string; status: string }
   /** An event would have started the journey; another journey of its exclusive group held the customer. */
   | { type: 'entry-held'; at: string; journeyId: string; eventId: string; by: JourneyRef }
   | { type: 'step'; at: string; journeyId: string; executionArn: string; state: string }
@@ -114,14 +127,18 @@ const RANK: Record<TimelineEntryType, number> = {
   feedback: 4,
   stage: 5,
   tier: 6,
-  'journey-entry': 7,
-  'entry-held': 8,
-  preempted: 9,
-  step: 10,
-  decision: 11,
-  waiting: 12,
-  message: 13,
-  conversion: 14,
+  // A journey's end frees its group: a waiting entry starts at that same instant, after it.
+  'journey-ended': 7,
+  'journey-entry': 8,
+  'entry-held': 9,
+  'entry-waiting': 10,
+  'wait-expired': 11,
+  preempted: 12,
+  step: 13,
+  decision: 14,
+  waiting: 15,
+  message: 16,
+  conversion: 17,
 };
 
 /** The customer's story from their stored items, oldest first. Pure: reads nothing, invents nothing. */
@@ -194,6 +211,30 @@ function eventEntries(e: StoredEvent): TimelineEntry[] {
 }
 
 function journeyEntries(j: JourneyEntryRecord): TimelineEntry[] {
+  const { journeyId, executionName } = j;
+  const wait = j.waiting ?? j.waited;
+  const waited: TimelineEntry[] = wait
+    ? [
+        {
+          type: 'entry-waiting',
+          at: wait.since,
+          journeyId,
+          executionName,
+          behind: wait.behind,
+          until: wait.until,
+        },
+      ]
+    : [];
+  if (j.waiting) return waited;
+  if (j.waited?.outcome === 'expired')
+    return [...waited, { type: 'wait-expired', at: j.waited.at, journeyId, executionName }];
+  const ended: TimelineEntry[] = j.ended
+    ? [{ type: 'journey-ended', at: j.ended.at, journeyId, executionName, status: j.ended.status }]
+    : [];
+  return [...waited, ...entryAndAfter(j), ...ended];
+}
+
+function entryAndAfter(j: JourneyEntryRecord): TimelineEntry[] {
   const entry: TimelineEntry = {
     type: 'journey-entry',
     at: j.enteredAt,

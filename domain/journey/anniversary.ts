@@ -22,7 +22,14 @@ export const PROFILE_DATE_NAMES = Object.keys(PROFILE_DATES) as ProfileDateName[
  * anniversary of one would move with every back-fill or replay, so naming one is refused rather than
  * silently read as a (missing) attribute.
  */
-const PROCESSING_TIMES = ['createdAt', 'updatedAt', 'evaluatedAt', 'dueAt', 'occasionsCheckedAt'];
+const PROCESSING_TIMES = [
+  'createdAt',
+  'updatedAt',
+  'evaluatedAt',
+  'dueAt',
+  'occasionsCheckedAt',
+  'waitingUntil',
+];
 
 const isProfileDate = (name: string): name is ProfileDateName => Object.hasOwn(PROFILE_DATES, name);
 

@@ -8,7 +8,16 @@ import type { Profile } from '../profile/profile';
 import { stateKey, type Calendar, type JourneyInput } from './compile';
 import type { JourneyStart } from './entry';
 import { waitComputedAtStart } from './fusion';
-import { activeUntil, byPriority, exclusivity, markPreempted, pauseSecondsOf } from './interplay';
+import type { ExclusiveGroups } from '../config/interplay';
+import {
+  activeUntil,
+  byPriority,
+  exclusivity,
+  markPreempted,
+  pauseSecondsOf,
+  type Exclusivity,
+} from './interplay';
+import { waitingDue, waitingEntry, waitingGroup } from './waiting';
 import type { PacedSend } from '../messages/policy';
 import type { Journey } from './schema';
 import { nextUntil, untilDefinition } from './wait-until';
@@ -31,6 +40,8 @@ export interface PlannedEntry {
   start: StartRequest;
   /** Entries of its exclusive group it pre-empts, marked stopped: written with it, stopped before it starts. */
   preempts: JourneyEntryRecord[];
+  /** A `wait` group's entry: written waiting, not started (journey/waiting.ts starts it later). */
+  waits?: true;
 }
 
 /** Every record a plan writes: each entry, and the entries it pre-empts. */
@@ -47,10 +58,12 @@ export async function enterJourneys(
   starts: readonly JourneyStart[],
   profile: Profile,
   deps: Parameters<typeof planEntries>[2] & { starter: JourneyStarter },
-): Promise<{ entered: Entered[]; skipped: Skipped[] }> {
+): Promise<{ entered: Entered[]; skipped: Skipped[]; waitingUntil?: string }> {
   const { planned, skipped } = await planEntries(starts, profile, deps);
   await deps.store.putJourneyEntries(plannedRecords(planned));
-  return { entered: await startPlanned(planned, deps.starter), skipped };
+  const entered = await startPlanned(planned, deps.starter);
+  const waitingUntil = waitingDue(planned.map((p) => p.entry));
+  return waitingUntil === undefined ? { entered, skipped } : { entered, skipped, waitingUntil };
 }
 
 /** The entries enterJourneys writes and the starts it then makes, without writing or starting anything. */
@@ -67,6 +80,8 @@ export async function planEntries(
     lifecycle: { care: { pauseMarketing: string } };
     /** The customer's entries (default: read once, for every start). */
     entries?: CustomerEntries;
+    /** settings.yaml `exclusiveGroups`: whether a group pre-empts or waits (default: pre-empts). */
+    exclusiveGroups?: ExclusiveGroups;
   },
 ): Promise<{ planned: PlannedEntry[]; skipped: Skipped[] }> {
   const planned: PlannedEntry[] = [];
@@ -93,7 +108,18 @@ export async function planEntries(
       continue;
     }
     const entry = entryRecord(journey, start, { ...deps, marketingPauseSeconds });
-    const preempts = group.kind === 'preempt' ? markPreempted(group.running, entry) : [];
+    const waitFor = waitsBehind(journey, group, deps.exclusiveGroups);
+    if (waitFor) {
+      const waiting = waitingEntry(entry, start, waitFor.behind, waitFor.group);
+      entries.add(waiting);
+      planned.push({ entry: waiting, start, preempts: [], waits: true });
+      continue;
+    }
+    // A `wait` group never pre-empts: what is left is waiting entries, which keep waiting behind this one.
+    const preempts =
+      group.kind === 'preempt' && !waitingGroup(journey, deps.exclusiveGroups)
+        ? markPreempted(group.running, entry)
+        : [];
     if (preempts.length > 0)
       entry.preempted = preempts.map(({ journeyId, executionName }) => ({ journeyId, executionName }));
     for (const e of [entry, ...preempts]) entries.add(e);
@@ -104,6 +130,17 @@ export async function planEntries(
     });
   }
   return { planned, skipped };
+}
+
+/**
+ * In a `wait` group, the running lower-priority entries an entry waits behind (waiting entries of the
+ * group hold no one back: the entry starts before them, they keep waiting behind it).
+ */
+function waitsBehind(journey: Journey, group: Exclusivity, groups: ExclusiveGroups | undefined) {
+  const waits = waitingGroup(journey, groups);
+  if (!waits || group.kind !== 'preempt') return undefined;
+  const behind = group.running.filter((e) => !e.waiting);
+  return behind.length > 0 ? { group: waits, behind } : undefined;
 }
 
 /** Why the journey's re-entry rule refuses this start, if it does. */
@@ -161,7 +198,8 @@ export async function startPlanned(
   starter: JourneyStarter,
 ): Promise<Entered[]> {
   const entered: Entered[] = [];
-  for (const { entry, start, preempts } of planned) {
+  for (const { entry, start, preempts, waits } of planned) {
+    if (waits) continue;
     // Stopped before the new journey starts: two journeys of a group never run for one customer at once.
     for (const stopped of preempts)
       await starter.stop(stopped.executionArn, {

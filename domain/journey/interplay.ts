@@ -6,11 +6,11 @@ import type { Journey } from './schema';
 
 /**
  * Journey interplay: a customer is in at most one journey of an `exclusive` group at a time. Whether a
- * customer is "in" a journey is decided from stored facts only, so nothing depends on an execution's end
- * being noticed: an entry is running unless its goal converted it, another entry pre-empted it, or its
+ * customer is "in" a journey is decided from stored facts: an entry is running unless its execution's end
+ * was recorded (execution-end.ts), its goal converted it, another entry pre-empted it, or its
  * `activeUntil` has passed — the longest the journey can hold anyone (limits.ts's worst case: every wait
  * at its longest, every send deferred by quiet hours and a care pause). An execution that failed, timed
- * out or was stopped without a record therefore blocks its group for that bound at most, never for ever.
+ * out or was stopped and whose end event was lost therefore blocks its group for that bound at most.
  */
 
 /** What the bound needs beyond the journey: lifecycle.yaml `care.pauseMarketing`. */
@@ -27,7 +27,7 @@ export function activeUntil(journey: Journey, enteredAt: Date, marketingPauseSec
 
 /** Whether the entry's execution may still be running at `now` (see the module's comment). */
 export function isRunning(entry: JourneyEntryRecord, ctx: InterplayContext, now: Date): boolean {
-  if (entry.converted || entry.stopped) return false;
+  if (entry.converted || entry.stopped || entry.ended) return false;
   const journey = ctx.journeys.find((j) => j.id === entry.journeyId);
   // An entry from before the bound was recorded gets it from the journey as it is now.
   const until =

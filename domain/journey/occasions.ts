@@ -262,8 +262,8 @@ export function missedOccasions(
 }
 
 /**
- * When the sweeper must next look at this customer: the lifecycle's next threshold or the next date a
- * journey starts on, whichever comes first. Dates after `occasionsCheckedAt` count, so an occasion the
+ * When the sweeper must next look at this customer: the lifecycle's next threshold, the next date a
+ * journey starts on, or the bound of a waiting journey entry (waitingUntil), whichever comes first. Dates after `occasionsCheckedAt` count, so an occasion the
  * sweeper has not handled yet keeps the customer due.
  */
 export function nextDue(
@@ -273,9 +273,14 @@ export function nextDue(
   const lifecycleDue = lifecycleDueAt(profile, deps.lifecycle);
   const checked = new Date(profile.occasionsCheckedAt ?? profile.evaluatedAt);
   const occasion = nextOccasion(deps.journeys, profile, deps.calendar, checked)?.toISOString();
-  if (lifecycleDue === undefined) return occasion;
-  if (occasion === undefined) return lifecycleDue;
-  return Date.parse(occasion) < Date.parse(lifecycleDue) ? occasion : lifecycleDue;
+  return earliest(earliest(lifecycleDue, occasion), profile.waitingUntil);
+}
+
+/** The earlier of two instants, either possibly absent. */
+export function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(b) < Date.parse(a) ? b : a;
 }
 
 /** The profile with its due time set from both the lifecycle and the date-triggered journeys. */

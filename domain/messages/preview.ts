@@ -45,6 +45,7 @@ const UNREAD_PROFILE_FIELDS = [
   'dueAt',
   'parked',
   'occasionsCheckedAt',
+  'waitingUntil',
   'consent',
   'suppressed',
   'suppressionChecked',

@@ -174,6 +174,8 @@ export interface Profile {
   parked?: Parked;
   /** Date-triggered journeys (birthdays, holidays) have been started for every date up to this time. */
   occasionsCheckedAt?: string;
+  /** The earliest bound of the customer's waiting journey entries (journey/waiting.ts): due by then. */
+  waitingUntil?: string;
   consent: Consent;
   /**
    * Every change of the consent on record, in the order applied (the latest HISTORY_CAP): the last entry

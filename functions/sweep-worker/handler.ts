@@ -5,6 +5,12 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { RapportError } from '../../domain/errors';
 import type { LifecycleDeps } from '../../domain/ports';
+import {
+  ExecutionStatusChange,
+  isExecutionStatusChange,
+  recordExecutionEnd,
+} from '../../domain/journey/execution-end';
+import { settleWaitingEntries, waitingGroup } from '../../domain/journey/waiting';
 import type { SweepWork } from '../../domain/sweep';
 import { addTurns, noTurns, takeTurns, type TurnResult } from '../../domain/sweep-turn';
 import { eachRecord } from '../shared/sqs';
@@ -21,6 +27,8 @@ export class SweepTurnsFailedError extends RapportError {
 
 /**
  * Consumes the sweep queue: each message's customers take their turn, one after another (see takeTurns).
+ * The queue also carries the ends of journey executions (Step Functions' status-change events, put there
+ * by an EventBridge rule): each is recorded on its journey entry (domain/journey/execution-end.ts).
  * A customer no longer due is skipped, so a message delivered again is harmless. A message with a
  * customer whose turn failed for a reason that may pass is reported failed (its other customers, done,
  * are skipped when it comes back); after the queue's receive count it goes to the dead-letter queue,
@@ -32,9 +40,11 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
   const deps = { ...given, publisher: countingPublisher(given.publisher, metrics) };
   const handle = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const total = noTurns();
-    const response = await eachRecord<SweepWork>(
+    const response = await eachRecord<SweepWork | ExecutionStatusChange>(
       event,
-      async ({ customerIds }) => {
+      async (body) => {
+        if (isExecutionStatusChange(body)) return executionEnded(body);
+        const { customerIds } = body as SweepWork;
         const turns = await takeTurns(customerIds, deps);
         addTurns(total, turns);
         if (turns.failed.length > 0)
@@ -45,20 +55,39 @@ export function createSweepWorkerHandler(given: SweepWorkerHandlerDeps) {
     report(total, deps);
     return response;
   };
+  /** A malformed event throws: retried, then kept in the queue's dead-letter queue, never dropped. */
+  const executionEnded = async (body: unknown) => {
+    const outcome = await recordExecutionEnd(ExecutionStatusChange.parse(body), deps);
+    if (outcome.kind === 'ignored') {
+      logger.info('execution status change ignored', { why: outcome.why });
+      return;
+    }
+    const { customerId, journeyId, executionName, ended } = outcome.end;
+    logger.info('journey execution ended', { journeyId, executionName, ...ended, outcome: outcome.kind });
+    // Its `wait` group is free now: a waiting entry starts at once (again on a redelivery: idempotent).
+    const journey = deps.journeys.find((j) => j.id === journeyId);
+    if (!journey || !waitingGroup(journey, deps.exclusiveGroups)) return;
+    const settled = await settleWaitingEntries(customerId, deps, deps.clock.now());
+    count(metrics, METRIC.journeysStarted, settled.started.length);
+    for (const s of settled.started) logger.info('waiting journey entry started', { ...s });
+    for (const s of settled.expired) logger.info('waiting journey entry expired, not started', { ...s });
+  };
   return middy(handle)
     .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }
 
+const count = (metrics: Observability['metrics'], name: string, n: number) =>
+  n && metrics.addMetric(name, MetricUnit.Count, n);
+
 function report(result: TurnResult, { logger, metrics }: Observability): void {
-  const count = (name: string, n: number) => n && metrics.addMetric(name, MetricUnit.Count, n);
   metrics.addMetric(METRIC.customersSwept, MetricUnit.Count, result.visited);
-  count(METRIC.stageChanges, result.stageChanges);
-  count(METRIC.journeysStarted, result.journeysStarted);
-  count(METRIC.sweepItemsParked, result.parked.length);
-  count(METRIC.sweepItemsFailed, result.failed.length);
-  count(METRIC.occasionsMissed, result.occasionsMissed.length);
+  count(metrics, METRIC.stageChanges, result.stageChanges);
+  count(metrics, METRIC.journeysStarted, result.journeysStarted);
+  count(metrics, METRIC.sweepItemsParked, result.parked.length);
+  count(metrics, METRIC.sweepItemsFailed, result.failed.length);
+  count(metrics, METRIC.occasionsMissed, result.occasionsMissed.length);
   for (const parked of result.parked) logger.warn('customer parked by the sweep', { ...parked });
   for (const failed of result.failed) logger.warn('customer left due after a failed turn', { ...failed });
   // Recorded here, as ingest records them on the event: a timer has no event record of its own.

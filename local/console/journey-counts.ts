@@ -4,7 +4,7 @@ import { updatesFoldedIntoSends } from '../../domain/journey/fusion';
 import { FINISH, START } from '../../domain/journey/graph';
 import type { Journey } from '../../domain/journey/schema';
 import { exitEndedInto } from '../../domain/simulate/funnel';
-import type { EngagementFacts, EntryFacts, MessageFacts } from './snapshot';
+import { startedEntry, type EngagementFacts, type EntryFacts, type MessageFacts } from './snapshot';
 
 /** What the console reads of a local execution (no input or output: those hold personal data). */
 export interface ExecutionFacts {
@@ -91,7 +91,8 @@ export function journeyCounts(
   const ids = new Set(journey.steps.map((s) => s.id));
   const steps = new Map([START, ...journey.steps.map((s) => s.id), FINISH].map((id) => [id, empty()]));
   const folded = [...updatesFoldedIntoSends(journey)].map(([update, send]) => [update, send.id] as const);
-  const mine = entries.filter((e) => e.journeyId === journey.id);
+  // A `wait` group's entry counts once it starts; one that waits, or whose wait expired, ran nothing.
+  const mine = entries.filter((e) => e.journeyId === journey.id && startedEntry(e));
   const converted = new Set(mine.filter((e) => e.converted !== undefined).map((e) => e.executionArn));
   for (const e of executions) {
     const entered = new Set([START, ...e.statesEntered.map((s) => stepOfState(s.name, ids))]);

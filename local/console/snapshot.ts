@@ -19,7 +19,14 @@ export type MessageFacts = Pick<
 export type EntryFacts = Pick<JourneyEntryRecord, 'journeyId' | 'journeyVersion' | 'executionArn'> & {
   /** `attributed: false`: the goal event is counted for another journey (see attributeConversion). */
   converted?: { attributed?: boolean };
+  /** A `wait` group's entry not started (yet, or ever: `waited.outcome` expired): no execution to count. */
+  waiting?: { until: string };
+  waited?: { outcome: string };
 };
+
+/** Whether an entry's execution was ever started (a waiting entry's is not, an expired one's never). */
+export const startedEntry = (e: Pick<EntryFacts, 'waiting' | 'waited'>) =>
+  e.waiting === undefined && e.waited?.outcome !== 'expired';
 
 /** An engagement event (email-opened…) as the console counts it: its type and the message it was about. */
 export interface EngagementFacts {
@@ -56,6 +63,8 @@ const FIELDS = {
   '#sentAt': 'sentAt',
   '#executionArn': 'executionArn',
   '#converted': 'converted',
+  '#waiting': 'waiting',
+  '#waited': 'waited',
   '#customerId': 'customerId',
   '#executionName': 'executionName',
   '#kind': 'kind',

@@ -282,6 +282,21 @@ export function customerStoreContract(name: string, makeStore: () => Promise<Con
         expect(entries[2]).toStrictEqual(converted);
       });
 
+      it("records an execution's end once, on an entry that exists only, keeping what else it holds", async () => {
+        const ended = { at: AT, status: 'SUCCEEDED' as const };
+        const converted = {
+          ...entry('c-7', 'welcome', 'x-1', AT),
+          converted: { eventId: 'e-7', at: AT },
+        };
+        await store.putJourneyEntries([converted]);
+        expect(await store.recordJourneyEnd(converted, ended)).toBe(true);
+        expect(await store.recordJourneyEnd(converted, { ...ended, status: 'ABORTED' })).toBe(false);
+        expect(await store.listAllJourneyEntries('c-7')).toStrictEqual([{ ...converted, ended }]);
+        // An erased customer's entry (or one never written) is not created by its end.
+        expect(await store.recordJourneyEnd(entry('c-8', 'welcome', 'x-1', AT), ended)).toBe(false);
+        expect(await store.listAllJourneyEntries('c-8')).toStrictEqual([]);
+      });
+
       it('writes many entries at once, each as written alone, more than one request holds', async () => {
         const converted = { ...entry('c-1', 'welcome', 'x-1', AT), converted: { eventId: 'e-7', at: AT } };
         const many = Array.from({ length: 30 }, (_, i) => entry('c-4', 'welcome', `y-${100 + i}`));

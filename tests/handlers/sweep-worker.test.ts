@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestEvent } from '../../domain/ingest';
-import type { CustomerStore } from '../../domain/ports';
+import type { CustomerStore, JourneyEntryRecord } from '../../domain/ports';
 import { createSweepWorkerHandler } from '../../functions/sweep-worker/handler';
 import { invokeLambda } from '../../local/lambda';
 import { lifecycleDeps } from '../support/lifecycle';
@@ -67,5 +67,65 @@ describe('sweep-worker handler', () => {
       (c) => c.customerId === 'c-due' && c.cause.kind === 'timer',
     );
     expect(timed).toHaveLength(1);
+  });
+});
+
+/** EventBridge's "Step Functions Execution Status Change" (the AWS docs' example shape), as the rule queues it. */
+const ENDED = fixture<SQSEvent>('sqs-execution-status-change.json');
+
+describe('sweep-worker handler: execution ends', () => {
+  const entry: JourneyEntryRecord = {
+    customerId: 'c-1',
+    journeyId: 'nps-survey',
+    journeyVersion: 1,
+    executionName: 'nps-survey-c-1-0123456789abcdef',
+    executionArn:
+      'arn:aws:states:us-east-1:123456789012:execution:rapport-nps-survey:nps-survey-c-1-0123456789abcdef',
+    enteredAt: '2026-03-04T08:00:00.000Z',
+    trigger: { eventId: 'e-3', eventType: 'purchase', at: '2026-03-04T08:00:00.000Z' },
+    activeUntil: '2026-06-04T08:00:00.000Z',
+  };
+  function ends(event: SQSEvent = ENDED) {
+    const deps = lifecycleDeps('2026-03-09T08:00:06Z');
+    const { logger, metrics, published } = spiedObservability();
+    const handler = createSweepWorkerHandler({ ...deps, logger, metrics });
+    const invoke = () => invokeLambda('rapport-sweep-worker', handler, event) as Promise<SQSBatchResponse>;
+    return { deps, published, invoke };
+  }
+  const withBody = (body: unknown): SQSEvent => ({
+    Records: [{ ...ENDED.Records[0]!, body: JSON.stringify(body) }],
+  });
+
+  it('records the end on its entry once, at the stop date, whatever the redeliveries', async () => {
+    const { deps, published, invoke } = ends();
+    await deps.store.putJourneyEntries([entry]);
+
+    expect((await invoke()).batchItemFailures).toEqual([]);
+    // Not a sweep turn: no customer counted as swept.
+    expect(published).toEqual({ CustomersSwept: 0 });
+    await invoke();
+
+    const ended = { at: '2026-03-09T08:00:05.123Z', status: 'SUCCEEDED' };
+    expect(await deps.store.listAllJourneyEntries('c-1')).toEqual([{ ...entry, ended }]);
+  });
+
+  it("creates no entry for a customer erased before the end came, and ignores what is not a journey's end", async () => {
+    const { deps, invoke } = ends();
+    expect((await invoke()).batchItemFailures).toEqual([]);
+    expect(await deps.store.listAllJourneyEntries('c-1')).toEqual([]);
+
+    const body = JSON.parse(ENDED.Records[0]!.body) as { detail: Record<string, unknown> };
+    for (const detail of [{ status: 'RUNNING' }, { input: null }, { input: '{"other":true}' }]) {
+      const other = ends(withBody({ ...body, detail: { ...body.detail, ...detail } }));
+      await other.deps.store.putJourneyEntries([entry]);
+      expect((await other.invoke()).batchItemFailures).toEqual([]);
+      expect(await other.deps.store.listAllJourneyEntries('c-1')).toEqual([entry]);
+    }
+  });
+
+  it('reports a malformed status change failed, so it is retried and then dead-lettered', async () => {
+    const body = JSON.parse(ENDED.Records[0]!.body) as Record<string, unknown>;
+    const { invoke } = ends(withBody({ ...body, detail: { status: 'SUCCEEDED' } }));
+    expect((await invoke()).batchItemFailures).toEqual([{ itemIdentifier: ENDED.Records[0]!.messageId }]);
   });
 });

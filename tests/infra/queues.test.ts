@@ -188,7 +188,9 @@ describe('who sends to which queue', () => {
   });
 
   it('the bus rule may send to the ingest queue, from that rule only', () => {
-    const ruleId = Object.keys(resourcesOf(template, 'AWS::Events::Rule'))[0]!;
+    const ruleId = Object.entries(resourcesOf(template, 'AWS::Events::Rule')).find(
+      ([, r]) => r.Properties.EventBusName !== undefined,
+    )![0];
     const ingest = queueId('rapport-ingest');
     const statements = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))
       .filter((p) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === ingest))
@@ -201,6 +203,57 @@ describe('who sends to which queue', () => {
         Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
       }),
     ]);
+  });
+});
+
+describe('execution ends', () => {
+  const rules = resourcesOf(template, 'AWS::Events::Rule');
+  const [ruleId, rule] = Object.entries(rules).find(([, r]) =>
+    JSON.stringify(r.Properties.EventPattern).includes('aws.states'),
+  )!;
+  const sweep = queueId('rapport-sweep');
+
+  it("a rule on the default bus sends the journeys' execution ends, and nothing else, to the sweep queue", () => {
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
+        stateMachineArn: [{ prefix: expect.anything() }],
+      },
+    });
+    // The journeys' state machines only: the ARN prefix the functions find them by, then `rapport-`.
+    const prefix = (rule.Properties.EventPattern as { detail: { stateMachineArn: { prefix: unknown }[] } })
+      .detail.stateMachineArn[0]!.prefix;
+    expect(cfnText(prefix)).toBe(`${cfnText(env('sweep-worker').STATE_MACHINE_ARN_PREFIX)}rapport-`);
+  });
+
+  it('retries, then keeps what it could not queue in the sweep dead-letter queue', () => {
+    const [target] = rule.Properties.Targets as Record<string, unknown>[];
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [sweep, 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqOf('sweep'), 'Arn'] } },
+    });
+  });
+
+  it('may send to the sweep queue, from that rule only; the worker may set the end on an entry', () => {
+    const statements = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))
+      .filter((p) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === sweep))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+      .filter((s) => s.Effect === 'Allow');
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+      }),
+    ]);
+    const updates = statementsOf('sweep-worker').filter((s) =>
+      [s.Action].flat().includes('dynamodb:UpdateItem'),
+    );
+    expect(updates).toHaveLength(1);
   });
 });
 

@@ -443,7 +443,8 @@ const namedQueue = (name: string) => logicalIdOf(template, 'AWS::SQS::Queue', { 
 const deadLetterQueues = () => [
   queueOf(
     (
-      Object.values(resourcesOf(template, 'AWS::Events::Rule'))[0]!.Properties.Targets as {
+      Object.values(resourcesOf(template, 'AWS::Events::Rule')).find((r) => r.Properties.EventBusName)!
+        .Properties.Targets as {
         DeadLetterConfig: { Arn: unknown };
       }[]
     )[0]!.DeadLetterConfig.Arn,
@@ -469,14 +470,17 @@ const expectSafeQueue = (queueId: string) => {
 };
 
 describe('EventBridge', () => {
-  const rule = Object.values(resourcesOf(template, 'AWS::Events::Rule'))[0]!.Properties;
+  const rule = Object.values(resourcesOf(template, 'AWS::Events::Rule')).find(
+    (r) => r.Properties.EventBusName,
+  )!.Properties;
   const queueId = queueOf(
     (rule.Targets as { DeadLetterConfig: { Arn: unknown } }[])[0]!.DeadLetterConfig.Arn,
   );
 
   it('has a rapport bus whose rule sends every rapport.events event to the ingest queue, with retries and a DLQ', () => {
     const busId = logicalIdOf(template, 'AWS::Events::EventBus', { Name: 'rapport' });
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // The other rule is on the default bus: the journeys' execution ends (tests/infra/queues.test.ts).
+    template.resourceCountIs('AWS::Events::Rule', 2);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: busId },
       EventPattern: Match.exact({ source: ['rapport.events'] }),

@@ -32,6 +32,8 @@ export const Scenario = z.strictObject({
   templates: z.array(z.string()).default([]),
   /** settings.yaml `controlGroup` for this scenario (the shipped one holds no one out). */
   controlGroup: z.strictObject({ percent: z.number(), salt: z.string() }).optional(),
+  /** settings.yaml `exclusiveGroups` made to wait (onHigherPriority: wait) for this scenario. */
+  waitGroups: z.array(z.string()).default([]),
   /** How often the sweeper runs (default daily, at the start time of day). */
   sweepEvery: z.enum(['hourly', 'daily']).default('daily'),
   customers: z.record(
@@ -137,8 +139,10 @@ function withJourneys(
   shipped: boolean,
   templates: readonly string[] = [],
   controlGroup?: Scenario['controlGroup'],
+  waitGroups: readonly string[] = [],
 ): string {
-  if (files.length === 0 && templates.length === 0 && shipped && !controlGroup) return WORKFLOWS_DIR;
+  const unchanged = files.length === 0 && templates.length === 0 && waitGroups.length === 0;
+  if (unchanged && shipped && !controlGroup) return WORKFLOWS_DIR;
   const dir = join(mkdtempSync(join(tmpdir(), 'rapport-scenario-')), 'workflows');
   cpSync(WORKFLOWS_DIR, dir, { recursive: true });
   if (!shipped) rmSync(join(dir, 'journeys'), { recursive: true });
@@ -151,6 +155,13 @@ function withJourneys(
     const text = readFileSync(settings, 'utf8').replace(/^controlGroup:.*$/m, '');
     writeFileSync(settings, `${text}\ncontrolGroup: ${JSON.stringify(controlGroup)}\n`);
   }
+  const settings = join(dir, 'settings.yaml');
+  for (const group of waitGroups) {
+    const groupBlock = new RegExp(`(^  ${group}:\n(?:    .*\n)*?    onHigherPriority:) preempt$`, 'm');
+    const text = readFileSync(settings, 'utf8');
+    if (!groupBlock.test(text)) throw new Error(`no exclusive group ${group} in settings.yaml`);
+    writeFileSync(settings, text.replace(groupBlock, '$1 wait'));
+  }
   return dir;
 }
 
@@ -162,6 +173,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
       scenario.shippedJourneys,
       scenario.templates,
       scenario.controlGroup,
+      scenario.waitGroups,
     ),
     clock: time.clock,
     sweepEveryMs: scenario.sweepEvery === 'hourly' ? 3_600_000 : 86_400_000,

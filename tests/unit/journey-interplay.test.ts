@@ -11,6 +11,13 @@ import { attributeConversion, type PlannedConversion } from '../../domain/journe
 import { programMeasure } from '../../domain/console/program';
 import { renderOverview } from '../../local/console/overview';
 import { isRunning } from '../../domain/journey/interplay';
+import { settleWaitingEntries } from '../../domain/journey/waiting';
+import { ExclusiveGroups } from '../../domain/config/interplay';
+import {
+  EXECUTION_STATUS_CHANGE,
+  ExecutionStatusChange,
+  recordExecutionEnd,
+} from '../../domain/journey/execution-end';
 import { Journey } from '../../domain/journey/schema';
 import type { EventRecord, JourneyEntryRecord } from '../../domain/ports';
 import { WORKFLOWS_DIR } from '../support/local';
@@ -32,11 +39,12 @@ const member = (id: string, on: 'purchase' | 'feedback', priority: number, extra
     ...extra,
   });
 
-function world(journeys: Journey[]) {
+function world(journeys: Journey[], exclusiveGroups?: ExclusiveGroups) {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock('2026-01-01T00:00:00Z');
-  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher: memoryPublisher() };
+  const publisher = memoryPublisher();
+  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher, exclusiveGroups };
   let n = 0;
   const send = (day: number, type: 'purchase' | 'feedback') => {
     const at = new Date(Date.parse('2026-01-01T00:00:00Z') + day * DAY).toISOString();
@@ -90,6 +98,39 @@ describe('exclusive groups', () => {
     expect((await entries()).map((e) => e.journeyId).sort()).toEqual(['first', 'same']);
   });
 
+  it("frees the group once the holding execution's end is recorded, long before its worst case", async () => {
+    const { send, store, entries } = world([member('first', 'feedback', 5), member('same', 'purchase', 5)]);
+    await send(0, 'feedback');
+    const [first] = await entries();
+    const ended = (status: string) =>
+      recordExecutionEnd(
+        ExecutionStatusChange.parse({
+          'detail-type': EXECUTION_STATUS_CHANGE,
+          source: 'aws.states',
+          time: '2026-01-02T00:00:01Z',
+          detail: {
+            executionArn: first!.executionArn,
+            stateMachineArn: 'arn:aws:states:r:1:stateMachine:rapport-first',
+            name: first!.executionName,
+            status,
+            startDate: Date.parse(first!.enteredAt),
+            stopDate: Date.parse('2026-01-02T00:00:00Z'),
+            input: JSON.stringify({ customerId: 'c-1', journeyId: 'first', journeyVersion: 1 }),
+          },
+        }),
+        { store },
+      );
+    expect(await ended('RUNNING')).toEqual({ kind: 'ignored', why: 'not-an-end' });
+    expect((await send(1, 'purchase')).journeysStarted).toEqual([]);
+    expect(await ended('FAILED')).toMatchObject({ kind: 'recorded' });
+    expect(await ended('FAILED')).toMatchObject({ kind: 'already-recorded' });
+    expect((await send(2, 'purchase')).journeysStarted).toHaveLength(1);
+    expect((await entries()).find((e) => e.journeyId === 'first')?.ended).toEqual({
+      at: '2026-01-02T00:00:00.000Z',
+      status: 'FAILED',
+    });
+  });
+
   it('a sweep turn enters the higher of two journeys a timer starts, and reports the other held', async () => {
     const onDormant = (id: string, priority: number) =>
       Journey.parse({ ...member(id, 'purchase', priority), entry: { stage: 'dormant' } });
@@ -140,6 +181,128 @@ describe('exclusive groups', () => {
     expect(isRunning({ ...entry, converted: { eventId: 'p', at: 'x' } }, ctx, new Date('2026-01-02'))).toBe(
       false,
     );
+    const ended = { at: '2026-01-01T01:00:00.000Z', status: 'SUCCEEDED' as const };
+    expect(isRunning({ ...entry, ended }, ctx, new Date('2026-01-02T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('exclusive groups that wait', () => {
+  const groups = (waitAtMost: string) =>
+    ExclusiveGroups.parse({ g: { onHigherPriority: 'wait', waitAtMost } });
+  const at = (day: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + day * DAY);
+  const byJourney = async (entries: () => Promise<JourneyEntryRecord[]>) =>
+    Object.fromEntries((await entries()).map((e) => [e.journeyId, e]));
+
+  it('is chosen per group in settings: pre-empting by default, waiting at most 30 days unless told', () => {
+    expect(ExclusiveGroups.parse({ g: {} })).toEqual({
+      g: { onHigherPriority: 'preempt', waitAtMost: '30d' },
+    });
+    expect(groups('21d').g).toEqual({ onHigherPriority: 'wait', waitAtMost: '21d' });
+    const refused = ExclusiveGroups.safeParse({ g: { onHigherPriority: 'queue', waitAtMost: 'soon' } });
+    expect(refused.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['g.onHigherPriority', expect.stringContaining('"wait" (start once it has ended)')],
+      ['g.waitAtMost', expect.any(String)],
+    ]);
+  });
+
+  it('a higher priority waits for the running lower one, holding the group, and starts once its end is recorded', async () => {
+    const journeys = [
+      member('low', 'feedback', 1),
+      member('high', 'purchase', 5),
+      member('other', 'purchase', 0),
+    ];
+    const { send, store, starter, deps, entries } = world(journeys, groups('30d'));
+    await send(0, 'feedback');
+    const waited = await send(2, 'purchase');
+    expect(waited.journeysStarted).toEqual([]);
+    const { low, high: waiting } = await byJourney(entries);
+    expect(starter.stopped).toEqual([]);
+    expect(low!.stopped).toBeUndefined();
+    // Behind low until low's worst case (its 10-day wait), well within the 30 days the group allows.
+    expect(waiting!.waiting).toMatchObject({
+      since: at(2).toISOString(),
+      until: low!.activeUntil,
+      behind: [{ journeyId: 'low', executionName: low!.executionName }],
+    });
+    expect([...starter.started.keys()]).toEqual([low!.executionName]);
+    // Nothing happens while low runs; the waiting entry holds the group against a lower priority too.
+    expect(await settleWaitingEntries('c-1', deps, at(3))).toEqual({
+      started: [],
+      expired: [],
+      until: low!.activeUntil,
+    });
+    expect((await byJourney(entries)).other).toBeUndefined();
+
+    await store.recordJourneyEnd(low!, { at: at(4).toISOString(), status: 'SUCCEEDED' });
+    const settled = await settleWaitingEntries('c-1', deps, at(4));
+    const { high } = await byJourney(entries);
+    expect(settled.started).toEqual([
+      { journeyId: 'high', executionName: high!.executionName, executionArn: high!.executionArn },
+    ]);
+    expect(starter.started.get(high!.executionName)).toMatchObject({ journeyId: 'high', customerId: 'c-1' });
+    expect(high).toMatchObject({
+      enteredAt: at(4).toISOString(),
+      waited: { since: at(2).toISOString(), outcome: 'started', at: at(4).toISOString() },
+    });
+    expect(high!.waiting).toBeUndefined();
+    // A retry (the same end delivered again) starts nothing more.
+    expect(await settleWaitingEntries('c-1', deps, at(4))).toEqual({ started: [], expired: [] });
+  });
+
+  it('a waiting entry expires, recorded and never started, if the blocker still runs at the group bound', async () => {
+    const { send, deps, store, clock, starter, entries } = world(
+      [member('low', 'feedback', 1), member('high', 'purchase', 5)],
+      groups('3d'),
+    );
+    await send(0, 'feedback');
+    await send(2, 'purchase');
+    const { high } = await byJourney(entries);
+    expect(high!.waiting?.until).toBe(at(5).toISOString());
+    // The sweep finds the customer due at the bound (the backstop), whatever became of the blocker's end.
+    expect(store.profiles.get('c-1')).toMatchObject({
+      waitingUntil: at(5).toISOString(),
+      dueAt: at(5).toISOString(),
+    });
+    clock.set(at(5).toISOString());
+    expect((await sweep(deps)).journeysStarted).toBe(0);
+    expect(store.profiles.get('c-1')?.waitingUntil).toBeUndefined();
+    expect((await byJourney(entries)).high?.waited?.outcome).toBe('expired');
+    expect(starter.started.has(high!.executionName)).toBe(false);
+    // Expired, it holds no one: the next entry of the group is decided as if it had never been.
+    expect(
+      isRunning(
+        (await byJourney(entries)).high!,
+        { journeys: deps.journeys, marketingPauseSeconds: 0 },
+        at(5),
+      ),
+    ).toBe(false);
+  });
+
+  it("starts at the blocker's bound when its end was never recorded (a lost event)", async () => {
+    const { send, deps, store, clock, starter, entries } = world(
+      [member('low', 'feedback', 1), member('high', 'purchase', 5)],
+      groups('30d'),
+    );
+    await send(0, 'feedback');
+    await send(2, 'purchase');
+    const { low, high } = await byJourney(entries);
+    clock.set(low!.activeUntil!);
+    expect((await sweep(deps)).journeysStarted).toBe(1);
+    expect(starter.started.has(high!.executionName)).toBe(true);
+    expect((await byJourney(entries)).high?.waited?.outcome).toBe('started');
+    expect(store.profiles.get('c-1')?.waitingUntil).toBeUndefined();
+  });
+
+  it('an equal or lower priority is still not started, not made to wait; an erased customer starts nothing', async () => {
+    const { send, store, deps, entries } = world(
+      [member('first', 'feedback', 5), member('same', 'purchase', 5)],
+      groups('30d'),
+    );
+    await send(0, 'feedback');
+    expect((await send(2, 'purchase')).journeysStarted).toEqual([]);
+    expect((await entries()).map((e) => e.journeyId)).toEqual(['first']);
+    await store.deleteCustomer('c-1');
+    expect(await settleWaitingEntries('c-1', deps, at(20))).toEqual({ started: [], expired: [] });
   });
 });
 
