@@ -137,6 +137,28 @@ const resolved = remembered(
   ({ p, timeZone }) => `${timeZone} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`,
 );
 
+/** Minutes since local midnight of "HH:MM" (also "24:00", the end of a day). */
+export const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** The calendar day of a Date read in UTC (a local date computed with Date.UTC arithmetic). */
+export const utcDay = (d: Date): LocalDay => ({
+  year: d.getUTCFullYear(),
+  month: d.getUTCMonth() + 1,
+  day: d.getUTCDate(),
+});
+
+/**
+ * The instant the wall clock in `timeZone` next shows `target`, a local time after `local` (the reading at
+ * `now`). zonedInstant takes the earlier of a repeated local time: once that has passed (`now` in the
+ * repeated hour, after it), the later one is `now` plus the wall-clock minutes between them.
+ */
+export function nextWallInstant(now: Date, local: LocalParts, target: LocalParts, timeZone: string): Date {
+  const at = zonedInstant(target, timeZone);
+  if (at > now) return at;
+  const wall = (p: LocalParts) => Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  return new Date(Math.floor(now.getTime() / 60_000) * 60_000 + wall(target) - wall(local));
+}
+
 function parseTimeOfDay(hhmm: string): { hour: number; minute: number } {
   const [hour, minute] = hhmm.split(':').map(Number);
   return { hour: hour ?? 0, minute: minute ?? 0 };

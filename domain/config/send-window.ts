@@ -1,0 +1,61 @@
+import * as z from 'zod';
+import { TimeOfDay } from './ids';
+import { expect } from './problems';
+import { localStamp, WEEKDAYS } from '../messages/send-window';
+import { minuteOfDay } from '../time/zoned';
+
+/** One window of a day in which messages go out, local time; `to` may be "24:00" (runs on past midnight). */
+export const OpenWindow = z
+  .strictObject({
+    from: TimeOfDay.describe('When sending opens, local time, e.g. "09:00".'),
+    to: z
+      .union([TimeOfDay, z.literal('24:00')], expect('a time of day such as "18:00", or "24:00"'))
+      .describe('When it closes, local time, e.g. "18:00" ("24:00": at midnight).'),
+  })
+  .refine((w) => minuteOfDay(w.from) < minuteOfDay(w.to), {
+    path: ['to'],
+    ...expect(
+      '"to" later than "from" on the same day (split a window across midnight: until "24:00", then from "00:00")',
+    ),
+  });
+export type OpenWindow = z.infer<typeof OpenWindow>;
+
+/** A channel's week: the windows of each day; a day not listed sends nothing (as Pinpoint's OpenHours). */
+export const OpenHours = z
+  .partialRecord(z.enum(WEEKDAYS, expect(`a day: ${WEEKDAYS.join(', ')}`)), z.array(OpenWindow))
+  .refine((week) => Object.values(week).some((w) => w.length > 0), expect('at least one day with a window'));
+export type OpenHours = z.infer<typeof OpenHours>;
+
+const LocalDateTime = z
+  .string()
+  .regex(
+    /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d)?$/,
+    expect('a local date "2027-01-01" or date and time "2027-01-01T09:00" (no time zone)'),
+  );
+
+const MAX_CLOSED_DAYS = 366;
+
+/** A period in which a channel sends nothing (a holiday, a blackout), in the customer's own time zone. */
+export const ClosedPeriod = z
+  .strictObject({
+    name: z.string(expect('a name, e.g. "New Year"')).min(1, expect('a name, e.g. "New Year"')),
+    from: LocalDateTime.describe('Start, local: "2027-01-01" (midnight) or "2027-01-01T09:00".'),
+    to: LocalDateTime.describe('End (exclusive), local, e.g. "2027-01-02".'),
+  })
+  .refine((p) => localStamp(p.from) < localStamp(p.to), { path: ['to'], ...expect('"to" later than "from"') })
+  .refine(
+    (p) =>
+      Date.parse(`${localStamp(p.to)}Z`) - Date.parse(`${localStamp(p.from)}Z`) <=
+      MAX_CLOSED_DAYS * 86_400_000,
+    { path: ['to'], ...expect(`a period of at most ${MAX_CLOSED_DAYS} days`) },
+  );
+export type ClosedPeriod = z.infer<typeof ClosedPeriod>;
+
+export const ChannelOpenHours = z
+  .strictObject({ email: OpenHours.optional(), sms: OpenHours.optional() })
+  .describe(
+    "Per channel, the days and local hours in which marketing goes out, e.g. { email: { MONDAY: [{ from: '09:00', to: '18:00' }] } }; a day not listed sends nothing, a channel not listed any day.",
+  );
+export const ChannelClosedDays = z
+  .strictObject({ email: z.array(ClosedPeriod).optional(), sms: z.array(ClosedPeriod).optional() })
+  .describe("Per channel, periods in the customer's time zone in which no marketing goes out.");
