@@ -4,6 +4,8 @@ import { expect } from './problems';
 import { localStamp, WEEKDAYS } from '../messages/send-window';
 import { minuteOfDay } from '../time/zoned';
 
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
 /** One window of a day in which messages go out, local time; `to` may be "24:00" (runs on past midnight). */
 export const OpenWindow = z
   .strictObject({
@@ -12,7 +14,8 @@ export const OpenWindow = z
       .union([TimeOfDay, z.literal('24:00')], expect('a time of day such as "18:00", or "24:00"'))
       .describe('When it closes, local time, e.g. "18:00" ("24:00": at midnight).'),
   })
-  .refine((w) => minuteOfDay(w.from) < minuteOfDay(w.to), {
+  // Compared only when both are times: a malformed one has its own issue.
+  .refine((w) => !(TIME.test(w.from) && TIME.test(w.to)) || minuteOfDay(w.from) < minuteOfDay(w.to), {
     path: ['to'],
     ...expect(
       '"to" later than "from" on the same day (split a window across midnight: until "24:00", then from "00:00")',
@@ -26,14 +29,17 @@ export const OpenHours = z
   .refine((week) => Object.values(week).some((w) => w.length > 0), expect('at least one day with a window'));
 export type OpenHours = z.infer<typeof OpenHours>;
 
+const LOCAL_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d)?$/;
 const LocalDateTime = z
   .string()
   .regex(
-    /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d)?$/,
+    LOCAL_DATE_TIME,
     expect('a local date "2027-01-01" or date and time "2027-01-01T09:00" (no time zone)'),
   );
 
 const MAX_CLOSED_DAYS = 366;
+const wellFormed = (p: { from: string; to: string }) =>
+  LOCAL_DATE_TIME.test(p.from) && LOCAL_DATE_TIME.test(p.to);
 
 /** A period in which a channel sends nothing (a holiday, a blackout), in the customer's own time zone. */
 export const ClosedPeriod = z
@@ -42,11 +48,15 @@ export const ClosedPeriod = z
     from: LocalDateTime.describe('Start, local: "2027-01-01" (midnight) or "2027-01-01T09:00".'),
     to: LocalDateTime.describe('End (exclusive), local, e.g. "2027-01-02".'),
   })
-  .refine((p) => localStamp(p.from) < localStamp(p.to), { path: ['to'], ...expect('"to" later than "from"') })
+  .refine((p) => !wellFormed(p) || localStamp(p.from) < localStamp(p.to), {
+    path: ['to'],
+    ...expect('"to" later than "from"'),
+  })
   .refine(
     (p) =>
+      !wellFormed(p) ||
       Date.parse(`${localStamp(p.to)}Z`) - Date.parse(`${localStamp(p.from)}Z`) <=
-      MAX_CLOSED_DAYS * 86_400_000,
+        MAX_CLOSED_DAYS * 86_400_000,
     { path: ['to'], ...expect(`a period of at most ${MAX_CLOSED_DAYS} days`) },
   );
 export type ClosedPeriod = z.infer<typeof ClosedPeriod>;

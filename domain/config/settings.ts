@@ -17,8 +17,8 @@ function neverOpens(pacing: Pick<Pacing, 'quietHours' | 'openHours'>, channel: C
     sendWindowWait(new Date(0), 'UTC', pacing, channel, 'marketing');
     return false;
   } catch (e) {
-    if (e instanceof NeverOpenError) return true;
-    throw e;
+    // Anything else is a malformed window or time, which its own issue already names.
+    return e instanceof NeverOpenError;
   }
 }
 
@@ -71,13 +71,17 @@ export const Pacing = z
   .superRefine((pacing, ctx) => {
     // Open hours that quiet hours cover entirely would hold every marketing message back for ever.
     for (const channel of CHANNELS)
-      if (pacing.openHours?.[channel] && neverOpens(pacing, channel))
+      if (
+        pacing.quietHours &&
+        Object.values(pacing.openHours?.[channel] ?? {}).some((day) => day.length) &&
+        neverOpens(pacing, channel)
+      )
         ctx.addIssue({
           code: 'custom',
           path: ['openHours', channel],
           message:
             'expected: a window not wholly inside quietHours (else no marketing message ever goes out)',
-          input: pacing.openHours[channel],
+          input: pacing.openHours?.[channel],
         });
   });
 export type Pacing = z.infer<typeof Pacing>;

@@ -148,15 +148,28 @@ export const utcDay = (d: Date): LocalDay => ({
 });
 
 /**
- * The instant the wall clock in `timeZone` next shows `target`, a local time after `local` (the reading at
- * `now`). zonedInstant takes the earlier of a repeated local time: once that has passed (`now` in the
- * repeated hour, after it), the later one is `now` plus the wall-clock minutes between them.
+ * The first instant after `now` at which the wall clock in `timeZone` reads `target` or later, a local
+ * time after `local` (the reading at `now`). A time a spring-forward change skips is passed at the change
+ * itself (London 01:30 on the last Sunday of March: 02:00 BST), where zonedInstant, resolving as a person
+ * would, moves it on by the gap (02:30 BST), past the start of a window that opens then. zonedInstant takes
+ * the earlier of a repeated time: once that has passed, the later one is `now` plus the wall-clock minutes.
  */
 export function nextWallInstant(now: Date, local: LocalParts, target: LocalParts, timeZone: string): Date {
-  const at = zonedInstant(target, timeZone);
-  if (at > now) return at;
-  const wall = (p: LocalParts) => Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-  return new Date(Math.floor(now.getTime() / 60_000) * 60_000 + wall(target) - wall(local));
+  const wall = (p: LocalParts) => Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) / 60_000;
+  const minute = Math.floor(now.getTime() / 60_000);
+  const at = zonedInstant(target, timeZone).getTime() / 60_000;
+  if (at * 60_000 <= now.getTime()) return new Date((minute + wall(target) - wall(local)) * 60_000);
+  const reads = (m: number) => wall(localParts(new Date(m * 60_000), timeZone)) >= wall(target);
+  // Within the gap's few hours before `at` the wall clock only moves forward: the first minute reading
+  // `target` or later is found by bisection.
+  let lo = Math.max(minute + 1, at - 180);
+  let hi = at;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reads(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return new Date(hi * 60_000);
 }
 
 function parseTimeOfDay(hhmm: string): { hour: number; minute: number } {
