@@ -6,6 +6,7 @@ import { experimentProblems } from './experiment-checks';
 import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
 import { graphStepsOf } from '../journey/skeleton';
+import { longestWindowWaitSeconds } from './send-window';
 import { durationSeconds } from './duration';
 import { engagementUseProblems } from './engagement-checks';
 import { journeyEventProblems, readableDeclarations, type EventCheckContext } from './event-checks';
@@ -137,6 +138,7 @@ export function loadWorkflows(dir: string): Workflows {
     locales,
     calendar,
     marketingPauseSeconds: durationSeconds(lifecycle?.value?.care.pauseMarketing ?? '30d'),
+    sendWindowSeconds: settings?.value ? longestWindowWaitSeconds(settings.value.pacing) : 0,
     stages: lifecycle?.value?.stages ?? [],
     futureSkewSeconds: durationSeconds(settings?.value?.events.maxFutureSkew ?? '1d'),
     customEvents: settings && (settings.value?.customEvents ?? readableDeclarations(settings.src.data)),

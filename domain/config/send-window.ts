@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { TimeOfDay } from './ids';
 import { expect } from './problems';
-import { localStamp, WEEKDAYS } from '../messages/send-window';
+import { localStamp, SEARCH_DAYS, WEEKDAYS } from '../messages/send-window';
 import { minuteOfDay } from '../time/zoned';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -69,3 +69,37 @@ export const ChannelOpenHours = z
 export const ChannelClosedDays = z
   .strictObject({ email: z.array(ClosedPeriod).optional(), sms: z.array(ClosedPeriod).optional() })
   .describe("Per channel, periods in the customer's time zone in which no marketing goes out.");
+
+/**
+ * The longest a send may wait for its channel to open, in seconds, beyond quiet hours' day: the longest
+ * closed stretch of the week (a circular run of minutes outside every window) plus every closed period
+ * (they may follow one another), for the channel that waits longest. `validate` counts it in a journey's
+ * worst case (domain/journey/limits.ts).
+ */
+export function longestWindowWaitSeconds(pacing: {
+  openHours?: z.infer<typeof ChannelOpenHours> | undefined;
+  closedDays?: z.infer<typeof ChannelClosedDays> | undefined;
+}): number {
+  const waits = (['email', 'sms'] as const).map((channel) => {
+    const week = pacing.openHours?.[channel];
+    let gap = 0;
+    if (week) {
+      const open = new Array<boolean>(7 * 1440).fill(false);
+      WEEKDAYS.forEach((day, i) => {
+        for (const w of week[day] ?? [])
+          for (let m = minuteOfDay(w.from); m < minuteOfDay(w.to); m++) open[i * 1440 + m] = true;
+      });
+      // Twice round the week, so that a run across Saturday midnight counts whole.
+      let run = 0;
+      for (let m = 0; m < 2 * open.length; m++)
+        gap = Math.max(gap, (run = open[m % open.length] ? 0 : run + 1));
+      gap = Math.min(gap, open.length);
+    }
+    const closed = (pacing.closedDays?.[channel] ?? []).reduce(
+      (sum, p) => sum + (Date.parse(`${localStamp(p.to)}Z`) - Date.parse(`${localStamp(p.from)}Z`)) / 60_000,
+      0,
+    );
+    return (gap + closed) * 60;
+  });
+  return Math.min(Math.max(...waits), SEARCH_DAYS * 86_400);
+}

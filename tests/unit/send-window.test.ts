@@ -1,4 +1,5 @@
 import { Pacing, Settings } from '../../domain/config/settings';
+import { longestWindowWaitSeconds } from '../../domain/config/send-window';
 import { zodProblems } from '../../domain/config/problems';
 import { NeverOpenError } from '../../domain/errors';
 import { sendWindowWait } from '../../domain/messages/send-window';
@@ -185,5 +186,22 @@ describe('validating open hours and closed days', () => {
       'pacing.closedDays.email[1].to',
       'pacing.closedDays.email[2].to',
     ]);
+  });
+});
+
+describe('the longest wait for a channel to open (counted in journeys’ worst cases)', () => {
+  it('is the longest closed stretch of the week plus every closed period, for the channel waiting longest', () => {
+    const hours = (h: number) => h * 3600;
+    expect(longestWindowWaitSeconds({})).toBe(0);
+    // Open Monday 09:00–18:00 only: closed from Monday 18:00 to the next Monday 09:00.
+    expect(
+      longestWindowWaitSeconds({ openHours: { email: { MONDAY: [{ from: '09:00', to: '18:00' }] } } }),
+    ).toBe(hours(7 * 24 - 9));
+    // Saturday until midnight and Sunday from midnight are one run: the gap is Sunday 06:00 to Saturday 20:00.
+    const weekend = { SATURDAY: [{ from: '20:00', to: '24:00' }], SUNDAY: [{ from: '00:00', to: '06:00' }] };
+    const closedDays = { sms: [{ name: 'x', from: '2027-01-01', to: '2027-01-03T12:00' }] };
+    expect(longestWindowWaitSeconds({ openHours: { sms: weekend }, closedDays })).toBe(
+      hours(6 * 24 + 14 + 60),
+    );
   });
 });
