@@ -69,7 +69,10 @@ export type SendMessageInput = z.infer<typeof SendMessageInput>;
 export type SendMessageResult =
   | { status: 'sent'; messageKey: string; channel: Channel; providerMessageId: string }
   | { status: 'skipped'; messageKey: string; reason: SkipReason }
-  /** Quiet hours, outside the channel's open hours, or paused marketing: the state machine waits until `until` and runs the same step again. */
+  /**
+   * Quiet hours, outside the channel's open hours or in its closed days, or paused marketing: the state
+   * machine waits until `until` and runs the same step again.
+   */
   | { status: 'deferred'; messageKey: string; reason: DeferReason; until: string }
   /** `interrupted`: this send found the claim abandoned by a sender that stopped, and marked it `in-doubt`. */
   | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status']; interrupted?: true };

@@ -160,6 +160,7 @@ export function nextWallInstant(now: Date, local: LocalParts, target: LocalParts
   const at = zonedInstant(target, timeZone).getTime() / 60_000;
   if (at * 60_000 <= now.getTime()) return new Date((minute + wall(target) - wall(local)) * 60_000);
   const reads = (m: number) => wall(localParts(new Date(m * 60_000), timeZone)) >= wall(target);
+  if (!reads(at - 1)) return new Date(at * 60_000); // not in a gap: the usual case
   // Within the gap's few hours before `at` the wall clock only moves forward: the first minute reading
   // `target` or later is found by bisection.
   let lo = Math.max(minute + 1, at - 180);
