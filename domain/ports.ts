@@ -367,6 +367,8 @@ export interface LifecycleDeps {
   publisher: LifecyclePublisher;
   /** settings.yaml `customEvents`: which of a declared event's properties a profile and a journey may keep. */
   customEvents?: CustomEvents;
+  /** The longest a marketing send waits for its channel to open: exclusive groups' bound counts it. */
+  sendWindowSeconds?: number;
 }
 
 export interface RawEmail {

@@ -93,6 +93,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring, queues: Loc
     publisher: wiring.publisher,
     journeys: w.journeys.map((j) => j.journey),
     customEvents: w.settings.customEvents,
+    sendWindowSeconds: w.sendWindowSeconds,
   };
 }
 

@@ -51,7 +51,7 @@ export interface LimitContext {
   marketingPauseSeconds: number;
   /**
    * settings.yaml's open hours and closed days: the longest a marketing send waits for its channel to open
-   * beyond quiet hours (config/send-window.ts). Absent (entries' bounds at run time): none.
+   * beyond quiet hours (config/send-window.ts, Workflows.sendWindowSeconds). Absent: none.
    */
   sendWindowSeconds?: number;
 }

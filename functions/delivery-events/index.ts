@@ -51,4 +51,5 @@ export const handler = createDeliveryEventsHandler({
   calendar: workflows.calendar,
   publisher: noLifecycleChanges,
   customEvents: workflows.settings.customEvents,
+  sendWindowSeconds: workflows.sendWindowSeconds,
 });

@@ -57,5 +57,6 @@ export function lifecycleDepsFromEnv(traced: ClientTracing = (client) => client)
     publisher: createLifecyclePublisher(traced(new EventBridgeClient({})), env.EVENT_BUS_NAME),
     journeys,
     customEvents: workflows.settings.customEvents,
+    sendWindowSeconds: workflows.sendWindowSeconds,
   };
 }
