@@ -227,3 +227,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
     .join('');
 }
+
+/**
+ * A channel's send window (quiet hours, open hours, closed days) has no open instant within the search
+ * bound: the settings never let the message out. Not retried; the send is recorded as failed.
+ */
+export class NeverOpenError extends RapportError {
+  override readonly name: string = 'NeverOpenError';
+}

@@ -4,7 +4,8 @@ import type { MessageCategory, MessagePriority } from './messages/policy';
 /** `failed`: the send step gave up after its retries (see domain/messages/failure.ts); the journey went on. */
 export type MessageStatus = 'sending' | 'sent' | 'skipped' | 'deferred' | 'in-doubt' | 'failed';
 /**
- * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred`, `marketing-paused`
+ * Why a message did not go out now. `deferred` records carry `quiet-hours-deferred`, `send-window-deferred`
+ * (outside the channel's open hours or in a closed period), `marketing-paused`
  * (after a complaint or a detractor score) or `provider-throttled`: those go out later, the others never.
  */
 export const SKIP_REASONS = [
@@ -12,6 +13,7 @@ export const SKIP_REASONS = [
   'suppressed',
   'frequency-cap',
   'quiet-hours-deferred',
+  'send-window-deferred',
   'marketing-paused',
   'no-address',
   'provider-throttled',

@@ -399,6 +399,8 @@ export interface LifecycleDeps {
   customEvents?: CustomEvents;
   /** settings.yaml `exclusiveGroups` (default: every group pre-empts). */
   exclusiveGroups?: ExclusiveGroups;
+  /** The longest a marketing send waits for its channel to open: exclusive groups' bound counts it. */
+  sendWindowSeconds?: number;
 }
 
 export interface RawEmail {

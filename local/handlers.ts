@@ -96,6 +96,7 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring, queues: Loc
     journeys: w.journeys.map((j) => j.journey),
     customEvents: w.settings.customEvents,
     exclusiveGroups: w.settings.exclusiveGroups,
+    sendWindowSeconds: w.sendWindowSeconds,
   };
 }
 

@@ -212,7 +212,7 @@ function limitProblems(steps: readonly GraphStep[], src: YamlSource, ctx: LimitC
       problem(
         estimate.path,
         `${estimate.path.join(' → ')} (up to ${days(estimate.seconds)})`,
-        `a journey no customer can spend more than 365 days in (${limits}; a wait for a holiday or an anniversary counts as up to 350 days, a send as up to two days, quiet hours and a day of provider throttling, a marketing one the care pause more): shorten the waits, or split the journey`,
+        `a journey no customer can spend more than 365 days in (${limits}; a wait for a holiday or an anniversary counts as up to 350 days, a send as up to two days, quiet hours and a day of provider throttling, a marketing one the care pause and the longest wait for its channel to open (settings.yaml pacing.openHours, closedDays) more): shorten the waits, or split the journey`,
       ),
     );
   if (estimate.events > MAX_HISTORY_EVENTS)

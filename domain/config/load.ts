@@ -6,6 +6,7 @@ import { experimentProblems } from './experiment-checks';
 import { compileJourneyToString, type Calendar } from '../journey/compile';
 import { Journey } from '../journey/schema';
 import { graphStepsOf } from '../journey/skeleton';
+import { longestWindowWaitSeconds } from './send-window';
 import { durationSeconds } from './duration';
 import { engagementUseProblems } from './engagement-checks';
 import { journeyEventProblems, readableDeclarations, type EventCheckContext } from './event-checks';
@@ -44,6 +45,11 @@ export interface Workflows {
   layouts: Record<string, EmailLayout>;
   /** What `validate` points out without refusing the workflows, e.g. a branch path the goal rules out. */
   warnings: Problem[];
+  /**
+   * The longest a marketing send waits for its channel to open (settings.yaml open hours and closed days),
+   * in seconds: journeys' worst cases count it, and so do exclusive groups' bounds at run time.
+   */
+  sendWindowSeconds?: number;
 }
 
 interface Parsed<T> {
@@ -126,6 +132,7 @@ export function loadWorkflows(dir: string): Workflows {
     defaultTimeZone: settings?.value?.defaultTimeZone ?? 'UTC',
     occasionSpreadMs: settings?.value ? durationSeconds(settings.value.occasions.spread) * 1000 : 0,
   };
+  const sendWindowSeconds = settings?.value ? longestWindowWaitSeconds(settings.value.pacing) : 0;
   const journeys = loadJourneys(join(dir, 'journeys'), parse, problems, warnings, {
     stageIds: stageIds.size ? stageIds : undefined,
     tierIds: tierIds.size ? tierIds : undefined,
@@ -137,6 +144,7 @@ export function loadWorkflows(dir: string): Workflows {
     locales,
     calendar,
     marketingPauseSeconds: durationSeconds(lifecycle?.value?.care.pauseMarketing ?? '30d'),
+    sendWindowSeconds,
     stages: lifecycle?.value?.stages ?? [],
     futureSkewSeconds: durationSeconds(settings?.value?.events.maxFutureSkew ?? '1d'),
     customEvents: settings && (settings.value?.customEvents ?? readableDeclarations(settings.src.data)),
@@ -161,6 +169,7 @@ export function loadWorkflows(dir: string): Workflows {
     templates,
     layouts,
     warnings,
+    sendWindowSeconds,
   };
 }
 

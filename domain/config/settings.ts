@@ -4,9 +4,23 @@ import { CustomEvents } from '../events/custom';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
 import { DEFAULT_CONSENT_POLICY, type ConsentPolicy as Policy } from './consent-modes';
 import { Duration, durationSeconds, isDuration } from './duration';
-import { Locale, Slug, TimeOfDay, TimeZone } from './ids';
+import { CHANNELS, Locale, Slug, TimeOfDay, TimeZone, type Channel } from './ids';
 import { ControlGroup, ExclusiveGroups, NO_CONTROL_GROUP } from './interplay';
 import { expect } from './problems';
+import { ChannelClosedDays, ChannelOpenHours } from './send-window';
+import { NeverOpenError } from '../errors';
+import { sendWindowWait } from '../messages/send-window';
+
+/** Whether a channel's week never opens: sought from 1970 (before any closed day) on UTC's wall clock. */
+function neverOpens(pacing: Pick<Pacing, 'quietHours' | 'openHours'>, channel: Channel): boolean {
+  try {
+    sendWindowWait(new Date(0), 'UTC', pacing, channel, 'marketing');
+    return false;
+  } catch (e) {
+    // Anything else is a malformed window or time, which its own issue already names.
+    return e instanceof NeverOpenError;
+  }
+}
 
 /** A limit on how many marketing messages one customer receives, across all journeys. */
 export const FrequencyCap = z
@@ -44,10 +58,32 @@ export const QuietHours = z
   .refine((q) => q.from !== q.to, expect('"from" and "to" at different times'));
 export type QuietHours = z.infer<typeof QuietHours>;
 
-export const Pacing = z.strictObject({
-  quietHours: QuietHours.optional(),
-  caps: z.array(FrequencyCap).default([]).describe('Every cap must hold for a marketing message to go out.'),
-});
+export const Pacing = z
+  .strictObject({
+    quietHours: QuietHours.optional(),
+    caps: z
+      .array(FrequencyCap)
+      .default([])
+      .describe('Every cap must hold for a marketing message to go out.'),
+    openHours: ChannelOpenHours.optional(),
+    closedDays: ChannelClosedDays.optional(),
+  })
+  .superRefine((pacing, ctx) => {
+    // Open hours that quiet hours cover entirely would hold every marketing message back for ever.
+    for (const channel of CHANNELS)
+      if (
+        pacing.quietHours &&
+        Object.values(pacing.openHours?.[channel] ?? {}).some((day) => day.length) &&
+        neverOpens(pacing, channel)
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['openHours', channel],
+          message:
+            'expected: a window not wholly inside quietHours (else no marketing message ever goes out)',
+          input: pacing.openHours?.[channel],
+        });
+  });
 export type Pacing = z.infer<typeof Pacing>;
 
 /**

@@ -11,6 +11,8 @@ export const SKIP_WORDS: Record<SkipReason, string> = {
   suppressed: 'the address is suppressed (a bounce, complaint or opt-out)',
   'frequency-cap': 'frequency cap reached',
   'quiet-hours-deferred': "quiet hours in the customer's time zone",
+  'send-window-deferred':
+    "outside the channel's open hours, or in one of its closed days (customer's time zone)",
   'marketing-paused': 'marketing paused after a complaint or a low score',
   'no-address': 'no address on this channel',
   'provider-throttled': 'the provider refused for now (throttled)',

@@ -82,7 +82,7 @@ function policyWords(m: MessageRecord): string[] {
     m.category === 'marketing'
       ? 'address, suppression, consent (channel' +
         (m.topic ? ` and topic ${m.topic}` : '') +
-        '), control group, marketing pause, quiet hours, frequency cap'
+        '), control group, marketing pause, quiet hours, open hours and closed days, frequency cap'
       : 'address, suppression (a transactional message needs no marketing consent and is not capped)';
   switch (m.status) {
     case 'sent':

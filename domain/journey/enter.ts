@@ -20,6 +20,7 @@ import {
 import { waitingDue, waitingEntry, waitingGroup } from './waiting';
 import type { PacedSend } from '../messages/policy';
 import type { Journey } from './schema';
+import type { LimitContext } from './limits';
 import { nextUntil, untilDefinition } from './wait-until';
 
 export interface Entered {
@@ -78,6 +79,8 @@ export async function planEntries(
     now: Date;
     /** lifecycle.yaml's `care.pauseMarketing`: exclusive groups' bound counts it (interplay.ts). */
     lifecycle: { care: { pauseMarketing: string } };
+    /** The longest a marketing send waits for its channel to open (Workflows.sendWindowSeconds). */
+    sendWindowSeconds?: number;
     /** The customer's entries (default: read once, for every start). */
     entries?: CustomerEntries;
     /** settings.yaml `exclusiveGroups`: whether a group pre-empts or waits (default: pre-empts). */
@@ -167,7 +170,7 @@ async function reEntryRefused(
 function entryRecord(
   journey: Journey,
   start: JourneyStart,
-  deps: { starter: Pick<JourneyStarter, 'executionArn'>; now: Date; marketingPauseSeconds: number },
+  deps: { starter: Pick<JourneyStarter, 'executionArn'>; now: Date } & LimitContext,
 ): JourneyEntryRecord {
   return {
     customerId: start.input.customerId,
@@ -181,9 +184,7 @@ function entryRecord(
       eventType: start.input.trigger.eventType,
       at: start.input.trigger.at,
     },
-    ...(journey.exclusive === undefined
-      ? {}
-      : { activeUntil: activeUntil(journey, deps.now, deps.marketingPauseSeconds) }),
+    ...(journey.exclusive === undefined ? {} : { activeUntil: activeUntil(journey, deps.now, deps) }),
   };
 }
 

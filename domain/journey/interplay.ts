@@ -1,7 +1,7 @@
 import { durationSeconds } from '../config/duration';
 import type { JourneyEntryRecord } from '../ports';
 import type { CustomerEntries } from './entries';
-import { estimateJourney } from './limits';
+import { estimateJourney, type LimitContext } from './limits';
 import type { Journey } from './schema';
 
 /**
@@ -9,19 +9,21 @@ import type { Journey } from './schema';
  * customer is "in" a journey is decided from stored facts: an entry is running unless its execution's end
  * was recorded (execution-end.ts), its goal converted it, another entry pre-empted it, or its
  * `activeUntil` has passed — the longest the journey can hold anyone (limits.ts's worst case: every wait
- * at its longest, every send deferred by quiet hours and a care pause). An execution that failed, timed
+ * at its longest, every send deferred by quiet hours, its channel's closed hours and a care pause). An execution that failed, timed
  * out or was stopped and whose end event was lost therefore blocks its group for that bound at most.
  */
 
-/** What the bound needs beyond the journey: lifecycle.yaml `care.pauseMarketing`. */
-export interface InterplayContext {
+/**
+ * What the bound needs beyond the journey: lifecycle.yaml `care.pauseMarketing`, and the longest a send
+ * waits for its channel to open (settings.yaml open hours and closed days, Workflows.sendWindowSeconds).
+ */
+export interface InterplayContext extends LimitContext {
   journeys: readonly Journey[];
-  marketingPauseSeconds: number;
 }
 
 /** The latest instant an entry at `enteredAt` can still be in `journey`, whatever happens to it. */
-export function activeUntil(journey: Journey, enteredAt: Date, marketingPauseSeconds: number): string {
-  const { seconds } = estimateJourney(journey, { marketingPauseSeconds });
+export function activeUntil(journey: Journey, enteredAt: Date, bound: LimitContext): string {
+  const { seconds } = estimateJourney(journey, bound);
   return new Date(enteredAt.getTime() + seconds * 1000).toISOString();
 }
 
@@ -31,8 +33,7 @@ export function isRunning(entry: JourneyEntryRecord, ctx: InterplayContext, now:
   const journey = ctx.journeys.find((j) => j.id === entry.journeyId);
   // An entry from before the bound was recorded gets it from the journey as it is now.
   const until =
-    entry.activeUntil ??
-    (journey ? activeUntil(journey, new Date(entry.enteredAt), ctx.marketingPauseSeconds) : entry.enteredAt);
+    entry.activeUntil ?? (journey ? activeUntil(journey, new Date(entry.enteredAt), ctx) : entry.enteredAt);
   return Date.parse(until) > now.getTime();
 }
 

@@ -42,10 +42,18 @@ const deferralRound = lambdaTask + EVENTS.wait + sendTask;
 /** How many rounds a throttled send may go (domain/messages/throttle.ts), a day's worth. */
 const THROTTLED_ROUNDS = maxThrottledRounds();
 
-/** What a send may be held back by: quiet hours (until the next morning) and a care pause for marketing. */
+/**
+ * What a send may be held back by: quiet hours (until the next morning), and for marketing a care pause
+ * and its channel's open hours and closed days.
+ */
 export interface LimitContext {
   /** lifecycle.yaml `care.pauseMarketing`, in seconds: a marketing send waits it out. */
   marketingPauseSeconds: number;
+  /**
+   * settings.yaml's open hours and closed days: the longest a marketing send waits for its channel to open
+   * beyond quiet hours (config/send-window.ts, Workflows.sendWindowSeconds). Absent: none.
+   */
+  sendWindowSeconds?: number;
 }
 
 /** A step's worst case: the longest it holds a customer and the most history events it writes. */
@@ -59,7 +67,7 @@ export function stepCost(step: GraphStep, ctx: LimitContext): { seconds: number;
       const marketing = (step.category ?? 'marketing') === 'marketing';
       const deferrals = (marketing ? 2 : 1) + THROTTLED_ROUNDS;
       return {
-        seconds: 2 * DAY + (marketing ? ctx.marketingPauseSeconds : 0),
+        seconds: 2 * DAY + (marketing ? ctx.marketingPauseSeconds + (ctx.sendWindowSeconds ?? 0) : 0),
         events: sendTask + deferrals * deferralRound + lambdaTask,
       };
     }

@@ -94,7 +94,7 @@ export async function settleWaitingEntries(
         : {
             ...rest,
             enteredAt: now.toISOString(),
-            activeUntil: activeUntil(journey, now, ctx.marketingPauseSeconds),
+            activeUntil: activeUntil(journey, now, ctx),
             waited: { since, until, behind, outcome: 'started', at: now.toISOString() },
           };
     await deps.store.putJourneyEntries([settled]);

@@ -5,7 +5,7 @@ import type { FrequencyCap, Pacing, QuietHours } from '../config/settings';
 import type { SkipReason } from '../ports';
 import { mayMarketOn, topicConsent } from '../profile/consent';
 import type { Profile } from '../profile/profile';
-import { localParts, zonedInstant } from '../time/zoned';
+import { localParts, minuteOfDay, nextWallInstant, utcDay } from '../time/zoned';
 import { hash } from 'node:crypto';
 
 /**
@@ -78,8 +78,6 @@ export function chooseChannel(
   return tried.find((r) => r.ok) ?? tried[0]!;
 }
 
-const minutes = (timeOfDay: string) => Number(timeOfDay.slice(0, 2)) * 60 + Number(timeOfDay.slice(3, 5));
-
 /**
  * If `now` falls in the quiet hours of `timeZone`, the instant they end (the next local `to`, across DST
  * changes); otherwise undefined. Quiet hours may span midnight (21:00–09:00) or not (12:00–14:00).
@@ -87,23 +85,15 @@ const minutes = (timeOfDay: string) => Number(timeOfDay.slice(0, 2)) * 60 + Numb
 export function quietUntil(now: Date, timeZone: string, quiet: QuietHours): Date | undefined {
   const local = localParts(now, timeZone);
   const at = local.hour * 60 + local.minute;
-  const from = minutes(quiet.from);
-  const to = minutes(quiet.to);
+  const from = minuteOfDay(quiet.from);
+  const to = minuteOfDay(quiet.to);
   const spansMidnight = from > to;
   const quietNow = spansMidnight ? at >= from || at < to : at >= from && at < to;
   if (!quietNow) return undefined;
   const endsTomorrow = spansMidnight && at >= from;
   const day = new Date(Date.UTC(local.year, local.month - 1, local.day + (endsTomorrow ? 1 : 0)));
-  return zonedInstant(
-    {
-      year: day.getUTCFullYear(),
-      month: day.getUTCMonth() + 1,
-      day: day.getUTCDate(),
-      hour: Math.floor(to / 60),
-      minute: to % 60,
-    },
-    timeZone,
-  );
+  const end = { ...utcDay(day), hour: Math.floor(to / 60), minute: to % 60 };
+  return nextWallInstant(now, local, end, timeZone);
 }
 
 /** One marketing message counted against a customer's frequency caps. */

@@ -26,7 +26,6 @@ import {
   channelOrder,
   chooseChannel,
   emptyPacing,
-  quietUntil,
   suppressionKey,
   withdraw,
   type Admission,
@@ -34,6 +33,7 @@ import {
   type PacingRecord,
 } from './policy';
 import { settleExisting } from './interrupted';
+import { sendWindowWait } from './send-window';
 import { markAddressUsers } from './suppress';
 import { throttledTooLong, throttleWaitSeconds } from './throttle';
 import { messageRecordBase } from './record';
@@ -69,12 +69,18 @@ export type SendMessageInput = z.infer<typeof SendMessageInput>;
 export type SendMessageResult =
   | { status: 'sent'; messageKey: string; channel: Channel; providerMessageId: string }
   | { status: 'skipped'; messageKey: string; reason: SkipReason }
-  /** Quiet hours or paused marketing: the state machine waits until `until` and runs the same step again. */
+  /**
+   * Quiet hours, outside the channel's open hours or in its closed days, or paused marketing: the state
+   * machine waits until `until` and runs the same step again.
+   */
   | { status: 'deferred'; messageKey: string; reason: DeferReason; until: string }
   /** `interrupted`: this send found the claim abandoned by a sender that stopped, and marked it `in-doubt`. */
   | { status: 'duplicate'; messageKey: string; previous: MessageRecord['status']; interrupted?: true };
 
-export type DeferReason = Extract<SkipReason, 'quiet-hours-deferred' | 'marketing-paused'>;
+export type DeferReason = Extract<
+  SkipReason,
+  'quiet-hours-deferred' | 'send-window-deferred' | 'marketing-paused'
+>;
 
 // Defined with the other errors Step Functions retries (RETRIED_ERRORS); exported here for existing callers.
 export { MessageThrottledError, PacingContentionError };
@@ -193,11 +199,9 @@ export async function sendMessage(
     profile.marketingPausedUntil > now.toISOString()
   )
     return defer('marketing-paused', profile.marketingPausedUntil);
-  const { quietHours } = deps.settings.pacing;
-  if (quietHours && (input.category === 'marketing' || quietHours.transactional === 'defer')) {
-    const until = quietUntil(now, profile.timeZone ?? deps.settings.defaultTimeZone, quietHours);
-    if (until) return defer('quiet-hours-deferred', until.toISOString());
-  }
+  const zone = profile.timeZone ?? deps.settings.defaultTimeZone;
+  const wait = sendWindowWait(now, zone, deps.settings.pacing, reach.channel, input.category);
+  if (wait) return defer(wait.reason, wait.until.toISOString());
 
   const paced: PacedSend = {
     messageKey: key,

@@ -137,6 +137,42 @@ const resolved = remembered(
   ({ p, timeZone }) => `${timeZone} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`,
 );
 
+/** Minutes since local midnight of "HH:MM" (also "24:00", the end of a day). */
+export const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** The calendar day of a Date read in UTC (a local date computed with Date.UTC arithmetic). */
+export const utcDay = (d: Date): LocalDay => ({
+  year: d.getUTCFullYear(),
+  month: d.getUTCMonth() + 1,
+  day: d.getUTCDate(),
+});
+
+/**
+ * The first instant after `now` at which the wall clock in `timeZone` reads `target` or later, a local
+ * time after `local` (the reading at `now`). A time a spring-forward change skips is passed at the change
+ * itself (London 01:30 on the last Sunday of March: 02:00 BST), where zonedInstant, resolving as a person
+ * would, moves it on by the gap (02:30 BST), past the start of a window that opens then. zonedInstant takes
+ * the earlier of a repeated time: once that has passed, the later one is `now` plus the wall-clock minutes.
+ */
+export function nextWallInstant(now: Date, local: LocalParts, target: LocalParts, timeZone: string): Date {
+  const wall = (p: LocalParts) => Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) / 60_000;
+  const minute = Math.floor(now.getTime() / 60_000);
+  const at = zonedInstant(target, timeZone).getTime() / 60_000;
+  if (at * 60_000 <= now.getTime()) return new Date((minute + wall(target) - wall(local)) * 60_000);
+  const reads = (m: number) => wall(localParts(new Date(m * 60_000), timeZone)) >= wall(target);
+  if (!reads(at - 1)) return new Date(at * 60_000); // not in a gap: the usual case
+  // Within the gap's few hours before `at` the wall clock only moves forward: the first minute reading
+  // `target` or later is found by bisection.
+  let lo = Math.max(minute + 1, at - 180);
+  let hi = at;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reads(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return new Date(hi * 60_000);
+}
+
 function parseTimeOfDay(hhmm: string): { hour: number; minute: number } {
   const [hour, minute] = hhmm.split(':').map(Number);
   return { hour: hour ?? 0, minute: minute ?? 0 };

@@ -52,4 +52,5 @@ export const handler = createDeliveryEventsHandler({
   publisher: noLifecycleChanges,
   customEvents: workflows.settings.customEvents,
   exclusiveGroups: workflows.settings.exclusiveGroups,
+  sendWindowSeconds: workflows.sendWindowSeconds,
 });

@@ -58,5 +58,6 @@ export function lifecycleDepsFromEnv(traced: ClientTracing = (client) => client)
     journeys,
     customEvents: workflows.settings.customEvents,
     exclusiveGroups: workflows.settings.exclusiveGroups,
+    sendWindowSeconds: workflows.sendWindowSeconds,
   };
 }

@@ -12,6 +12,8 @@ import { fetchPinpointExport } from '../../adapters/pinpoint/export';
 import { importPinpointCommand } from '../../cli/import-pinpoint';
 import { loadWorkflows } from '../../domain/config/load';
 import { WORKFLOWS_DIR } from '../support/local';
+import { Settings } from '../../domain/config/settings';
+import { parse as parseYaml } from 'yaml';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'pinpoint');
 const clock = { now: () => new Date('2026-12-03T00:00:00Z') };
@@ -96,6 +98,15 @@ describe('rapport import pinpoint', () => {
       /\| engaged \| ✗ unsupported \| condition 1: an engagement condition on message cartEmail/,
     );
     expect(r.out).toContain('✗ unsupported callCentre');
+    // Open hours and closed days, per channel, as settings.yaml lines that are valid settings once added.
+    expect(report).toContain("MONDAY: [{ from: '20:00', to: '24:00' }]");
+    expect(report).toContain("TUESDAY: [{ from: '00:00', to: '02:00' }]");
+    expect(report).toContain(`- { name: "New Year", from: '2027-01-01T00:00', to: '2027-01-02T00:00' }`);
+    const suggested = parseYaml(/```yaml\n([\s\S]*?)```/.exec(report)![1]!).pacing;
+    const settings = parseYaml(readFileSync(join(dir, 'settings.yaml'), 'utf8'));
+    expect(
+      Settings.safeParse({ ...settings, pacing: { ...settings.pacing, ...suggested } }).error,
+    ).toBeUndefined();
   });
 
   it('exits 0 when everything maps exactly', async () => {

@@ -543,6 +543,33 @@ describe('send-message: quiet hours', () => {
     expect(await send(task({ category: 'transactional' }), at(LATE))).toMatchObject({ status: 'sent' });
   });
 
+  it('outside the channel’s open hours (settings.yaml pacing.openHours) a marketing email waits for the next window', async () => {
+    await seedProfile();
+    const pacing = {
+      ...workflows.settings.pacing,
+      openHours: { email: { MONDAY: [{ from: '10:00', to: '18:00' }] } },
+    };
+    const withHours = { ...workflows, settings: { ...workflows.settings, pacing } };
+    const h = (now: string) =>
+      realSendHandler({
+        store: table.store,
+        workflows: withHours,
+        clients: { sesClient, smsClient },
+        clock: fixedClock(now),
+        sender: SENDER,
+        publicBaseUrl: PUBLIC_BASE_URL,
+        linkSecret: SECRET,
+      });
+    const opens = '2026-11-23T02:00:00.000Z'; // Monday 10:00 in Shanghai; NOW is Sunday 18:00 there
+    expect(await send(task({ topic: 'service' }), h(NOW))).toMatchObject({
+      status: 'deferred',
+      reason: 'send-window-deferred',
+      until: opens,
+    });
+    expect(sendCalls()).toHaveLength(0);
+    expect(await send(task({ topic: 'service' }), h(opens))).toMatchObject({ status: 'sent' });
+  });
+
   it('the customer’s own time zone counts: 22:30 in Shanghai is 14:30 in London', async () => {
     await seedProfile({ timeZone: 'Europe/London' });
     expect(await send(task(), at(LATE))).toMatchObject({ status: 'sent' });

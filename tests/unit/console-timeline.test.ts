@@ -335,7 +335,7 @@ describe('why', () => {
       // A decision stored before decisions kept their explanation.
       '      conditions not recorded',
       '  2026-01-01T10:00:05Z  step thanks',
-      '  2026-01-01T10:00:05Z  policy passed: address, suppression, consent (channel), control group, marketing pause, quiet hours, frequency cap',
+      '  2026-01-01T10:00:05Z  policy passed: address, suppression, consent (channel), control group, marketing pause, quiet hours, open hours and closed days, frequency cap',
       '  2026-01-01T10:00:06Z  email thanks sent at 2026-01-01T10:00:06Z',
       '  to li@example.com',
     ]);

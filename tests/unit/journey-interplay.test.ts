@@ -10,7 +10,7 @@ import { sweep } from '../../domain/sweep';
 import { attributeConversion, type PlannedConversion } from '../../domain/journey/enter';
 import { programMeasure } from '../../domain/console/program';
 import { renderOverview } from '../../local/console/overview';
-import { isRunning } from '../../domain/journey/interplay';
+import { activeUntil, isRunning } from '../../domain/journey/interplay';
 import { settleWaitingEntries } from '../../domain/journey/waiting';
 import { ExclusiveGroups } from '../../domain/config/interplay';
 import {
@@ -303,6 +303,17 @@ describe('exclusive groups that wait', () => {
     expect((await entries()).map((e) => e.journeyId)).toEqual(['first']);
     await store.deleteCustomer('c-1');
     expect(await settleWaitingEntries('c-1', deps, at(20))).toEqual({ started: [], expired: [] });
+  });
+
+  it('the bound counts the longest a marketing send waits for its channel to open (open hours, closed days)', () => {
+    const steps = [{ id: 'hello', type: 'send', channel: 'email', template: 't', topic: 'offers' }];
+    const journey = member('j', 'purchase', 0, { steps });
+    const at = new Date('2026-01-01T00:00:00Z');
+    const without = Date.parse(activeUntil(journey, at, { marketingPauseSeconds: 0 }));
+    const withWindow = Date.parse(
+      activeUntil(journey, at, { marketingPauseSeconds: 0, sendWindowSeconds: 5 * 86_400 }),
+    );
+    expect(withWindow - without).toBe(5 * DAY);
   });
 });
 

@@ -127,9 +127,10 @@ describe('quiet hours: deferred to the exact next allowed local time', () => {
     expect(until('2026-03-08T03:00:00Z', 'America/New_York')).toBe('2026-03-08T13:00:00.000Z');
     // London falls back on 2026-10-25: 09:00 that morning is GMT again.
     expect(until('2026-10-24T21:30:00Z', 'Europe/London')).toBe('2026-10-25T09:00:00.000Z');
-    // A quiet period ending inside the spring-forward gap (02:30 does not exist) ends when the gap does.
+    // A quiet period ending inside the spring-forward gap (02:30 does not exist) ends when the gap does:
+    // at 03:00 EDT, the first instant the wall clock reads 02:30 or later.
     const gap = QuietHours.parse({ from: '23:00', to: '02:30' });
-    expect(until('2026-03-08T05:00:00Z', 'America/New_York', gap)).toBe('2026-03-08T07:30:00.000Z');
+    expect(until('2026-03-08T05:00:00Z', 'America/New_York', gap)).toBe('2026-03-08T07:00:00.000Z');
   });
 
   it('a period within one day (a lunch break) ends the same day', () => {

@@ -70,17 +70,18 @@ describe('a zone without DST', () => {
 describe('callers that land in a gap', () => {
   it('quiet hours that end at a skipped time end when the wall clock passes it', () => {
     const night = { from: '22:00', to: '02:30', transactional: 'send' as const };
-    // 23:00 CET on the night the clocks go forward: quiet until "02:30", which is 03:30 CEST.
+    // 23:00 CET on the night the clocks go forward: the wall clock jumps from 02:00 to 03:00 CEST, passing
+    // "02:30" then, so quiet hours end at the jump (03:00 CEST), not at 03:30 CEST as zonedInstant reads it.
     expect(quietUntil(new Date('2026-03-28T22:00:00Z'), 'Europe/Berlin', night)?.toISOString()).toBe(
-      '2026-03-29T01:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
     );
     const london = { from: '21:00', to: '01:30', transactional: 'send' as const };
     expect(quietUntil(new Date('2026-03-28T22:00:00Z'), 'Europe/London', london)?.toISOString()).toBe(
-      '2026-03-29T01:30:00.000Z',
+      '2026-03-29T01:00:00.000Z', // 02:00 BST
     );
     const sydney = { from: '22:00', to: '02:30', transactional: 'send' as const };
     expect(quietUntil(new Date('2026-10-03T13:00:00Z'), 'Australia/Sydney', sydney)?.toISOString()).toBe(
-      '2026-10-03T16:30:00.000Z',
+      '2026-10-03T16:00:00.000Z', // 03:00 AEDT
     );
   });
 

@@ -2,7 +2,8 @@ import type { Journey as RapportJourney } from '../../journey/schema';
 import type { Settings } from '../../config/settings';
 import { rapportDuration } from './durations';
 import { entryOf, type ReportEntry } from './report';
-import { WEEKDAYS, type ClosedDaysRule, type Journey, type OpenHoursByDay } from './schema';
+import { closedDays, openHours, type SendWindowLines } from './map-send-window';
+import type { Journey } from './schema';
 
 const set = (subject: string, status: ReportEntry['status'], detail: string) =>
   entryOf('setting', status, subject, detail);
@@ -88,23 +89,7 @@ function capsOf(limits: Journey['Limits'], entries: ReportEntry[], suggested: st
     );
 }
 
-const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const pad = (hhmm: string) => hhmm.padStart(5, '0');
-
-/** Open hours per day as one daily window, when every listed day has the same single window. */
-function dailyWindow(byDay: OpenHoursByDay): { from: string; to: string; same: boolean } | undefined {
-  const rules = WEEKDAYS.flatMap((d) => byDay[d] ?? []);
-  if (!rules.length) return undefined;
-  const from = rules.map((r) => pad(r.StartTime)).sort()[0]!;
-  const to = rules
-    .map((r) => pad(r.EndTime))
-    .sort()
-    .at(-1)!;
-  const same = WEEKDAYS.every(
-    (d) => byDay[d]?.length === 1 && pad(byDay[d][0]!.StartTime) === from && pad(byDay[d][0]!.EndTime) === to,
-  );
-  return { from, to, same };
-}
 
 const quietLine = (from: string, to: string) =>
   `  quietHours: { from: '${from}', to: '${to}', transactional: send }`;
@@ -132,44 +117,6 @@ function quietTime(j: Journey, settings: Settings, entries: ReportEntry[], sugge
         )
       : set('WaitForQuietTime', 'exact', 'messages due in quiet time wait for its end, as Rapport does'),
   );
-}
-
-/** OpenHours per channel: approximated by quiet hours outside one daily window, for every channel. */
-function openHours(j: Journey, entries: ReportEntry[], suggested: string[]) {
-  for (const [channel, byDay] of Object.entries(j.OpenHours ?? {}) as [
-    string,
-    OpenHoursByDay | undefined,
-  ][]) {
-    const window = byDay && dailyWindow(byDay);
-    if (!window) continue;
-    const subject = `OpenHours.${channel}`;
-    if (minutes(window.from) >= minutes(window.to)) {
-      const how = `a window from ${window.from} to ${window.to} crosses midnight: set settings.yaml pacing.quietHours by hand`;
-      entries.push(set(subject, 'unsupported', how));
-      continue;
-    }
-    suggested.push(quietLine(window.to, window.from));
-    const days = window.same
-      ? ' every day'
-      : ' on the days listed (Rapport has one window for every day: the earliest opening and latest closing)';
-    const how = `open ${window.from}–${window.to}${days} → quiet hours ${window.to}–${window.from} for every channel and journey`;
-    entries.push(set(subject, 'approximated', how));
-  }
-}
-
-function closedDays(j: Journey, entries: ReportEntry[]) {
-  for (const [channel, rules] of Object.entries(j.ClosedDays ?? {}) as [
-    string,
-    ClosedDaysRule[] | undefined,
-  ][])
-    for (const r of rules ?? [])
-      entries.push(
-        set(
-          `ClosedDays.${channel}`,
-          'unsupported',
-          `${r.Name ?? 'closed'} ${r.StartDateTime} – ${r.EndDateTime}: Rapport has no closed days; pause the journey then (remove it from workflows/ and deploy), or add a wait until a holiday before the send`,
-        ),
-      );
 }
 
 /** Schedule and State: when the journey ran, and whether it was live. */
@@ -218,20 +165,20 @@ function lifetime(j: Journey, now: Date, entries: ReportEntry[]) {
 export function mapSettings(j: Journey, settings: Settings, now: Date): MappedSettings {
   const entries: ReportEntry[] = [];
   const suggested: string[] = [];
+  const window: SendWindowLines = { openHours: [], closedDays: [] };
   const reEntry = reEntryOf(j.Limits, entries);
   capsOf(j.Limits, entries, suggested);
   quietTime(j, settings, entries, suggested);
-  openHours(j, entries, suggested);
-  closedDays(j, entries);
+  openHours(j, settings, entries, window);
+  closedDays(j, settings, entries, window);
   lifetime(j, now, entries);
-  const pacing = suggested.some((l) => l.startsWith('  quietHours'));
+  const quiet = suggested.filter((l) => l.startsWith('  quietHours')).slice(0, 1);
   const caps = suggested.filter((l) => l.startsWith('    -'));
-  const lines = suggested.length
-    ? [
-        'pacing:',
-        ...suggested.filter((l) => l.startsWith('  quietHours')).slice(0, 1),
-        ...(caps.length ? ['  caps:', ...caps] : []),
-      ]
-    : [];
-  return { reEntry, entries, suggested: pacing || caps.length ? lines : [] };
+  const lines = [
+    ...quiet,
+    ...(caps.length ? ['  caps:', ...caps] : []),
+    ...(window.openHours.length ? ['  openHours:', ...window.openHours] : []),
+    ...(window.closedDays.length ? ['  closedDays:', ...window.closedDays] : []),
+  ];
+  return { reEntry, entries, suggested: lines.length ? ['pacing:', ...lines] : [] };
 }

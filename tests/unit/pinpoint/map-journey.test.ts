@@ -3,6 +3,8 @@ import { planImport } from '../../../domain/migrate/pinpoint/import';
 import { reportMarkdown } from '../../../domain/migrate/pinpoint/report';
 import { mapJourney } from '../../../domain/migrate/pinpoint/map-journey';
 import { attr, email, journey, map, now, settings, statusOf } from './mapping';
+import { parse as parseYaml } from 'yaml';
+import { Settings } from '../../../domain/config/settings';
 
 describe('mapJourney: Pinpoint activities to Rapport steps', () => {
   it('chains one branch per condition for ALL, and gives ANY one branch of alternatives', () => {
@@ -229,32 +231,83 @@ describe('mapJourney: start condition and settings', () => {
     const same = map(journey({ QuietTime: { Start: '21:00', End: '09:00' } }));
     expect(statusOf(same, 'QuietTime')).toEqual(['exact']);
     expect(same.report.suggestedSettings).toEqual([]);
-    const m = map(
-      journey({
-        Limits: { DailyCap: 2, TimeframeCap: { Cap: 4, Days: 7 }, TotalCap: 9 },
-        OpenHours: {
-          EMAIL: Object.fromEntries(
-            ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'].map((d) => [
-              d,
-              [{ StartTime: '8:00', EndTime: '20:00' }],
-            ]),
-          ),
-        },
-        ClosedDays: {
-          SMS: [{ Name: 'Xmas', StartDateTime: '2026-12-25T00:00:00Z', EndDateTime: '2026-12-26T00:00:00Z' }],
-        },
-      }),
-    );
+    const m = map(journey({ Limits: { DailyCap: 2, TimeframeCap: { Cap: 4, Days: 7 }, TotalCap: 9 } }));
     expect(m.report.suggestedSettings).toEqual([
       'pacing:',
-      "  quietHours: { from: '20:00', to: '08:00', transactional: send }",
       '  caps:',
       '    - { channel: any, max: 2, per: 1d }',
       '    - { channel: any, max: 4, per: 7d }',
     ]);
-    expect(statusOf(m, 'OpenHours.EMAIL')).toEqual(['approximated']);
     expect(statusOf(m, 'Limits.TotalCap')).toEqual(['unsupported']);
-    expect(statusOf(m, 'ClosedDays.SMS')).toEqual(['unsupported']);
+  });
+
+  it('maps OpenHours and ClosedDays of email and SMS exactly to pacing.openHours and pacing.closedDays', () => {
+    const j = journey({
+      OpenHours: {
+        EMAIL: {
+          MONDAY: [
+            { StartTime: '13:00', EndTime: '18:00' },
+            { StartTime: '8:00', EndTime: '12:00' },
+          ],
+          SATURDAY: [{ StartTime: '10:00', EndTime: '16:00' }],
+        },
+        PUSH: { MONDAY: [{ StartTime: '09:00', EndTime: '10:00' }] },
+      },
+      ClosedDays: {
+        SMS: [{ Name: 'Xmas', StartDateTime: '2026-12-25T00:00:00Z', EndDateTime: '2026-12-26T00:00:00Z' }],
+        VOICE: [{ StartDateTime: '2026-12-25T00:00:00Z', EndDateTime: '2026-12-26T00:00:00Z' }],
+      },
+    });
+    const m = map(j);
+    const lines = [
+      'pacing:',
+      '  openHours:',
+      '    email:',
+      "      MONDAY: [{ from: '08:00', to: '12:00' }, { from: '13:00', to: '18:00' }]",
+      "      SATURDAY: [{ from: '10:00', to: '16:00' }]",
+      '  closedDays:',
+      '    sms:',
+      "      - { name: \"Xmas\", from: '2026-12-25T00:00', to: '2026-12-26T00:00' }",
+    ];
+    expect(m.report.suggestedSettings).toEqual(lines);
+    expect(statusOf(m, 'OpenHours.EMAIL')).toEqual(['exact']);
+    expect(statusOf(m, 'ClosedDays.SMS')).toEqual(['exact']);
+    expect(statusOf(m, 'OpenHours.PUSH')).toEqual(['unsupported']);
+    expect(statusOf(m, 'ClosedDays.VOICE')).toEqual(['unsupported']);
+    // The suggested lines are valid settings, and once they are in, the report says so and suggests nothing.
+    const pacing = Settings.shape.pacing.parse(parseYaml(lines.join('\n')).pacing);
+    const withThem = Settings.parse({ ...settings, pacing: { ...settings.pacing, ...pacing } });
+    const again = mapJourney(j, { settings: withThem, now, source: 'j.json' });
+    expect(again.report.suggestedSettings).toEqual([]);
+    expect(again.report.entries.find((e) => e.subject === 'OpenHours.EMAIL')?.detail).toContain(
+      '(already so)',
+    );
+  });
+
+  it('splits a window that ends before it starts at midnight, and says so', () => {
+    const m = map(journey({ OpenHours: { SMS: { SUNDAY: [{ StartTime: '22:00', EndTime: '06:00' }] } } }));
+    expect(m.report.suggestedSettings).toEqual([
+      'pacing:',
+      '  openHours:',
+      '    sms:',
+      "      MONDAY: [{ from: '00:00', to: '06:00' }]",
+      "      SUNDAY: [{ from: '22:00', to: '24:00' }]",
+    ]);
+    expect(statusOf(m, 'OpenHours.SMS')).toEqual(['approximated']);
+  });
+
+  it('approximates open hours and closed days a journey read in its own time zone (LocalTime false)', () => {
+    const m = map(
+      journey({
+        LocalTime: false,
+        OpenHours: { EMAIL: { MONDAY: [{ StartTime: '09:00', EndTime: '17:00' }] } },
+        ClosedDays: {
+          EMAIL: [{ StartDateTime: '2027-01-01T00:00:00Z', EndDateTime: '2027-01-02T00:00:00Z' }],
+        },
+      }),
+    );
+    expect(statusOf(m, 'OpenHours.EMAIL')).toEqual(['approximated']);
+    expect(statusOf(m, 'ClosedDays.EMAIL')).toEqual(['approximated']);
   });
 
   it('reports a schedule still to come, and a state other than ACTIVE', () => {

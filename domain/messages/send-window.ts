@@ -1,0 +1,97 @@
+import type { Channel } from '../config/ids';
+import type { Pacing } from '../config/settings';
+import { NeverOpenError } from '../errors';
+import { localParts, minuteOfDay, nextWallInstant, utcDay, type LocalParts } from '../time/zoned';
+import { quietUntil, type MessageCategory } from './policy';
+
+/** Days as Pinpoint's OpenHours names them, Sunday first as Date#getUTCDay counts. */
+export const WEEKDAYS = [
+  'SUNDAY',
+  'MONDAY',
+  'TUESDAY',
+  'WEDNESDAY',
+  'THURSDAY',
+  'FRIDAY',
+  'SATURDAY',
+] as const;
+
+/** "2027-01-01" → "2027-01-01T00:00": local date-times then compare as text. */
+export const localStamp = (s: string) => (s.length === 10 ? `${s}T00:00` : s);
+
+/** How far ahead the next open instant is sought: past it the configuration is taken never to open. */
+export const SEARCH_DAYS = 400;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const stampOf = (p: LocalParts) => `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+const partsOf = (stamp: string): LocalParts => {
+  const [year, month, day, hour, minute] = stamp.split(/[-T:]/).map(Number) as [number, ...number[]];
+  return { year, month: month!, day: day!, hour: hour!, minute: minute! };
+};
+
+type Week = NonNullable<NonNullable<Pacing['openHours']>['email']>;
+type Closed = NonNullable<NonNullable<Pacing['closedDays']>['email']>[number];
+
+/** When `now` is outside the week's windows, the next instant one opens; undefined while one is open. */
+function openFrom(now: Date, local: LocalParts, timeZone: string, week: Week) {
+  const at = local.hour * 60 + local.minute;
+  for (let offset = 0; offset <= 7; offset++) {
+    const date = new Date(Date.UTC(local.year, local.month - 1, local.day + offset));
+    const windows = week[WEEKDAYS[date.getUTCDay()]!] ?? [];
+    if (offset === 0 && windows.some((w) => minuteOfDay(w.from) <= at && at < minuteOfDay(w.to)))
+      return undefined;
+    const starts = windows.map((w) => minuteOfDay(w.from)).filter((m) => offset > 0 || m > at);
+    if (!starts.length) continue;
+    const start = Math.min(...starts);
+    const target = { ...utcDay(date), hour: Math.floor(start / 60), minute: start % 60 };
+    return nextWallInstant(now, local, target, timeZone);
+  }
+  throw new NeverOpenError('the open hours list no window on any day');
+}
+
+/** When `now` is in a closed period, the instant that period ends; undefined otherwise. */
+function closedUntil(now: Date, local: LocalParts, timeZone: string, periods: readonly Closed[] = []) {
+  const at = stampOf(local);
+  const ends = periods
+    .filter((p) => localStamp(p.from) <= at && at < localStamp(p.to))
+    .map((p) => localStamp(p.to));
+  return ends.length ? nextWallInstant(now, local, partsOf(ends.sort().at(-1)!), timeZone) : undefined;
+}
+
+export type WindowWait = { until: Date; reason: 'quiet-hours-deferred' | 'send-window-deferred' };
+
+/**
+ * Whether a message on `channel` waits, and until when: outside quiet hours, inside the channel's open
+ * hours and outside its closed periods, all on the customer's wall clock. Each rule gives the earliest
+ * instant it holds from a time; moving to the latest of them until none moves finds the earliest instant
+ * all hold. Transactional messages wait only where quiet hours say `transactional: defer`.
+ */
+export function sendWindowWait(
+  now: Date,
+  timeZone: string,
+  pacing: Pick<Pacing, 'quietHours' | 'openHours' | 'closedDays'>,
+  channel: Channel,
+  category: MessageCategory,
+): WindowWait | undefined {
+  const quiet = pacing.quietHours;
+  if (category === 'transactional' && quiet?.transactional !== 'defer') return undefined;
+  const week = pacing.openHours?.[channel];
+  const closed = pacing.closedDays?.[channel];
+  const limit = now.getTime() + SEARCH_DAYS * 86_400_000;
+  let t = now;
+  for (;;) {
+    const local = localParts(t, timeZone);
+    const next =
+      (quiet && quietUntil(t, timeZone, quiet)) ??
+      (week && openFrom(t, local, timeZone, week)) ??
+      closedUntil(t, local, timeZone, closed);
+    if (!next) break;
+    if (next.getTime() > limit)
+      throw new NeverOpenError(
+        `${channel} never opens within ${SEARCH_DAYS} days of ${now.toISOString()} in ${timeZone} (quiet hours, open hours and closed days together)`,
+      );
+    t = next;
+  }
+  if (t === now) return undefined;
+  const quietNow = quiet && quietUntil(now, timeZone, quiet);
+  return { until: t, reason: quietNow ? 'quiet-hours-deferred' : 'send-window-deferred' };
+}
