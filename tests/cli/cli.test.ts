@@ -36,7 +36,7 @@ describe('rapport CLI', () => {
     const { code, out } = capture(['validate', join(ROOT, 'workflows')]);
     expect(code).toBe(0);
     expect(out).toContain(
-      '11 journey(s), 7 lifecycle stage(s), 2 tier(s), 17 template(s) in en, zh-CN: all valid',
+      '11 journey(s), 7 lifecycle stage(s), 2 tier(s), 18 template(s) in en, zh-CN: all valid',
     );
     // The declared events, and how many of their properties are personal data.
     expect(out).toContain('  settings.yaml customEvents: product-viewed, 5 properties (1 personal data)');
