@@ -13,8 +13,8 @@ import {
   activeUntil,
   byPriority,
   exclusivity,
+  interplayContext,
   markPreempted,
-  pauseSecondsOf,
   type Exclusivity,
 } from './interplay';
 import { waitingDue, waitingEntry, waitingGroup } from './waiting';
@@ -90,7 +90,7 @@ export async function planEntries(
   const planned: PlannedEntry[] = [];
   const skipped: Skipped[] = [];
   const entries = deps.entries ?? customerEntries(deps.store, profile.customerId);
-  const marketingPauseSeconds = pauseSecondsOf(deps.lifecycle);
+  const bound = interplayContext(deps);
   // A higher priority decides first: of two journeys of a group started by one event, it is the one entered.
   for (const start of byPriority(starts, deps.journeys)) {
     const journey = deps.journeys.find((j) => j.id === start.journeyId);
@@ -100,17 +100,13 @@ export async function planEntries(
       skipped.push({ journeyId: journey.id, reason: refused });
       continue;
     }
-    const group = await exclusivity(journey, start.executionName, {
-      ...deps,
-      entries,
-      marketingPauseSeconds,
-    });
+    const group = await exclusivity(journey, start.executionName, { ...deps, ...bound, entries });
     if (group.kind === 'blocked') {
       const { journeyId, executionName } = group.by;
       skipped.push({ journeyId: journey.id, reason: 'exclusive-group', by: { journeyId, executionName } });
       continue;
     }
-    const entry = entryRecord(journey, start, { ...deps, marketingPauseSeconds });
+    const entry = entryRecord(journey, start, { ...deps, ...bound });
     const waitFor = waitsBehind(journey, group, deps.exclusiveGroups);
     if (waitFor) {
       const waiting = waitingEntry(entry, start, waitFor.behind, waitFor.group);

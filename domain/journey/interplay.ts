@@ -21,6 +21,17 @@ export interface InterplayContext extends LimitContext {
   journeys: readonly Journey[];
 }
 
+/** The bound's context from what ingest and the sweep carry: one derivation, so both bound alike. */
+export const interplayContext = (deps: {
+  journeys: readonly Journey[];
+  lifecycle: { care: { pauseMarketing: string } };
+  sendWindowSeconds?: number | undefined;
+}): InterplayContext => ({
+  journeys: deps.journeys,
+  marketingPauseSeconds: pauseSecondsOf(deps.lifecycle),
+  sendWindowSeconds: deps.sendWindowSeconds,
+});
+
 /** The latest instant an entry at `enteredAt` can still be in `journey`, whatever happens to it. */
 export function activeUntil(journey: Journey, enteredAt: Date, bound: LimitContext): string {
   const { seconds } = estimateJourney(journey, bound);

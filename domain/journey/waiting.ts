@@ -2,7 +2,7 @@ import { durationSeconds } from '../config/duration';
 import type { ExclusiveGroup, ExclusiveGroups } from '../config/interplay';
 import type { EntryRef, JourneyEntryRecord, LifecycleDeps } from '../ports';
 import { executionInput, type Entered } from './enter';
-import { activeUntil, isRunning, pauseSecondsOf } from './interplay';
+import { activeUntil, interplayContext, isRunning } from './interplay';
 import type { JourneyStart } from './entry';
 import type { Profile } from '../profile/profile';
 import { earliest, scheduled } from './occasions';
@@ -57,7 +57,10 @@ export interface WaitingOutcome {
  */
 export async function settleWaitingEntries(
   customerId: string,
-  deps: Pick<LifecycleDeps, 'store' | 'starter' | 'journeys' | 'calendar' | 'lifecycle'>,
+  deps: Pick<
+    LifecycleDeps,
+    'store' | 'starter' | 'journeys' | 'calendar' | 'lifecycle' | 'sendWindowSeconds'
+  >,
   now: Date,
 ): Promise<WaitingOutcome> {
   const outcome: WaitingOutcome = { started: [], expired: [] };
@@ -69,7 +72,7 @@ export async function settleWaitingEntries(
   };
   const profile = await deps.store.getProfile(customerId);
   if (!profile) return outcome;
-  const ctx = { journeys: deps.journeys, marketingPauseSeconds: pauseSecondsOf(deps.lifecycle) };
+  const ctx = interplayContext(deps);
   const journeyOf = (id: string) => deps.journeys.find((j) => j.id === id);
   const priority = (e: JourneyEntryRecord) => journeyOf(e.journeyId)?.priority ?? 0;
   const waiting = all.filter((e) => e.waiting).sort((a, b) => priority(b) - priority(a));

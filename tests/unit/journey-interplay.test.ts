@@ -39,12 +39,15 @@ const member = (id: string, on: 'purchase' | 'feedback', priority: number, extra
     ...extra,
   });
 
-function world(journeys: Journey[], exclusiveGroups?: ExclusiveGroups) {
+function world(journeys: Journey[], exclusiveGroups?: ExclusiveGroups, sendWindowSeconds?: number) {
   const store = memoryStore();
   const starter = memoryStarter();
   const clock = fixedClock('2026-01-01T00:00:00Z');
   const publisher = memoryPublisher();
-  const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher, exclusiveGroups };
+  const deps = {
+    ...{ store, starter, clock, lifecycle, calendar, journeys, publisher },
+    ...{ exclusiveGroups, sendWindowSeconds },
+  };
   let n = 0;
   const send = (day: number, type: 'purchase' | 'feedback') => {
     const at = new Date(Date.parse('2026-01-01T00:00:00Z') + day * DAY).toISOString();
@@ -303,6 +306,27 @@ describe('exclusive groups that wait', () => {
     expect((await entries()).map((e) => e.journeyId)).toEqual(['first']);
     await store.deleteCustomer('c-1');
     expect(await settleWaitingEntries('c-1', deps, at(20))).toEqual({ started: [], expired: [] });
+  });
+
+  it('a waiting entry that starts later is bound as one started at once, the send window counted', async () => {
+    const steps = [{ id: 'hello', type: 'send', channel: 'email', template: 't', topic: 'offers' }];
+    const high = member('high', 'purchase', 5, { steps });
+    const sendWindowSeconds = 5 * 86_400;
+    const { send, store, deps, entries } = world(
+      [member('low', 'feedback', 1), high],
+      groups('30d'),
+      sendWindowSeconds,
+    );
+    await send(0, 'feedback');
+    await send(2, 'purchase');
+    await store.recordJourneyEnd((await byJourney(entries)).low!, {
+      at: at(4).toISOString(),
+      status: 'SUCCEEDED',
+    });
+    expect((await settleWaitingEntries('c-1', deps, at(4))).started).toHaveLength(1);
+    const bound = { marketingPauseSeconds: 30 * 86_400, sendWindowSeconds };
+    expect(lifecycle.care.pauseMarketing).toBe('30d');
+    expect((await byJourney(entries)).high!.activeUntil).toBe(activeUntil(high, at(4), bound));
   });
 
   it('the bound counts the longest a marketing send waits for its channel to open (open hours, closed days)', () => {
