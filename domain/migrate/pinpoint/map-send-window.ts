@@ -1,11 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Settings } from '../../config/settings';
-import { WEEKDAYS as DAYS } from '../../messages/send-window';
+import { WEEKDAYS } from '../../messages/send-window';
 import { entryOf, type ReportEntry } from './report';
-import { WEEKDAYS, type ClosedDaysRule, type Journey, type OpenHoursByDay } from './schema';
+import type { ClosedDaysRule, Journey, OpenHoursByDay } from './schema';
 
 type Week = NonNullable<NonNullable<Settings['pacing']['openHours']>['email']>;
 type Period = NonNullable<NonNullable<Settings['pacing']['closedDays']>['email']>[number];
+
+/** The order days are read and written in, as Pinpoint's console lists them. */
+const MONDAY_FIRST = [...WEEKDAYS.slice(1), WEEKDAYS[0]];
 
 const CHANNELS = { EMAIL: 'email', SMS: 'sms' } as const;
 const pad = (hhmm: string) => hhmm.padStart(5, '0');
@@ -26,8 +29,9 @@ function weekOf(byDay: OpenHoursByDay): { week: Week; overnight: string[]; empty
   const week: Week = {};
   const overnight: string[] = [];
   const empty: string[] = [];
-  const add = (day: (typeof DAYS)[number], from: string, to: string) => (week[day] ??= []).push({ from, to });
-  for (const day of WEEKDAYS)
+  const add = (day: (typeof WEEKDAYS)[number], from: string, to: string) =>
+    (week[day] ??= []).push({ from, to });
+  for (const day of MONDAY_FIRST)
     for (const r of byDay[day] ?? []) {
       const [from, to] = [pad(r.StartTime), pad(r.EndTime)];
       if (from < to) add(day, from, to);
@@ -35,7 +39,7 @@ function weekOf(byDay: OpenHoursByDay): { week: Week; overnight: string[]; empty
       else {
         overnight.push(`${day} ${from}–${to}`);
         add(day, from, '24:00');
-        const next = DAYS[(DAYS.indexOf(day) + 1) % 7]!;
+        const next = WEEKDAYS[(WEEKDAYS.indexOf(day) + 1) % 7]!;
         if (to !== '00:00') add(next, '00:00', to);
       }
     }
@@ -65,10 +69,10 @@ export function openHours(j: Journey, settings: Settings, entries: ReportEntry[]
     const same = isDeepStrictEqual(settings.pacing.openHours?.[channel], week);
     if (!same && Object.keys(week).length) {
       lines.openHours.push(`    ${channel}:`);
-      for (const day of WEEKDAYS)
+      for (const day of MONDAY_FIRST)
         if (week[day]) lines.openHours.push(`      ${day}: [${week[day].map(windowYaml).join(', ')}]`);
     }
-    const listed = WEEKDAYS.filter((d) => week[d]).length;
+    const listed = MONDAY_FIRST.filter((d) => week[d]).length;
     const notes = [
       overnight.length ? `; ${overnight.join(', ')} end before they start: taken to run past midnight` : '',
       empty.length ? `; ${empty.join(', ')} open no time and are left out` : '',

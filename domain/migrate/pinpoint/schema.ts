@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WEEKDAYS } from '../../messages/send-window';
 
 // The Pinpoint shapes `rapport import pinpoint` reads: GetJourney, GetEmailTemplate and GetSmsTemplate as
 // the AWS CLI prints them (field names from the Pinpoint REST API's WriteJourneyRequest / JourneyResponse).
@@ -146,15 +147,6 @@ const PerChannel = <T extends z.ZodType>(rule: T) =>
     VOICE: rule.optional(),
     CUSTOM: rule.optional(),
   });
-export const WEEKDAYS = [
-  'MONDAY',
-  'TUESDAY',
-  'WEDNESDAY',
-  'THURSDAY',
-  'FRIDAY',
-  'SATURDAY',
-  'SUNDAY',
-] as const;
 export const OpenHoursRule = z.looseObject({ StartTime: HourMinute, EndTime: HourMinute });
 export type OpenHoursRule = z.infer<typeof OpenHoursRule>;
 const OpenHoursByDay = z.partialRecord(z.enum(WEEKDAYS), z.array(OpenHoursRule));
