@@ -4,26 +4,29 @@ import { escapeHtml as esc } from '../../functions/shared/http';
 import { journeyHref } from './journeys';
 import { table } from './pages';
 
-export const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** A difference of rates in percentage points, signed. */
 const points = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(1)} pt`;
 
-export function liftText(a: ArmStats): string {
+function liftText(a: ArmStats): string {
   if (!a.lift) return '—';
   const { estimate, low, high } = a.lift;
   return `${points(estimate)} [${points(low)}, ${points(high)}]`;
 }
 
+/** An arm's cells under the columns arm, customers, conversions, rate, lift and verdict. */
+export const armCells = (label: string, a: ArmStats) => [
+  label,
+  a.customers,
+  a.conversions,
+  percent(a.rate),
+  liftText(a),
+  a.verdict,
+];
+
 function experimentTable(x: Experiment): string {
   const goal = x.goal ? `${x.goal.event} within ${x.goal.within}` : 'no goal: nothing converts';
-  const rows = x.arms.map((a) => [
-    a.holdout ? `${a.arm} (holdout)` : a.arm,
-    a.customers,
-    a.conversions,
-    percent(a.rate),
-    liftText(a),
-    a.verdict,
-  ]);
+  const rows = x.arms.map((a) => armCells(a.holdout ? `${a.arm} (holdout)` : a.arm, a));
   return (
     `<h2><a href="${esc(journeyHref(x.journeyId))}">${esc(x.journeyId)}</a> · split ${esc(x.stepId)}</h2>` +
     `<p>Goal: ${esc(goal)}. Each arm against ${esc(x.control)}.</p>` +

@@ -1,7 +1,7 @@
 import { colorOf, horizontalBars, stackedArea, stackedBars } from '../../adapters/report/svg';
 import { escapeHtml as esc } from '../../functions/shared/http';
 import type { ProgramMeasure } from '../../domain/console/program';
-import { liftText, percent } from './experiments';
+import { armCells } from './experiments';
 import type { ExecutionFacts } from './journey-counts';
 import { table } from './pages';
 import type { CustomerCount, MessageFacts } from './snapshot';
@@ -40,14 +40,7 @@ export function renderOverview(d: OverviewData): string {
 /** Customers who entered a journey and converted, in the global control group and outside it. */
 function programSection(p: ProgramMeasure | undefined): string {
   if (!p) return '';
-  const rows = p.arms.map((a) => [
-    a.arm,
-    a.customers,
-    a.conversions,
-    percent(a.rate),
-    liftText(a),
-    a.verdict,
-  ]);
+  const rows = p.arms.map((a) => armCells(a.arm, a));
   return (
     `<h2>The program against its control group</h2><p>${p.group.percent}% of customers (salt ${esc(p.group.salt)}) ` +
     `get no marketing. Of the customers who entered a journey, those with a conversion (a goal event within its ` +
