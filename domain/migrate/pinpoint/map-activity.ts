@@ -143,6 +143,46 @@ function engagementSplit(id: string, a: Split, ctx: ActivityContext, pinpointId:
   return { mapped: { steps: [step], entries: [act(pinpointId, 'approximated', how)] } };
 }
 
+/**
+ * A split on one event of the customer's own (not a message's) after a wait: a wait-for-event, which
+ * moves on when the event comes rather than at the end of the wait.
+ */
+function eventWait(
+  id: string,
+  a: Split,
+  to: { yes: string; no: string },
+  ctx: ActivityContext,
+  pinpointId: string,
+): MappedActivity | undefined {
+  const event = a.Condition.Conditions.length === 1 ? a.Condition.Conditions[0]?.EventCondition : undefined;
+  const eventType = event?.Dimensions?.EventType;
+  const waitFor = a.EvaluationWaitTime?.WaitFor;
+  if (!event || event.MessageActivity || eventType?.Values.length !== 1 || !waitFor) return undefined;
+  const { duration, approximate } = rapportDuration(waitFor);
+  const filtered = Object.keys(event.Dimensions?.Attributes ?? {}).length > 0;
+  return {
+    steps: [
+      {
+        id,
+        type: 'wait-for-event',
+        event: ctx.eventName(eventType.Values[0]!),
+        timeout: duration,
+        onEvent: to.yes,
+        onTimeout: to.no,
+      },
+    ],
+    entries: [
+      act(
+        pinpointId,
+        'approximated',
+        `wait-for-event ${id}: a customer who does the event moves on at once, where Pinpoint waited the whole ${waitFor}` +
+          (filtered ? '; the event attribute filter is not applied (any event of that type counts)' : '') +
+          (approximate ? `; ${approximate}` : ''),
+      ),
+    ],
+  };
+}
+
 /** A ConditionalSplit: one branch for ANY, a chain of branches for ALL; waiting first if it says so. */
 function conditionalSplit(id: string, a: Split, ctx: ActivityContext, pinpointId: string): MappedActivity {
   const only = a.Condition.Conditions.length === 1 ? a.Condition.Conditions[0] : undefined;
@@ -150,33 +190,8 @@ function conditionalSplit(id: string, a: Split, ctx: ActivityContext, pinpointId
   if (engaged?.mapped) return engaged.mapped;
   const yes = ctx.to(a.TrueActivity);
   const no = ctx.to(a.FalseActivity);
-  const event = only?.EventCondition;
-  const eventType = event?.Dimensions?.EventType;
-  if (event && !event.MessageActivity && eventType?.Values.length === 1 && a.EvaluationWaitTime?.WaitFor) {
-    const { duration, approximate } = rapportDuration(a.EvaluationWaitTime.WaitFor);
-    const filtered = Object.keys(event.Dimensions?.Attributes ?? {}).length > 0;
-    return {
-      steps: [
-        {
-          id,
-          type: 'wait-for-event',
-          event: ctx.eventName(eventType.Values[0]!),
-          timeout: duration,
-          onEvent: yes,
-          onTimeout: no,
-        },
-      ],
-      entries: [
-        act(
-          pinpointId,
-          'approximated',
-          `wait-for-event ${id}: a customer who does the event moves on at once, where Pinpoint waited the whole ${a.EvaluationWaitTime.WaitFor}` +
-            (filtered ? '; the event attribute filter is not applied (any event of that type counts)' : '') +
-            (approximate ? `; ${approximate}` : ''),
-        ),
-      ],
-    };
-  }
+  const waited = eventWait(id, a, { yes, no }, ctx, pinpointId);
+  if (waited) return waited;
   const { anyOfs, entries } = conditionsOf(pinpointId, a.Condition.Conditions, ctx, engaged?.reason);
   const branchId = a.EvaluationWaitTime ? ctx.newId(`${id}-check`) : id;
   const steps: Step[] = [];
