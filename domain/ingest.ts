@@ -4,6 +4,7 @@ import { entryEventProperties, shareableProperties, type PropertyValue } from '.
 import type { CustomerEvent } from './events/schema';
 import { isEngagement } from './events/types';
 import {
+  heldBack,
   planConversions,
   planEntries,
   type Conversion,
@@ -20,14 +21,7 @@ import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
 import type { PacedSend } from './messages/policy';
 import { addressUses, checkAddresses, eventAddressKeys } from './messages/address-check';
-import type {
-  AddressUse,
-  CustomerFacts,
-  EventClaim,
-  EventRecord,
-  LifecycleDeps,
-  SkippedEntry,
-} from './ports';
+import type { AddressUse, CustomerFacts, EventClaim, EventRecord, LifecycleDeps } from './ports';
 import type { Profile, StageChange } from './profile/profile';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
@@ -207,8 +201,7 @@ async function moveJourneys(
   for (const use of addresses.forget) await deps.store.forgetAddress(use.key, use.customerId);
   const conversions = await stopConverted(converting, event, deps.starter);
   await resumeWaits(event, deps);
-  const held = skipped.filter((k): k is SkippedEntry => k.reason === 'exclusive-group');
-  return { conversions, held, entered: await startPlanned(planned, deps.starter) };
+  return { conversions, held: heldBack(skipped), entered: await startPlanned(planned, deps.starter) };
 }
 
 async function handleClaimed(

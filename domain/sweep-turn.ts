@@ -1,6 +1,6 @@
 import { dueIndexValue, type Parked, type ParkReason } from './due';
 import { errorName, RapportError, VersionConflictError } from './errors';
-import { enterJourneys } from './journey/enter';
+import { enterJourneys, heldBack } from './journey/enter';
 import { journeysToStart } from './journey/entry';
 import { missedOccasions, occasionStarts, scheduled, type MissedOccasion } from './journey/occasions';
 import { settleWaitingEntries, withWaitingUntil } from './journey/waiting';
@@ -170,7 +170,7 @@ async function advanceCustomer(customerId: string, deps: LifecycleDeps, now: Dat
     tierChanges: tierChanges.length,
     journeysStarted: entered.length + waits.started,
     missed,
-    held: skipped.filter((k): k is SkippedEntry => k.reason === 'exclusive-group'),
+    held: heldBack(skipped),
   };
 }
 

@@ -31,6 +31,10 @@ export interface Entered {
 
 export type Skipped = { journeyId: string; reason: 'already-entered' | 're-entry-too-soon' } | SkippedEntry;
 
+/** The skipped starts an exclusive group held back (recorded on the event, or logged by the sweep). */
+export const heldBack = (skipped: readonly Skipped[]): SkippedEntry[] =>
+  skipped.filter((k): k is SkippedEntry => k.reason === 'exclusive-group');
+
 /** When a customer who entered at `enteredAt` may enter again under `reEntry: { every }`. */
 const reEntryOpensAt = (enteredAt: string, every: YearlyDuration, timeZone: string) =>
   addDuration(new Date(enteredAt), every, timeZone);
