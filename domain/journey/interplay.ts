@@ -28,7 +28,7 @@ export const interplayContext = (deps: {
   sendWindowSeconds?: number | undefined;
 }): InterplayContext => ({
   journeys: deps.journeys,
-  marketingPauseSeconds: pauseSecondsOf(deps.lifecycle),
+  marketingPauseSeconds: durationSeconds(deps.lifecycle.care.pauseMarketing),
   sendWindowSeconds: deps.sendWindowSeconds,
 });
 
@@ -107,7 +107,3 @@ export function byPriority<S extends { journeyId: string }>(
   const priority = (id: string) => journeys.find((j) => j.id === id)?.priority ?? 0;
   return [...starts].sort((a, b) => priority(b.journeyId) - priority(a.journeyId));
 }
-
-/** lifecycle.yaml's care pause in seconds, as the bound counts it. */
-export const pauseSecondsOf = (lifecycle: { care: { pauseMarketing: string } }) =>
-  durationSeconds(lifecycle.care.pauseMarketing);

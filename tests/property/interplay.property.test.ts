@@ -5,7 +5,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { controlBucket, inControlGroup } from '../../domain/control-group';
 import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
-import { isRunning, pauseSecondsOf } from '../../domain/journey/interplay';
+import { interplayContext, isRunning } from '../../domain/journey/interplay';
 import { Journey } from '../../domain/journey/schema';
 import { WORKFLOWS_DIR } from '../support/local';
 
@@ -55,7 +55,7 @@ describe('exclusive groups (property)', () => {
           const starter = memoryStarter();
           const clock = fixedClock('2026-01-01T00:00:00Z');
           const deps = { store, starter, clock, lifecycle, calendar, journeys, publisher: memoryPublisher() };
-          const ctx = { journeys, marketingPauseSeconds: pauseSecondsOf(lifecycle) };
+          const ctx = interplayContext({ journeys, lifecycle });
           let t = Date.parse('2026-01-01T00:00:00Z');
           for (const [i, e] of events.entries()) {
             t += e.hours * 3_600_000;
