@@ -27,6 +27,7 @@ import type { FunctionName } from '../functions/routes';
 import { createSendMessageHandler } from '../functions/send-message/handler';
 import { createStartJourneyHandler } from '../functions/start-journey/handler';
 import { createObservability } from '../functions/shared/observability';
+import { lifecycleRules } from '../functions/shared/workflows';
 import { createSweepHandler } from '../functions/sweep/handler';
 import { createSweepWorkerHandler } from '../functions/sweep-worker/handler';
 import { createUnsubscribeHandler } from '../functions/unsubscribe/handler';
@@ -90,13 +91,9 @@ export function lifecycleDepsOf(w: Workflows, wiring: HandlerWiring, queues: Loc
     store: wiring.store,
     starter: queuedStarter(wiring.starter(stateMachinesOf(w)), queues.starts),
     clock: wiring.clock,
-    lifecycle: w.lifecycle,
+    ...lifecycleRules(w),
     calendar: spreadOverSweeps(w.calendar, wiring.sweepEveryMs),
     publisher: wiring.publisher,
-    journeys: w.journeys.map((j) => j.journey),
-    customEvents: w.settings.customEvents,
-    exclusiveGroups: w.settings.exclusiveGroups,
-    sendWindowSeconds: w.sendWindowSeconds,
   };
 }
 

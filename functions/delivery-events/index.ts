@@ -9,7 +9,7 @@ import type { LifecyclePublisher } from '../../domain/ports';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
-import { bundledWorkflows } from '../shared/workflows';
+import { bundledWorkflows, lifecycleRules } from '../shared/workflows';
 import { createDeliveryEventsHandler } from './handler';
 import { lambdaTracing } from '../shared/lambda-tracer';
 
@@ -19,7 +19,7 @@ const env = readEnv(
   z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
 );
 const workflows = bundledWorkflows();
-const journeys = workflows.journeys.map((j) => j.journey);
+const rules = lifecycleRules(workflows);
 
 /**
  * Engagement events change no stage or tier (applyEvent), so ingest has no change to announce here: this
@@ -42,15 +42,11 @@ export const handler = createDeliveryEventsHandler({
     traced(new SFNClient({})),
     stateMachineArns(
       env.STATE_MACHINE_ARN_PREFIX,
-      journeys.map((j) => j.id),
+      rules.journeys.map((j) => j.id),
     ),
   ),
   clock: systemClock,
-  journeys,
-  lifecycle: workflows.lifecycle,
+  ...rules,
   calendar: workflows.calendar,
   publisher: noLifecycleChanges,
-  customEvents: workflows.settings.customEvents,
-  exclusiveGroups: workflows.settings.exclusiveGroups,
-  sendWindowSeconds: workflows.sendWindowSeconds,
 });

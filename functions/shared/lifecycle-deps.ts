@@ -13,7 +13,7 @@ import { spreadOverSweeps } from '../../domain/journey/occasions';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from './env';
 import type { ClientTracing } from './lambda-tracer';
-import { bundledWorkflows } from './workflows';
+import { bundledWorkflows, lifecycleRules } from './workflows';
 
 /**
  * The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep (and
@@ -33,8 +33,9 @@ export function lifecycleDepsFromEnv(traced: ClientTracing = (client) => client)
     }),
   );
   const workflows = bundledWorkflows();
-  const journeys = workflows.journeys.map((j) => j.journey);
+  const rules = lifecycleRules(workflows);
   return {
+    ...rules,
     store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME, {
       dueShards: scaleFromEnv(process.env).dueShards,
     }),
@@ -43,21 +44,16 @@ export function lifecycleDepsFromEnv(traced: ClientTracing = (client) => client)
         traced(new SFNClient({})),
         stateMachineArns(
           env.STATE_MACHINE_ARN_PREFIX,
-          journeys.map((j) => j.id),
+          rules.journeys.map((j) => j.id),
         ),
       ),
       sqsWorkQueue(traced(new SQSClient({})), env.START_QUEUE_URL),
     ),
     clock: systemClock,
-    lifecycle: workflows.lifecycle,
     calendar: spreadOverSweeps(
       workflows.calendar,
       env.SWEEP_EVERY_MINUTES === undefined ? undefined : env.SWEEP_EVERY_MINUTES * 60_000,
     ),
     publisher: createLifecyclePublisher(traced(new EventBridgeClient({})), env.EVENT_BUS_NAME),
-    journeys,
-    customEvents: workflows.settings.customEvents,
-    exclusiveGroups: workflows.settings.exclusiveGroups,
-    sendWindowSeconds: workflows.sendWindowSeconds,
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Workflows } from '../../domain/config/load';
+import type { LifecycleDeps } from '../../domain/ports';
 
 /**
  * The file beside the bundle that holds the workflows the stack was built from, loaded, checked and
@@ -17,4 +18,20 @@ export function bundledWorkflows(): Workflows {
     readFileSync(process.env.WORKFLOWS_FILE ?? join(__dirname, WORKFLOWS_FILE), 'utf8'),
   ) as Workflows;
   return cached;
+}
+
+/**
+ * What moving a customer along the lifecycle reads of the workflows, wired alike by every handler that
+ * ingests or sweeps, on Lambda and locally (the calendar apart: the sweep spreads its occasions).
+ */
+export function lifecycleRules(
+  w: Workflows,
+): Pick<LifecycleDeps, 'lifecycle' | 'journeys' | 'customEvents' | 'exclusiveGroups' | 'sendWindowSeconds'> {
+  return {
+    lifecycle: w.lifecycle,
+    journeys: w.journeys.map((j) => j.journey),
+    customEvents: w.settings.customEvents,
+    exclusiveGroups: w.settings.exclusiveGroups,
+    sendWindowSeconds: w.sendWindowSeconds,
+  };
 }
