@@ -62,7 +62,7 @@ export const plannedRecords = (planned: readonly PlannedEntry[]) =>
 export async function enterJourneys(
   starts: readonly JourneyStart[],
   profile: Profile,
-  deps: Parameters<typeof planEntries>[2] & { starter: JourneyStarter },
+  deps: PlanEntriesDeps & { starter: JourneyStarter },
 ): Promise<{ entered: Entered[]; skipped: Skipped[]; waitingUntil?: string }> {
   const { planned, skipped } = await planEntries(starts, profile, deps);
   await deps.store.putJourneyEntries(plannedRecords(planned));
@@ -71,25 +71,27 @@ export async function enterJourneys(
   return waitingUntil === undefined ? { entered, skipped } : { entered, skipped, waitingUntil };
 }
 
+export interface PlanEntriesDeps {
+  store: CustomerStore;
+  starter: Pick<JourneyStarter, 'executionArn'>;
+  journeys: readonly Journey[];
+  calendar: Calendar;
+  now: Date;
+  /** lifecycle.yaml's `care.pauseMarketing`: exclusive groups' bound counts it (interplay.ts). */
+  lifecycle: { care: { pauseMarketing: string } };
+  /** The longest a marketing send waits for its channel to open (Workflows.sendWindowSeconds). */
+  sendWindowSeconds?: number;
+  /** The customer's entries (default: read once, for every start). */
+  entries?: CustomerEntries;
+  /** settings.yaml `exclusiveGroups`: whether a group pre-empts or waits (default: pre-empts). */
+  exclusiveGroups?: ExclusiveGroups;
+}
+
 /** The entries enterJourneys writes and the starts it then makes, without writing or starting anything. */
 export async function planEntries(
   starts: readonly JourneyStart[],
   profile: Profile,
-  deps: {
-    store: CustomerStore;
-    starter: Pick<JourneyStarter, 'executionArn'>;
-    journeys: readonly Journey[];
-    calendar: Calendar;
-    now: Date;
-    /** lifecycle.yaml's `care.pauseMarketing`: exclusive groups' bound counts it (interplay.ts). */
-    lifecycle: { care: { pauseMarketing: string } };
-    /** The longest a marketing send waits for its channel to open (Workflows.sendWindowSeconds). */
-    sendWindowSeconds?: number;
-    /** The customer's entries (default: read once, for every start). */
-    entries?: CustomerEntries;
-    /** settings.yaml `exclusiveGroups`: whether a group pre-empts or waits (default: pre-empts). */
-    exclusiveGroups?: ExclusiveGroups;
-  },
+  deps: PlanEntriesDeps,
 ): Promise<{ planned: PlannedEntry[]; skipped: Skipped[] }> {
   const planned: PlannedEntry[] = [];
   const skipped: Skipped[] = [];

@@ -143,10 +143,7 @@ function engagementSplit(id: string, a: Split, ctx: ActivityContext, pinpointId:
   return { mapped: { steps: [step], entries: [act(pinpointId, 'approximated', how)] } };
 }
 
-/**
- * A split on one event of the customer's own (not a message's) after a wait: a wait-for-event, which
- * moves on when the event comes rather than at the end of the wait.
- */
+/** A split on one customer event (not a message's) after a wait: a wait-for-event, on as it comes. */
 function eventWait(
   id: string,
   a: Split,
