@@ -36,6 +36,8 @@ const eventOf = (type: (typeof TYPES)[number], id: string, at: string): Customer
 
 describe('exclusive groups (property)', () => {
   it('a customer is never in two journeys of a group at once, and every pre-empted execution was stopped', async () => {
+    // Across the runs, journeys did start and did pre-empt: the invariant is not kept by starting nothing.
+    const seen = { started: 0, stopped: 0 };
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -67,15 +69,19 @@ describe('exclusive groups (property)', () => {
             for (const x of entries.filter((y) => y.stopped))
               expect(starter.stopped).toContain(x.executionArn);
           }
+          seen.started += starter.started.size;
+          seen.stopped += starter.stopped.length;
         },
       ),
       { numRuns: 60 },
     );
+    expect(seen.started).toBeGreaterThan(60);
+    expect(seen.stopped).toBeGreaterThan(0);
   });
 });
 
 describe('global control group (property)', () => {
-  it('membership is stable per customer and salt, and close to the percentage', () => {
+  it('membership is close to the percentage, and raising it keeps every control customer in control', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 50 }),
@@ -84,7 +90,8 @@ describe('global control group (property)', () => {
           const group = { percent, salt };
           const ids = Array.from({ length: 20_000 }, (_, i) => `c-${i}`);
           const members = ids.filter((id) => inControlGroup(id, group));
-          expect(ids.filter((id) => inControlGroup(id, group))).toEqual(members);
+          const wider = new Set(ids.filter((id) => inControlGroup(id, { percent: percent + 5, salt })));
+          expect(members.filter((id) => !wider.has(id))).toEqual([]);
           // 20,000 draws: the share is within 2 points of the percentage (over 5 standard deviations at 50%).
           expect(Math.abs((members.length / ids.length) * 100 - percent)).toBeLessThan(2);
         },
