@@ -1,4 +1,4 @@
-import { declarationOf, type CustomEvents } from '../events/custom';
+import { declarationOf, propertyValueSchema, type CustomEvents } from '../events/custom';
 import { BUILT_IN_PROPERTIES, type EventProperty, type EventType } from '../events/types';
 import { asRecord } from './journey-checks';
 
@@ -85,16 +85,13 @@ export function eventConditionProblems(
 }
 
 const BOUNDS = ['gt', 'gte', 'lt', 'lte'] as const;
-/** An ISO 8601 timestamp with a time zone, as a date property holds (see propertyValueSchema). */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/** A date as ingest accepts a date property's value: a condition can only compare with what can arrive. */
+const INSTANT = propertyValueSchema({ type: 'date', required: true, personal: false });
 
 /** Whether a test says only what its property's type allows, with values of that type. */
 function testFits(test: unknown, type: EventProperty['type']): boolean {
   const allowed = ALLOWED[type];
-  const ofType = (v: unknown) =>
-    type === 'date'
-      ? typeof v === 'string' && INSTANT.test(v) && !Number.isNaN(Date.parse(v))
-      : typeof v === type;
+  const ofType = (v: unknown) => (type === 'date' ? INSTANT.safeParse(v).success : typeof v === type);
   const t = asRecord(test);
   if (!t) return allowed.value && ofType(test);
   if (t.in !== undefined && !(allowed.list && Array.isArray(t.in) && t.in.every(ofType))) return false;

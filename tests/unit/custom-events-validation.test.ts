@@ -187,6 +187,24 @@ describe('custom events: journeys that name them', () => {
     ).toMatch(/^not "text": it is personal data, which is never copied into a journey execution/);
   });
 
+  it('event conditions on a date accept only what ingest accepts of the property: no 30 February', () => {
+    const settings = SETTINGS.replace(
+      'price: { type: number, required: false }',
+      'price: { type: number, required: false }\n      listedAt: { type: date, required: false }',
+    );
+    const on = (date: string) =>
+      withReminder({
+        'settings.yaml': settings,
+        'journeys/browse-reminder.yaml': REMINDER.replace(
+          WHEN,
+          `when: { event: { listedAt: { gte: '${date}' } } }`,
+        ),
+      });
+    expect(acceptedWith(on('2026-02-28T10:00:00Z'))).toEqual([]);
+    const [problem] = problemsOf(on('2026-02-30T10:00:00Z')).problems;
+    expect(problem?.field).toBe('steps[1].paths[0].when.event.listedAt');
+  });
+
   it('event conditions in a journey that does not start on an event are refused, in entry.where too', () => {
     const journey = REMINDER.replace(
       'entry:\n  event: product-viewed',
