@@ -1,7 +1,7 @@
 import type { LocalRuntime } from '../../local/runtime';
 import type { VirtualTime } from '../../local/virtual-time';
 import { httpRequest } from '../support/http';
-import { inbox, postEvent } from '../support/local';
+import { inbox, signUp as signUpAt } from '../support/local';
 import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
 
 /**
@@ -50,14 +50,7 @@ describe('engagement: wait-for-event email-clicked', () => {
   });
   afterAll(() => scratch.stop());
 
-  const signUp = (id: string) =>
-    postEvent(runtime, {
-      eventId: `${id}-signup`,
-      type: 'profile',
-      customerId: id,
-      at: time.clock.now().toISOString(),
-      customer: { email: `${id}@example.com`, locale: 'en' },
-    });
+  const signUp = (id: string) => signUpAt(runtime, id, time.clock.now());
   const subjects = async (id: string) => (await inbox(runtime, `${id}@example.com`)).map((e) => e.subject);
 
   it('a click moves the customer down the clicked path; a customer who does not click times out', async () => {

@@ -1,5 +1,5 @@
 import type { VirtualTime } from '../../local/virtual-time';
-import { inbox, postEvent } from '../support/local';
+import { inbox, postEvent, signUp as signUpAt } from '../support/local';
 import { startScratchRuntime, type ScratchRuntime } from '../support/scratch';
 import type { LocalRuntime } from '../../local/runtime';
 
@@ -30,14 +30,7 @@ describe('wait-for-event', () => {
   });
   afterAll(() => scratch.stop());
 
-  const signUp = (id: string) =>
-    postEvent(runtime, {
-      eventId: `${id}-signup`,
-      type: 'profile',
-      customerId: id,
-      at: time.clock.now().toISOString(),
-      customer: { email: `${id}@example.com`, locale: 'en' },
-    });
+  const signUp = (id: string) => signUpAt(runtime, id, time.clock.now());
 
   it('resumes on the event when it comes in time, and takes the timeout path when it does not', async () => {
     expect((await signUp('buyer')).status).toBe(202);

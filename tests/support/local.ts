@@ -105,6 +105,17 @@ export function postEvent(runtime: LocalRuntime, body: unknown) {
   });
 }
 
+/** A customer known (`<id>@example.com`, English) from now on the runtime's clock: a profile event. */
+export function signUp(runtime: LocalRuntime, id: string, now: Date) {
+  return postEvent(runtime, {
+    eventId: `${id}-signup`,
+    type: 'profile',
+    customerId: id,
+    at: now.toISOString(),
+    customer: { email: `${id}@example.com`, locale: 'en' },
+  });
+}
+
 export async function clearInbox(runtime: LocalRuntime): Promise<void> {
   await httpRequest(`${runtime.urls.ses}/clear-store`, { method: 'POST' });
 }
