@@ -1,4 +1,4 @@
-import { email, journey, map } from './mapping';
+import { email, eventSplit, journey, map } from './mapping';
 
 describe('mapJourney: splits on message engagement', () => {
   const engagedOn = (activity: string, type: string, wait?: { WaitFor?: string; WaitUntil?: string }) =>
@@ -7,23 +7,7 @@ describe('mapJourney: splits on message engagement', () => {
       Activities: {
         mail: email('c'),
         text: { SMS: { TemplateName: 'S', NextActivity: 'c' } },
-        c: {
-          ConditionalSplit: {
-            Condition: {
-              Operator: 'ALL',
-              Conditions: [
-                {
-                  EventCondition: {
-                    Dimensions: { EventType: { DimensionType: 'INCLUSIVE', Values: [type] } },
-                    MessageActivity: activity,
-                  },
-                },
-              ],
-            },
-            EvaluationWaitTime: wait,
-            TrueActivity: 'x',
-          },
-        },
+        c: eventSplit(type, { messageActivity: activity, wait }),
         x: email(),
       },
     });

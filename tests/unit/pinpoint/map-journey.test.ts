@@ -2,7 +2,7 @@ import { readPinpointExport } from '../../../domain/migrate/pinpoint/export';
 import { planImport } from '../../../domain/migrate/pinpoint/import';
 import { reportMarkdown } from '../../../domain/migrate/pinpoint/report';
 import { mapJourney } from '../../../domain/migrate/pinpoint/map-journey';
-import { attr, email, journey, map, now, settings, statusOf } from './mapping';
+import { attr, email, eventSplit, journey, map, now, settings, statusOf } from './mapping';
 import { parse as parseYaml } from 'yaml';
 import { Settings } from '../../../domain/config/settings';
 
@@ -148,24 +148,7 @@ describe('mapJourney: Pinpoint activities to Rapport steps', () => {
       journey({
         StartActivity: 'c',
         Activities: {
-          c: {
-            ConditionalSplit: {
-              Condition: {
-                Operator: 'ALL',
-                Conditions: [
-                  {
-                    EventCondition: {
-                      Dimensions: {
-                        EventType: { DimensionType: 'INCLUSIVE', Values: ['_monetization.purchase'] },
-                      },
-                    },
-                  },
-                ],
-              },
-              EvaluationWaitTime: { WaitFor: 'P2D' },
-              TrueActivity: 'x',
-            },
-          },
+          c: eventSplit('_monetization.purchase', { wait: { WaitFor: 'P2D' } }),
           x: email(),
         },
       }),

@@ -23,3 +23,25 @@ export const attr = (name: string, value: string) => ({
 });
 export const statusOf = (m: ReturnType<typeof map>, subject: string) =>
   m.report.entries.filter((e) => e.subject === subject).map((e) => e.status);
+
+/** A ConditionalSplit on one event type (of one message, for engagement), going to `x` when it holds. */
+export const eventSplit = (
+  type: string,
+  options: { messageActivity?: string; wait?: { WaitFor?: string; WaitUntil?: string } } = {},
+) => ({
+  ConditionalSplit: {
+    Condition: {
+      Operator: 'ALL' as const,
+      Conditions: [
+        {
+          EventCondition: {
+            Dimensions: { EventType: { DimensionType: 'INCLUSIVE' as const, Values: [type] } },
+            ...(options.messageActivity ? { MessageActivity: options.messageActivity } : {}),
+          },
+        },
+      ],
+    },
+    EvaluationWaitTime: options.wait,
+    TrueActivity: 'x',
+  },
+});
