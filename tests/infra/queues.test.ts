@@ -191,20 +191,24 @@ describe('who sends to which queue', () => {
     const ruleId = Object.entries(resourcesOf(template, 'AWS::Events::Rule')).find(
       ([, r]) => r.Properties.EventBusName !== undefined,
     )![0];
-    const ingest = queueId('rapport-ingest');
-    const statements = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))
-      .filter((p) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === ingest))
-      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
-      .filter((s) => s.Effect === 'Allow');
-    expect(statements).toEqual([
-      expect.objectContaining({
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: expect.arrayContaining(['sqs:SendMessage']),
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
-      }),
-    ]);
+    expect(allowedOn(queueId('rapport-ingest'))).toEqual([sendFromRule(ruleId)]);
   });
 });
+
+/** The Allow statements of the queue policies on one queue. */
+const allowedOn = (queue: string) =>
+  Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))
+    .filter((p) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === queue))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+    .filter((s) => s.Effect === 'Allow');
+
+/** EventBridge may send to the queue, from this one rule only. */
+const sendFromRule = (ruleId: string): unknown =>
+  expect.objectContaining({
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: expect.arrayContaining(['sqs:SendMessage']),
+    Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+  });
 
 describe('execution ends', () => {
   const rules = resourcesOf(template, 'AWS::Events::Rule');
@@ -239,17 +243,7 @@ describe('execution ends', () => {
   });
 
   it('may send to the sweep queue, from that rule only; the worker may set the end on an entry', () => {
-    const statements = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))
-      .filter((p) => (p.Properties.Queues as { Ref: string }[]).some((q) => q.Ref === sweep))
-      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
-      .filter((s) => s.Effect === 'Allow');
-    expect(statements).toEqual([
-      expect.objectContaining({
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: expect.arrayContaining(['sqs:SendMessage']),
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
-      }),
-    ]);
+    expect(allowedOn(sweep)).toEqual([sendFromRule(ruleId)]);
     const updates = statementsOf('sweep-worker').filter((s) =>
       [s.Action].flat().includes('dynamodb:UpdateItem'),
     );
