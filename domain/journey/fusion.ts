@@ -49,19 +49,20 @@ export function fusedBranches(journey: Pick<Journey, 'steps'>): Map<string, Deci
 /**
  * Update steps the send right after them applies (keyed by the update's id): the send-message task applies
  * the update first, on its first attempt, whatever the send then does (sent, skipped, deferred, failed),
- * so the update has no state of its own and what led to it leads to the send. Only where the send has no
- * other way in (else a customer arriving there would get the update too), the update is not the first
- * step, and every way into the update is a step's ordinary next (a Choice or a wait-for-event names its
- * targets itself).
+ * so the update has no state of its own and what led to it leads to the send (the start too: the compiler
+ * starts at the send). Only where the send has no other way in (else a customer arriving there would get
+ * the update too), and every way into the update is a step's ordinary next (a Choice or a wait-for-event
+ * names its targets itself). A first step only when the start is its one way in, as a first computed wait.
  */
 export function updatesFoldedIntoSends(journey: Pick<Journey, 'steps'>): Map<string, SendStep> {
   const folded = new Map<string, SendStep>();
   journey.steps.forEach((step, i) => {
-    if (step.type !== 'update' || i === 0) return;
+    if (step.type !== 'update') return;
     const [nextId] = successors(step, journey.steps[i + 1]?.id);
     const send = journey.steps.find((s): s is SendStep => s.id === nextId && s.type === 'send');
     if (!send || predecessors(journey.steps, send.id).length !== 1) return;
-    if (predecessors(journey.steps, step.id).every(leadsOnByNext)) folded.set(step.id, send);
+    const into = predecessors(journey.steps, step.id);
+    if (i === 0 ? into.length === 0 : into.every(leadsOnByNext)) folded.set(step.id, send);
   });
   return folded;
 }

@@ -250,8 +250,10 @@ describe('which branches and waits the compiler folds into the step before', () 
       [...updatesFoldedIntoSends(journey(steps))].map(([u, by]) => `${u}>${by.id}`);
     const wait = { id: 'w', type: 'wait', duration: '1d' };
     expect(folded([wait, gift, send('offer'), done])).toEqual(['gift>offer']);
-    // The first step; a send another step leads to as well; an update a Choice leads to: not folded.
-    expect(folded([gift, send('offer'), done])).toEqual([]);
+    // The first step, the start its one way in; not one a later step leads back to.
+    expect(folded([gift, send('offer'), done])).toEqual(['gift>offer']);
+    expect(folded([gift, send('offer'), { ...wait, next: 'gift' }])).toEqual([]);
+    // A send another step leads to as well; an update a Choice leads to: not folded.
     expect(folded([send('a', 'offer'), wait, gift, send('offer'), done])).toEqual([]);
     expect(
       folded([
@@ -264,5 +266,16 @@ describe('which branches and waits the compiler folds into the step before', () 
     ).toEqual([]);
     // Not before a wait.
     expect(folded([wait, gift, { id: 'w2', type: 'wait', duration: '1d' }, send('offer'), done])).toEqual([]);
+  });
+
+  it('a first update folded: the execution starts at the send, which is passed the update', () => {
+    const asl = compileJourney(
+      journey([{ id: 'gift', type: 'update', addTags: ['gift'] }, send('offer'), done]),
+    );
+    expect(asl.StartAt).toBe('offer');
+    expect(Object.keys(asl.States)).not.toContain('gift');
+    expect(asl.States.offer).toMatchObject({
+      Parameters: { update: { stepId: 'gift', set: {}, addTags: ['gift'], removeTags: [] } },
+    });
   });
 });

@@ -83,10 +83,10 @@ describe.each([
   ['dormancy-reactivation', {}, 6],
   ['dormancy-reactivation', { turns: { 'vip-or-not': ['then-a-person'] } }, 7],
   ['dormancy-reactivation', { stopIn: 'give-it-a-week' }, 3],
-  // The gift's update (the first step: no send before it takes it on), the offer, the wait for a click:
-  // a clicker waits three days for the note offering help; without a click, the reminder at the timeout.
-  ['win-back', {}, 5],
-  ['win-back', { turns: { 'offer-clicked': ['last-reminder'] } }, 4],
+  // The offer (its Task applies the gift's update first: the execution starts there), the wait for a
+  // click: a clicker waits three days for the note offering help; without a click, the reminder.
+  ['win-back', {}, 4],
+  ['win-back', { turns: { 'offer-clicked': ['last-reminder'] } }, 3],
 ] as const)('%s, %j', (id, script, expected) => {
   it(`costs ${expected} transitions`, () => {
     expect(transitions(aslOf(id), script)).toBe(expected);

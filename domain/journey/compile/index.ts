@@ -53,10 +53,12 @@ export function compileJourney(journey: Journey, context: Calendar = NO_CALENDAR
       foldedInto: folded.get(step.id)?.id,
     });
   });
+  // A first update the send after it applies: the execution starts at that send.
+  const startAt = stateOf(first.id) ?? first.id;
   return {
     Comment: `${journey.id} v${journey.version}: ${journey.description}`,
-    StartAt: first.id,
-    States: stateMap(withoutUnreachedExits(states, first.id)),
+    StartAt: startAt,
+    States: stateMap(withoutUnreachedExits(states, startAt)),
   };
 }
 
