@@ -1,12 +1,20 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { customersAt, readCustomerItems } from '../adapters/dynamodb/customer-partition';
 import { addressSearched } from '../domain/console/search';
 import { readExecutionHistory } from '../adapters/stepfunctions/execution-history';
 import { timelineLines } from '../domain/console/describe';
-import { buildTimeline, type CustomerItems, type Timeline } from '../domain/console/timeline';
+import {
+  buildTimeline,
+  withFoldedUpdates,
+  type CustomerItems,
+  type Timeline,
+} from '../domain/console/timeline';
+import { loadWorkflows } from '../domain/config/load';
+import type { Journey } from '../domain/journey/schema';
 import { latestMessage, why, whyLines } from '../domain/console/why';
 import { localClientConfig } from '../local/sdk';
 import { portsFromEnv } from '../local/ports';
@@ -21,6 +29,7 @@ output, with the AWS credentials and region of the environment: AWS_PROFILE, AWS
                        RAPPORT_DYNAMODB_PORT and RAPPORT_STEPFUNCTIONS_PORT (the variables npm start takes)
 The steps each journey execution reached come from Step Functions (GetExecutionHistory, without inputs);
 where that history is gone (90 days after an execution ends) or refused, the stored records still print.
+An update step the send after it applied has no state there: it is named from the journeys in ./workflows.
 Personal data is printed here for the operator who asks, and never logged.`;
 
 const BY_ADDRESS = `  --email <address>    the customer using this exact email (case and spaces aside), instead of an id
@@ -93,7 +102,9 @@ export async function customerCommand(
     }
     customerId = found.customerId;
     const items = await readCustomerItems(client, tableName, customerId);
-    timeline = buildTimeline({ ...items, executions: await histories(sfn, items, err) });
+    const journeys = projectJourneys(err);
+    const executions = (await histories(sfn, items, err)).map((x) => withFoldedUpdates(x, journeys));
+    timeline = buildTimeline({ ...items, executions });
   } catch (e) {
     err(`rapport ${command} ${customerId}: ${explain(e, tableName)}`);
     return 1;
@@ -168,6 +179,21 @@ function source({ values: v }: Parsed, env: Env) {
 }
 
 /** Each journey execution's states entered; one that Step Functions no longer has (or refuses) is left out, said once. */
+/**
+ * The journeys in ./workflows (as rapport validate reads them): which update steps a send applied, with no
+ * state of their own in Step Functions' history (domain/journey/fusion.ts). Without them, a note.
+ */
+function projectJourneys(err: (s: string) => void): Journey[] {
+  try {
+    return loadWorkflows(join(process.cwd(), 'workflows')).journeys.map(({ journey }) => journey);
+  } catch (e) {
+    err(
+      `note: no journeys from ./workflows (${(e as Error).name}): an update step a send applied is not shown`,
+    );
+    return [];
+  }
+}
+
 async function histories(sfn: SFNClient, items: CustomerItems, err: (s: string) => void) {
   const found = [];
   const missing: string[] = [];

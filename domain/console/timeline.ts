@@ -1,3 +1,5 @@
+import { updatesFoldedIntoSends } from '../journey/fusion';
+import type { Journey } from '../journey/schema';
 import type { MessageRecord } from '../message-record';
 import type {
   AwaitRecord,
@@ -39,6 +41,28 @@ export interface ExecutionHistory {
   executionArn: string;
   journeyId: string;
   states: { name: string; at: string }[];
+}
+
+/**
+ * An execution's states with the update steps its sends applied (journey/fusion.ts): such an update has no
+ * state of its own, the send's Task applied it first on entering it, so it shows as entered at that instant,
+ * right before the send's first entry (a deferred send entered again does not apply it again).
+ */
+export function withFoldedUpdates(
+  execution: ExecutionHistory,
+  journeys: readonly Pick<Journey, 'id' | 'steps'>[],
+): ExecutionHistory {
+  const journey = journeys.find((j) => j.id === execution.journeyId);
+  if (!journey) return execution;
+  const applies = new Map([...updatesFoldedIntoSends(journey)].map(([update, send]) => [send.id, update]));
+  const seen = new Set<string>();
+  const states = execution.states.flatMap((s) => {
+    const update = applies.get(s.name);
+    if (update === undefined || seen.has(s.name)) return [s];
+    seen.add(s.name);
+    return [{ name: update, at: s.at }, s];
+  });
+  return { ...execution, states };
 }
 
 export type FeedbackKind = 'nps' | 'csat' | 'sentiment' | 'comment' | 'complaint' | 'mood';

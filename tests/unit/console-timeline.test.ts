@@ -6,7 +6,9 @@ import {
   TIMELINE_ENTRY_TYPES,
   type CustomerItems,
   type Timeline,
+  withFoldedUpdates,
 } from '../../domain/console/timeline';
+import { Journey } from '../../domain/journey/schema';
 import { latestMessage, why, whyLines } from '../../domain/console/why';
 import type { MessageRecord } from '../../domain/message-record';
 import type { Profile } from '../../domain/profile/profile';
@@ -313,6 +315,41 @@ describe('buildTimeline', () => {
   it('shows every stored message exactly once', () => {
     const keys = timeline.entries.flatMap((e) => (e.type === 'message' ? [e.message.messageKey] : []));
     expect(keys.sort()).toEqual(['m-thanks', 'm-tip', 'm-winback']);
+  });
+});
+
+describe('withFoldedUpdates', () => {
+  const send = (id: string) => ({ id, type: 'send', channel: 'email', template: 't', topic: 'offers' });
+  const winback = Journey.parse({
+    id: 'winback',
+    version: 1,
+    description: 'd',
+    entry: { tier: 'vip' },
+    steps: [
+      { id: 'gift', type: 'update', addTags: ['gift'] },
+      send('offer'),
+      { id: 'w', type: 'wait', duration: '1d' },
+    ],
+  });
+  const at = (h: number) => `2026-04-15T0${h}:00:00.000Z`;
+
+  it("shows an update a send applied as entered right before the send's first entry, not after a deferral", () => {
+    const states = ['offer', 'offer-deferred', 'offer-quiet-hours', 'offer', 'w'].map((name, h) => ({
+      name,
+      at: at(h),
+    }));
+    const folded = withFoldedUpdates({ executionArn: ARN2, journeyId: 'winback', states }, [winback]);
+    expect(folded.states.map((s) => `${s.name}@${s.at.slice(11, 13)}`)).toEqual([
+      'gift@00',
+      'offer@00',
+      'offer-deferred@01',
+      'offer-quiet-hours@02',
+      'offer@03',
+      'w@04',
+    ]);
+    // Another journey's execution, or an unknown journey: as Step Functions gives it.
+    const other = { executionArn: ARN, journeyId: 'welcome', states: [{ name: 'offer', at: at(0) }] };
+    expect(withFoldedUpdates(other, [winback])).toEqual(other);
   });
 });
 
