@@ -110,6 +110,8 @@ export const Scenario = z.strictObject({
     stages: z.record(z.string(), z.string()).default({}),
     tiers: z.record(z.string(), z.string()).default({}),
     conversions: z.array(z.strictObject({ customer: z.string(), journey: z.string() })).default([]),
+    /** The tags of these customers' profiles at the end (sorted), e.g. what an `update` step added. */
+    tags: z.record(z.string(), z.array(z.string())).default({}),
   }),
 });
 export type Scenario = z.infer<typeof Scenario>;
@@ -122,6 +124,8 @@ export interface ScenarioOutcome {
   stages: Record<string, string>;
   tiers: Record<string, string>;
   conversions: Scenario['expect']['conversions'];
+  /** Of the customers the scenario expects tags of. */
+  tags: Record<string, string[]>;
 }
 
 export function loadScenario(name: string): Scenario {
@@ -257,6 +261,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
       stages: {},
       tiers: {},
       conversions: [],
+      tags: {},
     };
     const emails = await inbox(runtime);
     for (const [id, c] of Object.entries(scenario.customers)) {
@@ -269,6 +274,8 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
         if (sk === 'PROFILE') {
           outcome.stages[id] = String(item.stage);
           outcome.tiers[id] = String(item.tier);
+          if (id in scenario.expect.tags)
+            outcome.tags[id] = ((item.tags as string[] | undefined) ?? []).sort();
         } else if (sk.startsWith('MESSAGE#') && item.status === 'sent') {
           const message = {
             customer: id,
@@ -353,6 +360,9 @@ export function expected(scenario: Scenario): ScenarioOutcome {
     stages: scenario.expect.stages,
     tiers: scenario.expect.tiers,
     conversions: [...scenario.expect.conversions],
+    tags: Object.fromEntries(
+      Object.entries(scenario.expect.tags).map(([id, tags]) => [id, [...tags].sort()]),
+    ),
   });
 }
 

@@ -14,6 +14,7 @@ const outcome = (messages: ScenarioOutcome['messages']): ScenarioOutcome => ({
   stages: {},
   tiers: {},
   conversions: [],
+  tags: {},
 });
 const NINE = '2026-11-22T01:00:00.000Z';
 const TEN = '2026-11-22T02:00:00.000Z';
@@ -35,6 +36,7 @@ describe('scenario comparison', () => {
         stages: {},
         tiers: {},
         conversions: [],
+        tags: {},
       },
     } as unknown as Scenario;
     const stored = normalised(outcome([message('welcome', NINE), message('survey', NINE)]));
