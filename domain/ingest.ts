@@ -4,6 +4,7 @@ import { entryEventProperties, shareableProperties, type PropertyValue } from '.
 import type { CustomerEvent } from './events/schema';
 import { isEngagement } from './events/types';
 import {
+  awaitedBy,
   heldBack,
   planConversions,
   planEntries,
@@ -21,7 +22,14 @@ import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
 import type { PacedSend } from './messages/policy';
 import { addressUses, checkAddresses, eventAddressKeys } from './messages/address-check';
-import type { AddressUse, CustomerFacts, EventClaim, EventRecord, LifecycleDeps } from './ports';
+import type {
+  AddressUse,
+  CustomerFacts,
+  EventClaim,
+  EventFingerprint,
+  EventRecord,
+  LifecycleDeps,
+} from './ports';
 import type { Profile, StageChange } from './profile/profile';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from './retry';
 
@@ -63,7 +71,9 @@ export interface IngestResult {
  * 4. stage and tier changes are announced, and journeys start under deterministic names, so starting
  *    one again is a no-op;
  * 5. the event record, marked done last, says the event was fully handled. Until then the claim keeps the
- *    event, so if no source delivers it again, the recovery pass (domain/recover.ts) finishes it.
+ *    event, so if no source delivers it again, the recovery pass (domain/recover.ts) finishes it;
+ * 6. an engagement event (a delivery, an open, a click) changes no stage or tier: its profile is not
+ *    written, and one no journey waits for is only recorded, done at once (recordOnly).
  * Only single-item conditional writes are used, so DynamoDB and dynalite behave alike.
  */
 export function ingestEvent(event: CustomerEvent, deps: LifecycleDeps): Promise<IngestResult> {
@@ -106,7 +116,12 @@ async function ingest(
   if (erased !== undefined && Date.parse(event.at) <= erased) return unchanged('erased', event, undefined);
   // An open or a click of a customer with no profile (erased since, or never known here) recreates none.
   if (isEngagement(event) && !facts.profile) return unchanged('erased', event, undefined);
-  const outcome = await claimEvent(event, fingerprintOf(event), deps, lease, { stored: facts.event });
+  const fingerprint = fingerprintOf(event);
+  const recorded = await recordOnly(event, fingerprint, facts, deps);
+  if (recorded !== undefined && recorded !== 'lost') return recorded;
+  // After a lost race, the claim reads again what the other delivery wrote.
+  const read = recorded === 'lost' ? undefined : { stored: facts.event };
+  const outcome = await claimEvent(event, fingerprint, deps, lease, read);
   if (outcome.kind === 'duplicate') return unchanged('duplicate', event, facts.profile);
   try {
     return await handleClaimed(event, outcome.claim, deps, { ...facts, addressKeys });
@@ -117,6 +132,24 @@ async function ingest(
         .catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * An engagement event no journey waits for (one is never an entry or a goal: see engagement-checks) has
+ * nothing to do but be recorded: its done record is written at once, conditional on no record of its id,
+ * so it needs no claim (a crash leaves it recorded or not; the source's redelivery records it). Undefined
+ * when the event is not such a one, or a record of its id was read: the ordinary path decides (a
+ * duplicate, or the takeover of an abandoned claim). `lost`: another delivery's record was written first.
+ */
+async function recordOnly(
+  event: CustomerEvent,
+  fingerprint: EventFingerprint,
+  { profile, event: stored }: CustomerFacts,
+  deps: LifecycleDeps,
+): Promise<IngestResult | 'lost' | undefined> {
+  if (!isEngagement(event) || !profile || stored || awaitedBy(deps.journeys, event.type)) return undefined;
+  const done = doneRecord(event, { fingerprint }, deps.clock.now(), NO_EFFECTS);
+  return (await deps.store.writeEvent(done)) ? accepted(event, profile, NO_EFFECTS) : 'lost';
 }
 
 function unchanged(status: 'duplicate' | 'erased', event: CustomerEvent, profile: Profile | undefined) {
@@ -145,6 +178,17 @@ function applyToProfile(
   read: ReadFacts,
   shared: Record<string, PropertyValue>,
 ) {
+  // An engagement changes no stage or tier (see engaged in lifecycle/apply.ts), so its profile is not
+  // written: the claim and the done record make it count once, and the customer's timers are the sweep's,
+  // as for a customer who sends no events.
+  if (isEngagement(event) && read.profile)
+    return {
+      profile: read.profile,
+      created: false,
+      addresses: { remember: [], forget: [] },
+      stageChanges: [],
+      tierChanges: [],
+    };
   return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (n) => {
     const current = n === 0 ? read.profile : await deps.store.getProfile(event.customerId);
     if (current && hasApplied(current, event.eventId)) {
@@ -227,39 +271,63 @@ async function handleClaimed(
     executionName,
     executionArn,
   }));
-  const done: EventRecord = {
+  const effects: Effects = { stageChanges, tierChanges, executions, conversions, held };
+  // False only when this delivery was so slow that its lease passed and another took over: that one
+  // finishes the same work, under the same names, and marks the event done itself.
+  await store.writeEvent(doneRecord(event, claim, clock.now(), effects), claim.claimId);
+  return { ...accepted(event, profile, effects), ...(applied.created ? { created: true as const } : {}) };
+}
+
+/** What applying an event did, as its done record keeps it. */
+interface Effects {
+  stageChanges: StageChange[];
+  tierChanges: StageChange[];
+  executions: EventRecord['executions'];
+  conversions: readonly Conversion[];
+  held: NonNullable<EventRecord['skippedEntries']>;
+}
+
+const NO_EFFECTS: Effects = { stageChanges: [], tierChanges: [], executions: [], conversions: [], held: [] };
+
+/** The record that says the event was fully handled, and what it did. */
+function doneRecord(
+  event: CustomerEvent,
+  claim: { fingerprint: EventFingerprint; claimId?: string },
+  now: Date,
+  { stageChanges, tierChanges, executions, conversions, held }: Effects,
+): EventRecord {
+  return {
     customerId: event.customerId,
     eventId: event.eventId,
     type: event.type,
     at: event.at,
     state: 'done',
     fingerprint: claim.fingerprint,
-    claimId: claim.claimId,
-    receivedAt: clock.now().toISOString(),
+    ...(claim.claimId !== undefined ? { claimId: claim.claimId } : {}),
+    receivedAt: now.toISOString(),
     stageChanges,
     tierChanges,
     executions,
-    conversions,
+    conversions: [...conversions],
     ...(held.length > 0 ? { skippedEntries: held } : {}),
     ...(isEngagement(event)
       ? { about: { ...event.message, ...(event.link ? { link: event.link } : {}) } }
       : {}),
   };
-  // False only when this delivery was so slow that its lease passed and another took over: that one
-  // finishes the same work, under the same names, and marks the event done itself.
-  await store.writeEvent(done, claim.claimId);
+}
+
+function accepted(event: CustomerEvent, profile: Profile, effects: Effects): IngestResult {
   return {
     status: 'accepted',
     eventId: event.eventId,
     customerId: event.customerId,
     stage: profile.stage,
     tier: profile.tier,
-    stageChanges,
-    tierChanges,
-    journeysStarted: executions.map((e) => e.executionName),
-    conversions: conversions.map((c) => c.journeyId),
-    ...attributedTo(conversions),
-    ...(applied.created ? { created: true as const } : {}),
+    stageChanges: effects.stageChanges,
+    tierChanges: effects.tierChanges,
+    journeysStarted: effects.executions.map((e) => e.executionName),
+    conversions: effects.conversions.map((c) => c.journeyId),
+    ...attributedTo(effects.conversions),
   };
 }
 

@@ -59,8 +59,9 @@ export const TABLE_ACTIONS: Record<FunctionName, readonly TableAction[]> = {
   'journey-step': ['GetItem', 'PutItem'],
   // Consent changes on the profile; tombstones read (a link outlived by an erasure).
   unsubscribe: ['GetItem', 'PutItem'],
-  // A suppression: the address's users and their marketing journey entries are listed.
-  'delivery-events': ['GetItem', 'PutItem', 'Query'],
+  // A suppression: the address's users and their marketing journey entries are listed. A delivery, an
+  // open or a click is ingested as the customer's event: ingestEvent's actions.
+  'delivery-events': INGEST,
 };
 
 /** The functions that read the due index (Query on it, nothing else): the coordinator, not the workers. */

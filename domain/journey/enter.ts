@@ -334,6 +334,11 @@ export async function stopConverted(
   return conversions;
 }
 
+/** Whether some journey has a wait-for-event step for this kind of event. */
+export function awaitedBy(journeys: readonly Journey[], type: string): boolean {
+  return journeys.some((j) => j.steps.some((s) => s.type === 'wait-for-event' && s.event === type));
+}
+
 /**
  * Resumes the journeys of this customer that wait for this kind of event (wait-for-event steps), if the
  * event happened after they began waiting. Each wait is resumed once: its record is removed after.
@@ -344,10 +349,7 @@ export async function resumeWaits(
 ): Promise<string[]> {
   const resumed: string[] = [];
   // Ingest is the hot path: no read at all unless some journey can wait for this kind of event.
-  const awaited = deps.journeys.some((j) =>
-    j.steps.some((s) => s.type === 'wait-for-event' && s.event === event.type),
-  );
-  if (!awaited) return resumed;
+  if (!awaitedBy(deps.journeys, event.type)) return resumed;
   // An engagement event answers only the waits on its own message (filed under it, see runJourneyStep).
   const subject = isEngagement(event) ? engagementSubject(event.type, event.message.key) : event.type;
   for (const wait of await deps.store.listAwaits(event.customerId, subject)) {

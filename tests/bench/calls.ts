@@ -11,6 +11,7 @@ const PATHS: Record<keyof HotPathCalls, string> = {
   laterPurchase: 'a later purchase (a goal reached)',
   queuedStart: 'one queued journey start',
   emailSend: 'one email send',
+  emailOpened: 'an email opened (engagement no journey waits for)',
 };
 
 export async function benchCalls(): Promise<void> {

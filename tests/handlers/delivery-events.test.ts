@@ -184,10 +184,9 @@ describe('delivery-events: engagement', () => {
       state: 'done',
       about: { ...MESSAGE, link: 'https://shop.rapport.example/offers/autumn' },
     });
-    // No stage, no lastEvent, no journey stopped: an open is not a purchase.
-    const after = await table.store.getProfile('c-42');
-    expect(after?.stage).toBe(before?.stage);
-    expect(after?.lastEvent).toEqual(before?.lastEvent);
+    // No stage, no lastEvent, no journey stopped: an open is not a purchase. Nothing to write on the
+    // profile at all (issue 13): the event records are what make each count once.
+    expect(await table.store.getProfile('c-42')).toEqual(before);
     expect(starter.stopped).toEqual([]);
     // The address the email went to is nowhere in what was stored for the events.
     expect(JSON.stringify(events)).not.toContain('li@example.com');
@@ -199,6 +198,16 @@ describe('delivery-events: engagement', () => {
     const again = await deliver(fixture<SNSEvent>('sns-ses-click.json'));
     expect(again.engaged).toEqual([{ type: 'email-clicked', status: 'duplicate' }]);
     expect(await eventsOf()).toHaveLength(1);
+  });
+
+  // No journey waits for an open: its record is written done at once, with no claim before it.
+  it('an open delivered twice at the same moment is recorded once: the other delivery is a duplicate', async () => {
+    await customerInDormancyJourney();
+    const open = fixture<SNSEvent>('sns-ses-open.json');
+    const both = await Promise.all([deliver(open), deliver(open)]);
+    expect(both.map((r) => r.engaged[0]?.status).sort()).toEqual(['accepted', 'duplicate']);
+    expect(await eventsOf()).toEqual([expect.objectContaining({ type: 'email-opened', state: 'done' })]);
+    expect((await deliver(open)).engaged).toEqual([{ type: 'email-opened', status: 'duplicate' }]);
   });
 
   it("an End User Messaging TEXT_DELIVERED event is sms-delivered, attributed by the send's Context", async () => {

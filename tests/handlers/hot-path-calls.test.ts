@@ -22,6 +22,9 @@ const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<str
   // As the first purchase, plus one Query of every journey entry (for goals and re-entry, whatever the
   // number of journeys); the converted entry and the new one in one BatchWriteItem.
   laterPurchase: { dynamodb: 6, other: { StopExecution: 1, SendMessageBatch: 1, PutEvents: 1 } },
+  // BatchGetItem (tombstone, event, profile); PutItem of the event's record, done at once: no journey
+  // waits for opens, and an engagement changes no stage or tier, so there is no claim and no profile write.
+  emailOpened: { dynamodb: 2, other: {} },
 };
 
 /** The Lambda function each path runs in: its role must grant every DynamoDB action the path makes. */
@@ -31,6 +34,7 @@ const FUNCTION_OF: Record<keyof HotPathCalls, FunctionName> = {
   queuedStart: 'start-journey',
   emailSend: 'send-message',
   laterPurchase: 'ingest-event',
+  emailOpened: 'delivery-events',
 };
 
 let counted: HotPathCalls;

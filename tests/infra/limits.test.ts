@@ -121,7 +121,8 @@ describe('DynamoDB: least privilege per function', () => {
       'send-message': { [table]: actions('BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query') },
       'journey-step': { [table]: actions('GetItem', 'PutItem') },
       unsubscribe: { [table]: actions('GetItem', 'PutItem') },
-      'delivery-events': { [table]: actions('GetItem', 'PutItem', 'Query') },
+      // Engagement events are ingested (ingestEvent), suppressions listed.
+      'delivery-events': { [table]: ingest },
     });
   });
 

@@ -10,6 +10,7 @@ import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput }
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
+  SNSEvent,
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
@@ -28,6 +29,7 @@ import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import type { SendMessageInput } from '../../domain/messages/send';
 import type { CustomerStore } from '../../domain/ports';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
+import { createDeliveryEventsHandler } from '../../functions/delivery-events/handler';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { createStartJourneyHandler } from '../../functions/start-journey/handler';
@@ -54,6 +56,8 @@ export interface HotPathCalls {
   emailSend: PathCalls;
   /** ingest-event applying a second purchase 5 days later (the goal of first-small-purchase). */
   laterPurchase: PathCalls;
+  /** delivery-events recording the customer's open of an email (no journey waits for opens). */
+  emailOpened: PathCalls;
 }
 
 const PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-';
@@ -114,7 +118,7 @@ function hotPathHandlers(
     journeys.map((j) => j.id),
   );
   const direct = createJourneyStarter(clients.sfn, arns);
-  const ingest = createIngestEventHandler({
+  const lifecycleDeps = {
     ...createObservability(),
     store,
     starter: queuedStarter(direct, sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/starts')),
@@ -123,8 +127,9 @@ function hotPathHandlers(
     journeys,
     calendar: workflows.calendar,
     publisher: createLifecyclePublisher(clients.eventBridge, 'rapport'),
-    sentiment: createLexiconClassifier(),
-  });
+  };
+  const ingest = createIngestEventHandler({ ...lifecycleDeps, sentiment: createLexiconClassifier() });
+  const delivery = createDeliveryEventsHandler(lifecycleDeps);
   const start = createStartJourneyHandler({ ...createObservability(), store, starter: direct });
   const send = realSendHandler({
     store,
@@ -140,7 +145,7 @@ function hotPathHandlers(
     clock,
     ingestQueue: sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/ingest'),
   });
-  return { arns, accept, ingest, start, send };
+  return { arns, accept, ingest, start, send, delivery };
 }
 
 /**
@@ -156,7 +161,12 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
     const table = await dynamo.freshTable();
     const dynamodb = countCalls(dynamo.client);
     const clock = fixedClock(FIRST_AT);
-    const { arns, accept, ingest, start, send } = hotPathHandlers(table.store, clients, providers, clock);
+    const { arns, accept, ingest, start, send, delivery } = hotPathHandlers(
+      table.store,
+      clients,
+      providers,
+      clock,
+    );
     const measure = async (run: () => Promise<void>): Promise<PathCalls> => {
       dynamodb.reset();
       for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses]) stub.resetHistory();
@@ -210,7 +220,15 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
       );
     });
     if (!laterPurchase.other.StopExecution) throw new Error('the later purchase did not reach the goal');
-    return { acceptEvent, firstPurchase, queuedStart, emailSend, laterPurchase };
+    const emailOpened = await measure(async () => {
+      const result = await invokeLambda(
+        'rapport-delivery-events',
+        delivery,
+        fixture<SNSEvent>('sns-ses-open.json'),
+      );
+      if (result.engaged[0]?.status !== 'accepted') throw new Error(`the open was ${JSON.stringify(result)}`);
+    });
+    return { acceptEvent, firstPurchase, queuedStart, emailSend, laterPurchase, emailOpened };
   } finally {
     for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses, providers.sms])
       stub.restore();
