@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
@@ -24,8 +32,12 @@ export const ESBUILD_OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
   external: ['@aws-sdk/*'],
-  // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
-  alias: { semver: './functions/shared/semver-shim.ts' },
+  alias: {
+    // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
+    semver: './functions/shared/semver-shim.ts',
+    // sms-segments-calculator's grapheme splitting, on Intl.Segmenter instead of 23 KB of tables.
+    'grapheme-splitter': './functions/shared/grapheme-splitter-shim.ts',
+  },
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
@@ -93,8 +105,13 @@ export function buildFunctions(projectRoot: string, outdir: string): BuiltFuncti
     outdir,
     metafile: true,
   };
+  // Keyed by the real path, which is what esbuild resolves an import to (node_modules may be a link).
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : path);
   const replaced = Object.fromEntries(
-    Object.entries(REPLACED_MODULES).map(([from, to]) => [join(projectRoot, from), join(projectRoot, to)]),
+    Object.entries(REPLACED_MODULES).map(([from, to]) => [
+      real(join(projectRoot, from)),
+      join(projectRoot, to),
+    ]),
   );
   // Only the imports that end in a replaced file's name reach the plugin (a JS call each).
   const names = Object.keys(REPLACED_MODULES).map((p) => basename(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
