@@ -49,6 +49,9 @@ export const REPLACED_MODULES: Record<string, string> = {
   // nodemailer's 76 KB extension ↔ MIME-type table: Rapport's emails never consult it.
   'node_modules/nodemailer/dist/esm/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
   'node_modules/nodemailer/dist/cjs/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
+  // The X-Ray SDK's centralized sampler, which Lambda never uses.
+  'node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js':
+    'functions/shared/xray-sampler-shim.ts',
 };
 
 /**
@@ -64,7 +67,8 @@ const replace = {
   setup(b) {
     b.onResolve({ filter: new RegExp(filter) }, (args) => {
       if (!args.path.startsWith('.')) return undefined;
-      const to = replaced[resolve(args.resolveDir || dirname(args.importer), args.path)];
+      const path = resolve(args.resolveDir || dirname(args.importer), args.path);
+      const to = replaced[path] ?? replaced[path + '.js'];
       return to ? { path: to } : undefined;
     });
   },
@@ -113,9 +117,11 @@ export function buildFunctions(projectRoot: string, outdir: string): BuiltFuncti
       join(projectRoot, to),
     ]),
   );
-  // Only the imports that end in a replaced file's name reach the plugin (a JS call each).
-  const names = Object.keys(REPLACED_MODULES).map((p) => basename(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const filter = `(^|/)(${[...new Set(names)].join('|')})$`;
+  // Only the imports that end in a replaced file's name (with or without `.js`) reach the plugin.
+  const names = Object.keys(REPLACED_MODULES).map((p) =>
+    basename(p, '.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  const filter = `(^|/)(${[...new Set(names)].join('|')})(\\.js)?$`;
   // esbuild prints its own errors and warnings (logLevel) on the child's stderr, which is ours.
   const out = execFileSync(process.execPath, ['-e', BUILD_SCRIPT, require.resolve('esbuild')], {
     input: JSON.stringify({ options, replaced, filter }),
