@@ -49,6 +49,9 @@ export const REPLACED_MODULES: Record<string, string> = {
   // nodemailer's 76 KB extension ↔ MIME-type table: Rapport's emails never consult it.
   'node_modules/nodemailer/dist/esm/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
   'node_modules/nodemailer/dist/cjs/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
+  // nodemailer's HTTP client, for parts given by URL: Rapport's parts are strings.
+  'node_modules/nodemailer/dist/esm/fetch/index.js': 'functions/shared/nodemailer-fetch-shim.ts',
+  'node_modules/nodemailer/dist/cjs/fetch/index.js': 'functions/shared/nodemailer-fetch-shim.ts',
   // The X-Ray SDK's centralized sampler, which Lambda never uses.
   'node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js':
     'functions/shared/xray-sampler-shim.ts',

@@ -5,20 +5,24 @@ import { newProfile } from '../../domain/lifecycle/apply';
 import { previewSend, renderPreview } from '../../domain/messages/preview';
 import type { RawEmail } from '../../domain/ports';
 import * as shim from '../../functions/shared/mime-types-shim';
+import * as fetchShim from '../../functions/shared/nodemailer-fetch-shim';
 import { REPLACED_MODULES } from '../../infra/function-bundles';
 import { WORKFLOWS_DIR } from '../support/local';
 
 type MimeTypes = typeof shim;
 // What the bundles replace (infra/function-bundles.ts): the module MailComposer loads here, under jest.
 const REAL_PATH = join(__dirname, '..', '..', 'node_modules/nodemailer/dist/cjs/mime-funcs/mime-types.js');
+const FETCH_PATH = join(__dirname, '..', '..', 'node_modules/nodemailer/dist/cjs/fetch/index.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const real = require(REAL_PATH) as MimeTypes;
 
 describe("the bundles' MIME-type table", () => {
-  it('replaces both builds of nodemailer’s table with the shim', () => {
-    expect(REPLACED_MODULES).toEqual({
+  it('replaces both builds of nodemailer’s table and HTTP client with the shims', () => {
+    expect(REPLACED_MODULES).toMatchObject({
       'node_modules/nodemailer/dist/esm/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
       'node_modules/nodemailer/dist/cjs/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
+      'node_modules/nodemailer/dist/esm/fetch/index.js': 'functions/shared/nodemailer-fetch-shim.ts',
+      'node_modules/nodemailer/dist/cjs/fetch/index.js': 'functions/shared/nodemailer-fetch-shim.ts',
     });
   });
 
@@ -52,7 +56,7 @@ describe("the bundles' MIME-type table", () => {
   });
 });
 
-describe('a Rapport email composed with the shim', () => {
+describe('a Rapport email composed with the shims (MIME types, no HTTP client)', () => {
   const workflows = loadWorkflows(WORKFLOWS_DIR);
   const now = new Date('2026-11-22T04:00:00.000Z');
   // nodemailer draws each multipart boundary at random: the rest of the message must be the same bytes.
@@ -78,7 +82,7 @@ describe('a Rapport email composed with the shim', () => {
     return out;
   }
 
-  it('is the same message, byte for byte, and never consults the table', async () => {
+  it('is the same message, byte for byte, never consults the table and fetches nothing', async () => {
     const asked: string[] = [];
     const counting: MimeTypes = {
       detectMimeType: (f) => (asked.push(`type of ${String(f)}`), shim.detectMimeType(f)),
@@ -88,6 +92,7 @@ describe('a Rapport email composed with the shim', () => {
     let funcs: MimeTypes = real;
     jest.isolateModules(() => {
       jest.doMock(REAL_PATH, () => counting);
+      jest.doMock(FETCH_PATH, () => fetchShim);
       /* eslint-disable @typescript-eslint/no-require-imports */
       shimmed = (require('../../adapters/email/ses-mailer') as { composeMime: typeof composeMime })
         .composeMime;
@@ -98,8 +103,11 @@ describe('a Rapport email composed with the shim', () => {
     expect(funcs.detectMimeType('logo.png')).toBe('image/png');
     expect(asked).toEqual(['type of logo.png']);
     asked.length = 0;
-
     const all = await emails();
+    // A part given by URL would be fetched: the fetch shim fails the message (no Rapport email has one).
+    const byUrl = { ...all[0]!, html: { href: 'https://example.com/x.html' } } as unknown as RawEmail;
+    await expect(shimmed(byUrl)).rejects.toThrow('fetch no email content by URL');
+
     // Every template with an email, in both languages (English and Chinese: ASCII and base64 headers).
     expect(all.length).toBeGreaterThanOrEqual(20);
     for (const email of all)
