@@ -1,7 +1,16 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { basename, join, resolve } from 'node:path';
+import type { BuildOptions, Metafile } from 'esbuild';
 import type { Workflows } from '../domain/config/load';
 import { ALL_FUNCTIONS, type AnyFunctionName } from '../functions/routes';
 import { WORKFLOWS_FILE } from '../functions/shared/workflows';
@@ -23,10 +32,55 @@ export const ESBUILD_OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
   external: ['@aws-sdk/*'],
-  // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
-  alias: { semver: './functions/shared/semver-shim.ts' },
+  alias: {
+    // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
+    semver: './functions/shared/semver-shim.ts',
+    // sms-segments-calculator's grapheme splitting, on Intl.Segmenter instead of 23 KB of tables.
+    'grapheme-splitter': './functions/shared/grapheme-splitter-shim.ts',
+  },
   logLevel: 'warning',
 } as const satisfies BuildOptions;
+
+/**
+ * Modules a package imports by a relative path, replaced in every bundle (project-relative paths): esbuild's
+ * `alias` takes package paths only. Each is what its importers call of a module Rapport does not need whole.
+ */
+export const REPLACED_MODULES: Record<string, string> = {
+  // nodemailer's 76 KB extension ↔ MIME-type table: Rapport's emails never consult it.
+  'node_modules/nodemailer/dist/esm/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
+  'node_modules/nodemailer/dist/cjs/mime-funcs/mime-types.js': 'functions/shared/mime-types-shim.ts',
+  // nodemailer's HTTP client, for parts given by URL: Rapport's parts are strings.
+  'node_modules/nodemailer/dist/esm/fetch/index.js': 'functions/shared/nodemailer-fetch-shim.ts',
+  'node_modules/nodemailer/dist/cjs/fetch/index.js': 'functions/shared/nodemailer-fetch-shim.ts',
+  // The X-Ray SDK's centralized sampler, which Lambda never uses.
+  'node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js':
+    'functions/shared/xray-sampler-shim.ts',
+};
+
+/**
+ * esbuild's async `build` with a plugin that swaps REPLACED_MODULES, run in a child Node and waited for:
+ * `buildSync` takes no plugins, and the CDK constructs that bundle are synchronous.
+ */
+const BUILD_SCRIPT = `
+const { build } = require(process.argv[1]);
+const { resolve, dirname } = require('node:path');
+const { options, replaced, filter } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+const replace = {
+  name: 'rapport-replaced-modules',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(filter) }, (args) => {
+      if (!args.path.startsWith('.')) return undefined;
+      const path = resolve(args.resolveDir || dirname(args.importer), args.path);
+      const to = replaced[path] ?? replaced[path + '.js'];
+      return to ? { path: to } : undefined;
+    });
+  },
+};
+build({ ...options, plugins: [replace] }).then(
+  (r) => process.stdout.write(JSON.stringify(r.metafile)),
+  () => process.exit(1),
+);
+`;
 
 /** The file each function is bundled from. */
 export function functionEntry(projectRoot: string, name: AnyFunctionName): string {
@@ -49,7 +103,7 @@ export interface BuiltFunctions {
 export function buildFunctions(projectRoot: string, outdir: string): BuiltFunctions {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const result = buildSync({
+  const options: BuildOptions = {
     ...ESBUILD_OPTIONS,
     absWorkingDir: projectRoot,
     entryPoints: Object.fromEntries(
@@ -57,8 +111,28 @@ export function buildFunctions(projectRoot: string, outdir: string): BuiltFuncti
     ),
     outdir,
     metafile: true,
+  };
+  // Keyed by the real path, which is what esbuild resolves an import to (node_modules may be a link).
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : path);
+  const replaced = Object.fromEntries(
+    Object.entries(REPLACED_MODULES).map(([from, to]) => [
+      real(join(projectRoot, from)),
+      join(projectRoot, to),
+    ]),
+  );
+  // Only the imports that end in a replaced file's name (with or without `.js`) reach the plugin.
+  const names = Object.keys(REPLACED_MODULES).map((p) =>
+    basename(p, '.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  const filter = `(^|/)(${[...new Set(names)].join('|')})(\\.js)?$`;
+  // esbuild prints its own errors and warnings (logLevel) on the child's stderr, which is ours.
+  const out = execFileSync(process.execPath, ['-e', BUILD_SCRIPT, require.resolve('esbuild')], {
+    input: JSON.stringify({ options, replaced, filter }),
+    stdio: ['pipe', 'pipe', 'inherit'],
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
   });
-  return { dir: (name) => join(outdir, name), metafile: result.metafile };
+  return { dir: (name) => join(outdir, name), metafile: JSON.parse(out) as Metafile };
 }
 
 const builds = new Map<string, BuiltFunctions>();
