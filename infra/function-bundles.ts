@@ -32,12 +32,10 @@ export const ESBUILD_OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
   external: ['@aws-sdk/*'],
-  alias: {
-    // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
-    semver: './functions/shared/semver-shim.ts',
-    // sms-segments-calculator's grapheme splitting, on Intl.Segmenter instead of 23 KB of tables.
-    'grapheme-splitter': './functions/shared/grapheme-splitter-shim.ts',
-  },
+  // The X-Ray SDK (Powertools Tracer) imports all of semver for one comparison it never makes here.
+  // (grapheme-splitter stays: Intl.Segmenter would save 23 KB but keeps newer emoji sequences whole where
+  // the CLI and the local runtime, which load the real module, cut them: Lambda would count a part more.)
+  alias: { semver: './functions/shared/semver-shim.ts' },
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 

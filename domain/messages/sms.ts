@@ -6,9 +6,6 @@
  * The split itself comes from `sms-segments-calculator` (Twilio's calculator) because the naive
  * `ceil(units / 153)` is one part short whenever an escape pair (`€`, `[`, `{`…) or a surrogate pair
  * would straddle a boundary: a phone never splits those, so the part before the boundary is left short.
- * The Lambda bundles give it Intl.Segmenter for its grapheme splitting (functions/shared/grapheme-splitter-
- * shim.ts), which keeps a newer emoji ZWJ sequence or an Indic conjunct whole where grapheme-splitter, run
- * here by the CLI and the local runtime, cuts it: across a part boundary that is a part more in Lambda.
  */
 import { SegmentedMessage } from 'sms-segments-calculator';
 
