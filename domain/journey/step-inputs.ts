@@ -64,14 +64,14 @@ export const PropertyTest = z.union([
 ]);
 export type PropertyTest = z.infer<typeof PropertyTest>;
 
-const WholeAtLeast0 = () => z.optional(z.number().check(z.int(), z.gte(0)));
+const optionalCount = () => z.optional(z.number().check(z.int(), z.gte(0)));
 
 /** What a `branch` may test about the customer, as the journey reaches it. Every key present must hold. */
 export const CustomerCondition = z.strictObject({
   stage: z.optional(z.described(OneOrMany, 'In this stage (or one of these).')),
   tier: z.optional(z.described(OneOrMany, 'In this tier (or one of these).')),
   firstPurchaseSmall: z.optional(z.boolean()),
-  purchaseCount: z.optional(z.strictObject({ min: WholeAtLeast0(), max: WholeAtLeast0() })),
+  purchaseCount: z.optional(z.strictObject({ min: optionalCount(), max: optionalCount() })),
   attribute: z.optional(
     z.strictObject({
       name: z.string().check(z.minLength(1)),
