@@ -1,4 +1,5 @@
-import type * as z from 'zod';
+import * as z from 'zod';
+import * as mini from '../domain/zod';
 import { DEFAULT_SCALE, Scale } from '../domain/config/scale';
 
 /**
@@ -93,7 +94,7 @@ export function checkSweepEvery(value: unknown, setting = 'sweepEvery'): number 
  * or as JSON text from `-c scale={"dueShards":128}`. Each wrong field is named, with what it expects.
  */
 export function checkScale(value: unknown, setting = 'scale'): Scale {
-  return checkPartialSetting(setting, Scale.partial(), DEFAULT_SCALE, value, '{"dueShards":128}');
+  return checkPartialSetting(setting, mini.partial(Scale), DEFAULT_SCALE, value, '{"dueShards":128}');
 }
 
 /**
@@ -103,7 +104,7 @@ export function checkScale(value: unknown, setting = 'scale'): Scale {
  */
 export function checkPartialSetting<T extends object>(
   key: string,
-  partial: z.ZodType<Partial<T>>,
+  partial: z.core.$ZodType<Partial<T>>,
   defaults: T,
   value: unknown,
   example: string,
@@ -117,7 +118,7 @@ export function checkPartialSetting<T extends object>(
       given = value;
     }
   }
-  const parsed = partial.safeParse(given);
+  const parsed = z.safeParse(partial, given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       if (issue.code === 'unrecognized_keys')

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { EngagementEvent, type EngagementType } from '../../domain/events/engagement';
 import { customerFromTag } from '../../domain/messages/send';
 
@@ -17,16 +17,16 @@ const SES_TYPES: Record<string, EngagementType> = {
 
 /** What an SES event carries that engagement reads. */
 export const SesEngagement = z.looseObject({
-  delivery: z.looseObject({ timestamp: z.string() }).optional(),
-  open: z.looseObject({ timestamp: z.string() }).optional(),
-  click: z.looseObject({ timestamp: z.string(), link: z.string() }).optional(),
+  delivery: z.optional(z.looseObject({ timestamp: z.string() })),
+  open: z.optional(z.looseObject({ timestamp: z.string() })),
+  click: z.optional(z.looseObject({ timestamp: z.string(), link: z.string() })),
 });
 
 export const SmsDeliveryEvent = z.looseObject({
   eventType: z.enum(['TEXT_DELIVERED', 'TEXT_SUCCESSFUL']),
   eventTimestamp: z.number(),
-  messageId: z.string().min(1),
-  context: z.record(z.string(), z.string()).optional(),
+  messageId: z.string().check(z.minLength(1)),
+  context: z.optional(z.record(z.string(), z.string())),
 });
 
 export type EngagementOutcome =

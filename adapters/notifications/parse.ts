@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { zodProblems } from '../../domain/config/problems';
 import { InvalidEventError } from '../../domain/errors';
 import type { SuppressRequest } from '../../domain/messages/suppress';
@@ -14,27 +14,33 @@ import { SesEngagement, sesEngagement, SmsDeliveryEvent, smsEngagement } from '.
  * - SES Delivery, Open and Click, and End User Messaging SMS delivery events: engagement events
  *   (./engagement.ts), recorded as the customer's events and answering the journeys waiting for them.
  */
-const Recipients = z.array(z.looseObject({ emailAddress: z.string().min(3) })).min(1);
+const Recipients = z
+  .array(z.looseObject({ emailAddress: z.string().check(z.minLength(3)) }))
+  .check(z.minLength(1));
 
 const SesNotification = z.looseObject({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
   mail: z.looseObject({
     messageId: z.string(),
-    tags: z.record(z.string(), z.array(z.string())).optional(),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
-  bounce: z
-    .looseObject({ bounceType: z.string(), feedbackId: z.string().optional(), bouncedRecipients: Recipients })
-    .optional(),
-  complaint: z
-    .looseObject({ feedbackId: z.string().optional(), complainedRecipients: Recipients })
-    .optional(),
+  bounce: z.optional(
+    z.looseObject({
+      bounceType: z.string(),
+      feedbackId: z.optional(z.string()),
+      bouncedRecipients: Recipients,
+    }),
+  ),
+  complaint: z.optional(
+    z.looseObject({ feedbackId: z.optional(z.string()), complainedRecipients: Recipients }),
+  ),
 });
 
 const InboundSms = z.looseObject({
-  originationNumber: z.string().regex(/^\+[1-9]\d{6,14}$/),
+  originationNumber: z.string().check(z.regex(/^\+[1-9]\d{6,14}$/)),
   messageBody: z.string(),
-  inboundMessageId: z.string().optional(),
+  inboundMessageId: z.optional(z.string()),
 });
 
 /** The keywords carriers and End User Messaging treat as opt-out, plus the usual Chinese ones (TD = 退订). */

@@ -1,37 +1,39 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { expect } from './problems';
 
 /** Lower-case kebab ids: they become Step Functions state names, file names and metric dimensions. */
 export const Slug = z
   .string(expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'))
-  .regex(
-    /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
-    expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'),
-  )
-  .max(64, expect('an id of at most 64 characters'));
+  .check(
+    z.regex(
+      /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+      expect('an id in lower-case kebab-case, e.g. "first-small-purchase"'),
+    ),
+    z.maxLength(64, expect('an id of at most 64 characters')),
+  );
 
 export const Locale = z
   .string(expect('a BCP 47 locale such as "en" or "zh-CN"'))
-  .refine(isLocale, expect('a BCP 47 locale such as "en" or "zh-CN"'));
+  .check(z.refine(isLocale, expect('a BCP 47 locale such as "en" or "zh-CN"')));
 
 export const TimeZone = z
   .string(expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"'))
-  .refine(isTimeZone, expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"'));
+  .check(z.refine(isTimeZone, expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"')));
 
 // ISO 4217 as the runtime's ICU knows it: "ABC" has the shape of a code but names no currency.
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-export const Currency = z
-  .string(expect('an ISO 4217 currency code such as "CNY" or "USD"'))
-  .regex(/^[A-Z]{3}$/, expect('an ISO 4217 currency code in capitals, such as "CNY" or "USD"'))
-  .refine(
+export const Currency = z.string(expect('an ISO 4217 currency code such as "CNY" or "USD"')).check(
+  z.regex(/^[A-Z]{3}$/, expect('an ISO 4217 currency code in capitals, such as "CNY" or "USD"')),
+  z.refine(
     (c) => !/^[A-Z]{3}$/.test(c) || CURRENCIES.has(c),
     expect('an ISO 4217 currency code in use, such as "CNY", "USD" or "EUR"'),
-  );
+  ),
+);
 
 export const TimeOfDay = z
   .string(expect('a time of day such as "09:30"'))
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a time of day such as "09:30" (24-hour clock)'));
+  .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, expect('a time of day such as "09:30" (24-hour clock)')));
 
 /** Where Rapport reaches a customer. */
 export const CHANNELS = ['email', 'sms'] as const;

@@ -19,9 +19,11 @@ export const ExclusiveGroup = z
       .describe(
         'preempt: a higher-priority entry stops the journey of the group the customer is in (recorded on both entries). wait: it waits, recorded on its entry, and starts when that journey ends (at most `waitAtMost`). An entry of equal or lower priority is not started either way.',
       ),
-    waitAtMost: Duration.default('30d').describe(
-      'With `wait`: the longest a higher-priority entry waits for the running journey to end; past it the waiting entry expires, recorded, never started.',
-    ),
+    waitAtMost: z
+      ._default(Duration, '30d')
+      .describe(
+        'With `wait`: the longest a higher-priority entry waits for the running journey to end; past it the waiting entry expires, recorded, never started.',
+      ),
   })
   .describe('Journeys naming this group in `exclusive` never run at once for one customer.');
 export type ExclusiveGroup = z.infer<typeof ExclusiveGroup>;

@@ -21,7 +21,10 @@ export const JSON_SCHEMAS = {
  * `eventNames`: the project's declared events (settings.yaml `customEvents`), listed beside the built-in
  * types wherever a journey names an event, so that an editor offers them too.
  */
-export function jsonSchemaText(schema: z.ZodType, { eventNames = [] as readonly string[] } = {}): string {
+export function jsonSchemaText(
+  schema: z.core.$ZodType,
+  { eventNames = [] as readonly string[] } = {},
+): string {
   // `input`: what may be written in YAML (before defaults/transforms), which is what editors check.
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   return `${JSON.stringify(eventNames.length ? withEventNames(json, eventNames) : json, null, 2)}\n`;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { z } from 'zod';
+import * as z from 'zod';
 import { ConfigValidationError, formatPath, type Problem } from '../errors';
 import { experimentProblems } from './experiment-checks';
 import { compileJourneyToString, type Calendar } from '../journey/compile';
@@ -66,11 +66,11 @@ export function loadWorkflows(dir: string): Workflows {
   const warnings: Problem[] = [];
   const display = (path: string) => relative(process.cwd(), path) || path;
 
-  const parse = <S extends z.ZodType>(path: string, schema: S): Parsed<z.infer<S>> => {
+  const parse = <S extends z.core.$ZodType>(path: string, schema: S): Parsed<z.infer<S>> => {
     const file = display(path);
     const src = parseYaml(file, readFileSync(path, 'utf8'));
     problems.push(...src.syntaxProblems);
-    const result = schema.safeParse(src.data);
+    const result = z.safeParse(schema, src.data);
     if (result.success && !src.syntaxProblems.length) return { value: result.data, src };
     if (!result.success) problems.push(...fieldProblemsBesideSyntax(src, result.error));
     return { value: undefined, src };
@@ -257,7 +257,7 @@ function loadJourneys(
   return journeys;
 }
 
-type Parse = <S extends z.ZodType>(path: string, schema: S) => Parsed<z.infer<S>>;
+type Parse = <S extends z.core.$ZodType>(path: string, schema: S) => Parsed<z.infer<S>>;
 
 /**
  * Reads every template and layout, rendering each strictly against a sample message. `broken` holds

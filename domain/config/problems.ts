@@ -19,7 +19,7 @@ export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
  * so that errors read as instructions rather than as type-checker output.
  */
 export function zodProblems(
-  error: z.ZodError,
+  error: z.core.$ZodError,
   data: unknown,
   where: {
     source?: string;

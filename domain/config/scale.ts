@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { expect } from './problems';
 
 /**
@@ -16,7 +16,7 @@ export const AWS_QUOTAS = {
   openExecutions: 1_000_000,
 } as const;
 
-const count = (text: string) => z.number(expect(text)).int(expect(text)).positive(expect(text));
+const count = (text: string) => z.number(expect(text)).check(z.int(expect(text)), z.positive(expect(text)));
 
 /**
  * How Rapport is sized on AWS: deployment settings (cdk.json context `scale`), not marketing's. The stack
@@ -29,18 +29,22 @@ export const Scale = z.strictObject({
    * throttles table writes. Only ever raise it: a customer is re-indexed on their next write, and the
    * sweep reads every shard below this number.
    */
-  dueShards: count('a whole number of due-index shards, e.g. 64').max(1_000, expect('at most 1000')),
+  dueShards: count('a whole number of due-index shards, e.g. 64').check(z.lte(1_000, expect('at most 1000'))),
   /** Journey starts per second, account-wide: well under StartExecution's refill (300/s in us-east-1). */
   startsPerSecond: count('journey starts per second, e.g. 100'),
   /**
    * Concurrent start-journey consumers (the start queue's event source mapping): each starts at most
    * startsPerSecond / startConcurrency a second, so together they keep to startsPerSecond.
    */
-  startConcurrency: count('concurrent start-journey consumers, e.g. 4').min(2, expect('at least 2 (SQS)')),
+  startConcurrency: count('concurrent start-journey consumers, e.g. 4').check(
+    z.gte(2, expect('at least 2 (SQS)')),
+  ),
   /** Concurrent ingest invocations (the ingest queue's event source mapping). */
-  ingestConcurrency: count('concurrent ingest invocations, e.g. 50').min(2, expect('at least 2 (SQS)')),
+  ingestConcurrency: count('concurrent ingest invocations, e.g. 50').check(
+    z.gte(2, expect('at least 2 (SQS)')),
+  ),
   /** Concurrent sweep workers (the sweep queue's event source mapping). */
-  sweepConcurrency: count('concurrent sweep workers, e.g. 20').min(2, expect('at least 2 (SQS)')),
+  sweepConcurrency: count('concurrent sweep workers, e.g. 20').check(z.gte(2, expect('at least 2 (SQS)'))),
   /** Messages a second the SES account may send (its sending quota); SMS has its own, per number. */
   emailsPerSecond: count('the SES maximum send rate, e.g. 14'),
   /** `POST /events`, requests a second across all callers (HTTP API route throttle). */

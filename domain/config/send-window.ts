@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { described } from '../zod';
 import { TimeOfDay } from './ids';
 import { expect } from './problems';
 import { localStamp, SEARCH_DAYS, WEEKDAYS } from '../messages/send-window';
@@ -9,7 +10,7 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 /** One window of a day in which messages go out, local time; `to` may be "24:00" (runs on past midnight). */
 export const OpenWindow = z
   .strictObject({
-    from: TimeOfDay.describe('When sending opens, local time, e.g. "09:00".'),
+    from: described(TimeOfDay, 'When sending opens, local time, e.g. "09:00".'),
     to: z
       .union([TimeOfDay, z.literal('24:00')], expect('a time of day such as "18:00", or "24:00"'))
       .describe('When it closes, local time, e.g. "18:00" ("24:00": at midnight).'),

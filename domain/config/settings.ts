@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { described } from '../zod';
 import { DEFAULT_TRACKING, Tracking } from '../messages/tracking';
 import { CustomEvents } from '../events/custom';
 import { DEFAULT_EVENT_TIME_WINDOW } from '../events/time';
@@ -30,7 +31,7 @@ export const FrequencyCap = z
       .default('any')
       .describe('Which messages count: one channel, or all of them.'),
     max: z.number(expect('a whole number ≥ 1')).int().min(1, expect('a whole number ≥ 1')),
-    per: Duration.describe('The sliding window, e.g. 7d.'),
+    per: described(Duration, 'The sliding window, e.g. 7d.'),
     reservedForHigh: z
       .number()
       .int()
@@ -46,8 +47,9 @@ export type FrequencyCap = z.infer<typeof FrequencyCap>;
 /** Hours in the customer's own time zone in which no marketing message goes out; it waits for `to`. */
 export const QuietHours = z
   .strictObject({
-    from: TimeOfDay.describe('Start of the quiet period, local time, e.g. "21:00".'),
-    to: TimeOfDay.describe(
+    from: described(TimeOfDay, 'Start of the quiet period, local time, e.g. "21:00".'),
+    to: described(
+      TimeOfDay,
       'End of the quiet period, local time, e.g. "09:00" (next morning if before `from`).',
     ),
     transactional: z
@@ -91,9 +93,9 @@ export type Pacing = z.infer<typeof Pacing>;
  * one from before the business existed is a sender's bug. Both are refused with a 400 naming `at`.
  */
 export const EventTimes = z.strictObject({
-  maxFutureSkew: Duration.default(DEFAULT_EVENT_TIME_WINDOW.maxFutureSkew).describe(
-    "How far past the current time an event time may be (senders' clocks drift), e.g. 1d.",
-  ),
+  maxFutureSkew: z
+    ._default(Duration, DEFAULT_EVENT_TIME_WINDOW.maxFutureSkew)
+    .describe("How far past the current time an event time may be (senders' clocks drift), e.g. 1d."),
   earliest: z.iso
     .datetime({
       offset: true,
@@ -114,11 +116,16 @@ const MAX_OCCASION_SPREAD_SECONDS = 12 * 3_600;
  * started) in the same second. 09:00 with 2h: between 09:00 and 11:00 local time.
  */
 export const Occasions = z.strictObject({
-  spread: Duration.refine(
-    (d) => !isDuration(d) || durationSeconds(d) <= MAX_OCCASION_SPREAD_SECONDS,
-    expect('at most 12h (a greeting must still go out on the day)'),
-  )
-    .default('2h')
+  spread: z
+    ._default(
+      Duration.check(
+        z.refine(
+          (d) => !isDuration(d) || durationSeconds(d) <= MAX_OCCASION_SPREAD_SECONDS,
+          expect('at most 12h (a greeting must still go out on the day)'),
+        ),
+      ),
+      '2h',
+    )
     .describe("How long after a dated journey's timeOfDay its customers' starts are spread, e.g. 2h."),
 });
 export type Occasions = z.infer<typeof Occasions>;
@@ -154,7 +161,7 @@ export const Settings = z
     }),
     locales: z.array(Locale).min(1, expect('at least one locale')),
     defaultLocale: Locale,
-    defaultTimeZone: TimeZone.default('UTC').describe('For customers whose time zone is unknown.'),
+    defaultTimeZone: z._default(TimeZone, 'UTC').describe('For customers whose time zone is unknown.'),
     holidays: z
       .record(
         Slug,
@@ -190,12 +197,16 @@ export const Settings = z
     ),
     exclusiveGroups: ExclusiveGroups,
     controlGroup: ControlGroup.default(NO_CONTROL_GROUP),
-    tracking: Tracking.default(DEFAULT_TRACKING).describe(
-      'Open and click tracking of marketing emails, per topic (transactional email is never tracked). Opens and clicks become email-opened and email-clicked events.',
-    ),
-    customEvents: CustomEvents.default({}).describe(
-      'Events of your own (e.g. product-viewed), by name: what each carries in `properties`, and which of those are personal data. Journeys start on them, wait for them, branch on them and put their properties in messages (`event.*`).',
-    ),
+    tracking: z
+      ._default(Tracking, DEFAULT_TRACKING)
+      .describe(
+        'Open and click tracking of marketing emails, per topic (transactional email is never tracked). Opens and clicks become email-opened and email-clicked events.',
+      ),
+    customEvents: z
+      ._default(CustomEvents, {})
+      .describe(
+        'Events of your own (e.g. product-viewed), by name: what each carries in `properties`, and which of those are personal data. Journeys start on them, wait for them, branch on them and put their properties in messages (`event.*`).',
+      ),
   })
   .superRefine((s, ctx) => {
     // A topic misspelt under `tracking` would silently leave the real one at the default.

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { remembered } from '../time/memo';
 import { addUtcCalendarYear } from '../time/utc-year';
 import { Duration, durationSeconds } from './duration';

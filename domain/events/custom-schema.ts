@@ -1,14 +1,17 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Problem } from '../errors';
 import { type CustomEvent, type CustomEvents, declarationOf, propertyValueSchema } from './custom';
 import { EVENT_BASE } from './schema';
 import { EVENT_TYPES } from './types';
 
 /** Each declared event's schema, built once per declaration set (a warm Lambda parses many events). */
-const built = new WeakMap<CustomEvents, Map<string, z.ZodType<CustomEvent>>>();
+const built = new WeakMap<CustomEvents, Map<string, z.ZodMiniType<CustomEvent>>>();
 
 /** The schema an event of a declared type is checked against: the common fields and its declared properties. */
-export function customEventSchema(events: CustomEvents, name: string): z.ZodType<CustomEvent> | undefined {
+export function customEventSchema(
+  events: CustomEvents,
+  name: string,
+): z.ZodMiniType<CustomEvent> | undefined {
   const declaration = declarationOf(events, name);
   if (!declaration) return undefined;
   let byName = built.get(events);
@@ -18,7 +21,7 @@ export function customEventSchema(events: CustomEvents, name: string): z.ZodType
     const shape = Object.fromEntries(
       Object.entries(declaration.properties).map(([prop, p]) => {
         const value = propertyValueSchema(p);
-        return [prop, p.required ? value : value.optional()];
+        return [prop, p.required ? value : z.optional(value)];
       }),
     );
     const anyRequired = Object.values(declaration.properties).some((p) => p.required);
@@ -33,8 +36,8 @@ export function customEventSchema(events: CustomEvents, name: string): z.ZodType
     schema = z.strictObject({
       ...EVENT_BASE,
       type: z.literal(name),
-      properties: anyRequired ? properties : properties.default({}),
-    }) as unknown as z.ZodType<CustomEvent>;
+      properties: anyRequired ? properties : z._default(properties, {}),
+    }) as unknown as z.ZodMiniType<CustomEvent>;
     byName.set(name, schema);
   }
   return schema;

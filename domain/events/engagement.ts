@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { expect } from '../config/problems';
 import { EVENT_BASE } from './schema';
 import { lineText } from './text';
@@ -11,9 +11,9 @@ export { ENGAGEMENT_TYPES, engagementSubject, isEngagementType, type EngagementT
  * `Context`): its key (stepKey of the execution and the send step), journey and step. Never the address.
  */
 export const EngagedMessage = z.strictObject({
-  key: z.string().regex(/^[0-9a-f]{32}$/, expect('a Rapport message key (32 hex digits)')),
-  journeyId: lineText('a journey id', 64).min(1),
-  stepId: lineText('a step id', 64).min(1),
+  key: z.string().check(z.regex(/^[0-9a-f]{32}$/, expect('a Rapport message key (32 hex digits)'))),
+  journeyId: lineText('a journey id', 64).check(z.minLength(1)),
+  stepId: lineText('a step id', 64).check(z.minLength(1)),
 });
 export type EngagedMessage = z.infer<typeof EngagedMessage>;
 
@@ -29,6 +29,6 @@ export const EngagementEvent = z.strictObject({
   type: z.enum(ENGAGEMENT_TYPES),
   message: EngagedMessage,
   /** email-clicked: the link followed, as SES reports it (the original URL, before its rewriting). */
-  link: lineText('the link clicked', 2048).optional(),
+  link: z.optional(lineText('the link clicked', 2048)),
 });
 export type EngagementEvent = z.infer<typeof EngagementEvent>;

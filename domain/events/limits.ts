@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { formatPath, type Problem } from '../errors';
 import { expect } from '../config/problems';
 
@@ -76,8 +76,10 @@ export function isStorableNumber(n: number): boolean {
 export function storableNumber(what: string) {
   return z
     .number(expect(what))
-    .refine(
-      isStorableNumber,
-      expect(`${what}, between -${STORABLE_MAX} and ${STORABLE_MAX}, and 0 or at least 1e-130 in size`),
+    .check(
+      z.refine(
+        isStorableNumber,
+        expect(`${what}, between -${STORABLE_MAX} and ${STORABLE_MAX}, and 0 or at least 1e-130 in size`),
+      ),
     );
 }

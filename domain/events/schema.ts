@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Channel, Currency, Locale, Slug, TimeZone } from '../config/ids';
 import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
@@ -11,8 +11,8 @@ import { EVENT_TYPES } from './types';
 export { EVENT_TYPES, isCustomEvent, isErasure, type EventType } from './types';
 
 /** A key the customer's data is stored under: never a built-in object property such as `constructor`. */
-function ownKey<T extends z.ZodString>(schema: T) {
-  return schema.refine((k) => !isReservedKey(k), expect(RESERVED_EXPECTED));
+function ownKey<T extends z.ZodMiniString>(schema: T) {
+  return schema.check(z.refine((k) => !isReservedKey(k), expect(RESERVED_EXPECTED)));
 }
 
 const ConsentStatus = z.enum(['subscribed', 'unsubscribed'], expect('"subscribed" or "unsubscribed"'));
@@ -23,41 +23,46 @@ const ConsentStatus = z.enum(['subscribed', 'unsubscribed'], expect('"subscribed
  * marketing SMS needs under the default policy (settings.yaml `consent`).
  */
 export const ConsentUpdate = z.strictObject({
-  email: ConsentStatus.optional(),
-  sms: ConsentStatus.optional(),
-  topics: z
-    .record(ownKey(Slug), ConsentStatus)
-    .refine((r) => Object.keys(r).length <= 20, expect('at most 20 topics'))
-    .optional(),
+  email: z.optional(ConsentStatus),
+  sms: z.optional(ConsentStatus),
+  topics: z.optional(
+    z
+      .record(ownKey(Slug), ConsentStatus)
+      .check(z.refine((r) => Object.keys(r).length <= 20, expect('at most 20 topics'))),
+  ),
 });
 export type ConsentUpdate = z.infer<typeof ConsentUpdate>;
 
 /** Customer attributes an event may carry; they update the profile. */
 export const CustomerAttributes = z.strictObject({
-  email: z.email(expect('an email address such as "li@example.com"')).max(254).optional(),
-  phone: z
-    .string(expect('a phone number in E.164 form, e.g. "+8613800138000"'))
-    .regex(/^\+[1-9]\d{6,14}$/, expect('a phone number in E.164 form, e.g. "+8613800138000"'))
-    .optional(),
-  preferredChannel: Channel.optional(),
-  consent: ConsentUpdate.optional(),
-  firstName: personName(100).optional(),
-  locale: Locale.optional(),
-  timeZone: TimeZone.optional(),
-  attributes: z
-    .record(
-      ownKey(
-        z
-          .string()
-          .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, expect('an attribute name of letters, digits and _')),
-      ),
-      z.union(
-        [lineText('text', 256), storableNumber('a number'), z.boolean()],
-        expect('a text, number or true/false value'),
-      ),
-    )
-    .refine((r) => Object.keys(r).length <= 50, expect('at most 50 attributes'))
-    .optional(),
+  email: z.optional(z.email(expect('an email address such as "li@example.com"')).check(z.maxLength(254))),
+  phone: z.optional(
+    z
+      .string(expect('a phone number in E.164 form, e.g. "+8613800138000"'))
+      .check(z.regex(/^\+[1-9]\d{6,14}$/, expect('a phone number in E.164 form, e.g. "+8613800138000"'))),
+  ),
+  preferredChannel: z.optional(Channel),
+  consent: z.optional(ConsentUpdate),
+  firstName: z.optional(personName(100)),
+  locale: z.optional(Locale),
+  timeZone: z.optional(TimeZone),
+  attributes: z.optional(
+    z
+      .record(
+        ownKey(
+          z
+            .string()
+            .check(
+              z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, expect('an attribute name of letters, digits and _')),
+            ),
+        ),
+        z.union(
+          [lineText('text', 256), storableNumber('a number'), z.boolean()],
+          expect('a text, number or true/false value'),
+        ),
+      )
+      .check(z.refine((r) => Object.keys(r).length <= 50, expect('at most 50 attributes'))),
+  ),
 });
 export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 
@@ -66,25 +71,26 @@ export const EVENT_BASE = {
   eventId: lineText(
     'a unique event id (text, 1–128 characters) chosen by the sender, e.g. "order-123"',
     128,
-  ).min(1, expect('a unique event id (text, 1–128 characters)')),
+  ).check(z.minLength(1, expect('a unique event id (text, 1–128 characters)'))),
   customerId: z
     .string(expect('the customer id (text, 1–128 characters), e.g. "c-42"'))
-    .min(1, expect('the customer id (text, 1–128 characters)'))
-    .max(128, expect('a customer id of at most 128 characters'))
-    .regex(/^[A-Za-z0-9._:@-]+$/, expect('a customer id made of letters, digits and . _ : @ -')),
+    .check(
+      z.minLength(1, expect('the customer id (text, 1–128 characters)')),
+      z.maxLength(128, expect('a customer id of at most 128 characters')),
+      z.regex(/^[A-Za-z0-9._:@-]+$/, expect('a customer id made of letters, digits and . _ : @ -')),
+    ),
   at: EventTime,
-  customer: CustomerAttributes.optional(),
+  customer: z.optional(CustomerAttributes),
 };
 
 export const PurchaseEvent = z.strictObject({
   ...EVENT_BASE,
   type: z.literal('purchase'),
-  amount: storableNumber('the purchase amount as a number, e.g. 19.9').refine(
-    (n) => n >= 0,
-    expect('an amount of 0 or more'),
+  amount: storableNumber('the purchase amount as a number, e.g. 19.9').check(
+    z.refine((n) => n >= 0, expect('an amount of 0 or more')),
   ),
   currency: Currency,
-  orderId: lineText('an order id (text)', 128).optional(),
+  orderId: z.optional(lineText('an order id (text)', 128)),
 });
 export type PurchaseEvent = z.infer<typeof PurchaseEvent>;
 
@@ -110,27 +116,29 @@ export const FeedbackEvent = z
     ...EVENT_BASE,
     type: z.literal('feedback'),
     survey: z.enum(['nps', 'csat'], expect('"nps" (0–10) or "csat" (1–5)')),
-    score: z.number(expect('a whole-number score')).int(expect('a whole-number score')),
-    comment: FreeText.optional(),
+    score: z.number(expect('a whole-number score')).check(z.int(expect('a whole-number score'))),
+    comment: z.optional(FreeText),
     /** Set by Rapport from the comment (Comprehend on AWS); a sender may give its own. */
-    sentiment: Sentiment.optional(),
+    sentiment: z.optional(Sentiment),
     /** The message the survey came in, when it came from a Rapport email. */
-    about: z
-      .strictObject({ journeyId: lineText('a journey id', 64), stepId: lineText('a step id', 64) })
-      .optional(),
+    about: z.optional(
+      z.strictObject({ journeyId: lineText('a journey id', 64), stepId: lineText('a step id', 64) }),
+    ),
   })
-  .refine((e) => e.score >= SCORE_RANGE[e.survey][0] && e.score <= SCORE_RANGE[e.survey][1], {
-    error: 'expected: a score from 0 to 10 for nps, from 1 to 5 for csat',
-    path: ['score'],
-  });
+  .check(
+    z.refine((e) => e.score >= SCORE_RANGE[e.survey][0] && e.score <= SCORE_RANGE[e.survey][1], {
+      error: 'expected: a score from 0 to 10 for nps, from 1 to 5 for csat',
+      path: ['score'],
+    }),
+  );
 export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
 
 /** A complaint, from any channel (service desk, branch, social media), with what the customer said. */
 export const ComplaintEvent = z.strictObject({
   ...EVENT_BASE,
   type: z.literal('complaint'),
-  text: FreeText.optional(),
-  sentiment: Sentiment.optional(),
+  text: z.optional(FreeText),
+  sentiment: z.optional(Sentiment),
 });
 export type ComplaintEvent = z.infer<typeof ComplaintEvent>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { expect } from '../config/problems';
 
 // C0 controls, DEL and C1 controls. Free text may keep tab, line feed and carriage return.
@@ -18,24 +18,24 @@ function wellFormed(s: string): boolean {
  * characters (NUL, BEL, ESC, CR, LF…) are refused rather than stripped, so the sender learns of them.
  */
 export function lineText(what: string, max: number) {
-  return z
-    .string(expect(what))
-    .max(max, expect(`at most ${max} characters`))
-    .refine((s) => !CONTROL.test(s), expect(`${what} without control characters (NUL, ESC, CR, LF…)`))
-    .refine(wellFormed, expect('valid Unicode text (no lone surrogate halves)'));
+  return z.string(expect(what)).check(
+    z.maxLength(max, expect(`at most ${max} characters`)),
+    z.refine((s) => !CONTROL.test(s), expect(`${what} without control characters (NUL, ESC, CR, LF…)`)),
+    z.refine(wellFormed, expect('valid Unicode text (no lone surrogate halves)')),
+  );
 }
 
 /** Several lines of text a customer wrote: line breaks and tabs stay, other control characters do not. */
 export function freeText(what: string, max: number) {
-  return z
-    .string(expect(what))
-    .min(1, expect(what))
-    .max(max, expect(`at most ${max} characters`))
-    .refine(
+  return z.string(expect(what)).check(
+    z.minLength(1, expect(what)),
+    z.maxLength(max, expect(`at most ${max} characters`)),
+    z.refine(
       (s) => !CONTROL_BUT_LINES.test(s),
       expect(`${what} without control characters other than line breaks and tabs`),
-    )
-    .refine(wellFormed, expect('valid Unicode text (no lone surrogate halves)'));
+    ),
+    z.refine(wellFormed, expect('valid Unicode text (no lone surrogate halves)')),
+  );
 }
 
 /** Free text with the control characters `freeText` refuses removed: for text typed into a form. */
@@ -48,5 +48,8 @@ export function withoutControls(s: string): string {
  * their fallback ("Hello there,") rather than "Hello    ,".
  */
 export function personName(max: number) {
-  return lineText('a name (text)', max).transform((s) => s.trim() || undefined);
+  return z.pipe(
+    lineText('a name (text)', max),
+    z.transform((s: string) => s.trim() || undefined),
+  );
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { durationSeconds } from '../config/duration';
 import type { Problem } from '../errors';
 
@@ -6,12 +6,13 @@ import type { Problem } from '../errors';
  * An event time as given (any ISO 8601 offset, any fraction of a second), kept as UTC to the second in
  * one fixed width (`2026-11-22T10:00:00Z`), so that event times compare and sort as strings do.
  */
-export const EventTime = z.iso
-  .datetime({
+export const EventTime = z.pipe(
+  z.iso.datetime({
     offset: true,
     error: 'expected: an ISO 8601 timestamp with a time zone, e.g. "2026-11-22T10:00:00Z"',
-  })
-  .transform((s) => canonicalTime(new Date(s)));
+  }),
+  z.transform((s: string) => canonicalTime(new Date(s))),
+);
 
 export function canonicalTime(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;

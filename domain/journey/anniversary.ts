@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { expect } from '../config/problems';
 import type { Profile } from '../profile/profile';
 import { localParts } from '../time/zoned';
@@ -34,24 +34,24 @@ const PROCESSING_TIMES = [
 const isProfileDate = (name: string): name is ProfileDateName => Object.hasOwn(PROFILE_DATES, name);
 
 /** A profile date an `anniversary` names; each use describes it for the generated JSON Schema. */
-export const AnniversaryName = z
-  .string()
-  .regex(
+export const AnniversaryName = z.string().check(
+  z.regex(
     /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
     expect(
       `a profile date: ${PROFILE_DATE_NAMES.join(', ')}, or the name of a profile attribute holding a date, e.g. "birthday"`,
     ),
-  )
-  .refine(
+  ),
+  z.refine(
     (name) => !PROCESSING_TIMES.includes(name),
     expect(
       `a business date: ${PROFILE_DATE_NAMES.join(', ')} or an attribute (createdAt, updatedAt, evaluatedAt, dueAt and occasionsCheckedAt are when Rapport processed the customer, not dates in their life)`,
     ),
-  )
-  .refine(
+  ),
+  z.refine(
     (name) => isProfileDate(name) || !PROFILE_DATE_NAMES.some((d) => d.toLowerCase() === name.toLowerCase()),
     expect(`a built-in profile date spelt exactly: ${PROFILE_DATE_NAMES.join(', ')}`),
-  );
+  ),
+);
 
 /** The date an anniversary counts from, as the calendar entry calendarDays reads, and its own year. */
 export interface AnniversaryDate {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Clock } from '../clock';
 import { ProfileNotFoundError } from '../errors';
 import type { CustomerStore } from '../ports';
@@ -17,9 +17,9 @@ export type BranchPaths = z.infer<typeof BranchPaths>;
  * input; the decision is recorded under the branch's.
  */
 export const FusedBranch = z.strictObject({
-  stepId: z.string().min(1),
+  stepId: z.string().check(z.minLength(1)),
   paths: BranchPaths,
-  event: EntryEventProperties.optional(),
+  event: z.optional(EntryEventProperties),
 });
 export type FusedBranch = z.infer<typeof FusedBranch>;
 

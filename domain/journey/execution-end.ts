@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { CustomerStore, ExecutionEnded } from '../ports';
 
 /**
@@ -19,14 +19,14 @@ export const ExecutionStatusChange = z.object({
   source: z.literal(EXECUTION_EVENT_SOURCE),
   time: z.string(),
   detail: z.object({
-    executionArn: z.string().min(1),
-    stateMachineArn: z.string().min(1),
-    name: z.string().min(1),
+    executionArn: z.string().check(z.minLength(1)),
+    stateMachineArn: z.string().check(z.minLength(1)),
+    name: z.string().check(z.minLength(1)),
     status: z.string(),
     startDate: z.number(),
-    stopDate: z.number().nullish(),
+    stopDate: z.nullish(z.number()),
     // Left out (null) when larger than EventBridge's event allows (inputDetails.included false).
-    input: z.string().nullish(),
+    input: z.nullish(z.string()),
   }),
 });
 export type ExecutionStatusChange = z.infer<typeof ExecutionStatusChange>;
@@ -38,7 +38,10 @@ export const isExecutionStatusChange = (body: unknown): boolean =>
   (body as Record<string, unknown>)['detail-type'] === EXECUTION_STATUS_CHANGE;
 
 /** The journey input fields that name the entry: every journey's execution starts with them. */
-const EntryInput = z.object({ customerId: z.string().min(1), journeyId: z.string().min(1) });
+const EntryInput = z.object({
+  customerId: z.string().check(z.minLength(1)),
+  journeyId: z.string().check(z.minLength(1)),
+});
 
 export interface ExecutionEnd {
   customerId: string;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { tombstoneKey } from '../erase';
 import type { JourneyInput } from './compile/resources';
 import type { CustomerStore, JourneyStarter } from '../ports';
@@ -9,11 +9,11 @@ import type { CustomerStore, JourneyStarter } from '../ports';
  * ends in the dead-letter queue, never a start with half an input.
  */
 export const QueuedStart = z.object({
-  journeyId: z.string().min(1),
-  executionName: z.string().min(1).max(80),
+  journeyId: z.string().check(z.minLength(1)),
+  executionName: z.string().check(z.minLength(1), z.maxLength(80)),
   input: z.looseObject({
-    customerId: z.string().min(1),
-    journeyId: z.string().min(1),
+    customerId: z.string().check(z.minLength(1)),
+    journeyId: z.string().check(z.minLength(1)),
     journeyVersion: z.number(),
     trigger: z.looseObject({ eventId: z.string(), eventType: z.string(), at: z.string() }),
   }),

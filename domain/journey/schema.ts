@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { described } from '../zod';
 import { Duration } from '../config/duration';
 import { YearlyDuration } from '../config/yearly-duration';
 import { Slug, TimeOfDay } from '../config/ids';
@@ -11,14 +12,19 @@ export { CustomerCondition, WaitUntil } from './step-inputs';
 
 // The compiler names a step's extra states `<id><suffix>`: an id ending in a suffix could take the name of
 // another step's extra state (a step `hello-deferred` would replace the deferral Task of `hello`).
-const StepId = Slug.refine(
-  (id) => !RESERVED_SUFFIXES.some((suffix) => id.endsWith(suffix)),
-  expect(
-    `a step id that does not end in ${RESERVED_SUFFIXES.map((s) => `"${s}"`).join(', ')} (the compiler names its own states so): rename the step, e.g. "hello-deferred" to "hello-later"`,
+const StepId = described(
+  Slug.check(
+    z.refine(
+      (id) => !RESERVED_SUFFIXES.some((suffix) => id.endsWith(suffix)),
+      expect(
+        `a step id that does not end in ${RESERVED_SUFFIXES.map((s) => `"${s}"`).join(', ')} (the compiler names its own states so): rename the step, e.g. "hello-deferred" to "hello-later"`,
+      ),
+    ),
   ),
-).describe('Unique within the journey; becomes the Step Functions state name.');
-const TemplateId = Slug.describe('A folder under workflows/templates/ holding one file per locale.');
-const Next = Slug.describe('The step to go to next (default: the step below; none: the journey ends).');
+  'Unique within the journey; becomes the Step Functions state name.',
+);
+const TemplateId = described(Slug, 'A folder under workflows/templates/ holding one file per locale.');
+const Next = described(Slug, 'The step to go to next (default: the step below; none: the journey ends).');
 export const SendStep = z
   .strictObject({
     id: StepId,
@@ -35,9 +41,12 @@ export const SendStep = z
       .describe(
         'Marketing messages need consent as settings.yaml `consent` says (SMS: an explicit opt-in by default); transactional ones (receipts, service notices) do not.',
       ),
-    topic: Slug.describe(
-      'What a marketing message is about, one of `topics` in settings.yaml (e.g. offers, events): customers may opt out of each.',
-    ).optional(),
+    topic: z.optional(
+      described(
+        Slug,
+        'What a marketing message is about, one of `topics` in settings.yaml (e.g. offers, events): customers may opt out of each.',
+      ),
+    ),
     priority: z
       .enum(['normal', 'high'], expect('"normal" or "high"'))
       .default('normal')
@@ -48,7 +57,7 @@ export const SendStep = z
         'Makes the email a survey: the template gets `survey.links`, one signed one-click link per score; answers arrive as `feedback` events.',
       )
       .optional(),
-    next: Next.optional(),
+    next: z.optional(Next),
   })
   .refine((s) => s.survey === undefined || s.channel === 'email', {
     error: 'expected: channel: email for a survey (its score links live in the email)',
@@ -65,9 +74,9 @@ export const WaitStep = z
   .strictObject({
     id: StepId,
     type: z.literal('wait'),
-    duration: Duration.optional(),
-    until: WaitUntil.optional(),
-    next: Next.optional(),
+    duration: z.optional(Duration),
+    until: z.optional(WaitUntil),
+    next: z.optional(Next),
   })
   .refine(
     (w) => (w.duration === undefined) !== (w.until === undefined),
@@ -91,7 +100,7 @@ export const BranchStep = z
       .array(z.strictObject({ name: Slug, when: CustomerCondition, next: Next }))
       .min(1, expect('at least one path'))
       .describe('Tried top to bottom: the customer takes the first path whose `when` holds.'),
-    default: Next.describe('Where customers go when no path matches.'),
+    default: described(Next, 'Where customers go when no path matches.'),
   })
   .describe('Treat customers differently: by stage, tier, attributes, tags, consent or last event.');
 export type BranchStep = z.infer<typeof BranchStep>;
@@ -110,12 +119,15 @@ export const Experiment = z
   .strictObject({
     metric: z
       .strictObject({
-        event: EventName.describe(
+        event: described(
+          EventName,
           "The journey's goal event: a built-in type or one declared in customEvents.",
         ),
-        within: YearlyDuration.default('30d').describe(
-          'A customer converts when the event comes this long at most after the split (or 1y: a calendar year); counted once it has passed.',
-        ),
+        within: z
+          ._default(YearlyDuration, '30d')
+          .describe(
+            'A customer converts when the event comes this long at most after the split (or 1y: a calendar year); counted once it has passed.',
+          ),
       })
       .describe("What the experiment measures: the journey's goal event within a window from the split."),
     minSample: z
@@ -176,7 +188,7 @@ export const UpdateStep = z
       .describe('Profile attributes to set.'),
     addTags: z.array(Slug).optional(),
     removeTags: z.array(Slug).optional(),
-    next: Next.optional(),
+    next: z.optional(Next),
   })
   .refine(
     (u) => u.set !== undefined || u.addTags !== undefined || u.removeTags !== undefined,
@@ -189,7 +201,7 @@ export const TaskStep = z
   .strictObject({
     id: StepId,
     type: z.literal('task'),
-    assignee: Slug.describe('Who should act, e.g. relationship-manager, store-manager, service-team.'),
+    assignee: described(Slug, 'Who should act, e.g. relationship-manager, store-manager, service-team.'),
     title: z
       .string(
         expect('what the person should do, e.g. "Call this customer: they have not bought for 90 days"'),
@@ -197,7 +209,7 @@ export const TaskStep = z
       .min(1)
       .max(200),
     priority: z.enum(['low', 'normal', 'high']).default('normal'),
-    next: Next.optional(),
+    next: z.optional(Next),
   })
   .describe('Ask a person to act (e.g. a relationship manager to call): published as an EventBridge event.');
 export type TaskStep = z.infer<typeof TaskStep>;
@@ -207,12 +219,15 @@ export const WaitForEventStep = z
     id: StepId,
     type: z.literal('wait-for-event'),
     event: EventName,
-    message: StepId.describe(
-      'For email-delivered, email-opened, email-clicked or sms-delivered: the send step whose message this waits on (default: the send every way here passes last).',
-    ).optional(),
-    timeout: Duration.describe('How long to wait before taking `onTimeout`.'),
-    onEvent: Next.describe('Where the customer goes when the event arrives in time.'),
-    onTimeout: Next.describe('Where the customer goes when it does not.'),
+    message: z.optional(
+      described(
+        StepId,
+        'For email-delivered, email-opened, email-clicked or sms-delivered: the send step whose message this waits on (default: the send every way here passes last).',
+      ),
+    ),
+    timeout: described(Duration, 'How long to wait before taking `onTimeout`.'),
+    onEvent: described(Next, 'Where the customer goes when the event arrives in time.'),
+    onTimeout: described(Next, 'Where the customer goes when it does not.'),
   })
   .describe(
     "Wait up to `timeout` for an event from the customer (e.g. a purchase, or email-clicked on this journey's email), and branch on which came first.",
@@ -242,13 +257,18 @@ export type Step = z.infer<typeof Step>;
 /** A yearly moment in the customer's own time zone: a date-triggered journey starts then. */
 export const DateEntry = z
   .strictObject({
-    anniversary: AnniversaryName.describe(
-      `Every year on a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in; business time: the local day the purchase happened in the customer's time zone, from the year after; an attribute of the same name is never read), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
-    ).optional(),
-    holiday: OneOrMany.describe(
-      'On each day of this holiday (or of these), from `holidays` in settings.yaml.',
-    ).optional(),
-    timeOfDay: TimeOfDay.default('09:00').describe("Local time in the customer's time zone (default 09:00)."),
+    anniversary: z.optional(
+      described(
+        AnniversaryName,
+        `Every year on a profile date: ${PROFILE_DATE_NAMES.join(', ')} (built in; business time: the local day the purchase happened in the customer's time zone, from the year after; an attribute of the same name is never read), or a profile attribute holding YYYY-MM-DD or MM-DD, e.g. birthday.`,
+      ),
+    ),
+    holiday: z.optional(
+      described(OneOrMany, 'On each day of this holiday (or of these), from `holidays` in settings.yaml.'),
+    ),
+    timeOfDay: z
+      ._default(TimeOfDay, '09:00')
+      .describe("Local time in the customer's time zone (default 09:00)."),
   })
   .refine(
     (d) => (d.anniversary === undefined) !== (d.holiday === undefined),
@@ -258,17 +278,21 @@ export type DateEntry = z.infer<typeof DateEntry>;
 
 export const JourneyEntry = z
   .strictObject({
-    stage: Slug.optional().describe('Start when a customer enters this lifecycle stage.'),
-    tier: Slug.optional().describe('Start when a customer enters this tier (e.g. vip).'),
-    event: EventName.or(z.array(EventName).min(1))
+    stage: z.optional(Slug).describe('Start when a customer enters this lifecycle stage.'),
+    tier: z.optional(Slug).describe('Start when a customer enters this tier (e.g. vip).'),
+    event: z
+      .union([EventName, z.array(EventName).min(1)])
       .optional()
       .describe('Start when an event of this type (or one of these types) arrives.'),
     date: DateEntry.describe(
       "Start every year on a date: the customer's birthday, or a holiday. Found by the sweeper, no execution waits.",
     ).optional(),
-    where: CustomerCondition.describe(
-      'Only customers for whom this holds at that moment, e.g. { firstPurchaseSmall: true } or { stage: [active, loyal] }.',
-    ).optional(),
+    where: z.optional(
+      described(
+        CustomerCondition,
+        'Only customers for whom this holds at that moment, e.g. { firstPurchaseSmall: true } or { stage: [active, loyal] }.',
+      ),
+    ),
   })
   .refine(
     (e) => [e.stage, e.tier, e.event, e.date].filter((x) => x !== undefined).length === 1,
@@ -291,9 +315,11 @@ export const Journey = z
     goal: z
       .strictObject({
         event: EventName,
-        within: YearlyDuration.default('30d').describe(
-          'How long after entering a goal event counts as a conversion (or 1y: a calendar year, UTC).',
-        ),
+        within: z
+          ._default(YearlyDuration, '30d')
+          .describe(
+            'How long after entering a goal event counts as a conversion (or 1y: a calendar year, UTC).',
+          ),
       })
       .describe(
         'The event this journey works towards: it ends the journey for the customer, wherever they are, and counts as a conversion.',
@@ -304,7 +330,8 @@ export const Journey = z
         [
           z.enum(['once', 'always']),
           z.strictObject({
-            every: YearlyDuration.describe(
+            every: described(
+              YearlyDuration,
               'At most this often, from the previous entry: e.g. 30d, or 1y for a calendar year (the same month and day next year in the customer’s time zone; from 29 February, 28 February).',
             ),
           }),
@@ -322,9 +349,12 @@ export const Journey = z
       .describe(
         'Within an `exclusive` group, a higher number wins: its entry pre-empts a lower-priority journey of the group the customer is in; an equal or lower one is not started while the customer is in another journey of the group.',
       ),
-    exclusive: Slug.describe(
-      'A group from `exclusiveGroups` in settings.yaml: a customer is in at most one journey of the group at a time.',
-    ).optional(),
+    exclusive: z.optional(
+      described(
+        Slug,
+        'A group from `exclusiveGroups` in settings.yaml: a customer is in at most one journey of the group at a time.',
+      ),
+    ),
   })
   .describe('A Rapport journey: who enters it and the steps each customer goes through.');
 export type Journey = z.infer<typeof Journey>;

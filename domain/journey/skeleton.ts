@@ -19,12 +19,12 @@ export const GraphStep = z.discriminatedUnion('type', [
   z.looseObject({
     ...base,
     type: z.literal('wait'),
-    duration: Duration.optional(),
+    duration: z.optional(Duration),
     until: z
       .looseObject({
         holiday: z.unknown().optional(),
         anniversary: z.unknown().optional(),
-        within: Duration.optional(),
+        within: z.optional(Duration),
       })
       .optional(),
   }),

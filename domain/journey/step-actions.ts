@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 import { assertNever } from '../assert-never';
 import type { Clock } from '../clock';
 import { zodProblems } from '../config/problems';
@@ -26,11 +26,11 @@ import { stepKey } from '../step-key';
 import { nextUntil, type ScheduledAt } from './wait-until';
 
 const base = {
-  customerId: z.string().min(1),
-  journeyId: z.string().min(1),
-  journeyVersion: z.number().int().min(1),
-  stepId: z.string().min(1),
-  executionId: z.string().min(1),
+  customerId: z.string().check(z.minLength(1)),
+  journeyId: z.string().check(z.minLength(1)),
+  journeyVersion: z.number().check(z.int(), z.gte(1)),
+  stepId: z.string().check(z.minLength(1)),
+  executionId: z.string().check(z.minLength(1)),
 };
 
 /** What the compiled `branch`, `split`, `update`, wait-until, wait-for-event, `<send>-deferred` and `<send>-failed` states pass to the journey-step task (see compileJourney). */
@@ -40,22 +40,24 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     action: z.literal('branch'),
     paths: BranchPaths,
     /** The entry event's properties, passed only when a path tests them. */
-    event: EntryEventProperties.optional(),
+    event: z.optional(EntryEventProperties),
   }),
   z.strictObject({
     ...base,
     action: z.literal('split'),
-    paths: z.array(z.strictObject({ name: z.string(), percent: z.number(), holdout: z.boolean() })).min(1),
+    paths: z
+      .array(z.strictObject({ name: z.string(), percent: z.number(), holdout: z.boolean() }))
+      .check(z.minLength(1)),
     /** The split runs an experiment that routes new entrants to its winner once one is recorded. */
-    route: z.literal(true).optional(),
+    route: z.optional(z.literal(true)),
   }),
   z.strictObject({
     ...base,
     action: z.literal('await'),
-    event: z.string().min(1),
+    event: z.string().check(z.minLength(1)),
     /** An engagement wait: the send step whose message it waits on (see engagedSendOf). */
-    messageStep: z.string().min(1).optional(),
-    taskToken: z.string().min(1),
+    messageStep: z.optional(z.string().check(z.minLength(1))),
+    taskToken: z.string().check(z.minLength(1)),
   }),
   z.strictObject({
     ...base,
@@ -68,13 +70,13 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     ...base,
     action: z.literal('send-failed'),
     channel: z.enum(['email', 'sms', 'preferred']),
-    template: z.string().min(1),
+    template: z.string().check(z.minLength(1)),
     category: z.enum(['marketing', 'transactional']),
-    topic: z.string().min(1).optional(),
+    topic: z.optional(z.string().check(z.minLength(1))),
     priority: z.enum(['normal', 'high']),
-    error: z.string().min(1),
+    error: z.string().check(z.minLength(1)),
     /** The branch right after the send, decided here too when the send gives up (see fusion.ts). */
-    branch: FusedBranch.optional(),
+    branch: z.optional(FusedBranch),
   }),
   z.strictObject({ ...base, action: z.literal('deferred') }),
   z.strictObject({
@@ -82,7 +84,7 @@ export const JourneyStepInput = z.discriminatedUnion('action', [
     action: z.literal('update'),
     update: StepUpdate,
     /** The branch right after the update, decided here once the update is applied (see fusion.ts). */
-    branch: FusedBranch.optional(),
+    branch: z.optional(FusedBranch),
   }),
 ]);
 export type JourneyStepInput = z.infer<typeof JourneyStepInput>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { described } from '../zod';
 import { Duration } from '../config/duration';
 import { YearlyDuration } from '../config/span';
 import { Currency, Slug } from '../config/ids';
@@ -21,9 +22,12 @@ const BaseCondition = z.strictObject({
     .strictObject({ min: Count.optional(), max: Count.optional() })
     .describe('How many purchases the customer has made in all, e.g. { max: 0 } or { min: 2 }.')
     .optional(),
-  noPurchaseFor: YearlyDuration.describe(
-    'No purchase for at least this long, e.g. 90d, or 1y (a calendar year, from the last purchase).',
-  ).optional(),
+  noPurchaseFor: z.optional(
+    described(
+      YearlyDuration,
+      'No purchase for at least this long, e.g. 90d, or 1y (a calendar year, from the last purchase).',
+    ),
+  ),
   purchasesWithin: z
     .strictObject({ window: YearlyDuration, min: Count })
     .describe(
@@ -36,9 +40,9 @@ const BaseCondition = z.strictObject({
       'Spent at least this much (in any one listed currency) in the `window` ending now: each purchase stops counting once the window has passed it.',
     )
     .optional(),
-  returnedAfter: YearlyDuration.describe(
-    'The latest purchase came after a gap of at least this long.',
-  ).optional(),
+  returnedAfter: z.optional(
+    described(YearlyDuration, 'The latest purchase came after a gap of at least this long.'),
+  ),
   attribute: z
     .strictObject({
       name: z.string(expect('the name of a customer attribute, e.g. "assetsUnderManagement"')).min(1),
@@ -75,9 +79,11 @@ export type TierRule = StageRule;
 
 /** How Rapport answers a bad experience: with care, not more marketing. */
 export const Care = z.strictObject({
-  pauseMarketing: Duration.default('30d').describe(
-    'How long no marketing message goes to a customer after a complaint, a detractor score, low satisfaction or negative sentiment.',
-  ),
+  pauseMarketing: z
+    ._default(Duration, '30d')
+    .describe(
+      'How long no marketing message goes to a customer after a complaint, a detractor score, low satisfaction or negative sentiment.',
+    ),
   detractorAtMost: z
     .number()
     .int()

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 import { Slug } from '../config/ids';
 import { expect, zodProblems } from '../config/problems';
 import type { Problem } from '../errors';
@@ -31,20 +31,24 @@ export {
 /** Epoch seconds of a date Rapport may have written: a whole number from 1970 to the year 9999. */
 const EpochSeconds = z
   .number(expect('a time in whole epoch seconds'))
-  .int(expect('a time in whole epoch seconds'))
-  .min(0, expect('a time in epoch seconds after 1970'))
-  .max(253_402_300_799, expect('a time in epoch seconds before the year 10000'));
+  .check(
+    z.int(expect('a time in whole epoch seconds')),
+    z.gte(0, expect('a time in epoch seconds after 1970')),
+    z.lte(253_402_300_799, expect('a time in epoch seconds before the year 10000')),
+  );
 const CustomerId = ErasureRequest.shape.customerId;
 /** The lifetime of a link whose expiry is `exp`: after its issue time and at most `max` seconds after it. */
-const lifetime = (max: number) => (c: { iat: number; exp: number }, ctx: z.RefinementCtx) => {
-  if (c.exp <= c.iat || c.exp - c.iat > max)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['exp'],
-      input: c.exp,
-      message: `expected: an expiry after the issue time and at most ${max / 86_400} days after it`,
-    });
-};
+const lifetime =
+  (max: number) =>
+  (c: { iat: number; exp: number }, ctx: z.core.$RefinementCtx<{ iat: number; exp: number }>) => {
+    if (c.exp <= c.iat || c.exp - c.iat > max)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exp'],
+        input: c.exp,
+        message: `expected: an expiry after the issue time and at most ${max / 86_400} days after it`,
+      });
+  };
 
 const Unsubscribe = z.strictObject({
   customerId: CustomerId,
@@ -61,22 +65,24 @@ const Feedback = z
     /** Expiry, epoch seconds: a survey answered months later says little. */
     exp: EpochSeconds,
     survey: z.enum(['nps', 'csat'], expect('"nps" (0–10) or "csat" (1–5)')),
-    score: z.number(expect('a whole-number score')).int(expect('a whole-number score')),
+    score: z.number(expect('a whole-number score')).check(z.int(expect('a whole-number score'))),
     journeyId: Slug,
     stepId: Slug,
-    messageKey: z.string().regex(/^[0-9a-f]{32}$/, expect('a message key: 32 hexadecimal digits')),
+    messageKey: z.string().check(z.regex(/^[0-9a-f]{32}$/, expect('a message key: 32 hexadecimal digits'))),
   })
-  .superRefine((c, ctx) => {
-    const [min, max] = SCORE_RANGE[c.survey];
-    if (c.score < min || c.score > max)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['score'],
-        input: c.score,
-        message: `expected: a score from ${min} to ${max} for ${c.survey}`,
-      });
-    lifetime(FEEDBACK_LINK_SECONDS)(c, ctx);
-  });
+  .check(
+    z.superRefine((c, ctx) => {
+      const [min, max] = SCORE_RANGE[c.survey];
+      if (c.score < min || c.score > max)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['score'],
+          input: c.score,
+          message: `expected: a score from ${min} to ${max} for ${c.survey}`,
+        });
+      lifetime(FEEDBACK_LINK_SECONDS)(c, ctx);
+    }),
+  );
 const Preferences = z
   .strictObject({
     customerId: CustomerId,
@@ -84,7 +90,7 @@ const Preferences = z
     iat: EpochSeconds,
     exp: EpochSeconds,
   })
-  .superRefine(lifetime(PREFERENCES_LINK_SECONDS));
+  .check(z.superRefine(lifetime(PREFERENCES_LINK_SECONDS)));
 export const LinkClaims = z.discriminatedUnion('purpose', [Unsubscribe, Feedback, Preferences], {
   error: 'expected: "unsubscribe", "feedback" or "preferences"',
 });

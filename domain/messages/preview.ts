@@ -58,7 +58,7 @@ const UNREAD_PROFILE_FIELDS = [
 const customer = CustomerAttributes.shape;
 /** A customer file: the shape of a stored profile; what templates read is checked as ingest checks it. */
 export const PreviewCustomer = z.strictObject({
-  customerId: ErasureRequest.shape.customerId.default('preview-customer'),
+  customerId: z._default(ErasureRequest.shape.customerId, 'preview-customer'),
   email: customer.email,
   phone: customer.phone,
   preferredChannel: customer.preferredChannel,

@@ -1,5 +1,5 @@
 import { stepKey } from '../step-key';
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
 import { Scalar } from '../journey/step-inputs';
@@ -42,27 +42,27 @@ import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
 
 /** What a compiled `send` state passes to the send-message task (see compileJourney). */
 export const SendMessageInput = z.strictObject({
-  customerId: z.string().min(1),
-  journeyId: z.string().min(1),
-  journeyVersion: z.number().int().min(1),
-  stepId: z.string().min(1),
+  customerId: z.string().check(z.minLength(1)),
+  journeyId: z.string().check(z.minLength(1)),
+  journeyVersion: z.number().check(z.int(), z.gte(1)),
+  stepId: z.string().check(z.minLength(1)),
   channel: z.enum(['email', 'sms', 'preferred']),
-  template: z.string().min(1),
+  template: z.string().check(z.minLength(1)),
   // Executions started before `category` existed carry none: they were all marketing.
-  category: z.enum(['marketing', 'transactional']).default('marketing'),
-  topic: z.string().min(1).optional(),
-  priority: z.enum(['normal', 'high']).default('normal'),
-  survey: z.enum(['nps', 'csat']).optional(),
+  category: z._default(z.enum(['marketing', 'transactional']), 'marketing'),
+  topic: z.optional(z.string().check(z.minLength(1))),
+  priority: z._default(z.enum(['normal', 'high']), 'normal'),
+  survey: z.optional(z.enum(['nps', 'csat'])),
   /** The entry event's shareable properties, for `event.*` (journeys that start on a declared event). */
-  event: z.record(z.string(), Scalar).optional(),
-  executionId: z.string().min(1),
+  event: z.optional(z.record(z.string(), Scalar)),
+  executionId: z.string().check(z.minLength(1)),
   // How the task tells the state machine of a deferral: `error` throws SendDeferredError, which the
   // compiled send's Catch takes. Executions compiled before that pass none: their Choice reads the result.
-  deferral: z.enum(['result', 'error']).default('result'),
+  deferral: z._default(z.enum(['result', 'error']), 'result'),
   /** The branch right after the send, decided by this task once the send is done (see journey/fusion.ts). */
-  branch: FusedBranch.optional(),
+  branch: z.optional(FusedBranch),
   /** The `update` step right before the send, applied by this task first (see journey/fusion.ts). */
-  update: StepUpdate.extend({ stepId: z.string().min(1) }).optional(),
+  update: z.optional(z.extend(StepUpdate, { stepId: z.string().check(z.minLength(1)) })),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 

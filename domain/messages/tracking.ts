@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { Slug } from '../config/ids';
 import { expect } from '../config/problems';
 
@@ -8,14 +8,14 @@ import { expect } from '../config/problems';
  * picks the tracked one for a marketing email whose topic is tracked. Transactional email never is.
  */
 export const Tracking = z.strictObject({
-  marketing: z
-    .boolean(expect('true or false'))
-    .default(true)
-    .describe('Whether marketing emails get an open pixel and click-tracked links (default: yes).'),
-  topics: z
-    .record(Slug, z.boolean(expect('true or false')))
-    .default({})
-    .describe('Per topic, overriding `marketing`, e.g. { service: false }.'),
+  marketing: z.described(
+    z._default(z.boolean(expect('true or false')), true),
+    'Whether marketing emails get an open pixel and click-tracked links (default: yes).',
+  ),
+  topics: z.described(
+    z._default(z.record(Slug, z.boolean(expect('true or false'))), {}),
+    'Per topic, overriding `marketing`, e.g. { service: false }.',
+  ),
 });
 export type Tracking = z.infer<typeof Tracking>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Clock } from '../clock';
 import { ProfileNotFoundError, VersionConflictError } from '../errors';
 import type { CustomerStore } from '../ports';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import { systemClock } from '../../domain/clock';
@@ -12,7 +12,7 @@ import { lambdaTracing } from '../shared/lambda-tracer';
 
 const { tracer, traced } = lambdaTracing();
 
-const env = readEnv(z.object({ TABLE_NAME: z.string().min(1), INGEST_QUEUE_URL: z.url() }));
+const env = readEnv(z.object({ TABLE_NAME: z.string().check(z.minLength(1)), INGEST_QUEUE_URL: z.url() }));
 
 export const handler = createAcceptEventHandler({
   ...createObservability(),

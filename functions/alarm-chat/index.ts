@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { readEnv } from '../shared/env';
 import { lambdaTracing } from '../shared/lambda-tracer';
 import { createLogger } from '../shared/observability';
@@ -7,7 +7,9 @@ import { CHAT_FORMATS } from './chat-format';
 import { createAlarmChatHandler } from './handler';
 import { webhookUrlFrom } from './webhook-url';
 
-const env = readEnv(z.object({ CHAT_FORMAT: z.enum(CHAT_FORMATS), WEBHOOK_SECRET_ARN: z.string().min(1) }));
+const env = readEnv(
+  z.object({ CHAT_FORMAT: z.enum(CHAT_FORMATS), WEBHOOK_SECRET_ARN: z.string().check(z.minLength(1)) }),
+);
 const { tracer, traced } = lambdaTracing();
 const secrets = traced(new SecretsManagerClient({}));
 

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
@@ -16,7 +16,7 @@ import { lambdaTracing } from '../shared/lambda-tracer';
 const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(
-  z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
+  z.object({ TABLE_NAME: z.string().check(z.minLength(1)), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
 );
 const workflows = bundledWorkflows();
 const rules = lifecycleRules(workflows);

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESClient } from '@aws-sdk/client-ses';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { createSesMailer } from '../../adapters/email/ses-mailer';
@@ -19,12 +19,12 @@ const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(
   z.object({
-    TABLE_NAME: z.string().min(1),
-    SENDER_ADDRESS: z.string().min(3),
-    SES_CONFIGURATION_SET: z.string().optional(),
-    SES_TRACKED_CONFIGURATION_SET: z.string().optional(),
-    SMS_CONFIGURATION_SET: z.string().optional(),
-    SMS_ORIGINATION_IDENTITY: z.string().optional(),
+    TABLE_NAME: z.string().check(z.minLength(1)),
+    SENDER_ADDRESS: z.string().check(z.minLength(3)),
+    SES_CONFIGURATION_SET: z.optional(z.string()),
+    SES_TRACKED_CONFIGURATION_SET: z.optional(z.string()),
+    SMS_CONFIGURATION_SET: z.optional(z.string()),
+    SMS_ORIGINATION_IDENTITY: z.optional(z.string()),
     PUBLIC_BASE_URL: z.url(),
   }),
 );

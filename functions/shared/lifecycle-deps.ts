@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
@@ -23,13 +23,13 @@ import { bundledWorkflows, lifecycleRules } from './workflows';
 export function lifecycleDepsFromEnv(traced: ClientTracing = (client) => client) {
   const env = readEnv(
     z.object({
-      TABLE_NAME: z.string().min(1),
+      TABLE_NAME: z.string().check(z.minLength(1)),
       STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix,
-      EVENT_BUS_NAME: z.string().min(1),
+      EVENT_BUS_NAME: z.string().check(z.minLength(1)),
       // Journey starts go through the start queue (start-journey makes them at a bounded rate).
       START_QUEUE_URL: z.url(),
       // Minutes between sweeps (the stack's sweepEvery): the occasions' spread is cut to whole intervals.
-      SWEEP_EVERY_MINUTES: z.coerce.number().int().positive().optional(),
+      SWEEP_EVERY_MINUTES: z.optional(z.coerce.number().check(z.int(), z.positive())),
     }),
   );
   const workflows = bundledWorkflows();

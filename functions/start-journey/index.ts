@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
 import { scaleFromEnv } from '../../domain/config/scale';
@@ -16,7 +16,7 @@ import { lambdaTracing } from '../shared/lambda-tracer';
 const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(
-  z.object({ TABLE_NAME: z.string().min(1), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
+  z.object({ TABLE_NAME: z.string().check(z.minLength(1)), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
 );
 const journeyIds = bundledWorkflows().journeys.map((j) => j.journey.id);
 

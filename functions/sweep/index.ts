@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import type { SweepWork } from '../../domain/sweep';
 import { readEnv } from '../shared/env';
@@ -10,7 +10,7 @@ import { lambdaTracing } from '../shared/lambda-tracer';
 
 const { tracer, traced } = lambdaTracing();
 
-const env = readEnv(z.object({ SWEEP_QUEUE_URL: z.string().min(1) }));
+const env = readEnv(z.object({ SWEEP_QUEUE_URL: z.string().check(z.minLength(1)) }));
 
 export const handler = createSweepHandler({
   ...createObservability(),

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { createCustomerStore } from '../../adapters/dynamodb/customer-store';
 import { scaleFromEnv } from '../../domain/config/scale';
 import { systemClock } from '../../domain/clock';
@@ -12,7 +12,7 @@ import { lambdaTracing } from '../shared/lambda-tracer';
 
 const { tracer, traced } = lambdaTracing();
 
-const env = readEnv(z.object({ TABLE_NAME: z.string().min(1) }));
+const env = readEnv(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
 const { settings } = bundledWorkflows();
 
 export const handler = createUnsubscribeHandler({

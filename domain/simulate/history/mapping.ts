@@ -65,8 +65,8 @@ export type HistoryColumns = z.infer<typeof HistoryColumns>;
 export const HistoryDefaults = z.strictObject({
   email: z.string().optional(),
   phone: z.string().optional(),
-  locale: Locale.optional(),
-  timeZone: TimeZone.optional(),
+  locale: z.optional(Locale),
+  timeZone: z.optional(TimeZone),
   emailConsent: ConsentWord.optional(),
   smsConsent: ConsentWord.optional(),
 });
@@ -81,17 +81,17 @@ export const HistoryMapping = z
     header: z.boolean(expect('true or false')).default(true),
     columns: HistoryColumns,
     /** The currency of every amount, when the file has no currency column. */
-    currency: Currency.optional(),
+    currency: z.optional(Currency),
     /** Put before every customer id, e.g. "cdnow-": keeps imported ids apart from the live ones. */
     customerIdPrefix: z.string().max(64).default(''),
     defaults: HistoryDefaults.default({}),
     /** The time zone of dates and local times of customers without one (settings `defaultTimeZone`). */
-    defaultTimeZone: TimeZone.default('UTC'),
+    defaultTimeZone: z._default(TimeZone, 'UTC'),
     /**
      * How much earlier than the latest time read so far a line may be, and how far apart the lines of one
      * order may be: a file sorted by date, with customers in several time zones, is not sorted by instant.
      */
-    window: Duration.default('2d'),
+    window: z._default(Duration, '2d'),
     /** Moves every time this many years (whole years keep dates, birthdays and holidays in step). */
     shiftYears: z.number().int().min(-200).max(200).default(0),
   })
