@@ -11,11 +11,12 @@ const STEP = localLambdaArn('step');
 
 const journey = testJourney({
   id: 'retried',
-  description: 'An update, then a send',
+  description: 'A send, then an update',
   entry: { event: 'purchase' },
+  // The update comes after the send: one before it would be folded into the send's Task (see fusion.ts).
   steps: [
-    { id: 'remember', type: 'update', addTags: ['seen'] },
     { id: 'hello', type: 'send', channel: 'email', template: 't', category: 'transactional' },
+    { id: 'remember', type: 'update', addTags: ['seen'] },
   ],
 });
 
@@ -80,7 +81,7 @@ describe('errors domain/errors.ts documents as retried, thrown by a local task',
     });
     const output = (await execute({ [STEP]: step, [SEND]: send.run })) as { sends: unknown };
     expect(output.sends).toEqual({ hello: { status: 'sent' } });
-    expect(actions).toEqual(['update', 'deferred']);
+    expect(actions).toEqual(['deferred', 'update']);
     expect(send.calls.count).toBe(2);
   });
 });
