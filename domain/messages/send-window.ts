@@ -37,8 +37,7 @@ function openFrom(now: Date, local: LocalParts, timeZone: string, week: Week) {
   for (let offset = 0; offset <= 7; offset++) {
     const date = new Date(Date.UTC(local.year, local.month - 1, local.day + offset));
     const windows = week[WEEKDAYS[date.getUTCDay()]!] ?? [];
-    if (offset === 0 && windows.some((w) => minuteOfDay(w.from) <= at && at < minuteOfDay(w.to)))
-      return undefined;
+    if (offset === 0 && inWindow(local, week)) return undefined;
     const starts = windows.map((w) => minuteOfDay(w.from)).filter((m) => offset > 0 || m > at);
     if (!starts.length) continue;
     const start = Math.min(...starts);
@@ -46,6 +45,44 @@ function openFrom(now: Date, local: LocalParts, timeZone: string, week: Week) {
     return nextWallInstant(now, local, target, timeZone);
   }
   throw new NeverOpenError('the open hours list no window on any day');
+}
+
+const inWindow = (local: LocalParts, week: Week) => {
+  const at = local.hour * 60 + local.minute;
+  const day = WEEKDAYS[new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay()]!;
+  return (week[day] ?? []).some((w) => minuteOfDay(w.from) <= at && at < minuteOfDay(w.to));
+};
+
+const HOUR = 3_600_000;
+/** Minutes the zone's wall clock is ahead of UTC at the instant `t` (ms, on a whole minute). */
+const offsetAt = (t: number, timeZone: string) => {
+  const p = localParts(new Date(t), timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) / 60_000 - t / 60_000;
+};
+
+/**
+ * The first instant before `next` at which `holds`, among the wall-clock times a fall-back change repeats
+ * (New York's 01:00–02:00 on the first Sunday of November): the rules, searched by wall-clock time going
+ * forward, pass by a window that opens a second time there, or quiet hours that end a second time. Only
+ * the repeated minutes need a look: elsewhere the wall clock moves forward with time.
+ */
+function reopenedBefore(
+  now: Date,
+  next: Date,
+  timeZone: string,
+  holds: (t: Date) => boolean,
+): Date | undefined {
+  for (let h = Math.ceil(now.getTime() / HOUR) * HOUR; h - HOUR < next.getTime(); h += HOUR) {
+    const back = offsetAt(h - HOUR, timeZone) - offsetAt(h, timeZone);
+    if (back <= 0) continue;
+    // The change is within this hour: find its minute, then look at the minutes it repeats.
+    let change = h - HOUR;
+    while (offsetAt(change + 60_000, timeZone) === offsetAt(h - HOUR, timeZone)) change += 60_000;
+    change += 60_000;
+    for (let t = change; t < change + back * 60_000 && t < next.getTime(); t += 60_000)
+      if (t > now.getTime() && holds(new Date(t))) return new Date(t);
+  }
+  return undefined;
 }
 
 /** When `now` is in a closed period, the instant that period ends; undefined otherwise. */
@@ -92,6 +129,12 @@ export function sendWindowWait(
     t = next;
   }
   if (t === now) return undefined;
+  const holds = (at: Date) => {
+    const local = localParts(at, timeZone);
+    if (quiet && quietUntil(at, timeZone, quiet)) return false;
+    return !(week && !inWindow(local, week)) && !closedUntil(at, local, timeZone, closed);
+  };
+  t = reopenedBefore(now, t, timeZone, holds) ?? t;
   const quietNow = quiet && quietUntil(now, timeZone, quiet);
   return { until: t, reason: quietNow ? 'quiet-hours-deferred' : 'send-window-deferred' };
 }

@@ -109,3 +109,28 @@ describe('the next open instant of a channel', () => {
     );
   });
 });
+
+// Found by the property above: a fall-back change repeats an hour of wall-clock time, and what opens in it
+// opens a second time.
+describe('the hour a fall-back change repeats', () => {
+  const pacingOf = (p: object) => Pacing.parse({ caps: [], ...p });
+  it('a window in it opens again: New York 01:00–01:15 on the first Sunday of November, at 01:00 EST', () => {
+    const p = pacingOf({ openHours: { email: { SUNDAY: [{ from: '01:00', to: '01:15' }] } } });
+    // 01:59 EDT: the window has passed once; 01:00 EST comes a minute later.
+    const wait = sendWindowWait(
+      new Date('2026-11-01T05:59:00Z'),
+      'America/New_York',
+      p,
+      'email',
+      'marketing',
+    );
+    expect(wait?.until.toISOString()).toBe('2026-11-01T06:00:00.000Z');
+  });
+
+  it('quiet hours end again in it: London 01:15–00:00, at 01:00 GMT on the last Sunday of October', () => {
+    const p = pacingOf({ quietHours: { from: '01:15', to: '00:00' } });
+    // 01:59 BST is quiet; 01:00 GMT, a minute later, is before 01:15 again.
+    const wait = sendWindowWait(new Date('2026-10-25T00:59:00Z'), 'Europe/London', p, 'email', 'marketing');
+    expect(wait).toEqual({ until: new Date('2026-10-25T01:00:00Z'), reason: 'quiet-hours-deferred' });
+  });
+});
