@@ -5,7 +5,7 @@ import { Duration, durationSeconds } from './duration';
 import { expect } from './problems';
 
 // Apart from duration.ts, which every handler's schemas import, and from yearly-duration.ts (a calendar
-// year in a customer's time zone, with Temporal): the lifecycle's rules read these on every evaluation.
+// year in a customer's time zone, read through Intl): the lifecycle's rules read these on every evaluation.
 
 /** A calendar year, the one duration that is not a number of seconds. */
 export const CALENDAR_YEAR = '1y';

@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill';
+import { localParts, zonedInstant } from './zoned';
 
 /**
  * The instant one calendar year after `from`, on the wall clock in `timeZone`: the same month, day and
@@ -7,7 +7,9 @@ import { Temporal } from 'temporal-polyfill';
  * "365d" would. A local time that a DST change skips or repeats resolves as zonedInstant does.
  */
 export function addCalendarYear(from: Date, timeZone: string): Date {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(from.getTime()).toZonedDateTimeISO(timeZone);
-  const local = zoned.toPlainDateTime().add({ years: 1 }, { overflow: 'constrain' });
-  return new Date(local.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds);
+  const p = localParts(from, timeZone);
+  // zonedInstant constrains 29 February to 28 February in a common year. Offsets are whole minutes, so
+  // the seconds and milliseconds ride along unchanged.
+  const withinMinute = from.getTime() - Math.floor(from.getTime() / 60_000) * 60_000;
+  return new Date(zonedInstant({ ...p, year: p.year + 1 }, timeZone).getTime() + withinMinute);
 }

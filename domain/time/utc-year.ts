@@ -1,6 +1,6 @@
-// Apart from calendar-year.ts: no Temporal, so the lifecycle's rules (every handler that classifies) stay light.
+// Apart from calendar-year.ts: no time zone, so the lifecycle's rules (every handler that classifies) stay light.
 /**
- * addCalendarYear in UTC, on epoch milliseconds and without Temporal: for spans measured from a stored
+ * addCalendarYear in UTC, on epoch milliseconds and without a time zone: for spans measured from a stored
  * business date by rules that hold for every customer alike (lifecycle windows, goals, experiments), read
  * on every evaluation. The same UTC month, day and time a year on; 29 February becomes 28 February.
  */

@@ -1,11 +1,12 @@
 /**
  * Wall-clock times in a customer's time zone: enough to find "next 10:00 in Asia/Shanghai" or "9:00 on
- * the next Spring Festival" as a UTC instant. A local time becomes an instant through the Temporal API
- * (`temporal-polyfill` until every supported Node ships it), because resolving a local time that a DST
- * change skips or repeats is easy to get wrong by hand: a guess-and-correct loop moved gap times east of
- * UTC backwards (London 01:30 → 00:30).
+ * the next Spring Festival" as a UTC instant. Instants are read with a cached Intl formatter; a local time
+ * becomes an instant by the Temporal specification's own algorithm (GetPossibleEpochNanoseconds and
+ * DisambiguatePossibleEpochNanoseconds, 'compatible') on those readings. Not by guess-and-correct: such a
+ * loop moved gap times east of UTC backwards (London 01:30 → 00:30). And not through `temporal-polyfill`,
+ * which was 54 KB of every Lambda bundle and ~6 ms of each cold start; it stays a devDependency, the
+ * reference a property test compares these functions with (tests/property/zoned-temporal.property.test.ts).
  */
-import { Temporal } from 'temporal-polyfill';
 import { remembered } from './memo';
 
 export interface LocalDay {
@@ -57,6 +58,11 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
     hour: wall.getUTCHours(),
     minute: wall.getUTCMinutes(),
   };
+}
+
+/** The zone's offset in minutes at this minute (UTC), from the hourly cache when the hour has one. */
+function offsetOf(timeZone: string, minute: number): number {
+  return hourOffset(timeZone, Math.floor(minute / 60)) ?? offsetAt(timeZone, minute);
 }
 
 /**
@@ -126,16 +132,43 @@ export function zonedInstant(p: LocalParts, timeZone: string): Date {
 
 /**
  * Local times already resolved: a population asks for the same few (a holiday's morning, the end of quiet
- * hours) in the same few zones over and over, and the polyfill's resolution was a tenth of ingest's time.
+ * hours) in the same few zones over and over; each resolution reads the zone two to four times.
  */
 const resolved = remembered(
-  ({ p, timeZone }: { p: LocalParts; timeZone: string }) =>
-    Temporal.ZonedDateTime.from(
-      { timeZone, year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute },
-      { disambiguation: 'compatible', overflow: 'constrain' },
-    ).epochMilliseconds,
+  ({ p, timeZone }: { p: LocalParts; timeZone: string }) => wallInstant(wallMinuteOf(p), timeZone) * 60_000,
   ({ p, timeZone }) => `${timeZone} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`,
 );
+
+/**
+ * The local minute (counted as if the zone were UTC) of these parts, each out-of-range field brought to
+ * its nearest valid value as Temporal's `overflow: 'constrain'` does (a closed period may end on
+ * "2027-02-30": that is 28 February).
+ */
+function wallMinuteOf(p: LocalParts): number {
+  const clamp = (n: number, lo: number, hi: number) => Math.min(Math.max(n, lo), hi);
+  const month = clamp(p.month, 1, 12);
+  const day = clamp(p.day, 1, new Date(Date.UTC(p.year, month, 0)).getUTCDate());
+  const hour = clamp(p.hour, 0, 23);
+  const minute = clamp(p.minute, 0, 59);
+  return Date.UTC(p.year, month - 1, day, hour, minute) / 60_000;
+}
+
+/**
+ * The instant (epoch minutes) at which the zone's clock reads `wall` (a local minute counted as if the
+ * zone were UTC), by the Temporal specification: the candidates are `wall` less the offset a day before
+ * and less the offset a day after (no zone changes its offset twice within two days), each kept only if
+ * the zone really has that offset then (GetPossibleEpochNanoseconds; the same offset on both sides is the
+ * one candidate). Two candidates (an overlap): the earlier; none (a gap): 'compatible' moves the wall time
+ * forward by the gap, offsetAfter − offsetBefore, and resolves that, which is `wall − offsetBefore`
+ * (DisambiguatePossibleEpochNanoseconds).
+ */
+function wallInstant(wall: number, timeZone: string): number {
+  const before = offsetOf(timeZone, wall - 1440);
+  const after = offsetOf(timeZone, wall + 1440);
+  if (before === after) return wall - before; // no change within a day either side: the usual case
+  const candidates = [wall - before, wall - after].filter((m) => offsetOf(timeZone, m) === wall - m);
+  return candidates.length ? Math.min(...candidates) : wall - before;
+}
 
 /** Minutes since local midnight of "HH:MM" (also "24:00", the end of a day). */
 export const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -196,11 +229,10 @@ export function nextLocal(
 
 /** Today and the following days in the customer's time zone. */
 export function localDaysFrom(now: Date, timeZone: string, count: number): LocalDay[] {
-  const today = Temporal.PlainDate.from(localParts(now, timeZone));
-  return Array.from({ length: count }, (_, i) => {
-    const d = today.add({ days: i });
-    return { year: d.year, month: d.month, day: d.day };
-  });
+  const today = localParts(now, timeZone);
+  return Array.from({ length: count }, (_, i) =>
+    utcDay(new Date(Date.UTC(today.year, today.month - 1, today.day + i))),
+  );
 }
 
 /**
