@@ -1,7 +1,7 @@
 import type { Channel } from '../config/ids';
 import type { Pacing } from '../config/settings';
 import { NeverOpenError } from '../errors';
-import { localParts, minuteOfDay, nextWallInstant, utcDay, type LocalParts } from '../time/zoned';
+import { localParts, minuteOfDay, nextWallInstant, offsetOf, utcDay, type LocalParts } from '../time/zoned';
 import { quietUntil, type MessageCategory } from './policy';
 
 /** Days as Pinpoint's OpenHours names them, Sunday first as Date#getUTCDay counts. */
@@ -55,10 +55,7 @@ const inWindow = (local: LocalParts, week: Week) => {
 
 const HOUR = 3_600_000;
 /** Minutes the zone's wall clock is ahead of UTC at the instant `t` (ms, on a whole minute). */
-const offsetAt = (t: number, timeZone: string) => {
-  const p = localParts(new Date(t), timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) / 60_000 - t / 60_000;
-};
+const offsetAt = (t: number, timeZone: string) => offsetOf(timeZone, t / 60_000);
 
 /**
  * The first instant before `next` at which `holds`, among the wall-clock times a fall-back change repeats

@@ -61,7 +61,7 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
 }
 
 /** The zone's offset in minutes at this minute (UTC), from the hourly cache when the hour has one. */
-function offsetOf(timeZone: string, minute: number): number {
+export function offsetOf(timeZone: string, minute: number): number {
   return hourOffset(timeZone, Math.floor(minute / 60)) ?? offsetAt(timeZone, minute);
 }
 
