@@ -13,7 +13,7 @@ import { basename, join, resolve } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import type { Workflows } from '../domain/config/load';
 import { ALL_FUNCTIONS, type AnyFunctionName } from '../functions/routes';
-import { WORKFLOWS_FILE } from '../functions/shared/workflows';
+import { WORKFLOWS_FILE, workflowParts } from '../functions/shared/workflows';
 
 /**
  * How every Lambda bundle is built: what the stack deploys and what tests/bench/bundles.ts measures. The
@@ -151,11 +151,12 @@ export function builtFunctions(projectRoot: string): BuiltFunctions {
   return built;
 }
 
-/** The workflows as a handler reads them (functions/shared/workflows.ts): the loaded, compiled data. */
-export function workflowsData(workflows: Workflows): string {
-  // `dir` is where the synth read them (a path on the machine that synthesized): in the package they are
-  // in its root, and the asset's hash depends on the workflows only.
-  return JSON.stringify({ ...workflows, dir: LAMBDA_TASK_ROOT });
+/**
+ * The workflows as function `name` reads them (functions/shared/workflows.ts): the parts it reads of the
+ * loaded, compiled data. The asset's hash depends on those parts only.
+ */
+export function workflowsData(workflows: Workflows, name: AnyFunctionName): string {
+  return JSON.stringify(workflowParts(workflows, name));
 }
 
 /**
@@ -171,5 +172,5 @@ export function writeFunctionAsset(
 ): void {
   mkdirSync(to, { recursive: true });
   for (const file of ['index.js', 'index.js.map']) copyFileSync(join(built.dir(name), file), join(to, file));
-  if (workflows) writeFileSync(join(to, WORKFLOWS_FILE), workflowsData(workflows));
+  if (workflows) writeFileSync(join(to, WORKFLOWS_FILE), workflowsData(workflows, name));
 }

@@ -6,7 +6,7 @@ import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import { systemClock } from '../../domain/clock';
 import { readEnv } from '../shared/env';
 import { createObservability } from '../shared/observability';
-import { bundledWorkflows } from '../shared/workflows';
+import { bundledWorkflows, WORKFLOW_PARTS } from '../shared/workflows';
 import { createAcceptEventHandler } from './handler';
 import { lambdaTracing } from '../shared/lambda-tracer';
 
@@ -14,12 +14,14 @@ const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(z.object({ TABLE_NAME: z.string().check(z.minLength(1)), INGEST_QUEUE_URL: z.url() }));
 
+const { settings } = bundledWorkflows(WORKFLOW_PARTS['accept-event']);
+
 export const handler = createAcceptEventHandler({
   ...createObservability(),
   tracer,
   store: createCustomerStore(traced(new DynamoDBClient({})), env.TABLE_NAME),
   clock: systemClock,
   ingestQueue: sqsWorkQueue(traced(new SQSClient({})), env.INGEST_QUEUE_URL),
-  eventTimes: bundledWorkflows().settings.events,
-  customEvents: bundledWorkflows().settings.customEvents,
+  eventTimes: settings.events,
+  customEvents: settings.customEvents,
 });

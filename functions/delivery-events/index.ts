@@ -9,7 +9,7 @@ import type { LifecyclePublisher } from '../../domain/ports';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
-import { bundledWorkflows, lifecycleRules } from '../shared/workflows';
+import { bundledWorkflows, lifecycleRules, WORKFLOW_PARTS } from '../shared/workflows';
 import { createDeliveryEventsHandler } from './handler';
 import { lambdaTracing } from '../shared/lambda-tracer';
 
@@ -18,7 +18,7 @@ const { tracer, traced } = lambdaTracing();
 const env = readEnv(
   z.object({ TABLE_NAME: z.string().check(z.minLength(1)), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
 );
-const workflows = bundledWorkflows();
+const workflows = bundledWorkflows(WORKFLOW_PARTS['delivery-events']);
 const rules = lifecycleRules(workflows);
 
 /**

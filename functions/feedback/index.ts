@@ -2,13 +2,13 @@ import { lazyComprehendClassifier } from '../../adapters/sentiment/lazy-comprehe
 import { lifecycleDepsFromEnv } from '../shared/lifecycle-deps';
 import { createObservability } from '../shared/observability';
 import { linkSigningSecret } from '../shared/secrets';
-import { bundledWorkflows } from '../shared/workflows';
+import { bundledWorkflows, WORKFLOW_PARTS } from '../shared/workflows';
 import { createFeedbackHandler } from './handler';
 import { lambdaTracing } from '../shared/lambda-tracer';
 
 const { tracer, traced } = lambdaTracing();
 
-const { settings } = bundledWorkflows();
+const { settings } = bundledWorkflows(WORKFLOW_PARTS.feedback);
 
 export const handler = createFeedbackHandler({
   ...createObservability(),

@@ -1,7 +1,7 @@
 import { lazyComprehendClassifier } from '../../adapters/sentiment/lazy-comprehend';
 import { lifecycleDepsFromEnv } from '../shared/lifecycle-deps';
 import { createObservability } from '../shared/observability';
-import { bundledWorkflows } from '../shared/workflows';
+import { bundledWorkflows, WORKFLOW_PARTS } from '../shared/workflows';
 import { createIngestEventHandler } from './handler';
 import { lambdaTracing } from '../shared/lambda-tracer';
 
@@ -12,5 +12,5 @@ export const handler = createIngestEventHandler({
   tracer,
   ...lifecycleDepsFromEnv(traced),
   sentiment: lazyComprehendClassifier(traced),
-  eventTimes: bundledWorkflows().settings.events,
+  eventTimes: bundledWorkflows(WORKFLOW_PARTS['ingest-event']).settings.events,
 });

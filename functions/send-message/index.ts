@@ -11,7 +11,7 @@ import { createRenderer } from '../../domain/messages/render';
 import { readEnv } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { linkSigningSecret } from '../shared/secrets';
-import { bundledWorkflows } from '../shared/workflows';
+import { bundledWorkflows, WORKFLOW_PARTS } from '../shared/workflows';
 import { createSendMessageHandler } from './handler';
 import { lambdaTracing } from '../shared/lambda-tracer';
 
@@ -29,7 +29,7 @@ const env = readEnv(
   }),
 );
 
-const workflows = bundledWorkflows();
+const workflows = bundledWorkflows(WORKFLOW_PARTS['send-message']);
 // Adaptive: a container the provider throttles slows its own calls down (a client-side token bucket)
 // before the refusal reaches the send's Retry; the SDK's 3 attempts stay well inside the Task's timeout.
 const retry = { retryMode: 'adaptive', maxAttempts: 3 } as const;

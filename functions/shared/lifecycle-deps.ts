@@ -13,7 +13,7 @@ import { spreadOverSweeps } from '../../domain/journey/occasions';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { readEnv, StateMachineArnPrefix } from './env';
 import type { ClientTracing } from './lambda-tracer';
-import { bundledWorkflows, lifecycleRules } from './workflows';
+import { bundledWorkflows, LIFECYCLE_PARTS, lifecycleRules } from './workflows';
 
 /**
  * The AWS wiring shared by the two ways a customer moves along the lifecycle: ingest-event and sweep (and
@@ -32,7 +32,7 @@ export function lifecycleDepsFromEnv(traced: ClientTracing = (client) => client)
       SWEEP_EVERY_MINUTES: z.optional(z.coerce.number().check(z.int(), z.positive())),
     }),
   );
-  const workflows = bundledWorkflows();
+  const workflows = bundledWorkflows(LIFECYCLE_PARTS);
   const rules = lifecycleRules(workflows);
   return {
     ...rules,

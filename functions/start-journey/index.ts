@@ -7,7 +7,7 @@ import { createJourneyStarter } from '../../adapters/stepfunctions/journey-start
 import { scaleFromEnv } from '../../domain/config/scale';
 import { createPacer, startConsumerRate } from '../../domain/pacing';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
-import { bundledWorkflows } from '../shared/workflows';
+import { bundledWorkflows, WORKFLOW_PARTS } from '../shared/workflows';
 import { readEnv, StateMachineArnPrefix } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { createStartJourneyHandler, STARTS_SIDE_BY_SIDE } from './handler';
@@ -18,7 +18,7 @@ const { tracer, traced } = lambdaTracing();
 const env = readEnv(
   z.object({ TABLE_NAME: z.string().check(z.minLength(1)), STATE_MACHINE_ARN_PREFIX: StateMachineArnPrefix }),
 );
-const journeyIds = bundledWorkflows().journeys.map((j) => j.journey.id);
+const journeyIds = bundledWorkflows(WORKFLOW_PARTS['start-journey']).journeys.map((j) => j.journey.id);
 
 // Module scope: the bucket lives as long as this consumer (one of at most startConcurrency at once).
 export const handler = createStartJourneyHandler({

@@ -6,14 +6,14 @@ import { systemClock } from '../../domain/clock';
 import { readEnv } from '../shared/env';
 import { createObservability } from '../shared/observability';
 import { linkSigningSecret } from '../shared/secrets';
-import { bundledWorkflows } from '../shared/workflows';
+import { bundledWorkflows, WORKFLOW_PARTS } from '../shared/workflows';
 import { createUnsubscribeHandler } from './handler';
 import { lambdaTracing } from '../shared/lambda-tracer';
 
 const { tracer, traced } = lambdaTracing();
 
 const env = readEnv(z.object({ TABLE_NAME: z.string().check(z.minLength(1)) }));
-const { settings } = bundledWorkflows();
+const { settings } = bundledWorkflows(WORKFLOW_PARTS.unsubscribe);
 
 export const handler = createUnsubscribeHandler({
   ...createObservability(),

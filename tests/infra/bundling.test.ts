@@ -67,8 +67,9 @@ describe('a bundled handler', () => {
   it('packages the workflows as the data the compiler produces, only for a handler that reads them', () => {
     const file = join(assets.get('send-message') as string, 'workflows.json');
     const shipped: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    // A fresh load: the journeys' ASL in the package is what compiling the YAML gives now.
-    expect(shipped).toEqual({ ...loadWorkflows(WORKFLOWS_DIR), dir: LAMBDA_TASK_ROOT });
+    // A fresh load: what send-message reads of the workflows (WORKFLOW_PARTS), and nothing else: no journeys.
+    const { settings, templates, layouts } = loadWorkflows(WORKFLOWS_DIR);
+    expect(shipped).toEqual({ settings, templates, layouts });
     expect(LAMBDA_WORKFLOWS_FILE).toBe(join(LAMBDA_TASK_ROOT, 'workflows.json'));
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Rapport send-message',
