@@ -54,7 +54,13 @@ export function withFoldedUpdates(
 ): ExecutionHistory {
   const journey = journeys.find((j) => j.id === execution.journeyId);
   if (!journey) return execution;
-  const applies = new Map([...updatesFoldedIntoSends(journey)].map(([update, send]) => [send.id, update]));
+  // An execution started before the update was folded (an older definition) entered its state itself.
+  const own = new Set(execution.states.map((s) => s.name));
+  const applies = new Map(
+    [...updatesFoldedIntoSends(journey)]
+      .filter(([update]) => !own.has(update))
+      .map(([u, send]) => [send.id, u]),
+  );
   const seen = new Set<string>();
   const states = execution.states.flatMap((s) => {
     const update = applies.get(s.name);

@@ -347,6 +347,13 @@ describe('withFoldedUpdates', () => {
       'offer@03',
       'w@04',
     ]);
+    // Started under the definition before the fold: the update entered its own state, shown once.
+    const older = {
+      executionArn: ARN2,
+      journeyId: 'winback',
+      states: [0, 1].map((h) => ({ name: ['gift', 'offer'][h]!, at: at(h) })),
+    };
+    expect(withFoldedUpdates(older, [winback])).toEqual(older);
     // Another journey's execution, or an unknown journey: as Step Functions gives it.
     const other = { executionArn: ARN, journeyId: 'welcome', states: [{ name: 'offer', at: at(0) }] };
     expect(withFoldedUpdates(other, [winback])).toEqual(other);
