@@ -178,7 +178,6 @@ function source({ values: v }: Parsed, env: Env) {
   };
 }
 
-/** Each journey execution's states entered; one that Step Functions no longer has (or refuses) is left out, said once. */
 /**
  * The journeys in ./workflows (as rapport validate reads them): which update steps a send applied, with no
  * state of their own in Step Functions' history (domain/journey/fusion.ts). Without them, a note.
@@ -194,6 +193,7 @@ function projectJourneys(err: (s: string) => void): Journey[] {
   }
 }
 
+/** Each journey execution's states entered; one that Step Functions no longer has (or refuses) is left out, said once. */
 async function histories(sfn: SFNClient, items: CustomerItems, err: (s: string) => void) {
   const found = [];
   const missing: string[] = [];
