@@ -22,8 +22,9 @@ const workflows = bundledWorkflows(WORKFLOW_PARTS['delivery-events']);
 const rules = lifecycleRules(workflows);
 
 /**
- * Engagement events change no stage or tier (applyEvent), so ingest has no change to announce here: this
- * function needs no event bus. Should that ever change, the error says so rather than losing the change.
+ * Engagement events change no stage or tier (ingest does not even write their profile: applyToProfile in
+ * domain/ingest.ts), so there is no change to announce here: this function needs no event bus. Should
+ * that ever change, the error says so rather than losing the change.
  */
 const noLifecycleChanges: LifecyclePublisher = {
   publish: async (changes) => {
