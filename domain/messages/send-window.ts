@@ -69,17 +69,29 @@ function reopenedBefore(
   timeZone: string,
   holds: (t: Date) => boolean,
 ): Date | undefined {
-  for (let h = Math.ceil(now.getTime() / HOUR) * HOUR; h - HOUR < next.getTime(); h += HOUR) {
-    const back = offsetAt(h - HOUR, timeZone) - offsetAt(h, timeZone);
-    if (back <= 0) continue;
-    // The change is within this hour: find its minute, then look at the minutes it repeats.
-    let change = h - HOUR;
-    while (offsetAt(change + 60_000, timeZone) === offsetAt(h - HOUR, timeZone)) change += 60_000;
-    change += 60_000;
+  for (const { change, back } of fallBacks(now.getTime(), next.getTime(), timeZone))
     for (let t = change; t < change + back * 60_000 && t < next.getTime(); t += 60_000)
       if (t > now.getTime() && holds(new Date(t))) return new Date(t);
-  }
   return undefined;
+}
+
+/**
+ * The instants in [from, to) (ms) at which the zone's clock goes back, and by how many minutes. A day at a
+ * time first: no zone changes its offset twice within two days (as zonedInstant assumes), so a day whose
+ * ends read the same offset has no change, and a deferral months long reads two offsets a day.
+ */
+function* fallBacks(from: number, to: number, timeZone: string) {
+  for (let day = Math.floor(from / HOUR) * HOUR; day < to; day += 24 * HOUR) {
+    if (offsetAt(day, timeZone) <= offsetAt(day + 24 * HOUR, timeZone)) continue;
+    for (let h = day + HOUR; h <= day + 24 * HOUR; h += HOUR) {
+      const back = offsetAt(h - HOUR, timeZone) - offsetAt(h, timeZone);
+      if (back <= 0) continue;
+      // The change is within this hour: its minute is the first that reads the new offset.
+      let change = h - HOUR + 60_000;
+      while (offsetAt(change, timeZone) !== offsetAt(h, timeZone)) change += 60_000;
+      yield { change, back };
+    }
+  }
 }
 
 /** When `now` is in a closed period, the instant that period ends; undefined otherwise. */
