@@ -153,6 +153,8 @@ export function applyEvent(
 }
 
 /**
+ * Ingest never brings an engagement event here: it writes no profile for one (see applyToProfile in
+ * domain/ingest.ts). Kept so that applyEvent answers for every event type the same way ingest treats it.
  * An engagement event (a delivery, an open, a click) is only remembered, for idempotency: it is no
  * business event, so it changes no stage or tier, and it is not the customer's lastEvent (a `lastEvent`
  * condition on a purchase or a product view must not flip because an email was opened).
