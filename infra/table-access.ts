@@ -14,10 +14,11 @@ import type { FunctionName } from '../functions/routes';
  *   Query          list… (a customer's journey entries and waits, an address's users), deleteCustomer;
  *                  listSplitExposures (a split's decisions in the due index: the sweep's experiments)
  * Every conditional write is a single-item PutItem (no TransactWriteItems or UpdateItem: the sweep lease
- * too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts); no function may Scan. The
- * hot paths' calls, counted through the real handlers, are checked against these grants
- * (tests/handlers/hot-path-calls.test.ts): IAM names batch actions apart, and a missing one is an
- * AccessDeniedException on every event.
+ * too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts); no function may Scan. IAM
+ * names batch actions apart, and a missing one is an AccessDeniedException on every event that dynalite
+ * (no IAM) would never show: every handler test on dynalite runs its handler with `table.storeFor(fn)`,
+ * whose client refuses a call grantTableAccess does not allow (tests/support/table-grants.ts), and the
+ * hot paths' calls are checked against these grants too (tests/handlers/hot-path-calls.test.ts).
  */
 export type TableAction =
   'GetItem' | 'BatchGetItem' | 'PutItem' | 'BatchWriteItem' | 'DeleteItem' | 'Query' | 'UpdateItem';

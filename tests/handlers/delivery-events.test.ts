@@ -31,7 +31,7 @@ beforeEach(async () => {
 const handler = () =>
   createDeliveryEventsHandler({
     ...createObservability(),
-    store: table.store,
+    store: table.storeFor('delivery-events'),
     starter,
     clock: fixedClock(NOW),
     journeys,

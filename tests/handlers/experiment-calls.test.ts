@@ -38,10 +38,11 @@ describe('the DynamoDB calls of an experiment (issue 13)', () => {
     const clock = fixedClock('2026-01-01T10:00:00Z');
     const customers = customersIn(journey, 0, 100, 20);
     for (const c of customers) await seedProfile(table.store, lifecycle, { customerId: c });
-    const calls = countCalls(dynamo.client);
+    const calls = countCalls(dynamo.clientFor('journey-step'));
     for (const route of [false, true]) {
       // A new container each time: its cache of verdicts starts empty.
-      const handler = createJourneyStepHandler({ ...createObservability(), store: table.store, clock });
+      const store = table.storeFor('journey-step');
+      const handler = createJourneyStepHandler({ ...createObservability(), store, clock });
       calls.reset();
       for (const c of customers.slice(route ? 10 : 0, route ? 20 : 10))
         await invokeLambda('rapport-journey-step', handler, split(c, route));
@@ -52,15 +53,17 @@ describe('the DynamoDB calls of an experiment (issue 13)', () => {
   it("the sweeper's evaluation: a read of the verdict, the tally, the index shards, two reads per decision counted once", async () => {
     const table = await dynamo.freshTable();
     const clock = fixedClock('2026-01-01T10:00:00Z');
-    const handler = createJourneyStepHandler({ ...createObservability(), store: table.store, clock });
+    const store = table.storeFor('journey-step');
+    const handler = createJourneyStepHandler({ ...createObservability(), store, clock });
     const customers = customersIn(journey, 0, 100, 10);
     for (const c of customers) {
       await seedProfile(table.store, lifecycle, { customerId: c });
       await invokeLambda('rapport-journey-step', handler, split(c, true));
     }
     clock.advance(15 * DAY);
-    const calls = countCalls(dynamo.client);
-    const deps = { store: table.store, clock, journeys: [journey] };
+    // The sweep's coordinator evaluates experiments (functions/sweep): its grants, its calls.
+    const calls = countCalls(dynamo.clientFor('sweep'));
+    const deps = { store: table.storeFor('sweep'), clock, journeys: [journey] };
     expect(await evaluateExperiments(deps)).toEqual([]);
     // 64 due-index shards (the default scale) queried side by side; each decision's record and entries.
     expect(calls.byCommand()).toEqual({ GetItem: 2 + 10, Query: 64 + 10, PutItem: 1 });

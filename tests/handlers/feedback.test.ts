@@ -35,7 +35,7 @@ const claims = (patch: Partial<FeedbackClaims> = {}): FeedbackClaims => ({
 const handler = (now = CLICKED) =>
   createFeedbackHandler({
     ...createObservability(),
-    store: table.store,
+    store: table.storeFor('feedback'),
     starter,
     clock: fixedClock(now),
     lifecycle: workflows.lifecycle,

@@ -30,7 +30,8 @@ beforeEach(async () => {
   table = await dynamo.freshTable();
 });
 
-const world = () => shippedLifecycleDeps(table.store, NOW);
+// ingestEvent as ingest-event runs it: with that function's grants.
+const world = () => shippedLifecycleDeps(table.storeFor('ingest-event'), NOW);
 
 /** What a delivery that stopped dead right after claiming (and maybe applying) leaves behind. */
 async function crashedClaim(deps: LifecycleDeps, applied: boolean): Promise<EventClaim> {

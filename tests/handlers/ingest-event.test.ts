@@ -98,7 +98,7 @@ beforeEach(async () => {
 function handler(t: Table = table, observability = createObservability()) {
   const ingest = createIngestEventHandler({
     ...observability,
-    store: t.store,
+    store: t.storeFor('ingest-event'),
     starter: createJourneyStarter(sfnClient, { 'first-small-purchase': STATE_MACHINE_ARN }),
     clock: fixedClock(NOW),
     lifecycle: workflows.lifecycle,
@@ -126,7 +126,7 @@ function invoke(event: BridgeEvent, h = handler()): Promise<SQSBatchResponse> {
 async function invokeHttp(event: HttpEvent, h: IngestHandler = handler()) {
   const accept = createAcceptEventHandler({
     ...h.observability,
-    store: h.table.store,
+    store: h.table.storeFor('accept-event'),
     clock: fixedClock(NOW),
     ingestQueue: inlineQueue(
       'rapport-ingest',

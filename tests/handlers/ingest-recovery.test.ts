@@ -15,7 +15,7 @@ import { invokeLambda } from '../../local/lambda';
 import { capturedLogLines } from '../support/logs';
 import { shippedLifecycleDeps } from '../support/lifecycle';
 import { spiedObservability } from '../support/metrics';
-import { PURCHASE, startDynalite, type LocalDynamo } from './support';
+import { PURCHASE, startDynalite, type LocalDynamo, type Table } from './support';
 
 /**
  * Issue 10, "no gap between accepted and started": a delivery that dies after the profile write, when
@@ -30,12 +30,23 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo?.stop());
 
-const stores: [string, () => Promise<CustomerStore>][] = [
-  ['dynalite', async () => (await dynamo.freshTable()).store],
-  ['memory', async () => memoryStore()],
+/** A store for the test, and the store as a function's role lets it be used (a memory store has no IAM). */
+type Backend = Pick<Table, 'store' | 'storeFor'>;
+const stores: [string, () => Promise<Backend>][] = [
+  ['dynalite', () => dynamo.freshTable()],
+  ['memory', async () => ((store) => ({ store, storeFor: () => store }))(memoryStore())],
 ];
 
-const world = async (makeStore: () => Promise<CustomerStore>) => shippedLifecycleDeps(await makeStore(), NOW);
+/**
+ * Deliveries run as ingest-event, recovery passes as the sweep (its workers as sweep-worker); `store` is for
+ * seeding and assertions.
+ */
+const world = async (makeStore: () => Promise<Backend>) => {
+  const backend = await makeStore();
+  const ingest = shippedLifecycleDeps(backend.storeFor('ingest-event'), NOW);
+  const asSweep = { ...ingest.deps, store: backend.storeFor('sweep') };
+  return { ...ingest, store: backend.store, asSweep, workerStore: backend.storeFor('sweep-worker') };
+};
 
 /**
  * A delivery that stops dead right after the profile write, as a Lambda timeout or kill -9 would: its
@@ -64,25 +75,25 @@ async function indexedClaims(store: CustomerStore): Promise<StaleClaim[]> {
   return out;
 }
 
-function sweepHandler(deps: LifecycleDeps) {
+function sweepHandler(deps: LifecycleDeps, workerStore: CustomerStore) {
   const { logger, metrics, published } = spiedObservability();
-  const handler = wiredSweepHandler({ ...deps, logger, metrics });
+  const handler = wiredSweepHandler({ ...deps, logger, metrics }, workerStore);
   return { published, run: () => invokeLambda('rapport-sweep', handler, {}) };
 }
 
 describe.each(stores)('recovery of an event whose delivery died (%s)', (_name, makeStore) => {
   it('a sweep after the lease starts the journey once and marks the event done; before it, and again after, nothing', async () => {
-    const { deps, clock, starter, publisher } = await world(makeStore);
+    const { deps, store, asSweep, workerStore, clock, starter, publisher } = await world(makeStore);
     await deliveryThatDies(deps);
-    expect(await deps.store.getProfile('c-42')).toMatchObject({ purchaseCount: 1, version: 1 });
+    expect(await store.getProfile('c-42')).toMatchObject({ purchaseCount: 1, version: 1 });
     expect(starter.started.size).toBe(0);
-    const sweep = sweepHandler(deps);
+    const sweep = sweepHandler(asSweep, workerStore);
 
     // The sweep reads the claim with the due customers, but its lease holds: left alone, not a failure.
     clock.advance(EVENT_LEASE_MS - 1);
     expect(await sweep.run()).toMatchObject({ recovery: { recovered: [], failed: [] }, claimsInLease: 1 });
     expect(starter.started.size).toBe(0);
-    expect(await deps.store.getEvent('c-42', 'e-1')).toMatchObject({ state: 'claimed' });
+    expect(await store.getEvent('c-42', 'e-1')).toMatchObject({ state: 'claimed' });
     expect(sweep.published).not.toHaveProperty('EventRecoveriesFailed');
 
     clock.advance(1);
@@ -94,12 +105,12 @@ describe.each(stores)('recovery of an event whose delivery died (%s)', (_name, m
     }
     expect([...starter.started.values()].map((i) => i.journeyId)).toEqual(['first-small-purchase']);
     expect(publisher.published.map((c) => c.to)).toEqual(['first-purchase']);
-    expect(await deps.store.getProfile('c-42')).toMatchObject({ purchaseCount: 1, version: 1 });
-    const done = await deps.store.getEvent('c-42', 'e-1');
+    expect(await store.getProfile('c-42')).toMatchObject({ purchaseCount: 1, version: 1 });
+    const done = await store.getEvent('c-42', 'e-1');
     expect(done).toMatchObject({ state: 'done', executions: [{ journeyId: 'first-small-purchase' }] });
     // The done record keeps hashes only, and the claim has left the index.
     expect(JSON.stringify(done)).not.toContain('li@example.com');
-    expect(await indexedClaims(deps.store)).toEqual([]);
+    expect(await indexedClaims(store)).toEqual([]);
     expect(sweep.published).toMatchObject({ EventsRecovered: 1 });
     expect(sweep.published).not.toHaveProperty('EventRecoveriesFailed');
     const line = out.lines.find((l) => String(l.message).startsWith('event recovered'));
@@ -107,33 +118,33 @@ describe.each(stores)('recovery of an event whose delivery died (%s)', (_name, m
     expect(JSON.stringify(out.lines)).not.toContain('li@example.com');
 
     clock.advance(EVENT_LEASE_MS);
-    expect(await recoverStaleClaims(deps)).toEqual({ recovered: [], failed: [] });
+    expect(await recoverStaleClaims(asSweep)).toEqual({ recovered: [], failed: [] });
     await sweep.run();
     expect(starter.started.size).toBe(1);
     expect(publisher.published).toHaveLength(1);
   });
 
   it('a late redelivery racing the recovery pass, both having read the stale claim: one finishes it, the journey starts once', async () => {
-    const { deps, clock, starter, publisher } = await world(makeStore);
+    const { deps, store, asSweep, clock, starter, publisher } = await world(makeStore);
     await deliveryThatDies(deps);
     clock.advance(EVENT_LEASE_MS);
-    const dead = (await deps.store.getEvent('c-42', 'e-1')) as EventClaim;
+    const dead = (await store.getEvent('c-42', 'e-1')) as EventClaim;
     // Each one's takeover write waits until both have read the stale claim and try to take it over.
     const racing: (() => void)[] = [];
-    const store: CustomerStore = {
-      ...deps.store,
+    const racingTakeover = (own: CustomerStore): CustomerStore => ({
+      ...own,
       writeEvent: async (record, holder) => {
         if (holder === dead.claimId && racing.length < 2)
           await new Promise<void>((go) => {
             racing.push(go);
             if (racing.length === 2) racing.forEach((release) => release());
           });
-        return deps.store.writeEvent(record, holder);
+        return own.writeEvent(record, holder);
       },
-    };
+    });
     const [redelivered, recovery] = await Promise.all([
-      ingestEvent(EVENT, { ...deps, store }),
-      recoverStaleClaims({ ...deps, store }),
+      ingestEvent(EVENT, { ...deps, store: racingTakeover(deps.store) }),
+      recoverStaleClaims({ ...asSweep, store: racingTakeover(asSweep.store) }),
     ]);
     expect(racing).toHaveLength(2);
     expect(recovery.failed).toEqual([]);
@@ -142,32 +153,32 @@ describe.each(stores)('recovery of an event whose delivery died (%s)', (_name, m
     );
     expect(starter.started.size).toBe(1);
     expect(publisher.published).toHaveLength(1);
-    expect(await deps.store.getEvent('c-42', 'e-1')).toMatchObject({ state: 'done' });
-    expect(await deps.store.getProfile('c-42')).toMatchObject({ purchaseCount: 1, version: 1 });
+    expect(await store.getEvent('c-42', 'e-1')).toMatchObject({ state: 'done' });
+    expect(await store.getProfile('c-42')).toMatchObject({ purchaseCount: 1, version: 1 });
   });
 
   it('a recovery that fails keeps the claim (no source will redeliver): the next pass finishes it', async () => {
-    const { deps, clock, starter } = await world(makeStore);
+    const { deps, store, asSweep, clock, starter } = await world(makeStore);
     await deliveryThatDies(deps);
     clock.advance(EVENT_LEASE_MS);
     const down: JourneyStarter = { ...starter, start: () => Promise.reject(new Error('states down')) };
-    const failed = await recoverStaleClaims({ ...deps, starter: down });
+    const failed = await recoverStaleClaims({ ...asSweep, starter: down });
     expect(failed).toEqual({
       recovered: [],
       failed: [{ customerId: 'c-42', eventId: 'e-1', error: 'Error' }],
     });
-    expect(await deps.store.getEvent('c-42', 'e-1')).toMatchObject({ state: 'claimed' });
+    expect(await store.getEvent('c-42', 'e-1')).toMatchObject({ state: 'claimed' });
 
-    expect((await recoverStaleClaims(deps)).recovered).toEqual([]); // its new lease holds
+    expect((await recoverStaleClaims(asSweep)).recovered).toEqual([]); // its new lease holds
     clock.advance(EVENT_LEASE_MS);
-    expect((await recoverStaleClaims(deps)).recovered).toEqual([{ customerId: 'c-42', eventId: 'e-1' }]);
+    expect((await recoverStaleClaims(asSweep)).recovered).toEqual([{ customerId: 'c-42', eventId: 'e-1' }]);
     expect(starter.started.size).toBe(1);
   });
 
   it('a delivery that fails and releases its claim takes it out of the index', async () => {
-    const { deps } = await world(makeStore);
+    const { deps, store } = await world(makeStore);
     const failing = { ...deps, publisher: { publish: () => Promise.reject(new Error('bus down')) } };
     await expect(ingestEvent(EVENT, failing)).rejects.toThrow('bus down');
-    expect(await indexedClaims(deps.store)).toEqual([]);
+    expect(await indexedClaims(store)).toEqual([]);
   });
 });

@@ -42,10 +42,10 @@ describe('the journey-step handler keeps how it decided a branch, in the decisio
     await seedProfile(table.store, lifecycle);
     const handler = createJourneyStepHandler({
       ...createObservability(),
-      store: table.store,
+      store: table.storeFor('journey-step'),
       clock: fixedClock('2026-11-22T10:00:05Z'),
     });
-    const calls = countCalls(dynamo.client);
+    const calls = countCalls(dynamo.clientFor('journey-step'));
     // The Task's output is the decision alone: the ASL reads `path`, the explanation stays in the table.
     expect(await invokeLambda('rapport-journey-step', handler, branch)).toEqual({
       path: 'small',

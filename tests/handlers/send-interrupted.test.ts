@@ -37,7 +37,7 @@ function handler(secondsAfterClaim: number) {
   const observability = createObservability();
   const counted = jest.spyOn(observability.metrics, 'addMetric');
   const h = realSendHandler({
-    store: table.store,
+    table,
     workflows,
     clients: { sesClient, smsClient },
     clock: fixedClock(new Date(Date.parse(CLAIMED) + secondsAfterClaim * 1000).toISOString()),

@@ -51,7 +51,7 @@ beforeEach(async () => {
 
 function handler(now = NOW) {
   return realSendHandler({
-    store: table.store,
+    table,
     workflows,
     clients: { sesClient, smsClient },
     clock: fixedClock(now),
@@ -523,7 +523,7 @@ describe('send-message: quiet hours', () => {
     ]);
     const journeyStep = createJourneyStepHandler({
       ...createObservability(),
-      store: table.store,
+      store: table.storeFor('journey-step'),
       clock: fixedClock(LATE),
     });
     const { customerId, journeyId, journeyVersion, stepId, executionId } = input;
@@ -552,7 +552,7 @@ describe('send-message: quiet hours', () => {
     const withHours = { ...workflows, settings: { ...workflows.settings, pacing } };
     const h = (now: string) =>
       realSendHandler({
-        store: table.store,
+        table,
         workflows: withHours,
         clients: { sesClient, smsClient },
         clock: fixedClock(now),

@@ -35,13 +35,13 @@ it('a new customer whose address a complaint listed before: skipped/suppressed, 
   const journeys = workflows.journeys.map((j) => j.journey);
   await ingestEvent(PURCHASE, {
     ...lifecycle,
-    store: table.store,
+    store: table.storeFor('ingest-event'),
     starter: memoryStarter(),
     publisher: memoryPublisher(),
     journeys,
   });
-  const send = realSendHandler({ store: table.store, workflows, clients: { sesClient, smsClient }, clock });
-  const dynamodb = countCalls(dynamo().client);
+  const send = realSendHandler({ table, workflows, clients: { sesClient, smsClient }, clock });
+  const dynamodb = countCalls(dynamo().clientFor('send-message'));
   const task = fixture<SendMessageInput>('sfn-send-message-task.json');
   const result: SendMessageResult = await invokeLambda('rapport-send-message', send, task);
   expect(result).toMatchObject({ status: 'skipped', reason: 'suppressed' });

@@ -9,10 +9,16 @@ import type { CustomerStore } from '../../domain/ports';
 import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability, type Observability } from '../../functions/shared/observability';
 import type { Tracing } from '../../functions/shared/tracing';
+import type { Table } from './support';
+
+/**
+ * Where the handler keeps its state: a dynalite table, used as send-message's role lets it be (a call
+ * the role is not granted throws: Table.storeFor), or a memory store (no IAM to check).
+ */
+export type SendStore = { table: Pick<Table, 'storeFor'> } | { store: CustomerStore };
 
 /** What a test chooses of the send handler's wiring; the rest is as in Lambda. */
-export interface SendWiring {
-  store: CustomerStore;
+export type SendWiring = SendStore & {
   workflows: Workflows;
   /** The providers' SDK clients, mocked by the test (mockedProviders). */
   clients: { sesClient: SESClient; smsClient: PinpointSMSVoiceV2Client };
@@ -24,14 +30,14 @@ export interface SendWiring {
   observability?: Observability;
   /** The test's own, when it reads the trace. */
   tracer?: Tracing['tracer'];
-}
+};
 
 /** The send-message handler over the real SES and End User Messaging adapters and the real renderer. */
 export function realSendHandler(w: SendWiring) {
   return createSendMessageHandler({
     ...(w.observability ?? createObservability()),
     ...(w.tracer ? { tracer: w.tracer } : {}),
-    store: w.store,
+    store: 'table' in w ? w.table.storeFor('send-message') : w.store,
     mailer: createSesMailer(w.clients.sesClient, {}),
     sms: createSmsSender(w.clients.smsClient),
     renderer: createRenderer(w.workflows),

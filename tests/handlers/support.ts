@@ -16,6 +16,8 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
+import type { FunctionName } from '../../functions/routes';
+import { checkGrants } from '../support/table-grants';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'events');
 
@@ -43,6 +45,8 @@ export interface Item {
 
 export interface LocalDynamo {
   client: DynamoDBClient;
+  /** The client behind every table's `storeFor(fn)`: to count the calls `fn`'s handler makes. */
+  clientFor(fn: FunctionName): DynamoDBClient;
   /** A new, empty table with the production key schema: one per test keeps tests independent. */
   freshTable(): Promise<Table>;
   stop(): Promise<void>;
@@ -50,7 +54,13 @@ export interface LocalDynamo {
 
 export interface Table {
   name: string;
+  /** Unrestricted: for seeding and assertions. */
   store: CustomerStore;
+  /**
+   * The same table as `fn`'s Lambda role lets it be used: a DynamoDB action infra/table-access.ts does not
+   * grant `fn` throws (tests/support/table-grants.ts). Give it to the handler a test runs as `fn`.
+   */
+  storeFor(fn: FunctionName): CustomerStore;
   /** Every item in the table, whatever its key: "nothing was written" is `scan()` being empty. */
   scan(): Promise<Item[]>;
 }
@@ -63,23 +73,38 @@ export async function startDynalite(): Promise<LocalDynamo> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const newClient = () =>
+    new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  const client = newClient();
   const doc = DynamoDBDocumentClient.from(client);
+  // One client per function, each refusing what that function's role is not granted, shared by the tables.
+  const granted = new Map<FunctionName, DynamoDBClient>();
+  const clientFor = (fn: FunctionName): DynamoDBClient => {
+    let c = granted.get(fn);
+    if (!c) {
+      c = newClient();
+      checkGrants(c, fn);
+      granted.set(fn, c);
+    }
+    return c;
+  };
   let tables = 0;
 
   return {
     client,
+    clientFor,
     async freshTable() {
       const name = `rapport-${++tables}`;
       await ensureTable(client, name);
       return {
         name,
         store: createCustomerStore(client, name),
+        storeFor: (fn) => createCustomerStore(clientFor(fn), name),
         async scan() {
           const items: Item[] = [];
           let start: Record<string, unknown> | undefined;
@@ -96,6 +121,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
     },
     async stop() {
       client.destroy();
+      for (const c of granted.values()) c.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -41,10 +41,13 @@ beforeEach(async () => {
   clock = fixedClock(CLICKED_AT);
 });
 
-function handler(settings: { locales?: string[]; defaultLocale?: string } = {}) {
+function handler(
+  settings: { locales?: string[]; defaultLocale?: string } = {},
+  store = table.storeFor('unsubscribe'),
+) {
   return createUnsubscribeHandler({
     ...createObservability(),
-    store: table.store,
+    store,
     clock,
     linkSecret: async () => SECRET,
     brandName: workflows.settings.brand.name,
@@ -176,21 +179,17 @@ describe('unsubscribe: POST (and RFC 8058 one-click) opts out', () => {
 
   it('a concurrent profile change (e.g. a new purchase) is kept, not overwritten', async () => {
     const before = await seedProfile();
-    const h = handler();
     // Another writer bumps the profile between the handler's read and its write: the handler must re-read.
-    const store = table.store;
+    const store = table.storeFor('unsubscribe');
     const original = store.getProfile.bind(store);
     let reads = 0;
     store.getProfile = async (id) => {
       const p = await original(id);
-      if (reads++ === 0 && p) await store.putProfile({ ...p, purchaseCount: 2, version: p.version + 1 });
+      if (reads++ === 0 && p)
+        await table.store.putProfile({ ...p, purchaseCount: 2, version: p.version + 1 });
       return p;
     };
-    try {
-      expect((await post(tokenFor(), h)).statusCode).toBe(200);
-    } finally {
-      store.getProfile = original;
-    }
+    expect((await post(tokenFor(), handler({}, store))).statusCode).toBe(200);
     expect(await storedProfile()).toMatchObject({
       purchaseCount: 2,
       version: before.version + 2,
@@ -271,7 +270,7 @@ describe('unsubscribe: the link in a sent email', () => {
     try {
       ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
       const sendHandler = realSendHandler({
-        store: table.store,
+        table,
         workflows,
         clients: { sesClient, smsClient },
         clock: fixedClock(SENT_AT),
