@@ -7,12 +7,7 @@ import { customersAt, readCustomerItems } from '../adapters/dynamodb/customer-pa
 import { addressSearched } from '../domain/console/search';
 import { readExecutionHistory } from '../adapters/stepfunctions/execution-history';
 import { timelineLines } from '../domain/console/describe';
-import {
-  buildTimeline,
-  withFoldedUpdates,
-  type CustomerItems,
-  type Timeline,
-} from '../domain/console/timeline';
+import { buildTimeline, type CustomerItems, type Timeline } from '../domain/console/timeline';
 import { loadWorkflows } from '../domain/config/load';
 import type { Journey } from '../domain/journey/schema';
 import { latestMessage, why, whyLines } from '../domain/console/why';
@@ -102,9 +97,8 @@ export async function customerCommand(
     }
     customerId = found.customerId;
     const items = await readCustomerItems(client, tableName, customerId);
-    const journeys = projectJourneys(err);
-    const executions = (await histories(sfn, items, err)).map((x) => withFoldedUpdates(x, journeys));
-    timeline = buildTimeline({ ...items, executions });
+    const executions = await histories(sfn, items, err);
+    timeline = buildTimeline({ ...items, executions }, projectJourneys(err));
   } catch (e) {
     err(`rapport ${command} ${customerId}: ${explain(e, tableName)}`);
     return 1;

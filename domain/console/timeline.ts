@@ -171,13 +171,20 @@ const RANK: Record<TimelineEntryType, number> = {
   conversion: 17,
 };
 
-/** The customer's story from their stored items, oldest first. Pure: reads nothing, invents nothing. */
-export function buildTimeline(items: CustomerItems): Timeline {
+/**
+ * The customer's story from their stored items, oldest first. Pure: reads nothing, invents nothing.
+ * `journeys`: the definitions whose update steps a send applied (see withFoldedUpdates).
+ */
+export function buildTimeline(
+  items: CustomerItems,
+  journeys: readonly Pick<Journey, 'id' | 'steps'>[] = [],
+): Timeline {
+  const executions = (items.executions ?? []).map((x) => withFoldedUpdates(x, journeys));
   const entries: TimelineEntry[] = [
     ...items.events.flatMap(eventEntries),
     ...(items.profile ? profileEntries(items.profile) : []),
     ...items.journeys.flatMap(journeyEntries),
-    ...(items.executions ?? []).flatMap((x) =>
+    ...executions.flatMap((x) =>
       x.states.map((s) => ({
         type: 'step' as const,
         at: s.at,

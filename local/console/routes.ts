@@ -13,12 +13,7 @@ import type { ControlGroup } from '../../domain/config/interplay';
 import type { GroupModes } from '../../domain/journey/graph';
 import { shell, type ConsoleContext, type ConsoleLinks, type ConsolePage } from './pages';
 import type { LoadedJourney } from '../../domain/config/load';
-import {
-  buildTimeline,
-  withFoldedUpdates,
-  type CustomerItems,
-  type ExecutionHistory,
-} from '../../domain/console/timeline';
+import { buildTimeline, type CustomerItems, type ExecutionHistory } from '../../domain/console/timeline';
 import { readSnapshot, type StoreSnapshot } from './snapshot';
 import { deliveredContent, type DeliveredSources } from './delivered';
 import { consoleTasks, renderTasks } from './tasks';
@@ -144,8 +139,7 @@ export function mountConsole(
     customer: async (customerId) => {
       const items = await sources.customerItems(customerId);
       const journeys = sources.journeys().map(({ journey }) => journey);
-      const executions = statesOf(sources.stepFunctions, items).map((x) => withFoldedUpdates(x, journeys));
-      return buildTimeline({ ...items, executions });
+      return buildTimeline({ ...items, executions: statesOf(sources.stepFunctions, items) }, journeys);
     },
     executions: (journeyId) =>
       sources.stepFunctions

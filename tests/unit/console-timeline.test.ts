@@ -358,6 +358,16 @@ describe('withFoldedUpdates', () => {
     const other = { executionArn: ARN, journeyId: 'welcome', states: [{ name: 'offer', at: at(0) }] };
     expect(withFoldedUpdates(other, [winback])).toEqual(other);
   });
+
+  it('is how buildTimeline shows an execution when given the journeys (the console and rapport customer)', () => {
+    const execution = { executionArn: ARN2, journeyId: 'winback', states: [{ name: 'offer', at: at(0) }] };
+    const steps = (journeys: (typeof winback)[]) =>
+      buildTimeline({ ...ITEMS, executions: [execution] }, journeys)
+        .entries.filter((e) => e.type === 'step' && e.executionArn === ARN2)
+        .map((e) => (e.type === 'step' ? e.state : ''));
+    expect(steps([winback])).toEqual(['gift', 'offer']);
+    expect(steps([])).toEqual(['offer']);
+  });
 });
 
 describe('why', () => {
