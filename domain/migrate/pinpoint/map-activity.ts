@@ -307,6 +307,17 @@ const wait: Mapper = (pinpointId, id, a, ctx) => {
 };
 
 /** Rapport's split paths need a share above 0: a 0% branch (no customer takes it) is left out. */
+/** A Rapport split mapped exactly from a Pinpoint split, said as `split <id>: <how>`. */
+const mappedSplit = (
+  pinpointId: string,
+  id: string,
+  paths: Extract<Step, { type: 'split' }>['paths'],
+  how: string,
+): MappedActivity => ({
+  steps: [{ id, type: 'split', paths }],
+  entries: [act(pinpointId, 'exact', `split ${id}: ${how}`)],
+});
+
 const randomSplit: Mapper = (pinpointId, id, a, ctx) => {
   const branches = a.RandomSplit!.Branches;
   const paths = branches.flatMap((b, i) =>
@@ -314,16 +325,8 @@ const randomSplit: Mapper = (pinpointId, id, a, ctx) => {
   );
   const shares = paths.map((p) => `${p.percent}%`).join(' / ');
   const dropped = branches.length - paths.length;
-  return {
-    steps: [{ id, type: 'split', paths }],
-    entries: [
-      act(
-        pinpointId,
-        'exact',
-        `split ${id}: ${shares}, fixed per customer${dropped ? ` (${dropped} branch(es) of 0% left out)` : ''}`,
-      ),
-    ],
-  };
+  const left = dropped ? ` (${dropped} branch(es) of 0% left out)` : '';
+  return mappedSplit(pinpointId, id, paths, `${shares}, fixed per customer${left}`);
 };
 
 const holdout: Mapper = (pinpointId, id, a, ctx) => {
@@ -332,16 +335,12 @@ const holdout: Mapper = (pinpointId, id, a, ctx) => {
     { name: 'holdout', percent: p, holdout: true, next: ctx.end },
     { name: 'journey', percent: 100 - p, next: ctx.to(a.Holdout!.NextActivity) },
   ];
-  return {
-    steps: [{ id, type: 'split', paths }],
-    entries: [
-      act(
-        pinpointId,
-        'exact',
-        `split ${id}: ${p}% holdout (leaves the journey, measured), ${100 - p}% go on`,
-      ),
-    ],
-  };
+  return mappedSplit(
+    pinpointId,
+    id,
+    paths,
+    `${p}% holdout (leaves the journey, measured), ${100 - p}% go on`,
+  );
 };
 
 /** A Lambda or webhook activity: a task event on EventBridge, which a rule can deliver there. */
