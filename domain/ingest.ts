@@ -178,10 +178,12 @@ function applyToProfile(
   read: ReadFacts,
   shared: Record<string, PropertyValue>,
 ) {
-  // An engagement changes no stage or tier (see engaged in lifecycle/apply.ts), so its profile is not
-  // written: the claim and the done record make it count once, and the customer's timers are the sweep's,
-  // as for a customer who sends no events.
-  if (isEngagement(event) && read.profile)
+  // An engagement changes no stage or tier, so its profile is not written (applyEvent takes none): the
+  // claim and the done record make it count once, and the customer's timers are the sweep's, as for a
+  // customer who sends no events.
+  if (isEngagement(event)) {
+    // ingest answers an engagement event of a customer with no profile as erased, before any claim.
+    if (!read.profile) throw new Error(`engagement event ${event.eventId} reached ingest without a profile`);
     return {
       profile: read.profile,
       created: false,
@@ -189,6 +191,7 @@ function applyToProfile(
       stageChanges: [],
       tierChanges: [],
     };
+  }
   return retryOnConflict(CONFLICT_ATTEMPTS.ingest, async (n) => {
     const current = n === 0 ? read.profile : await deps.store.getProfile(event.customerId);
     if (current && hasApplied(current, event.eventId)) {

@@ -1,8 +1,8 @@
 import { assertNever } from '../assert-never';
 import type { Channel } from '../config/ids';
 import type { PropertyValue } from '../events/custom';
-import type { CustomerEvent, PurchaseEvent } from '../events/schema';
-import { isCustomEvent, isEngagement } from '../events/types';
+import type { PurchaseEvent } from '../events/schema';
+import { isCustomEvent, type BusinessEvent } from '../events/types';
 import { applyConsent } from '../profile/consent';
 import { withSuppressionChanges } from '../profile/histories';
 import { addFeedback, relationshipScore } from '../profile/relationship';
@@ -83,7 +83,7 @@ export function hasApplied(profile: Profile | undefined, eventId: string): boole
  */
 export function applyEvent(
   current: Profile | undefined,
-  event: CustomerEvent,
+  event: BusinessEvent,
   lifecycle: Lifecycle,
   now: Date,
   /** A declared event's properties that may be kept on the profile (none personal): see shareableProperties. */
@@ -91,7 +91,6 @@ export function applyEvent(
 ): ApplyResult {
   const before = current ?? newProfile(event.customerId, lifecycle, now);
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
-  if (isEngagement(event)) return engaged(before, advanced, event, now, lateTimerChanges);
   const { attributes, consent, ...customer } = event.customer ?? {};
   const withConsent = consent
     ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`)
@@ -150,29 +149,6 @@ export function applyEvent(
   const { stageChanges, tierChanges } = reclassify(profile, lifecycle, now, at, cause);
   finishEvaluation(profile, lifecycle, now);
   return { profile, stageChanges, tierChanges, lateTimerChanges };
-}
-
-/**
- * Ingest never brings an engagement event here: it writes no profile for one (see applyToProfile in
- * domain/ingest.ts). Kept so that applyEvent answers for every event type the same way ingest treats it.
- * An engagement event (a delivery, an open, a click) is only remembered, for idempotency: it is no
- * business event, so it changes no stage or tier, and it is not the customer's lastEvent (a `lastEvent`
- * condition on a purchase or a product view must not flip because an email was opened).
- */
-function engaged(
-  before: Profile,
-  advanced: Profile,
-  event: { eventId: string },
-  now: Date,
-  lateTimerChanges: StageChange[],
-): ApplyResult {
-  const profile: Profile = {
-    ...advanced,
-    recentEventIds: [...advanced.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),
-    updatedAt: now.toISOString(),
-    version: before.version + 1,
-  };
-  return { profile, stageChanges: [], tierChanges: [], lateTimerChanges };
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_LEASE_MS, fingerprintOf, newClaim } from '../../domain/event-claim';
-import type { CustomerEvent } from '../../domain/events/schema';
+import type { BusinessEvent } from '../../domain/events/types';
 import { applyEvent } from '../../domain/lifecycle/apply';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { httpRequest } from '../support/http';
@@ -48,7 +48,7 @@ describe('local start-up recovers events whose delivery died', () => {
     (await httpRequest(`${r.urls.api}/_local/executions`)).json<unknown>();
 
   /** What the killed delivery left: its claim (with the event) and the profile with the event applied. */
-  async function plantDeadDelivery(r: LocalRuntime, event: CustomerEvent, claimedMsAgo: number) {
+  async function plantDeadDelivery(r: LocalRuntime, event: BusinessEvent, claimedMsAgo: number) {
     const store = localCustomerStore(r.clients.dynamodb, r.tableName);
     const claimedAt = Date.parse(TEST_NOW) - claimedMsAgo;
     const claim = newClaim(event, fingerprintOf(event), new Date(claimedAt), `killed-${event.customerId}`);
@@ -59,8 +59,8 @@ describe('local start-up recovers events whose delivery died', () => {
 
   it('starts the journeys of a planted claim (lease passed, or killed a second ago), once, and marks it done', async () => {
     runtime = await start();
-    const passed = firstSmallPurchase({ customerId: 'c-old', email: 'old@example.com' }) as CustomerEvent;
-    const fresh = firstSmallPurchase({ customerId: 'c-new', email: 'new@example.com' }) as CustomerEvent;
+    const passed = firstSmallPurchase({ customerId: 'c-old', email: 'old@example.com' }) as BusinessEvent;
+    const fresh = firstSmallPurchase({ customerId: 'c-new', email: 'new@example.com' }) as BusinessEvent;
     await plantDeadDelivery(runtime, passed, EVENT_LEASE_MS * 3);
     await plantDeadDelivery(runtime, fresh, 1_000);
     expect(runtime.stepFunctions.listExecutions()).toEqual([]);

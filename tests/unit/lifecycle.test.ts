@@ -1,5 +1,5 @@
 import { loadWorkflows } from '../../domain/config/load';
-import type { CustomerEvent } from '../../domain/events/schema';
+import type { BusinessEvent } from '../../domain/events/types';
 import {
   advanceTime,
   applyEvent,
@@ -18,7 +18,7 @@ const purchase = (
   amount: number,
   currency = 'CNY',
   at = '2026-11-22T10:00:00Z',
-): CustomerEvent => ({
+): BusinessEvent => ({
   eventId,
   type: 'purchase',
   customerId: 'c-1',
@@ -265,7 +265,7 @@ describe('lifecycle: history follows business time, whatever order events arrive
     purchase('b', 25_000, 'CNY', '2026-05-01T00:00:00.000Z'),
     purchase('c', 10, 'CNY', '2026-06-01T00:00:00.000Z'),
   ];
-  const deliver = (order: CustomerEvent[], at = '2026-06-02T00:00:00.000Z') =>
+  const deliver = (order: BusinessEvent[], at = '2026-06-02T00:00:00.000Z') =>
     order.reduce<Profile | undefined>(
       (p, e) => applyEvent(p, e, lifecycle, new Date(at)).profile,
       undefined,
@@ -316,7 +316,7 @@ describe('lifecycle: history follows business time, whatever order events arrive
       [c, a, b],
       [c, b, a],
     ])
-      expect(story(deliver(order as CustomerEvent[]))).toEqual(reference);
+      expect(story(deliver(order as BusinessEvent[]))).toEqual(reference);
   });
 
   it('an earlier purchase arriving late announces only what is news', () => {
