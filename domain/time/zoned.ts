@@ -145,11 +145,15 @@ const resolved = remembered(
  * "2027-02-30": that is 28 February).
  */
 function wallMinuteOf(p: LocalParts): number {
-  const clamp = (n: number, lo: number, hi: number) => Math.min(Math.max(n, lo), hi);
-  const month = clamp(p.month, 1, 12);
-  const day = clamp(p.day, 1, new Date(Date.UTC(p.year, month, 0)).getUTCDate());
-  const hour = clamp(p.hour, 0, 23);
-  const minute = clamp(p.minute, 0, 59);
+  // As Temporal, only a field past its largest value is constrained: month 0 or day 0 is no date at all.
+  if (p.month < 1 || p.day < 1 || p.hour < 0 || p.minute < 0)
+    throw new RangeError(
+      `no local time has ${JSON.stringify(p)}: a month or day below 1, or a negative time`,
+    );
+  const month = Math.min(p.month, 12);
+  const day = Math.min(p.day, new Date(Date.UTC(p.year, month, 0)).getUTCDate());
+  const hour = Math.min(p.hour, 23);
+  const minute = Math.min(p.minute, 59);
   return Date.UTC(p.year, month - 1, day, hour, minute) / 60_000;
 }
 

@@ -115,6 +115,17 @@ describe('local time → instant, as the Temporal polyfill resolves it', () => {
       { numRuns: 500 },
     );
   });
+
+  it('refuses a month or day of 0, as the polyfill does, rather than reading it as the 1st', () => {
+    const p = { year: 2027, month: 3, day: 15, hour: 9, minute: 0 };
+    for (const bad of [
+      { ...p, month: 0 },
+      { ...p, day: 0 },
+    ]) {
+      expect(() => reference(bad, 'Europe/London')).toThrow(RangeError);
+      expect(() => zonedInstant(bad, 'Europe/London')).toThrow(RangeError);
+    }
+  });
 });
 
 describe('local dates and calendar years, as the Temporal polyfill counts them', () => {
