@@ -167,6 +167,7 @@ describe('validating open hours and closed days', () => {
             { name: 'Backwards', from: '2027-01-02', to: '2027-01-01' },
             { name: '', from: '2027-13-01', to: '2027-01-01T24:00' },
             { name: 'Long', from: '2027-01-01', to: '2028-06-01' },
+            { name: 'No such day', from: '2027-02-27', to: '2027-02-30' },
           ],
         },
       },
@@ -185,6 +186,7 @@ describe('validating open hours and closed days', () => {
       'pacing.closedDays.email[1].from',
       'pacing.closedDays.email[1].to',
       'pacing.closedDays.email[2].to',
+      'pacing.closedDays.email[3].to',
     ]);
   });
 });
