@@ -7,7 +7,14 @@ import { customersAt, readCustomerItems } from '../adapters/dynamodb/customer-pa
 import { addressSearched } from '../domain/console/search';
 import { readExecutionHistory } from '../adapters/stepfunctions/execution-history';
 import { timelineLines } from '../domain/console/describe';
-import { buildTimeline, type CustomerItems, type Timeline } from '../domain/console/timeline';
+import {
+  buildTimeline,
+  sameVersion,
+  type CustomerItems,
+  type ExecutionHistory,
+  type FoldedJourney,
+  type Timeline,
+} from '../domain/console/timeline';
 import { loadWorkflows } from '../domain/config/load';
 import type { Journey } from '../domain/journey/schema';
 import { latestMessage, why, whyLines } from '../domain/console/why';
@@ -98,7 +105,9 @@ export async function customerCommand(
     customerId = found.customerId;
     const items = await readCustomerItems(client, tableName, customerId);
     const executions = await histories(sfn, items, err);
-    timeline = buildTimeline({ ...items, executions }, projectJourneys(err));
+    const journeys = projectJourneys(err);
+    noteOtherVersions(executions, journeys, err);
+    timeline = buildTimeline({ ...items, executions }, journeys);
   } catch (e) {
     err(`rapport ${command} ${customerId}: ${explain(e, tableName)}`);
     return 1;
@@ -184,6 +193,23 @@ function projectJourneys(err: (s: string) => void): Journey[] {
       `note: no journeys from ./workflows (${(e as Error).name}): an update step a send applied is not shown`,
     );
     return [];
+  }
+}
+
+/** Says which executions ran another version of a journey than ./workflows has (their folds are not shown). */
+export function noteOtherVersions(
+  executions: readonly ExecutionHistory[],
+  journeys: readonly FoldedJourney[],
+  err: (s: string) => void,
+): void {
+  for (const journey of journeys) {
+    const other = executions.filter((x) => x.journeyId === journey.id && !sameVersion(journey, x));
+    const versions = [...new Set(other.map((x) => x.journeyVersion ?? 0))].sort((a, b) => a - b).join(', ');
+    if (other.length)
+      err(
+        `note: ${other.length} execution(s) of ${journey.id} ran version ${versions}, and ./workflows has ` +
+          `version ${journey.version}: an update step their sends applied is not shown`,
+      );
   }
 }
 

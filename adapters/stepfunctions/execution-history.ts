@@ -9,7 +9,7 @@ import type { JourneyEntryRecord } from '../../domain/ports';
  */
 export async function readExecutionHistory(
   sfn: SFNClient,
-  entry: Pick<JourneyEntryRecord, 'executionArn' | 'journeyId'>,
+  entry: Pick<JourneyEntryRecord, 'executionArn' | 'journeyId' | 'journeyVersion'>,
 ): Promise<ExecutionHistory> {
   const states: ExecutionHistory['states'] = [];
   const pages = paginateGetExecutionHistory(
@@ -21,5 +21,6 @@ export async function readExecutionHistory(
       const name = event.stateEnteredEventDetails?.name;
       if (name !== undefined && event.timestamp) states.push({ name, at: event.timestamp.toISOString() });
     }
-  return { executionArn: entry.executionArn, journeyId: entry.journeyId, states };
+  const { executionArn, journeyId, journeyVersion } = entry;
+  return { executionArn, journeyId, journeyVersion, states };
 }

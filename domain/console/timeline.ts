@@ -40,6 +40,8 @@ export interface CustomerItems {
 export interface ExecutionHistory {
   executionArn: string;
   journeyId: string;
+  /** The journey version the execution ran (its entry's), when known. */
+  journeyVersion?: number;
   states: { name: string; at: string }[];
 }
 
@@ -50,10 +52,11 @@ export interface ExecutionHistory {
  */
 export function withFoldedUpdates(
   execution: ExecutionHistory,
-  journeys: readonly Pick<Journey, 'id' | 'steps'>[],
+  journeys: readonly FoldedJourney[],
 ): ExecutionHistory {
   const journey = journeys.find((j) => j.id === execution.journeyId);
-  if (!journey) return execution;
+  // Another version's steps say nothing of what this execution's sends applied: shown as it ran.
+  if (!journey || !sameVersion(journey, execution)) return execution;
   // An execution started before the update was folded (an older definition) entered its state itself.
   const own = new Set(execution.states.map((s) => s.name));
   const applies = new Map(
@@ -69,6 +72,14 @@ export function withFoldedUpdates(
     return [{ name: update, at: s.at }, s];
   });
   return { ...execution, states };
+}
+
+/** The part of a journey's definition that says which update steps its sends applied. */
+export type FoldedJourney = Pick<Journey, 'id' | 'version' | 'steps'>;
+
+/** Whether `journey` is the version the execution ran (an execution of unknown version is taken as it). */
+export function sameVersion(journey: Pick<Journey, 'version'>, execution: ExecutionHistory): boolean {
+  return execution.journeyVersion === undefined || execution.journeyVersion === journey.version;
 }
 
 export type FeedbackKind = 'nps' | 'csat' | 'sentiment' | 'comment' | 'complaint' | 'mood';
@@ -175,10 +186,7 @@ const RANK: Record<TimelineEntryType, number> = {
  * The customer's story from their stored items, oldest first. Pure: reads nothing, invents nothing.
  * `journeys`: the definitions whose update steps a send applied (see withFoldedUpdates).
  */
-export function buildTimeline(
-  items: CustomerItems,
-  journeys: readonly Pick<Journey, 'id' | 'steps'>[] = [],
-): Timeline {
+export function buildTimeline(items: CustomerItems, journeys: readonly FoldedJourney[] = []): Timeline {
   const executions = (items.executions ?? []).map((x) => withFoldedUpdates(x, journeys));
   const entries: TimelineEntry[] = [
     ...items.events.flatMap(eventEntries),

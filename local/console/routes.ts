@@ -167,13 +167,14 @@ function statesOf(
   items: CustomerItems,
 ): ExecutionHistory[] {
   const byArn = new Map(stepFunctions.listExecutions().map((e) => [e.executionArn, e]));
-  return items.journeys.flatMap(({ executionArn, journeyId }) => {
+  return items.journeys.flatMap(({ executionArn, journeyId, journeyVersion }) => {
     const e = byArn.get(executionArn);
     return e
       ? [
           {
             executionArn,
             journeyId,
+            journeyVersion,
             states: e.statesEntered.map(({ name, at }) => ({ name, at: at.toISOString() })),
           },
         ]

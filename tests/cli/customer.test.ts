@@ -1,7 +1,7 @@
 import type { LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { tableOfStack } from '../../cli/customer';
+import { noteOtherVersions, tableOfStack } from '../../cli/customer';
 import { runCli } from '../support/cli';
 import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
 
@@ -187,5 +187,26 @@ describe('the deployed table, from the stack of a stage', () => {
     await expect(tableOfStack(cloudFormation([], asked), 'old')).rejects.toThrow(
       'stack old-Rapport has no TableName output',
     );
+  });
+});
+
+describe('executions of another version than ./workflows has', () => {
+  it('are named in a note: the update steps their sends applied cannot be shown from this definition', () => {
+    const journeys = [{ id: 'win-back', version: 3, steps: [] }];
+    const ran = (journeyVersion: number, n: number) => ({
+      executionArn: `arn:x:${n}`,
+      journeyId: 'win-back',
+      journeyVersion,
+      states: [],
+    });
+    const notes: string[] = [];
+    noteOtherVersions([ran(3, 1), ran(2, 2), ran(1, 3), ran(2, 4)], journeys, (s) => notes.push(s));
+    expect(notes).toEqual([
+      'note: 3 execution(s) of win-back ran version 1, 2, and ./workflows has version 3: ' +
+        'an update step their sends applied is not shown',
+    ]);
+    notes.length = 0;
+    noteOtherVersions([ran(3, 1)], journeys, (s) => notes.push(s));
+    expect(notes).toEqual([]);
   });
 });

@@ -359,6 +359,18 @@ describe('withFoldedUpdates', () => {
     expect(withFoldedUpdates(other, [winback])).toEqual(other);
   });
 
+  it('shows an execution of another version of the journey as it ran: that version may not have folded the update', () => {
+    const states = [{ name: 'offer', at: at(0) }];
+    const ran = (journeyVersion: number) => ({
+      executionArn: ARN2,
+      journeyId: 'winback',
+      journeyVersion,
+      states,
+    });
+    expect(withFoldedUpdates(ran(1), [winback]).states.map((s) => s.name)).toEqual(['gift', 'offer']);
+    expect(withFoldedUpdates(ran(2), [winback])).toEqual(ran(2));
+  });
+
   it('is how buildTimeline shows an execution when given the journeys (the console and rapport customer)', () => {
     const execution = { executionArn: ARN2, journeyId: 'winback', states: [{ name: 'offer', at: at(0) }] };
     const steps = (journeys: (typeof winback)[]) =>
