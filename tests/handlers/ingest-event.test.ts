@@ -26,6 +26,8 @@ import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createLogger, createObservability } from '../../functions/shared/observability';
 import { inlineQueue } from '../../local/inline-queue';
 import { invokeLambda } from '../../local/lambda';
+import type { FunctionName } from '../../functions/routes';
+import { grantedTo } from '../support/grants';
 import { WORKFLOWS_DIR } from '../support/local';
 import { capturedLogLines } from '../support/logs';
 import {
@@ -94,17 +96,29 @@ beforeEach(async () => {
   }));
 });
 
+/**
+ * `fn`'s journey starter, its calls checked against `fn`'s role (tests/support/grants.ts). On AWS `fn` queues
+ * its starts and start-journey makes them (functions/shared/lifecycle-deps.ts; the queue's grants are checked
+ * on the hot paths, tests/support/hot-paths.ts): here StartExecution is made at once, as start-journey.
+ */
+function starterOf(fn: FunctionName) {
+  const arns = { 'first-small-purchase': STATE_MACHINE_ARN };
+  const starter = createJourneyStarter(grantedTo(fn, sfnClient), arns);
+  const start = createJourneyStarter(grantedTo('start-journey', sfnClient), arns).start;
+  return { ...starter, start };
+}
+
 /** The ingest queue's consumer; `invokeHttp` puts accept-event (POST /events) in front of it. */
 function handler(t: Table = table, observability = createObservability()) {
   const ingest = createIngestEventHandler({
     ...observability,
     store: t.storeFor('ingest-event'),
-    starter: createJourneyStarter(sfnClient, { 'first-small-purchase': STATE_MACHINE_ARN }),
+    starter: starterOf('ingest-event'),
     clock: fixedClock(NOW),
     lifecycle: workflows.lifecycle,
     calendar: workflows.calendar,
-    publisher: createLifecyclePublisher(eventBridgeClient, 'rapport'),
-    sentiment: createComprehendClassifier(comprehendClient),
+    publisher: createLifecyclePublisher(grantedTo('ingest-event', eventBridgeClient), 'rapport'),
+    sentiment: createComprehendClassifier(grantedTo('ingest-event', comprehendClient)),
     // The handler's own behaviour, with the one journey the issue's purchase starts (the other shipped
     // journeys are exercised by the scenario tests).
     journeys: workflows.journeys.map((j) => j.journey).filter((j) => j.id === 'first-small-purchase'),
