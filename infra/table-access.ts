@@ -17,8 +17,8 @@ import type { FunctionName } from '../functions/routes';
  * too is a read and a conditional put, adapters/dynamodb/sweep-lease.ts); no function may Scan. IAM
  * names batch actions apart, and a missing one is an AccessDeniedException on every event that dynalite
  * (no IAM) would never show: every handler test on dynalite runs its handler with `table.storeFor(fn)`,
- * whose client refuses a call grantTableAccess does not allow (tests/support/table-grants.ts), and the
- * hot paths' calls are checked against these grants too (tests/handlers/hot-path-calls.test.ts).
+ * whose client refuses a call the function's role lacks (tests/support/grants.ts: the role's actions as
+ * synthesized, and these statements for the index), as the hot paths' calls are (hot-path-calls.test.ts).
  */
 export type TableAction =
   'GetItem' | 'BatchGetItem' | 'PutItem' | 'BatchWriteItem' | 'DeleteItem' | 'Query' | 'UpdateItem';

@@ -16,7 +16,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ComprehendClient, DetectSentimentCommand } from '@aws-sdk/client-comprehend';
 import { createComprehendClassifier } from '../../adapters/sentiment/comprehend';
 import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
-import { createJourneyStarter } from '../../adapters/stepfunctions/journey-starter';
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
+import { createJourneyStarter, queuedStarter } from '../../adapters/stepfunctions/journey-starter';
+import type { StartRequest } from '../../domain/ports';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidEventError } from '../../domain/errors';
@@ -26,6 +29,7 @@ import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createLogger, createObservability } from '../../functions/shared/observability';
 import { inlineQueue } from '../../local/inline-queue';
 import { invokeLambda } from '../../local/lambda';
+import { grantedTo } from '../support/grants';
 import { WORKFLOWS_DIR } from '../support/local';
 import { capturedLogLines } from '../support/logs';
 import {
@@ -71,6 +75,11 @@ const comprehendClient = new ComprehendClient({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 const comprehend = mockClient(comprehendClient);
+const sqsClient = new SQSClient({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+const sqs = mockClient(sqsClient);
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -79,6 +88,7 @@ afterAll(async () => {
   sfn.restore();
   eventBridge.restore();
   comprehend.restore();
+  sqs.restore();
   await dynamo?.stop();
 });
 beforeEach(async () => {
@@ -86,6 +96,7 @@ beforeEach(async () => {
   sfn.reset();
   eventBridge.reset();
   comprehend.reset();
+  sqs.reset();
   comprehend.on(DetectSentimentCommand).resolves({ Sentiment: 'NEGATIVE' });
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
   sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
@@ -94,17 +105,42 @@ beforeEach(async () => {
   }));
 });
 
+/**
+ * ingest-event's starter as in Lambda (functions/shared/lifecycle-deps.ts): its starts put on the start
+ * queue, whose consumer makes them at once here, as start-journey (the SQS stub answers once it did, or
+ * fails as the start did). Each call is checked against the role of the function that makes it on AWS.
+ */
+function ingestStarter() {
+  const arns = { 'first-small-purchase': STATE_MACHINE_ARN };
+  const startJourney = createJourneyStarter(grantedTo('start-journey', sfnClient), arns);
+  sqs.on(SendMessageBatchCommand).callsFake(async (input: SendMessageBatchCommandInput) => {
+    for (const e of input.Entries ?? [])
+      await startJourney.start(JSON.parse(e.MessageBody ?? '') as StartRequest);
+    return {
+      Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+      Failed: [],
+    };
+  });
+  return queuedStarter(
+    createJourneyStarter(grantedTo('ingest-event', sfnClient), arns),
+    sqsWorkQueue(
+      grantedTo('ingest-event', sqsClient),
+      'https://sqs.eu-west-1.amazonaws.com/1/rapport-starts',
+    ),
+  );
+}
+
 /** The ingest queue's consumer; `invokeHttp` puts accept-event (POST /events) in front of it. */
 function handler(t: Table = table, observability = createObservability()) {
   const ingest = createIngestEventHandler({
     ...observability,
     store: t.storeFor('ingest-event'),
-    starter: createJourneyStarter(sfnClient, { 'first-small-purchase': STATE_MACHINE_ARN }),
+    starter: ingestStarter(),
     clock: fixedClock(NOW),
     lifecycle: workflows.lifecycle,
     calendar: workflows.calendar,
-    publisher: createLifecyclePublisher(eventBridgeClient, 'rapport'),
-    sentiment: createComprehendClassifier(comprehendClient),
+    publisher: createLifecyclePublisher(grantedTo('ingest-event', eventBridgeClient), 'rapport'),
+    sentiment: createComprehendClassifier(grantedTo('ingest-event', comprehendClient)),
     // The handler's own behaviour, with the one journey the issue's purchase starts (the other shipped
     // journeys are exercised by the scenario tests).
     journeys: workflows.journeys.map((j) => j.journey).filter((j) => j.id === 'first-small-purchase'),

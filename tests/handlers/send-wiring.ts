@@ -9,6 +9,7 @@ import type { CustomerStore } from '../../domain/ports';
 import { createSendMessageHandler } from '../../functions/send-message/handler';
 import { createObservability, type Observability } from '../../functions/shared/observability';
 import type { Tracing } from '../../functions/shared/tracing';
+import { grantedTo } from '../support/grants';
 import type { Table } from './support';
 
 /**
@@ -20,7 +21,7 @@ export type SendStore = { table: Pick<Table, 'storeFor'> } | { store: CustomerSt
 /** What a test chooses of the send handler's wiring; the rest is as in Lambda. */
 export type SendWiring = SendStore & {
   workflows: Workflows;
-  /** The providers' SDK clients, mocked by the test (mockedProviders). */
+  /** The providers' SDK clients, mocked by the test (mockedProviders); checked against send-message's grants. */
   clients: { sesClient: SESClient; smsClient: PinpointSMSVoiceV2Client };
   clock: Clock;
   sender?: string;
@@ -32,14 +33,17 @@ export type SendWiring = SendStore & {
   tracer?: Tracing['tracer'];
 };
 
-/** The send-message handler over the real SES and End User Messaging adapters and the real renderer. */
+/**
+ * The send-message handler over the real SES and End User Messaging adapters and the real renderer; its
+ * clients refuse what send-message's role is not granted (tests/support/grants.ts).
+ */
 export function realSendHandler(w: SendWiring) {
   return createSendMessageHandler({
     ...(w.observability ?? createObservability()),
     ...(w.tracer ? { tracer: w.tracer } : {}),
     store: 'table' in w ? w.table.storeFor('send-message') : w.store,
-    mailer: createSesMailer(w.clients.sesClient, {}),
-    sms: createSmsSender(w.clients.smsClient),
+    mailer: createSesMailer(grantedTo('send-message', w.clients.sesClient), {}),
+    sms: createSmsSender(grantedTo('send-message', w.clients.smsClient)),
     renderer: createRenderer(w.workflows),
     settings: w.workflows.settings,
     clock: w.clock,

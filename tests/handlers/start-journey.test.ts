@@ -15,6 +15,7 @@ import { createPacer } from '../../domain/pacing';
 import { createStartJourneyHandler } from '../../functions/start-journey/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
+import { grantedTo } from '../support/grants';
 import { fixture, sqsBatch } from './support';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-first-small-purchase';
@@ -60,7 +61,9 @@ async function world(
   const handler = createStartJourneyHandler({
     ...createObservability(),
     store,
-    starter: createJourneyStarter(sfnClient, { [START.journeyId]: STATE_MACHINE_ARN }),
+    starter: createJourneyStarter(grantedTo('start-journey', sfnClient), {
+      [START.journeyId]: STATE_MACHINE_ARN,
+    }),
     ...(options.pacer ? { pacer: options.pacer } : {}),
   });
   const deliver = (event: SQSEvent = fixture<SQSEvent>(FIXTURE)) =>

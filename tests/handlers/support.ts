@@ -17,7 +17,7 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
 import type { FunctionName } from '../../functions/routes';
-import { checkGrants } from '../support/table-grants';
+import { checkGrants } from '../support/grants';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'events');
 
@@ -58,7 +58,7 @@ export interface Table {
   store: CustomerStore;
   /**
    * The same table as `fn`'s Lambda role lets it be used: a DynamoDB action infra/table-access.ts does not
-   * grant `fn` throws (tests/support/table-grants.ts). Give it to the handler a test runs as `fn`.
+   * grant `fn` throws (tests/support/grants.ts). Give it to the handler a test runs as `fn`.
    */
   storeFor(fn: FunctionName): CustomerStore;
   /** Every item in the table, whatever its key: "nothing was written" is `scan()` being empty. */

@@ -6,15 +6,12 @@ import { SCALE_ENV } from '../../domain/config/scale';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import { FUNCTIONS, HTTP_ROUTES } from '../../functions/routes';
 import { METRIC } from '../../functions/shared/observability';
-import { RapportStack, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
-import { arnMatches, cfnText, fastApp, logicalIdOf, resourcesOf, WORKFLOWS_DIR } from './support';
+import { TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
+import { readRoleActionsText, REGENERATE, roleActionsText, shippedStack } from './role-actions';
+import { arnMatches, cfnText, logicalIdOf, resourcesOf, WORKFLOWS_DIR } from './support';
 
 // One synth for the whole file: the shipped workflows, default settings.
-const stack = new RapportStack(fastApp(), 'Rapport', {
-  workflows: loadWorkflows(WORKFLOWS_DIR),
-  // The stack takes any sender; the app refuses example domains (settings.ts, stages.test.ts).
-  senderAddress: 'no-reply@example.com',
-});
+const stack = shippedStack();
 const template = Template.fromStack(stack);
 // What the local runtime executes, loaded independently of what the stack was given.
 const shipped = loadWorkflows(WORKFLOWS_DIR);
@@ -238,6 +235,11 @@ describe('Lambda functions', () => {
     for (const a of ['states:StartExecution', 'ses:SendRawEmail']) expect(unsubscribe).not.toContain(a);
     for (const a of ['ses:SendRawEmail', 'secretsmanager:GetSecretValue']) expect(ingest).not.toContain(a);
     expect(send).not.toContain('states:StartExecution');
+  });
+
+  it('are granted what tests/support/role-actions.json says (the handler tests refuse any other call)', () => {
+    if (readRoleActionsText() !== roleActionsText(template))
+      throw new Error(`tests/support/role-actions.json is stale: run ${REGENERATE}, and review its diff`);
   });
 
   it('only start-journey may start the rapport-* state machines, every journey among them, in one statement', () => {

@@ -27,16 +27,25 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import type { SendMessageInput } from '../../domain/messages/send';
-import type { CustomerStore } from '../../domain/ports';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createDeliveryEventsHandler } from '../../functions/delivery-events/handler';
 import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { createStartJourneyHandler } from '../../functions/start-journey/handler';
 import { invokeLambda } from '../../local/lambda';
-import { fixture, mockedProviders, PURCHASE, sqsBatch, startDynalite } from '../handlers/support';
+import type { FunctionName } from '../../functions/routes';
+import {
+  fixture,
+  mockedProviders,
+  PURCHASE,
+  sqsBatch,
+  startDynalite,
+  type LocalDynamo,
+  type Table,
+} from '../handlers/support';
+import { grantedTo } from './grants';
 import { WORKFLOWS_DIR } from './local';
-import { countCalls } from './sdk-calls';
+import { countCalls, type CallCounter } from './sdk-calls';
 import { realSendHandler } from '../handlers/send-wiring';
 
 /** The SDK calls of one path: DynamoDB's, and every other service's (start, announcement, provider). */
@@ -104,9 +113,12 @@ function noFailures(response: unknown, what: string): void {
     throw new Error(`${what} failed: ${JSON.stringify(response)}`);
 }
 
-/** The three handlers of the hot paths, wired as in Lambda: real adapters over `store`, stubbed services. */
+/**
+ * The handlers of the hot paths, wired as in Lambda: real adapters over `table`, stubbed services; each
+ * runs as its function, whose role's grants its calls are checked against (tests/support/grants.ts).
+ */
 function hotPathHandlers(
-  store: CustomerStore,
+  table: Table,
   clients: ReturnType<typeof mockedServices>['clients'],
   providers: ReturnType<typeof mockedProviders>,
   clock: ReturnType<typeof fixedClock>,
@@ -117,22 +129,35 @@ function hotPathHandlers(
     PREFIX,
     journeys.map((j) => j.id),
   );
-  const direct = createJourneyStarter(clients.sfn, arns);
-  const lifecycleDeps = {
+  const direct = (fn: FunctionName) => createJourneyStarter(grantedTo(fn, clients.sfn), arns);
+  const queue = (fn: FunctionName, name: string) =>
+    sqsWorkQueue(grantedTo(fn, clients.sqs), `https://sqs.eu-west-1.amazonaws.com/1/${name}`);
+  const lifecycleDeps = (fn: FunctionName) => ({
     ...createObservability(),
-    store,
-    starter: queuedStarter(direct, sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/starts')),
+    store: table.storeFor(fn),
     clock,
     lifecycle: workflows.lifecycle,
     journeys,
     calendar: workflows.calendar,
-    publisher: createLifecyclePublisher(clients.eventBridge, 'rapport'),
-  };
-  const ingest = createIngestEventHandler({ ...lifecycleDeps, sentiment: createLexiconClassifier() });
-  const delivery = createDeliveryEventsHandler(lifecycleDeps);
-  const start = createStartJourneyHandler({ ...createObservability(), store, starter: direct });
+    publisher: createLifecyclePublisher(grantedTo(fn, clients.eventBridge), 'rapport'),
+  });
+  const ingest = createIngestEventHandler({
+    ...lifecycleDeps('ingest-event'),
+    starter: queuedStarter(direct('ingest-event'), queue('ingest-event', 'starts')),
+    sentiment: createLexiconClassifier(),
+  });
+  // As functions/delivery-events/index.ts: a direct starter (engagement starts no journey).
+  const delivery = createDeliveryEventsHandler({
+    ...lifecycleDeps('delivery-events'),
+    starter: direct('delivery-events'),
+  });
+  const start = createStartJourneyHandler({
+    ...createObservability(),
+    store: table.storeFor('start-journey'),
+    starter: direct('start-journey'),
+  });
   const send = realSendHandler({
-    store,
+    table,
     workflows,
     clients: providers,
     clock,
@@ -141,16 +166,39 @@ function hotPathHandlers(
   });
   const accept = createAcceptEventHandler({
     ...createObservability(),
-    store,
+    store: table.storeFor('accept-event'),
     clock,
-    ingestQueue: sqsWorkQueue(clients.sqs, 'https://sqs.eu-west-1.amazonaws.com/1/ingest'),
+    ingestQueue: queue('accept-event', 'ingest'),
   });
   return { arns, accept, ingest, start, send, delivery };
 }
 
+/** One counter over the clients of every function of the hot paths. */
+function countFunctionCalls(dynamo: LocalDynamo): CallCounter {
+  const fns: FunctionName[] = [
+    'accept-event',
+    'ingest-event',
+    'start-journey',
+    'send-message',
+    'delivery-events',
+  ];
+  const counters = fns.map((fn) => countCalls(dynamo.clientFor(fn)));
+  return {
+    byCommand: () => {
+      const out: Record<string, number> = {};
+      for (const c of counters)
+        for (const [name, n] of Object.entries(c.byCommand())) out[name] = (out[name] ?? 0) + n;
+      return out;
+    },
+    total: () => counters.reduce((sum, c) => sum + c.total(), 0),
+    reset: () => counters.forEach((c) => c.reset()),
+  };
+}
+
 /**
  * Runs the hot paths once through the real handlers (their real adapters over dynalite; the other
- * services stubbed) and counts the SDK calls each makes.
+ * services stubbed) and counts the SDK calls each makes. A call the function's role is not granted
+ * throws an UngrantedCallError (tests/support/grants.ts).
  */
 export async function countHotPathCalls(): Promise<HotPathCalls> {
   const dynamo = await startDynalite();
@@ -159,14 +207,9 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
   providers.ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
   try {
     const table = await dynamo.freshTable();
-    const dynamodb = countCalls(dynamo.client);
+    const dynamodb = countFunctionCalls(dynamo);
     const clock = fixedClock(FIRST_AT);
-    const { arns, accept, ingest, start, send, delivery } = hotPathHandlers(
-      table.store,
-      clients,
-      providers,
-      clock,
-    );
+    const { arns, accept, ingest, start, send, delivery } = hotPathHandlers(table, clients, providers, clock);
     const measure = async (run: () => Promise<void>): Promise<PathCalls> => {
       dynamodb.reset();
       for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses]) stub.resetHistory();

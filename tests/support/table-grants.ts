@@ -1,4 +1,3 @@
-import type { MiddlewareStack } from '@smithy/types';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -6,16 +5,12 @@ import type { FunctionName } from '../../functions/routes';
 import { grantTableAccess } from '../../infra/table-access';
 
 /**
- * Handler tests run on dynalite, which knows no IAM: a DynamoDB action a function's role lacks would pass
- * every test and be an AccessDeniedException on AWS. A client watched by `checkGrants` refuses, before it
- * is sent, each call that the statements infra gives the function's role (grantTableAccess itself, run on
- * stand-ins for the table and the function) do not allow, as IAM would.
+ * The resource-aware part of the grant check (tests/support/grants.ts) for DynamoDB: role-actions.json
+ * says which dynamodb: actions a role has, not on what, and the due index is granted to the sweep alone.
+ * Judged by the statements infra gives the function's role (grantTableAccess itself, run on stand-ins for
+ * the table and the function), so no copy of the grants is kept.
  */
 const TABLE_ARN = 'arn:aws:dynamodb:local:000000000000:table/rapport';
-
-export class UngrantedCallError extends Error {
-  override name = 'UngrantedCallError';
-}
 
 /** The statements infra/table-access.ts adds to `fn`'s role for the table. */
 function statementsOf(fn: FunctionName): PolicyStatement[] {
@@ -51,41 +46,20 @@ function describeGrants(statements: readonly PolicyStatement[]): string {
   return described.join('; ') || 'nothing';
 }
 
-/** Refusals since the last test ended: a handler that catches store errors must not hide one. */
-const refused: UngrantedCallError[] = [];
+const statementsByFunction = new Map<FunctionName, PolicyStatement[]>();
 
-// Jest's globals only: the benches (tsx) import the handler support too.
-if (typeof afterEach === 'function')
-  afterEach(() => {
-    const seen = refused.splice(0);
-    if (seen.length)
-      throw new UngrantedCallError(
-        `DynamoDB calls refused during this test (an error a handler caught is reported here too):\n` +
-          seen.map((e) => `  ${e.message}`).join('\n'),
-      );
-  });
-
-/** Makes `client` refuse, with a clear error, every table call `fn`'s role is not granted. */
-export function checkGrants<I extends object, O extends object>(
-  client: { middlewareStack: MiddlewareStack<I, O> },
-  fn: FunctionName,
-): void {
-  const statements = statementsOf(fn);
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const action = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      const index = (args.input as { IndexName?: unknown }).IndexName;
-      const resource = typeof index === 'string' ? `${TABLE_ARN}/index/${index}` : TABLE_ARN;
-      if (!allows(statements, `dynamodb:${action}`, resource)) {
-        const error = new UngrantedCallError(
-          `${fn} called dynamodb:${action}${typeof index === 'string' ? ` on the ${index} index` : ''}, ` +
-            `which infra/table-access.ts does not grant it (granted: ${describeGrants(statements)})`,
-        );
-        refused.push(error);
-        throw error;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'rapportGrantCheck' },
+/**
+ * Why `fn`'s role may not make the DynamoDB call `action` (`dynamodb:Query`) with `input` (its IndexName
+ * names the resource), or undefined when it may.
+ */
+export function tableRefusal(fn: FunctionName, action: string, input: object): string | undefined {
+  let statements = statementsByFunction.get(fn);
+  if (!statements) statementsByFunction.set(fn, (statements = statementsOf(fn)));
+  const index = (input as { IndexName?: unknown }).IndexName;
+  const resource = typeof index === 'string' ? `${TABLE_ARN}/index/${index}` : TABLE_ARN;
+  if (allows(statements, action, resource)) return undefined;
+  return (
+    `${fn} called ${action}${typeof index === 'string' ? ` on the ${index} index` : ''}, ` +
+    `which infra/table-access.ts does not grant it (granted: ${describeGrants(statements)})`
   );
 }
