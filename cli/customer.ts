@@ -7,14 +7,8 @@ import { customersAt, readCustomerItems } from '../adapters/dynamodb/customer-pa
 import { addressSearched } from '../domain/console/search';
 import { readExecutionHistory } from '../adapters/stepfunctions/execution-history';
 import { timelineLines } from '../domain/console/describe';
-import {
-  buildTimeline,
-  sameVersion,
-  type CustomerItems,
-  type ExecutionHistory,
-  type FoldedJourney,
-  type Timeline,
-} from '../domain/console/timeline';
+import { sameVersion, type ExecutionHistory, type FoldedJourney } from '../domain/console/executions';
+import { buildTimeline, type CustomerItems, type Timeline } from '../domain/console/timeline';
 import { loadWorkflows } from '../domain/config/load';
 import type { Journey } from '../domain/journey/schema';
 import { latestMessage, why, whyLines } from '../domain/console/why';

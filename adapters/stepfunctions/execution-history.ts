@@ -1,5 +1,5 @@
 import { paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionHistory } from '../../domain/console/timeline';
+import type { ExecutionHistory } from '../../domain/console/executions';
 import type { JourneyEntryRecord } from '../../domain/ports';
 
 /**

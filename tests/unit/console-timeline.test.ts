@@ -6,8 +6,8 @@ import {
   TIMELINE_ENTRY_TYPES,
   type CustomerItems,
   type Timeline,
-  withFoldedUpdates,
 } from '../../domain/console/timeline';
+import { withFoldedUpdates } from '../../domain/console/executions';
 import { Journey } from '../../domain/journey/schema';
 import { latestMessage, why, whyLines } from '../../domain/console/why';
 import type { MessageRecord } from '../../domain/message-record';
