@@ -1,6 +1,7 @@
 import BTree from 'sorted-btree';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { shardOf } from '../dynamodb/due-shard';
+import type { DueWork } from '../../domain/ports';
 
 /** Where an indexed customer sits: (shard, due value, table key), the GSI's order with ties on the key. */
 type IndexKey = readonly [shard: number, at: string, tableKey: string];
@@ -91,4 +92,43 @@ export class DueIndex extends Map<string, string> {
     }
     return earliest;
   }
+}
+
+/** The table key an index entry ties on (the customer's profile, or the event's record). */
+export function workKey(work: DueWork): string {
+  return work.kind === 'claim' ? `${work.customerId}/EVENT#${work.eventId}` : profileKey(work.customerId);
+}
+
+const indexOrder = ([x, a]: [string, DueWork], [y, b]: [string, DueWork]) =>
+  byteOrder(x, y) || byteOrder(workKey(a), workKey(b));
+
+/**
+ * The pages the DynamoDB adapter gives for these shards: it reads every shard side by side, a page of
+ * each at a time, and yields the pages that hold work, shard by shard, round by round.
+ */
+export function* sideBySide(shards: DueWork[][], pageSize: number): Generator<DueWork[]> {
+  for (let start = 0; shards.some((shard) => shard.length > start); start += pageSize)
+    for (const shard of shards) {
+      const page = shard.slice(start, start + pageSize);
+      if (page.length > 0) yield page;
+    }
+}
+
+/** Two runs of index entries, each in index order, as one run in index order. */
+export function mergeInIndexOrder(a: [string, DueWork][], b: [string, DueWork][]): DueWork[] {
+  const out: DueWork[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x !== undefined && (y === undefined || indexOrder(x, y) <= 0)) {
+      out.push(x[1]);
+      i++;
+    } else if (y !== undefined) {
+      out.push(y[1]);
+      j++;
+    }
+  }
+  return out;
 }

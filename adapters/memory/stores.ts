@@ -1,7 +1,7 @@
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import { shardOf } from '../dynamodb/due-shard';
-import { byteOrder, DueIndex, profileKey } from './due-index';
+import { byteOrder, DueIndex, mergeInIndexOrder, sideBySide, workKey } from './due-index';
 import { memoryExperiments } from './experiments';
 import { definedOnly, Items, jsonBytes, listBytes, type StoreMeter } from './items';
 import { VersionConflictError } from '../../domain/errors';
@@ -332,51 +332,12 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
   }
 }
 
-/** The table key an index entry ties on (the customer's profile, or the event's record). */
-function workKey(work: DueWork): string {
-  return work.kind === 'claim' ? `${work.customerId}/EVENT#${work.eventId}` : profileKey(work.customerId);
-}
-
-const indexOrder = ([x, a]: [string, DueWork], [y, b]: [string, DueWork]) =>
-  byteOrder(x, y) || byteOrder(workKey(a), workKey(b));
-
-/**
- * The pages the DynamoDB adapter gives for these shards: it reads every shard side by side, a page of
- * each at a time, and yields the pages that hold work, shard by shard, round by round.
- */
-function* sideBySide(shards: DueWork[][], pageSize: number): Generator<DueWork[]> {
-  for (let start = 0; shards.some((shard) => shard.length > start); start += pageSize)
-    for (const shard of shards) {
-      const page = shard.slice(start, start + pageSize);
-      if (page.length > 0) yield page;
-    }
-}
-
-/** Two runs of index entries, each in index order, as one run in index order. */
-function mergeInIndexOrder(a: [string, DueWork][], b: [string, DueWork][]): DueWork[] {
-  const out: DueWork[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (x !== undefined && (y === undefined || indexOrder(x, y) <= 0)) {
-      out.push(x[1]);
-      i++;
-    } else if (y !== undefined) {
-      out.push(y[1]);
-      j++;
-    }
-  }
-  return out;
-}
-
-/** The keys that start with `prefix`, in key (DynamoDB sort key) order. */
 /** A list part of getCustomerFacts: absent when empty, as the adapter leaves it. */
 function listed<T>(items: T[]): T[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
+/** The keys that start with `prefix`, in key (DynamoDB sort key) order. */
 function sortedKeys(items: Map<string, unknown> | undefined, prefix = ''): string[] {
   if (!items) return [];
   const keys: string[] = [];
