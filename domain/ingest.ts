@@ -1,6 +1,6 @@
 import { tombstoneKey } from './erase';
 import { claimEvent, fingerprintOf } from './event-claim';
-import { entryEventProperties, shareableProperties, type PropertyValue } from './events/custom';
+import { entryEventProperties, shareableProperties, type PropertyValue } from './events/properties';
 import type { CustomerEvent } from './events/schema';
 import { isEngagement } from './events/types';
 import {

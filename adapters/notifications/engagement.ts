@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from '../../domain/zod';
 import { EngagementEvent, type EngagementType } from '../../domain/events/engagement';
-import { customerFromTag } from '../../domain/messages/send';
+import { customerFromTag } from '../../domain/messages/customer-tag';
 
 /**
  * SES Delivery, Open and Click events and End User Messaging SMS delivery events, as engagement events

@@ -2,7 +2,7 @@ import * as z from '../../domain/zod';
 import { zodProblems } from '../../domain/config/problems';
 import { InvalidEventError } from '../../domain/errors';
 import type { SuppressRequest } from '../../domain/messages/suppress';
-import { customerFromTag } from '../../domain/messages/send';
+import { customerFromTag } from '../../domain/messages/customer-tag';
 import type { EngagementEvent } from '../../domain/events/engagement';
 import { SesEngagement, sesEngagement, SmsDeliveryEvent, smsEngagement } from './engagement';
 

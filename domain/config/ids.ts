@@ -20,13 +20,15 @@ export const TimeZone = z
   .string(expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"'))
   .check(z.refine(isTimeZone, expect('an IANA time zone such as "Asia/Shanghai" or "Europe/London"')));
 
-// ISO 4217 as the runtime's ICU knows it: "ABC" has the shape of a code but names no currency.
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+// ISO 4217 as the runtime's ICU knows it: "ABC" has the shape of a code but names no currency. Read on
+// the first check, once: most functions bundle this schema and never see a purchase.
+let currencies: Set<string> | undefined;
+const isCurrency = (c: string) => (currencies ??= new Set(Intl.supportedValuesOf('currency'))).has(c);
 
 export const Currency = z.string(expect('an ISO 4217 currency code such as "CNY" or "USD"')).check(
   z.regex(/^[A-Z]{3}$/, expect('an ISO 4217 currency code in capitals, such as "CNY" or "USD"')),
   z.refine(
-    (c) => !/^[A-Z]{3}$/.test(c) || CURRENCIES.has(c),
+    (c) => !/^[A-Z]{3}$/.test(c) || isCurrency(c),
     expect('an ISO 4217 currency code in use, such as "CNY", "USD" or "EUR"'),
   ),
 );

@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { expect } from '../config/problems';
-import { EVENT_BASE } from './schema';
+import { EVENT_IDENTITY } from './identity';
 import { lineText } from './text';
 import { ENGAGEMENT_TYPES } from './types';
 
@@ -23,9 +23,7 @@ export type EngagedMessage = z.infer<typeof EngagedMessage>;
  * the events API; it changes no stage, no lastEvent and no consent, and resumes the waits for that message.
  */
 export const EngagementEvent = z.strictObject({
-  eventId: EVENT_BASE.eventId,
-  customerId: EVENT_BASE.customerId,
-  at: EVENT_BASE.at,
+  ...EVENT_IDENTITY,
   type: z.enum(ENGAGEMENT_TYPES),
   message: EngagedMessage,
   /** email-clicked: the link followed, as SES reports it (the original URL, before its rewriting). */

@@ -3,7 +3,7 @@ import { Channel, Currency, Locale, Slug, TimeZone } from '../config/ids';
 import { expect } from '../config/problems';
 import { isReservedKey, RESERVED_EXPECTED, storableNumber } from './limits';
 import { freeText, lineText, personName } from './text';
-import { EventTime } from './time';
+import { EVENT_IDENTITY } from './identity';
 import type { CustomEvent as CustomEventFields } from './custom';
 import type { EngagementEvent } from './engagement';
 import { EVENT_TYPES } from './types';
@@ -67,21 +67,7 @@ export const CustomerAttributes = z.strictObject({
 export type CustomerAttributes = z.infer<typeof CustomerAttributes>;
 
 /** The fields every event has, the built-in ones and those declared in settings.yaml `customEvents`. */
-export const EVENT_BASE = {
-  eventId: lineText(
-    'a unique event id (text, 1–128 characters) chosen by the sender, e.g. "order-123"',
-    128,
-  ).check(z.minLength(1, expect('a unique event id (text, 1–128 characters)'))),
-  customerId: z
-    .string(expect('the customer id (text, 1–128 characters), e.g. "c-42"'))
-    .check(
-      z.minLength(1, expect('the customer id (text, 1–128 characters)')),
-      z.maxLength(128, expect('a customer id of at most 128 characters')),
-      z.regex(/^[A-Za-z0-9._:@-]+$/, expect('a customer id made of letters, digits and . _ : @ -')),
-    ),
-  at: EventTime,
-  customer: z.optional(CustomerAttributes),
-};
+export const EVENT_BASE = { ...EVENT_IDENTITY, customer: z.optional(CustomerAttributes) };
 
 export const PurchaseEvent = z.strictObject({
   ...EVENT_BASE,
@@ -162,9 +148,7 @@ export type CustomerEvent = BuiltInEvent | CustomEvent | (EngagementEvent & { cu
  * Not a CustomerEvent: it starts no journey and changes no profile; it removes them.
  */
 export const ErasureRequest = z.strictObject({
-  eventId: EVENT_BASE.eventId,
-  customerId: EVENT_BASE.customerId,
-  at: EVENT_BASE.at,
+  ...EVENT_IDENTITY,
   type: z.literal('erase'),
 });
 export type ErasureRequest = z.infer<typeof ErasureRequest>;

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { CustomerStore, MessageRecord } from '../ports';
-import { messageKey } from './send';
+import { messageKey } from './record';
 
 /** What the compiled `<send>-deferred` state passes: which execution's send was deferred. */
 export interface DeferredSend {

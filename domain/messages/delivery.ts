@@ -3,6 +3,7 @@ import { FEEDBACK_LINK_SECONDS, PREFERENCES_LINK_SECONDS, signLink } from './lin
 import type { MessageRecord } from '../ports';
 import { DEFAULT_TRACKING, isTracked, untrackedActionLinks } from './tracking';
 import type { SendDeps, SendMessageInput } from './send';
+import { customerTag } from './customer-tag';
 
 /** What a send claims on its record (address, subject, locale) and the call that sends it. */
 export interface Delivery {
@@ -129,16 +130,4 @@ export function smsDelivery(
         tags: { journey: input.journeyId, step: input.stepId, customer: customerTag(profile.customerId) },
       }),
   };
-}
-
-/**
- * Customer ids may hold characters SES tags refuse (. : @); hex keeps them exact, so a bounce
- * notification leads back to the customer without a lookup by address.
- */
-export function customerTag(customerId: string): string {
-  return Buffer.from(customerId, 'utf8').toString('hex');
-}
-
-export function customerFromTag(tag: string): string | undefined {
-  return /^([0-9a-f]{2})+$/.test(tag) ? Buffer.from(tag, 'hex').toString('utf8') : undefined;
 }

@@ -1,8 +1,7 @@
 import type { Clock } from '../clock';
 import type { CustomerStore, MessageRecord } from '../ports';
 import { markInterrupted } from './interrupted';
-import { messageRecordBase, type MessageOrigin } from './record';
-import { messageKey } from './send';
+import { messageKey, messageRecordBase, type MessageOrigin } from './record';
 
 /** What the compiled `<send>-failed` state passes: the send's own parameters, and the error's name. */
 export interface SendFailure extends MessageOrigin {

@@ -1,4 +1,8 @@
 import type { MessageRecord } from '../ports';
+import { stepKey } from '../step-key';
+
+/** Deterministic per execution and step: the same step of the same execution is one message, ever. */
+export const messageKey = stepKey;
 
 /** The fields a send task's input carries that a message record keeps as they are. */
 export interface MessageOrigin {

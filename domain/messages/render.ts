@@ -4,7 +4,8 @@ import { TemplateNotFoundError } from '../errors';
 import type { Profile } from '../profile/profile';
 import { parsedOnce } from './engine';
 import { smsLength } from './sms';
-import { hasEmail, type EmailLayout, type MessageTemplate } from './template';
+import { hasEmail } from './email-part';
+import type { EmailLayout, MessageTemplate } from './template';
 import { resolveLocale } from './locale';
 
 export { resolveLocale } from './locale';

@@ -1,4 +1,3 @@
-import { stepKey } from '../step-key';
 import * as z from '../zod';
 import type { Clock } from '../clock';
 import { FusedBranch } from '../journey/decision';
@@ -36,7 +35,7 @@ import { settleExisting } from './interrupted';
 import { sendWindowWait } from './send-window';
 import { markAddressUsers } from './suppress';
 import { throttledTooLong, throttleWaitSeconds } from './throttle';
-import { messageRecordBase } from './record';
+import { messageKey, messageRecordBase } from './record';
 import type { Renderer } from './render';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
 
@@ -84,7 +83,7 @@ export type DeferReason = Extract<
 
 // Defined with the other errors Step Functions retries (RETRIED_ERRORS); exported here for existing callers.
 export { MessageThrottledError, PacingContentionError };
-export { customerFromTag, customerTag } from './delivery';
+export { customerFromTag, customerTag } from './customer-tag';
 
 export interface SendDeps {
   store: CustomerStore;
@@ -121,8 +120,9 @@ export interface SendHooks {
   beforeFirstAttempt?: () => Promise<boolean>;
 }
 
-/** Deterministic per execution and step: the same step of the same execution is one message, ever. */
-export const messageKey = stepKey;
+// Kept in record.ts, re-exported here: the steps that record a deferral or a failure (journey-step) import
+// it from there without bundling the send and its input schema.
+export { messageKey } from './record';
 
 /**
  * Sends one journey message at most once. A record is claimed with a conditional write before the

@@ -42,12 +42,7 @@ export const MessageTemplate = z
   );
 export type MessageTemplate = z.infer<typeof MessageTemplate>;
 
-/** The email part of a template, when it has one. */
-export function hasEmail(
-  t: MessageTemplate,
-): t is MessageTemplate & { subject: string; text: string; html: string } {
-  return t.subject !== undefined && t.text !== undefined && t.html !== undefined;
-}
+export { hasEmail } from './email-part';
 
 const hasContentAndUnsubscribe = (s: string) =>
   /\{\{\s*content\b/.test(s) && /\{\{\s*unsubscribeUrl\b/.test(s);

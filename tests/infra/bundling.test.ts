@@ -131,6 +131,11 @@ describe('every function bundle', () => {
     for (const [a, b] of pairs) expect({ a, b, gte: shimGte(a, b) }).toEqual({ a, b, gte: semver.gte(a, b) });
   });
 
+  it("gives send-message Liquid's ES module build, not its CommonJS one", () => {
+    const liquid = inputsOf('send-message').filter((i) => i.includes('node_modules/liquidjs/'));
+    expect(liquid).toEqual(['node_modules/liquidjs/dist/liquid.node.mjs']);
+  });
+
   /**
    * The schemas handlers import are written with zod/mini (domain/zod.ts): classic zod's API is ~95 KB of
    * every bundle and ~20 ms of every cold start, and mini's namespace leaves out what a bundle never calls.
