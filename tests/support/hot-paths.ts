@@ -195,6 +195,10 @@ function countFunctionCalls(dynamo: LocalDynamo): CallCounter {
   };
 }
 
+type Handlers = ReturnType<typeof hotPathHandlers>;
+type Stubs = ReturnType<typeof mockedServices>['stubs'];
+type Measure = (run: () => Promise<void>) => Promise<PathCalls>;
+
 /**
  * Runs the hot paths once through the real handlers (their real adapters over dynalite; the other
  * services stubbed) and counts the SDK calls each makes. A call the function's role is not granted
@@ -209,8 +213,8 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
     const table = await dynamo.freshTable();
     const dynamodb = countFunctionCalls(dynamo);
     const clock = fixedClock(FIRST_AT);
-    const { arns, accept, ingest, start, send, delivery } = hotPathHandlers(table, clients, providers, clock);
-    const measure = async (run: () => Promise<void>): Promise<PathCalls> => {
+    const handlers = hotPathHandlers(table, clients, providers, clock);
+    const measure: Measure = async (run) => {
       dynamodb.reset();
       for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses]) stub.resetHistory();
       await run();
@@ -219,62 +223,76 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
         other: stubbed(stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses),
       };
     };
-
-    const acceptEvent = await measure(async () => {
-      const post = fixture<APIGatewayProxyEventV2>('http-api-v2-post-events.json');
-      const res = (await invokeLambda('rapport-accept-event', accept, {
-        ...post,
-        body: JSON.stringify(PURCHASE),
-      })) as APIGatewayProxyStructuredResultV2;
-      if (res.statusCode !== 202) throw new Error(`POST /events answered ${res.statusCode}: ${res.body}`);
-    });
-    const firstPurchase = await measure(async () =>
-      noFailures(
-        await invokeLambda('rapport-ingest-event', ingest, sqsBatch('sqs-ingest-batch.json', PURCHASE)),
-        'first purchase',
-      ),
-    );
-    const queued = stubs.sqs
-      .commandCalls(SendMessageBatchCommand)
-      .flatMap((c) => c.args[0].input.Entries ?? []);
-    if (queued.length !== 1) throw new Error(`the first purchase queued ${queued.length} starts, not 1`);
-    const queuedStart = await measure(async () => {
-      const batch: SQSEvent = sqsBatch('sqs-start-batch.json', ...queued.map((e) => e.MessageBody ?? ''));
-      noFailures(await invokeLambda('rapport-start-journey', start, batch), 'queued start');
-    });
-    const executionArn = executionArnFor(
-      arns['first-small-purchase'] ?? '',
-      JSON.parse(queued[0]?.MessageBody ?? '{}').executionName,
-    );
-    const emailSend = await measure(async () => {
-      const task: SendMessageInput = {
-        ...fixture<SendMessageInput>('sfn-send-message-task.json'),
-        executionId: executionArn,
-      };
-      const result = await invokeLambda('rapport-send-message', send, task);
-      if (result.status !== 'sent') throw new Error(`the send ended ${JSON.stringify(result)}`);
-    });
+    const first = await firstCustomerPaths(measure, handlers, stubs);
     clock.set(LATER_AT);
-    const laterPurchase = await measure(async () => {
-      const event = { ...PURCHASE, eventId: 'e-2', at: '2026-11-27T10:00:00Z', amount: 88 };
-      noFailures(
-        await invokeLambda('rapport-ingest-event', ingest, sqsBatch('sqs-ingest-batch.json', event)),
-        'later purchase',
-      );
-    });
-    if (!laterPurchase.other.StopExecution) throw new Error('the later purchase did not reach the goal');
-    const emailOpened = await measure(async () => {
-      const result = await invokeLambda(
-        'rapport-delivery-events',
-        delivery,
-        fixture<SNSEvent>('sns-ses-open.json'),
-      );
-      if (result.engaged[0]?.status !== 'accepted') throw new Error(`the open was ${JSON.stringify(result)}`);
-    });
-    return { acceptEvent, firstPurchase, queuedStart, emailSend, laterPurchase, emailOpened };
+    return { ...first, ...(await laterPaths(measure, handlers)) };
   } finally {
     for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses, providers.sms])
       stub.restore();
     await dynamo.stop();
   }
+}
+
+/** A new customer's first purchase: accepted, ingested, its journey's start dequeued, its thank-you sent. */
+async function firstCustomerPaths(
+  measure: Measure,
+  { arns, accept, ingest, start, send }: Handlers,
+  stubs: Stubs,
+) {
+  const acceptEvent = await measure(async () => {
+    const post = fixture<APIGatewayProxyEventV2>('http-api-v2-post-events.json');
+    const res = (await invokeLambda('rapport-accept-event', accept, {
+      ...post,
+      body: JSON.stringify(PURCHASE),
+    })) as APIGatewayProxyStructuredResultV2;
+    if (res.statusCode !== 202) throw new Error(`POST /events answered ${res.statusCode}: ${res.body}`);
+  });
+  const firstPurchase = await measure(async () =>
+    noFailures(
+      await invokeLambda('rapport-ingest-event', ingest, sqsBatch('sqs-ingest-batch.json', PURCHASE)),
+      'first purchase',
+    ),
+  );
+  const queued = stubs.sqs
+    .commandCalls(SendMessageBatchCommand)
+    .flatMap((c) => c.args[0].input.Entries ?? []);
+  if (queued.length !== 1) throw new Error(`the first purchase queued ${queued.length} starts, not 1`);
+  const queuedStart = await measure(async () => {
+    const batch: SQSEvent = sqsBatch('sqs-start-batch.json', ...queued.map((e) => e.MessageBody ?? ''));
+    noFailures(await invokeLambda('rapport-start-journey', start, batch), 'queued start');
+  });
+  const executionArn = executionArnFor(
+    arns['first-small-purchase'] ?? '',
+    JSON.parse(queued[0]?.MessageBody ?? '{}').executionName,
+  );
+  const emailSend = await measure(async () => {
+    const task: SendMessageInput = {
+      ...fixture<SendMessageInput>('sfn-send-message-task.json'),
+      executionId: executionArn,
+    };
+    const result = await invokeLambda('rapport-send-message', send, task);
+    if (result.status !== 'sent') throw new Error(`the send ended ${JSON.stringify(result)}`);
+  });
+  return { acceptEvent, firstPurchase, queuedStart, emailSend };
+}
+
+/** Five days on: a second purchase (the first journey's goal), and the thank-you opened. */
+async function laterPaths(measure: Measure, { ingest, delivery }: Handlers) {
+  const laterPurchase = await measure(async () => {
+    const event = { ...PURCHASE, eventId: 'e-2', at: '2026-11-27T10:00:00Z', amount: 88 };
+    noFailures(
+      await invokeLambda('rapport-ingest-event', ingest, sqsBatch('sqs-ingest-batch.json', event)),
+      'later purchase',
+    );
+  });
+  if (!laterPurchase.other.StopExecution) throw new Error('the later purchase did not reach the goal');
+  const emailOpened = await measure(async () => {
+    const result = await invokeLambda(
+      'rapport-delivery-events',
+      delivery,
+      fixture<SNSEvent>('sns-ses-open.json'),
+    );
+    if (result.engaged[0]?.status !== 'accepted') throw new Error(`the open was ${JSON.stringify(result)}`);
+  });
+  return { laterPurchase, emailOpened };
 }
