@@ -50,128 +50,42 @@ export function smsSizes(w: Workflows) {
   );
 }
 
+type Print = (s: string) => void;
+
+const workflowsDir = (arg: string | undefined) => resolve(arg ?? join(process.cwd(), 'workflows'));
+
 export function run(
   argv: readonly string[],
-  out: (s: string) => void = console.log,
-  err: (s: string) => void = console.error,
+  out: Print = console.log,
+  err: Print = console.error,
 ): number | Promise<number> {
   const [command, ...args] = argv;
-  const workflowsDir = (arg: string | undefined) => resolve(arg ?? join(process.cwd(), 'workflows'));
   try {
     switch (command) {
-      case 'validate': {
-        const w = loadWorkflows(workflowsDir(args[0]));
-        const templates = Object.keys(w.templates).length;
-        out(
-          `✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${w.lifecycle.tiers.length} tier(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`,
-        );
-        for (const j of w.journeys)
-          out(
-            `  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} step${j.journey.steps.length === 1 ? '' : 's'}`,
-          );
-        for (const [name, e] of Object.entries(w.settings.customEvents)) {
-          const props = Object.values(e.properties);
-          const personal = props.filter((p) => p.personal).length;
-          out(
-            `  settings.yaml customEvents: ${name}, ${props.length} propert${props.length === 1 ? 'y' : 'ies'}${personal ? ` (${personal} personal data)` : ''}`,
-          );
-        }
-        // Valid, but worth a look: a warning never changes the exit code.
-        if (w.warnings.length)
-          out(
-            `${w.warnings.length} warning${w.warnings.length === 1 ? '' : 's'}:\n${formatProblems(w.warnings)}`,
-          );
-        const sms = smsSizes(w);
-        if (sms.length) {
-          out('SMS length (marketing, with the opt-out line and a 10-character first name):');
-          for (const s of sms)
-            out(
-              `  ${s.template} ${s.locale}: ${s.characters} characters, ${s.encoding}, ${s.parts} part${s.parts === 1 ? '' : 's'}`,
-            );
-        }
-        return 0;
-      }
+      case 'validate':
+        return validateCommand(args, out);
       case 'graph':
-      case 'compile': {
-        const id = args[0];
-        if (!id) {
-          err(`rapport ${command}: name a journey, e.g. rapport ${command} first-small-purchase\n\n${USAGE}`);
-          return 2;
-        }
-        const w = loadWorkflows(workflowsDir(args[1]));
-        const found = w.journeys.find((j) => j.journey.id === id);
-        if (!found) {
-          err(
-            `rapport ${command}: no journey "${id}"; known: ${w.journeys.map((j) => j.journey.id).join(', ')}`,
-          );
-          return 2;
-        }
-        out(
-          command === 'graph'
-            ? journeyToMermaid(found.journey, w.settings.exclusiveGroups).trimEnd()
-            : found.asl.trimEnd(),
-        );
-        return 0;
-      }
-      case 'schema': {
-        const dir = join(workflowsDir(undefined), 'schemas');
-        const stale: string[] = [];
-        mkdirSync(dir, { recursive: true });
-        const eventNames = declaredEventNames(join(workflowsDir(undefined), 'settings.yaml'));
-        for (const [file, schema] of Object.entries(JSON_SCHEMAS)) {
-          const path = join(dir, file);
-          const text = jsonSchemaText(schema, file === 'journey.schema.json' ? { eventNames } : {});
-          if (args.includes('--check')) {
-            if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(path);
-          } else {
-            writeFileSync(path, text);
-            out(`wrote ${path}`);
-          }
-        }
-        if (stale.length) {
-          err(`out of date (run npm run schema): ${stale.join(', ')}`);
-          return 1;
-        }
-        return 0;
-      }
+      case 'compile':
+        return graphCommand(command, args, out, err);
+      case 'schema':
+        return schemaCommand(args, out, err);
       case 'preview':
-        if (args.includes('--help')) {
-          out(PREVIEW_USAGE);
-          return 0;
-        }
-        return previewCommand(args, out, err);
+        return withHelp(args, PREVIEW_USAGE, out, () => previewCommand(args, out, err));
       case 'simulate':
-        if (args.includes('--help')) {
-          out(SIMULATE_USAGE);
-          return 0;
-        }
-        return simulateCommand(args, out, err);
+        return withHelp(args, SIMULATE_USAGE, out, () => simulateCommand(args, out, err));
       case 'import':
-        if (args[0] === 'pinpoint') {
-          if (args.includes('--help')) {
-            out(IMPORT_PINPOINT_USAGE);
-            return 0;
-          }
-          return importPinpointCommand(args.slice(1), out, err);
-        }
-        if (args.includes('--help')) {
-          out(IMPORT_USAGE);
-          return 0;
-        }
-        return importCommand(args, out, err);
+        if (args[0] === 'pinpoint')
+          return withHelp(args, IMPORT_PINPOINT_USAGE, out, () =>
+            importPinpointCommand(args.slice(1), out, err),
+          );
+        return withHelp(args, IMPORT_USAGE, out, () => importCommand(args, out, err));
       case 'redrive':
-        if (args.includes('--help')) {
-          out(REDRIVE_USAGE);
-          return 0;
-        }
-        return redriveCommand(args, out, err);
+        return withHelp(args, REDRIVE_USAGE, out, () => redriveCommand(args, out, err));
       case 'customer':
       case 'why':
-        if (args.includes('--help')) {
-          out(command === 'why' ? WHY_USAGE : CUSTOMER_USAGE);
-          return 0;
-        }
-        return customerCommand(command, args, out, err);
+        return withHelp(args, command === 'why' ? WHY_USAGE : CUSTOMER_USAGE, out, () =>
+          customerCommand(command, args, out, err),
+        );
       case undefined:
       case 'help':
       case '--help':
@@ -188,6 +102,94 @@ export function run(
     }
     throw e;
   }
+}
+
+/** `--help` anywhere in a command's arguments prints its usage instead of running it. */
+function withHelp(
+  args: readonly string[],
+  usage: string,
+  out: Print,
+  command: () => number | Promise<number>,
+): number | Promise<number> {
+  if (args.includes('--help')) {
+    out(usage);
+    return 0;
+  }
+  return command();
+}
+
+function validateCommand(args: readonly string[], out: Print): number {
+  const w = loadWorkflows(workflowsDir(args[0]));
+  const templates = Object.keys(w.templates).length;
+  out(
+    `✓ ${w.journeys.length} journey(s), ${w.lifecycle.stages.length} lifecycle stage(s), ${w.lifecycle.tiers.length} tier(s), ${templates} template(s) in ${w.settings.locales.join(', ')}: all valid`,
+  );
+  for (const j of w.journeys)
+    out(
+      `  ${j.file}: ${j.journey.id} v${j.journey.version}, ${j.journey.steps.length} step${j.journey.steps.length === 1 ? '' : 's'}`,
+    );
+  for (const [name, e] of Object.entries(w.settings.customEvents)) {
+    const props = Object.values(e.properties);
+    const personal = props.filter((p) => p.personal).length;
+    out(
+      `  settings.yaml customEvents: ${name}, ${props.length} propert${props.length === 1 ? 'y' : 'ies'}${personal ? ` (${personal} personal data)` : ''}`,
+    );
+  }
+  // Valid, but worth a look: a warning never changes the exit code.
+  if (w.warnings.length)
+    out(`${w.warnings.length} warning${w.warnings.length === 1 ? '' : 's'}:\n${formatProblems(w.warnings)}`);
+  const sms = smsSizes(w);
+  if (sms.length) {
+    out('SMS length (marketing, with the opt-out line and a 10-character first name):');
+    for (const s of sms)
+      out(
+        `  ${s.template} ${s.locale}: ${s.characters} characters, ${s.encoding}, ${s.parts} part${s.parts === 1 ? '' : 's'}`,
+      );
+  }
+  return 0;
+}
+
+/** `graph` prints a journey's Mermaid diagram, `compile` its Amazon States Language. */
+function graphCommand(command: 'graph' | 'compile', args: readonly string[], out: Print, err: Print): number {
+  const id = args[0];
+  if (!id) {
+    err(`rapport ${command}: name a journey, e.g. rapport ${command} first-small-purchase\n\n${USAGE}`);
+    return 2;
+  }
+  const w = loadWorkflows(workflowsDir(args[1]));
+  const found = w.journeys.find((j) => j.journey.id === id);
+  if (!found) {
+    err(`rapport ${command}: no journey "${id}"; known: ${w.journeys.map((j) => j.journey.id).join(', ')}`);
+    return 2;
+  }
+  out(
+    command === 'graph'
+      ? journeyToMermaid(found.journey, w.settings.exclusiveGroups).trimEnd()
+      : found.asl.trimEnd(),
+  );
+  return 0;
+}
+
+function schemaCommand(args: readonly string[], out: Print, err: Print): number {
+  const dir = join(workflowsDir(undefined), 'schemas');
+  const stale: string[] = [];
+  mkdirSync(dir, { recursive: true });
+  const eventNames = declaredEventNames(join(workflowsDir(undefined), 'settings.yaml'));
+  for (const [file, schema] of Object.entries(JSON_SCHEMAS)) {
+    const path = join(dir, file);
+    const text = jsonSchemaText(schema, file === 'journey.schema.json' ? { eventNames } : {});
+    if (args.includes('--check')) {
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(path);
+    } else {
+      writeFileSync(path, text);
+      out(`wrote ${path}`);
+    }
+  }
+  if (stale.length) {
+    err(`out of date (run npm run schema): ${stale.join(', ')}`);
+    return 1;
+  }
+  return 0;
 }
 
 if (require.main === module)
