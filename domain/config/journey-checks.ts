@@ -16,30 +16,49 @@ import { engagementWaitProblems } from './engagement-checks';
 import type { Workflows } from './load';
 import type { YamlSource } from './source';
 
+type ReferenceContext = {
+  expectedId: string;
+  takenIds: readonly string[];
+  stageIds: ReadonlySet<string> | undefined;
+  tierIds: ReadonlySet<string> | undefined;
+  holidays: readonly string[] | undefined;
+  topics: readonly string[] | undefined;
+  /** The groups settings.yaml declares in `exclusiveGroups`. */
+  exclusiveGroups: readonly string[] | undefined;
+  templates: Workflows['templates'];
+  /** `<template>/<locale>` files with problems of their own: not faulted again here. */
+  brokenTemplates?: ReadonlySet<string>;
+  locales: readonly string[];
+};
+
+/** Records one problem at a path of the journey's YAML. */
+type Report = (path: PropertyKey[], value: unknown, expected: string) => void;
+
+type RawStep = Record<string, unknown> | undefined;
+
 /** Checks a journey's references to other files (stages, templates, locales) and its step graph. */
-export function journeyReferenceProblems(
-  src: YamlSource,
-  ctx: {
-    expectedId: string;
-    takenIds: readonly string[];
-    stageIds: ReadonlySet<string> | undefined;
-    tierIds: ReadonlySet<string> | undefined;
-    holidays: readonly string[] | undefined;
-    topics: readonly string[] | undefined;
-    /** The groups settings.yaml declares in `exclusiveGroups`. */
-    exclusiveGroups: readonly string[] | undefined;
-    templates: Workflows['templates'];
-    /** `<template>/<locale>` files with problems of their own: not faulted again here. */
-    brokenTemplates?: ReadonlySet<string>;
-    locales: readonly string[];
-  },
-): Problem[] {
+export function journeyReferenceProblems(src: YamlSource, ctx: ReferenceContext): Problem[] {
   const problems: Problem[] = [];
-  const at = (path: PropertyKey[], value: unknown, expected: string) =>
+  const at: Report = (path, value, expected) =>
     problems.push({ source: src.file, ...lineColumn(src, path), field: formatPath(path), value, expected });
   const j = asRecord(src.data);
   if (!j) return problems;
+  journeyHeadProblems(j, ctx, at);
+  const steps: RawStep[] = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
+  const seen = new Set<unknown>();
+  steps.forEach((step, i) => {
+    if (!step) return;
+    if (typeof step.id === 'string') {
+      if (seen.has(step.id)) at(['steps', i, 'id'], step.id, 'a step id used only once in this journey');
+      seen.add(step.id);
+    }
+    stepReferenceProblems(step, i, steps, ctx, at);
+  });
+  return problems;
+}
 
+/** The journey's own fields: its id, exclusive group and entry. */
+function journeyHeadProblems(j: Record<string, unknown>, ctx: ReferenceContext, at: Report): void {
   if (typeof j.id === 'string') {
     if (j.id !== ctx.expectedId) at(['id'], j.id, `"${ctx.expectedId}", the file's name`);
     else if (ctx.takenIds.includes(j.id)) at(['id'], j.id, 'a journey id used only once');
@@ -55,95 +74,102 @@ export function journeyReferenceProblems(
     at(['entry', 'stage'], entry.stage, `a lifecycle stage: ${[...ctx.stageIds].join(', ')}`);
   if (entry && typeof entry.tier === 'string' && ctx.tierIds && !ctx.tierIds.has(entry.tier))
     at(['entry', 'tier'], entry.tier, `a customer tier: ${[...ctx.tierIds].join(', ')}`);
-  // Stages and tiers a condition names must exist: a typo would silently match no one.
-  const knownClasses = (condition: unknown, path: PropertyKey[]) => {
-    const c = asRecord(condition);
-    for (const [field, ids, what] of [
-      ['stage', ctx.stageIds, 'a lifecycle stage'],
-      ['tier', ctx.tierIds, 'a customer tier'],
-    ] as const) {
-      const values = c?.[field];
-      [values ?? []].flat().forEach((value: unknown, k) => {
-        if (typeof value === 'string' && ids && !ids.has(value))
-          at(
-            [...path, field, ...(Array.isArray(values) ? [k] : [])],
-            value,
-            `${what}: ${[...ids].join(', ')}`,
-          );
-      });
-    }
-  };
-  knownClasses(entry?.where, ['entry', 'where']);
-  const knownHolidays = (holidays: unknown, path: PropertyKey[]) => {
-    [holidays ?? []].flat().forEach((holiday: unknown, k) => {
-      if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
-        at(
-          [...path, ...(Array.isArray(holidays) ? [k] : [])],
-          holiday,
-          `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
-        );
-    });
-  };
-  knownHolidays(asRecord(entry?.date)?.holiday, ['entry', 'date', 'holiday']);
+  knownClasses(entry?.where, ['entry', 'where'], ctx, at);
+  knownHolidays(asRecord(entry?.date)?.holiday, ['entry', 'date', 'holiday'], ctx, at);
+}
 
-  const steps = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
-  const seen = new Set<unknown>();
-  steps.forEach((step, i) => {
-    if (!step) return;
-    if (typeof step.id === 'string') {
-      if (seen.has(step.id)) at(['steps', i, 'id'], step.id, 'a step id used only once in this journey');
-      seen.add(step.id);
-    }
-    const ids = steps.map((st) => st?.id).filter((id): id is string => typeof id === 'string');
-    const known = (target: unknown, path: PropertyKey[]) => {
-      if (typeof target === 'string' && !ids.includes(target))
-        at(path, target, `the id of a step in this journey: ${ids.join(', ')}`);
-    };
-    known(step.next, ['steps', i, 'next']);
-    if (step.type === 'branch') known(step.default, ['steps', i, 'default']);
-    knownHolidays(asRecord(step.until)?.holiday, ['steps', i, 'until', 'holiday']);
-    if (Array.isArray(step.paths)) {
-      const names = new Set<unknown>();
-      step.paths.forEach((raw, j) => {
-        const path = asRecord(raw);
-        known(path?.next, ['steps', i, 'paths', j, 'next']);
-        if (step.type === 'branch') knownClasses(path?.when, ['steps', i, 'paths', j, 'when']);
-        if (path && names.has(path.name))
-          at(['steps', i, 'paths', j, 'name'], path.name, 'a path name used only once in this step');
-        names.add(path?.name);
-      });
-    }
-    if (step.type === 'send' && typeof step.template === 'string') {
-      const byLocale = ctx.templates[step.template];
-      const known = Object.keys(ctx.templates).join(', ') || 'none';
-      const anyBroken = ctx.locales.some((l) => ctx.brokenTemplates?.has(`${step.template}/${l}`));
-      if (!byLocale && !anyBroken)
-        at(
-          ['steps', i, 'template'],
-          step.template,
-          `a template folder workflows/templates/${step.template}/ (known: ${known})`,
-        );
-      else if (byLocale)
-        for (const locale of ctx.locales) {
-          const tpl = byLocale[locale];
-          const file = `workflows/templates/${step.template}/${locale}.yaml`;
-          if (ctx.brokenTemplates?.has(`${step.template}/${locale}`)) continue;
-          if (!tpl) at(['steps', i, 'template'], step.template, `a ${locale} version: ${file}`);
-          else if (step.channel !== 'sms' && !hasEmail(tpl))
-            at(['steps', i, 'template'], step.template, `an email (subject, text, html) in ${file}`);
-          else if (step.channel !== 'email' && tpl.sms === undefined)
-            at(['steps', i, 'template'], step.template, `an sms text in ${file}`);
-        }
-    }
-    if (
-      step.type === 'send' &&
-      typeof step.topic === 'string' &&
-      ctx.topics &&
-      !ctx.topics.includes(step.topic)
-    )
-      at(['steps', i, 'topic'], step.topic, `a topic listed in settings.yaml: ${ctx.topics.join(', ')}`);
+// Stages and tiers a condition names must exist: a typo would silently match no one.
+function knownClasses(condition: unknown, path: PropertyKey[], ctx: ReferenceContext, at: Report): void {
+  const c = asRecord(condition);
+  for (const [field, ids, what] of [
+    ['stage', ctx.stageIds, 'a lifecycle stage'],
+    ['tier', ctx.tierIds, 'a customer tier'],
+  ] as const) {
+    const values = c?.[field];
+    [values ?? []].flat().forEach((value: unknown, k) => {
+      if (typeof value === 'string' && ids && !ids.has(value))
+        at([...path, field, ...(Array.isArray(values) ? [k] : [])], value, `${what}: ${[...ids].join(', ')}`);
+    });
+  }
+}
+
+function knownHolidays(holidays: unknown, path: PropertyKey[], ctx: ReferenceContext, at: Report): void {
+  [holidays ?? []].flat().forEach((holiday: unknown, k) => {
+    if (typeof holiday === 'string' && ctx.holidays && !ctx.holidays.includes(holiday))
+      at(
+        [...path, ...(Array.isArray(holidays) ? [k] : [])],
+        holiday,
+        `a holiday listed in settings.yaml: ${ctx.holidays.join(', ') || '(none yet)'}`,
+      );
   });
-  return problems;
+}
+
+/** One step's references: the steps it leads to, its paths, holidays, template and topic. */
+function stepReferenceProblems(
+  step: Record<string, unknown>,
+  i: number,
+  steps: readonly RawStep[],
+  ctx: ReferenceContext,
+  at: Report,
+): void {
+  const ids = steps.map((st) => st?.id).filter((id): id is string => typeof id === 'string');
+  const known = (target: unknown, path: PropertyKey[]) => {
+    if (typeof target === 'string' && !ids.includes(target))
+      at(path, target, `the id of a step in this journey: ${ids.join(', ')}`);
+  };
+  known(step.next, ['steps', i, 'next']);
+  if (step.type === 'branch') known(step.default, ['steps', i, 'default']);
+  knownHolidays(asRecord(step.until)?.holiday, ['steps', i, 'until', 'holiday'], ctx, at);
+  if (Array.isArray(step.paths)) {
+    const names = new Set<unknown>();
+    step.paths.forEach((raw, j) => {
+      const path = asRecord(raw);
+      known(path?.next, ['steps', i, 'paths', j, 'next']);
+      if (step.type === 'branch') knownClasses(path?.when, ['steps', i, 'paths', j, 'when'], ctx, at);
+      if (path && names.has(path.name))
+        at(['steps', i, 'paths', j, 'name'], path.name, 'a path name used only once in this step');
+      names.add(path?.name);
+    });
+  }
+  if (step.type === 'send' && typeof step.template === 'string')
+    sendTemplateProblems(step.template, step.channel, i, ctx, at);
+  if (
+    step.type === 'send' &&
+    typeof step.topic === 'string' &&
+    ctx.topics &&
+    !ctx.topics.includes(step.topic)
+  )
+    at(['steps', i, 'topic'], step.topic, `a topic listed in settings.yaml: ${ctx.topics.join(', ')}`);
+}
+
+/** A send's template must exist in every locale, with the channel the send uses. */
+function sendTemplateProblems(
+  template: string,
+  channel: unknown,
+  i: number,
+  ctx: ReferenceContext,
+  at: Report,
+): void {
+  const byLocale = ctx.templates[template];
+  const known = Object.keys(ctx.templates).join(', ') || 'none';
+  const anyBroken = ctx.locales.some((l) => ctx.brokenTemplates?.has(`${template}/${l}`));
+  if (!byLocale && !anyBroken)
+    at(
+      ['steps', i, 'template'],
+      template,
+      `a template folder workflows/templates/${template}/ (known: ${known})`,
+    );
+  else if (byLocale)
+    for (const locale of ctx.locales) {
+      const tpl = byLocale[locale];
+      const file = `workflows/templates/${template}/${locale}.yaml`;
+      if (ctx.brokenTemplates?.has(`${template}/${locale}`)) continue;
+      if (!tpl) at(['steps', i, 'template'], template, `a ${locale} version: ${file}`);
+      else if (channel !== 'sms' && !hasEmail(tpl))
+        at(['steps', i, 'template'], template, `an email (subject, text, html) in ${file}`);
+      else if (channel !== 'email' && tpl.sms === undefined)
+        at(['steps', i, 'template'], template, `an sms text in ${file}`);
+    }
 }
 
 /**
