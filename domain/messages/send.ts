@@ -13,7 +13,6 @@ import {
   PacingContentionError,
   ProfileNotFoundError,
   RecipientOptedOutError,
-  ThrottledTooLongError,
 } from '../errors';
 import type { CustomerStore, Mailer, MessageRecord, SkipReason, SmsSender } from '../ports';
 import type { Profile } from '../profile/profile';
@@ -34,7 +33,7 @@ import {
 import { settleExisting } from './interrupted';
 import { sendWindowWait } from './send-window';
 import { markAddressUsers } from './suppress';
-import { throttledTooLong, throttleWaitSeconds } from './throttle';
+import { isDefiniteRefusal, refused } from './refusal';
 import { messageKey, messageRecordBase } from './record';
 import type { Renderer } from './render';
 import { CONFLICT_ATTEMPTS, retryOnConflict } from '../retry';
@@ -174,65 +173,94 @@ export async function sendMessage(
     // Throttling's bound runs from the first refusal, through any quiet hours waited out since.
     ...(existing?.throttledSince ? { throttledSince: existing.throttledSince } : {}),
   };
+  if (!reach.ok) return skip({ deps, key, base }, reach.reason);
+  const send: Send = { input, deps, key, base, profile, now, capped, reach };
+  return (await heldBack(send, facts.pacing)) ?? deliver(send);
+}
 
-  const skip = async (reason: SkipReason): Promise<SendMessageResult> => {
-    const claimed = await deps.store.claimMessage({ ...base, status: 'skipped', reason });
-    return claimed
-      ? { status: 'skipped', messageKey: key, reason }
-      : { status: 'duplicate', messageKey: key, previous: 'skipped' };
-  };
-  if (!reach.ok) return skip(reach.reason);
+/** One send once its channel is chosen: what each of its steps reads. */
+interface Send {
+  input: SendMessageInput;
+  deps: SendDeps;
+  key: string;
+  /** The message's record as claimed, before the outcome is known. */
+  base: MessageRecord;
+  profile: Profile;
+  now: Date;
+  /** Marketing under frequency caps: the send takes a slot in the pacing record, and gives it back. */
+  capped: boolean;
+  reach: { channel: Channel; to: string };
+}
+
+async function skip(
+  send: Pick<Send, 'deps' | 'key' | 'base'>,
+  reason: SkipReason,
+): Promise<SendMessageResult> {
+  const claimed = await send.deps.store.claimMessage({ ...send.base, status: 'skipped', reason });
+  return claimed
+    ? { status: 'skipped', messageKey: send.key, reason }
+    : { status: 'duplicate', messageKey: send.key, previous: 'skipped' };
+}
+
+async function defer(send: Send, reason: DeferReason, until: string): Promise<SendMessageResult> {
+  const deferred: MessageRecord = { ...send.base, status: 'deferred', reason, deferredUntil: until };
+  if (!(await send.deps.store.claimMessage(deferred)))
+    return { status: 'duplicate', messageKey: send.key, previous: 'sending' };
+  return { status: 'deferred', messageKey: send.key, reason, until };
+}
+
+/**
+ * What keeps a reachable customer's message back: the control group, a marketing pause, the send window
+ * (quiet hours, open hours, closed days) and the frequency caps, which it takes a slot of when it admits.
+ * Undefined: the message may go.
+ */
+async function heldBack(
+  send: Send,
+  pacing: PacingRecord | undefined,
+): Promise<SendMessageResult | undefined> {
+  const { input, deps, profile, now } = send;
   // The program's holdout: measured like everyone (entries, goals), sent no marketing by any journey.
   if (input.category === 'marketing' && inControlGroup(input.customerId, deps.settings.controlGroup))
-    return skip('control-group');
-
-  const defer = async (reason: DeferReason, until: string): Promise<SendMessageResult> => {
-    const deferred: MessageRecord = { ...base, status: 'deferred', reason, deferredUntil: until };
-    if (!(await deps.store.claimMessage(deferred)))
-      return { status: 'duplicate', messageKey: key, previous: 'sending' };
-    return { status: 'deferred', messageKey: key, reason, until };
-  };
+    return skip(send, 'control-group');
   // After a complaint or a detractor score the customer hears from a person, not from marketing.
   if (
     input.category === 'marketing' &&
     profile.marketingPausedUntil &&
     profile.marketingPausedUntil > now.toISOString()
   )
-    return defer('marketing-paused', profile.marketingPausedUntil);
+    return defer(send, 'marketing-paused', profile.marketingPausedUntil);
   const zone = profile.timeZone ?? deps.settings.defaultTimeZone;
-  const wait = sendWindowWait(now, zone, deps.settings.pacing, reach.channel, input.category);
-  if (wait) return defer(wait.reason, wait.until.toISOString());
-
+  const wait = sendWindowWait(now, zone, deps.settings.pacing, send.reach.channel, input.category);
+  if (wait) return defer(send, wait.reason, wait.until.toISOString());
+  if (!send.capped) return undefined;
   const paced: PacedSend = {
-    messageKey: key,
-    channel: reach.channel,
+    messageKey: send.key,
+    channel: send.reach.channel,
     at: now.toISOString(),
     priority: input.priority,
     executionArn: input.executionId,
   };
-  if (capped) {
-    const admitted = await updatePacing(
-      deps.store,
-      input.customerId,
-      (record) => admit(record, paced, deps.settings.pacing, now),
-      { record: facts.pacing },
-    );
-    if (!admitted) return skip('frequency-cap');
-  }
-  const giveSlotBack = () =>
-    capped
-      ? updatePacing(deps.store, input.customerId, (record) => ({
-          admitted: true,
-          changed: true,
-          record: withdraw(record, key),
-        }))
-      : Promise.resolve(true);
+  const admitted = await updatePacing(
+    deps.store,
+    input.customerId,
+    (record) => admit(record, paced, deps.settings.pacing, now),
+    { record: pacing },
+  );
+  return admitted ? undefined : skip(send, 'frequency-cap');
+}
 
+/** Claims the message with its content, then hands it to the provider and records what came of it. */
+async function deliver(send: Send): Promise<SendMessageResult> {
+  const { input, deps, profile, reach, key, now } = send;
   const delivery =
     reach.channel === 'email'
       ? await emailDelivery(input, profile, reach.to, key, now, deps)
       : smsDelivery(input, profile, reach.to, key, deps);
-  const record: MessageRecord = { ...base, ...delivery.record, claimedAt: deps.clock.now().toISOString() };
+  const record: MessageRecord = {
+    ...send.base,
+    ...delivery.record,
+    claimedAt: deps.clock.now().toISOString(),
+  };
   if (!(await deps.store.claimMessage(record)))
     return { status: 'duplicate', messageKey: key, previous: 'sending' };
   // A STOP reply names only the number: remember whose it is. (SES feedback carries the customer's tag.)
@@ -247,11 +275,11 @@ export async function sendMessage(
       // Nothing went out; the provider knows something we did not yet. Remember it for every later send.
       await optedOut(reach, input.customerId, deps.store, now);
       await deps.store.updateMessage({ ...record, status: 'skipped', reason: 'suppressed' });
-      await giveSlotBack();
+      await giveSlotBack(send);
       return { status: 'skipped', messageKey: key, reason: 'suppressed' };
     }
     if (isDefiniteRefusal(e)) {
-      await giveSlotBack();
+      await giveSlotBack(send);
       throw await refused(record, e, deps);
     }
     await deps.store.updateMessage({ ...record, status: 'in-doubt', inDoubtReason: 'provider-error' });
@@ -264,6 +292,17 @@ export async function sendMessage(
     sentAt: deps.clock.now().toISOString(),
   });
   return { status: 'sent', messageKey: key, channel: reach.channel, providerMessageId };
+}
+
+/** Nothing went out: the frequency-cap slot the send took is free again. */
+function giveSlotBack(send: Send): Promise<boolean> {
+  return send.capped
+    ? updatePacing(send.deps.store, send.input.customerId, (record) => ({
+        admitted: true,
+        changed: true,
+        record: withdraw(record, send.key),
+      }))
+    : Promise.resolve(true);
 }
 
 /**
@@ -332,44 +371,5 @@ async function updatePacing(
         `customer ${customerId}: the frequency-cap record changed ${CONFLICT_ATTEMPTS.pacing} times while sending`,
         { cause: last },
       ),
-  );
-}
-
-/**
- * The provider refused before accepting anything: the claim becomes a deferral (nothing went out), so the
- * send's Retry runs it again, and once that is spent its Catch waits until `deferredUntil` through the
- * quiet-hours loop. Past the bound of throttle.ts the send gives up instead.
- */
-async function refused(
-  record: MessageRecord,
-  e: unknown,
-  deps: Pick<SendDeps, 'store' | 'clock'>,
-): Promise<Error> {
-  const now = deps.clock.now();
-  const since = record.throttledSince ?? now.toISOString();
-  const elapsed = (now.getTime() - Date.parse(since)) / 1000;
-  const why = `the ${record.channel} provider refused the message for now: ${(e as Error).message}`;
-  if (throttledTooLong(elapsed)) {
-    await deps.store.releaseMessage(record.customerId, record.messageKey);
-    return new ThrottledTooLongError(`${why}; refused for ${Math.round(elapsed)} s, giving up`, { cause: e });
-  }
-  const until = new Date(now.getTime() + throttleWaitSeconds(elapsed) * 1000).toISOString();
-  await deps.store.updateMessage({
-    ...record,
-    status: 'deferred',
-    reason: 'provider-throttled',
-    deferredUntil: until,
-    throttledSince: since,
-  });
-  return new MessageThrottledError(why, { cause: e });
-}
-
-/** Errors the provider answered with before accepting anything: safe to release the claim and retry. */
-function isDefiniteRefusal(e: unknown): boolean {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return (
-    ['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable'].includes(
-      err.name ?? '',
-    ) || err.$metadata?.httpStatusCode === 429
   );
 }
