@@ -64,68 +64,14 @@ interface Parsed<T> {
 export function loadWorkflows(dir: string): Workflows {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const display = (path: string) => relative(process.cwd(), path) || path;
-
-  const parse = <S extends z.core.$ZodType>(path: string, schema: S): Parsed<z.infer<S>> => {
-    const file = display(path);
-    const src = parseYaml(file, readFileSync(path, 'utf8'));
-    problems.push(...src.syntaxProblems);
-    const result = z.safeParse(schema, src.data);
-    if (result.success && !src.syntaxProblems.length) return { value: result.data, src };
-    if (!result.success) problems.push(...fieldProblemsBesideSyntax(src, result.error));
-    return { value: undefined, src };
-  };
-  const at = (src: YamlSource, path: PropertyKey[], value: unknown, expected: string): Problem => ({
-    source: src.file,
-    ...lineColumn(src, path),
-    field: formatPath(path),
-    value,
-    expected,
-  });
-  const required = (path: string): boolean => {
-    if (existsSync(path)) return true;
-    problems.push({ source: display(path), field: '', expected: 'this file to exist' });
-    return false;
-  };
-
-  const settingsPath = join(dir, 'settings.yaml');
-  const settings = required(settingsPath) ? parse(settingsPath, Settings) : undefined;
-  if (settings?.value && !settings.value.locales.includes(settings.value.defaultLocale)) {
-    problems.push(
-      at(
-        settings.src,
-        ['defaultLocale'],
-        settings.value.defaultLocale,
-        `one of the locales: ${settings.value.locales.join(', ')}`,
-      ),
-    );
-  }
-
-  const lifecyclePath = join(dir, 'lifecycle.yaml');
-  const lifecycle = required(lifecyclePath) ? parse(lifecyclePath, Lifecycle) : undefined;
-  // Stage and tier ids are read from the raw file too, so journeys are checked against them even if
-  // lifecycle.yaml has unrelated problems; so are the ordering rules below.
-  const rawRules = (key: 'stages' | 'tiers') => {
-    const raw = asRecord(lifecycle?.src.data)?.[key];
-    return (Array.isArray(raw) ? raw : []).map((s) => asRecord(s) ?? {});
-  };
-  const idsOf = (rules: Record<string, unknown>[]) =>
-    new Set(rules.map((s) => s.id).filter((id): id is string => typeof id === 'string'));
-  const stageIds = idsOf(rawRules('stages'));
-  const tierIds = idsOf(rawRules('tiers'));
-  if (lifecycle) problems.push(...lifecycleRuleProblems(lifecycle.src, rawRules));
+  const read = workflowReader(problems);
+  const settings = loadSettings(join(dir, 'settings.yaml'), read);
+  const { lifecycle, stageIds, tierIds } = loadLifecycle(join(dir, 'lifecycle.yaml'), read);
 
   const locales = settings?.value?.locales ?? [];
   const brand = settings?.value?.brand ?? { name: 'Brand' };
-  const { templates, layouts, broken } = loadTemplates(join(dir, 'templates'), parse, problems, brand);
-  for (const locale of locales) {
-    if (!layouts[locale] && !broken.has(`_layout/${locale}`))
-      problems.push({
-        source: display(join(dir, 'templates', '_layout', `${locale}.yaml`)),
-        field: '',
-        expected: `this file to exist: the email frame for shipped locale ${locale}`,
-      });
-  }
+  const { templates, layouts, broken } = loadTemplates(join(dir, 'templates'), read.parse, problems, brand);
+  problems.push(...missingLayouts(dir, locales, layouts, broken, read.display));
 
   const calendar: Calendar = {
     holidays: settings?.value?.holidays ?? {},
@@ -133,7 +79,7 @@ export function loadWorkflows(dir: string): Workflows {
     occasionSpreadMs: settings?.value ? durationSeconds(settings.value.occasions.spread) * 1000 : 0,
   };
   const sendWindowSeconds = settings?.value ? longestWindowWaitSeconds(settings.value.pacing) : 0;
-  const journeys = loadJourneys(join(dir, 'journeys'), parse, problems, warnings, {
+  const journeys = loadJourneys(join(dir, 'journeys'), read.parse, problems, warnings, {
     stageIds: stageIds.size ? stageIds : undefined,
     tierIds: tierIds.size ? tierIds : undefined,
     holidays: settings?.value ? Object.keys(settings.value.holidays) : undefined,
@@ -151,15 +97,8 @@ export function loadWorkflows(dir: string): Workflows {
     brand,
   });
 
-  if (problems.length || !settings?.value || !lifecycle?.value) {
-    const ordered = [...problems].sort(
-      (a, b) =>
-        (a.source ?? '').localeCompare(b.source ?? '') ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        (a.column ?? 0) - (b.column ?? 0),
-    );
-    throw new ConfigValidationError(`Invalid workflows in ${display(dir)}`, ordered);
-  }
+  if (problems.length || !settings?.value || !lifecycle?.value)
+    throw new ConfigValidationError(`Invalid workflows in ${read.display(dir)}`, inFileOrder(problems));
   return {
     dir,
     settings: settings.value,
@@ -171,6 +110,91 @@ export function loadWorkflows(dir: string): Workflows {
     warnings,
     sendWindowSeconds,
   };
+}
+
+/** Reads the files of a workflows directory, collecting every problem they have into `problems`. */
+interface Reader {
+  problems: Problem[];
+  /** A path as users see it: relative to the working directory. */
+  display: (path: string) => string;
+  parse: Parse;
+  /** Whether the file exists; a problem when it does not. */
+  required: (path: string) => boolean;
+}
+
+function workflowReader(problems: Problem[]): Reader {
+  const display = (path: string) => relative(process.cwd(), path) || path;
+  const parse = <S extends z.core.$ZodType>(path: string, schema: S): Parsed<z.infer<S>> => {
+    const file = display(path);
+    const src = parseYaml(file, readFileSync(path, 'utf8'));
+    problems.push(...src.syntaxProblems);
+    const result = z.safeParse(schema, src.data);
+    if (result.success && !src.syntaxProblems.length) return { value: result.data, src };
+    if (!result.success) problems.push(...fieldProblemsBesideSyntax(src, result.error));
+    return { value: undefined, src };
+  };
+  const required = (path: string): boolean => {
+    if (existsSync(path)) return true;
+    problems.push({ source: display(path), field: '', expected: 'this file to exist' });
+    return false;
+  };
+  return { problems, display, parse, required };
+}
+
+function loadSettings(path: string, read: Reader): Parsed<Settings> | undefined {
+  const settings = read.required(path) ? read.parse(path, Settings) : undefined;
+  if (settings?.value && !settings.value.locales.includes(settings.value.defaultLocale)) {
+    const field = ['defaultLocale'];
+    read.problems.push({
+      source: settings.src.file,
+      ...lineColumn(settings.src, field),
+      field: formatPath(field),
+      value: settings.value.defaultLocale,
+      expected: `one of the locales: ${settings.value.locales.join(', ')}`,
+    });
+  }
+  return settings;
+}
+
+function loadLifecycle(path: string, read: Reader) {
+  const lifecycle = read.required(path) ? read.parse(path, Lifecycle) : undefined;
+  // Stage and tier ids are read from the raw file too, so journeys are checked against them even if
+  // lifecycle.yaml has unrelated problems; so are the ordering rules below.
+  const rawRules = (key: 'stages' | 'tiers') => {
+    const raw = asRecord(lifecycle?.src.data)?.[key];
+    return (Array.isArray(raw) ? raw : []).map((s) => asRecord(s) ?? {});
+  };
+  const idsOf = (rules: Record<string, unknown>[]) =>
+    new Set(rules.map((s) => s.id).filter((id): id is string => typeof id === 'string'));
+  if (lifecycle) read.problems.push(...lifecycleRuleProblems(lifecycle.src, rawRules));
+  return { lifecycle, stageIds: idsOf(rawRules('stages')), tierIds: idsOf(rawRules('tiers')) };
+}
+
+/** Every shipped locale needs its email frame (templates/_layout/<locale>.yaml). */
+function missingLayouts(
+  dir: string,
+  locales: readonly string[],
+  layouts: Record<string, EmailLayout>,
+  broken: ReadonlySet<string>,
+  display: (path: string) => string,
+): Problem[] {
+  return locales
+    .filter((locale) => !layouts[locale] && !broken.has(`_layout/${locale}`))
+    .map((locale) => ({
+      source: display(join(dir, 'templates', '_layout', `${locale}.yaml`)),
+      field: '',
+      expected: `this file to exist: the email frame for shipped locale ${locale}`,
+    }));
+}
+
+/** Problems by file, then line and column: the order they are read in. */
+function inFileOrder(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.source ?? '').localeCompare(b.source ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
 }
 
 /** The order of lifecycle rules: ids used once, and a rule that matches everyone last. */
