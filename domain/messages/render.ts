@@ -84,59 +84,24 @@ export function layoutVariables<V extends object>(
   return { ...vars, ...parts };
 }
 
-export function createRenderer(catalog: {
+interface Catalog {
   settings: Settings;
   templates: Record<string, Record<string, MessageTemplate>>;
   layouts: Record<string, EmailLayout>;
-}) {
+}
+
+type Engine = ReturnType<typeof parsedOnce>;
+
+export function createRenderer(catalog: Catalog) {
   // HTML output escapes every variable (customer data is untrusted); text output must not.
   // Every email has links of its own: what shows them is rendered each time, the rest once (engine.ts).
   const unique = ['unsubscribeUrl', 'preferencesUrl', 'survey'];
   const htmlEngine = parsedOnce(new Liquid({ outputEscape: 'escape' }), { unique });
   const textEngine = parsedOnce(new Liquid(), { unique });
 
-  const pick = (template: string, profile: Profile) => {
-    const byLocale = catalog.templates[template];
-    if (!byLocale)
-      throw new TemplateNotFoundError(`template "${template}" does not exist in workflows/templates/`);
-    const locale = resolveLocale(profile.locale, Object.keys(byLocale), catalog.settings.defaultLocale);
-    const tpl = byLocale[locale];
-    const layout = catalog.layouts[locale];
-    if (!tpl || !layout)
-      throw new TemplateNotFoundError(
-        `template "${template}" has no ${locale} version (or no ${locale} layout)`,
-      );
-    return { locale, tpl, layout };
-  };
-  const variables = (profile: Profile, event?: EventProperties) =>
-    templateVariables(catalog.settings, profile, undefined, event);
-
   return {
-    render({ template, profile, unsubscribeUrl, preferencesUrl, survey, event }: RenderInput): RenderedEmail {
-      const { locale, tpl, layout } = pick(template, profile);
-      if (!hasEmail(tpl))
-        throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
-      const vars = emailVariables(catalog.settings, {
-        profile,
-        unsubscribeUrl,
-        preferencesUrl,
-        survey,
-        ...(event ? { event } : {}),
-      });
-      const subject = textEngine.renderRemembered(tpl.subject, vars).trim();
-      const preheader =
-        tpl.preheader === undefined ? '' : textEngine.renderRemembered(tpl.preheader, vars).trim();
-      const textContent = textEngine.renderRemembered(tpl.text, vars).trim();
-      const htmlContent = htmlEngine.renderRemembered(tpl.html, vars);
-      return {
-        locale,
-        subject,
-        text: `${textEngine.renderByNode(layout.text, layoutVariables(vars, { subject, content: textContent })).trim()}\n`,
-        html: htmlEngine.renderByNode(
-          layout.html,
-          layoutVariables(vars, { subject, preheader, content: htmlContent }),
-        ),
-      };
+    render(input: RenderInput): RenderedEmail {
+      return renderEmail(catalog, { html: htmlEngine, text: textEngine }, input);
     },
     /** The text message; a marketing one ends with the layout's opt-out line (e.g. "Reply STOP to opt out"). */
     renderSms({
@@ -150,13 +115,61 @@ export function createRenderer(catalog: {
       category: 'marketing' | 'transactional';
       event?: EventProperties;
     }): RenderedSms {
-      const { locale, tpl, layout } = pick(template, profile);
+      const { locale, tpl, layout } = pickTemplate(catalog, template, profile);
       if (tpl.sms === undefined)
         throw new TemplateNotFoundError(`template "${template}" (${locale}) has no sms text`);
-      const text = textEngine.renderRemembered(tpl.sms, variables(profile, event)).trim();
+      const vars = templateVariables(catalog.settings, profile, undefined, event);
+      const text = textEngine.renderRemembered(tpl.sms, vars).trim();
       const body = category === 'marketing' ? `${text} ${layout.smsOptOut}` : text;
       return { locale, body, parts: smsLength(body).parts };
     },
+  };
+}
+
+/** The customer's version of a template, and its layout. */
+function pickTemplate(catalog: Catalog, template: string, profile: Profile) {
+  const byLocale = catalog.templates[template];
+  if (!byLocale)
+    throw new TemplateNotFoundError(`template "${template}" does not exist in workflows/templates/`);
+  const locale = resolveLocale(profile.locale, Object.keys(byLocale), catalog.settings.defaultLocale);
+  const tpl = byLocale[locale];
+  const layout = catalog.layouts[locale];
+  if (!tpl || !layout)
+    throw new TemplateNotFoundError(
+      `template "${template}" has no ${locale} version (or no ${locale} layout)`,
+    );
+  return { locale, tpl, layout };
+}
+
+function renderEmail(
+  catalog: Catalog,
+  engines: { html: Engine; text: Engine },
+  { template, profile, unsubscribeUrl, preferencesUrl, survey, event }: RenderInput,
+): RenderedEmail {
+  const { html: htmlEngine, text: textEngine } = engines;
+  const { locale, tpl, layout } = pickTemplate(catalog, template, profile);
+  if (!hasEmail(tpl))
+    throw new TemplateNotFoundError(`template "${template}" (${locale}) has no email: it is SMS only`);
+  const vars = emailVariables(catalog.settings, {
+    profile,
+    unsubscribeUrl,
+    preferencesUrl,
+    survey,
+    ...(event ? { event } : {}),
+  });
+  const subject = textEngine.renderRemembered(tpl.subject, vars).trim();
+  const preheader =
+    tpl.preheader === undefined ? '' : textEngine.renderRemembered(tpl.preheader, vars).trim();
+  const textContent = textEngine.renderRemembered(tpl.text, vars).trim();
+  const htmlContent = htmlEngine.renderRemembered(tpl.html, vars);
+  return {
+    locale,
+    subject,
+    text: `${textEngine.renderByNode(layout.text, layoutVariables(vars, { subject, content: textContent })).trim()}\n`,
+    html: htmlEngine.renderByNode(
+      layout.html,
+      layoutVariables(vars, { subject, preheader, content: htmlContent }),
+    ),
   };
 }
 export type Renderer = ReturnType<typeof createRenderer>;
