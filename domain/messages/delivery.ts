@@ -20,28 +20,13 @@ export async function emailDelivery(
   deps: Pick<SendDeps, 'linkSecret' | 'publicBaseUrl' | 'renderer' | 'mailer' | 'sender'> &
     Partial<Pick<SendDeps, 'settings'>>,
 ): Promise<Delivery> {
-  const secret = await deps.linkSecret();
-  const iat = Math.floor(now.getTime() / 1000);
-  const token = signLink(
-    { customerId: profile.customerId, purpose: 'unsubscribe', channel: 'email', iat },
-    secret,
-  );
   const base = deps.publicBaseUrl.replace(/\/$/, '');
-  const unsubscribeUrl = `${base}/unsubscribe?token=${token}`;
-  const preferencesUrl = `${base}/preferences?token=${signLink(
-    { customerId: profile.customerId, purpose: 'preferences', iat, exp: iat + PREFERENCES_LINK_SECONDS },
-    secret,
-  )}`;
-  const survey = input.survey && {
-    kind: input.survey,
-    links: surveyLinks(
-      input,
-      input.survey,
-      { customerId: profile.customerId, messageKey: key, iat },
-      base,
-      secret,
-    ),
-  };
+  const { unsubscribeUrl, preferencesUrl, survey } = emailLinks(
+    input,
+    { customerId: profile.customerId, messageKey: key, iat: Math.floor(now.getTime() / 1000) },
+    base,
+    await deps.linkSecret(),
+  );
   const rendered = deps.renderer.render({
     template: input.template,
     profile,
@@ -76,6 +61,27 @@ export async function emailDelivery(
         },
       }),
   };
+}
+
+/** The signed links an email carries: unsubscribe, the preference centre and a survey's scores. */
+function emailLinks(
+  input: SendMessageInput,
+  claims: { customerId: string; messageKey: string; iat: number },
+  base: string,
+  secret: string,
+) {
+  const { customerId, iat } = claims;
+  const token = signLink({ customerId, purpose: 'unsubscribe', channel: 'email', iat }, secret);
+  const unsubscribeUrl = `${base}/unsubscribe?token=${token}`;
+  const preferencesUrl = `${base}/preferences?token=${signLink(
+    { customerId, purpose: 'preferences', iat, exp: iat + PREFERENCES_LINK_SECONDS },
+    secret,
+  )}`;
+  const survey = input.survey && {
+    kind: input.survey,
+    links: surveyLinks(input, input.survey, claims, base, secret),
+  };
+  return { unsubscribeUrl, preferencesUrl, survey };
 }
 
 /** One signed link per score: a click records that score (functions/feedback). */
