@@ -109,26 +109,7 @@ export function applyEvent(
     version: before.version + 1,
   };
 
-  const last = profile.lastEvent;
-  if (!last || event.at > last.at || (event.at === last.at && event.eventId > last.eventId)) {
-    const properties = Object.keys(shared).length ? { properties: shared } : {};
-    profile.lastEvent = { eventId: event.eventId, type: event.type, at: event.at, ...properties };
-  }
-  // A declared event changes the customer's attributes and lastEvent only: Rapport knows no more of it.
-  if (!isCustomEvent(event))
-    switch (event.type) {
-      case 'purchase':
-        addPurchase(profile, event, lifecycle);
-        break;
-      case 'profile':
-        break;
-      case 'feedback':
-      case 'complaint':
-        addFeedback(profile, event, lifecycle.care);
-        break;
-      default:
-        return assertNever(event);
-    }
+  addEventFacts(profile, event, lifecycle, shared);
   profile.relationship = { score: relationshipScore(profile, lifecycle.care, now), at: now.toISOString() };
 
   const cause = { kind: 'event', eventId: event.eventId, eventType: event.type } as const;
@@ -149,6 +130,35 @@ export function applyEvent(
   const { stageChanges, tierChanges } = reclassify(profile, lifecycle, now, at, cause);
   finishEvaluation(profile, lifecycle, now);
   return { profile, stageChanges, tierChanges, lateTimerChanges };
+}
+
+/** The event's facts on the profile: its latest event, and a purchase's or a feedback's own fields. */
+function addEventFacts(
+  profile: Profile,
+  event: BusinessEvent,
+  lifecycle: Lifecycle,
+  shared: Record<string, PropertyValue>,
+): void {
+  const last = profile.lastEvent;
+  if (!last || event.at > last.at || (event.at === last.at && event.eventId > last.eventId)) {
+    const properties = Object.keys(shared).length ? { properties: shared } : {};
+    profile.lastEvent = { eventId: event.eventId, type: event.type, at: event.at, ...properties };
+  }
+  // A declared event changes the customer's attributes and lastEvent only: Rapport knows no more of it.
+  if (!isCustomEvent(event))
+    switch (event.type) {
+      case 'purchase':
+        addPurchase(profile, event, lifecycle);
+        break;
+      case 'profile':
+        break;
+      case 'feedback':
+      case 'complaint':
+        addFeedback(profile, event, lifecycle.care);
+        break;
+      default:
+        assertNever(event);
+    }
 }
 
 /**
