@@ -55,19 +55,8 @@ export function rowReader(mapping: HistoryMapping, places: ColumnPlaces, options
   const { source } = options;
   return (record: HistoryRecord): { row?: HistoryRow; problems: Problem[] } => {
     const problems: Problem[] = [];
-    const cell = (key: MappedColumn) => {
-      const place = places[key];
-      const text = place ? record.cells[place.index]?.trim() : undefined;
-      return text === '' ? undefined : text;
-    };
-    const at = (key: MappedColumn, value: unknown, expected: string): Problem => ({
-      source,
-      line: record.line,
-      column: places[key] && places[key].index + 1,
-      field: places[key] ? `${places[key].name} (${COLUMN_FIELDS[key]})` : `defaults.${key}`,
-      value,
-      expected,
-    });
+    const cell = cellReader(record, places);
+    const at = problemAt(source, record, places);
     const id = cell('customerId');
     const customerId = id === undefined ? '' : `${mapping.customerIdPrefix}${id}`;
     const customer = customerAttributes(mapping, cell, customerId, (key, v, e) =>
@@ -116,6 +105,27 @@ export function rowReader(mapping: HistoryMapping, places: ColumnPlaces, options
       problems,
     };
   };
+}
+
+/** A record's text in the column mapped to `key`; an empty cell is no value. */
+function cellReader(record: HistoryRecord, places: ColumnPlaces) {
+  return (key: MappedColumn): string | undefined => {
+    const place = places[key];
+    const text = place ? record.cells[place.index]?.trim() : undefined;
+    return text === '' ? undefined : text;
+  };
+}
+
+/** A problem in a record's column, or in the mapping's default that stands in for a missing column. */
+function problemAt(source: string, record: HistoryRecord, places: ColumnPlaces) {
+  return (key: MappedColumn, value: unknown, expected: string): Problem => ({
+    source,
+    line: record.line,
+    column: places[key] && places[key].index + 1,
+    field: places[key] ? `${places[key].name} (${COLUMN_FIELDS[key]})` : `defaults.${key}`,
+    value,
+    expected,
+  });
 }
 
 function validationProblems(event: object, options: RowOptions, instant: number | undefined): Problem[] {
