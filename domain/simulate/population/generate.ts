@@ -96,23 +96,7 @@ export function* generatePopulation(options: PopulationOptions): Generator<Popul
     const ownRandom = ownStream?.();
     const id = `${options.idPrefix ?? 'gen-'}${String(index + 1).padStart(width, '0')}`;
     if (options.shard && !inShard(id, options.shard)) return;
-    const market = random.pick(model.markets);
-    const profile = attributesOf(id, index, market, random, model);
-    const raw = from + (index + random.float()) * slice;
-    let first = daytime(raw, market.timeZone, random);
-    if (first < from) first += DAY;
-    if (first >= to) first -= DAY;
-    const person: Person = {
-      ...{ index, id, random, market, next: first, purchaseAt: first, purchases: 0 },
-      ...{ comebackUsed: false, profile },
-    };
-    if (ownRandom) {
-      const streams = behaviours.map(([type, behaviour]) => ({ type, behaviour, at: first, count: 0 }));
-      for (const s of streams)
-        s.at = nextOwnEvent(s, first, ownRandom, (t) => daytime(t, market.timeZone, ownRandom));
-      person.own = { random: ownRandom, streams };
-    }
-    live.push(person);
+    live.push(newPerson({ index, id, random, ownRandom }, { model, behaviours, from, to, slice }));
   };
   for (;;) {
     // A customer's first purchase is at most a day before its slice begins (moved to daytime).
@@ -135,6 +119,38 @@ export function* generatePopulation(options: PopulationOptions): Generator<Popul
       live.push(person);
     }
   }
+}
+
+/** A customer as they join, with their first purchase in their slice of the period (moved to daytime). */
+function newPerson(
+  who: { index: number; id: string; random: Random; ownRandom: Random | undefined },
+  period: {
+    model: PopulationModel;
+    behaviours: [string, OwnEventStream['behaviour']][];
+    from: number;
+    to: number;
+    slice: number;
+  },
+): Person {
+  const { index, id, random, ownRandom } = who;
+  const { model, behaviours, from, to, slice } = period;
+  const market = random.pick(model.markets);
+  const profile = attributesOf(id, index, market, random, model);
+  const raw = from + (index + random.float()) * slice;
+  let first = daytime(raw, market.timeZone, random);
+  if (first < from) first += DAY;
+  if (first >= to) first -= DAY;
+  const person: Person = {
+    ...{ index, id, random, market, next: first, purchaseAt: first, purchases: 0 },
+    ...{ comebackUsed: false, profile },
+  };
+  if (ownRandom) {
+    const streams = behaviours.map(([type, behaviour]) => ({ type, behaviour, at: first, count: 0 }));
+    for (const s of streams)
+      s.at = nextOwnEvent(s, first, ownRandom, (t) => daytime(t, market.timeZone, ownRandom));
+    person.own = { random: ownRandom, streams };
+  }
+  return person;
 }
 
 /** The customer's purchase now, with when the next comes (undefined: no more, or after `to`). */
