@@ -76,39 +76,6 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
     TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName)).replace('{score}', String(score ?? ''));
   const page = (lang: Lang, body: string) => customerPage(lang, TEXT[lang].title, body);
 
-  const record = async (claims: FeedbackClaims, comment: string | undefined) => {
-    const suffix = comment ? `-${createHash('sha256').update(comment).digest('hex').slice(0, 12)}` : '';
-    const event: FeedbackEvent = {
-      eventId: `survey-${claims.messageKey}-${claims.score}${suffix}`,
-      type: 'feedback',
-      customerId: claims.customerId,
-      at: deps.clock.now().toISOString(),
-      survey: claims.survey,
-      score: claims.score,
-      ...(comment ? { comment } : {}),
-      about: { journeyId: claims.journeyId, stepId: claims.stepId },
-    };
-    const result = await ingestEvent((await withSentiment(event, deps.sentiment)) as FeedbackEvent, {
-      ...deps,
-      publisher: countingPublisher(deps.publisher, metrics),
-    }).catch((e: unknown): Pick<IngestResult, 'status' | 'journeysStarted' | 'conversions'> => {
-      // The same answer clicked again later: the first click's time stands.
-      if (e instanceof EventIdReusedError)
-        return { status: 'duplicate', journeysStarted: [], conversions: [] };
-      throw e;
-    });
-    metrics.addMetric(METRIC.feedbackReceived, MetricUnit.Count, result.status === 'accepted' ? 1 : 0);
-    // A journey may take a survey answer as its goal.
-    countGoalsReached(metrics, result.conversions);
-    logger.info('feedback recorded', {
-      customerId: claims.customerId,
-      survey: claims.survey,
-      score: claims.score,
-      status: result.status,
-      journeysStarted: result.journeysStarted,
-    });
-  };
-
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const token = event.queryStringParameters?.token ?? '';
     const check = checkLinkFor('feedback', token, await deps.linkSecret(), deps.clock.now());
@@ -144,11 +111,51 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
     // A browser sends what was typed; stray control characters are dropped rather than the comment refused.
     const typed = formFields(event).get('comment');
     const comment = (typed && withoutControls(typed).trim().slice(0, MAX_COMMENT)) || undefined;
-    await record(claims, comment);
+    await recordFeedback(deps, claims, comment);
     return html(200, page(lang, `<p>${t(lang, comment ? 'commented' : 'thanks', claims.score)}</p>`));
   };
   return middy(answeringInputErrors(handle))
     .use(traceHandler(deps))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
+}
+
+/**
+ * The score, and the comment if there is one, as a `feedback` event. Its id is the message's and the
+ * score's (and the comment's hash): the same answer clicked again is a duplicate, not a second answer.
+ */
+async function recordFeedback(
+  deps: FeedbackHandlerDeps,
+  claims: FeedbackClaims,
+  comment: string | undefined,
+): Promise<void> {
+  const suffix = comment ? `-${createHash('sha256').update(comment).digest('hex').slice(0, 12)}` : '';
+  const event: FeedbackEvent = {
+    eventId: `survey-${claims.messageKey}-${claims.score}${suffix}`,
+    type: 'feedback',
+    customerId: claims.customerId,
+    at: deps.clock.now().toISOString(),
+    survey: claims.survey,
+    score: claims.score,
+    ...(comment ? { comment } : {}),
+    about: { journeyId: claims.journeyId, stepId: claims.stepId },
+  };
+  const result = await ingestEvent((await withSentiment(event, deps.sentiment)) as FeedbackEvent, {
+    ...deps,
+    publisher: countingPublisher(deps.publisher, deps.metrics),
+  }).catch((e: unknown): Pick<IngestResult, 'status' | 'journeysStarted' | 'conversions'> => {
+    // The same answer clicked again later: the first click's time stands.
+    if (e instanceof EventIdReusedError) return { status: 'duplicate', journeysStarted: [], conversions: [] };
+    throw e;
+  });
+  deps.metrics.addMetric(METRIC.feedbackReceived, MetricUnit.Count, result.status === 'accepted' ? 1 : 0);
+  // A journey may take a survey answer as its goal.
+  countGoalsReached(deps.metrics, result.conversions);
+  deps.logger.info('feedback recorded', {
+    customerId: claims.customerId,
+    survey: claims.survey,
+    score: claims.score,
+    status: result.status,
+    journeysStarted: result.journeysStarted,
+  });
 }
