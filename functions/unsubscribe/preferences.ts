@@ -39,6 +39,8 @@ const TEXT = {
   },
 } as const;
 type Lang = keyof typeof TEXT;
+/** A page's text in a language, with the brand's name. */
+type Text = (lang: Lang, key: keyof (typeof TEXT)['en']) => string;
 
 /** Names of the shipped topics; a topic added in settings.yaml shows its id until it gets one here. */
 const TOPIC_NAMES: Record<Lang, Record<string, string>> = {
@@ -67,8 +69,7 @@ export async function preferences(
   deps: UnsubscribeDeps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const fallback: Lang = Object.hasOwn(TEXT, deps.defaultLocale) ? (deps.defaultLocale as Lang) : 'en';
-  const t = (lang: Lang, key: keyof (typeof TEXT)['en']) =>
-    TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
+  const t: Text = (lang, key) => TEXT[lang][key].replace('{brand}', escapeHtml(deps.brandName));
   const page = (lang: Lang, body: string) =>
     customerPage(lang, TEXT[lang].title, `<h1 style="font-size:1.4em">${TEXT[lang].title}</h1>${body}`);
 
@@ -92,51 +93,76 @@ export async function preferences(
 
   const policy = deps.consentPolicy ?? DEFAULT_CONSENT_POLICY;
   if (event.requestContext.http.method === 'POST' && profile) {
-    const form = formFields(event);
-    // An unticked box is absent from the form: every topic shown is stated either way.
-    const ticked = (name: string) => form.get(name) === 'on';
-    const status = (name: string): ConsentStatus => (ticked(name) ? 'subscribed' : 'unsubscribed');
-    const topics = Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)]));
-    const now = deps.clock.now().toISOString();
-    const updated = await updateProfile(deps.store, customerId, (current) => {
-      const change: ConsentChange = {
-        email: channelChoice(current, 'email', ticked('email'), policy),
-        sms: channelChoice(current, 'sms', ticked('sms'), policy),
-        topics,
-      };
-      const next = applyConsent(current, change, now, 'preference-centre');
-      return next === current ? current : { ...next, updatedAt: now, version: current.version + 1 };
-    });
-    if (updated?.written) deps.logger.info('preferences saved', { customerId });
-    profile = updated?.profile;
+    profile = await saveChoices(event, deps, customerId, policy);
     saved = true;
   }
   if (!profile) return html(400, page(lang, `<p>${t(lang, 'invalid')}</p>`));
 
-  // Ticked: what marketing may use now. An SMS the customer never agreed to is unticked (the policy
-  // needs an opt-in), so ticking it and saving is the explicit opt-in, recorded from the preference centre.
+  const form = preferencesForm(profile, lang, token, deps.topics, policy, t);
+  return html(
+    200,
+    page(lang, `${saved ? `<p role="status"><strong>${t(lang, 'saved')}</strong></p>` : ''}${form}`),
+  );
+}
+
+/** Saves the form's boxes as the customer's consent: the profile as it now stands. */
+async function saveChoices(
+  event: APIGatewayProxyEventV2,
+  deps: UnsubscribeDeps,
+  customerId: string,
+  policy: ConsentPolicy,
+): Promise<Profile | undefined> {
+  const form = formFields(event);
+  // An unticked box is absent from the form: every topic shown is stated either way.
+  const ticked = (name: string) => form.get(name) === 'on';
+  const status = (name: string): ConsentStatus => (ticked(name) ? 'subscribed' : 'unsubscribed');
+  const topics = Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)]));
+  const now = deps.clock.now().toISOString();
+  const updated = await updateProfile(deps.store, customerId, (current) => {
+    const change: ConsentChange = {
+      email: channelChoice(current, 'email', ticked('email'), policy),
+      sms: channelChoice(current, 'sms', ticked('sms'), policy),
+      topics,
+    };
+    const next = applyConsent(current, change, now, 'preference-centre');
+    return next === current ? current : { ...next, updatedAt: now, version: current.version + 1 };
+  });
+  if (updated?.written) deps.logger.info('preferences saved', { customerId });
+  return updated?.profile;
+}
+
+/**
+ * The form of channels and topics. Ticked: what marketing may use now. An SMS the customer never agreed
+ * to is unticked (the policy needs an opt-in), so ticking it and saving is the explicit opt-in, recorded
+ * from the preference centre.
+ */
+function preferencesForm(
+  profile: Profile,
+  lang: Lang,
+  token: string,
+  topics: readonly string[],
+  policy: ConsentPolicy,
+  t: Text,
+): string {
   const box = (name: string, label: string, checked: boolean) =>
     `<p><label><input type="checkbox" name="${escapeHtml(name)}"${checked ? ' checked' : ''}> ${escapeHtml(label)}</label></p>`;
-  const form =
+  return (
     `<p>${t(lang, 'intro')}</p>` +
     `<form method="post" action="?token=${encodeURIComponent(token)}">` +
     `<h2 style="font-size:1.1em">${t(lang, 'channels')}</h2>` +
     box('email', TEXT[lang].email, mayMarketOn(profile, 'email', policy)) +
     box('sms', TEXT[lang].sms, mayMarketOn(profile, 'sms', policy)) +
     `<h2 style="font-size:1.1em">${t(lang, 'topics')}</h2>` +
-    deps.topics
+    topics
       .map((topic) =>
         box(
           `topic:${topic}`,
           TOPIC_NAMES[lang][topic] ?? topic,
-          topicConsent(profile!, topic) !== 'unsubscribed',
+          topicConsent(profile, topic) !== 'unsubscribed',
         ),
       )
       .join('') +
-    `<button type="submit">${t(lang, 'save')}</button></form>`;
-  return html(
-    200,
-    page(lang, `${saved ? `<p role="status"><strong>${t(lang, 'saved')}</strong></p>` : ''}${form}`),
+    `<button type="submit">${t(lang, 'save')}</button></form>`
   );
 }
 
