@@ -46,40 +46,7 @@ export function journeyRows(namespace: string, journeys: readonly JourneyView[])
   return journeys.map((j) => {
     const sm = j.stateMachine;
     const opts = { period: PERIOD, statistic: 'Sum' };
-    const messages = [
-      ...j.sentChannels.map((channel) =>
-        customMetric(
-          namespace,
-          DIMENSIONED_METRIC.messagesSent,
-          { journey: j.id, channel },
-          `sent ${channel}`,
-        ),
-      ),
-      ...j.stepChannels.flatMap((channel) => [
-        customMetric(
-          namespace,
-          DIMENSIONED_METRIC.messagesFailed,
-          { journey: j.id, channel },
-          `failed ${channel}`,
-        ),
-        customMetric(
-          namespace,
-          DIMENSIONED_METRIC.messagesInDoubt,
-          { journey: j.id, channel },
-          `in doubt ${channel}`,
-        ),
-      ]),
-    ];
-    const skipped = j.stepChannels.flatMap((channel) =>
-      SKIP_REASONS.map((reason) =>
-        customMetric(
-          namespace,
-          DIMENSIONED_METRIC.messagesSkipped,
-          { journey: j.id, channel, reason },
-          `${reason} (${channel})`,
-        ),
-      ),
-    );
+    const { messages, skipped } = journeyMessageMetrics(namespace, j);
     return [
       graph(
         `Journey ${j.id}: executions`,
@@ -102,6 +69,43 @@ export function journeyRows(namespace: string, journeys: readonly JourneyView[])
       graph(`Journey ${j.id}: skipped, by reason and channel`, skipped, 6),
     ];
   });
+}
+
+/** A journey's messages per channel (sent, failed, in doubt), and those skipped by reason and channel. */
+function journeyMessageMetrics(
+  namespace: string,
+  j: JourneyView,
+): { messages: IMetric[]; skipped: IMetric[] } {
+  const messages = [
+    ...j.sentChannels.map((channel) =>
+      customMetric(namespace, DIMENSIONED_METRIC.messagesSent, { journey: j.id, channel }, `sent ${channel}`),
+    ),
+    ...j.stepChannels.flatMap((channel) => [
+      customMetric(
+        namespace,
+        DIMENSIONED_METRIC.messagesFailed,
+        { journey: j.id, channel },
+        `failed ${channel}`,
+      ),
+      customMetric(
+        namespace,
+        DIMENSIONED_METRIC.messagesInDoubt,
+        { journey: j.id, channel },
+        `in doubt ${channel}`,
+      ),
+    ]),
+  ];
+  const skipped = j.stepChannels.flatMap((channel) =>
+    SKIP_REASONS.map((reason) =>
+      customMetric(
+        namespace,
+        DIMENSIONED_METRIC.messagesSkipped,
+        { journey: j.id, channel, reason },
+        `${reason} (${channel})`,
+      ),
+    ),
+  );
+  return { messages, skipped };
 }
 
 /**

@@ -51,157 +51,18 @@ export class RapportDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: RapportDashboardProps) {
     super(scope, id);
-    const graph = (title: string, left: IMetric[], width = 8) =>
-      new GraphWidget({ title, left, width, height: 6, period: PERIOD, statistic: 'Sum' });
-    const custom = (...names: string[]) => names.map((name) => rapportMetric(this, name));
-
     const rows: IWidget[][] = [
-      [
-        new TextWidget({
-          markdown:
-            '# Rapport\nEvents in, journeys run, messages out (or held back, and why). From the top: every ' +
-            'alarm (in ALARM first; README "Runbook: alarms" says what to do), each journey, customers per ' +
-            'stage and tier, volumes, dead letters, then email and SMS as the providers saw them, the ' +
-            'functions, the API and the queues.',
-          width: 24,
-          height: 2,
-        }),
-      ],
-      // Is anything wrong: every alarm of the stack, those in ALARM first.
-      [new StackAlarmsWidget(this)],
-      ...(props.businessRows ?? []),
-      [
-        graph(
-          'Events',
-          custom(
-            METRIC.eventsQueued,
-            METRIC.eventsIngested,
-            METRIC.duplicateEvents,
-            METRIC.invalidEvents,
-            METRIC.erasures,
-          ),
-        ),
-        graph(
-          'Journeys and lifecycle',
-          custom(
-            METRIC.journeysStarted,
-            METRIC.executionsStarted,
-            // Queued starts refused for the rate (retried from the queue) or no longer wanted.
-            METRIC.startsThrottled,
-            METRIC.startsSkippedErased,
-            METRIC.startsSkippedConverted,
-            METRIC.decisions,
-            METRIC.profileUpdates,
-            METRIC.stageChanges,
-            METRIC.customersSwept,
-          ),
-        ),
-        graph(
-          'Messages',
-          custom(
-            METRIC.emailsSent,
-            METRIC.smsSent,
-            METRIC.messagesSkipped,
-            METRIC.unsubscribes,
-            METRIC.suppressions,
-            METRIC.feedbackReceived,
-          ),
-        ),
-      ],
-      [
-        graph(
-          'Why messages did not go out',
-          SKIP_REASONS.map((reason) => rapportMetric(this, skippedMetric(reason))),
-          18,
-        ),
-        graph(
-          'Engagement (deliveries, opens, clicks)',
-          custom(METRIC.emailsDelivered, METRIC.emailsOpened, METRIC.emailsClicked, METRIC.textsDelivered),
-          6,
-        ),
-      ],
+      ...introRows(this, props.businessRows ?? []),
+      ...volumeRows(this),
+      functionRow(props),
+      sweepRow(this, props.functions.sweep.fn),
     ];
-
-    const fns = Object.entries(props.functions);
-    rows.push([
-      graph(
-        'Lambda errors',
-        fns.map(([name, f]) => f.fn.metricErrors({ label: name, period: PERIOD })),
-      ),
-      graph(
-        'Lambda throttles',
-        fns.map(([name, f]) => f.fn.metricThrottles({ label: name, period: PERIOD })),
-      ),
-      graph('HTTP API errors', [
-        props.httpApi.metricClientError({ label: '4xx', period: PERIOD }),
-        props.httpApi.metricServerError({ label: '5xx', period: PERIOD }),
-      ]),
-    ]);
-    const sweep = props.functions.sweep.fn;
-    rows.push([
-      new GraphWidget({
-        title: 'Sweep duration (ms)',
-        left: [
-          sweep.metricDuration({ label: 'Maximum', statistic: 'Maximum', period: PERIOD }),
-          sweep.metricDuration({ label: 'Average', statistic: 'Average', period: PERIOD }),
-        ],
-        // A sweep that reaches its timeout leaves the rest of the due customers to the next one.
-        leftAnnotations: sweep.timeout ? [{ value: sweep.timeout.toMilliseconds(), label: 'timeout' }] : [],
-        width: 8,
-        height: 6,
-        period: PERIOD,
-      }),
-      graph('Sweeps', [
-        sweep.metricInvocations({ label: 'Invocations', period: PERIOD }),
-        sweep.metricErrors({ label: 'Errors', period: PERIOD }),
-        // Handed to the workers, and whether a run stopped at its deadline or found the last one running.
-        ...custom(METRIC.customersQueued, METRIC.sweepShardsLeft, METRIC.sweepsOverlapped),
-        ...custom(METRIC.customersSwept),
-        // Events finished for a delivery that died after claiming them: each is a delivery gone wrong.
-        ...custom(METRIC.eventsRecovered, METRIC.eventRecoveriesFailed),
-      ]),
-      graph(
-        'Customers the sweep could not process',
-        custom(METRIC.sweepItemsParked, METRIC.sweepItemsFailed, METRIC.occasionsMissed),
-      ),
-    ]);
-    const deadLetters = props.deadLetters.map(({ key, title, queue }) => ({
-      key,
-      title,
-      queue,
-      depth: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-    }));
-    this.deadLetterAlarms = deadLetters.map(({ key, title, queue, depth }) =>
-      // Named after the queue, not its position: reordering the list must not replace the alarms.
-      anyAlarm(this, `${queue.node.id}Alarm`, depth, {
-        runbook: 'dead-letters',
-        subject: key,
-        description: `${title}: look at the messages in the queue, fix the cause, then redrive them`,
-      }),
-    );
-    rows.push([
-      ...deadLetters.map(
-        ({ title, depth }) => new SingleValueWidget({ title, metrics: [depth], width: 6, height: 4 }),
-      ),
-      new AlarmStatusWidget({ title: 'Dead letters', alarms: this.deadLetterAlarms, width: 6, height: 4 }),
-    ]);
+    const deadLetters = this.deadLetters(props.deadLetters);
+    this.deadLetterAlarms = deadLetters.alarms;
+    rows.push(deadLetters.row);
 
     [this.messagesFailedAlarm, this.messagesInDoubtAlarm] = this.failedMessages(rows);
-    this.parkedAlarm = anyAlarm(this, 'SweepItemsParkedAlarm', rapportMetric(this, METRIC.sweepItemsParked), {
-      runbook: 'sweep-parked',
-      description:
-        'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
-    });
-    this.occasionsMissedAlarm = anyAlarm(
-      this,
-      'OccasionsMissedAlarm',
-      rapportMetric(this, METRIC.occasionsMissed),
-      {
-        runbook: 'occasions-missed',
-        description:
-          'The sweep found a holiday or birthday more than a day after its due time and did not start it: read the "occasion missed" log lines; look at the sweep queue backlog and the sweeps left unfinished (SweepShardsLeft), and raise scale.sweepConcurrency or the sweep frequency',
-      },
-    );
+    [this.parkedAlarm, this.occasionsMissedAlarm] = sweepAlarms(this);
     rows.push([
       new AlarmStatusWidget({
         title: 'Parked by the sweep, occasions missed',
@@ -213,6 +74,31 @@ export class RapportDashboard extends Construct {
 
     rows.push(...(props.moreRows ?? []));
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: rows });
+  }
+
+  /** Each dead-letter queue's depth, and an alarm on it. */
+  private deadLetters(views: readonly DeadLetterView[]): { alarms: Alarm[]; row: IWidget[] } {
+    const deadLetters = views.map(({ key, title, queue }) => ({
+      key,
+      title,
+      queue,
+      depth: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+    }));
+    const alarms = deadLetters.map(({ key, title, queue, depth }) =>
+      // Named after the queue, not its position: reordering the list must not replace the alarms.
+      anyAlarm(this, `${queue.node.id}Alarm`, depth, {
+        runbook: 'dead-letters',
+        subject: key,
+        description: `${title}: look at the messages in the queue, fix the cause, then redrive them`,
+      }),
+    );
+    const row = [
+      ...deadLetters.map(
+        ({ title, depth }) => new SingleValueWidget({ title, metrics: [depth], width: 6, height: 4 }),
+      ),
+      new AlarmStatusWidget({ title: 'Dead letters', alarms, width: 6, height: 4 }),
+    ];
+    return { alarms, row };
   }
 
   /**
@@ -265,4 +151,155 @@ function anyAlarm(
     threshold: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
+}
+
+const graph = (title: string, left: IMetric[], width = 8) =>
+  new GraphWidget({ title, left, width, height: 6, period: PERIOD, statistic: 'Sum' });
+
+const custom = (scope: Construct, ...names: string[]) => names.map((name) => rapportMetric(scope, name));
+
+/** The title, every alarm of the stack (those in ALARM first: is anything wrong?), then the business rows. */
+function introRows(scope: Construct, businessRows: IWidget[][]): IWidget[][] {
+  return [
+    [
+      new TextWidget({
+        markdown:
+          '# Rapport\nEvents in, journeys run, messages out (or held back, and why). From the top: every ' +
+          'alarm (in ALARM first; README "Runbook: alarms" says what to do), each journey, customers per ' +
+          'stage and tier, volumes, dead letters, then email and SMS as the providers saw them, the ' +
+          'functions, the API and the queues.',
+        width: 24,
+        height: 2,
+      }),
+    ],
+    [new StackAlarmsWidget(scope)],
+    ...businessRows,
+  ];
+}
+
+function volumeRows(scope: Construct): IWidget[][] {
+  return [
+    [
+      graph(
+        'Events',
+        custom(
+          scope,
+          METRIC.eventsQueued,
+          METRIC.eventsIngested,
+          METRIC.duplicateEvents,
+          METRIC.invalidEvents,
+          METRIC.erasures,
+        ),
+      ),
+      graph(
+        'Journeys and lifecycle',
+        custom(
+          scope,
+          METRIC.journeysStarted,
+          METRIC.executionsStarted,
+          // Queued starts refused for the rate (retried from the queue) or no longer wanted.
+          METRIC.startsThrottled,
+          METRIC.startsSkippedErased,
+          METRIC.startsSkippedConverted,
+          METRIC.decisions,
+          METRIC.profileUpdates,
+          METRIC.stageChanges,
+          METRIC.customersSwept,
+        ),
+      ),
+      graph(
+        'Messages',
+        custom(
+          scope,
+          METRIC.emailsSent,
+          METRIC.smsSent,
+          METRIC.messagesSkipped,
+          METRIC.unsubscribes,
+          METRIC.suppressions,
+          METRIC.feedbackReceived,
+        ),
+      ),
+    ],
+    reasonRow(scope),
+  ];
+}
+
+/** Why messages were held back, and what became of those that went. */
+function reasonRow(scope: Construct): IWidget[] {
+  return [
+    graph(
+      'Why messages did not go out',
+      SKIP_REASONS.map((reason) => rapportMetric(scope, skippedMetric(reason))),
+      18,
+    ),
+    graph(
+      'Engagement (deliveries, opens, clicks)',
+      custom(scope, METRIC.emailsDelivered, METRIC.emailsOpened, METRIC.emailsClicked, METRIC.textsDelivered),
+      6,
+    ),
+  ];
+}
+
+function functionRow({ functions, httpApi }: RapportDashboardProps): IWidget[] {
+  const fns = Object.entries(functions);
+  return [
+    graph(
+      'Lambda errors',
+      fns.map(([name, f]) => f.fn.metricErrors({ label: name, period: PERIOD })),
+    ),
+    graph(
+      'Lambda throttles',
+      fns.map(([name, f]) => f.fn.metricThrottles({ label: name, period: PERIOD })),
+    ),
+    graph('HTTP API errors', [
+      httpApi.metricClientError({ label: '4xx', period: PERIOD }),
+      httpApi.metricServerError({ label: '5xx', period: PERIOD }),
+    ]),
+  ];
+}
+
+function sweepRow(scope: Construct, sweep: HandlerFunction['fn']): IWidget[] {
+  return [
+    new GraphWidget({
+      title: 'Sweep duration (ms)',
+      left: [
+        sweep.metricDuration({ label: 'Maximum', statistic: 'Maximum', period: PERIOD }),
+        sweep.metricDuration({ label: 'Average', statistic: 'Average', period: PERIOD }),
+      ],
+      // A sweep that reaches its timeout leaves the rest of the due customers to the next one.
+      leftAnnotations: sweep.timeout ? [{ value: sweep.timeout.toMilliseconds(), label: 'timeout' }] : [],
+      width: 8,
+      height: 6,
+      period: PERIOD,
+    }),
+    graph('Sweeps', [
+      sweep.metricInvocations({ label: 'Invocations', period: PERIOD }),
+      sweep.metricErrors({ label: 'Errors', period: PERIOD }),
+      // Handed to the workers, and whether a run stopped at its deadline or found the last one running.
+      ...custom(scope, METRIC.customersQueued, METRIC.sweepShardsLeft, METRIC.sweepsOverlapped),
+      ...custom(scope, METRIC.customersSwept),
+      // Events finished for a delivery that died after claiming them: each is a delivery gone wrong.
+      ...custom(scope, METRIC.eventsRecovered, METRIC.eventRecoveriesFailed),
+    ]),
+    graph(
+      'Customers the sweep could not process',
+      custom(scope, METRIC.sweepItemsParked, METRIC.sweepItemsFailed, METRIC.occasionsMissed),
+    ),
+  ];
+}
+
+/** Customers the sweep parked, and occasions it found too late to start. */
+function sweepAlarms(scope: Construct): [Alarm, Alarm] {
+  return [
+    anyAlarm(scope, 'SweepItemsParkedAlarm', rapportMetric(scope, METRIC.sweepItemsParked), {
+      runbook: 'sweep-parked',
+      description:
+        'The sweep parked customers it could not process (out of the due index): read the "customer parked by the sweep" log lines and the `parked` record on each profile, fix the data, then write the profile again',
+    }),
+    anyAlarm(scope, 'OccasionsMissedAlarm', rapportMetric(scope, METRIC.occasionsMissed), {
+      runbook: 'occasions-missed',
+      description:
+        'The sweep found a holiday or birthday more than a day after its due time and did not start it: read the "occasion missed" log lines; look at the sweep queue backlog and the sweeps left unfinished (SweepShardsLeft), and raise scale.sweepConcurrency or the sweep frequency',
+    }),
+  ];
 }

@@ -76,6 +76,15 @@ export interface RapportStackProps extends StackProps {
   alarmChat?: AlarmChatSetting | undefined;
 }
 
+/** What the parts are built with besides the stack's props. */
+interface SharedSettings {
+  functions: FunctionSettings;
+  secret: ReturnType<typeof linkSigningSecret>;
+  arnPrefix: ReturnType<typeof stateMachineArnPrefix>;
+  names: ReturnType<typeof rapportNames>;
+  sweepEvery: number;
+}
+
 /**
  * The whole of Rapport on AWS, composed of parts by concern (events API and ingest, messaging, sweep,
  * journeys, observability) around what they share: the table and the link-signing secret. The parts are
@@ -122,30 +131,13 @@ export class RapportStack extends StackOfParts {
 
     this.starts = new JourneyStarts(this, 'Starts', { functions, stateMachineArnPrefix: arnPrefix });
     const startQueue = this.starts.queue;
-    this.events = new EventsApi(this, 'Events', {
-      startQueue,
-      sweepEveryMinutes: sweepEvery,
-      functions,
-      apiName: names.httpApi,
-      eventBusName: names.eventBus,
-      eventSource: names.eventSource,
-      linkSigningSecret: secret,
-      stateMachineArnPrefix: arnPrefix,
-    });
+    const shared = { functions, secret, arnPrefix, names, sweepEvery };
+    this.events = this.eventsApi(shared, startQueue);
     this.eventBus = this.events.eventBus;
     this.httpApi = this.events.httpApi;
     const publicBaseUrl =
       props.publicBaseUrl === undefined ? this.events.stage.url : checkPublicBaseUrl(props.publicBaseUrl);
-    this.messaging = new Messaging(this, 'Messaging', {
-      functions,
-      senderAddress: props.senderAddress,
-      smsOriginationIdentity: props.smsOriginationIdentity,
-      configurationSetName: names.configurationSet,
-      smsName: names.sms,
-      publicBaseUrl,
-      linkSigningSecret: secret,
-      stateMachineArnPrefix: arnPrefix,
-    });
+    this.messaging = this.messagingPart(shared, props, publicBaseUrl);
     this.feedback = this.messaging.feedback;
     this.sweeping = new Sweeping(this, 'Sweeping', {
       functions,
@@ -167,17 +159,47 @@ export class RapportStack extends StackOfParts {
     this.journeys = this.journeysPart.stateMachines;
     this.functions = this.functionsByName();
     this.observability = this.observe(props, names.dashboard);
-    this.alarmChat =
-      props.alarmChat &&
-      new AlarmChat(this, 'AlarmChat', {
-        alarmTopic: this.observability.alarmTopic,
-        setting: props.alarmChat,
-        projectRoot: functions.projectRoot,
-        logRetention: functions.logRetention,
-      });
+    this.alarmChat = props.alarmChat && this.alarmChatPart(props.alarmChat, functions);
     // In one place, over the whole stack: an alarm added anywhere, later, reaches a person too.
     Aspects.of(this).add(new AlarmActions(this.observability.alarmTopic.topic));
     stackOutputs(this, { publicBaseUrl, sweepEvery, names, linkSigningSecret: secret });
+  }
+
+  private eventsApi(shared: SharedSettings, startQueue: JourneyStarts['queue']): EventsApi {
+    const { functions, secret, arnPrefix, names, sweepEvery } = shared;
+    return new EventsApi(this, 'Events', {
+      startQueue,
+      sweepEveryMinutes: sweepEvery,
+      functions,
+      apiName: names.httpApi,
+      eventBusName: names.eventBus,
+      eventSource: names.eventSource,
+      linkSigningSecret: secret,
+      stateMachineArnPrefix: arnPrefix,
+    });
+  }
+
+  private messagingPart(shared: SharedSettings, props: RapportStackProps, publicBaseUrl: string): Messaging {
+    const { functions, secret, arnPrefix, names } = shared;
+    return new Messaging(this, 'Messaging', {
+      functions,
+      senderAddress: props.senderAddress,
+      smsOriginationIdentity: props.smsOriginationIdentity,
+      configurationSetName: names.configurationSet,
+      smsName: names.sms,
+      publicBaseUrl,
+      linkSigningSecret: secret,
+      stateMachineArnPrefix: arnPrefix,
+    });
+  }
+
+  private alarmChatPart(setting: AlarmChatSetting, functions: FunctionSettings): AlarmChat {
+    return new AlarmChat(this, 'AlarmChat', {
+      alarmTopic: this.observability.alarmTopic,
+      setting,
+      projectRoot: functions.projectRoot,
+      logRetention: functions.logRetention,
+    });
   }
 
   /** Every function, by the name its handler folder has (functions/routes.ts FUNCTIONS). */

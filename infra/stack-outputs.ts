@@ -53,6 +53,21 @@ export function stackOutputs(stack: RapportStack, props: StackOutputsProps): voi
     'The CloudWatch dashboard: is Rapport working',
   );
   queueOutputs(stack, output);
+  routingOutputs(stack, props, output);
+  for (const [id, j] of Object.entries(stack.journeys))
+    output(
+      `StateMachineArn${pascalCase(id)}`,
+      j.stateMachine.stateMachineArn,
+      `State machine of journey ${id}`,
+    );
+}
+
+/** Where SMS replies, the sweep and the bus are, and the event patterns a rule on the bus matches. */
+function routingOutputs(
+  stack: RapportStack,
+  props: StackOutputsProps,
+  output: (id: string, value: string, description: string) => void,
+): void {
   output(
     'InboundSmsTopicArn',
     stack.feedback.inboundSms.topicArn,
@@ -85,12 +100,6 @@ export function stackOutputs(stack: RapportStack, props: StackOutputsProps): voi
     'Task steps (ask a person to act) publish on the bus; a rule with this event pattern routes them to ' +
       'a CRM or ticketing target (README: Routing tasks to people)',
   );
-  for (const [id, j] of Object.entries(stack.journeys))
-    output(
-      `StateMachineArn${pascalCase(id)}`,
-      j.stateMachine.stateMachineArn,
-      `State machine of journey ${id}`,
-    );
 }
 
 /** The work queues and every dead-letter queue, by URL: what an operator watches and redrives. */

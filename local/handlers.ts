@@ -103,7 +103,7 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring, queues: Local
   const lifecycleDeps = lifecycleDepsOf(w, wiring, queues);
   const observability = () => createObservability();
   const linkSecret = async () => wiring.linkSecret;
-  const { brand, locales, defaultLocale, topics } = w.settings;
+  const { brand, locales, defaultLocale } = w.settings;
   return {
     'accept-event': createAcceptEventHandler({
       ...observability(),
@@ -125,29 +125,8 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring, queues: Local
       sentiment: createLexiconClassifier(),
       eventTimes: w.settings.events,
     }),
-    'send-message': createSendMessageHandler({
-      ...observability(),
-      store,
-      mailer: wiring.mailer,
-      sms: wiring.sms,
-      renderer: createRenderer(w),
-      settings: w.settings,
-      clock,
-      sender: wiring.sender ?? `${brand.name} <hello@rapport.local>`,
-      publicBaseUrl: wiring.publicBaseUrl,
-      linkSecret,
-    }),
-    unsubscribe: createUnsubscribeHandler({
-      ...observability(),
-      store,
-      clock,
-      linkSecret,
-      brandName: brand.name,
-      locales,
-      defaultLocale,
-      topics,
-      consentPolicy: w.settings.consent,
-    }),
+    'send-message': sendMessageHandler(w, wiring, linkSecret),
+    unsubscribe: unsubscribeHandler(w, wiring, linkSecret),
     'journey-step': createJourneyStepHandler({ ...observability(), store, clock }),
     sweep: createSweepHandler({
       ...observability(),
@@ -166,4 +145,35 @@ export function buildHandlers(w: Workflows, wiring: HandlerWiring, queues: Local
     }),
     'delivery-events': createDeliveryEventsHandler({ ...observability(), ...lifecycleDeps }),
   };
+}
+
+function sendMessageHandler(w: Workflows, wiring: HandlerWiring, linkSecret: () => Promise<string>) {
+  const { store, clock } = wiring;
+  return createSendMessageHandler({
+    ...createObservability(),
+    store,
+    mailer: wiring.mailer,
+    sms: wiring.sms,
+    renderer: createRenderer(w),
+    settings: w.settings,
+    clock,
+    sender: wiring.sender ?? `${w.settings.brand.name} <hello@rapport.local>`,
+    publicBaseUrl: wiring.publicBaseUrl,
+    linkSecret,
+  });
+}
+
+function unsubscribeHandler(w: Workflows, wiring: HandlerWiring, linkSecret: () => Promise<string>) {
+  const { brand, locales, defaultLocale, topics } = w.settings;
+  return createUnsubscribeHandler({
+    ...createObservability(),
+    store: wiring.store,
+    clock: wiring.clock,
+    linkSecret,
+    brandName: brand.name,
+    locales,
+    defaultLocale,
+    topics,
+    consentPolicy: w.settings.consent,
+  });
 }

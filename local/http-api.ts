@@ -96,81 +96,114 @@ export class LocalHttpApi {
     if (!route) {
       const local = this.extra.get(`${req.method} ${url.pathname}`);
       if (local) return local(req, res);
-      const allowed = HTTP_ROUTES.filter((r) => matchPath(r.path, url.pathname)).map((r) => r.method);
-      const known = allowed.length > 0;
-      const status = known ? 405 : 404;
-      const expected = known
-        ? `one of ${allowed.join(', ')}`
-        : `one of ${HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}`;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(
-        JSON.stringify({
-          error: known ? 'MethodNotAllowed' : 'NotFound',
-          message: known ? 'Method Not Allowed' : 'Not Found',
-          problems: [
-            { field: known ? 'method' : 'path', value: known ? req.method : url.pathname, expected },
-          ],
-          requestId,
-        }),
-      );
-      return;
+      return noRoute(req, res, url.pathname, requestId);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).byteLength;
-      // Read on (and discard) past the limit, so the client is still listening when the 413 comes; a
-      // body far beyond it is cut off.
-      if (size > DRAIN_MAX_BYTES) return void req.destroy();
-      if (size <= GATEWAY_MAX_BYTES) chunks.push(chunk as Buffer);
-    }
-    if (size > GATEWAY_MAX_BYTES) {
-      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
-      const tooLarge = new PayloadTooLargeError('Request Entity Too Large');
-      const problems = [{ field: '', expected: `a body of at most ${GATEWAY_MAX_BYTES} bytes` }];
-      res.end(JSON.stringify(errorBody(tooLarge, problems, requestId)));
-      return;
-    }
-    const body = Buffer.concat(chunks);
-    const text = body.toString('utf8');
-    const isText = Buffer.from(text, 'utf8').equals(body);
-    const now = this.now();
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers))
-      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-    const event: APIGatewayProxyEventV2 = {
-      version: '2.0',
-      routeKey: `${route.method} ${route.path}`,
-      rawPath: url.pathname,
-      rawQueryString: url.search.replace(/^\?/, ''),
-      headers,
-      ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
-      ...(pathParameters && Object.keys(pathParameters).length ? { pathParameters } : {}),
-      requestContext: {
-        accountId: LOCAL_ACCOUNT,
-        apiId: 'local',
-        domainName: headers.host ?? 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method: route.method,
-          path: url.pathname,
-          protocol: `HTTP/${req.httpVersion}`,
-          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId,
-        routeKey: `${route.method} ${route.path}`,
-        stage: '$default',
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-      },
-      ...(body.byteLength ? { body: isText ? text : body.toString('base64') } : {}),
-      isBase64Encoded: body.byteLength > 0 && !isText,
-    };
+    const body = await readBody(req, res, requestId);
+    if (body === undefined) return;
+    const event = gatewayEvent(req, { url, route, pathParameters, body, now: this.now(), requestId });
     const out = await this.invoke(route.function, event);
     res.writeHead(out.statusCode ?? 200, out.headers as Record<string, string> | undefined);
     res.end(out.body ?? '');
   }
+}
+
+/** What API Gateway answers a request no route takes: 405 on a known path, else 404. */
+function noRoute(req: IncomingMessage, res: ServerResponse, pathname: string, requestId: string): void {
+  const allowed = HTTP_ROUTES.filter((r) => matchPath(r.path, pathname)).map((r) => r.method);
+  const known = allowed.length > 0;
+  const status = known ? 405 : 404;
+  const expected = known
+    ? `one of ${allowed.join(', ')}`
+    : `one of ${HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}`;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(
+    JSON.stringify({
+      error: known ? 'MethodNotAllowed' : 'NotFound',
+      message: known ? 'Method Not Allowed' : 'Not Found',
+      problems: [{ field: known ? 'method' : 'path', value: known ? req.method : pathname, expected }],
+      requestId,
+    }),
+  );
+}
+
+/** The body as API Gateway takes it; undefined when it was too large (answered 413, or cut off). */
+async function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    // Read on (and discard) past the limit, so the client is still listening when the 413 comes; a
+    // body far beyond it is cut off.
+    if (size > DRAIN_MAX_BYTES) return void req.destroy();
+    if (size <= GATEWAY_MAX_BYTES) chunks.push(chunk as Buffer);
+  }
+  if (size > GATEWAY_MAX_BYTES) {
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+    const tooLarge = new PayloadTooLargeError('Request Entity Too Large');
+    const problems = [{ field: '', expected: `a body of at most ${GATEWAY_MAX_BYTES} bytes` }];
+    res.end(JSON.stringify(errorBody(tooLarge, problems, requestId)));
+    return;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The request as API Gateway (payload format 2.0) hands it to the function. */
+function gatewayEvent(
+  req: IncomingMessage,
+  {
+    url,
+    route,
+    pathParameters,
+    body,
+    now,
+    requestId,
+  }: {
+    url: URL;
+    route: (typeof HTTP_ROUTES)[number];
+    pathParameters: Record<string, string> | undefined;
+    body: Buffer;
+    now: Date;
+    requestId: string;
+  },
+): APIGatewayProxyEventV2 {
+  const text = body.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(body);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    ...(pathParameters && Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: LOCAL_ACCOUNT,
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: `${route.method} ${route.path}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.byteLength ? { body: isText ? text : body.toString('base64') } : {}),
+    isBase64Encoded: body.byteLength > 0 && !isText,
+  };
 }
 
 function unavailable(res: ServerResponse, requestId: string): void {

@@ -9,7 +9,7 @@ import { ingestEvent } from '../domain/ingest';
 import { countsOf } from '../domain/lifecycle/counts';
 import { NO_CALENDAR } from '../domain/journey/compile';
 import type { Lifecycle } from '../domain/lifecycle/schema';
-import type { JourneyStarter, LifecycleDeps } from '../domain/ports';
+import type { CustomerStore, JourneyStarter, LifecycleDeps } from '../domain/ports';
 import { sweep } from '../domain/sweep';
 
 export const HOUR_MS = 3_600_000;
@@ -76,42 +76,12 @@ export async function replayLifecycle(
   options: ReplayOptions,
 ): Promise<ReplayResult> {
   const store = memoryStore();
-  let now = Number.NEGATIVE_INFINITY;
-  const clock: Clock = { now: () => new Date(now) };
-  const deps: LifecycleDeps = {
-    store,
-    starter: NO_JOURNEYS,
-    clock,
-    lifecycle: options.lifecycle,
-    journeys: [],
-    calendar: NO_CALENDAR,
-    publisher: { publish: async () => undefined },
-    ...(options.customEvents ? { customEvents: options.customEvents } : {}),
-  };
-  const every = options.sweepEveryMs ?? HOUR_MS;
+  // One instant for the clock and the loop below: each event and sweep is applied at its own.
+  const time = { now: Number.NEGATIVE_INFINITY };
+  const deps = replayDeps(store, { now: () => new Date(time.now) }, options);
   const asOf = Date.parse(options.asOf);
   const rejected: Problem[] = [];
-  let nextSweep: number | undefined;
-  let sweeps = 0;
-  /** When the sweep next finds work: at once with a claim in the index, never with no one due. */
-  const firstDue = (): number => {
-    if (store.claimsDue.size > 0) return Number.NEGATIVE_INFINITY;
-    const due = store.due.earliest();
-    return due === undefined ? Number.POSITIVE_INFINITY : Date.parse(due);
-  };
-  /** Runs the sweeps of the grid up to `t`, skipping those that would find no one due (they change nothing). */
-  const sweepUpTo = async (t: number) => {
-    nextSweep ??= Math.ceil(t / every) * every;
-    for (;;) {
-      const at = Math.max(nextSweep, Math.ceil(firstDue() / every) * every);
-      if (at > t) break;
-      now = at;
-      await sweep(deps);
-      sweeps++;
-      nextSweep = at + every;
-    }
-    nextSweep = Math.max(nextSweep, Math.floor(t / every) * every + every);
-  };
+  const grid = sweepGrid(store, deps, options.sweepEveryMs ?? HOUR_MS, time);
   const counts = { applied: 0, purchases: 0, leftOut: 0, purchasesLeftOut: 0 };
   for await (const event of validEvents(events, options, rejected)) {
     const at = Date.parse(event.at);
@@ -121,22 +91,70 @@ export async function replayLifecycle(
       counts.purchasesLeftOut += purchase;
       continue;
     }
-    if (at < now) {
-      rejected.push(outOfOrder(event, now, options.source));
+    if (at < time.now) {
+      rejected.push(outOfOrder(event, time.now, options.source));
       continue;
     }
-    await sweepUpTo(at);
-    now = at;
+    await grid.upTo(at);
+    time.now = at;
     await ingestEvent(event, deps);
     counts.applied++;
     counts.purchases += purchase;
     options.onProgress?.({ events: counts.applied, at: event.at });
   }
-  await sweepUpTo(asOf);
-  now = asOf;
+  await grid.upTo(asOf);
+  time.now = asOf;
   await sweep(deps);
-  sweeps++;
-  return { store, ...counts, rejected, sweeps, ...countsOf(store.profiles.values()) };
+  // The grid's sweeps and this last one, at asOf.
+  return { store, ...counts, rejected, sweeps: grid.sweeps + 1, ...countsOf(store.profiles.values()) };
+}
+
+function replayDeps(store: CustomerStore, clock: Clock, options: ReplayOptions): LifecycleDeps {
+  return {
+    store,
+    starter: NO_JOURNEYS,
+    clock,
+    lifecycle: options.lifecycle,
+    journeys: [],
+    calendar: NO_CALENDAR,
+    publisher: { publish: async () => undefined },
+    ...(options.customEvents ? { customEvents: options.customEvents } : {}),
+  };
+}
+
+/** The sweeps on their grid (every `every` ms), run as the replay's time passes. */
+function sweepGrid(
+  store: ReturnType<typeof memoryStore>,
+  deps: LifecycleDeps,
+  every: number,
+  time: { now: number },
+): { readonly sweeps: number; upTo(t: number): Promise<void> } {
+  let nextSweep: number | undefined;
+  let sweeps = 0;
+  /** When the sweep next finds work: at once with a claim in the index, never with no one due. */
+  const firstDue = (): number => {
+    if (store.claimsDue.size > 0) return Number.NEGATIVE_INFINITY;
+    const due = store.due.earliest();
+    return due === undefined ? Number.POSITIVE_INFINITY : Date.parse(due);
+  };
+  return {
+    get sweeps() {
+      return sweeps;
+    },
+    /** Runs the sweeps of the grid up to `t`, skipping those that would find no one due (they change nothing). */
+    async upTo(t) {
+      nextSweep ??= Math.ceil(t / every) * every;
+      for (;;) {
+        const at = Math.max(nextSweep, Math.ceil(firstDue() / every) * every);
+        if (at > t) break;
+        time.now = at;
+        await sweep(deps);
+        sweeps++;
+        nextSweep = at + every;
+      }
+      nextSweep = Math.max(nextSweep, Math.floor(t / every) * every + every);
+    },
+  };
 }
 
 /** The events that pass the API's checks, in instant order when given as an array; the rest as problems. */

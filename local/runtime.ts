@@ -150,20 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const engagement = new LocalEngagement(notify, now, activity, outbox);
     const deployment: LocalDeployment = new LocalDeployment(
       workflows,
-      {
-        store: (options.decorateStore ?? ((s) => s))(
-          localCustomerStore(store.client, tableName, store.dueShards),
-        ),
-        publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
-        starter: (arns) => createJourneyStarter(clients.sfn, arns),
-        mailer: engagement.mailer(createSesMailer(clients.ses, {})),
-        sms: engagement.sms(createSmsSender(clients.sms, { configurationSet: 'rapport' })),
-        clock,
-        sender: options.sender,
-        publicBaseUrl: apiUrl,
-        linkSecret: options.linkSecret ?? LOCAL_LINK_SECRET,
-        sweepEveryMs: options.sweepEveryMs ?? 3_600_000,
-      },
+      deploymentDeps(options, { store, tableName, clients, engagement, apiUrl }),
       stepFunctions,
       bus,
     );
@@ -184,32 +171,78 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       notify,
       engagement,
     });
-    mountConsole(api, {
-      stepFunctions,
-      journeys: () => deployment.workflows.journeys,
-      controlGroup: () => deployment.workflows.settings.controlGroup,
-      exclusiveGroups: () => deployment.workflows.settings.exclusiveGroups,
-      snapshot: () => readSnapshot(store.client, tableName),
-      customerItems: (customerId) => readCustomerItems(store.client, tableName, customerId),
-      customersAt: (addressKey) => customersAt(store.client, tableName, addressKey),
-      now,
-      delivered: {
-        email: sesStoreReader(emulators.urls.ses),
-        sms: (messageId) => {
-          const sms = outbox.messages.find((m) => m.messageId === messageId);
-          return sms && sentSms(sms);
-        },
-        tracking: (messageId) => engagement.tracking(messageId),
-      },
-      taskEvents: () => tasksOf(bus),
-      links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/tasks' },
-    });
+    mountLocalConsole(api, { deployment, store, emulators, engagement, now });
     api.open();
     return runtimeOf({ options, store, emulators, apiUrl, deployment, activity, closers, ...startup });
   } catch (e) {
     await closers.closeAll();
     throw e;
   }
+}
+
+/** What the handlers are given: the same adapters as on Lambda, on the emulators' clients. */
+function deploymentDeps(
+  options: LocalRuntimeOptions,
+  wiring: {
+    store: LocalStore;
+    tableName: string;
+    clients: LocalEmulators['clients'];
+    engagement: LocalEngagement;
+    apiUrl: string;
+  },
+): ConstructorParameters<typeof LocalDeployment>[1] {
+  const { store, tableName, clients, engagement, apiUrl } = wiring;
+  const { clock } = options;
+  return {
+    store: (options.decorateStore ?? ((s) => s))(
+      localCustomerStore(store.client, tableName, store.dueShards),
+    ),
+    publisher: createLifecyclePublisher(clients.eventBridge, EVENT_BUS),
+    starter: (arns) => createJourneyStarter(clients.sfn, arns),
+    mailer: engagement.mailer(createSesMailer(clients.ses, {})),
+    sms: engagement.sms(createSmsSender(clients.sms, { configurationSet: 'rapport' })),
+    clock,
+    sender: options.sender,
+    publicBaseUrl: apiUrl,
+    linkSecret: options.linkSecret ?? LOCAL_LINK_SECRET,
+    sweepEveryMs: options.sweepEveryMs ?? 3_600_000,
+  };
+}
+
+/** The console, reading what the runtime keeps: the table, the executions, the emulators' messages. */
+function mountLocalConsole(
+  api: LocalHttpApi,
+  wiring: {
+    deployment: LocalDeployment;
+    store: LocalStore;
+    emulators: LocalEmulators;
+    engagement: LocalEngagement;
+    now: () => Date;
+  },
+): void {
+  const { deployment, store, emulators, engagement, now } = wiring;
+  const { stepFunctions, outbox, bus } = emulators;
+  const { tableName } = store;
+  mountConsole(api, {
+    stepFunctions,
+    journeys: () => deployment.workflows.journeys,
+    controlGroup: () => deployment.workflows.settings.controlGroup,
+    exclusiveGroups: () => deployment.workflows.settings.exclusiveGroups,
+    snapshot: () => readSnapshot(store.client, tableName),
+    customerItems: (customerId) => readCustomerItems(store.client, tableName, customerId),
+    customersAt: (addressKey) => customersAt(store.client, tableName, addressKey),
+    now,
+    delivered: {
+      email: sesStoreReader(emulators.urls.ses),
+      sms: (messageId) => {
+        const sms = outbox.messages.find((m) => m.messageId === messageId);
+        return sms && sentSms(sms);
+      },
+      tracking: (messageId) => engagement.tracking(messageId),
+    },
+    taskEvents: () => tasksOf(bus),
+    links: { inbox: `${emulators.urls.ses}/`, outbox: '/_local/outbox', tasks: '/tasks' },
+  });
 }
 
 interface Started {

@@ -56,20 +56,9 @@ export function stepFunctionsOperations(sfn: LocalStepFunctions): Record<string,
         creationDate: epoch(m.createdAt),
       })),
     })),
-    'AWSStepFunctions.DescribeStateMachine': op((body: { stateMachineArn?: string }) => {
-      const arn = String(body.stateMachineArn);
-      const m = sfn.stateMachines.find((s) => s.arn === arn);
-      if (!m) throw new AwsJsonError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-      return {
-        stateMachineArn: m.arn,
-        name: m.name,
-        status: 'ACTIVE',
-        definition: sfn.deployedDefinition(arn),
-        type: 'STANDARD',
-        creationDate: epoch(m.createdAt),
-        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
-      };
-    }),
+    'AWSStepFunctions.DescribeStateMachine': op((body: { stateMachineArn?: string }) =>
+      describeStateMachine(sfn, String(body.stateMachineArn)),
+    ),
     'AWSStepFunctions.GetExecutionHistory': op((body: { executionArn?: string }) =>
       executionHistory(sfn, sfn.describeExecution(String(body.executionArn))),
     ),
@@ -88,6 +77,20 @@ export function stepFunctionsOperations(sfn: LocalStepFunctions): Record<string,
       const e = await sfn.stopExecution(String(body.executionArn));
       return { stopDate: epoch(e.stopDate) };
     }),
+  };
+}
+
+function describeStateMachine(sfn: LocalStepFunctions, arn: string) {
+  const m = sfn.stateMachines.find((s) => s.arn === arn);
+  if (!m) throw new AwsJsonError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  return {
+    stateMachineArn: m.arn,
+    name: m.name,
+    status: 'ACTIVE',
+    definition: sfn.deployedDefinition(arn),
+    type: 'STANDARD',
+    creationDate: epoch(m.createdAt),
+    roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
   };
 }
 

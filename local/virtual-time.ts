@@ -60,49 +60,58 @@ export function installVirtualTime(
 
   return {
     clock: { now: () => new Date(fake.now) },
-    async run(activity, options = {}) {
-      const until = options.until === undefined ? Infinity : new Date(options.until).getTime();
-      const maxTimers = options.maxTimers ?? 100_000;
-      let fired = 0;
-      let stalledSince: number | undefined;
-      let lastCompleted = activity.completed;
-      for (;;) {
-        await realTurn();
-        const firedDue = runDue(fake); // timers due now run without moving time
-        if (activity.inFlight > 0) {
-          // Work in flight that waits on a virtual timer would wait forever. The local runtime leaves none
-          // (its SDK clients retry at once), so this is a safety net: after 10 s of real time in which
-          // nothing finished, let the next timer fire as it would in reality. Slow progress (a cold
-          // emulator, hundreds of sends, a busy CI machine) must never see time jump under it.
-          if (stalledSince === undefined || activity.completed !== lastCompleted) {
-            stalledSince = performance.now();
-            lastCompleted = activity.completed;
-          } else if (performance.now() - stalledSince > STALL_MS && fake.countTimers() > 0) {
-            fake.next();
-            stalledSince = undefined;
-          }
-          // Sleep until a piece of work finishes or starts; the zero-delay pump keeps timers due now running.
-          await activity.changed(50, { setTimeout: realSetTimeout, clearTimeout: realClearTimeout });
-          continue;
-        }
-        stalledSince = undefined;
-        if (!(await settled(activity, !firedDue && nothingPending()))) continue;
-        const next = nextTimerAt(fake);
-        if (next === undefined || next > until) break;
-        if (++fired > maxTimers)
-          throw new Error(`virtual time: more than ${maxTimers} timers fired; is something looping?`);
-        fake.next();
-      }
-      // tick, not setSystemTime: the latter would shift pending timers along with the clock. Nothing is due
-      // before `until` any more, so this fires nothing; it only moves time on.
-      if (until !== Infinity && fake.now < until) fake.tick(until - fake.now);
-    },
+    run: (activity, options = {}) =>
+      runTimers(fake, activity, options, { setTimeout: realSetTimeout, clearTimeout: realClearTimeout }),
     uninstall: () => {
       realClearTimeout(pump);
       fake.uninstall();
       if (!fakeDate) Date.now = realDateNow;
     },
   };
+}
+
+/** VirtualTime.run: the timers of `fake`, one after another, each once the work before it is done. */
+async function runTimers(
+  fake: InstalledClock,
+  activity: Activity,
+  options: { until?: string | Date; maxTimers?: number },
+  real: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout },
+): Promise<void> {
+  const until = options.until === undefined ? Infinity : new Date(options.until).getTime();
+  const maxTimers = options.maxTimers ?? 100_000;
+  let fired = 0;
+  let stalledSince: number | undefined;
+  let lastCompleted = activity.completed;
+  for (;;) {
+    await realTurn();
+    const firedDue = runDue(fake); // timers due now run without moving time
+    if (activity.inFlight > 0) {
+      // Work in flight that waits on a virtual timer would wait forever. The local runtime leaves none
+      // (its SDK clients retry at once), so this is a safety net: after 10 s of real time in which
+      // nothing finished, let the next timer fire as it would in reality. Slow progress (a cold
+      // emulator, hundreds of sends, a busy CI machine) must never see time jump under it.
+      if (stalledSince === undefined || activity.completed !== lastCompleted) {
+        stalledSince = performance.now();
+        lastCompleted = activity.completed;
+      } else if (performance.now() - stalledSince > STALL_MS && fake.countTimers() > 0) {
+        fake.next();
+        stalledSince = undefined;
+      }
+      // Sleep until a piece of work finishes or starts; the zero-delay pump keeps timers due now running.
+      await activity.changed(50, real);
+      continue;
+    }
+    stalledSince = undefined;
+    if (!(await settled(activity, !firedDue && nothingPending()))) continue;
+    const next = nextTimerAt(fake);
+    if (next === undefined || next > until) break;
+    if (++fired > maxTimers)
+      throw new Error(`virtual time: more than ${maxTimers} timers fired; is something looping?`);
+    fake.next();
+  }
+  // tick, not setSystemTime: the latter would shift pending timers along with the clock. Nothing is due
+  // before `until` any more, so this fires nothing; it only moves time on.
+  if (until !== Infinity && fake.now < until) fake.tick(until - fake.now);
 }
 
 /**

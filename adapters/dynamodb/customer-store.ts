@@ -1,34 +1,19 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_DUE, dueIndexValue } from '../../domain/due';
-import { VersionConflictError } from '../../domain/errors';
-import type {
-  AwaitRecord,
-  CustomerStore,
-  JourneyEntryRecord,
-  MessageRecord,
-  StoredEvent,
-  SuppressionRecord,
-  TombstoneRecord,
-} from '../../domain/ports';
+import type { CustomerStore, StoredEvent, SuppressionRecord, TombstoneRecord } from '../../domain/ports';
 import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
 import { customersAt } from './address-users';
 import { isConditionFailure } from './condition-failure';
-import { customerFacts, putItems } from './batch';
+import { customerFacts } from './batch';
+import { journeyOperations, messageOperations, recordDecision } from './customer-items';
 import { shardOf } from './due-shard';
 import { dueIndexReads } from './due-reads';
-import { decisionOf, experimentItems, exposureAttributes } from './experiments';
+import { experimentItems } from './experiments';
 import { keys } from './keys';
-import { queryPartition } from './query-partition';
+import { record, storeContext, type StoreContext } from './store-context';
 import { sweepLease } from './sweep-lease';
 import { DUE_INDEX } from './table';
 
@@ -88,15 +73,6 @@ export function profileItem(
   };
 }
 
-/**
- * A stored item as the record it holds: without its table keys or its due shard, which say where the item
- * is kept, not what it says (a profile's `dueAt` is both: the index keeps it in its fixed-width form).
- */
-function record<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, [DUE_INDEX.partitionKey]: _shard, ...rest } = item;
-  return rest as T;
-}
-
 /** The condition that the event's record is still the claim named `holder`. */
 function heldBy(holder: string) {
   return {
@@ -112,56 +88,40 @@ export function createCustomerStore(
   tableName: string,
   { dueShards = DEFAULT_SCALE.dueShards }: { dueShards?: number } = {},
 ): CustomerStore {
-  const doc = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  const get = async <T>(key: Record<string, string>): Promise<T | undefined> => {
-    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    if (!Item) return undefined;
-    return record<T>(Item);
+  const context = storeContext(client, tableName, dueShards);
+  const { doc } = context;
+  return {
+    ...profileOperations(context),
+    ...dueIndexReads(doc, tableName, dueShards),
+    ...experimentItems(doc, tableName, dueShards),
+    ...sweepLease(doc, tableName),
+    ...eventOperations(context),
+    ...messageOperations(context),
+    ...journeyOperations(context),
+    recordDecision: recordDecision(context),
   };
-  const put = async (key: Record<string, string>, record: object) => {
-    await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, ...record } }));
-  };
-  /** Sends a conditional write: false when its condition failed (nothing written). */
-  const conditionally = async (command: PutCommand | UpdateCommand): Promise<boolean> => {
-    try {
-      // send's overloads take one command type at a time.
-      await doc.send(command as PutCommand);
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-  };
-  /** Every item of one customer whose sort key starts with `prefix`, all pages, without the keys. */
-  const queryCustomer = async <T>(customerId: string, prefix: string): Promise<T[]> =>
-    (await queryPartition(doc, tableName, `CUSTOMER#${customerId}`, { prefix })).map((item) =>
-      record<T>(item),
-    );
-  /** Optimistic concurrency: version 1 creates, version n replaces n - 1 only. */
-  const putVersioned = async (what: string, version: number, item: Record<string, unknown>) => {
-    try {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          ...(version === 1
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': version - 1 },
-              }),
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e))
-        throw new VersionConflictError(`${what} changed since version ${version - 1}`, { cause: e });
-      throw e;
-    }
-  };
-  const putAll = putItems(doc, tableName);
+}
 
+type ProfileOperations = Pick<
+  CustomerStore,
+  | 'getProfile'
+  | 'getCustomerFacts'
+  | 'putProfile'
+  | 'getPacing'
+  | 'putPacing'
+  | 'getSuppression'
+  | 'putSuppression'
+  | 'rememberAddress'
+  | 'forgetAddress'
+  | 'listAddressUsers'
+  | 'getTombstone'
+  | 'putTombstone'
+  | 'deleteCustomer'
+>;
+
+/** The customer's own items (profile, pacing), the addresses, suppressions and tombstones, and erasure. */
+function profileOperations(context: StoreContext): ProfileOperations {
+  const { client, doc, tableName, dueShards, get, put, putVersioned } = context;
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
     getCustomerFacts: customerFacts(doc, tableName, record),
@@ -179,34 +139,42 @@ export function createCustomerStore(
     async forgetAddress(key, customerId) {
       await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.address(key, customerId) }));
     },
-    listAllJourneyEntries: (customerId) => queryCustomer<JourneyEntryRecord>(customerId, 'JOURNEY#'),
-    async deleteCustomer(customerId) {
-      const pk = `CUSTOMER#${customerId}`;
-      let deleted = 0;
-      const pages = paginateQuery(
-        { client: doc },
-        {
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'pk, sk',
-          ConsistentRead: true,
-        },
-      );
-      for await (const page of pages) {
-        // One at a time, not BatchWriteItem: no unprocessed items to chase, and a crash midway leaves
-        // the rest for the retry, which finds them again. In sort-key order, so PROFILE goes after every
-        // JOURNEY# entry: ingest takes a profile it creates to mean the customer has no entries.
-        for (const item of page.Items ?? [])
-          await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: item.sk } }));
-        deleted += page.Items?.length ?? 0;
-      }
-      return deleted;
-    },
     listAddressUsers: (key) => customersAt(client, tableName, key),
-    ...dueIndexReads(doc, tableName, dueShards),
-    ...experimentItems(doc, tableName, dueShards),
-    ...sweepLease(doc, tableName),
+    getTombstone: (key) => get<TombstoneRecord>(keys.tombstone(key)),
+    putTombstone: (record) => put(keys.tombstone(record.key), record),
+    deleteCustomer: (customerId) => deleteCustomer(context, customerId),
+  };
+}
+
+async function deleteCustomer({ doc, tableName }: StoreContext, customerId: string): Promise<number> {
+  const pk = `CUSTOMER#${customerId}`;
+  let deleted = 0;
+  const pages = paginateQuery(
+    { client: doc },
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
+    // One at a time, not BatchWriteItem: no unprocessed items to chase, and a crash midway leaves
+    // the rest for the retry, which finds them again. In sort-key order, so PROFILE goes after every
+    // JOURNEY# entry: ingest takes a profile it creates to mean the customer has no entries.
+    for (const item of page.Items ?? [])
+      await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: item.sk } }));
+    deleted += page.Items?.length ?? 0;
+  }
+  return deleted;
+}
+
+type EventOperations = Pick<CustomerStore, 'getEvent' | 'writeEvent' | 'releaseEvent'>;
+
+/** Event records: written once, or over the claim that holds them. */
+function eventOperations({ doc, tableName, dueShards, get, conditionally }: StoreContext): EventOperations {
+  return {
     async getEvent(customerId, eventId) {
       // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record.
       const stored = await get<StoredEvent & { dueAt?: string }>(keys.event(customerId, eventId));
@@ -230,99 +198,6 @@ export function createCustomerStore(
             TableName: tableName,
             Key: keys.event(customerId, eventId),
             ...heldBy(holder),
-          }),
-        )
-        .catch((e: unknown) => {
-          if (!isConditionFailure(e)) throw e;
-        });
-    },
-    getTombstone: (key) => get<TombstoneRecord>(keys.tombstone(key)),
-    putTombstone: (record) => put(keys.tombstone(record.key), record),
-    getMessage: (customerId, key) => get<MessageRecord>(keys.message(customerId, key)),
-    claimMessage: (record) =>
-      conditionally(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.message(record.customerId, record.messageKey), ...record },
-          ConditionExpression: 'attribute_not_exists(pk) OR #s = :deferred',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':deferred': 'deferred' },
-        }),
-      ),
-    updateMessage: (record) => put(keys.message(record.customerId, record.messageKey), record),
-    async settleClaim(record, claimedAt) {
-      const sameClaim = claimedAt === undefined ? 'attribute_not_exists(#c)' : '#c = :claimedAt';
-      return conditionally(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.message(record.customerId, record.messageKey), ...record },
-          ConditionExpression: `#s = :sending AND ${sameClaim}`,
-          ExpressionAttributeNames: { '#s': 'status', '#c': 'claimedAt' },
-          ExpressionAttributeValues: {
-            ':sending': 'sending',
-            ...(claimedAt === undefined ? {} : { ':claimedAt': claimedAt }),
-          },
-        }),
-      );
-    },
-    async listJourneyEntries(customerId, journeyId) {
-      const entries = await queryCustomer<JourneyEntryRecord>(customerId, `JOURNEY#${journeyId}#`);
-      return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
-    },
-    // An update, not a put of the entry as read: nothing written meanwhile (a conversion) is overwritten,
-    // and an entry that is not there (an erased customer's) is not created.
-    recordJourneyEnd: ({ customerId, journeyId, executionName }, ended) =>
-      conditionally(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.journeyEntry(customerId, journeyId, executionName),
-          UpdateExpression: 'SET ended = :ended',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(ended)',
-          ExpressionAttributeValues: { ':ended': ended },
-        }),
-      ),
-    putJourneyEntries: (records, addresses = []) =>
-      putAll([
-        ...records.map((r) => ({ ...keys.journeyEntry(r.customerId, r.journeyId, r.executionName), ...r })),
-        ...addresses.map(({ key, customerId }) => ({ ...keys.address(key, customerId), customerId })),
-      ]),
-    putAwait: (record) => put(keys.await(record.customerId, record.awaitKey), record),
-    listAwaits: (customerId, event) => queryCustomer<AwaitRecord>(customerId, `AWAIT#${event}#`),
-    async deleteAwait(customerId, key) {
-      await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.await(customerId, key) }));
-    },
-    async recordDecision(record) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keys.decision(record.customerId, record.decisionKey),
-              ...record,
-              ...exposureAttributes(record, dueShards),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return record;
-      } catch (e) {
-        if (!isConditionFailure(e)) throw e;
-        const stored = await get<Record<string, unknown>>(
-          keys.decision(record.customerId, record.decisionKey),
-        );
-        if (!stored) throw e;
-        return decisionOf(stored);
-      }
-    },
-    async releaseMessage(customerId, key) {
-      await doc
-        .send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keys.message(customerId, key),
-            ConditionExpression: '#s = :sending',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':sending': 'sending' },
           }),
         )
         .catch((e: unknown) => {

@@ -24,50 +24,15 @@ export function dueIndexReads(
   dueShards: number,
 ): Pick<CustomerStore, 'listDueWork' | 'dueShards' | 'listDueShard' | 'listClaims'> {
   const dueShardNames = Array.from({ length: dueShards }, (_, shard) => `DUE#${shard}`);
-  /**
-   * One index shard's items whose index value is at or before `until` (all of them without it), as their
-   * table keys, page by page, in index order.
-   */
-  const duePages = async function* (
-    shard: string,
-    until: string | undefined,
-    pageSize: number,
-    after?: DuePlace,
-  ) {
-    const pages = paginateQuery(
-      { client: doc, pageSize },
-      {
-        ...(after && {
-          ExclusiveStartKey: {
-            ...keys.profile(after.customerId),
-            [DUE_INDEX.partitionKey]: shard,
-            [DUE_INDEX.sortKey]: after.dueAt,
-          },
-        }),
-        TableName: tableName,
-        IndexName: DUE_INDEX.name,
-        KeyConditionExpression: `#shard = :shard${until === undefined ? '' : ' AND #due <= :until'}`,
-        ExpressionAttributeNames: {
-          '#shard': DUE_INDEX.partitionKey,
-          ...(until === undefined ? {} : { '#due': DUE_INDEX.sortKey }),
-        },
-        ExpressionAttributeValues: { ':shard': shard, ...(until === undefined ? {} : { ':until': until }) },
-      },
-    );
-    for await (const page of pages)
-      yield (page.Items ?? []).map((item) => ({
-        customerId: String(item.pk).slice('CUSTOMER#'.length),
-        sk: String(item.sk),
-        dueAt: String(item[DUE_INDEX.sortKey]),
-      }));
-  };
+  const pagesOf = (shard: string, until: string | undefined, pageSize: number, after?: DuePlace) =>
+    duePages(doc, tableName, { shard, until, pageSize, after });
   /**
    * Every shard named read through to its end, as due work: a page the caller leaves due is behind the
    * cursor, never in front of the items after it. The shards are read side by side, a page of each at a
    * time, so a pass costs one round trip per page depth.
    */
   const allShards = async function* (names: string[], until: string | undefined, pageSize: number) {
-    let open = names.map((shard) => duePages(shard, until, pageSize)[Symbol.asyncIterator]());
+    let open = names.map((shard) => pagesOf(shard, until, pageSize)[Symbol.asyncIterator]());
     while (open.length > 0) {
       const results = await Promise.all(open.map((pages) => pages.next()));
       for (const result of results) {
@@ -81,7 +46,7 @@ export function dueIndexReads(
     listDueWork: (now, pageSize) => allShards(dueShardNames, now, pageSize),
     dueShards,
     async *listDueShard(shard, now, pageSize, after) {
-      for await (const page of duePages(`DUE#${shard}`, now, pageSize, after)) {
+      for await (const page of pagesOf(`DUE#${shard}`, now, pageSize, after)) {
         const work = page.flatMap(dueWorkOf);
         if (work.length > 0) yield work;
       }
@@ -102,4 +67,46 @@ export function dueIndexReads(
         }
     },
   };
+}
+
+/**
+ * One index shard's items whose index value is at or before `until` (all of them without it), as their
+ * table keys, page by page, in index order.
+ */
+async function* duePages(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  {
+    shard,
+    until,
+    pageSize,
+    after,
+  }: { shard: string; until: string | undefined; pageSize: number; after?: DuePlace },
+) {
+  const pages = paginateQuery(
+    { client: doc, pageSize },
+    {
+      ...(after && {
+        ExclusiveStartKey: {
+          ...keys.profile(after.customerId),
+          [DUE_INDEX.partitionKey]: shard,
+          [DUE_INDEX.sortKey]: after.dueAt,
+        },
+      }),
+      TableName: tableName,
+      IndexName: DUE_INDEX.name,
+      KeyConditionExpression: `#shard = :shard${until === undefined ? '' : ' AND #due <= :until'}`,
+      ExpressionAttributeNames: {
+        '#shard': DUE_INDEX.partitionKey,
+        ...(until === undefined ? {} : { '#due': DUE_INDEX.sortKey }),
+      },
+      ExpressionAttributeValues: { ':shard': shard, ...(until === undefined ? {} : { ':until': until }) },
+    },
+  );
+  for await (const page of pages)
+    yield (page.Items ?? []).map((item) => ({
+      customerId: String(item.pk).slice('CUSTOMER#'.length),
+      sk: String(item.sk),
+      dueAt: String(item[DUE_INDEX.sortKey]),
+    }));
 }

@@ -64,41 +64,7 @@ export function experimentItems(
       const item = await get(keys.decision(customerId, decisionKey));
       return item && decisionOf(item);
     },
-    async *listSplitExposures(journeyId, stepId, { after, through }, pageSize) {
-      // Every shard side by side, each read to its end: a run reads the decisions of about one sweep
-      // interval (those whose window passed since the last), so what is held at once stays small.
-      const shardItems = async (shard: number) => {
-        const items: Record<string, unknown>[] = [];
-        const pages = paginateQuery(
-          { client: doc, pageSize },
-          {
-            TableName: tableName,
-            IndexName: DUE_INDEX.name,
-            KeyConditionExpression: '#p = :p AND #at BETWEEN :after AND :through',
-            ExpressionAttributeNames: { '#p': DUE_INDEX.partitionKey, '#at': DUE_INDEX.sortKey },
-            ExpressionAttributeValues: {
-              ':p': exposurePartition(journeyId, stepId, shard),
-              ':after': after,
-              ':through': through,
-            },
-          },
-        );
-        for await (const page of pages) items.push(...(page.Items ?? []));
-        return items;
-      };
-      const shardsRead = await Promise.all(Array.from({ length: shards }, (_, shard) => shardItems(shard)));
-      for (const items of shardsRead) {
-        const exposures = items
-          .map((item) => ({
-            customerId: String(item.pk).slice('CUSTOMER#'.length),
-            decisionKey: String(item.sk).slice('DECISION#'.length),
-            at: String(item[DUE_INDEX.sortKey]),
-          }))
-          // BETWEEN includes `after`, which the last evaluation counted.
-          .filter((e) => e.at > after);
-        for (let i = 0; i < exposures.length; i += pageSize) yield exposures.slice(i, i + pageSize);
-      }
-    },
+    listSplitExposures: splitExposures(doc, tableName, shards),
     getExperiment,
     async recordExperiment(record) {
       try {
@@ -129,5 +95,48 @@ export function experimentItems(
         }),
       );
     },
+  };
+}
+
+/** The split's decisions made in (after, through], by shard, each shard read to its end. */
+function splitExposures(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  shards: number,
+): CustomerStore['listSplitExposures'] {
+  return async function* (journeyId, stepId, { after, through }, pageSize) {
+    // Every shard side by side, each read to its end: a run reads the decisions of about one sweep
+    // interval (those whose window passed since the last), so what is held at once stays small.
+    const shardItems = async (shard: number) => {
+      const items: Record<string, unknown>[] = [];
+      const pages = paginateQuery(
+        { client: doc, pageSize },
+        {
+          TableName: tableName,
+          IndexName: DUE_INDEX.name,
+          KeyConditionExpression: '#p = :p AND #at BETWEEN :after AND :through',
+          ExpressionAttributeNames: { '#p': DUE_INDEX.partitionKey, '#at': DUE_INDEX.sortKey },
+          ExpressionAttributeValues: {
+            ':p': exposurePartition(journeyId, stepId, shard),
+            ':after': after,
+            ':through': through,
+          },
+        },
+      );
+      for await (const page of pages) items.push(...(page.Items ?? []));
+      return items;
+    };
+    const shardsRead = await Promise.all(Array.from({ length: shards }, (_, shard) => shardItems(shard)));
+    for (const items of shardsRead) {
+      const exposures = items
+        .map((item) => ({
+          customerId: String(item.pk).slice('CUSTOMER#'.length),
+          decisionKey: String(item.sk).slice('DECISION#'.length),
+          at: String(item[DUE_INDEX.sortKey]),
+        }))
+        // BETWEEN includes `after`, which the last evaluation counted.
+        .filter((e) => e.at > after);
+      for (let i = 0; i < exposures.length; i += pageSize) yield exposures.slice(i, i + pageSize);
+    }
   };
 }

@@ -36,12 +36,14 @@ const SesNotification = z.looseObject({
     z.looseObject({ feedbackId: z.optional(z.string()), complainedRecipients: Recipients }),
   ),
 });
+type SesNotification = z.infer<typeof SesNotification>;
 
 const InboundSms = z.looseObject({
   originationNumber: z.string().check(z.regex(/^\+[1-9]\d{6,14}$/)),
   messageBody: z.string(),
   inboundMessageId: z.optional(z.string()),
 });
+type InboundSms = z.infer<typeof InboundSms>;
 
 /** The keywords carriers and End User Messaging treat as opt-out, plus the usual Chinese ones (TD = 退订). */
 export const OPT_OUT_KEYWORDS = [
@@ -75,33 +77,9 @@ export type Notification =
 
 /** Reads one SNS message body. Throws InvalidEventError for something that is none of the above. */
 export function parseNotification(message: string, source = 'SNS message'): Notification[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(message);
-  } catch (e) {
-    throw new InvalidEventError(
-      'Unreadable notification',
-      [{ source, field: '', value: message.slice(0, 80), expected: 'a JSON object' }],
-      { cause: e },
-    );
-  }
+  const data = readJson(message, source);
   const inbound = InboundSms.safeParse(data);
-  if (inbound.success) {
-    const keyword = firstWord(inbound.data.messageBody);
-    if (!isOptOutKeyword(inbound.data.messageBody))
-      return [{ kind: 'ignored', why: 'an inbound text that is not an opt-out keyword' }];
-    return [
-      {
-        kind: 'suppress',
-        request: {
-          channel: 'sms',
-          address: inbound.data.originationNumber,
-          reason: 'opt-out',
-          source: `sms:keyword:${keyword}`,
-        },
-      },
-    ];
-  }
+  if (inbound.success) return smsReply(inbound.data);
   const smsDelivery = SmsDeliveryEvent.safeParse(data);
   if (smsDelivery.success) return [smsEngagement(smsDelivery.data)];
   const ses = SesNotification.safeParse(data);
@@ -114,6 +92,41 @@ export function parseNotification(message: string, source = 'SNS message'): Noti
   const type = n.eventType ?? n.notificationType;
   const engaged = sesEngagement(type, n.mail, SesEngagement.parse(data));
   if (engaged) return [engaged];
+  return sesFeedback(n, type);
+}
+
+function readJson(message: string, source: string): unknown {
+  try {
+    return JSON.parse(message);
+  } catch (e) {
+    throw new InvalidEventError(
+      'Unreadable notification',
+      [{ source, field: '', value: message.slice(0, 80), expected: 'a JSON object' }],
+      { cause: e },
+    );
+  }
+}
+
+/** A text from a customer: an opt-out keyword suppresses the number it came from. */
+function smsReply(inbound: InboundSms): Notification[] {
+  const keyword = firstWord(inbound.messageBody);
+  if (!isOptOutKeyword(inbound.messageBody))
+    return [{ kind: 'ignored', why: 'an inbound text that is not an opt-out keyword' }];
+  return [
+    {
+      kind: 'suppress',
+      request: {
+        channel: 'sms',
+        address: inbound.originationNumber,
+        reason: 'opt-out',
+        source: `sms:keyword:${keyword}`,
+      },
+    },
+  ];
+}
+
+/** A bounce or complaint suppresses each address it names; anything else SES tells is ignored. */
+function sesFeedback(n: SesNotification, type: string | undefined): Notification[] {
   const customerIds = (n.mail.tags?.customer ?? []).flatMap((t) => customerFromTag(t) ?? []);
   const suppress = (
     emails: { emailAddress: string }[],

@@ -40,25 +40,7 @@ export function modelledStore<S extends CustomerStore>(
     hottest: { key: '', units: 0 },
     hottestDue: { key: '', units: 0 },
   };
-  let second = -1;
-  let used = new Map<string, number>();
-  /** Charges a unit on `key`; the milliseconds to wait first when its partition is full this second. */
-  const charge = (key: string, write: boolean): number => {
-    const now = clock.now();
-    const s = Math.floor(now / 1000);
-    if (s !== second) [second, used] = [s, new Map()];
-    const k = `${write ? 'w' : 'r'}:${key}`;
-    const units = (used.get(k) ?? 0) + 1;
-    if (units > (write ? limits.writeUnits : limits.readUnits)) {
-      stats.throttles++;
-      return (s + 1) * 1000 - now;
-    }
-    used.set(k, units);
-    if (!key.startsWith('due#')) {
-      if (units > stats.hottest.units) stats.hottest = { key: k, units };
-    } else if (units > stats.hottestDue.units) stats.hottestDue = { key: k, units };
-    return 0;
-  };
+  const charge = partitionCharges(clock, limits, stats);
   const store = new Proxy(inner, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
@@ -91,6 +73,35 @@ export function modelledStore<S extends CustomerStore>(
     },
   });
   return { store, stats };
+}
+
+/**
+ * Charges a unit on `key`, counted per partition and second in `stats`; the milliseconds to wait first
+ * when its partition is full this second.
+ */
+function partitionCharges(
+  clock: VirtualClock,
+  limits: { readUnits: number; writeUnits: number },
+  stats: DynamoStats,
+): (key: string, write: boolean) => number {
+  let second = -1;
+  let used = new Map<string, number>();
+  return (key, write) => {
+    const now = clock.now();
+    const s = Math.floor(now / 1000);
+    if (s !== second) [second, used] = [s, new Map()];
+    const k = `${write ? 'w' : 'r'}:${key}`;
+    const units = (used.get(k) ?? 0) + 1;
+    if (units > (write ? limits.writeUnits : limits.readUnits)) {
+      stats.throttles++;
+      return (s + 1) * 1000 - now;
+    }
+    used.set(k, units);
+    if (!key.startsWith('due#')) {
+      if (units > stats.hottest.units) stats.hottest = { key: k, units };
+    } else if (units > stats.hottestDue.units) stats.hottestDue = { key: k, units };
+    return 0;
+  };
 }
 
 async function* pagesOf<T>(pages: AsyncIterable<T>, beforeEach: () => Promise<void>): AsyncIterable<T> {

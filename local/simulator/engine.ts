@@ -118,51 +118,26 @@ function wire(
     forget: true,
   });
   const bus = new LocalEventBus(EVENT_BUS, now, activity);
-  const lambda: Usage['lambda'] = {};
-  const queued = { sqsRequests: 0 };
-  const invoked = (fn: FunctionName, ms: number, event: unknown) => {
-    const usage = (lambda[fn] ??= { requests: 0, durationMs: 0 });
-    if (fn !== 'sweep' || options.countsSweep) usage.requests++;
-    usage.durationMs += ms;
-    queued.sqsRequests += sqsRequestsOf(event);
-  };
+  const { lambda, queued, invoked } = usageCounter(options.countsSweep);
   const deployment = new LocalDeployment(
     workflows,
-    {
+    simulationDeps({
       store,
-      publisher: providers.publisher,
-      starter: (arns) => inProcessStarter(stepFunctions, arns),
-      mailer: providers.mailer,
-      sms: providers.sms,
+      providers,
+      stepFunctions,
       clock: time.clock,
-      sender: undefined,
-      publicBaseUrl: 'https://rapport.example',
-      linkSecret: 'simulation',
       sweepEveryMs: options.sweepEveryMs,
-    },
+    }),
     stepFunctions,
     bus,
     invoked,
   );
   const invoke = (fn: FunctionName, event: unknown) => deployment.invoke(fn, event);
-  // As on AWS: the EventBridge rule puts each event on the ingest queue, which ingest-event consumes.
-  const ingestQueue = inlineQueue<ReturnType<typeof eventBridgeEvent>>(
-    'rapport-ingest',
-    async (batch) => (await invoke('ingest-event', batch)) as SQSBatchResponse,
-  );
   return {
     activity,
     invoke,
     /** One event, as an EventBridge rule delivers it to the ingest queue; false when ingest refused it. */
-    ingest: (event: CustomerEvent) =>
-      activity.track(async () => {
-        try {
-          await ingestQueue.send([eventBridgeEvent(event, now())]);
-          return true;
-        } catch {
-          return false;
-        }
-      }),
+    ingest: ingestion(activity, invoke, now),
     week: (start: number) => weekOf(start, store.profiles.values()),
     view: { store, seen },
     /** What the run counted; executions still running at the end are counted as running. */
@@ -182,6 +157,63 @@ function wire(
       busEvents: bus.events.length,
     };
   }
+}
+
+// As on AWS: the EventBridge rule puts each event on the ingest queue, which ingest-event consumes.
+function ingestion(
+  activity: Activity,
+  invoke: (fn: FunctionName, event: unknown) => Promise<unknown>,
+  now: () => Date,
+): (event: CustomerEvent) => Promise<boolean> {
+  const ingestQueue = inlineQueue<ReturnType<typeof eventBridgeEvent>>(
+    'rapport-ingest',
+    async (batch) => (await invoke('ingest-event', batch)) as SQSBatchResponse,
+  );
+  return (event) =>
+    activity.track(async () => {
+      try {
+        await ingestQueue.send([eventBridgeEvent(event, now())]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Lambda's requests and time per function, and the SQS requests of the batches the queues delivered. */
+function usageCounter(countsSweep: boolean) {
+  const lambda: Usage['lambda'] = {};
+  const queued = { sqsRequests: 0 };
+  const invoked = (fn: FunctionName, ms: number, event: unknown) => {
+    const usage = (lambda[fn] ??= { requests: 0, durationMs: 0 });
+    if (fn !== 'sweep' || countsSweep) usage.requests++;
+    usage.durationMs += ms;
+    queued.sqsRequests += sqsRequestsOf(event);
+  };
+  return { lambda, queued, invoked };
+}
+
+/** The handlers' dependencies in a simulation: counting providers, journeys started in process. */
+function simulationDeps(parts: {
+  store: CustomerStore;
+  providers: ReturnType<typeof countingProviders>;
+  stepFunctions: LocalStepFunctions;
+  clock: VirtualTime['clock'];
+  sweepEveryMs: number;
+}): ConstructorParameters<typeof LocalDeployment>[1] {
+  const { store, providers, stepFunctions, clock, sweepEveryMs } = parts;
+  return {
+    store,
+    publisher: providers.publisher,
+    starter: (arns) => inProcessStarter(stepFunctions, arns),
+    mailer: providers.mailer,
+    sms: providers.sms,
+    clock,
+    sender: undefined,
+    publicBaseUrl: 'https://rapport.example',
+    linkSecret: 'simulation',
+    sweepEveryMs,
+  };
 }
 
 /**

@@ -62,24 +62,11 @@ export async function eventBurst(options: EventBurstOptions): Promise<EventBurst
   const cpu0 = process.cpuUsage();
   const scale: Scale = { ...DEFAULT_SCALE, ...options.scale };
   const workflows = loadWorkflows(options.workflowsDir);
-  const model = new CapacityModel({
-    start: START,
-    scale,
-    ...(options.quotas ? { quotas: options.quotas } : {}),
-    ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}),
-    reserved: { 'send-message': sendConcurrency(scale) },
-  });
+  const { model, route } = burstModel(options, scale);
   const total = Math.round(options.eventsPerSecond * options.seconds);
   const start = Date.parse(START);
   const client: Client = { accepted: 0, put: 0, throttled: 0, lambdaThrottled: 0, lastAt: start };
   let drainedAt = start;
-  // The route's throttle (infra/events-api.ts routeThrottle): eventsApiPerSecond, a burst of twice that.
-  const route = new TokenBucket(
-    { burst: 2 * scale.eventsApiPerSecond, perSecond: scale.eventsApiPerSecond },
-    () => model.clock.now(),
-    () => 1,
-    options.rateWindowMs,
-  );
   try {
     const ctx = await runPipeline(model, {
       workflows,
@@ -120,6 +107,25 @@ export async function eventBurst(options: EventBurstOptions): Promise<EventBurst
   } finally {
     await model.close();
   }
+}
+
+/** The pipeline as sized by `scale`, and the API route's throttle in front of it. */
+function burstModel(options: EventBurstOptions, scale: Scale): { model: CapacityModel; route: TokenBucket } {
+  const model = new CapacityModel({
+    start: START,
+    scale,
+    ...(options.quotas ? { quotas: options.quotas } : {}),
+    ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}),
+    reserved: { 'send-message': sendConcurrency(scale) },
+  });
+  // The route's throttle (infra/events-api.ts routeThrottle): eventsApiPerSecond, a burst of twice that.
+  const route = new TokenBucket(
+    { burst: 2 * scale.eventsApiPerSecond, perSecond: scale.eventsApiPerSecond },
+    () => model.clock.now(),
+    () => 1,
+    options.rateWindowMs,
+  );
+  return { model, route };
 }
 
 interface Client {

@@ -1,0 +1,95 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { VersionConflictError } from '../../domain/errors';
+import { isConditionFailure } from './condition-failure';
+import { queryPartition } from './query-partition';
+import { DUE_INDEX } from './table';
+
+/** What the customer store's operations share: the table, its client, and the requests they all make. */
+export interface StoreContext {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  dueShards: number;
+  get<T>(key: Record<string, string>): Promise<T | undefined>;
+  put(key: Record<string, string>, record: object): Promise<void>;
+  /** Sends a conditional write: false when its condition failed (nothing written). */
+  conditionally(command: PutCommand | UpdateCommand): Promise<boolean>;
+  /** Every item of one customer whose sort key starts with `prefix`, all pages, without the keys. */
+  queryCustomer<T>(customerId: string, prefix: string): Promise<T[]>;
+  /** Optimistic concurrency: version 1 creates, version n replaces n - 1 only. */
+  putVersioned(what: string, version: number, item: Record<string, unknown>): Promise<void>;
+}
+
+export function storeContext(client: DynamoDBClient, tableName: string, dueShards: number): StoreContext {
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return {
+    client,
+    doc,
+    tableName,
+    dueShards,
+    get: async <T>(key: Record<string, string>): Promise<T | undefined> => {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      return record<T>(Item);
+    },
+    put: async (key, record) => {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, ...record } }));
+    },
+    conditionally: async (command) => {
+      try {
+        // send's overloads take one command type at a time.
+        await doc.send(command as PutCommand);
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
+    queryCustomer: async <T>(customerId: string, prefix: string): Promise<T[]> =>
+      (await queryPartition(doc, tableName, `CUSTOMER#${customerId}`, { prefix })).map((item) =>
+        record<T>(item),
+      ),
+    putVersioned: (what, version, item) => putVersioned(doc, tableName, what, version, item),
+  };
+}
+
+async function putVersioned(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  what: string,
+  version: number,
+  item: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ...(version === 1
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': version - 1 },
+            }),
+      }),
+    );
+  } catch (e) {
+    if (isConditionFailure(e))
+      throw new VersionConflictError(`${what} changed since version ${version - 1}`, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * A stored item as the record it holds: without its table keys or its due shard, which say where the item
+ * is kept, not what it says (a profile's `dueAt` is both: the index keeps it in its fixed-width form).
+ */
+export function record<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, [DUE_INDEX.partitionKey]: _shard, ...rest } = item;
+  return rest as T;
+}
