@@ -4,6 +4,7 @@ import { TimeOfDay } from './ids';
 import { expect } from './problems';
 import { localStamp, SEARCH_DAYS, WEEKDAYS } from '../messages/send-window';
 import { minuteOfDay } from '../time/zoned';
+import { CALENDAR_DAY, namesCalendarDay } from '../time/utc-year';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -31,23 +32,14 @@ export const OpenHours = z
 export type OpenHours = z.infer<typeof OpenHours>;
 
 const LOCAL_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d)?$/;
-/** Whether a well-formed local date names a day the calendar has ("2027-02-30" does not). */
-const onCalendar = (stamp: string) => {
-  const [year, month, day] = stamp.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
-};
 const LocalDateTime = z
   .string()
   .regex(
     LOCAL_DATE_TIME,
     expect('a local date "2027-01-01" or date and time "2027-01-01T09:00" (no time zone)'),
   )
-  .refine(
-    (s) => !LOCAL_DATE_TIME.test(s) || onCalendar(s),
-    expect(
-      'a day that month has (February has 28 days, or 29 in a leap year; April, June, September and November 30)',
-    ),
-  );
+  // A malformed one has its own issue.
+  .refine((s) => !LOCAL_DATE_TIME.test(s) || namesCalendarDay(s), expect(CALENDAR_DAY));
 
 const MAX_CLOSED_DAYS = 366;
 const wellFormed = (p: { from: string; to: string }) =>

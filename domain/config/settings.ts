@@ -8,9 +8,12 @@ import { Duration, durationSeconds, isDuration } from './duration';
 import { CHANNELS, Locale, Slug, TimeOfDay, TimeZone, type Channel } from './ids';
 import { ControlGroup, ExclusiveGroups, NO_CONTROL_GROUP } from './interplay';
 import { expect } from './problems';
+import { CALENDAR_DAY, namesCalendarDay } from '../time/utc-year';
 import { ChannelClosedDays, ChannelOpenHours } from './send-window';
 import { NeverOpenError } from '../errors';
 import { sendWindowWait } from '../messages/send-window';
+
+const HOLIDAY_DATE = /^(\d{4}-)?\d{2}-\d{2}$/;
 
 /** Whether a channel's week never opens: sought from 1970 (before any closed day) on UTC's wall clock. */
 function neverOpens(pacing: Pick<Pacing, 'quietHours' | 'openHours'>, channel: Channel): boolean {
@@ -169,10 +172,9 @@ export const Settings = z
           .array(
             z
               .string()
-              .regex(
-                /^(\d{4}-)?\d{2}-\d{2}$/,
-                expect('a date "2027-02-06" (that day) or "12-25" (every year)'),
-              ),
+              .regex(HOLIDAY_DATE, expect('a date "2027-02-06" (that day) or "12-25" (every year)'))
+              // A malformed one has its own issue; "02-29" is a day (of leap years), "02-30" none.
+              .refine((s) => !HOLIDAY_DATE.test(s) || namesCalendarDay(s), expect(CALENDAR_DAY)),
           )
           .min(1),
       )

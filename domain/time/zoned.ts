@@ -8,6 +8,7 @@
  * reference a property test compares these functions with (tests/property/zoned-temporal.property.test.ts).
  */
 import { remembered } from './memo';
+import { daysInMonth, onCalendar } from './utc-year';
 
 export interface LocalDay {
   year: number;
@@ -141,19 +142,17 @@ const resolved = remembered(
 
 /**
  * The local minute (counted as if the zone were UTC) of these parts, each out-of-range field brought to
- * its nearest valid value as Temporal's `overflow: 'constrain'` does (a closed period may end on
- * "2027-02-30": that is 28 February).
+ * its nearest valid value as Temporal's `overflow: 'constrain'` does (a yearly 29 February is the 28th in
+ * other years); as there, a month or day below 1 is no date at all. Callers pass calendar days only
+ * (calendarDays drops any other).
  */
 function wallMinuteOf(p: LocalParts): number {
-  // As Temporal, only a field past its largest value is constrained: month 0 or day 0 is no date at all.
-  if (p.month < 1 || p.day < 1 || p.hour < 0 || p.minute < 0)
-    throw new RangeError(
-      `no local time has ${JSON.stringify(p)}: a month or day below 1, or a negative time`,
-    );
+  if (p.month < 1 || p.day < 1) throw new RangeError(`no local date has month ${p.month}, day ${p.day}`);
+  const clamp = (n: number, hi: number) => Math.min(Math.max(n, 0), hi);
   const month = Math.min(p.month, 12);
-  const day = Math.min(p.day, new Date(Date.UTC(p.year, month, 0)).getUTCDate());
-  const hour = Math.min(p.hour, 23);
-  const minute = Math.min(p.minute, 59);
+  const day = Math.min(p.day, daysInMonth(p.year, month));
+  const hour = clamp(p.hour, 23);
+  const minute = clamp(p.minute, 59);
   return Date.UTC(p.year, month - 1, day, hour, minute) / 60_000;
 }
 
@@ -240,7 +239,7 @@ export function localDaysFrom(now: Date, timeZone: string, count: number): Local
 }
 
 /**
- * Dates from a calendar entry: `2027-02-06` is that one day, unless `yearly` (a birthday); `12-25` is
+ * Dates from a calendar entry (none from a date the calendar lacks): `2027-02-06` is that one day, unless `yearly` (a birthday); `12-25` is
  * every year. For a yearly date: this year's and next year's; 29 February falls on the 28th in other years.
  */
 export function calendarDays(
@@ -249,14 +248,19 @@ export function calendarDays(
   options: { yearly?: boolean } = {},
 ): LocalDay[] {
   const full = /^(\d{4})-(\d{2})-(\d{2})$/.exec(entry);
-  if (full && !options.yearly)
-    return [{ year: Number(full[1]), month: Number(full[2]), day: Number(full[3]) }];
+  if (full && !options.yearly) {
+    const [year, month, day] = [Number(full[1]), Number(full[2]), Number(full[3])];
+    return onCalendar(month, day, year) ? [{ year, month, day }] : [];
+  }
   const monthDay = full ? [full[2], full[3]] : /^(\d{2})-(\d{2})$/.exec(entry)?.slice(1);
   if (!monthDay) return [];
   const month = Number(monthDay[0]);
   const day = Number(monthDay[1]);
-  return [thisYear, thisYear + 1].map((year) => {
-    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    return { year, month, day: Math.min(day, last) };
-  });
+  // A date no calendar has (a customer's birthday "1990-00-15" or "1990-04-31") is no occasion at all.
+  if (!onCalendar(month, day)) return [];
+  return [thisYear, thisYear + 1].map((year) => ({
+    year,
+    month,
+    day: Math.min(day, daysInMonth(year, month)),
+  }));
 }

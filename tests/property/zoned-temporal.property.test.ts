@@ -116,6 +116,15 @@ describe('local time → instant, as the Temporal polyfill resolves it', () => {
     );
   });
 
+  it('constrains a negative hour or minute to 0, as the polyfill does', () => {
+    const p = { year: 2027, month: 3, day: 15, hour: 9, minute: 30 };
+    for (const low of [
+      { ...p, hour: -1 },
+      { ...p, minute: -5 },
+    ])
+      expect(zonedInstant(low, 'Europe/London').getTime()).toBe(reference(low, 'Europe/London'));
+  });
+
   it('refuses a month or day of 0, as the polyfill does, rather than reading it as the 1st', () => {
     const p = { year: 2027, month: 3, day: 15, hour: 9, minute: 0 };
     for (const bad of [

@@ -10,6 +10,9 @@ import { newProfile } from '../../domain/lifecycle/apply';
 import type { CustomerStore } from '../../domain/ports';
 import { sweep } from '../../domain/sweep';
 import { WORKFLOWS_DIR } from '../support/local';
+import { Settings } from '../../domain/config/settings';
+import { zodProblems } from '../../domain/config/problems';
+import { CALENDAR_DAY } from '../../domain/time/utc-year';
 
 const shipped = loadWorkflows(WORKFLOWS_DIR);
 const { lifecycle } = shipped;
@@ -105,6 +108,18 @@ describe('when the next occasion is', () => {
       ),
     ).toBeUndefined();
   });
+
+  it('is none for a birthday no calendar has (month or day 00, 30 February, 31 April), never an error', () => {
+    for (const date of ['1990-00-15', '1990-05-00', '13-01', '02-30', '1990-04-31'])
+      expect(
+        nextOccasion(
+          [birthday],
+          profile({ attributes: { birthday: date } }),
+          calendar,
+          new Date('2026-01-01T00:00:00Z'),
+        ),
+      ).toBeUndefined();
+  });
 });
 
 describe('date-triggered journeys', () => {
@@ -120,6 +135,13 @@ describe('date-triggered journeys', () => {
       'festival spring-festival+mid-autumn 2027-02-06T01:00:00.000Z',
       'festival spring-festival+mid-autumn 2027-09-15T01:00:00.000Z',
     ]);
+  });
+
+  it('ingest a customer whose birthday no calendar has: the event is applied, and no greeting is scheduled', async () => {
+    const w = world([birthday]);
+    await w.profileEvent({ email: 'a@example.com', attributes: { birthday: '1990-00-15' } });
+    expect(w.store.profiles.get('c-1')?.attributes).toEqual({ birthday: '1990-00-15' });
+    expect(w.store.profiles.get('c-1')?.dueAt).toBeUndefined();
   });
 
   it('keep the customer in the due index at the next occasion, found by ingest as soon as the birthday is known', async () => {
@@ -317,5 +339,28 @@ describe('occasions spread over the morning', () => {
     const cut = (minutes: number) => spreadOverSweeps(spread, minutes * 60_000).occasionSpreadMs;
     expect([cut(15), cut(60), cut(90), cut(24 * 60)]).toEqual([2 * 3_600_000, 2 * 3_600_000, 5_400_000, 0]);
     expect(spreadOverSweeps(spread, undefined)).toBe(spread);
+  });
+});
+
+describe('holiday dates in settings.yaml', () => {
+  it('are refused when the calendar lacks them, naming the date; 29 February is a day', () => {
+    const settings = {
+      brand: { name: 'Shop' },
+      locales: ['en'],
+      defaultLocale: 'en',
+      holidays: {
+        ok: ['02-29', '2028-02-29', '12-25'],
+        bad: ['00-15', '12-00', '02-30', '2027-02-29', 'soon'],
+      },
+    };
+    const result = Settings.safeParse(settings);
+    const problems = result.success ? [] : zodProblems(result.error, settings);
+    expect(problems.map((p) => [p.field, p.value, p.expected])).toEqual([
+      ['holidays.bad[0]', '00-15', CALENDAR_DAY],
+      ['holidays.bad[1]', '12-00', CALENDAR_DAY],
+      ['holidays.bad[2]', '02-30', CALENDAR_DAY],
+      ['holidays.bad[3]', '2027-02-29', CALENDAR_DAY],
+      ['holidays.bad[4]', 'soon', 'a date "2027-02-06" (that day) or "12-25" (every year)'],
+    ]);
   });
 });
