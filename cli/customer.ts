@@ -10,6 +10,7 @@ import { timelineLines } from '../domain/console/describe';
 import { sameVersion, type ExecutionHistory, type FoldedJourney } from '../domain/console/executions';
 import { buildTimeline, type CustomerItems, type Timeline } from '../domain/console/timeline';
 import { loadWorkflows } from '../domain/config/load';
+import { updatesFoldedIntoSends } from '../domain/journey/fusion';
 import type { Journey } from '../domain/journey/schema';
 import { latestMessage, why, whyLines } from '../domain/console/why';
 import { localClientConfig } from '../local/sdk';
@@ -196,9 +197,12 @@ export function noteOtherVersions(
   journeys: readonly FoldedJourney[],
   err: (s: string) => void,
 ): void {
-  for (const journey of journeys) {
+  // Only a journey whose sends apply an update has a step that could go unshown.
+  for (const journey of journeys.filter((j) => updatesFoldedIntoSends(j).size > 0)) {
     const other = executions.filter((x) => x.journeyId === journey.id && !sameVersion(journey, x));
-    const versions = [...new Set(other.map((x) => x.journeyVersion ?? 0))].sort((a, b) => a - b).join(', ');
+    const versions = [...new Set(other.flatMap((x) => x.journeyVersion ?? []))]
+      .sort((a, b) => a - b)
+      .join(', ');
     if (other.length)
       err(
         `note: ${other.length} execution(s) of ${journey.id} ran version ${versions}, and ./workflows has ` +

@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -14,6 +15,16 @@ import type { BuildOptions, Metafile } from 'esbuild';
 import type { Workflows } from '../domain/config/load';
 import { ALL_FUNCTIONS, type AnyFunctionName } from '../functions/routes';
 import { WORKFLOWS_FILE, workflowParts } from '../functions/shared/workflows';
+
+/** liquidjs's ES module build, as its package.json names it (so an upgrade that moves it is followed). */
+function liquidModuleEntry(): string {
+  const manifest = JSON.parse(readFileSync(require.resolve('liquidjs/package.json'), 'utf8')) as {
+    module?: string;
+  };
+  if (!manifest.module)
+    throw new Error('liquidjs no longer names an ES module build (package.json "module")');
+  return manifest.module;
+}
 
 /**
  * How every Lambda bundle is built: what the stack deploys and what tests/bench/bundles.ts measures. The
@@ -40,7 +51,7 @@ export const ESBUILD_OPTIONS = {
   // hoisted into the bundle instead: its top level takes 1 ms of send-message's init rather than 3.
   alias: {
     semver: './functions/shared/semver-shim.ts',
-    liquidjs: './node_modules/liquidjs/dist/liquid.node.mjs',
+    liquidjs: `./node_modules/liquidjs/${liquidModuleEntry()}`,
   },
   logLevel: 'warning',
 } as const satisfies BuildOptions;

@@ -82,7 +82,6 @@ export type DeferReason = Extract<
 
 // Defined with the other errors Step Functions retries (RETRIED_ERRORS); exported here for existing callers.
 export { MessageThrottledError, PacingContentionError };
-export { customerFromTag, customerTag } from './customer-tag';
 
 export interface SendDeps {
   store: CustomerStore;

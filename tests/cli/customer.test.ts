@@ -2,6 +2,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { noteOtherVersions, tableOfStack } from '../../cli/customer';
+import { Journey } from '../../domain/journey/schema';
 import { runCli } from '../support/cli';
 import { firstSmallPurchase, itemsOf, postEvent, startTestRuntime, TEST_NOW } from '../support/local';
 
@@ -192,7 +193,17 @@ describe('the deployed table, from the stack of a stage', () => {
 
 describe('executions of another version than ./workflows has', () => {
   it('are named in a note: the update steps their sends applied cannot be shown from this definition', () => {
-    const journeys = [{ id: 'win-back', version: 3, steps: [] }];
+    const steps = Journey.parse({
+      id: 'win-back',
+      version: 3,
+      description: 'd',
+      entry: { stage: 'dormant' },
+      steps: [
+        { id: 'gift', type: 'update', addTags: ['gift'] },
+        { id: 'offer', type: 'send', channel: 'email', template: 't', topic: 'offers' },
+      ],
+    }).steps;
+    const journeys = [{ id: 'win-back', version: 3, steps }];
     const ran = (journeyVersion: number, n: number) => ({
       executionArn: `arn:x:${n}`,
       journeyId: 'win-back',
@@ -207,6 +218,8 @@ describe('executions of another version than ./workflows has', () => {
     ]);
     notes.length = 0;
     noteOtherVersions([ran(3, 1)], journeys, (s) => notes.push(s));
+    // No step of a journey without a folded update goes unshown, whatever version ran.
+    noteOtherVersions([ran(2, 2)], [{ ...journeys[0]!, steps: steps.slice(1) }], (s) => notes.push(s));
     expect(notes).toEqual([]);
   });
 });
