@@ -9,6 +9,14 @@ const zodNamespace = {
   message: "import * as z from 'zod': the named z keeps all of zod in every bundle.",
 };
 
+// countWith (functions/shared/journey-metrics.ts) reuses one single-metric instance, which copies the
+// handler's default dimensions when it is made: defaults set later would be missing from its documents.
+const lateDefaultDimensions = {
+  selector:
+    "CallExpression[callee.property.name='setDefaultDimensions'], Property[key.name='defaultDimensions']",
+  message: 'Give Metrics no default dimensions: countWith would not see them (see journey-metrics.ts).',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.rapport/**', 'coverage/**'] },
   js.configs.recommended,
@@ -18,7 +26,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': ['error', zodNamespace],
+      'no-restricted-syntax': ['error', zodNamespace, lateDefaultDimensions],
     },
   },
   {

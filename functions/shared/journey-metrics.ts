@@ -54,8 +54,9 @@ export function countWith(metrics: Metrics, name: string, dimensions: Record<str
  * Single-metric instances, one per handler's Metrics. Powertools' singleMetric() builds a whole Metrics
  * (a Console, the environment read again) on each call: a tenth of the simulator's CPU, and some of every
  * invocation's. Such an instance publishes and clears its dimensions at each addMetric, so reusing it
- * writes the same documents. The handler's default dimensions are copied when it is made; Rapport sets
- * none after construction.
+ * writes the same documents. The handler's default dimensions are copied when it is made, so Rapport
+ * sets none (eslint refuses setDefaultDimensions and a defaultDimensions option). The disabled switch
+ * (POWERTOOLS_METRICS_DISABLED) is read then too, as Lambda's environment never changes.
  */
 const singles = new WeakMap<Metrics, Metrics>();
 
