@@ -118,13 +118,24 @@ export interface BuiltFunctions {
 export function buildFunctions(projectRoot: string, outdir: string): BuiltFunctions {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const options: BuildOptions = {
-    ...ESBUILD_OPTIONS,
-    absWorkingDir: projectRoot,
+  const metafile = bundleAsLambda(projectRoot, {
     entryPoints: Object.fromEntries(
       ALL_FUNCTIONS.map((name) => [`${name}/index`, functionEntry(projectRoot, name)]),
     ),
     outdir,
+  });
+  return { dir: (name) => join(outdir, name), metafile };
+}
+
+/**
+ * Runs esbuild as every Lambda bundle is built (ESBUILD_OPTIONS and REPLACED_MODULES) on these entries
+ * and output options, in a child Node (see BUILD_SCRIPT); its metafile.
+ */
+export function bundleAsLambda(projectRoot: string, entries: BuildOptions): Metafile {
+  const options: BuildOptions = {
+    ...ESBUILD_OPTIONS,
+    absWorkingDir: projectRoot,
+    ...entries,
     metafile: true,
   };
   // Keyed by the real path, which is what esbuild resolves an import to (node_modules may be a link).
@@ -147,7 +158,7 @@ export function buildFunctions(projectRoot: string, outdir: string): BuiltFuncti
     maxBuffer: 1 << 30,
     encoding: 'utf8',
   });
-  return { dir: (name) => join(outdir, name), metafile: JSON.parse(out) as Metafile };
+  return JSON.parse(out) as Metafile;
 }
 
 const builds = new Map<string, BuiltFunctions>();

@@ -1,43 +1,29 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Metafile } from 'esbuild';
 import { loadWorkflows } from '../../domain/config/load';
 import { newProfile } from '../../domain/lifecycle/apply';
 import { createRenderer, type RenderInput } from '../../domain/messages/render';
 import { hasEmail } from '../../domain/messages/template';
-import { ESBUILD_OPTIONS } from '../../infra/function-bundles';
+import { bundleAsLambda } from '../../infra/function-bundles';
 import { REPO_ROOT, WORKFLOWS_DIR } from './support';
 
 /**
  * Lambda's send-message runs liquidjs's ES module build (ESBUILD_OPTIONS' alias), where Jest, the CLI and
  * the local runtime load its CommonJS one: the renderer bundled as Lambda bundles it must render every
- * shipped template exactly as the renderer the rest of the suite tests. esbuild runs in a child Node, as
- * for the stack (Jest's realm breaks its Uint8Array check).
+ * shipped template exactly as the renderer the rest of the suite tests.
  */
-const BUILD = `
-const { buildSync } = require(process.argv[1]);
-const { options, outfile } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
-const { metafile } = buildSync({ ...options, outfile, metafile: true });
-process.stdout.write(JSON.stringify(metafile));
-`;
-
 function bundledRenderer(outdir: string): { createRenderer: typeof createRenderer; inputs: string[] } {
   const outfile = join(outdir, 'render.js');
-  const { sourcemap: _none, ...options } = ESBUILD_OPTIONS;
-  const stdin = {
-    contents: "export { createRenderer } from './domain/messages/render';",
-    resolveDir: REPO_ROOT,
-    sourcefile: 'render-entry.ts',
-    loader: 'ts',
-  };
-  const out = execFileSync(process.execPath, ['-e', BUILD, require.resolve('esbuild')], {
-    input: JSON.stringify({ options: { ...options, absWorkingDir: REPO_ROOT, stdin }, outfile }),
-    stdio: ['pipe', 'pipe', 'inherit'],
-    encoding: 'utf8',
+  const metafile = bundleAsLambda(REPO_ROOT, {
+    stdin: {
+      contents: "export { createRenderer } from './domain/messages/render';",
+      resolveDir: REPO_ROOT,
+      sourcefile: 'render-entry.ts',
+      loader: 'ts',
+    },
+    outfile,
   });
-  const metafile = JSON.parse(out) as Metafile;
   return {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time
     ...(require(outfile) as { createRenderer: typeof createRenderer }),
