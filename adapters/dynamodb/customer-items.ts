@@ -5,11 +5,7 @@ import { isConditionFailure } from './condition-failure';
 import { decisionOf, exposureAttributes } from './experiments';
 import { keys } from './keys';
 import type { StoreContext } from './store-context';
-
-type MessageOperations = Pick<
-  CustomerStore,
-  'getMessage' | 'claimMessage' | 'updateMessage' | 'settleClaim' | 'releaseMessage'
->;
+import type { MessageOperations, JourneyOperations } from '../store-parts';
 
 /** A customer's messages: each claimed once, settled by the claim that sent it. */
 export function messageOperations({
@@ -64,17 +60,6 @@ export function messageOperations({
     },
   };
 }
-
-type JourneyOperations = Pick<
-  CustomerStore,
-  | 'listAllJourneyEntries'
-  | 'listJourneyEntries'
-  | 'recordJourneyEnd'
-  | 'putJourneyEntries'
-  | 'putAwait'
-  | 'listAwaits'
-  | 'deleteAwait'
->;
 
 /** A customer's journey entries and the awaits of their executions. */
 export function journeyOperations(context: StoreContext): JourneyOperations {

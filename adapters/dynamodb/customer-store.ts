@@ -16,6 +16,7 @@ import { keys } from './keys';
 import { record, storeContext, type StoreContext } from './store-context';
 import { sweepLease } from './sweep-lease';
 import { DUE_INDEX } from './table';
+import type { AddressOperations, EventOperations, ProfileOperations } from '../store-parts';
 
 /**
  * Single-table layout, one partition per customer so that a customer's whole story is one Query:
@@ -102,25 +103,8 @@ export function createCustomerStore(
   };
 }
 
-type ProfileOperations = Pick<
-  CustomerStore,
-  | 'getProfile'
-  | 'getCustomerFacts'
-  | 'putProfile'
-  | 'getPacing'
-  | 'putPacing'
-  | 'getSuppression'
-  | 'putSuppression'
-  | 'rememberAddress'
-  | 'forgetAddress'
-  | 'listAddressUsers'
-  | 'getTombstone'
-  | 'putTombstone'
-  | 'deleteCustomer'
->;
-
 /** The customer's own items (profile, pacing), the addresses, suppressions and tombstones, and erasure. */
-function profileOperations(context: StoreContext): ProfileOperations {
+function profileOperations(context: StoreContext): ProfileOperations & AddressOperations {
   const { client, doc, tableName, dueShards, get, put, putVersioned } = context;
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
@@ -169,8 +153,6 @@ async function deleteCustomer({ doc, tableName }: StoreContext, customerId: stri
   }
   return deleted;
 }
-
-type EventOperations = Pick<CustomerStore, 'getEvent' | 'writeEvent' | 'releaseEvent'>;
 
 /** Event records: written once, or over the claim that holds them. */
 function eventOperations({ doc, tableName, dueShards, get, conditionally }: StoreContext): EventOperations {

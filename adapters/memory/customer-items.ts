@@ -1,10 +1,6 @@
 import type { CustomerStore } from '../../domain/ports';
 import { type MemoryState, sortedKeys, stored } from './state';
-
-type MessageOperations = Pick<
-  CustomerStore,
-  'getMessage' | 'claimMessage' | 'updateMessage' | 'settleClaim' | 'releaseMessage'
->;
+import type { MessageOperations, JourneyOperations } from '../store-parts';
 
 /** A customer's messages: each claimed once, settled by the claim that sent it. */
 export function messageOperations(s: MemoryState): MessageOperations {
@@ -34,17 +30,6 @@ export function messageOperations(s: MemoryState): MessageOperations {
     },
   };
 }
-
-type JourneyOperations = Pick<
-  CustomerStore,
-  | 'listAllJourneyEntries'
-  | 'listJourneyEntries'
-  | 'putJourneyEntries'
-  | 'recordJourneyEnd'
-  | 'putAwait'
-  | 'listAwaits'
-  | 'deleteAwait'
->;
 
 /** A customer's journey entries and the awaits of their executions. */
 export function journeyOperations(s: MemoryState): JourneyOperations {

@@ -7,6 +7,7 @@ import { MemoryState, stored } from './state';
 import { VersionConflictError } from '../../domain/errors';
 import type { CustomerStore, StoredEvent } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
+import type { ProfileOperations, AddressOperations, EventOperations } from '../store-parts';
 
 export { memoryPublisher, memoryStarter } from './starter';
 
@@ -42,20 +43,6 @@ export function memoryStore(options: { meter?: StoreMeter; dueShards?: number } 
     ...s.experiments.parts,
   };
 }
-
-type ProfileOperations = Pick<
-  CustomerStore,
-  | 'getProfile'
-  | 'getCustomerFacts'
-  | 'putProfile'
-  | 'getPacing'
-  | 'putPacing'
-  | 'getSuppression'
-  | 'putSuppression'
-  | 'getTombstone'
-  | 'putTombstone'
-  | 'deleteCustomer'
->;
 
 /** The customer's own items (profile, pacing), the suppressions and tombstones, and erasure. */
 function profileOperations(s: MemoryState): ProfileOperations {
@@ -112,8 +99,6 @@ function profileOperations(s: MemoryState): ProfileOperations {
   };
 }
 
-type AddressOperations = Pick<CustomerStore, 'rememberAddress' | 'forgetAddress' | 'listAddressUsers'>;
-
 function addressOperations(s: MemoryState): AddressOperations {
   return {
     rememberAddress: async (key, customerId) => s.remember({ key, customerId }),
@@ -169,8 +154,6 @@ function dueOperations(s: MemoryState): DueOperations {
     },
   };
 }
-
-type EventOperations = Pick<CustomerStore, 'getEvent' | 'writeEvent' | 'releaseEvent'>;
 
 /** Event records: written once, or over the claim that holds them. */
 function eventOperations(s: MemoryState): EventOperations {
