@@ -35,7 +35,7 @@ export function isEngagement(e: CustomerEvent): e is Extract<CustomerEvent, { me
  * An event that may change the profile: every customer event but an engagement, which changes no stage
  * or tier and whose profile ingest does not write (applyToProfile in domain/ingest.ts).
  */
-export type BusinessEvent = Exclude<CustomerEvent, Extract<CustomerEvent, { message: unknown }>>;
+export type BusinessEvent = Exclude<CustomerEvent, { message: unknown }>;
 
 /** Tells a declared event from a built-in one (only declared events carry `properties`). */
 export function isCustomEvent(e: IncomingEvent | CustomerEvent): e is CustomEvent {
