@@ -59,48 +59,56 @@ export function run(
   out: Print = console.log,
   err: Print = console.error,
 ): number | Promise<number> {
-  const [command, ...args] = argv;
   try {
-    switch (command) {
-      case 'validate':
-        return validateCommand(args, out);
-      case 'graph':
-      case 'compile':
-        return graphCommand(command, args, out, err);
-      case 'schema':
-        return schemaCommand(args, out, err);
-      case 'preview':
-        return withHelp(args, PREVIEW_USAGE, out, () => previewCommand(args, out, err));
-      case 'simulate':
-        return withHelp(args, SIMULATE_USAGE, out, () => simulateCommand(args, out, err));
-      case 'import':
-        if (args[0] === 'pinpoint')
-          return withHelp(args, IMPORT_PINPOINT_USAGE, out, () =>
-            importPinpointCommand(args.slice(1), out, err),
-          );
-        return withHelp(args, IMPORT_USAGE, out, () => importCommand(args, out, err));
-      case 'redrive':
-        return withHelp(args, REDRIVE_USAGE, out, () => redriveCommand(args, out, err));
-      case 'customer':
-      case 'why':
-        return withHelp(args, command === 'why' ? WHY_USAGE : CUSTOMER_USAGE, out, () =>
-          customerCommand(command, args, out, err),
-        );
-      case undefined:
-      case 'help':
-      case '--help':
-        out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        err(`rapport: unknown command "${command}"\n\n${USAGE}`);
-        return 2;
-    }
+    const code = dispatch(argv, out, err);
+    return code instanceof Promise ? code.catch((e: unknown) => invalidWorkflows(e, err)) : code;
   } catch (e) {
-    if (e instanceof ConfigValidationError) {
-      err(e.message);
-      return 1;
-    }
-    throw e;
+    return invalidWorkflows(e, err);
+  }
+}
+
+/** A command's invalid workflows end it with their problems and exit code 1; any other error is a bug. */
+function invalidWorkflows(e: unknown, err: Print): number {
+  if (!(e instanceof ConfigValidationError)) throw e;
+  err(e.message);
+  return 1;
+}
+
+function dispatch(argv: readonly string[], out: Print, err: Print): number | Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'validate':
+      return validateCommand(args, out);
+    case 'graph':
+    case 'compile':
+      return graphCommand(command, args, out, err);
+    case 'schema':
+      return schemaCommand(args, out, err);
+    case 'preview':
+      return withHelp(args, PREVIEW_USAGE, out, () => previewCommand(args, out, err));
+    case 'simulate':
+      return withHelp(args, SIMULATE_USAGE, out, () => simulateCommand(args, out, err));
+    case 'import':
+      if (args[0] === 'pinpoint')
+        return withHelp(args, IMPORT_PINPOINT_USAGE, out, () =>
+          importPinpointCommand(args.slice(1), out, err),
+        );
+      return withHelp(args, IMPORT_USAGE, out, () => importCommand(args, out, err));
+    case 'redrive':
+      return withHelp(args, REDRIVE_USAGE, out, () => redriveCommand(args, out, err));
+    case 'customer':
+    case 'why':
+      return withHelp(args, command === 'why' ? WHY_USAGE : CUSTOMER_USAGE, out, () =>
+        customerCommand(command, args, out, err),
+      );
+    case undefined:
+    case 'help':
+    case '--help':
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      err(`rapport: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
   }
 }
 
