@@ -50,6 +50,7 @@ export const EVENTBRIDGE_FIXTURE = 'eventbridge-purchase.json';
 export type HttpEvent = APIGatewayProxyEventV2;
 export type BridgeEvent = EventBridgeEvent<string, unknown>;
 
+/** The file's dynalite and the current test's table (live bindings: set in the hooks below). */
 export let dynamo: LocalDynamo;
 export let table: Table;
 
