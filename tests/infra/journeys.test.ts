@@ -1,128 +1,33 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { loadWorkflows } from '../../domain/config/load';
 import { PUT_EVENTS_RESOURCE, SUBSTITUTIONS, TASK_EVENT } from '../../domain/journey/compile';
 import { stateMachineArns, stateMachineName } from '../../domain/journey/state-machine-name';
 import { JourneyStateMachine, taskResources } from '../../infra/journey-state-machine';
-import { NAMES, RapportStack, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
+import { NAMES, TASK_EVENT_PATTERN } from '../../infra/rapport-stack';
 import { METRIC } from '../../functions/shared/observability';
 import {
-  arnMatches,
-  cfnText,
-  fastApp,
-  journeyFiles,
-  logicalIdOf,
-  patternMatches,
-  resourcesOf,
-  scratchWorkflows,
-  templateIds,
-  writeJourney,
-} from './support';
+  ALL,
+  BRANCHING,
+  PLAIN,
+  TASKING,
+  aslOf,
+  busId,
+  files,
+  fixture,
+  fnArn,
+  local,
+  machineOf,
+  placeholdersIn,
+  roleStatementsOf,
+  taskState,
+  template,
+} from './journey-fixture';
+import { arnMatches, cfnText, fastApp, logicalIdOf, patternMatches, resourcesOf } from './support';
 
-// Fixture: the shipped settings, lifecycle and templates with exactly three journeys of its own (the shipped
-// ones change with the product): one of send, wait and exit only, one that branches on the customer's tier,
-// one that asks a person to act (a task step, published on the event bus).
-const PLAIN = 'infra-fixture-plain';
-const BRANCHING = 'infra-fixture-branch';
-const TASKING = 'infra-fixture-task';
-const ALL = [PLAIN, BRANCHING, TASKING];
-const fixture = scratchWorkflows((dir) => {
-  for (const file of readdirSync(join(dir, 'journeys'))) rmSync(join(dir, 'journeys', file));
-  const [template] = templateIds(dir);
-  if (!template) throw new Error('the shipped workflows have no email template for the fixture journeys');
-  const send = { type: 'send', channel: 'email', template, topic: 'offers' };
-  writeJourney(dir, {
-    id: PLAIN,
-    version: 1,
-    description: 'A journey of send, wait and exit steps for the infra tests',
-    entry: { event: 'purchase' },
-    steps: [
-      { id: 'hello', ...send },
-      { id: 'pause', type: 'wait', duration: '1d' },
-      { id: 'done', type: 'exit' },
-    ],
-  });
-  writeJourney(dir, {
-    id: BRANCHING,
-    version: 7,
-    description: 'A journey with a branch step for the infra tests',
-    entry: { event: 'purchase' },
-    steps: [
-      {
-        id: 'vip-or-not',
-        type: 'branch',
-        paths: [{ name: 'vip', when: { tier: 'vip' }, next: 'thank-vip' }],
-        default: 'done',
-      },
-      { id: 'thank-vip', ...send },
-      { id: 'done', type: 'exit' },
-    ],
-  });
-  writeJourney(dir, {
-    id: TASKING,
-    version: 3,
-    description: 'A journey with a task step for the infra tests',
-    entry: { event: 'purchase' },
-    steps: [
-      { id: 'call', type: 'task', assignee: 'relationship-manager', title: 'Call this customer' },
-      { id: 'done', type: 'exit' },
-    ],
-  });
-});
 afterAll(() => fixture.cleanup());
-
-const files = journeyFiles(fixture.dir);
-const stack = new RapportStack(fastApp(), 'Rapport', {
-  workflows: loadWorkflows(fixture.dir),
-  senderAddress: 'Rapport Demo Store <hello@mail.example.org>',
-  publicBaseUrl: 'https://go.example.org/rapport',
-});
-const template = Template.fromStack(stack);
-// What the local runtime would execute for the same directory, loaded on its own.
-const local = loadWorkflows(fixture.dir);
-
-const fnArn = (name: string) => ({
-  'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', { Description: `Rapport ${name}` }), 'Arn'],
-});
-const machineOf = (journeyId: string) =>
-  resourcesOf(template, 'AWS::StepFunctions::StateMachine')[
-    logicalIdOf(template, 'AWS::StepFunctions::StateMachine', { StateMachineName: `rapport-${journeyId}` })
-  ]!.Properties;
-const placeholdersIn = (asl: string) =>
-  [...new Set([...asl.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
-const aslOf = (id: string) => local.journeys.find((j) => j.journey.id === id)!.asl;
-interface PutEventsEntry {
-  EventBusName: string;
-  Source: string;
-  DetailType: string;
-  Detail: Record<string, unknown>;
-}
-const taskState = () =>
-  (
-    JSON.parse(aslOf(TASKING)) as {
-      States: Record<string, { Resource?: string; Parameters?: { Entries: PutEventsEntry[] } }>;
-    }
-  ).States.call!;
-const busId = () => logicalIdOf(template, 'AWS::Events::EventBus', { Name: NAMES.eventBus });
-/** Every statement of the inline policies attached to a journey's state machine role. */
-const roleStatementsOf = (journeyId: string) => {
-  const roleId = (machineOf(journeyId).RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
-  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
-    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
-    .flatMap(
-      (p) =>
-        (
-          p.Properties.PolicyDocument as {
-            Statement: { Action: unknown; Resource: unknown; Condition?: unknown }[];
-          }
-        ).Statement,
-    );
-};
 
 describe('a workflows directory with three journeys', () => {
   it('is the fixture it claims to be: send-message (and journey-step to record a failed send), journey-step to decide, a task step on the bus', () => {
