@@ -165,6 +165,9 @@ export async function pagesOf<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
   return out;
 }
 
+/** A sorted copy, for lists whose order a store does not define. */
+export const sorted = (values: string[]) => [...values].sort();
+
 /** A branch explained with every kind of wanted and had value: lists, objects, numbers, booleans, null. */
 export const BRANCH_EXPLAINED: DecisionExplanation = {
   kind: 'branch',
