@@ -1,12 +1,14 @@
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { memoryPublisher, memoryStarter } from '../../adapters/memory/stores';
-import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
+import { lazyComprehendClassifier } from '../../adapters/sentiment/lazy-comprehend';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { signLink, type FeedbackClaims } from '../../domain/messages/links';
 import { createFeedbackHandler } from '../../functions/feedback/handler';
 import { createObservability } from '../../functions/shared/observability';
+import { linkSigningSecret } from '../../functions/shared/secrets';
 import { invokeLambda } from '../../local/lambda';
+import { checkedAs, checkedLifecycleDeps, mockedServices, queuedStarts } from '../support/checked-services';
 import { feedbackClaims } from '../support/links';
 import { WORKFLOWS_DIR } from '../support/local';
 import { fixture, seedProfile, startDynalite, type LocalDynamo, type Table } from './support';
@@ -15,18 +17,33 @@ const workflows = loadWorkflows(WORKFLOWS_DIR);
 const SECRET = 'feedback-test-secret';
 const SENT = Date.parse('2026-11-20T02:00:00Z') / 1000;
 const CLICKED = '2026-11-23T08:30:00.000Z';
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rapport-link-signing-AbCdEf';
 
+// As functions/feedback/index.ts wires it: its starts queued, its changes on EventBridge, Comprehend, the
+// secret from Secrets Manager; each call checked against feedback's role.
+const services = mockedServices(CLICKED);
 let dynamo: LocalDynamo;
 let table: Table;
-let starter: ReturnType<typeof memoryStarter>;
 beforeAll(async () => {
   dynamo = await startDynalite();
 });
-afterAll(() => dynamo?.stop());
+afterAll(async () => {
+  services.restore();
+  await dynamo?.stop();
+});
 beforeEach(async () => {
   table = await dynamo.freshTable();
-  starter = memoryStarter();
+  services.reset();
+  services.stubs.secrets
+    .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+    .resolves({ SecretString: SECRET });
 });
+/** The journeys started, as start-journey will make them: by execution name. */
+const starter = {
+  get started() {
+    return queuedStarts(services);
+  },
+};
 
 const claims = (patch: Partial<FeedbackClaims> = {}): FeedbackClaims => ({
   ...feedbackClaims('c-42', SENT),
@@ -35,15 +52,12 @@ const claims = (patch: Partial<FeedbackClaims> = {}): FeedbackClaims => ({
 const handler = (now = CLICKED) =>
   createFeedbackHandler({
     ...createObservability(),
-    store: table.storeFor('feedback'),
-    starter,
-    clock: fixedClock(now),
-    lifecycle: workflows.lifecycle,
-    calendar: workflows.calendar,
-    publisher: memoryPublisher(),
-    journeys: workflows.journeys.map((j) => j.journey),
-    sentiment: createLexiconClassifier(),
-    linkSecret: async () => SECRET,
+    ...checkedLifecycleDeps('feedback', table, services, fixedClock(now)),
+    sentiment: lazyComprehendClassifier(checkedAs('feedback', services.clients.comprehend)),
+    linkSecret: linkSigningSecret(
+      { LINK_SIGNING_SECRET_ARN: SECRET_ARN },
+      checkedAs('feedback', services.clients.secrets),
+    ),
     brandName: 'Rapport Demo Store',
     locales: workflows.settings.locales,
     defaultLocale: workflows.settings.defaultLocale,
