@@ -1,12 +1,15 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { SNSEvent } from 'aws-lambda';
-import { memoryPublisher, memoryStarter } from '../../adapters/memory/stores';
+import { memoryPublisher } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { InvalidEventError } from '../../domain/errors';
+import { engagementSubject } from '../../domain/events/types';
 import { suppressionKey } from '../../domain/messages/policy';
 import { createDeliveryEventsHandler } from '../../functions/delivery-events/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
+import { directStarter, mockedServices, stoppedExecutions } from '../support/checked-services';
 import { WORKFLOWS_DIR } from '../support/local';
 import { fixture, seedProfile, startDynalite, type LocalDynamo, type Table } from './support';
 
@@ -14,25 +17,34 @@ const workflows = loadWorkflows(WORKFLOWS_DIR);
 const journeys = workflows.journeys.map((j) => j.journey);
 const NOW = '2026-11-22T10:05:01.000Z';
 
+// As functions/delivery-events/index.ts wires it: Step Functions directly (it stops and resumes, never
+// starts), each call checked against delivery-events' role. Its publisher there makes no AWS call (it
+// refuses any lifecycle change): an in-memory one stands for it.
+const services = mockedServices(NOW);
 let dynamo: LocalDynamo;
 let table: Table;
-let starter: ReturnType<typeof memoryStarter>;
 beforeAll(async () => {
   dynamo = await startDynalite();
 });
 afterAll(async () => {
+  services.restore();
   await dynamo?.stop();
 });
 beforeEach(async () => {
   table = await dynamo.freshTable();
-  starter = memoryStarter();
+  services.reset();
 });
+const starter = {
+  get stopped() {
+    return stoppedExecutions(services);
+  },
+};
 
 const handler = () =>
   createDeliveryEventsHandler({
     ...createObservability(),
     store: table.storeFor('delivery-events'),
-    starter,
+    starter: directStarter('delivery-events', services),
     clock: fixedClock(NOW),
     journeys,
     lifecycle: workflows.lifecycle,
@@ -190,6 +202,31 @@ describe('delivery-events: engagement', () => {
     expect(starter.stopped).toEqual([]);
     // The address the email went to is nowhere in what was stored for the events.
     expect(JSON.stringify(events)).not.toContain('li@example.com');
+  });
+
+  it('a click resumes the journey step waiting for a click on that message, with its task token, once', async () => {
+    await customerInDormancyJourney();
+    const subject = engagementSubject('email-clicked', MESSAGE.key);
+    await table.store.putAwait({
+      customerId: 'c-42',
+      awaitKey: `${subject}#0123456789abcdef`,
+      event: 'email-clicked',
+      messageKey: MESSAGE.key,
+      taskToken: 'task-token-1',
+      journeyId: 'dormancy-reactivation',
+      stepId: 'offer-clicked',
+      executionId: 'dormancy-reactivation-c-42-1',
+      since: '2026-11-22T10:00:06Z',
+    });
+    await deliver(fixture<SNSEvent>('sns-ses-click.json'));
+    await deliver(fixture<SNSEvent>('sns-ses-click.json'));
+    const resumed = services.stubs.sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input);
+    expect(resumed).toEqual([expect.objectContaining({ taskToken: 'task-token-1' })]);
+    expect(JSON.parse(resumed[0]!.output!)).toMatchObject({
+      type: 'email-clicked',
+      link: 'https://shop.rapport.example/offers/autumn',
+    });
+    expect(await table.store.listAwaits('c-42', subject)).toEqual([]);
   });
 
   it('SNS delivering the same notification twice records (and counts) it once', async () => {
