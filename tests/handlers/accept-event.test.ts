@@ -1,32 +1,52 @@
+import { SendMessageBatchCommand, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { memoryStore } from '../../adapters/memory/stores';
+import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
 import { fixedClock } from '../../domain/clock';
 import { tombstoneKey } from '../../domain/erase';
 import { fingerprintOf, newClaim } from '../../domain/event-claim';
 import type { CustomerEvent, IncomingEvent } from '../../domain/events/schema';
-import type { WorkQueue } from '../../domain/ports';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
-import { fixture, PURCHASE } from './support';
+import { batchSent, mockedServices, queueUrl } from '../support/checked-services';
+import { grantedTo } from '../support/grants';
+import { fixture, PURCHASE, startDynalite, type LocalDynamo, type Table } from './support';
 
 const NOW = '2026-11-22T10:00:02.000Z';
+const INGEST_URL = queueUrl('rapport-ingest');
+
+// As functions/accept-event/index.ts wires it: the table and the ingest queue (SQS) as accept-event's
+// role lets it use them.
+const services = mockedServices(NOW);
+let dynamo: LocalDynamo;
+let table: Table;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  services.restore();
+  await dynamo?.stop();
+});
+beforeEach(async () => {
+  table = await dynamo.freshTable();
+  services.reset();
+});
 
 function world() {
-  const store = memoryStore();
   const queued: IncomingEvent[] = [];
-  const queue: WorkQueue<IncomingEvent> & { down: boolean } = {
-    down: false,
-    async send(messages) {
-      if (this.down) throw new Error('SQS unavailable');
-      queued.push(...structuredClone(messages));
-    },
-  };
+  const queue = { down: false };
+  services.stubs.sqs
+    .on(SendMessageBatchCommand, { QueueUrl: INGEST_URL })
+    .callsFake((input: SendMessageBatchCommandInput) => {
+      if (queue.down) throw new Error('SQS unavailable');
+      queued.push(...(input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '') as IncomingEvent));
+      return batchSent(input);
+    });
   const handler = createAcceptEventHandler({
     ...createObservability(),
-    store,
+    store: table.storeFor('accept-event'),
     clock: fixedClock(NOW),
-    ingestQueue: queue,
+    ingestQueue: sqsWorkQueue(grantedTo('accept-event', services.clients.sqs), INGEST_URL),
   });
   const post = async (body: unknown) => {
     const event = fixture<APIGatewayProxyEventV2>('http-api-v2-post-events.json');
@@ -36,7 +56,7 @@ function world() {
     })) as APIGatewayProxyStructuredResultV2;
     return { status: res.statusCode, json: JSON.parse(res.body ?? 'null') as Record<string, unknown> };
   };
-  return { store, queue, queued, post };
+  return { store: table.store, queue, queued, post };
 }
 
 describe('accept-event: POST /events', () => {

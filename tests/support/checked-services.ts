@@ -40,6 +40,12 @@ export const queueUrl = (name: string) => `https://sqs.eu-west-1.amazonaws.com/1
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 
+/** SQS's answer to a SendMessageBatch whose every message it took. */
+export const batchSent = (input: SendMessageBatchCommandInput) => ({
+  Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+  Failed: [],
+});
+
 /** The services' clients and their mocks, answering each call as AWS would when it goes well. */
 export function mockedServices(startDate: string) {
   const offline = { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
@@ -66,10 +72,7 @@ export function mockedServices(startDate: string) {
     }));
     stubs.sfn.on(StopExecutionCommand).resolves({});
     stubs.sfn.on(SendTaskSuccessCommand).resolves({});
-    stubs.sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-      Failed: [],
-    }));
+    stubs.sqs.on(SendMessageBatchCommand).callsFake(batchSent);
     stubs.eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
     stubs.comprehend.on(DetectSentimentCommand).resolves({ Sentiment: 'NEGATIVE' });
     stubs.secrets.on(GetSecretValueCommand).resolves({ SecretString: 'checked-services-secret' });
