@@ -8,29 +8,17 @@ import type { CustomerEvent, IncomingEvent } from '../../domain/events/schema';
 import { createAcceptEventHandler } from '../../functions/accept-event/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
-import { batchSent, mockedServices, queueUrl } from '../support/checked-services';
+import { batchSent, servicesOnDynalite, queueUrl } from '../support/checked-services';
 import { grantedTo } from '../support/grants';
-import { fixture, PURCHASE, startDynalite, type LocalDynamo, type Table } from './support';
+import { fixture, PURCHASE, type Table } from './support';
 
 const NOW = '2026-11-22T10:00:02.000Z';
 const INGEST_URL = queueUrl('rapport-ingest');
 
 // As functions/accept-event/index.ts wires it: the table and the ingest queue (SQS) as accept-event's
 // role lets it use them.
-const services = mockedServices(NOW);
-let dynamo: LocalDynamo;
 let table: Table;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  services.restore();
-  await dynamo?.stop();
-});
-beforeEach(async () => {
-  table = await dynamo.freshTable();
-  services.reset();
-});
+const services = servicesOnDynalite(NOW, (t) => (table = t));
 
 function world() {
   const queued: IncomingEvent[] = [];

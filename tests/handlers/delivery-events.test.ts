@@ -9,9 +9,9 @@ import { suppressionKey } from '../../domain/messages/policy';
 import { createDeliveryEventsHandler } from '../../functions/delivery-events/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
-import { directStarter, mockedServices, stoppedExecutions } from '../support/checked-services';
+import { directStarter, servicesOnDynalite, stoppedExecutions } from '../support/checked-services';
 import { WORKFLOWS_DIR } from '../support/local';
-import { fixture, seedProfile, startDynalite, type LocalDynamo, type Table } from './support';
+import { fixture, seedProfile, type Table } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const journeys = workflows.journeys.map((j) => j.journey);
@@ -20,20 +20,8 @@ const NOW = '2026-11-22T10:05:01.000Z';
 // As functions/delivery-events/index.ts wires it: Step Functions directly (it stops and resumes, never
 // starts), each call checked against delivery-events' role. Its publisher there makes no AWS call (it
 // refuses any lifecycle change): an in-memory one stands for it.
-const services = mockedServices(NOW);
-let dynamo: LocalDynamo;
 let table: Table;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  services.restore();
-  await dynamo?.stop();
-});
-beforeEach(async () => {
-  table = await dynamo.freshTable();
-  services.reset();
-});
+const services = servicesOnDynalite(NOW, (t) => (table = t));
 const starter = {
   get stopped() {
     return stoppedExecutions(services);

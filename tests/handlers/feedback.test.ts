@@ -8,10 +8,15 @@ import { createFeedbackHandler } from '../../functions/feedback/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { linkSigningSecret } from '../../functions/shared/secrets';
 import { invokeLambda } from '../../local/lambda';
-import { checkedAs, checkedLifecycleDeps, mockedServices, queuedStarts } from '../support/checked-services';
+import {
+  checkedAs,
+  checkedLifecycleDeps,
+  servicesOnDynalite,
+  queuedStarts,
+} from '../support/checked-services';
 import { feedbackClaims } from '../support/links';
 import { WORKFLOWS_DIR } from '../support/local';
-import { fixture, seedProfile, startDynalite, type LocalDynamo, type Table } from './support';
+import { fixture, seedProfile, type Table } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const SECRET = 'feedback-test-secret';
@@ -21,19 +26,9 @@ const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rapport
 
 // As functions/feedback/index.ts wires it: its starts queued, its changes on EventBridge, Comprehend, the
 // secret from Secrets Manager; each call checked against feedback's role.
-const services = mockedServices(CLICKED);
-let dynamo: LocalDynamo;
 let table: Table;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  services.restore();
-  await dynamo?.stop();
-});
-beforeEach(async () => {
-  table = await dynamo.freshTable();
-  services.reset();
+const services = servicesOnDynalite(CLICKED, (t) => (table = t));
+beforeEach(() => {
   services.stubs.secrets
     .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
     .resolves({ SecretString: SECRET });

@@ -10,7 +10,7 @@ import type {
   StaleClaim,
 } from '../../domain/ports';
 import { recoverStaleClaims } from '../../domain/recover';
-import { wiredSweepHandler } from '../support/sweep';
+import { deliveryThatDies, wiredSweepHandler } from '../support/sweep';
 import { invokeLambda } from '../../local/lambda';
 import { capturedLogLines } from '../support/logs';
 import { shippedLifecycleDeps } from '../support/lifecycle';
@@ -48,26 +48,6 @@ const world = async (makeStore: () => Promise<Backend>) => {
   return { ...ingest, store: backend.store, asSweep, workerStore: backend.storeFor('sweep-worker') };
 };
 
-/**
- * A delivery that stops dead right after the profile write, as a Lambda timeout or kill -9 would: its
- * announcement never returns, so it neither finishes nor releases its claim. Resolves once it has stopped.
- */
-async function deliveryThatDies(deps: LifecycleDeps): Promise<void> {
-  let stopped!: () => void;
-  const reached = new Promise<void>((resolve) => (stopped = resolve));
-  const dying = {
-    ...deps,
-    publisher: {
-      publish: () => {
-        stopped();
-        return new Promise<void>(() => undefined);
-      },
-    },
-  };
-  void ingestEvent(EVENT, dying);
-  await reached;
-}
-
 /** Every claim in the due index, in its lease or not. */
 async function indexedClaims(store: CustomerStore): Promise<StaleClaim[]> {
   const out: StaleClaim[] = [];
@@ -84,7 +64,7 @@ function sweepHandler(deps: LifecycleDeps, workerStore: CustomerStore) {
 describe.each(stores)('recovery of an event whose delivery died (%s)', (_name, makeStore) => {
   it('a sweep after the lease starts the journey once and marks the event done; before it, and again after, nothing', async () => {
     const { deps, store, asSweep, workerStore, clock, starter, publisher } = await world(makeStore);
-    await deliveryThatDies(deps);
+    await deliveryThatDies(EVENT, deps);
     expect(await store.getProfile('c-42')).toMatchObject({ purchaseCount: 1, version: 1 });
     expect(starter.started.size).toBe(0);
     const sweep = sweepHandler(asSweep, workerStore);
@@ -126,7 +106,7 @@ describe.each(stores)('recovery of an event whose delivery died (%s)', (_name, m
 
   it('a late redelivery racing the recovery pass, both having read the stale claim: one finishes it, the journey starts once', async () => {
     const { deps, store, asSweep, clock, starter, publisher } = await world(makeStore);
-    await deliveryThatDies(deps);
+    await deliveryThatDies(EVENT, deps);
     clock.advance(EVENT_LEASE_MS);
     const dead = (await store.getEvent('c-42', 'e-1')) as EventClaim;
     // Each one's takeover write waits until both have read the stale claim and try to take it over.
@@ -159,7 +139,7 @@ describe.each(stores)('recovery of an event whose delivery died (%s)', (_name, m
 
   it('a recovery that fails keeps the claim (no source will redeliver): the next pass finishes it', async () => {
     const { deps, store, asSweep, clock, starter } = await world(makeStore);
-    await deliveryThatDies(deps);
+    await deliveryThatDies(EVENT, deps);
     clock.advance(EVENT_LEASE_MS);
     const down: JourneyStarter = { ...starter, start: () => Promise.reject(new Error('states down')) };
     const failed = await recoverStaleClaims({ ...asSweep, starter: down });

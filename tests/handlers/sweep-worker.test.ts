@@ -1,9 +1,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestEvent } from '../../domain/ingest';
-import type { CustomerStore, JourneyEntryRecord } from '../../domain/ports';
+import type { CustomerStore } from '../../domain/ports';
 import { createSweepWorkerHandler } from '../../functions/sweep-worker/handler';
 import { invokeLambda } from '../../local/lambda';
 import { lifecycleDeps } from '../support/lifecycle';
+import { ENDING_ENTRY } from '../support/sweep';
 import { spiedObservability } from '../support/metrics';
 import { fixture } from './support';
 
@@ -74,17 +75,7 @@ describe('sweep-worker handler', () => {
 const ENDED = fixture<SQSEvent>('sqs-execution-status-change.json');
 
 describe('sweep-worker handler: execution ends', () => {
-  const entry: JourneyEntryRecord = {
-    customerId: 'c-1',
-    journeyId: 'nps-survey',
-    journeyVersion: 1,
-    executionName: 'nps-survey-c-1-0123456789abcdef',
-    executionArn:
-      'arn:aws:states:us-east-1:123456789012:execution:rapport-nps-survey:nps-survey-c-1-0123456789abcdef',
-    enteredAt: '2026-03-04T08:00:00.000Z',
-    trigger: { eventId: 'e-3', eventType: 'purchase', at: '2026-03-04T08:00:00.000Z' },
-    activeUntil: '2026-06-04T08:00:00.000Z',
-  };
+  const entry = ENDING_ENTRY;
   function ends(event: SQSEvent = ENDED) {
     const deps = lifecycleDeps('2026-03-09T08:00:06Z');
     const { logger, metrics, published } = spiedObservability();

@@ -23,7 +23,7 @@ import type { Journey } from '../../domain/journey/schema';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
 import type { LifecycleDeps, StartRequest } from '../../domain/ports';
 import type { FunctionName } from '../../functions/routes';
-import type { Table } from '../handlers/support';
+import { startDynalite, type LocalDynamo, type Table } from '../handlers/support';
 import { grantedTo } from './grants';
 import { WORKFLOWS_DIR } from './local';
 
@@ -82,6 +82,28 @@ export function mockedServices(startDate: string) {
   return { clients, stubs, reset, restore };
 }
 export type MockedServices = ReturnType<typeof mockedServices>;
+
+/**
+ * For a handler test file on dynalite and these services: dynalite started once, and before each test a
+ * fresh table (handed to `fresh`) and the services' mocks reset.
+ */
+export function servicesOnDynalite(startDate: string, fresh: (table: Table) => void): MockedServices {
+  const services = mockedServices(startDate);
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    services.restore();
+    await dynamo?.stop();
+  });
+  beforeEach(async () => {
+    if (!dynamo) throw new Error('dynalite did not start');
+    fresh(await dynamo.freshTable());
+    services.reset();
+  });
+  return services;
+}
 
 /** What was put on the queue at `url`, parsed, in order. */
 export function queued<T>(services: MockedServices, url: string): T[] {
