@@ -33,7 +33,8 @@ import { WORKFLOWS_DIR } from './local';
  * the test naming the function and the action (tests/support/grants.ts).
  */
 
-const PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-';
+/** The ARN of a journey's state machine, but for its id. */
+export const JOURNEY_ARN_PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-';
 /** The start queue, as lifecycleDepsFromEnv puts journey starts on it (start-journey consumes it). */
 export const STARTS_URL = 'https://sqs.eu-west-1.amazonaws.com/1/rapport-starts';
 export const queueUrl = (name: string) => `https://sqs.eu-west-1.amazonaws.com/1/${name}`;
@@ -127,7 +128,7 @@ export function stoppedExecutions(services: MockedServices): string[] {
 /** A direct starter as `fn`: Step Functions' own calls (delivery-events; the queued starter's resume, stop). */
 export function directStarter(fn: FunctionName, services: MockedServices, journeys = shippedJourneys()) {
   const arns = stateMachineArns(
-    PREFIX,
+    JOURNEY_ARN_PREFIX,
     journeys.map((j) => j.id),
   );
   return createJourneyStarter(grantedTo(fn, services.clients.sfn), arns);

@@ -1,12 +1,5 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import {
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-  type StartExecutionCommandInput,
-} from '@aws-sdk/client-sfn';
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -14,15 +7,9 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { createLifecyclePublisher } from '../../adapters/eventbridge/lifecycle-publisher';
 import { createLexiconClassifier } from '../../adapters/sentiment/lexicon';
 import { sqsWorkQueue } from '../../adapters/sqs/work-queue';
-import {
-  createJourneyStarter,
-  executionArnFor,
-  queuedStarter,
-} from '../../adapters/stepfunctions/journey-starter';
+import { executionArnFor } from '../../adapters/stepfunctions/journey-starter';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { stateMachineArns } from '../../domain/journey/state-machine-name';
@@ -43,6 +30,14 @@ import {
   type LocalDynamo,
   type Table,
 } from '../handlers/support';
+import {
+  checkedLifecycleDeps,
+  directStarter,
+  JOURNEY_ARN_PREFIX,
+  mockedServices,
+  queueUrl,
+  type MockedServices,
+} from './checked-services';
 import { grantedTo } from './grants';
 import { WORKFLOWS_DIR } from './local';
 import { countCalls, type CallCounter } from './sdk-calls';
@@ -69,7 +64,6 @@ export interface HotPathCalls {
   emailOpened: PathCalls;
 }
 
-const PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-';
 const FIRST_AT = '2026-11-22T10:00:02.000Z';
 const LATER_AT = '2026-11-27T10:00:02.000Z';
 
@@ -84,30 +78,6 @@ function stubbed(...stubs: { calls(): { args: unknown[] }[] }[]): Record<string,
   return out;
 }
 
-function mockedServices() {
-  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-  const region = 'eu-west-1';
-  const clients = {
-    sfn: new SFNClient({ region, credentials }),
-    sqs: new SQSClient({ region, credentials }),
-    eventBridge: new EventBridgeClient({ region, credentials }),
-  };
-  const sfn = mockClient(clients.sfn);
-  sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
-    executionArn: executionArnFor(input.stateMachineArn ?? '', input.name ?? ''),
-    startDate: new Date(FIRST_AT),
-  }));
-  sfn.on(StopExecutionCommand).resolves({});
-  const sqs = mockClient(clients.sqs);
-  sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-    Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-    Failed: [],
-  }));
-  const eventBridge = mockClient(clients.eventBridge);
-  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'ev-1' }] });
-  return { clients, stubs: { sfn, sqs, eventBridge } };
-}
-
 function noFailures(response: unknown, what: string): void {
   if ((response as SQSBatchResponse).batchItemFailures.length > 0)
     throw new Error(`${what} failed: ${JSON.stringify(response)}`);
@@ -119,42 +89,32 @@ function noFailures(response: unknown, what: string): void {
  */
 function hotPathHandlers(
   table: Table,
-  clients: ReturnType<typeof mockedServices>['clients'],
+  services: MockedServices,
   providers: ReturnType<typeof mockedProviders>,
   clock: ReturnType<typeof fixedClock>,
 ) {
   const workflows = loadWorkflows(WORKFLOWS_DIR);
-  const journeys = workflows.journeys.map((j) => j.journey);
   const arns = stateMachineArns(
-    PREFIX,
-    journeys.map((j) => j.id),
+    JOURNEY_ARN_PREFIX,
+    workflows.journeys.map((j) => j.journey.id),
   );
-  const direct = (fn: FunctionName) => createJourneyStarter(grantedTo(fn, clients.sfn), arns);
-  const queue = (fn: FunctionName, name: string) =>
-    sqsWorkQueue(grantedTo(fn, clients.sqs), `https://sqs.eu-west-1.amazonaws.com/1/${name}`);
   const lifecycleDeps = (fn: FunctionName) => ({
     ...createObservability(),
-    store: table.storeFor(fn),
-    clock,
-    lifecycle: workflows.lifecycle,
-    journeys,
-    calendar: workflows.calendar,
-    publisher: createLifecyclePublisher(grantedTo(fn, clients.eventBridge), 'rapport'),
+    ...checkedLifecycleDeps(fn, table, services, clock),
   });
   const ingest = createIngestEventHandler({
     ...lifecycleDeps('ingest-event'),
-    starter: queuedStarter(direct('ingest-event'), queue('ingest-event', 'starts')),
     sentiment: createLexiconClassifier(),
   });
   // As functions/delivery-events/index.ts: a direct starter (engagement starts no journey).
   const delivery = createDeliveryEventsHandler({
     ...lifecycleDeps('delivery-events'),
-    starter: direct('delivery-events'),
+    starter: directStarter('delivery-events', services),
   });
   const start = createStartJourneyHandler({
     ...createObservability(),
     store: table.storeFor('start-journey'),
-    starter: direct('start-journey'),
+    starter: directStarter('start-journey', services),
   });
   const send = realSendHandler({
     table,
@@ -168,7 +128,7 @@ function hotPathHandlers(
     ...createObservability(),
     store: table.storeFor('accept-event'),
     clock,
-    ingestQueue: queue('accept-event', 'ingest'),
+    ingestQueue: sqsWorkQueue(grantedTo('accept-event', services.clients.sqs), queueUrl('rapport-ingest')),
   });
   return { arns, accept, ingest, start, send, delivery };
 }
@@ -196,7 +156,7 @@ function countFunctionCalls(dynamo: LocalDynamo): CallCounter {
 }
 
 type Handlers = ReturnType<typeof hotPathHandlers>;
-type Stubs = ReturnType<typeof mockedServices>['stubs'];
+type Stubs = MockedServices['stubs'];
 type Measure = (run: () => Promise<void>) => Promise<PathCalls>;
 
 /**
@@ -206,14 +166,15 @@ type Measure = (run: () => Promise<void>) => Promise<PathCalls>;
  */
 export async function countHotPathCalls(): Promise<HotPathCalls> {
   const dynamo = await startDynalite();
-  const { clients, stubs } = mockedServices();
+  const services = mockedServices(FIRST_AT);
+  const { stubs } = services;
   const providers = mockedProviders();
   providers.ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
   try {
     const table = await dynamo.freshTable();
     const dynamodb = countFunctionCalls(dynamo);
     const clock = fixedClock(FIRST_AT);
-    const handlers = hotPathHandlers(table, clients, providers, clock);
+    const handlers = hotPathHandlers(table, services, providers, clock);
     const measure: Measure = async (run) => {
       dynamodb.reset();
       for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses]) stub.resetHistory();
@@ -227,8 +188,8 @@ export async function countHotPathCalls(): Promise<HotPathCalls> {
     clock.set(LATER_AT);
     return { ...first, ...(await laterPaths(measure, handlers)) };
   } finally {
-    for (const stub of [stubs.sfn, stubs.sqs, stubs.eventBridge, providers.ses, providers.sms])
-      stub.restore();
+    services.restore();
+    for (const stub of [providers.ses, providers.sms]) stub.restore();
     await dynamo.stop();
   }
 }
