@@ -81,6 +81,8 @@ export function chooseChannel(
 /**
  * If `now` falls in the quiet hours of `timeZone`, the instant they end (the next local `to`, across DST
  * changes); otherwise undefined. Quiet hours may span midnight (21:00–09:00) or not (12:00–14:00).
+ * When `to` falls in a spring-forward gap, the instant given is the first after the gap, which may be
+ * quiet again (03:00–02:00 on such a day): ask again from it until undefined, as sendWindowWait does.
  */
 export function quietUntil(now: Date, timeZone: string, quiet: QuietHours): Date | undefined {
   const local = localParts(now, timeZone);
