@@ -21,7 +21,7 @@ import { waitingDue, withWaitingUntil } from './journey/waiting';
 import { applyEvent, changesCausedBy, hasApplied } from './lifecycle/apply';
 import { lifecycleChanges } from './lifecycle/changes';
 import type { PacedSend } from './messages/policy';
-import { addressUses, checkAddresses, eventAddressKeys } from './messages/address-check';
+import { addressUses, checkAddresses, eventAddressKeys, recheckAddresses } from './messages/address-check';
 import type {
   AddressUse,
   CustomerFacts,
@@ -102,7 +102,8 @@ async function ingest(
 ): Promise<IngestResult> {
   // One read for what the first attempt decides from; a lost race reads again what it lost on. The
   // event's addresses on the suppression list come along, so that a send need not read them (see
-  // checkAddresses); they are not read again on a lost race: what was listed then still is.
+  // checkAddresses); they are not read again on a lost race: what was listed then still is. An address
+  // this event makes the customer's is read once more, after its use is written (recheckAddresses).
   const addressKeys = eventAddressKeys(event);
   const facts = await deps.store.getCustomerFacts(event.customerId, {
     tombstoneKey: tombstoneKey(event.customerId),
@@ -238,12 +239,14 @@ async function moveJourneys(
     [...converting.filter((c) => c.write).map((c) => c.entry), ...plannedRecords(planned)],
     addresses.remember,
   );
+  // Before any start: an address listed since the first read is marked as if that read had found it.
+  const checked = await recheckAddresses(profile, addresses.remember, deps.store);
   // A `wait` group's entry: the customer is due by its bound (the sweep's backstop, journey/waiting.ts).
   const waitingUntil = waitingDue(planned.map((p) => p.entry));
   if (waitingUntil !== undefined)
     await deps.store.putProfile({
-      ...withWaitingUntil(profile, waitingUntil, deps),
-      version: profile.version + 1,
+      ...withWaitingUntil(checked, waitingUntil, deps),
+      version: checked.version + 1,
     });
   for (const use of addresses.forget) await deps.store.forgetAddress(use.key, use.customerId);
   const conversions = await stopConverted(converting, event, deps.starter);

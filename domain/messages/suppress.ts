@@ -39,8 +39,9 @@ export function marketingJourneys(journeys: readonly Journey[]): Journey[] {
  * Puts an address on the suppression list (a hard bounce, a complaint, an SMS STOP) and marks every
  * customer using it, then stops their in-flight marketing journeys. Idempotent: SNS delivers at least
  * once, and a second delivery changes nothing. The list is written before its users are listed, and
- * ingest remembers a user after writing their profile (see addressUses): so a profile whose check of the
- * list missed this suppression is found here, but for one that took the address while both ran.
+ * ingest, which remembers a user after writing their profile (see addressUses), reads the list again
+ * after that (recheckAddresses): each side writes before it reads the other's record, so a profile that
+ * took the address while both ran is marked by one of them, whichever came second.
  */
 export async function suppressAddress(req: SuppressRequest, deps: SuppressDeps): Promise<SuppressOutcome> {
   const now = deps.clock.now();

@@ -17,7 +17,10 @@ const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<str
   // of their own because DynamoDB Local-alikes (dynalite) have no TransactWriteItems, and folding the
   // done record into the unconditional batch would need the starts queued before it and a "being written"
   // state in start-journey: a redesign that drops the per-event records (dedupe, the console's history).
-  firstPurchase: { dynamodb: 5, other: { SendMessageBatch: 1, PutEvents: 1 } },
+  // Then a second BatchGetItem, of the new address's list entry (recheckAddresses), for correctness: a
+  // suppression processed between the first read and the use's write would find no user to mark, so
+  // the list is read again after the use is written (5 before; events with a known address pay nothing).
+  firstPurchase: { dynamodb: 6, other: { SendMessageBatch: 1, PutEvents: 1 } },
   // BatchGetItem (entry, tombstone) before StartExecution and again after it.
   queuedStart: { dynamodb: 2, other: { StartExecution: 1 } },
   // BatchGetItem (message, profile, pacing); PutItem pacing, the claim, the outcome. No read of the

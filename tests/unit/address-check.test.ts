@@ -37,8 +37,17 @@ function world() {
   const base = memoryStore();
   const listReads: string[] = [];
   const failures = { putJourneyEntries: 0 };
+  // Runs once, when the next getCustomerFacts has read (what ingest decides from) and before it answers.
+  const hooks = { afterFacts: async () => {} };
   const store: CustomerStore = {
     ...base,
+    getCustomerFacts: async (...args) => {
+      const facts = await base.getCustomerFacts(...args);
+      const hook = hooks.afterFacts;
+      hooks.afterFacts = async () => {};
+      await hook();
+      return facts;
+    },
     getSuppression: (k) => (listReads.push(k), base.getSuppression(k)),
     putJourneyEntries: async (...args) => {
       if (failures.putJourneyEntries-- > 0) throw new Error('crashed after the profile write');
@@ -63,6 +72,7 @@ function world() {
   return {
     store,
     failures,
+    hooks,
     listReads,
     sent,
     ingest: (customerId: string, customer: ProfileEvent['customer'], eventId = `e-${++n}`) =>
@@ -193,4 +203,48 @@ describe('ingest checks the addresses an event carries against the suppression l
       expect(w.sent).toEqual([]);
     },
   );
+});
+
+/**
+ * Ingest (remember the address's user, read the list) against suppressAddress (write the list, list the
+ * users): each side writes its own record before it reads the other's, so one of them sees the other.
+ */
+describe('an address suppressed while an event that brings it is ingested', () => {
+  const bounce = (w: ReturnType<typeof world>) =>
+    suppressAddress(
+      { channel: 'email', address: EMAIL, reason: 'bounce', source: 'ses:bounce:f-9', customerIds: ['c-2'] },
+      w.suppressDeps,
+    );
+  const expectSuppressed = async (w: ReturnType<typeof world>) => {
+    expect(await w.send('c-1')).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+    expect(w.sent).toEqual([]);
+    // As if ingest had found the address listed in its first read (checkAddresses).
+    const profile = await w.profile('c-1');
+    expect(profile.suppressed?.email).toMatchObject({ reason: 'bounce', source: 'ses:bounce:f-9' });
+    expect(profile.suppressionHistory).toEqual([
+      expect.objectContaining({ channel: 'email', change: 'suppressed', reason: 'bounce' }),
+    ]);
+    expect(profile.suppressionChecked).toEqual({ email: key.email });
+    expect(await w.store.listAddressUsers(key.email)).toEqual(['c-1']);
+  };
+
+  it('the bounce lands after ingest read the list and before it remembered the user: marked', async () => {
+    const w = world();
+    w.hooks.afterFacts = async () => void (await bounce(w));
+    await w.ingest('c-1', { email: EMAIL, timeZone: 'Asia/Shanghai' });
+    await expectSuppressed(w);
+  });
+
+  it('ingest stopped after the profile write and the bounce came before the redelivery: marked', async () => {
+    const w = world();
+    w.failures.putJourneyEntries = 1;
+    await expect(w.ingest('c-1', { email: EMAIL, timeZone: 'Asia/Shanghai' }, 'e-9')).rejects.toThrow(
+      'crashed',
+    );
+    await bounce(w);
+    expect(await w.ingest('c-1', { email: EMAIL, timeZone: 'Asia/Shanghai' }, 'e-9')).toMatchObject({
+      status: 'accepted',
+    });
+    await expectSuppressed(w);
+  });
 });

@@ -89,6 +89,10 @@ export function profilesContract(current: () => CustomerStore): void {
         suppressions: [listed],
       });
       expect(await store.getCustomerFacts('c-1', { suppressionKeys: ['s-2'] })).toStrictEqual({});
+      // The list alone, as ingest reads it again after remembering an address's user (recheckAddresses).
+      expect(await store.getCustomerFacts('c-1', { suppressionKeys: ['s-1'] })).toStrictEqual({
+        suppressions: [listed],
+      });
     });
   });
 }
