@@ -22,13 +22,17 @@ export async function refused(
     return new ThrottledTooLongError(`${why}; refused for ${Math.round(elapsed)} s, giving up`, { cause: e });
   }
   const until = new Date(now.getTime() + throttleWaitSeconds(elapsed) * 1000).toISOString();
-  await deps.store.updateMessage({
-    ...record,
-    status: 'deferred',
-    reason: 'provider-throttled',
-    deferredUntil: until,
-    throttledSince: since,
-  });
+  // Over the claim only while it is there: an erasure may have deleted it (see erased.ts).
+  await deps.store.settleClaim(
+    {
+      ...record,
+      status: 'deferred',
+      reason: 'provider-throttled',
+      deferredUntil: until,
+      throttledSince: since,
+    },
+    record.claimedAt,
+  );
   return new MessageThrottledError(why, { cause: e });
 }
 

@@ -31,6 +31,8 @@ import {
   type PacingRecord,
 } from './policy';
 import { settleExisting } from './interrupted';
+import { erasedError, erasedSince, refuseIfErased, settleOutcome } from './erased';
+import { tombstoneKey } from '../erase';
 import { sendWindowWait } from './send-window';
 import { markAddressUsers } from './suppress';
 import { isDefiniteRefusal, refused } from './refusal';
@@ -139,11 +141,13 @@ export async function sendMessage(
 ): Promise<SendMessageResult> {
   const key = messageKey(input.executionId, input.stepId);
   const capped = input.category === 'marketing' && deps.settings.pacing.caps.length > 0;
-  // What the policy decides from, in one read: the message's record, the customer, their pacing.
+  // What the policy decides from, in one read: the message's record, the customer, their pacing, and
+  // whether they were erased (see erased.ts).
   const facts = await deps.store.getCustomerFacts(input.customerId, {
     messageKey: key,
     profile: true,
     pacing: capped,
+    tombstoneKey: tombstoneKey(input.customerId),
   });
   const existing = facts.message;
   if (existing && existing.status !== 'deferred') {
@@ -153,6 +157,7 @@ export async function sendMessage(
   const updated = !existing && (await hooks.beforeFirstAttempt?.());
   const profile = updated ? await deps.store.getProfile(input.customerId) : facts.profile;
   if (!profile) throw new ProfileNotFoundError(`customer ${input.customerId} has no profile`);
+  if (erasedSince(profile, facts.tombstone)) throw erasedError(input.customerId);
   const now = deps.clock.now();
   const candidates = channelOrder(profile, input.channel);
   const reach = chooseChannel(
@@ -263,8 +268,9 @@ async function deliver(send: Send): Promise<SendMessageResult> {
   if (!(await deps.store.claimMessage(record)))
     return { status: 'duplicate', messageKey: key, previous: 'sending' };
   // A STOP reply names only the number: remember whose it is. (SES feedback carries the customer's tag.)
-  if (reach.channel === 'sms')
-    await deps.store.rememberAddress(suppressionKey(reach.channel, reach.to), input.customerId);
+  const addressKey = reach.channel === 'sms' ? suppressionKey(reach.channel, reach.to) : undefined;
+  if (addressKey !== undefined) await deps.store.rememberAddress(addressKey, input.customerId);
+  await refuseIfErased(deps.store, record, profile, addressKey);
 
   let providerMessageId: string;
   try {
@@ -273,7 +279,7 @@ async function deliver(send: Send): Promise<SendMessageResult> {
     if (e instanceof RecipientOptedOutError) {
       // Nothing went out; the provider knows something we did not yet. Remember it for every later send.
       await optedOut(reach, input.customerId, deps.store, now);
-      await deps.store.updateMessage({ ...record, status: 'skipped', reason: 'suppressed' });
+      await settleOutcome(deps.store, record, { ...record, status: 'skipped', reason: 'suppressed' });
       await giveSlotBack(send);
       return { status: 'skipped', messageKey: key, reason: 'suppressed' };
     }
@@ -281,10 +287,14 @@ async function deliver(send: Send): Promise<SendMessageResult> {
       await giveSlotBack(send);
       throw await refused(record, e, deps);
     }
-    await deps.store.updateMessage({ ...record, status: 'in-doubt', inDoubtReason: 'provider-error' });
+    await settleOutcome(deps.store, record, {
+      ...record,
+      status: 'in-doubt',
+      inDoubtReason: 'provider-error',
+    });
     throw e;
   }
-  await deps.store.updateMessage({
+  await settleOutcome(deps.store, record, {
     ...record,
     status: 'sent',
     providerMessageId,

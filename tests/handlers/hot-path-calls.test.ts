@@ -23,9 +23,13 @@ const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<str
   firstPurchase: { dynamodb: 6, other: { SendMessageBatch: 1, PutEvents: 1 } },
   // BatchGetItem (entry, tombstone) before StartExecution and again after it.
   queuedStart: { dynamodb: 2, other: { StartExecution: 1 } },
-  // BatchGetItem (message, profile, pacing); PutItem pacing, the claim, the outcome. No read of the
-  // suppression list: ingest checked the address the event gave (see suppressionChecked).
-  emailSend: { dynamodb: 4, other: { SendRawEmail: 1 } },
+  // BatchGetItem (message, profile, pacing, tombstone); PutItem pacing, the claim, the outcome; GetItem
+  // of the tombstone after the claim. No read of the suppression list: ingest checked the address the
+  // event gave (see suppressionChecked). The GetItem is the erasure's: without transactions the claim
+  // cannot see an erasure that deleted the customer between the read and the claim, so the send looks
+  // once more before anything goes out, or the claim (with the address) would outlive the erasure
+  // (domain/messages/erased.ts; the erase-race test).
+  emailSend: { dynamodb: 5, other: { SendRawEmail: 1 } },
   // As the first purchase, plus one Query of every journey entry (for goals and re-entry, whatever the
   // number of journeys); the converted entry and the new one in one BatchWriteItem. Issue 13's 4 is
   // not met for the first purchase's reasons; the Query is the one read that does not grow with journeys.
