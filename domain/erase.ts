@@ -62,8 +62,11 @@ export async function linkOutlived(store: CustomerStore, claims: { customerId: s
  * The right to erasure: everything Rapport knows about a customer goes, except a hash of each address on
  * the suppression list, so that they are never contacted again (not even if another system sends their
  * address anew), and a tombstone (a hash of the id and the time) that makes every earlier link and event
- * void. Order matters: the tombstone first, so that a link or event racing with the erasure is refused;
- * suppress, so that a send racing with it is refused; stop the executions; then delete. Idempotent:
+ * void. Order matters: the tombstone first, so that a link, an event or a send racing with the erasure is
+ * refused (a send reads it with its facts and again right after its claim, and deletes its own claim when
+ * it finds it: see messages/erased.ts); suppress; stop the executions; then delete, which removes the
+ * claim of a send that was past its last check (its outcome write does not write it back). Completion is
+ * this function's return (the API's 200): nothing of the customer's is left then. Idempotent:
  * erasing an erased customer finds nothing and changes nothing but the tombstone's time.
  */
 export async function eraseCustomer(customerId: string, deps: EraseDeps): Promise<EraseOutcome> {
