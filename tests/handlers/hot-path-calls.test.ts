@@ -13,10 +13,11 @@ const CEILINGS: Record<keyof HotPathCalls, { dynamodb: number; other: Record<str
   acceptEvent: { dynamodb: 1, other: { SendMessageBatch: 1 } },
   // BatchGetItem (tombstone, event, profile, the event's address on the suppression list); PutItem claim,
   // profile; BatchWriteItem journey entry and the address's use (see addressUses); PutItem event done.
-  // Issue 13 asked for 4 and closed at 5. The claim and the profile are separate conditional writes
-  // of their own because DynamoDB Local-alikes (dynalite) have no TransactWriteItems, and folding the
-  // done record into the unconditional batch would need the starts queued before it and a "being written"
-  // state in start-journey: a redesign that drops the per-event records (dedupe, the console's history).
+  // Issue 13 asked for 4 and closed at 5 (6 with the recheck below). The claim and the profile are
+  // separate conditional writes because DynamoDB Local-alikes (dynalite) have no TransactWriteItems;
+  // folding the done record into the unconditional batch would need the starts queued before it and a
+  // "being written" state in start-journey: a redesign that drops the per-event records (dedupe, the
+  // console's history).
   // Then a second BatchGetItem, of the new address's list entry (recheckAddresses), for correctness: a
   // suppression processed between the first read and the use's write would find no user to mark, so
   // the list is read again after the use is written (5 before; events with a known address pay nothing).
