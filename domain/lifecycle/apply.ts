@@ -93,7 +93,7 @@ export function applyEvent(
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
   const { attributes, consent, ...customer } = event.customer ?? {};
   const withConsent = consent
-    ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`)
+    ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`, now)
     : advanced;
   // A customer the sweep parked is evaluated afresh here and scheduled again: the record is out of date.
   const { parked: _resolved, ...unparked } = withConsent;

@@ -66,8 +66,13 @@ export function mayMarketOn(profile: Profile, channel: Channel, policy: ConsentP
   return state === 'subscribed';
 }
 
-/** The latest instant a stated record was said: when it was made, or restated since. */
-const saidAt = (r: ConsentRecord) => Math.max(instant(r.at), r.confirmedAt ? instant(r.confirmedAt) : 0);
+/**
+ * The latest instant a stated record was said: when it was made, or restated since, but never later than
+ * `received` (it was on record by then: a record dated ahead, by a source's clock or before choices were
+ * capped, must not outrank the customer's own later word).
+ */
+const saidAt = (r: ConsentRecord, received: number) =>
+  Math.min(received, Math.max(instant(r.at), r.confirmedAt ? instant(r.confirmedAt) : 0));
 
 /**
  * One scope's record after a choice stated at `at`: `changed` when the choice is new (history), the same
@@ -79,6 +84,7 @@ function pickRecord(
   status: ConsentStatus,
   at: string,
   source: string,
+  received: number,
 ): { record: ConsentRecord | undefined; changed: boolean } {
   // The implied consent of first contact is no choice at all: any stated choice replaces it, the same
   // status too (an opt-in must be on record, or an older opt-out arriving later would win).
@@ -87,7 +93,7 @@ function pickRecord(
   // Compared as instants ('…:00Z' and '…:00.000Z' are one time); at the same instant an opt-out wins,
   // whichever arrives first. A restatement counts: opt-out, opt-out again, then a late opt-in between them
   // leaves the customer opted out, as the same choices in their own order would.
-  const kept = saidAt(stated) - instant(at);
+  const kept = saidAt(stated, received) - instant(at);
   if (kept > 0 || (kept === 0 && stated.status === 'unsubscribed'))
     return { record: current, changed: false };
   if (stated.status !== status) return { record: { status, at, source }, changed: true };
@@ -95,13 +101,24 @@ function pickRecord(
 }
 
 /**
- * Applies a consent change stated at `at`. A choice older than the latest one said is ignored, so events
- * arriving out of order leave the latest choice in place. Returns the same object when nothing changed.
+ * Applies a consent change stated at `stated` and received at `receivedAt` (absent: not capped). A choice older
+ * than the latest one said is ignored, so events arriving out of order leave the latest choice in place.
+ * No choice counts as said after it was received: one dated ahead (a source's clock, accepted by ingest's
+ * skew) is recorded at `receivedAt`, so the customer's own later word (an unsubscribe click) wins.
+ * Returns the same object when nothing changed.
  * Each change of a record is appended to `consentHistory`, in the same write: the history is what the
  * record has been, so a choice ignored here (older than the one on record, or the same as it) is not
  * history either, and the last entry of a scope is always its record.
  */
-export function applyConsent(profile: Profile, change: ConsentChange, at: string, source: string): Profile {
+export function applyConsent(
+  profile: Profile,
+  change: ConsentChange,
+  stated: string,
+  source: string,
+  receivedAt?: Date,
+): Profile {
+  const received = receivedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const at = instant(stated) > received ? new Date(received).toISOString() : stated;
   const changes: ConsentChangeRecord[] = [];
   let touched = false;
   const pick = (
@@ -110,7 +127,7 @@ export function applyConsent(profile: Profile, change: ConsentChange, at: string
     status: ConsentStatus | undefined,
   ) => {
     if (status === undefined) return current;
-    const { record, changed } = pickRecord(current, status, at, source);
+    const { record, changed } = pickRecord(current, status, at, source, received);
     if (changed) changes.push({ scope, status, at, source });
     touched ||= record !== current;
     return record;
@@ -136,7 +153,7 @@ export function applyConsent(profile: Profile, change: ConsentChange, at: string
 
 /** Records an email opt-out. Idempotent: an opted-out profile is returned unchanged (same version). */
 export function unsubscribeEmail(profile: Profile, now: Date, source: string): Profile {
-  return bump(applyConsent(profile, { email: 'unsubscribed' }, now.toISOString(), source), profile, now);
+  return bump(applyConsent(profile, { email: 'unsubscribed' }, now.toISOString(), source, now), profile, now);
 }
 
 /** Marks the channel's current address as never to be used again. Idempotent like unsubscribeEmail. */

@@ -117,14 +117,15 @@ async function saveChoices(
   const ticked = (name: string) => form.get(name) === 'on';
   const status = (name: string): ConsentStatus => (ticked(name) ? 'subscribed' : 'unsubscribed');
   const topics = Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)]));
-  const now = deps.clock.now().toISOString();
+  const clock = deps.clock.now();
+  const now = clock.toISOString();
   const updated = await updateProfile(deps.store, customerId, (current) => {
     const change: ConsentChange = {
       email: channelChoice(current, 'email', ticked('email'), policy),
       sms: channelChoice(current, 'sms', ticked('sms'), policy),
       topics,
     };
-    const next = applyConsent(current, change, now, 'preference-centre');
+    const next = applyConsent(current, change, now, 'preference-centre', clock);
     return next === current ? current : { ...next, updatedAt: now, version: current.version + 1 };
   });
   if (updated?.written) deps.logger.info('preferences saved', { customerId });

@@ -77,6 +77,19 @@ describe('unsubscribe: POST (and RFC 8058 one-click) opts out', () => {
     });
   });
 
+  it('an opt-in on record dated ahead of the click (a source clock running fast) does not outrank the click', async () => {
+    const ahead = new Date(Date.parse(CLICKED_AT) + 10 * 3_600_000).toISOString();
+    await seedProfile({ consent: { email: { status: 'subscribed', at: ahead, source: 'event:e-1' } } });
+    const res = await post(tokenFor());
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('您将不会再收到来自 Rapport Demo Store 的营销邮件');
+    expect((await storedProfile())?.consent.email).toEqual({
+      status: 'unsubscribed',
+      at: CLICKED_AT,
+      source: 'unsubscribe-link',
+    });
+  });
+
   it('a second POST is idempotent: same page, the same choice on record and in history (only confirmed again)', async () => {
     await seedProfile();
     const h = handler();
