@@ -4,6 +4,7 @@ import type { PropertyValue } from '../events/custom';
 import type { PurchaseEvent } from '../events/schema';
 import { isCustomEvent, type BusinessEvent } from '../events/types';
 import { applyConsent } from '../profile/consent';
+import { givenFields } from '../profile/given';
 import { withSuppressionChanges } from '../profile/histories';
 import { addFeedback, relationshipScore } from '../profile/relationship';
 import { RECENT_EVENT_IDS, type Profile, type StageChange, type SuppressionChange } from '../profile/profile';
@@ -91,7 +92,11 @@ export function applyEvent(
 ): ApplyResult {
   const before = current ?? newProfile(event.customerId, lifecycle, now);
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
-  const { attributes, consent, ...customer } = event.customer ?? {};
+  const { consent, ...fields } = event.customer ?? {};
+  // Nothing the customer said counts as said after it reached Rapport (see applyConsent).
+  const said = instant(event.at) > now.getTime() ? now.toISOString() : event.at;
+  const { given, givenAt } = givenFields(advanced, fields, said);
+  const { attributes, ...customer } = given;
   const withConsent = consent
     ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`, now)
     : advanced;
@@ -99,7 +104,8 @@ export function applyEvent(
   const { parked: _resolved, ...unparked } = withConsent;
   const profile: Profile = {
     ...unparked,
-    ...definedOnly(customer),
+    ...customer,
+    ...(givenAt ? { givenAt } : {}),
     ...(attributes ? { attributes: { ...advanced.attributes, ...attributes } } : {}),
     ...newAddressesUnsuppressed(advanced, customer, event),
     stageHistory: [...advanced.stageHistory],
@@ -239,8 +245,4 @@ function finishEvaluation(profile: Profile, lifecycle: Lifecycle, now: Date): vo
 export function lifecycleDueAt(profile: Profile, lifecycle: Lifecycle): string | undefined {
   const first = firstDueInstant(profile, lifecycle, instant(profile.evaluatedAt));
   return first === undefined ? undefined : new Date(first).toISOString();
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -49,6 +49,7 @@ const UNREAD_PROFILE_FIELDS = [
   'consent',
   'suppressed',
   'suppressionChecked',
+  'givenAt',
   'recentEventIds',
   'createdAt',
   'updatedAt',

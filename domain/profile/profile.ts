@@ -154,6 +154,12 @@ export interface Profile {
   firstName?: string;
   locale?: string;
   timeZone?: string;
+  /**
+   * Per field an event gives (`email`, `phone`, `locale`…, and `attributes.<name>`): the business time of
+   * the event that set it, capped at its receipt (see givenFields: an older event does not override it).
+   * A field with no time (set before this was kept) may be set by any event.
+   */
+  givenAt?: Record<string, string>;
   firstPurchase?: FirstPurchase;
   firstPurchaseSmall?: boolean;
   purchaseCount: number;

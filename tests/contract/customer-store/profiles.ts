@@ -27,6 +27,12 @@ export function profilesContract(current: () => CustomerStore): void {
       expect(Object.keys(got!)).not.toContain('email');
     });
 
+    it('gives back the times fields were given, attribute keys with a dot included', async () => {
+      const givenAt = { email: '2026-06-02T03:00:00Z', 'attributes.birthday': '2026-06-01T00:00:00.000Z' };
+      await store.putProfile(profile('c-1', { givenAt }));
+      expect(await store.getProfile('c-1')).toStrictEqual(profile('c-1', { givenAt }));
+    });
+
     it('keeps a due time as the index orders it (the fixed-width ISO instant)', async () => {
       await store.putProfile(profile('c-1', { dueAt: '2026-06-02T02:00:00+02:00' }));
       expect((await store.getProfile('c-1'))?.dueAt).toBe('2026-06-02T00:00:00.000Z');
