@@ -4,7 +4,13 @@ import { checkLinkFor } from '../../domain/messages/links';
 import { resolveLocale } from '../../domain/messages/locale';
 import { DEFAULT_CONSENT_POLICY, type ConsentPolicy } from '../../domain/config/consent-modes';
 import type { Channel } from '../../domain/config/ids';
-import { applyConsent, mayMarketOn, topicConsent, type ConsentChange } from '../../domain/profile/consent';
+import {
+  applyConsent,
+  channelConsent,
+  mayMarketOn,
+  topicConsent,
+  type ConsentChange,
+} from '../../domain/profile/consent';
 import type { ConsentStatus, Profile } from '../../domain/profile/profile';
 import { updateProfile } from '../../domain/profile/update';
 import { customerPage, escapeHtml, formFields, html, linkProblemHtml } from '../shared/http';
@@ -20,6 +26,8 @@ const TEXT = {
     topics: 'Topics',
     save: 'Save',
     saved: 'Saved. Messages about your orders and your account still reach you.',
+    notSaved:
+      'Not every choice could be saved: the boxes below show what we have on record. Please try again.',
     invalid: 'This link is not valid. Please use the link in the most recent email you received.',
     expired: 'This link has expired. The link in any newer email from us will work.',
     gone: 'This link is no longer valid: we no longer hold your details, and we will not write to you.',
@@ -33,6 +41,7 @@ const TEXT = {
     topics: '内容',
     save: '保存',
     saved: '已保存。与您的订单和账户有关的通知仍会照常发送。',
+    notSaved: '部分选择未能保存：下面显示的是我们记录的设置。请重试。',
     invalid: '此链接无效。请使用您最近收到的邮件中的链接。',
     expired: '此链接已过期。我们之后发送的任何邮件中的链接都可以使用。',
     gone: '此链接已失效：我们已不再保存您的信息，也不会再联系您。',
@@ -89,29 +98,33 @@ export async function preferences(
   let profile = await deps.store.getProfile(customerId);
   const resolved = profile ? resolveLocale(profile.locale, deps.locales, deps.defaultLocale) : fallback;
   const lang: Lang = Object.hasOwn(TEXT, resolved) ? (resolved as Lang) : 'en';
-  let saved = false;
+  let saved: 'saved' | 'notSaved' | undefined;
 
   const policy = deps.consentPolicy ?? DEFAULT_CONSENT_POLICY;
   if (event.requestContext.http.method === 'POST' && profile) {
-    profile = await saveChoices(event, deps, customerId, policy);
-    saved = true;
+    const result = await saveChoices(event, deps, customerId, policy);
+    profile = result?.profile;
+    saved = result?.recorded ? 'saved' : 'notSaved';
   }
   if (!profile) return html(400, page(lang, `<p>${t(lang, 'invalid')}</p>`));
 
   const form = preferencesForm(profile, lang, token, deps.topics, policy, t);
   return html(
     200,
-    page(lang, `${saved ? `<p role="status"><strong>${t(lang, 'saved')}</strong></p>` : ''}${form}`),
+    page(lang, `${saved ? `<p role="status"><strong>${t(lang, saved)}</strong></p>` : ''}${form}`),
   );
 }
 
-/** Saves the form's boxes as the customer's consent: the profile as it now stands. */
+/**
+ * Saves the form's boxes as the customer's consent: the profile as it now stands, and whether every choice
+ * stated is the one on record (the page says "saved" only then).
+ */
 async function saveChoices(
   event: APIGatewayProxyEventV2,
   deps: UnsubscribeDeps,
   customerId: string,
   policy: ConsentPolicy,
-): Promise<Profile | undefined> {
+): Promise<{ profile: Profile; recorded: boolean } | undefined> {
   const form = formFields(event);
   // An unticked box is absent from the form: every topic shown is stated either way.
   const ticked = (name: string) => form.get(name) === 'on';
@@ -119,8 +132,9 @@ async function saveChoices(
   const topics = Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)]));
   const clock = deps.clock.now();
   const now = clock.toISOString();
+  let change: ConsentChange = {};
   const updated = await updateProfile(deps.store, customerId, (current) => {
-    const change: ConsentChange = {
+    change = {
       email: channelChoice(current, 'email', ticked('email'), policy),
       sms: channelChoice(current, 'sms', ticked('sms'), policy),
       topics,
@@ -129,7 +143,19 @@ async function saveChoices(
     return next === current ? current : { ...next, updatedAt: now, version: current.version + 1 };
   });
   if (updated?.written) deps.logger.info('preferences saved', { customerId });
-  return updated?.profile;
+  if (!updated) return undefined;
+  const recorded = isOnRecord(updated.profile, change);
+  if (!recorded) deps.logger.warn('preferences not all recorded', { customerId });
+  return { profile: updated.profile, recorded };
+}
+
+/** Whether each choice `change` states is the customer's consent on record in `profile`. */
+function isOnRecord(profile: Profile, change: ConsentChange): boolean {
+  const channels = (['email', 'sms'] as const).every(
+    (c) => change[c] === undefined || channelConsent(profile, c) === change[c],
+  );
+  const topics = Object.entries(change.topics ?? {}).every(([t, s]) => topicConsent(profile, t) === s);
+  return channels && topics;
 }
 
 /**

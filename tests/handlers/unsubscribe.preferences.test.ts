@@ -108,6 +108,34 @@ describe('the preference centre', () => {
     });
   });
 
+  describe('a choice on record dated ahead of the click (a source clock running fast, stored before the cap)', () => {
+    const ahead = new Date(Date.parse(CLICKED_AT) + 10 * 3_600_000).toISOString();
+    const seedEmail = (status: 'subscribed' | 'unsubscribed') =>
+      seedProfile({ consent: { email: { status, at: ahead, source: 'event:e-1' } } });
+    const save = (form: string) => invoke(toPreferences(request(POST_FIXTURE, preferencesToken()), form));
+
+    it('an opt-in dated ahead does not outrank unticking email: saved, and recorded', async () => {
+      await seedEmail('subscribed');
+      const res = await save('topic%3Aoffers=on');
+      expect(res.body).toContain('已保存');
+      expect((await storedProfile())?.consent.email).toEqual({
+        status: 'unsubscribed',
+        at: CLICKED_AT,
+        source: 'preference-centre',
+      });
+    });
+
+    it('an opt-in the record outranks (at one instant an opt-out wins) is not reported as saved', async () => {
+      await seedEmail('unsubscribed');
+      const res = await save('email=on&topic%3Aoffers=on');
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('已保存');
+      expect(res.body).toContain('部分选择未能保存');
+      expect(res.body).not.toMatch(/name="email" checked/);
+      expect((await storedProfile())?.consent.email.status).toBe('unsubscribed');
+    });
+  });
+
   it('a tampered token → 400, an expired one → 403, an unsubscribe token → 400; nothing changes', async () => {
     const before = await seedProfile();
     const token = preferencesToken();
