@@ -16,7 +16,13 @@ export interface Observations {
 }
 
 /** The calls whose records the result is made of; every other call goes to the store untouched. */
-const TALLIED = new Set(['claimMessage', 'updateMessage', 'recordDecision', 'putJourneyEntries']);
+const TALLIED = new Set([
+  'claimMessage',
+  'updateMessage',
+  'settleClaim',
+  'recordDecision',
+  'putJourneyEntries',
+]);
 /** The sweep coordinator's lease: one item per deployment, counted once, as the sweep's queries are. */
 const LEASE_WRITES = new Set(['takeSweepLease', 'leaveSweepLease']);
 /**
@@ -116,7 +122,9 @@ function account(name: string, record: unknown, result: unknown, seen: Observati
     seen.tally.skipped(message);
     if (keep) seen.skipped.push(message);
   }
-  if (name === 'updateMessage' && message.status === 'sent') {
+  // A send's outcome replaces its claim only while the claim is there (settleClaim; see messages/erased.ts).
+  const written = name === 'updateMessage' || (name === 'settleClaim' && result === true);
+  if (written && message.status === 'sent') {
     seen.tally.sent(message);
     if (keep) seen.sent.push(message);
   }
