@@ -15,7 +15,7 @@ import { DEFAULT_QUOTAS, type Figures } from '../../local/capacity/model';
 import { similar, type Similar } from '../../local/capacity/similarity';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/work-settings';
 import { loadWorkflows } from '../../domain/config/load';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const unscaled = process.env.CAPACITY_UNSCALED === '1';

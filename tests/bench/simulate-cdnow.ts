@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { mergeResults } from '../../domain/simulate/merge';
 import { simulate } from '../../local/simulator/engine';
 import { simulateInParts } from '../../local/simulator/workers';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const months = Number(process.env.BENCH_MONTHS ?? 18);
 const workers = Number(process.env.BENCH_WORKERS ?? availableParallelism());

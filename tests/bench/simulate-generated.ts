@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimulationResult } from '../../domain/simulate/result';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
 const batch = Number(process.env.BENCH_BATCH ?? 2_500);

@@ -17,7 +17,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { SEND_MESSAGE_RESOURCE, type Asl } from '../../domain/journey/compile';
 import type { SimulationResult } from '../../domain/simulate/result';
 import { transitionsOfPath, walkExecution } from '../../domain/simulate/transitions';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const customers = Number(process.env.BENCH_TRANSITIONS_CUSTOMERS ?? 2_000);
 const months = Number(process.env.BENCH_TRANSITIONS_MONTHS ?? 6);

@@ -1,5 +1,5 @@
 import { eventBurst } from '../../local/capacity/scenarios/event-burst';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * Scenario 2 of #12, small: a burst of first purchases, half through POST /events (its route throttle

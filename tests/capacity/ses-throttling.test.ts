@@ -1,5 +1,5 @@
 import { sesThrottling } from '../../local/capacity/scenarios/ses-throttling';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * Scenario 3 of #12, small: SES sends at half its configured rate for an hour while every customer's

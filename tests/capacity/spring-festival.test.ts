@@ -1,7 +1,7 @@
 import { springFestival, FESTIVAL } from '../../local/capacity/scenarios/spring-festival';
 import { loadWorkflows } from '../../domain/config/load';
 import { DEFAULT_SWEEP_EVERY_MINUTES } from '../../infra/names';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * Scenario 1 of #12, small: the schedule → the real sweep coordinator → the sweep queue → sweep-workers →

@@ -11,7 +11,7 @@ import {
 import { fetchPinpointExport } from '../../adapters/pinpoint/export';
 import { importPinpointCommand } from '../../cli/import-pinpoint';
 import { loadWorkflows } from '../../domain/config/load';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { Settings } from '../../domain/config/settings';
 import { parse as parseYaml } from 'yaml';
 

@@ -13,7 +13,7 @@ import { sendMessage, type SendMessageInput } from '../../domain/messages/send';
 import { smsLength } from '../../domain/messages/sms';
 import type { RawEmail, SmsMessage } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { workflowsWith } from '../support/workflows';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);

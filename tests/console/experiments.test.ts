@@ -13,7 +13,7 @@ import {
 import type { Journey } from '../../domain/journey/schema';
 import { experimentOf } from '../../domain/simulate/experiments';
 import { renderExperiments } from '../../local/console/experiments';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const SCRIPT = '<script>alert(1)</script>';
 

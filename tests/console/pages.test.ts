@@ -13,7 +13,7 @@ import { CONSOLE_PAGES } from '../../local/console/routes';
 import type { MessageFacts } from '../../local/console/snapshot';
 import { renderDelivered } from '../../adapters/console/message-html';
 import { renderTasks } from '../../local/console/tasks';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const journeys = loadWorkflows(WORKFLOWS_DIR).journeys;
 const shipped = (id: string) => journeys.find((j) => j.journey.id === id)!.journey;

@@ -1,7 +1,7 @@
 import { Activity } from '../../local/activity';
 import { LocalHttpApi } from '../../local/http-api';
 import { httpRequest } from '../support/http';
-import { TEST_NOW } from '../support/local';
+import { TEST_NOW } from '../support/paths';
 
 /**
  * The local runtime listens on its API port before start-up is done (links in messages need the

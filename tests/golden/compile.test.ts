@@ -6,7 +6,7 @@ import { compileJourneyToString } from '../../domain/journey/compile';
 import { fusedBranches, updatesFoldedIntoSends, waitComputedAtStart } from '../../domain/journey/fusion';
 import { parse } from 'yaml';
 import { Journey } from '../../domain/journey/schema';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * Golden tests pin the exact ASL of every shipped journey: a change to the compiler or to a journey shows

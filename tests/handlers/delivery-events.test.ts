@@ -10,7 +10,7 @@ import { createDeliveryEventsHandler } from '../../functions/delivery-events/han
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { directStarter, servicesOnDynalite, stoppedExecutions } from '../support/checked-services';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { fixture, seedProfile, type Table } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);

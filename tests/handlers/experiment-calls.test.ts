@@ -5,7 +5,7 @@ import { createJourneyStepHandler } from '../../functions/journey-step/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { customersIn, executionOf, experimentJourney } from '../support/experiments';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { countCalls } from '../support/sdk-calls';
 import { seedProfile, startDynalite, type LocalDynamo } from './support';
 

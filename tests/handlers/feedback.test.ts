@@ -15,7 +15,7 @@ import {
   queuedStarts,
 } from '../support/checked-services';
 import { feedbackClaims } from '../support/links';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { fixture, seedProfile, type Table } from './support';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);

@@ -24,7 +24,7 @@ import { createLogger, createObservability } from '../../functions/shared/observ
 import { inlineQueue } from '../../local/inline-queue';
 import { invokeLambda } from '../../local/lambda';
 import { grantedTo } from '../support/grants';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { capturedLogLines } from '../support/logs';
 import { fixture, sqsBatch, startDynalite, type Item, type LocalDynamo, type Table } from './support';
 

@@ -13,7 +13,7 @@ import { createSweepWorkerHandler } from '../../functions/sweep-worker/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { lifecycleDeps, shippedLifecycleDeps } from '../support/lifecycle';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { capturedLogLines } from '../support/logs';
 import { realSendHandler } from './send-wiring';
 import { fixture, mockedProviders, PURCHASE, seedProfile, sqsBatch } from './support';

@@ -6,7 +6,7 @@ import { SEND_TIMEOUT_SECONDS } from '../../domain/messages/interrupted';
 import { messageKey, type SendMessageInput } from '../../domain/messages/send';
 import { createObservability, METRIC } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { fixture, killedSendClaim, sendingOnDynalite, seedProfile, type Table } from './support';
 import { realSendHandler } from './send-wiring';
 

@@ -6,7 +6,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { type SendMessageInput, type SendMessageResult } from '../../domain/messages/send';
 import type { Profile } from '../../domain/profile/profile';
 import { invokeLambda } from '../../local/lambda';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { type Item, type Table, fixture, sendingOnDynalite, seedProfile as seedProfileIn } from './support';
 import { realSendHandler } from './send-wiring';
 

@@ -7,7 +7,7 @@ import { suppressionKey } from '../../domain/messages/policy';
 import type { SendMessageInput, SendMessageResult } from '../../domain/messages/send';
 import { invokeLambda } from '../../local/lambda';
 import { countCalls } from '../support/sdk-calls';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { fixture, PURCHASE, sendingOnDynalite } from './support';
 import { realSendHandler } from './send-wiring';
 

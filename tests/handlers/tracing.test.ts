@@ -12,7 +12,7 @@ import { createIngestEventHandler } from '../../functions/ingest-event/handler';
 import { createJourneyStepHandler } from '../../functions/journey-step/handler';
 import { createObservability } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { realSendHandler } from './send-wiring';
 import { fixture, mockedProviders, PURCHASE, seedProfile, sqsBatch } from './support';
 

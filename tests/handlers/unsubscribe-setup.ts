@@ -6,7 +6,7 @@ import type { Profile } from '../../domain/profile/profile';
 import { createObservability } from '../../functions/shared/observability';
 import { createUnsubscribeHandler } from '../../functions/unsubscribe/handler';
 import { invokeLambda } from '../../local/lambda';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import {
   fixture,
   seedProfile as seedProfileIn,

@@ -13,7 +13,7 @@ import { LocalHttpApi } from '../../local/http-api';
 import { inlineQueue } from '../../local/inline-queue';
 import { invokeLambda } from '../../local/lambda';
 import { fixture } from '../handlers/support';
-import { TEST_NOW, WORKFLOWS_DIR } from '../support/local';
+import { TEST_NOW, WORKFLOWS_DIR } from '../support/paths';
 import { nestedText, purchase } from './harness';
 import { rawRequest, type ErrorBody } from './support';
 

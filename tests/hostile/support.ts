@@ -2,7 +2,7 @@ import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { signLink, type LinkClaims } from '../../domain/messages/links';
 import type { LocalRuntime } from '../../local/runtime';
 import { httpRequest } from '../support/http';
-import { TEST_NOW } from '../support/local';
+import { TEST_NOW } from '../support/paths';
 
 import { LOCAL_LINK_SECRET } from '../../local/runtime';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadWorkflows } from '../../domain/config/load';
 import type { PurchaseEvent } from '../../domain/events/schema';
 import { replayLifecycle, type ReplayResult } from '../../local/replay';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * The real CDNOW purchase history (23,570 customers, 69,659 purchases, 1997-01 … 1998-06) replayed

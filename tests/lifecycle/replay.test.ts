@@ -1,7 +1,7 @@
 import { memoryStore } from '../../adapters/memory/stores';
 import { loadWorkflows } from '../../domain/config/load';
 import { replayLifecycle } from '../../local/replay';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, settings } = loadWorkflows(WORKFLOWS_DIR);
 const CUT_OFF = '2026-03-01T09:30:00Z';

@@ -6,7 +6,7 @@ import type { CustomerCondition } from '../../domain/journey/step-inputs';
 import { newProfile } from '../../domain/lifecycle/apply';
 import { attributeMatches, inRange, purchaseCountMatches } from '../../domain/profile/matchers';
 import type { ConsentRecord, Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * customerMatches as it was written before it derived from explainCondition, key by key: the reference

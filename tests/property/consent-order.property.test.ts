@@ -6,7 +6,7 @@ import { reachOn } from '../../domain/messages/policy';
 import { applyConsent, channelConsent } from '../../domain/profile/consent';
 import type { Profile } from '../../domain/profile/profile';
 import { instant } from '../../domain/time/instant';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const NOW = new Date('2026-11-22T10:00:00Z');

@@ -13,7 +13,7 @@ import { consentOnFile } from '../../domain/profile/histories';
 import type { Profile } from '../../domain/profile/profile';
 import type { RawEmail, SmsMessage } from '../../domain/ports';
 import type { SendStep } from '../../domain/journey/schema';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { profileTimeline } from '../support/timeline';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);

@@ -5,7 +5,7 @@ import { applyEvent, newProfile } from '../../domain/lifecycle/apply';
 import { applyConsent } from '../../domain/profile/consent';
 import { consentOnFile } from '../../domain/profile/histories';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { profileTimeline } from '../support/timeline';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);

@@ -5,7 +5,7 @@ import type { PurchaseEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
 import { executionName } from '../../domain/journey/entry';
 import { signLink, verifyLink } from '../../domain/messages/links';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);

@@ -7,7 +7,7 @@ import type { CustomerEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
 import { interplayContext, isRunning } from '../../domain/journey/interplay';
 import { Journey } from '../../domain/journey/schema';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const TYPES = ['purchase', 'feedback', 'complaint'] as const;

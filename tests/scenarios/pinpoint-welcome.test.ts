@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importPinpointCommand } from '../../cli/import-pinpoint';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { expected, loadScenario, runScenario } from './scenario';
 
 /** The Pinpoint fixture imported into a copy of the workflows, as `rapport import pinpoint` does. */

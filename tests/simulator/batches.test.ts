@@ -8,7 +8,7 @@ import type { CustomerEvent } from '../../domain/events/schema';
 import { generatePopulation } from '../../domain/simulate/population/generate';
 import type { SimulationResult } from '../../domain/simulate/result';
 import { batchesFor, batchOf, inShard, type Shard } from '../../domain/simulate/shard';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * A population simulated a batch at a time (`--batch`): each batch's customers generated or read for it

@@ -8,7 +8,7 @@ import { generatePopulation } from '../../domain/simulate/population/generate';
 import type { SimulationResult } from '../../domain/simulate/result';
 import { walkExecution } from '../../domain/simulate/transitions';
 import { simulate } from '../../local/simulator/engine';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { workflowsWith } from '../support/workflows';
 
 /**

@@ -4,7 +4,7 @@ import { generatePopulation } from '../../domain/simulate/population/generate';
 import type { SimulationResult } from '../../domain/simulate/result';
 import { inShard, parseShard } from '../../domain/simulate/shard';
 import { simulate } from '../../local/simulator/engine';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * A population simulated in two parts and merged gives what it gives in one piece: customers are

@@ -2,7 +2,7 @@ import type { MessageRecord } from '../../domain/ports';
 import type { LocalExecution } from '../../local/execution-runner';
 import { loadWorkflows } from '../../domain/config/load';
 import { Tally } from '../../local/simulator/tally';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const FROM = Date.parse('2026-01-01T00:00:00Z');
 

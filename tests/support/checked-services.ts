@@ -25,7 +25,7 @@ import type { LifecycleDeps, StartRequest } from '../../domain/ports';
 import type { FunctionName } from '../../functions/routes';
 import { startDynalite, type LocalDynamo, type Table } from '../handlers/support';
 import { grantedTo } from './grants';
-import { WORKFLOWS_DIR } from './local';
+import { WORKFLOWS_DIR } from './paths';
 
 /*
  * The AWS services a handler reaches through its production adapters, mocked (aws-sdk-client-mock): each

@@ -39,7 +39,7 @@ import {
   type MockedServices,
 } from './checked-services';
 import { grantedTo } from './grants';
-import { WORKFLOWS_DIR } from './local';
+import { WORKFLOWS_DIR } from './paths';
 import { countCalls, type CallCounter } from './sdk-calls';
 import { realSendHandler } from '../handlers/send-wiring';
 

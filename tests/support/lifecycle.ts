@@ -3,7 +3,7 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { Journey } from '../../domain/journey/schema';
 import type { CustomerStore, LifecycleDeps } from '../../domain/ports';
-import { WORKFLOWS_DIR } from './local';
+import { WORKFLOWS_DIR } from './paths';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const { lifecycle, calendar } = workflows;

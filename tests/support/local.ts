@@ -1,19 +1,13 @@
-import { join } from 'node:path';
 import { GetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { fixedClock, type Clock } from '../../domain/clock';
 import type { Profile } from '../../domain/profile/profile';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { installVirtualTime, type VirtualTime } from '../../local/virtual-time';
 import { httpRequest } from './http';
+import { TEST_NOW, WORKFLOWS_DIR } from './paths';
 
-export const WORKFLOWS_DIR = join(__dirname, '..', '..', 'workflows');
-
-/**
- * The instant the tests' events happen just before (10:00:05 UTC is 18:00 in Shanghai): outside every
- * customer's quiet hours. Tests never run on the wall clock, or a marketing send would be deferred to
- * the next morning whenever the suite happens to run at night.
- */
-export const TEST_NOW = '2026-11-22T10:00:05Z';
+// Re-exported for the suites that run the local runtime; a suite that needs only these imports './paths'.
+export { TEST_NOW, WORKFLOWS_DIR };
 
 /** A local runtime on free ports with an in-memory table: what `npm start` runs, minus the disk. */
 export function startTestRuntime(

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { WORKFLOWS_DIR } from './local';
+import { WORKFLOWS_DIR } from './paths';
 
 /** A scratch copy of the shipped workflows, with some files replaced, for validation tests. */
 export function workflowsWith(files: Record<string, string | null>): { dir: string; cleanup(): void } {

@@ -11,7 +11,7 @@ import { suppressAddress } from '../../domain/messages/suppress';
 import type { CustomerStore, SuppressionRecord } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
 import { newProfile } from '../../domain/lifecycle/apply';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * Ingest reads the suppression list for the addresses an event carries (in its one read) and records the

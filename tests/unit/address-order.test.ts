@@ -9,7 +9,7 @@ import { suppressionKey } from '../../domain/messages/policy';
 import { createRenderer } from '../../domain/messages/render';
 import { messageKey, sendMessage, type SendMessageInput } from '../../domain/messages/send';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /*
  * Customer fields follow business time, not arrival order: an older event delivered late (a retry, a slow

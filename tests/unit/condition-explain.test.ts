@@ -15,7 +15,7 @@ import type { CustomerCondition, EntryEventProperties } from '../../domain/journ
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { DecisionRecord } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const AT = '2026-11-22T10:00:00Z';

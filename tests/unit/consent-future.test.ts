@@ -6,7 +6,7 @@ import { DEFAULT_EVENT_TIME_WINDOW, eventTimeProblem } from '../../domain/events
 import { applyEvent, newProfile } from '../../domain/lifecycle/apply';
 import { applyConsent, mayMarketOn, unsubscribeEmail } from '../../domain/profile/consent';
 import type { ConsentStatus, Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /*
  * Ingest accepts event times up to maxFutureSkew ahead (a CRM or device clock running fast). A consent

@@ -6,7 +6,7 @@ import { applyEvent, newProfile } from '../../domain/lifecycle/apply';
 import { chooseChannel, reachOn } from '../../domain/messages/policy';
 import { applyConsent, channelConsent, consentMode, topicConsent } from '../../domain/profile/consent';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, settings } = loadWorkflows(WORKFLOWS_DIR);
 const NOW = new Date('2026-11-22T10:00:00Z');

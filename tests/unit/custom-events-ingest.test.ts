@@ -17,7 +17,7 @@ import { invokeLambda } from '../../local/lambda';
 import { replayLifecycle } from '../../local/replay';
 import { fixture } from '../handlers/support';
 import { testJourney } from '../support/journeys';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const customEvents: CustomEvents = workflows.settings.customEvents;

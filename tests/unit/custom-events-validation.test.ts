@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkflows } from '../../domain/config/load';
 import { previewSend, sampleProfile } from '../../domain/messages/preview';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { acceptedWith, problemsOf } from '../support/problems';
 import { workflowsWith } from '../support/workflows';
 

@@ -16,7 +16,7 @@ import { sweep } from '../../domain/sweep';
 import { wiredSweepHandler } from '../support/sweep';
 import { invokeLambda } from '../../local/lambda';
 import { shippedLifecycleDeps } from '../support/lifecycle';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { spiedObservability } from '../support/metrics';
 import { PURCHASE, startDynalite, type LocalDynamo } from '../handlers/support';
 import {

@@ -8,7 +8,7 @@ import { resumeWaits } from '../../domain/journey/enter';
 import { runJourneyStep } from '../../domain/journey/step-actions';
 import { newProfile } from '../../domain/lifecycle/apply';
 import { stepKey } from '../../domain/step-key';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { EngagementEvent } from '../../domain/events/engagement';
 import { parseCustomerEvent } from '../../domain/events/parse';
 import { compileJourney } from '../../domain/journey/compile';

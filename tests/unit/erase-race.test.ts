@@ -7,7 +7,7 @@ import { createRenderer } from '../../domain/messages/render';
 import { messageKey, sendMessage, type SendMessageInput } from '../../domain/messages/send';
 import type { CustomerStore } from '../../domain/ports';
 import { startDynalite, type LocalDynamo } from '../handlers/support';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * A send in flight while its customer is erased (the reviewer's case): whatever the moment the erasure

@@ -6,7 +6,7 @@ import { applyEvent, newProfile } from '../../domain/lifecycle/apply';
 import { customerMatches } from '../../domain/journey/conditions';
 import { relationshipScore } from '../../domain/profile/relationship';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const { care } = lifecycle;

@@ -8,7 +8,7 @@ import { parseJourneyStepInput, runJourneyStep } from '../../domain/journey/step
 import { messageKey } from '../../domain/messages/send';
 import type { CustomerStore, DecisionRecord } from '../../domain/ports';
 import { seedProfile } from '../handlers/support';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const clock = fixedClock('2026-11-22T10:00:05Z');

@@ -2,7 +2,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { goalDeadPaths } from '../../domain/journey/goal-dead-paths';
 import { Journey } from '../../domain/journey/schema';
 import { parseYaml } from '../../domain/config/source';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { workflowsWith } from '../support/workflows';
 
 const DAY = 86_400;

@@ -2,7 +2,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { importedProfile } from '../../domain/lifecycle/imported';
 import { occasionOffsetMs } from '../../domain/journey/occasions';
 import { replayLifecycle } from '../../local/replay';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, calendar, journeys } = loadWorkflows(WORKFLOWS_DIR);
 const deps = { lifecycle, calendar, journeys: journeys.map((j) => j.journey) };

@@ -6,7 +6,7 @@ import { ingestEvent } from '../../domain/ingest';
 import { enterJourneys, planConversions } from '../../domain/journey/enter';
 import { Journey } from '../../domain/journey/schema';
 import { sweep } from '../../domain/sweep';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const steps = [{ id: 'pause', type: 'wait', duration: '1d' }];

@@ -7,7 +7,7 @@ import { journeyDiagram, journeyToMermaid } from '../../domain/journey/graph';
 import { diagramSvg } from '../../local/console/diagram';
 import { Journey } from '../../domain/journey/schema';
 import { holdoutSplit, testJourney } from '../support/journeys';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /** Mermaid's own parser (mermaid + jsdom, in a child process: see tests/support/mermaid-parse.mjs). */
 function mermaidParse(diagrams: { name: string; text: string }[]): { name: string; error?: string }[] {

@@ -5,7 +5,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { attributeConversion, type PlannedConversion } from '../../domain/journey/enter';
 import { programMeasure } from '../../domain/console/program';
 import { renderOverview } from '../../local/console/overview';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 // Attribution, validation and the program measure; the exclusive groups at work: journey-interplay.test.ts.
 

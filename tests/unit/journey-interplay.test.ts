@@ -14,7 +14,7 @@ import {
 } from '../../domain/journey/execution-end';
 import { Journey } from '../../domain/journey/schema';
 import type { EventRecord, JourneyEntryRecord } from '../../domain/ports';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const DAY = 86_400_000;

@@ -8,7 +8,7 @@ import { loopWithoutWait, unreachableSteps } from '../../domain/journey/steps';
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { Profile } from '../../domain/profile/profile';
 import { holdoutSplit, testJourney } from '../support/journeys';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const clock = fixedClock('2026-11-22T10:00:00Z');

@@ -8,7 +8,7 @@ import {
   walkExecution,
   type ExecutionScript,
 } from '../../domain/simulate/transitions';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * The billed state transitions of each shipped journey's main paths, walked through the compiled ASL

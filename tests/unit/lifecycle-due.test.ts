@@ -3,7 +3,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { dueInstants, dueTimes, firstDueInstant, placement } from '../../domain/lifecycle/classify';
 import { lifecycleDueAt, newProfile } from '../../domain/lifecycle/apply';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const DAY = 86_400_000;

@@ -9,7 +9,7 @@ import {
 } from '../../domain/lifecycle/apply';
 import { Lifecycle } from '../../domain/lifecycle/schema';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const now = new Date('2026-11-22T10:00:05Z');

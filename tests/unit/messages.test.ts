@@ -2,7 +2,7 @@ import { loadWorkflows } from '../../domain/config/load';
 import { signLink, verifyLink } from '../../domain/messages/links';
 import { createRenderer, resolveLocale } from '../../domain/messages/render';
 import { newProfile } from '../../domain/lifecycle/apply';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 

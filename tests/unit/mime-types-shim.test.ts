@@ -7,7 +7,7 @@ import type { RawEmail } from '../../domain/ports';
 import * as shim from '../../functions/shared/mime-types-shim';
 import * as fetchShim from '../../functions/shared/nodemailer-fetch-shim';
 import { REPLACED_MODULES } from '../../infra/function-bundles';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 type MimeTypes = typeof shim;
 // What the bundles replace (infra/function-bundles.ts): the module MailComposer loads here, under jest.

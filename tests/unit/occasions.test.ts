@@ -9,7 +9,7 @@ import { Journey } from '../../domain/journey/schema';
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { CustomerStore } from '../../domain/ports';
 import { sweep } from '../../domain/sweep';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { Settings } from '../../domain/config/settings';
 import { zodProblems } from '../../domain/config/problems';
 import { CALENDAR_DAY } from '../../domain/time/utc-year';

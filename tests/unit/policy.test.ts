@@ -13,7 +13,7 @@ import {
 import { smsLength } from '../../domain/messages/sms';
 import { applyConsent } from '../../domain/profile/consent';
 import type { Profile } from '../../domain/profile/profile';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const NOW = new Date('2026-11-22T10:00:00Z');

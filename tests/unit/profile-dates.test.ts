@@ -7,7 +7,7 @@ import { DateEntry, Journey } from '../../domain/journey/schema';
 import { nextUntil } from '../../domain/journey/wait-until';
 import { newProfile } from '../../domain/lifecycle/apply';
 import { sweep } from '../../domain/sweep';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const shipped = loadWorkflows(WORKFLOWS_DIR);
 const { lifecycle } = shipped;

@@ -12,7 +12,7 @@ import { applyConsent, suppressChannel, unsubscribeEmail } from '../../domain/pr
 import { HISTORY_CAP } from '../../domain/profile/histories';
 import type { Profile } from '../../domain/profile/profile';
 import { addFeedback } from '../../domain/profile/relationship';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { profileTimeline } from '../support/timeline';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);

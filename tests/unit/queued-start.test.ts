@@ -8,7 +8,7 @@ import { ingestEvent } from '../../domain/ingest';
 import { QueuedStart, startQueued } from '../../domain/journey/queued-start';
 import { Journey } from '../../domain/journey/schema';
 import type { StartRequest, WorkQueue } from '../../domain/ports';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const journey = Journey.parse({

@@ -13,7 +13,7 @@ import {
 } from '../../domain/messages/render';
 import { hasEmail } from '../../domain/messages/template';
 import { stepKey } from '../../domain/step-key';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const referenceHtml = reference(new Liquid({ outputEscape: 'escape' }));

@@ -2,7 +2,7 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { loadWorkflows } from '../../domain/config/load';
 import type { Checkpoint } from '../../local/execution-journal';
 import { resumedDefinition, waitDueAt } from '../../local/resume-definition';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const entered = new Date('2026-11-22T10:00:00Z');
 

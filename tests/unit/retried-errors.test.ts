@@ -13,7 +13,7 @@ import { sendMessage, type SendDeps } from '../../domain/messages/send';
 import { updateProfile } from '../../domain/profile/update';
 import { CONFLICT_ATTEMPTS } from '../../domain/retry';
 import { seedProfile } from '../handlers/support';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const clock = fixedClock('2026-11-22T10:00:05Z');

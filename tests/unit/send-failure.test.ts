@@ -9,7 +9,7 @@ import { createJourneyStepHandler } from '../../functions/journey-step/handler';
 import { createObservability, METRIC } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { seedProfile } from '../handlers/support';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const clock = fixedClock('2026-11-22T10:00:05Z');

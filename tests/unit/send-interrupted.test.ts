@@ -16,7 +16,7 @@ import { createJourneyStepHandler } from '../../functions/journey-step/handler';
 import { createObservability, METRIC } from '../../functions/shared/observability';
 import { invokeLambda } from '../../local/lambda';
 import { fixture, killedSendClaim, seedProfile } from '../handlers/support';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * Issue 10, stuck `sending` records: a send whose sender stopped between its claim and the provider's

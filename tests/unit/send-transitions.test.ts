@@ -13,7 +13,7 @@ import {
 import { SendDeferredError } from '../../domain/errors';
 import { Journey } from '../../domain/journey/schema';
 import { transitionsOfPath, walkExecution } from '../../domain/simulate/transitions';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * A send that is not deferred costs one state transition, its Task, which goes straight on to the state

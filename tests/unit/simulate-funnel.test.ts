@@ -1,7 +1,7 @@
 import { loadWorkflows } from '../../domain/config/load';
 import { exitEndedInto } from '../../domain/simulate/funnel';
 import { walkExecution } from '../../domain/simulate/transitions';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 /**
  * The funnel counts an exit as entered by an execution that ended on the state before it: the compiled

@@ -8,7 +8,7 @@ import { DEFAULT_MODEL, type PopulationModelInput } from '../../domain/simulate/
 import type { CustomEvent, ProfileEvent, PurchaseEvent } from '../../domain/events/schema';
 import { loadWorkflows } from '../../domain/config/load';
 import { parsePopulationModel, PopulationModelError } from '../../domain/simulate/population/own-events';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const YEAR: PopulationOptions = {
   customers: 500,

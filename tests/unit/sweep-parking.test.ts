@@ -14,7 +14,7 @@ import {
   memoryIndexWorld,
   type IndexWorld,
 } from '../support/index-worlds';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, calendar } = loadWorkflows(WORKFLOWS_DIR);
 const FAR = '+010000-03-30T00:00:00.000Z';

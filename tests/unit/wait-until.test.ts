@@ -9,7 +9,7 @@ import { parseJourneyStepInput, runJourneyStep } from '../../domain/journey/step
 import { newProfile } from '../../domain/lifecycle/apply';
 import type { Profile } from '../../domain/profile/profile';
 import { calendarDays, localParts, zonedInstant } from '../../domain/time/zoned';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 
 const { lifecycle, settings } = loadWorkflows(WORKFLOWS_DIR);
 

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { acceptedWith, journey, problemsOf } from '../support/problems';
 
 // Templates, sends, experiments and the lifecycle; the journeys' own rules: workflow-validation.test.ts.

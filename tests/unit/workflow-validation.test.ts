@@ -1,5 +1,5 @@
 import { loadWorkflows } from '../../domain/config/load';
-import { WORKFLOWS_DIR } from '../support/local';
+import { WORKFLOWS_DIR } from '../support/paths';
 import { journey, problemsOf } from '../support/problems';
 import { SHIPPED_JOURNEY_IDS } from '../support/workflows';
 
