@@ -93,12 +93,10 @@ export function applyEvent(
   const before = current ?? newProfile(event.customerId, lifecycle, now);
   const { profile: advanced, stageChanges: lateTimerChanges } = advanceTime(before, lifecycle, now);
   const { consent, ...fields } = event.customer ?? {};
-  // Nothing the customer said counts as said after it reached Rapport (see applyConsent).
-  const said = instant(event.at) > now.getTime() ? now.toISOString() : event.at;
-  const { given, givenAt } = givenFields(advanced, fields, said);
+  const { given, givenAt } = givenFields(advanced, fields, event.at);
   const { attributes, ...customer } = given;
   const withConsent = consent
-    ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`, now)
+    ? applyConsent(advanced, consent, event.at, `event:${event.eventId}`)
     : advanced;
   // A customer the sweep parked is evaluated afresh here and scheduled again: the record is out of date.
   const { parked: _resolved, ...unparked } = withConsent;

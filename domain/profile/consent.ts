@@ -68,11 +68,10 @@ export function mayMarketOn(profile: Profile, channel: Channel, policy: ConsentP
 
 /**
  * The latest instant a stated record was said: when it was made, or restated since, but never later than
- * `received` (it was on record by then: a record dated ahead, by a source's clock or before choices were
- * capped, must not outrank the customer's own later word).
+ * `live` (see applyConsent).
  */
-const saidAt = (r: ConsentRecord, received: number) =>
-  Math.min(received, Math.max(instant(r.at), r.confirmedAt ? instant(r.confirmedAt) : 0));
+const saidAt = (r: ConsentRecord, live: number) =>
+  Math.min(live, Math.max(instant(r.at), r.confirmedAt ? instant(r.confirmedAt) : 0));
 
 /**
  * One scope's record after a choice stated at `at`: `changed` when the choice is new (history), the same
@@ -84,7 +83,7 @@ function pickRecord(
   status: ConsentStatus,
   at: string,
   source: string,
-  received: number,
+  live: number,
 ): { record: ConsentRecord | undefined; changed: boolean } {
   // The implied consent of first contact is no choice at all: any stated choice replaces it, the same
   // status too (an opt-in must be on record, or an older opt-out arriving later would win).
@@ -93,7 +92,7 @@ function pickRecord(
   // Compared as instants ('…:00Z' and '…:00.000Z' are one time); at the same instant an opt-out wins,
   // whichever arrives first. A restatement counts: opt-out, opt-out again, then a late opt-in between them
   // leaves the customer opted out, as the same choices in their own order would.
-  const kept = saidAt(stated, received) - instant(at);
+  const kept = saidAt(stated, live) - instant(at);
   if (kept > 0 || (kept === 0 && stated.status === 'unsubscribed'))
     return { record: current, changed: false };
   if (stated.status !== status) return { record: { status, at, source }, changed: true };
@@ -101,10 +100,13 @@ function pickRecord(
 }
 
 /**
- * Applies a consent change stated at `stated` and received at `receivedAt` (absent: not capped). A choice older
- * than the latest one said is ignored, so events arriving out of order leave the latest choice in place.
- * No choice counts as said after it was received: one dated ahead (a source's clock, accepted by ingest's
- * skew) is recorded at `receivedAt`, so the customer's own later word (an unsubscribe click) wins.
+ * Applies a consent change stated at `at`. A choice older than the latest one said is ignored, so events
+ * arriving out of order leave the latest choice in place: events are ordered by their own times, as their
+ * source stated them (a source whose clock runs fast keeps its own order).
+ * `live` is for a choice the customer makes in Rapport itself, now (the unsubscribe link, the preference
+ * centre): every record on file counts as said no later than `live`, since it was on file by then. An
+ * event dated ahead (a source's clock, within ingest's accepted skew) thus cannot outrank the customer's
+ * own click; at the same instant an opt-out wins.
  * Returns the same object when nothing changed.
  * Each change of a record is appended to `consentHistory`, in the same write: the history is what the
  * record has been, so a choice ignored here (older than the one on record, or the same as it) is not
@@ -113,12 +115,11 @@ function pickRecord(
 export function applyConsent(
   profile: Profile,
   change: ConsentChange,
-  stated: string,
+  at: string,
   source: string,
-  receivedAt?: Date,
+  live?: Date,
 ): Profile {
-  const received = receivedAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  const at = instant(stated) > received ? new Date(received).toISOString() : stated;
+  const liveAt = live?.getTime() ?? Number.POSITIVE_INFINITY;
   const changes: ConsentChangeRecord[] = [];
   let touched = false;
   const pick = (
@@ -127,7 +128,7 @@ export function applyConsent(
     status: ConsentStatus | undefined,
   ) => {
     if (status === undefined) return current;
-    const { record, changed } = pickRecord(current, status, at, source, received);
+    const { record, changed } = pickRecord(current, status, at, source, liveAt);
     if (changed) changes.push({ scope, status, at, source });
     touched ||= record !== current;
     return record;

@@ -156,7 +156,7 @@ export interface Profile {
   timeZone?: string;
   /**
    * Per field an event gives (`email`, `phone`, `locale`…, and `attributes.<name>`): the business time of
-   * the event that set it, capped at its receipt (see givenFields: an older event does not override it).
+   * the event that set it, as its source stated it (see givenFields: an older event does not override it).
    * A field with no time (set before this was kept) may be set by any event.
    */
   givenAt?: Record<string, string>;

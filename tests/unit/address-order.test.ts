@@ -110,6 +110,24 @@ describe('addresses follow business time', () => {
     expect(after.suppressionChecked?.email).toBe(suppressionKey('email', NEW));
   });
 
+  it('a source whose clock runs fast keeps its own order: its older address, arriving late, stays out', () => {
+    const base = { ...newProfile('c-1', workflows.lifecycle, new Date(clock.now())), version: 1 };
+    const now = clock.now();
+    const ahead = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+    const event = (eventId: string, at: string, email: string): ProfileEvent => ({
+      eventId,
+      type: 'profile',
+      customerId: 'c-1',
+      at,
+      customer: { email },
+    });
+    const first = applyEvent(base, event('e-new', ahead(10), NEW), workflows.lifecycle, now).profile;
+    const later = new Date(now.getTime() + 60_000);
+    expect(applyEvent(first, event('e-old', ahead(5), OLD), workflows.lifecycle, later).profile.email).toBe(
+      NEW,
+    );
+  });
+
   it('a profile stored before field times were kept takes an address from any event, however old', async () => {
     const { store, ev, profile } = world();
     await ev('e-1', hour(3), { email: NEW });

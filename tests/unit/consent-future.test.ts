@@ -9,9 +9,9 @@ import type { ConsentStatus, Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/paths';
 
 /*
- * Ingest accepts event times up to maxFutureSkew ahead (a CRM or device clock running fast). A consent
- * choice is never on record as later than the moment it reached Rapport, so the customer's own click after
- * it wins (found by review: the one-click unsubscribe was ignored after an opt-in stamped 10 h ahead).
+ * Ingest accepts event times up to maxFutureSkew ahead (a CRM or device clock running fast). Events keep
+ * the order their source gave them, but no record on file outranks the customer's own click in Rapport,
+ * made now (found by review: the one-click unsubscribe was ignored after an opt-in stamped 10 h ahead).
  */
 const { lifecycle } = loadWorkflows(WORKFLOWS_DIR);
 const NOW = new Date('2026-11-22T10:00:00Z');
@@ -37,10 +37,18 @@ describe('consent dated ahead of its receipt', () => {
     expect(eventTimeProblem(optInAt, NOW, DEFAULT_EVENT_TIME_WINDOW)).toBeUndefined();
     const optedIn = applyEvent(customer(), profileEvent(optInAt, 'subscribed'), lifecycle, NOW).profile;
     expect(mayEmail(optedIn)).toBe(true);
-    // Recorded as said when it arrived, not when the source's clock said.
-    expect(optedIn.consent.email).toMatchObject({ status: 'subscribed', at: NOW.toISOString() });
+    // On record as its source dated it: the evidence of the choice is not rewritten.
+    expect(optedIn.consent.email).toMatchObject({ status: 'subscribed', at: optInAt });
     const clicked = unsubscribeEmail(optedIn, new Date(NOW.getTime() + 1000), 'unsubscribe-link');
     expect(mayEmail(clicked)).toBe(false);
+  });
+
+  it('two events of a source whose clock runs 10 min fast keep their own order, whatever order they arrive in', () => {
+    const optOut = { ...profileEvent(ahead(10 * 60_000), 'unsubscribed'), eventId: 'e-out' };
+    const earlierOptIn = { ...profileEvent(ahead(5 * 60_000), 'subscribed'), eventId: 'e-in' };
+    const first = applyEvent(customer(), optOut, lifecycle, NOW).profile;
+    const late = applyEvent(first, earlierOptIn, lifecycle, new Date(NOW.getTime() + 60_000)).profile;
+    expect(mayEmail(late)).toBe(false);
   });
 
   it('a click at the same instant the opt-in arrived still opts out (at one instant an opt-out wins)', () => {
@@ -48,7 +56,7 @@ describe('consent dated ahead of its receipt', () => {
     expect(mayEmail(unsubscribeEmail(optedIn, NOW, 'unsubscribe-link'))).toBe(false);
   });
 
-  it('a profile stored with a record dated ahead (before this rule) does not outrank a click', () => {
+  it('a record on file dated ahead, however it came, does not outrank a click', () => {
     const stored = applyConsent(customer(), { email: 'subscribed' }, ahead(20 * HOUR), 'event:e-1');
     expect(stored.consent.email.at).toBe(ahead(20 * HOUR));
     const clicked = unsubscribeEmail(stored, NOW, 'unsubscribe-link');
@@ -56,7 +64,7 @@ describe('consent dated ahead of its receipt', () => {
     expect(clicked.version).toBe(stored.version + 1);
   });
 
-  it('without a receipt time, choices are ordered by their own times alone (as before)', () => {
+  it('without a live choice, choices are ordered by their own times alone', () => {
     const later = applyConsent(customer(), { email: 'subscribed' }, ahead(HOUR), 'a');
     expect(applyConsent(later, { email: 'unsubscribed' }, NOW.toISOString(), 'b')).toBe(later);
   });
