@@ -66,7 +66,9 @@ export async function linkOutlived(store: CustomerStore, claims: { customerId: s
  * refused (a send reads it with its facts and again right after its claim, and deletes its own claim when
  * it finds it: see messages/erased.ts); suppress; stop the executions; then delete, which removes the
  * claim of a send that was past its last check (its outcome write does not write it back). Completion is
- * this function's return (the API's 200): nothing of the customer's is left then. Idempotent:
+ * this function's return (the API's 200): nothing of the customer's is left then, but for what a task
+ * running in the same instant writes after the delete (a skip, deferral or pacing record of a send, a
+ * journey step's failure record: README, known limitations). Idempotent:
  * erasing an erased customer finds nothing and changes nothing but the tombstone's time.
  */
 export async function eraseCustomer(customerId: string, deps: EraseDeps): Promise<EraseOutcome> {
