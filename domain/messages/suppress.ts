@@ -41,7 +41,10 @@ export function marketingJourneys(journeys: readonly Journey[]): Journey[] {
  * once, and a second delivery changes nothing. The list is written before its users are listed, and
  * ingest, which remembers a user after writing their profile (see addressUses), reads the list again
  * after that (recheckAddresses): each side writes before it reads the other's record, so a profile that
- * took the address while both ran is marked by one of them, whichever came second.
+ * took the address while both ran is marked by one of them, whichever came second. Marked once ingest
+ * completes: should ingest stop between its profile write and the recheck, the profile says the address
+ * was checked until the event's redelivery (or the sweep's recovery of its claim) rechecks it, and a send
+ * from a journey already running in that window reads no list.
  */
 export async function suppressAddress(req: SuppressRequest, deps: SuppressDeps): Promise<SuppressOutcome> {
   const now = deps.clock.now();
