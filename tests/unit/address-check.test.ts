@@ -5,13 +5,13 @@ import { eraseCustomer } from '../../domain/erase';
 import type { ProfileEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
 import { suppressionKey } from '../../domain/messages/policy';
-import { createRenderer } from '../../domain/messages/render';
 import { sendMessage, type SendMessageInput } from '../../domain/messages/send';
 import { suppressAddress } from '../../domain/messages/suppress';
 import type { CustomerStore, SuppressionRecord } from '../../domain/ports';
 import type { Profile } from '../../domain/profile/profile';
 import { newProfile } from '../../domain/lifecycle/apply';
 import { WORKFLOWS_DIR } from '../support/paths';
+import { sendDeps } from '../support/send-deps';
 
 /**
  * Ingest reads the suppression list for the addresses an event carries (in its one read) and records the
@@ -56,18 +56,7 @@ function world() {
   };
   const starter = memoryStarter();
   const lifecycle = { store, starter, clock, lifecycle: workflows.lifecycle, calendar: workflows.calendar };
-  const sent: string[] = [];
-  const deps = {
-    store,
-    clock,
-    renderer: createRenderer(workflows),
-    settings: workflows.settings,
-    sender: 'Rapport <hello@rapport.example>',
-    publicBaseUrl: 'https://rapport.example',
-    linkSecret: async () => 'secret',
-    mailer: { send: async () => ({ messageId: `e-${sent.push('email')}` }) },
-    sms: { send: async () => ({ messageId: `s-${sent.push('sms')}` }) },
-  };
+  const { deps, sent } = sendDeps(store, clock);
   let n = 0;
   return {
     store,

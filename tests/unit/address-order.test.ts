@@ -6,10 +6,10 @@ import type { ProfileEvent, PurchaseEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
 import { applyEvent, newProfile } from '../../domain/lifecycle/apply';
 import { suppressionKey } from '../../domain/messages/policy';
-import { createRenderer } from '../../domain/messages/render';
-import { messageKey, sendMessage, type SendMessageInput } from '../../domain/messages/send';
+import { messageKey, sendMessage } from '../../domain/messages/send';
 import type { Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/paths';
+import { sendDeps, THANK_YOU } from '../support/send-deps';
 
 /*
  * Customer fields follow business time, not arrival order: an older event delivered late (a retry, a slow
@@ -40,35 +40,12 @@ function world() {
   return { store, deps, ev, profile };
 }
 
-const sendInput: SendMessageInput = {
-  customerId: 'c-1',
-  journeyId: 'first-small-purchase',
-  journeyVersion: 1,
-  stepId: 'thank-you',
-  channel: 'email',
-  template: 'first-purchase-thanks',
-  category: 'transactional',
-  priority: 'normal',
-  executionId: 'exec-1',
-  deferral: 'result',
-};
-
 describe('addresses follow business time', () => {
   it('an older event arriving late does not put back the address the customer has since replaced', async () => {
     const { store, ev } = world();
     await ev('e-new', hour(3), { email: NEW, timeZone: 'Asia/Shanghai' });
     await ev('e-old', hour(1), { email: OLD });
-    await sendMessage(sendInput, {
-      store,
-      clock,
-      renderer: createRenderer(workflows),
-      settings: workflows.settings,
-      sender: 'Rapport <hello@rapport.example>',
-      publicBaseUrl: 'https://rapport.example',
-      linkSecret: async () => 's',
-      mailer: { send: async () => ({ messageId: 'e-1' }) },
-      sms: { send: async () => ({ messageId: 'x' }) },
-    });
+    await sendMessage(THANK_YOU, sendDeps(store, clock).deps);
     expect((await store.getMessage('c-1', messageKey('exec-1', 'thank-you')))?.to).toBe(NEW);
   });
 

@@ -3,11 +3,11 @@ import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import { eraseCustomer, tombstoneKey } from '../../domain/erase';
 import { ingestEvent } from '../../domain/ingest';
-import { createRenderer } from '../../domain/messages/render';
-import { messageKey, sendMessage, type SendMessageInput } from '../../domain/messages/send';
+import { messageKey, sendMessage } from '../../domain/messages/send';
 import type { CustomerStore } from '../../domain/ports';
 import { startDynalite, type LocalDynamo } from '../handlers/support';
 import { WORKFLOWS_DIR } from '../support/paths';
+import { sendDeps, THANK_YOU } from '../support/send-deps';
 
 /**
  * A send in flight while its customer is erased (the reviewer's case): whatever the moment the erasure
@@ -17,18 +17,6 @@ import { WORKFLOWS_DIR } from '../support/paths';
 const workflows = loadWorkflows(WORKFLOWS_DIR);
 const journeys = workflows.journeys.map((j) => j.journey);
 
-const input: SendMessageInput = {
-  customerId: 'c-1',
-  journeyId: 'first-small-purchase',
-  journeyVersion: 1,
-  stepId: 'thank-you',
-  channel: 'email',
-  template: 'first-purchase-thanks',
-  category: 'transactional',
-  priority: 'normal',
-  executionId: 'exec-1',
-  deferral: 'result',
-};
 const key = messageKey('exec-1', 'thank-you');
 
 let dynamo: LocalDynamo | undefined;
@@ -84,24 +72,13 @@ async function world(open: () => Promise<{ base: CustomerStore; send: CustomerSt
       return facts;
     },
   };
-  const sent: string[] = [];
-  const send = () =>
-    sendMessage(input, {
-      store,
-      clock,
-      renderer: createRenderer(workflows),
-      settings: workflows.settings,
-      sender: 'Rapport <hello@rapport.example>',
-      publicBaseUrl: 'https://rapport.example',
-      linkSecret: async () => 's',
-      mailer: {
-        send: async () => {
-          await hooks.duringSend?.();
-          return { messageId: `e-${sent.push('email')}` };
-        },
-      },
-      sms: { send: async () => ({ messageId: 'x' }) },
-    });
+  const { deps, sent } = sendDeps(store, clock, {
+    send: async () => {
+      await hooks.duringSend?.();
+      return { messageId: `e-${sent.push('email')}` };
+    },
+  });
+  const send = () => sendMessage(THANK_YOU, deps);
   const erase = () => eraseCustomer('c-1', { store: base, starter, clock });
   return { base, clock, hooks, sent, send, erase };
 }
