@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { memoryPublisher, memoryStarter, memoryStore } from '../../adapters/memory/stores';
+import { memoryStore } from '../../adapters/memory/stores';
 import { fixedClock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { ProfileEvent, PurchaseEvent } from '../../domain/events/schema';
@@ -9,6 +9,7 @@ import { suppressionKey } from '../../domain/messages/policy';
 import { messageKey, sendMessage } from '../../domain/messages/send';
 import type { Profile } from '../../domain/profile/profile';
 import { WORKFLOWS_DIR } from '../support/paths';
+import { shippedLifecycleDeps } from '../support/lifecycle';
 import { sendDeps, THANK_YOU } from '../support/send-deps';
 
 /*
@@ -17,7 +18,6 @@ import { sendDeps, THANK_YOU } from '../support/send-deps';
  * number that is a bank's message to a stranger). Its other facts (a purchase) still count.
  */
 const workflows = loadWorkflows(WORKFLOWS_DIR);
-const journeys = workflows.journeys.map((j) => j.journey);
 const clock = fixedClock('2026-11-22T04:00:00Z'); // noon in Shanghai
 const OLD = 'li.old@example.com';
 const NEW = 'li.new@example.com';
@@ -25,15 +25,7 @@ const hour = (h: number) => `2026-11-22T0${h}:00:00Z`;
 
 function world() {
   const store = memoryStore();
-  const deps = {
-    store,
-    starter: memoryStarter(),
-    clock,
-    lifecycle: workflows.lifecycle,
-    calendar: workflows.calendar,
-    publisher: memoryPublisher(),
-    journeys,
-  };
+  const { deps } = shippedLifecycleDeps(store, clock.now().toISOString());
   const ev = (eventId: string, at: string, customer: ProfileEvent['customer']) =>
     ingestEvent({ eventId, type: 'profile', customerId: 'c-1', at, customer }, deps);
   const profile = async () => (await store.getProfile('c-1'))!;
