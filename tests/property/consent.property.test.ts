@@ -4,7 +4,6 @@ import type { Clock } from '../../domain/clock';
 import { loadWorkflows } from '../../domain/config/load';
 import type { ProfileEvent } from '../../domain/events/schema';
 import { ingestEvent } from '../../domain/ingest';
-import { createRenderer } from '../../domain/messages/render';
 import { addressOn, suppressionKey } from '../../domain/messages/policy';
 import { sendMessage, type SendMessageInput } from '../../domain/messages/send';
 import { suppressAddress } from '../../domain/messages/suppress';
@@ -14,6 +13,7 @@ import type { Profile } from '../../domain/profile/profile';
 import type { RawEmail, SmsMessage } from '../../domain/ports';
 import type { SendStep } from '../../domain/journey/schema';
 import { WORKFLOWS_DIR } from '../support/paths';
+import { sendDeps } from '../support/send-deps';
 import { profileTimeline } from '../support/timeline';
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
@@ -66,14 +66,7 @@ async function run(steps: Step[]) {
     journeys,
   };
   let sending: { customerId: string; category: string; topic?: string } | undefined;
-  const deps = {
-    store,
-    clock,
-    renderer: createRenderer(workflows),
-    settings: workflows.settings,
-    sender: 'Rapport <hello@rapport.example>',
-    publicBaseUrl: 'https://rapport.example',
-    linkSecret: async () => 'secret',
+  const { deps } = sendDeps(store, clock, {
     mailer: {
       send: async (_email: RawEmail) => {
         delivered.push({ ...sending!, channel: 'email' });
@@ -86,7 +79,7 @@ async function run(steps: Step[]) {
         return { messageId: `s-${delivered.length}` };
       },
     },
-  };
+  });
   for (const id of CUSTOMERS) {
     const event: ProfileEvent = {
       eventId: `${id}-signup`,

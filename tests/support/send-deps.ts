@@ -23,9 +23,13 @@ export const THANK_YOU: SendMessageInput = {
 
 /**
  * What sendMessage needs, on the shipped workflows, with providers that accept every message and list
- * it in `sent` ('email' or 'sms', in order); `mailer` replaces the email provider.
+ * it in `sent` ('email' or 'sms', in order); `providers` replaces either.
  */
-export function sendDeps(store: CustomerStore, clock: Clock, mailer?: SendDeps['mailer']) {
+export function sendDeps(
+  store: CustomerStore,
+  clock: Clock,
+  providers: Partial<Pick<SendDeps, 'mailer' | 'sms'>> = {},
+) {
   const sent: string[] = [];
   const deps: SendDeps = {
     store,
@@ -35,8 +39,8 @@ export function sendDeps(store: CustomerStore, clock: Clock, mailer?: SendDeps['
     sender: 'Rapport <hello@rapport.example>',
     publicBaseUrl: 'https://rapport.example',
     linkSecret: async () => 'secret',
-    mailer: mailer ?? { send: async () => ({ messageId: `e-${sent.push('email')}` }) },
-    sms: { send: async () => ({ messageId: `s-${sent.push('sms')}` }) },
+    mailer: providers.mailer ?? { send: async () => ({ messageId: `e-${sent.push('email')}` }) },
+    sms: providers.sms ?? { send: async () => ({ messageId: `s-${sent.push('sms')}` }) },
   };
   return { deps, sent };
 }

@@ -73,9 +73,11 @@ async function world(open: () => Promise<{ base: CustomerStore; send: CustomerSt
     },
   };
   const { deps, sent } = sendDeps(store, clock, {
-    send: async () => {
-      await hooks.duringSend?.();
-      return { messageId: `e-${sent.push('email')}` };
+    mailer: {
+      send: async () => {
+        await hooks.duringSend?.();
+        return { messageId: `e-${sent.push('email')}` };
+      },
     },
   });
   const send = () => sendMessage(THANK_YOU, deps);
