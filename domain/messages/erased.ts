@@ -45,11 +45,3 @@ export async function refuseIfErased(
   if (addressKey !== undefined) await store.forgetAddress(addressKey, claim.customerId);
   throw erasedError(claim.customerId);
 }
-
-/**
- * The outcome of a claimed send, written over the claim only while it is still there: an erasure that
- * deleted it meanwhile must not see it written back (nor a settled claim be overwritten).
- */
-export async function settleOutcome(store: CustomerStore, claim: MessageRecord, outcome: MessageRecord) {
-  await store.settleClaim(outcome, claim.claimedAt);
-}

@@ -31,7 +31,7 @@ import {
   type PacingRecord,
 } from './policy';
 import { settleExisting } from './interrupted';
-import { erasedError, erasedSince, refuseIfErased, settleOutcome } from './erased';
+import { erasedError, erasedSince, refuseIfErased } from './erased';
 import { tombstoneKey } from '../erase';
 import { sendWindowWait } from './send-window';
 import { markAddressUsers } from './suppress';
@@ -272,6 +272,7 @@ async function deliver(send: Send): Promise<SendMessageResult> {
   if (addressKey !== undefined) await deps.store.rememberAddress(addressKey, input.customerId);
   await refuseIfErased(deps.store, record, profile, addressKey);
 
+  // Each outcome replaces the claim only while it is there: an erasure may have deleted it (erased.ts).
   let providerMessageId: string;
   try {
     ({ messageId: providerMessageId } = await delivery.send());
@@ -279,7 +280,7 @@ async function deliver(send: Send): Promise<SendMessageResult> {
     if (e instanceof RecipientOptedOutError) {
       // Nothing went out; the provider knows something we did not yet. Remember it for every later send.
       await optedOut(reach, input.customerId, deps.store, now);
-      await settleOutcome(deps.store, record, { ...record, status: 'skipped', reason: 'suppressed' });
+      await deps.store.settleClaim({ ...record, status: 'skipped', reason: 'suppressed' }, record.claimedAt);
       await giveSlotBack(send);
       return { status: 'skipped', messageKey: key, reason: 'suppressed' };
     }
@@ -287,19 +288,16 @@ async function deliver(send: Send): Promise<SendMessageResult> {
       await giveSlotBack(send);
       throw await refused(record, e, deps);
     }
-    await settleOutcome(deps.store, record, {
-      ...record,
-      status: 'in-doubt',
-      inDoubtReason: 'provider-error',
-    });
+    await deps.store.settleClaim(
+      { ...record, status: 'in-doubt', inDoubtReason: 'provider-error' },
+      record.claimedAt,
+    );
     throw e;
   }
-  await settleOutcome(deps.store, record, {
-    ...record,
-    status: 'sent',
-    providerMessageId,
-    sentAt: deps.clock.now().toISOString(),
-  });
+  await deps.store.settleClaim(
+    { ...record, status: 'sent', providerMessageId, sentAt: deps.clock.now().toISOString() },
+    record.claimedAt,
+  );
   return { status: 'sent', messageKey: key, channel: reach.channel, providerMessageId };
 }
 

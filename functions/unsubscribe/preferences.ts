@@ -130,8 +130,8 @@ async function saveChoices(
   const ticked = (name: string) => form.get(name) === 'on';
   const status = (name: string): ConsentStatus => (ticked(name) ? 'subscribed' : 'unsubscribed');
   const topics = Object.fromEntries(deps.topics.map((topic) => [topic, status(`topic:${topic}`)]));
-  const clock = deps.clock.now();
-  const now = clock.toISOString();
+  const at = deps.clock.now();
+  const now = at.toISOString();
   let change: ConsentChange = {};
   const updated = await updateProfile(deps.store, customerId, (current) => {
     change = {
@@ -139,7 +139,7 @@ async function saveChoices(
       sms: channelChoice(current, 'sms', ticked('sms'), policy),
       topics,
     };
-    const next = applyConsent(current, change, now, 'preference-centre', clock);
+    const next = applyConsent(current, change, now, 'preference-centre', at);
     return next === current ? current : { ...next, updatedAt: now, version: current.version + 1 };
   });
   if (updated?.written) deps.logger.info('preferences saved', { customerId });

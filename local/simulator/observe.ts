@@ -16,13 +16,7 @@ export interface Observations {
 }
 
 /** The calls whose records the result is made of; every other call goes to the store untouched. */
-const TALLIED = new Set([
-  'claimMessage',
-  'updateMessage',
-  'settleClaim',
-  'recordDecision',
-  'putJourneyEntries',
-]);
+const TALLIED = new Set(['claimMessage', 'settleClaim', 'recordDecision', 'putJourneyEntries']);
 /** The sweep coordinator's lease: one item per deployment, counted once, as the sweep's queries are. */
 const LEASE_WRITES = new Set(['takeSweepLease', 'leaveSweepLease']);
 /**
@@ -122,9 +116,8 @@ function account(name: string, record: unknown, result: unknown, seen: Observati
     seen.tally.skipped(message);
     if (keep) seen.skipped.push(message);
   }
-  // A send's outcome replaces its claim only while the claim is there (settleClaim; see messages/erased.ts).
-  const written = name === 'updateMessage' || (name === 'settleClaim' && result === true);
-  if (written && message.status === 'sent') {
+  // A send's outcome replaces its claim only while the claim is there (settleClaim; messages/erased.ts).
+  if (name === 'settleClaim' && result === true && message.status === 'sent') {
     seen.tally.sent(message);
     if (keep) seen.sent.push(message);
   }
