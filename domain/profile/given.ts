@@ -8,7 +8,7 @@ export type GivenFields = Omit<CustomerAttributes, 'consent'>;
 const FIELDS = ['email', 'phone', 'preferredChannel', 'firstName', 'locale', 'timeZone'] as const;
 
 /** The key of `givenAt` an attribute's time is kept under, apart from the profile's own fields. */
-export const attributeKey = (name: string) => `attributes.${name}`;
+const attributeKey = (name: string) => `attributes.${name}`;
 
 /**
  * What of an event's customer fields stated at `at` (business time) the profile takes: each field and

@@ -12,11 +12,12 @@ import { FAST_SYNTH, logicalIdOf, resourcesOf } from './support';
 export const EMAILS = ['oncall@example.org', 'ops@example.org'];
 export const build = (context: Record<string, unknown>) =>
   buildApp({ nag: false, appProps: { ...FAST_SYNTH, context: { ...FAST_SYNTH.context, ...context } } });
-export const { stack, workflows } = build({
+const app = build({
   alarmEmails: EMAILS.join(','),
   alarms: '{"apiLatencyP99Ms":1500,"smsSpendLimitUsd":50}',
 });
-export const template = Template.fromStack(stack);
+export const { workflows } = app;
+export const template = Template.fromStack(app.stack);
 export const settings = { ...DEFAULT_ALARM_SETTINGS, apiLatencyP99Ms: 1500, smsSpendLimitUsd: 50 };
 
 export type Props = Record<string, unknown>;

@@ -70,7 +70,7 @@ export const fixture = scratchWorkflows((dir) => {
 });
 
 export const files = journeyFiles(fixture.dir);
-export const stack = new RapportStack(fastApp(), 'Rapport', {
+const stack = new RapportStack(fastApp(), 'Rapport', {
   workflows: loadWorkflows(fixture.dir),
   senderAddress: 'Rapport Demo Store <hello@mail.example.org>',
   publicBaseUrl: 'https://go.example.org/rapport',
@@ -89,7 +89,7 @@ export const machineOf = (journeyId: string) =>
 export const placeholdersIn = (asl: string) =>
   [...new Set([...asl.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))].sort();
 export const aslOf = (id: string) => local.journeys.find((j) => j.journey.id === id)!.asl;
-export interface PutEventsEntry {
+interface PutEventsEntry {
   EventBusName: string;
   Source: string;
   DetailType: string;

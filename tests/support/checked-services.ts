@@ -36,7 +36,7 @@ import { WORKFLOWS_DIR } from './paths';
 /** The ARN of a journey's state machine, but for its id. */
 export const JOURNEY_ARN_PREFIX = 'arn:aws:states:eu-west-1:123456789012:stateMachine:rapport-';
 /** The start queue, as lifecycleDepsFromEnv puts journey starts on it (start-journey consumes it). */
-export const STARTS_URL = 'https://sqs.eu-west-1.amazonaws.com/1/rapport-starts';
+const STARTS_URL = 'https://sqs.eu-west-1.amazonaws.com/1/rapport-starts';
 export const queueUrl = (name: string) => `https://sqs.eu-west-1.amazonaws.com/1/${name}`;
 
 const workflows = loadWorkflows(WORKFLOWS_DIR);
