@@ -17,6 +17,7 @@ import { Activity } from './activity';
 import { LocalEngagement } from './engagement';
 import { Closers } from './closers';
 import { LocalDeployment } from './deployment';
+import type { HandlerWiring } from './handlers';
 import { EVENT_BUS, startEmulators, type LocalEmulators } from './emulators';
 import type { LocalBusEvent, LocalEventBus } from './eventbridge';
 import { LocalHttpApi } from './http-api';
@@ -190,7 +191,7 @@ function deploymentDeps(
     engagement: LocalEngagement;
     apiUrl: string;
   },
-): ConstructorParameters<typeof LocalDeployment>[1] {
+): HandlerWiring {
   const { store, tableName, clients, engagement, apiUrl } = wiring;
   const { clock } = options;
   return {

@@ -45,6 +45,7 @@ export function journeyReferenceProblems(src: YamlSource, ctx: ReferenceContext)
   if (!j) return problems;
   journeyHeadProblems(j, ctx, at);
   const steps: RawStep[] = Array.isArray(j.steps) ? j.steps.map(asRecord) : [];
+  const ids = steps.map((st) => st?.id).filter((id): id is string => typeof id === 'string');
   const seen = new Set<unknown>();
   steps.forEach((step, i) => {
     if (!step) return;
@@ -52,7 +53,7 @@ export function journeyReferenceProblems(src: YamlSource, ctx: ReferenceContext)
       if (seen.has(step.id)) at(['steps', i, 'id'], step.id, 'a step id used only once in this journey');
       seen.add(step.id);
     }
-    stepReferenceProblems(step, i, steps, ctx, at);
+    stepReferenceProblems(step, i, ids, ctx, at);
   });
   return problems;
 }
@@ -108,11 +109,10 @@ function knownHolidays(holidays: unknown, path: PropertyKey[], ctx: ReferenceCon
 function stepReferenceProblems(
   step: Record<string, unknown>,
   i: number,
-  steps: readonly RawStep[],
+  ids: readonly string[],
   ctx: ReferenceContext,
   at: Report,
 ): void {
-  const ids = steps.map((st) => st?.id).filter((id): id is string => typeof id === 'string');
   const known = (target: unknown, path: PropertyKey[]) => {
     if (typeof target === 'string' && !ids.includes(target))
       at(path, target, `the id of a step in this journey: ${ids.join(', ')}`);

@@ -9,6 +9,7 @@ import type { FunctionName } from '../../functions/routes';
 import { Activity } from '../activity';
 import { Closers } from '../closers';
 import { LocalDeployment } from '../deployment';
+import type { HandlerWiring } from '../handlers';
 import { EVENT_BUS, LocalEventBus } from '../eventbridge';
 import { NamesOnlyJournal } from '../execution-journal';
 import { inlineQueue } from '../inline-queue';
@@ -200,7 +201,7 @@ function simulationDeps(parts: {
   stepFunctions: LocalStepFunctions;
   clock: VirtualTime['clock'];
   sweepEveryMs: number;
-}): ConstructorParameters<typeof LocalDeployment>[1] {
+}): HandlerWiring {
   const { store, providers, stepFunctions, clock, sweepEveryMs } = parts;
   return {
     store,

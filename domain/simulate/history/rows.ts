@@ -11,6 +11,7 @@ import type { ColumnPlaces } from './columns';
 import { COLUMN_FIELDS, type HistoryMapping, type MappedColumn } from './mapping';
 import type { HistoryRecord } from './records';
 import { historyInstant, TIME_EXPECTED } from './time';
+import { namesCalendarDay } from '../../time/utc-year';
 
 export interface HistoryRow {
   line: number;
@@ -200,10 +201,4 @@ function consentOf(
   return status;
 }
 
-function isBirthday(text: string): boolean {
-  const m = BIRTHDAY.exec(text);
-  if (!m) return false;
-  const year = m[1] ? Number(m[1]) : 2000; // a leap year: 02-29 is a birthday
-  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
+const isBirthday = (text: string): boolean => BIRTHDAY.test(text) && namesCalendarDay(text);
