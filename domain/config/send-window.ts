@@ -31,15 +31,21 @@ export const OpenHours = z
   .refine((week) => Object.values(week).some((w) => w.length > 0), expect('at least one day with a window'));
 export type OpenHours = z.infer<typeof OpenHours>;
 
+/**
+ * A date written as `format` says (what `written` describes) that names a day of the calendar: "02-29"
+ * does (of leap years), "02-30" none. A malformed one has only the format's issue.
+ */
+export const calendarDate = (format: RegExp, written: string) =>
+  z
+    .string()
+    .regex(format, expect(written))
+    .refine((s) => !format.test(s) || namesCalendarDay(s), expect(CALENDAR_DAY));
+
 const LOCAL_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d)?$/;
-const LocalDateTime = z
-  .string()
-  .regex(
-    LOCAL_DATE_TIME,
-    expect('a local date "2027-01-01" or date and time "2027-01-01T09:00" (no time zone)'),
-  )
-  // A malformed one has its own issue.
-  .refine((s) => !LOCAL_DATE_TIME.test(s) || namesCalendarDay(s), expect(CALENDAR_DAY));
+const LocalDateTime = calendarDate(
+  LOCAL_DATE_TIME,
+  'a local date "2027-01-01" or date and time "2027-01-01T09:00" (no time zone)',
+);
 
 const MAX_CLOSED_DAYS = 366;
 const wellFormed = (p: { from: string; to: string }) =>

@@ -8,8 +8,7 @@ import { Duration, durationSeconds, isDuration } from './duration';
 import { CHANNELS, Locale, Slug, TimeOfDay, TimeZone, type Channel } from './ids';
 import { ControlGroup, ExclusiveGroups, NO_CONTROL_GROUP } from './interplay';
 import { expect } from './problems';
-import { CALENDAR_DAY, namesCalendarDay } from '../time/utc-year';
-import { ChannelClosedDays, ChannelOpenHours } from './send-window';
+import { calendarDate, ChannelClosedDays, ChannelOpenHours } from './send-window';
 import { NeverOpenError } from '../errors';
 import { sendWindowWait } from '../messages/send-window';
 
@@ -168,15 +167,7 @@ export const Settings = z
     holidays: z
       .record(
         Slug,
-        z
-          .array(
-            z
-              .string()
-              .regex(HOLIDAY_DATE, expect('a date "2027-02-06" (that day) or "12-25" (every year)'))
-              // A malformed one has its own issue; "02-29" is a day (of leap years), "02-30" none.
-              .refine((s) => !HOLIDAY_DATE.test(s) || namesCalendarDay(s), expect(CALENDAR_DAY)),
-          )
-          .min(1),
+        z.array(calendarDate(HOLIDAY_DATE, 'a date "2027-02-06" (that day) or "12-25" (every year)')).min(1),
       )
       .default({})
       .describe(
