@@ -1,13 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
-import { GraphWidget, MathExpression, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Workflows } from '../domain/config/load';
 import { SKIP_REASONS } from '../domain/ports';
 import { DIMENSIONED_METRIC, type ChannelDimension } from '../functions/shared/journey-metrics';
 import { customMetric } from './metrics-namespace';
-
-const PERIOD = Duration.minutes(5);
-const HEIGHT = 6;
+import { graph, PERIOD } from './dashboard-widgets';
 
 /** A journey as the dashboard shows it: its state machine, and the channels its send steps use. */
 export interface JourneyView {
@@ -33,9 +30,6 @@ export function journeyChannels(journey: Workflows['journeys'][number]['journey'
     (['email', 'sms', 'preferred'] as const).filter((c) => set.has(c));
   return { sentChannels: order(sent), stepChannels: order(steps) };
 }
-
-const graph = (title: string, left: IMetric[], width: number, right: IMetric[] = []) =>
-  new GraphWidget({ title, left, right, width, height: HEIGHT, period: PERIOD, statistic: 'Sum' });
 
 /**
  * One row per journey: its executions (started, goal reached, succeeded, failed, timed out; a goal stops

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   type Alarm,
@@ -20,6 +19,7 @@ import { StackAlarmsWidget } from './dashboard-health';
 import type { DeadLetterView } from './delivery-alarms';
 import type { HandlerFunction } from './handler-function';
 import { rapportMetric } from './metrics-namespace';
+import { graph, PERIOD } from './dashboard-widgets';
 
 export interface RapportDashboardProps {
   dashboardName: string;
@@ -32,8 +32,6 @@ export interface RapportDashboardProps {
   /** Rows after these, e.g. open executions against the quota (open-executions.ts). */
   moreRows?: IWidget[][];
 }
-
-const PERIOD = Duration.minutes(5);
 
 /** One screen answering "is Rapport working?": events in, journeys run, emails out, errors. */
 export class RapportDashboard extends Construct {
@@ -152,9 +150,6 @@ function anyAlarm(
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
 }
-
-const graph = (title: string, left: IMetric[], width = 8) =>
-  new GraphWidget({ title, left, width, height: 6, period: PERIOD, statistic: 'Sum' });
 
 const custom = (scope: Construct, ...names: string[]) => names.map((name) => rapportMetric(scope, name));
 
