@@ -72,8 +72,7 @@ export class LocalHttpApi {
         .catch((e: unknown) => {
           // The cause goes to the console (the local log); the answer says only where to look.
           console.error(`request ${requestId} failed:`, redactPersonalData('', (e as Error)?.message ?? e));
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify(internalErrorBody(requestId)));
+          answerJson(res, 500, internalErrorBody(requestId));
         });
     });
     return listenOn(this.server, port, host, 'events API');
@@ -115,15 +114,12 @@ function noRoute(req: IncomingMessage, res: ServerResponse, pathname: string, re
   const expected = known
     ? `one of ${allowed.join(', ')}`
     : `one of ${HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).join(', ')}`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(
-    JSON.stringify({
-      error: known ? 'MethodNotAllowed' : 'NotFound',
-      message: known ? 'Method Not Allowed' : 'Not Found',
-      problems: [{ field: known ? 'method' : 'path', value: known ? req.method : pathname, expected }],
-      requestId,
-    }),
-  );
+  answerJson(res, status, {
+    error: known ? 'MethodNotAllowed' : 'NotFound',
+    message: known ? 'Method Not Allowed' : 'Not Found',
+    problems: [{ field: known ? 'method' : 'path', value: known ? req.method : pathname, expected }],
+    requestId,
+  });
 }
 
 /** The body as API Gateway takes it; undefined when it was too large (answered 413, or cut off). */
@@ -142,10 +138,9 @@ async function readBody(
     if (size <= GATEWAY_MAX_BYTES) chunks.push(chunk as Buffer);
   }
   if (size > GATEWAY_MAX_BYTES) {
-    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
     const tooLarge = new PayloadTooLargeError('Request Entity Too Large');
     const problems = [{ field: '', expected: `a body of at most ${GATEWAY_MAX_BYTES} bytes` }];
-    res.end(JSON.stringify(errorBody(tooLarge, problems, requestId)));
+    answerJson(res, 413, errorBody(tooLarge, problems, requestId));
     return;
   }
   return Buffer.concat(chunks);
@@ -207,9 +202,14 @@ function gatewayEvent(
 }
 
 function unavailable(res: ServerResponse, requestId: string): void {
-  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
   const body = { error: 'ServiceUnavailable', message: 'Rapport is stopping: send it again once it runs' };
-  res.end(JSON.stringify({ ...body, problems: [], requestId }));
+  answerJson(res, 503, { ...body, problems: [], requestId });
+}
+
+/** A JSON answer; after a partial answer (headers already sent) only its end. */
+function answerJson(res: ServerResponse, status: number, body: object): void {
+  if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
 }
 
 /** API Gateway's `{name}` path parameters: one whole segment each, URL-decoded. */
