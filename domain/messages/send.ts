@@ -177,8 +177,8 @@ export async function sendMessage(
     // Throttling's bound runs from the first refusal, through any quiet hours waited out since.
     ...(existing?.throttledSince ? { throttledSince: existing.throttledSince } : {}),
   };
-  if (!reach.ok) return skip({ deps, key, base }, reach.reason);
-  const send: Send = { input, deps, key, base, profile, now, capped, reach };
+  if (!reach.ok) return skip({ deps, base }, reach.reason);
+  const send: Send = { input, deps, base, profile, now, capped, reach };
   return (await heldBack(send, facts.pacing)) ?? deliver(send);
 }
 
@@ -186,8 +186,7 @@ export async function sendMessage(
 interface Send {
   input: SendMessageInput;
   deps: SendDeps;
-  key: string;
-  /** The message's record as claimed, before the outcome is known. */
+  /** The message's record as claimed, before the outcome is known (its messageKey is the send's). */
   base: MessageRecord;
   profile: Profile;
   now: Date;
@@ -196,21 +195,18 @@ interface Send {
   reach: { channel: Channel; to: string };
 }
 
-async function skip(
-  send: Pick<Send, 'deps' | 'key' | 'base'>,
-  reason: SkipReason,
-): Promise<SendMessageResult> {
+async function skip(send: Pick<Send, 'deps' | 'base'>, reason: SkipReason): Promise<SendMessageResult> {
   const claimed = await send.deps.store.claimMessage({ ...send.base, status: 'skipped', reason });
   return claimed
-    ? { status: 'skipped', messageKey: send.key, reason }
-    : { status: 'duplicate', messageKey: send.key, previous: 'skipped' };
+    ? { status: 'skipped', messageKey: send.base.messageKey, reason }
+    : { status: 'duplicate', messageKey: send.base.messageKey, previous: 'skipped' };
 }
 
 async function defer(send: Send, reason: DeferReason, until: string): Promise<SendMessageResult> {
   const deferred: MessageRecord = { ...send.base, status: 'deferred', reason, deferredUntil: until };
   if (!(await send.deps.store.claimMessage(deferred)))
-    return { status: 'duplicate', messageKey: send.key, previous: 'sending' };
-  return { status: 'deferred', messageKey: send.key, reason, until };
+    return { status: 'duplicate', messageKey: send.base.messageKey, previous: 'sending' };
+  return { status: 'deferred', messageKey: send.base.messageKey, reason, until };
 }
 
 /**
@@ -238,7 +234,7 @@ async function heldBack(
   if (wait) return defer(send, wait.reason, wait.until.toISOString());
   if (!send.capped) return undefined;
   const paced: PacedSend = {
-    messageKey: send.key,
+    messageKey: send.base.messageKey,
     channel: send.reach.channel,
     at: now.toISOString(),
     priority: input.priority,
@@ -255,7 +251,8 @@ async function heldBack(
 
 /** Claims the message with its content, then hands it to the provider and records what came of it. */
 async function deliver(send: Send): Promise<SendMessageResult> {
-  const { input, deps, profile, reach, key, now } = send;
+  const { input, deps, profile, reach, now } = send;
+  const key = send.base.messageKey;
   const delivery =
     reach.channel === 'email'
       ? await emailDelivery(input, profile, reach.to, key, now, deps)
@@ -307,7 +304,7 @@ function giveSlotBack(send: Send): Promise<boolean> {
     ? updatePacing(send.deps.store, send.input.customerId, (record) => ({
         admitted: true,
         changed: true,
-        record: withdraw(record, send.key),
+        record: withdraw(record, send.base.messageKey),
       }))
     : Promise.resolve(true);
 }
