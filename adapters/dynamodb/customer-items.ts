@@ -98,30 +98,28 @@ export function journeyOperations(context: StoreContext): JourneyOperations {
 
 /** Records a decision once: a second one for the same key gets the first back. */
 export function recordDecision({
-  doc,
   tableName,
   dueShards,
   get,
+  recordOnce,
 }: StoreContext): CustomerStore['recordDecision'] {
-  return async (record) => {
-    try {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.decision(record.customerId, record.decisionKey),
-            ...record,
-            ...exposureAttributes(record, dueShards),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return record;
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-      const stored = await get<Record<string, unknown>>(keys.decision(record.customerId, record.decisionKey));
-      if (!stored) throw e;
-      return decisionOf(stored);
-    }
-  };
+  return (record) =>
+    recordOnce(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.decision(record.customerId, record.decisionKey),
+          ...record,
+          ...exposureAttributes(record, dueShards),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+      record,
+      async () => {
+        const stored = await get<Record<string, unknown>>(
+          keys.decision(record.customerId, record.decisionKey),
+        );
+        return stored && decisionOf(stored);
+      },
+    );
 }

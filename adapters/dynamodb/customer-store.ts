@@ -90,12 +90,11 @@ export function createCustomerStore(
   { dueShards = DEFAULT_SCALE.dueShards }: { dueShards?: number } = {},
 ): CustomerStore {
   const context = storeContext(client, tableName, dueShards);
-  const { doc } = context;
   return {
     ...profileOperations(context),
-    ...dueIndexReads(doc, tableName, dueShards),
-    ...experimentItems(doc, tableName, dueShards),
-    ...sweepLease(doc, tableName),
+    ...dueIndexReads(context),
+    ...experimentItems(context),
+    ...sweepLease(context),
     ...eventOperations(context),
     ...messageOperations(context),
     ...journeyOperations(context),

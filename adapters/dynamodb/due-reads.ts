@@ -2,6 +2,7 @@ import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { CLAIM_DUE } from '../../domain/due';
 import type { CustomerStore, DuePlace, DueWork } from '../../domain/ports';
 import { keys } from './keys';
+import type { StoreContext } from './store-context';
 import { DUE_INDEX } from './table';
 
 /**
@@ -18,11 +19,11 @@ function dueWorkOf({ customerId, sk, dueAt }: { customerId: string; sk: string; 
 }
 
 /** The store's reads of the sparse due index (see customer-store.ts for the layout): only the sweep uses them. */
-export function dueIndexReads(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  dueShards: number,
-): Pick<CustomerStore, 'listDueWork' | 'dueShards' | 'listDueShard' | 'listClaims'> {
+export function dueIndexReads({
+  doc,
+  tableName,
+  dueShards,
+}: StoreContext): Pick<CustomerStore, 'listDueWork' | 'dueShards' | 'listDueShard' | 'listClaims'> {
   const dueShardNames = Array.from({ length: dueShards }, (_, shard) => `DUE#${shard}`);
   const pagesOf = (shard: string, until: string | undefined, pageSize: number, after?: DuePlace) =>
     duePages(doc, tableName, { shard, until, pageSize, after });

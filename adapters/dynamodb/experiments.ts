@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore, DecisionRecord, ExperimentRecord, ExperimentTally } from '../../domain/ports';
-import { isConditionFailure } from './condition-failure';
 import { shardOf } from './due-shard';
 import { keys } from './keys';
+import type { StoreContext } from './store-context';
 import { DUE_INDEX } from './table';
 
 /**
@@ -45,56 +45,30 @@ type ExperimentReads = Pick<
 >;
 
 /** The store's experiment items (see customer-store.ts for the layout): the sweeper's evaluation and the split's verdict read. */
-export function experimentItems(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  shards: number,
-): ExperimentReads {
-  const get = async (key: Record<string, string>) =>
-    (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
-  const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
-    if (!item) return undefined;
-    const { pk: _pk, sk: _sk, ...rest } = item;
-    return rest as T;
-  };
-  const getExperiment = async (journeyId: string, stepId: string) =>
-    strip<ExperimentRecord>(await get(keys.experiment(journeyId, stepId)));
+export function experimentItems(context: StoreContext): ExperimentReads {
+  const { doc, tableName, dueShards, get, put, recordOnce } = context;
+  const getExperiment = (journeyId: string, stepId: string) =>
+    get<ExperimentRecord>(keys.experiment(journeyId, stepId));
   return {
     async getDecision(customerId, decisionKey) {
-      const item = await get(keys.decision(customerId, decisionKey));
+      const item = await get<Record<string, unknown>>(keys.decision(customerId, decisionKey));
       return item && decisionOf(item);
     },
-    listSplitExposures: splitExposures(doc, tableName, shards),
+    listSplitExposures: splitExposures(doc, tableName, dueShards),
     getExperiment,
-    async recordExperiment(record) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keys.experiment(record.journeyId, record.stepId), ...record },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return record;
-      } catch (e) {
-        // Another run recorded first: its verdict stands.
-        const stored = isConditionFailure(e)
-          ? await getExperiment(record.journeyId, record.stepId)
-          : undefined;
-        if (!stored) throw e;
-        return stored;
-      }
-    },
-    getExperimentTally: async (journeyId, stepId) =>
-      strip<ExperimentTally>(await get(keys.experimentTally(journeyId, stepId))),
-    async putExperimentTally(tally) {
-      await doc.send(
+    recordExperiment: (record) =>
+      // Another run recorded first: its verdict stands.
+      recordOnce(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keys.experimentTally(tally.journeyId, tally.stepId), ...tally },
+          Item: { ...keys.experiment(record.journeyId, record.stepId), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    },
+        record,
+        () => getExperiment(record.journeyId, record.stepId),
+      ),
+    getExperimentTally: (journeyId, stepId) => get<ExperimentTally>(keys.experimentTally(journeyId, stepId)),
+    putExperimentTally: (tally) => put(keys.experimentTally(tally.journeyId, tally.stepId), tally),
   };
 }
 

@@ -15,6 +15,11 @@ export interface StoreContext {
   put(key: Record<string, string>, record: object): Promise<void>;
   /** Sends a conditional write: false when its condition failed (nothing written). */
   conditionally(command: PutCommand | UpdateCommand): Promise<boolean>;
+  /**
+   * A conditional put of `record` that another writer may have made first: then theirs, read back, stands
+   * (and the condition failure is thrown if it has gone again since).
+   */
+  recordOnce<T>(command: PutCommand, record: T, readBack: () => Promise<T | undefined>): Promise<T>;
   /** Every item of one customer whose sort key starts with `prefix`, all pages, without the keys. */
   queryCustomer<T>(customerId: string, prefix: string): Promise<T[]>;
   /** Optimistic concurrency: version 1 creates, version n replaces n - 1 only. */
@@ -40,15 +45,13 @@ export function storeContext(client: DynamoDBClient, tableName: string, dueShard
     put: async (key, record) => {
       await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, ...record } }));
     },
-    conditionally: async (command) => {
-      try {
-        // send's overloads take one command type at a time.
-        await doc.send(command as PutCommand);
-        return true;
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
+    conditionally: async (command) => (await conditionFailure(doc, command)) === undefined,
+    recordOnce: async (command, record, readBack) => {
+      const failure = await conditionFailure(doc, command);
+      if (failure === undefined) return record;
+      const stored = await readBack();
+      if (!stored) throw failure;
+      return stored;
     },
     queryCustomer: async <T>(customerId: string, prefix: string): Promise<T[]> =>
       (await queryPartition(doc, tableName, `CUSTOMER#${customerId}`, { prefix })).map((item) =>
@@ -56,6 +59,21 @@ export function storeContext(client: DynamoDBClient, tableName: string, dueShard
       ),
     putVersioned: (what, version, item) => putVersioned(doc, tableName, what, version, item),
   };
+}
+
+/** Sends a conditional write: the failure of its condition if it failed (nothing written), else undefined. */
+async function conditionFailure(
+  doc: DynamoDBDocumentClient,
+  command: PutCommand | UpdateCommand,
+): Promise<unknown> {
+  try {
+    // send's overloads take one command type at a time.
+    await doc.send(command as PutCommand);
+    return undefined;
+  } catch (e) {
+    if (isConditionFailure(e)) return e;
+    throw e;
+  }
 }
 
 async function putVersioned(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore, SweepCursors } from '../../domain/ports';
-import { isConditionFailure } from './condition-failure';
+import type { StoreContext } from './store-context';
 
 /** The one item that says who sweeps now and where the last sweep left off (no customer's data). */
 export const SWEEP_LEASE_KEY = { pk: 'SWEEP', sk: 'LEASE' } as const;
@@ -20,27 +20,18 @@ interface LeaseItem {
  * that died lets it go when its Lambda would have been stopped) and unchanged since read, so two runs
  * never both take it; left only by its holder.
  */
-export function sweepLease(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-): Pick<CustomerStore, 'takeSweepLease' | 'leaveSweepLease'> {
-  const put = async (item: LeaseItem, condition: Record<string, unknown>) => {
-    try {
-      await doc.send(
-        new PutCommand({ TableName: tableName, Item: { ...SWEEP_LEASE_KEY, ...item }, ...condition }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-  };
+export function sweepLease({
+  tableName,
+  get,
+  conditionally,
+}: StoreContext): Pick<CustomerStore, 'takeSweepLease' | 'leaveSweepLease'> {
+  const put = (item: LeaseItem, condition: Record<string, unknown>) =>
+    conditionally(
+      new PutCommand({ TableName: tableName, Item: { ...SWEEP_LEASE_KEY, ...item }, ...condition }),
+    );
   return {
     async takeSweepLease(holder, now, until) {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: SWEEP_LEASE_KEY, ConsistentRead: true }),
-      );
-      const read = Item as LeaseItem | undefined;
+      const read = await get<LeaseItem>(SWEEP_LEASE_KEY);
       if (read?.leaseUntil !== undefined && read.leaseUntil > now) return undefined;
       const cursors = read?.cursors ?? {};
       const taken = await put(
