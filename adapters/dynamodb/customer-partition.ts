@@ -6,15 +6,10 @@ import type { TombstoneRecord } from '../../domain/ports';
 import { decisionOf } from './experiments';
 import { keys } from './keys';
 import { queryPartition } from './query-partition';
+import { record } from './store-context';
 import { DUE_INDEX } from './table';
 
 type Item = Record<string, unknown>;
-
-/** An item as the record it holds: without the keys and due-index attributes that say where it is kept. */
-function recordOf<T>(item: Item): T {
-  const { pk: _pk, sk: _sk, [DUE_INDEX.partitionKey]: _shard, ...rest } = item;
-  return rest as T;
-}
 
 /** A customer's partition (any order) sorted by kind, as the store's getters would return each item. */
 export function customerItemsOf(
@@ -32,15 +27,15 @@ export function customerItemsOf(
   };
   for (const item of items) {
     const sk = String(item.sk);
-    if (sk === 'PROFILE') out.profile = recordOf(item);
+    if (sk === 'PROFILE') out.profile = record(item);
     else if (sk.startsWith('EVENT#')) {
       // A claim's `dueAt` is its place in the due index, not a field of the event.
       const { [DUE_INDEX.sortKey]: _due, ...event } = item;
-      out.events.push(recordOf(event));
-    } else if (sk.startsWith('JOURNEY#')) out.journeys.push(recordOf(item));
-    else if (sk.startsWith('MESSAGE#')) out.messages.push(recordOf(item));
+      out.events.push(record(event));
+    } else if (sk.startsWith('JOURNEY#')) out.journeys.push(record(item));
+    else if (sk.startsWith('MESSAGE#')) out.messages.push(record(item));
     else if (sk.startsWith('DECISION#')) out.decisions.push(decisionOf(item));
-    else if (sk.startsWith('AWAIT#')) out.awaits.push(recordOf(item));
+    else if (sk.startsWith('AWAIT#')) out.awaits.push(record(item));
     // PACING holds counters for the frequency cap, already told by each message's outcome.
   }
   return tombstone ? { ...out, tombstone } : out;
@@ -61,7 +56,7 @@ export async function readCustomerItems(
       ConsistentRead: true,
     }),
   );
-  return customerItemsOf(customerId, items, Item ? recordOf<TombstoneRecord>(Item) : undefined);
+  return customerItemsOf(customerId, items, Item ? record<TombstoneRecord>(Item) : undefined);
 }
 
 export { customersAt } from './address-users';
