@@ -1,20 +1,13 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwaitRecord, CustomerStore, JourneyEntryRecord, MessageRecord } from '../../domain/ports';
 import { putItems } from './batch';
-import { isConditionFailure } from './condition-failure';
 import { decisionOf, exposureAttributes } from './experiments';
 import { keys } from './keys';
 import type { StoreContext } from './store-context';
 import type { MessageOperations, JourneyOperations } from '../store-parts';
 
 /** A customer's messages: each claimed once, settled by the claim that sent it. */
-export function messageOperations({
-  doc,
-  tableName,
-  get,
-  put,
-  conditionally,
-}: StoreContext): MessageOperations {
+export function messageOperations({ tableName, get, put, conditionally }: StoreContext): MessageOperations {
   return {
     getMessage: (customerId, key) => get<MessageRecord>(keys.message(customerId, key)),
     claimMessage: (record) =>
@@ -44,19 +37,15 @@ export function messageOperations({
       );
     },
     async releaseMessage(customerId, key) {
-      await doc
-        .send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keys.message(customerId, key),
-            ConditionExpression: '#s = :sending',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':sending': 'sending' },
-          }),
-        )
-        .catch((e: unknown) => {
-          if (!isConditionFailure(e)) throw e;
-        });
+      await conditionally(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: keys.message(customerId, key),
+          ConditionExpression: '#s = :sending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
     },
   };
 }

@@ -6,7 +6,6 @@ import { DEFAULT_SCALE } from '../../domain/config/scale';
 import type { PacingRecord } from '../../domain/messages/policy';
 import type { Profile } from '../../domain/profile/profile';
 import { customersAt } from './address-users';
-import { isConditionFailure } from './condition-failure';
 import { customerFacts } from './batch';
 import { journeyOperations, messageOperations, recordDecision } from './customer-items';
 import { shardOf } from './due-shard';
@@ -154,7 +153,7 @@ async function deleteCustomer({ doc, tableName }: StoreContext, customerId: stri
 }
 
 /** Event records: written once, or over the claim that holds them. */
-function eventOperations({ doc, tableName, dueShards, get, conditionally }: StoreContext): EventOperations {
+function eventOperations({ tableName, dueShards, get, conditionally }: StoreContext): EventOperations {
   return {
     async getEvent(customerId, eventId) {
       // A claim's `dueAt` is its place in the due index (CLAIM_DUE), not a field of the record.
@@ -173,17 +172,9 @@ function eventOperations({ doc, tableName, dueShards, get, conditionally }: Stor
         }),
       ),
     async releaseEvent(customerId, eventId, holder) {
-      await doc
-        .send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keys.event(customerId, eventId),
-            ...heldBy(holder),
-          }),
-        )
-        .catch((e: unknown) => {
-          if (!isConditionFailure(e)) throw e;
-        });
+      await conditionally(
+        new DeleteCommand({ TableName: tableName, Key: keys.event(customerId, eventId), ...heldBy(holder) }),
+      );
     },
   };
 }

@@ -1,5 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type DeleteCommand,
+  type UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../../domain/errors';
 import { isConditionFailure } from './condition-failure';
 import { queryPartition } from './query-partition';
@@ -13,8 +19,8 @@ export interface StoreContext {
   dueShards: number;
   get<T>(key: Record<string, string>): Promise<T | undefined>;
   put(key: Record<string, string>, record: object): Promise<void>;
-  /** Sends a conditional write: false when its condition failed (nothing written). */
-  conditionally(command: PutCommand | UpdateCommand): Promise<boolean>;
+  /** Sends a conditional write or delete: false when its condition failed (nothing changed). */
+  conditionally(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean>;
   /**
    * A conditional put of `record` that another writer may have made first: then theirs, read back, stands
    * (and the condition failure is thrown if it has gone again since).
@@ -61,10 +67,10 @@ export function storeContext(client: DynamoDBClient, tableName: string, dueShard
   };
 }
 
-/** Sends a conditional write: the failure of its condition if it failed (nothing written), else undefined. */
+/** Sends a conditional write or delete: the failure of its condition if it failed, else undefined. */
 async function conditionFailure(
   doc: DynamoDBDocumentClient,
-  command: PutCommand | UpdateCommand,
+  command: PutCommand | UpdateCommand | DeleteCommand,
 ): Promise<unknown> {
   try {
     // send's overloads take one command type at a time.
