@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -128,7 +129,7 @@ async function customerNamed(
   const address = v.email ?? v.phone;
   const search = address === undefined ? undefined : addressSearched(address);
   if (search === undefined) return { customerId: positionals[0]! };
-  const ids = await customersAt(client, tableName, search.key);
+  const ids = await customersAt(DynamoDBDocumentClient.from(client), tableName, search.key);
   if (ids.length === 1) return { customerId: ids[0]! };
   return {
     problem:

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { SESClient } from '@aws-sdk/client-ses';
@@ -231,7 +232,8 @@ function mountLocalConsole(
     exclusiveGroups: () => deployment.workflows.settings.exclusiveGroups,
     snapshot: () => readSnapshot(store.client, tableName),
     customerItems: (customerId) => readCustomerItems(store.client, tableName, customerId),
-    customersAt: (addressKey) => customersAt(store.client, tableName, addressKey),
+    customersAt: (addressKey) =>
+      customersAt(DynamoDBDocumentClient.from(store.client), tableName, addressKey),
     now,
     delivered: {
       email: sesStoreReader(emulators.urls.ses),

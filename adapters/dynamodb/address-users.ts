@@ -1,5 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
 import { queryPartition } from './query-partition';
 
@@ -9,11 +8,10 @@ import { queryPartition } from './query-partition';
  * suppression marks every user of the address (markAddressUsers), and the console finds them all.
  */
 export async function customersAt(
-  client: DynamoDBClient,
+  doc: DynamoDBDocumentClient,
   tableName: string,
   addressKey: string,
 ): Promise<string[]> {
-  const doc = DynamoDBDocumentClient.from(client);
   const items = await queryPartition(doc, tableName, keys.address(addressKey, '').pk, {
     projection: 'customerId',
   });

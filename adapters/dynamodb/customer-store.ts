@@ -103,7 +103,7 @@ export function createCustomerStore(
 
 /** The customer's own items (profile, pacing), the addresses, suppressions and tombstones, and erasure. */
 function profileOperations(context: StoreContext): ProfileOperations & AddressOperations {
-  const { client, doc, tableName, dueShards, get, put, putVersioned } = context;
+  const { doc, tableName, dueShards, get, put, putVersioned } = context;
   return {
     getProfile: (customerId) => get<Profile>(keys.profile(customerId)),
     getCustomerFacts: customerFacts(doc, tableName, record),
@@ -121,7 +121,7 @@ function profileOperations(context: StoreContext): ProfileOperations & AddressOp
     async forgetAddress(key, customerId) {
       await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.address(key, customerId) }));
     },
-    listAddressUsers: (key) => customersAt(client, tableName, key),
+    listAddressUsers: (key) => customersAt(doc, tableName, key),
     getTombstone: (key) => get<TombstoneRecord>(keys.tombstone(key)),
     putTombstone: (record) => put(keys.tombstone(record.key), record),
     deleteCustomer: (customerId) => deleteCustomer(context, customerId),

@@ -11,9 +11,8 @@ import { isConditionFailure } from './condition-failure';
 import { queryPartition } from './query-partition';
 import { DUE_INDEX } from './table';
 
-/** What the customer store's operations share: the table, its client, and the requests they all make. */
+/** What the customer store's operations share: the table, its document client, and the requests they all make. */
 export interface StoreContext {
-  client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   tableName: string;
   dueShards: number;
@@ -37,7 +36,6 @@ export function storeContext(client: DynamoDBClient, tableName: string, dueShard
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return {
-    client,
     doc,
     tableName,
     dueShards,

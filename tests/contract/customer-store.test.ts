@@ -1,3 +1,4 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { customersAt } from '../../adapters/dynamodb/customer-partition';
 import { shardOf } from '../../adapters/dynamodb/due-shard';
 import { addressSearched } from '../../domain/console/search';
@@ -54,7 +55,8 @@ describe('customersAt: the address index, read by an address as typed', () => {
     await table.store.putJourneyEntries([], [{ key: email.key, customerId: 'c-2' }]);
     await table.store.rememberAddress(email.key, 'c-1');
     await table.store.rememberAddress(phone.key, 'c-3');
-    const at = (text: string) => customersAt(dynamo!.client, table.name, addressSearched(text)!.key);
+    const at = (text: string) =>
+      customersAt(DynamoDBDocumentClient.from(dynamo!.client), table.name, addressSearched(text)!.key);
     expect(await at(' li@example.COM ')).toEqual(['c-1', 'c-2']);
     expect(await at(' li@example.COM ')).toEqual(await table.store.listAddressUsers(email.key));
     expect(await at('+8613800138000')).toEqual(['c-3']);
