@@ -18,7 +18,10 @@ function dueWorkOf({ customerId, sk, dueAt }: { customerId: string; sk: string; 
   return [];
 }
 
-/** The store's reads of the sparse due index (see customer-store.ts for the layout): only the sweep uses them. */
+/**
+ * The store's reads of the sparse due index (see customer-store.ts for the layout): only the sweep uses
+ * them.
+ */
 export function dueIndexReads({
   doc,
   tableName,

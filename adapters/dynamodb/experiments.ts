@@ -44,7 +44,10 @@ type ExperimentReads = Pick<
   | 'putExperimentTally'
 >;
 
-/** The store's experiment items (see customer-store.ts for the layout): the sweeper's evaluation and the split's verdict read. */
+/**
+ * The store's experiment items (see customer-store.ts for the layout): the sweeper's evaluation and the
+ * split's verdict read.
+ */
 export function experimentItems(context: StoreContext): ExperimentReads {
   const { doc, tableName, dueShards, get, put, recordOnce } = context;
   const getExperiment = (journeyId: string, stepId: string) =>

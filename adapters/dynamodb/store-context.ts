@@ -11,7 +11,10 @@ import { isConditionFailure } from './condition-failure';
 import { queryPartition } from './query-partition';
 import { DUE_INDEX } from './table';
 
-/** What the customer store's operations share: the table, its document client, and the requests they all make. */
+/**
+ * What the customer store's operations share: the table, its document client, and the requests they all
+ * make.
+ */
 export interface StoreContext {
   doc: DynamoDBDocumentClient;
   tableName: string;
